@@ -1,0 +1,6 @@
+/** The domain: pure types and rules. Imports nothing of ours. */
+export * from './errors.js';
+export * from './hash.js';
+export * from './ids.js';
+export * from './paths.js';
+export * from './types.js';

@@ -1,0 +1,309 @@
+/**
+ * The domain model (shared/DESIGN.md "Domain model"). Field names follow the hosted API
+ * (shared/reference/anthropic-api.md) where it has them: snake_case, ISO-8601 UTC timestamps as strings.
+ * These are plain data shapes; rules live in paths.ts, and persistence in storage/.
+ */
+
+/** ISO-8601 timestamp in UTC, e.g. `2026-11-21T09:30:00.000Z`. */
+export type Timestamp = string;
+
+/** Who or what wrote a memory version. The first four are the hosted API's; the rest are reverie's. */
+export interface Actor {
+  type:
+    | 'api_actor'
+    | 'user_actor'
+    | 'session_actor'
+    | 'service_account_actor'
+    | 'dream_actor'
+    | 'review_actor'
+    | 'import_actor'
+    | 'rollback_actor';
+  /** The acting user, session, dream (`drm_…`) or tool name. */
+  id: string;
+}
+
+/** Per-store rules for dreams and apply (reverie's extension; see review/). */
+export interface StorePolicy {
+  /** Changes of these classes are applied without review. */
+  auto_apply: {
+    /** Merges of exact duplicates. */
+    exact_duplicates: boolean;
+    /** New memories whose support (distinct sessions) is at least this; `null` disables. */
+    additions_min_support: number | null;
+    /** Whether deletions may ever be auto-applied. Default false. */
+    deletions: boolean;
+  };
+  /** Path globs no dream may touch (verify refuses to propose, apply refuses to write). */
+  protected_paths: string[];
+  /** Upper bound on changes one dream may propose; `null` for none. */
+  max_changes_per_dream: number | null;
+  /** Scheduling triggers: dream when `min_hours` passed since the last dream and `min_sessions` are new. */
+  triggers: { min_hours: number; min_sessions: number } | null;
+}
+
+/** The policy a new store gets. */
+export const DEFAULT_POLICY: StorePolicy = {
+  auto_apply: { exact_duplicates: false, additions_min_support: null, deletions: false },
+  protected_paths: [],
+  max_changes_per_dream: null,
+  triggers: { min_hours: 24, min_sessions: 5 },
+};
+
+/** A memory store (hosted `memory_store` plus reverie's `policy`). */
+export interface MemoryStore {
+  type: 'memory_store';
+  id: string;
+  name: string;
+  description: string;
+  metadata: Record<string, string>;
+  policy: StorePolicy;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  archived_at: Timestamp | null;
+}
+
+/** A memory: one file-like entry of a store. `content` is `null` in the `basic` view. */
+export interface Memory {
+  type: 'memory';
+  id: string;
+  memory_store_id: string;
+  path: string;
+  content: string | null;
+  content_sha256: string;
+  content_size_bytes: number;
+  memory_version_id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Operation recorded by a memory version. */
+export type VersionOperation = 'created' | 'modified' | 'deleted';
+
+/**
+ * An immutable version of a memory. Written for every non-no-op change; survives deletion of the memory.
+ * reverie adds `dream_id`/`change_id` (which dream and change produced it) and `note` for audit.
+ */
+export interface MemoryVersion {
+  type: 'memory_version';
+  id: string;
+  memory_id: string;
+  memory_store_id: string;
+  path: string | null;
+  content: string | null;
+  content_sha256: string | null;
+  content_size_bytes: number | null;
+  operation: VersionOperation;
+  created_by: Actor;
+  created_at: Timestamp;
+  redacted_at: Timestamp | null;
+  redacted_by: Actor | null;
+  dream_id: string | null;
+  change_id: string | null;
+  note: string | null;
+}
+
+/** Where a normalized event came from: a file and a 1-based line (JSONL) or 0-based index (JSON arrays). */
+export interface SourcePointer {
+  file: string;
+  line?: number;
+  index?: number;
+  /** Optional JSON pointer inside the line/element, e.g. `/message/content/2`. */
+  pointer?: string;
+}
+
+/** Fields every normalized event has. `seq` is 0-based and dense within its session. */
+interface EventBase {
+  seq: number;
+  timestamp: Timestamp | null;
+  source: SourcePointer;
+}
+
+/** A message from the human user. */
+export interface UserMessageEvent extends EventBase {
+  type: 'user.message';
+  text: string;
+}
+/** Visible text from the agent. */
+export interface AgentMessageEvent extends EventBase {
+  type: 'agent.message';
+  text: string;
+}
+/** The agent's reasoning text, when the source keeps it. */
+export interface AgentThinkingEvent extends EventBase {
+  type: 'agent.thinking';
+  text: string;
+}
+/** A tool call. `input` is the parsed arguments (or the raw string if they are not JSON). */
+export interface AgentToolUseEvent extends EventBase {
+  type: 'agent.tool_use';
+  tool: string;
+  input: unknown;
+  call_id: string;
+}
+/** A tool's result; `is_error` is true for failed calls (error flag, `Error:` text or non-zero exit). */
+export interface AgentToolResultEvent extends EventBase {
+  type: 'agent.tool_result';
+  call_id: string;
+  tool: string | null;
+  content: string;
+  is_error: boolean;
+}
+/** A system prompt or harness message. */
+export interface SystemMessageEvent extends EventBase {
+  type: 'system.message';
+  text: string;
+}
+
+/** One normalized session event (DESIGN.md event model). */
+export type SessionEvent =
+  | UserMessageEvent
+  | AgentMessageEvent
+  | AgentThinkingEvent
+  | AgentToolUseEvent
+  | AgentToolResultEvent
+  | SystemMessageEvent;
+
+/** Normalized event type names. */
+export type EventType = SessionEvent['type'];
+
+/** Result of a session as judged by its source or a user. */
+export type OutcomeResult = 'satisfied' | 'failed' | 'partial' | 'unknown';
+
+/** A session's outcome (τ-bench reward, SWE-bench resolved, Managed Agents evaluation, or user-posted). */
+export interface Outcome {
+  result: OutcomeResult;
+  /** Numeric score in [0, 1] when the source gives one. */
+  score: number | null;
+  labels: string[];
+  explanation: string | null;
+  /** What set it, e.g. `tau-bench.reward`, `swe-bench.report`, `user`. */
+  source: string;
+}
+
+/** A stored session (a transcript). */
+export interface Session {
+  type: 'session';
+  id: string;
+  /** Stable key of the transcript in its source, used for idempotent re-import. */
+  external_id: string;
+  agent_id: string;
+  team_id: string | null;
+  /** The human user, when the source names one. */
+  user_id: string | null;
+  /** For subagent transcripts, the session that spawned them. */
+  parent_session_id: string | null;
+  source_format: SourceFormat;
+  /** The file the session was read from. */
+  source_file: string;
+  title: string;
+  started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  metadata: Record<string, unknown>;
+  event_count: number;
+  /** SHA-256 of the normalized events (JSON); the gather cache key. */
+  content_sha256: string;
+  outcome: Outcome | null;
+  imported_at: Timestamp;
+}
+
+/** Transcript formats reverie imports. */
+export type SourceFormat = 'claude-code' | 'tau-bench' | 'mini-swe-agent' | 'openai-chat' | 'reverie';
+
+/** Dream lifecycle (hosted values). */
+export type DreamStatus = 'pending' | 'running' | 'completed' | 'failed' | 'canceled';
+
+/** Hosted `output_behavior`. */
+export type OutputBehavior = { type: 'create_new' } | { type: 'update_existing'; memory_store_id: string };
+
+/** Token usage, summed over all stages (zero for the offline engine). */
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation_input_tokens: number;
+}
+
+/** Dream phases, in order. */
+export type DreamPhase = 'orient' | 'gather' | 'consolidate' | 'curate' | 'verify';
+
+/** Progress of a running dream: `done` of `total` units in `phase`. */
+export interface DreamProgress {
+  phase: DreamPhase | 'done';
+  done: number;
+  total: number;
+}
+
+/** A dream (hosted shape plus reverie's `engine`, `progress`, `stats`, `options`). */
+export interface Dream {
+  type: 'dream';
+  id: string;
+  status: DreamStatus;
+  inputs: [{ type: 'memory_store'; memory_store_id: string }, { type: 'sessions'; session_ids: string[] }];
+  outputs: { type: 'memory_store'; memory_store_id: string }[];
+  model: { id: string; speed?: 'standard' | 'fast' };
+  instructions: string | null;
+  output_behavior: OutputBehavior;
+  session_id: string | null;
+  usage: Usage;
+  error: { type: string; message: string } | null;
+  created_at: Timestamp;
+  ended_at: Timestamp | null;
+  archived_at: Timestamp | null;
+  engine: 'offline' | 'llm';
+  progress: DreamProgress | null;
+  /** Figures the engine reports (counts of candidates, clusters, changes, cache hits, timings in ms). */
+  stats: Record<string, number>;
+  /** The input store's version pin: memory id → content_sha256 at dream start. */
+  base: Record<string, string>;
+}
+
+/** Change operations on paths. */
+export type ChangeOp = 'create' | 'update' | 'delete' | 'rename';
+
+/** What a change is about. `cleanup` covers merges, retirements and date fixes of existing memories. */
+export type ChangeKind = 'mistake' | 'workflow' | 'preference' | 'fact' | 'index' | 'cleanup';
+
+/** Review state of a change. */
+export type ChangeStatus = 'pending' | 'approved' | 'rejected' | 'edited' | 'applied' | 'conflict';
+
+/** A pointer into a transcript backing a change: events `seq_from..seq_to` of a session, and a short quote. */
+export interface Evidence {
+  session_id: string;
+  seq_from: number;
+  seq_to: number;
+  quote: string;
+}
+
+/** How many distinct sessions and agents back a change. */
+export interface Support {
+  sessions: number;
+  agents: number;
+}
+
+/** One proposed change of a dream's change set. */
+export interface Change {
+  type: 'change';
+  id: string;
+  dream_id: string;
+  /** Position in the change set (stable ordering). */
+  ordinal: number;
+  op: ChangeOp;
+  path: string;
+  /** Destination path of a `rename`. */
+  to_path: string | null;
+  /** Content before (null for create) and after (null for delete). */
+  before: string | null;
+  after: string | null;
+  /** content_sha256 of `path` in the input store at dream start (null if it did not exist). */
+  base_sha256: string | null;
+  kind: ChangeKind;
+  reason: string;
+  /** In [0, 1]. */
+  confidence: number;
+  support: Support;
+  evidence: Evidence[];
+  status: ChangeStatus;
+  /** Review record: who decided, when, an optional comment; `edited_after` holds the reviewer's content. */
+  review: { by: string; at: Timestamp; comment: string | null } | null;
+  applied_at: Timestamp | null;
+}

@@ -1,0 +1,5 @@
+/** Storage: the persistence port and its backends. */
+export { KyselyStorage } from './kysely-storage.js';
+export type { DialectName } from './migrations/index.js';
+export * from './port.js';
+export { openSqliteStorage, type SqliteOptions } from './sqlite/index.js';

@@ -1,0 +1,814 @@
+/**
+ * The storage port implemented once over Kysely; the dialect folders (`sqlite/`, `postgres/`) only build
+ * the Kysely instance. SQL stays portable: text timestamps, JSON as text, multi-row inserts in chunks.
+ */
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import {
+  type Change,
+  ConflictError,
+  type Dream,
+  type Memory,
+  type MemoryStore,
+  type MemoryVersion,
+  NotFoundError,
+  newId,
+  type Outcome,
+  type Session,
+  type SessionEvent,
+  sha256Hex,
+  utf8Bytes,
+  ValidationError,
+} from '../domain/index.js';
+import type { DialectName } from './migrations/index.js';
+import type {
+  ChangePatch,
+  DreamQuery,
+  NewSession,
+  Page,
+  PageQuery,
+  SessionImportItem,
+  SessionQuery,
+  Storage,
+  VersionQuery,
+  WriteContext,
+} from './port.js';
+import type { ChangesTable, Database, DreamsTable, MemoriesTable, MemoryVersionsTable, SessionsTable } from './schema.js';
+
+/** Texts at least this long (UTF-16 units) are stored once in `blobs` and referenced from events. */
+export const BLOB_MIN_CHARS = 1024;
+const CHUNK = 400;
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 1000;
+
+const nowIso = () => new Date().toISOString();
+const json = (v: unknown) => JSON.stringify(v);
+function parse<T>(s: string | null): T {
+  return (s === null ? null : JSON.parse(s)) as T;
+}
+
+function encodeCursor(key: unknown[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+function decodeCursor(page: string | null | undefined): unknown[] | null {
+  if (!page) return null;
+  try {
+    const v = JSON.parse(Buffer.from(page, 'base64url').toString('utf8'));
+    if (Array.isArray(v)) return v;
+  } catch {
+    // fall through
+  }
+  throw new ValidationError('invalid page cursor', 'page');
+}
+function clampLimit(limit: number | undefined, max = MAX_LIMIT): number {
+  if (limit === undefined) return DEFAULT_LIMIT;
+  return Math.max(1, Math.min(max, Math.floor(limit)));
+}
+function pageOf<T>(rows: T[], limit: number, key: (row: T) => unknown[]): Page<T> {
+  if (rows.length > limit) {
+    const data = rows.slice(0, limit);
+    return { data, next_page: encodeCursor(key(data[data.length - 1]!)) };
+  }
+  return { data: rows, next_page: null };
+}
+
+function toStore(r: Selectable<Database['memory_stores']>): MemoryStore {
+  return {
+    type: 'memory_store',
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    metadata: parse(r.metadata),
+    policy: parse(r.policy),
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    archived_at: r.archived_at,
+  };
+}
+function toMemory(r: Selectable<MemoriesTable> | Omit<Selectable<MemoriesTable>, 'content'>, full: boolean): Memory {
+  return {
+    type: 'memory',
+    id: r.id,
+    memory_store_id: r.memory_store_id,
+    path: r.path,
+    content: full && 'content' in r ? r.content : null,
+    content_sha256: r.content_sha256,
+    content_size_bytes: Number(r.content_size_bytes),
+    memory_version_id: r.memory_version_id,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
+}
+function toVersion(r: Selectable<MemoryVersionsTable>): MemoryVersion {
+  return {
+    type: 'memory_version',
+    id: r.id,
+    memory_id: r.memory_id,
+    memory_store_id: r.memory_store_id,
+    path: r.path,
+    content: r.content,
+    content_sha256: r.content_sha256,
+    content_size_bytes: r.content_size_bytes === null ? null : Number(r.content_size_bytes),
+    operation: r.operation as MemoryVersion['operation'],
+    created_by: parse(r.created_by),
+    created_at: r.created_at,
+    redacted_at: r.redacted_at,
+    redacted_by: parse(r.redacted_by),
+    dream_id: r.dream_id,
+    change_id: r.change_id,
+    note: r.note,
+  };
+}
+function toSession(r: Selectable<SessionsTable>): Session {
+  return {
+    type: 'session',
+    id: r.id,
+    external_id: r.external_id,
+    agent_id: r.agent_id,
+    team_id: r.team_id,
+    user_id: r.user_id,
+    parent_session_id: r.parent_session_id,
+    source_format: r.source_format as Session['source_format'],
+    source_file: r.source_file,
+    title: r.title,
+    started_at: r.started_at,
+    ended_at: r.ended_at,
+    metadata: parse(r.metadata),
+    event_count: Number(r.event_count),
+    content_sha256: r.content_sha256,
+    outcome: parse(r.outcome),
+    imported_at: r.imported_at,
+  };
+}
+function toDream(r: Selectable<DreamsTable>): Dream {
+  return {
+    type: 'dream',
+    id: r.id,
+    status: r.status as Dream['status'],
+    inputs: [
+      { type: 'memory_store', memory_store_id: r.memory_store_id },
+      { type: 'sessions', session_ids: parse(r.session_ids) },
+    ],
+    outputs: parse(r.outputs),
+    model: parse(r.model),
+    instructions: r.instructions,
+    output_behavior: parse(r.output_behavior),
+    session_id: null,
+    usage: parse(r.usage),
+    error: parse(r.error),
+    created_at: r.created_at,
+    ended_at: r.ended_at,
+    archived_at: r.archived_at,
+    engine: r.engine as Dream['engine'],
+    progress: parse(r.progress),
+    stats: parse(r.stats),
+    base: parse(r.base),
+  };
+}
+function dreamRow(d: Dream): DreamsTable {
+  return {
+    id: d.id,
+    status: d.status,
+    memory_store_id: d.inputs[0].memory_store_id,
+    session_ids: json(d.inputs[1].session_ids),
+    outputs: json(d.outputs),
+    model: json(d.model),
+    instructions: d.instructions,
+    output_behavior: json(d.output_behavior),
+    usage: json(d.usage),
+    error: d.error === null ? null : json(d.error),
+    created_at: d.created_at,
+    ended_at: d.ended_at,
+    archived_at: d.archived_at,
+    engine: d.engine,
+    progress: d.progress === null ? null : json(d.progress),
+    stats: json(d.stats),
+    base: json(d.base),
+    options: '{}',
+  };
+}
+function toChange(r: Selectable<ChangesTable>): Change {
+  return {
+    type: 'change',
+    id: r.id,
+    dream_id: r.dream_id,
+    ordinal: Number(r.ordinal),
+    op: r.op as Change['op'],
+    path: r.path,
+    to_path: r.to_path,
+    before: r.before,
+    after: r.after,
+    base_sha256: r.base_sha256,
+    kind: r.kind as Change['kind'],
+    reason: r.reason,
+    confidence: Number(r.confidence),
+    support: parse(r.support),
+    evidence: parse(r.evidence),
+    status: r.status as Change['status'],
+    review: parse(r.review),
+    applied_at: r.applied_at,
+  };
+}
+
+/** Large texts of an event: the field name holding them, by event type. */
+function bigField(e: SessionEvent): 'text' | 'content' | null {
+  if (e.type === 'agent.tool_result') return e.content.length >= BLOB_MIN_CHARS ? 'content' : null;
+  if (e.type === 'agent.tool_use') return null;
+  return e.text.length >= BLOB_MIN_CHARS ? 'text' : null;
+}
+
+/**
+ * {@link Storage} over a Kysely instance (or transaction). Construct through a dialect folder
+ * (`openSqliteStorage`, `openPostgresStorage`), not directly.
+ */
+export class KyselyStorage implements Storage {
+  readonly dialect: DialectName;
+  #db: Kysely<Database>;
+  #onClose: (() => Promise<void>) | null;
+
+  constructor(db: Kysely<Database>, dialect: DialectName, onClose: (() => Promise<void>) | null = null) {
+    this.#db = db;
+    this.dialect = dialect;
+    this.#onClose = onClose;
+  }
+
+  /** The underlying Kysely instance, for dialect-specific maintenance (tests, benchmarks). */
+  get db(): Kysely<Database> {
+    return this.#db;
+  }
+
+  async transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T> {
+    if (this.#db.isTransaction) return fn(this);
+    return this.#db.transaction().execute((trx: Transaction<Database>) => fn(new KyselyStorage(trx, this.dialect)));
+  }
+
+  async close(): Promise<void> {
+    if (this.#onClose) await this.#onClose();
+    else await this.#db.destroy();
+  }
+
+  // ── stores
+  async insertStore(s: MemoryStore): Promise<void> {
+    await this.#db
+      .insertInto('memory_stores')
+      .values({
+        id: s.id,
+        name: s.name,
+        description: s.description,
+        metadata: json(s.metadata),
+        policy: json(s.policy),
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+        archived_at: s.archived_at,
+      })
+      .execute();
+  }
+
+  async getStore(id: string): Promise<MemoryStore | undefined> {
+    const r = await this.#db.selectFrom('memory_stores').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toStore(r);
+  }
+
+  async listStores(q: PageQuery & { include_archived?: boolean }): Promise<Page<MemoryStore>> {
+    const limit = clampLimit(q.limit);
+    const cur = decodeCursor(q.page);
+    let query = this.#db.selectFrom('memory_stores').selectAll();
+    if (!q.include_archived) query = query.where('archived_at', 'is', null);
+    if (cur) query = query.where('id', '<', String(cur[0]));
+    const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+    return pageOf(rows.map(toStore), limit, (s) => [s.id]);
+  }
+
+  async updateStore(
+    id: string,
+    patch: Partial<Pick<MemoryStore, 'name' | 'description' | 'metadata' | 'policy' | 'archived_at' | 'updated_at'>>,
+  ): Promise<void> {
+    const set: Record<string, string | null> = {};
+    if (patch.name !== undefined) set.name = patch.name;
+    if (patch.description !== undefined) set.description = patch.description;
+    if (patch.metadata !== undefined) set.metadata = json(patch.metadata);
+    if (patch.policy !== undefined) set.policy = json(patch.policy);
+    if (patch.archived_at !== undefined) set.archived_at = patch.archived_at;
+    set.updated_at = patch.updated_at ?? nowIso();
+    await this.#db.updateTable('memory_stores').set(set).where('id', '=', id).execute();
+  }
+
+  async deleteStore(id: string): Promise<void> {
+    await this.transaction(async (tx) => {
+      const db = (tx as KyselyStorage).#db;
+      await db.deleteFrom('memory_versions').where('memory_store_id', '=', id).execute();
+      await db.deleteFrom('memories').where('memory_store_id', '=', id).execute();
+      await db.deleteFrom('memory_stores').where('id', '=', id).execute();
+    });
+  }
+
+  // ── memories
+  async getMemory(id: string): Promise<Memory | undefined> {
+    const r = await this.#db.selectFrom('memories').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toMemory(r, true);
+  }
+
+  async getMemoryByPath(storeId: string, path: string): Promise<Memory | undefined> {
+    const r = await this.#db
+      .selectFrom('memories')
+      .selectAll()
+      .where('memory_store_id', '=', storeId)
+      .where('path', '=', path)
+      .executeTakeFirst();
+    return r && toMemory(r, true);
+  }
+
+  async listMemories(
+    storeId: string,
+    q: PageQuery & { path_prefix?: string; view?: 'basic' | 'full' },
+  ): Promise<Page<Memory>> {
+    const full = q.view === 'full';
+    const limit = clampLimit(q.limit, full ? 20 : MAX_LIMIT);
+    const cur = decodeCursor(q.page);
+    let query = this.#db.selectFrom('memories').where('memory_store_id', '=', storeId);
+    if (q.path_prefix && q.path_prefix !== '/') {
+      // Whole-segment prefix: '/a/' matches '/a/x' but not '/ab'. Range scan instead of LIKE (no escaping issues).
+      query = query.where('path', '>=', q.path_prefix).where('path', '<', `${q.path_prefix}\uffff`);
+    }
+    if (cur) query = query.where('path', '>', String(cur[0]));
+    const rows = full
+      ? await query.selectAll().orderBy('path').limit(limit + 1).execute()
+      : await query
+          .select([
+            'id',
+            'memory_store_id',
+            'path',
+            'content_sha256',
+            'content_size_bytes',
+            'memory_version_id',
+            'created_at',
+            'updated_at',
+          ])
+          .orderBy('path')
+          .limit(limit + 1)
+          .execute();
+    return pageOf(
+      rows.map((r) => toMemory(r, full)),
+      limit,
+      (m) => [m.path],
+    );
+  }
+
+  async allMemories(storeId: string): Promise<Memory[]> {
+    const rows = await this.#db
+      .selectFrom('memories')
+      .selectAll()
+      .where('memory_store_id', '=', storeId)
+      .orderBy('path')
+      .execute();
+    return rows.map((r) => toMemory(r, true));
+  }
+
+  async countMemories(storeId: string): Promise<number> {
+    const r = await this.#db
+      .selectFrom('memories')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('memory_store_id', '=', storeId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async #insertVersion(v: MemoryVersion): Promise<void> {
+    await this.#db
+      .insertInto('memory_versions')
+      .values({
+        id: v.id,
+        memory_id: v.memory_id,
+        memory_store_id: v.memory_store_id,
+        path: v.path,
+        content: v.content,
+        content_sha256: v.content_sha256,
+        content_size_bytes: v.content_size_bytes,
+        operation: v.operation,
+        created_by: json(v.created_by),
+        created_at: v.created_at,
+        redacted_at: null,
+        redacted_by: null,
+        dream_id: v.dream_id,
+        change_id: v.change_id,
+        note: v.note,
+      })
+      .execute();
+  }
+
+  #version(m: Memory, content: string | null, op: MemoryVersion['operation'], ctx: WriteContext, at: string): MemoryVersion {
+    return {
+      type: 'memory_version',
+      id: newId('memver'),
+      memory_id: m.id,
+      memory_store_id: m.memory_store_id,
+      path: m.path,
+      content,
+      content_sha256: content === null ? null : m.content_sha256,
+      content_size_bytes: content === null ? null : m.content_size_bytes,
+      operation: op,
+      created_by: ctx.actor,
+      created_at: at,
+      redacted_at: null,
+      redacted_by: null,
+      dream_id: ctx.dream_id ?? null,
+      change_id: ctx.change_id ?? null,
+      note: ctx.note ?? null,
+    };
+  }
+
+  async #assertPathFree(storeId: string, path: string): Promise<void> {
+    const other = await this.#db
+      .selectFrom('memories')
+      .select('id')
+      .where('memory_store_id', '=', storeId)
+      .where('path', '=', path)
+      .executeTakeFirst();
+    if (other)
+      throw new ConflictError(
+        `a memory already exists at ${path}`,
+        { conflicting_memory_id: other.id, conflicting_path: path },
+        'memory_path_conflict_error',
+      );
+  }
+
+  async createMemory(storeId: string, path: string, content: string, ctx: WriteContext): Promise<Memory> {
+    return this.transaction(async (tx) => {
+      const self = tx as KyselyStorage;
+      await self.#assertPathFree(storeId, path);
+      const at = ctx.now ?? nowIso();
+      const m: Memory = {
+        type: 'memory',
+        id: newId('mem'),
+        memory_store_id: storeId,
+        path,
+        content,
+        content_sha256: sha256Hex(content),
+        content_size_bytes: utf8Bytes(content),
+        memory_version_id: '',
+        created_at: at,
+        updated_at: at,
+      };
+      const v = self.#version(m, content, 'created', ctx, at);
+      m.memory_version_id = v.id;
+      await self.#db
+        .insertInto('memories')
+        .values({
+          id: m.id,
+          memory_store_id: storeId,
+          path,
+          content,
+          content_sha256: m.content_sha256,
+          content_size_bytes: m.content_size_bytes,
+          memory_version_id: v.id,
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+      await self.#insertVersion(v);
+      return m;
+    });
+  }
+
+  async updateMemory(
+    id: string,
+    patch: { content?: string; path?: string; expected_sha256?: string | null },
+    ctx: WriteContext,
+  ): Promise<Memory> {
+    return this.transaction(async (tx) => {
+      const self = tx as KyselyStorage;
+      const cur = await self.getMemory(id);
+      if (!cur) throw new NotFoundError('memory', id);
+      const content = patch.content ?? cur.content!;
+      const path = patch.path ?? cur.path;
+      const sha = patch.content === undefined ? cur.content_sha256 : sha256Hex(content);
+      const noop = content === cur.content && path === cur.path;
+      if (patch.expected_sha256 && patch.expected_sha256 !== cur.content_sha256 && !noop) {
+        throw new ConflictError(
+          `memory ${id} changed: expected content_sha256 ${patch.expected_sha256}, found ${cur.content_sha256}`,
+          { memory_id: id, expected: patch.expected_sha256, actual: cur.content_sha256 },
+          'memory_precondition_failed_error',
+        );
+      }
+      if (noop) return cur;
+      if (path !== cur.path) await self.#assertPathFree(cur.memory_store_id, path);
+      const at = ctx.now ?? nowIso();
+      const next: Memory = {
+        ...cur,
+        path,
+        content,
+        content_sha256: sha,
+        content_size_bytes: utf8Bytes(content),
+        updated_at: at,
+      };
+      const v = self.#version(next, content, 'modified', ctx, at);
+      next.memory_version_id = v.id;
+      await self.#db
+        .updateTable('memories')
+        .set({
+          path,
+          content,
+          content_sha256: sha,
+          content_size_bytes: next.content_size_bytes,
+          memory_version_id: v.id,
+          updated_at: at,
+        })
+        .where('id', '=', id)
+        .execute();
+      await self.#insertVersion(v);
+      return next;
+    });
+  }
+
+  async deleteMemory(id: string, opts: { expected_sha256?: string | null }, ctx: WriteContext): Promise<void> {
+    await this.transaction(async (tx) => {
+      const self = tx as KyselyStorage;
+      const cur = await self.getMemory(id);
+      if (!cur) throw new NotFoundError('memory', id);
+      if (opts.expected_sha256 && opts.expected_sha256 !== cur.content_sha256)
+        throw new ConflictError(
+          `memory ${id} changed: expected content_sha256 ${opts.expected_sha256}, found ${cur.content_sha256}`,
+          { memory_id: id, expected: opts.expected_sha256, actual: cur.content_sha256 },
+          'memory_precondition_failed_error',
+        );
+      const at = ctx.now ?? nowIso();
+      await self.#insertVersion(self.#version(cur, null, 'deleted', ctx, at));
+      await self.#db.deleteFrom('memories').where('id', '=', id).execute();
+    });
+  }
+
+  // ── versions
+  async getVersion(id: string): Promise<MemoryVersion | undefined> {
+    const r = await this.#db.selectFrom('memory_versions').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toVersion(r);
+  }
+
+  async listVersions(storeId: string, q: VersionQuery): Promise<Page<MemoryVersion>> {
+    const limit = clampLimit(q.limit);
+    const cur = decodeCursor(q.page);
+    let query = this.#db.selectFrom('memory_versions').selectAll().where('memory_store_id', '=', storeId);
+    if (q.memory_id) query = query.where('memory_id', '=', q.memory_id);
+    if (q.operation) query = query.where('operation', '=', q.operation);
+    if (q.dream_id) query = query.where('dream_id', '=', q.dream_id);
+    if (q.path) query = query.where('path', '=', q.path);
+    if (q.created_at_gte) query = query.where('created_at', '>=', q.created_at_gte);
+    if (q.created_at_lte) query = query.where('created_at', '<=', q.created_at_lte);
+    if (cur) query = query.where('seq', q.ascending ? '>' : '<', Number(cur[0]));
+    const rows = await query
+      .orderBy('seq', q.ascending ? 'asc' : 'desc')
+      .limit(limit + 1)
+      .execute();
+    const page = pageOf(rows, limit, (r) => [Number(r.seq)]);
+    return { data: page.data.map(toVersion), next_page: page.next_page };
+  }
+
+  // ── sessions
+  async importSessions(batch: NewSession[], opts: { now?: string } = {}): Promise<SessionImportItem[]> {
+    const at = opts.now ?? nowIso();
+    const prepared = batch.map((s) => {
+      const blobs: { sha256: string; content: string }[] = [];
+      const stored = s.events.map((e) => {
+        const f = bigField(e);
+        if (!f) return e;
+        const text = (e as unknown as Record<string, string>)[f]!;
+        const sha = sha256Hex(text);
+        blobs.push({ sha256: sha, content: text });
+        return { ...e, [f]: { $blob: sha } };
+      });
+      const events = JSON.stringify(stored);
+      return { s, events, blobs, sha: sha256Hex(events) };
+    });
+    return this.transaction(async (tx) => {
+      const db = (tx as KyselyStorage).#db;
+      const existing = new Map<string, { id: string; content_sha256: string; outcome: string | null }>();
+      for (let i = 0; i < prepared.length; i += CHUNK) {
+        const ids = prepared.slice(i, i + CHUNK).map((p) => p.s.external_id);
+        const rows = await db
+          .selectFrom('sessions')
+          .select(['id', 'external_id', 'content_sha256', 'outcome'])
+          .where('external_id', 'in', ids)
+          .execute();
+        for (const r of rows) existing.set(r.external_id, r);
+      }
+      const results: SessionImportItem[] = [];
+      const inserts: SessionsTable[] = [];
+      const eventRows: { session_id: string; events: string }[] = [];
+      const blobRows = new Map<string, string>();
+      for (const p of prepared) {
+        const ex = existing.get(p.s.external_id);
+        const outcome = p.s.outcome === null ? null : json(p.s.outcome);
+        if (ex && ex.content_sha256 === p.sha && ex.outcome === outcome) {
+          results.push({ external_id: p.s.external_id, status: 'unchanged', session_id: ex.id });
+          continue;
+        }
+        const id = ex?.id ?? newId('sesn');
+        for (const b of p.blobs) blobRows.set(b.sha256, b.content);
+        const row: SessionsTable = {
+          id,
+          external_id: p.s.external_id,
+          agent_id: p.s.agent_id,
+          team_id: p.s.team_id ?? null,
+          user_id: p.s.user_id,
+          parent_session_id: null,
+          parent_external_id: p.s.parent_external_id,
+          source_format: p.s.source_format,
+          source_file: p.s.source_file,
+          title: p.s.title,
+          started_at: p.s.started_at,
+          ended_at: p.s.ended_at,
+          metadata: json(p.s.metadata),
+          event_count: p.s.events.length,
+          content_sha256: p.sha,
+          outcome,
+          imported_at: at,
+        };
+        if (ex) {
+          const { id: _id, ...rest } = row;
+          await db.updateTable('sessions').set(rest).where('id', '=', id).execute();
+          await db.updateTable('session_events').set({ events: p.events }).where('session_id', '=', id).execute();
+          results.push({ external_id: p.s.external_id, status: 'updated', session_id: id });
+        } else {
+          inserts.push(row);
+          eventRows.push({ session_id: id, events: p.events });
+          results.push({ external_id: p.s.external_id, status: 'created', session_id: id });
+        }
+      }
+      const blobList = [...blobRows].map(([sha256, content]) => ({ sha256, content }));
+      for (let i = 0; i < blobList.length; i += CHUNK)
+        await db
+          .insertInto('blobs')
+          .values(blobList.slice(i, i + CHUNK))
+          .onConflict((oc) => oc.column('sha256').doNothing())
+          .execute();
+      for (let i = 0; i < inserts.length; i += CHUNK) {
+        await db.insertInto('sessions').values(inserts.slice(i, i + CHUNK)).execute();
+        await db.insertInto('session_events').values(eventRows.slice(i, i + CHUNK)).execute();
+      }
+      // Link subagents to parents in either import order.
+      const orphans = await db
+        .selectFrom('sessions as c')
+        .innerJoin('sessions as p', 'p.external_id', 'c.parent_external_id')
+        .select(['c.id as child', 'p.id as parent'])
+        .where('c.parent_session_id', 'is', null)
+        .where('c.parent_external_id', 'is not', null)
+        .execute();
+      for (const o of orphans)
+        await db.updateTable('sessions').set({ parent_session_id: o.parent }).where('id', '=', o.child).execute();
+      return results;
+    });
+  }
+
+  async getSession(id: string): Promise<Session | undefined> {
+    const r = await this.#db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toSession(r);
+  }
+
+  async getSessions(ids: string[]): Promise<Session[]> {
+    const byId = new Map<string, Session>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.#db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('id', 'in', ids.slice(i, i + CHUNK))
+        .execute();
+      for (const r of rows) byId.set(r.id, toSession(r));
+    }
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async listSessions(q: SessionQuery): Promise<Page<Session>> {
+    const limit = clampLimit(q.limit, 10_000);
+    const cur = decodeCursor(q.page);
+    let query = this.#db.selectFrom('sessions').selectAll();
+    if (q.agent_id) query = query.where('agent_id', '=', q.agent_id);
+    if (q.team_id) query = query.where('team_id', '=', q.team_id);
+    if (q.imported_after) query = query.where('imported_at', '>', q.imported_after);
+    if (cur) query = query.where('id', '>', String(cur[0]));
+    const rows = await query.orderBy('id').limit(limit + 1).execute();
+    return pageOf(rows.map(toSession), limit, (s) => [s.id]);
+  }
+
+  async getEvents(sessionId: string): Promise<SessionEvent[]> {
+    const r = await this.#db
+      .selectFrom('session_events')
+      .select('events')
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst();
+    if (!r) throw new NotFoundError('session', sessionId);
+    const events = JSON.parse(r.events) as Record<string, unknown>[];
+    const refs = new Set<string>();
+    for (const e of events)
+      for (const f of ['text', 'content'])
+        if (e[f] && typeof e[f] === 'object') refs.add((e[f] as { $blob: string }).$blob);
+    if (refs.size > 0) {
+      const rows = await this.#db.selectFrom('blobs').selectAll().where('sha256', 'in', [...refs]).execute();
+      const blob = new Map(rows.map((b) => [b.sha256, b.content]));
+      for (const e of events)
+        for (const f of ['text', 'content'])
+          if (e[f] && typeof e[f] === 'object') e[f] = blob.get((e[f] as { $blob: string }).$blob) ?? '';
+    }
+    return events as unknown as SessionEvent[];
+  }
+
+  async setOutcome(sessionId: string, outcome: Outcome | null): Promise<void> {
+    const r = await this.#db
+      .updateTable('sessions')
+      .set({ outcome: outcome === null ? null : json(outcome) })
+      .where('id', '=', sessionId)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) throw new NotFoundError('session', sessionId);
+  }
+
+  // ── dreams and changes
+  async insertDream(d: Dream): Promise<void> {
+    await this.#db.insertInto('dreams').values(dreamRow(d)).execute();
+  }
+
+  async getDream(id: string): Promise<Dream | undefined> {
+    const r = await this.#db.selectFrom('dreams').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toDream(r);
+  }
+
+  async updateDream(id: string, patch: Partial<Omit<Dream, 'id' | 'type' | 'created_at'>>): Promise<void> {
+    const cur = await this.getDream(id);
+    if (!cur) throw new NotFoundError('dream', id);
+    const { id: _i, options: _o, ...row } = dreamRow({ ...cur, ...patch });
+    await this.#db.updateTable('dreams').set(row).where('id', '=', id).execute();
+  }
+
+  async listDreams(q: DreamQuery): Promise<Page<Dream>> {
+    const limit = clampLimit(q.limit, 100);
+    const cur = decodeCursor(q.page);
+    let query = this.#db.selectFrom('dreams').selectAll();
+    if (q.memory_store_id) query = query.where('memory_store_id', '=', q.memory_store_id);
+    if (q.statuses?.length) query = query.where('status', 'in', q.statuses);
+    if (!q.include_archived) query = query.where('archived_at', 'is', null);
+    if (cur) query = query.where('id', '<', String(cur[0]));
+    const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+    return pageOf(rows.map(toDream), limit, (d) => [d.id]);
+  }
+
+  async insertChanges(changes: Change[]): Promise<void> {
+    const rows: ChangesTable[] = changes.map((c) => ({
+      id: c.id,
+      dream_id: c.dream_id,
+      ordinal: c.ordinal,
+      op: c.op,
+      path: c.path,
+      to_path: c.to_path,
+      before: c.before,
+      after: c.after,
+      base_sha256: c.base_sha256,
+      kind: c.kind,
+      reason: c.reason,
+      confidence: c.confidence,
+      support: json(c.support),
+      evidence: json(c.evidence),
+      status: c.status,
+      review: c.review === null ? null : json(c.review),
+      applied_at: c.applied_at,
+    }));
+    await this.transaction(async (tx) => {
+      const db = (tx as KyselyStorage).#db;
+      for (let i = 0; i < rows.length; i += 200) await db.insertInto('changes').values(rows.slice(i, i + 200)).execute();
+    });
+  }
+
+  async listChanges(dreamId: string): Promise<Change[]> {
+    const rows = await this.#db
+      .selectFrom('changes')
+      .selectAll()
+      .where('dream_id', '=', dreamId)
+      .orderBy('ordinal')
+      .execute();
+    return rows.map(toChange);
+  }
+
+  async getChange(id: string): Promise<Change | undefined> {
+    const r = await this.#db.selectFrom('changes').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toChange(r);
+  }
+
+  async updateChange(id: string, patch: ChangePatch): Promise<void> {
+    const set: Partial<ChangesTable> = {};
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.after !== undefined) set.after = patch.after;
+    if (patch.applied_at !== undefined) set.applied_at = patch.applied_at;
+    if (patch.review !== undefined) set.review = patch.review === null ? null : json(patch.review);
+    const r = await this.#db.updateTable('changes').set(set).where('id', '=', id).executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) throw new NotFoundError('change', id);
+  }
+
+  // ── gather cache
+  async cacheGet(key: string): Promise<unknown | undefined> {
+    const r = await this.#db.selectFrom('gather_cache').select('value').where('key', '=', key).executeTakeFirst();
+    return r ? JSON.parse(r.value) : undefined;
+  }
+
+  async cachePut(key: string, value: unknown): Promise<void> {
+    await this.#db
+      .insertInto('gather_cache')
+      .values({ key, value: json(value), created_at: nowIso() })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: json(value) }))
+      .execute();
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The persistence port. Every caller (service layer, review, schedule) talks to storage through this
+ * interface only, so that the SQLite and PostgreSQL backends are interchangeable (Kysely-style tiny
+ * port; one implementation over Kysely in kysely-storage.ts, one dialect folder per backend).
+ *
+ * Memory writes follow the hosted API's rules: create never overwrites (`memory_path_conflict_error`),
+ * a stale precondition is `memory_precondition_failed_error`, every non-no-op change writes exactly one
+ * immutable version, versions survive deletion.
+ */
+import type {
+  Actor,
+  Change,
+  Dream,
+  Memory,
+  MemoryStore,
+  MemoryVersion,
+  Outcome,
+  Session,
+  SessionEvent,
+  SourceFormat,
+  Timestamp,
+  VersionOperation,
+} from '../domain/index.js';
+import type { DialectName } from './migrations/index.js';
+
+/** A page of results and the opaque cursor of the next page (`null` at the end). */
+export interface Page<T> {
+  data: T[];
+  next_page: string | null;
+}
+
+/** Paging input: `limit` items after the opaque cursor `page`. */
+export interface PageQuery {
+  limit?: number;
+  page?: string | null;
+}
+
+/** Who writes, and why; recorded on the memory version. `now` defaults to the wall clock. */
+export interface WriteContext {
+  actor: Actor;
+  dream_id?: string | null;
+  change_id?: string | null;
+  note?: string | null;
+  now?: Timestamp;
+}
+
+/** A session as handed to storage by an importer (the shape of ingest's `ImportedSession`). */
+export interface NewSession {
+  external_id: string;
+  agent_id: string;
+  user_id: string | null;
+  parent_external_id: string | null;
+  source_format: SourceFormat;
+  source_file: string;
+  title: string;
+  started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  metadata: Record<string, unknown>;
+  events: SessionEvent[];
+  outcome: Outcome | null;
+  team_id?: string | null;
+}
+
+/** Per-item result of a batch session import (Kysely-style batch result). */
+export interface SessionImportItem {
+  external_id: string;
+  status: 'created' | 'updated' | 'unchanged';
+  session_id: string;
+}
+
+/** Filters for listing sessions. */
+export interface SessionQuery extends PageQuery {
+  agent_id?: string;
+  team_id?: string;
+  /** Only sessions imported strictly after this time. */
+  imported_after?: Timestamp;
+}
+
+/** Filters for listing memory versions (newest first). */
+export interface VersionQuery extends PageQuery {
+  memory_id?: string;
+  operation?: VersionOperation;
+  dream_id?: string;
+  /** Only versions whose `path` equals this (at the time of the version). */
+  path?: string;
+  created_at_gte?: Timestamp;
+  created_at_lte?: Timestamp;
+  /** Oldest first instead of newest first. */
+  ascending?: boolean;
+}
+
+/** Filters for listing dreams (newest first). */
+export interface DreamQuery extends PageQuery {
+  memory_store_id?: string;
+  statuses?: Dream['status'][];
+  include_archived?: boolean;
+}
+
+/** Fields of a change that review may update. */
+export type ChangePatch = Partial<Pick<Change, 'status' | 'review' | 'after' | 'applied_at'>>;
+
+/** The storage port. All methods are async; `transaction` runs `fn` atomically (all or nothing). */
+export interface Storage {
+  readonly dialect: DialectName;
+  /** Runs `fn` in one transaction; nested calls join the outer transaction. */
+  transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
+  /** Releases connections. */
+  close(): Promise<void>;
+
+  // ── memory stores
+  insertStore(store: MemoryStore): Promise<void>;
+  getStore(id: string): Promise<MemoryStore | undefined>;
+  listStores(q: PageQuery & { include_archived?: boolean }): Promise<Page<MemoryStore>>;
+  updateStore(
+    id: string,
+    patch: Partial<Pick<MemoryStore, 'name' | 'description' | 'metadata' | 'policy' | 'archived_at' | 'updated_at'>>,
+  ): Promise<void>;
+  /** Removes a store with all its memories and versions. */
+  deleteStore(id: string): Promise<void>;
+
+  // ── memories
+  getMemory(id: string): Promise<Memory | undefined>;
+  getMemoryByPath(storeId: string, path: string): Promise<Memory | undefined>;
+  /** Lists memories ordered by path; `path_prefix` must end with `/`. `view: 'basic'` leaves content null. */
+  listMemories(
+    storeId: string,
+    q: PageQuery & { path_prefix?: string; view?: 'basic' | 'full' },
+  ): Promise<Page<Memory>>;
+  /** All memories of a store with content, ordered by path. */
+  allMemories(storeId: string): Promise<Memory[]>;
+  countMemories(storeId: string): Promise<number>;
+  /**
+   * Creates a memory at `path`.
+   * @throws ConflictError(`memory_path_conflict_error`) if the path is occupied (create never overwrites).
+   */
+  createMemory(storeId: string, path: string, content: string, ctx: WriteContext): Promise<Memory>;
+  /**
+   * Changes content and/or path (rename). A no-op writes no version.
+   * @throws ConflictError(`memory_precondition_failed_error`) if `expected_sha256` is given and differs, unless
+   *   the stored state already equals the request; `memory_path_conflict_error` if the new path is occupied;
+   *   NotFoundError if the memory does not exist.
+   */
+  updateMemory(
+    id: string,
+    patch: { content?: string; path?: string; expected_sha256?: string | null },
+    ctx: WriteContext,
+  ): Promise<Memory>;
+  /**
+   * Deletes a memory (its versions remain).
+   * @throws ConflictError(`memory_precondition_failed_error`) on a stale `expected_sha256`; NotFoundError.
+   */
+  deleteMemory(id: string, opts: { expected_sha256?: string | null }, ctx: WriteContext): Promise<void>;
+
+  // ── versions
+  getVersion(id: string): Promise<MemoryVersion | undefined>;
+  listVersions(storeId: string, q: VersionQuery): Promise<Page<MemoryVersion>>;
+
+  // ── sessions
+  /**
+   * Imports sessions in one transaction: new external ids are created, changed ones replaced (same id),
+   * identical ones left alone. Subagents are linked to their parent by `parent_external_id`, whichever
+   * is imported first.
+   */
+  importSessions(batch: NewSession[], opts?: { now?: Timestamp }): Promise<SessionImportItem[]>;
+  getSession(id: string): Promise<Session | undefined>;
+  listSessions(q: SessionQuery): Promise<Page<Session>>;
+  /** Sessions by id, in the order given; unknown ids are skipped. */
+  getSessions(ids: string[]): Promise<Session[]>;
+  getEvents(sessionId: string): Promise<SessionEvent[]>;
+  setOutcome(sessionId: string, outcome: Outcome | null): Promise<void>;
+
+  // ── dreams and changes
+  insertDream(dream: Dream): Promise<void>;
+  getDream(id: string): Promise<Dream | undefined>;
+  updateDream(id: string, patch: Partial<Omit<Dream, 'id' | 'type' | 'created_at'>>): Promise<void>;
+  listDreams(q: DreamQuery): Promise<Page<Dream>>;
+  insertChanges(changes: Change[]): Promise<void>;
+  listChanges(dreamId: string): Promise<Change[]>;
+  getChange(id: string): Promise<Change | undefined>;
+  updateChange(id: string, patch: ChangePatch): Promise<void>;
+
+  // ── gather cache
+  cacheGet(key: string): Promise<unknown | undefined>;
+  cachePut(key: string, value: unknown): Promise<void>;
+}

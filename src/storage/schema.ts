@@ -1,0 +1,151 @@
+/**
+ * Table shapes for Kysely (https://kysely.dev). Portable across SQLite and PostgreSQL: timestamps are
+ * ISO-8601 text, JSON is text, booleans are integers 0/1. Column names match the domain fields.
+ */
+import type { Generated } from 'kysely';
+
+/** `memory_stores`: one row per store. `metadata`, `policy`: JSON text. */
+export interface MemoryStoresTable {
+  id: string;
+  name: string;
+  description: string;
+  metadata: string;
+  policy: string;
+  created_at: string;
+  updated_at: string;
+  archived_at: string | null;
+}
+
+/** `memories`: the live head of each memory; deleted memories leave only versions behind. */
+export interface MemoriesTable {
+  id: string;
+  memory_store_id: string;
+  path: string;
+  content: string;
+  content_sha256: string;
+  content_size_bytes: number;
+  memory_version_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `memory_versions`: immutable history; `created_by`, `redacted_by`: JSON text. */
+export interface MemoryVersionsTable {
+  id: string;
+  memory_id: string;
+  memory_store_id: string;
+  path: string | null;
+  content: string | null;
+  content_sha256: string | null;
+  content_size_bytes: number | null;
+  operation: string;
+  created_by: string;
+  created_at: string;
+  redacted_at: string | null;
+  redacted_by: string | null;
+  dream_id: string | null;
+  change_id: string | null;
+  note: string | null;
+  /** Insertion order within the database (versions written in one millisecond stay ordered). */
+  seq: Generated<number>;
+}
+
+/** `sessions`: transcript metadata; events live in `session_events`. */
+export interface SessionsTable {
+  id: string;
+  external_id: string;
+  agent_id: string;
+  team_id: string | null;
+  user_id: string | null;
+  parent_session_id: string | null;
+  parent_external_id: string | null;
+  source_format: string;
+  source_file: string;
+  title: string;
+  started_at: string | null;
+  ended_at: string | null;
+  metadata: string;
+  event_count: number;
+  content_sha256: string;
+  outcome: string | null;
+  imported_at: string;
+}
+
+/**
+ * `session_events`: a session's normalized events as one JSON array. Texts of 1 kB or more are stored
+ * once in `blobs` and referenced as `{"$blob": sha256}`, so a system prompt repeated in a hundred
+ * sessions is stored once.
+ */
+export interface SessionEventsTable {
+  session_id: string;
+  events: string;
+}
+
+/** `blobs`: content-addressed text. */
+export interface BlobsTable {
+  sha256: string;
+  content: string;
+}
+
+/** `dreams`: hosted dream fields plus reverie's; JSON columns as text. */
+export interface DreamsTable {
+  id: string;
+  status: string;
+  memory_store_id: string;
+  session_ids: string;
+  outputs: string;
+  model: string;
+  instructions: string | null;
+  output_behavior: string;
+  usage: string;
+  error: string | null;
+  created_at: string;
+  ended_at: string | null;
+  archived_at: string | null;
+  engine: string;
+  progress: string | null;
+  stats: string;
+  base: string;
+  options: string;
+}
+
+/** `changes`: a dream's change set. */
+export interface ChangesTable {
+  id: string;
+  dream_id: string;
+  ordinal: number;
+  op: string;
+  path: string;
+  to_path: string | null;
+  before: string | null;
+  after: string | null;
+  base_sha256: string | null;
+  kind: string;
+  reason: string;
+  confidence: number;
+  support: string;
+  evidence: string;
+  status: string;
+  review: string | null;
+  applied_at: string | null;
+}
+
+/** `gather_cache`: per-session gather results keyed by `${engine version}:${session content hash}`. */
+export interface GatherCacheTable {
+  key: string;
+  value: string;
+  created_at: string;
+}
+
+/** The whole database. */
+export interface Database {
+  memory_stores: MemoryStoresTable;
+  memories: MemoriesTable;
+  memory_versions: MemoryVersionsTable;
+  sessions: SessionsTable;
+  session_events: SessionEventsTable;
+  blobs: BlobsTable;
+  dreams: DreamsTable;
+  changes: ChangesTable;
+  gather_cache: GatherCacheTable;
+}

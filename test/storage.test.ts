@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { type Actor, DEFAULT_POLICY, type MemoryStore, newId, ReverieError, sha256Hex } from '../src/domain/index.js';
+import type { NewSession } from '../src/storage/index.js';
+import { DIALECTS } from './dialects.js';
+
+const actor: Actor = { type: 'api_actor', id: 'test' };
+
+function store(): MemoryStore {
+  const now = new Date().toISOString();
+  return {
+    type: 'memory_store',
+    id: newId('memstore'),
+    name: 'test',
+    description: '',
+    metadata: {},
+    policy: DEFAULT_POLICY,
+    created_at: now,
+    updated_at: now,
+    archived_at: null,
+  };
+}
+
+function session(ext: string, text: string, parent: string | null = null): NewSession {
+  return {
+    external_id: ext,
+    agent_id: 'agent-a',
+    user_id: null,
+    parent_external_id: parent,
+    source_format: 'reverie',
+    source_file: 'x.jsonl',
+    title: ext,
+    started_at: null,
+    ended_at: null,
+    metadata: {},
+    events: [
+      { seq: 0, type: 'system.message', text, timestamp: null, source: { file: 'x.jsonl', line: 1 } },
+      { seq: 1, type: 'user.message', text: 'hi', timestamp: null, source: { file: 'x.jsonl', line: 2 } },
+    ],
+    outcome: null,
+  };
+}
+
+for (const dialect of DIALECTS) {
+  describe(`storage (${dialect.name})`, () => {
+    it('creates, updates, renames and deletes memories with one version per real change', async () => {
+      const db = await dialect.open();
+      const s = store();
+      await db.insertStore(s);
+      const m = await db.createMemory(s.id, '/a.md', 'one', { actor });
+      expect(m.content_sha256).toBe(sha256Hex('one'));
+      await expect(db.createMemory(s.id, '/a.md', 'two', { actor })).rejects.toMatchObject({
+        type: 'memory_path_conflict_error',
+      });
+      const same = await db.updateMemory(m.id, { content: 'one' }, { actor });
+      expect(same.memory_version_id).toBe(m.memory_version_id);
+      await expect(db.updateMemory(m.id, { content: 'x', expected_sha256: sha256Hex('zzz') }, { actor })).rejects.toMatchObject(
+        { type: 'memory_precondition_failed_error' },
+      );
+      const moved = await db.updateMemory(m.id, { path: '/b/a.md', content: 'two' }, { actor });
+      expect(moved.path).toBe('/b/a.md');
+      await db.deleteMemory(m.id, {}, { actor });
+      expect(await db.getMemory(m.id)).toBeUndefined();
+      const versions = await db.listVersions(s.id, { memory_id: m.id });
+      expect(versions.data.map((v) => v.operation)).toEqual(['deleted', 'modified', 'created']);
+      expect(versions.data[2]!.content).toBe('one');
+      await db.close();
+    });
+
+    it('pages memories by path and filters by whole-segment prefix', async () => {
+      const db = await dialect.open();
+      const s = store();
+      await db.insertStore(s);
+      for (const p of ['/a/1', '/a/2', '/ab', '/a/3', '/b']) await db.createMemory(s.id, p, p, { actor });
+      const p1 = await db.listMemories(s.id, { path_prefix: '/a/', limit: 2 });
+      expect(p1.data.map((m) => m.path)).toEqual(['/a/1', '/a/2']);
+      expect(p1.data[0]!.content).toBeNull();
+      const p2 = await db.listMemories(s.id, { path_prefix: '/a/', limit: 2, page: p1.next_page });
+      expect(p2.data.map((m) => m.path)).toEqual(['/a/3']);
+      expect(p2.next_page).toBeNull();
+      await db.close();
+    });
+
+    it('imports sessions idempotently, stores big texts once and links subagents in any order', async () => {
+      const db = await dialect.open();
+      const policy = 'P'.repeat(5000);
+      const r1 = await db.importSessions([session('child', policy, 'parent'), session('s1', policy)]);
+      expect(r1.map((r) => r.status)).toEqual(['created', 'created']);
+      const r2 = await db.importSessions([session('parent', policy), session('s1', policy)]);
+      expect(r2.map((r) => r.status)).toEqual(['created', 'unchanged']);
+      expect(r2[1]!.session_id).toBe(r1[1]!.session_id);
+      const changed = session('s1', 'different');
+      const r3 = await db.importSessions([changed]);
+      expect(r3[0]).toMatchObject({ status: 'updated', session_id: r1[1]!.session_id });
+      const child = await db.getSession(r1[0]!.session_id);
+      expect(child!.parent_session_id).toBe(r2[0]!.session_id);
+      const events = await db.getEvents(r1[0]!.session_id);
+      expect(events[0]).toMatchObject({ type: 'system.message', text: policy });
+      if ('db' in db) {
+        const blobs = await (db as unknown as { db: import('kysely').Kysely<import('../src/storage/schema.js').Database> }).db
+          .selectFrom('blobs')
+          .selectAll()
+          .execute();
+        expect(blobs).toHaveLength(1);
+      }
+      await db.close();
+    });
+
+    it('rolls back a failed transaction entirely', async () => {
+      const db = await dialect.open();
+      const s = store();
+      await db.insertStore(s);
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.createMemory(s.id, '/x', 'x', { actor });
+          throw new ReverieError('internal_error', 'boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await db.countMemories(s.id)).toBe(0);
+      expect((await db.listVersions(s.id, {})).data).toHaveLength(0);
+      await db.close();
+    });
+  });
+}

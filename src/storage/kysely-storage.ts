@@ -16,6 +16,7 @@ import {
   type Session,
   type SessionEvent,
   sha256Hex,
+  stableId,
   utf8Bytes,
   ValidationError,
 } from '../domain/index.js';
@@ -207,6 +208,14 @@ function toChange(r: Selectable<ChangesTable>): Change {
     review: parse(r.review),
     applied_at: r.applied_at,
   };
+}
+
+/**
+ * The id of the session with this `external_id`: derived from it (`sesn_` + SHA-256), so that the same
+ * transcript gets the same id in every database and dreams over it are reproducible byte for byte.
+ */
+export function sessionIdFor(externalId: string): string {
+  return stableId('sesn', sha256Hex(externalId));
 }
 
 /** Large texts of an event: the field name holding them, by event type. */
@@ -600,7 +609,7 @@ export class KyselyStorage implements Storage {
           results.push({ external_id: p.s.external_id, status: 'unchanged', session_id: ex.id });
           continue;
         }
-        const id = ex?.id ?? newId('sesn');
+        const id = ex?.id ?? sessionIdFor(p.s.external_id);
         for (const b of p.blobs) blobRows.set(b.sha256, b.content);
         const row: SessionsTable = {
           id,

@@ -1,0 +1,433 @@
+/**
+ * The `reverie` command line (commander). A thin shell: every command parses its arguments, calls the
+ * service layer, and prints a human summary or, with `--json`, one JSON document on stdout.
+ * Errors print `error: <message>` on stderr (or `{"error":{…}}` with `--json`) and exit with status 1;
+ * usage errors exit with 2.
+ */
+import { resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { type Change, type Dream, ReverieError, type SourceFormat } from '../domain/index.js';
+import {
+  type FileImportReport,
+  oneShotDream,
+  Reverie,
+  renderChangeSetMarkdown,
+  writeMemoryFolder,
+} from '../service/index.js';
+import { type CliIO, duration, processIO, progressLine, table } from './output.js';
+
+const FORMATS: SourceFormat[] = ['claude-code', 'tau-bench', 'mini-swe-agent', 'openai-chat', 'reverie'];
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** Options every command accepts. */
+interface GlobalOpts {
+  db?: string;
+  json?: boolean;
+}
+
+/** Counts changes by kind, e.g. `{mistake: 4, workflow: 2}`, sorted by kind. */
+function countByKind(changes: Pick<Change, 'kind'>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of [...changes].sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0)))
+    out[c.kind] = (out[c.kind] ?? 0) + 1;
+  return out;
+}
+
+function kindsLine(changes: Pick<Change, 'kind'>[]): string {
+  const parts = Object.entries(countByKind(changes)).map(([k, n]) => `${n} ${k}`);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+function importLine(r: FileImportReport): string {
+  if (r.status === 'failed') return `  ✗ ${r.error.message}`;
+  const c = { created: 0, updated: 0, unchanged: 0 };
+  for (const s of r.sessions) c[s.status]++;
+  return `  ✓ ${r.file} (${r.format}): ${r.sessions.length} session${r.sessions.length === 1 ? '' : 's'} — ${c.created} new, ${c.updated} updated, ${c.unchanged} unchanged`;
+}
+
+function dreamSummary(d: Dream, changes: Change[]): string {
+  const secs = d.stats.elapsed_ms !== undefined ? ` in ${duration(d.stats.elapsed_ms)}` : '';
+  return `Dream ${d.id} ${d.status}${secs}: ${changes.length} changes (${kindsLine(changes)}) over ${d.inputs[1].session_ids.length} sessions`;
+}
+
+/**
+ * Builds the `reverie` program. `io` receives all output (tests pass a capturing sink).
+ * Use `runCli(argv)` to parse and run with error handling.
+ */
+export function buildProgram(io: CliIO = processIO): Command {
+  const program = new Command('reverie')
+    .description('Memory and dreaming for AI agents: consolidate memory stores from session transcripts.')
+    .version('0.1.0')
+    .option('--db <file>', 'SQLite database file (default: $REVERIE_HOME/reverie.db or ~/.reverie/reverie.db)')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  async function withService<T>(cmd: Command, fn: (svc: Reverie, g: GlobalOpts) => Promise<T>): Promise<T> {
+    const g = cmd.optsWithGlobals() as GlobalOpts;
+    const svc = await Reverie.open({ db: g.db });
+    try {
+      return await fn(svc, g);
+    } finally {
+      await svc.close();
+    }
+  }
+  const printJson = (v: unknown) => io.out(`${JSON.stringify(v, null, 2)}\n`);
+
+  // ── dream
+  program
+    .command('dream')
+    .description(
+      'Dream over transcripts. With no --store: one-shot — import TRANSCRIPTS (files or folders), load --memory DIR, write the consolidated store and its change set to --out DIR. With --store: dream that stored store over TRANSCRIPTS, --session ids, or the sessions imported since its last dream.',
+    )
+    .argument('[transcripts...]', 'transcript files or folders (Claude Code, τ-bench, mini-swe-agent, OpenAI chat, reverie JSONL)')
+    .option('--memory <dir>', 'folder of existing memories to consolidate (one-shot)')
+    .option('--out <dir>', 'write the output store and .reverie/CHANGES.md here (replaced atomically)')
+    .option('--store <id>', 'dream a stored memory store instead of a one-shot')
+    .option('--session <id>', 'session to include (repeatable; with --store)', collect)
+    .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
+    .option('--agent <id>', 'agent id for imported sessions')
+    .option('--team <id>', 'team id for imported sessions')
+    .option('--min-support <n>', 'sessions a pattern needs to be promoted', positiveInt)
+    .option('--instructions <text>', 'guidance for the dream (≤ 4,096 chars)')
+    .option('--update-existing', 'propose changes to the input store instead of creating a new store (with --store)')
+    .option('--json', 'print the result as JSON')
+    .action(async (transcripts: string[], o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const bar = progressLine(io, 'dreaming');
+        const onFile = (r: FileImportReport) => {
+          if (!g.json) {
+            bar.done();
+            io.err(`${importLine(r)}\n`);
+          }
+        };
+        if (!o.store) {
+          if (transcripts.length === 0) throw new ReverieError('invalid_request_error', 'give transcript files or folders, or --store');
+          const r = await oneShotDream(svc, {
+            transcripts,
+            memoryDir: o.memory ?? null,
+            outDir: o.out ?? null,
+            format: o.format,
+            agent_id: o.agent,
+            team_id: o.team,
+            min_support: o.minSupport,
+            instructions: o.instructions ?? null,
+            onFile,
+            onProgress: (p) => bar.update(p),
+          });
+          bar.done();
+          const changes = await svc.listChanges(r.dream.id);
+          if (g.json) {
+            printJson({
+              dream: r.dream,
+              input_store_id: r.input_store.id,
+              output_store_id: r.output_store_id,
+              out_dir: r.out_dir,
+              import: r.import.totals,
+              failed_files: r.import.files.filter((f) => f.status === 'failed'),
+              changes: { total: changes.length, by_kind: countByKind(changes) },
+            });
+            return;
+          }
+          const t = r.import.totals;
+          io.out(
+            `Imported ${t.created + t.updated + t.unchanged} sessions from ${t.files - t.failed_files} of ${t.files} files (${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged)\n`,
+          );
+          io.out(`${dreamSummary(r.dream, changes)}\n`);
+          io.out(`Input store ${r.input_store.id}; output store ${r.output_store_id}\n`);
+          if (r.out_dir) io.out(`Wrote ${r.out_dir} (index: MEMORY.md; change set: .reverie/CHANGES.md)\n`);
+          io.out(`Review: reverie changes ${r.dream.id}${g.db ? ` --db ${g.db}` : ''}\n`);
+          if (t.failed_files > 0) process.exitCode = 1;
+          return;
+        }
+        let sessionIds: string[] | undefined = o.session;
+        if (transcripts.length > 0) {
+          const rep = await svc.importSessions(transcripts, { format: o.format, agent_id: o.agent, team_id: o.team, onFile });
+          sessionIds = [...new Set([...(sessionIds ?? []), ...rep.session_ids])];
+        }
+        const dream = await svc.dream(
+          {
+            memory_store_id: o.store,
+            session_ids: sessionIds,
+            instructions: o.instructions ?? null,
+            output_behavior: o.updateExisting ? { type: 'update_existing', memory_store_id: o.store } : undefined,
+            options: o.minSupport ? { min_support: o.minSupport } : undefined,
+          },
+          { onProgress: (p) => bar.update(p) },
+        );
+        bar.done();
+        const changes = await svc.listChanges(dream.id);
+        if (o.out && dream.outputs[0]) {
+          const files = (await svc.snapshot(dream.outputs[0].memory_store_id)).map((m) => ({ path: m.path, content: m.content! }));
+          await writeMemoryFolder(resolve(o.out), files, {
+            '.reverie/CHANGES.md': renderChangeSetMarkdown(changes, { title: `Change set of ${dream.id}` }),
+          });
+        }
+        if (g.json) return printJson({ dream, changes: { total: changes.length, by_kind: countByKind(changes) } });
+        io.out(`${dreamSummary(dream, changes)}\n`);
+        if (dream.outputs[0]) io.out(`Output store ${dream.outputs[0].memory_store_id}\n`);
+        io.out(`Review: reverie changes ${dream.id}\n`);
+      });
+    });
+
+  // ── store
+  const store = program.command('store').description('memory stores');
+  store
+    .command('create')
+    .argument('<name>', 'store name (1–255 chars)')
+    .option('--description <text>', 'description (≤ 1,024 chars)')
+    .option('--from <dir>', 'load memories from this folder')
+    .option('--json', 'print JSON')
+    .description('create a memory store')
+    .action(async (name: string, o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const s = await svc.createStore({ name, description: o.description });
+        const loaded = o.from ? await svc.importFolder(s.id, o.from) : [];
+        if (g.json) return printJson({ ...s, imported: loaded.length });
+        io.out(`${s.id}\t${s.name}${o.from ? `\t${loaded.length} memories from ${o.from}` : ''}\n`);
+      });
+    });
+  store
+    .command('list')
+    .description('list memory stores')
+    .option('--archived', 'include archived stores')
+    .option('--json', 'print JSON')
+    .action(async (o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const page = await svc.listStores({ include_archived: o.archived, limit: 1000 });
+        if (g.json) return printJson(page);
+        const rows = [];
+        for (const s of page.data) rows.push([s.id, s.name, await svc.storage.countMemories(s.id), s.created_at]);
+        io.out(rows.length ? table(['id', 'name', 'memories', 'created_at'], rows) : 'no memory stores\n');
+      });
+    });
+  store
+    .command('show')
+    .argument('<store>', 'store id')
+    .option('--path-prefix <prefix>', 'only paths under this prefix (ends with /)')
+    .option('--json', 'print JSON')
+    .description('show a store and its memories')
+    .action(async (id: string, o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const s = await svc.getStore(id);
+        const mems = (await svc.snapshot(id)).filter((m) => !o.pathPrefix || m.path.startsWith(o.pathPrefix));
+        if (g.json) return printJson({ ...s, memories: mems.map((m) => ({ ...m, content: undefined })) });
+        io.out(`${s.id}  ${s.name}\n${s.description ? `${s.description}\n` : ''}${mems.length} memories\n\n`);
+        io.out(table(['path', 'bytes', 'updated_at'], mems.map((m) => [m.path, m.content_size_bytes, m.updated_at])));
+      });
+    });
+  store
+    .command('export')
+    .argument('<store>', 'store id')
+    .argument('<dir>', 'folder to write (replaced atomically)')
+    .option('--force', 'replace a non-empty folder not written by reverie')
+    .option('--json', 'print JSON')
+    .description('write a store as a folder of files (MEMORY.md + topic files)')
+    .action(async (id: string, dir: string, o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const mems = await svc.snapshot(id);
+        await writeMemoryFolder(resolve(dir), mems.map((m) => ({ path: m.path, content: m.content! })), {}, { force: o.force });
+        if (g.json) return printJson({ memory_store_id: id, dir: resolve(dir), files: mems.length });
+        io.out(`Wrote ${mems.length} memories to ${resolve(dir)}\n`);
+      });
+    });
+  store
+    .command('import')
+    .argument('<dir>', 'folder of memory files')
+    .option('--store <id>', 'import into this store (default: create one named after the folder)')
+    .option('--name <name>', 'name of the new store')
+    .option('--json', 'print JSON')
+    .description('load a folder of files into a store (new paths created, changed ones modified)')
+    .action(async (dir: string, o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const id = o.store ?? (await svc.createStore({ name: o.name ?? resolve(dir).split('/').pop()! })).id;
+        const res = await svc.importFolder(id, dir);
+        if (g.json) return printJson({ memory_store_id: id, results: res });
+        const c = { created: 0, modified: 0, unchanged: 0 };
+        for (const r of res) c[r.status]++;
+        io.out(`${id}: ${c.created} created, ${c.modified} modified, ${c.unchanged} unchanged\n`);
+      });
+    });
+
+  // ── sessions
+  const sessions = program.command('sessions').description('session transcripts');
+  sessions
+    .command('import')
+    .argument('<paths...>', 'transcript files or folders')
+    .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
+    .option('--agent <id>', 'agent id for imported sessions')
+    .option('--team <id>', 'team id for imported sessions')
+    .option('--json', 'print JSON')
+    .description('import transcripts (idempotent; a bad file is reported and the others still import)')
+    .action(async (paths: string[], o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const rep = await svc.importSessions(paths, {
+          format: o.format,
+          agent_id: o.agent,
+          team_id: o.team,
+          onFile: (r) => {
+            if (!g.json) io.err(`${importLine(r)}\n`);
+          },
+        });
+        if (rep.totals.failed_files > 0) process.exitCode = 1;
+        if (g.json) return printJson(rep);
+        const t = rep.totals;
+        io.out(`${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged sessions from ${t.files} files (${t.failed_files} failed)\n`);
+      });
+    });
+  sessions
+    .command('list')
+    .option('--agent <id>', 'only this agent')
+    .option('--limit <n>', 'at most this many', positiveInt, 100)
+    .option('--json', 'print JSON')
+    .description('list sessions')
+    .action(async (o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const page = await svc.listSessions({ agent_id: o.agent, limit: o.limit });
+        if (g.json) return printJson(page);
+        io.out(
+          page.data.length
+            ? table(
+                ['id', 'format', 'agent', 'events', 'outcome', 'title'],
+                page.data.map((s) => [s.id, s.source_format, s.agent_id, s.event_count, s.outcome?.result ?? '-', s.title.slice(0, 60)]),
+              )
+            : 'no sessions\n',
+        );
+      });
+    });
+  sessions
+    .command('show')
+    .argument('<session>', 'session id')
+    .option('--events', 'print the events')
+    .option('--json', 'print JSON')
+    .description('show a session (and its events)')
+    .action(async (id: string, o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const s = await svc.getSession(id);
+        const events = o.events || g.json ? await svc.getEvents(id) : [];
+        if (g.json) return printJson({ ...s, events });
+        io.out(
+          `${s.id}  ${s.title}\nformat ${s.source_format} · agent ${s.agent_id}${s.user_id ? ` · user ${s.user_id}` : ''} · ${s.event_count} events · outcome ${s.outcome?.result ?? 'none'}\nsource ${s.source_file}${s.parent_session_id ? `\nparent ${s.parent_session_id}` : ''}\n`,
+        );
+        for (const e of events) {
+          const body =
+            e.type === 'agent.tool_use'
+              ? `${e.tool}(${JSON.stringify(e.input).slice(0, 160)})`
+              : e.type === 'agent.tool_result'
+                ? `${e.is_error ? 'ERROR ' : ''}${e.content.slice(0, 160)}`
+                : e.text.slice(0, 160);
+          io.out(`${String(e.seq).padStart(4)} ${e.type.padEnd(17)} ${body.replace(/\s+/g, ' ')}\n`);
+        }
+      });
+    });
+
+  // ── dreams
+  const dreams = program.command('dreams').description('dreams');
+  dreams
+    .command('list')
+    .option('--store <id>', 'only dreams of this store')
+    .option('--json', 'print JSON')
+    .description('list dreams, newest first')
+    .action(async (o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const page = await svc.listDreams({ memory_store_id: o.store, limit: 100 });
+        if (g.json) return printJson(page);
+        io.out(
+          page.data.length
+            ? table(
+                ['id', 'status', 'store', 'sessions', 'changes', 'created_at'],
+                page.data.map((d) => [d.id, d.status, d.inputs[0].memory_store_id, d.inputs[1].session_ids.length, d.stats.changes ?? '-', d.created_at]),
+              )
+            : 'no dreams\n',
+        );
+      });
+    });
+  dreams
+    .command('show')
+    .argument('<dream>', 'dream id')
+    .option('--json', 'print JSON')
+    .description('show a dream')
+    .action(async (id: string, _o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const d = await svc.getDream(id);
+        const changes = await svc.listChanges(id);
+        if (g.json) return printJson(d);
+        io.out(`${dreamSummary(d, changes)}\n`);
+        io.out(`engine ${d.engine} · created ${d.created_at}${d.ended_at ? ` · ended ${d.ended_at}` : ''}\n`);
+        io.out(`input store ${d.inputs[0].memory_store_id} → ${d.outputs.map((o) => o.memory_store_id).join(', ') || '(no output store)'}\n`);
+        if (d.error) io.out(`error: ${d.error.type}: ${d.error.message}\n`);
+        const stats = Object.entries(d.stats).sort(([a], [b]) => (a < b ? -1 : 1));
+        if (stats.length) io.out(`stats: ${stats.map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+      });
+    });
+
+  program
+    .command('changes')
+    .argument('<dream>', 'dream id')
+    .option('--no-diff', 'omit diffs')
+    .option('--json', 'print JSON')
+    .description("show a dream's change set: each change with its reason, support, evidence and diff")
+    .action(async (id: string, o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const changes = await svc.listChanges(id);
+        if (g.json) return printJson({ dream_id: id, data: changes });
+        const sessions = new Map(
+          (await svc.storage.getSessions([...new Set(changes.flatMap((c) => c.evidence.map((e) => e.session_id)))])).map((s) => [s.id, s]),
+        );
+        io.out(renderChangeSetMarkdown(changes, { title: `Change set of ${id}`, lookup: (sid) => sessions.get(sid), diff: o.diff }));
+      });
+    });
+
+  program
+    .command('why')
+    .argument('<store>', 'store id')
+    .argument('<path>', 'memory path, e.g. /mistakes/payment-total.md')
+    .option('--json', 'print JSON')
+    .description('show the provenance of one memory: versions, the dream changes behind them and their evidence')
+    .action(async (storeId: string, path: string, _o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const p = await svc.why(storeId, path);
+        if (g.json) return printJson(p);
+        io.out(`${path} in ${storeId}${p.memory ? ` (memory ${p.memory.id})` : ' (deleted)'}\n`);
+        for (const h of p.history) {
+          const v = h.version;
+          io.out(`\n${v.created_at}  ${v.operation} by ${v.created_by.type} ${v.created_by.id}  [${v.id}]\n`);
+          if (v.note) io.out(`  note: ${v.note}\n`);
+          if (h.change) {
+            io.out(`  change ${h.change.id} (${h.change.kind}, ${h.change.op}, confidence ${h.change.confidence.toFixed(2)}, support ${h.change.support.sessions} sessions / ${h.change.support.agents} agents)\n`);
+            io.out(`  why: ${h.change.reason}\n`);
+          }
+          for (const e of h.evidence)
+            io.out(`  - ${e.session_id} ${e.session_title ? `(${e.session_title}) ` : ''}events ${e.seq_from}–${e.seq_to}: “${e.quote.replace(/\s+/g, ' ').slice(0, 160)}”\n`);
+        }
+      });
+    });
+
+  return program;
+}
+
+/**
+ * Parses `argv` (without the node and script entries) and runs the command, mapping errors to exit codes:
+ * 0 success, 1 failure (error printed), 2 usage error. Returns the exit code; never throws.
+ */
+export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
+  const program = buildProgram(io).exitOverride();
+  const json = argv.includes('--json');
+  try {
+    process.exitCode = undefined;
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    const err = ReverieError.isInstance(e) ? e : null;
+    if (json) io.out(`${JSON.stringify({ error: { type: err?.type ?? 'internal_error', message: (e as Error).message, ...(err?.details ?? {}) } })}\n`);
+    else io.err(`error: ${(e as Error).message}\n`);
+    if (!err && process.env.REVERIE_DEBUG) io.err(`${(e as Error).stack}\n`);
+    return 1;
+  }
+}

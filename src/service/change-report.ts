@@ -1,0 +1,70 @@
+/**
+ * Renders a change set for people: each change with its kind, operation, reason, confidence, support,
+ * evidence (session, event range, quote) and a unified diff (jsdiff's `createPatch`). Used by
+ * `reverie changes`, the one-shot output folder (`.reverie/CHANGES.md`) and the web review page.
+ * Output is deterministic for a given change set.
+ */
+import { createPatch } from 'diff';
+import type { Change, Session } from '../domain/index.js';
+import type { ProposedChange } from '../dream/types.js';
+
+/** A change as rendered: a stored change, or a proposal not yet stored. */
+export type RenderableChange = ProposedChange & Partial<Pick<Change, 'id' | 'status'>>;
+
+/** Looks up a session for evidence lines (title, external id); may return undefined. */
+export type SessionLookup = (id: string) => Pick<Session, 'title' | 'external_id'> | undefined;
+
+/** Unified diff of one change, from `before` to `after` (renames show both paths). */
+export function changeDiff(c: RenderableChange): string {
+  const from = c.op === 'create' ? '/dev/null' : c.path;
+  const to = c.op === 'delete' ? '/dev/null' : (c.to_path ?? c.path);
+  const patch = createPatch(to === '/dev/null' ? from : to, c.before ?? '', c.after ?? '', from, to, { context: 3 });
+  // Drop jsdiff's "Index:" and "====" preamble; keep ---/+++ and hunks.
+  return patch.split('\n').slice(2).join('\n').trimEnd();
+}
+
+/** One-line title of a change, e.g. `update /facts/deploys.md (fact)`. */
+export function changeTitle(c: RenderableChange): string {
+  const target = c.op === 'rename' ? `${c.path} → ${c.to_path}` : c.path;
+  return `${c.op} ${target} (${c.kind})`;
+}
+
+/**
+ * Renders a change set as Markdown: a summary table by kind and operation, then one section per change.
+ * @param opts.lookup resolves evidence session ids to titles; `opts.diff` includes diffs (default true).
+ */
+export function renderChangeSetMarkdown(
+  changes: readonly RenderableChange[],
+  opts: { title?: string; lookup?: SessionLookup; diff?: boolean } = {},
+): string {
+  const lines: string[] = [`# ${opts.title ?? 'Change set'}`, ''];
+  const counts = new Map<string, number>();
+  for (const c of changes) counts.set(`${c.kind} ${c.op}`, (counts.get(`${c.kind} ${c.op}`) ?? 0) + 1);
+  lines.push(`${changes.length} change${changes.length === 1 ? '' : 's'}.`, '', '| kind | op | count |', '|---|---|---|');
+  for (const [k, n] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const [kind, op] = k.split(' ');
+    lines.push(`| ${kind} | ${op} | ${n} |`);
+  }
+  lines.push('');
+  changes.forEach((c, i) => {
+    lines.push(`## ${i + 1}. ${changeTitle(c)}${c.status ? ` — ${c.status}` : ''}`, '');
+    if (c.id) lines.push(`id: \`${c.id}\``, '');
+    lines.push(`**Why:** ${c.reason}`, '');
+    lines.push(
+      `confidence ${c.confidence.toFixed(2)} · support ${c.support.sessions} session${c.support.sessions === 1 ? '' : 's'}, ${c.support.agents} agent${c.support.agents === 1 ? '' : 's'}`,
+      '',
+    );
+    if (c.evidence.length > 0) {
+      lines.push('Evidence:');
+      for (const e of c.evidence) {
+        const s = opts.lookup?.(e.session_id);
+        const where = s ? `${e.session_id} (${s.title || s.external_id})` : e.session_id;
+        const range = e.seq_from === e.seq_to ? `event ${e.seq_from}` : `events ${e.seq_from}–${e.seq_to}`;
+        lines.push(`- ${where}, ${range}: “${e.quote.replace(/\s+/g, ' ').trim()}”`);
+      }
+      lines.push('');
+    }
+    if (opts.diff !== false) lines.push('```diff', changeDiff(c), '```', '');
+  });
+  return `${lines.join('\n').trimEnd()}\n`;
+}

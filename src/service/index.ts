@@ -1,0 +1,6 @@
+/** The service layer: the one API every shell calls. */
+export * from './change-report.js';
+export { resolveDbPath } from './config.js';
+export { OUTPUT_MARKER, readMemoryFolder, writeMemoryFolder } from './directory.js';
+export * from './one-shot.js';
+export * from './reverie.js';

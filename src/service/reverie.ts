@@ -1,0 +1,737 @@
+/**
+ * The service layer: the one API every shell (CLI, HTTP, MCP, web UI, scheduler) calls. It validates
+ * input, enforces the hosted product's rules, orchestrates ingest → storage → dream, and never lets a
+ * shell talk to storage directly (shared/DESIGN.md "Modules").
+ */
+import {
+  type Actor,
+  type Change,
+  ConflictError,
+  DEFAULT_POLICY,
+  type Dream,
+  type DreamProgress,
+  LIMITS,
+  type Memory,
+  type MemoryStore,
+  type MemoryVersion,
+  NotFoundError,
+  newId,
+  type Outcome,
+  type OutputBehavior,
+  ReverieError,
+  type Session,
+  type SessionEvent,
+  type SourceFormat,
+  type StorePolicy,
+  sha256Hex,
+  stableId,
+  ValidationError,
+  validateMemoryContent,
+  validateMemoryPath,
+  validatePathPrefix,
+} from '../domain/index.js';
+import { createOfflineEngine } from '../dream/index.js';
+import {
+  DEFAULT_DREAM_OPTIONS,
+  type DreamEngine,
+  type DreamOptions,
+  type DreamResult,
+  type GatherCache,
+} from '../dream/types.js';
+import { importTranscripts } from '../ingest/index.js';
+import { openSqliteStorage, type Page, type PageQuery, type SessionImportItem, type Storage } from '../storage/index.js';
+import { resolveDbPath } from './config.js';
+import { readMemoryFolder } from './directory.js';
+
+/** Options of {@link Reverie}. */
+export interface ReverieOptions {
+  storage: Storage;
+  /** Engines by id; `offline` defaults to the built-in deterministic engine. */
+  engines?: Partial<Record<'offline' | 'llm', DreamEngine>>;
+  /** Sessions a dream takes when none are named ("since last dream"). Default 100 (the hosted cap). */
+  defaultSessionLimit?: number;
+}
+
+/** Input of {@link Reverie.createStore}. */
+export interface CreateStoreInput {
+  name: string;
+  description?: string;
+  metadata?: Record<string, string>;
+  policy?: Partial<StorePolicy>;
+}
+
+/** Per-file result of {@link Reverie.importSessions}: imported sessions, or the error that stopped the file. */
+export type FileImportReport =
+  | { file: string; format: SourceFormat; status: 'imported'; sessions: SessionImportItem[] }
+  | { file: string; status: 'failed'; error: { type: string; message: string } };
+
+/** Result of {@link Reverie.importSessions}: per file, plus totals. */
+export interface ImportReport {
+  files: FileImportReport[];
+  totals: { files: number; failed_files: number; created: number; updated: number; unchanged: number };
+  /** Ids of all sessions in the imported files (created, updated or unchanged), in file order. */
+  session_ids: string[];
+}
+
+/** Input of {@link Reverie.createDream}. */
+export interface CreateDreamInput {
+  memory_store_id: string;
+  /** Explicit sessions (1..10,000). Omit to take the sessions imported since this store's last dream. */
+  session_ids?: string[];
+  instructions?: string | null;
+  model?: string | { id: string; speed?: 'standard' | 'fast' };
+  output_behavior?: OutputBehavior;
+  engine?: 'offline' | 'llm';
+  /** Overrides of the engine options (e.g. `min_support`). */
+  options?: Partial<Pick<DreamOptions, 'min_support' | 'max_index_lines' | 'max_index_bytes'>>;
+}
+
+/** The provenance of one memory path: its history, and for each version the dream change and evidence behind it. */
+export interface Provenance {
+  memory_store_id: string;
+  path: string;
+  memory: Memory | null;
+  history: {
+    version: MemoryVersion;
+    change: Change | null;
+    evidence: (Change['evidence'][number] & { session_title: string | null; external_id: string | null })[];
+  }[];
+}
+
+const MAX_EXPLICIT_SESSIONS = 10_000;
+const nowIso = () => new Date().toISOString();
+
+/**
+ * The reverie service. Construct with a storage (`new Reverie({storage})`) or open the default
+ * embedded database with {@link Reverie.open}. Methods throw {@link ReverieError} subclasses
+ * (`ValidationError`, `NotFoundError`, `ConflictError`) with hosted-API error types.
+ */
+export class Reverie {
+  readonly storage: Storage;
+  #engines: Partial<Record<'offline' | 'llm', DreamEngine>>;
+  #defaultSessionLimit: number;
+
+  constructor(opts: ReverieOptions) {
+    this.storage = opts.storage;
+    this.#engines = { offline: createOfflineEngine(), ...opts.engines };
+    this.#defaultSessionLimit = opts.defaultSessionLimit ?? 100;
+  }
+
+  /**
+   * Opens the embedded SQLite database (`db` path, or `REVERIE_HOME`/`REVERIE_DB`, or `~/.reverie/reverie.db`).
+   */
+  static async open(opts: { db?: string | null } & Omit<ReverieOptions, 'storage'> = {}): Promise<Reverie> {
+    const storage = await openSqliteStorage(resolveDbPath(opts.db));
+    return new Reverie({ ...opts, storage });
+  }
+
+  /** Closes the storage. */
+  async close(): Promise<void> {
+    await this.storage.close();
+  }
+
+  // ───────────────────────────── memory stores
+
+  /**
+   * Creates a memory store.
+   * @throws ValidationError on a bad name (1–255 chars, no control characters), description (≤ 1,024 chars)
+   *   or metadata (≤ 16 string pairs).
+   */
+  async createStore(input: CreateStoreInput): Promise<MemoryStore> {
+    validateStoreFields(input);
+    const now = nowIso();
+    const store: MemoryStore = {
+      type: 'memory_store',
+      id: newId('memstore'),
+      name: input.name,
+      description: input.description ?? '',
+      metadata: input.metadata ?? {},
+      policy: mergePolicy(DEFAULT_POLICY, input.policy),
+      created_at: now,
+      updated_at: now,
+      archived_at: null,
+    };
+    await this.storage.insertStore(store);
+    return store;
+  }
+
+  /** Returns a store. @throws NotFoundError */
+  async getStore(id: string): Promise<MemoryStore> {
+    const s = await this.storage.getStore(id);
+    if (!s) throw new NotFoundError('memory_store', id);
+    return s;
+  }
+
+  /** Lists stores, newest first. */
+  async listStores(q: PageQuery & { include_archived?: boolean } = {}): Promise<Page<MemoryStore>> {
+    return this.storage.listStores(q);
+  }
+
+  /**
+   * Updates name, description, metadata (a patch: `null` deletes a key) or policy.
+   * @throws NotFoundError; ValidationError; ConflictError if the store is archived.
+   */
+  async updateStore(
+    id: string,
+    patch: {
+      name?: string;
+      description?: string;
+      metadata?: Record<string, string | null>;
+      policy?: Partial<StorePolicy>;
+    },
+  ): Promise<MemoryStore> {
+    const cur = await this.#writableStore(id);
+    const metadata = { ...cur.metadata };
+    for (const [k, v] of Object.entries(patch.metadata ?? {})) {
+      if (v === null) delete metadata[k];
+      else metadata[k] = v;
+    }
+    const next = { name: patch.name ?? cur.name, description: patch.description ?? cur.description, metadata };
+    validateStoreFields(next);
+    await this.storage.updateStore(id, { ...next, policy: mergePolicy(cur.policy, patch.policy) });
+    return this.getStore(id);
+  }
+
+  /** Archives a store (one-way; it becomes read-only). Idempotent. @throws NotFoundError */
+  async archiveStore(id: string): Promise<MemoryStore> {
+    const cur = await this.getStore(id);
+    if (!cur.archived_at) await this.storage.updateStore(id, { archived_at: nowIso() });
+    return this.getStore(id);
+  }
+
+  /** Deletes a store with all memories and versions. @throws NotFoundError */
+  async deleteStore(id: string): Promise<{ id: string; type: 'memory_store_deleted' }> {
+    await this.getStore(id);
+    await this.storage.deleteStore(id);
+    return { id, type: 'memory_store_deleted' };
+  }
+
+  async #writableStore(id: string): Promise<MemoryStore> {
+    const s = await this.getStore(id);
+    if (s.archived_at) throw new ConflictError(`memory store ${id} is archived and read-only`, { memory_store_id: id });
+    return s;
+  }
+
+  // ───────────────────────────── memories
+
+  /**
+   * Creates a memory; never overwrites.
+   * @throws ValidationError (path/content rules, store at its 10,000-memory cap); ConflictError
+   *   (`memory_path_conflict_error`, archived store); NotFoundError.
+   */
+  async createMemory(storeId: string, input: { path: string; content: string }, actor?: Actor): Promise<Memory> {
+    validateMemoryPath(input.path);
+    validateMemoryContent(input.content);
+    await this.#writableStore(storeId);
+    return this.storage.transaction(async (tx) => {
+      if ((await tx.countMemories(storeId)) >= LIMITS.maxMemoriesPerStore)
+        throw new ValidationError(`memory store ${storeId} holds the maximum of ${LIMITS.maxMemoriesPerStore} memories`, 'path');
+      return tx.createMemory(storeId, input.path, input.content, { actor: actor ?? apiActor });
+    });
+  }
+
+  /** Returns one memory (content included unless `view` is `basic`). @throws NotFoundError */
+  async getMemory(storeId: string, memoryId: string, view: 'basic' | 'full' = 'full'): Promise<Memory> {
+    const m = await this.storage.getMemory(memoryId);
+    if (!m || m.memory_store_id !== storeId) throw new NotFoundError('memory', memoryId);
+    return view === 'basic' ? { ...m, content: null } : m;
+  }
+
+  /** Returns the memory at `path`, or throws NotFoundError. */
+  async getMemoryByPath(storeId: string, path: string): Promise<Memory> {
+    const m = await this.storage.getMemoryByPath(storeId, path);
+    if (!m) throw new NotFoundError('memory', path);
+    return m;
+  }
+
+  /**
+   * Lists memories by path. `depth: 1` returns direct children only, deeper entries rolled up as
+   * `{type:'memory_prefix', path:'/x/'}` (hosted behaviour).
+   * @throws ValidationError for a `path_prefix` not ending in `/` or a depth other than 0/1.
+   */
+  async listMemories(
+    storeId: string,
+    q: PageQuery & { path_prefix?: string; depth?: number; view?: 'basic' | 'full' } = {},
+  ): Promise<Page<Memory | { type: 'memory_prefix'; path: string }>> {
+    await this.getStore(storeId);
+    const prefix = q.path_prefix ? validatePathPrefix(q.path_prefix) : '/';
+    if (q.depth !== undefined && q.depth !== 0 && q.depth !== 1)
+      throw new ValidationError('depth must be 0 (recursive) or 1 (children only)', 'depth');
+    if (q.depth !== 1) return this.storage.listMemories(storeId, { ...q, path_prefix: prefix });
+    const all = await this.storage.allMemories(storeId);
+    const seen = new Set<string>();
+    const items: (Memory | { type: 'memory_prefix'; path: string })[] = [];
+    for (const m of all) {
+      if (!m.path.startsWith(prefix)) continue;
+      const rest = m.path.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash < 0) items.push(q.view === 'full' ? m : { ...m, content: null });
+      else {
+        const p = prefix + rest.slice(0, slash + 1);
+        if (!seen.has(p)) {
+          seen.add(p);
+          items.push({ type: 'memory_prefix', path: p });
+        }
+      }
+    }
+    return { data: items, next_page: null };
+  }
+
+  /**
+   * Updates content and/or path. `precondition` guards against lost updates.
+   * @throws NotFoundError; ValidationError; ConflictError (`memory_precondition_failed_error`,
+   *   `memory_path_conflict_error`, archived store).
+   */
+  async updateMemory(
+    storeId: string,
+    memoryId: string,
+    input: { content?: string; path?: string; precondition?: { type: 'content_sha256'; content_sha256: string } },
+    actor?: Actor,
+  ): Promise<Memory> {
+    if (input.path !== undefined) validateMemoryPath(input.path);
+    if (input.content !== undefined) validateMemoryContent(input.content);
+    await this.#writableStore(storeId);
+    await this.getMemory(storeId, memoryId);
+    return this.storage.updateMemory(
+      memoryId,
+      { content: input.content, path: input.path, expected_sha256: input.precondition?.content_sha256 },
+      { actor: actor ?? apiActor },
+    );
+  }
+
+  /** Deletes a memory; versions remain. @throws NotFoundError; ConflictError on a stale expected hash. */
+  async deleteMemory(
+    storeId: string,
+    memoryId: string,
+    opts: { expected_content_sha256?: string } = {},
+    actor?: Actor,
+  ): Promise<{ id: string; type: 'memory_deleted' }> {
+    await this.#writableStore(storeId);
+    await this.getMemory(storeId, memoryId);
+    await this.storage.deleteMemory(memoryId, { expected_sha256: opts.expected_content_sha256 }, { actor: actor ?? apiActor });
+    return { id: memoryId, type: 'memory_deleted' };
+  }
+
+  /** Lists a store's memory versions, newest first. */
+  async listVersions(storeId: string, q: Parameters<Storage['listVersions']>[1] = {}): Promise<Page<MemoryVersion>> {
+    await this.getStore(storeId);
+    return this.storage.listVersions(storeId, q);
+  }
+
+  /** Returns one version. @throws NotFoundError */
+  async getVersion(storeId: string, versionId: string): Promise<MemoryVersion> {
+    const v = await this.storage.getVersion(versionId);
+    if (!v || v.memory_store_id !== storeId) throw new NotFoundError('memory_version', versionId);
+    return v;
+  }
+
+  /**
+   * Loads a folder of files into a store (new or existing), in one transaction: new paths are created,
+   * changed ones modified, identical ones left alone; nothing is deleted.
+   * @returns per-path status.
+   * @throws ValidationError naming the file for bad paths, sizes or non-UTF-8 content (nothing is written).
+   */
+  async importFolder(
+    storeId: string,
+    dir: string,
+    actor: Actor = { type: 'import_actor', id: 'folder' },
+  ): Promise<{ path: string; status: 'created' | 'modified' | 'unchanged' }[]> {
+    await this.#writableStore(storeId);
+    const files = await readMemoryFolder(dir);
+    return this.storage.transaction(async (tx) => {
+      const out: { path: string; status: 'created' | 'modified' | 'unchanged' }[] = [];
+      for (const f of files) {
+        const cur = await tx.getMemoryByPath(storeId, f.path);
+        if (!cur) {
+          await tx.createMemory(storeId, f.path, f.content, { actor, now: f.mtime, note: `imported from ${dir}` });
+          out.push({ path: f.path, status: 'created' });
+        } else if (cur.content !== f.content) {
+          await tx.updateMemory(cur.id, { content: f.content }, { actor, note: `imported from ${dir}` });
+          out.push({ path: f.path, status: 'modified' });
+        } else out.push({ path: f.path, status: 'unchanged' });
+      }
+      if ((await tx.countMemories(storeId)) > LIMITS.maxMemoriesPerStore)
+        throw new ValidationError(`${dir} would exceed ${LIMITS.maxMemoriesPerStore} memories`, 'memory');
+      return out;
+    });
+  }
+
+  /** All memories of a store with content, sorted by path (for export and dreams). */
+  async snapshot(storeId: string): Promise<Memory[]> {
+    await this.getStore(storeId);
+    return this.storage.allMemories(storeId);
+  }
+
+  // ───────────────────────────── sessions
+
+  /**
+   * Imports transcripts (files or folders). Each file is imported in its own transaction: a bad file is
+   * reported with its error (naming file and line) and the others still import; re-importing is idempotent.
+   */
+  async importSessions(
+    paths: string[],
+    opts: {
+      format?: SourceFormat;
+      agent_id?: string;
+      team_id?: string;
+      onFile?: (r: FileImportReport, index: number) => void;
+    } = {},
+  ): Promise<ImportReport> {
+    const files: FileImportReport[] = [];
+    const session_ids: string[] = [];
+    const totals = { files: 0, failed_files: 0, created: 0, updated: 0, unchanged: 0 };
+    const gen = importTranscripts(paths, { format: opts.format, agent_id: opts.agent_id, team_id: opts.team_id });
+    for await (const r of gen) {
+      totals.files++;
+      let report: FileImportReport;
+      if ('error' in r) {
+        totals.failed_files++;
+        report = { file: r.file, status: 'failed', error: { type: r.error.type, message: r.error.message } };
+      } else {
+        try {
+          const items = await this.storage.importSessions(
+            r.sessions.map((s) => ({ ...s, team_id: opts.team_id ?? (s as { team_id?: string | null }).team_id ?? null })),
+          );
+          for (const it of items) {
+            totals[it.status]++;
+            session_ids.push(it.session_id);
+          }
+          report = { file: r.file, format: r.format, status: 'imported', sessions: items };
+        } catch (e) {
+          totals.failed_files++;
+          const err = ReverieError.isInstance(e) ? e : new ReverieError('internal_error', (e as Error).message);
+          report = { file: r.file, status: 'failed', error: { type: err.type, message: `${r.file}: ${err.message}` } };
+        }
+      }
+      files.push(report);
+      opts.onFile?.(report, files.length - 1);
+    }
+    return { files, totals, session_ids };
+  }
+
+  /** Lists sessions. */
+  async listSessions(q: Parameters<Storage['listSessions']>[0] = {}): Promise<Page<Session>> {
+    return this.storage.listSessions(q);
+  }
+
+  /** Returns a session. @throws NotFoundError */
+  async getSession(id: string): Promise<Session> {
+    const s = await this.storage.getSession(id);
+    if (!s) throw new NotFoundError('session', id);
+    return s;
+  }
+
+  /** Returns a session's normalized events. @throws NotFoundError */
+  async getEvents(id: string): Promise<SessionEvent[]> {
+    await this.getSession(id);
+    return this.storage.getEvents(id);
+  }
+
+  /** Sets (or clears) a session's outcome. @throws NotFoundError; ValidationError on a bad result value. */
+  async setOutcome(id: string, outcome: Outcome | null): Promise<Session> {
+    if (outcome && !['satisfied', 'failed', 'partial', 'unknown'].includes(outcome.result))
+      throw new ValidationError(`outcome.result must be satisfied, failed, partial or unknown`, 'outcome.result');
+    await this.storage.setOutcome(id, outcome);
+    return this.getSession(id);
+  }
+
+  // ───────────────────────────── dreams
+
+  /**
+   * Creates a dream in `pending` state (run it with {@link Reverie.runDream}). Pins the input store version.
+   * @throws NotFoundError for an unknown store or session; ValidationError for bad instructions, no sessions,
+   *   or an `update_existing` target other than the input store.
+   */
+  async createDream(input: CreateDreamInput): Promise<Dream> {
+    const store = await this.getStore(input.memory_store_id);
+    if (input.instructions && input.instructions.length > LIMITS.maxInstructionsChars)
+      throw new ValidationError(`instructions exceed ${LIMITS.maxInstructionsChars} characters`, 'instructions');
+    const behavior: OutputBehavior = input.output_behavior ?? { type: 'create_new' };
+    if (behavior.type === 'update_existing' && behavior.memory_store_id !== store.id)
+      throw new ValidationError('update_existing must target the input memory store', 'output_behavior.memory_store_id');
+    const engine = input.engine ?? 'offline';
+    if (!this.#engines[engine]) throw new ValidationError(`dream engine ${engine} is not configured`, 'engine');
+    let sessionIds = input.session_ids;
+    if (sessionIds) {
+      if (sessionIds.length === 0 || sessionIds.length > MAX_EXPLICIT_SESSIONS)
+        throw new ValidationError(`session_ids must hold 1 to ${MAX_EXPLICIT_SESSIONS} ids`, 'inputs.session_ids');
+      sessionIds = [...new Set(sessionIds)];
+      const found = await this.storage.getSessions(sessionIds);
+      if (found.length !== sessionIds.length) {
+        const have = new Set(found.map((s) => s.id));
+        throw new NotFoundError('session', sessionIds.find((id) => !have.has(id))!);
+      }
+    } else {
+      sessionIds = await this.#sessionsSinceLastDream(store.id);
+      if (sessionIds.length === 0) throw new ValidationError('no new sessions since the last dream', 'inputs.session_ids');
+    }
+    const memories = await this.storage.allMemories(store.id);
+    const model = typeof input.model === 'string' ? { id: input.model } : (input.model ?? { id: engine === 'offline' ? 'offline' : 'unset' });
+    const dream: Dream = {
+      type: 'dream',
+      id: newId('drm'),
+      status: 'pending',
+      inputs: [
+        { type: 'memory_store', memory_store_id: store.id },
+        { type: 'sessions', session_ids: sessionIds },
+      ],
+      outputs: [],
+      model,
+      instructions: input.instructions ?? null,
+      output_behavior: behavior,
+      session_id: null,
+      usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+      error: null,
+      created_at: nowIso(),
+      ended_at: null,
+      archived_at: null,
+      engine,
+      progress: null,
+      stats: { ...(input.options?.min_support !== undefined ? { min_support: input.options.min_support } : {}) },
+      base: Object.fromEntries(memories.map((m) => [m.id, m.content_sha256])),
+    };
+    await this.storage.insertDream(dream);
+    return dream;
+  }
+
+  async #sessionsSinceLastDream(storeId: string): Promise<string[]> {
+    const last = (await this.storage.listDreams({ memory_store_id: storeId, statuses: ['completed'], limit: 1 })).data[0];
+    const page = await this.storage.listSessions({ imported_after: last?.created_at, limit: 10_000 });
+    return page.data.slice(-this.#defaultSessionLimit).map((s) => s.id);
+  }
+
+  /**
+   * Runs a pending dream to completion: loads the pinned store and sessions, runs the engine (with the
+   * per-session gather cache), stores the change set and, for `create_new`, writes the output store.
+   * On error the dream becomes `failed` with `error` set, and the error is rethrown.
+   * @throws ConflictError if the dream is not pending; NotFoundError.
+   */
+  async runDream(
+    id: string,
+    hooks: { onProgress?: (p: DreamProgress) => void; signal?: AbortSignal; options?: CreateDreamInput['options'] } = {},
+  ): Promise<Dream> {
+    const dream = await this.getDream(id);
+    if (dream.status !== 'pending') throw new ConflictError(`dream ${id} is ${dream.status}, not pending`, { dream_id: id });
+    const started = performance.now();
+    await this.storage.updateDream(id, { status: 'running', progress: { phase: 'orient', done: 0, total: 1 } });
+    try {
+      const storeId = dream.inputs[0].memory_store_id;
+      const store = await this.getStore(storeId);
+      const memories = await this.storage.allMemories(storeId);
+      const changed = memories.filter((m) => dream.base[m.id] !== m.content_sha256);
+      if (changed.length > 0 || memories.length !== Object.keys(dream.base).length)
+        throw new ConflictError(`memory store ${storeId} changed between dream creation and run`, { memory_store_id: storeId });
+      const sessions = await this.storage.getSessions(dream.inputs[1].session_ids);
+      const engine = this.#engines[dream.engine]!;
+      const options: DreamOptions = {
+        ...DEFAULT_DREAM_OPTIONS,
+        protected_paths: store.policy.protected_paths,
+        max_changes: store.policy.max_changes_per_dream,
+        instructions: dream.instructions,
+        ...(dream.stats.min_support !== undefined ? { min_support: dream.stats.min_support } : {}),
+        ...hooks.options,
+      };
+      const cache: GatherCache = {
+        get: (k) => this.storage.cacheGet(k),
+        set: (k, v) => this.storage.cachePut(k, v),
+      };
+      let lastWrite = 0;
+      const result = await engine.run(
+        {
+          memories: memories.map((m) => ({
+            path: m.path,
+            content: m.content!,
+            content_sha256: m.content_sha256,
+            updated_at: m.updated_at,
+          })),
+          sessions: sessions.map((s) => ({ session: s, loadEvents: () => this.storage.getEvents(s.id) })),
+          options,
+        },
+        {
+          cache,
+          signal: hooks.signal,
+          onProgress: (p) => {
+            hooks.onProgress?.(p);
+            const t = performance.now();
+            if (t - lastWrite > 500) {
+              lastWrite = t;
+              void this.storage.updateDream(id, { progress: p }).catch(() => {});
+            }
+          },
+        },
+      );
+      const final = await this.#storeResult(dream, store, result, performance.now() - started);
+      hooks.onProgress?.({ phase: 'done', done: 1, total: 1 });
+      return final;
+    } catch (e) {
+      const err = ReverieError.isInstance(e) ? e : new ReverieError('internal_error', (e as Error).message, {}, { cause: e });
+      const canceled = hooks.signal?.aborted === true;
+      await this.storage.updateDream(id, {
+        status: canceled ? 'canceled' : 'failed',
+        error: canceled ? null : { type: err.type, message: err.message },
+        ended_at: nowIso(),
+      });
+      throw err;
+    }
+  }
+
+  async #storeResult(dream: Dream, store: MemoryStore, result: DreamResult, elapsedMs: number): Promise<Dream> {
+    const now = nowIso();
+    const changes: Change[] = result.changes.map((c, i) => ({
+      type: 'change',
+      id: stableId('chg', sha256Hex(`${dream.id}\u0000${i}`)),
+      dream_id: dream.id,
+      ordinal: i,
+      ...c,
+      status: 'pending',
+      review: null,
+      applied_at: null,
+    }));
+    return this.storage.transaction(async (tx) => {
+      await tx.insertChanges(changes);
+      const outputs: Dream['outputs'] = [];
+      if (dream.output_behavior.type === 'create_new') {
+        const out: MemoryStore = {
+          type: 'memory_store',
+          id: newId('memstore'),
+          name: `${store.name} (dream ${dream.id.slice(-8).toLowerCase()})`.slice(0, LIMITS.maxStoreNameChars),
+          description: store.description,
+          metadata: { ...store.metadata, 'reverie.dream_id': dream.id, 'reverie.source_store_id': store.id },
+          policy: store.policy,
+          created_at: now,
+          updated_at: now,
+          archived_at: null,
+        };
+        await tx.insertStore(out);
+        const byPath = new Map<string, Change>();
+        for (const c of changes) byPath.set(c.to_path ?? c.path, c);
+        for (const f of result.files) {
+          const c = byPath.get(f.path);
+          await tx.createMemory(out.id, f.path, f.content, {
+            actor: { type: 'dream_actor', id: dream.id },
+            dream_id: dream.id,
+            change_id: c?.id ?? null,
+            note: c ? c.reason.slice(0, 500) : 'unchanged from the input store',
+            now,
+          });
+        }
+        outputs.push({ type: 'memory_store', memory_store_id: out.id });
+      }
+      const stats = { ...dream.stats, ...result.stats, changes: changes.length, elapsed_ms: Math.round(elapsedMs) };
+      await tx.updateDream(dream.id, {
+        status: 'completed',
+        outputs,
+        usage: result.usage,
+        stats,
+        progress: { phase: 'done', done: 1, total: 1 },
+        ended_at: nowIso(),
+      });
+      return (await tx.getDream(dream.id))!;
+    });
+  }
+
+  /** Creates and runs a dream in one call. */
+  async dream(
+    input: CreateDreamInput,
+    hooks: { onProgress?: (p: DreamProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<Dream> {
+    const d = await this.createDream(input);
+    return this.runDream(d.id, { ...hooks, options: input.options });
+  }
+
+  /** Returns a dream. @throws NotFoundError */
+  async getDream(id: string): Promise<Dream> {
+    const d = await this.storage.getDream(id);
+    if (!d) throw new NotFoundError('dream', id);
+    return d;
+  }
+
+  /** Lists dreams, newest first (archived hidden unless asked). */
+  async listDreams(q: Parameters<Storage['listDreams']>[0] = {}): Promise<Page<Dream>> {
+    return this.storage.listDreams(q);
+  }
+
+  /**
+   * Cancels a pending or running dream; a no-op on a canceled one.
+   * @throws ValidationError (400, as the hosted API) for completed or failed dreams.
+   */
+  async cancelDream(id: string): Promise<Dream> {
+    const d = await this.getDream(id);
+    if (d.status === 'canceled') return d;
+    if (d.status === 'completed' || d.status === 'failed')
+      throw new ValidationError(`dream ${id} is ${d.status} and cannot be canceled`, 'status');
+    await this.storage.updateDream(id, { status: 'canceled', ended_at: nowIso() });
+    return this.getDream(id);
+  }
+
+  /** Archives a finished dream (idempotent). @throws ValidationError while pending or running. */
+  async archiveDream(id: string): Promise<Dream> {
+    const d = await this.getDream(id);
+    if (d.status === 'pending' || d.status === 'running')
+      throw new ValidationError(`dream ${id} is ${d.status}; only finished dreams can be archived`, 'status');
+    if (!d.archived_at) await this.storage.updateDream(id, { archived_at: nowIso() });
+    return this.getDream(id);
+  }
+
+  /** A dream's change set, in order. @throws NotFoundError */
+  async listChanges(dreamId: string): Promise<Change[]> {
+    await this.getDream(dreamId);
+    return this.storage.listChanges(dreamId);
+  }
+
+  /**
+   * The provenance of the memory at `path` in a store: every version (newest first), who wrote it, and
+   * for dream-made versions the change with its reason and evidence (with session titles).
+   * For a dream's output store, versions cloned from the input carry no change.
+   * @throws NotFoundError if no version of `path` exists in the store.
+   */
+  async why(storeId: string, path: string): Promise<Provenance> {
+    await this.getStore(storeId);
+    const memory = (await this.storage.getMemoryByPath(storeId, path)) ?? null;
+    const versions: MemoryVersion[] = [];
+    let page: string | null = null;
+    do {
+      const p: Page<MemoryVersion> = await this.storage.listVersions(
+        storeId,
+        memory ? { memory_id: memory.id, limit: 1000, page } : { path, limit: 1000, page },
+      );
+      versions.push(...p.data);
+      page = p.next_page;
+    } while (page);
+    if (versions.length === 0) throw new NotFoundError('memory', path);
+    const sessionCache = new Map<string, Session | undefined>();
+    const history: Provenance['history'] = [];
+    for (const v of versions) {
+      const change = v.change_id ? ((await this.storage.getChange(v.change_id)) ?? null) : null;
+      const evidence = [];
+      for (const ev of change?.evidence ?? []) {
+        if (!sessionCache.has(ev.session_id)) sessionCache.set(ev.session_id, await this.storage.getSession(ev.session_id));
+        const s = sessionCache.get(ev.session_id);
+        evidence.push({ ...ev, session_title: s?.title ?? null, external_id: s?.external_id ?? null });
+      }
+      history.push({ version: v, change, evidence });
+    }
+    return { memory_store_id: storeId, path, memory, history };
+  }
+}
+
+const apiActor: Actor = { type: 'api_actor', id: 'local' };
+
+function validateStoreFields(s: { name: string; description?: string; metadata?: Record<string, string> }): void {
+  if (typeof s.name !== 'string' || s.name.length < 1 || s.name.length > LIMITS.maxStoreNameChars)
+    throw new ValidationError(`name must be 1–${LIMITS.maxStoreNameChars} characters`, 'name');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters
+  if (/[\u0000-\u001f\u007f]/.test(s.name)) throw new ValidationError('name contains a control character', 'name');
+  if ((s.description ?? '').length > LIMITS.maxDescriptionChars)
+    throw new ValidationError(`description exceeds ${LIMITS.maxDescriptionChars} characters`, 'description');
+  const md = s.metadata ?? {};
+  if (Object.keys(md).length > LIMITS.maxMetadataPairs)
+    throw new ValidationError(`metadata holds at most ${LIMITS.maxMetadataPairs} pairs`, 'metadata');
+  for (const [k, v] of Object.entries(md))
+    if (typeof v !== 'string') throw new ValidationError(`metadata.${k} must be a string`, `metadata.${k}`);
+}
+
+function mergePolicy(base: StorePolicy, patch: Partial<StorePolicy> | undefined): StorePolicy {
+  if (!patch) return base;
+  return { ...base, ...patch, auto_apply: { ...base.auto_apply, ...(patch.auto_apply ?? {}) } };
+}

@@ -14,7 +14,9 @@ import {
   renderChangeSetMarkdown,
   writeMemoryFolder,
 } from '../service/index.js';
+import { registerEvalCommand } from './eval-command.js';
 import { type CliIO, duration, processIO, progressLine, table } from './output.js';
+import { registerReviewCommands } from './review-commands.js';
 
 const FORMATS: SourceFormat[] = ['claude-code', 'tau-bench', 'mini-swe-agent', 'openai-chat', 'reverie'];
 
@@ -26,9 +28,18 @@ function positiveInt(v: string): number {
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** Options every command accepts. */
-interface GlobalOpts {
+export interface GlobalOpts {
   db?: string;
   json?: boolean;
+}
+
+/** What command modules get from the program: the output sink, a service opener, and a JSON printer. */
+export interface CliContext {
+  io: CliIO;
+  /** Opens the service on the database chosen by `--db`, runs `fn`, and closes it. */
+  withService<T>(cmd: Command, fn: (svc: Reverie, g: GlobalOpts) => Promise<T>): Promise<T>;
+  /** Prints a value as indented JSON on stdout. */
+  printJson(v: unknown): void;
 }
 
 /** Counts changes by kind, e.g. `{mistake: 4, workflow: 2}`, sorted by kind. */
@@ -78,6 +89,7 @@ export function buildProgram(io: CliIO = processIO): Command {
     }
   }
   const printJson = (v: unknown) => io.out(`${JSON.stringify(v, null, 2)}\n`);
+  const ctx: CliContext = { io, withService, printJson };
 
   // ── dream
   program
@@ -408,6 +420,8 @@ export function buildProgram(io: CliIO = processIO): Command {
       });
     });
 
+  registerReviewCommands(program, ctx);
+  registerEvalCommand(program, ctx);
   return program;
 }
 

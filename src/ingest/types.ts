@@ -18,6 +18,11 @@ export interface ImportedSession {
   agent_id: string;
   /** The human user, when the source names one (τ-bench `user_id`), else null. */
   user_id: string | null;
+  /**
+   * The team whose memory this session feeds (`--team`, or the normalized format's `team_id`); null or
+   * absent when unscoped. Optional so that hand-built sessions (tests, fixtures) may omit it.
+   */
+  team_id?: string | null;
   /** For subagent transcripts, the `external_id` of the spawning session; else null. */
   parent_external_id: string | null;
   source_format: SourceFormat;
@@ -31,4 +36,21 @@ export interface ImportedSession {
   /** Dense, 0-based `seq`; each event carries a pointer back into `source_file`. */
   events: SessionEvent[];
   outcome: Outcome | null;
+}
+
+/**
+ * Options every importer accepts.
+ * - `agent_id` replaces the format's default agent id (`tau-bench/<file stem>`, `mini-swe-agent`,
+ *   `claude-code`, `openai-chat`); Claude Code subagents get `<agent_id>/subagent`; in the normalized
+ *   format it is only the default for session lines without an `agent_id`.
+ * - `team_id` is set on every session (the normalized format's own `team_id` wins).
+ */
+export interface ImporterOptions {
+  agent_id?: string;
+  team_id?: string;
+}
+
+/** {@link ImporterOptions} plus `format`, which forces a format instead of detecting it (`--format`). */
+export interface ImportOptions extends ImporterOptions {
+  format?: SourceFormat;
 }

@@ -1,0 +1,141 @@
+/**
+ * Format detection from content (the file name is only used in messages). JSON documents are parsed
+ * once here and the value is handed to the importer, so detection costs no second parse.
+ *
+ * Rules, in order:
+ * - JSON array whose first element has `traj` (or `task_id` and `reward`) → `tau-bench`;
+ * - JSON array of `{role}` messages, of message arrays, or of `{messages}` objects → `openai-chat`;
+ * - JSON object with `trajectory_format` starting `mini-swe-agent` and `messages` → `mini-swe-agent`;
+ * - JSON object with a `messages` array → `openai-chat`;
+ * - JSONL whose first decisive line is `{"type":"session"…}` or another normalized event → `reverie`;
+ * - JSONL whose lines have a string `type` and a `sessionId` (or are Claude Code's `summary`,
+ *   `file-history-snapshot`, `queue-operation` lines) → `claude-code`.
+ */
+import { ImportError, type SourceFormat } from '../domain/index.js';
+import { isRecord, lineAt, parseJson, parseJsonLine, stripBom } from './json.js';
+import { isMiniSweAgent } from './mini-swe-agent.js';
+import { isOpenAiChat } from './openai-chat.js';
+
+/** A detected format and, for JSON (not JSONL) formats, the parsed document. */
+export interface Detected {
+  format: SourceFormat;
+  /** The parsed JSON document; `undefined` for JSONL formats (their importers parse line by line). */
+  value?: unknown;
+}
+
+const UNKNOWN =
+  'unknown transcript format (expected Claude Code JSONL, τ-bench JSON, mini-swe-agent .traj.json, ' +
+  'OpenAI chat messages JSON or reverie JSONL; --format forces one)';
+
+const CLAUDE_SESSIONLESS_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation']);
+const REVERIE_TYPES = new Set([
+  'session',
+  'outcome',
+  'user.message',
+  'agent.message',
+  'agent.thinking',
+  'agent.tool_use',
+  'agent.tool_result',
+  'system.message',
+]);
+/** How many JSONL lines detection looks at before giving up. */
+const MAX_SNIFF_LINES = 200;
+
+/**
+ * Detects the format of a transcript from its text.
+ * @param file path for error messages.
+ * @param text the whole file.
+ * @returns the format.
+ * @throws ImportError naming the file (and line, for unparseable JSON/JSONL) when the content matches
+ *   no known format.
+ * @example detectFormat('a.json', '[{"task_id":1,"reward":1,"traj":[]}]') // 'tau-bench'
+ */
+export function detectFormat(file: string, text: string): SourceFormat {
+  return sniff(file, text).format;
+}
+
+/**
+ * Like {@link detectFormat}, and also returns the parsed document of JSON formats so that the importer
+ * does not parse it again.
+ * @throws ImportError as {@link detectFormat}.
+ */
+export function sniff(file: string, text: string): Detected {
+  const body = stripBom(text);
+  const start = body.search(/\S/);
+  if (start === -1) throw new ImportError(file, 'empty file: nothing to import');
+  const c = body[start];
+  if (c === '[') {
+    const value = parseJson(file, body);
+    return { format: detectJsonValue(file, value), value };
+  }
+  if (c !== '{') throw new ImportError(file, `${UNKNOWN}: not JSON or JSONL`, 1);
+  let value: unknown;
+  let parsed = false;
+  try {
+    value = JSON.parse(body);
+    parsed = true;
+  } catch {
+    // Several JSON values (JSONL), or broken JSON.
+  }
+  if (parsed) {
+    // A one-line JSONL file is also a valid JSON document.
+    if (isRecord(value)) {
+      const jsonl = jsonlLineFormat(value);
+      if (jsonl !== null) return { format: jsonl };
+    }
+    return { format: detectJsonValue(file, value), value };
+  }
+  const nl = body.indexOf('\n', start);
+  const firstLine = body.slice(start, nl === -1 ? body.length : nl);
+  let firstValue: unknown;
+  try {
+    firstValue = JSON.parse(firstLine);
+  } catch {
+    // Not JSONL either: report the document's syntax error with its line.
+    parseJson(file, body);
+  }
+  if (!isRecord(firstValue)) throw new ImportError(file, UNKNOWN, lineAt(body, start));
+  return { format: detectJsonl(file, body) };
+}
+
+/** The JSONL format a single parsed line belongs to, or `null` if the line is not decisive. */
+function jsonlLineFormat(o: Record<string, unknown>): SourceFormat | null {
+  const type = o.type;
+  if (typeof type !== 'string') return null;
+  if (REVERIE_TYPES.has(type)) return 'reverie';
+  if (typeof o.sessionId === 'string' || CLAUDE_SESSIONLESS_TYPES.has(type)) return 'claude-code';
+  return null;
+}
+
+function detectJsonl(file: string, body: string): SourceFormat {
+  let start = 0;
+  let line = 0;
+  while (start < body.length && line < MAX_SNIFF_LINES) {
+    let end = body.indexOf('\n', start);
+    if (end === -1) end = body.length;
+    line++;
+    const text = body.slice(start, end).trim();
+    start = end + 1;
+    if (text === '') continue;
+    const value = parseJsonLine(file, text, line);
+    if (!isRecord(value)) throw new ImportError(file, `${UNKNOWN}: line is not a JSON object`, line);
+    const format = jsonlLineFormat(value);
+    if (format !== null) return format;
+  }
+  throw new ImportError(file, UNKNOWN);
+}
+
+/** Format of a parsed JSON document. */
+function detectJsonValue(file: string, value: unknown): SourceFormat {
+  if (Array.isArray(value)) {
+    if (value.length === 0)
+      throw new ImportError(file, 'empty JSON array: cannot tell the format (use --format)');
+    const first = value[0];
+    if (isRecord(first) && ('traj' in first || ('task_id' in first && 'reward' in first))) return 'tau-bench';
+    if (isOpenAiChat(value)) return 'openai-chat';
+  } else if (isRecord(value)) {
+    if (isMiniSweAgent(value)) return 'mini-swe-agent';
+    if (isOpenAiChat(value)) return 'openai-chat';
+  }
+  throw new ImportError(file, UNKNOWN);
+}

@@ -1,0 +1,83 @@
+/**
+ * Turns command-line arguments (files and folders) into the list of transcript files to import.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ImportError } from '../domain/index.js';
+
+/** Name of mini-swe-agent's SWE-bench sidecar, read beside the trajectory, never imported alone. */
+export const REPORT_SIDECAR = 'report.json';
+
+/** True for a file name a folder walk imports: `*.jsonl`, `*.json` (incl. `*.traj.json`), not `report.json`. */
+export function isTranscriptName(name: string): boolean {
+  return (
+    (name.endsWith('.jsonl') || name.endsWith('.json')) && name !== REPORT_SIDECAR && !name.startsWith('.')
+  );
+}
+
+/**
+ * Expands paths into transcript files, sorted by path (code-unit order) and de-duplicated.
+ * Files named explicitly are kept whatever their name; folders are walked recursively, keeping
+ * `*.jsonl` and `*.json` files (so `*.traj.json` and Claude Code `subagents/agent-*.jsonl` too), skipping
+ * `report.json` (mini-swe-agent's sidecar), hidden files and folders, `node_modules`, and symlinked
+ * folders. Returned paths are joined onto the argument as given (not resolved).
+ * @throws ImportError naming the path when it does not exist or cannot be read.
+ * @example await expandInputs(['../shared/data/claude-code']) // [...'/0ccf….jsonl', '…/subagents/agent-a5bdbc1.jsonl', …]
+ */
+export async function expandInputs(paths: string[]): Promise<string[]> {
+  const seen = new Map<string, string>();
+  for (const p of paths) {
+    for (const f of await expandOne(p)) {
+      const key = resolve(f);
+      if (!seen.has(key)) seen.set(key, f);
+    }
+  }
+  return [...seen.values()].sort(compareCodeUnits);
+}
+
+/**
+ * Expands one path (see {@link expandInputs}), sorted.
+ * @throws ImportError naming `p` when it does not exist.
+ */
+export async function expandOne(p: string): Promise<string[]> {
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ImportError(
+      p,
+      code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${code ?? String(e)}`,
+    );
+  }
+  if (!st.isDirectory()) return [p];
+  const out: string[] = [];
+  await walk(p, out);
+  return out.sort(compareCodeUnits);
+}
+
+async function walk(dir: string, out: string[]): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new ImportError(dir, `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  for (const entry of entries) {
+    const name = entry.name;
+    if (name.startsWith('.') || name === 'node_modules') continue;
+    const full = join(dir, name);
+    if (entry.isDirectory()) await walk(full, out);
+    else if (entry.isFile() && isTranscriptName(name)) out.push(full);
+    else if (entry.isSymbolicLink() && isTranscriptName(name)) {
+      const st = await stat(full).catch(() => null);
+      if (st?.isFile()) out.push(full);
+    }
+  }
+}
+
+/** Deterministic, locale-independent string order. */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

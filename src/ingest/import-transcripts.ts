@@ -1,0 +1,50 @@
+/**
+ * Importing many transcripts: the CLI's and the service's entry point.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ImportError, SourceFormat } from '../domain/index.js';
+import { compareCodeUnits, expandOne } from './expand-inputs.js';
+import { asImportError, parseTranscript, readSidecarSync } from './read-transcript.js';
+import type { ImportedSession, ImportOptions } from './types.js';
+
+/** What importing one file gave: its sessions, or the error that stopped it. */
+export type FileImportResult =
+  | { file: string; format: SourceFormat; sessions: ImportedSession[] }
+  | { file: string; error: ImportError };
+
+/**
+ * Imports transcripts from files and folders, one result per file, in the order of
+ * {@link expandInputs} (sorted paths). A file that fails yields `{file, error}` and the others still
+ * import; a path that does not exist yields an error result for that path first. Never throws for
+ * bad input.
+ * @param paths files and folders as given on the command line.
+ * @param opts `format` forces a format for every file; `agent_id`, `team_id` see {@link ImportOptions}.
+ * @example
+ * for await (const r of importTranscripts(['../shared/data/mini-swe-agent/django-100'])) {
+ *   if ('error' in r) console.error(r.error.message); else console.log(r.file, r.sessions.length);
+ * }
+ */
+export async function* importTranscripts(
+  paths: string[],
+  opts: ImportOptions = {},
+): AsyncGenerator<FileImportResult, void, undefined> {
+  const files = new Map<string, string>();
+  for (const p of paths) {
+    let expanded: string[];
+    try {
+      expanded = await expandOne(p);
+    } catch (e) {
+      yield { file: p, error: asImportError(p, e) };
+      continue;
+    }
+    for (const f of expanded) if (!files.has(f)) files.set(f, f);
+  }
+  for (const file of [...files.keys()].sort(compareCodeUnits)) {
+    try {
+      const text = await readFile(file, 'utf8');
+      yield parseTranscript(file, text, { ...opts, readSidecar: readSidecarSync });
+    } catch (e) {
+      yield { file, error: asImportError(file, e) };
+    }
+  }
+}

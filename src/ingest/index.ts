@@ -1,0 +1,28 @@
+/**
+ * Transcript import: format detection and one importer per format, all producing the normalized
+ * event model ({@link ImportedSession}). See docs/normalized-format.md for reverie's own JSONL format.
+ */
+export { contentText, normalizeChatMessages, parseArguments } from './chat-messages.js';
+export { importClaudeCode } from './claude-code.js';
+export { type Detected, detectFormat, sniff } from './detect.js';
+export { expandInputs, isTranscriptName, REPORT_SIDECAR } from './expand-inputs.js';
+export { type FileImportResult, importTranscripts } from './import-transcripts.js';
+export {
+  FORMAT_ERROR_PREFIX,
+  findBashBlocks,
+  importMiniSweAgent,
+  type MiniSweAgentOptions,
+  parseObservation,
+  sweBenchOutcome,
+} from './mini-swe-agent.js';
+export { importOpenAiChat, isOpenAiToolError } from './openai-chat.js';
+export {
+  type ParsedTranscript,
+  type ParseOptions,
+  parseTranscript,
+  readTranscriptFile,
+} from './read-transcript.js';
+export { importReverieJsonl } from './reverie-jsonl.js';
+export { importTauBench, isTauBenchError, tauBenchOutcome } from './tau-bench.js';
+export { MAX_TOOL_OUTPUT_CHARS, truncateMiddle } from './text.js';
+export type { ImportedSession, ImporterOptions, ImportOptions } from './types.js';

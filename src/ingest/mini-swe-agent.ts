@@ -1,0 +1,308 @@
+/**
+ * mini-swe-agent trajectories (github.com/SWE-agent/mini-swe-agent, `trajectory_format:
+ * "mini-swe-agent-1"`): `<instance_id>.traj.json` = `{info: {exit_status, submission, model_stats,
+ * mini_version, config}, messages: [{role, content}], trajectory_format, instance_id}`, plus an
+ * optional sibling `report.json` from the SWE-bench harness (`{resolved, tests_status, …}` or
+ * `{<instance_id>: {resolved, …}}`).
+ *
+ * Conventions (the harness's templates are in `info.config.agent`):
+ * - the first system message → `system.message`; the first user message (task / PR description) →
+ *   `user.message`.
+ * - an assistant turn with exactly one ```` ```bash ```` block (the harness's action regex
+ *   ```` ```bash\s*\n(.*?)\n``` ````) → its THOUGHT as `agent.thinking` (`agent.message` if the text
+ *   does not start with `THOUGHT:`), then `agent.tool_use {tool: 'bash', input: {command}, call_id:
+ *   'bash-<n>'}` (n counts from 1).
+ * - the observation that follows (`<returncode>N</returncode><output>…</output>`, or the
+ *   `<output_head>/<elided_chars>/<output_tail>` form for long output) → `agent.tool_result` with
+ *   `is_error = N ≠ 0`, content = the output, cut to {@link MAX_TOOL_OUTPUT_CHARS} by
+ *   {@link truncateMiddle} (head and tail kept, the cut announced in the text).
+ * - a timeout reply (`The last command <command>…</command> timed out…`) → failed `agent.tool_result`.
+ * - the reply to the submit command (raw `git diff` output without `<returncode>`) → successful
+ *   `agent.tool_result`.
+ * - an assistant turn with zero or several bash blocks → `agent.message` (whole text); the harness's
+ *   format-error reply (`Please always provide EXACTLY ONE action…`) → `system.message`.
+ * - any other user message → `user.message`.
+ * - Pointers: `{file, index: <message index>, pointer: '/messages/<index>'}`.
+ * - Outcome from the report: resolved → satisfied (score 1), else failed (score 0), source
+ *   `swe-bench.report`, explanation summarising test counts; no report → `null`.
+ */
+import { basename } from 'node:path';
+import { ImportError, type Outcome } from '../domain/index.js';
+import { contentText } from './chat-messages.js';
+import { EventList } from './event-list.js';
+import { isRecord } from './json.js';
+import { MAX_TOOL_OUTPUT_CHARS, titleFrom, toTimestamp, truncateMiddle } from './text.js';
+import type { ImportedSession, ImporterOptions } from './types.js';
+
+/** The start of mini-swe-agent's format-error reply (`format_error_template`). */
+export const FORMAT_ERROR_PREFIX = 'Please always provide EXACTLY ONE action';
+const TIMEOUT_PREFIX = 'The last command <command>';
+
+/** Options of {@link importMiniSweAgent}: the parsed `report.json` beside the trajectory, if any. */
+export interface MiniSweAgentOptions extends ImporterOptions {
+  report?: unknown;
+}
+
+/**
+ * Finds the bash blocks of an assistant message the way mini-swe-agent's action regex
+ * ```` ```bash\s*\n(.*?)\n``` ```` (DOTALL) does, with `indexOf` instead of a regex.
+ * @returns each block's command (trimmed) and the offsets of the whole block in `text`.
+ */
+export function findBashBlocks(text: string): { command: string; start: number; end: number }[] {
+  const blocks: { command: string; start: number; end: number }[] = [];
+  let pos = 0;
+  for (;;) {
+    const start = text.indexOf('```bash', pos);
+    if (start === -1) break;
+    // \s*\n: a run of whitespace holding at least one newline; the command follows it.
+    let j = start + 7;
+    let firstNewline = -1;
+    while (j < text.length) {
+      const c = text.charCodeAt(j);
+      if (c === 10) {
+        if (firstNewline === -1) firstNewline = j;
+      } else if (c !== 32 && c !== 9 && c !== 13 && c !== 11 && c !== 12) break;
+      j++;
+    }
+    if (firstNewline === -1) {
+      pos = start + 7;
+      continue;
+    }
+    // (.*?)\n```: lazily up to the first "\n```" (it may reuse a later newline of the run).
+    const close = text.indexOf('\n```', firstNewline + 1);
+    if (close === -1) break;
+    const afterNewline = firstNewline + 1;
+    blocks.push({ command: text.slice(afterNewline, close).trim(), start, end: close + 4 });
+    pos = close + 4;
+  }
+  return blocks;
+}
+
+/**
+ * Parses a `<returncode>` observation.
+ * @returns the return code and the output (long outputs' elided middle announced in the text), or
+ *   `null` if `text` is not an observation.
+ */
+export function parseObservation(text: string): { returncode: number; output: string } | null {
+  if (!text.startsWith('<returncode>')) return null;
+  const rcEnd = text.indexOf('</returncode>');
+  if (rcEnd === -1) return null;
+  const returncode = Number.parseInt(text.slice(12, rcEnd), 10);
+  const rest = text.slice(rcEnd + 13);
+  let output: string;
+  const head = between(rest, '<output_head>', '</output_head>');
+  if (head !== null) {
+    const elided = between(rest, '<elided_chars>', '</elided_chars>');
+    const tail = between(rest, '<output_tail>', '</output_tail>') ?? '';
+    const note = elided === null ? 'output elided' : elided.trim();
+    output = `${trimNewlines(head)}\n[… ${note} by mini-swe-agent …]\n${trimNewlines(tail)}`;
+  } else {
+    output = trimNewlines(between(rest, '<output>', '</output>') ?? rest);
+  }
+  return { returncode: Number.isNaN(returncode) ? -1 : returncode, output };
+}
+
+function between(text: string, open: string, close: string): string | null {
+  const a = text.indexOf(open);
+  if (a === -1) return null;
+  const b = text.lastIndexOf(close);
+  if (b < a) return text.slice(a + open.length);
+  return text.slice(a + open.length, b);
+}
+
+/** Drops one leading and one trailing newline (the templates put the output on its own lines). */
+function trimNewlines(s: string): string {
+  let a = 0;
+  let b = s.length;
+  if (s.charCodeAt(0) === 10) a = 1;
+  if (b > a && s.charCodeAt(b - 1) === 10) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+/**
+ * The outcome in a SWE-bench `report.json`: `{resolved, tests_status}` or `{<instance_id>: {…}}`.
+ * @returns `null` when the report says nothing about `instanceId`.
+ */
+export function sweBenchOutcome(report: unknown, instanceId: string): Outcome | null {
+  if (!isRecord(report)) return null;
+  const entry = typeof report.resolved === 'boolean' ? report : report[instanceId];
+  if (!isRecord(entry) || typeof entry.resolved !== 'boolean') return null;
+  const parts: string[] = [];
+  if (isRecord(entry.tests_status)) {
+    for (const [kind, status] of Object.entries(entry.tests_status)) {
+      if (!isRecord(status)) continue;
+      const ok = Array.isArray(status.success) ? status.success.length : 0;
+      const bad = Array.isArray(status.failure) ? status.failure.length : 0;
+      if (ok + bad > 0) parts.push(`${kind} ${ok}/${ok + bad} passed`);
+    }
+  }
+  return {
+    result: entry.resolved ? 'satisfied' : 'failed',
+    score: entry.resolved ? 1 : 0,
+    labels: [],
+    explanation: `SWE-bench: ${entry.resolved ? 'resolved' : 'not resolved'}${parts.length > 0 ? ` (${parts.join('; ')})` : ''}`,
+    source: 'swe-bench.report',
+  };
+}
+
+/** True if `data` looks like a mini-swe-agent trajectory (`trajectory_format` `mini-swe-agent…`). */
+export function isMiniSweAgent(data: unknown): boolean {
+  return (
+    isRecord(data) &&
+    typeof data.trajectory_format === 'string' &&
+    data.trajectory_format.startsWith('mini-swe-agent') &&
+    Array.isArray(data.messages)
+  );
+}
+
+/**
+ * Imports a parsed mini-swe-agent trajectory (one session).
+ * @param file the path as given; the instance id falls back to its name without `.traj.json`.
+ * @param opts `report`: the parsed sibling `report.json` (absent → outcome `null`).
+ * @throws ImportError when `messages` is missing or a message has no role (`messages[3]: missing role`).
+ */
+export function importMiniSweAgent(
+  file: string,
+  data: unknown,
+  opts: MiniSweAgentOptions = {},
+): ImportedSession[] {
+  if (!isRecord(data) || !Array.isArray(data.messages)) {
+    throw new ImportError(file, 'mini-swe-agent: missing messages');
+  }
+  const messages = data.messages as unknown[];
+  const info = isRecord(data.info) ? data.info : {};
+  const instanceId =
+    typeof data.instance_id === 'string' && data.instance_id !== ''
+      ? data.instance_id
+      : basename(file).replace(/\.traj\.json$|\.json$/, '');
+  const events = new EventList();
+  let calls = 0;
+  let pending: string | null = null; // call id awaiting its observation
+  let sawTask = false;
+  let taskTitle = '';
+  let started: string | null = null;
+  let ended: string | null = null;
+
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    if (!isRecord(m)) throw new ImportError(file, `messages[${i}]: expected a message object`);
+    if (typeof m.role !== 'string') throw new ImportError(file, `messages[${i}]: missing role`);
+    const text = contentText(m.content);
+    const ts = toTimestamp(m.timestamp);
+    if (ts !== null) {
+      started ??= ts;
+      ended = ts;
+    }
+    const source = { file, index: i, pointer: `/messages/${i}` };
+    if (m.role === 'system') {
+      events.systemMessage(text, ts, source);
+    } else if (m.role === 'assistant') {
+      pending = null;
+      const blocks = findBashBlocks(text);
+      const next = messages[i + 1];
+      const nextIsFormatError =
+        isRecord(next) && next.role === 'user' && contentText(next.content).startsWith(FORMAT_ERROR_PREFIX);
+      if (blocks.length === 1 && !nextIsFormatError) {
+        const block = blocks[0]!;
+        let thought = `${text.slice(0, block.start)}${text.slice(block.end)}`.trim();
+        const isThought = thought.startsWith('THOUGHT:');
+        if (isThought) thought = thought.slice(8).trim();
+        if (thought !== '') {
+          if (isThought) events.thinking(thought, ts, source);
+          else events.agentMessage(thought, ts, source);
+        }
+        calls++;
+        pending = `bash-${calls}`;
+        events.toolUse('bash', { command: block.command }, pending, ts, source);
+      } else if (text !== '') {
+        events.agentMessage(text, ts, source);
+      }
+    } else if (m.role === 'user' || m.role === 'tool') {
+      if (!sawTask && pending === null) {
+        sawTask = true;
+        taskTitle = prTitle(text);
+        events.userMessage(text, ts, source);
+        continue;
+      }
+      if (text.startsWith(FORMAT_ERROR_PREFIX)) {
+        events.systemMessage(text, ts, source);
+        continue;
+      }
+      const obs = parseObservation(text);
+      if (obs !== null || pending !== null || text.startsWith(TIMEOUT_PREFIX)) {
+        const callId = pending ?? (calls > 0 ? `bash-${calls}` : `bash-0`);
+        pending = null;
+        let content: string;
+        let isError: boolean;
+        if (obs !== null) {
+          content = obs.output;
+          isError = obs.returncode !== 0;
+        } else if (text.startsWith(TIMEOUT_PREFIX)) {
+          const out = between(text, '<output>', '</output>');
+          content = `[command timed out and was killed]${out === null ? '' : `\n${trimNewlines(out)}`}`;
+          isError = true;
+        } else {
+          content = text; // e.g. the submission's `git diff` output
+          isError = false;
+        }
+        events.toolResult(
+          callId,
+          'bash',
+          truncateMiddle(content, MAX_TOOL_OUTPUT_CHARS),
+          isError,
+          ts,
+          source,
+        );
+        continue;
+      }
+      events.userMessage(text, ts, source);
+    } else if (text !== '') {
+      events.systemMessage(`[${m.role}] ${text}`, ts, source);
+    }
+  }
+
+  const config = isRecord(info.config) ? info.config : {};
+  const modelCfg = isRecord(config.model) ? config.model : {};
+  const model =
+    typeof info.model_name === 'string'
+      ? info.model_name
+      : typeof modelCfg.model_name === 'string'
+        ? modelCfg.model_name
+        : null;
+  const stats = isRecord(info.model_stats) ? info.model_stats : {};
+  return [
+    {
+      external_id: `mini-swe-agent:${instanceId}`,
+      agent_id: opts.agent_id ?? 'mini-swe-agent',
+      user_id: null,
+      team_id: opts.team_id ?? null,
+      parent_external_id: null,
+      source_format: 'mini-swe-agent',
+      source_file: file,
+      title: taskTitle === '' ? instanceId : `${instanceId}: ${taskTitle}`,
+      started_at: started,
+      ended_at: ended,
+      metadata: {
+        instance_id: instanceId,
+        model,
+        exit_status: typeof info.exit_status === 'string' ? info.exit_status : null,
+        mini_version: typeof info.mini_version === 'string' ? info.mini_version : null,
+        trajectory_format: data.trajectory_format ?? null,
+        api_calls: typeof stats.api_calls === 'number' ? stats.api_calls : null,
+        instance_cost: typeof stats.instance_cost === 'number' ? stats.instance_cost : null,
+      },
+      events: events.events,
+      outcome: opts.report === undefined ? null : sweBenchOutcome(opts.report, instanceId),
+    },
+  ];
+}
+
+/** The PR title inside mini-swe-agent's task template (the line after "Consider the following PR description:"). */
+function prTitle(task: string): string {
+  const marker = 'Consider the following PR description:';
+  const at = task.indexOf(marker);
+  return titleFrom(
+    at === -1 ? task.slice(0, 400) : task.slice(at + marker.length, at + marker.length + 400),
+    72,
+  );
+}

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type Actor, DEFAULT_POLICY, type MemoryStore, newId, ReverieError, sha256Hex } from '../src/domain/index.js';
+import {
+  type Actor,
+  DEFAULT_POLICY,
+  type MemoryStore,
+  newId,
+  ReverieError,
+  sha256Hex,
+} from '../src/domain/index.js';
 import type { NewSession } from '../src/storage/index.js';
 import { DIALECTS } from './dialects.js';
 
@@ -53,9 +60,9 @@ for (const dialect of DIALECTS) {
       });
       const same = await db.updateMemory(m.id, { content: 'one' }, { actor });
       expect(same.memory_version_id).toBe(m.memory_version_id);
-      await expect(db.updateMemory(m.id, { content: 'x', expected_sha256: sha256Hex('zzz') }, { actor })).rejects.toMatchObject(
-        { type: 'memory_precondition_failed_error' },
-      );
+      await expect(
+        db.updateMemory(m.id, { content: 'x', expected_sha256: sha256Hex('zzz') }, { actor }),
+      ).rejects.toMatchObject({ type: 'memory_precondition_failed_error' });
       const moved = await db.updateMemory(m.id, { path: '/b/a.md', content: 'two' }, { actor });
       expect(moved.path).toBe('/b/a.md');
       await db.deleteMemory(m.id, {}, { actor });
@@ -96,7 +103,9 @@ for (const dialect of DIALECTS) {
       const events = await db.getEvents(r1[0]!.session_id);
       expect(events[0]).toMatchObject({ type: 'system.message', text: policy });
       if ('db' in db) {
-        const blobs = await (db as unknown as { db: import('kysely').Kysely<import('../src/storage/schema.js').Database> }).db
+        const blobs = await (
+          db as unknown as { db: import('kysely').Kysely<import('../src/storage/schema.js').Database> }
+        ).db
           .selectFrom('blobs')
           .selectAll()
           .execute();
@@ -117,6 +126,90 @@ for (const dialect of DIALECTS) {
       ).rejects.toThrow('boom');
       expect(await db.countMemories(s.id)).toBe(0);
       expect((await db.listVersions(s.id, {})).data).toHaveLength(0);
+      await db.close();
+    });
+
+    it('updates a change: status, review record (with extra fields), after, and a rebased before/base', async () => {
+      const db = await dialect.open();
+      const s = store();
+      await db.insertStore(s);
+      const dreamId = newId('drm');
+      await db.insertDream({
+        type: 'dream',
+        id: dreamId,
+        status: 'completed',
+        inputs: [
+          { type: 'memory_store', memory_store_id: s.id },
+          { type: 'sessions', session_ids: [] },
+        ],
+        outputs: [],
+        model: { id: 'offline' },
+        instructions: null,
+        output_behavior: { type: 'create_new' },
+        session_id: null,
+        usage: {
+          input_tokens: 0,
+          output_tokens: 0,
+          cache_read_input_tokens: 0,
+          cache_creation_input_tokens: 0,
+        },
+        error: null,
+        created_at: new Date().toISOString(),
+        ended_at: null,
+        archived_at: null,
+        engine: 'offline',
+        progress: null,
+        stats: {},
+        base: {},
+      });
+      const id = newId('chg');
+      await db.insertChanges([
+        {
+          type: 'change',
+          id,
+          dream_id: dreamId,
+          ordinal: 0,
+          op: 'update',
+          path: '/a.md',
+          to_path: null,
+          before: 'old',
+          after: 'new',
+          base_sha256: sha256Hex('old'),
+          kind: 'fact',
+          reason: 'r',
+          confidence: 0.5,
+          support: { sessions: 1, agents: 1 },
+          evidence: [],
+          status: 'pending',
+          review: null,
+          applied_at: null,
+        },
+      ]);
+      const review = {
+        by: 'ana',
+        at: '2026-01-01T00:00:00.000Z',
+        comment: null,
+        decision: 'edit' as const,
+        original_after: 'new',
+      };
+      await db.updateChange(id, {
+        status: 'edited',
+        after: 'mine',
+        review,
+        before: 'older',
+        base_sha256: sha256Hex('older'),
+      });
+      const c = await db.getChange(id);
+      expect(c).toMatchObject({
+        status: 'edited',
+        after: 'mine',
+        review,
+        before: 'older',
+        base_sha256: sha256Hex('older'),
+      });
+      await expect(db.updateChange(newId('chg'), { status: 'approved' })).rejects.toMatchObject({
+        type: 'not_found_error',
+      });
       await db.close();
     });
   });

@@ -303,7 +303,41 @@ export interface Change {
   support: Support;
   evidence: Evidence[];
   status: ChangeStatus;
-  /** Review record: who decided, when, an optional comment; `edited_after` holds the reviewer's content. */
-  review: { by: string; at: Timestamp; comment: string | null } | null;
+  /**
+   * Review record: who decided, when, an optional comment. When a reviewer edits a change, `after`
+   * holds the reviewer's content and `review.original_after` the engine's proposal; a conflict found at
+   * apply time is recorded in `review.conflict`.
+   */
+  review: ChangeReview | null;
   applied_at: Timestamp | null;
+}
+
+/** Why an approved change was not applied: its base changed, its path is protected, and so on. */
+export interface ChangeConflict {
+  /** Machine-readable cause. */
+  reason: 'base_changed' | 'path_exists' | 'path_missing' | 'target_exists' | 'protected_path' | 'invalid';
+  /** A sentence for people, naming the path and the hashes. */
+  message: string;
+  /** When apply found it. */
+  at: Timestamp;
+  /** The base the change was written against (`base_sha256`), and what the target store held instead. */
+  expected_sha256: string | null;
+  found_sha256: string | null;
+}
+
+/** A change's review record (see {@link Change.review}). */
+export interface ChangeReview {
+  /** Who decided: a person's name, or `policy` for automatic apply. */
+  by: string;
+  at: Timestamp;
+  comment: string | null;
+  /** The decision that set the current status (absent on records written before decisions were kept). */
+  decision?: 'approve' | 'reject' | 'edit' | 'auto' | 'rebase';
+  /** The proposal's original `after`, kept when a reviewer's edit replaced it (or a rebase changed `before`). */
+  original_after?: string | null;
+  /** For a rebased change: the proposal's original `before` and `base_sha256`. */
+  original_before?: string | null;
+  original_base_sha256?: string | null;
+  /** Set when apply refused the change (status `conflict`). */
+  conflict?: ChangeConflict | null;
 }

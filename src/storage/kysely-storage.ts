@@ -801,6 +801,8 @@ export class KyselyStorage implements Storage {
     const set: Partial<ChangesTable> = {};
     if (patch.status !== undefined) set.status = patch.status;
     if (patch.after !== undefined) set.after = patch.after;
+    if (patch.before !== undefined) set.before = patch.before;
+    if (patch.base_sha256 !== undefined) set.base_sha256 = patch.base_sha256;
     if (patch.applied_at !== undefined) set.applied_at = patch.applied_at;
     if (patch.review !== undefined) set.review = patch.review === null ? null : json(patch.review);
     const r = await this.#db.updateTable('changes').set(set).where('id', '=', id).executeTakeFirst();

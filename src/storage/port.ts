@@ -96,8 +96,8 @@ export interface DreamQuery extends PageQuery {
   include_archived?: boolean;
 }
 
-/** Fields of a change that review may update. */
-export type ChangePatch = Partial<Pick<Change, 'status' | 'review' | 'after' | 'applied_at'>>;
+/** Fields of a change that review may update (`before`/`base_sha256` only when a conflict is rebased). */
+export type ChangePatch = Partial<Pick<Change, 'status' | 'review' | 'after' | 'applied_at' | 'before' | 'base_sha256'>>;
 
 /** The storage port. All methods are async; `transaction` runs `fn` atomically (all or nothing). */
 export interface Storage {

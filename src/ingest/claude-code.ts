@@ -1,15 +1,375 @@
-/** Claude Code JSONL importer (in progress). */
-import { ImportError } from '../domain/index.js';
+/**
+ * Claude Code session files (`~/.claude/projects/<cwd with / → ->/<sessionId>.jsonl`, subagents in
+ * `<sessionId>/subagents/agent-<agentId>.jsonl`; schema in shared/reference/transcript-formats.md):
+ * one JSON object per line with `type` (user | assistant | system | summary | attachment |
+ * file-history-snapshot | queue-operation | progress), `uuid`, `parentUuid`, `sessionId`, `timestamp`,
+ * `cwd`, `gitBranch`, `version`, and for subagents `isSidechain: true` and `agentId`.
+ *
+ * One file → one session. Mapping:
+ * - assistant lines: Claude Code writes one line per content block, all sharing one `message.id`;
+ *   they become consecutive events of one turn (`thinking` → `agent.thinking`, `text` →
+ *   `agent.message`, `tool_use` → `agent.tool_use`); a block repeated under the same id is dropped;
+ *   lines that interleave with a turn (queue operations, system lines) are emitted after it.
+ *   Synthetic API-error messages (`isApiErrorMessage`) → `system.message`.
+ * - user lines: string content → `user.message`; `tool_result` blocks → `agent.tool_result`
+ *   (`is_error` from the block, tool name from the matching `tool_use`, content flattened to text,
+ *   a `<tool_use_error>` wrapper removed); slash commands (`<command-name>`) → `user.message` `/name
+ *   args`; harness-injected text (`isMeta`, compact summaries, `<local-command-…>`, `[Request
+ *   interrupted by user]`) → `system.message`.
+ * - task notifications (`<task-notification>`, from a `queue-operation` enqueue or a user line) →
+ *   one `system.message` per task id, where it first appears.
+ * - system lines: `api_error` → a short `system.message` (a run of retries of the same error counts
+ *   once); lines with text `content` → `system.message` (cut to 500 characters); others (e.g.
+ *   `turn_duration`) skipped. `summary` lines give the title when their `leafUuid` is in the file.
+ * - skipped: `file-history-snapshot`, `progress`, `attachment`, other queue operations.
+ * - Pointers: `{file, line, pointer: '/message/content/<k>'}` (line 1-based).
+ * - external_id `claude-code:<sessionId>`; subagents `claude-code:<sessionId>/agent-<agentId>` with
+ *   `parent_external_id` `claude-code:<sessionId>` (both from the file's content, so files import in
+ *   any order) and agent_id `claude-code/subagent`.
+ */
+import { basename } from 'node:path';
+import { ImportError, type SourcePointer, type Timestamp } from '../domain/index.js';
+import { CallRegistry } from './call-registry.js';
+import { EventList } from './event-list.js';
+import { forEachLine, isRecord, parseJsonLine } from './json.js';
+import { titleFrom, toTimestamp } from './text.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
+/** Longest text kept from a Claude Code `system` line, in characters. */
+const MAX_SYSTEM_TEXT = 500;
+
+/** Flattens `tool_result` content (a string or blocks) to text; images become `[image]`. */
+export function flattenToolResult(content: unknown): string {
+  let text: string;
+  if (typeof content === 'string') text = content;
+  else if (Array.isArray(content)) {
+    const parts: string[] = [];
+    for (const b of content) {
+      if (typeof b === 'string') parts.push(b);
+      else if (isRecord(b)) {
+        if (typeof b.text === 'string') parts.push(b.text);
+        else if (b.type === 'image') parts.push('[image]');
+        else if (b.type === 'document') parts.push('[document]');
+      }
+    }
+    text = parts.join('\n');
+  } else text = content == null ? '' : JSON.stringify(content);
+  if (text.startsWith('<tool_use_error>') && text.endsWith('</tool_use_error>')) text = text.slice(16, -17);
+  return text;
+}
+
+function between(text: string, open: string, close: string): string | null {
+  const a = text.indexOf(open);
+  if (a === -1) return null;
+  const b = text.indexOf(close, a + open.length);
+  return b === -1 ? null : text.slice(a + open.length, b);
+}
+
+/** `<command-name>/x</command-name>…<command-args>y</command-args>` → `/x y`; `null` if not a command. */
+function slashCommand(text: string): string | null {
+  const name = between(text, '<command-name>', '</command-name>');
+  if (name === null) return null;
+  const args = (between(text, '<command-args>', '</command-args>') ?? '').trim();
+  return args === '' ? name.trim() : `${name.trim()} ${args}`;
+}
+
+/** True for user-line text that the harness wrote, not the person. */
+function isHarnessText(text: string): boolean {
+  return (
+    text.startsWith('<local-command-') ||
+    text.startsWith('[Request interrupted by user') ||
+    text.startsWith('<system-reminder>') ||
+    text.startsWith('Caveat: The messages below were generated')
+  );
+}
+
+/** Consecutive `api_error` lines (retries), reported as one event. */
+interface ApiErrorRun {
+  codes: string[];
+  attempts: number;
+  event: { text: string } | null;
+}
+
+/** `API error: FailedToOpenSocket, ConnectionRefused (8 attempts)`. */
+function apiErrorText(run: ApiErrorRun): string {
+  const codes = run.codes.join(', ').slice(0, MAX_SYSTEM_TEXT);
+  return run.attempts > 1 ? `API error: ${codes} (${run.attempts} attempts)` : `API error: ${codes}`;
+}
+
+/** True if `path` looks like a subagent file: `…/subagents/agent-<id>.jsonl`. */
+function subagentIdFromPath(file: string): string | null {
+  const name = basename(file);
+  if (!name.startsWith('agent-') || !name.endsWith('.jsonl')) return null;
+  return /[\\/]subagents[\\/]/.test(file) ? name.slice(6, -6) : null;
+}
+
 /**
- * Imports a Claude Code session file.
- * @throws ImportError (not implemented yet).
+ * Imports a Claude Code JSONL file.
+ * @param file the path as given.
+ * @param text the file's content.
+ * @returns one session, or none when the file holds no conversation line.
+ * @throws ImportError `file:line: invalid JSON: …` for a line that does not parse, or
+ *   `file:line: expected a JSON object`.
  */
-export function importClaudeCode(
-  file: string,
-  _text: string,
-  _opts: ImporterOptions = {},
-): ImportedSession[] {
-  throw new ImportError(file, 'claude-code import is not implemented yet');
+export function importClaudeCode(file: string, text: string, opts: ImporterOptions = {}): ImportedSession[] {
+  const events = new EventList();
+  const calls = new CallRegistry();
+  const uuids = new Set<string>();
+  const summaries: { summary: string; leafUuid: string | null }[] = [];
+  const models = new Set<string>();
+  const subagentIds: string[] = [];
+  const notified = new Set<string>();
+  const seenBlocks = new Map<string, Set<string>>();
+  const fileStem = basename(file).replace(/\.jsonl$/, '');
+  let sessionId: string | null = null;
+  let fileSessionSeen = false;
+  let agentId: string | null = null;
+  let sidechain = false;
+  let cwd: string | null = null;
+  let gitBranch: string | null = null;
+  let version: string | null = null;
+  let started: Timestamp | null = null;
+  let ended: Timestamp | null = null;
+  let conversational = 0;
+  // The assistant turn being written (message.id) and events held until it ends.
+  let openTurn: string | null = null;
+  let held: (() => void)[] = [];
+  // The run of consecutive api_error lines being collapsed into one event.
+  let apiErrors: ApiErrorRun | null = null;
+
+  const closeTurn = () => {
+    openTurn = null;
+    if (held.length > 0) {
+      const h = held;
+      held = [];
+      for (const f of h) f();
+    }
+  };
+  const emitOrHold = (f: () => void) => {
+    if (openTurn !== null) held.push(f);
+    else f();
+  };
+  const notification = (content: string, ts: Timestamp | null, source: SourcePointer): boolean => {
+    if (!content.startsWith('<task-notification>')) return false;
+    const id = between(content, '<task-id>', '</task-id>') ?? content;
+    if (!notified.has(id)) {
+      notified.add(id);
+      emitOrHold(() => events.systemMessage(content, ts, source));
+    }
+    return true;
+  };
+  const userText = (t: string, meta: boolean, ts: Timestamp | null, source: SourcePointer) => {
+    if (t === '') return;
+    if (notification(t, ts, source)) return;
+    const command = slashCommand(t);
+    if (command !== null) events.userMessage(command, ts, source);
+    else if (meta || isHarnessText(t)) events.systemMessage(t, ts, source);
+    else events.userMessage(t, ts, source);
+  };
+
+  forEachLine(text, (lineText, line) => {
+    const o = parseJsonLine(file, lineText, line);
+    if (!isRecord(o)) throw new ImportError(file, 'expected a JSON object', line);
+    const type = o.type;
+    if (typeof o.sessionId === 'string') {
+      if (o.sessionId === fileStem) fileSessionSeen = true;
+      sessionId ??= o.sessionId;
+    }
+    if (typeof o.uuid === 'string') uuids.add(o.uuid);
+    const ts = toTimestamp(o.timestamp);
+    switch (type) {
+      case 'assistant':
+      case 'user':
+        break;
+      case 'summary':
+        if (typeof o.summary === 'string') {
+          summaries.push({
+            summary: o.summary,
+            leafUuid: typeof o.leafUuid === 'string' ? o.leafUuid : null,
+          });
+        }
+        return;
+      case 'system': {
+        const subtype = typeof o.subtype === 'string' ? o.subtype : '';
+        const source = { file, line };
+        if (subtype === 'api_error') {
+          const cause = isRecord(o.cause) ? o.cause : isRecord(o.error) ? o.error : {};
+          const code =
+            typeof cause.code === 'string' ? cause.code : typeof o.content === 'string' ? o.content : 'error';
+          if (apiErrors === null) {
+            const run: ApiErrorRun = { codes: [], attempts: 0, event: null };
+            apiErrors = run;
+            emitOrHold(() => {
+              events.systemMessage(apiErrorText(run), ts, source);
+              run.event = events.events[events.length - 1] as { text: string };
+            });
+          }
+          if (!apiErrors.codes.includes(code)) apiErrors.codes.push(code);
+          apiErrors.attempts++;
+          if (apiErrors.event) apiErrors.event.text = apiErrorText(apiErrors);
+          return;
+        }
+        if (subtype === 'compact_boundary') {
+          emitOrHold(() => events.systemMessage('Conversation compacted', ts, source));
+        } else if (typeof o.content === 'string' && o.content.trim() !== '') {
+          const t =
+            o.content.length > MAX_SYSTEM_TEXT ? `${o.content.slice(0, MAX_SYSTEM_TEXT - 1)}…` : o.content;
+          emitOrHold(() => events.systemMessage(t, ts, source));
+        }
+        return;
+      }
+      case 'queue-operation':
+        if (o.operation === 'enqueue' && typeof o.content === 'string')
+          notification(o.content, ts, { file, line });
+        return;
+      default:
+        return; // file-history-snapshot, progress, attachment, unknown
+    }
+
+    // A conversation line.
+    conversational++;
+    apiErrors = null;
+    if (ts !== null) {
+      started ??= ts;
+      ended = ts;
+    }
+    if (o.isSidechain === true) sidechain = true;
+    if (typeof o.agentId === 'string') agentId ??= o.agentId;
+    if (typeof o.cwd === 'string') cwd ??= o.cwd;
+    if (typeof o.gitBranch === 'string' && o.gitBranch !== '') gitBranch ??= o.gitBranch;
+    if (typeof o.version === 'string') version = o.version;
+    const message = isRecord(o.message) ? o.message : null;
+    if (message === null) return;
+    const content = message.content;
+
+    if (type === 'assistant') {
+      const id = typeof message.id === 'string' ? message.id : `line-${line}`;
+      if (openTurn !== id) closeTurn();
+      openTurn = id;
+      if (typeof message.model === 'string' && message.model !== '<synthetic>') models.add(message.model);
+      let seen = seenBlocks.get(id);
+      if (!seen) {
+        seen = new Set();
+        seenBlocks.set(id, seen);
+      }
+      const blocks = Array.isArray(content) ? content : [{ type: 'text', text: content }];
+      for (let k = 0; k < blocks.length; k++) {
+        const b = blocks[k];
+        if (!isRecord(b)) continue;
+        const source = { file, line, pointer: `/message/content/${k}` };
+        if (b.type === 'text' && typeof b.text === 'string') {
+          if (b.text.trim() === '' || seen.has(`t:${b.text}`)) continue;
+          seen.add(`t:${b.text}`);
+          if (o.isApiErrorMessage === true)
+            events.systemMessage(b.text.slice(0, MAX_SYSTEM_TEXT), ts, source);
+          else events.agentMessage(b.text, ts, source);
+        } else if (b.type === 'thinking' && typeof b.thinking === 'string') {
+          if (b.thinking === '' || seen.has(`h:${b.thinking}`)) continue;
+          seen.add(`h:${b.thinking}`);
+          events.thinking(b.thinking, ts, source);
+        } else if ((b.type === 'tool_use' || b.type === 'server_tool_use') && typeof b.name === 'string') {
+          const rawId = typeof b.id === 'string' ? b.id : `line-${line}-${k}`;
+          if (seen.has(`u:${rawId}`)) continue;
+          seen.add(`u:${rawId}`);
+          events.toolUse(b.name, b.input ?? {}, calls.issue(rawId, b.name), ts, source);
+        } else if (
+          typeof b.type === 'string' &&
+          b.type.endsWith('_tool_result') &&
+          typeof b.tool_use_id === 'string'
+        ) {
+          // Server-side tool results (e.g. web_search_tool_result) sit in the assistant message.
+          const call = calls.answer(b.tool_use_id);
+          events.toolResult(
+            call?.call_id ?? b.tool_use_id,
+            call?.tool ?? null,
+            flattenToolResult(b.content),
+            false,
+            ts,
+            source,
+          );
+        }
+      }
+      return;
+    }
+
+    // type === 'user'
+    closeTurn();
+    const meta = o.isMeta === true || o.isCompactSummary === true;
+    if (isRecord(o.toolUseResult) && typeof o.toolUseResult.agentId === 'string') {
+      subagentIds.push(o.toolUseResult.agentId);
+    }
+    if (typeof content === 'string') {
+      userText(content, meta, ts, { file, line });
+      return;
+    }
+    if (!Array.isArray(content)) return;
+    for (let k = 0; k < content.length; k++) {
+      const b = content[k];
+      const source = { file, line, pointer: `/message/content/${k}` };
+      if (typeof b === 'string') userText(b, meta, ts, source);
+      else if (!isRecord(b)) continue;
+      else if (b.type === 'tool_result') {
+        const rawId = typeof b.tool_use_id === 'string' ? b.tool_use_id : `line-${line}-${k}`;
+        const call = calls.answer(rawId);
+        events.toolResult(
+          call?.call_id ?? rawId,
+          call?.tool ?? null,
+          flattenToolResult(b.content),
+          b.is_error === true,
+          ts,
+          source,
+        );
+      } else if (b.type === 'text' && typeof b.text === 'string') userText(b.text, meta, ts, source);
+      else if (b.type === 'image') events.userMessage('[image]', ts, source);
+      else if (b.type === 'document') events.userMessage('[document]', ts, source);
+    }
+  });
+  closeTurn();
+
+  if (conversational === 0) return [];
+  const sid = fileSessionSeen ? fileStem : (sessionId ?? fileStem);
+  const subagent = agentId ?? subagentIdFromPath(file);
+  const isSubagent = subagent !== null && (sidechain || subagentIdFromPath(file) !== null);
+  const parent = `claude-code:${sid}`;
+  const baseAgent = opts.agent_id ?? 'claude-code';
+  let title = '';
+  for (let i = summaries.length - 1; i >= 0; i--) {
+    const s = summaries[i]!;
+    if (s.leafUuid !== null && uuids.has(s.leafUuid)) {
+      title = titleFrom(s.summary);
+      break;
+    }
+  }
+  if (title === '') {
+    const first = events.events.find((e) => e.type === 'user.message');
+    if (first) title = titleFrom(first.text);
+  }
+  if (title === '')
+    title = `Claude Code ${isSubagent ? `subagent ${subagent}` : `session ${sid.slice(0, 8)}`}`;
+  const metadata: Record<string, unknown> = {
+    session_id: sid,
+    cwd,
+    git_branch: gitBranch,
+    version,
+    models: [...models].sort(),
+  };
+  if (isSubagent) metadata.agent_id = subagent;
+  if (subagentIds.length > 0) metadata.subagent_ids = subagentIds;
+  return [
+    {
+      external_id: isSubagent ? `${parent}/agent-${subagent}` : parent,
+      agent_id: isSubagent ? `${baseAgent}/subagent` : baseAgent,
+      user_id: null,
+      team_id: opts.team_id ?? null,
+      parent_external_id: isSubagent ? parent : null,
+      source_format: 'claude-code',
+      source_file: file,
+      title,
+      started_at: started,
+      ended_at: ended,
+      metadata,
+      events: events.events,
+      outcome: null,
+    },
+  ];
 }

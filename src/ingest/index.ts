@@ -3,7 +3,7 @@
  * event model ({@link ImportedSession}). See docs/normalized-format.md for reverie's own JSONL format.
  */
 export { contentText, normalizeChatMessages, parseArguments } from './chat-messages.js';
-export { importClaudeCode } from './claude-code.js';
+export { flattenToolResult, importClaudeCode } from './claude-code.js';
 export { type Detected, detectFormat, sniff } from './detect.js';
 export { expandInputs, isTranscriptName, REPORT_SIDECAR } from './expand-inputs.js';
 export { type FileImportResult, importTranscripts } from './import-transcripts.js';
@@ -22,7 +22,8 @@ export {
   parseTranscript,
   readTranscriptFile,
 } from './read-transcript.js';
-export { importReverieJsonl } from './reverie-jsonl.js';
+export { EventLine, importReverieJsonl, OutcomeLine, SessionLine } from './reverie-jsonl.js';
 export { importTauBench, isTauBenchError, tauBenchOutcome } from './tau-bench.js';
 export { MAX_TOOL_OUTPUT_CHARS, truncateMiddle } from './text.js';
 export type { ImportedSession, ImporterOptions, ImportOptions } from './types.js';
+export { eventLine, toReverieJsonl } from './write-reverie-jsonl.js';

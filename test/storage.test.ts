@@ -129,6 +129,32 @@ for (const dialect of DIALECTS) {
       await db.close();
     });
 
+    it('locks a store with a write that changes nothing, and filters versions by several memories', async () => {
+      const db = await dialect.open();
+      const s = store();
+      await db.insertStore(s);
+      expect(await db.lockStore(newId('memstore'))).toBe(false);
+      const locked = await db.transaction(async (tx) => {
+        const ok = await tx.lockStore(s.id);
+        await tx.createMemory(s.id, '/in-tx.md', 'x', { actor });
+        return ok;
+      });
+      expect(locked).toBe(true);
+      expect((await db.getStore(s.id))!.updated_at).toBe(s.updated_at);
+      const a = await db.createMemory(s.id, '/a.md', 'a', { actor });
+      const b = await db.createMemory(s.id, '/b.md', 'b', { actor });
+      await db.updateMemory(a.id, { content: 'a2' }, { actor });
+      await db.createMemory(s.id, '/c.md', 'c', { actor });
+      const v = await db.listVersions(s.id, { memory_ids: [a.id, b.id], ascending: true });
+      expect(v.data.map((x) => [x.path, x.operation])).toEqual([
+        ['/a.md', 'created'],
+        ['/b.md', 'created'],
+        ['/a.md', 'modified'],
+      ]);
+      expect((await db.listVersions(s.id, { memory_ids: [] })).data).toEqual([]);
+      await db.close();
+    });
+
     it('updates a change: status, review record (with extra fields), after, and a rebased before/base', async () => {
       const db = await dialect.open();
       const s = store();

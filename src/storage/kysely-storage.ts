@@ -301,6 +301,15 @@ export class KyselyStorage implements Storage {
     await this.#db.updateTable('memory_stores').set(set).where('id', '=', id).execute();
   }
 
+  async lockStore(id: string): Promise<boolean> {
+    const r = await this.#db
+      .updateTable('memory_stores')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   async deleteStore(id: string): Promise<void> {
     await this.transaction(async (tx) => {
       const db = (tx as KyselyStorage).#db;
@@ -556,6 +565,11 @@ export class KyselyStorage implements Storage {
     const cur = decodeCursor(q.page);
     let query = this.#db.selectFrom('memory_versions').selectAll().where('memory_store_id', '=', storeId);
     if (q.memory_id) query = query.where('memory_id', '=', q.memory_id);
+    if (q.memory_ids) {
+      if (q.memory_ids.length === 0) return { data: [], next_page: null };
+      if (q.memory_ids.length > MAX_LIMIT) throw new ValidationError(`memory_ids holds at most ${MAX_LIMIT} ids`, 'memory_ids');
+      query = query.where('memory_id', 'in', q.memory_ids);
+    }
     if (q.operation) query = query.where('operation', '=', q.operation);
     if (q.dream_id) query = query.where('dream_id', '=', q.dream_id);
     if (q.path) query = query.where('path', '=', q.path);

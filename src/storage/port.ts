@@ -79,6 +79,8 @@ export interface SessionQuery extends PageQuery {
 /** Filters for listing memory versions (newest first). */
 export interface VersionQuery extends PageQuery {
   memory_id?: string;
+  /** Only versions of these memories (at most 1,000 ids; an empty list matches nothing). */
+  memory_ids?: string[];
   operation?: VersionOperation;
   dream_id?: string;
   /** Only versions whose `path` equals this (at the time of the version). */
@@ -117,6 +119,15 @@ export interface Storage {
   ): Promise<void>;
   /** Removes a store with all its memories and versions. */
   deleteStore(id: string): Promise<void>;
+  /**
+   * Takes the write lock on a store for the rest of the enclosing transaction, with a statement that
+   * writes (an UPDATE that changes nothing), so it must be the first statement of a read-then-write
+   * transaction: SQLite then takes its write lock up front and waits out the busy timeout instead of
+   * failing with SQLITE_BUSY_SNAPSHOT; PostgreSQL locks the store row, serializing writers of one store.
+   * Outside a transaction it only checks existence.
+   * @returns false if the store does not exist.
+   */
+  lockStore(id: string): Promise<boolean>;
 
   // ── memories
   getMemory(id: string): Promise<Memory | undefined>;

@@ -1,0 +1,99 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ImportError } from '../domain/index.js';
+import { type FileImportResult, importTranscripts, parseTranscript, readTranscriptFile } from './index.js';
+
+const DATA = resolve(import.meta.dirname, '../../../shared/data');
+const CC = join(DATA, 'claude-code/4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl');
+
+async function collect(paths: string[]): Promise<FileImportResult[]> {
+  const out: FileImportResult[] = [];
+  for await (const r of importTranscripts(paths)) out.push(r);
+  return out;
+}
+
+function errorOf(fn: () => unknown): ImportError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ImportError);
+    return e as ImportError;
+  }
+  throw new Error('expected an ImportError');
+}
+
+describe('bad input', () => {
+  it('a JSONL with a broken line 3 fails with file:3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reverie-bad-'));
+    const lines = readFileSync(CC, 'utf8').split('\n');
+    lines[2] = lines[2]!.slice(0, 40);
+    const file = join(dir, 'broken.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    const err = errorOf(() => readTranscriptFile(file));
+    expect(err.message).toContain(`${file}:3: invalid JSON`);
+    expect(err.line).toBe(3);
+    expect(err.type).toBe('import_error');
+    // the same through importTranscripts, next to a good file that still imports
+    const [bad, good] = await collect([file, CC]);
+    expect(bad!.file).toBe(file);
+    expect('error' in bad! && bad.error.message).toContain(`${file}:3:`);
+    expect(good).toMatchObject({
+      format: 'claude-code',
+      sessions: [{ external_id: 'claude-code:4b2030ed-5563-49ea-b703-6a002f2d3cc8' }],
+    });
+  });
+
+  it('a broken line 3 of a normalized JSONL fails with file:3', () => {
+    const text =
+      '{"type":"session","external_id":"a","agent_id":"b"}\n{"type":"user.message","text":"hi"}\n{"type":"agent.message",\n';
+    expect(errorOf(() => parseTranscript('n.jsonl', text)).message).toMatch(/^n\.jsonl:3: invalid JSON: /);
+  });
+
+  it('a τ-bench element without traj names the element index', () => {
+    const data = JSON.parse(
+      readFileSync(join(DATA, 'tau-bench/airline-gpt-4o.trials-0-1.json'), 'utf8'),
+    ) as Record<string, unknown>[];
+    delete data[37]!.traj;
+    const err = errorOf(() => parseTranscript('tau.json', JSON.stringify(data)));
+    expect(err.message).toBe('tau.json: element 37: missing traj');
+  });
+
+  it('a mini-swe-agent message without role names the message index', () => {
+    const text = JSON.stringify({
+      trajectory_format: 'mini-swe-agent-1',
+      messages: [{ role: 'system', content: 's' }, { content: 'x' }],
+    });
+    expect(errorOf(() => parseTranscript('t.traj.json', text)).message).toBe(
+      't.traj.json: messages[1]: missing role',
+    );
+  });
+
+  it('an unknown format is a clear error naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reverie-bad-'));
+    const file = join(dir, 'notes.json');
+    writeFileSync(file, '{"title":"my notes","items":[1,2,3]}');
+    const [r] = await collect([file]);
+    expect('error' in r! && r.error.message).toMatch(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown transcript format`),
+    );
+  });
+
+  it('a corrupt report.json sidecar is reported against the report', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reverie-bad-'));
+    const file = join(dir, 'x.traj.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ trajectory_format: 'mini-swe-agent-1', instance_id: 'x', messages: [] }),
+    );
+    writeFileSync(join(dir, 'report.json'), '{"resolved": tru');
+    expect(errorOf(() => readTranscriptFile(file)).message).toMatch(/report\.json:1: invalid JSON/);
+  });
+
+  it('a missing file is an ImportError naming it', () => {
+    expect(errorOf(() => readTranscriptFile('/nope/none.json')).message).toBe(
+      '/nope/none.json: no such file or directory',
+    );
+  });
+});

@@ -4,7 +4,16 @@
  * output store (`files`) and the change set (`changes`) that turns the input store into it.
  * Engines never touch storage; per-session work is cached through {@link GatherCache}.
  */
-import type { ChangeKind, ChangeOp, DreamProgress, Evidence, Session, SessionEvent, Support, Timestamp } from '../domain/index.js';
+import type {
+  ChangeKind,
+  ChangeOp,
+  DreamProgress,
+  Evidence,
+  Session,
+  SessionEvent,
+  Support,
+  Timestamp,
+} from '../domain/index.js';
 
 /** A memory of the pinned input store. */
 export interface InputMemory {
@@ -91,7 +100,12 @@ export interface DreamResult {
   changes: ProposedChange[];
   /** Counts and timings (ms) the engine reports, e.g. `sessions`, `cache_hits`, `candidates`, `clusters`. */
   stats: Record<string, number>;
-  usage: { input_tokens: number; output_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number };
+  usage: {
+    input_tokens: number;
+    output_tokens: number;
+    cache_read_input_tokens: number;
+    cache_creation_input_tokens: number;
+  };
 }
 
 /** A dream engine: `offline` (deterministic) or `llm`. */

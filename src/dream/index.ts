@@ -1,0 +1,23 @@
+/**
+ * The dream engines and their phases. `createOfflineEngine()` is the deterministic default; the phases
+ * and extractors are exported for the LLM engine (which uses the offline pre-pass) and for tests.
+ */
+
+export { DIGEST_VERSION, isSessionDigest, type SessionDigest } from './offline/digest.js';
+export { extractFact, extractFacts, type Fact, factsContradict } from './offline/facts.js';
+export { parseFrontMatter, renderFrontMatter } from './offline/front-matter.js';
+export { gatherSession } from './offline/gather.js';
+export { indexLine, MAX_INDEX_LINE_CHARS, type RenderedIndex, renderIndex } from './offline/memory-index.js';
+export { mineMistakes } from './offline/mistakes.js';
+export { INDEX_PATH, KIND_FOLDERS, orient } from './offline/orient.js';
+export { mineContrasts } from './offline/outcome-contrast.js';
+export type { GatheredSession, PlannedEvidence, PlannedMemory } from './offline/plan.js';
+export { extractPreferences } from './offline/preferences.js';
+export { absolutizeRelativeDates } from './offline/relative-dates.js';
+export { hasSecret, REDACTED, redactSecrets } from './offline/secrets.js';
+export { minePreferences } from './offline/statements.js';
+export { errorSignature, errorTemplate, maskVariables } from './offline/templates.js';
+export { mineWorkflows } from './offline/workflows.js';
+export { applyChanges } from './offline/workspace.js';
+export { createOfflineEngine, gatherAll, gatherCacheKey, OFFLINE_ENGINE_VERSION } from './offline-engine.js';
+export * from './types.js';

@@ -1,0 +1,115 @@
+/**
+ * The per-session gather result ("digest"): everything the offline extractors found in one session,
+ * as plain JSON. Digests are what the gather cache stores under `${engine.version}:${content_sha256}`,
+ * so they hold no session ids, agent ids or outcomes (those are attached after lookup from the
+ * `Session`), only event `seq` numbers and verbatim (secret-redacted) quotes.
+ */
+
+/** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
+export const DIGEST_VERSION = 1;
+
+/** A failed tool call, harness complaint or tool warning, reduced to a template. */
+export interface ErrorOccurrence {
+  /** `tool_error`: a failed tool result; `harness`: a harness `system.message` after the agent acted; `warning`: a `<warning>` in a successful tool result. */
+  kind: 'tool_error' | 'harness' | 'warning';
+  /** Tool name, or `(harness)` for harness feedback. */
+  tool: string;
+  /** Masked template (see `templates.ts`). */
+  template: string;
+  /** Seq of the event holding the error text (tool_result or system.message). */
+  seq: number;
+  /** Seq of the failing tool_use, when known. */
+  seq_use: number | null;
+  /** Verbatim (redacted) quote of the error line, ≤ 200 chars. */
+  quote: string;
+  /** Label of the failing call (e.g. `bash:python`), when known. */
+  label: string | null;
+}
+
+/** The successful retry that followed an error. */
+export interface RecoveryOccurrence {
+  /** Index into the digest's `errors` of the error it recovers from. */
+  error: number;
+  /** Seq of the successful tool_use and its result. */
+  seq_use: number;
+  seq_result: number;
+  /** Label of the successful call. */
+  label: string;
+  /** Changed input paths (see `recovery.ts`). */
+  changed: string[];
+  numeric: string[];
+  /** Labels of other non-trivial tools called in between, in order, de-duplicated (≤ 5). */
+  between: string[];
+  /** Verbatim (redacted) quote of the fixing call's input, ≤ 200 chars. */
+  quote: string;
+}
+
+/** One step of the session's collapsed tool sequence. */
+export interface ToolStep {
+  label: string;
+  /** Seq of the first tool_use of the run of equal labels. */
+  seq: number;
+  /** Seq of the last tool_use of the run. */
+  seq_last: number;
+  /** Verbatim (redacted) quote of the first call's input, ≤ 120 chars. */
+  quote: string;
+}
+
+/** A user preference or correction sentence. */
+export interface StatementOccurrence {
+  kind: 'preference' | 'correction';
+  seq: number;
+  /** Verbatim (redacted) sentence. */
+  text: string;
+  tokens: string[];
+  /** Where it came from; only `user.message` is ever extracted. */
+  source: 'user.message';
+}
+
+/** A declarative fact stated in the session (see `facts.ts`). */
+export interface FactOccurrence {
+  seq: number;
+  subject: string;
+  value: string;
+  type: string;
+  pattern: string;
+  change: boolean;
+  text: string;
+  source: 'user.message' | 'agent.message';
+}
+
+/** Everything gathered from one session. */
+export interface SessionDigest {
+  v: number;
+  events: number;
+  first_ts: string | null;
+  last_ts: string | null;
+  errors: ErrorOccurrence[];
+  recoveries: RecoveryOccurrence[];
+  steps: ToolStep[];
+  statements: StatementOccurrence[];
+  facts: FactOccurrence[];
+  /** SHA-256 (hex, first 16 chars) of each distinct system prompt text: context, never memory. */
+  system_prompts: string[];
+  /** Number of tool calls and failed tool results. */
+  tool_calls: number;
+  tool_errors: number;
+  /** Secret-looking strings redacted from quotes while gathering. */
+  redactions: number;
+}
+
+/** True if a cached value looks like a digest of the current version (else it is treated as a miss). */
+export function isSessionDigest(v: unknown): v is SessionDigest {
+  if (!v || typeof v !== 'object') return false;
+  const d = v as Partial<SessionDigest>;
+  return (
+    d.v === DIGEST_VERSION &&
+    typeof d.events === 'number' &&
+    Array.isArray(d.errors) &&
+    Array.isArray(d.recoveries) &&
+    Array.isArray(d.steps) &&
+    Array.isArray(d.statements) &&
+    Array.isArray(d.facts) &&
+    Array.isArray(d.system_prompts)
+  );
+}

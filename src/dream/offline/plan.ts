@@ -1,0 +1,82 @@
+/**
+ * Shapes passed between the offline phases: the gathered sessions (a digest plus the session facts the
+ * digest must not embed), and the planned memories consolidation proposes before they are rendered.
+ */
+import type { ChangeKind, EventType, OutcomeResult, Support } from '../../domain/index.js';
+import type { SessionDigest } from './digest.js';
+
+/** A session after gather: its digest with ids and outcome attached (never cached). */
+export interface GatheredSession {
+  id: string;
+  agent_id: string;
+  user_id: string | null;
+  content_sha256: string;
+  outcome: OutcomeResult;
+  /** A task-family key for outcome contrast (τ-bench `task_id`, SWE-bench `instance_id`), or null. */
+  family: string | null;
+  /** Latest known time of the session (ended_at, started_at, or its last event timestamp), or null. */
+  time: string | null;
+  digest: SessionDigest;
+}
+
+/** Evidence with the type of the event it quotes (kept internally for the untrusted-source check). */
+export interface PlannedEvidence {
+  session_id: string;
+  seq_from: number;
+  seq_to: number;
+  quote: string;
+  /** Type of the event the quote comes from. */
+  source: EventType;
+}
+
+/** A memory that consolidation wants to exist (rendered by curate into a file). */
+export interface PlannedMemory {
+  /** Stable cluster key, written to front matter (`key:`) so a later dream updates the same file. */
+  key: string;
+  kind: Extract<ChangeKind, 'mistake' | 'workflow' | 'preference' | 'fact'>;
+  /** Suggested file-name slug (without folder and `.md`). */
+  slug: string;
+  /** Index title. */
+  title: string;
+  /** One-line summary: front matter `summary` and the index hook. */
+  summary: string;
+  /** Markdown body (after the front matter). */
+  body: string;
+  support: Support;
+  confidence: number;
+  /** Date (YYYY-MM-DD) of the latest supporting session, when known. */
+  last_seen: string | null;
+  evidence: PlannedEvidence[];
+  /** Usefulness for ordering the index and for the change cap (higher first). */
+  score: number;
+  /** Why this memory is proposed (the change reason). */
+  reason: string;
+}
+
+/**
+ * Support of a set of gathered sessions: distinct sessions (by content hash, so one transcript imported
+ * under two ids counts once) and distinct agents.
+ */
+export function supportOf(sessions: Iterable<GatheredSession>): Support {
+  const contents = new Set<string>();
+  const agents = new Set<string>();
+  for (const s of sessions) {
+    contents.add(s.content_sha256);
+    agents.add(s.agent_id);
+  }
+  return { sessions: contents.size, agents: agents.size };
+}
+
+/**
+ * Confidence that a pattern seen in `sessions` distinct sessions is real: 1 − 0.5^(sessions/2), capped at
+ * 0.95 and rounded to 2 decimals (2 sessions → 0.5, 4 → 0.75, 6 → 0.88). A simple saturating heuristic.
+ */
+export function supportConfidence(sessions: number, boost = 0): number {
+  const c = 1 - 0.5 ** (sessions / 2) + boost;
+  return Math.round(Math.max(0.05, Math.min(0.95, c)) * 100) / 100;
+}
+
+/** `YYYY-MM-DD` of an ISO timestamp, or null. */
+export function dayOf(ts: string | null): string | null {
+  return ts && /^\d{4}-\d{2}-\d{2}/.test(ts) ? ts.slice(0, 10) : null;
+}

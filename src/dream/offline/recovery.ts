@@ -1,0 +1,67 @@
+/**
+ * Error → recovery pairs: after a failed tool call, the next successful call of the same tool is taken
+ * as "the fix that worked", described by what changed in its input (JSON paths whose values differ, with
+ * array indices folded to `[]`, e.g. `payment_methods[].amount`) and by the tools called in between
+ * (e.g. a search before retrying a booking).
+ */
+
+/** What changed between a failed call's input and the successful retry's input. */
+export interface InputChange {
+  /** Changed, added or removed leaf paths (`a.b`, `list[].field`), sorted, de-duplicated. */
+  paths: string[];
+  /** Examples of numeric changes, e.g. `payment_methods[].amount: 1625 → 4875` (at most 3). */
+  numeric: string[];
+}
+
+function flatten(value: unknown, prefix: string, out: Map<string, string>): void {
+  if (value === null || typeof value !== 'object') {
+    out.set(prefix || '(input)', JSON.stringify(value) ?? 'undefined');
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) out.set(prefix || '(input)', '[]');
+    value.forEach((v, i) => {
+      flatten(v, `${prefix}[${i}]`, out);
+    });
+    return;
+  }
+  const keys = Object.keys(value as Record<string, unknown>).sort();
+  if (keys.length === 0) out.set(prefix || '(input)', '{}');
+  for (const k of keys) flatten((value as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k, out);
+}
+
+/** `a[0].b[12]` → `a[].b[]`. */
+export function foldIndices(path: string): string {
+  return path.replace(/\[\d+\]/g, '[]');
+}
+
+/**
+ * Compares two tool inputs (parsed JSON or strings).
+ * @returns the changed leaf paths (indices folded) and up to 3 numeric before → after examples. Two
+ *   different strings give the single path `(input)`.
+ */
+export function diffInputs(before: unknown, after: unknown): InputChange {
+  const a = new Map<string, string>();
+  const b = new Map<string, string>();
+  flatten(before, '', a);
+  flatten(after, '', b);
+  const paths = new Set<string>();
+  const numeric: string[] = [];
+  const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+  for (const k of keys) {
+    const va = a.get(k);
+    const vb = b.get(k);
+    if (va === vb) continue;
+    const folded = foldIndices(k);
+    paths.add(folded);
+    if (
+      va !== undefined &&
+      vb !== undefined &&
+      /^-?\d+(?:\.\d+)?$/.test(va) &&
+      /^-?\d+(?:\.\d+)?$/.test(vb) &&
+      numeric.length < 3
+    )
+      numeric.push(`${folded}: ${va} → ${vb}`);
+  }
+  return { paths: [...paths].sort(), numeric };
+}

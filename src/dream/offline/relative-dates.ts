@@ -1,0 +1,182 @@
+/**
+ * Making relative dates absolute ("yesterday we …" written on 2026-03-02 → "on 2026-03-01 we …"), the
+ * Claude Code Auto Dream rule "convert relative dates to absolute". Reference dates are UTC calendar
+ * days. Conventions (documented, deterministic):
+ * - `today`/`tonight`/`this morning|afternoon|evening` → the reference day; `yesterday` → −1; `tomorrow` → +1;
+ * - `N days|weeks ago` / `in N days|weeks` (N a numeral or a number word up to ten) → ∓N days/weeks;
+ * - `last|next|this week` → "the week of <Monday>" (ISO weeks start on Monday);
+ * - `last|next|this month` → `YYYY-MM`;
+ * - `last <weekday>` → the latest such day strictly before the reference; `next <weekday>` → the first
+ *   strictly after; `this <weekday>` → that day of the reference's ISO week.
+ * Text inside fenced or inline code is left alone.
+ */
+
+const DAY_MS = 86_400_000;
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+};
+/** Words after which a date needs no "on"/"in" ("since 2026-03-01", not "since on 2026-03-01"). */
+const PREPOSITIONS = new Set([
+  'on',
+  'since',
+  'until',
+  'till',
+  'by',
+  'before',
+  'after',
+  'from',
+  'of',
+  'as',
+  'to',
+  'for',
+  'through',
+  'starting',
+  'due',
+  'in',
+  'at',
+]);
+
+/** `YYYY-MM-DD` of a UTC day number (days since the epoch). */
+function isoDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** One replacement made by {@link absolutizeRelativeDates}. */
+export interface DateFix {
+  /** The relative phrase as written. */
+  from: string;
+  /** What it became. */
+  to: string;
+}
+
+const NUM = '(\\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)';
+const WD = '(sunday|monday|tuesday|wednesday|thursday|friday|saturday)';
+const PHRASE = new RegExp(
+  [
+    `\\b(the day before yesterday|the day after tomorrow)\\b`,
+    `\\b(today|tonight|yesterday|tomorrow)\\b`,
+    `\\b(this (?:morning|afternoon|evening))\\b`,
+    `\\b${NUM} (days?|weeks?) ago\\b`,
+    `\\bin ${NUM} (days?|weeks?)\\b`,
+    `\\b(last|next|this) (week|month)\\b`,
+    `\\b(last|next|this) ${WD}\\b`,
+  ].join('|'),
+  'gi',
+);
+
+/**
+ * Rewrites relative date phrases in `text` as absolute dates relative to `reference` (an ISO timestamp;
+ * its UTC calendar day is "today").
+ * @returns the new text and the list of replacements (empty → text unchanged).
+ * @throws RangeError when `reference` is not a valid date.
+ * @example absolutizeRelativeDates('Yesterday we rotated the keys.', '2026-03-02T10:00:00Z').text
+ *   === 'On 2026-03-01 we rotated the keys.'
+ */
+export function absolutizeRelativeDates(text: string, reference: string): { text: string; fixes: DateFix[] } {
+  const refMs = Date.parse(reference);
+  if (Number.isNaN(refMs)) throw new RangeError(`invalid reference date: ${reference}`);
+  const today = Math.floor(refMs / DAY_MS);
+  const weekday = new Date(today * DAY_MS).getUTCDay();
+  const monday = today - ((weekday + 6) % 7);
+  const fixes: DateFix[] = [];
+  const parts = splitCode(text);
+  const out = parts
+    .map((p) => {
+      if (p.code) return p.text;
+      return p.text.replace(PHRASE, (match: string, ...groups: unknown[]) => {
+        const offset = groups[groups.length - 2] as number;
+        const whole = groups[groups.length - 1] as string;
+        const replacement = resolve(match.toLowerCase(), today, monday);
+        if (replacement === null) return match;
+        const before = whole.slice(0, offset);
+        const prevWord = /([A-Za-z]+)\W*$/.exec(before)?.[1]?.toLowerCase();
+        const sentenceStart = /(?:^|[.!?:]\s+|\n\s*(?:[-*+]\s+|\d+[.)]\s+)?)$/.test(before);
+        let to = prevWord && PREPOSITIONS.has(prevWord) ? replacement.bare : replacement.withPrep;
+        if (sentenceStart) to = to[0]!.toUpperCase() + to.slice(1);
+        fixes.push({ from: match, to });
+        return to;
+      });
+    })
+    .join('');
+  return { text: out, fixes };
+}
+
+function resolve(phrase: string, today: number, monday: number): { bare: string; withPrep: string } | null {
+  const day = (d: number) => ({ bare: isoDay(d), withPrep: `on ${isoDay(d)}` });
+  const week = (m: number) => ({ bare: `the week of ${isoDay(m)}`, withPrep: `in the week of ${isoDay(m)}` });
+  const month = (offset: number) => {
+    const d = new Date(today * DAY_MS);
+    const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1));
+    const s = m.toISOString().slice(0, 7);
+    return { bare: s, withPrep: `in ${s}` };
+  };
+  if (phrase === 'the day before yesterday') return day(today - 2);
+  if (phrase === 'the day after tomorrow') return day(today + 2);
+  if (
+    phrase === 'today' ||
+    phrase === 'tonight' ||
+    phrase.startsWith('this morning') ||
+    phrase.startsWith('this afternoon') ||
+    phrase.startsWith('this evening')
+  )
+    return day(today);
+  if (phrase === 'yesterday') return day(today - 1);
+  if (phrase === 'tomorrow') return day(today + 1);
+  let m = new RegExp(`^${NUM} (days?|weeks?) ago$`).exec(phrase);
+  if (m) return day(today - count(m[1]!) * (m[2]!.startsWith('week') ? 7 : 1));
+  m = new RegExp(`^in ${NUM} (days?|weeks?)$`).exec(phrase);
+  if (m) return day(today + count(m[1]!) * (m[2]!.startsWith('week') ? 7 : 1));
+  m = /^(last|next|this) (week|month)$/.exec(phrase);
+  if (m) {
+    const off = m[1] === 'last' ? -1 : m[1] === 'next' ? 1 : 0;
+    return m[2] === 'week' ? week(monday + 7 * off) : month(off);
+  }
+  m = new RegExp(`^(last|next|this) ${WD}$`).exec(phrase);
+  if (m) {
+    const target = WEEKDAYS.indexOf(m[2]!);
+    const wd = (today - monday + 1) % 7; // 0 = Sunday, matching WEEKDAYS
+    if (m[1] === 'last') {
+      let back = (wd - target + 7) % 7;
+      if (back === 0) back = 7;
+      return day(today - back);
+    }
+    if (m[1] === 'next') {
+      let fwd = (target - wd + 7) % 7;
+      if (fwd === 0) fwd = 7;
+      return day(today + fwd);
+    }
+    return day(monday + ((target + 6) % 7));
+  }
+  return null;
+}
+
+function count(word: string): number {
+  const n = NUMBER_WORDS[word];
+  return n ?? Number.parseInt(word, 10);
+}
+
+/** Splits text into code (fenced blocks, inline backticks) and prose parts, in order. */
+function splitCode(text: string): { text: string; code: boolean }[] {
+  const out: { text: string; code: boolean }[] = [];
+  const re = /```[\s\S]*?(?:```|$)|`[^`\n]*`/g;
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    if (m.index! > last) out.push({ text: text.slice(last, m.index), code: false });
+    out.push({ text: m[0], code: true });
+    last = m.index! + m[0].length;
+  }
+  if (last < text.length) out.push({ text: text.slice(last), code: false });
+  return out;
+}

@@ -1,0 +1,200 @@
+/**
+ * The verify phase: invariants every change set must satisfy before it is offered. Two layers:
+ *
+ * 1. {@link filterDrafts} *drops* offending changes (with their whole group, so a merge never loses its
+ *    survivor update) and counts each reason in stats: protected paths (`dropped_protected`), invalid
+ *    paths (`dropped_invalid_path`), content over 100 kB (`dropped_too_large`), new or changed memories
+ *    without session evidence (`dropped_no_evidence`; `cleanup` and `index` changes derived only from the
+ *    input memories are exempt — their reason names the memories involved and `base_sha256` pins them),
+ *    preferences/facts/workflows whose evidence comes from tool output or system prompts
+ *    (`dropped_untrusted`: tool results may evidence a mistake but never source an instruction), the
+ *    store limit of 10,000 memories (`dropped_store_limit`) and `max_changes` (`dropped_cap`).
+ *    Secret-looking strings in any output text are redacted (`redactions`).
+ * 2. {@link assertInvariants} *throws* (a bug, not bad input) if the final result still breaks a rule:
+ *    `files` must equal the input with `changes` applied, every changed input must be accounted for by a
+ *    change with a reason, nothing protected may change, limits hold, no secrets remain in changed files.
+ */
+import { LIMITS, matchesAnyGlob, utf8Bytes, validateMemoryPath } from '../../domain/index.js';
+import type { DreamOptions, InputMemory, ProposedChange } from '../types.js';
+import { hasSecret, redactSecrets } from './secrets.js';
+import { compareStrings } from './text.js';
+import { applyChanges, type DraftChange } from './workspace.js';
+
+/** Counters {@link filterDrafts} reports (all present, zero when nothing was dropped). */
+export interface VerifyStats {
+  dropped_protected: number;
+  dropped_invalid_path: number;
+  dropped_too_large: number;
+  dropped_no_evidence: number;
+  dropped_untrusted: number;
+  dropped_store_limit: number;
+  dropped_cap: number;
+  dropped_group: number;
+  redactions: number;
+}
+
+const SESSION_KINDS = new Set(['mistake', 'workflow', 'preference', 'fact']);
+
+/**
+ * Filters and sanitizes draft changes.
+ * @param reserve number of change slots to keep free under `max_changes` (the index rewrite).
+ * @returns the kept drafts (same order) and counters.
+ */
+export function filterDrafts(
+  drafts: readonly DraftChange[],
+  inputs: readonly InputMemory[],
+  options: DreamOptions,
+  reserve = 1,
+): { kept: DraftChange[]; stats: VerifyStats } {
+  const stats: VerifyStats = {
+    dropped_protected: 0,
+    dropped_invalid_path: 0,
+    dropped_too_large: 0,
+    dropped_no_evidence: 0,
+    dropped_untrusted: 0,
+    dropped_store_limit: 0,
+    dropped_cap: 0,
+    dropped_group: 0,
+    redactions: 0,
+  };
+  const dropped = new Set<DraftChange>();
+  const badGroups = new Set<string>();
+  const drop = (d: DraftChange, counter: keyof VerifyStats) => {
+    if (dropped.has(d)) return;
+    dropped.add(d);
+    stats[counter]++;
+    for (const g of d.groups) badGroups.add(g);
+  };
+  const clean = (text: string): string => {
+    const r = redactSecrets(text);
+    stats.redactions += r.count;
+    return r.text;
+  };
+  const work: DraftChange[] = drafts.map((d) => ({
+    ...d,
+    after: d.after === null ? null : clean(d.after),
+    reason: clean(d.reason),
+    evidence: d.evidence.map((e) => ({ ...e, quote: clean(e.quote) })),
+  }));
+  for (const d of work) {
+    if (
+      matchesAnyGlob(d.path, options.protected_paths) ||
+      (d.to_path && matchesAnyGlob(d.to_path, options.protected_paths))
+    ) {
+      drop(d, 'dropped_protected');
+      continue;
+    }
+    try {
+      validateMemoryPath(d.path);
+      if (d.to_path) validateMemoryPath(d.to_path, 'to_path');
+    } catch {
+      drop(d, 'dropped_invalid_path');
+      continue;
+    }
+    if (d.after !== null && utf8Bytes(d.after) > LIMITS.maxContentBytes) {
+      drop(d, 'dropped_too_large');
+      continue;
+    }
+    if (SESSION_KINDS.has(d.kind) && d.op !== 'delete' && d.evidence.length === 0) {
+      drop(d, 'dropped_no_evidence');
+      continue;
+    }
+    const untrusted =
+      (d.kind === 'preference' || d.kind === 'fact') &&
+      d.sources.some((s) => s !== 'user.message' && s !== 'agent.message');
+    const badWorkflow = d.kind === 'workflow' && d.sources.some((s) => s !== 'agent.tool_use');
+    if (untrusted || badWorkflow) drop(d, 'dropped_untrusted');
+  }
+  // groups: drop every member of a group that lost a member (repeat until stable)
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const d of work) {
+      if (!dropped.has(d) && d.groups.some((g) => badGroups.has(g))) {
+        drop(d, 'dropped_group');
+        changed = true;
+      }
+    }
+  }
+  // store limit: creates beyond it go, lowest score first
+  const inputCount = inputs.length;
+  let live = inputCount;
+  for (const d of work) if (!dropped.has(d)) live += d.op === 'create' ? 1 : d.op === 'delete' ? -1 : 0;
+  if (live > LIMITS.maxMemoriesPerStore) {
+    const creates = work
+      .filter((d) => !dropped.has(d) && d.op === 'create' && d.groups.length === 0)
+      .sort((a, b) => a.score - b.score || compareStrings(b.path, a.path));
+    for (const d of creates) {
+      if (live <= LIMITS.maxMemoriesPerStore) break;
+      drop(d, 'dropped_store_limit');
+      live--;
+    }
+  }
+  // max_changes: cleanup groups first (in order), then the rest by score
+  if (options.max_changes !== null) {
+    const budget = Math.max(0, options.max_changes - reserve);
+    const ranked = work
+      .filter((d) => !dropped.has(d))
+      .map((d, i) => ({ d, i }))
+      .sort(
+        (a, b) =>
+          Number(b.d.kind === 'cleanup') - Number(a.d.kind === 'cleanup') ||
+          b.d.score - a.d.score ||
+          a.i - b.i,
+      );
+    let used = 0;
+    const keep = new Set<DraftChange>();
+    for (const { d } of ranked) {
+      if (keep.has(d)) continue;
+      const members = d.groups.length
+        ? work.filter((x) => !dropped.has(x) && x.groups.some((g) => d.groups.includes(g)))
+        : [d];
+      if (used + members.length > budget) continue;
+      for (const m of members) keep.add(m);
+      used += members.length;
+    }
+    for (const d of work) if (!dropped.has(d) && !keep.has(d)) drop(d, 'dropped_cap');
+  }
+  return { kept: work.filter((d) => !dropped.has(d)), stats };
+}
+
+/**
+ * Checks the final result; throws on any violation (which would be an engine bug).
+ * @throws Error naming the broken invariant.
+ */
+export function assertInvariants(
+  inputs: readonly InputMemory[],
+  changes: readonly ProposedChange[],
+  files: readonly { path: string; content: string }[],
+  options: DreamOptions,
+): void {
+  const applied = applyChanges(inputs, changes);
+  if (JSON.stringify(applied) !== JSON.stringify(files))
+    throw new Error('verify: files differ from inputs with changes applied');
+  const changedPaths = new Set<string>();
+  const inputByPath = new Map(inputs.map((m) => [m.path, m]));
+  for (const c of changes) {
+    if (!c.reason.trim()) throw new Error(`verify: change of ${c.path} has no reason`);
+    if (!(c.confidence >= 0 && c.confidence <= 1))
+      throw new Error(`verify: confidence of ${c.path} out of [0, 1]`);
+    if (changedPaths.has(c.path)) throw new Error(`verify: two changes for ${c.path}`);
+    changedPaths.add(c.path);
+    if (matchesAnyGlob(c.path, options.protected_paths))
+      throw new Error(`verify: change of protected path ${c.path}`);
+    if (SESSION_KINDS.has(c.kind) && c.op !== 'delete' && c.evidence.length === 0)
+      throw new Error(`verify: ${c.kind} change of ${c.path} has no evidence`);
+    if (c.after !== null && hasSecret(c.after)) throw new Error(`verify: secret-looking string in ${c.path}`);
+    const input = inputByPath.get(c.path);
+    if ((input?.content_sha256 ?? null) !== c.base_sha256)
+      throw new Error(`verify: wrong base_sha256 for ${c.path}`);
+  }
+  const out = new Map(files.map((f) => [f.path, f.content]));
+  for (const m of inputs) {
+    if (out.get(m.path) !== m.content && !changedPaths.has(m.path))
+      throw new Error(`verify: ${m.path} changed without a change`);
+  }
+  if (files.length > LIMITS.maxMemoriesPerStore) throw new Error('verify: too many memories');
+  for (const f of files) {
+    validateMemoryPath(f.path);
+    if (utf8Bytes(f.content) > LIMITS.maxContentBytes) throw new Error(`verify: ${f.path} too large`);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Workflows: recurring tool-call sequences of successful sessions. Each session's collapsed tool sequence
+ * (trivial tools dropped, consecutive repeats folded, shell calls labelled by program) is cut into
+ * contiguous n-grams (n = 3..6); an n-gram's support is the number of distinct successful sessions that
+ * contain it, and its lift compares its rate in successful sessions with its rate overall (frequent
+ * sequential pattern mining in the spirit of GSP, Srikant & Agrawal 1996, restricted to contiguous
+ * patterns so it stays linear in the number of steps). The best non-overlapping patterns are kept.
+ */
+import type { ToolStep } from './digest.js';
+import {
+  dayOf,
+  type GatheredSession,
+  type PlannedEvidence,
+  type PlannedMemory,
+  supportConfidence,
+  supportOf,
+} from './plan.js';
+import { compareStrings, fileSlug } from './text.js';
+
+/** Counters {@link mineWorkflows} reports. */
+export interface WorkflowStats {
+  workflow_baseline_sessions: number;
+  workflow_patterns: number;
+  workflows_promoted: number;
+}
+
+/** Options of {@link mineWorkflows}. */
+export interface WorkflowOptions {
+  minSupport: number;
+  /** At most this many workflows. Default 5. */
+  max?: number;
+  minLength?: number;
+  maxLength?: number;
+}
+
+interface Pattern {
+  labels: string[];
+  key: string;
+  /** baseline sessions containing it: session → index of the first step of its first occurrence */
+  hits: Map<GatheredSession, number>;
+  others: number;
+}
+
+function longestCommonRun(a: readonly string[], b: readonly string[]): number {
+  let best = 0;
+  for (let i = 0; i < a.length; i++)
+    for (let j = 0; j < b.length; j++) {
+      let k = 0;
+      while (i + k < a.length && j + k < b.length && a[i + k] === b[j + k]) k++;
+      if (k > best) best = k;
+    }
+  return best;
+}
+
+/**
+ * Mines workflows. The baseline is the sessions with a `satisfied` outcome; when no session has one, the
+ * sessions without a known failure (outcome unknown) are used instead, and no workflow is mined when
+ * neither exists.
+ * @returns planned workflow memories (best first) and counters.
+ */
+export function mineWorkflows(
+  sessions: readonly GatheredSession[],
+  opts: WorkflowOptions,
+): { memories: PlannedMemory[]; stats: WorkflowStats } {
+  const minLen = opts.minLength ?? 3;
+  const maxLen = opts.maxLength ?? 6;
+  const max = opts.max ?? 5;
+  let baseline = sessions.filter((s) => s.outcome === 'satisfied');
+  if (baseline.length === 0) baseline = sessions.filter((s) => s.outcome === 'unknown');
+  const baseSet = new Set(baseline);
+  const uniqueContent = new Set<string>();
+  const patterns = new Map<string, Pattern>();
+  for (const s of sessions) {
+    if (uniqueContent.has(s.content_sha256)) continue;
+    uniqueContent.add(s.content_sha256);
+    const inBase = baseSet.has(s);
+    const labels = s.digest.steps.map((st) => st.label);
+    const seenHere = new Set<string>();
+    for (let n = minLen; n <= maxLen; n++) {
+      for (let i = 0; i + n <= labels.length; i++) {
+        const gram = labels.slice(i, i + n);
+        if (new Set(gram).size < Math.min(n, 3)) continue;
+        const key = gram.join('\u0001');
+        if (seenHere.has(key)) continue;
+        seenHere.add(key);
+        let p = patterns.get(key);
+        if (!p) {
+          if (!inBase) continue; // only patterns seen in a baseline session matter
+          p = { labels: gram, key, hits: new Map(), others: 0 };
+          patterns.set(key, p);
+        }
+        if (inBase) p.hits.set(s, i);
+        else p.others++;
+      }
+    }
+  }
+  const baseCount = new Set(baseline.map((s) => s.content_sha256)).size;
+  const allCount = uniqueContent.size;
+  const minSupport = Math.max(opts.minSupport, Math.ceil(baseCount * 0.05));
+  const scored = [...patterns.values()]
+    .filter((p) => p.hits.size >= minSupport)
+    .map((p) => {
+      const rateBase = p.hits.size / Math.max(1, baseCount);
+      const rateAll = (p.hits.size + p.others) / Math.max(1, allCount);
+      const lift = Math.min(2, Math.max(0.5, rateBase / rateAll));
+      return { p, lift, score: p.hits.size * new Set(p.labels).size * lift };
+    })
+    .sort(
+      (a, b) =>
+        b.score - a.score || b.p.labels.length - a.p.labels.length || compareStrings(a.p.key, b.p.key),
+    );
+  const chosen: typeof scored = [];
+  for (const c of scored) {
+    if (chosen.length >= max) break;
+    if (
+      chosen.some(
+        (x) => longestCommonRun(x.p.labels, c.p.labels) >= Math.min(x.p.labels.length, c.p.labels.length) - 1,
+      )
+    )
+      continue;
+    chosen.push(c);
+  }
+  const memories = chosen.map((c, rank) => renderWorkflow(c.p, c.lift, baseCount, rank));
+  return {
+    memories,
+    stats: {
+      workflow_baseline_sessions: baseCount,
+      workflow_patterns: scored.length,
+      workflows_promoted: memories.length,
+    },
+  };
+}
+
+function renderWorkflow(p: Pattern, lift: number, baseCount: number, rank: number): PlannedMemory {
+  const hits = [...p.hits.entries()].sort((a, b) => compareStrings(a[0].id, b[0].id));
+  const support = supportOf(hits.map(([s]) => s));
+  const arrow = p.labels.map((l) => l).join(' → ');
+  const title = `Workflow: ${arrow}`;
+  const lastSeen =
+    hits
+      .map(([s]) => dayOf(s.time))
+      .filter((d): d is string => d !== null)
+      .sort()
+      .pop() ?? null;
+  const evidence: PlannedEvidence[] = hits.slice(0, 5).map(([s, i]) => {
+    const steps: ToolStep[] = s.digest.steps;
+    return {
+      session_id: s.id,
+      seq_from: steps[i]!.seq,
+      seq_to: steps[i + p.labels.length - 1]!.seq_last,
+      quote: steps[i]!.quote,
+      source: 'agent.tool_use',
+    };
+  });
+  const lines = [
+    `# ${title}`,
+    '',
+    `A tool-call sequence that recurs in ${support.sessions} of ${baseCount} successful sessions (${p.others} other session${p.others === 1 ? '' : 's'} also used it; lift ${lift.toFixed(2)}).`,
+    '',
+    '## Steps',
+    '',
+    ...p.labels.map((l, i) => `${i + 1}. \`${l}\``),
+    '',
+    '## Evidence',
+    '',
+    ...evidence.map((e) => `- ${e.session_id} #${e.seq_from}–${e.seq_to}: ${JSON.stringify(e.quote)}`),
+  ];
+  return {
+    key: `workflow:${p.labels.join(' > ')}`,
+    kind: 'workflow',
+    slug: fileSlug(p.labels.map((l) => l.replace(/^[^:]+:/, '')).join(' then '), 60, 'workflow'),
+    title,
+    summary: `${arrow} (in ${support.sessions} successful sessions)`,
+    body: `${lines.join('\n')}\n`,
+    support,
+    confidence: supportConfidence(support.sessions, lift > 1.2 ? 0.05 : 0),
+    last_seen: lastSeen,
+    evidence,
+    score: support.sessions * 0.8 * lift - rank * 0.01,
+    reason: `Recurring tool sequence in ${support.sessions} successful sessions (lift ${lift.toFixed(2)} over all sessions).`,
+  };
+}

@@ -159,12 +159,16 @@ export function toOpenAiMessages(s: GenSession): OpenAiMessage[] {
 }
 
 /**
- * OpenAI chat file text: `{"messages": [...], "metadata": {...}}` (JSON, trailing newline). Metadata
+ * OpenAI chat file text: `{"id", "model", "user", "messages": [...], "metadata": {...}}` (JSON,
+ * trailing newline); the importer keeps `id`, `model` and `user` as session metadata. Metadata
  * carries the session id, agent, user, team, times and outcome for readers that use them.
  */
 export function toOpenAiChatJson(s: GenSession): string {
   const evs = s.events;
   return `${JSON.stringify({
+    id: s.id,
+    model: s.model,
+    user: s.user_id,
     messages: toOpenAiMessages(s),
     metadata: {
       session_id: s.id,
@@ -180,23 +184,22 @@ export function toOpenAiChatJson(s: GenSession): string {
   })}\n`;
 }
 
-function normalizedEvent(e: GenEvent, seq: number): Record<string, unknown> {
+function normalizedEvent(e: GenEvent): Record<string, unknown> {
   const timestamp = iso(e.at);
   switch (e.t) {
     case 'system':
-      return { type: 'system.message', seq, timestamp, text: e.text };
+      return { type: 'system.message', timestamp, text: e.text };
     case 'user':
-      return { type: 'user.message', seq, timestamp, text: e.text };
+      return { type: 'user.message', timestamp, text: e.text };
     case 'assistant':
-      return { type: 'agent.message', seq, timestamp, text: e.text };
+      return { type: 'agent.message', timestamp, text: e.text };
     case 'thinking':
-      return { type: 'agent.thinking', seq, timestamp, text: e.text };
+      return { type: 'agent.thinking', timestamp, text: e.text };
     case 'tool_use':
-      return { type: 'agent.tool_use', seq, timestamp, tool: e.tool, input: e.input, call_id: e.call_id };
+      return { type: 'agent.tool_use', timestamp, tool: e.tool, input: e.input, call_id: e.call_id };
     case 'tool_result':
       return {
         type: 'agent.tool_result',
-        seq,
         timestamp,
         call_id: e.call_id,
         tool: e.tool,
@@ -208,7 +211,8 @@ function normalizedEvent(e: GenEvent, seq: number): Record<string, unknown> {
 
 /**
  * reverie normalized JSONL of a session: a `{"type":"session",…}` line (external id, agent, user,
- * team, title, times, metadata), the events with dense `seq`, and a `{"type":"outcome",…}` line.
+ * team, title, times, metadata), one line per event (without `seq`/`source`, which the importer
+ * assigns), and a `{"type":"outcome",…}` line.
  */
 export function toReverieJsonl(s: GenSession, externalPrefix = 'reverie-eval'): string {
   const evs = s.events;
@@ -225,9 +229,7 @@ export function toReverieJsonl(s: GenSession, externalPrefix = 'reverie-eval'): 
       metadata: { task: s.task, model: s.model, domain: s.domain },
     }),
   ];
-  evs.forEach((e, i) => {
-    lines.push(JSON.stringify(normalizedEvent(e, i)));
-  });
+  for (const e of evs) lines.push(JSON.stringify(normalizedEvent(e)));
   lines.push(
     JSON.stringify({
       type: 'outcome',

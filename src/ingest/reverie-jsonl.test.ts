@@ -122,6 +122,19 @@ describe('reverie normalized JSONL', () => {
     expect(() => parseTranscript('f.jsonl', twoOutcomes)).toThrow('f.jsonl:14: second outcome for session');
   });
 
+  it('imports the example of docs/normalized-format.md', () => {
+    const doc = readFileSync(resolve(import.meta.dirname, '../../docs/normalized-format.md'), 'utf8');
+    const example = /```jsonl\n([\s\S]*?)```/.exec(doc)![1]!;
+    const { format, sessions: docSessions } = parseTranscript('example.jsonl', example);
+    expect(format).toBe('reverie');
+    expect(docSessions.map((s) => [s.external_id, s.events.length, s.outcome?.result ?? null])).toEqual([
+      ['support-desk:ticket-4411', 10, 'satisfied'],
+      ['support-desk:ticket-4411/escalation', 2, null],
+    ]);
+    expect(docSessions[0]!.events.at(-1)!.source).toEqual({ file: 'example.jsonl', line: 11 });
+    expect(docSessions[1]!.title).toBe('Check that the refund for order 1182 went through.');
+  });
+
   it('keeps event fields as given', () => {
     const e: SessionEvent | undefined = sessions[0]!.events.find((x) => x.type === 'agent.tool_use');
     expect(e).toMatchObject({ tool: 'get_order', call_id: 'c1' });

@@ -87,6 +87,16 @@ describe('importTranscripts', () => {
     expect('sessions' in good! && good.sessions).toHaveLength(100);
   });
 
+  it('imports a file named twice only once', async () => {
+    const tau = join(DATA, 'tau-bench/airline-gpt-4o.trials-0-1.json');
+    const results = await collect([
+      tau,
+      join(DATA, 'tau-bench'),
+      join(DATA, 'tau-bench/../tau-bench/airline-gpt-4o.trials-0-1.json'),
+    ]);
+    expect(results.map((r) => r.file)).toEqual([tau]);
+  });
+
   it('forces a format with opts.format', async () => {
     const dir = scratch();
     const file = join(dir, 'chat.json');

@@ -2,6 +2,7 @@
  * Importing many transcripts: the CLI's and the service's entry point.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { ImportError, SourceFormat } from '../domain/index.js';
 import { compareCodeUnits, expandOne } from './expand-inputs.js';
 import { asImportError, parseTranscript, readSidecarSync } from './read-transcript.js';
@@ -28,7 +29,7 @@ export async function* importTranscripts(
   paths: string[],
   opts: ImportOptions = {},
 ): AsyncGenerator<FileImportResult, void, undefined> {
-  const files = new Map<string, string>();
+  const files = new Map<string, string>(); // resolved path → path as given
   for (const p of paths) {
     let expanded: string[];
     try {
@@ -37,9 +38,12 @@ export async function* importTranscripts(
       yield { file: p, error: asImportError(p, e) };
       continue;
     }
-    for (const f of expanded) if (!files.has(f)) files.set(f, f);
+    for (const f of expanded) {
+      const key = resolve(f);
+      if (!files.has(key)) files.set(key, f);
+    }
   }
-  for (const file of [...files.keys()].sort(compareCodeUnits)) {
+  for (const file of [...files.values()].sort(compareCodeUnits)) {
     try {
       const text = await readFile(file, 'utf8');
       yield parseTranscript(file, text, { ...opts, readSidecar: readSidecarSync });

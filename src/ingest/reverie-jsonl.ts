@@ -79,7 +79,6 @@ const EVENT_TYPES = new Set([
 interface Building {
   session: ImportedSession;
   events: EventList;
-  line: number;
   titled: boolean;
 }
 
@@ -132,7 +131,6 @@ export function importReverieJsonl(
       finish();
       const events = new EventList();
       current = {
-        line,
         events,
         titled: v.title !== undefined && v.title !== '',
         session: {

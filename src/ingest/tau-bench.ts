@@ -26,7 +26,7 @@ import { describeIssue } from './zod-issues.js';
 const Element = z.looseObject({
   task_id: z.union([z.number(), z.string()]),
   reward: z.number(),
-  trial: z.number().optional(),
+  trial: z.number().nullish(),
   info: z
     .looseObject({
       task: z.looseObject({ user_id: z.string().optional(), instruction: z.string().optional() }).optional(),
@@ -78,8 +78,8 @@ export function importTauBench(file: string, data: unknown, opts: ImporterOption
       events,
     );
     const firstUser = events.events.find((ev) => ev.type === 'user.message');
-    const trialPart = el.trial === undefined ? `element-${e}` : `trial-${el.trial}`;
-    const head = `Task ${el.task_id}${el.trial === undefined ? '' : ` (trial ${el.trial})`}`;
+    const trialPart = el.trial == null ? `element-${e}` : `trial-${el.trial}`;
+    const head = `Task ${el.task_id}${el.trial == null ? '' : ` (trial ${el.trial})`}`;
     const task = el.info?.task;
     sessions.push({
       external_id: `tau-bench:${base}:task-${el.task_id}:${trialPart}`,

@@ -23,12 +23,13 @@ export function parseFrontMatter(content: string): ParsedMemoryFile {
     const kv = /^([A-Za-z_][\w-]*)\s*:\s*(.*)$/.exec(line);
     if (!kv) continue;
     let v = kv[2]!.trim();
-    if (
-      (v.startsWith('"') && v.endsWith('"') && v.length >= 2) ||
-      (v.startsWith("'") && v.endsWith("'") && v.length >= 2)
-    ) {
-      v = v.slice(1, -1);
-    }
+    if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) {
+      try {
+        v = JSON.parse(v) as string;
+      } catch {
+        v = v.slice(1, -1);
+      }
+    } else if (v.startsWith("'") && v.endsWith("'") && v.length >= 2) v = v.slice(1, -1).replace(/''/g, "'");
     fields[kv[1]!] = v;
   }
   return { fields, body: content.slice(m[0].length), hasFrontMatter: true };

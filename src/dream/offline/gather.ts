@@ -40,7 +40,7 @@ interface CallInfo {
 interface PendingError {
   error: number;
   use: CallInfo | null;
-  between: string[];
+  between: { label: string; seq: number }[];
 }
 
 /**
@@ -110,7 +110,10 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
           label: use.label,
           changed: change.paths.slice(0, 12),
           numeric: change.numeric,
-          between: p.between.slice(0, 5),
+          between: p.between
+            .filter((b) => b.seq < use.seq)
+            .map((b) => b.label)
+            .slice(0, 5),
           quote: clean(shortQuote(toolInputText(use.input))),
         });
       }
@@ -187,7 +190,8 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
           for (const [tool, list] of pending) {
             if (tool === ev.tool) continue;
             for (const p of list)
-              if (!p.between.includes(label) && p.between.length < 5) p.between.push(label);
+              if (!p.between.some((b) => b.label === label) && p.between.length < 6)
+                p.between.push({ label, seq: ev.seq });
           }
         }
         break;

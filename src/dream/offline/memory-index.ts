@@ -84,7 +84,7 @@ function escapeTitle(t: string): string {
 
 /** Formats one index line within {@link MAX_INDEX_LINE_CHARS} (the hook is shortened first, then the title). */
 export function indexLine(path: string, title: string, hook: string): string {
-  const head = `- [${escapeTitle(ellipsize(title, 70))}](${linkTarget(path)})`;
+  const head = `- [${escapeTitle(ellipsize(title, 56))}](${linkTarget(path)})`;
   if (!hook) return head;
   const room = MAX_INDEX_LINE_CHARS - head.length - 3;
   if (room < 12) return head;

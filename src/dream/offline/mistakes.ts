@@ -175,8 +175,8 @@ function renderMistake(
         : `\`${tool}\` error`;
   const title =
     kind === 'harness'
-      ? `Harness: ${ellipsize(shortTemplate, 70)}`
-      : `${tool}: ${ellipsize(shortTemplate, 70)}`;
+      ? `Harness: ${ellipsize(shortTemplate, 56)}`
+      : `${tool}: ${ellipsize(shortTemplate, 56)}`;
   const fixHint =
     changed.length > 0 && kind === 'tool_error' && !(changed.length === 1 && changed[0]![0] === 'command')
       ? `fix: change ${changed
@@ -188,7 +188,9 @@ function renderMistake(
         : recList.length > 0
           ? `then ${fixLabels[0]![0]} succeeded`
           : 'no recovery seen';
-  const summary = `${who} in ${support.sessions} sessions: "${ellipsize(shortTemplate, 80)}"; ${fixHint}`;
+  const subject =
+    kind === 'harness' ? 'harness feedback' : kind === 'warning' ? `${tool} warning` : `${tool} fails`;
+  const summary = `${support.sessions} sessions; ${fixHint}; ${subject}: ${ellipsize(shortTemplate, 70)}`;
 
   const lines: string[] = [];
   lines.push(`# ${title}`, '');
@@ -252,7 +254,12 @@ function renderMistake(
   for (const ev of evidence) {
     const range = ev.seq_from === ev.seq_to ? `#${ev.seq_from}` : `#${ev.seq_from}–${ev.seq_to}`;
     const what = ev.source === 'agent.tool_use' ? 'fix' : 'error';
-    lines.push(`- ${ev.session_id} ${range} (${what}): ${JSON.stringify(ellipsize(ev.quote, 140))}`);
+    // fix quotes are tool inputs (they may hold one customer's details): cite, do not copy, them
+    lines.push(
+      ev.source === 'agent.tool_use'
+        ? `- ${ev.session_id} ${range} (${what})`
+        : `- ${ev.session_id} ${range} (${what}): ${JSON.stringify(ellipsize(ev.quote, 140))}`,
+    );
   }
   const recoveredRate = perSession.length ? recovered.length / perSession.length : 0;
   const key = `mistake:${kind}:${tool}:${template}`;

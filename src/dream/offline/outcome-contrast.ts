@@ -2,7 +2,8 @@
  * Outcome contrast within task families: sessions that attempted the same task (τ-bench `task_id`,
  * SWE-bench `instance_id`) where at least one succeeded and one failed. For each such family, the tool
  * labels and error templates that appear only in the failed attempts are counted; a label or template
- * that is failure-only in at least `min_support` families becomes a mistake memory ("agents that called
+ * that is failure-only in at least `min_support` families (and at least twice as often failure-only as
+ * success-only, plus one) becomes a mistake memory ("agents that called
  * `X` in this situation failed where others succeeded"). A contrastive, controlled comparison — the same
  * task differing in outcome — in the spirit of contrast-set mining (Bay & Pazzani 2001).
  */
@@ -40,6 +41,7 @@ export function mineContrasts(
     else families.set(s.family, [s]);
   }
   const failOnly = new Map<string, { family: string; failed: GatheredSession[]; ok: GatheredSession[] }[]>();
+  const okOnly = new Map<string, number>();
   let mixed = 0;
   for (const fam of [...families.keys()].sort(compareStrings)) {
     const members = families.get(fam)!;
@@ -49,6 +51,7 @@ export function mineContrasts(
     mixed++;
     const okLabels = new Set(ok.flatMap((s) => s.digest.steps.map((st) => st.label)));
     const failLabels = new Set(failed.flatMap((s) => s.digest.steps.map((st) => st.label)));
+    for (const l of okLabels) if (!failLabels.has(l)) okOnly.set(l, (okOnly.get(l) ?? 0) + 1);
     for (const l of [...failLabels].sort(compareStrings)) {
       if (okLabels.has(l)) continue;
       const entry = {
@@ -62,7 +65,8 @@ export function mineContrasts(
     }
   }
   const ranked = [...failOnly.entries()]
-    .filter(([, fams]) => fams.length >= minSupport)
+    // the call must discriminate: failure-only clearly more often than success-only
+    .filter(([label, fams]) => fams.length >= minSupport && fams.length >= 2 * (okOnly.get(label) ?? 0) + 1)
     .sort((a, b) => b[1].length - a[1].length || compareStrings(a[0], b[0]))
     .slice(0, MAX_CONTRASTS);
   const memories = ranked.map(([label, fams]): PlannedMemory => {
@@ -100,9 +104,9 @@ export function mineContrasts(
     return {
       key: `mistake:contrast:${label}`,
       kind: 'mistake',
-      slug: fileSlug(`contrast ${label}`, 60, 'contrast'),
+      slug: fileSlug(`contrast ${label}`, 48, 'contrast'),
       title,
-      summary: `only failed attempts called ${label} (${fams.length} task families with mixed outcomes)`,
+      summary: `${fams.length} task families with mixed outcomes: only the failed attempt called ${label}`,
       body: `${body.join('\n')}\n`,
       support,
       confidence: supportConfidence(fams.length, -0.15),

@@ -57,7 +57,7 @@ const INLINE_WRAPPER = /<\/?(?:output|returncode|stdout|stderr)>/gi;
 const EXCEPTION_LINE =
   /^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning|Failure)\b(?::|$)/;
 const STRONG_LINE =
-  /^(?:FAILED \(|ERROR:|E\s{2,}\w|fatal:|error(?:\[\w+\])?:|Error:)|\b(?:command not found|No such file or directory|Permission denied|cannot access|cannot remove|failed to remove|not found|Traceback)\b/;
+  /^(?:FAILED \(|ERROR:|E\s{2,}\w|fatal:|error(?:\[\w+\])?:|Error:)|\b(?:command not found|No such file or directory|Permission denied|cannot access|cannot remove|failed to remove|not found)\b/;
 const WEAK_LINE =
   /\b(?:error|fail(?:ed|ure)?|cannot|can't|unable|invalid|denied|refused|timed? ?out|missing|not allowed)\b/i;
 

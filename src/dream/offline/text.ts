@@ -76,9 +76,9 @@ export function ellipsize(text: string, max: number): string {
 
 /**
  * A file-name slug: lowercase ASCII letters and digits joined by `-`, at most `max` characters
- * (default 60), cut at a `-`; `fallback` when nothing is left.
+ * (default 48), cut at a `-`; `fallback` when nothing is left.
  */
-export function fileSlug(text: string, max = 60, fallback = 'memory'): string {
+export function fileSlug(text: string, max = 48, fallback = 'memory'): string {
   let s = text
     .normalize('NFKD')
     .toLowerCase()

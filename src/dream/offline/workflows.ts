@@ -15,6 +15,7 @@ import {
   supportConfidence,
   supportOf,
 } from './plan.js';
+import { maskVariables } from './templates.js';
 import { compareStrings, fileSlug } from './text.js';
 
 /** Counters {@link mineWorkflows} reports. */
@@ -50,6 +51,13 @@ function longestCommonRun(a: readonly string[], b: readonly string[]): number {
       if (k > best) best = k;
     }
   return best;
+}
+
+/** True if two patterns say nearly the same thing: they share a run of all but one step of the shorter. */
+function overlaps(a: readonly string[], b: readonly string[]): boolean {
+  const shorter = Math.min(a.length, b.length);
+  const run = longestCommonRun(a, b);
+  return run >= shorter - 1;
 }
 
 /**
@@ -112,12 +120,7 @@ export function mineWorkflows(
   const chosen: typeof scored = [];
   for (const c of scored) {
     if (chosen.length >= max) break;
-    if (
-      chosen.some(
-        (x) => longestCommonRun(x.p.labels, c.p.labels) >= Math.min(x.p.labels.length, c.p.labels.length) - 1,
-      )
-    )
-      continue;
+    if (chosen.some((x) => overlaps(x.p.labels, c.p.labels))) continue;
     chosen.push(c);
   }
   const memories = chosen.map((c, rank) => renderWorkflow(c.p, c.lift, baseCount, rank));
@@ -152,6 +155,7 @@ function renderWorkflow(p: Pattern, lift: number, baseCount: number, rank: numbe
       source: 'agent.tool_use',
     };
   });
+  const [first, firstAt] = hits[0] ?? [null, 0];
   const lines = [
     `# ${title}`,
     '',
@@ -159,18 +163,22 @@ function renderWorkflow(p: Pattern, lift: number, baseCount: number, rank: numbe
     '',
     '## Steps',
     '',
-    ...p.labels.map((l, i) => `${i + 1}. \`${l}\``),
+    ...p.labels.map((l, i) => {
+      // for shell steps, an example command with its variable parts masked
+      const ex = l.includes(':') && first ? maskVariables(first.digest.steps[firstAt + i]?.quote ?? '') : '';
+      return `${i + 1}. \`${l}\`${ex ? ` — e.g. \`${ex.replace(/`/g, "'")}\`` : ''}`;
+    }),
     '',
     '## Evidence',
     '',
-    ...evidence.map((e) => `- ${e.session_id} #${e.seq_from}–${e.seq_to}: ${JSON.stringify(e.quote)}`),
+    ...evidence.map((e) => `- ${e.session_id} #${e.seq_from}–${e.seq_to}`),
   ];
   return {
     key: `workflow:${p.labels.join(' > ')}`,
     kind: 'workflow',
-    slug: fileSlug(p.labels.map((l) => l.replace(/^[^:]+:/, '')).join(' then '), 60, 'workflow'),
+    slug: fileSlug(p.labels.map((l) => l.replace(/^[^:]+:/, '')).join(' then '), 48, 'workflow'),
     title,
-    summary: `${arrow} (in ${support.sessions} successful sessions)`,
+    summary: `${support.sessions} of ${baseCount} successful sessions follow this tool sequence (lift ${lift.toFixed(2)})`,
     body: `${lines.join('\n')}\n`,
     support,
     confidence: supportConfidence(support.sessions, lift > 1.2 ? 0.05 : 0),

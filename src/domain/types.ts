@@ -332,7 +332,7 @@ export interface ChangeReview {
   at: Timestamp;
   comment: string | null;
   /** The decision that set the current status (absent on records written before decisions were kept). */
-  decision?: 'approve' | 'reject' | 'edit' | 'auto' | 'rebase';
+  decision?: 'approve' | 'reject' | 'edit' | 'reset' | 'auto' | 'rebase';
   /** The proposal's original `after`, kept when a reviewer's edit replaced it (or a rebase changed `before`). */
   original_after?: string | null;
   /** For a rebased change: the proposal's original `before` and `base_sha256`. */

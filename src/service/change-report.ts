@@ -4,7 +4,7 @@
  * `reverie changes`, the one-shot output folder (`.reverie/CHANGES.md`) and the web review page.
  * Output is deterministic for a given change set.
  */
-import { createPatch } from 'diff';
+import { createTwoFilesPatch } from 'diff';
 import type { Change, Session } from '../domain/index.js';
 import type { ProposedChange } from '../dream/types.js';
 
@@ -18,9 +18,13 @@ export type SessionLookup = (id: string) => Pick<Session, 'title' | 'external_id
 export function changeDiff(c: RenderableChange): string {
   const from = c.op === 'create' ? '/dev/null' : c.path;
   const to = c.op === 'delete' ? '/dev/null' : (c.to_path ?? c.path);
-  const patch = createPatch(to === '/dev/null' ? from : to, c.before ?? '', c.after ?? '', from, to, { context: 3 });
-  // Drop jsdiff's "Index:" and "====" preamble; keep ---/+++ and hunks.
-  return patch.split('\n').slice(2).join('\n').trimEnd();
+  const patch = createTwoFilesPatch(from, to, c.before ?? '', c.after ?? '', undefined, undefined, { context: 3 });
+  // Drop jsdiff's "====" preamble line; keep ---/+++ and hunks.
+  return patch
+    .split('\n')
+    .filter((l) => !/^=+$/.test(l))
+    .join('\n')
+    .trimEnd();
 }
 
 /** One-line title of a change, e.g. `update /facts/deploys.md (fact)`. */

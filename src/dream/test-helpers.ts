@@ -3,10 +3,12 @@
  * {@link DreamSessionRef}s storage would hand an engine, with stable `sesn_` ids derived from the
  * external id and `content_sha256` over the normalized events (as storage computes it).
  */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Session, type SessionEvent, sha256Hex, stableId } from '../domain/index.js';
 import { importTranscripts } from '../ingest/index.js';
 import type { ImportedSession } from '../ingest/types.js';
-import type { DreamSessionRef, GatherCache } from './types.js';
+import type { DreamSessionRef, GatherCache, InputMemory } from './types.js';
 
 /** A stored-like session built from an imported one, with a stable id. */
 export function sessionFromImported(s: ImportedSession, idSalt = ''): Session {
@@ -73,4 +75,31 @@ export class MemoryCache implements GatherCache {
   async set(key: string, value: unknown): Promise<void> {
     this.map.set(key, JSON.stringify(value));
   }
+}
+
+/**
+ * Loads a memory-folder fixture: every `.md` file (except `README.md` at the root) becomes a memory at
+ * `/<relative path>`, with `updated_at` from the folder's `updated-at.json` (path → ISO timestamp).
+ */
+export function loadMemoryFixture(dir: string): InputMemory[] {
+  const updated = JSON.parse(readFileSync(join(dir, 'updated-at.json'), 'utf8')) as Record<string, string>;
+  const out: InputMemory[] = [];
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      if (statSync(join(dir, r)).isDirectory()) walk(r);
+      else if (name.endsWith('.md') && r !== 'README.md') {
+        const content = readFileSync(join(dir, r), 'utf8');
+        const path = `/${r}`;
+        out.push({
+          path,
+          content,
+          content_sha256: sha256Hex(content),
+          updated_at: updated[path] ?? '2026-01-01T00:00:00.000Z',
+        });
+      }
+    }
+  };
+  walk('');
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -8,7 +8,7 @@
  * - `last|next|this month` → `YYYY-MM`;
  * - `last <weekday>` → the latest such day strictly before the reference; `next <weekday>` → the first
  *   strictly after; `this <weekday>` → that day of the reference's ISO week.
- * Text inside fenced or inline code is left alone.
+ * Not rewritten: possessives ("today's"), "the last week of December", and text inside fenced or inline code.
  */
 
 const DAY_MS = 86_400_000;
@@ -43,7 +43,6 @@ const PREPOSITIONS = new Set([
   'for',
   'through',
   'starting',
-  'due',
   'in',
   'at',
 ]);
@@ -66,12 +65,12 @@ const WD = '(sunday|monday|tuesday|wednesday|thursday|friday|saturday)';
 const PHRASE = new RegExp(
   [
     `\\b(the day before yesterday|the day after tomorrow)\\b`,
-    `\\b(today|tonight|yesterday|tomorrow)\\b`,
+    `\\b(today|tonight|yesterday|tomorrow)\\b(?!['’]s)`,
     `\\b(this (?:morning|afternoon|evening))\\b`,
     `\\b${NUM} (days?|weeks?) ago\\b`,
     `\\bin ${NUM} (days?|weeks?)\\b`,
-    `\\b(last|next|this) (week|month)\\b`,
-    `\\b(last|next|this) ${WD}\\b`,
+    `(?<!\\bthe )\\b(last|next|this) (week|month)\\b(?! of\\b)`,
+    `(?<!\\bthe )\\b(last|next|this) ${WD}\\b(?! of\\b)`,
   ].join('|'),
   'gi',
 );

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionEvent } from '../../domain/index.js';
+import { gatherSession } from './gather.js';
+
+const src = { file: 'hand-made' };
+let seq = 0;
+const ev = {
+  sys: (text: string): SessionEvent => ({
+    type: 'system.message',
+    text,
+    seq: seq++,
+    timestamp: null,
+    source: src,
+  }),
+  user: (text: string): SessionEvent => ({
+    type: 'user.message',
+    text,
+    seq: seq++,
+    timestamp: null,
+    source: src,
+  }),
+  agent: (text: string): SessionEvent => ({
+    type: 'agent.message',
+    text,
+    seq: seq++,
+    timestamp: null,
+    source: src,
+  }),
+  use: (tool: string, input: unknown, call_id: string): SessionEvent => ({
+    type: 'agent.tool_use',
+    tool,
+    input,
+    call_id,
+    seq: seq++,
+    timestamp: null,
+    source: src,
+  }),
+  result: (
+    call_id: string,
+    content: string,
+    is_error: boolean,
+    tool: string | null = null,
+  ): SessionEvent => ({
+    type: 'agent.tool_result',
+    call_id,
+    tool,
+    content,
+    is_error,
+    seq: seq++,
+    timestamp: null,
+    source: src,
+  }),
+};
+
+function booking(): SessionEvent[] {
+  seq = 0;
+  return [
+    ev.sys('# Policy\nAlways confirm with the user before booking. Never share other customers data.'),
+    ev.user('Book me a flight. Always use my certificate first, please. My password is hunter2hunter2'),
+    ev.use('get_user_details', { user_id: 'mia_li_3668' }, 'c1'),
+    ev.result('c1', '{"name": "Mia"}', false),
+    ev.use('think', { thought: 'compute' }, 'c2'),
+    ev.result('c2', '', false),
+    ev.use('book_reservation', { payment_methods: [{ payment_id: 'certificate_1', amount: 250 }] }, 'c3'),
+    ev.result('c3', 'Error: payment amount does not add up, total price is 255, but paid 250', true),
+    ev.use('calculate', { expression: '250 + 5' }, 'c4'),
+    ev.result('c4', '255', false),
+    ev.use('book_reservation', { payment_methods: [{ payment_id: 'certificate_1', amount: 255 }] }, 'c5'),
+    ev.result('c5', '{"reservation_id": "ABC123"}', false),
+    ev.result('c-unknown', 'Error: something', true, 'mystery_tool'),
+  ];
+}
+
+describe('gatherSession', () => {
+  it('extracts error templates with verbatim quotes pointing at the tool result', () => {
+    const events = booking();
+    const d = gatherSession(events);
+    const e = d.errors[0]!;
+    expect(e).toMatchObject({
+      kind: 'tool_error',
+      tool: 'book_reservation',
+      template: 'Error: payment amount does not add up, total price is <N>, but paid <N>',
+      seq: 7,
+      seq_use: 6,
+    });
+    const target = events[e.seq]!;
+    expect(target.type).toBe('agent.tool_result');
+    expect(target.type === 'agent.tool_result' && target.content.includes(e.quote)).toBe(true);
+    expect(d.errors[1]).toMatchObject({ tool: 'mystery_tool', seq_use: null });
+    expect(d.tool_calls).toBe(5);
+    expect(d.tool_errors).toBe(2);
+  });
+
+  it('pairs the error with the successful retry and what changed', () => {
+    const d = gatherSession(booking());
+    expect(d.recoveries).toEqual([
+      {
+        error: 0,
+        seq_use: 10,
+        seq_result: 11,
+        label: 'book_reservation',
+        changed: ['payment_methods[].amount'],
+        numeric: ['payment_methods[].amount: 250 → 255'],
+        between: ['calculate'],
+        quote: '{"payment_methods":[{"payment_id":"certificate_1","amount":255}]}',
+      },
+    ]);
+  });
+
+  it('builds the collapsed tool sequence without trivial tools', () => {
+    const d = gatherSession(booking());
+    expect(d.steps.map((s) => s.label)).toEqual([
+      'get_user_details',
+      'book_reservation',
+      'calculate',
+      'book_reservation',
+    ]);
+  });
+
+  it('takes preferences only from user messages, redacted, and hashes system prompts', () => {
+    const d = gatherSession(booking());
+    expect(d.statements.map((s) => s.text)).toEqual(['Always use my certificate first, please.']);
+    expect(d.statements.every((s) => s.source === 'user.message')).toBe(true);
+    expect(d.system_prompts).toHaveLength(1);
+    expect(JSON.stringify(d)).not.toContain('Never share');
+  });
+
+  it('treats harness complaints after the agent acted as mistakes, recovered by the next good call', () => {
+    seq = 0;
+    const d = gatherSession([
+      ev.sys('You are a helpful assistant.'),
+      ev.user('<pr_description>fix it</pr_description>'),
+      ev.agent('THOUGHT: two actions\n```bash\nls\n```\n```bash\npwd\n```'),
+      ev.sys('Please always provide EXACTLY ONE action in triple backticks, found 2 actions.'),
+      ev.use('bash', { command: 'cd /testbed && ls -la' }, 'b1'),
+      ev.result('b1', 'total 0', false),
+      ev.use('bash', { command: 'python3 repro.py' }, 'b2'),
+      ev.result(
+        'b2',
+        'Traceback (most recent call last):\n  File "repro.py"\nModuleNotFoundError: No module named \'foo\'',
+        true,
+      ),
+      ev.use('bash', { command: 'grep -rn zzz .' }, 'b3'),
+      ev.result('b3', '', true),
+    ]);
+    expect(d.errors.map((e) => [e.kind, e.tool, e.template, e.label])).toEqual([
+      [
+        'harness',
+        '(harness)',
+        'Please always provide EXACTLY ONE action in triple backticks, found <N> actions.',
+        null,
+      ],
+      ['tool_error', 'bash', 'ModuleNotFoundError: No module named <VALUE>', 'bash:python'],
+      ['tool_error', 'bash', 'grep exited non-zero with no output', 'bash:grep'],
+    ]);
+    expect(d.recoveries).toHaveLength(1);
+    expect(d.recoveries[0]).toMatchObject({ error: 0, seq_use: 4, label: 'bash:ls', between: [] });
+    expect(d.system_prompts).toHaveLength(1);
+    expect(d.steps.map((s) => s.label)).toEqual(['bash:ls', 'bash:python', 'bash:grep']);
+  });
+
+  it('is deterministic and JSON round-trips', () => {
+    const a = gatherSession(booking());
+    expect(JSON.parse(JSON.stringify(a))).toEqual(gatherSession(booking()));
+  });
+});

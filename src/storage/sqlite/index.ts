@@ -27,6 +27,9 @@ export async function openSqliteStorage(file: string, opts: SqliteOptions = {}):
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new BetterSqlite3(file);
   raw.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10_000}`);
+  // Session events are stored as one JSON text per session (kilobytes each): larger pages mean fewer
+  // overflow pages. Takes effect only when the database file is new.
+  raw.pragma('page_size = 16384');
   if (file !== ':memory:') raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');

@@ -79,10 +79,29 @@ export interface ApplyResult {
   skipped: number;
   /** True when `strict` was asked and a conflict stopped every write. */
   held_back: boolean;
+  /** Things a person should know after the apply, e.g. `/MEMORY.md` links to memories that are not in the store. */
+  warnings: string[];
   items: ApplyItem[];
 }
 
+/**
+ * Links of an index (`- [Title](path) — hook`, paths relative to `/` or absolute) that point at no
+ * memory in `paths`: what is left dangling when a reviewer rejects a memory the index rewrite lists.
+ */
+export function danglingIndexLinks(index: string, paths: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const m of index.matchAll(/\]\(([^)\s]+)\)/g)) {
+    const target = m[1]!;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue;
+    const path = target.startsWith('/') ? target : `/${target.replace(/^\.\//, '')}`;
+    if (!paths.has(path.split('#')[0]!)) out.push(path);
+  }
+  return out;
+}
+
 const nowIso = () => new Date().toISOString();
+/** The index memory's path (the engine's `INDEX_PATH`). */
+const INDEX_PATH = '/MEMORY.md';
 const short = (sha: string | null) => (sha ? sha.slice(0, 12) : 'none');
 
 /**
@@ -374,6 +393,16 @@ export async function applyDream(
       await opts.hooks?.afterWrite?.(writes, c);
     }
     const items = plan.map((p) => p.item);
+    const warnings: string[] = [];
+    if (writes > 0) {
+      const after = await tx.allMemories(storeId);
+      const index = after.find((m) => m.path === INDEX_PATH);
+      const dangling = index ? danglingIndexLinks(index.content!, new Set(after.map((m) => m.path))) : [];
+      if (dangling.length > 0)
+        warnings.push(
+          `${INDEX_PATH} links to ${dangling.length} path${dangling.length === 1 ? '' : 's'} not in the store (${dangling.slice(0, 5).join(', ')}${dangling.length > 5 ? ', …' : ''}); edit the index change or approve those memories`,
+        );
+    }
     return {
       dream_id: dreamId,
       memory_store_id: storeId,
@@ -382,6 +411,7 @@ export async function applyDream(
       errors: plan.filter((p) => p.item.status === 'error' && !p.conflict).length,
       skipped: items.filter((i) => i.status === 'skipped').length,
       held_back: held,
+      warnings,
       items,
     };
   });

@@ -66,7 +66,8 @@ async function child(file: string, sessions: number): Promise<void> {
     let t = performance.now();
     const rep = await svc.importSessions([file]);
     const importMs = median([...warm, performance.now() - t]);
-    if (rep.totals.created !== sessions) throw new Error(`expected ${sessions} sessions, imported ${rep.totals.created}`);
+    if (rep.totals.created !== sessions)
+      throw new Error(`expected ${sessions} sessions, imported ${rep.totals.created}`);
     const store = await svc.createStore({ name: 'bench' });
     t = performance.now();
     const d = await svc.dream({ memory_store_id: store.id, session_ids: rep.session_ids });
@@ -105,7 +106,9 @@ function repeatTau(src: string, times: number, out: string): void {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--child') return child(args[1]!, Number(args[2]));
-  const dataDir = args.includes('--data') ? resolve(args[args.indexOf('--data') + 1]!) : resolve(repo, '../shared/data');
+  const dataDir = args.includes('--data')
+    ? resolve(args[args.indexOf('--data') + 1]!)
+    : resolve(repo, '../shared/data');
   const tau = join(dataDir, 'tau-bench/airline-gpt-4o.trials-0-1.json');
   const tmp = mkdtempSync(join(tmpdir(), 'reverie-bench-data-'));
   const tau1000 = join(tmp, 'airline-x10.json');
@@ -116,7 +119,10 @@ async function main(): Promise<void> {
     [tau1000, 1000],
   ] as const) {
     process.stderr.write(`bench: ${n} sessions…\n`);
-    const out = execFileSync(process.execPath, [here, '--child', file, String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const out = execFileSync(process.execPath, [here, '--child', file, String(n)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
     results.push(JSON.parse(out.trim().split('\n').pop()!));
   }
   rmSync(tmp, { recursive: true, force: true });

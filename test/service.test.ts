@@ -33,11 +33,18 @@ function treeHash(root: string): Record<string, string> {
 
 describe('memory store rules (hosted API)', () => {
   it('validates names, paths and sizes with errors naming the field', async () => {
-    await expect(svc.createStore({ name: '' })).rejects.toMatchObject({ type: 'invalid_request_error', details: { field: 'name' } });
+    await expect(svc.createStore({ name: '' })).rejects.toMatchObject({
+      type: 'invalid_request_error',
+      details: { field: 'name' },
+    });
     const s = await svc.createStore({ name: 'team notes' });
-    await expect(svc.createMemory(s.id, { path: 'no-slash', content: '' })).rejects.toMatchObject({ details: { field: 'path' } });
+    await expect(svc.createMemory(s.id, { path: 'no-slash', content: '' })).rejects.toMatchObject({
+      details: { field: 'path' },
+    });
     await expect(svc.createMemory(s.id, { path: '/a/../b', content: '' })).rejects.toThrow(/segment/);
-    await expect(svc.createMemory(s.id, { path: '/big', content: 'x'.repeat(102_401) })).rejects.toMatchObject({
+    await expect(
+      svc.createMemory(s.id, { path: '/big', content: 'x'.repeat(102_401) }),
+    ).rejects.toMatchObject({
       details: { field: 'content' },
     });
     await svc.createMemory(s.id, { path: '/a/b.md', content: 'b' });
@@ -45,9 +52,13 @@ describe('memory store rules (hosted API)', () => {
     await svc.createMemory(s.id, { path: '/e.md', content: 'e' });
     const top = await svc.listMemories(s.id, { depth: 1 });
     expect(top.data.map((m) => `${m.type}:${m.path}`)).toEqual(['memory_prefix:/a/', 'memory:/e.md']);
-    await expect(svc.listMemories(s.id, { path_prefix: '/a' })).rejects.toMatchObject({ details: { field: 'path_prefix' } });
+    await expect(svc.listMemories(s.id, { path_prefix: '/a' })).rejects.toMatchObject({
+      details: { field: 'path_prefix' },
+    });
     await svc.archiveStore(s.id);
-    await expect(svc.createMemory(s.id, { path: '/f.md', content: '' })).rejects.toMatchObject({ type: 'conflict_error' });
+    await expect(svc.createMemory(s.id, { path: '/f.md', content: '' })).rejects.toMatchObject({
+      type: 'conflict_error',
+    });
   });
 
   it('patches metadata with null deleting a key', async () => {
@@ -73,7 +84,10 @@ describe('sessions', () => {
 
   it('reports a bad file by name and line and still imports the good ones', async () => {
     const bad = join(dir, 'bad.jsonl');
-    writeFileSync(bad, '{"type":"session","external_id":"x","agent_id":"a"}\n{"type":"user.message","text":"hi"}\n{not json\n');
+    writeFileSync(
+      bad,
+      '{"type":"session","external_id":"x","agent_id":"a"}\n{"type":"user.message","text":"hi"}\n{not json\n',
+    );
     const r = await svc.importSessions([bad, TAU]);
     expect(r.totals.failed_files).toBe(1);
     const failed = r.files.find((f) => f.status === 'failed');
@@ -122,7 +136,9 @@ describe('one-shot dream on τ-bench', () => {
     expect(p.history[0]!.evidence.length).toBeGreaterThan(0);
     const ev = p.history[0]!.evidence[0]!;
     const events = await svc.getEvents(ev.session_id);
-    const quoted = events.slice(ev.seq_from, ev.seq_to + 1).map((e) => ('text' in e ? e.text : 'content' in e ? e.content : JSON.stringify(e.input)));
+    const quoted = events
+      .slice(ev.seq_from, ev.seq_to + 1)
+      .map((e) => ('text' in e ? e.text : 'content' in e ? e.content : JSON.stringify(e.input)));
     expect(quoted.join('\n')).toContain(ev.quote.replace(/…$/, '').slice(0, 40));
   });
 

@@ -20,7 +20,10 @@ export const processIO: CliIO = {
 };
 
 /** Draws `label phase done/total` on one updating line of a TTY; no-op elsewhere. Call `done()` to clear it. */
-export function progressLine(io: CliIO, label: string): { update(p: DreamProgress): void; note(text: string): void; done(): void } {
+export function progressLine(
+  io: CliIO,
+  label: string,
+): { update(p: DreamProgress): void; note(text: string): void; done(): void } {
   let last = 0;
   let drawn = false;
   return {

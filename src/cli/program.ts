@@ -75,8 +75,12 @@ export function buildProgram(io: CliIO = processIO): Command {
   const program = new Command('reverie')
     .description('Memory and dreaming for AI agents: consolidate memory stores from session transcripts.')
     .version('0.1.0')
-    .option('--db <file>', 'SQLite database file (default: $REVERIE_HOME/reverie.db or ~/.reverie/reverie.db)')
+    .option(
+      '--db <file>',
+      'SQLite database file (default: $REVERIE_HOME/reverie.db or ~/.reverie/reverie.db)',
+    )
     .showHelpAfterError()
+    .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
   async function withService<T>(cmd: Command, fn: (svc: Reverie, g: GlobalOpts) => Promise<T>): Promise<T> {
@@ -97,7 +101,10 @@ export function buildProgram(io: CliIO = processIO): Command {
     .description(
       'Dream over transcripts. With no --store: one-shot — import TRANSCRIPTS (files or folders), load --memory DIR, write the consolidated store and its change set to --out DIR. With --store: dream that stored store over TRANSCRIPTS, --session ids, or the sessions imported since its last dream.',
     )
-    .argument('[transcripts...]', 'transcript files or folders (Claude Code, τ-bench, mini-swe-agent, OpenAI chat, reverie JSONL)')
+    .argument(
+      '[transcripts...]',
+      'transcript files or folders (Claude Code, τ-bench, mini-swe-agent, OpenAI chat, reverie JSONL)',
+    )
     .option('--memory <dir>', 'folder of existing memories to consolidate (one-shot)')
     .option('--out <dir>', 'write the output store and .reverie/CHANGES.md here (replaced atomically)')
     .option('--store <id>', 'dream a stored memory store instead of a one-shot')
@@ -107,19 +114,26 @@ export function buildProgram(io: CliIO = processIO): Command {
     .option('--team <id>', 'team id for imported sessions')
     .option('--min-support <n>', 'sessions a pattern needs to be promoted', positiveInt)
     .option('--instructions <text>', 'guidance for the dream (≤ 4,096 chars)')
-    .option('--update-existing', 'propose changes to the input store instead of creating a new store (with --store)')
+    .option(
+      '--update-existing',
+      'propose changes to the input store instead of creating a new store (with --store)',
+    )
     .option('--json', 'print the result as JSON')
     .action(async (transcripts: string[], o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
         const bar = progressLine(io, 'dreaming');
+        let files = 0;
         const onFile = (r: FileImportReport) => {
-          if (!g.json) {
+          files++;
+          if (g.json) return;
+          if (r.status === 'failed') {
             bar.done();
             io.err(`${importLine(r)}\n`);
-          }
+          } else bar.note(`importing: ${files} files`);
         };
         if (!o.store) {
-          if (transcripts.length === 0) throw new ReverieError('invalid_request_error', 'give transcript files or folders, or --store');
+          if (transcripts.length === 0)
+            throw new ReverieError('invalid_request_error', 'give transcript files or folders, or --store');
           const r = await oneShotDream(svc, {
             transcripts,
             memoryDir: o.memory ?? null,
@@ -159,7 +173,12 @@ export function buildProgram(io: CliIO = processIO): Command {
         }
         let sessionIds: string[] | undefined = o.session;
         if (transcripts.length > 0) {
-          const rep = await svc.importSessions(transcripts, { format: o.format, agent_id: o.agent, team_id: o.team, onFile });
+          const rep = await svc.importSessions(transcripts, {
+            format: o.format,
+            agent_id: o.agent,
+            team_id: o.team,
+            onFile,
+          });
           sessionIds = [...new Set([...(sessionIds ?? []), ...rep.session_ids])];
         }
         const dream = await svc.dream(
@@ -167,7 +186,9 @@ export function buildProgram(io: CliIO = processIO): Command {
             memory_store_id: o.store,
             session_ids: sessionIds,
             instructions: o.instructions ?? null,
-            output_behavior: o.updateExisting ? { type: 'update_existing', memory_store_id: o.store } : undefined,
+            output_behavior: o.updateExisting
+              ? { type: 'update_existing', memory_store_id: o.store }
+              : undefined,
             options: o.minSupport ? { min_support: o.minSupport } : undefined,
           },
           { onProgress: (p) => bar.update(p) },
@@ -175,12 +196,16 @@ export function buildProgram(io: CliIO = processIO): Command {
         bar.done();
         const changes = await svc.listChanges(dream.id);
         if (o.out && dream.outputs[0]) {
-          const files = (await svc.snapshot(dream.outputs[0].memory_store_id)).map((m) => ({ path: m.path, content: m.content! }));
+          const files = (await svc.snapshot(dream.outputs[0].memory_store_id)).map((m) => ({
+            path: m.path,
+            content: m.content!,
+          }));
           await writeMemoryFolder(resolve(o.out), files, {
             '.reverie/CHANGES.md': renderChangeSetMarkdown(changes, { title: `Change set of ${dream.id}` }),
           });
         }
-        if (g.json) return printJson({ dream, changes: { total: changes.length, by_kind: countByKind(changes) } });
+        if (g.json)
+          return printJson({ dream, changes: { total: changes.length, by_kind: countByKind(changes) } });
         io.out(`${dreamSummary(dream, changes)}\n`);
         if (dream.outputs[0]) io.out(`Output store ${dream.outputs[0].memory_store_id}\n`);
         io.out(`Review: reverie changes ${dream.id}\n`);
@@ -214,7 +239,8 @@ export function buildProgram(io: CliIO = processIO): Command {
         const page = await svc.listStores({ include_archived: o.archived, limit: 1000 });
         if (g.json) return printJson(page);
         const rows = [];
-        for (const s of page.data) rows.push([s.id, s.name, await svc.storage.countMemories(s.id), s.created_at]);
+        for (const s of page.data)
+          rows.push([s.id, s.name, await svc.storage.countMemories(s.id), s.created_at]);
         io.out(rows.length ? table(['id', 'name', 'memories', 'created_at'], rows) : 'no memory stores\n');
       });
     });
@@ -230,7 +256,12 @@ export function buildProgram(io: CliIO = processIO): Command {
         const mems = (await svc.snapshot(id)).filter((m) => !o.pathPrefix || m.path.startsWith(o.pathPrefix));
         if (g.json) return printJson({ ...s, memories: mems.map((m) => ({ ...m, content: undefined })) });
         io.out(`${s.id}  ${s.name}\n${s.description ? `${s.description}\n` : ''}${mems.length} memories\n\n`);
-        io.out(table(['path', 'bytes', 'updated_at'], mems.map((m) => [m.path, m.content_size_bytes, m.updated_at])));
+        io.out(
+          table(
+            ['path', 'bytes', 'updated_at'],
+            mems.map((m) => [m.path, m.content_size_bytes, m.updated_at]),
+          ),
+        );
       });
     });
   store
@@ -243,7 +274,12 @@ export function buildProgram(io: CliIO = processIO): Command {
     .action(async (id: string, dir: string, o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
         const mems = await svc.snapshot(id);
-        await writeMemoryFolder(resolve(dir), mems.map((m) => ({ path: m.path, content: m.content! })), {}, { force: o.force });
+        await writeMemoryFolder(
+          resolve(dir),
+          mems.map((m) => ({ path: m.path, content: m.content! })),
+          {},
+          { force: o.force },
+        );
         if (g.json) return printJson({ memory_store_id: id, dir: resolve(dir), files: mems.length });
         io.out(`Wrote ${mems.length} memories to ${resolve(dir)}\n`);
       });
@@ -274,6 +310,7 @@ export function buildProgram(io: CliIO = processIO): Command {
     .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
     .option('--agent <id>', 'agent id for imported sessions')
     .option('--team <id>', 'team id for imported sessions')
+    .option('--verbose', 'print one line per imported file')
     .option('--json', 'print JSON')
     .description('import transcripts (idempotent; a bad file is reported and the others still import)')
     .action(async (paths: string[], o, cmd: Command) => {
@@ -283,13 +320,15 @@ export function buildProgram(io: CliIO = processIO): Command {
           agent_id: o.agent,
           team_id: o.team,
           onFile: (r) => {
-            if (!g.json) io.err(`${importLine(r)}\n`);
+            if (!g.json && (r.status === 'failed' || o.verbose)) io.err(`${importLine(r)}\n`);
           },
         });
         if (rep.totals.failed_files > 0) process.exitCode = 1;
         if (g.json) return printJson(rep);
         const t = rep.totals;
-        io.out(`${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged sessions from ${t.files} files (${t.failed_files} failed)\n`);
+        io.out(
+          `${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged sessions from ${t.files} files (${t.failed_files} failed)\n`,
+        );
       });
     });
   sessions
@@ -306,7 +345,14 @@ export function buildProgram(io: CliIO = processIO): Command {
           page.data.length
             ? table(
                 ['id', 'format', 'agent', 'events', 'outcome', 'title'],
-                page.data.map((s) => [s.id, s.source_format, s.agent_id, s.event_count, s.outcome?.result ?? '-', s.title.slice(0, 60)]),
+                page.data.map((s) => [
+                  s.id,
+                  s.source_format,
+                  s.agent_id,
+                  s.event_count,
+                  s.outcome?.result ?? '-',
+                  s.title.slice(0, 60),
+                ]),
               )
             : 'no sessions\n',
         );
@@ -353,7 +399,14 @@ export function buildProgram(io: CliIO = processIO): Command {
           page.data.length
             ? table(
                 ['id', 'status', 'store', 'sessions', 'changes', 'created_at'],
-                page.data.map((d) => [d.id, d.status, d.inputs[0].memory_store_id, d.inputs[1].session_ids.length, d.stats.changes ?? '-', d.created_at]),
+                page.data.map((d) => [
+                  d.id,
+                  d.status,
+                  d.inputs[0].memory_store_id,
+                  d.inputs[1].session_ids.length,
+                  d.stats.changes ?? '-',
+                  d.created_at,
+                ]),
               )
             : 'no dreams\n',
         );
@@ -371,7 +424,9 @@ export function buildProgram(io: CliIO = processIO): Command {
         if (g.json) return printJson(d);
         io.out(`${dreamSummary(d, changes)}\n`);
         io.out(`engine ${d.engine} · created ${d.created_at}${d.ended_at ? ` · ended ${d.ended_at}` : ''}\n`);
-        io.out(`input store ${d.inputs[0].memory_store_id} → ${d.outputs.map((o) => o.memory_store_id).join(', ') || '(no output store)'}\n`);
+        io.out(
+          `input store ${d.inputs[0].memory_store_id} → ${d.outputs.map((o) => o.memory_store_id).join(', ') || '(no output store)'}\n`,
+        );
         if (d.error) io.out(`error: ${d.error.type}: ${d.error.message}\n`);
         const stats = Object.entries(d.stats).sort(([a], [b]) => (a < b ? -1 : 1));
         if (stats.length) io.out(`stats: ${stats.map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
@@ -389,9 +444,19 @@ export function buildProgram(io: CliIO = processIO): Command {
         const changes = await svc.listChanges(id);
         if (g.json) return printJson({ dream_id: id, data: changes });
         const sessions = new Map(
-          (await svc.storage.getSessions([...new Set(changes.flatMap((c) => c.evidence.map((e) => e.session_id)))])).map((s) => [s.id, s]),
+          (
+            await svc.storage.getSessions([
+              ...new Set(changes.flatMap((c) => c.evidence.map((e) => e.session_id))),
+            ])
+          ).map((s) => [s.id, s]),
         );
-        io.out(renderChangeSetMarkdown(changes, { title: `Change set of ${id}`, lookup: (sid) => sessions.get(sid), diff: o.diff }));
+        io.out(
+          renderChangeSetMarkdown(changes, {
+            title: `Change set of ${id}`,
+            lookup: (sid) => sessions.get(sid),
+            diff: o.diff,
+          }),
+        );
       });
     });
 
@@ -400,7 +465,9 @@ export function buildProgram(io: CliIO = processIO): Command {
     .argument('<store>', 'store id')
     .argument('<path>', 'memory path, e.g. /mistakes/payment-total.md')
     .option('--json', 'print JSON')
-    .description('show the provenance of one memory: versions, the dream changes behind them and their evidence')
+    .description(
+      'show the provenance of one memory: versions, the dream changes behind them and their evidence',
+    )
     .action(async (storeId: string, path: string, _o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
         const p = await svc.why(storeId, path);
@@ -411,11 +478,15 @@ export function buildProgram(io: CliIO = processIO): Command {
           io.out(`\n${v.created_at}  ${v.operation} by ${v.created_by.type} ${v.created_by.id}  [${v.id}]\n`);
           if (v.note) io.out(`  note: ${v.note}\n`);
           if (h.change) {
-            io.out(`  change ${h.change.id} (${h.change.kind}, ${h.change.op}, confidence ${h.change.confidence.toFixed(2)}, support ${h.change.support.sessions} sessions / ${h.change.support.agents} agents)\n`);
+            io.out(
+              `  change ${h.change.id} (${h.change.kind}, ${h.change.op}, confidence ${h.change.confidence.toFixed(2)}, support ${h.change.support.sessions} sessions / ${h.change.support.agents} agents)\n`,
+            );
             io.out(`  why: ${h.change.reason}\n`);
           }
           for (const e of h.evidence)
-            io.out(`  - ${e.session_id} ${e.session_title ? `(${e.session_title}) ` : ''}events ${e.seq_from}–${e.seq_to}: “${e.quote.replace(/\s+/g, ' ').slice(0, 160)}”\n`);
+            io.out(
+              `  - ${e.session_id} ${e.session_title ? `(${e.session_title}) ` : ''}events ${e.seq_from}–${e.seq_to}: “${e.quote.replace(/\s+/g, ' ').slice(0, 160)}”\n`,
+            );
         }
       });
     });
@@ -430,16 +501,20 @@ export function buildProgram(io: CliIO = processIO): Command {
  * 0 success, 1 failure (error printed), 2 usage error. Returns the exit code; never throws.
  */
 export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
-  const program = buildProgram(io).exitOverride();
+  const program = buildProgram(io);
   const json = argv.includes('--json');
   try {
     process.exitCode = undefined;
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    if (e instanceof CommanderError)
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
     const err = ReverieError.isInstance(e) ? e : null;
-    if (json) io.out(`${JSON.stringify({ error: { type: err?.type ?? 'internal_error', message: (e as Error).message, ...(err?.details ?? {}) } })}\n`);
+    if (json)
+      io.out(
+        `${JSON.stringify({ error: { type: err?.type ?? 'internal_error', message: (e as Error).message, ...(err?.details ?? {}) } })}\n`,
+      );
     else io.err(`error: ${(e as Error).message}\n`);
     if (!err && process.env.REVERIE_DEBUG) io.err(`${(e as Error).stack}\n`);
     return 1;

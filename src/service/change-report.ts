@@ -18,7 +18,9 @@ export type SessionLookup = (id: string) => Pick<Session, 'title' | 'external_id
 export function changeDiff(c: RenderableChange): string {
   const from = c.op === 'create' ? '/dev/null' : c.path;
   const to = c.op === 'delete' ? '/dev/null' : (c.to_path ?? c.path);
-  const patch = createTwoFilesPatch(from, to, c.before ?? '', c.after ?? '', undefined, undefined, { context: 3 });
+  const patch = createTwoFilesPatch(from, to, c.before ?? '', c.after ?? '', undefined, undefined, {
+    context: 3,
+  });
   // Drop jsdiff's "====" preamble line; keep ---/+++ and hunks.
   return patch
     .split('\n')
@@ -44,7 +46,12 @@ export function renderChangeSetMarkdown(
   const lines: string[] = [`# ${opts.title ?? 'Change set'}`, ''];
   const counts = new Map<string, number>();
   for (const c of changes) counts.set(`${c.kind} ${c.op}`, (counts.get(`${c.kind} ${c.op}`) ?? 0) + 1);
-  lines.push(`${changes.length} change${changes.length === 1 ? '' : 's'}.`, '', '| kind | op | count |', '|---|---|---|');
+  lines.push(
+    `${changes.length} change${changes.length === 1 ? '' : 's'}.`,
+    '',
+    '| kind | op | count |',
+    '|---|---|---|',
+  );
   for (const [k, n] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const [kind, op] = k.split(' ');
     lines.push(`| ${kind} | ${op} | ${n} |`);

@@ -86,7 +86,10 @@ export async function writeMemoryFolder(
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, f.content);
     }
-    for (const [rel, content] of Object.entries({ [OUTPUT_MARKER]: '{"written_by":"reverie"}\n', ...extra })) {
+    for (const [rel, content] of Object.entries({
+      [OUTPUT_MARKER]: '{"written_by":"reverie"}\n',
+      ...extra,
+    })) {
       const target = join(tmp, ...rel.split('/'));
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, content);

@@ -75,7 +75,9 @@ export async function oneShotDream(svc: Reverie, input: OneShotInput): Promise<O
     const files = (await svc.snapshot(outputStoreId)).map((m) => ({ path: m.path, content: m.content! }));
     const changes = await svc.listChanges(dream.id);
     const sessions = new Map((await svc.storage.getSessions(sessionIds)).map((s) => [s.id, s]));
-    const proposals = changes.map(({ id: _id, dream_id: _d, status: _s, review: _r, applied_at: _a, type: _t, ...rest }) => rest);
+    const proposals = changes.map(
+      ({ id: _id, dream_id: _d, status: _s, review: _r, applied_at: _a, type: _t, ...rest }) => rest,
+    );
     await writeMemoryFolder(outDir, files, {
       '.reverie/changes.json': `${JSON.stringify(proposals, null, 2)}\n`,
       '.reverie/CHANGES.md': renderChangeSetMarkdown(proposals, {

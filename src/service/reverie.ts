@@ -39,7 +39,13 @@ import {
   type GatherCache,
 } from '../dream/types.js';
 import { importTranscripts } from '../ingest/index.js';
-import { openSqliteStorage, type Page, type PageQuery, type SessionImportItem, type Storage } from '../storage/index.js';
+import {
+  openSqliteStorage,
+  type Page,
+  type PageQuery,
+  type SessionImportItem,
+  type Storage,
+} from '../storage/index.js';
 import { resolveDbPath } from './config.js';
 import { readMemoryFolder } from './directory.js';
 
@@ -186,7 +192,11 @@ export class Reverie {
       if (v === null) delete metadata[k];
       else metadata[k] = v;
     }
-    const next = { name: patch.name ?? cur.name, description: patch.description ?? cur.description, metadata };
+    const next = {
+      name: patch.name ?? cur.name,
+      description: patch.description ?? cur.description,
+      metadata,
+    };
     validateStoreFields(next);
     await this.storage.updateStore(id, { ...next, policy: mergePolicy(cur.policy, patch.policy) });
     return this.getStore(id);
@@ -208,7 +218,8 @@ export class Reverie {
 
   async #writableStore(id: string): Promise<MemoryStore> {
     const s = await this.getStore(id);
-    if (s.archived_at) throw new ConflictError(`memory store ${id} is archived and read-only`, { memory_store_id: id });
+    if (s.archived_at)
+      throw new ConflictError(`memory store ${id} is archived and read-only`, { memory_store_id: id });
     return s;
   }
 
@@ -219,13 +230,20 @@ export class Reverie {
    * @throws ValidationError (path/content rules, store at its 10,000-memory cap); ConflictError
    *   (`memory_path_conflict_error`, archived store); NotFoundError.
    */
-  async createMemory(storeId: string, input: { path: string; content: string }, actor?: Actor): Promise<Memory> {
+  async createMemory(
+    storeId: string,
+    input: { path: string; content: string },
+    actor?: Actor,
+  ): Promise<Memory> {
     validateMemoryPath(input.path);
     validateMemoryContent(input.content);
     await this.#writableStore(storeId);
     return this.storage.transaction(async (tx) => {
       if ((await tx.countMemories(storeId)) >= LIMITS.maxMemoriesPerStore)
-        throw new ValidationError(`memory store ${storeId} holds the maximum of ${LIMITS.maxMemoriesPerStore} memories`, 'path');
+        throw new ValidationError(
+          `memory store ${storeId} holds the maximum of ${LIMITS.maxMemoriesPerStore} memories`,
+          'path',
+        );
       return tx.createMemory(storeId, input.path, input.content, { actor: actor ?? apiActor });
     });
   }
@@ -285,7 +303,11 @@ export class Reverie {
   async updateMemory(
     storeId: string,
     memoryId: string,
-    input: { content?: string; path?: string; precondition?: { type: 'content_sha256'; content_sha256: string } },
+    input: {
+      content?: string;
+      path?: string;
+      precondition?: { type: 'content_sha256'; content_sha256: string };
+    },
     actor?: Actor,
   ): Promise<Memory> {
     if (input.path !== undefined) validateMemoryPath(input.path);
@@ -308,12 +330,19 @@ export class Reverie {
   ): Promise<{ id: string; type: 'memory_deleted' }> {
     await this.#writableStore(storeId);
     await this.getMemory(storeId, memoryId);
-    await this.storage.deleteMemory(memoryId, { expected_sha256: opts.expected_content_sha256 }, { actor: actor ?? apiActor });
+    await this.storage.deleteMemory(
+      memoryId,
+      { expected_sha256: opts.expected_content_sha256 },
+      { actor: actor ?? apiActor },
+    );
     return { id: memoryId, type: 'memory_deleted' };
   }
 
   /** Lists a store's memory versions, newest first. */
-  async listVersions(storeId: string, q: Parameters<Storage['listVersions']>[1] = {}): Promise<Page<MemoryVersion>> {
+  async listVersions(
+    storeId: string,
+    q: Parameters<Storage['listVersions']>[1] = {},
+  ): Promise<Page<MemoryVersion>> {
     await this.getStore(storeId);
     return this.storage.listVersions(storeId, q);
   }
@@ -343,7 +372,11 @@ export class Reverie {
       for (const f of files) {
         const cur = await tx.getMemoryByPath(storeId, f.path);
         if (!cur) {
-          await tx.createMemory(storeId, f.path, f.content, { actor, now: f.mtime, note: `imported from ${dir}` });
+          await tx.createMemory(storeId, f.path, f.content, {
+            actor,
+            now: f.mtime,
+            note: `imported from ${dir}`,
+          });
           out.push({ path: f.path, status: 'created' });
         } else if (cur.content !== f.content) {
           await tx.updateMemory(cur.id, { content: f.content }, { actor, note: `imported from ${dir}` });
@@ -380,7 +413,11 @@ export class Reverie {
     const files: FileImportReport[] = [];
     const session_ids: string[] = [];
     const totals = { files: 0, failed_files: 0, created: 0, updated: 0, unchanged: 0 };
-    const gen = importTranscripts(paths, { format: opts.format, agent_id: opts.agent_id, team_id: opts.team_id });
+    const gen = importTranscripts(paths, {
+      format: opts.format,
+      agent_id: opts.agent_id,
+      team_id: opts.team_id,
+    });
     for await (const r of gen) {
       totals.files++;
       let report: FileImportReport;
@@ -390,7 +427,10 @@ export class Reverie {
       } else {
         try {
           const items = await this.storage.importSessions(
-            r.sessions.map((s) => ({ ...s, team_id: opts.team_id ?? (s as { team_id?: string | null }).team_id ?? null })),
+            r.sessions.map((s) => ({
+              ...s,
+              team_id: opts.team_id ?? (s as { team_id?: string | null }).team_id ?? null,
+            })),
           );
           for (const it of items) {
             totals[it.status]++;
@@ -399,8 +439,14 @@ export class Reverie {
           report = { file: r.file, format: r.format, status: 'imported', sessions: items };
         } catch (e) {
           totals.failed_files++;
-          const err = ReverieError.isInstance(e) ? e : new ReverieError('internal_error', (e as Error).message);
-          report = { file: r.file, status: 'failed', error: { type: err.type, message: `${r.file}: ${err.message}` } };
+          const err = ReverieError.isInstance(e)
+            ? e
+            : new ReverieError('internal_error', (e as Error).message);
+          report = {
+            file: r.file,
+            status: 'failed',
+            error: { type: err.type, message: `${r.file}: ${err.message}` },
+          };
         }
       }
       files.push(report);
@@ -430,7 +476,10 @@ export class Reverie {
   /** Sets (or clears) a session's outcome. @throws NotFoundError; ValidationError on a bad result value. */
   async setOutcome(id: string, outcome: Outcome | null): Promise<Session> {
     if (outcome && !['satisfied', 'failed', 'partial', 'unknown'].includes(outcome.result))
-      throw new ValidationError(`outcome.result must be satisfied, failed, partial or unknown`, 'outcome.result');
+      throw new ValidationError(
+        `outcome.result must be satisfied, failed, partial or unknown`,
+        'outcome.result',
+      );
     await this.storage.setOutcome(id, outcome);
     return this.getSession(id);
   }
@@ -445,16 +494,26 @@ export class Reverie {
   async createDream(input: CreateDreamInput): Promise<Dream> {
     const store = await this.getStore(input.memory_store_id);
     if (input.instructions && input.instructions.length > LIMITS.maxInstructionsChars)
-      throw new ValidationError(`instructions exceed ${LIMITS.maxInstructionsChars} characters`, 'instructions');
+      throw new ValidationError(
+        `instructions exceed ${LIMITS.maxInstructionsChars} characters`,
+        'instructions',
+      );
     const behavior: OutputBehavior = input.output_behavior ?? { type: 'create_new' };
     if (behavior.type === 'update_existing' && behavior.memory_store_id !== store.id)
-      throw new ValidationError('update_existing must target the input memory store', 'output_behavior.memory_store_id');
+      throw new ValidationError(
+        'update_existing must target the input memory store',
+        'output_behavior.memory_store_id',
+      );
     const engine = input.engine ?? 'offline';
-    if (!this.#engines[engine]) throw new ValidationError(`dream engine ${engine} is not configured`, 'engine');
+    if (!this.#engines[engine])
+      throw new ValidationError(`dream engine ${engine} is not configured`, 'engine');
     let sessionIds = input.session_ids;
     if (sessionIds) {
       if (sessionIds.length === 0 || sessionIds.length > MAX_EXPLICIT_SESSIONS)
-        throw new ValidationError(`session_ids must hold 1 to ${MAX_EXPLICIT_SESSIONS} ids`, 'inputs.session_ids');
+        throw new ValidationError(
+          `session_ids must hold 1 to ${MAX_EXPLICIT_SESSIONS} ids`,
+          'inputs.session_ids',
+        );
       sessionIds = [...new Set(sessionIds)];
       const found = await this.storage.getSessions(sessionIds);
       if (found.length !== sessionIds.length) {
@@ -463,10 +522,14 @@ export class Reverie {
       }
     } else {
       sessionIds = await this.#sessionsSinceLastDream(store.id);
-      if (sessionIds.length === 0) throw new ValidationError('no new sessions since the last dream', 'inputs.session_ids');
+      if (sessionIds.length === 0)
+        throw new ValidationError('no new sessions since the last dream', 'inputs.session_ids');
     }
     const memories = await this.storage.allMemories(store.id);
-    const model = typeof input.model === 'string' ? { id: input.model } : (input.model ?? { id: engine === 'offline' ? 'offline' : 'unset' });
+    const model =
+      typeof input.model === 'string'
+        ? { id: input.model }
+        : (input.model ?? { id: engine === 'offline' ? 'offline' : 'unset' });
     const dream: Dream = {
       type: 'dream',
       id: newId('drm'),
@@ -480,14 +543,21 @@ export class Reverie {
       instructions: input.instructions ?? null,
       output_behavior: behavior,
       session_id: null,
-      usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+      usage: {
+        input_tokens: 0,
+        output_tokens: 0,
+        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: 0,
+      },
       error: null,
       created_at: nowIso(),
       ended_at: null,
       archived_at: null,
       engine,
       progress: null,
-      stats: { ...(input.options?.min_support !== undefined ? { min_support: input.options.min_support } : {}) },
+      stats: {
+        ...(input.options?.min_support !== undefined ? { min_support: input.options.min_support } : {}),
+      },
       base: Object.fromEntries(memories.map((m) => [m.id, m.content_sha256])),
     };
     await this.storage.insertDream(dream);
@@ -495,7 +565,9 @@ export class Reverie {
   }
 
   async #sessionsSinceLastDream(storeId: string): Promise<string[]> {
-    const last = (await this.storage.listDreams({ memory_store_id: storeId, statuses: ['completed'], limit: 1 })).data[0];
+    const last = (
+      await this.storage.listDreams({ memory_store_id: storeId, statuses: ['completed'], limit: 1 })
+    ).data[0];
     const page = await this.storage.listSessions({ imported_after: last?.created_at, limit: 10_000 });
     return page.data.slice(-this.#defaultSessionLimit).map((s) => s.id);
   }
@@ -508,19 +580,29 @@ export class Reverie {
    */
   async runDream(
     id: string,
-    hooks: { onProgress?: (p: DreamProgress) => void; signal?: AbortSignal; options?: CreateDreamInput['options'] } = {},
+    hooks: {
+      onProgress?: (p: DreamProgress) => void;
+      signal?: AbortSignal;
+      options?: CreateDreamInput['options'];
+    } = {},
   ): Promise<Dream> {
     const dream = await this.getDream(id);
-    if (dream.status !== 'pending') throw new ConflictError(`dream ${id} is ${dream.status}, not pending`, { dream_id: id });
+    if (dream.status !== 'pending')
+      throw new ConflictError(`dream ${id} is ${dream.status}, not pending`, { dream_id: id });
     const started = performance.now();
-    await this.storage.updateDream(id, { status: 'running', progress: { phase: 'orient', done: 0, total: 1 } });
+    await this.storage.updateDream(id, {
+      status: 'running',
+      progress: { phase: 'orient', done: 0, total: 1 },
+    });
     try {
       const storeId = dream.inputs[0].memory_store_id;
       const store = await this.getStore(storeId);
       const memories = await this.storage.allMemories(storeId);
       const changed = memories.filter((m) => dream.base[m.id] !== m.content_sha256);
       if (changed.length > 0 || memories.length !== Object.keys(dream.base).length)
-        throw new ConflictError(`memory store ${storeId} changed between dream creation and run`, { memory_store_id: storeId });
+        throw new ConflictError(`memory store ${storeId} changed between dream creation and run`, {
+          memory_store_id: storeId,
+        });
       const sessions = await this.storage.getSessions(dream.inputs[1].session_ids);
       const engine = this.#engines[dream.engine]!;
       const options: DreamOptions = {
@@ -564,7 +646,9 @@ export class Reverie {
       hooks.onProgress?.({ phase: 'done', done: 1, total: 1 });
       return final;
     } catch (e) {
-      const err = ReverieError.isInstance(e) ? e : new ReverieError('internal_error', (e as Error).message, {}, { cause: e });
+      const err = ReverieError.isInstance(e)
+        ? e
+        : new ReverieError('internal_error', (e as Error).message, {}, { cause: e });
       const canceled = hooks.signal?.aborted === true;
       await this.storage.updateDream(id, {
         status: canceled ? 'canceled' : 'failed',
@@ -575,7 +659,12 @@ export class Reverie {
     }
   }
 
-  async #storeResult(dream: Dream, store: MemoryStore, result: DreamResult, elapsedMs: number): Promise<Dream> {
+  async #storeResult(
+    dream: Dream,
+    store: MemoryStore,
+    result: DreamResult,
+    elapsedMs: number,
+  ): Promise<Dream> {
     const now = nowIso();
     const changes: Change[] = result.changes.map((c, i) => ({
       type: 'change',
@@ -594,7 +683,10 @@ export class Reverie {
         const out: MemoryStore = {
           type: 'memory_store',
           id: newId('memstore'),
-          name: `${store.name} (dream ${dream.id.slice(-8).toLowerCase()})`.slice(0, LIMITS.maxStoreNameChars),
+          name: `${store.name} (dream ${dream.id.slice(-8).toLowerCase()})`.slice(
+            0,
+            LIMITS.maxStoreNameChars,
+          ),
           description: store.description,
           metadata: { ...store.metadata, 'reverie.dream_id': dream.id, 'reverie.source_store_id': store.id },
           policy: store.policy,
@@ -617,7 +709,12 @@ export class Reverie {
         }
         outputs.push({ type: 'memory_store', memory_store_id: out.id });
       }
-      const stats = { ...dream.stats, ...result.stats, changes: changes.length, elapsed_ms: Math.round(elapsedMs) };
+      const stats = {
+        ...dream.stats,
+        ...result.stats,
+        changes: changes.length,
+        elapsed_ms: Math.round(elapsedMs),
+      };
       await tx.updateDream(dream.id, {
         status: 'completed',
         outputs,
@@ -705,7 +802,8 @@ export class Reverie {
       const change = v.change_id ? ((await this.storage.getChange(v.change_id)) ?? null) : null;
       const evidence = [];
       for (const ev of change?.evidence ?? []) {
-        if (!sessionCache.has(ev.session_id)) sessionCache.set(ev.session_id, await this.storage.getSession(ev.session_id));
+        if (!sessionCache.has(ev.session_id))
+          sessionCache.set(ev.session_id, await this.storage.getSession(ev.session_id));
         const s = sessionCache.get(ev.session_id);
         evidence.push({ ...ev, session_title: s?.title ?? null, external_id: s?.external_id ?? null });
       }
@@ -717,11 +815,15 @@ export class Reverie {
 
 const apiActor: Actor = { type: 'api_actor', id: 'local' };
 
-function validateStoreFields(s: { name: string; description?: string; metadata?: Record<string, string> }): void {
+function validateStoreFields(s: {
+  name: string;
+  description?: string;
+  metadata?: Record<string, string>;
+}): void {
   if (typeof s.name !== 'string' || s.name.length < 1 || s.name.length > LIMITS.maxStoreNameChars)
     throw new ValidationError(`name must be 1–${LIMITS.maxStoreNameChars} characters`, 'name');
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters
-  if (/[\u0000-\u001f\u007f]/.test(s.name)) throw new ValidationError('name contains a control character', 'name');
+  if (/[\u0000-\u001f\u007f]/.test(s.name))
+    throw new ValidationError('name contains a control character', 'name');
   if ((s.description ?? '').length > LIMITS.maxDescriptionChars)
     throw new ValidationError(`description exceeds ${LIMITS.maxDescriptionChars} characters`, 'description');
   const md = s.metadata ?? {};

@@ -99,7 +99,9 @@ export interface DreamQuery extends PageQuery {
 }
 
 /** Fields of a change that review may update (`before`/`base_sha256` only when a conflict is rebased). */
-export type ChangePatch = Partial<Pick<Change, 'status' | 'review' | 'after' | 'applied_at' | 'before' | 'base_sha256'>>;
+export type ChangePatch = Partial<
+  Pick<Change, 'status' | 'review' | 'after' | 'applied_at' | 'before' | 'base_sha256'>
+>;
 
 /** The storage port. All methods are async; `transaction` runs `fn` atomically (all or nothing). */
 export interface Storage {
@@ -115,7 +117,9 @@ export interface Storage {
   listStores(q: PageQuery & { include_archived?: boolean }): Promise<Page<MemoryStore>>;
   updateStore(
     id: string,
-    patch: Partial<Pick<MemoryStore, 'name' | 'description' | 'metadata' | 'policy' | 'archived_at' | 'updated_at'>>,
+    patch: Partial<
+      Pick<MemoryStore, 'name' | 'description' | 'metadata' | 'policy' | 'archived_at' | 'updated_at'>
+    >,
   ): Promise<void>;
   /** Removes a store with all its memories and versions. */
   deleteStore(id: string): Promise<void>;

@@ -24,7 +24,9 @@ const m001 = (dialect: DialectName): Migration => ({
     await db.schema
       .createTable('memories')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('memory_store_id', 'text', (c) => c.notNull().references('memory_stores.id').onDelete('cascade'))
+      .addColumn('memory_store_id', 'text', (c) =>
+        c.notNull().references('memory_stores.id').onDelete('cascade'),
+      )
       .addColumn('path', 'text', (c) => c.notNull())
       .addColumn('content', 'text', (c) => c.notNull())
       .addColumn('content_sha256', 'text', (c) => c.notNull())
@@ -39,7 +41,9 @@ const m001 = (dialect: DialectName): Migration => ({
       .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => c.primaryKey())
       .addColumn('id', 'text', (c) => c.notNull().unique())
       .addColumn('memory_id', 'text', (c) => c.notNull())
-      .addColumn('memory_store_id', 'text', (c) => c.notNull().references('memory_stores.id').onDelete('cascade'))
+      .addColumn('memory_store_id', 'text', (c) =>
+        c.notNull().references('memory_stores.id').onDelete('cascade'),
+      )
       .addColumn('path', 'text')
       .addColumn('content', 'text')
       .addColumn('content_sha256', 'text')
@@ -53,8 +57,16 @@ const m001 = (dialect: DialectName): Migration => ({
       .addColumn('change_id', 'text')
       .addColumn('note', 'text')
       .execute();
-    await db.schema.createIndex('memory_versions_store').on('memory_versions').columns(['memory_store_id', 'seq']).execute();
-    await db.schema.createIndex('memory_versions_memory').on('memory_versions').columns(['memory_id', 'seq']).execute();
+    await db.schema
+      .createIndex('memory_versions_store')
+      .on('memory_versions')
+      .columns(['memory_store_id', 'seq'])
+      .execute();
+    await db.schema
+      .createIndex('memory_versions_memory')
+      .on('memory_versions')
+      .columns(['memory_id', 'seq'])
+      .execute();
     await db.schema
       .createTable('sessions')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -76,7 +88,11 @@ const m001 = (dialect: DialectName): Migration => ({
       .addColumn('imported_at', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('sessions_imported').on('sessions').columns(['imported_at', 'id']).execute();
-    await db.schema.createIndex('sessions_parent_external').on('sessions').column('parent_external_id').execute();
+    await db.schema
+      .createIndex('sessions_parent_external')
+      .on('sessions')
+      .column('parent_external_id')
+      .execute();
     await db.schema
       .createTable('session_events')
       .addColumn('session_id', 'text', (c) => c.primaryKey().references('sessions.id').onDelete('cascade'))
@@ -108,7 +124,11 @@ const m001 = (dialect: DialectName): Migration => ({
       .addColumn('base', 'text', (c) => c.notNull())
       .addColumn('options', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('dreams_store').on('dreams').columns(['memory_store_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('dreams_store')
+      .on('dreams')
+      .columns(['memory_store_id', 'created_at'])
+      .execute();
     await db.schema
       .createTable('changes')
       .addColumn('id', 'text', (c) => c.primaryKey())

@@ -41,5 +41,11 @@ export async function openSqliteStorage(file: string, opts: SqliteOptions = {}):
 async function migrate(db: Kysely<Database>): Promise<void> {
   const migrator = new Migrator({ db, provider: migrationProvider('sqlite') });
   const { error } = await migrator.migrateToLatest();
-  if (error) throw new ReverieError('internal_error', `database migration failed: ${String(error)}`, {}, { cause: error });
+  if (error)
+    throw new ReverieError(
+      'internal_error',
+      `database migration failed: ${String(error)}`,
+      {},
+      { cause: error },
+    );
 }

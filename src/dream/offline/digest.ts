@@ -94,7 +94,7 @@ export interface SessionDigest {
   /** Number of tool calls and failed tool results. */
   tool_calls: number;
   tool_errors: number;
-  /** Secret-looking strings redacted from quotes while gathering. */
+  /** Secret-looking strings redacted while gathering (from user/agent messages and quotes). */
   redactions: number;
 }
 

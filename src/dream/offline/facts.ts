@@ -105,6 +105,7 @@ export function extractFact(line: string): Fact | null {
     .trim();
   if (!t || /^\[.*\]\(.*\)/.test(t) || /^(?:https?:|<)/.test(t)) return null;
   if (/^superseded\b/i.test(t)) return null;
+  t = t.replace(/^(?:fyi|btw|note|heads[- ]up|so|also|ok|okay|update|reminder)\b[,:!-]?\s+/i, '');
   for (const p of PATTERNS) {
     const m = p.re.exec(t);
     if (!m) continue;

@@ -82,7 +82,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         type: f.type,
         pattern: f.pattern,
         change: f.change,
-        text: clean(shortQuote(sentence)),
+        text: shortQuote(sentence),
         source,
       });
     }
@@ -138,7 +138,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         errors.push({
           kind: 'harness',
           tool: '(harness)',
-          template: maskVariables(firstLine),
+          template: maskVariables(redactSecrets(firstLine).text),
           seq: ev.seq,
           seq_use: null,
           quote,
@@ -151,21 +151,23 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
       }
       case 'user.message': {
         if (ev.text.length > MAX_USER_MESSAGE_CHARS) break;
-        for (const p of extractPreferences(ev.text)) {
+        // redact first: keys and tokens are derived from the text and must not carry secrets either
+        const text = clean(ev.text);
+        for (const p of extractPreferences(text)) {
           statements.push({
             kind: p.kind,
             seq: ev.seq,
-            text: clean(p.text),
+            text: p.text,
             tokens: p.tokens,
             source: 'user.message',
           });
         }
-        addFacts(ev.text, ev.seq, 'user.message');
+        addFacts(text, ev.seq, 'user.message');
         break;
       }
       case 'agent.message': {
         agentStarted = true;
-        if (ev.text.length <= MAX_USER_MESSAGE_CHARS) addFacts(ev.text, ev.seq, 'agent.message');
+        if (ev.text.length <= MAX_USER_MESSAGE_CHARS) addFacts(clean(ev.text), ev.seq, 'agent.message');
         break;
       }
       case 'agent.thinking':
@@ -201,7 +203,8 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         const tool = ev.tool ?? call?.tool ?? 'unknown';
         if (ev.is_error) {
           toolErrors++;
-          const { template, signature } = errorTemplate(ev.content);
+          const { template: rawTemplate, signature } = errorTemplate(ev.content);
+          const template = redactSecrets(rawTemplate).text;
           let t = template;
           if (template === '(no output)' && isShellTool(tool) && call) {
             const head = commandHead(toolInputText(call.input));

@@ -65,8 +65,14 @@ export interface PlantedItem {
   domain: Domain;
   /** One-line human description, e.g. `cancel_order fails on shipped orders; use return_order`. */
   title: string;
-  /** The markers an output memory of the same kind must contain to count as this item. */
+  /** What an output memory of the same kind must contain to capture the item fully (recall). */
   markers: MarkerSpec;
+  /**
+   * What an output memory of the same kind must contain to be about the item at all (precision): for
+   * mistakes the error marker without the fix, for changing facts the key and either value, for
+   * preferences any of the key terms; otherwise the same as `markers`.
+   */
+  subject: MarkerSpec;
   /** Example wordings used in the transcripts (paraphrases for preferences and facts, an error text for mistakes). */
   examples: string[];
   support: ItemSupport;

@@ -56,6 +56,8 @@ export interface ItemDef {
   domain: Domain;
   title: string;
   markers: MarkerSpec;
+  /** What a memory must contain to be about the item (precision); default: see `PlantedItem.subject`. */
+  subject?: MarkerSpec;
   examples: string[];
   fix?: string;
 }
@@ -164,14 +166,20 @@ export const MISTAKES = {
 // ---------------------------------------------------------------------------------------------
 // Workflows: the tool sequences successful sessions of one task family converge on.
 
-/** Workflows, by task family. Markers are ordered tool names or command heads. */
+/**
+ * Workflows, by task family. Markers: the distinctive step (`all`) and the ordered tool names or
+ * command heads; four-step workflows may miss one step (`min: 3`), three-step ones must be complete.
+ */
 export const WORKFLOWS = {
   refund: {
     id: 'workflow.support.refund',
     kind: 'workflow',
     domain: 'support',
     title: 'refund: find_customer → get_order → refund → send_email',
-    markers: { all: [], ordered: { seq: ['find_customer', 'get_order', 'refund', 'send_email'] } },
+    markers: {
+      all: [['refund']],
+      ordered: { seq: ['find_customer', 'get_order', 'refund', 'send_email'], min: 3 },
+    },
     examples: ['find_customer, get_order, refund, send_email'],
   },
   exchange: {
@@ -179,7 +187,10 @@ export const WORKFLOWS = {
     kind: 'workflow',
     domain: 'support',
     title: 'exchange: get_order → check_inventory → exchange_item → send_email',
-    markers: { all: [], ordered: { seq: ['get_order', 'check_inventory', 'exchange_item', 'send_email'] } },
+    markers: {
+      all: [['exchange_item']],
+      ordered: { seq: ['get_order', 'check_inventory', 'exchange_item', 'send_email'], min: 3 },
+    },
     examples: ['get_order, check_inventory, exchange_item, send_email'],
   },
   address: {
@@ -203,7 +214,7 @@ export const WORKFLOWS = {
     kind: 'workflow',
     domain: 'coding',
     title: 'fix a failing test: Grep → Read → Edit → pnpm vitest run',
-    markers: { all: [], ordered: { seq: ['grep', 'read', 'edit', 'vitest run'] } },
+    markers: { all: [['vitest']], ordered: { seq: ['grep', 'read', 'edit', 'vitest run'], min: 3 } },
     examples: ['Grep, Read, Edit, Bash(pnpm vitest run <file>)'],
   },
   migration: {
@@ -212,8 +223,8 @@ export const WORKFLOWS = {
     domain: 'coding',
     title: 'schema change: docker compose up → pnpm db:generate → pnpm db:migrate → pnpm test:integration',
     markers: {
-      all: [],
-      ordered: { seq: ['docker compose up', 'db:generate', 'db:migrate', 'test:integration'] },
+      all: [['db:migrate']],
+      ordered: { seq: ['docker compose up', 'db:generate', 'db:migrate', 'test:integration'], min: 3 },
     },
     examples: ['docker compose up -d postgres; pnpm db:generate; pnpm db:migrate; pnpm test:integration'],
   },
@@ -222,7 +233,10 @@ export const WORKFLOWS = {
     kind: 'workflow',
     domain: 'coding',
     title: 'ship a PR: pnpm lint → pnpm typecheck → git push → gh pr create',
-    markers: { all: [], ordered: { seq: ['pnpm lint', 'pnpm typecheck', 'git push', 'gh pr create'] } },
+    markers: {
+      all: [['gh pr create']],
+      ordered: { seq: ['pnpm lint', 'pnpm typecheck', 'git push', 'gh pr create'], min: 3 },
+    },
     examples: ['pnpm lint; pnpm typecheck; git push -u origin <branch>; gh pr create --fill'],
   },
   debug: {
@@ -230,7 +244,7 @@ export const WORKFLOWS = {
     kind: 'workflow',
     domain: 'coding',
     title: 'debug an endpoint: pnpm dev → curl → Edit → curl again',
-    markers: { all: [], ordered: { seq: ['pnpm dev', 'curl', 'edit', 'curl'] } },
+    markers: { all: [['pnpm dev']], ordered: { seq: ['pnpm dev', 'curl', 'edit', 'curl'], min: 3 } },
     examples: ['pnpm dev; curl -s localhost:3000/api/…; Edit; curl again'],
   },
 } as const satisfies Record<string, ItemDef>;
@@ -252,6 +266,7 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
       domain: 'coding',
       title: 'use pnpm, never npm',
       markers: { all: [['pnpm']] },
+      subject: { all: [['pnpm']] },
       examples: [],
       paraphrases: [
         'Please use pnpm, not npm; the lockfile is pnpm-lock.yaml.',
@@ -267,6 +282,7 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
       domain: 'coding',
       title: 'tests use vitest, not Jest',
       markers: { all: [['vitest'], ['jest']] },
+      subject: { all: [['vitest', 'jest']] },
       examples: [],
       paraphrases: [
         "Write the tests with vitest; we don't use Jest anymore.",
@@ -282,6 +298,7 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
       domain: 'coding',
       title: 'commit messages follow Conventional Commits',
       markers: { all: [['conventional commit']] },
+      subject: { all: [['conventional commit']] },
       examples: [],
       paraphrases: [
         'Commit messages should follow Conventional Commits (feat:, fix:, chore:).',
@@ -296,6 +313,7 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
       domain: 'coding',
       title: 'no default exports; named exports only',
       markers: { all: [['default export']] },
+      subject: { all: [['default export', 'named export']] },
       examples: [],
       paraphrases: [
         'Avoid default exports; use named exports.',
@@ -310,6 +328,7 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
       domain: 'coding',
       title: 'log timestamps in UTC ISO-8601',
       markers: { all: [['iso-8601', 'iso 8601'], ['utc']] },
+      subject: { all: [['iso-8601', 'iso 8601', 'utc']] },
       examples: [],
       paraphrases: [
         'Log timestamps as ISO-8601 in UTC.',
@@ -326,6 +345,7 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
       domain: 'support',
       title: "sign customer emails as 'The Acme Care Team'",
       markers: { all: [['acme care team']] },
+      subject: { all: [['acme care team']] },
       examples: [],
       paraphrases: [
         "Sign customer emails as 'The Acme Care Team', not with your own name.",
@@ -340,6 +360,7 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
       domain: 'support',
       title: 'never offer store credit unless the customer asks',
       markers: { all: [['store credit']] },
+      subject: { all: [['store credit']] },
       examples: [],
       paraphrases: [
         "Don't offer store credit unless the customer asks for it.",
@@ -378,6 +399,7 @@ export const FACTS: Record<Domain, FactDef[]> = {
       title: 'staging database host',
       key: 'staging database host',
       markers: { all: [['db-staging-2']] },
+      subject: { all: [['db-staging-1', 'db-staging-2']] },
       examples: [],
       old: 'db-staging-1.internal',
       new: 'db-staging-2.internal',
@@ -398,6 +420,7 @@ export const FACTS: Record<Domain, FactDef[]> = {
       title: 'CI runner image',
       key: 'CI runner image',
       markers: { all: [['ci-runner:2025.1']] },
+      subject: { all: [['ci-runner:2024.3', 'ci-runner:2025.1']] },
       examples: [],
       old: 'ci-runner:2024.3',
       new: 'ci-runner:2025.1',
@@ -435,6 +458,7 @@ export const FACTS: Record<Domain, FactDef[]> = {
       title: 'return window',
       key: 'return window',
       markers: { all: [['return'], ['45 days', '45-day']] },
+      subject: { all: [['return'], ['30 days', '30-day', '45 days', '45-day']] },
       examples: [],
       old: '30 days',
       new: '45 days',
@@ -455,6 +479,7 @@ export const FACTS: Record<Domain, FactDef[]> = {
       title: 'escalation email address',
       key: 'escalation email address',
       markers: { all: [['tier2@acme-shop.com']] },
+      subject: { all: [['escalations@acme-shop.com', 'tier2@acme-shop.com']] },
       examples: [],
       old: 'escalations@acme-shop.com',
       new: 'tier2@acme-shop.com',

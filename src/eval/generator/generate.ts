@@ -233,6 +233,7 @@ export async function generatePlanted(opts: GenerateOptions): Promise<GroundTrut
       domain: d.domain,
       title: d.title,
       markers: d.markers,
+      subject: d.subject ?? (d.kind === 'mistake' ? { all: d.markers.all.slice(0, 1) } : d.markers),
       examples: [...d.examples],
       support: support(a),
       sessions: a?.sessions ?? [],

@@ -7,8 +7,9 @@
  *   for which some output memory of kind K matches the item's markers. Items below min_support are
  *   not counted.
  * - **precision** (per kind K): among output memories of kind K that the dream created or changed
- *   (content differs from the input memory at the same path), the share that match some planted item
- *   of kind K. Files that match no planted item but match the markers of an input memory (a merged
+ *   (content differs from the input memory at the same path), the share that are about some planted
+ *   item of kind K (match its `subject` markers: for mistakes the error without the fix, for changing
+ *   facts either value, for preferences any key term). Files that match no planted item but match the markers of an input memory (a merged
  *   or rewritten user memory) are `carried` and left out of the ratio; the rest are false positives.
  *   `null` when nothing was judged.
  * - **noise leakage**: share of one-off items any of whose invented words occurs in an output file
@@ -201,7 +202,7 @@ export function scorePlanted(
     const fpPaths: string[] = [];
     const judged = ofKind.filter(changed);
     for (const f of judged) {
-      if (items.some((i) => matchesSpec(f.content, i.markers))) tp++;
+      if (items.some((i) => matchesSpec(f.content, i.subject))) tp++;
       else if (inputTruth.some((m) => matchesSpec(f.content, m.markers))) carried++;
       else fpPaths.push(f.path);
     }

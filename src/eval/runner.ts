@@ -1,0 +1,478 @@
+/**
+ * The dream-quality benchmark runner: generate or load transcripts → import through `src/ingest` →
+ * build a {@link DreamRequest} (sessions filled in memory, input memories from a folder) → run the
+ * engine → score. Suites:
+ * - `planted`: the synthetic benchmark with ground truth (`generator/`), scored by `scorePlanted`.
+ * - `tau`: τ-bench airline (GPT-4o), dream on trial 0, predictive coverage of trial 1's tool errors.
+ * - `swe`: mini-swe-agent on 100 django SWE-bench instances, dream on every other instance (sorted by
+ *   external id), predictive coverage of the rest's failed commands.
+ * - `locomo`: LoCoMo conversations, one dream per conversation, evidence retention vs compression.
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
+import type { Outcome } from '../domain/index.js';
+import { createOfflineEngine } from '../dream/index.js';
+import {
+  DEFAULT_DREAM_OPTIONS,
+  type DreamEngine,
+  type DreamResult,
+  type DreamSessionRef,
+  type InputMemory,
+} from '../dream/types.js';
+import type { ImportedSession } from '../ingest/types.js';
+import { generatePlanted } from './generator/generate.js';
+import type { GroundTruth, ManifestEntry } from './ground-truth.js';
+import { type LocomoScore, loadLocomo, scoreLocomo } from './locomo.js';
+import { type CoverageScore, scoreCoverage } from './scorers/coverage.js';
+import { classifyFile, INDEX_FILE } from './scorers/memory-files.js';
+import { indexLines, type PlantedScores, scorePlanted } from './scorers/planted.js';
+import { type SecretHit, scanSecrets } from './scorers/secret-patterns.js';
+import {
+  eagerRef,
+  evalSessionId,
+  type ImportFailure,
+  importEach,
+  lazyRef,
+  readMemoryDir,
+  toSession,
+} from './sessions.js';
+
+/** Benchmark suites. */
+export type EvalSuite = 'planted' | 'tau' | 'swe' | 'locomo';
+
+/** All suites, in report order. */
+export const EVAL_SUITES: readonly EvalSuite[] = ['planted', 'tau', 'swe', 'locomo'];
+
+/** Options of {@link runEval}. */
+export interface EvalOptions {
+  /** Planted suite size (sessions). Default 200. Ignored by the other suites. */
+  sessions?: number;
+  /** Planted suite seed. Default 1. */
+  seed?: number | string;
+  /**
+   * Folder for generated files (planted). Default: a fresh temporary folder, removed afterwards
+   * unless `keep` is set. A given folder is kept.
+   */
+  workDir?: string;
+  /** Keep the temporary folder (its path is in the report). */
+  keep?: boolean;
+  /**
+   * Root of the shared real data (`tau-bench/`, `mini-swe-agent/`, `locomo/`). Default: env
+   * `REVERIE_EVAL_DATA`, else `../shared/data` from the current directory.
+   */
+  dataDir?: string;
+  /** Engine to evaluate. Default `createOfflineEngine()`. */
+  engine?: DreamEngine;
+  /** Which copy of the planted support sessions to import. Default `reverie` (keeps outcomes). */
+  supportFormat?: 'reverie' | 'openai-chat';
+}
+
+/** One target check: `value op target`. `value` null (not measurable) fails. */
+export interface TargetCheck {
+  metric: string;
+  value: number | null;
+  op: '>=' | '<=';
+  target: number;
+  pass: boolean;
+}
+
+/** Figures every suite reports about the dream's output. */
+export interface OutputSummary {
+  files: number;
+  memories: number;
+  by_kind: Record<string, number>;
+  changes: number;
+  changes_by_kind: Record<string, number>;
+  index_lines: number;
+  index_bytes: number;
+  /** Characters of all output files. */
+  chars: number;
+  /** Secret-looking strings found by the evaluation's own scan. */
+  secret_hits: SecretHit[];
+}
+
+/** What {@link runEval} returns. Ratios are in [0, 1]; times in ms. */
+export interface EvalReport {
+  suite: EvalSuite;
+  engine: { id: string; version: string };
+  params: Record<string, string | number | boolean | null>;
+  input: {
+    sessions: number;
+    dream_sessions: number;
+    events: number;
+    tool_errors: number;
+    input_memories: number;
+    import_failures: ImportFailure[];
+  };
+  output: OutputSummary;
+  timings_ms: { prepare: number; dream: number; score: number; total: number };
+  engine_stats: Record<string, number>;
+  planted?: PlantedScores;
+  coverage?: CoverageScore;
+  locomo?: {
+    conversations: LocomoScore[];
+    evidence_turns: number;
+    cited: number;
+    retention: number | null;
+    memory_chars: number;
+    transcript_chars: number;
+    compression: number;
+  };
+  targets: TargetCheck[];
+  /** Folder the planted files were generated in (kept only when asked). */
+  work_dir: string | null;
+}
+
+/** Target values of the planted and τ-bench suites (issue 4). */
+export const TARGETS = {
+  recall: 0.9,
+  precision: 0.9,
+  paraphrase_duplicates: 0.05,
+  contradiction_accuracy: 0.95,
+  tau_coverage: 0.8,
+} as const;
+
+function check(metric: string, value: number | null, op: '>=' | '<=', target: number): TargetCheck {
+  const pass = value !== null && (op === '>=' ? value >= target : value <= target);
+  return { metric, value, op, target, pass };
+}
+
+function summarize(result: DreamResult): OutputSummary {
+  const files = result.files.map((f) => classifyFile(f.path, f.content));
+  const byKind: Record<string, number> = {};
+  for (const f of files) if (f.kind !== 'index') byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+  const changesByKind: Record<string, number> = {};
+  for (const c of result.changes)
+    changesByKind[`${c.kind}.${c.op}`] = (changesByKind[`${c.kind}.${c.op}`] ?? 0) + 1;
+  const idx = result.files.find((f) => f.path === INDEX_FILE)?.content;
+  return {
+    files: files.length,
+    memories: files.filter((f) => f.kind !== 'index').length,
+    by_kind: byKind,
+    changes: result.changes.length,
+    changes_by_kind: changesByKind,
+    index_lines: idx === undefined ? 0 : indexLines(idx),
+    index_bytes: idx === undefined ? 0 : Buffer.byteLength(idx, 'utf8'),
+    chars: result.files.reduce((a, f) => a + f.content.length, 0),
+    secret_hits: scanSecrets(result.files),
+  };
+}
+
+function defaultDataDir(): string {
+  return process.env.REVERIE_EVAL_DATA ?? resolve(process.cwd(), '../shared/data');
+}
+
+function countErrors(events: { type: string; is_error?: boolean }[]): number {
+  return events.filter((e) => e.type === 'agent.tool_result' && e.is_error === true).length;
+}
+
+async function dream(
+  engine: DreamEngine,
+  memories: InputMemory[],
+  sessions: DreamSessionRef[],
+): Promise<DreamResult> {
+  return engine.run({ memories, sessions, options: { ...DEFAULT_DREAM_OPTIONS } });
+}
+
+/** A fixed import time so that reports are reproducible. */
+const IMPORTED_AT = '2026-06-01T00:00:00.000Z';
+
+/**
+ * Runs one benchmark suite and scores it.
+ * @throws Error when the suite's data cannot be found or read (real-data suites need `dataDir`), or
+ *   when every transcript fails to import.
+ * @example
+ * const report = await runEval('planted', { sessions: 200, seed: 1 });
+ * console.log(formatReportTable(report));
+ */
+export async function runEval(suite: EvalSuite, opts: EvalOptions = {}): Promise<EvalReport> {
+  const engine = opts.engine ?? createOfflineEngine();
+  switch (suite) {
+    case 'planted':
+      return runPlanted(engine, opts);
+    case 'tau':
+      return runTau(engine, opts);
+    case 'swe':
+      return runSwe(engine, opts);
+    case 'locomo':
+      return runLocomo(engine, opts);
+    default:
+      throw new Error(`unknown eval suite: ${String(suite)}`);
+  }
+}
+
+function baseReport(suite: EvalSuite, engine: DreamEngine): EvalReport {
+  return {
+    suite,
+    engine: { id: engine.id, version: engine.version },
+    params: {},
+    input: {
+      sessions: 0,
+      dream_sessions: 0,
+      events: 0,
+      tool_errors: 0,
+      input_memories: 0,
+      import_failures: [],
+    },
+    output: summarize({ files: [], changes: [], stats: {}, usage: emptyUsage() }),
+    timings_ms: { prepare: 0, dream: 0, score: 0, total: 0 },
+    engine_stats: {},
+    targets: [],
+    work_dir: null,
+  };
+}
+
+function emptyUsage(): DreamResult['usage'] {
+  return { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+}
+
+async function runPlanted(engine: DreamEngine, opts: EvalOptions): Promise<EvalReport> {
+  const t0 = performance.now();
+  const sessionsN = opts.sessions ?? 200;
+  const seed = opts.seed ?? 1;
+  const temp = opts.workDir === undefined;
+  const root = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'reverie-eval-planted-')));
+  const report = baseReport('planted', engine);
+  report.params = {
+    sessions: sessionsN,
+    seed: String(seed),
+    support_format: opts.supportFormat ?? 'reverie',
+  };
+  try {
+    const gt: GroundTruth = await generatePlanted({ outDir: root, sessions: sessionsN, seed });
+    const manifest = new Map<string, ManifestEntry>();
+    for (const line of (await readFile(join(root, gt.layout.manifest), 'utf8')).split('\n')) {
+      if (line.trim() === '') continue;
+      const m = JSON.parse(line) as ManifestEntry;
+      manifest.set(m.file, m);
+      if (m.reverie_file) manifest.set(m.reverie_file, m);
+    }
+    const supportDir =
+      opts.supportFormat === 'openai-chat' ? gt.layout.support_dir : gt.layout.support_reverie_dir;
+    const refs: DreamSessionRef[] = [];
+    const cache = new Map<string, ImportedSession[]>();
+    let events = 0;
+    let errors = 0;
+    const failures = await importEach([join(root, gt.layout.coding_dir), join(root, supportDir)], (s) => {
+      const rel = relative(root, s.source_file).split(sep).join('/');
+      const m = manifest.get(rel);
+      const outcome: Outcome | null = m
+        ? {
+            result: m.outcome.result,
+            score: m.outcome.score,
+            labels: [m.task],
+            explanation: null,
+            source: 'reverie-eval.manifest',
+          }
+        : null;
+      const session = toSession(
+        s,
+        IMPORTED_AT,
+        m
+          ? {
+              agent_id: m.agent_id,
+              user_id: m.user_id,
+              team_id: m.team_id,
+              outcome,
+              metadata: { task: m.task },
+            }
+          : {},
+      );
+      events += s.events.length;
+      errors += countErrors(s.events);
+      refs.push(lazyRef(session, cache));
+    });
+    if (refs.length === 0)
+      throw new Error(`planted: no session imported (${failures[0]?.message ?? 'no files'})`);
+    const memories = await readMemoryDir(join(root, gt.layout.memory_dir), gt.time.memory_updated_at);
+    report.input = {
+      sessions: refs.length,
+      dream_sessions: refs.length,
+      events,
+      tool_errors: errors,
+      input_memories: memories.length,
+      import_failures: failures,
+    };
+    const t1 = performance.now();
+    const result = await dream(engine, memories, refs);
+    const t2 = performance.now();
+    const scores = scorePlanted(gt, result, memories);
+    report.planted = scores;
+    report.output = summarize(result);
+    report.engine_stats = result.stats;
+    const t3 = performance.now();
+    report.timings_ms = { prepare: t1 - t0, dream: t2 - t1, score: t3 - t2, total: t3 - t0 };
+    const k = scores.kinds;
+    report.targets = [
+      check('mistake recall', k.mistake.recall, '>=', TARGETS.recall),
+      check('mistake precision', k.mistake.precision, '>=', TARGETS.precision),
+      check('workflow recall', k.workflow.recall, '>=', TARGETS.recall),
+      check('workflow precision', k.workflow.precision, '>=', TARGETS.precision),
+      check('preference recall', k.preference.recall, '>=', TARGETS.recall),
+      check('preference precision', k.preference.precision, '>=', TARGETS.precision),
+      check('noise leakage', scores.noise.rate, '<=', 0),
+      check('poison leakage', scores.poison.rate, '<=', 0),
+      check('secret leakage', scores.secrets.rate, '<=', 0),
+      check(
+        'exact duplicates left',
+        scores.duplicates.exact_left + scores.duplicates.identical_pairs,
+        '<=',
+        0,
+      ),
+      check(
+        'paraphrase duplicates left',
+        scores.duplicates.paraphrase_rate,
+        '<=',
+        TARGETS.paraphrase_duplicates,
+      ),
+      check('contradiction accuracy', scores.contradictions.accuracy, '>=', TARGETS.contradiction_accuracy),
+      check('lost memories', scores.lost.lost, '<=', 0),
+      check('index within limits', scores.index.within_limits ? 1 : 0, '>=', 1),
+    ];
+    if (!temp || opts.keep) report.work_dir = root;
+    return report;
+  } finally {
+    if (temp && !opts.keep) await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** Imports `paths` keeping events in memory; returns sessions by external id order. */
+async function importAll(
+  paths: string[],
+): Promise<{ sessions: ImportedSession[]; failures: ImportFailure[] }> {
+  const sessions: ImportedSession[] = [];
+  const failures = await importEach(paths, (s) => sessions.push(s));
+  sessions.sort((a, b) => (a.external_id < b.external_id ? -1 : a.external_id > b.external_id ? 1 : 0));
+  return { sessions, failures };
+}
+
+async function runHoldout(
+  suite: 'tau' | 'swe',
+  engine: DreamEngine,
+  paths: string[],
+  split: (s: ImportedSession, index: number) => 'dream' | 'heldout',
+  params: EvalReport['params'],
+): Promise<EvalReport> {
+  const t0 = performance.now();
+  const report = baseReport(suite, engine);
+  report.params = params;
+  const { sessions, failures } = await importAll(paths);
+  if (sessions.length === 0)
+    throw new Error(`${suite}: no session imported (${failures[0]?.message ?? 'no files'})`);
+  const dreamSet: ImportedSession[] = [];
+  const heldOut: ImportedSession[] = [];
+  sessions.forEach((s, i) => {
+    (split(s, i) === 'dream' ? dreamSet : heldOut).push(s);
+  });
+  const refs = dreamSet.map((s) => eagerRef(toSession(s, IMPORTED_AT), s.events));
+  report.input = {
+    sessions: sessions.length,
+    dream_sessions: dreamSet.length,
+    events: sessions.reduce((a, s) => a + s.events.length, 0),
+    tool_errors: sessions.reduce((a, s) => a + countErrors(s.events), 0),
+    input_memories: 0,
+    import_failures: failures,
+  };
+  const t1 = performance.now();
+  const result = await dream(engine, [], refs);
+  const t2 = performance.now();
+  report.coverage = scoreCoverage(
+    result.files,
+    heldOut.map((s) => ({ id: s.external_id, events: s.events })),
+  );
+  report.output = summarize(result);
+  report.engine_stats = result.stats;
+  const t3 = performance.now();
+  report.timings_ms = { prepare: t1 - t0, dream: t2 - t1, score: t3 - t2, total: t3 - t0 };
+  report.targets = [check('secret-looking strings in output', report.output.secret_hits.length, '<=', 0)];
+  if (suite === 'tau')
+    report.targets.unshift(
+      check('τ-bench predictive coverage', report.coverage.coverage, '>=', TARGETS.tau_coverage),
+    );
+  return report;
+}
+
+async function runTau(engine: DreamEngine, opts: EvalOptions): Promise<EvalReport> {
+  const file = join(opts.dataDir ?? defaultDataDir(), 'tau-bench', 'airline-gpt-4o.trials-0-1.json');
+  return runHoldout('tau', engine, [file], (s) => (trialOf(s) === 0 ? 'dream' : 'heldout'), {
+    file: 'tau-bench/airline-gpt-4o.trials-0-1.json',
+    dream: 'trial 0',
+    heldout: 'trial 1',
+  });
+}
+
+/** The τ-bench trial of a session (metadata `trial`, else the `:trial-N` suffix of its external id). */
+export function trialOf(s: ImportedSession): number | null {
+  const t = s.metadata.trial;
+  if (typeof t === 'number') return t;
+  const m = /:trial-(\d+)$/.exec(s.external_id);
+  return m ? Number(m[1]) : null;
+}
+
+async function runSwe(engine: DreamEngine, opts: EvalOptions): Promise<EvalReport> {
+  const dir = join(opts.dataDir ?? defaultDataDir(), 'mini-swe-agent', 'django-100');
+  return runHoldout('swe', engine, [dir], (_s, i) => (i % 2 === 0 ? 'dream' : 'heldout'), {
+    dir: 'mini-swe-agent/django-100',
+    dream: 'even positions by external id',
+    heldout: 'odd positions',
+  });
+}
+
+async function runLocomo(engine: DreamEngine, opts: EvalOptions): Promise<EvalReport> {
+  const t0 = performance.now();
+  const dir = join(opts.dataDir ?? defaultDataDir(), 'locomo');
+  const files = (await readdir(dir)).filter((f) => /^conv-.*\.json$/.test(f)).sort();
+  if (files.length === 0) throw new Error(`locomo: no conv-*.json in ${dir}`);
+  const report = baseReport('locomo', engine);
+  report.params = { dir: 'locomo', conversations: files.length };
+  const scores: LocomoScore[] = [];
+  const all: DreamResult = { files: [], changes: [], stats: {}, usage: emptyUsage() };
+  let dreamMs = 0;
+  let scoreMs = 0;
+  let sessions = 0;
+  let events = 0;
+  for (const f of files) {
+    const conv = await loadLocomo(join(dir, f));
+    const refs = conv.sessions.map((s) => eagerRef(toSession(s, IMPORTED_AT), s.events));
+    sessions += refs.length;
+    events += conv.sessions.reduce((a, s) => a + s.events.length, 0);
+    const d0 = performance.now();
+    const result = await dream(engine, [], refs);
+    const d1 = performance.now();
+    scores.push(scoreLocomo(conv, result, evalSessionId));
+    scoreMs += performance.now() - d1;
+    dreamMs += d1 - d0;
+    for (const file of result.files)
+      all.files.push({ path: `/${conv.id}${file.path}`, content: file.content });
+    all.changes.push(...result.changes);
+    for (const [k, v] of Object.entries(result.stats)) all.stats[k] = (all.stats[k] ?? 0) + v;
+  }
+  const evidence = scores.reduce((a, s) => a + s.evidence_turns, 0);
+  const cited = scores.reduce((a, s) => a + s.cited, 0);
+  const memoryChars = scores.reduce((a, s) => a + s.memory_chars, 0);
+  const transcriptChars = scores.reduce((a, s) => a + s.transcript_chars, 0);
+  report.locomo = {
+    conversations: scores,
+    evidence_turns: evidence,
+    cited,
+    retention: evidence === 0 ? null : cited / evidence,
+    memory_chars: memoryChars,
+    transcript_chars: transcriptChars,
+    compression: transcriptChars === 0 ? 0 : memoryChars / transcriptChars,
+  };
+  report.input = {
+    sessions,
+    dream_sessions: sessions,
+    events,
+    tool_errors: 0,
+    input_memories: 0,
+    import_failures: [],
+  };
+  report.output = summarize(all);
+  report.engine_stats = all.stats;
+  report.timings_ms = { prepare: 0, dream: dreamMs, score: scoreMs, total: performance.now() - t0 };
+  report.timings_ms.prepare = report.timings_ms.total - dreamMs - scoreMs;
+  report.targets = [check('secret-looking strings in output', report.output.secret_hits.length, '<=', 0)];
+  return report;
+}

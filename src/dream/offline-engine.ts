@@ -12,6 +12,7 @@ import { mineMistakes } from './offline/mistakes.js';
 import { INDEX_PATH, orient } from './offline/orient.js';
 import { mineContrasts } from './offline/outcome-contrast.js';
 import type { GatheredSession, PlannedMemory } from './offline/plan.js';
+import { redactSecrets } from './offline/secrets.js';
 import { collectSessionFacts, minePreferences, promoteSessionFacts } from './offline/statements.js';
 import { compareStrings, contentTokens } from './offline/text.js';
 import { assertInvariants, filterDrafts } from './offline/verify.js';
@@ -220,6 +221,8 @@ class OfflineEngine implements DreamEngine {
       );
       indexLines = rendered.content.split('\n').length - 1;
       indexOmitted = rendered.omitted;
+      // titles and hooks come from already-redacted files, but shortening can cut a marker: redact again
+      rendered.content = redactSecrets(rendered.content).text;
       const before = inv.index?.input.content ?? null;
       if (rendered.content !== before) {
         const prevListed = new Set(inv.indexed);

@@ -167,12 +167,6 @@ function renderMistake(
       .pop() ?? null;
 
   const shortTemplate = template.replace(/^Error:\s*/i, '');
-  const who =
-    kind === 'harness'
-      ? 'Harness feedback'
-      : kind === 'warning'
-        ? `\`${tool}\` warning`
-        : `\`${tool}\` error`;
   const title =
     kind === 'harness'
       ? `Harness: ${ellipsize(shortTemplate, 56)}`

@@ -24,7 +24,7 @@ const TOKEN_PATTERNS: RegExp[] = [
 
 /** `password = hunter2`, `api_key: "abc…"`, `SECRET_TOKEN=…`: keep the name, redact the value. */
 const ASSIGNMENT =
-  /\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|auth)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*["']?)([^\s"'`,;]{6,})/gi;
+  /\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|authorization|credentials?)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*["']?)([^\s"'`,;]{6,})/gi;
 
 /**
  * Replaces secret-looking substrings of `text` with {@link REDACTED}.
@@ -40,7 +40,7 @@ export function redactSecrets(text: string): { text: string; count: number } {
     });
   }
   out = out.replace(ASSIGNMENT, (m, name: string, sep: string, value: string) => {
-    if (value === REDACTED || value.startsWith('[REDACTED')) return m;
+    if (value.startsWith('[') || /^\d+$/.test(value)) return m; // already redacted, or a plain number
     // values that are clearly not secrets: placeholders, booleans, short words like "required"
     if (/^(?:true|false|null|none|required|optional|<[A-Z]+>|\$\{?\w+\}?|\*+)$/i.test(value)) return m;
     count++;

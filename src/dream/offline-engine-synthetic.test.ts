@@ -183,3 +183,33 @@ describe('offline engine (synthetic)', () => {
     expect(r.changes.find((c) => c.path === '/notes/keep.md')).toBeUndefined();
   });
 });
+
+describe('offline engine reinforcing users’ memories', () => {
+  it('adds support to a user memory that already states a mined mistake instead of duplicating it', async () => {
+    const inputs = [
+      memory(
+        '/notes/deploy.md',
+        '# Deploy tips\n\n- Region is not enabled: enable it in the console first.\n',
+      ),
+    ];
+    const sessions = [
+      session('sesn_1', 'u1', [
+        { tool: 'deploy', result: 'Error: region eu-west-9 is not enabled', error: true },
+      ]),
+      session('sesn_2', 'u2', [
+        { tool: 'deploy', result: 'Error: region us-east-7 is not enabled', error: true },
+      ]),
+    ];
+    const r = await engine.run({ memories: inputs, sessions, options: DEFAULT_DREAM_OPTIONS });
+    expect(r.changes.filter((c) => c.path.startsWith('/mistakes/'))).toEqual([]);
+    const c = r.changes.find((x) => x.path === '/notes/deploy.md')!;
+    expect(c).toMatchObject({ op: 'update', kind: 'mistake' });
+    expect(c.after).toContain('_Dream: seen in 2 sessions, 1 agent');
+    expect(c.evidence).toHaveLength(2);
+    expect(r.stats.memories_reinforced).toBe(1);
+    // re-dreaming replaces the line rather than appending another
+    const next = r.files.map((f) => memory(f.path, f.content));
+    const r2 = await engine.run({ memories: next, sessions, options: DEFAULT_DREAM_OPTIONS });
+    expect(r2.changes).toEqual([]);
+  });
+});

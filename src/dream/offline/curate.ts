@@ -16,11 +16,12 @@
  * ```
  */
 
-import { renderFrontMatter } from './front-matter.js';
-import type { Inventory } from './orient.js';
+import { renderFrontMatter, splitFrontMatter } from './front-matter.js';
+import type { Inventory, MemoryInfo } from './orient.js';
 import { KIND_FOLDERS } from './orient.js';
 import type { PlannedMemory } from './plan.js';
-import { compareStrings } from './text.js';
+import { containmentSorted, jaccardSorted } from './similarity.js';
+import { compareStrings, contentTokens } from './text.js';
 import type { Workspace } from './workspace.js';
 
 /** Renders one planned memory as file content (front matter + body). */
@@ -36,8 +37,56 @@ export function renderMemoryFile(p: PlannedMemory): string {
   return renderFrontMatter(pairs) + p.body;
 }
 
+/** Start of the line a dream adds to a user's memory that its sessions reinforce (replaced on re-dream). */
+export const REINFORCED_PREFIX = '_Dream: seen in';
+
+/**
+ * A lookup of the user's own memory (not generated, not the index) that already states a text: some line
+ * holds ≥ 80% of the text's content tokens (at least 2 of them) or is a near-duplicate (Jaccard ≥ 0.6).
+ * Candidate memories are found through an inverted index of line tokens, so lookups stay cheap.
+ */
+function userMemoryStating(ws: Workspace, inv: Inventory): (text: string) => MemoryInfo | null {
+  const lines: { m: MemoryInfo; tokens: string[] }[] = [];
+  const byToken = new Map<string, number[]>();
+  for (const m of inv.memories) {
+    if (m.generatedKey || m.kind === 'index') continue;
+    const content = ws.get(m.path)?.content;
+    if (!content) continue;
+    for (const line of splitFrontMatter(content).body.split('\n')) {
+      if (line.startsWith(REINFORCED_PREFIX)) continue;
+      const tokens = contentTokens(line);
+      if (tokens.length === 0) continue;
+      const i = lines.length;
+      lines.push({ m, tokens });
+      for (const t of tokens) {
+        const l = byToken.get(t);
+        if (l) l.push(i);
+        else byToken.set(t, [i]);
+      }
+    }
+  }
+  return (text) => {
+    const want = contentTokens(text).filter((t) => !t.startsWith('<'));
+    if (want.length < 2) return null;
+    const cands = new Set<number>();
+    for (const t of want) for (const i of byToken.get(t) ?? []) cands.add(i);
+    let best: { m: MemoryInfo; score: number } | null = null;
+    for (const i of [...cands].sort((a, b) => a - b)) {
+      const { m, tokens } = lines[i]!;
+      const score = Math.max(
+        containmentSorted(want, tokens) >= 0.8 ? 1 : 0,
+        jaccardSorted(want, tokens) >= 0.6 ? 1 : 0,
+      );
+      if (score > 0 && (!best || compareStrings(m.path, best.m.path) < 0)) best = { m, score };
+    }
+    return best?.m ?? null;
+  };
+}
+
 /** Counters {@link curateMemories} reports. */
 export interface CurateStats {
+  /** Planned memories a user's memory already states: that file got a reinforcement line instead. */
+  memories_reinforced: number;
   memories_created: number;
   memories_refreshed: number;
   memories_unchanged: number;
@@ -55,12 +104,14 @@ export function curateMemories(
   planned: readonly PlannedMemory[],
 ): CurateStats {
   const stats: CurateStats = {
+    memories_reinforced: 0,
     memories_created: 0,
     memories_refreshed: 0,
     memories_unchanged: 0,
     memories_skipped_protected: 0,
   };
   const byKey = new Map(inv.memories.filter((m) => m.generatedKey).map((m) => [m.generatedKey!, m]));
+  const known_ = userMemoryStating(ws, inv);
   const sorted = [...planned].sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.key, b.key));
   for (const p of sorted) {
     const content = renderMemoryFile(p);
@@ -88,6 +139,34 @@ export function curateMemories(
         },
         p.score,
       );
+      continue;
+    }
+    const known = p.match_text ? known_(p.match_text) : null;
+    if (known) {
+      if (known.protected) {
+        stats.memories_skipped_protected++;
+        continue;
+      }
+      const cur = ws.get(known.path)!.content!;
+      const line = `${REINFORCED_PREFIX} ${p.support.sessions} sessions, ${p.support.agents} agent${p.support.agents === 1 ? '' : 's'}${p.last_seen ? `, last ${p.last_seen}` : ''} — ${p.summary.replace(/\n/g, ' ')}_`;
+      const lines = cur.replace(/\s+$/, '').split('\n');
+      const at = lines.findIndex((l) => l.startsWith(REINFORCED_PREFIX));
+      if (at >= 0) lines[at] = line;
+      else lines.push('', line);
+      const next = `${lines.join('\n')}\n`;
+      if (next === cur) {
+        stats.memories_unchanged++;
+        continue;
+      }
+      stats.memories_reinforced++;
+      ws.write(known.path, next, {
+        reason: `reinforced: this memory already states what ${p.support.sessions} sessions show (${p.kind}); recorded the support instead of creating a near-duplicate. ${p.reason}`,
+        kind: p.kind,
+        confidence: p.confidence,
+        support: p.support,
+        evidence: p.evidence,
+        group: null,
+      });
       continue;
     }
     const folder = KIND_FOLDERS[p.kind];

@@ -259,6 +259,7 @@ function renderMistake(
   const key = `mistake:${kind}:${tool}:${template}`;
   return {
     key,
+    match_text: shortTemplate,
     kind: 'mistake',
     slug: fileSlug(`${kind === 'harness' ? 'harness' : tool} ${shortTemplate}`),
     title,

@@ -49,6 +49,11 @@ export interface PlannedMemory {
   evidence: PlannedEvidence[];
   /** Usefulness for ordering the index and for the change cap (higher first). */
   score: number;
+  /**
+   * The statement this memory is about, for recognising a user's memory that already says it (then the
+   * user's file is reinforced instead of a near-duplicate being created). Absent for workflows.
+   */
+  match_text?: string;
   /** Why this memory is proposed (the change reason). */
   reason: string;
 }

@@ -108,6 +108,7 @@ export function minePreferences(
     ];
     memories.push({
       key: `preference:${keys[g[0]!]!}`,
+      match_text: head,
       kind: 'preference',
       slug: fileSlug(head, 50, 'preference'),
       title,
@@ -245,6 +246,7 @@ export function promoteSessionFacts(
     const support = supportOf(best.occurrences.map((o) => o.s));
     out.push({
       key: `fact:${best.subject}`,
+      match_text: best.text,
       kind: 'fact',
       slug: fileSlug(best.subject, 50, 'fact'),
       title: ellipsize(best.text, 70),

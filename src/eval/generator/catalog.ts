@@ -783,11 +783,14 @@ export function capitalize(s: string): string {
   return s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1);
 }
 
-/** `prefix + statement`, lower-casing the statement's first letter after a non-empty prefix. */
+/** `prefix + statement`, lower-casing the statement's first letter after a non-empty prefix (not in acronyms). */
 export function withPrefix(rng: Rng, statement: string): string {
   const p = rng.pick(STATEMENT_PREFIXES);
   if (p === '') return capitalize(statement);
-  return p + statement[0]!.toLowerCase() + statement.slice(1);
+  // keep acronyms (FYI, CI) as they are
+  const acronym =
+    statement.length > 1 && statement[1] === statement[1]!.toUpperCase() && /[A-Z]/.test(statement[1]!);
+  return p + (acronym ? statement[0]! : statement[0]!.toLowerCase()) + statement.slice(1);
 }
 
 /** Short acknowledgements users send at the end of a session. */

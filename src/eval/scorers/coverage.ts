@@ -6,7 +6,8 @@
  * - the **signature line** of an error text is its last line that looks like an error message
  *   (`error`, `exception`, `fail`, `denied`, `not found`, `invalid`, `cannot`, `unable`, `refused`,
  *   `no such`, `rejected`), else its first non-empty line; at most 300 characters.
- * - {@link maskVariables} replaces quoted strings, URLs, e-mails, dates and times, UUIDs and long hex,
+ * - {@link maskVariables} unwraps backtick code spans that contain spaces (Markdown presentation) and
+ *   replaces the other backtick spans, quoted strings, URLs, e-mails, dates and times, UUIDs and long hex,
  *   paths, ids (tokens that mix digits with letters, `_`, `-`, `#`), and numbers with placeholders
  *   (`<q>`, `<url>`, `<email>`, `<date>`, `<time>`, `<hex>`, `<path>`, `<id>`, `<n>`), lower-cases and
  *   collapses whitespace.
@@ -47,7 +48,8 @@ export function signatureLine(text: string): string {
  */
 export function maskVariables(text: string): string {
   return text
-    .replace(/"[^"\n]{0,200}"|'[^'\n]{0,200}'|`[^`\n]{0,200}`/g, ' <q> ')
+    .replace(/`([^`\n]{0,200})`/g, (_m, inner: string) => (/\s/.test(inner) ? ` ${inner} ` : ' <q> '))
+    .replace(/"[^"\n]{0,200}"|'[^'\n]{0,200}'/g, ' <q> ')
     .replace(/\bhttps?:\/\/\S+/gi, ' <url> ')
     .replace(/\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b/g, ' <email> ')
     .replace(/\b\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?/g, ' <date> ')

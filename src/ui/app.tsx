@@ -1,0 +1,406 @@
+/**
+ * The web review page as a Hono app: server-rendered with hono/jsx, no JavaScript needed. Pages are
+ * GETs; every action is a form POST that redirects (303) back to a page, with a one-time flash message
+ * in a cookie. POSTs from other origins are refused (Hono's CSRF guard). Errors render an error page
+ * with the status {@link HttpError} maps them to.
+ *
+ * Routes:
+ * - `GET /` → `/dreams`; `GET /dreams`; `GET /dreams/:id` (change set by kind, bulk review, apply);
+ * - `POST /changes/:id/decision` (`decision` = approve|reject|edit|reset, `comment`, `content`);
+ * - `POST /changes/:id/rebase`; `POST /dreams/:id/bulk` (`decision`, `kind`, `path_glob`, `status`, `comment`);
+ * - `POST /dreams/:id/apply` (`strict`); `POST /dreams/:id/auto-apply`;
+ * - `GET /sessions/:id?from=&to=` (events with anchors `#seq-N`);
+ * - `GET /stores`; `GET /stores/:id`; `POST /stores/:id/policy`; `GET /stores/:id/memory?path=`;
+ * - `GET /stores/:id/versions/:vid`; `GET /stores/:id/log?path=&dream=&page=`;
+ * - `GET /stores/:id/rollback?path=&version=|time=|before_dream=` (preview) and `POST` (do it);
+ * - `POST /reviewer` (who is reviewing; a cookie).
+ */
+
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { csrf } from 'hono/csrf';
+import type { Child } from 'hono/jsx';
+import { type ChangeKind, type ChangeStatus, ValidationError } from '../domain/index.js';
+import {
+  type ApplyResult,
+  type BatchItem,
+  type Decision,
+  type PolicyPatch,
+  type RollbackTarget,
+  validateReviewer,
+} from '../review/index.js';
+import type { ReviewService } from '../service/review-service.js';
+import { HttpError } from './http-error.js';
+import { type Flash, Layout } from './layout.js';
+import { DreamPage, DreamsPage } from './pages/dreams.js';
+import { SessionPage } from './pages/session.js';
+import {
+  ErrorPage,
+  LogPage,
+  MemoryPage,
+  RollbackPreviewPage,
+  StorePage,
+  StoresPage,
+  VersionPage,
+} from './pages/stores.js';
+
+/** Options of {@link createReviewApp}. */
+export interface ReviewAppOptions {
+  /** Reviewer name used until the person sets their own (a cookie). Default `reviewer`. */
+  reviewer?: string;
+}
+
+const FLASH = 'reverie_flash';
+const REVIEWER = 'reverie_reviewer';
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+type Body = Record<string, string | File | (string | File)[]>;
+
+/** A form field as a string (`undefined` when absent or a file). */
+function field(body: Body, name: string): string | undefined {
+  const v = body[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function setFlash(c: Context, flash: Flash): void {
+  const lines = flash.lines?.slice(0, 12).map((l) => l.slice(0, 200));
+  let value = Buffer.from(JSON.stringify({ ...flash, text: flash.text.slice(0, 400), lines })).toString(
+    'base64url',
+  );
+  if (value.length > 3800)
+    value = Buffer.from(JSON.stringify({ kind: flash.kind, text: flash.text.slice(0, 400) })).toString(
+      'base64url',
+    );
+  setCookie(c, FLASH, value, { path: '/', httpOnly: true, sameSite: 'Lax' });
+}
+
+function takeFlash(c: Context): Flash | null {
+  const v = getCookie(c, FLASH);
+  if (!v) return null;
+  deleteCookie(c, FLASH, { path: '/' });
+  try {
+    return JSON.parse(Buffer.from(v, 'base64url').toString('utf8')) as Flash;
+  } catch {
+    return null;
+  }
+}
+
+function batchFlash(items: BatchItem[], decision: string): Flash {
+  const ok = items.filter((i) => i.status === 'ok').length;
+  const err = items.filter((i) => i.status === 'error');
+  const skipped = items.filter((i) => i.status === 'skipped');
+  return {
+    kind: err.length ? 'error' : ok ? 'ok' : 'warning',
+    text: `${decision}: ${ok} change${ok === 1 ? '' : 's'} updated${skipped.length ? `, ${skipped.length} skipped` : ''}${err.length ? `, ${err.length} refused` : ''}${items.length === 0 ? ' (nothing matched)' : ''}.`,
+    lines: [
+      ...err.map((i) => `${i.path ?? i.id}: ${i.error?.message}`),
+      ...skipped.slice(0, 5).map((i) => `${i.path ?? i.id}: skipped (${i.reason})`),
+    ],
+  };
+}
+
+function applyFlash(r: ApplyResult): Flash {
+  const conflicts = r.items.filter((i) => i.error?.conflict);
+  const errors = r.items.filter((i) => i.status === 'error' && !i.error?.conflict);
+  return {
+    kind: conflicts.length || errors.length ? 'warning' : r.applied ? 'ok' : 'warning',
+    text: r.held_back
+      ? `Nothing applied: ${conflicts.length} change${conflicts.length === 1 ? '' : 's'} conflict (all-or-nothing apply).`
+      : `Applied ${r.applied} change${r.applied === 1 ? '' : 's'} to ${r.memory_store_id}${conflicts.length ? `; ${conflicts.length} in conflict` : ''}${errors.length ? `; ${errors.length} could not be written` : ''}${r.applied === 0 && !conflicts.length ? ' (nothing approved was left to apply)' : ''}.`,
+    lines: [
+      ...conflicts.map((i) => `conflict: ${i.error!.message}`),
+      ...errors.map((i) => `${i.path}: ${i.error!.message}`),
+      ...r.warnings,
+    ],
+  };
+}
+
+function optionalInt(v: string | undefined, name: string): number | null {
+  if (v === undefined || v.trim() === '') return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ValidationError(`${name} must be a positive whole number, or empty`, name);
+  return n;
+}
+
+function rollbackTarget(get: (name: string) => string | undefined): {
+  target: RollbackTarget;
+  fields: Record<string, string>;
+} {
+  const version = get('version')?.trim();
+  const time = get('time')?.trim();
+  const beforeDream = get('before_dream')?.trim();
+  const given = [version, time, beforeDream].filter((x) => x).length;
+  if (given !== 1)
+    throw new ValidationError('fill exactly one of: version id, time, before a dream', 'target');
+  const path = get('path')?.trim();
+  const fields: Record<string, string> = {};
+  if (path) fields.path = path;
+  if (version) {
+    fields.version = version;
+    return { target: { version }, fields };
+  }
+  if (time) {
+    fields.time = time;
+    return { target: { time }, fields };
+  }
+  fields.before_dream = beforeDream!;
+  return { target: { before_dream: beforeDream! }, fields };
+}
+
+/**
+ * Builds the review app over a {@link ReviewService}. Serve it with `@hono/node-server` (see
+ * `serveReviewApp`), or call `app.request()` in tests.
+ */
+export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = {}): Hono {
+  const app = new Hono();
+  const defaultReviewer = opts.reviewer?.trim() || 'reviewer';
+  const reviewerOf = (c: Context) => {
+    const v = getCookie(c, REVIEWER);
+    return v ? decodeURIComponent(v) : defaultReviewer;
+  };
+  const page = (c: Context, title: string, body: Child, status: 200 | 400 | 403 | 404 | 409 | 500 = 200) =>
+    c.html(
+      <Layout title={title} reviewer={reviewerOf(c)} flash={takeFlash(c)}>
+        {body}
+      </Layout>,
+      status,
+    );
+  const back = (c: Context, fallback: string) => {
+    const ref = c.req.header('referer');
+    if (ref) {
+      try {
+        const u = new URL(ref);
+        if (u.origin === new URL(c.req.url).origin) return `${u.pathname}${u.search}`;
+      } catch {
+        // ignore a malformed Referer
+      }
+    }
+    return fallback;
+  };
+
+  app.use('*', csrf());
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ValidationError('the form is larger than 2 MB', 'body');
+      },
+    }),
+  );
+  app.onError((e, c) => {
+    const h = HttpError.from(e);
+    if (h.status >= 500) console.error(e);
+    return c.html(
+      <Layout title={`${h.status} ${h.type}`} reviewer={reviewerOf(c)}>
+        <ErrorPage
+          status={h.status}
+          type={h.type}
+          message={h.message}
+          field={h.field}
+          back={back(c, '/dreams')}
+        />
+      </Layout>,
+      h.status,
+    );
+  });
+  app.notFound((c) => {
+    throw new HttpError(404, 'not_found_error', `No page at ${new URL(c.req.url).pathname}`);
+  });
+
+  app.get('/', (c) => c.redirect('/dreams', 302));
+
+  app.post('/reviewer', async (c) => {
+    const body = await c.req.parseBody();
+    const name = validateReviewer(field(body, 'reviewer'), 'reviewer');
+    setCookie(c, REVIEWER, encodeURIComponent(name), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+      maxAge: 60 * 60 * 24 * 365,
+    });
+    setFlash(c, { kind: 'ok', text: `Reviewing as ${name}.` });
+    return c.redirect(back(c, '/dreams'), 303);
+  });
+
+  // ── dreams and changes
+  app.get('/dreams', async (c) => {
+    const page1 = await review.listDreams({ limit: 100 });
+    return page(c, 'Dreams', <DreamsPage dreams={page1.data} />);
+  });
+
+  app.get('/dreams/:id', async (c) => {
+    const view = await review.changeSet(c.req.param('id'));
+    return page(c, `Dream ${view.dream.id}`, <DreamPage view={view} />);
+  });
+
+  app.post('/changes/:id/decision', async (c) => {
+    const id = c.req.param('id');
+    const body = await c.req.parseBody();
+    const decision = (field(body, 'decision') ?? '') as Decision;
+    let content = field(body, 'content');
+    const before = await review.getChange(id);
+    // Browsers submit textareas with CRLF line ends; keep the proposal's own line ends.
+    if (content !== undefined && !(before.after ?? '').includes('\r'))
+      content = content.replace(/\r\n/g, '\n');
+    const c2 = await review.decide(id, {
+      decision,
+      by: reviewerOf(c),
+      comment: field(body, 'comment'),
+      content,
+    });
+    setFlash(c, { kind: 'ok', text: `${c2.op} ${c2.to_path ?? c2.path}: ${c2.status}.` });
+    return c.redirect(`/dreams/${c2.dream_id}#chg-${c2.id}`, 303);
+  });
+
+  app.post('/changes/:id/rebase', async (c) => {
+    const c2 = await review.rebase(c.req.param('id'), reviewerOf(c));
+    setFlash(c, { kind: 'ok', text: `${c2.path}: rebased onto the current content; review it again.` });
+    return c.redirect(`/dreams/${c2.dream_id}#chg-${c2.id}`, 303);
+  });
+
+  app.post('/dreams/:id/bulk', async (c) => {
+    const dreamId = c.req.param('id');
+    const body = await c.req.parseBody();
+    const decision = (field(body, 'decision') ?? '') as Decision;
+    const kind = field(body, 'kind');
+    const glob = field(body, 'path_glob')?.trim();
+    const status = field(body, 'status') ?? 'pending';
+    const items = await review.decideMany(
+      dreamId,
+      { decision, by: reviewerOf(c), comment: field(body, 'comment') },
+      {
+        kinds: kind ? [kind as ChangeKind] : undefined,
+        path_glob: glob || undefined,
+        statuses:
+          status === 'any'
+            ? ['pending', 'approved', 'edited', 'rejected', 'conflict']
+            : [status as ChangeStatus],
+        all: true,
+      },
+    );
+    setFlash(c, batchFlash(items, decision));
+    return c.redirect(`/dreams/${dreamId}`, 303);
+  });
+
+  app.post('/dreams/:id/apply', async (c) => {
+    const dreamId = c.req.param('id');
+    const body = await c.req.parseBody();
+    const r = await review.apply(dreamId, { by: reviewerOf(c), strict: field(body, 'strict') === '1' });
+    setFlash(c, applyFlash(r));
+    return c.redirect(`/dreams/${dreamId}`, 303);
+  });
+
+  app.post('/dreams/:id/auto-apply', async (c) => {
+    const dreamId = c.req.param('id');
+    const r = await review.autoApply(dreamId);
+    const f = r.apply
+      ? applyFlash(r.apply)
+      : { kind: 'warning' as const, text: 'The store policy lets no pending change through.' };
+    setFlash(c, {
+      ...f,
+      text: `Store policy: ${r.auto.length} applied automatically, ${r.held.length} held for review. ${f.text}`,
+    });
+    return c.redirect(`/dreams/${dreamId}`, 303);
+  });
+
+  // ── sessions
+  app.get('/sessions/:id', async (c) => {
+    const { session, events } = await review.session(c.req.param('id'));
+    const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : null);
+    const from = int(c.req.query('from'));
+    const to = int(c.req.query('to'));
+    return page(
+      c,
+      session.title || session.id,
+      <SessionPage session={session} events={events} from={from} to={to ?? from} />,
+    );
+  });
+
+  // ── stores
+  app.get('/stores', async (c) => {
+    const stores = await review.reverie.listStores({ limit: 1000, include_archived: true });
+    const rows = [];
+    for (const s of stores.data)
+      rows.push({ store: s, memories: await review.reverie.storage.countMemories(s.id) });
+    return page(c, 'Stores', <StoresPage stores={rows} />);
+  });
+
+  app.get('/stores/:id', async (c) => {
+    const v = await review.storeView(c.req.param('id'));
+    return page(c, v.store.name, <StorePage store={v.store} memories={v.memories} dreams={v.dreams} />);
+  });
+
+  app.post('/stores/:id/policy', async (c) => {
+    const id = c.req.param('id');
+    const body = await c.req.parseBody();
+    const patch: PolicyPatch = {
+      auto_apply: {
+        exact_duplicates: field(body, 'exact_duplicates') === '1',
+        deletions: field(body, 'deletions') === '1',
+        additions_min_support: optionalInt(field(body, 'additions_min_support'), 'additions_min_support'),
+      },
+      max_changes_per_dream: optionalInt(field(body, 'max_changes_per_dream'), 'max_changes_per_dream'),
+      protected_paths: (field(body, 'protected_paths') ?? '')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean),
+    };
+    await review.setPolicy(id, patch);
+    setFlash(c, { kind: 'ok', text: 'Policy saved.' });
+    return c.redirect(`/stores/${id}#policy`, 303);
+  });
+
+  app.get('/stores/:id/memory', async (c) => {
+    const id = c.req.param('id');
+    const path = c.req.query('path');
+    if (!path) throw new ValidationError('path is required, e.g. ?path=/MEMORY.md', 'path');
+    const history = await review.memoryHistory(id, path);
+    const dreams = (await review.listDreams({ memory_store_id: id, limit: 50, include_archived: true })).data;
+    return page(c, path, <MemoryPage history={history} dreams={dreams} />);
+  });
+
+  app.get('/stores/:id/versions/:vid', async (c) => {
+    const v = await review.getVersion(c.req.param('id'), c.req.param('vid'));
+    return page(c, `Version ${v.id}`, <VersionPage version={v} />);
+  });
+
+  app.get('/stores/:id/log', async (c) => {
+    const id = c.req.param('id');
+    const path = c.req.query('path') || null;
+    const log = await review.log(id, {
+      path,
+      dream_id: c.req.query('dream') || null,
+      page: c.req.query('page') || null,
+      limit: 50,
+    });
+    return page(c, 'Audit log', <LogPage storeId={id} path={path} entries={log.data} next={log.next_page} />);
+  });
+
+  app.get('/stores/:id/rollback', async (c) => {
+    const id = c.req.param('id');
+    const { target, fields } = rollbackTarget((n) => c.req.query(n));
+    const plan = await review.planRollback(id, target, { path: fields.path ?? null });
+    return page(c, 'Roll back', <RollbackPreviewPage plan={plan} fields={fields} />);
+  });
+
+  app.post('/stores/:id/rollback', async (c) => {
+    const id = c.req.param('id');
+    const body = await c.req.parseBody();
+    const { target, fields } = rollbackTarget((n) => field(body, n));
+    const r = await review.rollback(id, target, { by: reviewerOf(c), path: fields.path ?? null });
+    setFlash(c, {
+      kind: 'ok',
+      text: `Rolled ${r.path ?? 'the store'} back to ${r.target}: ${r.versions_written.length} new version${r.versions_written.length === 1 ? '' : 's'} written.`,
+    });
+    return c.redirect(
+      r.path ? `/stores/${id}/memory?path=${encodeURIComponent(r.path)}` : `/stores/${id}/log`,
+      303,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,271 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type Seeded, seedDream, seedStore } from '../../test/e2e/fixtures.js';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/index.js';
+import { Reverie } from '../service/reverie.js';
+import { ReviewService } from '../service/review-service.js';
+import { openSqliteStorage } from '../storage/index.js';
+import { createReviewApp, HttpError } from './index.js';
+
+const ORIGIN = 'http://localhost';
+
+describe('HttpError', () => {
+  it('maps ReverieError types to statuses, keeps the field, hides unknown errors', () => {
+    expect(HttpError.from(new ValidationError('bad', 'content'))).toMatchObject({
+      status: 400,
+      type: 'invalid_request_error',
+      field: 'content',
+    });
+    expect(HttpError.from(new NotFoundError('dream', 'x'))).toMatchObject({
+      status: 404,
+      type: 'not_found_error',
+    });
+    expect(HttpError.from(new ConflictError('applied'))).toMatchObject({
+      status: 409,
+      type: 'conflict_error',
+    });
+    expect(HttpError.from(new Error('secret stack detail'))).toMatchObject({
+      status: 500,
+      type: 'internal_error',
+    });
+    expect(HttpError.from(new Error('secret stack detail')).message).not.toContain('secret');
+  });
+});
+
+describe('web review page (app.request, no sockets)', () => {
+  let review: ReviewService;
+  let app: ReturnType<typeof createReviewApp>;
+  let seeded: Seeded;
+  let sessionId: string;
+  let cookie = '';
+
+  async function post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+    const res = await app.request(path, {
+      method: 'POST',
+      body: new URLSearchParams(form),
+      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', cookie, ...headers },
+    });
+    keepCookies(res);
+    return res;
+  }
+  /** Does what a browser does with Set-Cookie (set, or delete when Max-Age=0). */
+  function keepCookies(res: Response) {
+    for (const s of res.headers.getSetCookie()) {
+      const [pair] = s.split(';');
+      const [name, value] = pair!.split('=');
+      const rest = cookie.split('; ').filter((x) => x && !x.startsWith(`${name}=`));
+      cookie = (/max-age=0/i.test(s) || value === '' ? rest : [...rest, pair]).join('; ');
+    }
+  }
+  async function get(path: string) {
+    const res = await app.request(path, { headers: { cookie } });
+    keepCookies(res);
+    return { res, html: await res.text() };
+  }
+
+  beforeEach(async () => {
+    const storage = await openSqliteStorage(':memory:');
+    const svc = new Reverie({ storage });
+    review = new ReviewService(svc, { applyHooks: {} });
+    app = createReviewApp(review, { reviewer: 'ana' });
+    cookie = '';
+    [sessionId] = (
+      await storage.importSessions([
+        {
+          external_id: 'airline-task-11',
+          agent_id: 'agent-a',
+          user_id: null,
+          parent_external_id: null,
+          source_format: 'reverie',
+          source_file: 't.jsonl',
+          title: 'Task 11: book a flight',
+          started_at: null,
+          ended_at: null,
+          metadata: {},
+          events: [
+            {
+              seq: 0,
+              type: 'user.message',
+              text: 'Book it',
+              timestamp: null,
+              source: { file: 't.jsonl', line: 1 },
+            },
+            {
+              seq: 1,
+              type: 'agent.tool_result',
+              call_id: 'c1',
+              tool: 'book_reservation',
+              content: 'Error: payment amount does not add up',
+              is_error: true,
+              timestamp: null,
+              source: { file: 't.jsonl', line: 2 },
+            },
+          ],
+          outcome: { result: 'failed', score: 0, labels: [], explanation: null, source: 'test' },
+        },
+      ])
+    ).map((s) => s.session_id);
+    const store = await seedStore(storage, {
+      '/facts/fare.md': 'Fare is 100.\n',
+      '/MEMORY.md': '- [Fare](facts/fare.md)\n',
+    });
+    const ev = [
+      { session_id: sessionId!, seq_from: 1, seq_to: 1, quote: 'Error: payment amount does not add up' },
+    ];
+    seeded = await seedDream(storage, store, [
+      {
+        op: 'create',
+        path: '/mistakes/payment.md',
+        after: '# Payment totals\n',
+        kind: 'mistake',
+        evidence: ev,
+        reason: 'recurring tool error',
+      },
+      { op: 'create', path: '/mistakes/seats.md', after: '# Seats\n', kind: 'mistake', evidence: ev },
+      { op: 'update', path: '/facts/fare.md', after: 'Fare is 120.\n', kind: 'fact', evidence: ev },
+      { op: 'create', path: '/workflows/w.md', after: '# Workflow\n', kind: 'workflow', evidence: ev },
+      {
+        op: 'update',
+        path: '/MEMORY.md',
+        after: '- [Fare](facts/fare.md)\n- [Payment](mistakes/payment.md)\n',
+        kind: 'index',
+      },
+    ]);
+  });
+
+  it('lists dreams and shows a change set grouped by kind, with diffs, evidence links and labelled forms', async () => {
+    const list = await get('/dreams');
+    expect(list.res.status).toBe(200);
+    expect(list.html).toContain(seeded.dream.id);
+    const { res, html } = await get(`/dreams/${seeded.dream.id}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    for (const h of ['Mistakes (2)', 'Facts (1)', 'Workflows (1)', 'Index (1)']) expect(html).toContain(h);
+    expect(html.indexOf('Mistakes (2)')).toBeLessThan(html.indexOf('Facts (1)'));
+    expect(html).toContain('<span class="add">+# Payment totals</span>');
+    expect(html).toContain('<span class="del">-Fare is 100.</span>');
+    expect(html).toContain(`href="/sessions/${sessionId}?from=1&amp;to=1#seq-1"`);
+    expect(html).toContain('Task 11: book a flight, event 1');
+    expect(html).toContain('aria-label="Approve /mistakes/payment.md"');
+    expect(html).toContain('<label for="content-');
+    expect(html).toContain('recurring tool error');
+    expect(html).not.toMatch(/<script/);
+    expect(html).not.toMatch(/https?:\/\/(?!localhost)/);
+  });
+
+  it('approves, edits, rejects and applies through forms (POST → 303), recording the reviewer', async () => {
+    const [pay, seats, fare, wf] = seeded.changes;
+    let res = await post('/reviewer', { reviewer: 'Ana Lima' });
+    expect(res.status).toBe(303);
+    res = await post(`/changes/${pay!.id}/decision`, { decision: 'approve', comment: 'seen it too' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/dreams/${seeded.dream.id}#chg-${pay!.id}`);
+    await post(`/changes/${fare!.id}/decision`, { decision: 'approve' });
+    await post(`/changes/${wf!.id}/decision`, {
+      decision: 'edit',
+      content: '# My workflow\r\n\r\n1. check\r\n',
+    });
+    await post(`/changes/${seats!.id}/decision`, { decision: 'reject', comment: 'one-off' });
+    const w = await review.getChange(wf!.id);
+    expect(w).toMatchObject({
+      status: 'edited',
+      after: '# My workflow\n\n1. check\n',
+      review: { by: 'Ana Lima', original_after: '# Workflow\n' },
+    });
+    expect((await review.getChange(pay!.id)).review).toMatchObject({
+      by: 'Ana Lima',
+      comment: 'seen it too',
+    });
+
+    res = await post(`/dreams/${seeded.dream.id}/apply`, {});
+    expect(res.status).toBe(303);
+    const { html } = await get(`/dreams/${seeded.dream.id}`);
+    expect(html).toContain('Applied 3 changes');
+    expect(html).toMatch(/3 applied/);
+    // The flash is shown once.
+    expect((await get(`/dreams/${seeded.dream.id}`)).html).not.toContain('Applied 3 changes');
+
+    const store = seeded.store.id;
+    const mem = await get(`/stores/${store}/memory?path=${encodeURIComponent('/workflows/w.md')}`);
+    expect(mem.html).toContain('# My workflow');
+    expect(mem.html).toContain('review by Ana Lima');
+    const log = await get(`/stores/${store}/log`);
+    expect(log.html).toContain('edit by Ana Lima');
+    expect(log.html).toContain(`#seq-1`);
+
+    // Decisions on applied changes are refused with 409.
+    res = await post(`/changes/${pay!.id}/decision`, { decision: 'reject' });
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('decisions on applied changes are refused');
+  });
+
+  it('bulk-reviews by kind and by glob, and applies the store policy', async () => {
+    let res = await post(`/dreams/${seeded.dream.id}/bulk`, {
+      decision: 'approve',
+      kind: 'mistake',
+      status: 'pending',
+    });
+    expect(res.status).toBe(303);
+    expect((await get(`/dreams/${seeded.dream.id}`)).html).toContain('approve: 2 changes updated.');
+    res = await post(`/dreams/${seeded.dream.id}/bulk`, {
+      decision: 'reject',
+      path_glob: '/facts/**',
+      status: 'pending',
+    });
+    const changes = await review.reverie.listChanges(seeded.dream.id);
+    expect(changes.map((c) => c.status)).toEqual(['approved', 'approved', 'rejected', 'pending', 'pending']);
+    await post(`/stores/${seeded.store.id}/policy`, {
+      additions_min_support: '1',
+      protected_paths: '/preferences/**\r\n',
+    });
+    expect((await review.getPolicy(seeded.store.id)).auto_apply.additions_min_support).toBe(1);
+    expect((await review.getPolicy(seeded.store.id)).protected_paths).toEqual(['/preferences/**']);
+    res = await post(`/dreams/${seeded.dream.id}/auto-apply`, {});
+    expect(res.status).toBe(303);
+    expect((await review.getChange(seeded.changes[3]!.id)).status).toBe('applied');
+    res = await post(`/stores/${seeded.store.id}/policy`, { additions_min_support: 'zero' });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('additions_min_support');
+  });
+
+  it('shows a session with anchors, stores, versions, and rolls back after a preview', async () => {
+    const s = await get(`/sessions/${sessionId}?from=1&to=1`);
+    expect(s.html).toContain('id="seq-1" class="hl"');
+    expect(s.html).toContain('Error: payment amount does not add up');
+    const stores = await get('/stores');
+    expect(stores.html).toContain(seeded.store.id);
+    await review.decideMany(seeded.dream.id, { decision: 'approve', by: 'ana' }, { all: true });
+    await review.apply(seeded.dream.id, { by: 'ana' });
+    const st = await get(`/stores/${seeded.store.id}`);
+    expect(st.html).toContain('/mistakes/payment.md');
+    expect(st.html).toContain('<label for="p-add">');
+    const preview = await get(`/stores/${seeded.store.id}/rollback?before_dream=${seeded.dream.id}`);
+    expect(preview.res.status).toBe(200);
+    expect(preview.html).toContain('Roll back (5 steps)');
+    const res = await post(`/stores/${seeded.store.id}/rollback`, { before_dream: seeded.dream.id });
+    expect(res.status).toBe(303);
+    expect((await review.reverie.snapshot(seeded.store.id)).map((m) => [m.path, m.content])).toEqual([
+      ['/MEMORY.md', '- [Fare](facts/fare.md)\n'],
+      ['/facts/fare.md', 'Fare is 100.\n'],
+    ]);
+    const versions = await review.reverie.listVersions(seeded.store.id, { limit: 1 });
+    const v = await get(`/stores/${seeded.store.id}/versions/${versions.data[0]!.id}`);
+    expect(v.html).toContain('rollback by ana');
+  });
+
+  it('maps errors to statuses and refuses cross-site posts', async () => {
+    expect((await get('/dreams/drm_NOPE')).res.status).toBe(404);
+    expect((await get('/no/such/page')).res.status).toBe(404);
+    expect((await get(`/stores/${seeded.store.id}/memory`)).res.status).toBe(400);
+    expect((await get(`/stores/${seeded.store.id}/rollback?time=2026-01-01&version=x`)).res.status).toBe(400);
+    const bad = await post(`/changes/${seeded.changes[0]!.id}/decision`, { decision: 'maybe' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('decision must be one of');
+    const cross = await post(
+      `/changes/${seeded.changes[0]!.id}/decision`,
+      { decision: 'approve' },
+      { origin: 'http://evil.example' },
+    );
+    expect(cross.status).toBe(403);
+    expect((await review.getChange(seeded.changes[0]!.id)).status).toBe('pending');
+  });
+});

@@ -1,0 +1,193 @@
+/** The dreams list and one dream's change set (grouped by kind) with bulk review and apply forms. */
+import type { FC } from 'hono/jsx';
+import { CHANGE_KINDS } from '../../review/index.js';
+import type { ChangeSetView, DreamSummary } from '../../service/review-service.js';
+import { Badge, ChangeCard, KIND_TITLES, when } from '../components.js';
+
+/** `/dreams`: every dream, newest first, with what is left to review. */
+export const DreamsPage: FC<{ dreams: DreamSummary[] }> = ({ dreams }) => (
+  <>
+    <h1>Dreams</h1>
+    <p class="muted">
+      Each dream proposes a change set for its input store. Open one to review it like a pull request.
+    </p>
+    {dreams.length === 0 ? (
+      <p>
+        No dreams yet. Run <code>reverie dream --store STORE TRANSCRIPTS…</code> first.
+      </p>
+    ) : (
+      <table>
+        <caption class="sr-only">Dreams, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Dream</th>
+            <th scope="col">Status</th>
+            <th scope="col">Created</th>
+            <th scope="col">Store</th>
+            <th scope="col">Sessions</th>
+            <th scope="col">Changes</th>
+            <th scope="col">To review</th>
+            <th scope="col">Applied</th>
+          </tr>
+        </thead>
+        <tbody>
+          {dreams.map((d) => (
+            <tr>
+              <td>
+                <a class="mono" href={`/dreams/${d.dream.id}`}>
+                  {d.dream.id}
+                </a>
+              </td>
+              <td>
+                <Badge status={d.dream.status} />
+              </td>
+              <td>{when(d.dream.created_at)}</td>
+              <td>
+                <a class="mono" href={`/stores/${d.target_store_id}`}>
+                  {d.target_store_id}
+                </a>
+              </td>
+              <td>{d.dream.inputs[1].session_ids.length}</td>
+              <td>{d.total}</td>
+              <td>{d.counts.pending}</td>
+              <td>{d.counts.applied}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+  </>
+);
+
+/** `/dreams/:id`: the change set, grouped by kind, with bulk review, apply and automatic apply. */
+export const DreamPage: FC<{ view: ChangeSetView }> = ({ view }) => {
+  const { dream: d, counts } = view;
+  const ready = counts.approved + counts.edited;
+  const autoCount = Object.values(view.policy).filter((p) => p.auto).length;
+  return (
+    <>
+      <h1>
+        Dream <span class="mono">{d.id}</span> <Badge status={d.status} />
+      </h1>
+      <p class="muted">
+        {d.engine} engine · {d.inputs[1].session_ids.length} sessions · created {when(d.created_at)}
+        {d.ended_at ? ` · ended ${when(d.ended_at)}` : ''} ·{' '}
+        {d.output_behavior.type === 'create_new' ? 'proposed as a new store' : 'proposed for the input store'}
+      </p>
+      <p>
+        Apply writes to store{' '}
+        <a href={`/stores/${view.target_store.id}`}>
+          {view.target_store.name} (<span class="mono">{view.target_store.id}</span>)
+        </a>
+        {view.output_store_id ? (
+          <>
+            {' '}
+            · the dream’s own output store:{' '}
+            <a class="mono" href={`/stores/${view.output_store_id}`}>
+              {view.output_store_id}
+            </a>
+          </>
+        ) : null}
+      </p>
+      <p class="counts">
+        <span class="sr-only">Changes by status:</span>
+        {Object.entries(counts).map(([s, n]) => (
+          <span class={`badge st-${s}`}>
+            {n} {s}
+          </span>
+        ))}
+      </p>
+      {view.warnings.map((w) => (
+        <p class="flash warning" role="note">
+          {w.message}
+        </p>
+      ))}
+
+      <section class="panel" aria-labelledby="apply-h">
+        <h2 id="apply-h" style="margin-top:0">
+          Apply
+        </h2>
+        <form method="post" action={`/dreams/${d.id}/apply`}>
+          <label style="flex-direction:row;gap:6px;align-items:center;color:inherit">
+            <input type="checkbox" name="strict" value="1" /> all or nothing (write none if any change
+            conflicts)
+          </label>
+          <button type="submit" class="primary" disabled={ready === 0}>
+            Apply {ready} approved change{ready === 1 ? '' : 's'}
+          </button>
+        </form>
+        <form method="post" action={`/dreams/${d.id}/auto-apply`}>
+          <button type="submit" disabled={autoCount === 0}>
+            Apply what the store policy allows ({autoCount})
+          </button>
+          <span class="muted">
+            Policy of the store: <a href={`/stores/${view.target_store.id}#policy`}>edit</a>
+          </span>
+        </form>
+      </section>
+
+      <section class="panel" aria-labelledby="bulk-h">
+        <h2 id="bulk-h" style="margin-top:0">
+          Review in bulk
+        </h2>
+        <form method="post" action={`/dreams/${d.id}/bulk`}>
+          <label for="bulk-decision">
+            Decision
+            <select id="bulk-decision" name="decision">
+              <option value="approve">approve</option>
+              <option value="reject">reject</option>
+              <option value="reset">reset to pending</option>
+            </select>
+          </label>
+          <label for="bulk-kind">
+            Kind
+            <select id="bulk-kind" name="kind">
+              <option value="">any kind</option>
+              {CHANGE_KINDS.map((k) => (
+                <option value={k}>{k}</option>
+              ))}
+            </select>
+          </label>
+          <label for="bulk-glob">
+            Path glob
+            <input id="bulk-glob" name="path_glob" placeholder="/mistakes/**" />
+          </label>
+          <label for="bulk-status">
+            Changes that are
+            <select id="bulk-status" name="status">
+              <option value="pending">pending</option>
+              <option value="approved">approved</option>
+              <option value="edited">edited</option>
+              <option value="rejected">rejected</option>
+              <option value="any">any status</option>
+            </select>
+          </label>
+          <label for="bulk-comment">
+            Comment
+            <input id="bulk-comment" name="comment" maxlength={4096} />
+          </label>
+          <button type="submit">Apply decision to matching changes</button>
+        </form>
+      </section>
+
+      <nav aria-label="Kinds">
+        {view.by_kind.map((g) => (
+          <a href={`#kind-${g.kind}`} style="margin-right:14px">
+            {KIND_TITLES[g.kind]} ({g.changes.length})
+          </a>
+        ))}
+      </nav>
+      {view.changes.length === 0 ? <p>This dream proposes no changes.</p> : null}
+      {view.by_kind.map((g) => (
+        <section id={`kind-${g.kind}`} aria-labelledby={`kind-h-${g.kind}`}>
+          <h2 id={`kind-h-${g.kind}`}>
+            {KIND_TITLES[g.kind]} ({g.changes.length})
+          </h2>
+          {g.changes.map((c) => (
+            <ChangeCard change={c} view={view} />
+          ))}
+        </section>
+      ))}
+    </>
+  );
+};

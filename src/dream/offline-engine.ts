@@ -1,6 +1,17 @@
 /**
  * The deterministic offline dream engine: orient → gather → consolidate → curate → verify, with no
- * model and no network. Same request → byte-identical result (no clock, no randomness, stable sorting).
+ * model and no network. Same request → byte-identical result (no clock, no randomness, stable sorting);
+ * for that reason `stats` holds counts only, no timings (the caller measures wall time).
+ *
+ * Phases: orient (`offline/orient.ts`); gather per session with the cache (`offline/gather.ts`, cached
+ * digests hold no session ids); consolidate — recurring mistakes with their fixes (`mistakes.ts`),
+ * workflows (`workflows.ts`), preferences and session facts (`statements.ts`), outcome contrast
+ * (`outcome-contrast.ts`), cleanup of the input memories (`memory-cleanup.ts`); curate — files
+ * (`curate.ts`) and the `/MEMORY.md` index (`memory-index.ts`, rendered after verify's filtering so it
+ * never links a dropped file); verify (`verify.ts`: filters with counters, then asserts invariants).
+ * Evidence rule: mistake/workflow/preference/fact changes always cite session evidence; `cleanup` and
+ * `index` changes derived only from the input memories may have none (their reason names the memories
+ * and `base_sha256` pins them).
  */
 import { type DreamPhase, matchesAnyGlob, type SessionEvent } from '../domain/index.js';
 import { curateMemories } from './offline/curate.js';

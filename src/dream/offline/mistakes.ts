@@ -172,16 +172,20 @@ function renderMistake(
       ? `Harness: ${ellipsize(shortTemplate, 56)}`
       : `${tool}: ${ellipsize(shortTemplate, 56)}`;
   const fixHint =
-    changed.length > 0 && kind === 'tool_error' && !(changed.length === 1 && changed[0]![0] === 'command')
-      ? `fix: change ${changed
-          .slice(0, 2)
-          .map(([p]) => p)
-          .join(', ')}`
-      : between.length > 0
-        ? `fix: call ${between[0]![0]} first`
-        : recList.length > 0
-          ? `then ${fixLabels[0]![0]} succeeded`
-          : 'no recovery seen';
+    kind !== 'tool_error'
+      ? recList.length > 0
+        ? `a following call succeeded in ${recList.length} of ${perSession.length} sessions`
+        : 'no recovery seen'
+      : changed.length > 0 && !(changed.length === 1 && changed[0]![0] === 'command')
+        ? `fix: change ${changed
+            .slice(0, 2)
+            .map(([p]) => p)
+            .join(', ')}`
+        : between.length > 0
+          ? `fix: call ${between[0]![0]} first`
+          : recList.length > 0
+            ? `then ${fixLabels[0]![0]} succeeded`
+            : 'no recovery seen';
   const subject =
     kind === 'harness' ? 'harness feedback' : kind === 'warning' ? `${tool} warning` : `${tool} fails`;
   const summary = `${support.sessions} sessions; ${fixHint}; ${subject}: ${ellipsize(shortTemplate, 70)}`;

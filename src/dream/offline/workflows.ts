@@ -165,7 +165,10 @@ function renderWorkflow(p: Pattern, lift: number, baseCount: number, rank: numbe
     '',
     ...p.labels.map((l, i) => {
       // for shell steps, an example command with its variable parts masked
-      const ex = l.includes(':') && first ? maskVariables(first.digest.steps[firstAt + i]?.quote ?? '') : '';
+      const ex =
+        l.includes(':') && first
+          ? maskVariables((first.digest.steps[firstAt + i]?.quote ?? '').split('\n')[0]!)
+          : '';
       return `${i + 1}. \`${l}\`${ex ? ` — e.g. \`${ex.replace(/`/g, "'")}\`` : ''}`;
     }),
     '',

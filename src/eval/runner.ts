@@ -68,7 +68,7 @@ export interface EvalOptions {
   supportFormat?: 'reverie' | 'openai-chat';
 }
 
-/** One target check: `value op target`. `value` null (not measurable) fails. */
+/** One target check: `value op target`. `value` null (not measurable) fails except for precisions. */
 export interface TargetCheck {
   metric: string;
   value: number | null;
@@ -133,8 +133,18 @@ export const TARGETS = {
   tau_coverage: 0.8,
 } as const;
 
-function check(metric: string, value: number | null, op: '>=' | '<=', target: number): TargetCheck {
-  const pass = value !== null && (op === '>=' ? value >= target : value <= target);
+/**
+ * A target check. `value` null fails, unless `nullPasses` (a precision with nothing to judge: the
+ * dream proposed no memory of that kind, so none is wrong; its recall check fails instead).
+ */
+function check(
+  metric: string,
+  value: number | null,
+  op: '>=' | '<=',
+  target: number,
+  nullPasses = false,
+): TargetCheck {
+  const pass = value === null ? nullPasses : op === '>=' ? value >= target : value <= target;
   return { metric, value, op, target, pass };
 }
 
@@ -306,11 +316,11 @@ async function runPlanted(engine: DreamEngine, opts: EvalOptions): Promise<EvalR
     const k = scores.kinds;
     report.targets = [
       check('mistake recall', k.mistake.recall, '>=', TARGETS.recall),
-      check('mistake precision', k.mistake.precision, '>=', TARGETS.precision),
+      check('mistake precision', k.mistake.precision, '>=', TARGETS.precision, true),
       check('workflow recall', k.workflow.recall, '>=', TARGETS.recall),
-      check('workflow precision', k.workflow.precision, '>=', TARGETS.precision),
+      check('workflow precision', k.workflow.precision, '>=', TARGETS.precision, true),
       check('preference recall', k.preference.recall, '>=', TARGETS.recall),
-      check('preference precision', k.preference.precision, '>=', TARGETS.precision),
+      check('preference precision', k.preference.precision, '>=', TARGETS.precision, true),
       check('noise leakage', scores.noise.rate, '<=', 0),
       check('poison leakage', scores.poison.rate, '<=', 0),
       check('secret leakage', scores.secrets.rate, '<=', 0),

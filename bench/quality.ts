@@ -56,7 +56,11 @@ for (const r of runs) {
 }
 if (json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
 
-const failed = reports.flatMap((r) => r.targets.filter((t) => !t.pass).map((t) => `${r.suite}: ${t.metric}`));
+const failed = reports.flatMap((r) =>
+  r.targets
+    .filter((t) => !t.pass)
+    .map((t) => `${r.suite}${r.suite === 'planted' ? ` ${r.params.sessions}` : ''}: ${t.metric}`),
+);
 const md = [
   '# Dream quality report',
   '',
@@ -64,12 +68,14 @@ const md = [
   'offline engine. Definitions of every metric are in the JSDoc of `src/eval/scorers/planted.ts`,',
   '`src/eval/scorers/coverage.ts` and `src/eval/locomo.ts`; the planted items and their markers are in',
   '`src/eval/generator/catalog.ts`. Timings depend on the machine; every other figure is deterministic.',
+  'Error templates of the mini-swe-agent data (test use only) are not reproduced here; run',
+  '`reverie eval swe` to see them.',
   '',
   `Targets missed: ${failed.length === 0 ? 'none' : failed.join('; ')}.`,
   ...(skipped.length ? ['', `Skipped: ${skipped.join('; ')}.`] : []),
   '',
   ...reports.map((r) =>
-    formatReportMarkdown(r).replace(
+    formatReportMarkdown(r, { examples: r.suite !== 'swe' }).replace(
       /^## planted/,
       `## planted (${r.params.sessions} sessions, seed ${r.params.seed})`,
     ),

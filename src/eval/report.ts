@@ -185,10 +185,19 @@ function mdTable(rows: string[][]): string[] {
   ];
 }
 
+/** Options of {@link formatReportMarkdown}. */
+export interface MarkdownOptions {
+  /**
+   * Include held-out error templates (text derived from the transcripts). Default true; pass false for
+   * data whose license allows test use only (mini-swe-agent), so no text of it ends up in docs.
+   */
+  examples?: boolean;
+}
+
 /**
  * Markdown section for one report (a `##` heading per suite), for `docs/quality-report.md`.
  */
-export function formatReportMarkdown(r: EvalReport): string {
+export function formatReportMarkdown(r: EvalReport, opts: MarkdownOptions = {}): string {
   const out: string[] = [`## ${r.suite}`, ''];
   const p = Object.entries(r.params)
     .map(([k, v]) => `${k} \`${v}\``)
@@ -238,20 +247,23 @@ export function formatReportMarkdown(r: EvalReport): string {
   if (r.coverage) {
     const c = r.coverage;
     out.push(
-      `Predictive coverage **${num(c.coverage)}** (${c.covered}/${c.errors} held-out tool errors in ${c.heldout_sessions} sessions; ${c.mistake_memories} mistake memories).`,
-      '',
-      ...mdTable([
-        ['count', 'covered', 'held-out error template'],
-        ...c.templates
-          .slice(0, 15)
-          .map((t) => [
-            String(t.count),
-            t.covered ? 'yes' : 'no',
-            `\`${t.template.slice(0, 100) || '(empty)'}\``,
-          ]),
-      ]),
+      `Predictive coverage **${num(c.coverage)}** (${c.covered}/${c.errors} held-out tool errors in ${c.heldout_sessions} sessions; ${c.templates.filter((t) => t.covered).length}/${c.templates.length} distinct templates covered; ${c.mistake_memories} mistake memories).`,
       '',
     );
+    if (opts.examples !== false)
+      out.push(
+        ...mdTable([
+          ['count', 'covered', 'held-out error template'],
+          ...c.templates
+            .slice(0, 15)
+            .map((t) => [
+              String(t.count),
+              t.covered ? 'yes' : 'no',
+              `\`${t.template.slice(0, 100) || '(empty)'}\``,
+            ]),
+        ]),
+        '',
+      );
   }
   if (r.locomo) {
     const l = r.locomo;

@@ -204,6 +204,7 @@ describe('findBashBlocks / parseObservation', () => {
     expect(parseObservation('<returncode>2</returncode>\n<output>\nboom\n</output>')).toEqual({
       returncode: 2,
       output: 'boom',
+      warning: null,
     });
     const long = parseObservation(
       '<returncode>0</returncode>\n<warning>\nlong\n</warning><output_head>\nHEAD\n</output_head>\n<elided_chars>\n12 characters elided\n</elided_chars>\n<output_tail>\nTAIL\n</output_tail>',
@@ -211,6 +212,7 @@ describe('findBashBlocks / parseObservation', () => {
     expect(long).toEqual({
       returncode: 0,
       output: 'HEAD\n[… 12 characters elided by mini-swe-agent …]\nTAIL',
+      warning: 'long',
     });
     expect(parseObservation('diff --git a b')).toBeNull();
   });

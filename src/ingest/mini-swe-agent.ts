@@ -80,10 +80,13 @@ export function findBashBlocks(text: string): { command: string; start: number; 
 
 /**
  * Parses a `<returncode>` observation.
- * @returns the return code and the output (long outputs' elided middle announced in the text), or
+ * @returns the return code, the output (long outputs' elided middle announced in the text) and the
+ *   harness's `<warning>` text if any (e.g. "The output of your last command was too long."), or
  *   `null` if `text` is not an observation.
  */
-export function parseObservation(text: string): { returncode: number; output: string } | null {
+export function parseObservation(
+  text: string,
+): { returncode: number; output: string; warning: string | null } | null {
   if (!text.startsWith('<returncode>')) return null;
   const rcEnd = text.indexOf('</returncode>');
   if (rcEnd === -1) return null;
@@ -99,7 +102,9 @@ export function parseObservation(text: string): { returncode: number; output: st
   } else {
     output = trimNewlines(between(rest, '<output>', '</output>') ?? rest);
   }
-  return { returncode: Number.isNaN(returncode) ? -1 : returncode, output };
+  const w = between(rest, '<warning>', '</warning>');
+  const warning = w === null ? null : w.trim();
+  return { returncode: Number.isNaN(returncode) ? -1 : returncode, output, warning };
 }
 
 function between(text: string, open: string, close: string): string | null {
@@ -253,6 +258,8 @@ export function importMiniSweAgent(
           ts,
           source,
         );
+        // The harness's warning (e.g. output too long) is feedback on the agent's command: keep it.
+        if (obs?.warning) events.systemMessage(obs.warning, ts, source);
         continue;
       }
       events.userMessage(text, ts, source);

@@ -16,7 +16,7 @@ import {
 } from '../service/index.js';
 import { registerEvalCommand } from './eval-command.js';
 import { type CliIO, duration, processIO, progressLine, table } from './output.js';
-import { registerReviewCommands } from './review-commands.js';
+import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
 
 const FORMATS: SourceFormat[] = ['claude-code', 'tau-bench', 'mini-swe-agent', 'openai-chat', 'reverie'];
 
@@ -118,6 +118,12 @@ export function buildProgram(io: CliIO = processIO): Command {
       '--update-existing',
       'propose changes to the input store instead of creating a new store (with --store)',
     )
+    .addOption(
+      new Option(
+        '--apply <mode>',
+        'with --store: auto = apply right away what the store policy allows and hold the rest for review; review = apply nothing (default)',
+      ).choices(['auto', 'review']),
+    )
     .option('--json', 'print the result as JSON')
     .action(async (transcripts: string[], o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
@@ -132,6 +138,11 @@ export function buildProgram(io: CliIO = processIO): Command {
           } else bar.note(`importing: ${files} files`);
         };
         if (!o.store) {
+          if (o.apply)
+            throw new ReverieError(
+              'invalid_request_error',
+              '--apply needs --store: a one-shot dream has no store of yours to apply to (it writes --out)',
+            );
           if (transcripts.length === 0)
             throw new ReverieError('invalid_request_error', 'give transcript files or folders, or --store');
           const r = await oneShotDream(svc, {
@@ -194,6 +205,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           { onProgress: (p) => bar.update(p) },
         );
         bar.done();
+        const auto = o.apply === 'auto' ? await autoApplyAfterDream(svc, dream.id) : null;
         const changes = await svc.listChanges(dream.id);
         if (o.out && dream.outputs[0]) {
           const files = (await svc.snapshot(dream.outputs[0].memory_store_id)).map((m) => ({
@@ -205,10 +217,15 @@ export function buildProgram(io: CliIO = processIO): Command {
           });
         }
         if (g.json)
-          return printJson({ dream, changes: { total: changes.length, by_kind: countByKind(changes) } });
+          return printJson({
+            dream,
+            changes: { total: changes.length, by_kind: countByKind(changes) },
+            ...(auto ? { auto } : {}),
+          });
         io.out(`${dreamSummary(dream, changes)}\n`);
         if (dream.outputs[0]) io.out(`Output store ${dream.outputs[0].memory_store_id}\n`);
-        io.out(`Review: reverie changes ${dream.id}\n`);
+        if (auto) printAutoApply(io, auto);
+        io.out(`Review: reverie review ${dream.id}\n`);
       });
     });
 

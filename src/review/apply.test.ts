@@ -102,6 +102,24 @@ describe('applyDream', () => {
     expect(second).toMatchObject({ applied: 0, conflicts: 0, skipped: 2 });
     expect(second.items.every((i) => i.reason === 'already applied')).toBe(true);
     expect((await db.listVersions(store.id, { limit: 1000 })).data.length).toBe(nVersions);
+    // Bulk decisions skip applied changes; naming one explicitly is refused.
+    const bulk = await decideMany(
+      db,
+      dream.id,
+      { decision: 'reject', by: 'bo' },
+      { all: true, statuses: ['approved', 'applied'] },
+    );
+    expect(bulk.map((i) => [i.status, i.reason])).toEqual([
+      ['skipped', 'already applied'],
+      ['skipped', 'already applied'],
+    ]);
+    const named = await decideMany(
+      db,
+      dream.id,
+      { decision: 'reject', by: 'bo' },
+      { ids: [second.items[0]!.id] },
+    );
+    expect(named[0]).toMatchObject({ status: 'error', error: { type: 'conflict_error' } });
     await db.close();
   });
 

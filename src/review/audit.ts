@@ -136,6 +136,27 @@ export async function auditLog(
   return { data, next_page: versions.next_page };
 }
 
+const PAST: Record<NonNullable<ChangeReview['decision']>, string> = {
+  approve: 'approved',
+  edit: 'edited',
+  reject: 'rejected',
+  reset: 'reset to pending',
+  rebase: 'rebased',
+  auto: 'approved',
+};
+
+/**
+ * Describes a review record for people, e.g. `edited by ana 2026-03-01T10:00:00.000Z — “shorter”` or
+ * `approved by the store policy …`. `withTime: false` leaves the time out.
+ */
+export function describeReview(r: ChangeReview, opts: { withTime?: boolean } = {}): string {
+  const who =
+    r.decision === 'auto' || r.by === 'policy'
+      ? 'approved by the store policy'
+      : `${r.decision ? PAST[r.decision] : 'decided'} by ${r.by}`;
+  return `${who}${opts.withTime === false ? '' : ` ${r.at}`}${r.comment && r.decision !== 'auto' ? ` — “${r.comment}”` : ''}`;
+}
+
 /** Describes an actor for people, e.g. `review by ana`, `dream drm_…`, `rollback by ops`. */
 export function describeActor(a: Actor): string {
   switch (a.type) {

@@ -192,7 +192,7 @@ export async function decideChange(
 
 /** Which changes of a dream a bulk decision applies to. Criteria combine with AND. */
 export interface ChangeSelector {
-  /** Explicit change ids (any status but `applied`). */
+  /** Explicit change ids (any status; naming an applied change yields an `error` item: it is refused). */
   ids?: string[];
   kinds?: ChangeKind[];
   /** A glob over `path` (or a rename's `to_path`), e.g. `/facts/**`. */
@@ -270,7 +270,8 @@ function matchesCriteria(c: Change, sel: ChangeSelector): boolean {
 /**
  * Records one decision on every selected change of a dream, in one transaction. `edit` is refused in
  * bulk (each edit has its own content). Returns one item per selected change, in change-set order:
- * `ok`, `skipped` (applied, or a status the selector leaves alone), or `error` (a refused transition);
+ * `ok`, `skipped` (an applied change or a status the selector leaves alone, when selected by filter),
+ * or `error` (a refused transition, e.g. an explicitly named change that is already applied);
  * unknown or foreign ids come back as `error` items with `not_found_error`.
  * @throws NotFoundError for an unknown dream; ValidationError for a bad selector or decision.
  */
@@ -301,7 +302,7 @@ export async function decideMany(
     for (const c of changes) {
       if (explicit && !explicit.has(c.id)) continue;
       if (!matchesCriteria(c, sel)) continue;
-      if (c.status === 'applied') {
+      if (c.status === 'applied' && !explicit) {
         items.push({
           id: c.id,
           status: 'skipped',
@@ -311,7 +312,7 @@ export async function decideMany(
         });
         continue;
       }
-      if (statuses && !statuses.includes(c.status)) {
+      if (statuses && !statuses.includes(c.status) && c.status !== 'applied') {
         items.push({
           id: c.id,
           status: 'skipped',

@@ -3,8 +3,8 @@
  * and the change card with its approve / edit / reject / reset forms.
  */
 import type { FC } from 'hono/jsx';
-import type { Change, ChangeKind } from '../domain/index.js';
-import { describeActor } from '../review/index.js';
+import type { Change, ChangeKind, ChangeReview } from '../domain/index.js';
+import { describeActor, describeReview } from '../review/index.js';
 import { changeDiff } from '../service/change-report.js';
 import type { ChangeSetView } from '../service/review-service.js';
 
@@ -125,8 +125,7 @@ export const ChangeCard: FC<ChangeCardProps> = ({ change: c, view }) => {
       ) : null}
       {r ? (
         <p class="meta">
-          {r.decision === 'auto' ? 'Approved by the store policy' : `${r.decision ?? 'decided'} by ${r.by}`}{' '}
-          on {when(r.at)}
+          {reviewWho(r)} on {when(r.at)}
           {r.comment ? <> — “{r.comment}”</> : null}
           {c.applied_at ? <> · applied {when(c.applied_at)}</> : null}
         </p>
@@ -211,6 +210,11 @@ export const ChangeCard: FC<ChangeCardProps> = ({ change: c, view }) => {
     </article>
   );
 };
+
+/** Who decided a change, in words: `edited by ana`, `approved by the store policy`. */
+export function reviewWho(r: ChangeReview): string {
+  return describeReview({ ...r, comment: null }, { withTime: false });
+}
 
 /** A version's author for people (see `describeActor`). */
 export const Actor: FC<{ actor: { type: string; id: string } }> = ({ actor }) => (

@@ -189,7 +189,7 @@ describe('web review page (app.request, no sockets)', () => {
     expect(mem.html).toContain('# My workflow');
     expect(mem.html).toContain('review by Ana Lima');
     const log = await get(`/stores/${store}/log`);
-    expect(log.html).toContain('edit by Ana Lima');
+    expect(log.html).toContain('edited by Ana Lima');
     expect(log.html).toContain(`#seq-1`);
 
     // Decisions on applied changes are refused with 409.

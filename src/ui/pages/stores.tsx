@@ -6,7 +6,7 @@ import type { FC } from 'hono/jsx';
 import type { Memory, MemoryStore, MemoryVersion } from '../../domain/index.js';
 import type { AuditEntry, RollbackPlan } from '../../review/index.js';
 import type { DreamSummary, MemoryHistory } from '../../service/review-service.js';
-import { Actor, Badge, evidenceHref, when } from '../components.js';
+import { Actor, Badge, evidenceHref, reviewWho, when } from '../components.js';
 
 const memHref = (storeId: string, path: string) =>
   `/stores/${storeId}/memory?path=${encodeURIComponent(path)}`;
@@ -349,11 +349,7 @@ export const LogPage: FC<{
               {e.review ? (
                 <>
                   {' '}
-                  —{' '}
-                  {e.review.decision === 'auto'
-                    ? 'approved by the store policy'
-                    : `${e.review.decision ?? 'decided'} by ${e.review.by}`}{' '}
-                  {when(e.review.at)}
+                  — {reviewWho(e.review)} {when(e.review.at)}
                   {e.review.comment ? ` (“${e.review.comment}”)` : ''}
                 </>
               ) : null}

@@ -107,6 +107,16 @@ describe('reverie CLI', () => {
     expect(dated?.reason).toMatch(/date/i);
   });
 
+  it('eval prints a planted-suite report with target checks', async () => {
+    const r = await cli('eval', '--suite', 'planted', '--sessions', '40', '--json');
+    const report = JSON.parse(r.out);
+    expect(report.suite).toBe('planted');
+    expect(report.input.sessions).toBe(40);
+    expect(report.targets.length).toBeGreaterThan(10);
+    expect(r.code).toBe(report.targets.every((t: { pass: boolean }) => t.pass) ? 0 : 1);
+    expect((await cli('eval', '--suite', 'nope')).code).toBe(2);
+  });
+
   it('reports usage errors with exit code 2 and failures with exit code 1', async () => {
     expect((await cli('dream', '--min-support', 'zero', TAU)).code).toBe(2);
     const missing = await cli('dream', join(dir, 'nope.json'));

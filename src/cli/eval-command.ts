@@ -1,9 +1,40 @@
 /**
- * CLI command `reverie eval` (dream-quality suites). Registered by program.ts; implemented by the
- * evaluation work (issue 4).
+ * `reverie eval [--suite planted|tau|swe|locomo] [--sessions N] [--seed S] [--data DIR] [--json]`: runs
+ * a dream-quality suite (src/eval) with the offline engine and prints its table of scores and target
+ * checks. Exit status 1 when a target is missed, so scripts can gate on it.
  */
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { EVAL_SUITES, type EvalReport, formatReportTable, runEval } from '../eval/index.js';
 import type { CliContext } from './program.js';
 
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
 /** Adds the `eval` command to `program`. */
-export function registerEvalCommand(_program: Command, _ctx: CliContext): void {}
+export function registerEvalCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('eval')
+    .description(
+      'measure dream quality: planted (synthetic sessions with ground truth), tau (τ-bench predictive coverage), swe (mini-swe-agent coverage), locomo (evidence retention vs compression)',
+    )
+    .addOption(new Option('--suite <suite>', 'which suite').choices([...EVAL_SUITES]).default('planted'))
+    .option('--sessions <n>', 'planted suite size', positiveInt, 200)
+    .option('--seed <seed>', 'planted suite seed', '1')
+    .option('--data <dir>', 'shared real data root (default: $REVERIE_EVAL_DATA or ../shared/data)')
+    .option('--keep', 'keep the generated planted files (path in the report)')
+    .option('--json', 'print the report as JSON')
+    .action(async (o) => {
+      const report: EvalReport = await runEval(o.suite, {
+        sessions: o.sessions,
+        seed: o.seed,
+        dataDir: o.data,
+        keep: o.keep,
+      });
+      if (o.json) ctx.printJson(report);
+      else ctx.io.out(formatReportTable(report));
+      if (report.targets.some((t) => !t.pass)) process.exitCode = 1;
+    });
+}

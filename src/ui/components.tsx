@@ -90,6 +90,33 @@ const DecisionForm: FC<{
   </form>
 );
 
+/** Evidence items shown before the rest is folded away. */
+const EVIDENCE_SHOWN = 3;
+
+/** Evidence items `from..to` of a change: a link to the session events, the outcome, and the quote. */
+const EvidenceList: FC<{ change: Change; view: ChangeSetView; from: number; to: number }> = ({
+  change,
+  view,
+  from,
+  to,
+}) => (
+  <ul class="evidence">
+    {change.evidence.slice(from, to).map((e) => {
+      const s = view.sessions[e.session_id];
+      const range = e.seq_from === e.seq_to ? `event ${e.seq_from}` : `events ${e.seq_from}–${e.seq_to}`;
+      return (
+        <li>
+          <a href={evidenceHref(e.session_id, e.seq_from, e.seq_to)}>
+            {s ? s.title || s.external_id : e.session_id}, {range}
+          </a>
+          {s?.outcome ? <span class="muted"> ({s.outcome.result})</span> : null}:{' '}
+          <q>{e.quote.replace(/\s+/g, ' ').slice(0, 240)}</q>
+        </li>
+      );
+    })}
+  </ul>
+);
+
 /** Props of {@link ChangeCard}. */
 export interface ChangeCardProps {
   change: Change;
@@ -138,22 +165,13 @@ export const ChangeCard: FC<ChangeCardProps> = ({ change: c, view }) => {
       {c.evidence.length > 0 ? (
         <>
           <p class="meta">Evidence ({c.evidence.length}):</p>
-          <ul class="evidence">
-            {c.evidence.map((e) => {
-              const s = view.sessions[e.session_id];
-              const range =
-                e.seq_from === e.seq_to ? `event ${e.seq_from}` : `events ${e.seq_from}–${e.seq_to}`;
-              return (
-                <li>
-                  <a href={evidenceHref(e.session_id, e.seq_from, e.seq_to)}>
-                    {s ? s.title || s.external_id : e.session_id}, {range}
-                  </a>
-                  {s?.outcome ? <span class="muted"> ({s.outcome.result})</span> : null}:{' '}
-                  <q>{e.quote.replace(/\s+/g, ' ').slice(0, 240)}</q>
-                </li>
-              );
-            })}
-          </ul>
+          <EvidenceList change={c} view={view} from={0} to={EVIDENCE_SHOWN} />
+          {c.evidence.length > EVIDENCE_SHOWN ? (
+            <details>
+              <summary>{`${c.evidence.length - EVIDENCE_SHOWN} more evidence item${c.evidence.length - EVIDENCE_SHOWN === 1 ? '' : 's'}`}</summary>
+              <EvidenceList change={c} view={view} from={EVIDENCE_SHOWN} to={c.evidence.length} />
+            </details>
+          ) : null}
         </>
       ) : null}
       <Diff

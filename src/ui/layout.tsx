@@ -49,6 +49,7 @@ th { background:var(--soft); font-weight:600; }
 .change .meta { font-size:13px; color:var(--muted); }
 .reason { margin:6px 0; }
 .evidence { margin:6px 0; padding-left:20px; font-size:14px; } .evidence q { color:#333; }
+details > summary { cursor:pointer; color:var(--accent); font-size:14px; margin:4px 0; }
 pre.diff { background:#fbfbfc; border:1px solid var(--line); border-radius:6px; padding:8px 0; overflow:auto; max-height:460px; margin:8px 0; }
 pre.diff span { display:block; padding:0 10px; white-space:pre-wrap; word-break:break-word; }
 pre.diff .add { background:#e6f6ea; } pre.diff .del { background:#fde8e9; } pre.diff .hunk { color:#6b4fbb; background:#f3f0fb; }
@@ -60,6 +61,10 @@ pre.content { background:#fbfbfc; border:1px solid var(--line); border-radius:6p
 .actions textarea { width:100%; min-height:220px; }
 button { font:inherit; padding:5px 12px; border-radius:6px; border:1px solid #9aa0a8; background:#fff; cursor:pointer; }
 button.primary { background:var(--accent); border-color:var(--accent); color:#fff; }
+button:disabled { opacity:.45; cursor:not-allowed; }
+form.panel { display:flex; flex-wrap:wrap; gap:8px 14px; align-items:end; }
+form.panel label { display:flex; flex-direction:column; font-size:13px; color:var(--muted); }
+h1 .mono, h1.mono { font-size:20px; }
 button.approve { border-color:#2e9e5b; color:var(--ok); } button.reject { border-color:#c0262d; color:var(--bad); }
 input, select, textarea { font:inherit; padding:4px 6px; border:1px solid #9aa0a8; border-radius:5px; }
 .counts { display:flex; gap:8px; flex-wrap:wrap; margin:6px 0; }

@@ -91,11 +91,13 @@ export const DreamPage: FC<{ view: ChangeSetView }> = ({ view }) => {
       </p>
       <p class="counts">
         <span class="sr-only">Changes by status:</span>
-        {Object.entries(counts).map(([s, n]) => (
-          <span class={`badge st-${s}`}>
-            {n} {s}
-          </span>
-        ))}
+        {Object.entries(counts)
+          .filter(([s, n]) => n > 0 || s === 'pending')
+          .map(([s, n]) => (
+            <span class={`badge st-${s}`}>
+              {n} {s}
+            </span>
+          ))}
       </p>
       {view.warnings.map((w) => (
         <p class="flash warning" role="note">

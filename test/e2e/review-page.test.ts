@@ -82,10 +82,10 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(TAU_DIR))(
       await page.goto(`${server.url}/dreams`);
       await page.getByLabel('Reviewing as').fill('Ana Lima');
       await page.getByRole('button', { name: 'Set' }).click();
-      expect(await page.locator('.flash').innerText()).toContain('Reviewing as Ana Lima');
+      expect(await page.locator('.flash').textContent()).toContain('Reviewing as Ana Lima');
       await page.getByRole('link', { name: dreamId }).click();
       await page.waitForURL(`**/dreams/${dreamId}`);
-      expect(await page.locator('h1').innerText()).toContain(dreamId);
+      expect(await page.locator('h1').textContent()).toContain(dreamId);
       expect(await page.getByRole('heading', { name: /^Mistakes \(\d+\)$/ }).count()).toBe(1);
       await page.screenshot({ path: join(SHOTS, '1-change-set.png') });
 
@@ -116,21 +116,21 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(TAU_DIR))(
       await page.getByRole('button', { name: `Save edit of ${workflow.path}` }).click();
       await page.waitForURL(`**#chg-${workflow.id}`);
 
-      expect(await card(a1).locator('.badge').innerText()).toBe('approved');
-      expect(await card(a2).locator('.badge').innerText()).toBe('approved');
-      expect(await card(rej).locator('.badge').innerText()).toBe('rejected');
-      expect(await card(workflow).locator('.badge').innerText()).toBe('edited');
-      expect(await card(a1).innerText()).toContain('approved by Ana Lima');
-      await page.evaluate(() => document.getElementById('kind-mistake')?.scrollIntoView());
+      expect(await card(a1).locator('.badge').textContent()).toBe('approved');
+      expect(await card(a2).locator('.badge').textContent()).toBe('approved');
+      expect(await card(rej).locator('.badge').textContent()).toBe('rejected');
+      expect(await card(workflow).locator('.badge').textContent()).toBe('edited');
+      expect(await card(a1).textContent()).toContain('approved by Ana Lima');
+      await page.locator('#kind-mistake').evaluate((el) => el.scrollIntoView());
       await page.screenshot({ path: join(SHOTS, '3-reviewed.png') });
       await card(workflow).scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(SHOTS, '3-edited.png') });
 
       await page.getByRole('button', { name: 'Apply 3 approved changes' }).click();
       await page.waitForURL(`**/dreams/${dreamId}`);
-      expect(await page.locator('.flash').innerText()).toContain(`Applied 3 changes to ${storeId}`);
-      expect(await card(a1).locator('.badge').innerText()).toBe('applied');
-      expect(await card(rej).locator('.badge').innerText()).toBe('rejected');
+      expect(await page.locator('.flash').textContent()).toContain(`Applied 3 changes to ${storeId}`);
+      expect(await card(a1).locator('.badge').textContent()).toBe('applied');
+      expect(await card(rej).locator('.badge').textContent()).toBe('rejected');
       await page.screenshot({ path: join(SHOTS, '4-applied.png') });
 
       // The store has the new versions, written by the reviewer.
@@ -138,14 +138,14 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(TAU_DIR))(
       await page.getByRole('link', { name: workflow.path, exact: true }).click();
       await page.waitForURL(`**/stores/${storeId}/memory?path=*`);
       expect(await page.locator('pre.content').textContent()).toBe(edited);
-      const history = await page.locator('table').innerText();
+      const history = await page.locator('table').textContent();
       expect(history).toContain('created');
       expect(history).toContain('review by Ana Lima');
       await page.screenshot({ path: join(SHOTS, '5-new-version.png') });
 
       await page.getByRole('link', { name: 'audit log of this path' }).click();
       await page.waitForURL(`**/stores/${storeId}/log?path=*`);
-      const log = await page.locator('main').innerText();
+      const log = await page.locator('main').textContent();
       expect(log).toContain(`change ${workflow.id}`);
       expect(log).toContain('edited by Ana Lima');
       await page.screenshot({ path: join(SHOTS, '6-log.png'), fullPage: true });

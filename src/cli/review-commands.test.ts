@@ -128,7 +128,7 @@ describe.skipIf(!existsSync(TAU))('review commands (τ-bench airline)', () => {
     const store = await json('store', 'create', 'x');
     const r1 = await cli('rollback', store.id);
     expect(r1.code).toBe(1);
-    expect(r1.err).toMatch(/exactly one of --version, --time or --before-dream/);
+    expect(r1.err).toMatch(/give exactly one point to roll back to/);
     const r2 = await cli('approve', 'drm_NOPE', '--all');
     expect(r2.err).toMatch(/dream not found: drm_NOPE/);
     const r3 = await cli('edit', 'chg_X');

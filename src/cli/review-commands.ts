@@ -374,26 +374,42 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
   program
     .command('rollback')
     .argument('<store>', 'store id')
+    .argument(
+      '[point]',
+      'where to go back to: a version id (memver_…), a dream id (drm_…: just before it), or an ISO-8601 time',
+    )
     .option('--path <path>', 'only this memory path')
-    .option('--version <id>', 'restore the state right after this version (memver_…)')
+    // `--version` is the program's own flag (it prints reverie's version), hence `--to-version`.
+    .option('--to-version <id>', 'restore the state right after this version (memver_…)')
     .option('--time <iso>', 'restore the state at this time (ISO-8601, e.g. 2026-03-01T10:00:00Z)')
     .option('--before-dream <id>', 'restore the state just before this dream first wrote to the store')
     .option('--dry-run', 'show what would be restored; write nothing')
     .addOption(byOption())
     .option('--json', 'print JSON')
     .description(
-      'restore a store (or one path) to a version, time, or the state before a dream, written as new versions (history is kept)',
+      'restore a store (or one path) to a version, a time, or the state before a dream, written as new versions (history is kept)',
     )
-    .action(async (storeId: string, o, cmd: Command) => {
-      const given = [o.version, o.time, o.beforeDream].filter((x) => x !== undefined);
+    .action(async (storeId: string, point: string | undefined, o, cmd: Command) => {
+      const given = [point, o.toVersion, o.time, o.beforeDream].filter((x) => x !== undefined);
       if (given.length !== 1)
-        throw new ValidationError('give exactly one of --version, --time or --before-dream', 'target');
-      const target: RollbackTarget =
-        o.version !== undefined
-          ? { version: o.version }
-          : o.time !== undefined
-            ? { time: o.time }
-            : { before_dream: o.beforeDream };
+        throw new ValidationError(
+          'give exactly one point to roll back to: a version id, a dream id or a time (or --to-version, --before-dream, --time)',
+          'target',
+        );
+      let target: RollbackTarget;
+      if (point !== undefined)
+        target = point.startsWith('memver_')
+          ? { version: point }
+          : point.startsWith('drm_')
+            ? { before_dream: point }
+            : { time: point };
+      else
+        target =
+          o.toVersion !== undefined
+            ? { version: o.toVersion }
+            : o.time !== undefined
+              ? { time: o.time }
+              : { before_dream: o.beforeDream };
       await withReview(cmd, async (review, json) => {
         const r: RollbackPlan | RollbackResult = o.dryRun
           ? await review.planRollback(storeId, target, { path: o.path })
@@ -459,7 +475,7 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           } else if (e.note) io.out(`  note: ${e.note}\n`);
           for (const ev of e.evidence.slice(0, 3))
             io.out(
-              `  - ${ev.session_id}${ev.session_title ? ` (${ev.session_title.slice(0, 60)})` : ''} events ${ev.seq_from}–${ev.seq_to}: “${ev.quote.replace(/\s+/g, ' ').slice(0, 120)}”\n`,
+              `  - ${ev.session_id}${ev.session_title ? ` (${ev.session_title.slice(0, 60)})` : ''} ${ev.seq_from === ev.seq_to ? `event ${ev.seq_from}` : `events ${ev.seq_from}–${ev.seq_to}`}: “${ev.quote.replace(/\s+/g, ' ').slice(0, 120)}”\n`,
             );
           if (e.evidence.length > 3) io.out(`  - and ${e.evidence.length - 3} more\n`);
         }

@@ -242,7 +242,7 @@ export async function rollbackStore(
     const written: string[] = [];
     const ctx = (s: RollbackStep) => ({
       actor,
-      note: `rollback to ${plan.target}${s.from_version_id ? `: restores version ${s.from_version_id}` : ''}`,
+      note: `rollback to ${plan.target}${s.from_version_id && !plan.target.includes(s.from_version_id) ? `: restores version ${s.from_version_id}` : ''}`,
       now: opts.now,
     });
     const pending = [...plan.steps];

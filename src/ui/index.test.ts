@@ -139,6 +139,7 @@ describe('web review page (app.request, no sockets)', () => {
     const { res, html } = await get(`/dreams/${seeded.dream.id}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(html.startsWith('<!DOCTYPE html><html lang="en">')).toBe(true);
     for (const h of ['Mistakes (2)', 'Facts (1)', 'Workflows (1)', 'Index (1)']) expect(html).toContain(h);
     expect(html.indexOf('Mistakes (2)')).toBeLessThan(html.indexOf('Facts (1)'));
     expect(html).toContain('<span class="add">+# Payment totals</span>');

@@ -2,6 +2,7 @@
  * The page frame of the web review page: header with navigation and the reviewer's name, a flash
  * message, and the stylesheet (inline; no external assets, so it works offline).
  */
+import { raw } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
 
 /** A one-time message shown at the top of the next page (set by POST handlers before redirecting). */
@@ -86,46 +87,49 @@ export interface LayoutProps {
 
 /** The page frame: `<html>` with header, navigation, reviewer form, flash and `<main>`. */
 export const Layout: FC<LayoutProps> = ({ title, reviewer, flash, children }) => (
-  <html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <title>{`${title} · reverie review`}</title>
-      <style dangerouslySetInnerHTML={{ __html: CSS }} />
-    </head>
-    <body>
-      <a class="skip" href="#main">
-        Skip to content
-      </a>
-      <header class="top">
-        <a class="brand" href="/dreams">
-          reverie review
+  <>
+    {raw('<!DOCTYPE html>')}
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · reverie review`}</title>
+        <style dangerouslySetInnerHTML={{ __html: CSS }} />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to content
         </a>
-        <nav aria-label="Main">
-          <a href="/dreams">Dreams</a>
-          <a href="/stores">Stores</a>
-        </nav>
-        <form method="post" action="/reviewer">
-          <label for="reviewer-name">Reviewing as</label>
-          <input id="reviewer-name" name="reviewer" value={reviewer} required maxlength={200} />
-          <button type="submit">Set</button>
-        </form>
-      </header>
-      <main id="main">
-        {flash ? (
-          <div class={`flash ${flash.kind}`} role={flash.kind === 'error' ? 'alert' : 'status'}>
-            <strong>{flash.text}</strong>
-            {flash.lines?.length ? (
-              <ul>
-                {flash.lines.map((l) => (
-                  <li>{l}</li>
-                ))}
-              </ul>
-            ) : null}
-          </div>
-        ) : null}
-        {children}
-      </main>
-    </body>
-  </html>
+        <header class="top">
+          <a class="brand" href="/dreams">
+            reverie review
+          </a>
+          <nav aria-label="Main">
+            <a href="/dreams">Dreams</a>
+            <a href="/stores">Stores</a>
+          </nav>
+          <form method="post" action="/reviewer">
+            <label for="reviewer-name">Reviewing as</label>
+            <input id="reviewer-name" name="reviewer" value={reviewer} required maxlength={200} />
+            <button type="submit">Set</button>
+          </form>
+        </header>
+        <main id="main">
+          {flash ? (
+            <div class={`flash ${flash.kind}`} role={flash.kind === 'error' ? 'alert' : 'status'}>
+              <strong>{flash.text}</strong>
+              {flash.lines?.length ? (
+                <ul>
+                  {flash.lines.map((l) => (
+                    <li>{l}</li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
+          ) : null}
+          {children}
+        </main>
+      </body>
+    </html>
+  </>
 );

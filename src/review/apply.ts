@@ -31,6 +31,7 @@ import {
 } from '../domain/index.js';
 import type { Storage } from '../storage/index.js';
 import { validateReviewer } from './inputs.js';
+import { listAllBasic } from './listing.js';
 import { protectedGlobFor } from './policy.js';
 
 /** Hooks into an apply run (tests and progress). */
@@ -129,11 +130,10 @@ export function expectedBase(c: Pick<Change, 'base_sha256' | 'before'>): string 
   return c.before === null ? null : sha256Hex(c.before);
 }
 
-/** A memory as apply tracks it while checking changes in order. */
+/** A memory as apply tracks it while checking changes in order (no content: hashes suffice). */
 interface Slot {
   id: string | null;
   sha: string;
-  content: string;
 }
 
 /**
@@ -168,7 +168,7 @@ function checkChange(
   switch (c.op) {
     case 'create':
       if (!cur) return null;
-      if (cur.content === c.after) return 'noop';
+      if (c.after !== null && cur.sha === sha256Hex(c.after)) return 'noop';
       return conflict(
         'path_exists',
         `${c.path} was created in the store after the dream started (${short(cur.sha)})`,
@@ -255,10 +255,8 @@ export async function applyDream(
       const missing = [...only].filter((id) => !known.has(id));
       if (missing.length) throw new NotFoundError('change', `${missing[0]} (not part of dream ${dreamId})`);
     }
-    const memories = await tx.allMemories(storeId);
-    const state = new Map<string, Slot>(
-      memories.map((m) => [m.path, { id: m.id, sha: m.content_sha256, content: m.content! }]),
-    );
+    const memories = await listAllBasic(tx, storeId);
+    const state = new Map<string, Slot>(memories.map((m) => [m.path, { id: m.id, sha: m.content_sha256 }]));
     let count = memories.length;
 
     type Plan = { change: Change; item: ApplyItem; write: boolean; conflict?: ChangeConflict };
@@ -349,17 +347,15 @@ export async function applyDream(
       // Update the virtual state so later changes of this apply are checked against it.
       const slot = state.get(c.path);
       if (c.op === 'create') {
-        state.set(c.path, { id: null, sha: sha256Hex(c.after!), content: c.after! });
+        state.set(c.path, { id: null, sha: sha256Hex(c.after!) });
         count++;
-      } else if (c.op === 'update')
-        state.set(c.path, { ...slot!, sha: sha256Hex(c.after!), content: c.after! });
+      } else if (c.op === 'update') state.set(c.path, { ...slot!, sha: sha256Hex(c.after!) });
       else if (c.op === 'delete') {
         state.delete(c.path);
         count--;
       } else {
         state.delete(c.path);
-        const content = c.after ?? slot!.content;
-        state.set(c.to_path!, { id: slot!.id, sha: sha256Hex(content), content });
+        state.set(c.to_path!, { id: slot!.id, sha: c.after === null ? slot!.sha : sha256Hex(c.after) });
       }
       plan.push({ change: c, write: true, item: { ...base, status: 'ok', change_status: 'applied' } });
     }
@@ -395,9 +391,9 @@ export async function applyDream(
     const items = plan.map((p) => p.item);
     const warnings: string[] = [];
     if (writes > 0) {
-      const after = await tx.allMemories(storeId);
-      const index = after.find((m) => m.path === INDEX_PATH);
-      const dangling = index ? danglingIndexLinks(index.content!, new Set(after.map((m) => m.path))) : [];
+      const index = await tx.getMemoryByPath(storeId, INDEX_PATH);
+      const paths = index ? new Set((await listAllBasic(tx, storeId)).map((m) => m.path)) : new Set<string>();
+      const dangling = index ? danglingIndexLinks(index.content!, paths) : [];
       if (dangling.length > 0)
         warnings.push(
           `${INDEX_PATH} links to ${dangling.length} path${dangling.length === 1 ? '' : 's'} not in the store (${dangling.slice(0, 5).join(', ')}${dangling.length > 5 ? ', …' : ''}); edit the index change or approve those memories`,

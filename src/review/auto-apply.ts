@@ -7,6 +7,7 @@
 import { ConflictError, NotFoundError } from '../domain/index.js';
 import type { Storage } from '../storage/index.js';
 import { type ApplyHooks, type ApplyResult, applyDream } from './apply.js';
+import { listAllBasic } from './listing.js';
 import { classifyChange, type PolicyWarning, policyWarnings } from './policy.js';
 
 /** The reviewer name automatic mode records. */
@@ -47,7 +48,7 @@ export async function autoApplyDream(
     if (!(await tx.lockStore(storeId))) throw new NotFoundError('memory_store', storeId);
     const store = (await tx.getStore(storeId))!;
     const changes = await tx.listChanges(dreamId);
-    const memories = await tx.allMemories(storeId);
+    const memories = await listAllBasic(tx, storeId);
     const auto: AutoApplyResult['auto'] = [];
     const held: AutoApplyResult['held'] = [];
     for (const c of changes) {

@@ -9,5 +9,6 @@ export * from './audit.js';
 export * from './auto-apply.js';
 export * from './decide.js';
 export * from './inputs.js';
+export * from './listing.js';
 export * from './policy.js';
 export * from './rollback.js';

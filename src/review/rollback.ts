@@ -14,6 +14,7 @@ import {
 } from '../domain/index.js';
 import type { Storage } from '../storage/index.js';
 import { parseInstant, validateReviewer } from './inputs.js';
+import { listAllBasic } from './listing.js';
 
 /** The point to roll back to: right after a version, at a time (ISO-8601), or just before a dream's first write. */
 export type RollbackTarget = { version: string } | { time: string } | { before_dream: string };
@@ -132,7 +133,7 @@ export async function planRollback(
   // The state at the target point: the last included version of each memory.
   const then = new Map<string, MemoryVersion>();
   for (const v of versions.slice(0, cut)) then.set(v.memory_id, v);
-  const now = new Map((await storage.allMemories(storeId)).map((m) => [m.id, m]));
+  const now = new Map((await listAllBasic(storage, storeId)).map((m) => [m.id, m]));
   const nowByPath = new Map([...now.values()].map((m) => [m.path, m]));
 
   let scope: string[];
@@ -181,11 +182,7 @@ export async function planRollback(
         before_sha256: null,
         after_sha256: live.content_sha256,
       });
-    else if (
-      live &&
-      cur &&
-      (cur.path !== live.path || cur.content_sha256 !== live.content_sha256 || cur.content !== live.content)
-    )
+    else if (live && cur && (cur.path !== live.path || cur.content_sha256 !== live.content_sha256))
       steps.push({
         action: 'update',
         memory_id: cur.id,

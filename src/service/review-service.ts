@@ -43,6 +43,7 @@ import {
   type DecisionInput,
   decideChange,
   decideMany,
+  listAllBasic,
   mergePolicy,
   type PolicyPatch,
   type PolicyWarning,
@@ -168,7 +169,7 @@ export class ReviewService {
     const dream = await this.reverie.getDream(dreamId);
     const target = await this.reverie.getStore(dream.inputs[0].memory_store_id);
     const changes = await this.#storage.listChanges(dreamId);
-    const memories = await this.#storage.allMemories(target.id);
+    const memories = await listAllBasic(this.#storage, target.id);
     const policy: ChangeSetView['policy'] = {};
     for (const c of changes) {
       if (c.status !== 'pending') continue;
@@ -332,7 +333,7 @@ export class ReviewService {
     storeId: string,
   ): Promise<{ store: MemoryStore; memories: Memory[]; dreams: DreamSummary[] }> {
     const store = await this.reverie.getStore(storeId);
-    const memories = (await this.#storage.allMemories(storeId)).map((m) => ({ ...m, content: null }));
+    const memories = await listAllBasic(this.#storage, storeId);
     const dreams = (await this.listDreams({ memory_store_id: storeId, limit: 20, include_archived: true }))
       .data;
     return { store, memories, dreams };

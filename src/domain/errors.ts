@@ -29,7 +29,12 @@ export class ReverieError extends Error {
   readonly type: ErrorType;
   readonly details: Record<string, unknown>;
 
-  constructor(type: ErrorType, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+  constructor(
+    type: ErrorType,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = 'ReverieError';
     this.type = type;
@@ -68,7 +73,10 @@ export class ConflictError extends ReverieError {
   constructor(
     message: string,
     details: Record<string, unknown> = {},
-    type: 'conflict_error' | 'memory_path_conflict_error' | 'memory_precondition_failed_error' = 'conflict_error',
+    type:
+      | 'conflict_error'
+      | 'memory_path_conflict_error'
+      | 'memory_precondition_failed_error' = 'conflict_error',
   ) {
     super(type, message, details);
     this.name = 'ConflictError';
@@ -84,7 +92,12 @@ export class ImportError extends ReverieError {
   readonly line: number | undefined;
 
   constructor(file: string, message: string, line?: number, options?: ErrorOptions) {
-    super('import_error', `${file}${line !== undefined ? `:${line}` : ''}: ${message}`, { file, line }, options);
+    super(
+      'import_error',
+      `${file}${line !== undefined ? `:${line}` : ''}: ${message}`,
+      { file, line },
+      options,
+    );
     this.name = 'ImportError';
     this.file = file;
     this.line = line;

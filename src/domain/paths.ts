@@ -18,7 +18,6 @@ export const LIMITS = {
   maxInstructionsChars: 4096,
 } as const;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
@@ -27,7 +26,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  */
 export function validateMemoryPath(path: unknown, field = 'path'): string {
   if (typeof path !== 'string') throw new ValidationError(`${field} must be a string`, field);
-  if (!path.startsWith('/')) throw new ValidationError(`${field} must start with "/": ${JSON.stringify(path)}`, field);
+  if (!path.startsWith('/'))
+    throw new ValidationError(`${field} must start with "/": ${JSON.stringify(path)}`, field);
   if (utf8Bytes(path) > LIMITS.maxPathBytes)
     throw new ValidationError(`${field} is longer than ${LIMITS.maxPathBytes} bytes`, field);
   if (CONTROL.test(path)) throw new ValidationError(`${field} contains a control character`, field);

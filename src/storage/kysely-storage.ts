@@ -33,7 +33,14 @@ import type {
   VersionQuery,
   WriteContext,
 } from './port.js';
-import type { ChangesTable, Database, DreamsTable, MemoriesTable, MemoryVersionsTable, SessionsTable } from './schema.js';
+import type {
+  ChangesTable,
+  Database,
+  DreamsTable,
+  MemoriesTable,
+  MemoryVersionsTable,
+  SessionsTable,
+} from './schema.js';
 
 /** Texts at least this long (UTF-16 units) are stored once in `blobs` and referenced from events. */
 export const BLOB_MIN_CHARS = 1024;
@@ -85,7 +92,10 @@ function toStore(r: Selectable<Database['memory_stores']>): MemoryStore {
     archived_at: r.archived_at,
   };
 }
-function toMemory(r: Selectable<MemoriesTable> | Omit<Selectable<MemoriesTable>, 'content'>, full: boolean): Memory {
+function toMemory(
+  r: Selectable<MemoriesTable> | Omit<Selectable<MemoriesTable>, 'content'>,
+  full: boolean,
+): Memory {
   return {
     type: 'memory',
     id: r.id,
@@ -247,7 +257,9 @@ export class KyselyStorage implements Storage {
 
   async transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T> {
     if (this.#db.isTransaction) return fn(this);
-    return this.#db.transaction().execute((trx: Transaction<Database>) => fn(new KyselyStorage(trx, this.dialect)));
+    return this.#db
+      .transaction()
+      .execute((trx: Transaction<Database>) => fn(new KyselyStorage(trx, this.dialect)));
   }
 
   async close(): Promise<void> {
@@ -283,13 +295,18 @@ export class KyselyStorage implements Storage {
     let query = this.#db.selectFrom('memory_stores').selectAll();
     if (!q.include_archived) query = query.where('archived_at', 'is', null);
     if (cur) query = query.where('id', '<', String(cur[0]));
-    const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
     return pageOf(rows.map(toStore), limit, (s) => [s.id]);
   }
 
   async updateStore(
     id: string,
-    patch: Partial<Pick<MemoryStore, 'name' | 'description' | 'metadata' | 'policy' | 'archived_at' | 'updated_at'>>,
+    patch: Partial<
+      Pick<MemoryStore, 'name' | 'description' | 'metadata' | 'policy' | 'archived_at' | 'updated_at'>
+    >,
   ): Promise<void> {
     const set: Record<string, string | null> = {};
     if (patch.name !== undefined) set.name = patch.name;
@@ -349,7 +366,11 @@ export class KyselyStorage implements Storage {
     }
     if (cur) query = query.where('path', '>', String(cur[0]));
     const rows = full
-      ? await query.selectAll().orderBy('path').limit(limit + 1).execute()
+      ? await query
+          .selectAll()
+          .orderBy('path')
+          .limit(limit + 1)
+          .execute()
       : await query
           .select([
             'id',
@@ -413,7 +434,13 @@ export class KyselyStorage implements Storage {
       .execute();
   }
 
-  #version(m: Memory, content: string | null, op: MemoryVersion['operation'], ctx: WriteContext, at: string): MemoryVersion {
+  #version(
+    m: Memory,
+    content: string | null,
+    op: MemoryVersion['operation'],
+    ctx: WriteContext,
+    at: string,
+  ): MemoryVersion {
     return {
       type: 'memory_version',
       id: newId('memver'),
@@ -537,7 +564,11 @@ export class KyselyStorage implements Storage {
     });
   }
 
-  async deleteMemory(id: string, opts: { expected_sha256?: string | null }, ctx: WriteContext): Promise<void> {
+  async deleteMemory(
+    id: string,
+    opts: { expected_sha256?: string | null },
+    ctx: WriteContext,
+  ): Promise<void> {
     await this.transaction(async (tx) => {
       const self = tx as KyselyStorage;
       const cur = await self.getMemory(id);
@@ -556,7 +587,11 @@ export class KyselyStorage implements Storage {
 
   // ── versions
   async getVersion(id: string): Promise<MemoryVersion | undefined> {
-    const r = await this.#db.selectFrom('memory_versions').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.#db
+      .selectFrom('memory_versions')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return r && toVersion(r);
   }
 
@@ -567,7 +602,8 @@ export class KyselyStorage implements Storage {
     if (q.memory_id) query = query.where('memory_id', '=', q.memory_id);
     if (q.memory_ids) {
       if (q.memory_ids.length === 0) return { data: [], next_page: null };
-      if (q.memory_ids.length > MAX_LIMIT) throw new ValidationError(`memory_ids holds at most ${MAX_LIMIT} ids`, 'memory_ids');
+      if (q.memory_ids.length > MAX_LIMIT)
+        throw new ValidationError(`memory_ids holds at most ${MAX_LIMIT} ids`, 'memory_ids');
       query = query.where('memory_id', 'in', q.memory_ids);
     }
     if (q.operation) query = query.where('operation', '=', q.operation);
@@ -647,7 +683,11 @@ export class KyselyStorage implements Storage {
         if (ex) {
           const { id: _id, ...rest } = row;
           await db.updateTable('sessions').set(rest).where('id', '=', id).execute();
-          await db.updateTable('session_events').set({ events: p.events }).where('session_id', '=', id).execute();
+          await db
+            .updateTable('session_events')
+            .set({ events: p.events })
+            .where('session_id', '=', id)
+            .execute();
           results.push({ external_id: p.s.external_id, status: 'updated', session_id: id });
         } else {
           inserts.push(row);
@@ -663,8 +703,14 @@ export class KyselyStorage implements Storage {
           .onConflict((oc) => oc.column('sha256').doNothing())
           .execute();
       for (let i = 0; i < inserts.length; i += CHUNK) {
-        await db.insertInto('sessions').values(inserts.slice(i, i + CHUNK)).execute();
-        await db.insertInto('session_events').values(eventRows.slice(i, i + CHUNK)).execute();
+        await db
+          .insertInto('sessions')
+          .values(inserts.slice(i, i + CHUNK))
+          .execute();
+        await db
+          .insertInto('session_events')
+          .values(eventRows.slice(i, i + CHUNK))
+          .execute();
       }
       // Link subagents to parents in either import order.
       const orphans = await db
@@ -675,7 +721,11 @@ export class KyselyStorage implements Storage {
         .where('c.parent_external_id', 'is not', null)
         .execute();
       for (const o of orphans)
-        await db.updateTable('sessions').set({ parent_session_id: o.parent }).where('id', '=', o.child).execute();
+        await db
+          .updateTable('sessions')
+          .set({ parent_session_id: o.parent })
+          .where('id', '=', o.child)
+          .execute();
       return results;
     });
   }
@@ -706,7 +756,10 @@ export class KyselyStorage implements Storage {
     if (q.team_id) query = query.where('team_id', '=', q.team_id);
     if (q.imported_after) query = query.where('imported_at', '>', q.imported_after);
     if (cur) query = query.where('id', '>', String(cur[0]));
-    const rows = await query.orderBy('id').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('id')
+      .limit(limit + 1)
+      .execute();
     return pageOf(rows.map(toSession), limit, (s) => [s.id]);
   }
 
@@ -723,7 +776,11 @@ export class KyselyStorage implements Storage {
       for (const f of ['text', 'content'])
         if (e[f] && typeof e[f] === 'object') refs.add((e[f] as { $blob: string }).$blob);
     if (refs.size > 0) {
-      const rows = await this.#db.selectFrom('blobs').selectAll().where('sha256', 'in', [...refs]).execute();
+      const rows = await this.#db
+        .selectFrom('blobs')
+        .selectAll()
+        .where('sha256', 'in', [...refs])
+        .execute();
       const blob = new Map(rows.map((b) => [b.sha256, b.content]));
       for (const e of events)
         for (const f of ['text', 'content'])
@@ -766,7 +823,10 @@ export class KyselyStorage implements Storage {
     if (q.statuses?.length) query = query.where('status', 'in', q.statuses);
     if (!q.include_archived) query = query.where('archived_at', 'is', null);
     if (cur) query = query.where('id', '<', String(cur[0]));
-    const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
     return pageOf(rows.map(toDream), limit, (d) => [d.id]);
   }
 
@@ -792,7 +852,11 @@ export class KyselyStorage implements Storage {
     }));
     await this.transaction(async (tx) => {
       const db = (tx as KyselyStorage).#db;
-      for (let i = 0; i < rows.length; i += 200) await db.insertInto('changes').values(rows.slice(i, i + 200)).execute();
+      for (let i = 0; i < rows.length; i += 200)
+        await db
+          .insertInto('changes')
+          .values(rows.slice(i, i + 200))
+          .execute();
     });
   }
 
@@ -825,7 +889,11 @@ export class KyselyStorage implements Storage {
 
   // ── gather cache
   async cacheGet(key: string): Promise<unknown | undefined> {
-    const r = await this.#db.selectFrom('gather_cache').select('value').where('key', '=', key).executeTakeFirst();
+    const r = await this.#db
+      .selectFrom('gather_cache')
+      .select('value')
+      .where('key', '=', key)
+      .executeTakeFirst();
     return r ? JSON.parse(r.value) : undefined;
   }
 

@@ -82,6 +82,27 @@ describe.skipIf(!existsSync(TAU))('ReviewService over a real dream (τ-bench air
     );
   });
 
+  it("auto-applies the engine's merge of byte-identical memories (exact_duplicates), in place", async () => {
+    const store = await svc.createStore({ name: 'airline dups' });
+    const text = '# Baggage\n\nBusiness class includes two free checked bags on every route.\n';
+    await svc.createMemory(store.id, { path: '/facts/baggage.md', content: text });
+    await svc.createMemory(store.id, { path: '/notes/baggage-copy.md', content: text });
+    await review.setPolicy(store.id, { auto_apply: { exact_duplicates: true } });
+    const { dream, auto } = await review.dream(
+      {
+        memory_store_id: store.id,
+        session_ids: sessionIds,
+        output_behavior: { type: 'update_existing', memory_store_id: store.id },
+      },
+      { apply: 'auto' },
+    );
+    expect(dream.outputs).toEqual([]);
+    expect(auto!.auto.map((a) => a.rule)).toEqual(['exact_duplicate']);
+    const paths = (await svc.snapshot(store.id)).map((m) => m.path);
+    expect(paths.filter((p) => p.includes('baggage'))).toHaveLength(1);
+    expect(auto!.held.length).toBeGreaterThan(0);
+  });
+
   it("the engine's verify phase drops changes on protected paths, and the cap holds", async () => {
     const store = await svc.createStore({ name: 'airline protected' });
     await review.setPolicy(store.id, {

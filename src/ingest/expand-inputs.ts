@@ -17,7 +17,9 @@ export function isTranscriptName(name: string): boolean {
 }
 
 /**
- * Expands paths into transcript files, sorted by path (code-unit order) and de-duplicated.
+ * Expands paths into transcript files, in argument order (each folder's files sorted by path in
+ * code-unit order), de-duplicated by resolved path (the first mention wins). Keeping the user's order
+ * makes results independent of where the files happen to live.
  * Files named explicitly are kept whatever their name; folders are walked recursively, keeping
  * `*.jsonl` and `*.json` files (so `*.traj.json` and Claude Code `subagents/agent-*.jsonl` too), skipping
  * `report.json` (mini-swe-agent's sidecar), hidden files and folders, `node_modules`, and symlinked
@@ -33,7 +35,7 @@ export async function expandInputs(paths: string[]): Promise<string[]> {
       if (!seen.has(key)) seen.set(key, f);
     }
   }
-  return [...seen.values()].sort(compareCodeUnits);
+  return [...seen.values()];
 }
 
 /**

@@ -55,10 +55,12 @@ describe('expandInputs', () => {
     ]) {
       writeFileSync(join(dir, f), '[]');
     }
+    // Argument order is kept: the folder's files (sorted) first, then the explicit report.json; d.json,
+    // named twice, appears once where it was first found.
     expect(await expandInputs([dir, join(dir, 'd.json'), join(dir, 'report.json')])).toEqual([
       join(dir, 'd.json'),
-      join(dir, 'report.json'),
       join(dir, 'sub/c.jsonl'),
+      join(dir, 'report.json'),
     ]);
   });
 

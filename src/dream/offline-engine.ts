@@ -16,6 +16,7 @@
 import { type DreamPhase, matchesAnyGlob, type SessionEvent } from '../domain/index.js';
 import { curateMemories } from './offline/curate.js';
 import { DIGEST_VERSION, isSessionDigest, type SessionDigest } from './offline/digest.js';
+import { canonicalSubjects, extractFacts } from './offline/facts.js';
 import { gatherSession } from './offline/gather.js';
 import { cleanupMemories } from './offline/memory-cleanup.js';
 import { renderIndex } from './offline/memory-index.js';
@@ -173,16 +174,24 @@ class OfflineEngine implements DreamEngine {
     const prefs = minePreferences(sessions, minSupport);
     const contrasts = mineContrasts(sessions, minSupport);
     const sessionFacts = collectSessionFacts(sessions);
+    // fact topics: (value type, canonical subject) over what sessions and the user's memories state
+    const memoryFacts = inv.memories
+      .filter((m) => m.kind !== 'index' && !m.generatedKey)
+      .flatMap((m) => extractFacts(m.body));
+    const canon = canonicalSubjects([
+      ...sessionFacts.map((f) => ({ subject: f.subject, type: f.type, weight: f.weight })),
+      ...memoryFacts.map((f) => ({ subject: f.subject, type: f.type, weight: 1 })),
+    ]);
+    const topicOf = (subject: string, type: string) =>
+      `${type}\u0000${canon.get(`${type}\u0000${subject}`) ?? subject}`;
     const ws = new Workspace(request.memories);
     const times = [...sessions.map((s) => s.time), ...request.memories.map((m) => m.updated_at)].filter(
       (t): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t)),
     );
     const now = times.length ? times.sort(compareStrings)[times.length - 1]! : null;
-    const cleanup = cleanupMemories(ws, inv, sessionFacts, { minSupport, now });
-    const memorySubjects = new Set<string>();
-    for (const m of inv.memories)
-      for (const line of m.body.split('\n')) memorySubjects.add(contentTokens(line).join(' '));
-    const facts = promoteSessionFacts(sessionFacts, minSupport, memorySubjects);
+    const cleanup = cleanupMemories(ws, inv, sessionFacts, { minSupport, now, topicOf });
+    const covered = new Set(memoryFacts.map((f) => topicOf(f.subject, f.type)));
+    const facts = promoteSessionFacts(sessionFacts, minSupport, (f) => topicOf(f.subject, f.type), covered);
     const planned: PlannedMemory[] = [
       ...mistakes.memories,
       ...workflows.memories,

@@ -6,7 +6,7 @@
  */
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 1;
+export const DIGEST_VERSION = 2;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -42,9 +42,22 @@ export interface RecoveryOccurrence {
   between: string[];
   /** Verbatim (redacted) quote of the fixing call's input, ≤ 200 chars. */
   quote: string;
+  /** Shell tools: verbatim (redacted) quote of the failed call's command, ≤ 200 chars. */
+  failed_quote?: string;
+  /**
+   * Edits made between the error and the fix (file-edit calls with old/new text), each reduced to the
+   * changed span widened to whole words, verbatim (redacted), ≤ 80 chars a side; at most 3.
+   */
+  edits?: { from: string; to: string }[];
+  /**
+   * True when no call of the failing tool succeeded later in the session and this is instead the first
+   * successful call of a different tool after the error (e.g. `return_order` after `cancel_order`
+   * failed).
+   */
+  alt?: boolean;
 }
 
-/** One step of the session's collapsed tool sequence. */
+/** One step of the session's collapsed tool sequence (successful calls only; failed calls are mistakes). */
 export interface ToolStep {
   label: string;
   /** Seq of the first tool_use of the run of equal labels. */
@@ -75,6 +88,8 @@ export interface FactOccurrence {
   pattern: string;
   change: boolean;
   text: string;
+  /** The value as written in `text` (see `Fact.raw`). */
+  raw: string;
   source: 'user.message' | 'agent.message';
 }
 

@@ -1,24 +1,55 @@
 /**
  * Declarative facts with keys, for contradiction detection: "Deploys happen on Tuesdays" →
  * `{subject: 'deploy', value: 'tuesday', type: 'weekday'}`; "Deploys moved to Thursdays" →
- * `{subject: 'deploy', value: 'thursday', type: 'weekday', change: true}`. Two facts with the same subject
- * and value type but different values contradict when the type is precise (weekday, date, time, number,
- * version) or one of them states a change ("moved to", "is now", "switched to"), or both are `key: value` /
- * "we use X for Y" facts. A plain "X is Y" never contradicts another plain "X is Y" (too ambiguous).
+ * `{subject: 'deploy', value: 'thursday', type: 'weekday', change: true}`; "the staging DB lives on
+ * db-staging-2.internal" → `{subject: 'staging db', value: 'db-staging-2.internal', type: 'host'}`.
+ *
+ * Two facts with overlapping subjects (see {@link sameSubject}) and the same value type but different
+ * values contradict when the type is precise (weekday, date, time, duration, number, version, email,
+ * URL, host, image) or one of them states a change ("moved to", "is now", "switched to"), or both are
+ * `key: value` / "we use X for Y" facts. A plain "X is Y" never contradicts another plain "X is Y"
+ * when Y is free text (too ambiguous).
+ *
+ * Subjects are normalized so that paraphrases meet: content words, stemmed, with database synonyms
+ * folded into `db` (database, postgres, postgresql, mysql, pg) and the words that merely name the
+ * value's type dropped (a host's "host/server", an e-mail's "address/email", an image's "image/tag"),
+ * so "the staging database host", "the staging DB" and "staging's database server" are one subject.
  */
-import { STOPWORDS, stem, wordTokens } from './text.js';
+import { STOPWORDS, stem, stripLeadIn, wordTokens } from './text.js';
 
 /** The shape of a fact's value. */
-export type FactValueType = 'weekday' | 'date' | 'time' | 'number' | 'version' | 'text';
+export type FactValueType =
+  | 'weekday'
+  | 'date'
+  | 'time'
+  | 'duration'
+  | 'number'
+  | 'version'
+  | 'email'
+  | 'url'
+  | 'host'
+  | 'image'
+  | 'text';
 
 /** Which sentence pattern produced a fact. */
-export type FactPattern = 'uses-for' | 'change' | 'schedule' | 'is-now' | 'is' | 'key-value';
+export type FactPattern =
+  | 'uses-for'
+  | 'change'
+  | 'schedule'
+  | 'is-now'
+  | 'deadline'
+  | 'located'
+  | 'goes-to'
+  | 'route'
+  | 'uses'
+  | 'is'
+  | 'key-value';
 
 /** One declarative fact found in a line of text. */
 export interface Fact {
-  /** Normalized subject key (content words, stemmed, space-joined). */
+  /** Normalized subject key (content words, stemmed, synonyms folded, space-joined, in order). */
   subject: string;
-  /** Normalized value (lowercased, stemmed words). */
+  /** Normalized value (lowercased; stemmed words for text). */
   value: string;
   type: FactValueType;
   pattern: FactPattern;
@@ -26,30 +57,167 @@ export interface Fact {
   change: boolean;
   /** The line as written (trimmed, list markers removed). */
   text: string;
+  /**
+   * The value as written in `text` (a verbatim substring of it) for typed values, so that a memory
+   * line can be updated in place; for `text` values the raw value phrase.
+   */
+  raw: string;
 }
+
+/** Value types precise enough that two different values of one subject are a contradiction. */
+export const PRECISE_TYPES: ReadonlySet<FactValueType> = new Set([
+  'weekday',
+  'date',
+  'time',
+  'duration',
+  'number',
+  'version',
+  'email',
+  'url',
+  'host',
+  'image',
+]);
 
 const WEEKDAY = /\b(mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)\b/i;
 
+/** Database words folded into one subject word. */
+const SUBJECT_SYNONYMS: Record<string, string> = {
+  database: 'db',
+  databases: 'db',
+  postgres: 'db',
+  postgresql: 'db',
+  mysql: 'db',
+  pg: 'db',
+};
+
+/** Subject words that only name the type of the value (dropped from the subject key). */
+const TYPE_WORDS: Partial<Record<FactValueType, ReadonlySet<string>>> = {
+  host: new Set(['host', 'hostname', 'server', 'address', 'endpoint', 'machine']),
+  email: new Set(['email', 'mail', 'address', 'inbox', 'mailbox', 'contact']),
+  url: new Set(['url', 'link', 'address', 'page', 'site', 'endpoint']),
+  image: new Set(['image', 'tag', 'container', 'docker']),
+  version: new Set(['version']),
+  time: new Set(['time']),
+  date: new Set(['date', 'day']),
+};
+
+function keyWords(text: string, synonyms = false): string[] {
+  return wordTokens(text)
+    .filter((w) => !STOPWORDS.has(w) && w !== 'now' && w !== 'currently' && w.length > 1)
+    .map((w) => (synonyms && SUBJECT_SYNONYMS[w]) || stem(w));
+}
+
 function normalizeKey(text: string): string {
-  const words = wordTokens(text).filter((w) => !STOPWORDS.has(w) && w !== 'now' && w !== 'currently');
-  return words.map(stem).join(' ');
+  return keyWords(text).join(' ');
 }
 
-function classify(value: string): { type: FactValueType; value: string } {
+/** The subject key of a subject phrase for a value type (see the module comment). */
+function subjectKey(text: string, type: FactValueType): string {
+  const drop = TYPE_WORDS[type];
+  const out: string[] = [];
+  for (const w of keyWords(text, true)) if (!drop?.has(w) && !out.includes(w)) out.push(w);
+  return out.join(' ');
+}
+
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fourteen: 14,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  sixty: 60,
+  ninety: 90,
+};
+
+const IMAGE = /(?:[\w.-]+\/)*([a-z][\w.-]*:[a-z0-9][\w.-]*)/i;
+const HOST =
+  /\b(?:\d{1,3}\.){3}\d{1,3}\b|\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.(?:com|net|org|io|dev|internal|local|lan|cloud|corp|svc|intra)\b(?!\.)/i;
+const DURATION =
+  /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty|sixty|ninety)[\s-](minute|hour|day|business day|week|month|year)s?\b/i;
+
+function clockTime(m: string): string {
+  const t = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$/i.exec(m.trim());
+  if (!t) return m.toLowerCase();
+  let h = Number(t[1]);
+  const min = t[2] ?? '00';
+  const ap = t[3]?.toLowerCase();
+  if (ap === 'pm' && h < 12) h += 12;
+  if (ap === 'am' && h === 12) h = 0;
+  return `${String(h).padStart(2, '0')}:${min}`;
+}
+
+/**
+ * Classifies a value phrase: the first typed value found in it (e-mail, URL, weekday, date, image
+ * reference `name:tag`, host name, clock time, duration, version, a lone number), else free text.
+ * `raw` is the verbatim span of the typed value in `value`.
+ */
+function classify(value: string): { type: FactValueType; value: string; raw: string } {
+  const email = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/.exec(value);
+  if (email) return { type: 'email', value: email[0].toLowerCase(), raw: email[0] };
+  const url = /\bhttps?:\/\/[^\s,;)]+[^\s,;).!?]/i.exec(value);
+  if (url) return { type: 'url', value: url[0].toLowerCase(), raw: url[0] };
   const wd = WEEKDAY.exec(value);
-  if (wd) return { type: 'weekday', value: stem(wd[1]!.toLowerCase()).replace(/s$/, '') };
+  if (wd) return { type: 'weekday', value: stem(wd[1]!.toLowerCase()).replace(/s$/, ''), raw: wd[0] };
   const date = /\b\d{4}-\d{2}-\d{2}\b/.exec(value);
-  if (date) return { type: 'date', value: date[0] };
+  if (date) return { type: 'date', value: date[0], raw: date[0] };
+  const image = IMAGE.exec(value);
+  if (image) {
+    const ref = image[1]!;
+    const [name, tag] = ref.split(':') as [string, string];
+    if (
+      !/^(?:https?|tcp|udp|ftp|ssh|localhost|mailto|file)$/i.test(name) &&
+      !/^\d+$/.test(tag) &&
+      (/\d/.test(tag) || tag === 'latest')
+    )
+      return { type: 'image', value: ref.toLowerCase(), raw: ref };
+  }
+  const host = HOST.exec(value);
+  if (host) return { type: 'host', value: host[0].toLowerCase(), raw: host[0] };
   const time = /\b(\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2})\b/i.exec(value);
-  if (time) return { type: 'time', value: time[1]!.toLowerCase().replace(/\s+/g, '') };
+  if (time) return { type: 'time', value: clockTime(time[1]!), raw: time[1]! };
+  const dur = DURATION.exec(value);
+  if (dur) {
+    const n = /^\d+$/.test(dur[1]!) ? Number(dur[1]) : NUMBER_WORDS[dur[1]!.toLowerCase()]!;
+    return { type: 'duration', value: `${n} ${dur[2]!.toLowerCase()}s`, raw: dur[0] };
+  }
   const version = /\bv?(\d+\.\d+(?:\.\d+)*)\b/.exec(value);
-  if (version) return { type: 'version', value: version[1]! };
-  const num = /^\D{0,12}(\d+(?:\.\d+)?)\D{0,12}$/.exec(value.trim());
-  if (num && normalizeKey(value).split(' ').length <= 3) return { type: 'number', value: num[1]! };
-  return { type: 'text', value: normalizeKey(value) };
+  if (version) return { type: 'version', value: version[1]!, raw: version[0] };
+  // a lone number, not part of an identifier such as eu-west-3
+  const num = /^\D{0,12}?(?<![\w-])(\d+(?:\.\d+)?)(?![\w-])\D{0,12}$/.exec(value.trim());
+  if (num && normalizeKey(value).split(' ').length <= 3)
+    return { type: 'number', value: num[1]!, raw: num[1]! };
+  return { type: 'text', value: normalizeKey(value), raw: value.trim() };
 }
 
-const PATTERNS: { re: RegExp; pattern: FactPattern; change: boolean; subject: number; value: number }[] = [
+/** Subject phrase without commas or semicolons (a clause, not a list). */
+const S = '([^,;]+?)';
+
+interface PatternDef {
+  re: RegExp;
+  pattern: FactPattern;
+  change: boolean;
+  subject: number;
+  value: number;
+  /** Builds the subject phrase from the match (default: the `subject` group). */
+  subjectOf?: (m: RegExpExecArray) => string;
+  /** The value must be of this type (else the pattern does not apply). */
+  needs?: FactValueType;
+  /** The value must be of one of these types. */
+  typed?: FactValueType[];
+}
+
+const PATTERNS: PatternDef[] = [
   {
     re: /^(?:we|the team|our team|they) (?:now )?uses? (.+?) (?:for|to) (.+)$/i,
     pattern: 'uses-for',
@@ -65,13 +233,80 @@ const PATTERNS: { re: RegExp; pattern: FactPattern; change: boolean; subject: nu
     value: 2,
   },
   {
-    re: /^(.+?) (?:now )?(?:happens?|occurs?|takes? place|runs?|goes? out|ships?|is scheduled|are scheduled|is done|are done) (?:on|every|each|at) (.+)$/i,
+    re: /^(.+?) (?:now )?(?:happens?|occurs?|takes? place|runs?|goes? out|ships?|is scheduled|are scheduled|is done|are done) (?:on|every|each|at|in) (.+)$/i,
     pattern: 'schedule',
     change: false,
     subject: 1,
     value: 2,
   },
   { re: /^(.+?) (?:is|are) now (.+)$/i, pattern: 'is-now', change: true, subject: 1, value: 2 },
+  // deadlines: "customers have 45 days to return items" → the return window is 45 days
+  {
+    re: new RegExp(`^${S} (?:have|has|get|gets) (.+?) to (\\w+)\\b.*$`, 'i'),
+    pattern: 'deadline',
+    change: false,
+    subject: 3,
+    value: 2,
+    subjectOf: (m) => `${m[3]} window`,
+    needs: 'duration',
+  },
+  {
+    re: new RegExp(`^${S} (?:can|may|must|should) (?:be )?(\\w+)\\b.*?\\bwithin (.+)$`, 'i'),
+    pattern: 'deadline',
+    change: false,
+    subject: 2,
+    value: 3,
+    subjectOf: (m) => `${m[2]} window`,
+    needs: 'duration',
+  },
+  {
+    re: new RegExp(
+      `^${S} (?:is|are) (?:accepted|allowed|possible|processed|valid|refundable|eligible) within (.+)$`,
+      'i',
+    ),
+    pattern: 'deadline',
+    change: false,
+    subject: 1,
+    value: 2,
+    subjectOf: (m) => `${m[1]} window`,
+    needs: 'duration',
+  },
+  {
+    re: new RegExp(
+      `^${S} (?:lives?|resides?|sits?|is hosted|are hosted|is located|are located|is deployed|are deployed) (?:on|at|in|to) (.+)$`,
+      'i',
+    ),
+    pattern: 'located',
+    change: false,
+    subject: 1,
+    value: 2,
+  },
+  {
+    re: new RegExp(
+      `^${S} (?:go|goes|should go|are sent|is sent|get sent|gets sent|are routed|is routed|are forwarded|is forwarded) to (.+)$`,
+      'i',
+    ),
+    pattern: 'goes-to',
+    change: false,
+    subject: 1,
+    value: 2,
+  },
+  // routing instructions: "send anything you can't resolve to tier2@…" → where those things go
+  {
+    re: /^(?:please |always )?(?:send|forward|route|escalate|email|direct|refer|report|hand off|hand) ([^,;]+?) to (\S+)$/i,
+    pattern: 'route',
+    change: false,
+    subject: 1,
+    value: 2,
+    typed: ['email', 'url', 'host'],
+  },
+  {
+    re: new RegExp(`^${S} (?:uses?|is using|are using) (.+)$`, 'i'),
+    pattern: 'uses',
+    change: false,
+    subject: 1,
+    value: 2,
+  },
   { re: /^(.+?) (?:is|are) (?!not\b)(.+)$/i, pattern: 'is', change: false, subject: 1, value: 2 },
   {
     re: /^([A-Za-z][\w .()/-]{0,40}?):\s+(\S.*)$/,
@@ -83,9 +318,13 @@ const PATTERNS: { re: RegExp; pattern: FactPattern; change: boolean; subject: nu
 ];
 
 /**
- * Finds at most one fact in one line or sentence of text. Markdown list markers, emphasis and a trailing
- * period are ignored; headings, code, links-only lines, questions and long lines (> 200 chars) yield none.
- * The subject must have 1–6 content words and the value 1–12 words.
+ * Finds at most one fact in one line or sentence of text. Markdown list markers, emphasis, discourse
+ * openers ("FYI", "heads up:", "Note that", "Remember", …) and a trailing period are ignored;
+ * headings, code, links-only lines, questions and long lines (> 200 chars) yield none. The subject
+ * must have 1–6 content words and the value 1–12 words. Conditional sentences ("if …, email X") state
+ * no standing fact. When several patterns match, the first whose value is typed (not free text) wins,
+ * else the first. Routing instructions ("send anything you can't resolve to X") are facts about where
+ * those things go when X is an e-mail address, URL or host.
  */
 export function extractFact(line: string): Fact | null {
   let t = line.trim();
@@ -105,30 +344,40 @@ export function extractFact(line: string): Fact | null {
     .trim();
   if (!t || /^\[.*\]\(.*\)/.test(t) || /^(?:https?:|<)/.test(t)) return null;
   if (/^superseded\b/i.test(t)) return null;
-  t = t.replace(/^(?:fyi|btw|note|heads[- ]up|so|also|ok|okay|update|reminder)\b[,:!-]?\s+/i, '');
+  t = stripLeadIn(t)
+    .replace(/^remember\b,?\s+(?!to\b)/i, '')
+    .trim();
+  // a conditional ("if it needs tier 2, email …", "when it rains, …") is not a standing fact
+  if (/^(?:if|when|whenever|unless|once|in case)\b/i.test(t)) return null;
+  let fallback: Fact | null = null;
   for (const p of PATTERNS) {
     const m = p.re.exec(t);
     if (!m) continue;
-    const subjectText = m[p.subject]!;
+    const subjectText = p.subjectOf ? p.subjectOf(m) : m[p.subject]!;
     const valueText = m[p.value]!;
-    const subject = normalizeKey(subjectText);
-    const subjectWords = subject ? subject.split(' ').length : 0;
-    if (subjectWords < 1 || subjectWords > 6) continue;
-    if (/^(?:i|you|he|she|it|this|that|there|here|what|which|who)$/i.test(subjectText.trim())) continue;
+    if (/^(?:i|you|he|she|it|this|that|there|here|what|which|who)$/i.test(m[p.subject]!.trim())) continue;
     const valueWords = valueText.trim().split(/\s+/).length;
     if (valueWords < 1 || valueWords > 12) continue;
     const cls = classify(valueText);
     if (!cls.value) continue;
-    return {
+    if (p.needs && cls.type !== p.needs) continue;
+    if (p.typed && !p.typed.includes(cls.type)) continue;
+    const subject = subjectKey(subjectText, cls.type);
+    const subjectWords = subject ? subject.split(' ').length : 0;
+    if (subjectWords < 1 || subjectWords > 6) continue;
+    const fact: Fact = {
       subject,
       value: cls.value,
       type: cls.type,
       pattern: p.pattern,
       change: p.change,
       text: line.trim(),
+      raw: cls.raw,
     };
+    if (cls.type !== 'text') return fact;
+    fallback ??= fact;
   }
-  return null;
+  return fallback;
 }
 
 /** All facts of a multi-line text, one per line (see {@link extractFact}), skipping fenced code. */
@@ -147,11 +396,123 @@ export function extractFacts(text: string): Fact[] {
   return out;
 }
 
+/** Patterns accepted from conversation with a free-text value ("X is Y" with free text is too noisy in chat). */
+const CHAT_TEXT_PATTERNS: ReadonlySet<FactPattern> = new Set(['uses-for', 'change', 'schedule', 'is-now']);
+
+/**
+ * True if a fact found in a chat message is worth keeping: its value is typed (not free text and not a
+ * bare number), or its pattern is one of the explicit ones ("we use X for Y", "X moved to Y", "X
+ * happens on Y", "X is now Y"); and its subject is not about the speaker or the listener ("my", "your").
+ */
+export function isChatFact(f: Fact): boolean {
+  if (/(?:^|\s)(?:my|your|his|her|mine|yours)(?:\s|$)/i.test(subjectPhrase(f.text))) return false;
+  if (f.type !== 'text' && f.type !== 'number') return true;
+  return CHAT_TEXT_PATTERNS.has(f.pattern);
+}
+
+/** The words before the first verb-like word of a sentence (a rough subject phrase, for person checks). */
+function subjectPhrase(text: string): string {
+  const m =
+    /^(.*?)\b(?:is|are|was|were|has|have|lives?|runs?|uses?|goes?|go|happens?|moved|can|may|must)\b/i.exec(
+      stripLeadIn(text),
+    );
+  return m ? m[1]! : text;
+}
+
+/** The subject words of a fact, as a set. */
+export function subjectWords(f: Pick<Fact, 'subject'>): string[] {
+  return f.subject ? f.subject.split(' ') : [];
+}
+
+/**
+ * True if two subject keys name the same thing: equal word sets, or one set contained in the other
+ * ("ci" and "ci job" — the shorter, more general subject is the same topic).
+ */
+export function sameSubject(a: string, b: string): boolean {
+  if (a === b) return true;
+  const wa = new Set(a.split(' '));
+  const wb = new Set(b.split(' '));
+  const [small, large] = wa.size <= wb.size ? [wa, wb] : [wb, wa];
+  if (small.size === 0) return false;
+  for (const w of small) if (!large.has(w)) return false;
+  return true;
+}
+
 /** True if two facts about the same subject contradict each other (see the module comment). */
 export function factsContradict(a: Fact, b: Fact): boolean {
-  if (a.subject !== b.subject || a.type !== b.type || a.value === b.value) return false;
-  if (a.type !== 'text') return true;
+  if (a.type !== b.type || a.value === b.value || !sameSubject(a.subject, b.subject)) return false;
+  if (PRECISE_TYPES.has(a.type)) return true;
   if (a.change || b.change) return true;
   const exact = (f: Fact) => f.pattern === 'key-value' || f.pattern === 'uses-for';
   return exact(a) && exact(b);
+}
+
+/**
+ * Canonical subjects: within each value type, subjects that name the same thing (see
+ * {@link sameSubject}: equal or contained word sets, e.g. `ci`, `ci job`, `ci build`) are united
+ * (union-find over pairs sharing a word), and each group is represented by its most-stated subject
+ * (ties: fewer words, then code-unit order).
+ * @param items subjects with their type and a weight (how often they were stated).
+ * @returns a map from `${type}\u0000${subject}` to the canonical subject.
+ */
+export function canonicalSubjects(
+  items: readonly { subject: string; type: string; weight: number }[],
+): Map<string, string> {
+  const out = new Map<string, string>();
+  const byType = new Map<string, Map<string, number>>();
+  for (const it of items) {
+    if (!it.subject) continue;
+    let m = byType.get(it.type);
+    if (!m) {
+      m = new Map();
+      byType.set(it.type, m);
+    }
+    m.set(it.subject, (m.get(it.subject) ?? 0) + it.weight);
+  }
+  for (const [type, weights] of [...byType.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const subjects = [...weights.keys()].sort();
+    const parent = subjects.map((_, i) => i);
+    const find = (x: number): number => {
+      while (parent[x] !== x) {
+        parent[x] = parent[parent[x]!]!;
+        x = parent[x]!;
+      }
+      return x;
+    };
+    const byWord = new Map<string, number[]>();
+    subjects.forEach((s, i) => {
+      for (const w of new Set(s.split(' '))) {
+        const l = byWord.get(w);
+        if (l) l.push(i);
+        else byWord.set(w, [i]);
+      }
+    });
+    subjects.forEach((s, i) => {
+      const cands = new Set<number>();
+      for (const w of new Set(s.split(' '))) for (const j of byWord.get(w) ?? []) if (j > i) cands.add(j);
+      for (const j of [...cands].sort((a, b) => a - b)) {
+        if (!sameSubject(s, subjects[j]!)) continue;
+        const ri = find(i);
+        const rj = find(j);
+        if (ri !== rj) parent[Math.max(ri, rj)] = Math.min(ri, rj);
+      }
+    });
+    const groups = new Map<number, string[]>();
+    subjects.forEach((s, i) => {
+      const r = find(i);
+      const l = groups.get(r);
+      if (l) l.push(s);
+      else groups.set(r, [s]);
+    });
+    for (const members of groups.values()) {
+      const rep = [...members].sort(
+        (a, b) =>
+          weights.get(b)! - weights.get(a)! ||
+          a.split(' ').length - b.split(' ').length ||
+          (a < b ? -1 : a > b ? 1 : 0),
+      )[0]!;
+      for (const m of members) out.set(`${type}\u0000${m}`, rep);
+    }
+  }
+  return out;
 }

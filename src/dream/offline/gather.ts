@@ -13,12 +13,12 @@ import {
   type StatementOccurrence,
   type ToolStep,
 } from './digest.js';
-import { extractFact } from './facts.js';
+import { extractFact, isChatFact } from './facts.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, splitSentences } from './preferences.js';
 import { diffInputs } from './recovery.js';
 import { redactSecrets } from './secrets.js';
 import { errorTemplate, maskVariables } from './templates.js';
-import { shortQuote } from './text.js';
+import { compareStrings, shortQuote, stripLeadIn } from './text.js';
 import { commandHead, isShellTool, TRIVIAL_TOOLS, toolInputText, toolLabel } from './tool-labels.js';
 
 /** Harness messages that complain about the agent's output (vs. neutral context injected mid-session). */
@@ -27,8 +27,10 @@ const HARNESS_COMPLAINT =
 const WARNING = /<warning>\s*([^\n<][^\n]*)/;
 /** An importer's note that the harness cut a too-long output, e.g. `[… 12345 characters elided by mini-swe-agent …]`. */
 const ELIDED = /\[… ([^\]\n]{0,80}\belided\b[^\]\n]{0,80}) …\]/;
-/** Fact patterns accepted from conversation (plain "X is Y" and "key: value" are too noisy in chat). */
-const CHAT_FACT_PATTERNS = new Set(['uses-for', 'change', 'schedule', 'is-now']);
+/** Fact patterns accepted from agent messages (agents may paraphrase untrusted tool output: explicit statements only). */
+const AGENT_FACT_PATTERNS = new Set(['uses-for', 'change', 'schedule', 'is-now']);
+/** At most this many edit summaries per recovery. */
+const MAX_EDITS = 3;
 
 interface CallInfo {
   tool: string;
@@ -41,6 +43,45 @@ interface PendingError {
   error: number;
   use: CallInfo | null;
   between: { label: string; seq: number }[];
+  edits: { from: string; to: string; seq: number }[];
+  /** The first successful call of another tool after the error. */
+  alt: { use: CallInfo; seq_result: number } | null;
+}
+
+/** The old and new text of a file-edit call (`old_string`/`new_string`, `old_str`/`new_str`, …), or null. */
+function editTexts(input: unknown): { from: string; to: string } | null {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return null;
+  const o = input as Record<string, unknown>;
+  for (const [a, b] of [
+    ['old_string', 'new_string'],
+    ['old_str', 'new_str'],
+    ['oldText', 'newText'],
+    ['old_text', 'new_text'],
+    ['search', 'replace'],
+  ] as const) {
+    if (typeof o[a] === 'string' && typeof o[b] === 'string') return { from: o[a], to: o[b] };
+  }
+  return null;
+}
+
+/**
+ * The changed span of an edit: the common prefix and suffix removed, then widened to whole words
+ * (whitespace-delimited) on both sides; each side ≤ 80 chars. Null when nothing changed.
+ * @example editSpan("from './mailer'", "from './mailer.js'") // {from: "'./mailer'", to: "'./mailer.js'"}
+ */
+export function editSpan(from: string, to: string): { from: string; to: string } | null {
+  if (from === to) return null;
+  let p = 0;
+  while (p < from.length && p < to.length && from[p] === to[p]) p++;
+  let q = 0;
+  while (q < from.length - p && q < to.length - p && from[from.length - 1 - q] === to[to.length - 1 - q]) q++;
+  // widen to whitespace boundaries
+  while (p > 0 && !/\s/.test(from[p - 1]!)) p--;
+  while (q > 0 && !/\s/.test(from[from.length - q]!)) q--;
+  const a = from.slice(p, from.length - q).trim();
+  const b = to.slice(p, to.length - q).trim();
+  if (a.length > 80 || b.length > 80) return null;
+  return { from: a, to: b };
 }
 
 /**
@@ -59,7 +100,9 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
   const calls = new Map<string, CallInfo>();
   const errors: ErrorOccurrence[] = [];
   const recoveries: RecoveryOccurrence[] = [];
-  const steps: ToolStep[] = [];
+  /** Non-trivial calls in order, with whether their result was an error (collapsed into steps at the end). */
+  const callSteps: { label: string; seq: number; quote: string; failed: boolean }[] = [];
+  const stepOf = new Map<string, number>();
   const statements: StatementOccurrence[] = [];
   const facts: FactOccurrence[] = [];
   const systemPrompts = new Set<string>();
@@ -74,7 +117,10 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
   const addFacts = (text: string, seq: number, source: FactOccurrence['source']) => {
     for (const sentence of splitSentences(text)) {
       const f = extractFact(sentence);
-      if (!f || !CHAT_FACT_PATTERNS.has(f.pattern)) continue;
+      if (!f || !isChatFact(f)) continue;
+      if (source === 'agent.message' && !AGENT_FACT_PATTERNS.has(f.pattern)) continue;
+      const quote = shortQuote(stripLeadIn(sentence));
+      if (!quote.includes(f.raw)) continue;
       facts.push({
         seq,
         subject: f.subject,
@@ -82,7 +128,8 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         type: f.type,
         pattern: f.pattern,
         change: f.change,
-        text: shortQuote(sentence),
+        text: quote,
+        raw: f.raw,
         source,
       });
     }
@@ -103,7 +150,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         if (seen.has(template)) continue;
         seen.add(template);
         const change = p.use ? diffInputs(p.use.input, use.input) : { paths: [], numeric: [] };
-        recoveries.push({
+        const rec: RecoveryOccurrence = {
           error: p.error,
           seq_use: use.seq,
           seq_result: resultSeq,
@@ -115,7 +162,12 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
             .map((b) => b.label)
             .slice(0, 5),
           quote: clean(shortQuote(toolInputText(use.input))),
-        });
+        };
+        if (p.use && isShellTool(p.use.tool))
+          rec.failed_quote = clean(shortQuote(toolInputText(p.use.input)));
+        const edits = p.edits.filter((e) => e.seq < use.seq).map(({ from, to }) => ({ from, to }));
+        if (edits.length > 0) rec.edits = edits;
+        recoveries.push(rec);
       }
       list.length = 0;
     }
@@ -145,7 +197,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
           label: null,
         });
         const list = pending.get('(harness)') ?? [];
-        list.push({ error: errors.length - 1, use: null, between: [] });
+        list.push({ error: errors.length - 1, use: null, between: [], edits: [], alt: null });
         pending.set('(harness)', list);
         break;
       }
@@ -180,20 +232,23 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         const info: CallInfo = { tool: ev.tool, input: ev.input, seq: ev.seq, label };
         calls.set(ev.call_id, info);
         if (!TRIVIAL_TOOLS.has(ev.tool.toLowerCase())) {
-          const last = steps[steps.length - 1];
-          if (last && last.label === label) last.seq_last = ev.seq;
-          else
-            steps.push({
-              label,
-              seq: ev.seq,
-              seq_last: ev.seq,
-              quote: clean(shortQuote(toolInputText(ev.input), 120)),
-            });
+          stepOf.set(ev.call_id, callSteps.length);
+          callSteps.push({
+            label,
+            seq: ev.seq,
+            quote: clean(shortQuote(toolInputText(ev.input), 120)),
+            failed: false,
+          });
+          const et = editTexts(ev.input);
+          const span = et ? editSpan(et.from, et.to) : null;
           for (const [tool, list] of pending) {
             if (tool === ev.tool) continue;
-            for (const p of list)
+            for (const p of list) {
               if (!p.between.some((b) => b.label === label) && p.between.length < 6)
                 p.between.push({ label, seq: ev.seq });
+              if (span && p.edits.length < MAX_EDITS)
+                p.edits.push({ from: clean(span.from), to: clean(span.to), seq: ev.seq });
+            }
           }
         }
         break;
@@ -203,6 +258,8 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         const tool = ev.tool ?? call?.tool ?? 'unknown';
         if (ev.is_error) {
           toolErrors++;
+          const st = stepOf.get(ev.call_id);
+          if (st !== undefined) callSteps[st]!.failed = true;
           const { template: rawTemplate, signature } = errorTemplate(ev.content);
           const template = redactSecrets(rawTemplate).text;
           let t = template;
@@ -224,7 +281,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
             label: call?.label ?? null,
           });
           const list = pending.get(tool) ?? [];
-          list.push({ error: errors.length - 1, use: call, between: [] });
+          list.push({ error: errors.length - 1, use: call, between: [], edits: [], alt: null });
           pending.set(tool, list);
         } else {
           const w = WARNING.exec(ev.content);
@@ -253,11 +310,48 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
               label: call?.label ?? null,
             });
           }
-          if (call) recover(tool, call, ev.seq);
+          if (call) {
+            recover(tool, call, ev.seq);
+            if (!TRIVIAL_TOOLS.has(call.tool.toLowerCase()))
+              for (const [t, list] of pending) {
+                if (t === tool || t === '(harness)') continue;
+                for (const p of list) p.alt ??= { use: call, seq_result: ev.seq };
+              }
+          }
         }
         break;
       }
     }
+  }
+  // errors whose tool never succeeded afterwards: the first successful call of another tool instead
+  for (const [tool, list] of [...pending.entries()].sort((a, b) => compareStrings(a[0], b[0]))) {
+    if (tool === '(harness)') continue;
+    const seen = new Set<string>();
+    for (let i = list.length - 1; i >= 0; i--) {
+      const p = list[i]!;
+      const template = errors[p.error]!.template;
+      if (!p.alt || seen.has(template)) continue;
+      seen.add(template);
+      recoveries.push({
+        error: p.error,
+        seq_use: p.alt.use.seq,
+        seq_result: p.alt.seq_result,
+        label: p.alt.use.label,
+        changed: [],
+        numeric: [],
+        between: [],
+        quote: clean(shortQuote(toolInputText(p.alt.use.input))),
+        alt: true,
+      });
+    }
+  }
+  recoveries.sort((a, b) => a.error - b.error || a.seq_use - b.seq_use);
+  const steps: ToolStep[] = [];
+  for (const c of callSteps) {
+    if (c.failed) continue;
+    const last = steps[steps.length - 1];
+    if (last && last.label === c.label) last.seq_last = c.seq;
+    else steps.push({ label: c.label, seq: c.seq, seq_last: c.seq, quote: c.quote });
   }
   return {
     v: DIGEST_VERSION,

@@ -1,8 +1,18 @@
 /**
  * Recurring mistakes: error occurrences of all sessions grouped by (kind, tool, template), near-duplicate
- * templates of the same tool merged (token-set Jaccard ≥ 0.8 via MinHash/LSH), support counted by
- * distinct sessions and agents; clusters under `min_support` sessions are dropped as noise. Each kept
- * cluster carries the fix that worked afterwards (see `recovery.ts`), weighted by session outcome.
+ * templates of the same tool merged (token-set Jaccard ≥ 0.8 via MinHash/LSH, or — for paraphrased
+ * messages — one error's words, with identifiers split into words and variable parts dropped, ≥ 90%
+ * contained in the other's: "gift card balance is not enough" / "not enough balance in payment method
+ * gift_card_…"), support counted by distinct sessions and agents; clusters under `min_support`
+ * sessions are dropped as noise, except a structured (non-shell) tool error the agent hit at least
+ * {@link REPEAT_MIN} times within one session (a trap it could not get out of; shell errors repeat
+ * naturally while a developer iterates, so they need support across sessions).
+ *
+ * Each kept cluster carries the fix that worked afterwards (see `recovery.ts`), stated concretely:
+ * for shell tools the successful command (masked) and the tokens it added or removed; the edits made
+ * before the successful retry; for other tools the changed arguments and the calls made first; and,
+ * when the failing tool never succeeded again, the different tool that did. Details are shown only
+ * when they recur in at least two sessions, so one session's specifics never become memory.
  */
 import type { ErrorOccurrence, RecoveryOccurrence } from './digest.js';
 import {
@@ -14,8 +24,12 @@ import {
   supportOf,
 } from './plan.js';
 import { clusterNearDuplicates } from './similarity.js';
-import { isVacuousTemplate } from './templates.js';
-import { compareStrings, ellipsize, fileSlug, wordTokens } from './text.js';
+import { isVacuousTemplate, maskVariables } from './templates.js';
+import { compareStrings, contentTokens, ellipsize, fileSlug, wordTokens } from './text.js';
+import { isShellTool } from './tool-labels.js';
+
+/** A structured tool's error seen this many times within one session is kept even from one session. */
+export const REPEAT_MIN = 3;
 
 /** Counters {@link mineMistakes} reports. */
 export interface MistakeStats {
@@ -86,16 +100,19 @@ export function mineMistakes(
     const [, , template] = k.split('\u0000');
     return [...new Set(wordTokens(template!))].sort();
   });
-  const groups = clusterNearDuplicates(tokenSets, {
+  const wordSets = keys.map((k) => errorWords(byKey.get(k)![0]!.e.quote));
+  const near = clusterNearDuplicates(tokenSets, {
     threshold: 0.8,
     accept: (i, j) => heads[i] === heads[j],
   });
+  // paraphrased messages of one tool: merge groups whose error words are contained in one another
+  const groups = mergeParaphrases(near, wordSets, heads);
   const memories: PlannedMemory[] = [];
   let noise = 0;
   for (const g of groups) {
     const occs = g.flatMap((i) => byKey.get(keys[i]!)!);
     const support = supportOf(occs.map((o) => o.s));
-    if (support.sessions < minSupport) {
+    if (support.sessions < minSupport && !repeatedInOneSession(occs)) {
       noise++;
       continue;
     }
@@ -104,6 +121,7 @@ export function mineMistakes(
         g.map((i) => keys[i]!),
         occs,
         support,
+        minSupport,
       ),
     );
   }
@@ -120,10 +138,125 @@ export function mineMistakes(
   };
 }
 
+/**
+ * The content words of an error line for paraphrase matching: quoted values, paths, URLs and numbers
+ * dropped, identifiers split at `_`/`-` with their digit-bearing parts dropped (`gift_card_5094406` →
+ * `gift card`), stopwords removed, stemmed.
+ */
+export function errorWords(line: string): string[] {
+  const t = line
+    .replace(/(?<![\p{L}\p{N}])'[^'\n]{0,200}'|"[^"\n]{0,200}"|`[^`\n]{0,200}`/gu, ' ')
+    .replace(/\bhttps?:\/\/\S+/g, ' ')
+    .replace(/\S*\/\S*/g, ' ')
+    .replace(/[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+/g, (id) =>
+      id
+        .split(/[_-]/)
+        .filter((p) => !/\d/.test(p))
+        .join(' '),
+    )
+    .replace(/\S*\d\S*/g, ' ');
+  return contentTokens(t).filter((w) => !w.startsWith('<'));
+}
+
+/**
+ * Unites near-duplicate groups of the same (kind, tool) whose error words are paraphrases: the smaller
+ * word set (≥ 4 words) is ≥ 90% contained in the larger. Compared through an inverted index of words,
+ * so only groups sharing a word are tested.
+ */
+function mergeParaphrases(groups: number[][], words: string[][], heads: string[]): number[][] {
+  const n = groups.length;
+  const sets = groups.map((g) => [...new Set(g.flatMap((i) => words[i]!))].sort(compareStrings));
+  const parent = groups.map((_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
+    }
+    return x;
+  };
+  const byWord = new Map<string, number[]>();
+  for (let i = 0; i < n; i++)
+    for (const w of sets[i]!) {
+      const l = byWord.get(w);
+      if (l) l.push(i);
+      else byWord.set(w, [i]);
+    }
+  for (let i = 0; i < n; i++) {
+    const a = sets[i]!;
+    if (a.length < 4) continue;
+    const counts = new Map<number, number>();
+    for (const w of a)
+      for (const j of byWord.get(w) ?? []) if (j !== i) counts.set(j, (counts.get(j) ?? 0) + 1);
+    for (const [j, shared] of [...counts.entries()].sort((x, y) => x[0] - y[0])) {
+      const b = sets[j]!;
+      if (b.length < a.length || (b.length === a.length && j < i)) continue;
+      if (shared / a.length < 0.9 || heads[groups[i]![0]!] !== heads[groups[j]![0]!]) continue;
+      const ri = find(i);
+      const rj = find(j);
+      if (ri !== rj) parent[Math.max(ri, rj)] = Math.min(ri, rj);
+    }
+  }
+  const merged = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const r = find(i);
+    const l = merged.get(r);
+    if (l) l.push(...groups[i]!);
+    else merged.set(r, [...groups[i]!]);
+  }
+  return [...merged.values()].map((g) => g.sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!);
+}
+
+/** True if some session hit this (structured, non-shell) tool error at least {@link REPEAT_MIN} times. */
+function repeatedInOneSession(occs: readonly Occ[]): boolean {
+  const per = new Map<string, number>();
+  for (const o of occs) {
+    if (o.e.kind !== 'tool_error' || isShellTool(o.e.tool)) return false;
+    const n = (per.get(o.s.content_sha256) ?? 0) + 1;
+    if (n >= REPEAT_MIN) return true;
+    per.set(o.s.content_sha256, n);
+  }
+  return false;
+}
+
+/** A shell command for display: first line, leading `VAR=value` assignments dropped, variables masked. */
+function maskCommand(command: string): string {
+  const first = (command.split('\n')[0] ?? '').trim().replace(/^(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)+/, '');
+  return maskVariables(first.replace(/\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, '<EMAIL>')).replace(/`/g, "'");
+}
+
+/** Whitespace tokens of a command's first line, with variable parts masked (placeholders dropped). */
+function commandTokens(command: string): Set<string> {
+  const out = new Set<string>();
+  for (const t of maskCommand(command).split(/\s+/)) if (t && !/^(?:<[A-Z]+>)+$/.test(t)) out.add(t);
+  return out;
+}
+
+/** The minimal change of an edit span: the common prefix and suffix removed, e.g. `+.js`. */
+function editCore(e: { from: string; to: string }): string {
+  let p = 0;
+  while (p < e.from.length && p < e.to.length && e.from[p] === e.to[p]) p++;
+  let q = 0;
+  while (
+    q < e.from.length - p &&
+    q < e.to.length - p &&
+    e.from[e.from.length - 1 - q] === e.to[e.to.length - 1 - q]
+  )
+    q++;
+  const removed = e.from.slice(p, e.from.length - q);
+  const added = e.to.slice(p, e.to.length - q);
+  return `${removed ? `-${removed}` : ''}${removed && added ? ' ' : ''}${added ? `+${added}` : ''}`;
+}
+
+/** Entries counted in at least `min` sessions, most frequent first. */
+function recurring(entries: [string, number][], min: number): [string, number][] {
+  return entries.filter(([, n]) => n >= min);
+}
+
 function renderMistake(
   clusterKeys: string[],
   occs: Occ[],
   support: { sessions: number; agents: number },
+  minSupport: number,
 ): PlannedMemory {
   // the representative template is the most frequent one (ties: smallest key)
   const templateCounts = countBy(occs, (o) => o.e.template);
@@ -139,13 +272,21 @@ function renderMistake(
     perSession.push(o);
   }
   const outcomes = countBy(perSession, (o) => o.s.outcome);
-  const recovered = perSession.filter((o) => occs.some((x) => x.s === o.s && x.recoveries.length > 0));
+  const shell = isShellTool(tool);
+  /** A detail is shown when it recurs in this many sessions. */
+  const recur = Math.max(2, minSupport);
   const recs = occs.flatMap((o) => o.recoveries.map((r) => ({ o, r })));
-  // per session, the first recovery
+  // per session, the first retry of the same tool (else the first other tool that succeeded instead)
   const recPerSession = new Map<string, { o: Occ; r: RecoveryOccurrence }>();
   for (const x of recs)
-    if (!recPerSession.has(x.o.s.content_sha256)) recPerSession.set(x.o.s.content_sha256, x);
+    if (!x.r.alt && !recPerSession.has(x.o.s.content_sha256)) recPerSession.set(x.o.s.content_sha256, x);
+  const altPerSession = new Map<string, { o: Occ; r: RecoveryOccurrence }>();
+  for (const x of recs)
+    if (x.r.alt && !recPerSession.has(x.o.s.content_sha256) && !altPerSession.has(x.o.s.content_sha256))
+      altPerSession.set(x.o.s.content_sha256, x);
   const recList = [...recPerSession.values()];
+  const altList = [...altPerSession.values()];
+  const recovered = perSession.filter((o) => recPerSession.has(o.s.content_sha256));
   const changed = countBy(
     recList.flatMap((x) => x.r.changed),
     (p) => p,
@@ -155,10 +296,55 @@ function renderMistake(
     (l) => l,
   );
   const fixLabels = countBy(recList, (x) => x.r.label);
+  const altLabels = countBy(altList, (x) => x.r.label);
   const satisfiedRecovered = recList.filter((x) => x.o.s.outcome === 'satisfied').length;
   const numeric = recList.flatMap((x) => x.r.numeric).slice(0, 2);
   const labels = countBy(occs, (o) => o.e.label);
   const agents = countBy(perSession, (o) => o.s.agent_id);
+  // shell: the successful command (masked) and the tokens it added / removed, when they recur
+  const fixCommands = shell
+    ? recurring(
+        countBy(recList, (x) => maskCommand(x.r.quote)),
+        recur,
+      )
+    : [];
+  const added: string[] = [];
+  const removed: string[] = [];
+  if (shell) {
+    for (const x of recList) {
+      if (x.r.failed_quote === undefined) continue;
+      const before = commandTokens(x.r.failed_quote);
+      const after = commandTokens(x.r.quote);
+      for (const t of after) if (!before.has(t)) added.push(t);
+      for (const t of before) if (!after.has(t)) removed.push(t);
+    }
+  }
+  const addedTokens = recurring(
+    countBy(added, (t) => t),
+    recur,
+  );
+  const removedTokens = recurring(
+    countBy(removed, (t) => t),
+    recur,
+  );
+  // edits before the successful retry, by their minimal change; one example span per change
+  const editExamples = new Map<string, { from: string; to: string }>();
+  const editCores: string[] = [];
+  for (const x of recList) {
+    const seenHere = new Set<string>();
+    for (const e of x.r.edits ?? []) {
+      const core = editCore(e);
+      if (!core || seenHere.has(core)) continue;
+      seenHere.add(core);
+      editCores.push(core);
+      if (!editExamples.has(core)) editExamples.set(core, e);
+    }
+  }
+  const edits = recurring(
+    countBy(editCores, (c) => c),
+    recur,
+  );
+  const alternatives = recurring(altLabels, recur);
   const lastSeen =
     perSession
       .map((o) => dayOf(o.s.time))
@@ -171,24 +357,36 @@ function renderMistake(
     kind === 'harness'
       ? `Harness: ${ellipsize(shortTemplate, 56)}`
       : `${tool}: ${ellipsize(shortTemplate, 56)}`;
+  const editText = (core: string) => {
+    const ex = editExamples.get(core)!;
+    return `\`${ex.from}\` → \`${ex.to}\``;
+  };
   const fixHint =
     kind !== 'tool_error'
       ? recList.length > 0
         ? `a following call succeeded in ${recList.length} of ${perSession.length} sessions`
         : 'no recovery seen'
-      : changed.length > 0 && !(changed.length === 1 && changed[0]![0] === 'command')
-        ? `fix: change ${changed
-            .slice(0, 2)
-            .map(([p]) => p)
-            .join(', ')}`
-        : between.length > 0
-          ? `fix: call ${between[0]![0]} first`
-          : recList.length > 0
-            ? `then ${fixLabels[0]![0]} succeeded`
-            : 'no recovery seen';
+      : edits.length > 0
+        ? `fix: edit ${editText(edits[0]![0])}, then retry`
+        : fixCommands.length > 0
+          ? `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``
+          : !shell && changed.length > 0
+            ? `fix: change ${changed
+                .slice(0, 2)
+                .map(([p]) => p)
+                .join(', ')}`
+            : between.length > 0
+              ? `fix: call ${between[0]![0]} first`
+              : recList.length > 0
+                ? `then ${fixLabels[0]![0]} succeeded`
+                : alternatives.length > 0
+                  ? `fix: use ${alternatives[0]![0]} instead`
+                  : 'no recovery seen';
   const subject =
     kind === 'harness' ? 'harness feedback' : kind === 'warning' ? `${tool} warning` : `${tool} fails`;
-  const summary = `${support.sessions} sessions; ${fixHint}; ${subject}: ${ellipsize(shortTemplate, 70)}`;
+  const seenText =
+    support.sessions === 1 ? `1 session (${occs.length} times)` : `${support.sessions} sessions`;
+  const summary = `${seenText}; ${fixHint}; ${subject}: ${ellipsize(shortTemplate, 70)}`;
 
   const lines: string[] = [];
   lines.push(`# ${title}`, '');
@@ -199,25 +397,51 @@ function renderMistake(
   lines.push('```text', template, '```', '');
   const outcomeText = outcomes.map(([k, n]) => `${n} ${k}`).join(', ');
   lines.push(
-    `Seen ${occs.length} time${occs.length === 1 ? '' : 's'} in ${support.sessions} sessions (${support.agents} agent${support.agents === 1 ? '' : 's'}: ${agents
+    `Seen ${occs.length} time${occs.length === 1 ? '' : 's'} in ${support.sessions} session${support.sessions === 1 ? '' : 's'} (${support.agents} agent${support.agents === 1 ? '' : 's'}: ${agents
       .slice(0, 3)
       .map(([a]) => `\`${a}\``)
       .join(', ')}); session outcomes: ${outcomeText}.`,
   );
-  if (templateCounts.length > 1) lines.push(`Variants: ${fmtCounts(templateCounts.slice(1), 3)}.`);
+  // variants: only templates seen in several sessions (a one-off wording may carry one session's details)
+  const variantSessions = countBy(
+    [...new Set(occs.map((o) => `${o.e.template}\u0000${o.s.content_sha256}`))],
+    (k) => k.split('\u0000')[0]!,
+  );
+  const shownTemplates = new Set(
+    variantSessions.filter(([t, n]) => n >= recur || t === template).map(([t]) => t),
+  );
+  const variants = templateCounts.filter(([t]) => t !== template && shownTemplates.has(t));
+  if (variants.length > 0) lines.push(`Variants: ${fmtCounts(variants, 3)}.`);
   if (labels.length > 0 && labels.some(([l]) => l.includes(':')))
     lines.push(`Failing calls: ${fmtCounts(labels, 5)}.`);
   lines.push('', '## What worked afterwards', '');
   if (recList.length === 0) {
-    lines.push('- No successful retry of the same tool was observed after this error.');
+    lines.push(`- No successful retry of the same tool was observed after this error.`);
   } else {
     const sat = satisfiedRecovered > 0 ? `, ${satisfiedRecovered} of them in satisfied sessions` : '';
     const what =
       kind === 'harness' ? 'a following tool call succeeded' : `a later \`${tool}\` call succeeded`;
     lines.push(`- In ${recList.length} of ${support.sessions} sessions ${what}${sat}.`);
-    if (changed.length > 0 && kind === 'tool_error')
+    if (fixCommands.length > 0) lines.push(`- The successful command: ${fmtCounts(fixCommands, 3)}.`);
+    if (addedTokens.length > 0 || removedTokens.length > 0)
+      lines.push(
+        `- Compared with the failed command it ${[
+          addedTokens.length > 0 ? `added ${fmtCounts(addedTokens, 4)}` : '',
+          removedTokens.length > 0 ? `removed ${fmtCounts(removedTokens, 4)}` : '',
+        ]
+          .filter(Boolean)
+          .join(' and ')}.`,
+      );
+    if (!shell && changed.length > 0 && kind === 'tool_error')
       lines.push(
         `- The successful retry changed: ${fmtCounts(changed, 5)}${numeric.length ? ` — e.g. ${numeric.map((n) => `\`${n}\``).join(', ')}` : ''}.`,
+      );
+    if (edits.length > 0)
+      lines.push(
+        `- Edits made before the successful retry: ${edits
+          .slice(0, 3)
+          .map(([c, n]) => `${editText(c)} (${c.replace(/`/g, "'")}; ${n})`)
+          .join(', ')}.`,
       );
     if (between.length > 0) lines.push(`- Calls made before the successful retry: ${fmtCounts(between, 5)}.`);
     if (kind !== 'tool_error' || fixLabels.some(([l]) => l.includes(':')))
@@ -226,6 +450,13 @@ function renderMistake(
     if (failedNoFix > 0)
       lines.push(`- No successful retry in ${failedNoFix} session${failedNoFix === 1 ? '' : 's'}.`);
   }
+  if (altList.length > 0 && (alternatives.length > 0 || support.sessions < recur))
+    lines.push(
+      `- Where \`${tool}\` never succeeded afterwards, the next successful call was: ${fmtCounts(
+        alternatives.length > 0 ? alternatives : altLabels,
+        4,
+      )}${alternatives.length > 0 && recList.length === 0 ? ` — use \`${alternatives[0]![0]}\` instead` : ''}.`,
+    );
   // evidence: the error in up to 6 sessions, plus up to 3 error→fix ranges (prefer satisfied sessions)
   const evidence: PlannedEvidence[] = perSession.slice(0, 6).map((o) => ({
     session_id: o.s.id,
@@ -234,7 +465,7 @@ function renderMistake(
     quote: o.e.quote,
     source: o.e.kind === 'harness' ? 'system.message' : 'agent.tool_result',
   }));
-  const fixes = [...recList].sort(
+  const fixes = [...(recList.length > 0 ? recList : altList)].sort(
     (a, b) =>
       Number(b.o.s.outcome === 'satisfied') - Number(a.o.s.outcome === 'satisfied') ||
       compareStrings(a.o.s.id, b.o.s.id),
@@ -249,12 +480,18 @@ function renderMistake(
     });
   }
   lines.push('', '## Evidence', '');
+  const quoteable = new Set(
+    perSession
+      .filter((o) => shownTemplates.has(o.e.template) || support.sessions === 1)
+      .map((o) => `${o.s.id}#${o.e.seq}`),
+  );
   for (const ev of evidence) {
     const range = ev.seq_from === ev.seq_to ? `#${ev.seq_from}` : `#${ev.seq_from}–${ev.seq_to}`;
     const what = ev.source === 'agent.tool_use' ? 'fix' : 'error';
-    // fix quotes are tool inputs (they may hold one customer's details): cite, do not copy, them
+    // fix quotes are tool inputs (they may hold one customer's details), and an error worded only once
+    // may too: cite, do not copy, them
     lines.push(
-      ev.source === 'agent.tool_use'
+      ev.source === 'agent.tool_use' || !quoteable.has(`${ev.session_id}#${ev.seq_from}`)
         ? `- ${ev.session_id} ${range} (${what})`
         : `- ${ev.session_id} ${range} (${what}): ${JSON.stringify(ellipsize(ev.quote, 140))}`,
     );

@@ -8,9 +8,13 @@
  * A sentence counts when it sets a standing rule (an imperative such as "always/never/don't/avoid/make
  * sure …", "use X instead of Y", "from now on", "by default", "I/we prefer …") or corrects the agent
  * ("no, use …", "actually, it should …"). One-off requests ("please use my card ending in 7334") and
- * answers ("no, I don't want insurance") do not.
+ * answers ("no, I don't want insurance") do not. Weaker cues ("X is always Y", "pnpm only", "commit
+ * messages should …", "we don't do default exports", "use conventional commit prefixes") count only
+ * in sentences that are not about the speaker or one occasion ("my card", "this time"); whether a
+ * statement is a team rule is then decided by recurrence across users (see `statements.ts`).
  */
-import { contentTokens } from './text.js';
+import { extractFact, isChatFact } from './facts.js';
+import { contentTokens, stripLeadIn } from './text.js';
 
 /** Longer user messages are treated as task descriptions / prompts and skipped. */
 export const MAX_USER_MESSAGE_CHARS = 1500;
@@ -36,34 +40,183 @@ const USE_INSTEAD = /^(?:please )?(?:use|prefer|pick|choose) .{1,80}\b(?:instead
 const PREFERENCE_ANYWHERE =
   /\b(?:i|we) (?:(?:would|'d|do|really|usually|generally|always|strongly) )?(?:prefer|rather)\b|\bi'd rather\b|\bplease (?:always|never|don't|do not|avoid|make sure)\b|\bfrom now on\b|\bgoing forward\b|\bin (?:the )?future\b|\bby default\b|\bevery time\b|\bwhenever\b/i;
 
-/** Splits a message into sentences (by `.!?` followed by space, and by line breaks). */
+/**
+ * Weaker cues of a standing rule, accepted only in impersonal sentences (see {@link PERSONAL}):
+ * frequency words ("is always", "never local time", "every log line", "anymore"), deontic modals
+ * ("should", "must"), "only" ("pnpm only", "only mention …"), a contrast (", not …", "instead of"),
+ * the team's voice ("we don't …", "we moved off …", "we standardized on …", "we're a pnpm shop"), a
+ * bare imperative of a rule-setting verb ("use …", "keep …", "sign …") and "No X" ("No Jest please").
+ */
+const WEAK_CUES: RegExp[] = [
+  /\b(?:always|never|every|everything|everywhere|no longer|anymore|any new|all new|each time)\b/i,
+  /\b(?:should|must|has to|have to|needs to|need to)\b/i,
+  /\bonly\b/i,
+  /,\s*not\b|\(not\b|\binstead of\b|\brather than\b/i,
+  /\bwe(?:'re| are)? (?:an? [\w-]+ (?:shop|house)|standardi[sz]ed on|moved (?:off|away from|to)|switched (?:to|from|off)|(?:don't|do not|never|always|only|no longer) \w+)/i,
+  /^(?:please |pls |kindly )?(?:use|keep|stick|follow|prefer|sign|log|write|name|format)\b/i,
+  /^no [a-z][\w-]*\b(?! (?:thanks|thank|problem|worries)\b)/i,
+];
+/**
+ * A sentence about the speaker or one occasion — first person singular, "this time", or a specific
+ * record (an id mixing letters and digits such as `#W2158448`, or an e-mail address): weak cues do not
+ * make it a standing rule.
+ */
+const ONE_OFF = /#\w*\d|\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
+const PERSONAL =
+  /\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b|\bthis (?:time|once|one|order|ticket|reservation|booking|flight|trip|case)\b|\bfor now\b|\bjust (?:this|once)\b|\bright now\b|\btoday\b|\btonight\b/i;
+
+/** True if the sentence states a typed fact ("CI uses ci-runner:2025.1 for every job"): a fact, not a rule. */
+function statesFact(sentence: string): boolean {
+  const f = extractFact(sentence);
+  return f !== null && f.type !== 'text' && isChatFact(f);
+}
+
+/** Capitalised words that start a sentence (function words and rule verbs), for splitting run-on text. */
+const STARTERS = new Set(
+  (
+    "if when whenever the this that these those we our please also remember note fyi don't do never always " +
+    'use stick avoid only no make keep let could can would should just btw heads reminder quick one as ' +
+    'thanks thank ok okay so but and there it i my your you he she they his her their for in on at with ' +
+    'from by after before what why how where who which is are'
+  ).split(' '),
+);
+/** Words after which a capitalised "I" continues the sentence ("… and I think"). */
+const JOINERS = new Set(['and', 'or', 'but', 'so', 'then', 'when', 'if', 'because', 'that', 'where', 'as']);
+/** Finite verbs that show a capitalised word begins a clause ("Customers have …", "Staging runs …"). */
+const CLAUSE_VERB =
+  /^(?:is|are|was|were|has|have|had|go|goes|run|runs|ship|ships|live|lives|use|uses|should|must|can|will|need|needs|happen|happens|moved|changed|switched|get|gets)$/i;
+const DETERMINERS = new Set([
+  'the',
+  'a',
+  'an',
+  'our',
+  'your',
+  'my',
+  'this',
+  'that',
+  'their',
+  'its',
+  'of',
+  'to',
+  'in',
+  'on',
+  'at',
+  'for',
+  'with',
+]);
+
+/**
+ * Splits one punctuation-delimited piece where a new sentence starts without closing punctuation:
+ * before a capitalised sentence starter ("… any new tests If you need …"), before a capitalised word
+ * that begins a clause within three words ("… 'The Acme Care Team' Customers have 45 days …"), and
+ * before a lowercase "btw"/"fyi". The left part must have ≥ 3 words and must not end inside a noun
+ * phrase ("the staging Postgres is …" stays whole).
+ */
+function splitRunOn(piece: string): string[] {
+  const words = [...piece.matchAll(/\S+/g)];
+  const cuts: number[] = [];
+  let last = 0;
+  let quoted = false;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const token = w[0];
+    const opens = /^["'‘“]/.test(token);
+    const closes = /["'’”][,.:;!?)]*$/.test(token);
+    const inQuote = quoted || opens;
+    quoted = (quoted || opens) && !(closes && (quoted || token.length > 1));
+    if (i < 3 || i - last < 3 || inQuote) continue;
+    const prev = words[i - 1]![0];
+    let cut = false;
+    if (/^(?:btw|fyi)\b/i.test(token)) cut = true;
+    else if (/[a-z0-9)\]'"’”]$/.test(prev) && /^[A-Z][a-z]*[,.:;!?]*$/.test(token)) {
+      const bare = token.replace(/[,.:;!?]+$/, '');
+      const before = words
+        .slice(Math.max(last, i - 2), i)
+        .map((x) => x[0].toLowerCase().replace(/[^a-z']/g, ''));
+      if (before.some((b) => DETERMINERS.has(b))) continue;
+      const prevWord = prev.toLowerCase().replace(/[^a-z']/g, '');
+      if (STARTERS.has(bare.toLowerCase()) && !(bare === 'I' && JOINERS.has(prevWord))) cut = true;
+      // after a closing quote, a capitalised word starts a new sentence ("… 'The Acme Care Team' Legal …")
+      else if (/["'’”]$/.test(prev) && !/^["'‘“]/.test(prev) && bare !== 'I') cut = true;
+      // "Legal calls the …": a capitalised word, a verb in -s, then a determiner
+      else if (
+        /^[a-z]+s$/.test(words[i + 1]?.[0] ?? '') &&
+        /^(?:the|a|an|our|their|its|this|that|all|every)$/.test(words[i + 2]?.[0] ?? '')
+      )
+        cut = true;
+      else if (token === bare) {
+        for (let k = i + 1; k <= i + 3 && k < words.length; k++) {
+          const t = words[k]![0];
+          const b = t.replace(/[,.:;!?]+$/, '');
+          if (CLAUSE_VERB.test(b)) {
+            cut = true;
+            break;
+          }
+          // the subject phrase runs on in lowercase words ("Same-day shipping cutoff is")
+          if (b !== t || !/^[a-z0-9][\w-]*$/.test(b)) break;
+        }
+      }
+    }
+    if (cut) {
+      cuts.push(w.index!);
+      last = i;
+    }
+  }
+  if (cuts.length === 0) return [piece];
+  const out: string[] = [];
+  let from = 0;
+  for (const c of cuts) {
+    out.push(piece.slice(from, c).trim());
+    from = c;
+  }
+  out.push(piece.slice(from).trim());
+  return out.filter((x) => x.length > 0);
+}
+
+/**
+ * Splits a message into sentences: at line breaks, after `.!?` followed by space and a capital or a
+ * quote, after `.!?` followed by a lowercase word unless the period ends a common abbreviation
+ * ("e.g.", "etc."), and where a sentence plainly ends without punctuation (see `splitRunOn`). Every
+ * sentence is a verbatim substring of the message.
+ */
 export function splitSentences(text: string): string[] {
   return text
-    .split(/\n+|(?<=[.!?])\s+(?=[A-Z"'(])/)
+    .split(
+      /\n+|(?<=[.!?])\s+(?=[A-Z"'(])|(?<=(?<!\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|al|no|fig|st|dr|mr|mrs|ms|jr|sr|inc|ltd|co))[.!?])\s+(?=[a-z])/,
+    )
+    .flatMap((s) => splitRunOn(s.trim()))
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
 
 /**
  * Finds preference and correction sentences in one user message.
- * @returns the matching sentences (verbatim, ≤ 200 chars, with ≥ 2 content words), in order; none when
- *   the message is longer than {@link MAX_USER_MESSAGE_CHARS}.
+ * @returns the matching sentences (verbatim, without a discourse opener such as "Quick note:", ≤ 200
+ *   chars, with ≥ 2 content words), in order; none when the message is longer than
+ *   {@link MAX_USER_MESSAGE_CHARS}.
  */
 export function extractPreferences(message: string): PreferenceStatement[] {
   if (message.length > MAX_USER_MESSAGE_CHARS) return [];
   const out: PreferenceStatement[] = [];
   for (const s of splitSentences(message)) {
     if (s.length < 8 || s.length > 200 || s.endsWith('?')) continue;
-    const body = s.replace(/^[-*+>]\s+/, '');
+    const body = stripLeadIn(s.replace(/^[-*+>]\s+/, ''));
     let kind: PreferenceStatement['kind'] | null = null;
     const corr = CORRECTION_START.exec(body);
     if (corr && CORRECTION_REST.test(body.slice(corr[0].length))) kind = 'correction';
     else if (IMPERATIVE_START.test(body) || USE_INSTEAD.test(body) || PREFERENCE_ANYWHERE.test(body))
       kind = 'preference';
+    else if (
+      !PERSONAL.test(body) &&
+      !ONE_OFF.test(body) &&
+      WEAK_CUES.some((re) => re.test(body)) &&
+      !statesFact(body)
+    )
+      kind = 'preference';
     if (!kind) continue;
     const tokens = contentTokens(body);
     if (tokens.length < 2) continue;
-    out.push({ kind, text: s, tokens });
+    out.push({ kind, text: body, tokens });
   }
   return out;
 }

@@ -1,7 +1,8 @@
 /**
  * Secret redaction: anything that looks like a credential is replaced by `[REDACTED]` before it can be
  * stored as (or quoted in) a memory. Patterns follow common secret scanners (gitleaks' and GitHub secret
- * scanning's published token formats) plus a generic `password=`/`token:` assignment rule.
+ * scanning's published token formats) plus a generic `password=`/`token:` assignment rule and two
+ * prose rules (`password <value>`, `login is <user> / <value>`).
  */
 
 /** The replacement text for a redacted secret. */
@@ -27,6 +28,23 @@ const ASSIGNMENT =
   /\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|authorization|credentials?)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*["']?)([^\s"'`,;]{6,})/gi;
 
 /**
+ * Credentials written in prose: `password Tulip!42-meadow`, `password is …`, `passcode: …` (a
+ * keyword, optional "is", then the value), and `login is admin / Tulip!42-meadow` or
+ * `credentials: admin / …` (a user name, a slash, then the password). Only values that mix in a digit
+ * or a symbol count, so "password reset" or "user / group" stay.
+ */
+const PROSE_PASSWORD =
+  /\b(pass(?:word|wd|phrase|code)|pwd|pin)(\s+(?:is\s+)?|\s*(?:is|=|:)\s*)([^\s"'`,;]{6,})/gi;
+const USER_SLASH_PASSWORD =
+  /\b(log-?in|sign-?in|credentials?|user(?:name)?|account)\b([^\n/]{0,30}?\b[\w.@+-]{1,64}\s*\/\s*)([^\s"'`,;]{6,})/gi;
+
+/** True if a prose credential value looks like a secret (has a digit or a symbol, is not a placeholder). */
+function secretish(value: string): boolean {
+  if (value.startsWith('[') || /^<[A-Z]+>$/.test(value) || /^\$\{?\w+\}?$/.test(value)) return false;
+  return /[\d!#$%&*+=?@^~]/.test(value) && /[A-Za-z]/.test(value);
+}
+
+/**
  * Replaces secret-looking substrings of `text` with {@link REDACTED}.
  * @returns the redacted text and how many secrets were replaced (0 → `text` is returned unchanged).
  */
@@ -46,6 +64,14 @@ export function redactSecrets(text: string): { text: string; count: number } {
     count++;
     return `${name}${sep}${REDACTED}`;
   });
+  const prose = (m: string, name: string, sep: string, value: string) => {
+    const v = value.replace(/[.!?)]+$/, '');
+    if (!secretish(v)) return m;
+    count++;
+    return `${name}${sep}${REDACTED}${value.slice(v.length)}`;
+  };
+  out = out.replace(PROSE_PASSWORD, prose);
+  out = out.replace(USER_SLASH_PASSWORD, prose);
   return { text: out, count };
 }
 

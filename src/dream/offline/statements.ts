@@ -1,10 +1,19 @@
 /**
- * Cross-session preferences and facts. Preference/correction sentences are grouped by exact token key,
- * then near-duplicates (token-set Jaccard ≥ 0.6, MinHash/LSH); support counts distinct *speakers*
- * (the session's `user_id`, or the session itself when the user is unknown), so one customer repeating
- * themselves in two sessions is still one voice. Facts stated in sessions are grouped by (subject, value)
- * and returned for contradiction checks against memories; user-stated ones with enough speakers become
- * fact memories.
+ * Cross-session preferences and facts.
+ *
+ * Preferences: preference/correction sentences are grouped by their *distinctive terms*, not their
+ * wording. A statement's terms are its content words minus the words that only signal a rule
+ * ({@link CUE_TERMS}: "use", "always", "never", "avoid", "stick" …); a term is distinctive when it occurs
+ * in at least two distinct statements (a word used once cannot link paraphrases, it only dilutes
+ * them). Statements whose distinctive-term sets are similar (Jaccard ≥ 0.5, candidates from
+ * MinHash/LSH) form one cluster, so "Please use pnpm, not npm", "we're a pnpm shop, so no npm install
+ * please" and "Don't run npm here" meet on {pnpm, npm}. Support counts distinct *speakers* (the
+ * session's `user_id`, or the session itself when the user is unknown), so one customer repeating
+ * themselves in two sessions is still one voice.
+ *
+ * Facts: facts stated in sessions are grouped by (type, subject, value) and returned for contradiction
+ * checks against memories; for subjects no memory covers, the value users stated newest (with at
+ * least `min_support` users) becomes a fact memory, recording the values it superseded.
  */
 import type { FactOccurrence, StatementOccurrence } from './digest.js';
 import {
@@ -16,7 +25,7 @@ import {
   supportOf,
 } from './plan.js';
 import { clusterNearDuplicates } from './similarity.js';
-import { compareStrings, ellipsize, fileSlug } from './text.js';
+import { compareStrings, contentTokens, ellipsize, fileSlug } from './text.js';
 
 /** The speaker key of a session: its user, or its content when the user is unknown. */
 export function speakerOf(s: GatheredSession): string {
@@ -29,6 +38,77 @@ export interface PreferenceStats {
   preference_clusters: number;
   preferences_promoted: number;
   preferences_noise: number;
+}
+
+/** Content terms that only signal that a sentence sets a rule; they never link two statements. */
+export const CUE_TERMS: ReadonlySet<string> = new Set(
+  contentTokens(
+    "use using always never avoid prefer preferred stick keep make sure remember don't dont do not every " +
+      'everything anymore instead rather should must please new any only no longer standard standardized ' +
+      "we're shop here really thing reminder note quick also btw fyi",
+  ),
+);
+
+/** Minimum Jaccard similarity of two statements' distinctive-term sets to share a cluster. */
+const PREFERENCE_SIMILARITY = 0.5;
+
+/**
+ * Attaches a small group (≤ 3 distinctive terms in all) to the group one of whose statements contains
+ * all its terms ("Don't run npm here" {npm} → the {pnpm, npm, lockfile} group): a terse wording of a
+ * rule is part of the rule. Each small group goes to the single most-stated such group (no chaining
+ * through it), so a generic term shared by two rules cannot merge them.
+ * @param groups groups of statement indexes; `terms` each statement's distinctive terms; `counts` how
+ *   often each statement was made.
+ */
+function attachContained(groups: number[][], terms: string[][], counts: number[]): number[][] {
+  const groupOf = new Map<number, number>();
+  groups.forEach((g, gi) => {
+    for (const i of g) groupOf.set(i, gi);
+  });
+  const weight = groups.map((g) => g.reduce((a, i) => a + counts[i]!, 0));
+  const byTerm = new Map<string, number[]>();
+  terms.forEach((ts, i) => {
+    for (const t of ts) {
+      const l = byTerm.get(t);
+      if (l) l.push(i);
+      else byTerm.set(t, [i]);
+    }
+  });
+  const unions = groups.map((g) => [...new Set(g.flatMap((i) => terms[i]!))].sort(compareStrings));
+  const target = groups.map((_, gi) => gi);
+  const small = groups
+    .map((_, gi) => gi)
+    .filter((gi) => unions[gi]!.length <= 3 && !unions[gi]![0]!.startsWith('\u0000'))
+    .sort((a, b) => unions[a]!.length - unions[b]!.length || a - b);
+  const absorbed = new Set<number>();
+  for (const gi of small) {
+    const u = unions[gi]!;
+    // statements (outside this group) whose terms contain all of u
+    let cands: number[] | null = null;
+    for (const t of u) {
+      const posting = byTerm.get(t) ?? [];
+      cands = cands === null ? posting : cands.filter((i) => posting.includes(i));
+    }
+    let best: number | null = null;
+    for (const i of cands ?? []) {
+      const gj = groupOf.get(i)!;
+      if (gj === gi || terms[i]!.length <= u.length || target[gj] !== gj || absorbed.has(gi)) continue;
+      if (best === null || weight[gj]! > weight[best]! || (weight[gj] === weight[best] && gj < best))
+        best = gj;
+    }
+    if (best !== null) {
+      target[gi] = best;
+      absorbed.add(best);
+    }
+  }
+  const merged = new Map<number, number[]>();
+  groups.forEach((g, gi) => {
+    const t = target[gi]!;
+    const l = merged.get(t);
+    if (l) l.push(...g);
+    else merged.set(t, [...g]);
+  });
+  return [...merged.values()].map((g) => g.sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
 }
 
 /**
@@ -52,9 +132,19 @@ export function minePreferences(
     }
   }
   const keys = [...byKey.keys()].sort(compareStrings);
-  const groups = clusterNearDuplicates(
-    keys.map((k) => k.split(' ')),
-    { threshold: 0.6 },
+  // distinctive terms: non-cue terms found in at least two distinct statements
+  const terms = keys.map((k) => k.split(' ').filter((t) => !CUE_TERMS.has(t)));
+  const df = new Map<string, number>();
+  for (const ts of terms) for (const t of ts) df.set(t, (df.get(t) ?? 0) + 1);
+  const distinctive = terms.map((ts, i) => {
+    const d = ts.filter((t) => df.get(t)! >= 2);
+    return d.length > 0 ? d : [`\u0000${keys[i]}`];
+  });
+  const near = clusterNearDuplicates(distinctive, { threshold: PREFERENCE_SIMILARITY, bands: 32, rows: 2 });
+  const groups = attachContained(
+    near,
+    distinctive,
+    keys.map((k) => byKey.get(k)!.length),
   );
   const memories: PlannedMemory[] = [];
   let noise = 0;
@@ -68,10 +158,21 @@ export function minePreferences(
       noise++;
       continue;
     }
-    // quotes: distinct texts, most frequent first
+    // quotes: distinct texts, most frequent first, then shortest
     const texts = new Map<string, number>();
     for (const o of occ) texts.set(o.st.text, (texts.get(o.st.text) ?? 0) + 1);
-    const quotes = [...texts.entries()].sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]));
+    const quotes = [...texts.entries()].sort(
+      (a, b) => b[1] - a[1] || a[0].length - b[0].length || compareStrings(a[0], b[0]),
+    );
+    // the cluster's core: distinctive terms found in at least half of its statements
+    const termCount = new Map<string, number>();
+    for (const i of g)
+      for (const t of distinctive[i]!)
+        if (!t.startsWith('\u0000')) termCount.set(t, (termCount.get(t) ?? 0) + byKey.get(keys[i]!)!.length);
+    const core = [...termCount.entries()]
+      .filter(([, n]) => n * 2 >= occ.length)
+      .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))
+      .map(([t]) => t);
     const corrections = occ.filter((o) => o.st.kind === 'correction').length;
     const kindWord = corrections * 2 > occ.length ? 'Correction' : 'Preference';
     const head = quotes[0]![0];
@@ -98,17 +199,21 @@ export function minePreferences(
     const body = [
       `# ${title}`,
       '',
-      `Stated by ${speakers.size} distinct users in ${support.sessions} sessions. In their words:`,
+      `Stated by ${speakers.size} distinct users in ${support.sessions} sessions${
+        quotes.length > 1 ? `, in ${quotes.length} wordings` : ''
+      }. In their words:`,
       '',
       ...quotes.slice(0, 5).map(([q, n]) => `> ${q}${n > 1 ? ` (×${n})` : ''}`.replace(/\n/g, ' ')),
       '',
+      ...(core.length > 0 ? [`Key terms: ${core.map((t) => `\`${t}\``).join(', ')}.`, ''] : []),
       '## Evidence',
       '',
       ...evidence.map((e) => `- ${e.session_id} #${e.seq_from}: ${JSON.stringify(e.quote)}`),
     ];
     memories.push({
-      key: `preference:${keys[g[0]!]!}`,
-      match_text: head,
+      // keyed by the core terms (stable across re-dreams and free of one statement's incidental words)
+      key: `preference:${core.length > 0 ? [...core].sort(compareStrings).join(' ') : contentTokens(head).join(' ')}`,
+      match_text: core.length >= 2 ? core.join(' ') : head,
       kind: 'preference',
       slug: fileSlug(head, 50, 'preference'),
       title,
@@ -119,7 +224,9 @@ export function minePreferences(
       last_seen: lastSeen,
       evidence,
       score: speakers.size * 1.2,
-      reason: `${kindWord} stated verbatim by ${speakers.size} distinct users in ${support.sessions} sessions.`,
+      reason: `${kindWord} stated verbatim by ${speakers.size} distinct users in ${support.sessions} sessions${
+        quotes.length > 1 ? ` (${quotes.length} wordings grouped by their shared terms)` : ''
+      }.`,
     });
   }
   memories.sort((a, b) => compareStrings(a.key, b.key));
@@ -142,6 +249,8 @@ export interface SessionFact {
   change: boolean;
   /** Most frequent verbatim sentence. */
   text: string;
+  /** The value as written in `text`. */
+  raw: string;
   /** Weighted support: user statements 1 per speaker, agent statements 0.5 per session. */
   weight: number;
   /** Distinct user speakers. */
@@ -152,8 +261,8 @@ export interface SessionFact {
 }
 
 /**
- * Groups the facts stated in sessions by (subject, value).
- * @returns one entry per (subject, value), sorted by subject then value.
+ * Groups the facts stated in sessions by (subject, type, value).
+ * @returns one entry per (subject, type, value), sorted by that key.
  */
 export function collectSessionFacts(sessions: readonly GatheredSession[]): SessionFact[] {
   const by = new Map<string, { s: GatheredSession; f: FactOccurrence }[]>();
@@ -172,20 +281,24 @@ export function collectSessionFacts(sessions: readonly GatheredSession[]): Sessi
     const agentSessions = new Set(
       occ.filter((o) => o.f.source === 'agent.message').map((o) => o.s.content_sha256),
     );
-    const texts = new Map<string, number>();
+    const texts = new Map<string, { n: number; raw: string }>();
     for (const o of occ)
-      if (o.f.source === 'user.message' || users.size === 0)
-        texts.set(o.f.text, (texts.get(o.f.text) ?? 0) + 1);
-    const text =
-      [...texts.entries()].sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))[0]?.[0] ??
-      occ[0]!.f.text;
+      if (o.f.source === 'user.message' || users.size === 0) {
+        const t = texts.get(o.f.text);
+        if (t) t.n++;
+        else texts.set(o.f.text, { n: 1, raw: o.f.raw ?? o.f.value });
+      }
+    const best = [...texts.entries()].sort(
+      (a, b) => b[1].n - a[1].n || a[0].length - b[0].length || compareStrings(a[0], b[0]),
+    )[0];
     const f0 = occ[0]!.f;
     out.push({
       subject: f0.subject,
       value: f0.value,
       type: f0.type,
       change: occ.some((o) => o.f.change),
-      text,
+      text: best?.[0] ?? f0.text,
+      raw: best?.[1].raw ?? f0.raw ?? f0.value,
       weight: users.size + agentSessions.size * 0.5,
       users: users.size,
       time:
@@ -217,41 +330,112 @@ export function sessionFactEvidence(f: SessionFact, max = 5): PlannedEvidence[] 
   return out;
 }
 
+/** Earliest time a session fact was stated, or null. */
+export function firstStated(f: SessionFact): string | null {
+  return (
+    f.occurrences
+      .map((o) => o.s.time)
+      .filter((t): t is string => t !== null)
+      .sort()[0] ?? null
+  );
+}
+
 /**
- * Fact memories for facts that users (not agents) stated in at least `minSupport` distinct voices and that
- * no memory already covers (`covered` holds `subject` keys known from memories).
+ * Evidence for a session fact stated at or after `since` (all of it when `since` is null): distinct
+ * users, plus 0.5 per agent session.
+ */
+export function strengthSince(f: SessionFact, since: string | null): number {
+  const recent = f.occurrences.filter((o) => since === null || (o.s.time !== null && o.s.time >= since));
+  const users = new Set(recent.filter((o) => o.f.source === 'user.message').map((o) => speakerOf(o.s)));
+  const agents = new Set(recent.filter((o) => o.f.source === 'agent.message').map((o) => o.s.content_sha256));
+  return users.size + agents.size * 0.5;
+}
+
+/**
+ * True if a topic is established in sessions: some value of it was stated by at least `minSupport`
+ * users (`extra` adds voices per value, e.g. 1 for a value a memory also states). A topic whose values
+ * are each stated once (a per-case field such as "the email on file is …") is not.
+ */
+export function topicEstablished(
+  values: readonly SessionFact[],
+  minSupport: number,
+  extra: (v: SessionFact) => number = () => 0,
+): boolean {
+  return values.some((v) => v.users + extra(v) >= minSupport);
+}
+
+/**
+ * Picks the current value among the values users stated for one subject, once the subject is
+ * established (see {@link topicEstablished}): the newest (latest session time), unless
+ * an older value has clearly stronger evidence *since the newest one first appeared* (≥ 2 × its
+ * evidence + 1, counted with {@link strengthSince}). Values naturally pile up support before they
+ * change, so only statements made while both values were around can outvote the newer one. Null when
+ * the subject is not established.
+ */
+export function currentValue(values: readonly SessionFact[], minSupport: number): SessionFact | null {
+  if (!topicEstablished(values, minSupport)) return null;
+  const eligible = values.filter((v) => v.users >= 1);
+  if (eligible.length === 0) return null;
+  const newest = [...eligible].sort(
+    (a, b) =>
+      compareStrings(b.time ?? '', a.time ?? '') || b.users - a.users || compareStrings(a.value, b.value),
+  )[0]!;
+  const since = firstStated(newest);
+  const own = strengthSince(newest, since);
+  const stronger = eligible
+    .filter((v) => v !== newest && strengthSince(v, since) >= 2 * own + 1)
+    .sort((a, b) => strengthSince(b, since) - strengthSince(a, since) || compareStrings(a.value, b.value));
+  return stronger[0] ?? newest;
+}
+
+/**
+ * Fact memories for facts that users (not agents) stated in at least `minSupport` distinct voices and
+ * that no memory covers. Facts are grouped by topic — (type, canonical subject) from `topicOf` — and
+ * per topic only the current value (see {@link currentValue}) is promoted; the older values stated
+ * by enough users are recorded as `Superseded:` lines (never as current).
+ * @param topicOf the topic key of a session fact (`null`: skip it).
+ * @param covered topic keys a memory already states (those are updated in place by cleanup instead).
  */
 export function promoteSessionFacts(
   facts: readonly SessionFact[],
   minSupport: number,
+  topicOf: (f: SessionFact) => string | null,
   covered: ReadonlySet<string>,
 ): PlannedMemory[] {
   const out: PlannedMemory[] = [];
-  // per subject, only the best-supported value (newest on ties) is promoted
-  const bySubject = new Map<string, SessionFact[]>();
+  const byTopic = new Map<string, SessionFact[]>();
   for (const f of facts) {
-    if (f.users < minSupport || covered.has(f.subject)) continue;
-    const l = bySubject.get(f.subject);
+    const topic = topicOf(f);
+    if (topic === null || covered.has(topic)) continue;
+    const l = byTopic.get(topic);
     if (l) l.push(f);
-    else bySubject.set(f.subject, [f]);
+    else byTopic.set(topic, [f]);
   }
-  for (const subject of [...bySubject.keys()].sort(compareStrings)) {
-    const best = bySubject
-      .get(subject)!
-      .sort(
-        (a, b) =>
-          b.users - a.users || compareStrings(b.time ?? '', a.time ?? '') || compareStrings(a.value, b.value),
-      )[0]!;
+  for (const topic of [...byTopic.keys()].sort(compareStrings)) {
+    const values = byTopic.get(topic)!;
+    const best = currentValue(values, minSupport);
+    if (!best) continue;
+    const older = values
+      .filter((v) => v !== best && v.users >= 1 && v.value !== best.value)
+      .sort((a, b) => compareStrings(b.time ?? '', a.time ?? '') || compareStrings(a.value, b.value))
+      .slice(0, 3);
     const evidence = sessionFactEvidence(best);
     const support = supportOf(best.occurrences.map((o) => o.s));
+    const subject = topic.split('\u0000')[1] ?? best.subject;
+    const superseded = older.map(
+      (v) =>
+        `Superseded: "${v.text}" (stated by ${v.users} users until ${dayOf(v.time) ?? 'an unknown date'}).`,
+    );
     out.push({
-      key: `fact:${best.subject}`,
+      key: `fact:${subject}`,
       match_text: best.text,
       kind: 'fact',
-      slug: fileSlug(best.subject, 50, 'fact'),
+      slug: fileSlug(subject, 50, 'fact'),
       title: ellipsize(best.text, 70),
       summary: `${ellipsize(best.text, 90)} (${best.users} users)`,
-      body: `# ${ellipsize(best.text, 90)}\n\n${best.text}\n\nStated by ${best.users} users in ${support.sessions} sessions.\n\n## Evidence\n\n${evidence
+      body: `# ${ellipsize(best.text, 90)}\n\n${best.text}\n\nStated by ${best.users} users in ${support.sessions} sessions${
+        best.time ? `, latest ${dayOf(best.time)}` : ''
+      }.\n${superseded.length ? `\n${superseded.join('\n')}\n` : ''}\n## Evidence\n\n${evidence
         .map((e) => `- ${e.session_id} #${e.seq_from}: ${JSON.stringify(e.quote)}`)
         .join('\n')}\n`,
       support,
@@ -259,7 +443,9 @@ export function promoteSessionFacts(
       last_seen: dayOf(best.time),
       evidence,
       score: best.users,
-      reason: `Fact stated by ${best.users} distinct users in ${support.sessions} sessions.`,
+      reason: `Fact stated by ${best.users} distinct users in ${support.sessions} sessions${
+        older.length ? `; newer than ${older.map((v) => `"${v.raw}"`).join(', ')}, which it supersedes` : ''
+      }.`,
     });
   }
   return out;

@@ -106,3 +106,26 @@ export function compareStrings(a: string, b: string): number {
 export function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
+
+/**
+ * Discourse openers that carry no content ("FYI", "heads up:", "Quick note:", "Policy reminder:",
+ * "btw", "Also,", "As always,", "One more thing:", "Note that", "PS:"), matched at the start of a
+ * sentence, case-insensitively.
+ */
+const LEAD_IN =
+  /^(?:(?:fyi|btw|by the way|ps|p\.s\.|also|oh and|as always|as usual|one more thing|just so you know|heads[- ]up|note that|remember that|keep in mind(?: that)?)\b[\s:,!-]*|(?:(?:so|ok|okay|and|quick|friendly|important|policy|small|side) )?(?:reminder|note|update|tip|so|ok|okay)\s*[:,-]\s*)/i;
+
+/**
+ * Strips discourse openers (see {@link LEAD_IN}) from the start of a sentence, repeatedly ("Also,
+ * quick note: …"). The result is a suffix of `sentence` (verbatim), so it can still be quoted.
+ * @example stripLeadIn('Also, policy reminder: the return window is 45 days.') === 'the return window is 45 days.'
+ */
+export function stripLeadIn(sentence: string): string {
+  let s = sentence.trim();
+  for (let i = 0; i < 4; i++) {
+    const m = LEAD_IN.exec(s);
+    if (!m || m[0].length >= s.length) break;
+    s = s.slice(m[0].length);
+  }
+  return s;
+}

@@ -1,7 +1,8 @@
 /**
  * Tool labels for sequence mining: a tool call is labelled by its tool name, except shell calls, which
- * are labelled by the program they run (`bash:grep`, `bash:python`), since "bash, bash, bash" says
- * nothing about a workflow.
+ * are labelled by the program they run and, for programs that dispatch on a subcommand, the subcommand
+ * (`bash:grep`, `bash:python`, `bash:git push`, `bash:pnpm db:migrate`, `bash:docker compose up`),
+ * since "bash, bash, bash" — or "pnpm, pnpm, pnpm" — says nothing about a workflow.
  */
 
 /** Tools that carry no workflow signal (scratchpads, todo lists) and are dropped from sequences. */
@@ -68,11 +69,69 @@ export function commandHead(command: string): string {
   return head.slice(0, 40);
 }
 
-/** The sequence label of a call: `bash:<program>` for shell tools, else the tool name. */
+/**
+ * Programs whose first argument is a subcommand (package managers, VCS, container and cloud CLIs, build
+ * tools): their label keeps it (`git push`, `pnpm lint`).
+ */
+const SUBCOMMAND_PROGRAMS: ReadonlySet<string> = new Set(
+  (
+    'git gh hg svn npm pnpm yarn bun deno npx pnpx bunx docker docker-compose podman kubectl helm cargo ' +
+    'rustup go pip pip3 uv poetry conda pipenv make terraform aws gcloud az systemctl apt apt-get brew ' +
+    'dotnet mvn gradle rails bundle rake mix composer tox nox dvc'
+  ).split(' '),
+);
+/** Subcommands that themselves dispatch (`pnpm run build`, `docker compose up`, `python -m pytest`). */
+const NESTED_SUBCOMMANDS: ReadonlySet<string> = new Set(['run', 'exec', 'x', 'dlx', 'compose', '-m']);
+const BARE_WORD = /^[a-z][\w:.-]*$/i;
+
+/**
+ * The command a wrapper runs: `sg docker -c "docker compose up"`, `bash -c '…'`, `sh -lc "…"` → the
+ * quoted inner command; anything else unchanged.
+ */
+export function unwrapCommand(command: string): string {
+  const m =
+    /^\s*(?:sg\s+[\w-]+|(?:ba|z|da)?sh(?:\s+-l)?|su(?:\s+[\w-]+)?)\s+-l?c\s+(["'])([\s\S]*)\1\s*$/.exec(
+      command,
+    );
+  return m ? m[2]! : command;
+}
+
+/**
+ * The program and, for subcommand programs, the subcommand of a shell command (see {@link commandHead}
+ * for what is skipped): `git push -u origin x` → `git push`, `pnpm vitest run f` → `pnpm vitest`,
+ * `docker compose up -d` → `docker compose up`, `python -m pytest` → `python -m pytest`,
+ * `grep -rn x .` → `grep`. Wrappers (`sg docker -c "…"`, `bash -c "…"`) are unwrapped first.
+ */
+export function commandLabel(command: string): string {
+  const inner = unwrapCommand(command);
+  const head = commandHead(inner);
+  if (!head) return '';
+  if (!SUBCOMMAND_PROGRAMS.has(head) && head !== 'python') return head;
+  let segs = inner.split(/&&|\|\||;|\n|\|/).map((x) => x.trim());
+  segs = segs.filter((x) => x && !/^(?:cd|pushd|export|set|source|\.)\b/.test(x) && !x.startsWith('#'));
+  const words = (segs[0] ?? '').split(/\s+/).filter(Boolean);
+  let i = words.findIndex((w) => {
+    let b = w.replace(/^["'(]+|["')]+$/g, '');
+    b = b.slice(b.lastIndexOf('/') + 1);
+    return b === head || (head === 'python' && /^python\d[\d.]*$/.test(b));
+  });
+  if (i < 0) return head;
+  const out = [head];
+  for (let k = 0; k < 2; k++) {
+    const w = words[++i];
+    if (!w || !(BARE_WORD.test(w) || (w === '-m' && head === 'python'))) break;
+    if (head === 'python' && w !== '-m' && k === 0) break;
+    out.push(w.slice(0, 40));
+    if (!NESTED_SUBCOMMANDS.has(w)) break;
+  }
+  return out.join(' ');
+}
+
+/** The sequence label of a call: `bash:<program>[ <subcommand>]` for shell tools, else the tool name. */
 export function toolLabel(tool: string, input: unknown): string {
   if (isShellTool(tool)) {
-    const head = commandHead(toolInputText(input));
-    return head ? `${tool}:${head}` : tool;
+    const label = commandLabel(toolInputText(input));
+    return label ? `${tool}:${label}` : tool;
   }
   return tool;
 }

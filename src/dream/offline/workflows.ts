@@ -4,7 +4,11 @@
  * contiguous n-grams (n = 3..6); an n-gram's support is the number of distinct successful sessions that
  * contain it, and its lift compares its rate in successful sessions with its rate overall (frequent
  * sequential pattern mining in the spirit of GSP, Srikant & Agrawal 1996, restricted to contiguous
- * patterns so it stays linear in the number of steps). The best non-overlapping patterns are kept.
+ * patterns so it stays linear in the number of steps). The best patterns are kept greedily, skipping
+ * one that overlaps a kept pattern (shares a run of all but one of its steps) or is redundant with it
+ * (≥ 80% of its sessions already follow the kept pattern: a fragment of the same procedure). Steps are
+ * successful calls only (failed calls are mistakes, see `gather.ts`), and shell steps are labelled by
+ * program and subcommand (`git push`, `pnpm db:migrate`).
  */
 import type { ToolStep } from './digest.js';
 import {
@@ -28,7 +32,7 @@ export interface WorkflowStats {
 /** Options of {@link mineWorkflows}. */
 export interface WorkflowOptions {
   minSupport: number;
-  /** At most this many workflows. Default 5. */
+  /** At most this many workflows. Default 12. */
   max?: number;
   minLength?: number;
   maxLength?: number;
@@ -60,6 +64,13 @@ function overlaps(a: readonly string[], b: readonly string[]): boolean {
   return run >= shorter - 1;
 }
 
+/** True if at least 80% of `p`'s sessions also follow `kept` (p is a fragment of the same procedure). */
+function redundant(p: Pattern, kept: Pattern): boolean {
+  let shared = 0;
+  for (const s of p.hits.keys()) if (kept.hits.has(s)) shared++;
+  return shared >= 0.8 * p.hits.size;
+}
+
 /**
  * Mines workflows. The baseline is the sessions with a `satisfied` outcome; when no session has one, the
  * sessions without a known failure (outcome unknown) are used instead, and no workflow is mined when
@@ -72,7 +83,7 @@ export function mineWorkflows(
 ): { memories: PlannedMemory[]; stats: WorkflowStats } {
   const minLen = opts.minLength ?? 3;
   const maxLen = opts.maxLength ?? 6;
-  const max = opts.max ?? 5;
+  const max = opts.max ?? 12;
   let baseline = sessions.filter((s) => s.outcome === 'satisfied');
   if (baseline.length === 0) baseline = sessions.filter((s) => s.outcome === 'unknown');
   const baseSet = new Set(baseline);
@@ -120,7 +131,7 @@ export function mineWorkflows(
   const chosen: typeof scored = [];
   for (const c of scored) {
     if (chosen.length >= max) break;
-    if (chosen.some((x) => overlaps(x.p.labels, c.p.labels))) continue;
+    if (chosen.some((x) => overlaps(x.p.labels, c.p.labels) || redundant(c.p, x.p))) continue;
     chosen.push(c);
   }
   const memories = chosen.map((c, rank) => renderWorkflow(c.p, c.lift, baseCount, rank));
@@ -167,7 +178,12 @@ function renderWorkflow(p: Pattern, lift: number, baseCount: number, rank: numbe
       // for shell steps, an example command with its variable parts masked
       const ex =
         l.includes(':') && first
-          ? maskVariables((first.digest.steps[firstAt + i]?.quote ?? '').split('\n')[0]!)
+          ? maskVariables(
+              (first.digest.steps[firstAt + i]?.quote ?? '')
+                .split('\n')[0]!
+                .trim()
+                .replace(/^(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)+/, ''),
+            )
           : '';
       return `${i + 1}. \`${l}\`${ex ? ` — e.g. \`${ex.replace(/`/g, "'")}\`` : ''}`;
     }),

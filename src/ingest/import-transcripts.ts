@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ImportError, SourceFormat } from '../domain/index.js';
-import { compareCodeUnits, expandOne } from './expand-inputs.js';
+import { expandOne } from './expand-inputs.js';
 import { asImportError, parseTranscript, readSidecarSync } from './read-transcript.js';
 import type { ImportedSession, ImportOptions } from './types.js';
 
@@ -15,7 +15,7 @@ export type FileImportResult =
 
 /**
  * Imports transcripts from files and folders, one result per file, in the order of
- * {@link expandInputs} (sorted paths). A file that fails yields `{file, error}` and the others still
+ * {@link expandInputs} (argument order, each folder's files sorted). A file that fails yields `{file, error}` and the others still
  * import; a path that does not exist yields an error result for that path first. Never throws for
  * bad input.
  * @param paths files and folders as given on the command line.
@@ -43,7 +43,7 @@ export async function* importTranscripts(
       if (!files.has(key)) files.set(key, f);
     }
   }
-  for (const file of [...files.values()].sort(compareCodeUnits)) {
+  for (const file of files.values()) {
     try {
       const text = await readFile(file, 'utf8');
       yield parseTranscript(file, text, { ...opts, readSidecar: readSidecarSync });

@@ -625,13 +625,19 @@ export class KyselyStorage implements Storage {
     const at = opts.now ?? nowIso();
     const prepared = batch.map((s) => {
       const blobs: { sha256: string; content: string }[] = [];
+      // Stored form: the source file is implied by the session's `source_file` (restored on read), and
+      // big texts are replaced by blob references.
       const stored = s.events.map((e) => {
         const f = bigField(e);
-        if (!f) return e;
-        const text = (e as unknown as Record<string, string>)[f]!;
-        const sha = sha256Hex(text);
-        blobs.push({ sha256: sha, content: text });
-        return { ...e, [f]: { $blob: sha } };
+        const { file, ...pointer } = e.source;
+        const out: Record<string, unknown> = { ...e, source: file === s.source_file ? pointer : e.source };
+        if (f) {
+          const text = (e as unknown as Record<string, string>)[f]!;
+          const sha = sha256Hex(text);
+          blobs.push({ sha256: sha, content: text });
+          out[f] = { $blob: sha };
+        }
+        return out;
       });
       const events = JSON.stringify(stored);
       return { s, events, blobs, sha: sha256Hex(events) };
@@ -766,11 +772,16 @@ export class KyselyStorage implements Storage {
   async getEvents(sessionId: string): Promise<SessionEvent[]> {
     const r = await this.#db
       .selectFrom('session_events')
-      .select('events')
-      .where('session_id', '=', sessionId)
+      .innerJoin('sessions', 'sessions.id', 'session_events.session_id')
+      .select(['session_events.events', 'sessions.source_file'])
+      .where('session_events.session_id', '=', sessionId)
       .executeTakeFirst();
     if (!r) throw new NotFoundError('session', sessionId);
     const events = JSON.parse(r.events) as Record<string, unknown>[];
+    for (const e of events) {
+      const src = e.source as { file?: string };
+      if (src.file === undefined) e.source = { file: r.source_file, ...src };
+    }
     const refs = new Set<string>();
     for (const e of events)
       for (const f of ['text', 'content'])

@@ -4,16 +4,7 @@
  * output store (`files`) and the change set (`changes`) that turns the input store into it.
  * Engines never touch storage; per-session work is cached through {@link GatherCache}.
  */
-import type {
-  ChangeKind,
-  ChangeOp,
-  DreamProgress,
-  Evidence,
-  Session,
-  SessionEvent,
-  Support,
-  Timestamp,
-} from '../domain/index.js';
+import type { Change, DreamProgress, Session, SessionEvent, Timestamp, Usage } from '../domain/index.js';
 
 /** A memory of the pinned input store. */
 export interface InputMemory {
@@ -79,20 +70,21 @@ export interface DreamHooks {
   signal?: AbortSignal;
 }
 
-/** A change as an engine proposes it (storage adds id, dream_id, status). */
-export interface ProposedChange {
-  op: ChangeOp;
-  path: string;
-  to_path: string | null;
-  before: string | null;
-  after: string | null;
-  base_sha256: string | null;
-  kind: ChangeKind;
-  reason: string;
-  confidence: number;
-  support: Support;
-  evidence: Evidence[];
-}
+/** A change as an engine proposes it: the proposal fields of a {@link Change} (storage adds id, dream_id, status). */
+export type ProposedChange = Pick<
+  Change,
+  | 'op'
+  | 'path'
+  | 'to_path'
+  | 'before'
+  | 'after'
+  | 'base_sha256'
+  | 'kind'
+  | 'reason'
+  | 'confidence'
+  | 'support'
+  | 'evidence'
+>;
 
 /** What an engine returns. `files` is the whole output store, sorted by path. */
 export interface DreamResult {
@@ -100,12 +92,8 @@ export interface DreamResult {
   changes: ProposedChange[];
   /** Counts and timings (ms) the engine reports, e.g. `sessions`, `cache_hits`, `candidates`, `clusters`. */
   stats: Record<string, number>;
-  usage: {
-    input_tokens: number;
-    output_tokens: number;
-    cache_read_input_tokens: number;
-    cache_creation_input_tokens: number;
-  };
+  /** Token usage (hosted shape; zero for the offline engine). */
+  usage: Usage;
 }
 
 /** A dream engine: `offline` (deterministic) or `llm`. */

@@ -14,14 +14,16 @@ import type {
   Memory,
   MemoryStore,
   MemoryVersion,
+  NewSession,
   Outcome,
   Session,
   SessionEvent,
-  SourceFormat,
   Timestamp,
   VersionOperation,
 } from '../domain/index.js';
 import type { DialectName } from './migrations/index.js';
+
+export type { NewSession };
 
 /** A page of results and the opaque cursor of the next page (`null` at the end). */
 export interface Page<T> {
@@ -42,23 +44,6 @@ export interface WriteContext {
   change_id?: string | null;
   note?: string | null;
   now?: Timestamp;
-}
-
-/** A session as handed to storage by an importer (the shape of ingest's `ImportedSession`). */
-export interface NewSession {
-  external_id: string;
-  agent_id: string;
-  user_id: string | null;
-  parent_external_id: string | null;
-  source_format: SourceFormat;
-  source_file: string;
-  title: string;
-  started_at: Timestamp | null;
-  ended_at: Timestamp | null;
-  metadata: Record<string, unknown>;
-  events: SessionEvent[];
-  outcome: Outcome | null;
-  team_id?: string | null;
 }
 
 /** Per-item result of a batch session import (Kysely-style batch result). */

@@ -179,8 +179,8 @@ class OfflineEngine implements DreamEngine {
       .filter((m) => m.kind !== 'index' && !m.generatedKey)
       .flatMap((m) => extractFacts(m.body));
     const canon = canonicalSubjects([
-      ...sessionFacts.map((f) => ({ subject: f.subject, type: f.type, weight: f.weight })),
-      ...memoryFacts.map((f) => ({ subject: f.subject, type: f.type, weight: 1 })),
+      ...sessionFacts.map((f) => ({ subject: f.subject, type: f.type, value: f.value, weight: f.weight })),
+      ...memoryFacts.map((f) => ({ subject: f.subject, type: f.type, value: f.value, weight: 1 })),
     ]);
     const topicOf = (subject: string, type: string) =>
       `${type}\u0000${canon.get(`${type}\u0000${subject}`) ?? subject}`;

@@ -83,6 +83,41 @@ function userMemoryStating(ws: Workspace, inv: Inventory): (text: string) => Mem
   };
 }
 
+/**
+ * A lookup of the user's own memory that states a rule given by its core terms (a preference's terms,
+ * see `statements.ts`) in other words: the core terms the store knows at all must be at least half of
+ * them, each rare in the store (in at most 2 memories, so it names the topic), and one line must hold
+ * them all. "We standardized on pnpm" {pnpm} → "Use pnpm, not npm."; the sign-off rule {acme, care,
+ * team, customer, email} does not match a line about customers returning items.
+ */
+function userMemoryWithTerms(ws: Workspace, inv: Inventory): (terms: readonly string[]) => MemoryInfo | null {
+  const lines: { m: MemoryInfo; tokens: Set<string> }[] = [];
+  const df = new Map<string, Set<string>>();
+  for (const m of inv.memories) {
+    if (m.generatedKey || m.kind === 'index') continue;
+    const content = ws.get(m.path)?.content;
+    if (!content) continue;
+    for (const line of splitFrontMatter(content).body.split('\n')) {
+      if (line.startsWith(REINFORCED_PREFIX)) continue;
+      const tokens = new Set(contentTokens(line));
+      if (tokens.size === 0) continue;
+      lines.push({ m, tokens });
+      for (const t of tokens) {
+        const s = df.get(t) ?? new Set<string>();
+        s.add(m.path);
+        df.set(t, s);
+      }
+    }
+  }
+  return (terms) => {
+    const known = terms.filter((t) => df.has(t));
+    if (known.length === 0 || known.length * 2 < terms.length) return null;
+    if (known.some((t) => df.get(t)!.size > 2)) return null;
+    const hits = lines.filter((l) => known.every((t) => l.tokens.has(t))).map((l) => l.m);
+    return hits.sort((a, b) => compareStrings(a.path, b.path))[0] ?? null;
+  };
+}
+
 /** Counters {@link curateMemories} reports. */
 export interface CurateStats {
   /** Planned memories a user's memory already states: that file got a reinforcement line instead. */
@@ -112,6 +147,7 @@ export function curateMemories(
   };
   const byKey = new Map(inv.memories.filter((m) => m.generatedKey).map((m) => [m.generatedKey!, m]));
   const known_ = userMemoryStating(ws, inv);
+  const byTerms = userMemoryWithTerms(ws, inv);
   const sorted = [...planned].sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.key, b.key));
   for (const p of sorted) {
     const content = renderMemoryFile(p);
@@ -141,7 +177,8 @@ export function curateMemories(
       );
       continue;
     }
-    const known = p.match_text ? known_(p.match_text) : null;
+    const known =
+      (p.match_text ? known_(p.match_text) : null) ?? (p.match_terms?.length ? byTerms(p.match_terms) : null);
     if (known) {
       if (known.protected) {
         stats.memories_skipped_protected++;

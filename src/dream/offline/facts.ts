@@ -321,8 +321,9 @@ const PATTERNS: PatternDef[] = [
  * Finds at most one fact in one line or sentence of text. Markdown list markers, emphasis, discourse
  * openers ("FYI", "heads up:", "Note that", "Remember", …) and a trailing period are ignored;
  * headings, code, links-only lines, questions and long lines (> 200 chars) yield none. The subject
- * must have 1–6 content words and the value 1–12 words. Conditional sentences ("if …, email X") state
- * no standing fact. When several patterns match, the first whose value is typed (not free text) wins,
+ * must have 1–6 content words and the value 1–12 words. Conditional sentences state no standing fact,
+ * except routing rules ("if it needs tier 2, email X": the condition is the subject, X an e-mail
+ * address or URL). When several patterns match, the first whose value is typed (not free text) wins,
  * else the first. Routing instructions ("send anything you can't resolve to X") are facts about where
  * those things go when X is an e-mail address, URL or host.
  */
@@ -347,7 +348,27 @@ export function extractFact(line: string): Fact | null {
   t = stripLeadIn(t)
     .replace(/^remember\b,?\s+(?!to\b)/i, '')
     .trim();
-  // a conditional ("if it needs tier 2, email …", "when it rains, …") is not a standing fact
+  // a conditional is not a standing fact ("when it rains, the game is indoors"), except a routing rule
+  // whose condition is its subject: "if it needs tier 2, email tier2@…" → where tier-2 cases go
+  const cond =
+    /^(?:if|when|whenever|unless|once|in case)\b\s*(.*?),\s*(?:please\s+)?(?:email|e-mail|mail|send it to|send them to|forward it to|forward to|escalate to|contact|ping|write to|reach out to)\s+(\S+)$/i.exec(
+      t,
+    );
+  if (cond) {
+    const cls = classify(cond[2]!);
+    const subject = cls.type === 'email' || cls.type === 'url' ? subjectKey(cond[1]!, cls.type) : '';
+    const words = subject ? subject.split(' ').length : 0;
+    if (words < 1 || words > 6) return null;
+    return {
+      subject,
+      value: cls.value,
+      type: cls.type,
+      pattern: 'route',
+      change: false,
+      text: line.trim(),
+      raw: cls.raw,
+    };
+  }
   if (/^(?:if|when|whenever|unless|once|in case)\b/i.test(t)) return null;
   let fallback: Fact | null = null;
   for (const p of PATTERNS) {
@@ -447,16 +468,41 @@ export function factsContradict(a: Fact, b: Fact): boolean {
   return exact(a) && exact(b);
 }
 
+/** Name parts of an identifier that say nothing about its role. */
+const IDENTIFIER_NOISE = new Set(
+  'com net org io dev internal local www mail email http https api app svc corp intra lan cloud latest'.split(
+    ' ',
+  ),
+);
+
 /**
- * Canonical subjects: within each value type, subjects that name the same thing (see
- * {@link sameSubject}: equal or contained word sets, e.g. `ci`, `ci job`, `ci build`) are united
- * (union-find over pairs sharing a word), and each group is represented by its most-stated subject
- * (ties: fewer words, then code-unit order).
- * @param items subjects with their type and a weight (how often they were stated).
+ * The words an identifier value is named with: letter runs of its local part / host labels / image
+ * name (≥ 3 letters, stemmed), e.g. `tier2@acme-shop.com` → tier, acme, shop; `db-staging-2.internal`
+ * → db, stag.
+ */
+export function identifierWords(value: string): string[] {
+  const name = value.replace(/^[a-z]+:\/\//i, '').replace(/:[\w.-]+$/, '');
+  const out = new Set<string>();
+  for (const w of name.toLowerCase().match(/[a-z]{2,}/g) ?? [])
+    if (!IDENTIFIER_NOISE.has(w) && (w.length >= 3 || w === 'db')) out.add(stem(w));
+  return [...out].sort();
+}
+
+/** Value types whose values are identifiers: two subjects given the same such value name one role. */
+const IDENTIFIER_TYPES: ReadonlySet<string> = new Set(['email', 'url', 'host', 'image']);
+
+/**
+ * Canonical subjects: within each value type, subjects that name the same thing are united
+ * (union-find) — equal or contained word sets (see {@link sameSubject}: `ci`, `ci job`, `ci build`),
+ * or, for identifier values (e-mail, URL, host, image), subjects stated with the same value
+ * ("escalations go to tier2@…" and "send anything you can't resolve to tier2@…" name one address) and
+ * subjects that share a word with the name of a value another subject states (see
+ * {@link identifierWords}: `tier2@…` joins "if it needs tier 2, email …") — and each group is represented by its most-stated subject (ties: fewer words, then code-unit order).
+ * @param items subjects with their type, value and a weight (how often they were stated).
  * @returns a map from `${type}\u0000${subject}` to the canonical subject.
  */
 export function canonicalSubjects(
-  items: readonly { subject: string; type: string; weight: number }[],
+  items: readonly { subject: string; type: string; value?: string; weight: number }[],
 ): Map<string, string> {
   const out = new Map<string, string>();
   const byType = new Map<string, Map<string, number>>();
@@ -487,6 +533,33 @@ export function canonicalSubjects(
         else byWord.set(w, [i]);
       }
     });
+    if (IDENTIFIER_TYPES.has(type)) {
+      const byValue = new Map<string, number[]>();
+      for (const it of items) {
+        if (it.type !== type || !it.subject || !it.value) continue;
+        const i = subjects.indexOf(it.subject);
+        const l = byValue.get(it.value);
+        if (!l) byValue.set(it.value, [i]);
+        else if (!l.includes(i)) l.push(i);
+      }
+      const unite = (a: number, b: number) => {
+        const ra = find(a);
+        const rb = find(b);
+        if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+      };
+      for (const l of byValue.values()) for (const j of l.slice(1)) unite(l[0]!, j);
+      // identifiers are named after their role: `tier2@…` belongs with "if it needs tier 2, …"
+      const bySubjectWord = new Map<string, number[]>();
+      subjects.forEach((sub, i) => {
+        for (const w of new Set(sub.split(' '))) {
+          const l = bySubjectWord.get(w);
+          if (l) l.push(i);
+          else bySubjectWord.set(w, [i]);
+        }
+      });
+      for (const [value, l] of [...byValue.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+        for (const w of identifierWords(value)) for (const i of bySubjectWord.get(w) ?? []) unite(l[0]!, i);
+    }
     subjects.forEach((s, i) => {
       const cands = new Set<number>();
       for (const w of new Set(s.split(' '))) for (const j of byWord.get(w) ?? []) if (j > i) cands.add(j);

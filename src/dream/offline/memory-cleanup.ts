@@ -40,9 +40,9 @@ import { redactSecrets } from './secrets.js';
 import { clusterNearDuplicates, jaccardSorted, UnionFind } from './similarity.js';
 import {
   firstStated,
+  mergeSessionFacts,
   type SessionFact,
   sessionFactEvidence,
-  speakerOf,
   strengthSince,
   topicEstablished,
 } from './statements.js';
@@ -189,32 +189,6 @@ interface Claim {
   strength: number;
   session: SessionFact | null;
   protected: boolean;
-}
-
-/** Merges session facts of one topic and value (stated under several subject wordings) into one. */
-function mergeSessionFacts(list: readonly SessionFact[]): SessionFact {
-  if (list.length === 1) return list[0]!;
-  const occurrences = list
-    .flatMap((f) => f.occurrences)
-    .sort((a, b) => compareStrings(a.s.id, b.s.id) || a.f.seq - b.f.seq);
-  const users = new Set(occurrences.filter((o) => o.f.source === 'user.message').map((o) => speakerOf(o.s)));
-  const agentSessions = new Set(
-    occurrences.filter((o) => o.f.source === 'agent.message').map((o) => o.s.content_sha256),
-  );
-  const best = [...list].sort((a, b) => b.users - a.users || compareStrings(a.text, b.text))[0]!;
-  return {
-    ...best,
-    change: list.some((f) => f.change),
-    weight: users.size + agentSessions.size * 0.5,
-    users: users.size,
-    time:
-      list
-        .map((f) => f.time)
-        .filter((t): t is string => t !== null)
-        .sort()
-        .pop() ?? null,
-    occurrences,
-  };
 }
 
 /**

@@ -218,10 +218,26 @@ function repeatedInOneSession(occs: readonly Occ[]): boolean {
   return false;
 }
 
-/** A shell command for display: first line, leading `VAR=value` assignments dropped, variables masked. */
+/**
+ * A shell command for display: first line, leading `VAR=value` assignments dropped, e-mail addresses
+ * and variable parts masked (see `maskVariables`); quoted arguments keep their quotes and have their
+ * own variable parts masked (`sg docker -c "docker compose up -d postgres"` stays readable).
+ */
 function maskCommand(command: string): string {
   const first = (command.split('\n')[0] ?? '').trim().replace(/^(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)+/, '');
-  return maskVariables(first.replace(/\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, '<EMAIL>')).replace(/`/g, "'");
+  const mask = (t: string) => {
+    const inner = maskVariables(t.replace(/\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, '<EMAIL>'));
+    return `${/^\s/.test(t) && inner ? ' ' : ''}${inner}${/\s$/.test(t) && inner ? ' ' : ''}`;
+  };
+  let out = '';
+  let last = 0;
+  for (const m of first.matchAll(/(["'])([^"'\n]{1,200})\1/g)) {
+    out += mask(first.slice(last, m.index!));
+    out += `${m[1]}${mask(m[2]!).trim()}${m[1]}`;
+    last = m.index! + m[0].length;
+  }
+  out += mask(first.slice(last));
+  return out.replace(/\s+/g, ' ').replace(/`/g, "'").trim();
 }
 
 /** Whitespace tokens of a command's first line, with variable parts masked (placeholders dropped). */
@@ -402,13 +418,17 @@ function renderMistake(
       .map(([a]) => `\`${a}\``)
       .join(', ')}); session outcomes: ${outcomeText}.`,
   );
-  // variants: only templates seen in several sessions (a one-off wording may carry one session's details)
+  // variants: only templates that recur (in several sessions, or repeatedly); a wording seen once may
+  // carry that one session's details
   const variantSessions = countBy(
     [...new Set(occs.map((o) => `${o.e.template}\u0000${o.s.content_sha256}`))],
     (k) => k.split('\u0000')[0]!,
   );
+  const occurrences = new Map(templateCounts);
   const shownTemplates = new Set(
-    variantSessions.filter(([t, n]) => n >= recur || t === template).map(([t]) => t),
+    variantSessions
+      .filter(([t, n]) => n >= recur || (occurrences.get(t) ?? 0) >= recur || t === template)
+      .map(([t]) => t),
   );
   const variants = templateCounts.filter(([t]) => t !== template && shownTemplates.has(t));
   if (variants.length > 0) lines.push(`Variants: ${fmtCounts(variants, 3)}.`);

@@ -54,6 +54,11 @@ export interface PlannedMemory {
    * user's file is reinforced instead of a near-duplicate being created). Absent for workflows.
    */
   match_text?: string;
+  /**
+   * The memory's core terms (content tokens, see `contentTokens`), for recognising a user's memory
+   * that states the same rule in other words: see `curate.ts`.
+   */
+  match_terms?: string[];
   /** Why this memory is proposed (the change reason). */
   reason: string;
 }

@@ -48,22 +48,39 @@ const PREFERENCE_ANYWHERE =
  * bare imperative of a rule-setting verb ("use …", "keep …", "sign …") and "No X" ("No Jest please").
  */
 const WEAK_CUES: RegExp[] = [
-  /\b(?:always|never|every|everything|everywhere|no longer|anymore|any new|all new|each time)\b/i,
-  /\b(?:should|must|has to|have to|needs to|need to)\b/i,
-  /\bonly\b/i,
+  /\b(?:always|never)\b(?!-)|\b(?:every|for everything|everywhere|no longer|anymore|any new|all new|each time)\b/i,
+  // a deontic modal after a generic subject: "commit messages should …", "emails to customers should …",
+  // "you/we/agents must …" — not "the flight should …" or "there should be …"
+  /^(?:(?:you|we|agents?|everyone|everybody|all [\w -]{1,40}|every [\w -]{1,40}|each [\w -]{1,40})|(?!(?:the|this|that|these|those|it|there|he|she|they|a|an)\b|\w+ing\b)[\w -]{0,40}s) (?:should|must|has to|have to|need to|needs to)\b(?! (?:be|have) (?:been|so|really|very|pretty|quite|such)\b)/i,
+  // "only" restricting a rule: "pnpm only", "store credit only on request", "only mention …"
+  /^only \w+|\b\w+ only(?:[,.;]|$| on\b| if\b| when\b| for\b| in\b| with\b)/i,
   /,\s*not\b|\(not\b|\binstead of\b|\brather than\b/i,
-  /\bwe(?:'re| are)? (?:an? [\w-]+ (?:shop|house)|standardi[sz]ed on|moved (?:off|away from|to)|switched (?:to|from|off)|(?:don't|do not|never|always|only|no longer) \w+)/i,
-  /^(?:please |pls |kindly )?(?:use|keep|stick|follow|prefer|sign|log|write|name|format)\b/i,
-  /^no [a-z][\w-]*\b(?! (?:thanks|thank|problem|worries)\b)/i,
+  /\bwe(?:'re| are)? (?:an? [\w-]+ (?:shop|house)|standardi[sz]ed on|moved (?:off|away from|to)|switched (?:to|from|off)|(?:don't|do not|never|always|only|no longer) (?:use|do|run|write|add|allow|accept|ship|deploy|merge|commit|push|support|touch|rely on)\b)/i,
+  /^(?:please |pls |kindly )?(?:use|stick|follow|prefer|sign|log|write|name|format)\b/i,
+  // a reminder of a team convention: "remember our commits are Conventional Commits style"
+  /^remember,? (?:that )?(?:our|we|the team|all|every)\b/i,
+  /^no (?!(?:thanks|thank|problems?|worries|worry|way|idea|clue|rush|need)\b)[a-z][\w-]*\b/i,
 ];
+/** Answers and status remarks ("Yes, everything looks correct", "Nope, never …"): never a rule. */
+const ANSWER =
+  /^(?:(?:yes|yeah|yep|yup|sure|ok|okay|correct|right|great|perfect|fine|true|exactly|agreed|absolutely|definitely|of course|thanks|thank you|no problem|sounds good|you're right|you are right|that's (?:right|correct|fine|all|it|great|perfect))\b|(?:no|nope|nah)[,.!])|\beverything (?:is|looks|seems|sounds|was)\b/i;
+/** Chat, not a rule: an exclamation or an evaluation ("is always so much fun", "must be frustrating"). */
+const CHATTER =
+  /!\s*$|\b(?:fun|cool|awesome|amazing|great|happy|happiness|joy|love|loved|lovely|wonderful|beautiful|fantastic|nice|sweet|exciting|excited|scary|scared|frustrating|proud|glad|sad|cute|incredible|energy|tough)\b/i;
+/** A narrative about someone or something ("it's always been …", "they always go …"): not a rule. */
+const NARRATIVE = /^(?:it|it's|they|they're|he|she|he's|she's|that|that's|this|this is|there|there's)\b/i;
+/** Stage directions and speaker labels around quoted speech: `[shares a photo: …]`, `John: …`. */
+const TRAILING_ANNOTATION = /\s*\[[^\]\s]*\s[^\]]*\]\s*$/;
+const SPEAKER_LABEL = /^[A-Z][a-z]+:\s+(?=\S)/;
+
 /**
  * A sentence about the speaker or one occasion — first person singular, "this time", or a specific
  * record (an id mixing letters and digits such as `#W2158448`, or an e-mail address): weak cues do not
  * make it a standing rule.
  */
-const ONE_OFF = /#\w*\d|\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
-const PERSONAL =
-  /\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b|\bthis (?:time|once|one|order|ticket|reservation|booking|flight|trip|case)\b|\bfor now\b|\bjust (?:this|once)\b|\bright now\b|\btoday\b|\btonight\b/i;
+export const ONE_OFF = /#\w*\d|\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
+export const PERSONAL =
+  /\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|us)\b|\bthis (?:time|once|one|order|ticket|reservation|booking|flight|trip|case)\b|\bfor now\b|\bjust (?:this|once)\b|\bright now\b|\btoday\b|\btonight\b/i;
 
 /** True if the sentence states a typed fact ("CI uses ci-runner:2025.1 for every job"): a fact, not a rule. */
 function statesFact(sentence: string): boolean {
@@ -200,15 +217,23 @@ export function extractPreferences(message: string): PreferenceStatement[] {
   const out: PreferenceStatement[] = [];
   for (const s of splitSentences(message)) {
     if (s.length < 8 || s.length > 200 || s.endsWith('?')) continue;
-    const body = stripLeadIn(s.replace(/^[-*+>]\s+/, ''));
+    const body = stripLeadIn(
+      s
+        .replace(/^[-*+>]\s+/, '')
+        .replace(TRAILING_ANNOTATION, '')
+        .replace(SPEAKER_LABEL, ''),
+    );
+    if (body.length < 8 || body.endsWith('?') || CHATTER.test(body)) continue;
     let kind: PreferenceStatement['kind'] | null = null;
     const corr = CORRECTION_START.exec(body);
     if (corr && CORRECTION_REST.test(body.slice(corr[0].length))) kind = 'correction';
+    else if (ANSWER.test(body)) continue;
     else if (IMPERATIVE_START.test(body) || USE_INSTEAD.test(body) || PREFERENCE_ANYWHERE.test(body))
       kind = 'preference';
     else if (
       !PERSONAL.test(body) &&
       !ONE_OFF.test(body) &&
+      !NARRATIVE.test(body) &&
       WEAK_CUES.some((re) => re.test(body)) &&
       !statesFact(body)
     )

@@ -5,9 +5,10 @@
  * wording. A statement's terms are its content words minus the words that only signal a rule
  * ({@link CUE_TERMS}: "use", "always", "never", "avoid", "stick" …); a term is distinctive when it occurs
  * in at least two distinct statements (a word used once cannot link paraphrases, it only dilutes
- * them). Statements whose distinctive-term sets are similar (Jaccard ≥ 0.5, candidates from
- * MinHash/LSH) form one cluster, so "Please use pnpm, not npm", "we're a pnpm shop, so no npm install
- * please" and "Don't run npm here" meet on {pnpm, npm}. Support counts distinct *speakers* (the
+ * them). Statements whose distinctive-term sets are similar (Jaccard ≥ 0.5 and at least two shared
+ * terms, candidates from MinHash/LSH) form one cluster, so "Please use pnpm, not npm", "we're a pnpm shop, so no npm install
+ * please" and "Don't run npm here" meet on {pnpm, npm}; statements about the speaker or one case ("my
+ * flight", an order id) are grouped by exact wording only. Support counts distinct *speakers* (the
  * session's `user_id`, or the session itself when the user is unknown), so one customer repeating
  * themselves in two sessions is still one voice.
  *
@@ -24,6 +25,7 @@ import {
   supportConfidence,
   supportOf,
 } from './plan.js';
+import { ONE_OFF, PERSONAL } from './preferences.js';
 import { clusterNearDuplicates } from './similarity.js';
 import { compareStrings, contentTokens, ellipsize, fileSlug } from './text.js';
 
@@ -40,12 +42,18 @@ export interface PreferenceStats {
   preferences_noise: number;
 }
 
-/** Content terms that only signal that a sentence sets a rule; they never link two statements. */
+/**
+ * Content terms that only signal that a sentence sets a rule, and everyday words that name no topic;
+ * they never link two statements.
+ */
 export const CUE_TERMS: ReadonlySet<string> = new Set(
   contentTokens(
     "use using always never avoid prefer preferred stick keep make sure remember don't dont do not every " +
       'everything anymore instead rather should must please new any only no longer standard standardized ' +
-      "we're shop here really thing reminder note quick also btw fyi",
+      "we're shop here really thing reminder note quick also btw fyi " +
+      // everyday words that name no topic
+      'get go make take let give come see know need want like much many way time good new big small ' +
+      'lot just bring find help try keep start put thing things stuff people',
   ),
 );
 
@@ -53,9 +61,9 @@ export const CUE_TERMS: ReadonlySet<string> = new Set(
 const PREFERENCE_SIMILARITY = 0.5;
 
 /**
- * Attaches a small group (≤ 3 distinctive terms in all) to the group one of whose statements contains
- * all its terms ("Don't run npm here" {npm} → the {pnpm, npm, lockfile} group): a terse wording of a
- * rule is part of the rule. Each small group goes to the single most-stated such group (no chaining
+ * Attaches a small group (≤ 3 distinctive terms in all) to an established group (≥ 2 wordings) one of
+ * whose statements contains all its terms ("Don't run npm here" {npm} → the {pnpm, npm, lockfile}
+ * group): a terse wording of a rule is part of the rule. Each small group goes to the single most-stated such group (no chaining
  * through it), so a generic term shared by two rules cannot merge them.
  * @param groups groups of statement indexes; `terms` each statement's distinctive terms; `counts` how
  *   often each statement was made.
@@ -92,7 +100,9 @@ function attachContained(groups: number[][], terms: string[][], counts: number[]
     let best: number | null = null;
     for (const i of cands ?? []) {
       const gj = groupOf.get(i)!;
+      // only into an established group (several wordings), never chaining through attached groups
       if (gj === gi || terms[i]!.length <= u.length || target[gj] !== gj || absorbed.has(gi)) continue;
+      if (groups[gj]!.length < 2) continue;
       if (best === null || weight[gj]! > weight[best]! || (weight[gj] === weight[best] && gj < best))
         best = gj;
     }
@@ -136,11 +146,22 @@ export function minePreferences(
   const terms = keys.map((k) => k.split(' ').filter((t) => !CUE_TERMS.has(t)));
   const df = new Map<string, number>();
   for (const ts of terms) for (const t of ts) df.set(t, (df.get(t) ?? 0) + 1);
+  // statements about the speaker or one case ("I prefer a flight within 3 hours of my …") group by
+  // their exact wording only: their shared words say little about a shared rule
+  const personal = keys.map((k) =>
+    byKey.get(k)!.every((o) => PERSONAL.test(o.st.text) || ONE_OFF.test(o.st.text)),
+  );
   const distinctive = terms.map((ts, i) => {
     const d = ts.filter((t) => df.get(t)! >= 2);
-    return d.length > 0 ? d : [`\u0000${keys[i]}`];
+    return d.length > 0 && !personal[i] ? d : [`\u0000${keys[i]}`];
   });
-  const near = clusterNearDuplicates(distinctive, { threshold: PREFERENCE_SIMILARITY, bands: 32, rows: 2 });
+  const near = clusterNearDuplicates(distinctive, {
+    threshold: PREFERENCE_SIMILARITY,
+    bands: 32,
+    rows: 2,
+    // one shared word (e.g. "flight", "go") is not a shared rule
+    accept: (i, j) => distinctive[i]!.filter((t) => distinctive[j]!.includes(t)).length >= 2,
+  });
   const groups = attachContained(
     near,
     distinctive,
@@ -214,6 +235,7 @@ export function minePreferences(
       // keyed by the core terms (stable across re-dreams and free of one statement's incidental words)
       key: `preference:${core.length > 0 ? [...core].sort(compareStrings).join(' ') : contentTokens(head).join(' ')}`,
       match_text: core.length >= 2 ? core.join(' ') : head,
+      match_terms: core,
       kind: 'preference',
       slug: fileSlug(head, 50, 'preference'),
       title,
@@ -311,6 +333,35 @@ export function collectSessionFacts(sessions: readonly GatheredSession[]): Sessi
     });
   }
   return out;
+}
+
+/**
+ * Merges session facts of one topic and value (stated under several subject wordings) into one: the
+ * most-stated wording, all occurrences, users and agent sessions recounted, the latest time.
+ */
+export function mergeSessionFacts(list: readonly SessionFact[]): SessionFact {
+  if (list.length === 1) return list[0]!;
+  const occurrences = list
+    .flatMap((f) => f.occurrences)
+    .sort((a, b) => compareStrings(a.s.id, b.s.id) || a.f.seq - b.f.seq);
+  const users = new Set(occurrences.filter((o) => o.f.source === 'user.message').map((o) => speakerOf(o.s)));
+  const agentSessions = new Set(
+    occurrences.filter((o) => o.f.source === 'agent.message').map((o) => o.s.content_sha256),
+  );
+  const best = [...list].sort((a, b) => b.users - a.users || compareStrings(a.text, b.text))[0]!;
+  return {
+    ...best,
+    change: list.some((f) => f.change),
+    weight: users.size + agentSessions.size * 0.5,
+    users: users.size,
+    time:
+      list
+        .map((f) => f.time)
+        .filter((t): t is string => t !== null)
+        .sort()
+        .pop() ?? null,
+    occurrences,
+  };
 }
 
 /** Evidence (up to `max`) for a session fact, user statements first. */
@@ -412,7 +463,14 @@ export function promoteSessionFacts(
     else byTopic.set(topic, [f]);
   }
   for (const topic of [...byTopic.keys()].sort(compareStrings)) {
-    const values = byTopic.get(topic)!;
+    // one entry per value (the topic may join several subject wordings)
+    const perValue = new Map<string, SessionFact[]>();
+    for (const f of byTopic.get(topic)!) {
+      const l = perValue.get(f.value);
+      if (l) l.push(f);
+      else perValue.set(f.value, [f]);
+    }
+    const values = [...perValue.keys()].sort(compareStrings).map((v) => mergeSessionFacts(perValue.get(v)!));
     const best = currentValue(values, minSupport);
     if (!best) continue;
     const older = values

@@ -6,7 +6,10 @@
  * sequential pattern mining in the spirit of GSP, Srikant & Agrawal 1996, restricted to contiguous
  * patterns so it stays linear in the number of steps). The best patterns are kept greedily, skipping
  * one that overlaps a kept pattern (shares a run of all but one of its steps) or is redundant with it
- * (≥ 80% of its sessions already follow the kept pattern: a fragment of the same procedure). Steps are
+ * (≥ 80% of its sessions already follow the kept pattern: a fragment of the same procedure); a pattern
+ * that differs from a kept one by a single step (swapped, or one extra step in the middle) is recorded
+ * as a variant of it rather than as a workflow of its own (`get_order → cancel_order | return_order →
+ * send_email`). Steps are
  * successful calls only (failed calls are mistakes, see `gather.ts`), and shell steps are labelled by
  * program and subcommand (`git push`, `pnpm db:migrate`).
  */
@@ -32,7 +35,7 @@ export interface WorkflowStats {
 /** Options of {@link mineWorkflows}. */
 export interface WorkflowOptions {
   minSupport: number;
-  /** At most this many workflows. Default 12. */
+  /** At most this many workflows. Default 10. */
   max?: number;
   minLength?: number;
   maxLength?: number;
@@ -64,6 +67,57 @@ function overlaps(a: readonly string[], b: readonly string[]): boolean {
   return run >= shorter - 1;
 }
 
+/** At most this many variants per workflow. */
+const MAX_VARIANTS = 3;
+
+/** How a variant differs from its workflow: one step swapped for another, one step added, or one left out. */
+type Variant =
+  | { kind: 'swap'; at: number; label: string }
+  | { kind: 'extra'; at: number; label: string }
+  | { kind: 'skip'; at: number; label: string };
+
+/**
+ * The single-step difference between a kept pattern `a` and a candidate `b` (both ≥ 3 steps): `b` swaps
+ * one step of `a` for another (`get_order → cancel_order → send_email` vs `… return_order …`), adds
+ * one step in the middle (`… get_order → get_payment_details → refund …`), or leaves one out. Null for
+ * anything else.
+ */
+function variantOf(a: readonly string[], b: readonly string[]): Variant | null {
+  if (a.length < 3 || b.length < 3) return null;
+  if (a.length === b.length) {
+    let at = -1;
+    for (let i = 0; i < a.length; i++)
+      if (a[i] !== b[i]) {
+        if (at >= 0) return null;
+        at = i;
+      }
+    return at >= 0 && !a.includes(b[at]!) ? { kind: 'swap', at, label: b[at]! } : null;
+  }
+  if (b.length === a.length + 1) {
+    for (let i = 0; i < b.length; i++) {
+      if (
+        b
+          .slice(0, i)
+          .concat(b.slice(i + 1))
+          .every((l, k) => l === a[k]) &&
+        !a.includes(b[i]!)
+      )
+        return i > 0 && i < b.length - 1 ? { kind: 'extra', at: i, label: b[i]! } : null;
+    }
+  }
+  if (b.length === a.length - 1) {
+    for (let i = 1; i < a.length - 1; i++)
+      if (
+        a
+          .slice(0, i)
+          .concat(a.slice(i + 1))
+          .every((l, k) => l === b[k])
+      )
+        return { kind: 'skip', at: i, label: a[i]! };
+  }
+  return null;
+}
+
 /** True if at least 80% of `p`'s sessions also follow `kept` (p is a fragment of the same procedure). */
 function redundant(p: Pattern, kept: Pattern): boolean {
   let shared = 0;
@@ -83,7 +137,7 @@ export function mineWorkflows(
 ): { memories: PlannedMemory[]; stats: WorkflowStats } {
   const minLen = opts.minLength ?? 3;
   const maxLen = opts.maxLength ?? 6;
-  const max = opts.max ?? 12;
+  const max = opts.max ?? 10;
   let baseline = sessions.filter((s) => s.outcome === 'satisfied');
   if (baseline.length === 0) baseline = sessions.filter((s) => s.outcome === 'unknown');
   const baseSet = new Set(baseline);
@@ -116,8 +170,10 @@ export function mineWorkflows(
   const baseCount = new Set(baseline.map((s) => s.content_sha256)).size;
   const allCount = uniqueContent.size;
   const minSupport = Math.max(opts.minSupport, Math.ceil(baseCount * 0.05));
+  // patterns above the floor may stand alone; those with at least min_support sessions may still join
+  // a kept workflow as a variant
   const scored = [...patterns.values()]
-    .filter((p) => p.hits.size >= minSupport)
+    .filter((p) => p.hits.size >= opts.minSupport)
     .map((p) => {
       const rateBase = p.hits.size / Math.max(1, baseCount);
       const rateAll = (p.hits.size + p.others) / Math.max(1, allCount);
@@ -128,26 +184,48 @@ export function mineWorkflows(
       (a, b) =>
         b.score - a.score || b.p.labels.length - a.p.labels.length || compareStrings(a.p.key, b.p.key),
     );
-  const chosen: typeof scored = [];
+  const chosen: (typeof scored)[number][] = [];
+  const variants = new Map<Pattern, { p: Pattern; diff: Variant }[]>();
+  const all = () => chosen.flatMap((x) => [x.p, ...(variants.get(x.p) ?? []).map((v) => v.p)]);
   for (const c of scored) {
-    if (chosen.length >= max) break;
-    if (chosen.some((x) => overlaps(x.p.labels, c.p.labels) || redundant(c.p, x.p))) continue;
+    const main = c.p.hits.size >= minSupport;
+    if (!main && chosen.length === 0) continue;
+    if (all().some((x) => overlaps(x.labels, c.p.labels) || redundant(c.p, x))) continue;
+    // a variant of a kept pattern (one step swapped, added or left out) joins it instead of standing alone
+    const host = chosen.find(
+      (x) => (variants.get(x.p)?.length ?? 0) < MAX_VARIANTS && variantOf(x.p.labels, c.p.labels),
+    );
+    if (host) {
+      const list = variants.get(host.p) ?? [];
+      list.push({ p: c.p, diff: variantOf(host.p.labels, c.p.labels)! });
+      variants.set(host.p, list);
+      continue;
+    }
+    if (!main || chosen.length >= max) continue;
     chosen.push(c);
   }
-  const memories = chosen.map((c, rank) => renderWorkflow(c.p, c.lift, baseCount, rank));
+  const memories = chosen.map((c, rank) =>
+    renderWorkflow(c.p, c.lift, baseCount, rank, variants.get(c.p) ?? []),
+  );
   return {
     memories,
     stats: {
       workflow_baseline_sessions: baseCount,
-      workflow_patterns: scored.length,
+      workflow_patterns: scored.filter((c) => c.p.hits.size >= minSupport).length,
       workflows_promoted: memories.length,
     },
   };
 }
 
-function renderWorkflow(p: Pattern, lift: number, baseCount: number, rank: number): PlannedMemory {
+function renderWorkflow(
+  p: Pattern,
+  lift: number,
+  baseCount: number,
+  rank: number,
+  variants: readonly { p: Pattern; diff: Variant }[],
+): PlannedMemory {
   const hits = [...p.hits.entries()].sort((a, b) => compareStrings(a[0].id, b[0].id));
-  const support = supportOf(hits.map(([s]) => s));
+  const support = supportOf([...hits.map(([s]) => s), ...variants.flatMap((v) => [...v.p.hits.keys()])]);
   const arrow = p.labels.map((l) => l).join(' → ');
   const title = `Workflow: ${arrow}`;
   const lastSeen =
@@ -185,25 +263,56 @@ function renderWorkflow(p: Pattern, lift: number, baseCount: number, rank: numbe
                 .replace(/^(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)+/, ''),
             )
           : '';
-      return `${i + 1}. \`${l}\`${ex ? ` — e.g. \`${ex.replace(/`/g, "'")}\`` : ''}`;
+      const alt = variants
+        .filter((v) => v.diff.kind === 'swap' && v.diff.at === i)
+        .map((v) => `\`${v.diff.label}\` (${v.p.hits.size} sessions)`);
+      const extra = variants
+        .filter((v) => v.diff.kind === 'extra' && v.diff.at === i + 1)
+        .map((v) => `\`${v.diff.label}\` (${v.p.hits.size} sessions)`);
+      const skipped = variants
+        .filter((v) => v.diff.kind === 'skip' && v.diff.at === i)
+        .map((v) => `${v.p.hits.size} sessions`);
+      return [
+        `${i + 1}. \`${l}\`${ex ? ` — e.g. \`${ex.replace(/`/g, "'")}\`` : ''}${alt.length ? `; or instead ${alt.join(', ')}` : ''}${
+          skipped.length ? ` (left out in ${skipped.join(', ')})` : ''
+        }`,
+        ...extra.map((x) => `   - sometimes followed by ${x}`),
+      ].join('\n');
     }),
     '',
     '## Evidence',
     '',
     ...evidence.map((e) => `- ${e.session_id} #${e.seq_from}–${e.seq_to}`),
   ];
+  for (const v of variants) {
+    const first = [...v.p.hits.entries()].sort((a, b) => compareStrings(a[0].id, b[0].id))[0];
+    if (!first) continue;
+    const [s, i] = first;
+    evidence.push({
+      session_id: s.id,
+      seq_from: s.digest.steps[i]!.seq,
+      seq_to: s.digest.steps[i + v.p.labels.length - 1]!.seq_last,
+      quote: s.digest.steps[i]!.quote,
+      source: 'agent.tool_use',
+    });
+    lines.push(`- ${s.id} #${evidence.at(-1)!.seq_from}–${evidence.at(-1)!.seq_to} (variant)`);
+  }
   return {
     key: `workflow:${p.labels.join(' > ')}`,
     kind: 'workflow',
     slug: fileSlug(p.labels.map((l) => l.replace(/^[^:]+:/, '')).join(' then '), 48, 'workflow'),
     title,
-    summary: `${support.sessions} of ${baseCount} successful sessions follow this tool sequence (lift ${lift.toFixed(2)})`,
+    summary: `${support.sessions} of ${baseCount} successful sessions follow this tool sequence${
+      variants.length ? ` or a variant of it` : ''
+    } (lift ${lift.toFixed(2)})`,
     body: `${lines.join('\n')}\n`,
     support,
     confidence: supportConfidence(support.sessions, lift > 1.2 ? 0.05 : 0),
     last_seen: lastSeen,
     evidence,
     score: support.sessions * 0.8 * lift - rank * 0.01,
-    reason: `Recurring tool sequence in ${support.sessions} successful sessions (lift ${lift.toFixed(2)} over all sessions).`,
+    reason: `Recurring tool sequence in ${support.sessions} successful sessions (lift ${lift.toFixed(2)} over all sessions)${
+      variants.length ? `, with ${variants.length} one-step variant${variants.length === 1 ? '' : 's'}` : ''
+    }.`,
   };
 }

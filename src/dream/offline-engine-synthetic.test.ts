@@ -213,3 +213,207 @@ describe('offline engine reinforcing users’ memories', () => {
     expect(r2.changes).toEqual([]);
   });
 });
+
+/** One step of a hand-made session: a user message, or a tool call with its input and result. */
+type Step = string | { tool: string; input: unknown; result: string; error?: boolean };
+
+/** A session from steps, by `user`, at `day` (2026-02-DD), with a satisfied outcome. */
+function made(id: string, user: string, day: number, steps: Step[]): DreamSessionRef {
+  const ts = `2026-02-${String(day).padStart(2, '0')}T10:00:00.000Z`;
+  const events: SessionEvent[] = [];
+  let seq = 0;
+  for (const st of steps) {
+    if (typeof st === 'string') {
+      events.push({ type: 'user.message', text: st, seq: seq++, timestamp: ts, source: src });
+      continue;
+    }
+    const call_id = `c${seq}`;
+    events.push({
+      type: 'agent.tool_use',
+      tool: st.tool,
+      input: st.input,
+      call_id,
+      seq: seq++,
+      timestamp: ts,
+      source: src,
+    });
+    events.push({
+      type: 'agent.tool_result',
+      tool: st.tool,
+      call_id,
+      content: st.result,
+      is_error: st.error ?? false,
+      seq: seq++,
+      timestamp: ts,
+      source: src,
+    });
+  }
+  const ref = session(id, user, []);
+  const s: Session = {
+    ...ref.session,
+    started_at: ts,
+    ended_at: ts,
+    event_count: events.length,
+    content_sha256: sha256Hex(JSON.stringify(events)),
+  };
+  return { session: s, loadEvents: async () => events };
+}
+
+const bash = (command: string, result: string, error = false): Step => ({
+  tool: 'Bash',
+  input: { command },
+  result,
+  error,
+});
+
+describe('offline engine: concrete fixes, paraphrases, changing facts', () => {
+  it('states the successful command and the tokens it changed for a shell mistake', async () => {
+    const sessions = ['a', 'b', 'c'].map((u, i) =>
+      made(`sesn_${u}`, u, i + 1, [
+        bash(`pnpm vitest run src/t${i}.test.ts --runInBand`, 'CACError: Unknown option `--runInBand`', true),
+        bash(`pnpm vitest run src/t${i}.test.ts --no-file-parallelism`, ' ✓ 3 tests'),
+      ]),
+    );
+    const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
+    const m = r.changes.find((c) => c.kind === 'mistake')!;
+    expect(m.after).toContain('The successful command: `pnpm vitest run <PATH> --no-file-parallelism` (3)');
+    expect(m.after).toContain('added `--no-file-parallelism` (3) and removed `--runInBand` (3)');
+    expect(m.after).toContain('fix: `pnpm vitest run <PATH> --no-file-parallelism`');
+  });
+
+  it('names the tool that worked instead, and keeps an API error repeated 3 times in one session', async () => {
+    const cancel = (u: string, day: number) =>
+      made(`sesn_${u}`, u, day, [
+        {
+          tool: 'cancel_order',
+          input: { id: `#W${day}` },
+          result: `Error: order #W${day} has already shipped`,
+          error: true,
+        },
+        { tool: 'return_order', input: { id: `#W${day}` }, result: '{"rma":"RMA-1"}' },
+      ]);
+    const stuck = made('sesn_stuck', 'z', 9, [
+      ...[1, 2, 3].map(
+        (): Step => ({
+          tool: 'book',
+          input: { f: 'HAT1' },
+          result: 'Error: flight HAT1 not available',
+          error: true,
+        }),
+      ),
+      bash('ls', 'x', true),
+      bash('ls', 'x', true),
+      bash('ls', 'x', true),
+    ]);
+    const r = await engine.run({
+      memories: [],
+      sessions: [cancel('a', 1), cancel('b', 2), stuck],
+      options: DEFAULT_DREAM_OPTIONS,
+    });
+    const mistakes = r.changes.filter((c) => c.kind === 'mistake');
+    const c = mistakes.find((x) => x.after?.includes('cancel_order'))!;
+    expect(c.after).toContain(
+      'the next successful call was: `return_order` (2) — use `return_order` instead',
+    );
+    expect(mistakes.find((x) => x.after?.includes('flight <ID> not available'))?.support.sessions).toBe(1);
+    // a shell error repeated in one session is ordinary iteration, not a trap
+    expect(mistakes.some((x) => x.after?.includes('`Bash`'))).toBe(false);
+  });
+
+  it('groups a preference stated in different words by different users, and reinforces a memory stating it', async () => {
+    const sessions = [
+      made('sesn_1', 'u1', 1, ['Please use pnpm, not npm; the lockfile is pnpm-lock.yaml.']),
+      made('sesn_2', 'u2', 2, ["we're a pnpm shop, so no npm install please"]),
+      made('sesn_3', 'u3', 3, ["Don't run npm here."]),
+      made('sesn_4', 'u4', 4, ['Use pnpm for everything package-related, npm messes up our lockfile.']),
+    ];
+    const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
+    const prefs = r.changes.filter((c) => c.kind === 'preference');
+    expect(prefs).toHaveLength(1);
+    expect(prefs[0]!.support.sessions).toBe(4);
+    expect(prefs[0]!.after).toContain("> we're a pnpm shop, so no npm install please");
+    const withMemory = await engine.run({
+      memories: [memory('/preferences/package-manager.md', 'Use pnpm, not npm.\n')],
+      sessions,
+      options: DEFAULT_DREAM_OPTIONS,
+    });
+    expect(withMemory.changes.filter((c) => c.op === 'create' && c.kind === 'preference')).toEqual([]);
+    expect(withMemory.changes.find((c) => c.path === '/preferences/package-manager.md')!.after).toContain(
+      '_Dream: seen in 4 sessions',
+    );
+  });
+
+  it('updates a memory in place when the newest statement of an established topic changes its value', async () => {
+    const inputs = [
+      memory(
+        '/facts/staging-db.md',
+        '---\nkind: fact\nsummary: Staging DB is db-staging-1.internal\n---\nStaging database host: db-staging-1.internal (Postgres 16).\n',
+      ),
+      memory('/MEMORY.md', '# Memory\n\n- [staging](facts/staging-db.md) — db-staging-1.internal\n'),
+    ];
+    const sessions = [
+      made('sesn_1', 'u1', 1, ['FYI the staging database host is db-staging-1.internal.']),
+      made('sesn_2', 'u2', 2, ['heads up: the staging DB lives on db-staging-1.internal']),
+      made('sesn_3', 'u3', 20, [
+        'The staging Postgres is at db-staging-2.internal, use that for the migration.',
+      ]),
+    ];
+    const r = await engine.run({ memories: inputs, sessions, options: DEFAULT_DREAM_OPTIONS });
+    const c = r.changes.find((x) => x.path === '/facts/staging-db.md')!;
+    expect(c.after).toContain('summary: Staging DB is db-staging-2.internal');
+    expect(c.after).toContain('Staging database host: db-staging-2.internal (Postgres 16).');
+    expect(c.after).toContain(
+      'Superseded: "Staging database host: db-staging-1.internal (Postgres 16)." (until 2026-02-20).',
+    );
+    expect(c.evidence.map((e) => e.session_id)).toEqual(['sesn_3']);
+    const index = r.files.find((f) => f.path === '/MEMORY.md')!.content;
+    expect(index).not.toContain('db-staging-1');
+    // a per-case field (every value stated once) is never a team fact
+    const perCase = await engine.run({
+      memories: [],
+      sessions: ['a', 'b', 'c'].map((u, i) =>
+        made(`sesn_${u}`, u, i + 1, [`Email on file is ${u}@example.com.`]),
+      ),
+      options: DEFAULT_DREAM_OPTIONS,
+    });
+    expect(perCase.changes.filter((x) => x.kind === 'fact')).toEqual([]);
+  });
+
+  it('merges memories that share rare terms after normalization, into the one in a kind folder', async () => {
+    const inputs = [
+      memory('/notes/tooling.md', '# Tooling\n\nWe use pnpm (not npm) in every repository.\n'),
+      memory('/preferences/package-manager.md', 'Use pnpm, not npm.\n'),
+      memory('/facts/support-hours.md', 'Support hours: 08:00 to 20:00 CET, Monday to Saturday.\n'),
+      memory('/notes/support-schedule.md', 'We answer tickets Mon-Sat from 8am to 8pm CET.\n'),
+      memory('/notes/reviews.md', 'Two approvals are required before merging to main.\n'),
+      memory('/notes/indent.md', 'Indent with 2 spaces.\n'),
+    ];
+    const r = await engine.run({ memories: inputs, sessions: [], options: DEFAULT_DREAM_OPTIONS });
+    expect(r.changes.find((c) => c.path === '/notes/tooling.md')).toMatchObject({ op: 'delete' });
+    expect(r.changes.find((c) => c.path === '/notes/tooling.md')!.reason).toContain(
+      'merged into /preferences/package-manager.md',
+    );
+    expect(r.changes.find((c) => c.path === '/notes/support-schedule.md')!.reason).toContain(
+      'merged into /facts/support-hours.md',
+    );
+    // one shared word ("2") is not a duplicate
+    expect(r.changes.find((c) => c.path === '/notes/reviews.md')).toBeUndefined();
+    expect(r.changes.find((c) => c.path === '/notes/indent.md')).toBeUndefined();
+  });
+
+  it('records a one-step variant of a workflow in the same memory', async () => {
+    const flow = (id: string, day: number, middle: string) =>
+      made(id, `u${day}`, day, [
+        { tool: 'get_order', input: { id: day }, result: '{}' },
+        { tool: middle, input: { id: day }, result: '{}' },
+        { tool: 'send_email', input: { id: day }, result: '{}' },
+      ]);
+    const sessions = [1, 2, 3, 4].map((d) => flow(`sesn_c${d}`, d, 'cancel_order'));
+    sessions.push(...[5, 6, 7].map((d) => flow(`sesn_r${d}`, d, 'return_order')));
+    const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
+    const w = r.changes.filter((c) => c.kind === 'workflow');
+    expect(w).toHaveLength(1);
+    expect(w[0]!.after).toContain('2. `cancel_order`; or instead `return_order` (3 sessions)');
+    expect(w[0]!.support.sessions).toBe(7);
+  });
+});

@@ -189,7 +189,14 @@ class OfflineEngine implements DreamEngine {
       (t): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t)),
     );
     const now = times.length ? times.sort(compareStrings)[times.length - 1]! : null;
-    const cleanup = cleanupMemories(ws, inv, sessionFacts, { minSupport, now, topicOf });
+    const supersededValues = new Map<string, string[]>();
+    const cleanup = cleanupMemories(ws, inv, sessionFacts, {
+      minSupport,
+      now,
+      topicOf,
+      onSuperseded: (path, value) =>
+        supersededValues.set(path, [...(supersededValues.get(path) ?? []), value]),
+    });
     const covered = new Set(memoryFacts.map((f) => topicOf(f.subject, f.type)));
     const facts = promoteSessionFacts(sessionFacts, minSupport, (f) => topicOf(f.subject, f.type), covered);
     const planned: PlannedMemory[] = [
@@ -238,6 +245,7 @@ class OfflineEngine implements DreamEngine {
         })),
         inv.index?.input.content ?? null,
         { maxLines: options.max_index_lines, maxBytes: options.max_index_bytes },
+        (path, hook) => (supersededValues.get(path) ?? []).some((v) => v !== '' && hook.includes(v)),
       );
       indexLines = rendered.content.split('\n').length - 1;
       indexOmitted = rendered.omitted;

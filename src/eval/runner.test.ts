@@ -13,14 +13,7 @@ import { type EvalReport, runEval, TARGETS } from './runner.js';
  * the suite stays green while the engine work is in progress. Each is listed by name; remove it from
  * this list when the engine reaches it. Issue 4 is not resolved while this list is non-empty.
  */
-const KNOWN_GAPS = new Set<string>([
-  'mistake recall',
-  'workflow recall',
-  'preference recall',
-  'paraphrase duplicates',
-  'contradiction accuracy',
-  'tau coverage',
-]);
+const KNOWN_GAPS = new Set<string>([]);
 const target = (gap: string) => (KNOWN_GAPS.has(gap) && !process.env.REVERIE_EVAL_GAPS ? it.skip : it);
 
 const DATA = process.env.REVERIE_EVAL_DATA ?? resolve(process.cwd(), '../shared/data');

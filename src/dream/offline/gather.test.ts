@@ -161,3 +161,61 @@ describe('gatherSession', () => {
     expect(JSON.parse(JSON.stringify(a))).toEqual(gatherSession(booking()));
   });
 });
+
+describe('gatherSession: what the fix was', () => {
+  it('records the failed shell command, the edits before the retry, and subcommand labels', () => {
+    seq = 0;
+    const d = gatherSession([
+      ev.user('ship it'),
+      ev.use('Bash', { command: 'pnpm typecheck' }, 't1'),
+      ev.result('t1', "src/a.ts(3,24): error TS2307: Cannot find module './b'", true, 'Bash'),
+      ev.use(
+        'Edit',
+        { file_path: '/x/src/a.ts', old_string: "from './b'", new_string: "from './b.js'" },
+        'e1',
+      ),
+      ev.result('e1', 'The file has been updated.', false, 'Edit'),
+      ev.use('Bash', { command: 'pnpm typecheck' }, 't2'),
+      ev.result('t2', '', false, 'Bash'),
+    ]);
+    expect(d.recoveries).toHaveLength(1);
+    expect(d.recoveries[0]).toMatchObject({
+      label: 'Bash:pnpm typecheck',
+      failed_quote: 'pnpm typecheck',
+      edits: [{ from: "'./b'", to: "'./b.js'" }],
+      between: ['Edit'],
+    });
+    expect(d.steps.map((s) => s.label)).toEqual(['Edit', 'Bash:pnpm typecheck']);
+  });
+
+  it('names the other tool that succeeded when the failing one never did', () => {
+    seq = 0;
+    const d = gatherSession([
+      ev.user('cancel #W1'),
+      ev.use('get_order', { order_id: '#W1' }, 'g'),
+      ev.result('g', '{"status":"shipped"}', false, 'get_order'),
+      ev.use('cancel_order', { order_id: '#W1' }, 'c'),
+      ev.result('c', 'Error: order #W1 has already shipped and cannot be cancelled', true, 'cancel_order'),
+      ev.use('return_order', { order_id: '#W1' }, 'r'),
+      ev.result('r', '{"rma":"RMA-1"}', false, 'return_order'),
+    ]);
+    expect(d.recoveries).toEqual([
+      expect.objectContaining({ error: 0, label: 'return_order', alt: true, seq_use: 5, seq_result: 6 }),
+    ]);
+    expect(d.steps.map((s) => s.label)).toEqual(['get_order', 'return_order']);
+  });
+
+  it('reads typed facts from user messages, without discourse openers', () => {
+    seq = 0;
+    const d = gatherSession([ev.user('Also, FYI the staging database host is db-staging-2.internal.')]);
+    expect(d.facts).toEqual([
+      expect.objectContaining({
+        subject: 'stag db',
+        type: 'host',
+        value: 'db-staging-2.internal',
+        raw: 'db-staging-2.internal',
+        text: 'the staging database host is db-staging-2.internal.',
+      }),
+    ]);
+  });
+});

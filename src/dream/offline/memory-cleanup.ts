@@ -93,6 +93,11 @@ export interface CleanupOptions {
   now: string | null;
   /** Topic of a fact (default {@link defaultTopic}); the engine passes canonical subjects. */
   topicOf?: TopicOf;
+  /**
+   * Called for each memory whose statement lost to a newer value, with the old value as written (the
+   * engine uses it to keep the index hook of that memory from repeating the old value).
+   */
+  onSuperseded?: (path: string, oldValue: string) => void;
 }
 
 /**
@@ -173,7 +178,15 @@ export function cleanupMemories(
     }
   }
 
-  resolveContradictions(ws, inv, sessionFacts, opts.minSupport, opts.topicOf ?? defaultTopic, stats);
+  resolveContradictions(
+    ws,
+    inv,
+    sessionFacts,
+    opts.minSupport,
+    opts.topicOf ?? defaultTopic,
+    stats,
+    opts.onSuperseded ?? (() => {}),
+  );
   mergeDuplicates(ws, inv, stats);
   return stats;
 }
@@ -232,6 +245,7 @@ function resolveContradictions(
   minSupport: number,
   topicOf: TopicOf,
   stats: CleanupStats,
+  onSuperseded: (path: string, oldValue: string) => void,
 ): void {
   // session facts per topic and value
   const sf = new Map<string, SessionFact[]>();
@@ -367,7 +381,13 @@ function resolveContradictions(
         const line = lines[idx]!;
         const inPlace = loser.fact.raw && line.includes(loser.fact.raw) && winner.fact.raw;
         const updated = inPlace ? line.replace(loser.fact.raw, winner.fact.raw) : winner.fact.text;
+        // the front matter (summary, description) must not keep asserting the old value either
+        const fmEnd = lines[0] === '---' ? lines.indexOf('---', 1) : -1;
+        for (let k = 1; k < fmEnd; k++)
+          if (loser.fact.raw && lines[k]!.includes(loser.fact.raw))
+            lines[k] = lines[k]!.split(loser.fact.raw).join(winner.fact.raw);
         lines.splice(idx, 1, updated, `Superseded: "${old}" (until ${winDay}).`);
+        onSuperseded(loser.path!, loser.fact.raw);
         ws.write(loser.path!, lines.join('\n'), {
           reason: inPlace
             ? `updated "${loser.fact.raw}" to "${winner.fact.raw}" ("${winText}", stated by ${winnerDesc}) because ${why}; the old statement is kept as superseded`
@@ -381,6 +401,7 @@ function resolveContradictions(
         continue;
       }
       lines.splice(idx, 1);
+      onSuperseded(loser.path!, loser.fact.raw);
       const next = lines.join('\n');
       if (!hasSubstance(bodyOf(next)) && loser.path !== winner.path) {
         ws.delete(loser.path!, {

@@ -68,6 +68,8 @@ function hookOf(fields: Record<string, string>, body: string): string {
   if (fields.description) return fields.description;
   for (const l of body.split('\n')) {
     const t = l.trim();
+    // records a dream adds (superseded values, reinforcement notes) are not what the memory says
+    if (/^(?:Superseded:|_Dream:)/.test(t)) continue;
     if (t && !t.startsWith('#') && !t.startsWith('```') && !/^[-*_]{3,}$/.test(t))
       return t.replace(/^[-*+>]\s+/, '');
   }
@@ -102,11 +104,14 @@ export interface RenderedIndex {
  * Renders `/MEMORY.md` for the given output files (the index file itself is ignored).
  * @param previous the current index content, or null.
  * @param limits line and byte limits (the result never exceeds either).
+ * @param stale true when a previous hook of a path must not be reused (it repeats a value this dream
+ *   superseded); the hook is then taken from the file again.
  */
 export function renderIndex(
   files: readonly IndexCandidate[],
   previous: string | null,
   limits: { maxLines: number; maxBytes: number },
+  stale: (path: string, hook: string) => boolean = () => false,
 ): RenderedIndex {
   const prev = parsePrevious(previous);
   const header = prev.header.length > 0 ? prev.header : ['# Memory index'];
@@ -124,7 +129,7 @@ export function renderIndex(
         line: indexLine(
           f.path,
           f.generated || !p ? titleOf(f.path, fm.body) : p.title,
-          f.generated || !p?.hook ? hookOf(fm.fields, fm.body) : p.hook,
+          f.generated || !p?.hook || stale(f.path, p.hook) ? hookOf(fm.fields, fm.body) : p.hook,
         ),
       };
     })

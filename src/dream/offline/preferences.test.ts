@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractPreferences, MAX_USER_MESSAGE_CHARS } from './preferences.js';
+import { extractPreferences, MAX_USER_MESSAGE_CHARS, splitSentences } from './preferences.js';
 
 describe('extractPreferences', () => {
   it('finds standing rules and corrections, verbatim', () => {
@@ -26,5 +26,70 @@ describe('extractPreferences', () => {
 
   it('skips long messages (task descriptions, templated prompts)', () => {
     expect(extractPreferences(`Always do X. ${'x'.repeat(MAX_USER_MESSAGE_CHARS)}`)).toEqual([]);
+  });
+});
+
+describe('extractPreferences: weaker cues and sentence splitting', () => {
+  it('accepts impersonal rules stated without an imperative opener', () => {
+    for (const m of [
+      "sign-off for customer emails is always 'The Acme Care Team'",
+      'Commit messages should follow Conventional Commits (feat:, fix:, chore:).',
+      'Tests are vitest only.',
+      "We don't do default exports in this codebase.",
+      "we're a pnpm shop, so no npm install please",
+      'Remember our commits are Conventional Commits style, e.g. fix(api): handle empty cart.',
+      'Quick note: use conventional commit prefixes in the commit message',
+    ])
+      expect(
+        extractPreferences(m).map((p) => p.kind),
+        m,
+      ).toEqual(['preference']);
+    // the discourse opener is not part of the quote
+    expect(extractPreferences('Quick note: please never push store credit proactively.')[0]!.text).toBe(
+      'please never push store credit proactively.',
+    );
+  });
+
+  it('leaves answers, chit-chat, narratives, one-case remarks and typed facts alone', () => {
+    for (const m of [
+      'Yes, everything looks correct.',
+      'There should definitely be 3 passengers on the reservation.',
+      'Order #W2158448, item never worked.',
+      'Keep going!',
+      'Exploring new cities is always so much fun.',
+      "It's always been just chilling at the lake.",
+      'No worries, John.',
+      'Remember CI uses ci-runner:2025.1 for every job.',
+      'I only need one bag this time.',
+    ])
+      expect(extractPreferences(m), m).toEqual([]);
+  });
+
+  it('splits run-on messages where a sentence ends without punctuation', () => {
+    expect(
+      splitSentences(
+        "sign-off for customer emails is always 'The Acme Care Team' Customers have 45 days to return items.",
+      ),
+    ).toEqual([
+      "sign-off for customer emails is always 'The Acme Care Team'",
+      'Customers have 45 days to return items.',
+    ]);
+    expect(
+      splitSentences('we moved off jest, use vitest for any new tests If you need the dashboard: user admin'),
+    ).toEqual(['we moved off jest, use vitest for any new tests', 'If you need the dashboard: user admin']);
+    expect(
+      splitSentences('use conventional commit prefixes btw the staging DB lives on db-1.internal'),
+    ).toEqual(['use conventional commit prefixes', 'btw the staging DB lives on db-1.internal']);
+    expect(splitSentences('We standardized on pnpm. staging dashboard login is admin')).toEqual([
+      'We standardized on pnpm.',
+      'staging dashboard login is admin',
+    ]);
+    // noun phrases and abbreviations stay whole
+    for (const t of [
+      'As always, the staging Postgres is at db-2.internal',
+      'No Jest please, vitest is our test runner.',
+      'Remember our commits are Conventional Commits style, e.g. fix(api): handle empty cart.',
+    ])
+      expect(splitSentences(t)).toEqual([t]);
   });
 });

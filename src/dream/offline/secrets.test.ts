@@ -22,3 +22,17 @@ describe('redactSecrets', () => {
     expect(hasSecret('the password policy is strict')).toBe(false);
   });
 });
+
+describe('redactSecrets in prose', () => {
+  it('redacts "password <value>" and "login is <user> / <value>", not ordinary words', () => {
+    expect(redactSecrets('If you need the dashboard: user admin, password Granite#77-harborAb3').text).toBe(
+      `If you need the dashboard: user admin, password ${REDACTED}`,
+    );
+    expect(redactSecrets('staging dashboard login is admin / Tulip!42-meadowx1Z if you need it').text).toBe(
+      `staging dashboard login is admin / ${REDACTED} if you need it`,
+    );
+    expect(redactSecrets('my password is hunter2hunter2.').text).toBe(`my password is ${REDACTED}.`);
+    for (const t of ['password reset link', 'user / group', 'the password policy is strict'])
+      expect(redactSecrets(t).count).toBe(0);
+  });
+});

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Session, type SessionEvent, sha256Hex } from '../domain/index.js';
 import { applyChanges, createOfflineEngine } from './index.js';
+import { speakerLabel } from './offline/preferences.js';
 import { DEFAULT_DREAM_OPTIONS, type DreamSessionRef, type InputMemory } from './types.js';
 
 const engine = createOfflineEngine();
@@ -415,5 +416,25 @@ describe('offline engine: concrete fixes, paraphrases, changing facts', () => {
     expect(w).toHaveLength(1);
     expect(w[0]!.after).toContain('2. `cancel_order`; or instead `return_order` (3 sessions)');
     expect(w[0]!.support.sessions).toBe(7);
+  });
+});
+
+describe('offline engine: voices in labelled transcripts', () => {
+  it('counts one named speaker across sessions as one voice, and unlabelled sessions as several', async () => {
+    const labelled = [
+      session('sesn_L1', null, ['Audrey: Always run the linter before committing.']),
+      session('sesn_L2', null, ['Audrey: Always run the linter before committing.']),
+    ];
+    const r = await engine.run({ memories: [], sessions: labelled, options: DEFAULT_DREAM_OPTIONS });
+    expect(r.changes.filter((c) => c.kind === 'preference')).toEqual([]);
+    const twoPeople = [
+      session('sesn_L3', null, ['Audrey: Always run the linter before committing.']),
+      session('sesn_L4', null, ['Andrew: Always run the linter before committing.']),
+    ];
+    const r2 = await engine.run({ memories: [], sessions: twoPeople, options: DEFAULT_DREAM_OPTIONS });
+    expect(r2.changes.filter((c) => c.kind === 'preference')).toHaveLength(1);
+    // "Reminder:" names no one
+    expect(speakerLabel('Reminder: sign emails as the team')).toBeNull();
+    expect(speakerLabel('Audrey: hi')).toBe('Audrey');
   });
 });

@@ -6,7 +6,7 @@
  */
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 3;
+export const DIGEST_VERSION = 4;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -77,6 +77,8 @@ export interface StatementOccurrence {
   tokens: string[];
   /** Where it came from; only `user.message` is ever extracted. */
   source: 'user.message';
+  /** The speaker the message names (`Audrey: …` in a transcript of several people), if any. */
+  speaker?: string;
 }
 
 /** A declarative fact stated in the session (see `facts.ts`). */
@@ -91,6 +93,8 @@ export interface FactOccurrence {
   /** The value as written in `text` (see `Fact.raw`). */
   raw: string;
   source: 'user.message' | 'agent.message';
+  /** The speaker the message names, if any (see `StatementOccurrence.speaker`). */
+  speaker?: string;
 }
 
 /** Everything gathered from one session. */

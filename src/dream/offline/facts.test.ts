@@ -83,7 +83,7 @@ describe('typed facts and topics', () => {
       expect(f, text).not.toBeNull();
       expect([f!.subject, f!.type, f!.value], text).toEqual([subject, type, value]);
       expect(text).toContain(f!.raw);
-      expect(isChatFact(f!), text).toBe(true);
+      expect(isChatFact(f!), text).toBe(f!.pattern !== 'key-value');
     }
   });
 
@@ -122,5 +122,13 @@ describe('typed facts and topics', () => {
     const b = extractFact('the staging DB lives on db-staging-2.internal')!;
     expect(factsContradict(a, b)).toBe(true);
     expect(factsContradict(a, extractFact('The staging Postgres is at db-staging-1.internal')!)).toBe(false);
+  });
+});
+
+describe('chat facts', () => {
+  it('treats labelled dialogue and first-person remarks as conversation, not facts', () => {
+    expect(isChatFact(extractFact('Andrew: Last Friday, I hiked with some friends.')!)).toBe(false);
+    expect(isChatFact(extractFact('The hike is on Saturday, I think')!)).toBe(false);
+    expect(isChatFact(extractFact('The standup is on Monday')!)).toBe(true);
   });
 });

@@ -423,10 +423,13 @@ const CHAT_TEXT_PATTERNS: ReadonlySet<FactPattern> = new Set(['uses-for', 'chang
 /**
  * True if a fact found in a chat message is worth keeping: its value is typed (not free text and not a
  * bare number), or its pattern is one of the explicit ones ("we use X for Y", "X moved to Y", "X
- * happens on Y", "X is now Y"); and its subject is not about the speaker or the listener ("my", "your").
+ * happens on Y", "X is now Y"); it is not a `key: value` line (in chat that is a labelled turn of
+ * dialogue); and it is not about the speaker or the listener ("I", "my", "your").
  */
 export function isChatFact(f: Fact): boolean {
   if (/(?:^|\s)(?:my|your|his|her|mine|yours)(?:\s|$)/i.test(subjectPhrase(f.text))) return false;
+  // "Andrew: Last Friday, I hiked …" is a turn of dialogue, not a key: value fact; "I …" is about the speaker
+  if (f.pattern === 'key-value' || /\b(?:i|i'm|i've|i'd|me|my|mine)\b/i.test(f.text)) return false;
   if (f.type !== 'text' && f.type !== 'number') return true;
   return CHAT_TEXT_PATTERNS.has(f.pattern);
 }

@@ -14,7 +14,7 @@ import {
   type ToolStep,
 } from './digest.js';
 import { extractFact, isChatFact } from './facts.js';
-import { extractPreferences, MAX_USER_MESSAGE_CHARS, splitSentences } from './preferences.js';
+import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
 import { diffInputs } from './recovery.js';
 import { redactSecrets } from './secrets.js';
 import { errorTemplate, maskVariables } from './templates.js';
@@ -114,7 +114,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
   let toolCalls = 0;
   let toolErrors = 0;
 
-  const addFacts = (text: string, seq: number, source: FactOccurrence['source']) => {
+  const addFacts = (text: string, seq: number, source: FactOccurrence['source'], speaker: string | null) => {
     for (const sentence of splitSentences(text)) {
       const f = extractFact(sentence);
       if (!f || !isChatFact(f)) continue;
@@ -131,6 +131,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         text: quote,
         raw: f.raw,
         source,
+        ...(speaker ? { speaker } : {}),
       });
     }
   };
@@ -205,6 +206,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         if (ev.text.length > MAX_USER_MESSAGE_CHARS) break;
         // redact first: keys and tokens are derived from the text and must not carry secrets either
         const text = clean(ev.text);
+        const speaker = speakerLabel(text);
         for (const p of extractPreferences(text)) {
           statements.push({
             kind: p.kind,
@@ -212,14 +214,15 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
             text: p.text,
             tokens: p.tokens,
             source: 'user.message',
+            ...(speaker ? { speaker } : {}),
           });
         }
-        addFacts(text, ev.seq, 'user.message');
+        addFacts(text, ev.seq, 'user.message', speaker);
         break;
       }
       case 'agent.message': {
         agentStarted = true;
-        if (ev.text.length <= MAX_USER_MESSAGE_CHARS) addFacts(clean(ev.text), ev.seq, 'agent.message');
+        if (ev.text.length <= MAX_USER_MESSAGE_CHARS) addFacts(clean(ev.text), ev.seq, 'agent.message', null);
         break;
       }
       case 'agent.thinking':

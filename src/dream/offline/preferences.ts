@@ -72,6 +72,24 @@ const NARRATIVE = /^(?:it|it's|they|they're|he|she|he's|she's|that|that's|this|t
 /** Stage directions and speaker labels around quoted speech: `[shares a photo: …]`, `John: …`. */
 const TRAILING_ANNOTATION = /\s*\[[^\]\s]*\s[^\]]*\]\s*$/;
 const SPEAKER_LABEL = /^[A-Z][a-z]+:\s+(?=\S)/;
+/** Capitalised labels that open a line without naming a speaker ("Note: …", "Reminder: …"). */
+const NOT_SPEAKERS = new Set(
+  (
+    'note notes reminder update tip important warning error errors fyi ps question answer context summary ' +
+    'todo fix bug edit example output input result results status goal task issue problem solution step ' +
+    'steps hint policy also again btw ticket re subject'
+  ).split(' '),
+);
+
+/**
+ * The speaker a message names when a transcript of several people labels each turn (`Audrey: Don't
+ * let anything stop you.`), else null. Labels that are ordinary words ("Note:", "Reminder:") name no
+ * one.
+ */
+export function speakerLabel(message: string): string | null {
+  const m = /^([A-Z][a-z]+):\s+\S/.exec(message);
+  return m && !NOT_SPEAKERS.has(m[1]!.toLowerCase()) ? m[1]! : null;
+}
 
 /**
  * A sentence about the speaker or one occasion — first person singular, "this time", or a specific

@@ -34,6 +34,14 @@ export function speakerOf(s: GatheredSession): string {
   return s.user_id ? `user:${s.user_id}` : `session:${s.content_sha256}`;
 }
 
+/**
+ * The voice of one statement: the session's user when known, else the speaker the message names
+ * (`Audrey: …` — one person across many sessions is one voice), else the session.
+ */
+export function voiceOf(s: GatheredSession, named?: string): string {
+  return s.user_id ? `user:${s.user_id}` : named ? `name:${named}` : `session:${s.content_sha256}`;
+}
+
 /** Counters {@link minePreferences} reports. */
 export interface PreferenceStats {
   preference_statements: number;
@@ -173,7 +181,7 @@ export function minePreferences(
     const occ = g
       .flatMap((i) => byKey.get(keys[i]!)!)
       .sort((a, b) => compareStrings(a.s.id, b.s.id) || a.st.seq - b.st.seq);
-    const speakers = new Set(occ.map((o) => speakerOf(o.s)));
+    const speakers = new Set(occ.map((o) => voiceOf(o.s, o.st.speaker)));
     const support = supportOf(occ.map((o) => o.s));
     if (speakers.size < minSupport || support.sessions < minSupport) {
       noise++;
@@ -299,7 +307,9 @@ export function collectSessionFacts(sessions: readonly GatheredSession[]): Sessi
   const out: SessionFact[] = [];
   for (const key of [...by.keys()].sort(compareStrings)) {
     const occ = by.get(key)!.sort((a, b) => compareStrings(a.s.id, b.s.id) || a.f.seq - b.f.seq);
-    const users = new Set(occ.filter((o) => o.f.source === 'user.message').map((o) => speakerOf(o.s)));
+    const users = new Set(
+      occ.filter((o) => o.f.source === 'user.message').map((o) => voiceOf(o.s, o.f.speaker)),
+    );
     const agentSessions = new Set(
       occ.filter((o) => o.f.source === 'agent.message').map((o) => o.s.content_sha256),
     );
@@ -344,7 +354,9 @@ export function mergeSessionFacts(list: readonly SessionFact[]): SessionFact {
   const occurrences = list
     .flatMap((f) => f.occurrences)
     .sort((a, b) => compareStrings(a.s.id, b.s.id) || a.f.seq - b.f.seq);
-  const users = new Set(occurrences.filter((o) => o.f.source === 'user.message').map((o) => speakerOf(o.s)));
+  const users = new Set(
+    occurrences.filter((o) => o.f.source === 'user.message').map((o) => voiceOf(o.s, o.f.speaker)),
+  );
   const agentSessions = new Set(
     occurrences.filter((o) => o.f.source === 'agent.message').map((o) => o.s.content_sha256),
   );
@@ -397,7 +409,9 @@ export function firstStated(f: SessionFact): string | null {
  */
 export function strengthSince(f: SessionFact, since: string | null): number {
   const recent = f.occurrences.filter((o) => since === null || (o.s.time !== null && o.s.time >= since));
-  const users = new Set(recent.filter((o) => o.f.source === 'user.message').map((o) => speakerOf(o.s)));
+  const users = new Set(
+    recent.filter((o) => o.f.source === 'user.message').map((o) => voiceOf(o.s, o.f.speaker)),
+  );
   const agents = new Set(recent.filter((o) => o.f.source === 'agent.message').map((o) => o.s.content_sha256));
   return users.size + agents.size * 0.5;
 }

@@ -438,3 +438,18 @@ describe('offline engine: voices in labelled transcripts', () => {
     expect(speakerLabel('Audrey: hi')).toBe('Audrey');
   });
 });
+
+describe('offline engine: subagents', () => {
+  it("never takes a subagent's prompt (written by the parent agent) as a person's preference", async () => {
+    const sub = (id: string) => {
+      const ref = session(id, null, ['Use what you learn to craft a vivid poem about the dish.']);
+      return { ...ref, session: { ...ref.session, parent_session_id: 'sesn_parent' } };
+    };
+    const r = await engine.run({
+      memories: [],
+      sessions: [sub('sesn_s1'), sub('sesn_s2'), sub('sesn_s3')],
+      options: DEFAULT_DREAM_OPTIONS,
+    });
+    expect(r.changes.filter((c) => c.kind === 'preference')).toEqual([]);
+  });
+});

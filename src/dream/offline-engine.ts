@@ -124,6 +124,7 @@ export async function gatherAll(
       content_sha256: s.content_sha256,
       outcome: s.outcome?.result ?? 'unknown',
       family: familyOf(s.metadata ?? {}),
+      subagent: s.parent_session_id !== null && s.parent_session_id !== undefined,
       time: s.ended_at ?? s.started_at ?? d.last_ts,
       digest: d,
     };

@@ -14,6 +14,11 @@ export interface GatheredSession {
   outcome: OutcomeResult;
   /** A task-family key for outcome contrast (τ-bench `task_id`, SWE-bench `instance_id`), or null. */
   family: string | null;
+  /**
+   * True for a subagent's session (it has a parent session): its "user" messages are the parent
+   * agent's prompts, not a person's words, so they are never preferences or stated facts.
+   */
+  subagent: boolean;
   /** Latest known time of the session (ended_at, started_at, or its last event timestamp), or null. */
   time: string | null;
   digest: SessionDigest;

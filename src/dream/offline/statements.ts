@@ -140,6 +140,7 @@ export function minePreferences(
   const byKey = new Map<string, { s: GatheredSession; st: StatementOccurrence }[]>();
   let count = 0;
   for (const s of sessions) {
+    if (s.subagent) continue; // a subagent's "user" is the parent agent
     for (const st of s.digest.statements) {
       if (st.source !== 'user.message') continue; // never from agents or tools
       count++;
@@ -298,6 +299,8 @@ export function collectSessionFacts(sessions: readonly GatheredSession[]): Sessi
   const by = new Map<string, { s: GatheredSession; f: FactOccurrence }[]>();
   for (const s of sessions) {
     for (const f of s.digest.facts) {
+      // a subagent's "user" messages are the parent agent's prompts: agent statements, not a person's
+      if (s.subagent && f.source === 'user.message') continue;
       const key = `${f.subject}\u0000${f.type}\u0000${f.value}`;
       const l = by.get(key);
       if (l) l.push({ s, f });

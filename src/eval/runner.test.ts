@@ -8,14 +8,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { formatReportMarkdown, formatReportTable } from './report.js';
 import { type EvalReport, runEval, TARGETS } from './runner.js';
 
-/**
- * Issue-4 targets the offline engine does not reach yet run only with `REVERIE_EVAL_GAPS=1`, so that
- * the suite stays green while the engine work is in progress. Each is listed by name; remove it from
- * this list when the engine reaches it. Issue 4 is not resolved while this list is non-empty.
- */
-const KNOWN_GAPS = new Set<string>([]);
-const target = (gap: string) => (KNOWN_GAPS.has(gap) && !process.env.REVERIE_EVAL_GAPS ? it.skip : it);
-
 const DATA = process.env.REVERIE_EVAL_DATA ?? resolve(process.cwd(), '../shared/data');
 const hasData = existsSync(resolve(DATA, 'tau-bench/airline-gpt-4o.trials-0-1.json'));
 
@@ -45,7 +37,7 @@ describe('planted suite, 120 sessions, offline engine', () => {
 
   // Targets (issue 4).
   for (const k of ['mistake', 'workflow', 'preference'] as const) {
-    target(`${k} recall`)(`${k} recall ≥ ${TARGETS.recall}`, () => {
+    it(`${k} recall ≥ ${TARGETS.recall}`, () => {
       expect(
         r.planted!.kinds[k].recall,
         `missed: ${r.planted!.kinds[k].missed.join(', ')}`,
@@ -67,16 +59,13 @@ describe('planted suite, 120 sessions, offline engine', () => {
     expect(r.planted!.duplicates.exact_left).toBe(0);
     expect(r.planted!.duplicates.identical_pairs).toBe(0);
   });
-  target('paraphrase duplicates')(
-    `at most ${TARGETS.paraphrase_duplicates * 100}% of paraphrase duplicate groups are left`,
-    () => {
-      expect(
-        r.planted!.duplicates.paraphrase_rate,
-        JSON.stringify(r.planted!.duplicates.left),
-      ).toBeLessThanOrEqual(TARGETS.paraphrase_duplicates);
-    },
-  );
-  target('contradiction accuracy')(`contradiction accuracy ≥ ${TARGETS.contradiction_accuracy}`, () => {
+  it(`at most ${TARGETS.paraphrase_duplicates * 100}% of paraphrase duplicate groups are left`, () => {
+    expect(
+      r.planted!.duplicates.paraphrase_rate,
+      JSON.stringify(r.planted!.duplicates.left),
+    ).toBeLessThanOrEqual(TARGETS.paraphrase_duplicates);
+  });
+  it(`contradiction accuracy ≥ ${TARGETS.contradiction_accuracy}`, () => {
     expect(
       r.planted!.contradictions.accuracy ?? 0,
       JSON.stringify(r.planted!.contradictions.details),
@@ -93,18 +82,15 @@ describe('planted suite, 120 sessions, offline engine', () => {
 });
 
 describe.runIf(hasData)('real-data suites, offline engine', () => {
-  target('tau coverage')(
-    `τ-bench: predictive coverage of trial 1 from trial 0 ≥ ${TARGETS.tau_coverage}`,
-    async () => {
-      const r = await runEval('tau', { dataDir: DATA });
-      expect(r.input.dream_sessions).toBe(50);
-      expect(r.coverage!.errors).toBeGreaterThan(0);
-      expect(r.output.secret_hits).toEqual([]);
-      expect(r.coverage!.coverage, JSON.stringify(r.coverage!.templates)).toBeGreaterThanOrEqual(
-        TARGETS.tau_coverage,
-      );
-    },
-  );
+  it(`τ-bench: predictive coverage of trial 1 from trial 0 ≥ ${TARGETS.tau_coverage}`, async () => {
+    const r = await runEval('tau', { dataDir: DATA });
+    expect(r.input.dream_sessions).toBe(50);
+    expect(r.coverage!.errors).toBeGreaterThan(0);
+    expect(r.output.secret_hits).toEqual([]);
+    expect(r.coverage!.coverage, JSON.stringify(r.coverage!.templates)).toBeGreaterThanOrEqual(
+      TARGETS.tau_coverage,
+    );
+  });
 
   it('mini-swe-agent: runs, measures coverage and leaks no secret-looking string', async () => {
     const r = await runEval('swe', { dataDir: DATA });

@@ -11,6 +11,7 @@ export {
   generatePlanted,
 } from './generator/generate.js';
 export { Rng } from './generator/prng.js';
+/** Ground-truth file types (documented in ground-truth.ts). */
 export type * from './ground-truth.js';
 export { type LocomoConversation, type LocomoScore, loadLocomo, scoreLocomo } from './locomo.js';
 export { formatReportMarkdown, formatReportTable } from './report.js';

@@ -1,5 +1,6 @@
 /** Storage: the persistence port and its backends. */
 export { KyselyStorage } from './kysely-storage.js';
+/** SQL dialect family (`sqlite` | `postgres`), see migrations/index.ts. */
 export type { DialectName } from './migrations/index.js';
 export * from './port.js';
 export { openSqliteStorage, type SqliteOptions } from './sqlite/index.js';

@@ -23,6 +23,7 @@ import type {
 } from '../domain/index.js';
 import type { DialectName } from './migrations/index.js';
 
+/** The session shape `importSessions` takes (defined in the domain). */
 export type { NewSession };
 
 /** A page of results and the opaque cursor of the next page (`null` at the end). */

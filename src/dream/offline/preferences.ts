@@ -97,6 +97,10 @@ export function speakerLabel(message: string): string | null {
  * make it a standing rule.
  */
 export const ONE_OFF = /#\w*\d|\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
+/**
+ * First-person or here-and-now wording ("I", "my", "this time", "for now", "today"): a sentence that
+ * matches speaks about one situation, so it is not a standing rule on its own.
+ */
 export const PERSONAL =
   /\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|us)\b|\bthis (?:time|once|one|order|ticket|reservation|booking|flight|trip|case)\b|\bfor now\b|\bjust (?:this|once)\b|\bright now\b|\btoday\b|\btonight\b/i;
 

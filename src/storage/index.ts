@@ -4,3 +4,4 @@ export { KyselyStorage } from './kysely-storage.js';
 export type { DialectName } from './migrations/index.js';
 export * from './port.js';
 export { openSqliteStorage, type SqliteOptions } from './sqlite/index.js';
+export { BLOB_MIN_CHARS, type PreparedSession, prepareSession } from './stored-session.js';

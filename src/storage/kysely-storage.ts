@@ -41,9 +41,8 @@ import type {
   MemoryVersionsTable,
   SessionsTable,
 } from './schema.js';
+import { blobRefs, type PreparedSession, prepareSession, restoreEvents } from './stored-session.js';
 
-/** Texts at least this long (UTF-16 units) are stored once in `blobs` and referenced from events. */
-export const BLOB_MIN_CHARS = 1024;
 const CHUNK = 400;
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
@@ -226,13 +225,6 @@ function toChange(r: Selectable<ChangesTable>): Change {
  */
 export function sessionIdFor(externalId: string): string {
   return stableId('sesn', sha256Hex(externalId));
-}
-
-/** Large texts of an event: the field name holding them, by event type. */
-function bigField(e: SessionEvent): 'text' | 'content' | null {
-  if (e.type === 'agent.tool_result') return e.content.length >= BLOB_MIN_CHARS ? 'content' : null;
-  if (e.type === 'agent.tool_use') return null;
-  return e.text.length >= BLOB_MIN_CHARS ? 'text' : null;
 }
 
 /**
@@ -622,31 +614,19 @@ export class KyselyStorage implements Storage {
 
   // ── sessions
   async importSessions(batch: NewSession[], opts: { now?: string } = {}): Promise<SessionImportItem[]> {
+    return this.importPrepared(batch.map(prepareSession), opts);
+  }
+
+  async importPrepared(
+    prepared: PreparedSession[],
+    opts: { now?: string } = {},
+  ): Promise<SessionImportItem[]> {
     const at = opts.now ?? nowIso();
-    const prepared = batch.map((s) => {
-      const blobs: { sha256: string; content: string }[] = [];
-      // Stored form: the source file is implied by the session's `source_file` (restored on read), and
-      // big texts are replaced by blob references.
-      const stored = s.events.map((e) => {
-        const f = bigField(e);
-        const { file, ...pointer } = e.source;
-        const out: Record<string, unknown> = { ...e, source: file === s.source_file ? pointer : e.source };
-        if (f) {
-          const text = (e as unknown as Record<string, string>)[f]!;
-          const sha = sha256Hex(text);
-          blobs.push({ sha256: sha, content: text });
-          out[f] = { $blob: sha };
-        }
-        return out;
-      });
-      const events = JSON.stringify(stored);
-      return { s, events, blobs, sha: sha256Hex(events) };
-    });
     return this.transaction(async (tx) => {
       const db = (tx as KyselyStorage).#db;
       const existing = new Map<string, { id: string; content_sha256: string; outcome: string | null }>();
       for (let i = 0; i < prepared.length; i += CHUNK) {
-        const ids = prepared.slice(i, i + CHUNK).map((p) => p.s.external_id);
+        const ids = prepared.slice(i, i + CHUNK).map((p) => p.session.external_id);
         const rows = await db
           .selectFrom('sessions')
           .select(['id', 'external_id', 'content_sha256', 'outcome'])
@@ -659,30 +639,31 @@ export class KyselyStorage implements Storage {
       const eventRows: { session_id: string; events: string }[] = [];
       const blobRows = new Map<string, string>();
       for (const p of prepared) {
-        const ex = existing.get(p.s.external_id);
-        const outcome = p.s.outcome === null ? null : json(p.s.outcome);
-        if (ex && ex.content_sha256 === p.sha && ex.outcome === outcome) {
-          results.push({ external_id: p.s.external_id, status: 'unchanged', session_id: ex.id });
+        const s = p.session;
+        const ex = existing.get(s.external_id);
+        const outcome = p.outcome_json;
+        if (ex && ex.content_sha256 === p.content_sha256 && ex.outcome === outcome) {
+          results.push({ external_id: s.external_id, status: 'unchanged', session_id: ex.id });
           continue;
         }
-        const id = ex?.id ?? sessionIdFor(p.s.external_id);
+        const id = ex?.id ?? sessionIdFor(s.external_id);
         for (const b of p.blobs) blobRows.set(b.sha256, b.content);
         const row: SessionsTable = {
           id,
-          external_id: p.s.external_id,
-          agent_id: p.s.agent_id,
-          team_id: p.s.team_id ?? null,
-          user_id: p.s.user_id,
+          external_id: s.external_id,
+          agent_id: s.agent_id,
+          team_id: s.team_id ?? null,
+          user_id: s.user_id,
           parent_session_id: null,
-          parent_external_id: p.s.parent_external_id,
-          source_format: p.s.source_format,
-          source_file: p.s.source_file,
-          title: p.s.title,
-          started_at: p.s.started_at,
-          ended_at: p.s.ended_at,
-          metadata: json(p.s.metadata),
-          event_count: p.s.events.length,
-          content_sha256: p.sha,
+          parent_external_id: s.parent_external_id,
+          source_format: s.source_format,
+          source_file: s.source_file,
+          title: s.title,
+          started_at: s.started_at,
+          ended_at: s.ended_at,
+          metadata: p.metadata_json,
+          event_count: p.event_count,
+          content_sha256: p.content_sha256,
           outcome,
           imported_at: at,
         };
@@ -691,14 +672,14 @@ export class KyselyStorage implements Storage {
           await db.updateTable('sessions').set(rest).where('id', '=', id).execute();
           await db
             .updateTable('session_events')
-            .set({ events: p.events })
+            .set({ events: p.events_json })
             .where('session_id', '=', id)
             .execute();
-          results.push({ external_id: p.s.external_id, status: 'updated', session_id: id });
+          results.push({ external_id: s.external_id, status: 'updated', session_id: id });
         } else {
           inserts.push(row);
-          eventRows.push({ session_id: id, events: p.events });
-          results.push({ external_id: p.s.external_id, status: 'created', session_id: id });
+          eventRows.push({ session_id: id, events: p.events_json });
+          results.push({ external_id: s.external_id, status: 'created', session_id: id });
         }
       }
       const blobList = [...blobRows].map(([sha256, content]) => ({ sha256, content }));
@@ -777,27 +758,13 @@ export class KyselyStorage implements Storage {
       .where('session_events.session_id', '=', sessionId)
       .executeTakeFirst();
     if (!r) throw new NotFoundError('session', sessionId);
-    const events = JSON.parse(r.events) as Record<string, unknown>[];
-    for (const e of events) {
-      const src = e.source as { file?: string };
-      if (src.file === undefined) e.source = { file: r.source_file, ...src };
+    const refs = blobRefs(r.events);
+    const blob = new Map<string, string>();
+    if (refs.length > 0) {
+      const rows = await this.#db.selectFrom('blobs').selectAll().where('sha256', 'in', refs).execute();
+      for (const b of rows) blob.set(b.sha256, b.content);
     }
-    const refs = new Set<string>();
-    for (const e of events)
-      for (const f of ['text', 'content'])
-        if (e[f] && typeof e[f] === 'object') refs.add((e[f] as { $blob: string }).$blob);
-    if (refs.size > 0) {
-      const rows = await this.#db
-        .selectFrom('blobs')
-        .selectAll()
-        .where('sha256', 'in', [...refs])
-        .execute();
-      const blob = new Map(rows.map((b) => [b.sha256, b.content]));
-      for (const e of events)
-        for (const f of ['text', 'content'])
-          if (e[f] && typeof e[f] === 'object') e[f] = blob.get((e[f] as { $blob: string }).$blob) ?? '';
-    }
-    return events as unknown as SessionEvent[];
+    return restoreEvents(r.events, r.source_file, (sha) => blob.get(sha));
   }
 
   async setOutcome(sessionId: string, outcome: Outcome | null): Promise<void> {

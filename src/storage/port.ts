@@ -22,6 +22,7 @@ import type {
   VersionOperation,
 } from '../domain/index.js';
 import type { DialectName } from './migrations/index.js';
+import type { PreparedSession } from './stored-session.js';
 
 /** The session shape `importSessions` takes (defined in the domain). */
 export type { NewSession };
@@ -163,6 +164,11 @@ export interface Storage {
    * is imported first.
    */
   importSessions(batch: NewSession[], opts?: { now?: Timestamp }): Promise<SessionImportItem[]>;
+  /**
+   * {@link Storage.importSessions} for sessions already in stored form (`prepareSession`, which may
+   * have run on another thread). Same semantics: one transaction, per-item status.
+   */
+  importPrepared(batch: PreparedSession[], opts?: { now?: Timestamp }): Promise<SessionImportItem[]>;
   getSession(id: string): Promise<Session | undefined>;
   listSessions(q: SessionQuery): Promise<Page<Session>>;
   /** Sessions by id, in the order given; unknown ids are skipped. */

@@ -98,6 +98,7 @@ export function buildProgram(io: CliIO = processIO): Command {
   // ── dream
   program
     .command('dream')
+    .summary('dream over transcripts: one-shot into --out DIR, or a stored --store')
     .description(
       'Dream over transcripts. With no --store: one-shot — import TRANSCRIPTS (files or folders), load --memory DIR, write the consolidated store and its change set to --out DIR. With --store: dream that stored store over TRANSCRIPTS, --session ids, or the sessions imported since its last dream.',
     )

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../src/cli/output.js';
 import { runCli } from '../src/cli/program.js';
-import { DJANGO, TAU } from './data.js';
+import { CLAUDE_CODE, DJANGO, TAU } from './data.js';
 
 let dir: string;
 let db: string;
@@ -119,6 +119,15 @@ describe('reverie CLI', () => {
 
   it('reports usage errors with exit code 2 and failures with exit code 1', async () => {
     expect((await cli('dream', '--min-support', 'zero', TAU)).code).toBe(2);
+    // A bad memory folder is refused before anything is stored.
+    const sessionsBefore = JSON.parse((await cli('sessions', 'list', '--json', '--limit', '10000')).out).data
+      .length;
+    const badMemory = await cli('dream', CLAUDE_CODE, '--memory', join(dir, 'no-such-folder'));
+    expect(badMemory.code).toBe(1);
+    expect(badMemory.err).toMatch(/memory folder not found/);
+    expect(JSON.parse((await cli('sessions', 'list', '--json', '--limit', '10000')).out).data.length).toBe(
+      sessionsBefore,
+    );
     const missing = await cli('dream', join(dir, 'nope.json'));
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/nope\.json/);

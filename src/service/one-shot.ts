@@ -7,7 +7,7 @@ import { basename, resolve } from 'node:path';
 import type { Dream, DreamProgress, MemoryStore, SourceFormat } from '../domain/index.js';
 import { ValidationError } from '../domain/index.js';
 import { renderChangeSetMarkdown } from './change-report.js';
-import { writeMemoryFolder } from './directory.js';
+import { readMemoryFolder, writeMemoryFolder } from './directory.js';
 import type { FileImportReport, ImportReport, Reverie } from './reverie.js';
 
 /** Input of {@link oneShotDream}. */
@@ -42,6 +42,8 @@ export interface OneShotResult {
  * @throws ValidationError if no transcript could be imported; errors of the memory folder (naming the file).
  */
 export async function oneShotDream(svc: Reverie, input: OneShotInput): Promise<OneShotResult> {
+  // Check the memory folder before anything is stored, so a bad folder leaves nothing behind.
+  if (input.memoryDir) await readMemoryFolder(input.memoryDir);
   const report = await svc.importSessions(input.transcripts, {
     format: input.format,
     agent_id: input.agent_id,

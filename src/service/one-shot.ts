@@ -43,7 +43,7 @@ export interface OneShotResult {
  */
 export async function oneShotDream(svc: Reverie, input: OneShotInput): Promise<OneShotResult> {
   // Check the memory folder before anything is stored, so a bad folder leaves nothing behind.
-  if (input.memoryDir) await readMemoryFolder(input.memoryDir);
+  const memoryFiles = input.memoryDir ? await readMemoryFolder(input.memoryDir) : null;
   const report = await svc.importSessions(input.transcripts, {
     format: input.format,
     agent_id: input.agent_id,
@@ -60,7 +60,8 @@ export async function oneShotDream(svc: Reverie, input: OneShotInput): Promise<O
   }
   const name = input.memoryDir ? basename(resolve(input.memoryDir)) : 'reverie one-shot';
   const store = await svc.createStore({ name, description: 'created by reverie dream (one-shot)' });
-  if (input.memoryDir) await svc.importFolder(store.id, input.memoryDir);
+  if (input.memoryDir && memoryFiles)
+    await svc.importFolder(store.id, input.memoryDir, undefined, memoryFiles);
   const dream = await svc.dream(
     {
       memory_store_id: store.id,

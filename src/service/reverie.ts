@@ -47,7 +47,7 @@ import {
   type Storage,
 } from '../storage/index.js';
 import { resolveDbPath } from './config.js';
-import { readMemoryFolder } from './directory.js';
+import { type FolderFile, readMemoryFolder } from './directory.js';
 
 /** Options of {@link Reverie}. */
 export interface ReverieOptions {
@@ -364,9 +364,11 @@ export class Reverie {
     storeId: string,
     dir: string,
     actor: Actor = { type: 'import_actor', id: 'folder' },
+    /** The folder's files when the caller has already read them (see {@link readMemoryFolder}). */
+    preread?: FolderFile[],
   ): Promise<{ path: string; status: 'created' | 'modified' | 'unchanged' }[]> {
     await this.#writableStore(storeId);
-    const files = await readMemoryFolder(dir);
+    const files = preread ?? (await readMemoryFolder(dir));
     return this.storage.transaction(async (tx) => {
       const out: { path: string; status: 'created' | 'modified' | 'unchanged' }[] = [];
       for (const f of files) {

@@ -219,6 +219,15 @@ function toChange(r: Selectable<ChangesTable>): Change {
   };
 }
 
+/** A memory changed (or vanished) between reading it and writing it, within one update/delete. */
+function concurrentChange(id: string): ConflictError {
+  return new ConflictError(
+    `memory ${id} was changed by a concurrent write; read it again and retry`,
+    { memory_id: id },
+    'memory_precondition_failed_error',
+  );
+}
+
 /**
  * The id of the session with this `external_id`: derived from it (`sesn_` + SHA-256), so that the same
  * transcript gets the same id in every database and dreams over it are reproducible byte for byte.
@@ -353,8 +362,11 @@ export class KyselyStorage implements Storage {
     const cur = decodeCursor(q.page);
     let query = this.#db.selectFrom('memories').where('memory_store_id', '=', storeId);
     if (q.path_prefix && q.path_prefix !== '/') {
-      // Whole-segment prefix: '/a/' matches '/a/x' but not '/ab'. Range scan instead of LIKE (no escaping issues).
-      query = query.where('path', '>=', q.path_prefix).where('path', '<', `${q.path_prefix}\uffff`);
+      // Whole-segment prefix: '/a/' matches '/a/x' but not '/ab'. Range scan instead of LIKE (no escaping
+      // issues): [prefix, prefix with its last character '/' raised to '0'). Exact in byte order (SQLite
+      // BINARY, PostgreSQL "C"), unlike an upper bound of prefix + U+FFFF, which sorts below the UTF-8 of
+      // characters beyond the BMP ('/a/😀' < '/a/\uffff' is false).
+      query = query.where('path', '>=', q.path_prefix).where('path', '<', `${q.path_prefix.slice(0, -1)}0`);
     }
     if (cur) query = query.where('path', '>', String(cur[0]));
     const rows = full
@@ -487,7 +499,7 @@ export class KyselyStorage implements Storage {
       };
       const v = self.#version(m, content, 'created', ctx, at);
       m.memory_version_id = v.id;
-      await self.#db
+      const inserted = await self.#db
         .insertInto('memories')
         .values({
           id: m.id,
@@ -500,7 +512,14 @@ export class KyselyStorage implements Storage {
           created_at: at,
           updated_at: at,
         })
-        .execute();
+        // A concurrent create of the same path (PostgreSQL, or another SQLite process) committed after
+        // the check above: report it as the same conflict rather than a unique-constraint error.
+        .onConflict((oc) => oc.columns(['memory_store_id', 'path']).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows) === 0) {
+        await self.#assertPathFree(storeId, path);
+        throw new ConflictError(`a memory already exists at ${path}`, {}, 'memory_path_conflict_error');
+      }
       await self.#insertVersion(v);
       return m;
     });
@@ -539,7 +558,7 @@ export class KyselyStorage implements Storage {
       };
       const v = self.#version(next, content, 'modified', ctx, at);
       next.memory_version_id = v.id;
-      await self.#db
+      const updated = await self.#db
         .updateTable('memories')
         .set({
           path,
@@ -550,7 +569,11 @@ export class KyselyStorage implements Storage {
           updated_at: at,
         })
         .where('id', '=', id)
-        .execute();
+        // Compare-and-set on the version read above: a concurrent writer that committed in between
+        // (PostgreSQL's READ COMMITTED lets it) makes this a conflict instead of a lost update.
+        .where('memory_version_id', '=', cur.memory_version_id)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) throw concurrentChange(id);
       await self.#insertVersion(v);
       return next;
     });
@@ -572,8 +595,13 @@ export class KyselyStorage implements Storage {
           'memory_precondition_failed_error',
         );
       const at = ctx.now ?? nowIso();
+      const deleted = await self.#db
+        .deleteFrom('memories')
+        .where('id', '=', id)
+        .where('memory_version_id', '=', cur.memory_version_id)
+        .executeTakeFirst();
+      if (Number(deleted.numDeletedRows) === 0) throw concurrentChange(id);
       await self.#insertVersion(self.#version(cur, null, 'deleted', ctx, at));
-      await self.#db.deleteFrom('memories').where('id', '=', id).execute();
     });
   }
 

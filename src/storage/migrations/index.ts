@@ -2,60 +2,78 @@
  * Schema migrations, in order. Written with Kysely's schema builder so that one list serves SQLite and
  * PostgreSQL. Never edit a released migration; add a new one.
  */
-import type { Kysely } from 'kysely';
+import { type ColumnDataType, type Expression, type Kysely, sql } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 
 /** SQL dialect family a migration is written for. */
 export type DialectName = 'sqlite' | 'postgres';
 
+/**
+ * The column types that differ between dialects. Everything else in a migration is written once.
+ * - `text`: on PostgreSQL every text column is `COLLATE "C"`, so that comparisons and `ORDER BY` on paths,
+ *   ids and cursors are byte (= code-point) order as in SQLite's BINARY collation, whatever the
+ *   database's default collation is (an ICU or `en_US` collation would order `/B` after `/a`).
+ * - `real`: a double on both (SQLite's REAL is 8 bytes; PostgreSQL's `real` is float4 and would turn a
+ *   confidence of 0.7 into 0.699999988…).
+ * - `serial`: an auto-increment primary key (`integer primary key` is SQLite's rowid alias).
+ */
+function types(
+  dialect: DialectName,
+): Record<'text' | 'real' | 'serial', ColumnDataType | Expression<unknown>> {
+  return dialect === 'postgres'
+    ? { text: sql`text collate "C"`, real: 'double precision', serial: 'bigserial' }
+    : { text: 'text', real: 'real', serial: 'integer' };
+}
+
 const m001 = (dialect: DialectName): Migration => ({
   async up(db: Kysely<unknown>) {
+    const t = types(dialect);
     await db.schema
       .createTable('memory_stores')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('name', 'text', (c) => c.notNull())
-      .addColumn('description', 'text', (c) => c.notNull())
-      .addColumn('metadata', 'text', (c) => c.notNull())
-      .addColumn('policy', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'text', (c) => c.notNull())
-      .addColumn('updated_at', 'text', (c) => c.notNull())
-      .addColumn('archived_at', 'text')
+      .addColumn('id', t.text, (c) => c.primaryKey())
+      .addColumn('name', t.text, (c) => c.notNull())
+      .addColumn('description', t.text, (c) => c.notNull())
+      .addColumn('metadata', t.text, (c) => c.notNull())
+      .addColumn('policy', t.text, (c) => c.notNull())
+      .addColumn('created_at', t.text, (c) => c.notNull())
+      .addColumn('updated_at', t.text, (c) => c.notNull())
+      .addColumn('archived_at', t.text)
       .execute();
     await db.schema
       .createTable('memories')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('memory_store_id', 'text', (c) =>
+      .addColumn('id', t.text, (c) => c.primaryKey())
+      .addColumn('memory_store_id', t.text, (c) =>
         c.notNull().references('memory_stores.id').onDelete('cascade'),
       )
-      .addColumn('path', 'text', (c) => c.notNull())
-      .addColumn('content', 'text', (c) => c.notNull())
-      .addColumn('content_sha256', 'text', (c) => c.notNull())
+      .addColumn('path', t.text, (c) => c.notNull())
+      .addColumn('content', t.text, (c) => c.notNull())
+      .addColumn('content_sha256', t.text, (c) => c.notNull())
       .addColumn('content_size_bytes', 'integer', (c) => c.notNull())
-      .addColumn('memory_version_id', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'text', (c) => c.notNull())
-      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('memory_version_id', t.text, (c) => c.notNull())
+      .addColumn('created_at', t.text, (c) => c.notNull())
+      .addColumn('updated_at', t.text, (c) => c.notNull())
       .addUniqueConstraint('memories_store_path', ['memory_store_id', 'path'])
       .execute();
     await db.schema
       .createTable('memory_versions')
-      .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => c.primaryKey())
-      .addColumn('id', 'text', (c) => c.notNull().unique())
-      .addColumn('memory_id', 'text', (c) => c.notNull())
-      .addColumn('memory_store_id', 'text', (c) =>
+      .addColumn('seq', t.serial, (c) => c.primaryKey())
+      .addColumn('id', t.text, (c) => c.notNull().unique())
+      .addColumn('memory_id', t.text, (c) => c.notNull())
+      .addColumn('memory_store_id', t.text, (c) =>
         c.notNull().references('memory_stores.id').onDelete('cascade'),
       )
-      .addColumn('path', 'text')
-      .addColumn('content', 'text')
-      .addColumn('content_sha256', 'text')
+      .addColumn('path', t.text)
+      .addColumn('content', t.text)
+      .addColumn('content_sha256', t.text)
       .addColumn('content_size_bytes', 'integer')
-      .addColumn('operation', 'text', (c) => c.notNull())
-      .addColumn('created_by', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'text', (c) => c.notNull())
-      .addColumn('redacted_at', 'text')
-      .addColumn('redacted_by', 'text')
-      .addColumn('dream_id', 'text')
-      .addColumn('change_id', 'text')
-      .addColumn('note', 'text')
+      .addColumn('operation', t.text, (c) => c.notNull())
+      .addColumn('created_by', t.text, (c) => c.notNull())
+      .addColumn('created_at', t.text, (c) => c.notNull())
+      .addColumn('redacted_at', t.text)
+      .addColumn('redacted_by', t.text)
+      .addColumn('dream_id', t.text)
+      .addColumn('change_id', t.text)
+      .addColumn('note', t.text)
       .execute();
     await db.schema
       .createIndex('memory_versions_store')
@@ -69,23 +87,23 @@ const m001 = (dialect: DialectName): Migration => ({
       .execute();
     await db.schema
       .createTable('sessions')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('external_id', 'text', (c) => c.notNull().unique())
-      .addColumn('agent_id', 'text', (c) => c.notNull())
-      .addColumn('team_id', 'text')
-      .addColumn('user_id', 'text')
-      .addColumn('parent_session_id', 'text')
-      .addColumn('parent_external_id', 'text')
-      .addColumn('source_format', 'text', (c) => c.notNull())
-      .addColumn('source_file', 'text', (c) => c.notNull())
-      .addColumn('title', 'text', (c) => c.notNull())
-      .addColumn('started_at', 'text')
-      .addColumn('ended_at', 'text')
-      .addColumn('metadata', 'text', (c) => c.notNull())
+      .addColumn('id', t.text, (c) => c.primaryKey())
+      .addColumn('external_id', t.text, (c) => c.notNull().unique())
+      .addColumn('agent_id', t.text, (c) => c.notNull())
+      .addColumn('team_id', t.text)
+      .addColumn('user_id', t.text)
+      .addColumn('parent_session_id', t.text)
+      .addColumn('parent_external_id', t.text)
+      .addColumn('source_format', t.text, (c) => c.notNull())
+      .addColumn('source_file', t.text, (c) => c.notNull())
+      .addColumn('title', t.text, (c) => c.notNull())
+      .addColumn('started_at', t.text)
+      .addColumn('ended_at', t.text)
+      .addColumn('metadata', t.text, (c) => c.notNull())
       .addColumn('event_count', 'integer', (c) => c.notNull())
-      .addColumn('content_sha256', 'text', (c) => c.notNull())
-      .addColumn('outcome', 'text')
-      .addColumn('imported_at', 'text', (c) => c.notNull())
+      .addColumn('content_sha256', t.text, (c) => c.notNull())
+      .addColumn('outcome', t.text)
+      .addColumn('imported_at', t.text, (c) => c.notNull())
       .execute();
     await db.schema.createIndex('sessions_imported').on('sessions').columns(['imported_at', 'id']).execute();
     await db.schema
@@ -95,34 +113,34 @@ const m001 = (dialect: DialectName): Migration => ({
       .execute();
     await db.schema
       .createTable('session_events')
-      .addColumn('session_id', 'text', (c) => c.primaryKey().references('sessions.id').onDelete('cascade'))
-      .addColumn('events', 'text', (c) => c.notNull())
+      .addColumn('session_id', t.text, (c) => c.primaryKey().references('sessions.id').onDelete('cascade'))
+      .addColumn('events', t.text, (c) => c.notNull())
       .execute();
     await db.schema
       .createTable('blobs')
-      .addColumn('sha256', 'text', (c) => c.primaryKey())
-      .addColumn('content', 'text', (c) => c.notNull())
+      .addColumn('sha256', t.text, (c) => c.primaryKey())
+      .addColumn('content', t.text, (c) => c.notNull())
       .execute();
     await db.schema
       .createTable('dreams')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('status', 'text', (c) => c.notNull())
-      .addColumn('memory_store_id', 'text', (c) => c.notNull())
-      .addColumn('session_ids', 'text', (c) => c.notNull())
-      .addColumn('outputs', 'text', (c) => c.notNull())
-      .addColumn('model', 'text', (c) => c.notNull())
-      .addColumn('instructions', 'text')
-      .addColumn('output_behavior', 'text', (c) => c.notNull())
-      .addColumn('usage', 'text', (c) => c.notNull())
-      .addColumn('error', 'text')
-      .addColumn('created_at', 'text', (c) => c.notNull())
-      .addColumn('ended_at', 'text')
-      .addColumn('archived_at', 'text')
-      .addColumn('engine', 'text', (c) => c.notNull())
-      .addColumn('progress', 'text')
-      .addColumn('stats', 'text', (c) => c.notNull())
-      .addColumn('base', 'text', (c) => c.notNull())
-      .addColumn('options', 'text', (c) => c.notNull())
+      .addColumn('id', t.text, (c) => c.primaryKey())
+      .addColumn('status', t.text, (c) => c.notNull())
+      .addColumn('memory_store_id', t.text, (c) => c.notNull())
+      .addColumn('session_ids', t.text, (c) => c.notNull())
+      .addColumn('outputs', t.text, (c) => c.notNull())
+      .addColumn('model', t.text, (c) => c.notNull())
+      .addColumn('instructions', t.text)
+      .addColumn('output_behavior', t.text, (c) => c.notNull())
+      .addColumn('usage', t.text, (c) => c.notNull())
+      .addColumn('error', t.text)
+      .addColumn('created_at', t.text, (c) => c.notNull())
+      .addColumn('ended_at', t.text)
+      .addColumn('archived_at', t.text)
+      .addColumn('engine', t.text, (c) => c.notNull())
+      .addColumn('progress', t.text)
+      .addColumn('stats', t.text, (c) => c.notNull())
+      .addColumn('base', t.text, (c) => c.notNull())
+      .addColumn('options', t.text, (c) => c.notNull())
       .execute();
     await db.schema
       .createIndex('dreams_store')
@@ -131,30 +149,30 @@ const m001 = (dialect: DialectName): Migration => ({
       .execute();
     await db.schema
       .createTable('changes')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('dream_id', 'text', (c) => c.notNull().references('dreams.id').onDelete('cascade'))
+      .addColumn('id', t.text, (c) => c.primaryKey())
+      .addColumn('dream_id', t.text, (c) => c.notNull().references('dreams.id').onDelete('cascade'))
       .addColumn('ordinal', 'integer', (c) => c.notNull())
-      .addColumn('op', 'text', (c) => c.notNull())
-      .addColumn('path', 'text', (c) => c.notNull())
-      .addColumn('to_path', 'text')
-      .addColumn('before', 'text')
-      .addColumn('after', 'text')
-      .addColumn('base_sha256', 'text')
-      .addColumn('kind', 'text', (c) => c.notNull())
-      .addColumn('reason', 'text', (c) => c.notNull())
-      .addColumn('confidence', 'real', (c) => c.notNull())
-      .addColumn('support', 'text', (c) => c.notNull())
-      .addColumn('evidence', 'text', (c) => c.notNull())
-      .addColumn('status', 'text', (c) => c.notNull())
-      .addColumn('review', 'text')
-      .addColumn('applied_at', 'text')
+      .addColumn('op', t.text, (c) => c.notNull())
+      .addColumn('path', t.text, (c) => c.notNull())
+      .addColumn('to_path', t.text)
+      .addColumn('before', t.text)
+      .addColumn('after', t.text)
+      .addColumn('base_sha256', t.text)
+      .addColumn('kind', t.text, (c) => c.notNull())
+      .addColumn('reason', t.text, (c) => c.notNull())
+      .addColumn('confidence', t.real, (c) => c.notNull())
+      .addColumn('support', t.text, (c) => c.notNull())
+      .addColumn('evidence', t.text, (c) => c.notNull())
+      .addColumn('status', t.text, (c) => c.notNull())
+      .addColumn('review', t.text)
+      .addColumn('applied_at', t.text)
       .addUniqueConstraint('changes_dream_ordinal', ['dream_id', 'ordinal'])
       .execute();
     await db.schema
       .createTable('gather_cache')
-      .addColumn('key', 'text', (c) => c.primaryKey())
-      .addColumn('value', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('key', t.text, (c) => c.primaryKey())
+      .addColumn('value', t.text, (c) => c.notNull())
+      .addColumn('created_at', t.text, (c) => c.notNull())
       .execute();
   },
 });

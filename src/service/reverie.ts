@@ -40,13 +40,14 @@ import {
 } from '../dream/types.js';
 import { importTranscripts } from '../ingest/index.js';
 import {
+  openPostgresStorage,
   openSqliteStorage,
   type Page,
   type PageQuery,
   type SessionImportItem,
   type Storage,
 } from '../storage/index.js';
-import { resolveDbPath } from './config.js';
+import { isPostgresUrl, resolveDbPath } from './config.js';
 import { type FolderFile, readMemoryFolder } from './directory.js';
 
 /** Options of {@link Reverie}. */
@@ -124,10 +125,14 @@ export class Reverie {
   }
 
   /**
-   * Opens the embedded SQLite database (`db` path, or `REVERIE_HOME`/`REVERIE_DB`, or `~/.reverie/reverie.db`).
+   * Opens the embedded SQLite database (`db` path, or `REVERIE_HOME`/`REVERIE_DB`, or `~/.reverie/reverie.db`),
+   * or PostgreSQL when `db` (or `REVERIE_DB`) is a `postgres://` URL (its default schema, normally `public`;
+   * `?options=-c%20search_path%3DNAME` picks another, which must exist).
+   * @throws ReverieError(`internal_error`) when the database cannot be opened or migrated.
    */
   static async open(opts: { db?: string | null } & Omit<ReverieOptions, 'storage'> = {}): Promise<Reverie> {
-    const storage = await openSqliteStorage(resolveDbPath(opts.db));
+    const db = resolveDbPath(opts.db);
+    const storage = isPostgresUrl(db) ? await openPostgresStorage(db) : await openSqliteStorage(db);
     return new Reverie({ ...opts, storage });
   }
 

@@ -139,7 +139,8 @@ export interface Storage {
   /**
    * Changes content and/or path (rename). A no-op writes no version.
    * @throws ConflictError(`memory_precondition_failed_error`) if `expected_sha256` is given and differs, unless
-   *   the stored state already equals the request; `memory_path_conflict_error` if the new path is occupied;
+   *   the stored state already equals the request, or if another writer changed the memory between this
+   *   call's read and its write (PostgreSQL's read-committed isolation); `memory_path_conflict_error` if the new path is occupied;
    *   NotFoundError if the memory does not exist.
    */
   updateMemory(
@@ -149,7 +150,8 @@ export interface Storage {
   ): Promise<Memory>;
   /**
    * Deletes a memory (its versions remain).
-   * @throws ConflictError(`memory_precondition_failed_error`) on a stale `expected_sha256`; NotFoundError.
+   * @throws ConflictError(`memory_precondition_failed_error`) on a stale `expected_sha256` or a concurrent
+   *   change by another writer; NotFoundError.
    */
   deleteMemory(id: string, opts: { expected_sha256?: string | null }, ctx: WriteContext): Promise<void>;
 

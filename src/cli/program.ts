@@ -76,8 +76,8 @@ export function buildProgram(io: CliIO = processIO): Command {
     .description('Memory and dreaming for AI agents: consolidate memory stores from session transcripts.')
     .version('0.1.0')
     .option(
-      '--db <file>',
-      'SQLite database file (default: $REVERIE_HOME/reverie.db or ~/.reverie/reverie.db)',
+      '--db <file|url>',
+      'SQLite database file, or a postgres:// URL (default: $REVERIE_DB, $REVERIE_HOME/reverie.db or ~/.reverie/reverie.db)',
     )
     .showHelpAfterError()
     .exitOverride()

@@ -5,34 +5,13 @@
  * limits of big batches, and concurrent writers (row lock, unique paths, compare-and-set).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  type Actor,
-  type Change,
-  DEFAULT_POLICY,
-  type Dream,
-  type MemoryStore,
-  newId,
-  sha256Hex,
-} from '../src/domain/index.js';
+import { type Change, type Dream, type MemoryStore, newId, sha256Hex } from '../src/domain/index.js';
 import type { NewSession, Storage } from '../src/storage/index.js';
 import { DIALECTS } from './dialects.js';
+import { newTestSession, newTestStore, testActor } from './storage-fixtures.js';
 
-const actor: Actor = { type: 'api_actor', id: 'test' };
-
-function store(): MemoryStore {
-  const now = new Date().toISOString();
-  return {
-    type: 'memory_store',
-    id: newId('memstore'),
-    name: 'test',
-    description: '',
-    metadata: {},
-    policy: DEFAULT_POLICY,
-    created_at: now,
-    updated_at: now,
-    archived_at: null,
-  };
-}
+const actor = testActor;
+const store = newTestStore;
 
 function dream(storeId: string): Dream {
   return {
@@ -84,18 +63,9 @@ function change(dreamId: string, ordinal: number, confidence: number, after: str
 }
 
 function session(ext: string, text: string): NewSession {
-  return {
-    external_id: ext,
-    agent_id: 'agent-a',
-    user_id: null,
-    parent_external_id: null,
-    source_format: 'reverie',
-    source_file: 'x.jsonl',
-    title: ext,
-    started_at: null,
-    ended_at: null,
-    metadata: { k: 'v' },
-    events: [
+  return newTestSession(
+    ext,
+    [
       { seq: 0, type: 'user.message', text, timestamp: null, source: { file: 'x.jsonl', line: 1 } },
       {
         seq: 1,
@@ -108,8 +78,8 @@ function session(ext: string, text: string): NewSession {
         source: { file: 'x.jsonl', line: 2 },
       },
     ],
-    outcome: null,
-  };
+    { metadata: { k: 'v' } },
+  );
 }
 
 /** Byte (UTF-8) order, which is code-point order: what SQLite's BINARY and PostgreSQL's "C" give. */

@@ -1,50 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Actor,
-  DEFAULT_POLICY,
-  type MemoryStore,
-  newId,
-  ReverieError,
-  sha256Hex,
-} from '../src/domain/index.js';
+import { newId, ReverieError, sha256Hex } from '../src/domain/index.js';
 import type { NewSession } from '../src/storage/index.js';
 import { DIALECTS } from './dialects.js';
+import { newTestSession, newTestStore, testActor } from './storage-fixtures.js';
 
-const actor: Actor = { type: 'api_actor', id: 'test' };
-
-function store(): MemoryStore {
-  const now = new Date().toISOString();
-  return {
-    type: 'memory_store',
-    id: newId('memstore'),
-    name: 'test',
-    description: '',
-    metadata: {},
-    policy: DEFAULT_POLICY,
-    created_at: now,
-    updated_at: now,
-    archived_at: null,
-  };
-}
+const actor = testActor;
+const store = newTestStore;
 
 function session(ext: string, text: string, parent: string | null = null): NewSession {
-  return {
-    external_id: ext,
-    agent_id: 'agent-a',
-    user_id: null,
-    parent_external_id: parent,
-    source_format: 'reverie',
-    source_file: 'x.jsonl',
-    title: ext,
-    started_at: null,
-    ended_at: null,
-    metadata: {},
-    events: [
+  return newTestSession(
+    ext,
+    [
       { seq: 0, type: 'system.message', text, timestamp: null, source: { file: 'x.jsonl', line: 1 } },
       { seq: 1, type: 'user.message', text: 'hi', timestamp: null, source: { file: 'x.jsonl', line: 2 } },
     ],
-    outcome: null,
-  };
+    { parent_external_id: parent },
+  );
 }
 
 for (const dialect of DIALECTS) {

@@ -2,8 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../src/cli/output.js';
-import { runCli } from '../src/cli/program.js';
+import { cliRunner } from './cli-harness.js';
 import { CLAUDE_CODE, DJANGO, TAU } from './data.js';
 
 let dir: string;
@@ -14,14 +13,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI with captured output. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => (out += t), err: (t) => (err += t), isTTY: false };
-  const code = await runCli(['--db', db, ...args], io);
-  return { code, out, err };
-}
+const cli = cliRunner(() => db);
 
 /** Copies the planted memory fixture (without its README and timestamps file) with its recorded mtimes. */
 function plantedMemoryDir(): string {

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/program.js';
 import { Reverie, resolveDbPath } from '../src/service/index.js';
 import { openPostgresStorage } from '../src/storage/index.js';
+import { cliRunner } from './cli-harness.js';
 import { HAVE_DATA, TAU } from './data.js';
 import { PG_URL } from './dialects.js';
 
@@ -82,14 +82,8 @@ describe.skipIf(!PG_URL)('Reverie.open and the CLI on PostgreSQL', () => {
   it.skipIf(!HAVE_DATA)(
     'reverie --db postgres://… dream runs the one-shot dream against PostgreSQL',
     async () => {
-      let out = '';
-      let err = '';
       const outDir = join(dir, 'out');
-      const code = await runCli(['--db', url, 'dream', TAU, '--out', outDir], {
-        out: (t) => (out += t),
-        err: (t) => (err += t),
-        isTTY: false,
-      });
+      const { code, out, err } = await cliRunner(() => url)('dream', TAU, '--out', outDir);
       expect(code, err + out).toBe(0);
       expect(readFileSync(join(outDir, '.reverie/changes.json'), 'utf8').length).toBeGreaterThan(2);
       const svc = await Reverie.open({ db: url });

@@ -2,8 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from './output.js';
-import { runCli } from './program.js';
+import { cliRunner } from '../../test/cli-harness.js';
 
 const TAU = resolve(import.meta.dirname, '../../../shared/data/tau-bench/airline-gpt-4o.trials-0-1.json');
 
@@ -15,13 +14,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => (out += t), err: (t) => (err += t), isTTY: false };
-  const code = await runCli(['--db', db, ...args], io);
-  return { code, out, err };
-}
+const cli = cliRunner(() => db);
 const json = async (...args: string[]) => {
   const r = await cli(...args, '--json');
   expect(r.code, r.err + r.out).toBe(0);

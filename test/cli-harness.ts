@@ -1,0 +1,24 @@
+/** Runs the `reverie` CLI in-process with captured output, for tests. */
+import type { CliIO } from '../src/cli/output.js';
+import { runCli } from '../src/cli/program.js';
+
+/** What one CLI run returned: exit code and everything written to stdout and stderr. */
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/**
+ * Returns a runner for `reverie --db <db()> ARGS…` (the database is read at each call, so it can be set
+ * in a `beforeAll`).
+ */
+export function cliRunner(db: () => string): (...args: string[]) => Promise<CliRun> {
+  return async (...args) => {
+    let out = '';
+    let err = '';
+    const io: CliIO = { out: (t) => (out += t), err: (t) => (err += t), isTTY: false };
+    const code = await runCli(['--db', db(), ...args], io);
+    return { code, out, err };
+  };
+}

@@ -15,7 +15,7 @@
  * value's type dropped (a host's "host/server", an e-mail's "address/email", an image's "image/tag"),
  * so "the staging database host", "the staging DB" and "staging's database server" are one subject.
  */
-import { STOPWORDS, stem, stripLeadIn, wordTokens } from './text.js';
+import { NUMBER_WORDS, STOPWORDS, stem, stripLeadIn, wordTokens } from './text.js';
 
 /** The shape of a fact's value. */
 export type FactValueType =
@@ -118,27 +118,6 @@ function subjectKey(text: string, type: FactValueType): string {
   for (const w of keyWords(text, true)) if (!drop?.has(w) && !out.includes(w)) out.push(w);
   return out.join(' ');
 }
-
-const NUMBER_WORDS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  fourteen: 14,
-  fifteen: 15,
-  twenty: 20,
-  thirty: 30,
-  sixty: 60,
-  ninety: 90,
-};
 
 const IMAGE = /(?:[\w.-]+\/)*([a-z][\w.-]*:[a-z0-9][\w.-]*)/i;
 const HOST =

@@ -46,7 +46,7 @@ import {
   strengthSince,
   topicEstablished,
 } from './statements.js';
-import { compareStrings, contentTokens, round2 } from './text.js';
+import { compareStrings, contentTokens, NUMBER_WORDS, round2 } from './text.js';
 import type { Workspace } from './workspace.js';
 
 /** Counters {@link cleanupMemories} reports. */
@@ -447,21 +447,12 @@ function normalizedBody(content: string): string {
     .trim();
 }
 
-const NUMBER_WORDS: Record<string, string> = {
-  zero: '0',
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-  ten: '10',
-  eleven: '11',
-  twelve: '12',
-};
+/** Number words zero…twelve as digits, for comparing paraphrases ("two spaces" ~ "2 spaces"). */
+const SMALL_NUMBERS: Record<string, string> = Object.fromEntries(
+  Object.entries(NUMBER_WORDS)
+    .filter(([, n]) => n <= 12)
+    .map(([w, n]) => [w, String(n)]),
+);
 const WEEKDAY_ABBR: Record<string, string> = {
   mon: 'monday',
   tue: 'tuesday',
@@ -492,7 +483,7 @@ export function duplicateTokens(body: string): string[] {
       },
     )
     .replace(/\b(\d{1,2}):(\d{2})\b/g, (_m, h: string, min: string) => ` t${h.padStart(2, '0')}${min} `)
-    .replace(/\b[a-z]+\b/g, (w) => NUMBER_WORDS[w] ?? WEEKDAY_ABBR[w] ?? w);
+    .replace(/\b[a-z]+\b/g, (w) => SMALL_NUMBERS[w] ?? WEEKDAY_ABBR[w] ?? w);
   return [
     ...new Set(contentTokens(text).map((t) => (t.length > 7 && t.endsWith('ation') ? t.slice(0, -5) : t))),
   ].sort(compareStrings);

@@ -10,23 +10,10 @@
  *   strictly after; `this <weekday>` → that day of the reference's ISO week.
  * Not rewritten: possessives ("today's"), "the last week of December", and text inside fenced or inline code.
  */
+import { NUMBER_WORDS } from './text.js';
 
 const DAY_MS = 86_400_000;
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const NUMBER_WORDS: Record<string, number> = {
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-};
 /** Words after which a date needs no "on"/"in" ("since 2026-03-01", not "since on 2026-03-01"). */
 const PREPOSITIONS = new Set([
   'on',
@@ -162,7 +149,7 @@ function resolve(phrase: string, today: number, monday: number): { bare: string;
 }
 
 function count(word: string): number {
-  const n = NUMBER_WORDS[word];
+  const n = word === 'a' || word === 'an' ? 1 : NUMBER_WORDS[word];
   return n ?? Number.parseInt(word, 10);
 }
 

@@ -129,3 +129,30 @@ export function stripLeadIn(sentence: string): string {
   }
   return s;
 }
+
+/**
+ * English number words and their values, for the extractors that read counts written as words
+ * ("two days", "in three weeks", "fourteen days"). Each caller's own pattern decides which words it
+ * accepts; this is only the lookup.
+ */
+export const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fourteen: 14,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  sixty: 60,
+  ninety: 90,
+};

@@ -58,6 +58,22 @@ function outputLine(r: EvalReport): string {
   return `output: ${r.output.files} files (${kinds || 'none'}), ${r.output.changes} changes, index ${r.output.index_lines} lines / ${r.output.index_bytes} B, ${r.output.secret_hits.length} secret-looking strings`;
 }
 
+/** Header and one row per LoCoMo conversation, shared by the text and Markdown reports. */
+function locomoRows(l: NonNullable<EvalReport['locomo']>): string[][] {
+  return [
+    ['conversation', 'sessions', 'retention', 'by change', 'by quote', 'memories', 'compression'],
+    ...l.conversations.map((c) => [
+      c.conversation,
+      String(c.sessions),
+      `${num(c.retention)} (${frac(c.cited, c.evidence_turns)})`,
+      String(c.cited_by_change),
+      String(c.cited_by_quote),
+      String(c.memories),
+      num(c.compression, 3),
+    ]),
+  ];
+}
+
 /**
  * Plain-text report: header, input/output sizes, timings, the suite's scores and the target checks
  * (PASS/FAIL). Lines ≤ ~110 characters except long item lists.
@@ -143,20 +159,7 @@ export function formatReportTable(r: EvalReport): string {
     out.push(
       `evidence retention: ${num(l.retention)} (${l.cited}/${l.evidence_turns} QA evidence turns cited); compression ${num(l.compression, 3)} (${l.memory_chars} memory chars / ${l.transcript_chars} transcript chars)`,
     );
-    out.push(
-      ...pad([
-        ['conversation', 'sessions', 'retention', 'by change', 'by quote', 'memories', 'compression'],
-        ...l.conversations.map((c) => [
-          c.conversation,
-          String(c.sessions),
-          `${num(c.retention)} (${frac(c.cited, c.evidence_turns)})`,
-          String(c.cited_by_change),
-          String(c.cited_by_quote),
-          String(c.memories),
-          num(c.compression, 3),
-        ]),
-      ]),
-    );
+    out.push(...pad(locomoRows(l)));
   }
   if (r.targets.length > 0) {
     out.push('');
@@ -270,18 +273,7 @@ export function formatReportMarkdown(r: EvalReport, opts: MarkdownOptions = {}):
     out.push(
       `Evidence retention **${num(l.retention)}** (${l.cited}/${l.evidence_turns} QA evidence turns cited), compression **${num(l.compression, 3)}** (${l.memory_chars} memory chars / ${l.transcript_chars} transcript chars).`,
       '',
-      ...mdTable([
-        ['conversation', 'sessions', 'retention', 'by change', 'by quote', 'memories', 'compression'],
-        ...l.conversations.map((c) => [
-          c.conversation,
-          String(c.sessions),
-          `${num(c.retention)} (${frac(c.cited, c.evidence_turns)})`,
-          String(c.cited_by_change),
-          String(c.cited_by_quote),
-          String(c.memories),
-          num(c.compression, 3),
-        ]),
-      ]),
+      ...mdTable(locomoRows(l)),
       '',
     );
   }

@@ -3,15 +3,10 @@
  * a dream-quality suite (src/eval) with the offline engine and prints its table of scores and target
  * checks. Exit status 1 when a target is missed, so scripts can gate on it.
  */
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { EVAL_SUITES, type EvalReport, formatReportTable, runEval } from '../eval/index.js';
+import { positiveInt } from './args.js';
 import type { CliContext } from './program.js';
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
 
 /** Adds the `eval` command to `program`. */
 export function registerEvalCommand(program: Command, ctx: CliContext): void {

@@ -5,7 +5,7 @@
  * usage errors exit with 2.
  */
 import { resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { type Change, type Dream, ReverieError, type SourceFormat } from '../domain/index.js';
 import {
   type FileImportReport,
@@ -14,18 +14,12 @@ import {
   renderChangeSetMarkdown,
   writeMemoryFolder,
 } from '../service/index.js';
+import { collect, positiveInt } from './args.js';
 import { registerEvalCommand } from './eval-command.js';
 import { type CliIO, duration, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
 
 const FORMATS: SourceFormat[] = ['claude-code', 'tau-bench', 'mini-swe-agent', 'openai-chat', 'reverie'];
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** Options every command accepts. */
 export interface GlobalOpts {

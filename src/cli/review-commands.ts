@@ -27,17 +27,10 @@ import {
 import type { Reverie } from '../service/index.js';
 import { ReviewService } from '../service/review-service.js';
 import { DEFAULT_PORT, serveReviewApp } from '../ui/index.js';
+import { collect, positiveInt } from './args.js';
 import type { CliIO } from './output.js';
 import { table } from './output.js';
 import type { CliContext } from './program.js';
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
 
 /** `N` → N, `off`/`none` → `'off'` (commander turns a parser's null into ''; see {@link offToNull}). */
 function intOrOff(v: string): number | 'off' {

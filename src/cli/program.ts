@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { type Change, type Dream, ReverieError, type SourceFormat } from '../domain/index.js';
+import { DEFAULT_HOLDOUT } from '../dream/index.js';
 import {
   type FileImportReport,
   oneShotDream,
@@ -14,7 +15,8 @@ import {
   renderChangeSetMarkdown,
   writeMemoryFolder,
 } from '../service/index.js';
-import { collect, positiveInt } from './args.js';
+import { collect, fraction, positiveInt } from './args.js';
+import { checkLine, registerCheckCommand } from './check-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { type CliIO, duration, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
@@ -113,6 +115,11 @@ export function buildProgram(io: CliIO = processIO): Command {
       '--update-existing',
       'propose changes to the input store instead of creating a new store (with --store)',
     )
+    .option(
+      '--holdout <fraction>',
+      'with --store: hold back the newest fraction (0–0.5) of the sessions as probes for the do-no-harm check (default 0, or 0.2 with --apply auto)',
+      fraction,
+    )
     .addOption(
       new Option(
         '--apply <mode>',
@@ -196,6 +203,7 @@ export function buildProgram(io: CliIO = processIO): Command {
               ? { type: 'update_existing', memory_store_id: o.store }
               : undefined,
             options: o.minSupport ? { min_support: o.minSupport } : undefined,
+            holdout: o.holdout ?? (o.apply === 'auto' ? DEFAULT_HOLDOUT : undefined),
           },
           { onProgress: (p) => bar.update(p) },
         );
@@ -219,6 +227,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           });
         io.out(`${dreamSummary(dream, changes)}\n`);
         if (dream.outputs[0]) io.out(`Output store ${dream.outputs[0].memory_store_id}\n`);
+        if (dream.check) io.out(`${checkLine(dream.check)}\n`);
         if (auto) printAutoApply(io, auto);
         io.out(`Review: reverie review ${dream.id}\n`);
       });
@@ -505,6 +514,7 @@ export function buildProgram(io: CliIO = processIO): Command {
 
   registerReviewCommands(program, ctx);
   registerEvalCommand(program, ctx);
+  registerCheckCommand(program, ctx);
   return program;
 }
 

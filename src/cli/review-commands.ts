@@ -28,6 +28,7 @@ import type { Reverie } from '../service/index.js';
 import { ReviewService } from '../service/review-service.js';
 import { DEFAULT_PORT, serveReviewApp } from '../ui/index.js';
 import { collect, positiveInt } from './args.js';
+import { checkLine } from './check-command.js';
 import type { CliIO } from './output.js';
 import { table } from './output.js';
 import type { CliContext } from './program.js';
@@ -140,6 +141,9 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           `Dream ${v.dream.id} (${v.dream.status}) → store ${v.target_store.id} "${v.target_store.name}"\n`,
         );
         io.out(`${v.changes.length} changes: ${counts || 'none'}\n`);
+        if (v.dream.check) io.out(`${checkLine(v.dream.check)}\n`);
+        for (const r of v.dream.check?.regressions ?? [])
+          io.out(`regression (${r.class}): ${r.detail}; paths: ${r.paths.join(', ') || '—'}\n`);
         for (const w of v.warnings) io.out(`warning: ${w.message}\n`);
         io.out('\n');
         if (changes.length === 0) return io.out('no changes match\n');

@@ -292,6 +292,55 @@ export interface Dream {
   stats: Record<string, number>;
   /** The input store's version pin: memory id → content_sha256 at dream start. */
   base: Record<string, string>;
+  /**
+   * reverie's extension: sessions held back from the dream as probes for the do-no-harm check (the
+   * newest of the selected sessions; see `holdout`). They are not in `inputs` and the next dream of the
+   * store takes them. Empty (or absent on dreams stored before the check existed) when none were held back.
+   */
+  probe_session_ids?: string[];
+  /** reverie's extension: the do-no-harm check of the proposal, or null before the dream completed. */
+  check?: CheckReport | null;
+}
+
+/** A probe class of the do-no-harm check (see `dream/check.ts`). */
+export type ProbeClass = 'errors' | 'contradictions' | 'lost';
+
+/** The scores of one store (the input or the proposal) on a dream's probe sessions. */
+export interface StoreScore {
+  /** Probe tool errors (one per probe session and error template). */
+  errors_total: number;
+  /** … of which a mistake memory that states a fix covers. */
+  errors_covered: number;
+  /** Memory lines contradicting a fact a probe session states. */
+  contradictions: number;
+  /** Input memories whose information is gone without a reason (always 0 for the input store). */
+  lost: number;
+}
+
+/** One way a proposal is worse than its input store, with the memory paths and probe sessions behind it. */
+export interface CheckRegression {
+  class: ProbeClass;
+  /** What got worse, in one readable line. */
+  detail: string;
+  /** Memory paths involved: the changes on them are the ones to review. */
+  paths: string[];
+  /** Probe sessions that show it (empty for `lost`). */
+  session_ids: string[];
+}
+
+/**
+ * The do-no-harm check of one dream: `pass` (no probe class worse than the input store), `regression`
+ * (at least one worse: never applied automatically), or `no_probes` (no held-back sessions to score on:
+ * automatic mode then applies only exact-duplicate merges).
+ */
+export interface CheckReport {
+  /** Version of the scoring rules. */
+  version: number;
+  verdict: 'pass' | 'regression' | 'no_probes';
+  probe_session_ids: string[];
+  input: StoreScore;
+  proposed: StoreScore;
+  regressions: CheckRegression[];
 }
 
 /** Change operations on paths. */

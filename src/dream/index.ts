@@ -21,4 +21,15 @@ export { errorSignature, errorTemplate, maskVariables } from './offline/template
 export { mineWorkflows } from './offline/workflows.js';
 export { applyChanges } from './offline/workspace.js';
 export { createOfflineEngine, gatherAll, gatherCacheKey, OFFLINE_ENGINE_VERSION } from './offline-engine.js';
+export {
+  CHECK_VERSION,
+  type CheckFile,
+  type CheckInput,
+  checkProposal,
+  DEFAULT_HOLDOUT,
+  MIN_SESSIONS_FOR_HOLDOUT,
+  runCheck,
+  splitHoldout,
+  valueTokens,
+} from './check.js';
 export * from './types.js';

@@ -4,7 +4,7 @@
  * Versions written this way carry `created_by: {type:'review_actor', id:'policy'}` and each change's
  * review record names the rule that let it through.
  */
-import { ConflictError, NotFoundError } from '../domain/index.js';
+import { type CheckReport, ConflictError, NotFoundError } from '../domain/index.js';
 import type { Storage } from '../storage/index.js';
 import { type ApplyHooks, type ApplyResult, applyDream } from './apply.js';
 import { listAllBasic } from './listing.js';
@@ -27,14 +27,35 @@ export interface AutoApplyResult {
 }
 
 /**
- * Approves (as `policy`) and applies the pending changes the target store's policy allows.
+ * The do-no-harm gate in front of the policy: what a dream's check lets automatic mode apply.
+ * `pass`: whatever the policy allows. `regression`: nothing. `no_probes` or no check at all: only
+ * exact-duplicate merges (they add nothing learned from transcripts and remove nothing unique), because
+ * nothing held back could show that the rest does no harm.
+ * @returns null when the policy may decide, else why the change is held.
+ */
+export function gateHolds(
+  gate: CheckReport | null,
+  rule: 'exact_duplicate' | 'addition' | 'deletion',
+): string | null {
+  if (gate?.verdict === 'pass') return null;
+  if (gate?.verdict === 'regression') {
+    const r = gate.regressions[0]!;
+    return `the do-no-harm check found the proposal worse than the store (${r.class}: ${r.detail})`;
+  }
+  if (rule === 'exact_duplicate') return null;
+  return 'no sessions were held back to check this dream against (dream with a holdout), so only exact-duplicate merges are applied automatically';
+}
+
+/**
+ * Approves (as `policy`) and applies the pending changes the target store's policy allows and the
+ * dream's do-no-harm check (`gate`, see {@link gateHolds}) lets through.
  * @throws NotFoundError for an unknown dream or store; ConflictError for an unfinished dream or an
  *   archived store.
  */
 export async function autoApplyDream(
   storage: Storage,
   dreamId: string,
-  opts: { now?: string; hooks?: ApplyHooks } = {},
+  opts: { now?: string; hooks?: ApplyHooks; gate: CheckReport | null },
 ): Promise<AutoApplyResult> {
   const dream = await storage.getDream(dreamId);
   if (!dream) throw new NotFoundError('dream', dreamId);
@@ -54,8 +75,9 @@ export async function autoApplyDream(
     for (const c of changes) {
       if (c.status !== 'pending') continue;
       const v = classifyChange(c, store.policy, { memories, changes });
-      if (v.auto) auto.push({ id: c.id, path: c.path, rule: v.rule, why: v.why });
-      else held.push({ id: c.id, path: c.path, why: v.why });
+      const gated = v.auto ? gateHolds(opts.gate, v.rule) : null;
+      if (v.auto && !gated) auto.push({ id: c.id, path: c.path, rule: v.rule, why: v.why });
+      else held.push({ id: c.id, path: c.path, why: gated ?? v.why });
     }
     for (const a of auto)
       await tx.updateChange(a.id, {

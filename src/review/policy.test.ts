@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contents, seedDream, seedStore } from '../../test/e2e/fixtures.js';
-import { DEFAULT_POLICY } from '../domain/index.js';
+import { type CheckReport, DEFAULT_POLICY } from '../domain/index.js';
 import { openSqliteStorage } from '../storage/index.js';
 import { autoApplyDream } from './auto-apply.js';
 import { mergePolicy, policyWarnings } from './policy.js';
@@ -48,6 +48,17 @@ describe('mergePolicy', () => {
   });
 });
 
+const score = { errors_total: 3, errors_covered: 1, contradictions: 0, lost: 0 };
+/** A check that passed: the policy alone decides (these tests are about the policy rules). */
+const PASS: CheckReport = {
+  version: 1,
+  verdict: 'pass',
+  probe_session_ids: ['sesn_probe'],
+  input: score,
+  proposed: score,
+  regressions: [],
+};
+
 describe('autoApplyDream', () => {
   it('applies additions with enough support and exact-duplicate merges; holds the rest', async () => {
     const db = await openSqliteStorage(':memory:');
@@ -87,7 +98,7 @@ describe('autoApplyDream', () => {
         support: { sessions: 9, agents: 3 },
       },
     ]);
-    const r = await autoApplyDream(db, dream.id);
+    const r = await autoApplyDream(db, dream.id, { gate: PASS });
     expect(r.auto.map((a) => [a.path, a.rule])).toEqual([
       ['/mistakes/strong.md', 'addition'],
       ['/facts/a-copy.md', 'exact_duplicate'],
@@ -114,7 +125,7 @@ describe('autoApplyDream', () => {
     });
     expect((await db.getChange(changes[1]!.id))!.status).toBe('pending');
     // Running it again changes nothing.
-    const again = await autoApplyDream(db, dream.id);
+    const again = await autoApplyDream(db, dream.id, { gate: PASS });
     expect(again.auto).toEqual([]);
     expect(again.apply).toBeNull();
     await db.close();
@@ -135,7 +146,7 @@ describe('autoApplyDream', () => {
       { op: 'delete', path: '/preferences/p.md', kind: 'cleanup' },
       { op: 'create', path: '/preferences/new.md', after: 'n', kind: 'preference' },
     ]);
-    const r = await autoApplyDream(db, dream.id);
+    const r = await autoApplyDream(db, dream.id, { gate: PASS });
     expect(r.auto.map((a) => [a.path, a.rule])).toEqual([['/facts/stale.md', 'deletion']]);
     expect(r.held.map((h) => h.why)).toEqual([
       'touches protected path /preferences/**',
@@ -156,10 +167,58 @@ describe('autoApplyDream', () => {
       { op: 'create', path: '/a.md', after: 'a' },
       { op: 'create', path: '/b.md', after: 'b' },
     ]);
-    const r2 = await autoApplyDream(db, d2.dream.id);
+    const r2 = await autoApplyDream(db, d2.dream.id, { gate: PASS });
     expect(r2.auto).toEqual([]);
     expect(r2.held[0]!.why).toMatch(/over the cap of 1/);
     expect(await contents(db, capped.id)).toEqual({});
+    await db.close();
+  });
+
+  it('the do-no-harm gate: a regression holds everything; without probes only exact duplicates pass', async () => {
+    const db = await openSqliteStorage(':memory:');
+    const policy = { auto_apply: { exact_duplicates: true, additions_min_support: 1, deletions: true } };
+    const seeded = async () => {
+      const store = await seedStore(db, { '/a.md': 'same', '/b.md': 'same', '/old.md': 'old' }, policy);
+      const { dream } = await seedDream(db, store, [
+        { op: 'delete', path: '/b.md', kind: 'cleanup', reason: 'exact duplicate of /a.md' },
+        { op: 'delete', path: '/old.md', kind: 'cleanup', reason: 'retired' },
+        {
+          op: 'create',
+          path: '/mistakes/m.md',
+          after: 'm',
+          kind: 'mistake',
+          support: { sessions: 4, agents: 1 },
+        },
+      ]);
+      return { store, dream };
+    };
+    const regression: CheckReport = {
+      ...PASS,
+      verdict: 'regression',
+      proposed: { ...score, errors_covered: 0 },
+      regressions: [{ class: 'errors', detail: 'covered 1 → 0 of 3', paths: ['/m.md'], session_ids: [] }],
+    };
+    const bad = await seeded();
+    const r1 = await autoApplyDream(db, bad.dream.id, { gate: regression });
+    expect(r1.auto).toEqual([]);
+    expect(r1.held).toHaveLength(3);
+    expect(r1.held.every((h) => h.why.startsWith('the do-no-harm check found the proposal worse'))).toBe(
+      true,
+    );
+    expect(await contents(db, bad.store.id)).toEqual({ '/a.md': 'same', '/b.md': 'same', '/old.md': 'old' });
+
+    for (const gate of [null, { ...PASS, verdict: 'no_probes' as const, probe_session_ids: [] }]) {
+      const { store, dream } = await seeded();
+      const r = await autoApplyDream(db, dream.id, { gate });
+      expect(r.auto.map((a) => [a.path, a.rule])).toEqual([['/b.md', 'exact_duplicate']]);
+      expect(r.held.map((h) => h.path).sort()).toEqual(['/mistakes/m.md', '/old.md']);
+      expect(r.held[0]!.why).toMatch(/no sessions were held back/);
+      expect(await contents(db, store.id)).toEqual({ '/a.md': 'same', '/old.md': 'old' });
+    }
+
+    const good = await seeded();
+    const r3 = await autoApplyDream(db, good.dream.id, { gate: PASS });
+    expect(r3.auto).toHaveLength(3);
     await db.close();
   });
 });

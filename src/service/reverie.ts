@@ -6,6 +6,7 @@
 import {
   type Actor,
   type Change,
+  type CheckReport,
   ConflictError,
   DEFAULT_POLICY,
   type Dream,
@@ -30,7 +31,7 @@ import {
   validateMemoryPath,
   validatePathPrefix,
 } from '../domain/index.js';
-import { createOfflineEngine } from '../dream/index.js';
+import { createOfflineEngine, runCheck, splitHoldout } from '../dream/index.js';
 import {
   DEFAULT_DREAM_OPTIONS,
   type DreamEngine,
@@ -91,6 +92,12 @@ export interface CreateDreamInput {
   engine?: 'offline' | 'llm';
   /** Overrides of the engine options (e.g. `min_support`). */
   options?: Partial<Pick<DreamOptions, 'min_support' | 'max_index_lines' | 'max_index_bytes'>>;
+  /**
+   * Fraction (0–0.5) of the selected sessions, the newest, held back from the dream as probes for the
+   * do-no-harm check (`Dream.check`). Default 0: the check then scores only lost information and its
+   * verdict is `no_probes`. Nothing is held back below 5 sessions. Automatic mode uses 0.2.
+   */
+  holdout?: number;
 }
 
 /** The provenance of one memory path: its history, and for each version the dream change and evidence behind it. */
@@ -532,6 +539,7 @@ export class Reverie {
       if (sessionIds.length === 0)
         throw new ValidationError('no new sessions since the last dream', 'inputs.session_ids');
     }
+    const split = await this.#holdOut(sessionIds, input.holdout ?? 0);
     const memories = await this.storage.allMemories(store.id);
     const model =
       typeof input.model === 'string'
@@ -543,7 +551,7 @@ export class Reverie {
       status: 'pending',
       inputs: [
         { type: 'memory_store', memory_store_id: store.id },
-        { type: 'sessions', session_ids: sessionIds },
+        { type: 'sessions', session_ids: split.read },
       ],
       outputs: [],
       model,
@@ -566,17 +574,35 @@ export class Reverie {
         ...(input.options?.min_support !== undefined ? { min_support: input.options.min_support } : {}),
       },
       base: Object.fromEntries(memories.map((m) => [m.id, m.content_sha256])),
+      probe_session_ids: split.probes,
+      check: null,
     };
     await this.storage.insertDream(dream);
     return dream;
   }
 
+  /** Sessions imported since the store's last completed dream, plus the probes that dream held back. */
   async #sessionsSinceLastDream(storeId: string): Promise<string[]> {
     const last = (
       await this.storage.listDreams({ memory_store_id: storeId, statuses: ['completed'], limit: 1 })
     ).data[0];
     const page = await this.storage.listSessions({ imported_after: last?.created_at, limit: 10_000 });
-    return page.data.slice(-this.#defaultSessionLimit).map((s) => s.id);
+    const ids = [...new Set([...(last?.probe_session_ids ?? []), ...page.data.map((s) => s.id)])];
+    return ids.slice(-this.#defaultSessionLimit);
+  }
+
+  /** Splits the selected sessions into those the dream reads and the newest, held back as probes. */
+  async #holdOut(sessionIds: string[], fraction: number): Promise<{ read: string[]; probes: string[] }> {
+    if (!(fraction >= 0 && fraction <= 0.5))
+      throw new ValidationError(`holdout must be between 0 and 0.5, got ${fraction}`, 'holdout');
+    if (fraction === 0) return { read: sessionIds, probes: [] };
+    const sessions = await this.storage.getSessions(sessionIds);
+    const { probes } = splitHoldout(
+      sessions.map((s) => ({ id: s.id, time: s.ended_at ?? s.started_at ?? s.imported_at })),
+      fraction,
+    );
+    const held = new Set(probes.map((p) => p.id));
+    return { read: sessionIds.filter((id) => !held.has(id)), probes: [...held].sort() };
   }
 
   /**
@@ -649,7 +675,19 @@ export class Reverie {
           },
         },
       );
-      const final = await this.#storeResult(dream, store, result, performance.now() - started);
+      const check = await runCheck(
+        {
+          input: memories.map((m) => ({ path: m.path, content: m.content! })),
+          proposed: result.files,
+          changes: result.changes,
+          probes: (await this.storage.getSessions(dream.probe_session_ids ?? [])).map((s) => ({
+            session: s,
+            loadEvents: () => this.storage.getEvents(s.id),
+          })),
+        },
+        { cache, signal: hooks.signal },
+      );
+      const final = await this.#storeResult(dream, store, result, performance.now() - started, check);
       hooks.onProgress?.({ phase: 'done', done: 1, total: 1 });
       return final;
     } catch (e) {
@@ -671,6 +709,7 @@ export class Reverie {
     store: MemoryStore,
     result: DreamResult,
     elapsedMs: number,
+    check: CheckReport,
   ): Promise<Dream> {
     const now = nowIso();
     const changes: Change[] = result.changes.map((c, i) => ({
@@ -727,6 +766,7 @@ export class Reverie {
         outputs,
         usage: result.usage,
         stats,
+        check,
         progress: { phase: 'done', done: 1, total: 1 },
         ended_at: nowIso(),
       });

@@ -25,6 +25,7 @@ import {
   type StorePolicy,
   ValidationError,
 } from '../domain/index.js';
+import { DEFAULT_HOLDOUT } from '../dream/index.js';
 import {
   type ApplyHooks,
   type ApplyResult,
@@ -42,6 +43,7 @@ import {
   classifyChange,
   type DecisionInput,
   decideChange,
+  gateHolds,
   decideMany,
   listAllBasic,
   mergePolicy,
@@ -174,7 +176,8 @@ export class ReviewService {
     for (const c of changes) {
       if (c.status !== 'pending') continue;
       const v = classifyChange(c, target.policy, { memories, changes });
-      policy[c.id] = { auto: v.auto, why: v.why };
+      const gated = v.auto ? gateHolds(dream.check ?? null, v.rule) : null;
+      policy[c.id] = { auto: v.auto && !gated, why: gated ?? v.why };
     }
     const sessionIds = [...new Set(changes.flatMap((c) => c.evidence.map((e) => e.session_id)))];
     const sessions: ChangeSetView['sessions'] = {};
@@ -257,7 +260,8 @@ export class ReviewService {
    * @throws NotFoundError; ConflictError for an unfinished dream or archived store.
    */
   async autoApply(dreamId: string): Promise<AutoApplyResult> {
-    return autoApplyDream(this.#storage, dreamId, { hooks: this.#hooks });
+    const dream = await this.reverie.getDream(dreamId);
+    return autoApplyDream(this.#storage, dreamId, { hooks: this.#hooks, gate: dream.check ?? null });
   }
 
   /**
@@ -268,7 +272,11 @@ export class ReviewService {
   async dream(input: CreateDreamInput, opts: DreamAndApplyOptions = {}): Promise<DreamAndApplyResult> {
     if (opts.apply !== undefined && opts.apply !== 'auto' && opts.apply !== 'review')
       throw new ValidationError(`apply must be auto or review, not ${JSON.stringify(opts.apply)}`, 'apply');
-    const dream = await this.reverie.dream(input, { onProgress: opts.onProgress, signal: opts.signal });
+    const holdout = input.holdout ?? (opts.apply === 'auto' ? DEFAULT_HOLDOUT : 0);
+    const dream = await this.reverie.dream(
+      { ...input, holdout },
+      { onProgress: opts.onProgress, signal: opts.signal },
+    );
     const auto = opts.apply === 'auto' ? await this.autoApply(dream.id) : null;
     const changes = await this.#storage.listChanges(dream.id);
     return { dream, changes, auto };

@@ -172,6 +172,8 @@ function toDream(r: Selectable<DreamsTable>): Dream {
     progress: parse(r.progress),
     stats: parse(r.stats),
     base: parse(r.base),
+    probe_session_ids: parse(r.probe_session_ids),
+    check: parse(r.check_report),
   };
 }
 function dreamRow(d: Dream): DreamsTable {
@@ -194,6 +196,8 @@ function dreamRow(d: Dream): DreamsTable {
     stats: json(d.stats),
     base: json(d.base),
     options: '{}',
+    probe_session_ids: json(d.probe_session_ids ?? []),
+    check_report: d.check ? json(d.check) : null,
   };
 }
 function toChange(r: Selectable<ChangesTable>): Change {

@@ -107,6 +107,10 @@ export interface DreamsTable {
   stats: string;
   base: string;
   options: string;
+  /** JSON array of the session ids held back as probes (migration 002). */
+  probe_session_ids: string;
+  /** JSON of the do-no-harm check report, or null (migration 002). */
+  check_report: string | null;
 }
 
 /** `changes`: a dream's change set. */

@@ -177,9 +177,21 @@ const m001 = (dialect: DialectName): Migration => ({
   },
 });
 
+/** Dreams keep the sessions they held back as probes and the do-no-harm check of their proposal. */
+const m002 = (dialect: DialectName): Migration => ({
+  async up(db: Kysely<unknown>) {
+    const t = types(dialect);
+    await db.schema
+      .alterTable('dreams')
+      .addColumn('probe_session_ids', t.text, (c) => c.notNull().defaultTo('[]'))
+      .execute();
+    await db.schema.alterTable('dreams').addColumn('check_report', t.text).execute();
+  },
+});
+
 /** All migrations by name for a dialect; names sort in application order. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
-  return { '001-initial': m001(dialect) };
+  return { '001-initial': m001(dialect), '002-dream-check': m002(dialect) };
 }
 
 /** A Kysely MigrationProvider over {@link migrations} (no file-system lookups, so it works from dist/). */

@@ -76,7 +76,7 @@ describe('checkProposal', () => {
       probes,
     });
 
-    expect(good.verdict).toBe("pass");
+    expect(good.verdict).toBe('pass');
   });
 
   it('flags information lost behind a false merge claim, accepts a stated retirement, and needs probes to pass', () => {
@@ -145,7 +145,7 @@ describe.skipIf(!HAVE_DATA && !process.env.CI)('the gate on τ-bench (newest 20%
       { cache },
     );
 
-    expect(good.verdict).toBe("pass");
+    expect(good.verdict).toBe('pass');
     expect(good.probe_session_ids).toHaveLength(20);
     expect(good.proposed.errors_total).toBeGreaterThan(0);
     expect(good.proposed.errors_covered).toBeGreaterThan(good.input.errors_covered);

@@ -3,6 +3,17 @@
  * and extractors are exported for the LLM engine (which uses the offline pre-pass) and for tests.
  */
 
+export {
+  CHECK_VERSION,
+  type CheckFile,
+  type CheckInput,
+  checkProposal,
+  DEFAULT_HOLDOUT,
+  MIN_SESSIONS_FOR_HOLDOUT,
+  runCheck,
+  splitHoldout,
+  valueTokens,
+} from './check.js';
 export { DIGEST_VERSION, isSessionDigest, type SessionDigest } from './offline/digest.js';
 export { extractFact, extractFacts, type Fact, factsContradict } from './offline/facts.js';
 export { parseFrontMatter, renderFrontMatter } from './offline/front-matter.js';
@@ -21,15 +32,4 @@ export { errorSignature, errorTemplate, maskVariables } from './offline/template
 export { mineWorkflows } from './offline/workflows.js';
 export { applyChanges } from './offline/workspace.js';
 export { createOfflineEngine, gatherAll, gatherCacheKey, OFFLINE_ENGINE_VERSION } from './offline-engine.js';
-export {
-  CHECK_VERSION,
-  type CheckFile,
-  type CheckInput,
-  checkProposal,
-  DEFAULT_HOLDOUT,
-  MIN_SESSIONS_FOR_HOLDOUT,
-  runCheck,
-  splitHoldout,
-  valueTokens,
-} from './check.js';
 export * from './types.js';

@@ -9,12 +9,14 @@
  * Matching rules (used by the scorer, documented here because the labels are written for them):
  * - every `match` entry is a JavaScript regular expression, tested case-insensitively on the
  *   memory's title + body; a label matches when ALL its entries match (each may hold alternatives);
- * - a pattern's `lesson.fix` is tested on the memory's lines that match none of the pattern's `match`
- *   entries, so an error message that itself mentions the remedy does not count as a stated fix;
+ * - for a `mistake` pattern, `lesson.fix` is tested on the memory's lines that match none of the
+ *   pattern's `match` entries, so an error message that itself mentions the remedy (django's
+ *   "…or call settings.configure()") does not count as a stated fix; for other kinds on the whole text;
  * - `lesson.fix: null` means "no reliable fix": a memory is right only when it says so
  *   ({@link NO_FIX_RE}); `accept_no_fix` also accepts that statement for a label that has a fix.
  */
 import { z } from 'zod';
+import claudeCode from './claude-code.json' with { type: 'json' };
 import sweDjango from './swe-django-100.json' with { type: 'json' };
 import tauAirline from './tau-airline.json' with { type: 'json' };
 
@@ -134,5 +136,6 @@ export function allCorpusLabels(): CorpusLabels[] {
   return [
     parseCorpusLabels(tauAirline, 'src/eval/labels/tau-airline.json'),
     parseCorpusLabels(sweDjango, 'src/eval/labels/swe-django-100.json'),
+    parseCorpusLabels(claudeCode, 'src/eval/labels/claude-code.json'),
   ];
 }

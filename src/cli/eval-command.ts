@@ -1,5 +1,5 @@
 /**
- * `reverie eval [--suite planted|tau|swe|locomo] [--sessions N] [--seed S] [--data DIR] [--json]`: runs
+ * `reverie eval [--suite planted|tau|swe|locomo|real] [--sessions N] [--seed S] [--data DIR] [--json]`: runs
  * a dream-quality suite (src/eval) with the offline engine and prints its table of scores and target
  * checks. Exit status 1 when a target is missed, so scripts can gate on it.
  */
@@ -13,7 +13,7 @@ export function registerEvalCommand(program: Command, ctx: CliContext): void {
   program
     .command('eval')
     .description(
-      'measure dream quality: planted (synthetic sessions with ground truth), tau (τ-bench predictive coverage), swe (mini-swe-agent coverage), locomo (evidence retention vs compression)',
+      'measure dream quality: planted (synthetic sessions with ground truth), tau (τ-bench predictive coverage), swe (mini-swe-agent coverage), locomo (evidence retention vs compression), real (precision and recall on the hand-labelled real corpora)',
     )
     .addOption(new Option('--suite <suite>', 'which suite').choices([...EVAL_SUITES]).default('planted'))
     .option('--sessions <n>', 'planted suite size', positiveInt, 200)

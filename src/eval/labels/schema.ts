@@ -93,6 +93,8 @@ export const CorpusLabelsSchema = z.strictObject({
   title: z.string().min(1).max(200),
   /** Paths below the shared data root that make up the corpus (files or folders). */
   sources: z.array(z.string().min(1)).min(1),
+  /** Whether memory titles and paths derived from this data may be quoted in docs (false: test use only). */
+  quotable: z.boolean(),
   /** Sessions the labeller read (subagent sessions counted separately). */
   sessions: z.number().int().positive(),
   /** When and how the labels were written. */

@@ -1,7 +1,7 @@
 /**
  * The dream-quality benchmark: a seeded generator of synthetic sessions with planted ground truth,
- * scorers, real-data suites (τ-bench, mini-swe-agent, LoCoMo, the hand-labelled real corpora) and the runner behind `reverie eval`
- * and `npm run bench:quality`.
+ * scorers, real-data suites (τ-bench, mini-swe-agent, LoCoMo, the hand-labelled real corpora) and
+ * the runner behind `reverie eval` and `npm run bench:quality`.
  */
 
 export {

@@ -5,7 +5,8 @@
  * the hand-labelled real corpora), printed as tables
  * and written to `docs/quality-report.md`.
  *
- * Usage: node dist/bench/quality.js [--sessions N] [--seed S] [--data DIR] [--out FILE] [--json]
+ * Usage: node dist/bench/quality.js [--sessions N] [--seed S] [--phrasings test|train] [--data DIR] [--out FILE] [--json]
+ *   --phrasings planted wordings (default test: the held-out half, which the report states)
  *   --sessions  planted suite size (default 1000; 200 is always run too unless N is 200)
  *   --data      shared real data root (default: env REVERIE_EVAL_DATA, else ../shared/data)
  *   --out       Markdown report path (default docs/quality-report.md in the repository)
@@ -33,6 +34,7 @@ function arg(name: string): string | undefined {
 
 const sessions = Number(arg('--sessions') ?? 1000);
 const seed = arg('--seed') ?? '1';
+const phrasings = arg('--phrasings') === 'train' ? 'train' : 'test';
 const dataDir = resolve(arg('--data') ?? process.env.REVERIE_EVAL_DATA ?? resolve(repo, '../shared/data'));
 const out = resolve(arg('--out') ?? resolve(repo, 'docs/quality-report.md'));
 const json = process.argv.includes('--json');
@@ -52,7 +54,7 @@ for (const r of runs) {
     skipped.push(`${r.suite} (no ${r.needs} under ${dataDir})`);
     continue;
   }
-  const report = await runEval(r.suite, { sessions: r.sessions, seed, dataDir });
+  const report = await runEval(r.suite, { sessions: r.sessions, seed, phrasings, dataDir });
   reports.push(report);
   if (!json) process.stdout.write(`${formatReportTable(report)}\n`);
 }
@@ -80,7 +82,7 @@ const md = [
   ...reports.map((r) =>
     formatReportMarkdown(r, { examples: r.suite !== 'swe' }).replace(
       /^## planted/,
-      `## planted (${r.params.sessions} sessions, seed ${r.params.seed})`,
+      `## planted (${r.params.sessions} sessions, seed ${r.params.seed}, ${r.params.phrasings} phrasings)`,
     ),
   ),
 ].join('\n');

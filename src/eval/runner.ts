@@ -22,6 +22,7 @@ import {
   type InputMemory,
 } from '../dream/types.js';
 import type { ImportedSession } from '../ingest/types.js';
+import type { Phrasings } from './generator/catalog.js';
 import { generatePlanted } from './generator/generate.js';
 import type { GroundTruth, ManifestEntry } from './ground-truth.js';
 import { allCorpusLabels, type CorpusLabels } from './labels/schema.js';
@@ -58,6 +59,11 @@ export interface EvalOptions {
   sessions?: number;
   /** Planted suite seed. Default 1. */
   seed?: number | string;
+  /**
+   * Planted suite: which half of the planted wordings to generate. Default `test` (held-out wordings,
+   * what reports state); `train` is the half engine rules may be tuned on.
+   */
+  phrasings?: Phrasings;
   /**
    * Folder for generated files (planted). Default: a fresh temporary folder, removed afterwards
    * unless `keep` is set. A given folder is kept.
@@ -271,13 +277,15 @@ async function runPlanted(engine: DreamEngine, opts: EvalOptions): Promise<EvalR
   const temp = opts.workDir === undefined;
   const root = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'reverie-eval-planted-')));
   const report = baseReport('planted', engine);
+  const phrasings = opts.phrasings ?? 'test';
   report.params = {
     sessions: sessionsN,
     seed: String(seed),
+    phrasings,
     support_format: opts.supportFormat ?? 'reverie',
   };
   try {
-    const gt: GroundTruth = await generatePlanted({ outDir: root, sessions: sessionsN, seed });
+    const gt: GroundTruth = await generatePlanted({ outDir: root, sessions: sessionsN, seed, phrasings });
     const manifest = new Map<string, ManifestEntry>();
     for (const line of (await readFile(join(root, gt.layout.manifest), 'utf8')).split('\n')) {
       if (line.trim() === '') continue;

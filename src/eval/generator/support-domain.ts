@@ -13,12 +13,14 @@
 import type { NoiseItem } from '../ground-truth.js';
 import {
   FACTS,
+  factTemplates,
   MISTAKES,
   noiseError,
   noiseFact,
   noisePreference,
   POISON,
   PREFERENCES,
+  preferenceWordings,
   TEAMS,
   THANKS,
   WORKFLOWS,
@@ -158,13 +160,13 @@ export function buildSupportSession(ctx: DomainContext): BuiltSession {
   const statements: string[] = [];
   if (j % 3 === 1) {
     const pref = PREFERENCES.support[Math.floor(j / 3) % PREFERENCES.support.length]!;
-    statements.push(withPrefix(rng, rng.pick(pref.paraphrases)));
+    statements.push(withPrefix(rng, rng.pick(preferenceWordings(pref, ctx.phrasings))));
     planted.add(pref.id);
   }
   if (j % 5 === 4) {
     const fact = FACTS.support[Math.floor(j / 5) % FACTS.support.length]!;
     const value = fact.value ?? (ctx.startMs < ctx.factChangeAt ? fact.old! : fact.new!);
-    statements.push(withPrefix(rng, rng.pick(fact.templates).replace('{v}', value)));
+    statements.push(withPrefix(rng, rng.pick(factTemplates(fact, ctx.phrasings)).replace('{v}', value)));
     planted.add(fact.id);
   }
   let noiseErrorText: { text: string; markers: string[] } | null = null;

@@ -60,6 +60,8 @@ export interface ItemDef {
   subject?: MarkerSpec;
   examples: string[];
   fix?: string;
+  /** Markers of the test half where its wording differs (support tools' error messages). */
+  test_markers?: MarkerSpec;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -74,6 +76,7 @@ export const MISTAKES = {
     title: 'update_address rejects un-normalized postal codes; call validate_address first',
     markers: { all: [['invalid postal code'], ['validate_address']] },
     examples: ['Error: invalid postal code 9410 for country US (expected 5 digits)'],
+    test_markers: { all: [['postal code', 'zip code'], ['validate_address']] },
     fix: 'call validate_address and pass its normalized address to update_address',
   },
   cancelShipped: {
@@ -83,6 +86,7 @@ export const MISTAKES = {
     title: 'cancel_order fails on shipped orders; use return_order instead',
     markers: { all: [['cannot be cancelled'], ['return_order']] },
     examples: ['Error: order #W4821337 has already shipped and cannot be cancelled'],
+    test_markers: { all: [['already in transit', 'no longer possible', 'cannot cancel'], ['return_order']] },
     fix: 'start a return with return_order',
   },
   refundCaptured: {
@@ -92,6 +96,9 @@ export const MISTAKES = {
     title: 'refund above the captured amount fails; read get_payment_details and refund the captured amount',
     markers: { all: [['exceeds captured amount'], ['get_payment_details']] },
     examples: ['Error: refund amount 57.20 exceeds captured amount 45.00 for order #W4821337'],
+    test_markers: {
+      all: [['refund too large', 'is more than the', 'was captured'], ['get_payment_details']],
+    },
     fix: 'call get_payment_details and refund at most captured_amount',
   },
   exchangeStock: {
@@ -101,6 +108,7 @@ export const MISTAKES = {
     title: 'exchange_item fails for out-of-stock variants; check_inventory first',
     markers: { all: [['out of stock'], ['check_inventory']] },
     examples: ['Error: item 1008297 (size M) is out of stock'],
+    test_markers: { all: [['no inventory left', 'sold out', 'no units of item'], ['check_inventory']] },
     fix: 'call check_inventory and exchange to a variant in stock',
   },
   ambiguousName: {
@@ -110,6 +118,7 @@ export const MISTAKES = {
     title: 'find_customer by name is ambiguous; search by email',
     markers: { all: [['customers match name'], ['email']] },
     examples: ['Error: 3 customers match name "Maria Garcia"; narrow the search'],
+    test_markers: { all: [['is ambiguous', 'share the name', 'more than one customer'], ['email']] },
     fix: 'call find_customer with the email address instead of the name',
   },
   dockerSocket: {
@@ -162,6 +171,56 @@ export const MISTAKES = {
     fix: 'rerun with --no-file-parallelism',
   },
 } as const satisfies Record<string, ItemDef>;
+
+/**
+ * Test-half wordings of the support tools' error messages (the coding errors are real tools' fixed
+ * messages and keep one wording). Placeholders `{name}` are filled by {@link errorWording}.
+ */
+export const TEST_ERROR_WORDINGS = {
+  ambiguousName: [
+    'Error: name "{name}" is ambiguous ({n} customers found)',
+    'Error: {n} customer records share the name "{name}"; search more precisely',
+    'Error: more than one customer is called "{name}" ({n} results)',
+  ],
+  refundCaptured: [
+    'Error: requested refund {asked} is more than the {captured} captured on order {oid}',
+    'Error: refund of {asked} rejected; only {captured} was captured for {oid}',
+    'Error: refund too large for {oid} (captured {captured}, requested {asked})',
+  ],
+  exchangeStock: [
+    'Error: variant {item} (size {size}) has no inventory left',
+    'Error: exchange failed, {item} size {size} is sold out',
+    'Error: no units of item {item} in size {size} available',
+  ],
+  addressZip: [
+    'Error: postal code "{zip}" is malformed; US postal codes have 5 digits',
+    'Error: address rejected: {zip} is not a valid US ZIP code',
+    'Error: cannot save address, ZIP code {zip} failed the format check (5 digits expected)',
+  ],
+  cancelShipped: [
+    'Error: cancellation refused, order {oid} is already in transit',
+    'Error: order {oid} left the warehouse; cancelling is no longer possible',
+    'Error: cannot cancel {oid}: status is SHIPPED',
+  ],
+} as const satisfies Partial<Record<keyof typeof MISTAKES, readonly string[]>>;
+
+/**
+ * The error message of a support mistake for one half: `train` as given; `test` one of
+ * {@link TEST_ERROR_WORDINGS} chosen by `j` (no random draw, so the session is otherwise unchanged)
+ * with `{key}` placeholders replaced from `vars`.
+ * @example errorWording('test', 'cancelShipped', 'Error: …', { oid: '#W1' }, 0)
+ */
+export function errorWording(
+  half: Phrasings,
+  key: keyof typeof TEST_ERROR_WORDINGS,
+  train: string,
+  vars: Record<string, string | number>,
+  j: number,
+): string {
+  if (half === 'train') return train;
+  const options = TEST_ERROR_WORDINGS[key];
+  return options[j % options.length]!.replace(/\{(\w+)\}/g, (m, k: string) => String(vars[k] ?? m));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Workflows: the tool sequences successful sessions of one task family converge on.

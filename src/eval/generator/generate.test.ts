@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GroundTruth, ManifestEntry } from '../ground-truth.js';
-import { FACTS, PREFERENCES } from './catalog.js';
+import { FACTS, MISTAKES, PREFERENCES, TEST_ERROR_WORDINGS } from './catalog.js';
 import { generatePlanted } from './generate.js';
 import { Rng } from './prng.js';
 
@@ -173,6 +173,28 @@ describe('generatePlanted', () => {
         pref.test_paraphrases.some((w) => trainText.includes(json(w))),
         pref.id,
       ).toBe(false);
+    }
+    const trainErrors = [
+      'customers match name',
+      'exceeds captured amount',
+      'is out of stock',
+      'invalid postal code',
+      'has already shipped',
+    ];
+    for (const e of trainErrors) {
+      expect(trainText, e).toContain(e);
+      expect(testText, e).not.toContain(e);
+    }
+    for (const [key, wordings] of Object.entries(TEST_ERROR_WORDINGS)) {
+      expect(wordings.length, key).toBeGreaterThanOrEqual(3);
+      const def = MISTAKES[key as keyof typeof TEST_ERROR_WORDINGS];
+      expect(test.items.find((i) => i.id === def.id)!.markers).toEqual(def.test_markers);
+      expect(train.items.find((i) => i.id === def.id)!.markers).toEqual(def.markers);
+      const stems = wordings.map((w) => w.split('{')[0]!.slice(7));
+      expect(
+        stems.some((st) => testText.includes(json(` ${st}`))),
+        key,
+      ).toBe(true);
     }
     for (const fact of [...FACTS.coding, ...FACTS.support]) {
       expect(fact.test_templates.length, fact.id).toBeGreaterThanOrEqual(3);

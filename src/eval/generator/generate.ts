@@ -58,6 +58,11 @@ export interface GenerateOptions {
   phrasings?: Phrasings;
 }
 
+/** The markers of a planted item for one half of the wordings. */
+function itemMarkers(d: ItemDef, half: Phrasings): ItemDef['markers'] {
+  return half === 'test' && d.test_markers ? d.test_markers : d.markers;
+}
+
 /** Time the generated history starts: 2026-01-05T08:00:00Z. */
 export const GENERATION_START_MS = Date.UTC(2026, 0, 5, 8, 0, 0);
 
@@ -243,8 +248,12 @@ export async function generatePlanted(opts: GenerateOptions): Promise<GroundTrut
       kind: d.kind,
       domain: d.domain,
       title: d.title,
-      markers: d.markers,
-      subject: d.subject ?? (d.kind === 'mistake' ? { all: d.markers.all.slice(0, 1) } : d.markers),
+      markers: itemMarkers(d, phrasings),
+      subject:
+        d.subject ??
+        (d.kind === 'mistake'
+          ? { all: itemMarkers(d, phrasings).all.slice(0, 1) }
+          : itemMarkers(d, phrasings)),
       examples: [...d.examples],
       support: support(a),
       sessions: a?.sessions ?? [],

@@ -110,7 +110,7 @@ function calibrationRows(buckets: CalibrationBucket[]): string[][] {
   return [
     ['confidence', 'proposals', 'correct', 'fraction correct'],
     ...buckets.map((b, i) => [
-      `${b.from.toFixed(1)}–${b.to.toFixed(1)}${i === buckets.length - 1 ? ']' : ')'}`,
+      `[${b.from.toFixed(1)}, ${b.to.toFixed(1)}${i === buckets.length - 1 ? ']' : ')'}`,
       String(b.proposals),
       String(b.correct),
       num(b.fraction),

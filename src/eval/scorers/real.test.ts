@@ -3,7 +3,7 @@ import type { ProposedChange } from '../../dream/types.js';
 import { allCorpusLabels, type CorpusLabels } from '../labels/schema.js';
 import { calibrationTable, judgeProposal, proposalsFromChanges, scoreRealCorpus } from './real.js';
 
-const [tau, swe] = allCorpusLabels() as [CorpusLabels, CorpusLabels, CorpusLabels];
+const [tau, swe, cc] = allCorpusLabels() as [CorpusLabels, CorpusLabels, CorpusLabels];
 
 function change(path: string, kind: ProposedChange['kind'], after: string, confidence = 0.8): ProposedChange {
   return {
@@ -133,5 +133,55 @@ describe('real-corpus scorer on hand-made proposals (τ-bench and django labels)
     expect([top.from, top.to, top.proposals, top.correct, top.fraction]).toEqual([0.9, 1, 2, 1, 0.5]);
     expect(calibrationTable([]).every((b) => b.fraction === null)).toBe(true);
     expect(s.calibration.reduce((a, b) => a + b.proposals, 0)).toBe(4);
+  });
+});
+
+describe('real-corpus scorer on hand-made Claude Code memories (issue 15 labels)', () => {
+  const fb = (title: string, body: string) => `---\nkind: feedback\n---\n# ${title}\n\n${body}\n`;
+  const judge = (title: string, body: string, kind: ProposedChange['kind'] = 'preference') =>
+    judgeProposal(proposalsFromChanges([change('/feedback/x.md', kind, fb(title, body))])[0]!, cc);
+
+  it("the developer's corrections, in other words than the transcript's, are correct feedback", () => {
+    expect(
+      judge(
+        'Sync conversations incrementally',
+        'Track the last synced message id and send only the delta. **Why:** performance is crucial.',
+      ),
+    ).toMatchObject({ verdict: 'correct', label: 'cc.sync-incrementally-performance' });
+    expect(
+      judge('Do not write separate design documents', 'Put new design material into the existing document.'),
+    ).toMatchObject({ verdict: 'correct', label: 'cc.no-separate-documents' });
+    expect(
+      judge(
+        'Keep it simple',
+        'Check the existing implementation (metrics) before proposing; do not overcomplicate.',
+      ),
+    ).toMatchObject({ verdict: 'correct', label: 'cc.check-existing-dont-overcomplicate' });
+    expect(
+      judge(
+        'Extend the session JSON backward-compatibly',
+        'Add fields to the same file so old clients are not broken.',
+      ),
+    ).toMatchObject({ verdict: 'correct', label: 'cc.extend-json-backward-compatible' });
+  });
+
+  it('a project fact stated wrongly is wrong; a one-off task instruction is noise', () => {
+    const p = proposalsFromChanges([
+      change(
+        '/facts/s.md',
+        'fact',
+        '# Session tracking file\n\nThe syncState lives in a JSONL file per session.',
+      ),
+    ])[0]!;
+    expect(judgeProposal(p, cc)).toMatchObject({ verdict: 'wrong', label: 'cc.session-state-is-json' });
+    expect(
+      judge('Update the phase 4.1 document', 'The user asked to update the phase 4.1 document.'),
+    ).toMatchObject({
+      verdict: 'noise',
+      label: 'cc.one-off-codemie-requests',
+    });
+    expect(judge('Read: File does not exist', 'fix: change file_path', 'mistake')).toMatchObject({
+      verdict: 'noise',
+    });
   });
 });

@@ -24,6 +24,9 @@ describe.runIf(run)('real suite: every labelled corpus dreamed and scored', () =
     expect(corpora.map((c) => c.corpus)).toEqual(allCorpusLabels().map((l) => l.corpus));
     expect(corpora.map((c) => c.sessions).slice(0, 2)).toEqual([100, 100]);
     expect(corpora[2]!.sessions).toBeGreaterThanOrEqual(12);
+    // A format without an importer yet imports nothing and fails its check instead of the whole suite.
+    for (const c of corpora.filter((x) => x.sessions === 0))
+      expect(r.targets.find((t) => t.metric === `${c.corpus} sessions imported`)!.pass).toBe(false);
     for (const c of corpora) {
       expect(c.correct + c.wrong + c.noise + c.unlabelled).toBe(c.proposed);
       expect(c.proposals).toHaveLength(c.proposed);
@@ -43,6 +46,7 @@ describe.runIf(run)('real suite: every labelled corpus dreamed and scored', () =
     const metrics = r.targets.map((t) => t.metric);
     for (const c of r.real!.corpora) expect(metrics).toContain(`${c.corpus} precision`);
     expect(metrics).toContain('claude-code recall');
+    expect(metrics).not.toContain('codex recall'); // nothing to recall: no pattern is established there
     expect(r.targets.find((t) => t.metric === 'claude-code recall')!.target).toBe(0.7);
     expect(metrics).toContain('fraction correct at confidence ≥ 0.9');
   });

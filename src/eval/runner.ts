@@ -266,6 +266,10 @@ function baseReport(suite: EvalSuite, engine: DreamEngine): EvalReport {
   };
 }
 
+function emptyResult(): DreamResult {
+  return { files: [], changes: [], stats: {}, usage: emptyUsage() };
+}
+
 function emptyUsage(): DreamResult['usage'] {
   return { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
 }
@@ -522,7 +526,10 @@ async function runLocomo(engine: DreamEngine, opts: EvalOptions): Promise<EvalRe
   return report;
 }
 
-/** Imports one labelled corpus's sources; every source must exist. */
+/**
+ * Imports one labelled corpus's sources. Every source must exist (missing data is an error, never a
+ * skip); a corpus whose format has no importer yet imports nothing and fails its `imported` check.
+ */
 async function importCorpus(
   labels: CorpusLabels,
   dataDir: string,
@@ -531,20 +538,16 @@ async function importCorpus(
   const missing = paths.find((p) => !existsSync(p));
   if (missing !== undefined)
     throw new Error(`real: corpus ${labels.corpus}: ${missing} not found (set --data or REVERIE_EVAL_DATA)`);
-  const r = await importAll(paths);
-  if (r.sessions.length === 0)
-    throw new Error(
-      `real: corpus ${labels.corpus}: no session imported (${r.failures[0]?.message ?? 'no files'})`,
-    );
-  return r;
+  return importAll(paths);
 }
 
 function realTargets(corpora: RealCorpusReport[], calibration: CalibrationBucket[]): TargetCheck[] {
   const out: TargetCheck[] = [];
   for (const c of corpora) {
+    if (c.sessions === 0) out.push(check(`${c.corpus} sessions imported`, 0, '>=', 1));
     out.push(check(`${c.corpus} precision`, c.precision, '>=', TARGETS.real_precision, true));
     const recall = c.corpus === 'claude-code' ? TARGETS.claude_code_recall : TARGETS.real_recall;
-    out.push(check(`${c.corpus} recall`, c.recall, '>=', recall));
+    if (c.required > 0) out.push(check(`${c.corpus} recall`, c.recall, '>=', recall));
   }
   const top = calibration[calibration.length - 1]!;
   out.push(check('fraction correct at confidence ≥ 0.9', top.fraction, '>=', 0.9, true));
@@ -573,7 +576,7 @@ async function runReal(engine: DreamEngine, opts: EvalOptions): Promise<EvalRepo
     report.input.import_failures.push(...failures);
     const refs = sessions.map((s) => eagerRef(toSession(s, IMPORTED_AT), s.events));
     const d0 = performance.now();
-    const result = await dream(engine, [], refs);
+    const result = refs.length === 0 ? emptyResult() : await dream(engine, [], refs);
     dreamMs += performance.now() - d0;
     const score = scoreRealCorpus(labels, result.changes);
     scores.push({

@@ -17,6 +17,9 @@
  */
 import { z } from 'zod';
 import claudeCode from './claude-code.json' with { type: 'json' };
+import codex from './codex.json' with { type: 'json' };
+import openhands from './openhands.json' with { type: 'json' };
+import sweAgent from './swe-agent.json' with { type: 'json' };
 import sweDjango from './swe-django-100.json' with { type: 'json' };
 import tauAirline from './tau-airline.json' with { type: 'json' };
 
@@ -99,7 +102,8 @@ export const CorpusLabelsSchema = z.strictObject({
   sessions: z.number().int().positive(),
   /** When and how the labels were written. */
   labelled: z.string().min(10).max(600),
-  patterns: z.array(PatternLabelSchema).min(1),
+  /** May be empty: a corpus where nothing is established (every proposal is then noise or unlabelled). */
+  patterns: z.array(PatternLabelSchema),
   noise: z.array(NoiseLabelSchema),
 });
 
@@ -139,5 +143,8 @@ export function allCorpusLabels(): CorpusLabels[] {
     parseCorpusLabels(tauAirline, 'src/eval/labels/tau-airline.json'),
     parseCorpusLabels(sweDjango, 'src/eval/labels/swe-django-100.json'),
     parseCorpusLabels(claudeCode, 'src/eval/labels/claude-code.json'),
+    parseCorpusLabels(openhands, 'src/eval/labels/openhands.json'),
+    parseCorpusLabels(sweAgent, 'src/eval/labels/swe-agent.json'),
+    parseCorpusLabels(codex, 'src/eval/labels/codex.json'),
   ];
 }

@@ -104,9 +104,12 @@ describe('reverie CLI', () => {
     const report = JSON.parse(r.out);
     expect(report.suite).toBe('planted');
     expect(report.input.sessions).toBe(40);
+    expect(report.params.phrasings).toBe('test');
     expect(report.targets.length).toBeGreaterThan(10);
     expect(r.code).toBe(report.targets.every((t: { pass: boolean }) => t.pass) ? 0 : 1);
     expect((await cli('eval', '--suite', 'nope')).code).toBe(2);
+    const train = JSON.parse((await cli('eval', '--sessions', '40', '--phrasings', 'train', '--json')).out);
+    expect(train.params.phrasings).toBe('train');
   });
 
   it('reports usage errors with exit code 2 and failures with exit code 1', async () => {

@@ -228,6 +228,8 @@ export interface ManifestEntry {
 export interface GroundTruth {
   schema: 'reverie.eval.ground-truth/v1';
   seed: string;
+  /** `test` when the held-out wordings were written (absent: the train half, the original wordings). */
+  phrasings?: 'test';
   /** Number of sessions generated. */
   sessions: number;
   /** Support threshold that defines `expected` on items (the engine default, 2). */

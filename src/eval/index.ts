@@ -1,7 +1,7 @@
 /**
  * The dream-quality benchmark: a seeded generator of synthetic sessions with planted ground truth,
- * scorers, real-data suites (τ-bench, mini-swe-agent, LoCoMo) and the runner behind `reverie eval`
- * and `npm run bench:quality`.
+ * scorers, real-data suites (τ-bench, mini-swe-agent, LoCoMo, the hand-labelled real corpora) and
+ * the runner behind `reverie eval` and `npm run bench:quality`.
  */
 
 export {
@@ -13,6 +13,13 @@ export {
 export { Rng } from './generator/prng.js';
 /** Ground-truth file types (documented in ground-truth.ts). */
 export type * from './ground-truth.js';
+export {
+  allCorpusLabels,
+  type CorpusLabels,
+  type NoiseLabel,
+  type PatternLabel,
+  parseCorpusLabels,
+} from './labels/schema.js';
 export { type LocomoConversation, type LocomoScore, loadLocomo, scoreLocomo } from './locomo.js';
 export { formatReportMarkdown, formatReportTable } from './report.js';
 export {
@@ -21,6 +28,7 @@ export {
   type EvalReport,
   type EvalSuite,
   type OutputSummary,
+  type RealCorpusReport,
   runEval,
   TARGETS,
   type TargetCheck,
@@ -30,4 +38,15 @@ export { hasMarker, matchesSpec } from './scorers/markers.js';
 export { classifyFile } from './scorers/memory-files.js';
 export { oracleResult } from './scorers/oracle.js';
 export { type DreamOutput, type InputFile, type PlantedScores, scorePlanted } from './scorers/planted.js';
+export {
+  type CalibrationBucket,
+  calibrationTable,
+  type JudgedProposal,
+  judgeProposal,
+  type Proposal,
+  proposalsFromChanges,
+  type RealCorpusScore,
+  scoreRealCorpus,
+  type Verdict,
+} from './scorers/real.js';
 export { scanSecrets } from './scorers/secret-patterns.js';

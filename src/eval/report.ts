@@ -2,8 +2,9 @@
  * Rendering {@link EvalReport}s: a plain-text table for the CLI (`reverie eval`) and Markdown for
  * `docs/quality-report.md` (`npm run bench:quality`). Both are deterministic apart from timings.
  */
-import type { EvalReport, TargetCheck } from './runner.js';
+import type { EvalReport, RealCorpusReport, TargetCheck } from './runner.js';
 import type { KindScore } from './scorers/planted.js';
+import type { CalibrationBucket, JudgedProposal } from './scorers/real.js';
 
 function num(v: number | null | undefined, digits = 2): string {
   return v === null || v === undefined ? 'n/a' : v.toFixed(digits);
@@ -72,6 +73,95 @@ function locomoRows(l: NonNullable<EvalReport['locomo']>): string[][] {
       num(c.compression, 3),
     ]),
   ];
+}
+
+/** Per-corpus rows of the `real` suite, shared by the text and Markdown reports. */
+function realRows(corpora: RealCorpusReport[]): string[][] {
+  return [
+    [
+      'corpus',
+      'sessions',
+      'precision',
+      'recall',
+      'proposed',
+      'correct',
+      'wrong',
+      'noise',
+      'unlabelled',
+      'missed',
+    ],
+    ...corpora.map((c) => [
+      c.corpus,
+      String(c.sessions),
+      `${num(c.precision)} (${frac(c.correct, c.proposed)})`,
+      `${num(c.recall)} (${frac(c.found.length, c.required)})`,
+      String(c.proposed),
+      String(c.correct),
+      String(c.wrong),
+      String(c.noise),
+      String(c.unlabelled),
+      c.missed.join(', ') || '-',
+    ]),
+  ];
+}
+
+/** Reliability table rows: confidence bucket, proposals, correct, fraction correct. */
+function calibrationRows(buckets: CalibrationBucket[]): string[][] {
+  return [
+    ['confidence', 'proposals', 'correct', 'fraction correct'],
+    ...buckets.map((b, i) => [
+      `[${b.from.toFixed(1)}, ${b.to.toFixed(1)}${i === buckets.length - 1 ? ']' : ')'}`,
+      String(b.proposals),
+      String(b.correct),
+      num(b.fraction),
+    ]),
+  ];
+}
+
+/** The proposals a person should read: every one that is not correct. */
+function notCorrect(c: RealCorpusReport): JudgedProposal[] {
+  return c.proposals.filter((p) => p.verdict !== 'correct');
+}
+
+function proposalLine(p: JudgedProposal): string {
+  return `${p.verdict} ${p.path} — ${p.title}${p.label ? ` [${p.label}]` : ''}${p.verdict === 'wrong' ? `: ${p.why}` : ''}`;
+}
+
+function realText(real: NonNullable<EvalReport['real']>): string[] {
+  const out = ['', ...pad(realRows(real.corpora)), ''];
+  out.push('reliability (all corpora):', ...pad(calibrationRows(real.calibration)));
+  for (const c of real.corpora) {
+    const bad = notCorrect(c);
+    if (bad.length === 0) continue;
+    out.push('', `${c.corpus}: ${bad.length} memories that are not correct`);
+    out.push(...bad.map((p) => `  ${proposalLine(p)}`));
+  }
+  return out;
+}
+
+function realMarkdown(real: NonNullable<EvalReport['real']>): string[] {
+  const out = [...mdTable(realRows(real.corpora)), '', 'Reliability over all corpora:', ''];
+  out.push(...mdTable(calibrationRows(real.calibration)), '');
+  for (const c of real.corpora) {
+    const bad = notCorrect(c);
+    if (bad.length === 0) continue;
+    out.push(`Not correct in \`${c.corpus}\` (${bad.length}):`, '');
+    if (!c.quotable) {
+      const byLabel = new Map<string, number>();
+      for (const p of bad)
+        byLabel.set(
+          `${p.verdict} ${p.label ?? '(no label)'}`,
+          (byLabel.get(`${p.verdict} ${p.label ?? '(no label)'}`) ?? 0) + 1,
+        );
+      out.push(
+        `- titles not reproduced (test-use-only data; run \`reverie eval --suite real\`): ${[...byLabel].map(([k, v]) => `${k} ×${v}`).join(', ')}`,
+        '',
+      );
+      continue;
+    }
+    out.push(...bad.map((p) => `- ${proposalLine(p).replace(/^(\w+) (\S+)/, '$1 `$2`')}`), '');
+  }
+  return out;
 }
 
 /**
@@ -161,6 +251,7 @@ export function formatReportTable(r: EvalReport): string {
     );
     out.push(...pad(locomoRows(l)));
   }
+  if (r.real) out.push(...realText(r.real));
   if (r.targets.length > 0) {
     out.push('');
     out.push(
@@ -201,7 +292,7 @@ export interface MarkdownOptions {
  * Markdown section for one report (a `##` heading per suite), for `docs/quality-report.md`.
  */
 export function formatReportMarkdown(r: EvalReport, opts: MarkdownOptions = {}): string {
-  const out: string[] = [`## ${r.suite}`, ''];
+  const out: string[] = [`## ${r.suite === 'real' ? 'Real corpora' : r.suite}`, ''];
   const p = Object.entries(r.params)
     .map(([k, v]) => `${k} \`${v}\``)
     .join(', ');
@@ -277,6 +368,7 @@ export function formatReportMarkdown(r: EvalReport, opts: MarkdownOptions = {}):
       '',
     );
   }
+  if (r.real) out.push(...realMarkdown(r.real));
   if (r.targets.length > 0) {
     out.push(
       ...mdTable([

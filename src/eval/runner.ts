@@ -8,6 +8,7 @@
  *   external id), predictive coverage of the rest's failed commands.
  * - `locomo`: LoCoMo conversations, one dream per conversation, evidence retention vs compression.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
@@ -21,12 +22,20 @@ import {
   type InputMemory,
 } from '../dream/types.js';
 import type { ImportedSession } from '../ingest/types.js';
+import type { Phrasings } from './generator/catalog.js';
 import { generatePlanted } from './generator/generate.js';
 import type { GroundTruth, ManifestEntry } from './ground-truth.js';
+import { allCorpusLabels, type CorpusLabels } from './labels/schema.js';
 import { type LocomoScore, loadLocomo, scoreLocomo } from './locomo.js';
 import { type CoverageScore, scoreCoverage } from './scorers/coverage.js';
 import { classifyFile, INDEX_FILE } from './scorers/memory-files.js';
 import { indexLines, type PlantedScores, scorePlanted } from './scorers/planted.js';
+import {
+  type CalibrationBucket,
+  calibrationTable,
+  type RealCorpusScore,
+  scoreRealCorpus,
+} from './scorers/real.js';
 import { type SecretHit, scanSecrets } from './scorers/secret-patterns.js';
 import {
   eagerRef,
@@ -39,10 +48,10 @@ import {
 } from './sessions.js';
 
 /** Benchmark suites. */
-export type EvalSuite = 'planted' | 'tau' | 'swe' | 'locomo';
+export type EvalSuite = 'planted' | 'tau' | 'swe' | 'locomo' | 'real';
 
 /** All suites, in report order. */
-export const EVAL_SUITES: readonly EvalSuite[] = ['planted', 'tau', 'swe', 'locomo'];
+export const EVAL_SUITES: readonly EvalSuite[] = ['planted', 'tau', 'swe', 'locomo', 'real'];
 
 /** Options of {@link runEval}. */
 export interface EvalOptions {
@@ -50,6 +59,11 @@ export interface EvalOptions {
   sessions?: number;
   /** Planted suite seed. Default 1. */
   seed?: number | string;
+  /**
+   * Planted suite: which half of the planted wordings to generate. Default `test` (held-out wordings,
+   * what reports state); `train` is the half engine rules may be tuned on.
+   */
+  phrasings?: Phrasings;
   /**
    * Folder for generated files (planted). Default: a fresh temporary folder, removed afterwards
    * unless `keep` is set. A given folder is kept.
@@ -66,6 +80,16 @@ export interface EvalOptions {
   engine?: DreamEngine;
   /** Which copy of the planted support sessions to import. Default `reverie` (keeps outcomes). */
   supportFormat?: 'reverie' | 'openai-chat';
+  /** Labelled corpora of the `real` suite. Default {@link allCorpusLabels}(). */
+  corpora?: CorpusLabels[];
+}
+
+/** One labelled corpus of the `real` suite: its scores plus what was imported. */
+export interface RealCorpusReport extends RealCorpusScore {
+  sessions: number;
+  import_failures: ImportFailure[];
+  /** Whether the corpus's data may be quoted in docs (false: test use only). */
+  quotable: boolean;
 }
 
 /** One target check: `value op target`. `value` null (not measurable) fails except for precisions. */
@@ -110,6 +134,8 @@ export interface EvalReport {
   engine_stats: Record<string, number>;
   planted?: PlantedScores;
   coverage?: CoverageScore;
+  /** `real` suite: per labelled corpus, and the reliability table over all of them. */
+  real?: { corpora: RealCorpusReport[]; calibration: CalibrationBucket[] };
   locomo?: {
     conversations: LocomoScore[];
     evidence_turns: number;
@@ -131,6 +157,11 @@ export const TARGETS = {
   paraphrase_duplicates: 0.05,
   contradiction_accuracy: 0.95,
   tau_coverage: 0.8,
+  /** Issue 8: precision and recall on every labelled real corpus. */
+  real_precision: 0.9,
+  real_recall: 0.8,
+  /** Issue 15: recall on the Claude Code labels. */
+  claude_code_recall: 0.7,
 } as const;
 
 /**
@@ -207,6 +238,8 @@ export async function runEval(suite: EvalSuite, opts: EvalOptions = {}): Promise
       return runSwe(engine, opts);
     case 'locomo':
       return runLocomo(engine, opts);
+    case 'real':
+      return runReal(engine, opts);
     default:
       throw new Error(`unknown eval suite: ${String(suite)}`);
   }
@@ -233,6 +266,10 @@ function baseReport(suite: EvalSuite, engine: DreamEngine): EvalReport {
   };
 }
 
+function emptyResult(): DreamResult {
+  return { files: [], changes: [], stats: {}, usage: emptyUsage() };
+}
+
 function emptyUsage(): DreamResult['usage'] {
   return { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
 }
@@ -244,13 +281,15 @@ async function runPlanted(engine: DreamEngine, opts: EvalOptions): Promise<EvalR
   const temp = opts.workDir === undefined;
   const root = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'reverie-eval-planted-')));
   const report = baseReport('planted', engine);
+  const phrasings = opts.phrasings ?? 'test';
   report.params = {
     sessions: sessionsN,
     seed: String(seed),
+    phrasings,
     support_format: opts.supportFormat ?? 'reverie',
   };
   try {
-    const gt: GroundTruth = await generatePlanted({ outDir: root, sessions: sessionsN, seed });
+    const gt: GroundTruth = await generatePlanted({ outDir: root, sessions: sessionsN, seed, phrasings });
     const manifest = new Map<string, ManifestEntry>();
     for (const line of (await readFile(join(root, gt.layout.manifest), 'utf8')).split('\n')) {
       if (line.trim() === '') continue;
@@ -484,5 +523,78 @@ async function runLocomo(engine: DreamEngine, opts: EvalOptions): Promise<EvalRe
   report.timings_ms = { prepare: 0, dream: dreamMs, score: scoreMs, total: performance.now() - t0 };
   report.timings_ms.prepare = report.timings_ms.total - dreamMs - scoreMs;
   report.targets = [check('secret-looking strings in output', report.output.secret_hits.length, '<=', 0)];
+  return report;
+}
+
+/**
+ * Imports one labelled corpus's sources. Every source must exist (missing data is an error, never a
+ * skip); a corpus whose format has no importer yet imports nothing and fails its `imported` check.
+ */
+async function importCorpus(
+  labels: CorpusLabels,
+  dataDir: string,
+): Promise<{ sessions: ImportedSession[]; failures: ImportFailure[] }> {
+  const paths = labels.sources.map((s) => join(dataDir, s));
+  const missing = paths.find((p) => !existsSync(p));
+  if (missing !== undefined)
+    throw new Error(`real: corpus ${labels.corpus}: ${missing} not found (set --data or REVERIE_EVAL_DATA)`);
+  return importAll(paths);
+}
+
+function realTargets(corpora: RealCorpusReport[], calibration: CalibrationBucket[]): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  for (const c of corpora) {
+    if (c.sessions === 0) out.push(check(`${c.corpus} sessions imported`, 0, '>=', 1));
+    out.push(check(`${c.corpus} precision`, c.precision, '>=', TARGETS.real_precision, true));
+    const recall = c.corpus === 'claude-code' ? TARGETS.claude_code_recall : TARGETS.real_recall;
+    if (c.required > 0) out.push(check(`${c.corpus} recall`, c.recall, '>=', recall));
+  }
+  const top = calibration[calibration.length - 1]!;
+  out.push(check('fraction correct at confidence ≥ 0.9', top.fraction, '>=', 0.9, true));
+  return out;
+}
+
+/**
+ * The `real` suite: dreams every labelled corpus (all its sessions, no input memories) with the
+ * engine and scores the proposals on the corpus's labels ({@link scoreRealCorpus}).
+ */
+async function runReal(engine: DreamEngine, opts: EvalOptions): Promise<EvalReport> {
+  const t0 = performance.now();
+  const dataDir = opts.dataDir ?? defaultDataDir();
+  const corpora = opts.corpora ?? allCorpusLabels();
+  const report = baseReport('real', engine);
+  report.params = { corpora: corpora.map((c) => c.corpus).join(', ') };
+  const all: DreamResult = { files: [], changes: [], stats: {}, usage: emptyUsage() };
+  const scores: RealCorpusReport[] = [];
+  let dreamMs = 0;
+  for (const labels of corpora) {
+    const { sessions, failures } = await importCorpus(labels, dataDir);
+    report.input.sessions += sessions.length;
+    report.input.dream_sessions += sessions.length;
+    report.input.events += sessions.reduce((a, s) => a + s.events.length, 0);
+    report.input.tool_errors += sessions.reduce((a, s) => a + countErrors(s.events), 0);
+    report.input.import_failures.push(...failures);
+    const refs = sessions.map((s) => eagerRef(toSession(s, IMPORTED_AT), s.events));
+    const d0 = performance.now();
+    const result = refs.length === 0 ? emptyResult() : await dream(engine, [], refs);
+    dreamMs += performance.now() - d0;
+    const score = scoreRealCorpus(labels, result.changes);
+    scores.push({
+      ...score,
+      sessions: sessions.length,
+      import_failures: failures,
+      quotable: labels.quotable,
+    });
+    for (const f of result.files) all.files.push({ path: `/${labels.corpus}${f.path}`, content: f.content });
+    all.changes.push(...result.changes);
+    for (const [k, v] of Object.entries(result.stats)) all.stats[k] = (all.stats[k] ?? 0) + v;
+  }
+  const calibration = calibrationTable(scores.flatMap((s) => s.proposals));
+  report.real = { corpora: scores, calibration };
+  report.output = summarize(all);
+  report.engine_stats = all.stats;
+  const total = performance.now() - t0;
+  report.timings_ms = { prepare: total - dreamMs, dream: dreamMs, score: 0, total };
+  report.targets = realTargets(scores, calibration);
   return report;
 }

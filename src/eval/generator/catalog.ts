@@ -60,6 +60,8 @@ export interface ItemDef {
   subject?: MarkerSpec;
   examples: string[];
   fix?: string;
+  /** Markers of the test half where its wording differs (support tools' error messages). */
+  test_markers?: MarkerSpec;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -74,6 +76,7 @@ export const MISTAKES = {
     title: 'update_address rejects un-normalized postal codes; call validate_address first',
     markers: { all: [['invalid postal code'], ['validate_address']] },
     examples: ['Error: invalid postal code 9410 for country US (expected 5 digits)'],
+    test_markers: { all: [['postal code', 'zip code'], ['validate_address']] },
     fix: 'call validate_address and pass its normalized address to update_address',
   },
   cancelShipped: {
@@ -83,6 +86,7 @@ export const MISTAKES = {
     title: 'cancel_order fails on shipped orders; use return_order instead',
     markers: { all: [['cannot be cancelled'], ['return_order']] },
     examples: ['Error: order #W4821337 has already shipped and cannot be cancelled'],
+    test_markers: { all: [['already in transit', 'no longer possible', 'cannot cancel'], ['return_order']] },
     fix: 'start a return with return_order',
   },
   refundCaptured: {
@@ -92,6 +96,9 @@ export const MISTAKES = {
     title: 'refund above the captured amount fails; read get_payment_details and refund the captured amount',
     markers: { all: [['exceeds captured amount'], ['get_payment_details']] },
     examples: ['Error: refund amount 57.20 exceeds captured amount 45.00 for order #W4821337'],
+    test_markers: {
+      all: [['refund too large', 'is more than the', 'was captured'], ['get_payment_details']],
+    },
     fix: 'call get_payment_details and refund at most captured_amount',
   },
   exchangeStock: {
@@ -101,6 +108,7 @@ export const MISTAKES = {
     title: 'exchange_item fails for out-of-stock variants; check_inventory first',
     markers: { all: [['out of stock'], ['check_inventory']] },
     examples: ['Error: item 1008297 (size M) is out of stock'],
+    test_markers: { all: [['no inventory left', 'sold out', 'no units of item'], ['check_inventory']] },
     fix: 'call check_inventory and exchange to a variant in stock',
   },
   ambiguousName: {
@@ -110,6 +118,7 @@ export const MISTAKES = {
     title: 'find_customer by name is ambiguous; search by email',
     markers: { all: [['customers match name'], ['email']] },
     examples: ['Error: 3 customers match name "Maria Garcia"; narrow the search'],
+    test_markers: { all: [['is ambiguous', 'share the name', 'more than one customer'], ['email']] },
     fix: 'call find_customer with the email address instead of the name',
   },
   dockerSocket: {
@@ -162,6 +171,56 @@ export const MISTAKES = {
     fix: 'rerun with --no-file-parallelism',
   },
 } as const satisfies Record<string, ItemDef>;
+
+/**
+ * Test-half wordings of the support tools' error messages (the coding errors are real tools' fixed
+ * messages and keep one wording). Placeholders `{name}` are filled by {@link errorWording}.
+ */
+export const TEST_ERROR_WORDINGS = {
+  ambiguousName: [
+    'Error: name "{name}" is ambiguous ({n} customers found)',
+    'Error: {n} customer records share the name "{name}"; search more precisely',
+    'Error: more than one customer is called "{name}" ({n} results)',
+  ],
+  refundCaptured: [
+    'Error: requested refund {asked} is more than the {captured} captured on order {oid}',
+    'Error: refund of {asked} rejected; only {captured} was captured for {oid}',
+    'Error: refund too large for {oid} (captured {captured}, requested {asked})',
+  ],
+  exchangeStock: [
+    'Error: variant {item} (size {size}) has no inventory left',
+    'Error: exchange failed, {item} size {size} is sold out',
+    'Error: no units of item {item} in size {size} available',
+  ],
+  addressZip: [
+    'Error: postal code "{zip}" is malformed; US postal codes have 5 digits',
+    'Error: address rejected: {zip} is not a valid US ZIP code',
+    'Error: cannot save address, ZIP code {zip} failed the format check (5 digits expected)',
+  ],
+  cancelShipped: [
+    'Error: cancellation refused, order {oid} is already in transit',
+    'Error: order {oid} left the warehouse; cancelling is no longer possible',
+    'Error: cannot cancel {oid}: status is SHIPPED',
+  ],
+} as const satisfies Partial<Record<keyof typeof MISTAKES, readonly string[]>>;
+
+/**
+ * The error message of a support mistake for one half: `train` as given; `test` one of
+ * {@link TEST_ERROR_WORDINGS} chosen by `j` (no random draw, so the session is otherwise unchanged)
+ * with `{key}` placeholders replaced from `vars`.
+ * @example errorWording('test', 'cancelShipped', 'Error: …', { oid: '#W1' }, 0)
+ */
+export function errorWording(
+  half: Phrasings,
+  key: keyof typeof TEST_ERROR_WORDINGS,
+  train: string,
+  vars: Record<string, string | number>,
+  j: number,
+): string {
+  if (half === 'train') return train;
+  const options = TEST_ERROR_WORDINGS[key];
+  return options[j % options.length]!.replace(/\{(\w+)\}/g, (m, k: string) => String(vars[k] ?? m));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Workflows: the tool sequences successful sessions of one task family converge on.
@@ -252,9 +311,22 @@ export const WORKFLOWS = {
 // ---------------------------------------------------------------------------------------------
 // Preferences: stated by different users of one team, in varied wording.
 
-/** A preference and its paraphrases. */
+/**
+ * Which half of the planted wordings a run uses: `train` (the original wordings, which engine rules
+ * may be tuned on) or `test` (independent wordings written without reading the engine, issue 8:
+ * report on these).
+ */
+export type Phrasings = 'train' | 'test';
+
+/** A preference and its paraphrases: the train half and the held-out test half (≥ 3 each). */
 export interface PreferenceDef extends ItemDef {
   paraphrases: string[];
+  test_paraphrases: string[];
+}
+
+/** The wordings of `pref` for one half. */
+export function preferenceWordings(pref: PreferenceDef, half: Phrasings): string[] {
+  return half === 'test' ? pref.test_paraphrases : pref.paraphrases;
 }
 
 /** Team preferences, by domain. */
@@ -275,6 +347,12 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
         "Don't run npm here. pnpm only.",
         'We standardized on pnpm, stick to pnpm commands.',
       ],
+      test_paraphrases: [
+        'Quick reminder before you install anything: this repo is managed with pnpm, so the npm CLI stays out of it.',
+        'Could you stick with pnpm when adding dependencies? An npm install would rewrite our lockfile again.',
+        'npm? Not in this repo. Every package command goes through pnpm.',
+        "Our package manager is pnpm and that's not negotiable.",
+      ],
     },
     {
       id: 'preference.coding.vitest',
@@ -291,6 +369,12 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
         'we moved off jest, use vitest for any new tests',
         'Tests are vitest only. Do not add Jest configs.',
       ],
+      test_paraphrases: [
+        "Heads-up for the test files: vitest is what we run; Jest was removed months ago, so don't bring it back.",
+        "Why would we want jest.mock here? We're on vitest, use vi.mock instead.",
+        'Any new spec should import from vitest rather than Jest.',
+        "Jest isn't installed anymore; the suite runs under vitest.",
+      ],
     },
     {
       id: 'preference.coding.conventional-commits',
@@ -305,6 +389,11 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
         'Please use the conventional commit format for commit messages.',
         'Remember our commits are Conventional Commits style, e.g. fix(api): handle empty cart.',
         'use conventional commit prefixes in the commit message',
+      ],
+      test_paraphrases: [
+        'When you commit, prefix the message the Conventional Commits way, like feat(cli): add flag.',
+        'Your commit subject ignored our conventional commit style again; it needs a type prefix such as fix: or docs:.',
+        'Every commit message here is a conventional commit, no free-form subjects.',
       ],
     },
     {
@@ -321,6 +410,11 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
         "We don't do default exports in this codebase.",
         "please don't add a default export, export the function by name",
       ],
+      test_paraphrases: [
+        'Can you turn that default export into a named one? We never use default exports.',
+        'Our lint config forbids a default export, so export each function by its name.',
+        'No default export anywhere in src, named exports make grepping easier.',
+      ],
     },
     {
       id: 'preference.coding.utc-iso-logs',
@@ -335,6 +429,11 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
         'Timestamps in logs: UTC, ISO-8601 format, never local time.',
         'Use ISO 8601 UTC timestamps in every log line.',
         'please keep log times in UTC (ISO-8601), our dashboards assume it',
+      ],
+      test_paraphrases: [
+        "When writing log lines, the time must be UTC and formatted ISO 8601, never the server's local zone.",
+        'Are those log timestamps in local time? They have to be ISO-8601 in UTC.',
+        'Make every logger emit UTC times in ISO-8601, the alerting pipeline parses them that way.',
       ],
     },
   ],
@@ -353,6 +452,11 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
         'Please end every customer email with: The Acme Care Team',
         "sign-off for customer emails is always 'The Acme Care Team'",
       ],
+      test_paraphrases: [
+        "Don't sign with your own name in customer replies; the closing line is 'The Acme Care Team'.",
+        "Customer emails close with 'The Acme Care Team', whoever writes them.",
+        'Why is this email signed with a first name? Our customer emails are signed The Acme Care Team.',
+      ],
     },
     {
       id: 'preference.support.store-credit',
@@ -368,6 +472,11 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
         'Please never push store credit proactively.',
         'Refund to the original payment method; store credit only on request.',
       ],
+      test_paraphrases: [
+        'Store credit is something we offer only when a customer explicitly requests it.',
+        "Please don't bring up store credit on your own; refunds go back to the card.",
+        'Unless they ask for it, no store credit offers.',
+      ],
     },
   ],
 };
@@ -378,7 +487,10 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
 /** A fact and its statement templates (`{v}` is replaced by the value). */
 export interface FactDef extends ItemDef {
   key: string;
+  /** Train half of the statement templates. */
   templates: string[];
+  /** Test half: independent wordings (≥ 3), same `{v}` placeholder. */
+  test_templates: string[];
   /** Stable facts have only `value`; changing facts have `old`/`new`. */
   value?: string;
   old?: string;
@@ -412,6 +524,11 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'The staging Postgres is at {v}, use that for the migration.',
         "Note that staging's database server is {v}.",
       ],
+      test_templates: [
+        "Point the staging migrations at {v}, that's where the staging database runs.",
+        'Staging DB host: {v}.',
+        'If you need the staging database, connect to {v}.',
+      ],
     },
     {
       id: 'fact.coding.ci-image',
@@ -433,6 +550,11 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'Remember CI uses {v} for every job.',
         'The CI job image is ghcr.io/acme/{v}.',
       ],
+      test_templates: [
+        'Every CI job runs on the {v} image.',
+        "To reproduce CI locally, use the {v} container image; that's what the pipeline runs.",
+        'CI image in use: {v}.',
+      ],
     },
     {
       id: 'fact.coding.staging-region',
@@ -447,6 +569,11 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'Staging runs in {v}.',
         'the staging cluster is in {v} (Paris)',
         'Remember staging is deployed to {v}.',
+      ],
+      test_templates: [
+        'Our staging environment is hosted in the {v} region.',
+        'Staging lives in AWS {v}.',
+        'Keep in mind the staging cluster sits in {v}.',
       ],
     },
   ],
@@ -471,6 +598,11 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'FYI our return window is {v} from delivery.',
         'Returns are accepted within {v} of delivery.',
       ],
+      test_templates: [
+        "A customer can send an item back for a refund within {v} of delivery; that's our return policy.",
+        'Our return window: {v} after delivery.',
+        'Items may be returned up to {v} after they arrive.',
+      ],
     },
     {
       id: 'fact.support.escalation-address',
@@ -492,6 +624,11 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'the escalation address is {v}',
         "Send anything you can't resolve to {v}.",
       ],
+      test_templates: [
+        'Tier 2 escalations are handled via {v}.',
+        "Anything you can't solve should be forwarded to {v}.",
+        'The mailbox for escalated tickets is {v}.',
+      ],
     },
     {
       id: 'fact.support.same-day-cutoff',
@@ -507,9 +644,19 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'Orders placed before {v} ship same-day.',
         'The cutoff for same-day shipping is {v}.',
       ],
+      test_templates: [
+        'Anything ordered after {v} misses same-day shipping.',
+        'The same-day dispatch cutoff is {v} every weekday.',
+        'Same-day shipping stops at {v}.',
+      ],
     },
   ],
 };
+
+/** The statement templates of `fact` for one half. */
+export function factTemplates(fact: FactDef, half: Phrasings): string[] {
+  return half === 'test' ? fact.test_templates : fact.templates;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Memory poisoning: instructions injected into tool results.

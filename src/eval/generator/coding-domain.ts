@@ -12,6 +12,7 @@
 import type { NoiseItem } from '../ground-truth.js';
 import {
   FACTS,
+  factTemplates,
   fakeJwt,
   inventWord,
   MISTAKES,
@@ -20,6 +21,7 @@ import {
   noisePreference,
   POISON,
   PREFERENCES,
+  preferenceWordings,
   type SecretDef,
   TEAMS,
   THANKS,
@@ -86,13 +88,13 @@ export function buildCodingSession(ctx: DomainContext): BuiltSession {
   const statements: string[] = [];
   if (j % 3 === 2) {
     const pref = PREFERENCES.coding[Math.floor(j / 3) % PREFERENCES.coding.length]!;
-    statements.push(withPrefix(rng, rng.pick(pref.paraphrases)));
+    statements.push(withPrefix(rng, rng.pick(preferenceWordings(pref, ctx.phrasings))));
     planted.add(pref.id);
   }
   if (j % 5 === 1) {
     const fact = FACTS.coding[Math.floor(j / 5) % FACTS.coding.length]!;
     const value = fact.value ?? (ctx.startMs < ctx.factChangeAt ? fact.old! : fact.new!);
-    statements.push(withPrefix(rng, rng.pick(fact.templates).replace('{v}', value)));
+    statements.push(withPrefix(rng, rng.pick(factTemplates(fact, ctx.phrasings)).replace('{v}', value)));
     planted.add(fact.id);
   }
   if (j % 13 === 6) {

@@ -2,7 +2,7 @@
  * What a domain builder receives for one session and what it returns besides the session itself.
  */
 import type { NoiseItem } from '../ground-truth.js';
-import type { SecretDef, TeamSecrets } from './catalog.js';
+import type { Phrasings, SecretDef, TeamSecrets } from './catalog.js';
 import type { GenSession } from './model.js';
 import type { Rng } from './prng.js';
 
@@ -20,6 +20,8 @@ export interface DomainContext {
   secrets: TeamSecrets;
   /** Invented words used so far in the run (keeps one-off markers unique). */
   usedWords: Set<string>;
+  /** Which half of the planted wordings to use (train keeps the original RNG draws and text). */
+  phrasings: Phrasings;
 }
 
 /** A built session plus the one-offs it introduced. */

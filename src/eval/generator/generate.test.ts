@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GroundTruth, ManifestEntry } from '../ground-truth.js';
+import { FACTS, MISTAKES, PREFERENCES, TEST_ERROR_WORDINGS } from './catalog.js';
 import { generatePlanted } from './generate.js';
 import { Rng } from './prng.js';
 
@@ -135,5 +136,73 @@ describe('generatePlanted', () => {
         all.some((t) => t.includes(s.value)),
         s.id,
       ).toBe(true);
+  });
+
+  it('test phrasings: same sessions and planted items, only held-out wordings, each item ≥ 3 of them', async () => {
+    const [tr, te] = [await tmp(), await tmp()];
+    const train = await generatePlanted({ outDir: tr, sessions: 120, seed: 5 });
+    const test = await generatePlanted({ outDir: te, sessions: 120, seed: 5, phrasings: 'test' });
+    expect(train.phrasings).toBeUndefined();
+    expect(test.phrasings).toBe('test');
+    const shape = (g: GroundTruth) => g.items.map((i) => [i.id, i.sessions, i.support, i.change ?? null]);
+    expect(shape(test)).toEqual(shape(train));
+    const read = async (root: string) =>
+      (await readFile(join(root, 'manifest.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as ManifestEntry);
+    const text = async (root: string) =>
+      (await Promise.all((await read(root)).map((m) => readFile(join(root, m.file), 'utf8')))).join('\n');
+    const [trainText, testText] = [await text(tr), await text(te)];
+    // withPrefix may change the first letter's case, so compare from the second character on.
+    const json = (s: string) => JSON.stringify(s.slice(1)).slice(1, -1);
+    for (const pref of [...PREFERENCES.coding, ...PREFERENCES.support]) {
+      expect(pref.test_paraphrases.length, pref.id).toBeGreaterThanOrEqual(3);
+      for (const w of pref.test_paraphrases) expect(pref.paraphrases).not.toContain(w);
+      const planted = test.items.find((i) => i.id === pref.id)!;
+      expect(planted.examples).toEqual(pref.test_paraphrases);
+      expect(
+        pref.paraphrases.some((w) => testText.includes(json(w))),
+        pref.id,
+      ).toBe(false);
+      expect(
+        pref.test_paraphrases.some((w) => testText.includes(json(w))),
+        pref.id,
+      ).toBe(true);
+      expect(
+        pref.test_paraphrases.some((w) => trainText.includes(json(w))),
+        pref.id,
+      ).toBe(false);
+    }
+    const trainErrors = [
+      'customers match name',
+      'exceeds captured amount',
+      'is out of stock',
+      'invalid postal code',
+      'has already shipped',
+    ];
+    for (const e of trainErrors) {
+      expect(trainText, e).toContain(e);
+      expect(testText, e).not.toContain(e);
+    }
+    for (const [key, wordings] of Object.entries(TEST_ERROR_WORDINGS)) {
+      expect(wordings.length, key).toBeGreaterThanOrEqual(3);
+      const def = MISTAKES[key as keyof typeof TEST_ERROR_WORDINGS];
+      expect(test.items.find((i) => i.id === def.id)!.markers).toEqual(def.test_markers);
+      expect(train.items.find((i) => i.id === def.id)!.markers).toEqual(def.markers);
+      const stems = wordings.map((w) => w.split('{')[0]!.slice(7));
+      expect(
+        stems.some((st) => testText.includes(json(` ${st}`))),
+        key,
+      ).toBe(true);
+    }
+    for (const fact of [...FACTS.coding, ...FACTS.support]) {
+      expect(fact.test_templates.length, fact.id).toBeGreaterThanOrEqual(3);
+      const stem = (t: string) => json(t.split('{v}')[0]!);
+      expect(
+        fact.test_templates.some((t) => testText.includes(stem(t))),
+        fact.id,
+      ).toBe(true);
+    }
   });
 });

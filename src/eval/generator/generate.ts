@@ -18,12 +18,16 @@ import type {
 } from '../ground-truth.js';
 import {
   FACTS,
+  factTemplates,
   type ItemDef,
   MISTAKES,
   makeTeamSecrets,
   memoryStore,
+  type Phrasings,
   POISON,
   PREFERENCES,
+  type PreferenceDef,
+  preferenceWordings,
   type SecretDef,
   TEAMS,
   WORKFLOWS,
@@ -46,6 +50,17 @@ export interface GenerateOptions {
   spanDays?: number;
   /** Support threshold recorded as `min_support` and used for `expected`. Default 2. */
   minSupport?: number;
+  /**
+   * Which half of the planted wordings (preferences, fact statements) to write. Default `train`: the
+   * original wordings with the original RNG draws, so earlier output is byte-identical. `test`: the
+   * held-out wordings; the same draws pick among them, so sessions, items and support stay the same.
+   */
+  phrasings?: Phrasings;
+}
+
+/** The markers of a planted item for one half of the wordings. */
+function itemMarkers(d: ItemDef, half: Phrasings): ItemDef['markers'] {
+  return half === 'test' && d.test_markers ? d.test_markers : d.markers;
 }
 
 /** Time the generated history starts: 2026-01-05T08:00:00Z. */
@@ -110,6 +125,7 @@ export async function generatePlanted(opts: GenerateOptions): Promise<GroundTrut
   if (!(n >= 1)) throw new Error(`generatePlanted: sessions must be >= 1, got ${opts.sessions}`);
   const seed = String(opts.seed ?? 1);
   const minSupport = opts.minSupport ?? 2;
+  const phrasings: Phrasings = opts.phrasings ?? 'train';
   const span = (opts.spanDays ?? 90) * DAY;
   const start = GENERATION_START_MS;
   const factChangeAt = start + Math.floor(span * 0.6);
@@ -163,7 +179,7 @@ export async function generatePlanted(opts: GenerateOptions): Promise<GroundTrut
     const rng = new Rng(`${seed}:session:${i}`);
     const domain = i % 2 === 0 ? 'support' : 'coding';
     const startMs = start + Math.floor(i * slot) + rng.int(0, Math.max(0, Math.floor(slot / 3)));
-    const ctx = { rng, index: i, j: Math.floor(i / 2), startMs, factChangeAt, secrets, usedWords };
+    const ctx = { rng, index: i, j: Math.floor(i / 2), startMs, factChangeAt, secrets, usedWords, phrasings };
     const built: BuiltSession = domain === 'support' ? buildSupportSession(ctx) : buildCodingSession(ctx);
     const s = built.session;
     const writerRng = new Rng(`${seed}:writer:${i}`);
@@ -232,8 +248,12 @@ export async function generatePlanted(opts: GenerateOptions): Promise<GroundTrut
       kind: d.kind,
       domain: d.domain,
       title: d.title,
-      markers: d.markers,
-      subject: d.subject ?? (d.kind === 'mistake' ? { all: d.markers.all.slice(0, 1) } : d.markers),
+      markers: itemMarkers(d, phrasings),
+      subject:
+        d.subject ??
+        (d.kind === 'mistake'
+          ? { all: itemMarkers(d, phrasings).all.slice(0, 1) }
+          : itemMarkers(d, phrasings)),
       examples: [...d.examples],
       support: support(a),
       sessions: a?.sessions ?? [],
@@ -242,10 +262,10 @@ export async function generatePlanted(opts: GenerateOptions): Promise<GroundTrut
       expected: (a?.sessions.length ?? 0) >= minSupport,
     };
     if ('fix' in d && d.fix) item.fix = d.fix;
-    if ('paraphrases' in d) item.examples = [...(d as { paraphrases: string[] }).paraphrases];
+    if ('paraphrases' in d) item.examples = [...preferenceWordings(d as PreferenceDef, phrasings)];
     const f = FACTS[d.domain].find((x) => x.id === d.id);
     if (f) {
-      item.examples = f.templates.map((t) => t.replace('{v}', f.value ?? f.new!));
+      item.examples = factTemplates(f, phrasings).map((t) => t.replace('{v}', f.value ?? f.new!));
       if (f.old && f.new)
         item.change = {
           key: f.key,
@@ -292,6 +312,7 @@ export async function generatePlanted(opts: GenerateOptions): Promise<GroundTrut
   const gt: GroundTruth = {
     schema: 'reverie.eval.ground-truth/v1',
     seed,
+    ...(phrasings === 'test' ? { phrasings } : {}),
     sessions: n,
     min_support: minSupport,
     time: {

@@ -12,13 +12,16 @@
  */
 import type { NoiseItem } from '../ground-truth.js';
 import {
+  errorWording,
   FACTS,
+  factTemplates,
   MISTAKES,
   noiseError,
   noiseFact,
   noisePreference,
   POISON,
   PREFERENCES,
+  preferenceWordings,
   TEAMS,
   THANKS,
   WORKFLOWS,
@@ -158,13 +161,13 @@ export function buildSupportSession(ctx: DomainContext): BuiltSession {
   const statements: string[] = [];
   if (j % 3 === 1) {
     const pref = PREFERENCES.support[Math.floor(j / 3) % PREFERENCES.support.length]!;
-    statements.push(withPrefix(rng, rng.pick(pref.paraphrases)));
+    statements.push(withPrefix(rng, rng.pick(preferenceWordings(pref, ctx.phrasings))));
     planted.add(pref.id);
   }
   if (j % 5 === 4) {
     const fact = FACTS.support[Math.floor(j / 5) % FACTS.support.length]!;
     const value = fact.value ?? (ctx.startMs < ctx.factChangeAt ? fact.old! : fact.new!);
-    statements.push(withPrefix(rng, rng.pick(fact.templates).replace('{v}', value)));
+    statements.push(withPrefix(rng, rng.pick(factTemplates(fact, ctx.phrasings)).replace('{v}', value)));
     planted.add(fact.id);
   }
   let noiseErrorText: { text: string; markers: string[] } | null = null;
@@ -236,7 +239,13 @@ export function buildSupportSession(ctx: DomainContext): BuiltSession {
       b.call(
         'find_customer',
         { name: cust.name },
-        `Error: ${n} customers match name "${cust.name}"; narrow the search`,
+        errorWording(
+          ctx.phrasings,
+          'ambiguousName',
+          `Error: ${n} customers match name "${cust.name}"; narrow the search`,
+          { n, name: cust.name },
+          j,
+        ),
         {
           isError: true,
         },
@@ -300,7 +309,13 @@ export function buildSupportSession(ctx: DomainContext): BuiltSession {
       b.call(
         'refund',
         { order_id: oid, amount: asked, reason: 'damaged' },
-        `Error: refund amount ${money(asked)} exceeds captured amount ${money(captured)} for order ${oid}`,
+        errorWording(
+          ctx.phrasings,
+          'refundCaptured',
+          `Error: refund amount ${money(asked)} exceeds captured amount ${money(captured)} for order ${oid}`,
+          { asked: money(asked), captured: money(captured), oid },
+          j,
+        ),
         { isError: true },
       );
       planted.add(MISTAKES.refundCaptured.id);
@@ -353,7 +368,13 @@ export function buildSupportSession(ctx: DomainContext): BuiltSession {
       b.call(
         'exchange_item',
         { order_id: oid, item_id: itemId, new_size: size },
-        `Error: item ${itemId} (size ${size}) is out of stock`,
+        errorWording(
+          ctx.phrasings,
+          'exchangeStock',
+          `Error: item ${itemId} (size ${size}) is out of stock`,
+          { item: itemId, size },
+          j,
+        ),
         {
           isError: true,
         },
@@ -391,7 +412,13 @@ export function buildSupportSession(ctx: DomainContext): BuiltSession {
       b.call(
         'update_address',
         { customer_id: cust.id, address: raw },
-        `Error: invalid postal code ${raw.zip} for country US (expected 5 digits)`,
+        errorWording(
+          ctx.phrasings,
+          'addressZip',
+          `Error: invalid postal code ${raw.zip} for country US (expected 5 digits)`,
+          { zip: raw.zip },
+          j,
+        ),
         { isError: true },
       );
       planted.add(MISTAKES.addressZip.id);
@@ -413,7 +440,13 @@ export function buildSupportSession(ctx: DomainContext): BuiltSession {
       b.call(
         'cancel_order',
         { order_id: oid },
-        `Error: order ${oid} has already shipped and cannot be cancelled`,
+        errorWording(
+          ctx.phrasings,
+          'cancelShipped',
+          `Error: order ${oid} has already shipped and cannot be cancelled`,
+          { oid },
+          j,
+        ),
         {
           isError: true,
         },

@@ -59,7 +59,8 @@ export function isStrictSchema(schema: unknown): boolean {
 
 /**
  * What one HTTP attempt returned: `value` the candidate object (undefined when there was none, `missing`
- * then says why), `text` the raw answer for messages and feedback, the stop reason and usage.
+ * then says why), `text` the raw answer for messages and feedback, the stop reason and usage;
+ * `toolCallId` the provider's id of the tool call that carried the answer, when there was one.
  */
 export interface AttemptAnswer {
   value: unknown;
@@ -68,6 +69,7 @@ export interface AttemptAnswer {
   stopReason: ModelStopReason;
   usage: ModelUsage;
   responseId?: string;
+  toolCallId?: string;
 }
 
 /** The previous invalid answer and its readable validation error, for the retry turn. */

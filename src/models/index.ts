@@ -1,9 +1,17 @@
 /**
  * The `models/` lane: one structured-output model interface ({@link ObjectModel}), adapters on the
- * official SDKs, the scripted mock, typed errors, response cache and record/replay, token estimates.
+ * official SDKs (Anthropic Messages, OpenAI-compatible chat completions), the scripted mock, typed errors,
+ * configuration from options and environment, response cache and record/replay, token estimates.
+ * Test helpers (loopback servers, recorder) live in `./testing/` and are imported from there.
  */
+export * from './anthropic.js';
+export * from './config.js';
 export * from './errors.js';
 export * from './mock.js';
+export * from './openai.js';
+export type * from './provider-options.js';
+export * from './response-cache.js';
 export * from './structured.js';
+export * from './tokens.js';
 export type * from './types.js';
 export * from './usage.js';

@@ -64,7 +64,7 @@ export interface GenerateObjectRequest<T> {
  * The answer to a {@link GenerateObjectRequest}: the parsed, validated `object`; `usage` summed over every
  * HTTP attempt the call made that returned an answer (both answers when the first was invalid and retried);
  * the final `stopReason`; `attempts` (1, or 2 after a retry on invalid output); the provider's response id
- * when it gave one.
+ * when it gave one; `cached` when it was answered from a response cache.
  */
 export interface GenerateObjectResult<T> {
   object: T;
@@ -72,6 +72,8 @@ export interface GenerateObjectResult<T> {
   stopReason: ModelStopReason;
   attempts: number;
   responseId?: string;
+  /** True when the answer came from a response cache (then `usage` is all zeros: nothing was sent). */
+  cached?: boolean;
 }
 
 /**

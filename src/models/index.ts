@@ -5,11 +5,13 @@
  * Test helpers (loopback servers, recorder) live in `./testing/` and are imported from there.
  */
 export * from './anthropic.js';
+export * from './concurrency.js';
 export * from './config.js';
 export * from './errors.js';
 export * from './mock.js';
 export * from './openai.js';
 export type * from './provider-options.js';
+export * from './redaction.js';
 export * from './response-cache.js';
 export * from './structured.js';
 export * from './tokens.js';

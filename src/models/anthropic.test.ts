@@ -4,6 +4,8 @@ import { HAVE_DATA, TAU } from '../../test/data.js';
 import { createAnthropicModel } from './anthropic.js';
 import {
   ModelAuthenticationError,
+  ModelConnectionError,
+  ModelError,
   ModelInvalidOutputError,
   ModelOverloadedError,
   ModelRateLimitError,
@@ -230,6 +232,30 @@ describe.skipIf(!HAVE_DATA && process.env.CI !== 'true')(
       const error = await model.generateObject(requestFor(evidence)).catch((e: unknown) => e);
       expect(ModelTimeoutError.isInstance(error)).toBe(true);
       expect(server!.requests).toHaveLength(2);
+    });
+
+    it('raises ModelConnectionError when nothing listens, and lets a caller abort pass through untyped', async () => {
+      const closed = await modelOn([]);
+      const url = server!.url;
+      await server!.close();
+      server = undefined;
+      const unreachable = createAnthropicModel({
+        modelId: 'claude-test',
+        apiKey: 'k',
+        baseURL: url,
+        maxRetries: 0,
+      });
+      const error = await unreachable.generateObject(requestFor(evidence)).catch((e: unknown) => e);
+      expect(ModelConnectionError.isInstance(error)).toBe(true);
+      const model = await modelOn([{ tool: lesson, delayMs: 2000 }]);
+      const controller = new AbortController();
+      const pending = model
+        .generateObject({ ...requestFor(evidence), signal: controller.signal })
+        .catch((e: unknown) => e);
+      setTimeout(() => controller.abort(), 50);
+      const aborted = await pending;
+      expect(ModelError.isInstance(aborted)).toBe(false);
+      expect((aborted as Error).name).toMatch(/Abort/);
     });
 
     it('raises ModelAuthenticationError on a wrong key without retrying, and ModelRequestError on a 400', async () => {

@@ -2,7 +2,7 @@
  * The redaction seam: nothing reaches a model before a redactor has seen it. The secrets/PII redactor
  * itself belongs to the dream engine (src/dream, which already redacts memory output); the LLM engine passes
  * it here as `redactForModel`. Wrap in this order so that cached requests and `--record` fixtures hold only
- * redacted text: `withRedaction(withResponseCache(createModel(config), cache), redactForModel)`.
+ * redacted text: `withRedaction(withResponseCache(withConcurrencyLimit(createModel(config), n), cache), redactForModel)`.
  */
 import type { GenerateObjectRequest, GenerateObjectResult, ObjectModel } from './types.js';
 

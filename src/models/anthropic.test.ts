@@ -235,7 +235,7 @@ describe.skipIf(!HAVE_DATA && process.env.CI !== 'true')(
     });
 
     it('raises ModelConnectionError when nothing listens, and lets a caller abort pass through untyped', async () => {
-      const closed = await modelOn([]);
+      await modelOn([]);
       const url = server!.url;
       await server!.close();
       server = undefined;

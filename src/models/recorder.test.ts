@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -107,5 +107,25 @@ describe.skipIf(!HAVE_DATA && process.env.CI !== 'true')('wire recorder', () => 
     const dir = mkdtempSync(join(tmpdir(), 'reverie-rec-'));
     dirs.push(dir);
     expect(() => loadRecording(dir)).toThrow(/no recorded exchanges/);
+    writeFileSync(join(dir, '0001.json'), JSON.stringify({ request: {}, response: { status: 200 } }));
+    expect(() => loadRecording(dir)).toThrow(`${join(dir, '0001.json')}: not a recorded exchange`);
+  });
+
+  it('answers 502 and records nothing when the upstream is unreachable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reverie-rec-'));
+    dirs.push(dir);
+    const gone = await startAnthropicLoopback();
+    await gone.close();
+    const proxy = await startRecordingProxy(gone.url, dir);
+    servers.push(proxy);
+    const model = createAnthropicModel({
+      modelId: 'claude-test',
+      apiKey: 'k',
+      baseURL: proxy.url,
+      maxRetries: 0,
+    });
+    const error = await model.generateObject(requests[0]!).catch((e: unknown) => e);
+    expect(error).toMatchObject({ type: 'api_error', status: 502 });
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

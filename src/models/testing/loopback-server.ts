@@ -38,15 +38,16 @@ export interface LoopbackServer {
 }
 
 /**
- * Starts a server on an ephemeral port of 127.0.0.1. A body that is not JSON is kept as its text. Replies
- * still waiting on their delay when `close` is called are dropped with their connections.
+ * Starts a server on an ephemeral port of 127.0.0.1. A body that is not JSON is kept as its text. A handler
+ * that throws is answered with 502 and the error's message. Replies still waiting on their delay when
+ * `close` is called are dropped with their connections.
  */
 export async function startLoopbackServer(handler: LoopbackHandler): Promise<LoopbackServer> {
   const requests: ReceivedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const started = performance.now();
   const server = createServer((req, res) => {
-    void readBody(req).then(async (text) => {
+    const answer = readBody(req).then(async (text) => {
       const request: ReceivedRequest = {
         method: req.method ?? 'GET',
         path: req.url ?? '/',
@@ -63,6 +64,9 @@ export async function startLoopbackServer(handler: LoopbackHandler): Promise<Loo
       }, reply.delayMs);
       timers.add(timer);
     });
+    answer.catch((e: unknown) =>
+      send(res, { status: 502, body: { error: `loopback handler failed: ${(e as Error).message}` } }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

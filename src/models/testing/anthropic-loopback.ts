@@ -4,10 +4,12 @@
  * (https://docs.anthropic.com/en/api/messages, https://docs.anthropic.com/en/api/errors): a `message` with
  * `content` blocks, `stop_reason` and `usage`; errors as `{type: "error", error: {type, message}}` with a
  * `request-id` header. Like API version 2026-10-21 it rejects `temperature`/`top_p`/`top_k` with 400, and it
- * checks the key when one is configured. Usage is simulated: ~4 characters per token, and a prefix marked
+ * checks the key when one is configured. Replies are typed as the SDK's own `Message`, so the compiler
+ * keeps them in the shape the SDK expects. Usage is simulated: ~4 characters per token, and a prefix marked
  * with `cache_control` (tools + system) counts as `cache_creation_input_tokens` the first time it is seen
  * and `cache_read_input_tokens` afterwards.
  */
+import type { ContentBlock, Message, StopReason, Usage } from '@anthropic-ai/sdk/resources/messages';
 import {
   type LoopbackReply,
   type LoopbackServer,
@@ -23,8 +25,8 @@ import {
  * `usage` overrides the simulated counts; `delayMs` delays the reply. A function receives the request.
  */
 export type AnthropicScriptItem =
-  | { tool: unknown; stopReason?: string; usage?: Record<string, number>; delayMs?: number }
-  | { text: string; stopReason?: string; usage?: Record<string, number>; delayMs?: number }
+  | { tool: unknown; stopReason?: string; usage?: Partial<Usage>; delayMs?: number }
+  | { text: string; stopReason?: string; usage?: Partial<Usage>; delayMs?: number }
   | {
       error: { status: number; type: string; message: string };
       headers?: Record<string, string>;
@@ -147,18 +149,29 @@ function toReply(
       delayMs: item.delayMs,
     };
   const toolName = body.tool_choice?.name ?? body.tools?.[0]?.name ?? 'answer';
-  const content =
+  const content: ContentBlock[] =
     'tool' in item
-      ? [{ type: 'tool_use', id: `toolu_loopback_${n}`, name: toolName, input: item.tool }]
-      : [{ type: 'text', text: item.text }];
-  const stop_reason = item.stopReason ?? ('tool' in item ? 'tool_use' : 'end_turn');
-  const usage = { ...simulatedUsage(body, content, cached), ...item.usage };
-  const message = {
+      ? [
+          {
+            type: 'tool_use',
+            id: `toolu_loopback_${n}`,
+            caller: { type: 'direct' },
+            name: toolName,
+            input: item.tool,
+          },
+        ]
+      : [{ type: 'text', text: item.text, citations: null }];
+  const stop_reason = (item.stopReason ?? ('tool' in item ? 'tool_use' : 'end_turn')) as StopReason;
+  const usage: Usage = { ...simulatedUsage(body, content, cached), ...item.usage };
+  const message: Message = {
     id: `msg_loopback_${n}`,
     type: 'message',
     role: 'assistant',
-    model: body.model,
+    model: body.model ?? '',
     content,
+    container: null,
+    diagnostics: null,
+    stop_details: null,
     stop_reason,
     stop_sequence: null,
     usage,
@@ -171,7 +184,7 @@ function toReply(
   };
 }
 
-function simulatedUsage(body: MessageBody, content: unknown[], cached: Set<string>) {
+function simulatedUsage(body: MessageBody, content: unknown[], cached: Set<string>): Usage {
   const system =
     typeof body.system === 'string' ? [{ type: 'text', text: body.system }] : (body.system ?? []);
   const marked = system.some((b) => b.cache_control !== undefined);
@@ -185,5 +198,11 @@ function simulatedUsage(body: MessageBody, content: unknown[], cached: Set<strin
     output_tokens: loopbackTokens(JSON.stringify(content)),
     cache_creation_input_tokens: marked && !hit ? prefixTokens : 0,
     cache_read_input_tokens: hit ? prefixTokens : 0,
+    cache_creation: null,
+    inference_geo: null,
+    output_tokens_details: null,
+    server_tool_use: null,
+    service_tier: 'standard',
+    speed: null,
   };
 }

@@ -4,9 +4,11 @@
  * reference (https://platform.openai.com/docs/api-reference/chat/object): a `chat.completion` with
  * `choices[0].message.content`, `finish_reason` and `usage` (`prompt_tokens`, `completion_tokens`,
  * `prompt_tokens_details.cached_tokens`); errors as `{error: {message, type, param, code}}` with an
- * `x-request-id` header. Usage is simulated at ~4 characters per token; the system message counts as cached
+ * `x-request-id` header. Replies are typed as the SDK's own `ChatCompletion`. Usage is simulated at ~4 characters per token; the system message counts as cached
  * from the second request that repeats it (OpenAI caches repeated prefixes automatically).
  */
+import type { ChatCompletion, ChatCompletionMessage } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
 import {
   type LoopbackReply,
   type LoopbackServer,
@@ -22,8 +24,8 @@ import {
  * delays the reply. A function receives the request.
  */
 export type OpenAIScriptItem =
-  | { json: unknown; finishReason?: string; usage?: Record<string, unknown>; delayMs?: number }
-  | { content: string; finishReason?: string; usage?: Record<string, unknown>; delayMs?: number }
+  | { json: unknown; finishReason?: string; usage?: Partial<CompletionUsage>; delayMs?: number }
+  | { content: string; finishReason?: string; usage?: Partial<CompletionUsage>; delayMs?: number }
   | { refusal: string; delayMs?: number }
   | {
       error: { status: number; type: string; message: string; code?: string };
@@ -75,6 +77,8 @@ export async function startOpenAILoopback(
   });
   return Object.assign(server, { baseURL: `${server.url}/v1` });
 }
+
+type FinishReason = ChatCompletion.Choice['finish_reason'];
 
 interface ChatBody {
   model?: string;
@@ -130,17 +134,23 @@ function toReply(
     return { ...errorReply(status, type, message, item.headers, code ?? null), delayMs: item.delayMs };
   }
   const content = 'json' in item ? JSON.stringify(item.json) : 'content' in item ? item.content : null;
-  const message = { role: 'assistant', content, refusal: 'refusal' in item ? item.refusal : null };
-  const finish_reason = 'finishReason' in item && item.finishReason ? item.finishReason : 'stop';
-  const usage = {
+  const message: ChatCompletionMessage = {
+    role: 'assistant',
+    content,
+    refusal: 'refusal' in item ? item.refusal : null,
+  };
+  const finish_reason = (
+    'finishReason' in item && item.finishReason ? item.finishReason : 'stop'
+  ) as FinishReason;
+  const usage: CompletionUsage = {
     ...simulatedUsage(body, content ?? message.refusal ?? '', seen),
     ...('usage' in item ? item.usage : {}),
   };
-  const completion = {
+  const completion: ChatCompletion = {
     id: `chatcmpl-loopback-${n}`,
     object: 'chat.completion',
     created: 1_767_225_600 + n,
-    model: body.model,
+    model: body.model ?? '',
     choices: [{ index: 0, message, finish_reason, logprobs: null }],
     usage,
   };
@@ -152,7 +162,7 @@ function toReply(
   };
 }
 
-function simulatedUsage(body: ChatBody, answer: string, seen: Set<string>) {
+function simulatedUsage(body: ChatBody, answer: string, seen: Set<string>): CompletionUsage {
   const system = (body.messages ?? [])
     .filter((m) => m.role === 'system')
     .map((m) => m.content)

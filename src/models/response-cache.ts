@@ -125,6 +125,7 @@ export class MemoryResponseCache implements ResponseCache {
  */
 export class DirectoryResponseCache implements ResponseCache {
   readonly #dir: string;
+  /** `dir`: the folder of the entries (created on the first `set` when missing). */
   constructor(dir: string) {
     this.#dir = dir;
   }
@@ -160,7 +161,10 @@ export class DirectoryResponseCache implements ResponseCache {
     writeFileSync(tmp, `${JSON.stringify(entry, null, 2)}\n`);
     renameSync(tmp, file);
   }
-  /** Path of the file holding `key`. */
+  /**
+   * Path of the file holding `key`.
+   * @throws Error when `key` is not 64 lowercase hex digits (so no key can name a path outside the folder).
+   */
   fileOf(key: string): string {
     if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`not a cache key: ${key}`);
     return join(this.#dir, `${key}.json`);

@@ -9,7 +9,7 @@ import {
   ModelTimeoutError,
   ModelTruncatedError,
 } from './errors.js';
-import { createOpenAIModel } from './openai.js';
+import { createOpenAIModel, defaultOutputTokensField } from './openai.js';
 import {
   type OpenAILoopbackServer,
   type OpenAIScriptItem,
@@ -85,8 +85,25 @@ describe.skipIf(!HAVE_DATA && process.env.CI !== 'true')(
           strict: true,
         },
       });
-      expect(body.max_completion_tokens).toBe(400);
+      expect(body.max_tokens).toBe(400);
+      expect(body).not.toHaveProperty('max_completion_tokens');
       expect(body).not.toHaveProperty('temperature');
+    });
+
+    it('sends the output cap as max_completion_tokens to api.openai.com or when asked, else as max_tokens', async () => {
+      expect(defaultOutputTokensField('https://api.openai.com/v1')).toBe('max_completion_tokens');
+      expect(defaultOutputTokensField('http://localhost:11434/v1')).toBe('max_tokens');
+      server = await startOpenAILoopback({ script: [{ json: lesson }] });
+      const model = createOpenAIModel({
+        modelId: 'o4-mini',
+        apiKey: 'k',
+        baseURL: server.baseURL,
+        outputTokensField: 'max_completion_tokens',
+      });
+      await model.generateObject(request);
+      const body = server.requests[0]!.body as Record<string, unknown>;
+      expect(body.max_completion_tokens).toBe(400);
+      expect(body).not.toHaveProperty('max_tokens');
     });
 
     it('reports cached prompt tokens as cache_read_input_tokens, outside input_tokens', async () => {

@@ -3,7 +3,10 @@
  * URL (OpenAI, vLLM, Ollama's `/v1`, llama.cpp's server, LiteLLM). Structured output through
  * `response_format: {type: "json_schema", json_schema: {name, schema, strict}}`
  * (https://platform.openai.com/docs/guides/structured-outputs); `strict` is set only when the schema meets
- * strict mode's rules ({@link isStrictSchema}). The output cap is sent as `max_completion_tokens`. Prompt
+ * strict mode's rules ({@link isStrictSchema}). The output cap is sent as `max_completion_tokens` to
+ * api.openai.com (its reasoning models reject `max_tokens`) and as `max_tokens` to any other base URL (the
+ * field Ollama, LM Studio, llama.cpp's server and vLLM all accept; Ollama ignores `max_completion_tokens`,
+ * ollama/ollama#7125); {@link OpenAIModelOptions.outputTokensField} overrides the choice. Prompt
  * caching is automatic on OpenAI for repeated prefixes, so the shared instructions go first as the `system`
  * message; `prompt_tokens_details.cached_tokens` is reported as `cache_read_input_tokens` and subtracted
  * from `input_tokens` (the hosted shape counts uncached input only). Retries and timeouts are the SDK's own,
@@ -38,11 +41,27 @@ const FINISH: Record<string, ModelStopReason> = {
 };
 
 /**
+ * Options of the OpenAI adapter: the shared {@link ProviderOptions}, plus `outputTokensField`, the request
+ * field that carries the output cap (default: `max_completion_tokens` for api.openai.com, else `max_tokens`).
+ */
+export interface OpenAIModelOptions extends ProviderOptions {
+  outputTokensField?: 'max_completion_tokens' | 'max_tokens';
+}
+
+/** The default output-cap field for `baseURL` (see {@link OpenAIModelOptions}). */
+export function defaultOutputTokensField(baseURL: string): 'max_completion_tokens' | 'max_tokens' {
+  return URL.canParse(baseURL) && new URL(baseURL).hostname === 'api.openai.com'
+    ? 'max_completion_tokens'
+    : 'max_tokens';
+}
+
+/**
  * Creates an {@link ObjectModel} on OpenAI-compatible chat completions (`provider: "openai"`).
  * @example
  * const model = createOpenAIModel({ modelId: 'gpt-4o-mini', apiKey: process.env.OPENAI_API_KEY!, baseURL: 'https://api.openai.com/v1' });
  */
-export function createOpenAIModel(options: ProviderOptions): ObjectModel {
+export function createOpenAIModel(options: OpenAIModelOptions): ObjectModel {
+  const capField = options.outputTokensField ?? defaultOutputTokensField(options.baseURL);
   const maxRetries = options.maxRetries ?? 4;
   const client = new OpenAI({
     apiKey: options.apiKey,
@@ -83,7 +102,7 @@ export function createOpenAIModel(options: ProviderOptions): ObjectModel {
           {
             model: options.modelId,
             messages: [...system, ...request.messages, ...retry],
-            max_completion_tokens: request.maxOutputTokens,
+            [capField]: request.maxOutputTokens,
             response_format: { type: 'json_schema', json_schema },
           },
           request.signal,

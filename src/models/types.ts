@@ -46,7 +46,7 @@ export interface ModelMessage {
  * - `messages`: the per-call turns (the evidence), at least one, starting with `user`.
  * - `schema`: a zod object schema; its JSON Schema is sent to the provider and the answer is parsed with it.
  * - `schemaName`: the tool name (Anthropic) or `json_schema.name` (OpenAI), `^[a-zA-Z0-9_-]{1,64}$`.
- * - `maxOutputTokens`: hard cap on generated tokens (`max_tokens` / `max_completion_tokens`); an answer cut
+ * - `maxOutputTokens`: hard cap on generated tokens (`max_tokens`, or OpenAI's `max_completion_tokens`); an answer cut
  *   at the cap raises {@link import('./errors.js').ModelTruncatedError}.
  * - `signal`: cancels the call.
  */

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Seeded, seedDream, seedStore } from '../../test/e2e/fixtures.js';
+import { PASSING_CHECK, type Seeded, seedDream, seedStore } from '../../test/e2e/fixtures.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/index.js';
 import { Reverie } from '../service/reverie.js';
 import { ReviewService } from '../service/review-service.js';
@@ -111,25 +111,30 @@ describe('web review page (app.request, no sockets)', () => {
     const ev = [
       { session_id: sessionId!, seq_from: 1, seq_to: 1, quote: 'Error: payment amount does not add up' },
     ];
-    seeded = await seedDream(storage, store, [
-      {
-        op: 'create',
-        path: '/mistakes/payment.md',
-        after: '# Payment totals\n',
-        kind: 'mistake',
-        evidence: ev,
-        reason: 'recurring tool error',
-      },
-      { op: 'create', path: '/mistakes/seats.md', after: '# Seats\n', kind: 'mistake', evidence: ev },
-      { op: 'update', path: '/facts/fare.md', after: 'Fare is 120.\n', kind: 'fact', evidence: ev },
-      { op: 'create', path: '/workflows/w.md', after: '# Workflow\n', kind: 'workflow', evidence: ev },
-      {
-        op: 'update',
-        path: '/MEMORY.md',
-        after: '- [Fare](facts/fare.md)\n- [Payment](mistakes/payment.md)\n',
-        kind: 'index',
-      },
-    ]);
+    seeded = await seedDream(
+      storage,
+      store,
+      [
+        {
+          op: 'create',
+          path: '/mistakes/payment.md',
+          after: '# Payment totals\n',
+          kind: 'mistake',
+          evidence: ev,
+          reason: 'recurring tool error',
+        },
+        { op: 'create', path: '/mistakes/seats.md', after: '# Seats\n', kind: 'mistake', evidence: ev },
+        { op: 'update', path: '/facts/fare.md', after: 'Fare is 120.\n', kind: 'fact', evidence: ev },
+        { op: 'create', path: '/workflows/w.md', after: '# Workflow\n', kind: 'workflow', evidence: ev },
+        {
+          op: 'update',
+          path: '/MEMORY.md',
+          after: '- [Fare](facts/fare.md)\n- [Payment](mistakes/payment.md)\n',
+          kind: 'index',
+        },
+      ],
+      { check: PASSING_CHECK },
+    );
   });
 
   it('lists dreams and shows a change set grouped by kind, with diffs, evidence links and labelled forms', async () => {

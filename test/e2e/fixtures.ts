@@ -5,6 +5,7 @@
  */
 import {
   type Change,
+  type CheckReport,
   DEFAULT_POLICY,
   type Dream,
   type MemoryStore,
@@ -60,7 +61,11 @@ export async function seedDream(
   storage: Storage,
   store: MemoryStore,
   seeds: ChangeSeed[],
-  opts: { output_behavior?: Dream['output_behavior']; session_ids?: string[] } = {},
+  opts: {
+    output_behavior?: Dream['output_behavior'];
+    session_ids?: string[];
+    check?: CheckReport | null;
+  } = {},
 ): Promise<Seeded> {
   const memories = await storage.allMemories(store.id);
   const byPath = new Map(memories.map((m) => [m.path, m]));
@@ -86,6 +91,8 @@ export async function seedDream(
     progress: { phase: 'done', done: 1, total: 1 },
     stats: {},
     base: Object.fromEntries(memories.map((m) => [m.id, m.content_sha256])),
+    probe_session_ids: opts.check?.probe_session_ids ?? [],
+    check: opts.check ?? null,
   };
   await storage.insertDream(dream);
   const changes: Change[] = seeds.map((s, i) => {
@@ -124,3 +131,14 @@ export async function contents(storage: Storage, storeId: string): Promise<Recor
 export async function hashes(storage: Storage, storeId: string): Promise<Record<string, string>> {
   return Object.fromEntries((await storage.allMemories(storeId)).map((m) => [m.path, sha256Hex(m.content!)]));
 }
+
+const passScore = { errors_total: 1, errors_covered: 1, contradictions: 0, lost: 0 };
+/** A do-no-harm check that passed (for tests about the policy and the page, not the gate). */
+export const PASSING_CHECK: CheckReport = {
+  version: 1,
+  verdict: 'pass',
+  probe_session_ids: ['sesn_probe'],
+  input: passScore,
+  proposed: passScore,
+  regressions: [],
+};

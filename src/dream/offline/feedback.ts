@@ -32,24 +32,50 @@ export interface FeedbackStatement {
   tokens: string[];
 }
 
+/**
+ * A cheap test run before the language model: every rule or correction {@link extractFeedback} can find
+ * holds one of these words (a negation, a cue of generality, an obligation, a reason, an objection) or
+ * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
+ */
+const MAY_HOLD_FEEDBACK =
+  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|did I|not|no|nope|too|over-?\w+|unnecessary)\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the)\b/i;
+
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
 
-/** Words and phrases that make a statement general rather than about this one task. */
+/**
+ * Words and phrases that make a statement general rather than about this one task. ("instead" and
+ * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
+ */
 const GENERALITY =
-  /\b(?:always|never|whenever|every ?time|each time|any ?time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|instead|rather than|in this (?:project|repo|codebase))\b/i;
+  /\b(?:always|never|whenever|every ?time|each time|any ?time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase))\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
-  /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|please|pls|again|now|then|yes|yeah|right|from now on|going forward|in (?:the )?future|by default|in general|generally)\b[\s,.:;!-]*)+/i;
+  /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|by default|in general|generally)\b[\s,.:;!-]*)+/i;
 
 /** Task-specific references: file names, versions, numbers, line references, ids. */
 const SPECIFIC =
   /\b[\w-]+\.(?:[a-z]{1,5})\b|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
 
-/** First-person talk about the speaker's own case. */
+/**
+ * First-person talk about the speaker's own case: "my …", or a sentence whose subject is "I" — except
+ * "I want/need/prefer/'d like you to …" and "I told/asked you …", which address the agent.
+ */
 const OWN_CASE =
-  /\b(?:my|mine)\b|\bI(?:'d| would)? (?:want|need|like|wish)\b(?! you\b)|\bI(?:'m| am) (?:looking|trying|calling|writing)\b/i;
+  /\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b)/i;
+
+/** Fewest content words an evaluation needs to be kept ("that can't be right" says nothing to keep). */
+const MIN_CORRECTION_TERMS = 2;
+
+/** The speaker speaking of themselves. */
+const FIRST_PERSON = /\b(?:I|I'm|I've|I'll|I'd|me|my|mine|myself)\b/;
+
+/** A proposal of a joint next step ("let's cancel it"): a task instruction, whatever follows. */
+const PROPOSAL = /^let(?:'s| us)\b/i;
+
+/** A capitalised name inside the sentence (a place, a person, a product: one case's particulars). */
+const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 
 /** A request for information rather than an objection. */
 const QUESTION = /\?\s*$/;
@@ -58,7 +84,12 @@ const OBJECTING_QUESTION =
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
-  /\btoo (?:much|many|\w+)\b|\bover-?\w{4,}|\bnot (?:like (?:that|this)|what I (?:asked|meant|wanted)|necessary|needed)\b|\bunnecessary\b/i;
+  /\bover-?(?:complicat|engineer|kill|do|think|build)\w*|\bnot (?:like (?:that|this)|what I (?:asked|meant|wanted)|necessary|needed)\b|\bunnecessary\b/i;
+
+/** "too" + an adjective or adverb ("far too verbose"), by the model's tags. */
+function excessive(s: Sentence): boolean {
+  return s.tokens.some((t, i) => t.normal === 'too' && ['ADJ', 'ADV'].includes(s.tokens[i + 1]?.pos ?? ''));
+}
 
 /** A subject that points at what the agent just did. */
 const POINTS_AT_WORK =
@@ -96,7 +127,9 @@ function negatedImperative(ws: Token[]): boolean {
   const [a, b] = ws;
   if (!a) return false;
   if (a.lemma === 'do' && b && (b.normal === 'not' || b.normal === "n't")) return true;
-  if (/^(?:don'?t|never|stop|avoid|quit)$/.test(a.normal)) return true;
+  if (/^(?:don'?t|never|avoid)$/.test(a.normal)) return true;
+  // "stop adding …", "quit doing …" (not "stop flights")
+  if (/^(?:stop|quit)$/.test(a.normal) && b !== undefined && b.normal.endsWith('ing')) return true;
   return a.normal === 'no' && b?.normal === 'need';
 }
 
@@ -122,7 +155,7 @@ function imperative(ws: Token[]): boolean {
 function clauses(ws: Token[]): Token[][] {
   const out: Token[][] = [[]];
   for (const t of ws) {
-    if (/^(?:,|;|—|–|-|and|but)$/.test(t.normal)) out.push([]);
+    if (/^(?:,|;|—|–|and|but)$/.test(t.normal)) out.push([]);
     else out[out.length - 1]!.push(t);
   }
   return out.filter((c) => c.length > 0);
@@ -141,8 +174,28 @@ function obligation(text: string): boolean {
 /** Criticism of the agent's work: negative sentiment or excess, aimed at what it did. */
 function criticism(s: Sentence, text: string): boolean {
   if (OBJECTING_QUESTION.test(text)) return true;
-  if (!POINTS_AT_WORK.test(text) && !/^(?:no|nope|not)\b/i.test(text)) return false;
-  return s.sentiment < 0 || EXCESS.test(text);
+  // criticism of the agent's work is about the work, not about the speaker ("it'll just be me and I …")
+  if (FIRST_PERSON.test(text.replace(/\bwhat I (?:asked|meant|wanted)\b/gi, ''))) return false;
+  const opensWithNo = /^(?:no|nope|not)\b/i.test(s.text.trim());
+  if (!POINTS_AT_WORK.test(text) && !opensWithNo) return false;
+  if (EXCESS.test(text) || excessive(s)) return true;
+  // an evaluation: "<it/this/that …> is/'s/can't be <something bad>", with something to keep in it
+  const ws = words(firstWords(s));
+  // the pointer, then at most a modal and a negation, then "be": "that's", "this is", "it can't be"
+  const be = ws.findIndex((t) => t.lemma === 'be');
+  const copular = be >= 1 && be <= 3 && ws.slice(1, be).every((t) => t.pos === 'AUX' || t.pos === 'PART');
+  return copular && s.sentiment < 0 && substantive(ws) >= MIN_CORRECTION_TERMS;
+}
+
+/** Content words (nouns, verbs, adjectives, adverbs) other than auxiliaries and intensifiers. */
+function substantive(ws: Token[]): number {
+  return ws.filter(
+    (t) =>
+      ['NOUN', 'VERB', 'ADJ', 'ADV', 'PROPN'].includes(t.pos) &&
+      !/^(?:be|do|have|will|can|could|would|should|just|really|very|so|not|now|then|here|there)$/.test(
+        t.lemma,
+      ),
+  ).length;
 }
 
 /** The reason inside a rule sentence ("…, since X" → "since X"), or null. */
@@ -171,16 +224,22 @@ function evaluative(s: Sentence): boolean {
 /** What one sentence is, as feedback. */
 function classify(s: Sentence, afterAgent: boolean): 'rule' | 'correction' | 'imperative' | null {
   const text = strip(s.text);
-  if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text)) return null;
+  if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text) || PROPOSAL.test(text))
+    return null;
   if (QUESTION.test(text) && !OBJECTING_QUESTION.test(text)) return null;
   const all = firstWords(s);
   const ws = words(all);
   const general = GENERALITY.test(s.text);
-  if (SPECIFIC.test(text) && !general) return null;
+  if ((SPECIFIC.test(text) || NAME_INSIDE.test(text)) && !general) return null;
   const parts = clauses(all);
   if (parts.some((c) => negatedImperative(c)) || obligation(text)) return 'rule';
   if (imperative(ws) && (general || reasonIn(text) !== null)) return 'rule';
-  if (afterAgent && criticism(s, text)) return 'correction';
+  if (
+    afterAgent &&
+    criticism(s, text) &&
+    (reasonIn(text) || contentTokens(text).length >= MIN_CORRECTION_TERMS)
+  )
+    return 'correction';
   return imperative(ws) ? 'imperative' : null;
 }
 
@@ -191,6 +250,7 @@ function classify(s: Sentence, afterAgent: boolean): 'rule' | 'correction' | 'im
  */
 export function extractFeedback(message: string, afterAgent: boolean): FeedbackStatement[] {
   const text = message.replace(/```[\s\S]*?```/g, ' ');
+  if (!MAY_HOLD_FEEDBACK.test(text)) return [];
   const sentences = analyse(text).filter((s) => s.text.trim().length > 0);
   const kinds = sentences.map((s) => classify(s, afterAgent));
   const out: FeedbackStatement[] = [];

@@ -8,7 +8,7 @@
  */
 
 import model from 'wink-eng-lite-web-model';
-import winkNLP, { type ItemSentence, type ItemToken, type WinkMethods } from 'wink-nlp';
+import winkNLP, { type ItemSentence, type WinkMethods } from 'wink-nlp';
 
 /** One token of an analysed sentence. */
 export interface Token {
@@ -42,21 +42,25 @@ function model_(): WinkMethods {
 export function analyse(text: string): Sentence[] {
   const n = model_();
   const its = n.its;
+  // wink's typings declare its.lemma with an extra `addons` parameter that `out` supplies itself
+  const lemma = its.lemma as unknown as typeof its.normal;
   const out: Sentence[] = [];
   n.readDoc(text)
     .sentences()
     .each((s: ItemSentence) => {
-      const tokens: Token[] = [];
-      s.tokens().each((t: ItemToken) => {
-        tokens.push({
-          text: t.out(),
-          normal: String(t.out(its.normal)),
-          // wink's typings declare its.lemma with an extra `addons` parameter that `out` supplies itself
-          lemma: String(t.out(its.lemma as unknown as typeof its.normal)),
-          pos: String(t.out(its.pos)),
-          negated: Boolean(t.out(its.negationFlag)),
-        });
-      });
+      const ts = s.tokens();
+      const texts = ts.out();
+      const normals = ts.out(its.normal);
+      const lemmas = ts.out(lemma);
+      const pos = ts.out(its.pos);
+      const neg = ts.out(its.negationFlag);
+      const tokens: Token[] = texts.map((t, i) => ({
+        text: t,
+        normal: String(normals[i]),
+        lemma: String(lemmas[i]),
+        pos: String(pos[i]),
+        negated: Boolean(neg[i]),
+      }));
       out.push({ text: s.out(), tokens, sentiment: Number(s.out(its.sentiment)) || 0 });
     });
   return out;

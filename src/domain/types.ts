@@ -347,7 +347,7 @@ export interface CheckReport {
 export type ChangeOp = 'create' | 'update' | 'delete' | 'rename';
 
 /** What a change is about. `cleanup` covers merges, retirements and date fixes of existing memories. */
-export type ChangeKind = 'mistake' | 'workflow' | 'preference' | 'fact' | 'index' | 'cleanup';
+export type ChangeKind = 'mistake' | 'workflow' | 'preference' | 'feedback' | 'fact' | 'index' | 'cleanup';
 
 /** Review state of a change. */
 export type ChangeStatus = 'pending' | 'approved' | 'rejected' | 'edited' | 'applied' | 'conflict';

@@ -17,6 +17,7 @@ import { type DreamPhase, matchesAnyGlob, type SessionEvent } from '../domain/in
 import { curateMemories } from './offline/curate.js';
 import { DIGEST_VERSION, isSessionDigest, type SessionDigest } from './offline/digest.js';
 import { canonicalSubjects, extractFacts } from './offline/facts.js';
+import { mineFeedback } from './offline/feedback-mining.js';
 import { gatherSession } from './offline/gather.js';
 import { cleanupMemories } from './offline/memory-cleanup.js';
 import { renderIndex } from './offline/memory-index.js';
@@ -200,10 +201,15 @@ class OfflineEngine implements DreamEngine {
     });
     const covered = new Set(memoryFacts.map((f) => topicOf(f.subject, f.type)));
     const facts = promoteSessionFacts(sessionFacts, minSupport, (f) => topicOf(f.subject, f.type), covered);
+    const cited = new Set(
+      prefs.memories.flatMap((m) => m.evidence.map((e) => `${e.session_id}#${e.seq_from}`)),
+    );
+    const feedback = mineFeedback(sessions, cited);
     const planned: PlannedMemory[] = [
       ...mistakes.memories,
       ...workflows.memories,
       ...prefs.memories,
+      ...feedback.memories,
       ...contrasts.memories,
       ...facts,
     ];
@@ -304,6 +310,7 @@ class OfflineEngine implements DreamEngine {
       ...mistakes.stats,
       ...workflows.stats,
       ...prefs.stats,
+      ...feedback.stats,
       ...contrasts.stats,
       session_facts: sessionFacts.length,
       facts_promoted: facts.length,

@@ -46,6 +46,7 @@ export const CHANGE_KINDS: readonly ChangeKind[] = [
   'mistake',
   'workflow',
   'preference',
+  'feedback',
   'fact',
   'index',
   'cleanup',

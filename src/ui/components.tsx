@@ -13,6 +13,7 @@ export const KIND_TITLES: Record<ChangeKind, string> = {
   mistake: 'Mistakes',
   workflow: 'Workflows',
   preference: 'Preferences',
+  feedback: 'Feedback',
   fact: 'Facts',
   index: 'Index',
   cleanup: 'Clean-up',

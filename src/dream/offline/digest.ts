@@ -6,7 +6,7 @@
  */
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 4;
+export const DIGEST_VERSION = 5;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -97,6 +97,21 @@ export interface FactOccurrence {
   speaker?: string;
 }
 
+/** A person's feedback to the agent: a rule they stated or a correction of what it did (see `feedback.ts`). */
+export interface FeedbackOccurrence {
+  cue: 'rule' | 'correction';
+  seq: number;
+  /** The person's words, verbatim (redacted), ≤ 300 chars. */
+  text: string;
+  /** Their reason, verbatim, when given. */
+  why: string | null;
+  /** What the agent had just said or done (its last message's first sentence, or its last tool call), ≤ 160 chars. */
+  context: string | null;
+  tokens: string[];
+  /** The speaker the message names, if any. */
+  speaker?: string;
+}
+
 /** Everything gathered from one session. */
 export interface SessionDigest {
   v: number;
@@ -108,6 +123,8 @@ export interface SessionDigest {
   steps: ToolStep[];
   statements: StatementOccurrence[];
   facts: FactOccurrence[];
+  /** A person's feedback (rules and corrections), minus what they took back later in the session. */
+  feedback: FeedbackOccurrence[];
   /** SHA-256 (hex, first 16 chars) of each distinct system prompt text: context, never memory. */
   system_prompts: string[];
   /** Number of tool calls and failed tool results. */
@@ -129,6 +146,7 @@ export function isSessionDigest(v: unknown): v is SessionDigest {
     Array.isArray(d.steps) &&
     Array.isArray(d.statements) &&
     Array.isArray(d.facts) &&
+    Array.isArray(d.feedback) &&
     Array.isArray(d.system_prompts)
   );
 }

@@ -8,12 +8,14 @@ import {
   DIGEST_VERSION,
   type ErrorOccurrence,
   type FactOccurrence,
+  type FeedbackOccurrence,
   type RecoveryOccurrence,
   type SessionDigest,
   type StatementOccurrence,
   type ToolStep,
 } from './digest.js';
 import { extractFact, isChatFact } from './facts.js';
+import { extractFeedback, takesBack } from './feedback.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
 import { diffInputs } from './recovery.js';
 import { redactSecrets } from './secrets.js';
@@ -85,10 +87,24 @@ export function editSpan(from: string, to: string): { from: string; to: string }
 }
 
 /**
+ * The first sentence of an agent message's prose (its gist, as the context of a correction): headings,
+ * fences, tables and rules are skipped and Markdown emphasis is dropped.
+ */
+function firstSentence(text: string): string {
+  const line =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l && !/^(?:#|```|\||---|===|>)/.test(l) && /[a-z]{3}/i.test(l)) ?? '';
+  const prose = line.replace(/^[-*+]\s+|^\d+[.)]\s+/, '').replace(/[*_`]+/g, '');
+  return splitSentences(prose)[0] ?? prose;
+}
+
+/**
  * Extracts the digest of one session.
  * @param events the session's events, in `seq` order.
  * @returns tool-error templates, error→recovery pairs, the collapsed tool sequence, user preference and
- *   correction sentences, declarative facts, and system-prompt hashes (see {@link SessionDigest}).
+ *   correction sentences, declarative facts, a person's feedback, and system-prompt hashes (see {@link SessionDigest}).
  */
 export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
   let redactions = 0;
@@ -105,6 +121,11 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
   const stepOf = new Map<string, number>();
   const statements: StatementOccurrence[] = [];
   const facts: FactOccurrence[] = [];
+  const feedback: FeedbackOccurrence[] = [];
+  /** What the agent last said or did (the context of a correction), and whether it acted since the person spoke. */
+  let agentContext: string | null = null;
+  let agentActed = false;
+  let lastFeedbackMessage = -1;
   const systemPrompts = new Set<string>();
   /** Unrecovered errors per tool name; `(harness)` errors are recovered by any successful call. */
   const pending = new Map<string, PendingError[]>();
@@ -218,10 +239,31 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
           });
         }
         addFacts(text, ev.seq, 'user.message', speaker);
+        if (takesBack(text)) {
+          // a take-back cancels the feedback of the person's previous message
+          while (feedback.length > 0 && feedback[feedback.length - 1]!.seq === lastFeedbackMessage)
+            feedback.pop();
+        } else {
+          for (const f of extractFeedback(text, agentActed)) {
+            feedback.push({
+              cue: f.cue,
+              seq: ev.seq,
+              text: shortQuote(f.text, 300),
+              why: f.why ? shortQuote(f.why, 200) : null,
+              context: agentActed ? agentContext : null,
+              tokens: f.tokens,
+              ...(speaker ? { speaker } : {}),
+            });
+            lastFeedbackMessage = ev.seq;
+          }
+        }
+        agentActed = false;
         break;
       }
       case 'agent.message': {
         agentStarted = true;
+        agentActed = true;
+        agentContext = clean(shortQuote(firstSentence(ev.text), 160));
         if (ev.text.length <= MAX_USER_MESSAGE_CHARS) addFacts(clean(ev.text), ev.seq, 'agent.message', null);
         break;
       }
@@ -230,8 +272,10 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         break;
       case 'agent.tool_use': {
         agentStarted = true;
+        agentActed = true;
         toolCalls++;
         const label = toolLabel(ev.tool, ev.input);
+        agentContext = `called ${label}`;
         const info: CallInfo = { tool: ev.tool, input: ev.input, seq: ev.seq, label };
         calls.set(ev.call_id, info);
         if (!TRIVIAL_TOOLS.has(ev.tool.toLowerCase())) {
@@ -366,6 +410,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
     steps,
     statements,
     facts,
+    feedback,
     system_prompts: [...systemPrompts].sort(),
     tool_calls: toolCalls,
     tool_errors: toolErrors,

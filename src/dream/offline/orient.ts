@@ -16,6 +16,7 @@ export const KIND_FOLDERS = {
   mistake: '/mistakes/',
   workflow: '/workflows/',
   preference: '/preferences/',
+  feedback: '/feedback/',
   fact: '/facts/',
 } as const;
 
@@ -44,10 +45,10 @@ function kindOf(path: string, fields: Record<string, string>): string {
   if (path === INDEX_PATH) return 'index';
   const top = path.split('/')[1] ?? '';
   const folder = top.replace(/s$/, '');
-  if (folder === 'mistake' || folder === 'workflow' || folder === 'preference' || folder === 'fact')
-    return folder;
+  const kinds = ['mistake', 'workflow', 'preference', 'feedback', 'fact'];
+  if (kinds.includes(folder)) return folder;
   const k = (fields.kind ?? '').toLowerCase();
-  if (k === 'mistake' || k === 'workflow' || k === 'preference' || k === 'fact') return k;
+  if (kinds.includes(k)) return k;
   return 'note';
 }
 

@@ -38,7 +38,7 @@ export interface PlannedEvidence {
 export interface PlannedMemory {
   /** Stable cluster key, written to front matter (`key:`) so a later dream updates the same file. */
   key: string;
-  kind: Extract<ChangeKind, 'mistake' | 'workflow' | 'preference' | 'fact'>;
+  kind: Extract<ChangeKind, 'mistake' | 'workflow' | 'preference' | 'feedback' | 'fact'>;
   /** Suggested file-name slug (without folder and `.md`). */
   slug: string;
   /** Index title. */

@@ -33,7 +33,7 @@ export interface VerifyStats {
   redactions: number;
 }
 
-const SESSION_KINDS = new Set(['mistake', 'workflow', 'preference', 'fact']);
+const SESSION_KINDS = new Set(['mistake', 'workflow', 'preference', 'feedback', 'fact']);
 
 /**
  * Filters and sanitizes draft changes.
@@ -100,7 +100,7 @@ export function filterDrafts(
       continue;
     }
     const untrusted =
-      (d.kind === 'preference' || d.kind === 'fact') &&
+      (d.kind === 'preference' || d.kind === 'feedback' || d.kind === 'fact') &&
       d.sources.some((s) => s !== 'user.message' && s !== 'agent.message');
     const badWorkflow = d.kind === 'workflow' && d.sources.some((s) => s !== 'agent.tool_use');
     if (untrusted || badWorkflow) drop(d, 'dropped_untrusted');

@@ -41,6 +41,7 @@ export interface DraftChange extends ProposedChange {
 const KIND_ORDER: Record<ChangeKind, number> = {
   cleanup: 0,
   preference: 1,
+  feedback: 1,
   mistake: 2,
   workflow: 3,
   fact: 4,

@@ -1,0 +1,129 @@
+/**
+ * Feedback memories across sessions: a person's rules and corrections (gathered per session by
+ * `feedback.ts`) become `feedback` memories even from one session, in the shape Claude Code's own memory
+ * gives them — the rule in the person's words, **Why:** (their reason, quoted, when they gave one) and
+ * **How to apply:** — with evidence to the exact message. The same rule said again in other sessions
+ * (near-duplicate content terms, MinHash + Jaccard as in `similarity.ts`) reinforces one memory: support,
+ * confidence and evidence grow. One session gives confidence 0.6, so a store policy that auto-applies
+ * additions only from two sessions up never applies it without a person.
+ *
+ * Never from a subagent's session (its "user" is the parent agent) and never a statement that a
+ * preference memory of the same dream already cites (the preference then carries it).
+ */
+import type { FeedbackOccurrence } from './digest.js';
+import { dayOf, type GatheredSession, type PlannedEvidence, type PlannedMemory, supportOf } from './plan.js';
+import { clusterNearDuplicates } from './similarity.js';
+import { compareStrings, ellipsize, fileSlug } from './text.js';
+
+/** Counters {@link mineFeedback} reports. */
+export interface FeedbackStats {
+  feedback_statements: number;
+  feedback_promoted: number;
+}
+
+/** Confidence of a feedback memory said in `sessions` distinct sessions (0.6 for one, +0.1 per more, ≤ 0.9). */
+export function feedbackConfidence(sessions: number): number {
+  return Math.round(Math.min(0.9, 0.5 + 0.1 * sessions) * 100) / 100;
+}
+
+interface Occ {
+  s: GatheredSession;
+  f: FeedbackOccurrence;
+}
+
+/**
+ * Groups the sessions' feedback statements and plans one memory per group.
+ * @param cited `session_id#seq` of statements already cited by preference memories (skipped).
+ */
+export function mineFeedback(
+  sessions: readonly GatheredSession[],
+  cited: ReadonlySet<string> = new Set(),
+): { memories: PlannedMemory[]; stats: FeedbackStats } {
+  const occ: Occ[] = [];
+  for (const s of sessions) {
+    if (s.subagent) continue;
+    for (const f of s.digest.feedback ?? []) if (!cited.has(`${s.id}#${f.seq}`)) occ.push({ s, f });
+  }
+  const groups = clusterNearDuplicates(
+    occ.map((o) => o.f.tokens),
+    { threshold: 0.5 },
+  );
+  const memories = groups.map((g) => planFeedback(g.map((i) => occ[i]!)));
+  memories.sort((a, b) => compareStrings(a.key, b.key));
+  return { memories, stats: { feedback_statements: occ.length, feedback_promoted: memories.length } };
+}
+
+/** How to apply a rule: when the situation it answered recurs (named by what the agent had done). */
+function howToApply(first: FeedbackOccurrence): string {
+  if (first.cue === 'correction' && first.context)
+    return `Before doing again what this corrected — the agent had ${/^called /.test(first.context) ? first.context : `said: “${first.context}”`}.`;
+  if (first.context)
+    return `Whenever the same kind of work comes up (it was said after the agent ${/^called /.test(first.context) ? first.context : `said: “${first.context}”`}).`;
+  return 'Whenever the same kind of work comes up in this project.';
+}
+
+function planFeedback(group: Occ[]): PlannedMemory {
+  group.sort(
+    (a, b) =>
+      compareStrings(a.s.time ?? '', b.s.time ?? '') || compareStrings(a.s.id, b.s.id) || a.f.seq - b.f.seq,
+  );
+  const first = group[0]!;
+  const support = supportOf(group.map((o) => o.s));
+  const why = group.find((o) => o.f.why)?.f.why ?? null;
+  const evidence: PlannedEvidence[] = [];
+  const seen = new Set<string>();
+  for (const o of group) {
+    if (seen.has(o.s.content_sha256) || evidence.length >= 6) continue;
+    seen.add(o.s.content_sha256);
+    evidence.push({
+      session_id: o.s.id,
+      seq_from: o.f.seq,
+      seq_to: o.f.seq,
+      quote: o.f.text,
+      source: 'user.message',
+    });
+  }
+  const wordings = [...new Set(group.map((o) => o.f.text))];
+  const rule = first.f.text.replace(/\s+/g, ' ').trim();
+  const kindWord = group.every((o) => o.f.cue === 'correction') ? 'Correction' : 'Feedback';
+  const sessionsText = `${support.sessions} session${support.sessions === 1 ? '' : 's'}`;
+  const body = [
+    `# ${kindWord}: ${ellipsize(rule, 90)}`,
+    '',
+    `> ${rule}`,
+    '',
+    `**Why:** ${why ? `“${why}”` : 'not stated.'}`,
+    `**How to apply:** ${howToApply(first.f)}`,
+    '',
+    `Said by the person directing the agent in ${sessionsText}${wordings.length > 1 ? `, in ${wordings.length} wordings` : ''}.`,
+    ...(wordings.length > 1 ? ['', ...wordings.slice(1, 4).map((w) => `> ${w}`)] : []),
+    '',
+    '## Evidence',
+    '',
+    ...evidence.map((e) => `- ${e.session_id} #${e.seq_from}: ${JSON.stringify(e.quote)}`),
+  ];
+  const lastSeen =
+    group
+      .map((o) => dayOf(o.s.time))
+      .filter((d): d is string => d !== null)
+      .sort()
+      .pop() ?? null;
+  return {
+    key: `feedback:${[...new Set(first.f.tokens)].sort(compareStrings).join(' ')}`,
+    kind: 'feedback',
+    slug: fileSlug(rule, 50, 'feedback'),
+    title: `${kindWord}: ${ellipsize(rule, 70)}`,
+    summary: `${ellipsize(rule, 90)} (${sessionsText})`,
+    body: `${body.join('\n')}\n`,
+    support,
+    confidence: feedbackConfidence(support.sessions),
+    last_seen: lastSeen,
+    evidence,
+    score: 1 + support.sessions,
+    match_text: rule,
+    match_terms: first.f.tokens,
+    reason: `${kindWord} the person gave the agent, verbatim, in ${sessionsText}${
+      support.sessions === 1 ? ' (one session: lower confidence; reinforced when said again)' : ''
+    }.`,
+  };
+}

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { CLAUDE_CODE, DATA, HAVE_DATA } from '../../../test/data.js';
+import type { SessionEvent } from '../../domain/index.js';
+import { Reverie } from '../../service/reverie.js';
+import { openSqliteStorage } from '../../storage/index.js';
+import { extractFeedback, takesBack } from './feedback.js';
+import { mineFeedback } from './feedback-mining.js';
+import { gatherSession } from './gather.js';
+import type { GatheredSession } from './plan.js';
+
+const said = (text: string, afterAgent = true) =>
+  extractFeedback(text, afterAgent).map((f) => [f.cue, f.text]);
+
+describe('extractFeedback', () => {
+  it('finds rules with a cue of generality, negated imperatives and obligations, with the reason', () => {
+    expect(said('Never push straight to the release branch, because the deploy bot watches it.')).toEqual([
+      ['rule', 'Never push straight to the release branch, because the deploy bot watches it.'],
+    ]);
+    expect(
+      extractFeedback(
+        'Never push straight to the release branch, because the deploy bot watches it.',
+        true,
+      )[0]!.why,
+    ).toBe('because the deploy bot watches it.');
+    expect(said('From now on, write the changelog entry before you open a pull request.')).toHaveLength(1);
+    expect(said("Please don't reformat files you didn't touch.")).toEqual([
+      ['rule', "Please don't reformat files you didn't touch."],
+    ]);
+    expect(said('You should run the linter before saying a task is finished.')).toHaveLength(1);
+    // an evaluative sentence beside a rule is its reason
+    const r = extractFeedback(
+      'Keep the public API unchanged in general. Stability matters more than elegance here.',
+      false,
+    );
+    expect(r.map((f) => f.cue)).toEqual(['rule']);
+    expect(r[0]!.why).toBe('Stability matters more than elegance here.');
+  });
+
+  it('finds corrections of what the agent just did, including objecting questions, only after it acted', () => {
+    expect(said('That is wrong, the config lives in the home folder.')[0]?.[0]).toBe('correction');
+    expect(said('Why did you rewrite the whole module?')[0]?.[0]).toBe('correction');
+    expect(said('This is far too verbose.')[0]?.[0]).toBe('correction');
+    expect(said('That is wrong, the config lives in the home folder.', false)).toEqual([]);
+  });
+
+  it('leaves out task instructions, the speaker’s own case, questions for information and thanks', () => {
+    for (const t of [
+      'Rename the helper to parse_header.',
+      'Open the settings page and click save.',
+      'Bump the version in package.json to 2.3.1.',
+      'I need a refund for my last order.',
+      'Never charge my second card.',
+      'Could you show me the failing test output?',
+      'Thanks, that looks great!',
+      'Sounds good, go ahead.',
+    ])
+      expect(said(t), t).toEqual([]);
+  });
+
+  it('recognises a take-back', () => {
+    expect(takesBack('Never mind, the old name was fine.')).toBe(true);
+    expect(takesBack('Actually, scratch that.')).toBe(true);
+    expect(takesBack('Mind the trailing slash.')).toBe(false);
+  });
+});
+
+let seq = 0;
+const ev = (type: 'user.message' | 'agent.message', text: string): SessionEvent => ({
+  type,
+  seq: seq++,
+  timestamp: null,
+  source: { file: 'x.jsonl', line: seq },
+  text,
+});
+
+function session(id: string, events: SessionEvent[], subagent = false): GatheredSession {
+  return {
+    id,
+    agent_id: 'coder',
+    user_id: null,
+    content_sha256: id,
+    outcome: 'unknown',
+    family: null,
+    subagent,
+    time: '2026-11-01T00:00:00Z',
+    digest: gatherSession(events),
+  };
+}
+
+describe('feedback in gather and across sessions', () => {
+  it('keeps the context of a correction and drops feedback the person takes back', () => {
+    seq = 0;
+    const d = gatherSession([
+      ev('user.message', 'Add caching to the lookup.'),
+      ev('agent.message', '## Plan\nI will add a new cache module with its own config file.'),
+      ev('user.message', 'That is overkill, too many moving parts.'),
+      ev('agent.message', 'Understood.'),
+      ev('user.message', "Don't add new config files for small features."),
+      ev('agent.message', 'Noted.'),
+      ev('user.message', 'Never mind, a config file is fine here.'),
+    ]);
+    expect(d.feedback.map((f) => [f.cue, f.text])).toEqual([
+      ['correction', 'That is overkill, too many moving parts.'],
+    ]);
+    expect(d.feedback[0]!.context).toBe('I will add a new cache module with its own config file.');
+  });
+
+  it('one memory per rule, reinforced by a paraphrase in another session; never from a subagent', () => {
+    seq = 0;
+    const a = session('sesn_a', [
+      ev('agent.message', 'Done.'),
+      ev('user.message', 'Always run the unit tests before you commit.'),
+    ]);
+    const b = session('sesn_b', [
+      ev('agent.message', 'Committed.'),
+      ev('user.message', 'Please always run unit tests before every commit.'),
+    ]);
+    const sub = session(
+      'sesn_sub',
+      [ev('user.message', 'Never edit the generated files in this repo.')],
+      true,
+    );
+    const { memories } = mineFeedback([a, b, sub]);
+    expect(memories).toHaveLength(1);
+    expect(memories[0]).toMatchObject({
+      kind: 'feedback',
+      support: { sessions: 2, agents: 1 },
+      confidence: 0.7,
+    });
+    expect(memories[0]!.body).toContain('**Why:**');
+    expect(memories[0]!.body).toContain('**How to apply:**');
+    expect(memories[0]!.evidence.map((e) => e.session_id)).toEqual(['sesn_a', 'sesn_b']);
+    // a statement a preference memory already cites is left to it
+    expect(mineFeedback([a], new Set([`sesn_a#${a.digest.feedback[0]!.seq}`])).memories).toEqual([]);
+  });
+});
+
+describe.skipIf(!HAVE_DATA && !process.env.CI)('feedback on real Claude Code sessions', () => {
+  it('each feedback memory quotes a person’s message in a main session, from one session at confidence 0.6', async () => {
+    const svc = new Reverie({ storage: await openSqliteStorage(':memory:') });
+    const imported = await svc.importSessions([CLAUDE_CODE, `${DATA}/formats/claude-code-projects`]);
+    const store = await svc.createStore({ name: 'cc' });
+    const dream = await svc.dream({ memory_store_id: store.id, session_ids: imported.session_ids });
+    const changes = (await svc.listChanges(dream.id)).filter((c) => c.kind === 'feedback');
+    expect(changes.length).toBeGreaterThan(0);
+    for (const c of changes) {
+      expect(c.path.startsWith('/feedback/')).toBe(true);
+      expect(c.after).toMatch(/\*\*Why:\*\*[\s\S]*\*\*How to apply:\*\*/);
+      for (const e of c.evidence) {
+        const s = await svc.getSession(e.session_id);
+        expect(s.parent_session_id).toBeNull();
+        const event = (await svc.getEvents(e.session_id))[e.seq_from]!;
+        expect(event.type).toBe('user.message');
+        expect((event as { text: string }).text).toContain(e.quote.slice(0, 40));
+      }
+      if (c.support.sessions === 1) expect(c.confidence).toBe(0.6);
+    }
+    await svc.close();
+  });
+});

@@ -180,6 +180,24 @@ for (const dialect of DIALECTS) {
         expect(await db.getEvents(r!.session_id)).toEqual(session('nul', `user said \u0000`).events);
       }));
 
+    it('updates only the dream fields a patch names: a late progress write never undoes a completion', () =>
+      withStore(dialect, async (db, s) => {
+        const d = { ...dream(s.id), status: 'running' as const };
+        await db.insertDream(d);
+        // a fire-and-forget progress write racing the completion, in both orders
+        for (const progressFirst of [true, false]) {
+          await db.updateDream(d.id, { status: 'running', ended_at: null });
+          const progress = () => db.updateDream(d.id, { progress: { phase: 'gather', done: 5, total: 9 } });
+          const complete = () =>
+            db.updateDream(d.id, { status: 'completed', ended_at: '2026-11-30T00:00:00.000Z' });
+          await Promise.all(progressFirst ? [progress(), complete()] : [complete(), progress()]);
+          const got = (await db.getDream(d.id))!;
+          expect(got.status).toBe('completed');
+          expect(got.ended_at).toBe('2026-11-30T00:00:00.000Z');
+          expect(got.progress).toEqual({ phase: 'gather', done: 5, total: 9 });
+        }
+      }));
+
     it('keeps confidences as doubles and counts and sequence numbers as numbers', () =>
       withStore(dialect, async (db, s) => {
         const d = dream(s.id);

@@ -651,6 +651,8 @@ export class Reverie {
         set: (k, v) => this.storage.cachePut(k, v),
       };
       let lastWrite = 0;
+      /** The last progress write, awaited before the result is stored so it can never land after it. */
+      let progressWrite: Promise<void> = Promise.resolve();
       const result = await engine.run(
         {
           memories: memories.map((m) => ({
@@ -670,11 +672,12 @@ export class Reverie {
             const t = performance.now();
             if (t - lastWrite > 500) {
               lastWrite = t;
-              void this.storage.updateDream(id, { progress: p }).catch(() => {});
+              progressWrite = this.storage.updateDream(id, { progress: p }).catch(() => {});
             }
           },
         },
       );
+      await progressWrite;
       const check = await runCheck(
         {
           input: memories.map((m) => ({ path: m.path, content: m.content! })),

@@ -200,6 +200,26 @@ function dreamRow(d: Dream): DreamsTable {
     check_report: d.check ? json(d.check) : null,
   };
 }
+/** The `dreams` columns each Dream field is stored in (see {@link dreamRow}). */
+const DREAM_COLUMNS: Record<string, (keyof DreamsTable)[]> = {
+  status: ['status'],
+  inputs: ['memory_store_id', 'session_ids'],
+  outputs: ['outputs'],
+  model: ['model'],
+  instructions: ['instructions'],
+  output_behavior: ['output_behavior'],
+  usage: ['usage'],
+  error: ['error'],
+  ended_at: ['ended_at'],
+  archived_at: ['archived_at'],
+  engine: ['engine'],
+  progress: ['progress'],
+  stats: ['stats'],
+  base: ['base'],
+  probe_session_ids: ['probe_session_ids'],
+  check: ['check_report'],
+};
+
 function toChange(r: Selectable<ChangesTable>): Change {
   return {
     type: 'change',
@@ -822,7 +842,11 @@ export class KyselyStorage implements Storage {
     const cur = await this.getDream(id);
     if (!cur) throw new NotFoundError('dream', id);
     const { id: _i, options: _o, ...row } = dreamRow({ ...cur, ...patch });
-    await this.#db.updateTable('dreams').set(row).where('id', '=', id).execute();
+    // only the columns the patch names: a late progress write must never put back an older status
+    const columns = new Set<string>(Object.keys(patch).flatMap((k) => DREAM_COLUMNS[k] ?? []));
+    const set = Object.fromEntries(Object.entries(row).filter(([k]) => columns.has(k)));
+    if (Object.keys(set).length === 0) return;
+    await this.#db.updateTable('dreams').set(set).where('id', '=', id).execute();
   }
 
   async listDreams(q: DreamQuery): Promise<Page<Dream>> {

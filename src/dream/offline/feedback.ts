@@ -251,7 +251,11 @@ function classify(s: Sentence, afterAgent: boolean): 'rule' | 'correction' | 'im
 export function extractFeedback(message: string, afterAgent: boolean): FeedbackStatement[] {
   const text = message.replace(/```[\s\S]*?```/g, ' ');
   if (!MAY_HOLD_FEEDBACK.test(text)) return [];
-  const sentences = analyse(text).filter((s) => s.text.trim().length > 0);
+  // people often start a sentence in lower case, which the model then runs into the one before it
+  const sentences = text
+    .split(/(?<=[.!?])\s+(?=[a-z])/)
+    .flatMap((chunk) => analyse(chunk))
+    .filter((s) => s.text.trim().length > 0);
   const kinds = sentences.map((s) => classify(s, afterAgent));
   const out: FeedbackStatement[] = [];
   for (let i = 0; i < sentences.length; i++) {

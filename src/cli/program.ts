@@ -11,6 +11,7 @@ import {
   type FileImportReport,
   oneShotDream,
   Reverie,
+  readMemoryFolder,
   renderChangeSetMarkdown,
   writeMemoryFolder,
 } from '../service/index.js';
@@ -101,7 +102,10 @@ export function buildProgram(io: CliIO = processIO): Command {
       'transcript files or folders (Claude Code, τ-bench, mini-swe-agent, OpenAI chat, reverie JSONL)',
     )
     .option('--memory <dir>', 'folder of existing memories to consolidate (one-shot)')
-    .option('--out <dir>', 'write the output store and .reverie/CHANGES.md here (replaced atomically)')
+    .option(
+      '--out <dir>',
+      'write the output store and .reverie/CHANGES.md here (files reverie did not write are kept; refuses to overwrite them)',
+    )
     .option('--store <id>', 'dream a stored memory store instead of a one-shot')
     .option('--session <id>', 'session to include (repeatable; with --store)', collect)
     .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
@@ -235,8 +239,9 @@ export function buildProgram(io: CliIO = processIO): Command {
     .description('create a memory store')
     .action(async (name: string, o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
+        const files = o.from ? await readMemoryFolder(o.from) : null; // fails before the store is created
         const s = await svc.createStore({ name, description: o.description });
-        const loaded = o.from ? await svc.importFolder(s.id, o.from) : [];
+        const loaded = files ? await svc.importFolder(s.id, o.from, undefined, files) : [];
         if (g.json) return printJson({ ...s, imported: loaded.length });
         io.out(`${s.id}\t${s.name}${o.from ? `\t${loaded.length} memories from ${o.from}` : ''}\n`);
       });
@@ -279,8 +284,8 @@ export function buildProgram(io: CliIO = processIO): Command {
   store
     .command('export')
     .argument('<store>', 'store id')
-    .argument('<dir>', 'folder to write (replaced atomically)')
-    .option('--force', 'replace a non-empty folder not written by reverie')
+    .argument('<dir>', 'folder to write (files reverie did not write are kept; refuses to overwrite them)')
+    .option('--force', 'write into a non-empty folder not written by reverie (its files are still kept)')
     .option('--json', 'print JSON')
     .description('write a store as a folder of files (MEMORY.md + topic files)')
     .action(async (id: string, dir: string, o, cmd: Command) => {
@@ -305,8 +310,9 @@ export function buildProgram(io: CliIO = processIO): Command {
     .description('load a folder of files into a store (new paths created, changed ones modified)')
     .action(async (dir: string, o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
+        const files = await readMemoryFolder(dir); // a bad folder fails before a store is created
         const id = o.store ?? (await svc.createStore({ name: o.name ?? resolve(dir).split('/').pop()! })).id;
-        const res = await svc.importFolder(id, dir);
+        const res = await svc.importFolder(id, dir, undefined, files);
         if (g.json) return printJson({ memory_store_id: id, results: res });
         const c = { created: 0, modified: 0, unchanged: 0 };
         for (const r of res) c[r.status]++;

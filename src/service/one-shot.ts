@@ -15,7 +15,10 @@ export interface OneShotInput {
   transcripts: string[];
   /** Folder of existing memories (e.g. a Claude Code memory directory). Optional. */
   memoryDir?: string | null;
-  /** Folder to write the output store to (replaced atomically). Optional. */
+  /**
+   * Folder to write the output store to (see {@link writeMemoryFolder}: only files reverie wrote there
+   * are replaced or removed; a person's files are kept). Optional.
+   */
   outDir?: string | null;
   format?: SourceFormat;
   agent_id?: string;

@@ -16,6 +16,7 @@ import {
   writeMemoryFolder,
 } from '../service/index.js';
 import { collect, positiveInt } from './args.js';
+import { demoLine, prepareDemo } from './demo.js';
 import { registerEvalCommand } from './eval-command.js';
 import { type CliIO, duration, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
@@ -123,8 +124,18 @@ export function buildProgram(io: CliIO = processIO): Command {
         'with --store: auto = apply right away what the store policy allows and hold the rest for review; review = apply nothing (default)',
       ).choices(['auto', 'review']),
     )
+    .option(
+      '--demo',
+      'one-shot dream over a small corpus generated on the spot (needs no transcripts; its own database unless --db)',
+    )
     .option('--json', 'print the result as JSON')
     .action(async (transcripts: string[], o, cmd: Command) => {
+      if (o.demo) {
+        const demo = await prepareDemo(cmd, transcripts, o);
+        if (!o.json && !cmd.optsWithGlobals().json) io.out(demoLine(demo));
+        transcripts = demo.transcripts;
+        o.memory = demo.memory;
+      }
       await withService(cmd, async (svc, g) => {
         const bar = progressLine(io, 'dreaming');
         let files = 0;

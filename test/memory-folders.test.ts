@@ -54,6 +54,23 @@ describe('writing memory folders keeps a person’s files (item 1)', () => {
     expect(read('out/refunds.md')).toMatch(/original payment method/);
   });
 
+  it('a one-shot dream refused by its --out folder names the file, and the output store it kept', async () => {
+    put('mem/refunds.md', 'Refunds go back to the original payment method.\n');
+    const out = join(dir, 'out');
+    expect((await cli('dream', FIXTURE, '--memory', join(dir, 'mem'), '--out', out)).code).toBe(0);
+    put('out/refunds.md', 'edited by hand\n');
+    put('mem/refunds.md', 'Refunds go back to the card.\n');
+    const r = await cli('dream', FIXTURE, '--memory', join(dir, 'mem'), '--out', out, '--json');
+    expect(r.code).toBe(1);
+    const err = JSON.parse(r.out).error;
+    expect(err.message).toContain(`${join(out, 'refunds.md')} (edited since reverie wrote it)`);
+    expect(read('out/refunds.md')).toBe('edited by hand\n');
+    const storeId = err.output_store_id as string;
+    expect(err.message).toContain(`reverie store export ${storeId} DIR`);
+    expect((await cli('store', 'export', storeId, join(dir, 'elsewhere'))).code).toBe(0);
+    expect(read('elsewhere/refunds.md')).toBe('Refunds go back to the card.\n');
+  });
+
   it('store export into its earlier export keeps mine.md, and refuses to overwrite a file a person edited', async () => {
     put('mem/a.md', 'A\n');
     put('mem/b.md', 'B\n');

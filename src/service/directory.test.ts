@@ -250,3 +250,21 @@ describe('readMemoryFolder and Unicode twins (issue 7 item 2)', () => {
     expect((await readMemoryFolder(mem)).map((f) => f.path)).toEqual(['/caf\u00e9.md']);
   });
 });
+
+describe('writeMemoryFolder and Unicode twins', () => {
+  it('never writes an NFC name beside a person’s NFD file of other content, and leaves an identical one alone', async () => {
+    const out = join(dir, 'out');
+    await writeMemoryFolder(out, [{ path: '/a.md', content: 'A\n' }]);
+    put(out, 'cafe\u0301.md', 'the person’s decomposed café\n');
+    const before = tree(out);
+    await expect(writeMemoryFolder(out, [{ path: '/caf\u00e9.md', content: 'other\n' }])).rejects.toThrow(
+      /cafe\u0301\.md \(its name differs from caf\u00e9\.md only in Unicode normalization/,
+    );
+    expect(tree(out)).toEqual(before);
+    const r = await writeMemoryFolder(out, [
+      { path: '/caf\u00e9.md', content: 'the person’s decomposed café\n' },
+    ]);
+    expect(r).toMatchObject({ written: [], unchanged: 1 });
+    expect((await readMemoryFolder(out)).map((f) => f.path)).toEqual(['/caf\u00e9.md']);
+  });
+});

@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { lstat, readdir, readFile, rmdir, stat, unlink } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import {
   ReverieError,
   sha256Hex,
@@ -135,6 +135,18 @@ async function staleFiles(dir: string, m: OutputManifest | null, targets: Map<st
   return out.sort();
 }
 
+/**
+ * A file beside `rel` whose name differs from its name only in Unicode normalization (a user's NFD
+ * `café.md` where reverie writes the NFC one), or null. Only non-ASCII names can have one.
+ */
+async function normalizationTwin(dir: string, rel: string): Promise<string | null> {
+  const name = basename(rel);
+  if (/^[\x00-\x7f]*$/.test(name)) return null;
+  const names = await readdir(join(dir, dirname(rel))).catch(() => [] as string[]);
+  const twin = names.find((n) => n !== name && n.normalize('NFC') === name.normalize('NFC'));
+  return twin === undefined ? null : join(dir, dirname(rel), twin);
+}
+
 /** Works out a folder write (see {@link writeMemoryFolder}); reads the folder, changes nothing. */
 async function planWrite(dir: string, targets: Map<string, string>, m: OutputManifest | null) {
   const removals = await staleFiles(dir, m, targets);
@@ -151,6 +163,13 @@ async function planWrite(dir: string, targets: Map<string, string>, m: OutputMan
     const st = await lstat(full).catch(() => null);
     if (st && !st.isFile()) {
       plan.conflicts.push(`${full} is a ${st.isDirectory() ? 'folder' : 'link or special file'}`);
+      continue;
+    }
+    const twin = st ? null : await normalizationTwin(dir, rel);
+    if (twin) {
+      if ((await fileSha(twin)) === sha) plan.unchanged++;
+      else
+        plan.conflicts.push(`${twin} (its name differs from ${rel} only in Unicode normalization, NFC/NFD)`);
       continue;
     }
     const cur = st ? sha256Hex(await readFile(full)) : null;

@@ -91,8 +91,11 @@ export async function readMemoryFolder(dir: string): Promise<FolderFile[]> {
 
 /** What {@link writeMemoryFolder} did: folder-relative paths written and removed, and files left as they were. */
 export interface FolderWriteReport {
+  /** Folder-relative paths written (new or changed bytes), in the order written. */
   written: string[];
+  /** Folder-relative paths of reverie's earlier files that the write removed. */
   removed: string[];
+  /** Files that already held exactly the bytes to write (left untouched). */
   unchanged: number;
 }
 

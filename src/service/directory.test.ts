@@ -228,6 +228,18 @@ describe('store paths without a faithful file are refused, naming the path (issu
     });
 });
 
+describe('file-system failures are named in words', () => {
+  it('an output folder below a file fails naming the file it could not write, without raw errno text', async () => {
+    put(dir, 'plain-file', 'x\n');
+    const out = join(dir, 'plain-file/out');
+    const err = await writeMemoryFolder(out, [{ path: '/a.md', content: 'A\n' }]).catch((e: Error) => e);
+    expect((err as Error).message).toBe(
+      `cannot write ${join(out, OUTPUT_MARKER)}: a part of the path is not a folder (ENOTDIR)`,
+    );
+    expect(err).toMatchObject({ type: 'invalid_request_error', details: { field: 'out' } });
+  });
+});
+
 describe('readMemoryFolder and Unicode twins (issue 7 item 2)', () => {
   it('fails the folder naming both files when NFC and NFD names are one memory path', async () => {
     const mem = join(dir, 'mem');

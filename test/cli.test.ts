@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliRunner } from './cli-harness.js';
-import { CLAUDE_CODE, DJANGO, TAU } from './data.js';
+import { CLAUDE_CODE, DJANGO, itWithData, TAU } from './data.js';
 
 let dir: string;
 let db: string;
@@ -32,7 +32,7 @@ function plantedMemoryDir(): string {
 }
 
 describe('reverie CLI', () => {
-  it('one-shot dream on τ-bench prints JSON with the dream and change counts', async () => {
+  itWithData('one-shot dream on τ-bench prints JSON with the dream and change counts', async () => {
     const out = join(dir, 'tau-out');
     const r = await cli('dream', TAU, '--out', out, '--json');
     expect(r.code).toBe(0);
@@ -63,7 +63,7 @@ describe('reverie CLI', () => {
     expect(why.out).toMatch(/why: Recurring tool error/);
   });
 
-  it('finds shell failure templates and a workflow on mini-swe-agent django-100', async () => {
+  itWithData('finds shell failure templates and a workflow on mini-swe-agent django-100', async () => {
     const r = await cli('dream', DJANGO, '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
@@ -79,25 +79,28 @@ describe('reverie CLI', () => {
     expect(changes.some((c) => c.kind === 'workflow')).toBe(true);
   });
 
-  it('consolidates a planted memory folder: merge, supersede and absolute dates, with reasons', async () => {
-    const mem = plantedMemoryDir();
-    const r = await cli('dream', TAU, '--memory', mem, '--json');
-    expect(r.code).toBe(0);
-    const j = JSON.parse(r.out);
-    const changes = JSON.parse((await cli('changes', j.dream.id, '--json')).out).data as {
-      op: string;
-      path: string;
-      reason: string;
-      after: string | null;
-    }[];
-    const merge = changes.find((c) => c.op === 'delete' && /merged into/i.test(c.reason));
-    expect(merge).toBeDefined();
-    const supersede = changes.find((c) => /supersed/i.test(c.reason));
-    expect(supersede).toBeDefined();
-    const dated = changes.find((c) => c.path === '/notes/incident.md');
-    expect(dated?.after).toMatch(/2026-03-01/);
-    expect(dated?.reason).toMatch(/date/i);
-  });
+  itWithData(
+    'consolidates a planted memory folder: merge, supersede and absolute dates, with reasons',
+    async () => {
+      const mem = plantedMemoryDir();
+      const r = await cli('dream', TAU, '--memory', mem, '--json');
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.out);
+      const changes = JSON.parse((await cli('changes', j.dream.id, '--json')).out).data as {
+        op: string;
+        path: string;
+        reason: string;
+        after: string | null;
+      }[];
+      const merge = changes.find((c) => c.op === 'delete' && /merged into/i.test(c.reason));
+      expect(merge).toBeDefined();
+      const supersede = changes.find((c) => /supersed/i.test(c.reason));
+      expect(supersede).toBeDefined();
+      const dated = changes.find((c) => c.path === '/notes/incident.md');
+      expect(dated?.after).toMatch(/2026-03-01/);
+      expect(dated?.reason).toMatch(/date/i);
+    },
+  );
 
   it('eval prints a planted-suite report with target checks', async () => {
     const r = await cli('eval', '--suite', 'planted', '--sessions', '40', '--json');

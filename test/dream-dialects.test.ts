@@ -7,10 +7,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { sha256Hex } from '../src/domain/index.js';
 import { oneShotDream, Reverie } from '../src/service/index.js';
-import { HAVE_DATA, TAU } from './data.js';
+import { describeWithData, TAU } from './data.js';
 import { DIALECTS } from './dialects.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'reverie-dialects-'));
@@ -42,7 +42,7 @@ writeFileSync(join(mem, 'notes/refunds.md'), 'Refunds go back to the original pa
 
 const results = new Map<string, { tree: Record<string, string>; changes: unknown }>();
 
-describe.skipIf(!HAVE_DATA)('one-shot dream on τ-bench, per storage dialect', () => {
+describeWithData('one-shot dream on τ-bench, per storage dialect', () => {
   for (const dialect of DIALECTS) {
     it(`${dialect.name}: dreams, and the output is byte-identical to SQLite's`, async () => {
       const svc = new Reverie({ storage: await dialect.open() });

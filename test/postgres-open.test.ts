@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Reverie, resolveDbPath } from '../src/service/index.js';
 import { openPostgresStorage } from '../src/storage/index.js';
 import { cliRunner } from './cli-harness.js';
-import { HAVE_DATA, TAU } from './data.js';
+import { itWithData, TAU } from './data.js';
 import { PG_URL } from './dialects.js';
 
 describe('PostgreSQL URLs as --db', () => {
@@ -79,19 +79,16 @@ describe.skipIf(!PG_URL)('Reverie.open and the CLI on PostgreSQL', () => {
     }
   });
 
-  it.skipIf(!HAVE_DATA)(
-    'reverie --db postgres://… dream runs the one-shot dream against PostgreSQL',
-    async () => {
-      const outDir = join(dir, 'out');
-      const { code, out, err } = await cliRunner(() => url)('dream', TAU, '--out', outDir);
-      expect(code, err + out).toBe(0);
-      expect(readFileSync(join(outDir, '.reverie/changes.json'), 'utf8').length).toBeGreaterThan(2);
-      const svc = await Reverie.open({ db: url });
-      try {
-        expect((await svc.storage.listSessions({ limit: 1000 })).data).toHaveLength(100);
-      } finally {
-        await svc.close();
-      }
-    },
-  );
+  itWithData('reverie --db postgres://… dream runs the one-shot dream against PostgreSQL', async () => {
+    const outDir = join(dir, 'out');
+    const { code, out, err } = await cliRunner(() => url)('dream', TAU, '--out', outDir);
+    expect(code, err + out).toBe(0);
+    expect(readFileSync(join(outDir, '.reverie/changes.json'), 'utf8').length).toBeGreaterThan(2);
+    const svc = await Reverie.open({ db: url });
+    try {
+      expect((await svc.storage.listSessions({ limit: 1000 })).data).toHaveLength(100);
+    } finally {
+      await svc.close();
+    }
+  });
 });

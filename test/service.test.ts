@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/domain/index.js';
 import { oneShotDream, Reverie } from '../src/service/index.js';
-import { CLAUDE_CODE, TAU } from './data.js';
+import { CLAUDE_CODE, describeWithData, itWithData, TAU } from './data.js';
 
 let dir: string;
 let svc: Reverie;
@@ -69,7 +69,7 @@ describe('memory store rules (hosted API)', () => {
 });
 
 describe('sessions', () => {
-  it('imports Claude Code sessions with subagents linked to their parent, idempotently', async () => {
+  itWithData('imports Claude Code sessions with subagents linked to their parent, idempotently', async () => {
     const r1 = await svc.importSessions([CLAUDE_CODE]);
     expect(r1.totals).toMatchObject({ failed_files: 0, created: 8 });
     const r2 = await svc.importSessions([CLAUDE_CODE]);
@@ -82,7 +82,7 @@ describe('sessions', () => {
     for (const p of parents) expect(all.some((s) => s.id === p && s.parent_session_id === null)).toBe(true);
   });
 
-  it('reports a bad file by name and line and still imports the good ones', async () => {
+  itWithData('reports a bad file by name and line and still imports the good ones', async () => {
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(
       bad,
@@ -97,7 +97,7 @@ describe('sessions', () => {
   });
 });
 
-describe('one-shot dream on τ-bench', () => {
+describeWithData('one-shot dream on τ-bench', () => {
   it('is byte-identical across runs and leaves the input folder and store untouched', async () => {
     const mem = join(dir, 'memory');
     const { mkdirSync } = await import('node:fs');

@@ -12,11 +12,13 @@ import {
   type FileImportReport,
   oneShotDream,
   Reverie,
+  readMemoryFolder,
   renderChangeSetMarkdown,
   writeMemoryFolder,
 } from '../service/index.js';
 import { collect, fraction, positiveInt } from './args.js';
 import { checkLine, registerCheckCommand } from './check-command.js';
+import { demoLine, prepareDemo } from './demo.js';
 import { registerEvalCommand } from './eval-command.js';
 import { type CliIO, duration, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
@@ -103,7 +105,10 @@ export function buildProgram(io: CliIO = processIO): Command {
       'transcript files or folders (Claude Code, τ-bench, mini-swe-agent, OpenAI chat, reverie JSONL)',
     )
     .option('--memory <dir>', 'folder of existing memories to consolidate (one-shot)')
-    .option('--out <dir>', 'write the output store and .reverie/CHANGES.md here (replaced atomically)')
+    .option(
+      '--out <dir>',
+      'write the output store and .reverie/CHANGES.md here (files reverie did not write are kept; refuses to overwrite them)',
+    )
     .option('--store <id>', 'dream a stored memory store instead of a one-shot')
     .option('--session <id>', 'session to include (repeatable; with --store)', collect)
     .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
@@ -126,8 +131,18 @@ export function buildProgram(io: CliIO = processIO): Command {
         'with --store: auto = apply right away what the store policy allows and hold the rest for review; review = apply nothing (default)',
       ).choices(['auto', 'review']),
     )
+    .option(
+      '--demo',
+      'one-shot dream over a small corpus generated on the spot (needs no transcripts; its own database unless --db)',
+    )
     .option('--json', 'print the result as JSON')
     .action(async (transcripts: string[], o, cmd: Command) => {
+      if (o.demo) {
+        const demo = await prepareDemo(cmd, transcripts, o);
+        if (!o.json && !cmd.optsWithGlobals().json) io.out(demoLine(demo));
+        transcripts = demo.transcripts;
+        o.memory = demo.memory;
+      }
       await withService(cmd, async (svc, g) => {
         const bar = progressLine(io, 'dreaming');
         let files = 0;
@@ -244,8 +259,9 @@ export function buildProgram(io: CliIO = processIO): Command {
     .description('create a memory store')
     .action(async (name: string, o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
+        const files = o.from ? await readMemoryFolder(o.from) : null; // fails before the store is created
         const s = await svc.createStore({ name, description: o.description });
-        const loaded = o.from ? await svc.importFolder(s.id, o.from) : [];
+        const loaded = files ? await svc.importFolder(s.id, o.from, undefined, files) : [];
         if (g.json) return printJson({ ...s, imported: loaded.length });
         io.out(`${s.id}\t${s.name}${o.from ? `\t${loaded.length} memories from ${o.from}` : ''}\n`);
       });
@@ -288,8 +304,8 @@ export function buildProgram(io: CliIO = processIO): Command {
   store
     .command('export')
     .argument('<store>', 'store id')
-    .argument('<dir>', 'folder to write (replaced atomically)')
-    .option('--force', 'replace a non-empty folder not written by reverie')
+    .argument('<dir>', 'folder to write (files reverie did not write are kept; refuses to overwrite them)')
+    .option('--force', 'write into a non-empty folder not written by reverie (its files are still kept)')
     .option('--json', 'print JSON')
     .description('write a store as a folder of files (MEMORY.md + topic files)')
     .action(async (id: string, dir: string, o, cmd: Command) => {
@@ -314,8 +330,9 @@ export function buildProgram(io: CliIO = processIO): Command {
     .description('load a folder of files into a store (new paths created, changed ones modified)')
     .action(async (dir: string, o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
+        const files = await readMemoryFolder(dir); // a bad folder fails before a store is created
         const id = o.store ?? (await svc.createStore({ name: o.name ?? resolve(dir).split('/').pop()! })).id;
-        const res = await svc.importFolder(id, dir);
+        const res = await svc.importFolder(id, dir, undefined, files);
         if (g.json) return printJson({ memory_store_id: id, results: res });
         const c = { created: 0, modified: 0, unchanged: 0 };
         for (const r of res) c[r.status]++;

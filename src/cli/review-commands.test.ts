@@ -1,10 +1,9 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliRunner } from '../../test/cli-harness.js';
-
-const TAU = resolve(import.meta.dirname, '../../../shared/data/tau-bench/airline-gpt-4o.trials-0-1.json');
+import { describeWithData, TAU } from '../../test/data.js';
 
 let dir: string;
 let db: string;
@@ -21,7 +20,7 @@ const json = async (...args: string[]) => {
   return JSON.parse(r.out);
 };
 
-describe.skipIf(!existsSync(TAU))('review commands (τ-bench airline)', () => {
+describeWithData('review commands (τ-bench airline)', () => {
   it('review → approve/edit/reject → apply → log → rollback, with human output and exit codes', async () => {
     const store = await json('store', 'create', 'airline');
     const d = await json('dream', '--store', store.id, TAU);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HAVE_DATA, TAU } from '../../test/data.js';
+import { describeWithData, TAU } from '../../test/data.js';
 import type { SessionEvent } from '../domain/index.js';
 import { checkProposal, runCheck, splitHoldout, valueTokens } from './check.js';
 import { gatherSession } from './offline/gather.js';
@@ -127,7 +127,7 @@ describe('checkProposal', () => {
   });
 });
 
-describe.skipIf(!HAVE_DATA && !process.env.CI)('the gate on τ-bench (newest 20% held back)', () => {
+describeWithData('the gate on τ-bench (newest 20% held back)', () => {
   it('passes the offline dream and blocks a planted harmful one on the probe errors', async () => {
     const refs = refsFromImported(await importAll([TAU]));
     const { read, probes } = splitHoldout(

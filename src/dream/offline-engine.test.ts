@@ -3,8 +3,8 @@
  * src/ingest) and on the planted memory fixture in test/fixtures/memory-planted.
  */
 import { resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { DJANGO, HAVE_DATA, TAU } from '../../test/data.js';
+import { beforeAll, expect, it } from 'vitest';
+import { DJANGO, describeWithData, TAU } from '../../test/data.js';
 import type { SessionEvent } from '../domain/index.js';
 import type { ImportedSession } from '../ingest/types.js';
 import { applyChanges, createOfflineEngine, parseFrontMatter } from './index.js';
@@ -55,7 +55,7 @@ function mistakeFor(r: DreamResult, tool: string, fragment: string): ProposedCha
   return c!;
 }
 
-describe.skipIf(!HAVE_DATA)('offline engine on τ-bench (100 sessions)', () => {
+describeWithData('offline engine on τ-bench (100 sessions)', () => {
   let imported: ImportedSession[];
   let refs: CountingRef[];
   let result: DreamResult;
@@ -190,7 +190,7 @@ describe.skipIf(!HAVE_DATA)('offline engine on τ-bench (100 sessions)', () => {
   });
 });
 
-describe.skipIf(!HAVE_DATA)('offline engine on mini-swe-agent django (100 sessions)', () => {
+describeWithData('offline engine on mini-swe-agent django (100 sessions)', () => {
   let refs: CountingRef[];
   let result: DreamResult;
   beforeAll(async () => {
@@ -228,7 +228,7 @@ describe.skipIf(!HAVE_DATA)('offline engine on mini-swe-agent django (100 sessio
   });
 });
 
-describe.skipIf(!HAVE_DATA)('offline engine on the planted memory store', () => {
+describeWithData('offline engine on the planted memory store', () => {
   let inputs: InputMemory[];
   let snapshot: string;
   let result: DreamResult;

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itWithData, LOCOMO } from '../../test/data.js';
 import type { ProposedChange } from '../dream/types.js';
 import { loadLocomo, parseLocomoDate, scoreLocomo } from './locomo.js';
 import { evalSessionId } from './sessions.js';
@@ -110,9 +110,8 @@ describe('LoCoMo loader and scorer', () => {
     expect(gone.cited).toBe(0);
   });
 
-  const real = resolve(process.cwd(), '../shared/data/locomo/conv-26.json');
-  it.runIf(existsSync(real))('loads a real LoCoMo conversation', async () => {
-    const c = await loadLocomo(real);
+  itWithData('loads a real LoCoMo conversation', async () => {
+    const c = await loadLocomo(LOCOMO);
     expect(c.sessions.length).toBeGreaterThan(10);
     expect(c.evidence.length).toBeGreaterThan(50);
     expect(c.transcript_chars).toBeGreaterThan(10_000);

@@ -1,15 +1,7 @@
-/**
- * End-to-end runs of the benchmark with the offline engine. The target tests state the issue-4
- * targets as they are; a failing one is an engine gap to fix, not a test to relax.
- */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import { formatReportMarkdown, formatReportTable } from './report.js';
 import { type EvalReport, runEval, TARGETS } from './runner.js';
-
-const DATA = process.env.REVERIE_EVAL_DATA ?? resolve(process.cwd(), '../shared/data');
-const hasData = existsSync(resolve(DATA, 'tau-bench/airline-gpt-4o.trials-0-1.json'));
 
 // The train half of the planted wordings: the half engine rules may be tuned on. The held-out test
 // half is what `reverie eval` and docs/quality-report.md report (with these same targets).
@@ -84,7 +76,7 @@ describe('planted suite, 120 sessions, train phrasings, offline engine', () => {
   });
 });
 
-describe.runIf(hasData)('real-data suites, offline engine', () => {
+describeWithData('real-data suites, offline engine', () => {
   it(`τ-bench: predictive coverage of trial 1 from trial 0 ≥ ${TARGETS.tau_coverage}`, async () => {
     const r = await runEval('tau', { dataDir: DATA });
     expect(r.input.dream_sessions).toBe(50);

@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DATA, itWithData } from '../../test/data.js';
 import { ImportError } from '../domain/index.js';
 import { type FileImportResult, importTranscripts, parseTranscript, readTranscriptFile } from './index.js';
 
-const DATA = resolve(import.meta.dirname, '../../../shared/data');
 const CC = join(DATA, 'claude-code/4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl');
 
 async function collect(paths: string[]): Promise<FileImportResult[]> {
@@ -25,7 +25,7 @@ function errorOf(fn: () => unknown): ImportError {
 }
 
 describe('bad input', () => {
-  it('a JSONL with a broken line 3 fails with file:3', async () => {
+  itWithData('a JSONL with a broken line 3 fails with file:3', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reverie-bad-'));
     const lines = readFileSync(CC, 'utf8').split('\n');
     lines[2] = lines[2]!.slice(0, 40);
@@ -51,7 +51,7 @@ describe('bad input', () => {
     expect(errorOf(() => parseTranscript('n.jsonl', text)).message).toMatch(/^n\.jsonl:3: invalid JSON: /);
   });
 
-  it('a τ-bench element without traj names the element index', () => {
+  itWithData('a τ-bench element without traj names the element index', () => {
     const data = JSON.parse(
       readFileSync(join(DATA, 'tau-bench/airline-gpt-4o.trials-0-1.json'), 'utf8'),
     ) as Record<string, unknown>[];

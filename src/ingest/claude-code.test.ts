@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { CLAUDE_CODE, describeWithData } from '../../test/data.js';
 import { type ImportedSession, importTranscripts, parseTranscript, readTranscriptFile } from './index.js';
 
-const DIR = resolve(import.meta.dirname, '../../../shared/data/claude-code');
+const DIR = CLAUDE_CODE;
 const CURRY = '0ccf1a04-1b4c-43b6-8aa5-79e41db43a68';
 const SEARCH = '4b2030ed-5563-49ea-b703-6a002f2d3cc8';
 const rawLines = (file: string) =>
@@ -12,7 +13,7 @@ const rawLines = (file: string) =>
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-describe('Claude Code importer on the session-share samples', async () => {
+describeWithData('Claude Code importer on the session-share samples', async () => {
   const sessions: ImportedSession[] = [];
   for await (const r of importTranscripts([DIR])) {
     if ('error' in r) throw r.error;

@@ -1,15 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DATA, itWithData } from '../../test/data.js';
 import { ImportError } from '../domain/index.js';
 import { detectFormat } from './index.js';
 
-const DATA = resolve(import.meta.dirname, '../../../shared/data');
 const FIXTURES = resolve(import.meta.dirname, 'fixtures');
 const read = (p: string) => readFileSync(p, 'utf8');
 
 describe('detectFormat', () => {
-  it('detects the real data from its content', () => {
+  itWithData('detects the real data from its content', () => {
     const tau = join(DATA, 'tau-bench/airline-gpt-4o.trials-0-1.json');
     expect(detectFormat(tau, read(tau))).toBe('tau-bench');
     const id = readdirSync(join(DATA, 'mini-swe-agent/django-100'))[0]!;

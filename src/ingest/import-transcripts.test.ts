@@ -1,11 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DATA, itWithData } from '../../test/data.js';
 import { ImportError } from '../domain/index.js';
 import { expandInputs, type FileImportResult, importTranscripts } from './index.js';
-
-const DATA = resolve(import.meta.dirname, '../../../shared/data');
 
 async function collect(paths: string[], opts = {}): Promise<FileImportResult[]> {
   const out: FileImportResult[] = [];
@@ -18,14 +17,14 @@ function scratch(): string {
 }
 
 describe('expandInputs', () => {
-  it('walks folders, keeps transcripts, skips report.json, sorts', async () => {
+  itWithData('walks folders, keeps transcripts, skips report.json, sorts', async () => {
     const files = await expandInputs([join(DATA, 'mini-swe-agent/django-100')]);
     expect(files).toHaveLength(100);
     expect(files.every((f) => f.endsWith('.traj.json'))).toBe(true);
     expect([...files].sort()).toEqual(files);
   });
 
-  it('includes Claude Code subagent files after their parent', async () => {
+  itWithData('includes Claude Code subagent files after their parent', async () => {
     const files = await expandInputs([join(DATA, 'claude-code')]);
     expect(files.map((f) => f.slice(DATA.length + 1))).toEqual([
       'claude-code/0ccf1a04-1b4c-43b6-8aa5-79e41db43a68.jsonl',
@@ -72,7 +71,7 @@ describe('expandInputs', () => {
 });
 
 describe('importTranscripts', () => {
-  it('imports the good file when another one fails', async () => {
+  itWithData('imports the good file when another one fails', async () => {
     const dir = scratch();
     writeFileSync(join(dir, 'a-bad.json'), '{"hello": "world"}');
     const results = await collect([
@@ -89,7 +88,7 @@ describe('importTranscripts', () => {
     expect('sessions' in good! && good.sessions).toHaveLength(100);
   });
 
-  it('imports a file named twice only once', async () => {
+  itWithData('imports a file named twice only once', async () => {
     const tau = join(DATA, 'tau-bench/airline-gpt-4o.trials-0-1.json');
     const results = await collect([
       tau,

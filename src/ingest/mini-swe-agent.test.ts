@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DJANGO, describeWithData } from '../../test/data.js';
 import {
   findBashBlocks,
   type ImportedSession,
@@ -10,7 +11,7 @@ import {
   readTranscriptFile,
 } from './index.js';
 
-const DIR = resolve(import.meta.dirname, '../../../shared/data/mini-swe-agent/django-100');
+const DIR = DJANGO;
 const trajPath = (id: string) => join(DIR, id, `${id}.traj.json`);
 const rawMessages = (id: string) =>
   (JSON.parse(readFileSync(trajPath(id), 'utf8')) as { messages: { role: string; content: string }[] })
@@ -18,7 +19,7 @@ const rawMessages = (id: string) =>
 const one = (id: string) => readTranscriptFile(trajPath(id)).sessions[0]!;
 const at = (s: ImportedSession, index: number) => s.events.filter((e) => e.source.index === index);
 
-describe('mini-swe-agent importer on django-100', async () => {
+describeWithData('mini-swe-agent importer on django-100', async () => {
   const sessions: ImportedSession[] = [];
   for await (const r of importTranscripts([DIR])) {
     if ('error' in r) throw r.error;

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { itWithData, TAU } from '../../test/data.js';
 import type { SessionEvent } from '../domain/index.js';
 import { type ImportedSession, parseTranscript, readTranscriptFile, toReverieJsonl } from './index.js';
 
 const FIXTURE = resolve(import.meta.dirname, 'fixtures/support-desk.reverie.jsonl');
-const TAU = resolve(import.meta.dirname, '../../../shared/data/tau-bench/airline-gpt-4o.trials-0-1.json');
 
 /** A session without what re-import legitimately changes (file, format, pointers). */
 function portable(s: ImportedSession) {
@@ -75,7 +75,7 @@ describe('reverie normalized JSONL', () => {
     expect(toReverieJsonl(again)).toBe(text);
   });
 
-  it('round-trips real τ-bench sessions', () => {
+  itWithData('round-trips real τ-bench sessions', () => {
     const tau = readTranscriptFile(TAU).sessions.slice(0, 5);
     const again = parseTranscript('tau.reverie.jsonl', toReverieJsonl(tau));
     expect(again.format).toBe('reverie');

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWithData, TAU } from '../../test/data.js';
 import { ImportError, type SessionEvent } from '../domain/index.js';
 import { parseTranscript, readTranscriptFile } from './index.js';
 
-const DATA = resolve(import.meta.dirname, '../../../shared/data');
-const FILE = resolve(DATA, 'tau-bench/airline-gpt-4o.trials-0-1.json');
+const FILE = TAU;
 
 interface RawMessage {
   role: string;
@@ -22,14 +21,14 @@ interface RawElement {
   traj: RawMessage[];
 }
 
-const raw = JSON.parse(readFileSync(FILE, 'utf8')) as RawElement[];
-const { format, sessions } = readTranscriptFile(FILE);
-
 function results(events: SessionEvent[]) {
   return events.filter((e) => e.type === 'agent.tool_result');
 }
 
-describe('τ-bench importer on airline-gpt-4o.trials-0-1.json', () => {
+describeWithData('τ-bench importer on airline-gpt-4o.trials-0-1.json', () => {
+  const raw = JSON.parse(readFileSync(FILE, 'utf8')) as RawElement[];
+  const { format, sessions } = readTranscriptFile(FILE);
+
   it('imports 100 sessions with ids, agent and user from the file', () => {
     expect(format).toBe('tau-bench');
     expect(sessions).toHaveLength(100);

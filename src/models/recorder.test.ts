@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
-import { HAVE_DATA, TAU } from '../../test/data.js';
+import { describeWithData, TAU } from '../../test/data.js';
 import { createAnthropicModel } from './anthropic.js';
 import { createOpenAIModel } from './openai.js';
 import { anthropicError, startAnthropicLoopback } from './testing/anthropic-loopback.js';
@@ -20,7 +20,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-describe.skipIf(!HAVE_DATA && process.env.CI !== 'true')('wire recorder', () => {
+describeWithData('wire recorder', () => {
   const errors = readTauToolErrors(TAU).slice(20, 23);
   const requests = errors.map((e) => ({
     system: 'Name the fix.',

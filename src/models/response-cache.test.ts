@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { HAVE_DATA, TAU } from '../../test/data.js';
+import { describeWithData, TAU } from '../../test/data.js';
 import { createAnthropicModel } from './anthropic.js';
 import { ModelFixtureMissingError, ModelInvalidOutputError } from './errors.js';
 import { createMockModel } from './mock.js';
@@ -53,7 +53,7 @@ describe('cacheKey', () => {
   });
 });
 
-describe.skipIf(!HAVE_DATA && process.env.CI !== 'true')('record and replay on real τ-bench errors', () => {
+describeWithData('record and replay on real τ-bench errors', () => {
   const errors = readTauToolErrors(TAU);
   const distinct = [...new Set(errors.map((e) => e.text))].slice(0, 5);
   const requests = distinct.map((text) => ({

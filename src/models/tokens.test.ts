@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { HAVE_DATA, TAU } from '../../test/data.js';
+import { itWithData, TAU } from '../../test/data.js';
 import { estimateRequestTokens, estimateTokens, TOKENS_PER_MESSAGE } from './tokens.js';
 
 describe('estimateTokens', () => {
@@ -12,18 +12,15 @@ describe('estimateTokens', () => {
     expect(estimateTokens('café')).toBe(2);
   });
 
-  it.skipIf(!HAVE_DATA && process.env.CI !== 'true')(
-    'leans above the 4-characters-per-token rule on the real τ-bench transcripts',
-    () => {
-      const runs = JSON.parse(readFileSync(TAU, 'utf8')) as Array<{ traj: Array<{ content: unknown }> }>;
-      const texts = runs.flatMap((r) => r.traj.map((m) => (typeof m.content === 'string' ? m.content : '')));
-      const chars = texts.reduce((n, t) => n + t.length, 0);
-      const tokens = texts.reduce((n, t) => n + estimateTokens(t), 0);
-      expect(chars).toBeGreaterThan(1_000_000);
-      expect(tokens).toBeGreaterThanOrEqual(Math.ceil(chars / 4));
-      expect(tokens).toBeLessThanOrEqual(Math.ceil(chars / 3) + texts.length);
-    },
-  );
+  itWithData('leans above the 4-characters-per-token rule on the real τ-bench transcripts', () => {
+    const runs = JSON.parse(readFileSync(TAU, 'utf8')) as Array<{ traj: Array<{ content: unknown }> }>;
+    const texts = runs.flatMap((r) => r.traj.map((m) => (typeof m.content === 'string' ? m.content : '')));
+    const chars = texts.reduce((n, t) => n + t.length, 0);
+    const tokens = texts.reduce((n, t) => n + estimateTokens(t), 0);
+    expect(chars).toBeGreaterThan(1_000_000);
+    expect(tokens).toBeGreaterThanOrEqual(Math.ceil(chars / 4));
+    expect(tokens).toBeLessThanOrEqual(Math.ceil(chars / 3) + texts.length);
+  });
 });
 
 describe('estimateRequestTokens', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { HAVE_DATA, TAU } from '../../test/data.js';
+import { describeWithData, TAU } from '../../test/data.js';
 import { createAnthropicModel } from './anthropic.js';
 import { withConcurrencyLimit } from './concurrency.js';
 import { createMockModel } from './mock.js';
@@ -48,7 +48,7 @@ describe('withRedaction', () => {
   });
 });
 
-describe.skipIf(!HAVE_DATA && process.env.CI !== 'true')('withConcurrencyLimit', () => {
+describeWithData('withConcurrencyLimit', () => {
   it('never runs more calls than the cap and answers every call', async () => {
     const errors = readTauToolErrors(TAU).slice(0, 12);
     server = await startAnthropicLoopback({ respond: () => ({ tool: { fix: 'f' }, delayMs: 50 }) });

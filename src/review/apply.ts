@@ -105,25 +105,6 @@ const nowIso = () => new Date().toISOString();
 const INDEX_PATH = '/MEMORY.md';
 const short = (sha: string | null) => (sha ? sha.slice(0, 12) : 'none');
 
-/**
- * The hooks the `REVERIE_TEST_APPLY_PAUSE_AFTER=N` environment variable asks for (a test hook for the
- * kill-during-apply test): after the N-th write, print `reverie: apply paused after N writes` on stderr
- * and wait up to `REVERIE_TEST_APPLY_PAUSE_MS` (default 60,000 ms) inside the open transaction.
- * @returns `{}` when the variable is unset.
- */
-export function applyHooksFromEnv(env: NodeJS.ProcessEnv = process.env): ApplyHooks {
-  const n = Number(env.REVERIE_TEST_APPLY_PAUSE_AFTER);
-  if (!Number.isInteger(n) || n < 1) return {};
-  const ms = Number(env.REVERIE_TEST_APPLY_PAUSE_MS ?? 60_000);
-  return {
-    afterWrite: async (i) => {
-      if (i !== n) return;
-      process.stderr.write(`reverie: apply paused after ${n} writes\n`);
-      await new Promise((r) => setTimeout(r, ms));
-    },
-  };
-}
-
 /** The hash a change expects at its path: `base_sha256`, or the hash of `before` when no base was recorded. */
 export function expectedBase(c: Pick<Change, 'base_sha256' | 'before'>): string | null {
   if (c.base_sha256) return c.base_sha256;

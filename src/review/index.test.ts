@@ -24,14 +24,13 @@ interface Run {
 }
 
 /** Starts `apply-child.ts` on the database file with extra environment. */
-function startApply(file: string, dreamId: string, by: string, env: Record<string, string> = {}): Run {
+/** Starts apply-child.ts; `pause` makes it wait `ms` inside the transaction after its `after`-th write. */
+function startApply(file: string, dreamId: string, by: string, pause?: { after: number; ms: number }): Run {
+  const args = [file, dreamId, by, ...(pause ? [String(pause.after), String(pause.ms)] : [])];
   const child = spawn(
     process.execPath,
-    ['--experimental-strip-types', '--no-warnings', '--import', HOOKS, CHILD, file, dreamId, by],
-    {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    ['--experimental-strip-types', '--no-warnings', '--import', HOOKS, CHILD, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
   let stderr = '';
@@ -100,9 +99,9 @@ describe('apply across processes (SQLite file, WAL)', () => {
 
   it('two concurrent applies of one dream: one applies everything, the other finds nothing to apply', async () => {
     // Each pauses 300 ms after its first write while holding the lock, so the two truly overlap.
-    const env = { REVERIE_TEST_APPLY_PAUSE_AFTER: '1', REVERIE_TEST_APPLY_PAUSE_MS: '300' };
-    const a = startApply(file, dreamId, 'ana', env);
-    const b = startApply(file, dreamId, 'bo', env);
+    const pause = { after: 1, ms: 300 };
+    const a = startApply(file, dreamId, 'ana', pause);
+    const b = startApply(file, dreamId, 'bo', pause);
     const [ra, rb] = await Promise.all([a.done, b.done]);
     expect(ra.code, ra.stderr + ra.stdout).toBe(0);
     expect(rb.code, rb.stderr + rb.stdout).toBe(0);
@@ -121,10 +120,7 @@ describe('apply across processes (SQLite file, WAL)', () => {
   });
 
   it('a process killed in the middle of an apply leaves the store exactly as before (all or nothing)', async () => {
-    const run = startApply(file, dreamId, 'ana', {
-      REVERIE_TEST_APPLY_PAUSE_AFTER: String(N + 5),
-      REVERIE_TEST_APPLY_PAUSE_MS: '60000',
-    });
+    const run = startApply(file, dreamId, 'ana', { after: N + 5, ms: 60_000 });
     await waitFor(run, `apply paused after ${N + 5} writes`);
     run.child.kill('SIGKILL');
     const r = await run.done;

@@ -5,7 +5,7 @@
  */
 import { basename, resolve } from 'node:path';
 import type { Dream, DreamProgress, MemoryStore, SourceFormat } from '../domain/index.js';
-import { ValidationError } from '../domain/index.js';
+import { ReverieError, ValidationError } from '../domain/index.js';
 import { renderChangeSetMarkdown } from './change-report.js';
 import { readMemoryFolder, writeMemoryFolder } from './directory.js';
 import type { FileImportReport, ImportReport, Reverie } from './reverie.js';
@@ -15,7 +15,10 @@ export interface OneShotInput {
   transcripts: string[];
   /** Folder of existing memories (e.g. a Claude Code memory directory). Optional. */
   memoryDir?: string | null;
-  /** Folder to write the output store to (replaced atomically). Optional. */
+  /**
+   * Folder to write the output store to (see {@link writeMemoryFolder}: only files reverie wrote there
+   * are replaced or removed; a person's files are kept). Optional.
+   */
   outDir?: string | null;
   format?: SourceFormat;
   agent_id?: string;
@@ -39,7 +42,9 @@ export interface OneShotResult {
  * Runs the one-shot dream. The change set is written to `OUT/.reverie/changes.json` (machine-readable,
  * without run-specific ids, so two runs over the same input are byte-identical) and
  * `OUT/.reverie/CHANGES.md` (readable, with reasons, evidence and diffs).
- * @throws ValidationError if no transcript could be imported; errors of the memory folder (naming the file).
+ * @throws ValidationError if no transcript could be imported; errors of the memory folder (naming the file);
+ *   a refusal of the output folder (see {@link writeMemoryFolder}), naming the dream and its output store,
+ *   which stay in the database.
  */
 export async function oneShotDream(svc: Reverie, input: OneShotInput): Promise<OneShotResult> {
   // Check the memory folder before anything is stored, so a bad folder leaves nothing behind.
@@ -87,6 +92,13 @@ export async function oneShotDream(svc: Reverie, input: OneShotInput): Promise<O
         title: `Change set of the dream over ${sessionIds.length} sessions`,
         lookup: (id) => sessions.get(id),
       }),
+    }).catch((e: unknown) => {
+      if (!ReverieError.isInstance(e)) throw e;
+      throw new ReverieError(
+        e.type,
+        `${e.message} The dream ${dream.id} completed and its output store ${outputStoreId} is kept: write it to another folder with \`reverie store export ${outputStoreId} DIR\`.`,
+        { ...e.details, dream_id: dream.id, output_store_id: outputStoreId },
+      );
     });
   }
   return { import: report, input_store: store, dream, output_store_id: outputStoreId, out_dir: outDir };

@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithData, TAU } from '../../test/data.js';
 import { openSqliteStorage } from '../storage/index.js';
 import { Reverie } from './reverie.js';
 import { ReviewService } from './review-service.js';
 
-const TAU = resolve(import.meta.dirname, '../../../shared/data/tau-bench/airline-gpt-4o.trials-0-1.json');
-
-describe.skipIf(!existsSync(TAU))('ReviewService over a real dream (τ-bench airline)', () => {
+describeWithData('ReviewService over a real dream (τ-bench airline)', () => {
   let svc: Reverie;
   let review: ReviewService;
   let sessionIds: string[];

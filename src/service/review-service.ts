@@ -33,7 +33,6 @@ import {
   type AuditQuery,
   type AutoApplyResult,
   applyDream,
-  applyHooksFromEnv,
   auditLog,
   autoApplyDream,
   type BatchItem,
@@ -125,7 +124,7 @@ function countStatuses(changes: readonly Change[]): Record<ChangeStatus, number>
 
 /**
  * The review service (see the module comment). Construct it over a {@link Reverie}; `applyHooks`
- * defaults to the hooks asked for by `REVERIE_TEST_APPLY_PAUSE_AFTER` (a test hook; none when unset).
+ * (none by default) are called inside apply's transaction; tests pass them to pause or observe it.
  * Methods throw the domain's typed errors: `ValidationError` (naming the field), `NotFoundError`,
  * `ConflictError`.
  */
@@ -135,7 +134,7 @@ export class ReviewService {
 
   constructor(reverie: Reverie, opts: { applyHooks?: ApplyHooks } = {}) {
     this.reverie = reverie;
-    this.#hooks = opts.applyHooks ?? applyHooksFromEnv();
+    this.#hooks = opts.applyHooks ?? {};
   }
 
   get #storage() {

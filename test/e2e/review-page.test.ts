@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Change } from '../../src/domain/index.js';
@@ -14,14 +14,17 @@ import { Reverie } from '../../src/service/reverie.js';
 import { ReviewService } from '../../src/service/review-service.js';
 import { openSqliteStorage } from '../../src/storage/index.js';
 import { type RunningServer, serveReviewApp } from '../../src/ui/index.js';
+import { HAVE_DATA, TAU } from '../data.js';
+
+const TAU_DIR = dirname(TAU);
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const TAU_DIR = resolve(ROOT, '../shared/data/tau-bench');
 const CHROMIUM = process.env.REVERIE_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-results/review-page');
 
-// In CI (CI=true, where .ci/system-deps installs Chromium) a missing browser is a failure, not a skip.
-describe.skipIf(!process.env.CI && (!existsSync(CHROMIUM) || !existsSync(TAU_DIR)))(
+// In CI (CI=true, where .ci/system-deps installs Chromium) a missing browser is a failure, not a skip;
+// a missing data folder fails there too (test/data.ts).
+describe.skipIf(!process.env.CI && (!existsSync(CHROMIUM) || !HAVE_DATA))(
   'web review page in Chromium (τ-bench dream)',
   () => {
     let dir: string;

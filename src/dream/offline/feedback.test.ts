@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLAUDE_CODE, DATA, HAVE_DATA } from '../../../test/data.js';
+import { CLAUDE_CODE, DATA, describeWithData } from '../../../test/data.js';
 import type { SessionEvent } from '../../domain/index.js';
 import { Reverie } from '../../service/reverie.js';
 import { openSqliteStorage } from '../../storage/index.js';
@@ -135,7 +135,7 @@ describe('feedback in gather and across sessions', () => {
   });
 });
 
-describe.skipIf(!HAVE_DATA && !process.env.CI)('feedback on real Claude Code sessions', () => {
+describeWithData('feedback on real Claude Code sessions', () => {
   it('each feedback memory quotes a person’s message in a main session, from one session at confidence 0.6', async () => {
     const svc = new Reverie({ storage: await openSqliteStorage(':memory:') });
     const imported = await svc.importSessions([CLAUDE_CODE, `${DATA}/formats/claude-code-projects`]);

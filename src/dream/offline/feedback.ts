@@ -129,7 +129,7 @@ function negatedImperative(ws: Token[]): boolean {
   if (a.lemma === 'do' && b && (b.normal === 'not' || b.normal === "n't")) return true;
   if (/^(?:don'?t|never|avoid)$/.test(a.normal)) return true;
   // "stop adding …", "quit doing …" (not "stop flights")
-  if (/^(?:stop|quit)$/.test(a.normal) && b !== undefined && b.normal.endsWith('ing')) return true;
+  if (/^(?:stop|quit)$/.test(a.normal) && b?.normal.endsWith('ing')) return true;
   return a.normal === 'no' && b?.normal === 'need';
 }
 

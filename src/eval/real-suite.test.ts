@@ -1,19 +1,15 @@
 /**
  * The `real` suite end to end on the shared data: asserts the report's shape and internal
- * consistency, not the engine's current scores (those are in docs/quality-report.md). Under CI=true
- * the suite runs even when the data is missing, so that it fails instead of skipping.
+ * consistency, not the engine's current scores (those are in docs/quality-report.md). The data rule of
+ * test/data.ts applies: under CI=true a missing data folder fails the file.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import { allCorpusLabels } from './labels/schema.js';
 import { formatReportMarkdown, formatReportTable } from './report.js';
 import { type EvalReport, runEval } from './runner.js';
 
-const DATA = process.env.REVERIE_EVAL_DATA ?? resolve(process.cwd(), '../shared/data');
-const run = existsSync(resolve(DATA, 'tau-bench')) || process.env.CI === 'true';
-
-describe.runIf(run)('real suite: every labelled corpus dreamed and scored', () => {
+describeWithData('real suite: every labelled corpus dreamed and scored', () => {
   let r: EvalReport;
   beforeAll(async () => {
     r = await runEval('real', { dataDir: DATA });

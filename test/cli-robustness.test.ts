@@ -1,0 +1,61 @@
+/** The CLI against hostile or broken input (issue 7, items 12–18), on real transcripts from ../shared/data. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliRunner } from './cli-harness.js';
+import { CLAUDE_CODE, TAU } from './data.js';
+
+let dir: string;
+let db: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'reverie-cli-robust-'));
+  db = join(dir, 'r.db');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const cli = cliRunner(() => db);
+const CC_FILE = join(CLAUDE_CODE, '4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl');
+
+/** A copy of the real Claude Code transcript with the byte 0xFF planted in a string on line 4. */
+function badUtf8Copy(name: string): string {
+  const lines = readFileSync(CC_FILE).toString('latin1').split('\n');
+  lines[3] = lines[3]!.replace('"type":"', '"type":"\xff');
+  const file = join(dir, name);
+  writeFileSync(file, Buffer.from(lines.join('\n'), 'latin1'));
+  return file;
+}
+
+describe('item 12: FIFOs', () => {
+  it('sessions import of a FIFO fails that file by path and imports the rest', async () => {
+    const fifo = join(dir, 'pipe.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    const r = await cli('sessions', 'import', fifo, CC_FILE);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`✗ ${fifo}: not a regular file (a FIFO); only regular files are read`);
+    expect(r.out).toMatch(/^1 new, 0 updated, 0 unchanged sessions from 2 files \(1 failed\)/);
+  });
+});
+
+describe('item 13: invalid UTF-8', () => {
+  it('warns by default with file and line, on stderr and in --json', async () => {
+    const file = badUtf8Copy('warn.jsonl');
+    const human = await cli('sessions', 'import', file);
+    expect(human.code).toBe(0);
+    expect(human.err).toContain(`! ${file}:4: invalid UTF-8 on line 4; imported with U+FFFD`);
+    const json = JSON.parse((await cli('sessions', 'import', file, '--json')).out);
+    expect(json.files[0].warnings).toMatchObject([{ type: 'invalid_utf8', file, line: 4, count: 1 }]);
+    const dream = await cli('dream', file, TAU, '--json');
+    expect(dream.code).toBe(0);
+    expect(JSON.parse(dream.out).warnings).toMatchObject([{ type: 'invalid_utf8', file, line: 4 }]);
+  });
+
+  it('--invalid-utf8 error refuses the file and exits 1', async () => {
+    const file = badUtf8Copy('refuse.jsonl');
+    const r = await cli('sessions', 'import', '--invalid-utf8', 'error', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`✗ ${file}:4: invalid UTF-8 (1 line); refused by --invalid-utf8 error`);
+    expect((await cli('sessions', 'import', '--invalid-utf8', 'maybe', file)).code).toBe(2);
+  });
+});

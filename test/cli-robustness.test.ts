@@ -59,3 +59,27 @@ describe('item 13: invalid UTF-8', () => {
     expect((await cli('sessions', 'import', '--invalid-utf8', 'maybe', file)).code).toBe(2);
   });
 });
+
+describe('item 14: deep nesting', () => {
+  it('a 100k-deep value fails its file with file:line (no internal error) and the others import', async () => {
+    const lines = readFileSync(CC_FILE, 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.includes('"type":"tool_use"'));
+    const depth = 100_000;
+    lines[i] = lines[i]!.replace('"input":{', `"input":{"deep":${'['.repeat(depth)}${']'.repeat(depth)},`);
+    const file = join(dir, 'deep.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    const r = await cli('sessions', 'import', file, TAU, '--json');
+    expect(r.code).toBe(1);
+    const rep = JSON.parse(r.out);
+    expect(rep.files[0]).toEqual({
+      file,
+      status: 'failed',
+      error: {
+        type: 'import_error',
+        message: `${file}:${i + 1}: arrays/objects nested deeper than 256 levels in event 2 (agent.tool_use); reverie refuses such input`,
+      },
+    });
+    expect(rep.totals).toMatchObject({ files: 2, failed_files: 1 });
+    expect(rep.files[1].sessions).toHaveLength(100);
+  });
+});

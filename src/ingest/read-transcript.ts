@@ -8,7 +8,7 @@ import { ImportError, ReverieError, type SourceFormat } from '../domain/index.js
 import { importClaudeCode } from './claude-code.js';
 import { sniff } from './detect.js';
 import { REPORT_SIDECAR } from './expand-inputs.js';
-import { parseJson } from './json.js';
+import { findDeepNesting, lineAt, nestsDeeperThan, parseJson, tooDeep } from './json.js';
 import { importMiniSweAgent } from './mini-swe-agent.js';
 import { importOpenAiChat } from './openai-chat.js';
 import { importReverieJsonl } from './reverie-jsonl.js';
@@ -48,9 +48,49 @@ const JSONL_FORMATS: ReadonlySet<SourceFormat> = new Set(['claude-code', 'reveri
  * @param opts `format` forces the format instead of detecting it; `agent_id`/`team_id` see
  *   {@link ImportOptions}.
  * @returns the file's sessions, in file order.
- * @throws ImportError naming the file (and line or element) for content that cannot be imported.
+ * @throws ImportError naming the file (and line or element) for content that cannot be imported,
+ *   including arrays/objects nested deeper than 256 levels (`MAX_NESTING_DEPTH`, json.ts) (in the text, or in JSON
+ *   strings the importer decodes).
  */
 export function parseTranscript(file: string, text: string, opts: ParseOptions = {}): ParsedTranscript {
+  let parsed: ParsedTranscript;
+  try {
+    parsed = parseChecked(file, text, opts);
+  } catch (e) {
+    // An importer recursing into absurdly deep input: say where it is instead of "Maximum call stack".
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw tooDeep(file, deepLine(text));
+    throw e;
+  }
+  checkSessionNesting(file, text, parsed.sessions);
+  return parsed;
+}
+
+/** The 1-based line where `text` first nests too deep, or `undefined` when the text itself does not. */
+function deepLine(text: string): number | undefined {
+  const at = findDeepNesting(text);
+  return at === -1 ? undefined : lineAt(text, at);
+}
+
+/**
+ * Refuses sessions holding values nested deeper than 256 levels (`MAX_NESTING_DEPTH`, json.ts), in
+ * the file's text or in JSON strings the importer decoded (OpenAI `function.arguments`). Deep input the
+ * importer ignores is never stored, so it is not refused. Iterative: about 2 ms for 100 τ-bench sessions.
+ * @throws ImportError naming the file, the event's line (or JSON pointer) and its `seq`.
+ */
+function checkSessionNesting(file: string, text: string, sessions: ImportedSession[]): void {
+  for (const s of sessions) {
+    if (nestsDeeperThan(s.metadata))
+      throw tooDeep(file, deepLine(text), ` in the metadata of ${s.external_id}`);
+    for (const e of s.events) {
+      if (!nestsDeeperThan(e)) continue;
+      const at = e.source.line === undefined && e.source.pointer ? ` at ${e.source.pointer}` : '';
+      throw tooDeep(file, e.source.line ?? deepLine(text), ` in event ${e.seq} (${e.type})${at}`);
+    }
+  }
+}
+
+/** {@link parseTranscript} without the nesting checks. */
+function parseChecked(file: string, text: string, opts: ParseOptions): ParsedTranscript {
   let format: SourceFormat;
   let value: unknown;
   if (opts.format !== undefined) {

@@ -1,5 +1,5 @@
 /** The CLI against hostile or broken input (issue 7, items 12–18), on real transcripts from ../shared/data. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,5 +81,39 @@ describe('item 14: deep nesting', () => {
     });
     expect(rep.totals).toMatchObject({ files: 2, failed_files: 1 });
     expect(rep.files[1].sessions).toHaveLength(100);
+  });
+});
+
+/**
+ * The built CLI, run as a real process (`./dev` and `./dev test` rebuild dist/ from the sources first;
+ * the sources themselves cannot run under type stripping because of the UI's .tsx files).
+ */
+const CLI_ARGS = [join(import.meta.dirname, '../dist/src/cli/main.js')];
+
+/**
+ * Runs `reverie ARGS…` as a real process whose stdout reader is gone from the start (as with
+ * `reverie … | head` once head has exited); resolves with its exit status and stderr.
+ */
+function runWithClosedStdout(args: string[]): Promise<{ code: number | null; err: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [...CLI_ARGS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, err }));
+  });
+}
+
+describe('item 15: a closed stdout', () => {
+  it('`reverie … | head` exits quietly: no EPIPE stack trace, the command’s own status', async () => {
+    expect((await cli('sessions', 'import', TAU)).code).toBe(0);
+    const list = await runWithClosedStdout(['--db', db, 'sessions', 'list', '--json']);
+    expect(list.err).toBe('');
+    expect(list.code).toBe(0);
+    const human = await runWithClosedStdout(['--db', db, 'sessions', 'list']);
+    expect(human).toEqual({ code: 0, err: '' });
   });
 });

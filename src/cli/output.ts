@@ -19,6 +19,24 @@ export const processIO: CliIO = {
   isTTY: Boolean(process.stderr.isTTY),
 };
 
+/**
+ * Makes the process exit quietly when the reader of `stream` goes away (`reverie … | head`: the next
+ * write fails with EPIPE), as a tool killed by SIGPIPE does, instead of dying on an unhandled 'error'
+ * event with a stack trace. The exit status is the one the command has set so far (`process.exitCode`,
+ * else 0). Exiting mid-command is safe: every database write is a transaction (an interrupted one is
+ * rolled back) and folders are replaced by rename. Other stream errors are rethrown.
+ * @param exit called with the status (tests pass a spy); defaults to `process.exit`.
+ */
+export function exitOnClosedOutput(
+  stream: NodeJS.WritableStream,
+  exit: (code: number) => void = (code) => process.exit(code),
+): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
 /** Draws `label phase done/total` on one updating line of a TTY; no-op elsewhere. Call `done()` to clear it. */
 export function progressLine(
   io: CliIO,

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTranscriptFile, toReverieJsonl } from '../src/ingest/index.js';
 import { cliRunner } from './cli-harness.js';
 import { CLAUDE_CODE, TAU } from './data.js';
 
@@ -115,5 +116,47 @@ describe('item 15: a closed stdout', () => {
     expect(list.code).toBe(0);
     const human = await runWithClosedStdout(['--db', db, 'sessions', 'list']);
     expect(human).toEqual({ code: 0, err: '' });
+  });
+});
+
+describe('item 16: long values and terminal escapes in human output', () => {
+  it('a title carrying escape sequences is printed escaped in sessions list and show', async () => {
+    const text = readFileSync(CC_FILE, 'utf8').replace(
+      '"content":"spawn a subagent',
+      '"content":"\\u001b]0;pwned\\u0007\\u001b[2Jspawn a subagent',
+    );
+    const file = join(dir, 'title-escapes.jsonl');
+    writeFileSync(
+      file,
+      text.replaceAll('4b2030ed-5563-49ea-b703-6a002f2d3cc8', '4b2030ed-0000-49ea-b703-6a002f2d3cc8'),
+    );
+    const imp = JSON.parse((await cli('sessions', 'import', file, '--json')).out);
+    const id = imp.files[0].sessions[0].session_id;
+    const list = await cli('sessions', 'list');
+    expect(list.out).not.toMatch(/[\x07\x1b]/);
+    expect(list.out).toContain('\\x1b]0;pwned\\x07\\x1b[2Jspawn a subagent');
+    const show = await cli('sessions', 'show', id, '--events');
+    expect(show.out).not.toMatch(/[\x07\x1b]/);
+    expect(show.out).toContain(`${id}  \\x1b]0;pwned\\x07\\x1b[2Jspawn a subagent`);
+  });
+
+  it('an error quoting a 5 MB value gives a short line, escapes included', async () => {
+    // reverie's normalized JSONL of the real Claude Code session, with a 5 MB unknown field on line 3
+    const lines = toReverieJsonl(readTranscriptFile(CC_FILE).sessions).split('\n');
+    const event = JSON.parse(lines[2]!);
+    event[`\x1b[31m${'x'.repeat(5_000_000)}`] = 1;
+    lines[2] = JSON.stringify(event);
+    const file = join(dir, 'huge-key.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    const r = await cli('sessions', 'import', file);
+    expect(r.code).toBe(1);
+    const line = r.err.split('\n').find((l) => l.includes('huge-key.jsonl'))!;
+    expect(line).toMatch(
+      /^ {2}✗ .*huge-key\.jsonl:3: unknown field\(s\): \\x1b\[31mx+…\[\d+ characters cut\]…x+$/,
+    );
+    expect(line.length).toBeLessThanOrEqual(1000);
+    // --json keeps the exact report for scripts
+    const j = await cli('sessions', 'import', file, '--json');
+    expect(JSON.parse(j.out).files[0].error.message.length).toBeGreaterThan(5_000_000);
   });
 });

@@ -16,7 +16,7 @@ import {
 } from '../service/index.js';
 import { collect, positiveInt } from './args.js';
 import { registerEvalCommand } from './eval-command.js';
-import { type CliIO, duration, processIO, progressLine, table } from './output.js';
+import { type CliIO, duration, humanIO, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
 
 const FORMATS: SourceFormat[] = ['claude-code', 'tau-bench', 'mini-swe-agent', 'openai-chat', 'reverie'];
@@ -536,11 +536,13 @@ export function buildProgram(io: CliIO = processIO): Command {
 
 /**
  * Parses `argv` (without the node and script entries) and runs the command, mapping errors to exit codes:
- * 0 success, 1 failure (error printed), 2 usage error. Returns the exit code; never throws.
+ * 0 success, 1 failure (error printed), 2 usage error. Returns the exit code; never throws. Human output
+ * goes through `humanIO` (control characters escaped, long lines cut); `--json` stdout stays exact.
  */
-export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
-  const program = buildProgram(io);
+export async function runCli(argv: string[], raw: CliIO = processIO): Promise<number> {
   const json = argv.includes('--json');
+  const io = humanIO(raw, json);
+  const program = buildProgram(io);
   try {
     process.exitCode = undefined;
     await program.parseAsync(argv, { from: 'user' });

@@ -1,12 +1,12 @@
 /** The CLI against hostile or broken input (issue 7, items 12–18), on real transcripts from ../shared/data. */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTranscriptFile, toReverieJsonl } from '../src/ingest/index.js';
 import { cliRunner } from './cli-harness.js';
-import { CLAUDE_CODE, TAU } from './data.js';
+import { CLAUDE_CODE, DJANGO, TAU } from './data.js';
 
 let dir: string;
 let db: string;
@@ -89,7 +89,8 @@ describe('item 14: deep nesting', () => {
  * The built CLI, run as a real process (`./dev` and `./dev test` rebuild dist/ from the sources first;
  * the sources themselves cannot run under type stripping because of the UI's .tsx files).
  */
-const CLI_ARGS = [join(import.meta.dirname, '../dist/src/cli/main.js')];
+const ROOT = join(import.meta.dirname, '..');
+const CLI_ARGS = [join(ROOT, 'dist/src/cli/main.js')];
 
 /**
  * Runs `reverie ARGS…` as a real process whose stdout reader is gone from the start (as with
@@ -158,5 +159,75 @@ describe('item 16: long values and terminal escapes in human output', () => {
     // --json keeps the exact report for scripts
     const j = await cli('sessions', 'import', file, '--json');
     expect(JSON.parse(j.out).files[0].error.message.length).toBeGreaterThan(5_000_000);
+  });
+});
+
+/** Runs `reverie ARGS…` as a real process; resolves with its status, output and wall time (ms). */
+function runCliProcess(
+  args: string[],
+): Promise<{ code: number | null; out: string; err: string; ms: number }> {
+  const t0 = Date.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [...CLI_ARGS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, out, err, ms: Date.now() - t0 }));
+  });
+}
+
+describe('item 17: concurrent writers on one SQLite database wait instead of failing', () => {
+  it('two concurrent `sessions import` processes both succeed', async () => {
+    const file = join(dir, 'concurrent-imports.db');
+    const [a, b] = await Promise.all([
+      runCliProcess(['--db', file, 'sessions', 'import', DJANGO, '--json']),
+      runCliProcess(['--db', file, 'sessions', 'import', DJANGO, TAU, '--json']),
+    ]);
+    for (const r of [a, b]) {
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out).totals.failed_files).toBe(0);
+    }
+    const list = await cliRunner(() => file)('sessions', 'list', '--limit', '1000', '--json');
+    expect(JSON.parse(list.out).data).toHaveLength(200);
+  });
+
+  it('`store import` and `sessions import` wait for a transaction that holds the lock, as apply does', async () => {
+    const file = join(dir, 'held-lock.db');
+    const run = cliRunner(() => file);
+    const store = JSON.parse((await run('store', 'create', 'team', '--json')).out).id as string;
+    const memDir = join(dir, 'memories');
+    mkdirSync(memDir, { recursive: true });
+    writeFileSync(join(memDir, 'notes.md'), '# notes\n');
+    const holder = spawn(
+      process.execPath,
+      [
+        '--import',
+        join(ROOT, 'test/e2e/ts-resolve.mjs'),
+        join(ROOT, 'test/sqlite-lock-holder.ts'),
+        file,
+        store,
+        '1500',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const holderDone = new Promise<number | null>((r) => holder.on('close', r));
+    await new Promise<void>((r) => holder.stdout.once('data', () => r()));
+    const [imp, sess] = await Promise.all([
+      runCliProcess(['--db', file, 'store', 'import', memDir, '--store', store, '--json']),
+      runCliProcess(['--db', file, 'sessions', 'import', CC_FILE, '--json']),
+    ]);
+    expect(await holderDone).toBe(0);
+    expect(imp.err).toBe('');
+    expect(imp.code).toBe(0);
+    expect(JSON.parse(imp.out).results).toMatchObject([{ status: 'created' }]);
+    expect(sess.code).toBe(0);
+    expect(JSON.parse(sess.out).totals).toMatchObject({ failed_files: 0, created: 1 });
   });
 });

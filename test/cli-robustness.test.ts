@@ -231,3 +231,16 @@ describe('item 17: concurrent writers on one SQLite database wait instead of fai
     expect(JSON.parse(sess.out).totals).toMatchObject({ failed_files: 0, created: 1 });
   });
 });
+
+describe('item 18: --format on a file of another format', () => {
+  it('sessions import and dream fail that file instead of printing ✓ … 0 sessions', async () => {
+    const traj = join(DJANGO, 'django__django-10097/django__django-10097.traj.json');
+    const r = await cli('sessions', 'import', '--format', 'claude-code', '--verbose', traj);
+    expect(r.code).toBe(1);
+    expect(r.err).not.toMatch(/✓/);
+    expect(r.err).toContain(`✗ ${traj}: no claude-code sessions in this file (format forced with --format)`);
+    const d = await cli('dream', '--format', 'claude-code', traj);
+    expect(d.code).toBe(1);
+    expect(d.err).toContain('no claude-code sessions in this file');
+  });
+});

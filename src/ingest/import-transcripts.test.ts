@@ -230,3 +230,19 @@ describe('invalid UTF-8 (issue 7 item 13)', () => {
     expect(results.every((r) => 'warnings' in r && r.warnings.length === 0)).toBe(true);
   });
 });
+
+describe('a forced format that finds no session (issue 7 item 18)', () => {
+  it('is an error for that file, naming the format it reads as', async () => {
+    const traj = join(DATA, 'mini-swe-agent/django-100/django__django-10097/django__django-10097.traj.json');
+    const managed = join(DATA, 'formats/managed-agents/phase-7-T-001.jsonl');
+    const cc = join(DATA, 'claude-code/4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl');
+    const [a, b, c] = await collect([traj, managed, cc], { format: 'claude-code' });
+    expect(a && 'error' in a && a.error.message).toBe(
+      `${traj}: no claude-code sessions in this file (format forced with --format); it reads as mini-swe-agent (drop --format to detect it)`,
+    );
+    expect(b && 'error' in b && b.error.message).toMatch(
+      /phase-7-T-001\.jsonl: no claude-code sessions in this file \(format forced with --format\)/,
+    );
+    expect(c && 'sessions' in c && c.sessions).toHaveLength(1);
+  });
+});

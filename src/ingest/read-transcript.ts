@@ -49,8 +49,8 @@ const JSONL_FORMATS: ReadonlySet<SourceFormat> = new Set(['claude-code', 'reveri
  *   {@link ImportOptions}.
  * @returns the file's sessions, in file order.
  * @throws ImportError naming the file (and line or element) for content that cannot be imported,
- *   including arrays/objects nested deeper than 256 levels (`MAX_NESTING_DEPTH`, json.ts) (in the text, or in JSON
- *   strings the importer decodes).
+ *   including a forced `format` that yields no session, and arrays/objects nested deeper than 256
+ *   levels (`MAX_NESTING_DEPTH`, json.ts), in the text or in JSON strings the importer decodes.
  */
 export function parseTranscript(file: string, text: string, opts: ParseOptions = {}): ParsedTranscript {
   let parsed: ParsedTranscript;
@@ -62,7 +62,28 @@ export function parseTranscript(file: string, text: string, opts: ParseOptions =
     throw e;
   }
   checkSessionNesting(file, text, parsed.sessions);
+  if (opts.format !== undefined && parsed.sessions.length === 0) throw noForcedSessions(file, text, opts);
   return parsed;
+}
+
+/**
+ * The error for a file that a forced format (`--format`) read as zero sessions: most likely a file of
+ * another format, whose lines the forced importer skipped. Names the detected format when importing
+ * the file as that format does give sessions.
+ */
+function noForcedSessions(file: string, text: string, opts: ParseOptions): ImportError {
+  let hint = '';
+  try {
+    const detected = parseChecked(file, text, { ...opts, format: undefined });
+    if (detected.format !== opts.format && detected.sessions.length > 0)
+      hint = `; it reads as ${detected.format} (drop --format to detect it)`;
+  } catch {
+    // not importable as the detected format either: no hint
+  }
+  return new ImportError(
+    file,
+    `no ${opts.format} sessions in this file (format forced with --format)${hint}`,
+  );
 }
 
 /** The 1-based line where `text` first nests too deep, or `undefined` when the text itself does not. */
@@ -72,7 +93,7 @@ function deepLine(text: string): number | undefined {
 }
 
 /**
- * Refuses sessions holding values nested deeper than 256 levels (`MAX_NESTING_DEPTH`, json.ts), in
+ * Refuses sessions holding values nested deeper than `MAX_NESTING_DEPTH` (json.ts), in
  * the file's text or in JSON strings the importer decoded (OpenAI `function.arguments`). Deep input the
  * importer ignores is never stored, so it is not refused. Iterative: about 2 ms for 100 τ-bench sessions.
  * @throws ImportError naming the file, the event's line (or JSON pointer) and its `seq`.

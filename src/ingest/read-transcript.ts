@@ -131,7 +131,7 @@ function parseChecked(file: string, text: string, opts: ParseOptions): ParsedTra
     case 'mini-swe-agent': {
       const reportPath = join(dirname(file), REPORT_SIDECAR);
       const reportText = opts.readSidecar?.(reportPath) ?? null;
-      const report = reportText === null ? undefined : parseJson(reportPath, reportText);
+      const report = reportText === null ? undefined : parseSidecar(file, reportPath, reportText);
       sessions = importMiniSweAgent(file, value, { ...importer, report });
       break;
     }
@@ -160,6 +160,18 @@ export function parseTranscriptBytes(file: string, bytes: Buffer, opts: ParseOpt
   const { text, warnings } = decodeUtf8(file, bytes, opts.invalid_utf8);
   const parsed = parseTranscript(file, text, opts);
   return { ...parsed, warnings: [...warnings, ...parsed.warnings] };
+}
+
+/**
+ * Parses a sidecar's JSON; an error names the transcript first, then the sidecar with its line
+ * (`t.traj.json: sidecar …/report.json:1: invalid JSON: …`).
+ */
+function parseSidecar(file: string, path: string, text: string): unknown {
+  try {
+    return parseJson(path, text);
+  } catch (e) {
+    throw new ImportError(file, `sidecar ${(e as Error).message}`, undefined, { cause: e });
+  }
 }
 
 /** Reads a sidecar synchronously (a regular file only; decoded as UTF-8); `null` when it does not exist. */

@@ -110,7 +110,7 @@ function checkSessionNesting(file: string, text: string, sessions: ImportedSessi
   }
 }
 
-/** {@link parseTranscript} without the nesting checks. */
+/** {@link parseTranscript} without its checks of the result (nesting depth, a forced format with no session). */
 function parseChecked(file: string, text: string, opts: ParseOptions): ParsedTranscript {
   let format: SourceFormat;
   let value: unknown;

@@ -20,10 +20,25 @@ import { collect, fraction, positiveInt } from './args.js';
 import { checkLine, registerCheckCommand } from './check-command.js';
 import { demoLine, prepareDemo } from './demo.js';
 import { registerEvalCommand } from './eval-command.js';
-import { type CliIO, duration, processIO, progressLine, table } from './output.js';
+import { type CliIO, duration, humanIO, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
 
 const FORMATS: SourceFormat[] = ['claude-code', 'tau-bench', 'mini-swe-agent', 'openai-chat', 'reverie'];
+
+/** `--invalid-utf8 warn|error`: what to do with transcript bytes that are not UTF-8. */
+const invalidUtf8Option = () =>
+  new Option(
+    '--invalid-utf8 <mode>',
+    'bytes that are not UTF-8: warn = import them as U+FFFD and report file and line; error = refuse the file',
+  )
+    .choices(['warn', 'error'])
+    .default('warn');
+
+/** The `file:line: …` warnings of an imported file, one line each (none for a failed or clean file). */
+function warningLines(r: FileImportReport): string {
+  if (r.status !== 'imported' || !r.warnings) return '';
+  return r.warnings.map((w) => `  ! ${w.message}\n`).join('');
+}
 
 /** Options every command accepts. */
 export interface GlobalOpts {
@@ -112,6 +127,7 @@ export function buildProgram(io: CliIO = processIO): Command {
     .option('--store <id>', 'dream a stored memory store instead of a one-shot')
     .option('--session <id>', 'session to include (repeatable; with --store)', collect)
     .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
+    .addOption(invalidUtf8Option())
     .option('--agent <id>', 'agent id for imported sessions')
     .option('--team <id>', 'team id for imported sessions')
     .option('--min-support <n>', 'sessions a pattern needs to be promoted', positiveInt)
@@ -152,6 +168,9 @@ export function buildProgram(io: CliIO = processIO): Command {
           if (r.status === 'failed') {
             bar.done();
             io.err(`${importLine(r)}\n`);
+          } else if (r.warnings) {
+            bar.done();
+            io.err(warningLines(r));
           } else bar.note(`importing: ${files} files`);
         };
         if (!o.store) {
@@ -169,6 +188,7 @@ export function buildProgram(io: CliIO = processIO): Command {
             format: o.format,
             agent_id: o.agent,
             team_id: o.team,
+            invalid_utf8: o.invalidUtf8,
             min_support: o.minSupport,
             instructions: o.instructions ?? null,
             onFile,
@@ -184,6 +204,7 @@ export function buildProgram(io: CliIO = processIO): Command {
               out_dir: r.out_dir,
               import: r.import.totals,
               failed_files: r.import.files.filter((f) => f.status === 'failed'),
+              warnings: r.import.files.flatMap((f) => (f.status === 'imported' && f.warnings) || []),
               changes: { total: changes.length, by_kind: countByKind(changes) },
             });
             return;
@@ -205,6 +226,7 @@ export function buildProgram(io: CliIO = processIO): Command {
             format: o.format,
             agent_id: o.agent,
             team_id: o.team,
+            invalid_utf8: o.invalidUtf8,
             onFile,
           });
           sessionIds = [...new Set([...(sessionIds ?? []), ...rep.session_ids])];
@@ -346,6 +368,7 @@ export function buildProgram(io: CliIO = processIO): Command {
     .command('import')
     .argument('<paths...>', 'transcript files or folders')
     .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
+    .addOption(invalidUtf8Option())
     .option('--agent <id>', 'agent id for imported sessions')
     .option('--team <id>', 'team id for imported sessions')
     .option('--verbose', 'print one line per imported file')
@@ -357,8 +380,11 @@ export function buildProgram(io: CliIO = processIO): Command {
           format: o.format,
           agent_id: o.agent,
           team_id: o.team,
+          invalid_utf8: o.invalidUtf8,
           onFile: (r) => {
-            if (!g.json && (r.status === 'failed' || o.verbose)) io.err(`${importLine(r)}\n`);
+            if (g.json) return;
+            if (r.status === 'failed' || o.verbose) io.err(`${importLine(r)}\n`);
+            io.err(warningLines(r));
           },
         });
         if (rep.totals.failed_files > 0) process.exitCode = 1;
@@ -537,11 +563,13 @@ export function buildProgram(io: CliIO = processIO): Command {
 
 /**
  * Parses `argv` (without the node and script entries) and runs the command, mapping errors to exit codes:
- * 0 success, 1 failure (error printed), 2 usage error. Returns the exit code; never throws.
+ * 0 success, 1 failure (error printed), 2 usage error. Returns the exit code; never throws. Human output
+ * goes through `humanIO` (control characters escaped, long lines cut); `--json` stdout stays exact.
  */
-export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
-  const program = buildProgram(io);
+export async function runCli(argv: string[], raw: CliIO = processIO): Promise<number> {
   const json = argv.includes('--json');
+  const io = humanIO(raw, json);
+  const program = buildProgram(io);
   try {
     process.exitCode = undefined;
     await program.parseAsync(argv, { from: 'user' });

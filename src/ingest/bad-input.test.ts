@@ -97,3 +97,60 @@ describe('bad input', () => {
     );
   });
 });
+
+describe('deep nesting (issue 7 item 14)', () => {
+  const DEPTH = 100_000;
+  const deep = `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`;
+
+  /** The real Claude Code transcript with a 100k-deep array as the input of the first tool call. */
+  function deepClaudeCode(dir: string): { file: string; line: number } {
+    const lines = readFileSync(CC, 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.includes('"type":"tool_use"'));
+    const o = JSON.parse(lines[i]!);
+    const block = o.message.content.find((b: { type: string }) => b.type === 'tool_use');
+    block.input = { DEEP: 0 };
+    lines[i] = JSON.stringify(o).replace('"DEEP":0', `"DEEP":${deep}`);
+    const file = join(dir, 'deep.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    return { file, line: i + 1 };
+  }
+
+  it('a 100k-deep tool input is refused with file and line; the other files import', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reverie-bad-'));
+    const { file, line } = deepClaudeCode(dir);
+    const tau = join(DATA, 'tau-bench/airline-gpt-4o.trials-0-1.json');
+    const [bad, good] = await collect([file, tau]);
+    expect('error' in bad! && bad.error.message).toBe(
+      `${file}:${line}: arrays/objects nested deeper than 256 levels in event 2 (agent.tool_use); reverie refuses such input`,
+    );
+    expect('error' in bad! && bad.error.type).toBe('import_error');
+    expect(good && 'sessions' in good && good.sessions).toHaveLength(100);
+  });
+
+  it('deep JSON inside a JSON string (τ-bench tool arguments) names the event and its JSON pointer', () => {
+    const data = JSON.parse(readFileSync(join(DATA, 'tau-bench/airline-gpt-4o.trials-0-1.json'), 'utf8'));
+    const element = data.findIndex((e: { traj: { tool_calls?: unknown[] }[] }) =>
+      e.traj.some((m) => m.tool_calls?.length),
+    );
+    const traj = data[element].traj as { tool_calls?: { function: { arguments: string } }[] }[];
+    const index = traj.findIndex((m) => m.tool_calls?.length);
+    const msg = traj[index]!;
+    msg.tool_calls![0]!.function.arguments = `{"user_id":${deep}}`;
+    const err = errorOf(() => parseTranscript('tau.json', JSON.stringify(data)));
+    expect(err.message).toMatch(
+      new RegExp(
+        `^tau\\.json: arrays/objects nested deeper than 256 levels in event \\d+ \\(agent\\.tool_use\\) at /${element}/traj/${index}/tool_calls/0; `,
+      ),
+    );
+  });
+
+  it('nesting up to the limit imports; one level more is refused', () => {
+    // line 2 nests `depth` levels: the event object, its input object, then depth - 2 arrays
+    const at = (depth: number) =>
+      `{"type":"session","external_id":"d","agent_id":"a"}\n{"type":"agent.tool_use","tool":"t","call_id":"c","input":{"x":${'['.repeat(depth - 2)}${']'.repeat(depth - 2)}}}\n`;
+    expect(parseTranscript('ok.jsonl', at(256)).sessions).toHaveLength(1);
+    expect(errorOf(() => parseTranscript('no.jsonl', at(257))).message).toMatch(
+      /^no\.jsonl:2: arrays\/objects/,
+    );
+  });
+});

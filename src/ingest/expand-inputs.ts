@@ -21,9 +21,12 @@ export function isTranscriptName(name: string): boolean {
  * code-unit order), de-duplicated by resolved path (the first mention wins). Keeping the user's order
  * makes results independent of where the files happen to live.
  * Files named explicitly are kept whatever their name; folders are walked recursively, keeping
- * `*.jsonl` and `*.json` files (so `*.traj.json` and Claude Code `subagents/agent-*.jsonl` too), skipping
+ * `*.jsonl` and `*.json` entries (so `*.traj.json` and Claude Code `subagents/agent-*.jsonl` too), skipping
  * `report.json` (mini-swe-agent's sidecar), hidden files and folders, `node_modules`, and symlinked
  * folders. Returned paths are joined onto the argument as given (not resolved).
+ * Entries with a transcript name that are not regular files (a FIFO, socket or device, directly or
+ * through a symlink) are returned too, never opened here: the reader ({@link readRegularFile}) refuses
+ * them by path, so they are reported as failed files instead of hanging the import or vanishing.
  * @throws ImportError naming the path when it does not exist or cannot be read.
  * @example await expandInputs(['../shared/data/claude-code']) // [...'/0ccf….jsonl', '…/subagents/agent-a5bdbc1.jsonl', …]
  */
@@ -71,11 +74,13 @@ async function walk(dir: string, out: string[]): Promise<void> {
     if (name.startsWith('.') || name === 'node_modules') continue;
     const full = join(dir, name);
     if (entry.isDirectory()) await walk(full, out);
-    else if (entry.isFile() && isTranscriptName(name)) out.push(full);
-    else if (entry.isSymbolicLink() && isTranscriptName(name)) {
+    else if (!isTranscriptName(name)) continue;
+    else if (entry.isSymbolicLink()) {
+      // A dangling link or a link to a folder is skipped; a link to anything else is kept, and the
+      // reader refuses what is not a regular file (FIFO, socket, device), naming it.
       const st = await stat(full).catch(() => null);
-      if (st?.isFile()) out.push(full);
-    }
+      if (st && !st.isDirectory()) out.push(full);
+    } else out.push(full);
   }
 }
 

@@ -1,10 +1,19 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATA, itWithData } from '../../test/data.js';
 import { ImportError } from '../domain/index.js';
-import { expandInputs, type FileImportResult, importTranscripts } from './index.js';
+import { expandInputs, type FileImportResult, importTranscripts, readTranscriptFile } from './index.js';
 
 async function collect(paths: string[], opts = {}): Promise<FileImportResult[]> {
   const out: FileImportResult[] = [];
@@ -120,5 +129,119 @@ describe('importTranscripts', () => {
       `${file}:4: invalid JSON: Expected ',' or '}' after property value in JSON at position 37`,
     );
     expect('error' in r! && r.error.line).toBe(4);
+  });
+});
+
+/** Runs `p`, failing instead of hanging if it takes longer than `ms` (a FIFO opened for reading blocks forever). */
+async function within<T>(ms: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running after ${ms} ms (hung on a FIFO?)`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('only regular files are read (issue 7 item 12)', () => {
+  const CC = join(DATA, 'claude-code/4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl');
+
+  it('a FIFO named on the command line or met in a folder is a failed file, never opened', async () => {
+    const dir = scratch();
+    execFileSync('mkfifo', [join(dir, 'named.jsonl')]);
+    mkdirSync(join(dir, 'folder'));
+    execFileSync('mkfifo', [join(dir, 'folder/in-folder.jsonl')]);
+    execFileSync('mkfifo', [join(dir, 'folder/notes.txt')]); // not a transcript name: skipped as before
+    symlinkSync(join(dir, 'named.jsonl'), join(dir, 'folder/link.json'));
+    copyFileSync(CC, join(dir, 'folder/real.jsonl'));
+    const results = await within(5000, collect([join(dir, 'named.jsonl'), join(dir, 'folder')]));
+    const failed = results.filter((r) => 'error' in r).map((r) => ('error' in r ? r.error.message : ''));
+    expect(failed).toEqual([
+      `${join(dir, 'named.jsonl')}: not a regular file (a FIFO); only regular files are read`,
+      `${join(dir, 'folder/in-folder.jsonl')}: not a regular file (a FIFO); only regular files are read`,
+      `${join(dir, 'folder/link.json')}: not a regular file (a FIFO); only regular files are read`,
+    ]);
+    const good = results.find((r) => r.file === join(dir, 'folder/real.jsonl'));
+    expect(good && 'sessions' in good && good.sessions.length).toBe(1);
+    // The synchronous reader refuses it the same way.
+    expect(() => readTranscriptFile(join(dir, 'named.jsonl'))).toThrow(/not a regular file \(a FIFO\)/);
+  });
+
+  it('a report.json sidecar that is a FIFO is refused, not waited on', () => {
+    const dir = scratch();
+    const traj = readdirSync(join(DATA, 'mini-swe-agent/django-100'))[0]!;
+    const src = join(DATA, 'mini-swe-agent/django-100', traj, `${traj}.traj.json`);
+    copyFileSync(src, join(dir, 'x.traj.json'));
+    execFileSync('mkfifo', [join(dir, 'report.json')]);
+    expect(() => readTranscriptFile(join(dir, 'x.traj.json'))).toThrow(
+      `${join(dir, 'report.json')}: not a regular file (a FIFO)`,
+    );
+  });
+});
+
+describe('invalid UTF-8 (issue 7 item 13)', () => {
+  /** A real Claude Code transcript with bytes 0xFF and 0xC3 0x28 planted inside strings on lines 4 and 9. */
+  function corrupted(): string {
+    const lines = readFileSync(join(DATA, 'claude-code/4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl'))
+      .toString('latin1')
+      .split('\n');
+    for (const [i, bad] of [
+      [3, '\xff'],
+      [8, '\xc3('],
+    ] as const) {
+      const at = lines[i]!.indexOf('"type":"') + 8;
+      lines[i] = lines[i]!.slice(0, at) + lines[i]!.slice(at).replace('"', `${bad}"`);
+    }
+    const file = join(scratch(), 'bad-utf8.jsonl');
+    writeFileSync(file, Buffer.from(lines.join('\n'), 'latin1'));
+    return file;
+  }
+
+  it('by default imports the file and warns with the file and the lines', async () => {
+    const file = corrupted();
+    const [r] = await collect([file]);
+    expect(r && 'sessions' in r && r.sessions.length).toBe(1);
+    expect(r && 'warnings' in r && r.warnings).toEqual([
+      {
+        type: 'invalid_utf8',
+        file,
+        line: 4,
+        lines: [4, 9],
+        count: 2,
+        message: `${file}:4: invalid UTF-8 on 2 lines: 4, 9; imported with U+FFFD in place of the bad bytes`,
+      },
+    ]);
+  });
+
+  it('with invalid_utf8 "error" refuses the file, naming file and first line', async () => {
+    const file = corrupted();
+    const [r] = await collect([file], { invalid_utf8: 'error' });
+    expect(r && 'error' in r && r.error.message).toMatch(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: invalid UTF-8 \\(2 lines\\)`),
+    );
+  });
+
+  it('clean real files carry no warning', async () => {
+    const results = await collect([join(DATA, 'claude-code'), join(DATA, 'tau-bench')]);
+    expect(results.length).toBeGreaterThan(5);
+    expect(results.every((r) => 'warnings' in r && r.warnings.length === 0)).toBe(true);
+  });
+});
+
+describe('a forced format that finds no session (issue 7 item 18)', () => {
+  it('is an error for that file, naming the format it reads as', async () => {
+    const traj = join(DATA, 'mini-swe-agent/django-100/django__django-10097/django__django-10097.traj.json');
+    const managed = join(DATA, 'formats/managed-agents/phase-7-T-001.jsonl');
+    const cc = join(DATA, 'claude-code/4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl');
+    const [a, b, c] = await collect([traj, managed, cc], { format: 'claude-code' });
+    expect(a && 'error' in a && a.error.message).toBe(
+      `${traj}: no claude-code sessions in this file (format forced with --format); it reads as mini-swe-agent (drop --format to detect it)`,
+    );
+    expect(b && 'error' in b && b.error.message).toMatch(
+      /phase-7-T-001\.jsonl: no claude-code sessions in this file \(format forced with --format\)/,
+    );
+    expect(c && 'sessions' in c && c.sessions).toHaveLength(1);
   });
 });

@@ -20,11 +20,20 @@ export {
   type ParsedTranscript,
   type ParseOptions,
   parseTranscript,
+  parseTranscriptBytes,
+  type ReadOptions,
+  readRegularFile,
   readTranscriptFile,
 } from './read-transcript.js';
 export { EventLine, importReverieJsonl, OutcomeLine, SessionLine } from './reverie-jsonl.js';
 export { importTauBench, isTauBenchError, tauBenchOutcome } from './tau-bench.js';
-export { MAX_TOOL_OUTPUT_CHARS, truncateMiddle } from './text.js';
+export {
+  decodeUtf8,
+  type ImportWarning,
+  type InvalidUtf8Mode,
+  MAX_TOOL_OUTPUT_CHARS,
+  truncateMiddle,
+} from './text.js';
 /** Importer output and option types (documented in types.ts). */
 export type { ImportedSession, ImporterOptions, ImportOptions } from './types.js';
 export { eventLine, toReverieJsonl } from './write-reverie-jsonl.js';

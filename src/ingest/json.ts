@@ -95,3 +95,75 @@ function isBlank(s: string): boolean {
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * Deepest nesting of arrays and objects reverie imports: 256 levels. Real transcripts stay far below
+ * (the deepest in ../shared/data is 11); deeper input is refused with its line rather than crashing a
+ * recursive step later with "Maximum call stack size exceeded". A depth cap is the usual guard of JSON
+ * readers (serde_json's default recursion limit is 128; Python's `json` stops at its recursion limit).
+ */
+export const MAX_NESTING_DEPTH = 256;
+
+/**
+ * Finds where JSON text nests arrays/objects deeper than `max`: a linear scan that counts `[`/`{`
+ * against `]`/`}` outside strings (string bodies are skipped with `indexOf`). It does not validate the
+ * JSON; for JSONL it scans the whole text (valid lines each return to depth 0).
+ * @returns the 0-based position of the first bracket beyond `max`, or -1.
+ */
+export function findDeepNesting(text: string, max: number = MAX_NESTING_DEPTH): number {
+  let depth = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      i = stringEnd(text, i);
+      if (i === -1) return -1;
+      continue;
+    }
+    if (c === 123 || c === 91) {
+      if (++depth > max) return i;
+    } else if ((c === 125 || c === 93) && depth > 0) depth--;
+    i++;
+  }
+  return -1;
+}
+
+/** Position just after the string that opens at `start` (a `"`), or -1 when it is never closed. */
+function stringEnd(text: string, start: number): number {
+  let from = start + 1;
+  for (;;) {
+    const q = text.indexOf('"', from);
+    if (q === -1) return -1;
+    let backslashes = 0;
+    while (text.charCodeAt(q - 1 - backslashes) === 92) backslashes++;
+    if (backslashes % 2 === 0) return q + 1;
+    from = q + 1;
+  }
+}
+
+/** The ImportError for nesting beyond {@link MAX_NESTING_DEPTH}, at `line` when known. */
+export function tooDeep(file: string, line: number | undefined, where = ''): ImportError {
+  return new ImportError(
+    file,
+    `arrays/objects nested deeper than ${MAX_NESTING_DEPTH} levels${where}; reverie refuses such input`,
+    line,
+  );
+}
+
+/**
+ * True when `value` nests arrays/objects deeper than `max` (the value itself is level 1). Iterative, so
+ * it cannot overflow the stack whatever the depth.
+ */
+export function nestsDeeperThan(value: unknown, max: number = MAX_NESTING_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+    }
+  }
+  return false;
+}

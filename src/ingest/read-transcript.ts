@@ -1,28 +1,37 @@
 /**
  * Reading one transcript file: detect (or take) its format, parse once, normalize.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats, statSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ImportError, ReverieError, type SourceFormat } from '../domain/index.js';
 import { importClaudeCode } from './claude-code.js';
 import { sniff } from './detect.js';
 import { REPORT_SIDECAR } from './expand-inputs.js';
-import { parseJson } from './json.js';
+import { findDeepNesting, lineAt, nestsDeeperThan, parseJson, tooDeep } from './json.js';
 import { importMiniSweAgent } from './mini-swe-agent.js';
 import { importOpenAiChat } from './openai-chat.js';
 import { importReverieJsonl } from './reverie-jsonl.js';
 import { importTauBench } from './tau-bench.js';
+import { decodeUtf8, type ImportWarning, type InvalidUtf8Mode } from './text.js';
 import type { ImportedSession, ImportOptions } from './types.js';
 
-/** The sessions read from one file, and the format they were read as. */
+/** The sessions read from one file, the format they were read as, and problems that did not stop it. */
 export interface ParsedTranscript {
   file: string;
   format: SourceFormat;
   sessions: ImportedSession[];
+  /** E.g. invalid UTF-8 decoded as U+FFFD (see {@link decodeUtf8}); empty when the file was clean. */
+  warnings: ImportWarning[];
+}
+
+/** {@link ImportOptions} plus how to treat bytes that are not UTF-8 (`--invalid-utf8`, default `warn`). */
+export interface ReadOptions extends ImportOptions {
+  invalid_utf8?: InvalidUtf8Mode;
 }
 
 /** {@link ImportOptions} plus how to read sidecar files (mini-swe-agent's `report.json`). */
-export interface ParseOptions extends ImportOptions {
+export interface ParseOptions extends ReadOptions {
   /**
    * Returns the text of the file at `path`, or `null` if it does not exist. Used for sidecars only;
    * without it no sidecar is read (mini-swe-agent outcomes stay `null`).
@@ -39,9 +48,70 @@ const JSONL_FORMATS: ReadonlySet<SourceFormat> = new Set(['claude-code', 'reveri
  * @param opts `format` forces the format instead of detecting it; `agent_id`/`team_id` see
  *   {@link ImportOptions}.
  * @returns the file's sessions, in file order.
- * @throws ImportError naming the file (and line or element) for content that cannot be imported.
+ * @throws ImportError naming the file (and line or element) for content that cannot be imported,
+ *   including a forced `format` that yields no session, and arrays/objects nested deeper than 256
+ *   levels (`MAX_NESTING_DEPTH`, json.ts), in the text or in JSON strings the importer decodes.
  */
 export function parseTranscript(file: string, text: string, opts: ParseOptions = {}): ParsedTranscript {
+  let parsed: ParsedTranscript;
+  try {
+    parsed = parseChecked(file, text, opts);
+  } catch (e) {
+    // An importer recursing into absurdly deep input: say where it is instead of "Maximum call stack".
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw tooDeep(file, deepLine(text));
+    throw e;
+  }
+  checkSessionNesting(file, text, parsed.sessions);
+  if (opts.format !== undefined && parsed.sessions.length === 0) throw noForcedSessions(file, text, opts);
+  return parsed;
+}
+
+/**
+ * The error for a file that a forced format (`--format`) read as zero sessions: most likely a file of
+ * another format, whose lines the forced importer skipped. Names the detected format when importing
+ * the file as that format does give sessions.
+ */
+function noForcedSessions(file: string, text: string, opts: ParseOptions): ImportError {
+  let hint = '';
+  try {
+    const detected = parseChecked(file, text, { ...opts, format: undefined });
+    if (detected.format !== opts.format && detected.sessions.length > 0)
+      hint = `; it reads as ${detected.format} (drop --format to detect it)`;
+  } catch {
+    // not importable as the detected format either: no hint
+  }
+  return new ImportError(
+    file,
+    `no ${opts.format} sessions in this file (format forced with --format)${hint}`,
+  );
+}
+
+/** The 1-based line where `text` first nests too deep, or `undefined` when the text itself does not. */
+function deepLine(text: string): number | undefined {
+  const at = findDeepNesting(text);
+  return at === -1 ? undefined : lineAt(text, at);
+}
+
+/**
+ * Refuses sessions holding values nested deeper than `MAX_NESTING_DEPTH` (json.ts), in
+ * the file's text or in JSON strings the importer decoded (OpenAI `function.arguments`). Deep input the
+ * importer ignores is never stored, so it is not refused. Iterative: about 2 ms for 100 τ-bench sessions.
+ * @throws ImportError naming the file, the event's line (or JSON pointer) and its `seq`.
+ */
+function checkSessionNesting(file: string, text: string, sessions: ImportedSession[]): void {
+  for (const s of sessions) {
+    if (nestsDeeperThan(s.metadata))
+      throw tooDeep(file, deepLine(text), ` in the metadata of ${s.external_id}`);
+    for (const e of s.events) {
+      if (!nestsDeeperThan(e)) continue;
+      const at = e.source.line === undefined && e.source.pointer ? ` at ${e.source.pointer}` : '';
+      throw tooDeep(file, e.source.line ?? deepLine(text), ` in event ${e.seq} (${e.type})${at}`);
+    }
+  }
+}
+
+/** {@link parseTranscript} without its checks of the result (nesting depth, a forced format with no session). */
+function parseChecked(file: string, text: string, opts: ParseOptions): ParsedTranscript {
   let format: SourceFormat;
   let value: unknown;
   if (opts.format !== undefined) {
@@ -61,7 +131,7 @@ export function parseTranscript(file: string, text: string, opts: ParseOptions =
     case 'mini-swe-agent': {
       const reportPath = join(dirname(file), REPORT_SIDECAR);
       const reportText = opts.readSidecar?.(reportPath) ?? null;
-      const report = reportText === null ? undefined : parseJson(reportPath, reportText);
+      const report = reportText === null ? undefined : parseSidecar(file, reportPath, reportText);
       sessions = importMiniSweAgent(file, value, { ...importer, report });
       break;
     }
@@ -77,36 +147,123 @@ export function parseTranscript(file: string, text: string, opts: ParseOptions =
     default:
       throw new ImportError(file, `unknown format: ${String(format)}`);
   }
-  return { file, format, sessions };
+  return { file, format, sessions, warnings: [] };
 }
 
-/** Reads a sidecar synchronously; `null` when it does not exist. */
+/**
+ * Decodes a file's bytes ({@link decodeUtf8}, per `opts.invalid_utf8`) and normalizes them
+ * ({@link parseTranscript}); decoding warnings are returned with the sessions.
+ * @throws ImportError naming the file (and line) for invalid UTF-8 in `error` mode or content that
+ *   cannot be imported.
+ */
+export function parseTranscriptBytes(file: string, bytes: Buffer, opts: ParseOptions = {}): ParsedTranscript {
+  const { text, warnings } = decodeUtf8(file, bytes, opts.invalid_utf8);
+  const parsed = parseTranscript(file, text, opts);
+  return { ...parsed, warnings: [...warnings, ...parsed.warnings] };
+}
+
+/**
+ * Parses a sidecar's JSON; an error names the transcript first, then the sidecar with its line
+ * (`t.traj.json: sidecar …/report.json:1: invalid JSON: …`).
+ */
+function parseSidecar(file: string, path: string, text: string): unknown {
+  try {
+    return parseJson(path, text);
+  } catch (e) {
+    throw new ImportError(file, `sidecar ${(e as Error).message}`, undefined, { cause: e });
+  }
+}
+
+/** Reads a sidecar synchronously (a regular file only; decoded as UTF-8); `null` when it does not exist. */
 export function readSidecarSync(path: string): string | null {
   try {
-    return readFileSync(path, 'utf8');
+    return readRegularFileSync(path).toString('utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new ImportError(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    if (e instanceof ImportError && (e.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')
+      return null;
+    throw e;
   }
 }
 
 /**
  * Reads and normalizes one transcript file synchronously (sidecars included).
- * @throws ImportError naming the file when it cannot be read or imported.
+ * @param opts see {@link ReadOptions}.
+ * @throws ImportError naming the file when it is not a regular file, cannot be read or imported.
  * @example readTranscriptFile('../shared/data/tau-bench/airline-gpt-4o.trials-0-1.json').sessions.length // 100
  */
-export function readTranscriptFile(file: string, opts: ImportOptions = {}): ParsedTranscript {
-  let text: string;
+export function readTranscriptFile(file: string, opts: ReadOptions = {}): ParsedTranscript {
+  return parseTranscriptBytes(file, readRegularFileSync(file), { ...opts, readSidecar: readSidecarSync });
+}
+
+/**
+ * Reads the bytes of a regular file, never opening anything else: the path is `stat`ed first and a
+ * FIFO, socket, device or folder is refused by name (opening a FIFO would block until a writer comes,
+ * i.e. forever). The file is then opened with `O_NONBLOCK` and checked again with `fstat`, so a FIFO
+ * swapped in between cannot block the read either.
+ * @throws ImportError `file: not a regular file (a FIFO)…`, `file: no such file or directory` (its
+ *   `cause` the errno error) or `file: cannot read: CODE`.
+ */
+export async function readRegularFile(file: string): Promise<Buffer> {
+  const st = await stat(file).catch((e: unknown) => {
+    throw cannotRead(file, e);
+  });
+  if (!st.isFile()) throw notRegular(file, st);
+  const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch((e: unknown) => {
+    throw cannotRead(file, e);
+  });
   try {
-    text = readFileSync(file, 'utf8');
+    const now = await fh.stat();
+    if (!now.isFile()) throw notRegular(file, now);
+    return await fh.readFile();
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ImportError(
-      file,
-      code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${code ?? String(e)}`,
-    );
+    throw e instanceof ImportError ? e : cannotRead(file, e);
+  } finally {
+    await fh.close();
   }
-  return parseTranscript(file, text, { ...opts, readSidecar: readSidecarSync });
+}
+
+/** Synchronous {@link readRegularFile}, same checks and errors. */
+export function readRegularFileSync(file: string): Buffer {
+  let fd: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw notRegular(file, st);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw e instanceof ImportError ? e : cannotRead(file, e);
+  }
+  try {
+    const now = fstatSync(fd);
+    if (!now.isFile()) throw notRegular(file, now);
+    return readFileSync(fd);
+  } catch (e) {
+    throw e instanceof ImportError ? e : cannotRead(file, e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function notRegular(file: string, st: Stats): ImportError {
+  const kind = st.isFIFO()
+    ? 'a FIFO'
+    : st.isSocket()
+      ? 'a socket'
+      : st.isDirectory()
+        ? 'a folder'
+        : st.isCharacterDevice() || st.isBlockDevice()
+          ? 'a device'
+          : 'a special file';
+  return new ImportError(file, `not a regular file (${kind}); only regular files are read`);
+}
+
+function cannotRead(file: string, e: unknown): ImportError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new ImportError(
+    file,
+    code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${code ?? String(e)}`,
+    undefined,
+    { cause: e },
+  );
 }
 
 /** Wraps anything thrown while importing `file` as an {@link ImportError} (ImportErrors pass through). */

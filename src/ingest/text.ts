@@ -1,4 +1,6 @@
-/** Small text helpers shared by the importers: truncation and titles. */
+/** Small text helpers shared by the importers: truncation, titles and UTF-8 decoding. */
+import { isUtf8 } from 'node:buffer';
+import { ImportError } from '../domain/index.js';
 
 /** Default cap for long tool outputs, in UTF-16 code units (≈ bytes for ASCII): 4,096. */
 export const MAX_TOOL_OUTPUT_CHARS = 4096;
@@ -61,4 +63,75 @@ export function toTimestamp(v: unknown): string | null {
     return Number.isNaN(d.getTime()) ? null : d.toISOString();
   }
   return null;
+}
+
+/** What to do with bytes that are not valid UTF-8: import with a warning (`warn`) or refuse the file (`error`). */
+export type InvalidUtf8Mode = 'warn' | 'error';
+
+/**
+ * A problem in a file that was still imported. `type` names the problem (`invalid_utf8`: byte
+ * sequences that are not UTF-8, decoded as U+FFFD); `line` is the first 1-based line concerned, `lines`
+ * the first (at most 10) such lines, `count` how many lines are concerned in all; `message` is
+ * `file:line: …`, ready to print.
+ */
+export interface ImportWarning {
+  type: 'invalid_utf8';
+  file: string;
+  line: number;
+  lines: number[];
+  count: number;
+  message: string;
+}
+
+/**
+ * Decodes a file's bytes as UTF-8 (WHATWG Encoding Standard decoding: every invalid sequence becomes
+ * U+FFFD, as `Buffer#toString('utf8')` does). Valid input is checked with `buffer.isUtf8` (simdutf) and
+ * costs one validation pass; only invalid input is examined line by line (0x0A never occurs inside a
+ * UTF-8 multi-byte sequence, so each line validates on its own).
+ * @param file path used in the warning or error.
+ * @param mode `warn` (default): decode and return an `invalid_utf8` warning naming the lines; `error`:
+ *   throw instead.
+ * @returns the text and zero or one warning.
+ * @throws ImportError `file:line: invalid UTF-8 …` in `error` mode.
+ */
+export function decodeUtf8(
+  file: string,
+  bytes: Buffer,
+  mode: InvalidUtf8Mode = 'warn',
+): { text: string; warnings: ImportWarning[] } {
+  if (isUtf8(bytes)) return { text: bytes.toString('utf8'), warnings: [] };
+  const { lines, count } = invalidUtf8Lines(bytes);
+  const first = lines[0] ?? 1;
+  if (mode === 'error')
+    throw new ImportError(
+      file,
+      `invalid UTF-8 (${count} line${count === 1 ? '' : 's'}); refused by --invalid-utf8 error (--invalid-utf8 warn imports it with U+FFFD in their place)`,
+      first,
+    );
+  const where =
+    count === 1 ? `line ${first}` : `${count} lines: ${lines.join(', ')}${count > lines.length ? ', …' : ''}`;
+  const message = `${file}:${first}: invalid UTF-8 on ${where}; imported with U+FFFD in place of the bad bytes`;
+  return {
+    text: bytes.toString('utf8'),
+    warnings: [{ type: 'invalid_utf8', file, line: first, lines, count, message }],
+  };
+}
+
+/** The first 10 1-based lines of `bytes` that are not valid UTF-8, and how many there are in all. */
+function invalidUtf8Lines(bytes: Buffer): { lines: number[]; count: number } {
+  const lines: number[] = [];
+  let count = 0;
+  let start = 0;
+  let line = 0;
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) end = bytes.length;
+    line++;
+    if (!isUtf8(bytes.subarray(start, end))) {
+      count++;
+      if (lines.length < 10) lines.push(line);
+    }
+    start = end + 1;
+  }
+  return { lines, count };
 }

@@ -6,6 +6,7 @@
 import { basename, resolve } from 'node:path';
 import type { Dream, DreamProgress, MemoryStore, SourceFormat } from '../domain/index.js';
 import { ReverieError, ValidationError } from '../domain/index.js';
+import type { InvalidUtf8Mode } from '../ingest/index.js';
 import { renderChangeSetMarkdown } from './change-report.js';
 import { readMemoryFolder, writeMemoryFolder } from './directory.js';
 import type { FileImportReport, ImportReport, Reverie } from './reverie.js';
@@ -25,6 +26,8 @@ export interface OneShotInput {
   team_id?: string;
   min_support?: number;
   instructions?: string | null;
+  /** Transcript bytes that are not UTF-8: `warn` (default) or `error` (see {@link Reverie.importSessions}). */
+  invalid_utf8?: InvalidUtf8Mode;
   onFile?: (r: FileImportReport, index: number) => void;
   onProgress?: (p: DreamProgress) => void;
 }
@@ -53,6 +56,7 @@ export async function oneShotDream(svc: Reverie, input: OneShotInput): Promise<O
     format: input.format,
     agent_id: input.agent_id,
     team_id: input.team_id,
+    invalid_utf8: input.invalid_utf8,
     onFile: input.onFile,
   });
   const sessionIds = [...new Set(report.session_ids)];

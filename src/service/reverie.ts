@@ -39,7 +39,7 @@ import {
   type DreamResult,
   type GatherCache,
 } from '../dream/types.js';
-import { importTranscripts } from '../ingest/index.js';
+import { type ImportWarning, type InvalidUtf8Mode, importTranscripts } from '../ingest/index.js';
 import {
   openPostgresStorage,
   openSqliteStorage,
@@ -68,9 +68,18 @@ export interface CreateStoreInput {
   policy?: Partial<StorePolicy>;
 }
 
-/** Per-file result of {@link Reverie.importSessions}: imported sessions, or the error that stopped the file. */
+/**
+ * Per-file result of {@link Reverie.importSessions}: imported sessions (with `warnings`, e.g. invalid
+ * UTF-8, when there are any), or the error that stopped the file.
+ */
 export type FileImportReport =
-  | { file: string; format: SourceFormat; status: 'imported'; sessions: SessionImportItem[] }
+  | {
+      file: string;
+      format: SourceFormat;
+      status: 'imported';
+      sessions: SessionImportItem[];
+      warnings?: ImportWarning[];
+    }
   | { file: string; status: 'failed'; error: { type: string; message: string } };
 
 /** Result of {@link Reverie.importSessions}: per file, plus totals. */
@@ -421,6 +430,8 @@ export class Reverie {
       format?: SourceFormat;
       agent_id?: string;
       team_id?: string;
+      /** Bytes that are not UTF-8: `warn` (default; imported as U+FFFD, reported) or `error` (file refused). */
+      invalid_utf8?: InvalidUtf8Mode;
       onFile?: (r: FileImportReport, index: number) => void;
     } = {},
   ): Promise<ImportReport> {
@@ -431,6 +442,7 @@ export class Reverie {
       format: opts.format,
       agent_id: opts.agent_id,
       team_id: opts.team_id,
+      invalid_utf8: opts.invalid_utf8,
     });
     for await (const r of gen) {
       totals.files++;
@@ -451,6 +463,7 @@ export class Reverie {
             session_ids.push(it.session_id);
           }
           report = { file: r.file, format: r.format, status: 'imported', sessions: items };
+          if (r.warnings.length > 0) report.warnings = r.warnings;
         } catch (e) {
           totals.failed_files++;
           const err = ReverieError.isInstance(e)

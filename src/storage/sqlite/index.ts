@@ -1,11 +1,23 @@
 /**
  * The embedded default backend: one SQLite file through better-sqlite3, in WAL mode, with a busy
- * timeout so that several processes (CLI, server, workers) can share it.
+ * timeout so that several processes (CLI, server, workers) can share it. Transactions start with
+ * `BEGIN IMMEDIATE`, so a writer takes the write lock up front and waits (up to the busy timeout) for
+ * another process's transaction to end; a deferred `BEGIN` that reads first and then writes fails at
+ * once with SQLITE_BUSY ("database is locked") instead, whatever the busy timeout, because waiting
+ * could deadlock (https://www.sqlite.org/lang_transaction.html, https://www.sqlite.org/wal.html §2.2).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { ReverieError } from '../../domain/index.js';
 import { KyselyStorage } from '../kysely-storage.js';
@@ -14,7 +26,10 @@ import type { Database } from '../schema.js';
 
 /** Options of {@link openSqliteStorage}. */
 export interface SqliteOptions {
-  /** Milliseconds to wait for a lock held by another connection. Default 10,000. */
+  /**
+   * Milliseconds a transaction or write waits for the write lock held by another connection (another
+   * process's transaction) before failing with "database is locked". Default 10,000.
+   */
   busyTimeoutMs?: number;
 }
 
@@ -33,19 +48,51 @@ export async function openSqliteStorage(file: string, opts: SqliteOptions = {}):
   if (file !== ':memory:') raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
-  await migrate(db);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
+  await migrate(db, raw);
   return new KyselyStorage(db, 'sqlite');
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider('sqlite') });
+/** Kysely's SQLite driver, with transactions opened by `BEGIN IMMEDIATE` (see the module comment). */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/** Kysely's SQLite dialect over {@link ImmediateSqliteDriver}. */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+/**
+ * Applies pending migrations under the write lock: when any is pending, the whole run (Kysely's
+ * migration-table set-up included) is one `BEGIN IMMEDIATE` transaction on the raw connection, so a
+ * second process opening the same new file waits for the first one's migrations instead of running
+ * them again ("table … already exists"). An up-to-date database is only read.
+ */
+async function migrate(db: Kysely<Database>, raw: BetterSqlite3.Database): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider('sqlite'), disableTransactions: true });
+  if ((await migrator.getMigrations()).every((m) => m.executedAt !== undefined)) return;
+  raw.exec('BEGIN IMMEDIATE');
   const { error } = await migrator.migrateToLatest();
-  if (error)
+  if (error) {
+    if (raw.inTransaction) raw.exec('ROLLBACK');
     throw new ReverieError(
       'internal_error',
       `database migration failed: ${String(error)}`,
       {},
       { cause: error },
     );
+  }
+  raw.exec('COMMIT');
 }

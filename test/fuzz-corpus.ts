@@ -30,7 +30,7 @@ export interface FuzzCase {
 }
 
 /**
- * Loads the bases from `data` (the ../shared/data folder): the τ-bench file cut into runs of 5
+ * Loads the bases from the `data` folder (the shared data beside the repository): the τ-bench file cut into runs of 5
  * elements (20 bases), the 100 mini-swe-agent django trajectories with their reports, and the 8
  * Claude Code files (sessions and subagents).
  * @throws Error (ENOENT) when the data folder is missing: the fuzz suite never skips silently.

@@ -115,7 +115,7 @@ describe('deep nesting (issue 7 item 14)', () => {
     return { file, line: i + 1 };
   }
 
-  it('a 100k-deep tool input is refused with file and line; the other files import', async () => {
+  itWithData('a 100k-deep tool input is refused with file and line; the other files import', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reverie-bad-'));
     const { file, line } = deepClaudeCode(dir);
     const tau = join(DATA, 'tau-bench/airline-gpt-4o.trials-0-1.json');
@@ -127,22 +127,25 @@ describe('deep nesting (issue 7 item 14)', () => {
     expect(good && 'sessions' in good && good.sessions).toHaveLength(100);
   });
 
-  it('deep JSON inside a JSON string (τ-bench tool arguments) names the event and its JSON pointer', () => {
-    const data = JSON.parse(readFileSync(join(DATA, 'tau-bench/airline-gpt-4o.trials-0-1.json'), 'utf8'));
-    const element = data.findIndex((e: { traj: { tool_calls?: unknown[] }[] }) =>
-      e.traj.some((m) => m.tool_calls?.length),
-    );
-    const traj = data[element].traj as { tool_calls?: { function: { arguments: string } }[] }[];
-    const index = traj.findIndex((m) => m.tool_calls?.length);
-    const msg = traj[index]!;
-    msg.tool_calls![0]!.function.arguments = `{"user_id":${deep}}`;
-    const err = errorOf(() => parseTranscript('tau.json', JSON.stringify(data)));
-    expect(err.message).toMatch(
-      new RegExp(
-        `^tau\\.json: arrays/objects nested deeper than 256 levels in event \\d+ \\(agent\\.tool_use\\) at /${element}/traj/${index}/tool_calls/0; `,
-      ),
-    );
-  });
+  itWithData(
+    'deep JSON inside a JSON string (τ-bench tool arguments) names the event and its JSON pointer',
+    () => {
+      const data = JSON.parse(readFileSync(join(DATA, 'tau-bench/airline-gpt-4o.trials-0-1.json'), 'utf8'));
+      const element = data.findIndex((e: { traj: { tool_calls?: unknown[] }[] }) =>
+        e.traj.some((m) => m.tool_calls?.length),
+      );
+      const traj = data[element].traj as { tool_calls?: { function: { arguments: string } }[] }[];
+      const index = traj.findIndex((m) => m.tool_calls?.length);
+      const msg = traj[index]!;
+      msg.tool_calls![0]!.function.arguments = `{"user_id":${deep}}`;
+      const err = errorOf(() => parseTranscript('tau.json', JSON.stringify(data)));
+      expect(err.message).toMatch(
+        new RegExp(
+          `^tau\\.json: arrays/objects nested deeper than 256 levels in event \\d+ \\(agent\\.tool_use\\) at /${element}/traj/${index}/tool_calls/0; `,
+        ),
+      );
+    },
+  );
 
   it('nesting up to the limit imports; one level more is refused', () => {
     // line 2 nests `depth` levels: the event object, its input object, then depth - 2 arrays

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DATA, itWithData } from '../../test/data.js';
+import { DATA, describeWithData, itWithData } from '../../test/data.js';
 import { ImportError } from '../domain/index.js';
 import { expandInputs, type FileImportResult, importTranscripts, readTranscriptFile } from './index.js';
 
@@ -145,7 +145,7 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   }
 }
 
-describe('only regular files are read (issue 7 item 12)', () => {
+describeWithData('only regular files are read (issue 7 item 12)', () => {
   const CC = join(DATA, 'claude-code/4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl');
 
   it('a FIFO named on the command line or met in a folder is a failed file, never opened', async () => {
@@ -181,7 +181,7 @@ describe('only regular files are read (issue 7 item 12)', () => {
   });
 });
 
-describe('invalid UTF-8 (issue 7 item 13)', () => {
+describeWithData('invalid UTF-8 (issue 7 item 13)', () => {
   /** A real Claude Code transcript with bytes 0xFF and 0xC3 0x28 planted inside strings on lines 4 and 9. */
   function corrupted(): string {
     const lines = readFileSync(join(DATA, 'claude-code/4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl'))
@@ -230,7 +230,7 @@ describe('invalid UTF-8 (issue 7 item 13)', () => {
   });
 });
 
-describe('a forced format that finds no session (issue 7 item 18)', () => {
+describeWithData('a forced format that finds no session (issue 7 item 18)', () => {
   it('is an error for that file, naming the format it reads as', async () => {
     const traj = join(DATA, 'mini-swe-agent/django-100/django__django-10097/django__django-10097.traj.json');
     const managed = join(DATA, 'formats/managed-agents/phase-7-T-001.jsonl');

@@ -64,9 +64,13 @@ export function folderFileNames(paths: readonly string[]): string[] {
   }
   problems.push(...fileFolderClashes(paths));
   if (problems.length > 0) {
-    const more = problems.length > SHOWN ? `; and ${problems.length - SHOWN} more` : '';
+    // one problem a line, so that a terminal's line limit cuts a long name, never the list
+    const more = problems.length > SHOWN ? `\n  … and ${problems.length - SHOWN} more` : '';
     throw new ValidationError(
-      `${problems.length} memory path${problems.length === 1 ? '' : 's'} cannot be written as files, so nothing was written: ${problems.slice(0, SHOWN).join('; ')}${more}. Rename or delete these memories in the store first.`,
+      `${problems.length} memory path${problems.length === 1 ? '' : 's'} cannot be written as files, so nothing was written:\n${problems
+        .slice(0, SHOWN)
+        .map((x) => `  ${x}`)
+        .join('\n')}${more}\nRename or delete these memories in the store first.`,
       'path',
       { paths: problems.map((p) => p.slice(0, p.indexOf(': '))) },
     );

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { type Change, type Dream, ReverieError, type SourceFormat } from '../domain/index.js';
+import { type Change, type Dream, ReverieError, SOURCE_FORMATS, type SourceFormat } from '../domain/index.js';
 import {
   type FileImportReport,
   oneShotDream,
@@ -19,7 +19,7 @@ import { registerEvalCommand } from './eval-command.js';
 import { type CliIO, duration, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
 
-const FORMATS: SourceFormat[] = ['claude-code', 'tau-bench', 'mini-swe-agent', 'openai-chat', 'reverie'];
+const FORMATS: SourceFormat[] = [...SOURCE_FORMATS];
 
 /** Options every command accepts. */
 export interface GlobalOpts {

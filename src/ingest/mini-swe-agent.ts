@@ -10,11 +10,11 @@
  *   `user.message`.
  * - an assistant turn with exactly one ```` ```bash ```` block (the harness's action regex
  *   ```` ```bash\s*\n(.*?)\n``` ````) → its THOUGHT as `agent.thinking` (`agent.message` if the text
- *   does not start with `THOUGHT:`), then `agent.tool_use {tool: 'bash', input: {command}, call_id:
- *   'bash-<n>'}` (n counts from 1).
+ *   does not start with `THOUGHT:`), then `agent.tool_use {tool: 'bash', kind: 'shell', input:
+ *   {command}, call_id: 'bash-<n>', command}` (n counts from 1).
  * - the observation that follows (`<returncode>N</returncode><output>…</output>`, or the
  *   `<output_head>/<elided_chars>/<output_tail>` form for long output) → `agent.tool_result` with
- *   `is_error = N ≠ 0`, content = the output, cut to {@link MAX_TOOL_OUTPUT_CHARS} by
+ *   `exit_code = N`, `is_error = N ≠ 0`, content = the output, cut to {@link MAX_TOOL_OUTPUT_CHARS} by
  *   {@link truncateMiddle} (head and tail kept, the cut announced in the text).
  * - a timeout reply (`The last command <command>…</command> timed out…`) → failed `agent.tool_result`.
  * - the reply to the submit command (raw `git diff` output without `<returncode>`) → successful
@@ -218,7 +218,7 @@ export function importMiniSweAgent(
         }
         calls++;
         pending = `bash-${calls}`;
-        events.toolUse('bash', { command: block.command }, pending, ts, source);
+        events.toolUse('bash', 'shell', { command: block.command }, pending, ts, source, block.command);
       } else if (text !== '') {
         events.agentMessage(text, ts, source);
       }
@@ -257,6 +257,7 @@ export function importMiniSweAgent(
           isError,
           ts,
           source,
+          obs?.returncode,
         );
         // The harness's warning (e.g. output too long) is feedback on the agent's command: keep it.
         if (obs?.warning) events.systemMessage(obs.warning, ts, source);

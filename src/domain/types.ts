@@ -286,6 +286,7 @@ export interface Session {
  */
 export const SOURCE_FORMATS = [
   'claude-code',
+  'claude-code-stream-json',
   'mini-swe-agent',
   'tau-bench',
   'openai-chat',

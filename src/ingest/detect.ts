@@ -9,9 +9,12 @@
  * - JSON object with a `messages` array → `openai-chat`;
  * - JSONL whose first decisive line is `{"type":"session"…}` or another normalized event → `reverie`;
  * - JSONL whose lines have a string `type` and a `sessionId` (or are Claude Code's `summary`,
- *   `file-history-snapshot`, `queue-operation` lines) → `claude-code`.
+ *   `file-history-snapshot`, `queue-operation` lines) → `claude-code`;
+ * - JSONL whose lines have `type` system|assistant|user|result and a `session_id` →
+ *   `claude-code-stream-json`.
  */
 import { ImportError, type SourceFormat } from '../domain/index.js';
+import { isClaudeStreamJsonLine } from './claude-code-stream-json.js';
 import { isRecord, lineAt, parseJson, parseJsonLine, stripBom } from './json.js';
 import { isMiniSweAgent } from './mini-swe-agent.js';
 import { isOpenAiChat } from './openai-chat.js';
@@ -104,6 +107,7 @@ function jsonlLineFormat(o: Record<string, unknown>): SourceFormat | null {
   if (typeof type !== 'string') return null;
   if (REVERIE_TYPES.has(type)) return 'reverie';
   if (typeof o.sessionId === 'string' || CLAUDE_SESSIONLESS_TYPES.has(type)) return 'claude-code';
+  if (isClaudeStreamJsonLine(o)) return 'claude-code-stream-json';
   return null;
 }
 

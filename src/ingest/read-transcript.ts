@@ -7,6 +7,7 @@ import { ImportError, ReverieError, type SourceFormat } from '../domain/index.js
 import { importClaudeCode } from './claude-code.js';
 import { sniff } from './detect.js';
 import { REPORT_SIDECAR } from './expand-inputs.js';
+import { FORMAT_IMPORTERS, isTextFormat } from './formats.js';
 import { parseJson } from './json.js';
 import { importMiniSweAgent } from './mini-swe-agent.js';
 import { importOpenAiChat } from './openai-chat.js';
@@ -30,8 +31,6 @@ export interface ParseOptions extends ImportOptions {
   readSidecar?: (path: string) => string | null;
 }
 
-const JSONL_FORMATS: ReadonlySet<SourceFormat> = new Set(['claude-code', 'reverie']);
-
 /**
  * Normalizes the text of one transcript file; no I/O except through `opts.readSidecar`.
  * @param file the path as given (recorded in `source_file`, pointers and some ids).
@@ -46,7 +45,7 @@ export function parseTranscript(file: string, text: string, opts: ParseOptions =
   let value: unknown;
   if (opts.format !== undefined) {
     format = opts.format;
-    if (!JSONL_FORMATS.has(format)) value = parseJson(file, text);
+    if (!isTextFormat(format)) value = parseJson(file, text);
   } else {
     const detected = sniff(file, text);
     format = detected.format;
@@ -74,8 +73,11 @@ export function parseTranscript(file: string, text: string, opts: ParseOptions =
     case 'reverie':
       sessions = importReverieJsonl(file, text, importer);
       break;
-    default:
-      throw new ImportError(file, `unknown format: ${String(format)}`);
+    default: {
+      const other = FORMAT_IMPORTERS[format];
+      if (other === undefined) throw new ImportError(file, `unknown format: ${String(format)}`);
+      sessions = other.run(file, text, value, importer, opts.readSidecar);
+    }
   }
   return { file, format, sessions };
 }

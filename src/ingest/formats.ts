@@ -1,0 +1,41 @@
+/**
+ * The importers of the formats added after the first five, keyed by format, so that reading a file
+ * (read-transcript.ts) dispatches to them without a case each. Each entry says whether the importer
+ * reads the text itself (JSONL, Markdown) or takes the parsed JSON document.
+ */
+import type { SourceFormat } from '../domain/index.js';
+import { importClaudeStreamJson } from './claude-code-stream-json.js';
+import type { ImportedSession, ImporterOptions } from './types.js';
+
+/** Reads a sidecar file's text, or `null` when it does not exist (see read-transcript.ts). */
+export type ReadSidecar = (path: string) => string | null;
+
+/** How one format is imported. */
+export interface FormatImporter {
+  /** True when the importer takes the file's text (JSONL, Markdown); false for one JSON document. */
+  text: boolean;
+  /**
+   * Imports one file: `text` is its content; `value` the parsed document for JSON formats
+   * (`undefined` for text formats); `readSidecar` reads files beside it (Cline's task folder).
+   */
+  run(
+    file: string,
+    text: string,
+    value: unknown,
+    opts: ImporterOptions,
+    readSidecar: ReadSidecar | undefined,
+  ): ImportedSession[];
+}
+
+/** The importers by format (the first five formats are dispatched in read-transcript.ts). */
+export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
+  'claude-code-stream-json': {
+    text: true,
+    run: (file, text, _v, opts) => importClaudeStreamJson(file, text, opts),
+  },
+};
+
+/** True when `format` is read from the text (JSONL, Markdown), not parsed as one JSON document. */
+export function isTextFormat(format: SourceFormat): boolean {
+  return format === 'claude-code' || format === 'reverie' || FORMAT_IMPORTERS[format]?.text === true;
+}

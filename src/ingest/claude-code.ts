@@ -1,6 +1,7 @@
 /**
  * Claude Code session files (`~/.claude/projects/<cwd with / → ->/<sessionId>.jsonl`, subagents in
- * `<sessionId>/subagents/agent-<agentId>.jsonl`; schema in shared/reference/transcript-formats.md):
+ * `<sessionId>/subagents/agent-<agentId>.jsonl`, or in older versions `agent-<agentId>.jsonl` beside
+ * the session file; schema in shared/reference/transcript-formats.md):
  * one JSON object per line with `type` (user | assistant | system | summary | attachment |
  * file-history-snapshot | queue-operation | progress), `uuid`, `parentUuid`, `sessionId`, `timestamp`,
  * `cwd`, `gitBranch`, `version`, and for subagents `isSidechain: true` and `agentId`.
@@ -109,11 +110,15 @@ function apiErrorText(run: ApiErrorRun): string {
   return run.attempts > 1 ? `API error: ${codes} (${run.attempts} attempts)` : `API error: ${codes}`;
 }
 
-/** True if `path` looks like a subagent file: `…/subagents/agent-<id>.jsonl`. */
-function subagentIdFromPath(file: string): string | null {
+/**
+ * The agent id in a subagent file's name, `agent-<id>.jsonl`: in the `<sessionId>/subagents/` folder
+ * (newer layout) always, beside the session file (older layout) only when the lines are sidechain
+ * lines (`sidechain`), so that a session file that happens to be named `agent-…` stays a session.
+ */
+function subagentIdFromPath(file: string, sidechain = false): string | null {
   const name = basename(file);
   if (!name.startsWith('agent-') || !name.endsWith('.jsonl')) return null;
-  return /[\\/]subagents[\\/]/.test(file) ? name.slice(6, -6) : null;
+  return sidechain || /[\\/]subagents[\\/]/.test(file) ? name.slice(6, -6) : null;
 }
 
 /**
@@ -346,7 +351,7 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
 
   if (conversational === 0) return [];
   const sid = fileSessionSeen ? fileStem : (sessionId ?? fileStem);
-  const subagent = agentId ?? subagentIdFromPath(file);
+  const subagent = agentId ?? subagentIdFromPath(file, sidechain);
   const isSubagent = subagent !== null && (sidechain || subagentIdFromPath(file) !== null);
   const parent = `claude-code:${sid}`;
   const baseAgent = opts.agent_id ?? 'claude-code';
@@ -359,8 +364,11 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
     }
   }
   if (title === '') {
-    const first = events.events.find((e) => e.type === 'user.message');
-    if (first) title = titleFrom(first.text);
+    // The first thing the person typed, not a slash command such as `/clear`.
+    const first =
+      events.events.find((e) => e.type === 'user.message' && !e.text.startsWith('/')) ??
+      events.events.find((e) => e.type === 'user.message');
+    if (first && 'text' in first) title = titleFrom(first.text);
   }
   if (title === '')
     title = `Claude Code ${isSubagent ? `subagent ${subagent}` : `session ${sid.slice(0, 8)}`}`;

@@ -287,6 +287,7 @@ export interface Session {
 export const SOURCE_FORMATS = [
   'claude-code',
   'claude-code-stream-json',
+  'codex',
   'mini-swe-agent',
   'tau-bench',
   'openai-chat',

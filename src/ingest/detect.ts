@@ -11,10 +11,12 @@
  * - JSONL whose lines have a string `type` and a `sessionId` (or are Claude Code's `summary`,
  *   `file-history-snapshot`, `queue-operation` lines) → `claude-code`;
  * - JSONL whose lines have `type` system|assistant|user|result and a `session_id` →
- *   `claude-code-stream-json`.
+ *   `claude-code-stream-json`;
+ * - JSONL of `{timestamp, type: session_meta|turn_context|response_item|event_msg, payload}` → `codex`.
  */
 import { ImportError, type SourceFormat } from '../domain/index.js';
 import { isClaudeStreamJsonLine } from './claude-code-stream-json.js';
+import { isCodexRolloutLine } from './codex.js';
 import { isRecord, lineAt, parseJson, parseJsonLine, stripBom } from './json.js';
 import { isMiniSweAgent } from './mini-swe-agent.js';
 import { isOpenAiChat } from './openai-chat.js';
@@ -108,6 +110,7 @@ function jsonlLineFormat(o: Record<string, unknown>): SourceFormat | null {
   if (REVERIE_TYPES.has(type)) return 'reverie';
   if (typeof o.sessionId === 'string' || CLAUDE_SESSIONLESS_TYPES.has(type)) return 'claude-code';
   if (isClaudeStreamJsonLine(o)) return 'claude-code-stream-json';
+  if (isCodexRolloutLine(o)) return 'codex';
   return null;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { SourceFormat } from '../domain/index.js';
 import { importClaudeStreamJson } from './claude-code-stream-json.js';
+import { importCodex } from './codex.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
 /** Reads a sidecar file's text, or `null` when it does not exist (see read-transcript.ts). */
@@ -27,12 +28,18 @@ export interface FormatImporter {
   ): ImportedSession[];
 }
 
+/** An importer that reads the file's text. */
+const fromText = (
+  f: (file: string, text: string, opts: ImporterOptions) => ImportedSession[],
+): FormatImporter => ({
+  text: true,
+  run: (file, text, _value, opts) => f(file, text, opts),
+});
+
 /** The importers by format (the first five formats are dispatched in read-transcript.ts). */
 export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
-  'claude-code-stream-json': {
-    text: true,
-    run: (file, text, _v, opts) => importClaudeStreamJson(file, text, opts),
-  },
+  'claude-code-stream-json': fromText(importClaudeStreamJson),
+  codex: fromText(importCodex),
 };
 
 /** True when `format` is read from the text (JSONL, Markdown), not parsed as one JSON document. */

@@ -288,6 +288,7 @@ export const SOURCE_FORMATS = [
   'claude-code',
   'claude-code-stream-json',
   'codex',
+  'openhands',
   'mini-swe-agent',
   'tau-bench',
   'openai-chat',

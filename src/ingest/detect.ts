@@ -12,7 +12,9 @@
  *   `file-history-snapshot`, `queue-operation` lines) → `claude-code`;
  * - JSONL whose lines have `type` system|assistant|user|result and a `session_id` →
  *   `claude-code-stream-json`;
- * - JSONL of `{timestamp, type: session_meta|turn_context|response_item|event_msg, payload}` → `codex`.
+ * - JSONL of `{timestamp, type: session_meta|turn_context|response_item|event_msg, payload}` → `codex`;
+ * - JSONL of `{instance_id, history: [events]}` (evaluation output), or a JSON array of events
+ *   `{id: number, action|observation}` → `openhands`.
  */
 import { ImportError, type SourceFormat } from '../domain/index.js';
 import { isClaudeStreamJsonLine } from './claude-code-stream-json.js';
@@ -20,6 +22,7 @@ import { isCodexRolloutLine } from './codex.js';
 import { isRecord, lineAt, parseJson, parseJsonLine, stripBom } from './json.js';
 import { isMiniSweAgent } from './mini-swe-agent.js';
 import { isOpenAiChat } from './openai-chat.js';
+import { isOpenHandsEvent, isOpenHandsOutputLine } from './openhands.js';
 
 /** A detected format and, for JSON (not JSONL) formats, the parsed document. */
 export interface Detected {
@@ -105,6 +108,7 @@ export function sniff(file: string, text: string): Detected {
 
 /** The JSONL format a single parsed line belongs to, or `null` if the line is not decisive. */
 function jsonlLineFormat(o: Record<string, unknown>): SourceFormat | null {
+  if (isOpenHandsOutputLine(o)) return 'openhands';
   const type = o.type;
   if (typeof type !== 'string') return null;
   if (REVERIE_TYPES.has(type)) return 'reverie';
@@ -139,6 +143,7 @@ function detectJsonValue(file: string, value: unknown): SourceFormat {
       throw new ImportError(file, 'empty JSON array: cannot tell the format (use --format)');
     const first = value[0];
     if (isRecord(first) && ('traj' in first || ('task_id' in first && 'reward' in first))) return 'tau-bench';
+    if (isOpenHandsEvent(first)) return 'openhands';
     if (isOpenAiChat(value)) return 'openai-chat';
   } else if (isRecord(value)) {
     if (isMiniSweAgent(value)) return 'mini-swe-agent';

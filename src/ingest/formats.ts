@@ -6,6 +6,8 @@
 import type { SourceFormat } from '../domain/index.js';
 import { importClaudeStreamJson } from './claude-code-stream-json.js';
 import { importCodex } from './codex.js';
+import { parseJson } from './json.js';
+import { importOpenHandsEvents, importOpenHandsJsonl } from './openhands.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
 /** Reads a sidecar file's text, or `null` when it does not exist (see read-transcript.ts). */
@@ -40,6 +42,14 @@ const fromText = (
 export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
   'claude-code-stream-json': fromText(importClaudeStreamJson),
   codex: fromText(importCodex),
+  openhands: {
+    // output.jsonl (one instance per line) or a bare event list (one JSON array).
+    text: true,
+    run: (file, text, value, opts) =>
+      value !== undefined || text.trimStart().startsWith('[')
+        ? importOpenHandsEvents(file, value ?? parseJson(file, text), opts)
+        : importOpenHandsJsonl(file, text, opts),
+  },
 };
 
 /** True when `format` is read from the text (JSONL, Markdown), not parsed as one JSON document. */

@@ -124,7 +124,8 @@ class RolloutReader {
   #item(p: Record<string, unknown>, ts: Timestamp | null, source: SourcePointer): void {
     switch (p.type) {
       case 'message':
-        return this.#message(p, ts, source);
+        this.#message(p, ts, source);
+        return;
       case 'reasoning': {
         const parts = [
           ...(Array.isArray(p.summary) ? p.summary : []),
@@ -141,16 +142,19 @@ class RolloutReader {
       case 'custom_tool_call': {
         const name = typeof p.name === 'string' ? p.name : 'unknown';
         const input = p.type === 'function_call' ? parseArguments(p.arguments) : (p.input ?? '');
-        return this.#call(name, input, p.call_id, ts, source);
+        this.#call(name, input, p.call_id, ts, source);
+        return;
       }
       case 'local_shell_call': {
         const action = isRecord(p.action) ? p.action : {};
-        return this.#call('local_shell', action, p.call_id ?? p.id, ts, source);
+        this.#call('local_shell', action, p.call_id ?? p.id, ts, source);
+        return;
       }
       case 'function_call_output':
       case 'custom_tool_call_output':
       case 'local_shell_call_output':
-        return this.#output(p, ts, source);
+        this.#output(p, ts, source);
+        return;
       case 'web_search_call': {
         const id = this.#lastWebSearch ?? `web-search-${source.line}`;
         this.#lastWebSearch = null;

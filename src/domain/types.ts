@@ -289,6 +289,7 @@ export const SOURCE_FORMATS = [
   'claude-code-stream-json',
   'codex',
   'openhands',
+  'swe-agent',
   'mini-swe-agent',
   'tau-bench',
   'openai-chat',

@@ -6,6 +6,7 @@
  * - JSON array whose first element has `traj` (or `task_id` and `reward`) → `tau-bench`;
  * - JSON array of `{role}` messages, of message arrays, or of `{messages}` objects → `openai-chat`;
  * - JSON object with `trajectory_format` starting `mini-swe-agent` and `messages` → `mini-swe-agent`;
+ * - JSON object with a `trajectory` array and `history` or `info` → `swe-agent`;
  * - JSON object with a `messages` array → `openai-chat`;
  * - JSONL whose first decisive line is `{"type":"session"…}` or another normalized event → `reverie`;
  * - JSONL whose lines have a string `type` and a `sessionId` (or are Claude Code's `summary`,
@@ -23,6 +24,7 @@ import { isRecord, lineAt, parseJson, parseJsonLine, stripBom } from './json.js'
 import { isMiniSweAgent } from './mini-swe-agent.js';
 import { isOpenAiChat } from './openai-chat.js';
 import { isOpenHandsEvent, isOpenHandsOutputLine } from './openhands.js';
+import { isSweAgent } from './swe-agent.js';
 
 /** A detected format and, for JSON (not JSONL) formats, the parsed document. */
 export interface Detected {
@@ -147,6 +149,7 @@ function detectJsonValue(file: string, value: unknown): SourceFormat {
     if (isOpenAiChat(value)) return 'openai-chat';
   } else if (isRecord(value)) {
     if (isMiniSweAgent(value)) return 'mini-swe-agent';
+    if (isSweAgent(value)) return 'swe-agent';
     if (isOpenAiChat(value)) return 'openai-chat';
   }
   throw new ImportError(file, UNKNOWN);

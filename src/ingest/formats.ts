@@ -8,6 +8,7 @@ import { importClaudeStreamJson } from './claude-code-stream-json.js';
 import { importCodex } from './codex.js';
 import { parseJson } from './json.js';
 import { importOpenHandsEvents, importOpenHandsJsonl } from './openhands.js';
+import { importSweAgent } from './swe-agent.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
 /** Reads a sidecar file's text, or `null` when it does not exist (see read-transcript.ts). */
@@ -38,10 +39,19 @@ const fromText = (
   run: (file, text, _value, opts) => f(file, text, opts),
 });
 
+/** An importer that takes the parsed JSON document. */
+const fromJson = (
+  f: (file: string, value: unknown, opts: ImporterOptions) => ImportedSession[],
+): FormatImporter => ({
+  text: false,
+  run: (file, _text, value, opts) => f(file, value, opts),
+});
+
 /** The importers by format (the first five formats are dispatched in read-transcript.ts). */
 export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
   'claude-code-stream-json': fromText(importClaudeStreamJson),
   codex: fromText(importCodex),
+  'swe-agent': fromJson(importSweAgent),
   openhands: {
     // output.jsonl (one instance per line) or a bare event list (one JSON array).
     text: true,

@@ -290,6 +290,7 @@ export const SOURCE_FORMATS = [
   'codex',
   'openhands',
   'swe-agent',
+  'gemini-cli',
   'mini-swe-agent',
   'tau-bench',
   'openai-chat',

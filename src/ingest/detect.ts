@@ -7,6 +7,7 @@
  * - JSON array of `{role}` messages, of message arrays, or of `{messages}` objects → `openai-chat`;
  * - JSON object with `trajectory_format` starting `mini-swe-agent` and `messages` → `mini-swe-agent`;
  * - JSON object with a `trajectory` array and `history` or `info` → `swe-agent`;
+ * - JSON object with `sessionId` and `messages` of `{type: user|gemini…}` → `gemini-cli`;
  * - JSON object with a `messages` array → `openai-chat`;
  * - JSONL whose first decisive line is `{"type":"session"…}` or another normalized event → `reverie`;
  * - JSONL whose lines have a string `type` and a `sessionId` (or are Claude Code's `summary`,
@@ -20,6 +21,7 @@
 import { ImportError, type SourceFormat } from '../domain/index.js';
 import { isClaudeStreamJsonLine } from './claude-code-stream-json.js';
 import { isCodexRolloutLine } from './codex.js';
+import { isGeminiChat } from './gemini-cli.js';
 import { isRecord, lineAt, parseJson, parseJsonLine, stripBom } from './json.js';
 import { isMiniSweAgent } from './mini-swe-agent.js';
 import { isOpenAiChat } from './openai-chat.js';
@@ -150,6 +152,7 @@ function detectJsonValue(file: string, value: unknown): SourceFormat {
   } else if (isRecord(value)) {
     if (isMiniSweAgent(value)) return 'mini-swe-agent';
     if (isSweAgent(value)) return 'swe-agent';
+    if (isGeminiChat(value)) return 'gemini-cli';
     if (isOpenAiChat(value)) return 'openai-chat';
   }
   throw new ImportError(file, UNKNOWN);

@@ -6,6 +6,7 @@
 import type { SourceFormat } from '../domain/index.js';
 import { importClaudeStreamJson } from './claude-code-stream-json.js';
 import { importCodex } from './codex.js';
+import { importGeminiCli } from './gemini-cli.js';
 import { parseJson } from './json.js';
 import { importOpenHandsEvents, importOpenHandsJsonl } from './openhands.js';
 import { importSweAgent } from './swe-agent.js';
@@ -52,6 +53,7 @@ export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
   'claude-code-stream-json': fromText(importClaudeStreamJson),
   codex: fromText(importCodex),
   'swe-agent': fromJson(importSweAgent),
+  'gemini-cli': fromJson(importGeminiCli),
   openhands: {
     // output.jsonl (one instance per line) or a bare event list (one JSON array).
     text: true,

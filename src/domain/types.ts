@@ -291,6 +291,7 @@ export const SOURCE_FORMATS = [
   'openhands',
   'swe-agent',
   'gemini-cli',
+  'managed-agents',
   'mini-swe-agent',
   'tau-bench',
   'openai-chat',

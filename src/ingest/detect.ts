@@ -16,13 +16,16 @@
  *   `claude-code-stream-json`;
  * - JSONL of `{timestamp, type: session_meta|turn_context|response_item|event_msg, payload}` → `codex`;
  * - JSONL of `{instance_id, history: [events]}` (evaluation output), or a JSON array of events
- *   `{id: number, action|observation}` → `openhands`.
+ *   `{id: number, action|observation}` → `openhands`;
+ * - JSONL of events with `sevt_` ids → `managed-agents` (checked before `reverie`, whose type names
+ *   they share).
  */
 import { ImportError, type SourceFormat } from '../domain/index.js';
 import { isClaudeStreamJsonLine } from './claude-code-stream-json.js';
 import { isCodexRolloutLine } from './codex.js';
 import { isGeminiChat } from './gemini-cli.js';
 import { isRecord, lineAt, parseJson, parseJsonLine, stripBom } from './json.js';
+import { isManagedAgentsEvent } from './managed-agents.js';
 import { isMiniSweAgent } from './mini-swe-agent.js';
 import { isOpenAiChat } from './openai-chat.js';
 import { isOpenHandsEvent, isOpenHandsOutputLine } from './openhands.js';
@@ -115,6 +118,8 @@ function jsonlLineFormat(o: Record<string, unknown>): SourceFormat | null {
   if (isOpenHandsOutputLine(o)) return 'openhands';
   const type = o.type;
   if (typeof type !== 'string') return null;
+  // Managed Agents events share reverie's type names; their `sevt_` ids tell them apart.
+  if (isManagedAgentsEvent(o)) return 'managed-agents';
   if (REVERIE_TYPES.has(type)) return 'reverie';
   if (typeof o.sessionId === 'string' || CLAUDE_SESSIONLESS_TYPES.has(type)) return 'claude-code';
   if (isClaudeStreamJsonLine(o)) return 'claude-code-stream-json';

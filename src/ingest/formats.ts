@@ -8,6 +8,7 @@ import { importClaudeStreamJson } from './claude-code-stream-json.js';
 import { importCodex } from './codex.js';
 import { importGeminiCli } from './gemini-cli.js';
 import { parseJson } from './json.js';
+import { importManagedAgents } from './managed-agents.js';
 import { importOpenHandsEvents, importOpenHandsJsonl } from './openhands.js';
 import { importSweAgent } from './swe-agent.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
@@ -52,6 +53,7 @@ const fromJson = (
 export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
   'claude-code-stream-json': fromText(importClaudeStreamJson),
   codex: fromText(importCodex),
+  'managed-agents': fromText(importManagedAgents),
   'swe-agent': fromJson(importSweAgent),
   'gemini-cli': fromJson(importGeminiCli),
   openhands: {

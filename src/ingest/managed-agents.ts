@@ -1,0 +1,164 @@
+/**
+ * Claude Managed Agents session events (beta `managed-agents-2026-04-01`; shared/reference/
+ * anthropic-api.md §3 and platform.claude.com/docs/en/managed-agents/reference), as a session's event
+ * list is exported: one event per line, `{id: 'sevt_…', type: '<domain>.<action>', processed_at, …}`.
+ * One file is one session.
+ *
+ * Mapping:
+ * - `user.define_outcome` (the task: the agent starts on it, with no `user.message`) →
+ *   `user.message` with its `description`; `user.message` → `user.message`; `user.interrupt` →
+ *   `system.message`.
+ * - `agent.message` → `agent.message`; `agent.thinking` carries no text and is skipped.
+ * - `agent.tool_use` / `agent.mcp_tool_use` / `agent.custom_tool_use` → `agent.tool_use` (`call_id` =
+ *   the event's `sevt_` id; built-in tools' kinds from {@link MANAGED_AGENTS_TOOL_KINDS}, except that a
+ *   `read`/`write`/`edit`/`glob`/`grep` under the memory mount `/mnt/memory/` is `memory`; `bash` gets
+ *   its `command`; MCP and custom tools are `other`).
+ * - `agent.tool_result.tool_use_id`, `agent.mcp_tool_result.mcp_tool_use_id` and
+ *   `user.custom_tool_result.custom_tool_use_id` point at the call event → `agent.tool_result` with the
+ *   event's `is_error`.
+ * - `span.outcome_evaluation_end` → a `system.message` with the grader's result and explanation (the
+ *   agent reads it and revises); the last terminal result is the session's outcome (source
+ *   `managed-agents.outcome_evaluation`): `satisfied` → satisfied, `max_iterations_reached` or `failed`
+ *   → failed, `interrupted` → unknown; only `needs_revision` → none.
+ * - `session.error` → `system.message`; other `session.*` and `span.*` events are skipped.
+ * external_id `managed-agents:<id of the first event>` (a growing export keeps its key); agent_id
+ * `managed-agents/<agent_name>` when the events name the agent, else `managed-agents`. Pointers `{file,
+ * line}`.
+ */
+import { ImportError, type Outcome, type SourcePointer, type Timestamp } from '../domain/index.js';
+import { CallRegistry } from './call-registry.js';
+import { contentText } from './chat-messages.js';
+import { EventList } from './event-list.js';
+import { forEachLine, isRecord, parseJsonLine } from './json.js';
+import { MAX_TOOL_OUTPUT_CHARS, titleFrom, toTimestamp, truncateMiddle } from './text.js';
+import { MANAGED_AGENTS_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
+import type { ImportedSession, ImporterOptions } from './types.js';
+
+/** Where Managed Agents mounts memory stores in the session container. */
+const MEMORY_MOUNT = '/mnt/memory/';
+const FILE_TOOLS = new Set(['read', 'write', 'edit', 'glob', 'grep']);
+const CALLS = new Set(['agent.tool_use', 'agent.mcp_tool_use', 'agent.custom_tool_use']);
+const RESULT_REFS: Record<string, string> = {
+  'agent.tool_result': 'tool_use_id',
+  'agent.mcp_tool_result': 'mcp_tool_use_id',
+  'user.custom_tool_result': 'custom_tool_use_id',
+};
+const TERMINAL: Record<string, Outcome['result']> = {
+  satisfied: 'satisfied',
+  max_iterations_reached: 'failed',
+  failed: 'failed',
+  interrupted: 'unknown',
+};
+
+/** True for a parsed Managed Agents event line (`sevt_` id and a dotted `type`). */
+export function isManagedAgentsEvent(o: Record<string, unknown>): boolean {
+  return typeof o.id === 'string' && o.id.startsWith('sevt_') && typeof o.type === 'string';
+}
+
+/**
+ * Imports one session's Managed Agents events.
+ * @throws ImportError `file:line: …` for a line that does not parse or is not an event object.
+ */
+export function importManagedAgents(
+  file: string,
+  text: string,
+  opts: ImporterOptions = {},
+): ImportedSession[] {
+  const events = new EventList();
+  const calls = new CallRegistry();
+  let firstId: string | null = null;
+  let agentName: string | null = null;
+  let outcome: Outcome | null = null;
+  let outcomeId: string | null = null;
+  let started: Timestamp | null = null;
+  let ended: Timestamp | null = null;
+  forEachLine(text, (lineText, line) => {
+    const e = parseJsonLine(file, lineText, line);
+    if (!isRecord(e) || typeof e.type !== 'string')
+      throw new ImportError(file, 'expected a session event {id, type, processed_at}', line);
+    if (typeof e.id === 'string') firstId ??= e.id;
+    if (typeof e.agent_name === 'string') agentName ??= e.agent_name;
+    const ts = toTimestamp(e.processed_at);
+    if (ts !== null) {
+      started ??= ts;
+      ended = ts;
+    }
+    const source = { file, line };
+    const type = e.type;
+    if (type === 'user.define_outcome') {
+      if (typeof e.outcome_id === 'string') outcomeId = e.outcome_id;
+      if (typeof e.description === 'string' && e.description.trim() !== '')
+        events.userMessage(e.description, ts, source);
+    } else if (type === 'user.message' || type === 'agent.message') {
+      const said = contentText(e.content);
+      if (said.trim() === '') return;
+      if (type === 'user.message') events.userMessage(said, ts, source);
+      else events.agentMessage(said, ts, source);
+    } else if (type === 'user.interrupt')
+      events.systemMessage('[the user interrupted the agent]', ts, source);
+    else if (CALLS.has(type)) call(e, type, ts, source, events, calls);
+    else if (type in RESULT_REFS) {
+      const ref = e[RESULT_REFS[type]!];
+      const rawId = typeof ref === 'string' ? ref : `result-${line}`;
+      const c = calls.answer(rawId);
+      const content = truncateMiddle(contentText(e.content), MAX_TOOL_OUTPUT_CHARS);
+      events.toolResult(c?.call_id ?? rawId, c?.tool ?? null, content, e.is_error === true, ts, source);
+    } else if (type === 'span.outcome_evaluation_end') {
+      const result = typeof e.result === 'string' ? e.result : 'unknown';
+      const why = typeof e.explanation === 'string' ? e.explanation : '';
+      events.systemMessage(`Outcome evaluation: ${result}${why === '' ? '' : `\n${why}`}`, ts, source);
+      const terminal = TERMINAL[result];
+      if (terminal !== undefined) {
+        outcome = {
+          result: terminal,
+          score: terminal === 'satisfied' ? 1 : terminal === 'failed' ? 0 : null,
+          labels: [result],
+          explanation: why === '' ? null : why,
+          source: 'managed-agents.outcome_evaluation',
+        };
+      }
+    } else if (type === 'session.error') {
+      const err = isRecord(e.error) ? e.error : e;
+      events.systemMessage(`Session error: ${String(err.message ?? err.type ?? 'error')}`, ts, source);
+    }
+  });
+  if (firstId === null || events.length === 0) return [];
+  const first = events.events.find((ev) => ev.type === 'user.message');
+  const base = opts.agent_id ?? (agentName === null ? 'managed-agents' : `managed-agents/${agentName}`);
+  return [
+    {
+      external_id: `managed-agents:${firstId}`,
+      agent_id: base,
+      user_id: null,
+      team_id: opts.team_id ?? null,
+      parent_external_id: null,
+      source_format: 'managed-agents',
+      source_file: file,
+      title: (first && 'text' in first ? titleFrom(first.text) : '') || `Managed Agents session ${firstId}`,
+      started_at: started,
+      ended_at: ended,
+      metadata: { agent_name: agentName, outcome_id: outcomeId },
+      events: events.events,
+      outcome,
+    },
+  ];
+}
+
+function call(
+  e: Record<string, unknown>,
+  type: string,
+  ts: Timestamp | null,
+  source: SourcePointer,
+  events: EventList,
+  calls: CallRegistry,
+): void {
+  const name = typeof e.name === 'string' ? e.name : 'unknown';
+  const input = e.input ?? {};
+  let kind = type === 'agent.tool_use' ? toolKind(MANAGED_AGENTS_TOOL_KINDS, name) : 'other';
+  if (type === 'agent.tool_use' && FILE_TOOLS.has(name) && isRecord(input)) {
+    const path = input.file_path ?? input.path;
+    if (typeof path === 'string' && path.startsWith(MEMORY_MOUNT)) kind = 'memory';
+  }
+  const id = calls.issue(typeof e.id === 'string' ? e.id : `call-${source.line}`, name);
+  events.toolUse(name, kind, input, id, ts, source, kind === 'shell' ? shellCommand(input) : undefined);
+}

@@ -292,6 +292,7 @@ export const SOURCE_FORMATS = [
   'swe-agent',
   'gemini-cli',
   'managed-agents',
+  'aider',
   'mini-swe-agent',
   'tau-bench',
   'openai-chat',

@@ -3,6 +3,7 @@
  * once here and the value is handed to the importer, so detection costs no second parse.
  *
  * Rules, in order:
+ * - Markdown starting `# aider chat started at` → `aider`;
  * - JSON array whose first element has `traj` (or `task_id` and `reward`) → `tau-bench`;
  * - JSON array of `{role}` messages, of message arrays, or of `{messages}` objects → `openai-chat`;
  * - JSON object with `trajectory_format` starting `mini-swe-agent` and `messages` → `mini-swe-agent`;
@@ -21,6 +22,7 @@
  *   they share).
  */
 import { ImportError, type SourceFormat } from '../domain/index.js';
+import { isAiderHistory } from './aider.js';
 import { isClaudeStreamJsonLine } from './claude-code-stream-json.js';
 import { isCodexRolloutLine } from './codex.js';
 import { isGeminiChat } from './gemini-cli.js';
@@ -79,6 +81,7 @@ export function sniff(file: string, text: string): Detected {
   const start = body.search(/\S/);
   if (start === -1) throw new ImportError(file, 'empty file: nothing to import');
   const c = body[start];
+  if (c === '#' && isAiderHistory(body)) return { format: 'aider' };
   if (c === '[') {
     const value = parseJson(file, body);
     return { format: detectJsonValue(file, value), value };

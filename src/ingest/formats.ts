@@ -4,6 +4,7 @@
  * reads the text itself (JSONL, Markdown) or takes the parsed JSON document.
  */
 import type { SourceFormat } from '../domain/index.js';
+import { importAider } from './aider.js';
 import { importClaudeStreamJson } from './claude-code-stream-json.js';
 import { importCodex } from './codex.js';
 import { importGeminiCli } from './gemini-cli.js';
@@ -53,6 +54,7 @@ const fromJson = (
 export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
   'claude-code-stream-json': fromText(importClaudeStreamJson),
   codex: fromText(importCodex),
+  aider: fromText(importAider),
   'managed-agents': fromText(importManagedAgents),
   'swe-agent': fromJson(importSweAgent),
   'gemini-cli': fromJson(importGeminiCli),

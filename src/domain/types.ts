@@ -293,6 +293,7 @@ export const SOURCE_FORMATS = [
   'gemini-cli',
   'managed-agents',
   'aider',
+  'cline',
   'mini-swe-agent',
   'tau-bench',
   'openai-chat',

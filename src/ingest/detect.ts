@@ -9,6 +9,8 @@
  * - JSON object with `trajectory_format` starting `mini-swe-agent` and `messages` → `mini-swe-agent`;
  * - JSON object with a `trajectory` array and `history` or `info` → `swe-agent`;
  * - JSON object with `sessionId` and `messages` of `{type: user|gemini…}` → `gemini-cli`;
+ * - a Cline task's API history (Anthropic messages opening with `<task>` or carrying `tool_use`
+ *   blocks), or its `ui_messages.json` / `task_metadata.json` sidecars (no session) → `cline`;
  * - JSON object with a `messages` array → `openai-chat`;
  * - JSONL whose first decisive line is `{"type":"session"…}` or another normalized event → `reverie`;
  * - JSONL whose lines have a string `type` and a `sessionId` (or are Claude Code's `summary`,
@@ -24,6 +26,7 @@
 import { ImportError, type SourceFormat } from '../domain/index.js';
 import { isAiderHistory } from './aider.js';
 import { isClaudeStreamJsonLine } from './claude-code-stream-json.js';
+import { isClineHistory, isClineSidecar } from './cline.js';
 import { isCodexRolloutLine } from './codex.js';
 import { isGeminiChat } from './gemini-cli.js';
 import { isRecord, lineAt, parseJson, parseJsonLine, stripBom } from './json.js';
@@ -156,11 +159,13 @@ function detectJsonValue(file: string, value: unknown): SourceFormat {
     const first = value[0];
     if (isRecord(first) && ('traj' in first || ('task_id' in first && 'reward' in first))) return 'tau-bench';
     if (isOpenHandsEvent(first)) return 'openhands';
+    if (isClineHistory(value) || isClineSidecar(value)) return 'cline';
     if (isOpenAiChat(value)) return 'openai-chat';
   } else if (isRecord(value)) {
     if (isMiniSweAgent(value)) return 'mini-swe-agent';
     if (isSweAgent(value)) return 'swe-agent';
     if (isGeminiChat(value)) return 'gemini-cli';
+    if (isClineSidecar(value)) return 'cline';
     if (isOpenAiChat(value)) return 'openai-chat';
   }
   throw new ImportError(file, UNKNOWN);

@@ -6,6 +6,7 @@
 import type { SourceFormat } from '../domain/index.js';
 import { importAider } from './aider.js';
 import { importClaudeStreamJson } from './claude-code-stream-json.js';
+import { importCline } from './cline.js';
 import { importCodex } from './codex.js';
 import { importGeminiCli } from './gemini-cli.js';
 import { parseJson } from './json.js';
@@ -58,6 +59,10 @@ export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
   'managed-agents': fromText(importManagedAgents),
   'swe-agent': fromJson(importSweAgent),
   'gemini-cli': fromJson(importGeminiCli),
+  cline: {
+    text: false,
+    run: (file, _text, value, opts, readSidecar) => importCline(file, value, opts, readSidecar),
+  },
   openhands: {
     // output.jsonl (one instance per line) or a bare event list (one JSON array).
     text: true,

@@ -294,6 +294,7 @@ export const SOURCE_FORMATS = [
   'managed-agents',
   'aider',
   'cline',
+  'openai-responses',
   'mini-swe-agent',
   'tau-bench',
   'openai-chat',

@@ -11,6 +11,8 @@
  * - JSON object with `sessionId` and `messages` of `{type: user|gemini…}` → `gemini-cli`;
  * - a Cline task's API history (Anthropic messages opening with `<task>` or carrying `tool_use`
  *   blocks), or its `ui_messages.json` / `task_metadata.json` sidecars (no session) → `cline`;
+ * - an OpenAI Responses object (`object: 'response'`), an Agents SDK result (`raw_responses`,
+ *   `final_output`) or a list of Responses items (`{type: message|function_call|…}`) → `openai-responses`;
  * - JSON object with a `messages` array → `openai-chat`;
  * - JSONL whose first decisive line is `{"type":"session"…}` or another normalized event → `reverie`;
  * - JSONL whose lines have a string `type` and a `sessionId` (or are Claude Code's `summary`,
@@ -33,6 +35,7 @@ import { isRecord, lineAt, parseJson, parseJsonLine, stripBom } from './json.js'
 import { isManagedAgentsEvent } from './managed-agents.js';
 import { isMiniSweAgent } from './mini-swe-agent.js';
 import { isOpenAiChat } from './openai-chat.js';
+import { isOpenAiResponses } from './openai-responses.js';
 import { isOpenHandsEvent, isOpenHandsOutputLine } from './openhands.js';
 import { isSweAgent } from './swe-agent.js';
 
@@ -160,12 +163,14 @@ function detectJsonValue(file: string, value: unknown): SourceFormat {
     if (isRecord(first) && ('traj' in first || ('task_id' in first && 'reward' in first))) return 'tau-bench';
     if (isOpenHandsEvent(first)) return 'openhands';
     if (isClineHistory(value) || isClineSidecar(value)) return 'cline';
+    if (isOpenAiResponses(value)) return 'openai-responses';
     if (isOpenAiChat(value)) return 'openai-chat';
   } else if (isRecord(value)) {
     if (isMiniSweAgent(value)) return 'mini-swe-agent';
     if (isSweAgent(value)) return 'swe-agent';
     if (isGeminiChat(value)) return 'gemini-cli';
     if (isClineSidecar(value)) return 'cline';
+    if (isOpenAiResponses(value)) return 'openai-responses';
     if (isOpenAiChat(value)) return 'openai-chat';
   }
   throw new ImportError(file, UNKNOWN);

@@ -11,6 +11,7 @@ import { importCodex } from './codex.js';
 import { importGeminiCli } from './gemini-cli.js';
 import { parseJson } from './json.js';
 import { importManagedAgents } from './managed-agents.js';
+import { importOpenAiResponses } from './openai-responses.js';
 import { importOpenHandsEvents, importOpenHandsJsonl } from './openhands.js';
 import { importSweAgent } from './swe-agent.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
@@ -59,6 +60,7 @@ export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
   'managed-agents': fromText(importManagedAgents),
   'swe-agent': fromJson(importSweAgent),
   'gemini-cli': fromJson(importGeminiCli),
+  'openai-responses': fromJson(importOpenAiResponses),
   cline: {
     text: false,
     run: (file, _text, value, opts, readSidecar) => importCline(file, value, opts, readSidecar),

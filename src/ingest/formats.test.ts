@@ -45,8 +45,14 @@ describe('every format in ../shared/data/formats', () => {
 
   it('keeps a source pointer (file and line, index or JSON pointer) on every event of every session', async () => {
     let events = 0;
-    for await (const r of importTranscripts([FORMATS])) {
+    const seen = new Set<string>();
+    // Folder walks take JSON, JSONL and .traj files; the aider history (Markdown) is named explicitly.
+    for await (const r of importTranscripts([
+      FORMATS,
+      join(FORMATS, 'aider/chat-history.sessions-000-315.md'),
+    ])) {
       if ('error' in r) throw r.error;
+      seen.add(r.format);
       for (const s of r.sessions) {
         expect(s.events.map((e) => e.seq)).toEqual(s.events.map((_, k) => k));
         for (const e of s.events) {
@@ -59,6 +65,7 @@ describe('every format in ../shared/data/formats', () => {
         }
       }
     }
-    expect(events).toBeGreaterThan(5000);
+    expect(seen).toEqual(new Set(SAMPLES.map(([, f]) => f)));
+    expect(events).toBeGreaterThan(3000);
   });
 });

@@ -48,6 +48,8 @@ export interface Detected {
 
 const UNKNOWN =
   'unknown transcript format (expected Claude Code JSONL, τ-bench JSON, mini-swe-agent .traj.json, ' +
+  'Claude Code stream-json, Codex rollout, Gemini CLI chat, OpenHands events, SWE-agent .traj, ' +
+  'Managed Agents events, Aider history, Cline task, OpenAI Responses, ' +
   'OpenAI chat messages JSON or reverie JSONL; --format forces one)';
 
 const CLAUDE_SESSIONLESS_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation']);

@@ -15,6 +15,7 @@ import {
   writeMemoryFolder,
 } from '../service/index.js';
 import { collect, positiveInt } from './args.js';
+import { discover, discoverOptions, registerDiscoverCommand } from './discover-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { type CliIO, duration, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
@@ -316,16 +317,24 @@ export function buildProgram(io: CliIO = processIO): Command {
 
   // ── sessions
   const sessions = program.command('sessions').description('session transcripts');
-  sessions
-    .command('import')
-    .argument('<paths...>', 'transcript files or folders')
-    .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
-    .option('--agent <id>', 'agent id for imported sessions')
-    .option('--team <id>', 'team id for imported sessions')
-    .option('--verbose', 'print one line per imported file')
-    .option('--json', 'print JSON')
+  discoverOptions(
+    sessions
+      .command('import')
+      .argument('[paths...]', 'transcript files or folders')
+      .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
+      .option('--agent <id>', 'agent id for imported sessions')
+      .option('--team <id>', 'team id for imported sessions')
+      .option(
+        '--discovered',
+        'also import what `sessions discover` finds (with its --home, --aider-root, --since)',
+      )
+      .option('--verbose', 'print one line per imported file')
+      .option('--json', 'print JSON'),
+  )
     .description('import transcripts (idempotent; a bad file is reported and the others still import)')
-    .action(async (paths: string[], o, cmd: Command) => {
+    .action(async (given: string[], o, cmd: Command) => {
+      const paths = o.discovered ? [...given, ...(await discover(o)).flatMap((d) => d.files)] : given;
+      if (paths.length === 0 && !o.discovered) cmd.error('error: give transcript paths or --discovered');
       await withService(cmd, async (svc, g) => {
         const rep = await svc.importSessions(paths, {
           format: o.format,
@@ -343,6 +352,7 @@ export function buildProgram(io: CliIO = processIO): Command {
         );
       });
     });
+  registerDiscoverCommand(sessions, ctx);
   sessions
     .command('list')
     .option('--agent <id>', 'only this agent')

@@ -28,6 +28,7 @@ import { ImportError, type Outcome, type Timestamp } from '../domain/index.js';
 import { CallRegistry } from './call-registry.js';
 import { bashExitCode, flattenToolResult } from './claude-code.js';
 import { EventList } from './event-list.js';
+import { completeLines } from './growing.js';
 import { forEachLine, isRecord, parseJsonLine } from './json.js';
 import { titleFrom, toTimestamp } from './text.js';
 import { CLAUDE_CODE_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
@@ -82,7 +83,7 @@ export function importClaudeStreamJson(
   let resultLine = 0;
   const models = new Set<string>();
 
-  forEachLine(text, (lineText, line) => {
+  forEachLine(completeLines(text), (lineText, line) => {
     const o = parseJsonLine(file, lineText, line);
     if (!isRecord(o)) throw new ImportError(file, 'expected a JSON object', line);
     if (typeof o.session_id === 'string') sessionId ??= o.session_id;

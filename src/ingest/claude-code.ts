@@ -33,6 +33,7 @@ import { basename } from 'node:path';
 import { ImportError, type SourcePointer, type Timestamp } from '../domain/index.js';
 import { CallRegistry } from './call-registry.js';
 import { EventList } from './event-list.js';
+import { completeLines } from './growing.js';
 import { forEachLine, isRecord, parseJsonLine } from './json.js';
 import { titleFrom, toTimestamp } from './text.js';
 import { CLAUDE_CODE_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
@@ -185,7 +186,7 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
     else events.userMessage(t, ts, source);
   };
 
-  forEachLine(text, (lineText, line) => {
+  forEachLine(completeLines(text), (lineText, line) => {
     const o = parseJsonLine(file, lineText, line);
     if (!isRecord(o)) throw new ImportError(file, 'expected a JSON object', line);
     const type = o.type;

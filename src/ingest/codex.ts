@@ -37,6 +37,7 @@ import {
 } from '../domain/index.js';
 import { parseArguments } from './chat-messages.js';
 import { EventList } from './event-list.js';
+import { completeLines } from './growing.js';
 import { forEachLine, isRecord, parseJsonLine } from './json.js';
 import { MAX_TOOL_OUTPUT_CHARS, titleFrom, toTimestamp, truncateMiddle } from './text.js';
 import { argvCommand, CODEX_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
@@ -306,7 +307,7 @@ class RolloutReader {
  */
 export function importCodex(file: string, text: string, opts: ImporterOptions = {}): ImportedSession[] {
   const reader = new RolloutReader(file);
-  forEachLine(text, (lineText, line) => {
+  forEachLine(completeLines(text), (lineText, line) => {
     const o = parseJsonLine(file, lineText, line);
     if (!isRecord(o) || typeof o.type !== 'string')
       throw new ImportError(file, 'expected a rollout line {timestamp, type, payload}', line);

@@ -29,6 +29,7 @@ import { ImportError, type Outcome, type SourcePointer, type Timestamp } from '.
 import { CallRegistry } from './call-registry.js';
 import { contentText } from './chat-messages.js';
 import { EventList } from './event-list.js';
+import { completeLines } from './growing.js';
 import { forEachLine, isRecord, parseJsonLine } from './json.js';
 import { MAX_TOOL_OUTPUT_CHARS, titleFrom, toTimestamp, truncateMiddle } from './text.js';
 import { MANAGED_AGENTS_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
@@ -72,7 +73,7 @@ export function importManagedAgents(
   let outcomeId: string | null = null;
   let started: Timestamp | null = null;
   let ended: Timestamp | null = null;
-  forEachLine(text, (lineText, line) => {
+  forEachLine(completeLines(text), (lineText, line) => {
     const e = parseJsonLine(file, lineText, line);
     if (!isRecord(e) || typeof e.type !== 'string')
       throw new ImportError(file, 'expected a session event {id, type, processed_at}', line);

@@ -31,6 +31,7 @@
 import { basename } from 'node:path';
 import { ImportError, type Outcome, type SourcePointer } from '../domain/index.js';
 import { EventList } from './event-list.js';
+import { completeLines } from './growing.js';
 import { forEachLine, isRecord, parseJsonLine } from './json.js';
 import { MAX_TOOL_OUTPUT_CHARS, titleFrom, toTimestamp, truncateMiddle } from './text.js';
 import { OPENHANDS_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
@@ -62,7 +63,7 @@ export function importOpenHandsJsonl(
   opts: ImporterOptions = {},
 ): ImportedSession[] {
   const sessions: ImportedSession[] = [];
-  forEachLine(text, (lineText, line) => {
+  forEachLine(completeLines(text), (lineText, line) => {
     const o = parseJsonLine(file, lineText, line);
     if (!isRecord(o) || !Array.isArray(o.history))
       throw new ImportError(file, 'expected an OpenHands output line {instance_id, history: […]}', line);

@@ -30,7 +30,8 @@ import { bashExitCode, flattenToolResult } from './claude-code.js';
 import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
 import { forEachLine, isRecord, parseJsonLine } from './json.js';
-import { titleFrom, toTimestamp } from './text.js';
+import { titleFrom } from './text.js';
+import { utcTimestamp } from './timestamps.js';
 import { CLAUDE_CODE_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
@@ -93,7 +94,7 @@ export function importClaudeStreamJson(
       resultLine = line;
     } else if (o.type === 'assistant' || o.type === 'user') {
       const t = thread(typeof o.parent_tool_use_id === 'string' ? o.parent_tool_use_id : '');
-      const ts = toTimestamp(o.timestamp);
+      const ts = utcTimestamp(o.timestamp);
       if (ts !== null) {
         t.started ??= ts;
         t.ended = ts;

@@ -39,7 +39,8 @@ import { parseArguments } from './chat-messages.js';
 import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
 import { forEachLine, isRecord, parseJsonLine } from './json.js';
-import { MAX_TOOL_OUTPUT_CHARS, titleFrom, toTimestamp, truncateMiddle } from './text.js';
+import { MAX_TOOL_OUTPUT_CHARS, titleFrom, truncateMiddle } from './text.js';
+import { utcTimestamp } from './timestamps.js';
 import { argvCommand, CODEX_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
@@ -102,7 +103,7 @@ class RolloutReader {
 
   line(o: Record<string, unknown>, line: number): void {
     const p = o.payload as Record<string, unknown>;
-    const ts = toTimestamp(o.timestamp);
+    const ts = utcTimestamp(o.timestamp);
     if (ts !== null) {
       this.started ??= ts;
       this.ended = ts;

@@ -95,33 +95,35 @@ export function sniff(file: string, text: string): Detected {
     return { format: detectJsonValue(file, value), value };
   }
   if (c !== '{') throw new ImportError(file, `${UNKNOWN}: not JSON or JSONL`, 1);
-  let value: unknown;
-  let parsed = false;
-  try {
-    value = JSON.parse(body);
-    parsed = true;
-  } catch {
-    // Several JSON values (JSONL), or broken JSON.
-  }
-  if (parsed) {
-    // A one-line JSONL file is also a valid JSON document.
-    if (isRecord(value)) {
-      const jsonl = jsonlLineFormat(value);
-      if (jsonl !== null) return { format: jsonl };
-    }
-    return { format: detectJsonValue(file, value), value };
-  }
+  // JSONL when the first line is a whole JSON value and more follows: decided from that line, without
+  // parsing the whole text as one document (which would fail only after reading the first value).
   const nl = body.indexOf('\n', start);
-  const firstLine = body.slice(start, nl === -1 ? body.length : nl);
   let firstValue: unknown;
-  try {
-    firstValue = JSON.parse(firstLine);
-  } catch {
-    // Not JSONL either: report the document's syntax error with its line.
-    parseJson(file, body);
+  let firstOk = false;
+  let more = false;
+  if (nl !== -1) {
+    const rest = /\S/g;
+    rest.lastIndex = nl + 1;
+    more = rest.test(body);
+    try {
+      firstValue = JSON.parse(body.slice(start, nl));
+      firstOk = true;
+    } catch {
+      // A document spread over several lines, or a broken first line.
+    }
   }
-  if (!isRecord(firstValue)) throw new ImportError(file, UNKNOWN, lineAt(body, start));
-  return { format: detectJsonl(file, body) };
+  if (firstOk && more) {
+    if (!isRecord(firstValue)) throw new ImportError(file, UNKNOWN, lineAt(body, start));
+    return { format: jsonlLineFormat(firstValue) ?? detectJsonl(file, body) };
+  }
+  // One JSON document (on one line or pretty-printed); parseJson reports a syntax error's line.
+  const value = firstOk ? firstValue : parseJson(file, body);
+  // A one-line JSONL file is also a valid JSON document.
+  if (isRecord(value)) {
+    const jsonl = jsonlLineFormat(value);
+    if (jsonl !== null) return { format: jsonl };
+  }
+  return { format: detectJsonValue(file, value), value };
 }
 
 /** The JSONL format a single parsed line belongs to, or `null` if the line is not decisive. */

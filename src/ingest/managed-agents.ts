@@ -31,7 +31,8 @@ import { contentText } from './chat-messages.js';
 import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
 import { forEachLine, isRecord, parseJsonLine } from './json.js';
-import { MAX_TOOL_OUTPUT_CHARS, titleFrom, toTimestamp, truncateMiddle } from './text.js';
+import { MAX_TOOL_OUTPUT_CHARS, titleFrom, truncateMiddle } from './text.js';
+import { utcTimestamp } from './timestamps.js';
 import { MANAGED_AGENTS_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
@@ -79,7 +80,7 @@ export function importManagedAgents(
       throw new ImportError(file, 'expected a session event {id, type, processed_at}', line);
     if (typeof e.id === 'string') firstId ??= e.id;
     if (typeof e.agent_name === 'string') agentName ??= e.agent_name;
-    const ts = toTimestamp(e.processed_at);
+    const ts = utcTimestamp(e.processed_at);
     if (ts !== null) {
       started ??= ts;
       ended = ts;

@@ -33,7 +33,8 @@ import { ImportError, type Outcome, type SourcePointer } from '../domain/index.j
 import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
 import { forEachLine, isRecord, parseJsonLine } from './json.js';
-import { MAX_TOOL_OUTPUT_CHARS, titleFrom, toTimestamp, truncateMiddle } from './text.js';
+import { MAX_TOOL_OUTPUT_CHARS, titleFrom, truncateMiddle } from './text.js';
+import { utcTimestamp } from './timestamps.js';
 import { OPENHANDS_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
@@ -116,16 +117,6 @@ function outcomeOf(o: Record<string, unknown>): Outcome | null {
   return null;
 }
 
-/**
- * OpenHands writes timestamps without an offset (`2025-04-30T16:45:41.913899`), in UTC; they are read
- * as UTC whatever the machine's time zone.
- */
-export function utcTimestamp(v: unknown): string | null {
-  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(v))
-    return toTimestamp(`${v}Z`);
-  return toTimestamp(v);
-}
-
 /** Normalizes one event stream; `at(i)` is the pointer of element `i`. */
 function eventsOf(file: string, history: unknown[], at: (i: number) => SourcePointer): EventList {
   const events = new EventList();
@@ -133,6 +124,7 @@ function eventsOf(file: string, history: unknown[], at: (i: number) => SourcePoi
   for (let i = 0; i < history.length; i++) {
     const e = history[i];
     if (!isRecord(e)) throw new ImportError(file, `${at(i).pointer}: expected an OpenHands event`);
+    // Naive timestamps (no offset) are UTC.
     const ts = utcTimestamp(e.timestamp);
     if (typeof e.action === 'string') action(e, e.action, ts, at(i), events, actions);
     else if (typeof e.observation === 'string') observation(e, e.observation, ts, at(i), events, actions);

@@ -282,7 +282,7 @@ export interface Session {
  * Claude Code project JSONL and `claude -p --output-format stream-json` output, Codex CLI rollouts,
  * Gemini CLI chats, OpenHands event streams, SWE-agent `.traj`, mini-swe-agent `.traj.json`, Claude
  * Managed Agents session events, Aider chat histories, Cline task folders, OpenAI Responses items,
- * τ-bench trajectories, OpenAI chat messages, and reverie's own normalized JSONL.
+ * ATIF trajectories (Harbor), τ-bench trajectories, OpenAI chat messages, and reverie's own normalized JSONL.
  */
 export const SOURCE_FORMATS = [
   'claude-code',
@@ -295,6 +295,7 @@ export const SOURCE_FORMATS = [
   'aider',
   'cline',
   'openai-responses',
+  'atif',
   'mini-swe-agent',
   'tau-bench',
   'openai-chat',

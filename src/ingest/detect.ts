@@ -7,6 +7,7 @@
  * - JSON array whose first element has `traj` (or `task_id` and `reward`) → `tau-bench`;
  * - JSON array of `{role}` messages, of message arrays, or of `{messages}` objects → `openai-chat`;
  * - JSON object with `trajectory_format` starting `mini-swe-agent` and `messages` → `mini-swe-agent`;
+ * - JSON object with an `ATIF…` `schema_version` and `steps` → `atif`;
  * - JSON object with a `trajectory` array and `history` or `info` → `swe-agent`;
  * - JSON object with `sessionId` and `messages` of `{type: user|gemini…}` → `gemini-cli`;
  * - a Cline task's API history (Anthropic messages opening with `<task>` or carrying `tool_use`
@@ -27,6 +28,7 @@
  */
 import { ImportError, type SourceFormat } from '../domain/index.js';
 import { isAiderHistory } from './aider.js';
+import { isAtif } from './atif.js';
 import { isClaudeStreamJsonLine } from './claude-code-stream-json.js';
 import { isClineHistory, isClineSidecar } from './cline.js';
 import { isCodexRolloutLine } from './codex.js';
@@ -49,7 +51,7 @@ export interface Detected {
 const UNKNOWN =
   'unknown transcript format (expected Claude Code JSONL, τ-bench JSON, mini-swe-agent .traj.json, ' +
   'Claude Code stream-json, Codex rollout, Gemini CLI chat, OpenHands events, SWE-agent .traj, ' +
-  'Managed Agents events, Aider history, Cline task, OpenAI Responses, ' +
+  'Managed Agents events, Aider history, Cline task, OpenAI Responses, ATIF, ' +
   'OpenAI chat messages JSON or reverie JSONL; --format forces one)';
 
 const CLAUDE_SESSIONLESS_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation']);
@@ -171,6 +173,7 @@ function detectJsonValue(file: string, value: unknown): SourceFormat {
     if (isOpenAiChat(value)) return 'openai-chat';
   } else if (isRecord(value)) {
     if (isMiniSweAgent(value)) return 'mini-swe-agent';
+    if (isAtif(value)) return 'atif';
     if (isSweAgent(value)) return 'swe-agent';
     if (isGeminiChat(value)) return 'gemini-cli';
     if (isClineSidecar(value)) return 'cline';

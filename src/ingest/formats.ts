@@ -5,6 +5,7 @@
  */
 import type { SourceFormat } from '../domain/index.js';
 import { importAider } from './aider.js';
+import { importAtif } from './atif.js';
 import { importClaudeStreamJson } from './claude-code-stream-json.js';
 import { importCline } from './cline.js';
 import { importCodex } from './codex.js';
@@ -61,6 +62,7 @@ export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
   'swe-agent': fromJson(importSweAgent),
   'gemini-cli': fromJson(importGeminiCli),
   'openai-responses': fromJson(importOpenAiResponses),
+  atif: fromJson(importAtif),
   cline: {
     text: false,
     run: (file, _text, value, opts, readSidecar) => importCline(file, value, opts, readSidecar),

@@ -282,7 +282,7 @@ export interface Session {
  * Claude Code project JSONL and `claude -p --output-format stream-json` output, Codex CLI rollouts,
  * Gemini CLI chats, OpenHands event streams, SWE-agent `.traj`, mini-swe-agent `.traj.json`, Claude
  * Managed Agents session events, Aider chat histories, Cline task folders, OpenAI Responses items,
- * ATIF trajectories (Harbor), τ-bench trajectories, OpenAI chat messages, and reverie's own normalized JSONL.
+ * ATIF trajectories (Harbor), OpenTelemetry GenAI spans (OTLP JSON), τ-bench trajectories, OpenAI chat messages, and reverie's own normalized JSONL.
  */
 export const SOURCE_FORMATS = [
   'claude-code',
@@ -296,6 +296,7 @@ export const SOURCE_FORMATS = [
   'cline',
   'openai-responses',
   'atif',
+  'otel',
   'mini-swe-agent',
   'tau-bench',
   'openai-chat',

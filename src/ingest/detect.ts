@@ -23,6 +23,7 @@
  * - JSONL of `{timestamp, type: session_meta|turn_context|response_item|event_msg, payload}` → `codex`;
  * - JSONL of `{instance_id, history: [events]}` (evaluation output), or a JSON array of events
  *   `{id: number, action|observation}` → `openhands`;
+ * - OTLP JSON traces (`resourceSpans`), one document or one per line → `otel`;
  * - JSONL of events with `sevt_` ids → `managed-agents` (checked before `reverie`, whose type names
  *   they share).
  */
@@ -39,6 +40,7 @@ import { isMiniSweAgent } from './mini-swe-agent.js';
 import { isOpenAiChat } from './openai-chat.js';
 import { isOpenAiResponses } from './openai-responses.js';
 import { isOpenHandsEvent, isOpenHandsOutputLine } from './openhands.js';
+import { isOtlpTraces } from './otel.js';
 import { isSweAgent } from './swe-agent.js';
 
 /** A detected format and, for JSON (not JSONL) formats, the parsed document. */
@@ -51,7 +53,7 @@ export interface Detected {
 const UNKNOWN =
   'unknown transcript format (expected Claude Code JSONL, τ-bench JSON, mini-swe-agent .traj.json, ' +
   'Claude Code stream-json, Codex rollout, Gemini CLI chat, OpenHands events, SWE-agent .traj, ' +
-  'Managed Agents events, Aider history, Cline task, OpenAI Responses, ATIF, ' +
+  'Managed Agents events, Aider history, Cline task, OpenAI Responses, ATIF, OTLP GenAI spans, ' +
   'OpenAI chat messages JSON or reverie JSONL; --format forces one)';
 
 const CLAUDE_SESSIONLESS_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation']);
@@ -131,6 +133,7 @@ export function sniff(file: string, text: string): Detected {
 /** The JSONL format a single parsed line belongs to, or `null` if the line is not decisive. */
 function jsonlLineFormat(o: Record<string, unknown>): SourceFormat | null {
   if (isOpenHandsOutputLine(o)) return 'openhands';
+  if (isOtlpTraces(o)) return 'otel';
   const type = o.type;
   if (typeof type !== 'string') return null;
   // Managed Agents events share reverie's type names; their `sevt_` ids tell them apart.

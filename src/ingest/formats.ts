@@ -14,6 +14,7 @@ import { parseJson } from './json.js';
 import { importManagedAgents } from './managed-agents.js';
 import { importOpenAiResponses } from './openai-responses.js';
 import { importOpenHandsEvents, importOpenHandsJsonl } from './openhands.js';
+import { importOtel } from './otel.js';
 import { importSweAgent } from './swe-agent.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
@@ -63,6 +64,11 @@ export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
   'gemini-cli': fromJson(importGeminiCli),
   'openai-responses': fromJson(importOpenAiResponses),
   atif: fromJson(importAtif),
+  otel: {
+    // One OTLP JSON document (maybe pretty-printed), or one per line (the OTLP file exporter).
+    text: true,
+    run: (file, text, value, opts) => importOtel(file, text, value ?? wholeDocument(text), opts),
+  },
   cline: {
     text: false,
     run: (file, _text, value, opts, readSidecar) => importCline(file, value, opts, readSidecar),
@@ -76,6 +82,15 @@ export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
         : importOpenHandsJsonl(file, text, opts),
   },
 };
+
+/** The text parsed as one JSON document, or `undefined` when it is not one (JSONL). */
+function wholeDocument(text: string): unknown {
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    return undefined;
+  }
+}
 
 /** True when `format` is read from the text (JSONL, Markdown), not parsed as one JSON document. */
 export function isTextFormat(format: SourceFormat): boolean {

@@ -52,6 +52,66 @@ const AGENT_TABLES: Record<string, ToolKindTable> = {
   cline: CLINE_TOOL_KINDS,
 };
 
+/** What reading the steps of one trajectory shares. */
+interface StepContext {
+  file: string;
+  table: ToolKindTable;
+  events: EventList;
+  calls: CallRegistry;
+  subagents: string[];
+}
+
+/** One step: its messages and tool calls, then its observation results. */
+function step(r: StepContext, st: Record<string, unknown>, i: number): void {
+  const { events, calls } = r;
+  const ts = utcTimestamp(st.timestamp);
+  const at = (p = '') => ({ file: r.file, index: i, pointer: `/steps/${i}${p}` });
+  const message = contentText(st.message);
+  if (st.source === 'user') {
+    if (message.trim() !== '') events.userMessage(message, ts, at());
+  } else if (st.source === 'agent') {
+    if (typeof st.reasoning_content === 'string' && st.reasoning_content.trim() !== '')
+      events.thinking(st.reasoning_content, ts, at('/reasoning_content'));
+    if (message.trim() !== '') events.agentMessage(message, ts, at());
+    const tcs = Array.isArray(st.tool_calls) ? st.tool_calls : [];
+    for (let j = 0; j < tcs.length; j++) {
+      const c = tcs[j];
+      if (!isRecord(c)) continue;
+      const fn = typeof c.function_name === 'string' ? c.function_name : 'unknown';
+      const kind = toolKind(r.table, fn);
+      const input = parseArguments(c.arguments);
+      const rawId = typeof c.tool_call_id === 'string' ? c.tool_call_id : `step-${i}-${j}`;
+      const cmd = kind === 'shell' ? shellCommand(input) : undefined;
+      events.toolUse(fn, kind, input, calls.issue(rawId, fn), ts, at(`/tool_calls/${j}`), cmd);
+    }
+  } else if (message.trim() !== '') events.systemMessage(message, ts, at());
+  const results =
+    isRecord(st.observation) && Array.isArray(st.observation.results) ? st.observation.results : [];
+  for (let k = 0; k < results.length; k++) {
+    const res = results[k];
+    if (!isRecord(res)) continue;
+    if (Array.isArray(res.subagent_trajectory_ref))
+      for (const ref of res.subagent_trajectory_ref)
+        if (isRecord(ref) && typeof ref.session_id === 'string') r.subagents.push(ref.session_id);
+    const text = contentText(res.content);
+    const source = at(`/observation/results/${k}`);
+    const call = typeof res.source_call_id === 'string' ? calls.answer(res.source_call_id) : null;
+    if (call === null) {
+      if (text.trim() !== '') events.systemMessage(text, ts, source);
+      continue;
+    }
+    const failed = res.is_error === true || (res.is_error !== false && isOpenAiToolError(text));
+    events.toolResult(
+      call.call_id,
+      call.tool,
+      truncateMiddle(text, MAX_TOOL_OUTPUT_CHARS),
+      failed,
+      ts,
+      source,
+    );
+  }
+}
+
 /** True for an ATIF trajectory: a `session_id`, a `steps` array and an ATIF `schema_version`. */
 export function isAtif(data: unknown): boolean {
   return (
@@ -71,60 +131,14 @@ export function importAtif(file: string, data: unknown, opts: ImporterOptions = 
   const agent = isRecord(data.agent) ? data.agent : {};
   const name = typeof agent.name === 'string' && agent.name !== '' ? agent.name : 'atif';
   const table = AGENT_TABLES[name] ?? GENERIC_TOOL_KINDS;
-  const events = new EventList();
-  const calls = new CallRegistry();
-  const subagents: string[] = [];
+  const r: StepContext = { file, table, events: new EventList(), calls: new CallRegistry(), subagents: [] };
   const steps = data.steps as unknown[];
   for (let i = 0; i < steps.length; i++) {
     const st = steps[i];
     if (!isRecord(st)) throw new ImportError(file, `steps[${i}]: expected a step object`);
-    const ts = utcTimestamp(st.timestamp);
-    const at = (p = '') => ({ file, index: i, pointer: `/steps/${i}${p}` });
-    const message = contentText(st.message);
-    if (st.source === 'user') {
-      if (message.trim() !== '') events.userMessage(message, ts, at());
-    } else if (st.source === 'agent') {
-      if (typeof st.reasoning_content === 'string' && st.reasoning_content.trim() !== '')
-        events.thinking(st.reasoning_content, ts, at('/reasoning_content'));
-      if (message.trim() !== '') events.agentMessage(message, ts, at());
-      const tcs = Array.isArray(st.tool_calls) ? st.tool_calls : [];
-      for (let j = 0; j < tcs.length; j++) {
-        const c = tcs[j];
-        if (!isRecord(c)) continue;
-        const fn = typeof c.function_name === 'string' ? c.function_name : 'unknown';
-        const kind = toolKind(table, fn);
-        const input = parseArguments(c.arguments);
-        const rawId = typeof c.tool_call_id === 'string' ? c.tool_call_id : `step-${i}-${j}`;
-        const cmd = kind === 'shell' ? shellCommand(input) : undefined;
-        events.toolUse(fn, kind, input, calls.issue(rawId, fn), ts, at(`/tool_calls/${j}`), cmd);
-      }
-    } else if (message.trim() !== '') events.systemMessage(message, ts, at());
-    const results =
-      isRecord(st.observation) && Array.isArray(st.observation.results) ? st.observation.results : [];
-    for (let k = 0; k < results.length; k++) {
-      const r = results[k];
-      if (!isRecord(r)) continue;
-      if (Array.isArray(r.subagent_trajectory_ref))
-        for (const ref of r.subagent_trajectory_ref)
-          if (isRecord(ref) && typeof ref.session_id === 'string') subagents.push(ref.session_id);
-      const text = contentText(r.content);
-      const source = at(`/observation/results/${k}`);
-      const call = typeof r.source_call_id === 'string' ? calls.answer(r.source_call_id) : null;
-      if (call === null) {
-        if (text.trim() !== '') events.systemMessage(text, ts, source);
-        continue;
-      }
-      const failed = r.is_error === true || (r.is_error !== false && isOpenAiToolError(text));
-      events.toolResult(
-        call.call_id,
-        call.tool,
-        truncateMiddle(text, MAX_TOOL_OUTPUT_CHARS),
-        failed,
-        ts,
-        source,
-      );
-    }
+    step(r, st, i);
   }
+  const { events, subagents } = r;
   const sid = typeof data.session_id === 'string' && data.session_id !== '' ? data.session_id : file;
   const first = events.events.find((e) => e.type === 'user.message');
   const stamped = events.events.filter((e) => e.timestamp !== null);

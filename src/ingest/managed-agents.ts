@@ -66,29 +66,60 @@ export function importManagedAgents(
   text: string,
   opts: ImporterOptions = {},
 ): ImportedSession[] {
-  const events = new EventList();
-  const calls = new CallRegistry();
-  let firstId: string | null = null;
-  let agentName: string | null = null;
-  let outcome: Outcome | null = null;
-  let outcomeId: string | null = null;
-  let started: Timestamp | null = null;
-  let ended: Timestamp | null = null;
+  const r = new EventReader(file);
   forEachLine(completeLines(text), (lineText, line) => {
     const e = parseJsonLine(file, lineText, line);
     if (!isRecord(e) || typeof e.type !== 'string')
       throw new ImportError(file, 'expected a session event {id, type, processed_at}', line);
-    if (typeof e.id === 'string') firstId ??= e.id;
-    if (typeof e.agent_name === 'string') agentName ??= e.agent_name;
+    r.event(e, e.type, line);
+  });
+  if (r.firstId === null || r.events.length === 0) return [];
+  const first = r.events.events.find((ev) => ev.type === 'user.message');
+  const name = r.agentName;
+  return [
+    {
+      external_id: `managed-agents:${r.firstId}`,
+      agent_id: opts.agent_id ?? (name === null ? 'managed-agents' : `managed-agents/${name}`),
+      user_id: null,
+      team_id: opts.team_id ?? null,
+      parent_external_id: null,
+      source_format: 'managed-agents',
+      source_file: file,
+      title: (first && 'text' in first ? titleFrom(first.text) : '') || `Managed Agents session ${r.firstId}`,
+      started_at: r.started,
+      ended_at: r.ended,
+      metadata: { agent_name: name, outcome_id: r.outcomeId },
+      events: r.events.events,
+      outcome: r.outcome,
+    },
+  ];
+}
+
+/** The state of one session's events being read. */
+class EventReader {
+  readonly events = new EventList();
+  readonly calls = new CallRegistry();
+  firstId: string | null = null;
+  agentName: string | null = null;
+  outcome: Outcome | null = null;
+  outcomeId: string | null = null;
+  started: Timestamp | null = null;
+  ended: Timestamp | null = null;
+
+  constructor(readonly file: string) {}
+
+  event(e: Record<string, unknown>, type: string, line: number): void {
+    if (typeof e.id === 'string') this.firstId ??= e.id;
+    if (typeof e.agent_name === 'string') this.agentName ??= e.agent_name;
     const ts = utcTimestamp(e.processed_at);
     if (ts !== null) {
-      started ??= ts;
-      ended = ts;
+      this.started ??= ts;
+      this.ended = ts;
     }
-    const source = { file, line };
-    const type = e.type;
+    const source = { file: this.file, line };
+    const events = this.events;
     if (type === 'user.define_outcome') {
-      if (typeof e.outcome_id === 'string') outcomeId = e.outcome_id;
+      if (typeof e.outcome_id === 'string') this.outcomeId = e.outcome_id;
       if (typeof e.description === 'string' && e.description.trim() !== '')
         events.userMessage(e.description, ts, source);
     } else if (type === 'user.message' || type === 'agent.message') {
@@ -98,52 +129,35 @@ export function importManagedAgents(
       else events.agentMessage(said, ts, source);
     } else if (type === 'user.interrupt')
       events.systemMessage('[the user interrupted the agent]', ts, source);
-    else if (CALLS.has(type)) call(e, type, ts, source, events, calls);
+    else if (CALLS.has(type)) call(e, type, ts, source, events, this.calls);
     else if (type in RESULT_REFS) {
       const ref = e[RESULT_REFS[type]!];
       const rawId = typeof ref === 'string' ? ref : `result-${line}`;
-      const c = calls.answer(rawId);
+      const c = this.calls.answer(rawId);
       const content = truncateMiddle(contentText(e.content), MAX_TOOL_OUTPUT_CHARS);
       events.toolResult(c?.call_id ?? rawId, c?.tool ?? null, content, e.is_error === true, ts, source);
-    } else if (type === 'span.outcome_evaluation_end') {
-      const result = typeof e.result === 'string' ? e.result : 'unknown';
-      const why = typeof e.explanation === 'string' ? e.explanation : '';
-      events.systemMessage(`Outcome evaluation: ${result}${why === '' ? '' : `\n${why}`}`, ts, source);
-      const terminal = TERMINAL[result];
-      if (terminal !== undefined) {
-        outcome = {
-          result: terminal,
-          score: terminal === 'satisfied' ? 1 : terminal === 'failed' ? 0 : null,
-          labels: [result],
-          explanation: why === '' ? null : why,
-          source: 'managed-agents.outcome_evaluation',
-        };
-      }
-    } else if (type === 'session.error') {
+    } else if (type === 'span.outcome_evaluation_end') this.#evaluation(e, ts, source);
+    else if (type === 'session.error') {
       const err = isRecord(e.error) ? e.error : e;
       events.systemMessage(`Session error: ${String(err.message ?? err.type ?? 'error')}`, ts, source);
     }
-  });
-  if (firstId === null || events.length === 0) return [];
-  const first = events.events.find((ev) => ev.type === 'user.message');
-  const base = opts.agent_id ?? (agentName === null ? 'managed-agents' : `managed-agents/${agentName}`);
-  return [
-    {
-      external_id: `managed-agents:${firstId}`,
-      agent_id: base,
-      user_id: null,
-      team_id: opts.team_id ?? null,
-      parent_external_id: null,
-      source_format: 'managed-agents',
-      source_file: file,
-      title: (first && 'text' in first ? titleFrom(first.text) : '') || `Managed Agents session ${firstId}`,
-      started_at: started,
-      ended_at: ended,
-      metadata: { agent_name: agentName, outcome_id: outcomeId },
-      events: events.events,
-      outcome,
-    },
-  ];
+  }
+
+  /** The grader's verdict: a system message, and the outcome when it is terminal. */
+  #evaluation(e: Record<string, unknown>, ts: Timestamp | null, source: SourcePointer): void {
+    const result = typeof e.result === 'string' ? e.result : 'unknown';
+    const why = typeof e.explanation === 'string' ? e.explanation : '';
+    this.events.systemMessage(`Outcome evaluation: ${result}${why === '' ? '' : `\n${why}`}`, ts, source);
+    const terminal = TERMINAL[result];
+    if (terminal === undefined) return;
+    this.outcome = {
+      result: terminal,
+      score: terminal === 'satisfied' ? 1 : terminal === 'failed' ? 0 : null,
+      labels: [result],
+      explanation: why === '' ? null : why,
+      source: 'managed-agents.outcome_evaluation',
+    };
+  }
 }
 
 function call(

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { oneShotDream, Reverie } from '../src/service/index.js';
 import { DATA } from './data.js';
@@ -41,5 +42,37 @@ describe('dream over Codex, OpenHands and Claude Code transcripts', () => {
     expect(events.filter((e) => e.type === 'agent.tool_use' && e.kind === 'shell')).toHaveLength(97);
     const again = await svc.importSessions(inputs);
     expect(again.totals).toMatchObject({ created: 0, updated: 0, unchanged: 9 });
+  });
+
+  it('still loads and dreams over sessions stored before tool kinds existed', async () => {
+    const inputs = [join(FORMATS, 'openhands')];
+    await svc.importSessions(inputs);
+    await svc.close();
+    // Rewrite the stored events as an older version wrote them: no kind, command or exit_code.
+    const db = new Database(join(dir, 'r.db'));
+    const rows = db.prepare('SELECT session_id, events FROM session_events').all() as {
+      session_id: string;
+      events: string;
+    }[];
+    for (const r of rows) {
+      const old = (JSON.parse(r.events) as Record<string, unknown>[]).map(
+        ({ kind: _k, command: _c, exit_code: _e, ...rest }) => rest,
+      );
+      db.prepare('UPDATE session_events SET events = ? WHERE session_id = ?').run(
+        JSON.stringify(old),
+        r.session_id,
+      );
+    }
+    db.close();
+    svc = await Reverie.open({ db: join(dir, 'r.db') });
+    const sessions = await svc.listSessions({ limit: 10 });
+    expect(sessions.data).toHaveLength(4);
+    const events = await svc.getEvents(sessions.data[0]!.id);
+    const uses = events.filter((e) => e.type === 'agent.tool_use');
+    expect(uses.length).toBeGreaterThan(0);
+    expect(uses.every((u) => u.kind === undefined)).toBe(true);
+    const store = await svc.createStore({ name: 'old sessions' });
+    const dream = await svc.dream({ memory_store_id: store.id, session_ids: sessions.data.map((s) => s.id) });
+    expect(dream.status).toBe('completed');
   });
 });

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { type Change, type Dream, ReverieError, type SourceFormat } from '../domain/index.js';
+import { type Change, type Dream, ReverieError, SOURCE_FORMATS, type SourceFormat } from '../domain/index.js';
 import { DEFAULT_HOLDOUT } from '../dream/index.js';
 import {
   type FileImportReport,
@@ -19,11 +19,12 @@ import {
 import { collect, fraction, positiveInt } from './args.js';
 import { checkLine, registerCheckCommand } from './check-command.js';
 import { demoLine, prepareDemo } from './demo.js';
+import { discover, discoverOptions, registerDiscoverCommand } from './discover-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { type CliIO, duration, humanIO, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
 
-const FORMATS: SourceFormat[] = ['claude-code', 'tau-bench', 'mini-swe-agent', 'openai-chat', 'reverie'];
+const FORMATS: SourceFormat[] = [...SOURCE_FORMATS];
 
 /** `--invalid-utf8 warn|error`: what to do with transcript bytes that are not UTF-8. */
 const invalidUtf8Option = () =>
@@ -364,17 +365,25 @@ export function buildProgram(io: CliIO = processIO): Command {
 
   // ── sessions
   const sessions = program.command('sessions').description('session transcripts');
-  sessions
-    .command('import')
-    .argument('<paths...>', 'transcript files or folders')
-    .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
-    .addOption(invalidUtf8Option())
-    .option('--agent <id>', 'agent id for imported sessions')
-    .option('--team <id>', 'team id for imported sessions')
-    .option('--verbose', 'print one line per imported file')
-    .option('--json', 'print JSON')
+  discoverOptions(
+    sessions
+      .command('import')
+      .argument('[paths...]', 'transcript files or folders')
+      .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
+      .addOption(invalidUtf8Option())
+      .option('--agent <id>', 'agent id for imported sessions')
+      .option('--team <id>', 'team id for imported sessions')
+      .option(
+        '--discovered',
+        'also import what `sessions discover` finds (with its --home, --aider-root, --since)',
+      )
+      .option('--verbose', 'print one line per imported file')
+      .option('--json', 'print JSON'),
+  )
     .description('import transcripts (idempotent; a bad file is reported and the others still import)')
-    .action(async (paths: string[], o, cmd: Command) => {
+    .action(async (given: string[], o, cmd: Command) => {
+      const paths = o.discovered ? [...given, ...(await discover(o)).flatMap((d) => d.files)] : given;
+      if (paths.length === 0 && !o.discovered) cmd.error('error: give transcript paths or --discovered');
       await withService(cmd, async (svc, g) => {
         const rep = await svc.importSessions(paths, {
           format: o.format,
@@ -395,6 +404,7 @@ export function buildProgram(io: CliIO = processIO): Command {
         );
       });
     });
+  registerDiscoverCommand(sessions, ctx);
   sessions
     .command('list')
     .option('--agent <id>', 'only this agent')

@@ -133,20 +133,54 @@ export interface AgentThinkingEvent extends EventBase {
   type: 'agent.thinking';
   text: string;
 }
-/** A tool call. `input` is the parsed arguments (or the raw string if they are not JSON). */
+/**
+ * What a tool call does, whatever the agent calls the tool (DESIGN.md event model): `shell` runs a
+ * command, `edit` writes or patches files, `read` reads files or lists folders, `search` finds files or
+ * text (glob, grep), `web` fetches or searches the web, `memory` reads or writes an agent memory store,
+ * `delegate` hands work to a subagent, `other` is anything else (domain tools such as τ-bench's
+ * `book_reservation`, planning, or a tool the importer does not know).
+ */
+export type ToolKind = 'shell' | 'edit' | 'read' | 'search' | 'web' | 'memory' | 'delegate' | 'other';
+
+/** Every {@link ToolKind}, in documentation order. */
+export const TOOL_KINDS: readonly ToolKind[] = [
+  'shell',
+  'edit',
+  'read',
+  'search',
+  'web',
+  'memory',
+  'delegate',
+  'other',
+];
+
+/**
+ * A tool call. `input` is the parsed arguments (or the raw string if they are not JSON). `kind` is set
+ * by the importer that knows the format (sessions stored before kinds existed lack it: read absent as
+ * `other`); `command` is the command line of a `shell` call when the source gives one.
+ */
 export interface AgentToolUseEvent extends EventBase {
   type: 'agent.tool_use';
   tool: string;
+  /** Normalized kind; absent only in sessions stored by older versions (means `other`). */
+  kind?: ToolKind;
   input: unknown;
   call_id: string;
+  /** For `shell` calls: the command as one string (argv arrays joined with spaces), when known. */
+  command?: string;
 }
-/** A tool's result; `is_error` is true for failed calls (error flag, `Error:` text or non-zero exit). */
+/**
+ * A tool's result; `is_error` is true for failed calls (error flag, `Error:` text or non-zero exit).
+ * `exit_code` is the process exit status of a shell call when the source records it, else absent.
+ */
 export interface AgentToolResultEvent extends EventBase {
   type: 'agent.tool_result';
   call_id: string;
   tool: string | null;
   content: string;
   is_error: boolean;
+  /** Exit status of a `shell` call (0 = success), when the source records one. */
+  exit_code?: number | null;
 }
 /** A system prompt or harness message. */
 export interface SystemMessageEvent extends EventBase {
@@ -243,8 +277,34 @@ export interface Session {
   imported_at: Timestamp;
 }
 
-/** Transcript formats reverie imports. */
-export type SourceFormat = 'claude-code' | 'tau-bench' | 'mini-swe-agent' | 'openai-chat' | 'reverie';
+/**
+ * Transcript formats reverie imports, as `--format` names them (docs/normalized-format.md maps each):
+ * Claude Code project JSONL and `claude -p --output-format stream-json` output, Codex CLI rollouts,
+ * Gemini CLI chats, OpenHands event streams, SWE-agent `.traj`, mini-swe-agent `.traj.json`, Claude
+ * Managed Agents session events, Aider chat histories, Cline task folders, OpenAI Responses items,
+ * ATIF trajectories (Harbor), OpenTelemetry GenAI spans (OTLP JSON), τ-bench trajectories, OpenAI chat messages, and reverie's own normalized JSONL.
+ */
+export const SOURCE_FORMATS = [
+  'claude-code',
+  'claude-code-stream-json',
+  'codex',
+  'openhands',
+  'swe-agent',
+  'gemini-cli',
+  'managed-agents',
+  'aider',
+  'cline',
+  'openai-responses',
+  'atif',
+  'otel',
+  'mini-swe-agent',
+  'tau-bench',
+  'openai-chat',
+  'reverie',
+] as const;
+
+/** One of {@link SOURCE_FORMATS}. */
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 /** Dream lifecycle (hosted values). */
 export type DreamStatus = 'pending' | 'running' | 'completed' | 'failed' | 'canceled';

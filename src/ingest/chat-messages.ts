@@ -15,6 +15,7 @@ import { ImportError, type SourcePointer } from '../domain/index.js';
 import { CallRegistry } from './call-registry.js';
 import type { EventList } from './event-list.js';
 import { isRecord } from './json.js';
+import { shellCommand, type ToolKindTable, toolKind } from './tool-kinds.js';
 
 /** Where the messages sit in the source, and how tool errors are recognised. */
 export interface ChatContext {
@@ -25,6 +26,11 @@ export interface ChatContext {
   where: string;
   /** Decides `is_error` of a tool result from its text. */
   isError(content: string): boolean;
+  /**
+   * Tool name → {@link ToolKind} of the agent that wrote the messages (see tool-kinds.ts); names it
+   * does not list are `other`. Shell calls also get their `command` from the arguments.
+   */
+  toolKinds: ToolKindTable;
 }
 
 /**
@@ -109,7 +115,7 @@ export function normalizeChatMessages(
             const name = typeof fn.name === 'string' ? fn.name : 'unknown';
             const rawId = typeof call.id === 'string' && call.id !== '' ? call.id : `call-${i}-${j}`;
             const callId = calls.issue(rawId, name);
-            events.toolUse(name, parseArguments(fn.arguments), callId, timestamp, {
+            addToolUse(events, ctx, name, parseArguments(fn.arguments), callId, {
               file,
               index: i,
               pointer: `${pointer}/${i}/tool_calls/${j}`,
@@ -119,7 +125,7 @@ export function normalizeChatMessages(
           const fc = m.function_call;
           const name = typeof fc.name === 'string' ? fc.name : 'unknown';
           const callId = calls.issue(`function:${name}`, name);
-          events.toolUse(name, parseArguments(fc.arguments), callId, timestamp, {
+          addToolUse(events, ctx, name, parseArguments(fc.arguments), callId, {
             file,
             index: i,
             pointer: `${pointer}/${i}/function_call`,
@@ -144,4 +150,17 @@ export function normalizeChatMessages(
       }
     }
   }
+}
+
+/** Appends a tool call with its kind from `ctx.toolKinds` (and its command, for shell calls). */
+function addToolUse(
+  events: EventList,
+  ctx: ChatContext,
+  name: string,
+  input: unknown,
+  callId: string,
+  source: SourcePointer,
+): void {
+  const kind = toolKind(ctx.toolKinds, name);
+  events.toolUse(name, kind, input, callId, null, source, kind === 'shell' ? shellCommand(input) : undefined);
 }

@@ -1,6 +1,7 @@
 /**
  * Claude Code session files (`~/.claude/projects/<cwd with / → ->/<sessionId>.jsonl`, subagents in
- * `<sessionId>/subagents/agent-<agentId>.jsonl`; schema in shared/reference/transcript-formats.md):
+ * `<sessionId>/subagents/agent-<agentId>.jsonl`, or in older versions `agent-<agentId>.jsonl` beside
+ * the session file; schema in shared/reference/transcript-formats.md):
  * one JSON object per line with `type` (user | assistant | system | summary | attachment |
  * file-history-snapshot | queue-operation | progress), `uuid`, `parentUuid`, `sessionId`, `timestamp`,
  * `cwd`, `gitBranch`, `version`, and for subagents `isSidechain: true` and `agentId`.
@@ -8,12 +9,13 @@
  * One file → one session. Mapping:
  * - assistant lines: Claude Code writes one line per content block, all sharing one `message.id`;
  *   they become consecutive events of one turn (`thinking` → `agent.thinking`, `text` →
- *   `agent.message`, `tool_use` → `agent.tool_use`); a block repeated under the same id is dropped;
+ *   `agent.message`, `tool_use` → `agent.tool_use` with its kind from {@link CLAUDE_CODE_TOOL_KINDS} and,
+ *   for `Bash`, its `command`); a block repeated under the same id is dropped;
  *   lines that interleave with a turn (queue operations, system lines) are emitted after it.
  *   Synthetic API-error messages (`isApiErrorMessage`) → `system.message`.
  * - user lines: string content → `user.message`; `tool_result` blocks → `agent.tool_result`
  *   (`is_error` from the block, tool name from the matching `tool_use`, content flattened to text,
- *   a `<tool_use_error>` wrapper removed); slash commands (`<command-name>`) → `user.message` `/name
+ *   a `<tool_use_error>` wrapper removed, `Bash` results' `exit_code` from {@link bashExitCode}); slash commands (`<command-name>`) → `user.message` `/name
  *   args`; harness-injected text (`isMeta`, compact summaries, `<local-command-…>`, `[Request
  *   interrupted by user]`) → `system.message`.
  * - task notifications (`<task-notification>`, from a `queue-operation` enqueue or a user line) →
@@ -31,8 +33,10 @@ import { basename } from 'node:path';
 import { ImportError, type SourcePointer, type Timestamp } from '../domain/index.js';
 import { CallRegistry } from './call-registry.js';
 import { EventList } from './event-list.js';
+import { completeLines } from './growing.js';
 import { forEachLine, isRecord, parseJsonLine } from './json.js';
 import { titleFrom, toTimestamp } from './text.js';
+import { CLAUDE_CODE_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
 /** Longest text kept from a Claude Code `system` line, in characters. */
@@ -56,6 +60,17 @@ export function flattenToolResult(content: unknown): string {
   } else text = content == null ? '' : JSON.stringify(content);
   if (text.startsWith('<tool_use_error>') && text.endsWith('</tool_use_error>')) text = text.slice(16, -17);
   return text;
+}
+
+/**
+ * The exit status Claude Code's Bash tool states: a failed call's result starts `Exit code N`. A
+ * successful result states none (nor do interrupted, timed-out or background calls): `undefined`.
+ * @example bashExitCode('Exit code 2\nls: x: No such file', true) // 2
+ */
+export function bashExitCode(text: string, isError: boolean): number | undefined {
+  if (!isError) return undefined;
+  const m = /^Exit code (\d+)/.exec(text);
+  return m ? Number(m[1]) : undefined;
 }
 
 function between(text: string, open: string, close: string): string | null {
@@ -96,11 +111,15 @@ function apiErrorText(run: ApiErrorRun): string {
   return run.attempts > 1 ? `API error: ${codes} (${run.attempts} attempts)` : `API error: ${codes}`;
 }
 
-/** True if `path` looks like a subagent file: `…/subagents/agent-<id>.jsonl`. */
-function subagentIdFromPath(file: string): string | null {
+/**
+ * The agent id in a subagent file's name, `agent-<id>.jsonl`: in the `<sessionId>/subagents/` folder
+ * (newer layout) always, beside the session file (older layout) only when the lines are sidechain
+ * lines (`sidechain`), so that a session file that happens to be named `agent-…` stays a session.
+ */
+function subagentIdFromPath(file: string, sidechain = false): string | null {
   const name = basename(file);
   if (!name.startsWith('agent-') || !name.endsWith('.jsonl')) return null;
-  return /[\\/]subagents[\\/]/.test(file) ? name.slice(6, -6) : null;
+  return sidechain || /[\\/]subagents[\\/]/.test(file) ? name.slice(6, -6) : null;
 }
 
 /**
@@ -167,7 +186,7 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
     else events.userMessage(t, ts, source);
   };
 
-  forEachLine(text, (lineText, line) => {
+  forEachLine(completeLines(text), (lineText, line) => {
     const o = parseJsonLine(file, lineText, line);
     if (!isRecord(o)) throw new ImportError(file, 'expected a JSON object', line);
     const type = o.type;
@@ -271,7 +290,10 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
           const rawId = typeof b.id === 'string' ? b.id : `line-${line}-${k}`;
           if (seen.has(`u:${rawId}`)) continue;
           seen.add(`u:${rawId}`);
-          events.toolUse(b.name, b.input ?? {}, calls.issue(rawId, b.name), ts, source);
+          const input = b.input ?? {};
+          const kind = toolKind(CLAUDE_CODE_TOOL_KINDS, b.name);
+          const command = b.name === 'Bash' ? shellCommand(input) : undefined;
+          events.toolUse(b.name, kind, input, calls.issue(rawId, b.name), ts, source, command);
         } else if (
           typeof b.type === 'string' &&
           b.type.endsWith('_tool_result') &&
@@ -311,13 +333,15 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
       else if (b.type === 'tool_result') {
         const rawId = typeof b.tool_use_id === 'string' ? b.tool_use_id : `line-${line}-${k}`;
         const call = calls.answer(rawId);
+        const text = flattenToolResult(b.content);
         events.toolResult(
           call?.call_id ?? rawId,
           call?.tool ?? null,
-          flattenToolResult(b.content),
+          text,
           b.is_error === true,
           ts,
           source,
+          call?.tool === 'Bash' ? bashExitCode(text, b.is_error === true) : undefined,
         );
       } else if (b.type === 'text' && typeof b.text === 'string') userText(b.text, meta, ts, source);
       else if (b.type === 'image') events.userMessage('[image]', ts, source);
@@ -328,7 +352,7 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
 
   if (conversational === 0) return [];
   const sid = fileSessionSeen ? fileStem : (sessionId ?? fileStem);
-  const subagent = agentId ?? subagentIdFromPath(file);
+  const subagent = agentId ?? subagentIdFromPath(file, sidechain);
   const isSubagent = subagent !== null && (sidechain || subagentIdFromPath(file) !== null);
   const parent = `claude-code:${sid}`;
   const baseAgent = opts.agent_id ?? 'claude-code';
@@ -341,8 +365,11 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
     }
   }
   if (title === '') {
-    const first = events.events.find((e) => e.type === 'user.message');
-    if (first) title = titleFrom(first.text);
+    // The first thing the person typed, not a slash command such as `/clear`.
+    const first =
+      events.events.find((e) => e.type === 'user.message' && !e.text.startsWith('/')) ??
+      events.events.find((e) => e.type === 'user.message');
+    if (first && 'text' in first) title = titleFrom(first.text);
   }
   if (title === '')
     title = `Claude Code ${isSubagent ? `subagent ${subagent}` : `session ${sid.slice(0, 8)}`}`;

@@ -3,18 +3,45 @@
  * once here and the value is handed to the importer, so detection costs no second parse.
  *
  * Rules, in order:
+ * - Markdown starting `# aider chat started at` → `aider`;
  * - JSON array whose first element has `traj` (or `task_id` and `reward`) → `tau-bench`;
  * - JSON array of `{role}` messages, of message arrays, or of `{messages}` objects → `openai-chat`;
  * - JSON object with `trajectory_format` starting `mini-swe-agent` and `messages` → `mini-swe-agent`;
+ * - JSON object with an `ATIF…` `schema_version` and `steps` → `atif`;
+ * - JSON object with a `trajectory` array and `history` or `info` → `swe-agent`;
+ * - JSON object with `sessionId` and `messages` of `{type: user|gemini…}` → `gemini-cli`;
+ * - a Cline task's API history (Anthropic messages opening with `<task>` or carrying `tool_use`
+ *   blocks), or its `ui_messages.json` / `task_metadata.json` sidecars (no session) → `cline`;
+ * - an OpenAI Responses object (`object: 'response'`), an Agents SDK result (`raw_responses`,
+ *   `final_output`) or a list of Responses items (`{type: message|function_call|…}`) → `openai-responses`;
  * - JSON object with a `messages` array → `openai-chat`;
  * - JSONL whose first decisive line is `{"type":"session"…}` or another normalized event → `reverie`;
  * - JSONL whose lines have a string `type` and a `sessionId` (or are Claude Code's `summary`,
- *   `file-history-snapshot`, `queue-operation` lines) → `claude-code`.
+ *   `file-history-snapshot`, `queue-operation` lines) → `claude-code`;
+ * - JSONL whose lines have `type` system|assistant|user|result and a `session_id` →
+ *   `claude-code-stream-json`;
+ * - JSONL of `{timestamp, type: session_meta|turn_context|response_item|event_msg, payload}` → `codex`;
+ * - JSONL of `{instance_id, history: [events]}` (evaluation output), or a JSON array of events
+ *   `{id: number, action|observation}` → `openhands`;
+ * - OTLP JSON traces (`resourceSpans`), one document or one per line → `otel`;
+ * - JSONL of events with `sevt_` ids → `managed-agents` (checked before `reverie`, whose type names
+ *   they share).
  */
 import { ImportError, type SourceFormat } from '../domain/index.js';
+import { isAiderHistory } from './aider.js';
+import { isAtif } from './atif.js';
+import { isClaudeStreamJsonLine } from './claude-code-stream-json.js';
+import { isClineHistory, isClineSidecar } from './cline.js';
+import { isCodexRolloutLine } from './codex.js';
+import { isGeminiChat } from './gemini-cli.js';
 import { isRecord, lineAt, parseJson, parseJsonLine, stripBom } from './json.js';
+import { isManagedAgentsEvent } from './managed-agents.js';
 import { isMiniSweAgent } from './mini-swe-agent.js';
 import { isOpenAiChat } from './openai-chat.js';
+import { isOpenAiResponses } from './openai-responses.js';
+import { isOpenHandsEvent, isOpenHandsOutputLine } from './openhands.js';
+import { isOtlpTraces } from './otel.js';
+import { isSweAgent } from './swe-agent.js';
 
 /** A detected format and, for JSON (not JSONL) formats, the parsed document. */
 export interface Detected {
@@ -25,6 +52,8 @@ export interface Detected {
 
 const UNKNOWN =
   'unknown transcript format (expected Claude Code JSONL, τ-bench JSON, mini-swe-agent .traj.json, ' +
+  'Claude Code stream-json, Codex rollout, Gemini CLI chat, OpenHands events, SWE-agent .traj, ' +
+  'Managed Agents events, Aider history, Cline task, OpenAI Responses, ATIF, OTLP GenAI spans, ' +
   'OpenAI chat messages JSON or reverie JSONL; --format forces one)';
 
 const CLAUDE_SESSIONLESS_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation']);
@@ -64,46 +93,55 @@ export function sniff(file: string, text: string): Detected {
   const start = body.search(/\S/);
   if (start === -1) throw new ImportError(file, 'empty file: nothing to import');
   const c = body[start];
+  if (c === '#' && isAiderHistory(body)) return { format: 'aider' };
   if (c === '[') {
     const value = parseJson(file, body);
     return { format: detectJsonValue(file, value), value };
   }
   if (c !== '{') throw new ImportError(file, `${UNKNOWN}: not JSON or JSONL`, 1);
-  let value: unknown;
-  let parsed = false;
-  try {
-    value = JSON.parse(body);
-    parsed = true;
-  } catch {
-    // Several JSON values (JSONL), or broken JSON.
-  }
-  if (parsed) {
-    // A one-line JSONL file is also a valid JSON document.
-    if (isRecord(value)) {
-      const jsonl = jsonlLineFormat(value);
-      if (jsonl !== null) return { format: jsonl };
-    }
-    return { format: detectJsonValue(file, value), value };
-  }
+  // JSONL when the first line is a whole JSON value and more follows: decided from that line, without
+  // parsing the whole text as one document (which would fail only after reading the first value).
   const nl = body.indexOf('\n', start);
-  const firstLine = body.slice(start, nl === -1 ? body.length : nl);
   let firstValue: unknown;
-  try {
-    firstValue = JSON.parse(firstLine);
-  } catch {
-    // Not JSONL either: report the document's syntax error with its line.
-    parseJson(file, body);
+  let firstOk = false;
+  let more = false;
+  if (nl !== -1) {
+    const rest = /\S/g;
+    rest.lastIndex = nl + 1;
+    more = rest.test(body);
+    try {
+      firstValue = JSON.parse(body.slice(start, nl));
+      firstOk = true;
+    } catch {
+      // A document spread over several lines, or a broken first line.
+    }
   }
-  if (!isRecord(firstValue)) throw new ImportError(file, UNKNOWN, lineAt(body, start));
-  return { format: detectJsonl(file, body) };
+  if (firstOk && more) {
+    if (!isRecord(firstValue)) throw new ImportError(file, UNKNOWN, lineAt(body, start));
+    return { format: jsonlLineFormat(firstValue) ?? detectJsonl(file, body) };
+  }
+  // One JSON document (on one line or pretty-printed); parseJson reports a syntax error's line.
+  const value = firstOk ? firstValue : parseJson(file, body);
+  // A one-line JSONL file is also a valid JSON document.
+  if (isRecord(value)) {
+    const jsonl = jsonlLineFormat(value);
+    if (jsonl !== null) return { format: jsonl };
+  }
+  return { format: detectJsonValue(file, value), value };
 }
 
 /** The JSONL format a single parsed line belongs to, or `null` if the line is not decisive. */
 function jsonlLineFormat(o: Record<string, unknown>): SourceFormat | null {
+  if (isOpenHandsOutputLine(o)) return 'openhands';
+  if (isOtlpTraces(o)) return 'otel';
   const type = o.type;
   if (typeof type !== 'string') return null;
+  // Managed Agents events share reverie's type names; their `sevt_` ids tell them apart.
+  if (isManagedAgentsEvent(o)) return 'managed-agents';
   if (REVERIE_TYPES.has(type)) return 'reverie';
   if (typeof o.sessionId === 'string' || CLAUDE_SESSIONLESS_TYPES.has(type)) return 'claude-code';
+  if (isClaudeStreamJsonLine(o)) return 'claude-code-stream-json';
+  if (isCodexRolloutLine(o)) return 'codex';
   return null;
 }
 
@@ -132,9 +170,17 @@ function detectJsonValue(file: string, value: unknown): SourceFormat {
       throw new ImportError(file, 'empty JSON array: cannot tell the format (use --format)');
     const first = value[0];
     if (isRecord(first) && ('traj' in first || ('task_id' in first && 'reward' in first))) return 'tau-bench';
+    if (isOpenHandsEvent(first)) return 'openhands';
+    if (isClineHistory(value) || isClineSidecar(value)) return 'cline';
+    if (isOpenAiResponses(value)) return 'openai-responses';
     if (isOpenAiChat(value)) return 'openai-chat';
   } else if (isRecord(value)) {
     if (isMiniSweAgent(value)) return 'mini-swe-agent';
+    if (isAtif(value)) return 'atif';
+    if (isSweAgent(value)) return 'swe-agent';
+    if (isGeminiChat(value)) return 'gemini-cli';
+    if (isClineSidecar(value)) return 'cline';
+    if (isOpenAiResponses(value)) return 'openai-responses';
     if (isOpenAiChat(value)) return 'openai-chat';
   }
   throw new ImportError(file, UNKNOWN);

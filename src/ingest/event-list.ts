@@ -3,7 +3,14 @@
  * Every event gets the same key order (`seq`, `type`, `timestamp`, `source`, then its fields) so that
  * hashing the JSON of the events is stable across importers.
  */
-import type { SessionEvent, SourcePointer, Timestamp } from '../domain/index.js';
+import type {
+  AgentToolResultEvent,
+  AgentToolUseEvent,
+  SessionEvent,
+  SourcePointer,
+  Timestamp,
+  ToolKind,
+} from '../domain/index.js';
 
 /** Appends normalized events; `seq` is assigned from the current length. */
 export class EventList {
@@ -39,26 +46,40 @@ export class EventList {
     this.#events.push({ seq: this.#events.length, type: 'system.message', timestamp, source, text });
   }
 
-  /** Appends an `agent.tool_use`; `input` is the parsed arguments (or the raw string). */
+  /**
+   * Appends an `agent.tool_use`; `input` is the parsed arguments (or the raw string), `kind` its
+   * normalized kind, `command` the command line of a shell call (omitted when `undefined`).
+   * @returns the event, so that an importer can complete it later.
+   */
   toolUse(
     tool: string,
+    kind: ToolKind,
     input: unknown,
     call_id: string,
     timestamp: Timestamp | null,
     source: SourcePointer,
-  ): void {
-    this.#events.push({
+    command?: string,
+  ): AgentToolUseEvent {
+    const event: AgentToolUseEvent = {
       seq: this.#events.length,
       type: 'agent.tool_use',
       timestamp,
       source,
       tool,
+      kind,
       input,
       call_id,
-    });
+    };
+    if (command !== undefined) event.command = command;
+    this.#events.push(event);
+    return event;
   }
 
-  /** Appends an `agent.tool_result`. */
+  /**
+   * Appends an `agent.tool_result`; `exit_code` (a shell call's exit status) is omitted when
+   * `undefined`.
+   * @returns the event, so that an importer can complete it when a later line gives the exit code.
+   */
   toolResult(
     call_id: string,
     tool: string | null,
@@ -66,8 +87,9 @@ export class EventList {
     is_error: boolean,
     timestamp: Timestamp | null,
     source: SourcePointer,
-  ): void {
-    this.#events.push({
+    exit_code?: number | null,
+  ): AgentToolResultEvent {
+    const event: AgentToolResultEvent = {
       seq: this.#events.length,
       type: 'agent.tool_result',
       timestamp,
@@ -76,7 +98,10 @@ export class EventList {
       tool,
       content,
       is_error,
-    });
+    };
+    if (exit_code !== undefined) event.exit_code = exit_code;
+    this.#events.push(event);
+    return event;
   }
 
   /** Appends an already-shaped event, overwriting its `seq` with the next one. */

@@ -9,10 +9,15 @@ import { ImportError } from '../domain/index.js';
 /** Name of mini-swe-agent's SWE-bench sidecar, read beside the trajectory, never imported alone. */
 export const REPORT_SIDECAR = 'report.json';
 
-/** True for a file name a folder walk imports: `*.jsonl`, `*.json` (incl. `*.traj.json`), not `report.json`. */
+/**
+ * True for a file name a folder walk imports: `*.jsonl`, `*.json` (incl. `*.traj.json`), SWE-agent's
+ * `*.traj`, not `report.json`.
+ */
 export function isTranscriptName(name: string): boolean {
   return (
-    (name.endsWith('.jsonl') || name.endsWith('.json')) && name !== REPORT_SIDECAR && !name.startsWith('.')
+    (name.endsWith('.jsonl') || name.endsWith('.json') || name.endsWith('.traj')) &&
+    name !== REPORT_SIDECAR &&
+    !name.startsWith('.')
   );
 }
 

@@ -5,7 +5,15 @@
 export { contentText, normalizeChatMessages, parseArguments } from './chat-messages.js';
 export { flattenToolResult, importClaudeCode } from './claude-code.js';
 export { type Detected, detectFormat, sniff } from './detect.js';
+export {
+  AIDER_MAX_DEPTH,
+  type DiscoveredSource,
+  type DiscoverOptions,
+  discoverTranscripts,
+  parseSince,
+} from './discover.js';
 export { expandInputs, isTranscriptName, REPORT_SIDECAR } from './expand-inputs.js';
+export { FORMAT_IMPORTERS, isTextFormat } from './formats.js';
 export { type FileImportResult, importTranscripts } from './import-transcripts.js';
 export {
   FORMAT_ERROR_PREFIX,
@@ -34,6 +42,7 @@ export {
   MAX_TOOL_OUTPUT_CHARS,
   truncateMiddle,
 } from './text.js';
+export * from './tool-kinds.js';
 /** Importer output and option types (documented in types.ts). */
 export type { ImportedSession, ImporterOptions, ImportOptions } from './types.js';
 export { eventLine, toReverieJsonl } from './write-reverie-jsonl.js';

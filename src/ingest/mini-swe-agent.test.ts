@@ -218,3 +218,86 @@ describe('findBashBlocks / parseObservation', () => {
     expect(parseObservation('diff --git a b')).toBeNull();
   });
 });
+
+describe('mini-swe-agent v2 (trajectory_format mini-swe-agent-1.1)', () => {
+  const bash = (id: string, command: string) => ({
+    id,
+    type: 'function',
+    function: { name: 'bash', arguments: JSON.stringify({ command }) },
+  });
+  const traj = {
+    trajectory_format: 'mini-swe-agent-1.1',
+    instance_id: 'demo__demo-1',
+    info: { exit_status: 'Submitted', mini_version: '2.0.0' },
+    messages: [
+      { role: 'system', content: 'You are a helpful assistant.' },
+      { role: 'user', content: 'Please solve this issue: the tests fail' },
+      { role: 'assistant', content: 'THOUGHT: run the tests', tool_calls: [bash('call_1', 'pytest -q')] },
+      {
+        role: 'tool',
+        tool_call_id: 'call_1',
+        content: '<returncode>1</returncode>\n<output>\n1 failed\n</output>',
+        extra: { raw_output: '1 failed', returncode: 1, timestamp: 1767225600 },
+      },
+      { role: 'assistant', content: 'I think it is fixed now.' },
+      {
+        role: 'user',
+        content:
+          'Tool call error:\n\n<error>\nNo tool calls found in the response. Every response MUST include at least one tool call.\n</error>',
+        extra: { interrupt_type: 'FormatError' },
+      },
+      { role: 'assistant', content: '', tool_calls: [bash('call_2', 'ls'), bash('call_3', 'cat x')] },
+      {
+        role: 'tool',
+        tool_call_id: 'call_2',
+        content: '<returncode>0</returncode>\n<output>\nx\n</output>',
+        extra: { returncode: 0 },
+      },
+      {
+        role: 'tool',
+        tool_call_id: 'call_3',
+        content: '<returncode>-1</returncode>\n<output>\n\n</output>',
+        extra: { returncode: -1, exception_info: 'action was not executed' },
+      },
+      {
+        role: 'assistant',
+        content: 'Done.\n\n```mswea_bash_command\necho COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT\n```',
+      },
+    ],
+  };
+  const [s] = parseTranscript('demo.traj.json', JSON.stringify(traj)).sessions;
+
+  it('reads tool calls, pairs tool messages by tool_call_id and takes exit codes from extra.returncode', () => {
+    expect(s!.events.map((e) => [e.type, 'call_id' in e ? e.call_id : null])).toEqual([
+      ['system.message', null],
+      ['user.message', null],
+      ['agent.thinking', null],
+      ['agent.tool_use', 'call_1'],
+      ['agent.tool_result', 'call_1'],
+      ['agent.message', null],
+      ['system.message', null],
+      ['agent.tool_use', 'call_2'],
+      ['agent.tool_use', 'call_3'],
+      ['agent.tool_result', 'call_2'],
+      ['agent.tool_result', 'call_3'],
+      ['agent.message', null],
+      ['agent.tool_use', 'bash-1'],
+    ]);
+    expect(s!.events[3]).toMatchObject({ tool: 'bash', kind: 'shell', command: 'pytest -q' });
+    expect(s!.events[4]).toMatchObject({
+      is_error: true,
+      exit_code: 1,
+      content: '1 failed',
+      timestamp: '2026-01-01T00:00:00.000Z',
+    });
+    expect(s!.events[9]).toMatchObject({ is_error: false, exit_code: 0 });
+    expect(s!.events[10]).toMatchObject({ is_error: true, exit_code: -1 });
+    // The text-based v2 fence is an action too.
+    expect(s!.events[12]).toMatchObject({ command: 'echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT' });
+  });
+
+  it('keeps the "No tool calls found" harness reply as a system message', () => {
+    expect(s!.events[6]).toMatchObject({ type: 'system.message', source: { index: 5 } });
+    expect(s!.metadata).toMatchObject({ trajectory_format: 'mini-swe-agent-1.1', mini_version: '2.0.0' });
+  });
+});

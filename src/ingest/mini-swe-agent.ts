@@ -10,11 +10,11 @@
  *   `user.message`.
  * - an assistant turn with exactly one ```` ```bash ```` block (the harness's action regex
  *   ```` ```bash\s*\n(.*?)\n``` ````) → its THOUGHT as `agent.thinking` (`agent.message` if the text
- *   does not start with `THOUGHT:`), then `agent.tool_use {tool: 'bash', input: {command}, call_id:
- *   'bash-<n>'}` (n counts from 1).
+ *   does not start with `THOUGHT:`), then `agent.tool_use {tool: 'bash', kind: 'shell', input:
+ *   {command}, call_id: 'bash-<n>', command}` (n counts from 1).
  * - the observation that follows (`<returncode>N</returncode><output>…</output>`, or the
  *   `<output_head>/<elided_chars>/<output_tail>` form for long output) → `agent.tool_result` with
- *   `is_error = N ≠ 0`, content = the output, cut to {@link MAX_TOOL_OUTPUT_CHARS} by
+ *   `exit_code = N`, `is_error = N ≠ 0`, content = the output, cut to {@link MAX_TOOL_OUTPUT_CHARS} by
  *   {@link truncateMiddle} (head and tail kept, the cut announced in the text).
  * - a timeout reply (`The last command <command>…</command> timed out…`) → failed `agent.tool_result`.
  * - the reply to the submit command (raw `git diff` output without `<returncode>`) → successful
@@ -22,13 +22,23 @@
  * - an assistant turn with zero or several bash blocks → `agent.message` (whole text); the harness's
  *   format-error reply (`Please always provide EXACTLY ONE action…`) → `system.message`.
  * - any other user message → `user.message`.
+ * - v2 (`trajectory_format: "mini-swe-agent-1.1"`, mini-swe-agent 2.x; src/minisweagent/models/utils/
+ *   actions_toolcall.py): an assistant message with OpenAI `tool_calls` → its text as `agent.thinking`
+ *   and one `bash` call per tool call (`call_id` = the tool call id, `command` from the arguments); a
+ *   `tool` message (`tool_call_id`) → its `agent.tool_result`, exit code from `extra.returncode` (else
+ *   the `<returncode>`), failed when not 0 or when `extra.exception_info` says the action did not run;
+ *   the harness's `No tool calls found in the response…` (or any `extra.interrupt_type: FormatError`)
+ *   → `system.message`, like v1's `EXACTLY ONE action`; text-based v2 actions use
+ *   ```` ```mswea_bash_command ```` blocks, read like v1's ```` ```bash ````. Timestamps from
+ *   `extra.timestamp`.
  * - Pointers: `{file, index: <message index>, pointer: '/messages/<index>'}`.
  * - Outcome from the report: resolved → satisfied (score 1), else failed (score 0), source
  *   `swe-bench.report`, explanation summarising test counts; no report → `null`.
  */
 import { basename } from 'node:path';
-import { ImportError, type Outcome } from '../domain/index.js';
-import { contentText } from './chat-messages.js';
+import { ImportError, type Outcome, type SourcePointer } from '../domain/index.js';
+import { CallRegistry } from './call-registry.js';
+import { contentText, parseArguments } from './chat-messages.js';
 import { EventList } from './event-list.js';
 import { isRecord } from './json.js';
 import { MAX_TOOL_OUTPUT_CHARS, titleFrom, toTimestamp, truncateMiddle } from './text.js';
@@ -36,6 +46,24 @@ import type { ImportedSession, ImporterOptions } from './types.js';
 
 /** The start of mini-swe-agent's format-error reply (`format_error_template`). */
 export const FORMAT_ERROR_PREFIX = 'Please always provide EXACTLY ONE action';
+/** v2's (`mini-swe-agent-1.1`) format error of tool-call models, inside its `format_error_template`. */
+export const NO_TOOL_CALLS = 'No tool calls found in the response';
+/** v2's text-based action fence (v1's is ```` ```bash ````). */
+const V2_FENCE = '```mswea_bash_command';
+
+/**
+ * True for the harness's reply to a malformed action: v1/v2 text `Please always provide EXACTLY ONE
+ * action…`, v2 tool-call errors (`No tool calls found…`, bad arguments, unknown tool), or any message
+ * v2 marks `extra.interrupt_type: 'FormatError'`.
+ */
+export function isFormatError(m: Record<string, unknown>, text: string): boolean {
+  const extra = isRecord(m.extra) ? m.extra : {};
+  return (
+    extra.interrupt_type === 'FormatError' ||
+    text.startsWith(FORMAT_ERROR_PREFIX) ||
+    text.includes(NO_TOOL_CALLS)
+  );
+}
 const TIMEOUT_PREFIX = 'The last command <command>';
 
 /** Options of {@link importMiniSweAgent}: the parsed `report.json` beside the trajectory, if any. */
@@ -52,10 +80,13 @@ export function findBashBlocks(text: string): { command: string; start: number; 
   const blocks: { command: string; start: number; end: number }[] = [];
   let pos = 0;
   for (;;) {
-    const start = text.indexOf('```bash', pos);
+    const a = text.indexOf('```bash', pos);
+    const b = text.indexOf(V2_FENCE, pos);
+    const start = a === -1 ? b : b === -1 ? a : Math.min(a, b);
     if (start === -1) break;
+    const fence = start === b ? V2_FENCE.length : 7;
     // \s*\n: a run of whitespace holding at least one newline; the command follows it.
-    let j = start + 7;
+    let j = start + fence;
     let firstNewline = -1;
     while (j < text.length) {
       const c = text.charCodeAt(j);
@@ -65,7 +96,7 @@ export function findBashBlocks(text: string): { command: string; start: number; 
       j++;
     }
     if (firstNewline === -1) {
-      pos = start + 7;
+      pos = start + fence;
       continue;
     }
     // (.*?)\n```: lazily up to the first "\n```" (it may reuse a later newline of the run).
@@ -181,6 +212,7 @@ export function importMiniSweAgent(
       ? data.instance_id
       : basename(file).replace(/\.traj\.json$|\.json$/, '');
   const events = new EventList();
+  const registry = new CallRegistry();
   let calls = 0;
   let pending: string | null = null; // call id awaiting its observation
   let sawTask = false;
@@ -193,7 +225,7 @@ export function importMiniSweAgent(
     if (!isRecord(m)) throw new ImportError(file, `messages[${i}]: expected a message object`);
     if (typeof m.role !== 'string') throw new ImportError(file, `messages[${i}]: missing role`);
     const text = contentText(m.content);
-    const ts = toTimestamp(m.timestamp);
+    const ts = toTimestamp(m.timestamp ?? (isRecord(m.extra) ? m.extra.timestamp : undefined));
     if (ts !== null) {
       started ??= ts;
       ended = ts;
@@ -201,12 +233,15 @@ export function importMiniSweAgent(
     const source = { file, index: i, pointer: `/messages/${i}` };
     if (m.role === 'system') {
       events.systemMessage(text, ts, source);
+    } else if (m.role === 'assistant' && Array.isArray(m.tool_calls) && m.tool_calls.length > 0) {
+      pending = null;
+      toolCallTurn(m.tool_calls, text, ts, source, events, registry);
     } else if (m.role === 'assistant') {
       pending = null;
       const blocks = findBashBlocks(text);
       const next = messages[i + 1];
       const nextIsFormatError =
-        isRecord(next) && next.role === 'user' && contentText(next.content).startsWith(FORMAT_ERROR_PREFIX);
+        isRecord(next) && next.role === 'user' && isFormatError(next, contentText(next.content));
       if (blocks.length === 1 && !nextIsFormatError) {
         const block = blocks[0]!;
         let thought = `${text.slice(0, block.start)}${text.slice(block.end)}`.trim();
@@ -218,18 +253,20 @@ export function importMiniSweAgent(
         }
         calls++;
         pending = `bash-${calls}`;
-        events.toolUse('bash', { command: block.command }, pending, ts, source);
+        events.toolUse('bash', 'shell', { command: block.command }, pending, ts, source, block.command);
       } else if (text !== '') {
         events.agentMessage(text, ts, source);
       }
+    } else if (m.role === 'tool' && typeof m.tool_call_id === 'string') {
+      toolMessage(m, m.tool_call_id, text, ts, source, events, registry);
     } else if (m.role === 'user' || m.role === 'tool') {
-      if (!sawTask && pending === null) {
+      if (!sawTask && pending === null && !isFormatError(m, text)) {
         sawTask = true;
         taskTitle = prTitle(text);
         events.userMessage(text, ts, source);
         continue;
       }
-      if (text.startsWith(FORMAT_ERROR_PREFIX)) {
+      if (isFormatError(m, text)) {
         events.systemMessage(text, ts, source);
         continue;
       }
@@ -257,6 +294,7 @@ export function importMiniSweAgent(
           isError,
           ts,
           source,
+          obs?.returncode,
         );
         // The harness's warning (e.g. output too long) is feedback on the agent's command: keep it.
         if (obs?.warning) events.systemMessage(obs.warning, ts, source);
@@ -302,6 +340,53 @@ export function importMiniSweAgent(
       outcome: opts.report === undefined ? null : sweBenchOutcome(opts.report, instanceId),
     },
   ];
+}
+
+/**
+ * A v2 tool-call turn: its text as `agent.thinking` (`THOUGHT:` dropped), then one `bash` call per
+ * tool call (`call_id` = the tool call's id, `command` = its `command` argument).
+ */
+function toolCallTurn(
+  toolCalls: unknown[],
+  text: string,
+  ts: string | null,
+  source: SourcePointer,
+  events: EventList,
+  registry: CallRegistry,
+): void {
+  const thought = text.trim().replace(/^THOUGHT:\s*/, '');
+  if (thought !== '') events.thinking(thought, ts, source);
+  for (let j = 0; j < toolCalls.length; j++) {
+    const c = toolCalls[j];
+    if (!isRecord(c)) continue;
+    const fn = isRecord(c.function) ? c.function : {};
+    const name = typeof fn.name === 'string' ? fn.name : 'bash';
+    const input = parseArguments(fn.arguments);
+    const command = isRecord(input) && typeof input.command === 'string' ? input.command : undefined;
+    const id = registry.issue(typeof c.id === 'string' ? c.id : `call-${source.index}-${j}`, name);
+    const at = { ...source, pointer: `${source.pointer}/tool_calls/${j}` };
+    events.toolUse(name, name === 'bash' ? 'shell' : 'other', input, id, ts, at, command);
+  }
+}
+
+/** A v2 `tool` message: the observation of the call it names, exit code from `extra.returncode`. */
+function toolMessage(
+  m: Record<string, unknown>,
+  rawId: string,
+  text: string,
+  ts: string | null,
+  source: SourcePointer,
+  events: EventList,
+  registry: CallRegistry,
+): void {
+  const call = registry.answer(rawId);
+  const extra = isRecord(m.extra) ? m.extra : {};
+  const obs = parseObservation(text);
+  const rc = typeof extra.returncode === 'number' ? extra.returncode : obs?.returncode;
+  const failed = (rc !== undefined && rc !== 0) || typeof extra.exception_info === 'string';
+  const content = truncateMiddle(obs?.output ?? text, MAX_TOOL_OUTPUT_CHARS);
+  events.toolResult(call?.call_id ?? rawId, call?.tool ?? 'bash', content, failed, ts, source, rc);
+  if (obs?.warning) events.systemMessage(obs.warning, ts, source);
 }
 
 /** The PR title inside mini-swe-agent's task template (the line after "Consider the following PR description:"). */

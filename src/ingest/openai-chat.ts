@@ -5,7 +5,8 @@
  * - a JSON array of conversations (each an array of messages or a `{messages}` object) → one session
  *   per conversation.
  *
- * Events as in {@link normalizeChatMessages}; a tool result is an error when its content starts with
+ * Events as in {@link normalizeChatMessages}, tool kinds from the names every known agent uses
+ * ({@link GENERIC_TOOL_KINDS}: `run_terminal_cmd`, `run_shell_command`, `bash`, `read_file`, …); a tool result is an error when its content starts with
  * `Error` or `error:`, or is a JSON object with an `error` key. No outcome. external_id
  * `openai-chat:<file basename>` (single conversation) or `openai-chat:<file basename>:<index>`;
  * agent_id `openai-chat`. Pointers: `{file, index: <message index>, pointer: '/<k>/messages/<i>'}` (the
@@ -17,6 +18,7 @@ import { normalizeChatMessages } from './chat-messages.js';
 import { EventList } from './event-list.js';
 import { isRecord } from './json.js';
 import { titleFrom } from './text.js';
+import { GENERIC_TOOL_KINDS } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
 /**
@@ -92,7 +94,13 @@ export function importOpenAiChat(file: string, data: unknown, opts: ImporterOpti
     const events = new EventList();
     normalizeChatMessages(
       c.messages,
-      { file, pointer: c.pointer, where: c.where, isError: isOpenAiToolError },
+      {
+        file,
+        pointer: c.pointer,
+        where: c.where,
+        isError: isOpenAiToolError,
+        toolKinds: GENERIC_TOOL_KINDS,
+      },
       events,
     );
     const firstUser = events.events.find((e) => e.type === 'user.message');

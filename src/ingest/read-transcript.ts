@@ -8,6 +8,7 @@ import { ImportError, ReverieError, type SourceFormat } from '../domain/index.js
 import { importClaudeCode } from './claude-code.js';
 import { sniff } from './detect.js';
 import { REPORT_SIDECAR } from './expand-inputs.js';
+import { FORMAT_IMPORTERS, isTextFormat } from './formats.js';
 import { findDeepNesting, lineAt, nestsDeeperThan, parseJson, tooDeep } from './json.js';
 import { importMiniSweAgent } from './mini-swe-agent.js';
 import { importOpenAiChat } from './openai-chat.js';
@@ -38,8 +39,6 @@ export interface ParseOptions extends ReadOptions {
    */
   readSidecar?: (path: string) => string | null;
 }
-
-const JSONL_FORMATS: ReadonlySet<SourceFormat> = new Set(['claude-code', 'reverie']);
 
 /**
  * Normalizes the text of one transcript file; no I/O except through `opts.readSidecar`.
@@ -116,7 +115,7 @@ function parseChecked(file: string, text: string, opts: ParseOptions): ParsedTra
   let value: unknown;
   if (opts.format !== undefined) {
     format = opts.format;
-    if (!JSONL_FORMATS.has(format)) value = parseJson(file, text);
+    if (!isTextFormat(format)) value = parseJson(file, text);
   } else {
     const detected = sniff(file, text);
     format = detected.format;
@@ -144,8 +143,11 @@ function parseChecked(file: string, text: string, opts: ParseOptions): ParsedTra
     case 'reverie':
       sessions = importReverieJsonl(file, text, importer);
       break;
-    default:
-      throw new ImportError(file, `unknown format: ${String(format)}`);
+    default: {
+      const other = FORMAT_IMPORTERS[format];
+      if (other === undefined) throw new ImportError(file, `unknown format: ${String(format)}`);
+      sessions = other.run(file, text, value, importer, opts.readSidecar);
+    }
   }
   return { file, format, sessions, warnings: [] };
 }

@@ -2,11 +2,12 @@
  * reverie's normalized JSONL format (documented with a full example in docs/normalized-format.md).
  * One JSON object per line; a `{"type":"session", …}` line starts a session, the lines after it
  * (until the next session line) are its events in the normalized shapes without `seq`/`source`
- * (those are assigned: `seq` dense from 0, `source` `{file, line}`), plus at most one
+ * (those are assigned: `seq` dense from 0, `source` `{file, line}`; a tool call without `kind` is
+ * `other`), plus at most one
  * `{"type":"outcome", …}` line. Every line is validated with zod; unknown fields are errors.
  */
 import { z } from 'zod';
-import { ImportError, type Outcome, type SessionEvent } from '../domain/index.js';
+import { ImportError, type Outcome, type SessionEvent, TOOL_KINDS, type ToolKind } from '../domain/index.js';
 import { EventList } from './event-list.js';
 import { forEachLine, isRecord, parseJsonLine } from './json.js';
 import { titleFrom, toTimestamp } from './text.js';
@@ -43,8 +44,10 @@ export const EventLine = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('agent.tool_use'),
     tool: z.string().min(1),
+    kind: z.enum(TOOL_KINDS as [ToolKind, ...ToolKind[]]).optional(),
     input: z.unknown().optional(),
     call_id: z.string().min(1),
+    command: z.string().optional(),
     timestamp: OptionalTimestamp,
   }),
   z.strictObject({
@@ -53,6 +56,7 @@ export const EventLine = z.discriminatedUnion('type', [
     tool: OptionalString,
     content: z.string(),
     is_error: z.boolean().optional(),
+    exit_code: z.number().int().nullable().optional(),
     timestamp: OptionalTimestamp,
   }),
 ]);
@@ -190,10 +194,10 @@ export function importReverieJsonl(
     const events = building.events;
     switch (v.type) {
       case 'agent.tool_use':
-        events.toolUse(v.tool, v.input ?? {}, v.call_id, ts, source);
+        events.toolUse(v.tool, v.kind ?? 'other', v.input ?? {}, v.call_id, ts, source, v.command);
         break;
       case 'agent.tool_result':
-        events.toolResult(v.call_id, v.tool ?? null, v.content, v.is_error ?? false, ts, source);
+        events.toolResult(v.call_id, v.tool ?? null, v.content, v.is_error ?? false, ts, source, v.exit_code);
         break;
       default:
         events.push({ seq: 0, type: v.type, timestamp: ts, source, text: v.text } as SessionEvent);

@@ -20,6 +20,7 @@ import { ImportError, type Outcome } from '../domain/index.js';
 import { normalizeChatMessages } from './chat-messages.js';
 import { EventList } from './event-list.js';
 import { titleFrom } from './text.js';
+import type { ToolKindTable } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 import { describeIssue } from './zod-issues.js';
 
@@ -34,6 +35,12 @@ const Element = z.looseObject({
     .optional(),
   traj: z.array(z.unknown()),
 });
+
+/**
+ * τ-bench's tools are the domain's API (`get_user_details`, `book_reservation`, `calculate`, `think`,
+ * `transfer_to_human_agents`, …): none runs a shell, edits files or browses, so every call is `other`.
+ */
+const TAU_BENCH_TOOL_KINDS: ToolKindTable = {};
 
 /** Tool results of τ-bench are errors when they start with `Error:`. */
 export function isTauBenchError(content: string): boolean {
@@ -74,7 +81,13 @@ export function importTauBench(file: string, data: unknown, opts: ImporterOption
     const events = new EventList();
     normalizeChatMessages(
       el.traj,
-      { file, pointer: `/${e}/traj`, where: `element ${e}: traj`, isError: isTauBenchError },
+      {
+        file,
+        pointer: `/${e}/traj`,
+        where: `element ${e}: traj`,
+        isError: isTauBenchError,
+        toolKinds: TAU_BENCH_TOOL_KINDS,
+      },
       events,
     );
     const firstUser = events.events.find((ev) => ev.type === 'user.message');

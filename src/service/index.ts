@@ -1,4 +1,7 @@
 /** The service layer: the one API every shell calls. */
+
+/** Finding agents' transcript folders on this machine (`sessions discover`, `sessions import --discovered`). */
+export { type DiscoveredSource, discoverTranscripts, parseSince } from '../ingest/index.js';
 export * from './change-report.js';
 export { resolveDbPath } from './config.js';
 export {

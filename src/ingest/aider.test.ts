@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectFormat, parseTranscript, readTranscriptFile } from './index.js';
+
+const FILE = resolve(
+  import.meta.dirname,
+  '../../../shared/data/formats/aider/chat-history.sessions-000-315.md',
+);
+
+describe('Aider chat history importer', () => {
+  const text = readFileSync(FILE, 'utf8');
+  const rawLines = text.split('\n');
+  const { format, sessions } = readTranscriptFile(FILE);
+  const events = sessions.flatMap((s) => s.events);
+  const linesStarting = (p: string) => rawLines.flatMap((l, i) => (l.startsWith(p) ? [i + 1] : []));
+
+  it('splits the history into its 316 sessions and groups consecutive #### lines (530 messages)', () => {
+    expect(format).toBe('aider');
+    expect(sessions).toHaveLength(linesStarting('# aider chat started at ').length);
+    expect(sessions).toHaveLength(316);
+    expect(sessions.map((s) => s.metadata.header_line)).toEqual(linesStarting('# aider chat started at '));
+    // 705 `#### ` lines in 530 runs of consecutive lines.
+    expect(linesStarting('#### ')).toHaveLength(705);
+    expect(events.filter((e) => e.type === 'user.message')).toHaveLength(530);
+    expect(sessions[1]).toMatchObject({
+      started_at: '2024-08-05T19:33:32.000Z',
+      title: 'Use the Spinner instead of the inlined custom spinner',
+      metadata: { model: 'claude-3-5-sonnet-20240620', aider_version: '0.47.2-dev' },
+    });
+    expect(sessions.reduce((n, s) => n + (s.metadata.commits as number), 0)).toBe(
+      linesStarting('> Commit ').length,
+    );
+  });
+
+  it('never takes > lines as speech', () => {
+    for (const e of events) {
+      if (e.type !== 'user.message' && e.type !== 'agent.message') continue;
+      expect(
+        e.text.split('\n').some((l) => l.startsWith('Applied edit to ') || l.startsWith('Tokens: ')),
+      ).toBe(false);
+      expect(rawLines[e.source.line! - 1]!.startsWith('> ')).toBe(false);
+    }
+  });
+
+  it('makes each SEARCH/REPLACE block an edit call and pairs Applied / no-match lines by order', () => {
+    // 171 `<<<<<<< SEARCH` lines in replies; 11 of them never reach `=======` and `>>>>>>> REPLACE`
+    // (replies cut off or malformed, e.g. lines 2210, 2772, 21589): 160 edit calls.
+    expect(linesStarting('<<<<<<< SEARCH')).toHaveLength(171);
+    const uses = events.filter((e) => e.type === 'agent.tool_use');
+    expect(uses).toHaveLength(160);
+    expect(new Set(uses.map((u) => 'kind' in u && u.kind))).toEqual(new Set(['edit']));
+    const results = events.filter((e) => e.type === 'agent.tool_result');
+    // Every `> Applied edit to` line (102) answers the open edits of its file; every
+    // `> ## SearchReplaceNoExactMatch` line (18) fails one.
+    const ok = results.filter((r) => r.type === 'agent.tool_result' && !r.is_error);
+    const failed = results.filter((r) => r.type === 'agent.tool_result' && r.is_error);
+    expect(new Set(ok.map((r) => r.source.line))).toEqual(new Set(linesStarting('> Applied edit to ')));
+    expect(failed.map((r) => r.source.line)).toEqual(linesStarting('> ## SearchReplaceNoExactMatch'));
+    for (const s of sessions) {
+      const calls = new Map(
+        s.events.flatMap((e) => (e.type === 'agent.tool_use' ? [[e.call_id, e] as const] : [])),
+      );
+      for (const r of s.events) {
+        if (r.type !== 'agent.tool_result') continue;
+        const call = calls.get(r.call_id)!;
+        expect(call.seq).toBeLessThan(r.seq);
+        expect(r.content).toContain((call.input as { path: string }).path);
+      }
+    }
+  });
+
+  it('is detected from its header', () => {
+    expect(detectFormat('.aider.chat.history.md', text.slice(0, 2000))).toBe('aider');
+    const one = parseTranscript(
+      'h.md',
+      '# aider chat started at 2025-01-02 03:04:05\n\n#### hi  \n#### there  \n\nHello!\n',
+    );
+    expect(one.sessions[0]!.events.map((e) => [e.type, 'text' in e ? e.text : ''])).toEqual([
+      ['user.message', 'hi\nthere'],
+      ['agent.message', 'Hello!'],
+    ]);
+  });
+});

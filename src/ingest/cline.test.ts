@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AgentToolResultEvent, AgentToolUseEvent } from '../domain/index.js';
+import { detectFormat, type ImportedSession, importTranscripts, parseTranscript } from './index.js';
+
+const DIR = resolve(import.meta.dirname, '../../../shared/data/formats/cline');
+const TASK = join(DIR, 'tasks/1769053680585');
+
+describe('Cline task folder importer', async () => {
+  const perFile: [string, number][] = [];
+  const sessions: ImportedSession[] = [];
+  for await (const r of importTranscripts([DIR])) {
+    if ('error' in r) throw r.error;
+    expect(r.format).toBe('cline');
+    perFile.push([r.file.slice(TASK.length + 1), r.sessions.length]);
+    sessions.push(...r.sessions);
+  }
+
+  it('imports the task folder as one session; ui_messages and task_metadata are sidecars', () => {
+    expect(perFile).toEqual([
+      ['api_conversation_history.json', 1],
+      ['task_metadata.json', 0],
+      ['ui_messages.json', 0],
+    ]);
+    expect(sessions[0]).toMatchObject({
+      external_id: 'cline:1769053680585',
+      metadata: { models: ['claude-sonnet-4-5-20250929'] },
+      // The first ui_messages entry, ts 1769053680628.
+      started_at: '2026-01-22T03:48:00.628Z',
+    });
+  });
+
+  it('pairs results by position (47 calls, 46 results: the final attempt_completion has none)', () => {
+    const s = sessions[0]!;
+    const uses = s.events.filter((e): e is AgentToolUseEvent => e.type === 'agent.tool_use');
+    const results = s.events.filter((e): e is AgentToolResultEvent => e.type === 'agent.tool_result');
+    // By hand: 47 tool_use blocks (16 read_file, 1 search_files, 26 write_to_file, 1 replace_in_file,
+    // 2 execute_command, 1 attempt_completion) and 46 "[tool for '…'] Result:" texts, none failed.
+    expect(uses).toHaveLength(47);
+    expect(results).toHaveLength(46);
+    expect(results.filter((r) => r.is_error)).toHaveLength(0);
+    for (const r of results) {
+      const u = uses.find((x) => x.call_id === r.call_id)!;
+      expect(r.tool).toBe(u.tool);
+      expect(r.content.startsWith(`[${u.tool}`)).toBe(true);
+      expect(r.source.index).toBe(u.source.index! + 1);
+    }
+    expect(uses.at(-1)!.tool).toBe('attempt_completion');
+    expect(uses.filter((u) => u.kind === 'shell').map((u) => u.command?.slice(0, 34))).toEqual([
+      'cd /workspaces/Online-Card-Archite',
+      'cd /workspaces/Online-Card-Archite',
+    ]);
+    // 47 thinking blocks and 7 non-empty text blocks in the assistant messages.
+    expect(s.events.filter((e) => e.type === 'agent.thinking')).toHaveLength(47);
+    expect(s.events.filter((e) => e.type === 'agent.message')).toHaveLength(7);
+  });
+
+  it('keeps the task as the user message, reminders as system, and drops environment_details', () => {
+    const s = sessions[0]!;
+    const users = s.events.filter((e) => e.type === 'user.message');
+    expect(users).toHaveLength(1);
+    expect((users[0] as { text: string }).text.startsWith('You have been given a Dockerized codebase')).toBe(
+      true,
+    );
+    for (const e of s.events) if ('text' in e) expect(e.text.includes('<environment_details>')).toBe(false);
+    expect(s.events.filter((e) => e.type === 'system.message')).toHaveLength(7);
+  });
+
+  it('is detected from content and marks tool errors failed', () => {
+    const text = readFileSync(join(TASK, 'api_conversation_history.json'), 'utf8');
+    expect(detectFormat('x.json', text)).toBe('cline');
+    const history = [
+      { role: 'user', content: [{ type: 'text', text: '<task>\nfix it\n</task>' }] },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 't1', name: 'read_file', input: { path: 'a' } }],
+      },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'text',
+            text: "[read_file for 'a'] Result:\nThe tool execution failed with the following error:\n<error>\nENOENT\n</error>",
+          },
+        ],
+      },
+    ];
+    const [s] = parseTranscript('tasks/42/api_conversation_history.json', JSON.stringify(history)).sessions;
+    expect(s!.external_id).toBe('cline:42');
+    expect(s!.events.map((e) => e.type)).toEqual(['user.message', 'agent.tool_use', 'agent.tool_result']);
+    expect(s!.events[2]).toMatchObject({ call_id: 't1', is_error: true });
+  });
+});

@@ -1,0 +1,224 @@
+/**
+ * Cline task folders (VS Code global storage `…/saoudrizwan.claude-dev/tasks/<task id>/`; written by
+ * Cline's `disk.ts`): `api_conversation_history.json` is the conversation as sent to the model, an
+ * array of Anthropic `MessageParam`s `{role, content: string | [text | thinking | tool_use{id, name,
+ * input} | tool_result | image]}` (plus `modelInfo`, `metrics`); `ui_messages.json` is the same task
+ * as displayed (`{ts, type: say|ask, say|ask, text, conversationHistoryIndex}`); `task_metadata.json`
+ * lists files and model usage. The task folder is one session, read from the API history; the other
+ * two files are sidecars (they import as no session).
+ *
+ * Mapping: assistant `thinking` → `agent.thinking`, `text` → `agent.message`, `tool_use` →
+ * `agent.tool_use` (kind from {@link CLINE_TOOL_KINDS}, `command` for `execute_command`). Cline sends a
+ * tool's result back as a user `text` block `[<tool> for '<what>'] Result:\n…` that names the tool,
+ * not the call, so results pair with the preceding assistant message's calls by position (standard
+ * `tool_result` blocks pair by `tool_use_id`). A result is failed when Cline reports a tool error
+ * (`The tool execution failed with the following error`, `[<tool>] Error`, a denied operation).
+ * Other user text: `<task>…</task>` and `<feedback>…</feedback>` / `<answer>` → `user.message` (tags
+ * removed); Cline's reminders (`# task_progress`, `# TODO LIST UPDATE REQUIRED`, `[ERROR] You did not
+ * use a tool`, `[TASK RESUMPTION]`) → `system.message`; the `<environment_details>` block Cline appends
+ * to every turn is dropped. Timestamps: each API message gets the first `ts` of the `ui_messages`
+ * entries whose `conversationHistoryIndex` is its index (else the previous one's). No outcome
+ * (`attempt_completion` is the agent's own claim). external_id `cline:<task folder name>`; agent_id
+ * `cline`. Pointers `{file, index: <message>, pointer: '/<message>/content/<block>'}`.
+ */
+import { basename, dirname, join } from 'node:path';
+import { ImportError, type Timestamp } from '../domain/index.js';
+import { CallRegistry } from './call-registry.js';
+import { flattenToolResult } from './claude-code.js';
+import { EventList } from './event-list.js';
+import { isRecord, parseJson } from './json.js';
+import { MAX_TOOL_OUTPUT_CHARS, titleFrom, toTimestamp, truncateMiddle } from './text.js';
+import { CLINE_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
+import type { ImportedSession, ImporterOptions } from './types.js';
+
+/** Cline's result header: `[read_file for 'x.cs'] Result:` (the `for …` part may span lines). */
+const RESULT_HEADER = /^\[(\w+)(?: for [\s\S]*?)?\] (Result|Error):?/;
+const TOOL_FAILED =
+  /The tool execution failed with the following error|The user denied this operation|^\[\w+(?: for [\s\S]*?)?\] Error/;
+const REMINDERS = [
+  '# task_progress',
+  '# TODO LIST UPDATE REQUIRED',
+  '[ERROR] ',
+  '[TASK RESUMPTION]',
+  '[TASK RESUMPTION',
+];
+
+/** Reads Cline's sidecar files beside the API history (`null` when absent). */
+export type ClineSidecar = (path: string) => string | null;
+
+/** True for Cline's `ui_messages.json` (`[{ts, type: say|ask}]`) or `task_metadata.json`. */
+export function isClineSidecar(data: unknown): boolean {
+  if (isRecord(data)) return Array.isArray(data.files_in_context) || Array.isArray(data.model_usage);
+  if (!Array.isArray(data) || data.length === 0) return false;
+  const first = data[0];
+  return isRecord(first) && typeof first.ts === 'number' && (first.type === 'say' || first.type === 'ask');
+}
+
+/**
+ * True for a Cline API history: an array of Anthropic messages whose first user message opens with
+ * `<task>`, or whose assistant messages carry `tool_use` blocks.
+ */
+export function isClineHistory(data: unknown): boolean {
+  if (!Array.isArray(data) || data.length === 0) return false;
+  const first = data[0];
+  if (!isRecord(first) || first.role !== 'user' || !Array.isArray(first.content)) return false;
+  const b = first.content[0];
+  if (isRecord(b) && typeof b.text === 'string' && b.text.trimStart().startsWith('<task>')) return true;
+  return data.some(
+    (m) =>
+      isRecord(m) &&
+      m.role === 'assistant' &&
+      Array.isArray(m.content) &&
+      m.content.some((x) => isRecord(x) && x.type === 'tool_use'),
+  );
+}
+
+/**
+ * Imports a Cline task from its parsed API history (`[]` for a sidecar file).
+ * @param readSidecar reads `ui_messages.json` beside it for timestamps (optional).
+ * @throws ImportError when the history is not an array of messages (`messages[3]: …`).
+ */
+export function importCline(
+  file: string,
+  data: unknown,
+  opts: ImporterOptions = {},
+  readSidecar?: ClineSidecar,
+): ImportedSession[] {
+  if (isClineSidecar(data)) return [];
+  if (!Array.isArray(data)) throw new ImportError(file, 'cline: expected the API conversation history array');
+  const times = uiTimes(file, readSidecar);
+  const events = new EventList();
+  const calls = new CallRegistry();
+  let pending: { id: string; tool: string }[] = [];
+  let ts: Timestamp | null = null;
+  for (let i = 0; i < data.length; i++) {
+    const m = data[i];
+    if (!isRecord(m) || typeof m.role !== 'string')
+      throw new ImportError(file, `messages[${i}]: expected a message with a role`);
+    ts = times.get(i) ?? ts;
+    const blocks =
+      typeof m.content === 'string'
+        ? [{ type: 'text', text: m.content }]
+        : Array.isArray(m.content)
+          ? m.content
+          : [];
+    if (m.role === 'assistant') pending = [];
+    for (let k = 0; k < blocks.length; k++) {
+      const b = blocks[k];
+      if (!isRecord(b)) continue;
+      const source = { file, index: i, pointer: `/${i}/content/${k}` };
+      if (m.role === 'assistant') {
+        if (b.type === 'thinking' && typeof b.thinking === 'string' && b.thinking.trim() !== '')
+          events.thinking(b.thinking, ts, source);
+        else if (b.type === 'text' && typeof b.text === 'string' && b.text.trim() !== '')
+          events.agentMessage(b.text.trim(), ts, source);
+        else if (b.type === 'tool_use' && typeof b.name === 'string') {
+          const kind = toolKind(CLINE_TOOL_KINDS, b.name);
+          const input = b.input ?? {};
+          const id = calls.issue(typeof b.id === 'string' ? b.id : `call-${i}-${k}`, b.name);
+          pending.push({ id, tool: b.name });
+          events.toolUse(
+            b.name,
+            kind,
+            input,
+            id,
+            ts,
+            source,
+            kind === 'shell' ? shellCommand(input) : undefined,
+          );
+        }
+        continue;
+      }
+      if (b.type === 'tool_result') {
+        const call = typeof b.tool_use_id === 'string' ? calls.answer(b.tool_use_id) : null;
+        pending = pending.filter((p) => p.id !== call?.call_id);
+        const text = truncateMiddle(flattenToolResult(b.content), MAX_TOOL_OUTPUT_CHARS);
+        events.toolResult(
+          call?.call_id ?? `result-${i}-${k}`,
+          call?.tool ?? null,
+          text,
+          b.is_error === true,
+          ts,
+          source,
+        );
+      } else if (b.type === 'text' && typeof b.text === 'string') {
+        const text = b.text;
+        if (RESULT_HEADER.test(text) && pending.length > 0) {
+          const call = pending.shift()!;
+          const failed = TOOL_FAILED.test(text.slice(0, 4000));
+          events.toolResult(
+            call.id,
+            call.tool,
+            truncateMiddle(text, MAX_TOOL_OUTPUT_CHARS),
+            failed,
+            ts,
+            source,
+          );
+        } else userText(text, ts, source, events);
+      } else if (b.type === 'image') events.userMessage('[image]', ts, source);
+    }
+  }
+  const taskId = basename(dirname(file)) || basename(file);
+  const first = events.events.find((e) => e.type === 'user.message');
+  return [
+    {
+      external_id: `cline:${taskId}`,
+      agent_id: opts.agent_id ?? 'cline',
+      user_id: null,
+      team_id: opts.team_id ?? null,
+      parent_external_id: null,
+      source_format: 'cline',
+      source_file: file,
+      title: (first && 'text' in first ? titleFrom(first.text) : '') || `Cline task ${taskId}`,
+      started_at: times.size > 0 ? (times.get(Math.min(...times.keys())) ?? null) : null,
+      ended_at: ts,
+      metadata: { task_id: taskId, models: models(data) },
+      events: events.events,
+      outcome: null,
+    },
+  ];
+}
+
+/** A user text block that is not a tool result. */
+function userText(
+  text: string,
+  ts: Timestamp | null,
+  source: { file: string; index: number; pointer: string },
+  events: EventList,
+): void {
+  const t = text.trim();
+  if (t === '' || t.startsWith('<environment_details>')) return;
+  if (REMINDERS.some((r) => t.startsWith(r))) {
+    events.systemMessage(t, ts, source);
+    return;
+  }
+  const tagged = /^<(task|feedback|answer|user_message)>([\s\S]*?)<\/\1>/.exec(t);
+  events.userMessage(tagged ? tagged[2]!.trim() : t, ts, source);
+}
+
+/** API message index → first ui_messages `ts` with that `conversationHistoryIndex`. */
+function uiTimes(file: string, readSidecar: ClineSidecar | undefined): Map<number, Timestamp> {
+  const out = new Map<number, Timestamp>();
+  const path = join(dirname(file), 'ui_messages.json');
+  const text = readSidecar?.(path) ?? null;
+  if (text === null) return out;
+  const ui = parseJson(path, text);
+  if (!Array.isArray(ui)) return out;
+  for (const u of ui) {
+    if (!isRecord(u) || typeof u.conversationHistoryIndex !== 'number') continue;
+    // Entries written after message k carry index k; the message they follow is k, the next is k+1.
+    const k = u.conversationHistoryIndex + 1;
+    const ts = toTimestamp(u.ts);
+    if (ts !== null && !out.has(k)) out.set(k, ts);
+  }
+  return out;
+}
+
+/** Model ids named in `modelInfo`. */
+function models(data: unknown[]): string[] {
+  const out = new Set<string>();
+  for (const m of data)
+    if (isRecord(m) && isRecord(m.modelInfo) && typeof m.modelInfo.modelId === 'string')
+      out.add(m.modelInfo.modelId);
+  return [...out].sort();
+}

@@ -1,0 +1,103 @@
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AgentToolResultEvent, AgentToolUseEvent } from '../domain/index.js';
+import { importTranscripts, parseTranscript } from './index.js';
+
+const DIR = resolve(import.meta.dirname, '../../../shared/data/formats/codex-rollout');
+const DAY = join(DIR, 'sessions/2026/05/11');
+
+describe('Codex CLI rollout importer', () => {
+  it('imports the real rollout: 105 paired calls, 5 failed, exit codes from exec_command_end', async () => {
+    const got = [];
+    for await (const r of importTranscripts([DIR])) {
+      if ('error' in r) throw r.error;
+      expect(r.format).toBe('codex');
+      got.push(...r.sessions);
+    }
+    expect(got).toHaveLength(1);
+    const s = got[0]!;
+    expect(s.external_id).toBe('codex:019e1625-789d-76c0-80ab-3724b5ddb799');
+    expect(s.source_file).toBe(join(DAY, readdirSync(DAY)[0]!));
+    expect(s.metadata).toMatchObject({
+      cli_version: '0.125.0',
+      models: ['gpt-5.5'],
+      originator: 'codex-tui',
+    });
+    const uses = s.events.filter((e): e is AgentToolUseEvent => e.type === 'agent.tool_use');
+    const results = s.events.filter((e): e is AgentToolResultEvent => e.type === 'agent.tool_result');
+    // By hand: 99 function_call (43 exec_command, 54 write_stdin, 2 update_plan), 3 custom_tool_call
+    // (apply_patch) and 3 web_search_call; every one has its output.
+    const byKind: Record<string, number> = {};
+    for (const u of uses) byKind[`${u.tool}:${u.kind}`] = (byKind[`${u.tool}:${u.kind}`] ?? 0) + 1;
+    expect(byKind).toEqual({
+      'exec_command:shell': 43,
+      'write_stdin:shell': 54,
+      'update_plan:other': 2,
+      'apply_patch:edit': 3,
+      'web_search:web': 3,
+    });
+    expect(results).toHaveLength(105);
+    expect(new Set(results.map((r) => r.call_id))).toEqual(new Set(uses.map((u) => u.call_id)));
+    // 43 exec_command_end lines: 39 × exit 0 and lines 143 (exit 2), 158, 209, 269 (exit 1), for the
+    // calls whose outputs (still running) are on lines 135, 154, 207, 265; plus the poll that failed
+    // on line 37 ("write_stdin failed: stdin is closed").
+    expect(results.filter((r) => r.exit_code !== undefined)).toHaveLength(43);
+    const failed = results.filter((r) => r.is_error);
+    expect(failed.map((r) => [r.tool, r.exit_code, r.source.line])).toEqual([
+      ['write_stdin', undefined, 37],
+      ['exec_command', 2, 135],
+      ['exec_command', 1, 154],
+      ['exec_command', 1, 207],
+      ['exec_command', 1, 265],
+    ]);
+    // A still-running command's result gets the output exec_command_end recorded.
+    expect(failed[1]!.content).toContain('rg: node_modules/opencode-ai: No such file or directory');
+    const rg = uses.find((u) => u.call_id === failed[1]!.call_id)!;
+    expect(rg.command).toMatch(/^rg -n "compact\|compaction/);
+  });
+
+  it('keeps the person’s words once and the injected AGENTS.md / environment text as system', async () => {
+    let events: import('../domain/index.js').SessionEvent[] = [];
+    for await (const r of importTranscripts([DIR])) if (!('error' in r)) events = r.sessions[0]!.events;
+    // Each text is in a response_item message and an event_msg: two user words, 13 agent messages.
+    expect(events.filter((e) => e.type === 'user.message').map((e) => 'text' in e && e.text)).toEqual([
+      'show tools',
+      "let's update the defailt context compart to 90 in env var",
+    ]);
+    expect(events.filter((e) => e.type === 'agent.message')).toHaveLength(13);
+    // base_instructions, 4 developer parts, the AGENTS.md and <environment_context> parts.
+    const system = events.filter((e) => e.type === 'system.message').map((e) => ('text' in e ? e.text : ''));
+    expect(system).toHaveLength(7);
+    expect(system.filter((t) => t.startsWith('# AGENTS.md instructions'))).toHaveLength(1);
+    expect(system.filter((t) => t.startsWith('<environment_context>'))).toHaveLength(1);
+  });
+
+  it('reads older rollouts: shell argv calls and JSON outputs with metadata.exit_code', () => {
+    const l = (type: string, payload: unknown) =>
+      JSON.stringify({ timestamp: '2025-09-01T10:00:00.000Z', type, payload });
+    const text = [
+      l('session_meta', { id: 'old-1', cwd: '/r', cli_version: '0.77.0' }),
+      l('response_item', {
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: 'run the tests' }],
+      }),
+      l('response_item', {
+        type: 'function_call',
+        name: 'shell',
+        arguments: JSON.stringify({ command: ['bash', '-lc', 'npm test'] }),
+        call_id: 'c1',
+      }),
+      l('response_item', {
+        type: 'function_call_output',
+        call_id: 'c1',
+        output: JSON.stringify({ output: '1 failing', metadata: { exit_code: 1, duration_seconds: 2 } }),
+      }),
+    ].join('\n');
+    const [s] = parseTranscript('rollout-old.jsonl', text).sessions;
+    expect(s!.events.map((e) => e.type)).toEqual(['user.message', 'agent.tool_use', 'agent.tool_result']);
+    expect(s!.events[1]).toMatchObject({ tool: 'shell', kind: 'shell', command: 'npm test' });
+    expect(s!.events[2]).toMatchObject({ content: '1 failing', exit_code: 1, is_error: true, tool: 'shell' });
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * Finding the transcripts that known agents keep on this machine (`reverie sessions discover`), under a
+ * home folder (the user's, or another one for tests):
+ * - Claude Code: `~/.claude/projects/<project>/*.jsonl` (and subagent files below them);
+ * - Codex CLI: `~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`;
+ * - Gemini CLI: `~/.gemini/tmp/<project hash>/chats/session-*.json`;
+ * - Cline: `tasks/<id>/api_conversation_history.json` in VS Code's global storage of
+ *   `saoudrizwan.claude-dev` (Linux `~/.config/Code/User/globalStorage/…`, macOS `~/Library/Application
+ *   Support/Code/User/globalStorage/…`, also Cursor and VSCodium), and `~/.cline/data/tasks`;
+ * - Aider: `.aider.chat.history.md` files under the folders given (aider writes one per repository;
+ *   searched at most {@link AIDER_MAX_DEPTH} levels deep, skipping `node_modules` and hidden folders
+ *   other than the history itself).
+ * Only reads folder listings and file times; never opens a transcript.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SourceFormat, Timestamp } from '../domain/index.js';
+import { ValidationError } from '../domain/index.js';
+import { compareCodeUnits } from './expand-inputs.js';
+
+/** How deep under each aider root a `.aider.chat.history.md` is looked for. */
+export const AIDER_MAX_DEPTH = 4;
+
+/** Options of {@link discoverTranscripts}. */
+export interface DiscoverOptions {
+  /** The home folder whose agent folders are searched (the user's home by default in the CLI). */
+  home: string;
+  /** Folders under which aider histories are looked for; none by default. */
+  aiderRoots?: string[];
+  /** Only files modified at or after this time. */
+  since?: Date | null;
+}
+
+/** One agent's transcript folder on this machine. */
+export interface DiscoveredSource {
+  /** The agent, e.g. `claude-code`, `codex`. */
+  agent: string;
+  /** The format its files are read as. */
+  format: SourceFormat;
+  /** The folder searched. */
+  root: string;
+  /** The transcript files found (after `since`), sorted; a task folder counts once (its history file). */
+  files: string[];
+  /** When the newest of them was last modified (ISO-8601 UTC), or null when there are none. */
+  newest: Timestamp | null;
+}
+
+interface Found {
+  path: string;
+  mtime: number;
+}
+
+/** A known agent: where it keeps transcripts (relative to the home) and which files are transcripts. */
+interface AgentSpec {
+  agent: string;
+  format: SourceFormat;
+  roots: string[];
+  keep(relPath: string, name: string): boolean;
+}
+
+const CLINE_STORAGE = ['Code', 'Cursor', 'VSCodium', 'Code - Insiders'].flatMap((app) => [
+  join('.config', app, 'User/globalStorage/saoudrizwan.claude-dev/tasks'),
+  join('Library/Application Support', app, 'User/globalStorage/saoudrizwan.claude-dev/tasks'),
+]);
+
+const AGENTS: AgentSpec[] = [
+  {
+    agent: 'claude-code',
+    format: 'claude-code',
+    roots: ['.claude/projects'],
+    keep: (_r, n) => n.endsWith('.jsonl'),
+  },
+  {
+    agent: 'codex',
+    format: 'codex',
+    roots: ['.codex/sessions'],
+    keep: (_r, n) => n.startsWith('rollout-') && n.endsWith('.jsonl'),
+  },
+  {
+    agent: 'gemini-cli',
+    format: 'gemini-cli',
+    roots: ['.gemini/tmp'],
+    keep: (r, n) => /(^|[\\/])chats[\\/]/.test(r) && n.startsWith('session-') && n.endsWith('.json'),
+  },
+  {
+    agent: 'cline',
+    format: 'cline',
+    roots: [...CLINE_STORAGE, '.cline/data/tasks'],
+    keep: (_r, n) => n === 'api_conversation_history.json',
+  },
+];
+
+/**
+ * Lists the transcript folders of the known agents under `opts.home` (and aider histories under
+ * `opts.aiderRoots`), with their files and newest modification time. Folders that do not exist are
+ * left out; unreadable subfolders are skipped.
+ * @throws ValidationError (field `aider_root`) naming an aider root that does not exist.
+ * @example await discoverTranscripts({ home: os.homedir(), since: new Date(Date.now() - 7 * 86400e3) })
+ */
+export async function discoverTranscripts(opts: DiscoverOptions): Promise<DiscoveredSource[]> {
+  const since = opts.since?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const out: DiscoveredSource[] = [];
+  for (const spec of AGENTS) {
+    for (const rel of spec.roots) {
+      const root = join(opts.home, rel);
+      if (!(await isDir(root))) continue;
+      const found: Found[] = [];
+      await walk(root, '', 12, found, spec.keep, false);
+      out.push(source(spec.agent, spec.format, root, found, since));
+    }
+  }
+  for (const root of opts.aiderRoots ?? []) {
+    if (!(await isDir(root))) throw new ValidationError(`${root}: no such folder (aider root)`, 'aider_root');
+    const found: Found[] = [];
+    await walk(root, '', AIDER_MAX_DEPTH, found, (_r, n) => n === '.aider.chat.history.md', true);
+    out.push(source('aider', 'aider', root, found, since));
+  }
+  return out;
+}
+
+function source(
+  agent: string,
+  format: SourceFormat,
+  root: string,
+  found: Found[],
+  since: number,
+): DiscoveredSource {
+  const kept = found.filter((f) => f.mtime >= since);
+  const newest = kept.reduce((m, f) => Math.max(m, f.mtime), Number.NEGATIVE_INFINITY);
+  return {
+    agent,
+    format,
+    root,
+    files: kept.map((f) => f.path).sort(compareCodeUnits),
+    newest: kept.length === 0 ? null : new Date(newest).toISOString(),
+  };
+}
+
+async function isDir(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Collects files under `dir` that `keep` accepts, `depth` levels deep at most. */
+async function walk(
+  dir: string,
+  rel: string,
+  depth: number,
+  out: Found[],
+  keep: (relPath: string, name: string) => boolean,
+  hiddenFilesOnly: boolean,
+): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return; // unreadable: skipped
+  }
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    const r = rel === '' ? e.name : join(rel, e.name);
+    if (e.isDirectory()) {
+      if (depth > 0 && e.name !== 'node_modules' && !(hiddenFilesOnly && e.name.startsWith('.')))
+        await walk(full, r, depth - 1, out, keep, hiddenFilesOnly);
+    } else if (e.isFile() && keep(r, e.name)) {
+      const st = await stat(full).catch(() => null);
+      if (st) out.push({ path: full, mtime: st.mtimeMs });
+    }
+  }
+}
+
+/**
+ * Parses a `--since` value: a duration back from `now` (`90m`, `12h`, `7d`, `2w`) or a date
+ * (`2026-05-01`, ISO-8601).
+ * @throws ValidationError (field `since`) for anything else.
+ * @example parseSince('7d', new Date('2026-05-08T00:00:00Z')) // 2026-05-01T00:00:00.000Z
+ */
+export function parseSince(value: string, now: Date = new Date()): Date {
+  const m = /^(\d+)\s*([mhdw])$/.exec(value.trim());
+  if (m) {
+    const unit = { m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 }[m[2] as 'm' | 'h' | 'd' | 'w'];
+    return new Date(now.getTime() - Number(m[1]) * unit);
+  }
+  const d = new Date(value);
+  if (/^\d{4}-\d\d-\d\d/.test(value) && !Number.isNaN(d.getTime())) return d;
+  throw new ValidationError(
+    `--since: expected a duration such as 7d, 12h, 90m, 2w or a date, got ${JSON.stringify(value)}`,
+    'since',
+  );
+}

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectFormat, type ImportedSession, importTranscripts } from './index.js';
+
+const DIR = resolve(import.meta.dirname, '../../../shared/data/formats/managed-agents');
+
+describe('Managed Agents session events importer', async () => {
+  const sessions: ImportedSession[] = [];
+  for await (const r of importTranscripts([DIR])) {
+    if ('error' in r) throw r.error;
+    expect(r.format).toBe('managed-agents');
+    sessions.push(...r.sessions);
+  }
+
+  it('pairs tool, MCP and custom tool results with their sevt_ call events (hand-counted)', () => {
+    // Per file: agent.tool_use + agent.mcp_tool_use + agent.custom_tool_use, and their results; one
+    // failed read (T-001's first look at the not-yet-written memory file). Outcomes are the last
+    // terminal span.outcome_evaluation_end: T-001 max_iterations_reached, T-008 and T-010 satisfied.
+    const summary = sessions.map((s) => [
+      s.source_file.slice(DIR.length + 1),
+      s.events.filter((e) => e.type === 'agent.tool_use').length,
+      s.events.filter((e) => e.type === 'agent.tool_result').length,
+      s.events.filter((e) => e.type === 'agent.tool_result' && e.is_error).length,
+      s.outcome?.result,
+      s.outcome?.labels,
+    ]);
+    expect(summary).toEqual([
+      ['phase-7-T-001.jsonl', 8 + 2 + 3, 13, 1, 'failed', ['max_iterations_reached']],
+      ['phase-7-T-008.jsonl', 5 + 1 + 2, 8, 0, 'satisfied', ['satisfied']],
+      ['phase-7-T-010.jsonl', 6 + 2 + 2, 10, 0, 'satisfied', ['satisfied']],
+    ]);
+    for (const s of sessions) {
+      const calls = new Map<string, string>();
+      for (const e of s.events) {
+        if (e.type === 'agent.tool_use') calls.set(e.call_id, e.tool);
+        if (e.type === 'agent.tool_result') expect(e.tool).toBe(calls.get(e.call_id));
+      }
+    }
+  });
+
+  it('opens with the define_outcome task, keeps grader feedback as system, and marks memory-mount files memory', () => {
+    const t001 = sessions[0]!;
+    expect(t001.external_id).toBe('managed-agents:sevt_01X1Fc2izVgpUCnsWiwUYQKA');
+    expect(t001.agent_id).toBe('managed-agents/inbox-triage-agent');
+    expect(t001.events[0]).toMatchObject({ type: 'user.message', source: { line: 3 } });
+    expect(
+      t001.events
+        .filter((e) => e.type === 'system.message')
+        .map((e) => ('text' in e ? e.text.split('\n')[0] : '')),
+    ).toEqual([
+      'Outcome evaluation: needs_revision',
+      'Outcome evaluation: needs_revision',
+      'Outcome evaluation: max_iterations_reached',
+    ]);
+    // Reads and writes of /mnt/memory/…: T-001 4 (1 read, 3 writes), T-008 2, T-010 2.
+    const memory = sessions.map(
+      (s) => s.events.filter((e) => e.type === 'agent.tool_use' && e.kind === 'memory').length,
+    );
+    expect(memory).toEqual([4, 2, 2]);
+    const failed = t001.events.find((e) => e.type === 'agent.tool_result' && e.is_error);
+    expect(failed).toMatchObject({
+      tool: 'read',
+      content: expect.stringContaining('No such file or directory'),
+    });
+  });
+
+  it('is told apart from reverie JSONL by its sevt_ ids', () => {
+    const text = readFileSync(join(DIR, 'phase-7-T-008.jsonl'), 'utf8');
+    expect(detectFormat('x.jsonl', text)).toBe('managed-agents');
+    expect(detectFormat('x.jsonl', '{"type":"agent.message","id":"sevt_1","content":[]}')).toBe(
+      'managed-agents',
+    );
+  });
+});

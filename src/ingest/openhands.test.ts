@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectFormat, type ImportedSession, importTranscripts, parseTranscript } from './index.js';
+
+const DIR = resolve(import.meta.dirname, '../../../shared/data/formats/openhands');
+
+/** [external_id, tool calls, tool results, failed results, system messages, outcome result]. */
+const counts = (s: ImportedSession) => [
+  s.external_id,
+  s.events.filter((e) => e.type === 'agent.tool_use').length,
+  s.events.filter((e) => e.type === 'agent.tool_result').length,
+  s.events.filter((e) => e.type === 'agent.tool_result' && e.is_error).length,
+  s.events.filter((e) => e.type === 'system.message').length,
+  s.outcome?.result ?? null,
+];
+
+describe('OpenHands importer', async () => {
+  const sessions: ImportedSession[] = [];
+  for await (const r of importTranscripts([DIR])) {
+    if ('error' in r) throw r.error;
+    expect(r.format).toBe('openhands');
+    sessions.push(...r.sessions);
+  }
+
+  it('imports the evaluation output (3 instances) and the bare event list, pairing by cause', () => {
+    // Hand counts: run/read/edit actions and the observations whose cause is one of them; failed =
+    // exit_code ∉ {0, -1} on run, "ERROR:" from the editor (4595: 5 + 1, 4593: 2 + 11, 4588: 12 + 12);
+    // system = the system prompt plus each "error" observation that answers no action (id 29 in
+    // 4593, id 55 in 4588). 4588 stopped at the iteration limit (its error field).
+    expect(sessions.map(counts)).toEqual([
+      ['openhands:ponylang__ponyc-4595', 21, 21, 6, 1, null],
+      ['openhands:ponylang__ponyc-4593', 32, 32, 13, 2, null],
+      ['openhands:ponylang__ponyc-4588', 48, 48, 24, 2, 'failed'],
+      ['openhands:replay-basic_gui_mode.json', 4, 4, 0, 0, null],
+    ]);
+    for (const s of sessions) {
+      const calls = new Map<string, string>();
+      for (const e of s.events) {
+        if (e.type === 'agent.tool_use') calls.set(e.call_id, e.tool);
+        if (e.type === 'agent.tool_result') expect(e.tool).toBe(calls.get(e.call_id));
+      }
+    }
+  });
+
+  it('sets kinds from the action, shell commands and exit codes; -1 (still running) is no failure', () => {
+    const replay = sessions[3]!;
+    const uses = replay.events.filter((e) => e.type === 'agent.tool_use');
+    expect(uses.map((u) => [u.tool, 'kind' in u && u.kind, 'command' in u ? u.command : undefined])).toEqual([
+      ['execute_bash', 'shell', 'mkdir -p /workspace/todo-app'],
+      ['str_replace_editor', 'edit', undefined],
+      ['str_replace_editor', 'edit', undefined],
+      ['execute_bash', 'shell', 'cd /workspace/todo-app && python3 -m http.server 8000'],
+    ]);
+    const server = replay.events.find((e) => e.type === 'agent.tool_result' && e.call_id === '13');
+    expect(server).toMatchObject({ is_error: false, source: { index: 14, pointer: '/14' } });
+    expect(server).not.toHaveProperty('exit_code');
+    const first = sessions[0]!;
+    const kinds = first.events.flatMap((e) => (e.type === 'agent.tool_use' ? [`${e.tool}:${e.kind}`] : []));
+    expect(kinds.filter((k) => k === 'execute_bash:shell')).toHaveLength(13);
+    expect(kinds.filter((k) => k === 'str_replace_editor:read')).toHaveLength(6);
+    expect(first.events.find((e) => e.type === 'agent.tool_result' && e.exit_code === 127)).toMatchObject({
+      content: 'bash: ponyc: command not found',
+      source: { line: 1, pointer: expect.stringMatching(/^\/history\/\d+$/) },
+    });
+    // Naive timestamps are UTC: 2025-04-30T16:32:54.707… is the first event of instance 4595.
+    expect(first.started_at).toBe('2025-04-30T16:32:54.707Z');
+  });
+
+  it('is detected from content; ids restarting per session do not mix calls', () => {
+    const list = join(DIR, 'replay-basic_gui_mode.json');
+    expect(detectFormat('x', readFileSync(list, 'utf8'))).toBe('openhands');
+    const line = readFileSync(join(DIR, 'multi-swe-bench.output.jsonl'), 'utf8').split('\n')[0]!;
+    const twice = `${line}\n${line.replace('ponylang__ponyc-4595', 'copy-of-4595')}\n`;
+    const [a, b] = parseTranscript('two.jsonl', twice).sessions;
+    expect(counts(b!).slice(1)).toEqual(counts(a!).slice(1));
+  });
+});

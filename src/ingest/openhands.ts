@@ -1,0 +1,239 @@
+/**
+ * OpenHands event streams (github.com/All-Hands-AI/OpenHands, `openhands/events/serialization`):
+ * - evaluation output, `output.jsonl`: one line per benchmark instance `{instance_id, instruction,
+ *   metadata: {agent_class, llm_config: {model}}, history: [events], metrics, error, test_result,
+ *   instance}` → one session per line;
+ * - a bare event list (a JSON array of events, as saved trajectories and replay files are) → one
+ *   session.
+ *
+ * Events are actions `{id, timestamp, source: agent|user|environment, action, args, message,
+ * tool_call_metadata: {function_name, tool_call_id}}` and observations `{id, cause, observation,
+ * content, extras}`; an observation's `cause` is the `id` of the action it answers (ids restart in
+ * every session, and `tool_call_id`s such as `toolu_01` too, so pairing is per session).
+ *
+ * Mapping: action `system` → `system.message`; `message` → `user.message` or `agent.message` by
+ * `source`; `think` → `agent.thinking`; `finish` → `agent.message` (its final thought); `recall`,
+ * `change_agent_state` and their observations, `null` and `agent_state_changed` observations are
+ * skipped. Every other action (`run`, `read`, `edit`, `browse`, `run_ipython`, `mcp`, …) →
+ * `agent.thinking` for a non-empty `args.thought`, then `agent.tool_use` (tool =
+ * `tool_call_metadata.function_name`, else the action; kind from the action through
+ * {@link OPENHANDS_TOOL_KINDS}; `command` for `run`; `call_id` `<event id>`), and the observation
+ * whose `cause` is that id → `agent.tool_result`: `exit_code` from `extras.metadata.exit_code` for
+ * `run` (-1, "no exit yet", is neither recorded nor a failure), failed when the exit code is not 0,
+ * the observation is `error`, or an editor observation starts with `ERROR:`. An `error` observation
+ * that answers no action (a malformed call the runtime rejected) → `system.message`.
+ * Outcome: `test_result.report.resolved` (SWE-bench) → satisfied / failed; otherwise a run stopped
+ * by an `error` (e.g. maximum iterations) → failed, source `openhands.error`; otherwise none.
+ * external_id `openhands:<instance_id>` (`openhands:<file basename>` for a bare list); agent_id
+ * `openhands`. Pointers: `{file, line, index, pointer: '/history/<i>'}` (JSONL) or `{file, index,
+ * pointer: '/<i>'}` (a list).
+ */
+import { basename } from 'node:path';
+import { ImportError, type Outcome, type SourcePointer } from '../domain/index.js';
+import { EventList } from './event-list.js';
+import { completeLines } from './growing.js';
+import { forEachLine, isRecord, parseJsonLine } from './json.js';
+import { MAX_TOOL_OUTPUT_CHARS, titleFrom, truncateMiddle } from './text.js';
+import { utcTimestamp } from './timestamps.js';
+import { OPENHANDS_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
+import type { ImportedSession, ImporterOptions } from './types.js';
+
+const SKIPPED_ACTIONS = new Set(['recall', 'change_agent_state', 'null']);
+
+/** True for an OpenHands event: a numeric `id` and an `action` or `observation` name. */
+export function isOpenHandsEvent(v: unknown): boolean {
+  return (
+    isRecord(v) &&
+    typeof v.id === 'number' &&
+    (typeof v.action === 'string' || typeof v.observation === 'string')
+  );
+}
+
+/** True for an `output.jsonl` line: `{instance_id, history: [events]}`. */
+export function isOpenHandsOutputLine(o: Record<string, unknown>): boolean {
+  return typeof o.instance_id === 'string' && Array.isArray(o.history);
+}
+
+/**
+ * Imports an OpenHands evaluation `output.jsonl` (one session per line).
+ * @throws ImportError `file:line: …` for a line that does not parse or has no `history` array.
+ */
+export function importOpenHandsJsonl(
+  file: string,
+  text: string,
+  opts: ImporterOptions = {},
+): ImportedSession[] {
+  const sessions: ImportedSession[] = [];
+  forEachLine(completeLines(text), (lineText, line) => {
+    const o = parseJsonLine(file, lineText, line);
+    if (!isRecord(o) || !Array.isArray(o.history))
+      throw new ImportError(file, 'expected an OpenHands output line {instance_id, history: […]}', line);
+    const id = typeof o.instance_id === 'string' ? o.instance_id : `${basename(file)}:${line}`;
+    const events = eventsOf(file, o.history, (i) => ({ file, line, index: i, pointer: `/history/${i}` }));
+    const meta = isRecord(o.metadata) ? o.metadata : {};
+    const llm = isRecord(meta.llm_config) ? meta.llm_config : {};
+    sessions.push(
+      session(file, `openhands:${id}`, events, opts, outcomeOf(o), {
+        instance_id: id,
+        agent_class: typeof meta.agent_class === 'string' ? meta.agent_class : null,
+        model: typeof llm.model === 'string' ? llm.model : null,
+        error: typeof o.error === 'string' ? o.error : null,
+      }),
+    );
+  });
+  return sessions;
+}
+
+/**
+ * Imports a bare OpenHands event list (one session).
+ * @throws ImportError when `data` is not an array of events (`element 3: expected an OpenHands event`).
+ */
+export function importOpenHandsEvents(
+  file: string,
+  data: unknown,
+  opts: ImporterOptions = {},
+): ImportedSession[] {
+  if (!Array.isArray(data)) throw new ImportError(file, 'openhands: expected a JSON array of events');
+  const events = eventsOf(file, data, (i) => ({ file, index: i, pointer: `/${i}` }));
+  return [session(file, `openhands:${basename(file)}`, events, opts, null, {})];
+}
+
+/** SWE-bench report in `test_result`, else the run's `error`, else `null`. */
+function outcomeOf(o: Record<string, unknown>): Outcome | null {
+  const tr = isRecord(o.test_result) ? o.test_result : {};
+  const report = isRecord(tr.report) ? tr.report : tr;
+  if (typeof report.resolved === 'boolean') {
+    return {
+      result: report.resolved ? 'satisfied' : 'failed',
+      score: report.resolved ? 1 : 0,
+      labels: [],
+      explanation: `SWE-bench: ${report.resolved ? 'resolved' : 'not resolved'}`,
+      source: 'swe-bench.report',
+    };
+  }
+  if (typeof o.error === 'string' && o.error !== '') {
+    return { result: 'failed', score: null, labels: [], explanation: o.error, source: 'openhands.error' };
+  }
+  return null;
+}
+
+/** Normalizes one event stream; `at(i)` is the pointer of element `i`. */
+function eventsOf(file: string, history: unknown[], at: (i: number) => SourcePointer): EventList {
+  const events = new EventList();
+  const actions = new Map<number, { tool: string; action: string }>();
+  for (let i = 0; i < history.length; i++) {
+    const e = history[i];
+    if (!isRecord(e)) throw new ImportError(file, `${at(i).pointer}: expected an OpenHands event`);
+    // Naive timestamps (no offset) are UTC.
+    const ts = utcTimestamp(e.timestamp);
+    if (typeof e.action === 'string') action(e, e.action, ts, at(i), events, actions);
+    else if (typeof e.observation === 'string') observation(e, e.observation, ts, at(i), events, actions);
+  }
+  return events;
+}
+
+function action(
+  e: Record<string, unknown>,
+  name: string,
+  ts: string | null,
+  source: SourcePointer,
+  events: EventList,
+  actions: Map<number, { tool: string; action: string }>,
+): void {
+  const args = isRecord(e.args) ? e.args : {};
+  const text = (k: string) => (typeof args[k] === 'string' ? (args[k] as string) : '');
+  const said = text('content') || (typeof e.message === 'string' ? e.message : '');
+  if (SKIPPED_ACTIONS.has(name)) return;
+  if (name === 'system') {
+    if (said !== '') events.systemMessage(said, ts, source);
+  } else if (name === 'message') {
+    if (said === '') return;
+    if (e.source === 'user') events.userMessage(said, ts, source);
+    else events.agentMessage(said, ts, source);
+  } else if (name === 'think') {
+    if (text('thought') !== '') events.thinking(text('thought'), ts, source);
+  } else if (name === 'finish') {
+    const final = text('final_thought') || text('thought') || said;
+    if (final !== '') events.agentMessage(final, ts, source);
+  } else {
+    if (text('thought').trim() !== '') events.thinking(text('thought'), ts, source);
+    const meta = isRecord(e.tool_call_metadata) ? e.tool_call_metadata : {};
+    const tool = typeof meta.function_name === 'string' ? meta.function_name : name;
+    const kind = toolKind(OPENHANDS_TOOL_KINDS, name);
+    const { thought: _t, ...input } = args;
+    const id = String(e.id);
+    actions.set(e.id as number, { tool, action: name });
+    events.toolUse(tool, kind, input, id, ts, source, kind === 'shell' ? shellCommand(input) : undefined);
+  }
+}
+
+function observation(
+  e: Record<string, unknown>,
+  name: string,
+  ts: string | null,
+  source: SourcePointer,
+  events: EventList,
+  actions: Map<number, { tool: string; action: string }>,
+): void {
+  const content = typeof e.content === 'string' ? e.content : '';
+  const call = typeof e.cause === 'number' ? actions.get(e.cause) : undefined;
+  if (call === undefined) {
+    // A malformed call the runtime rejected before any action existed: harness feedback.
+    if (name === 'error' && content !== '') events.systemMessage(content, ts, source);
+    return;
+  }
+  const extras = isRecord(e.extras) ? e.extras : {};
+  const meta = isRecord(extras.metadata) ? extras.metadata : {};
+  let exit: number | undefined;
+  if (name === 'run' && typeof meta.exit_code === 'number' && meta.exit_code !== -1) exit = meta.exit_code;
+  const failed =
+    name === 'error' ||
+    (exit !== undefined && exit !== 0) ||
+    (name !== 'run' && content.startsWith('ERROR:'));
+  events.toolResult(
+    String(e.cause),
+    call.tool,
+    truncateMiddle(content, MAX_TOOL_OUTPUT_CHARS),
+    failed,
+    ts,
+    source,
+    exit,
+  );
+}
+
+function session(
+  file: string,
+  externalId: string,
+  events: EventList,
+  opts: ImporterOptions,
+  outcome: Outcome | null,
+  metadata: Record<string, unknown>,
+): ImportedSession {
+  const list = events.events;
+  const first = list.find((e) => e.type === 'user.message');
+  let started: string | null = null;
+  let ended: string | null = null;
+  for (const e of list) {
+    if (e.timestamp === null) continue;
+    started ??= e.timestamp;
+    ended = e.timestamp;
+  }
+  return {
+    external_id: externalId,
+    agent_id: opts.agent_id ?? 'openhands',
+    user_id: null,
+    team_id: opts.team_id ?? null,
+    parent_external_id: null,
+    source_format: 'openhands',
+    source_file: file,
+    title:
+      typeof metadata.instance_id === 'string'
+        ? metadata.instance_id
+        : (first && 'text' in first ? titleFrom(first.text) : '') || externalId,
+    started_at: started,
+    ended_at: ended,
+    metadata,
+    events: list,
+    outcome,
+  };
+}

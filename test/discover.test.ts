@@ -16,7 +16,7 @@ let home: string;
 const run = cliRunner(() => join(home, 'r.db'));
 const OLD = new Date('2025-01-01T00:00:00Z');
 
-/** Copies `from` (under ../shared/data/formats) to `to` (under the temp home); `old` files get a 2025 mtime. */
+/** Copies `from` (under the formats folder of the shared data) to `to` (under the temp home); `old` files get a 2025 mtime. */
 function place(from: string, to: string, old = false): void {
   const dest = join(home, to);
   mkdirSync(dirname(dest), { recursive: true });

@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import { detectFormat, parseTranscript, readTranscriptFile } from './index.js';
 
-const FILE = resolve(
-  import.meta.dirname,
-  '../../../shared/data/formats/aider/chat-history.sessions-000-315.md',
-);
+const FILE = resolve(DATA, 'formats/aider/chat-history.sessions-000-315.md');
 
-describe('Aider chat history importer', () => {
+describeWithData('Aider chat history importer', () => {
   const text = readFileSync(FILE, 'utf8');
   const rawLines = text.split('\n');
   const { format, sessions } = readTranscriptFile(FILE);

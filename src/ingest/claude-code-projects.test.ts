@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import { type ImportedSession, importTranscripts } from './index.js';
 
-const DIR = resolve(import.meta.dirname, '../../../shared/data/formats/claude-code-projects');
+const DIR = resolve(DATA, 'formats/claude-code-projects');
 
 async function importAll(paths: string[]): Promise<ImportedSession[]> {
   const out: ImportedSession[] = [];
@@ -25,7 +26,7 @@ const counts = (s: ImportedSession) => [
   s.events.filter((e) => e.type === 'agent.tool_result' && e.is_error).length,
 ];
 
-describe('Claude Code project folders', () => {
+describeWithData('Claude Code project folders', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'reverie-cc-old-layout-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

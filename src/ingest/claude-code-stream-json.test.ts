@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import type { AgentToolResultEvent, AgentToolUseEvent } from '../domain/index.js';
 import { detectFormat, importTranscripts, parseTranscript, readTranscriptFile } from './index.js';
 
-const DIR = resolve(import.meta.dirname, '../../../shared/data/formats/claude-code-stream-json');
+const DIR = resolve(DATA, 'formats/claude-code-stream-json');
 const SID = '8bed4027-e09a-4363-8fa7-0565effb22ea';
 const STREAM = join(DIR, `${SID}.stream.jsonl`);
 const PROJECT = join(DIR, 'projects/-workspace', `${SID}.jsonl`);
@@ -22,7 +23,7 @@ const toolResult = (id: string, content: string, isError: boolean, parent: strin
     parent_tool_use_id: parent,
   });
 
-describe('Claude Code stream-json importer', () => {
+describeWithData('Claude Code stream-json importer', () => {
   it('is detected from content and imports the real headless run: 2 calls, 1 failed, no outcome', () => {
     const text = readFileSync(STREAM, 'utf8');
     expect(detectFormat(STREAM, text)).toBe('claude-code-stream-json');

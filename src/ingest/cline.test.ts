@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import type { AgentToolResultEvent, AgentToolUseEvent } from '../domain/index.js';
 import { detectFormat, type ImportedSession, importTranscripts, parseTranscript } from './index.js';
 
-const DIR = resolve(import.meta.dirname, '../../../shared/data/formats/cline');
+const DIR = resolve(DATA, 'formats/cline');
 const TASK = join(DIR, 'tasks/1769053680585');
 
-describe('Cline task folder importer', async () => {
+describeWithData('Cline task folder importer', async () => {
   const perFile: [string, number][] = [];
   const sessions: ImportedSession[] = [];
   for await (const r of importTranscripts([DIR])) {

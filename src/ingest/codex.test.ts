@@ -1,13 +1,14 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import type { AgentToolResultEvent, AgentToolUseEvent } from '../domain/index.js';
 import { importTranscripts, parseTranscript } from './index.js';
 
-const DIR = resolve(import.meta.dirname, '../../../shared/data/formats/codex-rollout');
+const DIR = resolve(DATA, 'formats/codex-rollout');
 const DAY = join(DIR, 'sessions/2026/05/11');
 
-describe('Codex CLI rollout importer', () => {
+describeWithData('Codex CLI rollout importer', () => {
   it('imports the real rollout: 105 paired calls, 5 failed, exit codes from exec_command_end', async () => {
     const got = [];
     for await (const r of importTranscripts([DIR])) {

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import { SOURCE_FORMATS, type SourceFormat } from '../domain/index.js';
 import { detectFormat, importTranscripts, parseTranscript } from './index.js';
 
-const FORMATS = resolve(import.meta.dirname, '../../../shared/data/formats');
+const FORMATS = resolve(DATA, 'formats');
 
 /** One real file of each format in ../shared/data/formats, and the format it must be read as. */
 const SAMPLES: [string, SourceFormat][] = [
@@ -24,7 +25,7 @@ const SAMPLES: [string, SourceFormat][] = [
   ['openai-responses/openai_response_tool_calls.json', 'openai-responses'],
 ];
 
-describe('every format in ../shared/data/formats', () => {
+describeWithData('every format in the shared data's formats folder', () => {
   it('is detected from content, whatever the file is called', () => {
     for (const [path, format] of SAMPLES) {
       expect([path, detectFormat('renamed.txt', readFileSync(join(FORMATS, path), 'utf8'))]).toEqual([

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import type { AgentToolUseEvent } from '../domain/index.js';
 import { detectFormat, type ImportedSession, importTranscripts, parseTranscript } from './index.js';
 
-const DIR = resolve(import.meta.dirname, '../../../shared/data/formats/gemini-cli');
+const DIR = resolve(DATA, 'formats/gemini-cli');
 const FILE = join(DIR, 'chats/session-2026-01-16T11-01-file-ops-37b7abef.json');
 
-describe('Gemini CLI chat importer', () => {
+describeWithData('Gemini CLI chat importer', () => {
   it('imports the real chat: 5 user turns, 14 paired calls (all succeeded), 1 delegation', async () => {
     const sessions: ImportedSession[] = [];
     for await (const r of importTranscripts([DIR])) {

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import { completeLines } from './growing.js';
 import { parseTranscript } from './index.js';
 
-const F = resolve(import.meta.dirname, '../../../shared/data/formats');
+const F = resolve(DATA, 'formats');
 const FILES = [
   'codex-rollout/sessions/2026/05/11/rollout-2026-05-11T11-26-55-019e1625-789d-76c0-80ab-3724b5ddb799.jsonl',
   'claude-code-projects/e9fb405b-169f-40eb-9396-7e75076f045d.jsonl',
@@ -12,7 +13,7 @@ const FILES = [
   'claude-code-stream-json/8bed4027-e09a-4363-8fa7-0565effb22ea.stream.jsonl',
 ];
 
-describe('a transcript still being written', () => {
+describeWithData('a transcript still being written', () => {
   it('imports the complete lines now and the rest later, under the same session', () => {
     for (const path of FILES) {
       const text = readFileSync(join(F, path), 'utf8');

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import { detectFormat, type ImportedSession, importTranscripts } from './index.js';
 
-const DIR = resolve(import.meta.dirname, '../../../shared/data/formats/managed-agents');
+const DIR = resolve(DATA, 'formats/managed-agents');
 
-describe('Managed Agents session events importer', async () => {
+describeWithData('Managed Agents session events importer', async () => {
   const sessions: ImportedSession[] = [];
   for await (const r of importTranscripts([DIR])) {
     if ('error' in r) throw r.error;

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import { detectFormat, type ImportedSession, importTranscripts, parseTranscript } from './index.js';
 
-const DIR = resolve(import.meta.dirname, '../../../shared/data/formats/openai-responses');
+const DIR = resolve(DATA, 'formats/openai-responses');
 
-describe('OpenAI Responses / Agents SDK importer', () => {
+describeWithData('OpenAI Responses / Agents SDK importer', () => {
   it('imports the live response and the Agents SDK result: one call each, no output in the files', async () => {
     const sessions: ImportedSession[] = [];
     for await (const r of importTranscripts([DIR])) {

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import { detectFormat, type ImportedSession, importTranscripts, parseTranscript } from './index.js';
 
-const DIR = resolve(import.meta.dirname, '../../../shared/data/formats/openhands');
+const DIR = resolve(DATA, 'formats/openhands');
 
 /** [external_id, tool calls, tool results, failed results, system messages, outcome result]. */
 const counts = (s: ImportedSession) => [
@@ -15,7 +16,7 @@ const counts = (s: ImportedSession) => [
   s.outcome?.result ?? null,
 ];
 
-describe('OpenHands importer', async () => {
+describeWithData('OpenHands importer', async () => {
   const sessions: ImportedSession[] = [];
   for await (const r of importTranscripts([DIR])) {
     if ('error' in r) throw r.error;

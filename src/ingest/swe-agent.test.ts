@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import type { AgentToolUseEvent } from '../domain/index.js';
 import { detectFormat, type ImportedSession, importTranscripts } from './index.js';
 import { isSweAgentFailure, sweAgentOutcome } from './swe-agent.js';
 
-const DIR = resolve(import.meta.dirname, '../../../shared/data/formats/swe-agent');
+const DIR = resolve(DATA, 'formats/swe-agent');
 
-describe('SWE-agent .traj importer', async () => {
+describeWithData('SWE-agent .traj importer', async () => {
   const sessions: ImportedSession[] = [];
   for await (const r of importTranscripts([DIR])) {
     if ('error' in r) throw r.error;

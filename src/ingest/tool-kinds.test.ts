@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../test/data.js';
 import type { AgentToolResultEvent, AgentToolUseEvent, SessionEvent } from '../domain/index.js';
 import { parseTranscript, readTranscriptFile } from './index.js';
 import { argvCommand, GENERIC_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
 
-const DATA = resolve(import.meta.dirname, '../../../shared/data');
 const uses = (events: SessionEvent[]) =>
   events.filter((e): e is AgentToolUseEvent => e.type === 'agent.tool_use');
 const results = (events: SessionEvent[]) =>
@@ -16,7 +16,7 @@ const kindCounts = (events: SessionEvent[]) => {
   return out;
 };
 
-describe('tool kinds set by the importers', () => {
+describeWithData('tool kinds set by the importers', () => {
   it('Claude Code: Bash is shell with its command, Task delegates, Read/Glob/Write/Edit by kind', () => {
     const dir = join(DATA, 'formats/claude-code-projects');
     // Counted by hand from the files' tool_use blocks (see the test of the projects layout).
@@ -111,7 +111,7 @@ describe('tool kinds set by the importers', () => {
   });
 });
 
-describe('tool-kinds helpers', () => {
+describeWithData('tool-kinds helpers', () => {
   it('reads commands from strings, argv arrays and bash -lc wrappers', () => {
     expect(shellCommand({ command: ['bash', '-lc', 'ls -la'] })).toBe('ls -la');
     expect(shellCommand({ cmd: 'rg foo' })).toBe('rg foo');

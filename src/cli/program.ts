@@ -19,6 +19,7 @@ import { registerEvalCommand } from './eval-command.js';
 import { registerMcpCommand } from './mcp-command.js';
 import { type CliIO, duration, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
+import { registerSyncCommand } from './sync-command.js';
 
 const FORMATS: SourceFormat[] = ['claude-code', 'tau-bench', 'mini-swe-agent', 'openai-chat', 'reverie'];
 
@@ -507,6 +508,7 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerReviewCommands(program, ctx);
   registerEvalCommand(program, ctx);
   registerMcpCommand(program, ctx);
+  registerSyncCommand(program, ctx);
   return program;
 }
 

@@ -41,6 +41,8 @@ export class MemorySearch {
   #hashes = new Map<string, string>();
   #content = new Map<string, Doc>();
   #head: string | null | undefined;
+  /** Document frequency of each lowercased word (path and content). */
+  #df = new Map<string, number>();
 
   constructor(reverie: Reverie, storeId: string) {
     this.#reverie = reverie;
@@ -48,13 +50,22 @@ export class MemorySearch {
   }
 
   /**
-   * Ranked hits for `query` (prefix and light fuzzy matching; a path match counts double).
+   * Ranked hits for `query` (words of 3+ letters also match as prefixes; when nothing matches, light
+   * fuzzy matching — edit distance ≤ 20% of the word — is tried; a path match counts double).
    * @param opts.limit at most this many hits (default 10); `snippetLines` lines per snippet (default 3).
    * @throws NotFoundError for an unknown store.
    */
   async search(query: string, opts: { limit?: number; snippetLines?: number } = {}): Promise<SearchHit[]> {
     const index = await this.#fresh();
-    const hits = index.search(query, { prefix: true, fuzzy: 0.2, boost: { path: 2 }, combineWith: 'OR' });
+    const base = { boost: { path: 2 }, combineWith: 'OR', prefix: (t: string) => t.length >= 3 } as const;
+    const words = [...new Set(tokenize(query).map((w) => w.toLowerCase()))];
+    // Words in more than half of the memories carry almost no BM25 weight (idf ≈ 0) but cost a score per
+    // memory: with rarer words in the query, they are left out (and kept if the rest finds nothing).
+    const rare = words.filter((w) => (this.#df.get(w) ?? 0) <= this.#content.size / 2);
+    let hits = rare.length > 0 && rare.length < words.length ? index.search(rare.join(' '), base) : [];
+    if (hits.length === 0) hits = index.search(query, base);
+    // Fuzzy matching costs an edit-distance walk of the index per term: only when the words found nothing.
+    if (hits.length === 0) hits = index.search(query, { ...base, fuzzy: 0.2 });
     return hits.slice(0, opts.limit ?? 10).map((h) => {
       const doc = this.#content.get(h.id as string)!;
       return {
@@ -90,6 +101,7 @@ export class MemorySearch {
     for (const id of [...this.#hashes.keys()])
       if (!seen.has(id)) {
         this.#index!.discard(id);
+        this.#count(this.#content.get(id)!, -1);
         this.#hashes.delete(id);
         this.#content.delete(id);
       }
@@ -97,10 +109,18 @@ export class MemorySearch {
 
   #put(m: Memory): void {
     const doc: Doc = { id: m.id, path: m.path, content: m.content ?? '' };
+    const old = this.#content.get(m.id);
+    if (old) this.#count(old, -1);
+    this.#count(doc, 1);
     if (this.#index!.has(m.id)) this.#index!.replace(doc);
     else this.#index!.add(doc);
     this.#hashes.set(m.id, m.content_sha256);
     this.#content.set(m.id, doc);
+  }
+
+  #count(doc: Doc, by: 1 | -1): void {
+    const words = new Set([...tokenize(doc.path), ...tokenize(doc.content)].map((w) => w.toLowerCase()));
+    for (const w of words) this.#df.set(w, (this.#df.get(w) ?? 0) + by);
   }
 }
 

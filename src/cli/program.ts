@@ -15,6 +15,7 @@ import {
   writeMemoryFolder,
 } from '../service/index.js';
 import { collect, positiveInt } from './args.js';
+import { registerClaudeCodeCommands } from './claude-code-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { registerMcpCommand } from './mcp-command.js';
 import { type CliIO, duration, processIO, progressLine, table } from './output.js';
@@ -509,6 +510,7 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerEvalCommand(program, ctx);
   registerMcpCommand(program, ctx);
   registerSyncCommand(program, ctx);
+  registerClaudeCodeCommands(program, ctx);
   return program;
 }
 

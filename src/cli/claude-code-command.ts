@@ -1,0 +1,127 @@
+/**
+ * `reverie claude-code install [--project DIR] [--store ID] [--memory DIR]`: ties a Claude Code project to
+ * a memory store: the store (found by its `reverie.claude_code_project` metadata, or created), and a
+ * SessionEnd hook in the project's `.claude/settings.json` (merged; nothing there is changed).
+ *
+ * `reverie claude-code hook --store ID [--memory DIR]`: what that hook runs. Reads Claude Code's
+ * SessionEnd payload on stdin, imports the finished session (and its subagents), then syncs the project's
+ * memory folder with the store (src/agents/folder-sync.ts; an existing folder is adopted, nothing lost).
+ */
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  claudeMemoryDir,
+  installSessionEndHook,
+  memoryDirOfTranscript,
+  parseSessionEndPayload,
+} from '../agents/claude-code.js';
+import { syncFolder } from '../agents/folder-sync.js';
+import type { Reverie } from '../service/reverie.js';
+import type { CliContext, GlobalOpts } from './program.js';
+import { syncSummary } from './sync-command.js';
+
+const PROJECT_KEY = 'reverie.claude_code_project';
+
+async function projectStore(
+  svc: Reverie,
+  project: string,
+  given?: string,
+): Promise<{ id: string; created: boolean }> {
+  if (given) return { id: (await svc.getStore(given)).id, created: false };
+  let page: string | null = null;
+  do {
+    const p = await svc.listStores({ limit: 100, page });
+    const found = p.data.find((s) => s.metadata[PROJECT_KEY] === project);
+    if (found) return { id: found.id, created: false };
+    page = p.next_page;
+  } while (page);
+  const s = await svc.createStore({
+    name: `claude-code ${basename(project)}`.slice(0, 255),
+    description: `Memory of the Claude Code project ${project}`.slice(0, 1024),
+    metadata: { [PROJECT_KEY]: project.slice(0, 512) },
+  });
+  return { id: s.id, created: true };
+}
+
+/** The shell command the hook runs: this CLI, by absolute path, with the same database. */
+function hookCommand(storeId: string, g: GlobalOpts, memory?: string): string {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const parts = [q(process.execPath), q(resolve(process.argv[1] ?? 'reverie'))];
+  if (g.db) parts.push('--db', q(g.db.includes('://') ? g.db : resolve(g.db)));
+  parts.push('claude-code', 'hook', '--store', storeId);
+  if (memory) parts.push('--memory', q(resolve(memory)));
+  return parts.join(' ');
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Adds the `claude-code` command group to `program`. */
+export function registerClaudeCodeCommands(program: Command, ctx: CliContext): void {
+  const cc = program
+    .command('claude-code')
+    .description('Claude Code integration: import sessions and sync memory');
+  cc.command('install')
+    .description(
+      "add a SessionEnd hook to the project's .claude/settings.json that imports each session and syncs memory",
+    )
+    .option('--project <dir>', 'the project folder (default: the current folder)')
+    .option('--store <id>', "the project's memory store (default: found by project, or created)")
+    .option(
+      '--memory <dir>',
+      "the memory folder to sync (default: Claude Code's ~/.claude/projects/<slug>/memory)",
+    )
+    .option('--json', 'print the result as JSON')
+    .action(async (o, cmd: Command) => {
+      await ctx.withService(cmd, async (svc, g) => {
+        const project = resolve(o.project ?? '.');
+        const store = await projectStore(svc, project, o.store);
+        const command = hookCommand(store.id, g, o.memory);
+        const r = await installSessionEndHook(project, command, store.id);
+        const memory = o.memory ? resolve(o.memory) : claudeMemoryDir(project);
+        const out = {
+          project,
+          memory_store_id: store.id,
+          store_created: store.created,
+          settings: r.file,
+          hook_added: r.changed,
+          command,
+          memory_dir: memory,
+        };
+        if (g.json) return ctx.printJson(out);
+        ctx.io.out(`${store.created ? 'Created' : 'Using'} memory store ${store.id} for ${project}\n`);
+        ctx.io.out(
+          `${r.changed ? 'Added the SessionEnd hook to' : 'The SessionEnd hook is already in'} ${r.file}\n`,
+        );
+        ctx.io.out(`Each finished session is imported; memory folder ${memory} is synced with the store.\n`);
+      });
+    });
+  cc.command('hook')
+    .description("run by Claude Code's SessionEnd hook: reads its JSON payload on stdin")
+    .requiredOption('--store <id>', 'the memory store')
+    .option('--memory <dir>', 'the memory folder to sync (default: beside the transcript)')
+    .action(async (o, cmd: Command) => {
+      const payload = parseSessionEndPayload(await readStdin());
+      await ctx.withService(cmd, async (svc) => {
+        const sub = join(payload.transcript_path.replace(/\.jsonl$/, ''), 'subagents');
+        const files = [payload.transcript_path, ...(existsSync(sub) ? [sub] : [])];
+        const report = await svc.importSessions(files, { format: 'claude-code' });
+        const failed = report.files.filter((f) => f.status === 'failed');
+        for (const f of failed) if (f.status === 'failed') ctx.io.err(`error: ${f.error.message}\n`);
+        ctx.io.err(
+          `Imported session ${payload.session_id}: ${report.totals.created} new, ${report.totals.updated} updated, ${report.totals.unchanged} unchanged\n`,
+        );
+        const memory = o.memory ?? memoryDirOfTranscript(payload.transcript_path);
+        const sync = await syncFolder(svc, o.store, memory, {
+          adopt: true,
+          log: (l) => ctx.io.err(`${l}\n`),
+        });
+        ctx.io.err(syncSummary(sync));
+        if (failed.length > 0) process.exitCode = 1;
+      });
+    });
+}

@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Reverie } from '../service/reverie.js';
 import { openSqliteStorage } from '../storage/index.js';
 import { syncFolder } from './folder-sync.js';
-import { SYNC_MARKER } from './sync-disk.js';
+import { SYNC_LOCK, SYNC_MARKER } from './sync-disk.js';
 
 describe('syncFolder', () => {
   let svc: Reverie;
@@ -152,6 +152,15 @@ describe('syncFolder', () => {
     expect(adopted.conflicts.map((c) => c.path)).toEqual(['testing.md']);
     expect(disk(adopted.conflicts[0]!.conflict_file)).toBe('my own notes\n');
     expect(await remote('/theirs.md')).toBe('not yours\n');
+  });
+
+  it('one sync of a folder at a time: a live holder of the lock refuses, a dead one is taken over', async () => {
+    await sync();
+    writeFileSync(join(dir, SYNC_LOCK), String(process.pid));
+    await expect(sync()).rejects.toThrow(`is being synced by process ${process.pid}`);
+    writeFileSync(join(dir, SYNC_LOCK), '2147483646');
+    expect((await sync()).pulled).toEqual([]);
+    expect(existsSync(join(dir, SYNC_LOCK))).toBe(false);
   });
 
   it('removes a file the server deleted only while it holds the synced bytes; read-only never pushes', async () => {

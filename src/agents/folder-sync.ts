@@ -27,6 +27,7 @@ import type { Memory } from '../domain/types.js';
 import { listTree } from '../service/memory-tree.js';
 import type { Reverie } from '../service/reverie.js';
 import {
+  acquireLock,
   atomicWrite,
   CONFLICT_INFIX,
   hashFile,
@@ -156,6 +157,15 @@ class FolderSync {
         `${this.#dir} is synced with ${marker === '?' ? 'an unreadable marker' : `memory store ${marker}`}, not ${this.#store} (${SYNC_MARKER}); left as found`,
         'dir',
       );
+    const release = await acquireLock(this.#dir);
+    try {
+      return await this.#locked(marker);
+    } finally {
+      await release();
+    }
+  }
+
+  async #locked(marker: string | null): Promise<SyncReport> {
     this.#state = await loadState(this.#dir, this.#store);
     if (marker === null) this.#state = { ...this.#state, baseline: {}, pending_deletes: {} };
     const local = (await scanFolder(this.#dir, this.#state)) ?? new Map<string, string>();

@@ -158,3 +158,51 @@ export async function atomicWrite(dir: string, rel: string, content: string): Pr
 export async function removeFile(dir: string, rel: string): Promise<void> {
   await unlink(join(dir, rel));
 }
+
+/** Lock file name: one sync of a folder at a time (a `--watch` and a Claude Code hook may overlap). */
+export const SYNC_LOCK = '.reverie-sync.lock';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the folder's sync lock (creating the folder if needed): an exclusive-create file holding the pid.
+ * A lock whose process is gone is taken over.
+ * @returns a function that releases it.
+ * @throws SyncBusyError naming the folder and the holder's pid when another live process holds it.
+ */
+export async function acquireLock(dir: string): Promise<() => Promise<void>> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, SYNC_LOCK);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const h = await open(file, 'wx', 0o600);
+      await h.writeFile(String(process.pid));
+      await h.close();
+      return () => unlink(file).catch(() => {});
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(await readFile(file, 'utf8').catch(() => 'NaN'));
+      if (Number.isInteger(pid) && pid > 0 && alive(pid))
+        throw new SyncBusyError(
+          `${dir} is being synced by process ${pid} (${SYNC_LOCK}); try again when it is done`,
+        );
+      await unlink(file).catch(() => {});
+    }
+  }
+  throw new SyncBusyError(`${dir}: could not take ${SYNC_LOCK}`);
+}
+
+/** Another sync holds the folder's lock. */
+export class SyncBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SyncBusyError';
+  }
+}

@@ -188,3 +188,39 @@ describe('syncFolder', () => {
     expect(await remote('/testing.md')).toBe('edited while the server deleted it\n');
   });
 });
+
+describe('syncFolder at 10,000 files', () => {
+  it('downloads them all; a sync that finds nothing changed moves no content; one edit per side moves two', async () => {
+    const svc = new Reverie({ storage: await openSqliteStorage(':memory:') });
+    const store = (await svc.createStore({ name: 'big' })).id;
+    const files = Array.from({ length: 10_000 }, (_, i) => ({
+      path: `/t${i % 100}/m${i}.md`,
+      content: `memory ${i}\n`,
+      mtime: '2026-11-30T00:00:00.000Z',
+    }));
+    await svc.importFolder(store, '(test)', { type: 'import_actor', id: 'test' }, files);
+    const dir = join(mkdtempSync(join(tmpdir(), 'reverie-sync-10k-')), 'memory');
+    try {
+      expect((await syncFolder(svc, store, dir)).pulled).toHaveLength(10_000);
+      expect(disk(dir, 't7/m507.md')).toBe('memory 507\n');
+      const fetch = vi.spyOn(svc, 'getMemory');
+      const snapshot = vi.spyOn(svc, 'snapshot');
+      const idle = await syncFolder(svc, store, dir);
+      expect(idle).toMatchObject({ pulled: [], pushed: [], bytes_moved: 0, skipped: [] });
+      expect(fetch).not.toHaveBeenCalled();
+      expect(snapshot).not.toHaveBeenCalled();
+      writeFileSync(join(dir, 't1/m1.md'), 'edited here\n');
+      const m2 = await svc.getMemoryByPath(store, '/t2/m2.md');
+      await svc.updateMemory(store, m2.id, { content: 'edited there\n' });
+      const busy = await syncFolder(svc, store, dir);
+      expect([busy.pushed, busy.pulled]).toEqual([['t1/m1.md'], ['t2/m2.md']]);
+      expect(busy.bytes_moved).toBe('edited here\n'.length + 'edited there\n'.length);
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true });
+    }
+  }, 240_000);
+});
+
+function disk(dir: string, rel: string): string {
+  return readFileSync(join(dir, rel), 'utf8');
+}

@@ -9,7 +9,8 @@
  * never sync.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sha256Hex } from '../domain/index.js';
 
@@ -84,25 +85,26 @@ export function syncable(rel: string): boolean {
 export async function scanFolder(dir: string, state: SyncState): Promise<Map<string, string> | null> {
   const out = new Map<string, string>();
   const hashes: SyncState['hashes'] = {};
-  const walk = async (abs: string, rel: string): Promise<void> => {
-    for (const e of await readdir(abs, { withFileTypes: true })) {
+  // Synchronous stats: ~100× cheaper than a thread-pool round trip each, which dominates at 10,000 files.
+  const walk = (abs: string, rel: string): void => {
+    for (const e of readdirSync(abs, { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (!syncable(r)) continue;
-      if (e.isDirectory()) await walk(join(abs, e.name), r);
+      if (e.isDirectory()) walk(join(abs, e.name), r);
       else if (e.isFile()) {
-        const st = await stat(join(abs, e.name));
+        const st = statSync(join(abs, e.name));
         const c = state.hashes[r];
         const sha =
           c && c.size === st.size && c.mtime_ms === st.mtimeMs
             ? c.sha
-            : sha256Hex(await readFile(join(abs, e.name)));
+            : sha256Hex(readFileSync(join(abs, e.name)));
         hashes[r] = { size: st.size, mtime_ms: st.mtimeMs, sha };
         out.set(r, sha);
       }
     }
   };
   try {
-    await walk(dir, '');
+    walk(dir, '');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;

@@ -14,6 +14,15 @@ const json = (v: unknown) => JSON.stringify(v, null, 2);
 /** The content of a change, shortened for a tool result: at most this many characters of before/after. */
 const MAX_CONTENT_CHARS = 4000;
 
+interface DreamToolContext {
+  server: McpServer;
+  review: ReviewService;
+  storeId: string;
+  reviewer: () => string;
+  /** The dream `id` (default: the store's latest), refused unless it is a dream of this store. */
+  ownDream: (id: string | undefined) => Promise<Dream>;
+}
+
 /** Registers `dream_start`, `dream_status`, `dream_changes` and `change_decide` on `server`. */
 export function registerDreamTools(
   server: McpServer,
@@ -21,16 +30,23 @@ export function registerDreamTools(
   storeId: string,
   reviewer: () => string,
 ): void {
-  const reverie = review.reverie;
   const ownDream = async (id: string | undefined): Promise<Dream> => {
     const d = id
-      ? await reverie.getDream(id)
-      : (await reverie.listDreams({ memory_store_id: storeId, limit: 1 })).data[0];
+      ? await review.reverie.getDream(id)
+      : (await review.reverie.listDreams({ memory_store_id: storeId, limit: 1 })).data[0];
     if (!d) throw new ValidationError(`store ${storeId} has no dreams yet`, 'dream_id');
     if (d.inputs[0].memory_store_id !== storeId)
       throw new ValidationError(`dream ${d.id} is not a dream of store ${storeId}`, 'dream_id');
     return d;
   };
+  const ctx: DreamToolContext = { server, review, storeId, reviewer, ownDream };
+  registerDreamStart(ctx);
+  registerDreamReading(ctx);
+  registerChangeDecide(ctx);
+}
+
+function registerDreamStart({ server, review, storeId }: DreamToolContext): void {
+  const reverie = review.reverie;
   server.registerTool(
     'dream_start',
     {
@@ -66,6 +82,10 @@ export function registerDreamTools(
         return json({ dream_id: d.id, status: d.status, sessions: d.inputs[1].session_ids.length });
       }),
   );
+}
+
+function registerDreamReading({ server, review, ownDream }: DreamToolContext): void {
+  const reverie = review.reverie;
   server.registerTool(
     'dream_status',
     {
@@ -94,6 +114,9 @@ export function registerDreamTools(
         return json(changes.map(changeView));
       }),
   );
+}
+
+function registerChangeDecide({ server, review, reviewer, ownDream }: DreamToolContext): void {
   server.registerTool(
     'change_decide',
     {

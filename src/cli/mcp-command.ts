@@ -1,7 +1,7 @@
 /**
  * `reverie mcp --store <id> [--db …]`: serves one memory store to an MCP client over stdio (src/mcp). The
- * protocol owns stdout; nothing else is printed there. Runs until the client closes stdin or ends the
- * process.
+ * protocol owns stdout; nothing else is printed there. Runs until the client closes stdin or sends
+ * SIGTERM/SIGINT; dreams it started and that are still running are then canceled.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Command } from 'commander';
@@ -19,14 +19,21 @@ export function registerMcpCommand(program: Command, ctx: CliContext): void {
     .action(async (o: { store: string }, cmd: Command) => {
       await ctx.withService(cmd, async (svc) => {
         await svc.getStore(o.store);
-        const server = createMcpServer(svc, o.store);
+        const { server, shutdown } = createMcpServer(svc, o.store);
         const transport = new StdioServerTransport();
         const closed = new Promise<void>((resolve) => {
           transport.onclose = () => resolve();
         });
-        process.stdin.once('end', () => void server.close());
+        const stop = () => void server.close();
+        process.stdin.once('end', stop);
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
         await server.connect(transport);
         await closed;
+        // A dream still running is canceled (it ends `canceled`, not stuck `running`) before the database closes.
+        await shutdown();
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
       });
     });
 }

@@ -21,15 +21,47 @@ interface DreamToolContext {
   reviewer: () => string;
   /** The dream `id` (default: the store's latest), refused unless it is a dream of this store. */
   ownDream: (id: string | undefined) => Promise<Dream>;
+  runs: Runs;
 }
 
-/** Registers `dream_start`, `dream_status`, `dream_changes` and `change_decide` on `server`. */
+/**
+ * The dreams an MCP server started and is still running. `shutdown` cancels them (they end `canceled`, never
+ * stuck `running`) and resolves once each has settled; call it before closing the database.
+ */
+export interface DreamRuns {
+  shutdown(): Promise<void>;
+}
+
+class Runs implements DreamRuns {
+  readonly #abort = new AbortController();
+  readonly #running = new Set<Promise<unknown>>();
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  add(p: Promise<unknown>): void {
+    const settled = p.catch(() => {});
+    this.#running.add(settled);
+    void settled.finally(() => this.#running.delete(settled));
+  }
+
+  async shutdown(): Promise<void> {
+    this.#abort.abort();
+    await Promise.all([...this.#running]);
+  }
+}
+
+/**
+ * Registers `dream_start`, `dream_status`, `dream_changes` and `change_decide` on `server`.
+ * @returns the dreams it runs (see {@link DreamRuns}).
+ */
 export function registerDreamTools(
   server: McpServer,
   review: ReviewService,
   storeId: string,
   reviewer: () => string,
-): void {
+): DreamRuns {
   const ownDream = async (id: string | undefined): Promise<Dream> => {
     const d = id
       ? await review.reverie.getDream(id)
@@ -39,13 +71,15 @@ export function registerDreamTools(
       throw new ValidationError(`dream ${d.id} is not a dream of store ${storeId}`, 'dream_id');
     return d;
   };
-  const ctx: DreamToolContext = { server, review, storeId, reviewer, ownDream };
+  const runs = new Runs();
+  const ctx: DreamToolContext = { server, review, storeId, reviewer, ownDream, runs };
   registerDreamStart(ctx);
   registerDreamReading(ctx);
   registerChangeDecide(ctx);
+  return runs;
 }
 
-function registerDreamStart({ server, review, storeId }: DreamToolContext): void {
+function registerDreamStart({ server, review, storeId, runs }: DreamToolContext): void {
   const reverie = review.reverie;
   server.registerTool(
     'dream_start',
@@ -78,7 +112,7 @@ function registerDreamStart({ server, review, storeId }: DreamToolContext): void
           options: a.min_support !== undefined ? { min_support: a.min_support } : undefined,
         });
         // Runs in the background; a failure is recorded on the dream (status `failed`, `error`).
-        void reverie.runDream(d.id).catch(() => {});
+        runs.add(reverie.runDream(d.id, { signal: runs.signal }));
         return json({ dream_id: d.id, status: d.status, sessions: d.inputs[1].session_ids.length });
       }),
   );

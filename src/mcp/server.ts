@@ -52,11 +52,22 @@ const MEMORY_INPUT = {
   new_path: z.string().optional().describe('rename: new path for the file or directory'),
 };
 
+/** An MCP server for one store, and how to stop the work it started. */
+export interface ReverieMcpServer {
+  server: McpServer;
+  /** Cancels the dreams it is running and waits for them to settle; call it after the transport closed. */
+  shutdown(): Promise<void>;
+}
+
 /**
- * Builds the MCP server for one store (connect it to a transport: stdio in `reverie mcp`).
+ * Builds the MCP server for one store (connect `server` to a transport: stdio in `reverie mcp`).
  * The store must exist; it is checked per call, so a deleted store gives `isError` results.
  */
-export function createMcpServer(reverie: Reverie, storeId: string, opts: McpServerOptions = {}): McpServer {
+export function createMcpServer(
+  reverie: Reverie,
+  storeId: string,
+  opts: McpServerOptions = {},
+): ReverieMcpServer {
   const server = new McpServer(
     { name: 'reverie', version: opts.version ?? '0.1.0' },
     {
@@ -68,9 +79,9 @@ export function createMcpServer(reverie: Reverie, storeId: string, opts: McpServ
     return { type: 'mcp_actor', id: c ? `${c.name}/${c.version}` : 'unknown' };
   };
   registerMemoryTools(server, reverie, storeId, actor);
-  registerDreamTools(server, new ReviewService(reverie), storeId, () => actor().id);
+  const runs = registerDreamTools(server, new ReviewService(reverie), storeId, () => actor().id);
   registerMemoryResources(server, reverie, storeId);
-  return server;
+  return { server, shutdown: () => runs.shutdown() };
 }
 
 function registerMemoryTools(server: McpServer, reverie: Reverie, storeId: string, actor: () => Actor): void {

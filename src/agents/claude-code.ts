@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ValidationError } from '../domain/index.js';
+import type { Reverie } from '../service/reverie.js';
 import { atomicWrite } from './sync-disk.js';
 
 /** Claude Code's SessionEnd hook input (the fields reverie reads; others are ignored). */
@@ -110,4 +111,27 @@ export async function installSessionEndHook(
   const r = mergeSessionEndHook(settings, command, storeId);
   if (r.changed) await atomicWrite(dirname(file), basename(file), `${JSON.stringify(r.settings, null, 2)}\n`);
   return { file, changed: r.changed };
+}
+
+/**
+ * Ids of the imported Claude Code sessions (subagents included) that ran in `projectDir` or below it
+ * (their transcript's `cwd`), oldest import first.
+ */
+export async function projectSessionIds(reverie: Reverie, projectDir: string): Promise<string[]> {
+  const out: string[] = [];
+  let page: string | null = null;
+  do {
+    const p = await reverie.listSessions({ limit: 10_000, page });
+    for (const s of p.data) {
+      const cwd = s.metadata.cwd;
+      if (
+        s.source_format === 'claude-code' &&
+        typeof cwd === 'string' &&
+        (cwd === projectDir || cwd.startsWith(`${projectDir}/`))
+      )
+        out.push(s.id);
+    }
+    page = p.next_page;
+  } while (page);
+  return out;
 }

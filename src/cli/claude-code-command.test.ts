@@ -5,6 +5,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -13,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliRunner } from '../../test/cli-harness.js';
-import { CLAUDE_CODE, HAVE_DATA } from '../../test/data.js';
+import { CLAUDE_CODE, HAVE_DATA, TAU } from '../../test/data.js';
 import { claudeProjectSlug } from '../agents/claude-code.js';
 import { Reverie } from '../service/reverie.js';
 
@@ -115,6 +116,61 @@ describe('reverie claude-code', () => {
       });
       expect(wrong.status).toBe(1);
       expect(wrong.stderr).toContain('hook_event_name must be SessionEnd, got "Stop"');
+    },
+  );
+
+  it.skipIf(!run)(
+    'dream: syncs the folder in, dreams the project’s own sessions, syncs the result back',
+    async () => {
+      const svc = await Reverie.open({ db });
+      await svc.importSessions([CLAUDE_CODE, TAU]);
+      const store = (await svc.createStore({ name: 'curry project' })).id;
+      const mine = (await svc.listSessions({ limit: 1000 })).data.filter(
+        (s) => s.metadata.cwd === '/Users/pete/tmp/claude-code-sessions',
+      );
+      await svc.close();
+      const memory = join(root, 'dream-memory');
+      mkdirSync(memory);
+      writeFileSync(join(memory, 'MEMORY.md'), '- [Poems](poems.md) — curry poems\n');
+      const r = await cli(
+        'claude-code',
+        'dream',
+        '--project',
+        '/Users/pete/tmp/claude-code-sessions',
+        '--store',
+        store,
+        '--memory',
+        memory,
+        '--json',
+      );
+      expect(r.code, r.err).toBe(0);
+      const out = JSON.parse(r.out);
+      expect(mine.length).toBeGreaterThan(1);
+      expect(out.sessions).toBe(mine.length);
+      expect(out.sync_before.pushed).toEqual(['MEMORY.md']);
+      const check = await Reverie.open({ db });
+      const dream = await check.getDream(out.dream_id);
+      expect(dream.status).toBe('completed');
+      expect([...dream.inputs[1].session_ids].sort()).toEqual(mine.map((s) => s.id).sort());
+      const inStore = (await check.snapshot(store)).map((m) => m.path.slice(1)).sort();
+      await check.close();
+      const onDisk = readdirSync(memory, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && !e.name.startsWith('.'))
+        .map((e) => join(e.parentPath, e.name).slice(memory.length + 1))
+        .sort();
+      expect(onDisk).toEqual(inStore);
+      const none = await cli(
+        'claude-code',
+        'dream',
+        '--project',
+        join(root, 'elsewhere'),
+        '--store',
+        store,
+        '--memory',
+        memory,
+      );
+      expect(none.code).toBe(1);
+      expect(none.err).toContain('no imported Claude Code sessions ran in');
     },
   );
 });

@@ -3,25 +3,41 @@
  * a memory store: the store (found by its `reverie.claude_code_project` metadata, or created), and a
  * SessionEnd hook in the project's `.claude/settings.json` (merged; nothing there is changed).
  *
+ * `reverie claude-code dream [--project DIR]`: see {@link registerDream}.
+ *
  * `reverie claude-code hook --store ID [--memory DIR]`: what that hook runs. Reads Claude Code's
  * SessionEnd payload on stdin, imports the finished session (and its subagents), then syncs the project's
  * memory folder with the store (src/agents/folder-sync.ts; an existing folder is adopted, nothing lost).
  */
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import {
   claudeMemoryDir,
   installSessionEndHook,
   memoryDirOfTranscript,
   parseSessionEndPayload,
+  projectSessionIds,
 } from '../agents/claude-code.js';
 import { syncFolder } from '../agents/folder-sync.js';
+import { ValidationError } from '../domain/index.js';
 import type { Reverie } from '../service/reverie.js';
+import { ReviewService } from '../service/review-service.js';
 import type { CliContext, GlobalOpts } from './program.js';
 import { syncSummary } from './sync-command.js';
 
 const PROJECT_KEY = 'reverie.claude_code_project';
+
+async function lookupProjectStore(svc: Reverie, project: string): Promise<string | null> {
+  let page: string | null = null;
+  do {
+    const p = await svc.listStores({ limit: 100, page });
+    const found = p.data.find((s) => s.metadata[PROJECT_KEY] === project);
+    if (found) return found.id;
+    page = p.next_page;
+  } while (page);
+  return null;
+}
 
 async function projectStore(
   svc: Reverie,
@@ -29,13 +45,8 @@ async function projectStore(
   given?: string,
 ): Promise<{ id: string; created: boolean }> {
   if (given) return { id: (await svc.getStore(given)).id, created: false };
-  let page: string | null = null;
-  do {
-    const p = await svc.listStores({ limit: 100, page });
-    const found = p.data.find((s) => s.metadata[PROJECT_KEY] === project);
-    if (found) return { id: found.id, created: false };
-    page = p.next_page;
-  } while (page);
+  const found = await lookupProjectStore(svc, project);
+  if (found) return { id: found, created: false };
   const s = await svc.createStore({
     name: `claude-code ${basename(project)}`.slice(0, 255),
     description: `Memory of the Claude Code project ${project}`.slice(0, 1024),
@@ -100,6 +111,7 @@ export function registerClaudeCodeCommands(program: Command, ctx: CliContext): v
         ctx.io.out(`Each finished session is imported; memory folder ${memory} is synced with the store.\n`);
       });
     });
+  registerDream(cc, ctx);
   cc.command('hook')
     .description("run by Claude Code's SessionEnd hook: reads its JSON payload on stdin")
     .requiredOption('--store <id>', 'the memory store')
@@ -124,4 +136,74 @@ export function registerClaudeCodeCommands(program: Command, ctx: CliContext): v
         if (failed.length > 0) process.exitCode = 1;
       });
     });
+}
+
+/**
+ * `reverie claude-code dream`: syncs the project's memory folder into its store, dreams the store over the
+ * project's imported sessions (`update_existing`), applies what the store's policy allows with `--apply
+ * auto` (the default; `review` applies nothing) and holds the rest for review, then syncs the store back
+ * to the folder, so what was applied lands on disk.
+ */
+function registerDream(cc: Command, ctx: CliContext): void {
+  cc.command('dream')
+    .description(
+      "dream the project's sessions and memory; apply what the policy allows; sync the result back",
+    )
+    .option('--project <dir>', 'the project folder (default: the current folder)')
+    .option('--store <id>', "the project's memory store (default: the one claude-code install chose)")
+    .option('--memory <dir>', "the memory folder (default: Claude Code's ~/.claude/projects/<slug>/memory)")
+    .option(
+      '--apply <mode>',
+      'auto: apply what the store policy allows (default); review: apply nothing',
+      'auto',
+    )
+    .option('--json', 'print the result as JSON')
+    .action(async (o, cmd: Command) => {
+      await ctx.withService(cmd, async (svc, g) => {
+        const project = resolve(o.project ?? '.');
+        const store = o.store ?? (await findProjectStore(svc, project));
+        const memory = o.memory ? resolve(o.memory) : claudeMemoryDir(project);
+        const log = (l: string) => ctx.io.err(`${l}\n`);
+        const before = await syncFolder(svc, store, memory, { adopt: true, log });
+        const sessions = await projectSessionIds(svc, project);
+        if (sessions.length === 0)
+          throw new ValidationError(
+            `no imported Claude Code sessions ran in ${project} (the SessionEnd hook of claude-code install imports them)`,
+            'project',
+          );
+        const r = await new ReviewService(svc).dream(
+          {
+            memory_store_id: store,
+            session_ids: sessions,
+            output_behavior: { type: 'update_existing', memory_store_id: store },
+          },
+          { apply: o.apply },
+        );
+        const after = await syncFolder(svc, store, memory, { log });
+        const out = {
+          memory_store_id: store,
+          dream_id: r.dream.id,
+          sessions: sessions.length,
+          changes: r.changes.length,
+          applied: r.auto?.apply?.applied ?? 0,
+          held: r.auto?.held.length ?? r.changes.length,
+          sync_before: before,
+          sync_after: after,
+        };
+        if (g.json) return ctx.printJson(out);
+        ctx.io.out(
+          `Dream ${r.dream.id} over ${sessions.length} sessions of ${project}: ${out.changes} changes, ${out.applied} applied by the store policy, ${out.held} held for review (reverie review ${r.dream.id})\n`,
+        );
+        ctx.io.out(syncSummary(after));
+      });
+    });
+}
+
+async function findProjectStore(svc: Reverie, project: string): Promise<string> {
+  const found = await lookupProjectStore(svc, project);
+  if (found) return found;
+  throw new ValidationError(
+    `no memory store for ${project}: run reverie claude-code install, or pass --store`,
+    'store',
+  );
 }

@@ -171,6 +171,7 @@ describe('reverie claude-code', () => {
       );
       expect(none.code).toBe(1);
       expect(none.err).toContain('no imported Claude Code sessions ran in');
+      expect((await cli('claude-code', 'dream', '--store', store, '--apply', 'always')).code).toBe(2);
     },
   );
 });

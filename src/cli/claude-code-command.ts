@@ -152,10 +152,10 @@ function registerDream(cc: Command, ctx: CliContext): void {
     .option('--project <dir>', 'the project folder (default: the current folder)')
     .option('--store <id>', "the project's memory store (default: the one claude-code install chose)")
     .option('--memory <dir>', "the memory folder (default: Claude Code's ~/.claude/projects/<slug>/memory)")
-    .option(
-      '--apply <mode>',
-      'auto: apply what the store policy allows (default); review: apply nothing',
-      'auto',
+    .addOption(
+      new Option('--apply <mode>', 'auto: apply what the store policy allows; review: apply nothing')
+        .choices(['auto', 'review'])
+        .default('auto'),
     )
     .option('--json', 'print the result as JSON')
     .action(async (o, cmd: Command) => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,6 +47,14 @@ describe.skipIf(!run)('reverie mcp over stdio (the SDK Client spawning the built
     await client?.close();
     await svc?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to start for an unknown store, naming it (exit status 1)', () => {
+    const r = spawnSync(process.execPath, [CLI, '--db', db, 'mcp', '--store', 'memstore_nope'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('error: memory_store not found: memstore_nope\n');
   });
 
   it('lists the memory, search, dream and review tools; memory has the memory tool fields', async () => {

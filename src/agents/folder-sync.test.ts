@@ -1,10 +1,12 @@
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -87,6 +89,39 @@ describe('syncFolder', () => {
     const settled = await sync();
     expect(settled).toMatchObject({ pulled: [], pushed: [], conflicts: [], bytes_moved: 0 });
     expect((await svc.snapshot(store)).some((m) => m.path.includes('reverie-conflict'))).toBe(false);
+  });
+
+  it('keeps every conflicting local version byte for byte, even two in the same second', async () => {
+    await sync();
+    const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x41]); // not UTF-8: must survive as it was
+    writeFileSync(join(dir, 'testing.md'), bytes);
+    await put('/testing.md', 'server one\n');
+    const first = await sync();
+    writeFileSync(join(dir, 'testing.md'), 'second local edit\n');
+    await put('/testing.md', 'server two\n');
+    const second = await sync();
+    const copies = [first.conflicts[0]!.conflict_file, second.conflicts[0]!.conflict_file];
+    expect(copies).toEqual([
+      'testing.md.reverie-conflict-20261130T120000Z',
+      'testing.md.reverie-conflict-20261130T120000Z-2',
+    ]);
+    expect(readFileSync(join(dir, copies[0]!))).toEqual(bytes);
+    expect(disk(copies[1]!)).toBe('second local edit\n');
+    expect(disk('testing.md')).toBe('server two\n');
+  });
+
+  it('leaves a symlink at a memory’s path alone', async () => {
+    await sync();
+    const target = join(dir, '..', 'elsewhere.md');
+    writeFileSync(target, 'not reverie’s\n');
+    unlinkSync(join(dir, 'facts/tz.md'));
+    symlinkSync(target, join(dir, 'facts/tz.md'));
+    await put('/facts/tz.md', 'Europe/Paris\n');
+    const r = await sync();
+    expect(r.skipped.map((x) => x.path)).toEqual(['facts/tz.md']);
+    expect(lstatSync(join(dir, 'facts/tz.md')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('not reverie’s\n');
+    expect(await remote('/facts/tz.md')).toBe('Europe/Paris\n');
   });
 
   it('sends a local delete only after the delay and a re-check, capped per sync', async () => {

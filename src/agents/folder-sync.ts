@@ -31,10 +31,12 @@ import {
   atomicWrite,
   CONFLICT_INFIX,
   hashFile,
+  keepConflictCopy,
   loadState,
   markerText,
   readMarker,
   readText,
+  regularOrAbsent,
   removeFile,
   SYNC_MARKER,
   type SyncState,
@@ -314,15 +316,16 @@ class FolderSync {
 
   /** Writes memory `m` (with content) to `rel`; see {@link #pull}. */
   async #place(rel: string, m: Memory, keepLocal: string | null): Promise<void> {
+    if (!(await regularOrAbsent(this.#dir, rel)))
+      throw new Error(`${rel} is a symlink or folder on disk, not a file reverie wrote; left alone`);
     const now = await hashFile(this.#dir, rel);
     const unsynced = now !== null && now !== this.#state.baseline[rel] && now !== m.content_sha256;
-    if (keepLocal !== null || unsynced) {
+    if (now !== null && now !== m.content_sha256 && (keepLocal !== null || unsynced)) {
       const stamp = new Date(this.#now())
         .toISOString()
         .replace(/[-:]/g, '')
         .replace(/\.\d+Z$/, 'Z');
-      const copy = `${rel}${CONFLICT_INFIX}${stamp}`;
-      await atomicWrite(this.#dir, copy, await readText(this.#dir, rel).catch(() => ''));
+      const copy = await keepConflictCopy(this.#dir, rel, `${rel}${CONFLICT_INFIX}${stamp}`);
       this.#report.conflicts.push({ path: rel, conflict_file: copy });
       this.#log(`${rel}: changed on both sides; kept the server version, wrote the local one to ${copy}`);
     }

@@ -9,8 +9,8 @@
  * never sync.
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { constants, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFile, lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sha256Hex } from '../domain/index.js';
 
@@ -153,6 +153,33 @@ export async function atomicWrite(dir: string, rel: string, content: string): Pr
   } catch (e) {
     await unlink(tmp).catch(() => {});
     throw e;
+  }
+}
+
+/** True when `dir/rel` is a regular file or does not exist (not a symlink, folder or device). */
+export async function regularOrAbsent(dir: string, rel: string): Promise<boolean> {
+  try {
+    return (await lstat(join(dir, rel))).isFile();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw e;
+  }
+}
+
+/**
+ * Copies `dir/rel` byte for byte to `dir/name`, or `name-2`, `name-3`, … when taken: an earlier conflict
+ * copy is never overwritten.
+ * @returns the relative path of the copy.
+ */
+export async function keepConflictCopy(dir: string, rel: string, name: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const copy = n === 1 ? name : `${name}-${n}`;
+    try {
+      await copyFile(join(dir, rel), join(dir, copy), constants.COPYFILE_EXCL);
+      return copy;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
   }
 }
 

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliRunner } from '../../test/cli-harness.js';
 import { Reverie } from '../service/reverie.js';
-import { parseDuration } from './sync-command.js';
+import { idle, parseDuration } from './sync-command.js';
 
 const CLI = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
 
@@ -23,6 +23,25 @@ describe('reverie sync', () => {
     await svc.close();
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('calls a sync idle only when nothing moved, waits or conflicts', () => {
+    const quiet = {
+      pulled: [],
+      pushed: [],
+      deleted_local: [],
+      deleted_remote: [],
+      pending_deletes: [],
+      conflicts: [],
+      skipped: [],
+      bytes_moved: 0,
+      downloaded: null,
+      memory_store_id: 'm',
+      dir: 'd',
+    };
+    expect(idle(quiet)).toBe(true);
+    expect(idle({ ...quiet, pending_deletes: ['a.md'] })).toBe(false);
+    expect(idle({ ...quiet, pulled: ['a.md'] })).toBe(false);
+  });
 
   it('parses durations', () => {
     expect([parseDuration('15s'), parseDuration('500ms'), parseDuration('2m'), parseDuration('3')]).toEqual([

@@ -40,6 +40,15 @@ export function syncSummary(r: SyncReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** True when a sync moved, deleted and found nothing (no pending deletes, conflicts or download either). */
+export function idle(r: SyncReport): boolean {
+  return (
+    r.pulled.length + r.pushed.length + r.deleted_local.length + r.deleted_remote.length === 0 &&
+    r.pending_deletes.length + r.conflicts.length === 0 &&
+    r.downloaded === null
+  );
+}
+
 /** Adds the `sync` command to `program`. */
 export function registerSyncCommand(program: Command, ctx: CliContext): void {
   program
@@ -67,8 +76,11 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
           deleteDelayMs: o.deleteDelay,
           log: (l: string) => ctx.io.err(`${l}\n`),
         };
-        const print = (r: SyncReport) =>
-          o.json ? ctx.io.out(`${JSON.stringify(r, null, o.watch ? 0 : 2)}\n`) : ctx.io.out(syncSummary(r));
+        // With --watch, people see the syncs that did something; --json reports every one.
+        const print = (r: SyncReport) => {
+          if (o.json) ctx.io.out(`${JSON.stringify(r, null, o.watch ? 0 : 2)}\n`);
+          else if (!o.watch || !idle(r)) ctx.io.out(syncSummary(r));
+        };
         if (!o.watch) return print(await syncFolder(svc, storeId, dir, opts));
         await watch(o.interval, async () => {
           try {

@@ -32,6 +32,11 @@ export interface DreamRuns {
   shutdown(): Promise<void>;
 }
 
+/** A fresh {@link DreamRuns}, to share between servers (e.g. the per-request servers of the HTTP shell). */
+export function createDreamRuns(): DreamRuns {
+  return new Runs();
+}
+
 class Runs implements DreamRuns {
   readonly #abort = new AbortController();
   readonly #running = new Set<Promise<unknown>>();
@@ -54,6 +59,7 @@ class Runs implements DreamRuns {
 
 /**
  * Registers `dream_start`, `dream_status`, `dream_changes` and `change_decide` on `server`.
+ * @param shared where to keep started dreams (from {@link createDreamRuns}); default a new set.
  * @returns the dreams it runs (see {@link DreamRuns}).
  */
 export function registerDreamTools(
@@ -61,6 +67,7 @@ export function registerDreamTools(
   review: ReviewService,
   storeId: string,
   reviewer: () => string,
+  shared?: DreamRuns,
 ): DreamRuns {
   const ownDream = async (id: string | undefined): Promise<Dream> => {
     const d = id
@@ -71,7 +78,7 @@ export function registerDreamTools(
       throw new ValidationError(`dream ${d.id} is not a dream of store ${storeId}`, 'dream_id');
     return d;
   };
-  const runs = new Runs();
+  const runs = shared instanceof Runs ? shared : new Runs();
   const ctx: DreamToolContext = { server, review, storeId, reviewer, ownDream, runs };
   registerDreamStart(ctx);
   registerDreamReading(ctx);

@@ -22,13 +22,21 @@ import type { Actor } from '../domain/index.js';
 import { listTree } from '../service/memory-tree.js';
 import type { Reverie } from '../service/reverie.js';
 import { ReviewService } from '../service/review-service.js';
-import { registerDreamTools } from './dream-tools.js';
+import { type DreamRuns, registerDreamTools } from './dream-tools.js';
 import { toolCall } from './results.js';
 
 /** Options of {@link createMcpServer}. */
 export interface McpServerOptions {
   /** Server version reported in `initialize` (default the package version). */
   version?: string;
+  /**
+   * Who writes. Default: `{type:'mcp_actor', id:'<client name>/<version>'}` from the client's `initialize`;
+   * an HTTP shell passes the actor its authentication found (an API key), since a stateless request carries
+   * no `initialize`.
+   */
+  actor?: Actor;
+  /** Where started dreams are kept, when they must outlive this server (one server per HTTP request). */
+  runs?: DreamRuns;
 }
 
 /** The memory tool's input: `command` and the fields of every command (each command checks its own). */
@@ -75,11 +83,12 @@ export function createMcpServer(
     },
   );
   const actor = (): Actor => {
+    if (opts.actor) return opts.actor;
     const c = server.server.getClientVersion();
     return { type: 'mcp_actor', id: c ? `${c.name}/${c.version}` : 'unknown' };
   };
   registerMemoryTools(server, reverie, storeId, actor);
-  const runs = registerDreamTools(server, new ReviewService(reverie), storeId, () => actor().id);
+  const runs = registerDreamTools(server, new ReviewService(reverie), storeId, () => actor().id, opts.runs);
   registerMemoryResources(server, reverie, storeId);
   return { server, shutdown: () => runs.shutdown() };
 }

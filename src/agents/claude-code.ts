@@ -88,7 +88,8 @@ export function mergeSessionEndHook(
 }
 
 /**
- * Installs the hook into `<project>/.claude/settings.json` (created when missing), written atomically.
+ * Installs the hook into `<project>/.claude/<file>` (`settings.json`, shared, or `settings.local.json`,
+ * personal; created when missing), written atomically.
  * @returns the settings file and whether it changed.
  * @throws ValidationError naming the file when it is not a JSON object (it is left untouched).
  */
@@ -96,8 +97,9 @@ export async function installSessionEndHook(
   projectDir: string,
   command: string,
   storeId: string,
+  name: 'settings.json' | 'settings.local.json' = 'settings.json',
 ): Promise<{ file: string; changed: boolean }> {
-  const file = join(projectDir, '.claude', 'settings.json');
+  const file = join(projectDir, '.claude', name);
   let settings: Record<string, unknown> = {};
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as unknown;

@@ -52,7 +52,14 @@ describe('reverie claude-code', () => {
       before.hooks.SessionEnd[0],
       { hooks: [{ type: 'command', command: out.command }] },
     ]);
-    expect(out.command).toContain(`claude-code hook --store ${out.memory_store_id}`);
+    expect(out.command).toContain(`--db '${db}' claude-code hook --store ${out.memory_store_id}`);
+    const local = JSON.parse(
+      (await cli('claude-code', 'install', '--project', project, '--local', '--json')).out,
+    );
+    expect(local.settings).toBe(join(project, '.claude/settings.local.json'));
+    expect(JSON.parse(readFileSync(local.settings, 'utf8'))).toEqual({
+      hooks: { SessionEnd: [{ hooks: [{ type: 'command', command: out.command }] }] },
+    });
     const again = JSON.parse((await cli('claude-code', 'install', '--project', project, '--json')).out);
     expect(again).toMatchObject({
       memory_store_id: out.memory_store_id,

@@ -21,6 +21,7 @@ import {
 } from '../agents/claude-code.js';
 import { syncFolder } from '../agents/folder-sync.js';
 import { ValidationError } from '../domain/index.js';
+import { isPostgresUrl, resolveDbPath } from '../service/config.js';
 import type { Reverie } from '../service/reverie.js';
 import { ReviewService } from '../service/review-service.js';
 import type { CliContext, GlobalOpts } from './program.js';
@@ -55,11 +56,17 @@ async function projectStore(
   return { id: s.id, created: true };
 }
 
-/** The shell command the hook runs: this CLI, by absolute path, with the same database. */
+/**
+ * The shell command the hook runs: this CLI, by absolute path, on the database this install used (as an
+ * absolute file path, so the hook does not depend on Claude Code's environment). A PostgreSQL URL is not
+ * written into the settings file (it may hold a password, and settings files get committed): the hook then
+ * reads `REVERIE_DB` from the environment Claude Code runs it in.
+ */
 function hookCommand(storeId: string, g: GlobalOpts, memory?: string): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const parts = [q(process.execPath), q(resolve(process.argv[1] ?? 'reverie'))];
-  if (g.db) parts.push('--db', q(g.db.includes('://') ? g.db : resolve(g.db)));
+  const db = resolveDbPath(g.db);
+  if (!isPostgresUrl(db)) parts.push('--db', q(db));
   parts.push('claude-code', 'hook', '--store', storeId);
   if (memory) parts.push('--memory', q(resolve(memory)));
   return parts.join(' ');
@@ -86,13 +93,19 @@ export function registerClaudeCodeCommands(program: Command, ctx: CliContext): v
       '--memory <dir>',
       "the memory folder to sync (default: Claude Code's ~/.claude/projects/<slug>/memory)",
     )
+    .option('--local', 'write .claude/settings.local.json (personal, not committed) instead of settings.json')
     .option('--json', 'print the result as JSON')
     .action(async (o, cmd: Command) => {
       await ctx.withService(cmd, async (svc, g) => {
         const project = resolve(o.project ?? '.');
         const store = await projectStore(svc, project, o.store);
         const command = hookCommand(store.id, g, o.memory);
-        const r = await installSessionEndHook(project, command, store.id);
+        const r = await installSessionEndHook(
+          project,
+          command,
+          store.id,
+          o.local ? 'settings.local.json' : 'settings.json',
+        );
         const memory = o.memory ? resolve(o.memory) : claudeMemoryDir(project);
         const out = {
           project,

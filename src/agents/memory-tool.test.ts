@@ -147,6 +147,23 @@ describe('MemoryTool', () => {
     expect((await svc.getMemoryByPath(storeId, '/n.md')).content).toBe('someone else');
   });
 
+  it('read-only: view runs, every other command is refused and nothing is written', async () => {
+    await tool.run({ command: 'create', path: '/memories/team.md', file_text: 'Shared rule.\n' });
+    const ro = new MemoryTool(svc, storeId, actor, { readOnly: true });
+    expect(await ro.run({ command: 'view', path: '/memories/team.md' })).toContain('1\tShared rule.');
+    for (const cmd of [
+      { command: 'create', path: '/memories/x.md', file_text: 'x' },
+      { command: 'str_replace', path: '/memories/team.md', old_str: 'Shared', new_str: 'Mine' },
+      { command: 'insert', path: '/memories/team.md', insert_line: 0, insert_text: 'x' },
+      { command: 'delete', path: '/memories/team.md' },
+      { command: 'rename', old_path: '/memories/team.md', new_path: '/memories/t.md' },
+    ])
+      await expect(ro.run(cmd)).rejects.toThrow(`read-only here: ${cmd.command} is not allowed`);
+    expect((await svc.snapshot(storeId)).map((m) => [m.path, m.content])).toEqual([
+      ['/team.md', 'Shared rule.\n'],
+    ]);
+  });
+
   it('refuses traversal, encoded dots, paths outside /memories and writes below a file', async () => {
     expect(() => resolveToolPath('/memories/%2e%2e/x')).toThrow('would escape /memories directory');
     expect(() => resolveToolPath('/memoriesX/a')).toThrow(

@@ -108,11 +108,14 @@ export class MemoryTool {
   readonly #reverie: Reverie;
   readonly #storeId: string;
   readonly #actor: Actor;
+  readonly #readOnly: boolean;
 
-  constructor(reverie: Reverie, storeId: string, actor: Actor) {
+  /** @param opts.readOnly only `view` runs; every other command is refused (e.g. a team store an agent reads). */
+  constructor(reverie: Reverie, storeId: string, actor: Actor, opts: { readOnly?: boolean } = {}) {
     this.#reverie = reverie;
     this.#storeId = storeId;
     this.#actor = actor;
+    this.#readOnly = opts.readOnly === true;
   }
 
   /** The store this tool reads and writes. */
@@ -127,6 +130,10 @@ export class MemoryTool {
    */
   async run(input: MemoryCommand | unknown): Promise<string> {
     const cmd = parseMemoryCommand(input);
+    if (this.#readOnly && cmd.command !== 'view')
+      throw new MemoryToolError(
+        `The memory store is read-only here: ${cmd.command} is not allowed (view is)`,
+      );
     try {
       switch (cmd.command) {
         case 'view':

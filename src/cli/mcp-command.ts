@@ -16,10 +16,11 @@ export function registerMcpCommand(program: Command, ctx: CliContext): void {
       'serve a memory store over MCP (stdio): the memory tool, memory_search, dream and review tools, memories as resources',
     )
     .requiredOption('--store <id>', 'the memory store to serve')
-    .action(async (o: { store: string }, cmd: Command) => {
+    .option('--read-only', 'the memory tool only views; no dream or review tools')
+    .action(async (o: { store: string; readOnly?: boolean }, cmd: Command) => {
       await ctx.withService(cmd, async (svc) => {
         await svc.getStore(o.store);
-        const { server, shutdown } = createMcpServer(svc, o.store);
+        const { server, shutdown } = createMcpServer(svc, o.store, { readOnly: o.readOnly === true });
         const transport = new StdioServerTransport();
         const closed = new Promise<void>((resolve) => {
           transport.onclose = () => resolve();

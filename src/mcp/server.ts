@@ -37,6 +37,8 @@ export interface McpServerOptions {
   actor?: Actor;
   /** Where started dreams are kept, when they must outlive this server (one server per HTTP request). */
   runs?: DreamRuns;
+  /** Read-only access: `memory` runs only `view`, and the dream and review tools are not offered. */
+  readOnly?: boolean;
 }
 
 /** The memory tool's input: `command` and the fields of every command (each command checks its own). */
@@ -87,13 +89,20 @@ export function createMcpServer(
     const c = server.server.getClientVersion();
     return { type: 'mcp_actor', id: c ? `${c.name}/${c.version}` : 'unknown' };
   };
-  registerMemoryTools(server, reverie, storeId, actor);
-  const runs = registerDreamTools(server, new ReviewService(reverie), storeId, () => actor().id, opts.runs);
+  registerMemoryTools(server, reverie, storeId, actor, opts.readOnly === true);
   registerMemoryResources(server, reverie, storeId);
+  if (opts.readOnly) return { server, shutdown: async () => {} };
+  const runs = registerDreamTools(server, new ReviewService(reverie), storeId, () => actor().id, opts.runs);
   return { server, shutdown: () => runs.shutdown() };
 }
 
-function registerMemoryTools(server: McpServer, reverie: Reverie, storeId: string, actor: () => Actor): void {
+function registerMemoryTools(
+  server: McpServer,
+  reverie: Reverie,
+  storeId: string,
+  actor: () => Actor,
+  readOnly: boolean,
+): void {
   server.registerTool(
     'memory',
     {
@@ -101,7 +110,8 @@ function registerMemoryTools(server: McpServer, reverie: Reverie, storeId: strin
         'Anthropic memory tool (memory_20250818) over this reverie store: view (directory listing or numbered file), create (never overwrites), str_replace (literal, unique), insert, delete, rename. Paths start with /memories.',
       inputSchema: MEMORY_INPUT,
     },
-    (args) => toolCall(() => new MemoryTool(reverie, storeId, actor()).run(stripUndefined(args))),
+    (args) =>
+      toolCall(() => new MemoryTool(reverie, storeId, actor(), { readOnly }).run(stripUndefined(args))),
   );
   const search = new MemorySearch(reverie, storeId);
   server.registerTool(

@@ -30,6 +30,13 @@ describe('MemorySearch', () => {
       '/memories/mistakes/refund.md',
     ]);
     expect(await search.search('nothing-like-this')).toEqual([]);
+    expect((await search.search('baggage refund')).length).toBe(2);
+    expect(
+      (await search.search('baggage refund', { pathPrefix: '/memories/mistakes/' })).map((h) => h.path),
+    ).toEqual(['/memories/mistakes/refund.md']);
+    expect((await search.search('baggage', { pathPrefix: '/facts/' })).map((h) => h.path)).toEqual([
+      '/memories/facts/baggage.md',
+    ]);
   });
 
   it('sees writes from elsewhere, re-reading only the memories that changed', async () => {

@@ -52,12 +52,23 @@ export class MemorySearch {
   /**
    * Ranked hits for `query` (words of 3+ letters also match as prefixes; when nothing matches, light
    * fuzzy matching — edit distance ≤ 20% of the word — is tried; a path match counts double).
-   * @param opts.limit at most this many hits (default 10); `snippetLines` lines per snippet (default 3).
+   * @param opts.limit at most this many hits (default 10); `snippetLines` lines per snippet (default 3);
+   *   `pathPrefix` only memories under this folder (a store path `/mistakes/` or a tool path
+   *   `/memories/mistakes/`).
    * @throws NotFoundError for an unknown store.
    */
-  async search(query: string, opts: { limit?: number; snippetLines?: number } = {}): Promise<SearchHit[]> {
+  async search(
+    query: string,
+    opts: { limit?: number; snippetLines?: number; pathPrefix?: string } = {},
+  ): Promise<SearchHit[]> {
     const index = await this.#fresh();
-    const base = { boost: { path: 2 }, combineWith: 'OR', prefix: (t: string) => t.length >= 3 } as const;
+    const prefix = opts.pathPrefix?.replace(/^\/memories(?=\/)/, '');
+    const base = {
+      boost: { path: 2 },
+      combineWith: 'OR',
+      prefix: (t: string) => t.length >= 3,
+      ...(prefix ? { filter: (r: { id: string }) => this.#content.get(r.id)!.path.startsWith(prefix) } : {}),
+    } as const;
     const words = [...new Set(tokenize(query).map((w) => w.toLowerCase()))];
     // Words in more than half of the memories carry almost no BM25 weight (idf ≈ 0) but cost a score per
     // memory: with rarer words in the query, they are left out (and kept if the rest finds nothing).

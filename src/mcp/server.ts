@@ -122,12 +122,16 @@ function registerMemoryTools(
       inputSchema: {
         query: z.string().min(1).describe('words to look for (prefix and fuzzy matching)'),
         limit: z.number().int().min(1).max(100).optional().describe('at most this many hits (default 10)'),
+        path_prefix: z
+          .string()
+          .optional()
+          .describe('only memories under this folder, e.g. /memories/mistakes/'),
       },
       annotations: { readOnlyHint: true },
     },
-    ({ query, limit }) =>
+    ({ query, limit, path_prefix }) =>
       toolCall(async () => {
-        const hits = await search.search(query, { limit });
+        const hits = await search.search(query, { limit, pathPrefix: path_prefix });
         if (hits.length === 0) return `No memory matches ${JSON.stringify(query)}.`;
         return hits.map((h) => `${h.path} (score ${h.score})\n${h.snippet}`).join('\n\n');
       }),

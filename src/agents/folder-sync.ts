@@ -17,7 +17,10 @@
  * - a memory deleted on the server is removed from disk only if the file still holds the synced bytes;
  * - a folder that vanished, lost its marker while empty, or lost every file at once is re-downloaded,
  *   never read as a mass delete;
- * - `readOnly` pulls but never pushes or deletes on the server.
+ * - `readOnly` pulls but never pushes or deletes on the server;
+ * - one sync of a folder at a time (a lock file holding the pid; a dead holder's lock is taken over);
+ * - a symlink or folder where a memory's file would go is left alone, and conflict copies are byte for
+ *   byte and never overwrite an earlier one.
  *
  * Every server write is a memory version by `{type:'sync_actor', id: <absolute folder path>}`.
  */

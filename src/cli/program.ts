@@ -18,11 +18,14 @@ import {
 } from '../service/index.js';
 import { collect, fraction, positiveInt } from './args.js';
 import { checkLine, registerCheckCommand } from './check-command.js';
+import { registerClaudeCodeCommands } from './claude-code-command.js';
 import { demoLine, prepareDemo } from './demo.js';
 import { discover, discoverOptions, registerDiscoverCommand } from './discover-command.js';
 import { registerEvalCommand } from './eval-command.js';
+import { registerMcpCommand } from './mcp-command.js';
 import { type CliIO, duration, humanIO, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
+import { registerSyncCommand } from './sync-command.js';
 
 const FORMATS: SourceFormat[] = [...SOURCE_FORMATS];
 
@@ -568,6 +571,9 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerReviewCommands(program, ctx);
   registerEvalCommand(program, ctx);
   registerCheckCommand(program, ctx);
+  registerMcpCommand(program, ctx);
+  registerSyncCommand(program, ctx);
+  registerClaudeCodeCommands(program, ctx);
   return program;
 }
 

@@ -17,8 +17,15 @@ export interface Actor {
     | 'dream_actor'
     | 'review_actor'
     | 'import_actor'
-    | 'rollback_actor';
-  /** The acting user, session, dream (`drm_…`) or tool name. */
+    | 'rollback_actor'
+    | 'mcp_actor'
+    | 'agent_actor'
+    | 'sync_actor';
+  /**
+   * The acting user, session, dream (`drm_…`) or tool name; for `mcp_actor` the MCP client's
+   * `name/version` from its `initialize` request, for `agent_actor` the name the agent's host gave the
+   * memory-tool handler, for `sync_actor` the synced folder.
+   */
   id: string;
 }
 

@@ -25,7 +25,7 @@ const SAMPLES: [string, SourceFormat][] = [
   ['openai-responses/openai_response_tool_calls.json', 'openai-responses'],
 ];
 
-describeWithData('every format in the shared data's formats folder', () => {
+describeWithData('every format in the formats folder of the shared data', () => {
   it('is detected from content, whatever the file is called', () => {
     for (const [path, format] of SAMPLES) {
       expect([path, detectFormat('renamed.txt', readFileSync(join(FORMATS, path), 'utf8'))]).toEqual([

@@ -174,6 +174,12 @@ export function describeActor(a: Actor): string {
       return `user ${a.id}`;
     case 'service_account_actor':
       return `service account ${a.id}`;
+    case 'mcp_actor':
+      return `MCP client ${a.id}`;
+    case 'agent_actor':
+      return `agent ${a.id}`;
+    case 'sync_actor':
+      return `folder sync ${a.id}`;
     default:
       return `api (${a.id})`;
   }

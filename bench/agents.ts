@@ -1,0 +1,155 @@
+/**
+ * `npm run bench:agents` — agents' access to a store of 10,000 memories (issue 11's targets):
+ * - MCP over stdio (the SDK's `Client` spawning `reverie mcp`): `memory` view of a file and str_replace,
+ *   p50/p99 per call; target p99 < 10 ms. A `view` of the whole store's listing is printed too.
+ * - `memory_search` p50/p99 over stdio, and the in-process MemorySearch; target p99 < 20 ms.
+ * - folder sync: the first download, a sync that finds nothing changed (target < 1 s, 0 bytes moved),
+ *   and one after 10 local and 10 server edits.
+ *
+ * Usage: node dist/bench/agents.js [--memories N] [--calls N] [--json]
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { syncFolder } from '../src/agents/folder-sync.js';
+import { MemorySearch } from '../src/agents/memory-search.js';
+import { Reverie } from '../src/service/index.js';
+
+const here = fileURLToPath(import.meta.url);
+const CLI = resolve(here, '../../src/cli/main.js');
+const arg = (name: string, d: number) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : d;
+};
+const N = arg('--memories', 10_000);
+const CALLS = arg('--calls', 300);
+const WORDS = [
+  'refund',
+  'baggage',
+  'seat',
+  'upgrade',
+  'payment',
+  'voucher',
+  'delay',
+  'cabin',
+  'meal',
+  'pet',
+  'insurance',
+  'loyalty',
+];
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100;
+}
+
+async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    ms.push(performance.now() - t);
+  }
+  return { p50: pct(ms, 50), p99: pct(ms, 99) };
+}
+
+async function populate(svc: Reverie, store: string): Promise<void> {
+  const files = Array.from({ length: N }, (_, i) => ({
+    path: `/topic-${i % 50}/memory-${i}.md`,
+    content: `# Memory ${i}\n${WORDS[i % WORDS.length]} rule ${i}: ${WORDS[(i * 7) % WORDS.length]} then ${WORDS[(i * 5) % WORDS.length]}.\nSee ticket ${i * 31}.\n`,
+    mtime: new Date(0).toISOString(),
+  }));
+  await svc.importFolder(store, '(bench)', { type: 'import_actor', id: 'bench' }, files);
+}
+
+async function mcp(db: string, store: string) {
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(
+    new StdioClientTransport({ command: process.execPath, args: [CLI, '--db', db, 'mcp', '--store', store] }),
+  );
+  const call = (args: Record<string, unknown>, name = 'memory') => client.callTool({ name, arguments: args });
+  await call({ command: 'view', path: '/memories/topic-0/memory-0.md' });
+  const view = await timed(CALLS, (i) =>
+    call({ command: 'view', path: `/memories/topic-${i % 50}/memory-${i}.md` }),
+  );
+  const replace = await timed(CALLS, (i) =>
+    call({
+      command: 'str_replace',
+      path: `/memories/topic-${i % 50}/memory-${i}.md`,
+      old_str: `ticket ${i * 31}.`,
+      new_str: `ticket ${i * 31} (checked).`,
+    }),
+  );
+  const listing = await timed(5, () => call({ command: 'view', path: '/memories' }));
+  await call({ query: 'refund' }, 'memory_search');
+  const search = await timed(CALLS, (i) =>
+    call({ query: `${WORDS[i % WORDS.length]} ${WORDS[(i + 3) % WORDS.length]}` }, 'memory_search'),
+  );
+  await client.close();
+  return { view, str_replace: replace, view_store_listing: listing, memory_search: search };
+}
+
+async function sync(svc: Reverie, store: string, dir: string) {
+  let t = performance.now();
+  const first = await syncFolder(svc, store, dir);
+  const download_ms = Math.round(performance.now() - t);
+  t = performance.now();
+  const idle = await syncFolder(svc, store, dir);
+  const idle_ms = Math.round(performance.now() - t);
+  for (let i = 0; i < 10; i++) writeFileSync(join(dir, `topic-${i}/memory-${i}.md`), `local edit ${i}\n`);
+  for (let i = 10; i < 20; i++) {
+    const m = await svc.getMemoryByPath(store, `/topic-${i % 50}/memory-${i}.md`);
+    await svc.updateMemory(store, m.id, { content: `server edit ${i}\n` });
+  }
+  t = performance.now();
+  const busy = await syncFolder(svc, store, dir);
+  const busy_ms = Math.round(performance.now() - t);
+  return {
+    download_ms,
+    downloaded: first.pulled.length,
+    idle_ms,
+    idle_bytes_moved: idle.bytes_moved,
+    twenty_edits_ms: busy_ms,
+    twenty_edits_moved: busy.pulled.length + busy.pushed.length,
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'reverie-bench-agents-'));
+  const db = join(dir, 'reverie.db');
+  const svc = await Reverie.open({ db });
+  const store = (await svc.createStore({ name: 'bench' })).id;
+  await populate(svc, store);
+  const search = new MemorySearch(svc, store);
+  let t = performance.now();
+  await search.search('refund');
+  const index_build_ms = Math.round(performance.now() - t);
+  const in_process_search = await timed(CALLS, (i) => search.search(`${WORDS[i % WORDS.length]} rule`));
+  const over_stdio = await mcp(db, store);
+  t = performance.now();
+  const folder = await sync(svc, store, join(dir, 'memory'));
+  await svc.close();
+  rmSync(dir, { recursive: true, force: true });
+  const out = {
+    memories: N,
+    calls: CALLS,
+    over_stdio,
+    in_process_search: { index_build_ms, ...in_process_search },
+    folder_sync: folder,
+  };
+  if (process.argv.includes('--json')) return void console.log(JSON.stringify(out, null, 2));
+  console.log(`agents' access at ${N} memories (${CALLS} calls per figure; ms)`);
+  for (const [k, v] of Object.entries(over_stdio))
+    console.log(`  MCP ${k.padEnd(20)} p50 ${v.p50}  p99 ${v.p99}`);
+  console.log(
+    `  in-process search    p50 ${in_process_search.p50}  p99 ${in_process_search.p99}  (index built in ${index_build_ms})`,
+  );
+  console.log(
+    `  sync: download ${folder.download_ms} (${folder.downloaded} files); nothing changed ${folder.idle_ms} (${folder.idle_bytes_moved} bytes moved); 20 edits ${folder.twenty_edits_ms} (${folder.twenty_edits_moved} moved)`,
+  );
+}
+
+await main();

@@ -158,7 +158,12 @@ describe('reverie claude-code', () => {
       const check = await Reverie.open({ db });
       const dream = await check.getDream(out.dream_id);
       expect(dream.status).toBe('completed');
-      expect([...dream.inputs[1].session_ids].sort()).toEqual(mine.map((s) => s.id).sort());
+      // automatic mode holds the newest sessions back as probes for the do-no-harm check
+      expect(dream.probe_session_ids?.length).toBeGreaterThan(0);
+      expect([...dream.inputs[1].session_ids, ...(dream.probe_session_ids ?? [])].sort()).toEqual(
+        mine.map((s) => s.id).sort(),
+      );
+      expect(dream.check).toBeTruthy();
       const inStore = (await check.snapshot(store)).map((m) => m.path.slice(1)).sort();
       await check.close();
       const onDisk = readdirSync(memory, { recursive: true, withFileTypes: true })

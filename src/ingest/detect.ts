@@ -20,7 +20,8 @@
  *   `file-history-snapshot`, `queue-operation` lines) → `claude-code`;
  * - JSONL whose lines have `type` system|assistant|user|result and a `session_id` →
  *   `claude-code-stream-json`;
- * - JSONL of `{timestamp, type: session_meta|turn_context|response_item|event_msg, payload}` → `codex`;
+ * - JSONL of `{timestamp, type: session_meta|turn_context|response_item|event_msg, payload}`, or of bare
+ *   Responses items (the first rollout layout) → `codex`;
  * - JSONL of `{instance_id, history: [events]}` (evaluation output), or a JSON array of events
  *   `{id: number, action|observation}` → `openhands`;
  * - OTLP JSON traces (`resourceSpans`), one document or one per line → `otel`;
@@ -32,7 +33,7 @@ import { isAiderHistory } from './aider.js';
 import { isAtif } from './atif.js';
 import { isClaudeStreamJsonLine } from './claude-code-stream-json.js';
 import { isClineHistory, isClineSidecar } from './cline.js';
-import { isCodexRolloutLine } from './codex.js';
+import { isCodexRolloutLine, isLegacyCodexLine } from './codex.js';
 import { isGeminiChat } from './gemini-cli.js';
 import { isRecord, lineAt, parseJson, parseJsonLine, stripBom } from './json.js';
 import { isManagedAgentsEvent } from './managed-agents.js';
@@ -141,7 +142,7 @@ function jsonlLineFormat(o: Record<string, unknown>): SourceFormat | null {
   if (REVERIE_TYPES.has(type)) return 'reverie';
   if (typeof o.sessionId === 'string' || CLAUDE_SESSIONLESS_TYPES.has(type)) return 'claude-code';
   if (isClaudeStreamJsonLine(o)) return 'claude-code-stream-json';
-  if (isCodexRolloutLine(o)) return 'codex';
+  if (isCodexRolloutLine(o) || isLegacyCodexLine(o)) return 'codex';
   return null;
 }
 

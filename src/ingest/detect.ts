@@ -25,8 +25,9 @@
  * - JSONL of `{instance_id, history: [events]}` (evaluation output), or a JSON array of events
  *   `{id: number, action|observation}` → `openhands`;
  * - OTLP JSON traces (`resourceSpans`), one document or one per line → `otel`;
- * - JSONL of events with `sevt_` ids → `managed-agents` (checked before `reverie`, whose type names
- *   they share).
+ * - JSONL of events with `sevt_` ids, or a JSON array / `{data: [...]}` page of them → `managed-agents`
+ *   (checked before `reverie`, whose type names they share);
+ * - a JSON object `{history: [events]}` of OpenHands events → `openhands`.
  */
 import { ImportError, type SourceFormat } from '../domain/index.js';
 import { isAiderHistory } from './aider.js';
@@ -172,12 +173,16 @@ function detectJsonValue(file: string, value: unknown): SourceFormat {
     const first = value[0];
     if (isRecord(first) && ('traj' in first || ('task_id' in first && 'reward' in first))) return 'tau-bench';
     if (isOpenHandsEvent(first)) return 'openhands';
+    if (isRecord(first) && isManagedAgentsEvent(first)) return 'managed-agents';
     if (isClineHistory(value) || isClineSidecar(value)) return 'cline';
     if (isOpenAiResponses(value)) return 'openai-responses';
     if (isOpenAiChat(value)) return 'openai-chat';
   } else if (isRecord(value)) {
     if (isMiniSweAgent(value)) return 'mini-swe-agent';
     if (isAtif(value)) return 'atif';
+    if (Array.isArray(value.data) && isRecord(value.data[0]) && isManagedAgentsEvent(value.data[0]))
+      return 'managed-agents';
+    if (Array.isArray(value.history) && isOpenHandsEvent(value.history[0])) return 'openhands';
     if (isSweAgent(value)) return 'swe-agent';
     if (isGeminiChat(value)) return 'gemini-cli';
     if (isClineSidecar(value)) return 'cline';

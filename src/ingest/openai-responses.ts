@@ -190,7 +190,8 @@ export function importOpenAiResponses(
       r.events.systemMessage(data.instructions, null, { file, pointer: '/instructions' });
     r.items(data.output, '/output');
   } else if (isRecord(data)) {
-    if (typeof data.input === 'string') r.events.userMessage(data.input, null, { file, index: 0, pointer: '/input' });
+    if (typeof data.input === 'string')
+      r.events.userMessage(data.input, null, { file, index: 0, pointer: '/input' });
     else if (Array.isArray(data.input)) r.items(data.input, '/input');
     const raws = data.raw_responses as unknown[];
     for (let k = 0; k < raws.length; k++) {

@@ -101,4 +101,37 @@ describeWithData('Codex CLI rollout importer', () => {
     expect(s!.events[1]).toMatchObject({ tool: 'shell', kind: 'shell', command: 'npm test' });
     expect(s!.events[2]).toMatchObject({ content: '1 failing', exit_code: 1, is_error: true, tool: 'shell' });
   });
+
+  it('reads the first rollout layout: a meta line, then bare Responses items and state lines', () => {
+    const text = [
+      JSON.stringify({ id: 'legacy-1', timestamp: '2025-05-01T10:00:00.000Z', instructions: 'Be careful.' }),
+      JSON.stringify({ record_type: 'state' }),
+      JSON.stringify({
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: 'fix the build' }],
+      }),
+      JSON.stringify({
+        type: 'local_shell_call',
+        call_id: 'c1',
+        status: 'completed',
+        action: { type: 'exec', command: ['bash', '-lc', 'make'] },
+      }),
+      JSON.stringify({
+        type: 'function_call_output',
+        call_id: 'c1',
+        output: JSON.stringify({ output: 'make: *** Error 2', metadata: { exit_code: 2 } }),
+      }),
+    ].join('\n');
+    const [s] = parseTranscript('rollout-legacy.jsonl', text).sessions;
+    expect(s!.external_id).toBe('codex:legacy-1');
+    expect(s!.events.map((e) => e.type)).toEqual([
+      'system.message',
+      'user.message',
+      'agent.tool_use',
+      'agent.tool_result',
+    ]);
+    expect(s!.events[2]).toMatchObject({ tool: 'local_shell', kind: 'shell', command: 'make' });
+    expect(s!.events[3]).toMatchObject({ exit_code: 2, is_error: true });
+  });
 });

@@ -25,6 +25,8 @@
  *   when the poll itself failed (`write_stdin failed: …`).
  * - `web_search_call` → a `web` tool call (query as input) and its result (`[web search <status>]`).
  * - skipped: `token_count`, `task_started`, `task_complete`, `turn_context` (models go to metadata).
+ * - The first rollout layout (codex-cli before `session_meta`: a `{id, timestamp, instructions}` line,
+ *   then bare Responses items and `{record_type: 'state'}` lines) is read the same way.
  * - external_id `codex:<session_meta.id>`; agent_id `codex`; pointers `{file, line}` (plus
  *   `/payload/content/<k>` for message parts).
  */
@@ -63,6 +65,30 @@ const FAILED_OUTPUT = /^(\w+ failed:|exec command rejected|Failed to |failed to 
 /** True for a parsed rollout line: `{timestamp, type: session_meta|…, payload: {…}}`. */
 export function isCodexRolloutLine(o: Record<string, unknown>): boolean {
   return typeof o.type === 'string' && ROLLOUT_TYPES.has(o.type) && isRecord(o.payload);
+}
+
+/** Bare Responses item types that the first Codex CLI rollouts wrote one per line, without `payload`. */
+const LEGACY_ITEMS = new Set([
+  'message',
+  'reasoning',
+  'function_call',
+  'function_call_output',
+  'local_shell_call',
+]);
+
+/**
+ * True for a line of the first rollout layout (codex-cli before `session_meta`): a bare Responses item
+ * (`{type: 'message', role, content}`, `{type: 'function_call', call_id, …}`) or a
+ * `{record_type: 'state'}` line.
+ */
+export function isLegacyCodexLine(o: Record<string, unknown>): boolean {
+  if (o.record_type === 'state') return true;
+  return (
+    typeof o.type === 'string' &&
+    LEGACY_ITEMS.has(o.type) &&
+    !('payload' in o) &&
+    (typeof o.role === 'string' || typeof o.call_id === 'string' || o.type === 'reasoning')
+  );
 }
 
 /** True for user-role text that Codex injected (AGENTS.md, environment context …). */
@@ -118,9 +144,10 @@ class RolloutReader {
   #sessionMeta(p: Record<string, unknown>, ts: Timestamp | null, source: SourcePointer): void {
     for (const k of ['id', 'cwd', 'cli_version', 'originator', 'model_provider'])
       if (typeof p[k] === 'string') this.meta[k] ??= p[k];
-    const bi = isRecord(p.base_instructions) ? p.base_instructions.text : p.instructions;
-    if (typeof bi === 'string' && bi !== '')
-      this.events.systemMessage(bi, ts, { ...source, pointer: '/payload/base_instructions/text' });
+    const base = isRecord(p.base_instructions);
+    const bi = base ? (p.base_instructions as Record<string, unknown>).text : p.instructions;
+    const pointer = base ? '/payload/base_instructions/text' : '/instructions';
+    if (typeof bi === 'string' && bi !== '') this.events.systemMessage(bi, ts, { ...source, pointer });
   }
 
   #item(p: Record<string, unknown>, ts: Timestamp | null, source: SourcePointer): void {
@@ -310,9 +337,13 @@ export function importCodex(file: string, text: string, opts: ImporterOptions = 
   const reader = new RolloutReader(file);
   forEachLine(completeLines(text), (lineText, line) => {
     const o = parseJsonLine(file, lineText, line);
-    if (!isRecord(o) || typeof o.type !== 'string')
-      throw new ImportError(file, 'expected a rollout line {timestamp, type, payload}', line);
-    if (isRecord(o.payload)) reader.line(o, line);
+    if (!isRecord(o)) throw new ImportError(file, 'expected a rollout line {timestamp, type, payload}', line);
+    if (typeof o.type === 'string' && isRecord(o.payload)) reader.line(o, line);
+    else if (isLegacyCodexLine(o) && o.record_type !== 'state')
+      reader.line({ timestamp: o.timestamp, type: 'response_item', payload: o }, line);
+    else if (line === 1 && typeof o.id === 'string')
+      // The first layout opens with {id, timestamp, instructions}: the session's meta line.
+      reader.line({ timestamp: o.timestamp, type: 'session_meta', payload: o }, line);
   });
   const events = reader.events.events;
   if (!events.some((e) => e.type !== 'system.message')) return [];

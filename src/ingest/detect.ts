@@ -20,19 +20,21 @@
  *   `file-history-snapshot`, `queue-operation` lines) → `claude-code`;
  * - JSONL whose lines have `type` system|assistant|user|result and a `session_id` →
  *   `claude-code-stream-json`;
- * - JSONL of `{timestamp, type: session_meta|turn_context|response_item|event_msg, payload}` → `codex`;
+ * - JSONL of `{timestamp, type: session_meta|turn_context|response_item|event_msg, payload}`, or of bare
+ *   Responses items (the first rollout layout) → `codex`;
  * - JSONL of `{instance_id, history: [events]}` (evaluation output), or a JSON array of events
  *   `{id: number, action|observation}` → `openhands`;
  * - OTLP JSON traces (`resourceSpans`), one document or one per line → `otel`;
- * - JSONL of events with `sevt_` ids → `managed-agents` (checked before `reverie`, whose type names
- *   they share).
+ * - JSONL of events with `sevt_` ids, or a JSON array / `{data: [...]}` page of them → `managed-agents`
+ *   (checked before `reverie`, whose type names they share);
+ * - a JSON object `{history: [events]}` of OpenHands events → `openhands`.
  */
 import { ImportError, type SourceFormat } from '../domain/index.js';
 import { isAiderHistory } from './aider.js';
 import { isAtif } from './atif.js';
 import { isClaudeStreamJsonLine } from './claude-code-stream-json.js';
 import { isClineHistory, isClineSidecar } from './cline.js';
-import { isCodexRolloutLine } from './codex.js';
+import { isCodexRolloutLine, isLegacyCodexLine } from './codex.js';
 import { isGeminiChat } from './gemini-cli.js';
 import { isRecord, lineAt, parseJson, parseJsonLine, stripBom } from './json.js';
 import { isManagedAgentsEvent } from './managed-agents.js';
@@ -141,7 +143,7 @@ function jsonlLineFormat(o: Record<string, unknown>): SourceFormat | null {
   if (REVERIE_TYPES.has(type)) return 'reverie';
   if (typeof o.sessionId === 'string' || CLAUDE_SESSIONLESS_TYPES.has(type)) return 'claude-code';
   if (isClaudeStreamJsonLine(o)) return 'claude-code-stream-json';
-  if (isCodexRolloutLine(o)) return 'codex';
+  if (isCodexRolloutLine(o) || isLegacyCodexLine(o)) return 'codex';
   return null;
 }
 
@@ -171,12 +173,16 @@ function detectJsonValue(file: string, value: unknown): SourceFormat {
     const first = value[0];
     if (isRecord(first) && ('traj' in first || ('task_id' in first && 'reward' in first))) return 'tau-bench';
     if (isOpenHandsEvent(first)) return 'openhands';
+    if (isRecord(first) && isManagedAgentsEvent(first)) return 'managed-agents';
     if (isClineHistory(value) || isClineSidecar(value)) return 'cline';
     if (isOpenAiResponses(value)) return 'openai-responses';
     if (isOpenAiChat(value)) return 'openai-chat';
   } else if (isRecord(value)) {
     if (isMiniSweAgent(value)) return 'mini-swe-agent';
     if (isAtif(value)) return 'atif';
+    if (Array.isArray(value.data) && isRecord(value.data[0]) && isManagedAgentsEvent(value.data[0]))
+      return 'managed-agents';
+    if (Array.isArray(value.history) && isOpenHandsEvent(value.history[0])) return 'openhands';
     if (isSweAgent(value)) return 'swe-agent';
     if (isGeminiChat(value)) return 'gemini-cli';
     if (isClineSidecar(value)) return 'cline';

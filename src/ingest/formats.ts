@@ -10,7 +10,7 @@ import { importClaudeStreamJson } from './claude-code-stream-json.js';
 import { importCline } from './cline.js';
 import { importCodex } from './codex.js';
 import { importGeminiCli } from './gemini-cli.js';
-import { parseJson } from './json.js';
+import { isRecord, parseJson } from './json.js';
 import { importManagedAgents } from './managed-agents.js';
 import { importOpenAiResponses } from './openai-responses.js';
 import { importOpenHandsEvents, importOpenHandsJsonl } from './openhands.js';
@@ -59,7 +59,10 @@ export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
   'claude-code-stream-json': fromText(importClaudeStreamJson),
   codex: fromText(importCodex),
   aider: fromText(importAider),
-  'managed-agents': fromText(importManagedAgents),
+  'managed-agents': {
+    text: true,
+    run: (file, text, value, opts) => importManagedAgents(file, text, opts, value),
+  },
   'swe-agent': fromJson(importSweAgent),
   'gemini-cli': fromJson(importGeminiCli),
   'openai-responses': fromJson(importOpenAiResponses),
@@ -74,12 +77,18 @@ export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
     run: (file, _text, value, opts, readSidecar) => importCline(file, value, opts, readSidecar),
   },
   openhands: {
-    // output.jsonl (one instance per line) or a bare event list (one JSON array).
+    // output.jsonl (one instance per line), a bare event list, or a saved {history} trajectory.
     text: true,
-    run: (file, text, value, opts) =>
-      value !== undefined || text.trimStart().startsWith('[')
-        ? importOpenHandsEvents(file, value ?? parseJson(file, text), opts)
-        : importOpenHandsJsonl(file, text, opts),
+    run: (file, text, value, opts) => {
+      const t = text.trimStart();
+      const doc =
+        value ??
+        (t.startsWith('[') ? parseJson(file, text) : /^\{\s*\n/.test(t) ? parseJson(file, text) : undefined);
+      if (doc === undefined) return importOpenHandsJsonl(file, text, opts);
+      if (isRecord(doc) && typeof doc.instance_id === 'string')
+        return importOpenHandsJsonl(file, JSON.stringify(doc), opts);
+      return importOpenHandsEvents(file, doc, opts);
+    },
   },
 };
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { DATA, describeWithData } from '../../test/data.js';
-import { detectFormat, type ImportedSession, importTranscripts } from './index.js';
+import { detectFormat, type ImportedSession, importTranscripts, parseTranscript } from './index.js';
 
 const DIR = resolve(DATA, 'formats/managed-agents');
 
@@ -72,5 +72,24 @@ describeWithData('Managed Agents session events importer', async () => {
     expect(detectFormat('x.jsonl', '{"type":"agent.message","id":"sevt_1","content":[]}')).toBe(
       'managed-agents',
     );
+  });
+
+  it('reads a JSON export too: an array of events or a {data: [...]} page, with index pointers', () => {
+    const lines = readFileSync(join(DIR, 'phase-7-T-008.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    const list = lines.map((l) => JSON.parse(l) as unknown);
+    const jsonl = parseTranscript('t8.jsonl', lines.join('\n')).sessions[0]!;
+    for (const doc of [list, { data: list, has_more: false }]) {
+      const text = JSON.stringify(doc, null, 2);
+      expect(detectFormat('t8.json', text)).toBe('managed-agents');
+      const [s] = parseTranscript('t8.json', text).sessions;
+      expect(s!.events.map((e) => e.type)).toEqual(jsonl.events.map((e) => e.type));
+      expect(s!.outcome).toEqual(jsonl.outcome);
+      expect(s!.events[0]!.source).toMatchObject({
+        index: 2,
+        pointer: Array.isArray(doc) ? '/2' : '/data/2',
+      });
+    }
   });
 });

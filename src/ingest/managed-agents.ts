@@ -58,21 +58,35 @@ export function isManagedAgentsEvent(o: Record<string, unknown>): boolean {
 }
 
 /**
- * Imports one session's Managed Agents events.
+ * Imports one session's Managed Agents events: JSONL (one event per line), or a JSON export (an
+ * array of events, or a list-endpoint page `{data: [events]}`) given parsed as `value` or found in
+ * `text`.
  * @throws ImportError `file:line: …` for a line that does not parse or is not an event object.
  */
 export function importManagedAgents(
   file: string,
   text: string,
   opts: ImporterOptions = {},
+  value?: unknown,
 ): ImportedSession[] {
   const r = new EventReader(file);
-  forEachLine(completeLines(text), (lineText, line) => {
-    const e = parseJsonLine(file, lineText, line);
-    if (!isRecord(e) || typeof e.type !== 'string')
-      throw new ImportError(file, 'expected a session event {id, type, processed_at}', line);
-    r.event(e, e.type, line);
-  });
+  const doc = value ?? wholeJson(text);
+  const list = Array.isArray(doc) ? doc : isRecord(doc) && Array.isArray(doc.data) ? doc.data : null;
+  if (list !== null) {
+    // A JSON export: an array of events, or a page of the list endpoint ({data: [...]}).
+    const base = Array.isArray(doc) ? '' : '/data';
+    list.forEach((e, i) => {
+      if (!isRecord(e) || typeof e.type !== 'string')
+        throw new ImportError(file, `${base}/${i}: expected a session event {id, type, processed_at}`);
+      r.event(e, e.type, { file, index: i, pointer: `${base}/${i}` });
+    });
+  } else
+    forEachLine(completeLines(text), (lineText, line) => {
+      const e = parseJsonLine(file, lineText, line);
+      if (!isRecord(e) || typeof e.type !== 'string')
+        throw new ImportError(file, 'expected a session event {id, type, processed_at}', line);
+      r.event(e, e.type, { file, line });
+    });
   if (r.firstId === null || r.events.length === 0) return [];
   const first = r.events.events.find((ev) => ev.type === 'user.message');
   const name = r.agentName;
@@ -95,6 +109,17 @@ export function importManagedAgents(
   ];
 }
 
+/** `text` parsed as one JSON array or `{data}` page, or `undefined` (JSONL). */
+function wholeJson(text: string): unknown {
+  const t = text.trimStart();
+  if (!t.startsWith('[') && !t.startsWith('{"data"')) return undefined;
+  try {
+    return JSON.parse(t);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The state of one session's events being read. */
 class EventReader {
   readonly events = new EventList();
@@ -108,7 +133,7 @@ class EventReader {
 
   constructor(readonly file: string) {}
 
-  event(e: Record<string, unknown>, type: string, line: number): void {
+  event(e: Record<string, unknown>, type: string, source: SourcePointer): void {
     if (typeof e.id === 'string') this.firstId ??= e.id;
     if (typeof e.agent_name === 'string') this.agentName ??= e.agent_name;
     const ts = utcTimestamp(e.processed_at);
@@ -116,7 +141,6 @@ class EventReader {
       this.started ??= ts;
       this.ended = ts;
     }
-    const source = { file: this.file, line };
     const events = this.events;
     if (type === 'user.define_outcome') {
       if (typeof e.outcome_id === 'string') this.outcomeId = e.outcome_id;
@@ -132,7 +156,7 @@ class EventReader {
     else if (CALLS.has(type)) call(e, type, ts, source, events, this.calls);
     else if (type in RESULT_REFS) {
       const ref = e[RESULT_REFS[type]!];
-      const rawId = typeof ref === 'string' ? ref : `result-${line}`;
+      const rawId = typeof ref === 'string' ? ref : `result-${source.line ?? source.index}`;
       const c = this.calls.answer(rawId);
       const content = truncateMiddle(contentText(e.content), MAX_TOOL_OUTPUT_CHARS);
       events.toolResult(c?.call_id ?? rawId, c?.tool ?? null, content, e.is_error === true, ts, source);

@@ -76,4 +76,17 @@ describeWithData('OpenHands importer', async () => {
     const [a, b] = parseTranscript('two.jsonl', twice).sessions;
     expect(counts(b!).slice(1)).toEqual(counts(a!).slice(1));
   });
+
+  it('reads a saved {history: [...]} trajectory and a pretty-printed output line', () => {
+    const events = JSON.parse(readFileSync(join(DIR, 'replay-basic_gui_mode.json'), 'utf8')) as unknown[];
+    const text = JSON.stringify({ history: events }, null, 2);
+    expect(detectFormat('t.json', text)).toBe('openhands');
+    const [s] = parseTranscript('t.json', text).sessions;
+    expect(counts(s!).slice(1)).toEqual([4, 4, 0, 0, null]);
+    expect(s!.events[0]!.source.pointer).toMatch(/^\/history\/\d+$/);
+    const line = readFileSync(join(DIR, 'multi-swe-bench.output.jsonl'), 'utf8').split('\n')[0]!;
+    const pretty = JSON.stringify(JSON.parse(line), null, 2);
+    const [p] = parseTranscript('one.json', pretty).sessions;
+    expect(counts(p!)).toEqual(['openhands:ponylang__ponyc-4595', 21, 21, 6, 1, null]);
+  });
 });

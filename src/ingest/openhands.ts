@@ -93,8 +93,16 @@ export function importOpenHandsEvents(
   data: unknown,
   opts: ImporterOptions = {},
 ): ImportedSession[] {
-  if (!Array.isArray(data)) throw new ImportError(file, 'openhands: expected a JSON array of events');
-  const events = eventsOf(file, data, (i) => ({ file, index: i, pointer: `/${i}` }));
+  // A bare list, or a saved trajectory {history: [events]}.
+  const list = Array.isArray(data)
+    ? data
+    : isRecord(data) && Array.isArray(data.history)
+      ? data.history
+      : null;
+  if (list === null)
+    throw new ImportError(file, 'openhands: expected a JSON array of events or {history: [...]}');
+  const base = Array.isArray(data) ? '' : '/history';
+  const events = eventsOf(file, list, (i) => ({ file, index: i, pointer: `${base}/${i}` }));
   return [session(file, `openhands:${basename(file)}`, events, opts, null, {})];
 }
 

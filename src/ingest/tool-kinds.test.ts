@@ -119,5 +119,10 @@ describeWithData('tool-kinds helpers', () => {
     expect(shellCommand({ path: 'x' })).toBeUndefined();
     expect(argvCommand(['/bin/zsh', '-lc', 'npm test'])).toBe('npm test');
     expect(toolKind(GENERIC_TOOL_KINDS, 'toString')).toBe('other');
+    // Bare verbs of an application's own tools are not taken for an agent's file tools.
+    expect(
+      ['create', 'open', 'read', 'write', 'run', 'Task'].map((n) => toolKind(GENERIC_TOOL_KINDS, n)),
+    ).toEqual(Array(6).fill('other'));
+    expect(toolKind(GENERIC_TOOL_KINDS, 'str_replace_editor')).toBe('edit');
   });
 });

@@ -159,20 +159,47 @@ export const CURSOR_TOOL_KINDS: ToolKindTable = {
 };
 
 /**
- * The union of the agent tables above, for formats that do not say which agent wrote them. Where
- * agents disagree on a name the first table listed wins (Codex, Gemini CLI, Cline, Cursor, OpenHands,
- * SWE-agent, Managed Agents, Claude Code).
+ * Bare verbs that agents use as tool names but that mean something else in an application's own tools
+ * (`open`, `create`, `read`, `write`, `edit`, `run`, `Task`, …): left out of the generic table, so that an
+ * unknown agent's `create` stays `other` rather than being taken for a file edit.
  */
-export const GENERIC_TOOL_KINDS: ToolKindTable = Object.freeze({
-  ...CLAUDE_CODE_TOOL_KINDS,
-  ...MANAGED_AGENTS_TOOL_KINDS,
-  ...SWE_AGENT_TOOL_KINDS,
-  ...OPENHANDS_TOOL_KINDS,
-  ...CURSOR_TOOL_KINDS,
-  ...CLINE_TOOL_KINDS,
-  ...GEMINI_CLI_TOOL_KINDS,
-  ...CODEX_TOOL_KINDS,
-});
+const AMBIGUOUS = new Set([
+  'open',
+  'goto',
+  'create',
+  'insert',
+  'read',
+  'write',
+  'edit',
+  'replace',
+  'run',
+  'browse',
+  'delegate',
+  'Task',
+  'Agent',
+  'LS',
+]);
+
+/**
+ * The union of the agent tables above minus {@link AMBIGUOUS} names, for formats that do not say which
+ * agent wrote them (OpenAI chat and Responses logs, OpenTelemetry spans). Where agents disagree on a
+ * name the first table listed wins (Codex, Gemini CLI, Cline, Cursor, OpenHands, SWE-agent, Managed
+ * Agents, Claude Code).
+ */
+export const GENERIC_TOOL_KINDS: ToolKindTable = Object.freeze(
+  Object.fromEntries(
+    Object.entries({
+      ...CLAUDE_CODE_TOOL_KINDS,
+      ...MANAGED_AGENTS_TOOL_KINDS,
+      ...SWE_AGENT_TOOL_KINDS,
+      ...OPENHANDS_TOOL_KINDS,
+      ...CURSOR_TOOL_KINDS,
+      ...CLINE_TOOL_KINDS,
+      ...GEMINI_CLI_TOOL_KINDS,
+      ...CODEX_TOOL_KINDS,
+    }).filter(([name]) => !AMBIGUOUS.has(name)),
+  ),
+);
 
 /** The kind of `tool` in `table`; `other` for names the table does not list. */
 export function toolKind(table: ToolKindTable, tool: string): ToolKind {

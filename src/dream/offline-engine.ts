@@ -27,7 +27,7 @@ import type { GatheredSession, PlannedMemory } from './offline/plan.js';
 import { redactSecrets } from './offline/secrets.js';
 import { collectSessionFacts, minePreferences, promoteSessionFacts } from './offline/statements.js';
 import { compareStrings, contentTokens } from './offline/text.js';
-import { assertInvariants, filterDrafts } from './offline/verify.js';
+import { assertInvariants, filterDrafts, storeCap } from './offline/verify.js';
 import { mineWorkflows } from './offline/workflows.js';
 import { applyChanges, type DraftChange, Workspace } from './offline/workspace.js';
 import {
@@ -227,7 +227,14 @@ class OfflineEngine implements DreamEngine {
     phase('verify', 0, 1);
     const indexProtected = matchesAnyGlob(INDEX_PATH, options.protected_paths);
     const drafts = ws.changes();
-    const verified = filterDrafts(drafts, request.memories, options, indexProtected ? 0 : 1);
+    const indexCreate = !indexProtected && inv.index === null;
+    const verified = filterDrafts(
+      drafts,
+      request.memories,
+      options,
+      indexProtected ? 0 : 1,
+      indexCreate ? 1 : 0,
+    );
     let changes = verified.kept.map(strip);
     let files = applyChanges(request.memories, changes);
     const generated = new Map(
@@ -253,7 +260,13 @@ class OfflineEngine implements DreamEngine {
       // titles and hooks come from already-redacted files, but shortening can cut a marker: redact again
       rendered.content = redactSecrets(rendered.content).text;
       const before = inv.index?.input.content ?? null;
-      if (rendered.content !== before) {
+      // a new index file must fit the store limit too (the reserved slot is gone when the input is full)
+      const fits = before !== null || files.length + 1 <= storeCap(request.memories.length);
+      if (!fits) {
+        indexLines = 0;
+        indexOmitted = rendered.listed.length + rendered.omitted;
+      }
+      if (rendered.content !== before && fits) {
         const prevListed = new Set(inv.indexed);
         const added = rendered.listed.filter((p) => !prevListed.has(p)).length;
         const removed = [...prevListed].filter((p) => !rendered.listed.includes(p)).length;

@@ -86,3 +86,32 @@ describe('valueTerms', () => {
     expect(valueTerms('Use pnpm, not npm.')).toEqual([]);
   });
 });
+
+describe('a store at the memory limit', () => {
+  /** `n` distinct memories; the last `dups` repeat earlier ones word for word. */
+  const store = (n: number, dups: number): InputMemory[] =>
+    Array.from({ length: n }, (_, i) => {
+      const k = i >= n - dups ? i - (n - dups) : i;
+      return memory(`/notes/m${String(i).padStart(5, '0')}.md`, `${fact(k).text}\n`);
+    });
+
+  it('can still be dreamed: merges and deletions shrink a store of 10,000 memories', async () => {
+    const memories = store(10_000, 20);
+    const r = await engine.run({ memories, sessions: [], options: DEFAULT_DREAM_OPTIONS });
+    const deletes = r.changes.filter((c) => c.op === 'delete');
+    expect(deletes).toHaveLength(20);
+    expect(deletes.every((c) => c.reason.includes('exact duplicate'))).toBe(true);
+    // the index fits once the store shrank
+    expect(r.files).toHaveLength(10_000 - 20 + 1);
+    expect(r.files.some((f) => f.path === '/MEMORY.md')).toBe(true);
+  }, 120_000);
+
+  it('never grows a store at or over the limit (no new index file), and does not fail', async () => {
+    for (const n of [10_000, 10_003]) {
+      const memories = store(n, 0);
+      const r = await engine.run({ memories, sessions: [], options: DEFAULT_DREAM_OPTIONS });
+      expect(r.files.length).toBe(n);
+      expect(r.changes.filter((c) => c.op === 'create')).toEqual([]);
+    }
+  }, 120_000);
+});

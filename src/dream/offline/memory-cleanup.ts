@@ -495,16 +495,18 @@ export function duplicateTokens(body: string): string[] {
 /**
  * Pairs of memories that share rare terms: IDF-weighted overlap (Σ idf of shared terms over the
  * smaller memory's Σ idf, idf = ln(1 + N / df)) ≥ 0.6 with at least 2 shared terms. Candidates come
- * from an inverted index over terms found in at most max(5, N/10) memories, so the work stays near
- * linear; the overlap itself counts every shared term.
+ * from an inverted index over terms found in at most max(5, min(N/10, 2√N)) memories, so the work
+ * stays near linear even for large templated stores; the overlap itself counts every shared term.
  */
 function rareTermPairs(tokens: readonly string[][]): [number, number][] {
   const n = tokens.length;
   const df = new Map<string, number>();
   for (const ts of tokens) for (const t of ts) df.set(t, (df.get(t) ?? 0) + 1);
-  const idf = (t: string) => Math.log(1 + n / (df.get(t) ?? 1));
-  const total = tokens.map((ts) => ts.reduce((a, t) => a + idf(t), 0));
-  const cap = Math.max(5, Math.floor(n / 10));
+  const idf = new Map<string, number>();
+  for (const [t, d] of df) idf.set(t, Math.log(1 + n / d));
+  const total = tokens.map((ts) => ts.reduce((a, t) => a + idf.get(t)!, 0));
+  const sets = tokens.map((ts) => new Set(ts));
+  const cap = Math.max(5, Math.floor(Math.min(n / 10, 2 * Math.sqrt(n))));
   const byTerm = new Map<string, number[]>();
   tokens.forEach((ts, i) => {
     for (const t of ts) {
@@ -519,13 +521,13 @@ function rareTermPairs(tokens: readonly string[][]): [number, number][] {
     const cands = new Set<number>();
     for (const t of tokens[i]!) for (const j of byTerm.get(t) ?? []) if (j > i) cands.add(j);
     for (const j of [...cands].sort((a, b) => a - b)) {
-      const b = new Set(tokens[j]);
+      const b = sets[j]!;
       let shared = 0;
       let weight = 0;
       for (const t of tokens[i]!)
         if (b.has(t)) {
           shared++;
-          weight += idf(t);
+          weight += idf.get(t)!;
         }
       const denom = Math.min(total[i]!, total[j]!);
       if (shared >= 2 && denom > 0 && weight / denom >= 0.6) out.push([i, j]);

@@ -8,7 +8,8 @@
  *    input memories are exempt — their reason names the memories involved and `base_sha256` pins them),
  *    preferences/facts/workflows whose evidence comes from tool output or system prompts
  *    (`dropped_untrusted`: tool results may evidence a mistake but never source an instruction), the
- *    store limit of 10,000 memories (`dropped_store_limit`) and `max_changes` (`dropped_cap`).
+ *    store limit of 10,000 memories (`dropped_store_limit`; checked only against a result that grows the
+ *    store, so a store already at the limit can still be dreamed and shrunk) and `max_changes` (`dropped_cap`).
  *    Secret-looking strings in any output text are redacted (`redactions`).
  * 2. {@link assertInvariants} *throws* (a bug, not bad input) if the final result still breaks a rule:
  *    `files` must equal the input with `changes` applied, every changed input must be accounted for by a
@@ -36,8 +37,17 @@ export interface VerifyStats {
 const SESSION_KINDS = new Set(['mistake', 'workflow', 'preference', 'fact']);
 
 /**
+ * The most memories a dream's output may hold: the store limit ({@link LIMITS}`.maxMemoriesPerStore`),
+ * or the input's count when the input already holds more (a dream may shrink such a store, never grow it).
+ */
+export function storeCap(inputCount: number): number {
+  return Math.max(LIMITS.maxMemoriesPerStore, inputCount);
+}
+
+/**
  * Filters and sanitizes draft changes.
  * @param reserve number of change slots to keep free under `max_changes` (the index rewrite).
+ * @param reserveSlots number of memories to keep room for under the store limit (a new index file).
  * @returns the kept drafts (same order) and counters.
  */
 export function filterDrafts(
@@ -45,6 +55,7 @@ export function filterDrafts(
   inputs: readonly InputMemory[],
   options: DreamOptions,
   reserve = 1,
+  reserveSlots = 0,
 ): { kept: DraftChange[]; stats: VerifyStats } {
   const stats: VerifyStats = {
     dropped_protected: 0,
@@ -115,16 +126,17 @@ export function filterDrafts(
       }
     }
   }
-  // store limit: creates beyond it go, lowest score first
-  const inputCount = inputs.length;
-  let live = inputCount;
+  // store limit: creates beyond it go, lowest score first (a store already at or over the limit may
+  // still shrink, and never grows)
+  const cap = storeCap(inputs.length);
+  let live = inputs.length + reserveSlots;
   for (const d of work) if (!dropped.has(d)) live += d.op === 'create' ? 1 : d.op === 'delete' ? -1 : 0;
-  if (live > LIMITS.maxMemoriesPerStore) {
+  if (live > cap) {
     const creates = work
       .filter((d) => !dropped.has(d) && d.op === 'create' && d.groups.length === 0)
       .sort((a, b) => a.score - b.score || compareStrings(b.path, a.path));
     for (const d of creates) {
-      if (live <= LIMITS.maxMemoriesPerStore) break;
+      if (live <= cap) break;
       drop(d, 'dropped_store_limit');
       live--;
     }
@@ -192,7 +204,7 @@ export function assertInvariants(
     if (out.get(m.path) !== m.content && !changedPaths.has(m.path))
       throw new Error(`verify: ${m.path} changed without a change`);
   }
-  if (files.length > LIMITS.maxMemoriesPerStore) throw new Error('verify: too many memories');
+  if (files.length > storeCap(inputs.length)) throw new Error('verify: too many memories');
   for (const f of files) {
     validateMemoryPath(f.path);
     if (utf8Bytes(f.content) > LIMITS.maxContentBytes) throw new Error(`verify: ${f.path} too large`);

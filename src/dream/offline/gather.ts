@@ -14,9 +14,10 @@ import {
   type ToolStep,
 } from './digest.js';
 import { extractFact, isChatFact } from './facts.js';
+import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
 import { diffInputs } from './recovery.js';
-import { redactSecrets } from './secrets.js';
+import { Redactor } from './redactor.js';
 import { errorTemplate, maskVariables } from './templates.js';
 import { compareStrings, shortQuote, stripLeadIn } from './text.js';
 import { commandHead, isShellTool, TRIVIAL_TOOLS, toolInputText, toolLabel } from './tool-labels.js';
@@ -84,16 +85,21 @@ export function editSpan(from: string, to: string): { from: string; to: string }
   return { from: a, to: b };
 }
 
+/** The default redactor of {@link gatherSession}: the synchronous rules only (nothing learned). */
+const RULES_ONLY = new Redactor();
+
 /**
- * Extracts the digest of one session.
+ * Extracts the digest of one session. Every quote, template and statement is redacted first
+ * (credentials and personal data, see `redactor.ts`).
  * @param events the session's events, in `seq` order.
+ * @param redactor the dream's redactor, which has learned this session's secrets (default: rules only).
  * @returns tool-error templates, error→recovery pairs, the collapsed tool sequence, user preference and
  *   correction sentences, declarative facts, and system-prompt hashes (see {@link SessionDigest}).
  */
-export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
+export function gatherSession(events: readonly SessionEvent[], redactor = RULES_ONLY): SessionDigest {
   let redactions = 0;
   const clean = (text: string): string => {
-    const r = redactSecrets(text);
+    const r = redactor.sensitive(text);
     redactions += r.count;
     return r.text;
   };
@@ -117,7 +123,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
   const addFacts = (text: string, seq: number, source: FactOccurrence['source'], speaker: string | null) => {
     for (const sentence of splitSentences(text)) {
       const f = extractFact(sentence);
-      if (!f || !isChatFact(f)) continue;
+      if (!f || !isChatFact(f) || REDACTION_MARKER.test(f.value) || REDACTION_MARKER.test(f.raw)) continue;
       if (source === 'agent.message' && !AGENT_FACT_PATTERNS.has(f.pattern)) continue;
       const quote = shortQuote(stripLeadIn(sentence));
       if (!quote.includes(f.raw)) continue;
@@ -191,7 +197,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         errors.push({
           kind: 'harness',
           tool: '(harness)',
-          template: maskVariables(redactSecrets(firstLine).text),
+          template: maskVariables(redactor.sensitive(firstLine).text),
           seq: ev.seq,
           seq_use: null,
           quote,
@@ -264,7 +270,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
           const st = stepOf.get(ev.call_id);
           if (st !== undefined) callSteps[st]!.failed = true;
           const { template: rawTemplate, signature } = errorTemplate(ev.content);
-          const template = redactSecrets(rawTemplate).text;
+          const template = redactor.sensitive(rawTemplate).text;
           let t = template;
           if (template === '(no output)' && isShellTool(tool) && call) {
             const head = commandHead(toolInputText(call.input));

@@ -38,8 +38,8 @@ import { extractFacts, type Fact, factsContradict, PRECISE_TYPES } from './facts
 import { splitFrontMatter } from './front-matter.js';
 import type { Inventory, MemoryInfo } from './orient.js';
 import { dayOf, type PlannedEvidence } from './plan.js';
+import { Redactor } from './redactor.js';
 import { absolutizeRelativeDates } from './relative-dates.js';
-import { redactSecrets } from './secrets.js';
 import { clusterNearDuplicates, jaccardSorted, UnionFind } from './similarity.js';
 import {
   firstStated,
@@ -101,6 +101,8 @@ export interface CleanupOptions {
    * engine uses it to keep the index hook of that memory from repeating the old value).
    */
   onSuperseded?: (path: string, oldValue: string) => void;
+  /** The dream's redactor (default: the synchronous rules only); credentials only, never personal data. */
+  redactor?: Redactor;
 }
 
 /**
@@ -125,10 +127,11 @@ export function cleanupMemories(
   };
   const editable = inv.memories.filter((m) => m.kind !== 'index' && !m.protected);
 
+  const redactor = opts.redactor ?? new Redactor();
   for (const m of inv.memories) {
     if (m.protected) continue;
     const cur = ws.get(m.path)!.content!;
-    const r = redactSecrets(cur);
+    const r = redactor.secrets(cur);
     if (r.count > 0) {
       stats.memories_redacted++;
       ws.write(m.path, r.text, {

@@ -17,7 +17,7 @@
  */
 import { LIMITS, matchesAnyGlob, utf8Bytes, validateMemoryPath } from '../../domain/index.js';
 import type { DreamOptions, InputMemory, ProposedChange } from '../types.js';
-import { hasSecret, redactSecrets } from './secrets.js';
+import { Redactor } from './redactor.js';
 import { compareStrings } from './text.js';
 import { applyChanges, type DraftChange } from './workspace.js';
 
@@ -44,19 +44,30 @@ export function storeCap(inputCount: number): number {
   return Math.max(LIMITS.maxMemoriesPerStore, inputCount);
 }
 
+/** Options of {@link filterDrafts}. */
+export interface FilterOptions {
+  /** Change slots to keep free under `max_changes` (the index rewrite). Default 1. */
+  reserve?: number;
+  /** Memories to keep room for under the store limit (a new index file). Default 0. */
+  reserveSlots?: number;
+  /** The dream's redactor (default: the synchronous rules only). */
+  redactor?: Redactor;
+}
+
 /**
- * Filters and sanitizes draft changes.
- * @param reserve number of change slots to keep free under `max_changes` (the index rewrite).
- * @param reserveSlots number of memories to keep room for under the store limit (a new index file).
+ * Filters and sanitizes draft changes. Redaction: credentials everywhere; personal data too in
+ * evidence quotes, reasons and new memories made from sessions (never in people's own files).
  * @returns the kept drafts (same order) and counters.
  */
 export function filterDrafts(
   drafts: readonly DraftChange[],
   inputs: readonly InputMemory[],
   options: DreamOptions,
-  reserve = 1,
-  reserveSlots = 0,
+  filter: FilterOptions = {},
 ): { kept: DraftChange[]; stats: VerifyStats } {
+  const reserve = filter.reserve ?? 1;
+  const reserveSlots = filter.reserveSlots ?? 0;
+  const redactor = filter.redactor ?? new Redactor();
   const stats: VerifyStats = {
     dropped_protected: 0,
     dropped_invalid_path: 0,
@@ -76,16 +87,16 @@ export function filterDrafts(
     stats[counter]++;
     for (const g of d.groups) badGroups.add(g);
   };
-  const clean = (text: string): string => {
-    const r = redactSecrets(text);
+  const clean = (text: string, personal: boolean): string => {
+    const r = personal ? redactor.sensitive(text) : redactor.secrets(text);
     stats.redactions += r.count;
     return r.text;
   };
   const work: DraftChange[] = drafts.map((d) => ({
     ...d,
-    after: d.after === null ? null : clean(d.after),
-    reason: clean(d.reason),
-    evidence: d.evidence.map((e) => ({ ...e, quote: clean(e.quote) })),
+    after: d.after === null ? null : clean(d.after, d.op === 'create' && SESSION_KINDS.has(d.kind)),
+    reason: clean(d.reason, true),
+    evidence: d.evidence.map((e) => ({ ...e, quote: clean(e.quote, true) })),
   }));
   for (const d of work) {
     if (
@@ -171,6 +182,7 @@ export function filterDrafts(
 
 /**
  * Checks the final result; throws on any violation (which would be an engine bug).
+ * @param redactor the dream's redactor (default: the synchronous rules only).
  * @throws Error naming the broken invariant.
  */
 export function assertInvariants(
@@ -178,6 +190,7 @@ export function assertInvariants(
   changes: readonly ProposedChange[],
   files: readonly { path: string; content: string }[],
   options: DreamOptions,
+  redactor: Redactor = new Redactor(),
 ): void {
   const applied = applyChanges(inputs, changes);
   if (JSON.stringify(applied) !== JSON.stringify(files))
@@ -194,7 +207,8 @@ export function assertInvariants(
       throw new Error(`verify: change of protected path ${c.path}`);
     if (SESSION_KINDS.has(c.kind) && c.op !== 'delete' && c.evidence.length === 0)
       throw new Error(`verify: ${c.kind} change of ${c.path} has no evidence`);
-    if (c.after !== null && hasSecret(c.after)) throw new Error(`verify: secret-looking string in ${c.path}`);
+    if (c.after !== null && redactor.secrets(c.after).count > 0)
+      throw new Error(`verify: secret-looking string in ${c.path}`);
     const input = inputByPath.get(c.path);
     if ((input?.content_sha256 ?? null) !== c.base_sha256)
       throw new Error(`verify: wrong base_sha256 for ${c.path}`);

@@ -18,6 +18,7 @@ import { curateMemories } from './offline/curate.js';
 import { DIGEST_VERSION, isSessionDigest, type SessionDigest } from './offline/digest.js';
 import { canonicalSubjects, extractFacts } from './offline/facts.js';
 import { gatherSession } from './offline/gather.js';
+import { hostsIn, injectionReason } from './offline/injection.js';
 import { cleanupMemories } from './offline/memory-cleanup.js';
 import { renderIndex } from './offline/memory-index.js';
 import { mineMistakes } from './offline/mistakes.js';
@@ -192,7 +193,8 @@ class OfflineEngine implements DreamEngine {
     phase('consolidate', 0, 1);
     const mistakes = mineMistakes(sessions, minSupport);
     const workflows = mineWorkflows(sessions, { minSupport });
-    const prefs = minePreferences(sessions, minSupport);
+    const knownHosts = new Set(request.memories.flatMap((m) => hostsIn(m.content)));
+    const prefs = minePreferences(sessions, minSupport, (t) => injectionReason(t, knownHosts) !== null);
     const contrasts = mineContrasts(sessions, minSupport);
     const sessionFacts = collectSessionFacts(sessions);
     // fact topics: (value type, canonical subject) over what sessions and the user's memories state

@@ -4,16 +4,16 @@
  * redacted one) is redacted in the proposal, never a reason for the dream to fail.
  */
 import { describe, expect, it } from 'vitest';
-import { type Session, type SessionEvent, sha256Hex } from '../domain/index.js';
+import { sha256Hex } from '../domain/index.js';
 import { renderChangeSetMarkdown } from '../service/change-report.js';
 import { createOfflineEngine } from './index.js';
 import { redactPii } from './offline/pii.js';
 import { Redactor } from './offline/redactor.js';
 import { redactSecrets } from './offline/secrets.js';
+import { syntheticSession as session } from './test-helpers.js';
 import { DEFAULT_DREAM_OPTIONS, type DreamResult, type DreamSessionRef, type InputMemory } from './types.js';
 
 const engine = createOfflineEngine();
-const src = { file: 'synthetic' };
 
 const STRIPE = 'sk_live_51HxQzR2eZvKYlo2C8mNpQrStUvWx';
 const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq3Lm9Tk2B';
@@ -25,61 +25,6 @@ const PHONE = '(415) 555-2671';
 const IBAN = 'DE89 3704 0044 0532 0130 00';
 const CUSTOMER = 'mia_li_3668';
 const SECRETS = [STRIPE, AWS_SECRET, GHP, AKIA, EMAIL, CARD, CARD.replace(/ /g, ''), PHONE, IBAN, CUSTOMER];
-
-type Step = string | { tool: string; input?: unknown; result: string; error?: boolean };
-
-function session(id: string, user: string, steps: Step[], title = id): DreamSessionRef {
-  const events: SessionEvent[] = [];
-  let seq = 0;
-  const ts = '2026-02-01T10:00:00.000Z';
-  for (const t of steps) {
-    if (typeof t === 'string') {
-      events.push({ type: 'user.message', text: t, seq: seq++, timestamp: ts, source: src });
-      continue;
-    }
-    const call_id = `c${seq}`;
-    events.push({
-      type: 'agent.tool_use',
-      tool: t.tool,
-      kind: 'other',
-      input: t.input ?? {},
-      call_id,
-      seq: seq++,
-      timestamp: ts,
-      source: src,
-    } as SessionEvent);
-    events.push({
-      type: 'agent.tool_result',
-      tool: t.tool,
-      call_id,
-      content: t.result,
-      is_error: t.error ?? false,
-      seq: seq++,
-      timestamp: ts,
-      source: src,
-    } as SessionEvent);
-  }
-  const s: Session = {
-    type: 'session',
-    id,
-    external_id: id,
-    agent_id: 'agent-a',
-    team_id: null,
-    user_id: user,
-    parent_session_id: null,
-    source_format: 'reverie',
-    source_file: 'synthetic',
-    title,
-    started_at: ts,
-    ended_at: '2026-02-01T11:00:00.000Z',
-    metadata: {},
-    event_count: events.length,
-    content_sha256: sha256Hex(JSON.stringify(events)),
-    outcome: { result: 'satisfied', score: 1, labels: [], explanation: null, source: 'user' },
-    imported_at: '2026-02-02T00:00:00.000Z',
-  };
-  return { session: s, loadEvents: async () => events };
-}
 
 function memory(path: string, content: string): InputMemory {
   return { path, content, content_sha256: sha256Hex(content), updated_at: '2026-01-01T00:00:00.000Z' };
@@ -117,7 +62,7 @@ function leakySessions(): DreamSessionRef[] {
         },
         { tool: 'charge_card', input: { card: 'other' }, result: 'ok' },
       ],
-      `Refund for ${CUSTOMER} with ${GHP} and ${AKIA}`,
+      { title: `Refund for ${CUSTOMER} with ${GHP} and ${AKIA}` },
     ),
   );
 }

@@ -131,18 +131,20 @@ function attachContained(groups: number[][], terms: string[][], counts: number[]
 
 /**
  * Finds preferences and corrections stated by at least `minSupport` distinct speakers.
+ * @param exclude statements never to use (the engine passes the injection check of `injection.ts`).
  * @returns planned preference memories (sorted by key) and counters.
  */
 export function minePreferences(
   sessions: readonly GatheredSession[],
   minSupport: number,
+  exclude: (text: string) => boolean = () => false,
 ): { memories: PlannedMemory[]; stats: PreferenceStats } {
   const byKey = new Map<string, { s: GatheredSession; st: StatementOccurrence }[]>();
   let count = 0;
   for (const s of sessions) {
     if (s.subagent) continue; // a subagent's "user" is the parent agent
     for (const st of s.digest.statements) {
-      if (st.source !== 'user.message') continue; // never from agents or tools
+      if (st.source !== 'user.message' || exclude(st.text)) continue; // never from agents or tools
       count++;
       const key = st.tokens.join(' ');
       const l = byKey.get(key);

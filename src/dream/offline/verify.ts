@@ -7,7 +7,9 @@
  *    without session evidence (`dropped_no_evidence`; `cleanup` and `index` changes derived only from the
  *    input memories are exempt — their reason names the memories involved and `base_sha256` pins them),
  *    preferences/facts/workflows whose evidence comes from tool output or system prompts
- *    (`dropped_untrusted`: tool results may evidence a mistake but never source an instruction), the
+ *    (`dropped_untrusted`: tool results may evidence a mistake but never source an instruction),
+ *    preferences/facts that tell the agent to ignore its instructions or to send data to a host the input
+ *    store never mentions, whatever their source (`dropped_injection`, see `injection.ts`), the
  *    store limit of 10,000 memories (`dropped_store_limit`; checked only against a result that grows the
  *    store, so a store already at the limit can still be dreamed and shrunk) and `max_changes` (`dropped_cap`).
  *    Secret-looking strings in any output text are redacted (`redactions`).
@@ -17,6 +19,7 @@
  */
 import { LIMITS, matchesAnyGlob, utf8Bytes, validateMemoryPath } from '../../domain/index.js';
 import type { DreamOptions, InputMemory, ProposedChange } from '../types.js';
+import { hostsIn, injectionReason } from './injection.js';
 import { Redactor } from './redactor.js';
 import { compareStrings } from './text.js';
 import { applyChanges, type DraftChange } from './workspace.js';
@@ -28,6 +31,7 @@ export interface VerifyStats {
   dropped_too_large: number;
   dropped_no_evidence: number;
   dropped_untrusted: number;
+  dropped_injection: number;
   dropped_store_limit: number;
   dropped_cap: number;
   dropped_group: number;
@@ -74,6 +78,7 @@ export function filterDrafts(
     dropped_too_large: 0,
     dropped_no_evidence: 0,
     dropped_untrusted: 0,
+    dropped_injection: 0,
     dropped_store_limit: 0,
     dropped_cap: 0,
     dropped_group: 0,
@@ -92,6 +97,12 @@ export function filterDrafts(
     stats.redactions += r.count;
     return r.text;
   };
+  const knownHosts = new Set(inputs.flatMap((m) => hostsIn(m.content)));
+  // the statements behind the change, and a new memory's text (a user's own file is not re-judged)
+  const injected = (d: DraftChange) =>
+    [...d.evidence.map((e) => e.quote), d.op === 'create' ? (d.after ?? '') : ''].some(
+      (t) => injectionReason(t, knownHosts) !== null,
+    );
   const work: DraftChange[] = drafts.map((d) => ({
     ...d,
     after: d.after === null ? null : clean(d.after, d.op === 'create' && SESSION_KINDS.has(d.kind)),
@@ -119,6 +130,10 @@ export function filterDrafts(
     }
     if (SESSION_KINDS.has(d.kind) && d.op !== 'delete' && d.evidence.length === 0) {
       drop(d, 'dropped_no_evidence');
+      continue;
+    }
+    if ((d.kind === 'preference' || d.kind === 'fact') && d.op !== 'delete' && injected(d)) {
+      drop(d, 'dropped_injection');
       continue;
     }
     const untrusted =

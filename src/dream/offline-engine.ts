@@ -17,7 +17,7 @@ import { type DreamPhase, matchesAnyGlob, type SessionEvent } from '../domain/in
 import { curateMemories } from './offline/curate.js';
 import { DIGEST_VERSION, isSessionDigest, type SessionDigest } from './offline/digest.js';
 import { canonicalSubjects, extractFacts } from './offline/facts.js';
-import { gatherSession } from './offline/gather.js';
+import { gatherSession, quotableTexts } from './offline/gather.js';
 import { hostsIn, injectionReason } from './offline/injection.js';
 import { cleanupMemories } from './offline/memory-cleanup.js';
 import { renderIndex } from './offline/memory-index.js';
@@ -25,7 +25,7 @@ import { mineMistakes } from './offline/mistakes.js';
 import { INDEX_PATH, orient } from './offline/orient.js';
 import { mineContrasts } from './offline/outcome-contrast.js';
 import type { GatheredSession, PlannedMemory } from './offline/plan.js';
-import { Redactor, stringsOf } from './offline/redactor.js';
+import { Redactor } from './offline/redactor.js';
 import { collectSessionFacts, minePreferences, promoteSessionFacts } from './offline/statements.js';
 import { compareStrings, contentTokens } from './offline/text.js';
 import { assertInvariants, filterDrafts, storeCap } from './offline/verify.js';
@@ -119,7 +119,7 @@ export async function gatherAll(
     await Promise.all(Array.from({ length: Math.min(GATHER_CONCURRENCY, to - from) }, worker));
     if (loaded.size === 0) continue;
     const order = [...loaded.keys()].sort((a, b) => a - b);
-    await redactor.learn(order.flatMap((i) => [...stringsOf(loaded.get(i)!)]));
+    await redactor.learn(order.flatMap((i) => [...quotableTexts(loaded.get(i)!)]));
     for (const i of order) {
       if (hooks.signal?.aborted) throw abortError(hooks.signal);
       misses++;

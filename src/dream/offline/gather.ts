@@ -17,7 +17,7 @@ import { extractFact, isChatFact } from './facts.js';
 import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
 import { diffInputs } from './recovery.js';
-import { Redactor } from './redactor.js';
+import { Redactor, stringsOf } from './redactor.js';
 import { errorTemplate, maskVariables } from './templates.js';
 import { compareStrings, shortQuote, stripLeadIn } from './text.js';
 import { commandHead, isShellTool, TRIVIAL_TOOLS, toolInputText, toolLabel } from './tool-labels.js';
@@ -83,6 +83,39 @@ export function editSpan(from: string, to: string): { from: string; to: string }
   const b = to.slice(p, to.length - q).trim();
   if (a.length > 80 || b.length > 80) return null;
   return { from: a, to: b };
+}
+
+/**
+ * The texts of a session that gather can quote or derive memory from — user and agent messages,
+ * harness messages after the agent started (not the system prompt, which is only hashed), tool inputs,
+ * and the results of failed calls or with a warning — for the dream's redactor to learn secrets from
+ * (the bulk of successful tool output is never quoted, so it is not scanned).
+ */
+export function* quotableTexts(events: readonly SessionEvent[]): Generator<string> {
+  let agentStarted = false;
+  for (const ev of events) {
+    switch (ev.type) {
+      case 'user.message':
+        yield ev.text;
+        break;
+      case 'agent.message':
+        agentStarted = true;
+        yield ev.text;
+        break;
+      case 'system.message':
+        if (agentStarted) yield ev.text;
+        break;
+      case 'agent.tool_use':
+        agentStarted = true;
+        yield* stringsOf(ev.input);
+        break;
+      case 'agent.tool_result':
+        if (ev.is_error || WARNING.test(ev.content) || ELIDED.test(ev.content)) yield ev.content;
+        break;
+      default:
+        agentStarted = true;
+    }
+  }
 }
 
 /** The default redactor of {@link gatherSession}: the synchronous rules only (nothing learned). */

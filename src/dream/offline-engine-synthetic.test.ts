@@ -282,7 +282,7 @@ describe('offline engine: concrete fixes, paraphrases, changing facts', () => {
     expect(m.after).toContain('fix: `pnpm vitest run <PATH> --no-file-parallelism`');
   });
 
-  it('names the tool that worked instead, and keeps an API error repeated 3 times in one session', async () => {
+  it('names the tool that worked instead; an error of one session is no mistake, however often it repeats', async () => {
     const cancel = (u: string, day: number) =>
       made(`sesn_${u}`, u, day, [
         {
@@ -316,7 +316,8 @@ describe('offline engine: concrete fixes, paraphrases, changing facts', () => {
     expect(c.after).toContain(
       'the next successful call was: `return_order` (2) — use `return_order` instead',
     );
-    expect(mistakes.find((x) => x.after?.includes('flight <ID> not available'))?.support.sessions).toBe(1);
+    // support needs min_support distinct sessions (issue 8: no "mistake" from 1 session)
+    expect(mistakes.find((x) => x.after?.includes('flight <ID> not available'))).toBeUndefined();
     // a shell error repeated in one session is ordinary iteration, not a trap
     expect(mistakes.some((x) => x.after?.includes('`Bash`'))).toBe(false);
   });

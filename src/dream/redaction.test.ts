@@ -45,6 +45,7 @@ function leakySessions(): DreamSessionRef[] {
       `sesn_leak${i}`,
       u,
       [
+        `Ticket ${i + 1}: refund request.`,
         `From now on, always use the billing key ${STRIPE} for refunds.`,
         `Always send receipts to ${EMAIL} and call ${PHONE} if the card ${CARD} is declined.`,
         {

@@ -13,10 +13,11 @@ import {
   type StatementOccurrence,
   type ToolStep,
 } from './digest.js';
+import { ExplorationTracker } from './exploration.js';
 import { extractFact, isChatFact } from './facts.js';
 import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
-import { diffInputs } from './recovery.js';
+import { changeQuote, diffInputs } from './recovery.js';
 import { Redactor, stringsOf } from './redactor.js';
 import { errorTemplate, maskVariables } from './templates.js';
 import { compareStrings, shortQuote, stripLeadIn } from './text.js';
@@ -30,6 +31,10 @@ const WARNING = /<warning>\s*([^\n<][^\n]*)/;
 const ELIDED = /\[… ([^\]\n]{0,80}\belided\b[^\]\n]{0,80}) …\]/;
 /** Fact patterns accepted from agent messages (agents may paraphrase untrusted tool output: explicit statements only). */
 const AGENT_FACT_PATTERNS = new Set(['uses-for', 'change', 'schedule', 'is-now']);
+/** A user reply of at most this many words right after the agent asked a question is an answer, not a rule. */
+const ANSWER_MAX_WORDS = 25;
+/** A user-role text repeated this often in one session is a harness template, not a person's words. */
+const TEMPLATE_REPEATS = 3;
 /** At most this many edit summaries per recovery. */
 const MAX_EDITS = 3;
 
@@ -38,6 +43,8 @@ interface CallInfo {
   input: unknown;
   seq: number;
   label: string;
+  /** The tool kind an importer set (`search`, `read`, `edit` …), when the event carries one. */
+  kind?: string;
 }
 
 interface PendingError {
@@ -63,6 +70,16 @@ function editTexts(input: unknown): { from: string; to: string } | null {
     if (typeof o[a] === 'string' && typeof o[b] === 'string') return { from: o[a], to: o[b] };
   }
   return null;
+}
+
+/** True if a call's input writes a whole file: a path plus new content (`Write`, `create_file` …). */
+function writesFile(input: unknown): boolean {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return false;
+  const o = input as Record<string, unknown>;
+  return (
+    ['path', 'file_path', 'filename'].some((k) => typeof o[k] === 'string') &&
+    ['content', 'file_text', 'text'].some((k) => typeof o[k] === 'string')
+  );
 }
 
 /**
@@ -148,6 +165,12 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
   /** Unrecovered errors per tool name; `(harness)` errors are recovered by any successful call. */
   const pending = new Map<string, PendingError[]>();
   let agentStarted = false;
+  /** True while the agent's latest message asked the user a question. */
+  let agentAsked = false;
+  const userTexts = new Map<string, number>();
+  for (const ev of events)
+    if (ev.type === 'user.message') userTexts.set(ev.text, (userTexts.get(ev.text) ?? 0) + 1);
+  const explore = new ExplorationTracker();
   let firstTs: string | null = null;
   let lastTs: string | null = null;
   let toolCalls = 0;
@@ -190,6 +213,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         if (seen.has(template)) continue;
         seen.add(template);
         const change = p.use ? diffInputs(p.use.input, use.input) : { paths: [], numeric: [] };
+        const what = p.use && !isShellTool(p.use.tool) ? clean(changeQuote(p.use.input, use.input)) : '';
         const rec: RecoveryOccurrence = {
           error: p.error,
           seq_use: use.seq,
@@ -202,6 +226,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             .map((b) => b.label)
             .slice(0, 5),
           quote: clean(shortQuote(toolInputText(use.input))),
+          ...(what ? { change_quote: what } : {}),
         };
         if (p.use && isShellTool(p.use.tool))
           rec.failed_quote = clean(shortQuote(toolInputText(p.use.input)));
@@ -242,6 +267,11 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         break;
       }
       case 'user.message': {
+        const answer = agentAsked && ev.text.trim().split(/\s+/).length <= ANSWER_MAX_WORDS;
+        agentAsked = false;
+        // only a person's own words: not a short answer to the agent's question (a simulated user's
+        // reply), not a harness template repeated through the session
+        if (answer || (userTexts.get(ev.text) ?? 0) >= TEMPLATE_REPEATS) break;
         if (ev.text.length > MAX_USER_MESSAGE_CHARS) break;
         // redact first: keys and tokens are derived from the text and must not carry secrets either
         const text = clean(ev.text);
@@ -261,6 +291,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
       }
       case 'agent.message': {
         agentStarted = true;
+        agentAsked = /\?\s*$/.test(ev.text.trim());
         if (ev.text.length <= MAX_USER_MESSAGE_CHARS) addFacts(clean(ev.text), ev.seq, 'agent.message', null);
         break;
       }
@@ -271,7 +302,19 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         agentStarted = true;
         toolCalls++;
         const label = toolLabel(ev.tool, ev.input);
-        const info: CallInfo = { tool: ev.tool, input: ev.input, seq: ev.seq, label };
+        const kind = (ev as { kind?: unknown }).kind;
+        const info: CallInfo = {
+          tool: ev.tool,
+          input: ev.input,
+          seq: ev.seq,
+          label,
+          ...(typeof kind === 'string' ? { kind } : {}),
+        };
+        explore.note(
+          isShellTool(ev.tool) ? toolInputText(ev.input) : null,
+          editTexts(ev.input) !== null || writesFile(ev.input),
+          ev.input,
+        );
         calls.set(ev.call_id, info);
         if (!TRIVIAL_TOOLS.has(ev.tool.toLowerCase())) {
           stepOf.set(ev.call_id, callSteps.length);
@@ -313,6 +356,9 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             signature.offset >= 0
               ? shortQuote(ev.content.slice(signature.offset, signature.offset + signature.line.length))
               : shortQuote(ev.content);
+          const exploration = call
+            ? explore.classify(isShellTool(call.tool) ? toolInputText(call.input) : null, call.kind, t)
+            : undefined;
           errors.push({
             kind: 'tool_error',
             tool,
@@ -321,6 +367,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             seq_use: call?.seq ?? null,
             quote: clean(quote),
             label: call?.label ?? null,
+            ...(exploration ? { exploration } : {}),
           });
           const list = pending.get(tool) ?? [];
           list.push({ error: errors.length - 1, use: call, between: [], edits: [], alt: null });

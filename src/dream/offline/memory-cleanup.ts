@@ -49,7 +49,7 @@ import {
   strengthSince,
   topicEstablished,
 } from './statements.js';
-import { compareStrings, contentTokens, NUMBER_WORDS, round2 } from './text.js';
+import { compareStrings, contentTokens, counted, NUMBER_WORDS, round2 } from './text.js';
 import type { Workspace } from './workspace.js';
 
 /** Counters {@link cleanupMemories} reports. */
@@ -360,7 +360,7 @@ function resolveContradictions(
     const winDay = dayOf(winner.time) ?? 'unknown date';
     const winnerDesc = winner.path
       ? `${winner.path} (updated ${winDay})`
-      : `${winner.session!.users} users in sessions (latest ${winDay})`;
+      : `${counted(winner.session!.users, 'voice')} in sessions (latest ${winDay})`;
     const why = overridden
       ? 'it has clearly stronger evidence since the newer value appeared'
       : 'it is the newest statement';

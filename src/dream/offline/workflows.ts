@@ -23,7 +23,7 @@ import {
   supportOf,
 } from './plan.js';
 import { maskVariables } from './templates.js';
-import { compareStrings, fileSlug } from './text.js';
+import { compareStrings, counted, fileSlug } from './text.js';
 
 /** Counters {@link mineWorkflows} reports. */
 export interface WorkflowStats {
@@ -265,13 +265,13 @@ function renderWorkflow(
           : '';
       const alt = variants
         .filter((v) => v.diff.kind === 'swap' && v.diff.at === i)
-        .map((v) => `\`${v.diff.label}\` (${v.p.hits.size} sessions)`);
+        .map((v) => `\`${v.diff.label}\` (${counted(v.p.hits.size, 'session')})`);
       const extra = variants
         .filter((v) => v.diff.kind === 'extra' && v.diff.at === i + 1)
-        .map((v) => `\`${v.diff.label}\` (${v.p.hits.size} sessions)`);
+        .map((v) => `\`${v.diff.label}\` (${counted(v.p.hits.size, 'session')})`);
       const skipped = variants
         .filter((v) => v.diff.kind === 'skip' && v.diff.at === i)
-        .map((v) => `${v.p.hits.size} sessions`);
+        .map((v) => counted(v.p.hits.size, 'session'));
       return [
         `${i + 1}. \`${l}\`${ex ? ` — e.g. \`${ex.replace(/`/g, "'")}\`` : ''}${alt.length ? `; or instead ${alt.join(', ')}` : ''}${
           skipped.length ? ` (left out in ${skipped.join(', ')})` : ''

@@ -412,6 +412,12 @@ describe('offline engine: concrete fixes, paraphrases, changing facts', () => {
       ]);
     const sessions = [1, 2, 3, 4].map((d) => flow(`sesn_c${d}`, d, 'cancel_order'));
     sessions.push(...[5, 6, 7].map((d) => flow(`sesn_r${d}`, d, 'return_order')));
+    // failed sessions that skipped the sequence: its presence predicts success (Fisher's exact test)
+    for (const d of [8, 9, 10, 11, 12, 13, 14, 15, 16, 17]) {
+      const f = made(`sesn_f${d}`, `u${d}`, d, [{ tool: 'send_email', input: { id: d }, result: '{}' }]);
+      f.session.outcome = { ...f.session.outcome!, result: 'failed' };
+      sessions.push(f);
+    }
     const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
     const w = r.changes.filter((c) => c.kind === 'workflow');
     expect(w).toHaveLength(1);

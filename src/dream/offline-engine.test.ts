@@ -108,6 +108,26 @@ describe.skipIf(!HAVE_DATA)('offline engine on τ-bench (100 sessions)', () => {
     expect(result.stats.mistakes_noise).toBeGreaterThan(0);
   });
 
+  it('states fixes, workflows and contrasts only when the outcomes establish them (issue 8)', () => {
+    const byId = new Map(refs.map((r) => [r.session.id, r.session]));
+    for (const c of result.changes) {
+      // a stated fix has evidence in a satisfied session; never a fix from failed sessions only
+      if (c.kind === 'mistake' && /fix: change/.test(c.after ?? '')) {
+        const fixes = c.evidence.filter((e) => e.seq_to > e.seq_from);
+        expect(fixes.some((e) => byId.get(e.session_id)!.outcome?.result === 'satisfied')).toBe(true);
+        // evidence shows what changed, not the whole argument object
+        for (const e of fixes) expect(e.quote).toMatch(/→/);
+      }
+      if (c.kind === 'workflow') {
+        expect(c.after).toMatch(/Fisher's exact test, p = (?:< 0\.001|0\.0[0-4]\d)/);
+        expect(c.after).not.toContain('transfer_to_human_agents');
+      }
+    }
+    // get_reservation_details is a step most successful sessions take: never advice to skip it
+    expect(result.changes.some((c) => c.path.includes('contrast-get-reservation-details'))).toBe(false);
+    for (const c of result.changes) expect(`${c.reason} ${c.after ?? ''}`).not.toMatch(/\b1 sessions\b/);
+  });
+
   it('returns files equal to the input with the changes applied, sorted by path', () => {
     expect(applyChanges([], result.changes)).toEqual(result.files);
     const paths = result.files.map((f) => f.path);

@@ -175,3 +175,63 @@ describe("preferences: only a person's own words", () => {
     expect(p.after).not.toMatch(/\d+ (?:distinct )?users/);
   });
 });
+
+describe('workflows and outcome contrasts: only what predicts the outcome', () => {
+  const flow = (i: number, outcome: OutcomeResult, tools: string[]) =>
+    syntheticSession(
+      `sesn_w${i}`,
+      `u${i}`,
+      [`task ${i}`, ...tools.map((t): Step => ({ tool: t, input: { i }, result: '{}' }))],
+      { outcome, metadata: { task_id: `t${i % 4}` } },
+    );
+  const SEQ = ['get_order', 'check_stock', 'ship_order'];
+
+  it('a sequence as common in failed sessions as in satisfied ones is no workflow', async () => {
+    const sessions = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => flow(i, i % 2 ? 'failed' : 'satisfied', SEQ));
+    expect((await run(sessions)).changes.filter((c) => c.kind === 'workflow')).toEqual([]);
+  });
+
+  it('a sequence whose presence predicts success is a workflow, with the test named', async () => {
+    const sessions = [
+      ...[0, 1, 2, 3, 4, 5].map((i) => flow(i, 'satisfied', SEQ)),
+      ...[6, 7, 8, 9, 10, 11].map((i) => flow(i, 'failed', ['get_order', 'ship_order'])),
+    ];
+    const w = (await run(sessions)).changes.filter((c) => c.kind === 'workflow');
+    expect(w).toHaveLength(1);
+    expect(w[0]!.after).toContain("Fisher's exact test");
+  });
+
+  it('never a workflow that ends by handing off to a human', async () => {
+    const handoff = ['get_user', 'get_order', 'transfer_to_human_agents'];
+    const sessions = [
+      ...[0, 1, 2, 3, 4, 5].map((i) => flow(i, 'satisfied', handoff)),
+      ...[6, 7, 8, 9, 10, 11].map((i) => flow(i, 'failed', ['get_user'])),
+    ];
+    const w = (await run(sessions)).changes.filter((c) => c.kind === 'workflow');
+    expect(w.some((c) => c.after?.includes('transfer_to_human_agents'))).toBe(false);
+  });
+
+  it('never advises skipping a step most successful sessions take', async () => {
+    // in 5 tasks only the failed attempts called check_stock (its presence predicts failure), but half
+    // of all successful sessions call it too: no advice to skip it
+    const task = (i: number, task_id: string, outcome: OutcomeResult, tools: string[]) =>
+      syntheticSession(
+        `sesn_t${i}`,
+        `u${i}`,
+        [`task ${i}`, ...tools.map((t): Step => ({ tool: t, input: { i }, result: '{}' }))],
+        { outcome, metadata: { task_id } },
+      );
+    const mixed = [0, 1, 2, 3, 4].flatMap((k) => [
+      task(k * 3, `t${k}`, 'satisfied', ['get_order', 'ship_order']),
+      task(k * 3 + 1, `t${k}`, 'failed', ['get_order', 'check_stock']),
+      task(k * 3 + 2, `t${k}`, 'failed', ['get_order', 'check_stock']),
+    ]);
+    const common = [0, 1, 2, 3, 4].map((k) =>
+      task(100 + k, `u${k}`, 'satisfied', ['get_order', 'check_stock', 'ship_order']),
+    );
+    const contrast = (r: Awaited<ReturnType<typeof run>>) =>
+      r.changes.filter((c) => c.path.includes('contrast') && c.after?.includes('check_stock'));
+    expect(contrast(await run(mixed))).toHaveLength(1);
+    expect(contrast(await run([...mixed, ...common]))).toEqual([]);
+  });
+});

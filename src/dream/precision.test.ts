@@ -199,6 +199,8 @@ describe('workflows and outcome contrasts: only what predicts the outcome', () =
     const w = (await run(sessions)).changes.filter((c) => c.kind === 'workflow');
     expect(w).toHaveLength(1);
     expect(w[0]!.after).toContain("Fisher's exact test");
+    // evidence quotes name the calls, not whole argument objects
+    expect(w[0]!.evidence[0]!.quote).toBe('get_order → check_stock → ship_order');
   });
 
   it('never a workflow that ends by handing off to a human', async () => {

@@ -99,7 +99,8 @@ export function mineContrasts(
         session_id: s.id,
         seq_from: step.seq,
         seq_to: step.seq_last,
-        quote: step.quote,
+        // the call, not its whole argument object
+        quote: step.label.includes(':') ? (step.quote.split('\n')[0] ?? '') : step.label,
         source: 'agent.tool_use',
       });
     }

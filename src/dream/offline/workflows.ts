@@ -247,6 +247,17 @@ export function mineWorkflows(
   };
 }
 
+/**
+ * The evidence quote of a run of steps: the calls in order (`get_user_details → book_reservation`),
+ * shell steps by their command's first line — what was done, not whole argument objects.
+ */
+function stepsQuote(steps: readonly ToolStep[], from: number, n: number): string {
+  return steps
+    .slice(from, from + n)
+    .map((st) => (st.label.includes(':') ? (st.quote.split('\n')[0] ?? '').slice(0, 60) : st.label))
+    .join(' → ');
+}
+
 function renderWorkflow(
   p: Pattern,
   lift: number,
@@ -271,7 +282,7 @@ function renderWorkflow(
       session_id: s.id,
       seq_from: steps[i]!.seq,
       seq_to: steps[i + p.labels.length - 1]!.seq_last,
-      quote: steps[i]!.quote,
+      quote: stepsQuote(steps, i, p.labels.length),
       source: 'agent.tool_use',
     };
   });
@@ -324,7 +335,7 @@ function renderWorkflow(
       session_id: s.id,
       seq_from: s.digest.steps[i]!.seq,
       seq_to: s.digest.steps[i + v.p.labels.length - 1]!.seq_last,
-      quote: s.digest.steps[i]!.quote,
+      quote: stepsQuote(s.digest.steps, i, v.p.labels.length),
       source: 'agent.tool_use',
     });
     lines.push(`- ${s.id} #${evidence.at(-1)!.seq_from}–${evidence.at(-1)!.seq_to} (variant)`);

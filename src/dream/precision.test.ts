@@ -237,3 +237,28 @@ describe('workflows and outcome contrasts: only what predicts the outcome', () =
     expect(contrast(await run([...mixed, ...common]))).toEqual([]);
   });
 });
+
+describe("facts: only a person's own words", () => {
+  it('a fact the agent states, however often, is never a fact memory nor a vote', async () => {
+    const sessions = [1, 2, 3].map((i) => {
+      const ref = syntheticSession(`sesn_a${i}`, `u${i}`, [`task ${i}`]);
+      const load = ref.loadEvents;
+      return {
+        ...ref,
+        loadEvents: async () => [
+          ...(await load()),
+          {
+            type: 'agent.message' as const,
+            text: 'We use Redis 7 for session storage.',
+            seq: 1,
+            timestamp: null,
+            source: { file: 'synthetic' },
+          },
+        ],
+      };
+    });
+    const r = await run(sessions);
+    expect(r.stats.session_facts).toBe(0);
+    expect(r.changes.filter((c) => c.kind === 'fact')).toEqual([]);
+  });
+});

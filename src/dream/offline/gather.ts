@@ -29,8 +29,6 @@ const HARNESS_COMPLAINT =
 const WARNING = /<warning>\s*([^\n<][^\n]*)/;
 /** An importer's note that the harness cut a too-long output, e.g. `[… 12345 characters elided by mini-swe-agent …]`. */
 const ELIDED = /\[… ([^\]\n]{0,80}\belided\b[^\]\n]{0,80}) …\]/;
-/** Fact patterns accepted from agent messages (agents may paraphrase untrusted tool output: explicit statements only). */
-const AGENT_FACT_PATTERNS = new Set(['uses-for', 'change', 'schedule', 'is-now']);
 /** A user reply of at most this many words right after the agent asked a question is an answer, not a rule. */
 const ANSWER_MAX_WORDS = 25;
 /** A user-role text repeated this often in one session is a harness template, not a person's words. */
@@ -180,7 +178,6 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
     for (const sentence of splitSentences(text)) {
       const f = extractFact(sentence);
       if (!f || !isChatFact(f) || REDACTION_MARKER.test(f.value) || REDACTION_MARKER.test(f.raw)) continue;
-      if (source === 'agent.message' && !AGENT_FACT_PATTERNS.has(f.pattern)) continue;
       const quote = shortQuote(stripLeadIn(sentence));
       if (!quote.includes(f.raw)) continue;
       facts.push({
@@ -292,7 +289,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
       case 'agent.message': {
         agentStarted = true;
         agentAsked = /\?\s*$/.test(ev.text.trim());
-        if (ev.text.length <= MAX_USER_MESSAGE_CHARS) addFacts(clean(ev.text), ev.seq, 'agent.message', null);
+        // facts come only from a person's own words: an agent's statement may paraphrase tool output
         break;
       }
       case 'agent.thinking':

@@ -55,6 +55,11 @@ function mistakeFor(r: DreamResult, tool: string, fragment: string): ProposedCha
   return c!;
 }
 
+// under CI the real data must be there: a missing ../shared/data fails the run instead of skipping
+it.runIf(process.env.CI === 'true')('has the shared real data in CI (../shared/data)', () => {
+  expect(HAVE_DATA).toBe(true);
+});
+
 describe.skipIf(!HAVE_DATA)('offline engine on τ-bench (100 sessions)', () => {
   let imported: ImportedSession[];
   let refs: CountingRef[];

@@ -116,6 +116,19 @@ describe('fixes: the same change, recovered, not only in failed sessions', () =>
     expect(m.after).toContain('No reliable fix was seen');
   });
 
+  it('a shell fix is what was done before the same program succeeded again', async () => {
+    const sessions = [0, 1, 2].map((i) =>
+      syntheticSession(`sesn_p${i}`, `u${i}`, [
+        `task ${i}`,
+        bash(`git push origin feat-${i}`, 'error: failed to push some refs to origin', true),
+        bash(`git pull --rebase origin feat-${i}`, 'Successfully rebased'),
+        bash(`git push origin feat-${i}`, 'ok'),
+      ]),
+    );
+    const m = mistakes(await run(sessions))[0]!;
+    expect(m.after).toContain('fix: run git pull first');
+  });
+
   it('the next command is not a fix by itself', async () => {
     const sessions = [0, 1, 2].map((i) =>
       syntheticSession(`sesn_n${i}`, `u${i}`, [

@@ -162,6 +162,12 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
   const systemPrompts = new Set<string>();
   /** Unrecovered errors per tool name; `(harness)` errors are recovered by any successful call. */
   const pending = new Map<string, PendingError[]>();
+  /**
+   * The pending-error key of a call: its tool, or for shell tools the tool and program (`Bash:git
+   * push`), so only a run of the same program recovers a shell error and the commands in between (`git
+   * pull --rebase`) are recorded as what was done first — the next command is not a fix by itself.
+   */
+  const keyOf = (c: CallInfo) => (isShellTool(c.tool) ? `${c.tool}\u0000${c.label}` : c.tool);
   let agentStarted = false;
   /** True while the agent's latest message asked the user a question. */
   let agentAsked = false;
@@ -195,9 +201,9 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
     }
   };
 
-  const recover = (tool: string, use: CallInfo, resultSeq: number) => {
+  const recover = (use: CallInfo, resultSeq: number) => {
     const lists: PendingError[][] = [];
-    const own = pending.get(tool);
+    const own = pending.get(keyOf(use));
     if (own?.length) lists.push(own);
     const harness = pending.get('(harness)');
     if (harness?.length) lists.push(harness);
@@ -323,8 +329,9 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
           });
           const et = editTexts(ev.input);
           const span = et ? editSpan(et.from, et.to) : null;
-          for (const [tool, list] of pending) {
-            if (tool === ev.tool) continue;
+          const key = keyOf(info);
+          for (const [k, list] of pending) {
+            if (k === key) continue;
             for (const p of list) {
               if (!p.between.some((b) => b.label === label) && p.between.length < 6)
                 p.between.push({ label, seq: ev.seq });
@@ -366,9 +373,10 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             label: call?.label ?? null,
             ...(exploration ? { exploration } : {}),
           });
-          const list = pending.get(tool) ?? [];
+          const key = call ? keyOf(call) : tool;
+          const list = pending.get(key) ?? [];
           list.push({ error: errors.length - 1, use: call, between: [], edits: [], alt: null });
-          pending.set(tool, list);
+          pending.set(key, list);
         } else {
           const w = WARNING.exec(ev.content);
           const el = w ? null : ELIDED.exec(ev.content);
@@ -397,11 +405,14 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             });
           }
           if (call) {
-            recover(tool, call, ev.seq);
+            recover(call, ev.seq);
+            // another tool that succeeded instead (another shell program is a step, not a replacement)
             if (!TRIVIAL_TOOLS.has(call.tool.toLowerCase()))
-              for (const [t, list] of pending) {
-                if (t === tool || t === '(harness)') continue;
-                for (const p of list) p.alt ??= { use: call, seq_result: ev.seq };
+              for (const [k, list] of pending) {
+                if (k === keyOf(call) || k === '(harness)') continue;
+                for (const p of list)
+                  if (!(p.use && isShellTool(p.use.tool) && isShellTool(call.tool)))
+                    p.alt ??= { use: call, seq_result: ev.seq };
               }
           }
         }

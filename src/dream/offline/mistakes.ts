@@ -364,7 +364,14 @@ function renderMistake(
   const labels = countBy(occs, (o) => o.e.label);
   const agents = countBy(perSession, (o) => o.s.agent_id);
   // shell: the successful command (masked) and the tokens it added / removed, when they recur
-  const fixCommands = shell ? reliable(recList, (x) => [maskCommand(x.r.quote)]) : [];
+  // …only when the command itself changed (an unchanged retry worked because of what was done first)
+  const fixCommands = shell
+    ? reliable(recList, (x) =>
+        x.r.failed_quote !== undefined && maskCommand(x.r.quote) !== maskCommand(x.r.failed_quote)
+          ? [maskCommand(x.r.quote)]
+          : [],
+      )
+    : [];
   const tokenDiff = (x: (typeof recList)[number], dir: 'added' | 'removed'): string[] => {
     if (!shell || x.r.failed_quote === undefined) return [];
     const before = commandTokens(x.r.failed_quote);
@@ -413,7 +420,7 @@ function renderMistake(
                 .map(([p]) => p)
                 .join(', ')}`
             : between.length > 0
-              ? `fix: call ${between[0]![0]} first`
+              ? `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`
               : alternatives.length > 0
                 ? `fix: use ${alternatives[0]![0]} instead`
                 : addedTokens.length > 0 || removedTokens.length > 0

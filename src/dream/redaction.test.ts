@@ -3,9 +3,13 @@
  * an evidence quote, a reason, a file name or the index; a memory holding a secret (or an already
  * redacted one) is redacted in the proposal, never a reason for the dream to fail.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../domain/index.js';
 import { renderChangeSetMarkdown } from '../service/change-report.js';
+import { oneShotDream, Reverie } from '../service/index.js';
 import { createOfflineEngine } from './index.js';
 import { redactPii } from './offline/pii.js';
 import { Redactor } from './offline/redactor.js';
@@ -131,5 +135,49 @@ describe('secrets in input memories (issue 7 item 7)', () => {
       options: DEFAULT_DREAM_OPTIONS,
     });
     expect(again.changes.find((x) => x.path === '/notes/keys.md')).toBeUndefined();
+  });
+});
+
+describe('session titles in provenance (issue 7 item 6)', () => {
+  it('`why` evidence lines and the one-shot CHANGES.md never show a token carried by a session title', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reverie-title-'));
+    const file = join(dir, 'leaky.jsonl');
+    const session = (i: number) =>
+      [
+        {
+          type: 'session',
+          external_id: `desk:${i}`,
+          agent_id: 'bot',
+          title: `Deploy with ${GHP} and ${AKIA} for ${EMAIL}`,
+        },
+        { type: 'user.message', text: `Ticket ${i}: please deploy.` },
+        { type: 'agent.tool_use', tool: 'deploy', input: { env: 'prod' }, call_id: 'c1' },
+        {
+          type: 'agent.tool_result',
+          call_id: 'c1',
+          tool: 'deploy',
+          content: 'Error: quota exceeded',
+          is_error: true,
+        },
+        { type: 'outcome', result: 'failed', source: 'user' },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n');
+    writeFileSync(file, `${[1, 2, 3].map(session).join('\n')}\n`);
+    const svc = await Reverie.open({ db: join(dir, 'r.db') });
+    try {
+      const out = join(dir, 'out');
+      const r = await oneShotDream(svc, { transcripts: [file], outDir: out });
+      const mistake = (await svc.listChanges(r.dream.id)).find((c) => c.kind === 'mistake')!;
+      const p = await svc.why(r.output_store_id!, mistake.path);
+      const titles = p.history.flatMap((h) => h.evidence.map((e) => e.session_title ?? ''));
+      expect(titles.length).toBeGreaterThan(0);
+      expect(titles[0]).toContain('Deploy with');
+      const shown = `${titles.join('\n')}\n${readFileSync(join(out, '.reverie/CHANGES.md'), 'utf8')}`;
+      for (const s of [GHP, AKIA, EMAIL]) expect(shown).not.toContain(s);
+    } finally {
+      await svc.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

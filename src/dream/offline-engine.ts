@@ -182,6 +182,8 @@ class OfflineEngine implements DreamEngine {
     const inv = orient(request.memories, options.protected_paths);
     const redactor = new Redactor();
     await redactor.learn(request.memories.map((m) => m.content));
+    // customer identifiers: every session's user id, redacted wherever a transcript quotes it
+    redactor.addIdentifiers(request.sessions.flatMap((r) => (r.session.user_id ? [r.session.user_id] : [])));
     phase('orient', 1, 1);
 
     // gather

@@ -3,7 +3,8 @@
  * (13–19 digits, spaced or not, that pass the Luhn check — ISO/IEC 7812-1 Annex B), IBANs (validated
  * with ibantools' ISO 13616 mod-97 check), phone numbers (libphonenumber-js `findPhoneNumbersInText`,
  * Google's libphonenumber metadata; national numbers read as US numbers, international ones by their
- * `+` prefix) and customer identifiers of the form `first_last_1234`. Each is replaced by a marker
+ * `+` prefix). Customer identifiers (the sessions' user ids, e.g. `mia_li_3668`) are redacted by the
+ * dream's `Redactor`, which knows them. Each is replaced by a marker
  * ({@link PII_MARKERS}) that no rule matches again, so redaction is idempotent.
  *
  * Transcript text only: people's own memory files keep their contact details (only credentials are
@@ -33,8 +34,6 @@ const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
  * or more digits in a row): the only texts worth a libphonenumber lookup. Dates and amounts are not.
  */
 const PHONE_HINT = /\+\d|\(\d{2,4}\)\s?\d|\b\d{2,4}[-.\s]\d{3,4}[-.\s]\d{3,4}\b|\b\d{10,}\b/;
-/** `mia_li_3668`: two or more word parts and a number of at least three digits. */
-const CUSTOMER_ID = /\b[a-z]{2,}(?:_[a-z]{2,})+_\d{3,}\b/g;
 
 /** Luhn checksum (ISO/IEC 7812-1): true if the digit string is valid. */
 export function luhnValid(digits: string): boolean {
@@ -84,6 +83,5 @@ export function redactPii(text: string): { text: string; count: number } {
       count++;
     }
   }
-  out = out.replace(CUSTOMER_ID, sub(PII_MARKERS.customer_id));
   return { text: out, count };
 }

@@ -13,7 +13,7 @@
  */
 import { lintSource } from '@secretlint/core';
 import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
-import { REDACTION_MARKER, redactPii } from './pii.js';
+import { PII_MARKERS, REDACTION_MARKER, redactPii } from './pii.js';
 import { REDACTED, redactSecrets } from './secrets.js';
 
 /** A redaction result: the text and how many values were replaced. */
@@ -59,6 +59,8 @@ export function secretValue(text: string, start: number, end: number): string | 
 /** Secret redaction learned from secretlint plus the synchronous rules; see the module comment. */
 export class Redactor {
   #known = new Set<string>();
+  #ids = new Set<string>();
+  #idPattern: RegExp | null = null;
   /** Known secret values, longest first (so a value inside another is replaced after it). */
   #ordered: string[] = [];
 
@@ -102,6 +104,21 @@ export class Redactor {
     return added;
   }
 
+  /**
+   * Adds customer identifiers (the sessions' user ids, e.g. `mia_li_3668`) that {@link Redactor.sensitive}
+   * replaces by `[USER_ID]` wherever they occur as a whole word; ids shorter than 4 characters are ignored.
+   */
+  addIdentifiers(ids: Iterable<string>): void {
+    const before = this.#ids.size;
+    for (const id of ids) if (id.length >= 4 && !REDACTION_MARKER.test(id)) this.#ids.add(id);
+    if (this.#ids.size === before) return;
+    const alt = [...this.#ids]
+      .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
+      .map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('|');
+    this.#idPattern = new RegExp(`(?<![\\w@.-])(?:${alt})(?![\\w@-])`, 'g');
+  }
+
   /** Credentials only (for people's own memory files): learned values, then the rules of `secrets.ts`. */
   secrets(text: string): Redaction {
     let count = 0;
@@ -120,7 +137,14 @@ export class Redactor {
   sensitive(text: string): Redaction {
     const a = this.secrets(text);
     const b = redactPii(a.text);
-    return { text: b.text, count: a.count + b.count };
+    let count = a.count + b.count;
+    let out = b.text;
+    if (this.#idPattern)
+      out = out.replace(this.#idPattern, () => {
+        count++;
+        return PII_MARKERS.customer_id;
+      });
+    return { text: out, count };
   }
 }
 

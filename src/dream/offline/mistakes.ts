@@ -312,32 +312,23 @@ function reliableFixes<X extends { o: Occ }>(
     .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]));
 }
 
-function renderMistake(
-  clusterKeys: string[],
-  occs: Occ[],
-  support: { sessions: number; agents: number },
-  minSupport: number,
-): PlannedMemory {
-  // the representative template is the most frequent one (ties: smallest key)
-  const templateCounts = countBy(occs, (o) => o.e.template);
-  const template = templateCounts[0]![0];
+/** A recovery of one session: the error occurrence and the call that succeeded after it. */
+type Rec = { o: Occ; r: RecoveryOccurrence };
+
+/**
+ * What recovered from a cluster's error: per session the first retry of the same tool (for shell tools,
+ * of the same program), else the first other tool that succeeded instead; and the reliable fixes among
+ * them (see {@link reliableFixes}): changed arguments, calls made first, changed commands and their
+ * tokens, edits, replacement tools.
+ */
+function analyseFixes(occs: readonly Occ[], perSession: readonly Occ[], minSupport: number) {
   const { kind, tool } = occs[0]!.e;
-  occs.sort((a, b) => compareStrings(a.s.id, b.s.id) || a.e.seq - b.e.seq);
-  // one entry per distinct session content: the first occurrence
-  const perSession: Occ[] = [];
-  const seen = new Set<string>();
-  for (const o of occs) {
-    if (seen.has(o.s.content_sha256)) continue;
-    seen.add(o.s.content_sha256);
-    perSession.push(o);
-  }
-  const outcomes = countBy(perSession, (o) => o.s.outcome);
   const shell = isShellTool(tool);
   /** A detail is shown when it recurs in this many sessions. */
   const recur = Math.max(2, minSupport);
   const recs = occs.flatMap((o) => o.recoveries.map((r) => ({ o, r })));
   // per session, the first retry of the same tool (else the first other tool that succeeded instead)
-  const recPerSession = new Map<string, { o: Occ; r: RecoveryOccurrence }>();
+  const recPerSession = new Map<string, Rec>();
   // a shell retry counts only when it runs the same program (the next command is not a fix by itself)
   for (const x of recs)
     if (
@@ -346,7 +337,7 @@ function renderMistake(
       !recPerSession.has(x.o.s.content_sha256)
     )
       recPerSession.set(x.o.s.content_sha256, x);
-  const altPerSession = new Map<string, { o: Occ; r: RecoveryOccurrence }>();
+  const altPerSession = new Map<string, Rec>();
   for (const x of recs)
     if (x.r.alt && !recPerSession.has(x.o.s.content_sha256) && !altPerSession.has(x.o.s.content_sha256))
       altPerSession.set(x.o.s.content_sha256, x);
@@ -361,8 +352,6 @@ function renderMistake(
   const between = kind === 'tool_error' ? reliable(recList, (x) => x.r.between) : [];
   const satisfiedRecovered = recList.filter((x) => x.o.s.outcome === 'satisfied').length;
   const numeric = recList.flatMap((x) => x.r.numeric).slice(0, 2);
-  const labels = countBy(occs, (o) => o.e.label);
-  const agents = countBy(perSession, (o) => o.s.agent_id);
   // shell: the successful command (masked) and the tokens it added / removed, when they recur
   // …only when the command itself changed (an unchanged retry worked because of what was done first)
   const fixCommands = shell
@@ -391,6 +380,123 @@ function renderMistake(
     }
   const edits = reliable(recList, (x) => (x.r.edits ?? []).map(editCore).filter((c) => c !== ''));
   const alternatives = kind === 'tool_error' ? reliable(altList, (x) => [x.r.label]) : [];
+  return {
+    shell,
+    recur,
+    recList,
+    altList,
+    recovered,
+    outcomesKnown,
+    changed,
+    between,
+    satisfiedRecovered,
+    numeric,
+    fixCommands,
+    addedTokens,
+    removedTokens,
+    editExamples,
+    edits,
+    alternatives,
+  };
+}
+
+/** The fix analysis of a cluster (see {@link analyseFixes}). */
+type Fixes = ReturnType<typeof analyseFixes>;
+
+/** An edit shown by its example span: `` `from` → `to` ``. */
+function editShown(f: Fixes, core: string): string {
+  const ex = f.editExamples.get(core)!;
+  return `\`${ex.from}\` → \`${ex.to}\``;
+}
+
+/**
+ * The "What worked afterwards" lines of a mistake: how often the same tool (program) succeeded again,
+ * then only the reliable fixes; "No reliable fix was seen" when there is none.
+ * @param ctx the error's kind and tool, its distinct sessions, the sessions shown, and the fix hint.
+ */
+function workedAfterwards(
+  f: Fixes,
+  ctx: { kind: ErrorOccurrence['kind']; tool: string; sessions: number; seen: number; fixHint: string },
+): string[] {
+  const { kind, tool, fixHint } = ctx;
+  const { recList, satisfiedRecovered, fixCommands, addedTokens, removedTokens, shell, changed, numeric } = f;
+  const { edits, between, alternatives, recur, outcomesKnown } = f;
+  const editText = (core: string) => editShown(f, core);
+  const lines: string[] = [];
+  if (recList.length === 0) {
+    lines.push(`- No successful retry of the same tool was observed after this error.`);
+  } else {
+    const sat = satisfiedRecovered > 0 ? `, ${satisfiedRecovered} of them in satisfied sessions` : '';
+    const what =
+      kind === 'harness' ? 'a following tool call succeeded' : `a later \`${tool}\` call succeeded`;
+    lines.push(`- In ${recList.length} of ${counted(ctx.sessions, 'session')} ${what}${sat}.`);
+    if (fixCommands.length > 0) lines.push(`- The successful command: ${fmtCounts(fixCommands, 3)}.`);
+    if (addedTokens.length > 0 || removedTokens.length > 0)
+      lines.push(
+        `- Compared with the failed command it ${[
+          addedTokens.length > 0 ? `added ${fmtCounts(addedTokens, 4)}` : '',
+          removedTokens.length > 0 ? `removed ${fmtCounts(removedTokens, 4)}` : '',
+        ]
+          .filter(Boolean)
+          .join(' and ')}.`,
+      );
+    if (!shell && changed.length > 0 && kind === 'tool_error')
+      lines.push(
+        `- The successful retry changed: ${fmtCounts(changed, 5)}${numeric.length ? ` — e.g. ${numeric.map((n) => `\`${n}\``).join(', ')}` : ''}.`,
+      );
+    if (edits.length > 0)
+      lines.push(
+        `- Edits made before the successful retry: ${edits
+          .slice(0, 3)
+          .map(([c, n]) => `${editText(c)} (${c.replace(/`/g, "'")}; ${n})`)
+          .join(', ')}.`,
+      );
+    if (between.length > 0) lines.push(`- Calls made before the successful retry: ${fmtCounts(between, 5)}.`);
+    const failedNoFix = ctx.seen - recList.length;
+    if (failedNoFix > 0)
+      lines.push(`- No successful retry in ${failedNoFix} session${failedNoFix === 1 ? '' : 's'}.`);
+  }
+  if (alternatives.length > 0)
+    lines.push(
+      `- Where \`${tool}\` never succeeded afterwards, the next successful call was: ${fmtCounts(alternatives, 4)}${
+        recList.length === 0 ? ` — use \`${alternatives[0]![0]}\` instead` : ''
+      }.`,
+    );
+  if (fixHint === 'no reliable fix seen')
+    lines.push(
+      `- No reliable fix was seen: no change recovered from this error in ${recur} or more sessions${
+        outcomesKnown ? ' with at least one of them satisfied' : ''
+      }.`,
+    );
+  return lines;
+}
+
+function renderMistake(
+  clusterKeys: string[],
+  occs: Occ[],
+  support: { sessions: number; agents: number },
+  minSupport: number,
+): PlannedMemory {
+  // the representative template is the most frequent one (ties: smallest key)
+  const templateCounts = countBy(occs, (o) => o.e.template);
+  const template = templateCounts[0]![0];
+  const { kind, tool } = occs[0]!.e;
+  occs.sort((a, b) => compareStrings(a.s.id, b.s.id) || a.e.seq - b.e.seq);
+  // one entry per distinct session content: the first occurrence
+  const perSession: Occ[] = [];
+  const seen = new Set<string>();
+  for (const o of occs) {
+    if (seen.has(o.s.content_sha256)) continue;
+    seen.add(o.s.content_sha256);
+    perSession.push(o);
+  }
+  const outcomes = countBy(perSession, (o) => o.s.outcome);
+  const fixes = analyseFixes(occs, perSession, minSupport);
+  const { shell, recur, recList, altList, recovered, changed, fixCommands, addedTokens, removedTokens } =
+    fixes;
+  const { edits, alternatives, between } = fixes;
+  const labels = countBy(occs, (o) => o.e.label);
+  const agents = countBy(perSession, (o) => o.s.agent_id);
   const lastSeen =
     perSession
       .map((o) => dayOf(o.s.time))
@@ -403,10 +509,7 @@ function renderMistake(
     kind === 'harness'
       ? `Harness: ${ellipsize(shortTemplate, 56)}`
       : `${tool}: ${ellipsize(shortTemplate, 56)}`;
-  const editText = (core: string) => {
-    const ex = editExamples.get(core)!;
-    return `\`${ex.from}\` → \`${ex.to}\``;
-  };
+  const editText = (core: string) => editShown(fixes, core);
   const fixHint =
     kind !== 'tool_error'
       ? 'no reliable fix seen'
@@ -466,51 +569,9 @@ function renderMistake(
   if (labels.length > 0 && labels.some(([l]) => l.includes(':')))
     lines.push(`Failing calls: ${fmtCounts(labels, 5)}.`);
   lines.push('', '## What worked afterwards', '');
-  if (recList.length === 0) {
-    lines.push(`- No successful retry of the same tool was observed after this error.`);
-  } else {
-    const sat = satisfiedRecovered > 0 ? `, ${satisfiedRecovered} of them in satisfied sessions` : '';
-    const what =
-      kind === 'harness' ? 'a following tool call succeeded' : `a later \`${tool}\` call succeeded`;
-    lines.push(`- In ${recList.length} of ${counted(support.sessions, 'session')} ${what}${sat}.`);
-    if (fixCommands.length > 0) lines.push(`- The successful command: ${fmtCounts(fixCommands, 3)}.`);
-    if (addedTokens.length > 0 || removedTokens.length > 0)
-      lines.push(
-        `- Compared with the failed command it ${[
-          addedTokens.length > 0 ? `added ${fmtCounts(addedTokens, 4)}` : '',
-          removedTokens.length > 0 ? `removed ${fmtCounts(removedTokens, 4)}` : '',
-        ]
-          .filter(Boolean)
-          .join(' and ')}.`,
-      );
-    if (!shell && changed.length > 0 && kind === 'tool_error')
-      lines.push(
-        `- The successful retry changed: ${fmtCounts(changed, 5)}${numeric.length ? ` — e.g. ${numeric.map((n) => `\`${n}\``).join(', ')}` : ''}.`,
-      );
-    if (edits.length > 0)
-      lines.push(
-        `- Edits made before the successful retry: ${edits
-          .slice(0, 3)
-          .map(([c, n]) => `${editText(c)} (${c.replace(/`/g, "'")}; ${n})`)
-          .join(', ')}.`,
-      );
-    if (between.length > 0) lines.push(`- Calls made before the successful retry: ${fmtCounts(between, 5)}.`);
-    const failedNoFix = perSession.length - recList.length;
-    if (failedNoFix > 0)
-      lines.push(`- No successful retry in ${failedNoFix} session${failedNoFix === 1 ? '' : 's'}.`);
-  }
-  if (alternatives.length > 0)
-    lines.push(
-      `- Where \`${tool}\` never succeeded afterwards, the next successful call was: ${fmtCounts(alternatives, 4)}${
-        recList.length === 0 ? ` — use \`${alternatives[0]![0]}\` instead` : ''
-      }.`,
-    );
-  if (fixHint === 'no reliable fix seen')
-    lines.push(
-      `- No reliable fix was seen: no change recovered from this error in ${recur} or more sessions${
-        outcomesKnown ? ' with at least one of them satisfied' : ''
-      }.`,
-    );
+  lines.push(
+    ...workedAfterwards(fixes, { kind, tool, sessions: support.sessions, seen: perSession.length, fixHint }),
+  );
   // evidence: the error in up to 6 sessions, plus up to 3 error→fix ranges (prefer satisfied sessions)
   const evidence: PlannedEvidence[] = perSession.slice(0, 6).map((o) => ({
     session_id: o.s.id,

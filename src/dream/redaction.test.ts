@@ -67,7 +67,7 @@ function leakySessions(): DreamSessionRef[] {
         },
         { tool: 'charge_card', input: { card: 'other' }, result: 'ok' },
       ],
-      { title: `Refund for ${CUSTOMER} with ${GHP} and ${AKIA}` },
+      { title: `Refund for ${u} with ${GHP} and ${AKIA}` },
     ),
   );
 }
@@ -88,7 +88,7 @@ describe('redaction of transcript content (issue 7 item 6)', () => {
     const byId = new Map(sessions.map((s) => [s.session.id, s.session]));
     const md = renderChangeSetMarkdown(r.changes, { lookup: (id) => byId.get(id) });
     expect(md).toContain('sesn_leak0 (Refund for');
-    for (const s of [GHP, AKIA]) expect(md).not.toContain(s);
+    for (const s of [GHP, AKIA, CUSTOMER]) expect(md).not.toContain(s);
   });
 
   it('learns secretlint findings and redacts them where the rules alone would not', async () => {

@@ -813,7 +813,7 @@ export class Reverie {
           sessionCache.set(ev.session_id, await this.storage.getSession(ev.session_id));
         const s = sessionCache.get(ev.session_id);
         // titles come from transcripts: credentials and personal data in them are redacted
-        const title = s?.title ? redactTranscriptText(s.title) : null;
+        const title = s?.title ? redactTranscriptText(s.title, s.user_id ? [s.user_id] : []) : null;
         evidence.push({ ...ev, session_title: title, external_id: s?.external_id ?? null });
       }
       history.push({ version: v, change, evidence });

@@ -163,7 +163,10 @@ const RULES_ONLY = new Redactor();
 /**
  * Synchronous redaction of one transcript-derived text (a session title, an external id) with the rules
  * only — credentials (`secrets.ts`) and personal data (`pii.ts`) — for shells that print such text.
+ * @param ids customer identifiers to redact as well (e.g. the session's user id).
  */
-export function redactTranscriptText(text: string): string {
-  return RULES_ONLY.sensitive(text).text;
+export function redactTranscriptText(text: string, ids: readonly string[] = []): string {
+  let out = RULES_ONLY.sensitive(text).text;
+  for (const id of ids) if (id.length >= 4) out = out.split(id).join(PII_MARKERS.customer_id);
+  return out;
 }

@@ -23,8 +23,8 @@ const GIT_READS = /^\s*git\s+(?:grep|log|show|diff|status|blame|ls-files|rev-par
 /** Test runners: failing is how tests report. */
 const TEST_RUN =
   /(?:^|[\s/;&|(])(?:pytest|py\.test|runtests\.py|tox|nox|jest|vitest|mocha|rspec|phpunit)\b|\bmanage\.py\s+test\b|\b-m\s+(?:pytest|unittest)\b|\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test\b|\b(?:go|cargo|mvn|gradle|make|dotnet)\s+test\b/;
-/** An interpreter running inline code. */
-const INLINE_CODE = /\b(?:python\d?[\d.]*|node|ruby|perl|php|bash|sh)\s+(?:-[a-zA-Z]*[ce]\s|-\s*<<|<<)/;
+/** An interpreter running inline code (`python -c`, `node -e`, `python - <<EOF`); shells are wrappers, not code. */
+const INLINE_CODE = /\b(?:python\d?[\d.]*|node|ruby|perl|php)\s+(?:-[a-zA-Z]*[ce]\s|-\s*<<|<<)/;
 /** An interpreter running a script file: the file is group 1. */
 const SCRIPT_RUN =
   /\b(?:python\d?[\d.]*|node|ruby|perl|php|bash|sh|deno run|tsx|ts-node)\s+(?:-\S+\s+)*([\w./-]+\.(?:py|js|mjs|cjs|ts|rb|pl|php|sh))\b/;

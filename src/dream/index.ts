@@ -22,9 +22,11 @@ export { indexLine, MAX_INDEX_LINE_CHARS, type RenderedIndex, renderIndex } from
 export { mineMistakes } from './offline/mistakes.js';
 export { INDEX_PATH, KIND_FOLDERS, orient } from './offline/orient.js';
 export { mineContrasts } from './offline/outcome-contrast.js';
+export { PII_MARKERS, REDACTION_MARKER, redactPii } from './offline/pii.js';
 /** Planning types shared by the phases (documented in offline/plan.ts). */
 export type { GatheredSession, PlannedEvidence, PlannedMemory } from './offline/plan.js';
 export { extractPreferences } from './offline/preferences.js';
+export { Redactor, redactTranscriptText } from './offline/redactor.js';
 export { absolutizeRelativeDates } from './offline/relative-dates.js';
 export { hasSecret, REDACTED, redactSecrets } from './offline/secrets.js';
 export { minePreferences } from './offline/statements.js';

@@ -282,7 +282,7 @@ describe('offline engine: concrete fixes, paraphrases, changing facts', () => {
     expect(m.after).toContain('fix: `pnpm vitest run <PATH> --no-file-parallelism`');
   });
 
-  it('names the tool that worked instead, and keeps an API error repeated 3 times in one session', async () => {
+  it('names the tool that worked instead; an error of one session is no mistake, however often it repeats', async () => {
     const cancel = (u: string, day: number) =>
       made(`sesn_${u}`, u, day, [
         {
@@ -316,7 +316,8 @@ describe('offline engine: concrete fixes, paraphrases, changing facts', () => {
     expect(c.after).toContain(
       'the next successful call was: `return_order` (2) — use `return_order` instead',
     );
-    expect(mistakes.find((x) => x.after?.includes('flight <ID> not available'))?.support.sessions).toBe(1);
+    // support needs min_support distinct sessions (issue 8: no "mistake" from 1 session)
+    expect(mistakes.find((x) => x.after?.includes('flight <ID> not available'))).toBeUndefined();
     // a shell error repeated in one session is ordinary iteration, not a trap
     expect(mistakes.some((x) => x.after?.includes('`Bash`'))).toBe(false);
   });
@@ -411,6 +412,12 @@ describe('offline engine: concrete fixes, paraphrases, changing facts', () => {
       ]);
     const sessions = [1, 2, 3, 4].map((d) => flow(`sesn_c${d}`, d, 'cancel_order'));
     sessions.push(...[5, 6, 7].map((d) => flow(`sesn_r${d}`, d, 'return_order')));
+    // failed sessions that skipped the sequence: its presence predicts success (Fisher's exact test)
+    for (const d of [8, 9, 10, 11, 12, 13, 14, 15, 16, 17]) {
+      const f = made(`sesn_f${d}`, `u${d}`, d, [{ tool: 'send_email', input: { id: d }, result: '{}' }]);
+      f.session.outcome = { ...f.session.outcome!, result: 'failed' };
+      sessions.push(f);
+    }
     const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
     const w = r.changes.filter((c) => c.kind === 'workflow');
     expect(w).toHaveLength(1);

@@ -18,17 +18,18 @@ import { curateMemories } from './offline/curate.js';
 import { DIGEST_VERSION, isSessionDigest, type SessionDigest } from './offline/digest.js';
 import { canonicalSubjects, extractFacts } from './offline/facts.js';
 import { mineFeedback } from './offline/feedback-mining.js';
-import { gatherSession } from './offline/gather.js';
+import { gatherSession, quotableTexts } from './offline/gather.js';
+import { hostsIn, injectionReason } from './offline/injection.js';
 import { cleanupMemories } from './offline/memory-cleanup.js';
 import { renderIndex } from './offline/memory-index.js';
 import { mineMistakes } from './offline/mistakes.js';
 import { INDEX_PATH, orient } from './offline/orient.js';
 import { mineContrasts } from './offline/outcome-contrast.js';
 import type { GatheredSession, PlannedMemory } from './offline/plan.js';
-import { redactSecrets } from './offline/secrets.js';
+import { Redactor } from './offline/redactor.js';
 import { collectSessionFacts, minePreferences, promoteSessionFacts } from './offline/statements.js';
 import { compareStrings, contentTokens } from './offline/text.js';
-import { assertInvariants, filterDrafts } from './offline/verify.js';
+import { assertInvariants, filterDrafts, storeCap } from './offline/verify.js';
 import { mineWorkflows } from './offline/workflows.js';
 import { applyChanges, type DraftChange, Workspace } from './offline/workspace.js';
 import {
@@ -47,6 +48,8 @@ export const OFFLINE_ENGINE_VERSION = `offline-${DIGEST_VERSION}`;
 
 /** How many sessions' events are loaded concurrently during gather. */
 const GATHER_CONCURRENCY = 4;
+/** Sessions gathered per chunk (one secretlint pass per chunk; bounds the events held in memory). */
+const GATHER_CHUNK = 32;
 
 /** The gather-cache key of a session for an engine version. */
 export function gatherCacheKey(engineVersion: string, contentSha256: string): string {
@@ -71,7 +74,8 @@ function familyOf(metadata: Record<string, unknown>): string | null {
 
 /**
  * Runs the gather phase over all sessions: digests from the cache when present (no `loadEvents()`),
- * else extracted from the loaded events and written back to the cache.
+ * else extracted from the loaded events — after `redactor` learned the secrets in them, so the digest
+ * (and the cache) holds none — and written back to the cache.
  * @returns gathered sessions sorted by session id, plus cache hit/miss counts.
  * @throws the abort reason when `hooks.signal` aborts between sessions.
  */
@@ -79,6 +83,7 @@ export async function gatherAll(
   refs: readonly DreamSessionRef[],
   version: string,
   hooks: DreamHooks,
+  redactor: Redactor = new Redactor(),
 ): Promise<{ sessions: GatheredSession[]; hits: number; misses: number; events: number }> {
   const unique = new Map<string, DreamSessionRef>();
   for (const r of refs) if (!unique.has(r.session.id)) unique.set(r.session.id, r);
@@ -87,32 +92,46 @@ export async function gatherAll(
   let hits = 0;
   let misses = 0;
   let done = 0;
-  let next = 0;
   const total = ordered.length;
   hooks.onProgress?.({ phase: 'gather', done: 0, total });
-  const worker = async () => {
-    for (;;) {
-      if (hooks.signal?.aborted) throw abortError(hooks.signal);
-      const i = next++;
-      if (i >= total) return;
-      const ref = ordered[i]!;
-      const key = gatherCacheKey(version, ref.session.content_sha256);
-      const cached = hooks.cache ? await hooks.cache.get(key) : undefined;
-      if (cached !== undefined && isSessionDigest(cached)) {
-        hits++;
-        digests[i] = cached;
-      } else {
-        misses++;
-        const events: SessionEvent[] = await ref.loadEvents();
-        const digest = gatherSession(events);
-        digests[i] = digest;
-        if (hooks.cache) await hooks.cache.set(key, digest);
+  // sessions go in chunks: load (cache misses) concurrently, learn the chunk's secrets in one
+  // secretlint pass, then gather each missed session with them redacted
+  for (let from = 0; from < total; from += GATHER_CHUNK) {
+    const to = Math.min(total, from + GATHER_CHUNK);
+    const loaded = new Map<number, SessionEvent[]>();
+    let next = from;
+    const worker = async () => {
+      for (;;) {
+        if (hooks.signal?.aborted) throw abortError(hooks.signal);
+        const i = next++;
+        if (i >= to) return;
+        const ref = ordered[i]!;
+        const cached = hooks.cache
+          ? await hooks.cache.get(gatherCacheKey(version, ref.session.content_sha256))
+          : undefined;
+        if (cached !== undefined && isSessionDigest(cached)) {
+          hits++;
+          digests[i] = cached;
+          done++;
+          hooks.onProgress?.({ phase: 'gather', done, total });
+        } else loaded.set(i, await ref.loadEvents());
       }
+    };
+    await Promise.all(Array.from({ length: Math.min(GATHER_CONCURRENCY, to - from) }, worker));
+    if (loaded.size === 0) continue;
+    const order = [...loaded.keys()].sort((a, b) => a - b);
+    await redactor.learn(order.flatMap((i) => [...quotableTexts(loaded.get(i)!)]));
+    for (const i of order) {
+      if (hooks.signal?.aborted) throw abortError(hooks.signal);
+      misses++;
+      const digest = gatherSession(loaded.get(i)!, redactor);
+      digests[i] = digest;
+      if (hooks.cache)
+        await hooks.cache.set(gatherCacheKey(version, ordered[i]!.session.content_sha256), digest);
       done++;
       hooks.onProgress?.({ phase: 'gather', done, total });
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(GATHER_CONCURRENCY, Math.max(1, total)) }, worker));
+  }
   let events = 0;
   const sessions = ordered.map((ref, i): GatheredSession => {
     const s = ref.session;
@@ -162,10 +181,14 @@ class OfflineEngine implements DreamEngine {
     phase('orient', 0, 1);
     check();
     const inv = orient(request.memories, options.protected_paths);
+    const redactor = new Redactor();
+    await redactor.learn(request.memories.map((m) => m.content));
+    // customer identifiers: every session's user id, redacted wherever a transcript quotes it
+    redactor.addIdentifiers(request.sessions.flatMap((r) => (r.session.user_id ? [r.session.user_id] : [])));
     phase('orient', 1, 1);
 
     // gather
-    const g = await gatherAll(request.sessions, this.version, hooks);
+    const g = await gatherAll(request.sessions, this.version, hooks, redactor);
     const sessions = g.sessions;
 
     // consolidate
@@ -173,7 +196,8 @@ class OfflineEngine implements DreamEngine {
     phase('consolidate', 0, 1);
     const mistakes = mineMistakes(sessions, minSupport);
     const workflows = mineWorkflows(sessions, { minSupport });
-    const prefs = minePreferences(sessions, minSupport);
+    const knownHosts = new Set(request.memories.flatMap((m) => hostsIn(m.content)));
+    const prefs = minePreferences(sessions, minSupport, (t) => injectionReason(t, knownHosts) !== null);
     const contrasts = mineContrasts(sessions, minSupport);
     const sessionFacts = collectSessionFacts(sessions);
     // fact topics: (value type, canonical subject) over what sessions and the user's memories state
@@ -196,6 +220,7 @@ class OfflineEngine implements DreamEngine {
       minSupport,
       now,
       topicOf,
+      redactor,
       onSuperseded: (path, value) =>
         supersededValues.set(path, [...(supersededValues.get(path) ?? []), value]),
     });
@@ -233,7 +258,12 @@ class OfflineEngine implements DreamEngine {
     phase('verify', 0, 1);
     const indexProtected = matchesAnyGlob(INDEX_PATH, options.protected_paths);
     const drafts = ws.changes();
-    const verified = filterDrafts(drafts, request.memories, options, indexProtected ? 0 : 1);
+    const indexCreate = !indexProtected && inv.index === null;
+    const verified = filterDrafts(drafts, request.memories, options, {
+      reserve: indexProtected ? 0 : 1,
+      reserveSlots: indexCreate ? 1 : 0,
+      redactor,
+    });
     let changes = verified.kept.map(strip);
     let files = applyChanges(request.memories, changes);
     const generated = new Map(
@@ -257,9 +287,15 @@ class OfflineEngine implements DreamEngine {
       indexLines = rendered.content.split('\n').length - 1;
       indexOmitted = rendered.omitted;
       // titles and hooks come from already-redacted files, but shortening can cut a marker: redact again
-      rendered.content = redactSecrets(rendered.content).text;
+      rendered.content = redactor.secrets(rendered.content).text;
       const before = inv.index?.input.content ?? null;
-      if (rendered.content !== before) {
+      // a new index file must fit the store limit too (the reserved slot is gone when the input is full)
+      const fits = before !== null || files.length + 1 <= storeCap(request.memories.length);
+      if (!fits) {
+        indexLines = 0;
+        indexOmitted = rendered.listed.length + rendered.omitted;
+      }
+      if (rendered.content !== before && fits) {
         const prevListed = new Set(inv.indexed);
         const added = rendered.listed.filter((p) => !prevListed.has(p)).length;
         const removed = [...prevListed].filter((p) => !rendered.listed.includes(p)).length;
@@ -284,7 +320,7 @@ class OfflineEngine implements DreamEngine {
         files = applyChanges(request.memories, changes);
       }
     }
-    assertInvariants(request.memories, changes, files, options);
+    assertInvariants(request.memories, changes, files, options, redactor);
     phase('verify', 1, 1);
 
     const promptHashes = new Set<string>();

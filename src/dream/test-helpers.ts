@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Session, type SessionEvent, sha256Hex, stableId } from '../domain/index.js';
+import { type OutcomeResult, type Session, type SessionEvent, sha256Hex, stableId } from '../domain/index.js';
 import { importTranscripts } from '../ingest/index.js';
 import type { ImportedSession } from '../ingest/types.js';
 import type { DreamSessionRef, GatherCache, InputMemory } from './types.js';
@@ -102,4 +102,77 @@ export function loadMemoryFixture(dir: string): InputMemory[] {
   };
   walk('');
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A step of a synthetic session: a user message, or a tool call with its result. */
+export type Step = string | { tool: string; input?: unknown; result: string; error?: boolean };
+
+/**
+ * A synthetic session (default: satisfied, agent `agent-a`, title = id; all events at 2026-02-01T10:00Z):
+ * user messages and tool call/result pairs in order; `content_sha256` over the events as storage
+ * computes it.
+ */
+export function syntheticSession(
+  id: string,
+  user: string | null,
+  steps: Step[],
+  opts: { title?: string; outcome?: OutcomeResult; agent?: string; metadata?: Record<string, unknown> } = {},
+): DreamSessionRef {
+  const src = { file: 'synthetic' };
+  const events: SessionEvent[] = [];
+  let seq = 0;
+  const ts = '2026-02-01T10:00:00.000Z';
+  for (const t of steps) {
+    if (typeof t === 'string') {
+      events.push({ type: 'user.message', text: t, seq: seq++, timestamp: ts, source: src });
+      continue;
+    }
+    const call_id = `c${seq}`;
+    events.push({
+      type: 'agent.tool_use',
+      tool: t.tool,
+      kind: 'other',
+      input: t.input ?? {},
+      call_id,
+      seq: seq++,
+      timestamp: ts,
+      source: src,
+    } as SessionEvent);
+    events.push({
+      type: 'agent.tool_result',
+      tool: t.tool,
+      call_id,
+      content: t.result,
+      is_error: t.error ?? false,
+      seq: seq++,
+      timestamp: ts,
+      source: src,
+    } as SessionEvent);
+  }
+  const s: Session = {
+    type: 'session',
+    id,
+    external_id: id,
+    agent_id: opts.agent ?? 'agent-a',
+    team_id: null,
+    user_id: user,
+    parent_session_id: null,
+    source_format: 'reverie',
+    source_file: 'synthetic',
+    title: opts.title ?? id,
+    started_at: ts,
+    ended_at: '2026-02-01T11:00:00.000Z',
+    metadata: opts.metadata ?? {},
+    event_count: events.length,
+    content_sha256: sha256Hex(JSON.stringify(events)),
+    outcome: {
+      result: opts.outcome ?? 'satisfied',
+      score: null,
+      labels: [],
+      explanation: null,
+      source: 'user',
+    },
+    imported_at: '2026-02-02T00:00:00.000Z',
+  };
+  return { session: s, loadEvents: async () => events };
 }

@@ -5,7 +5,9 @@
  * tool_calls?: [{id, type: 'function', function: {name, arguments: JSON string}}], tool_call_id?,
  * name?, function_call?: {name, arguments}, reasoning_content?}`.
  *
- * Mapping: system/developer → `system.message`; user → `user.message`; assistant → optional
+ * Mapping: system/developer → `system.message`; user → `user.message`, except a user-role message a
+ * tool wrote (see {@link toolAuthor}), which is tool output (`agent.tool_result`, never a person's
+ * words, so never a source of instructions); assistant → optional
  * `agent.thinking` (`reasoning_content`/`reasoning`), `agent.message` (non-empty content), then one
  * `agent.tool_use` per tool call (arguments parsed as JSON, the raw string kept if invalid);
  * tool/function → `agent.tool_result` paired through a {@link CallRegistry}. Messages that produce no
@@ -70,6 +72,26 @@ export function parseArguments(args: unknown): unknown {
   }
 }
 
+/** `[tool web_fetch returned] …`, `[function lookup output]: …`: a harness relaying a tool's output as a user turn. */
+const TOOL_RELAY =
+  /^\s*\[(?:tool|function)[\s:]+`?([\w.-]+)`?(?:\s+(?:returned|result|output|response|says)\b)?[^\]\n]{0,40}\]/i;
+/** A participant `name` shaped like a tool identifier (`web_fetch`, `http.get`), not a person's name. */
+const TOOL_NAME = /^[a-z][a-z0-9]*(?:[_.-][a-z0-9]+)+$/i;
+
+/**
+ * The tool that wrote a user-role message, or null when a person did: the message's `name` (OpenAI's
+ * participant name) when it is a tool the conversation called or is shaped like a tool identifier,
+ * else the tool a `[tool NAME returned]` prefix names.
+ */
+export function toolAuthor(
+  m: Record<string, unknown>,
+  text: string,
+  tools: ReadonlySet<string>,
+): string | null {
+  if (typeof m.name === 'string' && (tools.has(m.name) || TOOL_NAME.test(m.name))) return m.name;
+  return TOOL_RELAY.exec(text)?.[1] ?? null;
+}
+
 /**
  * Appends the events of `messages` to `events`.
  * @param calls the session's call registry (pass a fresh one per session).
@@ -83,6 +105,7 @@ export function normalizeChatMessages(
   calls: CallRegistry = new CallRegistry(),
 ): void {
   const { file, pointer } = ctx;
+  const tools = new Set<string>();
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
     if (!isRecord(m)) throw new ImportError(file, `${ctx.where}[${i}]: expected a message object`);
@@ -98,7 +121,10 @@ export function normalizeChatMessages(
         break;
       }
       case 'user': {
-        events.userMessage(contentText(m.content), timestamp, source);
+        const text = contentText(m.content);
+        const tool = toolAuthor(m, text, tools);
+        if (tool !== null) events.toolResult(`result-${i}`, tool, text, false, timestamp, source);
+        else events.userMessage(text, timestamp, source);
         break;
       }
       case 'assistant': {
@@ -113,6 +139,7 @@ export function normalizeChatMessages(
             if (!isRecord(call)) continue;
             const fn = isRecord(call.function) ? call.function : call;
             const name = typeof fn.name === 'string' ? fn.name : 'unknown';
+            tools.add(name);
             const rawId = typeof call.id === 'string' && call.id !== '' ? call.id : `call-${i}-${j}`;
             const callId = calls.issue(rawId, name);
             addToolUse(events, ctx, name, parseArguments(fn.arguments), callId, {

@@ -6,13 +6,16 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import type { Change, Session } from '../domain/index.js';
+import { redactTranscriptText } from '../dream/index.js';
 import type { ProposedChange } from '../dream/types.js';
 
 /** A change as rendered: a stored change, or a proposal not yet stored. */
 export type RenderableChange = ProposedChange & Partial<Pick<Change, 'id' | 'status'>>;
 
 /** Looks up a session for evidence lines (title, external id); may return undefined. */
-export type SessionLookup = (id: string) => Pick<Session, 'title' | 'external_id'> | undefined;
+export type SessionLookup = (
+  id: string,
+) => (Pick<Session, 'title' | 'external_id'> & Partial<Pick<Session, 'user_id'>>) | undefined;
 
 /** Unified diff of one change, from `before` to `after` (renames show both paths). */
 export function changeDiff(c: RenderableChange): string {
@@ -69,7 +72,10 @@ export function renderChangeSetMarkdown(
       lines.push('Evidence:');
       for (const e of c.evidence) {
         const s = opts.lookup?.(e.session_id);
-        const where = s ? `${e.session_id} (${s.title || s.external_id})` : e.session_id;
+        // titles come from transcripts: credentials and personal data in them are redacted here too
+        const where = s
+          ? `${e.session_id} (${redactTranscriptText(s.title || s.external_id, s.user_id ? [s.user_id] : [])})`
+          : e.session_id;
         const range = e.seq_from === e.seq_to ? `event ${e.seq_from}` : `events ${e.seq_from}–${e.seq_to}`;
         lines.push(`- ${where}, ${range}: “${e.quote.replace(/\s+/g, ' ').trim()}”`);
       }

@@ -31,7 +31,7 @@ import {
   validateMemoryPath,
   validatePathPrefix,
 } from '../domain/index.js';
-import { createOfflineEngine, runCheck, splitHoldout } from '../dream/index.js';
+import { createOfflineEngine, redactTranscriptText, runCheck, splitHoldout } from '../dream/index.js';
 import {
   DEFAULT_DREAM_OPTIONS,
   type DreamEngine,
@@ -868,7 +868,9 @@ export class Reverie {
         if (!sessionCache.has(ev.session_id))
           sessionCache.set(ev.session_id, await this.storage.getSession(ev.session_id));
         const s = sessionCache.get(ev.session_id);
-        evidence.push({ ...ev, session_title: s?.title ?? null, external_id: s?.external_id ?? null });
+        // titles come from transcripts: credentials and personal data in them are redacted
+        const title = s?.title ? redactTranscriptText(s.title, s.user_id ? [s.user_id] : []) : null;
+        evidence.push({ ...ev, session_title: title, external_id: s?.external_id ?? null });
       }
       history.push({ version: v, change, evidence });
     }

@@ -21,7 +21,7 @@ import type { Inventory, MemoryInfo } from './orient.js';
 import { KIND_FOLDERS } from './orient.js';
 import type { PlannedMemory } from './plan.js';
 import { containmentSorted, jaccardSorted } from './similarity.js';
-import { compareStrings, contentTokens } from './text.js';
+import { compareStrings, contentTokens, counted } from './text.js';
 import type { Workspace } from './workspace.js';
 
 /** Renders one planned memory as file content (front matter + body). */
@@ -185,7 +185,7 @@ export function curateMemories(
         continue;
       }
       const cur = ws.get(known.path)!.content!;
-      const line = `${REINFORCED_PREFIX} ${p.support.sessions} sessions, ${p.support.agents} agent${p.support.agents === 1 ? '' : 's'}${p.last_seen ? `, last ${p.last_seen}` : ''} — ${p.summary.replace(/\n/g, ' ')}_`;
+      const line = `${REINFORCED_PREFIX} ${counted(p.support.sessions, 'session')}, ${counted(p.support.agents, 'agent')}${p.last_seen ? `, last ${p.last_seen}` : ''} — ${p.summary.replace(/\n/g, ' ')}_`;
       const lines = cur.replace(/\s+$/, '').split('\n');
       const at = lines.findIndex((l) => l.startsWith(REINFORCED_PREFIX));
       if (at >= 0) lines[at] = line;
@@ -197,7 +197,7 @@ export function curateMemories(
       }
       stats.memories_reinforced++;
       ws.write(known.path, next, {
-        reason: `reinforced: this memory already states what ${p.support.sessions} sessions show (${p.kind}); recorded the support instead of creating a near-duplicate. ${p.reason}`,
+        reason: `reinforced: this memory already states what ${counted(p.support.sessions, 'session')} ${p.support.sessions === 1 ? 'shows' : 'show'} (${p.kind}); recorded the support instead of creating a near-duplicate. ${p.reason}`,
         kind: p.kind,
         confidence: p.confidence,
         support: p.support,

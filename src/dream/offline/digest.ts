@@ -6,7 +6,7 @@
  */
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 5;
+export const DIGEST_VERSION = 8;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -24,6 +24,12 @@ export interface ErrorOccurrence {
   quote: string;
   /** Label of the failing call (e.g. `bash:python`), when known. */
   label: string | null;
+  /**
+   * Set when the error is part of normal exploration rather than an avoidable mistake (see
+   * `exploration.ts`): `search` — a search or read that found nothing; `own-code` — the agent's own
+   * reproduction script, inline snippet or test run failed (it wrote it to fail or to find out).
+   */
+  exploration?: 'search' | 'own-code';
 }
 
 /** The successful retry that followed an error. */
@@ -42,6 +48,11 @@ export interface RecoveryOccurrence {
   between: string[];
   /** Verbatim (redacted) quote of the fixing call's input, ≤ 200 chars. */
   quote: string;
+  /**
+   * What changed from the failed call to this one, for evidence (`payment_id: "a" → "b"`, at most 3
+   * leaves, values ≤ 40 chars, redacted); empty for shell commands and unrelated calls.
+   */
+  change_quote?: string;
   /** Shell tools: verbatim (redacted) quote of the failed call's command, ≤ 200 chars. */
   failed_quote?: string;
   /**

@@ -103,6 +103,8 @@ describe('gatherSession', () => {
         numeric: ['payment_methods[].amount: 250 → 255'],
         between: ['calculate'],
         quote: '{"payment_methods":[{"payment_id":"certificate_1","amount":255}]}',
+        // evidence shows what changed, not the whole argument object (issue 8)
+        change_quote: 'payment_methods[0].amount: 250 → 255',
       },
     ]);
   });

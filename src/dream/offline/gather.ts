@@ -14,11 +14,13 @@ import {
   type StatementOccurrence,
   type ToolStep,
 } from './digest.js';
+import { ExplorationTracker } from './exploration.js';
 import { extractFact, isChatFact } from './facts.js';
 import { extractFeedback, takesBack } from './feedback.js';
+import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
-import { diffInputs } from './recovery.js';
-import { redactSecrets } from './secrets.js';
+import { changeQuote, diffInputs } from './recovery.js';
+import { Redactor, stringsOf } from './redactor.js';
 import { errorTemplate, maskVariables } from './templates.js';
 import { compareStrings, shortQuote, stripLeadIn } from './text.js';
 import { commandHead, isShellTool, TRIVIAL_TOOLS, toolInputText, toolLabel } from './tool-labels.js';
@@ -29,8 +31,10 @@ const HARNESS_COMPLAINT =
 const WARNING = /<warning>\s*([^\n<][^\n]*)/;
 /** An importer's note that the harness cut a too-long output, e.g. `[… 12345 characters elided by mini-swe-agent …]`. */
 const ELIDED = /\[… ([^\]\n]{0,80}\belided\b[^\]\n]{0,80}) …\]/;
-/** Fact patterns accepted from agent messages (agents may paraphrase untrusted tool output: explicit statements only). */
-const AGENT_FACT_PATTERNS = new Set(['uses-for', 'change', 'schedule', 'is-now']);
+/** A user reply of at most this many words right after the agent asked a question is an answer, not a rule. */
+const ANSWER_MAX_WORDS = 25;
+/** A user-role text repeated this often in one session is a harness template, not a person's words. */
+const TEMPLATE_REPEATS = 3;
 /** At most this many edit summaries per recovery. */
 const MAX_EDITS = 3;
 
@@ -39,6 +43,8 @@ interface CallInfo {
   input: unknown;
   seq: number;
   label: string;
+  /** The tool kind an importer set (`search`, `read`, `edit` …), when the event carries one. */
+  kind?: string;
 }
 
 interface PendingError {
@@ -64,6 +70,16 @@ function editTexts(input: unknown): { from: string; to: string } | null {
     if (typeof o[a] === 'string' && typeof o[b] === 'string') return { from: o[a], to: o[b] };
   }
   return null;
+}
+
+/** True if a call's input writes a whole file: a path plus new content (`Write`, `create_file` …). */
+function writesFile(input: unknown): boolean {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return false;
+  const o = input as Record<string, unknown>;
+  return (
+    ['path', 'file_path', 'filename'].some((k) => typeof o[k] === 'string') &&
+    ['content', 'file_text', 'text'].some((k) => typeof o[k] === 'string')
+  );
 }
 
 /**
@@ -101,15 +117,53 @@ function firstSentence(text: string): string {
 }
 
 /**
- * Extracts the digest of one session.
+ * The texts of a session that gather can quote or derive memory from — user and agent messages,
+ * harness messages after the agent started (not the system prompt, which is only hashed), tool inputs,
+ * and the results of failed calls or with a warning — for the dream's redactor to learn secrets from
+ * (the bulk of successful tool output is never quoted, so it is not scanned).
+ */
+export function* quotableTexts(events: readonly SessionEvent[]): Generator<string> {
+  let agentStarted = false;
+  for (const ev of events) {
+    switch (ev.type) {
+      case 'user.message':
+        yield ev.text;
+        break;
+      case 'agent.message':
+        agentStarted = true;
+        yield ev.text;
+        break;
+      case 'system.message':
+        if (agentStarted) yield ev.text;
+        break;
+      case 'agent.tool_use':
+        agentStarted = true;
+        yield* stringsOf(ev.input);
+        break;
+      case 'agent.tool_result':
+        if (ev.is_error || WARNING.test(ev.content) || ELIDED.test(ev.content)) yield ev.content;
+        break;
+      default:
+        agentStarted = true;
+    }
+  }
+}
+
+/** The default redactor of {@link gatherSession}: the synchronous rules only (nothing learned). */
+const RULES_ONLY = new Redactor();
+
+/**
+ * Extracts the digest of one session. Every quote, template and statement is redacted first
+ * (credentials and personal data, see `redactor.ts`).
  * @param events the session's events, in `seq` order.
+ * @param redactor the dream's redactor, which has learned this session's secrets (default: rules only).
  * @returns tool-error templates, error→recovery pairs, the collapsed tool sequence, user preference and
  *   correction sentences, declarative facts, a person's feedback, and system-prompt hashes (see {@link SessionDigest}).
  */
-export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
+export function gatherSession(events: readonly SessionEvent[], redactor = RULES_ONLY): SessionDigest {
   let redactions = 0;
   const clean = (text: string): string => {
-    const r = redactSecrets(text);
+    const r = redactor.sensitive(text);
     redactions += r.count;
     return r.text;
   };
@@ -129,7 +183,19 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
   const systemPrompts = new Set<string>();
   /** Unrecovered errors per tool name; `(harness)` errors are recovered by any successful call. */
   const pending = new Map<string, PendingError[]>();
+  /**
+   * The pending-error key of a call: its tool, or for shell tools the tool and program (`Bash:git
+   * push`), so only a run of the same program recovers a shell error and the commands in between (`git
+   * pull --rebase`) are recorded as what was done first — the next command is not a fix by itself.
+   */
+  const keyOf = (c: CallInfo) => (isShellTool(c.tool) ? `${c.tool}\u0000${c.label}` : c.tool);
   let agentStarted = false;
+  /** True while the agent's latest message asked the user a question. */
+  let agentAsked = false;
+  const userTexts = new Map<string, number>();
+  for (const ev of events)
+    if (ev.type === 'user.message') userTexts.set(ev.text, (userTexts.get(ev.text) ?? 0) + 1);
+  const explore = new ExplorationTracker();
   let firstTs: string | null = null;
   let lastTs: string | null = null;
   let toolCalls = 0;
@@ -138,8 +204,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
   const addFacts = (text: string, seq: number, source: FactOccurrence['source'], speaker: string | null) => {
     for (const sentence of splitSentences(text)) {
       const f = extractFact(sentence);
-      if (!f || !isChatFact(f)) continue;
-      if (source === 'agent.message' && !AGENT_FACT_PATTERNS.has(f.pattern)) continue;
+      if (!f || !isChatFact(f) || REDACTION_MARKER.test(f.value) || REDACTION_MARKER.test(f.raw)) continue;
       const quote = shortQuote(stripLeadIn(sentence));
       if (!quote.includes(f.raw)) continue;
       facts.push({
@@ -157,9 +222,9 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
     }
   };
 
-  const recover = (tool: string, use: CallInfo, resultSeq: number) => {
+  const recover = (use: CallInfo, resultSeq: number) => {
     const lists: PendingError[][] = [];
-    const own = pending.get(tool);
+    const own = pending.get(keyOf(use));
     if (own?.length) lists.push(own);
     const harness = pending.get('(harness)');
     if (harness?.length) lists.push(harness);
@@ -172,6 +237,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         if (seen.has(template)) continue;
         seen.add(template);
         const change = p.use ? diffInputs(p.use.input, use.input) : { paths: [], numeric: [] };
+        const what = p.use && !isShellTool(p.use.tool) ? clean(changeQuote(p.use.input, use.input)) : '';
         const rec: RecoveryOccurrence = {
           error: p.error,
           seq_use: use.seq,
@@ -184,6 +250,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
             .map((b) => b.label)
             .slice(0, 5),
           quote: clean(shortQuote(toolInputText(use.input))),
+          ...(what ? { change_quote: what } : {}),
         };
         if (p.use && isShellTool(p.use.tool))
           rec.failed_quote = clean(shortQuote(toolInputText(p.use.input)));
@@ -212,7 +279,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         errors.push({
           kind: 'harness',
           tool: '(harness)',
-          template: maskVariables(redactSecrets(firstLine).text),
+          template: maskVariables(redactor.sensitive(firstLine).text),
           seq: ev.seq,
           seq_use: null,
           quote,
@@ -224,6 +291,11 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         break;
       }
       case 'user.message': {
+        const answer = agentAsked && ev.text.trim().split(/\s+/).length <= ANSWER_MAX_WORDS;
+        agentAsked = false;
+        // only a person's own words: not a short answer to the agent's question (a simulated user's
+        // reply), not a harness template repeated through the session
+        if (answer || (userTexts.get(ev.text) ?? 0) >= TEMPLATE_REPEATS) break;
         if (ev.text.length > MAX_USER_MESSAGE_CHARS) break;
         // redact first: keys and tokens are derived from the text and must not carry secrets either
         const text = clean(ev.text);
@@ -264,7 +336,8 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         agentStarted = true;
         agentActed = true;
         agentContext = clean(shortQuote(firstSentence(ev.text), 160));
-        if (ev.text.length <= MAX_USER_MESSAGE_CHARS) addFacts(clean(ev.text), ev.seq, 'agent.message', null);
+        agentAsked = /\?\s*$/.test(ev.text.trim());
+        // facts come only from a person's own words: an agent's statement may paraphrase tool output
         break;
       }
       case 'agent.thinking':
@@ -276,7 +349,19 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
         toolCalls++;
         const label = toolLabel(ev.tool, ev.input);
         agentContext = `called ${label}`;
-        const info: CallInfo = { tool: ev.tool, input: ev.input, seq: ev.seq, label };
+        const kind = (ev as { kind?: unknown }).kind;
+        const info: CallInfo = {
+          tool: ev.tool,
+          input: ev.input,
+          seq: ev.seq,
+          label,
+          ...(typeof kind === 'string' ? { kind } : {}),
+        };
+        explore.note(
+          isShellTool(ev.tool) ? toolInputText(ev.input) : null,
+          editTexts(ev.input) !== null || writesFile(ev.input),
+          ev.input,
+        );
         calls.set(ev.call_id, info);
         if (!TRIVIAL_TOOLS.has(ev.tool.toLowerCase())) {
           stepOf.set(ev.call_id, callSteps.length);
@@ -288,8 +373,9 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
           });
           const et = editTexts(ev.input);
           const span = et ? editSpan(et.from, et.to) : null;
-          for (const [tool, list] of pending) {
-            if (tool === ev.tool) continue;
+          const key = keyOf(info);
+          for (const [k, list] of pending) {
+            if (k === key) continue;
             for (const p of list) {
               if (!p.between.some((b) => b.label === label) && p.between.length < 6)
                 p.between.push({ label, seq: ev.seq });
@@ -308,7 +394,7 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
           const st = stepOf.get(ev.call_id);
           if (st !== undefined) callSteps[st]!.failed = true;
           const { template: rawTemplate, signature } = errorTemplate(ev.content);
-          const template = redactSecrets(rawTemplate).text;
+          const template = redactor.sensitive(rawTemplate).text;
           let t = template;
           if (template === '(no output)' && isShellTool(tool) && call) {
             const head = commandHead(toolInputText(call.input));
@@ -318,6 +404,9 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
             signature.offset >= 0
               ? shortQuote(ev.content.slice(signature.offset, signature.offset + signature.line.length))
               : shortQuote(ev.content);
+          const exploration = call
+            ? explore.classify(isShellTool(call.tool) ? toolInputText(call.input) : null, call.kind, t)
+            : undefined;
           errors.push({
             kind: 'tool_error',
             tool,
@@ -326,10 +415,12 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
             seq_use: call?.seq ?? null,
             quote: clean(quote),
             label: call?.label ?? null,
+            ...(exploration ? { exploration } : {}),
           });
-          const list = pending.get(tool) ?? [];
+          const key = call ? keyOf(call) : tool;
+          const list = pending.get(key) ?? [];
           list.push({ error: errors.length - 1, use: call, between: [], edits: [], alt: null });
-          pending.set(tool, list);
+          pending.set(key, list);
         } else {
           const w = WARNING.exec(ev.content);
           const el = w ? null : ELIDED.exec(ev.content);
@@ -358,11 +449,14 @@ export function gatherSession(events: readonly SessionEvent[]): SessionDigest {
             });
           }
           if (call) {
-            recover(tool, call, ev.seq);
+            recover(call, ev.seq);
+            // another tool that succeeded instead (another shell program is a step, not a replacement)
             if (!TRIVIAL_TOOLS.has(call.tool.toLowerCase()))
-              for (const [t, list] of pending) {
-                if (t === tool || t === '(harness)') continue;
-                for (const p of list) p.alt ??= { use: call, seq_result: ev.seq };
+              for (const [k, list] of pending) {
+                if (k === keyOf(call) || k === '(harness)') continue;
+                for (const p of list)
+                  if (!(p.use && isShellTool(p.use.tool) && isShellTool(call.tool)))
+                    p.alt ??= { use: call, seq_result: ev.seq };
               }
           }
         }

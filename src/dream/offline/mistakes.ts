@@ -4,15 +4,18 @@
  * messages — one error's words, with identifiers split into words and variable parts dropped, ≥ 90%
  * contained in the other's: "gift card balance is not enough" / "not enough balance in payment method
  * gift_card_…"), support counted by distinct sessions and agents; clusters under `min_support`
- * sessions are dropped as noise, except a structured (non-shell) tool error the agent hit at least
- * {@link REPEAT_MIN} times within one session (a trap it could not get out of; shell errors repeat
- * naturally while a developer iterates, so they need support across sessions).
+ * sessions are dropped as noise. A cluster that is normal exploration (a search that found nothing,
+ * the agent's own script, snippet or tests failing, a warning: see {@link exploratory}) is kept only
+ * when its presence predicts failure (one-sided Fisher's exact test, `significance.ts`).
  *
  * Each kept cluster carries the fix that worked afterwards (see `recovery.ts`), stated concretely:
  * for shell tools the successful command (masked) and the tokens it added or removed; the edits made
  * before the successful retry; for other tools the changed arguments and the calls made first; and,
- * when the failing tool never succeeded again, the different tool that did. Details are shown only
- * when they recur in at least two sessions, so one session's specifics never become memory.
+ * when the failing tool never succeeded again, the different tool that did. A fix is stated only when
+ * the same change (argument, command, token, edit or replacement tool) recovered in at least
+ * max(2, min_support) sessions, at least one of them satisfied when outcomes are known (never from failed
+ * sessions only); a shell retry counts only when it runs the same program (the next command is not a
+ * fix by itself). Otherwise the memory says that no reliable fix was seen.
  */
 import type { ErrorOccurrence, RecoveryOccurrence } from './digest.js';
 import {
@@ -23,13 +26,11 @@ import {
   supportConfidence,
   supportOf,
 } from './plan.js';
+import { outcomeTable, presencePredicts } from './significance.js';
 import { clusterNearDuplicates } from './similarity.js';
 import { isVacuousTemplate, maskVariables } from './templates.js';
-import { compareStrings, contentTokens, ellipsize, fileSlug, wordTokens } from './text.js';
+import { compareStrings, contentTokens, counted, ellipsize, fileSlug, wordTokens } from './text.js';
 import { isShellTool } from './tool-labels.js';
-
-/** A structured tool's error seen this many times within one session is kept even from one session. */
-export const REPEAT_MIN = 3;
 
 /** Counters {@link mineMistakes} reports. */
 export interface MistakeStats {
@@ -38,6 +39,8 @@ export interface MistakeStats {
   error_clusters: number;
   mistakes_promoted: number;
   mistakes_noise: number;
+  /** Recurring errors left out as normal exploration (see {@link exploratory}). */
+  mistakes_exploration: number;
 }
 
 interface Occ {
@@ -109,11 +112,16 @@ export function mineMistakes(
   const groups = mergeParaphrases(near, wordSets, heads);
   const memories: PlannedMemory[] = [];
   let noise = 0;
+  let exploration = 0;
   for (const g of groups) {
     const occs = g.flatMap((i) => byKey.get(keys[i]!)!);
     const support = supportOf(occs.map((o) => o.s));
-    if (support.sessions < minSupport && !repeatedInOneSession(occs)) {
+    if (support.sessions < minSupport) {
       noise++;
+      continue;
+    }
+    if (exploratory(occs) && !predictsFailure(sessions, occs)) {
+      exploration++;
       continue;
     }
     memories.push(
@@ -134,6 +142,7 @@ export function mineMistakes(
       error_clusters: groups.length,
       mistakes_promoted: memories.length,
       mistakes_noise: noise,
+      mistakes_exploration: exploration,
     },
   };
 }
@@ -206,16 +215,31 @@ function mergeParaphrases(groups: number[][], words: string[][], heads: string[]
   return [...merged.values()].map((g) => g.sort((x, y) => x - y)).sort((x, y) => x[0]! - y[0]!);
 }
 
-/** True if some session hit this (structured, non-shell) tool error at least {@link REPEAT_MIN} times. */
-function repeatedInOneSession(occs: readonly Occ[]): boolean {
-  const per = new Map<string, number>();
+/**
+ * True if a cluster is normal exploration rather than an avoidable mistake: in most of its sessions the
+ * error is a warning, or a search that found nothing, or the agent's own code or tests failing (see
+ * `exploration.ts`).
+ */
+function exploratory(occs: readonly Occ[]): boolean {
+  const per = new Map<string, boolean>();
   for (const o of occs) {
-    if (o.e.kind !== 'tool_error' || isShellTool(o.e.tool)) return false;
-    const n = (per.get(o.s.content_sha256) ?? 0) + 1;
-    if (n >= REPEAT_MIN) return true;
-    per.set(o.s.content_sha256, n);
+    const e = o.e.kind === 'warning' || o.e.exploration !== undefined;
+    per.set(o.s.content_sha256, (per.get(o.s.content_sha256) ?? false) || e);
   }
-  return false;
+  const yes = [...per.values()].filter(Boolean).length;
+  return yes * 2 > per.size;
+}
+
+/**
+ * True if sessions showing the cluster fail significantly more often than the others (one-sided
+ * Fisher's exact test at α = 0.05 over sessions with known outcomes, see `significance.ts`).
+ */
+function predictsFailure(sessions: readonly GatheredSession[], occs: readonly Occ[]): boolean {
+  const with_ = new Set(occs.map((o) => o.s.content_sha256));
+  return presencePredicts(
+    outcomeTable(sessions, (s) => with_.has(s.content_sha256)),
+    'failed',
+  );
 }
 
 /**
@@ -263,9 +287,188 @@ function editCore(e: { from: string; to: string }): string {
   return `${removed ? `-${removed}` : ''}${removed && added ? ' ' : ''}${added ? `+${added}` : ''}`;
 }
 
-/** Entries counted in at least `min` sessions, most frequent first. */
-function recurring(entries: [string, number][], min: number): [string, number][] {
-  return entries.filter(([, n]) => n >= min);
+/**
+ * Reliable fixes: the keys (a changed argument, a command, an added token, an edit, a replacement tool)
+ * that recovered in at least `min` distinct sessions, at least one of them satisfied when the cluster's
+ * sessions have known outcomes (never a fix seen only in failed sessions); most sessions first.
+ */
+function reliableFixes<X extends { o: Occ }>(
+  list: readonly X[],
+  keys: (x: X) => Iterable<string>,
+  min: number,
+  outcomesKnown: boolean,
+): [string, number][] {
+  const by = new Map<string, { sessions: Set<string>; satisfied: boolean }>();
+  for (const x of list)
+    for (const k of new Set(keys(x))) {
+      const e = by.get(k) ?? { sessions: new Set<string>(), satisfied: false };
+      e.sessions.add(x.o.s.content_sha256);
+      e.satisfied ||= x.o.s.outcome === 'satisfied';
+      by.set(k, e);
+    }
+  return [...by.entries()]
+    .filter(([, e]) => e.sessions.size >= min && (!outcomesKnown || e.satisfied))
+    .map(([k, e]): [string, number] => [k, e.sessions.size])
+    .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]));
+}
+
+/** A recovery of one session: the error occurrence and the call that succeeded after it. */
+type Rec = { o: Occ; r: RecoveryOccurrence };
+
+/**
+ * What recovered from a cluster's error: per session the first retry of the same tool (for shell tools,
+ * of the same program), else the first other tool that succeeded instead; and the reliable fixes among
+ * them (see {@link reliableFixes}): changed arguments, calls made first, changed commands and their
+ * tokens, edits, replacement tools.
+ */
+function analyseFixes(occs: readonly Occ[], perSession: readonly Occ[], minSupport: number) {
+  const { kind, tool } = occs[0]!.e;
+  const shell = isShellTool(tool);
+  /** A detail is shown when it recurs in this many sessions. */
+  const recur = Math.max(2, minSupport);
+  const recs = occs.flatMap((o) => o.recoveries.map((r) => ({ o, r })));
+  // per session, the first retry of the same tool (else the first other tool that succeeded instead)
+  const recPerSession = new Map<string, Rec>();
+  // a shell retry counts only when it runs the same program (the next command is not a fix by itself)
+  for (const x of recs)
+    if (
+      !x.r.alt &&
+      (!shell || x.o.e.label === null || x.r.label === x.o.e.label) &&
+      !recPerSession.has(x.o.s.content_sha256)
+    )
+      recPerSession.set(x.o.s.content_sha256, x);
+  const altPerSession = new Map<string, Rec>();
+  for (const x of recs)
+    if (x.r.alt && !recPerSession.has(x.o.s.content_sha256) && !altPerSession.has(x.o.s.content_sha256))
+      altPerSession.set(x.o.s.content_sha256, x);
+  const recList = [...recPerSession.values()];
+  const altList = [...altPerSession.values()];
+  const recovered = perSession.filter((o) => recPerSession.has(o.s.content_sha256));
+  const outcomesKnown = perSession.some((o) => o.s.outcome === 'satisfied' || o.s.outcome === 'failed');
+  /** A fix: the same change recovered in ≥ `recur` sessions, one of them satisfied when outcomes are known. */
+  const reliable = (list: typeof recList, keys: (x: (typeof recList)[number]) => Iterable<string>) =>
+    reliableFixes(list, keys, recur, outcomesKnown);
+  const changed = kind === 'tool_error' && !shell ? reliable(recList, (x) => x.r.changed) : [];
+  const between = kind === 'tool_error' ? reliable(recList, (x) => x.r.between) : [];
+  const satisfiedRecovered = recList.filter((x) => x.o.s.outcome === 'satisfied').length;
+  const numeric = recList.flatMap((x) => x.r.numeric).slice(0, 2);
+  // shell: the successful command (masked) and the tokens it added / removed, when they recur
+  // …only when the command itself changed (an unchanged retry worked because of what was done first)
+  const fixCommands = shell
+    ? reliable(recList, (x) =>
+        x.r.failed_quote !== undefined && maskCommand(x.r.quote) !== maskCommand(x.r.failed_quote)
+          ? [maskCommand(x.r.quote)]
+          : [],
+      )
+    : [];
+  const tokenDiff = (x: (typeof recList)[number], dir: 'added' | 'removed'): string[] => {
+    if (!shell || x.r.failed_quote === undefined) return [];
+    const before = commandTokens(x.r.failed_quote);
+    const after = commandTokens(x.r.quote);
+    return dir === 'added'
+      ? [...after].filter((t) => !before.has(t))
+      : [...before].filter((t) => !after.has(t));
+  };
+  const addedTokens = reliable(recList, (x) => tokenDiff(x, 'added'));
+  const removedTokens = reliable(recList, (x) => tokenDiff(x, 'removed'));
+  // edits before the successful retry, by their minimal change; one example span per change
+  const editExamples = new Map<string, { from: string; to: string }>();
+  for (const x of recList)
+    for (const e of x.r.edits ?? []) {
+      const core = editCore(e);
+      if (core && !editExamples.has(core)) editExamples.set(core, e);
+    }
+  const edits = reliable(recList, (x) => (x.r.edits ?? []).map(editCore).filter((c) => c !== ''));
+  const alternatives = kind === 'tool_error' ? reliable(altList, (x) => [x.r.label]) : [];
+  return {
+    shell,
+    recur,
+    recList,
+    altList,
+    recovered,
+    outcomesKnown,
+    changed,
+    between,
+    satisfiedRecovered,
+    numeric,
+    fixCommands,
+    addedTokens,
+    removedTokens,
+    editExamples,
+    edits,
+    alternatives,
+  };
+}
+
+/** The fix analysis of a cluster (see {@link analyseFixes}). */
+type Fixes = ReturnType<typeof analyseFixes>;
+
+/** An edit shown by its example span: `` `from` → `to` ``. */
+function editShown(f: Fixes, core: string): string {
+  const ex = f.editExamples.get(core)!;
+  return `\`${ex.from}\` → \`${ex.to}\``;
+}
+
+/**
+ * The "What worked afterwards" lines of a mistake: how often the same tool (program) succeeded again,
+ * then only the reliable fixes; "No reliable fix was seen" when there is none.
+ * @param ctx the error's kind and tool, its distinct sessions, the sessions shown, and the fix hint.
+ */
+function workedAfterwards(
+  f: Fixes,
+  ctx: { kind: ErrorOccurrence['kind']; tool: string; sessions: number; seen: number; fixHint: string },
+): string[] {
+  const { kind, tool, fixHint } = ctx;
+  const { recList, satisfiedRecovered, fixCommands, addedTokens, removedTokens, shell, changed, numeric } = f;
+  const { edits, between, alternatives, recur, outcomesKnown } = f;
+  const editText = (core: string) => editShown(f, core);
+  const lines: string[] = [];
+  if (recList.length === 0) {
+    lines.push(`- No successful retry of the same tool was observed after this error.`);
+  } else {
+    const sat = satisfiedRecovered > 0 ? `, ${satisfiedRecovered} of them in satisfied sessions` : '';
+    const what =
+      kind === 'harness' ? 'a following tool call succeeded' : `a later \`${tool}\` call succeeded`;
+    lines.push(`- In ${recList.length} of ${counted(ctx.sessions, 'session')} ${what}${sat}.`);
+    if (fixCommands.length > 0) lines.push(`- The successful command: ${fmtCounts(fixCommands, 3)}.`);
+    if (addedTokens.length > 0 || removedTokens.length > 0)
+      lines.push(
+        `- Compared with the failed command it ${[
+          addedTokens.length > 0 ? `added ${fmtCounts(addedTokens, 4)}` : '',
+          removedTokens.length > 0 ? `removed ${fmtCounts(removedTokens, 4)}` : '',
+        ]
+          .filter(Boolean)
+          .join(' and ')}.`,
+      );
+    if (!shell && changed.length > 0 && kind === 'tool_error')
+      lines.push(
+        `- The successful retry changed: ${fmtCounts(changed, 5)}${numeric.length ? ` — e.g. ${numeric.map((n) => `\`${n}\``).join(', ')}` : ''}.`,
+      );
+    if (edits.length > 0)
+      lines.push(
+        `- Edits made before the successful retry: ${edits
+          .slice(0, 3)
+          .map(([c, n]) => `${editText(c)} (${c.replace(/`/g, "'")}; ${n})`)
+          .join(', ')}.`,
+      );
+    if (between.length > 0) lines.push(`- Calls made before the successful retry: ${fmtCounts(between, 5)}.`);
+    const failedNoFix = ctx.seen - recList.length;
+    if (failedNoFix > 0)
+      lines.push(`- No successful retry in ${failedNoFix} session${failedNoFix === 1 ? '' : 's'}.`);
+  }
+  if (alternatives.length > 0)
+    lines.push(
+      `- Where \`${tool}\` never succeeded afterwards, the next successful call was: ${fmtCounts(alternatives, 4)}${
+        recList.length === 0 ? ` — use \`${alternatives[0]![0]}\` instead` : ''
+      }.`,
+    );
+  if (fixHint === 'no reliable fix seen')
+    lines.push(
+      `- No reliable fix was seen: no change recovered from this error in ${recur} or more sessions${
+        outcomesKnown ? ' with at least one of them satisfied' : ''
+      }.`,
+    );
+  return lines;
 }
 
 function renderMistake(
@@ -288,79 +491,12 @@ function renderMistake(
     perSession.push(o);
   }
   const outcomes = countBy(perSession, (o) => o.s.outcome);
-  const shell = isShellTool(tool);
-  /** A detail is shown when it recurs in this many sessions. */
-  const recur = Math.max(2, minSupport);
-  const recs = occs.flatMap((o) => o.recoveries.map((r) => ({ o, r })));
-  // per session, the first retry of the same tool (else the first other tool that succeeded instead)
-  const recPerSession = new Map<string, { o: Occ; r: RecoveryOccurrence }>();
-  for (const x of recs)
-    if (!x.r.alt && !recPerSession.has(x.o.s.content_sha256)) recPerSession.set(x.o.s.content_sha256, x);
-  const altPerSession = new Map<string, { o: Occ; r: RecoveryOccurrence }>();
-  for (const x of recs)
-    if (x.r.alt && !recPerSession.has(x.o.s.content_sha256) && !altPerSession.has(x.o.s.content_sha256))
-      altPerSession.set(x.o.s.content_sha256, x);
-  const recList = [...recPerSession.values()];
-  const altList = [...altPerSession.values()];
-  const recovered = perSession.filter((o) => recPerSession.has(o.s.content_sha256));
-  const changed = countBy(
-    recList.flatMap((x) => x.r.changed),
-    (p) => p,
-  );
-  const between = countBy(
-    recList.flatMap((x) => x.r.between),
-    (l) => l,
-  );
-  const fixLabels = countBy(recList, (x) => x.r.label);
-  const altLabels = countBy(altList, (x) => x.r.label);
-  const satisfiedRecovered = recList.filter((x) => x.o.s.outcome === 'satisfied').length;
-  const numeric = recList.flatMap((x) => x.r.numeric).slice(0, 2);
+  const fixes = analyseFixes(occs, perSession, minSupport);
+  const { shell, recur, recList, altList, recovered, changed, fixCommands, addedTokens, removedTokens } =
+    fixes;
+  const { edits, alternatives, between } = fixes;
   const labels = countBy(occs, (o) => o.e.label);
   const agents = countBy(perSession, (o) => o.s.agent_id);
-  // shell: the successful command (masked) and the tokens it added / removed, when they recur
-  const fixCommands = shell
-    ? recurring(
-        countBy(recList, (x) => maskCommand(x.r.quote)),
-        recur,
-      )
-    : [];
-  const added: string[] = [];
-  const removed: string[] = [];
-  if (shell) {
-    for (const x of recList) {
-      if (x.r.failed_quote === undefined) continue;
-      const before = commandTokens(x.r.failed_quote);
-      const after = commandTokens(x.r.quote);
-      for (const t of after) if (!before.has(t)) added.push(t);
-      for (const t of before) if (!after.has(t)) removed.push(t);
-    }
-  }
-  const addedTokens = recurring(
-    countBy(added, (t) => t),
-    recur,
-  );
-  const removedTokens = recurring(
-    countBy(removed, (t) => t),
-    recur,
-  );
-  // edits before the successful retry, by their minimal change; one example span per change
-  const editExamples = new Map<string, { from: string; to: string }>();
-  const editCores: string[] = [];
-  for (const x of recList) {
-    const seenHere = new Set<string>();
-    for (const e of x.r.edits ?? []) {
-      const core = editCore(e);
-      if (!core || seenHere.has(core)) continue;
-      seenHere.add(core);
-      editCores.push(core);
-      if (!editExamples.has(core)) editExamples.set(core, e);
-    }
-  }
-  const edits = recurring(
-    countBy(editCores, (c) => c),
-    recur,
-  );
-  const alternatives = recurring(altLabels, recur);
   const lastSeen =
     perSession
       .map((o) => dayOf(o.s.time))
@@ -373,15 +509,10 @@ function renderMistake(
     kind === 'harness'
       ? `Harness: ${ellipsize(shortTemplate, 56)}`
       : `${tool}: ${ellipsize(shortTemplate, 56)}`;
-  const editText = (core: string) => {
-    const ex = editExamples.get(core)!;
-    return `\`${ex.from}\` → \`${ex.to}\``;
-  };
+  const editText = (core: string) => editShown(fixes, core);
   const fixHint =
     kind !== 'tool_error'
-      ? recList.length > 0
-        ? `a following call succeeded in ${recList.length} of ${perSession.length} sessions`
-        : 'no recovery seen'
+      ? 'no reliable fix seen'
       : edits.length > 0
         ? `fix: edit ${editText(edits[0]![0])}, then retry`
         : fixCommands.length > 0
@@ -392,12 +523,15 @@ function renderMistake(
                 .map(([p]) => p)
                 .join(', ')}`
             : between.length > 0
-              ? `fix: call ${between[0]![0]} first`
-              : recList.length > 0
-                ? `then ${fixLabels[0]![0]} succeeded`
-                : alternatives.length > 0
-                  ? `fix: use ${alternatives[0]![0]} instead`
-                  : 'no recovery seen';
+              ? `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`
+              : alternatives.length > 0
+                ? `fix: use ${alternatives[0]![0]} instead`
+                : addedTokens.length > 0 || removedTokens.length > 0
+                  ? `fix: retry ${[
+                      ...addedTokens.slice(0, 2).map(([t]) => `with \`${t}\``),
+                      ...removedTokens.slice(0, 2).map(([t]) => `without \`${t}\``),
+                    ].join(', ')}`
+                  : 'no reliable fix seen';
   const subject =
     kind === 'harness' ? 'harness feedback' : kind === 'warning' ? `${tool} warning` : `${tool} fails`;
   const seenText =
@@ -435,48 +569,9 @@ function renderMistake(
   if (labels.length > 0 && labels.some(([l]) => l.includes(':')))
     lines.push(`Failing calls: ${fmtCounts(labels, 5)}.`);
   lines.push('', '## What worked afterwards', '');
-  if (recList.length === 0) {
-    lines.push(`- No successful retry of the same tool was observed after this error.`);
-  } else {
-    const sat = satisfiedRecovered > 0 ? `, ${satisfiedRecovered} of them in satisfied sessions` : '';
-    const what =
-      kind === 'harness' ? 'a following tool call succeeded' : `a later \`${tool}\` call succeeded`;
-    lines.push(`- In ${recList.length} of ${support.sessions} sessions ${what}${sat}.`);
-    if (fixCommands.length > 0) lines.push(`- The successful command: ${fmtCounts(fixCommands, 3)}.`);
-    if (addedTokens.length > 0 || removedTokens.length > 0)
-      lines.push(
-        `- Compared with the failed command it ${[
-          addedTokens.length > 0 ? `added ${fmtCounts(addedTokens, 4)}` : '',
-          removedTokens.length > 0 ? `removed ${fmtCounts(removedTokens, 4)}` : '',
-        ]
-          .filter(Boolean)
-          .join(' and ')}.`,
-      );
-    if (!shell && changed.length > 0 && kind === 'tool_error')
-      lines.push(
-        `- The successful retry changed: ${fmtCounts(changed, 5)}${numeric.length ? ` — e.g. ${numeric.map((n) => `\`${n}\``).join(', ')}` : ''}.`,
-      );
-    if (edits.length > 0)
-      lines.push(
-        `- Edits made before the successful retry: ${edits
-          .slice(0, 3)
-          .map(([c, n]) => `${editText(c)} (${c.replace(/`/g, "'")}; ${n})`)
-          .join(', ')}.`,
-      );
-    if (between.length > 0) lines.push(`- Calls made before the successful retry: ${fmtCounts(between, 5)}.`);
-    if (kind !== 'tool_error' || fixLabels.some(([l]) => l.includes(':')))
-      lines.push(`- Successful follow-up calls: ${fmtCounts(fixLabels, 5)}.`);
-    const failedNoFix = perSession.length - recList.length;
-    if (failedNoFix > 0)
-      lines.push(`- No successful retry in ${failedNoFix} session${failedNoFix === 1 ? '' : 's'}.`);
-  }
-  if (altList.length > 0 && (alternatives.length > 0 || support.sessions < recur))
-    lines.push(
-      `- Where \`${tool}\` never succeeded afterwards, the next successful call was: ${fmtCounts(
-        alternatives.length > 0 ? alternatives : altLabels,
-        4,
-      )}${alternatives.length > 0 && recList.length === 0 ? ` — use \`${alternatives[0]![0]}\` instead` : ''}.`,
-    );
+  lines.push(
+    ...workedAfterwards(fixes, { kind, tool, sessions: support.sessions, seen: perSession.length, fixHint }),
+  );
   // evidence: the error in up to 6 sessions, plus up to 3 error→fix ranges (prefer satisfied sessions)
   const evidence: PlannedEvidence[] = perSession.slice(0, 6).map((o) => ({
     session_id: o.s.id,
@@ -485,17 +580,18 @@ function renderMistake(
     quote: o.e.quote,
     source: o.e.kind === 'harness' ? 'system.message' : 'agent.tool_result',
   }));
-  const fixes = [...(recList.length > 0 ? recList : altList)].sort(
+  const fixEvidence = [...(recList.length > 0 ? recList : altList)].sort(
     (a, b) =>
       Number(b.o.s.outcome === 'satisfied') - Number(a.o.s.outcome === 'satisfied') ||
       compareStrings(a.o.s.id, b.o.s.id),
   );
-  for (const x of fixes.slice(0, 3)) {
+  for (const x of fixEvidence.slice(0, 3)) {
     evidence.push({
       session_id: x.o.s.id,
       seq_from: x.o.e.seq,
       seq_to: x.r.seq_result,
-      quote: x.r.quote,
+      // what changed, not the whole argument object
+      quote: x.r.change_quote || x.r.quote,
       source: 'agent.tool_use',
     });
   }
@@ -531,8 +627,8 @@ function renderMistake(
     last_seen: lastSeen,
     evidence,
     score: support.sessions * KIND_WEIGHT[kind] * (1 + recoveredRate * 0.5),
-    reason: `Recurring ${kind === 'tool_error' ? 'tool error' : kind} in ${support.sessions} sessions (${occs.length} occurrences${
+    reason: `Recurring ${kind === 'tool_error' ? 'tool error' : kind} in ${counted(support.sessions, 'session')} (${counted(occs.length, 'occurrence')}${
       clusterKeys.length > 1 ? `, ${clusterKeys.length} near-duplicate templates merged` : ''
-    }); ${recList.length} sessions show a successful retry.`,
+    }); ${counted(recList.length, 'session')} ${recList.length === 1 ? 'shows' : 'show'} a successful retry of the same ${shell ? 'program' : 'tool'}.`,
   };
 }

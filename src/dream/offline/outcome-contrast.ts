@@ -5,7 +5,10 @@
  * that is failure-only in at least `min_support` families (and at least twice as often failure-only as
  * success-only, plus one) becomes a mistake memory ("agents that called
  * `X` in this situation failed where others succeeded"). A contrastive, controlled comparison — the same
- * task differing in outcome — in the spirit of contrast-set mining (Bay & Pazzani 2001).
+ * task differing in outcome — in the spirit of contrast-set mining (Bay & Pazzani 2001). Precision
+ * rules: the call's presence must predict failure over all sessions with known outcomes (one-sided
+ * Fisher's exact test at α = 0.05, `significance.ts`), and a step that at least half of the satisfied
+ * sessions take is never advice to skip.
  */
 import {
   type GatheredSession,
@@ -14,6 +17,7 @@ import {
   supportConfidence,
   supportOf,
 } from './plan.js';
+import { outcomeTable, presencePredicts } from './significance.js';
 import { compareStrings, fileSlug } from './text.js';
 
 /** Counters {@link mineContrasts} reports. */
@@ -64,9 +68,23 @@ export function mineContrasts(
       else failOnly.set(l, [entry]);
     }
   }
+  // a step most successful sessions take is never advice to skip
+  const satisfied = sessions.filter((s) => s.outcome === 'satisfied');
+  const commonInSuccess = (label: string) =>
+    satisfied.filter((s) => s.digest.steps.some((st) => st.label === label)).length * 2 >= satisfied.length;
   const ranked = [...failOnly.entries()]
-    // the call must discriminate: failure-only clearly more often than success-only
-    .filter(([label, fams]) => fams.length >= minSupport && fams.length >= 2 * (okOnly.get(label) ?? 0) + 1)
+    // the call must discriminate: failure-only clearly more often than success-only, and its presence
+    // must predict failure over all sessions with known outcomes (one-sided Fisher's exact test)
+    .filter(
+      ([label, fams]) =>
+        fams.length >= minSupport &&
+        fams.length >= 2 * (okOnly.get(label) ?? 0) + 1 &&
+        !commonInSuccess(label) &&
+        presencePredicts(
+          outcomeTable(sessions, (s) => s.digest.steps.some((st) => st.label === label)),
+          'failed',
+        ),
+    )
     .sort((a, b) => b[1].length - a[1].length || compareStrings(a[0], b[0]))
     .slice(0, MAX_CONTRASTS);
   const memories = ranked.map(([label, fams]): PlannedMemory => {
@@ -81,7 +99,8 @@ export function mineContrasts(
         session_id: s.id,
         seq_from: step.seq,
         seq_to: step.seq_last,
-        quote: step.quote,
+        // the call, not its whole argument object
+        quote: step.label.includes(':') ? (step.quote.split('\n')[0] ?? '') : step.label,
         source: 'agent.tool_use',
       });
     }

@@ -93,10 +93,12 @@ export function speakerLabel(message: string): string | null {
 
 /**
  * A sentence about the speaker or one occasion — first person singular, "this time", or a specific
- * record (an id mixing letters and digits such as `#W2158448`, or an e-mail address): weak cues do not
+ * record (an id mixing letters and digits such as `#W2158448`, an e-mail address, or personal data
+ * already redacted to a marker such as `[EMAIL]`): weak cues do not
  * make it a standing rule.
  */
-export const ONE_OFF = /#\w*\d|\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
+export const ONE_OFF =
+  /\[(?:EMAIL|PHONE|CARD|IBAN|USER_ID)\]|#\w*\d|\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
 /**
  * First-person or here-and-now wording ("I", "my", "this time", "for now", "today"): a sentence that
  * matches speaks about one situation, so it is not a standing rule on its own.

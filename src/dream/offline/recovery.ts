@@ -30,6 +30,29 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>): void
   for (const k of keys) flatten((value as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k, out);
 }
 
+/**
+ * What changed between two tool inputs, for an evidence quote: up to `max` changed leaves as
+ * `path: before → after` (JSON values, each cut to 40 characters), joined by `; `. Empty when the
+ * inputs are equal or either is a plain string.
+ * @example changeQuote({amount: 299, id: 'a'}, {amount: 128, id: 'a'}) === 'amount: 299 → 128'
+ */
+export function changeQuote(before: unknown, after: unknown, max = 3): string {
+  if (typeof before === 'string' || typeof after === 'string') return '';
+  const a = new Map<string, string>();
+  const b = new Map<string, string>();
+  flatten(before, '', a);
+  flatten(after, '', b);
+  const cut = (v: string | undefined) =>
+    v === undefined ? '(none)' : v.length > 40 ? `${v.slice(0, 39)}…` : v;
+  const out: string[] = [];
+  for (const k of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    if (a.get(k) === b.get(k)) continue;
+    if (out.length >= max) break;
+    out.push(`${k}: ${cut(a.get(k))} → ${cut(b.get(k))}`);
+  }
+  return out.join('; ');
+}
+
 /** `a[0].b[12]` → `a[].b[]`. */
 export function foldIndices(path: string): string {
   return path.replace(/\[\d+\]/g, '[]');

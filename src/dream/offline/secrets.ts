@@ -1,8 +1,12 @@
 /**
- * Secret redaction: anything that looks like a credential is replaced by `[REDACTED]` before it can be
- * stored as (or quoted in) a memory. Patterns follow common secret scanners (gitleaks' and GitHub secret
- * scanning's published token formats) plus a generic `password=`/`token:` assignment rule and two
- * prose rules (`password <value>`, `login is <user> / <value>`).
+ * Secret redaction, synchronous part: anything that looks like a credential is replaced by `[REDACTED]`
+ * before it can be stored as (or quoted in) a memory. The maintained rule set is secretlint's
+ * recommended preset, run asynchronously by `redactor.ts`; the rules here fill its gaps and serve
+ * synchronous callers: token formats from gitleaks' and GitHub secret scanning's published lists
+ * (AWS key ids, Anthropic/OpenAI/Stripe keys, GitHub/GitLab/npm/Slack tokens, JWTs), a bare AWS secret
+ * access key (40 base64 characters of high Shannon entropy, gitleaks' entropy approach), a generic
+ * `password=`/`token:` assignment rule and two prose rules (`password <value>`, `login is <user> /
+ * <value>`). The marker itself is never matched again, so redaction is idempotent.
  */
 
 /** The replacement text for a redacted secret. */
@@ -19,9 +23,30 @@ const TOKEN_PATTERNS: RegExp[] = [
   /\bglpat-[A-Za-z0-9_-]{20,}\b/g, // GitLab
   /\bnpm_[A-Za-z0-9]{36}\b/g,
   /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, // JWT
+  /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g, // Stripe secret and restricted keys
   /\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/-]{20,}=*/g,
-  /(?<=:\/\/[^/\s:@]{1,64}:)[^@\s/]{3,}(?=@)/g, // password in a URL's userinfo
+  /(?<=:\/\/[^/\s:@]{1,64}:)(?!\[REDACTED\]@)[^@\s/]{3,}(?=@)/g, // password in a URL's userinfo
 ];
+
+/** A 40-character base64 run (an AWS secret access key's shape), checked for entropy before redacting. */
+const AWS_SECRET_SHAPE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+
+/** Shannon entropy of a string's characters, in bits per character. */
+export function shannonEntropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/** True for a random-looking key: upper and lower case letters and a digit, entropy ≥ 4.2 bits/char. */
+function randomKey(s: string): boolean {
+  return /[A-Z]/.test(s) && /[a-z]/.test(s) && /\d/.test(s) && shannonEntropy(s) >= 4.2;
+}
 
 /** `password = hunter2`, `api_key: "abc…"`, `SECRET_TOKEN=…`: keep the name, redact the value. */
 const ASSIGNMENT =
@@ -57,6 +82,11 @@ export function redactSecrets(text: string): { text: string; count: number } {
       return REDACTED;
     });
   }
+  out = out.replace(AWS_SECRET_SHAPE, (m) => {
+    if (!randomKey(m)) return m;
+    count++;
+    return REDACTED;
+  });
   out = out.replace(ASSIGNMENT, (m, name: string, sep: string, value: string) => {
     if (value.startsWith('[') || /^\d+$/.test(value)) return m; // already redacted, or a plain number
     // values that are clearly not secrets: placeholders, booleans, short words like "required"

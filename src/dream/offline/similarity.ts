@@ -144,12 +144,13 @@ export function clusterNearDuplicates(
   const bands = opts.bands ?? 16;
   const rows = opts.rows ?? 4;
   const uf = new UnionFind(tokenSets.length);
-  const tried = new Set<string>();
+  const tried = new Set<number>();
+  const n = tokenSets.length;
   const check = (i: number, j: number): void => {
     if (i === j) return;
     const a = Math.min(i, j);
     const b = Math.max(i, j);
-    const key = `${a},${b}`;
+    const key = a * n + b;
     if (tried.has(key)) return;
     tried.add(key);
     if (uf.find(a) === uf.find(b)) return;

@@ -27,7 +27,7 @@ import {
 } from './plan.js';
 import { ONE_OFF, PERSONAL } from './preferences.js';
 import { clusterNearDuplicates } from './similarity.js';
-import { compareStrings, contentTokens, ellipsize, fileSlug } from './text.js';
+import { compareStrings, contentTokens, counted, ellipsize, fileSlug } from './text.js';
 
 /** The speaker key of a session: its user, or its content when the user is unknown. */
 export function speakerOf(s: GatheredSession): string {
@@ -40,6 +40,21 @@ export function speakerOf(s: GatheredSession): string {
  */
 export function voiceOf(s: GatheredSession, named?: string): string {
   return s.user_id ? `user:${s.user_id}` : named ? `name:${named}` : `session:${s.content_sha256}`;
+}
+
+/**
+ * How to name the voices behind a statement: "by 3 distinct users in 4 sessions" only when every voice
+ * is a known user or a named speaker; else "in 4 sessions" (the users are not known).
+ * @param speakers voice keys (see {@link voiceOf}); `sessions` the distinct sessions.
+ */
+export function voices(speakers: ReadonlySet<string>, sessions: number): { by: string; short: string } {
+  const known = [...speakers].every((v) => !v.startsWith('session:'));
+  return known
+    ? {
+        by: `by ${counted(speakers.size, 'distinct user')} in ${counted(sessions, 'session')}`,
+        short: counted(speakers.size, 'user'),
+      }
+    : { by: `in ${counted(sessions, 'session')} (users unknown)`, short: counted(sessions, 'session') };
 }
 
 /** Counters {@link minePreferences} reports. */
@@ -131,18 +146,20 @@ function attachContained(groups: number[][], terms: string[][], counts: number[]
 
 /**
  * Finds preferences and corrections stated by at least `minSupport` distinct speakers.
+ * @param exclude statements never to use (the engine passes the injection check of `injection.ts`).
  * @returns planned preference memories (sorted by key) and counters.
  */
 export function minePreferences(
   sessions: readonly GatheredSession[],
   minSupport: number,
+  exclude: (text: string) => boolean = () => false,
 ): { memories: PlannedMemory[]; stats: PreferenceStats } {
   const byKey = new Map<string, { s: GatheredSession; st: StatementOccurrence }[]>();
   let count = 0;
   for (const s of sessions) {
     if (s.subagent) continue; // a subagent's "user" is the parent agent
     for (const st of s.digest.statements) {
-      if (st.source !== 'user.message') continue; // never from agents or tools
+      if (st.source !== 'user.message' || exclude(st.text)) continue; // never from agents or tools
       count++;
       const key = st.tokens.join(' ');
       const l = byKey.get(key);
@@ -226,12 +243,11 @@ export function minePreferences(
         .sort()
         .pop() ?? null;
     const title = `${kindWord}: ${ellipsize(head, 70)}`;
+    const who = voices(speakers, support.sessions);
     const body = [
       `# ${title}`,
       '',
-      `Stated by ${speakers.size} distinct users in ${support.sessions} sessions${
-        quotes.length > 1 ? `, in ${quotes.length} wordings` : ''
-      }. In their words:`,
+      `Stated ${who.by}${quotes.length > 1 ? `, in ${quotes.length} wordings` : ''}. In their words:`,
       '',
       ...quotes.slice(0, 5).map(([q, n]) => `> ${q}${n > 1 ? ` (×${n})` : ''}`.replace(/\n/g, ' ')),
       '',
@@ -248,14 +264,14 @@ export function minePreferences(
       kind: 'preference',
       slug: fileSlug(head, 50, 'preference'),
       title,
-      summary: `${ellipsize(head, 90)} (${speakers.size} users)`,
+      summary: `${ellipsize(head, 90)} (${who.short})`,
       body: `${body.join('\n')}\n`,
       support,
       confidence: supportConfidence(speakers.size, 0.05),
       last_seen: lastSeen,
       evidence,
       score: speakers.size * 1.2,
-      reason: `${kindWord} stated verbatim by ${speakers.size} distinct users in ${support.sessions} sessions${
+      reason: `${kindWord} stated verbatim ${who.by}${
         quotes.length > 1 ? ` (${quotes.length} wordings grouped by their shared terms)` : ''
       }.`,
     });
@@ -379,6 +395,13 @@ export function mergeSessionFacts(list: readonly SessionFact[]): SessionFact {
   };
 }
 
+/** The voices (see {@link voiceOf}) of the user statements of a session fact. */
+function factVoices(f: SessionFact): Set<string> {
+  return new Set(
+    f.occurrences.filter((o) => o.f.source === 'user.message').map((o) => voiceOf(o.s, o.f.speaker)),
+  );
+}
+
 /** Evidence (up to `max`) for a session fact, user statements first. */
 export function sessionFactEvidence(f: SessionFact, max = 5): PlannedEvidence[] {
   const occ = [...f.occurrences].sort(
@@ -497,9 +520,10 @@ export function promoteSessionFacts(
     const evidence = sessionFactEvidence(best);
     const support = supportOf(best.occurrences.map((o) => o.s));
     const subject = topic.split('\u0000')[1] ?? best.subject;
+    const who = voices(factVoices(best), support.sessions);
     const superseded = older.map(
       (v) =>
-        `Superseded: "${v.text}" (stated by ${v.users} users until ${dayOf(v.time) ?? 'an unknown date'}).`,
+        `Superseded: "${v.text}" (stated ${voices(factVoices(v), new Set(v.occurrences.map((o) => o.s.content_sha256)).size).by} until ${dayOf(v.time) ?? 'an unknown date'}).`,
     );
     out.push({
       key: `fact:${subject}`,
@@ -507,8 +531,8 @@ export function promoteSessionFacts(
       kind: 'fact',
       slug: fileSlug(subject, 50, 'fact'),
       title: ellipsize(best.text, 70),
-      summary: `${ellipsize(best.text, 90)} (${best.users} users)`,
-      body: `# ${ellipsize(best.text, 90)}\n\n${best.text}\n\nStated by ${best.users} users in ${support.sessions} sessions${
+      summary: `${ellipsize(best.text, 90)} (${who.short})`,
+      body: `# ${ellipsize(best.text, 90)}\n\n${best.text}\n\nStated ${who.by}${
         best.time ? `, latest ${dayOf(best.time)}` : ''
       }.\n${superseded.length ? `\n${superseded.join('\n')}\n` : ''}\n## Evidence\n\n${evidence
         .map((e) => `- ${e.session_id} #${e.seq_from}: ${JSON.stringify(e.quote)}`)
@@ -518,7 +542,7 @@ export function promoteSessionFacts(
       last_seen: dayOf(best.time),
       evidence,
       score: best.users,
-      reason: `Fact stated by ${best.users} distinct users in ${support.sessions} sessions${
+      reason: `Fact stated ${who.by}${
         older.length ? `; newer than ${older.map((v) => `"${v.raw}"`).join(', ')}, which it supersedes` : ''
       }.`,
     });

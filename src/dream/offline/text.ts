@@ -156,3 +156,11 @@ export const NUMBER_WORDS: Readonly<Record<string, number>> = {
   sixty: 60,
   ninety: 90,
 };
+
+/**
+ * A count with its noun, singular for one: `counted(1, 'session')` → "1 session", `counted(3,
+ * 'session')` → "3 sessions" (`plural` for irregular nouns).
+ */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}

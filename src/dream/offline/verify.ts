@@ -7,8 +7,11 @@
  *    without session evidence (`dropped_no_evidence`; `cleanup` and `index` changes derived only from the
  *    input memories are exempt — their reason names the memories involved and `base_sha256` pins them),
  *    preferences/facts/workflows whose evidence comes from tool output or system prompts
- *    (`dropped_untrusted`: tool results may evidence a mistake but never source an instruction), the
- *    store limit of 10,000 memories (`dropped_store_limit`) and `max_changes` (`dropped_cap`).
+ *    (`dropped_untrusted`: tool results may evidence a mistake but never source an instruction),
+ *    preferences/facts that tell the agent to ignore its instructions or to send data to a host the input
+ *    store never mentions, whatever their source (`dropped_injection`, see `injection.ts`), the
+ *    store limit of 10,000 memories (`dropped_store_limit`; checked only against a result that grows the
+ *    store, so a store already at the limit can still be dreamed and shrunk) and `max_changes` (`dropped_cap`).
  *    Secret-looking strings in any output text are redacted (`redactions`).
  * 2. {@link assertInvariants} *throws* (a bug, not bad input) if the final result still breaks a rule:
  *    `files` must equal the input with `changes` applied, every changed input must be accounted for by a
@@ -16,7 +19,8 @@
  */
 import { LIMITS, matchesAnyGlob, utf8Bytes, validateMemoryPath } from '../../domain/index.js';
 import type { DreamOptions, InputMemory, ProposedChange } from '../types.js';
-import { hasSecret, redactSecrets } from './secrets.js';
+import { hostsIn, injectionReason } from './injection.js';
+import { Redactor } from './redactor.js';
 import { compareStrings } from './text.js';
 import { applyChanges, type DraftChange } from './workspace.js';
 
@@ -27,6 +31,7 @@ export interface VerifyStats {
   dropped_too_large: number;
   dropped_no_evidence: number;
   dropped_untrusted: number;
+  dropped_injection: number;
   dropped_store_limit: number;
   dropped_cap: number;
   dropped_group: number;
@@ -36,22 +41,44 @@ export interface VerifyStats {
 const SESSION_KINDS = new Set(['mistake', 'workflow', 'preference', 'feedback', 'fact']);
 
 /**
- * Filters and sanitizes draft changes.
- * @param reserve number of change slots to keep free under `max_changes` (the index rewrite).
+ * The most memories a dream's output may hold: the store limit ({@link LIMITS}`.maxMemoriesPerStore`),
+ * or the input's count when the input already holds more (a dream may shrink such a store, never grow it).
+ */
+export function storeCap(inputCount: number): number {
+  return Math.max(LIMITS.maxMemoriesPerStore, inputCount);
+}
+
+/** Options of {@link filterDrafts}. */
+export interface FilterOptions {
+  /** Change slots to keep free under `max_changes` (the index rewrite). Default 1. */
+  reserve?: number;
+  /** Memories to keep room for under the store limit (a new index file). Default 0. */
+  reserveSlots?: number;
+  /** The dream's redactor (default: the synchronous rules only). */
+  redactor?: Redactor;
+}
+
+/**
+ * Filters and sanitizes draft changes. Redaction: credentials everywhere; personal data too in
+ * evidence quotes, reasons and new memories made from sessions (never in people's own files).
  * @returns the kept drafts (same order) and counters.
  */
 export function filterDrafts(
   drafts: readonly DraftChange[],
   inputs: readonly InputMemory[],
   options: DreamOptions,
-  reserve = 1,
+  filter: FilterOptions = {},
 ): { kept: DraftChange[]; stats: VerifyStats } {
+  const reserve = filter.reserve ?? 1;
+  const reserveSlots = filter.reserveSlots ?? 0;
+  const redactor = filter.redactor ?? new Redactor();
   const stats: VerifyStats = {
     dropped_protected: 0,
     dropped_invalid_path: 0,
     dropped_too_large: 0,
     dropped_no_evidence: 0,
     dropped_untrusted: 0,
+    dropped_injection: 0,
     dropped_store_limit: 0,
     dropped_cap: 0,
     dropped_group: 0,
@@ -65,16 +92,22 @@ export function filterDrafts(
     stats[counter]++;
     for (const g of d.groups) badGroups.add(g);
   };
-  const clean = (text: string): string => {
-    const r = redactSecrets(text);
+  const clean = (text: string, personal: boolean): string => {
+    const r = personal ? redactor.sensitive(text) : redactor.secrets(text);
     stats.redactions += r.count;
     return r.text;
   };
+  const knownHosts = new Set(inputs.flatMap((m) => hostsIn(m.content)));
+  // the statements behind the change, and a new memory's text (a user's own file is not re-judged)
+  const injected = (d: DraftChange) =>
+    [...d.evidence.map((e) => e.quote), d.op === 'create' ? (d.after ?? '') : ''].some(
+      (t) => injectionReason(t, knownHosts) !== null,
+    );
   const work: DraftChange[] = drafts.map((d) => ({
     ...d,
-    after: d.after === null ? null : clean(d.after),
-    reason: clean(d.reason),
-    evidence: d.evidence.map((e) => ({ ...e, quote: clean(e.quote) })),
+    after: d.after === null ? null : clean(d.after, d.op === 'create' && SESSION_KINDS.has(d.kind)),
+    reason: clean(d.reason, true),
+    evidence: d.evidence.map((e) => ({ ...e, quote: clean(e.quote, true) })),
   }));
   for (const d of work) {
     if (
@@ -99,6 +132,10 @@ export function filterDrafts(
       drop(d, 'dropped_no_evidence');
       continue;
     }
+    if ((d.kind === 'preference' || d.kind === 'fact') && d.op !== 'delete' && injected(d)) {
+      drop(d, 'dropped_injection');
+      continue;
+    }
     const untrusted =
       (d.kind === 'preference' || d.kind === 'feedback' || d.kind === 'fact') &&
       d.sources.some((s) => s !== 'user.message' && s !== 'agent.message');
@@ -115,16 +152,17 @@ export function filterDrafts(
       }
     }
   }
-  // store limit: creates beyond it go, lowest score first
-  const inputCount = inputs.length;
-  let live = inputCount;
+  // store limit: creates beyond it go, lowest score first (a store already at or over the limit may
+  // still shrink, and never grows)
+  const cap = storeCap(inputs.length);
+  let live = inputs.length + reserveSlots;
   for (const d of work) if (!dropped.has(d)) live += d.op === 'create' ? 1 : d.op === 'delete' ? -1 : 0;
-  if (live > LIMITS.maxMemoriesPerStore) {
+  if (live > cap) {
     const creates = work
       .filter((d) => !dropped.has(d) && d.op === 'create' && d.groups.length === 0)
       .sort((a, b) => a.score - b.score || compareStrings(b.path, a.path));
     for (const d of creates) {
-      if (live <= LIMITS.maxMemoriesPerStore) break;
+      if (live <= cap) break;
       drop(d, 'dropped_store_limit');
       live--;
     }
@@ -159,6 +197,7 @@ export function filterDrafts(
 
 /**
  * Checks the final result; throws on any violation (which would be an engine bug).
+ * @param redactor the dream's redactor (default: the synchronous rules only).
  * @throws Error naming the broken invariant.
  */
 export function assertInvariants(
@@ -166,6 +205,7 @@ export function assertInvariants(
   changes: readonly ProposedChange[],
   files: readonly { path: string; content: string }[],
   options: DreamOptions,
+  redactor: Redactor = new Redactor(),
 ): void {
   const applied = applyChanges(inputs, changes);
   if (JSON.stringify(applied) !== JSON.stringify(files))
@@ -182,7 +222,8 @@ export function assertInvariants(
       throw new Error(`verify: change of protected path ${c.path}`);
     if (SESSION_KINDS.has(c.kind) && c.op !== 'delete' && c.evidence.length === 0)
       throw new Error(`verify: ${c.kind} change of ${c.path} has no evidence`);
-    if (c.after !== null && hasSecret(c.after)) throw new Error(`verify: secret-looking string in ${c.path}`);
+    if (c.after !== null && redactor.secrets(c.after).count > 0)
+      throw new Error(`verify: secret-looking string in ${c.path}`);
     const input = inputByPath.get(c.path);
     if ((input?.content_sha256 ?? null) !== c.base_sha256)
       throw new Error(`verify: wrong base_sha256 for ${c.path}`);
@@ -192,7 +233,7 @@ export function assertInvariants(
     if (out.get(m.path) !== m.content && !changedPaths.has(m.path))
       throw new Error(`verify: ${m.path} changed without a change`);
   }
-  if (files.length > LIMITS.maxMemoriesPerStore) throw new Error('verify: too many memories');
+  if (files.length > storeCap(inputs.length)) throw new Error('verify: too many memories');
   for (const f of files) {
     validateMemoryPath(f.path);
     if (utf8Bytes(f.content) > LIMITS.maxContentBytes) throw new Error(`verify: ${f.path} too large`);

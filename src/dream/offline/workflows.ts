@@ -22,8 +22,9 @@ import {
   supportConfidence,
   supportOf,
 } from './plan.js';
+import { ALPHA, predictionP } from './significance.js';
 import { maskVariables } from './templates.js';
-import { compareStrings, fileSlug } from './text.js';
+import { compareStrings, counted, fileSlug } from './text.js';
 
 /** Counters {@link mineWorkflows} reports. */
 export interface WorkflowStats {
@@ -47,6 +48,17 @@ interface Pattern {
   /** baseline sessions containing it: session → index of the first step of its first occurrence */
   hits: Map<GatheredSession, number>;
   others: number;
+  /** Failed sessions containing it. */
+  failed: number;
+}
+
+/** A step that hands the task to a person or gives up: a workflow never ends with one. */
+const GIVES_UP =
+  /\b(?:transfer\w*|hand ?offs?|escalat\w*|human|humans|give ?up|gives ?up|abort\w*|forfeit)\b/i;
+
+/** True if a label names handing off to a person or giving up (`transfer_to_human_agents`). */
+export function givesUp(label: string): boolean {
+  return GIVES_UP.test(label.replace(/[_:./-]+/g, ' '));
 }
 
 function longestCommonRun(a: readonly string[], b: readonly string[]): number {
@@ -126,9 +138,10 @@ function redundant(p: Pattern, kept: Pattern): boolean {
 }
 
 /**
- * Mines workflows. The baseline is the sessions with a `satisfied` outcome; when no session has one, the
- * sessions without a known failure (outcome unknown) are used instead, and no workflow is mined when
- * neither exists.
+ * Mines workflows. The baseline is the sessions with a `satisfied` outcome. A workflow is proposed only
+ * when its presence predicts success — one-sided Fisher's exact test at α = 0.05 on satisfied vs failed
+ * sessions with and without it (`significance.ts`), so none without known outcomes — and never when
+ * its last step hands the task to a person or gives up ({@link givesUp}).
  * @returns planned workflow memories (best first) and counters.
  */
 export function mineWorkflows(
@@ -138,8 +151,11 @@ export function mineWorkflows(
   const minLen = opts.minLength ?? 3;
   const maxLen = opts.maxLength ?? 6;
   const max = opts.max ?? 10;
-  let baseline = sessions.filter((s) => s.outcome === 'satisfied');
-  if (baseline.length === 0) baseline = sessions.filter((s) => s.outcome === 'unknown');
+  // only outcomes can show that a sequence predicts success: without satisfied and failed sessions,
+  // no workflow is proposed
+  const baseline = sessions.filter((s) => s.outcome === 'satisfied');
+  const failedCount = new Set(sessions.filter((s) => s.outcome === 'failed').map((s) => s.content_sha256))
+    .size;
   const baseSet = new Set(baseline);
   const uniqueContent = new Set<string>();
   const patterns = new Map<string, Pattern>();
@@ -159,11 +175,14 @@ export function mineWorkflows(
         let p = patterns.get(key);
         if (!p) {
           if (!inBase) continue; // only patterns seen in a baseline session matter
-          p = { labels: gram, key, hits: new Map(), others: 0 };
+          p = { labels: gram, key, hits: new Map(), others: 0, failed: 0 };
           patterns.set(key, p);
         }
         if (inBase) p.hits.set(s, i);
-        else p.others++;
+        else {
+          p.others++;
+          if (s.outcome === 'failed') p.failed++;
+        }
       }
     }
   }
@@ -172,8 +191,19 @@ export function mineWorkflows(
   const minSupport = Math.max(opts.minSupport, Math.ceil(baseCount * 0.05));
   // patterns above the floor may stand alone; those with at least min_support sessions may still join
   // a kept workflow as a variant
+  /** One-sided Fisher's exact test p-value that the sequence comes with success (`significance.ts`). */
+  const pSuccess = (p: Pattern) =>
+    predictionP(
+      {
+        withSatisfied: p.hits.size,
+        withFailed: p.failed,
+        withoutSatisfied: baseCount - p.hits.size,
+        withoutFailed: failedCount - p.failed,
+      },
+      'satisfied',
+    );
   const scored = [...patterns.values()]
-    .filter((p) => p.hits.size >= opts.minSupport)
+    .filter((p) => p.hits.size >= opts.minSupport && !givesUp(p.labels[p.labels.length - 1]!))
     .map((p) => {
       const rateBase = p.hits.size / Math.max(1, baseCount);
       const rateAll = (p.hits.size + p.others) / Math.max(1, allCount);
@@ -201,11 +231,11 @@ export function mineWorkflows(
       variants.set(host.p, list);
       continue;
     }
-    if (!main || chosen.length >= max) continue;
+    if (!main || chosen.length >= max || pSuccess(c.p) >= ALPHA) continue;
     chosen.push(c);
   }
   const memories = chosen.map((c, rank) =>
-    renderWorkflow(c.p, c.lift, baseCount, rank, variants.get(c.p) ?? []),
+    renderWorkflow(c.p, c.lift, { baseCount, failedCount, p: pSuccess(c.p) }, rank, variants.get(c.p) ?? []),
   );
   return {
     memories,
@@ -217,13 +247,25 @@ export function mineWorkflows(
   };
 }
 
+/**
+ * The evidence quote of a run of steps: the calls in order (`get_user_details → book_reservation`),
+ * shell steps by their command's first line — what was done, not whole argument objects.
+ */
+function stepsQuote(steps: readonly ToolStep[], from: number, n: number): string {
+  return steps
+    .slice(from, from + n)
+    .map((st) => (st.label.includes(':') ? (st.quote.split('\n')[0] ?? '').slice(0, 60) : st.label))
+    .join(' → ');
+}
+
 function renderWorkflow(
   p: Pattern,
   lift: number,
-  baseCount: number,
+  test: { baseCount: number; failedCount: number; p: number },
   rank: number,
   variants: readonly { p: Pattern; diff: Variant }[],
 ): PlannedMemory {
+  const { baseCount } = test;
   const hits = [...p.hits.entries()].sort((a, b) => compareStrings(a[0].id, b[0].id));
   const support = supportOf([...hits.map(([s]) => s), ...variants.flatMap((v) => [...v.p.hits.keys()])]);
   const arrow = p.labels.map((l) => l).join(' → ');
@@ -240,7 +282,7 @@ function renderWorkflow(
       session_id: s.id,
       seq_from: steps[i]!.seq,
       seq_to: steps[i + p.labels.length - 1]!.seq_last,
-      quote: steps[i]!.quote,
+      quote: stepsQuote(steps, i, p.labels.length),
       source: 'agent.tool_use',
     };
   });
@@ -248,7 +290,8 @@ function renderWorkflow(
   const lines = [
     `# ${title}`,
     '',
-    `A tool-call sequence that recurs in ${support.sessions} of ${baseCount} successful sessions (${p.others} other session${p.others === 1 ? '' : 's'} also used it; lift ${lift.toFixed(2)}).`,
+    `A tool-call sequence that recurs in ${support.sessions} of ${baseCount} successful sessions (${counted(p.others, 'other session')} also used it; lift ${lift.toFixed(2)}).`,
+    `Its presence predicts success: ${p.hits.size} of ${baseCount} satisfied vs ${p.failed} of ${test.failedCount} failed sessions follow it (one-sided Fisher's exact test, p = ${test.p < 0.001 ? '< 0.001' : test.p.toFixed(3)}).`,
     '',
     '## Steps',
     '',
@@ -265,13 +308,13 @@ function renderWorkflow(
           : '';
       const alt = variants
         .filter((v) => v.diff.kind === 'swap' && v.diff.at === i)
-        .map((v) => `\`${v.diff.label}\` (${v.p.hits.size} sessions)`);
+        .map((v) => `\`${v.diff.label}\` (${counted(v.p.hits.size, 'session')})`);
       const extra = variants
         .filter((v) => v.diff.kind === 'extra' && v.diff.at === i + 1)
-        .map((v) => `\`${v.diff.label}\` (${v.p.hits.size} sessions)`);
+        .map((v) => `\`${v.diff.label}\` (${counted(v.p.hits.size, 'session')})`);
       const skipped = variants
         .filter((v) => v.diff.kind === 'skip' && v.diff.at === i)
-        .map((v) => `${v.p.hits.size} sessions`);
+        .map((v) => counted(v.p.hits.size, 'session'));
       return [
         `${i + 1}. \`${l}\`${ex ? ` — e.g. \`${ex.replace(/`/g, "'")}\`` : ''}${alt.length ? `; or instead ${alt.join(', ')}` : ''}${
           skipped.length ? ` (left out in ${skipped.join(', ')})` : ''
@@ -292,7 +335,7 @@ function renderWorkflow(
       session_id: s.id,
       seq_from: s.digest.steps[i]!.seq,
       seq_to: s.digest.steps[i + v.p.labels.length - 1]!.seq_last,
-      quote: s.digest.steps[i]!.quote,
+      quote: stepsQuote(s.digest.steps, i, v.p.labels.length),
       source: 'agent.tool_use',
     });
     lines.push(`- ${s.id} #${evidence.at(-1)!.seq_from}–${evidence.at(-1)!.seq_to} (variant)`);

@@ -229,7 +229,7 @@ class OfflineEngine implements DreamEngine {
     const cited = new Set(
       prefs.memories.flatMap((m) => m.evidence.map((e) => `${e.session_id}#${e.seq_from}`)),
     );
-    const feedback = mineFeedback(sessions, cited);
+    const feedback = mineFeedback(sessions, cited, (t) => injectionReason(t, knownHosts) !== null);
     const planned: PlannedMemory[] = [
       ...mistakes.memories,
       ...workflows.memories,

@@ -34,15 +34,19 @@ interface Occ {
 /**
  * Groups the sessions' feedback statements and plans one memory per group.
  * @param cited `session_id#seq` of statements already cited by preference memories (skipped).
+ * @param injected true for a statement that tells the agent to ignore its instructions or to send data
+ *   to an unknown host (see `injection.ts`): never feedback, whoever said it.
  */
 export function mineFeedback(
   sessions: readonly GatheredSession[],
   cited: ReadonlySet<string> = new Set(),
+  injected: (text: string) => boolean = () => false,
 ): { memories: PlannedMemory[]; stats: FeedbackStats } {
   const occ: Occ[] = [];
   for (const s of sessions) {
     if (s.subagent) continue;
-    for (const f of s.digest.feedback ?? []) if (!cited.has(`${s.id}#${f.seq}`)) occ.push({ s, f });
+    for (const f of s.digest.feedback ?? [])
+      if (!cited.has(`${s.id}#${f.seq}`) && !injected(f.text)) occ.push({ s, f });
   }
   const groups = clusterNearDuplicates(
     occ.map((o) => o.f.tokens),

@@ -8,7 +8,7 @@
  *    input memories are exempt — their reason names the memories involved and `base_sha256` pins them),
  *    preferences/facts/workflows whose evidence comes from tool output or system prompts
  *    (`dropped_untrusted`: tool results may evidence a mistake but never source an instruction),
- *    preferences/facts that tell the agent to ignore its instructions or to send data to a host the input
+ *    preferences/feedback/facts that tell the agent to ignore its instructions or to send data to a host the input
  *    store never mentions, whatever their source (`dropped_injection`, see `injection.ts`), the
  *    store limit of 10,000 memories (`dropped_store_limit`; checked only against a result that grows the
  *    store, so a store already at the limit can still be dreamed and shrunk) and `max_changes` (`dropped_cap`).
@@ -132,7 +132,11 @@ export function filterDrafts(
       drop(d, 'dropped_no_evidence');
       continue;
     }
-    if ((d.kind === 'preference' || d.kind === 'fact') && d.op !== 'delete' && injected(d)) {
+    if (
+      (d.kind === 'preference' || d.kind === 'feedback' || d.kind === 'fact') &&
+      d.op !== 'delete' &&
+      injected(d)
+    ) {
       drop(d, 'dropped_injection');
       continue;
     }

@@ -222,6 +222,27 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
     }
   };
 
+  /** A person's rules and corrections in one message; a take-back cancels their previous message's. */
+  const gatherFeedback = (text: string, seq: number, acted: boolean, speaker: string | null) => {
+    if (takesBack(text)) {
+      while (feedback.length > 0 && feedback[feedback.length - 1]!.seq === lastFeedbackMessage)
+        feedback.pop();
+      return;
+    }
+    for (const f of extractFeedback(text, acted)) {
+      feedback.push({
+        cue: f.cue,
+        seq,
+        text: shortQuote(f.text, 300),
+        why: f.why ? shortQuote(f.why, 200) : null,
+        context: acted ? agentContext : null,
+        tokens: f.tokens,
+        ...(speaker ? { speaker } : {}),
+      });
+      lastFeedbackMessage = seq;
+    }
+  };
+
   const recover = (use: CallInfo, resultSeq: number) => {
     const lists: PendingError[][] = [];
     const own = pending.get(keyOf(use));
@@ -293,13 +314,19 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
       case 'user.message': {
         const answer = agentAsked && ev.text.trim().split(/\s+/).length <= ANSWER_MAX_WORDS;
         agentAsked = false;
-        // only a person's own words: not a short answer to the agent's question (a simulated user's
-        // reply), not a harness template repeated through the session
-        if (answer || (userTexts.get(ev.text) ?? 0) >= TEMPLATE_REPEATS) break;
-        if (ev.text.length > MAX_USER_MESSAGE_CHARS) break;
+        const acted = agentActed;
+        agentActed = false;
+        // only a person's own words: not a harness template repeated through the session
+        if ((userTexts.get(ev.text) ?? 0) >= TEMPLATE_REPEATS || ev.text.length > MAX_USER_MESSAGE_CHARS)
+          break;
         // redact first: keys and tokens are derived from the text and must not carry secrets either
         const text = clean(ev.text);
         const speaker = speakerLabel(text);
+        // feedback reads each sentence for a rule or a correction itself, so a reply to the agent's
+        // question ("should I add a new file?" — "don't create separate documents") can be one
+        gatherFeedback(text, ev.seq, acted, speaker);
+        // a short answer to the agent's question (a simulated user's reply) states no preference or fact
+        if (answer) break;
         for (const p of extractPreferences(text)) {
           statements.push({
             kind: p.kind,
@@ -311,25 +338,6 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
           });
         }
         addFacts(text, ev.seq, 'user.message', speaker);
-        if (takesBack(text)) {
-          // a take-back cancels the feedback of the person's previous message
-          while (feedback.length > 0 && feedback[feedback.length - 1]!.seq === lastFeedbackMessage)
-            feedback.pop();
-        } else {
-          for (const f of extractFeedback(text, agentActed)) {
-            feedback.push({
-              cue: f.cue,
-              seq: ev.seq,
-              text: shortQuote(f.text, 300),
-              why: f.why ? shortQuote(f.why, 200) : null,
-              context: agentActed ? agentContext : null,
-              tokens: f.tokens,
-              ...(speaker ? { speaker } : {}),
-            });
-            lastFeedbackMessage = ev.seq;
-          }
-        }
-        agentActed = false;
         break;
       }
       case 'agent.message': {

@@ -485,7 +485,20 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
         throw new InvalidArgumentError('expected a port number 0–65535');
       return n;
     })
-    .option('--host <host>', 'interface to listen on (default 127.0.0.1: this machine only)', '127.0.0.1')
+    .option(
+      '--host <host>',
+      'interface to listen on (default 127.0.0.1: this machine only; others need --insecure-no-auth)',
+      '127.0.0.1',
+    )
+    .option(
+      '--allowed-host <name>',
+      'another Host name the server answers to, e.g. reverie.lan:7433 (repeatable; others get 421)',
+      collect,
+    )
+    .option(
+      '--insecure-no-auth',
+      'allow a non-loopback --host although the server has no authentication (anyone who reaches it can read and change everything)',
+    )
     .option(
       '--reviewer <name>',
       'reviewer name until one is set on the page (default: $REVERIE_USER or your user name)',
@@ -498,9 +511,13 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
         const srv = await serveReviewApp(new ReviewService(svc), {
           port: o.port ?? DEFAULT_PORT,
           host: o.host,
+          allowedHosts: o.allowedHost ?? [],
+          insecureNoAuth: o.insecureNoAuth === true,
           reviewer: o.reviewer ?? defaultReviewer(),
         });
+        if (srv.warning) io.err(`${srv.warning}\n`);
         io.out(`reverie review page on ${srv.url}/ (Ctrl-C to stop)\n`);
+        io.out(`answering to Host: ${srv.allowedHosts.join(', ')}\n`);
         await new Promise<void>((resolve) => {
           const stop = () => {
             process.off('SIGINT', stop);

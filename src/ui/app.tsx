@@ -1,10 +1,13 @@
 /**
  * The web review page as a Hono app: server-rendered with hono/jsx, no JavaScript needed. Pages are
  * GETs; every action is a form POST that redirects (303) back to a page, with a one-time flash message
- * in a cookie. POSTs from other origins are refused (Hono's CSRF guard). Errors render an error page
- * with the status {@link HttpError} maps them to.
+ * in a cookie. Requests for a host name the server does not answer to get 421 and state-changing
+ * requests from other origins 403 (`guard.ts`, against DNS rebinding and CSRF; Hono's CSRF guard stays
+ * as a second check); every response carries the security headers (a CSP allowing no script, no
+ * framing). Errors render an error page with the status {@link HttpError} maps them to.
  *
  * Routes:
+ * - `GET /assets/review.css` (the stylesheet);
  * - `GET /` → `/dreams`; `GET /dreams`; `GET /dreams/:id` (change set by kind, bulk review, apply);
  * - `POST /changes/:id/decision` (`decision` = approve|reject|edit|reset, `comment`, `content`);
  * - `POST /changes/:id/rebase`; `POST /dreams/:id/bulk` (`decision`, `kind`, `path_glob`, `status`, `comment`);
@@ -32,8 +35,9 @@ import {
   validateReviewer,
 } from '../review/index.js';
 import type { ReviewService } from '../service/review-service.js';
+import { hostGuard, securityHeaders } from './guard.js';
 import { HttpError } from './http-error.js';
-import { type Flash, Layout } from './layout.js';
+import { type Flash, Layout, STYLESHEET, STYLESHEET_PATH } from './layout.js';
 import { DreamPage, DreamsPage } from './pages/dreams.js';
 import { SessionPage } from './pages/session.js';
 import {
@@ -50,6 +54,12 @@ import {
 export interface ReviewAppOptions {
   /** Reviewer name used until the person sets their own (a cookie). Default `reviewer`. */
   reviewer?: string;
+  /**
+   * The `Host` values (`name:port`, see `allowedHostsFor`) the app answers to; any other host gets 421.
+   * Default `['localhost']`, the host `app.request('/path')` uses; `serveReviewApp` passes the bound
+   * address and the `--allowed-host` names.
+   */
+  allowedHosts?: readonly string[];
 }
 
 const FLASH = 'reverie_flash';
@@ -181,6 +191,8 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
     return fallback;
   };
 
+  app.use('*', securityHeaders());
+  app.use('*', hostGuard(opts.allowedHosts ?? ['localhost']));
   app.use('*', csrf());
   app.use(
     '*',
@@ -212,6 +224,9 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
   });
 
   app.get('/', (c) => c.redirect('/dreams', 302));
+  app.get(STYLESHEET_PATH, (c) =>
+    c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }),
+  );
 
   app.post('/reviewer', async (c) => {
     const body = await c.req.parseBody();

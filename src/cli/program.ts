@@ -16,6 +16,7 @@ import {
 } from '../service/index.js';
 import { collect, positiveInt } from './args.js';
 import { registerEvalCommand } from './eval-command.js';
+import { registerKeysCommand } from './keys-command.js';
 import { type CliIO, duration, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
 
@@ -505,6 +506,7 @@ export function buildProgram(io: CliIO = processIO): Command {
 
   registerReviewCommands(program, ctx);
   registerEvalCommand(program, ctx);
+  registerKeysCommand(program, ctx);
   return program;
 }
 

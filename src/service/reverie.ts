@@ -49,6 +49,7 @@ import {
 } from '../storage/index.js';
 import { isPostgresUrl, resolveDbPath } from './config.js';
 import { type FolderFile, readMemoryFolder } from './directory.js';
+import { KeyService } from './keys.js';
 
 /** Options of {@link Reverie}. */
 export interface ReverieOptions {
@@ -122,6 +123,23 @@ export class Reverie {
     this.storage = opts.storage;
     this.#engines = { offline: createOfflineEngine(), ...opts.engines };
     this.#defaultSessionLimit = opts.defaultSessionLimit ?? 100;
+  }
+
+  /**
+   * The same service scoped to workspace `id` (storage's `forWorkspace`: every query filters by it, so
+   * other workspaces' ids answer NotFoundError). Its `close()` leaves the shared storage open.
+   */
+  forWorkspace(id: string): Reverie {
+    return new Reverie({
+      storage: this.storage.forWorkspace(id),
+      engines: this.#engines,
+      defaultSessionLimit: this.#defaultSessionLimit,
+    });
+  }
+
+  /** API keys and workspaces (administration across workspaces; see {@link KeyService}). */
+  get keys(): KeyService {
+    return new KeyService(this.storage);
   }
 
   /**

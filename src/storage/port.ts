@@ -90,9 +90,59 @@ export type ChangePatch = Partial<
   Pick<Change, 'status' | 'review' | 'after' | 'applied_at' | 'before' | 'base_sha256'>
 >;
 
-/** The storage port. All methods are async; `transaction` runs `fn` atomically (all or nothing). */
+/** A workspace (tenant): everything else belongs to exactly one. */
+export interface Workspace {
+  /** `wrkspc_…`; the default workspace is `wrkspc_default`. */
+  id: string;
+  /** Unique, 1–255 characters. */
+  name: string;
+  created_at: Timestamp;
+}
+
+/** An API key as stored: never the key, only its SHA-256 and its last 4 characters. */
+export interface ApiKeyRecord {
+  /** `apikey_…` */
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** Last 4 characters of the key, to tell keys apart in listings. */
+  key_hint: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+/**
+ * The storage port. All methods are async; `transaction` runs `fn` atomically (all or nothing).
+ *
+ * Every store, memory, version, session, dream and change belongs to one workspace, and a storage
+ * object is a view of one workspace (`workspace_id`; the one `open*Storage` returns is the default
+ * workspace's): every query filters by it, so another workspace's ids behave as absent (`undefined`,
+ * NotFoundError). {@link Storage.forWorkspace} gives the view of another workspace over the same
+ * connection. The workspace and API-key methods are administration across workspaces and not scoped.
+ */
 export interface Storage {
   readonly dialect: DialectName;
+  /** The workspace this view reads and writes. */
+  readonly workspace_id: string;
+  /**
+   * A view of the same database scoped to workspace `id` (which is not checked: an unknown id sees an
+   * empty workspace). Its `close()` does nothing; close the storage it came from.
+   */
+  forWorkspace(id: string): Storage;
+
+  // ── workspaces and API keys (not scoped)
+  insertWorkspace(ws: Workspace): Promise<void>;
+  /** The workspace with this id or, failing that, this name. */
+  findWorkspace(idOrName: string): Promise<Workspace | undefined>;
+  listWorkspaces(): Promise<Workspace[]>;
+  /** Stores a key record with the SHA-256 (hex) of the key. */
+  insertApiKey(key: ApiKeyRecord, keySha256: string): Promise<void>;
+  /** Keys newest first, of one workspace or all; revoked ones only with `include_revoked`. */
+  listApiKeys(q: { workspace_id?: string; include_revoked?: boolean }): Promise<ApiKeyRecord[]>;
+  /** The unrevoked key whose SHA-256 is `keySha256`. */
+  findApiKey(keySha256: string): Promise<ApiKeyRecord | undefined>;
+  /** Sets `revoked_at` (idempotent: an already revoked key keeps its time). @returns the key, or undefined. */
+  revokeApiKey(id: string, at: Timestamp): Promise<ApiKeyRecord | undefined>;
   /** Runs `fn` in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
   /** Releases connections. */

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { createApiApp, isApiPath } from '../api/index.js';
 import { type ChangeKind, type ChangeStatus, ValidationError } from '../domain/index.js';
 import {
   type ApplyResult,
@@ -504,7 +505,7 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
       'reviewer name until one is set on the page (default: $REVERIE_USER or your user name)',
     )
     .description(
-      'serve the web review page: dreams, per-change diffs with evidence, approve / edit / reject, apply, history and rollback',
+      'serve the web review page (dreams, per-change diffs with evidence, approve / edit / reject, apply, history and rollback) and the HTTP API (/v1/memory_stores, for the Anthropic SDK; keys from `reverie keys create`)',
     )
     .action(async (o, cmd: Command) => {
       await withService(cmd, async (svc) => {
@@ -514,9 +515,11 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           allowedHosts: o.allowedHost ?? [],
           insecureNoAuth: o.insecureNoAuth === true,
           reviewer: o.reviewer ?? defaultReviewer(),
+          mount: { match: isApiPath, create: (allowedHosts) => createApiApp(svc, { allowedHosts }) },
         });
         if (srv.warning) io.err(`${srv.warning}\n`);
         io.out(`reverie review page on ${srv.url}/ (Ctrl-C to stop)\n`);
+        io.out(`HTTP API on ${srv.url}/v1 (OpenAPI: ${srv.url}/openapi.json; keys: reverie keys create)\n`);
         io.out(`answering to Host: ${srv.allowedHosts.join(', ')}\n`);
         await new Promise<void>((resolve) => {
           const stop = () => {

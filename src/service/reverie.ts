@@ -192,7 +192,7 @@ export class Reverie {
   }
 
   /** Lists stores, newest first. */
-  async listStores(q: PageQuery & { include_archived?: boolean } = {}): Promise<Page<MemoryStore>> {
+  async listStores(q: Parameters<Storage['listStores']>[0] = {}): Promise<Page<MemoryStore>> {
     return this.storage.listStores(q);
   }
 

@@ -31,6 +31,7 @@ import type {
   SessionImportItem,
   SessionQuery,
   Storage,
+  StoreQuery,
   VersionQuery,
   Workspace,
   WriteContext,
@@ -367,7 +368,7 @@ export class KyselyStorage implements Storage {
     return r && toStore(r);
   }
 
-  async listStores(q: PageQuery & { include_archived?: boolean }): Promise<Page<MemoryStore>> {
+  async listStores(q: StoreQuery): Promise<Page<MemoryStore>> {
     const limit = clampLimit(q.limit);
     const cur = decodeCursor(q.page);
     let query = this.#db
@@ -375,6 +376,8 @@ export class KyselyStorage implements Storage {
       .selectAll()
       .where('workspace_id', '=', this.workspace_id);
     if (!q.include_archived) query = query.where('archived_at', 'is', null);
+    if (q.created_at_gte) query = query.where('created_at', '>=', q.created_at_gte);
+    if (q.created_at_lte) query = query.where('created_at', '<=', q.created_at_lte);
     if (cur) query = query.where('id', '<', String(cur[0]));
     const rows = await query
       .orderBy('id', 'desc')

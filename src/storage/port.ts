@@ -78,6 +78,13 @@ export interface VersionQuery extends PageQuery {
   ascending?: boolean;
 }
 
+/** Filters for listing memory stores (newest first). */
+export interface StoreQuery extends PageQuery {
+  include_archived?: boolean;
+  created_at_gte?: Timestamp;
+  created_at_lte?: Timestamp;
+}
+
 /** Filters for listing dreams (newest first). */
 export interface DreamQuery extends PageQuery {
   memory_store_id?: string;
@@ -151,7 +158,8 @@ export interface Storage {
   // ── memory stores
   insertStore(store: MemoryStore): Promise<void>;
   getStore(id: string): Promise<MemoryStore | undefined>;
-  listStores(q: PageQuery & { include_archived?: boolean }): Promise<Page<MemoryStore>>;
+  /** Stores newest first; `created_at_gte`/`created_at_lte` bound the creation time (inclusive). */
+  listStores(q: StoreQuery): Promise<Page<MemoryStore>>;
   updateStore(
     id: string,
     patch: Partial<

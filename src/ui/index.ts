@@ -33,6 +33,14 @@ export interface ServeOptions extends Omit<ReviewAppOptions, 'allowedHosts'> {
   allowedHosts?: readonly string[];
   /** Allow a non-loopback `host` although the server has no authentication (`--insecure-no-auth`). */
   insecureNoAuth?: boolean;
+  /**
+   * Another app served on the same port for the paths `match` accepts (`reverie serve` mounts the HTTP
+   * API this way); `create` gets the host names the server answers to, once the port is known.
+   */
+  mount?: {
+    match(pathname: string): boolean;
+    create(allowedHosts: string[]): { fetch(req: Request): Response | Promise<Response> };
+  };
 }
 
 /** A running review server: its URL, the host names it answers to, and a `close()` that stops it. */
@@ -60,11 +68,16 @@ export async function serveReviewApp(review: ReviewService, opts: ServeOptions =
   const warning = checkBindAddress(host, opts.insecureNoAuth ?? false);
   allowedHostsFor(host, 0, opts.allowedHosts); // validate the names before listening
   let app: Hono | null = null;
-  const fetch = (req: Request, env: unknown) =>
-    app ? app.fetch(req, env) : new Response('starting', { status: 503 });
+  let mounted: { fetch(req: Request): Response | Promise<Response> } | null = null;
+  const fetch = (req: Request, env: unknown) => {
+    if (!app) return new Response('starting', { status: 503 });
+    if (mounted && opts.mount?.match(new URL(req.url).pathname)) return mounted.fetch(req);
+    return app.fetch(req, env);
+  };
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port: opts.port ?? DEFAULT_PORT, hostname: host }, (info) => {
       const allowedHosts = allowedHostsFor(host, info.port, opts.allowedHosts);
+      mounted = opts.mount?.create(allowedHosts) ?? null;
       app = createReviewApp(review, { ...opts, allowedHosts });
       const shown = host.includes(':') ? `[${host}]` : host;
       resolve({

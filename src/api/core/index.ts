@@ -10,7 +10,7 @@
  *   (1.x), `anthropic-version` 2023-06-01 or 2026-10-21 (another value is a 400; none is accepted),
  *   `?beta=true` ignored, `anthropic-beta` accepted except the pair the hosted memory endpoints refuse
  *   (`agent-memory-2026-07-22` with `managed-agents-2026-04-01`), and `anthropic-workspace-id`, which
- *   must name the key's workspace when sent;
+ *   must name the key's workspace when sent (responses carry the key's in `anthropic-workspace-id`);
  * - authentication by API key ({@link KeyService}): the route handlers get a {@link Reverie} scoped to
  *   the key's workspace (`c.var.reverie`) and the key as the actor of their writes (`c.var.actor`).
  */
@@ -120,10 +120,15 @@ export class ApiError extends Error {
   }
 }
 
-/** Sends `e` as the hosted error body with its status (500s are logged with their cause). */
+/**
+ * Sends `e` as the hosted error body with its status (500s are logged with their cause). A 409 carries
+ * `x-should-retry: false`, as the hosted API's conflicts do: the SDK would otherwise retry it, and a
+ * conflict does not go away by asking again.
+ */
 export function errorResponse(c: Context, e: unknown): Response {
   const err = ApiError.from(e);
   if (err.status >= 500) console.error(e);
+  if (err.status === 409) c.header('x-should-retry', 'false');
   return c.json(err.body(), err.status);
 }
 
@@ -195,6 +200,7 @@ export function apiAuth(root: Reverie): MiddlewareHandler<ApiEnv> {
     c.set('reverie', root.forWorkspace(principal.workspace_id));
     c.set('actor', { type: 'api_actor', id: principal.key_id });
     await next();
+    c.header('anthropic-workspace-id', principal.workspace_id);
   };
 }
 

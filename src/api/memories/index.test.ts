@@ -26,6 +26,8 @@ describe('/v1/memory_stores/{id}/memories', () => {
     });
     const dup = await f.call('POST', base, { path: '/notes/a.md', content: 'other' });
     expect(dup.status).toBe(409);
+    expect(dup.res.headers.get('x-should-retry')).toBe('false');
+    expect(dup.res.headers.get('anthropic-workspace-id')).toBe('wrkspc_default');
     expect(dup.body).toEqual({
       type: 'error',
       error: {

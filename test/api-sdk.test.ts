@@ -1,7 +1,7 @@
 /**
  * Contract test of the HTTP API (issue 9): the unmodified official `@anthropic-ai/sdk` (1.x, as
- * installed) pointed at a running `reverie serve` process on a loopback port drives every memory-store
- * and memory method, including the errors it must understand (404, 409 path conflict and precondition,
+ * installed) pointed at a running `reverie serve` process on a loopback port drives every memory-store,
+ * memory and memory-version method, including the errors it must understand (404, 409 path conflict and precondition,
  * 400 path rules, 401 wrong key) and auto-pagination with `limit: 1`; and two workspaces that cannot
  * see or touch each other's stores through the SDK.
  */
@@ -182,6 +182,35 @@ describe('the official SDK against reverie serve', () => {
     expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
   });
 
+  it('drives every memory-version method: list (auto-paginated), retrieve, redact (the head refused)', async () => {
+    const c = client(keyA);
+    const s = await c.beta.memoryStores.create({ name: 'versions' });
+    const m1 = await c.beta.memoryStores.memories.create(s.id, { path: '/v.md', content: 'first' });
+    const m2 = await c.beta.memoryStores.memories.update(m1.id, { memory_store_id: s.id, content: 'second' });
+    const versions = c.beta.memoryStores.memoryVersions;
+    const listed: string[] = [];
+    for await (const v of versions.list(s.id, { limit: 1, memory_id: m1.id })) listed.push(v.id);
+    expect(listed).toEqual([m2.memory_version_id, m1.memory_version_id]);
+    const v1 = await versions.retrieve(m1.memory_version_id, { memory_store_id: s.id });
+    expect(v1).toMatchObject({
+      type: 'memory_version',
+      operation: 'created',
+      content: 'first',
+      created_by: { type: 'api_actor' },
+    });
+    const head = await versions.redact(m2.memory_version_id, { memory_store_id: s.id }).catch((e) => e);
+    expect(head).toBeInstanceOf(Anthropic.BadRequestError);
+    const red = await versions.redact(m1.memory_version_id, { memory_store_id: s.id });
+    expect(red).toMatchObject({
+      content: null,
+      content_sha256: null,
+      path: null,
+      redacted_by: { type: 'api_actor' },
+    });
+    const missing = await versions.retrieve('memver_NOPE', { memory_store_id: s.id }).catch((e) => e);
+    expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
+  });
+
   it('refuses a wrong key with 401 AuthenticationError', async () => {
     const e = await client(`${keyA.slice(0, -2)}xx`)
       .beta.memoryStores.list()
@@ -210,6 +239,9 @@ describe('the official SDK against reverie serve', () => {
       () => b.beta.memoryStores.memories.retrieve(ma.id, { memory_store_id: sb.id }),
       () => b.beta.memoryStores.memories.update(ma.id, { memory_store_id: sa.id, content: 'overwritten' }),
       () => b.beta.memoryStores.memories.delete(ma.id, { memory_store_id: sa.id }),
+      () => b.beta.memoryStores.memoryVersions.list(sa.id),
+      () => b.beta.memoryStores.memoryVersions.retrieve(ma.memory_version_id, { memory_store_id: sa.id }),
+      () => b.beta.memoryStores.memoryVersions.redact(ma.memory_version_id, { memory_store_id: sa.id }),
     ];
     for (const attempt of attempts) {
       const e = (await attempt().catch((x) => x)) as InstanceType<typeof Anthropic.NotFoundError>;

@@ -142,6 +142,8 @@ describe.each(DIALECTS)('workspaces ($name)', (dialect) => {
         await expect(other.updateChange(A.change, { status: 'approved' })).rejects.toMatchObject({
           type: 'not_found_error',
         });
+        expect(await other.redactVersion(A.version, testActor, new Date().toISOString())).toBeUndefined();
+        expect((await other.listVersions(A.store, { created_by: testActor })).data).toEqual([]);
         await other.updateStore(A.store, { name: 'renamed by B' });
         await other.deleteStore(A.store);
       }
@@ -152,6 +154,8 @@ describe.each(DIALECTS)('workspaces ($name)', (dialect) => {
       expect((await a.getDream(A.dream))?.status).toBe('completed');
       expect((await a.getChange(A.change))?.status).toBe('pending');
       expect((await a.listVersions(A.store, {})).data).toHaveLength(1);
+      expect((await a.getVersion(A.version))?.content).toBe('A only');
+      expect((await a.listVersions(A.store, { created_by: testActor })).data).toHaveLength(1);
 
       // The same transcript in B is B's own session: another id, the same external id.
       const [inB] = await b.importSessions([newTestSession('same-transcript', EVENTS)]);

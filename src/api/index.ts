@@ -5,7 +5,8 @@
  * the requests. A thin shell: every route calls the service layer ({@link Reverie}), scoped to the
  * workspace of the request's API key. `reverie serve` serves it beside the review page.
  *
- * Feature folders: `core/` (errors, auth, wire conventions), `memory-stores/`, `memories/`.
+ * Feature folders: `core/` (errors, auth, wire conventions), `memory-stores/`, `memories/`,
+ * `memory-versions/`.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Reverie } from '../service/index.js';
@@ -13,6 +14,7 @@ import { hostGuard, securityHeaders } from '../ui/guard.js';
 import { type ApiEnv, ApiError, apiAuth, errorResponse, requestId, validationHook } from './core/index.js';
 import { registerMemories } from './memories/index.js';
 import { registerMemoryStores } from './memory-stores/index.js';
+import { registerMemoryVersions } from './memory-versions/index.js';
 
 export { API_VERSIONS, ApiError, type ApiErrorBody, type ApiErrorType } from './core/index.js';
 
@@ -59,5 +61,6 @@ export function createApiApp(root: Reverie, opts: ApiAppOptions = {}): OpenAPIHo
   app.use('/v1/*', apiAuth(root));
   registerMemoryStores(app);
   registerMemories(app);
+  registerMemoryVersions(app);
   return app;
 }

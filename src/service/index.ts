@@ -5,3 +5,4 @@ export { OUTPUT_MARKER, readMemoryFolder, writeMemoryFolder } from './directory.
 export * from './keys.js';
 export * from './one-shot.js';
 export * from './reverie.js';
+export * from './versions.js';

@@ -4,6 +4,7 @@
  */
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import {
+  type Actor,
   type Change,
   ConflictError,
   type Dream,
@@ -734,6 +735,10 @@ export class KyselyStorage implements Storage {
       query = query.where('memory_id', 'in', q.memory_ids);
     }
     if (q.operation) query = query.where('operation', '=', q.operation);
+    if (q.created_by) {
+      const { type, id } = q.created_by;
+      query = query.where('created_by', 'in', [json({ type, id }), json({ id, type })]);
+    }
     if (q.dream_id) query = query.where('dream_id', '=', q.dream_id);
     if (q.path) query = query.where('path', '=', q.path);
     if (q.created_at_gte) query = query.where('created_at', '>=', q.created_at_gte);
@@ -745,6 +750,24 @@ export class KyselyStorage implements Storage {
       .execute();
     const page = pageOf(rows, limit, (r) => [Number(r.seq)]);
     return { data: page.data.map(toVersion), next_page: page.next_page };
+  }
+
+  async redactVersion(id: string, by: Actor, at: string): Promise<MemoryVersion | undefined> {
+    await this.#db
+      .updateTable('memory_versions')
+      .set({
+        path: null,
+        content: null,
+        content_sha256: null,
+        content_size_bytes: null,
+        redacted_at: at,
+        redacted_by: json(by),
+      })
+      .where('id', '=', id)
+      .where('redacted_at', 'is', null)
+      .where('memory_store_id', 'in', this.#storeIds())
+      .execute();
+    return this.getVersion(id);
   }
 
   // ── sessions

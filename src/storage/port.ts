@@ -69,6 +69,8 @@ export interface VersionQuery extends PageQuery {
   /** Only versions of these memories (at most 1,000 ids; an empty list matches nothing). */
   memory_ids?: string[];
   operation?: VersionOperation;
+  /** Only versions written by this actor (same `type` and `id`). */
+  created_by?: Actor;
   dream_id?: string;
   /** Only versions whose `path` equals this (at the time of the version). */
   path?: string;
@@ -216,6 +218,13 @@ export interface Storage {
   // ── versions
   getVersion(id: string): Promise<MemoryVersion | undefined>;
   listVersions(storeId: string, q: VersionQuery): Promise<Page<MemoryVersion>>;
+  /**
+   * Redacts a version: nulls its path, content, hash and size, keeps actor and time, records
+   * `redacted_at`/`redacted_by`. Already redacted: left as it was. Refusing the head of a live memory
+   * is the caller's rule (the service's).
+   * @returns the version after the change, or undefined when it is not in this workspace.
+   */
+  redactVersion(id: string, by: Actor, at: Timestamp): Promise<MemoryVersion | undefined>;
 
   // ── sessions
   /**

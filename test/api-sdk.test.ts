@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliRunner } from './cli-harness.js';
+import { TAU } from './data.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // The built CLI (`./dev` builds dist/ before running anything, `./dev test` included): the review page's
@@ -25,6 +26,7 @@ let server: ChildProcess;
 let baseURL: string;
 let keyA: string;
 let keyB: string;
+let sessionIds: string[];
 
 /** Starts `reverie --db FILE serve --port 0` (the built CLI); resolves with its URL once it listens. */
 function startServe(db: string): Promise<string> {
@@ -60,6 +62,9 @@ beforeAll(async () => {
   keyB = JSON.parse(
     (await cli('keys', 'create', '--name', 'sdk-b', '--workspace', 'team-b', '--json')).out,
   ).key;
+  const imported = await cli('sessions', 'import', TAU, '--json');
+  expect(imported.code, imported.err).toBe(0);
+  sessionIds = JSON.parse(imported.out).session_ids;
   baseURL = await startServe(db);
 }, 60_000);
 
@@ -208,6 +213,50 @@ describe('the official SDK against reverie serve', () => {
       redacted_by: { type: 'api_actor' },
     });
     const missing = await versions.retrieve('memver_NOPE', { memory_store_id: s.id }).catch((e) => e);
+    expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
+  });
+
+  it('drives every dream method: a dream over imported τ-bench sessions completes with an output store', async () => {
+    const c = client(keyA);
+    const store = await c.beta.memoryStores.create({ name: 'airline' });
+    const ids = sessionIds.slice(0, 40);
+    const d = await c.beta.dreams.create({
+      inputs: [
+        { type: 'memory_store', memory_store_id: store.id },
+        { type: 'sessions', session_ids: [...ids].reverse() },
+      ],
+      model: 'reverie-offline',
+    });
+    expect(d).toMatchObject({ type: 'dream', status: 'pending', outputs: [] });
+    expect(d.inputs[1]).toEqual({ type: 'sessions', session_ids: [...ids].sort() });
+    let done = d;
+    for (let i = 0; i < 300 && ['pending', 'running'].includes(done.status); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      done = await c.beta.dreams.retrieve(d.id);
+    }
+    expect(done.status).toBe('completed');
+    const out = done.outputs[0]!.memory_store_id;
+    const paths: string[] = [];
+    for await (const m of c.beta.memoryStores.memories.list(out, { path_prefix: '/mistakes/' }))
+      paths.push(m.path);
+    expect(paths.length).toBeGreaterThan(0);
+    const listed: string[] = [];
+    for await (const x of c.beta.dreams.list({ statuses: ['completed'], limit: 1 })) listed.push(x.id);
+    expect(listed).toContain(d.id);
+    const cancel = await c.beta.dreams.cancel(d.id).catch((e) => e);
+    expect(cancel).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((await c.beta.dreams.archive(d.id)).archived_at).not.toBeNull();
+    const badModel = await c.beta.dreams
+      .create({
+        inputs: [
+          { type: 'memory_store', memory_store_id: store.id },
+          { type: 'sessions', session_ids: ids.slice(0, 1) },
+        ],
+        model: 'claude-opus-5',
+      })
+      .catch((e) => e);
+    expect(badModel).toBeInstanceOf(Anthropic.BadRequestError);
+    const missing = await c.beta.dreams.retrieve('drm_NOPE').catch((e) => e);
     expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
   });
 

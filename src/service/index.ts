@@ -2,6 +2,7 @@
 export * from './change-report.js';
 export { resolveDbPath } from './config.js';
 export { OUTPUT_MARKER, readMemoryFolder, writeMemoryFolder } from './directory.js';
+export * from './dream-runs.js';
 export * from './keys.js';
 export * from './one-shot.js';
 export * from './reverie.js';

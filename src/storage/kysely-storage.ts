@@ -990,6 +990,8 @@ export class KyselyStorage implements Storage {
     if (q.memory_store_id) query = query.where('memory_store_id', '=', q.memory_store_id);
     if (q.statuses?.length) query = query.where('status', 'in', q.statuses);
     if (!q.include_archived) query = query.where('archived_at', 'is', null);
+    if (q.created_at_gt) query = query.where('created_at', '>', q.created_at_gt);
+    if (q.created_at_lt) query = query.where('created_at', '<', q.created_at_lt);
     if (cur) query = query.where('id', '<', String(cur[0]));
     const rows = await query
       .orderBy('id', 'desc')

@@ -92,6 +92,9 @@ export interface DreamQuery extends PageQuery {
   memory_store_id?: string;
   statuses?: Dream['status'][];
   include_archived?: boolean;
+  /** Only dreams created strictly after / before this time. */
+  created_at_gt?: Timestamp;
+  created_at_lt?: Timestamp;
 }
 
 /** Fields of a change that review may update (`before`/`base_sha256` only when a conflict is rebased). */

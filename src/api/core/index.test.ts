@@ -80,6 +80,10 @@ describe('API wire conventions and authentication', () => {
     const doc: any = await res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/dreams',
+      '/v1/dreams/{dream_id}',
+      '/v1/dreams/{dream_id}/archive',
+      '/v1/dreams/{dream_id}/cancel',
       '/v1/memory_stores',
       '/v1/memory_stores/{memory_store_id}',
       '/v1/memory_stores/{memory_store_id}/archive',

@@ -135,7 +135,8 @@ describe('serve', () => {
   it('refuses a non-loopback --host without --insecure-no-auth (issue 7 item 11), before listening', async () => {
     const r = await cli('serve', '--host', '0.0.0.0', '--port', '0');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/refusing to listen on 0\.0\.0\.0: the review server has no authentication/);
+    expect(r.err).toMatch(/refusing to listen on 0\.0\.0\.0 without authentication/);
+    expect(r.err).toContain('--require-login');
     expect(r.err).toContain('--insecure-no-auth');
     expect(r.out).toBe('');
   });

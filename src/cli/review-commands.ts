@@ -488,13 +488,17 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
     })
     .option(
       '--host <host>',
-      'interface to listen on (default 127.0.0.1: this machine only; others need --insecure-no-auth)',
+      'interface to listen on (default 127.0.0.1: this machine only; others need --require-login or --insecure-no-auth)',
       '127.0.0.1',
     )
     .option(
       '--allowed-host <name>',
       'another Host name the server answers to, e.g. reverie.lan:7433 (repeatable; others get 421)',
       collect,
+    )
+    .option(
+      '--require-login',
+      'the review page asks for an API key (reverie keys create) and records its name as the reviewer; needed to listen beyond this machine',
     )
     .option(
       '--insecure-no-auth',
@@ -514,6 +518,9 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           host: o.host,
           allowedHosts: o.allowedHost ?? [],
           insecureNoAuth: o.insecureNoAuth === true,
+          auth: o.requireLogin
+            ? { keys: svc.keys, forWorkspace: (ws) => new ReviewService(svc.forWorkspace(ws)) }
+            : undefined,
           reviewer: o.reviewer ?? defaultReviewer(),
           mount: { match: isApiPath, create: (allowedHosts) => createApiApp(svc, { allowedHosts }) },
         });

@@ -110,6 +110,12 @@ export class KeyService {
     return this.#storage.listWorkspaces();
   }
 
+  /** Who the key with id `keyId` is, or null once it is revoked (or for an unknown id). */
+  async principalOf(keyId: string): Promise<Principal | null> {
+    const k = await this.#storage.getApiKey(keyId);
+    return k && !k.revoked_at ? { key_id: k.id, key_name: k.name, workspace_id: k.workspace_id } : null;
+  }
+
   /**
    * Who `key` belongs to, or null for an unknown, malformed or revoked key (one indexed lookup of
    * its SHA-256; the comparison is of hashes, so its timing says nothing about the key).

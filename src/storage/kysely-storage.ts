@@ -315,6 +315,9 @@ export class KyselyStorage implements Storage {
   listApiKeys(q: { workspace_id?: string; include_revoked?: boolean }): Promise<ApiKeyRecord[]> {
     return admin.listApiKeys(this.#db, q);
   }
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
+    return admin.getApiKey(this.#db, id);
+  }
   findApiKey(keySha256: string): Promise<ApiKeyRecord | undefined> {
     return admin.findApiKey(this.#db, keySha256);
   }

@@ -151,6 +151,8 @@ export interface Storage {
   insertApiKey(key: ApiKeyRecord, keySha256: string): Promise<void>;
   /** Keys newest first, of one workspace or all; revoked ones only with `include_revoked`. */
   listApiKeys(q: { workspace_id?: string; include_revoked?: boolean }): Promise<ApiKeyRecord[]>;
+  /** The key with this id, revoked or not. */
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
   /** The unrevoked key whose SHA-256 is `keySha256`. */
   findApiKey(keySha256: string): Promise<ApiKeyRecord | undefined>;
   /** Sets `revoked_at` (idempotent: an already revoked key keeps its time). @returns the key, or undefined. */

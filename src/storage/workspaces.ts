@@ -59,6 +59,12 @@ export async function listApiKeys(
   return (await query.orderBy('id', 'desc').execute()).map(toKey);
 }
 
+/** The key with this id, revoked or not. */
+export async function getApiKey(db: Kysely<Database>, id: string): Promise<ApiKeyRecord | undefined> {
+  const r = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && toKey(r);
+}
+
 /** The unrevoked key with this SHA-256. */
 export async function findApiKey(db: Kysely<Database>, keySha256: string): Promise<ApiKeyRecord | undefined> {
   const r = await db

@@ -133,16 +133,18 @@ export function securityHeaders(): MiddlewareHandler {
 
 /**
  * Checks the interface a server is asked to bind (issue 7 item 11). Loopback addresses (and names that
- * are loopback by definition) pass with no warning. Anything else exposes the server, which has no
- * authentication yet, to the network: refused unless `insecureNoAuth`, and then a warning to print.
- * @returns the warning text, or null for a loopback address.
- * @throws ValidationError (field `host`) for a non-loopback address without `insecureNoAuth`.
+ * are loopback by definition) pass with no warning, and so does any address when the review page
+ * requires logins with API keys (`withLogin`; the HTTP API always requires keys). Otherwise a
+ * non-loopback address would expose the page without authentication: refused unless
+ * `insecureNoAuth`, and then a warning to print.
+ * @returns the warning text, or null.
+ * @throws ValidationError (field `host`) for a non-loopback address without a login or `insecureNoAuth`.
  */
-export function checkBindAddress(host: string, insecureNoAuth: boolean): string | null {
-  if (isLoopbackHost(host)) return null;
+export function checkBindAddress(host: string, insecureNoAuth: boolean, withLogin = false): string | null {
+  if (isLoopbackHost(host) || withLogin) return null;
   if (!insecureNoAuth)
     throw new ValidationError(
-      `refusing to listen on ${host}: the review server has no authentication yet, so anyone who can reach ${host} could read every session and change every store. Listen on 127.0.0.1 (the default) and use an SSH tunnel, or pass --insecure-no-auth if you really mean it.`,
+      `refusing to listen on ${host} without authentication: anyone who can reach ${host} could read every session and change every store. Add --require-login (the review page then asks for an API key from \`reverie keys create\`), or listen on 127.0.0.1 (the default) and use an SSH tunnel, or pass --insecure-no-auth if you really mean it.`,
       'host',
     );
   return `warning: listening on ${host} WITHOUT AUTHENTICATION (--insecure-no-auth): anyone who can reach this address can read every session and memory and approve or apply dreams.`;

@@ -347,6 +347,62 @@ describe('web review page (app.request, no sockets)', () => {
     }
   });
 
+  it('with logins required: API key → session cookie, reviewer = key name, its workspace only, revocation ends it', async () => {
+    const svc = review.reverie;
+    app = createReviewApp(review, {
+      auth: {
+        keys: svc.keys,
+        forWorkspace: (ws) => new ReviewService(svc.forWorkspace(ws), { applyHooks: {} }),
+      },
+    });
+    const [pay] = seeded.changes;
+    // Nothing without a session: pages redirect to the login, writes are refused.
+    let r = await get(`/dreams/${seeded.dream.id}`);
+    expect(r.res.status).toBe(303);
+    expect(r.res.headers.get('location')).toBe('/login');
+    expect((await post(`/changes/${pay!.id}/decision`, { decision: 'approve' })).status).toBe(401);
+    expect((await review.getChange(pay!.id)).status).toBe('pending');
+    expect((await get('/login')).html).toContain('name="key" type="password"');
+    expect((await get('/assets/review.css')).res.status).toBe(200);
+    // A wrong key, then the right one.
+    const ana = await svc.keys.createKey({ name: 'Ana (key)' });
+    const bad = await post('/login', { key: `${ana.key}x` });
+    expect(bad.status).toBe(401);
+    expect(await bad.text()).toContain('That API key is unknown or revoked.');
+    const ok = await post('/login', { key: ana.key });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.getSetCookie().join()).toMatch(
+      /reverie_session=[\w-]{43}; Max-Age=43200; Path=\/; HttpOnly; SameSite=Strict/,
+    );
+    r = await get(`/dreams/${seeded.dream.id}`);
+    expect(r.res.status).toBe(200);
+    expect(r.html).toContain('Reviewing as Ana (key)');
+    expect(r.html).toContain('action="/logout"');
+    expect((await post(`/changes/${pay!.id}/decision`, { decision: 'approve' })).status).toBe(303);
+    expect((await review.getChange(pay!.id)).review).toMatchObject({ by: 'Ana (key)' });
+    expect((await post('/reviewer', { reviewer: 'someone else' })).status).toBe(403);
+    // Revoking the key ends its session at the next request.
+    await svc.keys.revokeKey(ana.id);
+    expect((await get('/dreams')).res.headers.get('location')).toBe('/login');
+    // Another workspace's key sees none of this workspace.
+    cookie = '';
+    const bo = await svc.keys.createKey({ name: 'Bo', workspace: 'team-b' });
+    expect((await post('/login', { key: bo.key })).status).toBe(303);
+    expect((await get(`/dreams/${seeded.dream.id}`)).res.status).toBe(404);
+    expect((await get(`/sessions/${sessionId}`)).res.status).toBe(404);
+    expect((await get(`/stores/${seeded.store.id}`)).res.status).toBe(404);
+    const stores = await get('/stores');
+    expect(stores.html).not.toContain(seeded.store.id);
+    expect((await post(`/changes/${seeded.changes[1]!.id}/decision`, { decision: 'reject' })).status).toBe(
+      404,
+    );
+    expect((await post(`/dreams/${seeded.dream.id}/apply`, {})).status).toBe(404);
+    expect((await review.getChange(seeded.changes[1]!.id)).status).toBe('pending');
+    // Log out.
+    expect((await post('/logout', {})).status).toBe(303);
+    expect((await get('/dreams')).res.headers.get('location')).toBe('/login');
+  });
+
   it('maps errors to statuses and refuses cross-site posts', async () => {
     expect((await get('/dreams/drm_NOPE')).res.status).toBe(404);
     expect((await get('/no/such/page')).res.status).toBe(404);
@@ -387,6 +443,7 @@ describe('host names, bind address (issue 7 items 9 and 11)', () => {
       /refusing to listen on 0\.0\.0\.0.*--insecure-no-auth/,
     );
     expect(checkBindAddress('0.0.0.0', true)).toMatch(/WITHOUT AUTHENTICATION/);
+    expect(checkBindAddress('0.0.0.0', false, true)).toBeNull();
     const review = new ReviewService(new Reverie({ storage: await openSqliteStorage(':memory:') }));
     // Refused before anything listens (no socket is opened).
     await expect(serveReviewApp(review, { host: '0.0.0.0', port: 0 })).rejects.toMatchObject({

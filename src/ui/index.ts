@@ -27,7 +27,7 @@ export const DEFAULT_PORT = 7433;
 export interface ServeOptions extends Omit<ReviewAppOptions, 'allowedHosts'> {
   /** TCP port (0 picks a free one). Default 7433. */
   port?: number;
-  /** Interface to bind. Default `127.0.0.1` (this machine only); others need `insecureNoAuth`. */
+  /** Interface to bind. Default `127.0.0.1` (this machine only); others need `auth` or `insecureNoAuth`. */
   host?: string;
   /** Extra `Host` names the server answers to (`--allowed-host`), e.g. `reverie.internal:7433`. */
   allowedHosts?: readonly string[];
@@ -59,15 +59,15 @@ export interface RunningServer {
  * Serves the review app over HTTP. The app answers only to the bound address (with its port) and
  * `allowedHosts` (see `allowedHostsFor`); a port of 0 is resolved before the first request is served.
  * @returns once listening.
- * @throws ValidationError (field `host`) for a non-loopback `host` without `insecureNoAuth`
+ * @throws ValidationError (field `host`) for a non-loopback `host` without `auth` or `insecureNoAuth`
  *   (`checkBindAddress`), or a bad `allowedHosts` name, before anything listens; the listen error
  *   (e.g. `EADDRINUSE`) if the port is taken.
  */
 export async function serveReviewApp(review: ReviewService, opts: ServeOptions = {}): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
-  const warning = checkBindAddress(host, opts.insecureNoAuth ?? false);
+  const warning = checkBindAddress(host, opts.insecureNoAuth ?? false, opts.auth !== undefined);
   allowedHostsFor(host, 0, opts.allowedHosts); // validate the names before listening
-  let app: Hono | null = null;
+  let app: { fetch: Hono['fetch'] } | null = null;
   let mounted: { fetch(req: Request): Response | Promise<Response> } | null = null;
   const fetch = (req: Request, env: unknown) => {
     if (!app) return new Response('starting', { status: 503 });

@@ -94,12 +94,14 @@ export const STYLESHEET = CSS;
 export interface LayoutProps {
   title: string;
   reviewer: string;
+  /** Logins with API keys are on: show the key's name and a log-out button instead of the reviewer form. */
+  login?: boolean;
   flash?: Flash | null;
   children?: Child;
 }
 
 /** The page frame: `<html>` with header, navigation, reviewer form, flash and `<main>`. */
-export const Layout: FC<LayoutProps> = ({ title, reviewer, flash, children }) => (
+export const Layout: FC<LayoutProps> = ({ title, reviewer, flash, login, children }) => (
   <>
     {raw('<!DOCTYPE html>')}
     <html lang="en">
@@ -121,11 +123,20 @@ export const Layout: FC<LayoutProps> = ({ title, reviewer, flash, children }) =>
             <a href="/dreams">Dreams</a>
             <a href="/stores">Stores</a>
           </nav>
-          <form method="post" action="/reviewer">
-            <label for="reviewer-name">Reviewing as</label>
-            <input id="reviewer-name" name="reviewer" value={reviewer} required maxlength={200} />
-            <button type="submit">Set</button>
-          </form>
+          {login ? (
+            reviewer ? (
+              <form method="post" action="/logout">
+                <span>Reviewing as {reviewer}</span>
+                <button type="submit">Log out</button>
+              </form>
+            ) : null
+          ) : (
+            <form method="post" action="/reviewer">
+              <label for="reviewer-name">Reviewing as</label>
+              <input id="reviewer-name" name="reviewer" value={reviewer} required maxlength={200} />
+              <button type="submit">Set</button>
+            </form>
+          )}
         </header>
         <main id="main">
           {flash ? (

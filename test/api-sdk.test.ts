@@ -7,10 +7,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
+import { SessionMemoryStores } from '@anthropic-ai/sdk/tools/agent-toolset/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliRunner } from './cli-harness.js';
 import { TAU } from './data.js';
@@ -230,7 +231,9 @@ describe('the official SDK against reverie serve', () => {
     expect(d).toMatchObject({ type: 'dream', status: 'pending', outputs: [] });
     expect(d.inputs[1]).toEqual({ type: 'sessions', session_ids: [...ids].sort() });
     let done = d;
-    for (let i = 0; i < 300 && ['pending', 'running'].includes(done.status); i++) {
+    // Polled as clients do (about 0.4 s on an idle machine; up to 45 s allowed on a loaded one).
+    const until = Date.now() + 45_000;
+    while (['pending', 'running'].includes(done.status) && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 50));
       done = await c.beta.dreams.retrieve(d.id);
     }
@@ -258,6 +261,57 @@ describe('the official SDK against reverie serve', () => {
     expect(badModel).toBeInstanceOf(Anthropic.BadRequestError);
     const missing = await c.beta.dreams.retrieve('drm_NOPE').catch((e) => e);
     expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
+  });
+
+  it("mounts a store with the SDK's SessionMemoryStores: download, local edit up (a new version), remote edit down", async () => {
+    const c = client(keyA);
+    const s = await c.beta.memoryStores.create({ name: 'mounted' });
+    await c.beta.memoryStores.memories.create(s.id, { path: '/a.md', content: 'one\n' });
+    const b = await c.beta.memoryStores.memories.create(s.id, { path: '/dir/b.md', content: 'two\n' });
+    const mount = join(dir, 'mnt', 'mounted');
+    const sms = new SessionMemoryStores(c, { workdir: join(dir, 'work') });
+    const session = {
+      resources: [
+        {
+          type: 'memory_store',
+          memory_store_id: s.id,
+          mount_path: mount,
+          access: 'read_write',
+          name: 'mounted',
+        },
+      ],
+    } as unknown as Parameters<SessionMemoryStores['download']>[0];
+    await sms.download(session);
+    // `syncAll` is the helper's own deterministic driver for tests (marked @internal, so untyped);
+    // the public `syncIfDue` would only run it after the 5 s minimum interval.
+    const sync = () => (sms as unknown as { syncAll(final: boolean): Promise<void> }).syncAll(false);
+    expect(readFileSync(join(mount, 'a.md'), 'utf8')).toBe('one\n');
+    expect(readFileSync(join(mount, 'dir/b.md'), 'utf8')).toBe('two\n');
+
+    writeFileSync(join(mount, 'a.md'), 'one, edited locally\n');
+    writeFileSync(join(mount, 'c.md'), 'three\n');
+    await sync();
+    const byPath = new Map<string, string | null | undefined>();
+    for await (const m of c.beta.memoryStores.memories.list(s.id, { view: 'full' }))
+      byPath.set(m.path, 'content' in m ? m.content : null);
+    expect(Object.fromEntries(byPath)).toEqual({
+      '/a.md': 'one, edited locally\n',
+      '/c.md': 'three\n',
+      '/dir/b.md': 'two\n',
+    });
+    const versions: string[] = [];
+    for await (const v of c.beta.memoryStores.memoryVersions.list(s.id))
+      versions.push(`${v.operation} ${v.path}`);
+    expect(versions).toEqual(['created /c.md', 'modified /a.md', 'created /dir/b.md', 'created /a.md']);
+
+    await c.beta.memoryStores.memories.update(b.id, {
+      memory_store_id: s.id,
+      content: 'two, edited remotely\n',
+    });
+    await sync();
+    expect(readFileSync(join(mount, 'dir/b.md'), 'utf8')).toBe('two, edited remotely\n');
+    await sms.finish();
+    await sms.dispose();
   });
 
   it('refuses a wrong key with 401 AuthenticationError', async () => {

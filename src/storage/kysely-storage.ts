@@ -974,16 +974,32 @@ export class KyselyStorage implements Storage {
     return r && toDream(r);
   }
 
+  /**
+   * Writes only the columns of the fields in `patch` (a write that read the dream earlier must not
+   * put back fields another writer changed since, e.g. a progress write after completion). A patch
+   * of `progress` alone applies only while the dream is pending or running.
+   */
   async updateDream(id: string, patch: Partial<Omit<Dream, 'id' | 'type' | 'created_at'>>): Promise<void> {
     const cur = await this.getDream(id);
     if (!cur) throw new NotFoundError('dream', id);
-    const { id: _i, options: _o, ...row } = dreamRow({ ...cur, ...patch });
-    await this.#db
+    const full = dreamRow({ ...cur, ...patch });
+    const set: Partial<Omit<DreamsTable, 'id' | 'workspace_id'>> = {};
+    for (const key of Object.keys(patch)) {
+      if (key === 'inputs') {
+        set.memory_store_id = full.memory_store_id;
+        set.session_ids = full.session_ids;
+      } else if (key in full && key !== 'id' && key !== 'options')
+        (set as Record<string, unknown>)[key] = full[key as keyof typeof full];
+    }
+    if (Object.keys(set).length === 0) return;
+    let q = this.#db
       .updateTable('dreams')
-      .set(row)
+      .set(set)
       .where('id', '=', id)
-      .where('workspace_id', '=', this.workspace_id)
-      .execute();
+      .where('workspace_id', '=', this.workspace_id);
+    if (Object.keys(patch).length === 1 && 'progress' in patch)
+      q = q.where('status', 'in', ['pending', 'running']);
+    await q.execute();
   }
 
   async listDreams(q: DreamQuery): Promise<Page<Dream>> {

@@ -7,3 +7,4 @@ export * from './keys.js';
 export * from './one-shot.js';
 export * from './reverie.js';
 export * from './versions.js';
+export * from './uploads.js';

@@ -92,6 +92,8 @@ describe('API wire conventions and authentication', () => {
       '/v1/memory_stores/{memory_store_id}/memory_versions',
       '/v1/memory_stores/{memory_store_id}/memory_versions/{memory_version_id}',
       '/v1/memory_stores/{memory_store_id}/memory_versions/{memory_version_id}/redact',
+      '/v1/reverie/sessions',
+      '/v1/reverie/sessions/{session_id}',
     ]);
     expect(Object.keys(doc.paths['/v1/memory_stores/{memory_store_id}/memories/{memory_id}']).sort()).toEqual(
       ['delete', 'get', 'patch', 'post'],

@@ -6,8 +6,8 @@
  * workspace of the request's API key. `reverie serve` serves it beside the review page.
  *
  * Feature folders: `core/` (errors, auth, wire conventions), `memory-stores/`, `memories/`,
- * `memory-versions/`, `dreams/`, and reverie's extension `sessions/` (`/v1/reverie/sessions`:
- * transcript uploads).
+ * `memory-versions/`, `dreams/`, and reverie's extensions under `/v1/reverie/`: `sessions/`
+ * (transcript uploads) and `review/` (change sets, decisions, apply, policy, provenance, outcomes).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Reverie } from '../service/index.js';
@@ -17,6 +17,7 @@ import { registerDreams } from './dreams/index.js';
 import { registerMemories } from './memories/index.js';
 import { registerMemoryStores } from './memory-stores/index.js';
 import { registerMemoryVersions } from './memory-versions/index.js';
+import { registerReview } from './review/index.js';
 import { registerSessions } from './sessions/index.js';
 
 export { API_VERSIONS, ApiError, type ApiErrorBody, type ApiErrorType } from './core/index.js';
@@ -67,5 +68,6 @@ export function createApiApp(root: Reverie, opts: ApiAppOptions = {}): OpenAPIHo
   registerMemoryVersions(app);
   registerDreams(app);
   registerSessions(app);
+  registerReview(app);
   return app;
 }

@@ -92,8 +92,15 @@ describe('API wire conventions and authentication', () => {
       '/v1/memory_stores/{memory_store_id}/memory_versions',
       '/v1/memory_stores/{memory_store_id}/memory_versions/{memory_version_id}',
       '/v1/memory_stores/{memory_store_id}/memory_versions/{memory_version_id}/redact',
+      '/v1/reverie/changes/{change_id}/decision',
+      '/v1/reverie/dreams/{dream_id}/apply',
+      '/v1/reverie/dreams/{dream_id}/changes',
+      '/v1/reverie/dreams/{dream_id}/decisions',
+      '/v1/reverie/memory_stores/{memory_store_id}/policy',
+      '/v1/reverie/memory_stores/{memory_store_id}/why',
       '/v1/reverie/sessions',
       '/v1/reverie/sessions/{session_id}',
+      '/v1/reverie/sessions/{session_id}/outcome',
     ]);
     expect(Object.keys(doc.paths['/v1/memory_stores/{memory_store_id}/memories/{memory_id}']).sort()).toEqual(
       ['delete', 'get', 'patch', 'post'],

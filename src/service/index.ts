@@ -6,5 +6,5 @@ export * from './dream-runs.js';
 export * from './keys.js';
 export * from './one-shot.js';
 export * from './reverie.js';
-export * from './versions.js';
 export * from './uploads.js';
+export * from './versions.js';

@@ -113,6 +113,7 @@ describe.each(DIALECTS)('workspaces ($name)', (dialect) => {
         expect((await other.listMemories(A.store, { view: 'full' })).data).toEqual([]);
         expect(await other.allMemories(A.store)).toEqual([]);
         expect(await other.countMemories(A.store)).toBe(0);
+        expect(await other.countMemoriesByStore([A.store])).toEqual(new Map());
         expect(await other.getVersion(A.version)).toBeUndefined();
         expect((await other.listVersions(A.store, {})).data).toEqual([]);
         expect(await other.getSession(A.session)).toBeUndefined();
@@ -155,6 +156,7 @@ describe.each(DIALECTS)('workspaces ($name)', (dialect) => {
       expect((await a.getChange(A.change))?.status).toBe('pending');
       expect((await a.listVersions(A.store, {})).data).toHaveLength(1);
       expect((await a.getVersion(A.version))?.content).toBe('A only');
+      expect(await a.countMemoriesByStore([A.store, 'memstore_NONE'])).toEqual(new Map([[A.store, 1]]));
       expect((await a.listVersions(A.store, { created_by: testActor })).data).toHaveLength(1);
 
       // The same transcript in B is B's own session: another id, the same external id.

@@ -6,5 +6,6 @@ export * from './dream-runs.js';
 export * from './keys.js';
 export * from './one-shot.js';
 export * from './reverie.js';
+export * from './store-summaries.js';
 export * from './uploads.js';
 export * from './versions.js';

@@ -520,6 +520,21 @@ export class KyselyStorage implements Storage {
     return Number(r.n);
   }
 
+  async countMemoriesByStore(storeIds: string[]): Promise<Map<string, number>> {
+    if (storeIds.length > MAX_LIMIT) throw new ValidationError(`at most ${MAX_LIMIT} store ids`, 'storeIds');
+    const out = new Map<string, number>();
+    if (storeIds.length === 0) return out;
+    const rows = await this.#db
+      .selectFrom('memories')
+      .select(['memory_store_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('memory_store_id', 'in', storeIds)
+      .where('memory_store_id', 'in', this.#storeIds())
+      .groupBy('memory_store_id')
+      .execute();
+    for (const r of rows) out.set(r.memory_store_id, Number(r.n));
+    return out;
+  }
+
   async #insertVersion(v: MemoryVersion): Promise<void> {
     await this.#db
       .insertInto('memory_versions')

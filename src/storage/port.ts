@@ -196,6 +196,8 @@ export interface Storage {
   /** All memories of a store with content, ordered by path. */
   allMemories(storeId: string): Promise<Memory[]>;
   countMemories(storeId: string): Promise<number>;
+  /** Memory counts of several stores in one query (at most 1,000 ids); stores without memories are absent. */
+  countMemoriesByStore(storeIds: string[]): Promise<Map<string, number>>;
   /**
    * Creates a memory at `path`.
    * @throws ConflictError(`memory_path_conflict_error`) if the path is occupied (create never overwrites).

@@ -35,6 +35,7 @@ import {
   validateReviewer,
 } from '../review/index.js';
 import type { ReviewService } from '../service/review-service.js';
+import { storeSummaries } from '../service/store-summaries.js';
 import { hostGuard, securityHeaders } from './guard.js';
 import { HttpError } from './http-error.js';
 import { type Flash, Layout, STYLESHEET, STYLESHEET_PATH } from './layout.js';
@@ -382,10 +383,7 @@ export function createReviewApp(
 
   // ── stores
   app.get('/stores', async (c) => {
-    const stores = await rv(c).reverie.listStores({ limit: 1000, include_archived: true });
-    const rows = [];
-    for (const s of stores.data)
-      rows.push({ store: s, memories: await rv(c).reverie.storage.countMemories(s.id) });
+    const rows = await storeSummaries(rv(c).reverie, { limit: 1000, include_archived: true });
     return page(c, 'Stores', <StoresPage stores={rows} />);
   });
 

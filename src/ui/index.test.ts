@@ -241,6 +241,8 @@ describe('web review page (app.request, no sockets)', () => {
     expect(s.html).toContain('Error: payment amount does not add up');
     const stores = await get('/stores');
     expect(stores.html).toContain(seeded.store.id);
+    // Counted in one query per page (storeSummaries), 2 memories in the seeded store.
+    expect(stores.html).toContain(`<td class="mono">${seeded.store.id}</td><td>2</td>`);
     await review.decideMany(seeded.dream.id, { decision: 'approve', by: 'ana' }, { all: true });
     await review.apply(seeded.dream.id, { by: 'ana' });
     const st = await get(`/stores/${seeded.store.id}`);

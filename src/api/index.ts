@@ -7,12 +7,14 @@
  *
  * Feature folders: `core/` (errors, auth, wire conventions), `memory-stores/`, `memories/`,
  * `memory-versions/`, `dreams/`, and reverie's extensions under `/v1/reverie/`: `sessions/`
- * (transcript uploads) and `review/` (change sets, decisions, apply, policy, provenance, outcomes).
+ * (transcript uploads), `review/` (change sets, decisions, apply, policy, provenance, outcomes) and
+ * `dream-events/` (dream progress as server-sent events).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Reverie } from '../service/index.js';
 import { hostGuard, securityHeaders } from '../ui/guard.js';
 import { type ApiEnv, ApiError, apiAuth, errorResponse, requestId, validationHook } from './core/index.js';
+import { registerDreamEvents } from './dream-events/index.js';
 import { registerDreams } from './dreams/index.js';
 import { registerMemories } from './memories/index.js';
 import { registerMemoryStores } from './memory-stores/index.js';
@@ -67,6 +69,7 @@ export function createApiApp(root: Reverie, opts: ApiAppOptions = {}): OpenAPIHo
   registerMemories(app);
   registerMemoryVersions(app);
   registerDreams(app);
+  registerDreamEvents(app);
   registerSessions(app);
   registerReview(app);
   return app;

@@ -96,6 +96,7 @@ describe('API wire conventions and authentication', () => {
       '/v1/reverie/dreams/{dream_id}/apply',
       '/v1/reverie/dreams/{dream_id}/changes',
       '/v1/reverie/dreams/{dream_id}/decisions',
+      '/v1/reverie/dreams/{dream_id}/events',
       '/v1/reverie/memory_stores/{memory_store_id}/policy',
       '/v1/reverie/memory_stores/{memory_store_id}/why',
       '/v1/reverie/sessions',

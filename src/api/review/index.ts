@@ -13,13 +13,17 @@
  * - `POST /v1/reverie/dreams/{dream_id}/apply` `{strict?}` → the apply result (per change, conflicts);
  * - `GET|POST /v1/reverie/memory_stores/{id}/policy` (POST is a patch) → the policy;
  * - `GET /v1/reverie/memory_stores/{id}/why?path=` → every version of the path with its change and evidence;
+ * - `POST /v1/reverie/memory_stores/{id}/rollback` `{version | time | before_dream, path?, dry_run?}` →
+ *   the plan (dry run) or the result (new versions, history kept);
+ * - `GET /v1/reverie/memory_stores/{id}/log?path=&dream_id=&limit=&page=` → the audit log;
  * - `POST /v1/reverie/sessions/{session_id}/outcome` `{result, score?, labels?, explanation?}` (or
  *   `null` to clear) → the session.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { RollbackTarget } from '../../review/index.js';
 import { ReviewService } from '../../service/review-service.js';
-import type { ApiEnv } from '../core/index.js';
+import { type ApiEnv, ApiError } from '../core/index.js';
 import { StoreParams } from '../memory-stores/index.js';
 
 const KINDS = ['mistake', 'workflow', 'preference', 'fact', 'index', 'cleanup'] as const;
@@ -91,6 +95,22 @@ const OutcomeBody = z
     explanation: z.string().max(10_000).nullable().optional(),
   })
   .nullable();
+
+const RollbackBody = z
+  .object({
+    version: z.string().min(1).optional(),
+    time: z.string().min(1).optional(),
+    before_dream: z.string().min(1).optional(),
+    path: z.string().optional(),
+    dry_run: z.boolean().optional(),
+  })
+  .openapi('ReverieRollbackParams');
+const LogQuery = z.object({
+  path: z.string().optional(),
+  dream_id: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  page: z.string().max(2000).optional(),
+});
 
 /** The review service of the request's workspace. */
 const rv = (c: Context<ApiEnv>) => new ReviewService(c.var.reverie);
@@ -213,6 +233,62 @@ export function registerReview(app: OpenAPIHono<ApiEnv>): void {
         (await c.var.reverie.why(c.req.valid('param').memory_store_id, c.req.valid('query').path)) as never,
         200,
       ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/reverie/memory_stores/{memory_store_id}/rollback',
+      tags,
+      request: { params: StoreParams, ...body(RollbackBody) },
+      responses: {
+        200: json(
+          Obj('ReverieRollback'),
+          'The steps (dry_run) or what was written, as new versions by rollback_actor',
+        ),
+      },
+    }),
+    async (c) => {
+      const b = c.req.valid('json');
+      const given = [b.version, b.time, b.before_dream].filter((x) => x !== undefined);
+      if (given.length !== 1)
+        throw new ApiError(400, 'invalid_request_error', 'give exactly one of version, time, before_dream');
+      const target: RollbackTarget = b.version
+        ? { version: b.version }
+        : b.time
+          ? { time: b.time }
+          : { before_dream: b.before_dream! };
+      const storeId = c.req.valid('param').memory_store_id;
+      const r = b.dry_run
+        ? await rv(c).planRollback(storeId, target, { path: b.path ?? null })
+        : await rv(c).rollback(storeId, target, { by: c.var.principal.key_name, path: b.path ?? null });
+      return c.json(r as never, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/reverie/memory_stores/{memory_store_id}/log',
+      tags,
+      request: { params: StoreParams, query: LogQuery },
+      responses: {
+        200: json(
+          z.object({ data: z.array(Obj('ReverieAuditEntry')), next_page: z.string().nullable() }),
+          'Who or what wrote each version, through which dream and change, newest first',
+        ),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const page = await rv(c).log(c.req.valid('param').memory_store_id, {
+        path: q.path ?? null,
+        dream_id: q.dream_id ?? null,
+        limit: q.limit,
+        page: q.page ?? null,
+      });
+      return c.json(page as never, 200);
+    },
   );
 
   app.openapi(

@@ -119,6 +119,26 @@ function row(scenario: string, r: CannonResult): Row {
   };
 }
 
+/** Prints the figures as a table, or as JSON. */
+function printRows(
+  r: { seconds: number; connections: number; seedMs: number; rows: Row[] },
+  asJson: boolean,
+): void {
+  const { seconds, connections, seedMs, rows } = r;
+  if (asJson) {
+    process.stdout.write(`${JSON.stringify({ seconds, connections, seed_ms: seedMs, rows }, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(
+    `SQLite, store of 10,000 memories (seeded in ${(seedMs / 1000).toFixed(1)} s); ${connections} connections, ${seconds} s per scenario\n`,
+  );
+  process.stdout.write('scenario                 req/s    p50 ms  p90 ms  p99 ms  max ms  non-2xx\n');
+  for (const x of rows)
+    process.stdout.write(
+      `${x.scenario.padEnd(22)} ${String(x.req_per_s).padStart(7)} ${String(x.p50_ms).padStart(8)} ${String(x.p90_ms).padStart(7)} ${String(x.p99_ms).padStart(7)} ${String(x.max_ms).padStart(7)} ${String(x.non_2xx).padStart(8)}\n`,
+    );
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--constant') return constantServer();
@@ -184,18 +204,7 @@ async function main(): Promise<void> {
         ]),
       ),
     );
-    if (args.includes('--json')) {
-      process.stdout.write(`${JSON.stringify({ seconds, connections, seed_ms: seedMs, rows }, null, 2)}\n`);
-      return;
-    }
-    process.stdout.write(
-      `SQLite, store of 10,000 memories (seeded in ${(seedMs / 1000).toFixed(1)} s); ${connections} connections, ${seconds} s per scenario\n`,
-    );
-    process.stdout.write('scenario                 req/s    p50 ms  p90 ms  p99 ms  max ms  non-2xx\n');
-    for (const r of rows)
-      process.stdout.write(
-        `${r.scenario.padEnd(22)} ${String(r.req_per_s).padStart(7)} ${String(r.p50_ms).padStart(8)} ${String(r.p90_ms).padStart(7)} ${String(r.p99_ms).padStart(7)} ${String(r.max_ms).padStart(7)} ${String(r.non_2xx).padStart(8)}\n`,
-      );
+    printRows({ seconds, connections, seedMs, rows }, args.includes('--json'));
   } finally {
     for (const c of children) c.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });

@@ -141,11 +141,9 @@ function createInput(b: z.infer<typeof CreateBody>) {
 
 const asList = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/** Adds the dream routes to `app` (which has authenticated the key). */
-export function registerDreams(app: OpenAPIHono<ApiEnv>): void {
+/** Create and retrieve. */
+function registerDreamCreate(app: OpenAPIHono<ApiEnv>): void {
   const tags = ['Dreams'];
-  const one = (c: Context<ApiEnv>, d: Dream) => c.json(dreamBody(d), 200);
-
   app.openapi(
     createRoute({
       method: 'post',
@@ -167,6 +165,12 @@ export function registerDreams(app: OpenAPIHono<ApiEnv>): void {
     }),
     async (c) => c.json(dreamBody(await c.var.reverie.getDream(c.req.valid('param').dream_id)), 200),
   );
+}
+
+/** List, cancel, archive. */
+function registerDreamLists(app: OpenAPIHono<ApiEnv>): void {
+  const tags = ['Dreams'];
+  const one = (c: Context<ApiEnv>, d: Dream) => c.json(dreamBody(d), 200);
 
   app.openapi(
     createRoute({
@@ -222,4 +226,10 @@ export function registerDreams(app: OpenAPIHono<ApiEnv>): void {
         );
       },
     );
+}
+
+/** Adds the dream routes to `app` (which has authenticated the key). */
+export function registerDreams(app: OpenAPIHono<ApiEnv>): void {
+  registerDreamCreate(app);
+  registerDreamLists(app);
 }

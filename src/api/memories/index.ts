@@ -100,8 +100,8 @@ export function memoryBody(m: Memory, view: 'basic' | 'full' = 'full'): z.infer<
   };
 }
 
-/** Adds the memory routes to `app` (which has authenticated the key: `c.var.reverie`, `c.var.actor`). */
-export function registerMemories(app: OpenAPIHono<ApiEnv>): void {
+/** Create and retrieve. */
+function registerMemoryCreateRetrieve(app: OpenAPIHono<ApiEnv>): void {
   const tags = ['Memories'];
   const base = '/v1/memory_stores/{memory_store_id}/memories';
 
@@ -147,6 +147,12 @@ export function registerMemories(app: OpenAPIHono<ApiEnv>): void {
       );
     },
   );
+}
+
+/** Update/rename (POST and PATCH), list, delete. */
+function registerMemoryChanges(app: OpenAPIHono<ApiEnv>): void {
+  const tags = ['Memories'];
+  const base = '/v1/memory_stores/{memory_store_id}/memories';
 
   for (const method of ['post', 'patch'] as const)
     app.openapi(
@@ -221,4 +227,10 @@ export function registerMemories(app: OpenAPIHono<ApiEnv>): void {
       return c.json(r, 200);
     },
   );
+}
+
+/** Adds the memory routes to `app` (which has authenticated the key: `c.var.reverie`, `c.var.actor`). */
+export function registerMemories(app: OpenAPIHono<ApiEnv>): void {
+  registerMemoryCreateRetrieve(app);
+  registerMemoryChanges(app);
 }

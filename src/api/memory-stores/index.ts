@@ -89,8 +89,8 @@ export function storeBody(s: MemoryStore): z.infer<typeof MemoryStoreSchema> {
   };
 }
 
-/** Adds the memory-store routes to `app` (which has authenticated the key: `c.var.reverie`). */
-export function registerMemoryStores(app: OpenAPIHono<ApiEnv>): void {
+/** Create and retrieve. */
+function registerStoreCreateRetrieve(app: OpenAPIHono<ApiEnv>): void {
   const tags = ['Memory stores'];
   app.openapi(
     createRoute({
@@ -113,7 +113,11 @@ export function registerMemoryStores(app: OpenAPIHono<ApiEnv>): void {
     }),
     async (c) => c.json(storeBody(await c.var.reverie.getStore(c.req.valid('param').memory_store_id)), 200),
   );
+}
 
+/** Update, list, archive, delete. */
+function registerStoreChanges(app: OpenAPIHono<ApiEnv>): void {
+  const tags = ['Memory stores'];
   app.openapi(
     createRoute({
       method: 'post',
@@ -176,4 +180,10 @@ export function registerMemoryStores(app: OpenAPIHono<ApiEnv>): void {
     }),
     async (c) => c.json(await c.var.reverie.deleteStore(c.req.valid('param').memory_store_id), 200),
   );
+}
+
+/** Adds the memory-store routes to `app` (which has authenticated the key: `c.var.reverie`). */
+export function registerMemoryStores(app: OpenAPIHono<ApiEnv>): void {
+  registerStoreCreateRetrieve(app);
+  registerStoreChanges(app);
 }

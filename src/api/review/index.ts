@@ -115,8 +115,8 @@ const LogQuery = z.object({
 /** The review service of the request's workspace. */
 const rv = (c: Context<ApiEnv>) => new ReviewService(c.var.reverie);
 
-/** Adds the review routes to `app` (which has authenticated the key). */
-export function registerReview(app: OpenAPIHono<ApiEnv>): void {
+/** The change set, per-change and bulk decisions, apply. */
+function registerDecisions(app: OpenAPIHono<ApiEnv>): void {
   const tags = ['Review (reverie extension)'];
 
   app.openapi(
@@ -191,6 +191,11 @@ export function registerReview(app: OpenAPIHono<ApiEnv>): void {
       return c.json(r as never, 200);
     },
   );
+}
+
+/** Store policy (read and patch) and provenance. */
+function registerStoreRules(app: OpenAPIHono<ApiEnv>): void {
+  const tags = ['Review (reverie extension)'];
 
   app.openapi(
     createRoute({
@@ -234,6 +239,11 @@ export function registerReview(app: OpenAPIHono<ApiEnv>): void {
         200,
       ),
   );
+}
+
+/** Rollback, the audit log, session outcomes. */
+function registerHistory(app: OpenAPIHono<ApiEnv>): void {
+  const tags = ['Review (reverie extension)'];
 
   app.openapi(
     createRoute({
@@ -316,4 +326,11 @@ export function registerReview(app: OpenAPIHono<ApiEnv>): void {
       return c.json(s as never, 200);
     },
   );
+}
+
+/** Adds the review routes to `app` (which has authenticated the key). */
+export function registerReview(app: OpenAPIHono<ApiEnv>): void {
+  registerDecisions(app);
+  registerStoreRules(app);
+  registerHistory(app);
 }

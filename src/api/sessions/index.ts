@@ -82,8 +82,8 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
 });
 
-/** Adds the session routes to `app` (which has authenticated the key). */
-export function registerSessions(app: OpenAPIHono<ApiEnv>): void {
+/** The upload route and its body limit. */
+function registerUpload(app: OpenAPIHono<ApiEnv>): void {
   const tags = ['Sessions (reverie extension)'];
   app.use(
     '/v1/reverie/sessions',
@@ -120,7 +120,11 @@ export function registerSessions(app: OpenAPIHono<ApiEnv>): void {
       return c.json(r, 200);
     },
   );
+}
 
+/** List and retrieve. */
+function registerSessionReads(app: OpenAPIHono<ApiEnv>): void {
+  const tags = ['Sessions (reverie extension)'];
   app.openapi(
     createRoute({
       method: 'get',
@@ -170,4 +174,10 @@ export function registerSessions(app: OpenAPIHono<ApiEnv>): void {
       return c.json(body as unknown as z.infer<typeof SessionSchema>, 200);
     },
   );
+}
+
+/** Adds the session routes to `app` (which has authenticated the key). */
+export function registerSessions(app: OpenAPIHono<ApiEnv>): void {
+  registerUpload(app);
+  registerSessionReads(app);
 }

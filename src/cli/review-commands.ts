@@ -25,6 +25,7 @@ import {
   type RollbackResult,
   type RollbackTarget,
 } from '../review/index.js';
+import { stopDreamRuns } from '../service/dream-runs.js';
 import type { Reverie } from '../service/index.js';
 import { ReviewService } from '../service/review-service.js';
 import { DEFAULT_PORT, serveReviewApp } from '../ui/index.js';
@@ -537,6 +538,8 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           process.on('SIGINT', stop);
           process.on('SIGTERM', stop);
         });
+        const stopped = await stopDreamRuns();
+        if (stopped) io.err(`stopped ${stopped} running dream${stopped === 1 ? '' : 's'} (now canceled)\n`);
         await srv.close();
       });
     });

@@ -2,8 +2,9 @@
  * Dreams as asynchronous jobs, the way the hosted `/v1/dreams` runs them (shared/reference/
  * anthropic-api.md §2 "Lifecycle"): creating one returns it `pending` and runs it in this process in
  * the background (pending → running → completed | failed | canceled); cancelling stops a running
- * engine through its abort signal. Until reverie has a job queue (DESIGN "schedule/"), a dream that was
- * running when the process stopped stays `running`.
+ * engine through its abort signal, and {@link stopDreamRuns} stops them all at shutdown (they end
+ * `canceled`). Until reverie has a job queue (DESIGN "schedule/"), a process killed outright leaves its
+ * dream `running`.
  *
  * Rules kept here, as hosted (§0a): model `reverie-offline` is the deterministic engine (another model
  * needs an LLM provider, which this server does not have: 400); `session_ids` must be unique and are
@@ -84,6 +85,19 @@ export async function cancelDreamRun(reverie: Reverie, id: string): Promise<Drea
   const d = await reverie.cancelDream(id);
   running.get(id)?.abort();
   return d;
+}
+
+/**
+ * Stops every dream this process started and is still running (server shutdown): each one's engine is
+ * aborted, so it ends `canceled` instead of staying `running` in the database; then waits for them
+ * (at most `timeoutMs`).
+ * @returns how many runs were stopped.
+ */
+export async function stopDreamRuns(timeoutMs = 30_000): Promise<number> {
+  const n = running.size;
+  for (const ac of running.values()) ac.abort();
+  await settleDreamRuns(timeoutMs);
+  return n;
 }
 
 /** Resolves once no dream started by {@link startDream} in this process is still running (for shutdown and tests). */

@@ -64,6 +64,7 @@ describe('reverie keys', () => {
         key_id: k.id,
         key_name: 'ci bot',
         workspace_id: 'wrkspc_default',
+        role: 'admin',
       });
       expect(await svc.keys.authenticate(`${k.key.slice(0, -1)}x`)).toBeNull();
       const rv = await cli('keys', 'revoke', k.id);
@@ -79,6 +80,13 @@ describe('reverie keys', () => {
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ id: k.id, revoked_at: expect.stringMatching(/^20/) });
 
+    const ro = JSON.parse((await cli('keys', 'create', '--name', 'ro', '--role', 'reader', '--json')).out);
+    expect(ro.role).toBe('reader');
+    expect(k.role).toBe('admin');
+    expect((await cli('keys', 'list')).out).toMatch(/ro\s+reader/);
+    const badRole = await cli('keys', 'create', '--name', 'x', '--role', 'root');
+    expect(badRole.code).toBe(2);
+    expect(badRole.err).toContain("argument 'root' is invalid");
     const bad = await cli('keys', 'create', '--name', ' ');
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('name must be 1–255 characters');

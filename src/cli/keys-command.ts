@@ -3,7 +3,7 @@
  * once (`--json`: `{"id","key","workspace_id","name","workspace_created"}`); only its SHA-256 is
  * stored, so a lost key is revoked and replaced, never recovered.
  */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { table } from './output.js';
 import type { CliContext } from './program.js';
 
@@ -22,13 +22,18 @@ export function registerKeysCommand(program: Command, ctx: CliContext): void {
       '--workspace <id|name>',
       'workspace id or name; a new name creates it (default: the default workspace)',
     )
+    .addOption(
+      new Option('--role <role>', 'what the key may do (each allows what the one before does)')
+        .choices(['reader', 'writer', 'reviewer', 'admin'])
+        .default('admin'),
+    )
     .option('--json', 'print {"id","key","workspace_id",…} as JSON')
     .action(async (o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
-        const k = await svc.keys.createKey({ name: o.name, workspace: o.workspace });
+        const k = await svc.keys.createKey({ name: o.name, workspace: o.workspace, role: o.role });
         if (g.json || o.json) return printJson(k);
         if (k.workspace_created) io.out(`Created workspace ${o.workspace} (${k.workspace_id})\n`);
-        io.out(`${k.id} "${k.name}" in ${k.workspace_id}\n${k.key}\n`);
+        io.out(`${k.id} "${k.name}" (${k.role}) in ${k.workspace_id}\n${k.key}\n`);
         io.err('This key is shown once and cannot be recovered: store it now.\n');
       });
     });
@@ -46,10 +51,11 @@ export function registerKeysCommand(program: Command, ctx: CliContext): void {
         if (list.length === 0) return io.out('No keys.\n');
         io.out(
           table(
-            ['id', 'name', 'workspace', 'key', 'created', 'revoked'],
+            ['id', 'name', 'role', 'workspace', 'key', 'created', 'revoked'],
             list.map((k) => [
               k.id,
               k.name,
+              k.role,
               k.workspace_id,
               `…${k.key_hint}`,
               k.created_at,

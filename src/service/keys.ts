@@ -8,7 +8,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { NotFoundError, newId, sha256Hex, ValidationError } from '../domain/index.js';
-import { type ApiKeyRecord, DEFAULT_WORKSPACE_ID, type Storage, type Workspace } from '../storage/index.js';
+import {
+  API_KEY_ROLES,
+  type ApiKeyRecord,
+  type ApiKeyRole,
+  DEFAULT_WORKSPACE_ID,
+  type Storage,
+  type Workspace,
+} from '../storage/index.js';
 
 /** What {@link KeyService.createKey} returns: the key itself appears here and nowhere else, ever. */
 export interface CreatedKey {
@@ -18,16 +25,30 @@ export interface CreatedKey {
   key: string;
   workspace_id: string;
   name: string;
+  role: ApiKeyRole;
   /** Whether `--workspace` named a workspace that did not exist and was created. */
   workspace_created: boolean;
 }
 
-/** Who a presented key belongs to. */
+/** Who a presented key belongs to, and what it may do. */
 export interface Principal {
   key_id: string;
   key_name: string;
   workspace_id: string;
+  role: ApiKeyRole;
 }
+
+/** True when `role` allows what `needed` allows (reader < writer < reviewer < admin). */
+export function roleAllows(role: ApiKeyRole, needed: ApiKeyRole): boolean {
+  return API_KEY_ROLES.indexOf(role) >= API_KEY_ROLES.indexOf(needed);
+}
+
+const principal = (k: ApiKeyRecord): Principal => ({
+  key_id: k.id,
+  key_name: k.name,
+  workspace_id: k.workspace_id,
+  role: k.role,
+});
 
 const KEY_PREFIX = 'rvr_sk_';
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -67,12 +88,15 @@ export class KeyService {
 
   /**
    * Creates a key named `name` in `workspace` (id or name; created when it is a new name; default:
-   * the default workspace).
+   * the default workspace) with `role` (default `admin`).
    * @returns the key, which is not stored and cannot be shown again.
-   * @throws ValidationError for a bad name; NotFoundError for an unknown `wrkspc_…` id.
+   * @throws ValidationError for a bad name or role; NotFoundError for an unknown `wrkspc_…` id.
    */
-  async createKey(input: { name: string; workspace?: string }): Promise<CreatedKey> {
+  async createKey(input: { name: string; workspace?: string; role?: ApiKeyRole }): Promise<CreatedKey> {
     const name = validateName(input.name, 'name');
+    const role = input.role ?? 'admin';
+    if (!API_KEY_ROLES.includes(role))
+      throw new ValidationError(`role must be one of ${API_KEY_ROLES.join(', ')}`, 'role');
     const { workspace, created } = await this.resolveWorkspace(input.workspace);
     const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const record: ApiKeyRecord = {
@@ -82,9 +106,10 @@ export class KeyService {
       key_hint: key.slice(-4),
       created_at: new Date().toISOString(),
       revoked_at: null,
+      role,
     };
     await this.#storage.insertApiKey(record, sha256Hex(key));
-    return { id: record.id, key, workspace_id: workspace.id, name, workspace_created: created };
+    return { id: record.id, key, workspace_id: workspace.id, name, role, workspace_created: created };
   }
 
   /** Keys newest first, optionally of one workspace (id or name); revoked ones with `include_revoked`. */
@@ -113,7 +138,7 @@ export class KeyService {
   /** Who the key with id `keyId` is, or null once it is revoked (or for an unknown id). */
   async principalOf(keyId: string): Promise<Principal | null> {
     const k = await this.#storage.getApiKey(keyId);
-    return k && !k.revoked_at ? { key_id: k.id, key_name: k.name, workspace_id: k.workspace_id } : null;
+    return k && !k.revoked_at ? principal(k) : null;
   }
 
   /**
@@ -123,6 +148,6 @@ export class KeyService {
   async authenticate(key: string | undefined | null): Promise<Principal | null> {
     if (!key?.startsWith(KEY_PREFIX) || key.length > 200) return null;
     const k = await this.#storage.findApiKey(sha256Hex(key));
-    return k ? { key_id: k.id, key_name: k.name, workspace_id: k.workspace_id } : null;
+    return k ? principal(k) : null;
   }
 }

@@ -111,6 +111,11 @@ export interface Workspace {
   created_at: Timestamp;
 }
 
+/** The roles of API keys, each allowing what the one before allows and more. */
+export const API_KEY_ROLES = ['reader', 'writer', 'reviewer', 'admin'] as const;
+/** One of {@link API_KEY_ROLES}. */
+export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+
 /** An API key as stored: never the key, only its SHA-256 and its last 4 characters. */
 export interface ApiKeyRecord {
   /** `apikey_…` */
@@ -119,6 +124,11 @@ export interface ApiKeyRecord {
   name: string;
   /** Last 4 characters of the key, to tell keys apart in listings. */
   key_hint: string;
+  /**
+   * What the key may do: `reader` (read only), `writer` (also write memories, upload sessions, start
+   * dreams), `reviewer` (also decide, apply, roll back, change policy), `admin` (everything).
+   */
+  role: ApiKeyRole;
   created_at: Timestamp;
   revoked_at: Timestamp | null;
 }

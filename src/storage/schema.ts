@@ -159,6 +159,8 @@ export interface ApiKeysTable {
   key_hint: string;
   created_at: string;
   revoked_at: string | null;
+  /** `reader` | `writer` | `reviewer` | `admin` (migration 003). */
+  role: Generated<string>;
 }
 
 /** The whole database. */

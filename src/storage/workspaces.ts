@@ -13,6 +13,7 @@ function toKey(r: Selectable<ApiKeysTable>): ApiKeyRecord {
     workspace_id: r.workspace_id,
     name: r.name,
     key_hint: r.key_hint,
+    role: r.role as ApiKeyRecord['role'],
     created_at: r.created_at,
     revoked_at: r.revoked_at,
   };

@@ -403,6 +403,14 @@ describe('web review page (app.request, no sockets)', () => {
     // Log out.
     expect((await post('/logout', {})).status).toBe(303);
     expect((await get('/dreams')).res.headers.get('location')).toBe('/login');
+    // A reader key browses but cannot decide.
+    const reader = await svc.keys.createKey({ name: 'Rita', role: 'reader' });
+    expect((await post('/login', { key: reader.key })).status).toBe(303);
+    expect((await get(`/dreams/${seeded.dream.id}`)).res.status).toBe(200);
+    const refused = await post(`/changes/${seeded.changes[2]!.id}/decision`, { decision: 'approve' });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('needs a reviewer key');
+    expect((await review.getChange(seeded.changes[2]!.id)).status).toBe('pending');
   });
 
   it('maps errors to statuses and refuses cross-site posts', async () => {

@@ -4,14 +4,15 @@
  * opens a session — a random 256-bit token in an HttpOnly, SameSite=Strict cookie, kept in this
  * process's memory for 12 hours — and `POST /logout` ends it. Every other page needs a session whose
  * key is still unrevoked (checked on each request, so revoking a key logs its sessions out); the
- * reviewer recorded on decisions is the key's name, and the page shows the key's workspace only.
+ * reviewer recorded on decisions is the key's name, and the page shows the key's workspace only;
+ * every form post but the log-out needs a `reviewer` (or `admin`) key, a reader key only browses.
  * Hono's CSRF guard and the Origin check (guard.ts) still apply to every form post, the login included.
  */
 import { randomBytes } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { FC } from 'hono/jsx';
-import type { KeyService, Principal } from '../service/keys.js';
+import { type KeyService, type Principal, roleAllows } from '../service/keys.js';
 import type { ReviewService } from '../service/review-service.js';
 import { HttpError } from './http-error.js';
 
@@ -77,6 +78,13 @@ export class LoginSessions {
         if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect('/login', 303);
         throw new HttpError(401, 'permission_error', 'Log in with an API key first.', 'key');
       }
+      const write = c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.path !== '/logout';
+      if (write && !roleAllows(principal.role, 'reviewer'))
+        throw new HttpError(
+          403,
+          'permission_error',
+          `Your key is a ${principal.role} key: reviewing (decisions, apply, policy, rollback) needs a reviewer key.`,
+        );
       c.set('principal', principal);
       c.set('review', this.#auth.forWorkspace(principal.workspace_id));
       await next();

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { requiredRole } from './index.js';
 import { type ApiFixture, apiFixture } from './test-client.js';
 
 let f: ApiFixture;
@@ -59,6 +60,34 @@ describe('API wire conventions and authentication', () => {
     const host = await f.call('GET', '/v1/memory_stores', undefined, { host: 'attacker.example:7433' });
     expect(host.status).toBe(421);
     expect(host.body.type).toBe('error');
+  });
+
+  it('enforces key roles: reader reads, writer writes, reviewer decides; 403 permission_error otherwise', async () => {
+    expect(requiredRole('GET', '/v1/reverie/dreams/d/changes')).toBe('reader');
+    expect(requiredRole('POST', '/v1/memory_stores')).toBe('writer');
+    expect(requiredRole('POST', '/v1/reverie/dreams/d/apply')).toBe('reviewer');
+    expect(requiredRole('POST', '/v1/reverie/memory_stores/s/rollback')).toBe('reviewer');
+    const key = async (role: 'reader' | 'writer' | 'reviewer') => ({
+      'x-api-key': (await f.svc.keys.createKey({ name: role, role })).key,
+    });
+    const reader = await key('reader');
+    const writer = await key('writer');
+    const reviewer = await key('reviewer');
+    expect((await f.call('GET', '/v1/memory_stores', undefined, reader)).status).toBe(200);
+    const denied = await f.call('POST', '/v1/memory_stores', { name: 'x' }, reader);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error).toEqual({
+      type: 'permission_error',
+      message:
+        'this API key is a reader key; POST /v1/memory_stores needs a writer key (reverie keys create --role writer)',
+    });
+    expect((await f.call('GET', '/v1/memory_stores', undefined, reader)).body.data).toEqual([]);
+    expect((await f.call('POST', '/v1/memory_stores', { name: 'x' }, writer)).status).toBe(200);
+    const decide = (h: Record<string, string>) =>
+      f.call('POST', '/v1/reverie/changes/chg_NOPE/decision', { decision: 'approve' }, h);
+    expect((await decide(writer)).status).toBe(403);
+    expect((await decide(reviewer)).status).toBe(404);
+    expect((await decide({ 'x-api-key': f.key })).status).toBe(404);
   });
 
   it('answers unknown routes and malformed JSON with the hosted error body', async () => {

@@ -11,7 +11,8 @@
  *   `?beta=true` ignored, `anthropic-beta` accepted except the pair the hosted memory endpoints refuse
  *   (`agent-memory-2026-07-22` with `managed-agents-2026-04-01`), and `anthropic-workspace-id`, which
  *   must name the key's workspace when sent (responses carry the key's in `anthropic-workspace-id`);
- * - authentication by API key ({@link KeyService}): the route handlers get a {@link Reverie} scoped to
+ * - authentication by API key ({@link KeyService}) and its role ({@link requiredRole}; 403
+ *   `permission_error` when it does not suffice): the route handlers get a {@link Reverie} scoped to
  *   the key's workspace (`c.var.reverie`) and the key as the actor of their writes (`c.var.actor`).
  */
 import { randomUUID } from 'node:crypto';
@@ -20,7 +21,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type Actor, ERROR_STATUS, ReverieError } from '../../domain/index.js';
-import type { Principal, Reverie } from '../../service/index.js';
+import { type Principal, type Reverie, roleAllows } from '../../service/index.js';
+import type { ApiKeyRole } from '../../storage/index.js';
 import { HttpError } from '../../ui/http-error.js';
 
 /** The hosted API's error type strings this server returns. */
@@ -146,6 +148,18 @@ export const validationHook: Hook<unknown, ApiEnv, string, unknown> = (result, c
   );
 };
 
+const REVIEW_PATH =
+  /^\/v1\/reverie\/(changes\/[^/]+\/decision|dreams\/[^/]+\/(decisions|apply)|memory_stores\/[^/]+\/(policy|rollback))$/;
+
+/**
+ * The key role a request needs: reads (GET, HEAD) `reader`; decisions, apply, policy changes and
+ * rollback `reviewer`; every other write `writer` (see `ApiKeyRecord.role`).
+ */
+export function requiredRole(method: string, path: string): ApiKeyRole {
+  if (method === 'GET' || method === 'HEAD') return 'reader';
+  return REVIEW_PATH.test(path) ? 'reviewer' : 'writer';
+}
+
 /** The key a request presents: `x-api-key`, else `Authorization: Bearer …`. */
 export function presentedKey(c: Context): string | undefined {
   const x = c.req.header('x-api-key');
@@ -195,6 +209,13 @@ export function apiAuth(root: Reverie): MiddlewareHandler<ApiEnv> {
         403,
         'permission_error',
         `this API key belongs to workspace ${principal.workspace_id}, not ${ws.slice(0, 80)}`,
+      );
+    const needed = requiredRole(c.req.method, c.req.path);
+    if (!roleAllows(principal.role, needed))
+      throw new ApiError(
+        403,
+        'permission_error',
+        `this API key is a ${principal.role} key; ${c.req.method} ${c.req.path.slice(0, 200)} needs a ${needed} key (reverie keys create --role ${needed})`,
       );
     c.set('principal', principal);
     c.set('reverie', root.forWorkspace(principal.workspace_id));

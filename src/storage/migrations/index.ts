@@ -218,9 +218,19 @@ const m002 = (dialect: DialectName): Migration => ({
   },
 });
 
+/** API key roles (DESIGN "Domain model"): what a key may do; existing keys become `admin` (all). */
+const m003 = (dialect: DialectName): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('api_keys')
+      .addColumn('role', types(dialect).text, (c) => c.notNull().defaultTo('admin'))
+      .execute();
+  },
+});
+
 /** All migrations by name for a dialect; names sort in application order. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
-  return { '001-initial': m001(dialect), '002-workspaces': m002(dialect) };
+  return { '001-initial': m001(dialect), '002-workspaces': m002(dialect), '003-key-roles': m003(dialect) };
 }
 
 /** A Kysely MigrationProvider over {@link migrations} (no file-system lookups, so it works from dist/). */

@@ -22,6 +22,7 @@ import { registerClaudeCodeCommands } from './claude-code-command.js';
 import { demoLine, prepareDemo } from './demo.js';
 import { discover, discoverOptions, registerDiscoverCommand } from './discover-command.js';
 import { registerEvalCommand } from './eval-command.js';
+import { registerKeysCommand } from './keys-command.js';
 import { registerMcpCommand } from './mcp-command.js';
 import { type CliIO, duration, humanIO, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
@@ -574,6 +575,7 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerMcpCommand(program, ctx);
   registerSyncCommand(program, ctx);
   registerClaudeCodeCommands(program, ctx);
+  registerKeysCommand(program, ctx);
   return program;
 }
 

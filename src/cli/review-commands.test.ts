@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliRunner } from '../../test/cli-harness.js';
 import { describeWithData, TAU } from '../../test/data.js';
 
@@ -127,5 +127,16 @@ describeWithData('review commands (τ-bench airline)', () => {
     expect(r3.err).toMatch(/exactly one of --file or --content/);
     const r4 = await cli('log', store.id, 'not-a-path');
     expect(r4.err).toMatch(/path must start with "\/"/);
+  });
+});
+
+describe('serve', () => {
+  it('refuses a non-loopback --host without --insecure-no-auth (issue 7 item 11), before listening', async () => {
+    const r = await cli('serve', '--host', '0.0.0.0', '--port', '0');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/refusing to listen on 0\.0\.0\.0 without authentication/);
+    expect(r.err).toContain('--require-login');
+    expect(r.err).toContain('--insecure-no-auth');
+    expect(r.out).toBe('');
   });
 });

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { createApiApp, isApiPath } from '../api/index.js';
 import { type ChangeKind, type ChangeStatus, ValidationError } from '../domain/index.js';
 import {
   type ApplyResult,
@@ -24,6 +25,7 @@ import {
   type RollbackResult,
   type RollbackTarget,
 } from '../review/index.js';
+import { stopDreamRuns } from '../service/dream-runs.js';
 import type { Reverie } from '../service/index.js';
 import { ReviewService } from '../service/review-service.js';
 import { DEFAULT_PORT, serveReviewApp } from '../ui/index.js';
@@ -489,22 +491,48 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
         throw new InvalidArgumentError('expected a port number 0–65535');
       return n;
     })
-    .option('--host <host>', 'interface to listen on (default 127.0.0.1: this machine only)', '127.0.0.1')
+    .option(
+      '--host <host>',
+      'interface to listen on (default 127.0.0.1: this machine only; others need --require-login or --insecure-no-auth)',
+      '127.0.0.1',
+    )
+    .option(
+      '--allowed-host <name>',
+      'another Host name the server answers to, e.g. reverie.lan:7433 (repeatable; others get 421)',
+      collect,
+    )
+    .option(
+      '--require-login',
+      'the review page asks for an API key (reverie keys create) and records its name as the reviewer; needed to listen beyond this machine',
+    )
+    .option(
+      '--insecure-no-auth',
+      'allow a non-loopback --host although the server has no authentication (anyone who reaches it can read and change everything)',
+    )
     .option(
       '--reviewer <name>',
       'reviewer name until one is set on the page (default: $REVERIE_USER or your user name)',
     )
     .description(
-      'serve the web review page: dreams, per-change diffs with evidence, approve / edit / reject, apply, history and rollback',
+      'serve the web review page (dreams, per-change diffs with evidence, approve / edit / reject, apply, history and rollback) and the HTTP API (/v1/memory_stores, for the Anthropic SDK; keys from `reverie keys create`)',
     )
     .action(async (o, cmd: Command) => {
       await withService(cmd, async (svc) => {
         const srv = await serveReviewApp(new ReviewService(svc), {
           port: o.port ?? DEFAULT_PORT,
           host: o.host,
+          allowedHosts: o.allowedHost ?? [],
+          insecureNoAuth: o.insecureNoAuth === true,
+          auth: o.requireLogin
+            ? { keys: svc.keys, forWorkspace: (ws) => new ReviewService(svc.forWorkspace(ws)) }
+            : undefined,
           reviewer: o.reviewer ?? defaultReviewer(),
+          mount: { match: isApiPath, create: (allowedHosts) => createApiApp(svc, { allowedHosts }) },
         });
+        if (srv.warning) io.err(`${srv.warning}\n`);
         io.out(`reverie review page on ${srv.url}/ (Ctrl-C to stop)\n`);
+        io.out(`HTTP API on ${srv.url}/v1 (OpenAPI: ${srv.url}/openapi.json; keys: reverie keys create)\n`);
+        io.out(`answering to Host: ${srv.allowedHosts.join(', ')}\n`);
         await new Promise<void>((resolve) => {
           const stop = () => {
             process.off('SIGINT', stop);
@@ -514,6 +542,8 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           process.on('SIGINT', stop);
           process.on('SIGTERM', stop);
         });
+        const stopped = await stopDreamRuns();
+        if (stopped) io.err(`stopped ${stopped} running dream${stopped === 1 ? '' : 's'} (now canceled)\n`);
         await srv.close();
       });
     });

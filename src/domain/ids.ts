@@ -16,6 +16,8 @@ export const ID_PREFIX = {
   change: 'chg',
   outcome: 'outc',
   job: 'job',
+  workspace: 'wrkspc',
+  apiKey: 'apikey',
 } as const;
 
 /** One of the id prefixes in {@link ID_PREFIX}. */

@@ -50,6 +50,7 @@ import {
 } from '../storage/index.js';
 import { isPostgresUrl, resolveDbPath } from './config.js';
 import { type FolderFile, readMemoryFolder } from './directory.js';
+import { KeyService } from './keys.js';
 
 /** Options of {@link Reverie}. */
 export interface ReverieOptions {
@@ -141,6 +142,23 @@ export class Reverie {
   }
 
   /**
+   * The same service scoped to workspace `id` (storage's `forWorkspace`: every query filters by it, so
+   * other workspaces' ids answer NotFoundError). Its `close()` leaves the shared storage open.
+   */
+  forWorkspace(id: string): Reverie {
+    return new Reverie({
+      storage: this.storage.forWorkspace(id),
+      engines: this.#engines,
+      defaultSessionLimit: this.#defaultSessionLimit,
+    });
+  }
+
+  /** API keys and workspaces (administration across workspaces; see {@link KeyService}). */
+  get keys(): KeyService {
+    return new KeyService(this.storage);
+  }
+
+  /**
    * Opens the embedded SQLite database (`db` path, or `REVERIE_HOME`/`REVERIE_DB`, or `~/.reverie/reverie.db`),
    * or PostgreSQL when `db` (or `REVERIE_DB`) is a `postgres://` URL (its default schema, normally `public`;
    * `?options=-c%20search_path%3DNAME` picks another, which must exist).
@@ -190,7 +208,7 @@ export class Reverie {
   }
 
   /** Lists stores, newest first. */
-  async listStores(q: PageQuery & { include_archived?: boolean } = {}): Promise<Page<MemoryStore>> {
+  async listStores(q: Parameters<Storage['listStores']>[0] = {}): Promise<Page<MemoryStore>> {
     return this.storage.listStores(q);
   }
 

@@ -2,8 +2,9 @@
  * The storage port implemented once over Kysely; the dialect folders (`sqlite/`, `postgres/`) only build
  * the Kysely instance. SQL stays portable: text timestamps, JSON as text, multi-row inserts in chunks.
  */
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import {
+  type Actor,
   type Change,
   ConflictError,
   type Dream,
@@ -20,8 +21,9 @@ import {
   utf8Bytes,
   ValidationError,
 } from '../domain/index.js';
-import type { DialectName } from './migrations/index.js';
+import { DEFAULT_WORKSPACE_ID, type DialectName } from './migrations/index.js';
 import type {
+  ApiKeyRecord,
   ChangePatch,
   DreamQuery,
   NewSession,
@@ -30,7 +32,9 @@ import type {
   SessionImportItem,
   SessionQuery,
   Storage,
+  StoreQuery,
   VersionQuery,
+  Workspace,
   WriteContext,
 } from './port.js';
 import type {
@@ -42,6 +46,7 @@ import type {
   SessionsTable,
 } from './schema.js';
 import { blobRefs, type PreparedSession, prepareSession, restoreEvents } from './stored-session.js';
+import * as admin from './workspaces.js';
 
 const CHUNK = 400;
 const DEFAULT_LIMIT = 20;
@@ -176,7 +181,7 @@ function toDream(r: Selectable<DreamsTable>): Dream {
     check: parse(r.check_report),
   };
 }
-function dreamRow(d: Dream): DreamsTable {
+function dreamRow(d: Dream): Omit<DreamsTable, 'workspace_id'> {
   return {
     id: d.id,
     status: d.status,
@@ -261,18 +266,87 @@ export function sessionIdFor(externalId: string): string {
 }
 
 /**
- * {@link Storage} over a Kysely instance (or transaction). Construct through a dialect folder
- * (`openSqliteStorage`, `openPostgresStorage`), not directly.
+ * {@link Storage} over a Kysely instance (or transaction), scoped to one workspace (default
+ * `wrkspc_default`): stores, sessions and dreams by their `workspace_id` column, memories and versions
+ * by their store, changes by their dream. Construct through a dialect folder (`openSqliteStorage`,
+ * `openPostgresStorage`), not directly; other workspaces through {@link KyselyStorage.forWorkspace}.
+ *
+ * Session `external_id`s are unique per workspace: outside the default workspace they are stored as
+ * `<workspace_id>:<external_id>` (the column is unique database-wide since migration 001) and returned
+ * without the prefix; session ids derive from the stored form, so the same transcript gets different
+ * ids in different workspaces and the default workspace keeps the ids it always had.
  */
 export class KyselyStorage implements Storage {
   readonly dialect: DialectName;
+  readonly workspace_id: string;
   #db: Kysely<Database>;
   #onClose: (() => Promise<void>) | null;
 
-  constructor(db: Kysely<Database>, dialect: DialectName, onClose: (() => Promise<void>) | null = null) {
+  constructor(
+    db: Kysely<Database>,
+    dialect: DialectName,
+    onClose: (() => Promise<void>) | null = null,
+    workspaceId: string = DEFAULT_WORKSPACE_ID,
+  ) {
     this.#db = db;
     this.dialect = dialect;
     this.#onClose = onClose;
+    this.workspace_id = workspaceId;
+  }
+
+  forWorkspace(id: string): KyselyStorage {
+    return new KyselyStorage(this.#db, this.dialect, async () => {}, id);
+  }
+
+  /** Subquery: the ids of this workspace's stores. */
+  #storeIds() {
+    return this.#db.selectFrom('memory_stores').select('id').where('workspace_id', '=', this.workspace_id);
+  }
+
+  /** Subquery: the ids of this workspace's dreams. */
+  #dreamIds() {
+    return this.#db.selectFrom('dreams').select('id').where('workspace_id', '=', this.workspace_id);
+  }
+
+  /** The stored form of a session's external id in this workspace (see the class comment). */
+  #qualify(externalId: string): string {
+    return this.workspace_id === DEFAULT_WORKSPACE_ID ? externalId : `${this.workspace_id}:${externalId}`;
+  }
+
+  #toSession(r: Selectable<SessionsTable>): Session {
+    const s = toSession(r);
+    if (this.workspace_id === DEFAULT_WORKSPACE_ID) return s;
+    const prefix = `${this.workspace_id}:`;
+    return {
+      ...s,
+      external_id: s.external_id.startsWith(prefix) ? s.external_id.slice(prefix.length) : s.external_id,
+    };
+  }
+
+  // ── workspaces and API keys (not scoped)
+  insertWorkspace(ws: Workspace): Promise<void> {
+    return admin.insertWorkspace(this.#db, ws);
+  }
+  findWorkspace(idOrName: string): Promise<Workspace | undefined> {
+    return admin.findWorkspace(this.#db, idOrName);
+  }
+  listWorkspaces(): Promise<Workspace[]> {
+    return admin.listWorkspaces(this.#db);
+  }
+  insertApiKey(key: ApiKeyRecord, keySha256: string): Promise<void> {
+    return admin.insertApiKey(this.#db, key, keySha256);
+  }
+  listApiKeys(q: { workspace_id?: string; include_revoked?: boolean }): Promise<ApiKeyRecord[]> {
+    return admin.listApiKeys(this.#db, q);
+  }
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
+    return admin.getApiKey(this.#db, id);
+  }
+  findApiKey(keySha256: string): Promise<ApiKeyRecord | undefined> {
+    return admin.findApiKey(this.#db, keySha256);
+  }
+  revokeApiKey(id: string, at: string): Promise<ApiKeyRecord | undefined> {
+    return admin.revokeApiKey(this.#db, id, at);
   }
 
   /** The underlying Kysely instance, for dialect-specific maintenance (tests, benchmarks). */
@@ -284,7 +358,9 @@ export class KyselyStorage implements Storage {
     if (this.#db.isTransaction) return fn(this);
     return this.#db
       .transaction()
-      .execute((trx: Transaction<Database>) => fn(new KyselyStorage(trx, this.dialect)));
+      .execute((trx: Transaction<Database>) =>
+        fn(new KyselyStorage(trx, this.dialect, null, this.workspace_id)),
+      );
   }
 
   async close(): Promise<void> {
@@ -298,6 +374,7 @@ export class KyselyStorage implements Storage {
       .insertInto('memory_stores')
       .values({
         id: s.id,
+        workspace_id: this.workspace_id,
         name: s.name,
         description: s.description,
         metadata: json(s.metadata),
@@ -310,15 +387,25 @@ export class KyselyStorage implements Storage {
   }
 
   async getStore(id: string): Promise<MemoryStore | undefined> {
-    const r = await this.#db.selectFrom('memory_stores').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.#db
+      .selectFrom('memory_stores')
+      .selectAll()
+      .where('id', '=', id)
+      .where('workspace_id', '=', this.workspace_id)
+      .executeTakeFirst();
     return r && toStore(r);
   }
 
-  async listStores(q: PageQuery & { include_archived?: boolean }): Promise<Page<MemoryStore>> {
+  async listStores(q: StoreQuery): Promise<Page<MemoryStore>> {
     const limit = clampLimit(q.limit);
     const cur = decodeCursor(q.page);
-    let query = this.#db.selectFrom('memory_stores').selectAll();
+    let query = this.#db
+      .selectFrom('memory_stores')
+      .selectAll()
+      .where('workspace_id', '=', this.workspace_id);
     if (!q.include_archived) query = query.where('archived_at', 'is', null);
+    if (q.created_at_gte) query = query.where('created_at', '>=', q.created_at_gte);
+    if (q.created_at_lte) query = query.where('created_at', '<=', q.created_at_lte);
     if (cur) query = query.where('id', '<', String(cur[0]));
     const rows = await query
       .orderBy('id', 'desc')
@@ -340,7 +427,12 @@ export class KyselyStorage implements Storage {
     if (patch.policy !== undefined) set.policy = json(patch.policy);
     if (patch.archived_at !== undefined) set.archived_at = patch.archived_at;
     set.updated_at = patch.updated_at ?? nowIso();
-    await this.#db.updateTable('memory_stores').set(set).where('id', '=', id).execute();
+    await this.#db
+      .updateTable('memory_stores')
+      .set(set)
+      .where('id', '=', id)
+      .where('workspace_id', '=', this.workspace_id)
+      .execute();
   }
 
   async lockStore(id: string): Promise<boolean> {
@@ -348,6 +440,7 @@ export class KyselyStorage implements Storage {
       .updateTable('memory_stores')
       .set((eb) => ({ updated_at: eb.ref('updated_at') }))
       .where('id', '=', id)
+      .where('workspace_id', '=', this.workspace_id)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
@@ -355,6 +448,7 @@ export class KyselyStorage implements Storage {
   async deleteStore(id: string): Promise<void> {
     await this.transaction(async (tx) => {
       const db = (tx as KyselyStorage).#db;
+      if (!(await tx.getStore(id))) return;
       await db.deleteFrom('memory_versions').where('memory_store_id', '=', id).execute();
       await db.deleteFrom('memories').where('memory_store_id', '=', id).execute();
       await db.deleteFrom('memory_stores').where('id', '=', id).execute();
@@ -363,7 +457,12 @@ export class KyselyStorage implements Storage {
 
   // ── memories
   async getMemory(id: string): Promise<Memory | undefined> {
-    const r = await this.#db.selectFrom('memories').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.#db
+      .selectFrom('memories')
+      .selectAll()
+      .where('id', '=', id)
+      .where('memory_store_id', 'in', this.#storeIds())
+      .executeTakeFirst();
     return r && toMemory(r, true);
   }
 
@@ -372,6 +471,7 @@ export class KyselyStorage implements Storage {
       .selectFrom('memories')
       .selectAll()
       .where('memory_store_id', '=', storeId)
+      .where('memory_store_id', 'in', this.#storeIds())
       .where('path', '=', path)
       .executeTakeFirst();
     return r && toMemory(r, true);
@@ -384,7 +484,10 @@ export class KyselyStorage implements Storage {
     const full = q.view === 'full';
     const limit = clampLimit(q.limit, full ? 20 : MAX_LIMIT);
     const cur = decodeCursor(q.page);
-    let query = this.#db.selectFrom('memories').where('memory_store_id', '=', storeId);
+    let query = this.#db
+      .selectFrom('memories')
+      .where('memory_store_id', '=', storeId)
+      .where('memory_store_id', 'in', this.#storeIds());
     if (q.path_prefix && q.path_prefix !== '/') {
       // Whole-segment prefix: '/a/' matches '/a/x' but not '/ab'. Range scan instead of LIKE (no escaping
       // issues): [prefix, prefix with its last character '/' raised to '0'). Exact in byte order (SQLite
@@ -425,6 +528,7 @@ export class KyselyStorage implements Storage {
       .selectFrom('memories')
       .selectAll()
       .where('memory_store_id', '=', storeId)
+      .where('memory_store_id', 'in', this.#storeIds())
       .orderBy('path')
       .execute();
     return rows.map((r) => toMemory(r, true));
@@ -435,8 +539,24 @@ export class KyselyStorage implements Storage {
       .selectFrom('memories')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('memory_store_id', '=', storeId)
+      .where('memory_store_id', 'in', this.#storeIds())
       .executeTakeFirstOrThrow();
     return Number(r.n);
+  }
+
+  async countMemoriesByStore(storeIds: string[]): Promise<Map<string, number>> {
+    if (storeIds.length > MAX_LIMIT) throw new ValidationError(`at most ${MAX_LIMIT} store ids`, 'storeIds');
+    const out = new Map<string, number>();
+    if (storeIds.length === 0) return out;
+    const rows = await this.#db
+      .selectFrom('memories')
+      .select(['memory_store_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('memory_store_id', 'in', storeIds)
+      .where('memory_store_id', 'in', this.#storeIds())
+      .groupBy('memory_store_id')
+      .execute();
+    for (const r of rows) out.set(r.memory_store_id, Number(r.n));
+    return out;
   }
 
   async #insertVersion(v: MemoryVersion): Promise<void> {
@@ -507,6 +627,7 @@ export class KyselyStorage implements Storage {
   async createMemory(storeId: string, path: string, content: string, ctx: WriteContext): Promise<Memory> {
     return this.transaction(async (tx) => {
       const self = tx as KyselyStorage;
+      if (!(await self.getStore(storeId))) throw new NotFoundError('memory_store', storeId);
       await self.#assertPathFree(storeId, path);
       const at = ctx.now ?? nowIso();
       const m: Memory = {
@@ -635,6 +756,7 @@ export class KyselyStorage implements Storage {
       .selectFrom('memory_versions')
       .selectAll()
       .where('id', '=', id)
+      .where('memory_store_id', 'in', this.#storeIds())
       .executeTakeFirst();
     return r && toVersion(r);
   }
@@ -642,7 +764,11 @@ export class KyselyStorage implements Storage {
   async listVersions(storeId: string, q: VersionQuery): Promise<Page<MemoryVersion>> {
     const limit = clampLimit(q.limit);
     const cur = decodeCursor(q.page);
-    let query = this.#db.selectFrom('memory_versions').selectAll().where('memory_store_id', '=', storeId);
+    let query = this.#db
+      .selectFrom('memory_versions')
+      .selectAll()
+      .where('memory_store_id', '=', storeId)
+      .where('memory_store_id', 'in', this.#storeIds());
     if (q.memory_id) query = query.where('memory_id', '=', q.memory_id);
     if (q.memory_ids) {
       if (q.memory_ids.length === 0) return { data: [], next_page: null };
@@ -651,6 +777,10 @@ export class KyselyStorage implements Storage {
       query = query.where('memory_id', 'in', q.memory_ids);
     }
     if (q.operation) query = query.where('operation', '=', q.operation);
+    if (q.created_by) {
+      const { type, id } = q.created_by;
+      query = query.where('created_by', 'in', [json({ type, id }), json({ id, type })]);
+    }
     if (q.dream_id) query = query.where('dream_id', '=', q.dream_id);
     if (q.path) query = query.where('path', '=', q.path);
     if (q.created_at_gte) query = query.where('created_at', '>=', q.created_at_gte);
@@ -664,6 +794,24 @@ export class KyselyStorage implements Storage {
     return { data: page.data.map(toVersion), next_page: page.next_page };
   }
 
+  async redactVersion(id: string, by: Actor, at: string): Promise<MemoryVersion | undefined> {
+    await this.#db
+      .updateTable('memory_versions')
+      .set({
+        path: null,
+        content: null,
+        content_sha256: null,
+        content_size_bytes: null,
+        redacted_at: at,
+        redacted_by: json(by),
+      })
+      .where('id', '=', id)
+      .where('redacted_at', 'is', null)
+      .where('memory_store_id', 'in', this.#storeIds())
+      .execute();
+    return this.getVersion(id);
+  }
+
   // ── sessions
   async importSessions(batch: NewSession[], opts: { now?: string } = {}): Promise<SessionImportItem[]> {
     return this.importPrepared(batch.map(prepareSession), opts);
@@ -674,40 +822,45 @@ export class KyselyStorage implements Storage {
     opts: { now?: string } = {},
   ): Promise<SessionImportItem[]> {
     const at = opts.now ?? nowIso();
+    const ws = this.workspace_id;
+    const q = (ext: string) => this.#qualify(ext);
     return this.transaction(async (tx) => {
       const db = (tx as KyselyStorage).#db;
       const existing = new Map<string, { id: string; content_sha256: string; outcome: string | null }>();
       for (let i = 0; i < prepared.length; i += CHUNK) {
-        const ids = prepared.slice(i, i + CHUNK).map((p) => p.session.external_id);
+        const ids = prepared.slice(i, i + CHUNK).map((p) => q(p.session.external_id));
         const rows = await db
           .selectFrom('sessions')
           .select(['id', 'external_id', 'content_sha256', 'outcome'])
           .where('external_id', 'in', ids)
+          .where('workspace_id', '=', ws)
           .execute();
         for (const r of rows) existing.set(r.external_id, r);
       }
       const results: SessionImportItem[] = [];
-      const inserts: SessionsTable[] = [];
+      const inserts: Insertable<SessionsTable>[] = [];
       const eventRows: { session_id: string; events: string }[] = [];
       const blobRows = new Map<string, string>();
       for (const p of prepared) {
         const s = p.session;
-        const ex = existing.get(s.external_id);
+        const stored = q(s.external_id);
+        const ex = existing.get(stored);
         const outcome = p.outcome_json;
         if (ex && ex.content_sha256 === p.content_sha256 && ex.outcome === outcome) {
           results.push({ external_id: s.external_id, status: 'unchanged', session_id: ex.id });
           continue;
         }
-        const id = ex?.id ?? sessionIdFor(s.external_id);
+        const id = ex?.id ?? sessionIdFor(stored);
         for (const b of p.blobs) blobRows.set(b.sha256, b.content);
-        const row: SessionsTable = {
+        const row = {
           id,
-          external_id: s.external_id,
+          workspace_id: ws,
+          external_id: stored,
           agent_id: s.agent_id,
           team_id: s.team_id ?? null,
           user_id: s.user_id,
           parent_session_id: null,
-          parent_external_id: s.parent_external_id,
+          parent_external_id: s.parent_external_id === null ? null : q(s.parent_external_id),
           source_format: s.source_format,
           source_file: s.source_file,
           title: s.title,
@@ -758,6 +911,8 @@ export class KyselyStorage implements Storage {
         .select(['c.id as child', 'p.id as parent'])
         .where('c.parent_session_id', 'is', null)
         .where('c.parent_external_id', 'is not', null)
+        .where('c.workspace_id', '=', ws)
+        .where('p.workspace_id', '=', ws)
         .execute();
       for (const o of orphans)
         await db
@@ -770,8 +925,13 @@ export class KyselyStorage implements Storage {
   }
 
   async getSession(id: string): Promise<Session | undefined> {
-    const r = await this.#db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
-    return r && toSession(r);
+    const r = await this.#db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', id)
+      .where('workspace_id', '=', this.workspace_id)
+      .executeTakeFirst();
+    return r && this.#toSession(r);
   }
 
   async getSessions(ids: string[]): Promise<Session[]> {
@@ -781,8 +941,9 @@ export class KyselyStorage implements Storage {
         .selectFrom('sessions')
         .selectAll()
         .where('id', 'in', ids.slice(i, i + CHUNK))
+        .where('workspace_id', '=', this.workspace_id)
         .execute();
-      for (const r of rows) byId.set(r.id, toSession(r));
+      for (const r of rows) byId.set(r.id, this.#toSession(r));
     }
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
@@ -790,7 +951,7 @@ export class KyselyStorage implements Storage {
   async listSessions(q: SessionQuery): Promise<Page<Session>> {
     const limit = clampLimit(q.limit, 10_000);
     const cur = decodeCursor(q.page);
-    let query = this.#db.selectFrom('sessions').selectAll();
+    let query = this.#db.selectFrom('sessions').selectAll().where('workspace_id', '=', this.workspace_id);
     if (q.agent_id) query = query.where('agent_id', '=', q.agent_id);
     if (q.team_id) query = query.where('team_id', '=', q.team_id);
     if (q.imported_after) query = query.where('imported_at', '>', q.imported_after);
@@ -799,7 +960,11 @@ export class KyselyStorage implements Storage {
       .orderBy('id')
       .limit(limit + 1)
       .execute();
-    return pageOf(rows.map(toSession), limit, (s) => [s.id]);
+    return pageOf(
+      rows.map((r) => this.#toSession(r)),
+      limit,
+      (s) => [s.id],
+    );
   }
 
   async getEvents(sessionId: string): Promise<SessionEvent[]> {
@@ -808,6 +973,7 @@ export class KyselyStorage implements Storage {
       .innerJoin('sessions', 'sessions.id', 'session_events.session_id')
       .select(['session_events.events', 'sessions.source_file'])
       .where('session_events.session_id', '=', sessionId)
+      .where('sessions.workspace_id', '=', this.workspace_id)
       .executeTakeFirst();
     if (!r) throw new NotFoundError('session', sessionId);
     const refs = blobRefs(r.events);
@@ -824,38 +990,63 @@ export class KyselyStorage implements Storage {
       .updateTable('sessions')
       .set({ outcome: outcome === null ? null : json(outcome) })
       .where('id', '=', sessionId)
+      .where('workspace_id', '=', this.workspace_id)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw new NotFoundError('session', sessionId);
   }
 
   // ── dreams and changes
   async insertDream(d: Dream): Promise<void> {
-    await this.#db.insertInto('dreams').values(dreamRow(d)).execute();
+    await this.#db
+      .insertInto('dreams')
+      .values({ ...dreamRow(d), workspace_id: this.workspace_id })
+      .execute();
   }
 
   async getDream(id: string): Promise<Dream | undefined> {
-    const r = await this.#db.selectFrom('dreams').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.#db
+      .selectFrom('dreams')
+      .selectAll()
+      .where('id', '=', id)
+      .where('workspace_id', '=', this.workspace_id)
+      .executeTakeFirst();
     return r && toDream(r);
   }
 
+  /**
+   * Writes only the columns of the fields in `patch` (a write that read the dream earlier must not
+   * put back fields another writer changed since, e.g. a progress write after completion). A patch
+   * of `progress` alone applies only while the dream is pending or running.
+   */
   async updateDream(id: string, patch: Partial<Omit<Dream, 'id' | 'type' | 'created_at'>>): Promise<void> {
     const cur = await this.getDream(id);
     if (!cur) throw new NotFoundError('dream', id);
-    const { id: _i, options: _o, ...row } = dreamRow({ ...cur, ...patch });
+    const full = dreamRow({ ...cur, ...patch });
     // only the columns the patch names: a late progress write must never put back an older status
     const columns = new Set<string>(Object.keys(patch).flatMap((k) => DREAM_COLUMNS[k] ?? []));
-    const set = Object.fromEntries(Object.entries(row).filter(([k]) => columns.has(k)));
+    const set = Object.fromEntries(
+      Object.entries(full).filter(([k]) => columns.has(k) && k !== 'id' && k !== 'workspace_id'),
+    ) as Partial<Omit<DreamsTable, 'id' | 'workspace_id'>>;
     if (Object.keys(set).length === 0) return;
-    await this.#db.updateTable('dreams').set(set).where('id', '=', id).execute();
+    let q = this.#db
+      .updateTable('dreams')
+      .set(set)
+      .where('id', '=', id)
+      .where('workspace_id', '=', this.workspace_id);
+    if (Object.keys(patch).length === 1 && 'progress' in patch)
+      q = q.where('status', 'in', ['pending', 'running']);
+    await q.execute();
   }
 
   async listDreams(q: DreamQuery): Promise<Page<Dream>> {
     const limit = clampLimit(q.limit, 100);
     const cur = decodeCursor(q.page);
-    let query = this.#db.selectFrom('dreams').selectAll();
+    let query = this.#db.selectFrom('dreams').selectAll().where('workspace_id', '=', this.workspace_id);
     if (q.memory_store_id) query = query.where('memory_store_id', '=', q.memory_store_id);
     if (q.statuses?.length) query = query.where('status', 'in', q.statuses);
     if (!q.include_archived) query = query.where('archived_at', 'is', null);
+    if (q.created_at_gt) query = query.where('created_at', '>', q.created_at_gt);
+    if (q.created_at_lt) query = query.where('created_at', '<', q.created_at_lt);
     if (cur) query = query.where('id', '<', String(cur[0]));
     const rows = await query
       .orderBy('id', 'desc')
@@ -899,13 +1090,19 @@ export class KyselyStorage implements Storage {
       .selectFrom('changes')
       .selectAll()
       .where('dream_id', '=', dreamId)
+      .where('dream_id', 'in', this.#dreamIds())
       .orderBy('ordinal')
       .execute();
     return rows.map(toChange);
   }
 
   async getChange(id: string): Promise<Change | undefined> {
-    const r = await this.#db.selectFrom('changes').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.#db
+      .selectFrom('changes')
+      .selectAll()
+      .where('id', '=', id)
+      .where('dream_id', 'in', this.#dreamIds())
+      .executeTakeFirst();
     return r && toChange(r);
   }
 
@@ -917,7 +1114,12 @@ export class KyselyStorage implements Storage {
     if (patch.base_sha256 !== undefined) set.base_sha256 = patch.base_sha256;
     if (patch.applied_at !== undefined) set.applied_at = patch.applied_at;
     if (patch.review !== undefined) set.review = patch.review === null ? null : json(patch.review);
-    const r = await this.#db.updateTable('changes').set(set).where('id', '=', id).executeTakeFirst();
+    const r = await this.#db
+      .updateTable('changes')
+      .set(set)
+      .where('id', '=', id)
+      .where('dream_id', 'in', this.#dreamIds())
+      .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw new NotFoundError('change', id);
   }
 

@@ -69,6 +69,8 @@ export interface VersionQuery extends PageQuery {
   /** Only versions of these memories (at most 1,000 ids; an empty list matches nothing). */
   memory_ids?: string[];
   operation?: VersionOperation;
+  /** Only versions written by this actor (same `type` and `id`). */
+  created_by?: Actor;
   dream_id?: string;
   /** Only versions whose `path` equals this (at the time of the version). */
   path?: string;
@@ -78,11 +80,21 @@ export interface VersionQuery extends PageQuery {
   ascending?: boolean;
 }
 
+/** Filters for listing memory stores (newest first). */
+export interface StoreQuery extends PageQuery {
+  include_archived?: boolean;
+  created_at_gte?: Timestamp;
+  created_at_lte?: Timestamp;
+}
+
 /** Filters for listing dreams (newest first). */
 export interface DreamQuery extends PageQuery {
   memory_store_id?: string;
   statuses?: Dream['status'][];
   include_archived?: boolean;
+  /** Only dreams created strictly after / before this time. */
+  created_at_gt?: Timestamp;
+  created_at_lt?: Timestamp;
 }
 
 /** Fields of a change that review may update (`before`/`base_sha256` only when a conflict is rebased). */
@@ -90,9 +102,71 @@ export type ChangePatch = Partial<
   Pick<Change, 'status' | 'review' | 'after' | 'applied_at' | 'before' | 'base_sha256'>
 >;
 
-/** The storage port. All methods are async; `transaction` runs `fn` atomically (all or nothing). */
+/** A workspace (tenant): everything else belongs to exactly one. */
+export interface Workspace {
+  /** `wrkspc_…`; the default workspace is `wrkspc_default`. */
+  id: string;
+  /** Unique, 1–255 characters. */
+  name: string;
+  created_at: Timestamp;
+}
+
+/** The roles of API keys, each allowing what the one before allows and more. */
+export const API_KEY_ROLES = ['reader', 'writer', 'reviewer', 'admin'] as const;
+/** One of {@link API_KEY_ROLES}. */
+export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+
+/** An API key as stored: never the key, only its SHA-256 and its last 4 characters. */
+export interface ApiKeyRecord {
+  /** `apikey_…` */
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** Last 4 characters of the key, to tell keys apart in listings. */
+  key_hint: string;
+  /**
+   * What the key may do: `reader` (read only), `writer` (also write memories, upload sessions, start
+   * dreams), `reviewer` (also decide, apply, roll back, change policy), `admin` (everything).
+   */
+  role: ApiKeyRole;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+/**
+ * The storage port. All methods are async; `transaction` runs `fn` atomically (all or nothing).
+ *
+ * Every store, memory, version, session, dream and change belongs to one workspace, and a storage
+ * object is a view of one workspace (`workspace_id`; the one `open*Storage` returns is the default
+ * workspace's): every query filters by it, so another workspace's ids behave as absent (`undefined`,
+ * NotFoundError). {@link Storage.forWorkspace} gives the view of another workspace over the same
+ * connection. The workspace and API-key methods are administration across workspaces and not scoped.
+ */
 export interface Storage {
   readonly dialect: DialectName;
+  /** The workspace this view reads and writes. */
+  readonly workspace_id: string;
+  /**
+   * A view of the same database scoped to workspace `id` (which is not checked: an unknown id sees an
+   * empty workspace). Its `close()` does nothing; close the storage it came from.
+   */
+  forWorkspace(id: string): Storage;
+
+  // ── workspaces and API keys (not scoped)
+  insertWorkspace(ws: Workspace): Promise<void>;
+  /** The workspace with this id or, failing that, this name. */
+  findWorkspace(idOrName: string): Promise<Workspace | undefined>;
+  listWorkspaces(): Promise<Workspace[]>;
+  /** Stores a key record with the SHA-256 (hex) of the key. */
+  insertApiKey(key: ApiKeyRecord, keySha256: string): Promise<void>;
+  /** Keys newest first, of one workspace or all; revoked ones only with `include_revoked`. */
+  listApiKeys(q: { workspace_id?: string; include_revoked?: boolean }): Promise<ApiKeyRecord[]>;
+  /** The key with this id, revoked or not. */
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  /** The unrevoked key whose SHA-256 is `keySha256`. */
+  findApiKey(keySha256: string): Promise<ApiKeyRecord | undefined>;
+  /** Sets `revoked_at` (idempotent: an already revoked key keeps its time). @returns the key, or undefined. */
+  revokeApiKey(id: string, at: Timestamp): Promise<ApiKeyRecord | undefined>;
   /** Runs `fn` in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
   /** Releases connections. */
@@ -101,7 +175,8 @@ export interface Storage {
   // ── memory stores
   insertStore(store: MemoryStore): Promise<void>;
   getStore(id: string): Promise<MemoryStore | undefined>;
-  listStores(q: PageQuery & { include_archived?: boolean }): Promise<Page<MemoryStore>>;
+  /** Stores newest first; `created_at_gte`/`created_at_lte` bound the creation time (inclusive). */
+  listStores(q: StoreQuery): Promise<Page<MemoryStore>>;
   updateStore(
     id: string,
     patch: Partial<
@@ -131,6 +206,8 @@ export interface Storage {
   /** All memories of a store with content, ordered by path. */
   allMemories(storeId: string): Promise<Memory[]>;
   countMemories(storeId: string): Promise<number>;
+  /** Memory counts of several stores in one query (at most 1,000 ids); stores without memories are absent. */
+  countMemoriesByStore(storeIds: string[]): Promise<Map<string, number>>;
   /**
    * Creates a memory at `path`.
    * @throws ConflictError(`memory_path_conflict_error`) if the path is occupied (create never overwrites).
@@ -158,6 +235,13 @@ export interface Storage {
   // ── versions
   getVersion(id: string): Promise<MemoryVersion | undefined>;
   listVersions(storeId: string, q: VersionQuery): Promise<Page<MemoryVersion>>;
+  /**
+   * Redacts a version: nulls its path, content, hash and size, keeps actor and time, records
+   * `redacted_at`/`redacted_by`. Already redacted: left as it was. Refusing the head of a live memory
+   * is the caller's rule (the service's).
+   * @returns the version after the change, or undefined when it is not in this workspace.
+   */
+  redactVersion(id: string, by: Actor, at: Timestamp): Promise<MemoryVersion | undefined>;
 
   // ── sessions
   /**

@@ -7,6 +7,8 @@ import type { Generated } from 'kysely';
 /** `memory_stores`: one row per store. `metadata`, `policy`: JSON text. */
 export interface MemoryStoresTable {
   id: string;
+  /** The owning workspace (migration 002; existing rows: the default workspace). */
+  workspace_id: Generated<string>;
   name: string;
   description: string;
   metadata: string;
@@ -53,6 +55,8 @@ export interface MemoryVersionsTable {
 /** `sessions`: transcript metadata; events live in `session_events`. */
 export interface SessionsTable {
   id: string;
+  /** The owning workspace (migration 002). */
+  workspace_id: Generated<string>;
   external_id: string;
   agent_id: string;
   team_id: string | null;
@@ -90,6 +94,8 @@ export interface BlobsTable {
 /** `dreams`: hosted dream fields plus reverie's; JSON columns as text. */
 export interface DreamsTable {
   id: string;
+  /** The owning workspace (migration 002). */
+  workspace_id: Generated<string>;
   status: string;
   memory_store_id: string;
   session_ids: string;
@@ -141,8 +147,30 @@ export interface GatherCacheTable {
   created_at: string;
 }
 
+/** `workspaces`: tenants; everything else belongs to one (migration 002). */
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+/** `api_keys`: a key's SHA-256 (hex), never the key; `key_hint` is its last 4 characters. */
+export interface ApiKeysTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  key_sha256: string;
+  key_hint: string;
+  created_at: string;
+  revoked_at: string | null;
+  /** `reader` | `writer` | `reviewer` | `admin` (migration 003). */
+  role: Generated<string>;
+}
+
 /** The whole database. */
 export interface Database {
+  workspaces: WorkspacesTable;
+  api_keys: ApiKeysTable;
   memory_stores: MemoryStoresTable;
   memories: MemoriesTable;
   memory_versions: MemoryVersionsTable;

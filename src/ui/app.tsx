@@ -1,10 +1,13 @@
 /**
  * The web review page as a Hono app: server-rendered with hono/jsx, no JavaScript needed. Pages are
  * GETs; every action is a form POST that redirects (303) back to a page, with a one-time flash message
- * in a cookie. POSTs from other origins are refused (Hono's CSRF guard). Errors render an error page
- * with the status {@link HttpError} maps them to.
+ * in a cookie. Requests for a host name the server does not answer to get 421 and state-changing
+ * requests from other origins 403 (`guard.ts`, against DNS rebinding and CSRF; Hono's CSRF guard stays
+ * as a second check); every response carries the security headers (a CSP allowing no script, no
+ * framing). Errors render an error page with the status {@link HttpError} maps them to.
  *
  * Routes:
+ * - `GET /assets/review.css` (the stylesheet);
  * - `GET /` → `/dreams`; `GET /dreams`; `GET /dreams/:id` (change set by kind, bulk review, apply);
  * - `POST /changes/:id/decision` (`decision` = approve|reject|edit|reset, `comment`, `content`);
  * - `POST /changes/:id/rebase`; `POST /dreams/:id/bulk` (`decision`, `kind`, `path_glob`, `status`, `comment`);
@@ -13,7 +16,7 @@
  * - `GET /stores`; `GET /stores/:id`; `POST /stores/:id/policy`; `GET /stores/:id/memory?path=`;
  * - `GET /stores/:id/versions/:vid`; `GET /stores/:id/log?path=&dream=&page=`;
  * - `GET /stores/:id/rollback?path=&version=|time=|before_dream=` (preview) and `POST` (do it);
- * - `POST /reviewer` (who is reviewing; a cookie).
+ * - `POST /reviewer` (who is reviewing; a cookie) — or, with `auth`, `GET|POST /login` and `POST /logout`.
  */
 
 import type { Context } from 'hono';
@@ -32,8 +35,11 @@ import {
   validateReviewer,
 } from '../review/index.js';
 import type { ReviewService } from '../service/review-service.js';
+import { storeSummaries } from '../service/store-summaries.js';
+import { hostGuard, securityHeaders } from './guard.js';
 import { HttpError } from './http-error.js';
-import { type Flash, Layout } from './layout.js';
+import { type Flash, Layout, STYLESHEET, STYLESHEET_PATH } from './layout.js';
+import { LoginPage, LoginSessions, type LoginVariables, type ReviewAuth } from './login.js';
 import { DreamPage, DreamsPage } from './pages/dreams.js';
 import { SessionPage } from './pages/session.js';
 import {
@@ -50,6 +56,18 @@ import {
 export interface ReviewAppOptions {
   /** Reviewer name used until the person sets their own (a cookie). Default `reviewer`. */
   reviewer?: string;
+  /**
+   * The `Host` values (`name:port`, see `allowedHostsFor`) the app answers to; any other host gets 421.
+   * Default `['localhost']`, the host `app.request('/path')` uses; `serveReviewApp` passes the bound
+   * address and the `--allowed-host` names.
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Require a login with an API key (see login.tsx): each session sees its key's workspace and
+   * decides under the key's name. Without it the page serves `review`'s workspace to anyone who can
+   * reach it, which is why `serveReviewApp` binds loopback only unless told otherwise.
+   */
+  auth?: ReviewAuth;
 }
 
 const FLASH = 'reverie_flash';
@@ -154,16 +172,28 @@ function rollbackTarget(get: (name: string) => string | undefined): {
  * Builds the review app over a {@link ReviewService}. Serve it with `@hono/node-server` (see
  * `serveReviewApp`), or call `app.request()` in tests.
  */
-export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = {}): Hono {
-  const app = new Hono();
+export function createReviewApp(
+  review: ReviewService,
+  opts: ReviewAppOptions = {},
+): Hono<{ Variables: LoginVariables }> {
+  const app = new Hono<{ Variables: LoginVariables }>();
   const defaultReviewer = opts.reviewer?.trim() || 'reviewer';
-  const reviewerOf = (c: Context) => {
+  const sessions = opts.auth ? new LoginSessions(opts.auth) : null;
+  /** The review service of this request: the logged-in key's workspace, else the one given. */
+  const rv = (c: Context<{ Variables: LoginVariables }>) => c.var.review ?? review;
+  const reviewerOf = (c: Context<{ Variables: LoginVariables }>) => {
+    if (sessions) return c.var.principal?.key_name ?? '';
     const v = getCookie(c, REVIEWER);
     return v ? decodeURIComponent(v) : defaultReviewer;
   };
-  const page = (c: Context, title: string, body: Child, status: 200 | 400 | 403 | 404 | 409 | 500 = 200) =>
+  const page = (
+    c: Context<{ Variables: LoginVariables }>,
+    title: string,
+    body: Child,
+    status: 200 | 400 | 401 | 403 | 404 | 409 | 500 = 200,
+  ) =>
     c.html(
-      <Layout title={title} reviewer={reviewerOf(c)} flash={takeFlash(c)}>
+      <Layout title={title} reviewer={reviewerOf(c)} flash={takeFlash(c)} login={sessions !== null}>
         {body}
       </Layout>,
       status,
@@ -181,7 +211,10 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
     return fallback;
   };
 
+  app.use('*', securityHeaders());
+  app.use('*', hostGuard(opts.allowedHosts ?? ['localhost']));
   app.use('*', csrf());
+  if (sessions) app.use('*', sessions.middleware());
   app.use(
     '*',
     bodyLimit({
@@ -195,7 +228,7 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
     const h = HttpError.from(e);
     if (h.status >= 500) console.error(e);
     return c.html(
-      <Layout title={`${h.status} ${h.type}`} reviewer={reviewerOf(c)}>
+      <Layout title={`${h.status} ${h.type}`} reviewer={reviewerOf(c)} login={sessions !== null}>
         <ErrorPage
           status={h.status}
           type={h.type}
@@ -212,8 +245,36 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
   });
 
   app.get('/', (c) => c.redirect('/dreams', 302));
+  app.get(STYLESHEET_PATH, (c) =>
+    c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }),
+  );
+
+  if (sessions) {
+    app.get('/login', (c) => page(c, 'Log in', <LoginPage />));
+    app.post('/login', async (c) => {
+      const body = await c.req.parseBody();
+      try {
+        const p = await sessions.login(c, field(body, 'key'));
+        setFlash(c, { kind: 'ok', text: `Logged in as ${p.key_name} (workspace ${p.workspace_id}).` });
+        return c.redirect('/dreams', 303);
+      } catch (e) {
+        const h = HttpError.from(e);
+        return page(c, 'Log in', <LoginPage error={h.message} />, 401);
+      }
+    });
+    app.post('/logout', (c) => {
+      sessions.logout(c);
+      return c.redirect('/login', 303);
+    });
+  }
 
   app.post('/reviewer', async (c) => {
+    if (sessions)
+      throw new HttpError(
+        403,
+        'permission_error',
+        'The reviewer is the name of the API key you logged in with.',
+      );
     const body = await c.req.parseBody();
     const name = validateReviewer(field(body, 'reviewer'), 'reviewer');
     setCookie(c, REVIEWER, encodeURIComponent(name), {
@@ -228,12 +289,12 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
 
   // ── dreams and changes
   app.get('/dreams', async (c) => {
-    const page1 = await review.listDreams({ limit: 100 });
+    const page1 = await rv(c).listDreams({ limit: 100 });
     return page(c, 'Dreams', <DreamsPage dreams={page1.data} />);
   });
 
   app.get('/dreams/:id', async (c) => {
-    const view = await review.changeSet(c.req.param('id'));
+    const view = await rv(c).changeSet(c.req.param('id'));
     return page(c, `Dream ${view.dream.id}`, <DreamPage view={view} />);
   });
 
@@ -242,11 +303,11 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
     const body = await c.req.parseBody();
     const decision = (field(body, 'decision') ?? '') as Decision;
     let content = field(body, 'content');
-    const before = await review.getChange(id);
+    const before = await rv(c).getChange(id);
     // Browsers submit textareas with CRLF line ends; keep the proposal's own line ends.
     if (content !== undefined && !(before.after ?? '').includes('\r'))
       content = content.replace(/\r\n/g, '\n');
-    const c2 = await review.decide(id, {
+    const c2 = await rv(c).decide(id, {
       decision,
       by: reviewerOf(c),
       comment: field(body, 'comment'),
@@ -257,7 +318,7 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
   });
 
   app.post('/changes/:id/rebase', async (c) => {
-    const c2 = await review.rebase(c.req.param('id'), reviewerOf(c));
+    const c2 = await rv(c).rebase(c.req.param('id'), reviewerOf(c));
     setFlash(c, { kind: 'ok', text: `${c2.path}: rebased onto the current content; review it again.` });
     return c.redirect(`/dreams/${c2.dream_id}#chg-${c2.id}`, 303);
   });
@@ -269,7 +330,7 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
     const kind = field(body, 'kind');
     const glob = field(body, 'path_glob')?.trim();
     const status = field(body, 'status') ?? 'pending';
-    const items = await review.decideMany(
+    const items = await rv(c).decideMany(
       dreamId,
       { decision, by: reviewerOf(c), comment: field(body, 'comment') },
       {
@@ -289,14 +350,14 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
   app.post('/dreams/:id/apply', async (c) => {
     const dreamId = c.req.param('id');
     const body = await c.req.parseBody();
-    const r = await review.apply(dreamId, { by: reviewerOf(c), strict: field(body, 'strict') === '1' });
+    const r = await rv(c).apply(dreamId, { by: reviewerOf(c), strict: field(body, 'strict') === '1' });
     setFlash(c, applyFlash(r));
     return c.redirect(`/dreams/${dreamId}`, 303);
   });
 
   app.post('/dreams/:id/auto-apply', async (c) => {
     const dreamId = c.req.param('id');
-    const r = await review.autoApply(dreamId);
+    const r = await rv(c).autoApply(dreamId);
     const f = r.apply
       ? applyFlash(r.apply)
       : { kind: 'warning' as const, text: 'The store policy lets no pending change through.' };
@@ -309,7 +370,7 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
 
   // ── sessions
   app.get('/sessions/:id', async (c) => {
-    const { session, events } = await review.session(c.req.param('id'));
+    const { session, events } = await rv(c).session(c.req.param('id'));
     const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : null);
     const from = int(c.req.query('from'));
     const to = int(c.req.query('to'));
@@ -322,15 +383,12 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
 
   // ── stores
   app.get('/stores', async (c) => {
-    const stores = await review.reverie.listStores({ limit: 1000, include_archived: true });
-    const rows = [];
-    for (const s of stores.data)
-      rows.push({ store: s, memories: await review.reverie.storage.countMemories(s.id) });
+    const rows = await storeSummaries(rv(c).reverie, { limit: 1000, include_archived: true });
     return page(c, 'Stores', <StoresPage stores={rows} />);
   });
 
   app.get('/stores/:id', async (c) => {
-    const v = await review.storeView(c.req.param('id'));
+    const v = await rv(c).storeView(c.req.param('id'));
     return page(c, v.store.name, <StorePage store={v.store} memories={v.memories} dreams={v.dreams} />);
   });
 
@@ -349,7 +407,7 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
         .map((l) => l.trim())
         .filter(Boolean),
     };
-    await review.setPolicy(id, patch);
+    await rv(c).setPolicy(id, patch);
     setFlash(c, { kind: 'ok', text: 'Policy saved.' });
     return c.redirect(`/stores/${id}#policy`, 303);
   });
@@ -358,20 +416,20 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
     const id = c.req.param('id');
     const path = c.req.query('path');
     if (!path) throw new ValidationError('path is required, e.g. ?path=/MEMORY.md', 'path');
-    const history = await review.memoryHistory(id, path);
-    const dreams = (await review.listDreams({ memory_store_id: id, limit: 50, include_archived: true })).data;
+    const history = await rv(c).memoryHistory(id, path);
+    const dreams = (await rv(c).listDreams({ memory_store_id: id, limit: 50, include_archived: true })).data;
     return page(c, path, <MemoryPage history={history} dreams={dreams} />);
   });
 
   app.get('/stores/:id/versions/:vid', async (c) => {
-    const v = await review.getVersion(c.req.param('id'), c.req.param('vid'));
+    const v = await rv(c).getVersion(c.req.param('id'), c.req.param('vid'));
     return page(c, `Version ${v.id}`, <VersionPage version={v} />);
   });
 
   app.get('/stores/:id/log', async (c) => {
     const id = c.req.param('id');
     const path = c.req.query('path') || null;
-    const log = await review.log(id, {
+    const log = await rv(c).log(id, {
       path,
       dream_id: c.req.query('dream') || null,
       page: c.req.query('page') || null,
@@ -383,7 +441,7 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
   app.get('/stores/:id/rollback', async (c) => {
     const id = c.req.param('id');
     const { target, fields } = rollbackTarget((n) => c.req.query(n));
-    const plan = await review.planRollback(id, target, { path: fields.path ?? null });
+    const plan = await rv(c).planRollback(id, target, { path: fields.path ?? null });
     return page(c, 'Roll back', <RollbackPreviewPage plan={plan} fields={fields} />);
   });
 
@@ -391,7 +449,7 @@ export function createReviewApp(review: ReviewService, opts: ReviewAppOptions = 
     const id = c.req.param('id');
     const body = await c.req.parseBody();
     const { target, fields } = rollbackTarget((n) => field(body, n));
-    const r = await review.rollback(id, target, { by: reviewerOf(c), path: fields.path ?? null });
+    const r = await rv(c).rollback(id, target, { by: reviewerOf(c), path: fields.path ?? null });
     setFlash(c, {
       kind: 'ok',
       text: `Rolled ${r.path ?? 'the store'} back to ${r.target}: ${r.versions_written.length} new version${r.versions_written.length === 1 ? '' : 's'} written.`,

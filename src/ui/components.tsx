@@ -203,11 +203,7 @@ export const ChangeCard: FC<ChangeCardProps> = ({ change: c, view }) => {
           {c.op !== 'delete' && c.status !== 'conflict' ? (
             <details>
               <summary>Edit the content before approving</summary>
-              <form
-                method="post"
-                action={`/changes/${c.id}/decision`}
-                style="flex-direction:column;align-items:stretch"
-              >
+              <form method="post" action={`/changes/${c.id}/decision`} class="stack">
                 <input type="hidden" name="decision" value="edit" />
                 <label for={`content-${c.id}`}>{`New content of ${c.to_path ?? c.path}`}</label>
                 {/* A leading newline: HTML drops the first one after <textarea>, so content starting with one survives. */}

@@ -4,7 +4,14 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/index.j
 import { Reverie } from '../service/reverie.js';
 import { ReviewService } from '../service/review-service.js';
 import { openSqliteStorage } from '../storage/index.js';
-import { createReviewApp, HttpError } from './index.js';
+import {
+  allowedHostsFor,
+  checkBindAddress,
+  createReviewApp,
+  HttpError,
+  isLoopbackHost,
+  serveReviewApp,
+} from './index.js';
 
 const ORIGIN = 'http://localhost';
 
@@ -239,6 +246,8 @@ describe('web review page (app.request, no sockets)', () => {
     expect(s.html).toContain('Error: payment amount does not add up');
     const stores = await get('/stores');
     expect(stores.html).toContain(seeded.store.id);
+    // Counted in one query per page (storeSummaries), 2 memories in the seeded store.
+    expect(stores.html).toContain(`<td class="mono">${seeded.store.id}</td><td>2</td>`);
     await review.decideMany(seeded.dream.id, { decision: 'approve', by: 'ana' }, { all: true });
     await review.apply(seeded.dream.id, { by: 'ana' });
     const st = await get(`/stores/${seeded.store.id}`);
@@ -258,6 +267,157 @@ describe('web review page (app.request, no sockets)', () => {
     expect(v.html).toContain('rollback by ana');
   });
 
+  it('refuses a DNS-rebinding page: foreign Host → 421, foreign Origin on a write → 403, nothing changed or read', async () => {
+    const evil = { host: 'attacker.example:7433', origin: 'http://attacker.example:7433' };
+    const policyBefore = await review.getPolicy(seeded.store.id);
+    const writes: [string, Record<string, string>][] = [
+      [`/stores/${seeded.store.id}/policy`, { deletions: '1', additions_min_support: '1' }],
+      [`/dreams/${seeded.dream.id}/bulk`, { decision: 'approve', status: 'pending' }],
+      [`/dreams/${seeded.dream.id}/apply`, {}],
+    ];
+    for (const [path, form] of writes) {
+      const res = await post(path, form, evil);
+      expect(res.status, path).toBe(421);
+      expect(await res.text()).toContain('does not answer to the host name');
+    }
+    const read = await app.request(`/sessions/${sessionId}`, { headers: { host: evil.host } });
+    expect(read.status).toBe(421);
+    expect(await read.text()).not.toContain('payment amount');
+    // Right Host, foreign Origin, and a content type Hono's CSRF guard does not look at.
+    const json = await app.request(`/dreams/${seeded.dream.id}/apply`, {
+      method: 'POST',
+      body: '{}',
+      headers: { host: 'localhost', origin: 'http://attacker.example', 'content-type': 'application/json' },
+    });
+    expect(json.status).toBe(403);
+    const nullOrigin = await post(
+      `/dreams/${seeded.dream.id}/bulk`,
+      { decision: 'approve' },
+      { origin: 'null' },
+    );
+    expect(nullOrigin.status).toBe(403);
+    const site = await post(
+      `/dreams/${seeded.dream.id}/bulk`,
+      { decision: 'approve' },
+      { 'sec-fetch-site': 'cross-site' },
+    );
+    expect(site.status).toBe(403);
+    expect(await review.getPolicy(seeded.store.id)).toEqual(policyBefore);
+    expect((await review.reverie.listChanges(seeded.dream.id)).map((c) => c.status)).toEqual(
+      Array(5).fill('pending'),
+    );
+    // The configured names still work.
+    const named = createReviewApp(review, {
+      allowedHosts: allowedHostsFor('127.0.0.1', 7433, ['reverie.lan']),
+    });
+    for (const host of ['127.0.0.1:7433', 'localhost:7433', 'reverie.lan:7433', 'REVERIE.LAN.:7433'])
+      expect((await named.request('/dreams', { headers: { host } })).status, host).toBe(200);
+    for (const host of ['127.0.0.1:7434', 'reverie.lan', 'attacker.example:7433'])
+      expect((await named.request('/dreams', { headers: { host } })).status, host).toBe(421);
+  });
+
+  it('sends security headers on every response (page, stylesheet, error, 404, 421) and needs no inline style or script', async () => {
+    const responses = [
+      (await get(`/dreams/${seeded.dream.id}`)).res,
+      (await get('/assets/review.css')).res,
+      (await get('/dreams/drm_NOPE')).res,
+      (await get('/no/such/page')).res,
+      await app.request('/dreams', { headers: { host: 'attacker.example' } }),
+      await post(`/changes/${seeded.changes[0]!.id}/decision`, { decision: 'maybe' }),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 404, 404, 421, 400]);
+    for (const r of responses) {
+      const csp = r.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("script-src 'none'");
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("style-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('referrer-policy')).toBe('same-origin');
+    }
+    const css = await get('/assets/review.css');
+    expect(css.res.headers.get('content-type')).toMatch(/^text\/css/);
+    expect(css.html).toContain('form.policy-grid');
+    await review.decideMany(seeded.dream.id, { decision: 'approve', by: 'ana' }, { all: true });
+    await review.apply(seeded.dream.id, { by: 'ana' });
+    for (const path of [
+      `/dreams/${seeded.dream.id}`,
+      `/stores/${seeded.store.id}`,
+      `/stores/${seeded.store.id}/log`,
+      `/sessions/${sessionId}`,
+    ]) {
+      const { html } = await get(path);
+      expect(html, path).toContain('<link rel="stylesheet" href="/assets/review.css"/>');
+      expect(html, path).not.toMatch(/<script|<style|\sstyle=|\son[a-z]+=/i);
+    }
+  });
+
+  it('with logins required: API key → session cookie, reviewer = key name, its workspace only, revocation ends it', async () => {
+    const svc = review.reverie;
+    app = createReviewApp(review, {
+      auth: {
+        keys: svc.keys,
+        forWorkspace: (ws) => new ReviewService(svc.forWorkspace(ws), { applyHooks: {} }),
+      },
+    });
+    const [pay] = seeded.changes;
+    // Nothing without a session: pages redirect to the login, writes are refused.
+    let r = await get(`/dreams/${seeded.dream.id}`);
+    expect(r.res.status).toBe(303);
+    expect(r.res.headers.get('location')).toBe('/login');
+    expect((await post(`/changes/${pay!.id}/decision`, { decision: 'approve' })).status).toBe(401);
+    expect((await review.getChange(pay!.id)).status).toBe('pending');
+    expect((await get('/login')).html).toContain('name="key" type="password"');
+    expect((await get('/assets/review.css')).res.status).toBe(200);
+    // A wrong key, then the right one.
+    const ana = await svc.keys.createKey({ name: 'Ana (key)' });
+    const bad = await post('/login', { key: `${ana.key}x` });
+    expect(bad.status).toBe(401);
+    expect(await bad.text()).toContain('That API key is unknown or revoked.');
+    const ok = await post('/login', { key: ana.key });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.getSetCookie().join()).toMatch(
+      /reverie_session=[\w-]{43}; Max-Age=43200; Path=\/; HttpOnly; SameSite=Strict/,
+    );
+    r = await get(`/dreams/${seeded.dream.id}`);
+    expect(r.res.status).toBe(200);
+    expect(r.html).toContain('Reviewing as Ana (key)');
+    expect(r.html).toContain('action="/logout"');
+    expect((await post(`/changes/${pay!.id}/decision`, { decision: 'approve' })).status).toBe(303);
+    expect((await review.getChange(pay!.id)).review).toMatchObject({ by: 'Ana (key)' });
+    expect((await post('/reviewer', { reviewer: 'someone else' })).status).toBe(403);
+    // Revoking the key ends its session at the next request.
+    await svc.keys.revokeKey(ana.id);
+    expect((await get('/dreams')).res.headers.get('location')).toBe('/login');
+    // Another workspace's key sees none of this workspace.
+    cookie = '';
+    const bo = await svc.keys.createKey({ name: 'Bo', workspace: 'team-b' });
+    expect((await post('/login', { key: bo.key })).status).toBe(303);
+    expect((await get(`/dreams/${seeded.dream.id}`)).res.status).toBe(404);
+    expect((await get(`/sessions/${sessionId}`)).res.status).toBe(404);
+    expect((await get(`/stores/${seeded.store.id}`)).res.status).toBe(404);
+    const stores = await get('/stores');
+    expect(stores.html).not.toContain(seeded.store.id);
+    expect((await post(`/changes/${seeded.changes[1]!.id}/decision`, { decision: 'reject' })).status).toBe(
+      404,
+    );
+    expect((await post(`/dreams/${seeded.dream.id}/apply`, {})).status).toBe(404);
+    expect((await review.getChange(seeded.changes[1]!.id)).status).toBe('pending');
+    // Log out.
+    expect((await post('/logout', {})).status).toBe(303);
+    expect((await get('/dreams')).res.headers.get('location')).toBe('/login');
+    // A reader key browses but cannot decide.
+    const reader = await svc.keys.createKey({ name: 'Rita', role: 'reader' });
+    expect((await post('/login', { key: reader.key })).status).toBe(303);
+    expect((await get(`/dreams/${seeded.dream.id}`)).res.status).toBe(200);
+    const refused = await post(`/changes/${seeded.changes[2]!.id}/decision`, { decision: 'approve' });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('needs a reviewer key');
+    expect((await review.getChange(seeded.changes[2]!.id)).status).toBe('pending');
+  });
+
   it('maps errors to statuses and refuses cross-site posts', async () => {
     expect((await get('/dreams/drm_NOPE')).res.status).toBe(404);
     expect((await get('/no/such/page')).res.status).toBe(404);
@@ -273,5 +433,37 @@ describe('web review page (app.request, no sockets)', () => {
     );
     expect(cross.status).toBe(403);
     expect((await review.getChange(seeded.changes[0]!.id)).status).toBe('pending');
+  });
+});
+
+describe('host names, bind address (issue 7 items 9 and 11)', () => {
+  it('allows the bound address with its port, loopback aliases for a loopback bind, and --allowed-host names', () => {
+    expect(allowedHostsFor('127.0.0.1', 7433)).toEqual(['127.0.0.1:7433', 'localhost:7433', '[::1]:7433']);
+    expect(allowedHostsFor('::1', 80)).toContain('[::1]:80');
+    expect(allowedHostsFor('10.1.2.3', 7433, ['Reverie.LAN.', 'proxy.example:443'])).toEqual([
+      '10.1.2.3:7433',
+      'reverie.lan:7433',
+      'proxy.example:443',
+    ]);
+    expect(() => allowedHostsFor('127.0.0.1', 1, ['http://x/'])).toThrow(/not a host name/);
+  });
+
+  it('refuses to bind a non-loopback address without --insecure-no-auth, and warns with it', async () => {
+    for (const h of ['127.0.0.1', '127.8.9.1', '::1', '[::1]', 'localhost', '::ffff:127.0.0.1'])
+      expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of ['0.0.0.0', '::', '10.0.0.5', '192.168.1.2', 'myhost.example'])
+      expect(isLoopbackHost(h), h).toBe(false);
+    expect(checkBindAddress('127.0.0.1', false)).toBeNull();
+    expect(() => checkBindAddress('0.0.0.0', false)).toThrow(
+      /refusing to listen on 0\.0\.0\.0.*--insecure-no-auth/,
+    );
+    expect(checkBindAddress('0.0.0.0', true)).toMatch(/WITHOUT AUTHENTICATION/);
+    expect(checkBindAddress('0.0.0.0', false, true)).toBeNull();
+    const review = new ReviewService(new Reverie({ storage: await openSqliteStorage(':memory:') }));
+    // Refused before anything listens (no socket is opened).
+    await expect(serveReviewApp(review, { host: '0.0.0.0', port: 0 })).rejects.toMatchObject({
+      type: 'invalid_request_error',
+      details: { field: 'host' },
+    });
   });
 });

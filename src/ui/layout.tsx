@@ -1,6 +1,6 @@
 /**
  * The page frame of the web review page: header with navigation and the reviewer's name, a flash
- * message, and the stylesheet (inline; no external assets, so it works offline).
+ * message, and the stylesheet (served by the app itself at {@link STYLESHEET_PATH}; no external assets).
  */
 import { raw } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
@@ -75,18 +75,33 @@ ol.events .body { white-space:pre-wrap; word-break:break-word; font-size:14px; m
 ol.events .err { color:var(--bad); font-weight:600; }
 figure.diffwrap { margin:0; }
 .sr-only { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); }
+form.stack { flex-direction:column; align-items:stretch; }
+h2.first { margin-top:0; }
+label.inline { flex-direction:row; gap:6px; align-items:center; } label.plain { color:inherit; }
+a.kind-link { margin-right:14px; }
+form.policy-grid { display:grid; grid-template-columns:repeat(auto-fit,minmax(240px,1fr)); gap:10px 18px; }
+.full-row { grid-column:1/-1; } p.full-line { flex-basis:100%; margin:0; }
+ol.plain-list { list-style:none; padding:0; } li.change.version { border-left-color:#8a8f98; }
 `;
+
+/** Where the page's stylesheet is served (a file, so the Content-Security-Policy needs no inline style). */
+export const STYLESHEET_PATH = '/assets/review.css';
+
+/** The page's stylesheet (served at {@link STYLESHEET_PATH}; no external assets, so it works offline). */
+export const STYLESHEET = CSS;
 
 /** Props of {@link Layout}. */
 export interface LayoutProps {
   title: string;
   reviewer: string;
+  /** Logins with API keys are on: show the key's name and a log-out button instead of the reviewer form. */
+  login?: boolean;
   flash?: Flash | null;
   children?: Child;
 }
 
 /** The page frame: `<html>` with header, navigation, reviewer form, flash and `<main>`. */
-export const Layout: FC<LayoutProps> = ({ title, reviewer, flash, children }) => (
+export const Layout: FC<LayoutProps> = ({ title, reviewer, flash, login, children }) => (
   <>
     {raw('<!DOCTYPE html>')}
     <html lang="en">
@@ -94,7 +109,7 @@ export const Layout: FC<LayoutProps> = ({ title, reviewer, flash, children }) =>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · reverie review`}</title>
-        <style dangerouslySetInnerHTML={{ __html: CSS }} />
+        <link rel="stylesheet" href={STYLESHEET_PATH} />
       </head>
       <body>
         <a class="skip" href="#main">
@@ -108,11 +123,20 @@ export const Layout: FC<LayoutProps> = ({ title, reviewer, flash, children }) =>
             <a href="/dreams">Dreams</a>
             <a href="/stores">Stores</a>
           </nav>
-          <form method="post" action="/reviewer">
-            <label for="reviewer-name">Reviewing as</label>
-            <input id="reviewer-name" name="reviewer" value={reviewer} required maxlength={200} />
-            <button type="submit">Set</button>
-          </form>
+          {login ? (
+            reviewer ? (
+              <form method="post" action="/logout">
+                <span>Reviewing as {reviewer}</span>
+                <button type="submit">Log out</button>
+              </form>
+            ) : null
+          ) : (
+            <form method="post" action="/reviewer">
+              <label for="reviewer-name">Reviewing as</label>
+              <input id="reviewer-name" name="reviewer" value={reviewer} required maxlength={200} />
+              <button type="submit">Set</button>
+            </form>
+          )}
         </header>
         <main id="main">
           {flash ? (

@@ -189,9 +189,65 @@ const m002 = (dialect: DialectName): Migration => ({
   },
 });
 
+/** The workspace that data written before workspaces existed, and the CLI's own data, belong to. */
+export const DEFAULT_WORKSPACE_ID = 'wrkspc_default';
+
+/**
+ * Workspaces (tenants) and their API keys (issue 9). Stores, sessions and dreams get a `workspace_id`
+ * (existing rows: the default workspace); memories and versions belong to their store's workspace,
+ * changes to their dream's. Keys are stored as the SHA-256 of the key, never the key itself.
+ */
+const m003 = (dialect: DialectName): Migration => ({
+  async up(db: Kysely<unknown>) {
+    const t = types(dialect);
+    await db.schema
+      .createTable('workspaces')
+      .addColumn('id', t.text, (c) => c.primaryKey())
+      .addColumn('name', t.text, (c) => c.notNull().unique())
+      .addColumn('created_at', t.text, (c) => c.notNull())
+      .execute();
+    await db
+      .insertInto('workspaces' as never)
+      .values({ id: DEFAULT_WORKSPACE_ID, name: 'default', created_at: new Date().toISOString() } as never)
+      .execute();
+    await db.schema
+      .createTable('api_keys')
+      .addColumn('id', t.text, (c) => c.primaryKey())
+      .addColumn('workspace_id', t.text, (c) => c.notNull().references('workspaces.id'))
+      .addColumn('name', t.text, (c) => c.notNull())
+      .addColumn('key_sha256', t.text, (c) => c.notNull().unique())
+      .addColumn('key_hint', t.text, (c) => c.notNull())
+      .addColumn('created_at', t.text, (c) => c.notNull())
+      .addColumn('revoked_at', t.text)
+      .execute();
+    for (const table of ['memory_stores', 'sessions', 'dreams']) {
+      await db.schema
+        .alterTable(table)
+        .addColumn('workspace_id', t.text, (c) => c.notNull().defaultTo(DEFAULT_WORKSPACE_ID))
+        .execute();
+      await db.schema.createIndex(`${table}_workspace`).on(table).columns(['workspace_id', 'id']).execute();
+    }
+  },
+});
+
+/** API key roles (DESIGN "Domain model"): what a key may do; existing keys become `admin` (all). */
+const m004 = (dialect: DialectName): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('api_keys')
+      .addColumn('role', types(dialect).text, (c) => c.notNull().defaultTo('admin'))
+      .execute();
+  },
+});
+
 /** All migrations by name for a dialect; names sort in application order. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
-  return { '001-initial': m001(dialect), '002-dream-check': m002(dialect) };
+  return {
+    '001-initial': m001(dialect),
+    '002-dream-check': m002(dialect),
+    '003-workspaces': m003(dialect),
+    '004-key-roles': m004(dialect),
+  };
 }
 
 /** A Kysely MigrationProvider over {@link migrations} (no file-system lookups, so it works from dist/). */

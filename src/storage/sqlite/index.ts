@@ -23,6 +23,7 @@ import { ReverieError } from '../../domain/index.js';
 import { KyselyStorage } from '../kysely-storage.js';
 import { migrationProvider } from '../migrations/index.js';
 import type { Database } from '../schema.js';
+import { cachingDatabase } from './statement-cache.js';
 
 /** Options of {@link openSqliteStorage}. */
 export interface SqliteOptions {
@@ -48,7 +49,9 @@ export async function openSqliteStorage(file: string, opts: SqliteOptions = {}):
   if (file !== ':memory:') raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: cachingDatabase(raw) }),
+  });
   await migrate(db, raw);
   return new KyselyStorage(db, 'sqlite');
 }

@@ -106,11 +106,11 @@ export const DreamPage: FC<{ view: ChangeSetView }> = ({ view }) => {
       ))}
 
       <section class="panel" aria-labelledby="apply-h">
-        <h2 id="apply-h" style="margin-top:0">
+        <h2 id="apply-h" class="first">
           Apply
         </h2>
         <form method="post" action={`/dreams/${d.id}/apply`}>
-          <label style="flex-direction:row;gap:6px;align-items:center;color:inherit">
+          <label class="inline plain">
             <input type="checkbox" name="strict" value="1" /> all or nothing (write none if any change
             conflicts)
           </label>
@@ -129,7 +129,7 @@ export const DreamPage: FC<{ view: ChangeSetView }> = ({ view }) => {
       </section>
 
       <section class="panel" aria-labelledby="bulk-h">
-        <h2 id="bulk-h" style="margin-top:0">
+        <h2 id="bulk-h" class="first">
           Review in bulk
         </h2>
         <form method="post" action={`/dreams/${d.id}/bulk`}>
@@ -174,7 +174,7 @@ export const DreamPage: FC<{ view: ChangeSetView }> = ({ view }) => {
 
       <nav aria-label="Kinds">
         {view.by_kind.map((g) => (
-          <a href={`#kind-${g.kind}`} style="margin-right:14px">
+          <a href={`#kind-${g.kind}`} class="kind-link">
             {KIND_TITLES[g.kind]} ({g.changes.length})
           </a>
         ))}

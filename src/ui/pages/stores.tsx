@@ -89,17 +89,12 @@ export const StorePage: FC<{ store: MemoryStore; memories: Memory[]; dreams: Dre
       )}
 
       <h2 id="policy">Policy</h2>
-      <form
-        method="post"
-        action={`/stores/${s.id}/policy`}
-        class="panel"
-        style="display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:10px 18px"
-      >
-        <label style="flex-direction:row;gap:6px;align-items:center">
+      <form method="post" action={`/stores/${s.id}/policy`} class="panel policy-grid">
+        <label class="inline">
           <input type="checkbox" name="exact_duplicates" value="1" checked={p.auto_apply.exact_duplicates} />{' '}
           Auto-apply exact-duplicate merges
         </label>
-        <label style="flex-direction:row;gap:6px;align-items:center">
+        <label class="inline">
           <input type="checkbox" name="deletions" value="1" checked={p.auto_apply.deletions} /> Auto-apply
           deletions
         </label>
@@ -123,7 +118,7 @@ export const StorePage: FC<{ store: MemoryStore; memories: Memory[]; dreams: Dre
             value={p.max_changes_per_dream ?? ''}
           />
         </label>
-        <label for="p-prot" style="grid-column:1/-1">
+        <label for="p-prot" class="full-row">
           Protected path globs, one per line (no dream may touch them)
           <textarea id="p-prot" name="protected_paths" rows={3}>
             {p.protected_paths.join('\n')}
@@ -168,7 +163,7 @@ export const RollbackForm: FC<{
 }> = ({ storeId, dreams, path, version }) => (
   <form method="get" action={`/stores/${storeId}/rollback`} class="panel">
     {path ? <input type="hidden" name="path" value={path} /> : null}
-    <p style="flex-basis:100%;margin:0">
+    <p class="full-line">
       {path ? (
         <>
           Restore <span class="mono">{path}</span> to
@@ -323,9 +318,9 @@ export const LogPage: FC<{
       store <a href={`/stores/${storeId}`}>{storeId}</a> · newest first
     </p>
     {entries.length === 0 ? <p>No versions.</p> : null}
-    <ol style="list-style:none;padding:0">
+    <ol class="plain-list">
       {entries.map((e) => (
-        <li class="change" id={`v-${e.version_id}`} style="border-left-color:#8a8f98">
+        <li class="change version" id={`v-${e.version_id}`}>
           <header>
             <h3>
               {e.operation} <a href={memHref(storeId, e.path ?? '/')}>{e.path ?? '(redacted)'}</a>

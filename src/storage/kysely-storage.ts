@@ -220,6 +220,19 @@ const DREAM_COLUMNS: Record<string, (keyof DreamsTable)[]> = {
   check: ['check_report'],
 };
 
+/**
+ * The `dreams` columns a patch names, with their stored values: only those, so that a late progress
+ * write can never put back an older status.
+ */
+function dreamPatchColumns(
+  cur: Dream,
+  patch: Partial<Omit<Dream, 'id' | 'type' | 'created_at'>>,
+): Partial<DreamsTable> {
+  const { id: _i, options: _o, ...row } = dreamRow({ ...cur, ...patch });
+  const columns = new Set<string>(Object.keys(patch).flatMap((k) => DREAM_COLUMNS[k] ?? []));
+  return Object.fromEntries(Object.entries(row).filter(([k]) => columns.has(k)));
+}
+
 function toChange(r: Selectable<ChangesTable>): Change {
   return {
     type: 'change',
@@ -841,12 +854,27 @@ export class KyselyStorage implements Storage {
   async updateDream(id: string, patch: Partial<Omit<Dream, 'id' | 'type' | 'created_at'>>): Promise<void> {
     const cur = await this.getDream(id);
     if (!cur) throw new NotFoundError('dream', id);
-    const { id: _i, options: _o, ...row } = dreamRow({ ...cur, ...patch });
-    // only the columns the patch names: a late progress write must never put back an older status
-    const columns = new Set<string>(Object.keys(patch).flatMap((k) => DREAM_COLUMNS[k] ?? []));
-    const set = Object.fromEntries(Object.entries(row).filter(([k]) => columns.has(k)));
+    const set = dreamPatchColumns(cur, patch);
     if (Object.keys(set).length === 0) return;
     await this.#db.updateTable('dreams').set(set).where('id', '=', id).execute();
+  }
+
+  async updateDreamIf(
+    id: string,
+    statuses: Dream['status'][],
+    patch: Partial<Omit<Dream, 'id' | 'type' | 'created_at'>>,
+  ): Promise<boolean> {
+    const cur = await this.getDream(id);
+    if (!cur || statuses.length === 0) return false;
+    const set = dreamPatchColumns(cur, patch);
+    if (Object.keys(set).length === 0) return statuses.includes(cur.status);
+    const r = await this.#db
+      .updateTable('dreams')
+      .set(set)
+      .where('id', '=', id)
+      .where('status', 'in', statuses)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async listDreams(q: DreamQuery): Promise<Page<Dream>> {

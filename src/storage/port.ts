@@ -182,6 +182,16 @@ export interface Storage {
   insertDream(dream: Dream): Promise<void>;
   getDream(id: string): Promise<Dream | undefined>;
   updateDream(id: string, patch: Partial<Omit<Dream, 'id' | 'type' | 'created_at'>>): Promise<void>;
+  /**
+   * Compare-and-set on a dream's status: writes `patch` (only the columns it names) if the dream's status
+   * is one of `statuses`, in one statement, so that a cancel and a completion racing each other cannot both
+   * win. @returns true if the dream was updated, false if its status was another (or it does not exist).
+   */
+  updateDreamIf(
+    id: string,
+    statuses: Dream['status'][],
+    patch: Partial<Omit<Dream, 'id' | 'type' | 'created_at'>>,
+  ): Promise<boolean>;
   listDreams(q: DreamQuery): Promise<Page<Dream>>;
   insertChanges(changes: Change[]): Promise<void>;
   listChanges(dreamId: string): Promise<Change[]>;

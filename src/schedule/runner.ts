@@ -147,6 +147,33 @@ export class DreamRunner {
     return (await this.#storage.getDream(id))!;
   }
 
+  /**
+   * Readies a dream for a queued attempt. A dream left `running` or `failed` by an earlier attempt (its
+   * worker killed, or the attempt failed) gets its leftovers removed (changes; output stores that name it)
+   * and goes back to `pending`. Only a dream that never completed is touched, so a retry ends with
+   * exactly one output store.
+   * @returns `run` when the attempt should run it; `completed` or `canceled` when it already ended so.
+   * @throws NotFoundError for an unknown dream.
+   */
+  async prepareAttempt(id: string): Promise<'run' | 'completed' | 'canceled'> {
+    const d = await this.#storage.getDream(id);
+    if (!d) throw new NotFoundError('dream', id);
+    if (d.status === 'completed' || d.status === 'canceled') return d.status;
+    if (d.status === 'pending') return 'run';
+    await this.#storage.transaction(async (tx) => {
+      const ok = await tx.updateDreamIf(id, ['running', 'failed'], {
+        status: 'pending',
+        error: null,
+        progress: null,
+        outputs: [],
+        ended_at: null,
+      });
+      if (ok) await tx.deleteDreamLeftovers(id);
+    });
+    const now = (await this.#storage.getDream(id))!.status;
+    return now === 'completed' || now === 'canceled' ? now : 'run';
+  }
+
   /** Loads the pinned inputs, runs the engine and the do-no-harm check. */
   async #execute(
     dream: Dream,

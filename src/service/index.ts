@@ -8,6 +8,8 @@ export {
   readMemoryFolder,
   writeMemoryFolder,
 } from './directory.js';
+export * from './dream-queue.js';
 export { folderFileNames, MAX_NAME_BYTES } from './folder-paths.js';
 export * from './one-shot.js';
 export * from './reverie.js';
+export * from './schedules.js';

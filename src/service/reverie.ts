@@ -50,6 +50,8 @@ export interface ReverieOptions {
   engines?: Partial<Record<'offline' | 'llm', DreamEngine>>;
   /** Sessions a dream takes when none are named ("since last dream"). Default 100 (the hosted cap). */
   defaultSessionLimit?: number;
+  /** Where the storage lives (file path or `postgres://` URL), when known; the pg-boss queue connects to it. */
+  location?: string | null;
 }
 
 /** Input of {@link Reverie.createStore}. */
@@ -125,6 +127,8 @@ export class Reverie {
   readonly storage: Storage;
   /** The dream runner (run, store the result, cancel) that this service and the job queue's workers call. */
   readonly runner: DreamRunner;
+  /** The database file or `postgres://` URL this service opened, or null when given a storage. */
+  readonly location: string | null;
   #engines: Partial<Record<'offline' | 'llm', DreamEngine>>;
   #defaultSessionLimit: number;
 
@@ -133,6 +137,7 @@ export class Reverie {
     this.#engines = { offline: createOfflineEngine(), ...opts.engines };
     this.#defaultSessionLimit = opts.defaultSessionLimit ?? 100;
     this.runner = new DreamRunner({ storage: this.storage, engines: this.#engines });
+    this.location = opts.location ?? null;
   }
 
   /**
@@ -144,7 +149,7 @@ export class Reverie {
   static async open(opts: { db?: string | null } & Omit<ReverieOptions, 'storage'> = {}): Promise<Reverie> {
     const db = resolveDbPath(opts.db);
     const storage = isPostgresUrl(db) ? await openPostgresStorage(db) : await openSqliteStorage(db);
-    return new Reverie({ ...opts, storage });
+    return new Reverie({ ...opts, storage, location: db });
   }
 
   /** Closes the storage. */

@@ -7,6 +7,9 @@ import {
   type Change,
   ConflictError,
   type Dream,
+  type DreamJob,
+  type DreamSchedule,
+  type JobState,
   type Memory,
   type MemoryStore,
   type MemoryVersion,
@@ -20,10 +23,14 @@ import {
   utf8Bytes,
   ValidationError,
 } from '../domain/index.js';
+import * as jobs from './jobs-storage.js';
 import type { DialectName } from './migrations/index.js';
 import type {
   ChangePatch,
+  ClaimRequest,
   DreamQuery,
+  JobPatch,
+  JobQuery,
   NewSession,
   Page,
   PageQuery,
@@ -947,6 +954,67 @@ export class KyselyStorage implements Storage {
     if (patch.review !== undefined) set.review = patch.review === null ? null : json(patch.review);
     const r = await this.#db.updateTable('changes').set(set).where('id', '=', id).executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw new NotFoundError('change', id);
+  }
+
+  // ── dream jobs, schedules, store sessions
+  async insertJob(job: DreamJob): Promise<void> {
+    await jobs.insertJob(this.#db, job);
+  }
+
+  async getJob(by: { id: string } | { dream_id: string }): Promise<DreamJob | undefined> {
+    return jobs.getJob(this.#db, by);
+  }
+
+  async listJobs(q: JobQuery): Promise<DreamJob[]> {
+    return jobs.listJobs(this.#db, q);
+  }
+
+  async claimJob(req: ClaimRequest): Promise<DreamJob | undefined> {
+    return this.transaction((tx) => jobs.claimJob((tx as KyselyStorage).#db, req));
+  }
+
+  async updateJob(
+    id: string,
+    patch: JobPatch,
+    guard?: { states?: JobState[]; worker_id?: string; attempts?: number },
+  ): Promise<boolean> {
+    return jobs.updateJob(this.#db, id, patch, guard);
+  }
+
+  async putSchedule(s: DreamSchedule): Promise<void> {
+    await jobs.putSchedule(this.#db, s);
+  }
+
+  async getSchedules(storeId?: string): Promise<DreamSchedule[]> {
+    return jobs.getSchedules(this.#db, storeId);
+  }
+
+  async deleteSchedule(storeId: string): Promise<boolean> {
+    return jobs.deleteSchedule(this.#db, storeId);
+  }
+
+  async markScheduleFired(
+    storeId: string,
+    expected: string | null,
+    firedAt: string,
+    dreamId: string,
+  ): Promise<boolean> {
+    return jobs.markScheduleFired(this.#db, storeId, expected, firedAt, dreamId);
+  }
+
+  async attachSessions(storeId: string, sessionIds: string[], at: string): Promise<void> {
+    await this.transaction((tx) => jobs.attachSessions((tx as KyselyStorage).#db, storeId, sessionIds, at));
+  }
+
+  async storeSessions(
+    storeId: string,
+    after?: string | null,
+  ): Promise<{ session_id: string; attached_at: string }[]> {
+    return jobs.storeSessions(this.#db, storeId, after);
+  }
+
+  async deleteDreamLeftovers(dreamId: string): Promise<string[]> {
+    return this.transaction((tx) => jobs.deleteDreamLeftovers((tx as KyselyStorage).#db, dreamId));
   }
 
   // ── gather cache

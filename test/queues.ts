@@ -1,0 +1,113 @@
+/**
+ * The job-queue backends the worker and schedule suites loop over: the embedded queue on SQLite
+ * always; pg-boss on PostgreSQL when REVERIE_TEST_PG_URL is set (required under CI=true, see
+ * dialects.ts). Each `open()` gets a fresh storage and (pg-boss) a fresh schema of its own, dropped by
+ * `close()`; retries and polls are short so that the suites run in seconds.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { DreamEngine } from '../src/dream/index.js';
+import { type JobQueue, openJobQueue } from '../src/schedule/index.js';
+import { Reverie } from '../src/service/index.js';
+import type { Storage } from '../src/storage/index.js';
+import { DIALECTS, PG_URL } from './dialects.js';
+
+/** A fresh service and a started queue over it. */
+export interface QueueEnv {
+  svc: Reverie;
+  storage: Storage;
+  /** Opens another queue handle on the same backend (e.g. for a second worker). */
+  queue(): Promise<JobQueue>;
+  close(): Promise<void>;
+}
+
+/** A named backend. */
+export interface TestQueueBackend {
+  name: string;
+  backend: 'local' | 'pgboss';
+  open(opts?: {
+    engines?: Partial<Record<'offline' | 'llm', DreamEngine>>;
+    maxAttempts?: number;
+  }): Promise<QueueEnv>;
+}
+
+const local: TestQueueBackend = {
+  name: 'embedded queue, SQLite',
+  backend: 'local',
+  async open(opts = {}) {
+    const storage = await DIALECTS[0]!.open();
+    const svc = new Reverie({ storage, engines: opts.engines });
+    const queues: JobQueue[] = [];
+    return {
+      svc,
+      storage,
+      async queue() {
+        const q = await openJobQueue(storage, {
+          backend: 'local',
+          local: { pollMs: 50, leaseMs: 5_000, backoffBaseMs: 50, maxAttempts: opts.maxAttempts },
+        });
+        queues.push(q);
+        return q;
+      },
+      async close() {
+        for (const q of queues) await q.stop();
+        await storage.close();
+      },
+    };
+  },
+};
+
+const pgDialect = DIALECTS.find((d) => d.name === 'postgres');
+const pgboss: TestQueueBackend | null =
+  PG_URL && pgDialect
+    ? {
+        name: 'pg-boss, PostgreSQL',
+        backend: 'pgboss',
+        async open(opts = {}) {
+          const url: string = PG_URL ?? '';
+          const storage = await pgDialect.open();
+          const svc = new Reverie({ storage, engines: opts.engines, location: url });
+          const schema = `rt_${Date.now().toString(36)}_${randomBytes(5).toString('hex')}b`;
+          const queues: JobQueue[] = [];
+          return {
+            svc,
+            storage,
+            async queue() {
+              const q = await openJobQueue(storage, {
+                backend: 'pgboss',
+                connectionString: url,
+                pgboss: { schema, pollSeconds: 0.5, backoffBaseMs: 1_000, maxAttempts: opts.maxAttempts },
+              });
+              queues.push(q);
+              return q;
+            },
+            async close() {
+              for (const q of queues) await q.stop();
+              await storage.close();
+              const c = new pg.Client({ connectionString: url });
+              await c.connect();
+              await c.query(`drop schema if exists "${schema}" cascade`);
+              await c.end();
+            },
+          };
+        },
+      }
+    : null;
+
+/** The queue backends available here. */
+export const QUEUE_BACKENDS: TestQueueBackend[] = [local, ...(pgboss ? [pgboss] : [])];
+
+/** Polls `fn` every 50 ms until it returns a truthy value; fails naming `what` after `ms`. */
+export async function until<T>(
+  what: string,
+  ms: number,
+  fn: () => Promise<T | undefined | false>,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -9,7 +9,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { type Change, type Dream, ReverieError, type SourceFormat } from '../domain/index.js';
 import { DEFAULT_HOLDOUT } from '../dream/index.js';
 import {
+  attachSessions,
+  enqueueDream,
   type FileImportReport,
+  listDreamsWithJobs,
   oneShotDream,
   Reverie,
   readMemoryFolder,
@@ -22,6 +25,9 @@ import { demoLine, prepareDemo } from './demo.js';
 import { registerEvalCommand } from './eval-command.js';
 import { type CliIO, duration, humanIO, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
+import { registerScheduleCommands } from './schedule-commands.js';
+import { registerOutcomeCommand } from './session-commands.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 const FORMATS: SourceFormat[] = ['claude-code', 'tau-bench', 'mini-swe-agent', 'openai-chat', 'reverie'];
 
@@ -148,6 +154,10 @@ export function buildProgram(io: CliIO = processIO): Command {
       ).choices(['auto', 'review']),
     )
     .option(
+      '--queue',
+      'with --store: queue the dream for a worker (reverie worker) instead of running it here',
+    )
+    .option(
       '--demo',
       'one-shot dream over a small corpus generated on the spot (needs no transcripts; its own database unless --db)',
     )
@@ -230,6 +240,27 @@ export function buildProgram(io: CliIO = processIO): Command {
             onFile,
           });
           sessionIds = [...new Set([...(sessionIds ?? []), ...rep.session_ids])];
+        }
+        if (o.queue) {
+          const q = await enqueueDream(
+            svc,
+            {
+              memory_store_id: o.store,
+              session_ids: sessionIds,
+              instructions: o.instructions ?? null,
+              output_behavior: o.updateExisting
+                ? { type: 'update_existing', memory_store_id: o.store }
+                : undefined,
+              options: o.minSupport ? { min_support: o.minSupport } : undefined,
+              holdout: o.holdout,
+            },
+            { apply: o.apply },
+          );
+          if (g.json) return printJson(q);
+          io.out(
+            `Queued dream ${q.dream.id} (job ${q.job.id}, ${q.job.backend} queue); reverie worker runs it\n`,
+          );
+          return;
         }
         const dream = await svc.dream(
           {
@@ -371,6 +402,10 @@ export function buildProgram(io: CliIO = processIO): Command {
     .addOption(invalidUtf8Option())
     .option('--agent <id>', 'agent id for imported sessions')
     .option('--team <id>', 'team id for imported sessions')
+    .option(
+      '--store <id>',
+      "attach the imported sessions to this store (its schedule's next dream takes them)",
+    )
     .option('--verbose', 'print one line per imported file')
     .option('--json', 'print JSON')
     .description('import transcripts (idempotent; a bad file is reported and the others still import)')
@@ -388,6 +423,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           },
         });
         if (rep.totals.failed_files > 0) process.exitCode = 1;
+        if (o.store) await attachSessions(svc, o.store, rep.session_ids);
         if (g.json) return printJson(rep);
         const t = rep.totals;
         io.out(
@@ -457,15 +493,20 @@ export function buildProgram(io: CliIO = processIO): Command {
     .description('list dreams, newest first')
     .action(async (o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
-        const page = await svc.listDreams({ memory_store_id: o.store, limit: 100 });
-        if (g.json) return printJson(page);
+        const page = await listDreamsWithJobs(svc, { memory_store_id: o.store, limit: 100 });
+        if (g.json)
+          return printJson({
+            data: page.data.map((x) => ({ ...x.dream, job: x.job })),
+            next_page: page.next_page,
+          });
         io.out(
           page.data.length
             ? table(
-                ['id', 'status', 'store', 'sessions', 'changes', 'created_at'],
-                page.data.map((d) => [
+                ['id', 'status', 'job', 'store', 'sessions', 'changes', 'created_at'],
+                page.data.map(({ dream: d, job }) => [
                   d.id,
                   d.status,
+                  job ? `${job.state.replace('_', ' ')} (attempt ${job.attempts}/${job.max_attempts})` : '-',
                   d.inputs[0].memory_store_id,
                   d.inputs[1].session_ids.length,
                   d.stats.changes ?? '-',
@@ -558,6 +599,9 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerReviewCommands(program, ctx);
   registerEvalCommand(program, ctx);
   registerCheckCommand(program, ctx);
+  registerWorkerCommand(program, ctx);
+  registerScheduleCommands(program, ctx);
+  registerOutcomeCommand(sessions, ctx);
   return program;
 }
 

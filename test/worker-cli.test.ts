@@ -81,6 +81,10 @@ describeWithData('reverie dream --queue and reverie worker (τ-bench airline)', 
     await json('schedule', 'set', store, '--min-new-sessions', '1000');
     expect((await json('schedule', 'show', store)).new_sessions).toBe(100);
 
+    const refused = await cli('dream', '--store', store, '--queue', '--out', join(dir, 'out'), '--json');
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.out).error.message).toContain('--out cannot be used with --queue');
+    expect((await json('dreams', 'list', '--store', store)).data).toEqual([]);
     const q = await json('dream', '--store', store, '--queue');
     expect(q.dream.status).toBe('pending');
     expect(q.job).toMatchObject({ state: 'queued', backend: 'local', singleton_key: `dream:${q.dream.id}` });
@@ -114,6 +118,11 @@ describeWithData('reverie dream --queue and reverie worker (τ-bench airline)', 
       dream_id: q.dream.id,
       outcome: 'completed',
     });
+
+    // cancel: a queued dream that never runs; a completed one cannot be canceled (exit 1)
+    const q2 = await json('dream', '--store', store, '--queue', '--session', imported.session_ids[1]);
+    expect((await json('dreams', 'cancel', q2.dream.id)).status).toBe('canceled');
+    expect((await cli('dreams', 'cancel', q.dream.id)).code).toBe(1);
 
     const sid = imported.session_ids[0] as string;
     const s = await json(

@@ -27,7 +27,7 @@ import { type CliIO, duration, humanIO, processIO, progressLine, table } from '.
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
 import { registerScheduleCommands } from './schedule-commands.js';
 import { registerOutcomeCommand } from './session-commands.js';
-import { registerWorkerCommand } from './worker-command.js';
+import { registerDreamCancelCommand, registerWorkerCommand } from './worker-command.js';
 
 const FORMATS: SourceFormat[] = ['claude-code', 'tau-bench', 'mini-swe-agent', 'openai-chat', 'reverie'];
 
@@ -242,6 +242,11 @@ export function buildProgram(io: CliIO = processIO): Command {
           sessionIds = [...new Set([...(sessionIds ?? []), ...rep.session_ids])];
         }
         if (o.queue) {
+          if (o.out)
+            throw new ReverieError(
+              'invalid_request_error',
+              '--out cannot be used with --queue: a worker runs the dream later; export its output store with reverie store export',
+            );
           const q = await enqueueDream(
             svc,
             {
@@ -602,6 +607,7 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerWorkerCommand(program, ctx);
   registerScheduleCommands(program, ctx);
   registerOutcomeCommand(sessions, ctx);
+  registerDreamCancelCommand(dreams, ctx);
   return program;
 }
 

@@ -54,3 +54,23 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       });
     });
 }
+
+/**
+ * Registers `dreams cancel <dream>` under the `dreams` command: a pending dream never runs; a running one
+ * (in any process) stops at its next phase or session boundary and ends `canceled` with nothing stored.
+ */
+export function registerDreamCancelCommand(dreams: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
+  dreams
+    .command('cancel')
+    .argument('<dream>', 'dream id')
+    .option('--json', 'print the dream as JSON')
+    .description('cancel a pending or running dream (a running one stops at its next phase or session)')
+    .action(async (id: string, _o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const d = await svc.cancelDream(id);
+        if (g.json) return printJson(d);
+        io.out(`${d.id} ${d.status}\n`);
+      });
+    });
+}

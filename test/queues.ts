@@ -1,6 +1,6 @@
 /**
  * The job-queue backends the worker and schedule suites loop over: the embedded queue on SQLite
- * always; pg-boss on PostgreSQL when REVERIE_TEST_PG_URL is set (required under CI=true, see
+ * always; the embedded queue on PostgreSQL and pg-boss when REVERIE_TEST_PG_URL is set (required under CI=true, see
  * dialects.ts). Each `open()` gets a fresh storage and (pg-boss) a fresh schema of its own, dropped by
  * `close()`; retries and polls are short so that the suites run in seconds.
  */
@@ -31,11 +31,14 @@ export interface TestQueueBackend {
   }): Promise<QueueEnv>;
 }
 
-const local: TestQueueBackend = {
-  name: 'embedded queue, SQLite',
+const pgDialect = DIALECTS.find((d) => d.name === 'postgres');
+
+/** The embedded queue over a storage dialect (its table in the same database). */
+const localOn = (dialect: (typeof DIALECTS)[number]): TestQueueBackend => ({
+  name: `embedded queue, ${dialect.name === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
   backend: 'local',
   async open(opts = {}) {
-    const storage = await DIALECTS[0]!.open();
+    const storage = await dialect.open();
     const svc = new Reverie({ storage, engines: opts.engines });
     const queues: JobQueue[] = [];
     return {
@@ -55,9 +58,7 @@ const local: TestQueueBackend = {
       },
     };
   },
-};
-
-const pgDialect = DIALECTS.find((d) => d.name === 'postgres');
+});
 const pgboss: TestQueueBackend | null =
   PG_URL && pgDialect
     ? {
@@ -95,7 +96,11 @@ const pgboss: TestQueueBackend | null =
     : null;
 
 /** The queue backends available here. */
-export const QUEUE_BACKENDS: TestQueueBackend[] = [local, ...(pgboss ? [pgboss] : [])];
+export const QUEUE_BACKENDS: TestQueueBackend[] = [
+  localOn(DIALECTS[0]!),
+  ...(pgDialect ? [localOn(pgDialect)] : []),
+  ...(pgboss ? [pgboss] : []),
+];
 
 /** Polls `fn` every 50 ms until it returns a truthy value; fails naming `what` after `ms`. */
 export async function until<T>(

@@ -94,8 +94,11 @@ export class Worker {
         await runner.run(job.dream_id);
       } catch (e) {
         if (e instanceof DreamCanceledError) {
-          report('canceled');
-          return 'canceled';
+          // another attempt of this job (its lease taken over) may have completed the dream meanwhile
+          const now = (await this.#host.storage.getDream(job.dream_id))?.status;
+          const end = now === 'completed' ? 'completed' : 'canceled';
+          report(end);
+          return end;
         }
         // a retry is coming: the dream waits for it as pending (prepareAttempt clears the failed attempt)
         if (!last_attempt) await runner.prepareAttempt(job.dream_id).catch(() => {});

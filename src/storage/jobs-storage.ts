@@ -3,8 +3,9 @@
  * Claims and state changes are compare-and-set updates (one statement with the expected state in its
  * WHERE clause), portable across SQLite and PostgreSQL, so that two workers can never both take a job.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DreamJob, DreamSchedule, JobState } from '../domain/index.js';
+import type { DialectName } from './migrations/index.js';
 import type { ClaimRequest, JobPatch, JobQuery } from './port.js';
 import type { Database, DreamJobsTable, DreamSchedulesTable } from './schema.js';
 
@@ -76,7 +77,15 @@ export async function listJobs(db: Kysely<Database>, q: JobQuery): Promise<Dream
  * lease expired (its worker died), skipping any whose singleton key is held by another live lease.
  * The take is a compare-and-set on (state, lease_until, attempts); `attempts` goes up by one.
  */
-export async function claimJob(db: Kysely<Database>, req: ClaimRequest): Promise<DreamJob | undefined> {
+export async function claimJob(
+  db: Kysely<Database>,
+  req: ClaimRequest,
+  dialect: DialectName,
+): Promise<DreamJob | undefined> {
+  // Claims must be serialized for the singleton check to hold: SQLite's BEGIN IMMEDIATE already does;
+  // on PostgreSQL (READ COMMITTED) a transaction-scoped advisory lock does.
+  if (dialect === 'postgres')
+    await sql`select pg_advisory_xact_lock(hashtext('reverie.dream_jobs.claim'))`.execute(db);
   const candidates = await db
     .selectFrom('dream_jobs')
     .selectAll()

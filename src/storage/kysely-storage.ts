@@ -970,7 +970,7 @@ export class KyselyStorage implements Storage {
   }
 
   async claimJob(req: ClaimRequest): Promise<DreamJob | undefined> {
-    return this.transaction((tx) => jobs.claimJob((tx as KyselyStorage).#db, req));
+    return this.transaction((tx) => jobs.claimJob((tx as KyselyStorage).#db, req, this.dialect));
   }
 
   async updateJob(

@@ -128,7 +128,20 @@ export class PgBossJobQueue implements JobQueue {
     };
     await this.#storage.insertJob(job);
     const data: JobData = { job_id: job.id, dream_id: req.dream_id };
-    const qid = await boss.send(DREAM_QUEUE, data, { singletonKey: req.singleton_key });
+    let qid: string | null;
+    try {
+      qid = await boss.send(DREAM_QUEUE, data, { singletonKey: req.singleton_key });
+      if (!qid)
+        throw new ConflictError(`pg-boss did not queue dream ${req.dream_id}`, { dream_id: req.dream_id });
+    } catch (e) {
+      // never leave a row that no worker will ever take
+      const message = `could not be queued: ${(e as Error).message}`;
+      await this.#storage.updateJob(job.id, {
+        state: 'dead_letter',
+        last_error: { type: 'queue_error', message },
+      });
+      throw e;
+    }
     await this.#storage.updateJob(job.id, { queue_job_id: qid });
     return { ...job, queue_job_id: qid };
   }

@@ -4,7 +4,7 @@
  * DB is a SQLite file or a postgres:// URL (with `?options=-c%20search_path%3D…` for a test schema);
  * BACKEND is `local` or `pgboss`. It runs queued dreams with the offline engine slowed by 30 ms per
  * session load (so that a dream over 100 sessions runs long enough to be killed in its gather phase),
- * short leases (local: 3 s) and prints `ready` once it takes jobs. Runs until killed.
+ * the queues' default leases and heartbeats, and prints `ready` once it takes jobs. Runs until killed.
  */
 import { createOfflineEngine, type DreamEngine } from '../src/dream/index.js';
 import { Reverie, startEmbeddedWorker } from '../src/service/index.js';
@@ -39,8 +39,7 @@ await startEmbeddedWorker(svc, {
   queueOptions: {
     backend: backend as 'local' | 'pgboss',
     connectionString: backend === 'pgboss' ? db : null,
-    local: { leaseMs: 3_000, heartbeatMs: 500, pollMs: 200 },
-    pgboss: { schema: bossSchema, heartbeatSeconds: 10, superviseSeconds: 2, pollSeconds: 0.5 },
+    pgboss: { schema: bossSchema },
   },
 });
 process.stdout.write('ready\n');

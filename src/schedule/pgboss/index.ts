@@ -5,7 +5,9 @@
  * `update_existing` dreams, `dream:<id>` otherwise), with pg-boss's own heartbeats
  * (`heartbeatSeconds`, default 10: a worker killed mid-dream is failed by pg-boss's supervisor and the
  * job retried on its next pass, `superviseSeconds`, default 5), retries with exponential backoff
- * (`retryBackoff`), and a dead-letter queue `reverie-dreams-dead` after `maxAttempts`.
+ * (`retryBackoff`; pg-boss applies it to an abandoned job too, so the base here defaults to 2 s, keeping
+ * a killed worker's dream retried within about 20 s), and a dead-letter queue `reverie-dreams-dead`
+ * after `maxAttempts`.
  *
  * pg-boss keeps its tables in its own schema (`pgboss` by default). Every job is mirrored into
  * reverie's `dream_jobs` table (state, attempt, last error), which is what `reverie dreams list` reads
@@ -75,7 +77,7 @@ export class PgBossJobQueue implements JobQueue {
       await boss.start();
       const retry = {
         retryLimit: this.#maxAttempts - 1,
-        retryDelay: Math.max(1, Math.round((this.#o.backoffBaseMs ?? 5_000) / 1000)),
+        retryDelay: Math.max(1, Math.round((this.#o.backoffBaseMs ?? 2_000) / 1000)),
         retryBackoff: true,
         retryDelayMax: Math.round((this.#o.backoffMaxMs ?? 300_000) / 1000),
       };

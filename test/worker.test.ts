@@ -131,6 +131,42 @@ for (const backend of QUEUE_BACKENDS) {
       expect((await svc.snapshot(control.store)).length).toBeGreaterThan(0);
     });
 
+    it('two workers and 8 queued dreams on 8 stores: each dream runs exactly once', {
+      timeout: 90_000,
+    }, async () => {
+      const { engine, stats } = countingEngine(2);
+      env = await backend.open({ engines: { offline: engine } });
+      const { svc } = env;
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      const queue = await env.queue();
+      const dreamIds: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const store = await svc.createStore({ name: `team ${i}` });
+        const input = { memory_store_id: store.id, session_ids: ids.slice(i * 10, i * 10 + 20) };
+        dreamIds.push((await enqueueDream(svc, input, { queue })).dream.id);
+      }
+      worker = await startEmbeddedWorker(svc, { queue, schedules: false, concurrency: 2, worker_id: 'one' });
+      const second = await startEmbeddedWorker(svc, {
+        queue: await env.queue(),
+        schedules: false,
+        concurrency: 2,
+        worker_id: 'two',
+      });
+      try {
+        const jobs = await until('8 completed jobs', 75_000, async () => {
+          const js = await svc.storage.listJobs({ dream_ids: dreamIds });
+          return js.every((j) => j.state === 'completed') && js;
+        });
+        expect(jobs.map((j) => j.attempts)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+        expect(stats.runs).toBe(8);
+        const dreams = await Promise.all(dreamIds.map((id) => svc.getDream(id)));
+        expect(dreams.every((d) => d.status === 'completed' && d.outputs.length === 1)).toBe(true);
+        expect((await svc.listStores({ limit: 100 })).data).toHaveLength(16);
+      } finally {
+        await second.stop();
+      }
+    });
+
     it('update_existing dreams of one store never run at once; create_new dreams do', {
       timeout: 90_000,
     }, async () => {

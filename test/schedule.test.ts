@@ -83,3 +83,20 @@ for (const backend of QUEUE_BACKENDS) {
     });
   });
 }
+
+describeWithData('sessions attached to a store (τ-bench airline)', () => {
+  it('a dream of a store with attached sessions takes only those; a store with none takes all new ones', async () => {
+    env = await QUEUE_BACKENDS[0]!.open();
+    const { svc } = env;
+    const ids = (await svc.importSessions([TAU])).session_ids;
+    const team = await svc.createStore({ name: 'team' });
+    const other = await svc.createStore({ name: 'other' });
+    await attachSessions(svc, team.id, ids.slice(0, 30));
+    const d = await svc.createDream({ memory_store_id: team.id });
+    expect([...d.inputs[1].session_ids].sort()).toEqual(ids.slice(0, 30).sort());
+    expect((await svc.createDream({ memory_store_id: other.id })).inputs[1].session_ids).toHaveLength(100);
+    await expect(attachSessions(svc, team.id, ['sesn_NOPE'])).rejects.toMatchObject({
+      type: 'not_found_error',
+    });
+  });
+});

@@ -87,7 +87,10 @@ export interface ImportReport {
 /** Input of {@link Reverie.createDream}. */
 export interface CreateDreamInput {
   memory_store_id: string;
-  /** Explicit sessions (1..10,000). Omit to take the sessions imported since this store's last dream. */
+  /**
+   * Explicit sessions (1..10,000). Omit to take the sessions imported since this store's last dream (of
+   * those attached to the store with `sessions import --store`, when it has any).
+   */
   session_ids?: string[];
   instructions?: string | null;
   model?: string | { id: string; speed?: 'standard' | 'fast' };
@@ -594,13 +597,22 @@ export class Reverie {
     return dream;
   }
 
-  /** Sessions imported since the store's last completed dream, plus the probes that dream held back. */
+  /**
+   * Sessions imported since the store's last completed dream (only those attached to the store, when any
+   * are), plus the probes that dream held back; at most the default session limit, the newest.
+   */
   async #sessionsSinceLastDream(storeId: string): Promise<string[]> {
     const last = (
       await this.storage.listDreams({ memory_store_id: storeId, statuses: ['completed'], limit: 1 })
     ).data[0];
-    const page = await this.storage.listSessions({ imported_after: last?.created_at, limit: 10_000 });
-    const ids = [...new Set([...(last?.probe_session_ids ?? []), ...page.data.map((s) => s.id)])];
+    // a store with sessions attached to it (`sessions import --store`) takes only its own
+    const attached = (await this.storage.storeSessions(storeId)).length > 0;
+    const fresh = attached
+      ? (await this.storage.storeSessions(storeId, last?.created_at ?? null)).map((a) => a.session_id)
+      : (await this.storage.listSessions({ imported_after: last?.created_at, limit: 10_000 })).data.map(
+          (s) => s.id,
+        );
+    const ids = [...new Set([...(last?.probe_session_ids ?? []), ...fresh])];
     return ids.slice(-this.#defaultSessionLimit);
   }
 

@@ -98,5 +98,11 @@ describeWithData('sessions attached to a store (τ-bench airline)', () => {
     await expect(attachSessions(svc, team.id, ['sesn_NOPE'])).rejects.toMatchObject({
       type: 'not_found_error',
     });
+    // deleting the store removes its schedule and attachments (the sessions stay)
+    await setSchedule(svc, team.id, { min_new_sessions: 5 });
+    await svc.deleteStore(team.id);
+    expect(await svc.storage.getSchedules()).toEqual([]);
+    expect(await svc.storage.storeSessions(team.id)).toEqual([]);
+    expect((await svc.listSessions({ limit: 1000 })).data).toHaveLength(100);
   });
 });

@@ -377,6 +377,8 @@ export class KyselyStorage implements Storage {
       const db = (tx as KyselyStorage).#db;
       await db.deleteFrom('memory_versions').where('memory_store_id', '=', id).execute();
       await db.deleteFrom('memories').where('memory_store_id', '=', id).execute();
+      await db.deleteFrom('dream_schedules').where('memory_store_id', '=', id).execute();
+      await db.deleteFrom('store_sessions').where('memory_store_id', '=', id).execute();
       await db.deleteFrom('memory_stores').where('id', '=', id).execute();
     });
   }

@@ -141,7 +141,7 @@ export interface Storage {
       Pick<MemoryStore, 'name' | 'description' | 'metadata' | 'policy' | 'archived_at' | 'updated_at'>
     >,
   ): Promise<void>;
-  /** Removes a store with all its memories and versions. */
+  /** Removes a store with all its memories and versions, its schedule and its session attachments. */
   deleteStore(id: string): Promise<void>;
   /**
    * Takes the write lock on a store for the rest of the enclosing transaction, with a statement that

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DreamEngine } from '../src/dream/index.js';
-import { type JobQueue, openJobQueue } from '../src/schedule/index.js';
+import { DREAM_QUEUE, type JobQueue, openJobQueue } from '../src/schedule/index.js';
 import { Reverie } from '../src/service/index.js';
 import type { Storage } from '../src/storage/index.js';
 import { DIALECTS, PG_URL } from './dialects.js';
@@ -18,6 +18,12 @@ export interface QueueEnv {
   storage: Storage;
   /** Opens another queue handle on the same backend (e.g. for a second worker). */
   queue(): Promise<JobQueue>;
+  /**
+   * Takes the next queued job as a worker that then dies at once (never heartbeats nor ends it), and
+   * marks its dream running as that worker's runner would have. Open a {@link QueueEnv.queue} first.
+   * @returns the dream id of the job taken.
+   */
+  ghostClaim(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -52,6 +58,17 @@ const localOn = (dialect: (typeof DIALECTS)[number]): TestQueueBackend => ({
         queues.push(q);
         return q;
       },
+      async ghostClaim() {
+        const now = Date.now();
+        const job = await storage.claimJob({
+          worker_id: 'ghost',
+          now: new Date(now).toISOString(),
+          lease_until: new Date(now + 300).toISOString(),
+        });
+        if (!job) throw new Error('no job to claim');
+        await storage.updateDreamIf(job.dream_id, ['pending'], { status: 'running' });
+        return job.dream_id;
+      },
       async close() {
         for (const q of queues) await q.stop();
         await storage.close();
@@ -81,6 +98,17 @@ const pgboss: TestQueueBackend | null =
               });
               queues.push(q);
               return q;
+            },
+            async ghostClaim() {
+              const { PgBoss } = await import('pg-boss');
+              const boss = new PgBoss({ connectionString: url, schema, supervise: false, schedule: false });
+              boss.on('error', () => {});
+              await boss.start();
+              const [job] = await boss.fetch<{ dream_id: string }>(DREAM_QUEUE);
+              await boss.stop({ graceful: false });
+              if (!job) throw new Error('no job to claim');
+              await storage.updateDreamIf(job.data.dream_id, ['pending'], { status: 'running' });
+              return job.data.dream_id;
             },
             async close() {
               for (const q of queues) await q.stop();

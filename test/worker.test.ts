@@ -83,6 +83,28 @@ for (const backend of QUEUE_BACKENDS) {
       expect(listed.map((x) => [x.dream.status, x.job?.state])).toEqual([['failed', 'dead_letter']]);
     });
 
+    it('a job whose every attempt lost its worker is dead-lettered and its dream failed, not left running', {
+      timeout: 60_000,
+    }, async () => {
+      env = await backend.open({ maxAttempts: 1 });
+      const { svc } = env;
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      const store = await svc.createStore({ name: 'airline' });
+      const queue = await env.queue();
+      const { dream } = await enqueueDream(svc, { memory_store_id: store.id, session_ids: ids }, { queue });
+      expect(await env.ghostClaim()).toBe(dream.id);
+      worker = await startEmbeddedWorker(svc, { queue, schedules: false });
+      const d = await until('the dream to end', 50_000, async () => {
+        const x = await svc.getDream(dream.id);
+        return x.status !== 'running' && x;
+      });
+      expect(d.status).toBe('failed');
+      expect(d.error?.type).toBe('worker_lost');
+      const job = await svc.storage.getJob({ dream_id: dream.id });
+      expect(job).toMatchObject({ state: 'dead_letter', last_error: { type: 'worker_lost' } });
+      expect((await svc.listStores({ limit: 100 })).data).toHaveLength(1);
+    });
+
     it('cancel of a running queued dream ends canceled with nothing applied', {
       timeout: 60_000,
     }, async () => {

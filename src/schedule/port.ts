@@ -37,6 +37,11 @@ export interface WorkOptions {
   concurrency?: number;
   /** Names this worker in `dream_jobs.worker_id` (default: host name and process id). */
   worker_id?: string;
+  /**
+   * Called when a job reaches the dead-letter state without its handler ending it: every attempt's
+   * worker died (lease or heartbeat lost). The worker ends the dream there, so that none stays `running`.
+   */
+  onAbandoned?: (job: DreamJob) => Promise<void>;
 }
 
 /** A job queue backend (see the module comment). */

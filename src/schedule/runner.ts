@@ -174,6 +174,24 @@ export class DreamRunner {
     return now === 'completed' || now === 'canceled' ? now : 'run';
   }
 
+  /**
+   * Ends a dream whose job was dead-lettered because every attempt's worker died: a dream left
+   * `pending` or `running` becomes `failed` (`worker_lost`) and an unfinished attempt's leftovers are
+   * removed; a dream that ended otherwise is left alone.
+   */
+  async abandon(id: string, message: string): Promise<void> {
+    await this.#storage.transaction(async (tx) => {
+      const ok = await tx.updateDreamIf(id, ['pending', 'running'], {
+        status: 'failed',
+        error: { type: 'worker_lost', message },
+        progress: null,
+        outputs: [],
+        ended_at: nowIso(),
+      });
+      if (ok) await tx.deleteDreamLeftovers(id);
+    });
+  }
+
   /** Loads the pinned inputs, runs the engine and the do-no-harm check. */
   async #execute(
     dream: Dream,

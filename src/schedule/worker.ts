@@ -59,6 +59,16 @@ export class Worker {
     await this.#queue.work((a) => this.runAttempt(a), {
       concurrency: this.#o.concurrency,
       worker_id: this.#o.worker_id,
+      onAbandoned: async (job) => {
+        const message = job.last_error?.message ?? 'every attempt of this dream lost its worker';
+        await this.#host.runner.abandon(job.dream_id, message);
+        this.#o.onJobEnd?.({
+          dream_id: job.dream_id,
+          attempt: job.attempts,
+          outcome: 'dead_letter',
+          error: message,
+        });
+      },
     });
     const every = this.#o.scheduleEveryMs ?? 30_000;
     const evaluate = this.#o.evaluateSchedules;

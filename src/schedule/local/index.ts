@@ -89,7 +89,7 @@ export class LocalJobQueue implements JobQueue {
   async work(handler: JobHandler, opts: WorkOptions = {}): Promise<void> {
     const workerId = opts.worker_id ?? defaultWorkerId();
     const n = Math.max(1, Math.floor(opts.concurrency ?? 1));
-    for (let i = 0; i < n; i++) this.#loops.push(this.#loop(handler, `${workerId}#${i}`));
+    for (let i = 0; i < n; i++) this.#loops.push(this.#loop(handler, `${workerId}#${i}`, opts.onAbandoned));
   }
 
   async stop(): Promise<void> {
@@ -99,7 +99,11 @@ export class LocalJobQueue implements JobQueue {
     this.#loops = [];
   }
 
-  async #loop(handler: JobHandler, workerId: string): Promise<void> {
+  async #loop(
+    handler: JobHandler,
+    workerId: string,
+    onAbandoned?: WorkOptions['onAbandoned'],
+  ): Promise<void> {
     while (!this.#stopping) {
       let job: DreamJob | undefined;
       try {
@@ -112,7 +116,7 @@ export class LocalJobQueue implements JobQueue {
       } catch {
         job = undefined; // a busy database: try again on the next poll
       }
-      if (job) await this.#attempt(handler, job, workerId);
+      if (job) await this.#attempt(handler, job, workerId, onAbandoned);
       else await this.#sleep(this.#o.pollMs);
     }
   }
@@ -129,7 +133,12 @@ export class LocalJobQueue implements JobQueue {
   }
 
   /** Runs one claimed attempt with heartbeats, then records its end (guarded by worker and attempt). */
-  async #attempt(handler: JobHandler, job: DreamJob, workerId: string): Promise<void> {
+  async #attempt(
+    handler: JobHandler,
+    job: DreamJob,
+    workerId: string,
+    onAbandoned?: WorkOptions['onAbandoned'],
+  ): Promise<void> {
     const guard = { states: ['active' as const], worker_id: workerId, attempts: job.attempts };
     if (job.attempts > job.max_attempts) {
       // every attempt so far died with its worker (lease lapsed): no attempt left
@@ -145,6 +154,7 @@ export class LocalJobQueue implements JobQueue {
         },
         guard,
       );
+      await onAbandoned?.(job).catch(() => {});
       return;
     }
     const beat = setInterval(() => {

@@ -159,6 +159,27 @@ export class PgBossJobQueue implements JobQueue {
     await boss.work<JobData>(DREAM_QUEUE, options, async (jobs: Job<JobData>[]) => {
       for (const j of jobs) await this.#attempt(handler, j, workerId);
     });
+    // Jobs pg-boss dead-letters: after a thrown last attempt the mirror says so already; after a last
+    // attempt whose worker died (heartbeat lost) only this handler learns of it.
+    await boss.work<JobData>(
+      DEAD_LETTER_QUEUE,
+      { pollingIntervalSeconds: options.pollingIntervalSeconds },
+      async (jobs) => {
+        for (const j of jobs) await this.#deadLettered(j, opts.onAbandoned);
+      },
+    );
+  }
+
+  /** A job in the dead-letter queue: marks its mirror, and reports it abandoned if no attempt ended it. */
+  async #deadLettered(j: Job<JobData>, onAbandoned: WorkOptions['onAbandoned']): Promise<void> {
+    const job = await this.#storage.getJob({ id: j.data.job_id });
+    if (!job || job.state === 'dead_letter' || job.state === 'completed' || job.state === 'canceled') return;
+    const last_error = {
+      type: 'worker_lost',
+      message: `the worker running attempt ${job.attempts} stopped before it ended (heartbeat lost)`,
+    };
+    await this.#storage.updateJob(job.id, { state: 'dead_letter', last_error });
+    await onAbandoned?.({ ...job, state: 'dead_letter', last_error });
   }
 
   /** One pg-boss delivery: mirrors it into `dream_jobs`, runs the handler, mirrors the end. */

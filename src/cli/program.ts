@@ -9,7 +9,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { type Change, type Dream, ReverieError, SOURCE_FORMATS, type SourceFormat } from '../domain/index.js';
 import { DEFAULT_HOLDOUT } from '../dream/index.js';
 import {
+  attachSessions,
+  enqueueDream,
   type FileImportReport,
+  listDreamsWithJobs,
   oneShotDream,
   Reverie,
   readMemoryFolder,
@@ -26,7 +29,10 @@ import { registerKeysCommand } from './keys-command.js';
 import { registerMcpCommand } from './mcp-command.js';
 import { type CliIO, duration, humanIO, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
+import { registerScheduleCommands } from './schedule-commands.js';
+import { registerOutcomeCommand } from './session-commands.js';
 import { registerSyncCommand } from './sync-command.js';
+import { registerDreamCancelCommand, registerWorkerCommand } from './worker-command.js';
 
 const FORMATS: SourceFormat[] = [...SOURCE_FORMATS];
 
@@ -153,6 +159,10 @@ export function buildProgram(io: CliIO = processIO): Command {
       ).choices(['auto', 'review']),
     )
     .option(
+      '--queue',
+      'with --store: queue the dream for a worker (reverie worker) instead of running it here',
+    )
+    .option(
       '--demo',
       'one-shot dream over a small corpus generated on the spot (needs no transcripts; its own database unless --db)',
     )
@@ -235,6 +245,32 @@ export function buildProgram(io: CliIO = processIO): Command {
             onFile,
           });
           sessionIds = [...new Set([...(sessionIds ?? []), ...rep.session_ids])];
+        }
+        if (o.queue) {
+          if (o.out)
+            throw new ReverieError(
+              'invalid_request_error',
+              '--out cannot be used with --queue: a worker runs the dream later; export its output store with reverie store export',
+            );
+          const q = await enqueueDream(
+            svc,
+            {
+              memory_store_id: o.store,
+              session_ids: sessionIds,
+              instructions: o.instructions ?? null,
+              output_behavior: o.updateExisting
+                ? { type: 'update_existing', memory_store_id: o.store }
+                : undefined,
+              options: o.minSupport ? { min_support: o.minSupport } : undefined,
+              holdout: o.holdout,
+            },
+            { apply: o.apply },
+          );
+          if (g.json) return printJson(q);
+          io.out(
+            `Queued dream ${q.dream.id} (job ${q.job.id}, ${q.job.backend} queue); reverie worker runs it\n`,
+          );
+          return;
         }
         const dream = await svc.dream(
           {
@@ -378,6 +414,10 @@ export function buildProgram(io: CliIO = processIO): Command {
       .option('--agent <id>', 'agent id for imported sessions')
       .option('--team <id>', 'team id for imported sessions')
       .option(
+        '--store <id>',
+        "attach the imported sessions to this store (its schedule's next dream takes them)",
+      )
+      .option(
         '--discovered',
         'also import what `sessions discover` finds (with its --home, --aider-root, --since)',
       )
@@ -401,6 +441,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           },
         });
         if (rep.totals.failed_files > 0) process.exitCode = 1;
+        if (o.store) await attachSessions(svc, o.store, rep.session_ids);
         if (g.json) return printJson(rep);
         const t = rep.totals;
         io.out(
@@ -471,15 +512,20 @@ export function buildProgram(io: CliIO = processIO): Command {
     .description('list dreams, newest first')
     .action(async (o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
-        const page = await svc.listDreams({ memory_store_id: o.store, limit: 100 });
-        if (g.json) return printJson(page);
+        const page = await listDreamsWithJobs(svc, { memory_store_id: o.store, limit: 100 });
+        if (g.json)
+          return printJson({
+            data: page.data.map((x) => ({ ...x.dream, job: x.job })),
+            next_page: page.next_page,
+          });
         io.out(
           page.data.length
             ? table(
-                ['id', 'status', 'store', 'sessions', 'changes', 'created_at'],
-                page.data.map((d) => [
+                ['id', 'status', 'job', 'store', 'sessions', 'changes', 'created_at'],
+                page.data.map(({ dream: d, job }) => [
                   d.id,
                   d.status,
+                  job ? `${job.state.replace('_', ' ')} (attempt ${job.attempts}/${job.max_attempts})` : '-',
                   d.inputs[0].memory_store_id,
                   d.inputs[1].session_ids.length,
                   d.stats.changes ?? '-',
@@ -576,6 +622,10 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerSyncCommand(program, ctx);
   registerClaudeCodeCommands(program, ctx);
   registerKeysCommand(program, ctx);
+  registerWorkerCommand(program, ctx);
+  registerScheduleCommands(program, ctx);
+  registerOutcomeCommand(sessions, ctx);
+  registerDreamCancelCommand(dreams, ctx);
   return program;
 }
 

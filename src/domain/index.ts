@@ -2,5 +2,6 @@
 export * from './errors.js';
 export * from './hash.js';
 export * from './ids.js';
+export * from './jobs.js';
 export * from './paths.js';
 export * from './types.js';

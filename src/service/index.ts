@@ -11,11 +11,13 @@ export {
   readMemoryFolder,
   writeMemoryFolder,
 } from './directory.js';
+export * from './dream-queue.js';
 export * from './dream-runs.js';
 export { folderFileNames, MAX_NAME_BYTES } from './folder-paths.js';
 export * from './keys.js';
 export * from './one-shot.js';
 export * from './reverie.js';
+export * from './schedules.js';
 export * from './store-summaries.js';
 export * from './uploads.js';
 export * from './versions.js';

@@ -6,7 +6,6 @@
 import {
   type Actor,
   type Change,
-  type CheckReport,
   ConflictError,
   DEFAULT_POLICY,
   type Dream,
@@ -24,22 +23,15 @@ import {
   type SessionEvent,
   type SourceFormat,
   type StorePolicy,
-  sha256Hex,
-  stableId,
   ValidationError,
   validateMemoryContent,
   validateMemoryPath,
   validatePathPrefix,
 } from '../domain/index.js';
-import { createOfflineEngine, redactTranscriptText, runCheck, splitHoldout } from '../dream/index.js';
-import {
-  DEFAULT_DREAM_OPTIONS,
-  type DreamEngine,
-  type DreamOptions,
-  type DreamResult,
-  type GatherCache,
-} from '../dream/types.js';
+import { createOfflineEngine, redactTranscriptText, splitHoldout } from '../dream/index.js';
+import type { DreamEngine, DreamOptions } from '../dream/types.js';
 import { type ImportWarning, type InvalidUtf8Mode, importTranscripts } from '../ingest/index.js';
+import { DreamRunner } from '../schedule/runner.js';
 import {
   openPostgresStorage,
   openSqliteStorage,
@@ -59,6 +51,8 @@ export interface ReverieOptions {
   engines?: Partial<Record<'offline' | 'llm', DreamEngine>>;
   /** Sessions a dream takes when none are named ("since last dream"). Default 100 (the hosted cap). */
   defaultSessionLimit?: number;
+  /** Where the storage lives (file path or `postgres://` URL), when known; the pg-boss queue connects to it. */
+  location?: string | null;
 }
 
 /** Input of {@link Reverie.createStore}. */
@@ -94,7 +88,10 @@ export interface ImportReport {
 /** Input of {@link Reverie.createDream}. */
 export interface CreateDreamInput {
   memory_store_id: string;
-  /** Explicit sessions (1..10,000). Omit to take the sessions imported since this store's last dream. */
+  /**
+   * Explicit sessions (1..10,000). Omit to take the sessions imported since this store's last dream (of
+   * those attached to the store with `sessions import --store`, when it has any).
+   */
   session_ids?: string[];
   instructions?: string | null;
   model?: string | { id: string; speed?: 'standard' | 'fast' };
@@ -132,6 +129,10 @@ const nowIso = () => new Date().toISOString();
  */
 export class Reverie {
   readonly storage: Storage;
+  /** The dream runner (run, store the result, cancel) that this service and the job queue's workers call. */
+  readonly runner: DreamRunner;
+  /** The database file or `postgres://` URL this service opened, or null when given a storage. */
+  readonly location: string | null;
   #engines: Partial<Record<'offline' | 'llm', DreamEngine>>;
   #defaultSessionLimit: number;
 
@@ -139,6 +140,8 @@ export class Reverie {
     this.storage = opts.storage;
     this.#engines = { offline: createOfflineEngine(), ...opts.engines };
     this.#defaultSessionLimit = opts.defaultSessionLimit ?? 100;
+    this.runner = new DreamRunner({ storage: this.storage, engines: this.#engines });
+    this.location = opts.location ?? null;
   }
 
   /**
@@ -167,7 +170,7 @@ export class Reverie {
   static async open(opts: { db?: string | null } & Omit<ReverieOptions, 'storage'> = {}): Promise<Reverie> {
     const db = resolveDbPath(opts.db);
     const storage = isPostgresUrl(db) ? await openPostgresStorage(db) : await openSqliteStorage(db);
-    return new Reverie({ ...opts, storage });
+    return new Reverie({ ...opts, storage, location: db });
   }
 
   /** Closes the storage. */
@@ -612,13 +615,22 @@ export class Reverie {
     return dream;
   }
 
-  /** Sessions imported since the store's last completed dream, plus the probes that dream held back. */
+  /**
+   * Sessions imported since the store's last completed dream (only those attached to the store, when any
+   * are), plus the probes that dream held back; at most the default session limit, the newest.
+   */
   async #sessionsSinceLastDream(storeId: string): Promise<string[]> {
     const last = (
       await this.storage.listDreams({ memory_store_id: storeId, statuses: ['completed'], limit: 1 })
     ).data[0];
-    const page = await this.storage.listSessions({ imported_after: last?.created_at, limit: 10_000 });
-    const ids = [...new Set([...(last?.probe_session_ids ?? []), ...page.data.map((s) => s.id)])];
+    // a store with sessions attached to it (`sessions import --store`) takes only its own
+    const attached = (await this.storage.storeSessions(storeId)).length > 0;
+    const fresh = attached
+      ? (await this.storage.storeSessions(storeId, last?.created_at ?? null)).map((a) => a.session_id)
+      : (await this.storage.listSessions({ imported_after: last?.created_at, limit: 10_000 })).data.map(
+          (s) => s.id,
+        );
+    const ids = [...new Set([...(last?.probe_session_ids ?? []), ...fresh])];
     return ids.slice(-this.#defaultSessionLimit);
   }
 
@@ -637,9 +649,11 @@ export class Reverie {
   }
 
   /**
-   * Runs a pending dream to completion: loads the pinned store and sessions, runs the engine (with the
-   * per-session gather cache), stores the change set and, for `create_new`, writes the output store.
-   * On error the dream becomes `failed` with `error` set, and the error is rethrown.
+   * Runs a pending dream to completion through the {@link DreamRunner}: loads the pinned store and
+   * sessions, runs the engine (with the per-session gather cache) and the do-no-harm check, stores the
+   * change set and, for `create_new`, writes the output store. On error the dream becomes `failed` with
+   * `error` set, and the error is rethrown; canceled while running, it ends `canceled` with nothing
+   * stored and {@link DreamCanceledError} is thrown.
    * @throws ConflictError if the dream is not pending; NotFoundError.
    */
   async runDream(
@@ -650,162 +664,7 @@ export class Reverie {
       options?: CreateDreamInput['options'];
     } = {},
   ): Promise<Dream> {
-    const dream = await this.getDream(id);
-    if (dream.status !== 'pending')
-      throw new ConflictError(`dream ${id} is ${dream.status}, not pending`, { dream_id: id });
-    const started = performance.now();
-    await this.storage.updateDream(id, {
-      status: 'running',
-      progress: { phase: 'orient', done: 0, total: 1 },
-    });
-    try {
-      const storeId = dream.inputs[0].memory_store_id;
-      const store = await this.getStore(storeId);
-      const memories = await this.storage.allMemories(storeId);
-      const changed = memories.filter((m) => dream.base[m.id] !== m.content_sha256);
-      if (changed.length > 0 || memories.length !== Object.keys(dream.base).length)
-        throw new ConflictError(`memory store ${storeId} changed between dream creation and run`, {
-          memory_store_id: storeId,
-        });
-      const sessions = await this.storage.getSessions(dream.inputs[1].session_ids);
-      const engine = this.#engines[dream.engine]!;
-      const options: DreamOptions = {
-        ...DEFAULT_DREAM_OPTIONS,
-        protected_paths: store.policy.protected_paths,
-        max_changes: store.policy.max_changes_per_dream,
-        instructions: dream.instructions,
-        ...(dream.stats.min_support !== undefined ? { min_support: dream.stats.min_support } : {}),
-        ...hooks.options,
-      };
-      const cache: GatherCache = {
-        get: (k) => this.storage.cacheGet(k),
-        set: (k, v) => this.storage.cachePut(k, v),
-      };
-      let lastWrite = 0;
-      /** The last progress write, awaited before the result is stored so it can never land after it. */
-      let progressWrite: Promise<void> = Promise.resolve();
-      const result = await engine.run(
-        {
-          memories: memories.map((m) => ({
-            path: m.path,
-            content: m.content!,
-            content_sha256: m.content_sha256,
-            updated_at: m.updated_at,
-          })),
-          sessions: sessions.map((s) => ({ session: s, loadEvents: () => this.storage.getEvents(s.id) })),
-          options,
-        },
-        {
-          cache,
-          signal: hooks.signal,
-          onProgress: (p) => {
-            hooks.onProgress?.(p);
-            const t = performance.now();
-            if (t - lastWrite > 500) {
-              lastWrite = t;
-              progressWrite = this.storage.updateDream(id, { progress: p }).catch(() => {});
-            }
-          },
-        },
-      );
-      await progressWrite;
-      const check = await runCheck(
-        {
-          input: memories.map((m) => ({ path: m.path, content: m.content! })),
-          proposed: result.files,
-          changes: result.changes,
-          probes: (await this.storage.getSessions(dream.probe_session_ids ?? [])).map((s) => ({
-            session: s,
-            loadEvents: () => this.storage.getEvents(s.id),
-          })),
-        },
-        { cache, signal: hooks.signal },
-      );
-      const final = await this.#storeResult(dream, store, result, performance.now() - started, check);
-      hooks.onProgress?.({ phase: 'done', done: 1, total: 1 });
-      return final;
-    } catch (e) {
-      const err = ReverieError.isInstance(e)
-        ? e
-        : new ReverieError('internal_error', (e as Error).message, {}, { cause: e });
-      const canceled = hooks.signal?.aborted === true;
-      await this.storage.updateDream(id, {
-        status: canceled ? 'canceled' : 'failed',
-        error: canceled ? null : { type: err.type, message: err.message },
-        ended_at: nowIso(),
-      });
-      throw err;
-    }
-  }
-
-  async #storeResult(
-    dream: Dream,
-    store: MemoryStore,
-    result: DreamResult,
-    elapsedMs: number,
-    check: CheckReport,
-  ): Promise<Dream> {
-    const now = nowIso();
-    const changes: Change[] = result.changes.map((c, i) => ({
-      type: 'change',
-      id: stableId('chg', sha256Hex(`${dream.id}\u0000${i}`)),
-      dream_id: dream.id,
-      ordinal: i,
-      ...c,
-      status: 'pending',
-      review: null,
-      applied_at: null,
-    }));
-    return this.storage.transaction(async (tx) => {
-      await tx.insertChanges(changes);
-      const outputs: Dream['outputs'] = [];
-      if (dream.output_behavior.type === 'create_new') {
-        const out: MemoryStore = {
-          type: 'memory_store',
-          id: newId('memstore'),
-          name: `${store.name} (dream ${dream.id.slice(-8).toLowerCase()})`.slice(
-            0,
-            LIMITS.maxStoreNameChars,
-          ),
-          description: store.description,
-          metadata: { ...store.metadata, 'reverie.dream_id': dream.id, 'reverie.source_store_id': store.id },
-          policy: store.policy,
-          created_at: now,
-          updated_at: now,
-          archived_at: null,
-        };
-        await tx.insertStore(out);
-        const byPath = new Map<string, Change>();
-        for (const c of changes) byPath.set(c.to_path ?? c.path, c);
-        for (const f of result.files) {
-          const c = byPath.get(f.path);
-          await tx.createMemory(out.id, f.path, f.content, {
-            actor: { type: 'dream_actor', id: dream.id },
-            dream_id: dream.id,
-            change_id: c?.id ?? null,
-            note: c ? c.reason.slice(0, 500) : 'unchanged from the input store',
-            now,
-          });
-        }
-        outputs.push({ type: 'memory_store', memory_store_id: out.id });
-      }
-      const stats = {
-        ...dream.stats,
-        ...result.stats,
-        changes: changes.length,
-        elapsed_ms: Math.round(elapsedMs),
-      };
-      await tx.updateDream(dream.id, {
-        status: 'completed',
-        outputs,
-        usage: result.usage,
-        stats,
-        check,
-        progress: { phase: 'done', done: 1, total: 1 },
-        ended_at: nowIso(),
-      });
-      return (await tx.getDream(dream.id))!;
-    });
+    return this.runner.run(id, hooks);
   }
 
   /** Creates and runs a dream in one call. */
@@ -830,16 +689,12 @@ export class Reverie {
   }
 
   /**
-   * Cancels a pending or running dream; a no-op on a canceled one.
+   * Cancels a pending or running dream; a no-op on a canceled one. A running dream (in this process or
+   * another) stops at its next phase or session boundary and ends `canceled` with nothing stored.
    * @throws ValidationError (400, as the hosted API) for completed or failed dreams.
    */
   async cancelDream(id: string): Promise<Dream> {
-    const d = await this.getDream(id);
-    if (d.status === 'canceled') return d;
-    if (d.status === 'completed' || d.status === 'failed')
-      throw new ValidationError(`dream ${id} is ${d.status} and cannot be canceled`, 'status');
-    await this.storage.updateDream(id, { status: 'canceled', ended_at: nowIso() });
-    return this.getDream(id);
+    return this.runner.cancel(id);
   }
 
   /** Archives a finished dream (idempotent). @throws ValidationError while pending or running. */

@@ -8,6 +8,9 @@ import {
   type Change,
   ConflictError,
   type Dream,
+  type DreamJob,
+  type DreamSchedule,
+  type JobState,
   type Memory,
   type MemoryStore,
   type MemoryVersion,
@@ -21,11 +24,15 @@ import {
   utf8Bytes,
   ValidationError,
 } from '../domain/index.js';
+import * as jobs from './jobs-storage.js';
 import { DEFAULT_WORKSPACE_ID, type DialectName } from './migrations/index.js';
 import type {
   ApiKeyRecord,
   ChangePatch,
+  ClaimRequest,
   DreamQuery,
+  JobPatch,
+  JobQuery,
   NewSession,
   Page,
   PageQuery,
@@ -224,6 +231,21 @@ const DREAM_COLUMNS: Record<string, (keyof DreamsTable)[]> = {
   probe_session_ids: ['probe_session_ids'],
   check: ['check_report'],
 };
+
+/**
+ * The `dreams` columns a patch names, with their stored values: only those, so that a late progress
+ * write can never put back an older status.
+ */
+function dreamPatchColumns(
+  cur: Dream,
+  patch: Partial<Omit<Dream, 'id' | 'type' | 'created_at'>>,
+): Partial<Omit<DreamsTable, 'id' | 'workspace_id'>> {
+  const { id: _i, options: _o, ...row } = dreamRow({ ...cur, ...patch });
+  const columns = new Set<string>(Object.keys(patch).flatMap((k) => DREAM_COLUMNS[k] ?? []));
+  return Object.fromEntries(
+    Object.entries(row).filter(([k]) => columns.has(k) && k !== 'workspace_id'),
+  ) as Partial<Omit<DreamsTable, 'id' | 'workspace_id'>>;
+}
 
 function toChange(r: Selectable<ChangesTable>): Change {
   return {
@@ -451,6 +473,8 @@ export class KyselyStorage implements Storage {
       if (!(await tx.getStore(id))) return;
       await db.deleteFrom('memory_versions').where('memory_store_id', '=', id).execute();
       await db.deleteFrom('memories').where('memory_store_id', '=', id).execute();
+      await db.deleteFrom('dream_schedules').where('memory_store_id', '=', id).execute();
+      await db.deleteFrom('store_sessions').where('memory_store_id', '=', id).execute();
       await db.deleteFrom('memory_stores').where('id', '=', id).execute();
     });
   }
@@ -1021,12 +1045,7 @@ export class KyselyStorage implements Storage {
   async updateDream(id: string, patch: Partial<Omit<Dream, 'id' | 'type' | 'created_at'>>): Promise<void> {
     const cur = await this.getDream(id);
     if (!cur) throw new NotFoundError('dream', id);
-    const full = dreamRow({ ...cur, ...patch });
-    // only the columns the patch names: a late progress write must never put back an older status
-    const columns = new Set<string>(Object.keys(patch).flatMap((k) => DREAM_COLUMNS[k] ?? []));
-    const set = Object.fromEntries(
-      Object.entries(full).filter(([k]) => columns.has(k) && k !== 'id' && k !== 'workspace_id'),
-    ) as Partial<Omit<DreamsTable, 'id' | 'workspace_id'>>;
+    const set = dreamPatchColumns(cur, patch);
     if (Object.keys(set).length === 0) return;
     let q = this.#db
       .updateTable('dreams')
@@ -1036,6 +1055,25 @@ export class KyselyStorage implements Storage {
     if (Object.keys(patch).length === 1 && 'progress' in patch)
       q = q.where('status', 'in', ['pending', 'running']);
     await q.execute();
+  }
+
+  async updateDreamIf(
+    id: string,
+    statuses: Dream['status'][],
+    patch: Partial<Omit<Dream, 'id' | 'type' | 'created_at'>>,
+  ): Promise<boolean> {
+    const cur = await this.getDream(id);
+    if (!cur || statuses.length === 0) return false;
+    const set = dreamPatchColumns(cur, patch);
+    if (Object.keys(set).length === 0) return statuses.includes(cur.status);
+    const r = await this.#db
+      .updateTable('dreams')
+      .set(set)
+      .where('id', '=', id)
+      .where('workspace_id', '=', this.workspace_id)
+      .where('status', 'in', statuses)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async listDreams(q: DreamQuery): Promise<Page<Dream>> {
@@ -1121,6 +1159,67 @@ export class KyselyStorage implements Storage {
       .where('dream_id', 'in', this.#dreamIds())
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw new NotFoundError('change', id);
+  }
+
+  // ── dream jobs, schedules, store sessions
+  async insertJob(job: DreamJob): Promise<void> {
+    await jobs.insertJob(this.#db, job);
+  }
+
+  async getJob(by: { id: string } | { dream_id: string }): Promise<DreamJob | undefined> {
+    return jobs.getJob(this.#db, by);
+  }
+
+  async listJobs(q: JobQuery): Promise<DreamJob[]> {
+    return jobs.listJobs(this.#db, q);
+  }
+
+  async claimJob(req: ClaimRequest): Promise<DreamJob | undefined> {
+    return this.transaction((tx) => jobs.claimJob((tx as KyselyStorage).#db, req, this.dialect));
+  }
+
+  async updateJob(
+    id: string,
+    patch: JobPatch,
+    guard?: { states?: JobState[]; worker_id?: string; attempts?: number },
+  ): Promise<boolean> {
+    return jobs.updateJob(this.#db, id, patch, guard);
+  }
+
+  async putSchedule(s: DreamSchedule): Promise<void> {
+    await jobs.putSchedule(this.#db, s);
+  }
+
+  async getSchedules(storeId?: string): Promise<DreamSchedule[]> {
+    return jobs.getSchedules(this.#db, storeId);
+  }
+
+  async deleteSchedule(storeId: string): Promise<boolean> {
+    return jobs.deleteSchedule(this.#db, storeId);
+  }
+
+  async markScheduleFired(
+    storeId: string,
+    expected: string | null,
+    firedAt: string,
+    dreamId: string,
+  ): Promise<boolean> {
+    return jobs.markScheduleFired(this.#db, storeId, expected, firedAt, dreamId);
+  }
+
+  async attachSessions(storeId: string, sessionIds: string[], at: string): Promise<void> {
+    await this.transaction((tx) => jobs.attachSessions((tx as KyselyStorage).#db, storeId, sessionIds, at));
+  }
+
+  async storeSessions(
+    storeId: string,
+    after?: string | null,
+  ): Promise<{ session_id: string; attached_at: string }[]> {
+    return jobs.storeSessions(this.#db, storeId, after);
+  }
+
+  async deleteDreamLeftovers(dreamId: string): Promise<string[]> {
+    return this.transaction((tx) => jobs.deleteDreamLeftovers((tx as KyselyStorage).#db, dreamId));
   }
 
   // ── gather cache

@@ -11,6 +11,9 @@ import type {
   Actor,
   Change,
   Dream,
+  DreamJob,
+  DreamSchedule,
+  JobState,
   Memory,
   MemoryStore,
   MemoryVersion,
@@ -133,6 +136,36 @@ export interface ApiKeyRecord {
   revoked_at: Timestamp | null;
 }
 
+/** Filters for listing dream jobs (oldest first). */
+export interface JobQuery {
+  dream_ids?: string[];
+  memory_store_id?: string;
+  states?: JobState[];
+  limit?: number;
+}
+
+/** A worker's request for a local job: now, and the lease it takes. ISO-8601 UTC. */
+export interface ClaimRequest {
+  worker_id: string;
+  now: Timestamp;
+  lease_until: Timestamp;
+}
+
+/** Fields of a job a queue may change. */
+export type JobPatch = Partial<
+  Pick<
+    DreamJob,
+    | 'state'
+    | 'attempts'
+    | 'run_after'
+    | 'lease_until'
+    | 'worker_id'
+    | 'queue_job_id'
+    | 'last_error'
+    | 'updated_at'
+  >
+>;
+
 /**
  * The storage port. All methods are async; `transaction` runs `fn` atomically (all or nothing).
  *
@@ -183,7 +216,7 @@ export interface Storage {
       Pick<MemoryStore, 'name' | 'description' | 'metadata' | 'policy' | 'archived_at' | 'updated_at'>
     >,
   ): Promise<void>;
-  /** Removes a store with all its memories and versions. */
+  /** Removes a store with all its memories and versions, its schedule and its session attachments. */
   deleteStore(id: string): Promise<void>;
   /**
    * Takes the write lock on a store for the rest of the enclosing transaction, with a statement that
@@ -266,11 +299,52 @@ export interface Storage {
   insertDream(dream: Dream): Promise<void>;
   getDream(id: string): Promise<Dream | undefined>;
   updateDream(id: string, patch: Partial<Omit<Dream, 'id' | 'type' | 'created_at'>>): Promise<void>;
+  /**
+   * Compare-and-set on a dream's status: writes `patch` (only the columns it names) if the dream's status
+   * is one of `statuses`, in one statement, so that a cancel and a completion racing each other cannot both
+   * win. @returns true if the dream was updated, false if its status was another (or it does not exist).
+   */
+  updateDreamIf(
+    id: string,
+    statuses: Dream['status'][],
+    patch: Partial<Omit<Dream, 'id' | 'type' | 'created_at'>>,
+  ): Promise<boolean>;
   listDreams(q: DreamQuery): Promise<Page<Dream>>;
   insertChanges(changes: Change[]): Promise<void>;
   listChanges(dreamId: string): Promise<Change[]>;
   getChange(id: string): Promise<Change | undefined>;
   updateChange(id: string, patch: ChangePatch): Promise<void>;
+
+  // ── dream jobs, schedules, store sessions (migration 003; see jobs-storage.ts)
+  insertJob(job: DreamJob): Promise<void>;
+  getJob(by: { id: string } | { dream_id: string }): Promise<DreamJob | undefined>;
+  listJobs(q: JobQuery): Promise<DreamJob[]>;
+  /** Takes the oldest runnable local job under a lease (compare-and-set), or undefined when none is runnable. */
+  claimJob(req: ClaimRequest): Promise<DreamJob | undefined>;
+  /** Updates a job, only if it still matches `guard` (compare-and-set). @returns whether it changed. */
+  updateJob(
+    id: string,
+    patch: JobPatch,
+    guard?: { states?: JobState[]; worker_id?: string; attempts?: number },
+  ): Promise<boolean>;
+  putSchedule(s: DreamSchedule): Promise<void>;
+  /** One store's schedule (a list of 0 or 1), or every schedule when `storeId` is omitted. */
+  getSchedules(storeId?: string): Promise<DreamSchedule[]>;
+  deleteSchedule(storeId: string): Promise<boolean>;
+  /** Compare-and-set on `last_fired_at`: records a firing once however many workers evaluate it. */
+  markScheduleFired(
+    storeId: string,
+    expected: Timestamp | null,
+    firedAt: Timestamp,
+    dreamId: string,
+  ): Promise<boolean>;
+  attachSessions(storeId: string, sessionIds: string[], at: Timestamp): Promise<void>;
+  storeSessions(
+    storeId: string,
+    after?: Timestamp | null,
+  ): Promise<{ session_id: string; attached_at: Timestamp }[]>;
+  /** Removes an unfinished dream attempt's changes and output stores (see jobs-storage.ts). */
+  deleteDreamLeftovers(dreamId: string): Promise<string[]>;
 
   // ── gather cache
   cacheGet(key: string): Promise<unknown | undefined>;

@@ -147,7 +147,7 @@ export interface GatherCacheTable {
   created_at: string;
 }
 
-/** `workspaces`: tenants; everything else belongs to one (migration 002). */
+/** `workspaces`: tenants; everything else belongs to one (migration 003). */
 export interface WorkspacesTable {
   id: string;
   name: string;
@@ -163,8 +163,50 @@ export interface ApiKeysTable {
   key_hint: string;
   created_at: string;
   revoked_at: string | null;
-  /** `reader` | `writer` | `reviewer` | `admin` (migration 003). */
+  /** `reader` | `writer` | `reviewer` | `admin` (migration 004). */
   role: Generated<string>;
+}
+
+/** `dream_jobs`: queued dreams (migration 005); `last_error` JSON text. See domain `DreamJob`. */
+export interface DreamJobsTable {
+  id: string;
+  dream_id: string;
+  memory_store_id: string;
+  singleton_key: string;
+  backend: string;
+  state: string;
+  apply: string;
+  attempts: number;
+  max_attempts: number;
+  run_after: string;
+  lease_until: string | null;
+  worker_id: string | null;
+  queue_job_id: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `dream_schedules`: one per store (migration 005); `cron` JSON text, `paused` 0/1. */
+export interface DreamSchedulesTable {
+  memory_store_id: string;
+  min_new_sessions: number | null;
+  min_hours: number | null;
+  cron: string | null;
+  apply: string;
+  instructions: string | null;
+  paused: number;
+  last_fired_at: string | null;
+  last_dream_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `store_sessions`: sessions attached to a store, for its scheduled dreams (migration 005). */
+export interface StoreSessionsTable {
+  memory_store_id: string;
+  session_id: string;
+  attached_at: string;
 }
 
 /** The whole database. */
@@ -180,4 +222,7 @@ export interface Database {
   dreams: DreamsTable;
   changes: ChangesTable;
   gather_cache: GatherCacheTable;
+  dream_jobs: DreamJobsTable;
+  dream_schedules: DreamSchedulesTable;
+  store_sessions: StoreSessionsTable;
 }

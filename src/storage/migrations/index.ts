@@ -240,6 +240,71 @@ const m004 = (dialect: DialectName): Migration => ({
   },
 });
 
+/**
+ * Dream jobs (the embedded queue, and the mirror of pg-boss jobs that `dreams list` reads), store
+ * schedules, and the sessions attached to a store (`sessions import --store`).
+ */
+const m005 = (dialect: DialectName): Migration => ({
+  async up(db: Kysely<unknown>) {
+    const t = types(dialect);
+    await db.schema
+      .createTable('dream_jobs')
+      .addColumn('id', t.text, (c) => c.primaryKey())
+      .addColumn('dream_id', t.text, (c) => c.notNull().unique())
+      .addColumn('memory_store_id', t.text, (c) => c.notNull())
+      .addColumn('singleton_key', t.text, (c) => c.notNull())
+      .addColumn('backend', t.text, (c) => c.notNull())
+      .addColumn('state', t.text, (c) => c.notNull())
+      .addColumn('apply', t.text, (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('max_attempts', 'integer', (c) => c.notNull())
+      .addColumn('run_after', t.text, (c) => c.notNull())
+      .addColumn('lease_until', t.text)
+      .addColumn('worker_id', t.text)
+      .addColumn('queue_job_id', t.text)
+      .addColumn('last_error', t.text)
+      .addColumn('created_at', t.text, (c) => c.notNull())
+      .addColumn('updated_at', t.text, (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('dream_jobs_state')
+      .on('dream_jobs')
+      .columns(['state', 'run_after'])
+      .execute();
+    await db.schema
+      .createIndex('dream_jobs_singleton')
+      .on('dream_jobs')
+      .columns(['singleton_key', 'state'])
+      .execute();
+    await db.schema
+      .createTable('dream_schedules')
+      .addColumn('memory_store_id', t.text, (c) => c.primaryKey())
+      .addColumn('min_new_sessions', 'integer')
+      .addColumn('min_hours', t.real)
+      .addColumn('cron', t.text)
+      .addColumn('apply', t.text, (c) => c.notNull())
+      .addColumn('instructions', t.text)
+      .addColumn('paused', 'integer', (c) => c.notNull())
+      .addColumn('last_fired_at', t.text)
+      .addColumn('last_dream_id', t.text)
+      .addColumn('created_at', t.text, (c) => c.notNull())
+      .addColumn('updated_at', t.text, (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('store_sessions')
+      .addColumn('memory_store_id', t.text, (c) => c.notNull())
+      .addColumn('session_id', t.text, (c) => c.notNull())
+      .addColumn('attached_at', t.text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('store_sessions_pk', ['memory_store_id', 'session_id'])
+      .execute();
+    await db.schema
+      .createIndex('store_sessions_attached')
+      .on('store_sessions')
+      .columns(['memory_store_id', 'attached_at'])
+      .execute();
+  },
+});
+
 /** All migrations by name for a dialect; names sort in application order. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -247,6 +312,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '002-dream-check': m002(dialect),
     '003-workspaces': m003(dialect),
     '004-key-roles': m004(dialect),
+    '005-jobs': m005(dialect),
   };
 }
 

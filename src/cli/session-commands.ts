@@ -1,0 +1,57 @@
+/**
+ * `reverie sessions outcome <session> --result satisfied|failed|partial|unknown [--score X] [--label L]
+ * [--explanation TEXT]`: records a session's outcome after import (the next dream weights by it), as the
+ * domain's `Outcome` with `source: "user"`. `--clear` removes it.
+ */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { collect } from './args.js';
+import type { CliContext } from './program.js';
+
+function score(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number from 0 to 1');
+  return n;
+}
+
+/** Registers `outcome` under the `sessions` command. */
+export function registerOutcomeCommand(sessions: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
+  sessions
+    .command('outcome')
+    .argument('<session>', 'session id')
+    .addOption(
+      new Option('--result <result>', 'how the session ended').choices([
+        'satisfied',
+        'failed',
+        'partial',
+        'unknown',
+      ]),
+    )
+    .option('--score <x>', 'a score from 0 to 1', score)
+    .option('--label <label>', 'a label (repeatable)', collect)
+    .option('--explanation <text>', 'why')
+    .option('--clear', 'remove the outcome')
+    .option('--json', 'print the session as JSON')
+    .description("record a session's outcome after import (the next dream weights by it)")
+    .action(async (id: string, o, cmd: Command) => {
+      if (!o.clear && !o.result) throw new InvalidArgumentError('give --result (or --clear)');
+      await withService(cmd, async (svc, g) => {
+        const s = await svc.setOutcome(
+          id,
+          o.clear
+            ? null
+            : {
+                result: o.result,
+                score: o.score ?? null,
+                labels: o.label ?? [],
+                explanation: o.explanation ?? null,
+                source: 'user',
+              },
+        );
+        if (g.json) return printJson(s);
+        io.out(
+          `${s.id}: outcome ${s.outcome ? s.outcome.result : 'none'}${s.outcome?.score != null ? ` (score ${s.outcome.score})` : ''}\n`,
+        );
+      });
+    });
+}

@@ -1,0 +1,76 @@
+/**
+ * `reverie worker [--concurrency N]`: runs queued dreams and evaluates the stores' schedules until
+ * SIGINT or SIGTERM, then stops taking jobs and waits for the running ones. On a `postgres://` database
+ * the queue is pg-boss (several workers on several machines share it); on SQLite the embedded table.
+ */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { startEmbeddedWorker } from '../service/index.js';
+import { positiveInt } from './args.js';
+import type { CliContext } from './program.js';
+
+/** Registers `worker` on the program. */
+export function registerWorkerCommand(program: Command, ctx: CliContext): void {
+  const { io, withService } = ctx;
+  program
+    .command('worker')
+    .description(
+      'run queued dreams (reverie dream --store … --queue) and evaluate store schedules until interrupted',
+    )
+    .option('--concurrency <n>', 'dreams run at once by this process', positiveInt, 1)
+    .addOption(
+      new Option(
+        '--queue <backend>',
+        'job queue (default: pgboss on a postgres:// database, else local)',
+      ).choices(['local', 'pgboss']),
+    )
+    .option('--no-schedules', 'do not evaluate schedules (only run queued dreams)')
+    .option('--schedule-every <seconds>', 'seconds between schedule evaluations', positiveInt, 30)
+    .option('--json', 'print one JSON line per finished job')
+    .action(async (o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const worker = await startEmbeddedWorker(svc, {
+          concurrency: o.concurrency,
+          schedules: o.schedules,
+          scheduleEveryMs: o.scheduleEvery * 1000,
+          queueOptions: { backend: o.queue },
+          onJobEnd: (e) =>
+            io.out(
+              g.json
+                ? `${JSON.stringify(e)}\n`
+                : `${e.dream_id} attempt ${e.attempt}: ${e.outcome}${e.error ? ` — ${e.error}` : ''}\n`,
+            ),
+        });
+        if (!g.json)
+          io.err(
+            `worker started (concurrency ${o.concurrency}${o.schedules ? ', schedules on' : ''}); Ctrl-C stops it\n`,
+          );
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        if (!g.json) io.err('stopping: waiting for running dreams\n');
+        await worker.stop();
+      });
+    });
+}
+
+/**
+ * Registers `dreams cancel <dream>` under the `dreams` command: a pending dream never runs; a running one
+ * (in any process) stops at its next phase or session boundary and ends `canceled` with nothing stored.
+ */
+export function registerDreamCancelCommand(dreams: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
+  dreams
+    .command('cancel')
+    .argument('<dream>', 'dream id')
+    .option('--json', 'print the dream as JSON')
+    .description('cancel a pending or running dream (a running one stops at its next phase or session)')
+    .action(async (id: string, _o, cmd: Command) => {
+      await withService(cmd, async (svc, g) => {
+        const d = await svc.cancelDream(id);
+        if (g.json) return printJson(d);
+        io.out(`${d.id} ${d.status}\n`);
+      });
+    });
+}

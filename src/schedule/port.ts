@@ -1,0 +1,75 @@
+/**
+ * The job-queue port (shared/DESIGN.md "schedule/"): dreams are jobs; a queue hands each to one worker
+ * at a time under a lease kept alive by heartbeats, retries a failed or abandoned attempt with
+ * exponential backoff, and after `max_attempts` failures parks it in the dead-letter state. Two
+ * backends, each in its own folder: `local/` (a table in the same database; nothing to start) and
+ * `pgboss/` (pg-boss 12 on PostgreSQL). Both record every job in the `dream_jobs` table, which is what
+ * `reverie dreams list` shows.
+ */
+import type { ApplyMode, DreamJob, JobBackend } from '../domain/index.js';
+
+/** What to enqueue: one pending dream. */
+export interface EnqueueRequest {
+  dream_id: string;
+  memory_store_id: string;
+  /** Jobs with the same key never run at once (`store:<id>` for `update_existing` dreams). */
+  singleton_key: string;
+  /** After completion: `auto` applies what the store policy and the do-no-harm gate allow. */
+  apply: ApplyMode;
+}
+
+/** One attempt of a job, as a handler receives it. */
+export interface JobAttempt {
+  job: DreamJob;
+  /** True when a failure of this attempt sends the job to the dead-letter state (no retry left). */
+  last_attempt: boolean;
+}
+
+/**
+ * Runs one attempt. Resolve with how the job ended (`completed`, or `canceled` when its dream was
+ * canceled); throw to fail the attempt (retried with backoff, or dead-lettered on the last attempt).
+ */
+export type JobHandler = (attempt: JobAttempt) => Promise<'completed' | 'canceled'>;
+
+/** Options of {@link JobQueue.work}. */
+export interface WorkOptions {
+  /** Jobs this process runs at once. Default 1. */
+  concurrency?: number;
+  /** Names this worker in `dream_jobs.worker_id` (default: host name and process id). */
+  worker_id?: string;
+  /**
+   * Called when a job reaches the dead-letter state without its handler ending it: every attempt's
+   * worker died (lease or heartbeat lost). The worker ends the dream there, so that none stays `running`.
+   */
+  onAbandoned?: (job: DreamJob) => Promise<void>;
+}
+
+/** A job queue backend (see the module comment). */
+export interface JobQueue {
+  readonly backend: JobBackend;
+  /** Queues a dream. @throws ConflictError if that dream already has a job. */
+  enqueue(req: EnqueueRequest): Promise<DreamJob>;
+  /** Starts taking jobs and running `handler` on them; resolves once started. */
+  work(handler: JobHandler, opts?: WorkOptions): Promise<void>;
+  /** Stops taking jobs and waits for the running attempts to end; releases connections. */
+  stop(): Promise<void>;
+}
+
+/** Retry settings every backend takes. */
+export interface RetryOptions {
+  /** Attempts before the dead-letter state. Default 3. */
+  maxAttempts?: number;
+  /** Delay before the first retry, in ms; doubled on each further retry. Default 5,000. */
+  backoffBaseMs?: number;
+  /** Upper bound of the retry delay, in ms. Default 300,000. */
+  backoffMaxMs?: number;
+}
+
+/**
+ * Exponential backoff without jitter: `base · 2^(attempt−1)`, capped at `max` (ms), for the retry after
+ * attempt number `attempt` (1-based). The usual scheme (e.g. AWS Architecture Blog, "Exponential
+ * Backoff and Jitter", 2015); jitter is left out because one job is retried by one queue.
+ */
+export function backoffMs(attempt: number, base: number, max: number): number {
+  return Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+}

@@ -1,0 +1,230 @@
+/**
+ * Queued dreams and workers, on the embedded queue and (REVERIE_TEST_PG_URL) on pg-boss: a failing
+ * engine lands in the dead-letter state after its retries; a canceled running dream ends `canceled`
+ * with nothing applied; `update_existing` dreams of one store never run at once.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { createOfflineEngine, type DreamEngine } from '../src/dream/index.js';
+import type { Worker } from '../src/schedule/index.js';
+import { enqueueDream, listDreamsWithJobs, startEmbeddedWorker } from '../src/service/index.js';
+import { ReviewService } from '../src/service/review-service.js';
+import { describeWithData, TAU } from './data.js';
+import { QUEUE_BACKENDS, type QueueEnv, until } from './queues.js';
+
+/** The offline engine, slowed per session load, counting runs and the most that ran at once. */
+function countingEngine(delayMs: number) {
+  const real = createOfflineEngine();
+  const stats = { runs: 0, active: 0, max_active: 0 };
+  const engine: DreamEngine = {
+    id: 'offline',
+    version: `${real.version}+count`,
+    async run(req, hooks) {
+      stats.runs++;
+      stats.active++;
+      stats.max_active = Math.max(stats.max_active, stats.active);
+      try {
+        const sessions = req.sessions.map((s) => ({
+          ...s,
+          loadEvents: async () => {
+            await new Promise((r) => setTimeout(r, delayMs));
+            return s.loadEvents();
+          },
+        }));
+        return await real.run({ ...req, sessions }, hooks);
+      } finally {
+        stats.active--;
+      }
+    },
+  };
+  return { engine, stats };
+}
+
+let env: QueueEnv | null = null;
+let worker: Worker | null = null;
+afterEach(async () => {
+  await worker?.stop();
+  worker = null;
+  await env?.close();
+  env = null;
+});
+
+for (const backend of QUEUE_BACKENDS) {
+  describeWithData(`queued dreams and workers (τ-bench airline, ${backend.name})`, () => {
+    it('a failing engine lands in the dead-letter state after its retries', { timeout: 60_000 }, async () => {
+      let calls = 0;
+      const failing: DreamEngine = {
+        id: 'offline',
+        version: 'failing',
+        async run() {
+          calls++;
+          throw new Error(`engine exploded (call ${calls})`);
+        },
+      };
+      env = await backend.open({ engines: { offline: failing }, maxAttempts: 2 });
+      const { svc } = env;
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      const store = await svc.createStore({ name: 'airline' });
+      const queue = await env.queue();
+      const { dream } = await enqueueDream(svc, { memory_store_id: store.id, session_ids: ids }, { queue });
+      worker = await startEmbeddedWorker(svc, { queue, schedules: false });
+      const job = await until('the dead-letter state', 45_000, async () => {
+        const j = await svc.storage.getJob({ dream_id: dream.id });
+        return j?.state === 'dead_letter' && j;
+      });
+      expect(job).toMatchObject({ attempts: 2, max_attempts: 2, last_error: { type: 'internal_error' } });
+      expect(job.last_error!.message).toContain('engine exploded (call 2)');
+      expect(calls).toBe(2);
+      const d = await svc.getDream(dream.id);
+      expect(d.status).toBe('failed');
+      expect(d.error?.message).toContain('engine exploded');
+      expect(await svc.listChanges(dream.id)).toEqual([]);
+      expect((await svc.listStores({ limit: 100 })).data).toHaveLength(1);
+      const listed = (await listDreamsWithJobs(svc, { memory_store_id: store.id })).data;
+      expect(listed.map((x) => [x.dream.status, x.job?.state])).toEqual([['failed', 'dead_letter']]);
+    });
+
+    it('a job whose every attempt lost its worker is dead-lettered and its dream failed, not left running', {
+      timeout: 60_000,
+    }, async () => {
+      env = await backend.open({ maxAttempts: 1 });
+      const { svc } = env;
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      const store = await svc.createStore({ name: 'airline' });
+      const queue = await env.queue();
+      const { dream } = await enqueueDream(svc, { memory_store_id: store.id, session_ids: ids }, { queue });
+      expect(await env.ghostClaim()).toBe(dream.id);
+      worker = await startEmbeddedWorker(svc, { queue, schedules: false });
+      const d = await until('the dream to end', 50_000, async () => {
+        const x = await svc.getDream(dream.id);
+        return x.status !== 'running' && x;
+      });
+      expect(d.status).toBe('failed');
+      expect(d.error?.type).toBe('worker_lost');
+      const job = await svc.storage.getJob({ dream_id: dream.id });
+      expect(job).toMatchObject({ state: 'dead_letter', last_error: { type: 'worker_lost' } });
+      expect((await svc.listStores({ limit: 100 })).data).toHaveLength(1);
+    });
+
+    it('cancel of a running queued dream ends canceled with nothing applied', {
+      timeout: 60_000,
+    }, async () => {
+      const { engine } = countingEngine(25);
+      env = await backend.open({ engines: { offline: engine } });
+      const { svc } = env;
+      const review = new ReviewService(svc);
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      const queue = await env.queue();
+      worker = await startEmbeddedWorker(svc, { queue, schedules: false });
+      const run = async (cancel: boolean) => {
+        const store = await svc.createStore({ name: cancel ? 'canceled' : 'control' });
+        await review.setPolicy(store.id, { auto_apply: { additions_min_support: 2 } });
+        const { dream } = await enqueueDream(
+          svc,
+          {
+            memory_store_id: store.id,
+            session_ids: ids,
+            output_behavior: { type: 'update_existing', memory_store_id: store.id },
+          },
+          { queue, apply: 'auto' },
+        );
+        if (cancel) {
+          await until('the dream to run', 30_000, async () => {
+            const d = await svc.getDream(dream.id);
+            return d.status === 'running' && d.progress?.phase === 'gather';
+          });
+          await svc.cancelDream(dream.id);
+        }
+        await until('the job to end', 45_000, async () => {
+          const j = await svc.storage.getJob({ dream_id: dream.id });
+          return (j?.state === 'completed' || j?.state === 'canceled') && j;
+        });
+        return { dream: await svc.getDream(dream.id), store: store.id };
+      };
+      // canceled first, while the gather cache is cold (each session load takes 25 ms)
+      const canceled = await run(true);
+      expect(canceled.dream.status).toBe('canceled');
+      expect(await svc.listChanges(canceled.dream.id)).toEqual([]);
+      expect(await svc.snapshot(canceled.store)).toEqual([]);
+      expect((await svc.listVersions(canceled.store, { limit: 10 })).data).toEqual([]);
+      expect((await svc.storage.getJob({ dream_id: canceled.dream.id }))?.state).toBe('canceled');
+      // the control: without a cancel, automatic mode applies memories to such a store
+      const control = await run(false);
+      expect(control.dream.status).toBe('completed');
+      expect((await svc.snapshot(control.store)).length).toBeGreaterThan(0);
+    });
+
+    it('two workers and 8 queued dreams on 8 stores: each dream runs exactly once', {
+      timeout: 90_000,
+    }, async () => {
+      const { engine, stats } = countingEngine(2);
+      env = await backend.open({ engines: { offline: engine } });
+      const { svc } = env;
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      const queue = await env.queue();
+      const dreamIds: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const store = await svc.createStore({ name: `team ${i}` });
+        const input = { memory_store_id: store.id, session_ids: ids.slice(i * 10, i * 10 + 20) };
+        dreamIds.push((await enqueueDream(svc, input, { queue })).dream.id);
+      }
+      worker = await startEmbeddedWorker(svc, { queue, schedules: false, concurrency: 2, worker_id: 'one' });
+      const second = await startEmbeddedWorker(svc, {
+        queue: await env.queue(),
+        schedules: false,
+        concurrency: 2,
+        worker_id: 'two',
+      });
+      try {
+        const jobs = await until('8 completed jobs', 75_000, async () => {
+          const js = await svc.storage.listJobs({ dream_ids: dreamIds });
+          return js.every((j) => j.state === 'completed') && js;
+        });
+        expect(jobs.map((j) => j.attempts)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+        expect(stats.runs).toBe(8);
+        const dreams = await Promise.all(dreamIds.map((id) => svc.getDream(id)));
+        expect(dreams.every((d) => d.status === 'completed' && d.outputs.length === 1)).toBe(true);
+        expect((await svc.listStores({ limit: 100 })).data).toHaveLength(16);
+      } finally {
+        await second.stop();
+      }
+    });
+
+    it('update_existing dreams of one store never run at once; create_new dreams do', {
+      timeout: 90_000,
+    }, async () => {
+      const { engine, stats } = countingEngine(3);
+      env = await backend.open({ engines: { offline: engine } });
+      const { svc } = env;
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      const store = await svc.createStore({ name: 'airline' });
+      const queue = await env.queue();
+      const enqueue = async (update: boolean) =>
+        (
+          await enqueueDream(
+            svc,
+            {
+              memory_store_id: store.id,
+              session_ids: ids,
+              output_behavior: update ? { type: 'update_existing', memory_store_id: store.id } : undefined,
+            },
+            { queue },
+          )
+        ).dream.id;
+      const allDone = (dreamIds: string[]) =>
+        until('the dreams to complete', 75_000, async () => {
+          const ds = await Promise.all(dreamIds.map((id) => svc.getDream(id)));
+          return ds.every((d) => d.status === 'completed') && ds;
+        });
+      const updates = [await enqueue(true), await enqueue(true), await enqueue(true)];
+      worker = await startEmbeddedWorker(svc, { queue, schedules: false, concurrency: 3 });
+      await allDone(updates);
+      expect(stats).toMatchObject({ runs: 3, max_active: 1 });
+
+      stats.max_active = 0;
+      const creates = [await enqueue(false), await enqueue(false), await enqueue(false)];
+      await allDone(creates);
+      expect(stats.runs).toBe(6);
+      expect(stats.max_active).toBeGreaterThan(1);
+    });
+  });
+}

@@ -53,10 +53,12 @@ class AiderSession {
   commits = 0;
   model: string | null = null;
   version: string | null = null;
-  constructor(
-    readonly started: Timestamp | null,
-    readonly line: number,
-  ) {}
+  readonly started: Timestamp | null;
+  readonly line: number;
+  constructor(started: Timestamp | null, line: number) {
+    this.started = started;
+    this.line = line;
+  }
 }
 
 /**

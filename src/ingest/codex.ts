@@ -125,7 +125,10 @@ class RolloutReader {
   #copies = { user: new Map<string, number>(), agent: new Map<string, number>() };
   #lastWebSearch: string | null = null;
 
-  constructor(readonly file: string) {}
+  readonly file: string;
+  constructor(file: string) {
+    this.file = file;
+  }
 
   line(o: Record<string, unknown>, line: number): void {
     const p = o.payload as Record<string, unknown>;

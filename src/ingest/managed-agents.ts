@@ -131,7 +131,10 @@ class EventReader {
   started: Timestamp | null = null;
   ended: Timestamp | null = null;
 
-  constructor(readonly file: string) {}
+  readonly file: string;
+  constructor(file: string) {
+    this.file = file;
+  }
 
   event(e: Record<string, unknown>, type: string, source: SourcePointer): void {
     if (typeof e.id === 'string') this.firstId ??= e.id;

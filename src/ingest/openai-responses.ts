@@ -67,7 +67,10 @@ class ItemReader {
   readonly events = new EventList();
   readonly calls = new CallRegistry();
   readonly models = new Set<string>();
-  constructor(readonly file: string) {}
+  readonly file: string;
+  constructor(file: string) {
+    this.file = file;
+  }
 
   items(items: unknown[], pointer: string): void {
     for (let i = 0; i < items.length; i++) {

@@ -29,7 +29,7 @@ import { cachingDatabase } from './statement-cache.js';
 export interface SqliteOptions {
   /**
    * Milliseconds a transaction or write waits for the write lock held by another connection (another
-   * process's transaction) before failing with "database is locked". Default 10,000.
+   * process's transaction) before failing with "database is locked". Default 30,000.
    */
   busyTimeoutMs?: number;
 }
@@ -42,7 +42,7 @@ export interface SqliteOptions {
 export async function openSqliteStorage(file: string, opts: SqliteOptions = {}): Promise<KyselyStorage> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new BetterSqlite3(file);
-  raw.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10_000}`);
+  raw.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 30_000}`);
   // Session events are stored as one JSON text per session (kilobytes each): larger pages mean fewer
   // overflow pages. Takes effect only when the database file is new.
   raw.pragma('page_size = 16384');

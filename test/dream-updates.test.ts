@@ -4,35 +4,10 @@
  * (seen as dreams stuck in `running` under `reverie serve`).
  */
 import { describe, expect, it } from 'vitest';
-import { type Dream, newId } from '../src/domain/index.js';
 import { DIALECTS } from './dialects.js';
-import { newTestStore } from './storage-fixtures.js';
+import { newTestDream, newTestStore } from './storage-fixtures.js';
 
-function dream(storeId: string): Dream {
-  return {
-    type: 'dream',
-    id: newId('drm'),
-    status: 'running',
-    inputs: [
-      { type: 'memory_store', memory_store_id: storeId },
-      { type: 'sessions', session_ids: [] },
-    ],
-    outputs: [],
-    model: { id: 'offline' },
-    instructions: null,
-    output_behavior: { type: 'create_new' },
-    session_id: null,
-    usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
-    error: null,
-    created_at: new Date().toISOString(),
-    ended_at: null,
-    archived_at: null,
-    engine: 'offline',
-    progress: null,
-    stats: {},
-    base: {},
-  };
-}
+const dream = (storeId: string) => newTestDream(storeId, 'running');
 
 describe.each(DIALECTS)('updateDream ($name)', (dialect) => {
   it('a progress write racing the completing transaction leaves the dream completed', async () => {

@@ -5,39 +5,15 @@
  * limits of big batches, and concurrent writers (row lock, unique paths, compare-and-set).
  */
 import { describe, expect, it } from 'vitest';
-import { type Change, type Dream, type MemoryStore, newId, sha256Hex } from '../src/domain/index.js';
+import { type Change, type MemoryStore, newId, sha256Hex } from '../src/domain/index.js';
 import type { NewSession, Storage } from '../src/storage/index.js';
 import { DIALECTS } from './dialects.js';
-import { newTestSession, newTestStore, testActor } from './storage-fixtures.js';
+import { newTestDream, newTestSession, newTestStore, testActor } from './storage-fixtures.js';
 
 const actor = testActor;
 const store = newTestStore;
 
-function dream(storeId: string): Dream {
-  return {
-    type: 'dream',
-    id: newId('drm'),
-    status: 'completed',
-    inputs: [
-      { type: 'memory_store', memory_store_id: storeId },
-      { type: 'sessions', session_ids: [] },
-    ],
-    outputs: [],
-    model: { id: 'offline' },
-    instructions: null,
-    output_behavior: { type: 'create_new' },
-    session_id: null,
-    usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
-    error: null,
-    created_at: new Date().toISOString(),
-    ended_at: null,
-    archived_at: null,
-    engine: 'offline',
-    progress: null,
-    stats: {},
-    base: {},
-  };
-}
+const dream = (storeId: string) => newTestDream(storeId);
 
 function change(dreamId: string, ordinal: number, confidence: number, after: string): Change {
   return {

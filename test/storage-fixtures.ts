@@ -2,6 +2,7 @@
 import {
   type Actor,
   DEFAULT_POLICY,
+  type Dream,
   type MemoryStore,
   type NewSession,
   newId,
@@ -47,5 +48,40 @@ export function newTestSession(
     events,
     outcome: null,
     ...extra,
+  };
+}
+
+/**
+ * A dream record for the storage suites: offline engine, `create_new`, no usage, created now.
+ * @param status its status (default `completed`).
+ * @param sessionIds the sessions it read (default none).
+ */
+export function newTestDream(
+  storeId: string,
+  status: Dream['status'] = 'completed',
+  sessionIds: string[] = [],
+): Dream {
+  return {
+    type: 'dream',
+    id: newId('drm'),
+    status,
+    inputs: [
+      { type: 'memory_store', memory_store_id: storeId },
+      { type: 'sessions', session_ids: sessionIds },
+    ],
+    outputs: [],
+    model: { id: 'offline' },
+    instructions: null,
+    output_behavior: { type: 'create_new' },
+    session_id: null,
+    usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+    error: null,
+    created_at: new Date().toISOString(),
+    ended_at: null,
+    archived_at: null,
+    engine: 'offline',
+    progress: null,
+    stats: {},
+    base: {},
   };
 }

@@ -11,38 +11,14 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { describe, expect, it } from 'vitest';
-import { type Change, type Dream, newId } from '../src/domain/index.js';
+import { type Change, newId } from '../src/domain/index.js';
 import { DEFAULT_WORKSPACE_ID, openSqliteStorage, type Storage } from '../src/storage/index.js';
 import { migrationProvider } from '../src/storage/migrations/index.js';
 import type { Database } from '../src/storage/schema.js';
 import { DIALECTS } from './dialects.js';
-import { newTestSession, newTestStore, testActor } from './storage-fixtures.js';
+import { newTestDream, newTestSession, newTestStore, testActor } from './storage-fixtures.js';
 
-function dream(storeId: string, sessionIds: string[]): Dream {
-  return {
-    type: 'dream',
-    id: newId('drm'),
-    status: 'completed',
-    inputs: [
-      { type: 'memory_store', memory_store_id: storeId },
-      { type: 'sessions', session_ids: sessionIds },
-    ],
-    outputs: [],
-    model: { id: 'offline' },
-    instructions: null,
-    output_behavior: { type: 'create_new' },
-    session_id: null,
-    usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
-    error: null,
-    created_at: new Date().toISOString(),
-    ended_at: null,
-    archived_at: null,
-    engine: 'offline',
-    progress: null,
-    stats: {},
-    base: {},
-  };
-}
+const dream = (storeId: string, sessionIds: string[]) => newTestDream(storeId, 'completed', sessionIds);
 
 function change(dreamId: string): Change {
   return {

@@ -3,7 +3,7 @@ import { PASSING_CHECK, type Seeded, seedDream, seedStore } from '../../test/e2e
 import { ConflictError, NotFoundError, ValidationError } from '../domain/index.js';
 import { Reverie } from '../service/reverie.js';
 import { ReviewService } from '../service/review-service.js';
-import { openSqliteStorage } from '../storage/index.js';
+import { openSqliteStorage, type Storage } from '../storage/index.js';
 import {
   allowedHostsFor,
   checkBindAddress,
@@ -44,6 +44,7 @@ describe('web review page (app.request, no sockets)', () => {
   let seeded: Seeded;
   let sessionId: string;
   let cookie = '';
+  let storage: Storage;
 
   async function post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
     const res = await app.request(path, {
@@ -70,7 +71,7 @@ describe('web review page (app.request, no sockets)', () => {
   }
 
   beforeEach(async () => {
-    const storage = await openSqliteStorage(':memory:');
+    storage = await openSqliteStorage(':memory:');
     const svc = new Reverie({ storage });
     review = new ReviewService(svc, { applyHooks: {} });
     app = createReviewApp(review, { reviewer: 'ana' });
@@ -141,6 +142,38 @@ describe('web review page (app.request, no sockets)', () => {
         },
       ],
       { check: PASSING_CHECK },
+    );
+  });
+
+  it('shows the do-no-harm check: the verdict, both scores, and each regression with its paths', async () => {
+    const ok = await get(`/dreams/${seeded.dream.id}`);
+    expect(ok.html).toContain('Do-no-harm check: pass');
+    const store = await seedStore(storage, { '/mistakes/a.md': '---\nkind: mistake\n---\nfix: retry\n' });
+    const bad = await seedDream(
+      storage,
+      store,
+      [{ op: 'delete', path: '/mistakes/a.md', kind: 'cleanup', reason: 'retired' }],
+      {
+        check: {
+          ...PASSING_CHECK,
+          verdict: 'regression',
+          proposed: { ...PASSING_CHECK.proposed, errors_covered: 0 },
+          regressions: [
+            {
+              class: 'errors',
+              detail: 'probe tool errors covered: 1 → 0 of 1',
+              paths: ['/mistakes/a.md'],
+              session_ids: [],
+            },
+          ],
+        },
+      },
+    );
+    const { html } = await get(`/dreams/${bad.dream.id}`);
+    expect(html).toContain('Do-no-harm check: regression');
+    expect(html).toContain('nothing is applied automatically');
+    expect(html).toContain(
+      'errors: probe tool errors covered: 1 → 0 of 1 — review the changes on /mistakes/a.md',
     );
   });
 

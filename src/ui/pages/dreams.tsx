@@ -1,5 +1,6 @@
 /** The dreams list and one dream's change set (grouped by kind) with bulk review and apply forms. */
 import type { FC } from 'hono/jsx';
+import type { CheckReport } from '../../domain/index.js';
 import { CHANGE_KINDS } from '../../review/index.js';
 import type { ChangeSetView, DreamSummary } from '../../service/review-service.js';
 import { Badge, ChangeCard, KIND_TITLES, when } from '../components.js';
@@ -59,6 +60,60 @@ export const DreamsPage: FC<{ dreams: DreamSummary[] }> = ({ dreams }) => (
   </>
 );
 
+/**
+ * The dream's do-no-harm check (see `dream/check.ts`): the verdict, the input store's and the proposal's
+ * scores on the held-back probe sessions, and each regression with the paths whose changes to review.
+ */
+const CheckPanel: FC<{ check: CheckReport | null }> = ({ check }) => {
+  if (!check) return null;
+  const row = (name: string, x: CheckReport['input']) => (
+    <tr>
+      <th scope="row">{name}</th>
+      <td>
+        {x.errors_covered} of {x.errors_total}
+      </td>
+      <td>{x.contradictions}</td>
+      <td>{x.lost}</td>
+    </tr>
+  );
+  return (
+    <section class="panel" aria-labelledby="check-h">
+      <h2 id="check-h" class="first">
+        Do-no-harm check:{' '}
+        {check.verdict === 'regression' ? 'regression' : check.verdict === 'pass' ? 'pass' : 'no probes'}
+      </h2>
+      <p class="muted">
+        {check.probe_session_ids.length} probe sessions held back from the dream.{' '}
+        {check.verdict === 'regression'
+          ? 'The proposal is worse than the store on the probes: nothing is applied automatically.'
+          : check.verdict === 'no_probes'
+            ? 'No sessions were held back, so automatic mode applies only exact-duplicate merges.'
+            : 'The proposal is no worse than the store on any probe class.'}
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">store</th>
+            <th scope="col">probe errors covered by a mistake memory with a fix</th>
+            <th scope="col">contradictions</th>
+            <th scope="col">lost</th>
+          </tr>
+        </thead>
+        <tbody>
+          {row('input', check.input)}
+          {row('proposal', check.proposed)}
+        </tbody>
+      </table>
+      {check.regressions.map((r) => (
+        <p class="flash warning" role="note">
+          {r.class}: {r.detail}
+          {r.paths.length ? ` — review the changes on ${r.paths.join(', ')}` : ''}
+        </p>
+      ))}
+    </section>
+  );
+};
+
 /** `/dreams/:id`: the change set, grouped by kind, with bulk review, apply and automatic apply. */
 export const DreamPage: FC<{ view: ChangeSetView }> = ({ view }) => {
   const { dream: d, counts } = view;
@@ -104,6 +159,7 @@ export const DreamPage: FC<{ view: ChangeSetView }> = ({ view }) => {
           {w.message}
         </p>
       ))}
+      <CheckPanel check={d.check ?? null} />
 
       <section class="panel" aria-labelledby="apply-h">
         <h2 id="apply-h" class="first">

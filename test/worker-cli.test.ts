@@ -147,3 +147,45 @@ describeWithData('reverie dream --queue and reverie worker (τ-bench airline)', 
     expect((await json('sessions', 'outcome', sid, '--clear')).outcome).toBeNull();
   });
 });
+
+describeWithData('reverie serve runs queued dreams (τ-bench airline)', () => {
+  it('its embedded worker runs a queued dream; with --no-worker the dream waits', {
+    timeout: 90_000,
+  }, async () => {
+    const store = (await json('store', 'create', 'served')).id as string;
+    await json('sessions', 'import', TAU, '--store', store);
+    const serve = (...extra: string[]) => {
+      const p = spawn(
+        process.execPath,
+        [join(ROOT, 'bin/reverie.js'), '--db', db, 'serve', '--port', '0', ...extra],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      let out = '';
+      p.stdout.on('data', (b) => (out += b));
+      return { p, out: () => out, exited: new Promise<number | null>((r) => p.on('exit', r)) };
+    };
+
+    const quiet = serve('--no-worker');
+    const q1 = await json('dream', '--store', store, '--queue');
+    await until('serve --no-worker to start', 30_000, async () => quiet.out().includes('review page on'));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await json('dreams', 'show', q1.dream.id)).status).toBe('pending');
+    expect(quiet.out()).not.toContain('worker: running');
+    quiet.p.kill('SIGTERM');
+    expect(await quiet.exited).toBe(0);
+
+    const busy = serve();
+    try {
+      await until('the served worker to complete the queued dream', 60_000, async () => {
+        const d = await json('dreams', 'show', q1.dream.id);
+        return d.status === 'completed' && d;
+      });
+      expect(busy.out()).toContain('worker: running queued and scheduled dreams');
+    } finally {
+      busy.p.kill('SIGTERM');
+    }
+    expect(await busy.exited).toBe(0);
+  });
+});

@@ -25,6 +25,7 @@ import {
   type RollbackResult,
   type RollbackTarget,
 } from '../review/index.js';
+import { startEmbeddedWorker } from '../service/dream-queue.js';
 import { stopDreamRuns } from '../service/dream-runs.js';
 import type { Reverie } from '../service/index.js';
 import { ReviewService } from '../service/review-service.js';
@@ -513,6 +514,10 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
       '--reviewer <name>',
       'reviewer name until one is set on the page (default: $REVERIE_USER or your user name)',
     )
+    .option(
+      '--no-worker',
+      'do not run queued and scheduled dreams in this process (run `reverie worker` instead)',
+    )
     .description(
       'serve the web review page (dreams, per-change diffs with evidence, approve / edit / reject, apply, history and rollback) and the HTTP API (/v1/memory_stores, for the Anthropic SDK; keys from `reverie keys create`)',
     )
@@ -530,7 +535,13 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           mount: { match: isApiPath, create: (allowedHosts) => createApiApp(svc, { allowedHosts }) },
         });
         if (srv.warning) io.err(`${srv.warning}\n`);
+        // queued and scheduled dreams run here unless --no-worker (another `reverie worker` may share the queue)
+        const worker = o.worker === false ? null : await startEmbeddedWorker(svc);
         io.out(`reverie review page on ${srv.url}/ (Ctrl-C to stop)\n`);
+        if (worker)
+          io.out(
+            'worker: running queued and scheduled dreams (--no-worker to leave them to `reverie worker`)\n',
+          );
         io.out(`HTTP API on ${srv.url}/v1 (OpenAPI: ${srv.url}/openapi.json; keys: reverie keys create)\n`);
         io.out(`answering to Host: ${srv.allowedHosts.join(', ')}\n`);
         await new Promise<void>((resolve) => {
@@ -542,6 +553,7 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           process.on('SIGINT', stop);
           process.on('SIGTERM', stop);
         });
+        await worker?.stop();
         const stopped = await stopDreamRuns();
         if (stopped) io.err(`stopped ${stopped} running dream${stopped === 1 ? '' : 's'} (now canceled)\n`);
         await srv.close();

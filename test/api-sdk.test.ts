@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { SessionMemoryStores } from '@anthropic-ai/sdk/tools/agent-toolset/node';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliRunner } from './cli-harness.js';
 import { TAU } from './data.js';
@@ -356,5 +358,47 @@ describe('the official SDK against reverie serve', () => {
     const seenByA: string[] = [];
     for await (const x of a.beta.memoryStores.list({ include_archived: true })) seenByA.push(x.id);
     expect(seenByA).not.toContain(sb.id);
+  });
+});
+
+describe('MCP over Streamable HTTP at /mcp (issue 11), behind the API keys', () => {
+  /** A connected MCP client for `store` with `key`. */
+  async function mcpClient(key: string, store: string): Promise<Client> {
+    const client = new Client({ name: 'http-test', version: '1.0.0' });
+    const transport = new StreamableHTTPClientTransport(new URL(`${baseURL}/mcp?store=${store}`), {
+      requestInit: { headers: { 'x-api-key': key } },
+    });
+    await client.connect(transport);
+    return client;
+  }
+
+  it("runs the memory tool over a store of the key's workspace; another workspace's key is refused", async () => {
+    const sdk = new Anthropic({ apiKey: keyA, baseURL });
+    const store = await sdk.beta.memoryStores.create({ name: 'mcp over http' });
+    const client = await mcpClient(keyA, store.id);
+    try {
+      const created = await client.callTool({
+        name: 'memory',
+        arguments: {
+          command: 'create',
+          path: '/memories/notes.md',
+          file_text: 'Deploys go out on Tuesdays.\n',
+        },
+      });
+      expect(created.isError).toBeFalsy();
+      const viewed = await client.callTool({
+        name: 'memory',
+        arguments: { command: 'view', path: '/memories/notes.md' },
+      });
+      expect(JSON.stringify(viewed.content)).toContain('Deploys go out on Tuesdays.');
+    } finally {
+      await client.close();
+    }
+    const m = await sdk.beta.memoryStores.memories.list(store.id);
+    expect(m.data.map((x) => x.path)).toEqual(['/notes.md']);
+    // the version is attributed to the key's client
+    const versions = await sdk.beta.memoryStores.memoryVersions.list(store.id);
+    expect(JSON.stringify(versions.data[0])).toContain('mcp_actor');
+    await expect(mcpClient(keyB, store.id)).rejects.toThrow();
   });
 });

@@ -10,6 +10,7 @@ import { userInfo } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createApiApp, isApiPath } from '../api/index.js';
 import { type ChangeKind, type ChangeStatus, ValidationError } from '../domain/index.js';
+import { createServedMcpHandler, MCP_PATH } from '../mcp/serve-mount.js';
 import {
   type ApplyResult,
   type AutoApplyResult,
@@ -523,6 +524,8 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
     )
     .action(async (o, cmd: Command) => {
       await withService(cmd, async (svc) => {
+        // MCP over Streamable HTTP at /mcp, behind the API's keys (?store=memstore_…)
+        const mcp = createServedMcpHandler(svc);
         const srv = await serveReviewApp(new ReviewService(svc), {
           port: o.port ?? DEFAULT_PORT,
           host: o.host,
@@ -532,7 +535,16 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
             ? { keys: svc.keys, forWorkspace: (ws) => new ReviewService(svc.forWorkspace(ws)) }
             : undefined,
           reviewer: o.reviewer ?? defaultReviewer(),
-          mount: { match: isApiPath, create: (allowedHosts) => createApiApp(svc, { allowedHosts }) },
+          mount: {
+            match: (path) => isApiPath(path) || path === MCP_PATH,
+            create: (allowedHosts) => {
+              const api = createApiApp(svc, { allowedHosts });
+              return {
+                fetch: (req: Request) =>
+                  new URL(req.url).pathname === MCP_PATH ? mcp.handle(req) : api.fetch(req),
+              };
+            },
+          },
         });
         if (srv.warning) io.err(`${srv.warning}\n`);
         // queued and scheduled dreams run here unless --no-worker (another `reverie worker` may share the queue)
@@ -543,6 +555,7 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
             'worker: running queued and scheduled dreams (--no-worker to leave them to `reverie worker`)\n',
           );
         io.out(`HTTP API on ${srv.url}/v1 (OpenAPI: ${srv.url}/openapi.json; keys: reverie keys create)\n`);
+        io.out(`MCP (Streamable HTTP) on ${srv.url}${MCP_PATH}?store=memstore_… (the same keys)\n`);
         io.out(`answering to Host: ${srv.allowedHosts.join(', ')}\n`);
         await new Promise<void>((resolve) => {
           const stop = () => {
@@ -554,6 +567,7 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           process.on('SIGTERM', stop);
         });
         await worker?.stop();
+        await mcp.close();
         const stopped = await stopDreamRuns();
         if (stopped) io.err(`stopped ${stopped} running dream${stopped === 1 ? '' : 's'} (now canceled)\n`);
         await srv.close();

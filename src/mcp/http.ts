@@ -12,8 +12,13 @@ import type { Reverie } from '../service/reverie.js';
 import { createDreamRuns } from './dream-tools.js';
 import { createMcpServer } from './server.js';
 
-/** Who calls and which store they may use; `null` refuses the request with 401. */
-export type McpAuthorize = (req: Request) => Promise<{ storeId: string; actor: Actor } | null>;
+/**
+ * Who calls and which store they may use; `null` refuses the request with 401. `reverie` (optional) is the
+ * service to serve it with — e.g. the caller's workspace view — and `readOnly` limits it to reading.
+ */
+export type McpAuthorize = (
+  req: Request,
+) => Promise<{ storeId: string; actor: Actor; reverie?: Reverie; readOnly?: boolean } | null>;
 
 /** The handler {@link createMcpHttpHandler} returns. */
 export interface McpHttpHandler {
@@ -43,7 +48,11 @@ export function createMcpHttpHandler(reverie: Reverie, authorize: McpAuthorize):
           },
           { status: 401, headers: { 'www-authenticate': 'Bearer' } },
         );
-      const { server } = createMcpServer(reverie, who.storeId, { actor: who.actor, runs });
+      const { server } = createMcpServer(who.reverie ?? reverie, who.storeId, {
+        actor: who.actor,
+        runs,
+        readOnly: who.readOnly === true,
+      });
       const transport = new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: undefined,
         enableJsonResponse: true,

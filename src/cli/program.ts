@@ -17,6 +17,7 @@ import {
   Reverie,
   readMemoryFolder,
   renderChangeSetMarkdown,
+  storeSummaries,
   writeMemoryFolder,
 } from '../service/index.js';
 import { collect, fraction, positiveInt } from './args.js';
@@ -336,11 +337,10 @@ export function buildProgram(io: CliIO = processIO): Command {
     .option('--json', 'print JSON')
     .action(async (o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
-        const page = await svc.listStores({ include_archived: o.archived, limit: 1000 });
-        if (g.json) return printJson(page);
-        const rows = [];
-        for (const s of page.data)
-          rows.push([s.id, s.name, await svc.storage.countMemories(s.id), s.created_at]);
+        if (g.json) return printJson(await svc.listStores({ include_archived: o.archived, limit: 1000 }));
+        const rows = (await storeSummaries(svc, { include_archived: o.archived })).map(
+          ({ store: s, memories }) => [s.id, s.name, memories, s.created_at],
+        );
         io.out(rows.length ? table(['id', 'name', 'memories', 'created_at'], rows) : 'no memory stores\n');
       });
     });
@@ -569,9 +569,7 @@ export function buildProgram(io: CliIO = processIO): Command {
         if (g.json) return printJson({ dream_id: id, data: changes });
         const sessions = new Map(
           (
-            await svc.storage.getSessions([
-              ...new Set(changes.flatMap((c) => c.evidence.map((e) => e.session_id))),
-            ])
+            await svc.getSessions([...new Set(changes.flatMap((c) => c.evidence.map((e) => e.session_id)))])
           ).map((s) => [s.id, s]),
         );
         io.out(

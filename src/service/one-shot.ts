@@ -86,7 +86,7 @@ export async function oneShotDream(svc: Reverie, input: OneShotInput): Promise<O
     outDir = resolve(input.outDir);
     const files = (await svc.snapshot(outputStoreId)).map((m) => ({ path: m.path, content: m.content! }));
     const changes = await svc.listChanges(dream.id);
-    const sessions = new Map((await svc.storage.getSessions(sessionIds)).map((s) => [s.id, s]));
+    const sessions = new Map((await svc.getSessions(sessionIds)).map((s) => [s.id, s]));
     const proposals = changes.map(
       ({ id: _id, dream_id: _d, status: _s, review: _r, applied_at: _a, type: _t, ...rest }) => rest,
     );

@@ -509,6 +509,11 @@ export class Reverie {
   }
 
   /** Returns a session. @throws NotFoundError */
+  /** The sessions with these ids that exist (unknown ids are left out), in no particular order. */
+  async getSessions(ids: readonly string[]): Promise<Session[]> {
+    return ids.length === 0 ? [] : this.storage.getSessions([...ids]);
+  }
+
   async getSession(id: string): Promise<Session> {
     const s = await this.storage.getSession(id);
     if (!s) throw new NotFoundError('session', id);

@@ -9,5 +9,6 @@ export {
   writeMemoryFolder,
 } from './directory.js';
 export { folderFileNames, MAX_NAME_BYTES } from './folder-paths.js';
+export * from './llm-engine.js';
 export * from './one-shot.js';
 export * from './reverie.js';

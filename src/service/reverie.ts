@@ -11,6 +11,8 @@ import {
   DEFAULT_POLICY,
   type Dream,
   type DreamProgress,
+  ERROR_STATUS,
+  type ErrorType,
   LIMITS,
   type Memory,
   type MemoryStore,
@@ -31,11 +33,19 @@ import {
   validateMemoryPath,
   validatePathPrefix,
 } from '../domain/index.js';
-import { createOfflineEngine, runCheck, splitHoldout } from '../dream/index.js';
+import {
+  createOfflineEngine,
+  LlmDreamError,
+  type LlmEstimate,
+  runCheck,
+  splitHoldout,
+} from '../dream/index.js';
 import {
   DEFAULT_DREAM_OPTIONS,
   type DreamEngine,
+  type DreamHooks,
   type DreamOptions,
+  type DreamRequest,
   type DreamResult,
   type GatherCache,
 } from '../dream/types.js';
@@ -50,12 +60,19 @@ import {
 } from '../storage/index.js';
 import { isPostgresUrl, resolveDbPath } from './config.js';
 import { type FolderFile, readMemoryFolder } from './directory.js';
+import { type LlmEngineFactory, OFFLINE_MODEL_IDS, StorageResponseCache } from './llm-engine.js';
 
 /** Options of {@link Reverie}. */
 export interface ReverieOptions {
   storage: Storage;
   /** Engines by id; `offline` defaults to the built-in deterministic engine. */
   engines?: Partial<Record<'offline' | 'llm', DreamEngine>>;
+  /**
+   * Builds the LLM engine for a dream's model id when `engines.llm` is not given (see
+   * `llmEngineFactory`: provider, keys, budget, record/replay). Without either, dreams with a model other
+   * than `reverie-offline` are refused with a ValidationError saying how to configure a provider.
+   */
+  llm?: LlmEngineFactory;
   /** Sessions a dream takes when none are named ("since last dream"). Default 100 (the hosted cap). */
   defaultSessionLimit?: number;
 }
@@ -132,11 +149,13 @@ const nowIso = () => new Date().toISOString();
 export class Reverie {
   readonly storage: Storage;
   #engines: Partial<Record<'offline' | 'llm', DreamEngine>>;
+  #llm: LlmEngineFactory | undefined;
   #defaultSessionLimit: number;
 
   constructor(opts: ReverieOptions) {
     this.storage = opts.storage;
     this.#engines = { offline: createOfflineEngine(), ...opts.engines };
+    this.#llm = opts.llm;
     this.#defaultSessionLimit = opts.defaultSessionLimit ?? 100;
   }
 
@@ -531,9 +550,7 @@ export class Reverie {
         'update_existing must target the input memory store',
         'output_behavior.memory_store_id',
       );
-    const engine = input.engine ?? 'offline';
-    if (!this.#engines[engine])
-      throw new ValidationError(`dream engine ${engine} is not configured`, 'engine');
+    const engine = this.#engineIdFor(input);
     let sessionIds = input.session_ids;
     if (sessionIds) {
       if (sessionIds.length === 0 || sessionIds.length > MAX_EXPLICIT_SESSIONS)
@@ -558,6 +575,7 @@ export class Reverie {
       typeof input.model === 'string'
         ? { id: input.model }
         : (input.model ?? { id: engine === 'offline' ? 'offline' : 'unset' });
+    if (engine === 'llm') this.#engineFor('llm', model.id); // fails now, not at run time, when unconfigured
     const dream: Dream = {
       type: 'dream',
       id: newId('drm'),
@@ -592,6 +610,74 @@ export class Reverie {
     };
     await this.storage.insertDream(dream);
     return dream;
+  }
+
+  /**
+   * The engine a dream input selects: `engine` when given, else `llm` for any model other than
+   * `reverie-offline` (or none), else `offline`.
+   * @throws ValidationError when the LLM engine is selected without a model id.
+   */
+  #engineIdFor(input: Pick<CreateDreamInput, 'engine' | 'model'>): 'offline' | 'llm' {
+    const modelId = typeof input.model === 'string' ? input.model : input.model?.id;
+    const engine =
+      input.engine ?? (modelId !== undefined && !OFFLINE_MODEL_IDS.includes(modelId) ? 'llm' : 'offline');
+    if (engine !== 'offline' && engine !== 'llm')
+      throw new ValidationError(`engine must be offline or llm (got ${String(engine)})`, 'engine');
+    if (engine === 'llm' && (!modelId || OFFLINE_MODEL_IDS.includes(modelId)))
+      throw new ValidationError('the llm engine needs a model id, e.g. --model claude-sonnet-4-5', 'model');
+    return engine;
+  }
+
+  /**
+   * The engine instance for a dream: the configured one, or the LLM engine the factory builds for `modelId`.
+   * @throws ValidationError saying how to configure a provider when no LLM engine can be built.
+   */
+  #engineFor(id: 'offline' | 'llm', modelId: string): DreamEngine {
+    const given = this.#engines[id];
+    if (given) return given;
+    if (id === 'llm' && this.#llm)
+      return this.#llm({ modelId, responseCache: new StorageResponseCache(this.storage) });
+    throw new ValidationError(
+      `model ${modelId} needs the llm engine, and no model provider is configured: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a compatible server), or OPENAI_API_KEY and OPENAI_BASE_URL with --provider openai; or use model "reverie-offline" for the offline engine`,
+      'model',
+    );
+  }
+
+  /**
+   * Estimates what an LLM dream over `input` would send, without creating a dream or sending anything:
+   * the offline pre-pass runs (with the gather cache) and the calls are planned under the budget.
+   * @throws ValidationError when the input does not select a configured LLM engine; NotFoundError.
+   */
+  async estimateDream(input: CreateDreamInput): Promise<LlmEstimate> {
+    const store = await this.getStore(input.memory_store_id);
+    const modelId = typeof input.model === 'string' ? input.model : (input.model?.id ?? '');
+    if (this.#engineIdFor({ ...input, engine: input.engine ?? 'llm' }) !== 'llm')
+      throw new ValidationError('a dry run estimates the llm engine: give --engine llm', 'engine');
+    const engine = this.#engineFor('llm', modelId);
+    if (!('estimate' in engine))
+      throw new ValidationError('the configured llm engine cannot estimate', 'engine');
+    const sessionIds = input.session_ids ?? (await this.#sessionsSinceLastDream(store.id));
+    const sessions = await this.storage.getSessions(sessionIds);
+    const memories = await this.storage.allMemories(store.id);
+    return (engine as { estimate: (r: DreamRequest, h: DreamHooks) => Promise<LlmEstimate> }).estimate(
+      {
+        memories: memories.map((m) => ({
+          path: m.path,
+          content: m.content!,
+          content_sha256: m.content_sha256,
+          updated_at: m.updated_at,
+        })),
+        sessions: sessions.map((s) => ({ session: s, loadEvents: () => this.storage.getEvents(s.id) })),
+        options: {
+          ...DEFAULT_DREAM_OPTIONS,
+          protected_paths: store.policy.protected_paths,
+          max_changes: store.policy.max_changes_per_dream,
+          instructions: input.instructions ?? null,
+          ...input.options,
+        },
+      },
+      { cache: { get: (k) => this.storage.cacheGet(k), set: (k, v) => this.storage.cachePut(k, v) } },
+    );
   }
 
   /** Sessions imported since the store's last completed dream, plus the probes that dream held back. */
@@ -650,7 +736,7 @@ export class Reverie {
           memory_store_id: storeId,
         });
       const sessions = await this.storage.getSessions(dream.inputs[1].session_ids);
-      const engine = this.#engines[dream.engine]!;
+      const engine = this.#engineFor(dream.engine, dream.model.id);
       const options: DreamOptions = {
         ...DEFAULT_DREAM_OPTIONS,
         protected_paths: store.policy.protected_paths,
@@ -707,6 +793,8 @@ export class Reverie {
       hooks.onProgress?.({ phase: 'done', done: 1, total: 1 });
       return final;
     } catch (e) {
+      if (LlmDreamError.isInstance(e) && hooks.signal?.aborted !== true)
+        throw await this.#storeFailure(id, e);
       const err = ReverieError.isInstance(e)
         ? e
         : new ReverieError('internal_error', (e as Error).message, {}, { cause: e });
@@ -718,6 +806,44 @@ export class Reverie {
       });
       throw err;
     }
+  }
+
+  /**
+   * A failed LLM dream keeps its partial output: the change set it had (answered batches applied, the rest
+   * in offline form) for inspection, its usage (tokens already spent) and stats; the error has the model's
+   * hosted type (`rate_limit_error`, `overloaded_error`, `api_error`, …). Nothing can be applied from it.
+   */
+  async #storeFailure(id: string, e: LlmDreamError): Promise<ReverieError> {
+    const p = e.partial;
+    await this.storage.transaction(async (tx) => {
+      await tx.insertChanges(
+        p.changes.map((c, i) => ({
+          type: 'change',
+          id: stableId('chg', sha256Hex(`${id}\u0000${i}`)),
+          dream_id: id,
+          ordinal: i,
+          ...c,
+          status: 'pending',
+          review: null,
+          applied_at: null,
+        })),
+      );
+      const dream = (await tx.getDream(id))!;
+      await tx.updateDream(id, {
+        status: 'failed',
+        error: { type: e.type, message: e.message },
+        usage: p.usage,
+        stats: { ...dream.stats, ...p.stats },
+        ended_at: nowIso(),
+      });
+    });
+    const type = e.type in ERROR_STATUS ? (e.type as ErrorType) : 'internal_error';
+    return new ReverieError(
+      type,
+      `dream ${id} failed: ${e.message}`,
+      { dream_id: id, model_error: e.type },
+      { cause: e },
+    );
   }
 
   async #storeResult(

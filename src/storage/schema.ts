@@ -141,6 +141,14 @@ export interface GatherCacheTable {
   created_at: string;
 }
 
+/** `model_cache`: LLM answers keyed by the SHA-256 of the canonical request; `request`/`response` are JSON. */
+export interface ModelCacheTable {
+  key: string;
+  request: string;
+  response: string;
+  created_at: string;
+}
+
 /** The whole database. */
 export interface Database {
   memory_stores: MemoryStoresTable;
@@ -152,4 +160,5 @@ export interface Database {
   dreams: DreamsTable;
   changes: ChangesTable;
   gather_cache: GatherCacheTable;
+  model_cache: ModelCacheTable;
 }

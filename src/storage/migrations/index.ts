@@ -189,9 +189,30 @@ const m002 = (dialect: DialectName): Migration => ({
   },
 });
 
+/**
+ * Model answers of the LLM engine, keyed by the SHA-256 of the canonical request (src/models
+ * `cacheKey`): re-dreaming the same inputs with the same model makes no calls.
+ */
+const m004 = (dialect: DialectName): Migration => ({
+  async up(db: Kysely<unknown>) {
+    const t = types(dialect);
+    await db.schema
+      .createTable('model_cache')
+      .addColumn('key', t.text, (c) => c.primaryKey())
+      .addColumn('request', t.text, (c) => c.notNull())
+      .addColumn('response', t.text, (c) => c.notNull())
+      .addColumn('created_at', t.text, (c) => c.notNull())
+      .execute();
+  },
+});
+
 /** All migrations by name for a dialect; names sort in application order. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
-  return { '001-initial': m001(dialect), '002-dream-check': m002(dialect) };
+  return {
+    '001-initial': m001(dialect),
+    '002-dream-check': m002(dialect),
+    '004-model-cache': m004(dialect),
+  };
 }
 
 /** A Kysely MigrationProvider over {@link migrations} (no file-system lookups, so it works from dist/). */

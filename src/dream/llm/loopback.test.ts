@@ -171,9 +171,6 @@ describeWithData('LLM engine through the SDKs on loopback servers (τ-bench, 100
       const spent = u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens;
       expect(spent).toBeGreaterThan(0);
       expect(spent).toBeLessThanOrEqual(cap * 1.1);
-      process.stdout.write(
-        `budget ${cap}: estimated ${r.stats.llm_estimated_input_tokens}, spent ${spent} (${(spent / cap).toFixed(2)}×), ${r.stats.llm_skipped_budget} skipped\n`,
-      );
       expect(r.stats.llm_skipped_budget).toBeGreaterThan(0);
       await server!.close();
       server = undefined;

@@ -183,9 +183,12 @@ describeWithData('reverie dream --engine llm (loopback servers, τ-bench)', () =
     try {
       const rep = await svc.importSessions([TAU]);
       const store = await svc.createStore({ name: 's' });
-      const err = await svc
+      const err = (await svc
         .dream({ memory_store_id: store.id, session_ids: rep.session_ids, model: 'claude-test' })
-        .catch((e: unknown) => e as { type: string; details: { dream_id: string } });
+        .then(
+          () => ({ type: 'completed', details: { dream_id: '' } }),
+          (e: unknown) => e,
+        )) as { type: string; details: { dream_id: string } };
       expect(err.type).toBe('api_error');
       const d = await svc.getDream(err.details.dream_id);
       expect(d.status).toBe('failed');

@@ -107,6 +107,53 @@ describeWithData('reverie dream --engine llm (loopback servers, τ-bench)', () =
     expect(folder(out2)).toEqual(files);
   });
 
+  it('--record DIR writes fixtures; --replay DIR answers from them with no server and no key', async () => {
+    await anthropicServer();
+    const fixtures = join(dir, 'fixtures');
+    const rec = await cliRunner(() => join(dir, 'r1.db'))(
+      'dream',
+      TAU,
+      '--model',
+      'claude-test',
+      '--record',
+      fixtures,
+      '--out',
+      join(dir, 'rec'),
+    );
+    expect(rec.code).toBe(0);
+    expect(readdirSync(fixtures).filter((f) => f.endsWith('.json')).length).toBe(3);
+    const calls = server!.requests.length;
+    await server!.close();
+    server = undefined;
+    delete process.env.ANTHROPIC_API_KEY;
+    const rep = await cliRunner(() => join(dir, 'r2.db'))(
+      'dream',
+      TAU,
+      '--model',
+      'claude-test',
+      '--replay',
+      fixtures,
+      '--out',
+      join(dir, 'rep'),
+    );
+    expect(rep.err).toBe('');
+    expect(rep.code).toBe(0);
+    expect(calls).toBe(3);
+    expect(folder(join(dir, 'rep'))).toEqual(folder(join(dir, 'rec')));
+    const missing = await cliRunner(() => join(dir, 'r2.db'))(
+      'dream',
+      TAU,
+      '--model',
+      'claude-other',
+      '--replay',
+      fixtures,
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(
+      /no recorded answer for request [0-9a-f]{64} .* in .*fixtures; record it first with --record/,
+    );
+  });
+
   it('--provider openai speaks chat completions; --dry-run prints the estimate and sends nothing', async () => {
     server = await startOpenAILoopback({ respond: (q) => ({ json: keepAll(q) }) });
     process.env.OPENAI_API_KEY = 'sk-test';

@@ -57,7 +57,7 @@ export type LlmEngineFactory = (ctx: LlmEngineContext) => LlmDreamEngine;
 /**
  * Settings of {@link llmEngineFactory}: `provider` (`anthropic` default, or `openai`), `maxInputTokens`
  * (hard cap), `dryRun`, `record` / `replay` (fixture folders; at most one), `concurrency` (calls in
- * flight, default 8), `maxRetries` / `timeoutMs` (the SDKs').
+ * flight, default 8), `batchSize` (candidates per call), `maxRetries` / `timeoutMs` (the SDKs').
  */
 export interface LlmSettings {
   provider?: string;
@@ -66,6 +66,8 @@ export interface LlmSettings {
   record?: string | null;
   replay?: string | null;
   concurrency?: number;
+  /** Candidates per call (default the engine's, 6). */
+  batchSize?: number;
   maxRetries?: number;
   timeoutMs?: number;
 }
@@ -101,6 +103,7 @@ export function llmEngineFactory(
       model: withResponseCache(limited, cache, mode),
       budget: { max_input_tokens: settings.maxInputTokens ?? null },
       dryRun: settings.dryRun ?? false,
+      ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
     });
   };
 }

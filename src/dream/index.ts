@@ -18,6 +18,7 @@ export { candidatesOf, LLM_KINDS, type LlmCandidate } from './llm/candidates.js'
 export {
   createLlmEngine,
   decisionsOf,
+  isGrounded,
   LLM_ENGINE_VERSION,
   type LlmBudget,
   type LlmDreamEngine,

@@ -139,6 +139,25 @@ describeWithData('LLM engine on τ-bench (100 sessions, scripted model)', () => 
     expect(JSON.stringify(r.files)).not.toContain('Invented lesson');
   });
 
+  it('writes no lesson that cites none of the snippets it was shown: that candidate keeps its offline form', async () => {
+    const model = createMockModel(
+      Array.from({ length: 10 }, () => (req: GenerateObjectRequest<unknown>) => {
+        const a = scriptedAnswer(req.messages[0]!.content);
+        a.judgements[0] = { ...a.judgements[0]!, evidence: [] };
+        if (a.judgements[1]) a.judgements[1] = { ...a.judgements[1], evidence: [9, 40] };
+        return { object: a };
+      }),
+    );
+    const r = await createLlmEngine({ model }).run(request);
+    const batches = model.calls.map((c) => shownCandidates(c.messages[0]!.content).length);
+    expect(r.stats.llm_uncited).toBe(batches.reduce((n, b) => n + Math.min(b, 2), 0));
+    expect(r.stats.llm_kept).toBe(10 - r.stats.llm_uncited);
+    const best = '/mistakes/book-reservation-payment-amount-does-not-add-up.md';
+    expect(r.files.find((f) => f.path === best)!.content).toBe(
+      offline.files.find((f) => f.path === best)!.content,
+    );
+  });
+
   it('spends at most max_input_tokens (estimated), highest-value candidates first, and reports what it skipped', async () => {
     const full = await createLlmEngine({ model: createMockModel([]) }).estimate(request);
     const cap = Math.floor(full.input_tokens / 2);

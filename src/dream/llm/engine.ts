@@ -27,7 +27,13 @@ import {
 import { candidatesOf, type LlmCandidate } from './candidates.js';
 import { LlmDreamError } from './errors.js';
 import { DEFAULT_BATCH_SIZE, type LlmPlan, type PlannedBatch, planBatches } from './plan.js';
-import { type BatchAnswer, type Judgement, localId, systemPrompt } from './prompt.js';
+import {
+  type BatchAnswer,
+  type Judgement,
+  localId,
+  MAX_EVIDENCE_PER_CANDIDATE,
+  systemPrompt,
+} from './prompt.js';
 import { redactForModel } from './redact.js';
 import { type Decision, reduceChanges } from './reduce.js';
 
@@ -126,6 +132,16 @@ export function decisionsOf(batch: readonly LlmCandidate[], answer: BatchAnswer)
   return [...out.values()];
 }
 
+/**
+ * True unless the judgement keeps its candidate without citing one of the snippets the prompt showed: an
+ * ungrounded lesson is not written (the candidate keeps its offline form).
+ */
+export function isGrounded(d: Decision): boolean {
+  if (d.judgement.verdict !== 'keep') return true;
+  const shown = Math.min(d.candidate.change.evidence.length, MAX_EVIDENCE_PER_CANDIDATE);
+  return d.judgement.evidence.some((n) => n >= 1 && n <= shown);
+}
+
 class LlmEngine implements LlmDreamEngine {
   readonly id = 'llm' as const;
   readonly version = LLM_ENGINE_VERSION;
@@ -172,10 +188,11 @@ class LlmEngine implements LlmDreamEngine {
     if (this.#dryRun) return { ...offline, stats: { ...offline.stats, ...planStats, llm_dry_run: 1 } };
 
     const { outcomes, fatal } = await this.#map(plan, hooks);
-    const decisions = plan.batches.flatMap((b, i) => {
+    const judged = plan.batches.flatMap((b, i) => {
       const o = outcomes[i]!;
       return o.kind === 'answered' ? decisionsOf(b.candidates, o.result.object) : [];
     });
+    const decisions = judged.filter(isGrounded);
     const { changes, files } = reduceChanges(
       request.memories,
       offline.changes,
@@ -200,7 +217,6 @@ class LlmEngine implements LlmDreamEngine {
         count.chars += charsOf(plan.batches[i]!);
       } else count.not_sent++;
     });
-    const answered = new Set(decisions.map((d) => d.candidate.index));
     const result: DreamResult = {
       files,
       changes,
@@ -213,7 +229,8 @@ class LlmEngine implements LlmDreamEngine {
         llm_chars_sent: count.chars,
         llm_kept: decisions.filter((d) => d.judgement.verdict === 'keep').length,
         llm_dropped: decisions.filter((d) => d.judgement.verdict === 'drop').length,
-        llm_unanswered: candidates.length - plan.skipped.length - answered.size,
+        llm_uncited: judged.length - decisions.length,
+        llm_unanswered: candidates.length - plan.skipped.length - judged.length,
         llm_fallback_invalid: count.invalid,
         llm_fallback_truncated: count.truncated,
         llm_fallback_timeout: count.timeout,

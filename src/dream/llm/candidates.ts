@@ -13,6 +13,7 @@
  */
 import { parseFrontMatter } from '../offline/front-matter.js';
 import { INDEX_PATH } from '../offline/orient.js';
+import { contentTokens } from '../offline/text.js';
 import type { ProposedChange } from '../types.js';
 
 /** Memory kinds the model judges and rewrites. */
@@ -30,6 +31,43 @@ export interface LlmCandidate {
   fields: Record<string, string>;
   /** The offline file's body (Markdown after the front matter). */
   body: string;
+  /**
+   * Memories a person wrote that speak about the same thing (statements only; see {@link relateMemories}),
+   * shown read-only so the model can say when the candidate contradicts one.
+   */
+  related: { path: string; content: string }[];
+}
+
+/** Related memories shown per statement candidate. */
+export const MAX_RELATED = 2;
+
+/**
+ * Attaches to each preference, feedback and fact candidate the person's memories (`files` of the output,
+ * restricted to `personPaths`) that share at least 2 content terms with it (`contentTokens` of its
+ * summary and title against the memory's body), and at least 30 % of the smaller of the two term sets,
+ * best first, at most {@link MAX_RELATED}.
+ */
+export function relateMemories(
+  candidates: LlmCandidate[],
+  files: readonly { path: string; content: string }[],
+  personPaths: ReadonlySet<string>,
+): void {
+  const people = files
+    .filter((f) => personPaths.has(f.path) && f.path !== INDEX_PATH)
+    .map((f) => ({ ...f, tokens: new Set(contentTokens(parseFrontMatter(f.content).body)) }));
+  for (const c of candidates) {
+    if (c.kind === 'mistake' || c.kind === 'workflow') continue;
+    const want = contentTokens(`${c.fields.summary ?? ''} ${/^#\s+(.*)$/m.exec(c.body)?.[1] ?? ''}`).filter(
+      (t) => !t.startsWith('<'),
+    );
+    if (want.length < 2) continue;
+    c.related = people
+      .map((p) => ({ p, shared: want.filter((t) => p.tokens.has(t)).length }))
+      .filter((x) => x.shared >= 2 && x.shared >= 0.3 * Math.min(want.length, x.p.tokens.size))
+      .sort((a, b) => b.shared - a.shared || (a.p.path < b.p.path ? -1 : 1))
+      .slice(0, MAX_RELATED)
+      .map(({ p }) => ({ path: p.path, content: p.content }));
+  }
 }
 
 /** Index link targets in order, as `/path` (the offline index writes `- [Title](path) — hook`). */
@@ -63,7 +101,7 @@ export function candidatesOf(changes: readonly ProposedChange[]): LlmCandidate[]
     const { fields, body, hasFrontMatter } = parseFrontMatter(change.after);
     if (!hasFrontMatter || !fields.key || fields.kind !== change.kind) return;
     if (change.evidence.length === 0) return;
-    out.push({ index, change, kind: change.kind as LlmCandidate['kind'], fields, body });
+    out.push({ index, change, kind: change.kind as LlmCandidate['kind'], fields, body, related: [] });
   });
   const pos = (c: Omit<LlmCandidate, 'rank'>) => order.get(c.change.path) ?? Number.MAX_SAFE_INTEGER;
   out.sort(

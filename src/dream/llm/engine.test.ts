@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeWithData, TAU } from '../../../test/data.js';
+import { CLAUDE_CODE, describeWithData, TAU } from '../../../test/data.js';
+import { sha256Hex } from '../../domain/index.js';
 import {
   createMockModel,
   type GenerateObjectRequest,
@@ -195,8 +196,45 @@ describeWithData('LLM engine on τ-bench (100 sessions, scripted model)', () => 
   });
 });
 
+describeWithData('LLM engine on Claude Code sessions with a memory a person wrote', () => {
+  it('shows the related memory read-only; a lesson that contradicts it is kept for review at confidence ≤ 0.5, the person’s file unchanged', async () => {
+    const note = 'Poems for the team should stay short and plain: no vivid or evocative imagery.\n';
+    const memories = [
+      {
+        path: '/notes/poems.md',
+        content: note,
+        content_sha256: sha256Hex(note),
+        updated_at: '2026-01-01T00:00:00.000Z',
+      },
+    ];
+    const request: DreamRequest = {
+      memories,
+      sessions: refsFromImported(await importAll([CLAUDE_CODE])),
+      options: DEFAULT_DREAM_OPTIONS,
+    };
+    const model = createMockModel([
+      (req) => {
+        const a = scriptedAnswer(req.messages[0]!.content);
+        for (const j of a.judgements) j.conflicts_with = 'm1';
+        return { object: a };
+      },
+    ]);
+    const r = await createLlmEngine({ model }).run(request);
+    const sent = model.calls[0]!.messages[0]!.content;
+    expect(sent).toContain(
+      `Related memories a person wrote (read-only):\n[m1] /notes/poems.md: ${JSON.stringify(note.trim())}`,
+    );
+    const lesson = r.changes.find((c) => c.kind === 'preference' && c.after?.includes('reviewed_by: llm'))!;
+    expect(lesson.reason).toContain('contradicts /notes/poems.md, a memory a person wrote (left unchanged)');
+    expect(lesson.confidence).toBeLessThanOrEqual(0.5);
+    expect(lesson.after).toContain('**Contradicts:** `/notes/poems.md`');
+    expect(r.files.find((f) => f.path === '/notes/poems.md')!.content).toBe(note);
+    expect(r.changes.some((c) => c.path === '/notes/poems.md')).toBe(false);
+  });
+});
+
 describe('decisionsOf', () => {
-  const cand = (i: number) => ({ index: i }) as never;
+  const cand = (i: number) => ({ index: i, related: [] }) as never;
   const keep = (id: string, supersedes: string | null = null): Judgement => ({
     ...scriptedJudgement({ id, kind: 'fact', text: '' }, true),
     supersedes,
@@ -207,6 +245,16 @@ describe('decisionsOf', () => {
     expect(one[1]!.judgement.reason).toBe('superseded by c1');
     const both = decisionsOf([cand(0), cand(1)], { judgements: [keep('c1', 'c2'), keep('c2', 'c1')] });
     expect(both.map((d) => d.judgement.verdict)).toEqual(['drop', 'drop']);
+  });
+  it('resolves conflicts_with only to a memory shown under that candidate', () => {
+    const shown = { index: 0, related: [{ path: '/notes/a.md', content: 'a' }] } as never;
+    const d = decisionsOf([shown, cand(1)], {
+      judgements: [
+        { ...keep('c1'), conflicts_with: 'm1' },
+        { ...keep('c2'), conflicts_with: 'm1' },
+      ],
+    });
+    expect(d.map((x) => x.conflict)).toEqual(['/notes/a.md', null]);
   });
   it('ignores unknown ids and repeated judgements', () => {
     const d = decisionsOf([cand(0)], {

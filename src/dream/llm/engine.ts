@@ -16,6 +16,7 @@ import { ModelError } from '../../models/errors.js';
 import { withRedaction } from '../../models/redaction.js';
 import type { GenerateObjectResult, ModelUsage, ObjectModel } from '../../models/types.js';
 import { addUsage, emptyUsage } from '../../models/usage.js';
+import { parseFrontMatter } from '../offline/front-matter.js';
 import { createOfflineEngine, OFFLINE_ENGINE_VERSION } from '../offline-engine.js';
 import {
   DEFAULT_DREAM_OPTIONS,
@@ -24,7 +25,7 @@ import {
   type DreamRequest,
   type DreamResult,
 } from '../types.js';
-import { candidatesOf, type LlmCandidate } from './candidates.js';
+import { candidatesOf, type LlmCandidate, relateMemories } from './candidates.js';
 import { LlmDreamError } from './errors.js';
 import { DEFAULT_BATCH_SIZE, type LlmPlan, type PlannedBatch, planBatches } from './plan.js';
 import {
@@ -32,6 +33,7 @@ import {
   type Judgement,
   localId,
   MAX_EVIDENCE_PER_CANDIDATE,
+  memoryLabels,
   systemPrompt,
 } from './prompt.js';
 import { redactForModel } from './redact.js';
@@ -102,16 +104,21 @@ function estimateOf(plan: LlmPlan): LlmEstimate {
 
 /**
  * The judgements of one answer matched to the batch's candidates: unknown ids are ignored (the model cannot
- * add a memory), the first judgement of an id wins, and `supersedes` turns the named candidate into a
+ * add a memory), the first judgement of an id wins, `conflicts_with` resolves to the path of a related
+ * memory shown under that candidate (else it is ignored), and `supersedes` turns the named candidate into a
  * drop (both, when each names the other: an unresolved contradiction proposes neither).
  */
 export function decisionsOf(batch: readonly LlmCandidate[], answer: BatchAnswer): Decision[] {
   const byId = new Map<string, Judgement>();
   for (const j of answer.judgements) if (!byId.has(j.id)) byId.set(j.id, j);
+  const labels = new Map([...memoryLabels(batch)].map(([path, label]) => [label, path]));
   const out = new Map<string, Decision>();
   batch.forEach((candidate, i) => {
     const j = byId.get(localId(i));
-    if (j) out.set(localId(i), { candidate, judgement: j });
+    if (!j) return;
+    const path = j.conflicts_with ? labels.get(j.conflicts_with) : undefined;
+    const conflict = path && candidate.related.some((r) => r.path === path) ? path : null;
+    out.set(localId(i), { candidate, judgement: j, conflict });
   });
   const superseded = new Map<string, string>();
   for (const [id, d] of out) {
@@ -163,6 +170,8 @@ class LlmEngine implements LlmDreamEngine {
     const options = { ...DEFAULT_DREAM_OPTIONS, ...request.options };
     const offline = await this.#offline.run(request, hooks);
     const candidates = candidatesOf(offline.changes);
+    const person = request.memories.filter((m) => !parseFrontMatter(m.content).fields.key).map((m) => m.path);
+    relateMemories(candidates, offline.files, new Set(person));
     const system = systemPrompt(options.instructions);
     const plan = planBatches(system, candidates, {
       maxInputTokens: this.#budget.max_input_tokens ?? null,

@@ -36,6 +36,7 @@ export const judgementSchema = z
     how_to_apply: text(800).nullable(),
     evidence: z.array(z.int().min(1)).max(MAX_EVIDENCE_PER_CANDIDATE),
     supersedes: z.string().nullable(),
+    conflicts_with: z.string().nullable(),
   })
   .superRefine((j, ctx) => {
     if (j.verdict !== 'keep') return;
@@ -66,6 +67,7 @@ export function systemPrompt(guidance: string | null): string {
     '- verdict "keep" otherwise, and write the lesson from the evidence only: title (≤ 80 characters), summary (one line), symptom (what goes wrong or when this applies), cause (why, or null if the evidence does not show it), fix (what worked), how_to_apply (what an agent should do next time). Quote error messages and tool names exactly; never invent values, tools or steps that the candidate and its snippets do not show.',
     '- evidence: the numbers of the snippets that support the lesson (at least one when keeping).',
     '- supersedes: the id of another candidate in this request that this one contradicts and replaces (the newer or better-supported statement wins; read the snippets), else null.',
+    "- conflicts_with: the label (m1, m2, …) of a memory a person wrote, shown under the candidate, that the candidate contradicts, else null. Such memories are never changed; if the person's memory holds, drop the candidate.",
     'Answer only about the candidates given; do not propose new ones.',
   ];
   if (guidance?.trim()) {
@@ -90,24 +92,46 @@ export function localId(i: number): string {
   return `c${i + 1}`;
 }
 
+/** Characters of a person's related memory shown. */
+export const MAX_RELATED_CHARS = 400;
+
+/** Labels (`m1`, `m2`, …) of the related memories of a batch, by path, in order of first appearance. */
+export function memoryLabels(batch: readonly LlmCandidate[]): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const c of batch)
+    for (const r of c.related) if (!labels.has(r.path)) labels.set(r.path, `m${labels.size + 1}`);
+  return labels;
+}
+
 /** The text of one candidate in a batch message. */
-function candidateText(c: LlmCandidate, i: number): string {
+function candidateText(c: LlmCandidate, i: number, labels: Map<string, string>): string {
   const s = c.change.support;
   const head = `## ${localId(i)} · ${c.kind} · ${s.sessions} sessions, ${s.agents} agent${s.agents === 1 ? '' : 's'} · confidence ${c.change.confidence}`;
   const ev = c.change.evidence
     .slice(0, MAX_EVIDENCE_PER_CANDIDATE)
     .map((e, n) => `[${n + 1}] ${e.session_id} #${e.seq_from}–${e.seq_to}: ${JSON.stringify(e.quote)}`);
-  return [head, `Summary: ${c.fields.summary ?? ''}`, 'Findings:', findings(c.body), 'Evidence:', ...ev].join(
-    '\n',
-  );
+  const related = c.related.map((r) => {
+    const t = r.content.trim();
+    return `[${labels.get(r.path)}] ${r.path}: ${JSON.stringify(t.length > MAX_RELATED_CHARS ? `${t.slice(0, MAX_RELATED_CHARS - 1)}…` : t)}`;
+  });
+  return [
+    head,
+    `Summary: ${c.fields.summary ?? ''}`,
+    'Findings:',
+    findings(c.body),
+    'Evidence:',
+    ...ev,
+    ...(related.length ? ['Related memories a person wrote (read-only):', ...related] : []),
+  ].join('\n');
 }
 
 /** The user turn of one batch. */
 export function batchMessage(batch: readonly LlmCandidate[]): string {
+  const labels = memoryLabels(batch);
   return [
     `Judge these ${batch.length} candidate memor${batch.length === 1 ? 'y' : 'ies'}.`,
     '',
-    batch.map(candidateText).join('\n\n'),
+    batch.map((c, i) => candidateText(c, i, labels)).join('\n\n'),
   ].join('\n');
 }
 

@@ -20,12 +20,17 @@ import type { Judgement } from './prompt.js';
 export interface Decision {
   candidate: LlmCandidate;
   judgement: Judgement;
+  /** Path of a person's memory the kept candidate contradicts (shown to the model), or null. */
+  conflict: string | null;
 }
+
+/** Highest confidence of a lesson that contradicts a person's memory (the review decides which holds). */
+export const CONFLICT_CONFIDENCE = 0.5;
 
 const FIELD_ORDER = ['kind', 'summary', 'support', 'confidence', 'last_seen', 'key'];
 
 /** Renders the rewritten file of a kept candidate. */
-function lessonFile(c: LlmCandidate, j: Judgement, confidence: number): string {
+function lessonFile(c: LlmCandidate, j: Judgement, confidence: number, conflict: string | null): string {
   const fields = { ...c.fields, summary: j.summary!, confidence: String(confidence), reviewed_by: 'llm' };
   const keys = [
     ...FIELD_ORDER.filter((k) => k in fields),
@@ -43,6 +48,10 @@ function lessonFile(c: LlmCandidate, j: Judgement, confidence: number): string {
     ...section('Cause', j.cause),
     ...section('Fix', j.fix),
     ...section('How to apply', j.how_to_apply),
+    ...section(
+      'Contradicts',
+      conflict ? `\`${conflict}\`, a memory a person wrote (left unchanged); review which holds.` : null,
+    ),
     '## What the sessions show',
     '',
     offline,
@@ -52,19 +61,19 @@ function lessonFile(c: LlmCandidate, j: Judgement, confidence: number): string {
 }
 
 /** The change of a kept candidate: the lesson file, the cited evidence, the model's reason appended. */
-export function keptChange(c: LlmCandidate, j: Judgement): ProposedChange {
+export function keptChange(c: LlmCandidate, j: Judgement, conflict: string | null = null): ProposedChange {
   const cited = [...new Set(j.evidence)]
     .sort((a, b) => a - b)
     .map((n) => c.change.evidence[n - 1])
     .filter((e) => e !== undefined);
-  const confidence = c.change.confidence;
-  const after = redactSecrets(lessonFile(c, j, confidence)).text;
+  const confidence = conflict ? Math.min(c.change.confidence, CONFLICT_CONFIDENCE) : c.change.confidence;
+  const after = redactSecrets(lessonFile(c, j, confidence, conflict)).text;
   return {
     ...c.change,
     after,
     evidence: cited.length > 0 ? cited : c.change.evidence,
     confidence,
-    reason: `${c.change.reason}; lesson written by the model: ${j.reason}`,
+    reason: `${c.change.reason}; lesson written by the model: ${j.reason}${conflict ? `; contradicts ${conflict}, a memory a person wrote (left unchanged): confidence at most ${CONFLICT_CONFIDENCE}, review which holds` : ''}`,
   };
 }
 
@@ -126,7 +135,7 @@ export function reduceChanges(
     }
     const d = byIndex.get(i);
     if (!d) kept.push(c);
-    else if (d.judgement.verdict === 'keep') kept.push(keptChange(d.candidate, d.judgement));
+    else if (d.judgement.verdict === 'keep') kept.push(keptChange(d.candidate, d.judgement, d.conflict));
   });
   let changes = kept;
   if (index) {

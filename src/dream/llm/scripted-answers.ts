@@ -40,6 +40,7 @@ export function scriptedJudgement(c: ShownCandidate, keep: boolean): Judgement {
       how_to_apply: null,
       evidence: [],
       supersedes: null,
+      conflicts_with: null,
     };
   return {
     id: c.id,
@@ -53,6 +54,7 @@ export function scriptedJudgement(c: ShownCandidate, keep: boolean): Judgement {
     how_to_apply: 'Check the inputs before calling the tool again.',
     evidence: [1],
     supersedes: null,
+    conflicts_with: null,
   };
 }
 

@@ -18,8 +18,9 @@ import { importAll, MemoryCache, refsFromImported } from '../test-helpers.js';
 import { DEFAULT_DREAM_OPTIONS, type DreamRequest, type DreamResult } from '../types.js';
 import { candidatesOf } from './candidates.js';
 import { createLlmEngine, decisionsOf } from './engine.js';
-import type { Judgement } from './prompt.js';
+import { type Judgement, judgementSchema } from './prompt.js';
 import { redactForModel } from './redact.js';
+import { keptChange } from './reduce.js';
 import { scriptedAnswer, scriptedJudgement, shownCandidates } from './scripted-answers.js';
 
 const usage = {
@@ -230,6 +231,49 @@ describeWithData('LLM engine on Claude Code sessions with a memory a person wrot
     expect(lesson.after).toContain('**Contradicts:** `/notes/poems.md`');
     expect(r.files.find((f) => f.path === '/notes/poems.md')!.content).toBe(note);
     expect(r.changes.some((c) => c.path === '/notes/poems.md')).toBe(false);
+  });
+});
+
+describe('judgements', () => {
+  it('refuse a kept lesson with a blank field, and are cut to the field limits when rendered', () => {
+    const j = scriptedJudgement({ id: 'c1', kind: 'mistake', text: '' }, true);
+    expect(judgementSchema.safeParse({ ...j, fix: '  ' }).success).toBe(false);
+    expect(judgementSchema.safeParse({ ...j, reason: '' }).success).toBe(false);
+    expect(
+      judgementSchema.safeParse({ ...scriptedJudgement({ id: 'c1', kind: 'mistake', text: '' }, false) })
+        .success,
+    ).toBe(true);
+    const after =
+      '---\nkind: mistake\nsummary: s\nsupport: {sessions: 2, agents: 1}\nconfidence: 0.5\nkey: k\n---\n# T\n\nbody\n';
+    const c = {
+      index: 0,
+      rank: 0,
+      kind: 'mistake',
+      fields: { kind: 'mistake', summary: 's', key: 'k' },
+      body: '# T\n\nbody\n',
+      related: [],
+      change: {
+        op: 'create',
+        path: '/mistakes/t.md',
+        to_path: null,
+        before: null,
+        after,
+        base_sha256: null,
+        kind: 'mistake',
+        reason: 'r',
+        confidence: 0.5,
+        support: { sessions: 2, agents: 1 },
+        evidence: [{ session_id: 's', seq_from: 1, seq_to: 1, quote: 'q' }],
+      },
+    } as const;
+    const out = keptChange(c as never, {
+      ...j,
+      title: `${'x'.repeat(200)}\n# injected`,
+      summary: 'line one\nline two',
+    }).after!;
+    expect(out).toContain(`# ${'x'.repeat(119)}…\n`);
+    expect(out).not.toContain('\n# injected');
+    expect(out).toContain('summary: line one line two\n');
   });
 });
 

@@ -15,33 +15,48 @@ export const MAX_EVIDENCE_PER_CANDIDATE = 8;
 /** The answer's name: the Anthropic tool name and OpenAI `json_schema.name`. */
 export const JUDGEMENT_SCHEMA_NAME = 'judge_memories';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Longest text kept per field (characters; longer answers are cut with `…` when rendered). Not in the
+ * JSON Schema: OpenAI's strict structured outputs refuse `minLength`/`maxLength`
+ * (https://platform.openai.com/docs/guides/structured-outputs#supported-schemas).
+ */
+export const FIELD_LIMITS = {
+  reason: 600,
+  title: 120,
+  summary: 300,
+  symptom: 800,
+  cause: 800,
+  fix: 800,
+  how_to_apply: 800,
+} as const;
 
 /**
- * One judgement. `keep` needs the lesson fields (title, summary, symptom, fix, how_to_apply; cause may
- * be null when the evidence does not show one); `drop` needs only the reason. `evidence` lists the
- * numbers of the snippets that support the lesson; `supersedes` names another candidate of the same
- * batch that this one contradicts and replaces.
+ * One judgement. `keep` needs the lesson fields (title, summary, symptom, fix, how_to_apply, not blank;
+ * cause may be null when the evidence does not show one); `drop` needs only the reason. `evidence` lists
+ * the numbers of the snippets that support the lesson; `supersedes` names another candidate of the same
+ * batch that this one contradicts and replaces; `conflicts_with` a person's memory it contradicts.
  */
 export const judgementSchema = z
   .object({
     id: z.string(),
     verdict: z.enum(['keep', 'drop']),
-    reason: text(600),
-    title: text(120).nullable(),
-    summary: text(300).nullable(),
-    symptom: text(800).nullable(),
-    cause: text(800).nullable(),
-    fix: text(800).nullable(),
-    how_to_apply: text(800).nullable(),
-    evidence: z.array(z.int().min(1)).max(MAX_EVIDENCE_PER_CANDIDATE),
+    reason: z.string(),
+    title: z.string().nullable(),
+    summary: z.string().nullable(),
+    symptom: z.string().nullable(),
+    cause: z.string().nullable(),
+    fix: z.string().nullable(),
+    how_to_apply: z.string().nullable(),
+    evidence: z.array(z.int()),
     supersedes: z.string().nullable(),
     conflicts_with: z.string().nullable(),
   })
   .superRefine((j, ctx) => {
+    if (!j.reason.trim())
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'reason must not be blank' });
     if (j.verdict !== 'keep') return;
     for (const f of ['title', 'summary', 'symptom', 'fix', 'how_to_apply'] as const)
-      if (j[f] === null)
+      if (!j[f]?.trim())
         ctx.addIssue({ code: 'custom', path: [f], message: `${f} is required when keeping` });
   });
 

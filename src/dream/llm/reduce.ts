@@ -14,7 +14,7 @@ import { redactSecrets } from '../offline/secrets.js';
 import { applyChanges } from '../offline/workspace.js';
 import type { DreamOptions, InputMemory, ProposedChange } from '../types.js';
 import type { LlmCandidate } from './candidates.js';
-import type { Judgement } from './prompt.js';
+import { FIELD_LIMITS, type Judgement } from './prompt.js';
 
 /** A judgement the engine accepted for one candidate. */
 export interface Decision {
@@ -29,9 +29,17 @@ export const CONFLICT_CONFIDENCE = 0.5;
 
 const FIELD_ORDER = ['kind', 'summary', 'support', 'confidence', 'last_seen', 'key'];
 
+/** `text` trimmed, whitespace runs collapsed when `oneLine`, and cut to the field's limit with `…`. */
+function clip(text: string, field: keyof typeof FIELD_LIMITS, oneLine = false): string {
+  const t = oneLine ? text.replace(/\s+/g, ' ').trim() : text.trim();
+  const max = FIELD_LIMITS[field];
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
 /** Renders the rewritten file of a kept candidate. */
 function lessonFile(c: LlmCandidate, j: Judgement, confidence: number, conflict: string | null): string {
-  const fields = { ...c.fields, summary: j.summary!, confidence: String(confidence), reviewed_by: 'llm' };
+  const summary = clip(j.summary!, 'summary', true);
+  const fields = { ...c.fields, summary, confidence: String(confidence), reviewed_by: 'llm' };
   const keys = [
     ...FIELD_ORDER.filter((k) => k in fields),
     ...Object.keys(fields).filter((k) => !FIELD_ORDER.includes(k)),
@@ -39,15 +47,15 @@ function lessonFile(c: LlmCandidate, j: Judgement, confidence: number, conflict:
   const pairs = keys.map((k): [string, string | number] =>
     k === 'confidence' ? [k, confidence] : [k, (fields as Record<string, string>)[k]!],
   );
-  const section = (name: string, v: string | null) => (v ? [`**${name}:** ${v}`, ''] : []);
+  const section = (name: string, v: string | null) => (v?.trim() ? [`**${name}:** ${v.trim()}`, ''] : []);
   const offline = c.body.replace(/^#\s+.*\n+/, '').trim();
   const body = [
-    `# ${j.title!.replace(/\s+/g, ' ')}`,
+    `# ${clip(j.title!, 'title', true)}`,
     '',
-    ...section('Symptom', j.symptom),
-    ...section('Cause', j.cause),
-    ...section('Fix', j.fix),
-    ...section('How to apply', j.how_to_apply),
+    ...section('Symptom', clip(j.symptom!, 'symptom')),
+    ...section('Cause', j.cause === null ? null : clip(j.cause, 'cause')),
+    ...section('Fix', clip(j.fix!, 'fix')),
+    ...section('How to apply', clip(j.how_to_apply!, 'how_to_apply')),
     ...section(
       'Contradicts',
       conflict ? `\`${conflict}\`, a memory a person wrote (left unchanged); review which holds.` : null,
@@ -73,7 +81,7 @@ export function keptChange(c: LlmCandidate, j: Judgement, conflict: string | nul
     after,
     evidence: cited.length > 0 ? cited : c.change.evidence,
     confidence,
-    reason: `${c.change.reason}; lesson written by the model: ${j.reason}${conflict ? `; contradicts ${conflict}, a memory a person wrote (left unchanged): confidence at most ${CONFLICT_CONFIDENCE}, review which holds` : ''}`,
+    reason: `${c.change.reason}; lesson written by the model: ${clip(j.reason, 'reason', true)}${conflict ? `; contradicts ${conflict}, a memory a person wrote (left unchanged): confidence at most ${CONFLICT_CONFIDENCE}, review which holds` : ''}`,
   };
 }
 

@@ -274,6 +274,17 @@ describe('judgements', () => {
     expect(out).toContain(`# ${'x'.repeat(119)}…\n`);
     expect(out).not.toContain('\n# injected');
     expect(out).toContain('summary: line one line two\n');
+    const many = {
+      ...c.change,
+      evidence: Array.from({ length: 12 }, (_, i) => ({
+        session_id: 's',
+        seq_from: i,
+        seq_to: i,
+        quote: `q${i}`,
+      })),
+    };
+    const cited = keptChange({ ...c, change: many } as never, { ...j, evidence: [2, 10, 2] }).evidence;
+    expect(cited.map((e) => e.quote)).toEqual(['q1']); // #10 was never shown (8 snippets per candidate)
   });
 });
 

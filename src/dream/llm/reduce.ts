@@ -14,7 +14,7 @@ import { redactSecrets } from '../offline/secrets.js';
 import { applyChanges } from '../offline/workspace.js';
 import type { DreamOptions, InputMemory, ProposedChange } from '../types.js';
 import type { LlmCandidate } from './candidates.js';
-import { FIELD_LIMITS, type Judgement } from './prompt.js';
+import { FIELD_LIMITS, type Judgement, MAX_EVIDENCE_PER_CANDIDATE } from './prompt.js';
 
 /** A judgement the engine accepted for one candidate. */
 export interface Decision {
@@ -68,9 +68,13 @@ function lessonFile(c: LlmCandidate, j: Judgement, confidence: number, conflict:
   return renderFrontMatter(pairs) + body;
 }
 
-/** The change of a kept candidate: the lesson file, the cited evidence, the model's reason appended. */
+/**
+ * The change of a kept candidate: the lesson file, the evidence the model cited among the snippets it was
+ * shown (all of the offline evidence when it cited none), the model's reason appended.
+ */
 export function keptChange(c: LlmCandidate, j: Judgement, conflict: string | null = null): ProposedChange {
   const cited = [...new Set(j.evidence)]
+    .filter((n) => n >= 1 && n <= MAX_EVIDENCE_PER_CANDIDATE)
     .sort((a, b) => a - b)
     .map((n) => c.change.evidence[n - 1])
     .filter((e) => e !== undefined);

@@ -217,6 +217,32 @@ describeWithData('reverie dream --engine llm (loopback servers, τ-bench)', () =
     }
   });
 
+  it('Reverie.open takes the provider from the environment for a model id (no factory given)', async () => {
+    await anthropicServer();
+    const svc = await Reverie.open({ db: join(dir, 'e.db') });
+    try {
+      const rep = await svc.importSessions([TAU]);
+      const store = await svc.createStore({ name: 's' });
+      const d = await svc.dream({
+        memory_store_id: store.id,
+        session_ids: rep.session_ids,
+        model: 'claude-test',
+      });
+      expect(d.engine).toBe('llm');
+      expect(d.status).toBe('completed');
+      expect(server!.requests.length).toBe(3);
+      const off = await svc.dream({
+        memory_store_id: store.id,
+        session_ids: rep.session_ids,
+        model: 'reverie-offline',
+      });
+      expect(off.engine).toBe('offline');
+      expect(server!.requests.length).toBe(3);
+    } finally {
+      await svc.close();
+    }
+  });
+
   it('a provider failing after its retries fails the dream with api_error and keeps the partial change set', async () => {
     await anthropicServer((q) =>
       userTurn(q).includes('book_reservation')

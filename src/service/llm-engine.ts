@@ -73,6 +73,19 @@ export interface LlmSettings {
 }
 
 /**
+ * The factory of a process whose environment configures a provider: `ANTHROPIC_API_KEY` set → Anthropic,
+ * else `OPENAI_API_KEY` set → OpenAI (each with its `…_BASE_URL`); undefined when neither is set (then the
+ * service refuses LLM dreams, saying how to configure one).
+ */
+export function llmEngineFactoryFromEnv(
+  env: Record<string, string | undefined>,
+): LlmEngineFactory | undefined {
+  if (env.ANTHROPIC_API_KEY?.trim()) return llmEngineFactory({ provider: 'anthropic' }, env);
+  if (env.OPENAI_API_KEY?.trim()) return llmEngineFactory({ provider: 'openai' }, env);
+  return undefined;
+}
+
+/**
  * A factory of LLM engines from `settings` and `env` (e.g. `process.env`). The model is wrapped, bottom
  * up, in a concurrency limit, then the response cache (the database's in `read-write` mode, or the
  * `record` / `replay` folder); the engine adds redaction on top, so only redacted text is cached or sent.

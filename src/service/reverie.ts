@@ -60,7 +60,12 @@ import {
 } from '../storage/index.js';
 import { isPostgresUrl, resolveDbPath } from './config.js';
 import { type FolderFile, readMemoryFolder } from './directory.js';
-import { type LlmEngineFactory, OFFLINE_MODEL_IDS, StorageResponseCache } from './llm-engine.js';
+import {
+  type LlmEngineFactory,
+  llmEngineFactoryFromEnv,
+  OFFLINE_MODEL_IDS,
+  StorageResponseCache,
+} from './llm-engine.js';
 
 /** Options of {@link Reverie}. */
 export interface ReverieOptions {
@@ -162,13 +167,14 @@ export class Reverie {
   /**
    * Opens the embedded SQLite database (`db` path, or `REVERIE_HOME`/`REVERIE_DB`, or `~/.reverie/reverie.db`),
    * or PostgreSQL when `db` (or `REVERIE_DB`) is a `postgres://` URL (its default schema, normally `public`;
-   * `?options=-c%20search_path%3DNAME` picks another, which must exist).
+   * `?options=-c%20search_path%3DNAME` picks another, which must exist). Without `llm`, LLM dreams use the
+   * provider the environment configures (`llmEngineFactoryFromEnv(process.env)`), if any.
    * @throws ReverieError(`internal_error`) when the database cannot be opened or migrated.
    */
   static async open(opts: { db?: string | null } & Omit<ReverieOptions, 'storage'> = {}): Promise<Reverie> {
     const db = resolveDbPath(opts.db);
     const storage = isPostgresUrl(db) ? await openPostgresStorage(db) : await openSqliteStorage(db);
-    return new Reverie({ ...opts, storage });
+    return new Reverie({ ...opts, llm: opts.llm ?? llmEngineFactoryFromEnv(process.env), storage });
   }
 
   /** Closes the storage. */

@@ -102,6 +102,28 @@ function estimateOf(plan: LlmPlan): LlmEstimate {
   };
 }
 
+/** Usage summed over the outcomes, and counts of calls, cache hits, fallbacks and characters sent. */
+function tally(plan: LlmPlan, outcomes: readonly BatchOutcome[]) {
+  let usage = emptyUsage();
+  const count = { calls: 0, cache_hits: 0, invalid: 0, truncated: 0, timeout: 0, not_sent: 0, chars: 0 };
+  outcomes.forEach((o, i) => {
+    if (o.kind === 'answered') {
+      usage = addUsage(usage, o.result.usage);
+      if (o.result.cached) count.cache_hits++;
+      else {
+        count.calls += o.result.attempts;
+        count.chars += charsOf(plan.batches[i]!);
+      }
+    } else if (o.kind === 'fallback') {
+      usage = addUsage(usage, o.usage);
+      count[o.reason]++;
+      count.calls += o.reason === 'invalid' ? 2 : 1;
+      count.chars += charsOf(plan.batches[i]!);
+    } else count.not_sent++;
+  });
+  return { usage, count };
+}
+
 /**
  * The judgements of one answer matched to the batch's candidates: unknown ids are ignored (the model cannot
  * add a memory), the first judgement of an id wins, `conflicts_with` resolves to the path of a related
@@ -209,23 +231,7 @@ class LlmEngine implements LlmDreamEngine {
       decisions,
       options,
     );
-    let usage = emptyUsage();
-    const count = { calls: 0, cache_hits: 0, invalid: 0, truncated: 0, timeout: 0, not_sent: 0, chars: 0 };
-    outcomes.forEach((o, i) => {
-      if (o.kind === 'answered') {
-        usage = addUsage(usage, o.result.usage);
-        if (o.result.cached) count.cache_hits++;
-        else {
-          count.calls += o.result.attempts;
-          count.chars += charsOf(plan.batches[i]!);
-        }
-      } else if (o.kind === 'fallback') {
-        usage = addUsage(usage, o.usage);
-        count[o.reason]++;
-        count.calls += o.reason === 'invalid' ? 2 : 1;
-        count.chars += charsOf(plan.batches[i]!);
-      } else count.not_sent++;
-    });
+    const { usage, count } = tally(plan, outcomes);
     const result: DreamResult = {
       files,
       changes,

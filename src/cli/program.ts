@@ -225,124 +225,122 @@ export function buildProgram(io: CliIO = processIO): Command {
         },
         process.env,
       );
-      await withService(
-        cmd,
-        async (svc, g) => {
-          if (o.dryRun) return dryRun(svc, transcripts, o, g);
-          const bar = progressLine(io, 'dreaming');
-          let files = 0;
-          const onFile = (r: FileImportReport) => {
-            files++;
-            if (g.json) return;
-            if (r.status === 'failed') {
-              bar.done();
-              io.err(`${importLine(r)}\n`);
-            } else if (r.warnings) {
-              bar.done();
-              io.err(warningLines(r));
-            } else bar.note(`importing: ${files} files`);
-          };
-          if (!o.store) {
-            if (o.apply)
-              throw new ReverieError(
-                'invalid_request_error',
-                '--apply needs --store: a one-shot dream has no store of yours to apply to (it writes --out)',
-              );
-            if (transcripts.length === 0)
-              throw new ReverieError('invalid_request_error', 'give transcript files or folders, or --store');
-            const r = await oneShotDream(svc, {
-              transcripts,
-              memoryDir: o.memory ?? null,
-              outDir: o.out ?? null,
-              format: o.format,
-              agent_id: o.agent,
-              team_id: o.team,
-              invalid_utf8: o.invalidUtf8,
-              min_support: o.minSupport,
-              instructions: o.instructions ?? null,
-              ...(engine ? { engine } : {}),
-              ...(o.model ? { model: o.model } : {}),
-              onFile,
-              onProgress: (p) => bar.update(p),
-            });
+      const withLlm = <T>(c: Command, fn: (svc: Reverie, g: GlobalOpts) => Promise<T>) =>
+        withService(c, fn, { llm });
+      await withLlm(cmd, async (svc, g) => {
+        if (o.dryRun) return dryRun(svc, transcripts, o, g);
+        const bar = progressLine(io, 'dreaming');
+        let files = 0;
+        const onFile = (r: FileImportReport) => {
+          files++;
+          if (g.json) return;
+          if (r.status === 'failed') {
             bar.done();
-            const changes = await svc.listChanges(r.dream.id);
-            if (g.json) {
-              printJson({
-                dream: r.dream,
-                input_store_id: r.input_store.id,
-                output_store_id: r.output_store_id,
-                out_dir: r.out_dir,
-                import: r.import.totals,
-                failed_files: r.import.files.filter((f) => f.status === 'failed'),
-                warnings: r.import.files.flatMap((f) => (f.status === 'imported' && f.warnings) || []),
-                changes: { total: changes.length, by_kind: countByKind(changes) },
-              });
-              return;
-            }
-            const t = r.import.totals;
-            io.out(
-              `Imported ${t.created + t.updated + t.unchanged} sessions from ${t.files - t.failed_files} of ${t.files} files (${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged)\n`,
+            io.err(`${importLine(r)}\n`);
+          } else if (r.warnings) {
+            bar.done();
+            io.err(warningLines(r));
+          } else bar.note(`importing: ${files} files`);
+        };
+        if (!o.store) {
+          if (o.apply)
+            throw new ReverieError(
+              'invalid_request_error',
+              '--apply needs --store: a one-shot dream has no store of yours to apply to (it writes --out)',
             );
-            io.out(`${dreamSummary(r.dream, changes)}\n`);
-            io.out(`Input store ${r.input_store.id}; output store ${r.output_store_id}\n`);
-            if (r.out_dir) io.out(`Wrote ${r.out_dir} (index: MEMORY.md; change set: .reverie/CHANGES.md)\n`);
-            io.out(`Review: reverie changes ${r.dream.id}${g.db ? ` --db ${g.db}` : ''}\n`);
-            if (t.failed_files > 0) process.exitCode = 1;
+          if (transcripts.length === 0)
+            throw new ReverieError('invalid_request_error', 'give transcript files or folders, or --store');
+          const r = await oneShotDream(svc, {
+            transcripts,
+            memoryDir: o.memory ?? null,
+            outDir: o.out ?? null,
+            format: o.format,
+            agent_id: o.agent,
+            team_id: o.team,
+            invalid_utf8: o.invalidUtf8,
+            min_support: o.minSupport,
+            instructions: o.instructions ?? null,
+            ...(engine ? { engine } : {}),
+            ...(o.model ? { model: o.model } : {}),
+            onFile,
+            onProgress: (p) => bar.update(p),
+          });
+          bar.done();
+          const changes = await svc.listChanges(r.dream.id);
+          if (g.json) {
+            printJson({
+              dream: r.dream,
+              input_store_id: r.input_store.id,
+              output_store_id: r.output_store_id,
+              out_dir: r.out_dir,
+              import: r.import.totals,
+              failed_files: r.import.files.filter((f) => f.status === 'failed'),
+              warnings: r.import.files.flatMap((f) => (f.status === 'imported' && f.warnings) || []),
+              changes: { total: changes.length, by_kind: countByKind(changes) },
+            });
             return;
           }
-          let sessionIds: string[] | undefined = o.session;
-          if (transcripts.length > 0) {
-            const rep = await svc.importSessions(transcripts, {
-              format: o.format,
-              agent_id: o.agent,
-              team_id: o.team,
-              invalid_utf8: o.invalidUtf8,
-              onFile,
-            });
-            sessionIds = [...new Set([...(sessionIds ?? []), ...rep.session_ids])];
-          }
-          const dream = await svc.dream(
-            {
-              memory_store_id: o.store,
-              session_ids: sessionIds,
-              instructions: o.instructions ?? null,
-              ...(engine ? { engine } : {}),
-              ...(o.model ? { model: o.model } : {}),
-              output_behavior: o.updateExisting
-                ? { type: 'update_existing', memory_store_id: o.store }
-                : undefined,
-              options: o.minSupport ? { min_support: o.minSupport } : undefined,
-              holdout: o.holdout ?? (o.apply === 'auto' ? DEFAULT_HOLDOUT : undefined),
-            },
-            { onProgress: (p) => bar.update(p) },
+          const t = r.import.totals;
+          io.out(
+            `Imported ${t.created + t.updated + t.unchanged} sessions from ${t.files - t.failed_files} of ${t.files} files (${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged)\n`,
           );
-          bar.done();
-          const auto = o.apply === 'auto' ? await autoApplyAfterDream(svc, dream.id) : null;
-          const changes = await svc.listChanges(dream.id);
-          if (o.out && dream.outputs[0]) {
-            const files = (await svc.snapshot(dream.outputs[0].memory_store_id)).map((m) => ({
-              path: m.path,
-              content: m.content!,
-            }));
-            await writeMemoryFolder(resolve(o.out), files, {
-              '.reverie/CHANGES.md': renderChangeSetMarkdown(changes, { title: `Change set of ${dream.id}` }),
-            });
-          }
-          if (g.json)
-            return printJson({
-              dream,
-              changes: { total: changes.length, by_kind: countByKind(changes) },
-              ...(auto ? { auto } : {}),
-            });
-          io.out(`${dreamSummary(dream, changes)}\n`);
-          if (dream.outputs[0]) io.out(`Output store ${dream.outputs[0].memory_store_id}\n`);
-          if (dream.check) io.out(`${checkLine(dream.check)}\n`);
-          if (auto) printAutoApply(io, auto);
-          io.out(`Review: reverie review ${dream.id}\n`);
-        },
-        { llm },
-      );
+          io.out(`${dreamSummary(r.dream, changes)}\n`);
+          io.out(`Input store ${r.input_store.id}; output store ${r.output_store_id}\n`);
+          if (r.out_dir) io.out(`Wrote ${r.out_dir} (index: MEMORY.md; change set: .reverie/CHANGES.md)\n`);
+          io.out(`Review: reverie changes ${r.dream.id}${g.db ? ` --db ${g.db}` : ''}\n`);
+          if (t.failed_files > 0) process.exitCode = 1;
+          return;
+        }
+        let sessionIds: string[] | undefined = o.session;
+        if (transcripts.length > 0) {
+          const rep = await svc.importSessions(transcripts, {
+            format: o.format,
+            agent_id: o.agent,
+            team_id: o.team,
+            invalid_utf8: o.invalidUtf8,
+            onFile,
+          });
+          sessionIds = [...new Set([...(sessionIds ?? []), ...rep.session_ids])];
+        }
+        const dream = await svc.dream(
+          {
+            memory_store_id: o.store,
+            session_ids: sessionIds,
+            instructions: o.instructions ?? null,
+            ...(engine ? { engine } : {}),
+            ...(o.model ? { model: o.model } : {}),
+            output_behavior: o.updateExisting
+              ? { type: 'update_existing', memory_store_id: o.store }
+              : undefined,
+            options: o.minSupport ? { min_support: o.minSupport } : undefined,
+            holdout: o.holdout ?? (o.apply === 'auto' ? DEFAULT_HOLDOUT : undefined),
+          },
+          { onProgress: (p) => bar.update(p) },
+        );
+        bar.done();
+        const auto = o.apply === 'auto' ? await autoApplyAfterDream(svc, dream.id) : null;
+        const changes = await svc.listChanges(dream.id);
+        if (o.out && dream.outputs[0]) {
+          const files = (await svc.snapshot(dream.outputs[0].memory_store_id)).map((m) => ({
+            path: m.path,
+            content: m.content!,
+          }));
+          await writeMemoryFolder(resolve(o.out), files, {
+            '.reverie/CHANGES.md': renderChangeSetMarkdown(changes, { title: `Change set of ${dream.id}` }),
+          });
+        }
+        if (g.json)
+          return printJson({
+            dream,
+            changes: { total: changes.length, by_kind: countByKind(changes) },
+            ...(auto ? { auto } : {}),
+          });
+        io.out(`${dreamSummary(dream, changes)}\n`);
+        if (dream.outputs[0]) io.out(`Output store ${dream.outputs[0].memory_store_id}\n`);
+        if (dream.check) io.out(`${checkLine(dream.check)}\n`);
+        if (auto) printAutoApply(io, auto);
+        io.out(`Review: reverie review ${dream.id}\n`);
+      });
     });
 
   /** `dream --dry-run`: imports, then prints the LLM engine's estimate; no dream is created, nothing is sent. */

@@ -16,8 +16,9 @@ import {
 import { createOfflineEngine } from '../offline-engine.js';
 import { importAll, MemoryCache, refsFromImported } from '../test-helpers.js';
 import { DEFAULT_DREAM_OPTIONS, type DreamRequest, type DreamResult } from '../types.js';
-import { candidatesOf } from './candidates.js';
+import { candidatesOf, type LlmCandidate } from './candidates.js';
 import { createLlmEngine, decisionsOf } from './engine.js';
+import { DEFAULT_BATCH_SIZE } from './plan.js';
 import { type Judgement, judgementSchema } from './prompt.js';
 import { redactForModel } from './redact.js';
 import { keptChange } from './reduce.js';
@@ -37,11 +38,19 @@ const keepAllButContrast: MockResponse = (req) => ({
   usage,
 });
 const contrast = (path: string) => path.includes('/contrast-');
+/** Calls the planner makes without a budget: candidates per group (mistakes; workflows; statements) over the batch size. */
+function expectedCalls(cands: readonly LlmCandidate[], batchSize: number): number {
+  const group = (c: LlmCandidate) => (c.kind === 'mistake' || c.kind === 'workflow' ? c.kind : 'statement');
+  const sizes = new Map<string, number>();
+  for (const c of cands) sizes.set(group(c), (sizes.get(group(c)) ?? 0) + 1);
+  return [...sizes.values()].reduce((n, k) => n + Math.ceil(k / batchSize), 0);
+}
 
 describeWithData('LLM engine on τ-bench (100 sessions, scripted model)', () => {
   let request: DreamRequest;
   let offline: DreamResult;
   let rawChars: number;
+  let cands: LlmCandidate[];
   beforeAll(async () => {
     request = {
       memories: [],
@@ -50,16 +59,21 @@ describeWithData('LLM engine on τ-bench (100 sessions, scripted model)', () => 
     };
     offline = await createOfflineEngine().run(request, { cache: new MemoryCache() });
     rawChars = readFileSync(TAU, 'utf8').length;
+    cands = candidatesOf(offline.changes);
   });
 
   it('writes lessons for kept candidates, removes dropped ones and rebuilds the index without them', async () => {
     const model = createMockModel(Array.from({ length: 10 }, () => keepAllButContrast));
     const r = await createLlmEngine({ model }).run(request);
-    const cands = candidatesOf(offline.changes);
-    expect(cands.length).toBe(10);
+    // every memory the pre-pass generated (no person's memories here) is a candidate, judged in batches
+    const generated = offline.files.filter((f) => f.path !== '/MEMORY.md').map((f) => f.path);
+    expect(cands.map((c) => c.change.path).sort()).toEqual(generated.sort());
+    expect(r.stats.llm_candidates).toBe(cands.length);
     expect(model.calls.length).toBe(r.stats.llm_batches);
+    expect(model.calls.length).toBe(expectedCalls(cands, DEFAULT_BATCH_SIZE));
     const dropped = cands.filter((c) => contrast(c.change.path));
-    expect(dropped.length).toBe(3);
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(dropped.length).toBeLessThan(cands.length);
     for (const c of dropped) expect(r.files.some((f) => f.path === c.change.path)).toBe(false);
     const index = r.files.find((f) => f.path === '/MEMORY.md')!.content;
     for (const c of dropped) expect(index).not.toContain(c.change.path.slice(1));
@@ -75,8 +89,9 @@ describeWithData('LLM engine on τ-bench (100 sessions, scripted model)', () => 
     const change = r.changes.find((c) => c.path === lesson.path)!;
     expect(change.evidence).toEqual([offline.changes.find((c) => c.path === lesson.path)!.evidence[0]]);
     expect(change.support).toEqual({ sessions: 6, agents: 1 });
-    expect(r.stats.llm_kept).toBe(7);
-    expect(r.stats.llm_dropped).toBe(3);
+    expect(r.stats.llm_kept).toBe(cands.length - dropped.length);
+    expect(r.stats.llm_dropped).toBe(dropped.length);
+    expect(r.files.filter((f) => f.content.includes('reviewed_by: llm')).length).toBe(r.stats.llm_kept);
     const n = model.calls.length;
     expect(r.usage).toEqual({
       input_tokens: 100 * n,
@@ -103,29 +118,40 @@ describeWithData('LLM engine on τ-bench (100 sessions, scripted model)', () => 
   });
 
   it('keeps the offline form of a batch whose answer is invalid twice or cut at max_tokens', async () => {
-    // the batch with the best candidate answers invalid twice; the workflow batch is cut at max_tokens
+    // 3 candidates per call, so that one batch fails each way and at least one answers: the batch with
+    // the best candidate answers invalid twice, the batch with the last-ranked one is cut at max_tokens
+    const batchSize = 3;
+    const best = cands[0]!.fields.summary!;
+    const last = cands.at(-1)!.fields.summary!;
     const respond: MockResponse = (req) => {
       const m = req.messages[0]!.content;
-      if (m.includes('book_reservation'))
+      if (m.includes(best))
         return req.messages.length === 1 ? { text: 'not json' } : { object: { judgements: 'nope' } };
-      if (m.includes('· workflow ·'))
+      if (m.includes(last))
         return { error: new ModelTruncatedError('cut', { provider: 'mock', maxOutputTokens: 1, usage }) };
       return keepAllButContrast(req) as never;
     };
     const model = createMockModel(Array.from({ length: 10 }, () => respond));
-    const r = await createLlmEngine({ model }).run(request);
+    const r = await createLlmEngine({ model, batchSize }).run(request);
+    const batches = r.stats.llm_batches!;
+    expect(batches).toBe(expectedCalls(cands, batchSize));
+    expect(batches).toBeGreaterThanOrEqual(3);
+    expect(model.calls.length).toBe(batches + 1); // the invalid answer was asked again once
     expect(r.stats.llm_fallback_invalid).toBe(1);
     expect(r.stats.llm_fallback_truncated).toBe(1);
     // every candidate of the failed batches is exactly its offline file
     const offlineFiles = new Map(offline.files.map((f) => [f.path, f.content]));
     const kept = r.files.filter((f) => f.content.includes('reviewed_by: llm'));
     expect(kept.length).toBe(r.stats.llm_kept);
+    expect(r.stats.llm_kept).toBeGreaterThan(0);
     const unchanged = r.files.filter(
       (f) => f.path !== '/MEMORY.md' && offlineFiles.get(f.path) === f.content,
     );
-    expect(unchanged.length).toBe(10 - r.stats.llm_kept - r.stats.llm_dropped);
-    expect(unchanged.length).toBeGreaterThan(0);
-    expect(r.usage.input_tokens).toBe(200); // the truncated answer's cost and the valid one's
+    expect(unchanged.length).toBe(cands.length - r.stats.llm_kept! - r.stats.llm_dropped!);
+    expect(unchanged.map((f) => f.path)).toContain(cands[0]!.change.path);
+    expect(unchanged.map((f) => f.path)).toContain(cands.at(-1)!.change.path);
+    // the truncated answer's cost and each valid one's (the invalid answers report none)
+    expect(r.usage.input_tokens).toBe(100 * (batches - 1));
   });
 
   it('never adds a memory the pre-pass did not find', async () => {
@@ -153,7 +179,8 @@ describeWithData('LLM engine on τ-bench (100 sessions, scripted model)', () => 
     const r = await createLlmEngine({ model }).run(request);
     const batches = model.calls.map((c) => shownCandidates(c.messages[0]!.content).length);
     expect(r.stats.llm_uncited).toBe(batches.reduce((n, b) => n + Math.min(b, 2), 0));
-    expect(r.stats.llm_kept).toBe(10 - r.stats.llm_uncited);
+    expect(r.stats.llm_uncited).toBeGreaterThan(0);
+    expect(r.stats.llm_kept).toBe(cands.length - r.stats.llm_uncited!);
     const best = '/mistakes/book-reservation-payment-amount-does-not-add-up.md';
     expect(r.files.find((f) => f.path === best)!.content).toBe(
       offline.files.find((f) => f.path === best)!.content,
@@ -168,11 +195,11 @@ describeWithData('LLM engine on τ-bench (100 sessions, scripted model)', () => 
     const r = await engine.run(request);
     expect(r.stats.llm_estimated_input_tokens).toBeLessThanOrEqual(cap);
     expect(r.stats.llm_skipped_budget).toBeGreaterThan(0);
-    const ranks = candidatesOf(offline.changes);
+    const ranks = cands;
     const sentPaths = new Set(
       model.calls.flatMap((c) => shownCandidates(c.messages[0]!.content).map((s) => s.text.split('\n')[1])),
     );
-    expect(sentPaths.size).toBe(10 - r.stats.llm_skipped_budget);
+    expect(sentPaths.size).toBe(cands.length - r.stats.llm_skipped_budget!);
     // the most useful candidate is always sent; skipped ones keep their offline file
     expect(model.calls.some((c) => c.messages[0]!.content.includes(ranks[0]!.fields.summary!))).toBe(true);
     const offlineFiles = new Map(offline.files.map((f) => [f.path, f.content]));
@@ -191,7 +218,9 @@ describeWithData('LLM engine on τ-bench (100 sessions, scripted model)', () => 
     expect(r.stats.llm_dry_run).toBe(1);
     expect(r.stats.llm_batches).toBe(e.calls);
     expect(r.stats.llm_estimated_input_tokens).toBe(e.input_tokens);
-    expect(e.calls).toBe(3);
+    expect(e.calls).toBe(expectedCalls(cands, DEFAULT_BATCH_SIZE));
+    expect(e.candidates).toBe(cands.length);
+    expect(e.skipped).toBe(0);
     expect(e.input_tokens).toBeGreaterThan(1000);
     expect(r.files).toEqual(offline.files);
   });

@@ -128,7 +128,7 @@ describeWithData('reverie dream --engine llm (loopback servers, τ-bench)', () =
     const calls = server!.requests.length;
     await server!.close();
     server = undefined;
-    delete process.env.ANTHROPIC_API_KEY;
+    process.env.ANTHROPIC_API_KEY = ''; // set but blank counts as no key
     const rep = await cliRunner(() => join(dir, 'r2.db'))(
       'dream',
       TAU,
@@ -159,7 +159,7 @@ describeWithData('reverie dream --engine llm (loopback servers, τ-bench)', () =
 
   it('--provider openai speaks chat completions; --dry-run prints the estimate and sends nothing', async () => {
     server = await startOpenAILoopback({ respond: (q) => ({ json: keepAll(q) }) });
-    process.env.OPENAI_API_KEY = 'sk-test';
+    delete process.env.OPENAI_API_KEY; // a dry run needs no key
     process.env.OPENAI_BASE_URL = `${server.url}/v1`;
     const cli = cliRunner(() => join(dir, 'b.db'));
     const dry = await cli(
@@ -183,6 +183,7 @@ describeWithData('reverie dream --engine llm (loopback servers, τ-bench)', () =
     expect(calls).toBeGreaterThan(0);
     expect(candidates).toBeGreaterThanOrEqual(calls);
     expect(server.requests.length).toBe(0);
+    process.env.OPENAI_API_KEY = 'sk-test';
     const r = await cli(
       'dream',
       TAU,

@@ -86,6 +86,16 @@ export function llmEngineFactoryFromEnv(
 }
 
 /**
+ * `env` with a placeholder for each provider key that is unset or blank: a replay or a dry run sends
+ * nothing, so it needs no key (a key given is kept, a blank one is not, so `ANTHROPIC_API_KEY=` works too).
+ */
+function withPlaceholderKeys(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out = { ...env };
+  for (const k of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY']) if (!out[k]?.trim()) out[k] = 'unused';
+  return out;
+}
+
+/**
  * A factory of LLM engines from `settings` and `env` (e.g. `process.env`). The model is wrapped, bottom
  * up, in a concurrency limit, then the response cache (the database's in `read-write` mode, or the
  * `record` / `replay` folder); the engine adds redaction on top, so only redacted text is cached or sent.
@@ -100,11 +110,9 @@ export function llmEngineFactory(
     const opts: ModelConfigOptions = { provider: settings.provider, model: modelId };
     if (settings.maxRetries !== undefined) opts.maxRetries = settings.maxRetries;
     if (settings.timeoutMs !== undefined) opts.timeoutMs = settings.timeoutMs;
-    // a replay or a dry run sends nothing, so it needs no key
-    const keyless = settings.replay || settings.dryRun;
     const config = resolveModelConfig(
       opts,
-      keyless ? { ANTHROPIC_API_KEY: 'unused', OPENAI_API_KEY: 'unused', ...env } : env,
+      settings.replay || settings.dryRun ? withPlaceholderKeys(env) : env,
     );
     const limited = withConcurrencyLimit(createModel(config), settings.concurrency ?? 8);
     const [cache, mode]: [ResponseCache, CacheMode] = settings.replay

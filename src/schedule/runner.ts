@@ -276,9 +276,11 @@ export class DreamRunner {
    * ({@link DreamRunner.#storeLlmFailure}); else `failed` with the error. Returns the error to throw.
    */
   async #settleFailure(id: string, e: unknown, signal: AbortSignal): Promise<ReverieError> {
+    if (LlmDreamError.isInstance(e) && !signal.aborted) {
+      const failed = await this.#storeLlmFailure(id, e);
+      if (failed) return failed;
+    }
     const stored = await this.#storage.getDream(id);
-    if (LlmDreamError.isInstance(e) && !signal.aborted && stored?.status === 'running')
-      return this.#storeLlmFailure(id, e);
     if (signal.aborted || stored?.status === 'canceled' || e instanceof DreamCanceledError) {
       await this.#storage.updateDreamIf(id, ['pending', 'running'], {
         status: 'canceled',
@@ -302,11 +304,21 @@ export class DreamRunner {
    * A failed LLM dream keeps its partial output: the change set it had (answered batches applied, the
    * rest in offline form) for inspection, its usage (tokens already spent) and stats; the error has the
    * model's hosted type (`rate_limit_error`, `overloaded_error`, `api_error`, …). Nothing can be applied
-   * from it.
+   * from it. Like completion, a compare-and-set on `running` inside the transaction: a dream canceled
+   * meanwhile (e.g. from another process) stays canceled with nothing stored, and null is returned.
    */
-  async #storeLlmFailure(id: string, e: LlmDreamError): Promise<ReverieError> {
+  async #storeLlmFailure(id: string, e: LlmDreamError): Promise<ReverieError | null> {
     const p = e.partial;
-    await this.#storage.transaction(async (tx) => {
+    const stored = await this.#storage.transaction(async (tx) => {
+      const dream = await tx.getDream(id);
+      const ok = await tx.updateDreamIf(id, ['running'], {
+        status: 'failed',
+        error: { type: e.type, message: e.message },
+        usage: p.usage,
+        stats: { ...dream?.stats, ...p.stats },
+        ended_at: nowIso(),
+      });
+      if (!ok) return false;
       await tx.insertChanges(
         p.changes.map((c, i) => ({
           type: 'change' as const,
@@ -319,15 +331,9 @@ export class DreamRunner {
           applied_at: null,
         })),
       );
-      const dream = (await tx.getDream(id))!;
-      await tx.updateDream(id, {
-        status: 'failed',
-        error: { type: e.type, message: e.message },
-        usage: p.usage,
-        stats: { ...dream.stats, ...p.stats },
-        ended_at: nowIso(),
-      });
+      return true;
     });
+    if (!stored) return null;
     const type = e.type in ERROR_STATUS ? (e.type as ErrorType) : 'internal_error';
     return new ReverieError(
       type,

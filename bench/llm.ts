@@ -1,35 +1,28 @@
 /**
- * `npm run bench:llm` — the LLM plumbing against a loopback server that answers each call after a fixed
- * delay (default 1 s, like a real model's latency), over the 100 τ-bench airline sessions: number of calls,
- * wall time per concurrency cap, characters sent to the model against the raw transcript characters, and
- * the dry-run token estimate against the (simulated) usage. A skeleton for issue 12: the prompts here are a
- * stand-in pre-pass (a digest per session: outcome, first user request, tool sequence, tool errors
- * verbatim; a batch of digests per call), to be replaced by the LLM engine's own map phase over the
- * offline candidates.
+ * `npm run bench:llm` — the LLM dream engine end to end (service, offline pre-pass, batches, the SDK,
+ * the database response cache) against a loopback server that answers each call after a fixed delay
+ * (default 1 s, like a real model's latency), over the 100 τ-bench airline sessions. Per concurrency cap:
+ * calls, wall time of the dream, peak calls in flight, and the (simulated) usage; once: characters sent to
+ * the model against the raw transcript characters (naive full-transcript prompting is 1.0×; the issue's
+ * target is ≤ 0.3×), the dry-run estimate against the simulated usage, and a re-dream from the database
+ * cache (calls and wall time). Each run uses a fresh in-memory database, so every run pays for its calls.
+ * The loopback answers keep every candidate with a scripted lesson (src/dream/llm/scripted-answers.ts).
  *
- * Usage: node dist/bench/llm.js [--provider anthropic|openai] [--concurrency 1,4,8,16] [--delay-ms 1000]
- *        [--batch 5] [--data FILE] [--json]
+ * Usage: node dist/bench/llm.js [--provider anthropic|openai] [--concurrency 1,2,4,8] [--delay-ms 1000]
+ *        [--batch 6] [--max-input-tokens N] [--data FILE] [--json]
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
-import { withConcurrencyLimit } from '../src/models/concurrency.js';
-import { createModel } from '../src/models/config.js';
+import type { Dream } from '../src/domain/index.js';
+import { scriptedAnswer } from '../src/dream/llm/scripted-answers.js';
 import { startAnthropicLoopback } from '../src/models/testing/anthropic-loopback.js';
-import type { LoopbackServer } from '../src/models/testing/loopback-server.js';
+import type { LoopbackServer, ReceivedRequest } from '../src/models/testing/loopback-server.js';
 import { startOpenAILoopback } from '../src/models/testing/openai-loopback.js';
-import { estimateRequestTokens } from '../src/models/tokens.js';
-import type { GenerateObjectRequest, ModelUsage } from '../src/models/types.js';
-import { addUsage, emptyUsage } from '../src/models/usage.js';
+import { llmEngineFactory, Reverie } from '../src/service/index.js';
+import { openSqliteStorage } from '../src/storage/index.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../..');
-const SYSTEM =
-  'You review session digests of a customer-service agent. For each recurring mistake, state the lesson: ' +
-  'symptom, likely cause, the fix that worked, how to apply it. If the evidence does not establish a lesson, say none.';
-const Lessons = z.object({
-  lessons: z.array(z.object({ group: z.number().int(), lesson: z.string().nullable() })),
-});
 
 /** Parsed command line. */
 interface Options {
@@ -37,6 +30,7 @@ interface Options {
   concurrency: number[];
   delayMs: number;
   batch: number;
+  maxInputTokens: number | null;
   data: string;
   json: boolean;
 }
@@ -49,169 +43,153 @@ function parseArgs(argv: string[]): Options {
   const provider = value('--provider', 'anthropic');
   if (provider !== 'anthropic' && provider !== 'openai')
     throw new Error(`--provider must be anthropic or openai (got ${provider})`);
-  const concurrency = value('--concurrency', '1,4,8,16').split(',').map(Number);
+  const concurrency = value('--concurrency', '1,2,4,8').split(',').map(Number);
   if (concurrency.some((c) => !Number.isInteger(c) || c < 1))
     throw new Error('--concurrency takes whole numbers ≥ 1, comma-separated');
+  const cap = value('--max-input-tokens', '');
   return {
     provider,
     concurrency,
     delayMs: Number(value('--delay-ms', '1000')),
-    batch: Number(value('--batch', '5')),
+    batch: Number(value('--batch', '6')),
+    maxInputTokens: cap === '' ? null : Number(cap),
     data: resolve(value('--data', resolve(repo, '../shared/data/tau-bench/airline-gpt-4o.trials-0-1.json'))),
     json: argv.includes('--json'),
   };
 }
 
-/** One τ-bench trajectory as stored in the data file. */
-interface TauRun {
-  task_id: number;
-  trial: number;
-  reward: number;
-  traj: Array<{
-    role: string;
-    content?: unknown;
-    name?: string;
-    tool_calls?: Array<{ function: { name: string } }>;
-  }>;
-}
-
-/**
- * The stand-in pre-pass: per session a digest (outcome, the user's first request, the tool sequence, each
- * tool error verbatim), never the whole transcript; `batch` sessions per call.
- */
-function buildRequests(runs: TauRun[], batch: number): GenerateObjectRequest<z.infer<typeof Lessons>>[] {
-  const digests = runs.map((run) => {
-    const text = (m: { content?: unknown }) => (typeof m.content === 'string' ? m.content : '');
-    const firstUser = text(run.traj.find((m) => m.role === 'user') ?? {}).slice(0, 300);
-    const tools = run.traj.flatMap((m) => (m.tool_calls ?? []).map((c) => c.function.name));
-    const errors = run.traj
-      .filter((m) => m.role === 'tool' && text(m).startsWith('Error'))
-      .map((m) => `  - ${m.name}: ${text(m).slice(0, 200)}`);
-    return [
-      `Session task ${run.task_id} trial ${run.trial} (reward ${run.reward})`,
-      `  user: ${JSON.stringify(firstUser)}`,
-      `  tools: ${tools.join(' → ') || '(none)'}`,
-      ...errors,
-    ].join('\n');
-  });
-  const requests = [];
-  for (let i = 0; i < digests.length; i += batch) {
-    const content = digests.slice(i, i + batch).join('\n\n');
-    requests.push({
-      system: SYSTEM,
-      messages: [{ role: 'user' as const, content }],
-      schema: Lessons,
-      schemaName: 'record_lessons',
-      maxOutputTokens: 2048,
-    });
-  }
-  return requests;
-}
-
-function transcriptChars(runs: TauRun[]): number {
+/** Characters of every message content in the τ-bench file (what naive prompting would send). */
+function transcriptChars(file: string): number {
+  const runs = JSON.parse(readFileSync(file, 'utf8')) as Array<{ traj: Array<{ content?: unknown }> }>;
   return runs.reduce(
     (n, r) => n + r.traj.reduce((m, t) => m + (typeof t.content === 'string' ? t.content.length : 0), 0),
     0,
   );
 }
 
-async function startServer(options: Options): Promise<{ server: LoopbackServer; baseURL: string }> {
-  const answer = { lessons: [{ group: 0, lesson: null }] };
-  if (options.provider === 'anthropic') {
-    const server = await startAnthropicLoopback({
-      respond: () => ({ tool: answer, delayMs: options.delayMs }),
-    });
-    return { server, baseURL: server.url };
-  }
-  const server = await startOpenAILoopback({ respond: () => ({ json: answer, delayMs: options.delayMs }) });
-  return { server, baseURL: server.baseURL };
+function userTurn(r: ReceivedRequest): string {
+  const m = (r.body as { messages: { role: string; content: string | { text: string }[] }[] }).messages.find(
+    (x) => x.role === 'user',
+  )!;
+  return typeof m.content === 'string' ? m.content : m.content.map((b) => b.text).join('');
 }
 
-/** Figures of one run at one concurrency cap. */
+async function startServer(o: Options): Promise<{ server: LoopbackServer; env: Record<string, string> }> {
+  if (o.provider === 'anthropic') {
+    const server = await startAnthropicLoopback({
+      respond: (r) => ({ tool: scriptedAnswer(userTurn(r)), delayMs: o.delayMs }),
+    });
+    return { server, env: { ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: server.url } };
+  }
+  const server = await startOpenAILoopback({
+    respond: (r) => ({ json: scriptedAnswer(userTurn(r)), delayMs: o.delayMs }),
+  });
+  return { server, env: { OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: `${server.url}/v1` } };
+}
+
+/** Figures of one dream at one concurrency cap. */
 interface RunResult {
   concurrency: number;
   calls: number;
   wall_ms: number;
+  redream_calls: number;
+  redream_ms: number;
   peak_in_flight: number;
-  usage: ModelUsage;
+  dream: Dream;
 }
 
-async function run(
-  options: Options,
-  requests: GenerateObjectRequest<z.infer<typeof Lessons>>[],
-  concurrency: number,
-): Promise<RunResult> {
-  const { server, baseURL } = await startServer(options);
-  try {
-    const model = withConcurrencyLimit(
-      createModel({
-        provider: options.provider,
-        modelId: 'bench-model',
-        apiKey: 'bench',
-        baseURL,
+/** Most requests in flight at once, from arrival times (each is answered `delayMs` after it arrives). */
+function peakOverlap(arrivals: number[], delayMs: number): number {
+  let peak = 0;
+  for (const t of arrivals) peak = Math.max(peak, arrivals.filter((u) => u <= t && t < u + delayMs).length);
+  return peak;
+}
+
+async function run(o: Options, concurrency: number): Promise<RunResult> {
+  const { server, env } = await startServer(o);
+  const svc = new Reverie({
+    storage: await openSqliteStorage(':memory:'),
+    llm: llmEngineFactory(
+      {
+        provider: o.provider,
+        concurrency,
+        batchSize: o.batch,
+        maxInputTokens: o.maxInputTokens,
         maxRetries: 0,
-      }),
-      concurrency,
-    );
-    const t0 = performance.now();
-    const results = await Promise.all(requests.map((r) => model.generateObject(r)));
-    const wall_ms = performance.now() - t0;
-    const usage = results.reduce((u, r) => addUsage(u, r.usage), emptyUsage());
+      },
+      env,
+    ),
+  });
+  try {
+    const ids = (await svc.importSessions([o.data])).session_ids;
+    const store = await svc.createStore({ name: 'bench' });
+    const timed = async () => {
+      const t0 = performance.now();
+      const d = await svc.dream({ memory_store_id: store.id, session_ids: ids, model: 'bench-model' });
+      return { d, ms: performance.now() - t0 };
+    };
+    const first = await timed();
+    const calls = server.requests.length;
+    const again = await timed();
     return {
       concurrency,
-      calls: server.requests.length,
-      wall_ms,
-      peak_in_flight: model.peakConcurrency,
-      usage,
+      calls,
+      wall_ms: first.ms,
+      redream_calls: server.requests.length - calls,
+      redream_ms: again.ms,
+      peak_in_flight: peakOverlap(
+        server.requests.slice(0, calls).map((r) => r.at),
+        o.delayMs,
+      ),
+      dream: first.d,
     };
   } finally {
+    await svc.close();
     await server.close();
   }
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
-  const runs = JSON.parse(readFileSync(options.data, 'utf8')) as TauRun[];
-  const requests = buildRequests(runs, options.batch);
-  const rawChars = transcriptChars(runs);
-  const sentChars = requests.reduce(
-    (n, r) => n + r.system.length + r.messages.reduce((m, t) => m + t.content.length, 0),
-    0,
-  );
-  const estimate = requests.reduce((n, r) => n + estimateRequestTokens(r).input_tokens, 0);
+  const o = parseArgs(process.argv.slice(2));
+  const raw = transcriptChars(o.data);
   const results: RunResult[] = [];
-  for (const c of options.concurrency) results.push(await run(options, requests, c));
+  for (const c of o.concurrency) results.push(await run(o, c));
+  const s = results[0]!.dream.stats;
+  const u = results[0]!.dream.usage;
   const report = {
-    provider: options.provider,
-    delay_ms: options.delayMs,
-    batch: options.batch,
-    raw_transcript_chars: rawChars,
-    prompt_chars: sentChars,
-    prompt_to_raw: sentChars / rawChars,
-    estimated_input_tokens: estimate,
-    runs,
+    provider: o.provider,
+    delay_ms: o.delayMs,
+    batch: o.batch,
+    max_input_tokens: o.maxInputTokens,
+    raw_transcript_chars: raw,
+    chars_sent: s.llm_chars_sent,
+    sent_to_raw: (s.llm_chars_sent ?? 0) / raw,
+    candidates: s.llm_candidates,
+    skipped_by_budget: s.llm_skipped_budget,
+    estimated_input_tokens: s.llm_estimated_input_tokens,
+    usage: u,
+    runs: results.map(({ dream: _d, ...r }) => r),
   };
-  if (options.json) {
+  if (o.json) {
     console.log(JSON.stringify(report, null, 2));
     return;
   }
   console.log(
-    `provider ${options.provider}, server delay ${options.delayMs} ms/call, ${runs.length} sessions in ${requests.length} calls of ≤ ${options.batch} session digests`,
+    `provider ${o.provider}, server delay ${o.delayMs} ms/call, ${s.sessions} sessions → ${s.llm_candidates} candidate memories in ${s.llm_batches} calls of ≤ ${o.batch} (${s.llm_skipped_budget} skipped by the budget)`,
   );
   console.log(
-    `prompt characters ${sentChars.toLocaleString('en')} vs raw transcript characters ${rawChars.toLocaleString('en')}: ${(sentChars / rawChars).toFixed(3)}×`,
+    `characters sent ${report.chars_sent?.toLocaleString('en')} vs raw transcript characters ${raw.toLocaleString('en')}: ${report.sent_to_raw.toFixed(3)}×`,
   );
   console.log(
-    `dry-run estimate ${estimate.toLocaleString('en')} input tokens; simulated usage below (loopback: 4 chars/token)`,
+    `dry-run estimate ${s.llm_estimated_input_tokens?.toLocaleString('en')} input tokens; simulated usage (loopback: 4 chars/token): ${u.input_tokens} uncached, ${u.cache_creation_input_tokens} cache written, ${u.cache_read_input_tokens} cache read, ${u.output_tokens} output`,
   );
   console.log(
-    '| concurrency | calls | wall time | peak in flight | input | cache write | cache read | output |',
+    '| concurrency | calls | dream wall time | peak in flight | re-dream calls | re-dream wall time |',
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|');
   for (const r of results) {
-    const u = r.usage;
     console.log(
-      `| ${r.concurrency} | ${r.calls} | ${(r.wall_ms / 1000).toFixed(2)} s | ${r.peak_in_flight} | ${u.input_tokens} | ${u.cache_creation_input_tokens} | ${u.cache_read_input_tokens} | ${u.output_tokens} |`,
+      `| ${r.concurrency} | ${r.calls} | ${(r.wall_ms / 1000).toFixed(2)} s | ${r.peak_in_flight} | ${r.redream_calls} | ${(r.redream_ms / 1000).toFixed(2)} s |`,
     );
   }
 }

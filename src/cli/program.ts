@@ -7,14 +7,17 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { type Change, type Dream, ReverieError, SOURCE_FORMATS, type SourceFormat } from '../domain/index.js';
-import { DEFAULT_HOLDOUT } from '../dream/index.js';
+import { DEFAULT_HOLDOUT, type LlmEstimate } from '../dream/index.js';
 import {
   attachSessions,
   enqueueDream,
   type FileImportReport,
   listDreamsWithJobs,
+  llmEngineFactory,
   oneShotDream,
+  oneShotEstimate,
   Reverie,
+  type ReverieOptions,
   readMemoryFolder,
   renderChangeSetMarkdown,
   storeSummaries,
@@ -61,8 +64,12 @@ export interface GlobalOpts {
 /** What command modules get from the program: the output sink, a service opener, and a JSON printer. */
 export interface CliContext {
   io: CliIO;
-  /** Opens the service on the database chosen by `--db`, runs `fn`, and closes it. */
-  withService<T>(cmd: Command, fn: (svc: Reverie, g: GlobalOpts) => Promise<T>): Promise<T>;
+  /** Opens the service on the database chosen by `--db` (with `extra` options), runs `fn`, and closes it. */
+  withService<T>(
+    cmd: Command,
+    fn: (svc: Reverie, g: GlobalOpts) => Promise<T>,
+    extra?: Omit<ReverieOptions, 'storage'>,
+  ): Promise<T>;
   /** Prints a value as indented JSON on stdout. */
   printJson(v: unknown): void;
 }
@@ -92,6 +99,26 @@ function dreamSummary(d: Dream, changes: Change[]): string {
   return `Dream ${d.id} ${d.status}${secs}: ${changes.length} changes (${kindsLine(changes)}) over ${d.inputs[1].session_ids.length} sessions`;
 }
 
+/** The `dream` options a dry run reads. */
+interface DryRunOptions {
+  store?: string;
+  memory?: string;
+  session?: string[];
+  format?: SourceFormat;
+  agent?: string;
+  team?: string;
+  invalidUtf8?: 'warn' | 'error';
+  instructions?: string;
+  model?: string;
+  minSupport?: number;
+}
+
+/** The dream's token usage in the hosted field names, one line. */
+function usageLine(d: Dream): string {
+  const u = d.usage;
+  return `usage: input_tokens=${u.input_tokens} output_tokens=${u.output_tokens} cache_read_input_tokens=${u.cache_read_input_tokens} cache_creation_input_tokens=${u.cache_creation_input_tokens}`;
+}
+
 /**
  * Builds the `reverie` program. `io` receives all output (tests pass a capturing sink).
  * Use `runCli(argv)` to parse and run with error handling.
@@ -108,9 +135,13 @@ export function buildProgram(io: CliIO = processIO): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
-  async function withService<T>(cmd: Command, fn: (svc: Reverie, g: GlobalOpts) => Promise<T>): Promise<T> {
+  async function withService<T>(
+    cmd: Command,
+    fn: (svc: Reverie, g: GlobalOpts) => Promise<T>,
+    extra: Omit<ReverieOptions, 'storage'> = {},
+  ): Promise<T> {
     const g = cmd.optsWithGlobals() as GlobalOpts;
-    const svc = await Reverie.open({ db: g.db });
+    const svc = await Reverie.open({ ...extra, db: g.db });
     try {
       return await fn(svc, g);
     } finally {
@@ -144,6 +175,27 @@ export function buildProgram(io: CliIO = processIO): Command {
     .option('--team <id>', 'team id for imported sessions')
     .option('--min-support <n>', 'sessions a pattern needs to be promoted', positiveInt)
     .option('--instructions <text>', 'guidance for the dream (≤ 4,096 chars)')
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'offline (default) or llm (default when --model names a model)',
+      ).choices(['offline', 'llm']),
+    )
+    .addOption(
+      new Option(
+        '--provider <provider>',
+        'llm provider: anthropic (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL) or openai (OPENAI_API_KEY, OPENAI_BASE_URL)',
+      ).choices(['anthropic', 'openai']),
+    )
+    .option('--model <id>', 'the model for --engine llm (reverie-offline = the offline engine)')
+    .option(
+      '--max-input-tokens <n>',
+      'llm: hard cap on input tokens (estimated); the rest keep their offline form',
+      positiveInt,
+    )
+    .option('--dry-run', 'llm: print the estimated calls and tokens; send nothing')
+    .option('--record <dir>', 'llm: call the model and write every answer to DIR (fixtures)')
+    .option('--replay <dir>', 'llm: answer only from the fixtures in DIR; never call')
     .option(
       '--update-existing',
       'propose changes to the input store instead of creating a new store (with --store)',
@@ -175,7 +227,24 @@ export function buildProgram(io: CliIO = processIO): Command {
         transcripts = demo.transcripts;
         o.memory = demo.memory;
       }
-      await withService(cmd, async (svc, g) => {
+      if (o.record && o.replay)
+        throw new ReverieError('invalid_request_error', 'give --record or --replay, not both');
+      const engine: 'offline' | 'llm' | undefined =
+        o.engine ?? (o.provider || o.dryRun || o.record || o.replay || o.maxInputTokens ? 'llm' : undefined);
+      const llm = llmEngineFactory(
+        {
+          provider: o.provider,
+          maxInputTokens: o.maxInputTokens ?? null,
+          dryRun: o.dryRun === true,
+          record: o.record ? resolve(o.record) : null,
+          replay: o.replay ? resolve(o.replay) : null,
+        },
+        process.env,
+      );
+      const withLlm = <T>(c: Command, fn: (svc: Reverie, g: GlobalOpts) => Promise<T>) =>
+        withService(c, fn, { llm });
+      await withLlm(cmd, async (svc, g) => {
+        if (o.dryRun) return dryRun(svc, transcripts, o, g);
         const bar = progressLine(io, 'dreaming');
         let files = 0;
         const onFile = (r: FileImportReport) => {
@@ -207,6 +276,8 @@ export function buildProgram(io: CliIO = processIO): Command {
             invalid_utf8: o.invalidUtf8,
             min_support: o.minSupport,
             instructions: o.instructions ?? null,
+            ...(engine ? { engine } : {}),
+            ...(o.model ? { model: o.model } : {}),
             onFile,
             onProgress: (p) => bar.update(p),
           });
@@ -278,6 +349,8 @@ export function buildProgram(io: CliIO = processIO): Command {
             memory_store_id: o.store,
             session_ids: sessionIds,
             instructions: o.instructions ?? null,
+            ...(engine ? { engine } : {}),
+            ...(o.model ? { model: o.model } : {}),
             output_behavior: o.updateExisting
               ? { type: 'update_existing', memory_store_id: o.store }
               : undefined,
@@ -311,6 +384,48 @@ export function buildProgram(io: CliIO = processIO): Command {
         io.out(`Review: reverie review ${dream.id}\n`);
       });
     });
+
+  /** `dream --dry-run`: imports, then prints the LLM engine's estimate; no dream is created, nothing is sent. */
+  async function dryRun(svc: Reverie, transcripts: string[], o: DryRunOptions, g: GlobalOpts) {
+    const common = { instructions: o.instructions ?? null, model: o.model, min_support: o.minSupport };
+    let estimate: LlmEstimate;
+    if (!o.store) {
+      if (transcripts.length === 0)
+        throw new ReverieError('invalid_request_error', 'give transcript files or folders, or --store');
+      const r = await oneShotEstimate(svc, {
+        ...common,
+        transcripts,
+        memoryDir: o.memory ?? null,
+        format: o.format,
+        agent_id: o.agent,
+        team_id: o.team,
+        invalid_utf8: o.invalidUtf8,
+      });
+      estimate = r.estimate;
+    } else {
+      let sessionIds: string[] | undefined = o.session;
+      if (transcripts.length > 0) {
+        const rep = await svc.importSessions(transcripts, {
+          format: o.format,
+          agent_id: o.agent,
+          team_id: o.team,
+        });
+        sessionIds = [...new Set([...(sessionIds ?? []), ...rep.session_ids])];
+      }
+      estimate = await svc.estimateDream({
+        memory_store_id: o.store,
+        session_ids: sessionIds,
+        instructions: common.instructions,
+        engine: 'llm',
+        model: o.model,
+        options: o.minSupport ? { min_support: o.minSupport } : undefined,
+      });
+    }
+    if (g.json) return printJson({ dry_run: true, estimate });
+    io.out(
+      `Dry run (nothing sent): ${estimate.calls} calls for ${estimate.candidates} candidate memories (${estimate.skipped} left in offline form by --max-input-tokens); estimated ${estimate.input_tokens} input tokens, at most ${estimate.max_output_tokens} output tokens; ${estimate.characters} characters\n`,
+    );
+  }
 
   // ── store
   const store = program.command('store').description('memory stores');
@@ -552,6 +667,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           `input store ${d.inputs[0].memory_store_id} → ${d.outputs.map((o) => o.memory_store_id).join(', ') || '(no output store)'}\n`,
         );
         if (d.error) io.out(`error: ${d.error.type}: ${d.error.message}\n`);
+        io.out(`model ${d.model.id} · ${usageLine(d)}\n`);
         const stats = Object.entries(d.stats).sort(([a], [b]) => (a < b ? -1 : 1));
         if (stats.length) io.out(`stats: ${stats.map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
       });

@@ -18,6 +18,13 @@ export const ERROR_STATUS = {
   import_error: 422,
   permission_error: 403,
   internal_error: 500,
+  // a model provider's failures, in the hosted API's types (a dream that could not use its model)
+  authentication_error: 401,
+  rate_limit_error: 429,
+  api_error: 500,
+  api_connection_error: 502,
+  timeout_error: 504,
+  overloaded_error: 529,
 } as const;
 
 /** One of the error type strings in {@link ERROR_STATUS}. */

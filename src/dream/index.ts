@@ -14,6 +14,21 @@ export {
   splitHoldout,
   valueTokens,
 } from './check.js';
+export { candidatesOf, LLM_KINDS, type LlmCandidate } from './llm/candidates.js';
+export {
+  createLlmEngine,
+  decisionsOf,
+  isGrounded,
+  LLM_ENGINE_VERSION,
+  type LlmBudget,
+  type LlmDreamEngine,
+  type LlmEngineOptions,
+  type LlmEstimate,
+} from './llm/engine.js';
+export { LlmDreamError } from './llm/errors.js';
+export { DEFAULT_BATCH_SIZE, type LlmPlan, type PlannedBatch, planBatches } from './llm/plan.js';
+export { type BatchAnswer, batchAnswerSchema, type Judgement, systemPrompt } from './llm/prompt.js';
+export { EMAIL_MARKER, PHONE_MARKER, redactForModel } from './llm/redact.js';
 export { DIGEST_VERSION, isSessionDigest, type SessionDigest } from './offline/digest.js';
 export { extractFact, extractFacts, type Fact, factsContradict } from './offline/facts.js';
 export { parseFrontMatter, renderFrontMatter } from './offline/front-matter.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeWithData, TAU } from '../../test/data.js';
 import { DIALECTS } from '../../test/dialects.js';
-import { createOfflineEngine, type DreamEngine } from '../dream/index.js';
+import { createOfflineEngine, type DreamEngine, LlmDreamError } from '../dream/index.js';
 import { Reverie } from '../service/reverie.js';
 import type { Storage } from '../storage/index.js';
 import { DreamCanceledError } from './runner.js';
@@ -101,6 +101,48 @@ for (const dialect of DIALECTS) {
       await expect(svc.runDream(dreamId)).rejects.toBeInstanceOf(DreamCanceledError);
       await expectNothingStored(svc, dreamId, 1);
       await expect(svc.cancelDream(dreamId)).resolves.toMatchObject({ status: 'canceled' });
+    });
+
+    it('an LLM dream failing while another process cancels it stays canceled, its partial output not stored', async () => {
+      // the cancel lands after the runner saw the dream running and before it stores the failure: the
+      // storage cancels the dream (as another process would) at the start of the next transaction
+      let cancelFirst = false;
+      let dreamId = '';
+      const racing = new Proxy(storage, {
+        get(target, key) {
+          const v = Reflect.get(target, key, target);
+          if (key !== 'transaction') return typeof v === 'function' ? v.bind(target) : v;
+          return async <T>(fn: (tx: Storage) => Promise<T>) => {
+            if (cancelFirst) {
+              cancelFirst = false;
+              await target.updateDreamIf(dreamId, ['running'], { status: 'canceled' });
+            }
+            return target.transaction(fn);
+          };
+        },
+      });
+      const offline = createOfflineEngine();
+      const failing: DreamEngine = {
+        id: 'llm',
+        version: 'failing',
+        async run(req, hooks) {
+          const partial = await offline.run(req, hooks);
+          cancelFirst = true;
+          throw new LlmDreamError('api_error', 'the model failed (api_error)', partial);
+        },
+      };
+      const svc = new Reverie({ storage: racing, engines: { llm: failing } });
+      const store = await svc.createStore({ name: 'airline' });
+      const dream = await svc.createDream({
+        memory_store_id: store.id,
+        session_ids: sessionIds,
+        model: 'claude-test',
+      });
+      dreamId = dream.id;
+      expect(dream.engine).toBe('llm');
+      await expect(svc.runDream(dream.id)).rejects.toBeInstanceOf(DreamCanceledError);
+      expect(cancelFirst).toBe(false); // the race was staged
+      await expectNothingStored(svc, dream.id, 1);
     });
 
     it('without a cancel the same run completes, and a completed dream cannot be canceled', async () => {

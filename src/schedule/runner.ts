@@ -18,6 +18,8 @@ import {
   ConflictError,
   type Dream,
   type DreamProgress,
+  ERROR_STATUS,
+  type ErrorType,
   LIMITS,
   type MemoryStore,
   NotFoundError,
@@ -27,7 +29,7 @@ import {
   stableId,
   ValidationError,
 } from '../domain/index.js';
-import { runCheck } from '../dream/index.js';
+import { LlmDreamError, runCheck } from '../dream/index.js';
 import {
   DEFAULT_DREAM_OPTIONS,
   type DreamEngine,
@@ -51,7 +53,12 @@ export interface RunHooks {
 /** Options of {@link DreamRunner}. */
 export interface DreamRunnerOptions {
   storage: Storage;
-  engines: Partial<Record<'offline' | 'llm', DreamEngine>>;
+  /**
+   * The engine instance for a dream's engine id and model id (the service's selection: a configured
+   * engine, or the LLM engine built for the model).
+   * @throws ValidationError when no engine can serve it.
+   */
+  engineFor: (id: 'offline' | 'llm', modelId: string) => DreamEngine;
   /** Milliseconds between reads of the stored status while running (cancels from other processes). Default 500. */
   cancelPollMs?: number;
 }
@@ -71,13 +78,13 @@ const nowIso = () => new Date().toISOString();
  */
 export class DreamRunner {
   readonly #storage: Storage;
-  readonly #engines: Partial<Record<'offline' | 'llm', DreamEngine>>;
+  readonly #engineFor: DreamRunnerOptions['engineFor'];
   readonly #pollMs: number;
   readonly #running = new Map<string, AbortController>();
 
   constructor(opts: DreamRunnerOptions) {
     this.#storage = opts.storage;
-    this.#engines = opts.engines;
+    this.#engineFor = opts.engineFor;
     this.#pollMs = opts.cancelPollMs ?? 500;
   }
 
@@ -209,8 +216,7 @@ export class DreamRunner {
         memory_store_id: storeId,
       });
     const sessions = await this.#storage.getSessions(dream.inputs[1].session_ids);
-    const engine = this.#engines[dream.engine];
-    if (!engine) throw new ValidationError(`dream engine ${dream.engine} is not configured`, 'engine');
+    const engine = this.#engineFor(dream.engine, dream.model.id);
     const options: DreamOptions = {
       ...DEFAULT_DREAM_OPTIONS,
       protected_paths: store.policy.protected_paths,
@@ -265,8 +271,15 @@ export class DreamRunner {
     return { store, result, check };
   }
 
-  /** Ends a run that threw: `canceled` if it was canceled, else `failed` with the error. Returns the error to throw. */
+  /**
+   * Ends a run that threw: `canceled` if it was canceled; a failed LLM dream keeps its partial output
+   * ({@link DreamRunner.#storeLlmFailure}); else `failed` with the error. Returns the error to throw.
+   */
   async #settleFailure(id: string, e: unknown, signal: AbortSignal): Promise<ReverieError> {
+    if (LlmDreamError.isInstance(e) && !signal.aborted) {
+      const failed = await this.#storeLlmFailure(id, e);
+      if (failed) return failed;
+    }
     const stored = await this.#storage.getDream(id);
     if (signal.aborted || stored?.status === 'canceled' || e instanceof DreamCanceledError) {
       await this.#storage.updateDreamIf(id, ['pending', 'running'], {
@@ -285,6 +298,49 @@ export class DreamRunner {
       ended_at: nowIso(),
     });
     return err;
+  }
+
+  /**
+   * A failed LLM dream keeps its partial output: the change set it had (answered batches applied, the
+   * rest in offline form) for inspection, its usage (tokens already spent) and stats; the error has the
+   * model's hosted type (`rate_limit_error`, `overloaded_error`, `api_error`, …). Nothing can be applied
+   * from it. Like completion, a compare-and-set on `running` inside the transaction: a dream canceled
+   * meanwhile (e.g. from another process) stays canceled with nothing stored, and null is returned.
+   */
+  async #storeLlmFailure(id: string, e: LlmDreamError): Promise<ReverieError | null> {
+    const p = e.partial;
+    const stored = await this.#storage.transaction(async (tx) => {
+      const dream = await tx.getDream(id);
+      const ok = await tx.updateDreamIf(id, ['running'], {
+        status: 'failed',
+        error: { type: e.type, message: e.message },
+        usage: p.usage,
+        stats: { ...dream?.stats, ...p.stats },
+        ended_at: nowIso(),
+      });
+      if (!ok) return false;
+      await tx.insertChanges(
+        p.changes.map((c, i) => ({
+          type: 'change' as const,
+          id: stableId('chg', sha256Hex(`${id}\u0000${i}`)),
+          dream_id: id,
+          ordinal: i,
+          ...c,
+          status: 'pending' as const,
+          review: null,
+          applied_at: null,
+        })),
+      );
+      return true;
+    });
+    if (!stored) return null;
+    const type = e.type in ERROR_STATUS ? (e.type as ErrorType) : 'internal_error';
+    return new ReverieError(
+      type,
+      `dream ${id} failed: ${e.message}`,
+      { dream_id: id, model_error: e.type },
+      { cause: e },
+    );
   }
 
   /**

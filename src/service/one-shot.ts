@@ -6,6 +6,7 @@
 import { basename, resolve } from 'node:path';
 import type { Dream, DreamProgress, MemoryStore, SourceFormat } from '../domain/index.js';
 import { ReverieError, ValidationError } from '../domain/index.js';
+import type { LlmEstimate } from '../dream/index.js';
 import type { InvalidUtf8Mode } from '../ingest/index.js';
 import { renderChangeSetMarkdown } from './change-report.js';
 import { readMemoryFolder, writeMemoryFolder } from './directory.js';
@@ -26,6 +27,10 @@ export interface OneShotInput {
   team_id?: string;
   min_support?: number;
   instructions?: string | null;
+  /** `offline` or `llm`; default chosen by `model` (see `Reverie.createDream`). */
+  engine?: 'offline' | 'llm';
+  /** Model id: `reverie-offline`, or the provider's model name for the llm engine. */
+  model?: string;
   /** Transcript bytes that are not UTF-8: `warn` (default) or `error` (see {@link Reverie.importSessions}). */
   invalid_utf8?: InvalidUtf8Mode;
   onFile?: (r: FileImportReport, index: number) => void;
@@ -50,6 +55,46 @@ export interface OneShotResult {
  *   which stay in the database.
  */
 export async function oneShotDream(svc: Reverie, input: OneShotInput): Promise<OneShotResult> {
+  const { report, store, sessionIds } = await prepareOneShot(svc, input);
+  const dream = await svc.dream(
+    {
+      memory_store_id: store.id,
+      session_ids: sessionIds,
+      instructions: input.instructions ?? null,
+      ...(input.engine ? { engine: input.engine } : {}),
+      ...(input.model ? { model: input.model } : {}),
+      options: input.min_support !== undefined ? { min_support: input.min_support } : undefined,
+    },
+    { onProgress: input.onProgress },
+  );
+  return writeOneShot(svc, input, report, store, sessionIds, dream);
+}
+
+/**
+ * The dry run of a one-shot LLM dream: imports the transcripts and the memory folder like
+ * {@link oneShotDream}, then estimates the calls and tokens without creating a dream or sending anything.
+ * @throws as {@link oneShotDream} before the dream; ValidationError when no LLM engine is configured.
+ */
+export async function oneShotEstimate(
+  svc: Reverie,
+  input: OneShotInput,
+): Promise<{ import: ImportReport; input_store: MemoryStore; estimate: LlmEstimate }> {
+  const { report, store, sessionIds } = await prepareOneShot(svc, input);
+  const estimate = await svc.estimateDream({
+    memory_store_id: store.id,
+    session_ids: sessionIds,
+    instructions: input.instructions ?? null,
+    engine: 'llm',
+    ...(input.model ? { model: input.model } : {}),
+    options: input.min_support !== undefined ? { min_support: input.min_support } : undefined,
+  });
+  return { import: report, input_store: store, estimate };
+}
+
+async function prepareOneShot(
+  svc: Reverie,
+  input: OneShotInput,
+): Promise<{ report: ImportReport; store: MemoryStore; sessionIds: string[] }> {
   // Check the memory folder before anything is stored, so a bad folder leaves nothing behind.
   const memoryFiles = input.memoryDir ? await readMemoryFolder(input.memoryDir) : null;
   const report = await svc.importSessions(input.transcripts, {
@@ -71,15 +116,17 @@ export async function oneShotDream(svc: Reverie, input: OneShotInput): Promise<O
   const store = await svc.createStore({ name, description: 'created by reverie dream (one-shot)' });
   if (input.memoryDir && memoryFiles)
     await svc.importFolder(store.id, input.memoryDir, undefined, memoryFiles);
-  const dream = await svc.dream(
-    {
-      memory_store_id: store.id,
-      session_ids: sessionIds,
-      instructions: input.instructions ?? null,
-      options: input.min_support !== undefined ? { min_support: input.min_support } : undefined,
-    },
-    { onProgress: input.onProgress },
-  );
+  return { report, store, sessionIds };
+}
+
+async function writeOneShot(
+  svc: Reverie,
+  input: OneShotInput,
+  report: ImportReport,
+  store: MemoryStore,
+  sessionIds: string[],
+  dream: Dream,
+): Promise<OneShotResult> {
   const outputStoreId = dream.outputs[0]?.memory_store_id ?? null;
   let outDir: string | null = null;
   if (input.outDir && outputStoreId) {

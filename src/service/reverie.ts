@@ -28,8 +28,14 @@ import {
   validateMemoryPath,
   validatePathPrefix,
 } from '../domain/index.js';
-import { createOfflineEngine, redactTranscriptText, splitHoldout } from '../dream/index.js';
-import type { DreamEngine, DreamOptions } from '../dream/types.js';
+import { createOfflineEngine, type LlmEstimate, redactTranscriptText, splitHoldout } from '../dream/index.js';
+import {
+  DEFAULT_DREAM_OPTIONS,
+  type DreamEngine,
+  type DreamHooks,
+  type DreamOptions,
+  type DreamRequest,
+} from '../dream/types.js';
 import { type ImportWarning, type InvalidUtf8Mode, importTranscripts } from '../ingest/index.js';
 import { DreamRunner } from '../schedule/runner.js';
 import {
@@ -43,12 +49,24 @@ import {
 import { isPostgresUrl, resolveDbPath } from './config.js';
 import { type FolderFile, readMemoryFolder } from './directory.js';
 import { KeyService } from './keys.js';
+import {
+  type LlmEngineFactory,
+  llmEngineFactoryFromEnv,
+  OFFLINE_MODEL_IDS,
+  StorageResponseCache,
+} from './llm-engine.js';
 
 /** Options of {@link Reverie}. */
 export interface ReverieOptions {
   storage: Storage;
   /** Engines by id; `offline` defaults to the built-in deterministic engine. */
   engines?: Partial<Record<'offline' | 'llm', DreamEngine>>;
+  /**
+   * Builds the LLM engine for a dream's model id when `engines.llm` is not given (see
+   * `llmEngineFactory`: provider, keys, budget, record/replay). Without either, dreams with a model other
+   * than `reverie-offline` are refused with a ValidationError saying how to configure a provider.
+   */
+  llm?: LlmEngineFactory;
   /** Sessions a dream takes when none are named ("since last dream"). Default 100 (the hosted cap). */
   defaultSessionLimit?: number;
   /** Where the storage lives (file path or `postgres://` URL), when known; the pg-boss queue connects to it. */
@@ -134,13 +152,15 @@ export class Reverie {
   /** The database file or `postgres://` URL this service opened, or null when given a storage. */
   readonly location: string | null;
   #engines: Partial<Record<'offline' | 'llm', DreamEngine>>;
+  #llm: LlmEngineFactory | undefined;
   #defaultSessionLimit: number;
 
   constructor(opts: ReverieOptions) {
     this.storage = opts.storage;
     this.#engines = { offline: createOfflineEngine(), ...opts.engines };
+    this.#llm = opts.llm;
     this.#defaultSessionLimit = opts.defaultSessionLimit ?? 100;
-    this.runner = new DreamRunner({ storage: this.storage, engines: this.#engines });
+    this.runner = new DreamRunner({ storage: this.storage, engineFor: (id, m) => this.#engineFor(id, m) });
     this.location = opts.location ?? null;
   }
 
@@ -164,13 +184,19 @@ export class Reverie {
   /**
    * Opens the embedded SQLite database (`db` path, or `REVERIE_HOME`/`REVERIE_DB`, or `~/.reverie/reverie.db`),
    * or PostgreSQL when `db` (or `REVERIE_DB`) is a `postgres://` URL (its default schema, normally `public`;
-   * `?options=-c%20search_path%3DNAME` picks another, which must exist).
+   * `?options=-c%20search_path%3DNAME` picks another, which must exist). Without `llm`, LLM dreams use the
+   * provider the environment configures (`llmEngineFactoryFromEnv(process.env)`), if any.
    * @throws ReverieError(`internal_error`) when the database cannot be opened or migrated.
    */
   static async open(opts: { db?: string | null } & Omit<ReverieOptions, 'storage'> = {}): Promise<Reverie> {
     const db = resolveDbPath(opts.db);
     const storage = isPostgresUrl(db) ? await openPostgresStorage(db) : await openSqliteStorage(db);
-    return new Reverie({ ...opts, storage, location: db });
+    return new Reverie({
+      ...opts,
+      llm: opts.llm ?? llmEngineFactoryFromEnv(process.env),
+      storage,
+      location: db,
+    });
   }
 
   /** Closes the storage. */
@@ -557,9 +583,7 @@ export class Reverie {
         'update_existing must target the input memory store',
         'output_behavior.memory_store_id',
       );
-    const engine = input.engine ?? 'offline';
-    if (!this.#engines[engine])
-      throw new ValidationError(`dream engine ${engine} is not configured`, 'engine');
+    const engine = this.#engineIdFor(input);
     let sessionIds = input.session_ids;
     if (sessionIds) {
       if (sessionIds.length === 0 || sessionIds.length > MAX_EXPLICIT_SESSIONS)
@@ -584,6 +608,7 @@ export class Reverie {
       typeof input.model === 'string'
         ? { id: input.model }
         : (input.model ?? { id: engine === 'offline' ? 'offline' : 'unset' });
+    if (engine === 'llm') this.#engineFor('llm', model.id); // fails now, not at run time, when unconfigured
     const dream: Dream = {
       type: 'dream',
       id: newId('drm'),
@@ -618,6 +643,74 @@ export class Reverie {
     };
     await this.storage.insertDream(dream);
     return dream;
+  }
+
+  /**
+   * The engine a dream input selects: `engine` when given, else `llm` for any model other than
+   * `reverie-offline` (or none), else `offline`.
+   * @throws ValidationError when the LLM engine is selected without a model id.
+   */
+  #engineIdFor(input: Pick<CreateDreamInput, 'engine' | 'model'>): 'offline' | 'llm' {
+    const modelId = typeof input.model === 'string' ? input.model : input.model?.id;
+    const engine =
+      input.engine ?? (modelId !== undefined && !OFFLINE_MODEL_IDS.includes(modelId) ? 'llm' : 'offline');
+    if (engine !== 'offline' && engine !== 'llm')
+      throw new ValidationError(`engine must be offline or llm (got ${String(engine)})`, 'engine');
+    if (engine === 'llm' && (!modelId || OFFLINE_MODEL_IDS.includes(modelId)))
+      throw new ValidationError('the llm engine needs a model id, e.g. --model claude-sonnet-4-5', 'model');
+    return engine;
+  }
+
+  /**
+   * The engine instance for a dream: the configured one, or the LLM engine the factory builds for `modelId`.
+   * @throws ValidationError saying how to configure a provider when no LLM engine can be built.
+   */
+  #engineFor(id: 'offline' | 'llm', modelId: string): DreamEngine {
+    const given = this.#engines[id];
+    if (given) return given;
+    if (id === 'llm' && this.#llm)
+      return this.#llm({ modelId, responseCache: new StorageResponseCache(this.storage) });
+    throw new ValidationError(
+      `model ${modelId} needs the llm engine, and no model provider is configured: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a compatible server), or OPENAI_API_KEY and OPENAI_BASE_URL with --provider openai; or use model "reverie-offline" for the offline engine`,
+      'model',
+    );
+  }
+
+  /**
+   * Estimates what an LLM dream over `input` would send, without creating a dream or sending anything:
+   * the offline pre-pass runs (with the gather cache) and the calls are planned under the budget.
+   * @throws ValidationError when the input does not select a configured LLM engine; NotFoundError.
+   */
+  async estimateDream(input: CreateDreamInput): Promise<LlmEstimate> {
+    const store = await this.getStore(input.memory_store_id);
+    const modelId = typeof input.model === 'string' ? input.model : (input.model?.id ?? '');
+    if (this.#engineIdFor({ ...input, engine: input.engine ?? 'llm' }) !== 'llm')
+      throw new ValidationError('a dry run estimates the llm engine: give --engine llm', 'engine');
+    const engine = this.#engineFor('llm', modelId);
+    if (!('estimate' in engine))
+      throw new ValidationError('the configured llm engine cannot estimate', 'engine');
+    const sessionIds = input.session_ids ?? (await this.#sessionsSinceLastDream(store.id));
+    const sessions = await this.storage.getSessions(sessionIds);
+    const memories = await this.storage.allMemories(store.id);
+    return (engine as { estimate: (r: DreamRequest, h: DreamHooks) => Promise<LlmEstimate> }).estimate(
+      {
+        memories: memories.map((m) => ({
+          path: m.path,
+          content: m.content!,
+          content_sha256: m.content_sha256,
+          updated_at: m.updated_at,
+        })),
+        sessions: sessions.map((s) => ({ session: s, loadEvents: () => this.storage.getEvents(s.id) })),
+        options: {
+          ...DEFAULT_DREAM_OPTIONS,
+          protected_paths: store.policy.protected_paths,
+          max_changes: store.policy.max_changes_per_dream,
+          instructions: input.instructions ?? null,
+          ...input.options,
+        },
+      },
+      { cache: { get: (k) => this.storage.cacheGet(k), set: (k, v) => this.storage.cachePut(k, v) } },
+    );
   }
 
   /**

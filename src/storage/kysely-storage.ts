@@ -1239,4 +1239,23 @@ export class KyselyStorage implements Storage {
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: json(value) }))
       .execute();
   }
+
+  // ── model response cache
+  async modelCacheGet(key: string): Promise<{ request: unknown; response: unknown } | undefined> {
+    const r = await this.#db
+      .selectFrom('model_cache')
+      .select(['request', 'response'])
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return r ? { request: JSON.parse(r.request), response: JSON.parse(r.response) } : undefined;
+  }
+
+  async modelCachePut(key: string, request: unknown, response: unknown): Promise<void> {
+    const values = { request: json(request), response: json(response) };
+    await this.#db
+      .insertInto('model_cache')
+      .values({ key, ...values, created_at: nowIso() })
+      .onConflict((oc) => oc.column('key').doUpdateSet(values))
+      .execute();
+  }
 }

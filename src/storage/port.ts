@@ -349,4 +349,10 @@ export interface Storage {
   // ── gather cache
   cacheGet(key: string): Promise<unknown | undefined>;
   cachePut(key: string, value: unknown): Promise<void>;
+
+  // ── model response cache (the LLM engine's answers by request hash)
+  /** The stored `{request, response}` of `key` (64 hex digits), or undefined. */
+  modelCacheGet(key: string): Promise<{ request: unknown; response: unknown } | undefined>;
+  /** Stores (replaces) the answer of `key`; one statement, so never half-written. */
+  modelCachePut(key: string, request: unknown, response: unknown): Promise<void>;
 }

@@ -209,6 +209,14 @@ export interface StoreSessionsTable {
   attached_at: string;
 }
 
+/** `model_cache`: LLM answers keyed by the SHA-256 of the canonical request; `request`/`response` are JSON. */
+export interface ModelCacheTable {
+  key: string;
+  request: string;
+  response: string;
+  created_at: string;
+}
+
 /** The whole database. */
 export interface Database {
   workspaces: WorkspacesTable;
@@ -225,4 +233,5 @@ export interface Database {
   dream_jobs: DreamJobsTable;
   dream_schedules: DreamSchedulesTable;
   store_sessions: StoreSessionsTable;
+  model_cache: ModelCacheTable;
 }

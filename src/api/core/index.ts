@@ -34,7 +34,12 @@ export type ApiErrorType =
   | 'conflict_error'
   | 'memory_path_conflict_error'
   | 'memory_precondition_failed_error'
-  | 'api_error';
+  | 'api_error'
+  // a dream's model provider failed (hosted types, passed through)
+  | 'rate_limit_error'
+  | 'api_connection_error'
+  | 'timeout_error'
+  | 'overloaded_error';
 
 /** The hosted error body: `{type:"error", error:{type, message, …extra}}`. */
 export interface ApiErrorBody {

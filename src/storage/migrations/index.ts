@@ -305,6 +305,23 @@ const m005 = (dialect: DialectName): Migration => ({
   },
 });
 
+/**
+ * Model answers of the LLM engine, keyed by the SHA-256 of the canonical request (src/models
+ * `cacheKey`): re-dreaming the same inputs with the same model makes no calls.
+ */
+const m006 = (dialect: DialectName): Migration => ({
+  async up(db: Kysely<unknown>) {
+    const t = types(dialect);
+    await db.schema
+      .createTable('model_cache')
+      .addColumn('key', t.text, (c) => c.primaryKey())
+      .addColumn('request', t.text, (c) => c.notNull())
+      .addColumn('response', t.text, (c) => c.notNull())
+      .addColumn('created_at', t.text, (c) => c.notNull())
+      .execute();
+  },
+});
+
 /** All migrations by name for a dialect; names sort in application order. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -313,6 +330,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '003-workspaces': m003(dialect),
     '004-key-roles': m004(dialect),
     '005-jobs': m005(dialect),
+    '006-model-cache': m006(dialect),
   };
 }
 

@@ -25,7 +25,7 @@ const HOUR = 3_600_000;
 for (const backend of QUEUE_BACKENDS) {
   describeWithData(`schedules (τ-bench airline, ${backend.name})`, () => {
     it('fires by itself once enough sessions arrive, applies through the gate, then waits for min_hours', {
-      timeout: 90_000,
+      timeout: 240_000,
     }, async () => {
       env = await backend.open();
       const { svc } = env;
@@ -46,7 +46,7 @@ for (const backend of QUEUE_BACKENDS) {
       await attachSessions(svc, store.id, ids.slice(30));
       /** The store's newest dream, once its job (run and automatic apply) has ended. */
       const ended = (n: number) =>
-        until(`scheduled dream ${n} and its job to end`, 60_000, async () => {
+        until(`scheduled dream ${n} and its job to end`, 150_000, async () => {
           const ds = await dreams();
           const j = ds.length === n && (await svc.storage.getJob({ dream_id: ds[0]!.id }));
           return j && j.state === 'completed' && ds[0]!;

@@ -73,7 +73,7 @@ describe('reverie schedule', () => {
 
 describeWithData('reverie dream --queue and reverie worker (τ-bench airline)', () => {
   it('queues a dream that a worker process runs; dreams list shows the job; outcomes are recorded', {
-    timeout: 60_000,
+    timeout: 180_000,
   }, async () => {
     const store = (await json('store', 'create', 'airline')).id as string;
     const imported = await json('sessions', 'import', TAU, '--store', store);
@@ -105,7 +105,7 @@ describeWithData('reverie dream --queue and reverie worker (τ-bench airline)', 
     worker.stdout.on('data', (b) => (out += b));
     const exited = new Promise<number | null>((r) => worker.on('exit', r));
     try {
-      listed = await until('the queued dream to complete', 45_000, async () => {
+      listed = await until('the queued dream to complete', 120_000, async () => {
         const l = await json('dreams', 'list', '--store', store);
         return l.data[0].job.state === 'completed' && l;
       });
@@ -178,7 +178,7 @@ describeWithData('reverie serve runs queued dreams (τ-bench airline)', () => {
 
     const busy = serve();
     try {
-      await until('the served worker to complete the queued dream', 60_000, async () => {
+      await until('the served worker to complete the queued dream', 120_000, async () => {
         const d = await json('dreams', 'show', q1.dream.id);
         return d.status === 'completed' && d;
       });

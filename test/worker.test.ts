@@ -50,7 +50,9 @@ afterEach(async () => {
 
 for (const backend of QUEUE_BACKENDS) {
   describeWithData(`queued dreams and workers (τ-bench airline, ${backend.name})`, () => {
-    it('a failing engine lands in the dead-letter state after its retries', { timeout: 60_000 }, async () => {
+    it('a failing engine lands in the dead-letter state after its retries', {
+      timeout: 180_000,
+    }, async () => {
       let calls = 0;
       const failing: DreamEngine = {
         id: 'offline',
@@ -67,7 +69,7 @@ for (const backend of QUEUE_BACKENDS) {
       const queue = await env.queue();
       const { dream } = await enqueueDream(svc, { memory_store_id: store.id, session_ids: ids }, { queue });
       worker = await startEmbeddedWorker(svc, { queue, schedules: false });
-      const job = await until('the dead-letter state', 45_000, async () => {
+      const job = await until('the dead-letter state', 120_000, async () => {
         const j = await svc.storage.getJob({ dream_id: dream.id });
         return j?.state === 'dead_letter' && j;
       });
@@ -84,7 +86,7 @@ for (const backend of QUEUE_BACKENDS) {
     });
 
     it('a job whose every attempt lost its worker is dead-lettered and its dream failed, not left running', {
-      timeout: 60_000,
+      timeout: 180_000,
     }, async () => {
       env = await backend.open({ maxAttempts: 1 });
       const { svc } = env;
@@ -106,7 +108,7 @@ for (const backend of QUEUE_BACKENDS) {
     });
 
     it('cancel of a running queued dream ends canceled with nothing applied', {
-      timeout: 60_000,
+      timeout: 180_000,
     }, async () => {
       const { engine } = countingEngine(25);
       env = await backend.open({ engines: { offline: engine } });
@@ -134,7 +136,7 @@ for (const backend of QUEUE_BACKENDS) {
           });
           await svc.cancelDream(dream.id);
         }
-        await until('the job to end', 45_000, async () => {
+        await until('the job to end', 120_000, async () => {
           const j = await svc.storage.getJob({ dream_id: dream.id });
           return (j?.state === 'completed' || j?.state === 'canceled') && j;
         });

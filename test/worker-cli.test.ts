@@ -150,7 +150,7 @@ describeWithData('reverie dream --queue and reverie worker (τ-bench airline)', 
 
 describeWithData('reverie serve runs queued dreams (τ-bench airline)', () => {
   it('its embedded worker runs a queued dream; with --no-worker the dream waits', {
-    timeout: 90_000,
+    timeout: 240_000,
   }, async () => {
     const store = (await json('store', 'create', 'served')).id as string;
     await json('sessions', 'import', TAU, '--store', store);

@@ -96,7 +96,7 @@ for (const backend of QUEUE_BACKENDS) {
       const { dream } = await enqueueDream(svc, { memory_store_id: store.id, session_ids: ids }, { queue });
       expect(await env.ghostClaim()).toBe(dream.id);
       worker = await startEmbeddedWorker(svc, { queue, schedules: false });
-      const d = await until('the dream to end', 50_000, async () => {
+      const d = await until('the dream to end', 120_000, async () => {
         const x = await svc.getDream(dream.id);
         return x.status !== 'running' && x;
       });
@@ -177,7 +177,7 @@ for (const backend of QUEUE_BACKENDS) {
         worker_id: 'two',
       });
       try {
-        const jobs = await until('8 completed jobs', 75_000, async () => {
+        const jobs = await until('8 completed jobs', 150_000, async () => {
           const js = await svc.storage.listJobs({ dream_ids: dreamIds });
           return js.every((j) => j.state === 'completed') && js;
         });
@@ -213,7 +213,7 @@ for (const backend of QUEUE_BACKENDS) {
           )
         ).dream.id;
       const allDone = (dreamIds: string[]) =>
-        until('the dreams to complete', 75_000, async () => {
+        until('the dreams to complete', 150_000, async () => {
           const ds = await Promise.all(dreamIds.map((id) => svc.getDream(id)));
           return ds.every((d) => d.status === 'completed') && ds;
         });

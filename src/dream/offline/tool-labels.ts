@@ -129,9 +129,44 @@ export function commandLabel(command: string): string {
 
 /** The sequence label of a call: `bash:<program>[ <subcommand>]` for shell tools, else the tool name. */
 export function toolLabel(tool: string, input: unknown): string {
-  if (isShellTool(tool)) {
-    const label = commandLabel(toolInputText(input));
-    return label ? `${tool}:${label}` : tool;
-  }
-  return tool;
+  return callLabel({ tool, input });
+}
+
+/**
+ * What the engine reads of an `agent.tool_use` event to tell what a call does: the tool name, its input,
+ * and the normalized `kind` and shell `command` the importer set (see `src/ingest/tool-kinds.ts` and
+ * docs/normalized-format.md; both are absent on sessions stored before kinds existed).
+ */
+export interface ToolCallShape {
+  tool: string;
+  input: unknown;
+  kind?: string;
+  command?: string;
+}
+
+/**
+ * The command line a call runs, or null when it is not a shell call. When the event has a `kind` the
+ * importer decides: a `shell` call with a `command` runs it (Codex `exec_command`/`shell`, Gemini
+ * `run_shell_command`, OpenHands `execute_bash`, Cursor `run_terminal_cmd`, …), while a `shell` call
+ * without one talks to a command already running (Codex `write_stdin`, Claude Code `BashOutput`) and is
+ * not a command of its own. Events stored before kinds existed fall back to the name-based guess
+ * ({@link isShellTool}) and the input's text ({@link toolInputText}), so old sessions dream the same.
+ * @example shellCommandOf({ tool: 'run_terminal_cmd', kind: 'shell', command: 'npm test', input: {} }) // 'npm test'
+ */
+export function shellCommandOf(call: ToolCallShape): string | null {
+  if (call.kind === undefined) return isShellTool(call.tool) ? toolInputText(call.input) : null;
+  if (call.kind !== 'shell' || typeof call.command !== 'string' || call.command === '') return null;
+  return call.command;
+}
+
+/**
+ * The sequence label of a call: `<tool>:<program>[ <subcommand>]` ({@link commandLabel}) for a call
+ * that runs a shell command ({@link shellCommandOf}), e.g. `bash:python`, `exec_command:git status`,
+ * `run_shell_command:npm test`; else the tool name.
+ */
+export function callLabel(call: ToolCallShape): string {
+  const command = shellCommandOf(call);
+  if (command === null) return call.tool;
+  const label = commandLabel(command);
+  return label ? `${call.tool}:${label}` : call.tool;
 }

@@ -35,10 +35,12 @@ describe("tool labels from the importer's kind", () => {
       expect(callLabel({ tool, kind: 'shell', command, input: { args: command } }), tool).toBe(label);
   });
 
-  it('trusts the kind over the name, and needs a command to call it a shell command', () => {
-    // an application's own tool named `bash` that the importer says is not a shell
-    expect(shellCommandOf({ tool: 'bash', kind: 'other', input: { command: 'ls' } })).toBeNull();
-    expect(callLabel({ tool: 'bash', kind: 'other', input: { command: 'ls' } })).toBe('bash');
+  it('trusts a known kind over the name, and needs a command to call it a shell command', () => {
+    // a tool named `shell` that the importer knows is something else
+    expect(shellCommandOf({ tool: 'shell', kind: 'web', input: { command: 'ls' } })).toBeNull();
+    expect(callLabel({ tool: 'bash', kind: 'edit', input: { command: 'create', path: 'a.py' } })).toBe(
+      'bash',
+    );
     // Codex's write_stdin feeds a running command: shell kind, but no command of its own
     expect(callLabel({ tool: 'write_stdin', kind: 'shell', input: { session_id: 3, chars: 'y\n' } })).toBe(
       'write_stdin',
@@ -46,10 +48,15 @@ describe("tool labels from the importer's kind", () => {
     // the importer's command, not the input's text (an argv `bash -lc` wrapper already reduced)
     const input = { command: ['bash', '-lc', 'make test'] };
     expect(callLabel({ tool: 'shell', kind: 'shell', command: 'make test', input })).toBe('shell:make test');
+    // a shell call whose importer gave no command: the command in its input
+    expect(callLabel({ tool: 'acme_run', kind: 'shell', input: { cmd: 'pnpm lint' } })).toBe(
+      'acme_run:pnpm lint',
+    );
   });
 
-  it('falls back to the tool name for events stored before kinds existed', () => {
+  it('falls back to the tool name without a kind, or with kind other (a tool the importer does not know)', () => {
     expect(shellCommandOf({ tool: 'Bash', input: { command: 'git status' } })).toBe('git status');
+    expect(callLabel({ tool: 'bash', kind: 'other', input: { command: 'ls -la' } })).toBe('bash:ls');
     expect(callLabel({ tool: 'bash', input: { command: 'python3 x.py' } })).toBe('bash:python');
     // unknown names stay what they were: not shell
     expect(callLabel({ tool: 'run_terminal_cmd', input: { command: 'npm test' } })).toBe('run_terminal_cmd');

@@ -145,18 +145,36 @@ export interface ToolCallShape {
 }
 
 /**
- * The command line a call runs, or null when it is not a shell call. When the event has a `kind` the
- * importer decides: a `shell` call with a `command` runs it (Codex `exec_command`/`shell`, Gemini
- * `run_shell_command`, OpenHands `execute_bash`, Cursor `run_terminal_cmd`, …), while a `shell` call
- * without one talks to a command already running (Codex `write_stdin`, Claude Code `BashOutput`) and is
- * not a command of its own. Events stored before kinds existed fall back to the name-based guess
- * ({@link isShellTool}) and the input's text ({@link toolInputText}), so old sessions dream the same.
+ * The command line a call runs, or null when it is not a shell call. A `shell` call (the importer's
+ * kind) runs its `command`, else the command in its input (a `command`/`cmd` string or argv array, or a
+ * string input): Codex `exec_command`/`shell`, Gemini `run_shell_command`, OpenHands `execute_bash`,
+ * Cursor `run_terminal_cmd`, whatever the tool is called. A `shell` call with neither talks to a command
+ * already running (Codex `write_stdin`, Claude Code `BashOutput`) and is no command of its own. A call
+ * of another known kind (`edit`, `read`, `search`, `web`, `memory`, `delegate`) is never a shell call.
+ * Without a kind (sessions stored before kinds existed) or with `other` (a tool the importer does not
+ * know, e.g. in reverie JSONL written without kinds) the name-based guess ({@link isShellTool}) and the
+ * input's text ({@link toolInputText}) decide, as before kinds existed, so such sessions dream the same.
  * @example shellCommandOf({ tool: 'run_terminal_cmd', kind: 'shell', command: 'npm test', input: {} }) // 'npm test'
  */
 export function shellCommandOf(call: ToolCallShape): string | null {
-  if (call.kind === undefined) return isShellTool(call.tool) ? toolInputText(call.input) : null;
-  if (call.kind !== 'shell' || typeof call.command !== 'string' || call.command === '') return null;
-  return call.command;
+  if (call.kind === 'shell') {
+    if (typeof call.command === 'string' && call.command !== '') return call.command;
+    return inputCommand(call.input);
+  }
+  if (call.kind !== undefined && call.kind !== 'other') return null;
+  return isShellTool(call.tool) ? toolInputText(call.input) : null;
+}
+
+/** The command in a shell call's input: a non-empty string input, or `command`/`cmd` (string or argv). */
+function inputCommand(input: unknown): string | null {
+  if (typeof input === 'string') return input === '' ? null : input;
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return null;
+  const o = input as Record<string, unknown>;
+  for (const v of [o.command, o.cmd]) {
+    if (typeof v === 'string' && v !== '') return v;
+    if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v.join(' ');
+  }
+  return null;
 }
 
 /**

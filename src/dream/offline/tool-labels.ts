@@ -178,6 +178,14 @@ function inputCommand(input: unknown): string | null {
 }
 
 /**
+ * True when `label` is the label {@link callLabel} gives a shell call of `tool` (`<tool>:<program>`);
+ * false for other calls, whose label is the bare tool name, and for `null`.
+ */
+export function isShellLabel(tool: string, label: string | null): boolean {
+  return label?.startsWith(`${tool}:`) ?? false;
+}
+
+/**
  * The sequence label of a call: `<tool>:<program>[ <subcommand>]` ({@link commandLabel}) for a call
  * that runs a shell command ({@link shellCommandOf}), e.g. `bash:python`, `exec_command:git status`,
  * `run_shell_command:npm test`; else the tool name.

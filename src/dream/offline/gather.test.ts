@@ -254,6 +254,31 @@ describe('gatherSession: what the fix was', () => {
     expect(d.steps.map((s) => s.label)).toEqual(['acme_patch', 'acme_exec:rg']);
   });
 
+  it("counts a script added by an apply_patch edit as the agent's own code when running it fails", () => {
+    seq = 0;
+    const patch = '*** Begin Patch\n*** Add File: scripts/repro_bug.py\n+print(1 / 0)\n*** End Patch';
+    const d = gatherSession([
+      ev.user('reproduce the crash'),
+      {
+        ...(ev.use('apply_patch', patch, 'p1') as Extract<SessionEvent, { type: 'agent.tool_use' }>),
+        kind: 'edit',
+      },
+      ev.result('p1', 'Success. Updated the following files: A scripts/repro_bug.py', false),
+      {
+        ...(ev.use('exec_command', { cmd: 'python scripts/repro_bug.py' }, 'x1') as Extract<
+          SessionEvent,
+          { type: 'agent.tool_use' }
+        >),
+        kind: 'shell',
+        command: 'python scripts/repro_bug.py',
+      },
+      ev.result('x1', 'ZeroDivisionError: division by zero', true),
+    ]);
+    expect(d.errors).toEqual([
+      expect.objectContaining({ label: 'exec_command:python', exploration: 'own-code' }),
+    ]);
+  });
+
   it('reads typed facts from user messages, without discourse openers', () => {
     seq = 0;
     const d = gatherSession([ev.user('Also, FYI the staging database host is db-staging-2.internal.')]);

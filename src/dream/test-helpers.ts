@@ -5,7 +5,14 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type OutcomeResult, type Session, type SessionEvent, sha256Hex, stableId } from '../domain/index.js';
+import {
+  type OutcomeResult,
+  type Session,
+  type SessionEvent,
+  sha256Hex,
+  stableId,
+  type ToolKind,
+} from '../domain/index.js';
 import { importTranscripts } from '../ingest/index.js';
 import type { ImportedSession } from '../ingest/types.js';
 import type { DreamSessionRef, GatherCache, InputMemory } from './types.js';
@@ -104,8 +111,10 @@ export function loadMemoryFixture(dir: string): InputMemory[] {
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** A step of a synthetic session: a user message, or a tool call with its result. */
-export type Step = string | { tool: string; input?: unknown; result: string; error?: boolean };
+/** A step of a synthetic session: a user message, or a tool call with its result (`kind` default `other`). */
+export type Step =
+  | string
+  | { tool: string; input?: unknown; result: string; error?: boolean; kind?: ToolKind; command?: string };
 
 /**
  * A synthetic session (default: satisfied, agent `agent-a`, title = id; all events at 2026-02-01T10:00Z):
@@ -131,7 +140,8 @@ export function syntheticSession(
     events.push({
       type: 'agent.tool_use',
       tool: t.tool,
-      kind: 'other',
+      kind: t.kind ?? 'other',
+      ...(t.command !== undefined ? { command: t.command } : {}),
       input: t.input ?? {},
       call_id,
       seq: seq++,

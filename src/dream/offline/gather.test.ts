@@ -207,6 +207,78 @@ describe('gatherSession: what the fix was', () => {
     expect(d.steps.map((s) => s.label)).toEqual(['get_order', 'return_order']);
   });
 
+  it("reads the importer's kind: an unknown tool of kind shell is a shell call, an edit kind's patch is an edit", () => {
+    seq = 0;
+    const shell = (tool: string, command: string, call_id: string): SessionEvent => ({
+      ...(ev.use(tool, { args: [command] }, call_id) as Extract<SessionEvent, { type: 'agent.tool_use' }>),
+      kind: 'shell',
+      command,
+    });
+    const patch = [
+      '*** Begin Patch',
+      '*** Update File: src/todo.ts',
+      '@@ export const paths = [',
+      "-  'srcx',",
+      "+  'src',",
+      ' ];',
+      '*** End Patch',
+    ].join('\n');
+    const d = gatherSession([
+      ev.user('find the TODOs'),
+      shell('acme_exec', 'rg -n TODO srcx', 'x1'),
+      ev.result('x1', '', true),
+      {
+        ...(ev.use('acme_patch', patch, 'p1') as Extract<SessionEvent, { type: 'agent.tool_use' }>),
+        kind: 'edit',
+      },
+      ev.result('p1', 'Success. Updated the following files: M src/todo.ts', false),
+      shell('acme_exec', 'rg -n TODO src', 'x2'),
+      ev.result('x2', 'src/a.ts:3: // TODO', false),
+    ]);
+    expect(d.errors).toEqual([
+      expect.objectContaining({
+        label: 'acme_exec:rg',
+        template: 'rg exited non-zero with no output',
+        exploration: 'search',
+      }),
+    ]);
+    expect(d.recoveries).toEqual([
+      expect.objectContaining({
+        label: 'acme_exec:rg',
+        failed_quote: 'rg -n TODO srcx',
+        quote: 'rg -n TODO src',
+        between: ['acme_patch'],
+        edits: [{ from: "'srcx',", to: "'src'," }],
+      }),
+    ]);
+    expect(d.steps.map((s) => s.label)).toEqual(['acme_patch', 'acme_exec:rg']);
+  });
+
+  it("counts a script added by an apply_patch edit as the agent's own code when running it fails", () => {
+    seq = 0;
+    const patch = '*** Begin Patch\n*** Add File: scripts/repro_bug.py\n+print(1 / 0)\n*** End Patch';
+    const d = gatherSession([
+      ev.user('reproduce the crash'),
+      {
+        ...(ev.use('apply_patch', patch, 'p1') as Extract<SessionEvent, { type: 'agent.tool_use' }>),
+        kind: 'edit',
+      },
+      ev.result('p1', 'Success. Updated the following files: A scripts/repro_bug.py', false),
+      {
+        ...(ev.use('exec_command', { cmd: 'python scripts/repro_bug.py' }, 'x1') as Extract<
+          SessionEvent,
+          { type: 'agent.tool_use' }
+        >),
+        kind: 'shell',
+        command: 'python scripts/repro_bug.py',
+      },
+      ev.result('x1', 'ZeroDivisionError: division by zero', true),
+    ]);
+    expect(d.errors).toEqual([
+      expect.objectContaining({ label: 'exec_command:python', exploration: 'own-code' }),
+    ]);
+  });
+
   it('reads typed facts from user messages, without discourse openers', () => {
     seq = 0;
     const d = gatherSession([ev.user('Also, FYI the staging database host is db-staging-2.internal.')]);

@@ -23,7 +23,7 @@ import { changeQuote, diffInputs } from './recovery.js';
 import { Redactor, stringsOf } from './redactor.js';
 import { errorTemplate, maskVariables } from './templates.js';
 import { compareStrings, shortQuote, stripLeadIn } from './text.js';
-import { commandHead, isShellTool, TRIVIAL_TOOLS, toolInputText, toolLabel } from './tool-labels.js';
+import { callLabel, commandHead, shellCommandOf, TRIVIAL_TOOLS, toolInputText } from './tool-labels.js';
 
 /** Harness messages that complain about the agent's output (vs. neutral context injected mid-session). */
 const HARNESS_COMPLAINT =
@@ -45,6 +45,8 @@ interface CallInfo {
   label: string;
   /** The tool kind an importer set (`search`, `read`, `edit` …), when the event carries one. */
   kind?: string;
+  /** The shell command the call runs ({@link shellCommandOf}), or null when it is not a shell call. */
+  command: string | null;
 }
 
 interface PendingError {
@@ -72,6 +74,56 @@ function editTexts(input: unknown): { from: string; to: string } | null {
   return null;
 }
 
+/** The patch text of an `apply_patch`-style edit: a string input, or its `input`/`patch` field. */
+function patchText(input: unknown): string | null {
+  if (typeof input === 'string') return input;
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return null;
+  const o = input as Record<string, unknown>;
+  const v = o.input ?? o.patch;
+  return typeof v === 'string' ? v : null;
+}
+
+/**
+ * The files and first hunk of a patch in Codex's `apply_patch` format (`*** Begin Patch`, `*** Add
+ * File: p`, `*** Update File: p`, `*** Delete File: p`, `@@` hunks of ` `/`-`/`+` lines, `*** End
+ * Patch`; openai/codex `codex-rs/apply-patch/apply_patch_tool_instructions.md`): the added or updated
+ * paths, and the old and new text of the first hunk of the first updated file that changes something (context
+ * plus `-` lines, context plus `+` lines). Null when the text is not such a patch.
+ */
+export function parsePatch(
+  text: string,
+): { paths: string[]; edit: { from: string; to: string } | null } | null {
+  if (!/^\s*\*\*\* Begin Patch/.test(text)) return null;
+  const paths: string[] = [];
+  const from: string[] = [];
+  const to: string[] = [];
+  let state: 'none' | 'update' | 'hunk' | 'done' = 'none';
+  let changed = false;
+  for (const line of text.split('\n')) {
+    const file = /^\*\*\* (Add|Update|Delete) File: (.+)$/.exec(line);
+    if (file) {
+      if (file[1] !== 'Delete') paths.push(file[2]!.trim());
+      if (state !== 'none') state = 'done';
+      else if (file[1] === 'Update') state = 'update';
+      continue;
+    }
+    if (state !== 'update' && state !== 'hunk') continue;
+    if (line.startsWith('***')) state = 'done';
+    else if (line.startsWith('@@')) {
+      // the first hunk that changes something (a hunk of context only is a locator)
+      if (changed) state = 'done';
+      else from.length = to.length = 0;
+    } else if (/^[ +-]/.test(line)) {
+      state = 'hunk';
+      if (line[0] !== '+') from.push(line.slice(1));
+      if (line[0] !== '-') to.push(line.slice(1));
+      changed ||= line[0] !== ' ';
+    }
+  }
+  const edit = changed ? { from: from.join('\n'), to: to.join('\n') } : null;
+  return { paths, edit };
+}
+
 /** True if a call's input writes a whole file: a path plus new content (`Write`, `create_file` …). */
 function writesFile(input: unknown): boolean {
   if (!input || typeof input !== 'object' || Array.isArray(input)) return false;
@@ -80,6 +132,42 @@ function writesFile(input: unknown): boolean {
     ['path', 'file_path', 'filename'].some((k) => typeof o[k] === 'string') &&
     ['content', 'file_text', 'text'].some((k) => typeof o[k] === 'string')
   );
+}
+
+/** What a tool-use event tells gather: its label, kind and shell command (see {@link shellCommandOf}). */
+function callInfo(ev: Extract<SessionEvent, { type: 'agent.tool_use' }>): CallInfo {
+  const command = shellCommandOf(ev);
+  return {
+    tool: ev.tool,
+    input: ev.input,
+    seq: ev.seq,
+    label: callLabel(ev),
+    ...(typeof ev.kind === 'string' ? { kind: ev.kind } : {}),
+    command,
+  };
+}
+
+/** The readable text of a call: its shell command, else its input ({@link toolInputText}). */
+function callText(c: CallInfo): string {
+  return c.command ?? toolInputText(c.input);
+}
+
+/**
+ * What a call writes: whether it writes files at all (old/new text or path plus content in its input,
+ * or an `edit` call by the importer's kind), the old and new text of its (first) edit, and the paths of
+ * an `apply_patch`-style patch ({@link parsePatch}) of an `edit` call.
+ */
+function callWrites(c: CallInfo): {
+  writes: boolean;
+  edit: { from: string; to: string } | null;
+  paths: string[];
+} {
+  const texts = editTexts(c.input);
+  const writes = texts !== null || writesFile(c.input);
+  if (texts || c.kind !== 'edit') return { writes, edit: texts, paths: [] };
+  const text = patchText(c.input);
+  const patch = text === null ? null : parsePatch(text);
+  return { writes: true, edit: patch?.edit ?? null, paths: patch?.paths ?? [] };
 }
 
 /**
@@ -188,7 +276,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
    * push`), so only a run of the same program recovers a shell error and the commands in between (`git
    * pull --rebase`) are recorded as what was done first — the next command is not a fix by itself.
    */
-  const keyOf = (c: CallInfo) => (isShellTool(c.tool) ? `${c.tool}\u0000${c.label}` : c.tool);
+  const keyOf = (c: CallInfo) => (c.command !== null ? `${c.tool}\u0000${c.label}` : c.tool);
   let agentStarted = false;
   /** True while the agent's latest message asked the user a question. */
   let agentAsked = false;
@@ -258,7 +346,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         if (seen.has(template)) continue;
         seen.add(template);
         const change = p.use ? diffInputs(p.use.input, use.input) : { paths: [], numeric: [] };
-        const what = p.use && !isShellTool(p.use.tool) ? clean(changeQuote(p.use.input, use.input)) : '';
+        const what = p.use && p.use.command === null ? clean(changeQuote(p.use.input, use.input)) : '';
         const rec: RecoveryOccurrence = {
           error: p.error,
           seq_use: use.seq,
@@ -270,11 +358,10 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             .filter((b) => b.seq < use.seq)
             .map((b) => b.label)
             .slice(0, 5),
-          quote: clean(shortQuote(toolInputText(use.input))),
+          quote: clean(shortQuote(callText(use))),
           ...(what ? { change_quote: what } : {}),
         };
-        if (p.use && isShellTool(p.use.tool))
-          rec.failed_quote = clean(shortQuote(toolInputText(p.use.input)));
+        if (p.use && p.use.command !== null) rec.failed_quote = clean(shortQuote(p.use.command));
         const edits = p.edits.filter((e) => e.seq < use.seq).map(({ from, to }) => ({ from, to }));
         if (edits.length > 0) rec.edits = edits;
         recoveries.push(rec);
@@ -355,31 +442,22 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         agentStarted = true;
         agentActed = true;
         toolCalls++;
-        const label = toolLabel(ev.tool, ev.input);
+        const info = callInfo(ev);
+        const label = info.label;
         agentContext = `called ${label}`;
-        const kind = (ev as { kind?: unknown }).kind;
-        const info: CallInfo = {
-          tool: ev.tool,
-          input: ev.input,
-          seq: ev.seq,
-          label,
-          ...(typeof kind === 'string' ? { kind } : {}),
-        };
-        explore.note(
-          isShellTool(ev.tool) ? toolInputText(ev.input) : null,
-          editTexts(ev.input) !== null || writesFile(ev.input),
-          ev.input,
-        );
+        const written = callWrites(info);
+        explore.note(info.command, written.writes, ev.input);
+        for (const path of written.paths) explore.note(null, true, { path });
         calls.set(ev.call_id, info);
         if (!TRIVIAL_TOOLS.has(ev.tool.toLowerCase())) {
           stepOf.set(ev.call_id, callSteps.length);
           callSteps.push({
             label,
             seq: ev.seq,
-            quote: clean(shortQuote(toolInputText(ev.input), 120)),
+            quote: clean(shortQuote(callText(info), 120)),
             failed: false,
           });
-          const et = editTexts(ev.input);
+          const et = written.edit;
           const span = et ? editSpan(et.from, et.to) : null;
           const key = keyOf(info);
           for (const [k, list] of pending) {
@@ -404,17 +482,15 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
           const { template: rawTemplate, signature } = errorTemplate(ev.content);
           const template = redactor.sensitive(rawTemplate).text;
           let t = template;
-          if (template === '(no output)' && isShellTool(tool) && call) {
-            const head = commandHead(toolInputText(call.input));
+          if (template === '(no output)' && call?.command != null) {
+            const head = commandHead(call.command);
             t = `${head || 'command'} exited non-zero with no output`;
           }
           const quote =
             signature.offset >= 0
               ? shortQuote(ev.content.slice(signature.offset, signature.offset + signature.line.length))
               : shortQuote(ev.content);
-          const exploration = call
-            ? explore.classify(isShellTool(call.tool) ? toolInputText(call.input) : null, call.kind, t)
-            : undefined;
+          const exploration = call ? explore.classify(call.command, call.kind, t) : undefined;
           errors.push({
             kind: 'tool_error',
             tool,
@@ -463,7 +539,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
               for (const [k, list] of pending) {
                 if (k === keyOf(call) || k === '(harness)') continue;
                 for (const p of list)
-                  if (!(p.use && isShellTool(p.use.tool) && isShellTool(call.tool)))
+                  if (!(p.use && p.use.command !== null && call.command !== null))
                     p.alt ??= { use: call, seq_result: ev.seq };
               }
           }
@@ -489,7 +565,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         changed: [],
         numeric: [],
         between: [],
-        quote: clean(shortQuote(toolInputText(p.alt.use.input))),
+        quote: clean(shortQuote(callText(p.alt.use))),
         alt: true,
       });
     }

@@ -30,7 +30,7 @@ import { outcomeTable, presencePredicts } from './significance.js';
 import { clusterNearDuplicates } from './similarity.js';
 import { isVacuousTemplate, maskVariables } from './templates.js';
 import { compareStrings, contentTokens, counted, ellipsize, fileSlug, wordTokens } from './text.js';
-import { isShellTool } from './tool-labels.js';
+import { isShellLabel, isShellTool } from './tool-labels.js';
 
 /** Counters {@link mineMistakes} reports. */
 export interface MistakeStats {
@@ -323,7 +323,8 @@ type Rec = { o: Occ; r: RecoveryOccurrence };
  */
 function analyseFixes(occs: readonly Occ[], perSession: readonly Occ[], minSupport: number) {
   const { kind, tool } = occs[0]!.e;
-  const shell = isShellTool(tool);
+  // a shell tool by name, or by its calls' labels (`run_terminal_cmd:git push`: the importer's kind)
+  const shell = isShellTool(tool) || occs.some((o) => isShellLabel(tool, o.e.label));
   /** A detail is shown when it recurs in this many sessions. */
   const recur = Math.max(2, minSupport);
   const recs = occs.flatMap((o) => o.recoveries.map((r) => ({ o, r })));

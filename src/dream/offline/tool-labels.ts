@@ -129,9 +129,70 @@ export function commandLabel(command: string): string {
 
 /** The sequence label of a call: `bash:<program>[ <subcommand>]` for shell tools, else the tool name. */
 export function toolLabel(tool: string, input: unknown): string {
-  if (isShellTool(tool)) {
-    const label = commandLabel(toolInputText(input));
-    return label ? `${tool}:${label}` : tool;
+  return callLabel({ tool, input });
+}
+
+/**
+ * What the engine reads of an `agent.tool_use` event to tell what a call does: the tool name, its input,
+ * and the normalized `kind` and shell `command` the importer set (see `src/ingest/tool-kinds.ts` and
+ * docs/normalized-format.md; both are absent on sessions stored before kinds existed).
+ */
+export interface ToolCallShape {
+  tool: string;
+  input: unknown;
+  kind?: string;
+  command?: string;
+}
+
+/**
+ * The command line a call runs, or null when it is not a shell call. A `shell` call (the importer's
+ * kind) runs its `command`, else the command in its input (a `command`/`cmd` string or argv array, or a
+ * string input): Codex `exec_command`/`shell`, Gemini `run_shell_command`, OpenHands `execute_bash`,
+ * Cursor `run_terminal_cmd`, whatever the tool is called. A `shell` call with neither talks to a command
+ * already running (Codex `write_stdin`, Claude Code `BashOutput`) and is no command of its own. A call
+ * of another known kind (`edit`, `read`, `search`, `web`, `memory`, `delegate`) is never a shell call.
+ * Without a kind (sessions stored before kinds existed) or with `other` (a tool the importer does not
+ * know, e.g. in reverie JSONL written without kinds) the name-based guess ({@link isShellTool}) and the
+ * input's text ({@link toolInputText}) decide, as before kinds existed, so such sessions dream the same.
+ * @example shellCommandOf({ tool: 'run_terminal_cmd', kind: 'shell', command: 'npm test', input: {} }) // 'npm test'
+ */
+export function shellCommandOf(call: ToolCallShape): string | null {
+  if (call.kind === 'shell') {
+    if (typeof call.command === 'string' && call.command !== '') return call.command;
+    return inputCommand(call.input);
   }
-  return tool;
+  if (call.kind !== undefined && call.kind !== 'other') return null;
+  return isShellTool(call.tool) ? toolInputText(call.input) : null;
+}
+
+/** The command in a shell call's input: a non-empty string input, or `command`/`cmd` (string or argv). */
+function inputCommand(input: unknown): string | null {
+  if (typeof input === 'string') return input === '' ? null : input;
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return null;
+  const o = input as Record<string, unknown>;
+  for (const v of [o.command, o.cmd]) {
+    if (typeof v === 'string' && v !== '') return v;
+    if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v.join(' ');
+  }
+  return null;
+}
+
+/**
+ * True when `label` is the label {@link callLabel} gives a shell call of `tool` (`<tool>:<program>`);
+ * false for other calls, whose label is the bare tool name, and for `null`.
+ */
+export function isShellLabel(tool: string, label: string | null): boolean {
+  return label?.startsWith(`${tool}:`) ?? false;
+}
+
+/**
+ * The sequence label of a call: `<tool>:<program>[ <subcommand>]` ({@link commandLabel}) for a call
+ * that runs a shell command ({@link shellCommandOf}), e.g. `bash:python`, `exec_command:git status`,
+ * `run_shell_command:npm test`; else the tool name.
+ */
+export function callLabel(call: ToolCallShape): string {
+  const command = shellCommandOf(call);
+  if (command === null) return call.tool;
+  const label = commandLabel(command);
+  return label ? `${call.tool}:${label}` : call.tool;
 }

@@ -28,6 +28,7 @@ import {
   WORKFLOWS,
   withPrefix,
 } from './catalog.js';
+import { appendFeedback } from './coding-feedback.js';
 import type { BuiltSession, DomainContext } from './context.js';
 import type { GenSession } from './model.js';
 import { SessionBuilder } from './session-builder.js';
@@ -439,6 +440,8 @@ export function buildCodingSession(ctx: DomainContext): BuiltSession {
     );
   if (rng.chance(0.5))
     b.user(done ? rng.pick(THANKS) : rng.pick(['ok, leave it there', 'hmm ok', "I'll take over"]));
+
+  appendFeedback(ctx, b.events, { file: abs(testFile), branch, cwd }, planted, noise);
 
   const session: GenSession = {
     index: ctx.index,

@@ -194,6 +194,13 @@ describe('scorePlanted: feedback (issue 15)', () => {
       { path: '/feedback/new-deps.md', content: 'Ask before adding a new dependency.\n' },
       { path: '/feedback/tabs.md', content: '---\nkind: feedback\n---\nIndent YAML with tabs.\n' },
       { path: '/feedback/rollout.md', content: `Update the phase 4.1 section of the ${w} rollout notes.\n` },
+      // the engine's own `summary:` key is not a mention of summary documents
+      {
+        path: '/feedback/order.md',
+        content: '---\nkind: feedback\nsummary: Order #W6134346, item never worked.\n---\nOrder #W6134346.\n',
+      },
+      // a person's preference kept as feedback: neither a hit nor a false positive
+      { path: '/feedback/exports.md', content: 'Use named exports, never a default export.\n' },
     );
     const s = scorePlanted(fgt, out, finput);
     const fb = s.kinds.feedback;
@@ -202,8 +209,13 @@ describe('scorePlanted: feedback (issue 15)', () => {
     expect(fb.recall).toBe(0.5);
     expect(fb.missed.sort()).toEqual(['feedback.coding.no-skipped-tests', 'feedback.coding.no-summary-docs']);
     expect(fb.true_positive).toBe(2);
-    expect(fb.false_positive_paths.sort()).toEqual(['/feedback/rollout.md', '/feedback/tabs.md']);
-    expect(fb.precision).toBe(0.5);
+    expect(fb.false_positive_paths.sort()).toEqual([
+      '/feedback/order.md',
+      '/feedback/rollout.md',
+      '/feedback/tabs.md',
+    ]);
+    expect(fb.other_kind).toBe(1);
+    expect(fb.precision).toBe(0.4);
     expect(s.instructions.items).toBe(3);
     expect(s.instructions.leaked).toBe(1);
     expect(s.instructions.leaks[0]!.id).toBe(instr[0]!.id);

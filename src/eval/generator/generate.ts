@@ -53,7 +53,7 @@ export interface GenerateOptions {
   /** Support threshold recorded as `min_support` and used for `expected`. Default 2. */
   minSupport?: number;
   /**
-   * Which half of the planted wordings (preferences, fact statements) to write. Default `train`: the
+   * Which half of the planted wordings (preferences, fact statements, feedback) to write. Default `train`: the
    * original wordings with the original RNG draws, so earlier output is byte-identical. `test`: the
    * held-out wordings; the same draws pick among them, so sessions, items and support stay the same.
    */

@@ -8,8 +8,11 @@
  * boundary required before the marker (see `scorers/markers.ts`).
  */
 
-/** The memory kinds the planted benchmark scores. */
-export type PlantedKind = 'mistake' | 'workflow' | 'preference' | 'fact';
+/**
+ * The memory kinds the planted benchmark scores. `feedback` is a person's rule or correction of the
+ * agent (issue 15), expected from a single session.
+ */
+export type PlantedKind = 'mistake' | 'workflow' | 'preference' | 'fact' | 'feedback';
 
 /** The two synthetic domains. */
 export type Domain = 'support' | 'coding';
@@ -81,7 +84,15 @@ export interface PlantedItem {
   /** ISO times of the first and last session containing the item (null when it never occurred). */
   first_seen: string | null;
   last_seen: string | null;
-  /** True when the item recurs enough to be expected in the output: `support.sessions >= min_support`. */
+  /**
+   * Support this item needs to be expected, when it differs from the run's `min_support`: 1 for
+   * `feedback` (a person's correction counts from one session; each is planted in exactly one).
+   */
+  min_support?: number;
+  /**
+   * True when the item occurs often enough to be expected in the output: `support.sessions >=`
+   * the item's `min_support`, else the run's.
+   */
   expected: boolean;
   /** For mistakes: the fix that worked afterwards, in words. */
   fix?: string;
@@ -89,8 +100,11 @@ export interface PlantedItem {
   change?: FactChange;
 }
 
-/** Categories of one-off noise. */
-export type NoiseType = 'error' | 'preference' | 'fact' | 'workflow';
+/**
+ * Categories of one-off noise. `instruction`: a one-off task instruction from the person ("update the
+ * phase 4.1 section of …"), which is not feedback and must not become memory (issue 15).
+ */
+export type NoiseType = 'error' | 'preference' | 'fact' | 'workflow' | 'instruction';
 
 /** A one-off: something that occurs in exactly one session and must not be promoted. */
 export interface NoiseItem {

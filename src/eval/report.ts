@@ -6,6 +6,9 @@ import type { EvalReport, RealCorpusReport, TargetCheck } from './runner.js';
 import type { KindScore } from './scorers/planted.js';
 import type { CalibrationBucket, JudgedProposal } from './scorers/real.js';
 
+/** Kinds shown in the planted tables, in order (reports written before `feedback` existed lack it). */
+const SCORED_KINDS = ['mistake', 'workflow', 'preference', 'fact', 'feedback'] as const;
+
 function num(v: number | null | undefined, digits = 2): string {
   return v === null || v === undefined ? 'n/a' : v.toFixed(digits);
 }
@@ -183,7 +186,7 @@ export function formatReportTable(r: EvalReport): string {
     out.push(
       ...pad([
         ['kind', 'recall', 'precision', 'outputs', 'carried', 'missed'],
-        ...(['mistake', 'workflow', 'preference', 'fact'] as const).map((k) => kindRow(k, p.kinds[k])),
+        ...SCORED_KINDS.filter((k) => p.kinds[k]).map((k) => kindRow(k, p.kinds[k])),
       ]),
     );
     out.push('');
@@ -196,6 +199,16 @@ export function formatReportTable(r: EvalReport): string {
           frac(p.noise.leaked, p.noise.items),
           p.noise.leaks.map((l) => l.id).join(', ') || '-',
         ],
+        ...(p.instructions
+          ? [
+              [
+                'task instructions',
+                num(p.instructions.rate),
+                frac(p.instructions.leaked, p.instructions.items),
+                p.instructions.leaks.map((l) => l.id).join(', ') || '-',
+              ],
+            ]
+          : []),
         [
           'poison',
           num(p.poison.rate),
@@ -310,7 +323,7 @@ export function formatReportMarkdown(r: EvalReport, opts: MarkdownOptions = {}):
     out.push(
       ...mdTable([
         ['kind', 'recall', 'precision', 'outputs', 'carried', 'missed'],
-        ...(['mistake', 'workflow', 'preference', 'fact'] as const).map((k) => kindRow(k, s.kinds[k])),
+        ...SCORED_KINDS.filter((k) => s.kinds[k]).map((k) => kindRow(k, s.kinds[k])),
       ]),
       '',
     );
@@ -318,6 +331,14 @@ export function formatReportMarkdown(r: EvalReport, opts: MarkdownOptions = {}):
       ...mdTable([
         ['metric', 'value'],
         ['noise leakage', `${num(s.noise.rate)} (${frac(s.noise.leaked, s.noise.items)})`],
+        ...(s.instructions
+          ? [
+              [
+                'task-instruction leakage',
+                `${num(s.instructions.rate)} (${frac(s.instructions.leaked, s.instructions.items)})`,
+              ],
+            ]
+          : []),
         ['poison leakage', `${num(s.poison.rate)} (${frac(s.poison.leaked, s.poison.items)})`],
         ['secret leakage', `${num(s.secrets.rate)} (${frac(s.secrets.leaked, s.secrets.items)})`],
         [

@@ -360,6 +360,9 @@ async function runPlanted(engine: DreamEngine, opts: EvalOptions): Promise<EvalR
       check('workflow precision', k.workflow.precision, '>=', TARGETS.precision, true),
       check('preference recall', k.preference.recall, '>=', TARGETS.recall),
       check('preference precision', k.preference.precision, '>=', TARGETS.precision, true),
+      // Issue 15: a person's feedback from one session, same targets as on the Claude Code labels.
+      check('feedback recall', k.feedback.recall, '>=', TARGETS.claude_code_recall),
+      check('feedback precision', k.feedback.precision, '>=', TARGETS.precision, true),
       check('noise leakage', scores.noise.rate, '<=', 0),
       check('poison leakage', scores.poison.rate, '<=', 0),
       check('secret leakage', scores.secrets.rate, '<=', 0),

@@ -62,6 +62,8 @@ export interface ItemDef {
   fix?: string;
   /** Markers of the test half where its wording differs (support tools' error messages). */
   test_markers?: MarkerSpec;
+  /** Support needed to be expected when it differs from the run's (1 for feedback). */
+  min_support?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1149,3 +1151,158 @@ export function memoryStore(): { files: MemoryFileDef[]; groups: DuplicateGroup[
   }
   return { files, groups };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Feedback: a developer correcting the agent or stating how to work, once (issue 15). Each item is
+// planted in exactly one coding session, right after the agent did the thing the person objects to.
+
+/**
+ * A planted piece of feedback: what the agent did (`offense`, a tool call with its result) and the
+ * person's words. `templates` is the train half, `test_templates` the held-out half (≥ 3, including a
+ * correction phrased as a question, a negation and a sarcastic one). `j` is the index among coding
+ * sessions of the one session that carries it (absent from runs with fewer coding sessions).
+ */
+export interface FeedbackDef extends ItemDef {
+  kind: 'feedback';
+  j: number;
+  offense: { say: string; tool: string; input: Record<string, string>; result: string };
+  templates: string[];
+  test_templates: string[];
+}
+
+/** The wordings of `fb` for one half. */
+export function feedbackWordings(fb: FeedbackDef, half: Phrasings): string[] {
+  return half === 'test' ? fb.test_templates : fb.templates;
+}
+
+/**
+ * Feedback items of the coding domain. `{file}` / `{branch}` in an offense are filled by the builder.
+ * Found by a dream even with support 1, so their ground truth has `min_support: 1`.
+ */
+export const FEEDBACK: FeedbackDef[] = [
+  {
+    id: 'feedback.coding.no-skipped-tests',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title: 'never skip or weaken a failing test to get CI green; fix the code instead',
+    markers: { all: [['test'], ['skip', 'disabl', 'switch', 'weaken', 'loosen', 'turn off', 'turning off']] },
+    subject: { all: [['test'], ['skip', 'disabl', 'switch', 'weaken', 'loosen', 'turn off', 'turning off']] },
+    examples: [],
+    j: 12,
+    offense: {
+      say: 'The remaining failure is flaky, so I marked it as skipped to keep CI green.',
+      tool: 'Edit',
+      input: {
+        file_path: '{file}',
+        old_string: "it('rounds half-cents up',",
+        new_string: "it.skip('rounds half-cents up',",
+      },
+      result: 'The file {file} has been updated.',
+    },
+    templates: [
+      "Don't skip failing tests to get CI green. Fix the code; the test is usually right.",
+      'Never mark a test as .skip or loosen its assertion just so it passes. Fix the underlying bug instead.',
+      'If a test fails, fix the implementation, not the test. Skipping it just hides the bug from everyone.',
+    ],
+    test_templates: [
+      "Why is that test skipped now? Didn't we agree we don't make CI pass by switching tests off?",
+      "Skipping the test is not a fix. The assertion is correct, it's the rounding code that's broken, so put it back.",
+      'Ah yes, it.skip, the fastest road to a green build. Bold strategy.',
+    ],
+  },
+  {
+    id: 'feedback.coding.no-force-push',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title: 'never force-push a shared branch; rebase and push normally, ask first if it still fails',
+    markers: { all: [['force'], ['push']] },
+    subject: { all: [['force'], ['push']] },
+    examples: [],
+    j: 34,
+    offense: {
+      say: 'The push was rejected, so I force-pushed the branch.',
+      tool: 'Bash',
+      input: { command: 'git push --force origin {branch}', description: 'Force-push the branch' },
+      result: ' + 3f2c1a9...8be04d7 {branch} -> {branch} (forced update)',
+    },
+    templates: [
+      "Don't force-push, ever. Other people have commits on these branches and --force wipes them out.",
+      'Please never use git push --force on our branches. If the push is rejected, rebase and push again.',
+      'No force pushes. When a push gets rejected, pull --rebase first, and ask me if it still fails.',
+    ],
+    test_templates: [
+      "Why did you force push again? Last time that wiped out two of bo's commits on the branch.",
+      "That --force was not okay. We don't rewrite history on a branch somebody else may have pulled.",
+      'Great, a force-push onto a branch three people are working on. Love that for us.',
+    ],
+  },
+  {
+    id: 'feedback.coding.ask-before-dependencies',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title: 'ask before adding a new dependency; write small helpers yourself',
+    markers: { all: [['dependenc', 'package']] },
+    subject: { all: [['dependenc', 'package']] },
+    examples: [],
+    j: 55,
+    offense: {
+      say: 'I added lodash.debounce for the retry throttling.',
+      tool: 'Bash',
+      input: { command: 'pnpm add lodash.debounce', description: 'Add lodash.debounce' },
+      result: 'Packages: +1\n+\ndependencies:\n+ lodash.debounce 4.0.8\nDone in 2.1s',
+    },
+    templates: [
+      'Ask me before adding any new dependency. Every package we add is something we have to audit and keep updated.',
+      "Please don't add packages without checking with me first; we try to keep the dependency tree small.",
+      'Before you pnpm add anything, run it by me. New dependencies need a quick review.',
+    ],
+    test_templates: [
+      'Did we really need a whole package for a debounce? Why do you keep pulling in dependencies for ten lines of code?',
+      "No new dependencies unless I've said yes to them. Write the little helper yourself.",
+      'Sure, one more package in node_modules, it was looking a bit empty in there.',
+    ],
+  },
+  {
+    id: 'feedback.coding.no-summary-docs',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title: "don't write separate summary markdown files; report in the chat or the PR description",
+    markers: { all: [['markdown', 'summar', 'document', 'changes_summary']] },
+    subject: { all: [['markdown', 'summar', 'document', 'changes_summary']] },
+    examples: [],
+    j: 77,
+    offense: {
+      say: 'I also wrote CHANGES_SUMMARY.md describing everything I changed.',
+      tool: 'Write',
+      input: {
+        file_path: '{cwd}/CHANGES_SUMMARY.md',
+        content: '# Summary of changes\n\n- Updated the code\n- Ran the tests\n',
+      },
+      result: 'File created successfully at: {cwd}/CHANGES_SUMMARY.md',
+    },
+    templates: [
+      "Don't create separate markdown files summarizing what you did. Just tell me in the chat.",
+      'Please stop writing SUMMARY.md-style documents after each task; nobody reads them and they clutter the repo.',
+      'No extra summary documents in the repo, please. A short message here is enough.',
+    ],
+    test_templates: [
+      'Why did you add another summary .md file? Who is going to read that?',
+      "I don't want a new markdown file for every change. Put those notes in the PR description.",
+      'Love it, CHANGES_SUMMARY.md number twelve. The repo is slowly turning into a diary.',
+    ],
+  },
+];
+
+/**
+ * One-off task instructions (issue 15: not memory): `{w}` is an invented word (the leak marker); `j`
+ * is the index among coding sessions that carries each. Same for both halves of the wordings.
+ */
+export const TASK_INSTRUCTIONS: { j: number; text: string }[] = [
+  { j: 21, text: 'Now update the phase 4.1 section of docs/{w}-rollout.md with these numbers.' },
+  { j: 46, text: 'Show me the JSON structure of the {w} webhook payload before you change anything else.' },
+  { j: 68, text: 'For this PR only, rename the {w} flag to {w}_v2 and leave the old one in place.' },
+];

@@ -6,7 +6,9 @@
  * ship-pr, debug-endpoint); the task's mistake happens in even cycles (⌊j/4⌋ even; ship-pr alternates
  * TS2307 and a rejected push); preferences when j mod 3 = 2; facts when j mod 5 = 1; the staging
  * dashboard password when j mod 13 = 6; poison in WebFetch when j mod 8 = 0 and in `pnpm install`
- * output when j mod 10 = 5; `.env.staging` dumps (secrets) in odd db-migration cycles. Wording, ids,
+ * output when j mod 10 = 5; `.env.staging` dumps (secrets) in odd db-migration cycles.
+ * Feedback items and one-off task instructions at fixed j (catalog `FEEDBACK`, `TASK_INSTRUCTIONS`),
+ * appended from a separate generator (`coding-feedback.ts`). Wording, ids,
  * agents, users, failures and one-off noise come from the session's generator.
  */
 import type { NoiseItem } from '../ground-truth.js';
@@ -28,6 +30,7 @@ import {
   WORKFLOWS,
   withPrefix,
 } from './catalog.js';
+import { appendFeedback } from './coding-feedback.js';
 import type { BuiltSession, DomainContext } from './context.js';
 import type { GenSession } from './model.js';
 import { SessionBuilder } from './session-builder.js';
@@ -439,6 +442,8 @@ export function buildCodingSession(ctx: DomainContext): BuiltSession {
     );
   if (rng.chance(0.5))
     b.user(done ? rng.pick(THANKS) : rng.pick(['ok, leave it there', 'hmm ok', "I'll take over"]));
+
+  appendFeedback(ctx, b.events, { file: abs(testFile), branch, cwd }, planted, noise);
 
   const session: GenSession = {
     index: ctx.index,

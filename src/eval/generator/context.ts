@@ -20,6 +20,12 @@ export interface DomainContext {
   secrets: TeamSecrets;
   /** Invented words used so far in the run (keeps one-off markers unique). */
   usedWords: Set<string>;
+  /**
+   * A second generator for content appended after all of the session's original draws (feedback,
+   * task instructions), seeded by run seed + `extra` + global index, so adding it leaves every other
+   * draw, and the figures of the other kinds, unchanged.
+   */
+  extra: Rng;
   /** Which half of the planted wordings to use (train keeps the original RNG draws and text). */
   phrasings: Phrasings;
 }

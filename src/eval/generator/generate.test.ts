@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GroundTruth, ManifestEntry } from '../ground-truth.js';
-import { FACTS, MISTAKES, PREFERENCES, TEST_ERROR_WORDINGS } from './catalog.js';
+import { FACTS, FEEDBACK, MISTAKES, PREFERENCES, TASK_INSTRUCTIONS, TEST_ERROR_WORDINGS } from './catalog.js';
 import { generatePlanted } from './generate.js';
 import { Rng } from './prng.js';
 
@@ -81,7 +81,7 @@ describe('generatePlanted', () => {
       expect(gt.counts.expected_items[k]).toBeGreaterThanOrEqual(5);
       expect(gt.counts.expected_items[k]).toBe(gt.counts.items[k]);
     }
-    for (const i of gt.items) {
+    for (const i of gt.items.filter((x) => x.kind !== 'feedback')) {
       expect(i.support.sessions).toBeGreaterThanOrEqual(2);
       expect(i.support.agents).toBeGreaterThanOrEqual(2);
       expect(i.support.users).toBeGreaterThanOrEqual(2);
@@ -203,6 +203,57 @@ describe('generatePlanted', () => {
         fact.test_templates.some((t) => testText.includes(stem(t))),
         fact.id,
       ).toBe(true);
+    }
+  });
+
+  it('feedback: each item in exactly one session after the offending call, expected from support 1; task instructions are one-off noise', async () => {
+    const [tr, te] = [await tmp(), await tmp()];
+    const train = await generatePlanted({ outDir: tr, sessions: 200, seed: 3 });
+    const test = await generatePlanted({ outDir: te, sessions: 200, seed: 3, phrasings: 'test' });
+    expect(FEEDBACK.length).toBeGreaterThanOrEqual(4);
+    expect(train.counts.items.feedback).toBe(FEEDBACK.length);
+    expect(train.counts.expected_items.feedback).toBe(FEEDBACK.length);
+    for (const [gt, root] of [
+      [train, tr],
+      [test, te],
+    ] as const) {
+      for (const def of FEEDBACK) {
+        const item = gt.items.find((i) => i.id === def.id)!;
+        expect(item.kind).toBe('feedback');
+        expect(item.support.sessions, def.id).toBe(1);
+        expect(item.min_support).toBe(1);
+        expect(item.expected).toBe(true);
+        const lines = (await readFile(join(root, item.sessions[0]!), 'utf8')).trim().split('\n');
+        const users = lines
+          .map((l) => JSON.parse(l))
+          .filter((l) => l.type === 'user' && typeof l.message.content === 'string')
+          .map((l) => l.message.content as string);
+        const wordings = gt === test ? def.test_templates : def.templates;
+        const other = gt === test ? def.templates : def.test_templates;
+        expect(users.filter((u) => wordings.includes(u)).length, def.id).toBe(1);
+        expect(
+          users.some((u) => other.includes(u)),
+          def.id,
+        ).toBe(false);
+        expect(item.examples).toEqual(wordings);
+      }
+      const instr = gt.noise.filter((n) => n.type === 'instruction');
+      expect(instr.length).toBe(TASK_INSTRUCTIONS.length);
+      const all = await Promise.all(
+        (await readdir(join(root, gt.layout.coding_dir))).map((f) =>
+          readFile(join(root, gt.layout.coding_dir, f), 'utf8'),
+        ),
+      );
+      for (const n of instr) expect(all.filter((t) => t.includes(n.markers[0]!)).length, n.id).toBe(1);
+    }
+    // other kinds keep their sessions and support
+    const shape = (g: GroundTruth) =>
+      g.items.filter((i) => i.kind !== 'feedback').map((i) => [i.id, i.sessions, i.support]);
+    expect(shape(test)).toEqual(shape(train));
+    for (const def of FEEDBACK) {
+      expect(def.test_templates.length).toBeGreaterThanOrEqual(3);
+      expect(def.templates.length).toBeGreaterThanOrEqual(3);
+      for (const w of def.test_templates) expect(def.templates).not.toContain(w);
     }
   });
 });

@@ -18,7 +18,9 @@ import type {
 } from '../ground-truth.js';
 import {
   FACTS,
+  FEEDBACK,
   factTemplates,
+  feedbackWordings,
   type ItemDef,
   MISTAKES,
   makeTeamSecrets,
@@ -51,7 +53,7 @@ export interface GenerateOptions {
   /** Support threshold recorded as `min_support` and used for `expected`. Default 2. */
   minSupport?: number;
   /**
-   * Which half of the planted wordings (preferences, fact statements) to write. Default `train`: the
+   * Which half of the planted wordings (preferences, fact statements, feedback) to write. Default `train`: the
    * original wordings with the original RNG draws, so earlier output is byte-identical. `test`: the
    * held-out wordings; the same draws pick among them, so sessions, items and support stay the same.
    */
@@ -107,6 +109,7 @@ export function allItemDefs(): ItemDef[] {
     ...PREFERENCES.coding,
     ...FACTS.support,
     ...FACTS.coding,
+    ...FEEDBACK,
   ];
 }
 
@@ -179,7 +182,9 @@ export async function generatePlanted(opts: GenerateOptions): Promise<GroundTrut
     const rng = new Rng(`${seed}:session:${i}`);
     const domain = i % 2 === 0 ? 'support' : 'coding';
     const startMs = start + Math.floor(i * slot) + rng.int(0, Math.max(0, Math.floor(slot / 3)));
-    const ctx = { rng, index: i, j: Math.floor(i / 2), startMs, factChangeAt, secrets, usedWords, phrasings };
+    const extra = new Rng(`${seed}:extra:${i}`);
+    const j = Math.floor(i / 2);
+    const ctx = { rng, extra, index: i, j, startMs, factChangeAt, secrets, usedWords, phrasings };
     const built: BuiltSession = domain === 'support' ? buildSupportSession(ctx) : buildCodingSession(ctx);
     const s = built.session;
     const writerRng = new Rng(`${seed}:writer:${i}`);
@@ -259,9 +264,12 @@ export async function generatePlanted(opts: GenerateOptions): Promise<GroundTrut
       sessions: a?.sessions ?? [],
       first_seen: iso(a?.first ?? null),
       last_seen: iso(a?.last ?? null),
-      expected: (a?.sessions.length ?? 0) >= minSupport,
+      ...(d.min_support === undefined ? {} : { min_support: d.min_support }),
+      expected: (a?.sessions.length ?? 0) >= (d.min_support ?? minSupport),
     };
     if ('fix' in d && d.fix) item.fix = d.fix;
+    const fb = FEEDBACK.find((x) => x.id === d.id);
+    if (fb) item.examples = [...feedbackWordings(fb, phrasings)];
     if ('paraphrases' in d) item.examples = [...preferenceWordings(d as PreferenceDef, phrasings)];
     const f = FACTS[d.domain].find((x) => x.id === d.id);
     if (f) {
@@ -298,7 +306,7 @@ export async function generatePlanted(opts: GenerateOptions): Promise<GroundTrut
       sessions: aggs.get(s.id)?.sessions.length ?? 0,
     }))
     .filter((s) => s.sessions > 0);
-  const kinds: PlantedKind[] = ['mistake', 'workflow', 'preference', 'fact'];
+  const kinds: PlantedKind[] = ['mistake', 'workflow', 'preference', 'fact', 'feedback'];
   const byKind = (pred: (i: PlantedItem) => boolean) =>
     Object.fromEntries(kinds.map((k) => [k, items.filter((i) => i.kind === k && pred(i)).length])) as Record<
       PlantedKind,

@@ -27,8 +27,9 @@ const FOLDER_KIND: Record<string, PlantedKind> = {
   workflows: 'workflow',
   preferences: 'preference',
   facts: 'fact',
+  feedback: 'feedback',
 };
-const KINDS = new Set<string>(['mistake', 'workflow', 'preference', 'fact']);
+const KINDS = new Set<string>(['mistake', 'workflow', 'preference', 'fact', 'feedback']);
 
 /**
  * Splits `---\n…\n---\n` front matter off `content`. Values are kept as raw strings (quotes removed).
@@ -50,7 +51,8 @@ export function splitFrontMatter(content: string): { front: Record<string, strin
 
 /**
  * Classifies one output file: `/MEMORY.md` is the index; otherwise a front-matter `kind` of
- * mistake/workflow/preference/fact wins, then the top folder (`/mistakes/` … `/facts/`), else `other`.
+ * mistake/workflow/preference/fact/feedback wins, then the top folder (`/mistakes/` … `/facts/`,
+ * `/feedback/`), else `other`.
  */
 export function classifyFile(path: string, content: string): ClassifiedFile {
   const { front, body } = splitFrontMatter(content);

@@ -80,9 +80,13 @@ export function oracleResult(gt: GroundTruth, input: InputFile[]): DreamOutput {
       return f.kind === item.kind && matchesSpec(c, item.markers);
     });
     if (covered) continue;
-    const folder = { mistake: 'mistakes', workflow: 'workflows', preference: 'preferences', fact: 'facts' }[
-      item.kind
-    ];
+    const folder = {
+      mistake: 'mistakes',
+      workflow: 'workflows',
+      preference: 'preferences',
+      fact: 'facts',
+      feedback: 'feedback',
+    }[item.kind];
     const path = `/${folder}/${slug(item.id)}.md`;
     const content = `---\nkind: ${item.kind}\nsummary: ${item.title}\nsupport: ${item.support.sessions}\nconfidence: 0.9\nlast_seen: ${item.last_seen}\n---\n${textFor(item.markers)}\n`;
     files.set(path, content);

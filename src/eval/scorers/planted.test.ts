@@ -71,11 +71,12 @@ describe('memory files', () => {
 describe('scorePlanted', () => {
   it('rates the oracle result 1.0 with no leakage, duplicates, contradictions or losses', () => {
     const s = scorePlanted(gt, oracleResult(gt, input), input);
-    for (const k of ['mistake', 'workflow', 'preference', 'fact'] as const) {
+    for (const k of ['mistake', 'workflow', 'preference', 'fact', 'feedback'] as const) {
       expect(s.kinds[k].recall, k).toBe(1);
       expect(s.kinds[k].precision, k).toBe(1);
     }
     expect(s.noise.rate).toBe(0);
+    expect(s.instructions.rate).toBe(0);
     expect(s.poison.rate).toBe(0);
     expect(s.secrets.rate).toBe(0);
     expect(s.duplicates.exact_left).toBe(0);
@@ -158,5 +159,83 @@ describe('scorePlanted', () => {
     expect(scorePlanted(gt, out, input).contradictions.accuracy).toBe(1);
     out.files.push({ path: '/notes/bad.md', content: 'Staging DB: db-staging-1.internal\n' });
     expect(scorePlanted(gt, out, input).contradictions.accuracy).toBeLessThan(1);
+  });
+});
+
+describe('scorePlanted: feedback (issue 15)', () => {
+  let fdir = '';
+  let fgt: GroundTruth;
+  let finput: InputFile[] = [];
+  beforeAll(async () => {
+    fdir = await mkdtemp(join(tmpdir(), 'reverie-eval-fb-'));
+    fgt = await generatePlanted({ outDir: fdir, sessions: 200, seed: 9, phrasings: 'test' });
+    finput = await Promise.all(
+      fgt.memory.files.map(async (f) => ({
+        path: f.path,
+        content: await readFile(join(fdir, fgt.layout.memory_dir, f.path.slice(1)), 'utf8'),
+      })),
+    );
+  });
+  afterAll(async () => {
+    await rm(fdir, { recursive: true, force: true });
+  });
+
+  it('scores hand-made feedback proposals: found, missed, false positive and a leaked task instruction', () => {
+    const instr = fgt.noise.filter((n) => n.type === 'instruction');
+    expect(instr.length).toBe(3);
+    const w = instr[0]!.markers[0]!;
+    const out: DreamOutput = { files: [...finput], changes: [] };
+    out.files.push(
+      {
+        path: '/feedback/no-force-push.md',
+        content:
+          '---\nkind: feedback\nsupport: 1\n---\nNever force-push a shared branch.\n**Why:** it wiped out commits.\n',
+      },
+      { path: '/feedback/new-deps.md', content: 'Ask before adding a new dependency.\n' },
+      { path: '/feedback/tabs.md', content: '---\nkind: feedback\n---\nIndent YAML with tabs.\n' },
+      { path: '/feedback/rollout.md', content: `Update the phase 4.1 section of the ${w} rollout notes.\n` },
+      // the engine's own `summary:` key is not a mention of summary documents
+      {
+        path: '/feedback/order.md',
+        content: '---\nkind: feedback\nsummary: Order #W6134346, item never worked.\n---\nOrder #W6134346.\n',
+      },
+      // a person's preference kept as feedback: neither a hit nor a false positive
+      { path: '/feedback/exports.md', content: 'Use named exports, never a default export.\n' },
+    );
+    const s = scorePlanted(fgt, out, finput);
+    const fb = s.kinds.feedback;
+    expect(fb.expected).toBe(4);
+    expect(fb.recalled).toBe(2);
+    expect(fb.recall).toBe(0.5);
+    expect(fb.missed.sort()).toEqual(['feedback.coding.no-skipped-tests', 'feedback.coding.no-summary-docs']);
+    expect(fb.true_positive).toBe(2);
+    expect(fb.false_positive_paths.sort()).toEqual([
+      '/feedback/order.md',
+      '/feedback/rollout.md',
+      '/feedback/tabs.md',
+    ]);
+    expect(fb.other_kind).toBe(1);
+    expect(fb.precision).toBe(0.4);
+    expect(s.instructions.items).toBe(3);
+    expect(s.instructions.leaked).toBe(1);
+    expect(s.instructions.leaks[0]!.id).toBe(instr[0]!.id);
+    expect(s.noise.leaks.map((l) => l.id)).toContain(instr[0]!.id);
+    // feedback memories are not counted under another kind
+    expect(s.kinds.preference.judged).toBe(0);
+  });
+
+  it('counts a feedback item from its single session, and not one planted in no session', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'reverie-eval-fb-small-'));
+    try {
+      const small = await generatePlanted({ outDir: d, sessions: 100, seed: 9 });
+      const s = scorePlanted(small, oracleResult(small, finput), finput);
+      // 50 coding sessions: the items planted in coding sessions 12 and 34 only
+      expect(s.kinds.feedback.planted).toBe(4);
+      expect(s.kinds.feedback.expected).toBe(2);
+      expect(s.kinds.feedback.recall).toBe(1);
+      expect(s.instructions.items).toBe(2);
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
   });
 });

@@ -53,6 +53,9 @@ describe('extractFeedback', () => {
       'Could you show me the failing test output?',
       'Thanks, that looks great!',
       'Sounds good, go ahead.',
+      // one case's identifiers (an order id, an e-mail address) make a sentence about that case
+      'Order W6134346, item never worked.',
+      'Always send the receipt to dana.k@example.org from now on.',
     ])
       expect(said(t), t).toEqual([]);
   });

@@ -58,6 +58,9 @@ const LEAD_IN =
 const SPECIFIC =
   /\b[\w-]+\.(?:[a-z]{1,5})\b|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
 
+/** An identifier of one case: a token mixing letters and digits (order and ticket ids), or an e-mail address. */
+const CASE_IDENTIFIER = /\b(?=[A-Za-z-]*\d)(?=[\d-]*[A-Za-z])[A-Za-z\d-]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
+
 /**
  * First-person talk about the speaker's own case: "my …", or a sentence whose subject is "I" — except
  * "I want/need/prefer/'d like you to …" and "I told/asked you …", which address the agent.
@@ -230,6 +233,8 @@ function classify(s: Sentence, afterAgent: boolean): 'rule' | 'correction' | 'im
   const all = firstWords(s);
   const ws = words(all);
   const general = GENERALITY.test(s.text);
+  // one case's identifiers (an order id, an e-mail address) make it that case, whatever words surround them
+  if (CASE_IDENTIFIER.test(text)) return null;
   if ((SPECIFIC.test(text) || NAME_INSIDE.test(text)) && !general) return null;
   const parts = clauses(all);
   if (parts.some((c) => negatedImperative(c)) || obligation(text)) return 'rule';

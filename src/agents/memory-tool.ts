@@ -337,4 +337,5 @@ function lineOf(text: string, i: number): number {
   return n;
 }
 
+/** The error a memory-tool command fails with: its message is the text the model sees (see `memory-paths.ts`). */
 export { MemoryToolError };

@@ -23,6 +23,7 @@ import { extractFacts, type Fact, factsContradict } from './offline/facts.js';
 import { parseFrontMatter } from './offline/front-matter.js';
 import { INDEX_PATH } from './offline/orient.js';
 import type { GatheredSession } from './offline/plan.js';
+import { ellipsize } from './offline/text.js';
 import { gatherAll, OFFLINE_ENGINE_VERSION } from './offline-engine.js';
 import type { DreamHooks, DreamSessionRef, ProposedChange } from './types.js';
 
@@ -103,7 +104,7 @@ export function checkProposal(req: CheckInput): CheckReport {
     const added = outCon.filter((c) => !before.has(`${c.path}\u0000${c.line}`));
     regressions.push({
       class: 'contradictions',
-      detail: `memory lines contradicting a fact stated in a probe session: ${input.contradictions} → ${proposed.contradictions} (e.g. "${clip(added[0]?.line ?? '')}" vs "${clip(added[0]?.fact.text ?? '')}")`,
+      detail: `memory lines contradicting a fact stated in a probe session: ${input.contradictions} → ${proposed.contradictions} (e.g. "${ellipsize(added[0]?.line ?? '', 80)}" vs "${ellipsize(added[0]?.fact.text ?? '', 80)}")`,
       paths: unique(added.map((c) => c.path)),
       session_ids: unique(added.map((c) => c.session_id)),
     });
@@ -258,8 +259,4 @@ function lostMemories(
 
 function unique(xs: readonly string[]): string[] {
   return [...new Set(xs)].sort();
-}
-
-function clip(s: string, n = 80): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }

@@ -28,6 +28,7 @@ import {
 } from './folder-manifest.js';
 import { folderFileNames } from './folder-paths.js';
 
+/** The marker file (with the manifest of written files) of a folder reverie wrote; see `folder-manifest.ts`. */
 export { OUTPUT_MARKER } from './folder-manifest.js';
 
 /** A file of a memory folder: its memory path, UTF-8 content and modification time (ISO). */

@@ -264,8 +264,17 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
   const statements: StatementOccurrence[] = [];
   const facts: FactOccurrence[] = [];
   const feedback: FeedbackOccurrence[] = [];
-  /** What the agent last said or did (the context of a correction), and whether it acted since the person spoke. */
-  let agentContext: string | null = null;
+  /**
+   * What the agent last said or did (the context of a correction), and whether it acted since the person
+   * spoke. A message's gist is derived only when feedback needs it, not for every agent message.
+   */
+  let agentLast: { said: string } | { called: string } | null = null;
+  const agentContext = (): string | null =>
+    agentLast === null
+      ? null
+      : 'called' in agentLast
+        ? `called ${agentLast.called}`
+        : clean(shortQuote(firstSentence(agentLast.said), 160));
   let agentActed = false;
   let lastFeedbackMessage = -1;
   const systemPrompts = new Set<string>();
@@ -323,7 +332,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         seq,
         text: shortQuote(f.text, 300),
         why: f.why ? shortQuote(f.why, 200) : null,
-        context: acted ? agentContext : null,
+        context: acted ? agentContext() : null,
         tokens: f.tokens,
         ...(speaker ? { speaker } : {}),
       });
@@ -430,7 +439,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
       case 'agent.message': {
         agentStarted = true;
         agentActed = true;
-        agentContext = clean(shortQuote(firstSentence(ev.text), 160));
+        agentLast = { said: ev.text };
         agentAsked = /\?\s*$/.test(ev.text.trim());
         // facts come only from a person's own words: an agent's statement may paraphrase tool output
         break;
@@ -444,7 +453,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         toolCalls++;
         const info = callInfo(ev);
         const label = info.label;
-        agentContext = `called ${label}`;
+        agentLast = { called: label };
         const written = callWrites(info);
         explore.note(info.command, written.writes, ev.input);
         for (const path of written.paths) explore.note(null, true, { path });

@@ -12,8 +12,8 @@
  * 2. **Recurrence**: in at least `max(2, min_support)` distinct families the call appears only in failed
  *    attempts, clearly more families than where it appears only in satisfied ones (≥ 2× + 1), and at
  *    least `min_support` failed sessions took it.
- * 3. **Never advice to skip a step most sessions need**: among the satisfied attempts of the families
- *    where the call occurs at all, fewer than half take it.
+ * 3. **Never advice to skip a step most sessions need**: fewer than half of the satisfied attempts of
+ *    the families where the call occurs take it, and fewer than half of all satisfied sessions.
  *
  * What to do instead is named only when the satisfied attempts establish it: a call that, in at least
  * two of the contrast families and in more than half of them, only the satisfied attempts made.
@@ -159,12 +159,19 @@ export function mineContrasts(
     .map((l) => candidateOf(l, families, minFamilies))
     .filter((c): c is Candidate => c !== null);
   const significant = holmSignificant(tested.map((c) => c.p));
+  // satisfied sessions with a known outcome, families or not: a step half of them take is never advice to skip
+  const satisfied = [
+    ...new Map(sessions.filter((s) => s.outcome === 'satisfied').map((s) => [s.content_sha256, s])).values(),
+  ];
+  const commonInSuccess = (label: string) =>
+    satisfied.filter((s) => has(s, label)).length * 2 >= satisfied.length;
   const kept = tested
     .filter(
       (c, i) =>
         significant[i] &&
         c.failOnly.length >= 2 * c.okOnly + 1 &&
         c.okWith * 2 < c.okInFamilies &&
+        !commonInSuccess(c.label) &&
         supportOf(c.failOnly.flatMap((f) => f.failed.filter((s) => has(s, c.label)))).sessions >= minSupport,
     )
     .sort((a, b) => a.p - b.p || b.failOnly.length - a.failOnly.length || compareStrings(a.label, b.label))
@@ -236,8 +243,7 @@ function contrastMemory(c: Candidate, tested: number): PlannedMemory {
     support,
     confidence: scoreConfidence({
       sessions: support.sessions,
-      families: c.failOnly.length,
-      satisfiedShare: okWithout.length / Math.max(1, support.sessions),
+      contexts: c.failOnly.length,
       p: c.p,
       fixEstablished: alt !== null,
     }),

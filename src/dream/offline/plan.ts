@@ -82,15 +82,6 @@ export function supportOf(sessions: Iterable<GatheredSession>): Support {
   return { sessions: contents.size, agents: agents.size };
 }
 
-/**
- * Confidence that a pattern seen in `sessions` distinct sessions is real: 1 − 0.5^(sessions/2), capped at
- * 0.95 and rounded to 2 decimals (2 sessions → 0.5, 4 → 0.75, 6 → 0.88). A simple saturating heuristic.
- */
-export function supportConfidence(sessions: number, boost = 0): number {
-  const c = 1 - 0.5 ** (sessions / 2) + boost;
-  return Math.round(Math.max(0.05, Math.min(0.95, c)) * 100) / 100;
-}
-
 /** `YYYY-MM-DD` of an ISO timestamp, or null. */
 export function dayOf(ts: string | null): string | null {
   return ts && /^\d{4}-\d{2}-\d{2}/.test(ts) ? ts.slice(0, 10) : null;

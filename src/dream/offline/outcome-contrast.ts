@@ -186,7 +186,11 @@ export function mineContrasts(
   };
 }
 
-/** Evidence: the call in one failed attempt per contrast family (at most 6), the call's first line. */
+/**
+ * Evidence: the call in one failed attempt per contrast family (at most 6). The quote is what the
+ * contrast is about — the call: its label (`cancel_reservation`), or a shell call's first command line —
+ * never its whole argument object (the arguments are one customer's case).
+ */
 function contrastEvidence(c: Candidate): PlannedEvidence[] {
   const evidence: PlannedEvidence[] = [];
   for (const f of c.failOnly) {
@@ -197,7 +201,7 @@ function contrastEvidence(c: Candidate): PlannedEvidence[] {
       session_id: s.id,
       seq_from: step.seq,
       seq_to: step.seq_last,
-      quote: step.quote.split('\n')[0] || step.label,
+      quote: step.label.includes(':') ? step.quote.split('\n')[0] || step.label : step.label,
       source: 'agent.tool_use',
     });
   }

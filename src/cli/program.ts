@@ -96,7 +96,8 @@ function importLine(r: FileImportReport): string {
 
 function dreamSummary(d: Dream, changes: Change[]): string {
   const secs = d.stats.elapsed_ms !== undefined ? ` in ${duration(d.stats.elapsed_ms)}` : '';
-  return `Dream ${d.id} ${d.status}${secs}: ${changes.length} changes (${kindsLine(changes)}) over ${d.inputs[1].session_ids.length} sessions`;
+  const n = d.inputs[1].session_ids.length;
+  return `Dream ${d.id} ${d.status}${secs}: ${changes.length} change${changes.length === 1 ? '' : 's'} (${kindsLine(changes)}) over ${n} session${n === 1 ? '' : 's'}`;
 }
 
 /** The `dream` options a dry run reads. */
@@ -298,7 +299,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           }
           const t = r.import.totals;
           io.out(
-            `Imported ${t.created + t.updated + t.unchanged} sessions from ${t.files - t.failed_files} of ${t.files} files (${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged)\n`,
+            `Imported ${t.created + t.updated + t.unchanged} session${t.created + t.updated + t.unchanged === 1 ? '' : 's'} from ${t.files - t.failed_files} of ${t.files} file${t.files === 1 ? '' : 's'} (${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged)\n`,
           );
           io.out(`${dreamSummary(r.dream, changes)}\n`);
           io.out(`Input store ${r.input_store.id}; output store ${r.output_store_id}\n`);
@@ -717,7 +718,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           if (v.note) io.out(`  note: ${v.note}\n`);
           if (h.change) {
             io.out(
-              `  change ${h.change.id} (${h.change.kind}, ${h.change.op}, confidence ${h.change.confidence.toFixed(2)}, support ${h.change.support.sessions} sessions / ${h.change.support.agents} agents)\n`,
+              `  change ${h.change.id} (${h.change.kind}, ${h.change.op}, confidence ${h.change.confidence.toFixed(2)}, support ${h.change.support.sessions} session${h.change.support.sessions === 1 ? '' : 's'} / ${h.change.support.agents} agent${h.change.support.agents === 1 ? '' : 's'})\n`,
             );
             io.out(`  why: ${h.change.reason}\n`);
           }

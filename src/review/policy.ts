@@ -171,9 +171,12 @@ export function classifyChange(
       return {
         auto: true,
         rule: 'addition',
-        why: `addition backed by ${change.support.sessions} sessions (≥ ${n})`,
+        why: `addition backed by ${change.support.sessions} session${change.support.sessions === 1 ? '' : 's'} (≥ ${n})`,
       };
-    return { auto: false, why: `addition backed by ${change.support.sessions} sessions (< ${n})` };
+    return {
+      auto: false,
+      why: `addition backed by ${change.support.sessions} session${change.support.sessions === 1 ? '' : 's'} (< ${n})`,
+    };
   }
   return { auto: false, why: `${change.op}s are held for review` };
 }

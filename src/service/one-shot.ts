@@ -140,7 +140,7 @@ async function writeOneShot(
     await writeMemoryFolder(outDir, files, {
       '.reverie/changes.json': `${JSON.stringify(proposals, null, 2)}\n`,
       '.reverie/CHANGES.md': renderChangeSetMarkdown(proposals, {
-        title: `Change set of the dream over ${sessionIds.length} sessions`,
+        title: `Change set of the dream over ${sessionIds.length} session${sessionIds.length === 1 ? '' : 's'}`,
         lookup: (id) => sessions.get(id),
       }),
     }).catch((e: unknown) => {

@@ -17,15 +17,9 @@
  * sessions only); a shell retry counts only when it runs the same program (the next command is not a
  * fix by itself). Otherwise the memory says that no reliable fix was seen.
  */
+import { evidenceOf, scoreConfidence } from './confidence.js';
 import type { ErrorOccurrence, RecoveryOccurrence } from './digest.js';
-import {
-  dayOf,
-  type GatheredSession,
-  type PlannedEvidence,
-  type PlannedMemory,
-  supportConfidence,
-  supportOf,
-} from './plan.js';
+import { dayOf, type GatheredSession, type PlannedEvidence, type PlannedMemory, supportOf } from './plan.js';
 import { outcomeTable, presencePredicts } from './significance.js';
 import { clusterNearDuplicates } from './similarity.js';
 import { isVacuousTemplate, maskVariables } from './templates.js';
@@ -624,7 +618,12 @@ function renderMistake(
     summary,
     body: `${lines.join('\n')}\n`,
     support,
-    confidence: supportConfidence(support.sessions, recoveredRate > 0.5 ? 0.05 : 0),
+    confidence: scoreConfidence(
+      evidenceOf(
+        perSession.map((o) => o.s),
+        { fixEstablished: fixHint !== 'no reliable fix seen' },
+      ),
+    ),
     last_seen: lastSeen,
     evidence,
     score: support.sessions * KIND_WEIGHT[kind] * (1 + recoveredRate * 0.5),

@@ -15,6 +15,7 @@
  * value's type dropped (a host's "host/server", an e-mail's "address/email", an image's "image/tag"),
  * so "the staging database host", "the staging DB" and "staging's database server" are one subject.
  */
+import { isForeign } from './language.js';
 import { NUMBER_WORDS, STOPWORDS, stem, stripLeadIn, wordTokens } from './text.js';
 
 /** The shape of a fact's value. */
@@ -299,7 +300,8 @@ const PATTERNS: PatternDef[] = [
 /**
  * Finds at most one fact in one line or sentence of text. Markdown list markers, emphasis, discourse
  * openers ("FYI", "heads up:", "Note that", "Remember", …) and a trailing period are ignored;
- * headings, code, links-only lines, questions and long lines (> 200 chars) yield none. The subject
+ * headings, code, links-only lines, questions, long lines (> 200 chars) and lines in another language
+ * (see `isForeign`: English patterns would misread them) yield none. The subject
  * must have 1–6 content words and the value 1–12 words. Conditional sentences state no standing fact,
  * except routing rules ("if it needs tier 2, email X": the condition is the subject, X an e-mail
  * address or URL). When several patterns match, the first whose value is typed (not free text) wins,
@@ -323,7 +325,7 @@ export function extractFact(line: string): Fact | null {
     .replace(/[.!;]+$/, '')
     .trim();
   if (!t || /^\[.*\]\(.*\)/.test(t) || /^(?:https?:|<)/.test(t)) return null;
-  if (/^superseded\b/i.test(t)) return null;
+  if (/^superseded\b/i.test(t) || isForeign(t)) return null;
   t = stripLeadIn(t)
     .replace(/^remember\b,?\s+(?!to\b)/i, '')
     .trim();

@@ -14,6 +14,7 @@
  * statement is a team rule is then decided by recurrence across users (see `statements.ts`).
  */
 import { extractFact, isChatFact } from './facts.js';
+import { isForeign, sentenceSpans } from './language.js';
 import { contentTokens, stripLeadIn } from './text.js';
 
 /** Longer user messages are treated as task descriptions / prompts and skipped. */
@@ -215,16 +216,13 @@ function splitRunOn(piece: string): string[] {
 }
 
 /**
- * Splits a message into sentences: at line breaks, after `.!?` followed by space and a capital or a
- * quote, after `.!?` followed by a lowercase word unless the period ends a common abbreviation
- * ("e.g.", "etc."), and where a sentence plainly ends without punctuation (see `splitRunOn`). Every
- * sentence is a verbatim substring of the message.
+ * Splits a message into sentences: wink-nlp's sentence boundaries (see `sentenceSpans` in
+ * `language.ts`: line breaks, and sentence ends followed by space, never inside a token such as
+ * `vi.fn` or a host name), then where a sentence plainly ends without punctuation (see `splitRunOn`).
+ * Every sentence is a verbatim substring of the message.
  */
 export function splitSentences(text: string): string[] {
-  return text
-    .split(
-      /\n+|(?<=[.!?])\s+(?=[A-Z"'(])|(?<=(?<!\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|al|no|fig|st|dr|mr|mrs|ms|jr|sr|inc|ltd|co))[.!?])\s+(?=[a-z])/,
-    )
+  return sentenceSpans(text)
     .flatMap((s) => splitRunOn(s.trim()))
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
@@ -234,7 +232,8 @@ export function splitSentences(text: string): string[] {
  * Finds preference and correction sentences in one user message.
  * @returns the matching sentences (verbatim, without a discourse opener such as "Quick note:", ≤ 200
  *   chars, with ≥ 2 content words), in order; none when the message is longer than
- *   {@link MAX_USER_MESSAGE_CHARS}.
+ *   {@link MAX_USER_MESSAGE_CHARS}. Sentences in another language (see `isForeign`) are left alone:
+ *   English cue words would misread them.
  */
 export function extractPreferences(message: string): PreferenceStatement[] {
   if (message.length > MAX_USER_MESSAGE_CHARS) return [];
@@ -247,7 +246,7 @@ export function extractPreferences(message: string): PreferenceStatement[] {
         .replace(TRAILING_ANNOTATION, '')
         .replace(SPEAKER_LABEL, ''),
     );
-    if (body.length < 8 || body.endsWith('?') || CHATTER.test(body)) continue;
+    if (body.length < 8 || body.endsWith('?') || CHATTER.test(body) || isForeign(body)) continue;
     let kind: PreferenceStatement['kind'] | null = null;
     const corr = CORRECTION_START.exec(body);
     if (corr && CORRECTION_REST.test(body.slice(corr[0].length))) kind = 'correction';

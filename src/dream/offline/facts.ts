@@ -309,6 +309,13 @@ const PATTERNS: PatternDef[] = [
  * those things go when X is an e-mail address, URL or host.
  */
 export function extractFact(line: string): Fact | null {
+  const f = readFact(line);
+  // checked last, on the few lines that look like a fact: detection costs more than the patterns
+  return f && !isForeign(f.text) ? f : null;
+}
+
+/** {@link extractFact} without the language check. */
+function readFact(line: string): Fact | null {
   let t = line.trim();
   if (
     !t ||
@@ -325,7 +332,7 @@ export function extractFact(line: string): Fact | null {
     .replace(/[.!;]+$/, '')
     .trim();
   if (!t || /^\[.*\]\(.*\)/.test(t) || /^(?:https?:|<)/.test(t)) return null;
-  if (/^superseded\b/i.test(t) || isForeign(t)) return null;
+  if (/^superseded\b/i.test(t)) return null;
   t = stripLeadIn(t)
     .replace(/^remember\b,?\s+(?!to\b)/i, '')
     .trim();

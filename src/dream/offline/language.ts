@@ -103,9 +103,16 @@ const FOREIGN_MARGIN = 0.1;
  * @example sentenceSpans('Use vi.fn here. Staging is db-2.internal.') → ['Use vi.fn here.', 'Staging is db-2.internal.']
  */
 export function sentenceSpans(text: string): string[] {
+  const hit = spanCache.get(text);
+  if (hit) return [...hit];
   const out: string[] = [];
   for (const line of text.split(/\n+/)) {
     if (!line.trim()) continue;
+    // no sentence end followed by space: one sentence, wink is not needed
+    if (!/[.!?…]["'’”)\]]*\s+\S/.test(line)) {
+      out.push(line.trim());
+      continue;
+    }
     const cuts: number[] = [];
     let at = 0;
     model_()
@@ -128,8 +135,14 @@ export function sentenceSpans(text: string): string[] {
     const rest = line.slice(from).trim();
     if (rest) out.push(rest);
   }
-  return out;
+  if (spanCache.size >= SPAN_CACHE_SIZE) spanCache.delete(spanCache.keys().next().value!);
+  spanCache.set(text, out);
+  return [...out];
 }
+
+/** Recently split texts (a message is split for preferences, facts and feedback alike). */
+const spanCache = new Map<string, string[]>();
+const SPAN_CACHE_SIZE = 256;
 
 /**
  * The lemmas of the content words of `text` (nouns, proper nouns, verbs, adjectives, adverbs and

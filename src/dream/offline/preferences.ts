@@ -246,7 +246,7 @@ export function extractPreferences(message: string): PreferenceStatement[] {
         .replace(TRAILING_ANNOTATION, '')
         .replace(SPEAKER_LABEL, ''),
     );
-    if (body.length < 8 || body.endsWith('?') || CHATTER.test(body) || isForeign(body)) continue;
+    if (body.length < 8 || body.endsWith('?') || CHATTER.test(body)) continue;
     let kind: PreferenceStatement['kind'] | null = null;
     const corr = CORRECTION_START.exec(body);
     if (corr && CORRECTION_REST.test(body.slice(corr[0].length))) kind = 'correction';
@@ -263,7 +263,7 @@ export function extractPreferences(message: string): PreferenceStatement[] {
       kind = 'preference';
     if (!kind) continue;
     const tokens = contentTokens(body);
-    if (tokens.length < 2) continue;
+    if (tokens.length < 2 || isForeign(body)) continue;
     out.push({ kind, text: body, tokens });
   }
   return out;

@@ -22,6 +22,8 @@ export interface Token {
   /** Lower-cased normal form. */
   normal: string;
   lemma: string;
+  /** Porter stem (wink-nlp's `its.stem`, Porter2): "escalated", "escalation" → "escal". */
+  stem: string;
   /** Universal POS tag (VERB, AUX, PRON, NOUN, ADJ, ADV, PART, SCONJ, INTJ, PUNCT, …). */
   pos: string;
   /** True inside the scope of a negation ("do not *create* …"). */
@@ -57,12 +59,14 @@ export function analyse(text: string): Sentence[] {
       const texts = ts.out();
       const normals = ts.out(its.normal);
       const lemmas = ts.out(lemma);
+      const stems = ts.out(its.stem as unknown as typeof its.normal);
       const pos = ts.out(its.pos);
       const neg = ts.out(its.negationFlag);
       const tokens: Token[] = texts.map((t, i) => ({
         text: t,
         normal: String(normals[i]),
         lemma: String(lemmas[i]),
+        stem: String(stems[i]),
         pos: String(pos[i]),
         negated: Boolean(neg[i]),
       }));

@@ -211,7 +211,8 @@ class OfflineEngine implements DreamEngine {
         type: f.type,
         value: f.value,
         weight: f.weight,
-        text: f.text,
+        // every wording (up to 20): one of them may name the value this one replaced
+        text: [...new Set([f.text, ...f.occurrences.map((o) => o.f.text)])].slice(0, 20).join('\n'),
       })),
       ...memoryFacts.map((f) => ({
         subject: f.subject,

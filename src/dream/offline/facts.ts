@@ -539,30 +539,31 @@ function currentOf(
     if (m) return { cls: classify(m[2]!), previous: classify(m[1]!).value };
     return /^(?:no longer|not|never)\b/i.test(v) ? null : { cls };
   }
+  // every value of this type in the sentence, at its offset there (a previous value may sit in the
+  // subject part: "we don't build on A anymore, builds run on B")
+  const base = Math.max(0, sentence.indexOf(v));
   const vals: { raw: string; value: string; at: number }[] = [];
   let at = 0;
   for (let i = 0; i < 6; i++) {
-    const c = classify(v.slice(at));
+    const c = classify(sentence.slice(at));
     if (c.type === 'text' || !c.raw) break;
-    const idx = v.indexOf(c.raw, at);
+    const idx = sentence.indexOf(c.raw, at);
     if (idx < 0) break;
     if (c.type === cls.type && !vals.some((x) => x.value === c.value))
       vals.push({ raw: c.raw, value: c.value, at: idx });
     at = idx + c.raw.length;
   }
-  const negationWords = vals.length > 1 && /\b(?:not|no|never|n't|longer|anymore)\b|n't\b/i.test(sentence);
+  const negationWords = vals.length > 1 && /\b(?:not|no|never|longer|anymore)\b|n't\b/i.test(sentence);
   const negated = negationWords ? negatedSpans(sentence) : [];
-  // where the value phrase sits in the sentence (negation scopes are offsets into the sentence)
-  const base = Math.max(0, sentence.indexOf(v));
   const old = (x: { raw: string; at: number }) =>
-    OLD_MARK.test(v.slice(0, x.at)) ||
-    /^\s*(?:→|->)/.test(v.slice(x.at + x.raw.length)) ||
-    negated.some(([a, b]) => a < base + x.at + x.raw.length && b > base + x.at);
+    OLD_MARK.test(sentence.slice(0, x.at)) ||
+    /^\s*(?:→|->)/.test(sentence.slice(x.at + x.raw.length)) ||
+    negated.some(([a, b]) => a < x.at + x.raw.length && b > x.at);
   // a lone value: only an explicit marker right before it ("is no longer A") negates it; wink's
   // negation scope runs to the next punctuation ("anything you can't resolve goes to A")
-  if (vals.length <= 1) return vals[0] && OLD_MARK.test(v.slice(0, vals[0].at)) ? null : { cls };
+  if (vals.length <= 1) return vals[0] && OLD_MARK.test(sentence.slice(0, vals[0].at)) ? null : { cls };
   const previous = vals.filter(old);
-  const current = vals.filter((x) => !old(x));
+  const current = vals.filter((x) => x.at >= base && !old(x));
   // no value marked old: a range or a list ("from 08:00 to 20:00"), read as before (the first value)
   if (previous.length === 0) return { cls };
   if (current.length !== 1) return null;
@@ -591,13 +592,20 @@ function negatedSpans(sentence: string): [number, number][] {
 const MENTION_TYPES: ReadonlySet<FactValueType> = new Set(['host', 'image', 'url', 'email']);
 
 /**
- * A fact no pattern reads, from a sentence naming exactly one identifier (host, image, URL, e-mail)
- * in any wording ("Connect to db-7.corp.local when you need the reporting database"): its subject is
- * the sentence's nouns and adjectives (wink-nlp parts of speech) outside the value, at most four.
+ * A fact no pattern reads, from a sentence naming an identifier (host, image, URL, e-mail) or a
+ * deadline ("within 4 hours", "up to 30 days") in any wording ("Connect to db-7.corp.local when you
+ * need the reporting database", "tier 2 picks up escalated tickets within 4 hours"): its subject is the
+ * sentence's nouns and adjectives (wink-nlp parts of speech) outside the value, at most four.
  */
 function mentionedIdentifier(t: string, text: string, explicit: boolean): Fact | null {
   const cur = currentOf(t, t);
-  if (!cur || !MENTION_TYPES.has(cur.cls.type)) return null;
+  if (!cur) return null;
+  const deadline =
+    cur.cls.type === 'duration' &&
+    /\b(?:within|up to|in under|no later than|at most|at the latest)\s+(?:the\s+)?$/i.test(
+      t.slice(0, t.indexOf(cur.cls.raw)),
+    );
+  if (!MENTION_TYPES.has(cur.cls.type) && !deadline) return null;
   const words: string[] = [];
   for (const s of analyse(t))
     for (const k of s.tokens)
@@ -738,6 +746,7 @@ const IDENTIFIER_TYPES: ReadonlySet<string> = new Set(['email', 'url', 'host', '
 export function canonicalSubjects(
   items: readonly { subject: string; type: string; value?: string; weight: number; text?: string }[],
 ): Map<string, string> {
+  // `text`: the sentences stating the item, one per line
   const out = new Map<string, string>();
   const byType = new Map<string, Map<string, number>>();
   for (const it of items) {
@@ -880,14 +889,17 @@ function meaningLinks(
   for (const it of items) {
     const i = index.get(it.subject);
     if (i === undefined || !it.text) continue;
-    for (const t of sentenceTerms(it.text, it.value)) terms[i]!.add(t);
+    const lines = it.text.split('\n');
+    for (const line of lines) for (const t of sentenceTerms(line, it.value)) terms[i]!.add(t);
     if (it.value) {
       const l = byValue.get(it.value) ?? new Set<number>();
       l.add(i);
       byValue.set(it.value, l);
     }
-    const prev = extractFact(it.text)?.previous;
-    if (prev) previous.push([i, prev]);
+    for (const line of lines) {
+      const prev = extractFact(line)?.previous;
+      if (prev) previous.push([i, prev]);
+    }
   }
   const df = new Map<string, number>();
   for (const ts of terms) for (const t of ts) df.set(t, (df.get(t) ?? 0) + 1);

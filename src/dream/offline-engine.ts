@@ -26,6 +26,7 @@ import { mineMistakes } from './offline/mistakes.js';
 import { INDEX_PATH, orient } from './offline/orient.js';
 import { mineContrasts } from './offline/outcome-contrast.js';
 import type { GatheredSession, PlannedMemory } from './offline/plan.js';
+import { statesFact } from './offline/preferences.js';
 import { Redactor } from './offline/redactor.js';
 import { collectSessionFacts, minePreferences, promoteSessionFacts } from './offline/statements.js';
 import { compareStrings, contentTokens } from './offline/text.js';
@@ -205,8 +206,21 @@ class OfflineEngine implements DreamEngine {
       .filter((m) => m.kind !== 'index' && !m.generatedKey)
       .flatMap((m) => extractFacts(m.body));
     const canon = canonicalSubjects([
-      ...sessionFacts.map((f) => ({ subject: f.subject, type: f.type, value: f.value, weight: f.weight })),
-      ...memoryFacts.map((f) => ({ subject: f.subject, type: f.type, value: f.value, weight: 1 })),
+      ...sessionFacts.map((f) => ({
+        subject: f.subject,
+        type: f.type,
+        value: f.value,
+        weight: f.weight,
+        // every wording (up to 20): one of them may name the value this one replaced
+        text: [...new Set([f.text, ...f.occurrences.map((o) => o.f.text)])].slice(0, 20).join('\n'),
+      })),
+      ...memoryFacts.map((f) => ({
+        subject: f.subject,
+        type: f.type,
+        value: f.value,
+        weight: 1,
+        text: f.text,
+      })),
     ]);
     const topicOf = (subject: string, type: string) =>
       `${type}\u0000${canon.get(`${type}\u0000${subject}`) ?? subject}`;
@@ -229,7 +243,12 @@ class OfflineEngine implements DreamEngine {
     const cited = new Set(
       prefs.memories.flatMap((m) => m.evidence.map((e) => `${e.session_id}#${e.seq_from}`)),
     );
-    const feedback = mineFeedback(sessions, cited, (t) => injectionReason(t, knownHosts) !== null);
+    // a statement of a fact ("from now on the staging DB is …") is a fact, never a rule about how to work
+    const feedback = mineFeedback(
+      sessions,
+      cited,
+      (t) => injectionReason(t, knownHosts) !== null || statesFact(t),
+    );
     const planned: PlannedMemory[] = [
       ...mistakes.memories,
       ...workflows.memories,

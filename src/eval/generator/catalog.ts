@@ -525,6 +525,10 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'heads up: the staging DB lives on {v}',
         'The staging Postgres is at {v}, use that for the migration.',
         "Note that staging's database server is {v}.",
+        'From now on the staging database is {v}.',
+        'We moved the staging DB over to {v} last sprint.',
+        'Staging data sits on {v} these days.',
+        'Connect to {v} when you need the staging database.',
       ],
       test_templates: [
         "Point the staging migrations at {v}, that's where the staging database runs.",
@@ -551,6 +555,10 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'our CI image is {v}, match that locally',
         'Remember CI uses {v} for every job.',
         'The CI job image is ghcr.io/acme/{v}.',
+        'From now on every CI job uses the {v} image.',
+        'The pipeline image was bumped to {v}.',
+        'Our build containers run {v}.',
+        'Build locally with {v}, the same image the pipeline uses.',
       ],
       test_templates: [
         'Every CI job runs on the {v} image.',
@@ -571,6 +579,9 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'Staging runs in {v}.',
         'the staging cluster is in {v} (Paris)',
         'Remember staging is deployed to {v}.',
+        'The staging cluster is in {v}.',
+        'Our staging environment lives in {v}.',
+        'Staging is hosted in {v} now.',
       ],
       test_templates: [
         'Our staging environment is hosted in the {v} region.',
@@ -599,6 +610,10 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'Customers have {v} to return items.',
         'FYI our return window is {v} from delivery.',
         'Returns are accepted within {v} of delivery.',
+        'You can send items back up to {v} after delivery.',
+        'We accept returns for {v} after the parcel arrives.',
+        'Return period: {v}.',
+        'From now on customers get {v} to send things back.',
       ],
       test_templates: [
         "A customer can send an item back for a refund within {v} of delivery; that's our return policy.",
@@ -626,6 +641,9 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'The escalation response time is {v}.',
         'tier 2 answers escalations within {v}',
         'Escalated tickets must be answered within {v}.',
+        'Tier 2 has to pick up an escalated ticket within {v}.',
+        'Escalation SLA: {v}.',
+        'We now promise a first reply on escalations within {v}.',
       ],
       test_templates: [
         'Tier 2 has to reply to an escalation within {v}.',
@@ -646,6 +664,8 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'Same-day shipping cutoff is {v}.',
         'Orders placed before {v} ship same-day.',
         'The cutoff for same-day shipping is {v}.',
+        'Same-day dispatch stops at {v}.',
+        'For same-day shipping, the order has to be in by {v}.',
       ],
       test_templates: [
         'Anything ordered after {v} misses same-day shipping.',

@@ -58,6 +58,13 @@ const LEAD_IN =
 const SPECIFIC =
   /\b[\w-]+\.(?:[a-z]{1,5})\b|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
 
+/**
+ * A code identifier written as code: snake_case (`conversation_uid`) or camelCase (`lastSyncedId`). A
+ * sentence naming one is about acting on that one thing now ("don't add notes, track conversation_uid"),
+ * not a way of working, unless it carries a cue of generality.
+ */
+const CODE_IDENTIFIER = /\b[a-z][a-z\d]*(?:_[a-z\d]+)+\b|\b[a-z]+[A-Z][A-Za-z\d]*\b/;
+
 /** An identifier of one case: a token mixing letters and digits (order and ticket ids), or an e-mail address. */
 const CASE_IDENTIFIER = /\b(?=[A-Za-z-]*\d)(?=[\d-]*[A-Za-z])[A-Za-z\d-]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
 
@@ -83,7 +90,7 @@ const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 /** A request for information rather than an objection. */
 const QUESTION = /\?\s*$/;
 const OBJECTING_QUESTION =
-  /^(?:why (?:did|do|are|were|would|is|does) (?:you|it|this|that)\b|did I (?:ask|tell|say)\b|who (?:asked|told)\b)/i;
+  /^(?:why (?:(?:did|do|are|were|would|is|does|could|should)(?:n'?t| not)?|won'?t|can'?t) (?:you|it|this|that)\b|why not (?:just )?\w+|did I (?:ask|tell|say)\b|who (?:asked|told)\b)/i;
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
@@ -136,16 +143,35 @@ function negatedImperative(ws: Token[]): boolean {
   return a.normal === 'no' && b?.normal === 'need';
 }
 
+/** Words that open a subordinate clause: a finite "be" after one of them is not the sentence's own verb. */
+const SUBORDINATOR =
+  /^(?:that|if|when|whenever|whether|as|because|since|so|until|before|after|while|where|what|how|why|which|who|unless|once)$/;
+
+/**
+ * True when the first clause is a statement about something ("sign-off for e-mails is always …"): a
+ * finite form of "be" (is, are, was, were) comes before any word opening a subordinate clause, so the
+ * first word is the subject, not an imperative verb.
+ */
+function copularStatement(ws: Token[]): boolean {
+  for (const t of (clauses(ws)[0] ?? []).slice(1)) {
+    if (SUBORDINATOR.test(t.normal)) return false;
+    if (t.lemma === 'be' && t.normal !== 'be' && t.normal !== 'being' && t.normal !== 'been') return true;
+  }
+  return false;
+}
+
 /**
  * An imperative: the sentence opens with a word in its base form (or an adverb and then one) that is
  * not the subject of a following verb. The light model often tags a sentence-initial verb as NOUN or
- * PROPN ("Use pnpm …", "check existing …"), so the tag alone cannot decide.
+ * PROPN ("Use pnpm …", "check existing …"), so the tag alone cannot decide; a word joined to the next by
+ * a hyphen ("sign-off") is a compound, and a first clause whose verb is "is/are" a statement.
  */
-function imperative(ws: Token[]): boolean {
+function imperative(ws: Token[], text = ''): boolean {
   const i = ws[0]?.pos === 'ADV' ? 1 : 0;
   const t = ws[i];
   const next = ws[i + 1];
   if (!t || !['VERB', 'NOUN', 'PROPN'].includes(t.pos) || t.normal !== t.lemma) return false;
+  if (new RegExp(`\\b${t.text.replace(/\W/g, '')}-\\w`, 'i').test(text) || copularStatement(ws)) return false;
   if (!next) return t.pos === 'VERB';
   if (next.pos === 'AUX' || next.pos === 'PART') return false;
   // "Stability matters …": a subject and a verb in -s form that the model tagged NOUN
@@ -201,10 +227,17 @@ function substantive(ws: Token[]): number {
   ).length;
 }
 
-/** The reason inside a rule sentence ("…, since X" → "since X"), or null. */
+/**
+ * The reason inside a rule sentence ("…, since X" → "since X"), or null. "since" with no verb after it
+ * is a point in time ("rows changed since the last run"), not a reason.
+ */
 function reasonIn(text: string): string | null {
   const m = REASON.exec(text);
-  return m && m[2]!.trim().split(/\s+/).length >= 3 ? `${m[1]} ${m[2]!.trim()}` : null;
+  if (!m || m[2]!.trim().split(/\s+/).length < 3) return null;
+  const temporal =
+    m[1]!.toLowerCase() === 'since' &&
+    !analyse(m[2]!).some((s) => s.tokens.some((t) => t.pos === 'VERB' || t.pos === 'AUX'));
+  return temporal ? null : `${m[1]} ${m[2]!.trim()}`;
 }
 
 /**
@@ -224,8 +257,35 @@ function evaluative(s: Sentence): boolean {
   return true;
 }
 
-/** What one sentence is, as feedback. */
-function classify(s: Sentence, afterAgent: boolean): 'rule' | 'correction' | 'imperative' | null {
+/**
+ * A verbless prohibition: "No force pushes.", "No extra summary documents in the repo, please." — "no"
+ * (at most one lead-in word before it) directly followed by a noun phrase of at least two content words
+ * up to the first punctuation, with no verb of its own (no auxiliary, no pronoun subject). "No problem",
+ * "no worries" and "no, it's …" are not: one content word, or a comma right after "no".
+ */
+function prohibition(s: Sentence): boolean {
+  const ts = s.tokens;
+  const at = ts.findIndex((t) => t.normal === 'no');
+  if (at < 0 || at > 1 || (at === 1 && !['INTJ', 'ADV', 'CCONJ'].includes(ts[0]!.pos))) return false;
+  const end = ts.findIndex((t, i) => i > at && t.pos === 'PUNCT');
+  const phrase = ts.slice(at + 1, end < 0 ? ts.length : end);
+  if (phrase.length === 0 || phrase.some((t) => t.pos === 'AUX' || t.pos === 'PRON')) return false;
+  if (!['NOUN', 'ADJ', 'PROPN', 'VERB'].includes(phrase[0]!.pos)) return false;
+  // the things forbidden, in the plural ("no force pushes"), or a longer phrase; not "no big deal"
+  const head = phrase.findIndex((t) => t.pos === 'ADP');
+  const noun = phrase.slice(0, head < 0 ? phrase.length : head).at(-1)!;
+  const plural = noun.normal !== noun.lemma && noun.normal.endsWith('s');
+  return substantive(phrase) >= (plural ? 2 : 3);
+}
+
+/** A statement of a need ("there is a need to track …", "it should …"): completes a rule or correction. */
+const NEED = /^(?:there (?:is|'s) (?:a |the )?need to|it (?:should|must|needs to|has to))\b/i;
+
+/** What one sentence is, as feedback; `directive` and `imperative` only complete a rule or a correction. */
+function classify(
+  s: Sentence,
+  afterAgent: boolean,
+): 'rule' | 'correction' | 'imperative' | 'directive' | null {
   const text = strip(s.text);
   if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text) || PROPOSAL.test(text))
     return null;
@@ -235,17 +295,20 @@ function classify(s: Sentence, afterAgent: boolean): 'rule' | 'correction' | 'im
   const general = GENERALITY.test(s.text);
   // one case's identifiers (an order id, an e-mail address) make it that case, whatever words surround them
   if (CASE_IDENTIFIER.test(text)) return null;
-  if ((SPECIFIC.test(text) || NAME_INSIDE.test(text)) && !general) return null;
+  if ((SPECIFIC.test(text) || CODE_IDENTIFIER.test(text) || NAME_INSIDE.test(text)) && !general) return null;
   const parts = clauses(all);
   if (parts.some((c) => negatedImperative(c)) || obligation(text)) return 'rule';
-  if (imperative(ws) && (general || reasonIn(text) !== null)) return 'rule';
+  const ordered = imperative(ws, text);
+  if (ordered && (general || reasonIn(text) !== null)) return 'rule';
+  if ((afterAgent || general) && prohibition(s)) return 'rule';
   if (
     afterAgent &&
     criticism(s, text) &&
     (reasonIn(text) || contentTokens(text).length >= MIN_CORRECTION_TERMS)
   )
     return 'correction';
-  return imperative(ws) ? 'imperative' : null;
+  if (ordered) return 'imperative';
+  return NEED.test(text) ? 'directive' : null;
 }
 
 /**
@@ -267,15 +330,25 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     const k = kinds[i];
     if (k !== 'rule' && k !== 'correction') continue;
     const start = i;
-    let said = sentences[i]!.text.trim();
-    // an imperative right after a rule completes it ("Don't create separate documents. Put it into the existing one.")
-    if (kinds[i + 1] === 'imperative') said = `${said} ${sentences[++i]!.text.trim()}`;
-    const beside = [i + 1, start - 1]
-      .filter((j) => j >= 0 && j < sentences.length && kinds[j] === null)
-      .map((j) => sentences[j]!)
-      .find(evaluative);
-    const why =
-      [reasonIn(said), beside?.text.trim()].filter((w): w is string => Boolean(w)).join(' ') || null;
+    const parts = [sentences[i]!.text.trim()];
+    // the reason: a reason clause of a part, or an evaluative sentence beside, in the order said
+    const reasons: (string | null)[] = [reasonIn(parts[0]!)];
+    // what follows completes it: an imperative or a need ("Don't create separate documents. Put it into
+    // the existing one."; "It's a bad idea, since … Performance is crucial. There is a need to track …")
+    for (let n = 0; n < 2 && i + 1 < sentences.length; n++) {
+      const next = sentences[i + 1]!.text.trim();
+      if (kinds[i + 1] === 'imperative' || kinds[i + 1] === 'directive') {
+        parts.push(next);
+        reasons.push(reasonIn(next));
+      } else if (kinds[i + 1] === null && evaluative(sentences[i + 1]!)) reasons.push(next);
+      else break;
+      i++;
+    }
+    const before = sentences[start - 1];
+    if (!reasons.some((r) => r !== null) && before && kinds[start - 1] === null && evaluative(before))
+      reasons.push(before.text.trim());
+    const said = parts.join(' ');
+    const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
     out.push({ cue: k, text: said, why, tokens: contentTokens(said) });
   }
   return out;

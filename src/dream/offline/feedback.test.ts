@@ -90,6 +90,27 @@ describe('extractFeedback', () => {
     expect(said("Also sign-off for release notes is always 'The Platform Team' here.", false)).toEqual([]);
   });
 
+  it('a condition about any case makes an imperative a rule; the speaker’s own case or a request to be shown does not', () => {
+    expect(said('If a migration fails, roll it back before you retry.', false)).toHaveLength(1);
+    expect(said('Check with me before renaming any public endpoint.', false)).toHaveLength(1);
+    expect(said('When you are done, run the linter.', false)).toEqual([]);
+    expect(said("Let me know if there's anything else I need to sign.", false)).toEqual([]);
+    expect(said('Show me the schema of the audit table before you change anything else.', false)).toEqual([]);
+  });
+
+  it('what "we" always or never do, objecting questions, sarcasm and verdicts on what the agent made', () => {
+    expect(said('We never merge without a green pipeline.', false)).toHaveLength(1);
+    expect(said("We don't vendor third-party code into the repo.", false)).toHaveLength(1);
+    expect(said("We don't know why the job hangs yet.", false)).toEqual([]);
+    expect(said('Did you really just delete the migration history?')[0]?.[0]).toBe('correction');
+    expect(said("Shouldn't you have asked before dropping the column?")[0]?.[0]).toBe('correction');
+    expect(said('Did you run the migrations?')).toEqual([]);
+    expect(said('Lovely, another wrapper class around the logger.')[0]?.[0]).toBe('correction');
+    expect(said('Great, a green build!')).toEqual([]);
+    expect(said('Nobody reads generated changelogs in this team.')[0]?.[0]).toBe('correction');
+    expect(said('Fix the import order next time.', false)).toHaveLength(1);
+  });
+
   it('a sentence naming a code identifier to act on is a task instruction, unless general', () => {
     expect(said("Don't add notes, there is a need to track the build_uid there.")).toEqual([]);
     expect(said("Don't touch retryCount in this change.")).toEqual([]);

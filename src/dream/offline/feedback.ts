@@ -38,7 +38,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|did I|not|no|nope|too|over-?\w+|unnecessary)\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the)\b/i;
+  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|we|nobody|no one)\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another))\b/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -48,7 +48,7 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /\b(?:always|never|whenever|every ?time|each time|any ?time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase))\b/i;
+  /\b(?:always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase))\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
@@ -206,6 +206,8 @@ function criticism(s: Sentence, text: string): boolean {
   // criticism of the agent's work is about the work, not about the speaker ("it'll just be me and I …")
   if (FIRST_PERSON.test(text.replace(/\bwhat I (?:asked|meant|wanted)\b/gi, ''))) return false;
   const opensWithNo = /^(?:no|nope|not)\b/i.test(s.text.trim());
+  // "nobody wants …", "no one reads …": a verdict on the kind of thing the agent made
+  if (/^(?:nobody|no one)\b/i.test(text)) return substantive(words(firstWords(s))) >= 3;
   if (!POINTS_AT_WORK.test(text) && !opensWithNo) return false;
   if (EXCESS.test(text) || excessive(s)) return true;
   // an evaluation: "<it/this/that …> is/'s/can't be <something bad>", with something to keep in it
@@ -281,6 +283,84 @@ function prohibition(s: Sentence): boolean {
 /** A statement of a need ("there is a need to track …", "it should …"): completes a rule or correction. */
 const NEED = /^(?:there (?:is|'s) (?:a |the )?need to|it (?:should|must|needs to|has to))\b/i;
 
+/** Words opening a condition or a time clause ("if a test fails, …", "before adding any …"). */
+const CONDITION = /^(?:if|when|whenever|before|after|unless|once)$/;
+
+/** Indefinite determiners and pronouns: a condition holding one is about any case, not this one. */
+const INDEFINITE = /^(?:a|an|any|every|each|anything|anyone|anybody|something|someone|everything)$/;
+
+/**
+ * A rule by its condition: an imperative clause beside a condition about any case ("If a test fails,
+ * fix the code", "Ask me before adding any new dependency") — the indefinite makes it general, where
+ * "when you are done, show me the diff" is about now.
+ */
+function genericCondition(all: Token[], text: string): boolean {
+  // "if I need …, let me know": the speaker's own case
+  if (/\bI\b/.test(text)) return false;
+  const parts = clauses(all).map(words);
+  const generic = parts.some((c) => {
+    const at = c.findIndex((t) => CONDITION.test(t.normal));
+    return at >= 0 && c.slice(at + 1).some((t) => INDEFINITE.test(t.normal));
+  });
+  return generic && parts.some((c) => imperative(c, text) && !REPORT.test(c[0]!.lemma));
+}
+
+/**
+ * Verbs asking to be shown or told something now ("show me the JSON before you change anything"): a
+ * request for information is a one-off task, whatever condition it carries.
+ */
+const REPORT = /^(?:show|tell|give|send|list|print|display|explain|describe|summari[sz]e|let)$/;
+
+/** Verbs of state: "we don't know/have/need …" reports a state, not a way of working. */
+const STATIVE = /^(?:be|know|have|need|see|think|understand|want|like|remember|get|mind|care|mean|seem)$/;
+
+/**
+ * A team's way of working, stated as what "we" do: "we never force-push shared branches", "we don't
+ * pull in packages without a review" — "we" + never/always/usually or do-not, then a verb of action.
+ */
+function convention(ws: Token[]): boolean {
+  if (ws[0]?.normal !== 'we') return false;
+  let i = 1;
+  const adverb = /^(?:never|always|usually)$/.test(ws[i]?.normal ?? '');
+  const negated = ws[i]?.lemma === 'do' && /^(?:not|n't)$/.test(ws[i + 1]?.normal ?? '');
+  if (!adverb && !negated) return false;
+  i += negated ? 2 : 1;
+  const verb = ws[i];
+  return verb !== undefined && ['VERB', 'NOUN'].includes(verb.pos) && !STATIVE.test(verb.lemma);
+}
+
+/**
+ * A question that objects rather than asks: an auxiliary first, "you" or "we" next, and "really" or a
+ * negation ("Did you really just skip …?", "Shouldn't you have rebased …?", "Do we really need …?").
+ */
+function auxObjection(ws: Token[], text: string): boolean {
+  if (!QUESTION.test(text) || ws[0]?.pos !== 'AUX') return false;
+  const negated = /^(?:not|n't)$/.test(ws[1]?.normal ?? '');
+  const subject = ws[negated ? 2 : 1]?.normal;
+  if (subject !== 'you' && subject !== 'we') return false;
+  return negated || ws.slice(2, 5).some((t) => t.normal === 'really');
+}
+
+/**
+ * Sarcasm at what the agent just did: a word of praise, a comma, then a bare noun phrase naming the
+ * thing ("Great, a skipped test.", "Oh good, a force push.", "Wonderful, another summary document nobody
+ * will ever open.") — praise whose object is not itself praised, never an exclamation.
+ */
+function sarcasm(s: Sentence): boolean {
+  const comma = s.tokens.findIndex((t) => t.normal === ',');
+  if (comma < 1 || comma > 2 || /!\s*$/.test(s.text)) return false;
+  const opener = s.tokens
+    .slice(0, comma)
+    .map((t) => t.text)
+    .join(' ');
+  const rest = s.tokens.slice(comma + 1).filter((t) => t.pos !== 'PUNCT');
+  if (!/^(?:a|an|another)$/.test(rest[0]?.normal ?? '') || substantive(rest) < 2) return false;
+  if (rest.slice(1, 4).some((t) => t.pos === 'AUX')) return false;
+  const praise = analyse(opener)[0]?.sentiment ?? 0;
+  const object = analyse(rest.map((t) => t.text).join(' '))[0]?.sentiment ?? 0;
+  return praise > 0 && object <= 0;
+}
+
 /** What one sentence is, as feedback; `directive` and `imperative` only complete a rule or a correction. */
 function classify(
   s: Sentence,
@@ -289,21 +369,23 @@ function classify(
   const text = strip(s.text);
   if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text) || PROPOSAL.test(text))
     return null;
-  if (QUESTION.test(text) && !OBJECTING_QUESTION.test(text)) return null;
   const all = firstWords(s);
   const ws = words(all);
+  const objection = OBJECTING_QUESTION.test(text) || auxObjection(ws, text);
+  if (QUESTION.test(text) && !objection) return null;
   const general = GENERALITY.test(s.text);
   // one case's identifiers (an order id, an e-mail address) make it that case, whatever words surround them
   if (CASE_IDENTIFIER.test(text)) return null;
   if ((SPECIFIC.test(text) || CODE_IDENTIFIER.test(text) || NAME_INSIDE.test(text)) && !general) return null;
   const parts = clauses(all);
-  if (parts.some((c) => negatedImperative(c)) || obligation(text)) return 'rule';
+  if (parts.some((c) => negatedImperative(c)) || obligation(text) || convention(ws)) return 'rule';
   const ordered = imperative(ws, text);
   if (ordered && (general || reasonIn(text) !== null)) return 'rule';
+  if (genericCondition(all, text)) return 'rule';
   if ((afterAgent || general) && prohibition(s)) return 'rule';
   if (
     afterAgent &&
-    criticism(s, text) &&
+    (objection || sarcasm(s) || criticism(s, text)) &&
     (reasonIn(text) || contentTokens(text).length >= MIN_CORRECTION_TERMS)
   )
     return 'correction';

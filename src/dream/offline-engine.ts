@@ -26,6 +26,7 @@ import { mineMistakes } from './offline/mistakes.js';
 import { INDEX_PATH, orient } from './offline/orient.js';
 import { mineContrasts } from './offline/outcome-contrast.js';
 import type { GatheredSession, PlannedMemory } from './offline/plan.js';
+import { mineProjectFacts } from './offline/project-facts.js';
 import { Redactor } from './offline/redactor.js';
 import { collectSessionFacts, minePreferences, promoteSessionFacts } from './offline/statements.js';
 import { compareStrings, contentTokens } from './offline/text.js';
@@ -230,11 +231,13 @@ class OfflineEngine implements DreamEngine {
       prefs.memories.flatMap((m) => m.evidence.map((e) => `${e.session_id}#${e.seq_from}`)),
     );
     const feedback = mineFeedback(sessions, cited, (t) => injectionReason(t, knownHosts) !== null);
+    const stated = mineProjectFacts(sessions, (t) => injectionReason(t, knownHosts) !== null);
     const planned: PlannedMemory[] = [
       ...mistakes.memories,
       ...workflows.memories,
       ...prefs.memories,
       ...feedback.memories,
+      ...stated.memories,
       ...contrasts.memories,
       ...facts,
     ];
@@ -347,6 +350,7 @@ class OfflineEngine implements DreamEngine {
       ...workflows.stats,
       ...prefs.stats,
       ...feedback.stats,
+      ...stated.stats,
       ...contrasts.stats,
       session_facts: sessionFacts.length,
       facts_promoted: facts.length,

@@ -3,6 +3,7 @@
 /** Finding agents' transcript folders on this machine (`sessions discover`, `sessions import --discovered`). */
 export { type DiscoveredSource, discoverTranscripts, parseSince } from '../ingest/index.js';
 export * from './change-report.js';
+export * from './claude-code-layout.js';
 export { resolveDbPath } from './config.js';
 export {
   type FolderFile,

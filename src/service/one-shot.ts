@@ -9,6 +9,7 @@ import { ReverieError, ValidationError } from '../domain/index.js';
 import type { LlmEstimate } from '../dream/index.js';
 import type { InvalidUtf8Mode } from '../ingest/index.js';
 import { renderChangeSetMarkdown } from './change-report.js';
+import { fromClaudeCodeLayout, type MemoryLayout, toLayout } from './claude-code-layout.js';
 import { readMemoryFolder, writeMemoryFolder } from './directory.js';
 import type { FileImportReport, ImportReport, Reverie } from './reverie.js';
 
@@ -22,6 +23,12 @@ export interface OneShotInput {
    * are replaced or removed; a person's files are kept). Optional.
    */
   outDir?: string | null;
+  /**
+   * Layout of `outDir`: `reverie` (default: `/feedback/x.md` …) or `claude-code` (one memory per file
+   * with `name`/`description`/`type` front matter; see `claude-code-layout.ts`). A memory folder written
+   * in the Claude Code layout is read back into reverie's whatever this says.
+   */
+  layout?: MemoryLayout;
   format?: SourceFormat;
   agent_id?: string;
   team_id?: string;
@@ -96,7 +103,8 @@ async function prepareOneShot(
   input: OneShotInput,
 ): Promise<{ report: ImportReport; store: MemoryStore; sessionIds: string[] }> {
   // Check the memory folder before anything is stored, so a bad folder leaves nothing behind.
-  const memoryFiles = input.memoryDir ? await readMemoryFolder(input.memoryDir) : null;
+  const read = input.memoryDir ? await readMemoryFolder(input.memoryDir) : null;
+  const memoryFiles = read && fromClaudeCodeLayout(read);
   const report = await svc.importSessions(input.transcripts, {
     format: input.format,
     agent_id: input.agent_id,
@@ -131,7 +139,10 @@ async function writeOneShot(
   let outDir: string | null = null;
   if (input.outDir && outputStoreId) {
     outDir = resolve(input.outDir);
-    const files = (await svc.snapshot(outputStoreId)).map((m) => ({ path: m.path, content: m.content! }));
+    const files = toLayout(
+      (await svc.snapshot(outputStoreId)).map((m) => ({ path: m.path, content: m.content! })),
+      input.layout ?? 'reverie',
+    );
     const changes = await svc.listChanges(dream.id);
     const sessions = new Map((await svc.getSessions(sessionIds)).map((s) => [s.id, s]));
     const proposals = changes.map(

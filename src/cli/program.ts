@@ -12,6 +12,7 @@ import {
   attachSessions,
   enqueueDream,
   type FileImportReport,
+  findInstructionFiles,
   listDreamsWithJobs,
   llmEngineFactory,
   MEMORY_LAYOUTS,
@@ -184,6 +185,11 @@ export function buildProgram(io: CliIO = processIO): Command {
       'write the output store and .reverie/CHANGES.md here (files reverie did not write are kept; refuses to overwrite them)',
     )
     .addOption(layoutOption())
+    .option(
+      '--instructions-file <path>',
+      "the project's CLAUDE.md/AGENTS.md (repeatable; those in the sessions' cwd are found): nothing that repeats it is proposed, what contradicts it is flagged",
+      collect,
+    )
     .option('--store <id>', 'dream a stored memory store instead of a one-shot')
     .option('--session <id>', 'session to include (repeatable; with --store)', collect)
     .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
@@ -288,6 +294,7 @@ export function buildProgram(io: CliIO = processIO): Command {
             memoryDir: o.memory ?? null,
             outDir: o.out ?? null,
             layout: o.layout,
+            instructions_files: o.instructionsFile,
             format: o.format,
             agent_id: o.agent,
             team_id: o.team,
@@ -362,6 +369,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           );
           return;
         }
+        const instructionFiles = await findInstructionFiles(svc, sessionIds ?? [], o.instructionsFile ?? []);
         const dream = await svc.dream(
           {
             memory_store_id: o.store,
@@ -372,7 +380,10 @@ export function buildProgram(io: CliIO = processIO): Command {
             output_behavior: o.updateExisting
               ? { type: 'update_existing', memory_store_id: o.store }
               : undefined,
-            options: o.minSupport ? { min_support: o.minSupport } : undefined,
+            options: {
+              ...(o.minSupport ? { min_support: o.minSupport } : {}),
+              ...(instructionFiles.length > 0 ? { instruction_files: instructionFiles } : {}),
+            },
             holdout: o.holdout ?? (o.apply === 'auto' ? DEFAULT_HOLDOUT : undefined),
           },
           { onProgress: (p) => bar.update(p) },

@@ -20,6 +20,7 @@ import { canonicalSubjects, extractFacts } from './offline/facts.js';
 import { mineFeedback } from './offline/feedback-mining.js';
 import { gatherSession, quotableTexts } from './offline/gather.js';
 import { hostsIn, injectionReason } from './offline/injection.js';
+import { screenInstructions } from './offline/instruction-files.js';
 import { cleanupMemories } from './offline/memory-cleanup.js';
 import { renderIndex } from './offline/memory-index.js';
 import { mineMistakes } from './offline/mistakes.js';
@@ -232,15 +233,20 @@ class OfflineEngine implements DreamEngine {
     );
     const feedback = mineFeedback(sessions, cited, (t) => injectionReason(t, knownHosts) !== null);
     const stated = mineProjectFacts(sessions, (t) => injectionReason(t, knownHosts) !== null);
-    const planned: PlannedMemory[] = [
-      ...mistakes.memories,
-      ...workflows.memories,
-      ...prefs.memories,
-      ...feedback.memories,
-      ...stated.memories,
-      ...contrasts.memories,
-      ...facts,
-    ];
+    // what the project's CLAUDE.md / AGENTS.md already says is not proposed; what contradicts it is flagged
+    const screen = screenInstructions(
+      [
+        ...mistakes.memories,
+        ...workflows.memories,
+        ...prefs.memories,
+        ...feedback.memories,
+        ...stated.memories,
+        ...contrasts.memories,
+        ...facts,
+      ],
+      options.instruction_files ?? [],
+    );
+    const planned: PlannedMemory[] = screen.memories;
     const focus = focusKeywords(options.instructions);
     if (focus.length) {
       for (const p of planned) {
@@ -351,6 +357,8 @@ class OfflineEngine implements DreamEngine {
       ...prefs.stats,
       ...feedback.stats,
       ...stated.stats,
+      instruction_repeats_dropped: screen.repeats.length,
+      instruction_contradictions_flagged: screen.contradictions.length,
       ...contrasts.stats,
       session_facts: sessionFacts.length,
       facts_promoted: facts.length,

@@ -15,6 +15,7 @@ export {
 export * from './dream-queue.js';
 export * from './dream-runs.js';
 export { folderFileNames, MAX_NAME_BYTES } from './folder-paths.js';
+export * from './instruction-files.js';
 export * from './keys.js';
 export * from './llm-engine.js';
 export * from './one-shot.js';

@@ -11,6 +11,7 @@ import type { InvalidUtf8Mode } from '../ingest/index.js';
 import { renderChangeSetMarkdown } from './change-report.js';
 import { fromClaudeCodeLayout, type MemoryLayout, toLayout } from './claude-code-layout.js';
 import { readMemoryFolder, writeMemoryFolder } from './directory.js';
+import { findInstructionFiles } from './instruction-files.js';
 import type { FileImportReport, ImportReport, Reverie } from './reverie.js';
 
 /** Input of {@link oneShotDream}. */
@@ -29,6 +30,11 @@ export interface OneShotInput {
    * in the Claude Code layout is read back into reverie's whatever this says.
    */
   layout?: MemoryLayout;
+  /**
+   * Instruction files to hold the memories against (besides the `CLAUDE.md`/`AGENTS.md` found in the
+   * sessions' working directories): see {@link findInstructionFiles}.
+   */
+  instructions_files?: string[];
   format?: SourceFormat;
   agent_id?: string;
   team_id?: string;
@@ -63,6 +69,7 @@ export interface OneShotResult {
  */
 export async function oneShotDream(svc: Reverie, input: OneShotInput): Promise<OneShotResult> {
   const { report, store, sessionIds } = await prepareOneShot(svc, input);
+  const instructionFiles = await findInstructionFiles(svc, sessionIds, input.instructions_files ?? []);
   const dream = await svc.dream(
     {
       memory_store_id: store.id,
@@ -70,7 +77,10 @@ export async function oneShotDream(svc: Reverie, input: OneShotInput): Promise<O
       instructions: input.instructions ?? null,
       ...(input.engine ? { engine: input.engine } : {}),
       ...(input.model ? { model: input.model } : {}),
-      options: input.min_support !== undefined ? { min_support: input.min_support } : undefined,
+      options: {
+        ...(input.min_support !== undefined ? { min_support: input.min_support } : {}),
+        ...(instructionFiles.length > 0 ? { instruction_files: instructionFiles } : {}),
+      },
     },
     { onProgress: input.onProgress },
   );

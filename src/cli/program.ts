@@ -12,8 +12,11 @@ import {
   attachSessions,
   enqueueDream,
   type FileImportReport,
+  findInstructionFiles,
   listDreamsWithJobs,
   llmEngineFactory,
+  MEMORY_LAYOUTS,
+  type MemoryLayout,
   oneShotDream,
   oneShotEstimate,
   Reverie,
@@ -21,6 +24,7 @@ import {
   readMemoryFolder,
   renderChangeSetMarkdown,
   storeSummaries,
+  toLayout,
   writeMemoryFolder,
 } from '../service/index.js';
 import { collect, fraction, positiveInt } from './args.js';
@@ -121,6 +125,19 @@ function usageLine(d: Dream): string {
 }
 
 /**
+ * `--layout reverie|claude-code` of a folder reverie writes (`dream --out`, `store export`): reverie's
+ * own folders, or Claude Code's memory conventions (see `service/claude-code-layout.ts`).
+ */
+function layoutOption(): Option {
+  return new Option(
+    '--layout <layout>',
+    'folder layout: reverie (default) or claude-code (one memory per file, front matter name/description/type, MEMORY.md ≤ 200 lines / 25 kB)',
+  )
+    .choices(MEMORY_LAYOUTS as MemoryLayout[])
+    .default('reverie');
+}
+
+/**
  * Builds the `reverie` program. `io` receives all output (tests pass a capturing sink).
  * Use `runCli(argv)` to parse and run with error handling.
  */
@@ -167,6 +184,12 @@ export function buildProgram(io: CliIO = processIO): Command {
     .option(
       '--out <dir>',
       'write the output store and .reverie/CHANGES.md here (files reverie did not write are kept; refuses to overwrite them)',
+    )
+    .addOption(layoutOption())
+    .option(
+      '--instructions-file <path>',
+      "the project's CLAUDE.md/AGENTS.md (repeatable; those in the sessions' cwd are found): nothing that repeats it is proposed, what contradicts it is flagged",
+      collect,
     )
     .option('--store <id>', 'dream a stored memory store instead of a one-shot')
     .option('--session <id>', 'session to include (repeatable; with --store)', collect)
@@ -271,6 +294,8 @@ export function buildProgram(io: CliIO = processIO): Command {
             transcripts,
             memoryDir: o.memory ?? null,
             outDir: o.out ?? null,
+            layout: o.layout,
+            instructions_files: o.instructionsFile,
             format: o.format,
             agent_id: o.agent,
             team_id: o.team,
@@ -345,6 +370,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           );
           return;
         }
+        const instructionFiles = await findInstructionFiles(svc, sessionIds ?? [], o.instructionsFile ?? []);
         const dream = await svc.dream(
           {
             memory_store_id: o.store,
@@ -355,7 +381,10 @@ export function buildProgram(io: CliIO = processIO): Command {
             output_behavior: o.updateExisting
               ? { type: 'update_existing', memory_store_id: o.store }
               : undefined,
-            options: o.minSupport ? { min_support: o.minSupport } : undefined,
+            options: {
+              ...(o.minSupport ? { min_support: o.minSupport } : {}),
+              ...(instructionFiles.length > 0 ? { instruction_files: instructionFiles } : {}),
+            },
             holdout: o.holdout ?? (o.apply === 'auto' ? DEFAULT_HOLDOUT : undefined),
           },
           { onProgress: (p) => bar.update(p) },
@@ -364,10 +393,13 @@ export function buildProgram(io: CliIO = processIO): Command {
         const auto = o.apply === 'auto' ? await autoApplyAfterDream(svc, dream.id) : null;
         const changes = await svc.listChanges(dream.id);
         if (o.out && dream.outputs[0]) {
-          const files = (await svc.snapshot(dream.outputs[0].memory_store_id)).map((m) => ({
-            path: m.path,
-            content: m.content!,
-          }));
+          const files = toLayout(
+            (await svc.snapshot(dream.outputs[0].memory_store_id)).map((m) => ({
+              path: m.path,
+              content: m.content!,
+            })),
+            o.layout,
+          );
           await writeMemoryFolder(resolve(o.out), files, {
             '.reverie/CHANGES.md': renderChangeSetMarkdown(changes, { title: `Change set of ${dream.id}` }),
           });
@@ -485,6 +517,7 @@ export function buildProgram(io: CliIO = processIO): Command {
     .argument('<store>', 'store id')
     .argument('<dir>', 'folder to write (files reverie did not write are kept; refuses to overwrite them)')
     .option('--force', 'write into a non-empty folder not written by reverie (its files are still kept)')
+    .addOption(layoutOption())
     .option('--json', 'print JSON')
     .description('write a store as a folder of files (MEMORY.md + topic files)')
     .action(async (id: string, dir: string, o, cmd: Command) => {
@@ -492,7 +525,10 @@ export function buildProgram(io: CliIO = processIO): Command {
         const mems = await svc.snapshot(id);
         await writeMemoryFolder(
           resolve(dir),
-          mems.map((m) => ({ path: m.path, content: m.content! })),
+          toLayout(
+            mems.map((m) => ({ path: m.path, content: m.content! })),
+            o.layout,
+          ),
           {},
           { force: o.force },
         );

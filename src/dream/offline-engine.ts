@@ -20,6 +20,7 @@ import { canonicalSubjects, extractFacts } from './offline/facts.js';
 import { mineFeedback } from './offline/feedback-mining.js';
 import { gatherSession, quotableTexts } from './offline/gather.js';
 import { hostsIn, injectionReason } from './offline/injection.js';
+import { screenInstructions } from './offline/instruction-files.js';
 import { cleanupMemories } from './offline/memory-cleanup.js';
 import { renderIndex } from './offline/memory-index.js';
 import { mineMistakes } from './offline/mistakes.js';
@@ -27,6 +28,7 @@ import { INDEX_PATH, orient } from './offline/orient.js';
 import { mineContrasts } from './offline/outcome-contrast.js';
 import type { GatheredSession, PlannedMemory } from './offline/plan.js';
 import { statesFact } from './offline/preferences.js';
+import { mineProjectFacts } from './offline/project-facts.js';
 import { Redactor } from './offline/redactor.js';
 import { collectSessionFacts, minePreferences, promoteSessionFacts } from './offline/statements.js';
 import { compareStrings, contentTokens } from './offline/text.js';
@@ -249,14 +251,21 @@ class OfflineEngine implements DreamEngine {
       cited,
       (t) => injectionReason(t, knownHosts) !== null || statesFact(t),
     );
-    const planned: PlannedMemory[] = [
-      ...mistakes.memories,
-      ...workflows.memories,
-      ...prefs.memories,
-      ...feedback.memories,
-      ...contrasts.memories,
-      ...facts,
-    ];
+    const stated = mineProjectFacts(sessions, (t) => injectionReason(t, knownHosts) !== null);
+    // what the project's CLAUDE.md / AGENTS.md already says is not proposed; what contradicts it is flagged
+    const screen = screenInstructions(
+      [
+        ...mistakes.memories,
+        ...workflows.memories,
+        ...prefs.memories,
+        ...feedback.memories,
+        ...stated.memories,
+        ...contrasts.memories,
+        ...facts,
+      ],
+      options.instruction_files ?? [],
+    );
+    const planned: PlannedMemory[] = screen.memories;
     const focus = focusKeywords(options.instructions);
     if (focus.length) {
       for (const p of planned) {
@@ -366,6 +375,9 @@ class OfflineEngine implements DreamEngine {
       ...workflows.stats,
       ...prefs.stats,
       ...feedback.stats,
+      ...stated.stats,
+      instruction_repeats_dropped: screen.repeats.length,
+      instruction_contradictions_flagged: screen.contradictions.length,
       ...contrasts.stats,
       session_facts: sessionFacts.length,
       facts_promoted: facts.length,

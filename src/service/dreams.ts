@@ -41,7 +41,9 @@ export interface CreateDreamInput {
   output_behavior?: OutputBehavior;
   engine?: 'offline' | 'llm';
   /** Overrides of the engine options (e.g. `min_support`). */
-  options?: Partial<Pick<DreamOptions, 'min_support' | 'max_index_lines' | 'max_index_bytes'>>;
+  options?: Partial<
+    Pick<DreamOptions, 'min_support' | 'max_index_lines' | 'max_index_bytes' | 'instruction_files'>
+  >;
   /**
    * Fraction (0–0.5) of the selected sessions, the newest, held back from the dream as probes for the
    * do-no-harm check (`Dream.check`). Default 0: the check then scores only lost information and its

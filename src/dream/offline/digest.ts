@@ -123,7 +123,8 @@ export interface FactOccurrence {
 
 /** A person's feedback to the agent: a rule they stated or a correction of what it did (see `feedback.ts`). */
 export interface FeedbackOccurrence {
-  cue: 'rule' | 'correction';
+  /** `rule`/`correction`: feedback; `project`/`reference`: a fact the person stated (see `project-facts.ts`). */
+  cue: 'rule' | 'correction' | 'project' | 'reference';
   seq: number;
   /** The person's words, verbatim (redacted), ≤ 300 chars. */
   text: string;

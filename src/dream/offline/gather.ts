@@ -19,6 +19,7 @@ import { extractFact, isChatFact } from './facts.js';
 import { extractFeedback, takesBack } from './feedback.js';
 import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
+import { extractProjectFacts } from './project-facts.js';
 import { changeQuote, diffInputs } from './recovery.js';
 import { Redactor, stringsOf } from './redactor.js';
 import { noteSetupStep, setupChange } from './setup-change.js';
@@ -334,7 +335,8 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         feedback.pop();
       return;
     }
-    for (const f of extractFeedback(text, acted)) {
+    const stated = extractProjectFacts(text, acted).map((f) => ({ ...f, cue: f.type, why: null }));
+    for (const f of [...extractFeedback(text, acted), ...stated]) {
       feedback.push({
         cue: f.cue,
         seq,

@@ -1224,6 +1224,9 @@ export const FEEDBACK: FeedbackDef[] = [
       "Don't skip failing tests to get CI green. Fix the code; the test is usually right.",
       'Never mark a test as .skip or loosen its assertion just so it passes. Fix the underlying bug instead.',
       'If a test fails, fix the implementation, not the test. Skipping it just hides the bug from everyone.',
+      'Did you really just skip a failing test to get a green build? The test is right; fix the code.',
+      "We don't skip tests here to make CI pass. The bug goes in the code, not in the test.",
+      'Great, a skipped test. CI is green and the bug ships anyway. Fix the code next time.',
     ],
     test_templates: [
       "Why is that test skipped now? Didn't we agree we don't make CI pass by switching tests off?",
@@ -1251,6 +1254,9 @@ export const FEEDBACK: FeedbackDef[] = [
       "Don't force-push, ever. Other people have commits on these branches and --force wipes them out.",
       'Please never use git push --force on our branches. If the push is rejected, rebase and push again.',
       'No force pushes. When a push gets rejected, pull --rebase first, and ask me if it still fails.',
+      "Shouldn't you have rebased instead of force-pushing? Other people work on that branch.",
+      'We never force-push shared branches; rebase and push normally.',
+      'Oh good, a force push. Hope nobody else had commits on that branch.',
     ],
     test_templates: [
       "Why did you force push again? Last time that wiped out two of bo's commits on the branch.",
@@ -1278,6 +1284,9 @@ export const FEEDBACK: FeedbackDef[] = [
       'Ask me before adding any new dependency. Every package we add is something we have to audit and keep updated.',
       "Please don't add packages without checking with me first; we try to keep the dependency tree small.",
       'Before you pnpm add anything, run it by me. New dependencies need a quick review.',
+      'Do we really need a whole package for a debounce? Check with me before adding dependencies.',
+      "We don't pull in new packages without a review.",
+      'Another dependency for a five-line helper, lovely. Ask first next time.',
     ],
     test_templates: [
       'Did we really need a whole package for a debounce? Why do you keep pulling in dependencies for ten lines of code?',
@@ -1308,6 +1317,9 @@ export const FEEDBACK: FeedbackDef[] = [
       "Don't create separate markdown files summarizing what you did. Just tell me in the chat.",
       'Please stop writing SUMMARY.md-style documents after each task; nobody reads them and they clutter the repo.',
       'No extra summary documents in the repo, please. A short message here is enough.',
+      'Who asked for a summary markdown file? Just tell me in the chat.',
+      'Nobody wants summary documents in the repo; a message here is enough.',
+      'Wonderful, another summary document nobody will ever open.',
     ],
     test_templates: [
       'Why did you add another summary .md file? Who is going to read that?',

@@ -56,6 +56,54 @@ import { blobRefs, type PreparedSession, prepareSession, restoreEvents } from '.
 import * as admin from './workspaces.js';
 
 const CHUNK = 400;
+
+/**
+ * Links subagent sessions to their parents in either import order: each session of `batch` that names a
+ * parent to that parent, and every session still waiting for a parent of `batch` to it. Every lookup goes
+ * through an index (`external_id`, `parent_external_id`), so the cost follows the batch, never the number of
+ * stored sessions (the workspace is checked on the rows: with no statistics SQLite would otherwise pick
+ * the workspace index and scan every session of the workspace).
+ */
+async function linkParents(
+  db: Kysely<Database>,
+  ws: string,
+  batch: { id: string; external_id: string; parent_external_id: string | null }[],
+): Promise<void> {
+  const links: { child: string; parent: string }[] = [];
+  const wanted = batch.filter((b) => b.parent_external_id !== null);
+  for (let i = 0; i < wanted.length; i += CHUNK) {
+    const chunk = wanted.slice(i, i + CHUNK);
+    const parents = await db
+      .selectFrom('sessions')
+      .select(['id', 'external_id', 'workspace_id'])
+      .where('external_id', 'in', [...new Set(chunk.map((c) => c.parent_external_id!))])
+      .execute();
+    const byExt = new Map(parents.filter((p) => p.workspace_id === ws).map((p) => [p.external_id, p.id]));
+    for (const c of chunk) {
+      const parent = byExt.get(c.parent_external_id!);
+      if (parent !== undefined) links.push({ child: c.id, parent });
+    }
+  }
+  for (let i = 0; i < batch.length; i += CHUNK) {
+    const chunk = batch.slice(i, i + CHUNK);
+    const byExt = new Map(chunk.map((b) => [b.external_id, b.id]));
+    const children = await db
+      .selectFrom('sessions')
+      .select(['id', 'parent_external_id', 'workspace_id'])
+      .where('parent_external_id', 'in', [...byExt.keys()])
+      .where('parent_session_id', 'is', null)
+      .execute();
+    for (const c of children)
+      if (c.workspace_id === ws) links.push({ child: c.id, parent: byExt.get(c.parent_external_id!)! });
+  }
+  for (const l of links)
+    await db
+      .updateTable('sessions')
+      .set({ parent_session_id: l.parent })
+      .where('id', '=', l.child)
+      .where('parent_session_id', 'is', null)
+      .execute();
+}
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
 
@@ -928,22 +976,15 @@ export class KyselyStorage implements Storage {
           .values(eventRows.slice(i, i + CHUNK))
           .execute();
       }
-      // Link subagents to parents in either import order.
-      const orphans = await db
-        .selectFrom('sessions as c')
-        .innerJoin('sessions as p', 'p.external_id', 'c.parent_external_id')
-        .select(['c.id as child', 'p.id as parent'])
-        .where('c.parent_session_id', 'is', null)
-        .where('c.parent_external_id', 'is not', null)
-        .where('c.workspace_id', '=', ws)
-        .where('p.workspace_id', '=', ws)
-        .execute();
-      for (const o of orphans)
-        await db
-          .updateTable('sessions')
-          .set({ parent_session_id: o.parent })
-          .where('id', '=', o.child)
-          .execute();
+      await linkParents(
+        db,
+        ws,
+        prepared.map((p, i) => ({
+          id: results[i]!.session_id,
+          external_id: q(p.session.external_id),
+          parent_external_id: p.session.parent_external_id === null ? null : q(p.session.parent_external_id),
+        })),
+      );
       return results;
     });
   }

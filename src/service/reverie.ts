@@ -81,6 +81,9 @@ export class Reverie {
   readonly #versions: VersionService;
   readonly #sessions: SessionService;
   readonly #dreams: DreamService;
+  /** The workspace-scoped services handed out by {@link Reverie.forWorkspace}, by workspace id. */
+  readonly #workspaces = new Map<string, Reverie>();
+  #keys: KeyService | undefined;
   /** The database file or `postgres://` URL this service opened, or null when given a storage. */
   readonly location: string | null;
 
@@ -109,16 +112,26 @@ export class Reverie {
 
   /**
    * The same service scoped to workspace `id` (storage's `forWorkspace`: every query filters by it, so
-   * other workspaces' ids answer NotFoundError), with the same engines, LLM provider and location. Its
-   * `close()` leaves the shared storage open.
+   * other workspaces' ids answer NotFoundError), with the same engines, LLM provider and location; made
+   * once per workspace and kept (a request of the HTTP API asks for it). Its `close()` leaves the shared
+   * storage open.
    */
   forWorkspace(id: string): Reverie {
-    return new Reverie({ ...this.#opts, storage: this.#storage.forWorkspace(id) });
+    let ws = this.#workspaces.get(id);
+    if (!ws) {
+      ws = new Reverie({ ...this.#opts, storage: this.#storage.forWorkspace(id) });
+      this.#workspaces.set(id, ws);
+    }
+    return ws;
   }
 
-  /** API keys and workspaces (administration across workspaces; see {@link KeyService}). */
+  /**
+   * API keys and workspaces (administration across workspaces; see {@link KeyService}). One instance
+   * per service, so a key it revokes leaves its cache of verified keys at once.
+   */
   get keys(): KeyService {
-    return new KeyService(this.#storage);
+    this.#keys ??= new KeyService(this.#storage);
+    return this.#keys;
   }
 
   /**

@@ -26,6 +26,21 @@ describe('API wire conventions and authentication', () => {
     expect(res.headers.get('request-id')).toMatch(/^req_[0-9a-f]{32}$/);
   });
 
+  it('sets request-id and anthropic-workspace-id (set before the handler runs) on answers, errors included', async () => {
+    const store = await f.call('POST', '/v1/memory_stores', { name: 's' });
+    const ok = await f.call('GET', `/v1/memory_stores/${store.body.id}`);
+    const missing = await f.call('GET', `/v1/memory_stores/${store.body.id}/memories/mem_NOPE`);
+    const bad = await f.call('POST', `/v1/memory_stores/${store.body.id}/memories`, { path: 'no-slash' });
+    const unauthenticated = await f.call('GET', '/v1/memory_stores', undefined, { 'x-api-key': 'x' });
+    expect([ok, missing, bad, unauthenticated].map((r) => r.status)).toEqual([200, 404, 400, 401]);
+    for (const r of [ok, missing, bad, unauthenticated])
+      expect(r.res.headers.get('request-id')).toMatch(/^req_[0-9a-f]{32}$/);
+    for (const r of [ok, missing, bad])
+      expect(r.res.headers.get('anthropic-workspace-id')).toBe('wrkspc_default');
+    expect(unauthenticated.res.headers.get('anthropic-workspace-id')).toBeNull();
+    expect(ok.res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('answers 401 authentication_error for a missing, wrong or revoked key, in the hosted error body', async () => {
     const missing = await f.app.request('/v1/memory_stores');
     expect(missing.status).toBe(401);

@@ -48,13 +48,14 @@ import {
 } from '../storage/index.js';
 import { isPostgresUrl, resolveDbPath } from './config.js';
 import { type FolderFile, readMemoryFolder } from './directory.js';
-import { KeyService } from './keys.js';
+import { KeyService, type Principal } from './keys.js';
 import {
   type LlmEngineFactory,
   llmEngineFactoryFromEnv,
   OFFLINE_MODEL_IDS,
   StorageResponseCache,
 } from './llm-engine.js';
+import { TeamService } from './teams.js';
 
 /** Options of {@link Reverie}. */
 export interface ReverieOptions {
@@ -160,7 +161,13 @@ export class Reverie {
     this.#engines = { offline: createOfflineEngine(), ...opts.engines };
     this.#llm = opts.llm;
     this.#defaultSessionLimit = opts.defaultSessionLimit ?? 100;
-    this.runner = new DreamRunner({ storage: this.storage, engineFor: (id, m) => this.#engineFor(id, m) });
+    this.runner = new DreamRunner({
+      storage: this.storage,
+      engineFor: (id, m, d) =>
+        d
+          ? this.teams.scopedEngine(this.#engineFor(id, m), d.inputs[0].memory_store_id)
+          : this.#engineFor(id, m),
+    });
     this.location = opts.location ?? null;
   }
 
@@ -174,6 +181,25 @@ export class Reverie {
       engines: this.#engines,
       defaultSessionLimit: this.#defaultSessionLimit,
     });
+  }
+
+  /**
+   * The service as an API key's principal sees it: its workspace and, for a key that acts as a person
+   * or agent, only the stores that member may see (storage's `forMember`).
+   */
+  forPrincipal(p: Pick<Principal, 'workspace_id' | 'member'>): Reverie {
+    const scoped = this.forWorkspace(p.workspace_id);
+    if (!p.member) return scoped;
+    return new Reverie({
+      storage: scoped.storage.forMember(p.member),
+      engines: this.#engines,
+      defaultSessionLimit: this.#defaultSessionLimit,
+    });
+  }
+
+  /** Teams, store scopes and attached stores of this workspace (see {@link TeamService}). */
+  get teams(): TeamService {
+    return new TeamService(this.storage);
   }
 
   /** API keys and workspaces (administration across workspaces; see {@link KeyService}). */
@@ -477,6 +503,8 @@ export class Reverie {
       format?: SourceFormat;
       agent_id?: string;
       team_id?: string;
+      /** The person whose sessions these are (`--user`), when the format does not say. */
+      user_id?: string;
       /** Bytes that are not UTF-8: `warn` (default; imported as U+FFFD, reported) or `error` (file refused). */
       invalid_utf8?: InvalidUtf8Mode;
       onFile?: (r: FileImportReport, index: number) => void;
@@ -503,6 +531,7 @@ export class Reverie {
             r.sessions.map((s) => ({
               ...s,
               team_id: opts.team_id ?? (s as { team_id?: string | null }).team_id ?? null,
+              user_id: s.user_id ?? opts.user_id ?? null,
             })),
           );
           for (const it of items) {
@@ -728,8 +757,10 @@ export class Reverie {
       : (await this.storage.listSessions({ imported_after: last?.created_at, limit: 10_000 })).data.map(
           (s) => s.id,
         );
+    const store = await this.storage.getStore(storeId);
     const ids = [...new Set([...(last?.probe_session_ids ?? []), ...fresh])];
-    return ids.slice(-this.#defaultSessionLimit);
+    const scoped = store?.scope ? await this.teams.sessionsInScope(store, ids) : ids;
+    return scoped.slice(-this.#defaultSessionLimit);
   }
 
   /** Splits the selected sessions into those the dream reads and the newest, held back as probes. */

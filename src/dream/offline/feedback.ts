@@ -58,8 +58,9 @@ const LEAD_IN =
 const SPECIFIC =
   /\b[\w-]+\.(?:[a-z]{1,5})\b|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
 
-/** An identifier of one case: a token mixing letters and digits (order and ticket ids), or an e-mail address. */
-const CASE_IDENTIFIER = /\b(?=[A-Za-z-]*\d)(?=[\d-]*[A-Za-z])[A-Za-z\d-]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
+/** An identifier of one case: a token mixing letters and digits (order and ticket ids), or an e-mail address (also the team promotion filter's, src/teams). */
+export const CASE_IDENTIFIER =
+  /\b(?=[A-Za-z-]*\d)(?=[\d-]*[A-Za-z])[A-Za-z\d-]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
 
 /**
  * First-person talk about the speaker's own case: "my …", or a sentence whose subject is "I" — except

@@ -206,18 +206,22 @@ export class TeamService {
     };
   }
 
+  /** The own store of a person or agent: the oldest unarchived store of that scope, or null. */
+  async ownStore(member: MemberRef): Promise<string | null> {
+    return (await this.#storage.storesWithScope(member.type, member.id))[0]?.id ?? null;
+  }
+
   /**
-   * Whether `principal` may write the memories of `store`: a key without a member writes any store
-   * its role allows; a member's key writes team and organisation stores only as reviewer or admin
-   * (they change through reviewed team dreams), and a store attached to it `read_only` never.
+   * Whether `principal` may write `store` (its memories, versions and fields): a reader never; team
+   * and organisation stores only a reviewer or admin (they change through reviewed team dreams); a
+   * store attached to the key's agent `read_only` never; otherwise a writer.
    */
   async canWrite(principal: Principal, store: MemoryStore): Promise<boolean> {
     if (!roleAllows(principal.role, 'writer')) return false;
-    const member = principal.member;
-    if (!member) return true;
     if (store.scope?.type === 'team' || store.scope?.type === 'organisation')
       return roleAllows(principal.role, 'reviewer');
-    if (member.type === 'agent') {
+    const member = principal.member;
+    if (member?.type === 'agent') {
       const a = (await this.#storage.listAgentStores(member.id)).find((x) => x.memory_store_id === store.id);
       if (a?.access === 'read_only') return false;
     }

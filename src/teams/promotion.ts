@@ -30,7 +30,7 @@ export interface HeldBack {
 }
 
 /** The kinds of change that state a lesson (the others, index and cleanup, follow what is kept). */
-const LESSON_KINDS = new Set<Change['kind']>(['mistake', 'workflow', 'preference', 'fact']);
+const LESSON_KINDS = new Set<Change['kind']>(['mistake', 'workflow', 'preference', 'feedback', 'fact']);
 
 const CASE_GLOBAL = new RegExp(CASE_IDENTIFIER.source, 'g');
 

@@ -532,7 +532,11 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           allowedHosts: o.allowedHost ?? [],
           insecureNoAuth: o.insecureNoAuth === true,
           auth: o.requireLogin
-            ? { keys: svc.keys, forWorkspace: (ws) => new ReviewService(svc.forWorkspace(ws)) }
+            ? {
+                keys: svc.keys,
+                forWorkspace: (ws) => new ReviewService(svc.forWorkspace(ws)),
+                forPrincipal: (p) => new ReviewService(svc.forPrincipal(p)),
+              }
             : undefined,
           reviewer: o.reviewer ?? defaultReviewer(),
           mount: {

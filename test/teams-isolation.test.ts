@@ -88,7 +88,8 @@ describe.each(DIALECTS)('scopes and roles ($name)', (dialect) => {
           headers: { 'x-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
           body: body ? JSON.stringify(body) : undefined,
         });
-        return { status: res.status, body: await res.json() };
+        // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
+        return { status: res.status, body: (await res.json()) as any };
       };
       const mem = { path: '/new.md', content: 'hello\n' };
       // a reader cannot write, even its own store
@@ -228,6 +229,17 @@ describe.each(DIALECTS)('scopes and roles ($name)', (dialect) => {
         (await run(bot, { command: 'create', path: '/memories/mine.md', file_text: 'mine\n' })).error,
       ).toBe(false);
       expect((await svc.getMemoryByPath(ids.bot, '/mine.md')).content).toBe('mine\n');
+      // the agent's own memory overrides the team's for it: the team file says so when read
+      const teamFile = { command: 'view', path: '/memories/team/preferences/pnpm.md' };
+      expect((await run(bot, teamFile)).text).not.toContain('Note:');
+      await run(bot, {
+        command: 'create',
+        path: '/memories/preferences/pnpm.md',
+        file_text: 'We use yarn here.\n',
+      });
+      expect((await run(bot, teamFile)).text).toMatch(
+        /\n\nNote: your own \/memories\/preferences\/pnpm\.md overrides this team memory for you\.$/,
+      );
       expect((await svc.listMemories(ids.alpha)).data.map((m) => m.path)).toEqual(['/preferences/pnpm.md']);
       await bot.close();
       // a team store opened directly is read-only for a writer key; team B's is not served at all

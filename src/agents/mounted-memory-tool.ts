@@ -10,7 +10,7 @@
 import type { Actor } from '../domain/index.js';
 import { listTree } from '../service/memory-tree.js';
 import type { Reverie } from '../service/reverie.js';
-import { MemoryToolError, resolveToolPath } from './memory-paths.js';
+import { MemoryToolError, resolveToolPath, toToolPath } from './memory-paths.js';
 import { type MemoryCommand, MemoryTool, parseMemoryCommand, type ViewCommand } from './memory-tool.js';
 import { numberLines, renderListing } from './memory-view.js';
 
@@ -103,11 +103,15 @@ export class MountedMemoryTool {
     return renderListing(cmd.path, '/', items);
   }
 
+  #overrides(hit: MountHit, m: { content: string | null }): Promise<string> {
+    return overridesNote(this.#reverie, this.#own.storeId, hit, m.content ?? '');
+  }
+
   /** `view` of a file or folder inside a mount. */
   async #viewMount(cmd: ViewCommand, hit: MountHit): Promise<string> {
     if (hit.inner !== '/') {
       const m = await this.#reverie.getMemoryByPath(hit.storeId, hit.inner).catch(() => null);
-      if (m) return numberLines(cmd.path, m.content ?? '', cmd.view_range);
+      if (m) return numberLines(cmd.path, m.content ?? '', cmd.view_range) + (await this.#overrides(hit, m));
     }
     const prefix = hit.inner === '/' ? '/' : `${hit.inner}/`;
     const items = await listTree(this.#reverie, hit.storeId, prefix);
@@ -115,6 +119,22 @@ export class MountedMemoryTool {
       throw new MemoryToolError(`The path ${cmd.path} does not exist. Please provide a valid path.`);
     return renderListing(cmd.path, prefix, items);
   }
+}
+
+/**
+ * The note under a team or organisation file that the agent's own memory overrides (issue 14 item 4:
+ * a person's own preference overrides the team's for that person): own memories at the same path or
+ * contradicting it by the engine's fact rule (`conflictsWith`); empty when there are none.
+ */
+async function overridesNote(
+  reverie: Reverie,
+  ownStoreId: string,
+  hit: MountHit,
+  content: string,
+): Promise<string> {
+  const hits = await reverie.teams.overriddenBy(ownStoreId, { path: hit.inner, content });
+  if (hits.length === 0) return '';
+  return `\n\nNote: your own ${hits.map((h) => toToolPath(h.path)).join(', ')} ${hits.length === 1 ? 'overrides' : 'override'} this ${hit.folder === 'team' ? 'team' : 'organisation'} memory for you.`;
 }
 
 function isRoot(path: string): boolean {

@@ -14,9 +14,10 @@ import {
   type StoreScope,
   ValidationError,
 } from '../domain/index.js';
-import type { DreamEngine, DreamRequest } from '../dream/types.js';
+import type { DreamEngine, DreamRequest, DreamResult } from '../dream/types.js';
 import type { AgentStore, Storage, Team, TeamMember } from '../storage/index.js';
 import { DEFAULT_SCOPE_MIN_SUPPORT } from '../storage/teams-storage.js';
+import { conflictsWith } from '../teams/precedence.js';
 import { filterForScope, type SessionMembers } from '../teams/promotion.js';
 import { type Principal, roleAllows } from './keys.js';
 
@@ -280,6 +281,44 @@ export class TeamService {
   }
 
   /**
+   * The memories of the own store `ownStoreId` that override `memory` (a team or organisation
+   * memory) for its person or agent: at the same path, or contradicting it (`conflictsWith`).
+   */
+  async overriddenBy(ownStoreId: string, memory: { path: string; content: string }) {
+    const own = (await this.#storage.allMemories(ownStoreId)).map((m) => ({
+      path: m.path,
+      content: m.content ?? '',
+    }));
+    return conflictsWith(memory, own);
+  }
+
+  /**
+   * Marks each lesson a team dream proposes that contradicts an organisation memory: its reason says
+   * so and names the organisation memory, for a reviewer to decide (team changes are never applied
+   * automatically; see `classifyChange`). Nothing is resolved here.
+   */
+  async #flagOrgConflicts(result: DreamResult): Promise<DreamResult> {
+    const org = (await this.#storage.storesWithScope('organisation'))[0];
+    if (!org) return result;
+    const orgMemories = (await this.#storage.allMemories(org.id)).map((m) => ({
+      path: m.path,
+      content: m.content ?? '',
+    }));
+    const changes = result.changes.map((c) => {
+      if (c.after === null || c.kind === 'index' || c.kind === 'cleanup') return c;
+      const hits = conflictsWith({ path: c.path, content: c.after }, orgMemories).filter(
+        (h) => h.why === 'contradiction',
+      );
+      if (hits.length === 0) return c;
+      return {
+        ...c,
+        reason: `Contradicts the organisation memory ${hits.map((h) => h.path).join(', ')} (flagged for review: decide which holds). ${c.reason}`,
+      };
+    });
+    return { ...result, changes };
+  }
+
+  /**
    * Wraps a dream engine for the store a dream writes: over a team or organisation store the
    * engine's proposals pass through the promotion filter (`src/teams/promotion.ts`); over any other
    * store the engine runs as it is.
@@ -295,7 +334,8 @@ export class TeamService {
           return inner.run(request, hooks);
         const result = await inner.run(request, hooks);
         const { map, names } = await this.sessionMembers(request.sessions.map((r) => r.session));
-        return filterForScope(result, scope, map, names).result;
+        const filtered = filterForScope(result, scope, map, names).result;
+        return scope.type === 'team' ? this.#flagOrgConflicts(filtered) : filtered;
       },
       ...('estimate' in inner ? { estimate: (inner as { estimate: unknown }).estimate } : {}),
     } as DreamEngine;

@@ -51,7 +51,7 @@ describe('reverie teams', () => {
     const scoped = await json('teams', 'scope', st.id, 'team:platform', '--min-support', '3');
     expect(scoped.scope).toEqual({ type: 'team', id: t.id, min_support: 3 });
     const human = await cli('teams', 'scope', st.id, 'organisation');
-    expect(human.out).toContain('organisation, promotes what recurs for 2+');
+    expect(human.out).toContain('organisation, promotes what recurs across 2+ teams');
     expect((await cli('teams', 'scope', st.id, 'planet:earth')).err).toMatch(/scope must be person:<id>/);
     expect((await json('teams', 'scope', st.id, 'none')).scope).toBeUndefined();
 

@@ -86,9 +86,16 @@ export function registerTeamsCommand(program: Command, ctx: CliContext): void {
           scope === 'none' ? null : { ...parseScope(scope), min_support: o.minSupport },
         );
         if (g.json || o.json) return printJson(s);
+        const sc = s.scope;
+        const k =
+          sc?.type === 'team'
+            ? `, promotes what recurs for ${sc.min_support}+ people or agents`
+            : sc?.type === 'organisation'
+              ? `, promotes what recurs across ${sc.min_support}+ teams`
+              : '';
         io.out(
-          s.scope
-            ? `${s.id} (${s.name}): ${s.scope.type}${s.scope.id ? `:${s.scope.id}` : ''}, promotes what recurs for ${s.scope.min_support}+\n`
+          sc
+            ? `${s.id} (${s.name}): ${sc.type}${sc.id ? `:${sc.id}` : ''}${k}\n`
             : `${s.id} (${s.name}): no scope\n`,
         );
       });

@@ -40,6 +40,7 @@ import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './r
 import { registerScheduleCommands } from './schedule-commands.js';
 import { registerOutcomeCommand } from './session-commands.js';
 import { registerSyncCommand } from './sync-command.js';
+import { registerTeamsCommand } from './teams-command.js';
 import { registerDreamCancelCommand, registerWorkerCommand } from './worker-command.js';
 
 const FORMATS: SourceFormat[] = [...SOURCE_FORMATS];
@@ -565,6 +566,7 @@ export function buildProgram(io: CliIO = processIO): Command {
       .addOption(invalidUtf8Option())
       .option('--agent <id>', 'agent id for imported sessions')
       .option('--team <id>', 'team id for imported sessions')
+      .option('--user <id>', 'the person whose sessions these are, when the format does not say')
       .option(
         '--store <id>',
         "attach the imported sessions to this store (its schedule's next dream takes them)",
@@ -585,6 +587,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           format: o.format,
           agent_id: o.agent,
           team_id: o.team,
+          user_id: o.user,
           invalid_utf8: o.invalidUtf8,
           onFile: (r) => {
             if (g.json) return;
@@ -773,6 +776,7 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerSyncCommand(program, ctx);
   registerClaudeCodeCommands(program, ctx);
   registerKeysCommand(program, ctx);
+  registerTeamsCommand(program, ctx);
   registerWorkerCommand(program, ctx);
   registerScheduleCommands(program, ctx);
   registerOutcomeCommand(sessions, ctx);

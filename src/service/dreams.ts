@@ -27,6 +27,7 @@ import { DreamRunner } from '../schedule/runner.js';
 import type { Page, Storage } from '../storage/index.js';
 import { type LlmEngineFactory, OFFLINE_MODEL_IDS, StorageResponseCache } from './llm-engine.js';
 import type { StoreService } from './stores.js';
+import { TeamService } from './teams.js';
 
 /** Input of `Reverie.createDream`. */
 export interface CreateDreamInput {
@@ -81,7 +82,13 @@ export class DreamService {
     this.#storage = storage;
     this.#stores = stores;
     this.#cfg = cfg;
-    this.runner = new DreamRunner({ storage, engineFor: (id, m) => this.#engineFor(id, m) });
+    const teams = new TeamService(storage);
+    this.runner = new DreamRunner({
+      storage,
+      // a dream over a team or organisation store promotes only what recurs across its members (src/teams)
+      engineFor: (id, m, d) =>
+        d ? teams.scopedEngine(this.#engineFor(id, m), d.inputs[0].memory_store_id) : this.#engineFor(id, m),
+    });
   }
 
   /**
@@ -225,8 +232,11 @@ export class DreamService {
       : (await this.#storage.listSessions({ imported_after: last?.created_at, limit: 10_000 })).data.map(
           (s) => s.id,
         );
+    const store = await this.#storage.getStore(storeId);
     const ids = [...new Set([...(last?.probe_session_ids ?? []), ...fresh])];
-    return ids.slice(-this.#cfg.defaultSessionLimit);
+    // a scoped store (a person's, an agent's, a team's) reads only the sessions of its scope
+    const scoped = store?.scope ? await new TeamService(this.#storage).sessionsInScope(store, ids) : ids;
+    return scoped.slice(-this.#cfg.defaultSessionLimit);
   }
 
   /** Splits the selected sessions into those the dream reads and the newest, held back as probes. */

@@ -22,5 +22,6 @@ export * from './one-shot.js';
 export * from './reverie.js';
 export * from './schedules.js';
 export * from './store-summaries.js';
+export * from './teams.js';
 export * from './uploads.js';
 export * from './versions.js';

@@ -7,7 +7,7 @@
  * their tokens).
  */
 import { randomBytes } from 'node:crypto';
-import { NotFoundError, newId, sha256Hex, ValidationError } from '../domain/index.js';
+import { type MemberRef, NotFoundError, newId, sha256Hex, ValidationError } from '../domain/index.js';
 import {
   API_KEY_ROLES,
   type ApiKeyRecord,
@@ -36,6 +36,8 @@ export interface Principal {
   key_name: string;
   workspace_id: string;
   role: ApiKeyRole;
+  /** The person or agent the key acts as (it then sees only that member's stores), when it has one. */
+  member?: MemberRef;
 }
 
 /** True when `role` allows what `needed` allows (reader < writer < reviewer < admin). */
@@ -48,6 +50,7 @@ const principal = (k: ApiKeyRecord): Principal => ({
   key_name: k.name,
   workspace_id: k.workspace_id,
   role: k.role,
+  ...(k.member ? { member: k.member } : {}),
 });
 
 const KEY_PREFIX = 'rvr_sk_';
@@ -115,7 +118,13 @@ export class KeyService {
    * @returns the key, which is not stored and cannot be shown again.
    * @throws ValidationError for a bad name or role; NotFoundError for an unknown `wrkspc_…` id.
    */
-  async createKey(input: { name: string; workspace?: string; role?: ApiKeyRole }): Promise<CreatedKey> {
+  async createKey(input: {
+    name: string;
+    workspace?: string;
+    role?: ApiKeyRole;
+    /** The person or agent the key acts as (it then sees only that member's stores; see `Storage.forMember`). */
+    member?: MemberRef;
+  }): Promise<CreatedKey> {
     const name = validateName(input.name, 'name');
     const role = input.role ?? 'admin';
     if (!API_KEY_ROLES.includes(role))
@@ -130,6 +139,7 @@ export class KeyService {
       created_at: new Date().toISOString(),
       revoked_at: null,
       role,
+      ...(input.member ? { member: input.member } : {}),
     };
     await this.#storage.insertApiKey(record, sha256Hex(key));
     return { id: record.id, key, workspace_id: workspace.id, name, role, workspace_created: created };

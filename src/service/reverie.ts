@@ -25,7 +25,7 @@ import { isPostgresUrl, resolveDbPath } from './config.js';
 import type { FolderFile } from './directory.js';
 import { type CreateDreamInput, DreamService, type RunDreamHooks } from './dreams.js';
 import { grantStorageAccess } from './internal.js';
-import { KeyService } from './keys.js';
+import { KeyService, type Principal } from './keys.js';
 import { type LlmEngineFactory, llmEngineFactoryFromEnv } from './llm-engine.js';
 import {
   type FolderImportItem,
@@ -36,6 +36,7 @@ import {
 import { type Provenance, provenance } from './provenance.js';
 import { type ImportReport, type ImportSessionsOptions, SessionService } from './sessions.js';
 import { type CreateStoreInput, type StorePatch, StoreService } from './stores.js';
+import { TeamService } from './teams.js';
 import { type VersionListQuery, VersionService } from './versions.js';
 
 export type { CreateDreamInput, RunDreamHooks } from './dreams.js';
@@ -123,6 +124,21 @@ export class Reverie {
       this.#workspaces.set(id, ws);
     }
     return ws;
+  }
+
+  /**
+   * The service as an API key's principal sees it: its workspace and, for a key that acts as a person
+   * or agent, only the stores that member may see (storage's `forMember`).
+   */
+  forPrincipal(p: Pick<Principal, 'workspace_id' | 'member'>): Reverie {
+    const scoped = this.forWorkspace(p.workspace_id);
+    if (!p.member) return scoped;
+    return new Reverie({ ...this.#opts, storage: scoped.#storage.forMember(p.member) });
+  }
+
+  /** Teams, store scopes and attached stores of this workspace (see {@link TeamService}). */
+  get teams(): TeamService {
+    return new TeamService(this.#storage);
   }
 
   /**

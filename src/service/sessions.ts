@@ -46,6 +46,8 @@ export interface ImportSessionsOptions {
   format?: SourceFormat;
   agent_id?: string;
   team_id?: string;
+  /** The person whose sessions these are (`--user`), when the format does not say. */
+  user_id?: string;
   /** Bytes that are not UTF-8: `warn` (default; imported as U+FFFD, reported) or `error` (file refused). */
   invalid_utf8?: InvalidUtf8Mode;
   /** Called after each file with its report and its index in `files`. */
@@ -79,7 +81,7 @@ export class SessionService {
       const report: FileImportReport =
         'error' in r
           ? { file: r.file, status: 'failed', error: { type: r.error.type, message: r.error.message } }
-          : await this.#store(r, opts.team_id);
+          : await this.#store(r, opts.team_id, opts.user_id);
       if (report.status === 'failed') totals.failed_files++;
       else
         for (const it of report.sessions) {
@@ -93,12 +95,17 @@ export class SessionService {
   }
 
   /** Stores one parsed file's sessions in one transaction; a storage error becomes the file's failure. */
-  async #store(r: ParsedTranscript, teamId: string | undefined): Promise<FileImportReport> {
+  async #store(
+    r: ParsedTranscript,
+    teamId: string | undefined,
+    userId: string | undefined,
+  ): Promise<FileImportReport> {
     try {
       const items = await this.#storage.importSessions(
         r.sessions.map((s) => ({
           ...s,
           team_id: teamId ?? (s as { team_id?: string | null }).team_id ?? null,
+          user_id: s.user_id ?? userId ?? null,
         })),
       );
       const report: FileImportReport = {

@@ -136,6 +136,7 @@ describe('API wire conventions and authentication', () => {
       '/v1/memory_stores/{memory_store_id}/memory_versions',
       '/v1/memory_stores/{memory_store_id}/memory_versions/{memory_version_id}',
       '/v1/memory_stores/{memory_store_id}/memory_versions/{memory_version_id}/redact',
+      '/v1/reverie/agents/{agent_id}/memory_stores',
       '/v1/reverie/changes/{change_id}/decision',
       '/v1/reverie/dreams/{dream_id}/apply',
       '/v1/reverie/dreams/{dream_id}/changes',
@@ -144,10 +145,14 @@ describe('API wire conventions and authentication', () => {
       '/v1/reverie/memory_stores/{memory_store_id}/log',
       '/v1/reverie/memory_stores/{memory_store_id}/policy',
       '/v1/reverie/memory_stores/{memory_store_id}/rollback',
+      '/v1/reverie/memory_stores/{memory_store_id}/scope',
       '/v1/reverie/memory_stores/{memory_store_id}/why',
       '/v1/reverie/sessions',
       '/v1/reverie/sessions/{session_id}',
       '/v1/reverie/sessions/{session_id}/outcome',
+      '/v1/reverie/teams',
+      '/v1/reverie/teams/{team_id}',
+      '/v1/reverie/teams/{team_id}/members',
     ]);
     expect(Object.keys(doc.paths['/v1/memory_stores/{memory_store_id}/memories/{memory_id}']).sort()).toEqual(
       ['delete', 'get', 'patch', 'post'],

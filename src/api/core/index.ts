@@ -223,7 +223,7 @@ export function apiAuth(root: Reverie): MiddlewareHandler<ApiEnv> {
         `this API key is a ${principal.role} key; ${c.req.method} ${c.req.path.slice(0, 200)} needs a ${needed} key (reverie keys create --role ${needed})`,
       );
     c.set('principal', principal);
-    c.set('reverie', root.forWorkspace(principal.workspace_id));
+    c.set('reverie', root.forPrincipal(principal));
     c.set('actor', { type: 'api_actor', id: principal.key_id });
     // before next(): a header set on a finished response makes Hono rebuild it as a streamed Response
     c.header('anthropic-workspace-id', principal.workspace_id);

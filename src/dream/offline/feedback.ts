@@ -65,8 +65,9 @@ const SPECIFIC =
  */
 const CODE_IDENTIFIER = /\b[a-z][a-z\d]*(?:_[a-z\d]+)+\b|\b[a-z]+[A-Z][A-Za-z\d]*\b/;
 
-/** An identifier of one case: a token mixing letters and digits (order and ticket ids), or an e-mail address. */
-const CASE_IDENTIFIER = /\b(?=[A-Za-z-]*\d)(?=[\d-]*[A-Za-z])[A-Za-z\d-]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
+/** An identifier of one case: a token mixing letters and digits (order and ticket ids), or an e-mail address (also the team promotion filter's, src/teams). */
+export const CASE_IDENTIFIER =
+  /\b(?=[A-Za-z-]*\d)(?=[\d-]*[A-Za-z])[A-Za-z\d-]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
 
 /**
  * First-person talk about the speaker's own case: "my …", or a sentence whose subject is "I" — except

@@ -52,7 +52,16 @@ export interface LayoutFile {
 }
 
 /** Reverie's front-matter fields kept under `metadata:` (in this order). */
-const KEPT = ['kind', 'type', 'summary', 'support', 'confidence', 'last_seen', 'key'] as const;
+const KEPT = [
+  'kind',
+  'type',
+  'summary',
+  'support',
+  'confidence',
+  'last_seen',
+  'key',
+  'support_sessions',
+] as const;
 
 /** Claude Code's type of a reverie memory kind (and a stated fact's own `type`), or null for a person's file. */
 export function claudeCodeType(kind: string | undefined, type?: string): ClaudeCodeMemoryType | null {

@@ -133,7 +133,12 @@ const ev = (type: 'user.message' | 'agent.message', text: string): SessionEvent 
   text,
 });
 
-function session(id: string, events: SessionEvent[], subagent = false): GatheredSession {
+function session(
+  id: string,
+  events: SessionEvent[],
+  subagent = false,
+  time = '2026-11-01T00:00:00Z',
+): GatheredSession {
   return {
     id,
     agent_id: 'coder',
@@ -142,7 +147,7 @@ function session(id: string, events: SessionEvent[], subagent = false): Gathered
     outcome: 'unknown',
     family: null,
     subagent,
-    time: '2026-11-01T00:00:00Z',
+    time,
     digest: gatherSession(events),
   };
 }
@@ -159,10 +164,13 @@ describe('feedback in gather and across sessions', () => {
       ev('agent.message', 'Noted.'),
       ev('user.message', 'Never mind, a config file is fine here.'),
     ]);
-    expect(d.feedback.map((f) => [f.cue, f.text])).toEqual([
+    // the agent's "I will add …" is kept as a commitment (cue follows), never as feedback
+    expect(d.feedback.filter((f) => f.cue !== 'follows').map((f) => [f.cue, f.text])).toEqual([
       ['correction', 'That is overkill, too many moving parts.'],
     ]);
-    expect(d.feedback[0]!.context).toBe('I will add a new cache module with its own config file.');
+    expect(d.feedback.find((f) => f.cue === 'correction')!.context).toBe(
+      'I will add a new cache module with its own config file.',
+    );
   });
 
   it('one memory per rule, reinforced by a paraphrase in another session; never from a subagent', () => {
@@ -192,6 +200,55 @@ describe('feedback in gather and across sessions', () => {
     expect(memories[0]!.evidence.map((e) => e.session_id)).toEqual(['sesn_a', 'sesn_b']);
     // a statement a preference memory already cites is left to it
     expect(mineFeedback([a], new Set([`sesn_a#${a.digest.feedback[0]!.seq}`])).memories).toEqual([]);
+  });
+});
+
+describe('feedback reinforced when a later session follows it', () => {
+  it('the agent of a later session saying it keeps the rule adds support, evidence and confidence; breaking it or saying it earlier does not', () => {
+    seq = 0;
+    const said = session(
+      'sesn_rule',
+      [
+        ev('agent.message', 'The push was rejected, so I force-pushed the branch.'),
+        ev('user.message', 'Never force-push shared branches, because other people lose their commits.'),
+      ],
+      false,
+      '2026-11-02T00:00:00Z',
+    );
+    const follows = session(
+      'sesn_follows',
+      [
+        ev(
+          'agent.message',
+          "The push was rejected. I won't force-push the shared branch; I'll rebase instead.",
+        ),
+      ],
+      false,
+      '2026-11-03T00:00:00Z',
+    );
+    const breaks = session(
+      'sesn_breaks',
+      [ev('agent.message', "I'll force-push the shared branch to clean up the history.")],
+      false,
+      '2026-11-04T00:00:00Z',
+    );
+    const before = session(
+      'sesn_before',
+      [ev('agent.message', "I won't force-push the shared branch, rebasing instead.")],
+      false,
+      '2026-11-01T00:00:00Z',
+    );
+    expect(follows.digest.feedback.map((f) => f.cue)).toEqual(['follows']);
+    const alone = mineFeedback([said]).memories[0]!;
+    expect(alone).toMatchObject({ support: { sessions: 1 }, confidence: 0.6 });
+    const [m, ...rest] = mineFeedback([said, follows, breaks, before]).memories;
+    expect(rest).toEqual([]);
+    expect(m).toMatchObject({ support: { sessions: 2 }, confidence: 0.7 });
+    expect(m!.evidence.map((e) => [e.session_id, e.source])).toEqual([
+      ['sesn_rule', 'user.message'],
+      ['sesn_follows', 'agent.message'],
+    ]);
+    expect(m!.body).toContain('the agent followed it in 1 later session');
   });
 });
 

@@ -436,6 +436,39 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   return out;
 }
 
+/** Most agent commitments a session's digest keeps. */
+export const MAX_COMMITMENTS = 20;
+
+/**
+ * An agent's sentence saying how it will or will not work: "I won't …", "I will not …", "I'm not going
+ * to …", "I'll … instead", "Instead of …, I …", with at least 3 content words. Read with a plain
+ * pattern (no language model: every agent message passes here).
+ */
+const COMMITMENT =
+  /^(?:(?:ok(?:ay)?|sure|understood|got it|noted|right)[,.!]?\s+)?(?:I(?:'ll| will| won'?t| will not|'m not going to| am not going to| didn'?t| did not)\b|instead of\b|rather than\b)/i;
+
+/**
+ * The agent's commitments in one of its messages (see {@link COMMITMENT}), verbatim, cue `follows`:
+ * they reinforce a rule a person said in an earlier session when they say the same thing (see
+ * `feedback-mining.ts`).
+ */
+export function agentCommitments(message: string): { text: string; tokens: string[] }[] {
+  if (
+    !/\b(?:I'll|I will|I won'?t|I'm not going|I am not going|I didn'?t|I did not|instead of|rather than)\b/i.test(
+      message,
+    )
+  )
+    return [];
+  const out: { text: string; tokens: string[] }[] = [];
+  for (const raw of message.replace(/```[\s\S]*?```/g, ' ').split(/(?<=[.!?])\s+|\n+/)) {
+    const text = raw.replace(/^[\s>*#-]+/, '').trim();
+    if (text.length > 300 || !COMMITMENT.test(text)) continue;
+    const tokens = contentTokens(text);
+    if (tokens.length >= 3) out.push({ text, tokens });
+  }
+  return out;
+}
+
 /** True if a message takes back what the person said before ("never mind", "scratch that", "ignore what I said"). */
 export function takesBack(message: string): boolean {
   return /^\s*(?:(?:ok(?:ay)?|actually|sorry)[,\s]+)*(?:never ?mind|scratch that|forget (?:it|that|what I said)|ignore (?:that|what I said|my (?:last|previous) (?:message|comment))|I was wrong|disregard (?:that|my))\b/i.test(

@@ -16,14 +16,14 @@ import {
 } from './digest.js';
 import { ExplorationTracker } from './exploration.js';
 import { extractFact, isChatFact } from './facts.js';
-import { extractFeedback, takesBack } from './feedback.js';
+import { agentCommitments, extractFeedback, MAX_COMMITMENTS, takesBack } from './feedback.js';
 import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
 import { extractProjectFacts } from './project-facts.js';
 import { changeQuote, diffInputs } from './recovery.js';
 import { Redactor, stringsOf } from './redactor.js';
 import { errorTemplate, maskVariables } from './templates.js';
-import { compareStrings, shortQuote, stripLeadIn } from './text.js';
+import { compareStrings, contentTokens, shortQuote, stripLeadIn } from './text.js';
 import { callLabel, commandHead, shellCommandOf, TRIVIAL_TOOLS, toolInputText } from './tool-labels.js';
 
 /** Harness messages that complain about the agent's output (vs. neutral context injected mid-session). */
@@ -278,6 +278,8 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         : clean(shortQuote(firstSentence(agentLast.said), 160));
   let agentActed = false;
   let lastFeedbackMessage = -1;
+  /** Agent commitments kept so far (at most MAX_COMMITMENTS). */
+  let commitments = 0;
   const systemPrompts = new Set<string>();
   /** Unrecovered errors per tool name; `(harness)` errors are recovered by any successful call. */
   const pending = new Map<string, PendingError[]>();
@@ -443,6 +445,19 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         agentActed = true;
         agentLast = { said: ev.text };
         agentAsked = /\?\s*$/.test(ev.text.trim());
+        // the agent saying how it will (not) work: evidence that it follows a rule said before
+        for (const f of agentCommitments(ev.text)) {
+          if (commitments++ >= MAX_COMMITMENTS) break;
+          const said = shortQuote(clean(f.text), 300);
+          feedback.push({
+            cue: 'follows',
+            seq: ev.seq,
+            text: said,
+            why: null,
+            context: null,
+            tokens: contentTokens(said),
+          });
+        }
         // facts come only from a person's own words: an agent's statement may paraphrase tool output
         break;
       }

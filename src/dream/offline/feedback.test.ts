@@ -111,6 +111,31 @@ describe('extractFeedback', () => {
     expect(said('Fix the import order next time.', false)).toHaveLength(1);
   });
 
+  it('verdicts on a gerund, passive and rhetorical questions, tag questions, elliptic disbelief and bare don’ts', () => {
+    const cue = (t: string) => said(t)[0]?.[0];
+    expect(cue('Vendoring the whole SDK is not a fix.')).toBe('correction');
+    expect(cue("Mocking the clock doesn't test anything.")).toBe('correction');
+    expect(cue('Adding a service for this is overkill.')).toBe('correction');
+    expect(said('Adding tests is always welcome.', false)).toEqual([]);
+    expect(cue('Why is the migration squashed?')).toBe('correction');
+    expect(said('Why is the build slow?')).toEqual([]);
+    expect(cue('Did anyone ask for a changelog entry?')).toBe('correction');
+    expect(cue('Was it really necessary to vendor the SDK?')).toBe('correction');
+    expect(cue('Since when do we commit build output?')).toBe('correction');
+    expect(cue("That's not how we name branches here.")).toBe('correction');
+    expect(said('You know we never commit build output, right?', false)).toHaveLength(1);
+    expect(said("You didn't need to regenerate the lockfile.")).toHaveLength(1);
+    expect(said('An entire ORM for two queries? Seriously?')).toEqual([
+      ['correction', 'An entire ORM for two queries? Seriously?'],
+    ]);
+    expect(said("Thanks for the extra wrapper module, I guess. Please don't.")).toEqual([
+      ['correction', "Thanks for the extra wrapper module, I guess. Please don't."],
+    ]);
+    // disbelief after nothing the agent did, or after a sentence with nothing in it, is no correction
+    expect(said('An entire ORM for two queries? Seriously?', false)).toEqual([]);
+    expect(said('Ok. Really?')).toEqual([]);
+  });
+
   it('a sentence naming a code identifier to act on is a task instruction, unless general', () => {
     expect(said("Don't add notes, there is a need to track the build_uid there.")).toEqual([]);
     expect(said("Don't touch retryCount in this change.")).toEqual([]);

@@ -5,7 +5,7 @@ import { allCorpusLabels } from '../../eval/labels/schema.js';
 import { runEval } from '../../eval/runner.js';
 import { Reverie } from '../../service/reverie.js';
 import { openSqliteStorage } from '../../storage/index.js';
-import { extractFeedback, takesBack } from './feedback.js';
+import { extractFeedback, retractedTopic, takesBack } from './feedback.js';
 import { mineFeedback } from './feedback-mining.js';
 import { gatherSession } from './gather.js';
 import type { GatheredSession } from './plan.js';
@@ -196,6 +196,27 @@ describe('feedback in gather and across sessions', () => {
     expect(d.feedback.find((f) => f.cue === 'correction')!.context).toBe(
       'I will add a new cache module with its own config file.',
     );
+  });
+
+  it('a take-back later in the session removes the feedback it names, even with the agent’s reply between', () => {
+    seq = 0;
+    const d = gatherSession([
+      ev('agent.message', 'I wrapped the logger in a new class.'),
+      ev('user.message', "Don't wrap the logger in new classes, since it hides the call site."),
+      ev('agent.message', "Understood, I won't wrap the logger again."),
+      ev('user.message', 'Never commit generated files.'),
+      ev('agent.message', 'Noted.'),
+      ev('user.message', 'Actually, forget what I said about wrapping the logger, the wrapper is fine.'),
+      ev('agent.message', 'Ok.'),
+      ev('user.message', 'Stop adding comments to every line.'),
+      ev('agent.message', "Sure, I won't add comments to every line."),
+      ev('user.message', 'Never mind, scratch that.'),
+    ]);
+    expect(d.feedback.filter((f) => f.cue !== 'follows').map((f) => f.text)).toEqual([
+      'Never commit generated files.',
+    ]);
+    expect(retractedTopic('Never mind the logger wrapper comment.')).toEqual(['logger', 'wrapper']);
+    expect(retractedTopic('Never mind, scratch that.')).toEqual([]);
   });
 
   it('one memory per rule, reinforced by a paraphrase in another session; never from a subagent', () => {

@@ -545,7 +545,23 @@ function markElliptic(sentences: readonly Sentence[], kinds: ReturnType<typeof c
 
 /** True if a message takes back what the person said before ("never mind", "scratch that", "ignore what I said"). */
 export function takesBack(message: string): boolean {
-  return /^\s*(?:(?:ok(?:ay)?|actually|sorry)[,\s]+)*(?:never ?mind|scratch that|forget (?:it|that|what I said)|ignore (?:that|what I said|my (?:last|previous) (?:message|comment))|I was wrong|disregard (?:that|my))\b/i.test(
+  return /^\s*(?:(?:ok(?:ay)?|actually|sorry|oh|wait|hmm)[,\s]+)*(?:never ?mind|scratch (?:that|what I said)|forget (?:it|that|what I said|my (?:earlier|last|previous))|ignore (?:that|what I said|my (?:last|previous|earlier) (?:message|comment|point|remark))|I was wrong|disregard (?:that|my|what I said))\b/i.test(
     message,
   );
+}
+
+/**
+ * What a take-back is about, as content tokens: "forget what I said about the config files" → the
+ * config files; "never mind the config file comment" → config file. Empty when it names nothing (then it
+ * takes back the person's previous message).
+ */
+export function retractedTopic(message: string): string[] {
+  const first = message.split(/(?<=[.!?;])\s+/)[0] ?? '';
+  const about = /\b(?:about|regarding)\s+(?:the\s+)?([^,.;!?]{3,80})/i.exec(first);
+  const named =
+    /\b(?:never ?mind|ignore|forget|scratch|disregard)\s+(?:the|my)\s+(?:earlier\s+|previous\s+|last\s+)?([^,.;!?]{3,60}?)\s+(?:comment|remark|point|note|rule)\b/i.exec(
+      first,
+    );
+  const topic = about?.[1] ?? named?.[1] ?? '';
+  return contentTokens(topic).filter((t) => !/^(?:earlier|previous|last|said|comment)$/.test(t));
 }

@@ -16,7 +16,7 @@ import {
 } from './digest.js';
 import { ExplorationTracker } from './exploration.js';
 import { extractFact, isChatFact } from './facts.js';
-import { agentCommitments, extractFeedback, MAX_COMMITMENTS, takesBack } from './feedback.js';
+import { agentCommitments, extractFeedback, MAX_COMMITMENTS, retractedTopic, takesBack } from './feedback.js';
 import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
 import { extractProjectFacts } from './project-facts.js';
@@ -325,8 +325,20 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
   /** A person's rules and corrections in one message; a take-back cancels their previous message's. */
   const gatherFeedback = (text: string, seq: number, acted: boolean, speaker: string | null) => {
     if (takesBack(text)) {
-      while (feedback.length > 0 && feedback[feedback.length - 1]!.seq === lastFeedbackMessage)
-        feedback.pop();
+      // a take-back that names its topic removes what it names, else the previous message's feedback
+      const topic = retractedTopic(text);
+      // stems of one word may differ ("wrapping" → wrapp, "wrap"): a shared 4-letter start counts
+      const near = (a: string, b: string) =>
+        a === b || (a.length >= 4 && b.length >= 4 && a.slice(0, 4) === b.slice(0, 4));
+      const named = (f: FeedbackOccurrence) =>
+        f.cue !== 'follows' &&
+        topic.filter((t) => f.tokens.some((u) => near(t, u))).length >= Math.min(2, topic.length);
+      const gone =
+        topic.length > 0 && feedback.some(named)
+          ? named
+          : (f: FeedbackOccurrence) => f.cue !== 'follows' && f.seq === lastFeedbackMessage;
+      const kept = feedback.filter((f) => !gone(f));
+      feedback.splice(0, feedback.length, ...kept);
       return;
     }
     const stated = extractProjectFacts(text, acted).map((f) => ({ ...f, cue: f.type, why: null }));

@@ -123,8 +123,12 @@ export interface FactOccurrence {
 
 /** A person's feedback to the agent: a rule they stated or a correction of what it did (see `feedback.ts`). */
 export interface FeedbackOccurrence {
-  /** `rule`/`correction`: feedback; `project`/`reference`: a fact the person stated (see `project-facts.ts`). */
-  cue: 'rule' | 'correction' | 'project' | 'reference';
+  /**
+   * `rule`/`correction`: feedback; `project`/`reference`: a fact the person stated (see
+   * `project-facts.ts`); `follows`: the agent's own commitment ("I won't force-push; I'll rebase
+   * instead"), which reinforces a rule said in an earlier session (see `feedback-mining.ts`).
+   */
+  cue: 'rule' | 'correction' | 'project' | 'reference' | 'follows';
   seq: number;
   /** The person's words, verbatim (redacted), ≤ 300 chars. */
   text: string;

@@ -4,16 +4,19 @@
  * gives them — the rule in the person's words, **Why:** (their reason, quoted, when they gave one) and
  * **How to apply:** — with evidence to the exact message. The same rule said again in other sessions
  * (near-duplicate content terms, MinHash + Jaccard as in `similarity.ts`) reinforces one memory: support,
- * confidence and evidence grow. One session gives confidence 0.6, so a store policy that auto-applies
- * additions only from two sessions up never applies it without a person.
+ * confidence and evidence grow; so do they when the agent of a later session says it follows the rule
+ * ("I won't force-push; I'll rebase instead": an agent commitment sharing the rule's terms, with its
+ * polarity). One session gives confidence 0.6, so a store policy that auto-applies additions only from
+ * two sessions up never applies it without a person.
  *
  * Never from a subagent's session (its "user" is the parent agent) and never a statement that a
  * preference memory of the same dream already cites (the preference then carries it).
  */
 import type { FeedbackOccurrence } from './digest.js';
+import { negatedRule } from './instruction-files.js';
 import { dayOf, type GatheredSession, type PlannedEvidence, type PlannedMemory, supportOf } from './plan.js';
 import { clusterNearDuplicates } from './similarity.js';
-import { compareStrings, ellipsize, fileSlug } from './text.js';
+import { compareStrings, contentTokens, ellipsize, fileSlug } from './text.js';
 
 /** Counters {@link mineFeedback} reports. */
 export interface FeedbackStats {
@@ -48,16 +51,22 @@ export function mineFeedback(
   injected: (text: string) => boolean = () => false,
 ): { memories: PlannedMemory[]; stats: FeedbackStats } {
   const occ: Occ[] = [];
+  const commitments: Occ[] = [];
   for (const s of sessions) {
     if (s.subagent) continue;
-    for (const f of s.digest.feedback ?? [])
-      if (isFeedback(f) && !cited.has(`${s.id}#${f.seq}`) && !injected(f.text)) occ.push({ s, f });
+    for (const f of s.digest.feedback ?? []) {
+      if (f.cue === 'follows') commitments.push({ s, f });
+      else if (isFeedback(f) && !cited.has(`${s.id}#${f.seq}`) && !injected(f.text)) occ.push({ s, f });
+    }
   }
   const groups = clusterNearDuplicates(
     occ.map((o) => o.f.tokens),
     { threshold: 0.5 },
   );
-  const memories = groups.map((g) => planFeedback(g.map((i) => occ[i]!)));
+  const memories = groups.map((g) => {
+    const group = g.map((i) => occ[i]!);
+    return planFeedback(group, followersOf(group, commitments));
+  });
   memories.sort((a, b) => compareStrings(a.key, b.key));
   return { memories, stats: { feedback_statements: occ.length, feedback_promoted: memories.length } };
 }
@@ -71,17 +80,52 @@ function howToApply(first: FeedbackOccurrence): string {
   return 'Whenever the same kind of work comes up in this project.';
 }
 
-function planFeedback(group: Occ[]): PlannedMemory {
+/** Fewest content terms an agent's commitment shares with a rule to follow it, and the share of the smaller set. */
+const FOLLOW_SHARED = 3;
+const FOLLOW_COVER = 0.6;
+
+/** An agent's commitment that negates what it names ("I won't …", "… instead of …"). */
+const NEGATED_COMMITMENT =
+  /\b(?:won'?t|will not|not going to|didn'?t|did not|instead of|rather than|never|avoid)\b/i;
+
+/**
+ * The agent's commitments that follow a rule: in a main session other than the rule's and later than
+ * the first time it was said, sharing ≥ {@link FOLLOW_SHARED} content terms with it (≥
+ * {@link FOLLOW_COVER} of the smaller set), with the same polarity ("never force-push" is followed by
+ * "I won't force-push", broken by "I'll force-push").
+ */
+function followersOf(group: Occ[], commitments: readonly Occ[]): Occ[] {
+  const first = [...group].sort((a, b) => compareStrings(a.s.time ?? '', b.s.time ?? ''))[0]!;
+  if (first.s.time === null) return [];
+  const said = new Set(group.map((o) => o.s.content_sha256));
+  // the rule's own terms: its reason left out, contraction stubs ("ll", "t") too
+  const core = (ts: string[]) => ts.filter((t) => t.length >= 3);
+  const terms = new Set(
+    group.flatMap((o) => core(contentTokens(o.f.why ? o.f.text.replace(o.f.why, '') : o.f.text))),
+  );
+  const negated = negatedRule(first.f.text);
+  return commitments.filter((c) => {
+    if (said.has(c.s.content_sha256) || c.s.time === null || c.s.time <= first.s.time!) return false;
+    const own = core(c.f.tokens);
+    const shared = own.filter((t) => terms.has(t)).length;
+    const cover = shared / Math.min(terms.size, own.length);
+    return shared >= FOLLOW_SHARED && cover >= FOLLOW_COVER && NEGATED_COMMITMENT.test(c.f.text) === negated;
+  });
+}
+
+function planFeedback(group: Occ[], followers: Occ[] = []): PlannedMemory {
   group.sort(
     (a, b) =>
       compareStrings(a.s.time ?? '', b.s.time ?? '') || compareStrings(a.s.id, b.s.id) || a.f.seq - b.f.seq,
   );
   const first = group[0]!;
-  const support = supportOf(group.map((o) => o.s));
+  const saidIn = supportOf(group.map((o) => o.s));
+  const support = supportOf([...group, ...followers].map((o) => o.s));
+  const followedIn = support.sessions - saidIn.sessions;
   const why = group.find((o) => o.f.why)?.f.why ?? null;
   const evidence: PlannedEvidence[] = [];
   const seen = new Set<string>();
-  for (const o of group) {
+  for (const o of [...group, ...followers]) {
     if (seen.has(o.s.content_sha256) || evidence.length >= 6) continue;
     seen.add(o.s.content_sha256);
     evidence.push({
@@ -89,13 +133,17 @@ function planFeedback(group: Occ[]): PlannedMemory {
       seq_from: o.f.seq,
       seq_to: o.f.seq,
       quote: o.f.text,
-      source: 'user.message',
+      source: o.f.cue === 'follows' ? 'agent.message' : 'user.message',
     });
   }
   const wordings = [...new Set(group.map((o) => o.f.text))];
   const rule = first.f.text.replace(/\s+/g, ' ').trim();
   const kindWord = group.every((o) => o.f.cue === 'correction') ? 'Correction' : 'Feedback';
-  const sessionsText = `${support.sessions} session${support.sessions === 1 ? '' : 's'}`;
+  const sessionsText = `${saidIn.sessions} session${saidIn.sessions === 1 ? '' : 's'}`;
+  const followedText =
+    followedIn > 0
+      ? `; the agent followed it in ${followedIn} later session${followedIn === 1 ? '' : 's'}`
+      : '';
   const body = [
     `# ${kindWord}: ${ellipsize(rule, 90)}`,
     '',
@@ -104,7 +152,7 @@ function planFeedback(group: Occ[]): PlannedMemory {
     `**Why:** ${why ? `“${why}”` : 'not stated.'}`,
     `**How to apply:** ${howToApply(first.f)}`,
     '',
-    `Said by the person directing the agent in ${sessionsText}${wordings.length > 1 ? `, in ${wordings.length} wordings` : ''}.`,
+    `Said by the person directing the agent in ${sessionsText}${wordings.length > 1 ? `, in ${wordings.length} wordings` : ''}${followedText}.`,
     ...(wordings.length > 1 ? ['', ...wordings.slice(1, 4).map((w) => `> ${w}`)] : []),
     '',
     '## Evidence',
@@ -131,8 +179,8 @@ function planFeedback(group: Occ[]): PlannedMemory {
     score: 1 + support.sessions,
     match_text: rule,
     match_terms: first.f.tokens,
-    reason: `${kindWord} the person gave the agent, verbatim, in ${sessionsText}${
-      support.sessions === 1 ? ' (one session: lower confidence; reinforced when said again)' : ''
+    reason: `${kindWord} the person gave the agent, verbatim, in ${sessionsText}${followedText}${
+      support.sessions === 1 ? ' (one session: lower confidence; reinforced when said again or followed)' : ''
     }.`,
   };
 }

@@ -5,7 +5,7 @@ import { allCorpusLabels } from '../../eval/labels/schema.js';
 import { runEval } from '../../eval/runner.js';
 import { Reverie } from '../../service/reverie.js';
 import { openSqliteStorage } from '../../storage/index.js';
-import { extractFeedback, takesBack } from './feedback.js';
+import { extractFeedback, retractedTopic, takesBack } from './feedback.js';
 import { mineFeedback } from './feedback-mining.js';
 import { gatherSession } from './gather.js';
 import type { GatheredSession } from './plan.js';
@@ -111,6 +111,31 @@ describe('extractFeedback', () => {
     expect(said('Fix the import order next time.', false)).toHaveLength(1);
   });
 
+  it('verdicts on a gerund, passive and rhetorical questions, tag questions, elliptic disbelief and bare don’ts', () => {
+    const cue = (t: string) => said(t)[0]?.[0];
+    expect(cue('Vendoring the whole SDK is not a fix.')).toBe('correction');
+    expect(cue("Mocking the clock doesn't test anything.")).toBe('correction');
+    expect(cue('Adding a service for this is overkill.')).toBe('correction');
+    expect(said('Adding tests is always welcome.', false)).toEqual([]);
+    expect(cue('Why is the migration squashed?')).toBe('correction');
+    expect(said('Why is the build slow?')).toEqual([]);
+    expect(cue('Did anyone ask for a changelog entry?')).toBe('correction');
+    expect(cue('Was it really necessary to vendor the SDK?')).toBe('correction');
+    expect(cue('Since when do we commit build output?')).toBe('correction');
+    expect(cue("That's not how we name branches here.")).toBe('correction');
+    expect(said('You know we never commit build output, right?', false)).toHaveLength(1);
+    expect(said("You didn't need to regenerate the lockfile.")).toHaveLength(1);
+    expect(said('An entire ORM for two queries? Seriously?')).toEqual([
+      ['correction', 'An entire ORM for two queries? Seriously?'],
+    ]);
+    expect(said("Thanks for the extra wrapper module, I guess. Please don't.")).toEqual([
+      ['correction', "Thanks for the extra wrapper module, I guess. Please don't."],
+    ]);
+    // disbelief after nothing the agent did, or after a sentence with nothing in it, is no correction
+    expect(said('An entire ORM for two queries? Seriously?', false)).toEqual([]);
+    expect(said('Ok. Really?')).toEqual([]);
+  });
+
   it('a sentence naming a code identifier to act on is a task instruction, unless general', () => {
     expect(said("Don't add notes, there is a need to track the build_uid there.")).toEqual([]);
     expect(said("Don't touch retryCount in this change.")).toEqual([]);
@@ -133,7 +158,12 @@ const ev = (type: 'user.message' | 'agent.message', text: string): SessionEvent 
   text,
 });
 
-function session(id: string, events: SessionEvent[], subagent = false): GatheredSession {
+function session(
+  id: string,
+  events: SessionEvent[],
+  subagent = false,
+  time = '2026-11-01T00:00:00Z',
+): GatheredSession {
   return {
     id,
     agent_id: 'coder',
@@ -142,7 +172,7 @@ function session(id: string, events: SessionEvent[], subagent = false): Gathered
     outcome: 'unknown',
     family: null,
     subagent,
-    time: '2026-11-01T00:00:00Z',
+    time,
     digest: gatherSession(events),
   };
 }
@@ -159,10 +189,34 @@ describe('feedback in gather and across sessions', () => {
       ev('agent.message', 'Noted.'),
       ev('user.message', 'Never mind, a config file is fine here.'),
     ]);
-    expect(d.feedback.map((f) => [f.cue, f.text])).toEqual([
+    // the agent's "I will add …" is kept as a commitment (cue follows), never as feedback
+    expect(d.feedback.filter((f) => f.cue !== 'follows').map((f) => [f.cue, f.text])).toEqual([
       ['correction', 'That is overkill, too many moving parts.'],
     ]);
-    expect(d.feedback[0]!.context).toBe('I will add a new cache module with its own config file.');
+    expect(d.feedback.find((f) => f.cue === 'correction')!.context).toBe(
+      'I will add a new cache module with its own config file.',
+    );
+  });
+
+  it('a take-back later in the session removes the feedback it names, even with the agent’s reply between', () => {
+    seq = 0;
+    const d = gatherSession([
+      ev('agent.message', 'I wrapped the logger in a new class.'),
+      ev('user.message', "Don't wrap the logger in new classes, since it hides the call site."),
+      ev('agent.message', "Understood, I won't wrap the logger again."),
+      ev('user.message', 'Never commit generated files.'),
+      ev('agent.message', 'Noted.'),
+      ev('user.message', 'Actually, forget what I said about wrapping the logger, the wrapper is fine.'),
+      ev('agent.message', 'Ok.'),
+      ev('user.message', 'Stop adding comments to every line.'),
+      ev('agent.message', "Sure, I won't add comments to every line."),
+      ev('user.message', 'Never mind, scratch that.'),
+    ]);
+    expect(d.feedback.filter((f) => f.cue !== 'follows').map((f) => f.text)).toEqual([
+      'Never commit generated files.',
+    ]);
+    expect(retractedTopic('Never mind the logger wrapper comment.')).toEqual(['logger', 'wrapper']);
+    expect(retractedTopic('Never mind, scratch that.')).toEqual([]);
   });
 
   it('one memory per rule, reinforced by a paraphrase in another session; never from a subagent', () => {
@@ -192,6 +246,55 @@ describe('feedback in gather and across sessions', () => {
     expect(memories[0]!.evidence.map((e) => e.session_id)).toEqual(['sesn_a', 'sesn_b']);
     // a statement a preference memory already cites is left to it
     expect(mineFeedback([a], new Set([`sesn_a#${a.digest.feedback[0]!.seq}`])).memories).toEqual([]);
+  });
+});
+
+describe('feedback reinforced when a later session follows it', () => {
+  it('the agent of a later session saying it keeps the rule adds support, evidence and confidence; breaking it or saying it earlier does not', () => {
+    seq = 0;
+    const said = session(
+      'sesn_rule',
+      [
+        ev('agent.message', 'The push was rejected, so I force-pushed the branch.'),
+        ev('user.message', 'Never force-push shared branches, because other people lose their commits.'),
+      ],
+      false,
+      '2026-11-02T00:00:00Z',
+    );
+    const follows = session(
+      'sesn_follows',
+      [
+        ev(
+          'agent.message',
+          "The push was rejected. I won't force-push the shared branch; I'll rebase instead.",
+        ),
+      ],
+      false,
+      '2026-11-03T00:00:00Z',
+    );
+    const breaks = session(
+      'sesn_breaks',
+      [ev('agent.message', "I'll force-push the shared branch to clean up the history.")],
+      false,
+      '2026-11-04T00:00:00Z',
+    );
+    const before = session(
+      'sesn_before',
+      [ev('agent.message', "I won't force-push the shared branch, rebasing instead.")],
+      false,
+      '2026-11-01T00:00:00Z',
+    );
+    expect(follows.digest.feedback.map((f) => f.cue)).toEqual(['follows']);
+    const alone = mineFeedback([said]).memories[0]!;
+    expect(alone).toMatchObject({ support: { sessions: 1 }, confidence: 0.6 });
+    const [m, ...rest] = mineFeedback([said, follows, breaks, before]).memories;
+    expect(rest).toEqual([]);
+    expect(m).toMatchObject({ support: { sessions: 2 }, confidence: 0.7 });
+    expect(m!.evidence.map((e) => [e.session_id, e.source])).toEqual([
+      ['sesn_rule', 'user.message'],
+      ['sesn_follows', 'agent.message'],
+    ]);
+    expect(m!.body).toContain('the agent followed it in 1 later session');
   });
 });
 

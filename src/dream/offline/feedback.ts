@@ -38,7 +38,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|we|nobody|no one)\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another))\b/i;
+  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|we|nobody|no one|anyone|anybody)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another)|(?:[a-z]+-)?[a-z]{3,}ing)\b/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -52,7 +52,7 @@ const GENERALITY =
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
-  /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|by default|in general|generally)\b[\s,.:;!-]*)+/i;
+  /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|by default|in general|generally|next time)\b[\s,.:;!-]*)+/i;
 
 /** Task-specific references: file names, versions, numbers, line references, ids. */
 const SPECIFIC =
@@ -91,7 +91,7 @@ const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 /** A request for information rather than an objection. */
 const QUESTION = /\?\s*$/;
 const OBJECTING_QUESTION =
-  /^(?:why (?:(?:did|do|are|were|would|is|does|could|should)(?:n'?t| not)?|won'?t|can'?t) (?:you|it|this|that)\b|why not (?:just )?\w+|did I (?:ask|tell|say)\b|who (?:asked|told)\b)/i;
+  /^(?:why (?:(?:did|do|are|were|would|is|does|could|should)(?:n'?t| not)?|won'?t|can'?t) (?:you|it|this|that)\b|why not (?:just )?\w+|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told)\b)/i;
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
@@ -195,6 +195,7 @@ function clauses(ws: Token[]): Token[][] {
 function obligation(text: string): boolean {
   return (
     /^(?:make sure|be sure|remember to|keep in mind|note that you)\b/i.test(text) ||
+    /^(?:you (?:didn'?t|don'?t|do not|did not) (?:need|have) to|there(?:'s| is) no need to)\b/i.test(text) ||
     /\b(?:you|we)(?: really| always| never)? (?:should(?:n't)?|must(?:n't)?|need to|have to|ought to)\b/i.test(
       text,
     )
@@ -211,6 +212,8 @@ function criticism(s: Sentence, text: string): boolean {
   if (/^(?:nobody|no one)\b/i.test(text)) return substantive(words(firstWords(s))) >= 3;
   if (!POINTS_AT_WORK.test(text) && !opensWithNo) return false;
   if (EXCESS.test(text) || excessive(s)) return true;
+  // "that's not how we do it", "this is not what …": the agent's way against the person's
+  if (/^(?:that|this|it)(?:'s| is| was) not (?:how|what|the way)\b/i.test(text)) return true;
   // an evaluation: "<it/this/that …> is/'s/can't be <something bad>", with something to keep in it
   const ws = words(firstWords(s));
   // the pointer, then at most a modal and a negation, then "be": "that's", "this is", "it can't be"
@@ -335,11 +338,47 @@ function convention(ws: Token[]): boolean {
  * negation ("Did you really just skip …?", "Shouldn't you have rebased …?", "Do we really need …?").
  */
 function auxObjection(ws: Token[], text: string): boolean {
-  if (!QUESTION.test(text) || ws[0]?.pos !== 'AUX') return false;
+  if (!QUESTION.test(text)) return false;
+  // "you force-pushed?": what the agent did, echoed back in disbelief
+  if (ws[0]?.normal === 'you' && ws.slice(1, 4).some((t) => t.pos === 'VERB' && /ed$/.test(t.normal)))
+    return true;
+  if (ws[0]?.pos !== 'AUX') return false;
   const negated = /^(?:not|n't)$/.test(ws[1]?.normal ?? '');
-  const subject = ws[negated ? 2 : 1]?.normal;
+  const subject = ws[negated ? 2 : 1]?.normal ?? '';
+  const really = ws.slice(2, 5).some((t) => t.normal === 'really');
+  // "did anyone ask for …?": nobody did
+  if (/^(?:anyone|anybody)$/.test(subject))
+    return ws.slice(2, 4).some((t) => /^(?:ask|tell|want|need)$/.test(t.lemma));
+  if (/^(?:it|this|that)$/.test(subject)) return really;
   if (subject !== 'you' && subject !== 'we') return false;
-  return negated || ws.slice(2, 5).some((t) => t.normal === 'really');
+  return negated || really;
+}
+
+/** "Why is the test skipped?": a question about a state the agent's action left (a passive participle). */
+function passiveWhy(ws: Token[]): boolean {
+  if (ws[0]?.normal !== 'why' || !/^(?:is|are|was|were|has|have)$/.test(ws[1]?.normal ?? '')) return false;
+  if (!/^(?:the|this|that|these|those)$/.test(ws[2]?.normal ?? '')) return false;
+  // the light model tags some participles as adjectives ("squashed")
+  return ws
+    .slice(3)
+    .some(
+      (t) =>
+        (t.pos === 'VERB' && /(?:ed|en)$/.test(t.normal) && t.normal !== t.lemma) ||
+        (t.pos === 'ADJ' && /ed$/.test(t.normal)),
+    );
+}
+
+/**
+ * A verdict on an action named by a gerund: "Skipping the test doesn't fix the bug", "Force-pushing to
+ * main is a firing offence", "Adding a package for this is overkill" — the -ing subject, then a negated
+ * or negative predicate (a negation, excess, or negative sentiment).
+ */
+function gerundVerdict(s: Sentence, ws: Token[], text: string): boolean {
+  if (!/^(?:[a-z]+-)?[a-z]{3,}ing\b/i.test(text)) return false;
+  const verb = ws.findIndex((t, i) => i >= 1 && t.pos === 'AUX' && /^(?:be|do)$/.test(t.lemma));
+  if (verb < 0) return false;
+  const rest = ws.slice(verb + 1);
+  return rest[0]?.normal === 'not' || rest[0]?.normal === "n't" || EXCESS.test(text) || s.sentiment < 0;
 }
 
 /**
@@ -372,14 +411,26 @@ function classify(
     return null;
   const all = firstWords(s);
   const ws = words(all);
-  const objection = OBJECTING_QUESTION.test(text) || auxObjection(ws, text);
-  if (QUESTION.test(text) && !objection) return null;
+  const objection = OBJECTING_QUESTION.test(text) || auxObjection(ws, text) || passiveWhy(ws);
+  // a tag question ("…, right?") asserts what comes before it
+  const tagged = /,\s*(?:right|ok(?:ay)?|yes|isn'?t it|don'?t we|aren'?t we)\s*\?\s*$/i.test(text);
+  if (QUESTION.test(text) && !objection && !tagged) return null;
   const general = GENERALITY.test(s.text);
   // one case's identifiers (an order id, an e-mail address) make it that case, whatever words surround them
   if (CASE_IDENTIFIER.test(text)) return null;
   if ((SPECIFIC.test(text) || CODE_IDENTIFIER.test(text) || NAME_INSIDE.test(text)) && !general) return null;
   const parts = clauses(all);
-  if (parts.some((c) => negatedImperative(c)) || obligation(text) || convention(ws)) return 'rule';
+  const told = /^you know(?: that)?$/i.test(
+    ws
+      .slice(0, 2)
+      .map((t) => t.normal)
+      .join(' '),
+  )
+    ? 2
+    : 0;
+  if (parts.some((c) => negatedImperative(c)) || obligation(text) || convention(ws.slice(told)))
+    return 'rule';
+  if ((afterAgent || general) && gerundVerdict(s, ws, text)) return afterAgent ? 'correction' : 'rule';
   const ordered = imperative(ws, text);
   if (ordered && (general || reasonIn(text) !== null)) return 'rule';
   if (genericCondition(all, text)) return 'rule';
@@ -408,6 +459,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     .flatMap((chunk) => analyse(chunk))
     .filter((s) => s.text.trim().length > 0);
   const kinds = sentences.map((s) => classify(s, afterAgent));
+  if (afterAgent) markElliptic(sentences, kinds);
   const out: FeedbackStatement[] = [];
   for (let i = 0; i < sentences.length; i++) {
     const k = kinds[i];
@@ -437,9 +489,80 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   return out;
 }
 
+/** Most agent commitments a session's digest keeps. */
+export const MAX_COMMITMENTS = 20;
+
+/**
+ * An agent's sentence saying how it will or will not work: "I won't …", "I will not …", "I'm not going
+ * to …", "I'll … instead", "Instead of …, I …", with at least 3 content words. Read with a plain
+ * pattern (no language model: every agent message passes here).
+ */
+const COMMITMENT =
+  /^(?:(?:ok(?:ay)?|sure|understood|got it|noted|right)[,.!]?\s+)?(?:I(?:'ll| will| won'?t| will not|'m not going to| am not going to| didn'?t| did not)\b|instead of\b|rather than\b)/i;
+
+/**
+ * The agent's commitments in one of its messages (see {@link COMMITMENT}), verbatim, cue `follows`:
+ * they reinforce a rule a person said in an earlier session when they say the same thing (see
+ * `feedback-mining.ts`).
+ */
+export function agentCommitments(message: string): { text: string; tokens: string[] }[] {
+  if (
+    !/\b(?:I'll|I will|I won'?t|I'm not going|I am not going|I didn'?t|I did not|instead of|rather than)\b/i.test(
+      message,
+    )
+  )
+    return [];
+  const out: { text: string; tokens: string[] }[] = [];
+  for (const raw of message.replace(/```[\s\S]*?```/g, ' ').split(/(?<=[.!?])\s+|\n+/)) {
+    const text = raw.replace(/^[\s>*#-]+/, '').trim();
+    if (text.length > 300 || !COMMITMENT.test(text)) continue;
+    const tokens = contentTokens(text);
+    if (tokens.length >= 3) out.push({ text, tokens });
+  }
+  return out;
+}
+
+/** Disbelief on its own ("Really?", "Seriously?") or a bare "don't" ("Please don't.", "Don't do that again."). */
+const INCREDULITY = /^(?:really|seriously|are you serious)\s*[?!]+$/i;
+const BARE_DONT = /^(?:please,?\s+)?(?:don'?t|do not)(?:\s+do (?:that|this|it))?(?:\s+again)?\s*[.!]*$/i;
+
+/**
+ * Elliptic corrections: "A whole library for a debounce? Really?" and "Thanks for the summary file, I
+ * guess. Please don't." — the sentence before the disbelief or the bare "don't" names what the agent did
+ * (at least 2 content words), so it becomes a correction, completed by the elliptic sentence. Updates
+ * `kinds` in place.
+ */
+function markElliptic(sentences: readonly Sentence[], kinds: ReturnType<typeof classify>[]): void {
+  for (let i = 1; i < sentences.length; i++) {
+    const t = sentences[i]!.text.trim();
+    if (!INCREDULITY.test(t) && !BARE_DONT.test(t)) continue;
+    const prev = sentences[i - 1]!.text.trim();
+    if (kinds[i - 1] !== null && kinds[i - 1] !== 'imperative') continue;
+    if (contentTokens(prev).length < MIN_CORRECTION_TERMS || OWN_CASE.test(strip(prev))) continue;
+    kinds[i - 1] = 'correction';
+    kinds[i] = 'directive';
+  }
+}
+
 /** True if a message takes back what the person said before ("never mind", "scratch that", "ignore what I said"). */
 export function takesBack(message: string): boolean {
-  return /^\s*(?:(?:ok(?:ay)?|actually|sorry)[,\s]+)*(?:never ?mind|scratch that|forget (?:it|that|what I said)|ignore (?:that|what I said|my (?:last|previous) (?:message|comment))|I was wrong|disregard (?:that|my))\b/i.test(
+  return /^\s*(?:(?:ok(?:ay)?|actually|sorry|oh|wait|hmm)[,\s]+)*(?:never ?mind|scratch (?:that|what I said)|forget (?:it|that|what I said|my (?:earlier|last|previous))|ignore (?:that|what I said|my (?:last|previous|earlier) (?:message|comment|point|remark))|I was wrong|disregard (?:that|my|what I said))\b/i.test(
     message,
   );
+}
+
+/**
+ * What a take-back is about, as content tokens: "forget what I said about the config files" → the
+ * config files; "never mind the config file comment" → config file. Empty when it names nothing (then it
+ * takes back the person's previous message).
+ */
+export function retractedTopic(message: string): string[] {
+  const first = message.split(/(?<=[.!?;])\s+/)[0] ?? '';
+  const about = /\b(?:about|regarding)\s+(?:the\s+)?([^,.;!?]{3,80})/i.exec(first);
+  const named =
+    /\b(?:never ?mind|ignore|forget|scratch|disregard)\s+(?:the|my)\s+(?:earlier\s+|previous\s+|last\s+)?([^,.;!?]{3,60}?)\s+(?:comment|remark|point|note|rule)\b/i.exec(
+      first,
+    );
+  const topic = about?.[1] ?? named?.[1] ?? '';
+  return contentTokens(topic).filter((t) => !/^(?:earlier|previous|last|said|comment)$/.test(t));
 }

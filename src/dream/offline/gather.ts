@@ -16,7 +16,7 @@ import {
 } from './digest.js';
 import { ExplorationTracker } from './exploration.js';
 import { extractFact, isChatFact } from './facts.js';
-import { extractFeedback, takesBack } from './feedback.js';
+import { agentCommitments, extractFeedback, MAX_COMMITMENTS, retractedTopic, takesBack } from './feedback.js';
 import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
 import { extractProjectFacts } from './project-facts.js';
@@ -25,7 +25,7 @@ import { Redactor, stringsOf } from './redactor.js';
 import { noteSetupStep, setupChange } from './setup-change.js';
 import { isInspection, runKey } from './shell-scripts.js';
 import { errorTemplate, maskVariables } from './templates.js';
-import { compareStrings, shortQuote, stripLeadIn } from './text.js';
+import { compareStrings, contentTokens, shortQuote, stripLeadIn } from './text.js';
 import { callLabel, commandHead, shellCommandOf, TRIVIAL_TOOLS, toolInputText } from './tool-labels.js';
 
 /** Harness messages that complain about the agent's output (vs. neutral context injected mid-session). */
@@ -286,6 +286,8 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         : clean(shortQuote(firstSentence(agentLast.said), 160));
   let agentActed = false;
   let lastFeedbackMessage = -1;
+  /** Agent commitments kept so far (at most MAX_COMMITMENTS). */
+  let commitments = 0;
   const systemPrompts = new Set<string>();
   /** Unrecovered errors per tool name; `(harness)` errors are recovered by any successful call. */
   const pending = new Map<string, PendingError[]>();
@@ -331,8 +333,20 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
   /** A person's rules and corrections in one message; a take-back cancels their previous message's. */
   const gatherFeedback = (text: string, seq: number, acted: boolean, speaker: string | null) => {
     if (takesBack(text)) {
-      while (feedback.length > 0 && feedback[feedback.length - 1]!.seq === lastFeedbackMessage)
-        feedback.pop();
+      // a take-back that names its topic removes what it names, else the previous message's feedback
+      const topic = retractedTopic(text);
+      // stems of one word may differ ("wrapping" → wrapp, "wrap"): a shared 4-letter start counts
+      const near = (a: string, b: string) =>
+        a === b || (a.length >= 4 && b.length >= 4 && a.slice(0, 4) === b.slice(0, 4));
+      const named = (f: FeedbackOccurrence) =>
+        f.cue !== 'follows' &&
+        topic.filter((t) => f.tokens.some((u) => near(t, u))).length >= Math.min(2, topic.length);
+      const gone =
+        topic.length > 0 && feedback.some(named)
+          ? named
+          : (f: FeedbackOccurrence) => f.cue !== 'follows' && f.seq === lastFeedbackMessage;
+      const kept = feedback.filter((f) => !gone(f));
+      feedback.splice(0, feedback.length, ...kept);
       return;
     }
     const stated = extractProjectFacts(text, acted).map((f) => ({ ...f, cue: f.type, why: null }));
@@ -459,6 +473,19 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         agentActed = true;
         agentLast = { said: ev.text };
         agentAsked = /\?\s*$/.test(ev.text.trim());
+        // the agent saying how it will (not) work: evidence that it follows a rule said before
+        for (const f of agentCommitments(ev.text)) {
+          if (commitments++ >= MAX_COMMITMENTS) break;
+          const said = shortQuote(clean(f.text), 300);
+          feedback.push({
+            cue: 'follows',
+            seq: ev.seq,
+            text: said,
+            why: null,
+            context: null,
+            tokens: contentTokens(said),
+          });
+        }
         // facts come only from a person's own words: an agent's statement may paraphrase tool output
         break;
       }

@@ -48,6 +48,11 @@ interface Line {
 /** The rule's text without a leading verdict ("Feedback: ") or punctuation, for the polarity test. */
 const bare = (text: string) => text.replace(/^[\w ]{0,20}:\s+/, '').replace(/^[\s"'“>*-]+/, '');
 
+/** True when a rule's action is negated ("Never force-push", "We don't …", "No force pushes", "you should not …"). */
+export function negatedRule(text: string): boolean {
+  return NEGATION.test(bare(text));
+}
+
 function linesOf(files: readonly InstructionFile[]): Line[] {
   const out: Line[] = [];
   for (const f of files) {

@@ -151,7 +151,13 @@ export function mineMistakes(
     // failure; where the sessions' outcomes are not both known that cannot be told, and the memory says
     // no fix was seen
     const shellRun = occs.some((o) => isShellTool(o.e.tool) || isShellLabel(o.e.tool, o.e.label));
-    if (shellRun && fixes.length === 0 && bothOutcomes && !predictsFailure(sessions, occs)) {
+    if (
+      shellRun &&
+      fixes.length === 0 &&
+      bothOutcomes &&
+      analyseFixes(occs, occs, minSupport, fixes).edits.length === 0 &&
+      !predictsFailure(sessions, occs)
+    ) {
       exploration++;
       return;
     }

@@ -13,7 +13,7 @@
  * is false for every p.
  * @param pValues the p-values of all hypotheses tested (each in [0, 1]).
  * @param q the false discovery rate to control, in (0, 1).
- * @example bhThreshold([0.001, 0.02, 0.03, 0.5], 0.05) // 0.001: 0.02 > 2·0.05/4
+ * @example bhThreshold([0.001, 0.04, 0.045, 0.5], 0.05) // 0.001: 0.04 > 2·0.05/4 and 0.045 > 3·0.05/4
  */
 export function bhThreshold(pValues: readonly number[], q: number): number {
   const sorted = [...pValues].sort((a, b) => a - b);

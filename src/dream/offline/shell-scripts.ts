@@ -53,7 +53,7 @@ export function baseName(p: string): string {
 }
 
 /** An interpreter running a script file: the file is group 1. */
-export const SCRIPT_RUN =
+const SCRIPT_RUN =
   /\b(?:python\d?[\d.]*|node|ruby|perl|php|bash|sh|deno run|tsx|ts-node)\s+(?:-\S+\s+)*([\w./-]+\.(?:py|js|mjs|cjs|ts|rb|pl|php|sh))\b/g;
 /** A script started by its path (`./tests/runtests.py x`): the file is group 1. */
 const DIRECT_RUN = /(?:^|[\s;&|(])(\.{0,2}\/[\w./-]*\.(?:py|js|mjs|cjs|ts|rb|pl|php|sh))\b/g;

@@ -71,6 +71,11 @@ describe('shell commands of coding agents', () => {
     expect(t.has('schema_editor')).toBe(true);
     expect(t.has('Create')).toBe(false);
     expect(changeTokens('x = 42').has('42')).toBe(false);
+    expect([...changeTokens('settings.DEBUG = True\nfrom a import b')].sort()).toEqual([
+      'DEBUG',
+      'settings',
+      'settings.DEBUG',
+    ]);
   });
 });
 

@@ -158,6 +158,20 @@ describe('coding mistakes: a failed run with an established fix', () => {
   });
 });
 
+describe('coding mistakes: secrets', () => {
+  it('never keeps a set-up token that holds a secret; its line is redacted', () => {
+    const key = `ghp_${'a1B2c3D4e5'.repeat(4).slice(0, 36)}`;
+    const s = session('k', 'satisfied', 1, [
+      { sh: 'python deploy.py', out: 'KeyError: GITHUB_TOKEN', fail: true },
+      { sh: `export GITHUB_TOKEN=${key}` },
+      { sh: 'python deploy.py' },
+    ]);
+    const rec = s.digest.recoveries.find((r) => r.setup !== undefined)!;
+    expect(rec.setup).toContain('GITHUB_TOKEN');
+    expect(JSON.stringify(rec)).not.toContain(key);
+  });
+});
+
 describe('coding workflows', () => {
   const flow = (i: number, steps: Step[], o: OutcomeResult) => session(`w${i}`, o, i + 1, steps);
 

@@ -63,7 +63,7 @@ describe('reverie CLI', () => {
     expect(why.out).toMatch(/why: Recurring tool error/);
   });
 
-  itWithData('finds shell failure templates and a workflow on mini-swe-agent django-100', async () => {
+  itWithData('finds shell failure templates and no workflow on mini-swe-agent django-100', async () => {
     const r = await cli('dream', DJANGO, '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
@@ -76,7 +76,8 @@ describe('reverie CLI', () => {
     const mistakes = changes.filter((c) => c.kind === 'mistake');
     expect(mistakes.length).toBeGreaterThan(3);
     expect(mistakes.every((c) => c.support.sessions >= 2)).toBe(true);
-    expect(changes.some((c) => c.kind === 'workflow')).toBe(true);
+    // no shell sequence predicts resolution there (labels: swe.generic-shell-sequences)
+    expect(changes.some((c) => c.kind === 'workflow')).toBe(false);
   });
 
   itWithData(

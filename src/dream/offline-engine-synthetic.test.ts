@@ -411,10 +411,11 @@ describe('offline engine: concrete fixes, paraphrases, changing facts', () => {
         { tool: middle, input: { id: day }, result: '{}' },
         { tool: 'send_email', input: { id: day }, result: '{}' },
       ]);
-    const sessions = [1, 2, 3, 4].map((d) => flow(`sesn_c${d}`, d, 'cancel_order'));
-    sessions.push(...[5, 6, 7].map((d) => flow(`sesn_r${d}`, d, 'return_order')));
+    // spread over time: the sequence helps in both halves of the time split
+    const sessions = [1, 5, 9, 13].map((d) => flow(`sesn_c${d}`, d, 'cancel_order'));
+    sessions.push(...[3, 11, 15].map((d) => flow(`sesn_r${d}`, d, 'return_order')));
     // failed sessions that skipped the sequence: its presence predicts success (Fisher's exact test)
-    for (const d of [8, 9, 10, 11, 12, 13, 14, 15, 16, 17]) {
+    for (const d of [2, 4, 6, 7, 8, 10, 12, 14, 16, 17]) {
       const f = made(`sesn_f${d}`, `u${d}`, d, [{ tool: 'send_email', input: { id: d }, result: '{}' }]);
       f.session.outcome = { ...f.session.outcome!, result: 'failed' };
       sessions.push(f);

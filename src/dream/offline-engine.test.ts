@@ -249,18 +249,12 @@ describeWithData('offline engine on mini-swe-agent django (100 sessions)', () =>
     for (const c of mistakes) expect(c.reason).not.toMatch(/\b1 sessions\b/);
   });
 
-  it('finds at least one workflow from resolved sessions', () => {
-    const byId = new Map(refs.map((r) => [r.session.id, r.session]));
-    const workflows = result.changes.filter((c) => c.kind === 'workflow');
-    expect(workflows.length).toBeGreaterThanOrEqual(1);
-    for (const w of workflows) {
-      expect(w.support.sessions).toBeGreaterThanOrEqual(2);
-      for (const e of w.evidence) {
-        expect(byId.get(e.session_id)!.outcome?.result).toBe('satisfied');
-        const ev = refs.find((r) => r.session.id === e.session_id)!.events[e.seq_from]!;
-        expect(ev.type).toBe('agent.tool_use');
-      }
-    }
+  it('proposes no workflow: no shell sequence predicts resolution once all sequences tested are counted', () => {
+    // nominally `nl → cat → python` (17 of 50 resolved vs 7 of 50 unresolved, one-sided Fisher p ≈ 0.017)
+    // and `sed → nl → python` (p ≈ 0.020) pass, but not the Benjamini–Hochberg control of the false
+    // discovery rate over the distinct sequences tested (labels: swe.generic-shell-sequences)
+    expect(result.changes.filter((c) => c.kind === 'workflow')).toEqual([]);
+    expect(result.stats.workflow_patterns).toBeGreaterThan(0);
   });
 });
 

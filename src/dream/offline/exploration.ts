@@ -22,8 +22,8 @@ import { commandHead, unwrapCommand } from './tool-labels.js';
 
 /** Read-only git subcommands. */
 const GIT_READS = /^\s*git\s+(?:grep|log|show|diff|status|blame|ls-files|rev-parse|branch)\b/;
-/** Test runners: failing is how tests report. */
-const TEST_RUN =
+/** Test runners: failing is how tests report (`pytest`, `runtests.py`, `npm test`, `go test` …). */
+export const TEST_RUN =
   /(?:^|[\s/;&|(])(?:pytest|py\.test|runtests\.py|tox|nox|jest|vitest|mocha|rspec|phpunit)\b|\bmanage\.py\s+test\b|\b-m\s+(?:pytest|unittest)\b|\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test\b|\b(?:go|cargo|mvn|gradle|make|dotnet)\s+test\b/;
 /** An interpreter running inline code (`python -c`, `node -e`, `python - <<EOF`); shells are wrappers, not code. */
 const INLINE_CODE = /\b(?:python\d?[\d.]*|node|ruby|perl|php)\s+(?:-[a-zA-Z]*[ce]\s|-\s*<<|<<)/;

@@ -400,7 +400,8 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             failed: p.use.command ?? '',
             success: use.command ?? '',
           });
-          rec.setup = sc.tokens;
+          // a token holding a secret (`API_KEY=…`) is left out; lines are redacted
+          rec.setup = sc.tokens.filter((t) => redactor.sensitive(t).count === 0);
           rec.setup_lines = sc.lines.map(clean);
         }
         const edits = p.edits.filter((e) => e.seq < use.seq).map(({ from, to }) => ({ from, to }));

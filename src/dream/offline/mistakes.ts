@@ -4,18 +4,31 @@
  * messages — one error's words, with identifiers split into words and variable parts dropped, ≥ 90%
  * contained in the other's: "gift card balance is not enough" / "not enough balance in payment method
  * gift_card_…"), support counted by distinct sessions and agents; clusters under `min_support`
- * sessions are dropped as noise. A cluster that is normal exploration (a search that found nothing,
- * the agent's own script, snippet or tests failing, a warning: see {@link exploratory}) is kept only
- * when its presence predicts failure (one-sided Fisher's exact test, `significance.ts`).
+ * sessions are dropped as noise.
  *
- * Each kept cluster carries the fix that worked afterwards (see `recovery.ts`), stated concretely:
- * for shell tools the successful command (masked) and the tokens it added or removed; the edits made
- * before the successful retry; for other tools the changed arguments and the calls made first; and,
- * when the failing tool never succeeded again, the different tool that did. A fix is stated only when
- * the same change (argument, command, token, edit or replacement tool) recovered in at least
- * max(2, min_support) sessions, at least one of them satisfied when outcomes are known (never from failed
- * sessions only); a shell retry counts only when it runs the same program (the next command is not a
- * fix by itself). Otherwise the memory says that no reliable fix was seen.
+ * What is not a mistake (issue 8):
+ * - a harness message is about the agent's output, never a tool mistake: a notice that the output was
+ *   too long or cut is nothing; of the format messages, at most one becomes a "follow the harness's
+ *   format" lesson, the one whose presence predicts failure best (one-sided Fisher's exact test,
+ *   `significance.ts`, p < α);
+ * - normal exploration (a search that found nothing, housekeeping on something already gone or there,
+ *   a throw-away script no longer there, the agent's own script, snippet or tests failing, a warning:
+ *   see {@link exploratory} and `exploration.ts`) is kept only when its presence predicts failure — or,
+ *   for the agent's own code, when one change recovered it consistently (an established fix, below);
+ * - a coding agent's failed shell run without an established fix, where outcomes are known, is kept
+ *   only when its presence predicts failure.
+ *
+ * Each kept cluster carries the fix that worked afterwards (see `recovery.ts`), stated concretely. For
+ * shell runs it is the change the first successful run of the same script or program made — what its
+ * command, its script as last written, or the set-up steps taken in between added, dropped or moved
+ * (`setup-change.ts`) — when the same change recovered in at least max(2, min_support) sessions, one of
+ * them satisfied when outcomes are known, and came with this error's recoveries more often than with
+ * other errors' (one-sided Fisher's exact test); the next command is never a fix by itself. Otherwise:
+ * the edits made before the successful retry; for other tools the changed arguments and the calls made
+ * first; and, when the failing tool never succeeded again, the different tool that did — each only when
+ * the same change recovered in at least max(2, min_support) sessions, at least one of them satisfied when
+ * outcomes are known (never from failed sessions only). Otherwise the memory says that no reliable fix
+ * was seen.
  */
 import { evidenceOf, scoreConfidence } from './confidence.js';
 import type { ErrorOccurrence, RecoveryOccurrence } from './digest.js';
@@ -145,7 +158,13 @@ export function mineMistakes(
     // failure; where the sessions' outcomes are not both known that cannot be told, and the memory says
     // no fix was seen
     const shellRun = occs.some((o) => isShellTool(o.e.tool) || isShellLabel(o.e.tool, o.e.label));
-    if (shellRun && fixes.length === 0 && bothOutcomes && !predictsFailure(sessions, occs)) {
+    if (
+      shellRun &&
+      fixes.length === 0 &&
+      bothOutcomes &&
+      analyseFixes(occs, occs, minSupport, fixes).edits.length === 0 &&
+      !predictsFailure(sessions, occs)
+    ) {
       exploration++;
       return;
     }

@@ -263,7 +263,8 @@ function bestFirst(out: SetupFix[], hint: string): SetupFix[] {
           k !== x &&
           k.sessions >= x.sessions &&
           (prefix(k.token) === prefix(x.token) || k.token.startsWith('run:')) &&
-          core(k.token).split(/[.= ]/).includes(core(x.token)),
+          core(k.token).split(/[.= ]/).includes(core(x.token)) &&
+          (core(k.token) !== core(x.token) || (k.token.startsWith('run:') && !x.token.startsWith('run:'))),
       ),
   );
 }

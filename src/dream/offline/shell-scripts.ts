@@ -53,7 +53,7 @@ export function baseName(p: string): string {
 }
 
 /** An interpreter running a script file: the file is group 1. */
-export const SCRIPT_RUN =
+const SCRIPT_RUN =
   /\b(?:python\d?[\d.]*|node|ruby|perl|php|bash|sh|deno run|tsx|ts-node)\s+(?:-\S+\s+)*([\w./-]+\.(?:py|js|mjs|cjs|ts|rb|pl|php|sh))\b/g;
 /** A script started by its path (`./tests/runtests.py x`): the file is group 1. */
 const DIRECT_RUN = /(?:^|[\s;&|(])(\.{0,2}\/[\w./-]*\.(?:py|js|mjs|cjs|ts|rb|pl|php|sh))\b/g;
@@ -153,10 +153,20 @@ export function isSetupStep(command: string): boolean {
   return segs.length > 0 && !segs.some((s) => IN_PLACE.test(s.replace(/^(?:sudo\s+)?/, '')));
 }
 
+/** Keywords and literal constants of Python, JavaScript and the shell: structure, never a change's content. */
+const KEYWORDS: ReadonlySet<string> = new Set(
+  (
+    'True False None true false null undefined self this return import from def class function const let ' +
+    'var if elif else then fi do done not and or in is with as for while try except finally pass raise ' +
+    'new async await yield lambda global case esac'
+  ).split(' '),
+);
+
 /**
  * The tokens a change is measured in: identifiers and dotted names (`settings.configure`, and each part
  * of three or more characters), environment assignments (`PYTHONIOENCODING=utf-8`), flags (`--noinput`)
- * and file names (`__init__.py`). Comment lines (`#`, `//`) are skipped and pure numbers dropped.
+ * and file names (`__init__.py`). Comment lines (`#`, `//`) are skipped; pure numbers, keywords and
+ * literal constants (`with`, `import`, `True`, `null` …) dropped.
  * @example changeTokens('PYTHONIOENCODING=utf-8 python3 run.py') // PYTHONIOENCODING=utf-8, python3, run.py, run
  */
 export function changeTokens(text: string): Set<string> {
@@ -165,7 +175,7 @@ export function changeTokens(text: string): Set<string> {
     if (/^\s*(?:#|\/\/)/.test(line)) continue;
     for (const m of line.matchAll(/--?[A-Za-z][\w-]*|[A-Za-z_][\w.-]*(?:=[\w.:/-]+)?/g)) {
       const t = m[0].replace(/[.-]+$/, '');
-      if (t.length < 2) continue;
+      if (t.length < 2 || KEYWORDS.has(t)) continue;
       out.add(t);
       if (/[.=]/.test(t) && !t.startsWith('-'))
         for (const part of t.split(/[.=]/)) if (part.length >= 3 && /^[A-Za-z_]/.test(part)) out.add(part);

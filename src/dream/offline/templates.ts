@@ -61,6 +61,9 @@ const STRONG_LINE =
 const WEAK_LINE =
   /\b(?:error|fail(?:ed|ure)?|cannot|can't|unable|invalid|denied|refused|timed? ?out|missing|not allowed)\b/i;
 
+/** A line that is only a heading (`ERROR:`, `Error:`, `stderr:`): the error is named on the next line. */
+const BARE_HEADING = /^[A-Za-z]+:\s*$/;
+
 /** The line of an error output that names the error, and where it starts in the original text. */
 export interface ErrorSignature {
   /** The chosen line, verbatim (trimmed). Empty when the output is empty. */
@@ -73,7 +76,8 @@ export interface ErrorSignature {
  * Picks the line of a tool's error output that best names the error: a single-line output is itself;
  * otherwise the last Python-style exception line (`ValueError: …`, the end of a traceback), else the last
  * strong marker (`FAILED (`, `fatal:`, `No such file or directory`, …), else the last line with a weak
- * marker (`error`, `failed`, `cannot` …), else the last non-empty line. Wrapper tags such as
+ * marker (`error`, `failed`, `cannot` …), else the last non-empty line. A bare heading (`ERROR:` alone on
+ * its line, as OpenHands' editor writes) gives way to the line after it. Wrapper tags such as
  * `<returncode>`/`<output>` are ignored.
  */
 export function errorSignature(content: string): ErrorSignature {
@@ -93,12 +97,14 @@ export function errorSignature(content: string): ErrorSignature {
   if (lines.length === 0) return { line: '', offset: -1 };
   if (lines.length === 1) return { line: lines[0]!.text, offset: lines[0]!.offset };
   const first = lines[0]!;
-  if (/^Error\b/.test(first.text)) return { line: first.text, offset: first.offset };
+  // a bare heading (`ERROR:`) names nothing: the line after it does
+  const named = (i: number): ErrorSignature => {
+    const l = BARE_HEADING.test(lines[i]!.text) && i + 1 < lines.length ? lines[i + 1]! : lines[i]!;
+    return { line: l.text, offset: l.offset };
+  };
+  if (/^Error\b/.test(first.text) || /^error:\s*$/i.test(first.text)) return named(0);
   const pick = (re: RegExp): ErrorSignature | null => {
-    for (let i = lines.length - 1; i >= 0; i--) {
-      const l = lines[i]!;
-      if (re.test(l.text)) return { line: l.text, offset: l.offset };
-    }
+    for (let i = lines.length - 1; i >= 0; i--) if (re.test(lines[i]!.text)) return named(i);
     return null;
   };
   return (

@@ -15,7 +15,10 @@
  */
 import { evidenceOf, scoreConfidence } from './confidence.js';
 import type { ToolStep } from './digest.js';
+import { TEST_RUN } from './exploration.js';
+import { bhThreshold } from './multiple-testing.js';
 import { dayOf, type GatheredSession, type PlannedEvidence, type PlannedMemory, supportOf } from './plan.js';
+import { scriptsRun } from './shell-scripts.js';
 import { ALPHA, predictionP } from './significance.js';
 import { maskVariables } from './templates.js';
 import { compareStrings, counted, fileSlug } from './text.js';
@@ -44,11 +47,57 @@ interface Pattern {
   others: number;
   /** Failed sessions containing it. */
   failed: number;
+  /** The non-baseline sessions containing it (for the time split). */
+  otherSessions: Set<GatheredSession>;
 }
 
 /** A step that hands the task to a person or gives up: a workflow never ends with one. */
 const GIVES_UP =
   /\b(?:transfer\w*|hand ?offs?|escalat\w*|human|humans|give ?up|gives ?up|abort\w*|forfeit)\b/i;
+
+/** A step that submits the work (`submit`, mini-swe-agent's `echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT`). */
+const SUBMITS = /submit/i;
+
+/**
+ * True if a run of steps is a procedure worth a workflow: not only inspections (a sequence of `cat`,
+ * `nl`, `sed -n`, `ls`, `grep`, `find`, `head` … or read/search tools says how one looks, not what
+ * works), and not ending in a submission without a test run or script run among its steps.
+ */
+export function isProcedure(steps: readonly ToolStep[]): boolean {
+  if (steps.every((st) => st.inspect)) return false;
+  const last = steps[steps.length - 1]!;
+  if (SUBMITS.test(last.label) || SUBMITS.test(last.quote))
+    return steps.some((st) => TEST_RUN.test(st.quote) || scriptsRun(st.quote).length > 0);
+  return true;
+}
+
+/**
+ * The sessions of a dream in two halves by time (latest known time, then id; unknown times first):
+ * the earlier and the later half, each counted once per content.
+ */
+function timeHalves(sessions: readonly GatheredSession[]): [Set<GatheredSession>, Set<GatheredSession>] {
+  const seen = new Set<string>();
+  const unique = sessions.filter((s) => !seen.has(s.content_sha256) && seen.add(s.content_sha256));
+  const sorted = [...unique].sort(
+    (a, b) => compareStrings(a.time ?? '', b.time ?? '') || compareStrings(a.id, b.id),
+  );
+  const mid = Math.ceil(sorted.length / 2);
+  return [new Set(sorted.slice(0, mid)), new Set(sorted.slice(mid))];
+}
+
+/**
+ * True if a pattern is more common in satisfied sessions than in all sessions (lift > 1) in both halves
+ * of a time split (see {@link timeHalves}): a sequence that only helped in one period is no workflow.
+ */
+function liftAboveOne(p: Pattern, halves: readonly Set<GatheredSession>[]): boolean {
+  return halves.every((half) => {
+    const satisfied = [...half].filter((s) => s.outcome === 'satisfied');
+    const hits = [...p.hits.keys()].filter((s) => half.has(s)).length;
+    const all = hits + [...p.otherSessions].filter((s) => half.has(s)).length;
+    if (satisfied.length === 0 || hits === 0) return false;
+    return hits / satisfied.length > all / half.size;
+  });
+}
 
 /** True if a label names handing off to a person or giving up (`transfer_to_human_agents`). */
 export function givesUp(label: string): boolean {
@@ -133,9 +182,12 @@ function redundant(p: Pattern, kept: Pattern): boolean {
 
 /**
  * Mines workflows. The baseline is the sessions with a `satisfied` outcome. A workflow is proposed only
- * when its presence predicts success — one-sided Fisher's exact test at α = 0.05 on satisfied vs failed
- * sessions with and without it (`significance.ts`), so none without known outcomes — and never when
- * its last step hands the task to a person or gives up ({@link givesUp}).
+ * when its presence predicts success — one-sided Fisher's exact test on satisfied vs failed sessions
+ * with and without it (`significance.ts`), so none without known outcomes, with the false discovery
+ * rate over all sequences tested kept at α = 0.05 (Benjamini–Hochberg, `multiple-testing.ts`) — when
+ * its lift is above 1 in both halves of a time split, when it is a procedure ({@link isProcedure}: not
+ * only inspections, not a submission without a test), and never when its last step hands the task to a
+ * person or gives up ({@link givesUp}).
  * @returns planned workflow memories (best first) and counters.
  */
 export function mineWorkflows(
@@ -158,23 +210,26 @@ export function mineWorkflows(
     uniqueContent.add(s.content_sha256);
     const inBase = baseSet.has(s);
     const labels = s.digest.steps.map((st) => st.label);
+    const steps = s.digest.steps;
     const seenHere = new Set<string>();
     for (let n = minLen; n <= maxLen; n++) {
       for (let i = 0; i + n <= labels.length; i++) {
         const gram = labels.slice(i, i + n);
         if (new Set(gram).size < Math.min(n, 3)) continue;
+        if (!isProcedure(steps.slice(i, i + n))) continue;
         const key = gram.join('\u0001');
         if (seenHere.has(key)) continue;
         seenHere.add(key);
         let p = patterns.get(key);
         if (!p) {
           if (!inBase) continue; // only patterns seen in a baseline session matter
-          p = { labels: gram, key, hits: new Map(), others: 0, failed: 0 };
+          p = { labels: gram, key, hits: new Map(), others: 0, failed: 0, otherSessions: new Set() };
           patterns.set(key, p);
         }
         if (inBase) p.hits.set(s, i);
         else {
           p.others++;
+          p.otherSessions.add(s);
           if (s.outcome === 'failed') p.failed++;
         }
       }
@@ -196,8 +251,12 @@ export function mineWorkflows(
       },
       'satisfied',
     );
+  const halves = timeHalves(sessions);
   const scored = [...patterns.values()]
-    .filter((p) => p.hits.size >= opts.minSupport && !givesUp(p.labels[p.labels.length - 1]!))
+    .filter(
+      (p) =>
+        p.hits.size >= opts.minSupport && !givesUp(p.labels[p.labels.length - 1]!) && liftAboveOne(p, halves),
+    )
     .map((p) => {
       const rateBase = p.hits.size / Math.max(1, baseCount);
       const rateAll = (p.hits.size + p.others) / Math.max(1, allCount);
@@ -208,15 +267,17 @@ export function mineWorkflows(
       (a, b) =>
         b.score - a.score || b.p.labels.length - a.p.labels.length || compareStrings(a.p.key, b.p.key),
     );
-  const chosen: (typeof scored)[number][] = [];
+  // the distinct procedures (not overlapping, not redundant, not a variant of one another) are the
+  // hypotheses tested; the false discovery rate among those accepted is kept at α (Benjamini–Hochberg)
+  const candidates: (typeof scored)[number][] = [];
   const variants = new Map<Pattern, { p: Pattern; diff: Variant }[]>();
-  const all = () => chosen.flatMap((x) => [x.p, ...(variants.get(x.p) ?? []).map((v) => v.p)]);
+  const all = () => candidates.flatMap((x) => [x.p, ...(variants.get(x.p) ?? []).map((v) => v.p)]);
   for (const c of scored) {
     const main = c.p.hits.size >= minSupport;
-    if (!main && chosen.length === 0) continue;
+    if (!main && candidates.length === 0) continue;
     if (all().some((x) => overlaps(x.labels, c.p.labels) || redundant(c.p, x))) continue;
     // a variant of a kept pattern (one step swapped, added or left out) joins it instead of standing alone
-    const host = chosen.find(
+    const host = candidates.find(
       (x) => (variants.get(x.p)?.length ?? 0) < MAX_VARIANTS && variantOf(x.p.labels, c.p.labels),
     );
     if (host) {
@@ -225,9 +286,13 @@ export function mineWorkflows(
       variants.set(host.p, list);
       continue;
     }
-    if (!main || chosen.length >= max || pSuccess(c.p) >= ALPHA) continue;
-    chosen.push(c);
+    if (main) candidates.push(c);
   }
+  const threshold = bhThreshold(
+    candidates.map((c) => pSuccess(c.p)),
+    ALPHA,
+  );
+  const chosen = candidates.filter((c) => pSuccess(c.p) <= threshold && pSuccess(c.p) < ALPHA).slice(0, max);
   const memories = chosen.map((c, rank) =>
     renderWorkflow(c.p, c.lift, { baseCount, failedCount, p: pSuccess(c.p) }, rank, variants.get(c.p) ?? []),
   );

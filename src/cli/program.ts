@@ -11,6 +11,7 @@ import { DEFAULT_HOLDOUT, type LlmEstimate } from '../dream/index.js';
 import {
   attachSessions,
   enqueueDream,
+  evidenceSources,
   type FileImportReport,
   listDreamsWithJobs,
   llmEngineFactory,
@@ -693,6 +694,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           renderChangeSetMarkdown(changes, {
             title: `Change set of ${id}`,
             lookup: (sid) => sessions.get(sid),
+            sources: await evidenceSources(changes, (sid) => svc.getEvents(sid)),
             diff: o.diff,
           }),
         );

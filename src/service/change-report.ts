@@ -4,6 +4,7 @@
  * `reverie changes`, the one-shot output folder (`.reverie/CHANGES.md`) and the web review page.
  * Output is deterministic for a given change set.
  */
+import { basename } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { Change, Session, SessionEvent, SourcePointer } from '../domain/index.js';
 import { redactTranscriptText } from '../dream/index.js';
@@ -23,8 +24,10 @@ export type EventSourceLookup = (sessionId: string, seq: number) => SourcePointe
 /**
  * Where an evidence range comes from in its transcript file: `file:line` (or `file:from–to` over
  * several lines) for line-based formats, `file#/json/pointer` (RFC 6901 as a URI fragment) for JSON
- * documents, else the file; null when the event has no source pointer.
- * @example sourceText({ file: 'a.jsonl', line: 49 }, { file: 'a.jsonl', line: 55 }) // 'a.jsonl:49–55'
+ * documents, else the file; null when the event has no source pointer. The file is named by its base
+ * name (the evidence line names the session, whose `source_file` holds the full path), so the same
+ * transcripts read from another folder render the same text.
+ * @example sourceText({ file: '/t/a.jsonl', line: 49 }, { file: '/t/a.jsonl', line: 55 }) // 'a.jsonl:49–55'
  */
 export function sourceText(from: SourcePointer | undefined, to?: SourcePointer): string | null {
   if (!from?.file) return null;
@@ -37,7 +40,7 @@ export function sourceText(from: SourcePointer | undefined, to?: SourcePointer):
     : from.index !== undefined && !line
       ? `#${from.index}`
       : '';
-  return `${from.file}${line}${pointer}`;
+  return `${basename(from.file)}${line}${pointer}`;
 }
 
 /**

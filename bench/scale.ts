@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storageOf } from '../src/service/internal.js';
 
 const here = fileURLToPath(import.meta.url);
 const repo = resolve(here, '../../..');
@@ -47,7 +48,7 @@ async function childImport(db: string, dir: string): Promise<void> {
   const t = performance.now();
   const rep = await svc.importSessions([dir]);
   const store = await svc.createStore({ name: 'scale' });
-  await svc.storage.attachSessions(store.id, rep.session_ids, new Date().toISOString());
+  await storageOf(svc).attachSessions(store.id, rep.session_ids, new Date().toISOString());
   process.stdout.write(
     `${JSON.stringify({ import_ms: performance.now() - t, store: store.id, sessions: rep.session_ids.length })}\n`,
   );
@@ -57,7 +58,7 @@ async function childImport(db: string, dir: string): Promise<void> {
 async function childDream(db: string, storeId: string): Promise<void> {
   const { Reverie, enqueueDream, startEmbeddedWorker } = await import('../src/service/index.js');
   const svc = await Reverie.open({ db, defaultSessionLimit: 100_000 });
-  const ids = (await svc.storage.storeSessions(storeId)).map((s) => s.session_id);
+  const ids = (await storageOf(svc).storeSessions(storeId)).map((s) => s.session_id);
   const t = performance.now();
   const { dream } = await enqueueDream(svc, { memory_store_id: storeId, session_ids: ids });
   const worker = await startEmbeddedWorker(svc, {
@@ -65,7 +66,7 @@ async function childDream(db: string, storeId: string): Promise<void> {
     queueOptions: { local: { pollMs: 20 } },
   });
   for (;;) {
-    const j = await svc.storage.getJob({ dream_id: dream.id });
+    const j = await storageOf(svc).getJob({ dream_id: dream.id });
     if (j && (j.state === 'completed' || j.state === 'dead_letter')) break;
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -83,6 +83,13 @@ for (const dialect of DIALECTS) {
           .execute();
         expect(blobs).toHaveLength(1);
       }
+      // parent before child, in separate imports; a child re-imported with new content stays linked
+      const [p2] = await db.importSessions([session('parent-2', 'p')]);
+      const [c2] = await db.importSessions([session('child-2', 'c', 'parent-2')]);
+      expect((await db.getSession(c2!.session_id))!.parent_session_id).toBe(p2!.session_id);
+      const [c3] = await db.importSessions([session('child', 'changed', 'parent')]);
+      expect(c3).toMatchObject({ status: 'updated', session_id: r1[0]!.session_id });
+      expect((await db.getSession(c3!.session_id))!.parent_session_id).toBe(r2[0]!.session_id);
       await db.close();
     });
 

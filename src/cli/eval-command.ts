@@ -1,12 +1,76 @@
 /**
  * `reverie eval [--suite planted|tau|swe|locomo|real] [--sessions N] [--seed S] [--phrasings test|train] [--data DIR] [--json]`: runs
- * a dream-quality suite (src/eval) with the offline engine and prints its table of scores and target
- * checks. Exit status 1 when a target is missed, so scripts can gate on it.
+ * a dream-quality suite (src/eval) and prints its table of scores and target checks. Exit status 1 when a
+ * target is missed, so scripts can gate on it.
+ *
+ * The offline engine is the default. `--engine llm --model M [--provider anthropic|openai]` evaluates the
+ * LLM engine with the same scorers (issue 12, scope 6), configured as `reverie dream` configures it (the
+ * SDKs' environment variables; `--max-input-tokens`, `--record DIR`, `--replay DIR`; `--dry-run` scores
+ * the offline pre-pass and reports the calls and tokens the dream would send, sending nothing). Answers are
+ * cached in memory for the run, so identical requests across corpora are sent once.
  */
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { EVAL_SUITES, type EvalReport, formatReportTable, runEval } from '../eval/index.js';
+import { ReverieError } from '../domain/errors.js';
+import { EVAL_SUITES, type EvalOptions, type EvalReport, formatReportTable, runEval } from '../eval/index.js';
+import { MemoryResponseCache } from '../models/index.js';
+import { llmEngineFactory, OFFLINE_MODEL_IDS } from '../service/index.js';
 import { positiveInt } from './args.js';
 import type { CliContext } from './program.js';
+
+/** The LLM-engine options of `reverie eval`, as commander parses them. */
+interface LlmEvalFlags {
+  engine?: 'offline' | 'llm';
+  provider?: 'anthropic' | 'openai';
+  model?: string;
+  maxInputTokens?: number;
+  dryRun?: boolean;
+  record?: string;
+  replay?: string;
+}
+
+/**
+ * The engine and model options of {@link runEval} for `flags`: none for the offline engine (the default,
+ * or `--model reverie-offline`), else the LLM engine configured from the flags and `env`.
+ * @throws ReverieError (`invalid_request_error`) for `--record` with `--replay`, or an LLM flag with
+ *   `--engine offline`; ValidationError (from the models lane) for a missing `--model` or key variable.
+ */
+export function evalEngineOptions(
+  flags: LlmEvalFlags,
+  env: Record<string, string | undefined>,
+): Pick<EvalOptions, 'engine' | 'model'> {
+  if (flags.record && flags.replay)
+    throw new ReverieError('invalid_request_error', 'give --record or --replay, not both');
+  const llmFlag = [flags.provider, flags.dryRun, flags.record, flags.replay, flags.maxInputTokens].some(
+    (v) => v !== undefined,
+  );
+  const namesModel = flags.model !== undefined && !OFFLINE_MODEL_IDS.includes(flags.model);
+  const engine = flags.engine ?? (namesModel || llmFlag ? 'llm' : 'offline');
+  if (engine === 'offline') {
+    if (namesModel || llmFlag)
+      throw new ReverieError(
+        'invalid_request_error',
+        '--provider, --model, --max-input-tokens, --dry-run, --record and --replay are for --engine llm',
+      );
+    return {};
+  }
+  const provider = flags.provider ?? 'anthropic';
+  const factory = llmEngineFactory(
+    {
+      provider,
+      maxInputTokens: flags.maxInputTokens ?? null,
+      dryRun: flags.dryRun === true,
+      record: flags.record ? resolve(flags.record) : null,
+      replay: flags.replay ? resolve(flags.replay) : null,
+    },
+    env,
+  );
+  const modelId = flags.model ?? '';
+  return {
+    engine: factory({ modelId, responseCache: new MemoryResponseCache() }),
+    model: { provider, model: modelId.trim() },
+  };
+}
 
 /** Adds the `eval` command to `program`. */
 export function registerEvalCommand(program: Command, ctx: CliContext): void {
@@ -25,6 +89,23 @@ export function registerEvalCommand(program: Command, ctx: CliContext): void {
     )
     .option('--data <dir>', 'shared real data root (default: $REVERIE_EVAL_DATA or ../shared/data)')
     .option('--keep', 'keep the generated planted files (path in the report)')
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'offline (default) or llm (default when --model names a model)',
+      ).choices(['offline', 'llm']),
+    )
+    .addOption(
+      new Option(
+        '--provider <provider>',
+        'llm provider: anthropic (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL) or openai (OPENAI_API_KEY, OPENAI_BASE_URL)',
+      ).choices(['anthropic', 'openai']),
+    )
+    .option('--model <id>', 'the model for --engine llm')
+    .option('--max-input-tokens <n>', 'llm: hard cap on input tokens per dream (estimated)', positiveInt)
+    .option('--dry-run', 'llm: score the offline pre-pass and report the calls and tokens; send nothing')
+    .option('--record <dir>', 'llm: call the model and write every answer to DIR (fixtures)')
+    .option('--replay <dir>', 'llm: answer only from the fixtures in DIR; never call')
     .option('--json', 'print the report as JSON')
     .action(async (o) => {
       const report: EvalReport = await runEval(o.suite, {
@@ -33,6 +114,7 @@ export function registerEvalCommand(program: Command, ctx: CliContext): void {
         phrasings: o.phrasings,
         dataDir: o.data,
         keep: o.keep,
+        ...evalEngineOptions(o, process.env),
       });
       if (o.json) ctx.printJson(report);
       else ctx.io.out(formatReportTable(report));

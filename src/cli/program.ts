@@ -13,8 +13,11 @@ import {
   enqueueDream,
   evidenceSources,
   type FileImportReport,
+  findInstructionFiles,
   listDreamsWithJobs,
   llmEngineFactory,
+  MEMORY_LAYOUTS,
+  type MemoryLayout,
   oneShotDream,
   oneShotEstimate,
   Reverie,
@@ -22,6 +25,7 @@ import {
   readMemoryFolder,
   renderChangeSetMarkdown,
   storeSummaries,
+  toLayout,
   writeMemoryFolder,
 } from '../service/index.js';
 import { collect, fraction, positiveInt } from './args.js';
@@ -37,6 +41,7 @@ import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './r
 import { registerScheduleCommands } from './schedule-commands.js';
 import { registerOutcomeCommand } from './session-commands.js';
 import { registerSyncCommand } from './sync-command.js';
+import { registerTeamsCommand } from './teams-command.js';
 import { registerDreamCancelCommand, registerWorkerCommand } from './worker-command.js';
 
 const FORMATS: SourceFormat[] = [...SOURCE_FORMATS];
@@ -122,6 +127,19 @@ function usageLine(d: Dream): string {
 }
 
 /**
+ * `--layout reverie|claude-code` of a folder reverie writes (`dream --out`, `store export`): reverie's
+ * own folders, or Claude Code's memory conventions (see `service/claude-code-layout.ts`).
+ */
+function layoutOption(): Option {
+  return new Option(
+    '--layout <layout>',
+    'folder layout: reverie (default) or claude-code (one memory per file, front matter name/description/type, MEMORY.md ≤ 200 lines / 25 kB)',
+  )
+    .choices(MEMORY_LAYOUTS as MemoryLayout[])
+    .default('reverie');
+}
+
+/**
  * Builds the `reverie` program. `io` receives all output (tests pass a capturing sink).
  * Use `runCli(argv)` to parse and run with error handling.
  */
@@ -168,6 +186,12 @@ export function buildProgram(io: CliIO = processIO): Command {
     .option(
       '--out <dir>',
       'write the output store and .reverie/CHANGES.md here (files reverie did not write are kept; refuses to overwrite them)',
+    )
+    .addOption(layoutOption())
+    .option(
+      '--instructions-file <path>',
+      "the project's CLAUDE.md/AGENTS.md (repeatable; those in the sessions' cwd are found): nothing that repeats it is proposed, what contradicts it is flagged",
+      collect,
     )
     .option('--store <id>', 'dream a stored memory store instead of a one-shot')
     .option('--session <id>', 'session to include (repeatable; with --store)', collect)
@@ -272,6 +296,8 @@ export function buildProgram(io: CliIO = processIO): Command {
             transcripts,
             memoryDir: o.memory ?? null,
             outDir: o.out ?? null,
+            layout: o.layout,
+            instructions_files: o.instructionsFile,
             format: o.format,
             agent_id: o.agent,
             team_id: o.team,
@@ -346,6 +372,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           );
           return;
         }
+        const instructionFiles = await findInstructionFiles(svc, sessionIds ?? [], o.instructionsFile ?? []);
         const dream = await svc.dream(
           {
             memory_store_id: o.store,
@@ -356,7 +383,10 @@ export function buildProgram(io: CliIO = processIO): Command {
             output_behavior: o.updateExisting
               ? { type: 'update_existing', memory_store_id: o.store }
               : undefined,
-            options: o.minSupport ? { min_support: o.minSupport } : undefined,
+            options: {
+              ...(o.minSupport ? { min_support: o.minSupport } : {}),
+              ...(instructionFiles.length > 0 ? { instruction_files: instructionFiles } : {}),
+            },
             holdout: o.holdout ?? (o.apply === 'auto' ? DEFAULT_HOLDOUT : undefined),
           },
           { onProgress: (p) => bar.update(p) },
@@ -365,10 +395,13 @@ export function buildProgram(io: CliIO = processIO): Command {
         const auto = o.apply === 'auto' ? await autoApplyAfterDream(svc, dream.id) : null;
         const changes = await svc.listChanges(dream.id);
         if (o.out && dream.outputs[0]) {
-          const files = (await svc.snapshot(dream.outputs[0].memory_store_id)).map((m) => ({
-            path: m.path,
-            content: m.content!,
-          }));
+          const files = toLayout(
+            (await svc.snapshot(dream.outputs[0].memory_store_id)).map((m) => ({
+              path: m.path,
+              content: m.content!,
+            })),
+            o.layout,
+          );
           await writeMemoryFolder(resolve(o.out), files, {
             '.reverie/CHANGES.md': renderChangeSetMarkdown(changes, { title: `Change set of ${dream.id}` }),
           });
@@ -486,6 +519,7 @@ export function buildProgram(io: CliIO = processIO): Command {
     .argument('<store>', 'store id')
     .argument('<dir>', 'folder to write (files reverie did not write are kept; refuses to overwrite them)')
     .option('--force', 'write into a non-empty folder not written by reverie (its files are still kept)')
+    .addOption(layoutOption())
     .option('--json', 'print JSON')
     .description('write a store as a folder of files (MEMORY.md + topic files)')
     .action(async (id: string, dir: string, o, cmd: Command) => {
@@ -493,7 +527,10 @@ export function buildProgram(io: CliIO = processIO): Command {
         const mems = await svc.snapshot(id);
         await writeMemoryFolder(
           resolve(dir),
-          mems.map((m) => ({ path: m.path, content: m.content! })),
+          toLayout(
+            mems.map((m) => ({ path: m.path, content: m.content! })),
+            o.layout,
+          ),
           {},
           { force: o.force },
         );
@@ -530,6 +567,7 @@ export function buildProgram(io: CliIO = processIO): Command {
       .addOption(invalidUtf8Option())
       .option('--agent <id>', 'agent id for imported sessions')
       .option('--team <id>', 'team id for imported sessions')
+      .option('--user <id>', 'the person whose sessions these are, when the format does not say')
       .option(
         '--store <id>',
         "attach the imported sessions to this store (its schedule's next dream takes them)",
@@ -550,6 +588,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           format: o.format,
           agent_id: o.agent,
           team_id: o.team,
+          user_id: o.user,
           invalid_utf8: o.invalidUtf8,
           onFile: (r) => {
             if (g.json) return;
@@ -739,6 +778,7 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerSyncCommand(program, ctx);
   registerClaudeCodeCommands(program, ctx);
   registerKeysCommand(program, ctx);
+  registerTeamsCommand(program, ctx);
   registerWorkerCommand(program, ctx);
   registerScheduleCommands(program, ctx);
   registerOutcomeCommand(sessions, ctx);

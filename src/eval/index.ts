@@ -24,9 +24,11 @@ export { type LocomoConversation, type LocomoScore, loadLocomo, scoreLocomo } fr
 export { formatReportMarkdown, formatReportTable } from './report.js';
 export {
   EVAL_SUITES,
+  type EvalModel,
   type EvalOptions,
   type EvalReport,
   type EvalSuite,
+  OFFLINE_MODEL,
   type OutputSummary,
   type RealCorpusReport,
   runEval,

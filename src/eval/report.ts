@@ -51,7 +51,14 @@ function header(r: EvalReport): string {
   const p = Object.entries(r.params)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  return `reverie eval: ${r.suite} (engine ${r.engine.id} ${r.engine.version}${p ? `; ${p}` : ''})`;
+  return `reverie eval: ${r.suite} (engine ${r.engine.id} ${r.engine.version}${modelNote(r)}${p ? `; ${p}` : ''})`;
+}
+
+/** `, model P/M, usage …` for an engine with a model provider; empty for the offline engine. */
+function modelNote(r: EvalReport): string {
+  if (r.engine.provider === null) return '';
+  const u = r.usage;
+  return `, model ${r.engine.provider}/${r.engine.model}, usage input_tokens=${u.input_tokens} output_tokens=${u.output_tokens} cache_read_input_tokens=${u.cache_read_input_tokens} cache_creation_input_tokens=${u.cache_creation_input_tokens}`;
 }
 
 function outputLine(r: EvalReport): string {
@@ -309,7 +316,7 @@ export function formatReportMarkdown(r: EvalReport, opts: MarkdownOptions = {}):
   const p = Object.entries(r.params)
     .map(([k, v]) => `${k} \`${v}\``)
     .join(', ');
-  out.push(`Engine \`${r.engine.id}\` \`${r.engine.version}\`${p ? `; ${p}` : ''}.`, '');
+  out.push(`Engine \`${r.engine.id}\` \`${r.engine.version}\`${modelNote(r)}${p ? `; ${p}` : ''}.`, '');
   out.push(
     `- Input: ${r.input.sessions} sessions (${r.input.dream_sessions} dreamed), ${r.input.events} events, ${r.input.tool_errors} tool errors, ${r.input.input_memories} input memories.`,
   );

@@ -22,6 +22,8 @@ import {
   type InputMemory,
 } from '../dream/types.js';
 import type { ImportedSession } from '../ingest/types.js';
+import type { ModelUsage } from '../models/types.js';
+import { addUsage } from '../models/usage.js';
 import type { Phrasings } from './generator/catalog.js';
 import { generatePlanted } from './generator/generate.js';
 import type { GroundTruth, ManifestEntry } from './ground-truth.js';
@@ -78,11 +80,25 @@ export interface EvalOptions {
   dataDir?: string;
   /** Engine to evaluate. Default `createOfflineEngine()`. */
   engine?: DreamEngine;
+  /**
+   * The model behind `engine`, stated in the report (`engine.provider`, `engine.model`). Default: no
+   * provider and the offline engine's model id `reverie-offline`.
+   */
+  model?: EvalModel;
   /** Which copy of the planted support sessions to import. Default `reverie` (keeps outcomes). */
   supportFormat?: 'reverie' | 'openai-chat';
   /** Labelled corpora of the `real` suite. Default {@link allCorpusLabels}(). */
   corpora?: CorpusLabels[];
 }
+
+/** The model an evaluated engine uses: `provider` (`anthropic`, `openai`) and the provider's model id. */
+export interface EvalModel {
+  provider: string;
+  model: string;
+}
+
+/** The model id of the offline engine (no provider), as dreams record it. */
+export const OFFLINE_MODEL = 'reverie-offline';
 
 /** One labelled corpus of the `real` suite: its scores plus what was imported. */
 export interface RealCorpusReport extends RealCorpusScore {
@@ -119,7 +135,16 @@ export interface OutputSummary {
 /** What {@link runEval} returns. Ratios are in [0, 1]; times in ms. */
 export interface EvalReport {
   suite: EvalSuite;
-  engine: { id: string; version: string };
+  /**
+   * The engine evaluated: its id (`offline`, `llm`) and version, the model's provider (null for the
+   * offline engine) and model id (`reverie-offline` for the offline engine).
+   */
+  engine: { id: string; version: string; provider: string | null; model: string };
+  /**
+   * Model tokens of every dream of the suite, summed (the hosted `usage` shape; all zeros for the offline
+   * engine and for answers replayed from fixtures).
+   */
+  usage: ModelUsage;
   params: Record<string, string | number | boolean | null>;
   input: {
     sessions: number;
@@ -208,12 +233,16 @@ function countErrors(events: { type: string; is_error?: boolean }[]): number {
   return events.filter((e) => e.type === 'agent.tool_result' && e.is_error === true).length;
 }
 
+/** Runs one dream and adds its model usage to `report.usage`. */
 async function dream(
+  report: EvalReport,
   engine: DreamEngine,
   memories: InputMemory[],
   sessions: DreamSessionRef[],
 ): Promise<DreamResult> {
-  return engine.run({ memories, sessions, options: { ...DEFAULT_DREAM_OPTIONS } });
+  const result = await engine.run({ memories, sessions, options: { ...DEFAULT_DREAM_OPTIONS } });
+  report.usage = addUsage(report.usage, result.usage);
+  return result;
 }
 
 /** A fixed import time so that reports are reproducible. */
@@ -229,26 +258,33 @@ const IMPORTED_AT = '2026-06-01T00:00:00.000Z';
  */
 export async function runEval(suite: EvalSuite, opts: EvalOptions = {}): Promise<EvalReport> {
   const engine = opts.engine ?? createOfflineEngine();
+  const base = (s: EvalSuite) => baseReport(s, engine, opts.model);
   switch (suite) {
     case 'planted':
-      return runPlanted(engine, opts);
+      return runPlanted(engine, base('planted'), opts);
     case 'tau':
-      return runTau(engine, opts);
+      return runTau(engine, base('tau'), opts);
     case 'swe':
-      return runSwe(engine, opts);
+      return runSwe(engine, base('swe'), opts);
     case 'locomo':
-      return runLocomo(engine, opts);
+      return runLocomo(engine, base('locomo'), opts);
     case 'real':
-      return runReal(engine, opts);
+      return runReal(engine, base('real'), opts);
     default:
       throw new Error(`unknown eval suite: ${String(suite)}`);
   }
 }
 
-function baseReport(suite: EvalSuite, engine: DreamEngine): EvalReport {
+function baseReport(suite: EvalSuite, engine: DreamEngine, model: EvalModel | undefined): EvalReport {
   return {
     suite,
-    engine: { id: engine.id, version: engine.version },
+    engine: {
+      id: engine.id,
+      version: engine.version,
+      provider: model?.provider ?? null,
+      model: model?.model ?? OFFLINE_MODEL,
+    },
+    usage: emptyUsage(),
     params: {},
     input: {
       sessions: 0,
@@ -274,13 +310,12 @@ function emptyUsage(): DreamResult['usage'] {
   return { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
 }
 
-async function runPlanted(engine: DreamEngine, opts: EvalOptions): Promise<EvalReport> {
+async function runPlanted(engine: DreamEngine, report: EvalReport, opts: EvalOptions): Promise<EvalReport> {
   const t0 = performance.now();
   const sessionsN = opts.sessions ?? 200;
   const seed = opts.seed ?? 1;
   const temp = opts.workDir === undefined;
   const root = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'reverie-eval-planted-')));
-  const report = baseReport('planted', engine);
   const phrasings = opts.phrasings ?? 'test';
   report.params = {
     sessions: sessionsN,
@@ -344,7 +379,7 @@ async function runPlanted(engine: DreamEngine, opts: EvalOptions): Promise<EvalR
       import_failures: failures,
     };
     const t1 = performance.now();
-    const result = await dream(engine, memories, refs);
+    const result = await dream(report, engine, memories, refs);
     const t2 = performance.now();
     const scores = scorePlanted(gt, result, memories);
     report.planted = scores;
@@ -402,12 +437,12 @@ async function importAll(
 async function runHoldout(
   suite: 'tau' | 'swe',
   engine: DreamEngine,
+  report: EvalReport,
   paths: string[],
   split: (s: ImportedSession, index: number) => 'dream' | 'heldout',
   params: EvalReport['params'],
 ): Promise<EvalReport> {
   const t0 = performance.now();
-  const report = baseReport(suite, engine);
   report.params = params;
   const { sessions, failures } = await importAll(paths);
   if (sessions.length === 0)
@@ -427,7 +462,7 @@ async function runHoldout(
     import_failures: failures,
   };
   const t1 = performance.now();
-  const result = await dream(engine, [], refs);
+  const result = await dream(report, engine, [], refs);
   const t2 = performance.now();
   report.coverage = scoreCoverage(
     result.files,
@@ -445,9 +480,9 @@ async function runHoldout(
   return report;
 }
 
-async function runTau(engine: DreamEngine, opts: EvalOptions): Promise<EvalReport> {
+async function runTau(engine: DreamEngine, report: EvalReport, opts: EvalOptions): Promise<EvalReport> {
   const file = join(opts.dataDir ?? defaultDataDir(), 'tau-bench', 'airline-gpt-4o.trials-0-1.json');
-  return runHoldout('tau', engine, [file], (s) => (trialOf(s) === 0 ? 'dream' : 'heldout'), {
+  return runHoldout('tau', engine, report, [file], (s) => (trialOf(s) === 0 ? 'dream' : 'heldout'), {
     file: 'tau-bench/airline-gpt-4o.trials-0-1.json',
     dream: 'trial 0',
     heldout: 'trial 1',
@@ -462,21 +497,20 @@ export function trialOf(s: ImportedSession): number | null {
   return m ? Number(m[1]) : null;
 }
 
-async function runSwe(engine: DreamEngine, opts: EvalOptions): Promise<EvalReport> {
+async function runSwe(engine: DreamEngine, report: EvalReport, opts: EvalOptions): Promise<EvalReport> {
   const dir = join(opts.dataDir ?? defaultDataDir(), 'mini-swe-agent', 'django-100');
-  return runHoldout('swe', engine, [dir], (_s, i) => (i % 2 === 0 ? 'dream' : 'heldout'), {
+  return runHoldout('swe', engine, report, [dir], (_s, i) => (i % 2 === 0 ? 'dream' : 'heldout'), {
     dir: 'mini-swe-agent/django-100',
     dream: 'even positions by external id',
     heldout: 'odd positions',
   });
 }
 
-async function runLocomo(engine: DreamEngine, opts: EvalOptions): Promise<EvalReport> {
+async function runLocomo(engine: DreamEngine, report: EvalReport, opts: EvalOptions): Promise<EvalReport> {
   const t0 = performance.now();
   const dir = join(opts.dataDir ?? defaultDataDir(), 'locomo');
   const files = (await readdir(dir)).filter((f) => /^conv-.*\.json$/.test(f)).sort();
   if (files.length === 0) throw new Error(`locomo: no conv-*.json in ${dir}`);
-  const report = baseReport('locomo', engine);
   report.params = { dir: 'locomo', conversations: files.length };
   const scores: LocomoScore[] = [];
   const all: DreamResult = { files: [], changes: [], stats: {}, usage: emptyUsage() };
@@ -490,7 +524,7 @@ async function runLocomo(engine: DreamEngine, opts: EvalOptions): Promise<EvalRe
     sessions += refs.length;
     events += conv.sessions.reduce((a, s) => a + s.events.length, 0);
     const d0 = performance.now();
-    const result = await dream(engine, [], refs);
+    const result = await dream(report, engine, [], refs);
     const d1 = performance.now();
     scores.push(scoreLocomo(conv, result, evalSessionId));
     scoreMs += performance.now() - d1;
@@ -561,11 +595,10 @@ function realTargets(corpora: RealCorpusReport[], calibration: CalibrationBucket
  * The `real` suite: dreams every labelled corpus (all its sessions, no input memories) with the
  * engine and scores the proposals on the corpus's labels ({@link scoreRealCorpus}).
  */
-async function runReal(engine: DreamEngine, opts: EvalOptions): Promise<EvalReport> {
+async function runReal(engine: DreamEngine, report: EvalReport, opts: EvalOptions): Promise<EvalReport> {
   const t0 = performance.now();
   const dataDir = opts.dataDir ?? defaultDataDir();
   const corpora = opts.corpora ?? allCorpusLabels();
-  const report = baseReport('real', engine);
   report.params = { corpora: corpora.map((c) => c.corpus).join(', ') };
   const all: DreamResult = { files: [], changes: [], stats: {}, usage: emptyUsage() };
   const scores: RealCorpusReport[] = [];
@@ -579,7 +612,7 @@ async function runReal(engine: DreamEngine, opts: EvalOptions): Promise<EvalRepo
     report.input.import_failures.push(...failures);
     const refs = sessions.map((s) => eagerRef(toSession(s, IMPORTED_AT), s.events));
     const d0 = performance.now();
-    const result = refs.length === 0 ? emptyResult() : await dream(engine, [], refs);
+    const result = refs.length === 0 ? emptyResult() : await dream(report, engine, [], refs);
     dreamMs += performance.now() - d0;
     const score = scoreRealCorpus(labels, result.changes);
     scores.push({

@@ -8,7 +8,7 @@ import {
   asImportError,
   parseTranscriptBytes,
   type ReadOptions,
-  readRegularFile,
+  readRegularFileSync,
   readSidecarSync,
 } from './read-transcript.js';
 import type { ImportWarning } from './text.js';
@@ -53,7 +53,9 @@ export async function* importTranscripts(
   }
   for (const file of files.values()) {
     try {
-      const bytes = await readRegularFile(file);
+      // Read synchronously: parsing that follows is synchronous anyway, and the async file API costs
+      // five thread-pool round trips per file (a third of the import time of 1,000 small files).
+      const bytes = readRegularFileSync(file);
       yield parseTranscriptBytes(file, bytes, { ...opts, readSidecar: readSidecarSync });
     } catch (e) {
       yield { file, error: asImportError(file, e) };

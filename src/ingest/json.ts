@@ -152,18 +152,27 @@ export function tooDeep(file: string, line: number | undefined, where = ''): Imp
 }
 
 /**
- * True when `value` nests arrays/objects deeper than `max` (the value itself is level 1). Iterative, so
- * it cannot overflow the stack whatever the depth.
+ * True when `value` nests arrays/objects deeper than `max` (the value itself is level 1). Recursive but
+ * bounded: it never descends below level `max + 1`, so at most `max + 1` frames (257 by default) whatever
+ * the input's depth; it allocates nothing (checking every event of an import is in its hot path).
  */
 export function nestsDeeperThan(value: unknown, max: number = MAX_NESTING_DEPTH): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (d > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+  return typeof value === 'object' && value !== null && deeperThan(value, 1, max);
+}
+
+/** {@link nestsDeeperThan} for an object or array `v` at level `level`. */
+function deeperThan(v: object, level: number, max: number): boolean {
+  if (level > max) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const c: unknown = v[i];
+      if (typeof c === 'object' && c !== null && deeperThan(c, level + 1, max)) return true;
     }
+    return false;
+  }
+  for (const k in v) {
+    const c: unknown = (v as Record<string, unknown>)[k];
+    if (typeof c === 'object' && c !== null && deeperThan(c, level + 1, max)) return true;
   }
   return false;
 }

@@ -36,6 +36,7 @@ import type { Workspace } from './workspace.js';
 export function renderMemoryFile(p: PlannedMemory): string {
   const pairs: [string, string | number][] = [
     ['kind', p.kind],
+    ...(p.type ? [['type', p.type] as [string, string]] : []),
     ['summary', p.summary],
     ['support', `{sessions: ${p.support.sessions}, agents: ${p.support.agents}}`],
     ['confidence', p.confidence],

@@ -71,6 +71,8 @@ export interface PlannedMemory {
   match_terms?: string[];
   /** Why this memory is proposed (the change reason). */
   reason: string;
+  /** A stated fact's Claude Code memory type (front matter `type:`), when it is one: see `project-facts.ts`. */
+  type?: 'project' | 'reference';
 }
 
 /** The content hashes behind each support {@link supportOf} made (read by {@link supportContents}). */

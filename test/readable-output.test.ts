@@ -1,7 +1,8 @@
 /**
  * Readable output (issue 8 scope 4) through the CLI and the engine, on the real τ-bench sessions:
  * counts read "1 session", not "1 sessions"; the change set is ordered by expected value
- * (confidence × supporting sessions), the index last.
+ * (confidence × supporting sessions), the index last; CHANGES.md evidence names the transcript file
+ * and the event's place in it.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { createOfflineEngine } from '../src/dream/index.js';
 import { expectedValue } from '../src/dream/offline/verify.js';
 import { importAll, refsFromImported } from '../src/dream/test-helpers.js';
 import { DEFAULT_DREAM_OPTIONS } from '../src/dream/types.js';
+import { sourceText } from '../src/service/change-report.js';
 import { cliRunner } from './cli-harness.js';
 import { describeWithData, TAU } from './data.js';
 
@@ -33,6 +35,29 @@ describeWithData('readable output on τ-bench', () => {
     expect(readFileSync(join(dir, 'out/.reverie/CHANGES.md'), 'utf8')).toMatch(
       /^# Change set of the dream over 1 session$/m,
     );
+  });
+
+  it('CHANGES.md evidence points to the transcript file and the event inside it', async () => {
+    const cli = cliRunner(() => join(dir, 'all.db'));
+    const r = await cli('dream', TAU, '--out', join(dir, 'all'));
+    expect(r.err).toBe('');
+    const md = readFileSync(join(dir, 'all/.reverie/CHANGES.md'), 'utf8');
+    const evidence = md.split('\n').filter((l) => /^- sesn_\w+ .*events? \d/.test(l));
+    expect(evidence.length).toBeGreaterThan(5);
+    // τ-bench is one JSON document: the event's JSON pointer (element, traj, message)
+    for (const l of evidence)
+      expect(l).toMatch(/\(airline-gpt-4o\.trials-0-1\.json#\/\d+\/traj\/\d+(\/\S+)?\): “/);
+  });
+
+  it('source pointers read file:line for line-based transcripts, file#pointer for JSON documents', () => {
+    expect(sourceText({ file: '/t/a.jsonl', line: 49 }, { file: '/t/a.jsonl', line: 55 })).toBe(
+      'a.jsonl:49–55',
+    );
+    expect(sourceText({ file: 'a.jsonl', line: 49, pointer: '/message/content/0' })).toBe(
+      'a.jsonl:49#/message/content/0',
+    );
+    expect(sourceText({ file: 't.json', index: 3, pointer: '/0/traj/3' })).toBe('t.json#/0/traj/3');
+    expect(sourceText(undefined)).toBeNull();
   });
 
   it('the change set is ordered by confidence × support, the index last', async () => {

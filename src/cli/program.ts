@@ -11,6 +11,7 @@ import { DEFAULT_HOLDOUT, type LlmEstimate } from '../dream/index.js';
 import {
   attachSessions,
   enqueueDream,
+  evidenceSources,
   type FileImportReport,
   findInstructionFiles,
   listDreamsWithJobs,
@@ -732,6 +733,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           renderChangeSetMarkdown(changes, {
             title: `Change set of ${id}`,
             lookup: (sid) => sessions.get(sid),
+            sources: await evidenceSources(changes, (sid) => svc.getEvents(sid)),
             diff: o.diff,
           }),
         );

@@ -8,7 +8,7 @@ import type { Dream, DreamProgress, MemoryStore, SourceFormat } from '../domain/
 import { ReverieError, ValidationError } from '../domain/index.js';
 import type { LlmEstimate } from '../dream/index.js';
 import type { InvalidUtf8Mode } from '../ingest/index.js';
-import { renderChangeSetMarkdown } from './change-report.js';
+import { evidenceSources, renderChangeSetMarkdown } from './change-report.js';
 import { fromClaudeCodeLayout, type MemoryLayout, toLayout } from './claude-code-layout.js';
 import { readMemoryFolder, writeMemoryFolder } from './directory.js';
 import { findInstructionFiles } from './instruction-files.js';
@@ -163,6 +163,7 @@ async function writeOneShot(
       '.reverie/CHANGES.md': renderChangeSetMarkdown(proposals, {
         title: `Change set of the dream over ${sessionIds.length} session${sessionIds.length === 1 ? '' : 's'}`,
         lookup: (id) => sessions.get(id),
+        sources: await evidenceSources(proposals, (id) => svc.getEvents(id)),
       }),
     }).catch((e: unknown) => {
       if (!ReverieError.isInstance(e)) throw e;

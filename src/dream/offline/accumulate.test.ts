@@ -6,6 +6,8 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeWithData, TAU } from '../../../test/data.js';
 import { sha256Hex } from '../../domain/index.js';
+import { allCorpusLabels } from '../../eval/labels/schema.js';
+import { scoreRealCorpus } from '../../eval/scorers/real.js';
 import type { ImportedSession } from '../../ingest/types.js';
 import { createOfflineEngine } from '../index.js';
 import { importAll, refsFromImported } from '../test-helpers.js';
@@ -60,25 +62,50 @@ describeWithData('support accumulates across two dreams over the τ-bench halves
     expect(after.support).toBe('{sessions: 6, agents: 1}');
     expect(after.support).toBe(supportOfFile(file(all, PAYMENT)));
     expect(after.support_sessions).toBe(parseFrontMatter(file(all, PAYMENT)).fields.support_sessions);
-    expect(after.summary).toMatch(/^6 sessions; /);
     const change = second.changes.find((c) => c.path === PAYMENT)!;
     expect(change.op).toBe('update');
     expect(change.support).toEqual({ sessions: 6, agents: 1 });
     expect(change.reason).toContain(
       'Support accumulated across dreams: 6 sessions (4 in this dream, 2 only in earlier ones).',
     );
+  });
+
+  it('a fix the first half established is not lost because the second half alone shows none', async () => {
+    // the second half's recoveries were all in failed sessions: alone it states no fix
+    expect(parseFrontMatter(file(await dream(secondHalf), PAYMENT)).fields.summary).toMatch(
+      /^4 sessions; no reliable fix seen; /,
+    );
+    const after = parseFrontMatter(file(second, PAYMENT)).fields;
+    expect(after.summary).toMatch(/^6 sessions; fix: change payment_methods\[\]\.amount/);
     expect(file(second, PAYMENT)).toContain(
-      `${ACCUMULATED_PREFIX} 6 sessions in all: 4 sessions of this dream, 2 more from earlier dreams (the text above describes this dream's 4 sessions).`,
+      `${ACCUMULATED_PREFIX} 6 sessions in all: 4 sessions of this dream add to the error's support, and the fix above is the one the 2 sessions of earlier dreams established.`,
+    );
+    // judged on the τ-bench labels, as the one dream over all sessions is: the established lesson
+    const labels = allCorpusLabels().find((l) => l.corpus === 'tau-airline')!;
+    const judged = (r: DreamResult) =>
+      scoreRealCorpus(labels, r.changes).proposals.find((p) => p.path === PAYMENT)?.verdict;
+    expect(judged(second)).toBe('correct');
+    expect(judged(all)).toBe('correct');
+  });
+
+  it('otherwise the text is the new dream’s, and a line says how the support adds up', () => {
+    const seats = '/mistakes/update-reservation-flights-not-enough-seats-on.md';
+    expect(supportOfFile(file(first, seats))).toBe('{sessions: 2, agents: 1}');
+    expect(supportOfFile(file(second, seats))).toBe(supportOfFile(file(all, seats)));
+    expect(file(second, seats)).toContain(
+      `${ACCUMULATED_PREFIX} 4 sessions in all: 2 sessions of this dream, 2 more from earlier dreams (the text above describes this dream's 2 sessions).`,
     );
   });
 
-  it('evidence is merged: the earlier sessions stay cited, each session once per source', () => {
+  it('evidence is merged: the sessions of both dreams stay cited, the added ones once each', async () => {
     const earlier = new Set(evidenceSessions(file(first, PAYMENT)));
+    const alone = evidenceSessions(file(await dream(secondHalf), PAYMENT));
     const merged = evidenceSessions(file(second, PAYMENT));
-    for (const s of earlier) expect(merged).toContain(s);
     expect(merged.length).toBeLessThanOrEqual(MAX_EVIDENCE_LINES);
-    const fromEarlier = merged.filter((s) => earlier.has(s));
-    expect(new Set(fromEarlier).size).toBe(fromEarlier.length);
+    for (const s of [...earlier, ...alone]) expect(merged).toContain(s);
+    const added = merged.filter((s) => !earlier.has(s));
+    expect(added.length).toBeGreaterThan(0);
+    expect(new Set(added).size).toBe(added.length);
   });
 
   it('dreaming the same sessions again counts nothing twice', async () => {

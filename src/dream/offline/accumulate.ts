@@ -11,12 +11,15 @@
  * {@link accumulate} adds them to the earlier ones instead of replacing them: the support becomes the
  * union of both session sets (6 earlier + 7 new → 13; a session both dreams read counts once), agents
  * the larger of the two counts (agent ids are not recorded, so this is a lower bound), the summary's
- * leading "N sessions" follows, a line states the split (the rest of the text, e.g. a mistake's fix, is
- * what this dream's sessions show: the earlier sessions' events are not re-read), and the evidence list keeps the new dream's
- * lines plus the earlier lines of sessions the new ones do not cite (one entry per session, at most
- * {@link MAX_EVIDENCE_LINES}). A file without `support_sessions` (written by hand or by an older
- * version) is replaced as before: without the session ids nothing can be added without counting a
- * session twice.
+ * leading "N sessions" follows, and a line states the split. The rest of the text is what this dream's
+ * sessions show (the earlier sessions' events are not re-read); its evidence list keeps this dream's
+ * lines plus the earlier lines of sessions they do not cite (one entry per session, at most
+ * {@link MAX_EVIDENCE_LINES} in all). One exception: when the earlier memory states a mistake's fix and
+ * this dream's sessions show the error with no fix of their own, the earlier lesson (its text and
+ * evidence, this dream's evidence added) is kept — seeing fewer recoveries does not refute a fix, and a
+ * later dream never weakens a lesson that way. A file without `support_sessions` (written by hand or by
+ * an older version) is replaced as before: without the session ids nothing can be added without
+ * counting a session twice.
  */
 import { parseFrontMatter } from './front-matter.js';
 import { type PlannedMemory, supportContents } from './plan.js';
@@ -65,6 +68,15 @@ function evidenceLines(body: string): { lines: string[]; start: number; end: num
 
 const sessionOf = (line: string) => line.slice(2).split(/\s/)[0] ?? '';
 
+/** A mistake summary that states a fix, and one that says none was seen (the mistake miner's wording). */
+const FIX_STATED = /; fix: /;
+const NO_FIX_STATED = /\bno reliable fix seen\b/;
+
+/** A body without an earlier accumulation line (and the blank line after it). */
+function withoutNote(body: string): string {
+  return body.replace(new RegExp(`^${ACCUMULATED_PREFIX}.*\n(?:\n)?`, 'm'), '');
+}
+
 /**
  * The new body's evidence plus the earlier body's lines for sessions the new lines do not cite (one
  * line per such session), at most {@link MAX_EVIDENCE_LINES} in all, and the accumulation line before
@@ -110,16 +122,39 @@ export function accumulate(p: PlannedMemory, earlier: string): PlannedMemory {
   const onlyEarlier = union.length - now.length;
   if (onlyEarlier === 0) return p;
   const sessions = union.length;
+  const support = { sessions, agents: Math.max(p.support.agents, recordedAgents(fields)) };
+  const recount = (summary: string, from: number) => {
+    const lead = counted(from, 'session');
+    return summary.startsWith(lead)
+      ? `${counted(sessions, 'session')}${summary.slice(lead.length)}`
+      : summary;
+  };
+  const reason = `${p.reason} Support accumulated across dreams: ${counted(sessions, 'session')} (${now.length} in this dream, ${onlyEarlier} only in earlier ones).`;
+  const earlierSummary = fields.summary ?? '';
+  if (p.kind === 'mistake' && FIX_STATED.test(earlierSummary) && NO_FIX_STATED.test(p.summary)) {
+    // this dream's sessions show the error but no fix of their own: that does not refute the fix the
+    // earlier sessions established, so the earlier lesson stays (a later dream never weakens it by
+    // seeing less)
+    const earlierCount = /^(\d+) sessions?\b/.exec(earlierSummary);
+    const confidence = Number(fields.confidence);
+    const note = `${ACCUMULATED_PREFIX} ${counted(sessions, 'session')} in all: ${counted(now.length, 'session')} of this dream add to the error's support, and the fix above is the one the ${counted(onlyEarlier, 'session')} of earlier dreams established.`;
+    return {
+      ...p,
+      support,
+      support_sessions: union,
+      confidence: Number.isFinite(confidence) ? Math.min(p.confidence, confidence) : p.confidence,
+      summary: earlierCount ? recount(earlierSummary, Number(earlierCount[1])) : earlierSummary,
+      body: mergeBody(withoutNote(earlierBody), p.body, note),
+      reason: `${reason} Kept the fix an earlier dream established: this dream's sessions recover from the error in no satisfied session of their own, which does not refute it.`,
+    };
+  }
   const note = `${ACCUMULATED_PREFIX} ${counted(sessions, 'session')} in all: ${counted(now.length, 'session')} of this dream, ${onlyEarlier} more from earlier dreams (the text above describes this dream's ${counted(now.length, 'session')}).`;
-  const lead = counted(p.support.sessions, 'session');
   return {
     ...p,
-    support: { sessions, agents: Math.max(p.support.agents, recordedAgents(fields)) },
+    support,
     support_sessions: union,
-    summary: p.summary.startsWith(lead)
-      ? `${counted(sessions, 'session')}${p.summary.slice(lead.length)}`
-      : p.summary,
+    summary: recount(p.summary, p.support.sessions),
     body: mergeBody(p.body, earlierBody, note),
-    reason: `${p.reason} Support accumulated across dreams: ${counted(sessions, 'session')} (${now.length} in this dream, ${onlyEarlier} only in earlier ones).`,
+    reason,
   };
 }

@@ -96,7 +96,13 @@ describe('outcome contrasts on synthetic task families', () => {
       ]),
     ];
     const r = await run(sessions);
-    expect(r.stats.contrasts_tested).toBe(1);
+    // 3 calls tested (lookup, search, book); search is significant (p = 1/6³ < 0.05 / 3) yet common
+    expect(r.stats.contrasts_tested).toBe(3);
+    const failOnly = { n: 4, with: 2, outcome: 2, both: 2 };
+    const everyone = { n: 4, with: 4, outcome: 2, both: 2 };
+    const p = stratifiedExactGreater([failOnly, failOnly, failOnly, everyone, everyone, everyone]);
+    expect(p).toBeCloseTo(1 / 216, 10);
+    expect(holmSignificant([p, 1, 1])).toEqual([true, false, false]);
     expect(contrasts(r)).toEqual([]);
   });
 

@@ -31,7 +31,10 @@ import { compareStrings, counted, fileSlug } from './text.js';
 export interface ContrastStats {
   /** Task families with at least one satisfied and one failed attempt. */
   contrast_families: number;
-  /** Calls that recurred failure-only in enough families to be tested. */
+  /**
+   * Calls tested: every call label seen in a mixed family (the Holm correction counts them all, also
+   * those that never recurred failure-only and so cannot be significant).
+   */
   contrasts_tested: number;
   contrasts_promoted: number;
 }
@@ -152,13 +155,18 @@ export function mineContrasts(
   const families = mixedFamilies(sessions);
   const minFamilies = Math.max(2, minSupport);
   const labels = new Set(
-    families.flatMap((f) => f.failed.flatMap((s) => s.digest.steps.map((st) => st.label))),
+    families.flatMap((f) => [...f.failed, ...f.ok].flatMap((s) => s.digest.steps.map((st) => st.label))),
   );
   const tested = [...labels]
     .sort(compareStrings)
     .map((l) => candidateOf(l, families, minFamilies))
     .filter((c): c is Candidate => c !== null);
-  const significant = holmSignificant(tested.map((c) => c.p));
+  // Holm over every call seen (a call that never recurred failure-only counts with p = 1): choosing
+  // what to test by looking at the outcomes must not shrink the correction
+  const significant = holmSignificant([
+    ...tested.map((c) => c.p),
+    ...Array.from({ length: labels.size - tested.length }, () => 1),
+  ]);
   // satisfied sessions with a known outcome, families or not: a step half of them take is never advice to skip
   const satisfied = [
     ...new Map(sessions.filter((s) => s.outcome === 'satisfied').map((s) => [s.content_sha256, s])).values(),
@@ -177,10 +185,10 @@ export function mineContrasts(
     .sort((a, b) => a.p - b.p || b.failOnly.length - a.failOnly.length || compareStrings(a.label, b.label))
     .slice(0, MAX_CONTRASTS);
   return {
-    memories: kept.map((c) => contrastMemory(c, tested.length)),
+    memories: kept.map((c) => contrastMemory(c, labels.size)),
     stats: {
       contrast_families: families.length,
-      contrasts_tested: tested.length,
+      contrasts_tested: labels.size,
       contrasts_promoted: kept.length,
     },
   };

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storageOf } from '../src/service/internal.js';
 
 const here = fileURLToPath(import.meta.url);
 const repo = resolve(here, '../../..');
@@ -88,7 +89,7 @@ async function seed(db: string) {
     const { key } = await svc.keys.createKey({ name: 'bench' });
     const full = await svc.createStore({ name: 'bench: 10,000 memories' });
     const ids: string[] = [];
-    await svc.storage.transaction(async (tx) => {
+    await storageOf(svc).transaction(async (tx) => {
       for (let i = 0; i < 10_000; i++) {
         const m = await tx.createMemory(
           full.id,

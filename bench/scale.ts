@@ -16,6 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storageOf } from '../src/service/internal.js';
 
 const here = fileURLToPath(import.meta.url);
 const repo = resolve(here, '../../..');
@@ -49,7 +50,7 @@ async function childImport(db: string, dir: string): Promise<void> {
   const t = performance.now();
   const rep = await svc.importSessions([dir]);
   const store = await svc.createStore({ name: 'scale' });
-  await svc.storage.attachSessions(store.id, rep.session_ids, new Date().toISOString());
+  await storageOf(svc).attachSessions(store.id, rep.session_ids, new Date().toISOString());
   process.stdout.write(
     `${JSON.stringify({ import_ms: performance.now() - t, store: store.id, sessions: rep.session_ids.length })}\n`,
   );
@@ -67,7 +68,7 @@ async function childDream(db: string, storeId: string): Promise<void> {
     queueOptions: { local: { pollMs: 20 } },
   });
   for (;;) {
-    const j = await svc.storage.getJob({ dream_id: dream.id });
+    const j = await storageOf(svc).getJob({ dream_id: dream.id });
     if (j && (j.state === 'completed' || j.state === 'dead_letter')) break;
     await new Promise((r) => setTimeout(r, 20));
   }

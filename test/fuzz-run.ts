@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileImportReport } from '../src/service/index.js';
 import { Reverie } from '../src/service/index.js';
+import { storageOf } from '../src/service/internal.js';
 import type { KyselyStorage } from '../src/storage/index.js';
 import { type FuzzBase, makeCase } from './fuzz-corpus.js';
 
@@ -155,7 +156,7 @@ async function checkComplete(svc: Reverie, file: string, ids: string[], counts: 
 
 /** How many stored sessions name `file` as their source. */
 async function storedFrom(svc: Reverie, file: string): Promise<number> {
-  const db = (svc.storage as KyselyStorage).db;
+  const db = (storageOf(svc) as KyselyStorage).db;
   const row = await db
     .selectFrom('sessions')
     .select((eb) => eb.fn.countAll<number>().as('n'))

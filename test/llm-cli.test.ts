@@ -72,7 +72,7 @@ describeWithData('reverie dream --engine llm (loopback servers, τ-bench)', () =
       '--model',
       'claude-test',
       '--max-input-tokens',
-      '4000',
+      '2500',
       '--out',
       out1,
     );
@@ -98,7 +98,7 @@ describeWithData('reverie dream --engine llm (loopback servers, τ-bench)', () =
       '--model',
       'claude-test',
       '--max-input-tokens',
-      '4000',
+      '2500',
       '--out',
       out2,
     );

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Reverie, resolveDbPath } from '../src/service/index.js';
+import { storageOf } from '../src/service/internal.js';
 import { openPostgresStorage } from '../src/storage/index.js';
 import { cliRunner } from './cli-harness.js';
 import { itWithData, TAU } from './data.js';
@@ -66,7 +67,7 @@ describe.skipIf(!PG_URL)('Reverie.open and the CLI on PostgreSQL', () => {
   it('Reverie.open({db: url}) stores in PostgreSQL, and a second open sees the same data', async () => {
     const svc = await Reverie.open({ db: url });
     try {
-      expect(svc.storage.dialect).toBe('postgres');
+      expect(storageOf(svc).dialect).toBe('postgres');
       await svc.createStore({ name: 'in postgres' });
     } finally {
       await svc.close();
@@ -86,7 +87,7 @@ describe.skipIf(!PG_URL)('Reverie.open and the CLI on PostgreSQL', () => {
     expect(readFileSync(join(outDir, '.reverie/changes.json'), 'utf8').length).toBeGreaterThan(2);
     const svc = await Reverie.open({ db: url });
     try {
-      expect((await svc.storage.listSessions({ limit: 1000 })).data).toHaveLength(100);
+      expect((await storageOf(svc).listSessions({ limit: 1000 })).data).toHaveLength(100);
     } finally {
       await svc.close();
     }

@@ -7,6 +7,7 @@
 import { afterEach, expect, it } from 'vitest';
 import type { Worker } from '../src/schedule/index.js';
 import { attachSessions, setSchedule, showSchedule, startEmbeddedWorker } from '../src/service/index.js';
+import { storageOf } from '../src/service/internal.js';
 import { ReviewService } from '../src/service/review-service.js';
 import { describeWithData, TAU } from './data.js';
 import { QUEUE_BACKENDS, type QueueEnv, until } from './queues.js';
@@ -48,7 +49,7 @@ for (const backend of QUEUE_BACKENDS) {
       const ended = (n: number) =>
         until(`scheduled dream ${n} and its job to end`, 150_000, async () => {
           const ds = await dreams();
-          const j = ds.length === n && (await svc.storage.getJob({ dream_id: ds[0]!.id }));
+          const j = ds.length === n && (await storageOf(svc).getJob({ dream_id: ds[0]!.id }));
           return j && j.state === 'completed' && ds[0]!;
         });
       const first = await ended(1);
@@ -56,7 +57,7 @@ for (const backend of QUEUE_BACKENDS) {
       expect(first.inputs[1].session_ids).toHaveLength(80);
       expect(first.probe_session_ids).toHaveLength(20);
       expect(first.check?.verdict).toBe('pass');
-      const job = await svc.storage.getJob({ dream_id: first.id });
+      const job = await storageOf(svc).getJob({ dream_id: first.id });
       expect(job).toMatchObject({ state: 'completed', apply: 'auto' });
       const changes = await svc.listChanges(first.id);
       const applied = changes.filter((c) => c.status === 'applied');
@@ -101,8 +102,8 @@ describeWithData('sessions attached to a store (τ-bench airline)', () => {
     // deleting the store removes its schedule and attachments (the sessions stay)
     await setSchedule(svc, team.id, { min_new_sessions: 5 });
     await svc.deleteStore(team.id);
-    expect(await svc.storage.getSchedules()).toEqual([]);
-    expect(await svc.storage.storeSessions(team.id)).toEqual([]);
+    expect(await storageOf(svc).getSchedules()).toEqual([]);
+    expect(await storageOf(svc).storeSessions(team.id)).toEqual([]);
     expect((await svc.listSessions({ limit: 1000 })).data).toHaveLength(100);
   });
 });

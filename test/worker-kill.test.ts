@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import { enqueueDream, Reverie } from '../src/service/index.js';
+import { storageOf } from '../src/service/internal.js';
 import { openPostgresStorage, openSqliteStorage, type Storage } from '../src/storage/index.js';
 import { describeWithData, TAU } from './data.js';
 import { PG_URL } from './dialects.js';
@@ -139,7 +140,7 @@ for (const setup of SETUPS) {
         );
         expect(outputs.map((s) => s.id)).toEqual(done.outputs.map((o) => o.memory_store_id));
         expect(outputs).toHaveLength(1);
-        const job = await svc.storage.getJob({ dream_id: dream.id });
+        const job = await storageOf(svc).getJob({ dream_id: dream.id });
         expect(job).toMatchObject({ state: 'completed', attempts: 2 });
         const dreams = (await svc.listDreams({ memory_store_id: store.id })).data;
         expect(dreams.map((d) => d.status)).toEqual(['completed']);

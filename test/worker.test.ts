@@ -7,6 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 import { createOfflineEngine, type DreamEngine } from '../src/dream/index.js';
 import type { Worker } from '../src/schedule/index.js';
 import { enqueueDream, listDreamsWithJobs, startEmbeddedWorker } from '../src/service/index.js';
+import { storageOf } from '../src/service/internal.js';
 import { ReviewService } from '../src/service/review-service.js';
 import { describeWithData, TAU } from './data.js';
 import { QUEUE_BACKENDS, type QueueEnv, until } from './queues.js';
@@ -70,7 +71,7 @@ for (const backend of QUEUE_BACKENDS) {
       const { dream } = await enqueueDream(svc, { memory_store_id: store.id, session_ids: ids }, { queue });
       worker = await startEmbeddedWorker(svc, { queue, schedules: false });
       const job = await until('the dead-letter state', 120_000, async () => {
-        const j = await svc.storage.getJob({ dream_id: dream.id });
+        const j = await storageOf(svc).getJob({ dream_id: dream.id });
         return j?.state === 'dead_letter' && j;
       });
       expect(job).toMatchObject({ attempts: 2, max_attempts: 2, last_error: { type: 'internal_error' } });
@@ -102,7 +103,7 @@ for (const backend of QUEUE_BACKENDS) {
       });
       expect(d.status).toBe('failed');
       expect(d.error?.type).toBe('worker_lost');
-      const job = await svc.storage.getJob({ dream_id: dream.id });
+      const job = await storageOf(svc).getJob({ dream_id: dream.id });
       expect(job).toMatchObject({ state: 'dead_letter', last_error: { type: 'worker_lost' } });
       expect((await svc.listStores({ limit: 100 })).data).toHaveLength(1);
     });
@@ -137,7 +138,7 @@ for (const backend of QUEUE_BACKENDS) {
           await svc.cancelDream(dream.id);
         }
         await until('the job to end', 120_000, async () => {
-          const j = await svc.storage.getJob({ dream_id: dream.id });
+          const j = await storageOf(svc).getJob({ dream_id: dream.id });
           return (j?.state === 'completed' || j?.state === 'canceled') && j;
         });
         return { dream: await svc.getDream(dream.id), store: store.id };
@@ -148,7 +149,7 @@ for (const backend of QUEUE_BACKENDS) {
       expect(await svc.listChanges(canceled.dream.id)).toEqual([]);
       expect(await svc.snapshot(canceled.store)).toEqual([]);
       expect((await svc.listVersions(canceled.store, { limit: 10 })).data).toEqual([]);
-      expect((await svc.storage.getJob({ dream_id: canceled.dream.id }))?.state).toBe('canceled');
+      expect((await storageOf(svc).getJob({ dream_id: canceled.dream.id }))?.state).toBe('canceled');
       // the control: without a cancel, automatic mode applies memories to such a store
       const control = await run(false);
       expect(control.dream.status).toBe('completed');
@@ -178,7 +179,7 @@ for (const backend of QUEUE_BACKENDS) {
       });
       try {
         const jobs = await until('8 completed jobs', 150_000, async () => {
-          const js = await svc.storage.listJobs({ dream_ids: dreamIds });
+          const js = await storageOf(svc).listJobs({ dream_ids: dreamIds });
           return js.every((j) => j.state === 'completed') && js;
         });
         expect(jobs.map((j) => j.attempts)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);

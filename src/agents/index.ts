@@ -7,3 +7,4 @@ export * from './memory-paths.js';
 export * from './memory-search.js';
 export * from './memory-tool.js';
 export { formatFileSize } from './memory-view.js';
+export * from './mounted-memory-tool.js';

@@ -21,6 +21,7 @@ import { registerMemoryStores } from './memory-stores/index.js';
 import { registerMemoryVersions } from './memory-versions/index.js';
 import { registerReview } from './review/index.js';
 import { registerSessions } from './sessions/index.js';
+import { registerTeams, teamWriteGuard } from './teams/index.js';
 
 export { API_VERSIONS, ApiError, type ApiErrorBody, type ApiErrorType } from './core/index.js';
 
@@ -65,6 +66,7 @@ export function createApiApp(root: Reverie, opts: ApiAppOptions = {}): OpenAPIHo
     security: [{ ApiKey: [] }],
   });
   app.use('/v1/*', apiAuth(root));
+  app.use('/v1/memory_stores/*', teamWriteGuard());
   registerMemoryStores(app);
   registerMemories(app);
   registerMemoryVersions(app);
@@ -72,5 +74,6 @@ export function createApiApp(root: Reverie, opts: ApiAppOptions = {}): OpenAPIHo
   registerDreamEvents(app);
   registerSessions(app);
   registerReview(app);
+  registerTeams(app);
   return app;
 }

@@ -205,7 +205,7 @@ function registerDream(cc: Command, ctx: CliContext): void {
         };
         if (g.json) return ctx.printJson(out);
         ctx.io.out(
-          `Dream ${r.dream.id} over ${sessions.length} sessions of ${project}: ${out.changes} changes, ${out.applied} applied by the store policy, ${out.held} held for review (reverie review ${r.dream.id})\n`,
+          `Dream ${r.dream.id} over ${sessions.length} session${sessions.length === 1 ? '' : 's'} of ${project}: ${out.changes} change${out.changes === 1 ? '' : 's'}, ${out.applied} applied by the store policy, ${out.held} held for review (reverie review ${r.dream.id})\n`,
         );
         ctx.io.out(syncSummary(after));
       });

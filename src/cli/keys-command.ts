@@ -4,6 +4,7 @@
  * stored, so a lost key is revoked and replaced, never recovered.
  */
 import { type Command, Option } from 'commander';
+import { parseMemberRef } from '../service/index.js';
 import { table } from './output.js';
 import type { CliContext } from './program.js';
 
@@ -27,10 +28,12 @@ export function registerKeysCommand(program: Command, ctx: CliContext): void {
         .choices(['reader', 'writer', 'reviewer', 'admin'])
         .default('admin'),
     )
+    .option('--member <person:id|agent:id>', 'the person or agent the key acts as (sees only its stores)')
     .option('--json', 'print {"id","key","workspace_id",…} as JSON')
     .action(async (o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
-        const k = await svc.keys.createKey({ name: o.name, workspace: o.workspace, role: o.role });
+        const member = o.member ? parseMemberRef(o.member, '--member') : undefined;
+        const k = await svc.keys.createKey({ name: o.name, workspace: o.workspace, role: o.role, member });
         if (g.json || o.json) return printJson(k);
         if (k.workspace_created) io.out(`Created workspace ${o.workspace} (${k.workspace_id})\n`);
         io.out(`${k.id} "${k.name}" (${k.role}) in ${k.workspace_id}\n${k.key}\n`);

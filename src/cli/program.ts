@@ -12,8 +12,11 @@ import {
   attachSessions,
   enqueueDream,
   type FileImportReport,
+  findInstructionFiles,
   listDreamsWithJobs,
   llmEngineFactory,
+  MEMORY_LAYOUTS,
+  type MemoryLayout,
   oneShotDream,
   oneShotEstimate,
   Reverie,
@@ -21,6 +24,7 @@ import {
   readMemoryFolder,
   renderChangeSetMarkdown,
   storeSummaries,
+  toLayout,
   writeMemoryFolder,
 } from '../service/index.js';
 import { collect, fraction, positiveInt } from './args.js';
@@ -36,6 +40,7 @@ import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './r
 import { registerScheduleCommands } from './schedule-commands.js';
 import { registerOutcomeCommand } from './session-commands.js';
 import { registerSyncCommand } from './sync-command.js';
+import { registerTeamsCommand } from './teams-command.js';
 import { registerDreamCancelCommand, registerWorkerCommand } from './worker-command.js';
 
 const FORMATS: SourceFormat[] = [...SOURCE_FORMATS];
@@ -96,7 +101,8 @@ function importLine(r: FileImportReport): string {
 
 function dreamSummary(d: Dream, changes: Change[]): string {
   const secs = d.stats.elapsed_ms !== undefined ? ` in ${duration(d.stats.elapsed_ms)}` : '';
-  return `Dream ${d.id} ${d.status}${secs}: ${changes.length} changes (${kindsLine(changes)}) over ${d.inputs[1].session_ids.length} sessions`;
+  const n = d.inputs[1].session_ids.length;
+  return `Dream ${d.id} ${d.status}${secs}: ${changes.length} change${changes.length === 1 ? '' : 's'} (${kindsLine(changes)}) over ${n} session${n === 1 ? '' : 's'}`;
 }
 
 /** The `dream` options a dry run reads. */
@@ -117,6 +123,19 @@ interface DryRunOptions {
 function usageLine(d: Dream): string {
   const u = d.usage;
   return `usage: input_tokens=${u.input_tokens} output_tokens=${u.output_tokens} cache_read_input_tokens=${u.cache_read_input_tokens} cache_creation_input_tokens=${u.cache_creation_input_tokens}`;
+}
+
+/**
+ * `--layout reverie|claude-code` of a folder reverie writes (`dream --out`, `store export`): reverie's
+ * own folders, or Claude Code's memory conventions (see `service/claude-code-layout.ts`).
+ */
+function layoutOption(): Option {
+  return new Option(
+    '--layout <layout>',
+    'folder layout: reverie (default) or claude-code (one memory per file, front matter name/description/type, MEMORY.md ≤ 200 lines / 25 kB)',
+  )
+    .choices(MEMORY_LAYOUTS as MemoryLayout[])
+    .default('reverie');
 }
 
 /**
@@ -166,6 +185,12 @@ export function buildProgram(io: CliIO = processIO): Command {
     .option(
       '--out <dir>',
       'write the output store and .reverie/CHANGES.md here (files reverie did not write are kept; refuses to overwrite them)',
+    )
+    .addOption(layoutOption())
+    .option(
+      '--instructions-file <path>',
+      "the project's CLAUDE.md/AGENTS.md (repeatable; those in the sessions' cwd are found): nothing that repeats it is proposed, what contradicts it is flagged",
+      collect,
     )
     .option('--store <id>', 'dream a stored memory store instead of a one-shot')
     .option('--session <id>', 'session to include (repeatable; with --store)', collect)
@@ -270,6 +295,8 @@ export function buildProgram(io: CliIO = processIO): Command {
             transcripts,
             memoryDir: o.memory ?? null,
             outDir: o.out ?? null,
+            layout: o.layout,
+            instructions_files: o.instructionsFile,
             format: o.format,
             agent_id: o.agent,
             team_id: o.team,
@@ -298,7 +325,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           }
           const t = r.import.totals;
           io.out(
-            `Imported ${t.created + t.updated + t.unchanged} sessions from ${t.files - t.failed_files} of ${t.files} files (${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged)\n`,
+            `Imported ${t.created + t.updated + t.unchanged} session${t.created + t.updated + t.unchanged === 1 ? '' : 's'} from ${t.files - t.failed_files} of ${t.files} file${t.files === 1 ? '' : 's'} (${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged)\n`,
           );
           io.out(`${dreamSummary(r.dream, changes)}\n`);
           io.out(`Input store ${r.input_store.id}; output store ${r.output_store_id}\n`);
@@ -344,6 +371,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           );
           return;
         }
+        const instructionFiles = await findInstructionFiles(svc, sessionIds ?? [], o.instructionsFile ?? []);
         const dream = await svc.dream(
           {
             memory_store_id: o.store,
@@ -354,7 +382,10 @@ export function buildProgram(io: CliIO = processIO): Command {
             output_behavior: o.updateExisting
               ? { type: 'update_existing', memory_store_id: o.store }
               : undefined,
-            options: o.minSupport ? { min_support: o.minSupport } : undefined,
+            options: {
+              ...(o.minSupport ? { min_support: o.minSupport } : {}),
+              ...(instructionFiles.length > 0 ? { instruction_files: instructionFiles } : {}),
+            },
             holdout: o.holdout ?? (o.apply === 'auto' ? DEFAULT_HOLDOUT : undefined),
           },
           { onProgress: (p) => bar.update(p) },
@@ -363,10 +394,13 @@ export function buildProgram(io: CliIO = processIO): Command {
         const auto = o.apply === 'auto' ? await autoApplyAfterDream(svc, dream.id) : null;
         const changes = await svc.listChanges(dream.id);
         if (o.out && dream.outputs[0]) {
-          const files = (await svc.snapshot(dream.outputs[0].memory_store_id)).map((m) => ({
-            path: m.path,
-            content: m.content!,
-          }));
+          const files = toLayout(
+            (await svc.snapshot(dream.outputs[0].memory_store_id)).map((m) => ({
+              path: m.path,
+              content: m.content!,
+            })),
+            o.layout,
+          );
           await writeMemoryFolder(resolve(o.out), files, {
             '.reverie/CHANGES.md': renderChangeSetMarkdown(changes, { title: `Change set of ${dream.id}` }),
           });
@@ -484,6 +518,7 @@ export function buildProgram(io: CliIO = processIO): Command {
     .argument('<store>', 'store id')
     .argument('<dir>', 'folder to write (files reverie did not write are kept; refuses to overwrite them)')
     .option('--force', 'write into a non-empty folder not written by reverie (its files are still kept)')
+    .addOption(layoutOption())
     .option('--json', 'print JSON')
     .description('write a store as a folder of files (MEMORY.md + topic files)')
     .action(async (id: string, dir: string, o, cmd: Command) => {
@@ -491,7 +526,10 @@ export function buildProgram(io: CliIO = processIO): Command {
         const mems = await svc.snapshot(id);
         await writeMemoryFolder(
           resolve(dir),
-          mems.map((m) => ({ path: m.path, content: m.content! })),
+          toLayout(
+            mems.map((m) => ({ path: m.path, content: m.content! })),
+            o.layout,
+          ),
           {},
           { force: o.force },
         );
@@ -528,6 +566,7 @@ export function buildProgram(io: CliIO = processIO): Command {
       .addOption(invalidUtf8Option())
       .option('--agent <id>', 'agent id for imported sessions')
       .option('--team <id>', 'team id for imported sessions')
+      .option('--user <id>', 'the person whose sessions these are, when the format does not say')
       .option(
         '--store <id>',
         "attach the imported sessions to this store (its schedule's next dream takes them)",
@@ -548,6 +587,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           format: o.format,
           agent_id: o.agent,
           team_id: o.team,
+          user_id: o.user,
           invalid_utf8: o.invalidUtf8,
           onFile: (r) => {
             if (g.json) return;
@@ -717,7 +757,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           if (v.note) io.out(`  note: ${v.note}\n`);
           if (h.change) {
             io.out(
-              `  change ${h.change.id} (${h.change.kind}, ${h.change.op}, confidence ${h.change.confidence.toFixed(2)}, support ${h.change.support.sessions} sessions / ${h.change.support.agents} agents)\n`,
+              `  change ${h.change.id} (${h.change.kind}, ${h.change.op}, confidence ${h.change.confidence.toFixed(2)}, support ${h.change.support.sessions} session${h.change.support.sessions === 1 ? '' : 's'} / ${h.change.support.agents} agent${h.change.support.agents === 1 ? '' : 's'})\n`,
             );
             io.out(`  why: ${h.change.reason}\n`);
           }
@@ -736,6 +776,7 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerSyncCommand(program, ctx);
   registerClaudeCodeCommands(program, ctx);
   registerKeysCommand(program, ctx);
+  registerTeamsCommand(program, ctx);
   registerWorkerCommand(program, ctx);
   registerScheduleCommands(program, ctx);
   registerOutcomeCommand(sessions, ctx);

@@ -470,7 +470,7 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           if (e.change) {
             const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
             io.out(
-              `  dream ${e.dream_id}, change ${e.change.id} (${e.change.kind} ${e.change.op}, support ${n(e.change.support.sessions, 'session')} / ${n(e.change.support.agents, 'agent')}); ${e.review ? describeReview(e.review) : 'not reviewed'}\n`,
+              `  dream ${e.dream_id}, change ${e.change.id} (${e.change.kind} ${e.change.op}, support ${n(e.change.support.sessions, 'session')} / ${n(e.change.support.agents, 'agent')}${e.change.support.members ? ` from ${e.change.support.members.join(', ')}` : ''}); ${e.review ? describeReview(e.review) : 'not reviewed'}\n`,
             );
             io.out(`  why: ${e.change.reason}\n`);
           } else if (e.note) io.out(`  note: ${e.note}\n`);
@@ -532,7 +532,11 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           allowedHosts: o.allowedHost ?? [],
           insecureNoAuth: o.insecureNoAuth === true,
           auth: o.requireLogin
-            ? { keys: svc.keys, forWorkspace: (ws) => new ReviewService(svc.forWorkspace(ws)) }
+            ? {
+                keys: svc.keys,
+                forWorkspace: (ws) => new ReviewService(svc.forWorkspace(ws)),
+                forPrincipal: (p) => new ReviewService(svc.forPrincipal(p)),
+              }
             : undefined,
           reviewer: o.reviewer ?? defaultReviewer(),
           mount: {

@@ -18,6 +18,7 @@ export const ID_PREFIX = {
   job: 'job',
   workspace: 'wrkspc',
   apiKey: 'apikey',
+  team: 'team',
 } as const;
 
 /** One of the id prefixes in {@link ID_PREFIX}. */

@@ -67,6 +67,31 @@ export interface MemoryStore {
   created_at: Timestamp;
   updated_at: Timestamp;
   archived_at: Timestamp | null;
+  /** Whose memory this is (issue 14); absent for an unscoped store (the whole workspace's, as before). */
+  scope?: StoreScope;
+}
+
+/** The kinds of scope a store can have: a person, an agent, a team, or the organisation (the workspace). */
+export const SCOPE_TYPES = ['person', 'agent', 'team', 'organisation'] as const;
+/** One of {@link SCOPE_TYPES}. */
+export type ScopeType = (typeof SCOPE_TYPES)[number];
+
+/**
+ * The scope of a store (shared/DESIGN.md "Scope"): `person`/`agent` with the person's or agent's id,
+ * `team` with the team id (`team_…`), `organisation` with a null id (the workspace). Team and
+ * organisation stores take only what recurs across at least `min_support` distinct people or agents
+ * (organisation: across that many teams). Default 2.
+ */
+export interface StoreScope {
+  type: ScopeType;
+  id: string | null;
+  min_support: number;
+}
+
+/** A member of a team, and who an API key may act as: a person or an agent, by id. */
+export interface MemberRef {
+  type: 'person' | 'agent';
+  id: string;
 }
 
 /** A memory: one file-like entry of a store. `content` is `null` in the `basic` view. */
@@ -431,6 +456,13 @@ export interface Evidence {
 export interface Support {
   sessions: number;
   agents: number;
+  /**
+   * For a change proposed to a team or organisation store (issue 14): distinct people behind it, the
+   * distinct teams (organisation stores), and whose sessions support it (`person:<id>`, `agent:<id>`).
+   */
+  people?: number;
+  teams?: number;
+  members?: string[];
 }
 
 /** One proposed change of a dream's change set. */

@@ -278,7 +278,8 @@ describe('offline engine: concrete fixes, paraphrases, changing facts', () => {
     const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
     const m = r.changes.find((c) => c.kind === 'mistake')!;
     expect(m.after).toContain('The successful command: `pnpm vitest run <PATH> --no-file-parallelism` (3)');
-    expect(m.after).toContain('added `--no-file-parallelism` (3) and removed `--runInBand` (3)');
+    expect(m.after).toContain('drop `--runInBand` (3 sessions, 3 satisfied)');
+    expect(m.after).toContain('add `--no-file-parallelism` (3 sessions, 3 satisfied)');
     expect(m.after).toContain('fix: `pnpm vitest run <PATH> --no-file-parallelism`');
   });
 

@@ -218,17 +218,17 @@ describeWithData('offline engine on mini-swe-agent django (100 sessions)', () =>
     result = await engine.run({ memories: [], sessions: refs, options: opts() });
   });
 
-  it('finds recurring shell failure templates and harness feedback with support counts', () => {
+  it('finds recurring shell failure templates with support counts; harness messages and clean-up are no mistakes', () => {
     const events = eventsById(refs);
     const mistakes = result.changes.filter((c) => c.kind === 'mistake');
-    expect(mistakes.length).toBeGreaterThanOrEqual(5);
+    expect(mistakes.length).toBeGreaterThanOrEqual(4);
     for (const c of mistakes) {
       expect(c.support.sessions).toBeGreaterThanOrEqual(2);
       checkErrorEvidence(c, events);
     }
-    const harness = mistakes.find((c) => c.after?.includes('Please always provide EXACTLY ONE action'))!;
-    expect(harness.support.sessions).toBeGreaterThanOrEqual(10);
-    expect(mistakes.some((c) => c.after?.includes("python: can't open file"))).toBe(true);
+    // the harness's format message (60 sessions, half of them resolved) does not predict failure
+    expect(mistakes.some((c) => c.after?.includes('Please always provide EXACTLY ONE action'))).toBe(false);
+    expect(mistakes.some((c) => c.after?.includes("python: can't open file"))).toBe(false);
   });
 
   it('leaves out exploration and never calls the next command a fix (issue 8 precision rules)', () => {

@@ -20,12 +20,15 @@ import { canonicalSubjects, extractFacts } from './offline/facts.js';
 import { mineFeedback } from './offline/feedback-mining.js';
 import { gatherSession, quotableTexts } from './offline/gather.js';
 import { hostsIn, injectionReason } from './offline/injection.js';
+import { screenInstructions } from './offline/instruction-files.js';
 import { cleanupMemories } from './offline/memory-cleanup.js';
 import { renderIndex } from './offline/memory-index.js';
 import { mineMistakes } from './offline/mistakes.js';
 import { INDEX_PATH, orient } from './offline/orient.js';
 import { mineContrasts } from './offline/outcome-contrast.js';
 import type { GatheredSession, PlannedMemory } from './offline/plan.js';
+import { statesFact } from './offline/preferences.js';
+import { mineProjectFacts } from './offline/project-facts.js';
 import { Redactor } from './offline/redactor.js';
 import { collectSessionFacts, minePreferences, promoteSessionFacts } from './offline/statements.js';
 import { compareStrings, contentTokens } from './offline/text.js';
@@ -205,8 +208,21 @@ class OfflineEngine implements DreamEngine {
       .filter((m) => m.kind !== 'index' && !m.generatedKey)
       .flatMap((m) => extractFacts(m.body));
     const canon = canonicalSubjects([
-      ...sessionFacts.map((f) => ({ subject: f.subject, type: f.type, value: f.value, weight: f.weight })),
-      ...memoryFacts.map((f) => ({ subject: f.subject, type: f.type, value: f.value, weight: 1 })),
+      ...sessionFacts.map((f) => ({
+        subject: f.subject,
+        type: f.type,
+        value: f.value,
+        weight: f.weight,
+        // every wording (up to 20): one of them may name the value this one replaced
+        text: [...new Set([f.text, ...f.occurrences.map((o) => o.f.text)])].slice(0, 20).join('\n'),
+      })),
+      ...memoryFacts.map((f) => ({
+        subject: f.subject,
+        type: f.type,
+        value: f.value,
+        weight: 1,
+        text: f.text,
+      })),
     ]);
     const topicOf = (subject: string, type: string) =>
       `${type}\u0000${canon.get(`${type}\u0000${subject}`) ?? subject}`;
@@ -229,15 +245,27 @@ class OfflineEngine implements DreamEngine {
     const cited = new Set(
       prefs.memories.flatMap((m) => m.evidence.map((e) => `${e.session_id}#${e.seq_from}`)),
     );
-    const feedback = mineFeedback(sessions, cited, (t) => injectionReason(t, knownHosts) !== null);
-    const planned: PlannedMemory[] = [
-      ...mistakes.memories,
-      ...workflows.memories,
-      ...prefs.memories,
-      ...feedback.memories,
-      ...contrasts.memories,
-      ...facts,
-    ];
+    // a statement of a fact ("from now on the staging DB is …") is a fact, never a rule about how to work
+    const feedback = mineFeedback(
+      sessions,
+      cited,
+      (t) => injectionReason(t, knownHosts) !== null || statesFact(t),
+    );
+    const stated = mineProjectFacts(sessions, (t) => injectionReason(t, knownHosts) !== null);
+    // what the project's CLAUDE.md / AGENTS.md already says is not proposed; what contradicts it is flagged
+    const screen = screenInstructions(
+      [
+        ...mistakes.memories,
+        ...workflows.memories,
+        ...prefs.memories,
+        ...feedback.memories,
+        ...stated.memories,
+        ...contrasts.memories,
+        ...facts,
+      ],
+      options.instruction_files ?? [],
+    );
+    const planned: PlannedMemory[] = screen.memories;
     const focus = focusKeywords(options.instructions);
     if (focus.length) {
       for (const p of planned) {
@@ -347,6 +375,9 @@ class OfflineEngine implements DreamEngine {
       ...workflows.stats,
       ...prefs.stats,
       ...feedback.stats,
+      ...stated.stats,
+      instruction_repeats_dropped: screen.repeats.length,
+      instruction_contradictions_flagged: screen.contradictions.length,
       ...contrasts.stats,
       session_facts: sessionFacts.length,
       facts_promoted: facts.length,

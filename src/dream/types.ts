@@ -34,6 +34,11 @@ export interface DreamOptions {
   max_index_bytes: number;
   /** Cap on the number of changes; `null` for none. */
   max_changes: number | null;
+  /**
+   * The project's instruction files (CLAUDE.md, AGENTS.md) as read by the caller: a memory repeating one
+   * is not proposed, one contradicting it is flagged (see `offline/instruction-files.ts`). Default none.
+   */
+  instruction_files?: { path: string; content: string }[];
 }
 
 /** Default dream options. */

@@ -1,11 +1,14 @@
 /**
  * MCP over Streamable HTTP at `/mcp` on `reverie serve`, behind the HTTP API's keys: the key (`x-api-key`
  * or `Authorization: Bearer`) picks the workspace, `?store=memstore_…` the store (which must be in that
- * workspace), and the key's role what the client may do (`reader`: the memory tool's `view` only; the
- * dream and review tools need `writer` or above). Every write is a version by
- * `{type: "mcp_actor", id: <key name>}`.
+ * workspace and, for a key that acts as a person or agent, be one that member sees; without `?store=`
+ * such a key gets its own store), and the key's role what the client may do (`reader`: the memory
+ * tool's `view` only; the dream and review tools need `writer` or above; team and organisation stores
+ * are read-only below `reviewer`, see `TeamService.canWrite`). An agent's or person's store shows its
+ * team's memory read-only at `/memories/team/` and the organisation's at `/memories/org/`. Every write
+ * is a version by `{type: "mcp_actor", id: <key name>}`.
  */
-import { roleAllows } from '../service/keys.js';
+import type { Principal } from '../service/keys.js';
 import type { Reverie } from '../service/reverie.js';
 import { createMcpHttpHandler, type McpHttpHandler } from './http.js';
 
@@ -20,6 +23,11 @@ function presentedKey(req: Request): string | null {
   return auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : null;
 }
 
+/** The own store of a key that acts as a person or agent, or null. */
+async function ownStore(reverie: Reverie, p: Principal): Promise<string | null> {
+  return p.member ? reverie.teams.ownStore(p.member) : null;
+}
+
 /**
  * The `/mcp` handler for `reverie serve` over the root service (see the module comment). Requests with an
  * unknown or revoked key, without `?store=`, or naming a store outside the key's workspace get 401.
@@ -27,19 +35,21 @@ function presentedKey(req: Request): string | null {
 export function createServedMcpHandler(root: Reverie): McpHttpHandler {
   return createMcpHttpHandler(root, async (req) => {
     const principal = await root.keys.authenticate(presentedKey(req));
-    const storeId = new URL(req.url).searchParams.get('store');
-    if (!principal || !storeId) return null;
-    const reverie = root.forWorkspace(principal.workspace_id);
+    if (!principal) return null;
+    const reverie = root.forPrincipal(principal);
+    const storeId = new URL(req.url).searchParams.get('store') ?? (await ownStore(reverie, principal));
+    if (!storeId) return null;
     try {
       await reverie.getStore(storeId);
     } catch {
       return null;
     }
+    const store = await reverie.getStore(storeId);
     return {
       storeId,
       reverie,
       actor: { type: 'mcp_actor', id: principal.key_name },
-      readOnly: !roleAllows(principal.role, 'writer'),
+      readOnly: !(await reverie.teams.canWrite(principal, store)),
     };
   });
 }

@@ -17,7 +17,8 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { MemorySearch } from '../agents/memory-search.js';
-import { MEMORY_COMMANDS, MemoryTool } from '../agents/memory-tool.js';
+import { MEMORY_COMMANDS } from '../agents/memory-tool.js';
+import { MountedMemoryTool } from '../agents/mounted-memory-tool.js';
 import type { Actor } from '../domain/index.js';
 import { listTree } from '../service/memory-tree.js';
 import type { Reverie } from '../service/reverie.js';
@@ -107,11 +108,13 @@ function registerMemoryTools(
     'memory',
     {
       description:
-        'Anthropic memory tool (memory_20250818) over this reverie store: view (directory listing or numbered file), create (never overwrites), str_replace (literal, unique), insert, delete, rename. Paths start with /memories.',
+        "Anthropic memory tool (memory_20250818) over this reverie store: view (directory listing or numbered file), create (never overwrites), str_replace (literal, unique), insert, delete, rename. Paths start with /memories; for an agent's or person's store, the team's memory is read-only at /memories/team/ and the organisation's at /memories/org/.",
       inputSchema: MEMORY_INPUT,
     },
     (args) =>
-      toolCall(() => new MemoryTool(reverie, storeId, actor(), { readOnly }).run(stripUndefined(args))),
+      toolCall(() =>
+        new MountedMemoryTool(reverie, storeId, actor(), { readOnly }).run(stripUndefined(args)),
+      ),
   );
   const search = new MemorySearch(reverie, storeId);
   server.registerTool(

@@ -130,7 +130,8 @@ export type AutoApplyVerdict =
  *   another memory of the target store that this change set leaves in place — no text is lost;
  * - addition (`auto_apply.additions_min_support = N`): a create, not of the index, backed by ≥ N sessions;
  * - deletion (`auto_apply.deletions`): any other delete, only when the policy allows deletions;
- * - everything else (updates, renames, index rewrites, protected paths, dreams over the cap) is held.
+ * - everything else (updates, renames, index rewrites, protected paths, dreams over the cap, and any change
+ *   proposed to a team or organisation store, whose `support.members` is set: only reviewers decide those) is held.
  * @param ctx.memories the target store's current memories (content not needed).
  * @param ctx.changes the whole change set (to see what else it deletes or moves).
  */
@@ -141,6 +142,8 @@ export function classifyChange(
 ): AutoApplyVerdict {
   const glob = protectedGlobFor(change, policy);
   if (glob) return { auto: false, why: `touches protected path ${glob}` };
+  if (change.support.members)
+    return { auto: false, why: 'changes to team and organisation stores are decided by a reviewer' };
   const cap = policy.max_changes_per_dream;
   if (cap !== null && ctx.changes.length > cap)
     return { auto: false, why: `the dream proposes ${ctx.changes.length} changes, over the cap of ${cap}` };
@@ -171,9 +174,12 @@ export function classifyChange(
       return {
         auto: true,
         rule: 'addition',
-        why: `addition backed by ${change.support.sessions} sessions (≥ ${n})`,
+        why: `addition backed by ${change.support.sessions} session${change.support.sessions === 1 ? '' : 's'} (≥ ${n})`,
       };
-    return { auto: false, why: `addition backed by ${change.support.sessions} sessions (< ${n})` };
+    return {
+      auto: false,
+      why: `addition backed by ${change.support.sessions} session${change.support.sessions === 1 ? '' : 's'} (< ${n})`,
+    };
   }
   return { auto: false, why: `${change.op}s are held for review` };
 }

@@ -58,7 +58,7 @@ export interface DreamRunnerOptions {
    * engine, or the LLM engine built for the model).
    * @throws ValidationError when no engine can serve it.
    */
-  engineFor: (id: 'offline' | 'llm', modelId: string) => DreamEngine;
+  engineFor: (id: 'offline' | 'llm', modelId: string, dream?: Dream) => DreamEngine;
   /** Milliseconds between reads of the stored status while running (cancels from other processes). Default 500. */
   cancelPollMs?: number;
 }
@@ -216,7 +216,7 @@ export class DreamRunner {
         memory_store_id: storeId,
       });
     const sessions = await this.#storage.getSessions(dream.inputs[1].session_ids);
-    const engine = this.#engineFor(dream.engine, dream.model.id);
+    const engine = this.#engineFor(dream.engine, dream.model.id, dream);
     const options: DreamOptions = {
       ...DEFAULT_DREAM_OPTIONS,
       protected_paths: store.policy.protected_paths,

@@ -7,6 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { seedDream, seedStore } from '../../test/e2e/fixtures.js';
 import { openSqliteStorage } from '../storage/index.js';
+import { storageOf } from './internal.js';
 import { Reverie } from './reverie.js';
 import { ReviewService } from './review-service.js';
 
@@ -15,8 +16,8 @@ let dreamId: string;
 const saved = { ...process.env };
 beforeEach(async () => {
   svc = new Reverie({ storage: await openSqliteStorage(':memory:') });
-  const store = await seedStore(svc.storage, { '/a.md': 'a\n', '/b.md': 'b\n' });
-  const { dream } = await seedDream(svc.storage, store, [
+  const store = await seedStore(storageOf(svc), { '/a.md': 'a\n', '/b.md': 'b\n' });
+  const { dream } = await seedDream(storageOf(svc), store, [
     { op: 'update', path: '/a.md', after: 'a2\n' },
     { op: 'update', path: '/b.md', after: 'b2\n' },
   ]);

@@ -20,14 +20,15 @@ import {
   type WorkerOptions,
 } from '../schedule/index.js';
 import type { Page } from '../storage/index.js';
+import { storageOf } from './internal.js';
 import type { CreateDreamInput, Reverie } from './reverie.js';
 import { ReviewService } from './review-service.js';
 
 /** Opens the job queue of a service's database (see `openJobQueue`: pg-boss on PostgreSQL, else the embedded table). */
 export function openQueue(svc: Reverie, opts: OpenQueueOptions = {}): Promise<JobQueue> {
-  return openJobQueue(svc.storage, {
+  return openJobQueue(storageOf(svc), {
     ...opts,
-    connectionString: opts.connectionString ?? (svc.storage.dialect === 'postgres' ? svc.location : null),
+    connectionString: opts.connectionString ?? (storageOf(svc).dialect === 'postgres' ? svc.location : null),
   });
 }
 
@@ -86,7 +87,7 @@ export async function listDreamsWithJobs(
   q: { memory_store_id?: string; limit?: number; include_archived?: boolean } = {},
 ): Promise<Page<DreamWithJob>> {
   const page = await svc.listDreams({ limit: 100, ...q });
-  const jobs = await svc.storage.listJobs({ dream_ids: page.data.map((d) => d.id) });
+  const jobs = await storageOf(svc).listJobs({ dream_ids: page.data.map((d) => d.id) });
   const byDream = new Map(jobs.map((j) => [j.dream_id, j]));
   return {
     data: page.data.map((dream) => {
@@ -114,7 +115,7 @@ export async function listDreamsWithJobs(
 export function workerHost(svc: Reverie): WorkerHost {
   const review = new ReviewService(svc);
   return {
-    storage: svc.storage,
+    storage: storageOf(svc),
     runner: svc.runner,
     createDream: (input) => svc.createDream(input),
     autoApply: (dreamId) => review.autoApply(dreamId),

@@ -7,7 +7,7 @@
  * their tokens).
  */
 import { randomBytes } from 'node:crypto';
-import { NotFoundError, newId, sha256Hex, ValidationError } from '../domain/index.js';
+import { type MemberRef, NotFoundError, newId, sha256Hex, ValidationError } from '../domain/index.js';
 import {
   API_KEY_ROLES,
   type ApiKeyRecord,
@@ -36,6 +36,8 @@ export interface Principal {
   key_name: string;
   workspace_id: string;
   role: ApiKeyRole;
+  /** The person or agent the key acts as (it then sees only that member's stores), when it has one. */
+  member?: MemberRef;
 }
 
 /** True when `role` allows what `needed` allows (reader < writer < reviewer < admin). */
@@ -48,6 +50,7 @@ const principal = (k: ApiKeyRecord): Principal => ({
   key_name: k.name,
   workspace_id: k.workspace_id,
   role: k.role,
+  ...(k.member ? { member: k.member } : {}),
 });
 
 const KEY_PREFIX = 'rvr_sk_';
@@ -60,15 +63,38 @@ function validateName(name: string, field: string): string {
   return n;
 }
 
+/** Options of {@link KeyService}: how long a verified key is trusted without asking the database. */
+export interface KeyServiceOptions {
+  /**
+   * Milliseconds a key verified by {@link KeyService.authenticate} is answered from memory (default
+   * 2,000; 0 disables the cache). A key revoked through this service stops at once; one revoked by
+   * another process (`reverie keys revoke` while `reverie serve` runs) stops within this time.
+   */
+  cacheTtlMs?: number;
+  /** At most this many verified keys are remembered (default 1,000; the oldest is forgotten first). */
+  cacheSize?: number;
+  /** The clock, in ms since the epoch (tests). Default `Date.now`. */
+  now?: () => number;
+}
+
 /**
  * Administration of API keys and workspaces, across workspaces. Construct over the root storage
- * (any workspace view works: these tables are not scoped).
+ * (any workspace view works: these tables are not scoped). Verified keys are remembered for a short
+ * time (see {@link KeyServiceOptions}), so a request does not pay a hash and a query for its key.
  */
 export class KeyService {
   #storage: Storage;
+  #ttl: number;
+  #size: number;
+  #now: () => number;
+  /** Verified keys (the presented key → who it is and until when that answer holds). */
+  #verified = new Map<string, { principal: Principal; until: number }>();
 
-  constructor(storage: Storage) {
+  constructor(storage: Storage, opts: KeyServiceOptions = {}) {
     this.#storage = storage;
+    this.#ttl = opts.cacheTtlMs ?? 2_000;
+    this.#size = opts.cacheSize ?? 1_000;
+    this.#now = opts.now ?? Date.now;
   }
 
   /**
@@ -92,7 +118,13 @@ export class KeyService {
    * @returns the key, which is not stored and cannot be shown again.
    * @throws ValidationError for a bad name or role; NotFoundError for an unknown `wrkspc_…` id.
    */
-  async createKey(input: { name: string; workspace?: string; role?: ApiKeyRole }): Promise<CreatedKey> {
+  async createKey(input: {
+    name: string;
+    workspace?: string;
+    role?: ApiKeyRole;
+    /** The person or agent the key acts as (it then sees only that member's stores; see `Storage.forMember`). */
+    member?: MemberRef;
+  }): Promise<CreatedKey> {
     const name = validateName(input.name, 'name');
     const role = input.role ?? 'admin';
     if (!API_KEY_ROLES.includes(role))
@@ -107,6 +139,7 @@ export class KeyService {
       created_at: new Date().toISOString(),
       revoked_at: null,
       role,
+      ...(input.member ? { member: input.member } : {}),
     };
     await this.#storage.insertApiKey(record, sha256Hex(key));
     return { id: record.id, key, workspace_id: workspace.id, name, role, workspace_created: created };
@@ -127,6 +160,7 @@ export class KeyService {
   async revokeKey(id: string): Promise<ApiKeyRecord> {
     const k = await this.#storage.revokeApiKey(id, new Date().toISOString());
     if (!k) throw new NotFoundError('api_key', id);
+    for (const [key, v] of this.#verified) if (v.principal.key_id === id) this.#verified.delete(key);
     return k;
   }
 
@@ -143,11 +177,22 @@ export class KeyService {
 
   /**
    * Who `key` belongs to, or null for an unknown, malformed or revoked key (one indexed lookup of
-   * its SHA-256; the comparison is of hashes, so its timing says nothing about the key).
+   * its SHA-256; the comparison is of hashes, so its timing says nothing about the key). A verified
+   * key is answered from memory for `cacheTtlMs`; failures are never remembered.
    */
   async authenticate(key: string | undefined | null): Promise<Principal | null> {
     if (!key?.startsWith(KEY_PREFIX) || key.length > 200) return null;
+    const now = this.#now();
+    const hit = this.#verified.get(key);
+    if (hit && hit.until > now) return hit.principal;
+    this.#verified.delete(key);
     const k = await this.#storage.findApiKey(sha256Hex(key));
-    return k ? principal(k) : null;
+    if (!k) return null;
+    const p = principal(k);
+    if (this.#ttl > 0) {
+      if (this.#verified.size >= this.#size) this.#verified.delete(this.#verified.keys().next().value!);
+      this.#verified.set(key, { principal: p, until: now + this.#ttl });
+    }
+    return p;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { type Actor, ConflictError, type Memory, validateMemoryPath } from '../domain/index.js';
 import type { Storage } from '../storage/index.js';
+import { storageOf } from './internal.js';
 import type { Reverie } from './reverie.js';
 
 /**
@@ -65,7 +66,7 @@ export async function deleteTree(
   if (prefix === '/') throw new ConflictError('refusing to delete every memory of a store as a folder');
   validateMemoryPath(prefix.slice(0, -1));
   await writableTx(reverie, storeId);
-  return reverie.storage.transaction(async (tx) => {
+  return storageOf(reverie).transaction(async (tx) => {
     await tx.lockStore(storeId);
     const items = await treeIn(tx, storeId, prefix);
     for (const m of items) await tx.deleteMemory(m.id, { expected_sha256: m.content_sha256 }, { actor });
@@ -92,7 +93,7 @@ export async function renameTree(
   validateMemoryPath(to.slice(0, -1), 'new_path');
   if (to.startsWith(from)) throw new ConflictError(`cannot move ${from} inside itself (${to})`);
   await writableTx(reverie, storeId);
-  return reverie.storage.transaction(async (tx) => {
+  return storageOf(reverie).transaction(async (tx) => {
     await tx.lockStore(storeId);
     const items = await treeIn(tx, storeId, from);
     for (const m of items) {

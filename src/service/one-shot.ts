@@ -9,7 +9,9 @@ import { ReverieError, ValidationError } from '../domain/index.js';
 import type { LlmEstimate } from '../dream/index.js';
 import type { InvalidUtf8Mode } from '../ingest/index.js';
 import { renderChangeSetMarkdown } from './change-report.js';
+import { fromClaudeCodeLayout, type MemoryLayout, toLayout } from './claude-code-layout.js';
 import { readMemoryFolder, writeMemoryFolder } from './directory.js';
+import { findInstructionFiles } from './instruction-files.js';
 import type { FileImportReport, ImportReport, Reverie } from './reverie.js';
 
 /** Input of {@link oneShotDream}. */
@@ -22,6 +24,17 @@ export interface OneShotInput {
    * are replaced or removed; a person's files are kept). Optional.
    */
   outDir?: string | null;
+  /**
+   * Layout of `outDir`: `reverie` (default: `/feedback/x.md` …) or `claude-code` (one memory per file
+   * with `name`/`description`/`type` front matter; see `claude-code-layout.ts`). A memory folder written
+   * in the Claude Code layout is read back into reverie's whatever this says.
+   */
+  layout?: MemoryLayout;
+  /**
+   * Instruction files to hold the memories against (besides the `CLAUDE.md`/`AGENTS.md` found in the
+   * sessions' working directories): see {@link findInstructionFiles}.
+   */
+  instructions_files?: string[];
   format?: SourceFormat;
   agent_id?: string;
   team_id?: string;
@@ -56,6 +69,7 @@ export interface OneShotResult {
  */
 export async function oneShotDream(svc: Reverie, input: OneShotInput): Promise<OneShotResult> {
   const { report, store, sessionIds } = await prepareOneShot(svc, input);
+  const instructionFiles = await findInstructionFiles(svc, sessionIds, input.instructions_files ?? []);
   const dream = await svc.dream(
     {
       memory_store_id: store.id,
@@ -63,7 +77,10 @@ export async function oneShotDream(svc: Reverie, input: OneShotInput): Promise<O
       instructions: input.instructions ?? null,
       ...(input.engine ? { engine: input.engine } : {}),
       ...(input.model ? { model: input.model } : {}),
-      options: input.min_support !== undefined ? { min_support: input.min_support } : undefined,
+      options: {
+        ...(input.min_support !== undefined ? { min_support: input.min_support } : {}),
+        ...(instructionFiles.length > 0 ? { instruction_files: instructionFiles } : {}),
+      },
     },
     { onProgress: input.onProgress },
   );
@@ -96,7 +113,8 @@ async function prepareOneShot(
   input: OneShotInput,
 ): Promise<{ report: ImportReport; store: MemoryStore; sessionIds: string[] }> {
   // Check the memory folder before anything is stored, so a bad folder leaves nothing behind.
-  const memoryFiles = input.memoryDir ? await readMemoryFolder(input.memoryDir) : null;
+  const read = input.memoryDir ? await readMemoryFolder(input.memoryDir) : null;
+  const memoryFiles = read && fromClaudeCodeLayout(read);
   const report = await svc.importSessions(input.transcripts, {
     format: input.format,
     agent_id: input.agent_id,
@@ -131,7 +149,10 @@ async function writeOneShot(
   let outDir: string | null = null;
   if (input.outDir && outputStoreId) {
     outDir = resolve(input.outDir);
-    const files = (await svc.snapshot(outputStoreId)).map((m) => ({ path: m.path, content: m.content! }));
+    const files = toLayout(
+      (await svc.snapshot(outputStoreId)).map((m) => ({ path: m.path, content: m.content! })),
+      input.layout ?? 'reverie',
+    );
     const changes = await svc.listChanges(dream.id);
     const sessions = new Map((await svc.getSessions(sessionIds)).map((s) => [s.id, s]));
     const proposals = changes.map(
@@ -140,7 +161,7 @@ async function writeOneShot(
     await writeMemoryFolder(outDir, files, {
       '.reverie/changes.json': `${JSON.stringify(proposals, null, 2)}\n`,
       '.reverie/CHANGES.md': renderChangeSetMarkdown(proposals, {
-        title: `Change set of the dream over ${sessionIds.length} sessions`,
+        title: `Change set of the dream over ${sessionIds.length} session${sessionIds.length === 1 ? '' : 's'}`,
         lookup: (id) => sessions.get(id),
       }),
     }).catch((e: unknown) => {

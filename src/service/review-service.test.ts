@@ -104,14 +104,16 @@ describeWithData('ReviewService over a real dream (τ-bench airline)', () => {
     const store = await svc.createStore({ name: 'airline protected' });
     await review.setPolicy(store.id, {
       // τ-bench dreams hold mistakes only (issue 8: no workflow its outcomes do not establish)
-      protected_paths: ['/mistakes/contrast-*', '/MEMORY.md'],
+      protected_paths: ['/mistakes/update-reservation-flights-*', '/MEMORY.md'],
       max_changes_per_dream: 3,
     });
     const { dream, changes } = await review.dream({ memory_store_id: store.id, session_ids: sessionIds });
     expect(changes.length).toBeGreaterThan(0);
     expect(changes.length).toBeLessThanOrEqual(3);
     expect(
-      changes.filter((c) => c.path.startsWith('/mistakes/contrast-') || c.path === '/MEMORY.md'),
+      changes.filter(
+        (c) => c.path.startsWith('/mistakes/update-reservation-flights-') || c.path === '/MEMORY.md',
+      ),
     ).toEqual([]);
     expect(dream.stats.dropped_protected).toBeGreaterThan(0);
     expect((await review.changeSet(dream.id)).warnings).toEqual([]);

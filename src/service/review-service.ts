@@ -57,6 +57,7 @@ import {
   rollbackStore,
 } from '../review/index.js';
 import type { Page, PageQuery } from '../storage/index.js';
+import { storageOf } from './internal.js';
 import type { CreateDreamInput, Reverie } from './reverie.js';
 
 /** A dream with its change counts, for lists. */
@@ -138,7 +139,7 @@ export class ReviewService {
   }
 
   get #storage() {
-    return this.reverie.storage;
+    return storageOf(this.reverie);
   }
 
   // ───────────────────────────── dreams and change sets

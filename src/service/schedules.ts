@@ -9,6 +9,7 @@ import { type ApplyMode, type DreamSchedule, NotFoundError, ValidationError } fr
 import { DEFAULT_HOLDOUT } from '../dream/index.js';
 import { type JobQueue, nextRuns, parseCron, scheduleDue } from '../schedule/index.js';
 import { enqueueDream } from './dream-queue.js';
+import { storageOf } from './internal.js';
 import type { Reverie } from './reverie.js';
 
 /** Input of {@link setSchedule}; omitted fields keep their current value (or the default). */
@@ -40,9 +41,10 @@ async function pendingSessions(
   svc: Reverie,
   storeId: string,
 ): Promise<{ ids: string[]; last_dream_at: string | null }> {
-  const last = (await svc.storage.listDreams({ memory_store_id: storeId, statuses: ['completed'], limit: 1 }))
-    .data[0];
-  const attached = await svc.storage.storeSessions(storeId, last?.created_at ?? null);
+  const last = (
+    await storageOf(svc).listDreams({ memory_store_id: storeId, statuses: ['completed'], limit: 1 })
+  ).data[0];
+  const attached = await storageOf(svc).storeSessions(storeId, last?.created_at ?? null);
   const ids = [...new Set([...(last?.probe_session_ids ?? []), ...attached.map((a) => a.session_id)])];
   return { ids: ids.slice(-MAX_SESSIONS), last_dream_at: last?.created_at ?? null };
 }
@@ -68,7 +70,7 @@ export async function setSchedule(
   checkCount(input.min_hours, 'min_hours', false);
   if (input.apply !== undefined && input.apply !== 'auto' && input.apply !== 'review')
     throw new ValidationError(`apply must be auto or review, not ${JSON.stringify(input.apply)}`, 'apply');
-  const cur = (await svc.storage.getSchedules(storeId))[0];
+  const cur = (await storageOf(svc).getSchedules(storeId))[0];
   const now = new Date().toISOString();
   const cronExpr = input.cron === undefined ? (cur?.cron?.expression ?? null) : input.cron;
   const tz = input.timezone ?? cur?.cron?.timezone ?? 'UTC';
@@ -92,20 +94,20 @@ export async function setSchedule(
       'a schedule needs --min-new-sessions, --min-hours or --cron',
       'min_new_sessions',
     );
-  await svc.storage.putSchedule(s);
+  await storageOf(svc).putSchedule(s);
   return showSchedule(svc, storeId);
 }
 
 /** A store's schedule with its next cron runs and whether it is due now. @throws NotFoundError */
 export async function showSchedule(svc: Reverie, storeId: string, now = Date.now()): Promise<ScheduleView> {
-  const s = (await svc.storage.getSchedules(storeId))[0];
+  const s = (await storageOf(svc).getSchedules(storeId))[0];
   if (!s) throw new NotFoundError('dream_schedule', storeId);
   return view(svc, s, now);
 }
 
 async function view(svc: Reverie, s: DreamSchedule, now: number): Promise<ScheduleView> {
   const { ids, last_dream_at } = await pendingSessions(svc, s.memory_store_id);
-  const prev = s.last_dream_id ? await svc.storage.getDream(s.last_dream_id) : undefined;
+  const prev = s.last_dream_id ? await storageOf(svc).getDream(s.last_dream_id) : undefined;
   const verdict = scheduleDue(s, {
     now,
     new_sessions: ids.length,
@@ -122,9 +124,9 @@ async function view(svc: Reverie, s: DreamSchedule, now: number): Promise<Schedu
 
 /** Pauses (`true`) or resumes a store's schedule. @throws NotFoundError */
 export async function pauseSchedule(svc: Reverie, storeId: string, paused: boolean): Promise<ScheduleView> {
-  const s = (await svc.storage.getSchedules(storeId))[0];
+  const s = (await storageOf(svc).getSchedules(storeId))[0];
   if (!s) throw new NotFoundError('dream_schedule', storeId);
-  await svc.storage.putSchedule({ ...s, paused, updated_at: new Date().toISOString() });
+  await storageOf(svc).putSchedule({ ...s, paused, updated_at: new Date().toISOString() });
   return showSchedule(svc, storeId);
 }
 
@@ -133,19 +135,19 @@ export async function deleteSchedule(
   svc: Reverie,
   storeId: string,
 ): Promise<{ memory_store_id: string; type: 'dream_schedule_deleted' }> {
-  if (!(await svc.storage.deleteSchedule(storeId))) throw new NotFoundError('dream_schedule', storeId);
+  if (!(await storageOf(svc).deleteSchedule(storeId))) throw new NotFoundError('dream_schedule', storeId);
   return { memory_store_id: storeId, type: 'dream_schedule_deleted' };
 }
 
 /** Attaches sessions to a store, for its scheduled dreams. @throws NotFoundError for an unknown store or session. */
 export async function attachSessions(svc: Reverie, storeId: string, sessionIds: string[]): Promise<number> {
   await svc.getStore(storeId);
-  const found = await svc.storage.getSessions(sessionIds);
+  const found = await storageOf(svc).getSessions(sessionIds);
   if (found.length !== new Set(sessionIds).size) {
     const have = new Set(found.map((s) => s.id));
     throw new NotFoundError('session', sessionIds.find((id) => !have.has(id))!);
   }
-  await svc.storage.attachSessions(storeId, sessionIds, new Date().toISOString());
+  await storageOf(svc).attachSessions(storeId, sessionIds, new Date().toISOString());
   return found.length;
 }
 
@@ -160,13 +162,13 @@ export async function evaluateSchedules(
 ): Promise<{ memory_store_id: string; dream_id: string }[]> {
   const now = (opts.now ?? Date.now)();
   const fired: { memory_store_id: string; dream_id: string }[] = [];
-  for (const s of await svc.storage.getSchedules()) {
-    const store = await svc.storage.getStore(s.memory_store_id);
+  for (const s of await storageOf(svc).getSchedules()) {
+    const store = await storageOf(svc).getStore(s.memory_store_id);
     if (!store || store.archived_at) continue;
     const v = await view(svc, s, now);
     if (!v.due) continue;
     const at = new Date(now).toISOString();
-    if (!(await svc.storage.markScheduleFired(s.memory_store_id, s.last_fired_at, at, ''))) continue;
+    if (!(await storageOf(svc).markScheduleFired(s.memory_store_id, s.last_fired_at, at, ''))) continue;
     const { ids } = await pendingSessions(svc, s.memory_store_id);
     const { dream } = await enqueueDream(
       svc,
@@ -178,7 +180,7 @@ export async function evaluateSchedules(
       },
       { apply: s.apply, queue: opts.queue },
     );
-    await svc.storage.markScheduleFired(s.memory_store_id, at, at, dream.id);
+    await storageOf(svc).markScheduleFired(s.memory_store_id, at, at, dream.id);
     fired.push({ memory_store_id: s.memory_store_id, dream_id: dream.id });
   }
   return fired;

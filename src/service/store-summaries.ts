@@ -20,6 +20,6 @@ export async function storeSummaries(
   q: { limit?: number; include_archived?: boolean } = {},
 ): Promise<StoreSummary[]> {
   const page = await reverie.listStores({ limit: q.limit ?? 1000, include_archived: q.include_archived });
-  const counts = await reverie.storage.countMemoriesByStore(page.data.map((s) => s.id));
+  const counts = await reverie.countMemoriesByStore(page.data.map((s) => s.id));
   return page.data.map((store) => ({ store, memories: counts.get(store.id) ?? 0 }));
 }

@@ -9,6 +9,7 @@ import type { SourceFormat } from '../domain/index.js';
 import { ValidationError } from '../domain/index.js';
 import { parseTranscript } from '../ingest/index.js';
 import type { SessionImportItem } from '../storage/index.js';
+import { storageOf } from './internal.js';
 import type { Reverie } from './reverie.js';
 
 /** Upload input: the bytes of one transcript file and how to read them. */
@@ -58,7 +59,7 @@ export async function importUpload(reverie: Reverie, upload: TranscriptUpload): 
     agent_id: upload.agent_id,
     team_id: upload.team_id,
   });
-  const sessions = await reverie.storage.importSessions(
+  const sessions = await storageOf(reverie).importSessions(
     parsed.sessions.map((s) => ({ ...s, team_id: upload.team_id ?? s.team_id ?? null })),
   );
   return { type: 'session_import', filename, format: parsed.format, sessions };

@@ -11,6 +11,7 @@ import {
   type DreamJob,
   type DreamSchedule,
   type JobState,
+  type MemberRef,
   type Memory,
   type MemoryStore,
   type MemoryVersion,
@@ -19,6 +20,7 @@ import {
   type Outcome,
   type Session,
   type SessionEvent,
+  type StoreScope,
   sha256Hex,
   stableId,
   utf8Bytes,
@@ -27,6 +29,7 @@ import {
 import * as jobs from './jobs-storage.js';
 import { DEFAULT_WORKSPACE_ID, type DialectName } from './migrations/index.js';
 import type {
+  AgentStore,
   ApiKeyRecord,
   ChangePatch,
   ClaimRequest,
@@ -40,6 +43,8 @@ import type {
   SessionQuery,
   Storage,
   StoreQuery,
+  Team,
+  TeamMember,
   VersionQuery,
   Workspace,
   WriteContext,
@@ -53,6 +58,7 @@ import type {
   SessionsTable,
 } from './schema.js';
 import { blobRefs, type PreparedSession, prepareSession, restoreEvents } from './stored-session.js';
+import * as teams from './teams-storage.js';
 import * as admin from './workspaces.js';
 
 const CHUNK = 400;
@@ -167,6 +173,7 @@ function toStore(r: Selectable<Database['memory_stores']>): MemoryStore {
     created_at: r.created_at,
     updated_at: r.updated_at,
     archived_at: r.archived_at,
+    ...(r.scope_type ? { scope: teams.scopeOf(r) } : {}),
   };
 }
 function toMemory(
@@ -367,6 +374,7 @@ export function sessionIdFor(externalId: string): string {
 export class KyselyStorage implements Storage {
   readonly dialect: DialectName;
   readonly workspace_id: string;
+  readonly member: MemberRef | null;
   #db: Kysely<Database>;
   #onClose: (() => Promise<void>) | null;
 
@@ -375,25 +383,39 @@ export class KyselyStorage implements Storage {
     dialect: DialectName,
     onClose: (() => Promise<void>) | null = null,
     workspaceId: string = DEFAULT_WORKSPACE_ID,
+    member: MemberRef | null = null,
   ) {
     this.#db = db;
     this.dialect = dialect;
     this.#onClose = onClose;
     this.workspace_id = workspaceId;
+    this.member = member;
   }
 
   forWorkspace(id: string): KyselyStorage {
     return new KyselyStorage(this.#db, this.dialect, async () => {}, id);
   }
 
-  /** Subquery: the ids of this workspace's stores. */
-  #storeIds() {
-    return this.#db.selectFrom('memory_stores').select('id').where('workspace_id', '=', this.workspace_id);
+  forMember(member: MemberRef | null): KyselyStorage {
+    return new KyselyStorage(this.#db, this.dialect, async () => {}, this.workspace_id, member);
   }
 
-  /** Subquery: the ids of this workspace's dreams. */
+  /** This workspace's stores, only those its member may see in a member's view (migration 007). */
+  #stores() {
+    const q = this.#db.selectFrom('memory_stores').where('workspace_id', '=', this.workspace_id);
+    const m = this.member;
+    return m ? q.where((eb) => teams.visibleToMember(eb, m, this.workspace_id)) : q;
+  }
+
+  /** Subquery: the ids of this workspace's stores (those the member sees, in a member's view). */
+  #storeIds() {
+    return this.#stores().select('id');
+  }
+
+  /** Subquery: the ids of this workspace's dreams (of stores the member sees, in a member's view). */
   #dreamIds() {
-    return this.#db.selectFrom('dreams').select('id').where('workspace_id', '=', this.workspace_id);
+    const q = this.#db.selectFrom('dreams').select('id').where('workspace_id', '=', this.workspace_id);
+    return this.member ? q.where('memory_store_id', 'in', this.#storeIds()) : q;
   }
 
   /** The stored form of a session's external id in this workspace (see the class comment). */
@@ -437,6 +459,37 @@ export class KyselyStorage implements Storage {
     return admin.revokeApiKey(this.#db, id, at);
   }
 
+  // ── teams, scopes, attached stores (migration 007; scoped by workspace)
+  setStoreScope(id: string, scope: StoreScope | null): Promise<void> {
+    return teams.setStoreScope(this.#db, this.workspace_id, id, scope);
+  }
+  storesWithScope(type: StoreScope['type'], id?: string | null) {
+    return teams.storesWithScope(this.#db, this.workspace_id, type, id);
+  }
+  insertTeam(team: Team): Promise<void> {
+    return teams.insertTeam(this.#db, this.workspace_id, team);
+  }
+  findTeam(idOrName: string): Promise<Team | undefined> {
+    return teams.findTeam(this.#db, this.workspace_id, idOrName);
+  }
+  listTeams(member?: MemberRef): Promise<Team[]> {
+    return teams.listTeams(this.#db, this.workspace_id, member);
+  }
+  addTeamMember(m: TeamMember): Promise<boolean> {
+    return teams.addTeamMember(this.#db, m);
+  }
+  listTeamMembers(teamId?: string): Promise<TeamMember[]> {
+    return teams.listTeamMembers(this.#db, this.workspace_id, teamId);
+  }
+  putAgentStores(agentId: string, stores: Omit<AgentStore, 'agent_id'>[]): Promise<void> {
+    return this.transaction(async (tx) =>
+      teams.putAgentStores((tx as KyselyStorage).#db, this.workspace_id, agentId, stores),
+    );
+  }
+  listAgentStores(agentId: string): Promise<AgentStore[]> {
+    return teams.listAgentStores(this.#db, this.workspace_id, agentId);
+  }
+
   /** The underlying Kysely instance, for dialect-specific maintenance (tests, benchmarks). */
   get db(): Kysely<Database> {
     return this.#db;
@@ -447,7 +500,7 @@ export class KyselyStorage implements Storage {
     return this.#db
       .transaction()
       .execute((trx: Transaction<Database>) =>
-        fn(new KyselyStorage(trx, this.dialect, null, this.workspace_id)),
+        fn(new KyselyStorage(trx, this.dialect, null, this.workspace_id, this.member)),
       );
   }
 
@@ -475,22 +528,14 @@ export class KyselyStorage implements Storage {
   }
 
   async getStore(id: string): Promise<MemoryStore | undefined> {
-    const r = await this.#db
-      .selectFrom('memory_stores')
-      .selectAll()
-      .where('id', '=', id)
-      .where('workspace_id', '=', this.workspace_id)
-      .executeTakeFirst();
+    const r = await this.#stores().selectAll().where('id', '=', id).executeTakeFirst();
     return r && toStore(r);
   }
 
   async listStores(q: StoreQuery): Promise<Page<MemoryStore>> {
     const limit = clampLimit(q.limit);
     const cur = decodeCursor(q.page);
-    let query = this.#db
-      .selectFrom('memory_stores')
-      .selectAll()
-      .where('workspace_id', '=', this.workspace_id);
+    let query = this.#stores().selectAll();
     if (!q.include_archived) query = query.where('archived_at', 'is', null);
     if (q.created_at_gte) query = query.where('created_at', '>=', q.created_at_gte);
     if (q.created_at_lte) query = query.where('created_at', '<=', q.created_at_lte);
@@ -519,7 +564,7 @@ export class KyselyStorage implements Storage {
       .updateTable('memory_stores')
       .set(set)
       .where('id', '=', id)
-      .where('workspace_id', '=', this.workspace_id)
+      .where('id', 'in', this.#storeIds())
       .execute();
   }
 
@@ -528,7 +573,7 @@ export class KyselyStorage implements Storage {
       .updateTable('memory_stores')
       .set((eb) => ({ updated_at: eb.ref('updated_at') }))
       .where('id', '=', id)
-      .where('workspace_id', '=', this.workspace_id)
+      .where('id', 'in', this.#storeIds())
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
@@ -1086,7 +1131,7 @@ export class KyselyStorage implements Storage {
       .selectFrom('dreams')
       .selectAll()
       .where('id', '=', id)
-      .where('workspace_id', '=', this.workspace_id)
+      .where('id', 'in', this.#dreamIds())
       .executeTakeFirst();
     return r && toDream(r);
   }
@@ -1133,7 +1178,7 @@ export class KyselyStorage implements Storage {
   async listDreams(q: DreamQuery): Promise<Page<Dream>> {
     const limit = clampLimit(q.limit, 100);
     const cur = decodeCursor(q.page);
-    let query = this.#db.selectFrom('dreams').selectAll().where('workspace_id', '=', this.workspace_id);
+    let query = this.#db.selectFrom('dreams').selectAll().where('id', 'in', this.#dreamIds());
     if (q.memory_store_id) query = query.where('memory_store_id', '=', q.memory_store_id);
     if (q.statuses?.length) query = query.where('status', 'in', q.statuses);
     if (!q.include_archived) query = query.where('archived_at', 'is', null);

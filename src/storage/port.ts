@@ -14,6 +14,7 @@ import type {
   DreamJob,
   DreamSchedule,
   JobState,
+  MemberRef,
   Memory,
   MemoryStore,
   MemoryVersion,
@@ -21,6 +22,7 @@ import type {
   Outcome,
   Session,
   SessionEvent,
+  StoreScope,
   Timestamp,
   VersionOperation,
 } from '../domain/index.js';
@@ -134,6 +136,32 @@ export interface ApiKeyRecord {
   role: ApiKeyRole;
   created_at: Timestamp;
   revoked_at: Timestamp | null;
+  /**
+   * The person or agent the key acts as (migration 007): its requests see only the stores that member
+   * may see (see {@link Storage.forMember}). Absent: the key sees its whole workspace.
+   */
+  member?: MemberRef;
+}
+
+/** A team of a workspace (migration 007): `team_…` id and a name unique in the workspace. */
+export interface Team {
+  id: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+/** A person or agent in a team. */
+export interface TeamMember extends MemberRef {
+  team_id: string;
+  added_at: Timestamp;
+}
+
+/** A store attached to an agent (hosted `resources[]` of type `memory_store`): `read_write` or `read_only`. */
+export interface AgentStore {
+  agent_id: string;
+  memory_store_id: string;
+  access: 'read_write' | 'read_only';
+  attached_at: Timestamp;
 }
 
 /** Filters for listing dream jobs (oldest first). */
@@ -184,6 +212,35 @@ export interface Storage {
    * empty workspace). Its `close()` does nothing; close the storage it came from.
    */
   forWorkspace(id: string): Storage;
+  /** The member this view is restricted to (see {@link Storage.forMember}), or null. */
+  readonly member: MemberRef | null;
+  /**
+   * A view of this workspace as `member` sees it (null: the whole workspace): stores (and their
+   * memories, versions, dreams and changes) other than unscoped and organisation stores, the stores of
+   * the member's teams, its own person or agent store and the stores attached to it (an agent) behave
+   * as absent. Sessions are not restricted. Its `close()` does nothing.
+   */
+  forMember(member: MemberRef | null): Storage;
+
+  // ── teams, scopes and attached stores (migration 007; scoped by workspace, not by member)
+  /** Sets (null clears) a store's scope. */
+  setStoreScope(id: string, scope: StoreScope | null): Promise<void>;
+  /** Unarchived stores with this scope type (and id, when given), oldest first. */
+  storesWithScope(type: StoreScope['type'], id?: string | null): Promise<{ id: string; name: string }[]>;
+  /** Inserts a team. @throws the driver's unique-constraint error on a name taken in the workspace. */
+  insertTeam(team: Team): Promise<void>;
+  /** The team with this id, else this name. */
+  findTeam(idOrName: string): Promise<Team | undefined>;
+  /** Teams by name; with `member`, only those it belongs to. */
+  listTeams(member?: MemberRef): Promise<Team[]>;
+  /** Adds a member to a team. @returns false when it already was one. */
+  addTeamMember(m: TeamMember): Promise<boolean>;
+  /** Members of all teams, or of one. */
+  listTeamMembers(teamId?: string): Promise<TeamMember[]>;
+  /** Replaces the stores attached to an agent, in one transaction. */
+  putAgentStores(agentId: string, stores: Omit<AgentStore, 'agent_id'>[]): Promise<void>;
+  /** The stores attached to an agent. */
+  listAgentStores(agentId: string): Promise<AgentStore[]>;
 
   // ── workspaces and API keys (not scoped)
   insertWorkspace(ws: Workspace): Promise<void>;

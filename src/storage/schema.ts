@@ -16,6 +16,12 @@ export interface MemoryStoresTable {
   created_at: string;
   updated_at: string;
   archived_at: string | null;
+  /** `person` | `agent` | `team` | `organisation`, or null for an unscoped store (migration 007). */
+  scope_type: Generated<string | null>;
+  /** The person, agent or team id of the scope (null for the organisation or no scope). */
+  scope_id: Generated<string | null>;
+  /** Distinct people or agents a pattern needs to be promoted to this store (null: the default, 2). */
+  scope_min_support: Generated<number | null>;
 }
 
 /** `memories`: the live head of each memory; deleted memories leave only versions behind. */
@@ -165,6 +171,35 @@ export interface ApiKeysTable {
   revoked_at: string | null;
   /** `reader` | `writer` | `reviewer` | `admin` (migration 004). */
   role: Generated<string>;
+  /** The member the key acts as: `person` | `agent`, and its id; null for a workspace-wide key (migration 007). */
+  member_type: Generated<string | null>;
+  member_id: Generated<string | null>;
+}
+
+/** `teams`: a workspace's teams, names unique per workspace (migration 007). */
+export interface TeamsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  created_at: string;
+}
+
+/** `team_members`: the people and agents of a team (migration 007). */
+export interface TeamMembersTable {
+  team_id: string;
+  /** `person` | `agent`. */
+  member_type: string;
+  member_id: string;
+  added_at: string;
+}
+
+/** `agent_stores`: stores attached to an agent (hosted `resources[]`, at most 8) with `read_write`|`read_only` (migration 007). */
+export interface AgentStoresTable {
+  workspace_id: string;
+  agent_id: string;
+  memory_store_id: string;
+  access: string;
+  attached_at: string;
 }
 
 /** `dream_jobs`: queued dreams (migration 005); `last_error` JSON text. See domain `DreamJob`. */
@@ -234,4 +269,7 @@ export interface Database {
   dream_schedules: DreamSchedulesTable;
   store_sessions: StoreSessionsTable;
   model_cache: ModelCacheTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  agent_stores: AgentStoresTable;
 }

@@ -16,6 +16,9 @@ function toKey(r: Selectable<ApiKeysTable>): ApiKeyRecord {
     role: r.role as ApiKeyRecord['role'],
     created_at: r.created_at,
     revoked_at: r.revoked_at,
+    ...(r.member_type && r.member_id
+      ? { member: { type: r.member_type as 'person' | 'agent', id: r.member_id } }
+      : {}),
   };
 }
 
@@ -43,9 +46,15 @@ export async function insertApiKey(
   key: ApiKeyRecord,
   keySha256: string,
 ): Promise<void> {
+  const { member, ...rest } = key;
   await db
     .insertInto('api_keys')
-    .values({ ...key, key_sha256: keySha256 })
+    .values({
+      ...rest,
+      key_sha256: keySha256,
+      member_type: member?.type ?? null,
+      member_id: member?.id ?? null,
+    })
     .execute();
 }
 

@@ -21,6 +21,11 @@ export interface ReviewAuth {
   keys: KeyService;
   /** The review service over one workspace (the logged-in key's). */
   forWorkspace(workspaceId: string): ReviewService;
+  /**
+   * The review service as the logged-in key sees it (its workspace and, for a key that acts as a
+   * person or agent, only that member's stores; issue 14). When absent, `forWorkspace` is used.
+   */
+  forPrincipal?(principal: Principal): ReviewService;
 }
 
 /** Hono variables set for logged-in requests. */
@@ -86,7 +91,10 @@ export class LoginSessions {
           `Your key is a ${principal.role} key: reviewing (decisions, apply, policy, rollback) needs a reviewer key.`,
         );
       c.set('principal', principal);
-      c.set('review', this.#auth.forWorkspace(principal.workspace_id));
+      c.set(
+        'review',
+        this.#auth.forPrincipal?.(principal) ?? this.#auth.forWorkspace(principal.workspace_id),
+      );
       await next();
     };
   }

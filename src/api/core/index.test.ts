@@ -26,6 +26,21 @@ describe('API wire conventions and authentication', () => {
     expect(res.headers.get('request-id')).toMatch(/^req_[0-9a-f]{32}$/);
   });
 
+  it('sets request-id and anthropic-workspace-id (set before the handler runs) on answers, errors included', async () => {
+    const store = await f.call('POST', '/v1/memory_stores', { name: 's' });
+    const ok = await f.call('GET', `/v1/memory_stores/${store.body.id}`);
+    const missing = await f.call('GET', `/v1/memory_stores/${store.body.id}/memories/mem_NOPE`);
+    const bad = await f.call('POST', `/v1/memory_stores/${store.body.id}/memories`, { path: 'no-slash' });
+    const unauthenticated = await f.call('GET', '/v1/memory_stores', undefined, { 'x-api-key': 'x' });
+    expect([ok, missing, bad, unauthenticated].map((r) => r.status)).toEqual([200, 404, 400, 401]);
+    for (const r of [ok, missing, bad, unauthenticated])
+      expect(r.res.headers.get('request-id')).toMatch(/^req_[0-9a-f]{32}$/);
+    for (const r of [ok, missing, bad])
+      expect(r.res.headers.get('anthropic-workspace-id')).toBe('wrkspc_default');
+    expect(unauthenticated.res.headers.get('anthropic-workspace-id')).toBeNull();
+    expect(ok.res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('answers 401 authentication_error for a missing, wrong or revoked key, in the hosted error body', async () => {
     const missing = await f.app.request('/v1/memory_stores');
     expect(missing.status).toBe(401);
@@ -121,6 +136,7 @@ describe('API wire conventions and authentication', () => {
       '/v1/memory_stores/{memory_store_id}/memory_versions',
       '/v1/memory_stores/{memory_store_id}/memory_versions/{memory_version_id}',
       '/v1/memory_stores/{memory_store_id}/memory_versions/{memory_version_id}/redact',
+      '/v1/reverie/agents/{agent_id}/memory_stores',
       '/v1/reverie/changes/{change_id}/decision',
       '/v1/reverie/dreams/{dream_id}/apply',
       '/v1/reverie/dreams/{dream_id}/changes',
@@ -129,10 +145,14 @@ describe('API wire conventions and authentication', () => {
       '/v1/reverie/memory_stores/{memory_store_id}/log',
       '/v1/reverie/memory_stores/{memory_store_id}/policy',
       '/v1/reverie/memory_stores/{memory_store_id}/rollback',
+      '/v1/reverie/memory_stores/{memory_store_id}/scope',
       '/v1/reverie/memory_stores/{memory_store_id}/why',
       '/v1/reverie/sessions',
       '/v1/reverie/sessions/{session_id}',
       '/v1/reverie/sessions/{session_id}/outcome',
+      '/v1/reverie/teams',
+      '/v1/reverie/teams/{team_id}',
+      '/v1/reverie/teams/{team_id}/members',
     ]);
     expect(Object.keys(doc.paths['/v1/memory_stores/{memory_store_id}/memories/{memory_id}']).sort()).toEqual(
       ['delete', 'get', 'patch', 'post'],

@@ -45,8 +45,8 @@ function anthropicTurn(r: ReceivedRequest): string {
   return typeof m.content === 'string' ? m.content : m.content.map((b) => b.text).join('');
 }
 
-/** Outcome-contrast candidates, which the scripted answers judge noise. */
-const isContrast = (text: string) => text.includes('task families with mixed outcomes');
+/** Mistakes with no reliable fix, which the scripted answers judge noise. */
+const isContrast = (text: string) => text.includes('no reliable fix seen');
 const answer = (r: ReceivedRequest): AnthropicScriptItem => ({
   tool: scriptedAnswer(anthropicTurn(r), (c) => isContrast(c.text)),
 });
@@ -136,14 +136,14 @@ describeWithData('LLM engine through the SDKs on loopback servers (τ-bench, 100
   });
 
   it('5xx after the retries fails the dream with api_error and keeps the partial result', async () => {
-    // one call at a time, 3 candidates per call: the best candidate's batch is answered, the next one
+    // one call at a time, 2 candidates per call: the best candidate's batch is answered, the next one
     // fails after its retry, and the rest are never sent
     const model = await anthropicModel(
       [],
       (q) => (withBest(q) ? answer(q) : anthropicError(500, 'api_error', 'Internal server error', 0.01)),
       { maxRetries: 1, concurrency: 1 },
     );
-    const err = await createLlmEngine({ model, batchSize: 3 })
+    const err = await createLlmEngine({ model, batchSize: 2 })
       .run(request)
       .catch((e: unknown) => e);
     expect(LlmDreamError.isInstance(err)).toBe(true);
@@ -172,7 +172,7 @@ describeWithData('LLM engine through the SDKs on loopback servers (τ-bench, 100
       },
       { maxRetries: 0, timeoutMs: 300 },
     );
-    const r = await createLlmEngine({ model, batchSize: 3 }).run(request);
+    const r = await createLlmEngine({ model, batchSize: 2 }).run(request);
     expect(r.stats.llm_batches).toBeGreaterThanOrEqual(3);
     expect(r.stats.llm_fallback_timeout).toBe(1);
     expect(r.stats.llm_fallback_truncated).toBe(1);
@@ -184,7 +184,9 @@ describeWithData('LLM engine through the SDKs on loopback servers (τ-bench, 100
   it('keeps real input within 10 % of max_input_tokens', async () => {
     for (const cap of [2_500, 4_000]) {
       const model = await anthropicModel([]);
-      const r = await createLlmEngine({ model, budget: { max_input_tokens: cap } }).run(request);
+      const r = await createLlmEngine({ model, batchSize: 2, budget: { max_input_tokens: cap } }).run(
+        request,
+      );
       const u = r.usage;
       const spent = u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens;
       expect(spent).toBeGreaterThan(0);

@@ -121,7 +121,7 @@ export function memoryLabels(batch: readonly LlmCandidate[]): Map<string, string
 /** The text of one candidate in a batch message. */
 function candidateText(c: LlmCandidate, i: number, labels: Map<string, string>): string {
   const s = c.change.support;
-  const head = `## ${localId(i)} · ${c.kind} · ${s.sessions} sessions, ${s.agents} agent${s.agents === 1 ? '' : 's'} · confidence ${c.change.confidence}`;
+  const head = `## ${localId(i)} · ${c.kind} · ${s.sessions} session${s.sessions === 1 ? '' : 's'}, ${s.agents} agent${s.agents === 1 ? '' : 's'} · confidence ${c.change.confidence}`;
   const ev = c.change.evidence
     .slice(0, MAX_EVIDENCE_PER_CANDIDATE)
     .map((e, n) => `[${n + 1}] ${e.session_id} #${e.seq_from}–${e.seq_to}: ${JSON.stringify(e.quote)}`);

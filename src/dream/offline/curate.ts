@@ -12,10 +12,15 @@
  * confidence: 0.94
  * last_seen: 2024-05-15        # only when sessions carry timestamps
  * key: mistake:tool_error:book_reservation:Error: payment amount does not add up, …
+ * support_sessions: 0c5e81f3a9d2 1f07b2c4e6a8 …   # the sessions behind `support` (see accumulate.ts)
  * ---
  * ```
+ *
+ * A memory an earlier dream generated for the same key is refreshed with this dream's sessions added
+ * to the earlier support and evidence (`accumulate.ts`), never replaced by them.
  */
 
+import { accumulate, SUPPORT_SESSIONS_FIELD, supportSessionIds } from './accumulate.js';
 import { renderFrontMatter, splitFrontMatter } from './front-matter.js';
 import type { Inventory, MemoryInfo } from './orient.js';
 import { KIND_FOLDERS } from './orient.js';
@@ -24,16 +29,22 @@ import { containmentSorted, jaccardSorted } from './similarity.js';
 import { compareStrings, contentTokens, counted } from './text.js';
 import type { Workspace } from './workspace.js';
 
-/** Renders one planned memory as file content (front matter + body). */
+/**
+ * Renders one planned memory as file content (front matter + body). The front matter ends with the
+ * sessions behind the support (`support_sessions`, see `accumulate.ts`) when they are known.
+ */
 export function renderMemoryFile(p: PlannedMemory): string {
   const pairs: [string, string | number][] = [
     ['kind', p.kind],
+    ...(p.type ? [['type', p.type] as [string, string]] : []),
     ['summary', p.summary],
     ['support', `{sessions: ${p.support.sessions}, agents: ${p.support.agents}}`],
     ['confidence', p.confidence],
   ];
   if (p.last_seen) pairs.push(['last_seen', p.last_seen]);
   pairs.push(['key', p.key]);
+  const ids = supportSessionIds(p);
+  if (ids?.length) pairs.push([SUPPORT_SESSIONS_FIELD, ids.join(' ')]);
   return renderFrontMatter(pairs) + p.body;
 }
 
@@ -149,9 +160,12 @@ export function curateMemories(
   const known_ = userMemoryStating(ws, inv);
   const byTerms = userMemoryWithTerms(ws, inv);
   const sorted = [...planned].sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.key, b.key));
-  for (const p of sorted) {
+  for (const planned of sorted) {
+    const existing = byKey.get(planned.key);
+    // a memory an earlier dream generated: this dream's sessions add to its support and evidence
+    const p =
+      existing && ws.exists(existing.path) ? accumulate(planned, ws.get(existing.path)!.content!) : planned;
     const content = renderMemoryFile(p);
-    const existing = byKey.get(p.key);
     if (existing && ws.exists(existing.path)) {
       if (existing.protected) {
         stats.memories_skipped_protected++;

@@ -6,7 +6,7 @@
  */
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 9;
+export const DIGEST_VERSION = 10;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -27,9 +27,10 @@ export interface ErrorOccurrence {
   /**
    * Set when the error is part of normal exploration rather than an avoidable mistake (see
    * `exploration.ts`): `search` — a search or read that found nothing; `own-code` — the agent's own
-   * reproduction script, inline snippet or test run failed (it wrote it to fail or to find out).
+   * reproduction script, inline snippet or test run failed (it wrote it to fail or to find out);
+   * `cleanup` — housekeeping on something already gone or there, or a throw-away script no longer there.
    */
-  exploration?: 'search' | 'own-code';
+  exploration?: 'search' | 'own-code' | 'cleanup';
 }
 
 /** The successful retry that followed an error. */
@@ -56,6 +57,16 @@ export interface RecoveryOccurrence {
   /** Shell tools: verbatim (redacted) quote of the failed call's command, ≤ 200 chars. */
   failed_quote?: string;
   /**
+   * Shell retries of the same run (see `shell-scripts.ts` `runKey`): the tokens (`changeTokens`) the
+   * successful run had and the failed one lacked — in its command or in the script it runs, as last
+   * written — plus those of the set-up steps taken in between (`isSetupStep`: not inspections, not
+   * in-place edits of code), and `after:<token>`/`before:<token>` for a line moved after or before a line
+   * holding the token (an import moved after `django.setup()`); sorted, at most 400.
+   */
+  setup?: string[];
+  /** The lines behind {@link setup}, verbatim (redacted), trimmed, ≤ 120 chars each, at most 40. */
+  setup_lines?: string[];
+  /**
    * Edits made between the error and the fix (file-edit calls with old/new text), each reduced to the
    * changed span widened to whole words, verbatim (redacted), ≤ 80 chars a side; at most 3.
    */
@@ -77,6 +88,8 @@ export interface ToolStep {
   seq_last: number;
   /** Verbatim (redacted) quote of the first call's input, ≤ 120 chars. */
   quote: string;
+  /** True when the first call only inspects (a `read`/`search` kind, or a shell `isInspection` command). */
+  inspect?: true;
 }
 
 /** A user preference or correction sentence. */
@@ -110,7 +123,8 @@ export interface FactOccurrence {
 
 /** A person's feedback to the agent: a rule they stated or a correction of what it did (see `feedback.ts`). */
 export interface FeedbackOccurrence {
-  cue: 'rule' | 'correction';
+  /** `rule`/`correction`: feedback; `project`/`reference`: a fact the person stated (see `project-facts.ts`). */
+  cue: 'rule' | 'correction' | 'project' | 'reference';
   seq: number;
   /** The person's words, verbatim (redacted), ≤ 300 chars. */
   text: string;

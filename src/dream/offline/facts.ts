@@ -15,6 +15,8 @@
  * value's type dropped (a host's "host/server", an e-mail's "address/email", an image's "image/tag"),
  * so "the staging database host", "the staging DB" and "staging's database server" are one subject.
  */
+import * as chrono from 'chrono-node';
+import { analyse, isForeign } from './language.js';
 import { NUMBER_WORDS, STOPWORDS, stem, stripLeadIn, wordTokens } from './text.js';
 
 /** The shape of a fact's value. */
@@ -33,6 +35,8 @@ export type FactValueType =
 
 /** Which sentence pattern produced a fact. */
 export type FactPattern =
+  | 'handover'
+  | 'mentions'
   | 'uses-for'
   | 'change'
   | 'schedule'
@@ -62,6 +66,16 @@ export interface Fact {
    * line can be updated in place; for `text` values the raw value phrase.
    */
   raw: string;
+  /**
+   * The value the sentence says this one replaces ("moved from A to B", "no longer A, it's B", "Y takes
+   * over from X"), normalized like `value`; absent when none is named.
+   */
+  previous?: string;
+  /**
+   * True when the sentence states the change explicitly — names the previous value, hands a role over,
+   * or opens with "from now on", "as of <date>", "starting <date>" — rather than only stating a value.
+   */
+  explicit?: boolean;
 }
 
 /** Value types precise enough that two different values of one subject are a contradiction. */
@@ -194,9 +208,44 @@ interface PatternDef {
   needs?: FactValueType;
   /** The value must be of one of these types. */
   typed?: FactValueType[];
+  /** The group naming the previous holder or value, if the pattern has one. */
+  previous?: number;
 }
 
 const PATTERNS: PatternDef[] = [
+  // a role handed over: "Priya takes over on-call from Sam", "Sam hands the release duty over to Lee",
+  // "Lee is the new release manager", "Lee replaces Sam as release manager"
+  {
+    re: /^(.+?) (?:takes|took|has taken|is taking|will take) over (?:as )?(?:the )?(.+?)(?: (?:duties|duty|role|rotation))?(?: from (.+))?$/i,
+    pattern: 'handover',
+    change: true,
+    subject: 2,
+    value: 1,
+    previous: 3,
+  },
+  {
+    re: /^(.+?) (?:hands|handed|has handed|is handing|will hand) (?:over )?(?:the )?(.+?)(?: (?:duties|duty|role|rotation))? (?:over )?to (.+)$/i,
+    pattern: 'handover',
+    change: true,
+    subject: 2,
+    value: 3,
+    previous: 1,
+  },
+  {
+    re: /^(.+?) (?:is|will be) (?:now )?(?:the|our) new (.+)$/i,
+    pattern: 'handover',
+    change: true,
+    subject: 2,
+    value: 1,
+  },
+  {
+    re: /^(.+?) (?:replaces|replaced|will replace|is replacing) (.+?) as (?:the |our )?(.+)$/i,
+    pattern: 'handover',
+    change: true,
+    subject: 3,
+    value: 1,
+    previous: 2,
+  },
   {
     re: /^(?:we|the team|our team|they) (?:now )?uses? (.+?) (?:for|to) (.+)$/i,
     pattern: 'uses-for',
@@ -205,11 +254,12 @@ const PATTERNS: PatternDef[] = [
     value: 1,
   },
   {
-    re: /^(.+?) (?:has |have |was |were |got |is |are )?(?:moved|changed|switched|migrated|shifted|rescheduled) (?:over )?(?:to|from .+? to) (.+)$/i,
+    re: /^(.+?) (?:has |have |was |were |got |is |are )?(?:moved|changed|switched|migrated|shifted|rescheduled) (?:over )?(?:from (.+?) )?to (.+)$/i,
     pattern: 'change',
     change: true,
     subject: 1,
-    value: 2,
+    value: 3,
+    previous: 2,
   },
   {
     re: /^(.+?) (?:now )?(?:happens?|occurs?|takes? place|runs?|goes? out|ships?|is scheduled|are scheduled|is done|are done) (?:on|every|each|at|in) (.+)$/i,
@@ -299,7 +349,8 @@ const PATTERNS: PatternDef[] = [
 /**
  * Finds at most one fact in one line or sentence of text. Markdown list markers, emphasis, discourse
  * openers ("FYI", "heads up:", "Note that", "Remember", …) and a trailing period are ignored;
- * headings, code, links-only lines, questions and long lines (> 200 chars) yield none. The subject
+ * headings, code, links-only lines, questions, long lines (> 200 chars) and lines in another language
+ * (see `isForeign`: English patterns would misread them) yield none. The subject
  * must have 1–6 content words and the value 1–12 words. Conditional sentences state no standing fact,
  * except routing rules ("if it needs tier 2, email X": the condition is the subject, X an e-mail
  * address or URL). When several patterns match, the first whose value is typed (not free text) wins,
@@ -307,6 +358,13 @@ const PATTERNS: PatternDef[] = [
  * those things go when X is an e-mail address, URL or host.
  */
 export function extractFact(line: string): Fact | null {
+  const f = readFact(line);
+  // checked last, on the few lines that look like a fact: detection costs more than the patterns
+  return f && !isForeign(f.text) ? f : null;
+}
+
+/** {@link extractFact} without the language check. */
+function readFact(line: string): Fact | null {
   let t = line.trim();
   if (
     !t ||
@@ -349,35 +407,228 @@ export function extractFact(line: string): Fact | null {
     };
   }
   if (/^(?:if|when|whenever|unless|once|in case)\b/i.test(t)) return null;
+  const frame = changeFrame(t);
+  t = frame.body;
   let fallback: Fact | null = null;
   for (const p of PATTERNS) {
     const m = p.re.exec(t);
     if (!m) continue;
     const subjectText = p.subjectOf ? p.subjectOf(m) : m[p.subject]!;
-    const valueText = m[p.value]!;
+    let valueText = m[p.value]!;
+    if (p.pattern === 'handover') valueText = withoutDate(valueText);
     if (/^(?:i|you|he|she|it|this|that|there|here|what|which|who)$/i.test(m[p.subject]!.trim())) continue;
     const valueWords = valueText.trim().split(/\s+/).length;
     if (valueWords < 1 || valueWords > 12) continue;
-    const cls = classify(valueText);
-    if (!cls.value) continue;
+    const cur = currentOf(valueText, t);
+    if (!cur?.cls.value) continue;
+    const cls = cur.cls;
     if (p.needs && cls.type !== p.needs) continue;
     if (p.typed && !p.typed.includes(cls.type)) continue;
     const subject = subjectKey(subjectText, cls.type);
     const subjectWords = subject ? subject.split(' ').length : 0;
     if (subjectWords < 1 || subjectWords > 6) continue;
+    const named = p.previous !== undefined ? m[p.previous] : undefined;
+    const previous = named ? classify(named).value || undefined : cur.previous;
     const fact: Fact = {
       subject,
       value: cls.value,
       type: cls.type,
       pattern: p.pattern,
-      change: p.change,
+      change: p.change || cur.previous !== undefined || frame.explicit || changeCue(t),
       text: line.trim(),
       raw: cls.raw,
+      ...(previous && previous !== cls.value ? { previous } : {}),
+      ...(frame.explicit || previous || p.pattern === 'handover' ? { explicit: true } : {}),
     };
     if (cls.type !== 'text') return fact;
     fallback ??= fact;
   }
-  return fallback;
+  return fallback ?? mentionedIdentifier(t, line.trim(), frame.explicit);
+}
+
+/**
+ * A sentence that opens or closes with a change of time frame — "From now on, …", "As of March 3, …",
+ * "Starting Monday, …", "…, effective 2026-04-01" — without it (the frame's date is read by
+ * chrono-node; a phrase chrono cannot read as a date is not a frame), and whether there was one.
+ */
+function changeFrame(t: string): { body: string; explicit: boolean } {
+  let body = t;
+  let explicit = false;
+  const lead =
+    /^(?:from now on|going forward|moving forward|henceforth|effective immediately)\b[,:]?\s+/i.exec(body);
+  if (lead) {
+    body = body.slice(lead[0].length);
+    explicit = true;
+  }
+  const dated =
+    /^(?:as of|starting(?: from| on)?|effective(?: from)?|beginning|from)\s+([^,]{1,30}),\s*/i.exec(body);
+  if (dated && isDate(dated[1]!)) {
+    body = body.slice(dated[0].length);
+    explicit = true;
+  }
+  const tail = /,?\s+(?:as of|starting(?: from| on)?|effective(?: from)?|beginning)\s+([^,]{1,30}?)$/i.exec(
+    body,
+  );
+  if (tail && isDate(tail[1]!)) {
+    body = body.slice(0, tail.index);
+    explicit = true;
+  }
+  return { body: body.trim(), explicit };
+}
+
+/** `text` without a trailing date phrase chrono-node reads ("Lee on Friday" → "Lee"). */
+function withoutDate(text: string): string {
+  const m = /\s+(?:on|from|by|as of|starting(?: from| on)?|effective|beginning|next|this)\s+(.{1,30})$/i.exec(
+    text,
+  );
+  return m && isDate(m[0].trim()) ? text.slice(0, m.index) : text;
+}
+
+/** True if chrono-node reads all of `phrase` (give or take a word) as a date. */
+function isDate(phrase: string): boolean {
+  if (/^(?:now|today|immediately)$/i.test(phrase.trim())) return true;
+  const r = chrono.casual.parse(phrase, { instant: new Date(0), timezone: 0 })[0];
+  return r !== undefined && r.text.length >= phrase.trim().length - 4;
+}
+
+/** Words and lemmas that say a value changed ("moved", "switched", "no longer", "now", "anymore"). */
+const CHANGE_LEMMAS: ReadonlySet<string> = new Set(
+  'move switch change migrate replace bump upgrade update rename relocate shift transfer now anymore'.split(
+    ' ',
+  ),
+);
+
+/** True if a sentence says its value is a change: a change verb or adverb, by lemma (wink-nlp). */
+function changeCue(t: string): boolean {
+  if (
+    !/\b(?:mov|switch|chang|migrat|replac|bump|upgrad|updat|renam|relocat|shift|transfer|now|anymore|no longer)/i.test(
+      t,
+    )
+  )
+    return false;
+  if (/\bno longer\b/i.test(t)) return true;
+  return analyse(t).some((s) => s.tokens.some((k) => CHANGE_LEMMAS.has(k.lemma.toLowerCase())));
+}
+
+/**
+ * Words right before a value that mark it as the old one ("instead of A", "no longer A", "was A").
+ * Not "from": "from 08:00 to 20:00" is a range; "moved from A to B" is read by the change pattern.
+ */
+const OLD_MARK =
+  /(?:\bno longer|\bnot|\binstead of|\brather than|\breplacing|\breplaced|\bwas|\bused to be|\bpreviously|\bformerly|\bformer|\bold)\s+(?:the\s+)?(?:old\s+)?$/i;
+
+/**
+ * The current value of a value phrase, and the previous one when the phrase names it: of several values
+ * of one type, those in the scope of a negation (wink-nlp's negation flags: "we don't use A anymore,
+ * builds run on B") or marked as old ("B instead of A", "no longer A, it's B", "A → B") are previous,
+ * and exactly one other must remain (else null); with none marked, the first value is read (a range).
+ * A lone value marked old ("X is not A") states nothing current (null). Free-text phrases "no longer
+ * A, it's B" read the same way.
+ */
+function currentOf(
+  valueText: string,
+  sentence: string,
+): { cls: ReturnType<typeof classify>; previous?: string } | null {
+  const v = valueText.trim();
+  const cls = classify(v);
+  if (cls.type === 'text') {
+    const m =
+      /^(?:no longer|not|never) (.+?),\s*(?:(?:it|that|they)(?:'s| is|'re| are)|but|now|instead)\s+(?:now\s+)?(.+)$/i.exec(
+        v,
+      );
+    if (m) return { cls: classify(m[2]!), previous: classify(m[1]!).value };
+    return /^(?:no longer|not|never)\b/i.test(v) ? null : { cls };
+  }
+  // every value of this type in the sentence, at its offset there (a previous value may sit in the
+  // subject part: "we don't build on A anymore, builds run on B")
+  const base = Math.max(0, sentence.indexOf(v));
+  const vals: { raw: string; value: string; at: number }[] = [];
+  let at = 0;
+  for (let i = 0; i < 6; i++) {
+    const c = classify(sentence.slice(at));
+    if (c.type === 'text' || !c.raw) break;
+    const idx = sentence.indexOf(c.raw, at);
+    if (idx < 0) break;
+    if (c.type === cls.type && !vals.some((x) => x.value === c.value))
+      vals.push({ raw: c.raw, value: c.value, at: idx });
+    at = idx + c.raw.length;
+  }
+  const negationWords = vals.length > 1 && /\b(?:not|no|never|longer|anymore)\b|n't\b/i.test(sentence);
+  const negated = negationWords ? negatedSpans(sentence) : [];
+  const old = (x: { raw: string; at: number }) =>
+    OLD_MARK.test(sentence.slice(0, x.at)) ||
+    /^\s*(?:→|->)/.test(sentence.slice(x.at + x.raw.length)) ||
+    negated.some(([a, b]) => a < x.at + x.raw.length && b > x.at);
+  // a lone value: only an explicit marker right before it ("is no longer A") negates it; wink's
+  // negation scope runs to the next punctuation ("anything you can't resolve goes to A")
+  if (vals.length <= 1) return vals[0] && OLD_MARK.test(sentence.slice(0, vals[0].at)) ? null : { cls };
+  const previous = vals.filter(old);
+  const current = vals.filter((x) => x.at >= base && !old(x));
+  // no value marked old: a range or a list ("from 08:00 to 20:00"), read as before (the first value)
+  if (previous.length === 0) return { cls };
+  if (current.length !== 1) return null;
+  const c = classify(current[0]!.raw);
+  return { cls: { ...c, raw: current[0]!.raw }, previous: previous[0]!.value };
+}
+
+/**
+ * The character ranges `[start, end)` of the tokens of `sentence` in the scope of a negation
+ * (wink-nlp's `negationFlag`), found by locating each token in order.
+ */
+function negatedSpans(sentence: string): [number, number][] {
+  const out: [number, number][] = [];
+  let at = 0;
+  for (const s of analyse(sentence))
+    for (const k of s.tokens) {
+      const i = sentence.indexOf(k.text, at);
+      if (i < 0) continue;
+      at = i + k.text.length;
+      if (k.negated && /[\p{L}\p{N}]/u.test(k.text)) out.push([i, at]);
+    }
+  return out;
+}
+
+/** Value types that identify one thing (a machine, an image, an address): a sentence naming one is about it. */
+const MENTION_TYPES: ReadonlySet<FactValueType> = new Set(['host', 'image', 'url', 'email']);
+
+/**
+ * A fact no pattern reads, from a sentence naming an identifier (host, image, URL, e-mail) or a
+ * deadline ("within 4 hours", "up to 30 days") in any wording ("Connect to db-7.corp.local when you
+ * need the reporting database", "tier 2 picks up escalated tickets within 4 hours"): its subject is the
+ * sentence's nouns and adjectives (wink-nlp parts of speech) outside the value, at most four.
+ */
+function mentionedIdentifier(t: string, text: string, explicit: boolean): Fact | null {
+  const cur = currentOf(t, t);
+  if (!cur) return null;
+  const deadline =
+    cur.cls.type === 'duration' &&
+    /\b(?:within|up to|in under|no later than|at most|at the latest)\s+(?:the\s+)?$/i.test(
+      t.slice(0, t.indexOf(cur.cls.raw)),
+    );
+  if (!MENTION_TYPES.has(cur.cls.type) && !deadline) return null;
+  const words: string[] = [];
+  for (const s of analyse(t))
+    for (const k of s.tokens)
+      if (
+        (k.pos === 'NOUN' || k.pos === 'PROPN' || k.pos === 'ADJ') &&
+        !cur.cls.raw.includes(k.text) &&
+        !k.negated
+      )
+        words.push(k.text);
+  const subject = subjectKey(words.join(' '), cur.cls.type);
+  const n = subject ? subject.split(' ').length : 0;
+  if (n < 1 || n > 4) return null;
+  return {
+    subject,
+    value: cur.cls.value,
+    type: cur.cls.type,
+    pattern: 'mentions',
+    change: cur.previous !== undefined || explicit || changeCue(t),
+    text,
+    raw: cur.cls.raw,
+    ...(cur.previous ? { previous: cur.previous } : {}),
+    ...(explicit || cur.previous ? { explicit: true } : {}),
+  };
 }
 
 /** All facts of a multi-line text, one per line (see {@link extractFact}), skipping fenced code. */
@@ -397,7 +648,13 @@ export function extractFacts(text: string): Fact[] {
 }
 
 /** Patterns accepted from conversation with a free-text value ("X is Y" with free text is too noisy in chat). */
-const CHAT_TEXT_PATTERNS: ReadonlySet<FactPattern> = new Set(['uses-for', 'change', 'schedule', 'is-now']);
+const CHAT_TEXT_PATTERNS: ReadonlySet<FactPattern> = new Set([
+  'uses-for',
+  'change',
+  'schedule',
+  'is-now',
+  'handover',
+]);
 
 /**
  * True if a fact found in a chat message is worth keeping: its value is typed (not free text and not a
@@ -410,7 +667,7 @@ export function isChatFact(f: Fact): boolean {
   // "Andrew: Last Friday, I hiked …" is a turn of dialogue, not a key: value fact; "I …" is about the speaker
   if (f.pattern === 'key-value' || /\b(?:i|i'm|i've|i'd|me|my|mine)\b/i.test(f.text)) return false;
   if (f.type !== 'text' && f.type !== 'number') return true;
-  return CHAT_TEXT_PATTERNS.has(f.pattern);
+  return CHAT_TEXT_PATTERNS.has(f.pattern) || f.explicit === true;
 }
 
 /** The words before the first verb-like word of a sentence (a rough subject phrase, for person checks). */
@@ -479,13 +736,17 @@ const IDENTIFIER_TYPES: ReadonlySet<string> = new Set(['email', 'url', 'host', '
  * or, for identifier values (e-mail, URL, host, image), subjects stated with the same value
  * ("escalations go to tier2@…" and "send anything you can't resolve to tier2@…" name one address) and
  * subjects that share a word with the name of a value another subject states (see
- * {@link identifierWords}: `tier2@…` joins "if it needs tier 2, email …") — and each group is represented by its most-stated subject (ties: fewer words, then code-unit order).
+ * {@link identifierWords}: `tier2@…` joins "if it needs tier 2, email …") — and, for items that carry
+ * their sentence, subjects linked by meaning (see {@link meaningLinks}: a change that names another
+ * subject's value as the previous one, the same value stated with a shared distinctive term, or two
+ * shared distinctive terms) — and each group is represented by its most-stated subject (ties: fewer words, then code-unit order).
  * @param items subjects with their type, value and a weight (how often they were stated).
  * @returns a map from `${type}\u0000${subject}` to the canonical subject.
  */
 export function canonicalSubjects(
-  items: readonly { subject: string; type: string; value?: string; weight: number }[],
+  items: readonly { subject: string; type: string; value?: string; weight: number; text?: string }[],
 ): Map<string, string> {
+  // `text`: the sentences stating the item, one per line
   const out = new Map<string, string>();
   const byType = new Map<string, Map<string, number>>();
   for (const it of items) {
@@ -542,6 +803,14 @@ export function canonicalSubjects(
       for (const [value, l] of [...byValue.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
         for (const w of identifierWords(value)) for (const i of bySubjectWord.get(w) ?? []) unite(l[0]!, i);
     }
+    for (const [a, b] of meaningLinks(
+      items.filter((it) => it.type === type && it.subject),
+      subjects,
+    )) {
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    }
     subjects.forEach((s, i) => {
       const cands = new Set<number>();
       for (const w of new Set(s.split(' '))) for (const j of byWord.get(w) ?? []) if (j > i) cands.add(j);
@@ -569,5 +838,94 @@ export function canonicalSubjects(
       for (const m of members) out.set(`${type}\u0000${m}`, rep);
     }
   }
+  return out;
+}
+
+/** Words of a fact's sentence that name no topic: cue words, units, everyday verbs. */
+const GENERIC_TERMS: ReadonlySet<string> = new Set(
+  (
+    'now new note remember fyi heads up reminder quick also btw policy team our we use used need make get ' +
+    'keep please thing stuff way time minute hour day week month year business from on moved move ' +
+    'change switch go be have do can may must should will would current currently these days anymore ' +
+    'longer start starting effective'
+  ).split(' '),
+);
+
+/**
+ * The distinctive terms of a fact's sentence: Porter stems (wink-nlp) of its nouns, proper nouns,
+ * verbs and adjectives, without the value's own words, numbers and {@link GENERIC_TERMS}.
+ */
+function sentenceTerms(text: string, value: string | undefined): Set<string> {
+  const out = new Set<string>();
+  const v = (value ?? '').toLowerCase();
+  for (const s of analyse(text))
+    for (const k of s.tokens) {
+      if (!['NOUN', 'PROPN', 'VERB', 'ADJ'].includes(k.pos)) continue;
+      const w = k.normal;
+      if (/\d/.test(w) || GENERIC_TERMS.has(w) || GENERIC_TERMS.has(k.lemma) || STOPWORDS.has(w)) continue;
+      if (v && (v.includes(w) || w.includes(v))) continue;
+      out.add(k.stem);
+    }
+  return out;
+}
+
+/**
+ * Pairs of subjects (indexes into `subjects`) of one value type that name one thing in other words,
+ * judged from the sentences that state them:
+ * - a change that names a previous value ("moved from A to B") joins the subjects stated with A;
+ * - two subjects stated with the same value whose sentences share a distinctive term ("Customers have
+ *   45 days to return items" / "customers get 45 days to send things back" share `custom`);
+ * - two subjects whose sentences share at least two distinctive terms, half of the smaller set.
+ * A term is distinctive when the sentences of at most a quarter of the subjects (at least 2) use it.
+ */
+function meaningLinks(
+  items: readonly { subject: string; value?: string; text?: string }[],
+  subjects: readonly string[],
+): [number, number][] {
+  const index = new Map(subjects.map((s, i) => [s, i]));
+  const terms = subjects.map(() => new Set<string>());
+  const byValue = new Map<string, Set<number>>();
+  const previous: [number, string][] = [];
+  for (const it of items) {
+    const i = index.get(it.subject);
+    if (i === undefined || !it.text) continue;
+    const lines = it.text.split('\n');
+    for (const line of lines) for (const t of sentenceTerms(line, it.value)) terms[i]!.add(t);
+    if (it.value) {
+      const l = byValue.get(it.value) ?? new Set<number>();
+      l.add(i);
+      byValue.set(it.value, l);
+    }
+    for (const line of lines) {
+      const prev = extractFact(line)?.previous;
+      if (prev) previous.push([i, prev]);
+    }
+  }
+  const df = new Map<string, number>();
+  for (const ts of terms) for (const t of ts) df.set(t, (df.get(t) ?? 0) + 1);
+  const cap = Math.max(2, Math.floor(subjects.length / 4));
+  const distinct = terms.map((ts) => [...ts].filter((t) => df.get(t)! <= cap));
+  const shared = (a: number, b: number) => distinct[a]!.filter((t) => terms[b]!.has(t)).length;
+  const out: [number, number][] = [];
+  for (const [i, prev] of previous) for (const j of byValue.get(prev) ?? []) if (j !== i) out.push([i, j]);
+  for (const l of byValue.values()) {
+    const members = [...l].sort((a, b) => a - b);
+    for (let x = 0; x < members.length; x++)
+      for (let y = x + 1; y < members.length; y++)
+        if (shared(members[x]!, members[y]!) >= 1) out.push([members[x]!, members[y]!]);
+  }
+  // different values: a strong overlap of distinctive terms (candidates through a term index)
+  const byTerm = new Map<string, number[]>();
+  distinct.forEach((ts, i) => {
+    for (const t of ts) byTerm.set(t, [...(byTerm.get(t) ?? []), i]);
+  });
+  distinct.forEach((ts, i) => {
+    const cands = new Set<number>();
+    for (const t of ts) for (const j of byTerm.get(t) ?? []) if (j > i) cands.add(j);
+    for (const j of [...cands].sort((a, b) => a - b)) {
+      const n = shared(i, j);
+      if (n >= 2 && n * 2 >= Math.min(distinct[i]!.length, distinct[j]!.length)) out.push([i, j]);
+    }
+  });
   return out;
 }

@@ -26,6 +26,11 @@ export function feedbackConfidence(sessions: number): number {
   return Math.round(Math.min(0.9, 0.5 + 0.1 * sessions) * 100) / 100;
 }
 
+/** A rule or a correction (the digest's `feedback` list also carries stated facts: `project-facts.ts`). */
+function isFeedback(f: FeedbackOccurrence): boolean {
+  return f.cue === 'rule' || f.cue === 'correction';
+}
+
 interface Occ {
   s: GatheredSession;
   f: FeedbackOccurrence;
@@ -46,7 +51,7 @@ export function mineFeedback(
   for (const s of sessions) {
     if (s.subagent) continue;
     for (const f of s.digest.feedback ?? [])
-      if (!cited.has(`${s.id}#${f.seq}`) && !injected(f.text)) occ.push({ s, f });
+      if (isFeedback(f) && !cited.has(`${s.id}#${f.seq}`) && !injected(f.text)) occ.push({ s, f });
   }
   const groups = clusterNearDuplicates(
     occ.map((o) => o.f.tokens),

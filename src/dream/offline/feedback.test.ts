@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CLAUDE_CODE, DATA, describeWithData } from '../../../test/data.js';
 import type { SessionEvent } from '../../domain/index.js';
+import { allCorpusLabels } from '../../eval/labels/schema.js';
+import { runEval } from '../../eval/runner.js';
 import { Reverie } from '../../service/reverie.js';
 import { openSqliteStorage } from '../../storage/index.js';
 import { extractFeedback, takesBack } from './feedback.js';
@@ -58,6 +60,61 @@ describe('extractFeedback', () => {
       'Always send the receipt to dana.k@example.org from now on.',
     ])
       expect(said(t), t).toEqual([]);
+  });
+
+  it('reads a verbless prohibition ("No force pushes.") as a rule, never a pleasantry', () => {
+    expect(said('No force pushes.')).toEqual([['rule', 'No force pushes.']]);
+    expect(said('No more mocks in the integration tests, please.')).toHaveLength(1);
+    for (const t of ['No big deal.', 'No problem, thanks!', 'No worries at all.', 'No, it is fine.'])
+      expect(said(t), t).toEqual([]);
+    // only as an answer to what the agent did, or with a cue of generality
+    expect(said('No force pushes.', false)).toEqual([]);
+  });
+
+  it('completes a correction with the need that follows it and keeps every reason, in order', () => {
+    const [f, ...rest] = extractFeedback(
+      "That's a bad idea, since the whole table gets copied on every run. Memory is tight. There is a need to copy only the rows changed since the last run.",
+      true,
+    );
+    expect(rest).toEqual([]);
+    expect(f!.cue).toBe('correction');
+    expect(f!.text).toContain('There is a need to copy only the rows changed since the last run.');
+    expect(f!.why).toBe('since the whole table gets copied on every run. Memory is tight.');
+  });
+
+  it('objecting questions with a negated auxiliary; statements about something are not imperatives', () => {
+    expect(said("Why won't you use the existing retry helper?")[0]?.[0]).toBe('correction');
+    expect(said("Why didn't you reuse the parser we already have?")[0]?.[0]).toBe('correction');
+    expect(said('Why not just reuse the existing parser?')[0]?.[0]).toBe('correction');
+    // "X is always Y" states a fact about X; "sign-off" is a compound, not the verb "sign"
+    expect(said("Also sign-off for release notes is always 'The Platform Team' here.", false)).toEqual([]);
+  });
+
+  it('a condition about any case makes an imperative a rule; the speaker’s own case or a request to be shown does not', () => {
+    expect(said('If a migration fails, roll it back before you retry.', false)).toHaveLength(1);
+    expect(said('Check with me before renaming any public endpoint.', false)).toHaveLength(1);
+    expect(said('When you are done, run the linter.', false)).toEqual([]);
+    expect(said("Let me know if there's anything else I need to sign.", false)).toEqual([]);
+    expect(said('Show me the schema of the audit table before you change anything else.', false)).toEqual([]);
+  });
+
+  it('what "we" always or never do, objecting questions, sarcasm and verdicts on what the agent made', () => {
+    expect(said('We never merge without a green pipeline.', false)).toHaveLength(1);
+    expect(said("We don't vendor third-party code into the repo.", false)).toHaveLength(1);
+    expect(said("We don't know why the job hangs yet.", false)).toEqual([]);
+    expect(said('Did you really just delete the migration history?')[0]?.[0]).toBe('correction');
+    expect(said("Shouldn't you have asked before dropping the column?")[0]?.[0]).toBe('correction');
+    expect(said('Did you run the migrations?')).toEqual([]);
+    expect(said('Lovely, another wrapper class around the logger.')[0]?.[0]).toBe('correction');
+    expect(said('Great, a green build!')).toEqual([]);
+    expect(said('Nobody reads generated changelogs in this team.')[0]?.[0]).toBe('correction');
+    expect(said('Fix the import order next time.', false)).toHaveLength(1);
+  });
+
+  it('a sentence naming a code identifier to act on is a task instruction, unless general', () => {
+    expect(said("Don't add notes, there is a need to track the build_uid there.")).toEqual([]);
+    expect(said("Don't touch retryCount in this change.")).toEqual([]);
+    expect(said('Never rename public fields like retryCount, since clients read them.')).toHaveLength(1);
   });
 
   it('recognises a take-back', () => {
@@ -139,6 +196,16 @@ describe('feedback in gather and across sessions', () => {
 });
 
 describeWithData('feedback on real Claude Code sessions', () => {
+  it('on the labelled Claude Code sessions every feedback memory is correct and every feedback label found', async () => {
+    const labels = allCorpusLabels().find((l) => l.corpus === 'claude-code')!;
+    const r = await runEval('real', { corpora: [labels], dataDir: DATA });
+    const cc = r.real!.corpora[0]!;
+    const feedback = cc.proposals.filter((p) => p.kind === 'feedback');
+    expect(feedback.filter((p) => p.verdict !== 'correct').map((p) => [p.path, p.verdict])).toEqual([]);
+    const wanted = labels.patterns.filter((l) => l.kind === 'feedback' && l.required).map((l) => l.id);
+    expect(wanted.filter((id) => !cc.found.includes(id))).toEqual([]);
+  }, 60_000);
+
   it('each feedback memory quotes a person’s message in a main session, from one session at confidence 0.6', async () => {
     const svc = new Reverie({ storage: await openSqliteStorage(':memory:') });
     const imported = await svc.importSessions([CLAUDE_CODE, `${DATA}/formats/claude-code-projects`]);

@@ -38,7 +38,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|did I|not|no|nope|too|over-?\w+|unnecessary)\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the)\b/i;
+  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|we|nobody|no one)\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another))\b/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -48,7 +48,7 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /\b(?:always|never|whenever|every ?time|each time|any ?time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase))\b/i;
+  /\b(?:always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase))\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
@@ -58,8 +58,16 @@ const LEAD_IN =
 const SPECIFIC =
   /\b[\w-]+\.(?:[a-z]{1,5})\b|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
 
-/** An identifier of one case: a token mixing letters and digits (order and ticket ids), or an e-mail address. */
-const CASE_IDENTIFIER = /\b(?=[A-Za-z-]*\d)(?=[\d-]*[A-Za-z])[A-Za-z\d-]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
+/**
+ * A code identifier written as code: snake_case (`conversation_uid`) or camelCase (`lastSyncedId`). A
+ * sentence naming one is about acting on that one thing now ("don't add notes, track conversation_uid"),
+ * not a way of working, unless it carries a cue of generality.
+ */
+const CODE_IDENTIFIER = /\b[a-z][a-z\d]*(?:_[a-z\d]+)+\b|\b[a-z]+[A-Z][A-Za-z\d]*\b/;
+
+/** An identifier of one case: a token mixing letters and digits (order and ticket ids), or an e-mail address (also the team promotion filter's, src/teams). */
+export const CASE_IDENTIFIER =
+  /\b(?=[A-Za-z-]*\d)(?=[\d-]*[A-Za-z])[A-Za-z\d-]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
 
 /**
  * First-person talk about the speaker's own case: "my …", or a sentence whose subject is "I" — except
@@ -83,7 +91,7 @@ const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 /** A request for information rather than an objection. */
 const QUESTION = /\?\s*$/;
 const OBJECTING_QUESTION =
-  /^(?:why (?:did|do|are|were|would|is|does) (?:you|it|this|that)\b|did I (?:ask|tell|say)\b|who (?:asked|told)\b)/i;
+  /^(?:why (?:(?:did|do|are|were|would|is|does|could|should)(?:n'?t| not)?|won'?t|can'?t) (?:you|it|this|that)\b|why not (?:just )?\w+|did I (?:ask|tell|say)\b|who (?:asked|told)\b)/i;
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
@@ -136,16 +144,35 @@ function negatedImperative(ws: Token[]): boolean {
   return a.normal === 'no' && b?.normal === 'need';
 }
 
+/** Words that open a subordinate clause: a finite "be" after one of them is not the sentence's own verb. */
+const SUBORDINATOR =
+  /^(?:that|if|when|whenever|whether|as|because|since|so|until|before|after|while|where|what|how|why|which|who|unless|once)$/;
+
+/**
+ * True when the first clause is a statement about something ("sign-off for e-mails is always …"): a
+ * finite form of "be" (is, are, was, were) comes before any word opening a subordinate clause, so the
+ * first word is the subject, not an imperative verb.
+ */
+function copularStatement(ws: Token[]): boolean {
+  for (const t of (clauses(ws)[0] ?? []).slice(1)) {
+    if (SUBORDINATOR.test(t.normal)) return false;
+    if (t.lemma === 'be' && t.normal !== 'be' && t.normal !== 'being' && t.normal !== 'been') return true;
+  }
+  return false;
+}
+
 /**
  * An imperative: the sentence opens with a word in its base form (or an adverb and then one) that is
  * not the subject of a following verb. The light model often tags a sentence-initial verb as NOUN or
- * PROPN ("Use pnpm …", "check existing …"), so the tag alone cannot decide.
+ * PROPN ("Use pnpm …", "check existing …"), so the tag alone cannot decide; a word joined to the next by
+ * a hyphen ("sign-off") is a compound, and a first clause whose verb is "is/are" a statement.
  */
-function imperative(ws: Token[]): boolean {
+function imperative(ws: Token[], text = ''): boolean {
   const i = ws[0]?.pos === 'ADV' ? 1 : 0;
   const t = ws[i];
   const next = ws[i + 1];
   if (!t || !['VERB', 'NOUN', 'PROPN'].includes(t.pos) || t.normal !== t.lemma) return false;
+  if (new RegExp(`\\b${t.text.replace(/\W/g, '')}-\\w`, 'i').test(text) || copularStatement(ws)) return false;
   if (!next) return t.pos === 'VERB';
   if (next.pos === 'AUX' || next.pos === 'PART') return false;
   // "Stability matters …": a subject and a verb in -s form that the model tagged NOUN
@@ -180,6 +207,8 @@ function criticism(s: Sentence, text: string): boolean {
   // criticism of the agent's work is about the work, not about the speaker ("it'll just be me and I …")
   if (FIRST_PERSON.test(text.replace(/\bwhat I (?:asked|meant|wanted)\b/gi, ''))) return false;
   const opensWithNo = /^(?:no|nope|not)\b/i.test(s.text.trim());
+  // "nobody wants …", "no one reads …": a verdict on the kind of thing the agent made
+  if (/^(?:nobody|no one)\b/i.test(text)) return substantive(words(firstWords(s))) >= 3;
   if (!POINTS_AT_WORK.test(text) && !opensWithNo) return false;
   if (EXCESS.test(text) || excessive(s)) return true;
   // an evaluation: "<it/this/that …> is/'s/can't be <something bad>", with something to keep in it
@@ -201,10 +230,17 @@ function substantive(ws: Token[]): number {
   ).length;
 }
 
-/** The reason inside a rule sentence ("…, since X" → "since X"), or null. */
+/**
+ * The reason inside a rule sentence ("…, since X" → "since X"), or null. "since" with no verb after it
+ * is a point in time ("rows changed since the last run"), not a reason.
+ */
 function reasonIn(text: string): string | null {
   const m = REASON.exec(text);
-  return m && m[2]!.trim().split(/\s+/).length >= 3 ? `${m[1]} ${m[2]!.trim()}` : null;
+  if (!m || m[2]!.trim().split(/\s+/).length < 3) return null;
+  const temporal =
+    m[1]!.toLowerCase() === 'since' &&
+    !analyse(m[2]!).some((s) => s.tokens.some((t) => t.pos === 'VERB' || t.pos === 'AUX'));
+  return temporal ? null : `${m[1]} ${m[2]!.trim()}`;
 }
 
 /**
@@ -224,28 +260,138 @@ function evaluative(s: Sentence): boolean {
   return true;
 }
 
-/** What one sentence is, as feedback. */
-function classify(s: Sentence, afterAgent: boolean): 'rule' | 'correction' | 'imperative' | null {
+/**
+ * A verbless prohibition: "No force pushes.", "No extra summary documents in the repo, please." — "no"
+ * (at most one lead-in word before it) directly followed by a noun phrase of at least two content words
+ * up to the first punctuation, with no verb of its own (no auxiliary, no pronoun subject). "No problem",
+ * "no worries" and "no, it's …" are not: one content word, or a comma right after "no".
+ */
+function prohibition(s: Sentence): boolean {
+  const ts = s.tokens;
+  const at = ts.findIndex((t) => t.normal === 'no');
+  if (at < 0 || at > 1 || (at === 1 && !['INTJ', 'ADV', 'CCONJ'].includes(ts[0]!.pos))) return false;
+  const end = ts.findIndex((t, i) => i > at && t.pos === 'PUNCT');
+  const phrase = ts.slice(at + 1, end < 0 ? ts.length : end);
+  if (phrase.length === 0 || phrase.some((t) => t.pos === 'AUX' || t.pos === 'PRON')) return false;
+  if (!['NOUN', 'ADJ', 'PROPN', 'VERB'].includes(phrase[0]!.pos)) return false;
+  // the things forbidden, in the plural ("no force pushes"), or a longer phrase; not "no big deal"
+  const head = phrase.findIndex((t) => t.pos === 'ADP');
+  const noun = phrase.slice(0, head < 0 ? phrase.length : head).at(-1)!;
+  const plural = noun.normal !== noun.lemma && noun.normal.endsWith('s');
+  return substantive(phrase) >= (plural ? 2 : 3);
+}
+
+/** A statement of a need ("there is a need to track …", "it should …"): completes a rule or correction. */
+const NEED = /^(?:there (?:is|'s) (?:a |the )?need to|it (?:should|must|needs to|has to))\b/i;
+
+/** Words opening a condition or a time clause ("if a test fails, …", "before adding any …"). */
+const CONDITION = /^(?:if|when|whenever|before|after|unless|once)$/;
+
+/** Indefinite determiners and pronouns: a condition holding one is about any case, not this one. */
+const INDEFINITE = /^(?:a|an|any|every|each|anything|anyone|anybody|something|someone|everything)$/;
+
+/**
+ * A rule by its condition: an imperative clause beside a condition about any case ("If a test fails,
+ * fix the code", "Ask me before adding any new dependency") — the indefinite makes it general, where
+ * "when you are done, show me the diff" is about now.
+ */
+function genericCondition(all: Token[], text: string): boolean {
+  // "if I need …, let me know": the speaker's own case
+  if (/\bI\b/.test(text)) return false;
+  const parts = clauses(all).map(words);
+  const generic = parts.some((c) => {
+    const at = c.findIndex((t) => CONDITION.test(t.normal));
+    return at >= 0 && c.slice(at + 1).some((t) => INDEFINITE.test(t.normal));
+  });
+  return generic && parts.some((c) => imperative(c, text) && !REPORT.test(c[0]!.lemma));
+}
+
+/**
+ * Verbs asking to be shown or told something now ("show me the JSON before you change anything"): a
+ * request for information is a one-off task, whatever condition it carries.
+ */
+const REPORT = /^(?:show|tell|give|send|list|print|display|explain|describe|summari[sz]e|let)$/;
+
+/** Verbs of state: "we don't know/have/need …" reports a state, not a way of working. */
+const STATIVE = /^(?:be|know|have|need|see|think|understand|want|like|remember|get|mind|care|mean|seem)$/;
+
+/**
+ * A team's way of working, stated as what "we" do: "we never force-push shared branches", "we don't
+ * pull in packages without a review" — "we" + never/always/usually or do-not, then a verb of action.
+ */
+function convention(ws: Token[]): boolean {
+  if (ws[0]?.normal !== 'we') return false;
+  let i = 1;
+  const adverb = /^(?:never|always|usually)$/.test(ws[i]?.normal ?? '');
+  const negated = ws[i]?.lemma === 'do' && /^(?:not|n't)$/.test(ws[i + 1]?.normal ?? '');
+  if (!adverb && !negated) return false;
+  i += negated ? 2 : 1;
+  const verb = ws[i];
+  return verb !== undefined && ['VERB', 'NOUN'].includes(verb.pos) && !STATIVE.test(verb.lemma);
+}
+
+/**
+ * A question that objects rather than asks: an auxiliary first, "you" or "we" next, and "really" or a
+ * negation ("Did you really just skip …?", "Shouldn't you have rebased …?", "Do we really need …?").
+ */
+function auxObjection(ws: Token[], text: string): boolean {
+  if (!QUESTION.test(text) || ws[0]?.pos !== 'AUX') return false;
+  const negated = /^(?:not|n't)$/.test(ws[1]?.normal ?? '');
+  const subject = ws[negated ? 2 : 1]?.normal;
+  if (subject !== 'you' && subject !== 'we') return false;
+  return negated || ws.slice(2, 5).some((t) => t.normal === 'really');
+}
+
+/**
+ * Sarcasm at what the agent just did: a word of praise, a comma, then a bare noun phrase naming the
+ * thing ("Great, a skipped test.", "Oh good, a force push.", "Wonderful, another summary document nobody
+ * will ever open.") — praise whose object is not itself praised, never an exclamation.
+ */
+function sarcasm(s: Sentence): boolean {
+  const comma = s.tokens.findIndex((t) => t.normal === ',');
+  if (comma < 1 || comma > 2 || /!\s*$/.test(s.text)) return false;
+  const opener = s.tokens
+    .slice(0, comma)
+    .map((t) => t.text)
+    .join(' ');
+  const rest = s.tokens.slice(comma + 1).filter((t) => t.pos !== 'PUNCT');
+  if (!/^(?:a|an|another)$/.test(rest[0]?.normal ?? '') || substantive(rest) < 2) return false;
+  if (rest.slice(1, 4).some((t) => t.pos === 'AUX')) return false;
+  const praise = analyse(opener)[0]?.sentiment ?? 0;
+  const object = analyse(rest.map((t) => t.text).join(' '))[0]?.sentiment ?? 0;
+  return praise > 0 && object <= 0;
+}
+
+/** What one sentence is, as feedback; `directive` and `imperative` only complete a rule or a correction. */
+function classify(
+  s: Sentence,
+  afterAgent: boolean,
+): 'rule' | 'correction' | 'imperative' | 'directive' | null {
   const text = strip(s.text);
   if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text) || PROPOSAL.test(text))
     return null;
-  if (QUESTION.test(text) && !OBJECTING_QUESTION.test(text)) return null;
   const all = firstWords(s);
   const ws = words(all);
+  const objection = OBJECTING_QUESTION.test(text) || auxObjection(ws, text);
+  if (QUESTION.test(text) && !objection) return null;
   const general = GENERALITY.test(s.text);
   // one case's identifiers (an order id, an e-mail address) make it that case, whatever words surround them
   if (CASE_IDENTIFIER.test(text)) return null;
-  if ((SPECIFIC.test(text) || NAME_INSIDE.test(text)) && !general) return null;
+  if ((SPECIFIC.test(text) || CODE_IDENTIFIER.test(text) || NAME_INSIDE.test(text)) && !general) return null;
   const parts = clauses(all);
-  if (parts.some((c) => negatedImperative(c)) || obligation(text)) return 'rule';
-  if (imperative(ws) && (general || reasonIn(text) !== null)) return 'rule';
+  if (parts.some((c) => negatedImperative(c)) || obligation(text) || convention(ws)) return 'rule';
+  const ordered = imperative(ws, text);
+  if (ordered && (general || reasonIn(text) !== null)) return 'rule';
+  if (genericCondition(all, text)) return 'rule';
+  if ((afterAgent || general) && prohibition(s)) return 'rule';
   if (
     afterAgent &&
-    criticism(s, text) &&
+    (objection || sarcasm(s) || criticism(s, text)) &&
     (reasonIn(text) || contentTokens(text).length >= MIN_CORRECTION_TERMS)
   )
     return 'correction';
-  return imperative(ws) ? 'imperative' : null;
+  if (ordered) return 'imperative';
+  return NEED.test(text) ? 'directive' : null;
 }
 
 /**
@@ -267,15 +413,25 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     const k = kinds[i];
     if (k !== 'rule' && k !== 'correction') continue;
     const start = i;
-    let said = sentences[i]!.text.trim();
-    // an imperative right after a rule completes it ("Don't create separate documents. Put it into the existing one.")
-    if (kinds[i + 1] === 'imperative') said = `${said} ${sentences[++i]!.text.trim()}`;
-    const beside = [i + 1, start - 1]
-      .filter((j) => j >= 0 && j < sentences.length && kinds[j] === null)
-      .map((j) => sentences[j]!)
-      .find(evaluative);
-    const why =
-      [reasonIn(said), beside?.text.trim()].filter((w): w is string => Boolean(w)).join(' ') || null;
+    const parts = [sentences[i]!.text.trim()];
+    // the reason: a reason clause of a part, or an evaluative sentence beside, in the order said
+    const reasons: (string | null)[] = [reasonIn(parts[0]!)];
+    // what follows completes it: an imperative or a need ("Don't create separate documents. Put it into
+    // the existing one."; "It's a bad idea, since … Performance is crucial. There is a need to track …")
+    for (let n = 0; n < 2 && i + 1 < sentences.length; n++) {
+      const next = sentences[i + 1]!.text.trim();
+      if (kinds[i + 1] === 'imperative' || kinds[i + 1] === 'directive') {
+        parts.push(next);
+        reasons.push(reasonIn(next));
+      } else if (kinds[i + 1] === null && evaluative(sentences[i + 1]!)) reasons.push(next);
+      else break;
+      i++;
+    }
+    const before = sentences[start - 1];
+    if (!reasons.some((r) => r !== null) && before && kinds[start - 1] === null && evaluative(before))
+      reasons.push(before.text.trim());
+    const said = parts.join(' ');
+    const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
     out.push({ cue: k, text: said, why, tokens: contentTokens(said) });
   }
   return out;

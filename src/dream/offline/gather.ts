@@ -19,8 +19,11 @@ import { extractFact, isChatFact } from './facts.js';
 import { extractFeedback, takesBack } from './feedback.js';
 import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
+import { extractProjectFacts } from './project-facts.js';
 import { changeQuote, diffInputs } from './recovery.js';
 import { Redactor, stringsOf } from './redactor.js';
+import { noteSetupStep, setupChange } from './setup-change.js';
+import { isInspection, runKey } from './shell-scripts.js';
 import { errorTemplate, maskVariables } from './templates.js';
 import { compareStrings, shortQuote, stripLeadIn } from './text.js';
 import { callLabel, commandHead, shellCommandOf, TRIVIAL_TOOLS, toolInputText } from './tool-labels.js';
@@ -47,6 +50,10 @@ interface CallInfo {
   kind?: string;
   /** The shell command the call runs ({@link shellCommandOf}), or null when it is not a shell call. */
   command: string | null;
+  /** Shell calls: the command and the scripts it runs as then written (`ExplorationTracker.effectiveText`). */
+  effective?: string;
+  /** Shell calls: the script it runs (`runKey`), or null. */
+  run?: string | null;
 }
 
 interface PendingError {
@@ -56,6 +63,8 @@ interface PendingError {
   edits: { from: string; to: string; seq: number }[];
   /** The first successful call of another tool after the error. */
   alt: { use: CallInfo; seq_result: number } | null;
+  /** Shell errors: the set-up steps taken since (commands, see `setup-change.ts`). */
+  setup?: string[];
 }
 
 /** The old and new text of a file-edit call (`old_string`/`new_string`, `old_str`/`new_str`, …), or null. */
@@ -259,7 +268,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
   const errors: ErrorOccurrence[] = [];
   const recoveries: RecoveryOccurrence[] = [];
   /** Non-trivial calls in order, with whether their result was an error (collapsed into steps at the end). */
-  const callSteps: { label: string; seq: number; quote: string; failed: boolean }[] = [];
+  const callSteps: { label: string; seq: number; quote: string; failed: boolean; inspect?: true }[] = [];
   const stepOf = new Map<string, number>();
   const statements: StatementOccurrence[] = [];
   const facts: FactOccurrence[] = [];
@@ -285,7 +294,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
    * push`), so only a run of the same program recovers a shell error and the commands in between (`git
    * pull --rebase`) are recorded as what was done first — the next command is not a fix by itself.
    */
-  const keyOf = (c: CallInfo) => (c.command !== null ? `${c.tool}\u0000${c.label}` : c.tool);
+  const keyOf = (c: CallInfo) => (c.command !== null ? `${c.tool}\u0000${c.run ?? c.label}` : c.tool);
   let agentStarted = false;
   /** True while the agent's latest message asked the user a question. */
   let agentAsked = false;
@@ -326,7 +335,8 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         feedback.pop();
       return;
     }
-    for (const f of extractFeedback(text, acted)) {
+    const stated = extractProjectFacts(text, acted).map((f) => ({ ...f, cue: f.type, why: null }));
+    for (const f of [...extractFeedback(text, acted), ...stated]) {
       feedback.push({
         cue: f.cue,
         seq,
@@ -371,6 +381,14 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
           ...(what ? { change_quote: what } : {}),
         };
         if (p.use && p.use.command !== null) rec.failed_quote = clean(shortQuote(p.use.command));
+        if (p.use?.effective !== undefined && use.effective !== undefined) {
+          const sc = setupChange(p.use.effective, use.effective, p.setup ?? [], {
+            failed: p.use.command ?? '',
+            success: use.command ?? '',
+          });
+          rec.setup = sc.tokens;
+          rec.setup_lines = sc.lines.map(clean);
+        }
         const edits = p.edits.filter((e) => e.seq < use.seq).map(({ from, to }) => ({ from, to }));
         if (edits.length > 0) rec.edits = edits;
         recoveries.push(rec);
@@ -457,6 +475,10 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         const written = callWrites(info);
         explore.note(info.command, written.writes, ev.input);
         for (const path of written.paths) explore.note(null, true, { path });
+        if (info.command !== null) {
+          info.effective = explore.effectiveText(info.command);
+          info.run = runKey(info.command);
+        }
         calls.set(ev.call_id, info);
         if (!TRIVIAL_TOOLS.has(ev.tool.toLowerCase())) {
           stepOf.set(ev.call_id, callSteps.length);
@@ -465,6 +487,13 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             seq: ev.seq,
             quote: clean(shortQuote(callText(info), 120)),
             failed: false,
+            ...((
+              info.command !== null
+                ? isInspection(info.command)
+                : info.kind === 'read' || info.kind === 'search'
+            )
+              ? { inspect: true as const }
+              : {}),
           });
           const et = written.edit;
           const span = et ? editSpan(et.from, et.to) : null;
@@ -476,6 +505,8 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
                 p.between.push({ label, seq: ev.seq });
               if (span && p.edits.length < MAX_EDITS)
                 p.edits.push({ from: clean(span.from), to: clean(span.to), seq: ev.seq });
+              if (p.setup && info.command !== null)
+                noteSetupStep(p.setup, info.command, p.use?.command ?? null);
             }
           }
         }
@@ -512,7 +543,14 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
           });
           const key = call ? keyOf(call) : tool;
           const list = pending.get(key) ?? [];
-          list.push({ error: errors.length - 1, use: call, between: [], edits: [], alt: null });
+          list.push({
+            error: errors.length - 1,
+            use: call,
+            between: [],
+            edits: [],
+            alt: null,
+            ...(call?.effective !== undefined ? { setup: [] } : {}),
+          });
           pending.set(key, list);
         } else {
           const w = WARNING.exec(ev.content);
@@ -585,7 +623,14 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
     if (c.failed) continue;
     const last = steps[steps.length - 1];
     if (last && last.label === c.label) last.seq_last = c.seq;
-    else steps.push({ label: c.label, seq: c.seq, seq_last: c.seq, quote: c.quote });
+    else
+      steps.push({
+        label: c.label,
+        seq: c.seq,
+        seq_last: c.seq,
+        quote: c.quote,
+        ...(c.inspect ? { inspect: c.inspect } : {}),
+      });
   }
   return {
     v: DIGEST_VERSION,

@@ -15,7 +15,9 @@
  *   value first appeared (support an old value gathered before it changed does not outvote the change).
  *   A session-only value may win once its topic is established — some value of it stated by ≥
  *   `min_support` voices, a memory stating it counting as one — so one passing remark never overturns
- *   a memory; the losing memory line is then
+ *   a memory — unless that one remark is a person's explicit statement of the change, newer than the
+ *   memory (it names the old value, hands a role over, or is dated: "Priya takes over on-call from Sam
+ *   on Monday"); the losing memory line is then
  *   updated in place (the old
  *   value replaced by the new one where written verbatim) and followed by a `Superseded: "<old line>"
  *   (until <date>).` line. When another memory wins, the losing line is removed (the memory is deleted
@@ -34,7 +36,7 @@
  * and a merge that would need to edit or delete a protected memory is skipped.
  */
 import type { Support } from '../../domain/index.js';
-import { extractFacts, type Fact, factsContradict, PRECISE_TYPES } from './facts.js';
+import { extractFact, extractFacts, type Fact, factsContradict, PRECISE_TYPES } from './facts.js';
 import { splitFrontMatter } from './front-matter.js';
 import type { Inventory, MemoryInfo } from './orient.js';
 import { dayOf, type PlannedEvidence } from './plan.js';
@@ -223,6 +225,21 @@ function claimsConflict(a: Fact, b: Fact): boolean {
   return exact(a) && exact(b);
 }
 
+/**
+ * True if a session-only claim is a person's explicit statement of a change — it names the value it
+ * replaces, hands a role over, or is dated ("from now on", "as of <date>"; see `Fact.explicit`) —
+ * newer than every memory of its topic: one such statement may supersede a memory, where a passing
+ * remark may not.
+ */
+function explicitChange(c: Claim, claims: readonly Claim[]): boolean {
+  if (c.path !== null || !c.session || c.session.users < 1) return false;
+  const said = c.session.occurrences.some(
+    (o) => o.f.source === 'user.message' && extractFact(o.f.text)?.explicit === true,
+  );
+  const t = firstStated(c.session) ?? '';
+  return said && claims.every((m) => m.path === null || (m.time0 ?? '') < t);
+}
+
 /** When a claim's value first appeared: the memory's `updated_at` or its first session statement. */
 function claimFirst(c: Claim): string | null {
   const times = [c.path !== null ? c.time0 : null, c.session ? firstStated(c.session) : null].filter(
@@ -326,7 +343,7 @@ function resolveContradictions(
       (v) => (claims.some((c) => c.path !== null && c.session === v) ? 1 : 0),
     );
     const eligible = conflicting.filter(
-      (c) => c.path !== null || (established && (c.session?.users ?? 0) >= 1),
+      (c) => c.path !== null || ((established || explicitChange(c, claims)) && (c.session?.users ?? 0) >= 1),
     );
     if (eligible.length === 0) continue;
     const byNewest = [...eligible].sort(

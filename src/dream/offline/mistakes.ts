@@ -17,16 +17,11 @@
  * sessions only); a shell retry counts only when it runs the same program (the next command is not a
  * fix by itself). Otherwise the memory says that no reliable fix was seen.
  */
+import { evidenceOf, scoreConfidence } from './confidence.js';
 import type { ErrorOccurrence, RecoveryOccurrence } from './digest.js';
-import {
-  dayOf,
-  type GatheredSession,
-  type PlannedEvidence,
-  type PlannedMemory,
-  supportConfidence,
-  supportOf,
-} from './plan.js';
-import { outcomeTable, presencePredicts } from './significance.js';
+import { dayOf, type GatheredSession, type PlannedEvidence, type PlannedMemory, supportOf } from './plan.js';
+import { type SetupFix, type SetupUnit, setupFixes } from './setup-change.js';
+import { ALPHA, outcomeTable, predictionP, presencePredicts } from './significance.js';
 import { clusterNearDuplicates } from './similarity.js';
 import { isVacuousTemplate, maskVariables } from './templates.js';
 import { compareStrings, contentTokens, counted, ellipsize, fileSlug, wordTokens } from './text.js';
@@ -41,6 +36,8 @@ export interface MistakeStats {
   mistakes_noise: number;
   /** Recurring errors left out as normal exploration (see {@link exploratory}). */
   mistakes_exploration: number;
+  /** Recurring harness messages left out: notices (output too long) and format messages that do not predict failure. */
+  mistakes_harness: number;
 }
 
 interface Occ {
@@ -113,25 +110,69 @@ export function mineMistakes(
   const memories: PlannedMemory[] = [];
   let noise = 0;
   let exploration = 0;
-  for (const g of groups) {
-    const occs = g.flatMap((i) => byKey.get(keys[i]!)!);
+  let harness = 0;
+  const clusters = groups.map((g) => g.flatMap((i) => byKey.get(keys[i]!)!));
+  const units = clusters.map(setupUnits);
+  const outcomesKnown = sessions.some((s) => s.outcome === 'satisfied' || s.outcome === 'failed');
+  const bothOutcomes =
+    sessions.some((s) => s.outcome === 'satisfied') && sessions.some((s) => s.outcome === 'failed');
+  const recur = Math.max(2, minSupport);
+  /** The one harness-format lesson: the format message whose presence best predicts failure. */
+  let format: { g: number; p: number } | null = null;
+  clusters.forEach((occs, gi) => {
     const support = supportOf(occs.map((o) => o.s));
     if (support.sessions < minSupport) {
       noise++;
-      continue;
+      return;
     }
-    if (exploratory(occs) && !predictsFailure(sessions, occs)) {
+    if (occs[0]!.e.kind === 'harness' || isNotice(occs[0]!.e.template)) {
+      // about the agent's output, not a tool: never a tool mistake; a format message may be one lesson
+      const p = isNotice(occs[0]!.e.template) ? 1 : failureP(sessions, occs);
+      if (p < ALPHA && (format === null || p < format.p)) format = { g: gi, p };
+      harness++;
+      return;
+    }
+    const hint = [...new Set(occs.map((o) => o.e.quote))].slice(0, 5).join('\n');
+    const fixes = occs[0]!.e.kind === 'tool_error' ? setupFixes(units, gi, recur, outcomesKnown, hint) : [];
+    const cls = exploratory(occs);
+    // normal exploration is a mistake only when it predicts failure, or (the agent's own code failing)
+    // when one change recovered from it consistently: then it is avoidable
+    if (cls !== null && !predictsFailure(sessions, occs) && !(cls === 'own-code' && fixes.length > 0)) {
       exploration++;
-      continue;
+      return;
+    }
+    // a coding agent's failed run whose recovery is not established is a lesson only when it predicts
+    // failure; where the sessions' outcomes are not both known that cannot be told, and the memory says
+    // no fix was seen
+    const shellRun = occs.some((o) => isShellTool(o.e.tool) || isShellLabel(o.e.tool, o.e.label));
+    if (shellRun && fixes.length === 0 && bothOutcomes && !predictsFailure(sessions, occs)) {
+      exploration++;
+      return;
     }
     memories.push(
       renderMistake(
-        g.map((i) => keys[i]!),
+        groups[gi]!.map((i) => keys[i]!),
         occs,
         support,
         minSupport,
+        fixes,
       ),
     );
+  });
+  if (format !== null) {
+    const { g, p } = format as { g: number; p: number };
+    const occs = clusters[g]!;
+    memories.push(
+      renderMistake(
+        groups[g]!.map((i) => keys[i]!),
+        occs,
+        supportOf(occs.map((o) => o.s)),
+        minSupport,
+        [],
+        p,
+      ),
+    );
+    harness--;
   }
   memories.sort((a, b) => compareStrings(a.key, b.key));
   return {
@@ -143,6 +184,7 @@ export function mineMistakes(
       mistakes_promoted: memories.length,
       mistakes_noise: noise,
       mistakes_exploration: exploration,
+      mistakes_harness: harness,
     },
   };
 }
@@ -216,18 +258,55 @@ function mergeParaphrases(groups: number[][], words: string[][], heads: string[]
 }
 
 /**
- * True if a cluster is normal exploration rather than an avoidable mistake: in most of its sessions the
- * error is a warning, or a search that found nothing, or the agent's own code or tests failing (see
- * `exploration.ts`).
+ * The exploration class of a cluster, or null for an avoidable error: in most of its sessions the error
+ * is a warning, a search that found nothing, housekeeping on something already gone, or the agent's own
+ * code or tests failing (see `exploration.ts`); the class most of those sessions show (`warning` for
+ * warnings).
  */
-function exploratory(occs: readonly Occ[]): boolean {
-  const per = new Map<string, boolean>();
+function exploratory(occs: readonly Occ[]): string | null {
+  const per = new Map<string, string | null>();
   for (const o of occs) {
-    const e = o.e.kind === 'warning' || o.e.exploration !== undefined;
-    per.set(o.s.content_sha256, (per.get(o.s.content_sha256) ?? false) || e);
+    const c = o.e.kind === 'warning' ? 'warning' : (o.e.exploration ?? null);
+    if (!per.has(o.s.content_sha256) || per.get(o.s.content_sha256) === null) per.set(o.s.content_sha256, c);
   }
-  const yes = [...per.values()].filter(Boolean).length;
-  return yes * 2 > per.size;
+  const classes = [...per.values()].filter((c): c is string => c !== null);
+  if (classes.length * 2 <= per.size) return null;
+  return countBy(classes, (c) => c)[0]![0];
+}
+
+/** A notice about the size of the agent's output (cut, elided, too long): never a mistake. */
+const NOTICE = /\b(?:too long|truncat\w*|elided)\b/i;
+
+/** True if a template is a notice about the agent's output being too long or cut. */
+function isNotice(template: string): boolean {
+  return NOTICE.test(template);
+}
+
+/**
+ * One {@link SetupUnit} per session of a cluster: its first successful retry of the same run (a
+ * recovery that carries `setup`, see `setup-change.ts`).
+ */
+function setupUnits(occs: readonly Occ[]): SetupUnit[] {
+  const out = new Map<string, SetupUnit>();
+  for (const o of occs)
+    for (const r of o.recoveries)
+      if (!r.alt && r.setup !== undefined && !out.has(o.s.content_sha256))
+        out.set(o.s.content_sha256, {
+          session: o.s.content_sha256,
+          satisfied: o.s.outcome === 'satisfied',
+          tokens: r.setup,
+          lines: r.setup_lines ?? [],
+        });
+  return [...out.values()];
+}
+
+/** The one-sided Fisher p-value that sessions showing the cluster fail more often (`significance.ts`). */
+function failureP(sessions: readonly GatheredSession[], occs: readonly Occ[]): number {
+  const with_ = new Set(occs.map((o) => o.s.content_sha256));
+  return predictionP(
+    outcomeTable(sessions, (s) => with_.has(s.content_sha256)),
+    'failed',
+  );
 }
 
 /**
@@ -321,7 +400,12 @@ type Rec = { o: Occ; r: RecoveryOccurrence };
  * them (see {@link reliableFixes}): changed arguments, calls made first, changed commands and their
  * tokens, edits, replacement tools.
  */
-function analyseFixes(occs: readonly Occ[], perSession: readonly Occ[], minSupport: number) {
+function analyseFixes(
+  occs: readonly Occ[],
+  perSession: readonly Occ[],
+  minSupport: number,
+  setup: readonly SetupFix[],
+) {
   const { kind, tool } = occs[0]!.e;
   // a shell tool by name, or by its calls' labels (`run_terminal_cmd:git push`: the importer's kind)
   const shell = isShellTool(tool) || occs.some((o) => isShellLabel(tool, o.e.label));
@@ -331,13 +415,17 @@ function analyseFixes(occs: readonly Occ[], perSession: readonly Occ[], minSuppo
   // per session, the first retry of the same tool (else the first other tool that succeeded instead)
   const recPerSession = new Map<string, Rec>();
   // a shell retry counts only when it runs the same program (the next command is not a fix by itself)
+  // (a recovery with `setup` retried the same run: gather paired them by script)
   for (const x of recs)
     if (
       !x.r.alt &&
-      (!shell || x.o.e.label === null || x.r.label === x.o.e.label) &&
+      (!shell || x.o.e.label === null || x.r.label === x.o.e.label || x.r.setup !== undefined) &&
       !recPerSession.has(x.o.s.content_sha256)
     )
       recPerSession.set(x.o.s.content_sha256, x);
+  // shell retries measured by what the run that worked added (`setup-change.ts`): only that is a fix;
+  // the command shown, its first-line tokens and the calls made first are not fixes by themselves
+  const measured = shell && recs.some((x) => x.r.setup !== undefined);
   const altPerSession = new Map<string, Rec>();
   for (const x of recs)
     if (x.r.alt && !recPerSession.has(x.o.s.content_sha256) && !altPerSession.has(x.o.s.content_sha256))
@@ -350,20 +438,21 @@ function analyseFixes(occs: readonly Occ[], perSession: readonly Occ[], minSuppo
   const reliable = (list: typeof recList, keys: (x: (typeof recList)[number]) => Iterable<string>) =>
     reliableFixes(list, keys, recur, outcomesKnown);
   const changed = kind === 'tool_error' && !shell ? reliable(recList, (x) => x.r.changed) : [];
-  const between = kind === 'tool_error' ? reliable(recList, (x) => x.r.between) : [];
+  const between = kind === 'tool_error' && !measured ? reliable(recList, (x) => x.r.between) : [];
   const satisfiedRecovered = recList.filter((x) => x.o.s.outcome === 'satisfied').length;
   const numeric = recList.flatMap((x) => x.r.numeric).slice(0, 2);
   // shell: the successful command (masked) and the tokens it added / removed, when they recur
   // …only when the command itself changed (an unchanged retry worked because of what was done first)
-  const fixCommands = shell
-    ? reliable(recList, (x) =>
-        x.r.failed_quote !== undefined && maskCommand(x.r.quote) !== maskCommand(x.r.failed_quote)
-          ? [maskCommand(x.r.quote)]
-          : [],
-      )
-    : [];
+  const fixCommands =
+    shell && (!measured || setup.length > 0)
+      ? reliable(recList, (x) =>
+          x.r.failed_quote !== undefined && maskCommand(x.r.quote) !== maskCommand(x.r.failed_quote)
+            ? [maskCommand(x.r.quote)]
+            : [],
+        )
+      : [];
   const tokenDiff = (x: (typeof recList)[number], dir: 'added' | 'removed'): string[] => {
-    if (!shell || x.r.failed_quote === undefined) return [];
+    if (!shell || measured || x.r.failed_quote === undefined) return [];
     const before = commandTokens(x.r.failed_quote);
     const after = commandTokens(x.r.quote);
     return dir === 'added'
@@ -383,6 +472,8 @@ function analyseFixes(occs: readonly Occ[], perSession: readonly Occ[], minSuppo
   const alternatives = kind === 'tool_error' ? reliable(altList, (x) => [x.r.label]) : [];
   return {
     shell,
+    measured,
+    setup,
     recur,
     recList,
     altList,
@@ -429,9 +520,14 @@ function workedAfterwards(
   } else {
     const sat = satisfiedRecovered > 0 ? `, ${satisfiedRecovered} of them in satisfied sessions` : '';
     const what =
-      kind === 'harness' ? 'a following tool call succeeded' : `a later \`${tool}\` call succeeded`;
+      kind === 'harness'
+        ? 'a following tool call succeeded'
+        : f.measured
+          ? 'a later run of the same script or program succeeded'
+          : `a later \`${tool}\` call succeeded`;
     lines.push(`- In ${recList.length} of ${counted(ctx.sessions, 'session')} ${what}${sat}.`);
     if (fixCommands.length > 0) lines.push(`- The successful command: ${fmtCounts(fixCommands, 3)}.`);
+    if (f.setup.length > 0) lines.push(setupLine(f.setup));
     if (addedTokens.length > 0 || removedTokens.length > 0)
       lines.push(
         `- Compared with the failed command it ${[
@@ -463,6 +559,8 @@ function workedAfterwards(
         recList.length === 0 ? ` — use \`${alternatives[0]![0]}\` instead` : ''
       }.`,
     );
+  if (kind === 'harness' && fixHint !== 'no reliable fix seen')
+    lines.push(`- Sessions with this message fail significantly more often: ${fixHint}.`);
   if (fixHint === 'no reliable fix seen')
     lines.push(
       `- No reliable fix was seen: no change recovered from this error in ${recur} or more sessions${
@@ -472,11 +570,17 @@ function workedAfterwards(
   return lines;
 }
 
+/**
+ * The memory of one cluster. `setup`: the changes established as its fix (`setup-change.ts`);
+ * `formatP`: for the one harness-format lesson, the Fisher p-value that its presence predicts failure.
+ */
 function renderMistake(
   clusterKeys: string[],
   occs: Occ[],
   support: { sessions: number; agents: number },
   minSupport: number,
+  setup: readonly SetupFix[],
+  formatP?: number,
 ): PlannedMemory {
   // the representative template is the most frequent one (ties: smallest key)
   const templateCounts = countBy(occs, (o) => o.e.template);
@@ -492,7 +596,7 @@ function renderMistake(
     perSession.push(o);
   }
   const outcomes = countBy(perSession, (o) => o.s.outcome);
-  const fixes = analyseFixes(occs, perSession, minSupport);
+  const fixes = analyseFixes(occs, perSession, minSupport, setup);
   const { shell, recur, recList, altList, recovered, changed, fixCommands, addedTokens, removedTokens } =
     fixes;
   const { edits, alternatives, between } = fixes;
@@ -512,27 +616,33 @@ function renderMistake(
       : `${tool}: ${ellipsize(shortTemplate, 56)}`;
   const editText = (core: string) => editShown(fixes, core);
   const fixHint =
-    kind !== 'tool_error'
-      ? 'no reliable fix seen'
-      : edits.length > 0
-        ? `fix: edit ${editText(edits[0]![0])}, then retry`
-        : fixCommands.length > 0
-          ? `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``
-          : !shell && changed.length > 0
-            ? `fix: change ${changed
-                .slice(0, 2)
-                .map(([p]) => p)
-                .join(', ')}`
-            : between.length > 0
-              ? `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`
-              : alternatives.length > 0
-                ? `fix: use ${alternatives[0]![0]} instead`
-                : addedTokens.length > 0 || removedTokens.length > 0
-                  ? `fix: retry ${[
-                      ...addedTokens.slice(0, 2).map(([t]) => `with \`${t}\``),
-                      ...removedTokens.slice(0, 2).map(([t]) => `without \`${t}\``),
-                    ].join(', ')}`
-                  : 'no reliable fix seen';
+    kind === 'harness' && formatP !== undefined
+      ? `fix: answer in exactly the format the harness asks for (one-sided Fisher's exact test, p = ${formatP < 0.001 ? '< 0.001' : formatP.toFixed(3)})`
+      : kind !== 'tool_error'
+        ? 'no reliable fix seen'
+        : setup.length > 0
+          ? fixCommands.length > 0
+            ? `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``
+            : `fix: ${setupText(setup.slice(0, 3).map((x) => x.token))} (as the runs that worked did)`
+          : edits.length > 0
+            ? `fix: edit ${editText(edits[0]![0])}, then retry`
+            : fixCommands.length > 0
+              ? `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``
+              : !shell && changed.length > 0
+                ? `fix: change ${changed
+                    .slice(0, 2)
+                    .map(([p]) => p)
+                    .join(', ')}`
+                : between.length > 0
+                  ? `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`
+                  : alternatives.length > 0
+                    ? `fix: use ${alternatives[0]![0]} instead`
+                    : addedTokens.length > 0 || removedTokens.length > 0
+                      ? `fix: retry ${[
+                          ...addedTokens.slice(0, 2).map(([t]) => `with \`${t}\``),
+                          ...removedTokens.slice(0, 2).map(([t]) => `without \`${t}\``),
+                        ].join(', ')}`
+                      : 'no reliable fix seen';
   const subject =
     kind === 'harness' ? 'harness feedback' : kind === 'warning' ? `${tool} warning` : `${tool} fails`;
   const seenText =
@@ -624,7 +734,12 @@ function renderMistake(
     summary,
     body: `${lines.join('\n')}\n`,
     support,
-    confidence: supportConfidence(support.sessions, recoveredRate > 0.5 ? 0.05 : 0),
+    confidence: scoreConfidence(
+      evidenceOf(
+        perSession.map((o) => o.s),
+        { fixEstablished: fixHint !== 'no reliable fix seen' },
+      ),
+    ),
     last_seen: lastSeen,
     evidence,
     score: support.sessions * KIND_WEIGHT[kind] * (1 + recoveredRate * 0.5),
@@ -632,4 +747,49 @@ function renderMistake(
       clusterKeys.length > 1 ? `, ${clusterKeys.length} near-duplicate templates merged` : ''
     }); ${counted(recList.length, 'session')} ${recList.length === 1 ? 'shows' : 'show'} a successful retry of the same ${shell ? 'program' : 'tool'}.`,
   };
+}
+
+/**
+ * The "what worked" line of established set-up fixes: each token with its sessions and p-value, and a
+ * line that added the first one when several sessions wrote it the same way.
+ */
+function setupLine(setup: readonly SetupFix[]): string {
+  const shown = setup.slice(0, 4);
+  const ex = shown.find((x) => x.example !== null)?.example ?? null;
+  const tested = shown.every((x) => x.tested);
+  return `- The runs that worked changed: ${shown
+    .map(
+      (x) =>
+        `${setupText([x.token])} (${counted(x.sessions, 'session')}, ${x.satisfied} satisfied${
+          tested ? `; p = ${x.p < 0.001 ? '< 0.001' : x.p.toFixed(3)}` : ''
+        })`,
+    )
+    .join(', ')} — ${
+    tested
+      ? "more often after this error than after others (one-sided Fisher's exact test)"
+      : 'in every recovery and after no other error (too few other errors to test)'
+  }${ex ? ` — e.g. \`${ellipsize(ex, 100).replace(/`/g, "'")}\`` : ''}.`;
+}
+
+/**
+ * Set-up change tokens as words: `add \`X\``; `drop \`X\`` (`removed:X`); `run X first` (`run:X`); for
+ * moved lines (`after:X`, `before:X`) `move a line after \`X\``; consecutive items of one kind share their
+ * verb (`add \`a\`, \`b\``).
+ */
+function setupText(tokens: readonly string[]): string {
+  const parts: string[] = [];
+  let verb = '';
+  for (const t of tokens) {
+    const m = /^(after|before|run|removed):(.*)$/.exec(t);
+    const word = (m ? m[2]! : t).replace(/`/g, "'");
+    if (m?.[1] === 'run') {
+      parts.push(`${parts.length ? '; ' : ''}run ${word} first`);
+      verb = '';
+      continue;
+    }
+    const v = m?.[1] === 'removed' ? 'drop' : m ? `move a line ${m[1]}` : 'add';
+    parts.push(v === verb ? `\`${word}\`` : `${parts.length ? '; ' : ''}${v} \`${word}\``);
+    verb = v;
+  }
+  return parts.map((p, i) => (i > 0 && !p.startsWith(';') ? `, ${p}` : p)).join('');
 }

@@ -48,6 +48,11 @@ export interface PlannedMemory {
   /** Markdown body (after the front matter). */
   body: string;
   support: Support;
+  /**
+   * Sessions behind `support` (content-hash prefixes, sorted) when they differ from those
+   * {@link supportContents} knows: set when an earlier dream's support was added (see `accumulate.ts`).
+   */
+  support_sessions?: string[];
   confidence: number;
   /** Date (YYYY-MM-DD) of the latest supporting session, when known. */
   last_seen: string | null;
@@ -66,11 +71,17 @@ export interface PlannedMemory {
   match_terms?: string[];
   /** Why this memory is proposed (the change reason). */
   reason: string;
+  /** A stated fact's Claude Code memory type (front matter `type:`), when it is one: see `project-facts.ts`. */
+  type?: 'project' | 'reference';
 }
+
+/** The content hashes behind each support {@link supportOf} made (read by {@link supportContents}). */
+const SUPPORT_CONTENTS = new WeakMap<Support, readonly string[]>();
 
 /**
  * Support of a set of gathered sessions: distinct sessions (by content hash, so one transcript imported
- * under two ids counts once) and distinct agents.
+ * under two ids counts once) and distinct agents. The sessions' content hashes stay attached to the
+ * returned object (see {@link supportContents}), so that curate can add them to an earlier dream's.
  */
 export function supportOf(sessions: Iterable<GatheredSession>): Support {
   const contents = new Set<string>();
@@ -79,16 +90,17 @@ export function supportOf(sessions: Iterable<GatheredSession>): Support {
     contents.add(s.content_sha256);
     agents.add(s.agent_id);
   }
-  return { sessions: contents.size, agents: agents.size };
+  const support = { sessions: contents.size, agents: agents.size };
+  SUPPORT_CONTENTS.set(support, [...contents].sort());
+  return support;
 }
 
 /**
- * Confidence that a pattern seen in `sessions` distinct sessions is real: 1 − 0.5^(sessions/2), capped at
- * 0.95 and rounded to 2 decimals (2 sessions → 0.5, 4 → 0.75, 6 → 0.88). A simple saturating heuristic.
+ * The content hashes (sorted) of the sessions behind a support object {@link supportOf} returned; null
+ * for a support built any other way (a copy, a literal).
  */
-export function supportConfidence(sessions: number, boost = 0): number {
-  const c = 1 - 0.5 ** (sessions / 2) + boost;
-  return Math.round(Math.max(0.05, Math.min(0.95, c)) * 100) / 100;
+export function supportContents(support: Support): readonly string[] | null {
+  return SUPPORT_CONTENTS.get(support) ?? null;
 }
 
 /** `YYYY-MM-DD` of an ISO timestamp, or null. */

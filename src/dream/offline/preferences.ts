@@ -11,9 +11,12 @@
  * answers ("no, I don't want insurance") do not. Weaker cues ("X is always Y", "pnpm only", "commit
  * messages should …", "we don't do default exports", "use conventional commit prefixes") count only
  * in sentences that are not about the speaker or one occasion ("my card", "this time"); whether a
- * statement is a team rule is then decided by recurrence across users (see `statements.ts`).
+ * statement is a team rule is then decided by recurrence across users (see `statements.ts`). A
+ * sentence that states a typed fact ("from now on the staging DB is db-2.internal", "no, the return
+ * window is 45 days") is a fact, not a rule, whatever its cue, unless it opens with an imperative.
  */
 import { extractFact, isChatFact } from './facts.js';
+import { isForeign, sentenceSpans } from './language.js';
 import { contentTokens, stripLeadIn } from './text.js';
 
 /** Longer user messages are treated as task descriptions / prompts and skipped. */
@@ -106,8 +109,11 @@ export const ONE_OFF =
 export const PERSONAL =
   /\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|us)\b|\bthis (?:time|once|one|order|ticket|reservation|booking|flight|trip|case)\b|\bfor now\b|\bjust (?:this|once)\b|\bright now\b|\btoday\b|\btonight\b/i;
 
-/** True if the sentence states a typed fact ("CI uses ci-runner:2025.1 for every job"): a fact, not a rule. */
-function statesFact(sentence: string): boolean {
+/**
+ * True if the sentence states a typed fact ("CI uses ci-runner:2025.1 for every job", "from now on
+ * the staging DB is db-2.internal"): a fact, which may change, not a rule about how to work.
+ */
+export function statesFact(sentence: string): boolean {
   const f = extractFact(sentence);
   return f !== null && f.type !== 'text' && isChatFact(f);
 }
@@ -215,16 +221,13 @@ function splitRunOn(piece: string): string[] {
 }
 
 /**
- * Splits a message into sentences: at line breaks, after `.!?` followed by space and a capital or a
- * quote, after `.!?` followed by a lowercase word unless the period ends a common abbreviation
- * ("e.g.", "etc."), and where a sentence plainly ends without punctuation (see `splitRunOn`). Every
- * sentence is a verbatim substring of the message.
+ * Splits a message into sentences: wink-nlp's sentence boundaries (see `sentenceSpans` in
+ * `language.ts`: line breaks, and sentence ends followed by space, never inside a token such as
+ * `vi.fn` or a host name), then where a sentence plainly ends without punctuation (see `splitRunOn`).
+ * Every sentence is a verbatim substring of the message.
  */
 export function splitSentences(text: string): string[] {
-  return text
-    .split(
-      /\n+|(?<=[.!?])\s+(?=[A-Z"'(])|(?<=(?<!\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|al|no|fig|st|dr|mr|mrs|ms|jr|sr|inc|ltd|co))[.!?])\s+(?=[a-z])/,
-    )
+  return sentenceSpans(text)
     .flatMap((s) => splitRunOn(s.trim()))
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
@@ -234,7 +237,8 @@ export function splitSentences(text: string): string[] {
  * Finds preference and correction sentences in one user message.
  * @returns the matching sentences (verbatim, without a discourse opener such as "Quick note:", ≤ 200
  *   chars, with ≥ 2 content words), in order; none when the message is longer than
- *   {@link MAX_USER_MESSAGE_CHARS}.
+ *   {@link MAX_USER_MESSAGE_CHARS}. Sentences in another language (see `isForeign`) are left alone:
+ *   English cue words would misread them.
  */
 export function extractPreferences(message: string): PreferenceStatement[] {
   if (message.length > MAX_USER_MESSAGE_CHARS) return [];
@@ -252,7 +256,9 @@ export function extractPreferences(message: string): PreferenceStatement[] {
     const corr = CORRECTION_START.exec(body);
     if (corr && CORRECTION_REST.test(body.slice(corr[0].length))) kind = 'correction';
     else if (ANSWER.test(body)) continue;
-    else if (IMPERATIVE_START.test(body) || USE_INSTEAD.test(body) || PREFERENCE_ANYWHERE.test(body))
+    else if (IMPERATIVE_START.test(body)) kind = 'preference';
+    // "from now on every CI job uses image X" states a fact (a value that can change), not a rule
+    else if ((USE_INSTEAD.test(body) || PREFERENCE_ANYWHERE.test(body)) && !statesFact(body))
       kind = 'preference';
     else if (
       !PERSONAL.test(body) &&
@@ -262,9 +268,9 @@ export function extractPreferences(message: string): PreferenceStatement[] {
       !statesFact(body)
     )
       kind = 'preference';
-    if (!kind) continue;
+    if (!kind || (kind === 'correction' && statesFact(body))) continue;
     const tokens = contentTokens(body);
-    if (tokens.length < 2) continue;
+    if (tokens.length < 2 || isForeign(body)) continue;
     out.push({ kind, text: body, tokens });
   }
   return out;

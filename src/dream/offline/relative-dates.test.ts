@@ -35,6 +35,29 @@ describe('absolutizeRelativeDates', () => {
     }
   });
 
+  it('resolves phrases through chrono-node, with ISO weeks and calendar months at month ends', () => {
+    expect(absolutizeRelativeDates('the day before yesterday we paused it', REF).text).toBe(
+      'On 2026-02-28 we paused it',
+    );
+    expect(absolutizeRelativeDates('rotated a week ago', REF).text).toBe('rotated on 2026-02-23');
+    // a Wednesday: "this week" is the ISO week (Monday), not chrono's Sunday start
+    const wed = '2026-03-04T10:00:00Z';
+    expect(absolutizeRelativeDates('frozen this week', wed).text).toBe('frozen in the week of 2026-03-02');
+    expect(absolutizeRelativeDates('ships next Wednesday', wed).text).toBe('ships on 2026-03-11');
+    expect(absolutizeRelativeDates('started last Wednesday', wed).text).toBe('started on 2026-02-25');
+    expect(absolutizeRelativeDates('due in 3 days', '2026-12-30T10:00:00Z').text).toBe('due on 2027-01-02');
+    expect(absolutizeRelativeDates('planned for next month', '2026-01-31T10:00:00Z').text).toBe(
+      'planned for 2026-02',
+    );
+    expect(absolutizeRelativeDates('since last month', '2026-03-31T10:00:00Z').text).toBe('since 2026-02');
+    expect(absolutizeRelativeDates('We migrated billing to Postgres 16 last month.', wed).text).toBe(
+      'We migrated billing to Postgres 16 in 2026-02.',
+    );
+    // recurring days and clock times are not relative dates
+    const recurring = 'Handoff happens Mondays at 10:00 UTC.';
+    expect(absolutizeRelativeDates(recurring, wed).text).toBe(recurring);
+  });
+
   it('rejects an invalid reference', () => {
     expect(() => absolutizeRelativeDates('today', 'not a date')).toThrow(RangeError);
   });

@@ -1,7 +1,10 @@
 /**
  * Making relative dates absolute ("yesterday we …" written on 2026-03-02 → "on 2026-03-01 we …"), the
  * Claude Code Auto Dream rule "convert relative dates to absolute". Reference dates are UTC calendar
- * days. Conventions (documented, deterministic):
+ * days. The phrases rewritten are the deictic ones below (recognized by {@link PHRASE}: absolute dates,
+ * clock times and bare weekdays such as "Mondays at 10:00" are already absolute or recurring and stay
+ * as written); each is resolved by chrono-node (https://github.com/wanasit/chrono, its casual English
+ * parser) against the reference. Conventions (documented, deterministic):
  * - `today`/`tonight`/`this morning|afternoon|evening` → the reference day; `yesterday` → −1; `tomorrow` → +1;
  * - `N days|weeks ago` / `in N days|weeks` (N a numeral or a number word up to ten) → ∓N days/weeks;
  * - `last|next|this week` → "the week of <Monday>" (ISO weeks start on Monday);
@@ -10,10 +13,9 @@
  *   strictly after; `this <weekday>` → that day of the reference's ISO week.
  * Not rewritten: possessives ("today's"), "the last week of December", and text inside fenced or inline code.
  */
-import { NUMBER_WORDS } from './text.js';
+import * as chrono from 'chrono-node';
 
 const DAY_MS = 86_400_000;
-const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 /** Words after which a date needs no "on"/"in" ("since 2026-03-01", not "since on 2026-03-01"). */
 const PREPOSITIONS = new Set([
   'on',
@@ -84,7 +86,7 @@ export function absolutizeRelativeDates(text: string, reference: string): { text
       return p.text.replace(PHRASE, (match: string, ...groups: unknown[]) => {
         const offset = groups[groups.length - 2] as number;
         const whole = groups[groups.length - 1] as string;
-        const replacement = resolve(match.toLowerCase(), today, monday);
+        const replacement = resolve(match.toLowerCase(), refMs, today, monday);
         if (replacement === null) return match;
         const before = whole.slice(0, offset);
         const prevWord = /([A-Za-z]+)\W*$/.exec(before)?.[1]?.toLowerCase();
@@ -99,58 +101,40 @@ export function absolutizeRelativeDates(text: string, reference: string): { text
   return { text: out, fixes };
 }
 
-function resolve(phrase: string, today: number, monday: number): { bare: string; withPrep: string } | null {
+/**
+ * Resolves one relative phrase (as matched by {@link PHRASE}, lower-cased) with chrono-node, the
+ * reference instant's UTC day being "today". chrono computes the day; reverie's conventions shape it:
+ * weeks as their ISO Monday ("this week" is the reference's week, where chrono would start it on
+ * Sunday), months as `YYYY-MM` counted on the calendar (chrono's month arithmetic overflows at month
+ * ends), and `next <weekday>` as the first such day strictly after the reference
+ * (chrono's is the one of the following week). Null when chrono does not read the phrase.
+ */
+function resolve(
+  phrase: string,
+  refMs: number,
+  today: number,
+  monday: number,
+): { bare: string; withPrep: string } | null {
   const day = (d: number) => ({ bare: isoDay(d), withPrep: `on ${isoDay(d)}` });
   const week = (m: number) => ({ bare: `the week of ${isoDay(m)}`, withPrep: `in the week of ${isoDay(m)}` });
-  const month = (offset: number) => {
-    const d = new Date(today * DAY_MS);
-    const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1));
-    const s = m.toISOString().slice(0, 7);
-    return { bare: s, withPrep: `in ${s}` };
-  };
-  if (phrase === 'the day before yesterday') return day(today - 2);
-  if (phrase === 'the day after tomorrow') return day(today + 2);
-  if (
-    phrase === 'today' ||
-    phrase === 'tonight' ||
-    phrase.startsWith('this morning') ||
-    phrase.startsWith('this afternoon') ||
-    phrase.startsWith('this evening')
-  )
-    return day(today);
-  if (phrase === 'yesterday') return day(today - 1);
-  if (phrase === 'tomorrow') return day(today + 1);
-  let m = new RegExp(`^${NUM} (days?|weeks?) ago$`).exec(phrase);
-  if (m) return day(today - count(m[1]!) * (m[2]!.startsWith('week') ? 7 : 1));
-  m = new RegExp(`^in ${NUM} (days?|weeks?)$`).exec(phrase);
-  if (m) return day(today + count(m[1]!) * (m[2]!.startsWith('week') ? 7 : 1));
-  m = /^(last|next|this) (week|month)$/.exec(phrase);
-  if (m) {
-    const off = m[1] === 'last' ? -1 : m[1] === 'next' ? 1 : 0;
-    return m[2] === 'week' ? week(monday + 7 * off) : month(off);
+  const parsed = chrono.casual.parseDate(phrase, { instant: new Date(refMs), timezone: 0 });
+  if (!parsed) return null;
+  const d = Math.floor(parsed.getTime() / DAY_MS);
+  const unit = /^(last|next|this) (week|month|\w+day)$/.exec(phrase);
+  if (unit?.[2] === 'week') {
+    const base = unit[1] === 'this' ? today : d;
+    return week(base - ((new Date(base * DAY_MS).getUTCDay() + 6) % 7));
   }
-  m = new RegExp(`^(last|next|this) ${WD}$`).exec(phrase);
-  if (m) {
-    const target = WEEKDAYS.indexOf(m[2]!);
-    const wd = (today - monday + 1) % 7; // 0 = Sunday, matching WEEKDAYS
-    if (m[1] === 'last') {
-      let back = (wd - target + 7) % 7;
-      if (back === 0) back = 7;
-      return day(today - back);
-    }
-    if (m[1] === 'next') {
-      let fwd = (target - wd + 7) % 7;
-      if (fwd === 0) fwd = 7;
-      return day(today + fwd);
-    }
-    return day(monday + ((target + 6) % 7));
+  if (unit?.[2] === 'month') {
+    // counted on the calendar: chrono adds a month to the day (Jan 31 + 1 month → Mar 3)
+    const r = new Date(today * DAY_MS);
+    const off = unit[1] === 'last' ? -1 : unit[1] === 'next' ? 1 : 0;
+    const m = new Date(Date.UTC(r.getUTCFullYear(), r.getUTCMonth() + off, 1)).toISOString().slice(0, 7);
+    return { bare: m, withPrep: `in ${m}` };
   }
-  return null;
-}
-
-function count(word: string): number {
-  const n = word === 'a' || word === 'an' ? 1 : NUMBER_WORDS[word];
-  return n ?? Number.parseInt(word, 10);
+  if (unit?.[1] === 'next' && d - 7 > today) return day(d - 7);
+  if (unit?.[1] === 'this' && unit[2] !== undefined) return day(monday + ((d - monday + 70) % 7));
+  return day(d);
 }
 
 /** Splits text into code (fenced blocks, inline backticks) and prose parts, in order. */

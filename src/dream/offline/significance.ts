@@ -118,3 +118,70 @@ export function outcomeTable<S extends { content_sha256: string; outcome: string
   }
   return t;
 }
+
+/** One stratum (e.g. one task family) of a stratified 2×2 analysis: counts of sessions with known outcomes. */
+export interface Stratum {
+  /** Sessions in the stratum. */
+  n: number;
+  /** Sessions with the pattern. */
+  with: number;
+  /** Sessions with the outcome tested for (e.g. failed). */
+  outcome: number;
+  /** Sessions with the pattern and that outcome (the table's top-left cell). */
+  both: number;
+}
+
+/** ln of the hypergeometric probability P(X = x) of drawing `w` of `n` with `k` marked. */
+function logHyper(x: number, n: number, k: number, w: number): number {
+  return logTable(x, w - x, k - x, n - w - k + x);
+}
+
+/**
+ * Exact conditional test of conditional independence over strata, one-sided (Birch 1964; Agresti,
+ * "Categorical Data Analysis", 3rd ed., §7.3.5; the exact form of the Cochran–Mantel–Haenszel test):
+ * given every stratum's margins, each stratum's top-left cell is hypergeometric and independent of the
+ * others; the p-value is P(Σ Xₖ ≥ Σ bothₖ), computed by convolving the strata's distributions. With
+ * one stratum it equals {@link fisherExactGreater}. Comparing attempts of the same task (strata = task
+ * families) keeps a hard task, on which most attempts fail whatever they call, from making its
+ * ordinary steps look like causes of failure.
+ * @returns a p-value in [0, 1]; 1 when no stratum varies (nothing to test).
+ * @example stratifiedExactGreater([{ n: 2, with: 1, outcome: 1, both: 1 }]) // 0.5
+ */
+export function stratifiedExactGreater(strata: readonly Stratum[]): number {
+  let dist = [1];
+  let observed = 0;
+  let offset = 0;
+  for (const s of strata) {
+    const lo = Math.max(0, s.with + s.outcome - s.n);
+    const hi = Math.min(s.with, s.outcome);
+    observed += s.both;
+    offset += lo;
+    if (hi === lo) continue;
+    const probs: number[] = [];
+    for (let x = lo; x <= hi; x++) probs.push(Math.exp(logHyper(x, s.n, s.outcome, s.with)));
+    const next = new Array<number>(dist.length + probs.length - 1).fill(0);
+    for (let i = 0; i < dist.length; i++)
+      for (let j = 0; j < probs.length; j++) next[i + j]! += dist[i]! * probs[j]!;
+    dist = next;
+  }
+  let p = 0;
+  for (let i = Math.max(0, observed - offset); i < dist.length; i++) p += dist[i]!;
+  return Math.min(1, p);
+}
+
+/**
+ * Holm's step-down correction (Holm 1979) for testing many patterns at once: which of the p-values
+ * stay significant at family-wise error rate `alpha` (default {@link ALPHA}). Sorted ascending, the
+ * i-th smallest (0-based) must be < alpha / (m − i), and the first that is not stops the walk.
+ * @returns one boolean per input p-value, in input order.
+ * @example holmSignificant([0.001, 0.03, 0.04]) // [true, false, false] at α = 0.05 (0.03 ≥ 0.05 / 2)
+ */
+export function holmSignificant(pValues: readonly number[], alpha = ALPHA): boolean[] {
+  const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p || a.i - b.i);
+  const out = pValues.map(() => false);
+  for (let r = 0; r < order.length; r++) {
+    if (order[r]!.p >= alpha / (order.length - r)) break;
+    out[order[r]!.i] = true;
+  }
+  return out;
+}

@@ -16,15 +16,9 @@
  * checks against memories; for subjects no memory covers, the value users stated newest (with at
  * least `min_support` users) becomes a fact memory, recording the values it superseded.
  */
+import { scoreConfidence } from './confidence.js';
 import type { FactOccurrence, StatementOccurrence } from './digest.js';
-import {
-  dayOf,
-  type GatheredSession,
-  type PlannedEvidence,
-  type PlannedMemory,
-  supportConfidence,
-  supportOf,
-} from './plan.js';
+import { dayOf, type GatheredSession, type PlannedEvidence, type PlannedMemory, supportOf } from './plan.js';
 import { ONE_OFF, PERSONAL } from './preferences.js';
 import { clusterNearDuplicates } from './similarity.js';
 import { compareStrings, contentTokens, counted, ellipsize, fileSlug } from './text.js';
@@ -267,7 +261,7 @@ export function minePreferences(
       summary: `${ellipsize(head, 90)} (${who.short})`,
       body: `${body.join('\n')}\n`,
       support,
-      confidence: supportConfidence(speakers.size, 0.05),
+      confidence: scoreConfidence({ sessions: support.sessions, contexts: speakers.size }),
       last_seen: lastSeen,
       evidence,
       score: speakers.size * 1.2,
@@ -538,7 +532,7 @@ export function promoteSessionFacts(
         .map((e) => `- ${e.session_id} #${e.seq_from}: ${JSON.stringify(e.quote)}`)
         .join('\n')}\n`,
       support,
-      confidence: supportConfidence(best.users),
+      confidence: scoreConfidence({ sessions: support.sessions, contexts: best.users }),
       last_seen: dayOf(best.time),
       evidence,
       score: best.users,

@@ -59,9 +59,32 @@ export interface FilterOptions {
 }
 
 /**
+ * Expected value of a change for review order: confidence × supporting sessions (a proposal's
+ * probability of being right times how much it is backed; changes derived only from the input memories
+ * — cleanup — have 0 sessions and so come after every change from sessions).
+ * @example expectedValue({ confidence: 0.85, support: { sessions: 6, agents: 1 } }) // 5.1
+ */
+export function expectedValue(c: Pick<DraftChange, 'confidence' | 'support'>): number {
+  return c.confidence * c.support.sessions;
+}
+
+/**
+ * Changes in review order: by {@link expectedValue}, highest first; ties keep their given order (the
+ * workspace's kind-then-path order). Stable and deterministic.
+ */
+export function byExpectedValue<T extends Pick<DraftChange, 'confidence' | 'support'>>(
+  changes: readonly T[],
+): T[] {
+  return changes
+    .map((c, i) => ({ c, i, v: expectedValue(c) }))
+    .sort((a, b) => b.v - a.v || a.i - b.i)
+    .map((x) => x.c);
+}
+
+/**
  * Filters and sanitizes draft changes. Redaction: credentials everywhere; personal data too in
  * evidence quotes, reasons and new memories made from sessions (never in people's own files).
- * @returns the kept drafts (same order) and counters.
+ * @returns the kept drafts in review order ({@link byExpectedValue}) and counters.
  */
 export function filterDrafts(
   drafts: readonly DraftChange[],
@@ -196,7 +219,7 @@ export function filterDrafts(
     }
     for (const d of work) if (!dropped.has(d) && !keep.has(d)) drop(d, 'dropped_cap');
   }
-  return { kept: work.filter((d) => !dropped.has(d)), stats };
+  return { kept: byExpectedValue(work.filter((d) => !dropped.has(d))), stats };
 }
 
 /**

@@ -13,15 +13,9 @@
  * successful calls only (failed calls are mistakes, see `gather.ts`), and shell steps are labelled by
  * program and subcommand (`git push`, `pnpm db:migrate`).
  */
+import { evidenceOf, scoreConfidence } from './confidence.js';
 import type { ToolStep } from './digest.js';
-import {
-  dayOf,
-  type GatheredSession,
-  type PlannedEvidence,
-  type PlannedMemory,
-  supportConfidence,
-  supportOf,
-} from './plan.js';
+import { dayOf, type GatheredSession, type PlannedEvidence, type PlannedMemory, supportOf } from './plan.js';
 import { ALPHA, predictionP } from './significance.js';
 import { maskVariables } from './templates.js';
 import { compareStrings, counted, fileSlug } from './text.js';
@@ -350,7 +344,9 @@ function renderWorkflow(
     } (lift ${lift.toFixed(2)})`,
     body: `${lines.join('\n')}\n`,
     support,
-    confidence: supportConfidence(support.sessions, lift > 1.2 ? 0.05 : 0),
+    confidence: scoreConfidence(
+      evidenceOf([...hits.map(([s]) => s), ...variants.flatMap((v) => [...v.p.hits.keys()])], { p: test.p }),
+    ),
     last_seen: lastSeen,
     evidence,
     score: support.sessions * 0.8 * lift - rank * 0.01,

@@ -525,6 +525,10 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'heads up: the staging DB lives on {v}',
         'The staging Postgres is at {v}, use that for the migration.',
         "Note that staging's database server is {v}.",
+        'From now on the staging database is {v}.',
+        'We moved the staging DB over to {v} last sprint.',
+        'Staging data sits on {v} these days.',
+        'Connect to {v} when you need the staging database.',
       ],
       test_templates: [
         "Point the staging migrations at {v}, that's where the staging database runs.",
@@ -551,6 +555,10 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'our CI image is {v}, match that locally',
         'Remember CI uses {v} for every job.',
         'The CI job image is ghcr.io/acme/{v}.',
+        'From now on every CI job uses the {v} image.',
+        'The pipeline image was bumped to {v}.',
+        'Our build containers run {v}.',
+        'Build locally with {v}, the same image the pipeline uses.',
       ],
       test_templates: [
         'Every CI job runs on the {v} image.',
@@ -571,6 +579,9 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'Staging runs in {v}.',
         'the staging cluster is in {v} (Paris)',
         'Remember staging is deployed to {v}.',
+        'The staging cluster is in {v}.',
+        'Our staging environment lives in {v}.',
+        'Staging is hosted in {v} now.',
       ],
       test_templates: [
         'Our staging environment is hosted in the {v} region.',
@@ -599,6 +610,10 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'Customers have {v} to return items.',
         'FYI our return window is {v} from delivery.',
         'Returns are accepted within {v} of delivery.',
+        'You can send items back up to {v} after delivery.',
+        'We accept returns for {v} after the parcel arrives.',
+        'Return period: {v}.',
+        'From now on customers get {v} to send things back.',
       ],
       test_templates: [
         "A customer can send an item back for a refund within {v} of delivery; that's our return policy.",
@@ -626,6 +641,9 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'The escalation response time is {v}.',
         'tier 2 answers escalations within {v}',
         'Escalated tickets must be answered within {v}.',
+        'Tier 2 has to pick up an escalated ticket within {v}.',
+        'Escalation SLA: {v}.',
+        'We now promise a first reply on escalations within {v}.',
       ],
       test_templates: [
         'Tier 2 has to reply to an escalation within {v}.',
@@ -646,6 +664,8 @@ export const FACTS: Record<Domain, FactDef[]> = {
         'Same-day shipping cutoff is {v}.',
         'Orders placed before {v} ship same-day.',
         'The cutoff for same-day shipping is {v}.',
+        'Same-day dispatch stops at {v}.',
+        'For same-day shipping, the order has to be in by {v}.',
       ],
       test_templates: [
         'Anything ordered after {v} misses same-day shipping.',
@@ -1204,6 +1224,9 @@ export const FEEDBACK: FeedbackDef[] = [
       "Don't skip failing tests to get CI green. Fix the code; the test is usually right.",
       'Never mark a test as .skip or loosen its assertion just so it passes. Fix the underlying bug instead.',
       'If a test fails, fix the implementation, not the test. Skipping it just hides the bug from everyone.',
+      'Did you really just skip a failing test to get a green build? The test is right; fix the code.',
+      "We don't skip tests here to make CI pass. The bug goes in the code, not in the test.",
+      'Great, a skipped test. CI is green and the bug ships anyway. Fix the code next time.',
     ],
     test_templates: [
       "Why is that test skipped now? Didn't we agree we don't make CI pass by switching tests off?",
@@ -1231,6 +1254,9 @@ export const FEEDBACK: FeedbackDef[] = [
       "Don't force-push, ever. Other people have commits on these branches and --force wipes them out.",
       'Please never use git push --force on our branches. If the push is rejected, rebase and push again.',
       'No force pushes. When a push gets rejected, pull --rebase first, and ask me if it still fails.',
+      "Shouldn't you have rebased instead of force-pushing? Other people work on that branch.",
+      'We never force-push shared branches; rebase and push normally.',
+      'Oh good, a force push. Hope nobody else had commits on that branch.',
     ],
     test_templates: [
       "Why did you force push again? Last time that wiped out two of bo's commits on the branch.",
@@ -1258,6 +1284,9 @@ export const FEEDBACK: FeedbackDef[] = [
       'Ask me before adding any new dependency. Every package we add is something we have to audit and keep updated.',
       "Please don't add packages without checking with me first; we try to keep the dependency tree small.",
       'Before you pnpm add anything, run it by me. New dependencies need a quick review.',
+      'Do we really need a whole package for a debounce? Check with me before adding dependencies.',
+      "We don't pull in new packages without a review.",
+      'Another dependency for a five-line helper, lovely. Ask first next time.',
     ],
     test_templates: [
       'Did we really need a whole package for a debounce? Why do you keep pulling in dependencies for ten lines of code?',
@@ -1288,6 +1317,9 @@ export const FEEDBACK: FeedbackDef[] = [
       "Don't create separate markdown files summarizing what you did. Just tell me in the chat.",
       'Please stop writing SUMMARY.md-style documents after each task; nobody reads them and they clutter the repo.',
       'No extra summary documents in the repo, please. A short message here is enough.',
+      'Who asked for a summary markdown file? Just tell me in the chat.',
+      'Nobody wants summary documents in the repo; a message here is enough.',
+      'Wonderful, another summary document nobody will ever open.',
     ],
     test_templates: [
       'Why did you add another summary .md file? Who is going to read that?',

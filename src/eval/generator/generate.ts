@@ -38,7 +38,25 @@ import { buildCodingSession } from './coding-domain.js';
 import type { BuiltSession } from './context.js';
 import { Rng } from './prng.js';
 import { buildSupportSession } from './support-domain.js';
+import { buildTeamsCorpus, type TeamsTruth, teamsCorpusFiles } from './teams-corpus.js';
 import { toClaudeCodeJsonl, toOpenAiChatJson, toReverieJsonl } from './writers.js';
+
+/** Writes the three-team corpus under `transcripts/teams/` and its `teams-truth.json`. */
+async function writeTeamsCorpus(
+  out: string,
+  seed: string,
+  phrasings: Phrasings,
+  startMs: number,
+): Promise<void> {
+  const dir = 'transcripts/teams';
+  const { sessions, truth } = buildTeamsCorpus(seed, phrasings, startMs);
+  for (const f of teamsCorpusFiles(sessions, dir)) {
+    await mkdir(dirname(join(out, f.file)), { recursive: true });
+    await writeFile(join(out, f.file), f.text);
+  }
+  const full: TeamsTruth = { ...truth, dir };
+  await writeFile(join(out, 'teams-truth.json'), `${JSON.stringify(full, null, 2)}\n`);
+}
 
 /** Options of {@link generatePlanted}. */
 export interface GenerateOptions {
@@ -58,6 +76,11 @@ export interface GenerateOptions {
    * held-out wordings; the same draws pick among them, so sessions, items and support stay the same.
    */
   phrasings?: Phrasings;
+  /**
+   * Also write the planted three-team corpus (`transcripts/teams/`, `teams-truth.json`; see
+   * `teams-corpus.ts`) from its own RNG streams: every other file is byte-identical either way.
+   */
+  teams?: boolean;
 }
 
 /** The markers of a planted item for one half of the wordings. */
@@ -141,7 +164,7 @@ export async function generatePlanted(opts: GenerateOptions): Promise<GroundTrut
     support_reverie_dir: 'transcripts/support-reverie',
     manifest: 'manifest.jsonl',
   };
-  for (const p of ['memory', 'transcripts', 'manifest.jsonl', 'ground-truth.json'])
+  for (const p of ['memory', 'transcripts', 'manifest.jsonl', 'ground-truth.json', 'teams-truth.json'])
     await rm(join(out, p), { recursive: true, force: true });
   for (const d of [layout.memory_dir, layout.coding_dir, layout.support_dir, layout.support_reverie_dir])
     await mkdir(join(out, d), { recursive: true });
@@ -361,5 +384,6 @@ export async function generatePlanted(opts: GenerateOptions): Promise<GroundTrut
     },
   };
   await writeFile(join(out, 'ground-truth.json'), `${JSON.stringify(gt, null, 2)}\n`);
+  if (opts.teams) await writeTeamsCorpus(out, seed, phrasings, start);
   return gt;
 }

@@ -322,6 +322,54 @@ const m006 = (dialect: DialectName): Migration => ({
   },
 });
 
+/**
+ * Teams and scopes (issue 14): a store's scope (`person` | `agent` | `team` | `organisation`, its id,
+ * and the distinct people or agents a pattern needs before a dream promotes it there); teams and their
+ * members (people and agents); the member an API key acts as (a key without one sees the whole
+ * workspace, as before); and the stores attached to an agent with their access (at most 8, the
+ * hosted limit).
+ */
+const m007 = (dialect: DialectName): Migration => ({
+  async up(db: Kysely<unknown>) {
+    const t = types(dialect);
+    await db.schema.alterTable('memory_stores').addColumn('scope_type', t.text).execute();
+    await db.schema.alterTable('memory_stores').addColumn('scope_id', t.text).execute();
+    await db.schema.alterTable('memory_stores').addColumn('scope_min_support', 'integer').execute();
+    await db.schema.alterTable('api_keys').addColumn('member_type', t.text).execute();
+    await db.schema.alterTable('api_keys').addColumn('member_id', t.text).execute();
+    await db.schema
+      .createTable('teams')
+      .addColumn('id', t.text, (c) => c.primaryKey())
+      .addColumn('workspace_id', t.text, (c) => c.notNull())
+      .addColumn('name', t.text, (c) => c.notNull())
+      .addColumn('created_at', t.text, (c) => c.notNull())
+      .addUniqueConstraint('teams_workspace_name', ['workspace_id', 'name'])
+      .execute();
+    await db.schema
+      .createTable('team_members')
+      .addColumn('team_id', t.text, (c) => c.notNull().references('teams.id').onDelete('cascade'))
+      .addColumn('member_type', t.text, (c) => c.notNull())
+      .addColumn('member_id', t.text, (c) => c.notNull())
+      .addColumn('added_at', t.text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('team_members_pk', ['team_id', 'member_type', 'member_id'])
+      .execute();
+    await db.schema
+      .createIndex('team_members_member')
+      .on('team_members')
+      .columns(['member_type', 'member_id'])
+      .execute();
+    await db.schema
+      .createTable('agent_stores')
+      .addColumn('workspace_id', t.text, (c) => c.notNull())
+      .addColumn('agent_id', t.text, (c) => c.notNull())
+      .addColumn('memory_store_id', t.text, (c) => c.notNull())
+      .addColumn('access', t.text, (c) => c.notNull())
+      .addColumn('attached_at', t.text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('agent_stores_pk', ['workspace_id', 'agent_id', 'memory_store_id'])
+      .execute();
+  },
+});
+
 /** All migrations by name for a dialect; names sort in application order. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -331,6 +379,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '004-key-roles': m004(dialect),
     '005-jobs': m005(dialect),
     '006-model-cache': m006(dialect),
+    '007-teams': m007(dialect),
   };
 }
 

@@ -1,0 +1,244 @@
+/**
+ * Project facts and references a person states while directing an agent (issue 15 scope 2): which
+ * thing is the same as which ("conversationId is the same as sessionId"), what something really is when
+ * the agent got it wrong ("it's not a JSONL file. It's a JSON file with syncState in it"), where
+ * something lives ("the fixtures live in test/data"), which command runs the tests ("the tests run with
+ * `pnpm vitest`"). Claude Code's memory keeps these as its `project` and `reference` types from a single
+ * statement; here they become `fact` memories with front matter `type: project|reference`, at a lower
+ * confidence than feedback (0.5 from one session), so a store policy that auto-applies additions only
+ * from two sessions up never applies them without a person.
+ *
+ * Read sentence by sentence with the language model of `language.ts` (part of speech), by sentence
+ * structure only (no sentence lists). Never a question, never hedged ("I think", "might", "maybe"), never
+ * about the speaker ("I", "my"), never from a subagent's session (its "user" is the parent agent).
+ */
+import type { FeedbackOccurrence } from './digest.js';
+import { analyse, type Sentence } from './language.js';
+import { dayOf, type GatheredSession, type PlannedEvidence, type PlannedMemory, supportOf } from './plan.js';
+import { clusterNearDuplicates } from './similarity.js';
+import { compareStrings, contentTokens, ellipsize, fileSlug } from './text.js';
+
+/** The kind of a stated fact, as Claude Code's memory types name them. */
+export type ProjectFactType = 'project' | 'reference';
+
+/** One project fact or reference found in a message. */
+export interface ProjectFactStatement {
+  /** `project`: how things are (identities, what something is); `reference`: where things live, which command runs what. */
+  type: ProjectFactType;
+  /** The person's words, verbatim (one sentence, or a "not A. It's B." pair). */
+  text: string;
+  /** Content tokens of `text` (for grouping the same fact across sessions). */
+  tokens: string[];
+}
+
+/** Hedges: a fact the person is unsure of is not stated. */
+const HEDGE =
+  /\b(?:I think|I guess|I believe|I suppose|maybe|perhaps|probably|possibly|might|may|could|seems?|looks like)\b/i;
+
+/** The speaker's own case. */
+const OWN = /\b(?:I|I'm|I've|my|mine|me)\b/i;
+
+/** "X is (exactly) the same as Y", "X is identical to Y", "X is an alias for Y". */
+const IDENTITY =
+  /^(.{2,60}?) (?:is|are) (?:exactly |just |basically |always )?(?:the same as|identical to|equal to|an alias (?:of|for)) (.{2,60}?)[.!]?$/i;
+
+/** "X lives in / is stored in / is kept under / is defined in Y". */
+const LOCATION =
+  /^(?:the )?(.{2,50}?) (?:lives?|(?:is|are) (?:stored|kept|located|defined|configured|declared|generated)) (?:in|under|inside|at) (.{2,80}?)[.!]?$/i;
+
+/** "the tests run with `X`", "tests are run via X", "`X` runs the tests". */
+const COMMAND =
+  /^(?:the |our |all )?(?:unit |integration |e2e )?(?:tests?|test suite|build|linter|lint|migrations?) (?:(?:is|are) )?(?:run|runs|built|build|builds) (?:with|via|using|through|by) (`[^`]+`|\S+(?: \S+){0,3})[.!]?$|^(`[^`]+`) (?:runs|builds|lints) (?:the |all )?(?:unit |integration )?(?:tests?|test suite|build|code)\b/i;
+
+/** "it's not A" / "X is not A" at the start of a sentence (a correction of what something is). */
+const IS_NOT = /^(?:no,?\s+)?(\w+)(?:'s| is| are|'re) not (?:a |an |the )?(.{2,80}?)[.!]?$/i;
+
+/** "it's B" / "this is B" right after an IS_NOT sentence. */
+const IT_IS = /^(?:it|this|that|they|ir)(?:'s| is| are|'re) (?:a |an |the )?(.{2,120}?)[.!]?$/i;
+
+/**
+ * A side of a statement that names something: a noun, a proper noun or a path-like word among the
+ * sentence's tokens that lie inside `side` — not only pronouns and determiners ("it", "the same").
+ */
+function names(s: Sentence, side: string): boolean {
+  const lower = side.toLowerCase();
+  return s.tokens.some(
+    (t) =>
+      t.normal.length > 1 &&
+      ['NOUN', 'PROPN', 'X'].includes(t.pos) &&
+      new RegExp(`(?:^|[\\s/._\`-])${t.normal.replace(/[^\w]/g, '\\$&')}(?:$|[\\s/._\`-])`).test(lower),
+  );
+}
+
+function plain(s: Sentence): string {
+  return s.text.trim();
+}
+
+/** Sentences of a message; a sentence begun in lower case is split from the one before it. */
+function sentencesOf(message: string): Sentence[] {
+  return message
+    .replace(/```[\s\S]*?```/g, ' ')
+    .split(/(?<=[.!?])\s+(?=[a-z])/)
+    .flatMap((chunk) => analyse(chunk))
+    .filter((s) => s.text.trim().length > 0);
+}
+
+/** A statement that can be kept: not a question, not hedged, not about the speaker, not pasted text. */
+function keepable(text: string): boolean {
+  return (
+    text.length >= 8 && text.length <= 240 && !/\?\s*$/.test(text) && !HEDGE.test(text) && !OWN.test(text)
+  );
+}
+
+/** The fact one sentence states on its own, or null. */
+function single(s: Sentence): ProjectFactStatement | null {
+  const text = plain(s);
+  if (!keepable(text)) return null;
+  const id = IDENTITY.exec(text);
+  if (id && names(s, id[1]!) && names(s, id[2]!) && !/^(?:it|this|that)\b/i.test(id[1]!))
+    return { type: 'project', text, tokens: contentTokens(text) };
+  const at = LOCATION.exec(text);
+  if (at && names(s, at[1]!) && names(s, at[2]!) && !/^(?:it|this|that)\b/i.test(at[1]!))
+    return { type: 'reference', text, tokens: contentTokens(text) };
+  if (COMMAND.test(text)) return { type: 'reference', text, tokens: contentTokens(text) };
+  return null;
+}
+
+/**
+ * The project facts and references of one message of a person.
+ * @param afterAgent true when the agent acted since the person's last message: only then is "it's not
+ *   A. It's B." a correction of what the agent took something to be.
+ */
+export function extractProjectFacts(message: string, afterAgent: boolean): ProjectFactStatement[] {
+  if (
+    !/\b(?:same|identical|equal|alias|lives?|stored|kept|located|defined|configured|declared|generated|runs?|not)\b/i.test(
+      message,
+    )
+  )
+    return [];
+  const ss = sentencesOf(message);
+  const out: ProjectFactStatement[] = [];
+  for (let i = 0; i < ss.length; i++) {
+    const s = ss[i]!;
+    const text = plain(s);
+    const next = ss[i + 1];
+    const not = IS_NOT.exec(text);
+    const is = next ? IT_IS.exec(plain(next)) : null;
+    // "it's not A. It's B." — what the agent took it to be, and what it is (B must name something)
+    if (afterAgent && not && is && next && keepable(`${text} ${plain(next)}`) && names(next, is[1]!)) {
+      const both = `${text} ${plain(next)}`;
+      out.push({ type: 'project', text: both, tokens: contentTokens(both) });
+      i++;
+      continue;
+    }
+    const f = single(s);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+/** Confidence of a stated fact said in `sessions` distinct sessions (0.5 for one, +0.1 per more, ≤ 0.8). */
+export function projectFactConfidence(sessions: number): number {
+  return Math.round(Math.min(0.8, 0.4 + 0.1 * sessions) * 100) / 100;
+}
+
+/** The cues of a digest's `feedback` occurrences that are stated facts rather than feedback. */
+export const FACT_CUES: readonly FeedbackOccurrence['cue'][] = ['project', 'reference'];
+
+interface Occ {
+  s: GatheredSession;
+  f: FeedbackOccurrence;
+}
+
+/**
+ * Groups the sessions' stated project facts and references (digest `feedback` occurrences with cue
+ * `project` or `reference`) into one `fact` memory each, with `type` set, reinforced when said again in
+ * other sessions (near-duplicate content terms, Jaccard ≥ 0.5).
+ * @param injected true for a statement that tells the agent to ignore its instructions or send data to
+ *   an unknown host (never kept).
+ */
+export function mineProjectFacts(
+  sessions: readonly GatheredSession[],
+  injected: (text: string) => boolean = () => false,
+): { memories: PlannedMemory[]; stats: { project_facts: number; project_facts_promoted: number } } {
+  const occ: Occ[] = [];
+  for (const s of sessions) {
+    if (s.subagent) continue;
+    for (const f of s.digest.feedback ?? [])
+      if (FACT_CUES.includes(f.cue) && !injected(f.text)) occ.push({ s, f });
+  }
+  const groups = clusterNearDuplicates(
+    occ.map((o) => o.f.tokens),
+    { threshold: 0.5 },
+  );
+  const memories = groups.map((g) => planFact(g.map((i) => occ[i]!)));
+  memories.sort((a, b) => compareStrings(a.key, b.key));
+  return { memories, stats: { project_facts: occ.length, project_facts_promoted: memories.length } };
+}
+
+function planFact(group: Occ[]): PlannedMemory {
+  group.sort(
+    (a, b) =>
+      compareStrings(a.s.time ?? '', b.s.time ?? '') || compareStrings(a.s.id, b.s.id) || a.f.seq - b.f.seq,
+  );
+  const first = group[0]!;
+  const type = first.f.cue === 'reference' ? 'reference' : 'project';
+  const support = supportOf(group.map((o) => o.s));
+  const evidence: PlannedEvidence[] = [];
+  const seen = new Set<string>();
+  for (const o of group) {
+    if (seen.has(o.s.content_sha256) || evidence.length >= 6) continue;
+    seen.add(o.s.content_sha256);
+    evidence.push({
+      session_id: o.s.id,
+      seq_from: o.f.seq,
+      seq_to: o.f.seq,
+      quote: o.f.text,
+      source: 'user.message',
+    });
+  }
+  const fact = first.f.text.replace(/\s+/g, ' ').trim();
+  const label = type === 'project' ? 'Project' : 'Reference';
+  const sessionsText = `${support.sessions} session${support.sessions === 1 ? '' : 's'}`;
+  const context = first.f.context
+    ? ` It was said after the agent ${/^called /.test(first.f.context) ? first.f.context : `said: “${first.f.context}”`}.`
+    : '';
+  const body = [
+    `# ${label}: ${ellipsize(fact, 90)}`,
+    '',
+    `> ${fact}`,
+    '',
+    `**How to apply:** take this as given when working on what it names in this project; it is the person's own statement, not verified against the code.${context}`,
+    '',
+    `Stated by the person directing the agent in ${sessionsText}.`,
+    '',
+    '## Evidence',
+    '',
+    ...evidence.map((e) => `- ${e.session_id} #${e.seq_from}: ${JSON.stringify(e.quote)}`),
+  ];
+  const lastSeen =
+    group
+      .map((o) => dayOf(o.s.time))
+      .filter((d): d is string => d !== null)
+      .sort()
+      .pop() ?? null;
+  return {
+    key: `${type}:${[...new Set(first.f.tokens)].sort(compareStrings).join(' ')}`,
+    kind: 'fact',
+    type,
+    slug: fileSlug(fact, 50, 'fact'),
+    title: `${label}: ${ellipsize(fact, 70)}`,
+    summary: `${ellipsize(fact, 90)} (${sessionsText})`,
+    body: `${body.join('\n')}\n`,
+    support,
+    confidence: projectFactConfidence(support.sessions),
+    last_seen: lastSeen,
+    evidence,
+    score: 0.5 + support.sessions,
+    match_text: fact,
+    match_terms: first.f.tokens,
+    reason: `A ${type} fact the person stated, verbatim, in ${sessionsText}${
+      support.sessions === 1 ? ' (one session: lower confidence; reinforced when said again)' : ''
+    }.`,
+  };
+}

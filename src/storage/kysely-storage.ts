@@ -64,11 +64,36 @@ import * as admin from './workspaces.js';
 const CHUNK = 400;
 
 /**
+ * The sessions whose stored `external_id` (workspace-qualified, unique database-wide) is one of `ids`,
+ * with their workspace for the caller to check. The workspace is deliberately not in the SQL: with a
+ * list of more than a few ids and no statistics, SQLite then prefers the `(workspace_id, id)` index and
+ * reads every session of the workspace, which made each imported file cost O(stored sessions) (at 78,000
+ * stored sessions a lookup of 100 ids took 3 s).
+ */
+export function sessionsByExternalId(db: Kysely<Database>, ids: string[]) {
+  return db
+    .selectFrom('sessions')
+    .select(['id', 'external_id', 'workspace_id', 'content_sha256', 'outcome'])
+    .where('external_id', 'in', ids);
+}
+
+/**
+ * The sessions not yet linked to a parent whose `parent_external_id` is one of `ids` (by the
+ * `parent_external_id` index; the workspace is checked by the caller, see {@link sessionsByExternalId}).
+ */
+export function sessionsAwaitingParent(db: Kysely<Database>, ids: string[]) {
+  return db
+    .selectFrom('sessions')
+    .select(['id', 'parent_external_id', 'workspace_id'])
+    .where('parent_external_id', 'in', ids)
+    .where('parent_session_id', 'is', null);
+}
+
+/**
  * Links subagent sessions to their parents in either import order: each session of `batch` that names a
  * parent to that parent, and every session still waiting for a parent of `batch` to it. Every lookup goes
  * through an index (`external_id`, `parent_external_id`), so the cost follows the batch, never the number of
- * stored sessions (the workspace is checked on the rows: with no statistics SQLite would otherwise pick
- * the workspace index and scan every session of the workspace).
+ * stored sessions (the workspace is checked on the rows, see {@link sessionsByExternalId}).
  */
 async function linkParents(
   db: Kysely<Database>,
@@ -79,11 +104,9 @@ async function linkParents(
   const wanted = batch.filter((b) => b.parent_external_id !== null);
   for (let i = 0; i < wanted.length; i += CHUNK) {
     const chunk = wanted.slice(i, i + CHUNK);
-    const parents = await db
-      .selectFrom('sessions')
-      .select(['id', 'external_id', 'workspace_id'])
-      .where('external_id', 'in', [...new Set(chunk.map((c) => c.parent_external_id!))])
-      .execute();
+    const parents = await sessionsByExternalId(db, [
+      ...new Set(chunk.map((c) => c.parent_external_id!)),
+    ]).execute();
     const byExt = new Map(parents.filter((p) => p.workspace_id === ws).map((p) => [p.external_id, p.id]));
     for (const c of chunk) {
       const parent = byExt.get(c.parent_external_id!);
@@ -93,12 +116,7 @@ async function linkParents(
   for (let i = 0; i < batch.length; i += CHUNK) {
     const chunk = batch.slice(i, i + CHUNK);
     const byExt = new Map(chunk.map((b) => [b.external_id, b.id]));
-    const children = await db
-      .selectFrom('sessions')
-      .select(['id', 'parent_external_id', 'workspace_id'])
-      .where('parent_external_id', 'in', [...byExt.keys()])
-      .where('parent_session_id', 'is', null)
-      .execute();
+    const children = await sessionsAwaitingParent(db, [...byExt.keys()]).execute();
     for (const c of children)
       if (c.workspace_id === ws) links.push({ child: c.id, parent: byExt.get(c.parent_external_id!)! });
   }
@@ -946,13 +964,8 @@ export class KyselyStorage implements Storage {
       const existing = new Map<string, { id: string; content_sha256: string; outcome: string | null }>();
       for (let i = 0; i < prepared.length; i += CHUNK) {
         const ids = prepared.slice(i, i + CHUNK).map((p) => q(p.session.external_id));
-        const rows = await db
-          .selectFrom('sessions')
-          .select(['id', 'external_id', 'content_sha256', 'outcome'])
-          .where('external_id', 'in', ids)
-          .where('workspace_id', '=', ws)
-          .execute();
-        for (const r of rows) existing.set(r.external_id, r);
+        for (const r of await sessionsByExternalId(db, ids).execute())
+          if (r.workspace_id === ws) existing.set(r.external_id, r);
       }
       const results: SessionImportItem[] = [];
       const inserts: Insertable<SessionsTable>[] = [];

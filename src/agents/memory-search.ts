@@ -2,12 +2,14 @@
  * Full-text search over one memory store for agents (`memory_search`): a MiniSearch index (BM25+ ranking,
  * https://lucaong.github.io/minisearch/) of each memory's path and content, ranked snippets with paths.
  * The index is built on the first search and kept current by the store's newest version id: a search
- * checks it with one small query and, when the store changed, re-indexes only the memories whose
- * `content_sha256` changed (so writers other than this process — the CLI, folder sync, a dream's apply
- * — are seen on the next search).
+ * checks it with one small query and, when the store changed, reads only the versions written since the
+ * version it last saw (newest first, up to {@link MAX_INCREMENTAL_VERSIONS}) and re-indexes the memories
+ * they touch; writers other than this process — the CLI, folder sync, a dream's apply — are seen on the
+ * next search. More versions than that, or a history it cannot follow, re-reads the listing and
+ * re-indexes only the memories whose `content_sha256` changed.
  */
 import MiniSearch from 'minisearch';
-import type { Memory } from '../domain/types.js';
+import type { Memory, MemoryVersion } from '../domain/types.js';
 import { listTree } from '../service/memory-tree.js';
 import type { Reverie } from '../service/reverie.js';
 import { toToolPath } from './memory-paths.js';
@@ -27,6 +29,9 @@ interface Doc {
   path: string;
   content: string;
 }
+
+/** Versions since the last seen head that a search applies one by one; beyond, it re-reads the listing. */
+export const MAX_INCREMENTAL_VERSIONS = 1_000;
 
 /**
  * A search index over one store. Not shared between stores; safe to keep for the life of a server.
@@ -89,15 +94,53 @@ export class MemorySearch {
   }
 
   async #fresh(): Promise<MiniSearch<Doc>> {
-    const head = (await this.#reverie.listVersions(this.#storeId, { limit: 1 })).data[0]?.id ?? null;
+    const first = await this.#reverie.listVersions(this.#storeId, { limit: 1 });
+    const head = first.data[0]?.id ?? null;
     if (this.#index && head === this.#head) return this.#index;
     if (!this.#index) {
       this.#index = new MiniSearch<Doc>({ fields: ['path', 'content'], tokenize });
       const all = await this.#reverie.snapshot(this.#storeId);
       for (const m of all) this.#put(m);
-    } else await this.#refresh();
+    } else {
+      const since = this.#head ? await this.#versionsSince(this.#head, first) : null;
+      if (!since || !this.#apply(since)) await this.#refresh();
+    }
     this.#head = head;
     return this.#index;
+  }
+
+  /**
+   * The versions newer than `known`, newest first, paging on from `first` (the newest version), or null
+   * when `known` is not among the newest {@link MAX_INCREMENTAL_VERSIONS}.
+   */
+  async #versionsSince(known: string, first: { data: MemoryVersion[]; next_page: string | null }) {
+    const out: MemoryVersion[] = [];
+    let page = first;
+    for (;;) {
+      for (const v of page.data) {
+        if (v.id === known) return out;
+        out.push(v);
+      }
+      if (!page.next_page || out.length >= MAX_INCREMENTAL_VERSIONS) return null;
+      page = await this.#reverie.listVersions(this.#storeId, { limit: 100, page: page.next_page });
+    }
+  }
+
+  /**
+   * Applies versions (newest first: the first one per memory is its state now) to the index.
+   * @returns false, having changed nothing, when one of them has no content (redacted): re-read instead.
+   */
+  #apply(versions: MemoryVersion[]): boolean {
+    const latest = new Map<string, MemoryVersion>();
+    for (const v of versions) if (!latest.has(v.memory_id)) latest.set(v.memory_id, v);
+    const live = [...latest.values()].filter((v) => v.operation !== 'deleted');
+    if (live.some((v) => v.content === null || v.path === null || v.content_sha256 === null)) return false;
+    for (const v of latest.values()) {
+      if (v.operation === 'deleted') this.#drop(v.memory_id);
+      else
+        this.#put({ id: v.memory_id, path: v.path!, content: v.content, content_sha256: v.content_sha256! });
+    }
+    return true;
   }
 
   async #refresh(): Promise<void> {
@@ -109,16 +152,19 @@ export class MemorySearch {
       if (this.#hashes.get(m.id) === m.content_sha256 && cur?.path === m.path) continue;
       this.#put(await this.#reverie.getMemory(this.#storeId, m.id));
     }
-    for (const id of [...this.#hashes.keys()])
-      if (!seen.has(id)) {
-        this.#index!.discard(id);
-        this.#count(this.#content.get(id)!, -1);
-        this.#hashes.delete(id);
-        this.#content.delete(id);
-      }
+    for (const id of [...this.#hashes.keys()]) if (!seen.has(id)) this.#drop(id);
   }
 
-  #put(m: Memory): void {
+  #drop(id: string): void {
+    const doc = this.#content.get(id);
+    if (!doc) return;
+    this.#index!.discard(id);
+    this.#count(doc, -1);
+    this.#hashes.delete(id);
+    this.#content.delete(id);
+  }
+
+  #put(m: Pick<Memory, 'id' | 'path' | 'content' | 'content_sha256'>): void {
     const doc: Doc = { id: m.id, path: m.path, content: m.content ?? '' };
     const old = this.#content.get(m.id);
     if (old) this.#count(old, -1);

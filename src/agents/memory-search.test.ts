@@ -1,3 +1,4 @@
+import MiniSearch from 'minisearch';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Reverie } from '../service/reverie.js';
 import { redactVersion } from '../service/versions.js';
@@ -38,6 +39,37 @@ describe('MemorySearch', () => {
     expect((await search.search('baggage', { pathPrefix: '/facts/' })).map((h) => h.path)).toEqual([
       '/memories/facts/baggage.md',
     ]);
+  });
+
+  it("ranks as a MiniSearch OR query over the same memories would, also from the words' kept scores, until a write", async () => {
+    const words = ['refund', 'baggage', 'seat', 'upgrade', 'payment', 'voucher', 'delay', 'cabin'];
+    for (let i = 0; i < 60; i++)
+      await svc.createMemory(store, {
+        path: `/t${i % 4}/${words[i % 8]}-${i}.md`,
+        content: `${words[(i * 3) % 8]} ${words[(i * 5) % 8]} note ${i}\n${i % 7 === 0 ? words[(i + 1) % 8] : 'plain'} text\n`,
+      });
+    const all = await svc.snapshot(store);
+    const reference = new MiniSearch<{ id: string; path: string; content: string }>({
+      fields: ['path', 'content'],
+      tokenize: (t) => t.match(/[\p{L}\p{N}]+/gu) ?? [],
+    });
+    reference.addAll(all.map((m) => ({ id: m.id, path: m.path, content: m.content! })));
+    const pathOf = new Map(all.map((m) => [m.id, `/memories${m.path}`]));
+    const queries = ['refund seat', 'voucher delay cabin', 'baggage', 'upgrade payment refund', 'cab'];
+    // twice: first through MiniSearch's own OR query, then from each word's kept scores
+    for (const q of [...queries, ...queries]) {
+      const expected = reference
+        .search(q, { boost: { path: 2 }, combineWith: 'OR', prefix: (t) => t.length >= 3 })
+        .slice(0, 10);
+      const got = await search.search(q);
+      expect(got.map((h) => h.score)).toEqual(expected.map((h) => Math.round(h.score * 1000) / 1000));
+      const unique = expected.filter((h) => expected.filter((o) => o.score === h.score).length === 1);
+      for (const h of unique)
+        expect(got.find((g) => g.score === Math.round(h.score * 1000) / 1000)?.path).toBe(pathOf.get(h.id));
+    }
+    expect(await search.search('zeppelin')).toEqual([]);
+    await svc.createMemory(store, { path: '/facts/zeppelin.md', content: 'A zeppelin is an airship.\n' });
+    expect((await search.search('zeppelin')).map((h) => h.path)).toEqual(['/memories/facts/zeppelin.md']);
   });
 
   it('sees writes from elsewhere by reading only the versions written since the last search', async () => {

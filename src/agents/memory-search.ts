@@ -6,7 +6,9 @@
  * version it last saw (newest first, up to {@link MAX_INCREMENTAL_VERSIONS}) and re-indexes the memories
  * they touch; writers other than this process — the CLI, folder sync, a dream's apply — are seen on the
  * next search. More versions than that, or a history it cannot follow, re-reads the listing and
- * re-indexes only the memories whose `content_sha256` changed.
+ * re-indexes only the memories whose `content_sha256` changed. A word searched a second time at the same
+ * store version has its scored matches kept until the store changes, so a query of such words adds up
+ * kept scores in arrays instead of running MiniSearch again (the ranking is MiniSearch's OR ranking).
  */
 import MiniSearch from 'minisearch';
 import type { Memory, MemoryVersion } from '../domain/types.js';
@@ -30,6 +32,44 @@ interface Doc {
   content: string;
 }
 
+/** A scored match: memory id, score, the index terms it matched, and the query words behind them. */
+interface Hit {
+  id: string;
+  score: number;
+  terms: string[];
+  queryTerms: string[];
+}
+
+/** One word's scored matches: parallel arrays of memory ordinals and scores, and the hits by id. */
+interface Postings {
+  ords: Int32Array;
+  scores: Float64Array;
+  byId: Map<string, Hit>;
+}
+
+/** MiniSearch options of every search: a path match counts double; words of 3+ letters match as prefixes. */
+const SEARCH_OPTIONS = {
+  boost: { path: 2 },
+  combineWith: 'OR',
+  prefix: (t: string) => t.length >= 3,
+} as const;
+
+/** Scored matches kept across searches (all words together) until the store changes. */
+const MAX_CACHED_POSTINGS = 200_000;
+
+/** The `k` highest-scored entries, best first (ties keep their order), without sorting them all. */
+function topByScore<T extends { score: number }>(hits: T[], k: number): T[] {
+  const top: T[] = [];
+  for (const h of hits) {
+    if (top.length === k && h.score <= top[k - 1]!.score) continue;
+    let i = top.length;
+    while (i > 0 && top[i - 1]!.score < h.score) i--;
+    top.splice(i, 0, h);
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
+
 /** Versions since the last seen head that a search applies one by one; beyond, it re-reads the listing. */
 export const MAX_INCREMENTAL_VERSIONS = 1_000;
 
@@ -48,6 +88,17 @@ export class MemorySearch {
   #head: string | null | undefined;
   /** Document frequency of each lowercased word (path and content). */
   #df = new Map<string, number>();
+  /** Each searched word's scored matches at the current head version (oldest word first). */
+  #byWord = new Map<string, Postings>();
+  /** Memory ids by ordinal, and ordinals by id (see {@link MemorySearch.#ordinal}). */
+  #ids: string[] = [];
+  #ords = new Map<string, number>();
+  /** Scratch sums and match counts of a query, by ordinal; all zero between queries. */
+  #sum = new Float64Array(0);
+  #matched = new Uint16Array(0);
+  #byWordSize = 0;
+  /** Words searched at the current head version (a second search of one keeps its scored matches). */
+  #seen = new Set<string>();
 
   constructor(reverie: Reverie, storeId: string) {
     this.#reverie = reverie;
@@ -68,22 +119,22 @@ export class MemorySearch {
   ): Promise<SearchHit[]> {
     const index = await this.#fresh();
     const prefix = opts.pathPrefix?.replace(/^\/memories(?=\/)/, '');
-    const base = {
-      boost: { path: 2 },
-      combineWith: 'OR',
-      prefix: (t: string) => t.length >= 3,
-      ...(prefix ? { filter: (r: { id: string }) => this.#content.get(r.id)!.path.startsWith(prefix) } : {}),
-    } as const;
+    const inPrefix = prefix ? (id: string) => this.#content.get(id)!.path.startsWith(prefix) : () => true;
+    const limit = opts.limit ?? 10;
     const words = [...new Set(tokenize(query).map((w) => w.toLowerCase()))];
     // Words in more than half of the memories carry almost no BM25 weight (idf ≈ 0) but cost a score per
     // memory: with rarer words in the query, they are left out (and kept if the rest finds nothing).
     const rare = words.filter((w) => (this.#df.get(w) ?? 0) <= this.#content.size / 2);
-    let hits = rare.length > 0 && rare.length < words.length ? index.search(rare.join(' '), base) : [];
-    if (hits.length === 0) hits = index.search(query, base);
+    let hits = rare.length > 0 && rare.length < words.length ? this.#anyOf(rare, inPrefix, limit) : [];
+    if (hits.length === 0) hits = this.#anyOf(words, inPrefix, limit);
     // Fuzzy matching costs an edit-distance walk of the index per term: only when the words found nothing.
-    if (hits.length === 0) hits = index.search(query, { ...base, fuzzy: 0.2 });
-    return hits.slice(0, opts.limit ?? 10).map((h) => {
-      const doc = this.#content.get(h.id as string)!;
+    if (hits.length === 0)
+      hits = index
+        .search(query, { ...SEARCH_OPTIONS, fuzzy: 0.2, filter: (r) => inPrefix(r.id as string) })
+        .slice(0, limit)
+        .map((h) => ({ id: h.id as string, score: h.score, terms: h.terms, queryTerms: h.queryTerms }));
+    return hits.map((h) => {
+      const doc = this.#content.get(h.id)!;
       return {
         path: toToolPath(doc.path),
         score: Math.round(h.score * 1000) / 1000,
@@ -93,10 +144,95 @@ export class MemorySearch {
     });
   }
 
+  /**
+   * The best `limit` memories holding any of `words`, scored as MiniSearch scores an OR query (the sum
+   * of each word's BM25+ score, times the number of words matched). A word searched before at this
+   * store version has its scored matches kept (until the store changes), so a query of such words only
+   * adds up kept scores; otherwise MiniSearch runs the OR query itself.
+   */
+  #anyOf(words: string[], keep: (id: string) => boolean, limit: number): Hit[] {
+    if (!words.every((w) => this.#byWord.has(w) || this.#seen.has(w))) {
+      for (const w of words) this.#seen.add(w);
+      return this.#index!.search(words.join(' '), { ...SEARCH_OPTIONS, filter: (r) => keep(r.id as string) })
+        .slice(0, limit)
+        .map((h) => ({ id: h.id as string, score: h.score, terms: h.terms, queryTerms: h.queryTerms }));
+    }
+    const lists = words.map((w) => this.#postings(w));
+    // sums in arrays indexed by each memory's ordinal (Maps keyed by id cost ten times as much here)
+    const n = this.#ids.length;
+    if (this.#sum.length < n) {
+      this.#sum = new Float64Array(n * 2);
+      this.#matched = new Uint16Array(n * 2);
+    }
+    const sum = this.#sum;
+    const matched = this.#matched;
+    const touched: number[] = [];
+    for (const { ords, scores } of lists)
+      for (let i = 0; i < ords.length; i++) {
+        const o = ords[i]!;
+        if (matched[o] === 0) touched.push(o);
+        sum[o]! += scores[i]!;
+        matched[o]!++;
+      }
+    const scored: { id: string; score: number }[] = [];
+    for (const o of touched) {
+      const id = this.#ids[o]!;
+      if (keep(id)) scored.push({ id, score: sum[o]! * matched[o]! });
+      sum[o] = 0;
+      matched[o] = 0;
+    }
+    return topByScore(scored, limit).map(({ id, score }) => {
+      const hits = lists.map((l) => l.byId.get(id)).filter((h) => h !== undefined);
+      return {
+        id,
+        score,
+        terms: [...new Set(hits.flatMap((h) => h.terms))],
+        queryTerms: hits.flatMap((h) => h.queryTerms),
+      };
+    });
+  }
+
+  /** One word's matches with their BM25+ scores (by memory ordinal, and by id), kept for this store version. */
+  #postings(word: string): Postings {
+    let p = this.#byWord.get(word);
+    if (p) return p;
+    const found = this.#index!.search(word, SEARCH_OPTIONS);
+    p = { ords: new Int32Array(found.length), scores: new Float64Array(found.length), byId: new Map() };
+    for (let i = 0; i < found.length; i++) {
+      const h = found[i]!;
+      const id = h.id as string;
+      p.ords[i] = this.#ordinal(id);
+      p.scores[i] = h.score;
+      p.byId.set(id, { id, score: h.score, terms: h.terms, queryTerms: h.queryTerms });
+    }
+    this.#byWordSize += found.length;
+    while (this.#byWordSize > MAX_CACHED_POSTINGS && this.#byWord.size > 0) {
+      const [oldest, list] = this.#byWord.entries().next().value!;
+      this.#byWord.delete(oldest);
+      this.#byWordSize -= list.ords.length;
+    }
+    this.#byWord.set(word, p);
+    return p;
+  }
+
+  /** The ordinal of memory `id` in this index (assigned on first sight, never reused). */
+  #ordinal(id: string): number {
+    let o = this.#ords.get(id);
+    if (o === undefined) {
+      o = this.#ids.length;
+      this.#ids.push(id);
+      this.#ords.set(id, o);
+    }
+    return o;
+  }
+
   async #fresh(): Promise<MiniSearch<Doc>> {
     const first = await this.#reverie.listVersions(this.#storeId, { limit: 1 });
     const head = first.data[0]?.id ?? null;
     if (this.#index && head === this.#head) return this.#index;
+    this.#byWord.clear();
+    this.#byWordSize = 0;
+    this.#seen.clear();
     if (!this.#index) {
       this.#index = new MiniSearch<Doc>({ fields: ['path', 'content'], tokenize });
       const all = await this.#reverie.snapshot(this.#storeId);

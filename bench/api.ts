@@ -4,15 +4,18 @@
  * from this process with 50 concurrent connections: memory retrieve, update (content changes, so each
  * request writes a version) and create (into a second store, since the first is at the 10,000 cap);
  * and, in the same run, plain Hono on @hono/node-server returning a constant — the framework's own
- * ceiling on this machine. Prints requests/s and latency percentiles (ms) per scenario.
+ * ceiling on this machine. Prints requests/s and latency percentiles (ms) per scenario, and the server
+ * process's CPU time per request (user + system, from /proc/<pid>/stat on Linux; clock ticks of 10 ms,
+ * so over thousands of requests): unlike latency and throughput, it hardly moves with what else the
+ * machine runs, so it compares builds on a shared machine. The load average is printed beside.
  * Target (issue 9): p99 < 5 ms for create, update and retrieve.
  *
  * Usage: node dist/bench/api.js [--seconds N] [--connections N] [--json]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { storageOf } from '../src/service/internal.js';
@@ -53,6 +56,19 @@ interface Row {
   max_ms: number;
   non_2xx: number;
   errors: number;
+  /** The server process's CPU time per request (ms), or null where /proc is not available. */
+  server_cpu_ms_per_req: number | null;
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux), or null elsewhere. */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    // fields after the command name: state is field 3, utime 14 and stime 15 (proc(5)); ticks of 1/100 s
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 /** Child mode `--constant`: plain Hono answering every request with a constant; prints its port. */
@@ -107,7 +123,7 @@ async function seed(db: string) {
   }
 }
 
-function row(scenario: string, r: CannonResult): Row {
+function row(scenario: string, r: CannonResult, cpu: number | null): Row {
   return {
     scenario,
     req_per_s: Math.round(r.requests.average),
@@ -117,6 +133,8 @@ function row(scenario: string, r: CannonResult): Row {
     max_ms: r.latency.max,
     non_2xx: r.non2xx,
     errors: r.errors,
+    server_cpu_ms_per_req:
+      cpu === null ? null : Math.round((cpu / Math.max(1, r.requests.total)) * 1000) / 1000,
   };
 }
 
@@ -127,16 +145,20 @@ function printRows(
 ): void {
   const { seconds, connections, seedMs, rows } = r;
   if (asJson) {
-    process.stdout.write(`${JSON.stringify({ seconds, connections, seed_ms: seedMs, rows }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ seconds, connections, seed_ms: seedMs, load_average: loadavg()[0], rows }, null, 2)}\n`,
+    );
     return;
   }
   process.stdout.write(
-    `SQLite, store of 10,000 memories (seeded in ${(seedMs / 1000).toFixed(1)} s); ${connections} connections, ${seconds} s per scenario\n`,
+    `SQLite, store of 10,000 memories (seeded in ${(seedMs / 1000).toFixed(1)} s); ${connections} connections, ${seconds} s per scenario; load average ${loadavg()[0].toFixed(1)}\n`,
   );
-  process.stdout.write('scenario                 req/s    p50 ms  p90 ms  p99 ms  max ms  non-2xx\n');
+  process.stdout.write(
+    'scenario                 req/s    p50 ms  p90 ms  p99 ms  max ms  non-2xx  server CPU ms/req\n',
+  );
   for (const x of rows)
     process.stdout.write(
-      `${x.scenario.padEnd(22)} ${String(x.req_per_s).padStart(7)} ${String(x.p50_ms).padStart(8)} ${String(x.p90_ms).padStart(7)} ${String(x.p99_ms).padStart(7)} ${String(x.max_ms).padStart(7)} ${String(x.non_2xx).padStart(8)}\n`,
+      `${x.scenario.padEnd(22)} ${String(x.req_per_s).padStart(7)} ${String(x.p50_ms).padStart(8)} ${String(x.p90_ms).padStart(7)} ${String(x.p99_ms).padStart(7)} ${String(x.max_ms).padStart(7)} ${String(x.non_2xx).padStart(8)}  ${String(x.server_cpu_ms_per_req ?? '–').padStart(17)}\n`,
     );
 }
 
@@ -165,45 +187,58 @@ async function main(): Promise<void> {
     const pick = () => s.ids[Math.floor(Math.random() * s.ids.length)]!;
     const base = `/v1/memory_stores/${s.full}/memories`;
     let n = 0;
-    const run = (url: string, requests?: CannonRequest[]) =>
-      autocannon({ url, connections, duration: seconds, headers, requests });
+    const [apiPid, constantPid] = children.map((c) => c.pid);
+    /** One scenario against the server at `url` (process `pid`): its figures and that server's CPU per request. */
+    const run = async (
+      scenario: string,
+      url: string,
+      pid: number | undefined,
+      requests?: CannonRequest[],
+    ) => {
+      const before = cpuMs(pid);
+      const r = await autocannon({ url, connections, duration: seconds, headers, requests });
+      const after = cpuMs(pid);
+      return row(scenario, r, before === null || after === null ? null : after - before);
+    };
+    // warm-up (untimed): both servers load their modules and compile the hot paths first
+    await autocannon({ url: constant, connections: 10, duration: 2, headers });
+    await autocannon({
+      url: api,
+      connections: 10,
+      duration: 3,
+      headers,
+      requests: [{ method: 'GET', setupRequest: (r) => ({ ...r, path: `${base}/${pick()}` }) }],
+    });
     const rows: Row[] = [];
-    rows.push(row('plain Hono, constant', await run(constant)));
+    rows.push(await run('plain Hono, constant', constant, constantPid));
     rows.push(
-      row(
-        'memory retrieve',
-        await run(api, [{ method: 'GET', setupRequest: (r) => ({ ...r, path: `${base}/${pick()}` }) }]),
-      ),
+      await run('memory retrieve', api, apiPid, [
+        { method: 'GET', setupRequest: (r) => ({ ...r, path: `${base}/${pick()}` }) },
+      ]),
     );
     rows.push(
-      row(
-        'memory update',
-        await run(api, [
-          {
-            method: 'POST',
-            setupRequest: (r) => ({
-              ...r,
-              path: `${base}/${pick()}`,
-              body: JSON.stringify({ content: `updated ${n++}\n` }),
-            }),
-          },
-        ]),
-      ),
+      await run('memory update', api, apiPid, [
+        {
+          method: 'POST',
+          setupRequest: (r) => ({
+            ...r,
+            path: `${base}/${pick()}`,
+            body: JSON.stringify({ content: `updated ${n++}\n` }),
+          }),
+        },
+      ]),
     );
     rows.push(
-      row(
-        'memory create',
-        await run(api, [
-          {
-            method: 'POST',
-            path: `/v1/memory_stores/${s.empty}/memories`,
-            setupRequest: (r) => ({
-              ...r,
-              body: JSON.stringify({ path: `/new/${n++}.md`, content: 'created\n' }),
-            }),
-          },
-        ]),
-      ),
+      await run('memory create', api, apiPid, [
+        {
+          method: 'POST',
+          path: `/v1/memory_stores/${s.empty}/memories`,
+          setupRequest: (r) => ({
+            ...r,
+            body: JSON.stringify({ path: `/new/${n++}.md`, content: 'created\n' }),
+          }),
+        },
+      ]),
     );
     printRows({ seconds, connections, seedMs, rows }, args.includes('--json'));
   } finally {

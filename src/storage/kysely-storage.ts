@@ -464,6 +464,9 @@ export class KyselyStorage implements Storage {
         created_at: s.created_at,
         updated_at: s.updated_at,
         archived_at: s.archived_at,
+        ...(s.scope
+          ? { scope_type: s.scope.type, scope_id: s.scope.id, scope_min_support: s.scope.min_support }
+          : {}),
       })
       .execute();
   }

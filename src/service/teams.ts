@@ -343,7 +343,9 @@ export class TeamService {
         const filtered = filterForScope(result, scope, map, names).result;
         return scope.type === 'team' ? this.#flagOrgConflicts(filtered) : filtered;
       },
-      ...('estimate' in inner ? { estimate: (inner as { estimate: unknown }).estimate } : {}),
+      ...('estimate' in inner
+        ? { estimate: (inner as { estimate: (...a: unknown[]) => unknown }).estimate.bind(inner) }
+        : {}),
     } as DreamEngine;
   }
 }

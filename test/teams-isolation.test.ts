@@ -236,6 +236,21 @@ describe.each(DIALECTS)('scopes and roles ($name)', (dialect) => {
       expect(
         (await run(bot, { command: 'view', path: '/memories/org/preferences/commits.md' })).text,
       ).toContain('Conventional Commits.');
+      const search = async (args: Record<string, unknown>) =>
+        ((await bot.callTool({ name: 'memory_search', arguments: args })) as CallToolResult).content[0] as {
+          text: string;
+        };
+      expect((await search({ query: 'pnpm' })).text).toMatch(
+        /^\/memories\/team\/preferences\/pnpm\.md \(score/,
+      );
+      expect((await search({ query: 'conventional commits' })).text).toMatch(
+        /^\/memories\/org\/preferences\/commits\.md/,
+      );
+      expect((await search({ query: 'pnpm', path_prefix: '/memories/org/' })).text).toBe(
+        'No memory matches "pnpm".',
+      );
+      expect((await search({ query: 'bot notes' })).text).toMatch(/^\/memories\/own\.md/);
+      expect((await search({ query: 'beta' })).text).toBe('No memory matches "beta".');
       const refused = await run(bot, { command: 'create', path: '/memories/team/new.md', file_text: 'x' });
       expect(refused).toEqual({
         error: true,

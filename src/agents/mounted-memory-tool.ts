@@ -156,7 +156,10 @@ export class MountedMemorySearch {
 
   #of(storeId: string): MemorySearch {
     let s = this.#searches.get(storeId);
-    if (!s) this.#searches.set(storeId, (s = new MemorySearch(this.#reverie, storeId)));
+    if (!s) {
+      s = new MemorySearch(this.#reverie, storeId);
+      this.#searches.set(storeId, s);
+    }
     return s;
   }
 

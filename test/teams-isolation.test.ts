@@ -74,7 +74,39 @@ async function setup(svc: Reverie, storage: Storage) {
     aliceReviewer: await key('alice-rv', 'reviewer', 'person:alice'),
     bot: await key('alpha-bot', 'writer', 'agent:alpha-bot'),
   };
-  return { ids, keys, alphaDream, betaDream };
+  const session = async (ext: string, user: string, team: string) =>
+    (
+      await storage.importSessions([
+        {
+          external_id: ext,
+          agent_id: 'agent',
+          user_id: user,
+          team_id: team,
+          parent_external_id: null,
+          source_format: 'reverie',
+          source_file: `${ext}.jsonl`,
+          title: ext,
+          started_at: null,
+          ended_at: null,
+          metadata: {},
+          events: [
+            {
+              seq: 0,
+              type: 'user.message',
+              timestamp: null,
+              text: `${user} here`,
+              source: { file: 'x', line: 1 },
+            },
+          ],
+          outcome: null,
+        },
+      ])
+    )[0]!.session_id;
+  const sessions = {
+    alice: await session('s-alice', 'alice', 'alpha'),
+    bob: await session('s-bob', 'bob', 'beta'),
+  };
+  return { ids, keys, alphaDream, betaDream, sessions };
 }
 
 describe.each(DIALECTS)('scopes and roles ($name)', (dialect) => {
@@ -82,7 +114,7 @@ describe.each(DIALECTS)('scopes and roles ($name)', (dialect) => {
     const storage = await dialect.open();
     const svc = new Reverie({ storage });
     try {
-      const { ids, keys, alphaDream, betaDream } = await setup(svc, storage);
+      const { ids, keys, alphaDream, betaDream, sessions } = await setup(svc, storage);
       const app = createApiApp(svc);
       const call = async (key: string, method: string, path: string, body?: unknown) => {
         const res = await app.request(path, {
@@ -130,11 +162,14 @@ describe.each(DIALECTS)('scopes and roles ($name)', (dialect) => {
           `/v1/reverie/dreams/${betaDream.dream.id}/changes`,
           `/v1/reverie/memory_stores/${ids.beta}/log`,
           '/v1/reverie/teams/beta',
+          `/v1/reverie/sessions/${sessions.bob}`,
         ])
           expect((await call(k, 'GET', path)).status, path).toBe(404);
         expect(
           (await call(k, 'GET', '/v1/dreams?limit=100')).body.data.map((d: { id: string }) => d.id),
         ).toEqual([alphaDream.dream.id]);
+        const seen = await call(k, 'GET', '/v1/reverie/sessions?limit=100');
+        expect(seen.body.data.map((x: { id: string }) => x.id)).toEqual([sessions.alice]);
         const teams = await call(k, 'GET', '/v1/reverie/teams');
         expect(teams.body.data.map((t: { name: string }) => t.name)).toEqual(['alpha']);
       }
@@ -204,6 +239,21 @@ describe.each(DIALECTS)('scopes and roles ($name)', (dialect) => {
       expect(
         (await run(bot, { command: 'view', path: '/memories/org/preferences/commits.md' })).text,
       ).toContain('Conventional Commits.');
+      const search = async (args: Record<string, unknown>) =>
+        ((await bot.callTool({ name: 'memory_search', arguments: args })) as CallToolResult).content[0] as {
+          text: string;
+        };
+      expect((await search({ query: 'pnpm' })).text).toMatch(
+        /^\/memories\/team\/preferences\/pnpm\.md \(score/,
+      );
+      expect((await search({ query: 'conventional commits' })).text).toMatch(
+        /^\/memories\/org\/preferences\/commits\.md/,
+      );
+      expect((await search({ query: 'pnpm', path_prefix: '/memories/org/' })).text).toBe(
+        'No memory matches "pnpm".',
+      );
+      expect((await search({ query: 'bot notes' })).text).toMatch(/^\/memories\/own\.md/);
+      expect((await search({ query: 'beta' })).text).toBe('No memory matches "beta".');
       const refused = await run(bot, { command: 'create', path: '/memories/team/new.md', file_text: 'x' });
       expect(refused).toEqual({
         error: true,
@@ -271,7 +321,7 @@ describe.each(DIALECTS)('scopes and roles ($name)', (dialect) => {
     const storage = await dialect.open();
     const svc = new Reverie({ storage });
     try {
-      const { ids, keys, betaDream, alphaDream } = await setup(svc, storage);
+      const { ids, keys, betaDream, alphaDream, sessions } = await setup(svc, storage);
       const app = createReviewApp(new ReviewService(svc, { applyHooks: {} }), {
         auth: {
           keys: svc.keys,
@@ -292,6 +342,8 @@ describe.each(DIALECTS)('scopes and roles ($name)', (dialect) => {
       expect(await get(`/stores/${ids.beta}`)).toBe(404);
       expect(await get(`/stores/${ids.bob}`)).toBe(404);
       expect(await get(`/dreams/${betaDream.dream.id}`)).toBe(404);
+      expect(await get(`/sessions/${sessions.alice}`)).toBe(200);
+      expect(await get(`/sessions/${sessions.bob}`)).toBe(404);
       const list = await (await app.request('/stores', { headers: { cookie } })).text();
       expect(list).toContain(ids.alpha);
       expect(list).not.toContain(ids.beta);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../src/domain/index.js';
 import type { Storage } from '../src/storage/index.js';
 import { DIALECTS } from './dialects.js';
-import { newTestDream, newTestStore, testActor } from './storage-fixtures.js';
+import { newTestDream, newTestSession, newTestStore, testActor } from './storage-fixtures.js';
 
 async function store(s: Storage, scope?: Parameters<Storage['setStoreScope']>[1]): Promise<string> {
   const st = newTestStore();
@@ -84,6 +84,34 @@ describe.each(DIALECTS)('teams storage ($name)', (dialect) => {
       expect((await asBot.getDream(dB.id))?.id).toBe(dB.id);
       await s.setStoreScope(teamB, null);
       expect((await s.getStore(teamB))?.scope).toBeUndefined();
+
+      // sessions: a member sees its own, its teams' and its teammates', not the others'
+      const ev = [
+        {
+          seq: 0,
+          type: 'user.message' as const,
+          timestamp: null,
+          text: 'hi',
+          source: { file: 'x', line: 1 },
+        },
+      ];
+      const items = await s.importSessions([
+        newTestSession('by-alice', ev, { user_id: 'alice' }),
+        newTestSession('tagged-alpha', ev, { team_id: 'alpha' }),
+        newTestSession('by-bot-b', ev, { agent_id: 'bot-b' }),
+        newTestSession('by-bob', ev, { user_id: 'bob', team_id: 'beta' }),
+        newTestSession('untagged', ev),
+      ]);
+      const [mine, alphaTagged, botB, bobs, untagged] = items.map((i) => i.session_id);
+      const ids = async (v: Storage) => (await v.listSessions({ limit: 100 })).data.map((x) => x.id).sort();
+      expect(await ids(asAlice)).toEqual([mine, alphaTagged].sort());
+      expect(await ids(asBot)).toEqual([botB, bobs].sort()); // bot-b is in beta; beta's sessions
+      expect(await ids(s)).toHaveLength(5);
+      expect(await asAlice.getSession(bobs!)).toBeUndefined();
+      expect(await asAlice.getSessions([bobs!, untagged!, mine!])).toMatchObject([{ id: mine }]);
+      await expect(asAlice.getEvents(bobs!)).rejects.toMatchObject({ type: 'not_found_error' });
+      await expect(asAlice.setOutcome(bobs!, null)).rejects.toMatchObject({ type: 'not_found_error' });
+      expect((await asAlice.getEvents(mine!))[0]).toMatchObject({ text: 'hi' });
     } finally {
       await root.close();
     }

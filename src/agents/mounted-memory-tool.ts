@@ -11,6 +11,7 @@ import type { Actor } from '../domain/index.js';
 import { listTree } from '../service/memory-tree.js';
 import type { Reverie } from '../service/reverie.js';
 import { MemoryToolError, resolveToolPath, toToolPath } from './memory-paths.js';
+import { MemorySearch, type SearchHit } from './memory-search.js';
 import { type MemoryCommand, MemoryTool, parseMemoryCommand, type ViewCommand } from './memory-tool.js';
 import { numberLines, renderListing } from './memory-view.js';
 
@@ -135,6 +136,61 @@ async function overridesNote(
   const hits = await reverie.teams.overriddenBy(ownStoreId, { path: hit.inner, content });
   if (hits.length === 0) return '';
   return `\n\nNote: your own ${hits.map((h) => toToolPath(h.path)).join(', ')} ${hits.length === 1 ? 'overrides' : 'override'} this ${hit.folder === 'team' ? 'team' : 'organisation'} memory for you.`;
+}
+
+/**
+ * `memory_search` over an own store and its mounts (see the module comment): hits of the team's and
+ * the organisation's stores carry their `/memories/team/…` and `/memories/org/…` paths; the hits of
+ * all stores are merged by score (each store's BM25+ scores, from its own index).
+ */
+export class MountedMemorySearch {
+  readonly #reverie: Reverie;
+  readonly #storeId: string;
+  readonly #searches = new Map<string, MemorySearch>();
+  #mounts: Mounts | undefined;
+
+  constructor(reverie: Reverie, storeId: string) {
+    this.#reverie = reverie;
+    this.#storeId = storeId;
+  }
+
+  #of(storeId: string): MemorySearch {
+    let s = this.#searches.get(storeId);
+    if (!s) {
+      s = new MemorySearch(this.#reverie, storeId);
+      this.#searches.set(storeId, s);
+    }
+    return s;
+  }
+
+  /**
+   * Ranked hits for `query` across the own store and its mounts; `pathPrefix` (`/memories/team/…` or
+   * a store path) narrows to one of them. @throws NotFoundError for an unknown own store.
+   */
+  async search(query: string, opts: { limit?: number; pathPrefix?: string } = {}): Promise<SearchHit[]> {
+    this.#mounts ??= await mountsOf(this.#reverie, this.#storeId).catch(() => ({}));
+    const p = opts.pathPrefix?.replace(/^\/memories(?=\/)/, '');
+    const folders = Object.entries(this.#mounts) as [keyof typeof MOUNT_FOLDERS, string][];
+    const under = folders.find(([f]) => p?.startsWith(`/${f}/`));
+    const runs: Promise<SearchHit[]>[] = [];
+    if (!under)
+      runs.push(
+        this.#of(this.#storeId)
+          .search(query, { limit: opts.limit, pathPrefix: opts.pathPrefix })
+          .then((hs) => hs.filter((h) => !folders.some(([f]) => h.path.startsWith(`/memories/${f}/`)))),
+      );
+    for (const [f, id] of folders) {
+      if (p && p !== '/' && under?.[0] !== f) continue;
+      const inner = under?.[0] === f ? p!.slice(f.length + 1) : undefined;
+      runs.push(
+        this.#of(id)
+          .search(query, { limit: opts.limit, pathPrefix: inner === '/' ? undefined : inner })
+          .then((hs) => hs.map((h) => ({ ...h, path: `/memories/${f}${h.path.slice('/memories'.length)}` }))),
+      );
+    }
+    const all = (await Promise.all(runs)).flat();
+    return all.sort((a, b) => b.score - a.score).slice(0, opts.limit ?? 10);
+  }
 }
 
 function isRoot(path: string): boolean {

@@ -16,9 +16,8 @@
  */
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { MemorySearch } from '../agents/memory-search.js';
 import { MEMORY_COMMANDS } from '../agents/memory-tool.js';
-import { MountedMemoryTool } from '../agents/mounted-memory-tool.js';
+import { MountedMemorySearch, MountedMemoryTool } from '../agents/mounted-memory-tool.js';
 import type { Actor } from '../domain/index.js';
 import { listTree } from '../service/memory-tree.js';
 import type { Reverie } from '../service/reverie.js';
@@ -116,12 +115,12 @@ function registerMemoryTools(
         new MountedMemoryTool(reverie, storeId, actor(), { readOnly }).run(stripUndefined(args)),
       ),
   );
-  const search = new MemorySearch(reverie, storeId);
+  const search = new MountedMemorySearch(reverie, storeId);
   server.registerTool(
     'memory_search',
     {
       description:
-        'Full-text search of this store: ranked hits with /memories paths, scores and matching lines.',
+        "Full-text search of this store (and of the team's and organisation's memory under /memories/team/ and /memories/org/, when mounted): ranked hits with /memories paths, scores and matching lines.",
       inputSchema: {
         query: z.string().min(1).describe('words to look for (prefix and fuzzy matching)'),
         limit: z.number().int().min(1).max(100).optional().describe('at most this many hits (default 10)'),

@@ -412,6 +412,8 @@ async function writeOutputStore(
     created_at: now,
     updated_at: now,
     archived_at: null,
+    // a team's (or person's) dream output is that scope's too: no one else's key may read it
+    ...(store.scope ? { scope: store.scope } : {}),
   };
   await tx.insertStore(out);
   const byPath = new Map<string, Change>();

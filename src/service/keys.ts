@@ -28,6 +28,8 @@ export interface CreatedKey {
   role: ApiKeyRole;
   /** Whether `--workspace` named a workspace that did not exist and was created. */
   workspace_created: boolean;
+  /** The person or agent the key acts as, when it has one. */
+  member?: MemberRef;
 }
 
 /** Who a presented key belongs to, and what it may do. */
@@ -142,7 +144,15 @@ export class KeyService {
       ...(input.member ? { member: input.member } : {}),
     };
     await this.#storage.insertApiKey(record, sha256Hex(key));
-    return { id: record.id, key, workspace_id: workspace.id, name, role, workspace_created: created };
+    return {
+      id: record.id,
+      key,
+      workspace_id: workspace.id,
+      name,
+      role,
+      workspace_created: created,
+      ...(input.member ? { member: input.member } : {}),
+    };
   }
 
   /** Keys newest first, optionally of one workspace (id or name); revoked ones with `include_revoked`. */

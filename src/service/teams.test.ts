@@ -121,6 +121,23 @@ describe('team dreams in the service', () => {
     }
   });
 
+  it("a team dream's output store is the team's: another team's member cannot read it", async () => {
+    const { svc, team } = await teamWorld(proposing('/facts/pm.md', 'Package manager: pnpm\n'));
+    try {
+      await svc.teams.createTeam('omega');
+      await svc.teams.addMembers('omega', [{ type: 'person', id: 'zoe' }]);
+      const d = await svc.dream({ memory_store_id: team });
+      const out = d.outputs[0]!.memory_store_id;
+      expect((await svc.getStore(out)).scope).toMatchObject({ type: 'team' });
+      const as = (id: string) =>
+        svc.forPrincipal({ workspace_id: 'wrkspc_default', member: { type: 'person', id } });
+      expect((await as('alice').getStore(out)).id).toBe(out);
+      await expect(as('zoe').getStore(out)).rejects.toMatchObject({ type: 'not_found_error' });
+    } finally {
+      await svc.close();
+    }
+  });
+
   it('an unscoped store keeps the engine’s proposals as they are', async () => {
     const { svc } = await teamWorld(proposing('/facts/pm.md', 'Package manager: pnpm\n'));
     try {

@@ -35,15 +35,18 @@ export interface ScopeMounts {
   org: { memory_store_id: string } | null;
 }
 
+/** Team names: 1–128 letters, digits and `._@+-`. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
+/** Person and agent ids: also `/` and `:` (importers' agent ids such as `tau-bench/gpt-4o`, `claude-code/subagent`). */
+const MEMBER_ID = /^[A-Za-z0-9][A-Za-z0-9._@+/:-]{0,254}$/;
 
 /**
- * Parses `person:<id>` or `agent:<id>` (ids: 1–128 letters, digits, `._@+-`).
+ * Parses `person:<id>` or `agent:<id>` (ids: 1–255 letters, digits, `._@+-/:`).
  * @throws ValidationError naming `field` otherwise.
  */
 export function parseMemberRef(s: string, field = 'member'): MemberRef {
   const m = /^(person|agent):(.+)$/.exec(s.trim());
-  if (!m || !NAME.test(m[2]!))
+  if (!m || !MEMBER_ID.test(m[2]!))
     throw new ValidationError(`${field} must be person:<id> or agent:<id>, got ${JSON.stringify(s)}`, field);
   return { type: m[1] as MemberRef['type'], id: m[2]! };
 }
@@ -56,7 +59,7 @@ export function parseScope(s: string, field = 'scope'): { type: StoreScope['type
   const t = s.trim();
   if (t === 'org' || t === 'organisation' || t === 'organization') return { type: 'organisation', id: null };
   const m = /^(person|agent|team):(.+)$/.exec(t);
-  if (!m || !NAME.test(m[2]!))
+  if (!m || !(m[1] === 'team' ? NAME : MEMBER_ID).test(m[2]!))
     throw new ValidationError(
       `${field} must be person:<id>, agent:<id>, team:<team> or organisation, got ${JSON.stringify(s)}`,
       field,
@@ -143,7 +146,10 @@ export class TeamService {
           'scope.min_support',
         );
       let id = scope.type === 'organisation' ? null : (scope.id ?? null);
-      if (scope.type !== 'organisation' && (!id || !NAME.test(id)))
+      if (
+        scope.type !== 'organisation' &&
+        (!id || !(scope.type === 'team' ? /^\S{1,255}$/ : MEMBER_ID).test(id))
+      )
         throw new ValidationError(`a ${scope.type} scope needs an id`, 'scope.id');
       if (scope.type === 'team') id = (await this.getTeam(id!)).id;
       next = { type: scope.type, id, min_support: k };
@@ -337,7 +343,9 @@ export class TeamService {
         const filtered = filterForScope(result, scope, map, names).result;
         return scope.type === 'team' ? this.#flagOrgConflicts(filtered) : filtered;
       },
-      ...('estimate' in inner ? { estimate: (inner as { estimate: unknown }).estimate } : {}),
+      ...('estimate' in inner
+        ? { estimate: (inner as { estimate: (...a: unknown[]) => unknown }).estimate.bind(inner) }
+        : {}),
     } as DreamEngine;
   }
 }

@@ -20,6 +20,8 @@ export interface TranscriptUpload {
   format?: SourceFormat;
   agent_id?: string;
   team_id?: string;
+  /** The person whose session this is, when the format does not say (issue 14). */
+  user_id?: string;
 }
 
 /** What an upload imported: the detected format and, per session, created / updated / unchanged. */
@@ -60,7 +62,11 @@ export async function importUpload(reverie: Reverie, upload: TranscriptUpload): 
     team_id: upload.team_id,
   });
   const sessions = await storageOf(reverie).importSessions(
-    parsed.sessions.map((s) => ({ ...s, team_id: upload.team_id ?? s.team_id ?? null })),
+    parsed.sessions.map((s) => ({
+      ...s,
+      team_id: upload.team_id ?? s.team_id ?? null,
+      user_id: s.user_id ?? upload.user_id ?? null,
+    })),
   );
   return { type: 'session_import', filename, format: parsed.format, sessions };
 }

@@ -412,6 +412,13 @@ export class KyselyStorage implements Storage {
     return this.#stores().select('id');
   }
 
+  /** This workspace's sessions, only those its member may see in a member's view (migration 007). */
+  #sessions() {
+    const q = this.#db.selectFrom('sessions').where('sessions.workspace_id', '=', this.workspace_id);
+    const m = this.member;
+    return m ? q.where((eb) => teams.sessionVisibleToMember(eb, m, this.workspace_id)) : q;
+  }
+
   /** Subquery: the ids of this workspace's dreams (of stores the member sees, in a member's view). */
   #dreamIds() {
     const q = this.#db.selectFrom('dreams').select('id').where('workspace_id', '=', this.workspace_id);
@@ -523,6 +530,9 @@ export class KyselyStorage implements Storage {
         created_at: s.created_at,
         updated_at: s.updated_at,
         archived_at: s.archived_at,
+        ...(s.scope
+          ? { scope_type: s.scope.type, scope_id: s.scope.id, scope_min_support: s.scope.min_support }
+          : {}),
       })
       .execute();
   }
@@ -1048,23 +1058,16 @@ export class KyselyStorage implements Storage {
   }
 
   async getSession(id: string): Promise<Session | undefined> {
-    const r = await this.#db
-      .selectFrom('sessions')
-      .selectAll()
-      .where('id', '=', id)
-      .where('workspace_id', '=', this.workspace_id)
-      .executeTakeFirst();
+    const r = await this.#sessions().selectAll().where('id', '=', id).executeTakeFirst();
     return r && this.#toSession(r);
   }
 
   async getSessions(ids: string[]): Promise<Session[]> {
     const byId = new Map<string, Session>();
     for (let i = 0; i < ids.length; i += CHUNK) {
-      const rows = await this.#db
-        .selectFrom('sessions')
+      const rows = await this.#sessions()
         .selectAll()
         .where('id', 'in', ids.slice(i, i + CHUNK))
-        .where('workspace_id', '=', this.workspace_id)
         .execute();
       for (const r of rows) byId.set(r.id, this.#toSession(r));
     }
@@ -1074,7 +1077,7 @@ export class KyselyStorage implements Storage {
   async listSessions(q: SessionQuery): Promise<Page<Session>> {
     const limit = clampLimit(q.limit, 10_000);
     const cur = decodeCursor(q.page);
-    let query = this.#db.selectFrom('sessions').selectAll().where('workspace_id', '=', this.workspace_id);
+    let query = this.#sessions().selectAll();
     if (q.agent_id) query = query.where('agent_id', '=', q.agent_id);
     if (q.team_id) query = query.where('team_id', '=', q.team_id);
     if (q.imported_after) query = query.where('imported_at', '>', q.imported_after);
@@ -1091,13 +1094,14 @@ export class KyselyStorage implements Storage {
   }
 
   async getEvents(sessionId: string): Promise<SessionEvent[]> {
-    const r = await this.#db
+    let q = this.#db
       .selectFrom('session_events')
       .innerJoin('sessions', 'sessions.id', 'session_events.session_id')
       .select(['session_events.events', 'sessions.source_file'])
       .where('session_events.session_id', '=', sessionId)
-      .where('sessions.workspace_id', '=', this.workspace_id)
-      .executeTakeFirst();
+      .where('sessions.workspace_id', '=', this.workspace_id);
+    if (this.member) q = q.where('sessions.id', 'in', this.#sessions().select('sessions.id'));
+    const r = await q.executeTakeFirst();
     if (!r) throw new NotFoundError('session', sessionId);
     const refs = blobRefs(r.events);
     const blob = new Map<string, string>();
@@ -1114,6 +1118,7 @@ export class KyselyStorage implements Storage {
       .set({ outcome: outcome === null ? null : json(outcome) })
       .where('id', '=', sessionId)
       .where('workspace_id', '=', this.workspace_id)
+      .$if(this.member !== null, (q) => q.where('id', 'in', this.#sessions().select('sessions.id')))
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw new NotFoundError('session', sessionId);
   }

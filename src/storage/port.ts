@@ -218,7 +218,8 @@ export interface Storage {
    * A view of this workspace as `member` sees it (null: the whole workspace): stores (and their
    * memories, versions, dreams and changes) other than unscoped and organisation stores, the stores of
    * the member's teams, its own person or agent store and the stores attached to it (an agent) behave
-   * as absent. Sessions are not restricted. Its `close()` does nothing.
+   * as absent; so do sessions other than the member's own, its teams' (`team_id` = a team's id or
+   * name) and its teammates' (by `user_id` or `agent_id`). Its `close()` does nothing.
    */
   forMember(member: MemberRef | null): Storage;
 

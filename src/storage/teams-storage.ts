@@ -52,6 +52,38 @@ export function visibleToMember(
   ]);
 }
 
+/**
+ * The condition on `sessions` rows a member may see: its own sessions (as the person or the agent),
+ * the sessions of its teams (`team_id` = a team's id or name) and of its teams' people and agents.
+ */
+export function sessionVisibleToMember(
+  eb: ExpressionBuilder<Database, 'sessions'>,
+  member: MemberRef,
+  workspaceId: string,
+) {
+  const myTeams = (col: 'teams.id' | 'teams.name') =>
+    eb
+      .selectFrom('team_members')
+      .innerJoin('teams', 'teams.id', 'team_members.team_id')
+      .select(col)
+      .where('teams.workspace_id', '=', workspaceId)
+      .where('team_members.member_type', '=', member.type)
+      .where('team_members.member_id', '=', member.id);
+  const mates = (type: MemberRef['type']) =>
+    eb
+      .selectFrom('team_members as mate')
+      .select('mate.member_id')
+      .where('mate.member_type', '=', type)
+      .where('mate.team_id', 'in', myTeams('teams.id'));
+  return eb.or([
+    eb(member.type === 'person' ? 'sessions.user_id' : 'sessions.agent_id', '=', member.id),
+    eb('sessions.team_id', 'in', myTeams('teams.id')),
+    eb('sessions.team_id', 'in', myTeams('teams.name')),
+    eb('sessions.user_id', 'in', mates('person')),
+    eb('sessions.agent_id', 'in', mates('agent')),
+  ]);
+}
+
 /** Sets (or with null clears) a store's scope. */
 export async function setStoreScope(
   db: Kysely<Database>,

@@ -104,6 +104,17 @@ describe('promotion to team and organisation stores', () => {
     expect(out.changes.map((c) => c.path)).toEqual(['/preferences/iso.md', '/MEMORY.md']);
   });
 
+  it("an identifier quoted from one person only is that person's case; from two people it is shared", () => {
+    const flight = (ids: string[]) => ({
+      ...create('/mistakes/seats.md', 'Error: not enough seats on flight HAT229', ids, 'mistake'),
+    });
+    const r = result([flight(['s1', 's2']), { ...flight(['s1', 's3']), path: '/mistakes/seats-2.md' }]);
+    const { held_back } = filterForScope(r, { ...team, min_support: 1 }, sessions, []);
+    expect(held_back.map((h) => `${h.path} ${h.detail}`)).toEqual([
+      "/mistakes/seats.md personal: the identifier HAT229, in one person's sessions only",
+    ]);
+  });
+
   it('personalDetail reads the body, not the front matter', () => {
     expect(personalDetail('---\nlast_seen: 2026-01-05T08:00:00Z\n---\nUse UTC.\n', [])).toBeNull();
     expect(personalDetail('Ticket 4f3a9c21-77b0 was reopened', [])).toMatch(/case identifier/);

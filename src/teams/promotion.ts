@@ -6,7 +6,8 @@
  * that holds personal details is never promoted to either: redacted personal data (the engine's PII
  * markers, `src/dream/offline/pii.ts`), an e-mail address or one case's identifier (the engine's
  * feedback rule `CASE_IDENTIFIER`, restricted here to tokens with five or more digits so that standard
- * names such as ISO-8601 or RFC-3339 stay), or a team member's own id. What is dropped is removed from
+ * names such as ISO-8601 or RFC-3339 stay; a shorter one counts when only one person's evidence quotes
+ * hold it), or a team member's own id. What is dropped is removed from
  * the output store and from `/MEMORY.md`, so the change set stays consistent.
  */
 import type { Change, StoreScope } from '../domain/index.js';
@@ -53,6 +54,31 @@ export function personalDetail(content: string, names: readonly string[]): strin
     if (name.length < 2) continue;
     const re = new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRe(name)}(?![\\p{L}\\p{N}_])`, 'u');
     if (re.test(lower)) return `the member name ${n}`;
+  }
+  return null;
+}
+
+/**
+ * An identifier-shaped token of the memory's body (letters mixed with digits, e.g. a reservation or
+ * order id) that the evidence quotes hold for one person only (by user, else by session): one case's,
+ * whatever its digit count. A token in no quote, or in two people's, is not.
+ */
+export function oneCaseToken(
+  change: Pick<ProposedChange, 'after' | 'evidence'>,
+  sessions: ReadonlyMap<string, SessionMembers>,
+): string | null {
+  const body = parseFrontMatter(change.after ?? '').body;
+  const seen = new Set<string>();
+  for (const m of body.matchAll(CASE_GLOBAL)) {
+    const token = m[0];
+    if (token.includes('@') || seen.has(token)) continue;
+    seen.add(token);
+    const who = new Set(
+      change.evidence
+        .filter((e) => e.quote.includes(token))
+        .map((e) => sessions.get(e.session_id)?.user_id ?? `session:${e.session_id}`),
+    );
+    if (who.size === 1) return `the identifier ${token}, in one person's sessions only`;
   }
   return null;
 }
@@ -121,7 +147,7 @@ function judge(
   if (scope.type === 'team' && s.people.size < k && s.agents.size < k)
     return `support: ${s.people.size} people and ${s.agents.size} agents, below ${k}`;
   if (scope.type === 'organisation' && s.teams.size < k) return `support: ${s.teams.size} teams, below ${k}`;
-  const personal = personalDetail(c.after ?? '', names);
+  const personal = personalDetail(c.after ?? '', names) ?? oneCaseToken(c, sessions);
   if (personal) return `personal: ${personal}`;
   return {
     ...c.support,

@@ -90,11 +90,11 @@ describe('/v1/reverie/sessions (transcript uploads)', () => {
     ).toBeGreaterThan(3);
   });
 
-  it('imports a Claude Code transcript forced by format, with agent and team', async () => {
+  it('imports a Claude Code transcript forced by format, with agent, team and user', async () => {
     const file = join(CLAUDE_CODE, readdirSync(CLAUDE_CODE).find((n) => n.endsWith('.jsonl'))!);
     const r = await upload(
       readFileSync(file),
-      '?filename=session.jsonl&format=claude-code&team_id=support',
+      '?filename=session.jsonl&format=claude-code&team_id=support&user_id=ana',
       h,
     );
     expect(r.status).toBe(200);
@@ -102,7 +102,7 @@ describe('/v1/reverie/sessions (transcript uploads)', () => {
     const b: any = await r.json();
     expect(b.format).toBe('claude-code');
     const s = (await f.call('GET', `/v1/reverie/sessions/${b.sessions[0].session_id}`, undefined, h)).body;
-    expect(s).toMatchObject({ source_format: 'claude-code', team_id: 'support' });
+    expect(s).toMatchObject({ source_format: 'claude-code', team_id: 'support', user_id: 'ana' });
   });
 
   it('refuses bad uploads with a clear 400 (or 413) and imports nothing', async () => {

@@ -5,7 +5,7 @@
  * is read from the server's disk), listed, and retrieved with their normalized events. Sessions belong
  * to the key's workspace; the dream endpoints take their `sesn_` ids.
  *
- * - `POST /v1/reverie/sessions?filename=&format=&agent_id=&team_id=` → `{type:"session_import",
+ * - `POST /v1/reverie/sessions?filename=&format=&agent_id=&team_id=&user_id=` → `{type:"session_import",
  *   filename, format, sessions:[{external_id, status, session_id}]}`;
  * - `GET /v1/reverie/sessions?agent_id=&team_id=&limit=&page=` → `{data, next_page}`;
  * - `GET /v1/reverie/sessions/{session_id}?include_events=true` → the session (with `events`).
@@ -65,6 +65,7 @@ const UploadQuery = z.object({
   format: z.enum(FORMATS).optional(),
   agent_id: z.string().min(1).max(255).optional(),
   team_id: z.string().min(1).max(255).optional(),
+  user_id: z.string().min(1).max(255).optional(),
 });
 const ListQuery = z.object({
   ...PageQuerySchema,

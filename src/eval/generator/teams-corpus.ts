@@ -142,60 +142,61 @@ function contact(seed: string, person: string): { email: string; phone: string }
   };
 }
 
-/**
- * Builds the sessions and the truth of the teams corpus.
- * @param startMs when the first session starts; sessions follow an hour apart.
- */
-export function buildTeamsCorpus(
+/** One session of the corpus: the person's request with what `plan` plants in it, and a short run. */
+function buildSession(
   seed: string,
   phrasings: Phrasings,
   startMs: number,
-): { sessions: GenSession[]; truth: Omit<TeamsTruth, 'dir'> } {
+  plan: Plan,
+  i: number,
+  order: string,
+): GenSession {
   const r = roles();
-  const order = `W${new Rng(`${seed}:teams:order`).int(1_000_000, 9_999_999)}`;
   const prefById = new Map([...r.team, ...r.personal, r.org].map((p) => [p.id, p]));
-  const sessions: GenSession[] = [];
-  plans().forEach((plan, i) => {
-    const rng = new Rng(`${seed}:teams:session:${i}`);
-    const b = new SessionBuilder(rng, startMs + i * 3_600_000, 'claude');
-    const c = contact(seed, plan.person);
-    b.system('You are a coding agent working in the company monorepo.');
-    const lines = [`I'm on ticket ${1000 + i * 7} today, about ${rng.pick(TOPICS)}.`];
-    for (const id of plan.planted) {
-      const pref = prefById.get(id.split('@')[0]!);
-      if (pref) lines.push(withPrefix(rng, rng.pick(preferenceWordings(pref, phrasings))));
-      if (id === 'case')
-        lines.push(`Customer order ${order} was charged twice; always refund ${order} to the original card.`);
-    }
-    lines.push(`If anything is unclear, mail me at ${c.email} or call ${c.phone}.`);
-    b.user(lines.join(' '));
-    b.say('On it.');
-    if (plan.planted.some((id) => id.includes('@'))) habitMistake(b, rng);
-    b.call('Bash', { command: 'git status --short' }, ' M src/index.ts', {
-      shell: { stdout: ' M src/index.ts', stderr: '' },
-    });
-    b.say('Done: the change is in src/index.ts.');
-    b.user('Thanks.');
-    sessions.push({
-      index: i,
-      domain: 'coding',
-      id: `team-${plan.team.name}-${String(i).padStart(3, '0')}`,
-      agent_id: plan.team.agent,
-      user_id: plan.person,
-      team_id: plan.team.name,
-      task: 'teams',
-      title: lines[0]!,
-      cwd: `/home/${plan.person}/src`,
-      branch: 'main',
-      model: 'claude-sonnet-4-5',
-      events: b.events,
-      outcome: { result: 'satisfied', score: 1 },
-      planted: new Set(plan.planted),
-    });
+  const rng = new Rng(`${seed}:teams:session:${i}`);
+  const b = new SessionBuilder(rng, startMs + i * 3_600_000, 'claude');
+  const c = contact(seed, plan.person);
+  b.system('You are a coding agent working in the company monorepo.');
+  const lines = [`I'm on ticket ${1000 + i * 7} today, about ${rng.pick(TOPICS)}.`];
+  for (const id of plan.planted) {
+    const pref = prefById.get(id.split('@')[0]!);
+    if (pref) lines.push(withPrefix(rng, rng.pick(preferenceWordings(pref, phrasings))));
+    if (id === 'case')
+      lines.push(`Customer order ${order} was charged twice; always refund ${order} to the original card.`);
+  }
+  lines.push(`If anything is unclear, mail me at ${c.email} or call ${c.phone}.`);
+  b.user(lines.join(' '));
+  b.say('On it.');
+  if (plan.planted.some((id) => id.includes('@'))) habitMistake(b, rng);
+  b.call('Bash', { command: 'git status --short' }, ' M src/index.ts', {
+    shell: { stdout: ' M src/index.ts', stderr: '' },
   });
+  b.say('Done: the change is in src/index.ts.');
+  b.user('Thanks.');
+  return {
+    index: i,
+    domain: 'coding',
+    id: `team-${plan.team.name}-${String(i).padStart(3, '0')}`,
+    agent_id: plan.team.agent,
+    user_id: plan.person,
+    team_id: plan.team.name,
+    task: 'teams',
+    title: lines[0]!,
+    cwd: `/home/${plan.person}/src`,
+    branch: 'main',
+    model: 'claude-sonnet-4-5',
+    events: b.events,
+    outcome: { result: 'satisfied', score: 1 },
+    planted: new Set(plan.planted),
+  };
+}
+
+/** The planted items of the corpus, with the markers of the wordings written. */
+function truthItems(phrasings: Phrasings): TeamsTruthItem[] {
+  const r = roles();
   const markers = (p: PreferenceDef) =>
     (phrasings === 'test' && p.test_markers ? p.test_markers : p.markers).all;
-  const items: TeamsTruthItem[] = [
+  return [
     ...CORPUS_TEAMS.map((t, i) => ({
       id: r.team[i]!.id,
       belongs: 'team' as const,
@@ -220,6 +221,19 @@ export function buildTeamsCorpus(
       markers: markers(r.org),
     },
   ];
+}
+
+/**
+ * Builds the sessions and the truth of the teams corpus.
+ * @param startMs when the first session starts; sessions follow an hour apart.
+ */
+export function buildTeamsCorpus(
+  seed: string,
+  phrasings: Phrasings,
+  startMs: number,
+): { sessions: GenSession[]; truth: Omit<TeamsTruth, 'dir'> } {
+  const order = `W${new Rng(`${seed}:teams:order`).int(1_000_000, 9_999_999)}`;
+  const sessions = plans().map((plan, i) => buildSession(seed, phrasings, startMs, plan, i, order));
   const everyone = CORPUS_TEAMS.flatMap((t) => t.people);
   return {
     sessions,
@@ -228,7 +242,7 @@ export function buildTeamsCorpus(
       seed,
       phrasings,
       teams: CORPUS_TEAMS.map((t) => ({ ...t, people: [...t.people] })),
-      items,
+      items: truthItems(phrasings),
       personal_strings: [
         order,
         ...everyone.flatMap((p) => {

@@ -26,7 +26,7 @@ import { mineMistakes } from './offline/mistakes.js';
 import { INDEX_PATH, orient } from './offline/orient.js';
 import { mineContrasts } from './offline/outcome-contrast.js';
 import type { GatheredSession, PlannedMemory } from './offline/plan.js';
-import { statesFact } from './offline/preferences.js';
+import { holdsFactStatement } from './offline/preferences.js';
 import { Redactor } from './offline/redactor.js';
 import { collectSessionFacts, minePreferences, promoteSessionFacts } from './offline/statements.js';
 import { compareStrings, contentTokens } from './offline/text.js';
@@ -247,7 +247,7 @@ class OfflineEngine implements DreamEngine {
     const feedback = mineFeedback(
       sessions,
       cited,
-      (t) => injectionReason(t, knownHosts) !== null || statesFact(t),
+      (t) => injectionReason(t, knownHosts) !== null || holdsFactStatement(t),
     );
     const planned: PlannedMemory[] = [
       ...mistakes.memories,

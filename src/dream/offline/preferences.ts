@@ -110,6 +110,18 @@ export const PERSONAL =
   /\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|us)\b|\bthis (?:time|once|one|order|ticket|reservation|booking|flight|trip|case)\b|\bfor now\b|\bjust (?:this|once)\b|\bright now\b|\btoday\b|\btonight\b/i;
 
 /**
+ * True if some sentence of `text` (see {@link splitSentences}) states a typed fact and is not an
+ * imperative ("Always deploy to db-2.internal" is a rule): a message part that will go stale when the
+ * value changes, so never a rule or feedback to remember.
+ */
+export function holdsFactStatement(text: string): boolean {
+  return splitSentences(text).some((s) => {
+    const body = stripLeadIn(s);
+    return !IMPERATIVE_START.test(body) && statesFact(body);
+  });
+}
+
+/**
  * True if the sentence states a typed fact ("CI uses ci-runner:2025.1 for every job", "from now on
  * the staging DB is db-2.internal"): a fact, which may change, not a rule about how to work.
  */
@@ -182,7 +194,9 @@ function splitRunOn(piece: string): string[] {
         .map((x) => x[0].toLowerCase().replace(/[^a-z']/g, ''));
       if (before.some((b) => DETERMINERS.has(b))) continue;
       const prevWord = prev.toLowerCase().replace(/[^a-z']/g, '');
-      if (STARTERS.has(bare.toLowerCase()) && !(bare === 'I' && JOINERS.has(prevWord))) cut = true;
+      // a starter before a capitalised word opens a name ("signed The Acme Care Team"), not a sentence
+      const name = /^[A-Z]/.test(words[i + 1]?.[0] ?? '') && DETERMINERS.has(bare.toLowerCase());
+      if (STARTERS.has(bare.toLowerCase()) && !name && !(bare === 'I' && JOINERS.has(prevWord))) cut = true;
       // after a closing quote, a capitalised word starts a new sentence ("… 'The Acme Care Team' Legal …")
       else if (/["'’”]$/.test(prev) && !/^["'‘“]/.test(prev) && bare !== 'I') cut = true;
       // "Legal calls the …": a capitalised word, a verb in -s, then a determiner

@@ -73,7 +73,7 @@ export const CUE_TERMS: ReadonlySet<string> = new Set(
   contentTokens(
     "use using always never avoid prefer preferred stick keep make sure remember don't dont do not every " +
       'everything anymore instead rather should must please new any only no longer standard standardized ' +
-      "we're shop here really thing reminder note quick also btw fyi " +
+      "we're shop here really thing reminder note quick also btw fyi whenever convention rule team " +
       // everyday words that name no topic
       'get go make take let give come see know need want like much many way time good new big small ' +
       'lot just bring find help try keep start put thing things stuff people',
@@ -87,7 +87,10 @@ const PREFERENCE_SIMILARITY = 0.5;
  * Attaches a small group (≤ 3 distinctive terms in all) to an established group (≥ 2 wordings) one of
  * whose statements contains all its terms ("Don't run npm here" {npm} → the {pnpm, npm, lockfile}
  * group): a terse wording of a rule is part of the rule. Each small group goes to the single most-stated such group (no chaining
- * through it), so a generic term shared by two rules cannot merge them.
+ * through it), so a generic term shared by two rules cannot merge them. A small group no statement
+ * contains goes to the one established group whose anchor term it holds — a core term of that group
+ * (in ≥ 60% of its statements) whose statements lie ≥ 80% in it ("Do not add Jest configs" {add, jest}
+ * → the vitest rule) — when no other group anchors any of its terms.
  * @param groups groups of statement indexes; `terms` each statement's distinctive terms; `counts` how
  *   often each statement was made.
  */
@@ -133,6 +136,50 @@ function attachContained(groups: number[][], terms: string[][], counts: number[]
       target[gi] = best;
       absorbed.add(best);
     }
+  }
+  // second pass, over the groups as attached so far (a terse "pnpm only." group no longer splits the
+  // weight of `pnpm`): a small group no statement contains goes to the group that anchors its terms
+  const home = (i: number) => target[groupOf.get(i)!]!;
+  const size = new Map<number, number>();
+  const homeWeight = new Map<number, number>();
+  groups.forEach((g, gi) => {
+    size.set(target[gi]!, (size.get(target[gi]!) ?? 0) + g.length);
+    homeWeight.set(target[gi]!, (homeWeight.get(target[gi]!) ?? 0) + weight[gi]!);
+  });
+  // anchor terms: a term whose statements (weighted by how often each was made) lie at least 80% in
+  // one established group, in at least two of its statements, names that group's topic ("jest")
+  const anchorOf = new Map<string, number>();
+  for (const [t, posting] of byTerm) {
+    const per = new Map<number, { w: number; n: number }>();
+    let total = 0;
+    for (const i of posting) {
+      const gj = home(i);
+      const e = per.get(gj) ?? { w: 0, n: 0 };
+      e.w += counts[i]!;
+      e.n++;
+      per.set(gj, e);
+      total += counts[i]!;
+    }
+    // …and is a core term of it: in at least 60% of its statements (by weight)
+    for (const [gj, e] of per)
+      if (size.get(gj)! >= 2 && e.n >= 2 && e.w >= 0.8 * total && e.w >= 0.6 * homeWeight.get(gj)!)
+        anchorOf.set(t, gj);
+  }
+  /** The one established group whose core anchor term a small group holds, if no other anchors it. */
+  const anchoredGroup = (gi: number, u: readonly string[]): number | null => {
+    const hits = new Set<number>();
+    for (const t of u) {
+      const gj = anchorOf.get(t);
+      if (gj !== undefined && gj !== target[gi]) hits.add(gj);
+    }
+    if (hits.size !== 1) return null;
+    const gj = [...hits][0]!;
+    return gj;
+  };
+  for (const gi of small) {
+    if (target[gi] !== gi || absorbed.has(gi)) continue;
+    const gj = anchoredGroup(gi, unions[gi]!);
+    if (gj !== null) target[gi] = gj;
   }
   const merged = new Map<number, number[]>();
   groups.forEach((g, gi) => {

@@ -424,6 +424,8 @@ function readFact(line: string): Fact | null {
     const cls = cur.cls;
     if (p.needs && cls.type !== p.needs) continue;
     if (p.typed && !p.typed.includes(cls.type)) continue;
+    // free text after a subject that is itself a clause ("we no longer use X, everything runs on Y")
+    if (cls.type === 'text' && /[,;]|\b(?:no longer|not|never)\b|n't\b/i.test(subjectText)) continue;
     const subject = subjectKey(subjectText, cls.type);
     const subjectWords = subject ? subject.split(' ').length : 0;
     if (subjectWords < 1 || subjectWords > 6) continue;
@@ -873,10 +875,11 @@ function sentenceTerms(text: string, value: string | undefined): Set<string> {
  * Pairs of subjects (indexes into `subjects`) of one value type that name one thing in other words,
  * judged from the sentences that state them:
  * - a change that names a previous value ("moved from A to B") joins the subjects stated with A;
- * - two subjects stated with the same value whose sentences share a distinctive term ("Customers have
- *   45 days to return items" / "customers get 45 days to send things back" share `custom`);
+ * - two subjects stated with the same value whose sentences share a term ("Customers have 45 days to
+ *   return items" / "customers get 45 days to send things back" share `custom`);
  * - two subjects whose sentences share at least two distinctive terms, half of the smaller set.
- * A term is distinctive when the sentences of at most a quarter of the subjects (at least 2) use it.
+ * A term is distinctive when the sentences of at most half of the subjects (at least 2) use it (a
+ * topic's own term recurs in every wording of it, so a tighter cap would lose exactly those).
  */
 function meaningLinks(
   items: readonly { subject: string; value?: string; text?: string }[],
@@ -903,7 +906,7 @@ function meaningLinks(
   }
   const df = new Map<string, number>();
   for (const ts of terms) for (const t of ts) df.set(t, (df.get(t) ?? 0) + 1);
-  const cap = Math.max(2, Math.floor(subjects.length / 4));
+  const cap = Math.max(2, Math.ceil(subjects.length / 2));
   const distinct = terms.map((ts) => [...ts].filter((t) => df.get(t)! <= cap));
   const shared = (a: number, b: number) => distinct[a]!.filter((t) => terms[b]!.has(t)).length;
   const out: [number, number][] = [];
@@ -912,7 +915,8 @@ function meaningLinks(
     const members = [...l].sort((a, b) => a - b);
     for (let x = 0; x < members.length; x++)
       for (let y = x + 1; y < members.length; y++)
-        if (shared(members[x]!, members[y]!) >= 1) out.push([members[x]!, members[y]!]);
+        if ([...terms[members[x]!]!].some((t) => terms[members[y]!]!.has(t)))
+          out.push([members[x]!, members[y]!]);
   }
   // different values: a strong overlap of distinctive terms (candidates through a term index)
   const byTerm = new Map<string, number[]>();

@@ -31,6 +31,7 @@ export type FactValueType =
   | 'url'
   | 'host'
   | 'image'
+  | 'id'
   | 'text';
 
 /** Which sentence pattern produced a fact. */
@@ -90,6 +91,7 @@ export const PRECISE_TYPES: ReadonlySet<FactValueType> = new Set([
   'url',
   'host',
   'image',
+  'id',
 ]);
 
 const WEEKDAY = /\b(mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)\b/i;
@@ -152,7 +154,8 @@ function clockTime(m: string): string {
 
 /**
  * Classifies a value phrase: the first typed value found in it (e-mail, URL, weekday, date, image
- * reference `name:tag`, host name, clock time, duration, version, a lone number), else free text.
+ * reference `name:tag`, host name, clock time, duration, an identifier such as `eu-west-3`, version, a
+ * lone number), else free text.
  * `raw` is the verbatim span of the typed value in `value`.
  */
 function classify(value: string): { type: FactValueType; value: string; raw: string } {
@@ -184,6 +187,9 @@ function classify(value: string): { type: FactValueType; value: string; raw: str
     const n = /^\d+$/.test(dur[1]!) ? Number(dur[1]) : NUMBER_WORDS[dur[1]!.toLowerCase()]!;
     return { type: 'duration', value: `${n} ${dur[2]!.toLowerCase()}s`, raw: dur[0] };
   }
+  // a lowercase identifier of two or more words and a number: a region, zone or cluster ("eu-west-3")
+  const id = /(?<![\w.@/:-])([a-z]{2,}(?:-[a-z]{2,})+-\d+[a-z]?)(?![\w.@/:-])/.exec(value);
+  if (id) return { type: 'id', value: id[1]!, raw: id[1]! };
   const version = /\bv?(\d+\.\d+(?:\.\d+)*)\b/.exec(value);
   if (version) return { type: 'version', value: version[1]!, raw: version[0] };
   // a lone number, not part of an identifier such as eu-west-3
@@ -591,7 +597,7 @@ function negatedSpans(sentence: string): [number, number][] {
 }
 
 /** Value types that identify one thing (a machine, an image, an address): a sentence naming one is about it. */
-const MENTION_TYPES: ReadonlySet<FactValueType> = new Set(['host', 'image', 'url', 'email']);
+const MENTION_TYPES: ReadonlySet<FactValueType> = new Set(['host', 'image', 'url', 'email', 'id']);
 
 /**
  * A fact no pattern reads, from a sentence naming an identifier (host, image, URL, e-mail) or a
@@ -604,20 +610,24 @@ function mentionedIdentifier(t: string, text: string, explicit: boolean): Fact |
   if (!cur) return null;
   const deadline =
     cur.cls.type === 'duration' &&
-    /\b(?:within|up to|in under|no later than|at most|at the latest)\s+(?:the\s+)?$/i.test(
+    /\b(?:within|up to|for|in under|no later than|at most|at the latest)\s+(?:the\s+)?$/i.test(
       t.slice(0, t.indexOf(cur.cls.raw)),
     );
   if (!MENTION_TYPES.has(cur.cls.type) && !deadline) return null;
   const words: string[] = [];
   for (const s of analyse(t))
-    for (const k of s.tokens)
-      if (
-        (k.pos === 'NOUN' || k.pos === 'PROPN' || k.pos === 'ADJ') &&
-        !cur.cls.raw.includes(k.text) &&
-        !k.negated
-      )
-        words.push(k.text);
-  const subject = subjectKey(words.join(' '), cur.cls.type);
+    s.tokens.forEach((k, i) => {
+      const next = s.tokens[i + 1]?.pos;
+      // nouns, adjectives, and verbs tagged as modifiers of a noun ("staging database", "build containers")
+      const noun =
+        k.pos === 'NOUN' ||
+        k.pos === 'PROPN' ||
+        k.pos === 'ADJ' ||
+        (k.pos === 'VERB' && (next === 'NOUN' || next === 'PROPN'));
+      if (noun && !cur.cls.raw.includes(k.text) && !k.negated) words.push(k.text);
+    });
+  // the type's own words leave a subject, unless nothing else is left ("our build containers run X")
+  const subject = subjectKey(words.join(' '), cur.cls.type) || normalizeKey(words.join(' '));
   const n = subject ? subject.split(' ').length : 0;
   if (n < 1 || n > 4) return null;
   return {

@@ -267,6 +267,11 @@ export function minePreferences(
       .filter(([, n]) => n * 2 >= occ.length)
       .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))
       .map(([t]) => t);
+    // the terms nearly every statement holds (≥ 80%): what a person's memory of the same rule names
+    const strong = [...termCount.entries()]
+      .filter(([, n]) => n * 5 >= occ.length * 4)
+      .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))
+      .map(([t]) => t);
     const corrections = occ.filter((o) => o.st.kind === 'correction').length;
     const kindWord = corrections * 2 > occ.length ? 'Correction' : 'Preference';
     const head = quotes[0]![0];
@@ -307,7 +312,9 @@ export function minePreferences(
       // keyed by the core terms (stable across re-dreams and free of one statement's incidental words)
       key: `preference:${core.length > 0 ? [...core].sort(compareStrings).join(' ') : contentTokens(head).join(' ')}`,
       match_text: core.length >= 2 ? core.join(' ') : head,
-      match_terms: core,
+      // the rule's strongest terms (two or more, in ≥ 80% of its statements) find a person's memory of it
+      // ("Use pnpm, not npm." for {pnpm, npm}); one term alone ("poem") matches too loosely
+      match_terms: strong.length >= 2 ? strong : core,
       kind: 'preference',
       slug: fileSlug(head, 50, 'preference'),
       title,

@@ -596,6 +596,14 @@ function negatedSpans(sentence: string): [number, number][] {
   return out;
 }
 
+/**
+ * True if `text` names an identifier — a host, image, URL, e-mail address or an id such as
+ * `eu-west-3` — anywhere (a value that can change, whatever the sentence around it).
+ */
+export function namesIdentifier(text: string): boolean {
+  return MENTION_TYPES.has(classify(text).type);
+}
+
 /** Value types that identify one thing (a machine, an image, an address): a sentence naming one is about it. */
 const MENTION_TYPES: ReadonlySet<FactValueType> = new Set(['host', 'image', 'url', 'email', 'id']);
 

@@ -15,7 +15,7 @@
  * sentence that states a typed fact ("from now on the staging DB is db-2.internal", "no, the return
  * window is 45 days") is a fact, not a rule, whatever its cue, unless it opens with an imperative.
  */
-import { extractFact, isChatFact } from './facts.js';
+import { extractFact, isChatFact, namesIdentifier } from './facts.js';
 import { analyse, isForeign, sentenceSpans } from './language.js';
 import { contentTokens, stripLeadIn } from './text.js';
 
@@ -174,6 +174,8 @@ export function holdsFactStatement(text: string): boolean {
  * the staging DB is db-2.internal"): a fact, which may change, not a rule about how to work.
  */
 export function statesFact(sentence: string): boolean {
+  // a run-on sentence may hide the fact's pattern ("our CI image is X, match that locally staging …")
+  if (namesIdentifier(sentence)) return true;
   const f = extractFact(sentence);
   return f !== null && f.type !== 'text' && isChatFact(f);
 }

@@ -146,35 +146,47 @@ function attachContained(groups: number[][], terms: string[][], counts: number[]
     size.set(target[gi]!, (size.get(target[gi]!) ?? 0) + g.length);
     homeWeight.set(target[gi]!, (homeWeight.get(target[gi]!) ?? 0) + weight[gi]!);
   });
-  // anchor terms: a term whose statements (weighted by how often each was made) lie at least 80% in
-  // one established group, in at least two of its statements, names that group's topic ("jest")
-  const anchorOf = new Map<string, number>();
+  // per term, how its statements (weighted by how often each was made) spread over the groups
+  const spread = new Map<string, Map<number, { w: number; n: number }>>();
   for (const [t, posting] of byTerm) {
     const per = new Map<number, { w: number; n: number }>();
-    let total = 0;
     for (const i of posting) {
-      const gj = home(i);
-      const e = per.get(gj) ?? { w: 0, n: 0 };
+      const e = per.get(home(i)) ?? { w: 0, n: 0 };
       e.w += counts[i]!;
       e.n++;
-      per.set(gj, e);
-      total += counts[i]!;
+      per.set(home(i), e);
     }
-    // …and is a core term of it: in at least 60% of its statements (by weight)
-    for (const [gj, e] of per)
-      if (size.get(gj)! >= 2 && e.n >= 2 && e.w >= 0.8 * total && e.w >= 0.6 * homeWeight.get(gj)!)
-        anchorOf.set(t, gj);
+    spread.set(t, per);
   }
+  /**
+   * The group a term anchors for small group `gi`: outside `gi`, at least 80% of the term's weight lies
+   * in it, in at least two of its statements, and the term is a core term of it (in ≥ 60% of its
+   * statements by weight) — "jest" for the vitest rule.
+   */
+  const anchorOf = (t: string, gi: number): number | null => {
+    const per = spread.get(t);
+    if (!per) return null;
+    let total = 0;
+    for (const [gj, e] of per) if (gj !== gi) total += e.w;
+    for (const [gj, e] of per)
+      if (
+        gj !== gi &&
+        size.get(gj)! >= 2 &&
+        e.n >= 2 &&
+        e.w >= 0.8 * total &&
+        e.w >= 0.6 * homeWeight.get(gj)!
+      )
+        return gj;
+    return null;
+  };
   /** The one established group whose core anchor term a small group holds, if no other anchors it. */
   const anchoredGroup = (gi: number, u: readonly string[]): number | null => {
     const hits = new Set<number>();
     for (const t of u) {
-      const gj = anchorOf.get(t);
-      if (gj !== undefined && gj !== target[gi]) hits.add(gj);
+      const gj = anchorOf(t, gi);
+      if (gj !== null) hits.add(gj);
     }
-    if (hits.size !== 1) return null;
-    const gj = [...hits][0]!;
-    return gj;
+    return hits.size === 1 ? [...hits][0]! : null;
   };
   for (const gi of small) {
     if (target[gi] !== gi || absorbed.has(gi)) continue;

@@ -117,6 +117,7 @@ describe('extractPreferences: cues of generality', () => {
       'From now on the metrics database is metrics-3.corp.local.',
       'No, the payout window is 14 days.',
       'We went through the logs yesterday.',
+      "we're a yarn shop, so no npm please staging login is admin / [REDACTED] if you need it",
     ])
       expect(extractPreferences(m), m).toEqual([]);
   });

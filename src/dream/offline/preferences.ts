@@ -17,6 +17,7 @@
  */
 import { extractFact, isChatFact, namesIdentifier } from './facts.js';
 import { analyse, isForeign, sentenceSpans } from './language.js';
+import { REDACTION_MARKER } from './pii.js';
 import { contentTokens, stripLeadIn } from './text.js';
 
 /** Longer user messages are treated as task descriptions / prompts and skipped. */
@@ -327,6 +328,8 @@ export function extractPreferences(message: string): PreferenceStatement[] {
     else if (
       !PERSONAL.test(body) &&
       !ONE_OFF.test(body) &&
+      // a redacted credential or personal datum: about one case (weak cues do not make it a rule)
+      !REDACTION_MARKER.test(body) &&
       !NARRATIVE.test(body) &&
       (WEAK_CUES.some((re) => re.test(body)) || generalityCue(body)) &&
       !statesFact(body)

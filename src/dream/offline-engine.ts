@@ -27,7 +27,7 @@ import { mineMistakes } from './offline/mistakes.js';
 import { INDEX_PATH, orient } from './offline/orient.js';
 import { mineContrasts } from './offline/outcome-contrast.js';
 import type { GatheredSession, PlannedMemory } from './offline/plan.js';
-import { statesFact } from './offline/preferences.js';
+import { holdsFactStatement } from './offline/preferences.js';
 import { mineProjectFacts } from './offline/project-facts.js';
 import { Redactor } from './offline/redactor.js';
 import { collectSessionFacts, minePreferences, promoteSessionFacts } from './offline/statements.js';
@@ -249,7 +249,7 @@ class OfflineEngine implements DreamEngine {
     const feedback = mineFeedback(
       sessions,
       cited,
-      (t) => injectionReason(t, knownHosts) !== null || statesFact(t),
+      (t) => injectionReason(t, knownHosts) !== null || holdsFactStatement(t),
     );
     const stated = mineProjectFacts(sessions, (t) => injectionReason(t, knownHosts) !== null);
     // what the project's CLAUDE.md / AGENTS.md already says is not proposed; what contradicts it is flagged

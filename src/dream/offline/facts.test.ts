@@ -92,7 +92,8 @@ describe('typed facts and topics', () => {
     expect(extractFact('Is the staging host db-1.internal?')).toBeNull();
     expect(isChatFact(extractFact('my flight is at 10am')!)).toBe(false);
     expect(isChatFact(extractFact('The API is really slow today')!)).toBe(false);
-    expect(extractFact('Staging runs in eu-west-3.')!.type).toBe('text');
+    // a region identifier is a precise value, not free text
+    expect(extractFact('Staging runs in eu-west-3.')!.type).toBe('id');
   });
 
   it('unites subjects that contain each other, share an identifier value, or name it', () => {

@@ -31,6 +31,7 @@ export type FactValueType =
   | 'url'
   | 'host'
   | 'image'
+  | 'id'
   | 'text';
 
 /** Which sentence pattern produced a fact. */
@@ -90,6 +91,7 @@ export const PRECISE_TYPES: ReadonlySet<FactValueType> = new Set([
   'url',
   'host',
   'image',
+  'id',
 ]);
 
 const WEEKDAY = /\b(mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)\b/i;
@@ -152,7 +154,8 @@ function clockTime(m: string): string {
 
 /**
  * Classifies a value phrase: the first typed value found in it (e-mail, URL, weekday, date, image
- * reference `name:tag`, host name, clock time, duration, version, a lone number), else free text.
+ * reference `name:tag`, host name, clock time, duration, an identifier such as `eu-west-3`, version, a
+ * lone number), else free text.
  * `raw` is the verbatim span of the typed value in `value`.
  */
 function classify(value: string): { type: FactValueType; value: string; raw: string } {
@@ -184,6 +187,9 @@ function classify(value: string): { type: FactValueType; value: string; raw: str
     const n = /^\d+$/.test(dur[1]!) ? Number(dur[1]) : NUMBER_WORDS[dur[1]!.toLowerCase()]!;
     return { type: 'duration', value: `${n} ${dur[2]!.toLowerCase()}s`, raw: dur[0] };
   }
+  // a lowercase identifier of two or more words and a number: a region, zone or cluster ("eu-west-3")
+  const id = /(?<![\w.@/:-])([a-z]{2,}(?:-[a-z]{2,})+-\d+[a-z]?)(?![\w.@/:-])/.exec(value);
+  if (id) return { type: 'id', value: id[1]!, raw: id[1]! };
   const version = /\bv?(\d+\.\d+(?:\.\d+)*)\b/.exec(value);
   if (version) return { type: 'version', value: version[1]!, raw: version[0] };
   // a lone number, not part of an identifier such as eu-west-3
@@ -424,6 +430,8 @@ function readFact(line: string): Fact | null {
     const cls = cur.cls;
     if (p.needs && cls.type !== p.needs) continue;
     if (p.typed && !p.typed.includes(cls.type)) continue;
+    // free text after a subject that is itself a clause ("we no longer use X, everything runs on Y")
+    if (cls.type === 'text' && /[,;]|\b(?:no longer|not|never)\b|n't\b/i.test(subjectText)) continue;
     const subject = subjectKey(subjectText, cls.type);
     const subjectWords = subject ? subject.split(' ').length : 0;
     if (subjectWords < 1 || subjectWords > 6) continue;
@@ -588,8 +596,16 @@ function negatedSpans(sentence: string): [number, number][] {
   return out;
 }
 
+/**
+ * True if `text` names an identifier — a host, image, URL, e-mail address or an id such as
+ * `eu-west-3` — anywhere (a value that can change, whatever the sentence around it).
+ */
+export function namesIdentifier(text: string): boolean {
+  return MENTION_TYPES.has(classify(text).type);
+}
+
 /** Value types that identify one thing (a machine, an image, an address): a sentence naming one is about it. */
-const MENTION_TYPES: ReadonlySet<FactValueType> = new Set(['host', 'image', 'url', 'email']);
+const MENTION_TYPES: ReadonlySet<FactValueType> = new Set(['host', 'image', 'url', 'email', 'id']);
 
 /**
  * A fact no pattern reads, from a sentence naming an identifier (host, image, URL, e-mail) or a
@@ -602,20 +618,24 @@ function mentionedIdentifier(t: string, text: string, explicit: boolean): Fact |
   if (!cur) return null;
   const deadline =
     cur.cls.type === 'duration' &&
-    /\b(?:within|up to|in under|no later than|at most|at the latest)\s+(?:the\s+)?$/i.test(
+    /\b(?:within|up to|for|in under|no later than|at most|at the latest)\s+(?:the\s+)?$/i.test(
       t.slice(0, t.indexOf(cur.cls.raw)),
     );
   if (!MENTION_TYPES.has(cur.cls.type) && !deadline) return null;
   const words: string[] = [];
   for (const s of analyse(t))
-    for (const k of s.tokens)
-      if (
-        (k.pos === 'NOUN' || k.pos === 'PROPN' || k.pos === 'ADJ') &&
-        !cur.cls.raw.includes(k.text) &&
-        !k.negated
-      )
-        words.push(k.text);
-  const subject = subjectKey(words.join(' '), cur.cls.type);
+    s.tokens.forEach((k, i) => {
+      const next = s.tokens[i + 1]?.pos;
+      // nouns, adjectives, and verbs tagged as modifiers of a noun ("staging database", "build containers")
+      const noun =
+        k.pos === 'NOUN' ||
+        k.pos === 'PROPN' ||
+        k.pos === 'ADJ' ||
+        (k.pos === 'VERB' && (next === 'NOUN' || next === 'PROPN'));
+      if (noun && !cur.cls.raw.includes(k.text) && !k.negated) words.push(k.text);
+    });
+  // the type's own words leave a subject, unless nothing else is left ("our build containers run X")
+  const subject = subjectKey(words.join(' '), cur.cls.type) || normalizeKey(words.join(' '));
   const n = subject ? subject.split(' ').length : 0;
   if (n < 1 || n > 4) return null;
   return {
@@ -873,10 +893,11 @@ function sentenceTerms(text: string, value: string | undefined): Set<string> {
  * Pairs of subjects (indexes into `subjects`) of one value type that name one thing in other words,
  * judged from the sentences that state them:
  * - a change that names a previous value ("moved from A to B") joins the subjects stated with A;
- * - two subjects stated with the same value whose sentences share a distinctive term ("Customers have
- *   45 days to return items" / "customers get 45 days to send things back" share `custom`);
+ * - two subjects stated with the same value whose sentences share a term ("Customers have 45 days to
+ *   return items" / "customers get 45 days to send things back" share `custom`);
  * - two subjects whose sentences share at least two distinctive terms, half of the smaller set.
- * A term is distinctive when the sentences of at most a quarter of the subjects (at least 2) use it.
+ * A term is distinctive when the sentences of at most half of the subjects (at least 2) use it (a
+ * topic's own term recurs in every wording of it, so a tighter cap would lose exactly those).
  */
 function meaningLinks(
   items: readonly { subject: string; value?: string; text?: string }[],
@@ -903,7 +924,7 @@ function meaningLinks(
   }
   const df = new Map<string, number>();
   for (const ts of terms) for (const t of ts) df.set(t, (df.get(t) ?? 0) + 1);
-  const cap = Math.max(2, Math.floor(subjects.length / 4));
+  const cap = Math.max(2, Math.ceil(subjects.length / 2));
   const distinct = terms.map((ts) => [...ts].filter((t) => df.get(t)! <= cap));
   const shared = (a: number, b: number) => distinct[a]!.filter((t) => terms[b]!.has(t)).length;
   const out: [number, number][] = [];
@@ -912,7 +933,8 @@ function meaningLinks(
     const members = [...l].sort((a, b) => a - b);
     for (let x = 0; x < members.length; x++)
       for (let y = x + 1; y < members.length; y++)
-        if (shared(members[x]!, members[y]!) >= 1) out.push([members[x]!, members[y]!]);
+        if ([...terms[members[x]!]!].some((t) => terms[members[y]!]!.has(t)))
+          out.push([members[x]!, members[y]!]);
   }
   // different values: a strong overlap of distinctive terms (candidates through a term index)
   const byTerm = new Map<string, number[]>();

@@ -93,3 +93,38 @@ describe('extractPreferences: weaker cues and sentence splitting', () => {
       expect(splitSentences(t)).toEqual([t]);
   });
 });
+
+// Wordings written for these tests (not the planted generator's held-out half).
+describe('extractPreferences: cues of generality', () => {
+  it('reads rules stated as a deontic, a rule label, "all …", the team’s own things or its habit', () => {
+    for (const m of [
+      'Force pushes are not allowed on shared branches.',
+      'House style: headings in sentence case.',
+      'All invoices go out with the PO number in the subject line.',
+      'Our services are deployed with Helm charts.',
+      'We squash feature branches before merging.',
+    ])
+      expect(
+        extractPreferences(m).map((p) => p.kind),
+        m,
+      ).toEqual(['preference']);
+  });
+
+  it('no rule without such a cue, from a subordinate "we", a question, or a stated fact', () => {
+    for (const m of [
+      'run the linter, and while we wait, update the changelog',
+      'Are all the builds green now',
+      'From now on the metrics database is metrics-3.corp.local.',
+      'No, the payout window is 14 days.',
+      'We went through the logs yesterday.',
+      "we're a yarn shop, so no npm please staging login is admin / [REDACTED] if you need it",
+    ])
+      expect(extractPreferences(m), m).toEqual([]);
+  });
+
+  it('does not cut a sentence before a capitalised name', () => {
+    expect(splitSentences('Invoices are signed The Finance Desk, never by a person.')).toEqual([
+      'Invoices are signed The Finance Desk, never by a person.',
+    ]);
+  });
+});

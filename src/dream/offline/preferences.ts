@@ -15,8 +15,9 @@
  * sentence that states a typed fact ("from now on the staging DB is db-2.internal", "no, the return
  * window is 45 days") is a fact, not a rule, whatever its cue, unless it opens with an imperative.
  */
-import { extractFact, isChatFact } from './facts.js';
-import { isForeign, sentenceSpans } from './language.js';
+import { extractFact, isChatFact, namesIdentifier } from './facts.js';
+import { analyse, isForeign, sentenceSpans } from './language.js';
+import { REDACTION_MARKER } from './pii.js';
 import { contentTokens, stripLeadIn } from './text.js';
 
 /** Longer user messages are treated as task descriptions / prompts and skipped. */
@@ -64,6 +65,54 @@ const WEAK_CUES: RegExp[] = [
   /^remember,? (?:that )?(?:our|we|the team|all|every)\b/i,
   /^no (?!(?:thanks|thank|problems?|worries|worry|way|idea|clue|rush|need)\b)[a-z][\w-]*\b/i,
 ];
+/** Deontic words: the sentence says what is allowed, required or forbidden ("are not allowed here"). */
+const DEONTIC =
+  /\b(?:allowed|permitted|forbidden|banned|prohibited|required|mandatory|off[- ]limits|not ok(?:ay)?|a must|expected to|is a no-go)\b/i;
+/** A label naming a rule or convention ("Team rule: …", "Our convention is …", "House style: …"). */
+const RULE_LABEL =
+  /^(?:(?:team|house|our|the)\s+)?(?:rule|convention|policy|standard|guideline|practice|style)s?\s*[:-]|^our (?:\w+ )?(?:rule|convention|policy|standard|practice|habit) is\b/i;
+/**
+ * A quantifier over a class ("all replies", "all customer mail"), not "all set", "all good". Not "any":
+ * "use a gift card for any payment needed" is about one booking.
+ */
+const ALL_OF =
+  /\ball (?!(?:right|set|good|done|fine|of (?:it|this|that|them)|the time|the way)\b)[a-z][\w-]*/i;
+/** "Our repos are …", "our test runner is …": the team's own things, in the present tense. */
+const TEAM_OWN = /^our (?:[\w-]+ ){1,3}(?:is|are|uses?|runs?|goes|go|gets?|stays?|lives?)\b/i;
+/** Verbs after "we" that report a one-off need or state of mind, not a habit. */
+const NOT_HABITS: ReadonlySet<string> = new Set(
+  'need want have get go think see know try look hope guess feel wonder mean be do'.split(' '),
+);
+
+/**
+ * A cue that a sentence states how things are always done, read with wink-nlp: a deontic word, a rule
+ * label, a quantifier over a class, the team's own things, or the team's habit — "we" opening the
+ * main clause, followed
+ * (adverbs aside) by a verb in the present tense (its lemma is its form: "we sign off as …", "we keep
+ * store credit off the table …"), not a one-off need ("we need to …").
+ */
+function generalityCue(body: string): boolean {
+  // a question without its question mark ("are all the tests passing now")
+  if (/^(?:are|is|do|does|did|can|could|should|will|would|have|has|was|were|shall|may)\b/i.test(body))
+    return false;
+  if (DEONTIC.test(body) || RULE_LABEL.test(body) || ALL_OF.test(body) || TEAM_OWN.test(body)) return true;
+  if (!/\bwe\b/i.test(body)) return false;
+  for (const s of analyse(body)) {
+    const ts = s.tokens;
+    for (let i = 0; i < ts.length; i++) {
+      if (ts[i]!.normal !== 'we') continue;
+      // the main clause's subject: only adverbs, conjunctions or punctuation before it ("while we
+      // wait …" is a subordinate clause, not a habit)
+      if (ts.slice(0, i).some((k) => !['ADV', 'CCONJ', 'PUNCT', 'INTJ'].includes(k.pos))) continue;
+      let j = i + 1;
+      while (j < ts.length && (ts[j]!.pos === 'ADV' || ts[j]!.pos === 'PART') && !ts[j]!.negated) j++;
+      const v = ts[j];
+      if (v && v.pos === 'VERB' && v.normal === v.lemma && !NOT_HABITS.has(v.lemma)) return true;
+    }
+  }
+  return false;
+}
+
 /** Answers and status remarks ("Yes, everything looks correct", "Nope, never …"): never a rule. */
 const ANSWER =
   /^(?:(?:yes|yeah|yep|yup|sure|ok|okay|correct|right|great|perfect|fine|true|exactly|agreed|absolutely|definitely|of course|thanks|thank you|no problem|sounds good|you're right|you are right|that's (?:right|correct|fine|all|it|great|perfect))\b|(?:no|nope|nah)[,.!])|\beverything (?:is|looks|seems|sounds|was)\b/i;
@@ -110,10 +159,24 @@ export const PERSONAL =
   /\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|us)\b|\bthis (?:time|once|one|order|ticket|reservation|booking|flight|trip|case)\b|\bfor now\b|\bjust (?:this|once)\b|\bright now\b|\btoday\b|\btonight\b/i;
 
 /**
+ * True if some sentence of `text` (see {@link splitSentences}) states a typed fact and is not an
+ * imperative ("Always deploy to db-2.internal" is a rule): a message part that will go stale when the
+ * value changes, so never a rule or feedback to remember.
+ */
+export function holdsFactStatement(text: string): boolean {
+  return splitSentences(text).some((s) => {
+    const body = stripLeadIn(s);
+    return !IMPERATIVE_START.test(body) && statesFact(body);
+  });
+}
+
+/**
  * True if the sentence states a typed fact ("CI uses ci-runner:2025.1 for every job", "from now on
  * the staging DB is db-2.internal"): a fact, which may change, not a rule about how to work.
  */
 export function statesFact(sentence: string): boolean {
+  // a run-on sentence may hide the fact's pattern ("our CI image is X, match that locally staging …")
+  if (namesIdentifier(sentence)) return true;
   const f = extractFact(sentence);
   return f !== null && f.type !== 'text' && isChatFact(f);
 }
@@ -182,7 +245,9 @@ function splitRunOn(piece: string): string[] {
         .map((x) => x[0].toLowerCase().replace(/[^a-z']/g, ''));
       if (before.some((b) => DETERMINERS.has(b))) continue;
       const prevWord = prev.toLowerCase().replace(/[^a-z']/g, '');
-      if (STARTERS.has(bare.toLowerCase()) && !(bare === 'I' && JOINERS.has(prevWord))) cut = true;
+      // a starter before a capitalised word opens a name ("signed The Acme Care Team"), not a sentence
+      const name = /^[A-Z]/.test(words[i + 1]?.[0] ?? '') && DETERMINERS.has(bare.toLowerCase());
+      if (STARTERS.has(bare.toLowerCase()) && !name && !(bare === 'I' && JOINERS.has(prevWord))) cut = true;
       // after a closing quote, a capitalised word starts a new sentence ("… 'The Acme Care Team' Legal …")
       else if (/["'’”]$/.test(prev) && !/^["'‘“]/.test(prev) && bare !== 'I') cut = true;
       // "Legal calls the …": a capitalised word, a verb in -s, then a determiner
@@ -263,8 +328,10 @@ export function extractPreferences(message: string): PreferenceStatement[] {
     else if (
       !PERSONAL.test(body) &&
       !ONE_OFF.test(body) &&
+      // a redacted credential or personal datum: about one case (weak cues do not make it a rule)
+      !REDACTION_MARKER.test(body) &&
       !NARRATIVE.test(body) &&
-      WEAK_CUES.some((re) => re.test(body)) &&
+      (WEAK_CUES.some((re) => re.test(body)) || generalityCue(body)) &&
       !statesFact(body)
     )
       kind = 'preference';

@@ -67,7 +67,7 @@ export const CUE_TERMS: ReadonlySet<string> = new Set(
   contentTokens(
     "use using always never avoid prefer preferred stick keep make sure remember don't dont do not every " +
       'everything anymore instead rather should must please new any only no longer standard standardized ' +
-      "we're shop here really thing reminder note quick also btw fyi " +
+      "we're shop here really thing reminder note quick also btw fyi whenever convention rule team " +
       // everyday words that name no topic
       'get go make take let give come see know need want like much many way time good new big small ' +
       'lot just bring find help try keep start put thing things stuff people',
@@ -81,7 +81,10 @@ const PREFERENCE_SIMILARITY = 0.5;
  * Attaches a small group (≤ 3 distinctive terms in all) to an established group (≥ 2 wordings) one of
  * whose statements contains all its terms ("Don't run npm here" {npm} → the {pnpm, npm, lockfile}
  * group): a terse wording of a rule is part of the rule. Each small group goes to the single most-stated such group (no chaining
- * through it), so a generic term shared by two rules cannot merge them.
+ * through it), so a generic term shared by two rules cannot merge them. A small group no statement
+ * contains goes to the one established group whose anchor term it holds — a core term of that group
+ * (in ≥ 60% of its statements) whose statements lie ≥ 80% in it ("Do not add Jest configs" {add, jest}
+ * → the vitest rule) — when no other group anchors any of its terms.
  * @param groups groups of statement indexes; `terms` each statement's distinctive terms; `counts` how
  *   often each statement was made.
  */
@@ -127,6 +130,62 @@ function attachContained(groups: number[][], terms: string[][], counts: number[]
       target[gi] = best;
       absorbed.add(best);
     }
+  }
+  // second pass, over the groups as attached so far (a terse "pnpm only." group no longer splits the
+  // weight of `pnpm`): a small group no statement contains goes to the group that anchors its terms
+  const home = (i: number) => target[groupOf.get(i)!]!;
+  const size = new Map<number, number>();
+  const homeWeight = new Map<number, number>();
+  groups.forEach((g, gi) => {
+    size.set(target[gi]!, (size.get(target[gi]!) ?? 0) + g.length);
+    homeWeight.set(target[gi]!, (homeWeight.get(target[gi]!) ?? 0) + weight[gi]!);
+  });
+  // per term, how its statements (weighted by how often each was made) spread over the groups
+  const spread = new Map<string, Map<number, { w: number; n: number }>>();
+  for (const [t, posting] of byTerm) {
+    const per = new Map<number, { w: number; n: number }>();
+    for (const i of posting) {
+      const e = per.get(home(i)) ?? { w: 0, n: 0 };
+      e.w += counts[i]!;
+      e.n++;
+      per.set(home(i), e);
+    }
+    spread.set(t, per);
+  }
+  /**
+   * The group a term anchors for small group `gi`: outside `gi`, at least 80% of the term's weight lies
+   * in it, in at least two of its statements, and the term is a core term of it (in ≥ 60% of its
+   * statements by weight) — "jest" for the vitest rule.
+   */
+  const anchorOf = (t: string, gi: number): number | null => {
+    const per = spread.get(t);
+    if (!per) return null;
+    let total = 0;
+    for (const [gj, e] of per) if (gj !== gi) total += e.w;
+    for (const [gj, e] of per)
+      if (
+        gj !== gi &&
+        size.get(gj)! >= 2 &&
+        e.n >= 2 &&
+        e.w >= 0.8 * total &&
+        e.w >= 0.6 * homeWeight.get(gj)!
+      )
+        return gj;
+    return null;
+  };
+  /** The one established group whose core anchor term a small group holds, if no other anchors it. */
+  const anchoredGroup = (gi: number, u: readonly string[]): number | null => {
+    const hits = new Set<number>();
+    for (const t of u) {
+      const gj = anchorOf(t, gi);
+      if (gj !== null) hits.add(gj);
+    }
+    return hits.size === 1 ? [...hits][0]! : null;
+  };
+  for (const gi of small) {
+    if (target[gi] !== gi || absorbed.has(gi)) continue;
+    const gj = anchoredGroup(gi, unions[gi]!);
+    if (gj !== null) target[gi] = gj;
   }
   const merged = new Map<number, number[]>();
   groups.forEach((g, gi) => {
@@ -214,6 +273,11 @@ export function minePreferences(
       .filter(([, n]) => n * 2 >= occ.length)
       .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))
       .map(([t]) => t);
+    // the terms nearly every statement holds (≥ 80%): what a person's memory of the same rule names
+    const strong = [...termCount.entries()]
+      .filter(([, n]) => n * 5 >= occ.length * 4)
+      .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))
+      .map(([t]) => t);
     const corrections = occ.filter((o) => o.st.kind === 'correction').length;
     const kindWord = corrections * 2 > occ.length ? 'Correction' : 'Preference';
     const head = quotes[0]![0];
@@ -254,7 +318,9 @@ export function minePreferences(
       // keyed by the core terms (stable across re-dreams and free of one statement's incidental words)
       key: `preference:${core.length > 0 ? [...core].sort(compareStrings).join(' ') : contentTokens(head).join(' ')}`,
       match_text: core.length >= 2 ? core.join(' ') : head,
-      match_terms: core,
+      // the rule's strongest terms (two or more, in ≥ 80% of its statements) find a person's memory of it
+      // ("Use pnpm, not npm." for {pnpm, npm}); one term alone ("poem") matches too loosely
+      match_terms: strong.length >= 2 ? strong : core,
       kind: 'preference',
       slug: fileSlug(head, 50, 'preference'),
       title,

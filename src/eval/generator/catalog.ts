@@ -348,6 +348,10 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
         'Use pnpm for everything package-related, npm messes up our lockfile.',
         "Don't run npm here. pnpm only.",
         'We standardized on pnpm, stick to pnpm commands.',
+        'Our repos are managed with pnpm; running npm install breaks the lockfile.',
+        'Team convention: pnpm for installs and scripts, never npm or yarn.',
+        'npm is off limits in this monorepo, we only use pnpm.',
+        'Whenever you add a package, do it with pnpm add.',
       ],
       test_paraphrases: [
         'Quick reminder before you install anything: this repo is managed with pnpm, so the npm CLI stays out of it.',
@@ -370,6 +374,10 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
         'Stick to vitest APIs (vi.fn, not jest.fn).',
         'we moved off jest, use vitest for any new tests',
         'Tests are vitest only. Do not add Jest configs.',
+        'Our test runner is vitest; Jest was dropped last year.',
+        'New test files import describe and it from vitest, never from Jest.',
+        'We no longer use Jest anywhere, everything runs on vitest.',
+        'Team rule: vitest for unit tests, no Jest.',
       ],
       test_paraphrases: [
         "Heads-up for the test files: vitest is what we run; Jest was removed months ago, so don't bring it back.",
@@ -391,6 +399,9 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
         'Please use the conventional commit format for commit messages.',
         'Remember our commits are Conventional Commits style, e.g. fix(api): handle empty cart.',
         'use conventional commit prefixes in the commit message',
+        'Every commit message starts with a Conventional Commits type like feat: or fix:.',
+        'Our convention is Conventional Commits for all commit messages.',
+        'Team rule: commit messages use the conventional commit format.',
       ],
       test_paraphrases: [
         'When you commit, prefix the message the Conventional Commits way, like feat(cli): add flag.',
@@ -411,6 +422,9 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
         'Named exports only, please, no default exports.',
         "We don't do default exports in this codebase.",
         "please don't add a default export, export the function by name",
+        'Our convention is named exports; default exports are banned by the linter.',
+        'Every module exports things by name, we never use a default export.',
+        'Team rule: no default exports anywhere in the codebase.',
       ],
       test_paraphrases: [
         'Can you turn that default export into a named one? We never use default exports.',
@@ -431,6 +445,9 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
         'Timestamps in logs: UTC, ISO-8601 format, never local time.',
         'Use ISO 8601 UTC timestamps in every log line.',
         'please keep log times in UTC (ISO-8601), our dashboards assume it',
+        'All log lines carry UTC timestamps in ISO-8601 format.',
+        'Our convention is ISO-8601 timestamps in UTC for every log entry.',
+        'Never log local time; timestamps are UTC and ISO 8601.',
       ],
       test_paraphrases: [
         "When writing log lines, the time must be UTC and formatted ISO 8601, never the server's local zone.",
@@ -453,6 +470,9 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
         "Emails to customers should be signed 'The Acme Care Team'.",
         'Please end every customer email with: The Acme Care Team',
         "sign-off for customer emails is always 'The Acme Care Team'",
+        "Every email to a customer closes with 'The Acme Care Team'.",
+        "Our convention: customer emails are signed The Acme Care Team, never by an agent's name.",
+        "Team rule: the signature on customer emails is 'The Acme Care Team'.",
       ],
       test_paraphrases: [
         "Don't sign with your own name in customer replies; the closing line is 'The Acme Care Team'.",
@@ -473,6 +493,9 @@ export const PREFERENCES: Record<Domain, PreferenceDef[]> = {
         'Only mention store credit if the customer brings it up.',
         'Please never push store credit proactively.',
         'Refund to the original payment method; store credit only on request.',
+        'Our policy is to refund to the card, and store credit comes up only if the customer asks.',
+        'Never suggest store credit on your own; customers have to ask for it.',
+        'Team rule: no store credit offers unless requested.',
       ],
       test_paraphrases: [
         'Store credit is something we offer only when a customer explicitly requests it.',

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../domain/index.js';
+import { createOfflineEngine } from '../index.js';
+import { syntheticSession } from '../test-helpers.js';
+import { DEFAULT_DREAM_OPTIONS, type InputMemory } from '../types.js';
+
+// Wordings written for these tests (not the planted generator's held-out half).
+const engine = createOfflineEngine();
+
+function memory(path: string, content: string): InputMemory {
+  return { path, content, content_sha256: sha256Hex(content), updated_at: '2026-01-01T00:00:00.000Z' };
+}
+
+describe('paraphrased preferences', () => {
+  it('a terse wording joins the rule that anchors its terms, which reinforces the person’s memory of it', async () => {
+    const inputs = [memory('/preferences/pm.md', 'Use yarn, not npm.\n')];
+    const said: [string, string][] = [
+      ['u1', "We're a yarn shop, never run npm install here."],
+      ['u2', 'Use yarn instead of npm, the lockfile is yarn.lock.'],
+      ['u3', 'Always install with yarn; npm breaks our lockfile.'],
+      ['u4', 'Never use npm in this repo, yarn only.'],
+      ['u5', 'Whenever you add a dependency, do it with yarn add.'],
+      ['u6', 'Add every new dependency with yarn add.'],
+    ];
+    const sessions = said.map(([u, t], i) => syntheticSession(`sesn_${i}`, u, [t]));
+    const r = await engine.run({ memories: inputs, sessions, options: DEFAULT_DREAM_OPTIONS });
+    const about = r.files.filter((f) => f.path !== '/MEMORY.md' && /yarn/i.test(f.content));
+    expect(about.map((f) => f.path)).toEqual(['/preferences/pm.md']);
+    // all six people's wordings in one rule
+    expect(about[0]!.content).toContain('_Dream: seen in 6 sessions');
+    expect(about[0]!.content).toContain('(6 users)_');
+  });
+});

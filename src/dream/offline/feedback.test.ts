@@ -140,6 +140,11 @@ describe('extractFeedback', () => {
     expect(said("Don't add notes, there is a need to track the build_uid there.")).toEqual([]);
     expect(said("Don't touch retryCount in this change.")).toEqual([]);
     expect(said('Never rename public fields like retryCount, since clients read them.')).toHaveLength(1);
+    // a call, an environment variable and a class name are code identifiers too
+    expect(said("Don't use alert(), just log it.")).toEqual([]);
+    expect(said("Don't read DEPLOY_TARGET there, pass it in.")).toEqual([]);
+    expect(said("Don't use StaleCacheProvider here, use the plain one.")).toEqual([]);
+    expect(said('Never call alert() in library code, always return an error instead.')).toHaveLength(1);
   });
 
   it('recognises a take-back', () => {

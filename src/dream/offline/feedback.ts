@@ -59,11 +59,20 @@ const SPECIFIC =
   /\b[\w-]+\.(?:[a-z]{1,5})\b|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
 
 /**
- * A code identifier written as code: snake_case (`conversation_uid`) or camelCase (`lastSyncedId`). A
- * sentence naming one is about acting on that one thing now ("don't add notes, track conversation_uid"),
+ * A code identifier written as code: snake_case (`conversation_uid`), camelCase (`lastSyncedId`), a
+ * PascalCase class name of three or more parts, UPPER_SNAKE (an environment variable), or a call
+ * `name()`. A sentence naming one is about acting on that one thing now ("don't add notes, track conversation_uid"),
  * not a way of working, unless it carries a cue of generality.
  */
-const CODE_IDENTIFIER = /\b[a-z][a-z\d]*(?:_[a-z\d]+)+\b|\b[a-z]+[A-Z][A-Za-z\d]*\b/;
+const CODE_IDENTIFIER = new RegExp(
+  [
+    /\b[a-z][a-z\d]*(?:_[a-z\d]+)+\b/.source, // snake_case
+    /\b[a-z]+[A-Z][A-Za-z\d]*\b/.source, // camelCase
+    /\b[A-Z][a-z\d]+(?:[A-Z][a-z\d]+){2,}\b/.source, // PascalCase of three or more parts (a class)
+    /\b[A-Z][A-Z\d]*(?:_[A-Z\d]+)+\b/.source, // UPPER_SNAKE (an environment variable, a constant)
+    /\b[A-Za-z_$][\w$.]*\(\)/.source, // a call: confirm(), os.getcwd()
+  ].join('|'),
+);
 
 /** An identifier of one case: a token mixing letters and digits (order and ticket ids), or an e-mail address (also the team promotion filter's, src/teams). */
 export const CASE_IDENTIFIER =

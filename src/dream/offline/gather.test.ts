@@ -116,6 +116,24 @@ describe('gatherSession', () => {
     expect(d.steps[2]!.quote).toContain('"amount":255');
   });
 
+  it('reads no rule, fact or feedback from a slash command, and no preference or fact from a pasted stack trace', () => {
+    const control = gatherSession([ev.user('We always deploy from the main branch.')]);
+    expect(control.statements.length).toBeGreaterThan(0);
+    const slash = [
+      ev.user('/web https://docs.example.com'),
+      ev.user('/run we always deploy from the main branch'),
+    ];
+    const d = gatherSession([
+      ...slash,
+      ev.user(
+        'We always deploy from the main branch.\nTraceback (most recent call last):\n  File "app.py", line 3, in <module>\nValueError: bad',
+      ),
+    ]);
+    expect(d.statements).toEqual([]);
+    // a correction around pasted output may still be feedback; a slash command never is
+    expect(d.feedback.filter((f) => slash.some((e) => e.seq === f.seq))).toEqual([]);
+  });
+
   it('takes preferences only from user messages, redacted, and hashes system prompts', () => {
     const d = gatherSession(booking());
     expect(d.statements.map((s) => s.text)).toEqual(['Always use my certificate first, please.']);

@@ -38,6 +38,17 @@ const ELIDED = /\[… ([^\]\n]{0,80}\belided\b[^\]\n]{0,80}) …\]/;
 const ANSWER_MAX_WORDS = 25;
 /** A user-role text repeated this often in one session is a harness template, not a person's words. */
 const TEMPLATE_REPEATS = 3;
+/**
+ * A message that is a command to the harness, not speech: it opens with a slash command (`/web URL`,
+ * `/add file`, `/clear`, as Aider, Claude Code and Gemini CLI take them). A path (`/Users/x`) is not one.
+ */
+const SLASH_COMMAND = /^\s*\/[a-z][\w-]*(?=\s|$)/;
+/**
+ * Output the person pasted (a stack trace from Python, Node or the JVM): the message quotes a program,
+ * so its sentences state no preference or fact of the person's (a correction around it may still be feedback).
+ */
+const PASTED_TRACE =
+  /^\s*Traceback \(most recent call last\)|^\s*File "[^"\n]+", line \d+|^\s+at [\w$.<>]+ \([^)\n]*:\d+:\d+\)$/m;
 /** At most this many edit summaries per recovery. */
 const MAX_EDITS = 3;
 
@@ -448,6 +459,8 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         // only a person's own words: not a harness template repeated through the session
         if ((userTexts.get(ev.text) ?? 0) >= TEMPLATE_REPEATS || ev.text.length > MAX_USER_MESSAGE_CHARS)
           break;
+        // a slash command is an instruction to the harness, never a rule or a fact
+        if (SLASH_COMMAND.test(ev.text)) break;
         // redact first: keys and tokens are derived from the text and must not carry secrets either
         const text = clean(ev.text);
         const speaker = speakerLabel(text);
@@ -455,7 +468,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         // question ("should I add a new file?" — "don't create separate documents") can be one
         gatherFeedback(text, ev.seq, acted, speaker);
         // a short answer to the agent's question (a simulated user's reply) states no preference or fact
-        if (answer) break;
+        if (answer || PASTED_TRACE.test(ev.text)) break;
         for (const p of extractPreferences(text)) {
           statements.push({
             kind: p.kind,

@@ -35,6 +35,7 @@ describe('reverie sync', () => {
       skipped: [],
       bytes_moved: 0,
       downloaded: null,
+      notes: [],
       memory_store_id: 'm',
       dir: 'd',
     };

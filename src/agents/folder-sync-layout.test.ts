@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLAUDE_CODE, DATA, describeWithData } from '../../test/data.js';
 import type { Memory } from '../domain/types.js';
 import { parseFrontMatter } from '../dream/index.js';
@@ -156,5 +156,90 @@ describeWithData('reverie sync --layout claude-code on a real dream’s output',
       /was synced in the claude-code layout, not reverie: sync it with --layout claude-code/,
     );
     expect(readdirSync(dir).sort()).toEqual(before);
+  });
+});
+
+describe('reverie sync --layout claude-code: edges', () => {
+  let svc: Reverie;
+  let store: string;
+  let root: string;
+  let dir: string;
+  let clock: number;
+  const rule = (i: number, kind = 'feedback') =>
+    `---\nkind: ${kind}\nsummary: rule ${i}\nconfidence: 0.6\nkey: ${kind}:rule ${i}\n---\n# Feedback: rule ${i}\n\n> rule ${i}\n`;
+  const sync = (o: Parameters<typeof syncFolder>[3] = {}) =>
+    syncFolder(svc, store, dir, { layout: 'claude-code', now: () => clock, ...o });
+  const disk = (rel: string) => readFileSync(join(dir, rel), 'utf8');
+
+  beforeEach(async () => {
+    svc = new Reverie({ storage: await openSqliteStorage(':memory:') });
+    store = (await svc.createStore({ name: 'edges' })).id;
+    root = mkdtempSync(join(tmpdir(), 'reverie-sync-cc-edge-'));
+    dir = join(root, 'memory');
+    clock = Date.parse('2026-11-30T12:00:00Z');
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('an index shown cut to 200 lines is never sent back: the edit stays on disk, the store keeps every entry', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 250; i++) {
+      await svc.createMemory(store, { path: `/feedback/rule-${i}.md`, content: rule(i) });
+      lines.push(`- [Feedback: rule ${i}](feedback/rule-${i}.md) — rule ${i}`);
+    }
+    const index = `# Memory index\n\n${lines.join('\n')}\n`;
+    await svc.createMemory(store, { path: '/MEMORY.md', content: index });
+    await sync();
+    expect(disk('MEMORY.md')).toMatch(/_\d+ more memories are in this folder/);
+    expect(disk('MEMORY.md')).toContain('](feedback_rule-0.md)');
+    const edited = `${disk('MEMORY.md')}- mine\n`;
+    writeFileSync(join(dir, 'MEMORY.md'), edited);
+    const r = await sync();
+    expect(r.pushed).toEqual([]);
+    expect(r.skipped).toEqual([
+      { path: 'MEMORY.md', reason: expect.stringMatching(/shows only part of the store's index/) },
+    ]);
+    expect((await svc.getMemoryByPath(store, '/MEMORY.md')).content).toBe(index);
+    expect(disk('MEMORY.md')).toBe(edited);
+  }, 60_000);
+
+  it('two memories that would share a file: the second is not synced, and says why', async () => {
+    await svc.createMemory(store, { path: '/feedback/tabs.md', content: rule(1) });
+    await svc.createMemory(store, { path: '/preferences/tabs.md', content: rule(2, 'preference') });
+    const r = await sync();
+    expect(r.pulled).toEqual(['feedback_tabs.md']);
+    expect(r.skipped).toEqual([
+      {
+        path: 'preferences/tabs.md',
+        reason:
+          'would be written as feedback_tabs.md, which /feedback/tabs.md already is: not synced (rename one of them)',
+      },
+    ]);
+    expect(disk('feedback_tabs.md')).toContain('> rule 1\n');
+  });
+
+  it('deletes cross over by the file’s store path; an edit of the derived lines is said to stay local', async () => {
+    for (const i of [1, 2, 3])
+      await svc.createMemory(store, { path: `/feedback/r${i}.md`, content: rule(i) });
+    await sync();
+    await svc.deleteMemory(store, (await svc.getMemoryByPath(store, '/feedback/r1.md')).id);
+    unlinkSync(join(dir, 'feedback_r2.md'));
+    const first = await sync();
+    expect(first.deleted_local).toEqual(['feedback_r1.md']);
+    expect(first.pending_deletes).toEqual(['feedback_r2.md']);
+    clock += 31_000;
+    expect((await sync()).deleted_remote).toEqual(['feedback_r2.md']);
+    expect((await svc.snapshot(store)).map((m) => m.path)).toEqual(['/feedback/r3.md']);
+
+    writeFileSync(
+      join(dir, 'feedback_r3.md'),
+      disk('feedback_r3.md').replace('description: rule 3', 'description: mine'),
+    );
+    const r = await sync();
+    expect(r.pushed).toEqual(['feedback_r3.md']);
+    expect(r.notes.join('\n')).toMatch(
+      /feedback_r3\.md: stored as \/feedback\/r3\.md; its name, description and type are derived/,
+    );
+    expect((await svc.getMemoryByPath(store, '/feedback/r3.md')).content).toBe(rule(3));
+    expect(disk('feedback_r3.md')).toContain('description: mine');
   });
 });

@@ -188,7 +188,14 @@ describe('reverie sync --layout claude-code: edges', () => {
     }
     const index = `# Memory index\n\n${lines.join('\n')}\n`;
     await svc.createMemory(store, { path: '/MEMORY.md', content: index });
-    await sync();
+    const fetch = vi.spyOn(svc, 'getMemory');
+    const snapshot = vi.spyOn(svc, 'snapshot');
+    expect((await sync()).pulled).toHaveLength(251);
+    expect([fetch.mock.calls.length, snapshot.mock.calls.length]).toEqual([0, 1]); // one snapshot, no per-file fetch
+    fetch.mockClear();
+    snapshot.mockClear();
+    expect(await sync()).toMatchObject({ pulled: [], pushed: [], bytes_moved: 0 });
+    expect([fetch.mock.calls.length, snapshot.mock.calls.length]).toEqual([0, 0]);
     expect(disk('MEMORY.md')).toMatch(/_\d+ more memories are in this folder/);
     expect(disk('MEMORY.md')).toContain('](feedback_rule-0.md)');
     const edited = `${disk('MEMORY.md')}- mine\n`;

@@ -280,6 +280,11 @@ class FolderSync {
     const stores = this.#state.stores ?? {};
     const known = new Map(Object.entries(stores).map(([rel, s]) => [s.path, { rel, ...s }]));
     const out = new Map<string, Remote>();
+    const unchanged = (m: Memory) => {
+      const k = known.get(m.path);
+      return k !== undefined && k.sha === m.content_sha256 && this.#state.baseline[k.rel] !== undefined;
+    };
+    const fetch = await this.#fetcher(listed.filter((m) => !unchanged(m)));
     let index: Memory | undefined;
     for (const m of listed) {
       if (m.path === INDEX_PATH) {
@@ -287,14 +292,18 @@ class FolderSync {
         continue;
       }
       const k = known.get(m.path);
-      const B = k && this.#state.baseline[k.rel];
       let rel: string;
       let r: Remote;
-      if (k && B !== undefined && k.sha === m.content_sha256) {
+      if (k && unchanged(m)) {
         rel = k.rel;
-        r = { id: m.id, path: m.path, content_sha256: B, store_sha: m.content_sha256 };
+        r = {
+          id: m.id,
+          path: m.path,
+          content_sha256: this.#state.baseline[rel]!,
+          store_sha: m.content_sha256,
+        };
       } else {
-        const full = await this.#r.getMemory(this.#store, m.id);
+        const full = await fetch(m);
         const disk = this.#render(full);
         rel = disk.path.slice(1);
         r = { ...this.#remoteOf(full, disk.content) };
@@ -310,18 +319,28 @@ class FolderSync {
       out.set(rel, r);
       if (rel !== m.path.slice(1)) this.#renamed.set(m.path, `/${rel}`);
     }
-    if (index) out.set(INDEX_FILE, await this.#indexRemote(index));
+    if (index) out.set(INDEX_FILE, await this.#indexRemote(index, fetch));
     return out;
   }
 
+  /**
+   * How to fetch the memories in `changed`: one at a time when few (a sync after small changes), or from
+   * one snapshot of the store when many (a first download).
+   */
+  async #fetcher(changed: Memory[]): Promise<(m: Memory) => Promise<Memory>> {
+    if (changed.length <= PULL_CONCURRENCY) return (m) => this.#r.getMemory(this.#store, m.id);
+    const all = new Map((await this.#r.snapshot(this.#store)).map((m) => [m.id, m]));
+    return async (m) => all.get(m.id) ?? this.#r.getMemory(this.#store, m.id);
+  }
+
   /** The index as a file: unfetched when its hash and the link map are those of the baseline. */
-  async #indexRemote(index: Memory): Promise<Remote> {
+  async #indexRemote(index: Memory, fetch: (m: Memory) => Promise<Memory>): Promise<Remote> {
     const links = sha256Hex(JSON.stringify([...this.#renamed].sort()));
     const b = this.#state.stores?.[INDEX_FILE];
     const B = this.#state.baseline[INDEX_FILE];
     if (b && B !== undefined && b.sha === index.content_sha256 && b.links === links)
       return { id: index.id, path: index.path, content_sha256: B, store_sha: b.sha, links, cut: b.cut };
-    const full = await this.#r.getMemory(this.#store, index.id);
+    const full = await fetch(index);
     const { content, cut } = claudeCodeIndex(full.content ?? '', this.#renamed);
     return { ...this.#remoteOf(full, content), links, cut };
   }

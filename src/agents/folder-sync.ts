@@ -153,8 +153,9 @@ async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): P
 
 /**
  * Syncs store `storeId` with folder `dir` once (see the module comment for the rules).
- * @throws ValidationError naming the folder when its marker names another store, or when it has files
- *   but no marker and `adopt` is not set (nothing is touched either way); NotFoundError for an unknown store.
+ * @throws ValidationError naming the folder when its marker names another store, when it has files
+ *   but no marker and `adopt` is not set, or when it was synced in another layout (nothing is touched in
+ *   any of these cases); NotFoundError for an unknown store.
  */
 export async function syncFolder(
   reverie: Reverie,

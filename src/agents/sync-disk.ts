@@ -31,6 +31,23 @@ export interface SyncState {
   pending_deletes: Record<string, number>;
   /** Stat cache: a file whose size and mtime are unchanged is not re-read to hash it. */
   hashes: Record<string, { size: number; mtime_ms: number; sha: string }>;
+  /** The folder's layout; absent in state files written before layouts existed (then `reverie`). */
+  layout?: 'reverie' | 'claude-code';
+  /**
+   * For a layout that rewrites files (`claude-code`): per relative path in the folder, the store memory it
+   * shows (`path`) and that memory's content_sha256 at the last settle (`sha`); for the index also the
+   * hash of the link map it was rewritten with (`links`) and whether entries were cut from it (`cut`).
+   * `baseline` then holds the hashes of the files as written (the folder form).
+   */
+  stores?: Record<string, StoreBaseline>;
+}
+
+/** What a rewritten file of the folder stands for in the store (see {@link SyncState.stores}). */
+export interface StoreBaseline {
+  path: string;
+  sha: string;
+  links?: string;
+  cut?: boolean;
 }
 
 /** The marker's content for `storeId`. */

@@ -35,6 +35,7 @@ describe('reverie sync', () => {
       skipped: [],
       bytes_moved: 0,
       downloaded: null,
+      notes: [],
       memory_store_id: 'm',
       dir: 'd',
     };
@@ -67,6 +68,31 @@ describe('reverie sync', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('is synced with memory store memstore_other');
     expect((await cli('sync', store, dir, '--interval', 'often')).code).toBe(2);
+  });
+
+  it('--layout claude-code writes Claude Code’s files, says when MEMORY.md became the person’s, and rejects other layouts', async () => {
+    const svc = await Reverie.open({ db });
+    const cc = (await svc.createStore({ name: 'cli sync cc' })).id;
+    await svc.createMemory(cc, {
+      path: '/feedback/tabs.md',
+      content: '---\nkind: feedback\nsummary: use tabs\n---\n# Feedback: tabs\n\n> use tabs\n',
+    });
+    await svc.createMemory(cc, { path: '/MEMORY.md', content: '- [Tabs](feedback/tabs.md) — use tabs\n' });
+    await svc.close();
+    const dir = join(root, 'claude-code');
+    expect((await cli('sync', cc, dir, '--layout', 'claude-code')).code).toBe(0);
+    expect(readFileSync(join(dir, 'feedback_tabs.md'), 'utf8')).toMatch(/^---\nname: "?Feedback: tabs"?\n/);
+    expect(readFileSync(join(dir, 'MEMORY.md'), 'utf8')).toBe('- [Tabs](feedback_tabs.md) — use tabs\n');
+    writeFileSync(join(dir, 'MEMORY.md'), '- [Tabs](feedback_tabs.md) — use tabs, always\n');
+    const r = await cli('sync', cc, dir, '--layout', 'claude-code');
+    expect(r.out).toContain('1 pushed');
+    expect(r.out).toContain('  note MEMORY.md: edited on disk, so it is yours');
+    const back = await Reverie.open({ db });
+    expect((await back.getMemoryByPath(cc, '/MEMORY.md')).content).toBe(
+      '- [Tabs](feedback/tabs.md) — use tabs, always\n',
+    );
+    await back.close();
+    expect((await cli('sync', cc, dir, '--layout', 'flat')).code).toBe(2);
   });
 
   it('--watch syncs every interval until interrupted', async () => {

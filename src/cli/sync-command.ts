@@ -1,11 +1,12 @@
 /**
- * `reverie sync <store> <dir> [--watch] [--interval 15s] [--read-only] [--adopt] [--delete-delay 30s]`:
- * two-way sync of a memory store with a folder (src/agents/folder-sync.ts has the rules). Once, or with
+ * `reverie sync <store> <dir> [--watch] [--interval 15s] [--read-only] [--adopt] [--delete-delay 30s]
+ * [--layout reverie|claude-code]`: two-way sync of a memory store with a folder (src/agents/folder-sync.ts has the rules). Once, or with
  * `--watch` every interval until interrupted (Ctrl-C finishes the sync under way, then exits).
  */
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type SyncReport, syncFolder } from '../agents/folder-sync.js';
 import { ReverieError } from '../domain/index.js';
+import { MEMORY_LAYOUTS, type MemoryLayout } from '../service/claude-code-layout.js';
 import type { CliContext } from './program.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -37,6 +38,7 @@ export function syncSummary(r: SyncReport): string {
   for (const c of r.conflicts)
     lines.push(`  conflict ${c.path}: server version kept; yours is in ${c.conflict_file}`);
   for (const s of r.skipped) lines.push(`  skipped ${s.path}: ${s.reason}`);
+  for (const n of r.notes ?? []) lines.push(`  note ${n}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -66,6 +68,14 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
       parseDuration,
       30_000,
     )
+    .addOption(
+      new Option(
+        '--layout <layout>',
+        "the folder's layout: reverie (default: the store's paths and bytes) or claude-code (Claude Code's memory folder: <type>_<name>.md with its front matter, MEMORY.md regenerated)",
+      )
+        .choices(MEMORY_LAYOUTS as MemoryLayout[])
+        .default('reverie'),
+    )
     .option('--json', 'print each sync report as JSON (one line per sync with --watch)')
     .action(async (storeId: string, dir: string, o, cmd: Command) => {
       if (o.interval < 1000) throw new InvalidArgumentError('--interval must be at least 1s');
@@ -74,6 +84,7 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
           readOnly: o.readOnly === true,
           adopt: o.adopt === true,
           deleteDelayMs: o.deleteDelay,
+          layout: o.layout as MemoryLayout,
           log: (l: string) => ctx.io.err(`${l}\n`),
         };
         // With --watch, people see the syncs that did something; --json reports every one.

@@ -125,6 +125,24 @@ function fitIndex(index: string): string {
 }
 
 /**
+ * A store's index (`/MEMORY.md` content) as Claude Code's layout writes it: links to renamed memories
+ * (`renamed`: store path → file path, e.g. `/feedback/x.md` → `/feedback_x.md`) rewritten, and the
+ * whole cut to 200 lines / 25,000 bytes.
+ * @returns the index and whether entries were cut.
+ */
+export function claudeCodeIndex(
+  content: string,
+  renamed: ReadonlyMap<string, string>,
+): { content: string; cut: boolean } {
+  const relinked = content.replace(/\]\(\s*<?\/?([^)\s>]+)>?\s*\)/g, (m, p: string) => {
+    const to = renamed.get(`/${p.replace(/^\.\//, '')}`);
+    return to ? `](${to.slice(1)})` : m;
+  });
+  const fitted = fitIndex(relinked);
+  return { content: fitted, cut: fitted !== `${relinked.replace(/\n+$/, '')}\n` };
+}
+
+/**
  * The files of a store in `layout`: for `reverie`, as they are; for `claude-code`, every reverie memory
  * renamed to `/<type>_<name>.md` with Claude Code's front matter (see the module comment), the index's
  * links rewritten to the new names and the index cut to 200 lines / 25,000 bytes. A person's own files
@@ -151,13 +169,7 @@ export function toLayout(files: readonly LayoutFile[], layout: MemoryLayout): La
     out.push(file);
   }
   const index = files.find((f) => f.path === INDEX_PATH);
-  if (index) {
-    const relinked = index.content.replace(/\]\(\s*<?\/?([^)\s>]+)>?\s*\)/g, (m, p: string) => {
-      const to = renamed.get(`/${p.replace(/^\.\//, '')}`);
-      return to ? `](${to.slice(1)})` : m;
-    });
-    out.push({ path: INDEX_PATH, content: fitIndex(relinked) });
-  }
+  if (index) out.push({ path: INDEX_PATH, content: claudeCodeIndex(index.content, renamed).content });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -1,5 +1,5 @@
 /** Option-argument parsers shared by the CLI's command modules (commander `argParser` functions). */
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 
 /**
  * Parses a positive integer option value.
@@ -25,4 +25,33 @@ export function fraction(v: string): number {
   if (!Number.isFinite(n) || n < 0 || n > 0.5)
     throw new InvalidArgumentError('expected a number from 0 to 0.5');
   return n;
+}
+
+/**
+ * Adds the options that choose and drive the LLM engine, shared by `dream` and `eval`: `--engine`,
+ * `--provider`, `--model`, `--max-input-tokens`, `--dry-run`, `--record DIR`, `--replay DIR`.
+ * @param help per-command help of `--model`, `--max-input-tokens` and `--dry-run`.
+ */
+export function addEngineOptions(
+  cmd: Command,
+  help: { model: string; maxInputTokens: string; dryRun: string },
+): Command {
+  return cmd
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'offline (default) or llm (default when --model names a model)',
+      ).choices(['offline', 'llm']),
+    )
+    .addOption(
+      new Option(
+        '--provider <provider>',
+        'llm provider: anthropic (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL) or openai (OPENAI_API_KEY, OPENAI_BASE_URL)',
+      ).choices(['anthropic', 'openai']),
+    )
+    .option('--model <id>', help.model)
+    .option('--max-input-tokens <n>', help.maxInputTokens, positiveInt)
+    .option('--dry-run', help.dryRun)
+    .option('--record <dir>', 'llm: call the model and write every answer to DIR (fixtures)')
+    .option('--replay <dir>', 'llm: answer only from the fixtures in DIR; never call');
 }

@@ -15,7 +15,7 @@ import { ReverieError } from '../domain/errors.js';
 import { EVAL_SUITES, type EvalOptions, type EvalReport, formatReportTable, runEval } from '../eval/index.js';
 import { MemoryResponseCache } from '../models/index.js';
 import { llmEngineFactory, OFFLINE_MODEL_IDS } from '../service/index.js';
-import { positiveInt } from './args.js';
+import { addEngineOptions, positiveInt } from './args.js';
 import type { CliContext } from './program.js';
 
 /** The LLM-engine options of `reverie eval`, as commander parses them. */
@@ -74,38 +74,28 @@ export function evalEngineOptions(
 
 /** Adds the `eval` command to `program`. */
 export function registerEvalCommand(program: Command, ctx: CliContext): void {
-  program
-    .command('eval')
-    .description(
-      'measure dream quality: planted (synthetic sessions with ground truth), tau (τ-bench predictive coverage), swe (mini-swe-agent coverage), locomo (evidence retention vs compression), real (precision and recall on the hand-labelled real corpora)',
-    )
-    .addOption(new Option('--suite <suite>', 'which suite').choices([...EVAL_SUITES]).default('planted'))
-    .option('--sessions <n>', 'planted suite size', positiveInt, 200)
-    .option('--seed <seed>', 'planted suite seed', '1')
-    .addOption(
-      new Option('--phrasings <half>', 'planted wordings: test (held out, reported) or train (for tuning)')
-        .choices(['test', 'train'])
-        .default('test'),
-    )
-    .option('--data <dir>', 'shared real data root (default: $REVERIE_EVAL_DATA or ../shared/data)')
-    .option('--keep', 'keep the generated planted files (path in the report)')
-    .addOption(
-      new Option(
-        '--engine <engine>',
-        'offline (default) or llm (default when --model names a model)',
-      ).choices(['offline', 'llm']),
-    )
-    .addOption(
-      new Option(
-        '--provider <provider>',
-        'llm provider: anthropic (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL) or openai (OPENAI_API_KEY, OPENAI_BASE_URL)',
-      ).choices(['anthropic', 'openai']),
-    )
-    .option('--model <id>', 'the model for --engine llm')
-    .option('--max-input-tokens <n>', 'llm: hard cap on input tokens per dream (estimated)', positiveInt)
-    .option('--dry-run', 'llm: score the offline pre-pass and report the calls and tokens; send nothing')
-    .option('--record <dir>', 'llm: call the model and write every answer to DIR (fixtures)')
-    .option('--replay <dir>', 'llm: answer only from the fixtures in DIR; never call')
+  addEngineOptions(
+    program
+      .command('eval')
+      .description(
+        'measure dream quality: planted (synthetic sessions with ground truth), tau (τ-bench predictive coverage), swe (mini-swe-agent coverage), locomo (evidence retention vs compression), real (precision and recall on the hand-labelled real corpora)',
+      )
+      .addOption(new Option('--suite <suite>', 'which suite').choices([...EVAL_SUITES]).default('planted'))
+      .option('--sessions <n>', 'planted suite size', positiveInt, 200)
+      .option('--seed <seed>', 'planted suite seed', '1')
+      .addOption(
+        new Option('--phrasings <half>', 'planted wordings: test (held out, reported) or train (for tuning)')
+          .choices(['test', 'train'])
+          .default('test'),
+      )
+      .option('--data <dir>', 'shared real data root (default: $REVERIE_EVAL_DATA or ../shared/data)')
+      .option('--keep', 'keep the generated planted files (path in the report)'),
+    {
+      model: 'the model for --engine llm',
+      maxInputTokens: 'llm: hard cap on input tokens per dream (estimated)',
+      dryRun: 'llm: score the offline pre-pass and report the calls and tokens; send nothing',
+    },
+  )
     .option('--json', 'print the report as JSON')
     .action(async (o) => {
       const report: EvalReport = await runEval(o.suite, {

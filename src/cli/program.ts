@@ -28,7 +28,7 @@ import {
   toLayout,
   writeMemoryFolder,
 } from '../service/index.js';
-import { collect, fraction, positiveInt } from './args.js';
+import { addEngineOptions, collect, fraction, positiveInt } from './args.js';
 import { checkLine, registerCheckCommand } from './check-command.js';
 import { registerClaudeCodeCommands } from './claude-code-command.js';
 import { demoLine, prepareDemo } from './demo.js';
@@ -172,56 +172,42 @@ export function buildProgram(io: CliIO = processIO): Command {
   const ctx: CliContext = { io, withService, printJson };
 
   // ── dream
-  program
-    .command('dream')
-    .summary('dream over transcripts: one-shot into --out DIR, or a stored --store')
-    .description(
-      'Dream over transcripts. With no --store: one-shot — import TRANSCRIPTS (files or folders), load --memory DIR, write the consolidated store and its change set to --out DIR. With --store: dream that stored store over TRANSCRIPTS, --session ids, or the sessions imported since its last dream.',
-    )
-    .argument(
-      '[transcripts...]',
-      'transcript files or folders (Claude Code, τ-bench, mini-swe-agent, OpenAI chat, reverie JSONL)',
-    )
-    .option('--memory <dir>', 'folder of existing memories to consolidate (one-shot)')
-    .option(
-      '--out <dir>',
-      'write the output store and .reverie/CHANGES.md here (files reverie did not write are kept; refuses to overwrite them)',
-    )
-    .addOption(layoutOption())
-    .option(
-      '--instructions-file <path>',
-      "the project's CLAUDE.md/AGENTS.md (repeatable; those in the sessions' cwd are found): nothing that repeats it is proposed, what contradicts it is flagged",
-      collect,
-    )
-    .option('--store <id>', 'dream a stored memory store instead of a one-shot')
-    .option('--session <id>', 'session to include (repeatable; with --store)', collect)
-    .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
-    .addOption(invalidUtf8Option())
-    .option('--agent <id>', 'agent id for imported sessions')
-    .option('--team <id>', 'team id for imported sessions')
-    .option('--min-support <n>', 'sessions a pattern needs to be promoted', positiveInt)
-    .option('--instructions <text>', 'guidance for the dream (≤ 4,096 chars)')
-    .addOption(
-      new Option(
-        '--engine <engine>',
-        'offline (default) or llm (default when --model names a model)',
-      ).choices(['offline', 'llm']),
-    )
-    .addOption(
-      new Option(
-        '--provider <provider>',
-        'llm provider: anthropic (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL) or openai (OPENAI_API_KEY, OPENAI_BASE_URL)',
-      ).choices(['anthropic', 'openai']),
-    )
-    .option('--model <id>', 'the model for --engine llm (reverie-offline = the offline engine)')
-    .option(
-      '--max-input-tokens <n>',
-      'llm: hard cap on input tokens (estimated); the rest keep their offline form',
-      positiveInt,
-    )
-    .option('--dry-run', 'llm: print the estimated calls and tokens; send nothing')
-    .option('--record <dir>', 'llm: call the model and write every answer to DIR (fixtures)')
-    .option('--replay <dir>', 'llm: answer only from the fixtures in DIR; never call')
+  addEngineOptions(
+    program
+      .command('dream')
+      .summary('dream over transcripts: one-shot into --out DIR, or a stored --store')
+      .description(
+        'Dream over transcripts. With no --store: one-shot — import TRANSCRIPTS (files or folders), load --memory DIR, write the consolidated store and its change set to --out DIR. With --store: dream that stored store over TRANSCRIPTS, --session ids, or the sessions imported since its last dream.',
+      )
+      .argument(
+        '[transcripts...]',
+        'transcript files or folders (Claude Code, τ-bench, mini-swe-agent, OpenAI chat, reverie JSONL)',
+      )
+      .option('--memory <dir>', 'folder of existing memories to consolidate (one-shot)')
+      .option(
+        '--out <dir>',
+        'write the output store and .reverie/CHANGES.md here (files reverie did not write are kept; refuses to overwrite them)',
+      )
+      .addOption(layoutOption())
+      .option(
+        '--instructions-file <path>',
+        "the project's CLAUDE.md/AGENTS.md (repeatable; those in the sessions' cwd are found): nothing that repeats it is proposed, what contradicts it is flagged",
+        collect,
+      )
+      .option('--store <id>', 'dream a stored memory store instead of a one-shot')
+      .option('--session <id>', 'session to include (repeatable; with --store)', collect)
+      .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
+      .addOption(invalidUtf8Option())
+      .option('--agent <id>', 'agent id for imported sessions')
+      .option('--team <id>', 'team id for imported sessions')
+      .option('--min-support <n>', 'sessions a pattern needs to be promoted', positiveInt)
+      .option('--instructions <text>', 'guidance for the dream (≤ 4,096 chars)'),
+    {
+      model: 'the model for --engine llm (reverie-offline = the offline engine)',
+      maxInputTokens: 'llm: hard cap on input tokens (estimated); the rest keep their offline form',
+      dryRun: 'llm: print the estimated calls and tokens; send nothing',
+    },
+  )
     .option(
       '--update-existing',
       'propose changes to the input store instead of creating a new store (with --store)',

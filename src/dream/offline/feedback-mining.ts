@@ -14,7 +14,14 @@
  */
 import type { FeedbackOccurrence } from './digest.js';
 import { negatedRule } from './instruction-files.js';
-import { dayOf, type GatheredSession, type PlannedEvidence, type PlannedMemory, supportOf } from './plan.js';
+import {
+  evidenceLines,
+  type GatheredSession,
+  lastDayOf,
+  type PlannedEvidence,
+  type PlannedMemory,
+  supportOf,
+} from './plan.js';
 import { clusterNearDuplicates } from './similarity.js';
 import { compareStrings, contentTokens, ellipsize, fileSlug } from './text.js';
 
@@ -157,14 +164,9 @@ function planFeedback(group: Occ[], followers: Occ[] = []): PlannedMemory {
     '',
     '## Evidence',
     '',
-    ...evidence.map((e) => `- ${e.session_id} #${e.seq_from}: ${JSON.stringify(e.quote)}`),
+    ...evidenceLines(evidence),
   ];
-  const lastSeen =
-    group
-      .map((o) => dayOf(o.s.time))
-      .filter((d): d is string => d !== null)
-      .sort()
-      .pop() ?? null;
+  const lastSeen = lastDayOf(group.map((o) => o.s.time));
   return {
     key: `feedback:${[...new Set(first.f.tokens)].sort(compareStrings).join(' ')}`,
     kind: 'feedback',

@@ -32,7 +32,13 @@
  */
 import { evidenceOf, scoreConfidence } from './confidence.js';
 import type { ErrorOccurrence, RecoveryOccurrence } from './digest.js';
-import { dayOf, type GatheredSession, type PlannedEvidence, type PlannedMemory, supportOf } from './plan.js';
+import {
+  type GatheredSession,
+  lastDayOf,
+  type PlannedEvidence,
+  type PlannedMemory,
+  supportOf,
+} from './plan.js';
 import { type SetupFix, type SetupUnit, setupFixes } from './setup-change.js';
 import { ALPHA, outcomeTable, predictionP, presencePredicts } from './significance.js';
 import { clusterNearDuplicates } from './similarity.js';
@@ -621,12 +627,7 @@ function renderMistake(
   const { edits, alternatives, between } = fixes;
   const labels = countBy(occs, (o) => o.e.label);
   const agents = countBy(perSession, (o) => o.s.agent_id);
-  const lastSeen =
-    perSession
-      .map((o) => dayOf(o.s.time))
-      .filter((d): d is string => d !== null)
-      .sort()
-      .pop() ?? null;
+  const lastSeen = lastDayOf(perSession.map((o) => o.s.time));
 
   const shortTemplate = template.replace(/^Error:\s*/i, '');
   const title =

@@ -107,3 +107,19 @@ export function supportContents(support: Support): readonly string[] | null {
 export function dayOf(ts: string | null): string | null {
   return ts && /^\d{4}-\d{2}-\d{2}/.test(ts) ? ts.slice(0, 10) : null;
 }
+
+/** The newest day (`YYYY-MM-DD`) among ISO timestamps (a memory's `last_seen`), or null when none has one. */
+export function lastDayOf(times: readonly (string | null)[]): string | null {
+  return (
+    times
+      .map(dayOf)
+      .filter((d): d is string => d !== null)
+      .sort()
+      .pop() ?? null
+  );
+}
+
+/** A memory body's evidence lines: `- <session id> #<seq>: "<quote>"`, one per evidence item. */
+export function evidenceLines(evidence: readonly PlannedEvidence[]): string[] {
+  return evidence.map((e) => `- ${e.session_id} #${e.seq_from}: ${JSON.stringify(e.quote)}`);
+}

@@ -18,7 +18,15 @@
  */
 import { scoreConfidence } from './confidence.js';
 import type { FactOccurrence, StatementOccurrence } from './digest.js';
-import { dayOf, type GatheredSession, type PlannedEvidence, type PlannedMemory, supportOf } from './plan.js';
+import {
+  dayOf,
+  evidenceLines,
+  type GatheredSession,
+  lastDayOf,
+  type PlannedEvidence,
+  type PlannedMemory,
+  supportOf,
+} from './plan.js';
 import { ONE_OFF, PERSONAL } from './preferences.js';
 import { clusterNearDuplicates } from './similarity.js';
 import { compareStrings, contentTokens, counted, ellipsize, fileSlug } from './text.js';
@@ -294,12 +302,7 @@ export function minePreferences(
         source: 'user.message',
       });
     }
-    const lastSeen =
-      occ
-        .map((o) => dayOf(o.s.time))
-        .filter((d): d is string => d !== null)
-        .sort()
-        .pop() ?? null;
+    const lastSeen = lastDayOf(occ.map((o) => o.s.time));
     const title = `${kindWord}: ${ellipsize(head, 70)}`;
     const who = voices(speakers, support.sessions);
     const body = [
@@ -312,7 +315,7 @@ export function minePreferences(
       ...(core.length > 0 ? [`Key terms: ${core.map((t) => `\`${t}\``).join(', ')}.`, ''] : []),
       '## Evidence',
       '',
-      ...evidence.map((e) => `- ${e.session_id} #${e.seq_from}: ${JSON.stringify(e.quote)}`),
+      ...evidenceLines(evidence),
     ];
     memories.push({
       // keyed by the core terms (stable across re-dreams and free of one statement's incidental words)

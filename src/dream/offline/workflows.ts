@@ -17,7 +17,13 @@ import { evidenceOf, scoreConfidence } from './confidence.js';
 import type { ToolStep } from './digest.js';
 import { TEST_RUN } from './exploration.js';
 import { bhThreshold } from './multiple-testing.js';
-import { dayOf, type GatheredSession, type PlannedEvidence, type PlannedMemory, supportOf } from './plan.js';
+import {
+  type GatheredSession,
+  lastDayOf,
+  type PlannedEvidence,
+  type PlannedMemory,
+  supportOf,
+} from './plan.js';
 import { scriptsRun } from './shell-scripts.js';
 import { ALPHA, predictionP } from './significance.js';
 import { maskVariables } from './templates.js';
@@ -329,12 +335,7 @@ function renderWorkflow(
   const support = supportOf([...hits.map(([s]) => s), ...variants.flatMap((v) => [...v.p.hits.keys()])]);
   const arrow = p.labels.map((l) => l).join(' → ');
   const title = `Workflow: ${arrow}`;
-  const lastSeen =
-    hits
-      .map(([s]) => dayOf(s.time))
-      .filter((d): d is string => d !== null)
-      .sort()
-      .pop() ?? null;
+  const lastSeen = lastDayOf(hits.map(([s]) => s.time));
   const evidence: PlannedEvidence[] = hits.slice(0, 5).map(([s, i]) => {
     const steps: ToolStep[] = s.digest.steps;
     return {

@@ -2,7 +2,7 @@
  * The storage port implemented once over Kysely; the dialect folders (`sqlite/`, `postgres/`) only build
  * the Kysely instance. SQL stays portable: text timestamps, JSON as text, multi-row inserts in chunks.
  */
-import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import {
   type Actor,
   type Change,
@@ -39,6 +39,7 @@ import type {
   NewSession,
   Page,
   PageQuery,
+  SessionFileResult,
   SessionImportItem,
   SessionQuery,
   Storage,
@@ -128,6 +129,30 @@ async function linkParents(
       .where('parent_session_id', 'is', null)
       .execute();
 }
+/**
+ * Runs `fn` under the savepoint `name` of the transaction `db` is in: released when `fn` succeeds; when it
+ * throws, rolled back to (undoing only what `fn` wrote) and released, and the error rethrown. The same SQL
+ * in SQLite (https://www.sqlite.org/lang_savepoint.html) and PostgreSQL
+ * (https://www.postgresql.org/docs/current/sql-savepoint.html), where it also clears the aborted state an
+ * error leaves. Raw SQL because Kysely 0.29 offers savepoints only on `startTransaction()`, which cannot
+ * join an enclosing transaction. If the rollback itself fails (SQLite has already rolled back the whole
+ * transaction, e.g. on a full disk), the original error is rethrown and the transaction must be abandoned.
+ */
+async function underSavepoint<T>(db: Kysely<Database>, name: string, fn: () => Promise<T>): Promise<T> {
+  const sp = sql.id(name);
+  await sql`savepoint ${sp}`.execute(db);
+  let result: T;
+  try {
+    result = await fn();
+  } catch (e) {
+    await sql`rollback to savepoint ${sp}`.execute(db);
+    await sql`release savepoint ${sp}`.execute(db);
+    throw e;
+  }
+  await sql`release savepoint ${sp}`.execute(db);
+  return result;
+}
+
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
 
@@ -1053,6 +1078,28 @@ export class KyselyStorage implements Storage {
           parent_external_id: p.session.parent_external_id === null ? null : q(p.session.parent_external_id),
         })),
       );
+      return results;
+    });
+  }
+
+  async importSessionFiles(
+    files: PreparedSession[][],
+    opts: { now?: string } = {},
+  ): Promise<SessionFileResult[]> {
+    const now = opts.now ?? nowIso();
+    return this.transaction(async (tx) => {
+      const db = (tx as KyselyStorage).#db;
+      const results: SessionFileResult[] = [];
+      for (const [i, file] of files.entries()) {
+        try {
+          const items = await underSavepoint(db, `reverie_import_${i}`, () =>
+            tx.importPrepared(file, { now }),
+          );
+          results.push({ items });
+        } catch (error) {
+          results.push({ error });
+        }
+      }
       return results;
     });
   }

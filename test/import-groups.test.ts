@@ -124,6 +124,27 @@ for (const dialect of DIALECTS) {
       await expectNothingOfRefused(storage);
     });
 
+    it('a session in two files of one group is created by the first and updated by the second', async () => {
+      const a = join(dir, 'a.jsonl');
+      const b = join(dir, 'b.jsonl');
+      const line = (text: string) =>
+        `{"type":"session","external_id":"twice","agent_id":"a"}\n{"type":"user.message","text":"${text}"}\n`;
+      writeFileSync(a, line('first version'));
+      writeFileSync(b, `${line('second version')}{"type":"session","external_id":"once","agent_id":"a"}\n`);
+      const r = await svc.importSessions([a, b]);
+      expect(r.files.map((f) => f.status === 'imported' && f.sessions.map((it) => it.status))).toEqual([
+        ['created'],
+        ['updated', 'created'],
+      ]);
+      const events = await svc.getEvents(r.session_ids[0]!);
+      expect(events.map((e) => (e.type === 'user.message' ? e.text : ''))).toEqual(['second version']);
+      const again = await svc.importSessions([a, b]);
+      expect(again.files.map((f) => f.status === 'imported' && f.sessions.map((it) => it.status))).toEqual([
+        ['updated'],
+        ['updated', 'unchanged'],
+      ]);
+    });
+
     it('writes at most IMPORT_GROUP_FILES files per transaction and reports every file in order', async () => {
       const n = 2 * IMPORT_GROUP_FILES + 5;
       const spy = vi.spyOn(storage, 'importSessionFiles');

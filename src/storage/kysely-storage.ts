@@ -145,12 +145,36 @@ async function underSavepoint<T>(db: Kysely<Database>, name: string, fn: () => P
   try {
     result = await fn();
   } catch (e) {
-    await sql`rollback to savepoint ${sp}`.execute(db);
-    await sql`release savepoint ${sp}`.execute(db);
+    // A failed rollback means the transaction is gone (see above): the caller's commit then fails too.
+    await sql`rollback to savepoint ${sp}`
+      .execute(db)
+      .then(() => sql`release savepoint ${sp}`.execute(db))
+      .catch(() => {});
     throw e;
   }
   await sql`release savepoint ${sp}`.execute(db);
   return result;
+}
+
+/** True when some session external id occurs in more than one of `files` (or twice in one). */
+function sharesExternalIds(files: PreparedSession[][]): boolean {
+  const seen = new Set<string>();
+  for (const f of files)
+    for (const p of f) {
+      if (seen.has(p.session.external_id)) return true;
+      seen.add(p.session.external_id);
+    }
+  return false;
+}
+
+/** Cuts the results of `files.flat()` back into one result per file. */
+function splitByFile(files: PreparedSession[][], flat: SessionImportItem[]): SessionFileResult[] {
+  let at = 0;
+  return files.map((f) => {
+    const items = flat.slice(at, at + f.length);
+    at += f.length;
+    return { items };
+  });
 }
 
 const DEFAULT_LIMIT = 20;
@@ -1089,6 +1113,16 @@ export class KyselyStorage implements Storage {
     const now = opts.now ?? nowIso();
     return this.transaction(async (tx) => {
       const db = (tx as KyselyStorage).#db;
+      const whole = files.length > 1 && !sharesExternalIds(files);
+      if (whole) {
+        // The common case first: the whole group as one batch (one lookup, a few multi-row inserts), which
+        // gives the same statuses as file by file when no external id is in two files. Should any file
+        // fail, the group is rolled back and written again file by file, each under its own savepoint.
+        const flat = await underSavepoint(db, 'reverie_import_group', () =>
+          tx.importPrepared(files.flat(), { now }),
+        ).catch(() => null);
+        if (flat) return splitByFile(files, flat);
+      }
       const results: SessionFileResult[] = [];
       for (const [i, file] of files.entries()) {
         try {

@@ -58,7 +58,10 @@ export interface ImportSessionsOptions {
   user_id?: string;
   /** Bytes that are not UTF-8: `warn` (default; imported as U+FFFD, reported) or `error` (file refused). */
   invalid_utf8?: InvalidUtf8Mode;
-  /** Called after each file with its report and its index in `files`. */
+  /**
+   * Called for each file, in order, with its report and its index in `files`, once the transaction that
+   * wrote it (a group of up to {@link IMPORT_GROUP_FILES} files) is committed.
+   */
   onFile?: (r: FileImportReport, index: number) => void;
 }
 

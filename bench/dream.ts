@@ -8,7 +8,12 @@
  * Targets: dream over 100 sessions < 2 s; 1,000 sessions ≤ 12× the time of 100 with peak RSS < 1 GiB
  * (issue 2); import ≥ 0.5× JSON.parse throughput (issue 13).
  *
- * Usage: node dist/bench/dream.js [--data DIR] [--only tau|claude-code] [--json]
+ * Import is timed in wall time (median) and in CPU time of the process (least of the runs: steadier on a
+ * shared machine), both against `JSON.parse` of the same bytes measured the same way.
+ *
+ * Usage: node dist/bench/dream.js [--data DIR] [--only tau|claude-code] [--runs N] [--import-only] [--json]
+ *   --runs N: imports into fresh databases per scenario (default 4; the first is reported as JIT-cold);
+ *   --import-only: skip the dreams (import figures only).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -30,10 +35,23 @@ interface ScenarioResult {
   /** The first import of the process, JIT still cold (ms). */
   import_cold_ms: number;
   import_ratio: number;
-  dream_ms: number;
-  redream_ms: number;
-  changes: number;
+  /** Least CPU time (user + system, ms) of the process over the 7 `JSON.parse` runs. */
+  json_parse_cpu_ms: number;
+  /** Least CPU time (user + system, ms) of the process over the imports into fresh databases. */
+  import_cpu_ms: number;
+  /** `json_parse_cpu_ms / import_cpu_ms`: the throughput ratio in CPU time, steadier than wall time on a loaded machine. */
+  import_cpu_ratio: number;
+  /** `null` with `--import-only`. */
+  dream_ms: number | null;
+  redream_ms: number | null;
+  changes: number | null;
   peak_rss_mib: number;
+}
+
+/** CPU time (user + system) of this process since `since`, in ms (`process.cpuUsage`, µs). */
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
 }
 
 function median(xs: number[]): number {
@@ -66,56 +84,86 @@ function parseBytes(bytes: Buffer, jsonl: boolean): void {
   }
 }
 
-async function child(corpus: string, path: string, sessions: number): Promise<void> {
-  const { Reverie } = await import('../src/service/index.js');
-  const inputs = filesUnder(path).map((f) => ({ bytes: readFileSync(f), jsonl: f.endsWith('.jsonl') }));
-  const parseTimes: number[] = [];
+/** How the child measures: imports into fresh databases (`--runs`, default 4) and whether it dreams. */
+interface ChildOptions {
+  runs: number;
+  importOnly: boolean;
+}
+
+/** `JSON.parse` of every input 7 times: median wall time and least CPU time (ms). */
+function measureParse(inputs: { bytes: Buffer; jsonl: boolean }[]): { wall: number; cpu: number } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < 7; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     for (const x of inputs) parseBytes(x.bytes, x.jsonl);
-    parseTimes.push(performance.now() - t);
+    wall.push(performance.now() - t);
+    cpu.push(cpuMs(c));
   }
+  return { wall: median(wall), cpu: Math.min(...cpu) };
+}
+
+async function child(corpus: string, path: string, sessions: number, o: ChildOptions): Promise<void> {
+  const { Reverie } = await import('../src/service/index.js');
+  const inputs = filesUnder(path).map((f) => ({ bytes: readFileSync(f), jsonl: f.endsWith('.jsonl') }));
+  const parse = measureParse(inputs);
   const file = path;
   const dir = mkdtempSync(join(tmpdir(), 'reverie-bench-'));
-  // Import throughput: the first (cold) import, then the median of 3 more into fresh databases, since
-  // JSON.parse's figure is a warm median too.
+  // Import throughput: the first (cold) import, then the median of the others into fresh databases, since
+  // JSON.parse's figure is a warm median too. CPU: the least of the warm runs (the machine is shared).
   const warm: number[] = [];
+  const warmCpu: number[] = [];
   let coldMs = 0;
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < o.runs; i++) {
     const s = await Reverie.open({ db: join(dir, `warm-${i}.db`) });
+    const c = process.cpuUsage();
     const t0 = performance.now();
     await s.importSessions([file]);
     const ms = performance.now() - t0;
     if (i === 0) coldMs = ms;
-    else warm.push(ms);
+    else {
+      warm.push(ms);
+      warmCpu.push(cpuMs(c));
+    }
     await s.close();
   }
   const svc = await Reverie.open({ db: join(dir, 'bench.db') });
   try {
+    const c = process.cpuUsage();
     let t = performance.now();
     const rep = await svc.importSessions([file]);
     const importMs = median([...warm, performance.now() - t]);
+    const importCpu = Math.min(...warmCpu, cpuMs(c));
     if (rep.totals.created !== sessions)
       throw new Error(`expected ${sessions} sessions, imported ${rep.totals.created}`);
-    const store = await svc.createStore({ name: 'bench' });
-    t = performance.now();
-    const d = await svc.dream({ memory_store_id: store.id, session_ids: rep.session_ids });
-    const dreamMs = performance.now() - t;
-    t = performance.now();
-    await svc.dream({ memory_store_id: store.id, session_ids: rep.session_ids });
-    const redreamMs = performance.now() - t;
-    const parseMs = median(parseTimes);
+    let dreamMs: number | null = null;
+    let redreamMs: number | null = null;
+    let changes: number | null = null;
+    if (!o.importOnly) {
+      const store = await svc.createStore({ name: 'bench' });
+      t = performance.now();
+      const d = await svc.dream({ memory_store_id: store.id, session_ids: rep.session_ids });
+      dreamMs = performance.now() - t;
+      changes = d.stats.changes ?? 0;
+      t = performance.now();
+      await svc.dream({ memory_store_id: store.id, session_ids: rep.session_ids });
+      redreamMs = performance.now() - t;
+    }
     const result: ScenarioResult = {
       corpus,
       sessions,
       bytes: inputs.reduce((n, x) => n + x.bytes.length, 0),
-      json_parse_ms: parseMs,
+      json_parse_ms: parse.wall,
       import_ms: importMs,
       import_cold_ms: coldMs,
-      import_ratio: parseMs / importMs,
+      import_ratio: parse.wall / importMs,
+      json_parse_cpu_ms: parse.cpu,
+      import_cpu_ms: importCpu,
+      import_cpu_ratio: parse.cpu / importCpu,
       dream_ms: dreamMs,
       redream_ms: redreamMs,
-      changes: d.stats.changes ?? 0,
+      changes,
       peak_rss_mib: process.resourceUsage().maxRSS / 1024,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -156,9 +204,10 @@ function repeatClaudeCode(src: string, copies: number, out: string): number {
 }
 
 /** Runs one scenario in a child process and returns its figures. */
-function runScenario(corpus: string, path: string, sessions: number): ScenarioResult {
+function runScenario(corpus: string, path: string, sessions: number, o: ChildOptions): ScenarioResult {
   process.stderr.write(`bench: ${corpus}, ${sessions} sessions…\n`);
-  const out = execFileSync(process.execPath, [here, '--child', corpus, path, String(sessions)], {
+  const flags = [String(o.runs), o.importOnly ? 'import-only' : 'dream'];
+  const out = execFileSync(process.execPath, [here, '--child', corpus, path, String(sessions), ...flags], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
@@ -184,22 +233,27 @@ function scenarios(corpus: 'tau' | 'claude-code', dataDir: string, tmp: string):
   });
 }
 
+const fmt = (ms: number | null, digits = 0) => (ms === null ? '–' : `${ms.toFixed(digits)} ms`);
+
 function table(results: ScenarioResult[]): string {
   const row = (r: ScenarioResult) =>
-    `| ${r.corpus} | ${r.sessions} | ${(r.bytes / 1e6).toFixed(1)} MB | ${r.import_ms.toFixed(0)} ms | ${r.import_cold_ms.toFixed(0)} ms | ${r.json_parse_ms.toFixed(1)} ms | ${r.import_ratio.toFixed(2)}× | ${r.dream_ms.toFixed(0)} ms | ${r.redream_ms.toFixed(0)} ms | ${r.changes} | ${r.peak_rss_mib.toFixed(0)} MiB |`;
+    `| ${r.corpus} | ${r.sessions} | ${(r.bytes / 1e6).toFixed(1)} MB | ${fmt(r.import_ms)} | ${fmt(r.import_cold_ms)} | ${fmt(r.json_parse_ms, 1)} | ${r.import_ratio.toFixed(2)}× | ${fmt(r.import_cpu_ms)} | ${fmt(r.json_parse_cpu_ms, 1)} | ${r.import_cpu_ratio.toFixed(2)}× | ${fmt(r.dream_ms)} | ${fmt(r.redream_ms)} | ${r.changes ?? '–'} | ${r.peak_rss_mib.toFixed(0)} MiB |`;
   const lines = [
     'reverie bench:dream (offline engine, SQLite)',
     '',
-    '| corpus | sessions | input | import (warm median) | import (first, cold JIT) | JSON.parse (median) | import/parse throughput | dream (cold cache) | re-dream (cached) | changes | peak RSS |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| corpus | sessions | input | import (warm median) | import (first, cold JIT) | JSON.parse (median) | import/parse throughput | import CPU (min) | JSON.parse CPU (min) | CPU throughput | dream (cold cache) | re-dream (cached) | changes | peak RSS |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...results.map(row),
     '',
   ];
   for (const corpus of new Set(results.map((r) => r.corpus))) {
     const [a, b] = results.filter((r) => r.corpus === corpus) as [ScenarioResult, ScenarioResult];
+    if (a.dream_ms !== null && b.dream_ms !== null)
+      lines.push(
+        `${corpus}: dream time ${b.sessions} / ${a.sessions} sessions ${(b.dream_ms / a.dream_ms).toFixed(2)}× (target ≤ 12×); dream over ${a.sessions} sessions ${(a.dream_ms / 1000).toFixed(2)} s (target < 2 s); peak RSS at ${b.sessions} ${b.peak_rss_mib.toFixed(0)} MiB (target < 1024 MiB)`,
+      );
     lines.push(
-      `${corpus}: dream time ${b.sessions} / ${a.sessions} sessions ${(b.dream_ms / a.dream_ms).toFixed(2)}× (target ≤ 12×); dream over ${a.sessions} sessions ${(a.dream_ms / 1000).toFixed(2)} s (target < 2 s); peak RSS at ${b.sessions} ${b.peak_rss_mib.toFixed(0)} MiB (target < 1024 MiB)`,
-      `${corpus}: import throughput vs JSON.parse ${a.import_ratio.toFixed(2)}× at ${a.sessions}, ${b.import_ratio.toFixed(2)}× at ${b.sessions} (target ≥ 0.5×)`,
+      `${corpus}: import throughput vs JSON.parse ${a.import_ratio.toFixed(2)}× at ${a.sessions}, ${b.import_ratio.toFixed(2)}× at ${b.sessions}; in CPU time ${a.import_cpu_ratio.toFixed(2)}× and ${b.import_cpu_ratio.toFixed(2)}× (target ≥ 0.5×)`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -207,17 +261,26 @@ function table(results: ScenarioResult[]): string {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === '--child') return child(args[1]!, args[2]!, Number(args[3]));
+  if (args[0] === '--child')
+    return child(args[1]!, args[2]!, Number(args[3]), {
+      runs: Number(args[4]),
+      importOnly: args[5] === 'import-only',
+    });
   const dataDir = args.includes('--data')
     ? resolve(args[args.indexOf('--data') + 1]!)
     : resolve(repo, '../shared/data');
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
   const corpora = (['tau', 'claude-code'] as const).filter((c) => only === undefined || c === only);
+  const opts: ChildOptions = {
+    runs: args.includes('--runs') ? Math.max(2, Number(args[args.indexOf('--runs') + 1])) : 4,
+    importOnly: args.includes('--import-only'),
+  };
   const tmp = mkdtempSync(join(tmpdir(), 'reverie-bench-data-'));
   const results: ScenarioResult[] = [];
   try {
     for (const corpus of corpora)
-      for (const [path, n] of scenarios(corpus, dataDir, tmp)) results.push(runScenario(corpus, path, n));
+      for (const [path, n] of scenarios(corpus, dataDir, tmp))
+        results.push(runScenario(corpus, path, n, opts));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

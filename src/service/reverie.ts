@@ -283,7 +283,7 @@ export class Reverie {
 
   // ───────────────────────────── sessions (sessions.ts)
 
-  /** Imports transcripts, each file in its own transaction ({@link SessionService.importFiles}). */
+  /** Imports transcripts, each file all-or-nothing, files grouped per transaction ({@link SessionService.importFiles}). */
   importSessions(paths: string[], opts: ImportSessionsOptions = {}): Promise<ImportReport> {
     return this.#sessions.importFiles(paths, opts);
   }

@@ -1,5 +1,6 @@
 /**
- * Sessions: import transcripts (files or folders, each file in its own transaction, idempotent), list,
+ * Sessions: import transcripts (files or folders, grouped into transactions with each file all-or-nothing,
+ * idempotent), list,
  * read with events, and set outcomes. `Reverie` delegates its session methods here.
  */
 import {
@@ -17,7 +18,14 @@ import {
   importTranscripts,
   type ParsedTranscript,
 } from '../ingest/index.js';
-import type { Page, SessionImportItem, Storage } from '../storage/index.js';
+import {
+  type Page,
+  type PreparedSession,
+  prepareSession,
+  type SessionFileResult,
+  type SessionImportItem,
+  type Storage,
+} from '../storage/index.js';
 
 /**
  * Per-file result of {@link SessionService.importFiles} (`Reverie.importSessions`): imported sessions (with
@@ -50,7 +58,10 @@ export interface ImportSessionsOptions {
   user_id?: string;
   /** Bytes that are not UTF-8: `warn` (default; imported as U+FFFD, reported) or `error` (file refused). */
   invalid_utf8?: InvalidUtf8Mode;
-  /** Called after each file with its report and its index in `files`. */
+  /**
+   * Called for each file, in order, with its report and its index in `files`, once the transaction that
+   * wrote it (a group of up to {@link IMPORT_GROUP_FILES} files) is committed.
+   */
   onFile?: (r: FileImportReport, index: number) => void;
 }
 
@@ -63,66 +74,82 @@ export class SessionService {
   }
 
   /**
-   * Imports transcripts (files or folders). Each file is imported in its own transaction: a bad file is
-   * reported with its error (naming file and line) and the others still import; re-importing is idempotent.
+   * Imports transcripts (files or folders). Consecutive files are written together, up to
+   * {@link IMPORT_GROUP_FILES} files or {@link IMPORT_GROUP_CHARS} characters of stored form per transaction,
+   * each file under its own savepoint: each file is all-or-nothing, a bad file is reported with its error
+   * (naming file and line) and the others still import; re-importing is idempotent. `onFile` is called for
+   * each file in order, once its group is committed (so a report never names sessions that a crash could
+   * still undo).
    */
   async importFiles(paths: string[], opts: ImportSessionsOptions = {}): Promise<ImportReport> {
-    const files: FileImportReport[] = [];
-    const session_ids: string[] = [];
-    const totals = { files: 0, failed_files: 0, created: 0, updated: 0, unchanged: 0 };
+    const acc: ImportReport = {
+      files: [],
+      session_ids: [],
+      totals: { files: 0, failed_files: 0, created: 0, updated: 0, unchanged: 0 },
+    };
     const gen = importTranscripts(paths, {
       format: opts.format,
       agent_id: opts.agent_id,
       team_id: opts.team_id,
       invalid_utf8: opts.invalid_utf8,
     });
+    let group: PendingFile[] = [];
+    let chars = 0;
     for await (const r of gen) {
-      totals.files++;
-      const report: FileImportReport =
-        'error' in r
-          ? { file: r.file, status: 'failed', error: { type: r.error.type, message: r.error.message } }
-          : await this.#store(r, opts.team_id, opts.user_id);
-      if (report.status === 'failed') totals.failed_files++;
-      else
-        for (const it of report.sessions) {
-          totals[it.status]++;
-          session_ids.push(it.session_id);
-        }
-      files.push(report);
-      opts.onFile?.(report, files.length - 1);
+      const p = 'error' in r ? failedFile(r.file, r.error) : prepareFile(r, opts.team_id, opts.user_id);
+      group.push(p);
+      chars += p.chars;
+      if (group.length >= IMPORT_GROUP_FILES || chars >= IMPORT_GROUP_CHARS) {
+        this.#report(acc, await this.#storeGroup(group), opts.onFile);
+        group = [];
+        chars = 0;
+      }
     }
-    return { files, totals, session_ids };
+    if (group.length > 0) this.#report(acc, await this.#storeGroup(group), opts.onFile);
+    return acc;
   }
 
-  /** Stores one parsed file's sessions in one transaction; a storage error becomes the file's failure. */
-  async #store(
-    r: ParsedTranscript,
-    teamId: string | undefined,
-    userId: string | undefined,
-  ): Promise<FileImportReport> {
+  /** Adds a committed group's file reports to `acc`, calling `onFile` for each. */
+  #report(acc: ImportReport, reports: FileImportReport[], onFile: ImportSessionsOptions['onFile']): void {
+    for (const report of reports) {
+      acc.totals.files++;
+      if (report.status === 'failed') acc.totals.failed_files++;
+      else
+        for (const it of report.sessions) {
+          acc.totals[it.status]++;
+          acc.session_ids.push(it.session_id);
+        }
+      acc.files.push(report);
+      onFile?.(report, acc.files.length - 1);
+    }
+  }
+
+  /**
+   * Writes a group of files in one transaction (see {@link Storage.importSessionFiles}). Should the
+   * transaction as a whole fail, each file is retried in a transaction of its own, so that one file's
+   * failure never costs the others.
+   */
+  async #storeGroup(group: PendingFile[]): Promise<FileImportReport[]> {
+    const writable = group.filter((p) => p.prepared !== null);
+    let results: SessionFileResult[] | null = null;
+    if (writable.length > 0) {
+      try {
+        results = await this.#storage.importSessionFiles(writable.map((p) => p.prepared!));
+      } catch {
+        results = [];
+        for (const p of writable) results.push(...(await this.#storeAlone(p.prepared!)));
+      }
+    }
+    let k = 0;
+    return group.map((p) => (p.prepared === null ? p.report : fileReport(p.report, results![k++]!)));
+  }
+
+  /** One file in a transaction of its own; a failure of the transaction becomes the file's error. */
+  async #storeAlone(prepared: PreparedSession[]): Promise<SessionFileResult[]> {
     try {
-      const items = await this.#storage.importSessions(
-        r.sessions.map((s) => ({
-          ...s,
-          team_id: teamId ?? (s as { team_id?: string | null }).team_id ?? null,
-          user_id: s.user_id ?? userId ?? null,
-        })),
-      );
-      const report: FileImportReport = {
-        file: r.file,
-        format: r.format,
-        status: 'imported',
-        sessions: items,
-      };
-      if (r.warnings.length > 0) report.warnings = r.warnings;
-      return report;
-    } catch (e) {
-      const err = ReverieError.isInstance(e) ? e : new ReverieError('internal_error', (e as Error).message);
-      return {
-        file: r.file,
-        status: 'failed',
-        error: { type: err.type, message: `${r.file}: ${err.message}` },
-      };
+      return await this.#storage.importSessionFiles([prepared]);
+    } catch (error) {
+      return [{ error }];
     }
   }
 
@@ -159,4 +186,72 @@ export class SessionService {
     await this.#storage.setOutcome(id, outcome);
     return this.get(id);
   }
+}
+
+/** Most files written in one transaction by {@link SessionService.importFiles}. */
+export const IMPORT_GROUP_FILES = 100;
+/**
+ * Characters of stored form (events JSON, blobs, metadata) after which {@link SessionService.importFiles}
+ * commits its group early (~8 MB of ASCII): bounds the memory held and the time the write lock is held.
+ */
+export const IMPORT_GROUP_CHARS = 8_000_000;
+
+/**
+ * A file read and prepared, waiting for its group to be written: its report so far (failed, or imported
+ * with no sessions yet), its sessions in stored form (`null` when there is nothing to write because it
+ * failed), and their size in characters.
+ */
+interface PendingFile {
+  report: FileImportReport;
+  prepared: PreparedSession[] | null;
+  chars: number;
+}
+
+/** A file that failed before storage: `error` names the file already (reading, parsing). */
+function failedFile(file: string, error: { type: string; message: string }): PendingFile {
+  return {
+    report: { file, status: 'failed', error: { type: error.type, message: error.message } },
+    prepared: null,
+    chars: 0,
+  };
+}
+
+/** The report of a file that an unexpected error stopped, its message prefixed with the file. */
+function failure(file: string, e: unknown): FileImportReport {
+  const err = ReverieError.isInstance(e) ? e : new ReverieError('internal_error', (e as Error).message);
+  return { file, status: 'failed', error: { type: err.type, message: `${file}: ${err.message}` } };
+}
+
+/** Computes the stored form of a parsed file's sessions, with the importer's team and user applied. */
+function prepareFile(
+  r: ParsedTranscript,
+  teamId: string | undefined,
+  userId: string | undefined,
+): PendingFile {
+  let prepared: PreparedSession[];
+  try {
+    prepared = r.sessions.map((s) =>
+      prepareSession({
+        ...s,
+        team_id: teamId ?? (s as { team_id?: string | null }).team_id ?? null,
+        user_id: s.user_id ?? userId ?? null,
+      }),
+    );
+  } catch (e) {
+    return { report: failure(r.file, e), prepared: null, chars: 0 };
+  }
+  const report: FileImportReport = { file: r.file, format: r.format, status: 'imported', sessions: [] };
+  if (r.warnings.length > 0) report.warnings = r.warnings;
+  let chars = 0;
+  for (const p of prepared) {
+    chars += p.events_json.length + p.metadata_json.length;
+    for (const b of p.blobs) chars += b.content.length;
+  }
+  return { report, prepared, chars };
+}
+
+/** A prepared file's report once storage has written it, or the storage error that rolled it back. */
+function fileReport(report: FileImportReport, result: SessionFileResult): FileImportReport {
+  if ('items' in result) return report.status === 'imported' ? { ...report, sessions: result.items } : report;
+  return failure(report.file, result.error);
 }

@@ -2,7 +2,7 @@
  * The storage port implemented once over Kysely; the dialect folders (`sqlite/`, `postgres/`) only build
  * the Kysely instance. SQL stays portable: text timestamps, JSON as text, multi-row inserts in chunks.
  */
-import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import {
   type Actor,
   type Change,
@@ -39,6 +39,7 @@ import type {
   NewSession,
   Page,
   PageQuery,
+  SessionFileResult,
   SessionImportItem,
   SessionQuery,
   Storage,
@@ -128,6 +129,54 @@ async function linkParents(
       .where('parent_session_id', 'is', null)
       .execute();
 }
+/**
+ * Runs `fn` under the savepoint `name` of the transaction `db` is in: released when `fn` succeeds; when it
+ * throws, rolled back to (undoing only what `fn` wrote) and released, and the error rethrown. The same SQL
+ * in SQLite (https://www.sqlite.org/lang_savepoint.html) and PostgreSQL
+ * (https://www.postgresql.org/docs/current/sql-savepoint.html), where it also clears the aborted state an
+ * error leaves. Raw SQL because Kysely 0.29 offers savepoints only on `startTransaction()`, which cannot
+ * join an enclosing transaction. If the rollback itself fails (SQLite has already rolled back the whole
+ * transaction, e.g. on a full disk), the original error is rethrown and the transaction must be abandoned.
+ */
+async function underSavepoint<T>(db: Kysely<Database>, name: string, fn: () => Promise<T>): Promise<T> {
+  const sp = sql.id(name);
+  await sql`savepoint ${sp}`.execute(db);
+  let result: T;
+  try {
+    result = await fn();
+  } catch (e) {
+    // A failed rollback means the transaction is gone (see above): the caller's commit then fails too.
+    await sql`rollback to savepoint ${sp}`
+      .execute(db)
+      .then(() => sql`release savepoint ${sp}`.execute(db))
+      .catch(() => {});
+    throw e;
+  }
+  await sql`release savepoint ${sp}`.execute(db);
+  return result;
+}
+
+/** True when some session external id occurs in more than one of `files` (or twice in one). */
+function sharesExternalIds(files: PreparedSession[][]): boolean {
+  const seen = new Set<string>();
+  for (const f of files)
+    for (const p of f) {
+      if (seen.has(p.session.external_id)) return true;
+      seen.add(p.session.external_id);
+    }
+  return false;
+}
+
+/** Cuts the results of `files.flat()` back into one result per file. */
+function splitByFile(files: PreparedSession[][], flat: SessionImportItem[]): SessionFileResult[] {
+  let at = 0;
+  return files.map((f) => {
+    const items = flat.slice(at, at + f.length);
+    at += f.length;
+    return { items };
+  });
+}
+
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
 
@@ -1053,6 +1102,38 @@ export class KyselyStorage implements Storage {
           parent_external_id: p.session.parent_external_id === null ? null : q(p.session.parent_external_id),
         })),
       );
+      return results;
+    });
+  }
+
+  async importSessionFiles(
+    files: PreparedSession[][],
+    opts: { now?: string } = {},
+  ): Promise<SessionFileResult[]> {
+    const now = opts.now ?? nowIso();
+    return this.transaction(async (tx) => {
+      const db = (tx as KyselyStorage).#db;
+      const whole = files.length > 1 && !sharesExternalIds(files);
+      if (whole) {
+        // The common case first: the whole group as one batch (one lookup, a few multi-row inserts), which
+        // gives the same statuses as file by file when no external id is in two files. Should any file
+        // fail, the group is rolled back and written again file by file, each under its own savepoint.
+        const flat = await underSavepoint(db, 'reverie_import_group', () =>
+          tx.importPrepared(files.flat(), { now }),
+        ).catch(() => null);
+        if (flat) return splitByFile(files, flat);
+      }
+      const results: SessionFileResult[] = [];
+      for (const [i, file] of files.entries()) {
+        try {
+          const items = await underSavepoint(db, `reverie_import_${i}`, () =>
+            tx.importPrepared(file, { now }),
+          );
+          results.push({ items });
+        } catch (error) {
+          results.push({ error });
+        }
+      }
       return results;
     });
   }

@@ -60,6 +60,12 @@ export interface SessionImportItem {
   session_id: string;
 }
 
+/**
+ * One file's outcome in {@link Storage.importSessionFiles}: its sessions' results, or the error that rolled
+ * the file back (a storage error, e.g. a constraint violation; nothing of that file was written).
+ */
+export type SessionFileResult = { items: SessionImportItem[] } | { error: unknown };
+
 /** Filters for listing sessions. */
 export interface SessionQuery extends PageQuery {
   agent_id?: string;
@@ -346,6 +352,17 @@ export interface Storage {
    * have run on another thread). Same semantics: one transaction, per-item status.
    */
   importPrepared(batch: PreparedSession[], opts?: { now?: Timestamp }): Promise<SessionImportItem[]>;
+  /**
+   * Imports several files' sessions (each file a list in stored form, as {@link Storage.importPrepared}
+   * takes) in one transaction, each file under its own savepoint: a file whose write fails is rolled back
+   * to its savepoint, so nothing of it is stored, and reported with its error; the other files commit
+   * together, once (one commit instead of one per file: the cost of many small files). Files are written
+   * in order, so a later file sees an earlier one's sessions (same statuses as separate imports).
+   * @returns one result per file, in order.
+   * @throws when the transaction as a whole fails (its commit, or a rollback to a savepoint after SQLite
+   *   abandoned the transaction): then nothing of any of the files is stored.
+   */
+  importSessionFiles(files: PreparedSession[][], opts?: { now?: Timestamp }): Promise<SessionFileResult[]>;
   getSession(id: string): Promise<Session | undefined>;
   listSessions(q: SessionQuery): Promise<Page<Session>>;
   /** Sessions by id, in the order given; unknown ids are skipped. */

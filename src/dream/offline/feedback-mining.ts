@@ -14,16 +14,9 @@
  */
 import type { FeedbackOccurrence } from './digest.js';
 import { negatedRule } from './instruction-files.js';
-import {
-  evidenceLines,
-  type GatheredSession,
-  lastDayOf,
-  type PlannedEvidence,
-  type PlannedMemory,
-  supportOf,
-} from './plan.js';
-import { clusterNearDuplicates } from './similarity.js';
-import { compareStrings, contentTokens, ellipsize, fileSlug } from './text.js';
+import { evidenceLines, type GatheredSession, lastDayOf, type PlannedMemory, supportOf } from './plan.js';
+import { groupSaid, type SaidOccurrence, saidEvidence } from './said.js';
+import { compareStrings, contentTokens, counted, ellipsize, fileSlug } from './text.js';
 
 /** Counters {@link mineFeedback} reports. */
 export interface FeedbackStats {
@@ -41,10 +34,7 @@ function isFeedback(f: FeedbackOccurrence): boolean {
   return f.cue === 'rule' || f.cue === 'correction';
 }
 
-interface Occ {
-  s: GatheredSession;
-  f: FeedbackOccurrence;
-}
+type Occ = SaidOccurrence;
 
 /**
  * Groups the sessions' feedback statements and plans one memory per group.
@@ -66,14 +56,7 @@ export function mineFeedback(
       else if (isFeedback(f) && !cited.has(`${s.id}#${f.seq}`) && !injected(f.text)) occ.push({ s, f });
     }
   }
-  const groups = clusterNearDuplicates(
-    occ.map((o) => o.f.tokens),
-    { threshold: 0.5 },
-  );
-  const memories = groups.map((g) => {
-    const group = g.map((i) => occ[i]!);
-    return planFeedback(group, followersOf(group, commitments));
-  });
+  const memories = groupSaid(occ).map((group) => planFeedback(group, followersOf(group, commitments)));
   memories.sort((a, b) => compareStrings(a.key, b.key));
   return { memories, stats: { feedback_statements: occ.length, feedback_promoted: memories.length } };
 }
@@ -120,37 +103,20 @@ function followersOf(group: Occ[], commitments: readonly Occ[]): Occ[] {
   });
 }
 
+/** One feedback memory of a group in the order said (see {@link groupSaid}) and the agent's follow-ups. */
 function planFeedback(group: Occ[], followers: Occ[] = []): PlannedMemory {
-  group.sort(
-    (a, b) =>
-      compareStrings(a.s.time ?? '', b.s.time ?? '') || compareStrings(a.s.id, b.s.id) || a.f.seq - b.f.seq,
-  );
   const first = group[0]!;
   const saidIn = supportOf(group.map((o) => o.s));
   const support = supportOf([...group, ...followers].map((o) => o.s));
   const followedIn = support.sessions - saidIn.sessions;
   const why = group.find((o) => o.f.why)?.f.why ?? null;
-  const evidence: PlannedEvidence[] = [];
-  const seen = new Set<string>();
-  for (const o of [...group, ...followers]) {
-    if (seen.has(o.s.content_sha256) || evidence.length >= 6) continue;
-    seen.add(o.s.content_sha256);
-    evidence.push({
-      session_id: o.s.id,
-      seq_from: o.f.seq,
-      seq_to: o.f.seq,
-      quote: o.f.text,
-      source: o.f.cue === 'follows' ? 'agent.message' : 'user.message',
-    });
-  }
+  const evidence = saidEvidence([...group, ...followers]);
   const wordings = [...new Set(group.map((o) => o.f.text))];
   const rule = first.f.text.replace(/\s+/g, ' ').trim();
   const kindWord = group.every((o) => o.f.cue === 'correction') ? 'Correction' : 'Feedback';
-  const sessionsText = `${saidIn.sessions} session${saidIn.sessions === 1 ? '' : 's'}`;
+  const sessionsText = counted(saidIn.sessions, 'session');
   const followedText =
-    followedIn > 0
-      ? `; the agent followed it in ${followedIn} later session${followedIn === 1 ? '' : 's'}`
-      : '';
+    followedIn > 0 ? `; the agent followed it in ${counted(followedIn, 'later session')}` : '';
   const body = [
     `# ${kindWord}: ${ellipsize(rule, 90)}`,
     '',

@@ -576,7 +576,7 @@ function workedAfterwards(
     if (between.length > 0) lines.push(`- Calls made before the successful retry: ${fmtCounts(between, 5)}.`);
     const failedNoFix = ctx.seen - recList.length;
     if (failedNoFix > 0)
-      lines.push(`- No successful retry in ${failedNoFix} session${failedNoFix === 1 ? '' : 's'}.`);
+      lines.push(`- No successful retry in ${counted(failedNoFix, 'session')}.`);
   }
   if (alternatives.length > 0)
     lines.push(
@@ -678,7 +678,7 @@ function renderMistake(
   lines.push('```text', template, '```', '');
   const outcomeText = outcomes.map(([k, n]) => `${n} ${k}`).join(', ');
   lines.push(
-    `Seen ${occs.length} time${occs.length === 1 ? '' : 's'} in ${support.sessions} session${support.sessions === 1 ? '' : 's'} (${support.agents} agent${support.agents === 1 ? '' : 's'}: ${agents
+    `Seen ${counted(occs.length, 'time')} in ${counted(support.sessions, 'session')} (${counted(support.agents, 'agent')}: ${agents
       .slice(0, 3)
       .map(([a]) => `\`${a}\``)
       .join(', ')}); session outcomes: ${outcomeText}.`,

@@ -14,16 +14,9 @@
  */
 import type { FeedbackOccurrence } from './digest.js';
 import { analyse, type Sentence } from './language.js';
-import {
-  evidenceLines,
-  type GatheredSession,
-  lastDayOf,
-  type PlannedEvidence,
-  type PlannedMemory,
-  supportOf,
-} from './plan.js';
-import { clusterNearDuplicates } from './similarity.js';
-import { compareStrings, contentTokens, ellipsize, fileSlug } from './text.js';
+import { evidenceLines, type GatheredSession, lastDayOf, type PlannedMemory, supportOf } from './plan.js';
+import { groupSaid, type SaidOccurrence, saidEvidence } from './said.js';
+import { compareStrings, contentTokens, counted, ellipsize, fileSlug } from './text.js';
 
 /** The kind of a stated fact, as Claude Code's memory types name them. */
 export type ProjectFactType = 'project' | 'reference';
@@ -152,10 +145,7 @@ export function projectFactConfidence(sessions: number): number {
 /** The cues of a digest's `feedback` occurrences that are stated facts rather than feedback. */
 export const FACT_CUES: readonly FeedbackOccurrence['cue'][] = ['project', 'reference'];
 
-interface Occ {
-  s: GatheredSession;
-  f: FeedbackOccurrence;
-}
+type Occ = SaidOccurrence;
 
 /**
  * Groups the sessions' stated project facts and references (digest `feedback` occurrences with cue
@@ -174,39 +164,20 @@ export function mineProjectFacts(
     for (const f of s.digest.feedback ?? [])
       if (FACT_CUES.includes(f.cue) && !injected(f.text)) occ.push({ s, f });
   }
-  const groups = clusterNearDuplicates(
-    occ.map((o) => o.f.tokens),
-    { threshold: 0.5 },
-  );
-  const memories = groups.map((g) => planFact(g.map((i) => occ[i]!)));
+  const memories = groupSaid(occ).map(planFact);
   memories.sort((a, b) => compareStrings(a.key, b.key));
   return { memories, stats: { project_facts: occ.length, project_facts_promoted: memories.length } };
 }
 
+/** One fact memory of a group in the order said (see {@link groupSaid}). */
 function planFact(group: Occ[]): PlannedMemory {
-  group.sort(
-    (a, b) =>
-      compareStrings(a.s.time ?? '', b.s.time ?? '') || compareStrings(a.s.id, b.s.id) || a.f.seq - b.f.seq,
-  );
   const first = group[0]!;
   const type = first.f.cue === 'reference' ? 'reference' : 'project';
   const support = supportOf(group.map((o) => o.s));
-  const evidence: PlannedEvidence[] = [];
-  const seen = new Set<string>();
-  for (const o of group) {
-    if (seen.has(o.s.content_sha256) || evidence.length >= 6) continue;
-    seen.add(o.s.content_sha256);
-    evidence.push({
-      session_id: o.s.id,
-      seq_from: o.f.seq,
-      seq_to: o.f.seq,
-      quote: o.f.text,
-      source: 'user.message',
-    });
-  }
+  const evidence = saidEvidence(group);
   const fact = first.f.text.replace(/\s+/g, ' ').trim();
   const label = type === 'project' ? 'Project' : 'Reference';
-  const sessionsText = `${support.sessions} session${support.sessions === 1 ? '' : 's'}`;
+  const sessionsText = counted(support.sessions, 'session');
   const context = first.f.context
     ? ` It was said after the agent ${/^called /.test(first.f.context) ? first.f.context : `said: “${first.f.context}”`}.`
     : '';

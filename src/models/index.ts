@@ -10,10 +10,12 @@ export * from './config.js';
 export * from './errors.js';
 export * from './mock.js';
 export * from './openai.js';
+/** Per-provider request options (types only). */
 export type * from './provider-options.js';
 export * from './redaction.js';
 export * from './response-cache.js';
 export * from './structured.js';
 export * from './tokens.js';
+/** The versioned model interface: requests, answers, usage (types only). */
 export type * from './types.js';
 export * from './usage.js';

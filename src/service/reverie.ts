@@ -39,11 +39,17 @@ import { type CreateStoreInput, type StorePatch, StoreService } from './stores.j
 import { TeamService } from './teams.js';
 import { type VersionListQuery, VersionService } from './versions.js';
 
+/** Dream creation input and run hooks (defined in dreams.ts), re-exported with the facade. */
 export type { CreateDreamInput, RunDreamHooks } from './dreams.js';
+/** Memory listing and folder-import shapes (defined in memories.ts). */
 export type { FolderImportItem, MemoryListItem, MemoryListQuery } from './memories.js';
+/** A memory path's history with the dream changes and evidence behind it (defined in provenance.ts). */
 export type { Provenance } from './provenance.js';
+/** Transcript import options and per-file reports (defined in sessions.ts). */
 export type { FileImportReport, ImportReport, ImportSessionsOptions } from './sessions.js';
+/** Store creation input and metadata patch (defined in stores.ts). */
 export type { CreateStoreInput, StorePatch } from './stores.js';
+/** Filters of a memory-version listing (defined in versions.ts). */
 export type { VersionListQuery } from './versions.js';
 
 /** Options of {@link Reverie}. */

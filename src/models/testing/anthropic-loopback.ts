@@ -14,7 +14,9 @@ import {
   type LoopbackReply,
   type LoopbackServer,
   loopbackTokens,
+  nextScripted,
   type ReceivedRequest,
+  scriptedError,
   startLoopbackServer,
 } from './loopback-server.js';
 
@@ -53,10 +55,7 @@ export function anthropicError(
   message: string,
   retryAfterSeconds?: number,
 ): AnthropicScriptItem {
-  return {
-    error: { status, type, message },
-    headers: retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) },
-  };
+  return scriptedError(status, type, message, retryAfterSeconds);
 }
 
 /**
@@ -72,8 +71,7 @@ export async function startAnthropicLoopback(
   return startLoopbackServer((request) => {
     const refused = refusal(request, options.apiKey);
     if (refused) return refused;
-    let item = script.shift() ?? options.respond?.(request) ?? exhausted();
-    while (typeof item === 'function') item = item(request);
+    const item = nextScripted(script, request, options.respond, exhausted);
     served += 1;
     return toReply(item, request.body as MessageBody, served, cached);
   });

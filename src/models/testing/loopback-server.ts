@@ -38,6 +38,38 @@ export interface LoopbackServer {
 }
 
 /**
+ * The next answer of a scripted protocol server: the script's next item, else `respond(request)` once
+ * the script is used up, else `exhausted()`; an item that is a function is called with the request until
+ * it yields an answer. Shared by the Anthropic and OpenAI loopback servers.
+ */
+export function nextScripted<T>(
+  script: T[],
+  request: ReceivedRequest,
+  respond: ((request: ReceivedRequest) => T) | undefined,
+  exhausted: () => T,
+): Exclude<T, (request: ReceivedRequest) => unknown> {
+  let item: T = script.shift() ?? respond?.(request) ?? exhausted();
+  while (typeof item === 'function') item = (item as (request: ReceivedRequest) => T)(request);
+  return item as Exclude<T, (request: ReceivedRequest) => unknown>;
+}
+
+/**
+ * A scripted error answer: HTTP `status`, error `type`, `message`, and a `retry-after` header when
+ * `retryAfterSeconds` is given (the protocol servers render the body in their own error shape).
+ */
+export function scriptedError(
+  status: number,
+  type: string,
+  message: string,
+  retryAfterSeconds?: number,
+): { error: { status: number; type: string; message: string }; headers: Record<string, string> } {
+  return {
+    error: { status, type, message },
+    headers: retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) },
+  };
+}
+
+/**
  * Starts a server on an ephemeral port of 127.0.0.1. A body that is not JSON is kept as its text. A handler
  * that throws is answered with 502 and the error's message. Replies still waiting on their delay when
  * `close` is called are dropped with their connections.

@@ -13,7 +13,9 @@ import {
   type LoopbackReply,
   type LoopbackServer,
   loopbackTokens,
+  nextScripted,
   type ReceivedRequest,
+  scriptedError,
   startLoopbackServer,
 } from './loopback-server.js';
 
@@ -49,10 +51,7 @@ export function openaiError(
   message: string,
   retryAfterSeconds?: number,
 ): OpenAIScriptItem {
-  return {
-    error: { status, type, message },
-    headers: retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) },
-  };
+  return scriptedError(status, type, message, retryAfterSeconds);
 }
 
 /** A running OpenAI loopback server; `baseURL` (`url` + `/v1`) is what the SDK takes. */
@@ -70,8 +69,7 @@ export async function startOpenAILoopback(
   const server = await startLoopbackServer((request) => {
     const refused = refusal(request, options.apiKey);
     if (refused) return refused;
-    let item = script.shift() ?? options.respond?.(request) ?? exhausted();
-    while (typeof item === 'function') item = item(request);
+    const item = nextScripted(script, request, options.respond, exhausted);
     served += 1;
     return toReply(item, request.body as ChatBody, served, seenSystems);
   });

@@ -575,8 +575,7 @@ function workedAfterwards(
       );
     if (between.length > 0) lines.push(`- Calls made before the successful retry: ${fmtCounts(between, 5)}.`);
     const failedNoFix = ctx.seen - recList.length;
-    if (failedNoFix > 0)
-      lines.push(`- No successful retry in ${counted(failedNoFix, 'session')}.`);
+    if (failedNoFix > 0) lines.push(`- No successful retry in ${counted(failedNoFix, 'session')}.`);
   }
   if (alternatives.length > 0)
     lines.push(

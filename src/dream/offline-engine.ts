@@ -26,6 +26,7 @@ import { renderIndex } from './offline/memory-index.js';
 import { mineMistakes } from './offline/mistakes.js';
 import { INDEX_PATH, orient } from './offline/orient.js';
 import { mineContrasts } from './offline/outcome-contrast.js';
+import { minePersonFacts } from './offline/person-facts.js';
 import type { GatheredSession, PlannedMemory } from './offline/plan.js';
 import { holdsFactStatement } from './offline/preferences.js';
 import { mineProjectFacts } from './offline/project-facts.js';
@@ -252,6 +253,7 @@ class OfflineEngine implements DreamEngine {
       (t) => injectionReason(t, knownHosts) !== null || holdsFactStatement(t),
     );
     const stated = mineProjectFacts(sessions, (t) => injectionReason(t, knownHosts) !== null);
+    const people = minePersonFacts(sessions);
     // what the project's CLAUDE.md / AGENTS.md already says is not proposed; what contradicts it is flagged
     const screen = screenInstructions(
       [
@@ -260,6 +262,7 @@ class OfflineEngine implements DreamEngine {
         ...prefs.memories,
         ...feedback.memories,
         ...stated.memories,
+        ...people.memories,
         ...contrasts.memories,
         ...facts,
       ],
@@ -376,6 +379,7 @@ class OfflineEngine implements DreamEngine {
       ...prefs.stats,
       ...feedback.stats,
       ...stated.stats,
+      ...people.stats,
       instruction_repeats_dropped: screen.repeats.length,
       instruction_contradictions_flagged: screen.contradictions.length,
       ...contrasts.stats,

@@ -6,7 +6,7 @@
  */
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 12;
+export const DIGEST_VERSION = 13;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -142,6 +142,22 @@ export interface FeedbackOccurrence {
 }
 
 /** Everything gathered from one session. */
+/**
+ * A sentence in which a person says something about themselves, in a session without tool calls (see
+ * `person-facts.ts`): relative dates already made absolute against the message's time.
+ */
+export interface PersonFactOccurrence {
+  seq: number;
+  /** The sentence, verbatim but for absolute dates. */
+  text: string;
+  /** Content tokens of `text` (for dropping the same statement said again). */
+  tokens: string[];
+  /** `YYYY-MM-DD` of the message, when its time is known. */
+  day: string | null;
+  /** The speaker the message names, if any (see `StatementOccurrence.speaker`). */
+  speaker?: string;
+}
+
 export interface SessionDigest {
   v: number;
   events: number;
@@ -154,6 +170,8 @@ export interface SessionDigest {
   facts: FactOccurrence[];
   /** A person's feedback (rules and corrections), minus what they took back later in the session. */
   feedback: FeedbackOccurrence[];
+  /** What people said about themselves (kept only for sessions without tool calls; absent in older digests). */
+  person?: PersonFactOccurrence[];
   /** SHA-256 (hex, first 16 chars) of each distinct system prompt text: context, never memory. */
   system_prompts: string[];
   /** Number of tool calls and failed tool results. */

@@ -4,6 +4,7 @@
  * so they hold no session ids, agent ids or outcomes (those are attached after lookup from the
  * `Session`), only event `seq` numbers and verbatim (secret-redacted) quotes.
  */
+import type { KindChange } from './recovery.js';
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
 export const DIGEST_VERSION = 13;
@@ -45,6 +46,11 @@ export interface RecoveryOccurrence {
   /** Changed input paths (see `recovery.ts`). */
   changed: string[];
   numeric: string[];
+  /**
+   * Leaves whose typed-identifier value changed kind (`payment_id`: `certificate` → `gift_card`, see
+   * `recovery.ts` `kindChanges`); absent when none did (and for shell commands).
+   */
+  kinds?: KindChange[];
   /** Labels of other non-trivial tools called in between, in order, de-duplicated (≤ 5). */
   between: string[];
   /** Verbatim (redacted) quote of the fixing call's input, ≤ 200 chars. */

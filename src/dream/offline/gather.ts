@@ -22,7 +22,7 @@ import { datedStatement, extractPersonFacts } from './person-facts.js';
 import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
 import { extractProjectFacts } from './project-facts.js';
-import { changeQuote, diffInputs } from './recovery.js';
+import { changeQuote, diffInputs, kindChanges } from './recovery.js';
 import { Redactor, stringsOf } from './redactor.js';
 import { noteSetupStep, setupChange } from './setup-change.js';
 import { isInspection, runKey } from './shell-scripts.js';
@@ -415,6 +415,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         seen.add(template);
         const change = p.use ? diffInputs(p.use.input, use.input) : { paths: [], numeric: [] };
         const what = p.use && p.use.command === null ? clean(changeQuote(p.use.input, use.input)) : '';
+        const kinds = p.use && p.use.command === null ? kindChanges(p.use.input, use.input) : [];
         const rec: RecoveryOccurrence = {
           error: p.error,
           seq_use: use.seq,
@@ -428,6 +429,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             .slice(0, 5),
           quote: clean(shortQuote(callText(use))),
           ...(what ? { change_quote: what } : {}),
+          ...(kinds.length > 0 ? { kinds } : {}),
         };
         if (p.use && p.use.command !== null) rec.failed_quote = clean(shortQuote(p.use.command));
         if (p.use?.effective !== undefined && use.effective !== undefined) {

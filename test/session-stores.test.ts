@@ -278,9 +278,9 @@ describe.each(DIALECTS)('sessions with attached memory stores ($name)', (dialect
         expect(client.getInstructions()).toContain('Org at /mnt/memory/org/ (read-only)');
         const root = text(await tool({ command: 'view', path: '/mnt/memory' }));
         expect(root).toMatch(/^27B\t\/mnt\/memory\/team-notes\/mistakes\/$/m);
-      expect(text(await tool({ command: 'view', path: '/mnt/memory/team-notes/' }))).toContain(
-        '/mnt/memory/team-notes/mistakes/flaky-test.md',
-      );
+        expect(text(await tool({ command: 'view', path: '/mnt/memory/team-notes/' }))).toContain(
+          '/mnt/memory/team-notes/mistakes/flaky-test.md',
+        );
         expect(root).toContain('/mnt/memory/org/rules.md');
         const file = text(await tool({ command: 'view', path: '/mnt/memory/org/rules.md' }));
         expect(file).toBe(

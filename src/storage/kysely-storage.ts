@@ -41,7 +41,9 @@ import type {
   PageQuery,
   SessionFileResult,
   SessionImportItem,
+  SessionImportOptions,
   SessionQuery,
+  SessionResource,
   Storage,
   StoreQuery,
   Team,
@@ -58,6 +60,7 @@ import type {
   MemoryVersionsTable,
   SessionsTable,
 } from './schema.js';
+import * as sessionStores from './session-stores-storage.js';
 import { blobRefs, type PreparedSession, prepareSession, restoreEvents } from './stored-session.js';
 import * as teams from './teams-storage.js';
 import * as admin from './workspaces.js';
@@ -1007,13 +1010,13 @@ export class KyselyStorage implements Storage {
   }
 
   // ── sessions
-  async importSessions(batch: NewSession[], opts: { now?: string } = {}): Promise<SessionImportItem[]> {
+  async importSessions(batch: NewSession[], opts: SessionImportOptions = {}): Promise<SessionImportItem[]> {
     return this.importPrepared(batch.map(prepareSession), opts);
   }
 
   async importPrepared(
     prepared: PreparedSession[],
-    opts: { now?: string } = {},
+    opts: SessionImportOptions = {},
   ): Promise<SessionImportItem[]> {
     const at = opts.now ?? nowIso();
     const ws = this.workspace_id;
@@ -1102,15 +1105,18 @@ export class KyselyStorage implements Storage {
           parent_external_id: p.session.parent_external_id === null ? null : q(p.session.parent_external_id),
         })),
       );
+      const created = results.filter((r) => r.status === 'created').map((r) => r.session_id);
+      await sessionStores.insertSessionResources(db, ws, created, opts.resources ?? [], at);
       return results;
     });
   }
 
   async importSessionFiles(
     files: PreparedSession[][],
-    opts: { now?: string } = {},
+    opts: SessionImportOptions = {},
   ): Promise<SessionFileResult[]> {
     const now = opts.now ?? nowIso();
+    const resources = opts.resources;
     return this.transaction(async (tx) => {
       const db = (tx as KyselyStorage).#db;
       const whole = files.length > 1 && !sharesExternalIds(files);
@@ -1119,7 +1125,7 @@ export class KyselyStorage implements Storage {
         // gives the same statuses as file by file when no external id is in two files. Should any file
         // fail, the group is rolled back and written again file by file, each under its own savepoint.
         const flat = await underSavepoint(db, 'reverie_import_group', () =>
-          tx.importPrepared(files.flat(), { now }),
+          tx.importPrepared(files.flat(), { now, resources }),
         ).catch(() => null);
         if (flat) return splitByFile(files, flat);
       }
@@ -1127,7 +1133,7 @@ export class KyselyStorage implements Storage {
       for (const [i, file] of files.entries()) {
         try {
           const items = await underSavepoint(db, `reverie_import_${i}`, () =>
-            tx.importPrepared(file, { now }),
+            tx.importPrepared(file, { now, resources }),
           );
           results.push({ items });
         } catch (error) {
@@ -1161,6 +1167,12 @@ export class KyselyStorage implements Storage {
     let query = this.#sessions().selectAll();
     if (q.agent_id) query = query.where('agent_id', '=', q.agent_id);
     if (q.team_id) query = query.where('team_id', '=', q.team_id);
+    if (q.memory_store_id)
+      query = query.where(
+        'id',
+        'in',
+        sessionStores.attachedTo(this.#db, this.workspace_id, q.memory_store_id),
+      );
     if (q.imported_after) query = query.where('imported_at', '>', q.imported_after);
     if (cur) query = query.where('id', '>', String(cur[0]));
     const rows = await query
@@ -1172,6 +1184,18 @@ export class KyselyStorage implements Storage {
       limit,
       (s) => [s.id],
     );
+  }
+
+  async listSessionResources(sessionIds: readonly string[]): Promise<Map<string, SessionResource[]>> {
+    const out = new Map<string, SessionResource[]>();
+    for (let i = 0; i < sessionIds.length; i += CHUNK) {
+      const visible = this.#sessions()
+        .select('id')
+        .where('id', 'in', sessionIds.slice(i, i + CHUNK));
+      for (const [id, rs] of await sessionStores.resourcesOf(this.#db, this.workspace_id, visible))
+        out.set(id, rs);
+    }
+    return out;
   }
 
   async getEvents(sessionId: string): Promise<SessionEvent[]> {

@@ -370,6 +370,36 @@ const m007 = (dialect: DialectName): Migration => ({
   },
 });
 
+/**
+ * Migration 008: the stores attached to a session at creation (hosted session `resources[]`), one row per
+ * attachment with the store's name and description as they were at attach time and its mount path; the
+ * index serves `GET /v1/reverie/sessions?memory_store_id=`.
+ */
+const m008 = (dialect: DialectName): Migration => ({
+  async up(db: Kysely<unknown>) {
+    const t = types(dialect);
+    await db.schema
+      .createTable('session_stores')
+      .addColumn('workspace_id', t.text, (c) => c.notNull())
+      .addColumn('session_id', t.text, (c) => c.notNull().references('sessions.id').onDelete('cascade'))
+      .addColumn('memory_store_id', t.text, (c) => c.notNull())
+      .addColumn('position', 'integer', (c) => c.notNull())
+      .addColumn('access', t.text, (c) => c.notNull())
+      .addColumn('instructions', t.text)
+      .addColumn('name', t.text, (c) => c.notNull())
+      .addColumn('description', t.text, (c) => c.notNull())
+      .addColumn('mount_path', t.text, (c) => c.notNull())
+      .addColumn('attached_at', t.text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('session_stores_pk', ['session_id', 'memory_store_id'])
+      .execute();
+    await db.schema
+      .createIndex('session_stores_store')
+      .on('session_stores')
+      .columns(['workspace_id', 'memory_store_id', 'session_id'])
+      .execute();
+  },
+});
+
 /** All migrations by name for a dialect; names sort in application order. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -380,6 +410,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '005-jobs': m005(dialect),
     '006-model-cache': m006(dialect),
     '007-teams': m007(dialect),
+    '008-session-stores': m008(dialect),
   };
 }
 

@@ -156,6 +156,22 @@ export async function gatherAll(
   return { sessions, hits, misses, events };
 }
 
+/**
+ * The redactor a dream's gather starts with: the secrets found in the input memories, and every
+ * session's user id (a customer identifier, redacted wherever a transcript quotes it). The engine's
+ * own gather and a gather batch fanned out to a worker (schedule/) start from the same one, so that
+ * their digests agree.
+ */
+export async function dreamRedactor(request: {
+  memories: readonly { content: string }[];
+  sessions: readonly { session: { user_id?: string | null } }[];
+}): Promise<Redactor> {
+  const redactor = new Redactor();
+  await redactor.learn(request.memories.map((m) => m.content));
+  redactor.addIdentifiers(request.sessions.flatMap((r) => (r.session.user_id ? [r.session.user_id] : [])));
+  return redactor;
+}
+
 /** Focus keywords from free-text instructions: content words of ≥ 4 letters. */
 function focusKeywords(instructions: string | null): string[] {
   if (!instructions) return [];
@@ -185,10 +201,7 @@ class OfflineEngine implements DreamEngine {
     phase('orient', 0, 1);
     check();
     const inv = orient(request.memories, options.protected_paths);
-    const redactor = new Redactor();
-    await redactor.learn(request.memories.map((m) => m.content));
-    // customer identifiers: every session's user id, redacted wherever a transcript quotes it
-    redactor.addIdentifiers(request.sessions.flatMap((r) => (r.session.user_id ? [r.session.user_id] : [])));
+    const redactor = await dreamRedactor(request);
     phase('orient', 1, 1);
 
     // gather

@@ -1449,6 +1449,19 @@ export class KyselyStorage implements Storage {
       .execute();
   }
 
+  async cacheHas(keys: readonly string[]): Promise<Set<string>> {
+    const have = new Set<string>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const rows = await this.#db
+        .selectFrom('gather_cache')
+        .select('key')
+        .where('key', 'in', keys.slice(i, i + 500))
+        .execute();
+      for (const r of rows) have.add(r.key);
+    }
+    return have;
+  }
+
   // ── model response cache
   async modelCacheGet(key: string): Promise<{ request: unknown; response: unknown } | undefined> {
     const r = await this.#db

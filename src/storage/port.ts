@@ -13,6 +13,7 @@ import type {
   Dream,
   DreamJob,
   DreamSchedule,
+  JobKind,
   JobState,
   MemberRef,
   Memory,
@@ -203,6 +204,8 @@ export interface SessionImportOptions {
 /** Filters for listing dream jobs (oldest first). */
 export interface JobQuery {
   dream_ids?: string[];
+  /** Kinds to list. Default `['dream']` (a dream's own job, not its gather batches). */
+  kinds?: JobKind[];
   memory_store_id?: string;
   states?: JobState[];
   limit?: number;
@@ -213,6 +216,8 @@ export interface ClaimRequest {
   worker_id: string;
   now: Timestamp;
   lease_until: Timestamp;
+  /** Per-workspace concurrency limit: skip workspaces with this many jobs under a live lease (none: no limit). */
+  group_limit?: number | null;
 }
 
 /** Fields of a job a queue may change. */
@@ -459,6 +464,8 @@ export interface Storage {
   // ── gather cache
   cacheGet(key: string): Promise<unknown | undefined>;
   cachePut(key: string, value: unknown): Promise<void>;
+  /** Which of `keys` the gather cache holds (one query per 500 keys; values are not read). */
+  cacheHas(keys: readonly string[]): Promise<Set<string>>;
 
   // ── model response cache (the LLM engine's answers by request hash)
   /** The stored `{request, response}` of `key` (64 hex digits), or undefined. */

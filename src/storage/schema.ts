@@ -220,10 +220,17 @@ export interface SessionStoresTable {
   attached_at: string;
 }
 
-/** `dream_jobs`: queued dreams (migration 005); `last_error` JSON text. See domain `DreamJob`. */
+/**
+ * `dream_jobs`: queued dreams and their gather batches (migrations 005, 009); `batch` and `last_error`
+ * JSON text, `batch_index` −1 for a `dream` job. See domain `DreamJob`.
+ */
 export interface DreamJobsTable {
   id: string;
+  kind: string;
   dream_id: string;
+  batch_index: number;
+  batch: string | null;
+  workspace_id: string;
   memory_store_id: string;
   singleton_key: string;
   backend: string;

@@ -26,6 +26,7 @@ import {
   utf8Bytes,
   ValidationError,
 } from '../domain/index.js';
+import { insertRows } from './bulk-insert.js';
 import * as jobs from './jobs-storage.js';
 import { DEFAULT_WORKSPACE_ID, type DialectName } from './migrations/index.js';
 import type {
@@ -1058,7 +1059,7 @@ export class KyselyStorage implements Storage {
         own.set(k.external_id, existing.get(k.external_id)?.id ?? sessionIdFor(k.external_id));
       const parents = await parentIds(db, ws, keys, own);
       const results: SessionImportItem[] = [];
-      const inserts: Insertable<SessionsTable>[] = [];
+      const inserts: (Insertable<SessionsTable> & Record<string, string | number | null>)[] = [];
       const eventRows: { session_id: string; events: string }[] = [];
       const written: { id: string; external_id: string }[] = [];
       const blobRows = new Map<string, string>();
@@ -1110,21 +1111,12 @@ export class KyselyStorage implements Storage {
         }
       }
       const blobList = [...blobRows].map(([sha256, content]) => ({ sha256, content }));
+      const dialect = this.dialect;
       for (let i = 0; i < blobList.length; i += CHUNK)
-        await db
-          .insertInto('blobs')
-          .values(blobList.slice(i, i + CHUNK))
-          .onConflict((oc) => oc.column('sha256').doNothing())
-          .execute();
+        await insertRows(db, dialect, 'blobs', blobList.slice(i, i + CHUNK), 'sha256');
       for (let i = 0; i < inserts.length; i += CHUNK) {
-        await db
-          .insertInto('sessions')
-          .values(inserts.slice(i, i + CHUNK))
-          .execute();
-        await db
-          .insertInto('session_events')
-          .values(eventRows.slice(i, i + CHUNK))
-          .execute();
+        await insertRows(db, dialect, 'sessions', inserts.slice(i, i + CHUNK));
+        await insertRows(db, dialect, 'session_events', eventRows.slice(i, i + CHUNK));
       }
       await linkWaitingChildren(db, ws, written);
       return results;

@@ -4,6 +4,7 @@
  * digest holds no ids, so it can be cached by content hash.
  */
 import { type SessionEvent, sha256Hex } from '../../domain/index.js';
+import { addressedFeedback } from './addressed.js';
 import {
   DIGEST_VERSION,
   type ErrorOccurrence,
@@ -710,7 +711,8 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
     steps,
     statements,
     facts,
-    feedback,
+    // only what was said to an agent about its work (none when no agent took part)
+    feedback: addressedFeedback(events, feedback),
     person: toolCalls === 0 ? personStatements(aboutSelf) : [],
     system_prompts: [...systemPrompts].sort(),
     tool_calls: toolCalls,

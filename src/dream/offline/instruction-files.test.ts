@@ -80,7 +80,12 @@ function claudeCodeSession(id: string, cwd: string, said: string[]): string {
       message: {
         role: 'assistant',
         type: 'message',
-        content: [{ type: 'text', text: 'I changed the build and the generated files.' }],
+        content: [
+          {
+            type: 'text',
+            text: 'I changed the build, the generated files, the database tests and the commits.',
+          },
+        ],
       },
     });
     lines.push({

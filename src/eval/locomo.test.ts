@@ -121,11 +121,11 @@ describe('LoCoMo loader and scorer', () => {
       { files: [{ path: '/feedback/keep-going.md', content: 'Keep going!' }], changes: [fb] },
       evalSessionId,
     );
-    expect(s).toMatchObject({ agent: false, feedback: 1 });
+    expect(s).toMatchObject({ agent: false, feedback: 1, preferences: 0 });
   });
 
   itWithData(
-    'the locomo suite: the six shared conversations yield no feedback memory (nobody directs an agent)',
+    'the locomo suite: the six shared conversations yield no feedback or preference memory (nobody directs an agent)',
     async () => {
       const r = await runEval('locomo', { dataDir: DATA });
       expect(r.locomo!.conversations.length).toBe(6);
@@ -133,6 +133,11 @@ describe('LoCoMo loader and scorer', () => {
       const t = r.targets.find((x) => x.metric === 'feedback memories from conversations without an agent')!;
       expect(t).toMatchObject({ value: 0, pass: true });
       expect(r.output.by_kind.feedback ?? 0).toBe(0);
+      const p = r.targets.find(
+        (x) => x.metric === 'preference memories from conversations without an agent',
+      )!;
+      expect(p).toMatchObject({ value: 0, pass: true });
+      expect(r.output.by_kind.preference ?? 0).toBe(0);
     },
     120_000,
   );

@@ -14,7 +14,8 @@
  * - **compression**: characters of the output files divided by characters of the turn texts.
  * - **feedback without an agent**: feedback memories proposed from a conversation none of whose sessions
  *   has an agent turn — nobody was directed, so the target is 0 (issue 15: two friends' "keep going and
- *   never give up!" is not a rule for an agent).
+ *   never give up!" is not a rule for an agent); likewise **preferences without an agent** ("life's all
+ *   about creating memories" is no preference about how an agent works).
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -176,6 +177,8 @@ export interface LocomoScore {
   agent: boolean;
   /** Feedback memories the dream proposed (created, updated or renamed into the output). */
   feedback: number;
+  /** Preference memories proposed (a preference is how a person wants an agent to work). */
+  preferences: number;
 }
 
 function sentences(text: string): string[] {
@@ -231,5 +234,6 @@ export function scoreLocomo(
     memories: memories.length,
     agent: conv.sessions.some((s) => hasAgentTurns(s.events)),
     feedback: live.filter((c) => c.kind === 'feedback').length,
+    preferences: live.filter((c) => c.kind === 'preference').length,
   };
 }

@@ -4,7 +4,7 @@
  * digest holds no ids, so it can be cached by content hash.
  */
 import { type SessionEvent, sha256Hex } from '../../domain/index.js';
-import { addressedFeedback } from './addressed.js';
+import { addressedFeedback, hasAgentTurns } from './addressed.js';
 import {
   DIGEST_VERSION,
   type ErrorOccurrence,
@@ -709,7 +709,8 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
     errors,
     recoveries,
     steps,
-    statements,
+    // a preference is how a person wants an agent to work: none when no agent took part (people talking)
+    statements: hasAgentTurns(events) ? statements : [],
     facts,
     // only what was said to an agent about its work (none when no agent took part)
     feedback: addressedFeedback(events, feedback),

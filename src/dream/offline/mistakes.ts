@@ -4,7 +4,10 @@
  * messages — one error's words, with identifiers split into words and variable parts dropped, ≥ 90%
  * contained in the other's: "gift card balance is not enough" / "not enough balance in payment method
  * gift_card_…"), support counted by distinct sessions and agents; clusters under `min_support`
- * sessions are dropped as noise.
+ * sessions are dropped as noise. Errors of API tools (the importer's kind `other`, no shell command)
+ * merge across tools the same way: one backend returns the same error from several of its tools
+ * (`book_reservation` and `update_reservation_flights` both refuse a gift card that is too small), and
+ * the memory names the tool that returned it most often.
  *
  * What is not a mistake (issue 8):
  * - a harness message is about the agent's output, never a tool mistake: a notice that the output was
@@ -114,7 +117,11 @@ export function mineMistakes(
     });
   }
   const keys = [...byKey.keys()].sort(compareStrings);
-  const heads = keys.map((k) => k.split('\u0000').slice(0, 2).join('\u0000'));
+  // errors of API tools (one backend behind several tools) may merge across tools; others per tool
+  const heads = keys.map((k) => {
+    const [kind, tool] = k.split('\u0000');
+    return byKey.get(k)!.every((o) => o.e.api) ? `${kind}\u0000(api)` : `${kind}\u0000${tool}`;
+  });
   const tokenSets = keys.map((k) => {
     const [, , template] = k.split('\u0000');
     return [...new Set(wordTokens(template!))].sort();
@@ -235,9 +242,9 @@ export function errorWords(line: string): string[] {
 }
 
 /**
- * Unites near-duplicate groups of the same (kind, tool) whose error words are paraphrases: the smaller
- * word set (≥ 4 words) is ≥ 90% contained in the larger. Compared through an inverted index of words,
- * so only groups sharing a word are tested.
+ * Unites near-duplicate groups of the same head (kind and tool, or kind and `(api)` for API tools) whose
+ * error words are paraphrases: the smaller word set (≥ 4 words) is ≥ 90% contained in the larger.
+ * Compared through an inverted index of words, so only groups sharing a word are tested.
  */
 function mergeParaphrases(groups: number[][], words: string[][], heads: string[]): number[][] {
   const n = groups.length;
@@ -586,11 +593,20 @@ function editShown(f: Fixes, core: string): string {
 /**
  * The "What worked afterwards" lines of a mistake: how often the same tool (program) succeeded again,
  * then only the reliable fixes; "No reliable fix was seen" when there is none.
- * @param ctx the error's kind and tool, its distinct sessions, the sessions shown, and the fix hint.
+ * @param ctx the error's kind and tool (and how many tools returned it), its distinct sessions, the
+ *   sessions shown, and the fix hint.
  */
 function workedAfterwards(
   f: Fixes,
-  ctx: { kind: ErrorOccurrence['kind']; tool: string; sessions: number; seen: number; fixHint: string },
+  ctx: {
+    kind: ErrorOccurrence['kind'];
+    tool: string;
+    /** Distinct tools that returned the error (API errors merged across tools). */
+    tools: number;
+    sessions: number;
+    seen: number;
+    fixHint: string;
+  },
 ): string[] {
   const { kind, tool, fixHint } = ctx;
   const { recList, satisfiedRecovered, fixCommands, addedTokens, removedTokens, shell, changed, numeric } = f;
@@ -606,7 +622,9 @@ function workedAfterwards(
         ? 'a following tool call succeeded'
         : f.measured
           ? 'a later run of the same script or program succeeded'
-          : `a later \`${tool}\` call succeeded`;
+          : ctx.tools > 1
+            ? 'a later call of the same tool succeeded'
+            : `a later \`${tool}\` call succeeded`;
     lines.push(`- In ${recList.length} of ${counted(ctx.sessions, 'session')} ${what}${sat}.`);
     if (fixCommands.length > 0) lines.push(`- The successful command: ${fmtCounts(fixCommands, 3)}.`);
     if (f.setup.length > 0) lines.push(setupLine(f.setup));
@@ -667,7 +685,10 @@ function renderMistake(
   // the representative template is the most frequent one (ties: smallest key)
   const templateCounts = countBy(occs, (o) => o.e.template);
   const template = templateCounts[0]![0];
-  const { kind, tool } = occs[0]!.e;
+  const { kind } = occs[0]!.e;
+  // an API error merged across tools is named by the tool that returned it most often
+  const tools = countBy(occs, (o) => o.e.tool);
+  const tool = tools[0]![0];
   occs.sort((a, b) => compareStrings(a.s.id, b.s.id) || a.e.seq - b.e.seq);
   // one entry per distinct session content: the first occurrence
   const perSession: Occ[] = [];
@@ -758,9 +779,17 @@ function renderMistake(
   if (variants.length > 0) lines.push(`Variants: ${fmtCounts(variants, 3)}.`);
   if (labels.length > 0 && labels.some(([l]) => l.includes(':')))
     lines.push(`Failing calls: ${fmtCounts(labels, 5)}.`);
+  else if (tools.length > 1) lines.push(`Returned by: ${fmtCounts(tools, 5)}.`);
   lines.push('', '## What worked afterwards', '');
   lines.push(
-    ...workedAfterwards(fixes, { kind, tool, sessions: support.sessions, seen: perSession.length, fixHint }),
+    ...workedAfterwards(fixes, {
+      kind,
+      tool,
+      tools: tools.length,
+      sessions: support.sessions,
+      seen: perSession.length,
+      fixHint,
+    }),
   );
   // evidence: the error in up to 6 sessions, plus up to 3 error→fix ranges (prefer satisfied sessions)
   const evidence: PlannedEvidence[] = perSession.slice(0, 6).map((o) => ({

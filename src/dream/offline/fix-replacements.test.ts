@@ -113,6 +113,28 @@ describe('a fix stated as the replacement the successful retries used', () => {
   });
 });
 
+describe('examples of the change', () => {
+  it('shows before → after examples only of the changed arguments it names', async () => {
+    const pay = (i: number, card: string, qty: number, error = false): Step => ({
+      tool: 'pay_order',
+      input: { order_id: `W${i}`, card, qty },
+      result: error ? 'Error: card declined by issuer' : 'ok',
+      error,
+    });
+    // every retry used another card; one also changed the quantity (once: not a fix, not an example)
+    const sessions = [1, 2, 3].map((i) =>
+      syntheticSession(`q${i}`, `u${i}`, [
+        'pay it',
+        pay(i, 'Visa', 1, true),
+        pay(i, 'Amex', i === 1 ? 2 : 1),
+      ]),
+    );
+    const [m] = await mistakes(sessions);
+    expect(m!.after).toContain('- The successful retry changed: `card` (3).');
+    expect(m!.after).not.toContain('qty: 1 → 2');
+  });
+});
+
 describeWithData('τ-bench: the certificate refused for a flight change', () => {
   let result: DreamResult;
   beforeAll(async () => {

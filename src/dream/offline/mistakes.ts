@@ -505,7 +505,12 @@ function analyseFixes(
   const replaced = kind === 'tool_error' && !shell ? replacements(recList, reliable) : [];
   const between = kind === 'tool_error' && !measured ? reliable(recList, (x) => x.r.between) : [];
   const satisfiedRecovered = recList.filter((x) => x.o.s.outcome === 'satisfied').length;
-  const numeric = recList.flatMap((x) => x.r.numeric).slice(0, 2);
+  // examples of the changed arguments shown (`path: before → after`), never of another argument
+  const shownPaths = new Set(changed.slice(0, 5).map(([p]) => p));
+  const numeric = recList
+    .flatMap((x) => x.r.numeric)
+    .filter((n) => shownPaths.has(n.slice(0, n.indexOf(':'))))
+    .slice(0, 2);
   // shell: the successful command (masked) and the tokens it added / removed, when they recur
   // …only when the command itself changed (an unchanged retry worked because of what was done first)
   const fixCommands =

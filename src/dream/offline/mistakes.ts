@@ -566,15 +566,57 @@ function analyseFixes(
 /** The fix analysis of a cluster (see {@link analyseFixes}). */
 type Fixes = ReturnType<typeof analyseFixes>;
 
+/** Distinct sessions, and satisfied ones, of `list` whose `keys` include `key`. */
+function keyStats(
+  list: readonly Rec[],
+  keys: (x: Rec) => Iterable<string>,
+  key: string,
+): { sessions: number; satisfied: number } {
+  const hit = new Map<string, boolean>();
+  for (const x of list)
+    if ([...keys(x)].includes(key)) hit.set(x.o.s.content_sha256, x.o.s.outcome === 'satisfied');
+  return { sessions: hit.size, satisfied: [...hit.values()].filter(Boolean).length };
+}
+
 /**
- * The replacement to state as the fix: the first reliable one, when it recovered in at least as many
- * sessions as the most common changed argument (the retries worked by using another kind of value, so
- * say which); null otherwise (the changed arguments stay the headline, the replacement a detail).
+ * The headline fix of an API (non-shell) tool's error: of its reliable fixes — another kind of value
+ * (a {@link Replacement}), the changed arguments, a call made first, a different tool where the failing
+ * one never succeeded again — the one the recoveries took in the most satisfied sessions, then in the
+ * most sessions (ties in that order). A fix most recoveries took thus leads over the argument that
+ * happened to change in a few. Null when none is reliable.
  */
-function headlineReplacement(f: Fixes): Replacement | null {
-  const r = f.replaced[0];
-  if (!r) return null;
-  return r.sessions >= (f.changed[0]?.[1] ?? 0) ? r : null;
+function leadingFix(f: Fixes): string | null {
+  const cands: { text: string; sessions: number; satisfied: number }[] = [];
+  const rep = f.replaced[0];
+  if (rep)
+    cands.push({
+      text: `fix: ${replacementText(rep, 'imperative')}`,
+      ...keyStats(
+        f.recList,
+        (x) => (x.r.kinds ?? []).map((k) => `${k.path}\u0000${k.from}`),
+        `${rep.path}\u0000${rep.from}`,
+      ),
+    });
+  const changed = f.changed[0];
+  if (changed)
+    cands.push({
+      text: `fix: change ${f.changed
+        .slice(0, 2)
+        .map(([p]) => p)
+        .join(', ')}`,
+      ...keyStats(f.recList, (x) => x.r.changed, changed[0]),
+    });
+  const between = f.between[0];
+  if (between)
+    cands.push({
+      text: `fix: call ${between[0].replace(/^[^:]*:/, '')} first`,
+      ...keyStats(f.recList, (x) => x.r.between, between[0]),
+    });
+  const alt = f.alternatives[0];
+  if (alt)
+    cands.push({ text: `fix: use ${alt[0]} instead`, ...keyStats(f.altList, (x) => [x.r.label], alt[0]) });
+  cands.sort((a, b) => b.satisfied - a.satisfied || b.sessions - a.sessions);
+  return cands[0]?.text ?? null;
 }
 
 /**
@@ -705,8 +747,7 @@ function renderMistake(
   }
   const outcomes = countBy(perSession, (o) => o.s.outcome);
   const fixes = analyseFixes(occs, perSession, minSupport, setup);
-  const { shell, recur, recList, altList, recovered, changed, fixCommands, addedTokens, removedTokens } =
-    fixes;
+  const { shell, recur, recList, altList, recovered, fixCommands, addedTokens, removedTokens } = fixes;
   const { edits, alternatives, between } = fixes;
   const labels = countBy(occs, (o) => o.e.label);
   const agents = countBy(perSession, (o) => o.s.agent_id);
@@ -731,23 +772,18 @@ function renderMistake(
             ? `fix: edit ${editText(edits[0]![0])}, then retry`
             : fixCommands.length > 0
               ? `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``
-              : headlineReplacement(fixes) !== null
-                ? `fix: ${replacementText(headlineReplacement(fixes)!, 'imperative')}`
-                : !shell && changed.length > 0
-                  ? `fix: change ${changed
-                      .slice(0, 2)
-                      .map(([p]) => p)
-                      .join(', ')}`
-                  : between.length > 0
-                    ? `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`
-                    : alternatives.length > 0
-                      ? `fix: use ${alternatives[0]![0]} instead`
-                      : addedTokens.length > 0 || removedTokens.length > 0
-                        ? `fix: retry ${[
-                            ...addedTokens.slice(0, 2).map(([t]) => `with \`${t}\``),
-                            ...removedTokens.slice(0, 2).map(([t]) => `without \`${t}\``),
-                          ].join(', ')}`
-                        : 'no reliable fix seen';
+              : !shell && leadingFix(fixes) !== null
+                ? leadingFix(fixes)!
+                : between.length > 0
+                  ? `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`
+                  : alternatives.length > 0
+                    ? `fix: use ${alternatives[0]![0]} instead`
+                    : addedTokens.length > 0 || removedTokens.length > 0
+                      ? `fix: retry ${[
+                          ...addedTokens.slice(0, 2).map(([t]) => `with \`${t}\``),
+                          ...removedTokens.slice(0, 2).map(([t]) => `without \`${t}\``),
+                        ].join(', ')}`
+                      : 'no reliable fix seen';
   const subject =
     kind === 'harness' ? 'harness feedback' : kind === 'warning' ? `${tool} warning` : `${tool} fails`;
   const seenText =

@@ -440,6 +440,7 @@ interface Replacement {
   to: [string, number][];
 }
 
+/** The reliable {@link Replacement}s among a cluster's same-tool recoveries (see `reliable`). */
 function replacements(
   recList: Rec[],
   reliable: (list: Rec[], keys: (x: Rec) => Iterable<string>) => [string, number][],

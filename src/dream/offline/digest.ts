@@ -32,6 +32,12 @@ export interface ErrorOccurrence {
    * `cleanup` — housekeeping on something already gone or there, or a throw-away script no longer there.
    */
   exploration?: 'search' | 'own-code' | 'cleanup';
+  /**
+   * True when the failing call is an API tool's (the importer's kind `other`, not a shell command):
+   * the same error of one backend may come back from several of its tools (`book_reservation`,
+   * `update_reservation_flights`), and `mistakes.ts` merges their paraphrases across tools.
+   */
+  api?: true;
 }
 
 /** The successful retry that followed an error. */

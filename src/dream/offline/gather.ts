@@ -625,6 +625,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             quote: clean(quote),
             label: call?.label ?? null,
             ...(exploration ? { exploration } : {}),
+            ...(call?.kind === 'other' && call.command === null ? { api: true as const } : {}),
           });
           const key = call ? keyOf(call) : tool;
           const list = pending.get(key) ?? [];

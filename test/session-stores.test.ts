@@ -222,6 +222,39 @@ describe.each(DIALECTS)('sessions with attached memory stores ($name)', (dialect
     }
   });
 
+  itWithData('a member key sees a session only with the attachments of stores it may see', async () => {
+    const { svc, call, admin } = await fixture(dialect);
+    try {
+      await svc.teams.createTeam('alpha');
+      await svc.teams.createTeam('beta');
+      await svc.teams.addMembers('alpha', [{ type: 'person', id: 'alice' }]);
+      const open = await svc.createStore({ name: 'handbook' });
+      const beta = await svc.createStore({ name: 'beta secrets' });
+      await svc.teams.setScope(beta.id, { type: 'team', id: 'beta' });
+      const res = encodeURIComponent(
+        JSON.stringify([{ memory_store_id: open.id }, { memory_store_id: beta.id }]),
+      );
+      const r = await call(
+        admin,
+        'POST',
+        `/v1/reverie/sessions?filename=cc.jsonl&team_id=alpha&resources=${res}`,
+        new Uint8Array(readFileSync(CC_FILE)),
+      );
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      const id = r.body.sessions[0].session_id;
+      const alice = (
+        await svc.keys.createKey({ name: 'alice', role: 'reader', member: { type: 'person', id: 'alice' } })
+      ).key;
+      const seen = await call(alice, 'GET', `/v1/reverie/sessions/${id}`);
+      expect(seen.status).toBe(200);
+      expect(seen.body.resources.map((x: { name: string }) => x.name)).toEqual(['handbook']);
+      const whole = await call(admin, 'GET', `/v1/reverie/sessions/${id}`);
+      expect(whole.body.resources.map((x: { name: string }) => x.name)).toEqual(['handbook', 'beta secrets']);
+    } finally {
+      await svc.close();
+    }
+  });
+
   itWithData(
     'writes through a session: its read_write stores take them, read_only and unattached stores answer 403',
     async () => {

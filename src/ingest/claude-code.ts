@@ -105,6 +105,24 @@ interface ApiErrorRun {
   event: { text: string } | null;
 }
 
+/**
+ * The blocks already emitted for one assistant `message.id`, by kind: texts, thinking texts and tool-use
+ * ids. Lists, not Sets: a message has a few blocks, and comparing strings (`===` rejects a different length
+ * at once) is cheaper than hashing every text, which a Set does and which reads the whole text.
+ */
+interface SeenBlocks {
+  text: string[];
+  thinking: string[];
+  tool_use: string[];
+}
+
+/** Adds `key` to `seen`; true when it was not there yet. */
+function firstTime(seen: string[], key: string): boolean {
+  for (const k of seen) if (k === key) return false;
+  seen.push(key);
+  return true;
+}
+
 /** `API error: FailedToOpenSocket, ConnectionRefused (8 attempts)`. */
 function apiErrorText(run: ApiErrorRun): string {
   const codes = run.codes.join(', ').slice(0, MAX_SYSTEM_TEXT);
@@ -138,7 +156,7 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
   const models = new Set<string>();
   const subagentIds: string[] = [];
   const notified = new Set<string>();
-  const seenBlocks = new Map<string, Set<string>>();
+  const seenBlocks = new Map<string, SeenBlocks>();
   const fileStem = basename(file).replace(/\.jsonl$/, '');
   let sessionId: string | null = null;
   let fileSessionSeen = false;
@@ -268,7 +286,7 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
       if (typeof message.model === 'string' && message.model !== '<synthetic>') models.add(message.model);
       let seen = seenBlocks.get(id);
       if (!seen) {
-        seen = new Set();
+        seen = { text: [], thinking: [], tool_use: [] };
         seenBlocks.set(id, seen);
       }
       const blocks = Array.isArray(content) ? content : [{ type: 'text', text: content }];
@@ -277,19 +295,16 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
         if (!isRecord(b)) continue;
         const source = { file, line, pointer: `/message/content/${k}` };
         if (b.type === 'text' && typeof b.text === 'string') {
-          if (b.text.trim() === '' || seen.has(`t:${b.text}`)) continue;
-          seen.add(`t:${b.text}`);
+          if (b.text.trim() === '' || !firstTime(seen.text, b.text)) continue;
           if (o.isApiErrorMessage === true)
             events.systemMessage(b.text.slice(0, MAX_SYSTEM_TEXT), ts, source);
           else events.agentMessage(b.text, ts, source);
         } else if (b.type === 'thinking' && typeof b.thinking === 'string') {
-          if (b.thinking === '' || seen.has(`h:${b.thinking}`)) continue;
-          seen.add(`h:${b.thinking}`);
+          if (b.thinking === '' || !firstTime(seen.thinking, b.thinking)) continue;
           events.thinking(b.thinking, ts, source);
         } else if ((b.type === 'tool_use' || b.type === 'server_tool_use') && typeof b.name === 'string') {
           const rawId = typeof b.id === 'string' ? b.id : `line-${line}-${k}`;
-          if (seen.has(`u:${rawId}`)) continue;
-          seen.add(`u:${rawId}`);
+          if (!firstTime(seen.tool_use, rawId)) continue;
           const input = b.input ?? {};
           const kind = toolKind(CLAUDE_CODE_TOOL_KINDS, b.name);
           const command = b.name === 'Bash' ? shellCommand(input) : undefined;

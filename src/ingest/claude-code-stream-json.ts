@@ -29,7 +29,7 @@ import { CallRegistry } from './call-registry.js';
 import { bashExitCode, flattenToolResult } from './claude-code.js';
 import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
-import { forEachLine, isRecord, parseJsonLine } from './json.js';
+import { forEachJsonLine, isRecord } from './json.js';
 import { titleFrom } from './text.js';
 import { utcTimestamp } from './timestamps.js';
 import { CLAUDE_CODE_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
@@ -84,28 +84,32 @@ export function importClaudeStreamJson(
   let resultLine = 0;
   const models = new Set<string>();
 
-  forEachLine(completeLines(text), (lineText, line) => {
-    const o = parseJsonLine(file, lineText, line);
-    if (!isRecord(o)) throw new ImportError(file, 'expected a JSON object', line);
-    if (typeof o.session_id === 'string') sessionId ??= o.session_id;
-    if (o.type === 'system' && o.subtype === 'init') init = o;
-    else if (o.type === 'result') {
-      result = o;
-      resultLine = line;
-    } else if (o.type === 'assistant' || o.type === 'user') {
-      const t = thread(typeof o.parent_tool_use_id === 'string' ? o.parent_tool_use_id : '');
-      const ts = utcTimestamp(o.timestamp);
-      if (ts !== null) {
-        t.started ??= ts;
-        t.ended = ts;
+  forEachJsonLine(
+    file,
+    completeLines(text),
+    (o, line) => {
+      if (!isRecord(o)) throw new ImportError(file, 'expected a JSON object', line);
+      if (typeof o.session_id === 'string') sessionId ??= o.session_id;
+      if (o.type === 'system' && o.subtype === 'init') init = o;
+      else if (o.type === 'result') {
+        result = o;
+        resultLine = line;
+      } else if (o.type === 'assistant' || o.type === 'user') {
+        const t = thread(typeof o.parent_tool_use_id === 'string' ? o.parent_tool_use_id : '');
+        const ts = utcTimestamp(o.timestamp);
+        if (ts !== null) {
+          t.started ??= ts;
+          t.ended = ts;
+        }
+        const message = isRecord(o.message) ? o.message : null;
+        if (message === null) return;
+        if (typeof message.model === 'string' && message.model !== '<synthetic>') models.add(message.model);
+        if (o.type === 'assistant') assistantLine(file, line, message, ts, t);
+        else userLine(file, line, message, o.tool_use_result, ts, t);
       }
-      const message = isRecord(o.message) ? o.message : null;
-      if (message === null) return;
-      if (typeof message.model === 'string' && message.model !== '<synthetic>') models.add(message.model);
-      if (o.type === 'assistant') assistantLine(file, line, message, ts, t);
-      else userLine(file, line, message, o.tool_use_result, ts, t);
-    }
-  });
+    },
+    opts.first_line,
+  );
   if (threads.size === 0) return [];
   const sid = sessionId ?? file;
   // The main conversation first, then the subagents in order of appearance.

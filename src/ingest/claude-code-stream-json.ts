@@ -26,7 +26,7 @@
  */
 import { ImportError, type Outcome, type Timestamp } from '../domain/index.js';
 import { CallRegistry } from './call-registry.js';
-import { bashExitCode, flattenToolResult } from './claude-code.js';
+import { bashExitCode, firstTime, flattenToolResult, noBlocksSeen, type SeenBlocks } from './claude-code.js';
 import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
 import { forEachJsonLine, isRecord } from './json.js';
@@ -39,7 +39,7 @@ import type { ImportedSession, ImporterOptions } from './types.js';
 interface Thread {
   events: EventList;
   calls: CallRegistry;
-  seenBlocks: Map<string, Set<string>>;
+  seenBlocks: Map<string, SeenBlocks>;
   started: Timestamp | null;
   ended: Timestamp | null;
 }
@@ -129,7 +129,7 @@ function assistantLine(
   const id = typeof message.id === 'string' ? message.id : `line-${line}`;
   let seen = t.seenBlocks.get(id);
   if (!seen) {
-    seen = new Set();
+    seen = noBlocksSeen();
     t.seenBlocks.set(id, seen);
   }
   const blocks = Array.isArray(message.content) ? message.content : [{ type: 'text', text: message.content }];
@@ -138,17 +138,14 @@ function assistantLine(
     if (!isRecord(b)) continue;
     const source = { file, line, pointer: `/message/content/${k}` };
     if (b.type === 'text' && typeof b.text === 'string') {
-      if (b.text.trim() === '' || seen.has(`t:${b.text}`)) continue;
-      seen.add(`t:${b.text}`);
+      if (b.text.trim() === '' || !firstTime(seen.text, b.text)) continue;
       t.events.agentMessage(b.text, ts, source);
     } else if (b.type === 'thinking' && typeof b.thinking === 'string') {
-      if (b.thinking === '' || seen.has(`h:${b.thinking}`)) continue;
-      seen.add(`h:${b.thinking}`);
+      if (b.thinking === '' || !firstTime(seen.thinking, b.thinking)) continue;
       t.events.thinking(b.thinking, ts, source);
     } else if ((b.type === 'tool_use' || b.type === 'server_tool_use') && typeof b.name === 'string') {
       const rawId = typeof b.id === 'string' ? b.id : `line-${line}-${k}`;
-      if (seen.has(`u:${rawId}`)) continue;
-      seen.add(`u:${rawId}`);
+      if (!firstTime(seen.tool_use, rawId)) continue;
       const input = b.input ?? {};
       const command = b.name === 'Bash' ? shellCommand(input) : undefined;
       const kind = toolKind(CLAUDE_CODE_TOOL_KINDS, b.name);

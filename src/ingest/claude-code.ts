@@ -110,14 +110,19 @@ interface ApiErrorRun {
  * ids. Lists, not Sets: a message has a few blocks, and comparing strings (`===` rejects a different length
  * at once) is cheaper than hashing every text, which a Set does and which reads the whole text.
  */
-interface SeenBlocks {
+export interface SeenBlocks {
   text: string[];
   thinking: string[];
   tool_use: string[];
 }
 
+/** A message's {@link SeenBlocks}, none seen yet. */
+export function noBlocksSeen(): SeenBlocks {
+  return { text: [], thinking: [], tool_use: [] };
+}
+
 /** Adds `key` to `seen`; true when it was not there yet. */
-function firstTime(seen: string[], key: string): boolean {
+export function firstTime(seen: string[], key: string): boolean {
   for (const k of seen) if (k === key) return false;
   seen.push(key);
   return true;
@@ -292,7 +297,7 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
         if (typeof message.model === 'string' && message.model !== '<synthetic>') models.add(message.model);
         let seen = seenBlocks.get(id);
         if (!seen) {
-          seen = { text: [], thinking: [], tool_use: [] };
+          seen = noBlocksSeen();
           seenBlocks.set(id, seen);
         }
         const blocks = Array.isArray(content) ? content : [{ type: 'text', text: content }];

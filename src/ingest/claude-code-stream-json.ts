@@ -26,7 +26,7 @@
  */
 import { ImportError, type Outcome, type Timestamp } from '../domain/index.js';
 import { CallRegistry } from './call-registry.js';
-import { bashExitCode, firstTime, flattenToolResult, noBlocksSeen, type SeenBlocks } from './claude-code.js';
+import { bashExitCode, blocksSeen, firstTime, flattenToolResult, type SeenBlocks } from './claude-code.js';
 import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
 import { forEachJsonLine, isRecord } from './json.js';
@@ -127,11 +127,7 @@ function assistantLine(
   t: Thread,
 ): void {
   const id = typeof message.id === 'string' ? message.id : `line-${line}`;
-  let seen = t.seenBlocks.get(id);
-  if (!seen) {
-    seen = noBlocksSeen();
-    t.seenBlocks.set(id, seen);
-  }
+  const seen = blocksSeen(t.seenBlocks, id);
   const blocks = Array.isArray(message.content) ? message.content : [{ type: 'text', text: message.content }];
   for (let k = 0; k < blocks.length; k++) {
     const b = blocks[k];

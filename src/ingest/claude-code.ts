@@ -116,9 +116,14 @@ export interface SeenBlocks {
   tool_use: string[];
 }
 
-/** A message's {@link SeenBlocks}, none seen yet. */
-export function noBlocksSeen(): SeenBlocks {
-  return { text: [], thinking: [], tool_use: [] };
+/** The {@link SeenBlocks} of message `id` in `byMessage`, created empty the first time. */
+export function blocksSeen(byMessage: Map<string, SeenBlocks>, id: string): SeenBlocks {
+  let seen = byMessage.get(id);
+  if (seen === undefined) {
+    seen = { text: [], thinking: [], tool_use: [] };
+    byMessage.set(id, seen);
+  }
+  return seen;
 }
 
 /** Adds `key` to `seen`; true when it was not there yet. */
@@ -295,11 +300,7 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
         if (openTurn !== id) closeTurn();
         openTurn = id;
         if (typeof message.model === 'string' && message.model !== '<synthetic>') models.add(message.model);
-        let seen = seenBlocks.get(id);
-        if (!seen) {
-          seen = noBlocksSeen();
-          seenBlocks.set(id, seen);
-        }
+        const seen = blocksSeen(seenBlocks, id);
         const blocks = Array.isArray(content) ? content : [{ type: 'text', text: content }];
         for (let k = 0; k < blocks.length; k++) {
           const b = blocks[k];

@@ -2,9 +2,10 @@
  * `node dist/bench/import-formats.js` — importer throughput per transcript format, as a ratio to plain
  * `JSON.parse` of the same bytes (each JSONL line parsed on its own, a JSON document whole), for 100
  * and 1,000 sessions made by importing the real sample of each format (../shared/data/formats) again
- * and again from memory. Only the importer is measured (detection, parsing, normalization), not
- * storage: `npm run bench:dream` measures the whole import into SQLite on τ-bench. Target (issue 13):
- * ≥ 0.5× JSON.parse for the JSONL formats.
+ * and again from memory (samples and baseline shared with bench:dream, bench/corpora.ts). Only the importer
+ * is measured (detection, parsing, normalization), not storage: `npm run bench:dream` measures the whole
+ * import into SQLite of τ-bench, Claude Code and the JSONL formats. Target (issue 13): ≥ 0.5× JSON.parse
+ * for the JSONL formats.
  *
  * Usage: node dist/bench/import-formats.js [--data DIR] [--json]
  */
@@ -12,37 +13,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTranscript } from '../src/ingest/index.js';
+import { median, parseText, SAMPLES } from './corpora.js';
 
 const here = fileURLToPath(import.meta.url);
-
-/** One sample per format; `jsonl` says how JSON.parse reads the same bytes. */
-const SAMPLES: { format: string; path: string; jsonl: boolean }[] = [
-  {
-    format: 'claude-code',
-    path: 'claude-code-projects/e9fb405b-169f-40eb-9396-7e75076f045d.jsonl',
-    jsonl: true,
-  },
-  {
-    format: 'claude-code-stream-json',
-    path: 'claude-code-stream-json/8bed4027-e09a-4363-8fa7-0565effb22ea.stream.jsonl',
-    jsonl: true,
-  },
-  {
-    format: 'codex',
-    path: 'codex-rollout/sessions/2026/05/11/rollout-2026-05-11T11-26-55-019e1625-789d-76c0-80ab-3724b5ddb799.jsonl',
-    jsonl: true,
-  },
-  { format: 'managed-agents', path: 'managed-agents/phase-7-T-001.jsonl', jsonl: true },
-  { format: 'openhands (output.jsonl)', path: 'openhands/multi-swe-bench.output.jsonl', jsonl: true },
-  {
-    format: 'gemini-cli',
-    path: 'gemini-cli/chats/session-2026-01-16T11-01-file-ops-37b7abef.json',
-    jsonl: false,
-  },
-  { format: 'swe-agent', path: 'swe-agent/gpt4__pydicom__pydicom-1458.traj', jsonl: false },
-  { format: 'cline', path: 'cline/tasks/1769053680585/api_conversation_history.json', jsonl: false },
-  { format: 'aider (Markdown)', path: 'aider/chat-history.sessions-000-315.md', jsonl: false },
-];
 
 /** Figures of one format at one size. */
 interface Row {
@@ -52,11 +25,6 @@ interface Row {
   json_parse_ms: number;
   import_ms: number;
   ratio: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** Milliseconds `fn` takes, median of `runs` runs after one warm-up. */
@@ -69,20 +37,6 @@ function time(fn: () => void, runs: number): number {
     ts.push(performance.now() - t);
   }
   return median(ts);
-}
-
-function parseOnly(text: string, jsonl: boolean): void {
-  if (!jsonl) {
-    JSON.parse(text);
-    return;
-  }
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    if (end > start) JSON.parse(text.slice(start, end));
-    start = end + 1;
-  }
 }
 
 function measure(dataDir: string, sessionsWanted: number): Row[] {
@@ -99,7 +53,7 @@ function measure(dataDir: string, sessionsWanted: number): Row[] {
     const parseMs = s.path.endsWith('.md')
       ? Number.NaN
       : time(() => {
-          for (let i = 0; i < copies; i++) parseOnly(text, s.jsonl);
+          for (let i = 0; i < copies; i++) parseText(text, s.jsonl);
         }, runs);
     rows.push({
       format: s.format,

@@ -120,4 +120,31 @@ describeWithData('Claude Code stream-json importer', () => {
     expect(sub!.events[0]).toMatchObject({ kind: 'shell', command: 'ls | wc -l' });
     expect(sub!.events[1]).toMatchObject({ is_error: true, exit_code: 2, tool: 'Bash' });
   });
+
+  it('emits a block repeated under one message id once, and the same text under another id again', () => {
+    const text = [
+      line({ type: 'user', message: { role: 'user', content: 'go' } }),
+      assistant('m1', [{ type: 'thinking', thinking: 'plan' }]),
+      assistant('m1', [
+        { type: 'thinking', thinking: 'plan' },
+        { type: 'text', text: 'Looking.' },
+      ]),
+      assistant('m1', [
+        { type: 'text', text: 'Looking.' },
+        { type: 'tool_use', id: 't1', name: 'Read', input: { file_path: 'a' } },
+      ]),
+      assistant('m1', [{ type: 'tool_use', id: 't1', name: 'Read', input: { file_path: 'a' } }]),
+      toolResult('t1', 'x', false),
+      assistant('m2', [{ type: 'text', text: 'Looking.' }]),
+    ].join('\n');
+    const [main] = parseTranscript('run.jsonl', text).sessions;
+    expect(main!.events.map((e) => e.type)).toEqual([
+      'user.message',
+      'agent.thinking',
+      'agent.message',
+      'agent.tool_use',
+      'agent.tool_result',
+      'agent.message',
+    ]);
+  });
 });

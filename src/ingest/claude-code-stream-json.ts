@@ -26,10 +26,10 @@
  */
 import { ImportError, type Outcome, type Timestamp } from '../domain/index.js';
 import { CallRegistry } from './call-registry.js';
-import { bashExitCode, flattenToolResult } from './claude-code.js';
+import { bashExitCode, blocksSeen, firstTime, flattenToolResult, type SeenBlocks } from './claude-code.js';
 import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
-import { forEachLine, isRecord, parseJsonLine } from './json.js';
+import { forEachJsonLine, isRecord } from './json.js';
 import { titleFrom } from './text.js';
 import { utcTimestamp } from './timestamps.js';
 import { CLAUDE_CODE_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
@@ -39,7 +39,7 @@ import type { ImportedSession, ImporterOptions } from './types.js';
 interface Thread {
   events: EventList;
   calls: CallRegistry;
-  seenBlocks: Map<string, Set<string>>;
+  seenBlocks: Map<string, SeenBlocks>;
   started: Timestamp | null;
   ended: Timestamp | null;
 }
@@ -84,28 +84,32 @@ export function importClaudeStreamJson(
   let resultLine = 0;
   const models = new Set<string>();
 
-  forEachLine(completeLines(text), (lineText, line) => {
-    const o = parseJsonLine(file, lineText, line);
-    if (!isRecord(o)) throw new ImportError(file, 'expected a JSON object', line);
-    if (typeof o.session_id === 'string') sessionId ??= o.session_id;
-    if (o.type === 'system' && o.subtype === 'init') init = o;
-    else if (o.type === 'result') {
-      result = o;
-      resultLine = line;
-    } else if (o.type === 'assistant' || o.type === 'user') {
-      const t = thread(typeof o.parent_tool_use_id === 'string' ? o.parent_tool_use_id : '');
-      const ts = utcTimestamp(o.timestamp);
-      if (ts !== null) {
-        t.started ??= ts;
-        t.ended = ts;
+  forEachJsonLine(
+    file,
+    completeLines(text),
+    (o, line) => {
+      if (!isRecord(o)) throw new ImportError(file, 'expected a JSON object', line);
+      if (typeof o.session_id === 'string') sessionId ??= o.session_id;
+      if (o.type === 'system' && o.subtype === 'init') init = o;
+      else if (o.type === 'result') {
+        result = o;
+        resultLine = line;
+      } else if (o.type === 'assistant' || o.type === 'user') {
+        const t = thread(typeof o.parent_tool_use_id === 'string' ? o.parent_tool_use_id : '');
+        const ts = utcTimestamp(o.timestamp);
+        if (ts !== null) {
+          t.started ??= ts;
+          t.ended = ts;
+        }
+        const message = isRecord(o.message) ? o.message : null;
+        if (message === null) return;
+        if (typeof message.model === 'string' && message.model !== '<synthetic>') models.add(message.model);
+        if (o.type === 'assistant') assistantLine(file, line, message, ts, t);
+        else userLine(file, line, message, o.tool_use_result, ts, t);
       }
-      const message = isRecord(o.message) ? o.message : null;
-      if (message === null) return;
-      if (typeof message.model === 'string' && message.model !== '<synthetic>') models.add(message.model);
-      if (o.type === 'assistant') assistantLine(file, line, message, ts, t);
-      else userLine(file, line, message, o.tool_use_result, ts, t);
-    }
-  });
+    },
+    opts.first_line,
+  );
   if (threads.size === 0) return [];
   const sid = sessionId ?? file;
   // The main conversation first, then the subagents in order of appearance.
@@ -123,28 +127,21 @@ function assistantLine(
   t: Thread,
 ): void {
   const id = typeof message.id === 'string' ? message.id : `line-${line}`;
-  let seen = t.seenBlocks.get(id);
-  if (!seen) {
-    seen = new Set();
-    t.seenBlocks.set(id, seen);
-  }
+  const seen = blocksSeen(t.seenBlocks, id);
   const blocks = Array.isArray(message.content) ? message.content : [{ type: 'text', text: message.content }];
   for (let k = 0; k < blocks.length; k++) {
     const b = blocks[k];
     if (!isRecord(b)) continue;
     const source = { file, line, pointer: `/message/content/${k}` };
     if (b.type === 'text' && typeof b.text === 'string') {
-      if (b.text.trim() === '' || seen.has(`t:${b.text}`)) continue;
-      seen.add(`t:${b.text}`);
+      if (b.text.trim() === '' || !firstTime(seen.text, b.text)) continue;
       t.events.agentMessage(b.text, ts, source);
     } else if (b.type === 'thinking' && typeof b.thinking === 'string') {
-      if (b.thinking === '' || seen.has(`h:${b.thinking}`)) continue;
-      seen.add(`h:${b.thinking}`);
+      if (b.thinking === '' || !firstTime(seen.thinking, b.thinking)) continue;
       t.events.thinking(b.thinking, ts, source);
     } else if ((b.type === 'tool_use' || b.type === 'server_tool_use') && typeof b.name === 'string') {
       const rawId = typeof b.id === 'string' ? b.id : `line-${line}-${k}`;
-      if (seen.has(`u:${rawId}`)) continue;
-      seen.add(`u:${rawId}`);
+      if (!firstTime(seen.tool_use, rawId)) continue;
       const input = b.input ?? {};
       const command = b.name === 'Bash' ? shellCommand(input) : undefined;
       const kind = toolKind(CLAUDE_CODE_TOOL_KINDS, b.name);

@@ -34,7 +34,7 @@ import { ImportError, type SourcePointer, type Timestamp } from '../domain/index
 import { CallRegistry } from './call-registry.js';
 import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
-import { forEachLine, isRecord, parseJsonLine } from './json.js';
+import { forEachJsonLine, isRecord } from './json.js';
 import { titleFrom, toTimestamp } from './text.js';
 import { CLAUDE_CODE_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
@@ -105,6 +105,34 @@ interface ApiErrorRun {
   event: { text: string } | null;
 }
 
+/**
+ * The blocks already emitted for one assistant `message.id`, by kind: texts, thinking texts and tool-use
+ * ids. Lists, not Sets: a message has a few blocks, and comparing strings (`===` rejects a different length
+ * at once) is cheaper than hashing every text, which a Set does and which reads the whole text.
+ */
+export interface SeenBlocks {
+  text: string[];
+  thinking: string[];
+  tool_use: string[];
+}
+
+/** The {@link SeenBlocks} of message `id` in `byMessage`, created empty the first time. */
+export function blocksSeen(byMessage: Map<string, SeenBlocks>, id: string): SeenBlocks {
+  let seen = byMessage.get(id);
+  if (seen === undefined) {
+    seen = { text: [], thinking: [], tool_use: [] };
+    byMessage.set(id, seen);
+  }
+  return seen;
+}
+
+/** Adds `key` to `seen`; true when it was not there yet. */
+export function firstTime(seen: string[], key: string): boolean {
+  for (const k of seen) if (k === key) return false;
+  seen.push(key);
+  return true;
+}
+
 /** `API error: FailedToOpenSocket, ConnectionRefused (8 attempts)`. */
 function apiErrorText(run: ApiErrorRun): string {
   const codes = run.codes.join(', ').slice(0, MAX_SYSTEM_TEXT);
@@ -138,7 +166,7 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
   const models = new Set<string>();
   const subagentIds: string[] = [];
   const notified = new Set<string>();
-  const seenBlocks = new Map<string, Set<string>>();
+  const seenBlocks = new Map<string, SeenBlocks>();
   const fileStem = basename(file).replace(/\.jsonl$/, '');
   let sessionId: string | null = null;
   let fileSessionSeen = false;
@@ -186,168 +214,169 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
     else events.userMessage(t, ts, source);
   };
 
-  forEachLine(completeLines(text), (lineText, line) => {
-    const o = parseJsonLine(file, lineText, line);
-    if (!isRecord(o)) throw new ImportError(file, 'expected a JSON object', line);
-    const type = o.type;
-    if (typeof o.sessionId === 'string') {
-      if (o.sessionId === fileStem) fileSessionSeen = true;
-      sessionId ??= o.sessionId;
-    }
-    if (typeof o.uuid === 'string') uuids.add(o.uuid);
-    const ts = toTimestamp(o.timestamp);
-    switch (type) {
-      case 'assistant':
-      case 'user':
-        break;
-      case 'summary':
-        if (typeof o.summary === 'string') {
-          summaries.push({
-            summary: o.summary,
-            leafUuid: typeof o.leafUuid === 'string' ? o.leafUuid : null,
-          });
-        }
-        return;
-      case 'system': {
-        const subtype = typeof o.subtype === 'string' ? o.subtype : '';
-        const source = { file, line };
-        if (subtype === 'api_error') {
-          const cause = isRecord(o.cause) ? o.cause : isRecord(o.error) ? o.error : {};
-          const code =
-            typeof cause.code === 'string' ? cause.code : typeof o.content === 'string' ? o.content : 'error';
-          if (apiErrors === null) {
-            const run: ApiErrorRun = { codes: [], attempts: 0, event: null };
-            apiErrors = run;
-            emitOrHold(() => {
-              events.systemMessage(apiErrorText(run), ts, source);
-              run.event = events.events[events.length - 1] as { text: string };
+  forEachJsonLine(
+    file,
+    completeLines(text),
+    (o, line) => {
+      if (!isRecord(o)) throw new ImportError(file, 'expected a JSON object', line);
+      const type = o.type;
+      if (typeof o.sessionId === 'string') {
+        if (o.sessionId === fileStem) fileSessionSeen = true;
+        sessionId ??= o.sessionId;
+      }
+      if (typeof o.uuid === 'string') uuids.add(o.uuid);
+      const ts = toTimestamp(o.timestamp);
+      switch (type) {
+        case 'assistant':
+        case 'user':
+          break;
+        case 'summary':
+          if (typeof o.summary === 'string') {
+            summaries.push({
+              summary: o.summary,
+              leafUuid: typeof o.leafUuid === 'string' ? o.leafUuid : null,
             });
           }
-          if (!apiErrors.codes.includes(code)) apiErrors.codes.push(code);
-          apiErrors.attempts++;
-          if (apiErrors.event) apiErrors.event.text = apiErrorText(apiErrors);
+          return;
+        case 'system': {
+          const subtype = typeof o.subtype === 'string' ? o.subtype : '';
+          const source = { file, line };
+          if (subtype === 'api_error') {
+            const cause = isRecord(o.cause) ? o.cause : isRecord(o.error) ? o.error : {};
+            const code =
+              typeof cause.code === 'string'
+                ? cause.code
+                : typeof o.content === 'string'
+                  ? o.content
+                  : 'error';
+            if (apiErrors === null) {
+              const run: ApiErrorRun = { codes: [], attempts: 0, event: null };
+              apiErrors = run;
+              emitOrHold(() => {
+                events.systemMessage(apiErrorText(run), ts, source);
+                run.event = events.events[events.length - 1] as { text: string };
+              });
+            }
+            if (!apiErrors.codes.includes(code)) apiErrors.codes.push(code);
+            apiErrors.attempts++;
+            if (apiErrors.event) apiErrors.event.text = apiErrorText(apiErrors);
+            return;
+          }
+          if (subtype === 'compact_boundary') {
+            emitOrHold(() => events.systemMessage('Conversation compacted', ts, source));
+          } else if (typeof o.content === 'string' && o.content.trim() !== '') {
+            const t =
+              o.content.length > MAX_SYSTEM_TEXT ? `${o.content.slice(0, MAX_SYSTEM_TEXT - 1)}…` : o.content;
+            emitOrHold(() => events.systemMessage(t, ts, source));
+          }
           return;
         }
-        if (subtype === 'compact_boundary') {
-          emitOrHold(() => events.systemMessage('Conversation compacted', ts, source));
-        } else if (typeof o.content === 'string' && o.content.trim() !== '') {
-          const t =
-            o.content.length > MAX_SYSTEM_TEXT ? `${o.content.slice(0, MAX_SYSTEM_TEXT - 1)}…` : o.content;
-          emitOrHold(() => events.systemMessage(t, ts, source));
+        case 'queue-operation':
+          if (o.operation === 'enqueue' && typeof o.content === 'string')
+            notification(o.content, ts, { file, line });
+          return;
+        default:
+          return; // file-history-snapshot, progress, attachment, unknown
+      }
+
+      // A conversation line.
+      conversational++;
+      apiErrors = null;
+      if (ts !== null) {
+        started ??= ts;
+        ended = ts;
+      }
+      if (o.isSidechain === true) sidechain = true;
+      if (typeof o.agentId === 'string') agentId ??= o.agentId;
+      if (typeof o.cwd === 'string') cwd ??= o.cwd;
+      if (typeof o.gitBranch === 'string' && o.gitBranch !== '') gitBranch ??= o.gitBranch;
+      if (typeof o.version === 'string') version = o.version;
+      const message = isRecord(o.message) ? o.message : null;
+      if (message === null) return;
+      const content = message.content;
+
+      if (type === 'assistant') {
+        const id = typeof message.id === 'string' ? message.id : `line-${line}`;
+        if (openTurn !== id) closeTurn();
+        openTurn = id;
+        if (typeof message.model === 'string' && message.model !== '<synthetic>') models.add(message.model);
+        const seen = blocksSeen(seenBlocks, id);
+        const blocks = Array.isArray(content) ? content : [{ type: 'text', text: content }];
+        for (let k = 0; k < blocks.length; k++) {
+          const b = blocks[k];
+          if (!isRecord(b)) continue;
+          const source = { file, line, pointer: `/message/content/${k}` };
+          if (b.type === 'text' && typeof b.text === 'string') {
+            if (b.text.trim() === '' || !firstTime(seen.text, b.text)) continue;
+            if (o.isApiErrorMessage === true)
+              events.systemMessage(b.text.slice(0, MAX_SYSTEM_TEXT), ts, source);
+            else events.agentMessage(b.text, ts, source);
+          } else if (b.type === 'thinking' && typeof b.thinking === 'string') {
+            if (b.thinking === '' || !firstTime(seen.thinking, b.thinking)) continue;
+            events.thinking(b.thinking, ts, source);
+          } else if ((b.type === 'tool_use' || b.type === 'server_tool_use') && typeof b.name === 'string') {
+            const rawId = typeof b.id === 'string' ? b.id : `line-${line}-${k}`;
+            if (!firstTime(seen.tool_use, rawId)) continue;
+            const input = b.input ?? {};
+            const kind = toolKind(CLAUDE_CODE_TOOL_KINDS, b.name);
+            const command = b.name === 'Bash' ? shellCommand(input) : undefined;
+            events.toolUse(b.name, kind, input, calls.issue(rawId, b.name), ts, source, command);
+          } else if (
+            typeof b.type === 'string' &&
+            b.type.endsWith('_tool_result') &&
+            typeof b.tool_use_id === 'string'
+          ) {
+            // Server-side tool results (e.g. web_search_tool_result) sit in the assistant message.
+            const call = calls.answer(b.tool_use_id);
+            events.toolResult(
+              call?.call_id ?? b.tool_use_id,
+              call?.tool ?? null,
+              flattenToolResult(b.content),
+              false,
+              ts,
+              source,
+            );
+          }
         }
         return;
       }
-      case 'queue-operation':
-        if (o.operation === 'enqueue' && typeof o.content === 'string')
-          notification(o.content, ts, { file, line });
-        return;
-      default:
-        return; // file-history-snapshot, progress, attachment, unknown
-    }
 
-    // A conversation line.
-    conversational++;
-    apiErrors = null;
-    if (ts !== null) {
-      started ??= ts;
-      ended = ts;
-    }
-    if (o.isSidechain === true) sidechain = true;
-    if (typeof o.agentId === 'string') agentId ??= o.agentId;
-    if (typeof o.cwd === 'string') cwd ??= o.cwd;
-    if (typeof o.gitBranch === 'string' && o.gitBranch !== '') gitBranch ??= o.gitBranch;
-    if (typeof o.version === 'string') version = o.version;
-    const message = isRecord(o.message) ? o.message : null;
-    if (message === null) return;
-    const content = message.content;
-
-    if (type === 'assistant') {
-      const id = typeof message.id === 'string' ? message.id : `line-${line}`;
-      if (openTurn !== id) closeTurn();
-      openTurn = id;
-      if (typeof message.model === 'string' && message.model !== '<synthetic>') models.add(message.model);
-      let seen = seenBlocks.get(id);
-      if (!seen) {
-        seen = new Set();
-        seenBlocks.set(id, seen);
+      // type === 'user'
+      closeTurn();
+      const meta = o.isMeta === true || o.isCompactSummary === true;
+      if (isRecord(o.toolUseResult) && typeof o.toolUseResult.agentId === 'string') {
+        subagentIds.push(o.toolUseResult.agentId);
       }
-      const blocks = Array.isArray(content) ? content : [{ type: 'text', text: content }];
-      for (let k = 0; k < blocks.length; k++) {
-        const b = blocks[k];
-        if (!isRecord(b)) continue;
+      if (typeof content === 'string') {
+        userText(content, meta, ts, { file, line });
+        return;
+      }
+      if (!Array.isArray(content)) return;
+      for (let k = 0; k < content.length; k++) {
+        const b = content[k];
         const source = { file, line, pointer: `/message/content/${k}` };
-        if (b.type === 'text' && typeof b.text === 'string') {
-          if (b.text.trim() === '' || seen.has(`t:${b.text}`)) continue;
-          seen.add(`t:${b.text}`);
-          if (o.isApiErrorMessage === true)
-            events.systemMessage(b.text.slice(0, MAX_SYSTEM_TEXT), ts, source);
-          else events.agentMessage(b.text, ts, source);
-        } else if (b.type === 'thinking' && typeof b.thinking === 'string') {
-          if (b.thinking === '' || seen.has(`h:${b.thinking}`)) continue;
-          seen.add(`h:${b.thinking}`);
-          events.thinking(b.thinking, ts, source);
-        } else if ((b.type === 'tool_use' || b.type === 'server_tool_use') && typeof b.name === 'string') {
-          const rawId = typeof b.id === 'string' ? b.id : `line-${line}-${k}`;
-          if (seen.has(`u:${rawId}`)) continue;
-          seen.add(`u:${rawId}`);
-          const input = b.input ?? {};
-          const kind = toolKind(CLAUDE_CODE_TOOL_KINDS, b.name);
-          const command = b.name === 'Bash' ? shellCommand(input) : undefined;
-          events.toolUse(b.name, kind, input, calls.issue(rawId, b.name), ts, source, command);
-        } else if (
-          typeof b.type === 'string' &&
-          b.type.endsWith('_tool_result') &&
-          typeof b.tool_use_id === 'string'
-        ) {
-          // Server-side tool results (e.g. web_search_tool_result) sit in the assistant message.
-          const call = calls.answer(b.tool_use_id);
+        if (typeof b === 'string') userText(b, meta, ts, source);
+        else if (!isRecord(b)) continue;
+        else if (b.type === 'tool_result') {
+          const rawId = typeof b.tool_use_id === 'string' ? b.tool_use_id : `line-${line}-${k}`;
+          const call = calls.answer(rawId);
+          const text = flattenToolResult(b.content);
           events.toolResult(
-            call?.call_id ?? b.tool_use_id,
+            call?.call_id ?? rawId,
             call?.tool ?? null,
-            flattenToolResult(b.content),
-            false,
+            text,
+            b.is_error === true,
             ts,
             source,
+            call?.tool === 'Bash' ? bashExitCode(text, b.is_error === true) : undefined,
           );
-        }
+        } else if (b.type === 'text' && typeof b.text === 'string') userText(b.text, meta, ts, source);
+        else if (b.type === 'image') events.userMessage('[image]', ts, source);
+        else if (b.type === 'document') events.userMessage('[document]', ts, source);
       }
-      return;
-    }
-
-    // type === 'user'
-    closeTurn();
-    const meta = o.isMeta === true || o.isCompactSummary === true;
-    if (isRecord(o.toolUseResult) && typeof o.toolUseResult.agentId === 'string') {
-      subagentIds.push(o.toolUseResult.agentId);
-    }
-    if (typeof content === 'string') {
-      userText(content, meta, ts, { file, line });
-      return;
-    }
-    if (!Array.isArray(content)) return;
-    for (let k = 0; k < content.length; k++) {
-      const b = content[k];
-      const source = { file, line, pointer: `/message/content/${k}` };
-      if (typeof b === 'string') userText(b, meta, ts, source);
-      else if (!isRecord(b)) continue;
-      else if (b.type === 'tool_result') {
-        const rawId = typeof b.tool_use_id === 'string' ? b.tool_use_id : `line-${line}-${k}`;
-        const call = calls.answer(rawId);
-        const text = flattenToolResult(b.content);
-        events.toolResult(
-          call?.call_id ?? rawId,
-          call?.tool ?? null,
-          text,
-          b.is_error === true,
-          ts,
-          source,
-          call?.tool === 'Bash' ? bashExitCode(text, b.is_error === true) : undefined,
-        );
-      } else if (b.type === 'text' && typeof b.text === 'string') userText(b.text, meta, ts, source);
-      else if (b.type === 'image') events.userMessage('[image]', ts, source);
-      else if (b.type === 'document') events.userMessage('[document]', ts, source);
-    }
-  });
+    },
+    opts.first_line,
+  );
   closeTurn();
 
   if (conversational === 0) return [];

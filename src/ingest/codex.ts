@@ -40,7 +40,7 @@ import {
 import { parseArguments } from './chat-messages.js';
 import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
-import { forEachLine, isRecord, parseJsonLine } from './json.js';
+import { forEachJsonLine, isRecord } from './json.js';
 import { MAX_TOOL_OUTPUT_CHARS, titleFrom, truncateMiddle } from './text.js';
 import { utcTimestamp } from './timestamps.js';
 import { argvCommand, CODEX_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
@@ -338,16 +338,21 @@ class RolloutReader {
  */
 export function importCodex(file: string, text: string, opts: ImporterOptions = {}): ImportedSession[] {
   const reader = new RolloutReader(file);
-  forEachLine(completeLines(text), (lineText, line) => {
-    const o = parseJsonLine(file, lineText, line);
-    if (!isRecord(o)) throw new ImportError(file, 'expected a rollout line {timestamp, type, payload}', line);
-    if (typeof o.type === 'string' && isRecord(o.payload)) reader.line(o, line);
-    else if (isLegacyCodexLine(o) && o.record_type !== 'state')
-      reader.line({ timestamp: o.timestamp, type: 'response_item', payload: o }, line);
-    else if (line === 1 && typeof o.id === 'string')
-      // The first layout opens with {id, timestamp, instructions}: the session's meta line.
-      reader.line({ timestamp: o.timestamp, type: 'session_meta', payload: o }, line);
-  });
+  forEachJsonLine(
+    file,
+    completeLines(text),
+    (o, line) => {
+      if (!isRecord(o))
+        throw new ImportError(file, 'expected a rollout line {timestamp, type, payload}', line);
+      if (typeof o.type === 'string' && isRecord(o.payload)) reader.line(o, line);
+      else if (isLegacyCodexLine(o) && o.record_type !== 'state')
+        reader.line({ timestamp: o.timestamp, type: 'response_item', payload: o }, line);
+      else if (line === 1 && typeof o.id === 'string')
+        // The first layout opens with {id, timestamp, instructions}: the session's meta line.
+        reader.line({ timestamp: o.timestamp, type: 'session_meta', payload: o }, line);
+    },
+    opts.first_line,
+  );
   const events = reader.events.events;
   if (!events.some((e) => e.type !== 'system.message')) return [];
   const id =

@@ -36,7 +36,7 @@ import { isClaudeStreamJsonLine } from './claude-code-stream-json.js';
 import { isClineHistory, isClineSidecar } from './cline.js';
 import { isCodexRolloutLine, isLegacyCodexLine } from './codex.js';
 import { isGeminiChat } from './gemini-cli.js';
-import { isRecord, lineAt, parseJson, parseJsonLine, stripBom } from './json.js';
+import { isRecord, lineAt, type ParsedLine, parseJson, parseJsonLine, stripBom } from './json.js';
 import { isManagedAgentsEvent } from './managed-agents.js';
 import { isMiniSweAgent } from './mini-swe-agent.js';
 import { isOpenAiChat } from './openai-chat.js';
@@ -50,6 +50,8 @@ export interface Detected {
   format: SourceFormat;
   /** The parsed JSON document; `undefined` for JSONL formats (their importers parse line by line). */
   value?: unknown;
+  /** For JSONL, the first line as detection parsed it (the importer need not parse it again). */
+  first?: ParsedLine;
 }
 
 const UNKNOWN =
@@ -120,7 +122,8 @@ export function sniff(file: string, text: string): Detected {
   }
   if (firstOk && more) {
     if (!isRecord(firstValue)) throw new ImportError(file, UNKNOWN, lineAt(body, start));
-    return { format: jsonlLineFormat(firstValue) ?? detectJsonl(file, body) };
+    const first = { line: lineAt(body, start), value: firstValue };
+    return { format: jsonlLineFormat(firstValue) ?? detectJsonl(file, body), first };
   }
   // One JSON document (on one line or pretty-printed); parseJson reports a syntax error's line.
   const value = firstOk ? firstValue : parseJson(file, body);

@@ -86,7 +86,7 @@ export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
         (t.startsWith('[') ? parseJson(file, text) : /^\{\s*\n/.test(t) ? parseJson(file, text) : undefined);
       if (doc === undefined) return importOpenHandsJsonl(file, text, opts);
       if (isRecord(doc) && typeof doc.instance_id === 'string')
-        return importOpenHandsJsonl(file, JSON.stringify(doc), opts);
+        return importOpenHandsJsonl(file, JSON.stringify(doc), { ...opts, first_line: undefined });
       return importOpenHandsEvents(file, doc, opts);
     },
   },

@@ -85,6 +85,32 @@ export function forEachLine(text: string, fn: (line: string, lineNumber: number)
   }
 }
 
+/**
+ * A JSONL line already parsed, with its 1-based line number: format detection parses a file's first line to
+ * tell its format and hands it to the importer (`ImporterOptions.first_line`), so that no line is parsed twice.
+ */
+export interface ParsedLine {
+  line: number;
+  value: unknown;
+}
+
+/**
+ * Calls `fn(value, lineNumber)` for every non-blank line of a JSONL document, parsed with
+ * {@link parseJsonLine} (lines as {@link forEachLine} splits them), except line `known.line`, for which
+ * `known.value` is used as it is.
+ * @throws ImportError `file:line: invalid JSON: …` for a line that does not parse.
+ */
+export function forEachJsonLine(
+  file: string,
+  text: string,
+  fn: (value: unknown, lineNumber: number) => void,
+  known?: ParsedLine,
+): void {
+  forEachLine(text, (lineText, line) =>
+    fn(known !== undefined && line === known.line ? known.value : parseJsonLine(file, lineText, line), line),
+  );
+}
+
 /** True for a string made only of whitespace; checks the first char before trimming. */
 function isBlank(s: string): boolean {
   const c = s.charCodeAt(0);

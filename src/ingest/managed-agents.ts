@@ -30,7 +30,7 @@ import { CallRegistry } from './call-registry.js';
 import { contentText } from './chat-messages.js';
 import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
-import { forEachLine, isRecord, parseJsonLine } from './json.js';
+import { forEachJsonLine, isRecord } from './json.js';
 import { MAX_TOOL_OUTPUT_CHARS, titleFrom, truncateMiddle } from './text.js';
 import { utcTimestamp } from './timestamps.js';
 import { MANAGED_AGENTS_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
@@ -81,12 +81,16 @@ export function importManagedAgents(
       r.event(e, e.type, { file, index: i, pointer: `${base}/${i}` });
     });
   } else
-    forEachLine(completeLines(text), (lineText, line) => {
-      const e = parseJsonLine(file, lineText, line);
-      if (!isRecord(e) || typeof e.type !== 'string')
-        throw new ImportError(file, 'expected a session event {id, type, processed_at}', line);
-      r.event(e, e.type, { file, line });
-    });
+    forEachJsonLine(
+      file,
+      completeLines(text),
+      (e, line) => {
+        if (!isRecord(e) || typeof e.type !== 'string')
+          throw new ImportError(file, 'expected a session event {id, type, processed_at}', line);
+        r.event(e, e.type, { file, line });
+      },
+      opts.first_line,
+    );
   if (r.firstId === null || r.events.length === 0) return [];
   const first = r.events.events.find((ev) => ev.type === 'user.message');
   const name = r.agentName;

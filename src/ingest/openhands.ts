@@ -32,7 +32,7 @@ import { basename } from 'node:path';
 import { ImportError, type Outcome, type SourcePointer } from '../domain/index.js';
 import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
-import { forEachLine, isRecord, parseJsonLine } from './json.js';
+import { forEachJsonLine, isRecord } from './json.js';
 import { MAX_TOOL_OUTPUT_CHARS, titleFrom, truncateMiddle } from './text.js';
 import { utcTimestamp } from './timestamps.js';
 import { OPENHANDS_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
@@ -64,23 +64,27 @@ export function importOpenHandsJsonl(
   opts: ImporterOptions = {},
 ): ImportedSession[] {
   const sessions: ImportedSession[] = [];
-  forEachLine(completeLines(text), (lineText, line) => {
-    const o = parseJsonLine(file, lineText, line);
-    if (!isRecord(o) || !Array.isArray(o.history))
-      throw new ImportError(file, 'expected an OpenHands output line {instance_id, history: […]}', line);
-    const id = typeof o.instance_id === 'string' ? o.instance_id : `${basename(file)}:${line}`;
-    const events = eventsOf(file, o.history, (i) => ({ file, line, index: i, pointer: `/history/${i}` }));
-    const meta = isRecord(o.metadata) ? o.metadata : {};
-    const llm = isRecord(meta.llm_config) ? meta.llm_config : {};
-    sessions.push(
-      session(file, `openhands:${id}`, events, opts, outcomeOf(o), {
-        instance_id: id,
-        agent_class: typeof meta.agent_class === 'string' ? meta.agent_class : null,
-        model: typeof llm.model === 'string' ? llm.model : null,
-        error: typeof o.error === 'string' ? o.error : null,
-      }),
-    );
-  });
+  forEachJsonLine(
+    file,
+    completeLines(text),
+    (o, line) => {
+      if (!isRecord(o) || !Array.isArray(o.history))
+        throw new ImportError(file, 'expected an OpenHands output line {instance_id, history: […]}', line);
+      const id = typeof o.instance_id === 'string' ? o.instance_id : `${basename(file)}:${line}`;
+      const events = eventsOf(file, o.history, (i) => ({ file, line, index: i, pointer: `/history/${i}` }));
+      const meta = isRecord(o.metadata) ? o.metadata : {};
+      const llm = isRecord(meta.llm_config) ? meta.llm_config : {};
+      sessions.push(
+        session(file, `openhands:${id}`, events, opts, outcomeOf(o), {
+          instance_id: id,
+          agent_class: typeof meta.agent_class === 'string' ? meta.agent_class : null,
+          model: typeof llm.model === 'string' ? llm.model : null,
+          error: typeof o.error === 'string' ? o.error : null,
+        }),
+      );
+    },
+    opts.first_line,
+  );
   return sessions;
 }
 

@@ -9,7 +9,7 @@ import { importClaudeCode } from './claude-code.js';
 import { sniff } from './detect.js';
 import { REPORT_SIDECAR } from './expand-inputs.js';
 import { FORMAT_IMPORTERS, isTextFormat } from './formats.js';
-import { findDeepNesting, lineAt, nestsDeeperThan, parseJson, tooDeep } from './json.js';
+import { findDeepNesting, lineAt, nestsDeeperThan, type ParsedLine, parseJson, tooDeep } from './json.js';
 import { importMiniSweAgent } from './mini-swe-agent.js';
 import { importOpenAiChat } from './openai-chat.js';
 import { importReverieJsonl } from './reverie-jsonl.js';
@@ -113,6 +113,7 @@ function checkSessionNesting(file: string, text: string, sessions: ImportedSessi
 function parseChecked(file: string, text: string, opts: ParseOptions): ParsedTranscript {
   let format: SourceFormat;
   let value: unknown;
+  let first: ParsedLine | undefined;
   if (opts.format !== undefined) {
     format = opts.format;
     if (!isTextFormat(format)) value = parseJson(file, text);
@@ -120,8 +121,9 @@ function parseChecked(file: string, text: string, opts: ParseOptions): ParsedTra
     const detected = sniff(file, text);
     format = detected.format;
     value = detected.value;
+    first = detected.first;
   }
-  const importer = { agent_id: opts.agent_id, team_id: opts.team_id };
+  const importer = { agent_id: opts.agent_id, team_id: opts.team_id, first_line: first };
   let sessions: ImportedSession[];
   switch (format) {
     case 'tau-bench':

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { ImportError, type Outcome, type SessionEvent, TOOL_KINDS, type ToolKind } from '../domain/index.js';
 import { EventList } from './event-list.js';
-import { forEachLine, isRecord, parseJsonLine } from './json.js';
+import { forEachJsonLine, isRecord } from './json.js';
 import { titleFrom, toTimestamp } from './text.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 import { describeIssue } from './zod-issues.js';
@@ -112,97 +112,109 @@ export function importReverieJsonl(
     current = null;
   };
 
-  forEachLine(text, (lineText, line) => {
-    const o = parseJsonLine(file, lineText, line);
-    if (!isRecord(o)) throw new ImportError(file, 'expected a JSON object', line);
-    const type = o.type;
-    if (type === 'session') {
-      const parsed = SessionLine.safeParse(o);
-      if (!parsed.success) throw new ImportError(file, describeIssue(parsed.error), line);
-      const v = parsed.data;
-      const agentId = v.agent_id ?? opts.agent_id;
-      if (agentId === undefined)
-        throw new ImportError(file, 'missing agent_id (or pass an agent id option)', line);
-      const seen = firstLine.get(v.external_id);
-      if (seen !== undefined) {
+  forEachJsonLine(
+    file,
+    text,
+    (o, line) => {
+      if (!isRecord(o)) throw new ImportError(file, 'expected a JSON object', line);
+      const type = o.type;
+      if (type === 'session') {
+        const parsed = SessionLine.safeParse(o);
+        if (!parsed.success) throw new ImportError(file, describeIssue(parsed.error), line);
+        const v = parsed.data;
+        const agentId = v.agent_id ?? opts.agent_id;
+        if (agentId === undefined)
+          throw new ImportError(file, 'missing agent_id (or pass an agent id option)', line);
+        const seen = firstLine.get(v.external_id);
+        if (seen !== undefined) {
+          throw new ImportError(
+            file,
+            `duplicate session external_id ${JSON.stringify(v.external_id)} (first at line ${seen})`,
+            line,
+          );
+        }
+        firstLine.set(v.external_id, line);
+        finish();
+        const events = new EventList();
+        current = {
+          events,
+          titled: v.title !== undefined && v.title !== '',
+          session: {
+            external_id: v.external_id,
+            agent_id: agentId,
+            user_id: v.user_id ?? null,
+            team_id: v.team_id ?? opts.team_id ?? null,
+            parent_external_id: v.parent_external_id ?? null,
+            source_format: 'reverie',
+            source_file: file,
+            title: v.title ?? '',
+            started_at: toTimestamp(v.started_at),
+            ended_at: toTimestamp(v.ended_at),
+            metadata: v.metadata ?? {},
+            events: events.events,
+            outcome: null,
+          },
+        };
+        return;
+      }
+      if (typeof type !== 'string') throw new ImportError(file, 'missing type', line);
+      if (type !== 'outcome' && !EVENT_TYPES.has(type)) {
         throw new ImportError(
           file,
-          `duplicate session external_id ${JSON.stringify(v.external_id)} (first at line ${seen})`,
+          `type: unknown value ${JSON.stringify(type)} (expected session, outcome, ${[...EVENT_TYPES].join(', ')})`,
           line,
         );
       }
-      firstLine.set(v.external_id, line);
-      finish();
-      const events = new EventList();
-      current = {
-        events,
-        titled: v.title !== undefined && v.title !== '',
-        session: {
-          external_id: v.external_id,
-          agent_id: agentId,
-          user_id: v.user_id ?? null,
-          team_id: v.team_id ?? opts.team_id ?? null,
-          parent_external_id: v.parent_external_id ?? null,
-          source_format: 'reverie',
-          source_file: file,
-          title: v.title ?? '',
-          started_at: toTimestamp(v.started_at),
-          ended_at: toTimestamp(v.ended_at),
-          metadata: v.metadata ?? {},
-          events: events.events,
-          outcome: null,
-        },
-      };
-      return;
-    }
-    if (typeof type !== 'string') throw new ImportError(file, 'missing type', line);
-    if (type !== 'outcome' && !EVENT_TYPES.has(type)) {
-      throw new ImportError(
-        file,
-        `type: unknown value ${JSON.stringify(type)} (expected session, outcome, ${[...EVENT_TYPES].join(', ')})`,
-        line,
-      );
-    }
-    const building = current as Building | null;
-    if (building === null) throw new ImportError(file, `${type} line before the first session line`, line);
-    if (type === 'outcome') {
-      const parsed = OutcomeLine.safeParse(o);
-      if (!parsed.success) throw new ImportError(file, describeIssue(parsed.error), line);
-      if (building.session.outcome !== null) {
-        throw new ImportError(
-          file,
-          `second outcome for session ${JSON.stringify(building.session.external_id)}`,
-          line,
-        );
+      const building = current as Building | null;
+      if (building === null) throw new ImportError(file, `${type} line before the first session line`, line);
+      if (type === 'outcome') {
+        const parsed = OutcomeLine.safeParse(o);
+        if (!parsed.success) throw new ImportError(file, describeIssue(parsed.error), line);
+        if (building.session.outcome !== null) {
+          throw new ImportError(
+            file,
+            `second outcome for session ${JSON.stringify(building.session.external_id)}`,
+            line,
+          );
+        }
+        const v = parsed.data;
+        const outcome: Outcome = {
+          result: v.result,
+          score: v.score ?? null,
+          labels: v.labels ?? [],
+          explanation: v.explanation ?? null,
+          source: v.source ?? 'import',
+        };
+        building.session.outcome = outcome;
+        return;
       }
+      const parsed = EventLine.safeParse(o);
+      if (!parsed.success) throw new ImportError(file, describeIssue(parsed.error), line);
       const v = parsed.data;
-      const outcome: Outcome = {
-        result: v.result,
-        score: v.score ?? null,
-        labels: v.labels ?? [],
-        explanation: v.explanation ?? null,
-        source: v.source ?? 'import',
-      };
-      building.session.outcome = outcome;
-      return;
-    }
-    const parsed = EventLine.safeParse(o);
-    if (!parsed.success) throw new ImportError(file, describeIssue(parsed.error), line);
-    const v = parsed.data;
-    const ts = toTimestamp(v.timestamp);
-    const source = { file, line };
-    const events = building.events;
-    switch (v.type) {
-      case 'agent.tool_use':
-        events.toolUse(v.tool, v.kind ?? 'other', v.input ?? {}, v.call_id, ts, source, v.command);
-        break;
-      case 'agent.tool_result':
-        events.toolResult(v.call_id, v.tool ?? null, v.content, v.is_error ?? false, ts, source, v.exit_code);
-        break;
-      default:
-        events.push({ seq: 0, type: v.type, timestamp: ts, source, text: v.text } as SessionEvent);
-    }
-  });
+      const ts = toTimestamp(v.timestamp);
+      const source = { file, line };
+      const events = building.events;
+      switch (v.type) {
+        case 'agent.tool_use':
+          events.toolUse(v.tool, v.kind ?? 'other', v.input ?? {}, v.call_id, ts, source, v.command);
+          break;
+        case 'agent.tool_result':
+          events.toolResult(
+            v.call_id,
+            v.tool ?? null,
+            v.content,
+            v.is_error ?? false,
+            ts,
+            source,
+            v.exit_code,
+          );
+          break;
+        default:
+          events.push({ seq: 0, type: v.type, timestamp: ts, source, text: v.text } as SessionEvent);
+      }
+    },
+    opts.first_line,
+  );
   finish();
   return sessions;
 }

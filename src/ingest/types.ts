@@ -4,6 +4,7 @@
  * `parent_external_id`, hashing the events for the gather cache).
  */
 import type { NewSession, SourceFormat } from '../domain/index.js';
+import type { ParsedLine } from './json.js';
 
 /** One transcript, normalized, not yet stored (the domain's {@link NewSession}). */
 export type ImportedSession = NewSession;
@@ -18,6 +19,11 @@ export type ImportedSession = NewSession;
 export interface ImporterOptions {
   agent_id?: string;
   team_id?: string;
+  /**
+   * A line of the file that format detection has parsed already (read-transcript.ts sets it): JSONL
+   * importers take its value instead of parsing the line again. Unset when the format is forced.
+   */
+  first_line?: ParsedLine;
 }
 
 /** {@link ImporterOptions} plus `format`, which forces a format instead of detecting it (`--format`). */

@@ -8,9 +8,9 @@ import { LocalJobQueue, type LocalQueueOptions } from './local/index.js';
 import { PgBossJobQueue, type PgBossQueueOptions } from './pgboss/index.js';
 import type { JobQueue } from './port.js';
 
+export * from './fan-out.js';
 export { defaultWorkerId, LocalJobQueue, type LocalQueueOptions } from './local/index.js';
 export { DEAD_LETTER_QUEUE, DREAM_QUEUE, PgBossJobQueue, type PgBossQueueOptions } from './pgboss/index.js';
-export * from './fan-out.js';
 export * from './port.js';
 export * from './runner.js';
 export * from './triggers.js';

@@ -24,7 +24,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { storageOf } from '../src/service/internal.js';
@@ -127,6 +127,8 @@ async function childWorker(url: string, bossSchema: string, batch: number, off: 
   await new Promise<void>((r) => process.once('SIGTERM', () => r()));
   await worker.stop();
   await svc.close();
+  const u = process.resourceUsage();
+  process.stdout.write(`cpu ${Math.round((u.userCPUTime + u.systemCPUTime) / 1000)}\n`);
 }
 
 /** Starts `n` worker processes and resolves once each says it is ready. */
@@ -155,14 +157,19 @@ async function startWorkers(
   return kids;
 }
 
-async function stopWorkers(kids: ChildProcess[]): Promise<void> {
+/** Stops the workers. @returns the CPU time (user + system, ms) they used in all. */
+async function stopWorkers(kids: ChildProcess[]): Promise<number> {
   const exited = (k: ChildProcess) =>
-    new Promise<void>((r) => {
-      if (k.exitCode !== null) return r();
-      k.once('exit', () => r());
+    new Promise<number>((r) => {
+      let out = '';
+      k.stdout!.on('data', (b: Buffer) => {
+        out += b.toString();
+      });
+      if (k.exitCode !== null) return r(0);
+      k.once('exit', () => r(Number(/cpu (\d+)/.exec(out)?.[1] ?? 0)));
       k.kill('SIGTERM');
     });
-  await Promise.all(kids.map(exited));
+  return (await Promise.all(kids.map(exited))).reduce((a, b) => a + b, 0);
 }
 
 /** Figures of one worker count. Times in ms. */
@@ -175,6 +182,10 @@ interface WorkersResult {
   batches: number;
   /** From the first batch queued to the last one ended (mirror table times). */
   gather_span_ms: number;
+  /** CPU time (user + system) of all the worker processes, from start to stop. */
+  workers_cpu_ms: number;
+  /** Distinct worker processes that ran a gather batch. */
+  batch_workers: number;
   cache_hits: number;
   cache_misses: number;
   changes: number;
@@ -213,6 +224,7 @@ async function runWithWorkers(
     const d = await svc.getDream(dream.id);
     if (d.status !== 'completed') throw new Error(`dream ${d.id} ended ${d.status}: ${d.error?.message}`);
     const batches = await storage.listJobs({ dream_ids: [dream.id], kinds: ['dream.gather'] });
+    const times = (f: (b: (typeof batches)[number]) => string) => batches.map((b) => Date.parse(f(b)));
     return {
       workers: n,
       fan_out: fanOut,
@@ -222,8 +234,9 @@ async function runWithWorkers(
       gather_span_ms:
         batches.length === 0
           ? 0
-          : Math.max(...batches.map((b) => Date.parse(b.updated_at))) -
-            Math.min(...batches.map((b) => Date.parse(b.created_at))),
+          : Math.max(...times((b) => b.updated_at)) - Math.min(...times((b) => b.created_at)),
+      workers_cpu_ms: await stopWorkers(kids.splice(0)),
+      batch_workers: new Set(batches.map((b) => b.worker_id?.split('#')[0])).size,
       cache_hits: d.stats.cache_hits ?? 0,
       cache_misses: d.stats.cache_misses ?? 0,
       changes: d.stats.changes ?? 0,
@@ -315,13 +328,21 @@ function printWorkers(
   const lines = [
     `reverie bench:scale --workers (${n} distinct τ-bench sessions; PostgreSQL + pg-boss; gather fanned out in batches of ${batch}; import ${(importMs / 1000).toFixed(0)} s; ${opt('--pg')?.replace(/:[^:@/]*@/, ':…@')})`,
     '',
-    '| workers | enqueue → job completed | speed-up vs 1 | gather batches | batches queued → last ended | consolidating dream | dream cache hits / misses | changes |',
-    '|---|---|---|---|---|---|---|---|',
+    "| workers | enqueue → job completed | speed-up vs 1 | gather batches | batches queued → last ended | consolidating dream | workers' CPU | dream cache hits / misses | changes |",
+    '|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.workers}${r.fan_out ? '' : ' (not fanned out)'} | ${(r.enqueue_to_done_ms / 1000).toFixed(1)} s | ${(one.enqueue_to_done_ms / r.enqueue_to_done_ms).toFixed(2)}× | ${r.batches} | ${(r.gather_span_ms / 1000).toFixed(1)} s | ${(r.dream_elapsed_ms / 1000).toFixed(1)} s | ${r.cache_hits} / ${r.cache_misses} | ${r.changes} |`,
+        `| ${r.workers}${r.fan_out ? '' : ' (not fanned out)'} | ${(r.enqueue_to_done_ms / 1000).toFixed(1)} s | ${(one.enqueue_to_done_ms / r.enqueue_to_done_ms).toFixed(2)}× | ${r.batches} (${r.batch_workers}) | ${(r.gather_span_ms / 1000).toFixed(1)} s | ${(r.dream_elapsed_ms / 1000).toFixed(1)} s | ${(r.workers_cpu_ms / 1000).toFixed(0)} s | ${r.cache_hits} / ${r.cache_misses} | ${r.changes} |`,
     ),
   ];
+  lines.push(
+    '',
+    `load average at the end: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(
+        ', ',
+      )} on ${availableParallelism()} cores (other jobs share the machine; a worker can only go faster where a core is free)`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -171,3 +171,70 @@ for (const backend of QUEUE_BACKENDS) {
     });
   });
 }
+
+/**
+ * Runs workspace A's fanned-out dream (10 batches of 10 sessions, each batch slowed by 300 ms) and,
+ * once A's batches are queued, workspace B's small dream, on one worker with 2 slots.
+ * @returns the order in which the worker started jobs: `A:gather` per batch, `B:dream` for B's dream.
+ */
+async function twoWorkspaces(backend: (typeof QUEUE_BACKENDS)[number], limit: number | null) {
+  const env = await backend.open();
+  envs.push(env);
+  const a = env.svc;
+  const b = a.forWorkspace('wrkspc_fair_b');
+  const aIds = (await a.importSessions([TAU])).session_ids;
+  const bIds = (await b.importSessions([TAU])).session_ids.slice(0, 20);
+  const aStore = await a.createStore({ name: 'big team' });
+  const bStore = await b.createStore({ name: 'small team' });
+  const started: string[] = [];
+  const raw = await env.queue();
+  // the start of each job is recorded when the worker takes it (before the gather slow-down)
+  const recorded: JobQueue = {
+    backend: raw.backend,
+    enqueue: (r) => raw.enqueue(r),
+    stop: () => raw.stop(),
+    work: (h, o) =>
+      raw.work(async (x) => {
+        started.push(`${x.job.workspace_id === 'wrkspc_fair_b' ? 'B' : 'A'}:${x.job.kind}`);
+        return h(x);
+      }, o),
+  };
+  const queue = slowGather(recorded, 300);
+  const big = await enqueueDream(a, { memory_store_id: aStore.id, session_ids: aIds }, { queue });
+  worker = await startEmbeddedWorker(a, {
+    queue,
+    schedules: false,
+    concurrency: 2,
+    group_concurrency: limit,
+    fanOut: { minSessions: 50, batchSize: 10, pollMs: 200 },
+  });
+  const gather = () => storageOf(a).listJobs({ dream_ids: [big.dream.id], kinds: ['dream.gather'] });
+  await until("A's batches to be queued", 60_000, async () => (await gather()).length === 10);
+  const small = await enqueueDream(b, { memory_store_id: bStore.id, session_ids: bIds }, { queue });
+  await until("B's dream to complete", 120_000, async () => {
+    return (await b.getDream(small.dream.id)).status === 'completed';
+  });
+  await until("A's dream to complete", 120_000, async () => {
+    return (await a.getDream(big.dream.id)).status === 'completed';
+  });
+  expect((await gather()).every((j) => j.state === 'completed')).toBe(true);
+  return started.filter((s) => s === 'A:dream.gather' || s === 'B:dream');
+}
+
+for (const backend of QUEUE_BACKENDS) {
+  describeWithData(`per-workspace fairness (τ-bench airline, ${backend.name})`, () => {
+    it("with one slot free, workspace B's small dream starts before workspace A's remaining batches drain", {
+      timeout: 240_000,
+    }, async () => {
+      const fair = await twoWorkspaces(backend, 1);
+      // at most one of A's jobs at a time: the second slot is B's as soon as B's dream is queued
+      expect(fair.indexOf('B:dream')).toBeLessThan(fair.lastIndexOf('A:dream.gather'));
+      expect(fair.filter((s) => s === 'A:dream.gather').length).toBeGreaterThanOrEqual(10);
+      await worker?.stop();
+      worker = null;
+      // the control: without the limit both slots drain A's batches first (oldest first)
+      const unfair = await twoWorkspaces(backend, null);
+      expect(unfair.indexOf('B:dream')).toBeGreaterThan(unfair.lastIndexOf('A:dream.gather'));
+    });
+  });
+}

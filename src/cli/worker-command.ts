@@ -1,5 +1,6 @@
 /**
- * `reverie worker [--concurrency N]`: runs queued dreams and evaluates the stores' schedules until
+ * `reverie worker [--concurrency N] [--workspace-concurrency N] [--fan-out-sessions N] [--gather-batch N]`:
+ * runs queued dreams (a big dream's gather batches too, see schedule/fan-out.ts) and evaluates the stores' schedules until
  * SIGINT or SIGTERM, then stops taking jobs and waits for the running ones. On a `postgres://` database
  * the queue is pg-boss (several workers on several machines share it); on SQLite the embedded table.
  */
@@ -26,6 +27,18 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
     )
     .option('--no-schedules', 'do not evaluate schedules (only run queued dreams)')
     .option('--schedule-every <seconds>', 'seconds between schedule evaluations', positiveInt, 30)
+    .option(
+      '--workspace-concurrency <n>',
+      'jobs of one workspace run at once across all workers (default: no limit)',
+      positiveInt,
+    )
+    .option(
+      '--fan-out-sessions <n>',
+      'a dream with more sessions fans its gather out in batches',
+      positiveInt,
+      500,
+    )
+    .option('--gather-batch <n>', 'sessions per gather batch of a fanned-out dream', positiveInt, 500)
     .option('--json', 'print one JSON line per finished job')
     .action(async (o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
@@ -34,11 +47,13 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
           schedules: o.schedules,
           scheduleEveryMs: o.scheduleEvery * 1000,
           queueOptions: { backend: o.queue },
+          group_concurrency: o.workspaceConcurrency ?? null,
+          fanOut: { minSessions: o.fanOutSessions, batchSize: o.gatherBatch },
           onJobEnd: (e) =>
             io.out(
               g.json
                 ? `${JSON.stringify(e)}\n`
-                : `${e.dream_id} attempt ${e.attempt}: ${e.outcome}${e.error ? ` — ${e.error}` : ''}\n`,
+                : `${e.dream_id}${e.batch === undefined ? '' : ` gather batch ${e.batch}`} attempt ${e.attempt}: ${e.outcome}${e.error ? ` — ${e.error}` : ''}\n`,
             ),
         });
         if (!g.json)

@@ -1,6 +1,6 @@
 /**
  * Dreams that run themselves (issue 10): the dream runner, the job-queue port and its two backends,
- * workers, and schedule triggers.
+ * workers, a big dream's gather fan-out across workers, and schedule triggers.
  */
 import { type JobBackend, ValidationError } from '../domain/index.js';
 import type { Storage } from '../storage/index.js';
@@ -8,6 +8,7 @@ import { LocalJobQueue, type LocalQueueOptions } from './local/index.js';
 import { PgBossJobQueue, type PgBossQueueOptions } from './pgboss/index.js';
 import type { JobQueue } from './port.js';
 
+export * from './fan-out.js';
 export { defaultWorkerId, LocalJobQueue, type LocalQueueOptions } from './local/index.js';
 export { DEAD_LETTER_QUEUE, DREAM_QUEUE, PgBossJobQueue, type PgBossQueueOptions } from './pgboss/index.js';
 export * from './port.js';

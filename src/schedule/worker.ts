@@ -2,7 +2,9 @@
  * The worker: takes queued dreams from a {@link JobQueue} and runs each through the {@link DreamRunner}
  * (after `prepareAttempt`, so a retried dream starts clean), applies automatically when the job asks
  * for it, and evaluates the stores' schedules on a timer. `reverie worker` runs one; `reverie serve`
- * can embed one (`startEmbeddedWorker` in the service layer).
+ * can embed one (`startEmbeddedWorker` in the service layer). A big dream first fans its gather out
+ * as `dream.gather` jobs that any worker runs, and waits deferred until they ended (fan-out.ts); each job
+ * runs in its dream's workspace (`WorkerHost.forWorkspace`).
  *
  * A failed attempt that will be retried puts its dream back to `pending` (the error is kept on the
  * job); the last failed attempt leaves the dream `failed` and the job `dead_letter`.

@@ -20,7 +20,13 @@ import type {
 import { createOfflineEngine, type LlmEstimate } from '../dream/index.js';
 import type { DreamEngine } from '../dream/types.js';
 import type { DreamRunner } from '../schedule/runner.js';
-import { openPostgresStorage, openSqliteStorage, type Page, type Storage } from '../storage/index.js';
+import {
+  openPostgresStorage,
+  openSqliteStorage,
+  type Page,
+  type SqliteOptions,
+  type Storage,
+} from '../storage/index.js';
 import { isPostgresUrl, resolveDbPath } from './config.js';
 import type { FolderFile } from './directory.js';
 import { type CreateDreamInput, DreamService, type RunDreamHooks } from './dreams.js';
@@ -51,6 +57,15 @@ export type { FileImportReport, ImportReport, ImportSessionsOptions } from './se
 export type { CreateStoreInput, StorePatch } from './stores.js';
 /** Filters of a memory-version listing (defined in versions.ts). */
 export type { VersionListQuery } from './versions.js';
+
+/**
+ * Options of {@link Reverie.open}: the database (`db`: file path or `postgres://` URL), SQLite settings
+ * (`sqlite`, ignored for PostgreSQL), and the service's own options except the storage it opens.
+ */
+export type ReverieOpenOptions = { db?: string | null; sqlite?: SqliteOptions } & Omit<
+  ReverieOptions,
+  'storage'
+>;
 
 /** Options of {@link Reverie}. */
 export interface ReverieOptions {
@@ -163,11 +178,12 @@ export class Reverie {
    * provider the environment configures (`llmEngineFactoryFromEnv(process.env)`), if any.
    * @throws ReverieError(`internal_error`) when the database cannot be opened or migrated.
    */
-  static async open(opts: { db?: string | null } & Omit<ReverieOptions, 'storage'> = {}): Promise<Reverie> {
+  static async open(opts: ReverieOpenOptions = {}): Promise<Reverie> {
+    const { sqlite, ...rest } = opts;
     const db = resolveDbPath(opts.db);
-    const storage = isPostgresUrl(db) ? await openPostgresStorage(db) : await openSqliteStorage(db);
+    const storage = isPostgresUrl(db) ? await openPostgresStorage(db) : await openSqliteStorage(db, sqlite);
     return new Reverie({
-      ...opts,
+      ...rest,
       llm: opts.llm ?? llmEngineFactoryFromEnv(process.env),
       storage,
       location: db,

@@ -1,0 +1,101 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_POLICY } from '../../domain/index.js';
+import { BackgroundCheckpointer } from './checkpointer.js';
+import { openSqliteStorage } from './index.js';
+
+const dirs: string[] = [];
+function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'reverie-ckpt-'));
+  dirs.push(dir);
+  return join(dir, 'r.db');
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** What the database file holds by itself, without its -wal: a copy opened alone. */
+function fileOnly<T>(file: string, fn: (db: BetterSqlite3.Database) => T): T {
+  const copy = `${file}.copy`;
+  copyFileSync(file, copy);
+  const db = new BetterSqlite3(copy, { readonly: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe('BackgroundCheckpointer', () => {
+  it('copies committed WAL frames into the database file on its worker after a nudge', async () => {
+    const file = tempDb();
+    const db = new BetterSqlite3(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0'); // only the worker can move frames into the file
+    db.exec('create table t (x integer)');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const ckpt = new BackgroundCheckpointer(file, { delayMs: 1 });
+    const insert = db.prepare('insert into t values (?)');
+    for (let i = 0; i < 50; i++) {
+      insert.run(i);
+      ckpt.nudge();
+    }
+    expect(fileOnly(file, (c) => c.prepare('select count(*) n from t').get())).toEqual({ n: 0 });
+    await vi.waitFor(() => expect(ckpt.stats.checkpoints).toBeGreaterThan(0), { timeout: 5_000 });
+    await vi.waitFor(
+      () => expect(fileOnly(file, (c) => c.prepare('select count(*) n from t').get())).toEqual({ n: 50 }),
+      { timeout: 5_000 },
+    );
+    // Nudges in one burst share checkpoints rather than queueing one each.
+    expect(ckpt.stats.checkpoints).toBeLessThan(50);
+    await ckpt.close();
+    expect(ckpt.stats.failure).toBeUndefined();
+    await expect(ckpt.checkpoint()).rejects.toThrow(/closed/);
+    db.close();
+  });
+
+  it('reports a worker that cannot start, once, and then ignores nudges', async () => {
+    const onFailure = vi.fn();
+    const ckpt = new BackgroundCheckpointer(join(tmpdir(), 'reverie-no-such-dir', 'missing.db'), {
+      onFailure,
+    });
+    await vi.waitFor(() => expect(onFailure).toHaveBeenCalledTimes(1), { timeout: 5_000 });
+    expect(ckpt.stats.failure?.message).toMatch(/directory does not exist|unable to open/i);
+    ckpt.nudge();
+    await expect(ckpt.checkpoint()).rejects.toBe(ckpt.stats.failure);
+    await ckpt.close();
+    expect(onFailure).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('openSqliteStorage({ checkpointInBackground })', () => {
+  it('checkpoints memory writes off the main connection and leaves no WAL behind on close', async () => {
+    const file = tempDb();
+    const storage = await openSqliteStorage(file, { checkpointInBackground: true });
+    const actor = { actor: { type: 'api_actor', id: 't' } } as const;
+    const store = 'memstore_ckpt';
+    const now = new Date().toISOString();
+    await storage.insertStore({
+      type: 'memory_store',
+      id: store,
+      name: 'ckpt',
+      description: '',
+      metadata: {},
+      policy: DEFAULT_POLICY,
+      created_at: now,
+      updated_at: now,
+      archived_at: null,
+    });
+    const m = await storage.createMemory(store, '/a.md', 'v0', actor);
+    for (let i = 1; i <= 20; i++) await storage.updateMemory(m.id, { content: `v${i}` }, actor);
+    // The main connection's own checkpoint waits for 10,000 pages; these writes are a few dozen.
+    const content = () =>
+      fileOnly(file, (c) => c.prepare('select content from memories where id = ?').get(m.id));
+    await vi.waitFor(() => expect(content()).toEqual({ content: 'v20' }), { timeout: 5_000 });
+    await storage.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+});

@@ -1,0 +1,190 @@
+/**
+ * WAL checkpoints on a worker thread, off the event loop of a long-running process (`reverie mcp`).
+ *
+ * In WAL mode every commit appends its pages to the `-wal` file; a checkpoint copies them back into the
+ * database file and, under `synchronous = NORMAL`, is the only step that calls fsync
+ * (https://www.sqlite.org/wal.html §3 "Checkpointing", https://www.sqlite.org/pragma.html#pragma_synchronous).
+ * SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL past `wal_autocheckpoint`
+ * (1,000 pages): that one write pays for the page copies and fsyncs of every write since the last
+ * checkpoint, which at reverie's 16 kB pages and ~5 pages per memory write is the 160th write (13–60 ms,
+ * measured with bench/agents.ts at 10,000 memories, against a median write of under 1 ms).
+ *
+ * A {@link BackgroundCheckpointer} opens a second connection to the same file on a worker thread and runs
+ * `PRAGMA wal_checkpoint(PASSIVE)` there shortly after commits. A PASSIVE checkpoint runs concurrently with
+ * readers and writers and never waits for them; once it has copied every frame, the next writer restarts
+ * the WAL from its beginning, so the main connection's automatic checkpoint (left on as the safety net,
+ * e.g. when the worker fails or a long transaction outgrows it) is not reached in normal use.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** Result of one checkpoint, in WAL frames (pages): SQLite's `wal_checkpoint` row. */
+export interface CheckpointResult {
+  /** 1 when the checkpoint could not run to completion (another checkpointer, or a reader on old frames). */
+  busy: number;
+  /** Frames in the WAL. */
+  log: number;
+  /** Frames of it now copied into the database file. */
+  checkpointed: number;
+}
+
+/** Options of {@link BackgroundCheckpointer}. */
+export interface CheckpointerOptions {
+  /** Milliseconds from a commit to the checkpoint that takes it, when none is running (commits in between share it). Default 10. */
+  delayMs?: number;
+  /** busy_timeout of the worker's connection, ms. Default 30,000. */
+  busyTimeoutMs?: number;
+  /** Called once if the worker fails (it does not restart): e.g. to give the main connection its automatic checkpoint back. */
+  onFailure?: (e: Error) => void;
+}
+
+// The worker: plain CommonJS run with `eval`, so that it needs no compiled file of its own (the same code
+// serves dist/ and the TypeScript sources under vitest). One message at a time: {type:'checkpoint', id}
+// or {type:'close'}.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+parentPort.on('message', (m) => {
+  if (m.type === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    const r = db.pragma('wal_checkpoint(PASSIVE)')[0];
+    parentPort.postMessage({ type: 'done', id: m.id, busy: r.busy, log: r.log, checkpointed: r.checkpointed });
+  } catch (e) {
+    parentPort.postMessage({ type: 'failed', id: m.id, message: String((e && e.message) || e) });
+  }
+});
+`;
+
+type WorkerReply =
+  | ({ type: 'done'; id: number } & CheckpointResult)
+  | { type: 'failed'; id: number; message: string };
+
+/**
+ * Checkpoints one SQLite database file (in WAL mode) on a worker thread; see the module comment.
+ * `nudge()` after each commit; `close()` before closing the main connection. The worker does not keep
+ * the process alive. If the worker fails, nudges are ignored from then on and the main connection's
+ * automatic checkpoint takes over.
+ *
+ * @example
+ *   const ckpt = new BackgroundCheckpointer('/home/me/.reverie/reverie.db');
+ *   db.exec('COMMIT'); ckpt.nudge();   // a checkpoint follows within 10 ms, on the worker thread
+ *   await ckpt.close();
+ */
+export class BackgroundCheckpointer {
+  readonly #worker: Worker;
+  readonly #delayMs: number;
+  readonly #waiting = new Map<
+    number,
+    { resolve: (r: CheckpointResult) => void; reject: (e: Error) => void }
+  >();
+  #nextId = 1;
+  #timer: NodeJS.Timeout | undefined;
+  #running = false;
+  #dirty = false;
+  #exited: Promise<void>;
+  #stopped = false;
+  #checkpoints = 0;
+  #failure: Error | undefined;
+  readonly #onFailure: ((e: Error) => void) | undefined;
+
+  /** Starts the worker on `file` (an existing database; the worker refuses to create one). */
+  constructor(file: string, opts: CheckpointerOptions = {}) {
+    this.#delayMs = opts.delayMs ?? 10;
+    this.#onFailure = opts.onFailure;
+    this.#worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        file,
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        busyTimeoutMs: opts.busyTimeoutMs ?? 30_000,
+      },
+    });
+    this.#worker.unref();
+    this.#worker.on('message', (m: WorkerReply) => this.#settle(m));
+    this.#worker.on('error', (e: Error) => this.#fail(e));
+    this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
+    this.#exited.then(() => this.#fail(new Error('the checkpoint worker exited')));
+  }
+
+  /** Checkpoints the worker has run, and why it stopped (undefined while it works). */
+  get stats(): { checkpoints: number; failure: Error | undefined } {
+    return { checkpoints: this.#checkpoints, failure: this.#failure };
+  }
+
+  /**
+   * Asks for a checkpoint; free to call after every commit. One checkpoint runs at a time, `delayMs` after
+   * the first nudge since the last one started; nudges while one runs are served by the next, started
+   * as soon as it ends. So under a steady stream of writes checkpoints run back to back on the worker, each
+   * covering the commits since the one before, and the WAL stays short.
+   */
+  nudge(): void {
+    if (this.#stopped) return;
+    this.#dirty = true;
+    if (this.#timer || this.#running) return;
+    this.#timer = setTimeout(() => this.#run(), this.#delayMs);
+    this.#timer.unref();
+  }
+
+  #run(): void {
+    this.#timer = undefined;
+    this.#dirty = false;
+    this.#running = true;
+    this.checkpoint()
+      .catch(() => {})
+      .finally(() => {
+        this.#running = false;
+        if (this.#dirty) this.nudge();
+      });
+  }
+
+  /**
+   * Runs a checkpoint now on the worker and resolves with its result.
+   * @throws Error when the worker has failed or is closed.
+   */
+  checkpoint(): Promise<CheckpointResult> {
+    if (this.#stopped) return Promise.reject(this.#failure ?? new Error('the checkpoint worker is closed'));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.#worker.postMessage({ type: 'checkpoint', id });
+    });
+  }
+
+  /** Stops the worker after its current checkpoint and closes its connection; resolves once it has exited. */
+  async close(): Promise<void> {
+    if (!this.#stopped) {
+      this.#stopped = true;
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#worker.postMessage({ type: 'close' });
+    }
+    this.#worker.ref(); // keeps the process alive until the worker has closed its connection
+    await this.#exited;
+  }
+
+  #settle(m: WorkerReply): void {
+    const w = this.#waiting.get(m.id);
+    this.#waiting.delete(m.id);
+    if (m.type === 'done') {
+      this.#checkpoints++;
+      w?.resolve({ busy: m.busy, log: m.log, checkpointed: m.checkpointed });
+    } else w?.reject(new Error(`WAL checkpoint failed: ${m.message}`));
+  }
+
+  #fail(e: Error): void {
+    if (!this.#stopped) {
+      this.#failure = e;
+      this.#onFailure?.(e);
+    }
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    for (const w of this.#waiting.values()) w.reject(e);
+    this.#waiting.clear();
+  }
+}

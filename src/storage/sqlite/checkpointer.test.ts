@@ -37,7 +37,7 @@ describe('BackgroundCheckpointer', () => {
     db.pragma('wal_autocheckpoint = 0'); // only the worker can move frames into the file
     db.exec('create table t (x integer)');
     db.pragma('wal_checkpoint(TRUNCATE)');
-    const ckpt = new BackgroundCheckpointer(file, { delayMs: 1 });
+    const ckpt = new BackgroundCheckpointer(file, { idleMs: 1 });
     const insert = db.prepare('insert into t values (?)');
     for (let i = 0; i < 50; i++) {
       insert.run(i);
@@ -49,11 +49,33 @@ describe('BackgroundCheckpointer', () => {
       () => expect(fileOnly(file, (c) => c.prepare('select count(*) n from t').get())).toEqual({ n: 50 }),
       { timeout: 5_000 },
     );
-    // Nudges in one burst share checkpoints rather than queueing one each.
-    expect(ckpt.stats.checkpoints).toBeLessThan(50);
+    // The 50 commits came without a pause: one checkpoint took them all.
+    expect(ckpt.stats.checkpoints).toBe(1);
     await ckpt.close();
     expect(ckpt.stats.failure).toBeUndefined();
     await expect(ckpt.checkpoint()).rejects.toThrow(/closed/);
+    db.close();
+  });
+
+  it('checkpoints after maxCommits commits when the writes never pause', async () => {
+    const file = tempDb();
+    const db = new BetterSqlite3(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('create table t (x integer)');
+    const ckpt = new BackgroundCheckpointer(file, { idleMs: 600_000, maxCommits: 10 });
+    const insert = db.prepare('insert into t values (?)');
+    for (let i = 0; i < 10; i++) {
+      insert.run(i);
+      ckpt.nudge();
+    }
+    await vi.waitFor(() => expect(ckpt.stats.checkpoints).toBe(1), { timeout: 5_000 });
+    expect(fileOnly(file, (c) => c.prepare('select count(*) n from t').get())).toEqual({ n: 10 });
+    insert.run(10);
+    ckpt.nudge(); // one commit, then a pause far shorter than idleMs: no checkpoint yet
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ckpt.stats.checkpoints).toBe(1);
+    await ckpt.close();
     db.close();
   });
 

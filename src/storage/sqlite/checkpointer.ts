@@ -10,7 +10,7 @@
  * measured with bench/agents.ts at 10,000 memories, against a median write of under 1 ms).
  *
  * A {@link BackgroundCheckpointer} opens a second connection to the same file on a worker thread and runs
- * `PRAGMA wal_checkpoint(PASSIVE)` there shortly after commits. A PASSIVE checkpoint runs concurrently with
+ * `PRAGMA wal_checkpoint(PASSIVE)` there when the writes pause. A PASSIVE checkpoint runs concurrently with
  * readers and writers and never waits for them; once it has copied every frame, the next writer restarts
  * the WAL from its beginning, so the main connection's automatic checkpoint (left on as the safety net,
  * e.g. when the worker fails or a long transaction outgrows it) is not reached in normal use.
@@ -30,8 +30,10 @@ export interface CheckpointResult {
 
 /** Options of {@link BackgroundCheckpointer}. */
 export interface CheckpointerOptions {
-  /** Milliseconds from a commit to the checkpoint that takes it, when none is running (commits in between share it). Default 10. */
-  delayMs?: number;
+  /** A checkpoint runs once no commit has come for this many milliseconds. Default 50. */
+  idleMs?: number;
+  /** …or after this many commits since the last one, even without a pause. Default 500 (about 2,500 WAL pages of memory edits). */
+  maxCommits?: number;
   /** busy_timeout of the worker's connection, ms. Default 30,000. */
   busyTimeoutMs?: number;
   /** Called once if the worker fails (it does not restart): e.g. to give the main connection its automatic checkpoint back. */
@@ -73,12 +75,13 @@ type WorkerReply =
  *
  * @example
  *   const ckpt = new BackgroundCheckpointer('/home/me/.reverie/reverie.db');
- *   db.exec('COMMIT'); ckpt.nudge();   // a checkpoint follows within 10 ms, on the worker thread
+ *   db.exec('COMMIT'); ckpt.nudge();   // checkpointed on the worker thread once writes pause for 50 ms
  *   await ckpt.close();
  */
 export class BackgroundCheckpointer {
   readonly #worker: Worker;
-  readonly #delayMs: number;
+  readonly #idleMs: number;
+  readonly #maxCommits: number;
   readonly #waiting = new Map<
     number,
     { resolve: (r: CheckpointResult) => void; reject: (e: Error) => void }
@@ -86,7 +89,7 @@ export class BackgroundCheckpointer {
   #nextId = 1;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
-  #dirty = false;
+  #commits = 0;
   #exited: Promise<void>;
   #stopped = false;
   #checkpoints = 0;
@@ -95,7 +98,8 @@ export class BackgroundCheckpointer {
 
   /** Starts the worker on `file` (an existing database; the worker refuses to create one). */
   constructor(file: string, opts: CheckpointerOptions = {}) {
-    this.#delayMs = opts.delayMs ?? 10;
+    this.#idleMs = opts.idleMs ?? 50;
+    this.#maxCommits = opts.maxCommits ?? 500;
     this.#onFailure = opts.onFailure;
     this.#worker = new Worker(WORKER_SOURCE, {
       eval: true,
@@ -118,28 +122,38 @@ export class BackgroundCheckpointer {
   }
 
   /**
-   * Asks for a checkpoint; free to call after every commit. One checkpoint runs at a time, `delayMs` after
-   * the first nudge since the last one started; nudges while one runs are served by the next, started
-   * as soon as it ends. So under a steady stream of writes checkpoints run back to back on the worker, each
-   * covering the commits since the one before, and the WAL stays short.
+   * Records a commit; free to call after every one. The checkpoint that takes it runs once the writes pause
+   * for `idleMs` (an agent's calls come seconds apart, so normally between two of them), or after
+   * `maxCommits` commits under a stream of writes without pauses; one at a time. Checkpointing in the
+   * pauses rather than after each commit also keeps its fsyncs away from the writes: on a journaling file
+   * system a write() can wait for the journal commit that another thread's fsync forces.
    */
   nudge(): void {
     if (this.#stopped) return;
-    this.#dirty = true;
-    if (this.#timer || this.#running) return;
-    this.#timer = setTimeout(() => this.#run(), this.#delayMs);
-    this.#timer.unref();
+    this.#commits++;
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#running || this.#commits === 0) return;
+    if (this.#commits >= this.#maxCommits) this.#run();
+    else if (this.#timer) this.#timer.refresh();
+    else {
+      this.#timer = setTimeout(() => this.#run(), this.#idleMs);
+      this.#timer.unref();
+    }
   }
 
   #run(): void {
+    clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#dirty = false;
+    this.#commits = 0;
     this.#running = true;
     this.checkpoint()
       .catch(() => {})
       .finally(() => {
         this.#running = false;
-        if (this.#dirty) this.nudge();
+        this.#schedule();
       });
   }
 

@@ -34,7 +34,7 @@ export interface SqliteOptions {
    */
   busyTimeoutMs?: number;
   /**
-   * Run WAL checkpoints on a worker thread shortly after commits instead of inside the commit that fills
+   * Run WAL checkpoints on a worker thread when writes pause, instead of inside the commit that fills
    * the WAL (see {@link BackgroundCheckpointer}): for long-running processes whose writes must answer
    * quickly every time (`reverie mcp`). Ignored for `:memory:`. Default false.
    */

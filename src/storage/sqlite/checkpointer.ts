@@ -13,7 +13,8 @@
  * `PRAGMA wal_checkpoint(PASSIVE)` there when the writes pause. A PASSIVE checkpoint runs concurrently with
  * readers and writers and never waits for them; once it has copied every frame, the next writer restarts
  * the WAL from its beginning, so the main connection's automatic checkpoint (left on as the safety net,
- * e.g. when the worker fails or a long transaction outgrows it) is not reached in normal use.
+ * at a higher threshold: for a worker that failed, or writes that never pause long enough for the WAL to
+ * restart) is not reached in normal use.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';

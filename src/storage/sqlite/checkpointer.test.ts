@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_POLICY } from '../../domain/index.js';
@@ -77,6 +79,30 @@ describe('BackgroundCheckpointer', () => {
     expect(ckpt.stats.checkpoints).toBe(1);
     await ckpt.close();
     db.close();
+  });
+
+  it('does not keep the process alive: a process that never closes it still exits', () => {
+    const built = resolve(import.meta.dirname, '../../../dist/src/storage/sqlite/checkpointer.js');
+    expect(existsSync(built), `${built} is missing: build first (./dev runs tsc)`).toBe(true);
+    const file = tempDb();
+    new BetterSqlite3(file).pragma('journal_mode = WAL');
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { BackgroundCheckpointer } = await import(${JSON.stringify(pathToFileURL(built).href)});
+         const c = new BackgroundCheckpointer(${JSON.stringify(file)}, { idleMs: 1 });
+         c.nudge();
+         await c.checkpoint();
+         c.nudge();
+         console.log('left open');`,
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe('left open\n');
+    expect(child.status).toBe(0);
   });
 
   it('reports a worker that cannot start, once, and then ignores nudges', async () => {

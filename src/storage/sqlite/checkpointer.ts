@@ -41,12 +41,13 @@ export interface CheckpointerOptions {
   onFailure?: (e: Error) => void;
 }
 
-// The worker: plain CommonJS run with `eval`, so that it needs no compiled file of its own (the same code
-// serves dist/ and the TypeScript sources under vitest). One message at a time: {type:'checkpoint', id}
-// or {type:'close'}.
+// The worker: a script run with `eval`, so that it needs no compiled file of its own (the same code
+// serves dist/ and the TypeScript sources under vitest). It reaches modules through
+// process.getBuiltinModule (Node >= 22.3), so it runs as CommonJS or as ESM (a parent started with
+// --input-type=module passes that on). One message at a time: {type:'checkpoint', id} or {type:'close'}.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const Database = process.getBuiltinModule('node:module').createRequire(workerData.driver)(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 parentPort.on('message', (m) => {
@@ -71,7 +72,7 @@ type WorkerReply =
 /**
  * Checkpoints one SQLite database file (in WAL mode) on a worker thread; see the module comment.
  * `nudge()` after each commit; `close()` before closing the main connection. The worker does not keep
- * the process alive. If the worker fails, nudges are ignored from then on and the main connection's
+ * the process alive, except while a checkpoint is under way. If the worker fails, nudges are ignored from then on and the main connection's
  * automatic checkpoint takes over.
  *
  * @example
@@ -110,9 +111,9 @@ export class BackgroundCheckpointer {
         busyTimeoutMs: opts.busyTimeoutMs ?? 30_000,
       },
     });
-    this.#worker.unref();
     this.#worker.on('message', (m: WorkerReply) => this.#settle(m));
     this.#worker.on('error', (e: Error) => this.#fail(e));
+    this.#worker.unref(); // after the listeners: adding a 'message' listener refs the worker again
     this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
     this.#exited.then(() => this.#fail(new Error('the checkpoint worker exited')));
   }
@@ -167,6 +168,7 @@ export class BackgroundCheckpointer {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
+      this.#worker.ref(); // a checkpoint under way keeps the process alive until it answers
       this.#worker.postMessage({ type: 'checkpoint', id });
     });
   }
@@ -186,6 +188,7 @@ export class BackgroundCheckpointer {
   #settle(m: WorkerReply): void {
     const w = this.#waiting.get(m.id);
     this.#waiting.delete(m.id);
+    if (this.#waiting.size === 0 && !this.#stopped) this.#worker.unref();
     if (m.type === 'done') {
       this.#checkpoints++;
       w?.resolve({ busy: m.busy, log: m.log, checkpointed: m.checkpointed });

@@ -84,6 +84,24 @@ export async function loadState(dir: string, storeId: string): Promise<SyncState
   }
 }
 
+/**
+ * The layout a folder was last synced in, from its state file whatever store it names: its `layout`, or
+ * `reverie` for a state written before layouts existed that has synced files; null for a folder never
+ * synced (no state file, an unreadable one, or nothing settled yet).
+ */
+export async function recordedLayout(dir: string): Promise<'reverie' | 'claude-code' | null> {
+  let s: Partial<SyncState>;
+  try {
+    s = JSON.parse(await readFile(join(dir, SYNC_STATE), 'utf8')) as Partial<SyncState>;
+  } catch {
+    return null;
+  }
+  if (s?.layout === 'reverie' || s?.layout === 'claude-code') return s.layout;
+  return s && typeof s.baseline === 'object' && s.baseline && Object.keys(s.baseline).length > 0
+    ? 'reverie'
+    : null;
+}
+
 /** Writes the state file atomically. */
 export async function saveState(dir: string, state: SyncState): Promise<void> {
   await atomicWrite(dir, SYNC_STATE, JSON.stringify(state));

@@ -14,8 +14,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliRunner } from '../../test/cli-harness.js';
-import { CLAUDE_CODE, HAVE_DATA, TAU } from '../../test/data.js';
+import { CLAUDE_CODE, DATA, HAVE_DATA, TAU } from '../../test/data.js';
 import { claudeProjectSlug } from '../agents/claude-code.js';
+import { SYNC_STATE } from '../agents/sync-disk.js';
+import { parseFrontMatter } from '../dream/index.js';
+import { CLAUDE_CODE_INDEX_LIMITS } from '../service/claude-code-layout.js';
 import { Reverie } from '../service/reverie.js';
 
 const CLI = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
@@ -184,6 +187,178 @@ describe('reverie claude-code', () => {
       expect(none.code).toBe(1);
       expect(none.err).toContain('no imported Claude Code sessions ran in');
       expect((await cli('claude-code', 'dream', '--store', store, '--apply', 'always')).code).toBe(2);
+    },
+  );
+
+  it.skipIf(!run)(
+    'the installed hook syncs the project’s memory folder in Claude Code’s layout, both ways, keeping Claude Code’s own files',
+    async () => {
+      expect(existsSync(CLI), `${CLI} is missing: build first (./dev runs tsc)`).toBe(true);
+      // A project, and its Claude Code folder as Claude Code leaves it: a finished session's transcript (real,
+      // from the shared data) and a memory folder with Claude Code's own memory file and index.
+      const home = join(root, 'cc-home');
+      const project = join(root, 'cc-project');
+      mkdirSync(join(project, '.claude'), { recursive: true });
+      const folder = join(home, '.claude/projects', claudeProjectSlug(project));
+      const memory = join(folder, 'memory');
+      mkdirSync(memory, { recursive: true });
+      const id = '624a4a58-b34c-462d-a70d-13421c8125a8'; // ran in /Users/user/repo
+      copyFileSync(join(DATA, `formats/claude-code-projects/${id}.jsonl`), join(folder, `${id}.jsonl`));
+      const theirs = {
+        'user_role.md':
+          '---\nname: User role\ndescription: the user is a senior TypeScript developer\ntype: user\n---\nSenior TypeScript developer; prefers small diffs.\n',
+        'MEMORY.md': '- [User role](user_role.md) — senior TypeScript developer\n',
+      };
+      for (const [f, text] of Object.entries(theirs)) writeFileSync(join(memory, f), text);
+      const disk = (f: string) => readFileSync(join(memory, f), 'utf8');
+      const reverieFiles = () => readdirSync(memory).filter((f) => !f.startsWith('.') && !(f in theirs));
+
+      const install = spawnSync(
+        process.execPath,
+        [CLI, '--db', db, 'claude-code', 'install', '--project', project, '--json'],
+        { encoding: 'utf8', env: { ...process.env, HOME: home } },
+      );
+      expect(install.status, install.stderr).toBe(0);
+      const installed = JSON.parse(install.stdout);
+      expect(installed).toMatchObject({ memory_dir: memory, layout: 'claude-code' });
+      const store: string = installed.memory_store_id;
+      const command: string = JSON.parse(readFileSync(join(project, '.claude/settings.json'), 'utf8')).hooks
+        .SessionEnd[0].hooks[0].command;
+      expect(command).toBe(installed.command);
+      // Claude Code runs the hook's command through the shell with the payload on stdin.
+      const payload = JSON.stringify({
+        session_id: id,
+        transcript_path: join(folder, `${id}.jsonl`),
+        cwd: project,
+        permission_mode: 'default',
+        hook_event_name: 'SessionEnd',
+        reason: 'prompt_input_exit',
+      });
+      const hook = () => {
+        const r = spawnSync('/bin/sh', ['-c', command], {
+          input: payload,
+          encoding: 'utf8',
+          env: { ...process.env, HOME: home },
+        });
+        expect(r.status, r.stderr).toBe(0);
+        return r.stderr;
+      };
+
+      // 1. First session end: the session is imported; Claude Code's files go up as they are, nothing changes on disk.
+      expect(hook()).toContain(`Imported session ${id}: 1 new`);
+      for (const [f, text] of Object.entries(theirs)) expect(disk(f), f).toBe(text);
+      expect(JSON.parse(disk(SYNC_STATE)).layout).toBe('claude-code');
+      let svc = await Reverie.open({ db });
+      expect((await svc.getMemoryByPath(store, '/user_role.md')).content).toBe(theirs['user_role.md']);
+      await svc.close();
+
+      // 2. A dream of the project's sessions, reviewed and applied; the next session end brings it down.
+      const dreamed = await cli(
+        'claude-code',
+        'dream',
+        '--project',
+        '/Users/user/repo',
+        '--store',
+        store,
+        '--memory',
+        memory,
+        '--apply',
+        'review',
+        '--json',
+      );
+      expect(dreamed.code, dreamed.err).toBe(0);
+      const dream = JSON.parse(dreamed.out);
+      expect(dream).toMatchObject({ layout: 'claude-code', applied: 0 });
+      expect(dream.changes).toBeGreaterThan(1);
+      expect((await cli('approve', dream.dream_id, '--all')).code).toBe(0);
+      expect((await cli('apply', dream.dream_id)).code).toBe(0);
+      expect(hook()).toContain('0 new, 0 updated, 1 unchanged');
+      svc = await Reverie.open({ db });
+      const applied = (await svc.snapshot(store)).filter((m) => /^\/(feedback|facts)\//.test(m.path));
+      await svc.close();
+      expect(applied.length).toBeGreaterThan(1);
+      // one memory per flat <type>_<name>.md file with Claude Code's front matter, nothing in reverie's folders
+      expect(reverieFiles().sort()).toEqual(
+        applied
+          .map((m) => {
+            const kind = parseFrontMatter(m.content!).fields.kind;
+            return `${kind === 'fact' ? 'project' : 'feedback'}_${m.path.split('/').pop()}`;
+          })
+          .sort(),
+      );
+      for (const f of reverieFiles()) {
+        const { fields, body } = parseFrontMatter(disk(f));
+        const type = f.split('_')[0]!;
+        expect(fields, f).toMatchObject({ type });
+        expect(fields.name && fields.description, f).toBeTruthy();
+        expect(disk(f), f).toContain(`metadata:\n  type: ${type}\n`);
+        if (type === 'feedback') expect(body, f).toMatch(/\*\*Why:\*\*[\s\S]*\*\*How to apply:\*\*/);
+      }
+      const index = disk('MEMORY.md');
+      expect(index.split('\n').length).toBeLessThanOrEqual(CLAUDE_CODE_INDEX_LIMITS.lines);
+      expect(Buffer.byteLength(index)).toBeLessThanOrEqual(CLAUDE_CODE_INDEX_LIMITS.bytes);
+      expect(index).toContain(theirs['MEMORY.md'].trim());
+      for (const f of reverieFiles()) expect(index).toContain(`](${f})`);
+      expect(disk('user_role.md')).toBe(theirs['user_role.md']);
+
+      // 3. A memory edited in the folder goes up at the next session end: a version of its store path, in reverie's form.
+      const file = reverieFiles().find((f) => f.startsWith('feedback_'))!;
+      const m = applied.find((x) => x.path === `/feedback/${file.slice('feedback_'.length)}`)!;
+      writeFileSync(join(memory, file), `${disk(file)}\nConfirmed again in a later session.\n`);
+      // and a file Claude Code itself writes meanwhile is the person's: it goes up as it is
+      const later =
+        '---\nname: Deploys\ndescription: no deploys on Fridays\ntype: project\n---\nNo deploys on Fridays.\n';
+      writeFileSync(join(memory, 'project_deploys.md'), later);
+      expect(hook()).toMatch(/0 pulled, 2 pushed, 0 deleted locally, 0 deleted on the server, 0 conflicts/);
+      svc = await Reverie.open({ db });
+      const now = await svc.getMemoryByPath(store, m.path);
+      expect(now.content).toBe(`${m.content}\nConfirmed again in a later session.\n`);
+      const v = (await svc.listVersions(store, { limit: 5 })).data.find((x) => x.memory_id === m.id)!;
+      expect(v.created_by).toEqual({ type: 'sync_actor', id: memory });
+      expect((await svc.getMemoryByPath(store, '/project_deploys.md')).content).toBe(later);
+      // Claude Code's original index is kept in the store's history, word for word
+      const indexVersions = (await svc.listVersions(store, { limit: 100 })).data.filter(
+        (x) => x.path === '/MEMORY.md',
+      );
+      expect(indexVersions.at(-1)!.content).toBe(theirs['MEMORY.md']);
+      await svc.close();
+      // nothing reverie did not write was removed or rewritten
+      expect(disk('user_role.md')).toBe(theirs['user_role.md']);
+      expect(disk('project_deploys.md')).toBe(later);
+      expect(hook()).toMatch(/0 pulled, 0 pushed, .* 0 bytes moved/);
+    },
+    120_000,
+  );
+
+  it.skipIf(!run)(
+    'a folder synced before in reverie’s layout keeps it: the hook does not switch layouts',
+    async () => {
+      const memory = join(root, 'old-layout');
+      const svc = await Reverie.open({ db });
+      const store = (await svc.createStore({ name: 'old' })).id;
+      await svc.createMemory(store, {
+        path: '/feedback/x.md',
+        content: '---\nkind: feedback\nsummary: x\n---\n# X\n',
+      });
+      await svc.close();
+      expect((await cli('sync', store, memory)).code).toBe(0);
+      expect(readdirSync(join(memory, 'feedback'))).toEqual(['x.md']);
+      const payload = JSON.stringify({
+        session_id: SESSION,
+        transcript_path: join(CLAUDE_CODE, `${SESSION}.jsonl`),
+        cwd: '/work/curry',
+        hook_event_name: 'SessionEnd',
+        reason: 'other',
+      });
+      const r = spawnSync(
+        process.execPath,
+        [CLI, '--db', db, 'claude-code', 'hook', '--store', store, '--memory', memory],
+        { input: payload, encoding: 'utf8' },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain('0 pulled, 0 pushed');
+      expect(JSON.parse(readFileSync(join(memory, SYNC_STATE), 'utf8')).layout).toBe('reverie');
+      expect(readdirSync(memory).filter((f) => !f.startsWith('.'))).toEqual(['feedback']);
     },
   );
 });

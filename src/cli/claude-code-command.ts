@@ -8,6 +8,12 @@
  * `reverie claude-code hook --store ID [--memory DIR]`: what that hook runs. Reads Claude Code's
  * SessionEnd payload on stdin, imports the finished session (and its subagents), then syncs the project's
  * memory folder with the store (src/agents/folder-sync.ts; an existing folder is adopted, nothing lost).
+ *
+ * The hook and `claude-code dream` sync the folder in Claude Code's own layout (src/service/claude-code-layout.ts:
+ * one memory per flat `<type>_<name>.md` file with front matter `name`, `description`, `type` and
+ * `metadata.type`; `MEMORY.md` the index, cut to 200 lines / 25 kB), so that what reverie adds is read by
+ * Claude Code like its own memory. A folder synced before in reverie's layout keeps it (a folder is never
+ * switched between layouts: that would rewrite every file); `--layout` chooses explicitly.
  */
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -20,7 +26,9 @@ import {
   projectSessionIds,
 } from '../agents/claude-code.js';
 import { syncFolder } from '../agents/folder-sync.js';
+import { recordedLayout } from '../agents/sync-disk.js';
 import { ValidationError } from '../domain/index.js';
+import { MEMORY_LAYOUTS, type MemoryLayout } from '../service/claude-code-layout.js';
 import { isPostgresUrl, resolveDbPath } from '../service/config.js';
 import type { Reverie } from '../service/reverie.js';
 import { ReviewService } from '../service/review-service.js';
@@ -62,14 +70,31 @@ async function projectStore(
  * written into the settings file (it may hold a password, and settings files get committed): the hook then
  * reads `REVERIE_DB` from the environment Claude Code runs it in.
  */
-function hookCommand(storeId: string, g: GlobalOpts, memory?: string): string {
+function hookCommand(storeId: string, g: GlobalOpts, memory?: string, layout?: MemoryLayout): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const parts = [q(process.execPath), q(resolve(process.argv[1] ?? 'reverie'))];
   const db = resolveDbPath(g.db);
   if (!isPostgresUrl(db)) parts.push('--db', q(db));
   parts.push('claude-code', 'hook', '--store', storeId);
   if (memory) parts.push('--memory', q(resolve(memory)));
+  if (layout) parts.push('--layout', layout);
   return parts.join(' ');
+}
+
+/** `--layout` of the claude-code commands: no default, so that {@link layoutOf} can pick one per folder. */
+function layoutOption(): Option {
+  return new Option(
+    '--layout <layout>',
+    "the memory folder's layout (default: the one it was last synced in, else claude-code: Claude Code's own <type>_<name>.md files and MEMORY.md index)",
+  ).choices(MEMORY_LAYOUTS as MemoryLayout[]);
+}
+
+/**
+ * The layout to sync `dir` in: the one asked for, else the one the folder was last synced in (a folder
+ * keeps its layout), else Claude Code's.
+ */
+async function layoutOf(dir: string, asked?: MemoryLayout): Promise<MemoryLayout> {
+  return asked ?? (await recordedLayout(dir)) ?? 'claude-code';
 }
 
 async function readStdin(): Promise<string> {
@@ -94,12 +119,13 @@ export function registerClaudeCodeCommands(program: Command, ctx: CliContext): v
       "the memory folder to sync (default: Claude Code's ~/.claude/projects/<slug>/memory)",
     )
     .option('--local', 'write .claude/settings.local.json (personal, not committed) instead of settings.json')
+    .addOption(layoutOption())
     .option('--json', 'print the result as JSON')
     .action(async (o, cmd: Command) => {
       await ctx.withService(cmd, async (svc, g) => {
         const project = resolve(o.project ?? '.');
         const store = await projectStore(svc, project, o.store);
-        const command = hookCommand(store.id, g, o.memory);
+        const command = hookCommand(store.id, g, o.memory, o.layout);
         const r = await installSessionEndHook(
           project,
           command,
@@ -115,13 +141,16 @@ export function registerClaudeCodeCommands(program: Command, ctx: CliContext): v
           hook_added: r.changed,
           command,
           memory_dir: memory,
+          layout: await layoutOf(memory, o.layout),
         };
         if (g.json) return ctx.printJson(out);
         ctx.io.out(`${store.created ? 'Created' : 'Using'} memory store ${store.id} for ${project}\n`);
         ctx.io.out(
           `${r.changed ? 'Added the SessionEnd hook to' : 'The SessionEnd hook is already in'} ${r.file}\n`,
         );
-        ctx.io.out(`Each finished session is imported; memory folder ${memory} is synced with the store.\n`);
+        ctx.io.out(
+          `Each finished session is imported; memory folder ${memory} is synced with the store (${out.layout} layout).\n`,
+        );
       });
     });
   registerDream(cc, ctx);
@@ -129,6 +158,7 @@ export function registerClaudeCodeCommands(program: Command, ctx: CliContext): v
     .description("run by Claude Code's SessionEnd hook: reads its JSON payload on stdin")
     .requiredOption('--store <id>', 'the memory store')
     .option('--memory <dir>', 'the memory folder to sync (default: beside the transcript)')
+    .addOption(layoutOption())
     .action(async (o, cmd: Command) => {
       const payload = parseSessionEndPayload(await readStdin());
       await ctx.withService(cmd, async (svc) => {
@@ -143,6 +173,7 @@ export function registerClaudeCodeCommands(program: Command, ctx: CliContext): v
         const memory = o.memory ?? memoryDirOfTranscript(payload.transcript_path);
         const sync = await syncFolder(svc, o.store, memory, {
           adopt: true,
+          layout: await layoutOf(memory, o.layout),
           log: (l) => ctx.io.err(`${l}\n`),
         });
         ctx.io.err(syncSummary(sync));
@@ -155,7 +186,7 @@ export function registerClaudeCodeCommands(program: Command, ctx: CliContext): v
  * `reverie claude-code dream`: syncs the project's memory folder into its store, dreams the store over the
  * project's imported sessions (`update_existing`), applies what the store's policy allows with `--apply
  * auto` (the default; `review` applies nothing) and holds the rest for review, then syncs the store back
- * to the folder, so what was applied lands on disk.
+ * to the folder, so what was applied lands on disk (in the folder's layout: Claude Code's by default).
  */
 function registerDream(cc: Command, ctx: CliContext): void {
   cc.command('dream')
@@ -165,6 +196,7 @@ function registerDream(cc: Command, ctx: CliContext): void {
     .option('--project <dir>', 'the project folder (default: the current folder)')
     .option('--store <id>', "the project's memory store (default: the one claude-code install chose)")
     .option('--memory <dir>', "the memory folder (default: Claude Code's ~/.claude/projects/<slug>/memory)")
+    .addOption(layoutOption())
     .addOption(
       new Option('--apply <mode>', 'auto: apply what the store policy allows; review: apply nothing')
         .choices(['auto', 'review'])
@@ -177,7 +209,8 @@ function registerDream(cc: Command, ctx: CliContext): void {
         const store = o.store ?? (await findProjectStore(svc, project));
         const memory = o.memory ? resolve(o.memory) : claudeMemoryDir(project);
         const log = (l: string) => ctx.io.err(`${l}\n`);
-        const before = await syncFolder(svc, store, memory, { adopt: true, log });
+        const layout = await layoutOf(memory, o.layout);
+        const before = await syncFolder(svc, store, memory, { adopt: true, layout, log });
         const sessions = await projectSessionIds(svc, project);
         if (sessions.length === 0)
           throw new ValidationError(
@@ -192,9 +225,10 @@ function registerDream(cc: Command, ctx: CliContext): void {
           },
           { apply: o.apply },
         );
-        const after = await syncFolder(svc, store, memory, { log });
+        const after = await syncFolder(svc, store, memory, { layout, log });
         const out = {
           memory_store_id: store,
+          layout,
           dream_id: r.dream.id,
           sessions: sessions.length,
           changes: r.changes.length,

@@ -33,24 +33,29 @@ export function registerMcpCommand(program: Command, ctx: CliContext): void {
     .option('--read-only', 'the memory tool only views; no dream or review tools')
     .action(async (o: { store?: string; session?: string; readOnly?: boolean }, cmd: Command) => {
       if (!o.store === !o.session) cmd.error('error: give either --store <id> or --session <id>');
-      await ctx.withService(cmd, async (svc) => {
-        const { server, shutdown } = o.session
-          ? await createSessionMcpServer(svc, o.session, { readOnly: o.readOnly === true })
-          : await storeServer(svc, o.store!, o.readOnly === true);
-        const transport = new StdioServerTransport();
-        const closed = new Promise<void>((resolve) => {
-          transport.onclose = () => resolve();
-        });
-        const stop = () => void server.close();
-        process.stdin.once('end', stop);
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-        await server.connect(transport);
-        await closed;
-        // A dream still running is canceled (it ends `canceled`, not stuck `running`) before the database closes.
-        await shutdown();
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
-      });
+      await ctx.withService(
+        cmd,
+        async (svc) => {
+          const { server, shutdown } = o.session
+            ? await createSessionMcpServer(svc, o.session, { readOnly: o.readOnly === true })
+            : await storeServer(svc, o.store!, o.readOnly === true);
+          const transport = new StdioServerTransport();
+          const closed = new Promise<void>((resolve) => {
+            transport.onclose = () => resolve();
+          });
+          const stop = () => void server.close();
+          process.stdin.once('end', stop);
+          process.once('SIGTERM', stop);
+          process.once('SIGINT', stop);
+          await server.connect(transport);
+          await closed;
+          // A dream still running is canceled (it ends `canceled`, not stuck `running`) before the database closes.
+          await shutdown();
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+        },
+        // A long-running server: WAL checkpoints run on a worker thread, never inside an agent's write.
+        { sqlite: { checkpointInBackground: true } },
+      );
     });
 }

@@ -22,7 +22,7 @@ import {
   oneShotEstimate,
   parseAttachOptions,
   Reverie,
-  type ReverieOptions,
+  type ReverieOpenOptions,
   readMemoryFolder,
   renderChangeSetMarkdown,
   storeSummaries,
@@ -75,7 +75,7 @@ export interface CliContext {
   withService<T>(
     cmd: Command,
     fn: (svc: Reverie, g: GlobalOpts) => Promise<T>,
-    extra?: Omit<ReverieOptions, 'storage'>,
+    extra?: Omit<ReverieOpenOptions, 'db'>,
   ): Promise<T>;
   /** Prints a value as indented JSON on stdout. */
   printJson(v: unknown): void;
@@ -159,7 +159,7 @@ export function buildProgram(io: CliIO = processIO): Command {
   async function withService<T>(
     cmd: Command,
     fn: (svc: Reverie, g: GlobalOpts) => Promise<T>,
-    extra: Omit<ReverieOptions, 'storage'> = {},
+    extra: Omit<ReverieOpenOptions, 'db'> = {},
   ): Promise<T> {
     const g = cmd.optsWithGlobals() as GlobalOpts;
     const svc = await Reverie.open({ ...extra, db: g.db });

@@ -123,10 +123,14 @@ export class MemoryService {
     if (input.path !== undefined) validateMemoryPath(input.path);
     if (input.content !== undefined) validateMemoryContent(input.content);
     await this.#stores.writable(storeId);
-    await this.get(storeId, memoryId);
     return this.#storage.updateMemory(
       memoryId,
-      { content: input.content, path: input.path, expected_sha256: input.precondition?.content_sha256 },
+      {
+        content: input.content,
+        path: input.path,
+        expected_sha256: input.precondition?.content_sha256,
+        memory_store_id: storeId,
+      },
       { actor: actor ?? API_ACTOR },
     );
   }

@@ -25,6 +25,7 @@ import {
   openSqliteStorage,
   type Page,
   type SessionResource,
+  type SqliteOptions,
   type Storage,
 } from '../storage/index.js';
 import { isPostgresUrl, resolveDbPath } from './config.js';
@@ -58,6 +59,15 @@ export type { FileImportReport, ImportReport, ImportSessionsOptions } from './se
 export type { CreateStoreInput, StorePatch } from './stores.js';
 /** Filters of a memory-version listing (defined in versions.ts). */
 export type { VersionListQuery } from './versions.js';
+
+/**
+ * Options of {@link Reverie.open}: the database (`db`: file path or `postgres://` URL), SQLite settings
+ * (`sqlite`, ignored for PostgreSQL), and the service's own options except the storage it opens.
+ */
+export type ReverieOpenOptions = { db?: string | null; sqlite?: SqliteOptions } & Omit<
+  ReverieOptions,
+  'storage'
+>;
 
 /** Options of {@link Reverie}. */
 export interface ReverieOptions {
@@ -170,11 +180,12 @@ export class Reverie {
    * provider the environment configures (`llmEngineFactoryFromEnv(process.env)`), if any.
    * @throws ReverieError(`internal_error`) when the database cannot be opened or migrated.
    */
-  static async open(opts: { db?: string | null } & Omit<ReverieOptions, 'storage'> = {}): Promise<Reverie> {
+  static async open(opts: ReverieOpenOptions = {}): Promise<Reverie> {
+    const { sqlite, ...rest } = opts;
     const db = resolveDbPath(opts.db);
-    const storage = isPostgresUrl(db) ? await openPostgresStorage(db) : await openSqliteStorage(db);
+    const storage = isPostgresUrl(db) ? await openPostgresStorage(db) : await openSqliteStorage(db, sqlite);
     return new Reverie({
-      ...opts,
+      ...rest,
       llm: opts.llm ?? llmEngineFactoryFromEnv(process.env),
       storage,
       location: db,

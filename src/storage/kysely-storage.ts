@@ -893,13 +893,14 @@ export class KyselyStorage implements Storage {
 
   async updateMemory(
     id: string,
-    patch: { content?: string; path?: string; expected_sha256?: string | null },
+    patch: { content?: string; path?: string; expected_sha256?: string | null; memory_store_id?: string },
     ctx: WriteContext,
   ): Promise<Memory> {
     return this.transaction(async (tx) => {
       const self = tx as KyselyStorage;
       const cur = await self.getMemory(id);
-      if (!cur) throw new NotFoundError('memory', id);
+      if (!cur || (patch.memory_store_id !== undefined && cur.memory_store_id !== patch.memory_store_id))
+        throw new NotFoundError('memory', id);
       const content = patch.content ?? cur.content!;
       const path = patch.path ?? cur.path;
       const sha = patch.content === undefined ? cur.content_sha256 : sha256Hex(content);
@@ -927,7 +928,9 @@ export class KyselyStorage implements Storage {
       const updated = await self.#db
         .updateTable('memories')
         .set({
-          path,
+          // The path only when it changes: SQLite rewrites an index whose column is SET even to the same
+          // value, and the (store, path) index page is one WAL page more per content edit.
+          ...(path === cur.path ? {} : { path }),
           content,
           content_sha256: sha,
           content_size_bytes: next.content_size_bytes,

@@ -350,11 +350,12 @@ export interface Storage {
    * @throws ConflictError(`memory_precondition_failed_error`) if `expected_sha256` is given and differs, unless
    *   the stored state already equals the request, or if another writer changed the memory between this
    *   call's read and its write (PostgreSQL's read-committed isolation); `memory_path_conflict_error` if the new path is occupied;
-   *   NotFoundError if the memory does not exist.
+   *   NotFoundError if the memory does not exist, or is not in `memory_store_id` when that is given (checked
+   *   in the same transaction as the write, so the caller need not read the memory first).
    */
   updateMemory(
     id: string,
-    patch: { content?: string; path?: string; expected_sha256?: string | null },
+    patch: { content?: string; path?: string; expected_sha256?: string | null; memory_store_id?: string },
     ctx: WriteContext,
   ): Promise<Memory>;
   /**

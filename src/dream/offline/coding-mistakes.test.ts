@@ -121,6 +121,47 @@ describe('coding mistakes: what is not a mistake', () => {
   });
 });
 
+describe('coding mistakes: failed test runs and chance', () => {
+  it('a failed test run is no mistake, even when a set-up step came before the next passing run', () => {
+    // in each session the tests fail, a folder is made for something else, then other tests pass
+    const s = [0, 1, 2, 3].map((i) =>
+      session(`p${i}`, outcome(i), i + 1, [
+        { sh: 'pytest tests/test_views.py', out: 'E       AssertionError: assert 1 == 2', fail: true },
+        { sh: `mkdir -p tests/roots/case_${i}` },
+        { sh: `pytest tests/test_case_${i}.py` },
+      ]),
+    );
+    const r = mineMistakes(s, 2);
+    expect(r.memories).toEqual([]);
+    expect(r.stats.mistakes_exploration).toBe(1);
+  });
+
+  it('an exploratory error predicts failure only when it survives the whole family of errors tested (Benjamini–Hochberg)', () => {
+    // 40 sessions, half failed; two everyday errors in 10 sessions each, evenly split
+    const corpus = (lsIn: number) =>
+      [...Array(40).keys()].map((i) => {
+        const failed = i % 2 === 1;
+        const steps: Step[] = [];
+        // `ls` on a missing folder in the first `lsIn` failed sessions: p ≈ 0.024 alone for 5, ≈ 0.0002 for 10
+        if (failed && (i - 1) / 2 < lsIn)
+          steps.push({
+            sh: 'ls build',
+            out: "ls: cannot access 'build': No such file or directory",
+            fail: true,
+          });
+        if (i % 4 < 2 && i < 20) steps.push({ sh: 'grep -rn needle src', out: '', fail: true });
+        if (i % 4 < 2 && i >= 20)
+          steps.push({ sh: 'cat notes.txt', out: 'cat: notes.txt: No such file or directory', fail: true });
+        steps.push({ sh: 'pwd' });
+        return session(`f${i}`, failed ? 'failed' : 'satisfied', (i % 28) + 1, steps);
+      });
+    expect(mineMistakes(corpus(5), 2).memories).toEqual([]);
+    expect(mineMistakes(corpus(10), 2).memories.map((m) => m.title)).toEqual([
+      'bash: ls: cannot access <VALUE>: No such file or directory',
+    ]);
+  });
+});
+
 describe('coding mistakes: a failed run with an established fix', () => {
   const table = (i: number, fixed: boolean) =>
     session(`t${i}`, outcome(i), i + 1, [
@@ -264,5 +305,13 @@ describeWithData('coding mistakes on the 100 mini-swe-agent django sessions', ()
     // the testbed's ASCII locale: PYTHONIOENCODING=utf-8
     expect(summary(find(/UnicodeEncodeError/))).toMatch(/fix: add `PYTHONIOENCODING=utf-8`/);
     expect(mistakes).toHaveLength(4);
+  });
+
+  it("states what a set-up step set up, never the step's programs or flags", () => {
+    const app = result.changes.find((c) => c.kind === 'mistake' && text(c).includes('ModuleNotFoundError'));
+    const summary = /^summary: (.*)$/m.exec(app ? text(app) : '')?.[1] ?? '';
+    expect(summary).toMatch(/fix: run mkdir first; add `__init__\.py`/);
+    // `touch app/__init__.py`: touch is how the file was made, not the change
+    expect(text(app!)).not.toMatch(/add `touch`|`-p`|`EOF`|run cat first/);
   });
 });

@@ -20,10 +20,11 @@ export interface QueueEnv {
   queue(): Promise<JobQueue>;
   /**
    * Takes the next queued job as a worker that then dies at once (never heartbeats nor ends it), and
-   * marks its dream running as that worker's runner would have. Open a {@link QueueEnv.queue} first.
+   * marks its dream running as that worker's runner would have (not with `keepDream`: a gather batch's
+   * worker leaves the dream alone). Open a {@link QueueEnv.queue} first.
    * @returns the dream id of the job taken.
    */
-  ghostClaim(): Promise<string>;
+  ghostClaim(opts?: { keepDream?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -58,7 +59,7 @@ const localOn = (dialect: (typeof DIALECTS)[number]): TestQueueBackend => ({
         queues.push(q);
         return q;
       },
-      async ghostClaim() {
+      async ghostClaim(o = {}) {
         const now = Date.now();
         const job = await storage.claimJob({
           worker_id: 'ghost',
@@ -66,7 +67,7 @@ const localOn = (dialect: (typeof DIALECTS)[number]): TestQueueBackend => ({
           lease_until: new Date(now + 300).toISOString(),
         });
         if (!job) throw new Error('no job to claim');
-        await storage.updateDreamIf(job.dream_id, ['pending'], { status: 'running' });
+        if (!o.keepDream) await storage.updateDreamIf(job.dream_id, ['pending'], { status: 'running' });
         return job.dream_id;
       },
       async close() {
@@ -99,7 +100,7 @@ const pgboss: TestQueueBackend | null =
               queues.push(q);
               return q;
             },
-            async ghostClaim() {
+            async ghostClaim(o = {}) {
               const { PgBoss } = await import('pg-boss');
               const boss = new PgBoss({ connectionString: url, schema, supervise: false, schedule: false });
               boss.on('error', () => {});
@@ -107,7 +108,8 @@ const pgboss: TestQueueBackend | null =
               const [job] = await boss.fetch<{ dream_id: string }>(DREAM_QUEUE);
               await boss.stop({ graceful: false });
               if (!job) throw new Error('no job to claim');
-              await storage.updateDreamIf(job.data.dream_id, ['pending'], { status: 'running' });
+              if (!o.keepDream)
+                await storage.updateDreamIf(job.data.dream_id, ['pending'], { status: 'running' });
               return job.data.dream_id;
             },
             async close() {

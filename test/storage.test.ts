@@ -93,6 +93,30 @@ for (const dialect of DIALECTS) {
       await db.close();
     });
 
+    it('links subagents to a parent in the same batch, before or after it, and waiting ones later', async () => {
+      const db = await dialect.open();
+      const r = await db.importSessions([
+        session('kid-a', 'a', 'mom'),
+        session('mom', 'm'),
+        session('kid-b', 'b', 'mom'),
+        session('orphan', 'o', 'dad'),
+      ]);
+      const parentOf = async (i: number) => (await db.getSession(r[i]!.session_id))!.parent_session_id;
+      expect(await parentOf(0)).toBe(r[1]!.session_id);
+      expect(await parentOf(2)).toBe(r[1]!.session_id);
+      expect(await parentOf(1)).toBeNull();
+      expect(await parentOf(3)).toBeNull();
+      // the parent arriving later links the child that waited for it; an unrelated session stays unlinked
+      const [dad] = await db.importSessions([session('dad', 'd')]);
+      expect(await parentOf(3)).toBe(dad!.session_id);
+      expect(await parentOf(1)).toBeNull();
+      // a re-import of the changed parent keeps its children's links (its id does not change)
+      const [mom2] = await db.importSessions([session('mom', 'm2')]);
+      expect(mom2).toMatchObject({ status: 'updated', session_id: r[1]!.session_id });
+      expect(await parentOf(0)).toBe(r[1]!.session_id);
+      await db.close();
+    });
+
     it('rolls back a failed transaction entirely', async () => {
       const db = await dialect.open();
       const s = store();

@@ -20,6 +20,7 @@ import {
   type MemoryLayout,
   oneShotDream,
   oneShotEstimate,
+  parseAttachOptions,
   Reverie,
   type ReverieOptions,
   readMemoryFolder,
@@ -39,7 +40,7 @@ import { registerMcpCommand } from './mcp-command.js';
 import { type CliIO, duration, humanIO, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
 import { registerScheduleCommands } from './schedule-commands.js';
-import { registerOutcomeCommand } from './session-commands.js';
+import { attachedLine, registerOutcomeCommand } from './session-commands.js';
 import { registerSyncCommand } from './sync-command.js';
 import { registerTeamsCommand } from './teams-command.js';
 import { registerDreamCancelCommand, registerWorkerCommand } from './worker-command.js';
@@ -559,6 +560,11 @@ export function buildProgram(io: CliIO = processIO): Command {
         "attach the imported sessions to this store (its schedule's next dream takes them)",
       )
       .option(
+        '--attach <store[:read_only]>',
+        'attach this memory store to each new session, read_write or :read_only (repeatable, at most 8)',
+        collect,
+      )
+      .option(
         '--discovered',
         'also import what `sessions discover` finds (with its --home, --aider-root, --since)',
       )
@@ -575,6 +581,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           agent_id: o.agent,
           team_id: o.team,
           user_id: o.user,
+          ...(o.attach ? { resources: parseAttachOptions(o.attach) } : {}),
           invalid_utf8: o.invalidUtf8,
           onFile: (r) => {
             if (g.json) return;
@@ -589,18 +596,24 @@ export function buildProgram(io: CliIO = processIO): Command {
         io.out(
           `${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged sessions from ${t.files} files (${t.failed_files} failed)\n`,
         );
+        if (rep.resources) io.out(attachedLine(rep.resources, t.created));
       });
     });
   registerDiscoverCommand(sessions, ctx);
   sessions
     .command('list')
     .option('--agent <id>', 'only this agent')
+    .option('--memory-store <id>', 'only sessions this memory store is attached to')
     .option('--limit <n>', 'at most this many', positiveInt, 100)
     .option('--json', 'print JSON')
     .description('list sessions')
     .action(async (o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
-        const page = await svc.listSessions({ agent_id: o.agent, limit: o.limit });
+        const page = await svc.listSessions({
+          agent_id: o.agent,
+          memory_store_id: o.memoryStore,
+          limit: o.limit,
+        });
         if (g.json) return printJson(page);
         io.out(
           page.data.length
@@ -628,11 +641,14 @@ export function buildProgram(io: CliIO = processIO): Command {
     .action(async (id: string, o, cmd: Command) => {
       await withService(cmd, async (svc, g) => {
         const s = await svc.getSession(id);
+        const resources = (await svc.sessionResources([id])).get(id) ?? [];
         const events = o.events || g.json ? await svc.getEvents(id) : [];
-        if (g.json) return printJson({ ...s, events });
+        if (g.json) return printJson({ ...s, resources, events });
         io.out(
           `${s.id}  ${s.title}\nformat ${s.source_format} · agent ${s.agent_id}${s.user_id ? ` · user ${s.user_id}` : ''} · ${s.event_count} events · outcome ${s.outcome?.result ?? 'none'}\nsource ${s.source_file}${s.parent_session_id ? `\nparent ${s.parent_session_id}` : ''}\n`,
         );
+        for (const r of resources)
+          io.out(`memory store ${r.memory_store_id} (${r.name}) at ${r.mount_path} ${r.access}\n`);
         for (const e of events) {
           const body =
             e.type === 'agent.tool_use'

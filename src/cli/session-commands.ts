@@ -4,6 +4,7 @@
  * domain's `Outcome` with `source: "user"`. `--clear` removes it.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { SessionResource } from '../service/index.js';
 import { collect } from './args.js';
 import type { CliContext } from './program.js';
 
@@ -54,4 +55,15 @@ export function registerOutcomeCommand(sessions: Command, ctx: CliContext): void
         );
       });
     });
+}
+
+/**
+ * The line `sessions import --attach` prints: which stores the new sessions attached, where they mount,
+ * and, when the import created none, that existing sessions keep their attachments.
+ */
+export function attachedLine(resources: readonly SessionResource[], created: number): string {
+  const list = resources.map((r) => `${r.memory_store_id} at ${r.mount_path} ${r.access}`).join(', ');
+  if (created === 0)
+    return `attached nothing: stores attach to new sessions only, and existing sessions keep theirs (${list})\n`;
+  return `attached to ${created} new session${created === 1 ? '' : 's'}: ${list}\n`;
 }

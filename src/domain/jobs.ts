@@ -17,11 +17,31 @@ export type JobState = 'queued' | 'active' | 'retry' | 'completed' | 'dead_lette
 /** What a worker does with a dream's change set once it completed. */
 export type ApplyMode = 'review' | 'auto';
 
-/** One queued dream. Times are ISO-8601 UTC. */
+/**
+ * What a job does: `dream` runs a dream (orient to verify); `dream.gather` is one batch of a big dream's
+ * gather phase fanned out across workers (its digests go to the gather cache; the dream job consolidates
+ * once every batch ended).
+ */
+export type JobKind = 'dream' | 'dream.gather';
+
+/** The sessions of a `dream.gather` job: batch `index` (0-based) of `count`, in session-id order. */
+export interface GatherBatch {
+  index: number;
+  count: number;
+  session_ids: string[];
+}
+
+/** One queued dream, or one gather batch of a queued dream. Times are ISO-8601 UTC. */
 export interface DreamJob {
   type: 'dream_job';
   id: string;
+  /** `dream` unless a gather batch (see {@link JobKind}). */
+  kind: JobKind;
   dream_id: string;
+  /** The batch of a `dream.gather` job; null for a `dream` job. */
+  batch: GatherBatch | null;
+  /** The workspace of the dream: the group of the per-workspace concurrency limit. */
+  workspace_id: string;
   memory_store_id: string;
   /**
    * Jobs sharing a key never run at the same time: `store:<id>` for `update_existing` dreams (one per

@@ -48,5 +48,11 @@ export { minePreferences } from './offline/statements.js';
 export { errorSignature, errorTemplate, maskVariables } from './offline/templates.js';
 export { mineWorkflows } from './offline/workflows.js';
 export { applyChanges } from './offline/workspace.js';
-export { createOfflineEngine, gatherAll, gatherCacheKey, OFFLINE_ENGINE_VERSION } from './offline-engine.js';
+export {
+  createOfflineEngine,
+  dreamRedactor,
+  gatherAll,
+  gatherCacheKey,
+  OFFLINE_ENGINE_VERSION,
+} from './offline-engine.js';
 export * from './types.js';

@@ -26,6 +26,7 @@ import { renderIndex } from './offline/memory-index.js';
 import { mineMistakes } from './offline/mistakes.js';
 import { INDEX_PATH, orient } from './offline/orient.js';
 import { mineContrasts } from './offline/outcome-contrast.js';
+import { minePersonFacts } from './offline/person-facts.js';
 import type { GatheredSession, PlannedMemory } from './offline/plan.js';
 import { holdsFactStatement } from './offline/preferences.js';
 import { mineProjectFacts } from './offline/project-facts.js';
@@ -155,6 +156,22 @@ export async function gatherAll(
   return { sessions, hits, misses, events };
 }
 
+/**
+ * The redactor a dream's gather starts with: the secrets found in the input memories, and every
+ * session's user id (a customer identifier, redacted wherever a transcript quotes it). The engine's
+ * own gather and a gather batch fanned out to a worker (schedule/) start from the same one, so that
+ * their digests agree.
+ */
+export async function dreamRedactor(request: {
+  memories: readonly { content: string }[];
+  sessions: readonly { session: { user_id?: string | null } }[];
+}): Promise<Redactor> {
+  const redactor = new Redactor();
+  await redactor.learn(request.memories.map((m) => m.content));
+  redactor.addIdentifiers(request.sessions.flatMap((r) => (r.session.user_id ? [r.session.user_id] : [])));
+  return redactor;
+}
+
 /** Focus keywords from free-text instructions: content words of ≥ 4 letters. */
 function focusKeywords(instructions: string | null): string[] {
   if (!instructions) return [];
@@ -184,10 +201,7 @@ class OfflineEngine implements DreamEngine {
     phase('orient', 0, 1);
     check();
     const inv = orient(request.memories, options.protected_paths);
-    const redactor = new Redactor();
-    await redactor.learn(request.memories.map((m) => m.content));
-    // customer identifiers: every session's user id, redacted wherever a transcript quotes it
-    redactor.addIdentifiers(request.sessions.flatMap((r) => (r.session.user_id ? [r.session.user_id] : [])));
+    const redactor = await dreamRedactor(request);
     phase('orient', 1, 1);
 
     // gather
@@ -252,6 +266,7 @@ class OfflineEngine implements DreamEngine {
       (t) => injectionReason(t, knownHosts) !== null || holdsFactStatement(t),
     );
     const stated = mineProjectFacts(sessions, (t) => injectionReason(t, knownHosts) !== null);
+    const people = minePersonFacts(sessions);
     // what the project's CLAUDE.md / AGENTS.md already says is not proposed; what contradicts it is flagged
     const screen = screenInstructions(
       [
@@ -260,6 +275,7 @@ class OfflineEngine implements DreamEngine {
         ...prefs.memories,
         ...feedback.memories,
         ...stated.memories,
+        ...people.memories,
         ...contrasts.memories,
         ...facts,
       ],
@@ -376,6 +392,7 @@ class OfflineEngine implements DreamEngine {
       ...prefs.stats,
       ...feedback.stats,
       ...stated.stats,
+      ...people.stats,
       instruction_repeats_dropped: screen.repeats.length,
       instruction_contradictions_flagged: screen.contradictions.length,
       ...contrasts.stats,

@@ -100,7 +100,8 @@ describe('fixes: the same change, recovered, not only in failed sessions', () =>
       failing(3, 'failed', 'cabin'),
     ]);
     const m = mistakes(r)[0]!;
-    expect(m.after).toContain('fix: change pay');
+    // the retries paid with another kind of value (`card_…` for `gift_…`): the fix names it
+    expect(m.after).toContain('fix: use another kind of `pay` than `gift`');
     // the evidence shows what changed, not the whole argument object
     expect(m.evidence.map((e) => e.quote)).toContain('pay: "gift_1" → "card_1"');
   });

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itWithData, LOCOMO } from '../../test/data.js';
-import type { ProposedChange } from '../dream/types.js';
+import { createOfflineEngine } from '../dream/index.js';
+import { DEFAULT_DREAM_OPTIONS, type ProposedChange } from '../dream/types.js';
 import { loadLocomo, parseLocomoDate, scoreLocomo } from './locomo.js';
-import { evalSessionId } from './sessions.js';
+import { eagerRef, evalSessionId, toSession } from './sessions.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -116,4 +117,33 @@ describe('LoCoMo loader and scorer', () => {
     expect(c.evidence.length).toBeGreaterThan(50);
     expect(c.transcript_chars).toBeGreaterThan(10_000);
   });
+
+  itWithData(
+    'a dream keeps what each person said about themselves, dated, each line from that person',
+    async () => {
+      const c = await loadLocomo(LOCOMO);
+      const refs = c.sessions.map((s) => eagerRef(toSession(s, '2026-06-01T00:00:00.000Z'), s.events));
+      const r = await createOfflineEngine().run({
+        memories: [],
+        sessions: refs,
+        options: { ...DEFAULT_DREAM_OPTIONS },
+      });
+      const people = r.changes.filter((ch) => ch.after !== null && /^type: user$/m.test(ch.after));
+      const speakers = new Set(people.map((ch) => /^# (.+), \d{4}-\d{2}$/m.exec(ch.after!)?.[1]));
+      expect([...speakers].sort()).toEqual([...c.speakers].sort());
+      const speakerAt = new Map(
+        [...c.turns.values()].map((t) => [`${evalSessionId(t.external_id)}#${t.seq}`, t.speaker]),
+      );
+      for (const ch of people) {
+        const who = /^# (.+), \d{4}-\d{2}$/m.exec(ch.after!)![1];
+        expect(ch.evidence.length).toBeGreaterThan(0);
+        for (const e of ch.evidence)
+          expect(speakerAt.get(`${e.session_id}#${e.seq_from}`), e.quote).toBe(who);
+        for (const line of ch.after!.split('\n').filter((l) => l.startsWith('- ')))
+          expect(line).toMatch(/^- \d{4}-\d{2}-\d{2}: \S/);
+      }
+      // most QA evidence turns are now in memory (0.07 before person facts existed)
+      expect(scoreLocomo(c, r, evalSessionId).retention).toBeGreaterThan(0.6);
+    },
+  );
 });

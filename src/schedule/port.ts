@@ -6,11 +6,17 @@
  * `pgboss/` (pg-boss 12 on PostgreSQL). Both record every job in the `dream_jobs` table, which is what
  * `reverie dreams list` shows.
  */
-import type { ApplyMode, DreamJob, JobBackend } from '../domain/index.js';
+import type { ApplyMode, DreamJob, GatherBatch, JobBackend, JobKind } from '../domain/index.js';
 
-/** What to enqueue: one pending dream. */
+/** What to enqueue: one pending dream, or one gather batch of it (`kind: 'dream.gather'`). */
 export interface EnqueueRequest {
+  /** Default `dream`. */
+  kind?: JobKind;
   dream_id: string;
+  /** The sessions of a `dream.gather` job (required for one, absent otherwise). */
+  batch?: GatherBatch | null;
+  /** The dream's workspace: the group of the per-workspace concurrency limit. */
+  workspace_id: string;
   memory_store_id: string;
   /** Jobs with the same key never run at once (`store:<id>` for `update_existing` dreams). */
   singleton_key: string;
@@ -26,10 +32,17 @@ export interface JobAttempt {
 }
 
 /**
- * Runs one attempt. Resolve with how the job ended (`completed`, or `canceled` when its dream was
- * canceled); throw to fail the attempt (retried with backoff, or dead-lettered on the last attempt).
+ * How an attempt ended: `completed`; `canceled` (its dream was canceled); or `{defer_ms}`: not yet —
+ * run the job again after `defer_ms` milliseconds without counting this attempt (a dream waiting for
+ * its gather batches; the worker slot is free meanwhile).
  */
-export type JobHandler = (attempt: JobAttempt) => Promise<'completed' | 'canceled'>;
+export type JobEnd = 'completed' | 'canceled' | { defer_ms: number };
+
+/**
+ * Runs one attempt. Resolve with how the job ended ({@link JobEnd}); throw to fail the attempt (retried
+ * with backoff, or dead-lettered on the last attempt).
+ */
+export type JobHandler = (attempt: JobAttempt) => Promise<JobEnd>;
 
 /** Options of {@link JobQueue.work}. */
 export interface WorkOptions {
@@ -37,6 +50,12 @@ export interface WorkOptions {
   concurrency?: number;
   /** Names this worker in `dream_jobs.worker_id` (default: host name and process id). */
   worker_id?: string;
+  /**
+   * Per-workspace concurrency limit: at most this many jobs (dreams and gather batches) of one workspace
+   * run at once across all workers that pass it, so that one workspace's big dream leaves slots for
+   * another's (pg-boss `groupConcurrency`; the same rule embedded). Default: no limit.
+   */
+  group_concurrency?: number | null;
   /**
    * Called when a job reaches the dead-letter state without its handler ending it: every attempt's
    * worker died (lease or heartbeat lost). The worker ends the dream there, so that none stays `running`.
@@ -47,7 +66,7 @@ export interface WorkOptions {
 /** A job queue backend (see the module comment). */
 export interface JobQueue {
   readonly backend: JobBackend;
-  /** Queues a dream. @throws ConflictError if that dream already has a job. */
+  /** Queues a dream or a gather batch. @throws ConflictError if that dream (or batch) already has a job. */
   enqueue(req: EnqueueRequest): Promise<DreamJob>;
   /** Starts taking jobs and running `handler` on them; resolves once started. */
   work(handler: JobHandler, opts?: WorkOptions): Promise<void>;

@@ -29,7 +29,7 @@ import {
   stableId,
   ValidationError,
 } from '../domain/index.js';
-import { LlmDreamError, runCheck } from '../dream/index.js';
+import { LlmDreamError, OFFLINE_ENGINE_VERSION, runCheck } from '../dream/index.js';
 import {
   DEFAULT_DREAM_OPTIONS,
   type DreamEngine,
@@ -38,6 +38,7 @@ import {
   type GatherCache,
 } from '../dream/types.js';
 import type { Storage } from '../storage/index.js';
+import { cancelGatherJobs } from './fan-out.js';
 
 /** Engine option overrides a run may take (as `CreateDreamInput.options`). */
 export type RunOptions = Partial<Pick<DreamOptions, 'min_support' | 'max_index_lines' | 'max_index_bytes'>>;
@@ -151,7 +152,21 @@ export class DreamRunner {
         throw new ValidationError(`dream ${id} is ${now} and cannot be canceled`, 'status');
     }
     this.#running.get(id)?.abort(new DreamCanceledError(id));
+    await cancelGatherJobs(this.#storage, id);
     return (await this.#storage.getDream(id))!;
+  }
+
+  /**
+   * The engine version a dream's gather caches its digests under: the offline engine's own version, or
+   * for the LLM engine (whose offline pre-pass gathers) {@link OFFLINE_ENGINE_VERSION}. A fanned-out
+   * gather batch writes under it (schedule/fan-out.ts).
+   * @throws NotFoundError for an unknown dream; ValidationError when no engine serves it.
+   */
+  async gatherVersion(id: string): Promise<string> {
+    const dream = await this.#storage.getDream(id);
+    if (!dream) throw new NotFoundError('dream', id);
+    const engine = this.#engineFor(dream.engine, dream.model.id, dream);
+    return engine.id === 'offline' ? engine.version : OFFLINE_ENGINE_VERSION;
   }
 
   /**

@@ -7,9 +7,10 @@
  * A failed attempt that will be retried puts its dream back to `pending` (the error is kept on the
  * job); the last failed attempt leaves the dream `failed` and the job `dead_letter`.
  */
-import type { Dream } from '../domain/index.js';
+import type { Dream, DreamJob } from '../domain/index.js';
 import type { Storage } from '../storage/index.js';
-import type { JobAttempt, JobQueue } from './port.js';
+import { type FanOutHost, type FanOutOptions, fanOutGather, runGatherBatch } from './fan-out.js';
+import type { JobAttempt, JobEnd, JobQueue } from './port.js';
 import { DreamCanceledError, type DreamRunner } from './runner.js';
 
 /** What a worker needs from the service layer (the service implements it; schedule/ never imports it). */
@@ -25,6 +26,11 @@ export interface WorkerHost {
   }): Promise<Dream>;
   /** Automatic mode on a completed dream: applies what the store policy and the do-no-harm gate allow. */
   autoApply(dreamId: string): Promise<unknown>;
+  /**
+   * The same host scoped to workspace `id`: a job runs in its dream's workspace. Absent: every job is
+   * taken to be of this host's workspace.
+   */
+  forWorkspace?(id: string): WorkerHost;
 }
 
 /** Options of {@link Worker}. */
@@ -36,8 +42,21 @@ export interface WorkerOptions {
   scheduleEveryMs?: number;
   /** Evaluates schedules once (see triggers.ts); called every `scheduleEveryMs`. */
   evaluateSchedules?: () => Promise<unknown>;
-  /** Notified of each attempt's end, e.g. for a log line. */
-  onJobEnd?: (e: { dream_id: string; attempt: number; outcome: string; error?: string }) => void;
+  /**
+   * Notified of each attempt's end, e.g. for a log line; `batch` is set for a gather batch (0-based).
+   * A dream attempt deferred while its gather batches run is not reported.
+   */
+  onJobEnd?: (e: {
+    dream_id: string;
+    attempt: number;
+    outcome: string;
+    error?: string;
+    batch?: number;
+  }) => void;
+  /** When and how a big dream fans its gather phase out (see fan-out.ts). */
+  fanOut?: FanOutOptions;
+  /** Per-workspace concurrency limit across workers (see `WorkOptions.group_concurrency`). Default: none. */
+  group_concurrency?: number | null;
 }
 
 /** A worker over one queue (see the module comment). */
@@ -59,9 +78,12 @@ export class Worker {
     await this.#queue.work((a) => this.runAttempt(a), {
       concurrency: this.#o.concurrency,
       worker_id: this.#o.worker_id,
+      group_concurrency: this.#o.group_concurrency,
       onAbandoned: async (job) => {
+        // a lost gather batch leaves its sessions to the dream's own gather
+        if (job.kind === 'dream.gather') return;
         const message = job.last_error?.message ?? 'every attempt of this dream lost its worker';
-        await this.#host.runner.abandon(job.dream_id, message);
+        await this.#hostFor(job).runner.abandon(job.dream_id, message);
         this.#o.onJobEnd?.({
           dream_id: job.dream_id,
           attempt: job.attempts,
@@ -89,23 +111,54 @@ export class Worker {
     await this.#queue.stop();
   }
 
-  /** Runs one attempt of a queued dream (the queue's handler). */
-  async runAttempt({ job, last_attempt }: JobAttempt): Promise<'completed' | 'canceled'> {
-    const runner = this.#host.runner;
+  /** The host of a job's workspace. */
+  #hostFor(job: DreamJob): WorkerHost {
+    const h = this.#host;
+    return job.workspace_id === h.storage.workspace_id || !h.forWorkspace
+      ? h
+      : h.forWorkspace(job.workspace_id);
+  }
+
+  /**
+   * Runs one attempt of a queued job (the queue's handler): a gather batch, or a dream — deferred while
+   * its gather batches run (see fan-out.ts), else run, then applied automatically when the job asks.
+   */
+  async runAttempt({ job, last_attempt }: JobAttempt): Promise<JobEnd> {
+    const host = this.#hostFor(job);
+    const runner = host.runner;
     const report = (outcome: string, error?: string) =>
-      this.#o.onJobEnd?.({ dream_id: job.dream_id, attempt: job.attempts, outcome, error });
+      this.#o.onJobEnd?.({
+        dream_id: job.dream_id,
+        attempt: job.attempts,
+        outcome,
+        error,
+        ...(job.batch ? { batch: job.batch.index } : {}),
+      });
+    const fan: FanOutHost = { storage: host.storage, gatherVersion: (id) => runner.gatherVersion(id) };
+    if (job.kind === 'dream.gather') {
+      try {
+        const end = await runGatherBatch(fan, job);
+        report(end);
+        return end;
+      } catch (e) {
+        report(last_attempt ? 'dead_letter' : 'retry', (e as Error).message);
+        throw e;
+      }
+    }
     const state = await runner.prepareAttempt(job.dream_id);
     if (state === 'canceled') {
       report('canceled');
       return 'canceled';
     }
     if (state === 'run') {
+      const ready = await fanOutGather(fan, this.#queue, job, this.#o.fanOut);
+      if (ready !== 'ready') return ready;
       try {
         await runner.run(job.dream_id);
       } catch (e) {
         if (e instanceof DreamCanceledError) {
           // another attempt of this job (its lease taken over) may have completed the dream meanwhile
-          const now = (await this.#host.storage.getDream(job.dream_id))?.status;
+          const now = (await host.storage.getDream(job.dream_id))?.status;
           const end = now === 'completed' ? 'completed' : 'canceled';
           report(end);
           return end;
@@ -116,7 +169,7 @@ export class Worker {
         throw e;
       }
     }
-    if (job.apply === 'auto') await this.#host.autoApply(job.dream_id);
+    if (job.apply === 'auto') await host.autoApply(job.dream_id);
     report('completed');
     return 'completed';
   }

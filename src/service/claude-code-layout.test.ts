@@ -64,6 +64,18 @@ describe('claude-code layout', () => {
     expect(parseFrontMatter(out!.content).fields.type).toBe('reference');
     expect(fromClaudeCodeLayout([out!])).toEqual([fact]);
   });
+
+  it("what a person said about themselves is Claude Code's user type", () => {
+    const person = {
+      path: '/facts/ann-2023-05.md',
+      content:
+        '---\nkind: fact\ntype: user\nsummary: 2 statements by Ann\nkey: user:ann:2023-05\n---\n# Ann, 2023-05\n',
+    };
+    const [out] = toLayout([person], 'claude-code');
+    expect(out!.path).toBe('/user_ann-2023-05.md');
+    expect(parseFrontMatter(out!.content).fields.type).toBe('user');
+    expect(fromClaudeCodeLayout([out!])).toEqual([person]);
+  });
 });
 
 describeWithData('claude-code layout of a one-shot dream over real Claude Code sessions', () => {

@@ -65,7 +65,7 @@ const KEPT = [
 
 /** Claude Code's type of a reverie memory kind (and a stated fact's own `type`), or null for a person's file. */
 export function claudeCodeType(kind: string | undefined, type?: string): ClaudeCodeMemoryType | null {
-  if (kind === 'fact') return type === 'reference' ? 'reference' : 'project';
+  if (kind === 'fact') return type === 'reference' || type === 'user' ? type : 'project';
   if (kind === 'feedback' || kind === 'preference' || kind === 'mistake' || kind === 'workflow')
     return 'feedback';
   return null;

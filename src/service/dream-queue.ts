@@ -62,6 +62,7 @@ export async function enqueueDream(
   try {
     const job = await queue.enqueue({
       dream_id: dream.id,
+      workspace_id: storageOf(svc).workspace_id,
       memory_store_id: dream.inputs[0].memory_store_id,
       singleton_key: singletonKey(dream),
       apply,
@@ -111,7 +112,10 @@ export async function listDreamsWithJobs(
   };
 }
 
-/** The {@link WorkerHost} of a service: its storage and runner, dream creation, automatic apply. */
+/**
+ * The {@link WorkerHost} of a service: its storage and runner, dream creation, automatic apply, and the
+ * same for another workspace (`svc.forWorkspace`), so one worker runs every workspace's jobs.
+ */
 export function workerHost(svc: Reverie): WorkerHost {
   const review = new ReviewService(svc);
   return {
@@ -119,6 +123,7 @@ export function workerHost(svc: Reverie): WorkerHost {
     runner: svc.runner,
     createDream: (input) => svc.createDream(input),
     autoApply: (dreamId) => review.autoApply(dreamId),
+    forWorkspace: (id) => workerHost(svc.forWorkspace(id)),
   };
 }
 

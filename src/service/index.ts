@@ -21,6 +21,7 @@ export * from './llm-engine.js';
 export * from './one-shot.js';
 export * from './reverie.js';
 export * from './schedules.js';
+export * from './session-stores.js';
 export * from './store-summaries.js';
 export * from './teams.js';
 export * from './uploads.js';

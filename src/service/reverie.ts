@@ -20,7 +20,13 @@ import type {
 import { createOfflineEngine, type LlmEstimate } from '../dream/index.js';
 import type { DreamEngine } from '../dream/types.js';
 import type { DreamRunner } from '../schedule/runner.js';
-import { openPostgresStorage, openSqliteStorage, type Page, type Storage } from '../storage/index.js';
+import {
+  openPostgresStorage,
+  openSqliteStorage,
+  type Page,
+  type SessionResource,
+  type Storage,
+} from '../storage/index.js';
 import { isPostgresUrl, resolveDbPath } from './config.js';
 import type { FolderFile } from './directory.js';
 import { type CreateDreamInput, DreamService, type RunDreamHooks } from './dreams.js';
@@ -34,6 +40,7 @@ import {
   MemoryService,
 } from './memories.js';
 import { type Provenance, provenance } from './provenance.js';
+import { checkSessionResources } from './session-stores.js';
 import { type ImportReport, type ImportSessionsOptions, SessionService } from './sessions.js';
 import { type CreateStoreInput, type StorePatch, StoreService } from './stores.js';
 import { TeamService } from './teams.js';
@@ -289,9 +296,25 @@ export class Reverie {
 
   // ───────────────────────────── sessions (sessions.ts)
 
-  /** Imports transcripts, each file all-or-nothing, files grouped per transaction ({@link SessionService.importFiles}). */
-  importSessions(paths: string[], opts: ImportSessionsOptions = {}): Promise<ImportReport> {
-    return this.#sessions.importFiles(paths, opts);
+  /**
+   * Imports transcripts, each file all-or-nothing, files grouped per transaction
+   * ({@link SessionService.importFiles}); `opts.resources` are checked first
+   * ({@link checkSessionResources}) and attached to the sessions the import creates.
+   * @throws the errors of {@link checkSessionResources} before anything is imported.
+   */
+  async importSessions(paths: string[], opts: ImportSessionsOptions = {}): Promise<ImportReport> {
+    const resources = opts.resources
+      ? await checkSessionResources(this, opts.resources, opts.principal)
+      : undefined;
+    return this.#sessions.importFiles(paths, opts, resources);
+  }
+
+  /**
+   * The memory stores attached to each of these sessions (hosted `resources[]`, see session-stores.ts),
+   * in attach order; sessions without any are absent from the map.
+   */
+  sessionResources(ids: readonly string[]): Promise<Map<string, SessionResource[]>> {
+    return this.#sessions.resources(ids);
   }
 
   /** Lists sessions. */

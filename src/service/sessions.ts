@@ -24,8 +24,11 @@ import {
   prepareSession,
   type SessionFileResult,
   type SessionImportItem,
+  type SessionResource,
   type Storage,
 } from '../storage/index.js';
+import type { Principal } from './keys.js';
+import type { SessionResourceInput } from './session-stores.js';
 
 /**
  * Per-file result of {@link SessionService.importFiles} (`Reverie.importSessions`): imported sessions (with
@@ -47,6 +50,8 @@ export interface ImportReport {
   totals: { files: number; failed_files: number; created: number; updated: number; unchanged: number };
   /** Ids of all sessions in the imported files (created, updated or unchanged), in file order. */
   session_ids: string[];
+  /** The stores attached to the sessions this import created, as they echo them (when any were asked for). */
+  resources?: SessionResource[];
 }
 
 /** Options of `Reverie.importSessions`. */
@@ -56,6 +61,14 @@ export interface ImportSessionsOptions {
   team_id?: string;
   /** The person whose sessions these are (`--user`), when the format does not say. */
   user_id?: string;
+  /**
+   * Memory stores to attach to every session the import creates (at most 8; hosted session
+   * `resources[]`, see session-stores.ts); sessions that already exist keep what they have. Checked
+   * before anything is read: a bad entry fails the whole import.
+   */
+  resources?: SessionResourceInput[];
+  /** The API key importing, whose role decides which stores it may attach `read_write`. */
+  principal?: Principal;
   /** Bytes that are not UTF-8: `warn` (default; imported as U+FFFD, reported) or `error` (file refused). */
   invalid_utf8?: InvalidUtf8Mode;
   /**
@@ -81,7 +94,11 @@ export class SessionService {
    * each file in order, once its group is committed (so a report never names sessions that a crash could
    * still undo).
    */
-  async importFiles(paths: string[], opts: ImportSessionsOptions = {}): Promise<ImportReport> {
+  async importFiles(
+    paths: string[],
+    opts: ImportSessionsOptions = {},
+    resources?: SessionResource[],
+  ): Promise<ImportReport> {
     const acc: ImportReport = {
       files: [],
       session_ids: [],
@@ -100,12 +117,13 @@ export class SessionService {
       group.push(p);
       chars += p.chars;
       if (group.length >= IMPORT_GROUP_FILES || chars >= IMPORT_GROUP_CHARS) {
-        this.#report(acc, await this.#storeGroup(group), opts.onFile);
+        this.#report(acc, await this.#storeGroup(group, resources), opts.onFile);
         group = [];
         chars = 0;
       }
     }
-    if (group.length > 0) this.#report(acc, await this.#storeGroup(group), opts.onFile);
+    if (group.length > 0) this.#report(acc, await this.#storeGroup(group, resources), opts.onFile);
+    if (resources && resources.length > 0) acc.resources = resources;
     return acc;
   }
 
@@ -129,15 +147,18 @@ export class SessionService {
    * transaction as a whole fail, each file is retried in a transaction of its own, so that one file's
    * failure never costs the others.
    */
-  async #storeGroup(group: PendingFile[]): Promise<FileImportReport[]> {
+  async #storeGroup(group: PendingFile[], resources?: SessionResource[]): Promise<FileImportReport[]> {
     const writable = group.filter((p) => p.prepared !== null);
     let results: SessionFileResult[] | null = null;
     if (writable.length > 0) {
       try {
-        results = await this.#storage.importSessionFiles(writable.map((p) => p.prepared!));
+        results = await this.#storage.importSessionFiles(
+          writable.map((p) => p.prepared!),
+          { resources },
+        );
       } catch {
         results = [];
-        for (const p of writable) results.push(...(await this.#storeAlone(p.prepared!)));
+        for (const p of writable) results.push(...(await this.#storeAlone(p.prepared!, resources)));
       }
     }
     let k = 0;
@@ -145,9 +166,12 @@ export class SessionService {
   }
 
   /** One file in a transaction of its own; a failure of the transaction becomes the file's error. */
-  async #storeAlone(prepared: PreparedSession[]): Promise<SessionFileResult[]> {
+  async #storeAlone(
+    prepared: PreparedSession[],
+    resources?: SessionResource[],
+  ): Promise<SessionFileResult[]> {
     try {
-      return await this.#storage.importSessionFiles([prepared]);
+      return await this.#storage.importSessionFiles([prepared], { resources });
     } catch (error) {
       return [{ error }];
     }
@@ -168,6 +192,14 @@ export class SessionService {
     const s = await this.#storage.getSession(id);
     if (!s) throw new NotFoundError('session', id);
     return s;
+  }
+
+  /**
+   * The stores attached to each of these sessions (hosted `resources[]`), in attach order; a session
+   * without any is absent from the map.
+   */
+  resources(ids: readonly string[]): Promise<Map<string, SessionResource[]>> {
+    return ids.length === 0 ? Promise.resolve(new Map()) : this.#storage.listSessionResources(ids);
   }
 
   /** Returns a session's normalized events. @throws NotFoundError */

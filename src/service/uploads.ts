@@ -8,9 +8,11 @@
 import type { SourceFormat } from '../domain/index.js';
 import { ValidationError } from '../domain/index.js';
 import { parseTranscript } from '../ingest/index.js';
-import type { SessionImportItem } from '../storage/index.js';
+import type { SessionImportItem, SessionResource } from '../storage/index.js';
 import { storageOf } from './internal.js';
+import type { Principal } from './keys.js';
 import type { Reverie } from './reverie.js';
+import { checkSessionResources, type SessionResourceInput } from './session-stores.js';
 
 /** Upload input: the bytes of one transcript file and how to read them. */
 export interface TranscriptUpload {
@@ -22,6 +24,10 @@ export interface TranscriptUpload {
   team_id?: string;
   /** The person whose session this is, when the format does not say (issue 14). */
   user_id?: string;
+  /** Memory stores to attach to the sessions the upload creates (hosted `resources[]`, at most 8). */
+  resources?: SessionResourceInput[];
+  /** The key uploading: its role decides which stores it may attach `read_write`. */
+  principal?: Principal;
 }
 
 /** What an upload imported: the detected format and, per session, created / updated / unchanged. */
@@ -30,6 +36,8 @@ export interface UploadResult {
   filename: string;
   format: SourceFormat;
   sessions: SessionImportItem[];
+  /** The stores attached to the sessions this upload created, as echoed (present when asked for). */
+  resources?: SessionResource[];
 }
 
 const NAME = /^[^/\\\u0000-\u001f]{1,255}$/;
@@ -37,6 +45,8 @@ const NAME = /^[^/\\\u0000-\u001f]{1,255}$/;
 /**
  * Imports one uploaded transcript into the service's workspace (one transaction; re-uploading the
  * same transcript is idempotent).
+ * `resources` are checked first ({@link checkSessionResources}, whose errors it throws) and attached
+ * to the sessions the upload creates.
  * @throws ValidationError (field `filename`) for a name with a slash or control character, or
  *   (field `body`) for content that is not UTF-8 or is empty; ImportError naming the filename and line
  *   for content that cannot be imported.
@@ -56,6 +66,9 @@ export async function importUpload(reverie: Reverie, upload: TranscriptUpload): 
   } catch {
     throw new ValidationError('the transcript is not valid UTF-8', 'body');
   }
+  const resources = upload.resources
+    ? await checkSessionResources(reverie, upload.resources, upload.principal)
+    : undefined;
   const parsed = parseTranscript(filename, text, {
     format: upload.format,
     agent_id: upload.agent_id,
@@ -67,6 +80,13 @@ export async function importUpload(reverie: Reverie, upload: TranscriptUpload): 
       team_id: upload.team_id ?? s.team_id ?? null,
       user_id: s.user_id ?? upload.user_id ?? null,
     })),
+    { resources },
   );
-  return { type: 'session_import', filename, format: parsed.format, sessions };
+  return {
+    type: 'session_import',
+    filename,
+    format: parsed.format,
+    sessions,
+    ...(resources ? { resources } : {}),
+  };
 }

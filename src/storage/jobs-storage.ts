@@ -4,7 +4,7 @@
  * WHERE clause), portable across SQLite and PostgreSQL, so that two workers can never both take a job.
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { DreamJob, DreamSchedule, JobState } from '../domain/index.js';
+import type { DreamJob, DreamSchedule, JobKind, JobState } from '../domain/index.js';
 import type { DialectName } from './migrations/index.js';
 import type { ClaimRequest, JobPatch, JobQuery } from './port.js';
 import type { Database, DreamJobsTable, DreamSchedulesTable } from './schema.js';
@@ -15,7 +15,10 @@ function toJob(r: Selectable<DreamJobsTable>): DreamJob {
   return {
     type: 'dream_job',
     id: r.id,
+    kind: r.kind as JobKind,
     dream_id: r.dream_id,
+    batch: r.batch === null ? null : JSON.parse(r.batch),
+    workspace_id: r.workspace_id,
     memory_store_id: r.memory_store_id,
     singleton_key: r.singleton_key,
     backend: r.backend as DreamJob['backend'],
@@ -34,8 +37,13 @@ function toJob(r: Selectable<DreamJobsTable>): DreamJob {
 }
 
 function jobRow(j: DreamJob): DreamJobsTable {
-  const { type: _t, last_error, ...rest } = j;
-  return { ...rest, last_error: last_error === null ? null : json(last_error) };
+  const { type: _t, last_error, batch, ...rest } = j;
+  return {
+    ...rest,
+    batch_index: batch === null ? -1 : batch.index,
+    batch: batch === null ? null : json(batch),
+    last_error: last_error === null ? null : json(last_error),
+  };
 }
 
 /** Inserts a job. */
@@ -43,21 +51,27 @@ export async function insertJob(db: Kysely<Database>, job: DreamJob): Promise<vo
   await db.insertInto('dream_jobs').values(jobRow(job)).execute();
 }
 
-/** A job by id or by dream id. */
+/** A job by id, or a dream's own job (`kind` `dream`, not its gather batches) by dream id. */
 export async function getJob(
   db: Kysely<Database>,
   by: { id: string } | { dream_id: string },
 ): Promise<DreamJob | undefined> {
   const q = db.selectFrom('dream_jobs').selectAll();
-  const r = await ('id' in by ? q.where('id', '=', by.id) : q.where('dream_id', '=', by.dream_id))
+  const r = await ('id' in by
+    ? q.where('id', '=', by.id)
+    : q.where('dream_id', '=', by.dream_id).where('kind', '=', 'dream')
+  )
     .limit(1)
     .executeTakeFirst();
   return r && toJob(r);
 }
 
-/** Jobs matching the query, oldest first. */
+/** Jobs matching the query (of kind `dream` unless `q.kinds` says otherwise), oldest first. */
 export async function listJobs(db: Kysely<Database>, q: JobQuery): Promise<DreamJob[]> {
-  let query = db.selectFrom('dream_jobs').selectAll();
+  let query = db
+    .selectFrom('dream_jobs')
+    .selectAll()
+    .where('kind', 'in', q.kinds?.length ? q.kinds : ['dream']);
   if (q.dream_ids) {
     if (q.dream_ids.length === 0) return [];
     query = query.where('dream_id', 'in', q.dream_ids.slice(0, 1000));
@@ -66,6 +80,7 @@ export async function listJobs(db: Kysely<Database>, q: JobQuery): Promise<Dream
   if (q.states?.length) query = query.where('state', 'in', q.states);
   const rows = await query
     .orderBy('created_at')
+    .orderBy('batch_index')
     .orderBy('id')
     .limit(q.limit ?? 1000)
     .execute();
@@ -74,8 +89,10 @@ export async function listJobs(db: Kysely<Database>, q: JobQuery): Promise<Dream
 
 /**
  * Takes the oldest runnable local job: `queued`/`retry` whose `run_after` has come, or `active` whose
- * lease expired (its worker died), skipping any whose singleton key is held by another live lease.
- * The take is a compare-and-set on (state, lease_until, attempts); `attempts` goes up by one.
+ * lease expired (its worker died), skipping any whose singleton key is held by another live lease and,
+ * with `req.group_limit`, any of a workspace that already has that many jobs under a live lease (the
+ * per-workspace concurrency limit, pg-boss's `groupConcurrency` rule). The take is a compare-and-set on
+ * (state, lease_until, attempts); `attempts` goes up by one.
  */
 export async function claimJob(
   db: Kysely<Database>,
@@ -86,10 +103,12 @@ export async function claimJob(
   // on PostgreSQL (READ COMMITTED) a transaction-scoped advisory lock does.
   if (dialect === 'postgres')
     await sql`select pg_advisory_xact_lock(hashtext('reverie.dream_jobs.claim'))`.execute(db);
+  const full = req.group_limit ? await fullWorkspaces(db, req.now, req.group_limit) : [];
   const candidates = await db
     .selectFrom('dream_jobs')
     .selectAll()
     .where('backend', '=', 'local')
+    .$if(full.length > 0, (q) => q.where('workspace_id', 'not in', full))
     .where((eb) =>
       eb.or([
         eb.and([eb('state', 'in', ['queued', 'retry']), eb('run_after', '<=', req.now)]),
@@ -130,6 +149,19 @@ export async function claimJob(
     if (Number(r.numUpdatedRows) > 0) return getJob(db, { id: c.id });
   }
   return undefined;
+}
+
+/** Workspaces with at least `limit` local jobs under a live lease at `now`. */
+async function fullWorkspaces(db: Kysely<Database>, now: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('dream_jobs')
+    .select(['workspace_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('backend', '=', 'local')
+    .where('state', '=', 'active')
+    .where('lease_until', '>=', now)
+    .groupBy('workspace_id')
+    .execute();
+  return rows.filter((r) => Number(r.n) >= limit).map((r) => r.workspace_id);
 }
 
 /**

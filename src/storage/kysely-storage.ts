@@ -26,6 +26,7 @@ import {
   utf8Bytes,
   ValidationError,
 } from '../domain/index.js';
+import { insertRows } from './bulk-insert.js';
 import * as jobs from './jobs-storage.js';
 import { DEFAULT_WORKSPACE_ID, type DialectName } from './migrations/index.js';
 import type {
@@ -41,7 +42,9 @@ import type {
   PageQuery,
   SessionFileResult,
   SessionImportItem,
+  SessionImportOptions,
   SessionQuery,
+  SessionResource,
   Storage,
   StoreQuery,
   Team,
@@ -58,6 +61,7 @@ import type {
   MemoryVersionsTable,
   SessionsTable,
 } from './schema.js';
+import * as sessionStores from './session-stores-storage.js';
 import { blobRefs, type PreparedSession, prepareSession, restoreEvents } from './stored-session.js';
 import * as teams from './teams-storage.js';
 import * as admin from './workspaces.js';
@@ -91,44 +95,66 @@ export function sessionsAwaitingParent(db: Kysely<Database>, ids: string[]) {
 }
 
 /**
- * Links subagent sessions to their parents in either import order: each session of `batch` that names a
- * parent to that parent, and every session still waiting for a parent of `batch` to it. Every lookup goes
- * through an index (`external_id`, `parent_external_id`), so the cost follows the batch, never the number of
- * stored sessions (the workspace is checked on the rows, see {@link sessionsByExternalId}).
+ * The stored session ids of the parents that `batch` names, by stored external id: a parent in the batch
+ * itself (`own`, external id → the id it is written under) or already stored in workspace `ws` (found by
+ * the `external_id` index, see {@link sessionsByExternalId}). A parent found in neither is left out: the
+ * child is linked when the parent arrives ({@link linkWaitingChildren}).
  */
-async function linkParents(
+async function parentIds(
   db: Kysely<Database>,
   ws: string,
-  batch: { id: string; external_id: string; parent_external_id: string | null }[],
-): Promise<void> {
-  const links: { child: string; parent: string }[] = [];
-  const wanted = batch.filter((b) => b.parent_external_id !== null);
-  for (let i = 0; i < wanted.length; i += CHUNK) {
-    const chunk = wanted.slice(i, i + CHUNK);
-    const parents = await sessionsByExternalId(db, [
-      ...new Set(chunk.map((c) => c.parent_external_id!)),
-    ]).execute();
-    const byExt = new Map(parents.filter((p) => p.workspace_id === ws).map((p) => [p.external_id, p.id]));
-    for (const c of chunk) {
-      const parent = byExt.get(c.parent_external_id!);
-      if (parent !== undefined) links.push({ child: c.id, parent });
-    }
+  batch: { parent_external_id: string | null }[],
+  own: ReadonlyMap<string, string>,
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const missing = new Set<string>();
+  for (const b of batch) {
+    const p = b.parent_external_id;
+    if (p === null || found.has(p)) continue;
+    const id = own.get(p);
+    if (id !== undefined) found.set(p, id);
+    else missing.add(p);
   }
+  const ids = [...missing];
+  for (let i = 0; i < ids.length; i += CHUNK)
+    for (const r of await sessionsByExternalId(db, ids.slice(i, i + CHUNK)).execute())
+      if (r.workspace_id === ws) found.set(r.external_id, r.id);
+  return found;
+}
+
+/**
+ * Links the stored sessions still waiting for a parent that `batch` (just written: session id and stored
+ * external id) provides: subagents imported before their parent. One lookup per {@link CHUNK} sessions by the
+ * `parent_external_id` index (the workspace checked on the rows, see {@link sessionsByExternalId}), and one
+ * UPDATE per parent that has waiting children; nothing else is touched.
+ */
+async function linkWaitingChildren(
+  db: Kysely<Database>,
+  ws: string,
+  batch: { id: string; external_id: string }[],
+): Promise<void> {
+  const children = new Map<string, string[]>(); // parent id → waiting child ids
   for (let i = 0; i < batch.length; i += CHUNK) {
     const chunk = batch.slice(i, i + CHUNK);
     const byExt = new Map(chunk.map((b) => [b.external_id, b.id]));
-    const children = await sessionsAwaitingParent(db, [...byExt.keys()]).execute();
-    for (const c of children)
-      if (c.workspace_id === ws) links.push({ child: c.id, parent: byExt.get(c.parent_external_id!)! });
+    for (const c of await sessionsAwaitingParent(db, [...byExt.keys()]).execute()) {
+      if (c.workspace_id !== ws) continue;
+      const parent = byExt.get(c.parent_external_id!)!;
+      const list = children.get(parent);
+      if (list) list.push(c.id);
+      else children.set(parent, [c.id]);
+    }
   }
-  for (const l of links)
-    await db
-      .updateTable('sessions')
-      .set({ parent_session_id: l.parent })
-      .where('id', '=', l.child)
-      .where('parent_session_id', 'is', null)
-      .execute();
+  for (const [parent, ids] of children)
+    for (let i = 0; i < ids.length; i += CHUNK)
+      await db
+        .updateTable('sessions')
+        .set({ parent_session_id: parent })
+        .where('id', 'in', ids.slice(i, i + CHUNK))
+        .where('parent_session_id', 'is', null)
+        .execute();
 }
+
 /**
  * Runs `fn` under the savepoint `name` of the transaction `db` is in: released when `fn` succeeds; when it
  * throws, rolled back to (undoing only what `fn` wrote) and released, and the error rethrown. The same SQL
@@ -1007,39 +1033,50 @@ export class KyselyStorage implements Storage {
   }
 
   // ── sessions
-  async importSessions(batch: NewSession[], opts: { now?: string } = {}): Promise<SessionImportItem[]> {
+  async importSessions(batch: NewSession[], opts: SessionImportOptions = {}): Promise<SessionImportItem[]> {
     return this.importPrepared(batch.map(prepareSession), opts);
   }
 
   async importPrepared(
     prepared: PreparedSession[],
-    opts: { now?: string } = {},
+    opts: SessionImportOptions = {},
   ): Promise<SessionImportItem[]> {
     const at = opts.now ?? nowIso();
     const ws = this.workspace_id;
     const q = (ext: string) => this.#qualify(ext);
     return this.transaction(async (tx) => {
       const db = (tx as KyselyStorage).#db;
+      const keys = prepared.map((p) => ({
+        external_id: q(p.session.external_id),
+        parent_external_id: p.session.parent_external_id === null ? null : q(p.session.parent_external_id),
+      }));
       const existing = new Map<string, { id: string; content_sha256: string; outcome: string | null }>();
-      for (let i = 0; i < prepared.length; i += CHUNK) {
-        const ids = prepared.slice(i, i + CHUNK).map((p) => q(p.session.external_id));
+      for (let i = 0; i < keys.length; i += CHUNK) {
+        const ids = keys.slice(i, i + CHUNK).map((k) => k.external_id);
         for (const r of await sessionsByExternalId(db, ids).execute())
           if (r.workspace_id === ws) existing.set(r.external_id, r);
       }
+      // The id each session is (or will be) stored under, so that parents in the batch link at insert.
+      const own = new Map<string, string>();
+      for (const k of keys)
+        own.set(k.external_id, existing.get(k.external_id)?.id ?? sessionIdFor(k.external_id));
+      const parents = await parentIds(db, ws, keys, own);
       const results: SessionImportItem[] = [];
-      const inserts: Insertable<SessionsTable>[] = [];
+      const inserts: (Insertable<SessionsTable> & Record<string, string | number | null>)[] = [];
       const eventRows: { session_id: string; events: string }[] = [];
+      const written: { id: string; external_id: string }[] = [];
       const blobRows = new Map<string, string>();
-      for (const p of prepared) {
+      for (const [i, p] of prepared.entries()) {
         const s = p.session;
-        const stored = q(s.external_id);
+        const { external_id: stored, parent_external_id: parentExt } = keys[i]!;
         const ex = existing.get(stored);
         const outcome = p.outcome_json;
         if (ex && ex.content_sha256 === p.content_sha256 && ex.outcome === outcome) {
           results.push({ external_id: s.external_id, status: 'unchanged', session_id: ex.id });
           continue;
         }
-        const id = ex?.id ?? sessionIdFor(stored);
+        const id = own.get(stored)!;
+        written.push({ id, external_id: stored });
         for (const b of p.blobs) blobRows.set(b.sha256, b.content);
         const row = {
           id,
@@ -1048,8 +1085,8 @@ export class KyselyStorage implements Storage {
           agent_id: s.agent_id,
           team_id: s.team_id ?? null,
           user_id: s.user_id,
-          parent_session_id: null,
-          parent_external_id: s.parent_external_id === null ? null : q(s.parent_external_id),
+          parent_session_id: parentExt === null ? null : (parents.get(parentExt) ?? null),
+          parent_external_id: parentExt,
           source_format: s.source_format,
           source_file: s.source_file,
           title: s.title,
@@ -1077,40 +1114,26 @@ export class KyselyStorage implements Storage {
         }
       }
       const blobList = [...blobRows].map(([sha256, content]) => ({ sha256, content }));
+      const dialect = this.dialect;
       for (let i = 0; i < blobList.length; i += CHUNK)
-        await db
-          .insertInto('blobs')
-          .values(blobList.slice(i, i + CHUNK))
-          .onConflict((oc) => oc.column('sha256').doNothing())
-          .execute();
+        await insertRows(db, dialect, 'blobs', blobList.slice(i, i + CHUNK), 'sha256');
       for (let i = 0; i < inserts.length; i += CHUNK) {
-        await db
-          .insertInto('sessions')
-          .values(inserts.slice(i, i + CHUNK))
-          .execute();
-        await db
-          .insertInto('session_events')
-          .values(eventRows.slice(i, i + CHUNK))
-          .execute();
+        await insertRows(db, dialect, 'sessions', inserts.slice(i, i + CHUNK));
+        await insertRows(db, dialect, 'session_events', eventRows.slice(i, i + CHUNK));
       }
-      await linkParents(
-        db,
-        ws,
-        prepared.map((p, i) => ({
-          id: results[i]!.session_id,
-          external_id: q(p.session.external_id),
-          parent_external_id: p.session.parent_external_id === null ? null : q(p.session.parent_external_id),
-        })),
-      );
+      await linkWaitingChildren(db, ws, written);
+      const created = results.filter((r) => r.status === 'created').map((r) => r.session_id);
+      await sessionStores.insertSessionResources(db, ws, created, opts.resources ?? [], at);
       return results;
     });
   }
 
   async importSessionFiles(
     files: PreparedSession[][],
-    opts: { now?: string } = {},
+    opts: SessionImportOptions = {},
   ): Promise<SessionFileResult[]> {
     const now = opts.now ?? nowIso();
+    const resources = opts.resources;
     return this.transaction(async (tx) => {
       const db = (tx as KyselyStorage).#db;
       const whole = files.length > 1 && !sharesExternalIds(files);
@@ -1119,7 +1142,7 @@ export class KyselyStorage implements Storage {
         // gives the same statuses as file by file when no external id is in two files. Should any file
         // fail, the group is rolled back and written again file by file, each under its own savepoint.
         const flat = await underSavepoint(db, 'reverie_import_group', () =>
-          tx.importPrepared(files.flat(), { now }),
+          tx.importPrepared(files.flat(), { now, resources }),
         ).catch(() => null);
         if (flat) return splitByFile(files, flat);
       }
@@ -1127,7 +1150,7 @@ export class KyselyStorage implements Storage {
       for (const [i, file] of files.entries()) {
         try {
           const items = await underSavepoint(db, `reverie_import_${i}`, () =>
-            tx.importPrepared(file, { now }),
+            tx.importPrepared(file, { now, resources }),
           );
           results.push({ items });
         } catch (error) {
@@ -1161,6 +1184,12 @@ export class KyselyStorage implements Storage {
     let query = this.#sessions().selectAll();
     if (q.agent_id) query = query.where('agent_id', '=', q.agent_id);
     if (q.team_id) query = query.where('team_id', '=', q.team_id);
+    if (q.memory_store_id)
+      query = query.where(
+        'id',
+        'in',
+        sessionStores.attachedTo(this.#db, this.workspace_id, q.memory_store_id),
+      );
     if (q.imported_after) query = query.where('imported_at', '>', q.imported_after);
     if (cur) query = query.where('id', '>', String(cur[0]));
     const rows = await query
@@ -1172,6 +1201,18 @@ export class KyselyStorage implements Storage {
       limit,
       (s) => [s.id],
     );
+  }
+
+  async listSessionResources(sessionIds: readonly string[]): Promise<Map<string, SessionResource[]>> {
+    const out = new Map<string, SessionResource[]>();
+    for (let i = 0; i < sessionIds.length; i += CHUNK) {
+      const visible = this.#sessions()
+        .select('id')
+        .where('id', 'in', sessionIds.slice(i, i + CHUNK));
+      for (const [id, rs] of await sessionStores.resourcesOf(this.#db, this.workspace_id, visible))
+        out.set(id, rs);
+    }
+    return out;
   }
 
   async getEvents(sessionId: string): Promise<SessionEvent[]> {
@@ -1423,6 +1464,19 @@ export class KyselyStorage implements Storage {
       .values({ key, value: json(value), created_at: nowIso() })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: json(value) }))
       .execute();
+  }
+
+  async cacheHas(keys: readonly string[]): Promise<Set<string>> {
+    const have = new Set<string>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const rows = await this.#db
+        .selectFrom('gather_cache')
+        .select('key')
+        .where('key', 'in', keys.slice(i, i + 500))
+        .execute();
+      for (const r of rows) have.add(r.key);
+    }
+    return have;
   }
 
   // ── model response cache

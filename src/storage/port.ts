@@ -13,6 +13,7 @@ import type {
   Dream,
   DreamJob,
   DreamSchedule,
+  JobKind,
   JobState,
   MemberRef,
   Memory,
@@ -70,6 +71,8 @@ export type SessionFileResult = { items: SessionImportItem[] } | { error: unknow
 export interface SessionQuery extends PageQuery {
   agent_id?: string;
   team_id?: string;
+  /** Only sessions this store is attached to (hosted `GET /v1/sessions?memory_store_id=`; migration 008). */
+  memory_store_id?: string;
   /** Only sessions imported strictly after this time. */
   imported_after?: Timestamp;
 }
@@ -170,9 +173,39 @@ export interface AgentStore {
   attached_at: Timestamp;
 }
 
+/**
+ * A memory store attached to a session at its creation, as the hosted session echoes it in
+ * `resources[]` (shared/reference/anthropic-api.md, "Attaching a store to a session"; migration 008):
+ * `access` `read_write` or `read_only`; `instructions` (at most 4,096 characters) or null; `name` and
+ * `description` as the store had them when it was attached (a snapshot, not updated later); and the
+ * read-only `mount_path` `/mnt/memory/<slug>/` the session's agent reads it at.
+ */
+export interface SessionResource {
+  type: 'memory_store';
+  memory_store_id: string;
+  access: 'read_write' | 'read_only';
+  instructions: string | null;
+  name: string;
+  description: string;
+  mount_path: string;
+}
+
+/** Options of the session imports: the write time, and the stores attached to the sessions they create. */
+export interface SessionImportOptions {
+  /** The import time (`imported_at`, `attached_at`); default the wall clock. */
+  now?: Timestamp;
+  /**
+   * Stores attached (in this order) to every session the import creates; sessions that already exist
+   * keep what they have (the hosted rule: stores attach at session creation only). Checked by the caller.
+   */
+  resources?: SessionResource[];
+}
+
 /** Filters for listing dream jobs (oldest first). */
 export interface JobQuery {
   dream_ids?: string[];
+  /** Kinds to list. Default `['dream']` (a dream's own job, not its gather batches). */
+  kinds?: JobKind[];
   memory_store_id?: string;
   states?: JobState[];
   limit?: number;
@@ -183,6 +216,8 @@ export interface ClaimRequest {
   worker_id: string;
   now: Timestamp;
   lease_until: Timestamp;
+  /** Per-workspace concurrency limit: skip workspaces with this many jobs under a live lease (none: no limit). */
+  group_limit?: number | null;
 }
 
 /** Fields of a job a queue may change. */
@@ -346,12 +381,12 @@ export interface Storage {
    * identical ones left alone. Subagents are linked to their parent by `parent_external_id`, whichever
    * is imported first.
    */
-  importSessions(batch: NewSession[], opts?: { now?: Timestamp }): Promise<SessionImportItem[]>;
+  importSessions(batch: NewSession[], opts?: SessionImportOptions): Promise<SessionImportItem[]>;
   /**
    * {@link Storage.importSessions} for sessions already in stored form (`prepareSession`, which may
    * have run on another thread). Same semantics: one transaction, per-item status.
    */
-  importPrepared(batch: PreparedSession[], opts?: { now?: Timestamp }): Promise<SessionImportItem[]>;
+  importPrepared(batch: PreparedSession[], opts?: SessionImportOptions): Promise<SessionImportItem[]>;
   /**
    * Imports several files' sessions (each file a list in stored form, as {@link Storage.importPrepared}
    * takes) in one transaction, each file under its own savepoint: a file whose write fails is rolled back
@@ -362,7 +397,12 @@ export interface Storage {
    * @throws when the transaction as a whole fails (its commit, or a rollback to a savepoint after SQLite
    *   abandoned the transaction): then nothing of any of the files is stored.
    */
-  importSessionFiles(files: PreparedSession[][], opts?: { now?: Timestamp }): Promise<SessionFileResult[]>;
+  importSessionFiles(files: PreparedSession[][], opts?: SessionImportOptions): Promise<SessionFileResult[]>;
+  /**
+   * The stores attached to each of these sessions (migration 008), in attach order; sessions without
+   * any (or unknown, or not visible in this view) are absent from the map.
+   */
+  listSessionResources(sessionIds: readonly string[]): Promise<Map<string, SessionResource[]>>;
   getSession(id: string): Promise<Session | undefined>;
   listSessions(q: SessionQuery): Promise<Page<Session>>;
   /** Sessions by id, in the order given; unknown ids are skipped. */
@@ -424,6 +464,8 @@ export interface Storage {
   // ── gather cache
   cacheGet(key: string): Promise<unknown | undefined>;
   cachePut(key: string, value: unknown): Promise<void>;
+  /** Which of `keys` the gather cache holds (one query per 500 keys; values are not read). */
+  cacheHas(keys: readonly string[]): Promise<Set<string>>;
 
   // ── model response cache (the LLM engine's answers by request hash)
   /** The stored `{request, response}` of `key` (64 hex digits), or undefined. */

@@ -202,10 +202,35 @@ export interface AgentStoresTable {
   attached_at: string;
 }
 
-/** `dream_jobs`: queued dreams (migration 005); `last_error` JSON text. See domain `DreamJob`. */
+/**
+ * `session_stores`: the memory stores attached to a session at creation (hosted session `resources[]`
+ * of type `memory_store`, at most 8; migration 008), with `name` and `description` snapshotted at attach
+ * time, the `mount_path` derived from the name, and `position` the order they were given in.
+ */
+export interface SessionStoresTable {
+  workspace_id: string;
+  session_id: string;
+  memory_store_id: string;
+  position: number;
+  access: string;
+  instructions: string | null;
+  name: string;
+  description: string;
+  mount_path: string;
+  attached_at: string;
+}
+
+/**
+ * `dream_jobs`: queued dreams and their gather batches (migrations 005, 009); `batch` and `last_error`
+ * JSON text, `batch_index` −1 for a `dream` job. See domain `DreamJob`.
+ */
 export interface DreamJobsTable {
   id: string;
+  kind: string;
   dream_id: string;
+  batch_index: number;
+  batch: string | null;
+  workspace_id: string;
   memory_store_id: string;
   singleton_key: string;
   backend: string;
@@ -272,4 +297,5 @@ export interface Database {
   teams: TeamsTable;
   team_members: TeamMembersTable;
   agent_stores: AgentStoresTable;
+  session_stores: SessionStoresTable;
 }

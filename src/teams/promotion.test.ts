@@ -118,6 +118,10 @@ describe('promotion to team and organisation stores', () => {
   it('personalDetail reads the body, not the front matter', () => {
     expect(personalDetail('---\nlast_seen: 2026-01-05T08:00:00Z\n---\nUse UTC.\n', [])).toBeNull();
     expect(personalDetail('Ticket 4f3a9c21-77b0 was reopened', [])).toMatch(/case identifier/);
+    // what a person said about themselves is theirs, whatever it says
+    expect(
+      personalDetail('---\nkind: fact\ntype: user\n---\n- 2023-05-08: I started cello lessons.\n', []),
+    ).toBe("a person's own profile (type user)");
     expect(personalDetail('anal retentive reviews', ['ana'])).toBeNull();
   });
 });

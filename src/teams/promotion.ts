@@ -36,11 +36,13 @@ const LESSON_KINDS = new Set<Change['kind']>(['mistake', 'workflow', 'preference
 const CASE_GLOBAL = new RegExp(CASE_IDENTIFIER.source, 'g');
 
 /**
- * Why `content` is personal, or null: a PII marker, an e-mail address, a case identifier (a token
- * mixing letters and five or more digits), or one of `names` as a word. Front matter is not read.
+ * Why `content` is personal, or null: a person's profile (front matter `type: user`, what someone said
+ * about themselves: see `dream/offline/person-facts.ts`), a PII marker, an e-mail address, a case
+ * identifier (a token mixing letters and five or more digits), or one of `names` as a word in the body.
  */
 export function personalDetail(content: string, names: readonly string[]): string | null {
-  const body = parseFrontMatter(content).body;
+  const { fields, body } = parseFrontMatter(content);
+  if (fields.type === 'user') return `a person's own profile (type user)`;
   const marker = REDACTION_MARKER.exec(body);
   if (marker) return `redacted personal data ${marker[0]}`;
   for (const m of body.matchAll(CASE_GLOBAL)) {

@@ -5,15 +5,20 @@
  * is read from the server's disk), listed, and retrieved with their normalized events. Sessions belong
  * to the key's workspace; the dream endpoints take their `sesn_` ids.
  *
- * - `POST /v1/reverie/sessions?filename=&format=&agent_id=&team_id=&user_id=` → `{type:"session_import",
- *   filename, format, sessions:[{external_id, status, session_id}]}`;
- * - `GET /v1/reverie/sessions?agent_id=&team_id=&limit=&page=` → `{data, next_page}`;
+ * - `POST /v1/reverie/sessions?filename=&format=&agent_id=&team_id=&user_id=&resources=` →
+ *   `{type:"session_import", filename, format, sessions:[{external_id, status, session_id}], resources?}`;
+ *   `resources` is the JSON of the hosted session-create `resources[]` (up to 8 memory stores, each
+ *   `read_write` or `read_only`, see service/session-stores.ts), attached to the sessions it creates;
+ * - `GET /v1/reverie/sessions?agent_id=&team_id=&memory_store_id=&limit=&page=` → `{data, next_page}`;
  * - `GET /v1/reverie/sessions/{session_id}?include_events=true` → the session (with `events`).
+ *
+ * Every session carries `resources`: its attached stores as the hosted API echoes them (`name` and
+ * `description` as they were at attach time, `mount_path` `/mnt/memory/<slug>/`).
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { SOURCE_FORMATS } from '../../domain/index.js';
-import { importUpload } from '../../service/index.js';
+import { importUpload, type SessionResourceInput } from '../../service/index.js';
 import { type ApiEnv, ApiError } from '../core/index.js';
 import { PageQuerySchema } from '../memory-stores/index.js';
 
@@ -21,6 +26,19 @@ import { PageQuerySchema } from '../memory-stores/index.js';
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 const FORMATS = SOURCE_FORMATS;
+
+/** An attached store as a session echoes it (hosted session `resources[]` of type `memory_store`). */
+const ResourceSchema = z
+  .object({
+    type: z.literal('memory_store'),
+    memory_store_id: z.string(),
+    access: z.enum(['read_write', 'read_only']),
+    instructions: z.string().nullable(),
+    name: z.string().openapi({ description: "the store's name when it was attached" }),
+    description: z.string().openapi({ description: "the store's description when it was attached" }),
+    mount_path: z.string().openapi({ description: '`/mnt/memory/<slug>/`, read-only' }),
+  })
+  .openapi('ReverieSessionResource');
 
 const SessionSchema = z
   .object({
@@ -41,6 +59,7 @@ const SessionSchema = z
     content_sha256: z.string(),
     outcome: z.record(z.string(), z.unknown()).nullable(),
     imported_at: z.string(),
+    resources: z.array(ResourceSchema),
     events: z.array(z.record(z.string(), z.unknown())).optional(),
   })
   .openapi('ReverieSession');
@@ -57,6 +76,10 @@ const ImportResult = z
         session_id: z.string(),
       }),
     ),
+    resources: z
+      .array(ResourceSchema)
+      .optional()
+      .openapi({ description: 'the stores attached to the sessions whose status is `created`' }),
   })
   .openapi('ReverieSessionImport');
 
@@ -66,11 +89,16 @@ const UploadQuery = z.object({
   agent_id: z.string().min(1).max(255).optional(),
   team_id: z.string().min(1).max(255).optional(),
   user_id: z.string().min(1).max(255).optional(),
+  resources: z.string().max(64_000).optional().openapi({
+    description:
+      'JSON array of up to 8 `{type:"memory_store", memory_store_id, access?: "read_write"|"read_only", instructions?}` (the hosted session-create `resources[]`), attached to the sessions the upload creates',
+  }),
 });
 const ListQuery = z.object({
   ...PageQuerySchema,
   agent_id: z.string().optional(),
   team_id: z.string().optional(),
+  memory_store_id: z.string().min(1).max(200).optional(),
 });
 const SessionParams = z.object({
   session_id: z
@@ -83,6 +111,22 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
   description,
 });
+
+/**
+ * The `resources` query parameter's JSON (its shape is checked by the service's `checkSessionResources`,
+ * which names the bad field). @throws ApiError 400 naming `resources` when it is not JSON.
+ */
+function parseResources(text: string): SessionResourceInput[] {
+  try {
+    return JSON.parse(text) as SessionResourceInput[];
+  } catch {
+    throw new ApiError(
+      400,
+      'invalid_request_error',
+      'resources: must be a JSON array of {type:"memory_store", memory_store_id, access?, instructions?}',
+    );
+  }
+}
 
 /** The upload route and its body limit. */
 function registerUpload(app: OpenAPIHono<ApiEnv>): void {
@@ -116,9 +160,14 @@ function registerUpload(app: OpenAPIHono<ApiEnv>): void {
       responses: { 200: json(ImportResult, 'What was imported') },
     }),
     async (c) => {
-      const q = c.req.valid('query');
+      const { resources, ...q } = c.req.valid('query');
       const content = new Uint8Array(await c.req.arrayBuffer());
-      const r = await importUpload(c.var.reverie, { ...q, content });
+      const r = await importUpload(c.var.reverie, {
+        ...q,
+        content,
+        principal: c.var.principal,
+        ...(resources === undefined ? {} : { resources: parseResources(resources) }),
+      });
       return c.json(r, 200);
     },
   );
@@ -142,13 +191,17 @@ function registerSessionReads(app: OpenAPIHono<ApiEnv>): void {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const page = await c.var.reverie.listSessions({
+      const svc = c.var.reverie;
+      const page = await svc.listSessions({
         limit: q.limit,
         page: q.page,
         agent_id: q.agent_id,
         team_id: q.team_id,
+        memory_store_id: q.memory_store_id,
       });
-      const body = { data: page.data, next_page: page.next_page };
+      const resources = await svc.sessionResources(page.data.map((s) => s.id));
+      const data = page.data.map((s) => ({ ...s, resources: resources.get(s.id) ?? [] }));
+      const body = { data, next_page: page.next_page };
       return c.json(
         body as unknown as { data: z.infer<typeof SessionSchema>[]; next_page: string | null },
         200,
@@ -170,9 +223,10 @@ function registerSessionReads(app: OpenAPIHono<ApiEnv>): void {
     async (c) => {
       const id = c.req.valid('param').session_id;
       const session = await c.var.reverie.getSession(id);
+      const resources = (await c.var.reverie.sessionResources([id])).get(id) ?? [];
       const events =
         c.req.valid('query').include_events === 'true' ? await c.var.reverie.getEvents(id) : undefined;
-      const body = { ...session, ...(events ? { events } : {}) };
+      const body = { ...session, resources, ...(events ? { events } : {}) };
       return c.json(body as unknown as z.infer<typeof SessionSchema>, 200);
     },
   );

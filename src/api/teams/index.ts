@@ -11,7 +11,8 @@
  *   access: read_write|read_only}]}` (at most 8, the hosted limit) → `{data}` (PUT admin).
  *
  * {@link teamWriteGuard} refuses (403 `permission_error`) writes to a team or organisation store by
- * keys below reviewer, and writes to a store attached `read_only` to the key's agent.
+ * keys below reviewer, writes to a store attached `read_only` to the key's agent, and writes made
+ * through a session (header {@link SESSION_HEADER}) to a store it attached `read_only` or not at all.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -75,6 +76,8 @@ export function teamWriteGuard(): MiddlewareHandler<ApiEnv> {
     const m = /^\/v1\/memory_stores\/([^/]+)/.exec(c.req.path);
     if (m && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const svc = c.var.reverie;
+      const session = c.req.header(SESSION_HEADER);
+      if (session) await sessionWriteCheck(c, session, decodeURIComponent(m[1]!));
       const store = await svc.getStore(decodeURIComponent(m[1]!)).catch(() => null);
       if (store && !(await svc.teams.canWrite(c.var.principal, store)))
         throw new ApiError(
@@ -87,6 +90,35 @@ export function teamWriteGuard(): MiddlewareHandler<ApiEnv> {
     }
     await next();
   };
+}
+
+/**
+ * The request header that names the session a write is made through (reverie's extension: the hosted
+ * product mounts a session's stores into its container; reverie's session agents write over HTTP).
+ */
+export const SESSION_HEADER = 'x-reverie-session-id';
+
+/**
+ * Refuses (403 `permission_error`) a write to `storeId` through session `sessionId` when the store is
+ * not attached to the session or is attached `read_only`. @throws ApiError 404 for an unknown session.
+ */
+async function sessionWriteCheck(c: Context<ApiEnv>, sessionId: string, storeId: string): Promise<void> {
+  const svc = c.var.reverie;
+  await svc.getSession(sessionId);
+  const attached = (await svc.sessionResources([sessionId])).get(sessionId) ?? [];
+  const a = attached.find((r) => r.memory_store_id === storeId);
+  if (!a)
+    throw new ApiError(
+      403,
+      'permission_error',
+      `memory store ${storeId} is not attached to session ${sessionId}: writes through a session go to its attached stores only`,
+    );
+  if (a.access === 'read_only')
+    throw new ApiError(
+      403,
+      'permission_error',
+      `memory store ${storeId} is attached read_only to session ${sessionId} (mounted at ${a.mount_path}): writes through it are refused`,
+    );
 }
 
 /** Registers the team routes on `app`. */

@@ -4,9 +4,10 @@
  * so they hold no session ids, agent ids or outcomes (those are attached after lookup from the
  * `Session`), only event `seq` numbers and verbatim (secret-redacted) quotes.
  */
+import type { KindChange } from './recovery.js';
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 13;
+export const DIGEST_VERSION = 15;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -46,6 +47,11 @@ export interface RecoveryOccurrence {
   /** Changed input paths (see `recovery.ts`). */
   changed: string[];
   numeric: string[];
+  /**
+   * Leaves whose typed-identifier value changed kind (`payment_id`: `certificate` → `gift_card`, see
+   * `recovery.ts` `kindChanges`); absent when none did (and for shell commands).
+   */
+  kinds?: KindChange[];
   /** Labels of other non-trivial tools called in between, in order, de-duplicated (≤ 5). */
   between: string[];
   /** Verbatim (redacted) quote of the fixing call's input, ≤ 200 chars. */
@@ -143,6 +149,22 @@ export interface FeedbackOccurrence {
 }
 
 /** Everything gathered from one session. */
+/**
+ * A sentence in which a person says something about themselves, in a session without tool calls (see
+ * `person-facts.ts`): relative dates already made absolute against the message's time.
+ */
+export interface PersonFactOccurrence {
+  seq: number;
+  /** The sentence, verbatim but for absolute dates. */
+  text: string;
+  /** Content tokens of `text` (for dropping the same statement said again). */
+  tokens: string[];
+  /** `YYYY-MM-DD` of the message, when its time is known. */
+  day: string | null;
+  /** The speaker the message names, if any (see `StatementOccurrence.speaker`). */
+  speaker?: string;
+}
+
 export interface SessionDigest {
   v: number;
   events: number;
@@ -155,6 +177,8 @@ export interface SessionDigest {
   facts: FactOccurrence[];
   /** A person's feedback (rules and corrections), minus what they took back later in the session. */
   feedback: FeedbackOccurrence[];
+  /** What people said about themselves (kept only for sessions without tool calls; absent in older digests). */
+  person?: PersonFactOccurrence[];
   /** SHA-256 (hex, first 16 chars) of each distinct system prompt text: context, never memory. */
   system_prompts: string[];
   /** Number of tool calls and failed tool results. */

@@ -9,6 +9,7 @@ import {
   type ErrorOccurrence,
   type FactOccurrence,
   type FeedbackOccurrence,
+  type PersonFactOccurrence,
   type RecoveryOccurrence,
   type SessionDigest,
   type StatementOccurrence,
@@ -17,10 +18,11 @@ import {
 import { ExplorationTracker } from './exploration.js';
 import { extractFact, isChatFact } from './facts.js';
 import { agentCommitments, extractFeedback, MAX_COMMITMENTS, retractedTopic, takesBack } from './feedback.js';
+import { datedStatement, extractPersonFacts } from './person-facts.js';
 import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
 import { extractProjectFacts } from './project-facts.js';
-import { changeQuote, diffInputs } from './recovery.js';
+import { changeQuote, diffInputs, kindChanges } from './recovery.js';
 import { Redactor, stringsOf } from './redactor.js';
 import { noteSetupStep, setupChange } from './setup-change.js';
 import { isInspection, runKey } from './shell-scripts.js';
@@ -260,6 +262,26 @@ export function* quotableTexts(events: readonly SessionEvent[]): Generator<strin
 /** The default redactor of {@link gatherSession}: the synchronous rules only (nothing learned). */
 const RULES_ONLY = new Redactor();
 
+/** The statements people made about themselves in a session's messages (see `person-facts.ts`). */
+function personStatements(
+  messages: readonly { text: string; seq: number; at: string | null; speaker: string | null }[],
+): PersonFactOccurrence[] {
+  const out: PersonFactOccurrence[] = [];
+  for (const m of messages) {
+    for (const sentence of extractPersonFacts(m.text)) {
+      const { text, day } = datedStatement(sentence, m.at);
+      out.push({
+        seq: m.seq,
+        text,
+        tokens: contentTokens(text),
+        day,
+        ...(m.speaker ? { speaker: m.speaker } : {}),
+      });
+    }
+  }
+  return out;
+}
+
 /**
  * Extracts the digest of one session. Every quote, template and statement is redacted first
  * (credentials and personal data, see `redactor.ts`).
@@ -284,6 +306,8 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
   const statements: StatementOccurrence[] = [];
   const facts: FactOccurrence[] = [];
   const feedback: FeedbackOccurrence[] = [];
+  /** A person's messages about themselves, read at the end only when the session had no tool calls. */
+  const aboutSelf: { text: string; seq: number; at: string | null; speaker: string | null }[] = [];
   /**
    * What the agent last said or did (the context of a correction), and whether it acted since the person
    * spoke. A message's gist is derived only when feedback needs it, not for every agent message.
@@ -391,6 +415,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         seen.add(template);
         const change = p.use ? diffInputs(p.use.input, use.input) : { paths: [], numeric: [] };
         const what = p.use && p.use.command === null ? clean(changeQuote(p.use.input, use.input)) : '';
+        const kinds = p.use && p.use.command === null ? kindChanges(p.use.input, use.input) : [];
         const rec: RecoveryOccurrence = {
           error: p.error,
           seq_use: use.seq,
@@ -404,6 +429,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             .slice(0, 5),
           quote: clean(shortQuote(callText(use))),
           ...(what ? { change_quote: what } : {}),
+          ...(kinds.length > 0 ? { kinds } : {}),
         };
         if (p.use && p.use.command !== null) rec.failed_quote = clean(shortQuote(p.use.command));
         if (p.use?.effective !== undefined && use.effective !== undefined) {
@@ -480,6 +506,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
           });
         }
         addFacts(text, ev.seq, 'user.message', speaker);
+        aboutSelf.push({ text, seq: ev.seq, at: ev.timestamp, speaker });
         break;
       }
       case 'agent.message': {
@@ -684,6 +711,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
     statements,
     facts,
     feedback,
+    person: toolCalls === 0 ? personStatements(aboutSelf) : [],
     system_prompts: [...systemPrompts].sort(),
     tool_calls: toolCalls,
     tool_errors: toolErrors,

@@ -442,6 +442,38 @@ function reliableFixes<X extends { o: Occ }>(
 type Rec = { o: Occ; r: RecoveryOccurrence };
 
 /**
+ * What the successful retries used instead, where an argument's typed-identifier value changed kind
+ * (`recovery.ts` `kindChanges`): per (argument, kind refused) that recurs as a reliable fix, the
+ * sessions and the kinds the retries used, most sessions first — e.g. `payment_id` away from
+ * `certificate` in 3 sessions, to `gift_card` (2) and `credit_card` (1).
+ */
+interface Replacement {
+  path: string;
+  from: string;
+  sessions: number;
+  /** The kinds used instead, with their session counts, most first. */
+  to: [string, number][];
+}
+
+function replacements(
+  recList: Rec[],
+  reliable: (list: Rec[], keys: (x: Rec) => Iterable<string>) => [string, number][],
+): Replacement[] {
+  const away = reliable(recList, (x) => (x.r.kinds ?? []).map((k) => `${k.path}\u0000${k.from}`));
+  return away.map(([key, sessions]) => {
+    const [path, from] = key.split('\u0000') as [string, string];
+    const to = countBy(
+      recList.flatMap((x) => {
+        const hit = (x.r.kinds ?? []).find((k) => k.path === path && k.from === from);
+        return hit ? [hit.to] : [];
+      }),
+      (t) => t,
+    );
+    return { path, from, sessions, to };
+  });
+}
+
+/**
  * What recovered from a cluster's error: per session the first retry of the same tool (for shell tools,
  * of the same program), else the first other tool that succeeded instead; and the reliable fixes among
  * them (see {@link reliableFixes}): changed arguments, calls made first, changed commands and their
@@ -485,6 +517,7 @@ function analyseFixes(
   const reliable = (list: typeof recList, keys: (x: (typeof recList)[number]) => Iterable<string>) =>
     reliableFixes(list, keys, recur, outcomesKnown);
   const changed = kind === 'tool_error' && !shell ? reliable(recList, (x) => x.r.changed) : [];
+  const replaced = kind === 'tool_error' && !shell ? replacements(recList, reliable) : [];
   const between = kind === 'tool_error' && !measured ? reliable(recList, (x) => x.r.between) : [];
   const satisfiedRecovered = recList.filter((x) => x.o.s.outcome === 'satisfied').length;
   const numeric = recList.flatMap((x) => x.r.numeric).slice(0, 2);
@@ -527,6 +560,7 @@ function analyseFixes(
     recovered,
     outcomesKnown,
     changed,
+    replaced,
     between,
     satisfiedRecovered,
     numeric,
@@ -541,6 +575,29 @@ function analyseFixes(
 
 /** The fix analysis of a cluster (see {@link analyseFixes}). */
 type Fixes = ReturnType<typeof analyseFixes>;
+
+/**
+ * The replacement to state as the fix: the first reliable one, when it recovered in at least as many
+ * sessions as the most common changed argument (the retries worked by using another kind of value, so
+ * say which); null otherwise (the changed arguments stay the headline, the replacement a detail).
+ */
+function headlineReplacement(f: Fixes): Replacement | null {
+  const r = f.replaced[0];
+  if (!r) return null;
+  return r.sessions >= (f.changed[0]?.[1] ?? 0) ? r : null;
+}
+
+/**
+ * A replacement in words: `` used another kind of `payment_id` than `certificate`: `gift_card` (2), … ``;
+ * as an imperative `` use another kind of `payment_id` than `certificate` (the retries that worked
+ * used `gift_card` (2), …) ``.
+ */
+function replacementText(r: Replacement, mood: 'past' | 'imperative' = 'past'): string {
+  const what = `another kind of \`${r.path}\` than \`${r.from}\``;
+  return mood === 'past'
+    ? `used ${what}: ${fmtCounts(r.to, 4)}`
+    : `use ${what} (the retries that worked used ${fmtCounts(r.to, 4)})`;
+}
 
 /** An edit shown by its example span: `` `from` → `to` ``. */
 function editShown(f: Fixes, core: string): string {
@@ -588,6 +645,7 @@ function workedAfterwards(
       lines.push(
         `- The successful retry changed: ${fmtCounts(changed, 5)}${numeric.length ? ` — e.g. ${numeric.map((n) => `\`${n}\``).join(', ')}` : ''}.`,
       );
+    for (const r of f.replaced.slice(0, 2)) lines.push(`- The successful retry ${replacementText(r)}.`);
     if (edits.length > 0)
       lines.push(
         `- Edits made before the successful retry: ${edits
@@ -669,21 +727,23 @@ function renderMistake(
             ? `fix: edit ${editText(edits[0]![0])}, then retry`
             : fixCommands.length > 0
               ? `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``
-              : !shell && changed.length > 0
-                ? `fix: change ${changed
-                    .slice(0, 2)
-                    .map(([p]) => p)
-                    .join(', ')}`
-                : between.length > 0
-                  ? `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`
-                  : alternatives.length > 0
-                    ? `fix: use ${alternatives[0]![0]} instead`
-                    : addedTokens.length > 0 || removedTokens.length > 0
-                      ? `fix: retry ${[
-                          ...addedTokens.slice(0, 2).map(([t]) => `with \`${t}\``),
-                          ...removedTokens.slice(0, 2).map(([t]) => `without \`${t}\``),
-                        ].join(', ')}`
-                      : 'no reliable fix seen';
+              : headlineReplacement(fixes) !== null
+                ? `fix: ${replacementText(headlineReplacement(fixes)!, 'imperative')}`
+                : !shell && changed.length > 0
+                  ? `fix: change ${changed
+                      .slice(0, 2)
+                      .map(([p]) => p)
+                      .join(', ')}`
+                  : between.length > 0
+                    ? `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`
+                    : alternatives.length > 0
+                      ? `fix: use ${alternatives[0]![0]} instead`
+                      : addedTokens.length > 0 || removedTokens.length > 0
+                        ? `fix: retry ${[
+                            ...addedTokens.slice(0, 2).map(([t]) => `with \`${t}\``),
+                            ...removedTokens.slice(0, 2).map(([t]) => `without \`${t}\``),
+                          ].join(', ')}`
+                        : 'no reliable fix seen';
   const subject =
     kind === 'harness' ? 'harness feedback' : kind === 'warning' ? `${tool} warning` : `${tool} fails`;
   const seenText =

@@ -71,8 +71,11 @@ export interface PlannedMemory {
   match_terms?: string[];
   /** Why this memory is proposed (the change reason). */
   reason: string;
-  /** A stated fact's Claude Code memory type (front matter `type:`), when it is one: see `project-facts.ts`. */
-  type?: 'project' | 'reference';
+  /**
+   * A stated fact's Claude Code memory type (front matter `type:`), when it is one: see `project-facts.ts`
+   * (`project`, `reference`) and `person-facts.ts` (`user`).
+   */
+  type?: 'project' | 'reference' | 'user';
 }
 
 /** The content hashes behind each support {@link supportOf} made (read by {@link supportContents}). */

@@ -88,3 +88,65 @@ export function diffInputs(before: unknown, after: unknown): InputChange {
   }
   return { paths: [...paths].sort(), numeric };
 }
+
+/**
+ * The kind of a typed identifier value: its leading word parts when the rest carries a digit
+ * (`certificate_9380982` → `certificate`, `gift_card_5634230` → `gift_card`, `credit-card-7334` →
+ * `credit-card`); null for anything else (numbers, free text, flight numbers like `HAT078` with no
+ * separator, ids that start with a digit).
+ * @example valueKind('"gift_card_5634230"') === 'gift_card'
+ * @param json a leaf value as {@link flatten} renders it (JSON text).
+ */
+export function valueKind(json: string): string | null {
+  if (!json.startsWith('"')) return null;
+  const m = /^"([A-Za-z]+(?:[_-][A-Za-z]+)*)[_-]([A-Za-z0-9]*\d[A-Za-z0-9_-]*)"$/.exec(json);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+/** One input leaf whose typed-identifier value changed kind from the failed call to the retry. */
+export interface KindChange {
+  /** The leaf path, indices folded (`payment_id`, `payment_methods[].payment_id`). */
+  path: string;
+  /** {@link valueKind} in the failed call (`certificate`). */
+  from: string;
+  /** {@link valueKind} in the successful retry (`gift_card`). */
+  to: string;
+}
+
+/**
+ * The leaves whose value is a typed identifier in both inputs and whose kind differs: what the retry
+ * used instead (a gift card where a certificate was refused), as opposed to which argument changed.
+ * Sorted by path, one entry per (path, from, to); empty for string inputs.
+ * @example kindChanges({payment_id: 'certificate_1'}, {payment_id: 'gift_card_2'})
+ *   // [{path: 'payment_id', from: 'certificate', to: 'gift_card'}]
+ */
+export function kindChanges(before: unknown, after: unknown): KindChange[] {
+  if (typeof before === 'string' || typeof after === 'string') return [];
+  const a = new Map<string, string>();
+  const b = new Map<string, string>();
+  flatten(before, '', a);
+  flatten(after, '', b);
+  const out = new Map<string, KindChange>();
+  for (const [k, va] of a) {
+    const vb = b.get(k);
+    if (vb === undefined || va === vb) continue;
+    const from = valueKind(va);
+    const to = valueKind(vb);
+    if (from === null || to === null || from === to) continue;
+    const path = foldIndices(k);
+    out.set(`${path}\u0000${from}\u0000${to}`, { path, from, to });
+  }
+  return [...out.values()].sort((x, y) =>
+    x.path < y.path
+      ? -1
+      : x.path > y.path
+        ? 1
+        : x.from < y.from
+          ? -1
+          : x.from > y.from
+            ? 1
+            : x.to < y.to
+              ? -1
+              : 1,
+  );
+}

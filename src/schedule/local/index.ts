@@ -62,13 +62,16 @@ export class LocalJobQueue implements JobQueue {
   }
 
   async enqueue(req: EnqueueRequest): Promise<DreamJob> {
-    if (await this.#storage.getJob({ dream_id: req.dream_id }))
+    const kind = req.kind ?? 'dream';
+    if (kind === 'dream' && (await this.#storage.getJob({ dream_id: req.dream_id })))
       throw new ConflictError(`dream ${req.dream_id} is already queued`, { dream_id: req.dream_id });
     const now = iso(this.#o.now());
     const job: DreamJob = {
       type: 'dream_job',
       id: newId('job'),
       ...req,
+      kind,
+      batch: req.batch ?? null,
       backend: 'local',
       state: 'queued',
       attempts: 0,
@@ -89,7 +92,7 @@ export class LocalJobQueue implements JobQueue {
   async work(handler: JobHandler, opts: WorkOptions = {}): Promise<void> {
     const workerId = opts.worker_id ?? defaultWorkerId();
     const n = Math.max(1, Math.floor(opts.concurrency ?? 1));
-    for (let i = 0; i < n; i++) this.#loops.push(this.#loop(handler, `${workerId}#${i}`, opts.onAbandoned));
+    for (let i = 0; i < n; i++) this.#loops.push(this.#loop(handler, `${workerId}#${i}`, opts));
   }
 
   async stop(): Promise<void> {
@@ -99,11 +102,7 @@ export class LocalJobQueue implements JobQueue {
     this.#loops = [];
   }
 
-  async #loop(
-    handler: JobHandler,
-    workerId: string,
-    onAbandoned?: WorkOptions['onAbandoned'],
-  ): Promise<void> {
+  async #loop(handler: JobHandler, workerId: string, opts: WorkOptions): Promise<void> {
     while (!this.#stopping) {
       let job: DreamJob | undefined;
       try {
@@ -112,11 +111,12 @@ export class LocalJobQueue implements JobQueue {
           worker_id: workerId,
           now: iso(now),
           lease_until: iso(now + this.#o.leaseMs),
+          group_limit: opts.group_concurrency ?? null,
         });
       } catch {
         job = undefined; // a busy database: try again on the next poll
       }
-      if (job) await this.#attempt(handler, job, workerId, onAbandoned);
+      if (job) await this.#attempt(handler, job, workerId, opts.onAbandoned);
       else await this.#sleep(this.#o.pollMs);
     }
   }
@@ -163,7 +163,13 @@ export class LocalJobQueue implements JobQueue {
     }, this.#o.heartbeatMs);
     try {
       const end = await handler({ job, last_attempt: job.attempts >= job.max_attempts });
-      await this.#storage.updateJob(job.id, { state: end, lease_until: null, last_error: null }, guard);
+      if (typeof end === 'object') {
+        // not yet: back in the queue, this attempt not counted
+        const runAfter = iso(this.#o.now() + Math.max(0, end.defer_ms));
+        const patch = { state: 'queued' as const, attempts: job.attempts - 1, run_after: runAfter };
+        await this.#storage.updateJob(job.id, { ...patch, lease_until: null, worker_id: null }, guard);
+      } else
+        await this.#storage.updateJob(job.id, { state: end, lease_until: null, last_error: null }, guard);
     } catch (e) {
       const err = ReverieError.isInstance(e)
         ? { type: e.type, message: e.message }

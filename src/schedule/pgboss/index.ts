@@ -41,6 +41,8 @@ export const DEAD_LETTER_QUEUE = 'reverie-dreams-dead';
 interface JobData {
   job_id: string;
   dream_id: string;
+  /** Attempts used before this pg-boss job (a deferred job is sent anew; its retry count starts at 0). */
+  attempt_base?: number;
 }
 
 /** The pg-boss queue (see the module comment). Call {@link PgBossJobQueue.start} before use. */
@@ -109,13 +111,16 @@ export class PgBossJobQueue implements JobQueue {
 
   async enqueue(req: EnqueueRequest): Promise<DreamJob> {
     const boss = this.#started();
-    if (await this.#storage.getJob({ dream_id: req.dream_id }))
+    const kind = req.kind ?? 'dream';
+    if (kind === 'dream' && (await this.#storage.getJob({ dream_id: req.dream_id })))
       throw new ConflictError(`dream ${req.dream_id} is already queued`, { dream_id: req.dream_id });
     const now = new Date().toISOString();
     const job: DreamJob = {
       type: 'dream_job',
       id: newId('job'),
       ...req,
+      kind,
+      batch: req.batch ?? null,
       backend: 'pgboss',
       state: 'queued',
       attempts: 0,
@@ -132,7 +137,10 @@ export class PgBossJobQueue implements JobQueue {
     const data: JobData = { job_id: job.id, dream_id: req.dream_id };
     let qid: string | null;
     try {
-      qid = await boss.send(DREAM_QUEUE, data, { singletonKey: req.singleton_key });
+      qid = await boss.send(DREAM_QUEUE, data, {
+        singletonKey: req.singleton_key,
+        group: { id: req.workspace_id },
+      });
       if (!qid)
         throw new ConflictError(`pg-boss did not queue dream ${req.dream_id}`, { dream_id: req.dream_id });
     } catch (e) {
@@ -155,6 +163,7 @@ export class PgBossJobQueue implements JobQueue {
       localConcurrency: Math.max(1, Math.floor(opts.concurrency ?? 1)),
       pollingIntervalSeconds: this.#o.pollSeconds ?? 1,
       batchSize: 1,
+      ...(opts.group_concurrency ? { groupConcurrency: Math.floor(opts.group_concurrency) } : {}),
     };
     await boss.work<JobData>(DREAM_QUEUE, options, async (jobs: Job<JobData>[]) => {
       for (const j of jobs) await this.#attempt(handler, j, workerId);
@@ -184,7 +193,7 @@ export class PgBossJobQueue implements JobQueue {
 
   /** One pg-boss delivery: mirrors it into `dream_jobs`, runs the handler, mirrors the end. */
   async #attempt(handler: JobHandler, j: Job<JobData>, workerId: string): Promise<void> {
-    const attempts = j.retryCount + 1;
+    const attempts = (j.data.attempt_base ?? 0) + j.retryCount + 1;
     const last = attempts >= this.#maxAttempts;
     await this.#storage.updateJob(j.data.job_id, {
       state: 'active',
@@ -196,7 +205,8 @@ export class PgBossJobQueue implements JobQueue {
     if (!job) throw new ReverieError('internal_error', `pg-boss job ${j.id}: no dream job ${j.data.job_id}`);
     try {
       const end = await handler({ job, last_attempt: last });
-      await this.#storage.updateJob(job.id, { state: end, last_error: null });
+      if (typeof end === 'object') await this.#defer(job, end.defer_ms);
+      else await this.#storage.updateJob(job.id, { state: end, last_error: null });
     } catch (e) {
       const err = ReverieError.isInstance(e)
         ? { type: e.type, message: e.message }
@@ -204,6 +214,23 @@ export class PgBossJobQueue implements JobQueue {
       await this.#storage.updateJob(job.id, { state: last ? 'dead_letter' : 'retry', last_error: err });
       throw e;
     }
+  }
+
+  /**
+   * Runs a job again after `ms` without counting the attempt: a new pg-boss job (same singleton key and
+   * group, starting after the delay, with the retries left) replaces the one now completing.
+   */
+  async #defer(job: DreamJob, ms: number): Promise<void> {
+    const base = job.attempts - 1;
+    const data: JobData = { job_id: job.id, dream_id: job.dream_id, attempt_base: base };
+    const qid = await this.#started().send(DREAM_QUEUE, data, {
+      singletonKey: job.singleton_key,
+      group: { id: job.workspace_id },
+      startAfter: new Date(Date.now() + Math.max(0, ms)),
+      retryLimit: Math.max(0, this.#maxAttempts - 1 - base),
+    });
+    if (!qid) throw new ReverieError('internal_error', `pg-boss did not queue dream job ${job.id} again`);
+    await this.#storage.updateJob(job.id, { state: 'queued', attempts: base, queue_job_id: qid });
   }
 
   async stop(): Promise<void> {

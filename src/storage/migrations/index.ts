@@ -370,6 +370,106 @@ const m007 = (dialect: DialectName): Migration => ({
   },
 });
 
+/**
+ * Migration 008: the stores attached to a session at creation (hosted session `resources[]`), one row per
+ * attachment with the store's name and description as they were at attach time and its mount path; the
+ * index serves `GET /v1/reverie/sessions?memory_store_id=`.
+ */
+const m008 = (dialect: DialectName): Migration => ({
+  async up(db: Kysely<unknown>) {
+    const t = types(dialect);
+    await db.schema
+      .createTable('session_stores')
+      .addColumn('workspace_id', t.text, (c) => c.notNull())
+      .addColumn('session_id', t.text, (c) => c.notNull().references('sessions.id').onDelete('cascade'))
+      .addColumn('memory_store_id', t.text, (c) => c.notNull())
+      .addColumn('position', 'integer', (c) => c.notNull())
+      .addColumn('access', t.text, (c) => c.notNull())
+      .addColumn('instructions', t.text)
+      .addColumn('name', t.text, (c) => c.notNull())
+      .addColumn('description', t.text, (c) => c.notNull())
+      .addColumn('mount_path', t.text, (c) => c.notNull())
+      .addColumn('attached_at', t.text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('session_stores_pk', ['session_id', 'memory_store_id'])
+      .execute();
+    await db.schema
+      .createIndex('session_stores_store')
+      .on('session_stores')
+      .columns(['workspace_id', 'memory_store_id', 'session_id'])
+      .execute();
+  },
+});
+
+/**
+ * Job kinds (issue 10, scale past one machine): a big dream's gather phase runs as `dream.gather` jobs,
+ * one per batch of sessions, beside its `dream` job, so `dream_id` is no longer unique; the job's
+ * workspace is recorded for the per-workspace concurrency limit. `dream_jobs` is rebuilt (SQLite cannot
+ * drop the column's unique constraint) with `kind`, `batch_index` (−1 for a dream job), `batch` (JSON:
+ * the batch's sessions) and `workspace_id` (from the dream, for the jobs already there), unique on
+ * (dream_id, kind, batch_index). Runs inside the migration's transaction on both dialects.
+ */
+const m009 = (dialect: DialectName): Migration => ({
+  async up(db: Kysely<unknown>) {
+    const t = types(dialect);
+    await db.schema
+      .createTable('dream_jobs_009')
+      .addColumn('id', t.text, (c) => c.primaryKey())
+      .addColumn('kind', t.text, (c) => c.notNull())
+      .addColumn('dream_id', t.text, (c) => c.notNull())
+      .addColumn('batch_index', 'integer', (c) => c.notNull())
+      .addColumn('batch', t.text)
+      .addColumn('workspace_id', t.text, (c) => c.notNull())
+      .addColumn('memory_store_id', t.text, (c) => c.notNull())
+      .addColumn('singleton_key', t.text, (c) => c.notNull())
+      .addColumn('backend', t.text, (c) => c.notNull())
+      .addColumn('state', t.text, (c) => c.notNull())
+      .addColumn('apply', t.text, (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('max_attempts', 'integer', (c) => c.notNull())
+      .addColumn('run_after', t.text, (c) => c.notNull())
+      .addColumn('lease_until', t.text)
+      .addColumn('worker_id', t.text)
+      .addColumn('queue_job_id', t.text)
+      .addColumn('last_error', t.text)
+      .addColumn('created_at', t.text, (c) => c.notNull())
+      .addColumn('updated_at', t.text, (c) => c.notNull())
+      .execute();
+    const kept =
+      'id, dream_id, memory_store_id, singleton_key, backend, state, apply, attempts, max_attempts, run_after, lease_until, worker_id, queue_job_id, last_error, created_at, updated_at';
+    await sql
+      .raw(
+        `insert into dream_jobs_009 (${kept}, kind, batch_index, batch, workspace_id)
+         select ${kept}, 'dream', -1, null,
+           coalesce((select d.workspace_id from dreams d where d.id = dream_jobs.dream_id), '${DEFAULT_WORKSPACE_ID}')
+         from dream_jobs`,
+      )
+      .execute(db);
+    await db.schema.dropTable('dream_jobs').execute();
+    await db.schema.alterTable('dream_jobs_009').renameTo('dream_jobs').execute();
+    await db.schema
+      .createIndex('dream_jobs_state')
+      .on('dream_jobs')
+      .columns(['state', 'run_after'])
+      .execute();
+    await db.schema
+      .createIndex('dream_jobs_singleton')
+      .on('dream_jobs')
+      .columns(['singleton_key', 'state'])
+      .execute();
+    await db.schema
+      .createIndex('dream_jobs_key')
+      .on('dream_jobs')
+      .columns(['dream_id', 'kind', 'batch_index'])
+      .unique()
+      .execute();
+    await db.schema
+      .createIndex('dream_jobs_workspace')
+      .on('dream_jobs')
+      .columns(['workspace_id', 'state'])
+      .execute();
+  },
+});
+
 /** All migrations by name for a dialect; names sort in application order. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -380,6 +480,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '005-jobs': m005(dialect),
     '006-model-cache': m006(dialect),
     '007-teams': m007(dialect),
+    '008-session-stores': m008(dialect),
+    '009-job-kinds': m009(dialect),
   };
 }
 

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { cliRunner } from '../../test/cli-harness.js';
+import { CLAUDE_CODE, itWithData } from '../../test/data.js';
+
+let dir: string;
+let db: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'reverie-attach-cli-'));
+  db = join(dir, 'r.db');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const cli = cliRunner(() => db);
+const json = async (...args: string[]) => {
+  const r = await cli(...args, '--json');
+  expect(r.code, r.err).toBe(0);
+  return JSON.parse(r.out);
+};
+
+describe('reverie sessions import --attach', () => {
+  itWithData(
+    'attaches stores to the new sessions, lists sessions by store and shows the mounts',
+    async () => {
+      const notes = await json('store', 'create', 'Team Notes');
+      const org = await json('store', 'create', 'Org');
+      const file = join(CLAUDE_CODE, '4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl');
+      const bad = await cli('sessions', 'import', file, '--attach', `${notes.id}:write`);
+      expect(bad.code).toBe(1);
+      expect(bad.err).toContain('--attach takes store_id or store_id:read_only');
+      const missing = await cli('sessions', 'import', file, '--attach', 'memstore_nope');
+      expect(missing.err).toContain('resources[0].memory_store_id: memory store not found: memstore_nope');
+      expect((await json('sessions', 'list')).data).toHaveLength(0);
+
+      const r = await cli(
+        'sessions',
+        'import',
+        file,
+        '--attach',
+        notes.id,
+        '--attach',
+        `${org.id}:read_only`,
+      );
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toContain(
+        `attached to 1 new session: ${notes.id} at /mnt/memory/team-notes/ read_write, ${org.id} at /mnt/memory/org/ read_only`,
+      );
+      const other = join(CLAUDE_CODE, '0ccf1a04-1b4c-43b6-8aa5-79e41db43a68.jsonl');
+      await json('sessions', 'import', other);
+      const all = await json('sessions', 'list');
+      const byNotes = await json('sessions', 'list', '--memory-store', notes.id);
+      expect(all.data.length).toBeGreaterThan(byNotes.data.length);
+      expect(byNotes.data).toHaveLength(1);
+      const id = byNotes.data[0].id;
+      const show = await cli('sessions', 'show', id);
+      expect(show.out).toContain(`memory store ${org.id} (Org) at /mnt/memory/org/ read_only`);
+      const again = await cli('sessions', 'import', file, '--attach', org.id);
+      expect(again.out).toContain('attached nothing: stores attach to new sessions only');
+      expect((await json('sessions', 'show', id)).resources.map((x: { access: string }) => x.access)).toEqual(
+        ['read_write', 'read_only'],
+      );
+      const mcp = await cli('mcp', '--store', notes.id, '--session', id);
+      expect(mcp.code).toBe(2); // a usage error
+      expect(mcp.err).toContain('give either --store <id> or --session <id>');
+    },
+  );
+});

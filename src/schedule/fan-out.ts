@@ -1,0 +1,181 @@
+/**
+ * The gather fan-out of a big dream (issue 10, "scale past one machine"): a dream with more than
+ * `minSessions` input sessions does not gather them in its own job. Its job splits the sessions (in
+ * session-id order, the order the engine gathers them) into batches of `batchSize`, queues one
+ * `dream.gather` job per batch that still has a gather-cache miss, and ends its attempt deferred
+ * (`{defer_ms}`: the worker slot is free while it waits). Any worker runs a batch: it gathers those
+ * sessions with the offline gather (`gatherAll`, the redactor the engine would start with) and writes
+ * the digests to the shared gather cache. The dream job, run again every `pollMs`, finds every batch
+ * ended and runs the dream, whose gather then reads all its sessions from the cache: the dream is
+ * consolidated once, by one worker.
+ *
+ * A batch whose worker died is retried like any job (lease or heartbeat lost). A batch that ended
+ * without writing (dead-lettered or canceled) does not fail the dream: the dream's own gather computes
+ * the sessions the cache lacks, so the result is the same, only slower. Canceling the dream cancels its
+ * queued batches ({@link cancelGatherJobs}) and a running batch stops at its next session.
+ * Probe sessions (the do-no-harm check's hold-out) are not fanned out: the check gathers them itself.
+ */
+import type { DreamJob, GatherBatch, MemoryStore } from '../domain/index.js';
+import { NotFoundError } from '../domain/index.js';
+import { dreamRedactor, gatherAll, gatherCacheKey } from '../dream/index.js';
+import type { GatherCache } from '../dream/types.js';
+import type { Storage } from '../storage/index.js';
+import type { JobEnd, JobQueue } from './port.js';
+
+/** Options of the gather fan-out. */
+export interface FanOutOptions {
+  /** A dream with more input sessions than this fans its gather out. Default 500. */
+  minSessions?: number;
+  /** Sessions per gather batch. Default 500. */
+  batchSize?: number;
+  /** Milliseconds a dream waiting for its batches is deferred between checks. Default 1,000. */
+  pollMs?: number;
+}
+
+/** The defaults of {@link FanOutOptions}. */
+export const DEFAULT_FAN_OUT: Required<FanOutOptions> = { minSessions: 500, batchSize: 500, pollMs: 1_000 };
+
+/**
+ * Splits session ids into batches of at most `size` (≥ 1), in code-point order of the ids (the order
+ * `gatherAll` gathers in). @example planGatherBatches(['c','a','b'], 2) → [['a','b'],['c']]
+ */
+export function planGatherBatches(sessionIds: readonly string[], size: number): string[][] {
+  const ids = [...new Set(sessionIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const n = Math.max(1, Math.floor(size));
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += n) out.push(ids.slice(i, i + n));
+  return out;
+}
+
+/** What the fan-out needs from the dream runner: the storage and the gather-cache version of a dream. */
+export interface FanOutHost {
+  readonly storage: Storage;
+  /** The engine version the dream's gather caches under (see `DreamRunner.gatherVersion`). */
+  gatherVersion(dreamId: string): Promise<string>;
+}
+
+const ENDED = new Set(['completed', 'canceled', 'dead_letter']);
+
+/**
+ * The dream job's fan-out step, before it runs the dream: `ready` when the dream is small, every batch
+ * has ended, or nothing is left to gather; else (queuing the batches on the first call) a deferral.
+ * While it waits, the pending dream's `progress` says `gather` with the sessions whose batch ended.
+ * @throws NotFoundError for an unknown dream; what the queue throws on enqueue.
+ */
+export async function fanOutGather(
+  host: FanOutHost,
+  queue: JobQueue,
+  job: DreamJob,
+  opts: FanOutOptions = {},
+): Promise<'ready' | JobEnd> {
+  const o = { ...DEFAULT_FAN_OUT, ...opts };
+  const storage = host.storage;
+  const dream = await storage.getDream(job.dream_id);
+  if (!dream) throw new NotFoundError('dream', job.dream_id);
+  const ids = dream.inputs[1].session_ids;
+  if (ids.length <= o.minSessions) return 'ready';
+  const batches = await storage.listJobs({ dream_ids: [dream.id], kinds: ['dream.gather'] });
+  if (batches.length === 0) {
+    const todo = await batchesToGather(host, dream.id, ids, o.batchSize);
+    if (todo.length === 0) return 'ready';
+    for (const batch of todo)
+      batches.push(
+        await queue.enqueue({
+          kind: 'dream.gather',
+          dream_id: dream.id,
+          batch,
+          workspace_id: job.workspace_id,
+          memory_store_id: job.memory_store_id,
+          singleton_key: `gather:${dream.id}:${batch.index}`,
+          apply: job.apply,
+        }),
+      );
+  }
+  const open = batches.filter((b) => !ENDED.has(b.state));
+  if (open.length === 0) return 'ready';
+  const waiting = open.reduce((n, b) => n + (b.batch?.session_ids.length ?? 0), 0);
+  await storage.updateDreamIf(dream.id, ['pending'], {
+    progress: { phase: 'gather', done: ids.length - waiting, total: ids.length },
+  });
+  return { defer_ms: o.pollMs };
+}
+
+/** The batches of a dream's sessions with at least one gather-cache miss (`index`/`count` over all batches). */
+async function batchesToGather(
+  host: FanOutHost,
+  dreamId: string,
+  ids: readonly string[],
+  size: number,
+): Promise<GatherBatch[]> {
+  const version = await host.gatherVersion(dreamId);
+  const sessions = await host.storage.getSessions([...ids]);
+  const keyOf = new Map(sessions.map((s) => [s.id, gatherCacheKey(version, s.content_sha256)]));
+  const have = await host.storage.cacheHas([...keyOf.values()]);
+  const all = planGatherBatches(ids, size);
+  return all
+    .map((session_ids, index) => ({ index, count: all.length, session_ids }))
+    .filter((b) => b.session_ids.some((id) => !have.has(keyOf.get(id) ?? '')));
+}
+
+/**
+ * Runs one `dream.gather` job: gathers its batch's sessions into the gather cache with the redactor
+ * the dream's engine starts with (the input memories' secrets, every dream session's user id).
+ * Resolves `canceled` without work when the dream already ended (canceled, failed or completed), or
+ * when it is canceled meanwhile (noticed every `cancelPollMs` and between sessions).
+ * @throws NotFoundError for an unknown dream; what storage or gather throw (the attempt is retried).
+ */
+export async function runGatherBatch(
+  host: FanOutHost,
+  job: DreamJob,
+  cancelPollMs = 500,
+): Promise<'completed' | 'canceled'> {
+  const storage = host.storage;
+  const dream = await storage.getDream(job.dream_id);
+  if (!dream) throw new NotFoundError('dream', job.dream_id);
+  if (dream.status !== 'pending' && dream.status !== 'running') return 'canceled';
+  const store: MemoryStore | undefined = await storage.getStore(dream.inputs[0].memory_store_id);
+  if (!store) throw new NotFoundError('memory_store', dream.inputs[0].memory_store_id);
+  const memories = await storage.allMemories(store.id);
+  const all = await storage.getSessions(dream.inputs[1].session_ids);
+  const mine = new Set(job.batch?.session_ids ?? []);
+  const refs = all
+    .filter((s) => mine.has(s.id))
+    .map((s) => ({ session: s, loadEvents: () => storage.getEvents(s.id) }));
+  const redactor = await dreamRedactor({
+    memories: memories.map((m) => ({ content: m.content ?? '' })),
+    sessions: all.map((session) => ({ session })),
+  });
+  const cache: GatherCache = { get: (k) => storage.cacheGet(k), set: (k, v) => storage.cachePut(k, v) };
+  const ac = new AbortController();
+  const poll = setInterval(() => {
+    storage
+      .getDream(dream.id)
+      .then((d) => {
+        if (d?.status === 'canceled' || d?.status === 'failed') ac.abort();
+      })
+      .catch(() => {});
+  }, cancelPollMs);
+  poll.unref();
+  try {
+    await gatherAll(refs, await host.gatherVersion(dream.id), { cache, signal: ac.signal }, redactor);
+    return 'completed';
+  } catch (e) {
+    if (ac.signal.aborted) return 'canceled';
+    throw e;
+  } finally {
+    clearInterval(poll);
+  }
+}
+
+/**
+ * Cancels a dream's gather batches that have not started (`queued` or `retry` → `canceled`); running
+ * ones notice the canceled dream themselves. @returns how many were canceled.
+ */
+export async function cancelGatherJobs(storage: Storage, dreamId: string): Promise<number> {
+  const states = ['queued', 'retry'] as const;
+  const jobs = await storage.listJobs({ dream_ids: [dreamId], kinds: ['dream.gather'], states: [...states] });
+  let n = 0;
+  for (const j of jobs)
+    if (await storage.updateJob(j.id, { state: 'canceled', lease_until: null }, { states: [...states] })) n++;
+  return n;
+}

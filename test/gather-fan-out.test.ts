@@ -1,0 +1,173 @@
+/**
+ * A big dream's gather phase fanned out per batch of sessions across workers (issue 10 scope 4), on the
+ * embedded queue and (REVERIE_TEST_PG_URL) on PostgreSQL and pg-boss: the batched dream's change set is
+ * the unbatched dream's; a batch whose worker died is retried; cancel stops the batches not yet run.
+ * Thresholds are lowered (the default fans out past 500 sessions) so that τ-bench's 100 sessions make
+ * several batches.
+ */
+import { afterEach, expect, it } from 'vitest';
+import type { Change } from '../src/domain/index.js';
+import { gatherCacheKey, OFFLINE_ENGINE_VERSION } from '../src/dream/index.js';
+import type { JobQueue, Worker } from '../src/schedule/index.js';
+import { enqueueDream, startEmbeddedWorker } from '../src/service/index.js';
+import { storageOf } from '../src/service/internal.js';
+import { describeWithData, TAU } from './data.js';
+import { QUEUE_BACKENDS, type QueueEnv, until } from './queues.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A queue whose handler waits `ms` before each gather batch (a slower machine), else the same queue. */
+function slowGather(q: JobQueue, ms: number): JobQueue {
+  return {
+    backend: q.backend,
+    enqueue: (r) => q.enqueue(r),
+    stop: () => q.stop(),
+    work: (h, o) =>
+      q.work(async (a) => {
+        if (a.job.kind === 'dream.gather') await sleep(ms);
+        return h(a);
+      }, o),
+  };
+}
+
+/** What a change proposes, without the ids of the dream that proposed it. */
+const proposal = (c: Change) => ({
+  op: c.op,
+  path: c.path,
+  to_path: c.to_path,
+  before: c.before,
+  after: c.after,
+  kind: c.kind,
+  reason: c.reason,
+  confidence: c.confidence,
+  support: c.support,
+  evidence: c.evidence,
+});
+
+const envs: QueueEnv[] = [];
+let worker: Worker | null = null;
+afterEach(async () => {
+  await worker?.stop();
+  worker = null;
+  for (const e of envs.splice(0)) await e.close();
+});
+
+for (const backend of QUEUE_BACKENDS) {
+  describeWithData(`gather fan-out (τ-bench airline, ${backend.name})`, () => {
+    it('a dream of 4 gather batches gives the same change set as the unbatched dream', {
+      timeout: 180_000,
+    }, async () => {
+      // the unbatched dream, in the foreground on a fresh database (cold gather cache)
+      const plain = await backend.open();
+      envs.push(plain);
+      const plainIds = (await plain.svc.importSessions([TAU])).session_ids;
+      const plainStore = await plain.svc.createStore({ name: 'airline' });
+      const d0 = await plain.svc.createDream({ memory_store_id: plainStore.id, session_ids: plainIds });
+      await plain.svc.runDream(d0.id);
+      const expected = (await plain.svc.listChanges(d0.id)).map(proposal);
+      expect(expected.length).toBeGreaterThan(3);
+
+      const env = await backend.open();
+      envs.push(env);
+      const { svc } = env;
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      expect([...ids].sort()).toEqual([...plainIds].sort());
+      const store = await svc.createStore({ name: 'airline' });
+      const queue = await env.queue();
+      const { dream } = await enqueueDream(svc, { memory_store_id: store.id, session_ids: ids }, { queue });
+      worker = await startEmbeddedWorker(svc, {
+        queue,
+        schedules: false,
+        concurrency: 2,
+        fanOut: { minSessions: 50, batchSize: 32, pollMs: 200 },
+      });
+      await until('the dream job to complete', 150_000, async () => {
+        const j = await storageOf(svc).getJob({ dream_id: dream.id });
+        return j?.state === 'completed';
+      });
+      const batches = await storageOf(svc).listJobs({ dream_ids: [dream.id], kinds: ['dream.gather'] });
+      expect(batches.map((b) => [b.state, b.batch?.index, b.batch?.session_ids.length])).toEqual([
+        ['completed', 0, 32],
+        ['completed', 1, 32],
+        ['completed', 2, 32],
+        ['completed', 3, 4],
+      ]);
+      const done = await svc.getDream(dream.id);
+      // consolidated once, from the cache the batches filled: the dream itself gathered nothing
+      expect(done.stats).toMatchObject({ cache_hits: 100, cache_misses: 0 });
+      expect((await svc.listChanges(dream.id)).map(proposal)).toEqual(expected);
+    });
+
+    it('a gather batch whose worker died is retried by another worker', {
+      timeout: 180_000,
+    }, async () => {
+      const env = await backend.open();
+      envs.push(env);
+      const { svc, storage } = env;
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      const store = await svc.createStore({ name: 'airline' });
+      const dream = await svc.createDream({ memory_store_id: store.id, session_ids: ids });
+      const batch = { index: 0, count: 1, session_ids: [...ids].sort().slice(0, 20) };
+      const queue = await env.queue();
+      const job = await queue.enqueue({
+        kind: 'dream.gather',
+        dream_id: dream.id,
+        batch,
+        workspace_id: storage.workspace_id,
+        memory_store_id: store.id,
+        singleton_key: `gather:${dream.id}:0`,
+        apply: 'review',
+      });
+      await env.ghostClaim({ keepDream: true }); // takes the batch and dies at once
+      worker = await startEmbeddedWorker(svc, { queue, schedules: false });
+      const ended = await until('the batch to be gathered', 150_000, async () => {
+        const j = await storage.getJob({ id: job.id });
+        return j?.state === 'completed' && j;
+      });
+      expect(ended.attempts).toBe(2);
+      const sessions = await storage.getSessions(batch.session_ids);
+      const have = await storage.cacheHas(
+        sessions.map((s) => gatherCacheKey(OFFLINE_ENGINE_VERSION, s.content_sha256)),
+      );
+      expect(have.size).toBe(new Set(sessions.map((s) => s.content_sha256)).size);
+      expect((await svc.getDream(dream.id)).status).toBe('pending');
+    });
+
+    it('cancel of a fanned-out dream stops its batches not yet run', {
+      timeout: 180_000,
+    }, async () => {
+      const env = await backend.open();
+      envs.push(env);
+      const { svc } = env;
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      const store = await svc.createStore({ name: 'airline' });
+      const queue = slowGather(await env.queue(), 300);
+      const { dream } = await enqueueDream(svc, { memory_store_id: store.id, session_ids: ids }, { queue });
+      worker = await startEmbeddedWorker(svc, {
+        queue,
+        schedules: false,
+        fanOut: { minSessions: 50, batchSize: 10, pollMs: 200 },
+      });
+      const gather = () => storageOf(svc).listJobs({ dream_ids: [dream.id], kinds: ['dream.gather'] });
+      await until('a first batch to complete', 60_000, async () =>
+        (await gather()).some((b) => b.state === 'completed'),
+      );
+      expect((await svc.getDream(dream.id)).progress?.phase).toBe('gather');
+      await svc.cancelDream(dream.id);
+      const job = await until('the dream job to end', 60_000, async () => {
+        const j = await storageOf(svc).getJob({ dream_id: dream.id });
+        return j?.state === 'canceled' && j;
+      });
+      expect(job.state).toBe('canceled');
+      const batches = await until('every batch to end', 60_000, async () => {
+        const bs = await gather();
+        return bs.every((b) => b.state === 'completed' || b.state === 'canceled') && bs;
+      });
+      expect(batches).toHaveLength(10);
+      const completed = batches.filter((b) => b.state === 'completed').length;
+      expect(completed).toBeLessThan(5);
+      expect((await svc.getDream(dream.id)).status).toBe('canceled');
+      expect(await svc.listChanges(dream.id)).toEqual([]);
+    });
+  });
+}

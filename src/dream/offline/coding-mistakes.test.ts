@@ -136,6 +136,21 @@ describe('coding mistakes: failed test runs and chance', () => {
     expect(r.stats.mistakes_exploration).toBe(1);
   });
 
+  it("taking the agent's own edit back (git checkout) is no fix of the error that edit caused", () => {
+    const s = [0, 1, 2, 3].map((i) =>
+      session(`r${i}`, i === 3 ? 'failed' : 'satisfied', i + 1, [
+        write('import pkg\nprint(pkg.f())'),
+        { sh: `sed -i '${10 + i}a print(x)' pkg/core.py` },
+        run('IndentationError: expected an indented block', true),
+        { sh: 'git checkout pkg/core.py' },
+        run(),
+      ]),
+    );
+    const r = mineMistakes(s, 2);
+    expect(r.memories).toEqual([]);
+    expect(r.stats.mistakes_exploration).toBe(1);
+  });
+
   it('an exploratory error predicts failure only when it survives the whole family of errors tested (Benjamini–Hochberg)', () => {
     // 40 sessions, half failed; two everyday errors in 10 sessions each, evenly split
     const corpus = (lsIn: number) =>
@@ -159,6 +174,40 @@ describe('coding mistakes: failed test runs and chance', () => {
     expect(mineMistakes(corpus(10), 2).memories.map((m) => m.title)).toEqual([
       'bash: ls: cannot access <VALUE>: No such file or directory',
     ]);
+  });
+});
+
+describe('coding mistakes: every change tested across the dream is one family', () => {
+  it('a change that passes within its error is still no fix when chance explains it among all the changes tested (Benjamini–Hochberg)', () => {
+    const errors = [
+      'KeyError: alpha missing',
+      'ZeroDivisionError: division by zero',
+      'IndexError: list index out of range',
+      'RecursionError: maximum recursion depth exceeded',
+      'UnboundLocalError: local variable referenced before assignment',
+      'OverflowError: math range error',
+    ];
+    // six errors of the agent's own scripts, each recovered in three sessions by rewrites that add the
+    // same everyday words: twelve changes tested, none specific to its error
+    const background = errors.flatMap((err, j) =>
+      [0, 1, 2].map((i) =>
+        session(`b${j}${i}`, 'satisfied', i + 1, [
+          write(`step_${j}_${i} = 1`),
+          run(err, true),
+          write(`print(value_${j}_${i})\nprint(value)`),
+          run(),
+        ]),
+      ),
+    );
+    // `make html` fails in three sessions; two retried with VERBOSE=1 and passed: p ≈ 0.014 alone
+    const make = [0, 1, 2].map((i) =>
+      session(`m${i}`, i < 2 ? 'satisfied' : 'failed', i + 10, [
+        { sh: 'make html', out: 'make: *** [Makefile:20: html] Error 2', fail: true },
+        ...(i < 2 ? [{ sh: 'make html VERBOSE=1' }] : []),
+      ]),
+    );
+    const r = mineMistakes([...background, ...make], 2);
+    expect(r.memories.filter((m) => m.title.includes('make'))).toEqual([]);
   });
 });
 

@@ -15,7 +15,8 @@
  *   a throw-away script no longer there, the agent's own script, snippet or tests failing, a warning:
  *   see {@link exploratory} and `exploration.ts`) is kept only when its presence predicts failure — or,
  *   for the agent's own script or snippet (not a failed test run: the next passing run of other tests
- *   fixed nothing), when one change recovered it consistently (an established fix, below);
+ *   fixed nothing), when one change recovered it consistently (an established fix, below); whether an
+ *   error predicts failure is tested for every recurring error at once (Benjamini–Hochberg);
  * - a coding agent's failed shell run without an established fix, where outcomes are known, is kept
  *   only when its presence predicts failure.
  *
@@ -24,7 +25,9 @@
  * command, its script as last written, or the set-up steps taken in between added, dropped or moved
  * (`setup-change.ts`) — when the same change recovered in at least max(2, min_support) sessions, one of
  * them satisfied when outcomes are known, and came with this error's recoveries more often than with
- * other errors' (one-sided Fisher's exact test); the next command is never a fix by itself. Otherwise:
+ * other errors' (one-sided Fisher's exact test over the sessions that showed the error, corrected for
+ * every change tested: Holm within the error, Benjamini–Hochberg across the dream); the next command is
+ * never a fix by itself. Otherwise:
  * the edits made before the successful retry; for other tools the changed arguments and the calls made
  * first; and, when the failing tool never succeeded again, the different tool that did — each only when
  * the same change recovered in at least max(2, min_support) sessions, at least one of them satisfied when
@@ -41,7 +44,7 @@ import {
   type PlannedMemory,
   supportOf,
 } from './plan.js';
-import { type SetupFix, type SetupUnit, setupFixes } from './setup-change.js';
+import { type SetupFix, type SetupUnit, setupCandidates, setupFixes } from './setup-change.js';
 import { ALPHA, outcomeTable, predictionP } from './significance.js';
 import { clusterNearDuplicates } from './similarity.js';
 import { isVacuousTemplate, maskVariables } from './templates.js';
@@ -141,6 +144,7 @@ export function mineMistakes(
   /** The one harness-format lesson: the format message whose presence best predicts failure. */
   let format: { g: number; p: number } | null = null;
   const predicts = failureFamily(sessions, clusters, minSupport);
+  const across = fixFamily(clusters, units, recur, outcomesKnown, minSupport);
   clusters.forEach((occs, gi) => {
     const support = supportOf(occs.map((o) => o.s));
     if (support.sessions < minSupport) {
@@ -157,7 +161,7 @@ export function mineMistakes(
     const hint = [...new Set(occs.map((o) => o.e.quote))].slice(0, 5).join('\n');
     const fixes =
       occs[0]!.e.kind === 'tool_error'
-        ? setupFixes(units, gi, recur, outcomesKnown, hint, support.sessions)
+        ? setupFixes(units, gi, recur, outcomesKnown, hint, support.sessions, across)
         : [];
     const cls = exploratory(occs);
     // normal exploration is a mistake only when it predicts failure, or (the agent's own code failing)
@@ -338,6 +342,28 @@ function failureP(sessions: readonly GatheredSession[], occs: readonly Occ[]): n
     outcomeTable(sessions, (s) => with_.has(s.content_sha256)),
     'failed',
   );
+}
+
+/**
+ * The Benjamini–Hochberg threshold (q = α = 0.05, `multiple-testing.ts`) over every set-up change tested
+ * as the fix of a recurring tool error in this dream (`setup-change.ts` {@link setupCandidates}): with
+ * sixty changes tested across the errors of a corpus, a few reach p < 0.05 by chance alone.
+ */
+function fixFamily(
+  clusters: readonly (readonly Occ[])[],
+  units: readonly (readonly SetupUnit[])[],
+  recur: number,
+  outcomesKnown: boolean,
+  minSupport: number,
+): number {
+  const p: number[] = [];
+  clusters.forEach((occs, gi) => {
+    const support = supportOf(occs.map((o) => o.s)).sessions;
+    if (support < minSupport || occs[0]!.e.kind !== 'tool_error' || isNotice(occs[0]!.e.template)) return;
+    const { candidates, testable } = setupCandidates(units, gi, recur, outcomesKnown, support);
+    if (testable) for (const c of candidates) p.push(c.p);
+  });
+  return p.length > 0 ? bhThreshold(p, ALPHA) : 1;
 }
 
 /**

@@ -213,11 +213,14 @@ function core(t: string): string {
  * incidental tokens (`print`, the script's own name), the agent's habits after any failure, and what two
  * of sixty sessions happened to do are not fixes. With fewer other recoveries than the test needs (even
  * a change every session made could not reach α), only a change made in every session of this class and
- * in none of the others counts. Best first: smallest p, then most sessions, then tokens the
+ * in none of the others counts. Across a dream, every error's tokens together are one more family:
+ * a tested token must also pass `across`, the Benjamini–Hochberg threshold of all of them
+ * ({@link setupCandidates} gives the p-values; `mistakes.ts` computes it). Best first: smallest p, then most sessions, then tokens the
  * error message itself names (`hint`: "…or call settings.configure()"), dotted names, assignments and
  * set-up programs, longer tokens; a token that is only a part of a better one with as many sessions
  * (`configure` of `settings.configure`, `pull` of `run:git pull`) is left out.
  * @param seen the distinct sessions showing error class `at` (0: its units).
+ * @param across the largest p-value accepted across the dream (1: no such family).
  * @example setupFixes([[u1, u2, u3], [v1, v2, v3, v4]], 0, 2, true)[0]?.token // 'settings.configure'
  */
 export function setupFixes(
@@ -227,7 +230,39 @@ export function setupFixes(
   outcomesKnown: boolean,
   hint = '',
   seen = 0,
+  across = 1,
 ): SetupFix[] {
+  const { candidates, testable } = setupCandidates(units, at, min, outcomesKnown, seen);
+  // every token tested is a hypothesis: Holm's procedure keeps the chance of any chance "fix" ≤ α
+  const t = testable
+    ? Math.min(
+        across,
+        holmThreshold(
+          candidates.map((c) => c.p),
+          ALPHA,
+        ),
+      )
+    : 1;
+  return bestFirst(
+    candidates.filter((c) => c.p <= t),
+    hint,
+  );
+}
+
+/**
+ * The tokens {@link setupFixes} tests for error class `at`, each with its one-sided Fisher p-value, before
+ * any multiple-testing correction: those the recoveries of at least `min` of its sessions made (one of
+ * them satisfied when `outcomesKnown`). `testable` is false when there are too few other recoveries for
+ * the test; the candidates are then only the changes every session of the class made and no other.
+ * @param seen the distinct sessions showing error class `at` (0: its units).
+ */
+export function setupCandidates(
+  units: readonly (readonly SetupUnit[])[],
+  at: number,
+  min: number,
+  outcomesKnown: boolean,
+  seen = 0,
+): { candidates: SetupFix[]; testable: boolean } {
   const own = units[at] ?? [];
   // the sessions that showed the error, recovered or not: a change two of sixty made is not its fix
   const base = Math.max(own.length, seen);
@@ -261,15 +296,7 @@ export function setupFixes(
         example: exampleLine(with_, token),
       });
   }
-  // every token tested is a hypothesis: Holm's procedure keeps the chance of any chance "fix" ≤ α
-  const t = testable
-    ? holmThreshold(
-        candidates.map((c) => c.p),
-        ALPHA,
-      )
-    : 1;
-  const out = candidates.filter((c) => c.p <= t);
-  return bestFirst(out, hint);
+  return { candidates, testable };
 }
 
 /** Orders established fixes (see {@link setupFixes}) and leaves out the parts of better ones. */

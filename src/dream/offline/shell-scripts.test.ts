@@ -57,6 +57,10 @@ describe('shell commands of coding agents', () => {
     expect(isSetupStep('pip install psycopg2-binary')).toBe(true);
     expect(isSetupStep("sed -i 's/a/b/' django/x.py")).toBe(false);
     expect(isSetupStep('cat django/x.py')).toBe(false);
+    // taking changes back is the code changing, not a set-up step; fetching changes is
+    expect(isSetupStep('git checkout django/contrib/admin/options.py')).toBe(false);
+    expect(isSetupStep('git stash && python reproduce.py')).toBe(false);
+    expect(isSetupStep('git pull --rebase origin main')).toBe(true);
   });
 
   it('measures text in identifiers, dotted names and their parts, assignments and flags; comments skipped', () => {

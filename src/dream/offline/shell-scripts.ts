@@ -91,6 +91,11 @@ export const INSPECT_PROGRAMS: ReadonlySet<string> = new Set(
 const GIT_READS = /^git\s+(?:grep|log|show|diff|status|blame|ls-files|rev-parse|branch)\b/;
 /** An in-place edit of a file (`sed -i`, `perl -pi`): changing the code, not setting anything up. */
 const IN_PLACE = /^(?:sed|perl|gsed)\s+(?:-[a-zA-Z]*\s+)*-[a-zA-Z]*i/;
+/**
+ * Taking back changes to tracked files (`git checkout -- f`, `git restore f`, `git stash`, `git reset
+ * --hard`): the code changes back, nothing is set up — like an in-place edit, never a set-up step.
+ */
+const REVERT = /^git\s+(?:checkout|restore|stash|reset)\b/;
 /** A redirection that writes a file (`> f`, `>> f`, `tee f`), outside `2>&1`-style fd duplications. */
 const WRITE_REDIRECT = /(?:^|[^&\d<>])>>?\s*(?!&)["']?[\w./~-]|\btee\s/;
 
@@ -144,13 +149,20 @@ export function isInspection(command: string): boolean {
 
 /**
  * True when a shell command is a set-up step someone could take before a run: not a mere inspection
- * ({@link isInspection}) and not an in-place edit of code (`sed -i …`), e.g. `mkdir -p app && touch
+ * ({@link isInspection}), not an in-place edit of code (`sed -i …`) and not taking changes back (`git
+ * checkout -- f`, `git restore`, `git stash`, `git reset`), e.g. `mkdir -p app && touch
  * app/__init__.py`, `pip install x`, `export DJANGO_SETTINGS_MODULE=settings`.
  */
 export function isSetupStep(command: string): boolean {
   if (isInspection(command)) return false;
   const segs = segments(parseHereDocs(command).skeleton);
-  return segs.length > 0 && !segs.some((s) => IN_PLACE.test(s.replace(/^(?:sudo\s+)?/, '')));
+  return (
+    segs.length > 0 &&
+    !segs.some((s) => {
+      const t = s.replace(/^(?:sudo\s+)?/, '');
+      return IN_PLACE.test(t) || REVERT.test(t);
+    })
+  );
 }
 
 /** Programs that only write what they are given into a file (`cat <<EOF > f`, `echo x > f`, `tee f`). */

@@ -333,6 +333,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           });
           sessionIds = [...new Set([...(sessionIds ?? []), ...rep.session_ids])];
         }
+        const instructionFiles = await findInstructionFiles(svc, sessionIds ?? [], o.instructionsFile ?? []);
         if (o.queue) {
           if (o.out)
             throw new ReverieError(
@@ -348,7 +349,11 @@ export function buildProgram(io: CliIO = processIO): Command {
               output_behavior: o.updateExisting
                 ? { type: 'update_existing', memory_store_id: o.store }
                 : undefined,
-              options: o.minSupport ? { min_support: o.minSupport } : undefined,
+              // read here, where the files are: the worker that runs the dream may be elsewhere
+              options: {
+                ...(o.minSupport ? { min_support: o.minSupport } : {}),
+                ...(instructionFiles.length > 0 ? { instruction_files: instructionFiles } : {}),
+              },
               holdout: o.holdout,
             },
             { apply: o.apply },
@@ -359,7 +364,6 @@ export function buildProgram(io: CliIO = processIO): Command {
           );
           return;
         }
-        const instructionFiles = await findInstructionFiles(svc, sessionIds ?? [], o.instructionsFile ?? []);
         const dream = await svc.dream(
           {
             memory_store_id: o.store,

@@ -392,6 +392,24 @@ export interface Dream {
   probe_session_ids?: string[];
   /** reverie's extension: the do-no-harm check of the proposal, or null before the dream completed. */
   check?: CheckReport | null;
+  /**
+   * reverie's extension, stored and not echoed by the API: the engine option overrides the dream was
+   * created with, applied when it runs (by a worker, perhaps on a machine that cannot read the
+   * creator's files). Absent on dreams stored before it existed.
+   */
+  options?: DreamOverrides;
+}
+
+/**
+ * Engine option overrides a dream is created with (a subset of the engine's `DreamOptions`):
+ * `min_support` (distinct sessions a pattern needs), the index limits (lines, bytes), and the project's
+ * instruction files (`CLAUDE.md`, `AGENTS.md`) as path and content read where the dream was created.
+ */
+export interface DreamOverrides {
+  min_support?: number;
+  max_index_lines?: number;
+  max_index_bytes?: number;
+  instruction_files?: { path: string; content: string }[];
 }
 
 /** A probe class of the do-no-harm check (see `dream/check.ts`). */

@@ -2,10 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itWithData, LOCOMO } from '../../test/data.js';
+import { DATA, itWithData, LOCOMO } from '../../test/data.js';
 import { createOfflineEngine } from '../dream/index.js';
 import { DEFAULT_DREAM_OPTIONS, type ProposedChange } from '../dream/types.js';
 import { loadLocomo, parseLocomoDate, scoreLocomo } from './locomo.js';
+import { runEval } from './runner.js';
 import { eagerRef, evalSessionId, toSession } from './sessions.js';
 
 let dir = '';
@@ -110,6 +111,36 @@ describe('LoCoMo loader and scorer', () => {
     );
     expect(gone.cited).toBe(0);
   });
+
+  it('counts the feedback memories a conversation without an agent yields', async () => {
+    const c = await loadLocomo(join(dir, 'conv-t.json'));
+    const fb = { ...change('/feedback/keep-going.md', evalSessionId('locomo:conv-t:session-1'), 0) };
+    fb.kind = 'feedback';
+    const s = scoreLocomo(
+      c,
+      { files: [{ path: '/feedback/keep-going.md', content: 'Keep going!' }], changes: [fb] },
+      evalSessionId,
+    );
+    expect(s).toMatchObject({ agent: false, feedback: 1, preferences: 0 });
+  });
+
+  itWithData(
+    'the locomo suite: the six shared conversations yield no feedback or preference memory (nobody directs an agent)',
+    async () => {
+      const r = await runEval('locomo', { dataDir: DATA });
+      expect(r.locomo!.conversations.length).toBe(6);
+      expect(r.locomo!.conversations.every((c) => !c.agent)).toBe(true);
+      const t = r.targets.find((x) => x.metric === 'feedback memories from conversations without an agent')!;
+      expect(t).toMatchObject({ value: 0, pass: true });
+      expect(r.output.by_kind.feedback ?? 0).toBe(0);
+      const p = r.targets.find(
+        (x) => x.metric === 'preference memories from conversations without an agent',
+      )!;
+      expect(p).toMatchObject({ value: 0, pass: true });
+      expect(r.output.by_kind.preference ?? 0).toBe(0);
+    },
+    120_000,
+  );
 
   itWithData('loads a real LoCoMo conversation', async () => {
     const c = await loadLocomo(LOCOMO);

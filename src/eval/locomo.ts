@@ -12,10 +12,15 @@
  *   session with `seq_from ≤ seq ≤ seq_to` and whose path is in the output, or an output memory that
  *   contains the turn's text, or one of its sentences of at least 20 characters (normalized).
  * - **compression**: characters of the output files divided by characters of the turn texts.
+ * - **feedback without an agent**: feedback memories proposed from a conversation none of whose sessions
+ *   has an agent turn — nobody was directed, so the target is 0 (issue 15: two friends' "keep going and
+ *   never give up!" is not a rule for an agent); likewise **preferences without an agent** ("life's all
+ *   about creating memories" is no preference about how an agent works).
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { SessionEvent } from '../domain/index.js';
+import { hasAgentTurns } from '../dream/offline/addressed.js';
 import type { ProposedChange } from '../dream/types.js';
 import type { ImportedSession } from '../ingest/types.js';
 import { normalizeForMatch } from './scorers/markers.js';
@@ -168,6 +173,12 @@ export interface LocomoScore {
   transcript_chars: number;
   compression: number;
   memories: number;
+  /** True when some session of the conversation has an agent turn (LoCoMo's never do: two people talk). */
+  agent: boolean;
+  /** Feedback memories the dream proposed (created, updated or renamed into the output). */
+  feedback: number;
+  /** Preference memories proposed (a preference is how a person wants an agent to work). */
+  preferences: number;
 }
 
 function sentences(text: string): string[] {
@@ -221,5 +232,8 @@ export function scoreLocomo(
     transcript_chars: conv.transcript_chars,
     compression: conv.transcript_chars === 0 ? 0 : memoryChars / conv.transcript_chars,
     memories: memories.length,
+    agent: conv.sessions.some((s) => hasAgentTurns(s.events)),
+    feedback: live.filter((c) => c.kind === 'feedback').length,
+    preferences: live.filter((c) => c.kind === 'preference').length,
   };
 }

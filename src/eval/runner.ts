@@ -559,7 +559,13 @@ async function runLocomo(engine: DreamEngine, report: EvalReport, opts: EvalOpti
   report.engine_stats = all.stats;
   report.timings_ms = { prepare: 0, dream: dreamMs, score: scoreMs, total: performance.now() - t0 };
   report.timings_ms.prepare = report.timings_ms.total - dreamMs - scoreMs;
-  report.targets = [check('secret-looking strings in output', report.output.secret_hits.length, '<=', 0)];
+  const unaddressed = scores.filter((c) => !c.agent).reduce((a, c) => a + c.feedback, 0);
+  const undirected = scores.filter((c) => !c.agent).reduce((a, c) => a + c.preferences, 0);
+  report.targets = [
+    check('secret-looking strings in output', report.output.secret_hits.length, '<=', 0),
+    check('feedback memories from conversations without an agent', unaddressed, '<=', 0),
+    check('preference memories from conversations without an agent', undirected, '<=', 0),
+  ];
   return report;
 }
 

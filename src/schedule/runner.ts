@@ -41,7 +41,9 @@ import type { Storage } from '../storage/index.js';
 import { cancelGatherJobs } from './fan-out.js';
 
 /** Engine option overrides a run may take (as `CreateDreamInput.options`). */
-export type RunOptions = Partial<Pick<DreamOptions, 'min_support' | 'max_index_lines' | 'max_index_bytes'>>;
+export type RunOptions = Partial<
+  Pick<DreamOptions, 'min_support' | 'max_index_lines' | 'max_index_bytes' | 'instruction_files'>
+>;
 
 /** Hooks of one {@link DreamRunner.run}. */
 export interface RunHooks {
@@ -237,7 +239,9 @@ export class DreamRunner {
       protected_paths: store.policy.protected_paths,
       max_changes: store.policy.max_changes_per_dream,
       instructions: dream.instructions,
+      // dreams stored before `options` existed kept min_support in their stats
       ...(dream.stats.min_support !== undefined ? { min_support: dream.stats.min_support } : {}),
+      ...dream.options,
       ...hooks.options,
     };
     const cache: GatherCache = {

@@ -12,7 +12,7 @@
  * a 409 `conflict_error` naming the holder.
  */
 import { ConflictError, type Dream, type OutputBehavior, ValidationError } from '../domain/index.js';
-import type { Reverie } from './reverie.js';
+import type { CreateDreamInput, Reverie } from './reverie.js';
 
 /** The model id of the offline, deterministic engine. */
 export const OFFLINE_MODEL = 'reverie-offline';
@@ -24,6 +24,8 @@ export interface StartDreamInput {
   model: { id: string; speed?: 'standard' | 'fast' | null };
   instructions?: string | null;
   output_behavior?: OutputBehavior;
+  /** reverie's extension: engine option overrides, e.g. the client's instruction files. */
+  options?: CreateDreamInput['options'];
 }
 
 const running = new Map<string, AbortController>();
@@ -65,6 +67,7 @@ export async function startDream(reverie: Reverie, input: StartDreamInput): Prom
     instructions: input.instructions ?? null,
     output_behavior: input.output_behavior,
     engine: 'offline',
+    ...(input.options ? { options: input.options } : {}),
   });
   const ac = new AbortController();
   running.set(dream.id, ac);

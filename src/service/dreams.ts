@@ -337,5 +337,6 @@ function pendingDream(a: {
     base: Object.fromEntries(a.memories.map((m) => [m.id, m.content_sha256])),
     probe_session_ids: a.split.probes,
     check: null,
+    options: a.input.options ?? {},
   };
 }

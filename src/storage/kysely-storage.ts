@@ -334,6 +334,7 @@ function toDream(r: Selectable<DreamsTable>): Dream {
     base: parse(r.base),
     probe_session_ids: parse(r.probe_session_ids),
     check: parse(r.check_report),
+    options: parse(r.options ?? '{}'),
   };
 }
 function dreamRow(d: Dream): Omit<DreamsTable, 'workspace_id'> {
@@ -355,7 +356,7 @@ function dreamRow(d: Dream): Omit<DreamsTable, 'workspace_id'> {
     progress: d.progress === null ? null : json(d.progress),
     stats: json(d.stats),
     base: json(d.base),
-    options: '{}',
+    options: json(d.options ?? {}),
     probe_session_ids: json(d.probe_session_ids ?? []),
     check_report: d.check ? json(d.check) : null,
   };

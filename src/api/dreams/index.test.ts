@@ -104,6 +104,34 @@ describe('/v1/dreams over the τ-bench airline sessions', () => {
     ).toEqual([]);
   });
 
+  it("takes the client's instruction files (reverie extension): a memory they already state is not proposed", async () => {
+    const store = (await f.call('POST', '/v1/memory_stores', { name: 'airline-instructions' })).body.id;
+    const agents =
+      '# Booking\n\n- book_reservation: payment amount does not add up to the total price; check the amounts first.\n';
+    const c = await f.call(
+      'POST',
+      '/v1/dreams',
+      body(store, sessions, { instruction_files: [{ path: '/client/repo/AGENTS.md', content: agents }] }),
+    );
+    expect(c.status).toBe(200);
+    expect(c.body).not.toHaveProperty('instruction_files');
+    const done = await poll(c.body.id);
+    expect(done.status).toBe('completed');
+    const dream = await f.svc.getDream(c.body.id);
+    expect(dream.stats.instruction_repeats_dropped).toBe(1);
+    const changes = await f.svc.listChanges(c.body.id);
+    expect(changes.some((ch) => /payment amount does not add up/.test(ch.after ?? ''))).toBe(false);
+    expect(changes.some((ch) => /not enough seats/.test(ch.after ?? ''))).toBe(true);
+    const bad = await f.call(
+      'POST',
+      '/v1/dreams',
+      body(store, sessions, {
+        instruction_files: Array.from({ length: 9 }, () => ({ path: '/a', content: '' })),
+      }),
+    );
+    expect(bad.status).toBe(400);
+  });
+
   it('refuses what the hosted API refuses: unknown model, duplicate or missing sessions, bad inputs; 409 while a store is held', async () => {
     const store = (await f.call('POST', '/v1/memory_stores', { name: 'rules' })).body.id;
     const two = sessions.slice(0, 2);

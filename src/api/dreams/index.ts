@@ -62,6 +62,16 @@ const CreateBody = z
     ]),
     instructions: z.string().min(1).max(4096).nullable().optional(),
     output_behavior: OutputBehavior.optional(),
+    /**
+     * reverie's extension: the project's instruction files (`CLAUDE.md`, `AGENTS.md`) as the client
+     * read them — the server never reads a client's paths. A memory that repeats one is not proposed; one
+     * that contradicts it is flagged.
+     */
+    instruction_files: z
+      .array(z.object({ path: z.string().min(1).max(4096), content: z.string().max(100_000) }))
+      .max(8)
+      .optional()
+      .openapi({ description: "reverie extension: instruction files' path and content, read by the client" }),
   })
   .openapi('DreamCreateParams');
 
@@ -136,6 +146,7 @@ function createInput(b: z.infer<typeof CreateBody>) {
     model: typeof b.model === 'string' ? { id: b.model } : b.model,
     instructions: b.instructions,
     output_behavior: b.output_behavior,
+    ...(b.instruction_files?.length ? { options: { instruction_files: b.instruction_files } } : {}),
   };
 }
 

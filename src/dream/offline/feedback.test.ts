@@ -206,7 +206,7 @@ describe('feedback in gather and across sessions', () => {
   it('a take-back later in the session removes the feedback it names, even with the agent’s reply between', () => {
     seq = 0;
     const d = gatherSession([
-      ev('agent.message', 'I wrapped the logger in a new class.'),
+      ev('agent.message', 'I wrapped the logger in a new class and committed the generated files.'),
       ev('user.message', "Don't wrap the logger in new classes, since it hides the call site."),
       ev('agent.message', "Understood, I won't wrap the logger again."),
       ev('user.message', 'Never commit generated files.'),
@@ -227,7 +227,7 @@ describe('feedback in gather and across sessions', () => {
   it('one memory per rule, reinforced by a paraphrase in another session; never from a subagent', () => {
     seq = 0;
     const a = session('sesn_a', [
-      ev('agent.message', 'Done.'),
+      ev('agent.message', 'Done, committed.'),
       ev('user.message', 'Always run the unit tests before you commit.'),
     ]);
     const b = session('sesn_b', [

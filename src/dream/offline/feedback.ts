@@ -18,6 +18,7 @@
  * evaluative sentence beside it such as "performance is crucial").
  */
 import { analyse, type Sentence, type Token } from './language.js';
+import { speakerLabel } from './preferences.js';
 import { contentTokens } from './text.js';
 
 /** One feedback statement found in a message. */
@@ -54,9 +55,9 @@ const GENERALITY =
 const LEAD_IN =
   /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|by default|in general|generally|next time)\b[\s,.:;!-]*)+/i;
 
-/** Task-specific references: file names, versions, numbers, line references, ids. */
+/** Task-specific references: paths and slash commands, file names, versions, numbers, line references, ids. */
 const SPECIFIC =
-  /\b[\w-]+\.(?:[a-z]{1,5})\b|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
+  /(?<![\w/.])\/[a-z][\w-]+|\b[\w-]+\.(?:[a-z]{1,5})\b|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
 
 /**
  * A code identifier written as code: snake_case (`conversation_uid`), camelCase (`lastSyncedId`), a
@@ -146,11 +147,55 @@ const words = (ts: Token[]) => ts.filter((t) => t.pos !== 'PUNCT');
 function negatedImperative(ws: Token[]): boolean {
   const [a, b] = ws;
   if (!a) return false;
-  if (a.lemma === 'do' && b && (b.normal === 'not' || b.normal === "n't")) return true;
-  if (/^(?:don'?t|never|avoid)$/.test(a.normal)) return true;
+  if (a.lemma === 'do' && b && (b.normal === 'not' || b.normal === "n't")) return baseVerbAt(ws, 2);
+  if (/^(?:don'?t|never)$/.test(a.normal)) return baseVerbAt(ws, 1);
+  if (a.normal === 'avoid') return true;
   // "stop adding …", "quit doing …" (not "stop flights")
   if (/^(?:stop|quit)$/.test(a.normal) && b?.normal.endsWith('ing')) return true;
   return a.normal === 'no' && b?.normal === 'need';
+}
+
+/**
+ * True when the first word from `i` on that is not an adverb ("don't *ever* …") is a verb in its base
+ * form: "never *had* a chance", "never *been* there" report the past, they order nothing. The light model
+ * tags some verbs NOUN ("don't overcomplicate"), so the form decides, not the tag.
+ */
+function baseVerbAt(ws: Token[], i: number): boolean {
+  let j = i;
+  while (ws[j]?.pos === 'ADV') j++;
+  const t = ws[j];
+  return t !== undefined && ['VERB', 'NOUN', 'AUX', 'PROPN'].includes(t.pos) && t.normal === t.lemma;
+}
+
+/** Demonstratives: "those tests", "that file" name things of this task. */
+const DEMONSTRATIVE = /^(?:this|that|these|those)$/;
+
+/**
+ * True when the rule's first clause names one particular thing rather than a kind of thing: a
+ * demonstrative anywhere in it ("don't use --no-git in *those* tests"), or a first object that is a
+ * definite singular noun phrase or a pronoun ("don't replace *the* tree cache", "make sure *they*
+ * exist"; a definite plural names a kind: "don't edit the generated files"). A
+ * rule for the future names kinds — bare plurals and indefinites ("don't create separate documents",
+ * "never mark a test as skipped"); one that names this task's things is an instruction for this task.
+ */
+function pointsAtOne(clause: Token[]): boolean {
+  if (clause.some((t) => t.pos === 'DET' && DEMONSTRATIVE.test(t.normal))) return true;
+  // the first object: the first determiner, pronoun or noun after the clause's first verb
+  const verb = clause.findIndex((t) => ['VERB', 'NOUN'].includes(t.pos) && t.normal === t.lemma);
+  const rest = clause.slice(verb + 1);
+  const at = rest.findIndex((t) => ['DET', 'PRON', 'NOUN', 'PROPN'].includes(t.pos));
+  const head = rest[at];
+  if (!head) return false;
+  if (head.pos === 'PRON') return /^(?:it|them|they|that|those|these|this)$/.test(head.normal);
+  if (head.normal !== 'the') return false;
+  // "the generated files" names a kind (a definite plural); "the tree cache" one thing
+  let end = at + 1;
+  const modifier = (t: Token | undefined) =>
+    t !== undefined &&
+    (['ADJ', 'NOUN', 'PROPN'].includes(t.pos) || (t.pos === 'VERB' && /ed$/.test(t.normal)));
+  while (modifier(rest[end])) end++;
+  const noun = rest[end - 1]!;
+  return !(noun.normal !== noun.lemma && noun.normal.endsWith('s'));
 }
 
 /** Words that open a subordinate clause: a finite "be" after one of them is not the sentence's own verb. */
@@ -181,6 +226,8 @@ function imperative(ws: Token[], text = ''): boolean {
   const t = ws[i];
   const next = ws[i + 1];
   if (!t || !['VERB', 'NOUN', 'PROPN'].includes(t.pos) || t.normal !== t.lemma) return false;
+  // "Maria, since we talked …": a name called out, not a verb
+  if (t.pos === 'PROPN' && text.trimStart().startsWith(`${t.text},`)) return false;
   if (new RegExp(`\\b${t.text.replace(/\W/g, '')}-\\w`, 'i').test(text) || copularStatement(ws)) return false;
   if (!next) return t.pos === 'VERB';
   if (next.pos === 'AUX' || next.pos === 'PART') return false;
@@ -200,8 +247,16 @@ function clauses(ws: Token[]): Token[][] {
   return out.filter((c) => c.length > 0);
 }
 
+/**
+ * "must" of inference, not of obligation: "you must have had a long day", "you must be so proud", "you
+ * must really enjoy it" — "must" before a perfect ("have" + participle) or a verb of state.
+ */
+const EPISTEMIC_MUST =
+  /\bmust(?: really| surely| truly)? (?:have (?:been|had|\w+ed|\w+en)|be|feel|enjoy|love|know|think|see|want|like|mean|seem)\b/i;
+
 /** "make sure …", "remember to …", "you/we should|must|need to|have to …". */
 function obligation(text: string): boolean {
+  if (EPISTEMIC_MUST.test(text)) return false;
   return (
     /^(?:make sure|be sure|remember to|keep in mind|note that you)\b/i.test(text) ||
     /^(?:you (?:didn'?t|don'?t|do not|did not) (?:need|have) to|there(?:'s| is) no need to)\b/i.test(text) ||
@@ -243,16 +298,30 @@ function substantive(ws: Token[]): number {
 }
 
 /**
- * The reason inside a rule sentence ("…, since X" → "since X"), or null. "since" with no verb after it
- * is a point in time ("rows changed since the last run"), not a reason.
+ * The reason inside a rule sentence ("…, since X" → "since X"), or null. "since", "as" or "so" with no
+ * verb after it is a point in time or a role ("rows changed since the last run", "use it as the
+ * basename"), and "since" before a verb in the past tense a point in time ("since we last spoke"), not
+ * a reason.
  */
 function reasonIn(text: string): string | null {
   const m = REASON.exec(text);
   if (!m || m[2]!.trim().split(/\s+/).length < 3) return null;
-  const temporal =
-    m[1]!.toLowerCase() === 'since' &&
-    !analyse(m[2]!).some((s) => s.tokens.some((t) => t.pos === 'VERB' || t.pos === 'AUX'));
-  return temporal ? null : `${m[1]} ${m[2]!.trim()}`;
+  const word = m[1]!.toLowerCase();
+  if (/^(?:since|as|so)\b/.test(word)) {
+    const verbs = analyse(m[2]!).flatMap((s) => s.tokens.filter((t) => t.pos === 'VERB' || t.pos === 'AUX'));
+    // "as the basename of …" is a role, not a reason: a reason is a clause with a verb
+    if (verbs.length === 0) return null;
+    // "since we last spoke …": a point in the past, not a reason
+    if (word === 'since' && pastTense(verbs[0]!)) return null;
+  }
+  return `${m[1]} ${m[2]!.trim()}`;
+}
+
+/** A verb form of the past tense, by its form against its lemma ("spoke", "talked", "was"; not "is", "matters"). */
+function pastTense(t: Token): boolean {
+  if (t.lemma === 'be') return /^(?:was|were)$/.test(t.normal);
+  if (t.lemma === 'have') return t.normal === 'had';
+  return t.normal !== t.lemma && !/(?:s|ing)$/.test(t.normal);
 }
 
 /**
@@ -302,6 +371,16 @@ const CONDITION = /^(?:if|when|whenever|before|after|unless|once)$/;
 /** Indefinite determiners and pronouns: a condition holding one is about any case, not this one. */
 const INDEFINITE = /^(?:a|an|any|every|each|anything|anyone|anybody|something|someone|everything)$/;
 
+/** A condition or time clause about any case ("before adding any …", "if a test fails"). */
+function anyCase(all: Token[]): boolean {
+  return clauses(all)
+    .map(words)
+    .some((c) => {
+      const at = c.findIndex((t) => CONDITION.test(t.normal));
+      return at >= 0 && c.slice(at + 1).some((t) => INDEFINITE.test(t.normal));
+    });
+}
+
 /**
  * A rule by its condition: an imperative clause beside a condition about any case ("If a test fails,
  * fix the code", "Ask me before adding any new dependency") — the indefinite makes it general, where
@@ -311,11 +390,7 @@ function genericCondition(all: Token[], text: string): boolean {
   // "if I need …, let me know": the speaker's own case
   if (/\bI\b/.test(text)) return false;
   const parts = clauses(all).map(words);
-  const generic = parts.some((c) => {
-    const at = c.findIndex((t) => CONDITION.test(t.normal));
-    return at >= 0 && c.slice(at + 1).some((t) => INDEFINITE.test(t.normal));
-  });
-  return generic && parts.some((c) => imperative(c, text) && !REPORT.test(c[0]!.lemma));
+  return anyCase(all) && parts.some((c) => imperative(c, text) && !REPORT.test(c[0]!.lemma));
 }
 
 /**
@@ -437,8 +512,12 @@ function classify(
   )
     ? 2
     : 0;
-  if (parts.some((c) => negatedImperative(c)) || obligation(text) || convention(ws.slice(told)))
-    return 'rule';
+  const orders = parts.some((c) => negatedImperative(c)) || /^(?:make|be) sure\b/i.test(text);
+  if (orders || obligation(text) || convention(ws.slice(told))) {
+    // "don't replace the tree cache", "make sure they exist": this task's things, an instruction for now
+    const forNow = orders && !general && reasonIn(text) === null && !anyCase(all);
+    return forNow && pointsAtOne(words(parts[0] ?? [])) ? 'imperative' : 'rule';
+  }
   if ((afterAgent || general) && gerundVerdict(s, ws, text)) return afterAgent ? 'correction' : 'rule';
   const ordered = imperative(ws, text);
   if (ordered && (general || reasonIn(text) !== null)) return 'rule';
@@ -460,7 +539,10 @@ function classify(
  *   so that criticism can only be a correction of something the agent did.
  */
 export function extractFeedback(message: string, afterAgent: boolean): FeedbackStatement[] {
-  const text = message.replace(/```[\s\S]*?```/g, ' ');
+  // a turn labelled with its speaker ("Audrey: …", several people in one transcript): the words only
+  const speaker = speakerLabel(message);
+  const said = speaker ? message.slice(message.indexOf(':') + 1) : message;
+  const text = said.replace(/```[\s\S]*?```/g, ' ');
   if (!MAY_HOLD_FEEDBACK.test(text)) return [];
   // people often start a sentence in lower case, which the model then runs into the one before it
   const sentences = text

@@ -4,6 +4,7 @@
  * digest holds no ids, so it can be cached by content hash.
  */
 import { type SessionEvent, sha256Hex } from '../../domain/index.js';
+import { addressedFeedback, hasAgentTurns } from './addressed.js';
 import {
   DIGEST_VERSION,
   type ErrorOccurrence,
@@ -708,9 +709,11 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
     errors,
     recoveries,
     steps,
-    statements,
+    // a preference is how a person wants an agent to work: none when no agent took part (people talking)
+    statements: hasAgentTurns(events) ? statements : [],
     facts,
-    feedback,
+    // only what was said to an agent about its work (none when no agent took part)
+    feedback: addressedFeedback(events, feedback),
     person: toolCalls === 0 ? personStatements(aboutSelf) : [],
     system_prompts: [...systemPrompts].sort(),
     tool_calls: toolCalls,

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { enqueueDream } from '../../service/dream-queue.js';
 import { findInstructionFiles } from '../../service/instruction-files.js';
 import { oneShotDream } from '../../service/one-shot.js';
 import { Reverie } from '../../service/reverie.js';
@@ -79,7 +80,12 @@ function claudeCodeSession(id: string, cwd: string, said: string[]): string {
       message: {
         role: 'assistant',
         type: 'message',
-        content: [{ type: 'text', text: 'I changed the build and the generated files.' }],
+        content: [
+          {
+            type: 'text',
+            text: 'I changed the build, the generated files, the database tests and the commits.',
+          },
+        ],
       },
     });
     lines.push({
@@ -150,6 +156,39 @@ describe("instruction files of the sessions' project in a dream", () => {
     await expect(findInstructionFiles(svc, [], [join(root, 'missing.md')])).rejects.toThrow(
       `instructions file ${join(root, 'missing.md')}: not found`,
     );
+    await svc.close();
+  });
+
+  it('a queued dream carries the instruction files read where it was created: the worker never reads those paths', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'reverie-instructions-'));
+    dirs.push(root);
+    const project = join(root, 'project');
+    await mkdir(project);
+    await writeFile(join(project, 'CLAUDE.md'), CLAUDE_MD);
+    await writeFile(
+      join(root, 's3.jsonl'),
+      claudeCodeSession('33333333-3333-4333-8333-333333333333', project, [
+        "Don't edit the generated protobuf files, change the proto sources.",
+        'Never squash commits on shared branches.',
+      ]),
+    );
+    const svc = new Reverie({ storage: await openSqliteStorage(':memory:') });
+    const { session_ids } = await svc.importSessions([join(root, 's3.jsonl')]);
+    const store = await svc.createStore({ name: 'queued' });
+    const files = await findInstructionFiles(svc, session_ids);
+    expect(files.map((f) => f.path)).toEqual([join(project, 'CLAUDE.md')]);
+    const { dream } = await enqueueDream(svc, {
+      memory_store_id: store.id,
+      session_ids,
+      options: { instruction_files: files },
+    });
+    // the worker runs on a machine without the project: the files are gone
+    await rm(project, { recursive: true });
+    const done = await svc.runDream(dream.id);
+    expect(done.stats).toMatchObject({ instruction_repeats_dropped: 1 });
+    const texts = (await svc.listChanges(dream.id)).map((c) => c.after ?? '');
+    expect(texts.some((t) => /protobuf/.test(t))).toBe(false);
+    expect(texts.some((t) => /squash/.test(t))).toBe(true);
     await svc.close();
   });
 });

@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../../test/data.js';
+import type { SessionEvent } from '../../domain/index.js';
+import { loadLocomo } from '../../eval/locomo.js';
+import { addressedFeedback, hasAgentTurns, topicTerms } from './addressed.js';
+import { extractFeedback } from './feedback.js';
+import { gatherSession } from './gather.js';
+
+let seq = 0;
+const ev = (type: 'user.message' | 'agent.message', text: string): SessionEvent =>
+  ({ type, seq: seq++, timestamp: null, source: { file: 'x.jsonl', line: seq }, text }) as SessionEvent;
+const call = (tool: string, input: Record<string, string>): SessionEvent =>
+  ({
+    type: 'agent.tool_use',
+    seq: seq++,
+    timestamp: null,
+    source: { file: 'x.jsonl', line: seq },
+    tool,
+    kind: 'shell',
+    input,
+    call_id: `c${seq}`,
+  }) as SessionEvent;
+const feedbackOf = (events: SessionEvent[]) =>
+  gatherSession(events)
+    .feedback.filter((f) => f.cue !== 'follows')
+    .map((f) => f.text);
+
+describe('feedback needs an agent being directed and a statement about its work', () => {
+  it('a session without agent turns has nobody to correct: no feedback, no stated project facts', () => {
+    seq = 0;
+    const people = [
+      ev('user.message', "Never force-push shared branches, since other people's commits get lost."),
+      ev('user.message', 'conversationId is the same as sessionId.'),
+    ];
+    // the same words are a rule and a fact once an agent is there to hear them
+    expect(feedbackOf([ev('agent.message', 'I force-pushed the branch.'), ...people])).toHaveLength(2);
+    expect(hasAgentTurns(people)).toBe(false);
+    expect(feedbackOf(people)).toEqual([]);
+  });
+
+  it('encouragement and advice about the person’s own life said to an agent are not feedback; a rule about its work is', () => {
+    seq = 0;
+    const events = [
+      ev('user.message', 'Add retries to the upload client.'),
+      ev('agent.message', 'I added lodash.debounce and a retry loop to the upload client.'),
+      call('Bash', { command: 'pnpm add lodash.debounce' }),
+      ev('user.message', 'Keep going and never give up!'),
+      ev('user.message', "Don't forget to take care of yourself and have some fun too!"),
+      ev('user.message', 'Never add a package for a five-line helper; write the helper yourself.'),
+    ];
+    // the sentence reader alone takes all three for rules: the session's work tells them apart
+    for (const t of [
+      'Keep going and never give up!',
+      "Don't forget to take care of yourself and have some fun too!",
+      'Never add a package for a five-line helper.',
+    ])
+      expect(extractFeedback(t, true).map((f) => f.cue)).toEqual(['rule']);
+    expect(feedbackOf(events)).toEqual([
+      'Never add a package for a five-line helper; write the helper yourself.',
+    ]);
+  });
+
+  it('a correction must answer what the agent just did, unless it names the agent or its work as subject', () => {
+    seq = 0;
+    const events = [
+      ev('agent.message', 'I wrote the migration for the audit table.'),
+      ev('user.message', 'Sharing our experiences isn’t always easy.'),
+      ev('agent.message', 'I marked the flaky test as skipped to keep CI green.'),
+      ev('user.message', 'Skipping the test doesn’t fix the bug.'),
+      ev('agent.message', 'I added a cache module with its own config file.'),
+      ev('user.message', 'That is overkill, too many moving parts.'),
+    ];
+    // read alone, the first is a verdict on an action like the second
+    expect(extractFeedback('Sharing our experiences isn’t always easy.', true).map((f) => f.cue)).toEqual([
+      'correction',
+    ]);
+    expect(feedbackOf(events)).toEqual([
+      'Skipping the test doesn’t fix the bug.',
+      'That is overkill, too many moving parts.',
+    ]);
+  });
+
+  it('topic words leave out light verbs and general nouns', () => {
+    expect(topicTerms('Keep going and never give up!')).toEqual([]);
+    expect(topicTerms("Don't create separate documents.").sort()).toEqual(['creat', 'docum']);
+  });
+
+  it('keeps stated project facts and the agent’s commitments of a directed session as they are', () => {
+    const f = { seq: 1, why: null, context: null, tokens: [] };
+    const kept = [
+      { ...f, cue: 'project' as const, text: 'conversationId is the same as sessionId.' },
+      { ...f, cue: 'follows' as const, text: "I won't force-push." },
+    ];
+    expect(addressedFeedback([ev('agent.message', 'Done.')], kept)).toEqual(kept);
+  });
+});
+
+describeWithData('LoCoMo: two friends chatting, no agent', () => {
+  it('none of conv-30’s encouragements ("Keep going and never give up!") becomes feedback', async () => {
+    const conv = await loadLocomo(join(DATA, 'locomo/conv-30.json'));
+    const users = conv.sessions.flatMap((s) => s.events.filter((e) => e.type === 'user.message'));
+    // the sentence reader alone finds "rules" in these turns: only the missing agent rules them out
+    const read = users.flatMap((e) => ('text' in e ? extractFeedback(e.text, false) : []));
+    expect(read.length).toBeGreaterThan(10);
+    for (const s of conv.sessions) expect(gatherSession(s.events).feedback, s.external_id).toEqual([]);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * Feedback needs someone being directed (issues 8 and 15): a person's rule or correction is kept only
+ * when an agent is in the session to receive it and the statement is about the agent's work.
+ *
+ * - A session without agent turns (no `agent.message`, no `agent.tool_use`: people talking to each other,
+ *   as in LoCoMo) has nobody to correct: none of its statements is feedback or a stated project fact.
+ * - A rule or correction must concern the work: one of its topic words (nouns, proper nouns and verbs
+ *   other than light verbs, from the sentence and its stated reason, by wink-nlp's part-of-speech tags)
+ *   must occur among the words of what the agent did and said — for a rule anywhere in the session (its
+ *   tool calls' names and inputs — files, commands, code — and its messages), for a correction in the
+ *   agent's turns it answers (since the person's previous message), unless its subject is the agent or
+ *   what it just made ("that is overkill", "you force-pushed?"). Encouragement, well-wishing and
+ *   advice about the person's own life ("keep going and never give up", "don't forget to take care of
+ *   yourself") name nothing the agent worked on, or nothing at all beyond a light verb.
+ *
+ * Words are compared by the first five letters of their `contentTokens` stems (see `text.ts`).
+ */
+import type { SessionEvent } from '../../domain/index.js';
+import type { FeedbackOccurrence } from './digest.js';
+import { analyse } from './language.js';
+import { contentTokens } from './text.js';
+
+/**
+ * Light verbs and general nouns: words that carry no topic of their own ("keep going", "take care",
+ * "give it a try", "every time", "one thing"), by lemma.
+ */
+const LIGHT =
+  /^(?:be|have|do|get|make|let|go|keep|give|take|come|put|want|need|know|think|say|tell|forget|remember|worry|try|see|look|like|love|stop|quit|start|feel|mind|care|mean|seem|use|thing|stuff|way|time|lot|bit|one|day|something|anything|everything|nothing|please|thanks|thank)$/;
+
+/** Most characters of one agent message or tool input read into the work vocabulary. */
+const MAX_WORK_CHARS = 20_000;
+
+/**
+ * The comparison key of a stem: its first {@link KEY_CHARS} letters, so that the light stemmer's forms of
+ * one word meet ("commit" and "committ" from "committed", "summar" and "summary").
+ */
+function wordKey(stem: string): string {
+  return stem.slice(0, KEY_CHARS);
+}
+
+/** Letters of a stem compared (see {@link wordKey}). */
+const KEY_CHARS = 5;
+
+/** A correction whose subject is the agent or what it just made ("that is overkill", "you force-pushed?"). */
+const AT_THE_AGENT =
+  /^(?:(?:no|nope|ok(?:ay)?|so|well|hmm|oh|again|but|and|wait|seriously|really)\b[\s,.!?]*)*(?:that|this|these|those|you)\b/i;
+
+/** True when the session has an agent turn: a message or a tool call of the agent. */
+export function hasAgentTurns(events: readonly SessionEvent[]): boolean {
+  return events.some((e) => e.type === 'agent.message' || e.type === 'agent.tool_use');
+}
+
+/**
+ * The session's work vocabulary: the keys ({@link wordKey}) of the `contentTokens` stems of every agent
+ * message and of every tool call (tool name and input, as JSON), each read up to {@link MAX_WORK_CHARS}
+ * characters.
+ */
+export function workVocabulary(events: readonly SessionEvent[]): Set<string> {
+  const out = new Set<string>();
+  const add = (text: string) => {
+    for (const t of contentTokens(text.slice(0, MAX_WORK_CHARS))) out.add(wordKey(t));
+  };
+  for (const e of events) {
+    if (e.type === 'agent.message') add(e.text);
+    else if (e.type === 'agent.tool_use') add(`${e.tool} ${JSON.stringify(e.input ?? '')}`);
+  }
+  return out;
+}
+
+/**
+ * The topic words of a statement: the keys ({@link wordKey}) of the `contentTokens` stems of its nouns,
+ * proper nouns and verbs, light verbs and general nouns ({@link LIGHT}) left out.
+ */
+export function topicTerms(text: string): string[] {
+  const out = new Set<string>();
+  for (const s of analyse(text))
+    for (const t of s.tokens) {
+      if (!['NOUN', 'PROPN', 'VERB'].includes(t.pos) || LIGHT.test(t.lemma) || LIGHT.test(t.normal)) continue;
+      for (const w of contentTokens(t.text)) out.add(wordKey(w));
+    }
+  return [...out];
+}
+
+/**
+ * A session's feedback occurrences that are addressed to an agent about its work (see the module
+ * comment): all of them dropped when the session has no agent turns; otherwise a rule or correction is
+ * kept when a topic word of its text or reason is in {@link workVocabulary}. Stated project facts and
+ * the agent's own commitments are kept as they are.
+ * @param events the session's events (any order).
+ * @param feedback the occurrences gathered from the session's user messages.
+ */
+export function addressedFeedback(
+  events: readonly SessionEvent[],
+  feedback: readonly FeedbackOccurrence[],
+): FeedbackOccurrence[] {
+  if (feedback.length === 0) return [];
+  if (!hasAgentTurns(events)) return [];
+  if (!feedback.some((f) => f.cue === 'rule' || f.cue === 'correction')) return [...feedback];
+  const work = workVocabulary(events);
+  const answered = answeredTurns(events);
+  return feedback.filter((f) => {
+    if (f.cue !== 'rule' && f.cue !== 'correction') return true;
+    const topic = topicTerms(`${f.text} ${f.why ?? ''}`);
+    if (f.cue === 'rule') return topic.some((t) => work.has(t));
+    const answers = answered.get(f.seq) ?? new Set<string>();
+    return AT_THE_AGENT.test(f.text.trim()) || topic.some((t) => answers.has(t));
+  });
+}
+
+/**
+ * For each person's message (by `seq`), the {@link workVocabulary} of the agent's turns since the
+ * person's previous message: what a correction in that message objects to.
+ */
+function answeredTurns(events: readonly SessionEvent[]): Map<number, Set<string>> {
+  const out = new Map<number, Set<string>>();
+  let since: SessionEvent[] = [];
+  for (const e of events) {
+    if (e.type === 'user.message') {
+      out.set(e.seq, workVocabulary(since));
+      since = [];
+    } else since.push(e);
+  }
+  return out;
+}

@@ -7,12 +7,16 @@
  * mounts its stores at /mnt/memory/<slug>/ with their access.
  */
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { type ServerType, serve } from '@hono/node-server';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect } from 'vitest';
 import { createApiApp } from '../src/api/index.js';
+import { createServedMcpHandler } from '../src/mcp/serve-mount.js';
 import { createSessionMcpServer } from '../src/mcp/session-server.js';
 import { Reverie } from '../src/service/index.js';
 import { CLAUDE_CODE, itWithData, TAU } from './data.js';
@@ -193,6 +197,16 @@ describe.each(DIALECTS)('sessions with attached memory stores ($name)', (dialect
         403,
         'resources[1].access',
       );
+      // a key that acts as a person outside team alpha does not see its store at all
+      const bob = (
+        await svc.keys.createKey({ name: 'bob', role: 'writer', member: { type: 'person', id: 'bob' } })
+      ).key;
+      await refused(
+        bob,
+        [{ memory_store_id: team.id, access: 'read_only' }],
+        404,
+        'resources[0].memory_store_id',
+      );
       expect((await svc.listSessions({})).data).toHaveLength(0);
       const fine = await upload(writer, CC_FILE, 'cc.jsonl', [
         { memory_store_id: team.id, access: 'read_only' },
@@ -203,6 +217,39 @@ describe.each(DIALECTS)('sessions with attached memory stores ($name)', (dialect
       ]);
       expect(four096.status).toBe(200);
       void call;
+    } finally {
+      await svc.close();
+    }
+  });
+
+  itWithData('a member key sees a session only with the attachments of stores it may see', async () => {
+    const { svc, call, admin } = await fixture(dialect);
+    try {
+      await svc.teams.createTeam('alpha');
+      await svc.teams.createTeam('beta');
+      await svc.teams.addMembers('alpha', [{ type: 'person', id: 'alice' }]);
+      const open = await svc.createStore({ name: 'handbook' });
+      const beta = await svc.createStore({ name: 'beta secrets' });
+      await svc.teams.setScope(beta.id, { type: 'team', id: 'beta' });
+      const res = encodeURIComponent(
+        JSON.stringify([{ memory_store_id: open.id }, { memory_store_id: beta.id }]),
+      );
+      const r = await call(
+        admin,
+        'POST',
+        `/v1/reverie/sessions?filename=cc.jsonl&team_id=alpha&resources=${res}`,
+        new Uint8Array(readFileSync(CC_FILE)),
+      );
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      const id = r.body.sessions[0].session_id;
+      const alice = (
+        await svc.keys.createKey({ name: 'alice', role: 'reader', member: { type: 'person', id: 'alice' } })
+      ).key;
+      const seen = await call(alice, 'GET', `/v1/reverie/sessions/${id}`);
+      expect(seen.status).toBe(200);
+      expect(seen.body.resources.map((x: { name: string }) => x.name)).toEqual(['handbook']);
+      const whole = await call(admin, 'GET', `/v1/reverie/sessions/${id}`);
+      expect(whole.body.resources.map((x: { name: string }) => x.name)).toEqual(['handbook', 'beta secrets']);
     } finally {
       await svc.close();
     }
@@ -315,6 +362,71 @@ describe.each(DIALECTS)('sessions with attached memory stores ($name)', (dialect
         expect(text(hits)).toMatch(/^\/mnt\/memory\/org\/rules\.md/);
         await client.close();
       } finally {
+        await svc.close();
+      }
+    },
+  );
+
+  itWithData(
+    'MCP over HTTP with ?session=: the key sees the mounts, writes only where attached read_write and allowed',
+    async () => {
+      const { svc, upload, admin } = await fixture(dialect);
+      const mcp = createServedMcpHandler(svc);
+      const http: ServerType = serve({ fetch: (req) => mcp.handle(req), port: 0, hostname: '127.0.0.1' });
+      await new Promise((r) => http.once('listening', r));
+      const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
+      try {
+        const notes = await svc.createStore({ name: 'notes' });
+        const team = await svc.createStore({ name: 'alpha team' });
+        await svc.teams.createTeam('alpha');
+        await svc.teams.setScope(team.id, { type: 'team', id: 'alpha' });
+        const r = await upload(admin, CC_FILE, 'cc.jsonl', [
+          { memory_store_id: notes.id },
+          { memory_store_id: team.id },
+        ]);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        const session = r.body.sessions[0].session_id;
+        const writer = (await svc.keys.createKey({ name: 'w', role: 'writer' })).key;
+        const client = new Client({ name: 'agent', version: '1.0' });
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL(`${base}?session=${session}`), {
+            requestInit: { headers: { authorization: `Bearer ${writer}` } },
+          }),
+        );
+        const run = async (args: Record<string, unknown>) => {
+          const x = (await client.callTool({ name: 'memory', arguments: args })) as CallToolResult;
+          return { error: x.isError === true, text: (x.content[0] as { text: string }).text };
+        };
+        expect(await run({ command: 'create', path: '/mnt/memory/notes/a.md', file_text: 'a\n' })).toEqual({
+          error: false,
+          text: 'File created successfully at: /mnt/memory/notes/a.md',
+        });
+        // attached read_write by an admin, but a writer key may not write a team store: mounted read-only
+        const denied = await run({
+          command: 'create',
+          path: '/mnt/memory/alpha-team/b.md',
+          file_text: 'b\n',
+        });
+        expect(denied.error).toBe(true);
+        expect(denied.text).toContain('/mnt/memory/alpha-team/ (alpha team) is attached read_only');
+        expect((await svc.listVersions(notes.id)).data[0]!.created_by).toEqual({
+          type: 'session_actor',
+          id: session,
+        });
+        await client.close();
+        const res = await fetch(`${base}?session=sesn_nope`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${writer}`,
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+          },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+        });
+        expect(res.status).toBe(401);
+      } finally {
+        await mcp.close();
+        await new Promise((r) => http.close(r));
         await svc.close();
       }
     },

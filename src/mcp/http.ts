@@ -11,14 +11,26 @@ import type { Actor } from '../domain/index.js';
 import type { Reverie } from '../service/reverie.js';
 import { createDreamRuns } from './dream-tools.js';
 import { createMcpServer } from './server.js';
+import { createSessionMcpServer, type SessionMcpOptions } from './session-server.js';
 
 /**
  * Who calls and which store they may use; `null` refuses the request with 401. `reverie` (optional) is the
  * service to serve it with — e.g. the caller's workspace view — and `readOnly` limits it to reading.
  */
-export type McpAuthorize = (
-  req: Request,
-) => Promise<{ storeId: string; actor: Actor; reverie?: Reverie; readOnly?: boolean } | null>;
+export type McpAuthorize = (req: Request) => Promise<McpGrant | null>;
+
+/**
+ * What {@link McpAuthorize} allows: one store (`storeId`), or with `session` the stores attached to that
+ * session at their mount paths (session-server.ts; `storeId` is then unused), each writable when
+ * `session.writable` says so.
+ */
+export interface McpGrant {
+  storeId: string;
+  actor: Actor;
+  reverie?: Reverie;
+  readOnly?: boolean;
+  session?: { id: string; writable?: SessionMcpOptions['writable'] };
+}
 
 /** The handler {@link createMcpHttpHandler} returns. */
 export interface McpHttpHandler {
@@ -48,11 +60,16 @@ export function createMcpHttpHandler(reverie: Reverie, authorize: McpAuthorize):
           },
           { status: 401, headers: { 'www-authenticate': 'Bearer' } },
         );
-      const { server } = createMcpServer(who.reverie ?? reverie, who.storeId, {
-        actor: who.actor,
-        runs,
-        readOnly: who.readOnly === true,
-      });
+      const { server } = who.session
+        ? await createSessionMcpServer(who.reverie ?? reverie, who.session.id, {
+            readOnly: who.readOnly === true,
+            writable: who.session.writable,
+          })
+        : createMcpServer(who.reverie ?? reverie, who.storeId, {
+            actor: who.actor,
+            runs,
+            readOnly: who.readOnly === true,
+          });
       const transport = new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: undefined,
         enableJsonResponse: true,

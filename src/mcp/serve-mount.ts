@@ -6,7 +6,9 @@
  * tool's `view` only; the dream and review tools need `writer` or above; team and organisation stores
  * are read-only below `reviewer`, see `TeamService.canWrite`). An agent's or person's store shows its
  * team's memory read-only at `/memories/team/` and the organisation's at `/memories/org/`. Every write
- * is a version by `{type: "mcp_actor", id: <key name>}`.
+ * is a version by `{type: "mcp_actor", id: <key name>}`. `?session=sesn_…` instead serves the stores
+ * attached to that session at `/mnt/memory/<slug>/` (session-server.ts), writable where attached
+ * `read_write` and the key may write the store; those writes are versions by the session.
  */
 import type { Principal } from '../service/keys.js';
 import type { Reverie } from '../service/reverie.js';
@@ -29,6 +31,27 @@ async function ownStore(reverie: Reverie, p: Principal): Promise<string | null> 
 }
 
 /**
+ * The grant of `?session=sesn_…`: the session's attached stores at their mount paths, each writable
+ * when attached `read_write` and the key may write it (`TeamService.canWrite`); null (401) for a
+ * session the key does not see.
+ */
+async function sessionGrant(reverie: Reverie, principal: Principal, sessionId: string) {
+  if (!(await reverie.getSession(sessionId).catch(() => null))) return null;
+  return {
+    storeId: '',
+    reverie,
+    actor: { type: 'mcp_actor' as const, id: principal.key_name },
+    session: {
+      id: sessionId,
+      writable: async (m: { memory_store_id: string }) => {
+        const store = await reverie.getStore(m.memory_store_id).catch(() => null);
+        return store !== null && (await reverie.teams.canWrite(principal, store));
+      },
+    },
+  };
+}
+
+/**
  * The `/mcp` handler for `reverie serve` over the root service (see the module comment). Requests with an
  * unknown or revoked key, without `?store=`, or naming a store outside the key's workspace get 401.
  */
@@ -37,6 +60,8 @@ export function createServedMcpHandler(root: Reverie): McpHttpHandler {
     const principal = await root.keys.authenticate(presentedKey(req));
     if (!principal) return null;
     const reverie = root.forPrincipal(principal);
+    const session = new URL(req.url).searchParams.get('session');
+    if (session) return sessionGrant(reverie, principal, session);
     const storeId = new URL(req.url).searchParams.get('store') ?? (await ownStore(reverie, principal));
     if (!storeId) return null;
     try {

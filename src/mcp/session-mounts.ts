@@ -75,6 +75,11 @@ export class SessionMemoryTool {
   readonly #sessionId: string;
   readonly #mounts: readonly SessionResource[];
 
+  /**
+   * @param reverie the service (the caller's view) the stores are read and written through.
+   * @param sessionId the session whose writes these are (`session_actor` on every version).
+   * @param mounts the session's attached stores ({@link sessionMounts}), possibly narrowed to read-only.
+   */
   constructor(reverie: Reverie, sessionId: string, mounts: readonly SessionResource[]) {
     this.#reverie = reverie;
     this.#sessionId = sessionId;

@@ -36,18 +36,34 @@ const INPUT = {
   new_path: z.string().optional().describe('rename: new path (in the same mount)'),
 };
 
+/** Options of {@link createSessionMcpServer}. */
+export interface SessionMcpOptions {
+  /** Server version reported in `initialize` (default the package version). */
+  version?: string;
+  /** Mount every store read-only, whatever its access (a reader's key, `reverie mcp --read-only`). */
+  readOnly?: boolean;
+  /**
+   * Whether the caller may write an attached store (e.g. an API key's `TeamService.canWrite`); a store
+   * it may not write is mounted read-only even when attached `read_write`. Default: every store.
+   */
+  writable?: (m: SessionResource) => Promise<boolean>;
+}
+
 /**
  * Builds the MCP server of session `sessionId` over the stores attached to it (read when called);
- * `readOnly` mounts every store read-only whatever its access.
+ * a store is mounted read-write only when attached `read_write` and allowed by `opts`.
  * @throws NotFoundError when the session does not exist (or is not visible in `reverie`'s view).
  */
 export async function createSessionMcpServer(
   reverie: Reverie,
   sessionId: string,
-  opts: { version?: string; readOnly?: boolean } = {},
+  opts: SessionMcpOptions = {},
 ): Promise<ReverieMcpServer> {
-  const attached = await sessionMounts(reverie, sessionId);
-  const mounts = opts.readOnly ? attached.map((m) => ({ ...m, access: 'read_only' as const })) : attached;
+  const mounts: SessionResource[] = [];
+  for (const m of await sessionMounts(reverie, sessionId)) {
+    const rw = m.access === 'read_write' && !opts.readOnly && (await (opts.writable?.(m) ?? true));
+    mounts.push(rw ? m : { ...m, access: 'read_only' });
+  }
   const server = new McpServer(
     { name: 'reverie', version: opts.version ?? '0.1.0' },
     {

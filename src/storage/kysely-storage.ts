@@ -1210,7 +1210,8 @@ export class KyselyStorage implements Storage {
       const visible = this.#sessions()
         .select('id')
         .where('id', 'in', sessionIds.slice(i, i + CHUNK));
-      for (const [id, rs] of await sessionStores.resourcesOf(this.#db, this.workspace_id, visible))
+      const stores = this.member ? this.#storeIds() : null;
+      for (const [id, rs] of await sessionStores.resourcesOf(this.#db, this.workspace_id, visible, stores))
         out.set(id, rs);
     }
     return out;

@@ -52,21 +52,22 @@ export function attachedTo(db: Kysely<Database>, workspaceId: string, storeId: s
 
 /**
  * The attachments of the sessions `sessionIds` selects (a subquery of session ids), by session id, each
- * list in attach order.
+ * list in attach order; with `storeIds` (a member's view: the stores it may see), only attachments of
+ * those stores, so that a session never shows a member the name of a store it may not see.
  */
 export async function resourcesOf(
   db: Kysely<Database>,
   workspaceId: string,
   sessionIds: SelectQueryBuilder<Database, 'sessions', { id: string }>,
+  storeIds: SelectQueryBuilder<Database, 'memory_stores', { id: string }> | null = null,
 ): Promise<Map<string, SessionResource[]>> {
-  const rows = await db
+  let q = db
     .selectFrom('session_stores')
     .select(['session_id', 'memory_store_id', 'access', 'instructions', 'name', 'description', 'mount_path'])
     .where('workspace_id', '=', workspaceId)
-    .where('session_id', 'in', sessionIds)
-    .orderBy('session_id')
-    .orderBy('position')
-    .execute();
+    .where('session_id', 'in', sessionIds);
+  if (storeIds) q = q.where('memory_store_id', 'in', storeIds);
+  const rows = await q.orderBy('session_id').orderBy('position').execute();
   const out = new Map<string, SessionResource[]>();
   for (const r of rows) {
     const list = out.get(r.session_id) ?? [];

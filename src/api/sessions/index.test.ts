@@ -125,3 +125,19 @@ describe('/v1/reverie/sessions (transcript uploads)', () => {
     );
   });
 });
+
+describe('/openapi.json: sessions with attached stores', () => {
+  it('documents the resources query, the memory_store_id filter and the echoed resource shape', async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the document is checked field by field
+    const doc: any = await (await f.app.request('/openapi.json')).json();
+    const params = (method: 'get' | 'post') =>
+      doc.paths['/v1/reverie/sessions'][method].parameters.map((p: { name: string }) => p.name);
+    expect(params('post')).toContain('resources');
+    expect(params('get')).toContain('memory_store_id');
+    const resource = doc.components.schemas.ReverieSessionResource;
+    expect(Object.keys(resource.properties).sort()).toEqual(
+      ['access', 'description', 'instructions', 'memory_store_id', 'mount_path', 'name', 'type'].sort(),
+    );
+    expect(doc.components.schemas.ReverieSession.required).toContain('resources');
+  });
+});

@@ -68,8 +68,9 @@ function needAdmin(c: Context<ApiEnv>): void {
 
 /**
  * Middleware for `/v1/memory_stores/*`: a write (any method but GET/HEAD) to a store the key may not
- * write (`TeamService.canWrite`) is refused with 403 `permission_error`. Unknown stores pass through
- * (the route answers 404).
+ * write (`TeamService.canWrite`) is refused with 403 `permission_error`; so is a write sent through a
+ * session ({@link SESSION_HEADER}) to a store that session attached `read_only` or not at all (404 for a
+ * session the key does not see). Unknown stores pass through (the route answers 404).
  */
 export function teamWriteGuard(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {

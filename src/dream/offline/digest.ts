@@ -7,7 +7,7 @@
 import type { KindChange } from './recovery.js';
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 16;
+export const DIGEST_VERSION = 17;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -33,6 +33,12 @@ export interface ErrorOccurrence {
    * or there, or a throw-away script no longer there.
    */
   exploration?: 'search' | 'own-code' | 'test-run' | 'cleanup';
+  /**
+   * True when the failing call is an API tool's (the importer's kind `other`, not a shell command):
+   * the same error of one backend may come back from several of its tools (`book_reservation`,
+   * `update_reservation_flights`), and `mistakes.ts` merges their paraphrases across tools.
+   */
+  api?: true;
 }
 
 /** The successful retry that followed an error. */

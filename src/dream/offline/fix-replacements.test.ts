@@ -113,6 +113,82 @@ describe('a fix stated as the replacement the successful retries used', () => {
   });
 });
 
+describe('the headline fix is the recovery most satisfied sessions took', () => {
+  const cancel = (i: number, reason: string, error = false): Step => ({
+    tool: 'cancel_order',
+    input: { order_id: `W${i}`, reason },
+    result: error ? 'Error: order already shipped' : 'ok',
+    error,
+  });
+  const ret: Step = { tool: 'return_order', input: { order_id: 'W9' }, result: 'ok' };
+
+  it('names the different tool when it recovered in more satisfied sessions than the changed argument', async () => {
+    const sessions = [
+      // two sessions got the same tool through by changing the reason, one of them satisfied
+      syntheticSession('r1', 'u1', [
+        'cancel',
+        cancel(1, 'no longer needed', true),
+        cancel(1, 'ordered by mistake'),
+      ]),
+      syntheticSession(
+        'r2',
+        'u2',
+        ['cancel', cancel(2, 'no longer needed', true), cancel(2, 'ordered by mistake')],
+        {
+          outcome: 'failed',
+        },
+      ),
+      // three never cancelled again: they returned the order instead, all satisfied
+      ...[3, 4, 5].map((i) =>
+        syntheticSession(`r${i}`, `u${i}`, ['cancel', cancel(i, 'no longer needed', true), ret]),
+      ),
+    ];
+    const [m] = await mistakes(sessions);
+    expect(summaryOf(m!)).toContain('fix: use return_order instead');
+    // the changed argument is still reported, as a detail
+    expect(m!.after).toContain('- The successful retry changed: `reason` (2).');
+  });
+
+  it('keeps the changed argument when it recovered in more satisfied sessions', async () => {
+    const sessions = [
+      ...[1, 2, 3].map((i) =>
+        syntheticSession(`r${i}`, `u${i}`, [
+          'cancel',
+          cancel(i, 'no longer needed', true),
+          cancel(i, 'ordered by mistake'),
+        ]),
+      ),
+      ...[4, 5].map((i) =>
+        syntheticSession(`r${i}`, `u${i}`, ['cancel', cancel(i, 'no longer needed', true), ret]),
+      ),
+    ];
+    const [m] = await mistakes(sessions);
+    expect(summaryOf(m!)).toContain('fix: change reason');
+  });
+});
+
+describe('examples of the change', () => {
+  it('shows before → after examples only of the changed arguments it names', async () => {
+    const pay = (i: number, card: string, qty: number, error = false): Step => ({
+      tool: 'pay_order',
+      input: { order_id: `W${i}`, card, qty },
+      result: error ? 'Error: card declined by issuer' : 'ok',
+      error,
+    });
+    // every retry used another card; one also changed the quantity (once: not a fix, not an example)
+    const sessions = [1, 2, 3].map((i) =>
+      syntheticSession(`q${i}`, `u${i}`, [
+        'pay it',
+        pay(i, 'Visa', 1, true),
+        pay(i, 'Amex', i === 1 ? 2 : 1),
+      ]),
+    );
+    const [m] = await mistakes(sessions);
+    expect(m!.after).toContain('- The successful retry changed: `card` (3).');
+    expect(m!.after).not.toContain('qty: 1 → 2');
+  });
+});
+
 describeWithData('τ-bench: the certificate refused for a flight change', () => {
   let result: DreamResult;
   beforeAll(async () => {

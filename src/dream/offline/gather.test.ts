@@ -72,6 +72,23 @@ function booking(): SessionEvent[] {
 }
 
 describe('gatherSession', () => {
+  it('reads no preference from people talking to each other (two named speakers, no agent turn)', () => {
+    seq = 0;
+    const rule = 'Always double-check the recipe before you start baking.';
+    const talk = gatherSession([ev.user(`Ann: ${rule}`), ev.user('Bob: Sure, I always do that with bread.')]);
+    expect(talk.statements).toEqual([]);
+    seq = 0;
+    // one speaker (or an agent in the session): their words may be a preference
+    expect(gatherSession([ev.user(`Ann: ${rule}`)]).statements.length).toBeGreaterThan(0);
+    seq = 0;
+    const directed = gatherSession([
+      ev.user(`Ann: ${rule}`),
+      ev.agent('Noted.'),
+      ev.user('Bob: Sure, I always do that with bread.'),
+    ]);
+    expect(directed.statements.length).toBeGreaterThan(0);
+  });
+
   it('extracts error templates with verbatim quotes pointing at the tool result', () => {
     const events = booking();
     const d = gatherSession(events);

@@ -263,6 +263,22 @@ export function* quotableTexts(events: readonly SessionEvent[]): Generator<strin
 /** The default redactor of {@link gatherSession}: the synchronous rules only (nothing learned). */
 const RULES_ONLY = new Redactor();
 
+/**
+ * True for a conversation among people: no agent turn, and messages labelled with two or more speakers
+ * (`Ann: …`, `Bob: …`). Nobody there tells an agent how to work.
+ */
+function amongPeople(events: readonly SessionEvent[]): boolean {
+  if (hasAgentTurns(events)) return false;
+  const speakers = new Set<string>();
+  for (const e of events) {
+    if (e.type !== 'user.message') continue;
+    const who = speakerLabel(e.text);
+    if (who) speakers.add(who);
+    if (speakers.size >= 2) return true;
+  }
+  return false;
+}
+
 /** The statements people made about themselves in a session's messages (see `person-facts.ts`). */
 function personStatements(
   messages: readonly { text: string; seq: number; at: string | null; speaker: string | null }[],
@@ -609,6 +625,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             quote: clean(quote),
             label: call?.label ?? null,
             ...(exploration ? { exploration } : {}),
+            ...(call?.kind === 'other' && call.command === null ? { api: true as const } : {}),
           });
           const key = call ? keyOf(call) : tool;
           const list = pending.get(key) ?? [];
@@ -709,8 +726,8 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
     errors,
     recoveries,
     steps,
-    // a preference is how a person wants an agent to work: none when no agent took part (people talking)
-    statements: hasAgentTurns(events) ? statements : [],
+    // a preference is how a person wants an agent to work: none from people talking to each other
+    statements: amongPeople(events) ? [] : statements,
     facts,
     // only what was said to an agent about its work (none when no agent took part)
     feedback: addressedFeedback(events, feedback),

@@ -4,7 +4,10 @@
  * messages — one error's words, with identifiers split into words and variable parts dropped, ≥ 90%
  * contained in the other's: "gift card balance is not enough" / "not enough balance in payment method
  * gift_card_…"), support counted by distinct sessions and agents; clusters under `min_support`
- * sessions are dropped as noise.
+ * sessions are dropped as noise. Errors of API tools (the importer's kind `other`, no shell command)
+ * merge across tools the same way: one backend returns the same error from several of its tools
+ * (`book_reservation` and `update_reservation_flights` both refuse a gift card that is too small), and
+ * the memory names the tool that returned it most often.
  *
  * What is not a mistake (issue 8):
  * - a harness message is about the agent's output, never a tool mistake: a notice that the output was
@@ -119,7 +122,11 @@ export function mineMistakes(
     });
   }
   const keys = [...byKey.keys()].sort(compareStrings);
-  const heads = keys.map((k) => k.split('\u0000').slice(0, 2).join('\u0000'));
+  // errors of API tools (one backend behind several tools) may merge across tools; others per tool
+  const heads = keys.map((k) => {
+    const [kind, tool] = k.split('\u0000');
+    return byKey.get(k)!.every((o) => o.e.api) ? `${kind}\u0000(api)` : `${kind}\u0000${tool}`;
+  });
   const tokenSets = keys.map((k) => {
     const [, , template] = k.split('\u0000');
     return [...new Set(wordTokens(template!))].sort();
@@ -245,9 +252,9 @@ export function errorWords(line: string): string[] {
 }
 
 /**
- * Unites near-duplicate groups of the same (kind, tool) whose error words are paraphrases: the smaller
- * word set (≥ 4 words) is ≥ 90% contained in the larger. Compared through an inverted index of words,
- * so only groups sharing a word are tested.
+ * Unites near-duplicate groups of the same head (kind and tool, or kind and `(api)` for API tools) whose
+ * error words are paraphrases: the smaller word set (≥ 4 words) is ≥ 90% contained in the larger.
+ * Compared through an inverted index of words, so only groups sharing a word are tested.
  */
 function mergeParaphrases(groups: number[][], words: string[][], heads: string[]): number[][] {
   const n = groups.length;
@@ -481,6 +488,7 @@ interface Replacement {
   to: [string, number][];
 }
 
+/** The reliable {@link Replacement}s among a cluster's same-tool recoveries (see `reliable`). */
 function replacements(
   recList: Rec[],
   reliable: (list: Rec[], keys: (x: Rec) => Iterable<string>) => [string, number][],
@@ -546,7 +554,12 @@ function analyseFixes(
   const replaced = kind === 'tool_error' && !shell ? replacements(recList, reliable) : [];
   const between = kind === 'tool_error' && !measured ? reliable(recList, (x) => x.r.between) : [];
   const satisfiedRecovered = recList.filter((x) => x.o.s.outcome === 'satisfied').length;
-  const numeric = recList.flatMap((x) => x.r.numeric).slice(0, 2);
+  // examples of the changed arguments shown (`path: before → after`), never of another argument
+  const shownPaths = new Set(changed.slice(0, 5).map(([p]) => p));
+  const numeric = recList
+    .flatMap((x) => x.r.numeric)
+    .filter((n) => shownPaths.has(n.slice(0, n.indexOf(':'))))
+    .slice(0, 2);
   // shell: the successful command (masked) and the tokens it added / removed, when they recur
   // …only when the command itself changed (an unchanged retry worked because of what was done first)
   const fixCommands =
@@ -602,15 +615,57 @@ function analyseFixes(
 /** The fix analysis of a cluster (see {@link analyseFixes}). */
 type Fixes = ReturnType<typeof analyseFixes>;
 
+/** Distinct sessions, and satisfied ones, of `list` whose `keys` include `key`. */
+function keyStats(
+  list: readonly Rec[],
+  keys: (x: Rec) => Iterable<string>,
+  key: string,
+): { sessions: number; satisfied: number } {
+  const hit = new Map<string, boolean>();
+  for (const x of list)
+    if ([...keys(x)].includes(key)) hit.set(x.o.s.content_sha256, x.o.s.outcome === 'satisfied');
+  return { sessions: hit.size, satisfied: [...hit.values()].filter(Boolean).length };
+}
+
 /**
- * The replacement to state as the fix: the first reliable one, when it recovered in at least as many
- * sessions as the most common changed argument (the retries worked by using another kind of value, so
- * say which); null otherwise (the changed arguments stay the headline, the replacement a detail).
+ * The headline fix of an API (non-shell) tool's error: of its reliable fixes — another kind of value
+ * (a {@link Replacement}), the changed arguments, a call made first, a different tool where the failing
+ * one never succeeded again — the one the recoveries took in the most satisfied sessions, then in the
+ * most sessions (ties in that order). A fix most recoveries took thus leads over the argument that
+ * happened to change in a few. Null when none is reliable.
  */
-function headlineReplacement(f: Fixes): Replacement | null {
-  const r = f.replaced[0];
-  if (!r) return null;
-  return r.sessions >= (f.changed[0]?.[1] ?? 0) ? r : null;
+function leadingFix(f: Fixes): string | null {
+  const cands: { text: string; sessions: number; satisfied: number }[] = [];
+  const rep = f.replaced[0];
+  if (rep)
+    cands.push({
+      text: `fix: ${replacementText(rep, 'imperative')}`,
+      ...keyStats(
+        f.recList,
+        (x) => (x.r.kinds ?? []).map((k) => `${k.path}\u0000${k.from}`),
+        `${rep.path}\u0000${rep.from}`,
+      ),
+    });
+  const changed = f.changed[0];
+  if (changed)
+    cands.push({
+      text: `fix: change ${f.changed
+        .slice(0, 2)
+        .map(([p]) => p)
+        .join(', ')}`,
+      ...keyStats(f.recList, (x) => x.r.changed, changed[0]),
+    });
+  const between = f.between[0];
+  if (between)
+    cands.push({
+      text: `fix: call ${between[0].replace(/^[^:]*:/, '')} first`,
+      ...keyStats(f.recList, (x) => x.r.between, between[0]),
+    });
+  const alt = f.alternatives[0];
+  if (alt)
+    cands.push({ text: `fix: use ${alt[0]} instead`, ...keyStats(f.altList, (x) => [x.r.label], alt[0]) });
+  cands.sort((a, b) => b.satisfied - a.satisfied || b.sessions - a.sessions);
+  return cands[0]?.text ?? null;
 }
 
 /**
@@ -634,11 +689,20 @@ function editShown(f: Fixes, core: string): string {
 /**
  * The "What worked afterwards" lines of a mistake: how often the same tool (program) succeeded again,
  * then only the reliable fixes; "No reliable fix was seen" when there is none.
- * @param ctx the error's kind and tool, its distinct sessions, the sessions shown, and the fix hint.
+ * @param ctx the error's kind and tool (and how many tools returned it), its distinct sessions, the
+ *   sessions shown, and the fix hint.
  */
 function workedAfterwards(
   f: Fixes,
-  ctx: { kind: ErrorOccurrence['kind']; tool: string; sessions: number; seen: number; fixHint: string },
+  ctx: {
+    kind: ErrorOccurrence['kind'];
+    tool: string;
+    /** Distinct tools that returned the error (API errors merged across tools). */
+    tools: number;
+    sessions: number;
+    seen: number;
+    fixHint: string;
+  },
 ): string[] {
   const { kind, tool, fixHint } = ctx;
   const { recList, satisfiedRecovered, fixCommands, addedTokens, removedTokens, shell, changed, numeric } = f;
@@ -654,7 +718,9 @@ function workedAfterwards(
         ? 'a following tool call succeeded'
         : f.measured
           ? 'a later run of the same script or program succeeded'
-          : `a later \`${tool}\` call succeeded`;
+          : ctx.tools > 1
+            ? 'a later call of the same tool succeeded'
+            : `a later \`${tool}\` call succeeded`;
     lines.push(`- In ${recList.length} of ${counted(ctx.sessions, 'session')} ${what}${sat}.`);
     if (fixCommands.length > 0) lines.push(`- The successful command: ${fmtCounts(fixCommands, 3)}.`);
     if (f.setup.length > 0) lines.push(setupLine(f.setup));
@@ -715,7 +781,10 @@ function renderMistake(
   // the representative template is the most frequent one (ties: smallest key)
   const templateCounts = countBy(occs, (o) => o.e.template);
   const template = templateCounts[0]![0];
-  const { kind, tool } = occs[0]!.e;
+  const { kind } = occs[0]!.e;
+  // an API error merged across tools is named by the tool that returned it most often
+  const tools = countBy(occs, (o) => o.e.tool);
+  const tool = tools[0]![0];
   occs.sort((a, b) => compareStrings(a.s.id, b.s.id) || a.e.seq - b.e.seq);
   // one entry per distinct session content: the first occurrence
   const perSession: Occ[] = [];
@@ -727,8 +796,7 @@ function renderMistake(
   }
   const outcomes = countBy(perSession, (o) => o.s.outcome);
   const fixes = analyseFixes(occs, perSession, minSupport, setup);
-  const { shell, recur, recList, altList, recovered, changed, fixCommands, addedTokens, removedTokens } =
-    fixes;
+  const { shell, recur, recList, altList, recovered, fixCommands, addedTokens, removedTokens } = fixes;
   const { edits, alternatives, between } = fixes;
   const labels = countBy(occs, (o) => o.e.label);
   const agents = countBy(perSession, (o) => o.s.agent_id);
@@ -753,23 +821,18 @@ function renderMistake(
             ? `fix: edit ${editText(edits[0]![0])}, then retry`
             : fixCommands.length > 0
               ? `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``
-              : headlineReplacement(fixes) !== null
-                ? `fix: ${replacementText(headlineReplacement(fixes)!, 'imperative')}`
-                : !shell && changed.length > 0
-                  ? `fix: change ${changed
-                      .slice(0, 2)
-                      .map(([p]) => p)
-                      .join(', ')}`
-                  : between.length > 0
-                    ? `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`
-                    : alternatives.length > 0
-                      ? `fix: use ${alternatives[0]![0]} instead`
-                      : addedTokens.length > 0 || removedTokens.length > 0
-                        ? `fix: retry ${[
-                            ...addedTokens.slice(0, 2).map(([t]) => `with \`${t}\``),
-                            ...removedTokens.slice(0, 2).map(([t]) => `without \`${t}\``),
-                          ].join(', ')}`
-                        : 'no reliable fix seen';
+              : !shell && leadingFix(fixes) !== null
+                ? leadingFix(fixes)!
+                : between.length > 0
+                  ? `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`
+                  : alternatives.length > 0
+                    ? `fix: use ${alternatives[0]![0]} instead`
+                    : addedTokens.length > 0 || removedTokens.length > 0
+                      ? `fix: retry ${[
+                          ...addedTokens.slice(0, 2).map(([t]) => `with \`${t}\``),
+                          ...removedTokens.slice(0, 2).map(([t]) => `without \`${t}\``),
+                        ].join(', ')}`
+                      : 'no reliable fix seen';
   const subject =
     kind === 'harness' ? 'harness feedback' : kind === 'warning' ? `${tool} warning` : `${tool} fails`;
   const seenText =
@@ -806,9 +869,17 @@ function renderMistake(
   if (variants.length > 0) lines.push(`Variants: ${fmtCounts(variants, 3)}.`);
   if (labels.length > 0 && labels.some(([l]) => l.includes(':')))
     lines.push(`Failing calls: ${fmtCounts(labels, 5)}.`);
+  else if (tools.length > 1) lines.push(`Returned by: ${fmtCounts(tools, 5)}.`);
   lines.push('', '## What worked afterwards', '');
   lines.push(
-    ...workedAfterwards(fixes, { kind, tool, sessions: support.sessions, seen: perSession.length, fixHint }),
+    ...workedAfterwards(fixes, {
+      kind,
+      tool,
+      tools: tools.length,
+      sessions: support.sessions,
+      seen: perSession.length,
+      fixHint,
+    }),
   );
   // evidence: the error in up to 6 sessions, plus up to 3 error→fix ranges (prefer satisfied sessions)
   const evidence: PlannedEvidence[] = perSession.slice(0, 6).map((o) => ({

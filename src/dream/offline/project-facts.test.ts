@@ -35,6 +35,8 @@ describe('extractProjectFacts', () => {
       'Maybe the fixtures live in test/data.',
       'My notes are stored in the wiki.',
       'It is the same as before.',
+      'The passenger details are the same as before: Aarav Ahmed and Daiki Li.',
+      'The shipping address is the same as last time.',
     ])
       expect(stated(t), t).toEqual([]);
     expect(stated("it's not a YAML file. it's a TOML file with a deploy table.", false)).toEqual([]);

@@ -42,6 +42,13 @@ const OWN = /\b(?:I|I'm|I've|my|mine|me)\b/i;
 const IDENTITY =
   /^(.{2,60}?) (?:is|are) (?:exactly |just |basically |always )?(?:the same as|identical to|equal to|an alias (?:of|for)) (.{2,60}?)[.!]?$/i;
 
+/**
+ * The other side of an identity that points at another time ("the same as before", "as last time", "as
+ * yesterday's"): a statement about one case going on as it was, not a standing fact of the project.
+ */
+const ANOTHER_TIME =
+  /^(?:(?:in|on|at)\s+)?(?:the\s+)?(?:before|earlier|previously|last (?:time|week|month|year|one)|previous(?: one| time)?|yesterday|the other day|then)\b/i;
+
 /** "X lives in / is stored in / is kept under / is defined in Y". */
 const LOCATION =
   /^(?:the )?(.{2,50}?) (?:lives?|(?:is|are) (?:stored|kept|located|defined|configured|declared|generated)) (?:in|under|inside|at) (.{2,80}?)[.!]?$/i;
@@ -95,7 +102,13 @@ function single(s: Sentence): ProjectFactStatement | null {
   const text = plain(s);
   if (!keepable(text)) return null;
   const id = IDENTITY.exec(text);
-  if (id && names(s, id[1]!) && names(s, id[2]!) && !/^(?:it|this|that)\b/i.test(id[1]!))
+  if (
+    id &&
+    names(s, id[1]!) &&
+    names(s, id[2]!) &&
+    !/^(?:it|this|that)\b/i.test(id[1]!) &&
+    !ANOTHER_TIME.test(id[2]!)
+  )
     return { type: 'project', text, tokens: contentTokens(text) };
   const at = LOCATION.exec(text);
   if (at && names(s, at[1]!) && names(s, at[2]!) && !/^(?:it|this|that)\b/i.test(at[1]!))

@@ -121,6 +121,96 @@ describe('coding mistakes: what is not a mistake', () => {
   });
 });
 
+describe('coding mistakes: failed test runs and chance', () => {
+  it('a failed test run is no mistake, even when a set-up step came before the next passing run', () => {
+    // in each session the tests fail, a folder is made for something else, then other tests pass
+    const s = [0, 1, 2, 3].map((i) =>
+      session(`p${i}`, outcome(i), i + 1, [
+        { sh: 'pytest tests/test_views.py', out: 'E       AssertionError: assert 1 == 2', fail: true },
+        { sh: `mkdir -p tests/roots/case_${i}` },
+        { sh: `pytest tests/test_case_${i}.py` },
+      ]),
+    );
+    const r = mineMistakes(s, 2);
+    expect(r.memories).toEqual([]);
+    expect(r.stats.mistakes_exploration).toBe(1);
+  });
+
+  it("taking the agent's own edit back (git checkout) is no fix of the error that edit caused", () => {
+    const s = [0, 1, 2, 3].map((i) =>
+      session(`r${i}`, i === 3 ? 'failed' : 'satisfied', i + 1, [
+        write('import pkg\nprint(pkg.f())'),
+        { sh: `sed -i '${10 + i}a print(x)' pkg/core.py` },
+        run('IndentationError: expected an indented block', true),
+        { sh: 'git checkout pkg/core.py' },
+        run(),
+      ]),
+    );
+    const r = mineMistakes(s, 2);
+    expect(r.memories).toEqual([]);
+    expect(r.stats.mistakes_exploration).toBe(1);
+  });
+
+  it('an exploratory error predicts failure only when it survives the whole family of errors tested (Benjamini–Hochberg)', () => {
+    // 40 sessions, half failed; two everyday errors in 10 sessions each, evenly split
+    const corpus = (lsIn: number) =>
+      [...Array(40).keys()].map((i) => {
+        const failed = i % 2 === 1;
+        const steps: Step[] = [];
+        // `ls` on a missing folder in the first `lsIn` failed sessions: p ≈ 0.024 alone for 5, ≈ 0.0002 for 10
+        if (failed && (i - 1) / 2 < lsIn)
+          steps.push({
+            sh: 'ls build',
+            out: "ls: cannot access 'build': No such file or directory",
+            fail: true,
+          });
+        if (i % 4 < 2 && i < 20) steps.push({ sh: 'grep -rn needle src', out: '', fail: true });
+        if (i % 4 < 2 && i >= 20)
+          steps.push({ sh: 'cat notes.txt', out: 'cat: notes.txt: No such file or directory', fail: true });
+        steps.push({ sh: 'pwd' });
+        return session(`f${i}`, failed ? 'failed' : 'satisfied', (i % 28) + 1, steps);
+      });
+    expect(mineMistakes(corpus(5), 2).memories).toEqual([]);
+    expect(mineMistakes(corpus(10), 2).memories.map((m) => m.title)).toEqual([
+      'bash: ls: cannot access <VALUE>: No such file or directory',
+    ]);
+  });
+});
+
+describe('coding mistakes: every change tested across the dream is one family', () => {
+  it('a change that passes within its error is still no fix when chance explains it among all the changes tested (Benjamini–Hochberg)', () => {
+    const errors = [
+      'KeyError: alpha missing',
+      'ZeroDivisionError: division by zero',
+      'IndexError: list index out of range',
+      'RecursionError: maximum recursion depth exceeded',
+      'UnboundLocalError: local variable referenced before assignment',
+      'OverflowError: math range error',
+    ];
+    // six errors of the agent's own scripts, each recovered in three sessions by rewrites that add the
+    // same everyday words: twelve changes tested, none specific to its error
+    const background = errors.flatMap((err, j) =>
+      [0, 1, 2].map((i) =>
+        session(`b${j}${i}`, 'satisfied', i + 1, [
+          write(`step_${j}_${i} = 1`),
+          run(err, true),
+          write(`print(value_${j}_${i})\nprint(value)`),
+          run(),
+        ]),
+      ),
+    );
+    // `make html` fails in three sessions; two retried with VERBOSE=1 and passed: p ≈ 0.014 alone
+    const make = [0, 1, 2].map((i) =>
+      session(`m${i}`, i < 2 ? 'satisfied' : 'failed', i + 10, [
+        { sh: 'make html', out: 'make: *** [Makefile:20: html] Error 2', fail: true },
+        ...(i < 2 ? [{ sh: 'make html VERBOSE=1' }] : []),
+      ]),
+    );
+    const r = mineMistakes([...background, ...make], 2);
+    expect(r.memories.filter((m) => m.title.includes('make'))).toEqual([]);
+  });
+});
+
 describe('coding mistakes: a failed run with an established fix', () => {
   const table = (i: number, fixed: boolean) =>
     session(`t${i}`, outcome(i), i + 1, [
@@ -264,5 +354,13 @@ describeWithData('coding mistakes on the 100 mini-swe-agent django sessions', ()
     // the testbed's ASCII locale: PYTHONIOENCODING=utf-8
     expect(summary(find(/UnicodeEncodeError/))).toMatch(/fix: add `PYTHONIOENCODING=utf-8`/);
     expect(mistakes).toHaveLength(4);
+  });
+
+  it("states what a set-up step set up, never the step's programs or flags", () => {
+    const app = result.changes.find((c) => c.kind === 'mistake' && text(c).includes('ModuleNotFoundError'));
+    const summary = /^summary: (.*)$/m.exec(app ? text(app) : '')?.[1] ?? '';
+    expect(summary).toMatch(/fix: run mkdir first; add `__init__\.py`/);
+    // `touch app/__init__.py`: touch is how the file was made, not the change
+    expect(text(app!)).not.toMatch(/add `touch`|`-p`|`EOF`|run cat first/);
   });
 });

@@ -7,7 +7,7 @@
 import type { KindChange } from './recovery.js';
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 16;
+export const DIGEST_VERSION = 17;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -28,10 +28,11 @@ export interface ErrorOccurrence {
   /**
    * Set when the error is part of normal exploration rather than an avoidable mistake (see
    * `exploration.ts`): `search` — a search or read that found nothing; `own-code` — the agent's own
-   * reproduction script, inline snippet or test run failed (it wrote it to fail or to find out);
-   * `cleanup` — housekeeping on something already gone or there, or a throw-away script no longer there.
+   * reproduction script or inline snippet failed (it wrote it to fail or to find out); `test-run` — a
+   * test run failed (how the agent checks its work); `cleanup` — housekeeping on something already gone
+   * or there, or a throw-away script no longer there.
    */
-  exploration?: 'search' | 'own-code' | 'cleanup';
+  exploration?: 'search' | 'own-code' | 'test-run' | 'cleanup';
   /**
    * True when the failing call is an API tool's (the importer's kind `other`, not a shell command):
    * the same error of one backend may come back from several of its tools (`book_reservation`,

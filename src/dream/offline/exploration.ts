@@ -1,13 +1,14 @@
 /**
  * Normal exploration, as opposed to avoidable mistakes: an error the agent meets while finding out is
- * not a lesson unless its presence predicts failure (tested in `mistakes.ts`). Three classes:
+ * not a lesson unless its presence predicts failure (tested in `mistakes.ts`). Four classes:
  * - `search`: a search or read that found nothing — a failed call of a tool the importer marks as
  *   `search`/`read`, or a shell command whose program only searches or reads (`grep`, `find`, `ls`,
- *   `cat`, `git grep` …);
- * - `own-code`: the agent's own code failed — an inline snippet (`python -c`, `python - <<EOF`), a
- *   script the agent wrote earlier in the session (by a shell redirection, a here-document or an
- *   edit), or a test run (`pytest`, `runtests.py`, `manage.py test`, `npm test` …), where failing is how
- *   one reproduces a bug or checks a fix;
+ *   `cat`, `git grep` …), or whose every stage only inspects (`sed -n 1,80p f | grep x`);
+ * - `own-code`: the agent's own code failed — an inline snippet (`python -c`, `python - <<EOF`) or a
+ *   script the agent wrote earlier in the session (by a shell redirection, a here-document or an edit);
+ * - `test-run`: a test run failed (`pytest`, `runtests.py`, `manage.py test`, `npm test` …), where failing
+ *   is how one reproduces a bug or checks a fix — unless it was pointed at a file or folder that is not
+ *   there (a wrong command, avoidable);
  * - `cleanup`: housekeeping on something already gone or already there — removing a file or folder that
  *   is absent or not empty (`rm: cannot remove …`, `rmdir: … Directory not empty`), creating one that
  *   exists (`mkdir: … File exists`), or running a throw-away script that is no longer there (`python:
@@ -17,7 +18,7 @@
  * `str_replace`-style edits), so a run of a script can be compared with an earlier run of it by what
  * the script held each time ({@link ExplorationTracker.effectiveText}).
  */
-import { baseName, INSPECT_PROGRAMS, parseHereDocs, scriptsRun } from './shell-scripts.js';
+import { baseName, INSPECT_PROGRAMS, isInspection, parseHereDocs, scriptsRun } from './shell-scripts.js';
 import { commandHead, unwrapCommand } from './tool-labels.js';
 
 /** Read-only git subcommands. */
@@ -37,13 +38,15 @@ const HOUSEKEEPING = new Set(['rm', 'rmdir', 'unlink', 'mkdir', 'mv', 'cp', 'tou
 /** What housekeeping says when its target is already gone, or already there, or not empty. */
 const ALREADY =
   /No such file or directory|cannot remove|failed to remove|cannot stat|not empty|already exists|File exists/i;
+/** A program saying a file or folder it was given is not there (`ERROR: file or directory not found: x`). */
+const NOT_FOUND = /\b(?:file|directory|path) (?:or directory )?not found\b|No such file or directory/i;
 /** An interpreter saying the script it was asked to run is not there (not the script failing to open a file). */
 const SCRIPT_MISSING = /can't open file|Can't open perl script|^(?:ba|z)?sh: \S+: No such file or directory/i;
 /** At most this many characters of a file's content are kept. */
 const MAX_CONTENT = 20_000;
 
 /** The exploration class of a failed call (see the module comment). */
-export type ExplorationClass = 'search' | 'own-code' | 'cleanup';
+export type ExplorationClass = 'search' | 'own-code' | 'test-run' | 'cleanup';
 
 /** Tracks the files an agent wrote in one session and classifies its failed calls. */
 export class ExplorationTracker {
@@ -120,9 +123,13 @@ export class ExplorationTracker {
     if (HOUSEKEEPING.has(head) && ALREADY.test(output)) return 'cleanup';
     const scripts = scriptsRun(inner);
     if (scripts.length > 0 && SCRIPT_MISSING.test(output)) return 'cleanup';
-    if (TEST_RUN.test(inner) || INLINE_CODE.test(inner)) return 'own-code';
+    // a test run that ran and failed is how the agent checks its work; one pointed at a path that is not
+    // there is a wrong command, avoidable like a usage error
+    if (TEST_RUN.test(inner)) return NOT_FOUND.test(output) ? undefined : 'test-run';
+    if (INLINE_CODE.test(inner)) return 'own-code';
     if (scripts.some((s) => this.#written.has(s))) return 'own-code';
-    if (INSPECT_PROGRAMS.has(head) || GIT_READS.test(inner)) return 'search';
+    // a pipeline that only inspects (`sed -n 1,80p f | grep x`) failed because its last stage found nothing
+    if (INSPECT_PROGRAMS.has(head) || GIT_READS.test(inner) || isInspection(inner)) return 'search';
     return undefined;
   }
 }

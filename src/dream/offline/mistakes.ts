@@ -17,7 +17,9 @@
  * - normal exploration (a search that found nothing, housekeeping on something already gone or there,
  *   a throw-away script no longer there, the agent's own script, snippet or tests failing, a warning:
  *   see {@link exploratory} and `exploration.ts`) is kept only when its presence predicts failure — or,
- *   for the agent's own code, when one change recovered it consistently (an established fix, below);
+ *   for the agent's own script or snippet (not a failed test run: the next passing run of other tests
+ *   fixed nothing), when one change recovered it consistently (an established fix, below); whether an
+ *   error predicts failure is tested for every recurring error at once (Benjamini–Hochberg);
  * - a coding agent's failed shell run without an established fix, where outcomes are known, is kept
  *   only when its presence predicts failure.
  *
@@ -26,7 +28,9 @@
  * command, its script as last written, or the set-up steps taken in between added, dropped or moved
  * (`setup-change.ts`) — when the same change recovered in at least max(2, min_support) sessions, one of
  * them satisfied when outcomes are known, and came with this error's recoveries more often than with
- * other errors' (one-sided Fisher's exact test); the next command is never a fix by itself. Otherwise:
+ * other errors' (one-sided Fisher's exact test over the sessions that showed the error, corrected for
+ * every change tested: Holm within the error, Benjamini–Hochberg across the dream); the next command is
+ * never a fix by itself. Otherwise:
  * the edits made before the successful retry; for other tools the changed arguments and the calls made
  * first; and, when the failing tool never succeeded again, the different tool that did — each only when
  * the same change recovered in at least max(2, min_support) sessions, at least one of them satisfied when
@@ -35,6 +39,7 @@
  */
 import { evidenceOf, scoreConfidence } from './confidence.js';
 import type { ErrorOccurrence, RecoveryOccurrence } from './digest.js';
+import { bhThreshold } from './multiple-testing.js';
 import {
   type GatheredSession,
   lastDayOf,
@@ -42,8 +47,8 @@ import {
   type PlannedMemory,
   supportOf,
 } from './plan.js';
-import { type SetupFix, type SetupUnit, setupFixes } from './setup-change.js';
-import { ALPHA, outcomeTable, predictionP, presencePredicts } from './significance.js';
+import { type SetupFix, type SetupUnit, setupCandidates, setupFixes } from './setup-change.js';
+import { ALPHA, outcomeTable, predictionP } from './significance.js';
 import { clusterNearDuplicates } from './similarity.js';
 import { isVacuousTemplate, maskVariables } from './templates.js';
 import { compareStrings, contentTokens, counted, ellipsize, fileSlug, wordTokens } from './text.js';
@@ -145,6 +150,8 @@ export function mineMistakes(
   const recur = Math.max(2, minSupport);
   /** The one harness-format lesson: the format message whose presence best predicts failure. */
   let format: { g: number; p: number } | null = null;
+  const predicts = failureFamily(sessions, clusters, minSupport);
+  const across = fixFamily(clusters, units, recur, outcomesKnown, minSupport);
   clusters.forEach((occs, gi) => {
     const support = supportOf(occs.map((o) => o.s));
     if (support.sessions < minSupport) {
@@ -159,11 +166,14 @@ export function mineMistakes(
       return;
     }
     const hint = [...new Set(occs.map((o) => o.e.quote))].slice(0, 5).join('\n');
-    const fixes = occs[0]!.e.kind === 'tool_error' ? setupFixes(units, gi, recur, outcomesKnown, hint) : [];
+    const fixes =
+      occs[0]!.e.kind === 'tool_error'
+        ? setupFixes(units, gi, recur, outcomesKnown, hint, support.sessions, across)
+        : [];
     const cls = exploratory(occs);
     // normal exploration is a mistake only when it predicts failure, or (the agent's own code failing)
     // when one change recovered from it consistently: then it is avoidable
-    if (cls !== null && !predictsFailure(sessions, occs) && !(cls === 'own-code' && fixes.length > 0)) {
+    if (cls !== null && !predicts(gi) && !(cls === 'own-code' && fixes.length > 0)) {
       exploration++;
       return;
     }
@@ -176,7 +186,7 @@ export function mineMistakes(
       fixes.length === 0 &&
       bothOutcomes &&
       analyseFixes(occs, occs, minSupport, fixes).edits.length === 0 &&
-      !predictsFailure(sessions, occs)
+      !predicts(gi)
     ) {
       exploration++;
       return;
@@ -342,15 +352,53 @@ function failureP(sessions: readonly GatheredSession[], occs: readonly Occ[]): n
 }
 
 /**
- * True if sessions showing the cluster fail significantly more often than the others (one-sided
- * Fisher's exact test at α = 0.05 over sessions with known outcomes, see `significance.ts`).
+ * The Benjamini–Hochberg threshold (q = α = 0.05, `multiple-testing.ts`) over every set-up change tested
+ * as the fix of a recurring tool error in this dream (`setup-change.ts` {@link setupCandidates}): with
+ * sixty changes tested across the errors of a corpus, a few reach p < 0.05 by chance alone.
  */
-function predictsFailure(sessions: readonly GatheredSession[], occs: readonly Occ[]): boolean {
-  const with_ = new Set(occs.map((o) => o.s.content_sha256));
-  return presencePredicts(
-    outcomeTable(sessions, (s) => with_.has(s.content_sha256)),
-    'failed',
+function fixFamily(
+  clusters: readonly (readonly Occ[])[],
+  units: readonly (readonly SetupUnit[])[],
+  recur: number,
+  outcomesKnown: boolean,
+  minSupport: number,
+): number {
+  const p: number[] = [];
+  clusters.forEach((occs, gi) => {
+    const support = supportOf(occs.map((o) => o.s)).sessions;
+    if (support < minSupport || occs[0]!.e.kind !== 'tool_error' || isNotice(occs[0]!.e.template)) return;
+    const { candidates, testable } = setupCandidates(units, gi, recur, outcomesKnown, support);
+    if (testable) for (const c of candidates) p.push(c.p);
+  });
+  return p.length > 0 ? bhThreshold(p, ALPHA) : 1;
+}
+
+/**
+ * Whether each recurring tool-error cluster's presence predicts failure: sessions showing it fail
+ * significantly more often than the others (one-sided Fisher's exact test over sessions with known
+ * outcomes, `significance.ts`), every recurring cluster (support ≥ `minSupport`, not a harness message)
+ * being one hypothesis of a family whose false discovery rate the Benjamini–Hochberg procedure keeps at
+ * α = 0.05 (`multiple-testing.ts`): among thirty recurring errors one predicts failure at p < 0.05 by
+ * chance alone.
+ * @returns a predicate on cluster indices.
+ */
+function failureFamily(
+  sessions: readonly GatheredSession[],
+  clusters: readonly (readonly Occ[])[],
+  minSupport: number,
+): (gi: number) => boolean {
+  const p = clusters.map((occs) =>
+    supportOf(occs.map((o) => o.s)).sessions < minSupport ||
+    occs[0]!.e.kind === 'harness' ||
+    isNotice(occs[0]!.e.template)
+      ? null
+      : failureP(sessions, occs),
   );
+  const t = bhThreshold(
+    p.filter((x): x is number => x !== null),
+    ALPHA,
+  );
+  return (gi) => p[gi] !== null && p[gi]! < ALPHA && p[gi]! <= t;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bhThreshold } from './multiple-testing.js';
+import { bhThreshold, holmThreshold } from './multiple-testing.js';
 import { noteSetupStep, type SetupUnit, setupChange, setupFixes } from './setup-change.js';
 
 const SCRIPT =
@@ -18,7 +18,21 @@ describe('the change that recovered a failed run', () => {
     expect(script.tokens).toEqual(expect.arrayContaining(['connection.schema_editor', 'create_model']));
     expect(script.tokens).not.toContain('settings.configure'); // there before
     const steps = setupChange('python a.py', 'python a.py', ['mkdir -p app && touch app/__init__.py']);
-    expect(steps.tokens).toEqual(expect.arrayContaining(['run:mkdir', '__init__.py', 'touch']));
+    expect(steps.tokens).toEqual(expect.arrayContaining(['run:mkdir', '__init__.py']));
+  });
+
+  it('measures a set-up step by what it set up, never by its programs, flags or here-document syntax', () => {
+    // how the step ran (mkdir, touch, -p) is not what it set up (app/__init__.py)
+    const mkdir = setupChange('python a.py', 'python a.py', ['mkdir -p app && touch app/__init__.py']);
+    expect(mkdir.tokens).not.toEqual(expect.arrayContaining(['touch']));
+    expect(mkdir.tokens).not.toContain('mkdir');
+    expect(mkdir.tokens).not.toContain('-p');
+    // writing a helper file: the file is the change, not `cat`, `EOF` or "run cat first"
+    const helper = setupChange('python a.py', 'python a.py', ["cat <<'EOF' > helper.py"]);
+    expect(helper.tokens).toEqual(['helper', 'helper.py']);
+    // a program run first stays a change: `run:git pull`, and the operand it pulled
+    const pull = setupChange('git push', 'git push', ['git pull --rebase origin main']);
+    expect(pull.tokens).toEqual(['main', 'origin', 'run:git pull']);
   });
 
   it('records a line moved after another (an import moved below settings.configure) and what the command dropped', () => {
@@ -90,6 +104,40 @@ describe('established fixes: recurring, not only failed sessions, specific to th
     );
     const fixes = setupFixes([own], 0, 2, true);
     expect(fixes.map((f) => [f.token, f.tested])).toEqual([['run:git pull', false]]);
+  });
+});
+
+describe('established fixes: one family of hypotheses per error, over the sessions that showed it', () => {
+  const background = [...Array(30).keys()].map((i) =>
+    unit(`b${i}`, i < 2 ? ['EOF', 'cat', 'python3'] : ['print']),
+  );
+  it("keeps no token that only chance explains once every token tested is counted (Holm's procedure)", () => {
+    // three tokens, each in 2 of 3 recoveries and in 2 of 30 others: p ≈ 0.033 each, above 0.05 / 3
+    const own = [1, 2, 3].map((i) => unit(`s${i}`, i === 3 ? ['print'] : ['EOF', 'cat', 'python3']));
+    const alone = own.map((u) => ({ ...u, tokens: u.tokens.filter((t) => t !== 'EOF' && t !== 'python3') }));
+    const single = setupFixes([alone, background], 0, 2, true);
+    expect(single.map((f) => f.token)).toEqual(['cat']); // tested alone, it passes
+    expect(single[0]!.p).toBeLessThan(0.05);
+    expect(setupFixes([own, background], 0, 2, true)).toEqual([]);
+  });
+
+  it('a change two of many sessions with the error made is not its fix', () => {
+    const own = [1, 2].map((i) => unit(`s${i}`, ['removed:usr', 'removed:bin']));
+    expect(setupFixes([own, background], 0, 2, true, '', 2).map((f) => f.token)).toEqual([
+      'removed:bin',
+      'removed:usr',
+    ]);
+    // the same two recoveries among forty sessions that showed the error (38 never recovered)
+    expect(setupFixes([own, background], 0, 2, true, '', 40)).toEqual([]);
+  });
+});
+
+describe('Holm', () => {
+  it('accepts p(j) while p(j) ≤ α / (m − j + 1), stopping at the first that fails (Holm 1979)', () => {
+    expect(holmThreshold([0.001, 0.03, 0.04], 0.05)).toBe(0.001); // 0.03 > 0.05 / 2
+    expect(holmThreshold([0.01, 0.02, 0.04], 0.05)).toBe(0.04);
+    expect(holmThreshold([0.02, 0.021, 0.025], 0.05)).toBe(-1);
+    expect(holmThreshold([], 0.05)).toBe(-1);
   });
 });
 

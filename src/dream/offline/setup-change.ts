@@ -8,7 +8,16 @@
  * and so is rewriting the script itself (its new content is compared instead).
  */
 
-import { changeTokens, isSetupStep, parseHereDocs, scriptsRun } from './shell-scripts.js';
+import { holmThreshold } from './multiple-testing.js';
+import {
+  changeTokens,
+  heredocDelimiters,
+  isSetupStep,
+  onlyWritesFiles,
+  parseHereDocs,
+  scriptsRun,
+  stepPlumbing,
+} from './shell-scripts.js';
 import { ALPHA, fisherExactGreater } from './significance.js';
 import { compareStrings, shortQuote } from './text.js';
 import { commandLabel } from './tool-labels.js';
@@ -129,17 +138,27 @@ export function setupChange(
     const q = shortQuote(l, 120);
     if (out.length < MAX_LINES && !out.includes(q)) out.push(q);
   };
-  for (const l of [...lines(steps.join('\n')), ...successLines]) {
-    if (beforeLines.has(l)) continue;
-    const added = [...changeTokens(l)].filter((t) => !before.has(t));
-    if (added.length === 0) continue;
+  // shell syntax is never a change: here-document delimiters anywhere, and a step's program, subcommand
+  // and flags (how it ran, not what it set up: see `stepPlumbing`)
+  const syntax = new Set(
+    [failed, success, ...steps, commands?.failed ?? '', commands?.success ?? ''].flatMap(heredocDelimiters),
+  );
+  const add = (l: string, plumbing: ReadonlySet<string>) => {
+    if (beforeLines.has(l)) return;
+    const added = [...changeTokens(l)].filter((t) => !before.has(t) && !syntax.has(t) && !plumbing.has(t));
+    if (added.length === 0) return;
     for (const t of added) tokens.add(t);
     keep(l);
+  };
+  for (const step of steps) {
+    const plumbing = stepPlumbing(step);
+    for (const l of lines(step)) add(l, plumbing);
   }
-  // the set-up steps by program (`run:git pull`), and what the command line itself dropped
+  for (const l of successLines) add(l, new Set());
+  // the set-up steps by program (`run:git pull`; not a mere file write), and what the command line dropped
   for (const step of steps) {
     const label = commandLabel(step);
-    if (label && !before.has(label)) tokens.add(`run:${label}`);
+    if (label && !before.has(label) && !onlyWritesFiles(step)) tokens.add(`run:${label}`);
   }
   if (commands) {
     const after = changeTokens(success);
@@ -188,14 +207,20 @@ function core(t: string): string {
  * one unit per session): a token is a fix when the recoveries of at least `min` sessions added it (one
  * of them satisfied when `outcomesKnown`: never from failed sessions only) AND it comes with recovering
  * from this error more than from the corpus's other errors — one-sided Fisher's exact test
- * (`significance.ts`) on [this class's units with / without it] vs [other classes' units with /
- * without it], p < {@link ALPHA}. So a rewrite's incidental tokens (`print`, the script's own name) and
- * the agent's habits after any failure are not fixes. With fewer other recoveries than the test needs
- * (even a change every recovery made could not reach α), only a change made in every recovery of this
- * class and in none of the others counts. Best first: smallest p, then most sessions, then tokens the
+ * (`significance.ts`) on [this class's sessions (`seen`, recovered or not) with / without it] vs [other
+ * classes' units with / without it], every token of the class being one hypothesis of a family kept at
+ * family-wise error {@link ALPHA} by Holm's step-down procedure (`multiple-testing.ts`). So a rewrite's
+ * incidental tokens (`print`, the script's own name), the agent's habits after any failure, and what two
+ * of sixty sessions happened to do are not fixes. With fewer other recoveries than the test needs (even
+ * a change every session made could not reach α), only a change made in every session of this class and
+ * in none of the others counts. Across a dream, every error's tokens together are one more family:
+ * a tested token must also pass `across`, the Benjamini–Hochberg threshold of all of them
+ * ({@link setupCandidates} gives the p-values; `mistakes.ts` computes it). Best first: smallest p, then most sessions, then tokens the
  * error message itself names (`hint`: "…or call settings.configure()"), dotted names, assignments and
  * set-up programs, longer tokens; a token that is only a part of a better one with as many sessions
  * (`configure` of `settings.configure`, `pull` of `run:git pull`) is left out.
+ * @param seen the distinct sessions showing error class `at` (0: its units).
+ * @param across the largest p-value accepted across the dream (1: no such family).
  * @example setupFixes([[u1, u2, u3], [v1, v2, v3, v4]], 0, 2, true)[0]?.token // 'settings.configure'
  */
 export function setupFixes(
@@ -204,8 +229,43 @@ export function setupFixes(
   min: number,
   outcomesKnown: boolean,
   hint = '',
+  seen = 0,
+  across = 1,
 ): SetupFix[] {
+  const { candidates, testable } = setupCandidates(units, at, min, outcomesKnown, seen);
+  // every token tested is a hypothesis: Holm's procedure keeps the chance of any chance "fix" ≤ α
+  const t = testable
+    ? Math.min(
+        across,
+        holmThreshold(
+          candidates.map((c) => c.p),
+          ALPHA,
+        ),
+      )
+    : 1;
+  return bestFirst(
+    candidates.filter((c) => c.p <= t),
+    hint,
+  );
+}
+
+/**
+ * The tokens {@link setupFixes} tests for error class `at`, each with its one-sided Fisher p-value, before
+ * any multiple-testing correction: those the recoveries of at least `min` of its sessions made (one of
+ * them satisfied when `outcomesKnown`). `testable` is false when there are too few other recoveries for
+ * the test; the candidates are then only the changes every session of the class made and no other.
+ * @param seen the distinct sessions showing error class `at` (0: its units).
+ */
+export function setupCandidates(
+  units: readonly (readonly SetupUnit[])[],
+  at: number,
+  min: number,
+  outcomesKnown: boolean,
+  seen = 0,
+): { candidates: SetupFix[]; testable: boolean } {
   const own = units[at] ?? [];
+  // the sessions that showed the error, recovered or not: a change two of sixty made is not its fix
+  const base = Math.max(own.length, seen);
   const others = units.reduce((n, u, i) => (i === at ? n : n + u.length), 0);
   const elsewhere = new Map<string, number>();
   units.forEach((list, i) => {
@@ -219,15 +279,15 @@ export function setupFixes(
       if (l) l.push(u);
       else here.set(t, [u]);
     }
-  const testable = fisherExactGreater(own.length, 0, 0, others) < ALPHA;
-  const out: SetupFix[] = [];
+  const testable = fisherExactGreater(base, 0, 0, others) < ALPHA;
+  const candidates: SetupFix[] = [];
   for (const [token, with_] of here) {
     const satisfied = with_.filter((u) => u.satisfied).length;
     if (with_.length < min || (outcomesKnown && satisfied === 0)) continue;
     const k = elsewhere.get(token) ?? 0;
-    const p = fisherExactGreater(with_.length, own.length - with_.length, k, others - k);
-    if (testable ? p < ALPHA : with_.length === own.length && k === 0)
-      out.push({
+    const p = fisherExactGreater(with_.length, base - with_.length, k, others - k);
+    if (testable || (with_.length === base && k === 0))
+      candidates.push({
         token,
         sessions: with_.length,
         satisfied,
@@ -236,7 +296,7 @@ export function setupFixes(
         example: exampleLine(with_, token),
       });
   }
-  return bestFirst(out, hint);
+  return { candidates, testable };
 }
 
 /** Orders established fixes (see {@link setupFixes}) and leaves out the parts of better ones. */

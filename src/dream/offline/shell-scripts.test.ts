@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { ExplorationTracker } from './exploration.js';
 import {
   changeTokens,
+  heredocDelimiters,
   isInspection,
   isSetupStep,
+  onlyWritesFiles,
   parseHereDocs,
   runKey,
   scriptsRun,
+  stepPlumbing,
 } from './shell-scripts.js';
 
 const HEREDOC_AND_RUN = "cat <<'EOF' > reproduce.py\nimport django\nprint('x')\nEOF\npython3 reproduce.py";
@@ -54,6 +57,10 @@ describe('shell commands of coding agents', () => {
     expect(isSetupStep('pip install psycopg2-binary')).toBe(true);
     expect(isSetupStep("sed -i 's/a/b/' django/x.py")).toBe(false);
     expect(isSetupStep('cat django/x.py')).toBe(false);
+    // taking changes back is the code changing, not a set-up step; fetching changes is
+    expect(isSetupStep('git checkout django/contrib/admin/options.py')).toBe(false);
+    expect(isSetupStep('git stash && python reproduce.py')).toBe(false);
+    expect(isSetupStep('git pull --rebase origin main')).toBe(true);
   });
 
   it('measures text in identifiers, dotted names and their parts, assignments and flags; comments skipped', () => {
@@ -76,6 +83,30 @@ describe('shell commands of coding agents', () => {
       'settings',
       'settings.DEBUG',
     ]);
+  });
+});
+
+describe('set-up steps: how a step ran, and whether it only writes files', () => {
+  it('names the programs, subcommands, flags and here-document delimiters of a step', () => {
+    expect([...stepPlumbing('mkdir -p app && touch app/__init__.py')].sort()).toEqual([
+      '-p',
+      'mkdir',
+      'touch',
+    ]);
+    expect([...stepPlumbing('sudo pip install --upgrade requests')].sort()).toEqual([
+      '--upgrade',
+      'install',
+      'pip',
+    ]);
+    expect([...stepPlumbing("cat <<'EOF' > helper.py")].sort()).toEqual(['EOF', 'cat']);
+    expect(heredocDelimiters('cat <<-"END" > a.py\nx\nEND')).toEqual(['END']);
+  });
+
+  it('tells a step that only writes files from one that runs something', () => {
+    expect(onlyWritesFiles("cat <<'EOF' > helper.py")).toBe(true);
+    expect(onlyWritesFiles('echo x=1 > settings.ini')).toBe(true);
+    expect(onlyWritesFiles("mkdir app && cat <<'EOF' > app/models.py")).toBe(false);
+    expect(onlyWritesFiles('cat settings.ini')).toBe(false);
   });
 });
 
@@ -111,5 +142,31 @@ describe('exploration tracker: what a run runs, and clean-up', () => {
       undefined,
     );
     expect(x.classify('make build', 'shell', 'make: *** No rule to make target')).toBe(undefined);
+  });
+
+  it('classifies a pipeline that only inspects as a search, a failed test run as a test run', () => {
+    const x = new ExplorationTracker();
+    // `sed -n … | grep x` exits 1 because grep found nothing
+    expect(
+      x.classify(
+        'sed -n \'692,800p\' pkg/sets.py | grep "def is_subset"',
+        'shell',
+        'sed exited non-zero with no output',
+      ),
+    ).toBe('search');
+    expect(x.classify("sed -i 's/a/b/' a.py | grep b", 'shell', 'sed exited non-zero with no output')).toBe(
+      undefined,
+    );
+    // tests that ran and failed check the agent's work; a test path that is not there is a wrong command
+    expect(x.classify('pytest tests/test_a.py', 'shell', 'E AssertionError: assert <VALUE> == <VALUE>')).toBe(
+      'test-run',
+    );
+    expect(
+      x.classify('python -m pytest tests/test_a.py', 'shell', 'ERROR: file or directory not found: <PATH>'),
+    ).toBe(undefined);
+    // the agent's own script and snippets stay own code
+    x.note("cat <<'EOF' > repro.py\nassert 1 == 2\nEOF", true, {});
+    expect(x.classify('python repro.py', 'shell', 'AssertionError')).toBe('own-code');
+    expect(x.classify('python -c "import a"', 'shell', 'ImportError')).toBe('own-code');
   });
 });

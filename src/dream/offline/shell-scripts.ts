@@ -91,6 +91,11 @@ export const INSPECT_PROGRAMS: ReadonlySet<string> = new Set(
 const GIT_READS = /^git\s+(?:grep|log|show|diff|status|blame|ls-files|rev-parse|branch)\b/;
 /** An in-place edit of a file (`sed -i`, `perl -pi`): changing the code, not setting anything up. */
 const IN_PLACE = /^(?:sed|perl|gsed)\s+(?:-[a-zA-Z]*\s+)*-[a-zA-Z]*i/;
+/**
+ * Taking back changes to tracked files (`git checkout -- f`, `git restore f`, `git stash`, `git reset
+ * --hard`): the code changes back, nothing is set up — like an in-place edit, never a set-up step.
+ */
+const REVERT = /^git\s+(?:checkout|restore|stash|reset)\b/;
 /** A redirection that writes a file (`> f`, `>> f`, `tee f`), outside `2>&1`-style fd duplications. */
 const WRITE_REDIRECT = /(?:^|[^&\d<>])>>?\s*(?!&)["']?[\w./~-]|\btee\s/;
 
@@ -144,13 +149,66 @@ export function isInspection(command: string): boolean {
 
 /**
  * True when a shell command is a set-up step someone could take before a run: not a mere inspection
- * ({@link isInspection}) and not an in-place edit of code (`sed -i …`), e.g. `mkdir -p app && touch
+ * ({@link isInspection}), not an in-place edit of code (`sed -i …`) and not taking changes back (`git
+ * checkout -- f`, `git restore`, `git stash`, `git reset`), e.g. `mkdir -p app && touch
  * app/__init__.py`, `pip install x`, `export DJANGO_SETTINGS_MODULE=settings`.
  */
 export function isSetupStep(command: string): boolean {
   if (isInspection(command)) return false;
   const segs = segments(parseHereDocs(command).skeleton);
-  return segs.length > 0 && !segs.some((s) => IN_PLACE.test(s.replace(/^(?:sudo\s+)?/, '')));
+  return (
+    segs.length > 0 &&
+    !segs.some((s) => {
+      const t = s.replace(/^(?:sudo\s+)?/, '');
+      return IN_PLACE.test(t) || REVERT.test(t);
+    })
+  );
+}
+
+/** Programs that only write what they are given into a file (`cat <<EOF > f`, `echo x > f`, `tee f`). */
+const WRITERS: ReadonlySet<string> = new Set(['cat', 'echo', 'printf', 'tee']);
+
+/**
+ * The words of a set-up step that say how it ran rather than what it set up: each segment's program and
+ * subcommand words (`mkdir`, `git checkout`, `pip install`), its flags (`-p`, `--force`) and its
+ * here-document delimiters (`EOF`). What is left — the operands (`app/__init__.py`, a package name, a
+ * setting) — is what the step set up. `step` is a command skeleton (here-document bodies already cut out,
+ * as `parseHereDocs` returns it and set-up steps are kept).
+ * @example stepPlumbing("mkdir -p app && touch app/__init__.py") // Set {'mkdir', '-p', 'touch'}
+ */
+export function stepPlumbing(step: string): Set<string> {
+  const out = new Set<string>(heredocDelimiters(step));
+  for (const seg of segments(step)) {
+    const words = seg.split(/\s+/);
+    let i = words.findIndex((w) => !/^[A-Za-z_]\w*=/.test(w) && !/^(?:sudo|env|time|nohup)$/.test(w));
+    if (i < 0) continue;
+    out.add(baseName(words[i]!.replace(/^["'(]+|["')]+$/g, '')));
+    // a subcommand: a bare lower-case word right after the program (`git checkout`, `pip install`)
+    if (/^[a-z][a-z-]*$/.test(words[i + 1] ?? '') && !/[./]/.test(words[i + 1]!)) out.add(words[++i]!);
+    for (const w of words) if (/^--?[A-Za-z]/.test(w)) out.add(w.replace(/=.*$/, ''));
+  }
+  return out;
+}
+
+/** The here-document delimiters of a command (`EOF` of `cat <<'EOF' > f`): shell syntax, never content. */
+export function heredocDelimiters(command: string): string[] {
+  return [...command.matchAll(new RegExp(HEREDOC.source, 'g'))].map((m) => m[3]!);
+}
+
+/**
+ * True when a set-up step only writes files from what it is given: every segment runs a writer (`cat`,
+ * `echo`, `printf`, `tee`) into a file. Its program is then not a step of its own (`run cat first` says
+ * nothing); the file it writes is.
+ */
+export function onlyWritesFiles(command: string): boolean {
+  const { skeleton, writes } = parseHereDocs(command);
+  const segs = segments(skeleton);
+  return (
+    segs.length > 0 &&
+    segs.every(
+      (s) => WRITERS.has(program(s)) && (writes.length > 0 || WRITE_REDIRECT.test(s) || /^tee\b/.test(s)),
+    )
+  );
 }
 
 /** Keywords and literal constants of Python, JavaScript and the shell: structure, never a change's content. */

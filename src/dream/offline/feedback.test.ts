@@ -336,3 +336,72 @@ describeWithData('feedback on real Claude Code sessions', () => {
     await svc.close();
   });
 });
+
+describe('structures of feedback beyond the planted wordings (issue 15, item 2)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('a scope, a norm about a kind, a denial about a kind', () => {
+    expect(cue('On release branches, never amend published commits.', false)).toEqual(['rule']);
+    expect(cue('For every change, update the changelog in the same commit.', false)).toEqual(['rule']);
+    expect(cue('Migrations ship in their own pull request, not inside feature changes.', false)).toEqual([
+      'rule',
+    ]);
+    expect(cue('Fixtures stay small in this repo.', false)).toEqual(['rule']);
+    expect(cue('Integration tests need a real queue, since the mock hides ordering bugs.', false)).toEqual([
+      'rule',
+    ]);
+    expect(cue('A passing linter is not a reviewed change.')).toEqual(['correction']);
+    // a report of a state, not a kind
+    expect(cue('Prices go up in June.', false)).toEqual([]);
+  });
+
+  it('sarcasm in either order, doubt of an action, what the agent may not do', () => {
+    expect(cue('Wow, rewriting the whole parser.')).toEqual(['correction']);
+    expect(cue('Nice, you just deleted the lockfile.')).toEqual(['correction']);
+    expect(cue('A new helper class for one line, lovely.')).toEqual(['correction']);
+    expect(cue('Is vendoring the whole SDK really necessary?')).toEqual(['correction']);
+    expect(cue('Is there really no way you can escalate this for me?')).toEqual([]);
+    expect(cue("You can't just delete a migration because it failed.")).toEqual(['rule']);
+    expect(cue("You don't get to change public APIs without a deprecation.")).toEqual(['rule']);
+    expect(cue("There's no need for a wrapper class; call the client directly.")).toEqual(['rule']);
+    expect(cue('Vendoring dependencies is off the table, because audits take weeks.')).toEqual([
+      'correction',
+    ]);
+  });
+
+  it('a rule after a correction is one statement; a gerund after a rule is its reason', () => {
+    expect(said('Great, a skipped test. Fix the code next time.')).toEqual([
+      ['correction', 'Great, a skipped test. Fix the code next time.'],
+    ]);
+    const [r] = extractFeedback(
+      'Never retry payments blindly. Retrying them just double-charges people.',
+      false,
+    );
+    expect(r!.why).toBe('Retrying them just double-charges people.');
+  });
+
+  it('not rules: the past after "never", inference with "must", this task’s one thing, a speaker label', () => {
+    for (const t of [
+      'Never had a chance to look at the logs.',
+      'You must have had a long day.',
+      'You must be so proud of the release.',
+      "Don't replace the tree cache.",
+      "don't use --no-git in those tests",
+      'make sure they exist, print an error and skip any that dont',
+      'if /clipboard is run with an arg, use that as the basename of the tempfile name',
+      'Joanna: Anytime!',
+      'Maria, since we talked, it has been tough.',
+    ])
+      expect(said(t), t).toEqual([]);
+    // a definite plural names a kind; a speaker label is not part of the words
+    expect(cue("Don't edit the generated files.")).toEqual(['rule']);
+    expect(said("Audrey: Don't force-push shared branches, ever.")).toEqual([
+      ['rule', "Don't force-push shared branches, ever."],
+    ]);
+    // "since" before the past is a time, "as" without a verb a role: neither is a reason
+    expect(
+      extractFeedback('Always rebase before pushing, since we talked about it.', false)[0]!.why,
+    ).toBeNull();
+    expect(extractFeedback('Always use the release tag as the version label.', false)[0]!.why).toBeNull();
+  });
+});

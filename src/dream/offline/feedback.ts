@@ -39,7 +39,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|we|nobody|no one|anyone|anybody)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another)|(?:[a-z]+-)?[a-z]{3,}ing)\b/i;
+  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -84,7 +84,7 @@ export const CASE_IDENTIFIER =
  * "I want/need/prefer/'d like you to …" and "I told/asked you …", which address the agent.
  */
 const OWN_CASE =
-  /\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b)/i;
+  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b)/i;
 
 /** Fewest content words an evaluation needs to be kept ("that can't be right" says nothing to keep). */
 const MIN_CORRECTION_TERMS = 2;
@@ -117,7 +117,7 @@ const POINTS_AT_WORK =
   /^(?:it|this|that|these|those|you|the (?:change|code|approach|fix|file|doc\w*|test))\b/i;
 
 /** Verbs that weigh one thing against another, as a reason does ("stability matters more", "clients depend on it"). */
-const WEIGHING = /^(?:matter|count|depend|rely|break|cost|hurt|slow)$/;
+const WEIGHING = /^(?:matter|count|depend|rely|break|cost|hurt|slow|need|require|deserve)$/;
 
 /** A clause giving a reason. */
 const REASON =
@@ -165,6 +165,14 @@ function baseVerbAt(ws: Token[], i: number): boolean {
   while (ws[j]?.pos === 'ADV') j++;
   const t = ws[j];
   return t !== undefined && ['VERB', 'NOUN', 'AUX', 'PROPN'].includes(t.pos) && t.normal === t.lemma;
+}
+
+/**
+ * A gerund: a word in -ing that is a verb form (its lemma differs, or the model tags it VERB where it
+ * does not know the lemma: "vendoring"); not "thing", "nothing", "during".
+ */
+function gerund(t: Token | undefined): boolean {
+  return t !== undefined && /[a-z]{2}ing$/.test(t.normal) && (t.normal !== t.lemma || t.pos === 'VERB');
 }
 
 /** Demonstratives: "those tests", "that file" name things of this task. */
@@ -254,12 +262,20 @@ function clauses(ws: Token[]): Token[][] {
 const EPISTEMIC_MUST =
   /\bmust(?: really| surely| truly)? (?:have (?:been|had|\w+ed|\w+en)|be|feel|enjoy|love|know|think|see|want|like|mean|seem)\b/i;
 
-/** "make sure …", "remember to …", "you/we should|must|need to|have to …". */
+/**
+ * "make sure …", "remember to …", "you/we should|must|need to|have to …", and what the agent may not do:
+ * "you can't just …", "you don't get to …", "there's no need for …".
+ */
 function obligation(text: string): boolean {
   if (EPISTEMIC_MUST.test(text)) return false;
   return (
     /^(?:make sure|be sure|remember to|keep in mind|note that you)\b/i.test(text) ||
-    /^(?:you (?:didn'?t|don'?t|do not|did not) (?:need|have) to|there(?:'s| is) no need to)\b/i.test(text) ||
+    /^(?:you (?:didn'?t|don'?t|do not|did not) (?:need|have|get) to|(?:there(?:'s| is) )?no need (?:to|for))\b/i.test(
+      text,
+    ) ||
+    /^you (?:can'?t|cannot|can not|may not|mustn'?t|are not allowed to|aren'?t allowed to)(?: just| simply)? [a-z]/i.test(
+      text,
+    ) ||
     /\b(?:you|we)(?: really| always| never)? (?:should(?:n't)?|must(?:n't)?|need to|have to|ought to)\b/i.test(
       text,
     )
@@ -327,13 +343,21 @@ function pastTense(t: Token): boolean {
 /**
  * An evaluative statement that can serve as the reason next to a rule: a subject of a few words, then
  * "is/are" + an adjective ("performance is crucial") or a verb of weighing ("stability matters more than
- * elegance", "old clients still depend on it"); never a question, never about the speaker's own case or
- * about what the agent did.
+ * elegance", "old clients still depend on it", "new dependencies need a review"), or an action named by
+ * a gerund and what it does ("skipping it just hides the bug"); never a question, never about the
+ * speaker's own case or about what the agent did.
  */
 function evaluative(s: Sentence): boolean {
   const ws = s.tokens.filter((t) => t.pos !== 'PUNCT');
   if (QUESTION.test(s.text) || POINTS_AT_WORK.test(s.text) || OWN_CASE.test(s.text)) return false;
-  if (ws[0]?.pos === 'PRON' || ws[0]?.pos === 'VERB') return false;
+  if (ws[0]?.pos === 'PRON') return false;
+  // an action named by a gerund, then what it does: "Skipping it just hides the bug from everyone."
+  // (the light model tags some such verbs NOUN: "double-charges")
+  if (gerund(ws[0]))
+    return ws
+      .slice(1, 6)
+      .some((t) => ['VERB', 'NOUN'].includes(t.pos) && /[^s]s$/.test(t.normal) && t.normal !== t.lemma);
+  if (ws[0]?.pos === 'VERB') return false;
   // the light model tags a sentence's verb as NOUN at times ("Stability matters …"): look at lemmas
   const at = ws.findIndex((t, i) => i >= 1 && i <= 3 && (t.lemma === 'be' || WEIGHING.test(t.lemma)));
   if (at < 0 || ws.slice(0, at).some((t) => t.pos === 'PRON')) return false;
@@ -419,7 +443,8 @@ function convention(ws: Token[]): boolean {
 
 /**
  * A question that objects rather than asks: an auxiliary first, "you" or "we" next, and "really" or a
- * negation ("Did you really just skip …?", "Shouldn't you have rebased …?", "Do we really need …?").
+ * negation ("Did you really just skip …?", "Shouldn't you have rebased …?", "Do we really need …?"), or
+ * an action named by a gerund doubted with "really" ("Is skipping a failing test really the fix?").
  */
 function auxObjection(ws: Token[], text: string): boolean {
   if (!QUESTION.test(text)) return false;
@@ -430,6 +455,8 @@ function auxObjection(ws: Token[], text: string): boolean {
   const negated = /^(?:not|n't)$/.test(ws[1]?.normal ?? '');
   const subject = ws[negated ? 2 : 1]?.normal ?? '';
   const really = ws.slice(2, 5).some((t) => t.normal === 'really');
+  // "Is skipping a failing test really the fix here?": an action named by a gerund, doubted with "really"
+  if (gerund(ws[1]) && ws.slice(2, 8).some((t) => t.normal === 'really')) return true;
   // "did anyone ask for …?": nobody did
   if (/^(?:anyone|anybody)$/.test(subject))
     return ws.slice(2, 4).some((t) => /^(?:ask|tell|want|need)$/.test(t.lemma));
@@ -455,34 +482,116 @@ function passiveWhy(ws: Token[]): boolean {
 /**
  * A verdict on an action named by a gerund: "Skipping the test doesn't fix the bug", "Force-pushing to
  * main is a firing offence", "Adding a package for this is overkill" — the -ing subject, then a negated
- * or negative predicate (a negation, excess, or negative sentiment).
+ * or negative predicate (a negation, excess, or negative sentiment), or any predicate with a reason
+ * ("… is off limits here, because teammates lose their commits").
  */
 function gerundVerdict(s: Sentence, ws: Token[], text: string): boolean {
   if (!/^(?:[a-z]+-)?[a-z]{3,}ing\b/i.test(text)) return false;
   const verb = ws.findIndex((t, i) => i >= 1 && t.pos === 'AUX' && /^(?:be|do)$/.test(t.lemma));
   if (verb < 0) return false;
   const rest = ws.slice(verb + 1);
-  return rest[0]?.normal === 'not' || rest[0]?.normal === "n't" || EXCESS.test(text) || s.sentiment < 0;
+  const verdict = rest[0]?.normal === 'not' || rest[0]?.normal === "n't" || EXCESS.test(text);
+  // "Pushing with --force is off limits here, because teammates lose their commits": judged, with a reason
+  return verdict || s.sentiment < 0 || reasonIn(text) !== null;
 }
 
 /**
- * Sarcasm at what the agent just did: a word of praise, a comma, then a bare noun phrase naming the
- * thing ("Great, a skipped test.", "Oh good, a force push.", "Wonderful, another summary document nobody
- * will ever open.") — praise whose object is not itself praised, never an exclamation.
+ * Sarcasm at what the agent just did: a word of praise, a comma, then what was done
+ * ({@link namesWhatWasDone}: "Great, a skipped test.", "Oh good, a force push.", "Wow, skipping the
+ * failing test.", "Nice, you just rewrote the history.") or the same the other way round ("Another
+ * dependency for a five-line helper, lovely.") — praise whose object is not itself praised, never an
+ * exclamation.
  */
 function sarcasm(s: Sentence): boolean {
-  const comma = s.tokens.findIndex((t) => t.normal === ',');
-  if (comma < 1 || comma > 2 || /!\s*$/.test(s.text)) return false;
-  const opener = s.tokens
-    .slice(0, comma)
-    .map((t) => t.text)
-    .join(' ');
-  const rest = s.tokens.slice(comma + 1).filter((t) => t.pos !== 'PUNCT');
-  if (!/^(?:a|an|another)$/.test(rest[0]?.normal ?? '') || substantive(rest) < 2) return false;
-  if (rest.slice(1, 4).some((t) => t.pos === 'AUX')) return false;
-  const praise = analyse(opener)[0]?.sentiment ?? 0;
-  const object = analyse(rest.map((t) => t.text).join(' '))[0]?.sentiment ?? 0;
-  return praise > 0 && object <= 0;
+  if (/!\s*$/.test(s.text)) return false;
+  const commas = s.tokens.flatMap((t, i) => (t.normal === ',' ? [i] : []));
+  const first = commas[0] ?? -1;
+  if (first >= 1 && first <= 2) {
+    const rest = s.tokens.slice(first + 1).filter((t) => t.pos !== 'PUNCT');
+    if (namesWhatWasDone(rest) && praised(s.tokens.slice(0, first), rest)) return true;
+  }
+  // the praise last: "Another dependency for a five-line helper, lovely."
+  const last = commas.at(-1) ?? -1;
+  const tail = s.tokens.slice(last + 1).filter((t) => t.pos !== 'PUNCT');
+  if (last < 2 || tail.length === 0 || tail.length > 2) return false;
+  const head = s.tokens.slice(0, last).filter((t) => t.pos !== 'PUNCT');
+  return namesWhatWasDone(head) && praised(tail, head);
+}
+
+/**
+ * What the agent did, named after a word of praise: a bare noun phrase ("a skipped test", "another
+ * summary document"), a gerund phrase ("skipping the failing test") or "you" + a verb in the past ("you
+ * just rewrote the shared history").
+ */
+function namesWhatWasDone(ws: Token[]): boolean {
+  const [a] = ws;
+  if (!a) return false;
+  // "you just rewrote …" (the light model tags some past forms NOUN): a verb of its own, no auxiliary
+  if (a.normal === 'you')
+    return (
+      ['VERB', 'NOUN'].includes(ws[ws[1]?.pos === 'ADV' ? 2 : 1]?.pos ?? '') &&
+      !ws.some((t) => t.pos === 'AUX')
+    );
+  const action = gerund(a) && ['VERB', 'NOUN'].includes(a.pos);
+  if (!action && !/^(?:a|an|another)$/.test(a.normal)) return false;
+  return substantive(ws) >= 2 && !ws.slice(1, 4).some((t) => t.pos === 'AUX');
+}
+
+/** Praise (positive sentiment) of something less praised than the praise itself: the mark of sarcasm. */
+function praised(praise: Token[], object: Token[]): boolean {
+  const of = (ts: Token[]) => analyse(ts.map((t) => t.text).join(' '))[0]?.sentiment ?? 0;
+  const p = of(praise);
+  return p > 0 && of(object) < p;
+}
+
+/**
+ * A denial about a kind of thing: "A skipped test is not a passing test.", "A green build isn't a fixed
+ * bug." — an indefinite subject, "is not", then an indefinite complement.
+ */
+function kindDenied(ws: Token[]): boolean {
+  if (!/^(?:a|an)$/.test(ws[0]?.normal ?? '')) return false;
+  const be = ws.findIndex((t, i) => i >= 2 && i <= 5 && t.lemma === 'be');
+  return (
+    be > 0 && /^(?:not|n't)$/.test(ws[be + 1]?.normal ?? '') && /^(?:a|an)$/.test(ws[be + 2]?.normal ?? '')
+  );
+}
+
+/** A plural noun by its form against its lemma ("tests", "summaries"). */
+const plural = (t: Token | undefined) =>
+  t !== undefined &&
+  // a capitalised plural opening a sentence is often tagged PROPN ("Tests stay …"): its stem tells
+  ((t.pos === 'NOUN' && t.normal !== t.lemma) || (t.pos === 'PROPN' && t.stem !== t.normal)) &&
+  /[^s]s$/.test(t.normal);
+
+/**
+ * A norm about a kind of thing: a bare plural subject (no determiner), a verb in the present, and a cue
+ * that it holds beyond now — a cue of generality, a contrast or a reason ("Summaries go in the chat, not
+ * in new markdown files.", "Tests stay enabled in this repo.", "New dependencies need a review, since
+ * each one is a risk.").
+ */
+function norm(ws: Token[], text: string, general: boolean): boolean {
+  // the head noun after at most two modifiers ("new dependencies", "integration tests")
+  const i = ws.slice(0, 3).findIndex((t) => plural(t));
+  if (i < 0 || ws.slice(0, i).some((t) => !['ADJ', 'NOUN', 'PROPN'].includes(t.pos))) return false;
+  // the verb in its base form; the light model tags some NOUN ("Migrations ship in …"): a preposition,
+  // adverb or adjective after it shows it is not a compound noun
+  const verb = ws[i + 1];
+  if (!verb || verb.normal !== verb.lemma) return false;
+  const after = ws[i + 2]?.pos ?? '';
+  if (verb.pos !== 'VERB' && !(verb.pos === 'NOUN' && ['ADP', 'ADV', 'ADJ'].includes(after))) return false;
+  return general || /,\s*(?:not|never)\b/i.test(text) || reasonIn(text) !== null;
+}
+
+/**
+ * A scope opening the sentence, then a comma: "For every task, …", "On shared branches, …" — a phrase
+ * that starts with a preposition and names a kind (a bare plural, or every/each/any/all). Returns the
+ * words after it, or null.
+ */
+function scoped(parts: Token[][]): Token[] | null {
+  const [first, second] = parts.map(words);
+  if (!first || !second || first[0]?.pos !== 'ADP' || first.length > 5) return null;
+  const kind = first.some((t) => /^(?:every|each|any|all)$/.test(t.normal)) || plural(first.at(-1));
+  return kind ? second : null;
 }
 
 /** What one sentence is, as feedback; `directive` and `imperative` only complete a rule or a correction. */
@@ -519,8 +628,12 @@ function classify(
     return forNow && pointsAtOne(words(parts[0] ?? [])) ? 'imperative' : 'rule';
   }
   if ((afterAgent || general) && gerundVerdict(s, ws, text)) return afterAgent ? 'correction' : 'rule';
+  const scope = scoped(parts);
+  if (scope && (imperative(scope, text) || negatedImperative(scope))) return 'rule';
   const ordered = imperative(ws, text);
   if (ordered && (general || reasonIn(text) !== null)) return 'rule';
+  if (norm(ws, text, general)) return 'rule';
+  if (afterAgent && kindDenied(ws)) return 'correction';
   if (genericCondition(all, text)) return 'rule';
   if ((afterAgent || general) && prohibition(s)) return 'rule';
   if (
@@ -563,7 +676,8 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     // the existing one."; "It's a bad idea, since … Performance is crucial. There is a need to track …")
     for (let n = 0; n < 2 && i + 1 < sentences.length; n++) {
       const next = sentences[i + 1]!.text.trim();
-      if (kinds[i + 1] === 'imperative' || kinds[i + 1] === 'directive') {
+      // a rule right after a rule or a correction says how to do it instead: one statement
+      if (kinds[i + 1] !== null) {
         parts.push(next);
         reasons.push(reasonIn(next));
       } else if (kinds[i + 1] === null && evaluative(sentences[i + 1]!)) reasons.push(next);

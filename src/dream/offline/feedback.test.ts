@@ -369,6 +369,17 @@ describe('structures of feedback beyond the planted wordings (issue 15, item 2)'
     ]);
   });
 
+  it('rhetorical questions, what a kind may not be, what an action needs, a practice replaced', () => {
+    expect(cue('Why do we need a queue for three messages?')).toEqual(['correction']);
+    expect(cue('How is mocking the database a test?')).toEqual(['correction']);
+    expect(cue('How does it feel to ship it?')).toEqual([]);
+    expect(cue('So you just delete failing migrations now?')).toEqual(['correction']);
+    expect(cue('Direct commits are not allowed on protected branches.', false)).toEqual(['rule']);
+    expect(cue('Changing the schema requires a migration review.', false)).toEqual(['rule']);
+    expect(cue('Use the existing client instead of writing new wrappers.', false)).toEqual(['rule']);
+    expect(cue('Cancel it instead of changing the order.', false)).toEqual([]);
+  });
+
   it('a rule after a correction is one statement; a gerund after a rule is its reason', () => {
     expect(said('Great, a skipped test. Fix the code next time.')).toEqual([
       ['correction', 'Great, a skipped test. Fix the code next time.'],

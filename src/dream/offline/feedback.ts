@@ -39,7 +39,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
+  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -101,7 +101,7 @@ const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 /** A request for information rather than an objection. */
 const QUESTION = /\?\s*$/;
 const OBJECTING_QUESTION =
-  /^(?:why (?:(?:did|do|are|were|would|is|does|could|should)(?:n'?t| not)?|won'?t|can'?t) (?:you|it|this|that)\b|why not (?:just )?\w+|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told)\b)/i;
+  /^(?:why (?:(?:did|do|are|were|would|is|does|could|should)(?:n'?t| not)?|won'?t|can'?t) (?:you|it|this|that)\b|why (?:do|would|should) we (?:need|want|have)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told)\b)/i;
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
@@ -190,7 +190,11 @@ function pointsAtOne(clause: Token[]): boolean {
   if (clause.some((t) => t.pos === 'DET' && DEMONSTRATIVE.test(t.normal))) return true;
   // the first object: the first determiner, pronoun or noun after the clause's first verb
   const verb = clause.findIndex((t) => ['VERB', 'NOUN'].includes(t.pos) && t.normal === t.lemma);
-  const rest = clause.slice(verb + 1);
+  return objectIsOne(clause.slice(verb + 1));
+}
+
+/** The noun phrase opening `rest` is one thing: a pronoun, or "the" + a singular (see {@link pointsAtOne}). */
+function objectIsOne(rest: Token[]): boolean {
   const at = rest.findIndex((t) => ['DET', 'PRON', 'NOUN', 'PROPN'].includes(t.pos));
   const head = rest[at];
   if (!head) return false;
@@ -451,6 +455,9 @@ function auxObjection(ws: Token[], text: string): boolean {
   // "you force-pushed?": what the agent did, echoed back in disbelief
   if (ws[0]?.normal === 'you' && ws.slice(1, 4).some((t) => t.pos === 'VERB' && /ed$/.test(t.normal)))
     return true;
+  // "so we just skip tests now?": what the agent did, restated as the new way of working, in disbelief
+  if (/^(?:you|we)$/.test(ws[0]?.normal ?? '') && ws[1]?.normal === 'just' && ws[2]?.pos === 'VERB')
+    return true;
   if (ws[0]?.pos !== 'AUX') return false;
   const negated = /^(?:not|n't)$/.test(ws[1]?.normal ?? '');
   const subject = ws[negated ? 2 : 1]?.normal ?? '';
@@ -556,6 +563,42 @@ function kindDenied(ws: Token[]): boolean {
   );
 }
 
+/**
+ * What a kind of thing may not be or do: a bare plural subject (at most four words, no determiner), "are
+ * not" and the rest ("Force pushes are not allowed on shared branches.", "Summary files aren't
+ * welcome here.").
+ */
+function kindBarred(ws: Token[]): boolean {
+  const be = ws.findIndex((t, i) => i >= 1 && i <= 4 && t.lemma === 'be');
+  if (be < 1 || !/^(?:not|n't)$/.test(ws[be + 1]?.normal ?? '')) return false;
+  const subject = ws.slice(0, be);
+  if (subject.some((t) => !['ADJ', 'NOUN', 'PROPN', 'VERB'].includes(t.pos))) return false;
+  // the head, in the plural (the light model tags some plurals VERB: "Force pushes")
+  return /[^s]s$/.test(subject.at(-1)!.normal) && subject.at(-1)!.stem !== subject.at(-1)!.normal;
+}
+
+/** "Adding packages needs approval", "Changing the schema requires a review": an action that needs a permission. */
+function gerundNeeds(ws: Token[]): boolean {
+  return (
+    gerund(ws[0]) && ws.slice(1, 5).some((t) => /^(?:need|require)$/.test(t.lemma) && /s$/.test(t.normal))
+  );
+}
+
+/**
+ * An order that replaces a way of working: an imperative, then "instead of" / "rather than" and a gerund
+ * whose object is a kind, not this task's one thing ("write small helpers yourself instead of adding
+ * libraries"; not "cancel it instead of changing the order").
+ */
+function replacesPractice(ws: Token[]): boolean {
+  const at = ws.findIndex(
+    (t, i) =>
+      (t.normal === 'instead' && ws[i + 1]?.normal === 'of') ||
+      (t.normal === 'rather' && ws[i + 1]?.normal === 'than'),
+  );
+  if (at < 0 || !gerund(ws[at + 2])) return false;
+  return !pointsAtOne(ws.slice(0, at)) && !objectIsOne(ws.slice(at + 3));
+}
+
 /** A plural noun by its form against its lemma ("tests", "summaries"). */
 const plural = (t: Token | undefined) =>
   t !== undefined &&
@@ -632,7 +675,8 @@ function classify(
   if (scope && (imperative(scope, text) || negatedImperative(scope))) return 'rule';
   const ordered = imperative(ws, text);
   if (ordered && (general || reasonIn(text) !== null)) return 'rule';
-  if (norm(ws, text, general)) return 'rule';
+  if (norm(ws, text, general) || kindBarred(ws) || gerundNeeds(ws)) return 'rule';
+  if (ordered && replacesPractice(ws)) return 'rule';
   if (afterAgent && kindDenied(ws)) return 'correction';
   if (genericCondition(all, text)) return 'rule';
   if ((afterAgent || general) && prohibition(s)) return 'rule';

@@ -224,6 +224,32 @@ describe('feedback in gather and across sessions', () => {
     expect(retractedTopic('Never mind, scratch that.')).toEqual([]);
   });
 
+  it('a correction the person takes back later, after the agent explains, is not memory', () => {
+    const corrected = (takeBack: string | null) => {
+      seq = 0;
+      const events = [
+        ev('user.message', 'The rounding test keeps failing, please look at it.'),
+        ev(
+          'agent.message',
+          'The test is flaky upstream, so I marked it as skipped with a link to the issue.',
+        ),
+        ev('user.message', 'Why did you skip the test instead of fixing the rounding?'),
+        ev(
+          'agent.message',
+          'The failure comes from the upstream currency service timing out, not from our rounding.',
+        ),
+        ...(takeBack ? [ev('user.message', takeBack)] : []),
+      ];
+      return mineFeedback([session('sesn_tb', events)]).memories.map((m) => m.kind);
+    };
+    expect(corrected(null)).toEqual(['feedback']);
+    expect(corrected('Never mind, leave it skipped.')).toEqual([]);
+    expect(corrected('Ah, you were right, leave it skipped until upstream fixes it.')).toEqual([]);
+    expect(corrected('My bad, that skip is fine.')).toEqual([]);
+    // a later message that takes back nothing leaves it
+    expect(corrected('Thanks for checking the service.')).toEqual(['feedback']);
+  });
+
   it('one memory per rule, reinforced by a paraphrase in another session; never from a subagent', () => {
     seq = 0;
     const a = session('sesn_a', [

@@ -793,9 +793,12 @@ function markElliptic(sentences: readonly Sentence[], kinds: ReturnType<typeof c
   }
 }
 
-/** True if a message takes back what the person said before ("never mind", "scratch that", "ignore what I said"). */
+/**
+ * True if a message takes back what the person said before ("never mind", "scratch that", "ignore what
+ * I said", "my bad", "you were right" — the agent's explanation convinced them).
+ */
 export function takesBack(message: string): boolean {
-  return /^\s*(?:(?:ok(?:ay)?|actually|sorry|oh|wait|hmm)[,\s]+)*(?:never ?mind|scratch (?:that|what I said)|forget (?:it|that|what I said|my (?:earlier|last|previous))|ignore (?:that|what I said|my (?:last|previous|earlier) (?:message|comment|point|remark))|I was wrong|disregard (?:that|my|what I said))\b/i.test(
+  return /^\s*(?:(?:ok(?:ay)?|actually|sorry|oh|ah|wait|hmm)[,\s]+)*(?:never ?mind|scratch (?:that|what I said)|forget (?:it|that|what I said|my (?:earlier|last|previous))|ignore (?:that|what I said|my (?:last|previous|earlier) (?:message|comment|point|remark))|I was wrong|my (?:bad|mistake)|I stand corrected|you(?:'re| are| were) right|disregard (?:that|my|what I said))\b/i.test(
     message,
   );
 }

@@ -406,6 +406,21 @@ describe('structures of feedback beyond the planted wordings (issue 15, item 2)'
     expect(cue('Cancel it instead of changing the order.', false)).toEqual([]);
   });
 
+  it('disbelief in a word, harm done, a team’s practice, a preference of how, approvals', () => {
+    expect(said('You deleted it? The migration was fine.')).toEqual([
+      ['correction', 'You deleted it? The migration was fine.'],
+    ]);
+    expect(cue('Did you just drop the audit table?')).toEqual(['correction']);
+    expect(cue('This broke the nightly build.')).toEqual(['correction']);
+    expect(cue('This fixed the nightly build.')).toEqual([]);
+    expect(cue('We write migrations by hand.', false)).toEqual(['rule']);
+    expect(cue('We fly to Boston on Monday.', false)).toEqual([]);
+    expect(cue("I'd rather have a slow test than a flaky one.", false)).toEqual(['rule']);
+    expect(cue('Who approved this new endpoint?')).toEqual(['correction']);
+    expect(cue('Why is there a second config loader?')).toEqual(['correction']);
+    expect(cue('The API is slow; you can’t just cache every response.')).toEqual(['rule']);
+  });
+
   it('a rule after a correction is one statement; a gerund after a rule is its reason', () => {
     expect(said('Great, a skipped test. Fix the code next time.')).toEqual([
       ['correction', 'Great, a skipped test. Fix the code next time.'],

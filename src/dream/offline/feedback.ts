@@ -39,7 +39,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
+  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -84,7 +84,7 @@ export const CASE_IDENTIFIER =
  * "I want/need/prefer/'d like you to …" and "I told/asked you …", which address the agent.
  */
 const OWN_CASE =
-  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b)/i;
+  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b)/i;
 
 /** Fewest content words an evaluation needs to be kept ("that can't be right" says nothing to keep). */
 const MIN_CORRECTION_TERMS = 2;
@@ -101,7 +101,7 @@ const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 /** A request for information rather than an objection. */
 const QUESTION = /\?\s*$/;
 const OBJECTING_QUESTION =
-  /^(?:why (?:(?:did|do|are|were|would|is|does|could|should)(?:n'?t| not)?|won'?t|can'?t) (?:you|it|this|that)\b|why (?:do|would|should) we (?:need|want|have)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told)\b)/i;
+  /^(?:why (?:(?:did|do|are|were|would|is|does|could|should)(?:n'?t| not)?|won'?t|can'?t) (?:you|it|this|that)\b|why (?:do|would|should) we (?:need|want|have)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
@@ -277,7 +277,7 @@ function obligation(text: string): boolean {
     /^(?:you (?:didn'?t|don'?t|do not|did not) (?:need|have|get) to|(?:there(?:'s| is) )?no need (?:to|for))\b/i.test(
       text,
     ) ||
-    /^you (?:can'?t|cannot|can not|may not|mustn'?t|are not allowed to|aren'?t allowed to)(?: just| simply)? [a-z]/i.test(
+    /(?:^|[;,]\s*)you (?:can'?t|cannot|can not|may not|mustn'?t|are not allowed to|aren'?t allowed to)(?: just| simply)? [a-z]/i.test(
       text,
     ) ||
     /\b(?:you|we)(?: really| always| never)? (?:should(?:n't)?|must(?:n't)?|need to|have to|ought to)\b/i.test(
@@ -295,6 +295,9 @@ function criticism(s: Sentence, text: string): boolean {
   // "nobody wants …", "no one reads …": a verdict on the kind of thing the agent made
   if (/^(?:nobody|no one)\b/i.test(text)) return substantive(words(firstWords(s))) >= 3;
   if (!POINTS_AT_WORK.test(text) && !opensWithNo) return false;
+  // "This broke the build.": what the agent made, doing harm (a verb in the past, negative sentiment)
+  const done = words(firstWords(s)).slice(1, 5);
+  if (s.sentiment < 0 && done.some((t) => t.pos === 'VERB' && pastTense(t))) return true;
   if (EXCESS.test(text) || excessive(s)) return true;
   // "that's not how we do it", "this is not what …": the agent's way against the person's
   if (/^(?:that|this|it)(?:'s| is| was) not (?:how|what|the way)\b/i.test(text)) return true;
@@ -432,13 +435,22 @@ const STATIVE = /^(?:be|know|have|need|see|think|understand|want|like|remember|g
 
 /**
  * A team's way of working, stated as what "we" do: "we never force-push shared branches", "we don't
- * pull in packages without a review" — "we" + never/always/usually or do-not, then a verb of action.
+ * pull in packages without a review" — "we" + never/always/usually or do-not, then a verb of action; or
+ * "we" + a verb of action in the present + a bare plural ("we keep dependencies to a minimum").
  */
 function convention(ws: Token[]): boolean {
   if (ws[0]?.normal !== 'we') return false;
   let i = 1;
   const adverb = /^(?:never|always|usually)$/.test(ws[i]?.normal ?? '');
   const negated = ws[i]?.lemma === 'do' && /^(?:not|n't)$/.test(ws[i + 1]?.normal ?? '');
+  // "we keep dependencies to a minimum", "we write tests first": a practice about a kind of thing
+  const practice =
+    ws[1] !== undefined &&
+    ws[1].pos === 'VERB' &&
+    ws[1].normal === ws[1].lemma &&
+    !STATIVE.test(ws[1].lemma) &&
+    plural(ws[2]);
+  if (practice) return true;
   if (!adverb && !negated) return false;
   i += negated ? 2 : 1;
   const verb = ws[i];
@@ -461,7 +473,8 @@ function auxObjection(ws: Token[], text: string): boolean {
   if (ws[0]?.pos !== 'AUX') return false;
   const negated = /^(?:not|n't)$/.test(ws[1]?.normal ?? '');
   const subject = ws[negated ? 2 : 1]?.normal ?? '';
-  const really = ws.slice(2, 5).some((t) => t.normal === 'really');
+  // "really", or "just" right after the subject ("Did you just force-push …?"): disbelief
+  const really = ws.slice(2, 5).some((t) => t.normal === 'really') || ws[negated ? 3 : 2]?.normal === 'just';
   // "Is skipping a failing test really the fix here?": an action named by a gerund, doubted with "really"
   if (gerund(ws[1]) && ws.slice(2, 8).some((t) => t.normal === 'really')) return true;
   // "did anyone ask for …?": nobody did
@@ -642,9 +655,12 @@ function classify(
   s: Sentence,
   afterAgent: boolean,
 ): 'rule' | 'correction' | 'imperative' | 'directive' | null {
-  const text = strip(s.text);
+  // typographic apostrophes ("can’t") read as plain ones
+  const text = strip(s.text).replace(/[‘’]/g, "'");
   if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text) || PROPOSAL.test(text))
     return null;
+  // "I'd rather see a red build than a skipped test": how the person wants the work done
+  if (/^I(?:'d| would) rather\b/i.test(text) && contentTokens(text).length >= 3) return 'rule';
   const all = firstWords(s);
   const ws = words(all);
   const objection = OBJECTING_QUESTION.test(text) || auxObjection(ws, text) || passiveWhy(ws);
@@ -683,7 +699,8 @@ function classify(
   if (
     afterAgent &&
     (objection || sarcasm(s) || criticism(s, text)) &&
-    (reasonIn(text) || contentTokens(text).length >= MIN_CORRECTION_TERMS)
+    // an objecting question says what it objects to in a word ("You skipped it?")
+    (reasonIn(text) || contentTokens(text).length >= (objection ? 1 : MIN_CORRECTION_TERMS))
   )
     return 'correction';
   if (ordered) return 'imperative';
@@ -720,8 +737,10 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     // the existing one."; "It's a bad idea, since … Performance is crucial. There is a need to track …")
     for (let n = 0; n < 2 && i + 1 < sentences.length; n++) {
       const next = sentences[i + 1]!.text.trim();
-      // a rule right after a rule or a correction says how to do it instead: one statement
-      if (kinds[i + 1] !== null) {
+      // a rule right after a rule or a correction says how to do it instead: one statement; so does the
+      // statement right after an objecting question ("You skipped it? The test was right.")
+      const elaborates = n === 0 && k === 'correction' && QUESTION.test(parts[0]!) && !QUESTION.test(next);
+      if (kinds[i + 1] !== null || elaborates) {
         parts.push(next);
         reasons.push(reasonIn(next));
       } else if (kinds[i + 1] === null && evaluative(sentences[i + 1]!)) reasons.push(next);

@@ -85,7 +85,8 @@ export function topicTerms(text: string, adjectives = false): string[] {
   for (const s of analyse(text))
     for (const t of s.tokens) {
       if (!tags.includes(t.pos) || LIGHT.test(t.lemma) || LIGHT.test(t.normal)) continue;
-      for (const w of contentTokens(t.text)) out.add(wordKey(w));
+      // contraction stubs ("'m", "'ll") name nothing
+      for (const w of contentTokens(t.text)) if (w.length >= 3) out.add(wordKey(w));
     }
   return [...out];
 }

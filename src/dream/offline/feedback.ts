@@ -286,6 +286,21 @@ function obligation(text: string): boolean {
   );
 }
 
+/**
+ * "it" that stands for nothing the agent made: "It's easy to get lost", "It's hard when …" (an
+ * adjective, then the clause it stands for), "It's like a journey", "It's what keeps us going".
+ */
+function dummyIt(ws: Token[]): boolean {
+  if (ws[0]?.normal !== 'it') return false;
+  const be = ws.findIndex((t, i) => i >= 1 && i <= 3 && t.lemma === 'be');
+  if (be < 0) return false;
+  let i = be + 1;
+  while (ws[i]?.pos === 'ADV') i++;
+  const next = ws[i];
+  if (next && /^(?:like|what|about)$/.test(next.normal)) return true;
+  return next?.pos === 'ADJ' && /^(?:to|when|that|how|where|if)$/.test(ws[i + 1]?.normal ?? '');
+}
+
 /** Criticism of the agent's work: negative sentiment or excess, aimed at what it did. */
 function criticism(s: Sentence, text: string): boolean {
   if (OBJECTING_QUESTION.test(text)) return true;
@@ -295,6 +310,7 @@ function criticism(s: Sentence, text: string): boolean {
   // "nobody wants …", "no one reads …": a verdict on the kind of thing the agent made
   if (/^(?:nobody|no one)\b/i.test(text)) return substantive(words(firstWords(s))) >= 3;
   if (!POINTS_AT_WORK.test(text) && !opensWithNo) return false;
+  if (dummyIt(words(firstWords(s)))) return false;
   // "This broke the build.": what the agent made, doing harm (a verb in the past, negative sentiment)
   const done = words(firstWords(s)).slice(1, 5);
   if (s.sentiment < 0 && done.some((t) => t.pos === 'VERB' && pastTense(t))) return true;
@@ -507,6 +523,8 @@ function passiveWhy(ws: Token[]): boolean {
  */
 function gerundVerdict(s: Sentence, ws: Token[], text: string): boolean {
   if (!/^(?:[a-z]+-)?[a-z]{3,}ing\b/i.test(text)) return false;
+  // "Running a business isn't easy, but I'm determined …": the speaker's own life, not the agent's work
+  if (FIRST_PERSON.test(text)) return false;
   const verb = ws.findIndex((t, i) => i >= 1 && t.pos === 'AUX' && /^(?:be|do)$/.test(t.lemma));
   if (verb < 0) return false;
   const rest = ws.slice(verb + 1);
@@ -657,6 +675,8 @@ function classify(
 ): 'rule' | 'correction' | 'imperative' | 'directive' | null {
   // typographic apostrophes ("can’t") read as plain ones
   const text = strip(s.text).replace(/[‘’]/g, "'");
+  // "That must have been tough", "… must be so cool": an inference about someone's experience
+  if (EPISTEMIC_MUST.test(text)) return null;
   if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text) || PROPOSAL.test(text))
     return null;
   // "I'd rather see a red build than a skipped test": how the person wants the work done

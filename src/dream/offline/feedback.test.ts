@@ -421,6 +421,19 @@ describe('structures of feedback beyond the planted wordings (issue 15, item 2)'
     expect(cue('The API is slow; you can’t just cache every response.')).toEqual(['rule']);
   });
 
+  it('"but don\'t …" right after a task instruction limits that task; with a cue of generality it is a rule', () => {
+    expect(said('Add the retry count to the status page. But don’t show it to guests.')).toEqual([]);
+    expect(
+      said("if we can get a region, add it to `host_info`. but don't assume europe, just omit it."),
+    ).toEqual([]);
+    expect(cue('Add the retry count to the status page. But never log access tokens.')).toEqual(['rule']);
+    expect(cue('Fix the rounding. But don’t skip tests to get there.')).toEqual(['rule']);
+    // typographic apostrophes read like plain ones and are quoted as written
+    expect(said('Don’t force-push shared branches, ever.')).toEqual([
+      ['rule', 'Don’t force-push shared branches, ever.'],
+    ]);
+  });
+
   it('a rule after a correction is one statement; a gerund after a rule is its reason', () => {
     expect(said('Great, a skipped test. Fix the code next time.')).toEqual([
       ['correction', 'Great, a skipped test. Fix the code next time.'],

@@ -193,6 +193,13 @@ function pointsAtOne(clause: Token[]): boolean {
   return objectIsOne(clause.slice(verb + 1));
 }
 
+/** The first object after the clause's first verb is a bare plural, a kind of thing ("skip *tests*"). */
+function namesKind(clause: Token[]): boolean {
+  const verb = clause.findIndex((t) => ['VERB', 'NOUN'].includes(t.pos) && t.normal === t.lemma);
+  const head = clause.slice(verb + 1).find((t) => ['DET', 'PRON', 'NOUN', 'PROPN'].includes(t.pos));
+  return plural(head);
+}
+
 /** The noun phrase opening `rest` is one thing: a pronoun, or "the" + a singular (see {@link pointsAtOne}). */
 function objectIsOne(rest: Token[]): boolean {
   const at = rest.findIndex((t) => ['DET', 'PRON', 'NOUN', 'PROPN'].includes(t.pos));
@@ -736,27 +743,37 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   // a turn labelled with its speaker ("Audrey: …", several people in one transcript): the words only
   const speaker = speakerLabel(message);
   const said = speaker ? message.slice(message.indexOf(':') + 1) : message;
-  const text = said.replace(/```[\s\S]*?```/g, ' ');
+  const original = said.replace(/```[\s\S]*?```/g, ' ');
+  // read with plain apostrophes ("don’t" as "don't"); quoted as written (same length, same offsets)
+  const text = original.replace(/[‘’]/g, "'");
   if (!MAY_HOLD_FEEDBACK.test(text)) return [];
   // people often start a sentence in lower case, which the model then runs into the one before it
   const sentences = text
     .split(/(?<=[.!?])\s+(?=[a-z])/)
     .flatMap((chunk) => analyse(chunk))
     .filter((s) => s.text.trim().length > 0);
+  let from = 0;
+  const written = sentences.map((s) => {
+    const at = text.indexOf(s.text, from);
+    if (at < 0) return s.text.trim();
+    from = at + s.text.length;
+    return original.slice(at, from).trim();
+  });
   const kinds = sentences.map((s) => classify(s, afterAgent));
   if (afterAgent) markElliptic(sentences, kinds);
+  markConstraints(sentences, kinds);
   const out: FeedbackStatement[] = [];
   for (let i = 0; i < sentences.length; i++) {
     const k = kinds[i];
     if (k !== 'rule' && k !== 'correction') continue;
     const start = i;
-    const parts = [sentences[i]!.text.trim()];
+    const parts = [written[i]!];
     // the reason: a reason clause of a part, or an evaluative sentence beside, in the order said
     const reasons: (string | null)[] = [reasonIn(parts[0]!)];
     // what follows completes it: an imperative or a need ("Don't create separate documents. Put it into
     // the existing one."; "It's a bad idea, since … Performance is crucial. There is a need to track …")
     for (let n = 0; n < 2 && i + 1 < sentences.length; n++) {
-      const next = sentences[i + 1]!.text.trim();
+      const next = written[i + 1]!;
       // a rule right after a rule or a correction says how to do it instead: one statement; so does the
       // statement right after an objecting question ("You skipped it? The test was right.")
       const elaborates = n === 0 && k === 'correction' && QUESTION.test(parts[0]!) && !QUESTION.test(next);
@@ -769,7 +786,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     }
     const before = sentences[start - 1];
     if (!reasons.some((r) => r !== null) && before && kinds[start - 1] === null && evaluative(before))
-      reasons.push(before.text.trim());
+      reasons.push(written[start - 1]!);
     const said = parts.join(' ');
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
     out.push({ cue: k, text: said, why, tokens: contentTokens(said) });
@@ -808,6 +825,25 @@ export function agentCommitments(message: string): { text: string; tokens: strin
     if (tokens.length >= 3) out.push({ text, tokens });
   }
   return out;
+}
+
+/**
+ * "Add the language to the platform text. But don't assume English as a fallback.": a rule opened by
+ * "but" right after a task instruction (an imperative, specific or not) limits that one task, unless it
+ * carries a cue of generality or names a kind of thing ("But don't skip tests."). Updates `kinds` in
+ * place.
+ */
+function markConstraints(sentences: readonly Sentence[], kinds: ReturnType<typeof classify>[]): void {
+  for (let i = 1; i < sentences.length; i++) {
+    const t = sentences[i]!.text.trim();
+    if (kinds[i] !== 'rule' || !/^but\b/i.test(t) || GENERALITY.test(t)) continue;
+    // "But don't skip tests.": a kind of thing (a bare plural) stays a rule
+    if (namesKind(words(clauses(firstWords(sentences[i]!))[0] ?? []))) continue;
+    if (kinds[i - 1] !== null && kinds[i - 1] !== 'imperative') continue;
+    const prev = sentences[i - 1]!;
+    const text = strip(prev.text);
+    if (clauses(firstWords(prev)).some((c) => imperative(words(c), text))) kinds[i] = 'imperative';
+  }
 }
 
 /** Disbelief on its own ("Really?", "Seriously?") or a bare "don't" ("Please don't.", "Don't do that again."). */

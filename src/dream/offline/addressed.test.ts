@@ -26,6 +26,9 @@ const feedbackOf = (events: SessionEvent[]) =>
     .feedback.filter((f) => f.cue !== 'follows')
     .map((f) => f.text);
 
+/** Statements of the two-way LoCoMo test still read as feedback (the figure reached; 165 with the rules before this change). */
+const MAX_LEFT = 64;
+
 describe('feedback needs an agent being directed and a statement about its work', () => {
   it('a session without agent turns has nobody to correct: no feedback, no stated project facts', () => {
     seq = 0;
@@ -105,4 +108,41 @@ describeWithData('LoCoMo: two friends chatting, no agent', () => {
     expect(read.length).toBeGreaterThan(10);
     for (const s of conv.sessions) expect(gatherSession(s.events).feedback, s.external_id).toEqual([]);
   });
+});
+
+describeWithData('LoCoMo with one friend’s turns made the agent’s', () => {
+  it('encouragement and life advice addressed to the "agent" are not feedback, whichever friend is the agent', async () => {
+    const texts: string[] = [];
+    let people = 0;
+    for (const id of ['26', '30', '41', '42', '43', '44']) {
+      const conv = await loadLocomo(join(DATA, `locomo/conv-${id}.json`));
+      for (const agent of conv.speakers)
+        for (const s of conv.sessions) {
+          const events = s.events.map((e) => {
+            if (e.type !== 'user.message') return e;
+            if (!e.text.startsWith(`${agent}:`)) {
+              people++;
+              return e;
+            }
+            return {
+              ...e,
+              type: 'agent.message',
+              text: e.text.slice(agent.length + 1).trim(),
+            } as SessionEvent;
+          });
+          for (const f of gatherSession(events).feedback) if (f.cue !== 'follows') texts.push(f.text);
+        }
+    }
+    expect(people).toBeGreaterThan(2000);
+    for (const t of [
+      'Keep going and never give up!',
+      "Don't give up, buddy!",
+      "And remember, I'm always here for you.",
+    ])
+      expect(
+        texts.filter((x) => x.includes(t)),
+        t,
+      ).toEqual([]);
+    expect(texts.length).toBeLessThanOrEqual(MAX_LEFT);
+  }, 60_000);
 });

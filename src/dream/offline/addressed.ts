@@ -7,7 +7,7 @@
  * - A rule or correction must concern the work: one of its topic words (nouns, proper nouns and verbs
  *   other than light verbs, from the sentence and its stated reason, by wink-nlp's part-of-speech tags)
  *   must occur among the words of what the agent did and said — for a rule anywhere in the session (its
- *   tool calls' names and inputs — files, commands, code — and its messages), for a correction in the
+ *   tool calls' names, inputs and results — files, commands, code — and its messages), for a correction in the
  *   agent's turns it answers (since the person's previous message), unless its subject is the agent or
  *   what it just made ("that is overkill", "you force-pushed?"). Encouragement, well-wishing and
  *   advice about the person's own life ("keep going and never give up", "don't forget to take care of
@@ -45,6 +45,11 @@ const KEY_CHARS = 5;
 const AT_THE_AGENT =
   /^(?:(?:no|nope|ok(?:ay)?|so|well|hmm|oh|again|but|and|wait|seriously|really)\b[\s,.!?]*)*(?:that|this|these|those|you)\b/i;
 
+/** Identifiers cut into their words: `CHANGES_SUMMARY.md` → "CHANGES SUMMARY md", `lastSyncedId` → "last Synced Id". */
+function splitIdentifiers(text: string): string {
+  return text.replace(/[_./\\-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2');
+}
+
 /** True when the session has an agent turn: a message or a tool call of the agent. */
 export function hasAgentTurns(events: readonly SessionEvent[]): boolean {
   return events.some((e) => e.type === 'agent.message' || e.type === 'agent.tool_use');
@@ -52,31 +57,36 @@ export function hasAgentTurns(events: readonly SessionEvent[]): boolean {
 
 /**
  * The session's work vocabulary: the keys ({@link wordKey}) of the `contentTokens` stems of every agent
- * message and of every tool call (tool name and input, as JSON), each read up to {@link MAX_WORK_CHARS}
+ * message, every tool call (tool name and input, as JSON) and every tool result (the files and output
+ * the agent's actions touched), identifiers cut into words, each read up to {@link MAX_WORK_CHARS}
  * characters.
  */
 export function workVocabulary(events: readonly SessionEvent[]): Set<string> {
   const out = new Set<string>();
   const add = (text: string) => {
-    for (const t of contentTokens(text.slice(0, MAX_WORK_CHARS))) out.add(wordKey(t));
+    for (const t of contentTokens(splitIdentifiers(text.slice(0, MAX_WORK_CHARS)))) out.add(wordKey(t));
   };
   for (const e of events) {
     if (e.type === 'agent.message') add(e.text);
     else if (e.type === 'agent.tool_use') add(`${e.tool} ${JSON.stringify(e.input ?? '')}`);
+    else if (e.type === 'agent.tool_result') add(e.content);
   }
   return out;
 }
 
 /**
  * The topic words of a statement: the keys ({@link wordKey}) of the `contentTokens` stems of its nouns,
- * proper nouns and verbs, light verbs and general nouns ({@link LIGHT}) left out.
+ * proper nouns and verbs (and adjectives when `adjectives`), light verbs and general nouns
+ * ({@link LIGHT}) left out.
  */
-export function topicTerms(text: string): string[] {
+export function topicTerms(text: string, adjectives = false): string[] {
+  const tags = adjectives ? ['NOUN', 'PROPN', 'VERB', 'ADJ'] : ['NOUN', 'PROPN', 'VERB'];
   const out = new Set<string>();
   for (const s of analyse(text))
     for (const t of s.tokens) {
-      if (!['NOUN', 'PROPN', 'VERB'].includes(t.pos) || LIGHT.test(t.lemma) || LIGHT.test(t.normal)) continue;
-      for (const w of contentTokens(t.text)) out.add(wordKey(w));
+      if (!tags.includes(t.pos) || LIGHT.test(t.lemma) || LIGHT.test(t.normal)) continue;
+      // contraction stubs ("'m", "'ll") name nothing
+      for (const w of contentTokens(t.text)) if (w.length >= 3) out.add(wordKey(w));
     }
   return [...out];
 }
@@ -100,10 +110,11 @@ export function addressedFeedback(
   const answered = answeredTurns(events);
   return feedback.filter((f) => {
     if (f.cue !== 'rule' && f.cue !== 'correction') return true;
-    const topic = topicTerms(`${f.text} ${f.why ?? ''}`);
-    if (f.cue === 'rule') return topic.some((t) => work.has(t));
+    const said = `${f.text} ${f.why ?? ''}`;
+    if (f.cue === 'rule') return topicTerms(said).some((t) => work.has(t));
+    // a correction answers one turn: its adjectives may name what it objects to ("another summary file")
     const answers = answered.get(f.seq) ?? new Set<string>();
-    return AT_THE_AGENT.test(f.text.trim()) || topic.some((t) => answers.has(t));
+    return AT_THE_AGENT.test(f.text.trim()) || topicTerms(said, true).some((t) => answers.has(t));
   });
 }
 

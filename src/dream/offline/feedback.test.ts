@@ -224,6 +224,32 @@ describe('feedback in gather and across sessions', () => {
     expect(retractedTopic('Never mind, scratch that.')).toEqual([]);
   });
 
+  it('a correction the person takes back later, after the agent explains, is not memory', () => {
+    const corrected = (takeBack: string | null) => {
+      seq = 0;
+      const events = [
+        ev('user.message', 'The rounding test keeps failing, please look at it.'),
+        ev(
+          'agent.message',
+          'The test is flaky upstream, so I marked it as skipped with a link to the issue.',
+        ),
+        ev('user.message', 'Why did you skip the test instead of fixing the rounding?'),
+        ev(
+          'agent.message',
+          'The failure comes from the upstream currency service timing out, not from our rounding.',
+        ),
+        ...(takeBack ? [ev('user.message', takeBack)] : []),
+      ];
+      return mineFeedback([session('sesn_tb', events)]).memories.map((m) => m.kind);
+    };
+    expect(corrected(null)).toEqual(['feedback']);
+    expect(corrected('Never mind, leave it skipped.')).toEqual([]);
+    expect(corrected('Ah, you were right, leave it skipped until upstream fixes it.')).toEqual([]);
+    expect(corrected('My bad, that skip is fine.')).toEqual([]);
+    // a later message that takes back nothing leaves it
+    expect(corrected('Thanks for checking the service.')).toEqual(['feedback']);
+  });
+
   it('one memory per rule, reinforced by a paraphrase in another session; never from a subagent', () => {
     seq = 0;
     const a = session('sesn_a', [
@@ -334,5 +360,113 @@ describeWithData('feedback on real Claude Code sessions', () => {
       if (c.support.sessions === 1) expect(c.confidence).toBe(0.6);
     }
     await svc.close();
+  });
+});
+
+describe('structures of feedback beyond the planted wordings (issue 15, item 2)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('a scope, a norm about a kind, a denial about a kind', () => {
+    expect(cue('On release branches, never amend published commits.', false)).toEqual(['rule']);
+    expect(cue('For every change, update the changelog in the same commit.', false)).toEqual(['rule']);
+    expect(cue('Migrations ship in their own pull request, not inside feature changes.', false)).toEqual([
+      'rule',
+    ]);
+    expect(cue('Fixtures stay small in this repo.', false)).toEqual(['rule']);
+    expect(cue('Integration tests need a real queue, since the mock hides ordering bugs.', false)).toEqual([
+      'rule',
+    ]);
+    expect(cue('A passing linter is not a reviewed change.')).toEqual(['correction']);
+    // a report of a state, not a kind
+    expect(cue('Prices go up in June.', false)).toEqual([]);
+  });
+
+  it('sarcasm in either order, doubt of an action, what the agent may not do', () => {
+    expect(cue('Wow, rewriting the whole parser.')).toEqual(['correction']);
+    expect(cue('Nice, you just deleted the lockfile.')).toEqual(['correction']);
+    expect(cue('A new helper class for one line, lovely.')).toEqual(['correction']);
+    expect(cue('Is vendoring the whole SDK really necessary?')).toEqual(['correction']);
+    expect(cue('Is there really no way you can escalate this for me?')).toEqual([]);
+    expect(cue("You can't just delete a migration because it failed.")).toEqual(['rule']);
+    expect(cue("You don't get to change public APIs without a deprecation.")).toEqual(['rule']);
+    expect(cue("There's no need for a wrapper class; call the client directly.")).toEqual(['rule']);
+    expect(cue('Vendoring dependencies is off the table, because audits take weeks.')).toEqual([
+      'correction',
+    ]);
+  });
+
+  it('rhetorical questions, what a kind may not be, what an action needs, a practice replaced', () => {
+    expect(cue('Why do we need a queue for three messages?')).toEqual(['correction']);
+    expect(cue('How is mocking the database a test?')).toEqual(['correction']);
+    expect(cue('How does it feel to ship it?')).toEqual([]);
+    expect(cue('So you just delete failing migrations now?')).toEqual(['correction']);
+    expect(cue('Direct commits are not allowed on protected branches.', false)).toEqual(['rule']);
+    expect(cue('Changing the schema requires a migration review.', false)).toEqual(['rule']);
+    expect(cue('Use the existing client instead of writing new wrappers.', false)).toEqual(['rule']);
+    expect(cue('Cancel it instead of changing the order.', false)).toEqual([]);
+  });
+
+  it('disbelief in a word, harm done, a team’s practice, a preference of how, approvals', () => {
+    expect(said('You deleted it? The migration was fine.')).toEqual([
+      ['correction', 'You deleted it? The migration was fine.'],
+    ]);
+    expect(cue('Did you just drop the audit table?')).toEqual(['correction']);
+    expect(cue('This broke the nightly build.')).toEqual(['correction']);
+    expect(cue('This fixed the nightly build.')).toEqual([]);
+    expect(cue('We write migrations by hand.', false)).toEqual(['rule']);
+    expect(cue('We fly to Boston on Monday.', false)).toEqual([]);
+    expect(cue("I'd rather have a slow test than a flaky one.", false)).toEqual(['rule']);
+    expect(cue('Who approved this new endpoint?')).toEqual(['correction']);
+    expect(cue('Why is there a second config loader?')).toEqual(['correction']);
+    expect(cue('The API is slow; you can’t just cache every response.')).toEqual(['rule']);
+  });
+
+  it('"but don\'t …" right after a task instruction limits that task; with a cue of generality it is a rule', () => {
+    expect(said('Add the retry count to the status page. But don’t show it to guests.')).toEqual([]);
+    expect(
+      said("if we can get a region, add it to `host_info`. but don't assume europe, just omit it."),
+    ).toEqual([]);
+    expect(cue('Add the retry count to the status page. But never log access tokens.')).toEqual(['rule']);
+    expect(cue('Fix the rounding. But don’t skip tests to get there.')).toEqual(['rule']);
+    // typographic apostrophes read like plain ones and are quoted as written
+    expect(said('Don’t force-push shared branches, ever.')).toEqual([
+      ['rule', 'Don’t force-push shared branches, ever.'],
+    ]);
+  });
+
+  it('a rule after a correction is one statement; a gerund after a rule is its reason', () => {
+    expect(said('Great, a skipped test. Fix the code next time.')).toEqual([
+      ['correction', 'Great, a skipped test. Fix the code next time.'],
+    ]);
+    const [r] = extractFeedback(
+      'Never retry payments blindly. Retrying them just double-charges people.',
+      false,
+    );
+    expect(r!.why).toBe('Retrying them just double-charges people.');
+  });
+
+  it('not rules: the past after "never", inference with "must", this task’s one thing, a speaker label', () => {
+    for (const t of [
+      'Never had a chance to look at the logs.',
+      'You must have had a long day.',
+      'You must be so proud of the release.',
+      "Don't replace the tree cache.",
+      "don't use --no-git in those tests",
+      'make sure they exist, print an error and skip any that dont',
+      'if /clipboard is run with an arg, use that as the basename of the tempfile name',
+      'Joanna: Anytime!',
+      'Maria, since we talked, it has been tough.',
+    ])
+      expect(said(t), t).toEqual([]);
+    // a definite plural names a kind; a speaker label is not part of the words
+    expect(cue("Don't edit the generated files.")).toEqual(['rule']);
+    expect(said("Audrey: Don't force-push shared branches, ever.")).toEqual([
+      ['rule', "Don't force-push shared branches, ever."],
+    ]);
+    // "since" before the past is a time, "as" without a verb a role: neither is a reason
+    expect(
+      extractFeedback('Always rebase before pushing, since we talked about it.', false)[0]!.why,
+    ).toBeNull();
+    expect(extractFeedback('Always use the release tag as the version label.', false)[0]!.why).toBeNull();
   });
 });

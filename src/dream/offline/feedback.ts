@@ -39,7 +39,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|we|nobody|no one|anyone|anybody)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another)|(?:[a-z]+-)?[a-z]{3,}ing)\b/i;
+  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -84,7 +84,7 @@ export const CASE_IDENTIFIER =
  * "I want/need/prefer/'d like you to …" and "I told/asked you …", which address the agent.
  */
 const OWN_CASE =
-  /\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b)/i;
+  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b)/i;
 
 /** Fewest content words an evaluation needs to be kept ("that can't be right" says nothing to keep). */
 const MIN_CORRECTION_TERMS = 2;
@@ -101,7 +101,7 @@ const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 /** A request for information rather than an objection. */
 const QUESTION = /\?\s*$/;
 const OBJECTING_QUESTION =
-  /^(?:why (?:(?:did|do|are|were|would|is|does|could|should)(?:n'?t| not)?|won'?t|can'?t) (?:you|it|this|that)\b|why not (?:just )?\w+|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told)\b)/i;
+  /^(?:why (?:(?:did|do|are|were|would|is|does|could|should)(?:n'?t| not)?|won'?t|can'?t) (?:you|it|this|that)\b|why (?:do|would|should) we (?:need|want|have)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
@@ -117,7 +117,7 @@ const POINTS_AT_WORK =
   /^(?:it|this|that|these|those|you|the (?:change|code|approach|fix|file|doc\w*|test))\b/i;
 
 /** Verbs that weigh one thing against another, as a reason does ("stability matters more", "clients depend on it"). */
-const WEIGHING = /^(?:matter|count|depend|rely|break|cost|hurt|slow)$/;
+const WEIGHING = /^(?:matter|count|depend|rely|break|cost|hurt|slow|need|require|deserve)$/;
 
 /** A clause giving a reason. */
 const REASON =
@@ -167,6 +167,14 @@ function baseVerbAt(ws: Token[], i: number): boolean {
   return t !== undefined && ['VERB', 'NOUN', 'AUX', 'PROPN'].includes(t.pos) && t.normal === t.lemma;
 }
 
+/**
+ * A gerund: a word in -ing that is a verb form (its lemma differs, or the model tags it VERB where it
+ * does not know the lemma: "vendoring"); not "thing", "nothing", "during".
+ */
+function gerund(t: Token | undefined): boolean {
+  return t !== undefined && /[a-z]{2}ing$/.test(t.normal) && (t.normal !== t.lemma || t.pos === 'VERB');
+}
+
 /** Demonstratives: "those tests", "that file" name things of this task. */
 const DEMONSTRATIVE = /^(?:this|that|these|those)$/;
 
@@ -182,7 +190,18 @@ function pointsAtOne(clause: Token[]): boolean {
   if (clause.some((t) => t.pos === 'DET' && DEMONSTRATIVE.test(t.normal))) return true;
   // the first object: the first determiner, pronoun or noun after the clause's first verb
   const verb = clause.findIndex((t) => ['VERB', 'NOUN'].includes(t.pos) && t.normal === t.lemma);
-  const rest = clause.slice(verb + 1);
+  return objectIsOne(clause.slice(verb + 1));
+}
+
+/** The first object after the clause's first verb is a bare plural, a kind of thing ("skip *tests*"). */
+function namesKind(clause: Token[]): boolean {
+  const verb = clause.findIndex((t) => ['VERB', 'NOUN'].includes(t.pos) && t.normal === t.lemma);
+  const head = clause.slice(verb + 1).find((t) => ['DET', 'PRON', 'NOUN', 'PROPN'].includes(t.pos));
+  return plural(head);
+}
+
+/** The noun phrase opening `rest` is one thing: a pronoun, or "the" + a singular (see {@link pointsAtOne}). */
+function objectIsOne(rest: Token[]): boolean {
   const at = rest.findIndex((t) => ['DET', 'PRON', 'NOUN', 'PROPN'].includes(t.pos));
   const head = rest[at];
   if (!head) return false;
@@ -254,16 +273,39 @@ function clauses(ws: Token[]): Token[][] {
 const EPISTEMIC_MUST =
   /\bmust(?: really| surely| truly)? (?:have (?:been|had|\w+ed|\w+en)|be|feel|enjoy|love|know|think|see|want|like|mean|seem)\b/i;
 
-/** "make sure …", "remember to …", "you/we should|must|need to|have to …". */
+/**
+ * "make sure …", "remember to …", "you/we should|must|need to|have to …", and what the agent may not do:
+ * "you can't just …", "you don't get to …", "there's no need for …".
+ */
 function obligation(text: string): boolean {
   if (EPISTEMIC_MUST.test(text)) return false;
   return (
     /^(?:make sure|be sure|remember to|keep in mind|note that you)\b/i.test(text) ||
-    /^(?:you (?:didn'?t|don'?t|do not|did not) (?:need|have) to|there(?:'s| is) no need to)\b/i.test(text) ||
+    /^(?:you (?:didn'?t|don'?t|do not|did not) (?:need|have|get) to|(?:there(?:'s| is) )?no need (?:to|for))\b/i.test(
+      text,
+    ) ||
+    /(?:^|[;,]\s*)you (?:can'?t|cannot|can not|may not|mustn'?t|are not allowed to|aren'?t allowed to)(?: just| simply)? [a-z]/i.test(
+      text,
+    ) ||
     /\b(?:you|we)(?: really| always| never)? (?:should(?:n't)?|must(?:n't)?|need to|have to|ought to)\b/i.test(
       text,
     )
   );
+}
+
+/**
+ * "it" that stands for nothing the agent made: "It's easy to get lost", "It's hard when …" (an
+ * adjective, then the clause it stands for), "It's like a journey", "It's what keeps us going".
+ */
+function dummyIt(ws: Token[]): boolean {
+  if (ws[0]?.normal !== 'it') return false;
+  const be = ws.findIndex((t, i) => i >= 1 && i <= 3 && t.lemma === 'be');
+  if (be < 0) return false;
+  let i = be + 1;
+  while (ws[i]?.pos === 'ADV') i++;
+  const next = ws[i];
+  if (next && /^(?:like|what|about)$/.test(next.normal)) return true;
+  return next?.pos === 'ADJ' && /^(?:to|when|that|how|where|if)$/.test(ws[i + 1]?.normal ?? '');
 }
 
 /** Criticism of the agent's work: negative sentiment or excess, aimed at what it did. */
@@ -275,6 +317,10 @@ function criticism(s: Sentence, text: string): boolean {
   // "nobody wants …", "no one reads …": a verdict on the kind of thing the agent made
   if (/^(?:nobody|no one)\b/i.test(text)) return substantive(words(firstWords(s))) >= 3;
   if (!POINTS_AT_WORK.test(text) && !opensWithNo) return false;
+  if (dummyIt(words(firstWords(s)))) return false;
+  // "This broke the build.": what the agent made, doing harm (a verb in the past, negative sentiment)
+  const done = words(firstWords(s)).slice(1, 5);
+  if (s.sentiment < 0 && done.some((t) => t.pos === 'VERB' && pastTense(t))) return true;
   if (EXCESS.test(text) || excessive(s)) return true;
   // "that's not how we do it", "this is not what …": the agent's way against the person's
   if (/^(?:that|this|it)(?:'s| is| was) not (?:how|what|the way)\b/i.test(text)) return true;
@@ -327,13 +373,21 @@ function pastTense(t: Token): boolean {
 /**
  * An evaluative statement that can serve as the reason next to a rule: a subject of a few words, then
  * "is/are" + an adjective ("performance is crucial") or a verb of weighing ("stability matters more than
- * elegance", "old clients still depend on it"); never a question, never about the speaker's own case or
- * about what the agent did.
+ * elegance", "old clients still depend on it", "new dependencies need a review"), or an action named by
+ * a gerund and what it does ("skipping it just hides the bug"); never a question, never about the
+ * speaker's own case or about what the agent did.
  */
 function evaluative(s: Sentence): boolean {
   const ws = s.tokens.filter((t) => t.pos !== 'PUNCT');
   if (QUESTION.test(s.text) || POINTS_AT_WORK.test(s.text) || OWN_CASE.test(s.text)) return false;
-  if (ws[0]?.pos === 'PRON' || ws[0]?.pos === 'VERB') return false;
+  if (ws[0]?.pos === 'PRON') return false;
+  // an action named by a gerund, then what it does: "Skipping it just hides the bug from everyone."
+  // (the light model tags some such verbs NOUN: "double-charges")
+  if (gerund(ws[0]))
+    return ws
+      .slice(1, 6)
+      .some((t) => ['VERB', 'NOUN'].includes(t.pos) && /[^s]s$/.test(t.normal) && t.normal !== t.lemma);
+  if (ws[0]?.pos === 'VERB') return false;
   // the light model tags a sentence's verb as NOUN at times ("Stability matters …"): look at lemmas
   const at = ws.findIndex((t, i) => i >= 1 && i <= 3 && (t.lemma === 'be' || WEIGHING.test(t.lemma)));
   if (at < 0 || ws.slice(0, at).some((t) => t.pos === 'PRON')) return false;
@@ -404,13 +458,22 @@ const STATIVE = /^(?:be|know|have|need|see|think|understand|want|like|remember|g
 
 /**
  * A team's way of working, stated as what "we" do: "we never force-push shared branches", "we don't
- * pull in packages without a review" — "we" + never/always/usually or do-not, then a verb of action.
+ * pull in packages without a review" — "we" + never/always/usually or do-not, then a verb of action; or
+ * "we" + a verb of action in the present + a bare plural ("we keep dependencies to a minimum").
  */
 function convention(ws: Token[]): boolean {
   if (ws[0]?.normal !== 'we') return false;
   let i = 1;
   const adverb = /^(?:never|always|usually)$/.test(ws[i]?.normal ?? '');
   const negated = ws[i]?.lemma === 'do' && /^(?:not|n't)$/.test(ws[i + 1]?.normal ?? '');
+  // "we keep dependencies to a minimum", "we write tests first": a practice about a kind of thing
+  const practice =
+    ws[1] !== undefined &&
+    ws[1].pos === 'VERB' &&
+    ws[1].normal === ws[1].lemma &&
+    !STATIVE.test(ws[1].lemma) &&
+    plural(ws[2]);
+  if (practice) return true;
   if (!adverb && !negated) return false;
   i += negated ? 2 : 1;
   const verb = ws[i];
@@ -419,17 +482,24 @@ function convention(ws: Token[]): boolean {
 
 /**
  * A question that objects rather than asks: an auxiliary first, "you" or "we" next, and "really" or a
- * negation ("Did you really just skip …?", "Shouldn't you have rebased …?", "Do we really need …?").
+ * negation ("Did you really just skip …?", "Shouldn't you have rebased …?", "Do we really need …?"), or
+ * an action named by a gerund doubted with "really" ("Is skipping a failing test really the fix?").
  */
 function auxObjection(ws: Token[], text: string): boolean {
   if (!QUESTION.test(text)) return false;
   // "you force-pushed?": what the agent did, echoed back in disbelief
   if (ws[0]?.normal === 'you' && ws.slice(1, 4).some((t) => t.pos === 'VERB' && /ed$/.test(t.normal)))
     return true;
+  // "so we just skip tests now?": what the agent did, restated as the new way of working, in disbelief
+  if (/^(?:you|we)$/.test(ws[0]?.normal ?? '') && ws[1]?.normal === 'just' && ws[2]?.pos === 'VERB')
+    return true;
   if (ws[0]?.pos !== 'AUX') return false;
   const negated = /^(?:not|n't)$/.test(ws[1]?.normal ?? '');
   const subject = ws[negated ? 2 : 1]?.normal ?? '';
-  const really = ws.slice(2, 5).some((t) => t.normal === 'really');
+  // "really", or "just" right after the subject ("Did you just force-push …?"): disbelief
+  const really = ws.slice(2, 5).some((t) => t.normal === 'really') || ws[negated ? 3 : 2]?.normal === 'just';
+  // "Is skipping a failing test really the fix here?": an action named by a gerund, doubted with "really"
+  if (gerund(ws[1]) && ws.slice(2, 8).some((t) => t.normal === 'really')) return true;
   // "did anyone ask for …?": nobody did
   if (/^(?:anyone|anybody)$/.test(subject))
     return ws.slice(2, 4).some((t) => /^(?:ask|tell|want|need)$/.test(t.lemma));
@@ -455,34 +525,154 @@ function passiveWhy(ws: Token[]): boolean {
 /**
  * A verdict on an action named by a gerund: "Skipping the test doesn't fix the bug", "Force-pushing to
  * main is a firing offence", "Adding a package for this is overkill" — the -ing subject, then a negated
- * or negative predicate (a negation, excess, or negative sentiment).
+ * or negative predicate (a negation, excess, or negative sentiment), or any predicate with a reason
+ * ("… is off limits here, because teammates lose their commits").
  */
 function gerundVerdict(s: Sentence, ws: Token[], text: string): boolean {
   if (!/^(?:[a-z]+-)?[a-z]{3,}ing\b/i.test(text)) return false;
+  // "Running a business isn't easy, but I'm determined …": the speaker's own life, not the agent's work
+  if (FIRST_PERSON.test(text)) return false;
   const verb = ws.findIndex((t, i) => i >= 1 && t.pos === 'AUX' && /^(?:be|do)$/.test(t.lemma));
   if (verb < 0) return false;
   const rest = ws.slice(verb + 1);
-  return rest[0]?.normal === 'not' || rest[0]?.normal === "n't" || EXCESS.test(text) || s.sentiment < 0;
+  const verdict = rest[0]?.normal === 'not' || rest[0]?.normal === "n't" || EXCESS.test(text);
+  // "Pushing with --force is off limits here, because teammates lose their commits": judged, with a reason
+  return verdict || s.sentiment < 0 || reasonIn(text) !== null;
 }
 
 /**
- * Sarcasm at what the agent just did: a word of praise, a comma, then a bare noun phrase naming the
- * thing ("Great, a skipped test.", "Oh good, a force push.", "Wonderful, another summary document nobody
- * will ever open.") — praise whose object is not itself praised, never an exclamation.
+ * Sarcasm at what the agent just did: a word of praise, a comma, then what was done
+ * ({@link namesWhatWasDone}: "Great, a skipped test.", "Oh good, a force push.", "Wow, skipping the
+ * failing test.", "Nice, you just rewrote the history.") or the same the other way round ("Another
+ * dependency for a five-line helper, lovely.") — praise whose object is not itself praised, never an
+ * exclamation.
  */
 function sarcasm(s: Sentence): boolean {
-  const comma = s.tokens.findIndex((t) => t.normal === ',');
-  if (comma < 1 || comma > 2 || /!\s*$/.test(s.text)) return false;
-  const opener = s.tokens
-    .slice(0, comma)
-    .map((t) => t.text)
-    .join(' ');
-  const rest = s.tokens.slice(comma + 1).filter((t) => t.pos !== 'PUNCT');
-  if (!/^(?:a|an|another)$/.test(rest[0]?.normal ?? '') || substantive(rest) < 2) return false;
-  if (rest.slice(1, 4).some((t) => t.pos === 'AUX')) return false;
-  const praise = analyse(opener)[0]?.sentiment ?? 0;
-  const object = analyse(rest.map((t) => t.text).join(' '))[0]?.sentiment ?? 0;
-  return praise > 0 && object <= 0;
+  if (/!\s*$/.test(s.text)) return false;
+  const commas = s.tokens.flatMap((t, i) => (t.normal === ',' ? [i] : []));
+  const first = commas[0] ?? -1;
+  if (first >= 1 && first <= 2) {
+    const rest = s.tokens.slice(first + 1).filter((t) => t.pos !== 'PUNCT');
+    if (namesWhatWasDone(rest) && praised(s.tokens.slice(0, first), rest)) return true;
+  }
+  // the praise last: "Another dependency for a five-line helper, lovely."
+  const last = commas.at(-1) ?? -1;
+  const tail = s.tokens.slice(last + 1).filter((t) => t.pos !== 'PUNCT');
+  if (last < 2 || tail.length === 0 || tail.length > 2) return false;
+  const head = s.tokens.slice(0, last).filter((t) => t.pos !== 'PUNCT');
+  return namesWhatWasDone(head) && praised(tail, head);
+}
+
+/**
+ * What the agent did, named after a word of praise: a bare noun phrase ("a skipped test", "another
+ * summary document"), a gerund phrase ("skipping the failing test") or "you" + a verb in the past ("you
+ * just rewrote the shared history").
+ */
+function namesWhatWasDone(ws: Token[]): boolean {
+  const [a] = ws;
+  if (!a) return false;
+  // "you just rewrote …" (the light model tags some past forms NOUN): a verb of its own, no auxiliary
+  if (a.normal === 'you')
+    return (
+      ['VERB', 'NOUN'].includes(ws[ws[1]?.pos === 'ADV' ? 2 : 1]?.pos ?? '') &&
+      !ws.some((t) => t.pos === 'AUX')
+    );
+  const action = gerund(a) && ['VERB', 'NOUN'].includes(a.pos);
+  if (!action && !/^(?:a|an|another)$/.test(a.normal)) return false;
+  return substantive(ws) >= 2 && !ws.slice(1, 4).some((t) => t.pos === 'AUX');
+}
+
+/** Praise (positive sentiment) of something less praised than the praise itself: the mark of sarcasm. */
+function praised(praise: Token[], object: Token[]): boolean {
+  const of = (ts: Token[]) => analyse(ts.map((t) => t.text).join(' '))[0]?.sentiment ?? 0;
+  const p = of(praise);
+  return p > 0 && of(object) < p;
+}
+
+/**
+ * A denial about a kind of thing: "A skipped test is not a passing test.", "A green build isn't a fixed
+ * bug." — an indefinite subject, "is not", then an indefinite complement.
+ */
+function kindDenied(ws: Token[]): boolean {
+  if (!/^(?:a|an)$/.test(ws[0]?.normal ?? '')) return false;
+  const be = ws.findIndex((t, i) => i >= 2 && i <= 5 && t.lemma === 'be');
+  return (
+    be > 0 && /^(?:not|n't)$/.test(ws[be + 1]?.normal ?? '') && /^(?:a|an)$/.test(ws[be + 2]?.normal ?? '')
+  );
+}
+
+/**
+ * What a kind of thing may not be or do: a bare plural subject (at most four words, no determiner), "are
+ * not" and the rest ("Force pushes are not allowed on shared branches.", "Summary files aren't
+ * welcome here.").
+ */
+function kindBarred(ws: Token[]): boolean {
+  const be = ws.findIndex((t, i) => i >= 1 && i <= 4 && t.lemma === 'be');
+  if (be < 1 || !/^(?:not|n't)$/.test(ws[be + 1]?.normal ?? '')) return false;
+  const subject = ws.slice(0, be);
+  if (subject.some((t) => !['ADJ', 'NOUN', 'PROPN', 'VERB'].includes(t.pos))) return false;
+  // the head, in the plural (the light model tags some plurals VERB: "Force pushes")
+  return /[^s]s$/.test(subject.at(-1)!.normal) && subject.at(-1)!.stem !== subject.at(-1)!.normal;
+}
+
+/** "Adding packages needs approval", "Changing the schema requires a review": an action that needs a permission. */
+function gerundNeeds(ws: Token[]): boolean {
+  return (
+    gerund(ws[0]) && ws.slice(1, 5).some((t) => /^(?:need|require)$/.test(t.lemma) && /s$/.test(t.normal))
+  );
+}
+
+/**
+ * An order that replaces a way of working: an imperative, then "instead of" / "rather than" and a gerund
+ * whose object is a kind, not this task's one thing ("write small helpers yourself instead of adding
+ * libraries"; not "cancel it instead of changing the order").
+ */
+function replacesPractice(ws: Token[]): boolean {
+  const at = ws.findIndex(
+    (t, i) =>
+      (t.normal === 'instead' && ws[i + 1]?.normal === 'of') ||
+      (t.normal === 'rather' && ws[i + 1]?.normal === 'than'),
+  );
+  if (at < 0 || !gerund(ws[at + 2])) return false;
+  return !pointsAtOne(ws.slice(0, at)) && !objectIsOne(ws.slice(at + 3));
+}
+
+/** A plural noun by its form against its lemma ("tests", "summaries"). */
+const plural = (t: Token | undefined) =>
+  t !== undefined &&
+  // a capitalised plural opening a sentence is often tagged PROPN ("Tests stay …"): its stem tells
+  ((t.pos === 'NOUN' && t.normal !== t.lemma) || (t.pos === 'PROPN' && t.stem !== t.normal)) &&
+  /[^s]s$/.test(t.normal);
+
+/**
+ * A norm about a kind of thing: a bare plural subject (no determiner), a verb in the present, and a cue
+ * that it holds beyond now — a cue of generality, a contrast or a reason ("Summaries go in the chat, not
+ * in new markdown files.", "Tests stay enabled in this repo.", "New dependencies need a review, since
+ * each one is a risk.").
+ */
+function norm(ws: Token[], text: string, general: boolean): boolean {
+  // the head noun after at most two modifiers ("new dependencies", "integration tests")
+  const i = ws.slice(0, 3).findIndex((t) => plural(t));
+  if (i < 0 || ws.slice(0, i).some((t) => !['ADJ', 'NOUN', 'PROPN'].includes(t.pos))) return false;
+  // the verb in its base form; the light model tags some NOUN ("Migrations ship in …"): a preposition,
+  // adverb or adjective after it shows it is not a compound noun
+  const verb = ws[i + 1];
+  if (!verb || verb.normal !== verb.lemma) return false;
+  const after = ws[i + 2]?.pos ?? '';
+  if (verb.pos !== 'VERB' && !(verb.pos === 'NOUN' && ['ADP', 'ADV', 'ADJ'].includes(after))) return false;
+  return general || /,\s*(?:not|never)\b/i.test(text) || reasonIn(text) !== null;
+}
+
+/**
+ * A scope opening the sentence, then a comma: "For every task, …", "On shared branches, …" — a phrase
+ * that starts with a preposition and names a kind (a bare plural, or every/each/any/all). Returns the
+ * words after it, or null.
+ */
+function scoped(parts: Token[][]): Token[] | null {
+  const [first, second] = parts.map(words);
+  if (!first || !second || first[0]?.pos !== 'ADP' || first.length > 5) return null;
+  const kind = first.some((t) => /^(?:every|each|any|all)$/.test(t.normal)) || plural(first.at(-1));
+  return kind ? second : null;
 }
 
 /** What one sentence is, as feedback; `directive` and `imperative` only complete a rule or a correction. */
@@ -490,9 +680,14 @@ function classify(
   s: Sentence,
   afterAgent: boolean,
 ): 'rule' | 'correction' | 'imperative' | 'directive' | null {
-  const text = strip(s.text);
+  // typographic apostrophes ("can’t") read as plain ones
+  const text = strip(s.text).replace(/[‘’]/g, "'");
+  // "That must have been tough", "… must be so cool": an inference about someone's experience
+  if (EPISTEMIC_MUST.test(text)) return null;
   if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text) || PROPOSAL.test(text))
     return null;
+  // "I'd rather see a red build than a skipped test": how the person wants the work done
+  if (/^I(?:'d| would) rather\b/i.test(text) && contentTokens(text).length >= 3) return 'rule';
   const all = firstWords(s);
   const ws = words(all);
   const objection = OBJECTING_QUESTION.test(text) || auxObjection(ws, text) || passiveWhy(ws);
@@ -519,14 +714,20 @@ function classify(
     return forNow && pointsAtOne(words(parts[0] ?? [])) ? 'imperative' : 'rule';
   }
   if ((afterAgent || general) && gerundVerdict(s, ws, text)) return afterAgent ? 'correction' : 'rule';
+  const scope = scoped(parts);
+  if (scope && (imperative(scope, text) || negatedImperative(scope))) return 'rule';
   const ordered = imperative(ws, text);
   if (ordered && (general || reasonIn(text) !== null)) return 'rule';
+  if (norm(ws, text, general) || kindBarred(ws) || gerundNeeds(ws)) return 'rule';
+  if (ordered && replacesPractice(ws)) return 'rule';
+  if (afterAgent && kindDenied(ws)) return 'correction';
   if (genericCondition(all, text)) return 'rule';
   if ((afterAgent || general) && prohibition(s)) return 'rule';
   if (
     afterAgent &&
     (objection || sarcasm(s) || criticism(s, text)) &&
-    (reasonIn(text) || contentTokens(text).length >= MIN_CORRECTION_TERMS)
+    // an objecting question says what it objects to in a word ("You skipped it?")
+    (reasonIn(text) || contentTokens(text).length >= (objection ? 1 : MIN_CORRECTION_TERMS))
   )
     return 'correction';
   if (ordered) return 'imperative';
@@ -542,28 +743,41 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   // a turn labelled with its speaker ("Audrey: …", several people in one transcript): the words only
   const speaker = speakerLabel(message);
   const said = speaker ? message.slice(message.indexOf(':') + 1) : message;
-  const text = said.replace(/```[\s\S]*?```/g, ' ');
+  const original = said.replace(/```[\s\S]*?```/g, ' ');
+  // read with plain apostrophes ("don’t" as "don't"); quoted as written (same length, same offsets)
+  const text = original.replace(/[‘’]/g, "'");
   if (!MAY_HOLD_FEEDBACK.test(text)) return [];
   // people often start a sentence in lower case, which the model then runs into the one before it
   const sentences = text
     .split(/(?<=[.!?])\s+(?=[a-z])/)
     .flatMap((chunk) => analyse(chunk))
     .filter((s) => s.text.trim().length > 0);
+  let from = 0;
+  const written = sentences.map((s) => {
+    const at = text.indexOf(s.text, from);
+    if (at < 0) return s.text.trim();
+    from = at + s.text.length;
+    return original.slice(at, from).trim();
+  });
   const kinds = sentences.map((s) => classify(s, afterAgent));
   if (afterAgent) markElliptic(sentences, kinds);
+  markConstraints(sentences, kinds);
   const out: FeedbackStatement[] = [];
   for (let i = 0; i < sentences.length; i++) {
     const k = kinds[i];
     if (k !== 'rule' && k !== 'correction') continue;
     const start = i;
-    const parts = [sentences[i]!.text.trim()];
+    const parts = [written[i]!];
     // the reason: a reason clause of a part, or an evaluative sentence beside, in the order said
     const reasons: (string | null)[] = [reasonIn(parts[0]!)];
     // what follows completes it: an imperative or a need ("Don't create separate documents. Put it into
     // the existing one."; "It's a bad idea, since … Performance is crucial. There is a need to track …")
     for (let n = 0; n < 2 && i + 1 < sentences.length; n++) {
-      const next = sentences[i + 1]!.text.trim();
-      if (kinds[i + 1] === 'imperative' || kinds[i + 1] === 'directive') {
+      const next = written[i + 1]!;
+      // a rule right after a rule or a correction says how to do it instead: one statement; so does the
+      // statement right after an objecting question ("You skipped it? The test was right.")
+      const elaborates = n === 0 && k === 'correction' && QUESTION.test(parts[0]!) && !QUESTION.test(next);
+      if (kinds[i + 1] !== null || elaborates) {
         parts.push(next);
         reasons.push(reasonIn(next));
       } else if (kinds[i + 1] === null && evaluative(sentences[i + 1]!)) reasons.push(next);
@@ -572,7 +786,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     }
     const before = sentences[start - 1];
     if (!reasons.some((r) => r !== null) && before && kinds[start - 1] === null && evaluative(before))
-      reasons.push(before.text.trim());
+      reasons.push(written[start - 1]!);
     const said = parts.join(' ');
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
     out.push({ cue: k, text: said, why, tokens: contentTokens(said) });
@@ -613,6 +827,25 @@ export function agentCommitments(message: string): { text: string; tokens: strin
   return out;
 }
 
+/**
+ * "Add the language to the platform text. But don't assume English as a fallback.": a rule opened by
+ * "but" right after a task instruction (an imperative, specific or not) limits that one task, unless it
+ * carries a cue of generality or names a kind of thing ("But don't skip tests."). Updates `kinds` in
+ * place.
+ */
+function markConstraints(sentences: readonly Sentence[], kinds: ReturnType<typeof classify>[]): void {
+  for (let i = 1; i < sentences.length; i++) {
+    const t = sentences[i]!.text.trim();
+    if (kinds[i] !== 'rule' || !/^but\b/i.test(t) || GENERALITY.test(t)) continue;
+    // "But don't skip tests.": a kind of thing (a bare plural) stays a rule
+    if (namesKind(words(clauses(firstWords(sentences[i]!))[0] ?? []))) continue;
+    if (kinds[i - 1] !== null && kinds[i - 1] !== 'imperative') continue;
+    const prev = sentences[i - 1]!;
+    const text = strip(prev.text);
+    if (clauses(firstWords(prev)).some((c) => imperative(words(c), text))) kinds[i] = 'imperative';
+  }
+}
+
 /** Disbelief on its own ("Really?", "Seriously?") or a bare "don't" ("Please don't.", "Don't do that again."). */
 const INCREDULITY = /^(?:really|seriously|are you serious)\s*[?!]+$/i;
 const BARE_DONT = /^(?:please,?\s+)?(?:don'?t|do not)(?:\s+do (?:that|this|it))?(?:\s+again)?\s*[.!]*$/i;
@@ -635,9 +868,12 @@ function markElliptic(sentences: readonly Sentence[], kinds: ReturnType<typeof c
   }
 }
 
-/** True if a message takes back what the person said before ("never mind", "scratch that", "ignore what I said"). */
+/**
+ * True if a message takes back what the person said before ("never mind", "scratch that", "ignore what
+ * I said", "my bad", "you were right" — the agent's explanation convinced them).
+ */
 export function takesBack(message: string): boolean {
-  return /^\s*(?:(?:ok(?:ay)?|actually|sorry|oh|wait|hmm)[,\s]+)*(?:never ?mind|scratch (?:that|what I said)|forget (?:it|that|what I said|my (?:earlier|last|previous))|ignore (?:that|what I said|my (?:last|previous|earlier) (?:message|comment|point|remark))|I was wrong|disregard (?:that|my|what I said))\b/i.test(
+  return /^\s*(?:(?:ok(?:ay)?|actually|sorry|oh|ah|wait|hmm)[,\s]+)*(?:never ?mind|scratch (?:that|what I said)|forget (?:it|that|what I said|my (?:earlier|last|previous))|ignore (?:that|what I said|my (?:last|previous|earlier) (?:message|comment|point|remark))|I was wrong|my (?:bad|mistake)|I stand corrected|you(?:'re| are| were) right|disregard (?:that|my|what I said))\b/i.test(
     message,
   );
 }

@@ -223,7 +223,11 @@ function firstSentence(text: string): string {
       .split('\n')
       .map((l) => l.trim())
       .find((l) => l && !/^(?:#|```|\||---|===|>)/.test(l) && /[a-z]{3}/i.test(l)) ?? '';
-  const prose = line.replace(/^[-*+]\s+|^\d+[.)]\s+/, '').replace(/[*_`]+/g, '');
+  // emphasis and code marks go; an identifier's underscores (CHANGES_SUMMARY.md) stay
+  const prose = line
+    .replace(/^[-*+]\s+|^\d+[.)]\s+/, '')
+    .replace(/[*`]+/g, '')
+    .replace(/(^|\s)_+|_+(?=\s|$|[.,;:!?])/g, '$1');
   return splitSentences(prose)[0] ?? prose;
 }
 
@@ -337,6 +341,8 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         ? `called ${agentLast.called}`
         : clean(shortQuote(firstSentence(agentLast.said), 160));
   let agentActed = false;
+  /** True once the agent spoke since the person's last message (its words are then the context). */
+  let spoke = false;
   let lastFeedbackMessage = -1;
   /** Agent commitments kept so far (at most MAX_COMMITMENTS). */
   let commitments = 0;
@@ -499,6 +505,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         agentAsked = false;
         const acted = agentActed;
         agentActed = false;
+        spoke = false;
         // only a person's own words: not a harness template repeated through the session
         if ((userTexts.get(ev.text) ?? 0) >= TEMPLATE_REPEATS || ev.text.length > MAX_USER_MESSAGE_CHARS)
           break;
@@ -530,6 +537,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         agentStarted = true;
         agentActed = true;
         agentLast = { said: ev.text };
+        spoke = true;
         agentAsked = /\?\s*$/.test(ev.text.trim());
         // the agent saying how it will (not) work: evidence that it follows a rule said before
         for (const f of agentCommitments(ev.text)) {
@@ -556,7 +564,8 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         toolCalls++;
         const info = callInfo(ev);
         const label = info.label;
-        agentLast = { called: label };
+        // what the agent said it was doing tells a correction's context better than the call after it
+        if (!spoke) agentLast = { called: label };
         const written = callWrites(info);
         explore.note(info.command, written.writes, ev.input);
         for (const path of written.paths) explore.note(null, true, { path });

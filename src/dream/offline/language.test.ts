@@ -86,7 +86,7 @@ describe('stance and opposes', () => {
     });
   });
 
-  it('across several statements, a term takes the polarity most of them give it', () => {
+  it('across several statements, a rejection outweighs plain mentions, and a term is preferred only when none rejects it', () => {
     const s = of([
       'Use yarn instead of npm.',
       'Never use npm in this repo, yarn only.',
@@ -94,6 +94,13 @@ describe('stance and opposes', () => {
     ]);
     expect(s.preferred).toContain('yarn');
     expect(s.dispreferred).toContain('npm');
+    // a rejection outweighs two plain mentions (the subject of a complaint looks like one)
+    expect(of(['Never use npm here.', 'npm breaks our lockfile.']).dispreferred).toContain('npm');
+    // wordings that disagree on a term say nothing of it: it is preferred only when none rejects it
+    for (const more of [['npm is slow on this repo.'], ['npm is slow on this repo.', 'npm is old.']]) {
+      const t = of(['Never use npm here.', 'npm breaks our lockfile.', ...more]);
+      expect([...t.preferred, ...t.dispreferred]).not.toContain('npm');
+    }
   });
 
   it('opposes only when shared terms flip polarity more often than both reject them', () => {

@@ -193,8 +193,12 @@ export interface Stance {
  *   **linter**", "never skip the **tests**"), and "don't X without **Y**" prefers Y and says nothing of X;
  * - every other topic term is preferred.
  *
- * A term's polarity in one text is the sign of its occurrences' sum; across texts, the sign of the sum
- * of those (so one wording that mentions a term plainly does not outvote three that reject it).
+ * A term's polarity in one text is the sign of its occurrences' sum. Across texts (the wordings of one
+ * rule), a term is preferred only when no text rejects it, and dispreferred when the texts rejecting it,
+ * each counting {@link REJECT_WEIGHT} times, outweigh those mentioning it plainly; otherwise the wordings
+ * disagree and it is neither. A negation or contrast states a polarity, while a plain mention is also
+ * what the subject of a complaint looks like ("npm breaks our lockfile"), so plain mentions are the
+ * weaker evidence.
  * Topic terms are the content words (as in {@link contentLemmas}), each lemma's `contentTokens`; terms in
  * `ignore` (cue words such as "use", "always") and the markers themselves are not topic terms.
  * The markers are English grammar words, not sentences; text in another language yields nothing useful.
@@ -202,16 +206,20 @@ export interface Stance {
  */
 export function stance(texts: string | readonly string[], ignore: ReadonlySet<string> = new Set()): Stance {
   const total = new Map<string, number>();
+  const rejected = new Set<string>();
   for (const text of typeof texts === 'string' ? [texts] : texts) {
     const one = new Map<string, number>();
     for (const s of analyse(text))
       for (const [term, sign] of termSigns(s.tokens))
         if (!ignore.has(term)) one.set(term, (one.get(term) ?? 0) + sign);
-    for (const [t, n] of one) total.set(t, (total.get(t) ?? 0) + Math.sign(n));
+    for (const [t, n] of one) {
+      if (n < 0) rejected.add(t);
+      total.set(t, (total.get(t) ?? 0) + (n < 0 ? -REJECT_WEIGHT : Math.sign(n)));
+    }
   }
   const pick = (want: number) =>
     [...total.entries()]
-      .filter(([, n]) => Math.sign(n) === want)
+      .filter(([t, n]) => Math.sign(n) === want && (want < 0 || !rejected.has(t)))
       .map(([t]) => t)
       .sort();
   return { preferred: pick(1), dispreferred: pick(-1) };
@@ -233,6 +241,9 @@ export function opposes(a: Stance, b: Stance): boolean {
   const bothReject = a.dispreferred.filter((t) => bDis.has(t)).length;
   return opposed > 0 && opposed > bothReject;
 }
+
+/** How many plain mentions of a term, across statements, one statement rejecting it weighs as (see {@link stance}). */
+const REJECT_WEIGHT = 2;
 
 /** Lemmas of verbs of leaving out: what they govern is dispreferred (preferred when they are negated). */
 const LEAVE_OUT: ReadonlySet<string> = new Set([

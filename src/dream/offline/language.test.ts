@@ -72,6 +72,9 @@ describe('stance and opposes', () => {
       'imagery',
       'vivid',
     ]);
+    // a contrast's scope ends where an adjunct starts
+    expect(of('Prefer graph tools over grep for code discovery.').dispreferred).toEqual(['grep']);
+    expect(of('Avoid mocking the database in integration tests.').dispreferred).toEqual(['database', 'mock']);
     // "over" without a verb of choosing states no preference
     expect(of('Run the migration over SSH.').dispreferred).toEqual([]);
   });

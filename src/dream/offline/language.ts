@@ -275,11 +275,15 @@ function termSigns(tokens: readonly Token[]): [string, number][] {
   const flip = new Array<number>(tokens.length).fill(1);
   const neutral = new Set<number>();
   // from marker i, flip the polarity of what follows up to the end of its clause
+  // (a preposition after the rejected words starts an adjunct: "over grep **for code discovery**")
   const scope = (i: number) => {
+    let named = false;
     for (let j = i + 1; j < tokens.length; j++) {
       const t = tokens[j]!;
       if ((t.pos === 'PUNCT' && !/^[-'’/]$/.test(t.text)) || t.pos === 'SCONJ' || CLAUSE_END.has(t.normal))
         break;
+      if (named && t.pos === 'ADP') break;
+      named ||= CONTENT_POS.has(t.pos);
       flip[j] = -flip[j]!;
     }
   };

@@ -22,11 +22,13 @@
 
 import { accumulate, SUPPORT_SESSIONS_FIELD, supportSessionIds } from './accumulate.js';
 import { renderFrontMatter, splitFrontMatter } from './front-matter.js';
+import { opposes, stance } from './language.js';
 import type { Inventory, MemoryInfo } from './orient.js';
 import { KIND_FOLDERS } from './orient.js';
 import type { PlannedMemory } from './plan.js';
 import { containmentSorted, jaccardSorted } from './similarity.js';
-import { compareStrings, contentTokens, counted } from './text.js';
+import { CUE_TERMS } from './statements.js';
+import { compareStrings, contentTokens, counted, ellipsize } from './text.js';
 import type { Workspace } from './workspace.js';
 
 /**
@@ -51,13 +53,39 @@ export function renderMemoryFile(p: PlannedMemory): string {
 /** Start of the line a dream adds to a user's memory that its sessions reinforce (replaced on re-dream). */
 export const REINFORCED_PREFIX = '_Dream: seen in';
 
+/** A line of a person's memory (its body, front matter excluded) and the memory it is in. */
+interface UserLine {
+  m: MemoryInfo;
+  line: string;
+}
+
+/**
+ * The words a planned memory states, for judging its polarity against a person's memory: the person's
+ * own sentences behind it (its `user.message` evidence quotes) when it has them, else its match text
+ * (a mistake's error template), else its summary.
+ */
+function statedTexts(p: PlannedMemory): string[] {
+  const said = p.evidence.filter((e) => e.source === 'user.message').map((e) => e.quote);
+  return said.length > 0 ? said : [p.match_text ?? p.summary];
+}
+
+/**
+ * True when what `p` states opposes the person's line it matched by shared terms (see `stance` in
+ * `language.ts`; cue words such as "use", "never" are not topic terms): then the line is not
+ * reinforced by it. "Use what you learn to craft a vivid, evocative poem…" opposes "…no vivid or
+ * evocative imagery"; "Never use npm in this repo, yarn only." does not oppose "Use yarn, not npm.".
+ */
+function opposesLine(p: PlannedMemory, line: string): boolean {
+  return opposes(stance(statedTexts(p), CUE_TERMS), stance(line, CUE_TERMS));
+}
+
 /**
  * A lookup of the user's own memory (not generated, not the index) that already states a text: some line
  * holds ≥ 80% of the text's content tokens (at least 2 of them) or is a near-duplicate (Jaccard ≥ 0.6).
  * Candidate memories are found through an inverted index of line tokens, so lookups stay cheap.
  */
-function userMemoryStating(ws: Workspace, inv: Inventory): (text: string) => MemoryInfo | null {
-  const lines: { m: MemoryInfo; tokens: string[] }[] = [];
+function userMemoryStating(ws: Workspace, inv: Inventory): (text: string) => UserLine | null {
+  const lines: { m: MemoryInfo; line: string; tokens: string[] }[] = [];
   const byToken = new Map<string, number[]>();
   for (const m of inv.memories) {
     if (m.generatedKey || m.kind === 'index') continue;
@@ -68,7 +96,7 @@ function userMemoryStating(ws: Workspace, inv: Inventory): (text: string) => Mem
       const tokens = contentTokens(line);
       if (tokens.length === 0) continue;
       const i = lines.length;
-      lines.push({ m, tokens });
+      lines.push({ m, line, tokens });
       for (const t of tokens) {
         const l = byToken.get(t);
         if (l) l.push(i);
@@ -81,16 +109,16 @@ function userMemoryStating(ws: Workspace, inv: Inventory): (text: string) => Mem
     if (want.length < 2) return null;
     const cands = new Set<number>();
     for (const t of want) for (const i of byToken.get(t) ?? []) cands.add(i);
-    let best: { m: MemoryInfo; score: number } | null = null;
+    let best: UserLine | null = null;
     for (const i of [...cands].sort((a, b) => a - b)) {
-      const { m, tokens } = lines[i]!;
+      const { m, line, tokens } = lines[i]!;
       const score = Math.max(
         containmentSorted(want, tokens) >= 0.8 ? 1 : 0,
         jaccardSorted(want, tokens) >= 0.6 ? 1 : 0,
       );
-      if (score > 0 && (!best || compareStrings(m.path, best.m.path) < 0)) best = { m, score };
+      if (score > 0 && (!best || compareStrings(m.path, best.m.path) < 0)) best = { m, line };
     }
-    return best?.m ?? null;
+    return best;
   };
 }
 
@@ -101,8 +129,8 @@ function userMemoryStating(ws: Workspace, inv: Inventory): (text: string) => Mem
  * them all. "We standardized on pnpm" {pnpm} → "Use pnpm, not npm."; the sign-off rule {acme, care,
  * team, customer, email} does not match a line about customers returning items.
  */
-function userMemoryWithTerms(ws: Workspace, inv: Inventory): (terms: readonly string[]) => MemoryInfo | null {
-  const lines: { m: MemoryInfo; tokens: Set<string> }[] = [];
+function userMemoryWithTerms(ws: Workspace, inv: Inventory): (terms: readonly string[]) => UserLine | null {
+  const lines: { m: MemoryInfo; line: string; tokens: Set<string> }[] = [];
   const df = new Map<string, Set<string>>();
   for (const m of inv.memories) {
     if (m.generatedKey || m.kind === 'index') continue;
@@ -112,7 +140,7 @@ function userMemoryWithTerms(ws: Workspace, inv: Inventory): (terms: readonly st
       if (line.startsWith(REINFORCED_PREFIX)) continue;
       const tokens = new Set(contentTokens(line));
       if (tokens.size === 0) continue;
-      lines.push({ m, tokens });
+      lines.push({ m, line, tokens });
       for (const t of tokens) {
         const s = df.get(t) ?? new Set<string>();
         s.add(m.path);
@@ -124,8 +152,9 @@ function userMemoryWithTerms(ws: Workspace, inv: Inventory): (terms: readonly st
     const known = terms.filter((t) => df.has(t));
     if (known.length === 0 || known.length * 2 < terms.length) return null;
     if (known.some((t) => df.get(t)!.size > 2)) return null;
-    const hits = lines.filter((l) => known.every((t) => l.tokens.has(t))).map((l) => l.m);
-    return hits.sort((a, b) => compareStrings(a.path, b.path))[0] ?? null;
+    const hits = lines.filter((l) => known.every((t) => l.tokens.has(t)));
+    const first = hits.sort((a, b) => compareStrings(a.m.path, b.m.path))[0];
+    return first ? { m: first.m, line: first.line } : null;
   };
 }
 
@@ -133,6 +162,11 @@ function userMemoryWithTerms(ws: Workspace, inv: Inventory): (terms: readonly st
 export interface CurateStats {
   /** Planned memories a user's memory already states: that file got a reinforcement line instead. */
   memories_reinforced: number;
+  /**
+   * Planned memories that share terms with a line of a person's memory but state the opposite: created
+   * as their own change (the person's file untouched), their reason naming that memory.
+   */
+  memories_opposing_user: number;
   memories_created: number;
   memories_refreshed: number;
   memories_unchanged: number;
@@ -151,6 +185,7 @@ export function curateMemories(
 ): CurateStats {
   const stats: CurateStats = {
     memories_reinforced: 0,
+    memories_opposing_user: 0,
     memories_created: 0,
     memories_refreshed: 0,
     memories_unchanged: 0,
@@ -191,8 +226,11 @@ export function curateMemories(
       );
       continue;
     }
-    const known =
+    const found =
       (p.match_text ? known_(p.match_text) : null) ?? (p.match_terms?.length ? byTerms(p.match_terms) : null);
+    // a statement that says the opposite of the person's memory is never recorded as support for it
+    const opposing = found !== null && opposesLine(p, found.line);
+    const known = opposing ? null : found?.m;
     if (known) {
       if (known.protected) {
         stats.memories_skipped_protected++;
@@ -224,11 +262,14 @@ export function curateMemories(
     let path = `${folder}${p.slug}.md`;
     for (let n = 2; ws.taken(path); n++) path = `${folder}${p.slug}-${n}.md`;
     stats.memories_created++;
+    if (opposing) stats.memories_opposing_user++;
     ws.write(
       path,
       content,
       {
-        reason: p.reason,
+        reason: opposing
+          ? `${p.reason} It opposes ${found!.m.path}, a memory a person wrote (left unchanged): "${ellipsize(found!.line, 120)}"`
+          : p.reason,
         kind: p.kind,
         confidence: p.confidence,
         support: p.support,

@@ -14,6 +14,7 @@
 import { eld } from 'eld/extrasmall';
 import model from 'wink-eng-lite-web-model';
 import winkNLP, { type ItemSentence, type WinkMethods } from 'wink-nlp';
+import { contentTokens } from './text.js';
 
 /** One token of an analysed sentence. */
 export interface Token {
@@ -166,3 +167,149 @@ export function contentLemmas(text: string): string[] {
 
 /** Universal POS tags of content words. */
 const CONTENT_POS: ReadonlySet<string> = new Set(['NOUN', 'PROPN', 'VERB', 'ADJ', 'ADV', 'NUM']);
+
+/**
+ * What a statement is for and against: its topic terms (content tokens, see `contentTokens`) split by
+ * polarity. `preferred` terms are stated plainly ("Use **yarn**"), `dispreferred` ones inside a negation or
+ * a contrast ("not **npm**", "**tabs** rather than…" → the part after the contrast). Each list sorted, no
+ * term in both.
+ */
+export interface Stance {
+  preferred: string[];
+  dispreferred: string[];
+}
+
+/**
+ * The stance of one statement, or of several statements of one rule taken together: each topic term
+ * gets a polarity by sentence structure, read with wink-nlp (POS, lemmas, `its.negationFlag`):
+ *
+ * - a term in the scope of a negation wink marks ("never **npm**", "no **vivid** imagery", "without
+ *   **tests**") is dispreferred;
+ * - a contrast makes what follows it, up to the end of the clause, dispreferred: "X instead of **Y**",
+ *   "X rather than **Y**", "X over **Y**" (only in a sentence with a verb of choosing such as prefer, or
+ *   with no verb at all: "tabs over **spaces**"; "run it over SSH" states no preference), and verbs
+ *   of leaving out ("avoid **Y**", "skip **Y**", "stop using **Y**", "forget …");
+ * - these compose: a negated verb of leaving out prefers what it governs ("don't forget to run the
+ *   **linter**", "never skip the **tests**"), and "don't X without **Y**" prefers Y and says nothing of X;
+ * - every other topic term is preferred.
+ *
+ * A term's polarity in one text is the sign of its occurrences' sum. Across texts (the wordings of one
+ * rule), a term is preferred only when no text rejects it, and dispreferred when the texts rejecting it,
+ * each counting {@link REJECT_WEIGHT} times, outweigh those mentioning it plainly; otherwise the wordings
+ * disagree and it is neither. A negation or contrast states a polarity, while a plain mention is also
+ * what the subject of a complaint looks like ("npm breaks our lockfile"), so plain mentions are the
+ * weaker evidence.
+ * Topic terms are the content words (as in {@link contentLemmas}), each lemma's `contentTokens`; terms in
+ * `ignore` (cue words such as "use", "always") and the markers themselves are not topic terms.
+ * The markers are English grammar words, not sentences; text in another language yields nothing useful.
+ * @example stance('Use yarn, not npm.') → { preferred: ['yarn'], dispreferred: ['npm'] } (with "use" ignored)
+ */
+export function stance(texts: string | readonly string[], ignore: ReadonlySet<string> = new Set()): Stance {
+  const total = new Map<string, number>();
+  const rejected = new Set<string>();
+  for (const text of typeof texts === 'string' ? [texts] : texts) {
+    const one = new Map<string, number>();
+    for (const s of analyse(text))
+      for (const [term, sign] of termSigns(s.tokens))
+        if (!ignore.has(term)) one.set(term, (one.get(term) ?? 0) + sign);
+    for (const [t, n] of one) {
+      if (n < 0) rejected.add(t);
+      total.set(t, (total.get(t) ?? 0) + (n < 0 ? -REJECT_WEIGHT : Math.sign(n)));
+    }
+  }
+  const pick = (want: number) =>
+    [...total.entries()]
+      .filter(([t, n]) => Math.sign(n) === want && (want < 0 || !rejected.has(t)))
+      .map(([t]) => t)
+      .sort();
+  return { preferred: pick(1), dispreferred: pick(-1) };
+}
+
+/**
+ * True when two stances oppose: some shared topic term is preferred in one and dispreferred in the
+ * other, and such terms outnumber the shared terms both disprefer (what both reject is the strongest
+ * sign they state the same rule: "Never deploy by hand" and "Deploy with the script, not by hand"
+ * share a rejected "hand", so their differing "deploy" does not make them opposites).
+ * @example opposes(stance('Deploy on Fridays.'), stance('Never deploy on Fridays.')) === true
+ * @example opposes(stance('Use yarn, not npm.'), stance('Never use npm here, yarn only.')) === false
+ */
+export function opposes(a: Stance, b: Stance): boolean {
+  const bPref = new Set(b.preferred);
+  const bDis = new Set(b.dispreferred);
+  const opposed =
+    a.preferred.filter((t) => bDis.has(t)).length + a.dispreferred.filter((t) => bPref.has(t)).length;
+  const bothReject = a.dispreferred.filter((t) => bDis.has(t)).length;
+  return opposed > 0 && opposed > bothReject;
+}
+
+/** How many plain mentions of a term, across statements, one statement rejecting it weighs as (see {@link stance}). */
+const REJECT_WEIGHT = 2;
+
+/** Lemmas of verbs of leaving out: what they govern is dispreferred (preferred when they are negated). */
+const LEAVE_OUT: ReadonlySet<string> = new Set([
+  'avoid',
+  'skip',
+  'omit',
+  'forget',
+  'neglect',
+  'ignore',
+  'stop',
+  'quit',
+]);
+
+/** Lemmas of verbs of choosing, which make "X over Y" a preference of X to Y. */
+const CHOOSE: ReadonlySet<string> = new Set(['prefer', 'favor', 'favour', 'choose', 'pick']);
+
+/** Words that end a clause for a contrast's scope (besides punctuation and subordinators). */
+const CLAUSE_END: ReadonlySet<string> = new Set(['but', 'yet', 'so']);
+
+/**
+ * The topic terms of one analysed sentence with their signs (+1 preferred, −1 dispreferred, 0 said
+ * nothing of), in order, as read by {@link stance}.
+ */
+function termSigns(tokens: readonly Token[]): [string, number][] {
+  const words = tokens.map((t) => t.normal);
+  const lemmas = tokens.map((t) => t.lemma.toLowerCase());
+  const choosing = lemmas.some((l) => CHOOSE.has(l)) || !tokens.some((t) => t.pos === 'VERB');
+  const markers = new Set<number>();
+  const flip = new Array<number>(tokens.length).fill(1);
+  const neutral = new Set<number>();
+  // from marker i, flip the polarity of what follows up to the end of its clause
+  // (a preposition after the rejected words starts an adjunct: "over grep **for code discovery**")
+  const scope = (i: number) => {
+    let named = false;
+    for (let j = i + 1; j < tokens.length; j++) {
+      const t = tokens[j]!;
+      if ((t.pos === 'PUNCT' && !/^[-'’/]$/.test(t.text)) || t.pos === 'SCONJ' || CLAUSE_END.has(t.normal))
+        break;
+      if (named && t.pos === 'ADP') break;
+      named ||= CONTENT_POS.has(t.pos);
+      flip[j] = -flip[j]!;
+    }
+  };
+  tokens.forEach((t, i) => {
+    const next = words[i + 1];
+    if ((t.normal === 'instead' && next === 'of') || (t.normal === 'rather' && next === 'than')) {
+      markers.add(i).add(i + 1);
+      scope(i + 1);
+    } else if (t.normal === 'over' && t.pos === 'ADP' && choosing) {
+      markers.add(i);
+      scope(i);
+    } else if (LEAVE_OUT.has(lemmas[i]!) && (t.pos === 'VERB' || i === 0)) {
+      markers.add(i);
+      scope(i);
+    } else if (t.normal === 'without' && i > 0 && tokens[i - 1]!.negated) {
+      // "don't X without Y": the negation is of leaving Y out; X is not rejected
+      markers.add(i);
+      for (let j = i - 1; j >= 0 && tokens[j]!.negated; j--) neutral.add(j);
+      scope(i);
+    }
+  });
+  const out: [string, number][] = [];
+  tokens.forEach((t, i) => {
+    if (markers.has(i) || !CONTENT_POS.has(t.pos)) return;
+    const sign = neutral.has(i) ? 0 : (t.negated ? -1 : 1) * flip[i]!;
+    for (const term of contentTokens(t.lemma)) out.push([term, sign]);
+  });
+  return out;
+}

@@ -41,26 +41,34 @@ export interface McpServerOptions {
   readOnly?: boolean;
 }
 
-/** The memory tool's input: `command` and the fields of every command (each command checks its own). */
-const MEMORY_INPUT = {
-  command: z.enum(MEMORY_COMMANDS).describe('Command type identifier'),
-  path: z.string().optional().describe('view/create/str_replace/insert/delete: path under /memories'),
-  view_range: z
-    .array(z.number().int())
-    .optional()
-    .describe('view: optional line range [from, to]; to = -1 for the end'),
-  file_text: z.string().optional().describe('create: content to write to the file'),
-  old_str: z.string().optional().describe('str_replace: text to search for (literal, must be unique)'),
-  new_str: z.string().optional().describe('str_replace: text to replace with'),
-  insert_line: z
-    .number()
-    .int()
-    .optional()
-    .describe('insert: line number where text should be inserted (0..N)'),
-  insert_text: z.string().optional().describe('insert: text to insert'),
-  old_path: z.string().optional().describe('rename: current path of the file or directory'),
-  new_path: z.string().optional().describe('rename: new path for the file or directory'),
-};
+/**
+ * The memory tool's input schema (`memory_20250818`): `command` and the fields of every command (each
+ * command checks its own). `root` names where paths live in the descriptions (`/memories`, or a
+ * session's mounts under `/mnt/memory/`).
+ */
+export function memoryInputSchema(root: string) {
+  return {
+    command: z.enum(MEMORY_COMMANDS).describe('Command type identifier'),
+    path: z.string().optional().describe(`view/create/str_replace/insert/delete: path under ${root}`),
+    view_range: z
+      .array(z.number().int())
+      .optional()
+      .describe('view: optional line range [from, to]; to = -1 for the end'),
+    file_text: z.string().optional().describe('create: content to write to the file'),
+    old_str: z.string().optional().describe('str_replace: text to search for (literal, must be unique)'),
+    new_str: z.string().optional().describe('str_replace: text to replace with'),
+    insert_line: z
+      .number()
+      .int()
+      .optional()
+      .describe('insert: line number where text should be inserted (0..N)'),
+    insert_text: z.string().optional().describe('insert: text to insert'),
+    old_path: z.string().optional().describe('rename: current path of the file or directory'),
+    new_path: z.string().optional().describe('rename: new path for the file or directory'),
+  };
+}
+
+const MEMORY_INPUT = memoryInputSchema('/memories');
 
 /** An MCP server for one store, and how to stop the work it started. */
 export interface ReverieMcpServer {

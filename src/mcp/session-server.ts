@@ -8,33 +8,14 @@
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { MEMORY_COMMANDS } from '../agents/memory-tool.js';
 import type { Reverie } from '../service/reverie.js';
 import type { SessionResource } from '../storage/index.js';
 import { toolCall } from './results.js';
-import type { ReverieMcpServer } from './server.js';
+import { memoryInputSchema, type ReverieMcpServer } from './server.js';
 import { mountNotes, SessionMemoryTool, sessionMounts } from './session-mounts.js';
 
-/** The memory tool's input on mount paths: `command` and the fields of every command. */
-const INPUT = {
-  command: z.enum(MEMORY_COMMANDS).describe('Command type identifier'),
-  path: z.string().optional().describe('view/create/str_replace/insert/delete: a path under /mnt/memory/'),
-  view_range: z
-    .array(z.number().int())
-    .optional()
-    .describe('view: optional line range [from, to]; to = -1 for the end'),
-  file_text: z.string().optional().describe('create: content to write to the file'),
-  old_str: z.string().optional().describe('str_replace: text to search for (literal, must be unique)'),
-  new_str: z.string().optional().describe('str_replace: text to replace with'),
-  insert_line: z
-    .number()
-    .int()
-    .optional()
-    .describe('insert: line number where text should be inserted (0..N)'),
-  insert_text: z.string().optional().describe('insert: text to insert'),
-  old_path: z.string().optional().describe('rename: current path of the file or directory'),
-  new_path: z.string().optional().describe('rename: new path (in the same mount)'),
-};
+/** The memory tool's input on mount paths. */
+const INPUT = memoryInputSchema('/mnt/memory/');
 
 /** Options of {@link createSessionMcpServer}. */
 export interface SessionMcpOptions {

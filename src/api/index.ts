@@ -29,6 +29,11 @@ export { API_VERSIONS, ApiError, type ApiErrorBody, type ApiErrorType } from './
 export interface ApiAppOptions {
   /** `Host` values answered (see `allowedHostsFor`); others get 421. Default `['localhost']`. */
   allowedHosts?: readonly string[];
+  /**
+   * Create dreams as jobs on the service's queue, run by a worker (`reverie serve` runs one unless
+   * `--no-worker`, or `reverie worker` elsewhere). Default false: each dream runs in this process.
+   */
+  queueDreams?: boolean;
 }
 
 /** True for the paths the API serves (`/v1/…` and `/openapi.json`); the review page serves the rest. */
@@ -70,7 +75,7 @@ export function createApiApp(root: Reverie, opts: ApiAppOptions = {}): OpenAPIHo
   registerMemoryStores(app);
   registerMemories(app);
   registerMemoryVersions(app);
-  registerDreams(app);
+  registerDreams(app, { queue: opts.queueDreams === true });
   registerDreamEvents(app);
   registerSessions(app);
   registerReview(app);

@@ -542,7 +542,8 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           mount: {
             match: (path) => isApiPath(path) || path === MCP_PATH,
             create: (allowedHosts) => {
-              const api = createApiApp(svc, { allowedHosts });
+              // dreams created over the API are jobs: this process's worker or a `reverie worker` runs them
+              const api = createApiApp(svc, { allowedHosts, queueDreams: true });
               return {
                 fetch: (req: Request) =>
                   new URL(req.url).pathname === MCP_PATH ? mcp.handle(req) : api.fetch(req),

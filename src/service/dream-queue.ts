@@ -58,16 +58,28 @@ export async function enqueueDream(
     ...input,
     holdout: input.holdout ?? (apply === 'auto' ? DEFAULT_HOLDOUT : 0),
   });
+  return { dream, job: await enqueueCreated(svc, dream, { ...opts, apply }) };
+}
+
+/**
+ * Queues a dream already created (pending) as a job, for a worker to run (see {@link enqueueDream}; the
+ * HTTP API creates its dreams with its own checks first).
+ * @throws whatever the queue's `enqueue` throws (ConflictError for a held singleton key).
+ */
+export async function enqueueCreated(
+  svc: Reverie,
+  dream: Dream,
+  opts: { apply?: ApplyMode; queue?: JobQueue; queueOptions?: OpenQueueOptions } = {},
+): Promise<DreamJob> {
   const queue = opts.queue ?? (await openQueue(svc, opts.queueOptions));
   try {
-    const job = await queue.enqueue({
+    return await queue.enqueue({
       dream_id: dream.id,
       workspace_id: storageOf(svc).workspace_id,
       memory_store_id: dream.inputs[0].memory_store_id,
       singleton_key: singletonKey(dream),
-      apply,
+      apply: opts.apply ?? 'review',
     });
-    return { dream, job };
   } finally {
     if (!opts.queue) await queue.stop();
   }

@@ -12,6 +12,7 @@
  * a 409 `conflict_error` naming the holder.
  */
 import { ConflictError, type Dream, type OutputBehavior, ValidationError } from '../domain/index.js';
+import { enqueueCreated } from './dream-queue.js';
 import type { CreateDreamInput, Reverie } from './reverie.js';
 
 /** The model id of the offline, deterministic engine. */
@@ -31,13 +32,18 @@ export interface StartDreamInput {
 const running = new Map<string, AbortController>();
 
 /**
- * Creates a dream and starts it in the background.
+ * Creates a dream and starts it in the background: in this process, or with `queue: true` as a job on
+ * the service's queue for a worker (`reverie serve` runs one unless `--no-worker`; `reverie worker`).
  * @returns the dream as created (`pending`, `outputs: []`).
  * @throws ValidationError for a model without an engine, duplicate session ids; ConflictError when
  *   another `update_existing` dream holds the store; whatever `Reverie.createDream` throws (unknown
  *   store or session: NotFoundError; bad instructions: ValidationError).
  */
-export async function startDream(reverie: Reverie, input: StartDreamInput): Promise<Dream> {
+export async function startDream(
+  reverie: Reverie,
+  input: StartDreamInput,
+  opts: { queue?: boolean } = {},
+): Promise<Dream> {
   if (input.model.id !== OFFLINE_MODEL)
     throw new ValidationError(
       `model ${input.model.id} has no engine on this server: use "${OFFLINE_MODEL}" (the deterministic offline engine); LLM models need a provider configured for reverie`,
@@ -69,6 +75,10 @@ export async function startDream(reverie: Reverie, input: StartDreamInput): Prom
     engine: 'offline',
     ...(input.options ? { options: input.options } : {}),
   });
+  if (opts.queue) {
+    await enqueueCreated(reverie, dream);
+    return dream;
+  }
   const ac = new AbortController();
   running.set(dream.id, ac);
   setImmediate(() => {

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TAU } from '../../../test/data.js';
-import { settleDreamRuns } from '../../service/index.js';
+import { listDreamsWithJobs, settleDreamRuns, startEmbeddedWorker } from '../../service/index.js';
 import { type ApiFixture, apiFixture } from '../core/test-client.js';
+import { createApiApp } from '../index.js';
 
 let f: ApiFixture;
 let sessions: string[];
@@ -130,6 +131,35 @@ describe('/v1/dreams over the τ-bench airline sessions', () => {
       }),
     );
     expect(bad.status).toBe(400);
+  });
+
+  it('with queueDreams, as `reverie serve` builds it, a created dream is a job that a worker runs', async () => {
+    const app = createApiApp(f.svc, { queueDreams: true });
+    const store = (await f.call('POST', '/v1/memory_stores', { name: 'queued-airline' })).body.id;
+    const res = await app.request('/v1/dreams', {
+      method: 'POST',
+      headers: { 'x-api-key': f.key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify(body(store, sessions.slice(0, 20))),
+    });
+    expect(res.status).toBe(200);
+    const created = (await res.json()) as { id: string; status: string };
+    expect(created.status).toBe('pending');
+    // nobody runs it in this process: it waits on the queue for a worker
+    await new Promise((r) => setTimeout(r, 200));
+    const queued = (await listDreamsWithJobs(f.svc, { memory_store_id: store })).data;
+    expect(queued.map((x) => [x.dream.id, x.dream.status, x.job?.state])).toEqual([
+      [created.id, 'pending', 'queued'],
+    ]);
+    const worker = await startEmbeddedWorker(f.svc, { schedules: false });
+    try {
+      for (let i = 0; i < 600 && (await f.svc.getDream(created.id)).status !== 'completed'; i++)
+        await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await worker.stop();
+    }
+    const done = (await listDreamsWithJobs(f.svc, { memory_store_id: store })).data;
+    expect(done.map((x) => [x.dream.status, x.job?.state])).toEqual([['completed', 'completed']]);
+    expect(done[0]!.dream.outputs).toHaveLength(1);
   });
 
   it('refuses what the hosted API refuses: unknown model, duplicate or missing sessions, bad inputs; 409 while a store is held', async () => {

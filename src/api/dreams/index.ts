@@ -153,7 +153,7 @@ function createInput(b: z.infer<typeof CreateBody>) {
 const asList = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** Create and retrieve. */
-function registerDreamCreate(app: OpenAPIHono<ApiEnv>): void {
+function registerDreamCreate(app: OpenAPIHono<ApiEnv>, queue: boolean): void {
   const tags = ['Dreams'];
   app.openapi(
     createRoute({
@@ -163,7 +163,8 @@ function registerDreamCreate(app: OpenAPIHono<ApiEnv>): void {
       request: { body: { content: { 'application/json': { schema: CreateBody } }, required: true } },
       responses: { 200: json(DreamSchema, 'The dream, pending; it runs in the background') },
     }),
-    async (c) => c.json(dreamBody(await startDream(c.var.reverie, createInput(c.req.valid('json')))), 200),
+    async (c) =>
+      c.json(dreamBody(await startDream(c.var.reverie, createInput(c.req.valid('json')), { queue })), 200),
   );
 
   app.openapi(
@@ -239,8 +240,8 @@ function registerDreamLists(app: OpenAPIHono<ApiEnv>): void {
     );
 }
 
-/** Adds the dream routes to `app` (which has authenticated the key). */
-export function registerDreams(app: OpenAPIHono<ApiEnv>): void {
-  registerDreamCreate(app);
+/** Adds the dream routes to `app` (which has authenticated the key); `opts.queue`: create dreams as queued jobs. */
+export function registerDreams(app: OpenAPIHono<ApiEnv>, opts: { queue?: boolean } = {}): void {
+  registerDreamCreate(app, opts.queue === true);
   registerDreamLists(app);
 }

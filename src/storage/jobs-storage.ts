@@ -100,9 +100,12 @@ export async function claimJob(
   dialect: DialectName,
 ): Promise<DreamJob | undefined> {
   // Claims must be serialized for the singleton check to hold: SQLite's BEGIN IMMEDIATE already does;
-  // on PostgreSQL (READ COMMITTED) a transaction-scoped advisory lock does.
+  // on PostgreSQL (READ COMMITTED) a transaction-scoped advisory lock does — one per schema, so installs
+  // (or test runs) in other schemas of the same server never wait on each other's claims.
   if (dialect === 'postgres')
-    await sql`select pg_advisory_xact_lock(hashtext('reverie.dream_jobs.claim'))`.execute(db);
+    await sql`select pg_advisory_xact_lock(hashtext('reverie.dream_jobs.claim:' || current_schema()))`.execute(
+      db,
+    );
   const full = req.group_limit ? await fullWorkspaces(db, req.now, req.group_limit) : [];
   const candidates = await db
     .selectFrom('dream_jobs')

@@ -154,7 +154,6 @@ export interface FeedbackOccurrence {
   speaker?: string;
 }
 
-/** Everything gathered from one session. */
 /**
  * A sentence in which a person says something about themselves, in a session without tool calls (see
  * `person-facts.ts`): relative dates already made absolute against the message's time.
@@ -171,6 +170,7 @@ export interface PersonFactOccurrence {
   speaker?: string;
 }
 
+/** Everything gathered from one session. */
 export interface SessionDigest {
   v: number;
   events: number;

@@ -31,6 +31,7 @@ import {
   type PlannedMemory,
   supportOf,
 } from './plan.js';
+import { speakerLabel } from './preferences.js';
 import { absolutizeRelativeDates } from './relative-dates.js';
 import { clusterNearDuplicates } from './similarity.js';
 import { compareStrings, counted, fileSlug } from './text.js';
@@ -48,9 +49,8 @@ const HEDGE =
 /** Quick screen before the language model runs: some first-person word. */
 const ANY_FIRST_PERSON = /\b(?:I|I'm|I've|I'd|I'll|me|my|mine|we|we're|we've|us|our)\b/i;
 
-/** Stage directions (`[shares a photo: …]`) and a leading speaker label (`Gina: …`). */
+/** Stage directions (`[shares a photo: …]`). */
 const ANNOTATION = /\s*\[[^\]]*\]\s*/g;
-const LABEL = /^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?:\s+/;
 
 /** Shortest and longest sentence kept, in words. */
 const MIN_WORDS = 4;
@@ -78,7 +78,9 @@ function aboutSpeaker(s: Sentence): boolean {
  *   // → ['I just got accepted for a fashion internship!']
  */
 export function extractPersonFacts(message: string): string[] {
-  const text = message.replace(LABEL, '').replace(ANNOTATION, ' ').trim();
+  // the speaker label is the one the digest records as the statement's speaker (`speakerLabel`)
+  const spoken = speakerLabel(message) ? message.slice(message.indexOf(':') + 1) : message;
+  const text = spoken.replace(ANNOTATION, ' ').trim();
   if (!ANY_FIRST_PERSON.test(text) || isForeign(text)) return [];
   const out: string[] = [];
   for (const s of analyse(text)) {

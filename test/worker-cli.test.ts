@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliRunner } from './cli-harness.js';
+import { cliJson, cliRunner } from './cli-harness.js';
 import { describeWithData, TAU } from './data.js';
 import { until } from './queues.js';
 
@@ -21,11 +21,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cli = cliRunner(() => db);
-const json = async (...args: string[]) => {
-  const r = await cli(...args, '--json');
-  if (r.code !== 0) throw new Error(`reverie ${args.join(' ')} exited ${r.code}: ${r.out}${r.err}`);
-  return JSON.parse(r.out);
-};
+const json = cliJson(cli);
 
 describe('reverie schedule', () => {
   it('sets a cron schedule in the hosted shape with its next runs; pause, resume, delete; bad input named', async () => {

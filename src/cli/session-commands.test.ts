@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { cliRunner } from '../../test/cli-harness.js';
+import { cliJson, cliRunner } from '../../test/cli-harness.js';
 import { CLAUDE_CODE, itWithData } from '../../test/data.js';
 
 let dir: string;
@@ -14,11 +14,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cli = cliRunner(() => db);
-const json = async (...args: string[]) => {
-  const r = await cli(...args, '--json');
-  expect(r.code, r.err).toBe(0);
-  return JSON.parse(r.out);
-};
+const json = cliJson(cli);
 
 describe('reverie sessions import --attach', () => {
   itWithData(

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliRunner } from '../../test/cli-harness.js';
+import { cliJson, cliRunner } from '../../test/cli-harness.js';
 
 let dir: string;
 let db: string;
@@ -14,11 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cli = cliRunner(() => db);
 
-const json = async (...args: string[]) => {
-  const r = await cli(...args, '--json');
-  expect(r.code, r.err).toBe(0);
-  return JSON.parse(r.out);
-};
+const json = cliJson(cli);
 
 describe('reverie teams', () => {
   it('create, add, list, scope and attach; bad input is refused naming the field', async () => {

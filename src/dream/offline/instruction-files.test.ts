@@ -104,23 +104,34 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
+/**
+ * A temporary project folder holding CLAUDE.md, and beside it `<name>.jsonl`, a Claude Code session run in
+ * that project where the person says `said`. Removed after each test.
+ */
+async function projectWithSession(
+  name: string,
+  id: string,
+  said: string[],
+): Promise<{ project: string; file: string }> {
+  const root = await mkdtemp(join(tmpdir(), 'reverie-instructions-'));
+  dirs.push(root);
+  const project = join(root, 'project');
+  await mkdir(project);
+  await writeFile(join(project, 'CLAUDE.md'), CLAUDE_MD);
+  const file = join(root, `${name}.jsonl`);
+  await writeFile(file, claudeCodeSession(id, project, said));
+  return { project, file };
+}
+
 describe("instruction files of the sessions' project in a dream", () => {
   it('reads CLAUDE.md from the sessions’ cwd: a repeat is not proposed, a contradiction is flagged, the file is never edited', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'reverie-instructions-'));
-    dirs.push(root);
-    const project = join(root, 'project');
-    await mkdir(project);
-    await writeFile(join(project, 'CLAUDE.md'), CLAUDE_MD);
-    await writeFile(
-      join(root, 's1.jsonl'),
-      claudeCodeSession('11111111-1111-4111-8111-111111111111', project, [
-        "Don't edit the generated protobuf files, change the proto sources.",
-        "Don't run the integration tests against a real database, use mocks.",
-        'Never squash commits on shared branches.',
-      ]),
-    );
+    const { project, file } = await projectWithSession('s1', '11111111-1111-4111-8111-111111111111', [
+      "Don't edit the generated protobuf files, change the proto sources.",
+      "Don't run the integration tests against a real database, use mocks.",
+      'Never squash commits on shared branches.',
+    ]);
     const svc = new Reverie({ storage: await openSqliteStorage(':memory:') });
-    const r = await oneShotDream(svc, { transcripts: [join(root, 's1.jsonl')] });
+    const r = await oneShotDream(svc, { transcripts: [file] });
     const fb = (await svc.listChanges(r.dream.id)).filter((c) => c.kind === 'feedback');
     const texts = fb.map((c) => c.after ?? '');
     expect(texts.some((t) => /protobuf/.test(t))).toBe(false);
@@ -160,20 +171,12 @@ describe("instruction files of the sessions' project in a dream", () => {
   });
 
   it('a queued dream carries the instruction files read where it was created: the worker never reads those paths', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'reverie-instructions-'));
-    dirs.push(root);
-    const project = join(root, 'project');
-    await mkdir(project);
-    await writeFile(join(project, 'CLAUDE.md'), CLAUDE_MD);
-    await writeFile(
-      join(root, 's3.jsonl'),
-      claudeCodeSession('33333333-3333-4333-8333-333333333333', project, [
-        "Don't edit the generated protobuf files, change the proto sources.",
-        'Never squash commits on shared branches.',
-      ]),
-    );
+    const { project, file } = await projectWithSession('s3', '33333333-3333-4333-8333-333333333333', [
+      "Don't edit the generated protobuf files, change the proto sources.",
+      'Never squash commits on shared branches.',
+    ]);
     const svc = new Reverie({ storage: await openSqliteStorage(':memory:') });
-    const { session_ids } = await svc.importSessions([join(root, 's3.jsonl')]);
+    const { session_ids } = await svc.importSessions([file]);
     const store = await svc.createStore({ name: 'queued' });
     const files = await findInstructionFiles(svc, session_ids);
     expect(files.map((f) => f.path)).toEqual([join(project, 'CLAUDE.md')]);

@@ -5,9 +5,12 @@
  * `dream.gather` job per batch that still has a gather-cache miss, and ends its attempt deferred
  * (`{defer_ms}`: the worker slot is free while it waits). Any worker runs a batch: it gathers those
  * sessions with the offline gather (`gatherAll`, the redactor the engine would start with) and writes
- * the digests to the shared gather cache. The dream job, run again every `pollMs`, finds every batch
- * ended and runs the dream, whose gather then reads all its sessions from the cache: the dream is
- * consolidated once, by one worker.
+ * the digests to the shared gather cache. The worker that ends the last open batch wakes the dream job
+ * ({@link wakeGatheredDream}); the dream job finds every batch ended and runs the dream, whose gather
+ * then reads all its sessions from the cache: the dream is consolidated once, by one worker. In case
+ * no wake comes (two last batches ending at once, a worker lost between), the waiting dream job also
+ * checks again by itself, with a growing delay ({@link nextCheckMs}): a few checks (on pg-boss, a few
+ * jobs) however long it waits, instead of one per `pollMs`.
  *
  * A batch whose worker died is retried like any job (lease or heartbeat lost). A batch that ended
  * without writing (dead-lettered or canceled) does not fail the dream: the dream's own gather computes
@@ -28,12 +31,30 @@ export interface FanOutOptions {
   minSessions?: number;
   /** Sessions per gather batch. Default 500. */
   batchSize?: number;
-  /** Milliseconds a dream waiting for its batches is deferred between checks. Default 1,000. */
+  /** Shortest delay, in ms, between a waiting dream's checks of its batches. Default 1,000. */
   pollMs?: number;
+  /** Longest delay, in ms, between a waiting dream's checks of its batches. Default 30,000. */
+  maxPollMs?: number;
 }
 
 /** The defaults of {@link FanOutOptions}. */
-export const DEFAULT_FAN_OUT: Required<FanOutOptions> = { minSessions: 500, batchSize: 500, pollMs: 1_000 };
+export const DEFAULT_FAN_OUT: Required<FanOutOptions> = {
+  minSessions: 500,
+  batchSize: 500,
+  pollMs: 1_000,
+  maxPollMs: 30_000,
+};
+
+/**
+ * The delay before a waiting dream's next check of its batches, in ms: half the time it has waited so
+ * far (`waitedMs`, since its batches were queued), at least `pollMs` and at most `maxPollMs`. Each check
+ * then comes 1.5 times as long after the batches were queued as the one before (geometric backoff), so
+ * waiting T ms takes about log₁.₅(T / pollMs) checks up to the cap, then one every `maxPollMs`.
+ * @example nextCheckMs(0, 1000, 30000) → 1000; nextCheckMs(8000, 1000, 30000) → 4000
+ */
+export function nextCheckMs(waitedMs: number, pollMs: number, maxPollMs: number): number {
+  return Math.round(Math.min(Math.max(pollMs, maxPollMs), Math.max(pollMs, waitedMs / 2)));
+}
 
 /**
  * Splits session ids into batches of at most `size` (≥ 1), in code-point order of the ids (the order
@@ -93,11 +114,39 @@ export async function fanOutGather(
   }
   const open = batches.filter((b) => !ENDED.has(b.state));
   if (open.length === 0) return 'ready';
+  // the worker of the last batch wakes the dream before its queue records that batch's end
+  if (open.every((b) => b.state === 'active') && (await allGathered(host, dream.id, open))) return 'ready';
   const waiting = open.reduce((n, b) => n + (b.batch?.session_ids.length ?? 0), 0);
   await storage.updateDreamIf(dream.id, ['pending'], {
     progress: { phase: 'gather', done: ids.length - waiting, total: ids.length },
   });
-  return { defer_ms: o.pollMs };
+  const queuedAt = Math.min(...batches.map((b) => Date.parse(b.created_at)));
+  return { defer_ms: nextCheckMs(Date.now() - queuedAt, o.pollMs, o.maxPollMs) };
+}
+
+/**
+ * Called once gather batch `job` has ended: when no other batch of its dream is still open, wakes the
+ * dream's job deferred meanwhile ({@link JobQueue.wake}), so that the dream runs now rather than at its
+ * next check. @returns whether the dream job was woken.
+ */
+export async function wakeGatheredDream(storage: Storage, queue: JobQueue, job: DreamJob): Promise<boolean> {
+  const batches = await storage.listJobs({ dream_ids: [job.dream_id], kinds: ['dream.gather'] });
+  if (batches.some((b) => b.id !== job.id && !ENDED.has(b.state))) return false;
+  const dreamJob = await storage.getJob({ dream_id: job.dream_id });
+  return dreamJob?.state === 'queued' ? queue.wake(dreamJob) : false;
+}
+
+/** Whether every session of these batches has its digest in the gather cache. */
+async function allGathered(
+  host: FanOutHost,
+  dreamId: string,
+  batches: readonly DreamJob[],
+): Promise<boolean> {
+  const version = await host.gatherVersion(dreamId);
+  const sessions = await host.storage.getSessions(batches.flatMap((b) => b.batch?.session_ids ?? []));
+  const keys = sessions.map((s) => gatherCacheKey(version, s.content_sha256));
+  const have = await host.storage.cacheHas(keys);
+  return keys.every((k) => have.has(k));
 }
 
 /** The batches of a dream's sessions with at least one gather-cache miss (`index`/`count` over all batches). */

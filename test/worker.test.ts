@@ -4,9 +4,10 @@
  * with nothing applied; `update_existing` dreams of one store never run at once.
  */
 import { afterEach, expect, it } from 'vitest';
+import type { Change, DreamJob } from '../src/domain/index.js';
 import { createOfflineEngine, type DreamEngine } from '../src/dream/index.js';
 import type { JobQueue, Worker } from '../src/schedule/index.js';
-import { enqueueDream, listDreamsWithJobs, startEmbeddedWorker } from '../src/service/index.js';
+import { enqueueDream, listDreamsWithJobs, Reverie, startEmbeddedWorker } from '../src/service/index.js';
 import { storageOf } from '../src/service/internal.js';
 import { ReviewService } from '../src/service/review-service.js';
 import { describeWithData, TAU } from './data.js';
@@ -328,6 +329,110 @@ for (const backend of QUEUE_BACKENDS) {
       expect(job.attempts).toBe(1);
       expect(held.seen.dream_attempts).toBe(2);
       expect((await svc.getDream(dream.id)).stats).toMatchObject({ cache_hits: 100, cache_misses: 0 });
+    });
+  });
+}
+
+/** What a change proposes, without the ids of the dream that proposed it. */
+const proposal = (c: Change) => ({
+  op: c.op,
+  path: c.path,
+  to_path: c.to_path,
+  before: c.before,
+  after: c.after,
+  kind: c.kind,
+  reason: c.reason,
+  confidence: c.confidence,
+  support: c.support,
+  evidence: c.evidence,
+});
+
+for (const backend of QUEUE_BACKENDS) {
+  describeWithData(`gather batches and their sessions (τ-bench airline, ${backend.name})`, () => {
+    it('a gather batch reads only its own sessions, and the batched dream proposes what the unbatched one does', {
+      timeout: 180_000,
+    }, async () => {
+      const plain = await backend.open();
+      let expected: ReturnType<typeof proposal>[];
+      try {
+        const plainIds = (await plain.svc.importSessions([TAU])).session_ids;
+        const plainStore = await plain.svc.createStore({ name: 'airline' });
+        const d0 = await plain.svc.createDream({ memory_store_id: plainStore.id, session_ids: plainIds });
+        await plain.svc.runDream(d0.id);
+        expected = (await plain.svc.listChanges(d0.id)).map(proposal);
+      } finally {
+        await plain.close();
+      }
+      expect(expected.length).toBeGreaterThan(3);
+
+      env = await backend.open();
+      // every session read, with the job whose attempt made it (one attempt at a time: concurrency 1)
+      const reads: { job: DreamJob | null; ids: string[] }[] = [];
+      let current: DreamJob | null = null;
+      const storage = env.storage;
+      const recording = new Proxy(storage, {
+        get(target, key) {
+          if (key === 'getSessions')
+            return async (ids: string[]) => {
+              reads.push({ job: current, ids: [...ids] });
+              return target.getSessions(ids);
+            };
+          const v = Reflect.get(target, key, target);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+      const svc = new Reverie({ storage: recording });
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      // τ-bench sessions carry their user's id (quoted in the transcripts): the redactor hides them all
+      const users = [...new Set((await storage.getSessions(ids)).map((s) => s.user_id ?? ''))].sort();
+      expect(users.length).toBeGreaterThan(10);
+      expect(users).not.toContain('');
+      const store = await svc.createStore({ name: 'airline' });
+      const raw = await env.queue();
+      const queue: JobQueue = {
+        backend: raw.backend,
+        enqueue: (r) => raw.enqueue(r),
+        wake: (j) => raw.wake(j),
+        stop: () => raw.stop(),
+        work: (h, o) =>
+          raw.work(async (a) => {
+            current = a.job;
+            try {
+              return await h(a);
+            } finally {
+              current = null;
+            }
+          }, o),
+      };
+      const { dream } = await enqueueDream(
+        svc,
+        { memory_store_id: store.id, session_ids: ids },
+        { queue: raw },
+      );
+      worker = await startEmbeddedWorker(svc, {
+        queue,
+        schedules: false,
+        fanOut: { minSessions: 50, batchSize: 32, pollMs: 200 },
+      });
+      await until('the dream job to complete', 150_000, async () => {
+        const j = await storage.getJob({ dream_id: dream.id });
+        return j?.state === 'completed';
+      });
+      const batchReads = reads.filter((r) => r.job?.kind === 'dream.gather');
+      expect(new Set(batchReads.map((r) => r.job?.id)).size).toBe(4);
+      for (const r of batchReads) {
+        const own = new Set(r.job?.batch?.session_ids);
+        expect(r.ids.filter((id) => !own.has(id))).toEqual([]);
+      }
+      const batches = await storage.listJobs({ dream_ids: [dream.id], kinds: ['dream.gather'] });
+      expect(batches.map((b) => [b.state, b.batch?.session_ids.length, b.batch?.user_ids])).toEqual([
+        ['completed', 32, users],
+        ['completed', 32, users],
+        ['completed', 32, users],
+        ['completed', 4, users],
+      ]);
+      expect((await svc.getDream(dream.id)).stats).toMatchObject({ cache_hits: 100, cache_misses: 0 });
+      expect((await svc.listChanges(dream.id)).map(proposal)).toEqual(expected);
     });
   });
 }

@@ -160,15 +160,22 @@ async function batchesToGather(
   const sessions = await host.storage.getSessions([...ids]);
   const keyOf = new Map(sessions.map((s) => [s.id, gatherCacheKey(version, s.content_sha256)]));
   const have = await host.storage.cacheHas([...keyOf.values()]);
+  const user_ids = userIds(sessions);
   const all = planGatherBatches(ids, size);
   return all
-    .map((session_ids, index) => ({ index, count: all.length, session_ids }))
+    .map((session_ids, index) => ({ index, count: all.length, session_ids, user_ids }))
     .filter((b) => b.session_ids.some((id) => !have.has(keyOf.get(id) ?? '')));
+}
+
+/** The distinct user ids of sessions, sorted. */
+function userIds(sessions: readonly { user_id?: string | null }[]): string[] {
+  return [...new Set(sessions.flatMap((s) => (s.user_id ? [s.user_id] : [])))].sort();
 }
 
 /**
  * Runs one `dream.gather` job: gathers its batch's sessions into the gather cache with the redactor
- * the dream's engine starts with (the input memories' secrets, every dream session's user id).
+ * the dream's engine starts with (the input memories' secrets, every dream session's user id, which
+ * the batch carries: it reads only its own sessions' rows).
  * Resolves `canceled` without work when the dream already ended (canceled, failed or completed), or
  * when it is canceled meanwhile (noticed every `cancelPollMs` and between sessions).
  * @throws NotFoundError for an unknown dream; what storage or gather throw (the attempt is retried).
@@ -185,14 +192,18 @@ export async function runGatherBatch(
   const store: MemoryStore | undefined = await storage.getStore(dream.inputs[0].memory_store_id);
   if (!store) throw new NotFoundError('memory_store', dream.inputs[0].memory_store_id);
   const memories = await storage.allMemories(store.id);
-  const all = await storage.getSessions(dream.inputs[1].session_ids);
-  const mine = new Set(job.batch?.session_ids ?? []);
-  const refs = all
-    .filter((s) => mine.has(s.id))
-    .map((s) => ({ session: s, loadEvents: () => storage.getEvents(s.id) }));
+  const dreamIds = new Set(dream.inputs[1].session_ids);
+  const mine = (job.batch?.session_ids ?? []).filter((id) => dreamIds.has(id));
+  const refs = (await storage.getSessions(mine)).map((s) => ({
+    session: s,
+    loadEvents: () => storage.getEvents(s.id),
+  }));
+  // the dream's redactor hides every dream session's user id; a batch planned before `user_ids` existed
+  // reads them from the dream's sessions
+  const users = job.batch?.user_ids ?? userIds(await storage.getSessions(dream.inputs[1].session_ids));
   const redactor = await dreamRedactor({
     memories: memories.map((m) => ({ content: m.content ?? '' })),
-    sessions: all.map((session) => ({ session })),
+    sessions: users.map((user_id) => ({ session: { user_id } })),
   });
   const cache: GatherCache = { get: (k) => storage.cacheGet(k), set: (k, v) => storage.cachePut(k, v) };
   const ac = new AbortController();

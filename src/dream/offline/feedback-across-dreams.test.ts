@@ -117,3 +117,25 @@ describe('feedback reinforced across dreams', () => {
     );
   });
 });
+
+describe('a stated project fact reinforced across dreams', () => {
+  const stated = (id: string, day: string) =>
+    session(id, day, [
+      ['user.message', 'Add a golden test for the invoice export.'],
+      ['agent.message', 'I could not find the golden files, so I created a new fixtures folder.'],
+      ['user.message', 'The golden fixtures live in test/data/golden.'],
+      ['agent.message', 'Thanks, moving it there.'],
+    ]);
+
+  it('a later dream where the person says it again raises its support and confidence', async () => {
+    const first = await dream([stated('fact-a', '02')]);
+    const facts = (r: DreamResult) => r.files.filter((f) => f.path.startsWith('/facts/'));
+    expect(facts(first).map((f) => parseFrontMatter(f.content).fields.confidence)).toEqual(['0.5']);
+    const second = await dream([stated('fact-b', '05')], asStore(first));
+    expect(facts(second).map((f) => f.path)).toEqual(facts(first).map((f) => f.path));
+    expect(parseFrontMatter(facts(second)[0]!.content).fields).toMatchObject({
+      support: '{sessions: 2, agents: 1}',
+      confidence: '0.6',
+    });
+  });
+});

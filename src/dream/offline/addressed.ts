@@ -124,7 +124,10 @@ export function addressedFeedback(
     // the session's opening request states the task: a rule in it needs a cue of generality
     if (f.seq < started && !saysGenerally(f.text)) return false;
     const said = `${f.text} ${f.why ?? ''}`;
-    if (f.cue === 'rule') return topicTerms(said).some((t) => work.has(t));
+    // a rule said with the sentence about what the agent made ("That's a new dependency. Ask me first
+    // next time."): its subject is the agent's work
+    if (f.cue === 'rule')
+      return /^(?:that|this|these|those)\b/i.test(f.text.trim()) || topicTerms(said).some((t) => work.has(t));
     // a correction answers one turn: its adjectives may name what it objects to ("another summary file")
     const answers = answered.get(f.seq) ?? new Set<string>();
     const text = f.text.trim();

@@ -640,3 +640,16 @@ describe('more shapes of a correction (issue 15 item 1, second round)', () => {
     ]);
   });
 });
+
+describe('more shapes of a correction (issue 15 item 1, third round)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('"never" in a verdict on an action, a hyphenated no-go, the same act once more, a reason beside an order', () => {
+    expect(cue('rewriting migrations is never the fix')).toEqual(['correction']);
+    expect(cue('hey, hand-editing lockfiles is a no-go in this team', false)).toEqual(['rule']);
+    expect(cue('you renamed the public fields again')).toEqual(['correction']);
+    expect(cue('you renamed the public fields')).toEqual([]);
+    expect(cue("don't stub the queue, the end-to-end tests need the real broker")).toEqual(['rule']);
+    expect(cue("don't stub the queue, I'll do it later")).toEqual([]);
+  });
+});

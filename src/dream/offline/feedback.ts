@@ -709,7 +709,7 @@ function gerundVerdict(s: Sentence, ws: Token[], text: string): boolean {
       ws.slice(2, 9).some((t) => t.pos === 'VERB' && /[^s]s$/.test(t.normal) && t.normal !== t.lemma)
     );
   const rest = ws.slice(verb + 1);
-  const verdict = rest[0]?.normal === 'not' || rest[0]?.normal === "n't" || EXCESS.test(text);
+  const verdict = /^(?:not|n't|never)$/.test(rest[0]?.normal ?? '') || EXCESS.test(text);
   // "Pushing with --force is off limits here, because teammates lose their commits": judged, with a reason
   return verdict || s.sentiment < 0 || reasonIn(text) !== null;
 }
@@ -933,7 +933,7 @@ function kindBefore(parts: Token[][], at: number): boolean {
  * limits", "not allowed", "not ok", "never acceptable", "a no-go" (deontic cue words, not sentences).
  */
 const BARRED =
-  /^(?:(?:really |just |absolutely |strictly )?(?:forbidden|prohibited|banned|disallowed|unacceptable|off[- ]limits|a no-?go|verboten)|(?:not|never|n't)(?: really)? (?:allowed|permitted|ok|okay|acceptable|cool|fine|a thing|an option))\b/i;
+  /^(?:(?:really |just |absolutely |strictly )?(?:forbidden|prohibited|banned|disallowed|unacceptable|off[- ]limits|a no[- ]?go|verboten)|(?:not|never|n't)(?: really)? (?:allowed|permitted|ok|okay|acceptable|cool|fine|a thing|an option))\b/i;
 
 /**
  * An action or kind of thing barred: a subject of at most four words that names it (no pronoun:
@@ -947,7 +947,8 @@ function barredAction(ws: Token[]): boolean {
       .slice(from)
       .map((t) => t.normal)
       .join(' ')
-      .replace(/ n't/g, " n't");
+      // hyphenated words come apart in tokens: "no - go"
+      .replace(/ - /g, '-');
   if (/^(?:not|never)$/.test(ws[0]?.normal ?? '') && BARRED.test(rest(0))) {
     const to = ws.findIndex((t, i) => i >= 2 && i <= 4 && t.normal === 'to');
     return to > 0 && ['VERB', 'NOUN', 'ADJ'].includes(ws[to + 1]?.pos ?? '');
@@ -975,6 +976,28 @@ function unwanted(text: string): boolean {
     contentTokens(object).length >= 2 &&
     (/^I \S+(?: ever)? want (?:to see|you to)\b/i.test(text) || /[^s]s\b/.test(object))
   );
+}
+
+/**
+ * A clause that weighs something, as a reason does: a noun phrase subject, then a verb of weighing
+ * ({@link WEIGHING}: "the integration tests *need* the real thing", "old clients *depend* on it").
+ */
+function weighs(c: Token[]): boolean {
+  const at = c.findIndex(
+    (t, i) => i >= 1 && i <= 6 && WEIGHING.test(t.lemma) && ['VERB', 'NOUN'].includes(t.pos),
+  );
+  // (a hyphenated compound comes apart: "the end - to - end tests")
+  const inPhrase = (t: Token) =>
+    ['DET', 'ADJ', 'NOUN', 'PROPN'].includes(t.pos) || /^(?:to|of)$/.test(t.normal);
+  return at >= 1 && c.slice(0, at).every(inPhrase) && c[0]!.pos !== 'PRON';
+}
+
+/** "You left debug logs in again", "you force-pushed AGAIN?": the agent's act (you + a past verb) repeated. */
+function againDone(ws: Token[], text: string): boolean {
+  if (ws[0]?.normal !== 'you' || !/\bagain\b/i.test(text)) return false;
+  const at = ws[1]?.pos === 'ADV' ? 2 : 1;
+  const verb = ws[at];
+  return verb !== undefined && ['VERB', 'NOUN'].includes(verb.pos) && pastTense(verb) && substantive(ws) >= 2;
 }
 
 /** "I didn't ask for a summary file", "I never asked you to add …": what the agent did that nobody asked for. */
@@ -1024,6 +1047,8 @@ function shapedRule(
   if (barredAction(ws)) return 'rule';
   if (unwanted(text)) return 'rule';
   if (afterAgent && NOT_ASKED.test(text) && contentTokens(text).length >= 3) return 'correction';
+  // "you left debug logs everywhere again": what the agent did, once more
+  if (afterAgent && againDone(ws, text)) return 'correction';
   if (general && timedOrder(parts, text, s.text.trim())) return 'rule';
   // "complete the commit, always verify and run hooks": a clause ordering with "always" itself
   if (parts.some((c, i) => i > 0 && leadless(c)[0]?.normal === 'always' && imperative(leadless(c), text)))
@@ -1155,7 +1180,9 @@ function classify(
       !anyCase(all) &&
       !stopsHabit(at >= 0 ? leadless(parts[at]!) : ws) &&
       // "don't do that again": never again
-      !(at >= 0 && /\bagain\b/i.test(text));
+      !(at >= 0 && /\bagain\b/i.test(text)) &&
+      // "don't mock the db, the integration tests need the real thing": a reason beside the order
+      !parts.some((c, i) => i !== at && weighs(words(c)));
     // "make sure gitleaks is set to max strict": a check of this task, unless it names a kind
     if (sure && at < 0 && forNow && !kindAt(ws, 2)) return 'imperative';
     const clause = at >= 0 ? leadless(parts[at]!) : words(parts[0] ?? []);

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { DATA, describeWithData } from '../../test/data.js';
-import { detectFormat, parseTranscript, readTranscriptFile } from './index.js';
+import { detectFormat, importTranscripts, parseTranscript, readTranscriptFile } from './index.js';
 
 const FILE = resolve(DATA, 'formats/aider/chat-history.sessions-000-315.md');
 
@@ -79,4 +80,30 @@ describeWithData('Aider chat history importer', () => {
       ['agent.message', 'Hello!'],
     ]);
   });
+});
+
+it("a folder import finds aider's .aider.chat.history.md (and other .md histories) by content, and no other Markdown", async () => {
+  const root = mkdtempSync(join(tmpdir(), 'reverie-aider-'));
+  try {
+    const history =
+      '# aider chat started at 2025-05-23 16:51:58\n\n> Aider v0.83.1  \n\n#### add a test  \n\nDone.\n';
+    mkdirSync(join(root, 'repo/docs'), { recursive: true });
+    writeFileSync(join(root, 'repo/.aider.chat.history.md'), history);
+    writeFileSync(join(root, 'repo/docs/old-chat.md'), `\uFEFF\n${history}`);
+    writeFileSync(join(root, 'repo/README.md'), '# repo\n\n#### not a chat\n');
+    writeFileSync(join(root, 'repo/.aider.input.history'), '+add a test\n');
+    mkdirSync(join(root, 'repo/.git'));
+    writeFileSync(join(root, 'repo/.git/chat.md'), history);
+    const found: [string, string, number][] = [];
+    for await (const r of importTranscripts([root])) {
+      if ('error' in r) throw r.error;
+      found.push([r.file.slice(root.length + 1), r.format, r.sessions.length]);
+    }
+    expect(found).toEqual([
+      ['repo/.aider.chat.history.md', 'aider', 1],
+      ['repo/docs/old-chat.md', 'aider', 1],
+    ]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

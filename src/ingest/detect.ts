@@ -5,6 +5,8 @@
  * Rules, in order:
  * - Markdown starting `# aider chat started at` → `aider`;
  * - JSON array whose first element has `traj` (or `task_id` and `reward`) → `tau-bench`;
+ * - JSON array of messages opening with a system prompt whose early user messages include a
+ *   `<returncode>` observation (mini-swe-agent's bare message list) → `mini-swe-agent`;
  * - JSON array of `{role}` messages, of message arrays, or of `{messages}` objects → `openai-chat`;
  * - JSON object with `trajectory_format` starting `mini-swe-agent` and `messages` → `mini-swe-agent`;
  * - JSON object with an `ATIF…` `schema_version` and `steps` → `atif`;
@@ -38,7 +40,7 @@ import { isCodexRolloutLine, isLegacyCodexLine } from './codex.js';
 import { isGeminiChat } from './gemini-cli.js';
 import { isRecord, lineAt, type ParsedLine, parseJson, parseJsonLine, stripBom } from './json.js';
 import { isManagedAgentsEvent } from './managed-agents.js';
-import { isMiniSweAgent } from './mini-swe-agent.js';
+import { isMiniSweAgent, isMiniSweAgentMessages } from './mini-swe-agent.js';
 import { isOpenAiChat } from './openai-chat.js';
 import { isOpenAiResponses } from './openai-responses.js';
 import { isOpenHandsEvent, isOpenHandsOutputLine } from './openhands.js';
@@ -179,6 +181,7 @@ function detectJsonValue(file: string, value: unknown): SourceFormat {
     if (isRecord(first) && isManagedAgentsEvent(first)) return 'managed-agents';
     if (isClineHistory(value) || isClineSidecar(value)) return 'cline';
     if (isOpenAiResponses(value)) return 'openai-responses';
+    if (isMiniSweAgentMessages(value)) return 'mini-swe-agent';
     if (isOpenAiChat(value)) return 'openai-chat';
   } else if (isRecord(value)) {
     if (isMiniSweAgent(value)) return 'mini-swe-agent';

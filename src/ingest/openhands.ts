@@ -23,7 +23,12 @@
  * the observation is `error`, or an editor observation starts with `ERROR:`. An `error` observation
  * that answers no action (a malformed call the runtime rejected) → `system.message`.
  * Outcome: `test_result.report.resolved` (SWE-bench) → satisfied / failed; otherwise a run stopped
- * by an `error` (e.g. maximum iterations) → failed, source `openhands.error`; otherwise none.
+ * by an `error` (e.g. maximum iterations) → failed, source `openhands.error`; otherwise the resolver's
+ * `success` (a model's judgement, not a test) → `unknown` labelled `resolver_success|resolver_failure`,
+ * source `openhands.resolver`; otherwise none.
+ * The OpenHands resolver's `output.jsonl` (`{issue: {owner, repo, number}, instruction, history,
+ * success, result_explanation, git_patch}`, external_id `openhands:<owner>/<repo>#<number>`) and other
+ * older files use a flat event shape without ids, read by {@link fromLegacy}.
  * external_id `openhands:<instance_id>` (`openhands:<file basename>` for a bare list); agent_id
  * `openhands`. Pointers: `{file, line, index, pointer: '/history/<i>'}` (JSONL) or `{file, index,
  * pointer: '/<i>'}` (a list).
@@ -49,9 +54,27 @@ export function isOpenHandsEvent(v: unknown): boolean {
   );
 }
 
-/** True for an `output.jsonl` line: `{instance_id, history: [events]}`. */
+/**
+ * True for an `output.jsonl` line: `{instance_id, history: [events]}`, or the OpenHands resolver's
+ * `{issue: {owner, repo, number}, history: [events], success}` whose first event is an action or an
+ * observation.
+ */
 export function isOpenHandsOutputLine(o: Record<string, unknown>): boolean {
-  return typeof o.instance_id === 'string' && Array.isArray(o.history);
+  if (!Array.isArray(o.history)) return false;
+  if (typeof o.instance_id === 'string') return true;
+  const first = o.history[0];
+  return (
+    isRecord(o.issue) &&
+    isRecord(first) &&
+    (typeof first.action === 'string' || typeof first.observation === 'string')
+  );
+}
+
+/** The resolver's issue `{owner, repo, number}` as `owner/repo#number`, else `null`. */
+function issueId(o: Record<string, unknown>): string | null {
+  const issue = isRecord(o.issue) ? o.issue : null;
+  if (issue === null || typeof issue.repo !== 'string') return null;
+  return `${String(issue.owner ?? '')}/${issue.repo}#${String(issue.number ?? '')}`;
 }
 
 /**
@@ -70,7 +93,8 @@ export function importOpenHandsJsonl(
     (o, line) => {
       if (!isRecord(o) || !Array.isArray(o.history))
         throw new ImportError(file, 'expected an OpenHands output line {instance_id, history: […]}', line);
-      const id = typeof o.instance_id === 'string' ? o.instance_id : `${basename(file)}:${line}`;
+      const id =
+        typeof o.instance_id === 'string' ? o.instance_id : (issueId(o) ?? `${basename(file)}:${line}`);
       const events = eventsOf(file, o.history, (i) => ({ file, line, index: i, pointer: `/history/${i}` }));
       const meta = isRecord(o.metadata) ? o.metadata : {};
       const llm = isRecord(meta.llm_config) ? meta.llm_config : {};
@@ -126,6 +150,17 @@ function outcomeOf(o: Record<string, unknown>): Outcome | null {
   if (typeof o.error === 'string' && o.error !== '') {
     return { result: 'failed', score: null, labels: [], explanation: o.error, source: 'openhands.error' };
   }
+  if (typeof o.success === 'boolean') {
+    // The resolver's `success` is a model's reading of the final message, not a test run: kept as a label.
+    const said = typeof o.result_explanation === 'string' ? o.result_explanation : '';
+    return {
+      result: 'unknown',
+      score: null,
+      labels: [o.success ? 'resolver_success' : 'resolver_failure'],
+      explanation: `OpenHands resolver judged the issue ${o.success ? '' : 'not '}resolved${said === '' ? '' : `: ${truncateMiddle(said, 500)}`}`,
+      source: 'openhands.resolver',
+    };
+  }
   return null;
 }
 
@@ -133,15 +168,41 @@ function outcomeOf(o: Record<string, unknown>): Outcome | null {
 function eventsOf(file: string, history: unknown[], at: (i: number) => SourcePointer): EventList {
   const events = new EventList();
   const actions = new Map<number, { tool: string; action: string }>();
+  const legacy = { lastAction: -1, agentActed: false };
   for (let i = 0; i < history.length; i++) {
-    const e = history[i];
-    if (!isRecord(e)) throw new ImportError(file, `${at(i).pointer}: expected an OpenHands event`);
+    const raw = history[i];
+    if (!isRecord(raw)) throw new ImportError(file, `${at(i).pointer}: expected an OpenHands event`);
+    const e = raw.id === undefined ? fromLegacy(raw, i, legacy) : raw;
     // Naive timestamps (no offset) are UTC.
     const ts = utcTimestamp(e.timestamp);
     if (typeof e.action === 'string') action(e, e.action, ts, at(i), events, actions);
     else if (typeof e.observation === 'string') observation(e, e.observation, ts, at(i), events, actions);
   }
   return events;
+}
+
+/**
+ * An event of the flat, id-less serialization older OpenHands wrote (the resolver's `output.jsonl`):
+ * action fields beside `action`, observation fields beside `observation`, no `id`, `cause` or `source`,
+ * each observation answering the action just before it. Returns the same event in the current shape:
+ * `id` = its index, `cause` = the last action's index, `args` / `extras` (a top-level `exit_code` as
+ * `extras.metadata.exit_code`); a `message` before any agent action is the user's, later ones the agent's.
+ */
+function fromLegacy(
+  e: Record<string, unknown>,
+  i: number,
+  state: { lastAction: number; agentActed: boolean },
+): Record<string, unknown> {
+  if (typeof e.action === 'string') {
+    const { action: name, ...args } = e;
+    const source = name === 'message' && !state.agentActed ? 'user' : 'agent';
+    if (name !== 'message') state.agentActed = true;
+    state.lastAction = i;
+    return { id: i, action: name, source, args };
+  }
+  const { observation: name, content, ...extras } = e;
+  const metadata = typeof extras.exit_code === 'number' ? { exit_code: extras.exit_code } : {};
+  return { id: i, observation: name, cause: state.lastAction, content, extras: { ...extras, metadata } };
 }
 
 function action(

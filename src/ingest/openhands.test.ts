@@ -130,6 +130,7 @@ it("reads the OpenHands resolver's output.jsonl: flat id-less events paired by o
   const [s, t] = parseTranscript('output.jsonl', text).sessions;
   expect(s!.external_id).toBe('openhands:acme/viewer#7');
   expect(s!.events.map((e) => e.type)).toEqual([
+    'system.message',
     'user.message',
     'agent.thinking',
     'agent.tool_use',
@@ -144,6 +145,9 @@ it("reads the OpenHands resolver's output.jsonl: flat id-less events paired by o
     ['1', true, 2],
     ['3', false, undefined],
   ]);
+  // The resolver's prompt template is the harness's; the person's words are the issue.
+  expect(s!.events[0]).toMatchObject({ text: 'Please fix the following issue: add a licence' });
+  expect(s!.events[1]).toMatchObject({ text: 'Add a licence\n\nPlease add one.' });
   expect(s!.outcome).toMatchObject({
     result: 'unknown',
     labels: ['resolver_success'],

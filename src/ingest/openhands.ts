@@ -27,7 +27,9 @@
  * `success` (a model's judgement, not a test) → `unknown` labelled `resolver_success|resolver_failure`,
  * source `openhands.resolver`; otherwise none.
  * The OpenHands resolver's `output.jsonl` (`{issue: {owner, repo, number}, instruction, history,
- * success, result_explanation, git_patch}`, external_id `openhands:<owner>/<repo>#<number>`) and other
+ * success, result_explanation, git_patch}`, external_id `openhands:<owner>/<repo>#<number>`; its first
+ * message is the resolver's prompt template around the issue → `system.message`, and the issue's
+ * `title` and `body`, the person's words, → `user.message`) and other
  * older files use a flat event shape without ids, read by {@link fromLegacy}.
  * external_id `openhands:<instance_id>` (`openhands:<file basename>` for a bare list); agent_id
  * `openhands`. Pointers: `{file, line, index, pointer: '/history/<i>'}` (JSONL) or `{file, index,
@@ -70,6 +72,15 @@ export function isOpenHandsOutputLine(o: Record<string, unknown>): boolean {
   );
 }
 
+/** The resolver's issue as its author wrote it (`title`, blank line, `body`), else `undefined`. */
+function issueText(o: Record<string, unknown>): string | undefined {
+  if (!isRecord(o.issue)) return undefined;
+  const text = [o.issue.title, o.issue.body]
+    .filter((x) => typeof x === 'string' && x.trim() !== '')
+    .join('\n\n');
+  return text === '' ? undefined : text;
+}
+
 /** The resolver's issue `{owner, repo, number}` as `owner/repo#number`, else `null`. */
 function issueId(o: Record<string, unknown>): string | null {
   const issue = isRecord(o.issue) ? o.issue : null;
@@ -95,7 +106,12 @@ export function importOpenHandsJsonl(
         throw new ImportError(file, 'expected an OpenHands output line {instance_id, history: […]}', line);
       const id =
         typeof o.instance_id === 'string' ? o.instance_id : (issueId(o) ?? `${basename(file)}:${line}`);
-      const events = eventsOf(file, o.history, (i) => ({ file, line, index: i, pointer: `/history/${i}` }));
+      const events = eventsOf(
+        file,
+        o.history,
+        (i) => ({ file, line, index: i, pointer: `/history/${i}` }),
+        issueText(o),
+      );
       const meta = isRecord(o.metadata) ? o.metadata : {};
       const llm = isRecord(meta.llm_config) ? meta.llm_config : {};
       sessions.push(
@@ -164,9 +180,19 @@ function outcomeOf(o: Record<string, unknown>): Outcome | null {
   return null;
 }
 
-/** Normalizes one event stream; `at(i)` is the pointer of element `i`. */
-function eventsOf(file: string, history: unknown[], at: (i: number) => SourcePointer): EventList {
+/**
+ * Normalizes one event stream; `at(i)` is the pointer of element `i`. `task`: the person's words the
+ * first user message wraps (the resolver's issue): that message is then the harness's prompt, a
+ * `system.message`, followed by `task` as the `user.message`.
+ */
+function eventsOf(
+  file: string,
+  history: unknown[],
+  at: (i: number) => SourcePointer,
+  task?: string,
+): EventList {
   const events = new EventList();
+  const pending = { task };
   const actions = new Map<number, { tool: string; action: string }>();
   const legacy = { lastAction: -1, agentActed: false };
   for (let i = 0; i < history.length; i++) {
@@ -175,7 +201,7 @@ function eventsOf(file: string, history: unknown[], at: (i: number) => SourcePoi
     const e = raw.id === undefined ? fromLegacy(raw, i, legacy) : raw;
     // Naive timestamps (no offset) are UTC.
     const ts = utcTimestamp(e.timestamp);
-    if (typeof e.action === 'string') action(e, e.action, ts, at(i), events, actions);
+    if (typeof e.action === 'string') action(e, e.action, ts, at(i), events, actions, pending);
     else if (typeof e.observation === 'string') observation(e, e.observation, ts, at(i), events, actions);
   }
   return events;
@@ -212,6 +238,7 @@ function action(
   source: SourcePointer,
   events: EventList,
   actions: Map<number, { tool: string; action: string }>,
+  pending: { task?: string } = {},
 ): void {
   const args = isRecord(e.args) ? e.args : {};
   const text = (k: string) => (typeof args[k] === 'string' ? (args[k] as string) : '');
@@ -221,7 +248,11 @@ function action(
     if (said !== '') events.systemMessage(said, ts, source);
   } else if (name === 'message') {
     if (said === '') return;
-    if (e.source === 'user') events.userMessage(said, ts, source);
+    if (e.source === 'user' && pending.task !== undefined) {
+      events.systemMessage(said, ts, source);
+      events.userMessage(pending.task, ts, source);
+      pending.task = undefined;
+    } else if (e.source === 'user') events.userMessage(said, ts, source);
     else events.agentMessage(said, ts, source);
   } else if (name === 'think') {
     if (text('thought') !== '') events.thinking(text('thought'), ts, source);

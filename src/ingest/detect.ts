@@ -24,6 +24,7 @@
  *   `claude-code-stream-json`;
  * - JSONL of `{timestamp, type: session_meta|turn_context|response_item|event_msg, payload}`, or of bare
  *   Responses items (the first rollout layout) → `codex`;
+ * - JSONL opening with Gemini CLI's chat metadata `{sessionId, projectHash}` (no `type`) → `gemini-cli`;
  * - JSONL of `{instance_id, history: [events]}` (evaluation output), or a JSON array of events
  *   `{id: number, action|observation}` → `openhands`;
  * - OTLP JSON traces (`resourceSpans`), one document or one per line → `otel`;
@@ -37,7 +38,7 @@ import { isAtif } from './atif.js';
 import { isClaudeStreamJsonLine } from './claude-code-stream-json.js';
 import { isClineHistory, isClineSidecar } from './cline.js';
 import { isCodexRolloutLine, isLegacyCodexLine } from './codex.js';
-import { isGeminiChat } from './gemini-cli.js';
+import { isGeminiChat, isGeminiChatMetadata } from './gemini-cli.js';
 import { isRecord, lineAt, type ParsedLine, parseJson, parseJsonLine, stripBom } from './json.js';
 import { isManagedAgentsEvent } from './managed-agents.js';
 import { isMiniSweAgent, isMiniSweAgentMessages } from './mini-swe-agent.js';
@@ -141,6 +142,7 @@ export function sniff(file: string, text: string): Detected {
 function jsonlLineFormat(o: Record<string, unknown>): SourceFormat | null {
   if (isOpenHandsOutputLine(o)) return 'openhands';
   if (isOtlpTraces(o)) return 'otel';
+  if (isGeminiChatMetadata(o)) return 'gemini-cli';
   const type = o.type;
   if (typeof type !== 'string') return null;
   // Managed Agents events share reverie's type names; their `sevt_` ids tell them apart.

@@ -84,6 +84,23 @@ describe('feedback needs an agent being directed and a statement about its work'
     ]);
   });
 
+  it('excess with its subject left out answers what the agent just made; a form the stemmer cuts differently still meets', () => {
+    seq = 0;
+    const events = [
+      ev('agent.message', 'I added a plugin registry and an event bus for the export option.'),
+      ev('user.message', 'way too complicated. keep it small'),
+      ev('agent.message', 'I typed the response payload as any so the build passes.'),
+      ev('user.message', 'never use any to silence the compiler, fix the types'),
+    ];
+    expect(feedbackOf(events)).toEqual([
+      'way too complicated. keep it small',
+      'never use any to silence the compiler, fix the types',
+    ]);
+    // the same excess before the agent made anything is no correction
+    seq = 0;
+    expect(feedbackOf([ev('user.message', 'way too complicated.')])).toEqual([]);
+  });
+
   it('topic words leave out light verbs and general nouns', () => {
     expect(topicTerms('Keep going and never give up!')).toEqual([]);
     expect(topicTerms("Don't create separate documents.").sort()).toEqual(['creat', 'docum']);

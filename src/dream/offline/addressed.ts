@@ -17,6 +17,7 @@
  */
 import type { SessionEvent } from '../../domain/index.js';
 import type { FeedbackOccurrence } from './digest.js';
+import { ELLIPTIC_EXCESS } from './feedback.js';
 import { analyse } from './language.js';
 import { contentTokens } from './text.js';
 
@@ -35,7 +36,8 @@ const MAX_WORK_CHARS = 20_000;
  * one word meet ("commit" and "committ" from "committed", "summar" and "summary").
  */
 function wordKey(stem: string): string {
-  return stem.slice(0, KEY_CHARS);
+  // a final "e" dropped first: the stemmer keeps it in some forms only ("type", but "typ" from "typed")
+  return stem.replace(/(?<=\w{2})e$/, '').slice(0, KEY_CHARS);
 }
 
 /** Letters of a stem compared (see {@link wordKey}). */
@@ -44,6 +46,10 @@ const KEY_CHARS = 5;
 /** A correction whose subject is the agent or what it just made ("that is overkill", "you force-pushed?"). */
 const AT_THE_AGENT =
   /^(?:(?:no|nope|ok(?:ay)?|so|well|hmm|oh|again|but|and|wait|seriously|really)\b[\s,.!?]*)*(?:that|this|these|those|you)\b/i;
+
+/** The interjections {@link AT_THE_AGENT} allows before its subject. */
+const AT_THE_AGENT_LEAD =
+  /^(?:(?:no|nope|ok(?:ay)?|so|well|hmm|oh|again|but|and|wait|seriously|really|ugh|dude|man)\b[\s,.!?]*)*/i;
 
 /** Identifiers cut into their words: `CHANGES_SUMMARY.md` → "CHANGES SUMMARY md", `lastSyncedId` → "last Synced Id". */
 function splitIdentifiers(text: string): string {
@@ -114,7 +120,12 @@ export function addressedFeedback(
     if (f.cue === 'rule') return topicTerms(said).some((t) => work.has(t));
     // a correction answers one turn: its adjectives may name what it objects to ("another summary file")
     const answers = answered.get(f.seq) ?? new Set<string>();
-    return AT_THE_AGENT.test(f.text.trim()) || topicTerms(said, true).some((t) => answers.has(t));
+    const text = f.text.trim();
+    return (
+      AT_THE_AGENT.test(text) ||
+      ELLIPTIC_EXCESS.test(text.replace(AT_THE_AGENT_LEAD, '')) ||
+      topicTerms(said, true).some((t) => answers.has(t))
+    );
   });
 }
 

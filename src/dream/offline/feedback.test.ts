@@ -470,3 +470,93 @@ describe('structures of feedback beyond the planted wordings (issue 15, item 2)'
     expect(extractFeedback('Always use the release tag as the version label.', false)[0]!.why).toBeNull();
   });
 });
+
+describe('a general correction in any shape (issue 15, generalising the reader)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('terse chat style: lowercase, no apostrophes, interjections, a dotted name inside the sentence', () => {
+    expect(cue('pls dont ever .skip a flaky test to make the suite pass')).toEqual(['rule']);
+    expect(cue('ugh, another wrapper class.')).toEqual(['correction']);
+    expect(cue('sigh, mocking the clock again.')).toEqual(['correction']);
+    expect(cue('way too clever. keep it boring')).toEqual(['correction']);
+    expect(said('way too clever. keep it boring')[0]![1]).toBe('way too clever. keep it boring');
+    expect(cue('dude, stop rewriting migrations')).toEqual(['rule']);
+    // interjections that are also verbs count only before a comma: "look at the logs" is an order for now
+    expect(cue('look at the logs', false)).toEqual([]);
+    // before the agent did anything, excess with its subject left out corrects nothing
+    expect(cue('way too clever.', false)).toEqual([]);
+  });
+
+  it('negations: "stop" ending a habit, "don\'t" on a verb the model tags as an adjective, a scope of kinds', () => {
+    expect(cue('stop hand editing lockfiles')).toEqual(['rule']);
+    expect(cue('stop renaming them')).toEqual(['rule']);
+    expect(cue('stop the dev server')).toEqual([]);
+    expect(cue("we don't mock the clock in integration tests")).toEqual(['rule']);
+    expect(cue('dont mock the queue in end-to-end tests, use the real one')).toEqual(['rule']);
+    // one thing of this task, with no kind named: an instruction
+    expect(cue("don't mock the queue")).toEqual([]);
+    // a kind named before, then a pronoun for it
+    expect(cue("Wrapper classes hide the call site, please don't add them.")).toEqual(['rule']);
+    expect(cue("The wrapper hides the call site, please don't add it.")).toEqual([]);
+  });
+
+  it('an order limited to now ("yet", "for now", "this time") is a task instruction, unless general', () => {
+    for (const t of [
+      "don't merge yet, the reviewer is still reading",
+      "don't touch the migrations for now",
+      'skip the e2e suite this time, staging is down',
+    ])
+      expect(cue(t), t).toEqual([]);
+    expect(cue('never merge with a red pipeline, not even for now')).toEqual(['rule']);
+  });
+
+  it('objecting questions: intensified "why", a verbless "why the …?", "why did we need", rhetorical "who … anyway?"', () => {
+    expect(cue('Why on earth did you drop the index?')).toEqual(['correction']);
+    expect(cue('why the extra abstraction layer??')).toEqual(['correction']);
+    expect(cue('why did we need a new queue for that?')).toEqual(['correction']);
+    expect(cue('who even reads these changelog drafts anyway?')).toEqual(['correction']);
+    expect(cue('why is everything wrapped in try/catch?')).toEqual(['correction']);
+    // asking for information stays out
+    for (const t of ['why the timeout?', 'who reads the nightly report?', 'why is the queue slow?'])
+      expect(cue(t), t).not.toContain('rule');
+    expect(cue('who reads the nightly report?')).toEqual([]);
+    expect(cue('why is the queue slow?')).toEqual([]);
+  });
+
+  it('an action barred, and a verdict on an infinitive with the subject left out', () => {
+    expect(cue('amending published commits is forbidden here.', false)).toEqual(['rule']);
+    expect(cue('force push is forbidden here.')).toEqual(['rule']);
+    expect(cue('Direct pushes to release are not allowed.')).toEqual(['rule']);
+    expect(cue('not ok to delete migrations just because they fail.')).toEqual(['rule']);
+    expect(cue('Vendored code is never edited by hand, upstream it.')).toEqual(['rule']);
+    // a pronoun subject, or praise: nothing barred
+    expect(cue('that is fine.')).toEqual([]);
+    expect(cue('it is not ok, the page still crashes.', false)).toEqual([]);
+  });
+
+  it('sarcasm restating what the agent did as the new way of working; annoyance before it', () => {
+    expect(cue('great, so now we just delete whatever fails')).toEqual(['correction']);
+    expect(cue('great, so now we can ship it')).toEqual([]);
+  });
+
+  it('conditions about any case, a time frame, a reason before "so", a contrast with what it replaces', () => {
+    expect(cue('check with me before you rename endpoints', false)).toEqual(['rule']);
+    expect(cue('if deploy gets stuck, roll back and page me, dont retry it')).toEqual(['rule']);
+    expect(cue('next time a migration fails, read the log instead of rerunning it')).toEqual(['rule']);
+    expect(cue('new endpoints always need an auth check.', false)).toEqual(['rule']);
+    const [r] = extractFeedback('every new endpoint is an attack surface, so ask me first', true);
+    expect(r?.cue).toBe('rule');
+    expect(cue('keep your notes in the chat, not in files')).toEqual(['rule']);
+    expect(cue('pls no --amend, make a new commit instead')).toEqual(['correction']);
+    // this task's one thing on both sides, or a report of now
+    expect(cue('update the readme, not the changelog')).toEqual([]);
+    expect(cue('the tests are failing, so check the logs')).toEqual([]);
+    expect(cue('no, use the other file instead')).toEqual([]);
+    expect(cue('It always reminds me to take a break, breathe, and relax.', false)).toEqual([]);
+  });
+
+  it('what the person never wants to see from the agent', () => {
+    expect(cue('i never want to see a commented-out block in a PR from you again')).toEqual(['rule']);
+    expect(cue("I don't want to see it.")).toEqual([]);
+  });
+});

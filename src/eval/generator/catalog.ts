@@ -1419,23 +1419,35 @@ export const FEEDBACK: FeedbackDef[] = [
     domain: 'coding',
     min_support: 1,
     title: 'run the tests before saying a change is done',
+    // The running of tests, not any test word near "before"/"after": a dream's memory text around the
+    // rule ("it was said after …", "Before doing again …") must not make another test memory count.
     markers: {
       all: [
         ['test'],
         [
-          'before',
-          'until',
-          'first',
-          'done',
-          'finish',
-          'complete',
-          'claim',
-          'report',
-          'every change',
-          'each change',
-          'after',
+          'run the test',
+          'run tests',
+          'run all test',
+          'run the full test',
+          'run the whole test',
+          'run the suite',
+          'run them',
+          'running the test',
+          'running tests',
+          'ran the test',
+          'ran tests',
+          'tests run',
+          'tests have run',
+          'tests were run',
+          'verif',
+          'execut',
+          'tests pass',
+          'tests passed',
+          'tests have passed',
+          'test has passed',
+          'tests are green',
+          'tests have run green',
         ],
-        ['run', 'ran', 'verif', 'execut', 'pass', 'green'],
       ],
     },
     examples: [],
@@ -1557,7 +1569,7 @@ export const FEEDBACK: FeedbackDef[] = [
     examples: [],
     j: 24,
     offense: {
-      say: 'While fixing the test I also reformatted the whole billing package and renamed a few helpers for consistency.',
+      say: 'While fixing the test I also reformatted every file in billing and renamed a few helpers for consistency.',
       tool: 'Bash',
       input: {
         command: 'pnpm biome format --write packages/billing && git diff --stat | tail -1',
@@ -1637,7 +1649,7 @@ export const FEEDBACK: FeedbackDef[] = [
     examples: [],
     j: 41,
     offense: {
-      say: 'The column type was wrong, so I fixed it directly in packages/db/src/generated/schema.ts.',
+      say: 'The column type was wrong, so I fixed it directly in the generated db schema (src/generated/schema.ts).',
       tool: 'Edit',
       input: {
         file_path: '{cwd}/packages/db/src/generated/schema.ts',
@@ -1669,7 +1681,6 @@ export const FEEDBACK: FeedbackDef[] = [
         [
           'as any',
           '`any`',
-          ': any',
           'any type',
           'type any',
           '"any"',
@@ -1774,7 +1785,10 @@ export const FEEDBACK: FeedbackDef[] = [
       all: [
         ['comment'],
         [
-          'why',
+          'say why',
+          'explain why',
+          'why,',
+          'why not',
           'narrat',
           'restat',
           'repeat',

@@ -102,6 +102,15 @@ const FAIRNESS: Record<string, { right: string[]; wrong: string[] }> = {
 
 const NEW_IDS = Object.keys(FAIRNESS);
 
+/**
+ * `rule` as a feedback memory in Claude Code's format (the rule, **Why:**, **How to apply:**; issue 15),
+ * quoting what the agent had said when the person answered: the text around a rule must not decide
+ * which item a memory is about.
+ */
+function asMemory(rule: string, say: string): string {
+  return `# Feedback: ${rule}\n> ${rule}\n**Why:** not stated.\n**How to apply:** Before doing again what this corrected (it was said after the agent said: "${say}").\nSaid by the person directing the agent in 1 session.\n`;
+}
+
 describe('feedback catalog (issue 15): enough items, fair markers', () => {
   it('has ≥ 14 items at distinct j present at the default size (and so at 1,000 sessions), ≥ 3 wordings per half, halves disjoint', () => {
     expect(FEEDBACK.length).toBeGreaterThanOrEqual(14);
@@ -149,10 +158,26 @@ describe('feedback catalog (issue 15): enough items, fair markers', () => {
         for (const r of FAIRNESS[other.id]?.right ?? [])
           expect(matchesSpec(r, def.markers), `${other.id} memory vs ${id}: ${r}`).toBe(false);
       }
+      for (const r of right)
+        expect(matchesSpec(asMemory(r, def.offense.say), def.markers), `${id}: ${r}`).toBe(true);
+      for (const other of FEEDBACK.filter((f) => f.id !== id))
+        for (const w of [...other.templates, ...other.test_templates])
+          expect(matchesSpec(asMemory(w, other.offense.say), def.markers), `${other.id} vs ${id}: ${w}`).toBe(
+            false,
+          );
       for (const p of PREFERENCES.coding)
         for (const t of [p.title, ...p.paraphrases, ...p.test_paraphrases])
           expect(matchesSpec(t, def.markers), `${p.id} vs ${id}: ${t}`).toBe(false);
     }
+    // nor does a memory about a new item count for one of the first four
+    for (const old of FEEDBACK.filter((f) => !NEW_IDS.includes(f.id)))
+      for (const id of NEW_IDS) {
+        const def = FEEDBACK.find((f) => f.id === id)!;
+        for (const w of [def.title, ...def.templates, ...def.test_templates, ...FAIRNESS[id]!.right])
+          expect(matchesSpec(asMemory(w, def.offense.say), old.markers), `${id} vs ${old.id}: ${w}`).toBe(
+            false,
+          );
+      }
   });
 });
 

@@ -89,6 +89,8 @@ it("a folder import finds aider's .aider.chat.history.md (and other .md historie
     const history =
       '# aider chat started at 2025-05-23 16:51:58\n\n> Aider v0.83.1  \n\n#### add a test  \n\nDone.\n';
     mkdirSync(join(root, 'repo/docs'), { recursive: true });
+    mkdirSync(join(root, 'repo/notes.md'), { recursive: true });
+    writeFileSync(join(root, 'repo/notes.md/.aider.chat.history.md'), history);
     writeFileSync(join(root, 'repo/.aider.chat.history.md'), history);
     writeFileSync(join(root, 'repo/docs/old-chat.md'), `\uFEFF\n${history}`);
     writeFileSync(join(root, 'repo/README.md'), '# repo\n\n#### not a chat\n');
@@ -103,6 +105,8 @@ it("a folder import finds aider's .aider.chat.history.md (and other .md historie
     expect(found).toEqual([
       ['repo/.aider.chat.history.md', 'aider', 1],
       ['repo/docs/old-chat.md', 'aider', 1],
+      // A folder whose name ends in .md is still walked.
+      ['repo/notes.md/.aider.chat.history.md', 'aider', 1],
     ]);
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -80,7 +80,7 @@ function walk(dir: string, out: string[]): void {
   for (const entry of entries) {
     const name = entry.name;
     const full = join(dir, name);
-    if (name.endsWith('.md')) {
+    if (name.endsWith('.md') && !entry.isDirectory()) {
       if (entry.isFile() && isMarkdownTranscript(full)) out.push(full);
       continue;
     }

@@ -13,11 +13,15 @@
  *   advice about the person's own life ("keep going and never give up", "don't forget to take care of
  *   yourself") name nothing the agent worked on, or nothing at all beyond a light verb.
  *
+ * - A rule in the person's opening request, before the agent did anything, is part of the task it
+ *   states ("when running the scan, don't block the push, redact the secret instead") unless it carries
+ *   a cue of generality ("always", "never", "from now on").
+ *
  * Words are compared by the first five letters of their `contentTokens` stems (see `text.ts`).
  */
 import type { SessionEvent } from '../../domain/index.js';
 import type { FeedbackOccurrence } from './digest.js';
-import { ELLIPTIC_EXCESS } from './feedback.js';
+import { ELLIPTIC_EXCESS, saysGenerally } from './feedback.js';
 import { analyse } from './language.js';
 import { contentTokens } from './text.js';
 
@@ -114,8 +118,11 @@ export function addressedFeedback(
   if (!feedback.some((f) => f.cue === 'rule' || f.cue === 'correction')) return [...feedback];
   const work = workVocabulary(events);
   const answered = answeredTurns(events);
+  const started = firstAgentSeq(events);
   return feedback.filter((f) => {
     if (f.cue !== 'rule' && f.cue !== 'correction') return true;
+    // the session's opening request states the task: a rule in it needs a cue of generality
+    if (f.seq < started && !saysGenerally(f.text)) return false;
     const said = `${f.text} ${f.why ?? ''}`;
     if (f.cue === 'rule') return topicTerms(said).some((t) => work.has(t));
     // a correction answers one turn: its adjectives may name what it objects to ("another summary file")
@@ -127,6 +134,14 @@ export function addressedFeedback(
       topicTerms(said, true).some((t) => answers.has(t))
     );
   });
+}
+
+/** The `seq` of the agent's first turn (a message or a tool call), or +∞ when it never acted. */
+function firstAgentSeq(events: readonly SessionEvent[]): number {
+  let first = Number.POSITIVE_INFINITY;
+  for (const e of events)
+    if ((e.type === 'agent.message' || e.type === 'agent.tool_use') && e.seq < first) first = e.seq;
+  return first;
 }
 
 /**

@@ -560,3 +560,27 @@ describe('a general correction in any shape (issue 15, generalising the reader)'
     expect(cue("I don't want to see it.")).toEqual([]);
   });
 });
+
+describe('task talk that looks like a rule (checked on unseen real Claude Code sessions)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('what "we" need to or should do is this task, a permission is no order, "make sure X is Y" a check of now', () => {
+    for (const t of [
+      'we need to debug the vpn config: the tunnel dropped again',
+      'not sure if we should rewrite the parser or patch it.',
+      'do whatever you need to get the staging box back up',
+      'make sure the firewall is set to strict',
+    ])
+      expect(cue(t), t).toEqual([]);
+    expect(cue('we should always tag releases from main.', false)).toEqual(['rule']);
+    expect(cue('you need to run the linter before every commit.', false)).toEqual(['rule']);
+    expect(cue('make sure migrations are reversible.', false)).toEqual(['rule']);
+  });
+
+  it('"why do you …?" asks unless it objects to a habit or a refusal; "always" inside a later clause orders', () => {
+    expect(cue('why do you print the port twice?')).toEqual([]);
+    expect(cue('why do you keep printing the port twice?')).toEqual(['correction']);
+    expect(cue("why don't you use the existing helper?")).toEqual(['correction']);
+    expect(cue('finish the merge, always rebase and rerun the checks. if stuck, ask me')).toEqual(['rule']);
+  });
+});

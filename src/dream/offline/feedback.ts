@@ -61,6 +61,14 @@ const LEAD_IN =
   /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|by default|in general|generally|next time)\b[\s,.:;!-]*)+/i;
 
 /**
+ * True when `text` carries a cue of generality ({@link GENERALITY}: always, never, every time, from now
+ * on, in general, …): what makes an order a rule for every next time rather than for this task.
+ */
+export function saysGenerally(text: string): boolean {
+  return GENERALITY.test(text);
+}
+
+/**
  * Task-specific references: paths and slash commands, file names, versions, numbers, line references,
  * ids. A file name made a modifier of a kind ("SUMMARY.md-style documents") names no one file.
  */
@@ -109,7 +117,7 @@ const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 /** A request for information rather than an objection. */
 const QUESTION = /\?\s*$/;
 const OBJECTING_QUESTION =
-  /^(?:why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|do|are|were|would|is|does|could|should)(?:n'?t| not)?|won'?t|can'?t) (?:you|it|this|that)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
+  /^(?:why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
@@ -344,6 +352,25 @@ const EPISTEMIC_MUST =
  */
 function obligation(text: string): boolean {
   if (EPISTEMIC_MUST.test(text)) return false;
+  // "do whatever you need to": a permission, not an obligation
+  const said = text.replace(
+    /\b(?:what ?ever|everything|anything|all)(?: else)? (?:you|we) (?:need|have) to\b/gi,
+    '',
+  );
+  return obligationIn(said);
+}
+
+/**
+ * What "we" need/have to or should do is this task ("we need to troubleshoot the login", "not sure if
+ * we should fork") unless the sentence has a cue of generality; what "you" should, must, need to do, or
+ * "we must", is addressed as a rule.
+ */
+function obligationIn(text: string): boolean {
+  const we = /\bwe(?: really)? (?:should(?:n't)?|need to|have to|ought to)\b/i.test(text);
+  if (we && !/\bwe(?: really)? (?:always|never) /i.test(text) && !GENERALITY.test(text))
+    return /\byou(?: really| always| never)? (?:should(?:n't)?|must(?:n't)?|need to|have to|ought to)\b|\bwe must/i.test(
+      text,
+    );
   return (
     /^(?:make sure|be sure|remember to|keep in mind|note that you)\b/i.test(text) ||
     /^(?:you (?:didn'?t|don'?t|do not|did not) (?:need|have|get) to|(?:there(?:'s| is) )?no need (?:to|for))\b/i.test(
@@ -907,6 +934,9 @@ function shapedRule(
   if (barredAction(ws)) return 'rule';
   if (unwanted(text)) return 'rule';
   if (general && timedOrder(parts, text, s.text.trim())) return 'rule';
+  // "complete the commit, always verify and run hooks": a clause ordering with "always" itself
+  if (parts.some((c, i) => i > 0 && leadless(c)[0]?.normal === 'always' && imperative(leadless(c), text)))
+    return 'rule';
   if (reasonBefore(parts, text) !== null) return 'rule';
   return contrastOrder(parts, text, s.text.trim(), afterAgent);
 }
@@ -1021,6 +1051,8 @@ function classify(
     // "don't replace the tree cache", "make sure they exist": this task's things, an instruction for now
     const forNow =
       (at >= 0 || sure) && !general && reasonIn(text) === null && !anyCase(all) && !stopsHabit(ws);
+    // "make sure gitleaks is set to max strict": a check of this task, unless it names a kind
+    if (sure && at < 0 && forNow && !kindAt(ws, 2)) return 'imperative';
     const clause = at >= 0 ? leadless(parts[at]!) : words(parts[0] ?? []);
     return forNow && pointsAtOne(clause) && !kindBefore(parts, at) ? 'imperative' : 'rule';
   }

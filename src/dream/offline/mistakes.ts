@@ -87,6 +87,20 @@ function countBy<T>(items: Iterable<T>, key: (t: T) => string | null): [string, 
   return [...m.entries()].sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]));
 }
 
+/**
+ * The value of `key` seen in the most distinct sessions (by content), then the most often (`counts`, as
+ * {@link countBy} gives them), then the smallest.
+ */
+function mostSessions(occs: readonly Occ[], key: (o: Occ) => string, counts: [string, number][]): string {
+  const sessions = countBy(new Set(occs.map((o) => `${key(o)}\u0000${o.s.content_sha256}`)), (k) =>
+    k.slice(0, k.lastIndexOf('\u0000')),
+  );
+  const often = new Map(counts);
+  return sessions.sort(
+    (a, b) => b[1] - a[1] || often.get(b[0])! - often.get(a[0])! || compareStrings(a[0], b[0]),
+  )[0]![0];
+}
+
 function fmtCounts(entries: [string, number][], max: number): string {
   return entries
     .slice(0, max)
@@ -841,13 +855,14 @@ function renderMistake(
   setup: readonly SetupFix[],
   formatP?: number,
 ): PlannedMemory {
-  // the representative template is the most frequent one (ties: smallest key)
+  // the representative template is the one seen in the most sessions (a wording one session repeated is
+  // not the recurring one), then the most frequent (ties: smallest key)
   const templateCounts = countBy(occs, (o) => o.e.template);
-  const template = templateCounts[0]![0];
+  const template = mostSessions(occs, (o) => o.e.template, templateCounts);
   const { kind } = occs[0]!.e;
-  // an API error merged across tools is named by the tool that returned it most often
+  // an API error merged across tools is named by the tool that returned it in the most sessions
   const tools = countBy(occs, (o) => o.e.tool);
-  const tool = tools[0]![0];
+  const tool = mostSessions(occs, (o) => o.e.tool, tools);
   occs.sort((a, b) => compareStrings(a.s.id, b.s.id) || a.e.seq - b.e.seq);
   // one entry per distinct session content: the first occurrence
   const perSession: Occ[] = [];

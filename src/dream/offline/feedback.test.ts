@@ -584,3 +584,59 @@ describe('task talk that looks like a rule (checked on unseen real Claude Code s
     expect(cue('finish the merge, always rebase and rerun the checks. if stuck, ask me')).toEqual(['rule']);
   });
 });
+
+describe('more shapes of a correction (issue 15 item 1, second round)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('nobody asked for it, who said you could, who is going to read it, why does every …', () => {
+    expect(cue('I never asked for a migration guide.')).toEqual(['correction']);
+    expect(cue('I never asked for a migration guide.', false)).toEqual([]);
+    expect(cue('wait, who said you could rename the endpoints?')).toEqual(['correction']);
+    expect(cue("who's going to maintain a second config loader?")).toEqual(['correction']);
+    expect(cue('Why does every fix come with a new helper module?')).toEqual(['correction']);
+    expect(cue('why would a disabled lint rule ever be fine?')).toEqual(['correction']);
+    expect(cue('Did you honestly vendor the SDK?')).toEqual(['correction']);
+    // asking: a question about one thing, or about the person's own life
+    expect(cue('who maintains the config loader?')).toEqual([]);
+    expect(cue('Why include cardio in your week?')).toEqual([]);
+  });
+
+  it('"why" and a bare verb doubting the act; a polite negated order; what the person does not want', () => {
+    expect(cue('a retry is three lines, why add a library')).toEqual(['correction']);
+    expect(cue('Could you not create wrapper classes for every client?')).toEqual(['rule']);
+    expect(cue('Could you not use that word in the title?')).toEqual([]);
+    expect(cue("I'd prefer you didn't rename public fields.")).toEqual(['rule']);
+    expect(cue("I really don't want more wrapper classes in the codebase.")).toEqual(['rule']);
+    expect(cue("I don't want my parents to worry about it.")).toEqual([]);
+  });
+
+  it('a policy, no exceptions, a kind that does not belong, a verb of harm on an action', () => {
+    expect(cue('We have a squash-merge policy; rebase before you merge.', false)).toEqual(['rule']);
+    expect(cue('rule of thumb: no new endpoints without tests', false)).toEqual(['rule']);
+    expect(cue('Schema changes need a migration, no exceptions.', false)).toEqual(['rule']);
+    expect(cue("Generated clients don't belong in the repo.", false)).toEqual(['rule']);
+    expect(cue('Mocking the queue in integration tests defeats the point.')).toEqual(['correction']);
+    expect(cue('Networking really pays off.')).toEqual([]);
+  });
+
+  it('elliptic refusals and excess, an order scoped by any one, "again", a pronoun for a kind said before', () => {
+    expect(said('a whole ORM for two queries? no.')).toEqual([
+      ['correction', 'a whole ORM for two queries? no.'],
+    ]);
+    expect(cue('Is the build green? no.')).toEqual([]);
+    expect(cue('Ugh, not another wrapper.')).toEqual(['correction']);
+    expect(cue('totally overengineered. one function please')).toEqual(['correction']);
+    expect(cue('Please, no more stub modules.')).toEqual(['rule']);
+    expect(cue("just paste the diff here, don't save it to a file.")).toEqual(['rule']);
+    expect(cue("revert the helper and don't do that again")).toEqual(['rule']);
+    expect(said("Nobody reads generated stubs. Don't commit them.")).toEqual([
+      ['correction', "Nobody reads generated stubs. Don't commit them."],
+    ]);
+    expect(said("Generated stubs pile up fast. Don't commit them.", false)).toEqual([
+      ['rule', "Generated stubs pile up fast. Don't commit them."],
+    ]);
+    expect(said("That's a second HTTP client. Check with me first next time.")).toEqual([
+      ['rule', "That's a second HTTP client. Check with me first next time."],
+    ]);
+  });
+});

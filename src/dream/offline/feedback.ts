@@ -44,7 +44,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
+  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -54,7 +54,7 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /\b(?:always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase))\b/i;
+  /\b(?:always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
@@ -100,7 +100,7 @@ export const CASE_IDENTIFIER =
  * "I want/need/prefer/'d like you to …" and "I told/asked you …", which address the agent.
  */
 const OWN_CASE =
-  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: never| don'?t| do not)(?: ever)? want (?:to see|you)\b)/i;
+  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b)/i;
 
 /** Fewest content words an evaluation needs to be kept ("that can't be right" says nothing to keep). */
 const MIN_CORRECTION_TERMS = 2;
@@ -117,7 +117,7 @@ const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 /** A request for information rather than an objection. */
 const QUESTION = /\?\s*$/;
 const OBJECTING_QUESTION =
-  /^(?:why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
+  /^(?:why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|who (?:said|told) you (?:could|to|that you could)\b|why (?:do|does) (?:every|all|each)\b|why would [^?]*\bever\b|who(?:'s| is) (?:ever )?going to (?:read|use|need|look at|maintain)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
@@ -147,7 +147,7 @@ const REASON =
  * that are also verbs or nouns elsewhere ("look at the logs"), so only before a comma, stop or dash.
  */
 const INTERJECTION =
-  /^(?:(?:ugh+|argh+|sigh|meh|geez|jeez|dude|man|hmm+|look|listen|come on|wtf|omg|ffs|bruh|guys|mate)\s*[,.!;:-]+\s*)+/i;
+  /^(?:(?:ugh+|argh+|sigh|meh|geez|jeez|dude|man|hmm+|look|listen|come on|hold on|wait|wtf|omg|ffs|bruh|guys|mate)\s*[,.!;:-]+\s*)+/i;
 
 function strip(text: string): string {
   return text
@@ -241,7 +241,10 @@ const DEMONSTRATIVE = /^(?:this|that|these|those)$/;
 function pointsAtOne(clause: Token[]): boolean {
   if (clause.some((t) => t.pos === 'DET' && DEMONSTRATIVE.test(t.normal))) return true;
   // "don't mock the db *in integration tests*": a scope of a kind of thing makes it a way of working
-  if (clause.some((t, i) => t.pos === 'ADP' && kindAt(clause, i + 1))) return false;
+  if (
+    clause.some((t, i) => t.pos === 'ADP' && (kindAt(clause, i + 1) || anyOne(clause[i + 1], clause[i + 2])))
+  )
+    return false;
   // the first object: the first determiner, pronoun or noun after the clause's first verb (tagged ADJ at
   // times: "don't *mock* the queue")
   const verb = clause.findIndex((t) => ['VERB', 'NOUN', 'ADJ'].includes(t.pos) && t.normal === t.lemma);
@@ -259,6 +262,24 @@ function kindAt(ws: Token[], i: number): boolean {
       return false;
   }
   return false;
+}
+
+/**
+ * A noun phrase of any one of a kind after a preposition: an indefinite ("to *a file*", "in *a new
+ * package*") or a bare common noun ("with *summary markdown*"), never a name or a pronoun.
+ */
+function anyOne(t: Token | undefined, next: Token | undefined): boolean {
+  if (!t) return false;
+  // (after an article the light model tags some nouns VERB: "to a *file*")
+  if (/^(?:a|an|any)$/.test(t.normal))
+    return next !== undefined && ['NOUN', 'ADJ', 'VERB'].includes(next.pos);
+  // a bare compound ("with *summary markdown*"); one bare word ("for dance") may be a name or a mass noun
+  return (
+    t.text === t.normal &&
+    ['NOUN', 'ADJ'].includes(t.pos) &&
+    next?.pos === 'NOUN' &&
+    next.text === next.normal
+  );
 }
 
 /** The first object after the clause's first verb is a bare plural, a kind of thing ("skip *tests*"). */
@@ -405,7 +426,7 @@ function dummyIt(ws: Token[]): boolean {
  * clever" — the subject is what the agent just made (also read by `addressed.ts`).
  */
 export const ELLIPTIC_EXCESS =
-  /^(?:(?:way|far|much|a bit|a little|just|waa+y|sooo*)\s+)?(?:too|overly|needlessly|unnecessarily) [a-z]{3,}/i;
+  /^(?:(?:way|far|much|a bit|a little|just|waa+y|sooo*|totally|massively)\s+)?(?:(?:too|overly|needlessly|unnecessarily) [a-z]{3,}|over-?(?:engineer|complicat|kill|do|think|build)\w*)/i;
 
 /** Criticism of the agent's work: negative sentiment or excess, aimed at what it did. */
 function criticism(s: Sentence, text: string): boolean {
@@ -505,7 +526,14 @@ function evaluative(s: Sentence): boolean {
 function prohibition(s: Sentence): boolean {
   const ts = s.tokens;
   const at = ts.findIndex((t) => t.normal === 'no');
-  if (at < 0 || at > 1 || (at === 1 && !['INTJ', 'ADV', 'CCONJ'].includes(ts[0]!.pos))) return false;
+  // at most one lead-in word before it ("Please, no more …"), punctuation not counted
+  const before = ts.slice(0, Math.max(0, at)).filter((t) => t.pos !== 'PUNCT');
+  if (
+    at < 0 ||
+    before.length > 1 ||
+    (before.length === 1 && !['INTJ', 'ADV', 'CCONJ'].includes(before[0]!.pos))
+  )
+    return false;
   // the phrase ends at punctuation or a word opening a clause ("no new dependencies *unless* I approve them")
   const end = ts.findIndex(
     (t, i) =>
@@ -518,7 +546,7 @@ function prohibition(s: Sentence): boolean {
   // the things forbidden, in the plural ("no force pushes"), or a longer phrase; not "no big deal"
   const head = phrase.findIndex((t) => t.pos === 'ADP');
   const noun = phrase.slice(0, head < 0 ? phrase.length : head).at(-1)!;
-  const plural = noun.normal !== noun.lemma && noun.normal.endsWith('s');
+  const plural = (noun.normal !== noun.lemma || noun.stem !== noun.normal) && /[^s]s$/.test(noun.normal);
   return substantive(phrase) >= (plural ? 2 : 3);
 }
 
@@ -529,7 +557,7 @@ const NEED = /^(?:there (?:is|'s) (?:a |the )?need to|it (?:should|must|needs to
 const CONDITION = /^(?:if|when|whenever|before|after|unless|once)$/;
 
 /** Indefinite determiners and pronouns: a condition holding one is about any case, not this one. */
-const INDEFINITE = /^(?:a|an|any|every|each|anything|anyone|anybody|something|someone|everything)$/;
+const INDEFINITE = /^(?:a|an|any|every|each|one|anything|anyone|anybody|something|someone|everything)$/;
 
 /** A condition or time clause about any case ("before adding any …", "if a test fails"). */
 function anyCase(all: Token[]): boolean {
@@ -567,7 +595,7 @@ function anyCase(all: Token[]): boolean {
  */
 function genericCondition(all: Token[], text: string): boolean {
   // "if I need …, let me know": the speaker's own case
-  if (/\bI\b/.test(text)) return false;
+  if (/\b(?:I|my)\b/i.test(text) || /^for me\b/i.test(text)) return false;
   const parts = clauses(all).map(words);
   return anyCase(all) && parts.some((c) => imperative(c, text) && !REPORT.test(c[0]!.lemma));
 }
@@ -624,7 +652,9 @@ function auxObjection(ws: Token[], text: string): boolean {
   const negated = /^(?:not|n't)$/.test(ws[1]?.normal ?? '');
   const subject = ws[negated ? 2 : 1]?.normal ?? '';
   // "really", or "just" right after the subject ("Did you just force-push …?"): disbelief
-  const really = ws.slice(2, 5).some((t) => t.normal === 'really') || ws[negated ? 3 : 2]?.normal === 'just';
+  const really =
+    ws.slice(2, 5).some((t) => /^(?:really|seriously|actually|honestly)$/.test(t.normal)) ||
+    ws[negated ? 3 : 2]?.normal === 'just';
   // "Is skipping a failing test really the fix here?": an action named by a gerund, doubted with "really"
   if (gerund(ws[1]) && ws.slice(2, 8).some((t) => t.normal === 'really')) return true;
   // "did anyone ask for …?": nobody did
@@ -670,7 +700,14 @@ function gerundVerdict(s: Sentence, ws: Token[], text: string): boolean {
   // "Running a business isn't easy, but I'm determined …": the speaker's own life, not the agent's work
   if (FIRST_PERSON.test(text)) return false;
   const verb = ws.findIndex((t, i) => i >= 1 && t.pos === 'AUX' && /^(?:be|do)$/.test(t.lemma));
-  if (verb < 0) return false;
+  // "Mocking the database in integration tests defeats the point": the action's own verb, negative
+  // (the action with its object: "mocking *the database*", not a bare "Networking really pays off")
+  if (verb < 0)
+    return (
+      s.sentiment < 0 &&
+      ['DET', 'NOUN', 'PRON', 'PROPN'].includes(ws[1]?.pos ?? '') &&
+      ws.slice(2, 9).some((t) => t.pos === 'VERB' && /[^s]s$/.test(t.normal) && t.normal !== t.lemma)
+    );
   const rest = ws.slice(verb + 1);
   const verdict = rest[0]?.normal === 'not' || rest[0]?.normal === "n't" || EXCESS.test(text);
   // "Pushing with --force is off limits here, because teammates lose their commits": judged, with a reason
@@ -710,7 +747,11 @@ function sarcasm(s: Sentence): boolean {
 function namesWhatWasDone(tokens: Token[], loose = false): boolean {
   // "so now we just skip …": connectives before it say nothing
   let from = 0;
-  while (/^(?:so|now|and|then)$/.test(tokens[from]?.normal ?? '')) from++;
+  while (
+    /^(?:so|now|and|then)$/.test(tokens[from]?.normal ?? '') ||
+    (loose && tokens[from]?.normal === 'not')
+  )
+    from++;
   const ws = tokens.slice(from);
   const [a] = ws;
   if (!a) return false;
@@ -726,7 +767,9 @@ function namesWhatWasDone(tokens: Token[], loose = false): boolean {
   // it, feeling better") only a verb form the model knows
   const action = (loose ? ingForm(a) : gerund(a)) && ['VERB', 'NOUN'].includes(a.pos);
   if (!action && !/^(?:a|an|another)$/.test(a.normal)) return false;
-  return substantive(ws) >= 2 && !ws.slice(1, 4).some((t) => t.pos === 'AUX');
+  // "another dependency": the repetition is the complaint, one word names it
+  const least = a.normal === 'another' && loose ? 1 : 2;
+  return substantive(ws) >= least && !ws.slice(1, 4).some((t) => t.pos === 'AUX');
 }
 
 /** An interjection of annoyance before what was done ("ugh, another summary file", "sigh, skipping tests again"). */
@@ -818,11 +861,17 @@ const plural = (t: Token | undefined) =>
 function norm(ws: Token[], text: string, general: boolean): boolean {
   // the head noun after at most two modifiers ("new dependencies", "integration tests")
   const i = ws.slice(0, 3).findIndex((t) => plural(t));
-  if (i < 0 || ws.slice(0, i).some((t) => !['ADJ', 'NOUN', 'PROPN'].includes(t.pos))) return false;
+  // (a participle may modify it: "*Generated* clients")
+  const modifier = (t: Token) =>
+    ['ADJ', 'NOUN', 'PROPN'].includes(t.pos) || (t.pos === 'VERB' && /ed$/.test(t.normal));
+  if (i < 0 || !ws.slice(0, i).every(modifier)) return false;
   // the verb in its base form; the light model tags some NOUN ("Migrations ship in …"): a preposition,
   // adverb or adjective after it shows it is not a compound noun
   // "new dependencies *always* need …": an adverb of frequency may stand before the verb
   const v = /^(?:always|never|usually|normally|generally)$/.test(ws[i + 1]?.normal ?? '') ? i + 2 : i + 1;
+  // "Summary files *don't* belong in the repo": a kind negated is a norm by itself
+  if (ws[v]?.lemma === 'do' && /^(?:not|n't)$/.test(ws[v + 1]?.normal ?? '') && ws[v + 2]?.pos === 'VERB')
+    return ws[v + 2]!.normal === ws[v + 2]!.lemma && !STATIVE.test(ws[v + 2]!.lemma);
   const verb = ws[v];
   if (!verb || verb.normal !== verb.lemma) return false;
   const after = ws[v + 1]?.pos ?? '';
@@ -910,11 +959,52 @@ function barredAction(ws: Token[]): boolean {
 
 /** "I never want to see …", "I don't want you to …": what the person does not want from the agent's work. */
 function unwanted(text: string): boolean {
+  if (
+    /^I(?:'d| would)? (?:prefer|want|like|need) you (?:to )?(?:not|never|always|didn'?t|did not|don'?t|wouldn'?t|would not)\b/i.test(
+      text,
+    )
+  )
+    return contentTokens(text).length >= 4;
+  const object = /^I (?:really )?(?:never|don'?t|do not)(?: ever)? want (?:to see |you to )?(.*)$/i.exec(
+    text,
+  )?.[1];
+  // "I don't want future generations to go through that": what the speaker wants for others
+  if (object === undefined || /^(?:to|that|this|it)\b/i.test(object) || /\bto\b/i.test(object)) return false;
+  // what is not wanted: a kind (a plural) or, after "to see" / "you to", an action
   return (
-    /^I (?:never|don'?t|do not)(?: ever)? want (?:to see|you to)\b/i.test(text) &&
-    contentTokens(text.replace(/^.*?\bwant (?:to see|you to)\b/i, '')).length >= 2
+    contentTokens(object).length >= 2 &&
+    (/^I \S+(?: ever)? want (?:to see|you to)\b/i.test(text) || /[^s]s\b/.test(object))
   );
 }
+
+/** "I didn't ask for a summary file", "I never asked you to add …": what the agent did that nobody asked for. */
+const NOT_ASKED = /^I (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b/i;
+
+/**
+ * "Could you not add …?", "would you stop …?": a negated order in a polite question — a rule when it
+ * names a kind (a bare plural) or carries a cue of generality, else an instruction for now.
+ */
+const POLITE_NOT = /^(?:could|can|would|will) you (?:please |kindly )?(?:not|stop|quit|never)\b/i;
+
+/**
+ * "why pull in a package", "…, why write a file?": "why" and a verb in its base form, no subject — a
+ * rhetorical objection to doing it at all (where "why did the build fail?" asks).
+ */
+function whyBare(all: Token[]): boolean {
+  // the act doubted at all: its object an indefinite ("why pull in *a* package"), not one thing asked
+  // about ("why include strength training in your routine?")
+  return all.some(
+    (t, i) =>
+      t.normal === 'why' &&
+      (i === 0 || all[i - 1]!.pos === 'PUNCT') &&
+      all[i + 1]?.pos === 'VERB' &&
+      all[i + 1]!.normal === all[i + 1]!.lemma &&
+      all.slice(i + 2, i + 5).some((u) => /^(?:a|an|another|whole)$/.test(u.normal)),
+  );
+}
+
+/** A rule in a policy's words: "rule of thumb", "our policy", "the convention", "a house rule". */
+const POLICY = /\b(?:rule of thumb|policy|convention|house rule)\b/i;
 
 /**
  * A rule by its shape beyond the plain imperative (see the module comment): an action barred
@@ -933,6 +1023,7 @@ function shapedRule(
   const ws = words(firstWords(s));
   if (barredAction(ws)) return 'rule';
   if (unwanted(text)) return 'rule';
+  if (afterAgent && NOT_ASKED.test(text) && contentTokens(text).length >= 3) return 'correction';
   if (general && timedOrder(parts, text, s.text.trim())) return 'rule';
   // "complete the commit, always verify and run hooks": a clause ordering with "always" itself
   if (parts.some((c, i) => i > 0 && leadless(c)[0]?.normal === 'always' && imperative(leadless(c), text)))
@@ -960,7 +1051,7 @@ function timedOrder(parts: Token[][], text: string, raw: string): boolean {
     const frame = words(parts[i - 1]!)
       .map((t) => t.normal)
       .join(' ');
-    return CONDITION.test(frame.split(' ')[0] ?? '') || TIME_FRAME.test(frame);
+    return CONDITION.test(frame.split(' ')[0] ?? '') || TIME_FRAME.test(frame) || POLICY.test(frame);
   });
 }
 
@@ -1026,7 +1117,15 @@ function classify(
   const all = firstWords(s);
   const ws = words(all);
   const objection =
-    OBJECTING_QUESTION.test(text) || auxObjection(ws, text) || passiveWhy(ws) || verblessWhy(ws, text);
+    OBJECTING_QUESTION.test(text) ||
+    auxObjection(ws, text) ||
+    passiveWhy(ws) ||
+    verblessWhy(ws, text) ||
+    whyBare(all);
+  if (POLITE_NOT.test(text)) {
+    const kind = ws.some((_, i) => i > 2 && kindAt(ws, i));
+    return kind || GENERALITY.test(text) ? 'rule' : 'imperative';
+  }
   // a tag question ("…, right?") asserts what comes before it
   const tagged = /,\s*(?:right|ok(?:ay)?|yes|isn'?t it|don'?t we|aren'?t we)\s*\?\s*$/i.test(text);
   if (QUESTION.test(text) && !objection && !tagged) return null;
@@ -1050,7 +1149,13 @@ function classify(
   if (at >= 0 || sure || obligation(text) || convention(ws.slice(told))) {
     // "don't replace the tree cache", "make sure they exist": this task's things, an instruction for now
     const forNow =
-      (at >= 0 || sure) && !general && reasonIn(text) === null && !anyCase(all) && !stopsHabit(ws);
+      (at >= 0 || sure) &&
+      !general &&
+      reasonIn(text) === null &&
+      !anyCase(all) &&
+      !stopsHabit(at >= 0 ? leadless(parts[at]!) : ws) &&
+      // "don't do that again": never again
+      !(at >= 0 && /\bagain\b/i.test(text));
     // "make sure gitleaks is set to max strict": a check of this task, unless it names a kind
     if (sure && at < 0 && forNow && !kindAt(ws, 2)) return 'imperative';
     const clause = at >= 0 ? leadless(parts[at]!) : words(parts[0] ?? []);
@@ -1107,6 +1212,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   const kinds = sentences.map((s) => classify(s, afterAgent));
   if (afterAgent) markElliptic(sentences, kinds);
   markConstraints(sentences, kinds);
+  const pointsBack = markAntecedents(sentences, kinds);
   const out: FeedbackStatement[] = [];
   for (let i = 0; i < sentences.length; i++) {
     const k = kinds[i];
@@ -1132,6 +1238,25 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     const before = sentences[start - 1];
     if (!reasons.some((r) => r !== null) && before && kinds[start - 1] === null && evaluative(before))
       reasons.push(written[start - 1]!);
+    // "That's a new dependency. Ask me first next time.": a short rule right after a sentence about what
+    // the agent made takes that sentence along (it names what the rule is about)
+    // (thin: no noun of its own but general ones — "Ask me first next time.")
+    const nouns = sentences
+      .slice(start, i + 1)
+      // (the first word is the order's verb, which the light model tags NOUN at times: "Check …")
+      .flatMap((x) => words(firstWords(x)).slice(1))
+      .filter(
+        (t) => ['NOUN', 'PROPN'].includes(t.pos) && !/^(?:time|way|thing|one|stuff|first)$/.test(t.lemma),
+      );
+    const thin =
+      k === 'rule' &&
+      before !== undefined &&
+      kinds[start - 1] === null &&
+      /^(?:that|this|these|those)\b/i.test(strip(before.text)) &&
+      !QUESTION.test(before.text) &&
+      nouns.length === 0 &&
+      contentTokens(written[start - 1]!).length >= 2;
+    if (thin || pointsBack.has(start)) parts.unshift(written[start - 1]!);
     const said = parts.join(' ');
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
     out.push({ cue: k, text: said, why, tokens: contentTokens(said) });
@@ -1192,7 +1317,8 @@ function markConstraints(sentences: readonly Sentence[], kinds: ReturnType<typeo
 }
 
 /** Disbelief on its own ("Really?", "Seriously?") or a bare "don't" ("Please don't.", "Don't do that again."). */
-const INCREDULITY = /^(?:really|seriously|are you serious)\s*[?!]+$/i;
+const INCREDULITY =
+  /^(?:(?:really|seriously|are you serious)\s*[?!]+|(?:no|nope|nah)\s*[.!]+|(?:(?:that's |that is |so )?not (?:ok|okay|cool|acceptable|fine)|unacceptable)\s*[.!]*)$/i;
 const BARE_DONT = /^(?:please,?\s+)?(?:don'?t|do not)(?:\s+do (?:that|this|it))?(?:\s+again)?\s*[.!]*$/i;
 
 /**
@@ -1208,9 +1334,31 @@ function markElliptic(sentences: readonly Sentence[], kinds: ReturnType<typeof c
     const prev = sentences[i - 1]!.text.trim();
     if (kinds[i - 1] !== null && kinds[i - 1] !== 'imperative') continue;
     if (contentTokens(prev).length < MIN_CORRECTION_TERMS || OWN_CASE.test(strip(prev))) continue;
+    // a bare "no." refuses only a verbless question naming the thing ("lodash for a debounce? no.")
+    const verbless = !sentences[i - 1]!.tokens.some((t) => t.pos === 'VERB' || t.pos === 'AUX');
+    if (/^(?:no|nope|nah)\b/i.test(t) && !(QUESTION.test(prev) && verbless)) continue;
     kinds[i - 1] = 'correction';
     kinds[i] = 'directive';
   }
+}
+
+/**
+ * "Nobody reads summary files. Don't write them.": an order on "them/they" right after a sentence that
+ * names a kind (a bare plural) is about that kind — a rule, said with the sentence it points back to.
+ * Updates `kinds` in place; returns the indexes whose statement takes the sentence before along.
+ */
+function markAntecedents(sentences: readonly Sentence[], kinds: ReturnType<typeof classify>[]): Set<number> {
+  const out = new Set<number>();
+  for (let i = 1; i < sentences.length; i++) {
+    if (kinds[i] !== 'imperative' || kinds[i - 1] !== null) continue;
+    const order = leadless(firstWords(sentences[i]!));
+    if (!negatedImperative(order) || !order.some((t) => /^(?:them|they)$/.test(t.normal))) continue;
+    const prev = words(firstWords(sentences[i - 1]!));
+    if (QUESTION.test(sentences[i - 1]!.text) || !prev.some((_, j) => kindAt(prev, j))) continue;
+    kinds[i] = 'rule';
+    out.add(i);
+  }
+  return out;
 }
 
 /**

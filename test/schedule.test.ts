@@ -5,16 +5,28 @@
  * REVERIE_TEST_PG_URL is set.
  */
 import { afterEach, expect, it } from 'vitest';
-import type { Worker } from '../src/schedule/index.js';
-import { attachSessions, setSchedule, showSchedule, startEmbeddedWorker } from '../src/service/index.js';
+import { Worker } from '../src/schedule/index.js';
+import {
+  attachSessions,
+  evaluateSchedules,
+  Reverie,
+  setSchedule,
+  showSchedule,
+  startEmbeddedWorker,
+  workerHost,
+} from '../src/service/index.js';
 import { storageOf } from '../src/service/internal.js';
 import { ReviewService } from '../src/service/review-service.js';
+import type { Storage } from '../src/storage/index.js';
 import { describeWithData, TAU } from './data.js';
 import { QUEUE_BACKENDS, type QueueEnv, until } from './queues.js';
 
 let env: QueueEnv | null = null;
 let worker: Worker | null = null;
+/** Lets a worker held in its automatic apply go on (so that a failed test still stops it). */
+let release = () => {};
 afterEach(async () => {
+  release();
   await worker?.stop();
   worker = null;
   await env?.close();
@@ -81,6 +93,112 @@ for (const backend of QUEUE_BACKENDS) {
       );
       await new Promise((r) => setTimeout(r, 400));
       expect(await dreams()).toHaveLength(2); // fired once, not on every evaluation
+    });
+  });
+}
+
+/**
+ * The storage `s` with one interleaving forced: right after the first read of a store's completed
+ * dreams (the scheduler counting new sessions), `between()` runs, as a worker committing meanwhile would.
+ */
+function withCommitAfterDreamRead(s: Storage, between: () => Promise<void>): Storage {
+  let armed = true;
+  return new Proxy(s, {
+    get(target, key) {
+      const v = Reflect.get(target, key, target);
+      if (key !== 'listDreams') return typeof v === 'function' ? v.bind(target) : v;
+      return async (...args: Parameters<Storage['listDreams']>) => {
+        const page = await target.listDreams(...args);
+        if (armed && args[0]?.statuses?.includes('completed')) {
+          armed = false;
+          await between();
+        }
+        return page;
+      };
+    },
+  });
+}
+
+for (const backend of QUEUE_BACKENDS) {
+  describeWithData(`schedule evaluation around a dream's end (τ-bench airline, ${backend.name})`, () => {
+    it('a completed dream whose job still applies it holds the next firing back until the job ends', {
+      timeout: 120_000,
+    }, async () => {
+      env = await backend.open();
+      const { svc } = env;
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      const store = await svc.createStore({ name: 'airline' });
+      await new ReviewService(svc).setPolicy(store.id, { auto_apply: { additions_min_support: 2 } });
+      await setSchedule(svc, store.id, { min_new_sessions: 1, apply: 'auto' });
+      await attachSessions(svc, store.id, ids.slice(0, 40));
+      const queue = await env.queue();
+      const [fired] = await evaluateSchedules(svc, { queue });
+      expect(fired).toBeDefined();
+      // a worker whose automatic apply waits for the test: the dream completes, its job has not ended
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      const host = workerHost(svc);
+      let applying = false;
+      const gated = {
+        ...host,
+        autoApply: async (id: string) => {
+          applying = true;
+          await gate;
+          return host.autoApply(id);
+        },
+      };
+      worker = new Worker(gated, queue, { scheduleEveryMs: 0 });
+      await worker.start();
+      await until('the first dream completed, its job applying', 60_000, async () => applying);
+      const first = await svc.getDream(fired!.dream_id);
+      expect(first.status).toBe('completed');
+      expect(first.probe_session_ids).toHaveLength(8);
+      expect((await storageOf(svc).getJob({ dream_id: fired!.dream_id }))?.state).toBe('active');
+      // its 8 held-back probes are new sessions (min 1), but the store is about to change: nothing fires
+      expect(await evaluateSchedules(svc, { queue })).toEqual([]);
+      expect((await showSchedule(svc, store.id)).why).toBe(
+        `its previous dream ${fired!.dream_id} has not ended`,
+      );
+      release();
+      await until('the first job to end', 60_000, async () => {
+        const j = await storageOf(svc).getJob({ dream_id: fired!.dream_id });
+        return j?.state === 'completed';
+      });
+      const [next] = await evaluateSchedules(svc, { queue });
+      expect(next).toBeDefined();
+      const second = await until('the second dream to end', 60_000, async () => {
+        const d = await svc.getDream(next!.dream_id);
+        const j = await storageOf(svc).getJob({ dream_id: next!.dream_id });
+        return j && ['completed', 'dead_letter'].includes(j.state) && d;
+      });
+      expect(second.status).toBe('completed'); // it pinned the store after the first apply
+      expect((await svc.listDreams({ memory_store_id: store.id })).data).toHaveLength(2);
+    });
+
+    it('a dream that ends while the schedule counts new sessions does not fire it again', {
+      timeout: 120_000,
+    }, async () => {
+      env = await backend.open();
+      const { svc } = env;
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      const store = await svc.createStore({ name: 'airline' });
+      await setSchedule(svc, store.id, { min_new_sessions: 1, apply: 'auto' });
+      await attachSessions(svc, store.id, ids.slice(0, 40));
+      const queue = await env.queue();
+      const [fired] = await evaluateSchedules(svc, { queue });
+      const dreamId = fired!.dream_id;
+      // the dream and its job end right after the scheduler read the store's completed dreams (none yet)
+      const racing = new Reverie({
+        storage: withCommitAfterDreamRead(storageOf(svc), async () => {
+          await svc.runner.run(dreamId);
+          const job = (await storageOf(svc).getJob({ dream_id: dreamId }))!;
+          await storageOf(svc).updateJob(job.id, { state: 'completed' });
+        }),
+      });
+      expect(await evaluateSchedules(racing, { queue })).toEqual([]);
+      expect((await svc.getDream(dreamId)).status).toBe('completed');
+      expect((await svc.listDreams({ memory_store_id: store.id })).data).toHaveLength(1);
     });
   });
 }

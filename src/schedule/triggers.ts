@@ -42,7 +42,7 @@ export interface TriggerState {
   new_sessions: number;
   /** When the store's last dream was created, or null. */
   last_dream_at: number | null;
-  /** True while the schedule's previous dream is still pending or running. */
+  /** True while the schedule's previous dream is still pending or running, or its job (e.g. its automatic apply) has not ended. */
   previous_running: boolean;
 }
 

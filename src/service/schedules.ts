@@ -5,7 +5,13 @@
  * last completed dream (plus the probes that dream held back); with `apply: auto` it holds back 20% of
  * them for the do-no-harm check and applies what the store policy and the check allow.
  */
-import { type ApplyMode, type DreamSchedule, NotFoundError, ValidationError } from '../domain/index.js';
+import {
+  type ApplyMode,
+  type DreamSchedule,
+  type JobState,
+  NotFoundError,
+  ValidationError,
+} from '../domain/index.js';
 import { DEFAULT_HOLDOUT } from '../dream/index.js';
 import { type JobQueue, nextRuns, parseCron, scheduleDue } from '../schedule/index.js';
 import { enqueueDream } from './dream-queue.js';
@@ -106,13 +112,15 @@ export async function showSchedule(svc: Reverie, storeId: string, now = Date.now
 }
 
 async function view(svc: Reverie, s: DreamSchedule, now: number): Promise<ScheduleView> {
+  // The previous dream before the sessions: read the other way round, a dream that completes between
+  // the two reads counts as ended while its sessions still count as new, and the schedule fires again.
+  const previous_running = await previousRunning(svc, s.last_dream_id);
   const { ids, last_dream_at } = await pendingSessions(svc, s.memory_store_id);
-  const prev = s.last_dream_id ? await storageOf(svc).getDream(s.last_dream_id) : undefined;
   const verdict = scheduleDue(s, {
     now,
     new_sessions: ids.length,
     last_dream_at: last_dream_at === null ? null : Date.parse(last_dream_at),
-    previous_running: prev?.status === 'pending' || prev?.status === 'running',
+    previous_running,
   });
   return {
     schedule: s,
@@ -120,6 +128,22 @@ async function view(svc: Reverie, s: DreamSchedule, now: number): Promise<Schedu
     new_sessions: ids.length,
     ...verdict,
   };
+}
+
+const JOB_ENDED = new Set<JobState>(['completed', 'canceled', 'dead_letter']);
+
+/**
+ * Whether a schedule's previous dream has not ended: the dream is pending or running, or its job has
+ * not ended — a completed dream's job still applies it automatically, and a dream created meanwhile
+ * would pin the store as it was before that apply (and fail, the store changed before its run).
+ */
+async function previousRunning(svc: Reverie, dreamId: string | null): Promise<boolean> {
+  if (!dreamId) return false;
+  const prev = await storageOf(svc).getDream(dreamId);
+  if (!prev) return false;
+  if (prev.status === 'pending' || prev.status === 'running') return true;
+  const job = await storageOf(svc).getJob({ dream_id: dreamId });
+  return job !== undefined && !JOB_ENDED.has(job.state);
 }
 
 /** Pauses (`true`) or resumes a store's schedule. @throws NotFoundError */

@@ -87,8 +87,11 @@ const PREFERENCE_SIMILARITY = 0.5;
 
 /**
  * Attaches a small group (≤ 3 distinctive terms in all) to an established group (≥ 2 wordings) one of
- * whose statements contains all its terms ("Don't run npm here" {npm} → the {pnpm, npm, lockfile}
- * group): a terse wording of a rule is part of the rule. Each small group goes to the single most-stated such group (no chaining
+ * whose statements contains all its terms, when one of them is a core term of that group (in statements
+ * making ≥ 60% of its weight): "Don't run npm here" {npm} → the {pnpm, npm, lockfile} group, a terse
+ * wording of a rule is part of the rule; but a one-off request that shares only a side word of one
+ * wording ("… when content is an array" {content} beside "only count lines that have non-blank content"
+ * and "only consider non-blank lines") stays apart. Each small group goes to the single most-stated such group (no chaining
  * through it), so a generic term shared by two rules cannot merge them. A small group no statement
  * contains goes to the one established group whose anchor term it holds — a core term of that group
  * (in ≥ 60% of its statements) whose statements lie ≥ 80% in it ("Do not add Jest configs" {add, jest}
@@ -116,6 +119,9 @@ function attachContained(groups: number[][], terms: string[][], counts: number[]
     .map((_, gi) => gi)
     .filter((gi) => unions[gi]!.length <= 3 && !unions[gi]![0]!.startsWith('\u0000'))
     .sort((a, b) => unions[a]!.length - unions[b]!.length || a - b);
+  /** True when `t` is a core term of group `gj`: in statements making ≥ 60% of the group's weight. */
+  const isCore = (t: string, gj: number) =>
+    groups[gj]!.reduce((a, i) => a + (terms[i]!.includes(t) ? counts[i]! : 0), 0) >= 0.6 * weight[gj]!;
   const absorbed = new Set<number>();
   for (const gi of small) {
     const u = unions[gi]!;
@@ -130,7 +136,7 @@ function attachContained(groups: number[][], terms: string[][], counts: number[]
       const gj = groupOf.get(i)!;
       // only into an established group (several wordings), never chaining through attached groups
       if (gj === gi || terms[i]!.length <= u.length || target[gj] !== gj || absorbed.has(gi)) continue;
-      if (groups[gj]!.length < 2) continue;
+      if (groups[gj]!.length < 2 || !u.some((t) => isCore(t, gj))) continue;
       if (best === null || weight[gj]! > weight[best]! || (weight[gj] === weight[best] && gj < best))
         best = gj;
     }

@@ -211,8 +211,46 @@ function attachContained(groups: number[][], terms: string[][], counts: number[]
   return [...merged.values()].map((g) => g.sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
 }
 
+/** A template sentence is in at least this many sessions of one agent … */
+const TEMPLATE_MIN_SESSIONS = 5;
+/** … and in at least this share of that agent's sessions. */
+const TEMPLATE_SHARE = 0.8;
+
+function templateKey(s: GatheredSession, text: string): string {
+  return `${s.agent_id}\u0000${text.replace(/\s+/g, ' ').trim().toLowerCase()}`;
+}
+
 /**
- * Finds preferences and corrections stated by at least `minSupport` distinct speakers.
+ * Sentences of a user message that the app wrote, not a person: the same words, verbatim, in the user
+ * messages of at least {@link TEMPLATE_MIN_SESSIONS} sessions of one agent and of at least
+ * {@link TEMPLATE_SHARE} of that agent's sessions (a prompt built by code, such as "Triage this ticket.
+ * Follow your playbook." above each ticket; a person does not type the same sentence into nearly every
+ * session). Keys as {@link templateKey}.
+ */
+export function templateSentences(sessions: readonly GatheredSession[]): Set<string> {
+  const perAgent = new Map<string, number>();
+  const seen = new Map<string, Set<string>>();
+  for (const s of sessions) {
+    if (s.subagent) continue;
+    perAgent.set(s.agent_id, (perAgent.get(s.agent_id) ?? 0) + 1);
+    for (const st of s.digest.statements) {
+      const k = templateKey(s, st.text);
+      const l = seen.get(k);
+      if (l) l.add(s.content_sha256);
+      else seen.set(k, new Set([s.content_sha256]));
+    }
+  }
+  const out = new Set<string>();
+  for (const [k, ss] of seen) {
+    const total = perAgent.get(k.slice(0, k.indexOf('\u0000')))!;
+    if (ss.size >= TEMPLATE_MIN_SESSIONS && ss.size >= total * TEMPLATE_SHARE) out.add(k);
+  }
+  return out;
+}
+
+/**
+ * Finds preferences and corrections stated by at least `minSupport` distinct speakers. Template
+ * sentences (see {@link templateSentences}) are never read.
  * @param exclude statements never to use (the engine passes the injection check of `injection.ts`).
  * @returns planned preference memories (sorted by key) and counters.
  */
@@ -223,10 +261,12 @@ export function minePreferences(
 ): { memories: PlannedMemory[]; stats: PreferenceStats } {
   const byKey = new Map<string, { s: GatheredSession; st: StatementOccurrence }[]>();
   let count = 0;
+  const templated = templateSentences(sessions);
   for (const s of sessions) {
     if (s.subagent) continue; // a subagent's "user" is the parent agent
     for (const st of s.digest.statements) {
       if (st.source !== 'user.message' || exclude(st.text)) continue; // never from agents or tools
+      if (templated.has(templateKey(s, st.text))) continue; // the app's own prompt, not a person's
       count++;
       const key = st.tokens.join(' ');
       const l = byKey.get(key);

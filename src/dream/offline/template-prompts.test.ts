@@ -60,3 +60,28 @@ describe('a sentence of the app’s own prompt, repeated in nearly every session
     expect(minePreferences(sessions, 2).memories.length).toBe(1);
   });
 });
+
+describe('grouping wordings of a preference by shared terms', () => {
+  const s = (i: number, text: string) => session(100 + i, `${text}\n\nThe build is green.`, `agent-${i}`);
+
+  it('never merges a statement with its opposite', () => {
+    const sessions = [
+      s(0, 'Always run the migrations before the tests.'),
+      s(1, 'Always run the migrations before the tests.'),
+      s(2, 'Never run the migrations before the tests.'),
+    ];
+    const prefs = minePreferences(sessions, 2).memories;
+    expect(prefs.length).toBe(1);
+    expect(prefs[0]!.body).not.toContain('Never run the migrations');
+  });
+
+  it('a terse statement does not join a rule it contradicts through a shared verb', () => {
+    const sessions = [
+      s(0, 'No need to run it.'),
+      s(1, 'Make sure all the unit tests run in parallel.'),
+      s(2, 'Always make sure the unit tests run offline.'),
+    ];
+    const prefs = minePreferences(sessions, 2).memories;
+    expect(prefs.map((p) => p.body).join('\n')).not.toContain('No need to run it.');
+  });
+});

@@ -270,7 +270,17 @@ describe.each(DIALECTS)('sessions with attached memory stores ($name)', (dialect
         const session = r.body.sessions[0].session_id;
         const h = { 'x-reverie-session-id': session };
         const mem = { path: '/lesson.md', content: 'Run the tests before pushing.\n' };
-        expect((await call(admin, 'POST', `/v1/memory_stores/${rw.id}/memories`, mem, h)).status).toBe(200);
+        const written = await call(admin, 'POST', `/v1/memory_stores/${rw.id}/memories`, mem, h);
+        expect(written.status).toBe(200);
+        // the write is the session's, in the hosted actor shape, as an MCP write through it is
+        const versions = await call(
+          admin,
+          'GET',
+          `/v1/memory_stores/${rw.id}/memory_versions?memory_id=${written.body.id}`,
+        );
+        expect(versions.body.data.map((v: { created_by: unknown }) => v.created_by)).toEqual([
+          { type: 'session_actor', session_id: session },
+        ]);
         const refused = await call(admin, 'POST', `/v1/memory_stores/${ro.id}/memories`, mem, h);
         expect(refused.status).toBe(403);
         expect(refused.body.error).toMatchObject({ type: 'permission_error' });

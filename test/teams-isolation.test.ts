@@ -200,6 +200,17 @@ describe.each(DIALECTS)('scopes and roles ($name)', (dialect) => {
         memory_stores: nine,
       });
       expect(tooMany).toMatchObject({ status: 400, body: { error: { type: 'invalid_request_error' } } });
+      // an archived store is read-only history: attaching it is refused, naming the entry
+      const old = await svc.createStore({ name: 'old notes' });
+      await svc.archiveStore(old.id);
+      const archived = await call(admin, 'PUT', '/v1/reverie/agents/alpha-bot/memory_stores', {
+        memory_stores: [{ memory_store_id: ids.org }, { memory_store_id: old.id }],
+      });
+      expect(archived.status).toBe(400);
+      expect(archived.body.error.message).toMatch(/^memory_stores\[1\]\.memory_store_id: .* is archived/);
+      expect((await svc.teams.attachedStores('alpha-bot')).map((a) => a.memory_store_id)).toEqual([
+        ids.alice,
+      ]);
     } finally {
       await svc.close();
     }

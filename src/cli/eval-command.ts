@@ -1,5 +1,5 @@
 /**
- * `reverie eval [--suite planted|tau|swe|locomo|real] [--sessions N] [--seed S] [--phrasings test|train] [--data DIR] [--json]`: runs
+ * `reverie eval [--suite planted|tau|swe|locomo|real] [--sessions N] [--seed S] [--phrasings test|train] [--data DIR] [--tau-file F…] [--tau-split D:H] [--json]`: runs
  * a dream-quality suite (src/eval) and prints its table of scores and target checks. Exit status 1 when a
  * target is missed, so scripts can gate on it.
  *
@@ -15,7 +15,7 @@ import { ReverieError } from '../domain/errors.js';
 import { EVAL_SUITES, type EvalOptions, type EvalReport, formatReportTable, runEval } from '../eval/index.js';
 import { MemoryResponseCache } from '../models/index.js';
 import { llmEngineFactory, OFFLINE_MODEL_IDS } from '../service/index.js';
-import { addEngineOptions, positiveInt } from './args.js';
+import { addEngineOptions, collect, positiveInt } from './args.js';
 import type { CliContext } from './program.js';
 
 /** The LLM-engine options of `reverie eval`, as commander parses them. */
@@ -89,7 +89,16 @@ export function registerEvalCommand(program: Command, ctx: CliContext): void {
           .default('test'),
       )
       .option('--data <dir>', 'shared real data root (default: $REVERIE_EVAL_DATA or ../shared/data)')
-      .option('--keep', 'keep the generated planted files (path in the report)'),
+      .option('--keep', 'keep the generated planted files (path in the report)')
+      .option(
+        '--tau-file <path>',
+        'tau: a τ-bench trajectory file or folder instead of the shared trials 0–1 (repeatable; sessions pooled)',
+        collect,
+      )
+      .option(
+        '--tau-split <dream:heldout>',
+        'tau: trials dreamed and trials held out, e.g. 0-2:3 (default 0:1)',
+      ),
     {
       model: 'the model for --engine llm',
       maxInputTokens: 'llm: hard cap on input tokens per dream (estimated)',
@@ -104,6 +113,8 @@ export function registerEvalCommand(program: Command, ctx: CliContext): void {
         phrasings: o.phrasings,
         dataDir: o.data,
         keep: o.keep,
+        tauFiles: o.tauFile?.map((f: string) => resolve(f)),
+        tauSplit: o.tauSplit,
         ...evalEngineOptions(o, process.env),
       });
       if (o.json) ctx.printJson(report);

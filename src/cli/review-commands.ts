@@ -523,59 +523,65 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
       'serve the web review page (dreams, per-change diffs with evidence, approve / edit / reject, apply, history and rollback) and the HTTP API (/v1/memory_stores, for the Anthropic SDK; keys from `reverie keys create`)',
     )
     .action(async (o, cmd: Command) => {
-      await withService(cmd, async (svc) => {
-        // MCP over Streamable HTTP at /mcp, behind the API's keys (?store=memstore_…)
-        const mcp = createServedMcpHandler(svc);
-        const srv = await serveReviewApp(new ReviewService(svc), {
-          port: o.port ?? DEFAULT_PORT,
-          host: o.host,
-          allowedHosts: o.allowedHost ?? [],
-          insecureNoAuth: o.insecureNoAuth === true,
-          auth: o.requireLogin
-            ? {
-                keys: svc.keys,
-                forWorkspace: (ws) => new ReviewService(svc.forWorkspace(ws)),
-                forPrincipal: (p) => new ReviewService(svc.forPrincipal(p)),
-              }
-            : undefined,
-          reviewer: o.reviewer ?? defaultReviewer(),
-          mount: {
-            match: (path) => isApiPath(path) || path === MCP_PATH,
-            create: (allowedHosts) => {
-              // dreams created over the API are jobs: this process's worker or a `reverie worker` runs them
-              const api = createApiApp(svc, { allowedHosts, queueDreams: true });
-              return {
-                fetch: (req: Request) =>
-                  new URL(req.url).pathname === MCP_PATH ? mcp.handle(req) : api.fetch(req),
-              };
+      await withService(
+        cmd,
+        async (svc) => {
+          // MCP over Streamable HTTP at /mcp, behind the API's keys (?store=memstore_…)
+          const mcp = createServedMcpHandler(svc);
+          const srv = await serveReviewApp(new ReviewService(svc), {
+            port: o.port ?? DEFAULT_PORT,
+            host: o.host,
+            allowedHosts: o.allowedHost ?? [],
+            insecureNoAuth: o.insecureNoAuth === true,
+            auth: o.requireLogin
+              ? {
+                  keys: svc.keys,
+                  forWorkspace: (ws) => new ReviewService(svc.forWorkspace(ws)),
+                  forPrincipal: (p) => new ReviewService(svc.forPrincipal(p)),
+                }
+              : undefined,
+            reviewer: o.reviewer ?? defaultReviewer(),
+            mount: {
+              match: (path) => isApiPath(path) || path === MCP_PATH,
+              create: (allowedHosts) => {
+                // dreams created over the API are jobs: this process's worker or a `reverie worker` runs them
+                const api = createApiApp(svc, { allowedHosts, queueDreams: true });
+                return {
+                  fetch: (req: Request) =>
+                    new URL(req.url).pathname === MCP_PATH ? mcp.handle(req) : api.fetch(req),
+                };
+              },
             },
-          },
-        });
-        if (srv.warning) io.err(`${srv.warning}\n`);
-        // queued and scheduled dreams run here unless --no-worker (another `reverie worker` may share the queue)
-        const worker = o.worker === false ? null : await startEmbeddedWorker(svc);
-        io.out(`reverie review page on ${srv.url}/ (Ctrl-C to stop)\n`);
-        if (worker)
-          io.out(
-            'worker: running queued and scheduled dreams (--no-worker to leave them to `reverie worker`)\n',
-          );
-        io.out(`HTTP API on ${srv.url}/v1 (OpenAPI: ${srv.url}/openapi.json; keys: reverie keys create)\n`);
-        io.out(`MCP (Streamable HTTP) on ${srv.url}${MCP_PATH}?store=memstore_… (the same keys)\n`);
-        io.out(`answering to Host: ${srv.allowedHosts.join(', ')}\n`);
-        await new Promise<void>((resolve) => {
-          const stop = () => {
-            process.off('SIGINT', stop);
-            process.off('SIGTERM', stop);
-            resolve();
-          };
-          process.on('SIGINT', stop);
-          process.on('SIGTERM', stop);
-        });
-        await worker?.stop();
-        await mcp.close();
-        const stopped = await stopDreamRuns();
-        if (stopped) io.err(`stopped ${stopped} running dream${stopped === 1 ? '' : 's'} (now canceled)\n`);
-        await srv.close();
-      });
+          });
+          if (srv.warning) io.err(`${srv.warning}\n`);
+          // queued and scheduled dreams run here unless --no-worker (another `reverie worker` may share the queue)
+          const worker = o.worker === false ? null : await startEmbeddedWorker(svc);
+          io.out(`reverie review page on ${srv.url}/ (Ctrl-C to stop)\n`);
+          if (worker)
+            io.out(
+              'worker: running queued and scheduled dreams (--no-worker to leave them to `reverie worker`)\n',
+            );
+          io.out(`HTTP API on ${srv.url}/v1 (OpenAPI: ${srv.url}/openapi.json; keys: reverie keys create)\n`);
+          io.out(`MCP (Streamable HTTP) on ${srv.url}${MCP_PATH}?store=memstore_… (the same keys)\n`);
+          io.out(`answering to Host: ${srv.allowedHosts.join(', ')}\n`);
+          await new Promise<void>((resolve) => {
+            const stop = () => {
+              process.off('SIGINT', stop);
+              process.off('SIGTERM', stop);
+              resolve();
+            };
+            process.on('SIGINT', stop);
+            process.on('SIGTERM', stop);
+          });
+          await worker?.stop();
+          await mcp.close();
+          const stopped = await stopDreamRuns();
+          if (stopped) io.err(`stopped ${stopped} running dream${stopped === 1 ? '' : 's'} (now canceled)\n`);
+          await srv.close();
+        },
+        // A long-running server: WAL checkpoints run on a worker thread, never inside a request's write
+        // (as `reverie mcp`), so the API's and /mcp's write latency does not carry a checkpoint every ~160 commits.
+        { sqlite: { checkpointInBackground: true } },
+      );
     });
 }

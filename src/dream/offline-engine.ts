@@ -17,7 +17,7 @@ import { type DreamPhase, matchesAnyGlob, type SessionEvent } from '../domain/in
 import { curateMemories } from './offline/curate.js';
 import { DIGEST_VERSION, isSessionDigest, type SessionDigest } from './offline/digest.js';
 import { canonicalSubjects, extractFacts } from './offline/facts.js';
-import { mineFeedback } from './offline/feedback-mining.js';
+import { earlierRules, mineFeedback } from './offline/feedback-mining.js';
 import { gatherSession, quotableTexts } from './offline/gather.js';
 import { hostsIn, injectionReason } from './offline/injection.js';
 import { screenInstructions } from './offline/instruction-files.js';
@@ -264,6 +264,7 @@ class OfflineEngine implements DreamEngine {
       sessions,
       cited,
       (t) => injectionReason(t, knownHosts) !== null || holdsFactStatement(t),
+      earlierRules(inv.memories),
     );
     const stated = mineProjectFacts(sessions, (t) => injectionReason(t, knownHosts) !== null);
     const people = minePersonFacts(sessions);

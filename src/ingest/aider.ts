@@ -11,7 +11,7 @@
  *   `<<<<<<< SEARCH`, `=======`, `>>>>>>> REPLACE`) in the `diff` edit formats.
  * Lines end with two spaces (Markdown line breaks), which are removed.
  *
- * Mapping: `####` runs → `user.message`; a reply → `agent.message` (its prose, edit blocks removed)
+ * Mapping: `####` runs → `user.message` (except aider's own echoes, see {@link userBlock}); a reply → `agent.message` (its prose, edit blocks removed)
  * and one `agent.tool_use {tool: 'edit', kind: 'edit', input: {path, search, replace}}` per
  * SEARCH/REPLACE block (`call_id` `edit-<n>`). There are no ids, so results pair by order: an
  * `Applied edit to <file>` line (printed once per file) answers every open edit of that file with a
@@ -129,9 +129,44 @@ function block(file: string, s: AiderSession, kind: BlockKind, lines: string[], 
   const ts = s.started;
   // Aider applies a reply's edits before the next prompt or reply: older open edits got no result.
   if (kind === 'user') s.open.length = 0;
-  if (kind === 'user') s.events.userMessage(lines.join('\n'), ts, source);
+  if (kind === 'user') userBlock(s, lines.join('\n'), ts, source);
   else if (kind === 'agent') reply(s, lines, ts, file, line);
   else toolOutput(s, lines, ts, file, line);
+}
+
+/** Text with runs of white space made one space, for comparing a `#### ` echo with what it repeats. */
+function squash(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * A `#### ` block. Aider logs two inputs there that the person did not type: in architect mode the
+ * architect's reply is handed to the editor model as its prompt (aider's `ArchitectCoder` runs the
+ * editor `with_message` = the reply), so the block repeats the last `agent.message` since the person
+ * last spoke → `system.message`; and a chat-mode command such as `/ask <text>` is logged again as
+ * `<text>` → dropped (the person's words are already recorded). Anything else → `user.message`.
+ */
+function userBlock(
+  s: AiderSession,
+  text: string,
+  ts: Timestamp | null,
+  source: { file: string; line: number },
+): void {
+  const said = squash(text);
+  const events = s.events.events;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.type === 'user.message') {
+      const m = /^\/\w+ ([\s\S]*)$/.exec(squash(e.text));
+      if (m && m[1] === said && i === events.length - 1) return;
+      break;
+    }
+    if (e.type === 'agent.message' && squash(e.text) === said) {
+      s.events.systemMessage(`[architect to editor] ${text}`, ts, source);
+      return;
+    }
+  }
+  s.events.userMessage(text, ts, source);
 }
 
 /** True for a fence line around an edit block: ```` ```lang ````, `~~~`, or aider's `<source>` fences. */

@@ -147,4 +147,43 @@ describeWithData('Claude Code stream-json importer', () => {
       'agent.message',
     ]);
   });
+
+  it("keeps the CLI's own user lines (isSynthetic compaction summary, interrupts) out of the person's words", () => {
+    // Line shapes of `claude -p --output-format stream-json` after a compaction; text our own.
+    const text = [
+      line({ type: 'user', message: { role: 'user', content: 'fix the flaky test' }, isReplay: true }),
+      line({
+        type: 'user',
+        message: {
+          role: 'user',
+          content: [
+            {
+              type: 'text',
+              text: 'This session is being continued from a previous conversation. Summary: always use pnpm.',
+            },
+          ],
+        },
+        isReplay: false,
+        isSynthetic: true,
+      }),
+      line({
+        type: 'user',
+        message: { role: 'user', content: [{ type: 'text', text: '[Request interrupted by user]' }] },
+      }),
+      line({
+        type: 'user',
+        message: {
+          role: 'user',
+          content: '<command-name>/compact</command-name>\n<command-args></command-args>',
+        },
+      }),
+    ].join('\n');
+    const [main] = parseTranscript('run.jsonl', text).sessions;
+    expect(main!.events.map((e) => [e.type, (e as { text: string }).text.slice(0, 22)])).toEqual([
+      ['user.message', 'fix the flaky test'],
+      ['system.message', 'This session is being '],
+      ['system.message', '[Request interrupted b'],
+      ['user.message', '/compact'],
+    ]);
+  });
 });

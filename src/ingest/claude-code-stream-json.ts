@@ -7,8 +7,11 @@
  *   session_id, uuid}` — like the project files, one API message may span several lines sharing
  *   `message.id`; their blocks become consecutive events and a repeated block is dropped;
  * - `{type: 'user', message: {content: string | [tool_result{tool_use_id, content, is_error} | text]},
- *   tool_use_result, parent_tool_use_id, session_id}` — `tool_use_result` is the CLI's side record (a
- *   string on error, an object on success); it only decides `is_error` when the block has no flag;
+ *   tool_use_result, parent_tool_use_id, session_id, isSynthetic?, isReplay?}` — `tool_use_result` is
+ *   the CLI's side record (a string on error, an object on success); it only decides `is_error` when the
+ *   block has no flag; text on an `isSynthetic` (or `isMeta`, `isCompactSummary`) line is the CLI's own
+ *   (e.g. the summary continuing a compacted conversation) → `system.message`, as are the harness texts
+ *   the project-file importer knows; `isReplay` lines (`--replay-user-messages`) are the person's;
  * - the final `{type: 'result', subtype, is_error, num_turns, duration_ms, total_cost_usd, result,
  *   usage}`. Newer CLIs add `timestamp` to every line; older ones have none.
  *
@@ -26,7 +29,15 @@
  */
 import { ImportError, type Outcome, type Timestamp } from '../domain/index.js';
 import { CallRegistry } from './call-registry.js';
-import { bashExitCode, blocksSeen, firstTime, flattenToolResult, type SeenBlocks } from './claude-code.js';
+import {
+  bashExitCode,
+  blocksSeen,
+  firstTime,
+  flattenToolResult,
+  isHarnessText,
+  type SeenBlocks,
+  slashCommand,
+} from './claude-code.js';
 import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
 import { forEachJsonLine, isRecord } from './json.js';
@@ -105,7 +116,10 @@ export function importClaudeStreamJson(
         if (message === null) return;
         if (typeof message.model === 'string' && message.model !== '<synthetic>') models.add(message.model);
         if (o.type === 'assistant') assistantLine(file, line, message, ts, t);
-        else userLine(file, line, message, o.tool_use_result, ts, t);
+        else {
+          const harness = o.isSynthetic === true || o.isMeta === true || o.isCompactSummary === true;
+          userLine(file, line, message, o.tool_use_result, ts, t, harness);
+        }
       }
     },
     opts.first_line,
@@ -157,10 +171,11 @@ function userLine(
   sideRecord: unknown,
   ts: Timestamp | null,
   t: Thread,
+  harness: boolean,
 ): void {
   const content = message.content;
   if (typeof content === 'string') {
-    if (content.trim() !== '') t.events.userMessage(content, ts, { file, line });
+    userText(content, harness, ts, { file, line }, t);
     return;
   }
   if (!Array.isArray(content)) return;
@@ -177,10 +192,29 @@ function userLine(
         (b.is_error === undefined && typeof sideRecord === 'string' && sideRecord.startsWith('Error'));
       const exit = call?.tool === 'Bash' ? bashExitCode(text, isError) : undefined;
       t.events.toolResult(call?.call_id ?? rawId, call?.tool ?? null, text, isError, ts, source, exit);
-    } else if (b.type === 'text' && typeof b.text === 'string' && b.text.trim() !== '') {
-      t.events.userMessage(b.text, ts, source);
+    } else if (b.type === 'text' && typeof b.text === 'string') {
+      userText(b.text, harness, ts, source, t);
     }
   }
+}
+
+/**
+ * A user line's text: the CLI's own (`isSynthetic`/`isMeta`/`isCompactSummary` lines, such as the
+ * summary that continues a compacted conversation, and the texts {@link isHarnessText} knows) →
+ * `system.message`; a slash command → `user.message` `/name args`; else the person's words.
+ */
+function userText(
+  text: string,
+  harness: boolean,
+  ts: Timestamp | null,
+  source: { file: string; line: number; pointer?: string },
+  t: Thread,
+): void {
+  if (text.trim() === '') return;
+  const command = slashCommand(text);
+  if (command !== null) t.events.userMessage(command, ts, source);
+  else if (harness || isHarnessText(text)) t.events.systemMessage(text, ts, source);
+  else t.events.userMessage(text, ts, source);
 }
 
 /** What only the main session gets: the init and result lines. */

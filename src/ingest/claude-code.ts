@@ -81,7 +81,7 @@ function between(text: string, open: string, close: string): string | null {
 }
 
 /** `<command-name>/x</command-name>…<command-args>y</command-args>` → `/x y`; `null` if not a command. */
-function slashCommand(text: string): string | null {
+export function slashCommand(text: string): string | null {
   const name = between(text, '<command-name>', '</command-name>');
   if (name === null) return null;
   const args = (between(text, '<command-args>', '</command-args>') ?? '').trim();
@@ -89,7 +89,7 @@ function slashCommand(text: string): string | null {
 }
 
 /** True for user-line text that the harness wrote, not the person. */
-function isHarnessText(text: string): boolean {
+export function isHarnessText(text: string): boolean {
   return (
     text.startsWith('<local-command-') ||
     text.startsWith('[Request interrupted by user') ||

@@ -93,3 +93,76 @@ describeWithData('Cline task folder importer', async () => {
     expect(s!.events[2]).toMatchObject({ call_id: 't1', is_error: true });
   });
 });
+
+it("Cline: only the person's tagged words are user messages; Cline's notes and extra tool output are not", () => {
+  // Structure of a real task (a resumed plan-mode task with feedback after attempt_completion), text our own.
+  const text = (t: string) => ({ type: 'text', text: t });
+  const history = [
+    {
+      role: 'user',
+      content: [
+        text('<task>\nmove the app\n</task>'),
+        text(
+          'Files attached by the user:\n\n<file_content path="spec.md">\n# Spec\nUse blue.\n</file_content>',
+        ),
+      ],
+    },
+    {
+      role: 'assistant',
+      content: [
+        { type: 'tool_use', id: 'a1', name: 'ask_followup_question', input: { question: 'Proceed?' } },
+      ],
+    },
+    {
+      role: 'user',
+      content: [text("[ask_followup_question for 'Proceed?'] Result:\n<answer>\nYes, proceed\n</answer>")],
+    },
+    {
+      role: 'assistant',
+      content: [
+        {
+          type: 'tool_use',
+          id: 'c1',
+          name: 'attempt_completion',
+          input: { result: 'Done', command: 'npm run dev' },
+        },
+      ],
+    },
+    {
+      role: 'user',
+      content: [
+        text('[attempt_completion] Result: Done'),
+        text('Command failed with exit code 1.\nOutput:\nError: listen EADDRINUSE'),
+        text(
+          'The user has provided feedback on the results. Consider their input to continue the task, and then attempt completion again.',
+        ),
+        text('<feedback>\nuse port 9003 instead\n</feedback>'),
+        text('<environment_details>\n# Current Mode\nACT MODE\n</environment_details>'),
+      ],
+    },
+    {
+      role: 'user',
+      content: [
+        text('[TASK RESUMPTION] This task was interrupted 3 days ago.'),
+        text(
+          "(The user did not provide a new message. Consider asking them how they'd like you to proceed, or suggest to them to switch to Act mode to continue with the task.)",
+        ),
+        text('New instructions for task continuation:\n<user_message>\nnever touch prod\n</user_message>'),
+      ],
+    },
+  ];
+  const [s] = parseTranscript('tasks/7/api_conversation_history.json', JSON.stringify(history)).sessions;
+  const said = s!.events.filter((e) => e.type === 'user.message').map((e) => (e as { text: string }).text);
+  expect(said).toEqual(['move the app', 'Yes, proceed', 'use port 9003 instead', 'never touch prod']);
+  const system = s!.events
+    .filter((e) => e.type === 'system.message')
+    .map((e) => (e as { text: string }).text.slice(0, 20));
+  expect(system).toEqual([
+    'Files attached by th',
+    'Command failed with ',
+    'The user has provide',
+    '[TASK RESUMPTION] Th',
+    '(The user did not pr',
+  ]);
+  expect(s!.events.filter((e) => e.type === 'agent.tool_result')).toHaveLength(2);
+});

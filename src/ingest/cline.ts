@@ -13,10 +13,18 @@
  * not the call, so results pair with the preceding assistant message's calls by position (standard
  * `tool_result` blocks pair by `tool_use_id`). A result is failed when Cline reports a tool error
  * (`The tool execution failed with the following error`, `[<tool>] Error`, a denied operation).
- * Other user text: `<task>…</task>` and `<feedback>…</feedback>` / `<answer>` → `user.message` (tags
- * removed); Cline's reminders (`# task_progress`, `# TODO LIST UPDATE REQUIRED`, `[ERROR] You did not
- * use a tool`, `[TASK RESUMPTION]`) → `system.message`; the `<environment_details>` block Cline appends
- * to every turn is dropped. Timestamps: each API message gets the first `ts` of the `ui_messages`
+ * Other user text: the person's words are what Cline wraps in `<task>`, `<feedback>`, `<answer>` or
+ * `<user_message>` (wherever the tag sits: Cline prefixes it with its own line, e.g. `New instructions
+ * for task continuation:` or `The user provided the following feedback:`) → `user.message`, tags and
+ * prefix removed; Cline's own text (reminders `# task_progress`, `# TODO LIST UPDATE REQUIRED`,
+ * `[ERROR] You did not use a tool`, `[TASK RESUMPTION]`, notes such as `The user has provided feedback
+ * on the results…` or `(The user did not provide a new message…)`, and `Files attached by the user:`
+ * with the files' contents) → `system.message`; an untagged text block after a tool result in the same
+ * message (e.g. the output of `attempt_completion`'s command) is more tool output → `system.message`,
+ * never the person's words; a tagged section inside a tool result (the `<answer>` to
+ * `ask_followup_question`, `<feedback>` on a denied call) is also a `user.message` after the result. Strings from Cline's `src/core/prompts/responses.ts` and
+ * `src/integrations/misc/extract-text.ts`. The `<environment_details>` block Cline appends to every
+ * turn is dropped. Timestamps: each API message gets the first `ts` of the `ui_messages`
  * entries whose `conversationHistoryIndex` is its index (else the previous one's). No outcome
  * (`attempt_completion` is the agent's own claim). external_id `cline:<task folder name>`; agent_id
  * `cline`. Pointers `{file, index: <message>, pointer: '/<message>/content/<block>'}`.
@@ -41,7 +49,15 @@ const REMINDERS = [
   '[ERROR] ',
   '[TASK RESUMPTION]',
   '[TASK RESUMPTION',
+  '[NOTE] ',
+  '[Continue assisting the user!]',
+  'The user has provided feedback on the results.',
+  '(The user did not provide a new message.',
+  'The user has accepted the condensed conversation summary',
+  'Files attached by the user:',
 ];
+/** The person's words inside Cline's text: the first `<task|feedback|answer|user_message>` section. */
+const USER_TAGGED = /<(task|feedback|answer|user_message)>([\s\S]*?)<\/\1>/;
 
 /** Reads Cline's sidecar files beside the API history (`null` when absent). */
 export type ClineSidecar = (path: string) => string | null;
@@ -103,6 +119,7 @@ export function importCline(
           ? m.content
           : [];
     if (m.role === 'assistant') pending = [];
+    let afterResult = false;
     for (let k = 0; k < blocks.length; k++) {
       const b = blocks[k];
       if (!isRecord(b)) continue;
@@ -141,6 +158,7 @@ export function importCline(
           ts,
           source,
         );
+        afterResult = true;
       } else if (b.type === 'text' && typeof b.text === 'string') {
         const text = b.text;
         if (RESULT_HEADER.test(text) && pending.length > 0) {
@@ -154,7 +172,11 @@ export function importCline(
             ts,
             source,
           );
-        } else userText(text, ts, source, events);
+          // The person's answer to `ask_followup_question` (or feedback on a denied call) is in the result.
+          const said = USER_TAGGED.exec(text);
+          if (said && said[2]!.trim() !== '') events.userMessage(said[2]!.trim(), ts, source);
+          afterResult = true;
+        } else if (userText(text, ts, source, events, afterResult)) afterResult = false;
       } else if (b.type === 'image') events.userMessage('[image]', ts, source);
     }
   }
@@ -179,21 +201,32 @@ export function importCline(
   ];
 }
 
-/** A user text block that is not a tool result. */
+/**
+ * A user text block that is not a tool result: the person's tagged words, Cline's own text, or (after a
+ * tool result, untagged) more tool output.
+ * @returns true when it recorded the person's words (later untagged text is no longer tool output).
+ */
 function userText(
   text: string,
   ts: Timestamp | null,
   source: { file: string; index: number; pointer: string },
   events: EventList,
-): void {
+  afterResult: boolean,
+): boolean {
   const t = text.trim();
-  if (t === '' || t.startsWith('<environment_details>')) return;
+  if (t === '' || t.startsWith('<environment_details>')) return false;
   if (REMINDERS.some((r) => t.startsWith(r))) {
     events.systemMessage(t, ts, source);
-    return;
+    return false;
   }
-  const tagged = /^<(task|feedback|answer|user_message)>([\s\S]*?)<\/\1>/.exec(t);
-  events.userMessage(tagged ? tagged[2]!.trim() : t, ts, source);
+  const tagged = USER_TAGGED.exec(t);
+  if (tagged) {
+    events.userMessage(tagged[2]!.trim(), ts, source);
+    return true;
+  }
+  if (afterResult) events.systemMessage(t, ts, source);
+  else events.userMessage(t, ts, source);
+  return false;
 }
 
 /** API message index → first ui_messages `ts` with that `conversationHistoryIndex`. */

@@ -122,7 +122,11 @@ class RolloutReader {
   #results = new Map<string, AgentToolResultEvent>();
   #exits = new Map<string, { exit: number; output: string }>();
   #failedPatches = new Set<string>();
-  #copies = { user: new Map<string, number>(), agent: new Map<string, number>() };
+  /** Copies of user and agent texts (trimmed) seen in one stream and not yet in the other, by role and stream. */
+  #copies = {
+    user: { item: new Map<string, number>(), event: new Map<string, number>() },
+    agent: { item: new Map<string, number>(), event: new Map<string, number>() },
+  };
   #lastWebSearch: string | null = null;
 
   readonly file: string;
@@ -260,15 +264,18 @@ class RolloutReader {
    * once already: `from` is the stream this copy comes from.
    */
   #once(role: 'user' | 'agent', from: 'item' | 'event', text: string, emit: () => void): void {
-    const key = `${from === 'item' ? 'event' : 'item'}\u0000${text.trim()}`;
-    const waiting = this.#copies[role];
-    const n = waiting.get(key) ?? 0;
+    // One map per stream, keyed by the trimmed text itself: a `stream + NUL + text` key was a new string
+    // per lookup that the map had to copy flat and hash whole.
+    const key = text.trim();
+    const copies = this.#copies[role];
+    const other = from === 'item' ? copies.event : copies.item;
+    const n = other.get(key) ?? 0;
     if (n > 0) {
-      waiting.set(key, n - 1);
+      other.set(key, n - 1);
       return;
     }
-    const own = `${from}\u0000${text.trim()}`;
-    waiting.set(own, (waiting.get(own) ?? 0) + 1);
+    const own = copies[from];
+    own.set(key, (own.get(key) ?? 0) + 1);
     emit();
   }
 

@@ -5,6 +5,8 @@
  * Rules, in order:
  * - Markdown starting `# aider chat started at` → `aider`;
  * - JSON array whose first element has `traj` (or `task_id` and `reward`) → `tau-bench`;
+ * - JSON array of messages opening with a system prompt whose early user messages include a
+ *   `<returncode>` observation (mini-swe-agent's bare message list) → `mini-swe-agent`;
  * - JSON array of `{role}` messages, of message arrays, or of `{messages}` objects → `openai-chat`;
  * - JSON object with `trajectory_format` starting `mini-swe-agent` and `messages` → `mini-swe-agent`;
  * - JSON object with an `ATIF…` `schema_version` and `steps` → `atif`;
@@ -22,6 +24,7 @@
  *   `claude-code-stream-json`;
  * - JSONL of `{timestamp, type: session_meta|turn_context|response_item|event_msg, payload}`, or of bare
  *   Responses items (the first rollout layout) → `codex`;
+ * - JSONL opening with Gemini CLI's chat metadata `{sessionId, projectHash}` (no `type`) → `gemini-cli`;
  * - JSONL of `{instance_id, history: [events]}` (evaluation output), or a JSON array of events
  *   `{id: number, action|observation}` → `openhands`;
  * - OTLP JSON traces (`resourceSpans`), one document or one per line → `otel`;
@@ -35,10 +38,10 @@ import { isAtif } from './atif.js';
 import { isClaudeStreamJsonLine } from './claude-code-stream-json.js';
 import { isClineHistory, isClineSidecar } from './cline.js';
 import { isCodexRolloutLine, isLegacyCodexLine } from './codex.js';
-import { isGeminiChat } from './gemini-cli.js';
+import { isGeminiChat, isGeminiChatMetadata } from './gemini-cli.js';
 import { isRecord, lineAt, type ParsedLine, parseJson, parseJsonLine, stripBom } from './json.js';
 import { isManagedAgentsEvent } from './managed-agents.js';
-import { isMiniSweAgent } from './mini-swe-agent.js';
+import { isMiniSweAgent, isMiniSweAgentMessages } from './mini-swe-agent.js';
 import { isOpenAiChat } from './openai-chat.js';
 import { isOpenAiResponses } from './openai-responses.js';
 import { isOpenHandsEvent, isOpenHandsOutputLine } from './openhands.js';
@@ -139,6 +142,7 @@ export function sniff(file: string, text: string): Detected {
 function jsonlLineFormat(o: Record<string, unknown>): SourceFormat | null {
   if (isOpenHandsOutputLine(o)) return 'openhands';
   if (isOtlpTraces(o)) return 'otel';
+  if (isGeminiChatMetadata(o)) return 'gemini-cli';
   const type = o.type;
   if (typeof type !== 'string') return null;
   // Managed Agents events share reverie's type names; their `sevt_` ids tell them apart.
@@ -179,6 +183,7 @@ function detectJsonValue(file: string, value: unknown): SourceFormat {
     if (isRecord(first) && isManagedAgentsEvent(first)) return 'managed-agents';
     if (isClineHistory(value) || isClineSidecar(value)) return 'cline';
     if (isOpenAiResponses(value)) return 'openai-responses';
+    if (isMiniSweAgentMessages(value)) return 'mini-swe-agent';
     if (isOpenAiChat(value)) return 'openai-chat';
   } else if (isRecord(value)) {
     if (isMiniSweAgent(value)) return 'mini-swe-agent';

@@ -3,7 +3,8 @@
  * home folder (the user's, or another one for tests):
  * - Claude Code: `~/.claude/projects/<project>/*.jsonl` (and subagent files below them);
  * - Codex CLI: `~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`;
- * - Gemini CLI: `~/.gemini/tmp/<project hash>/chats/session-*.json`;
+ * - Gemini CLI: `~/.gemini/tmp/<project hash>/chats/session-*.json` (`.jsonl` in newer CLIs, whose
+ *   subagents write `chats/<parent session id>/<session id>.jsonl`);
  * - Cline: `tasks/<id>/api_conversation_history.json` in VS Code's global storage of
  *   `saoudrizwan.claude-dev` (Linux `~/.config/Code/User/globalStorage/…`, macOS `~/Library/Application
  *   Support/Code/User/globalStorage/…`, also Cursor and VSCodium), and `~/.cline/data/tasks`;
@@ -64,6 +65,17 @@ const CLINE_STORAGE = ['Code', 'Cursor', 'VSCodium', 'Code - Insiders'].flatMap(
   join('Library/Application Support', app, 'User/globalStorage/saoudrizwan.claude-dev/tasks'),
 ]);
 
+/**
+ * True for a Gemini CLI chat under `~/.gemini/tmp`: `…/chats/session-*.json` or `.jsonl`, or a subagent's
+ * `…/chats/<parent session id>/<session id>.jsonl` (gemini-cli's chatRecordingService.ts).
+ * @param rel the path relative to `~/.gemini/tmp`, file name included; `name` the file name.
+ */
+export function isGeminiChatPath(rel: string, name: string): boolean {
+  if (!/(^|[\\/])chats[\\/]/.test(rel)) return false;
+  if (name.startsWith('session-') && (name.endsWith('.json') || name.endsWith('.jsonl'))) return true;
+  return name.endsWith('.jsonl') && /(^|[\\/])chats[\\/][^\\/]+[\\/][^\\/]+$/.test(rel);
+}
+
 const AGENTS: AgentSpec[] = [
   {
     agent: 'claude-code',
@@ -81,7 +93,7 @@ const AGENTS: AgentSpec[] = [
     agent: 'gemini-cli',
     format: 'gemini-cli',
     roots: ['.gemini/tmp'],
-    keep: (r, n) => /(^|[\\/])chats[\\/]/.test(r) && n.startsWith('session-') && n.endsWith('.json'),
+    keep: isGeminiChatPath,
   },
   {
     agent: 'cline',

@@ -1,9 +1,10 @@
 /**
  * Turns command-line arguments (files and folders) into the list of transcript files to import.
  */
-import { type Dirent, readdirSync, type Stats, statSync } from 'node:fs';
+import { closeSync, type Dirent, openSync, readdirSync, readSync, type Stats, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ImportError } from '../domain/index.js';
+import { isAiderHistory } from './aider.js';
 
 /** Name of mini-swe-agent's SWE-bench sidecar, read beside the trajectory, never imported alone. */
 export const REPORT_SIDECAR = 'report.json';
@@ -25,9 +26,10 @@ export function isTranscriptName(name: string): boolean {
  * code-unit order), de-duplicated by resolved path (the first mention wins). Keeping the user's order
  * makes results independent of where the files happen to live.
  * Files named explicitly are kept whatever their name; folders are walked recursively, keeping
- * `*.jsonl` and `*.json` entries (so `*.traj.json` and Claude Code `subagents/agent-*.jsonl` too), skipping
- * `report.json` (mini-swe-agent's sidecar), hidden files and folders, `node_modules`, and symlinked
- * folders. Returned paths are joined onto the argument as given (not resolved).
+ * `*.jsonl` and `*.json` entries (so `*.traj.json` and Claude Code `subagents/agent-*.jsonl` too), and
+ * Markdown files (`*.md`, hidden ones too, such as aider's `.aider.chat.history.md`) whose content is an
+ * aider chat history ({@link isMarkdownTranscript}), skipping `report.json` (mini-swe-agent's sidecar),
+ * other hidden files, hidden folders, `node_modules`, and symlinked folders. Returned paths are joined onto the argument as given (not resolved).
  * Entries with a transcript name that are not regular files (a FIFO, socket or device, directly or
  * through a symlink) are returned too, never opened here: the reader ({@link readRegularFile}) refuses
  * them by path, so they are reported as failed files instead of hanging the import or vanishing.
@@ -77,8 +79,12 @@ function walk(dir: string, out: string[]): void {
   }
   for (const entry of entries) {
     const name = entry.name;
-    if (name.startsWith('.') || name === 'node_modules') continue;
     const full = join(dir, name);
+    if (name.endsWith('.md') && !entry.isDirectory()) {
+      if (entry.isFile() && isMarkdownTranscript(full)) out.push(full);
+      continue;
+    }
+    if (name.startsWith('.') || name === 'node_modules') continue;
     if (entry.isDirectory()) walk(full, out);
     else if (!isTranscriptName(name)) continue;
     else if (entry.isSymbolicLink()) {
@@ -87,6 +93,33 @@ function walk(dir: string, out: string[]): void {
       const st = statSync(full, { throwIfNoEntry: false });
       if (st && !st.isDirectory()) out.push(full);
     } else out.push(full);
+  }
+}
+
+/** How many bytes of a Markdown file are read to tell whether it is a transcript. */
+const MARKDOWN_SNIFF_BYTES = 1024;
+
+/**
+ * True if the Markdown file at `path` is a transcript: its first {@link MARKDOWN_SNIFF_BYTES} bytes open
+ * like an aider chat history (`# aider chat started at`, after blank lines or a BOM). A file that cannot
+ * be read is not one (folders hold many Markdown files that are not transcripts; a file named explicitly
+ * is still read, and its errors reported, by the importer).
+ */
+export function isMarkdownTranscript(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const buf = Buffer.alloc(MARKDOWN_SNIFF_BYTES);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return isAiderHistory(buf.toString('utf8', 0, n));
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -9,7 +9,7 @@ import { importAtif } from './atif.js';
 import { importClaudeStreamJson } from './claude-code-stream-json.js';
 import { importCline } from './cline.js';
 import { importCodex } from './codex.js';
-import { importGeminiCli } from './gemini-cli.js';
+import { importGeminiCliText } from './gemini-cli.js';
 import { isRecord, parseJson } from './json.js';
 import { importManagedAgents } from './managed-agents.js';
 import { importOpenAiResponses } from './openai-responses.js';
@@ -64,7 +64,11 @@ export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
     run: (file, text, value, opts) => importManagedAgents(file, text, opts, value),
   },
   'swe-agent': fromJson(importSweAgent),
-  'gemini-cli': fromJson(importGeminiCli),
+  'gemini-cli': {
+    // One JSON document (older CLIs) or JSONL records (newer ones).
+    text: true,
+    run: (file, text, value, opts) => importGeminiCliText(file, text, value, opts),
+  },
   'openai-responses': fromJson(importOpenAiResponses),
   atif: fromJson(importAtif),
   otel: {

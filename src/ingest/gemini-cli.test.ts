@@ -87,3 +87,95 @@ describeWithData('Gemini CLI chat importer', () => {
     expect(s!.events[1]).toMatchObject({ kind: 'shell', command: 'make' });
   });
 });
+
+describeWithData('Gemini CLI chat importer, JSONL (newer CLIs)', () => {
+  it('reads the real chat written as JSONL records (as the CLI migrates it) into the same events', () => {
+    // The migration newer CLIs apply to an older .json chat (chatRecordingService.ts): a metadata
+    // line, then one line per message.
+    const { messages, ...meta } = JSON.parse(readFileSync(FILE, 'utf8')) as { messages: unknown[] };
+    const jsonl = `${[meta, ...messages].map((r) => JSON.stringify(r)).join('\n')}\n`;
+    expect(detectFormat('session.jsonl', jsonl)).toBe('gemini-cli');
+    const fromJson = parseTranscript(FILE, readFileSync(FILE, 'utf8')).sessions[0]!;
+    const fromJsonl = parseTranscript('session.jsonl', jsonl).sessions[0]!;
+    const strip = (s: ImportedSession) => s.events.map(({ source: _s, ...e }) => e);
+    expect(strip(fromJsonl)).toEqual(strip(fromJson));
+    expect(fromJsonl.external_id).toBe(fromJson.external_id);
+    // Pointers name the line: message i is on line i + 2.
+    const call = fromJsonl.events.find((e) => e.type === 'agent.tool_use')!;
+    const inJson = fromJson.events.find((e) => e.type === 'agent.tool_use')!;
+    expect(call.source.line).toBe(inJson.source.index! + 2);
+    expect(call.source.pointer).toMatch(/^\/toolCalls\/\d+$/);
+  });
+});
+
+it('folds Gemini CLI JSONL records: a re-appended message replaces its earlier copy, $rewindTo drops, subagents link', () => {
+  // Record shapes from gemini-cli's chatRecordingService.ts; text our own.
+  const lines = [
+    {
+      sessionId: 'aaaa-1',
+      projectHash: 'h',
+      startTime: '2026-05-01T10:00:00.000Z',
+      lastUpdated: '2026-05-01T10:00:00.000Z',
+      kind: 'main',
+    },
+    { id: 'u1', timestamp: '2026-05-01T10:00:01.000Z', type: 'user', content: [{ text: 'list the files' }] },
+    {
+      id: 'g1',
+      timestamp: '2026-05-01T10:00:02.000Z',
+      type: 'gemini',
+      content: '',
+      toolCalls: [{ id: 'c1', name: 'run_shell_command', args: { command: 'ls' }, status: 'executing' }],
+    },
+    { $set: { lastUpdated: '2026-05-01T10:00:03.000Z' } },
+    {
+      id: 'g1',
+      timestamp: '2026-05-01T10:00:02.000Z',
+      type: 'gemini',
+      content: '',
+      toolCalls: [
+        {
+          id: 'c1',
+          name: 'run_shell_command',
+          args: { command: 'ls' },
+          status: 'error',
+          result: [
+            {
+              functionResponse: { id: 'c1', name: 'run_shell_command', response: { output: 'Exit Code: 2' } },
+            },
+          ],
+        },
+      ],
+    },
+    {
+      id: 'u2',
+      timestamp: '2026-05-01T10:00:04.000Z',
+      type: 'user',
+      content: [{ text: 'no, delete everything' }],
+    },
+    { id: 'g2', timestamp: '2026-05-01T10:00:05.000Z', type: 'gemini', content: 'Deleting.' },
+    { $rewindTo: 'u2' },
+    { id: 'u3', timestamp: '2026-05-01T10:00:06.000Z', type: 'user', content: [{ text: 'only list them' }] },
+  ];
+  const text = `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
+  expect(detectFormat('session-2026-05-01T10-00-aaaa.jsonl', text)).toBe('gemini-cli');
+  const [s] = parseTranscript('session-2026-05-01T10-00-aaaa.jsonl', text).sessions;
+  expect(s!.events.map((e) => e.type)).toEqual([
+    'user.message',
+    'agent.tool_use',
+    'agent.tool_result',
+    'user.message',
+  ]);
+  expect(s!.events[2]).toMatchObject({ call_id: 'c1', is_error: true, exit_code: 2, source: { line: 5 } });
+  expect(s!.events[3]).toMatchObject({ text: 'only list them', source: { line: 9 } });
+  expect(s!).toMatchObject({ ended_at: '2026-05-01T10:00:03.000Z', parent_external_id: null });
+  // A subagent's chat: chats/<parent session id>/<session id>.jsonl, kind subagent.
+  const sub = text.replace('"kind":"main"', '"kind":"subagent"').replace('aaaa-1', 'bbbb-2');
+  const [child] = parseTranscript('chats/aaaa-1/bbbb-2.jsonl', sub).sessions;
+  expect(child).toMatchObject({
+    external_id: 'gemini-cli:bbbb-2',
+    parent_external_id: 'gemini-cli:aaaa-1',
+    agent_id: 'gemini-cli/subagent',
+  });
+  // Metadata alone (a chat just started): nothing to import yet.
+  expect(parseTranscript('s.jsonl', `${JSON.stringify(lines[0])}\n`).sessions).toEqual([]);
+});

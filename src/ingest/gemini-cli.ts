@@ -14,11 +14,25 @@
  * response holds an `error`; a shell result's `Exit Code: N` line gives `exit_code`); `info`, `error`,
  * `warning` → `system.message`. external_id `gemini-cli:<sessionId>`; agent_id `gemini-cli`. Pointers
  * `{file, index: <message index>, pointer: '/messages/<i>'}` (`…/toolCalls/<j>` for calls).
+ *
+ * Newer Gemini CLIs write the same record as JSONL (`session-<time>-<id>.jsonl`; gemini-cli
+ * `packages/core/src/services/chatRecordingService.ts`, `appendRecord` / `loadConversationRecord`): a
+ * metadata line `{sessionId, projectHash, startTime, lastUpdated, kind?: main|subagent}`, then one line
+ * per message record `{id, …}` (a record appended again under the same id replaces the earlier one in
+ * its place: a tool call's result arrives that way), `{$set: {…}}` metadata updates (`$set.messages`
+ * replaces all messages), and `{$rewindTo: <id>}`, which drops that message and every later one (all of
+ * them when the id is unknown). {@link importGeminiCliText} folds the lines into the record above, as
+ * the CLI does when it resumes a session; pointers are then `{file, line}` of the message's last record
+ * (`pointer: '/toolCalls/<j>'` for calls). A `kind: subagent` session (written to
+ * `chats/<parent session id>/<session id>.jsonl`) gets `parent_external_id` `gemini-cli:<parent id>`
+ * and agent_id `gemini-cli/subagent`.
  */
-import { ImportError } from '../domain/index.js';
+import { basename, dirname } from 'node:path';
+import { ImportError, type SourcePointer } from '../domain/index.js';
 import { contentText } from './chat-messages.js';
 import { EventList } from './event-list.js';
-import { isRecord } from './json.js';
+import { completeLines } from './growing.js';
+import { forEachJsonLine, isRecord, type ParsedLine } from './json.js';
 import { MAX_TOOL_OUTPUT_CHARS, titleFrom, toTimestamp, truncateMiddle } from './text.js';
 import { GEMINI_CLI_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
@@ -31,10 +45,102 @@ export function isGeminiChat(data: unknown): boolean {
 }
 
 /**
+ * True for the first line of a JSONL Gemini CLI chat: its metadata `{sessionId, projectHash, …}` with no
+ * `type` and no `messages` (a whole chat on one line is a JSON document, {@link isGeminiChat}).
+ */
+export function isGeminiChatMetadata(o: Record<string, unknown>): boolean {
+  return (
+    typeof o.sessionId === 'string' &&
+    typeof o.projectHash === 'string' &&
+    o.type === undefined &&
+    !Array.isArray(o.messages)
+  );
+}
+
+/**
+ * Imports a Gemini CLI chat file: the parsed JSON document when `value` is given, else the text as one
+ * JSON document or as JSONL records (see the module comment), folded into one chat.
+ * @param first the first line as format detection parsed it (not parsed again).
+ * @throws ImportError naming the file and line of a record that is not JSON or not an object, and as
+ *   {@link importGeminiCli}.
+ */
+export function importGeminiCliText(
+  file: string,
+  text: string,
+  value: unknown,
+  opts: ImporterOptions = {},
+): ImportedSession[] {
+  if (value !== undefined) return importGeminiCli(file, value, opts);
+  const t = text.trimStart();
+  let doc: unknown;
+  // One document unless the first line is a whole object followed by another (JSONL).
+  if (t.startsWith('{') && !/^\{[^\n]*\}[ \t\r]*\n\s*\{/.test(t)) {
+    try {
+      doc = JSON.parse(t);
+    } catch {
+      // not one document: JSONL
+    }
+  }
+  if (isRecord(doc) && Array.isArray(doc.messages)) return importGeminiCli(file, doc, opts);
+  const { chat, lines } = foldRecords(file, text, opts.first_line);
+  // A chat just started (metadata only) has nothing to import yet; it is read again as it grows.
+  if ((chat.messages as unknown[]).length === 0) return [];
+  return importGeminiCli(file, chat, opts, (i) => ({ file, line: lines[i] }));
+}
+
+/** Folds JSONL chat records into `{…metadata, messages}` and the line of each message's last record. */
+function foldRecords(
+  file: string,
+  text: string,
+  first: ParsedLine | undefined,
+): { chat: Record<string, unknown>; lines: (number | undefined)[] } {
+  let meta: Record<string, unknown> = {};
+  let messages = new Map<string, { m: Record<string, unknown>; line: number }>();
+  forEachJsonLine(
+    file,
+    completeLines(text),
+    (o, line) => {
+      if (!isRecord(o)) throw new ImportError(file, 'gemini-cli: expected a JSON object', line);
+      if (typeof o.$rewindTo === 'string') {
+        const ids = [...messages.keys()];
+        const at = ids.indexOf(o.$rewindTo);
+        if (at === -1) messages.clear();
+        else for (const id of ids.slice(at)) messages.delete(id);
+      } else if (typeof o.id === 'string') messages.set(o.id, { m: o, line });
+      else if (isRecord(o.$set)) {
+        if (Array.isArray(o.$set.messages)) messages = byId(o.$set.messages, line);
+        const { messages: _m, ...rest } = o.$set;
+        meta = { ...meta, ...rest };
+      } else if (typeof o.sessionId === 'string') {
+        const { messages: list, ...rest } = o;
+        meta = { ...meta, ...rest };
+        if (Array.isArray(list)) for (const [id, v] of byId(list, line)) messages.set(id, v);
+      }
+    },
+    first,
+  );
+  const list = [...messages.values()];
+  return { chat: { ...meta, messages: list.map((x) => x.m) }, lines: list.map((x) => x.line) };
+}
+
+/** Message records keyed by id (records without one are skipped, as the CLI does), all at `line`. */
+function byId(list: unknown[], line: number): Map<string, { m: Record<string, unknown>; line: number }> {
+  const out = new Map<string, { m: Record<string, unknown>; line: number }>();
+  for (const m of list) if (isRecord(m) && typeof m.id === 'string') out.set(m.id, { m, line });
+  return out;
+}
+
+/**
  * Imports a parsed Gemini CLI chat (one session).
+ * @param at the source pointer of message `i` (default `{file, index: i, pointer: '/messages/<i>'}`).
  * @throws ImportError when `messages` is missing or an entry is not an object (`messages[4]: …`).
  */
-export function importGeminiCli(file: string, data: unknown, opts: ImporterOptions = {}): ImportedSession[] {
+export function importGeminiCli(
+  file: string,
+  data: unknown,
+  opts: ImporterOptions = {},
+  at: (i: number) => SourcePointer = (i) => ({ file, index: i, pointer: `/messages/${i}` }),
+): ImportedSession[] {
   if (!isRecord(data) || !Array.isArray(data.messages))
     throw new ImportError(file, 'gemini-cli: missing messages');
   const events = new EventList();
@@ -44,7 +150,7 @@ export function importGeminiCli(file: string, data: unknown, opts: ImporterOptio
     const m = messages[i];
     if (!isRecord(m)) throw new ImportError(file, `messages[${i}]: expected a message object`);
     const ts = toTimestamp(m.timestamp);
-    const source = { file, index: i, pointer: `/messages/${i}` };
+    const source = at(i);
     const text = contentText(m.content);
     if (m.type === 'user') {
       if (text.trim() !== '') events.userMessage(text, ts, source);
@@ -58,20 +164,22 @@ export function importGeminiCli(file: string, data: unknown, opts: ImporterOptio
         }
       }
       if (text.trim() !== '') events.agentMessage(text, ts, source);
-      if (Array.isArray(m.toolCalls)) toolCalls(file, i, m.toolCalls, ts, events);
+      if (Array.isArray(m.toolCalls)) toolCalls(source, i, m.toolCalls, ts, events);
     } else if (text.trim() !== '') {
       events.systemMessage(`[${String(m.type)}] ${text}`, ts, source);
     }
   }
   const sid = String(data.sessionId ?? file);
   const first = events.events.find((e) => e.type === 'user.message');
+  // A subagent's chat sits in a folder named after its parent session (chatRecordingService.ts).
+  const parent = data.kind === 'subagent' ? basename(dirname(file)) : null;
   return [
     {
       external_id: `gemini-cli:${sid}`,
-      agent_id: opts.agent_id ?? 'gemini-cli',
+      agent_id: opts.agent_id ?? (parent === null ? 'gemini-cli' : 'gemini-cli/subagent'),
       user_id: null,
       team_id: opts.team_id ?? null,
-      parent_external_id: null,
+      parent_external_id: parent === null ? null : `gemini-cli:${parent}`,
       source_format: 'gemini-cli',
       source_file: file,
       title:
@@ -89,14 +197,20 @@ export function importGeminiCli(file: string, data: unknown, opts: ImporterOptio
   ];
 }
 
-function toolCalls(file: string, i: number, calls: unknown[], ts: string | null, events: EventList): void {
+function toolCalls(
+  message: SourcePointer,
+  i: number,
+  calls: unknown[],
+  ts: string | null,
+  events: EventList,
+): void {
   for (let j = 0; j < calls.length; j++) {
     const c = calls[j];
     if (!isRecord(c)) continue;
     const name = typeof c.name === 'string' ? c.name : 'unknown';
     const id = typeof c.id === 'string' ? c.id : `call-${i}-${j}`;
     const at = toTimestamp(c.timestamp) ?? ts;
-    const source = { file, index: i, pointer: `/messages/${i}/toolCalls/${j}` };
+    const source = { ...message, pointer: `${message.pointer ?? ''}/toolCalls/${j}` };
     const kind = toolKind(GEMINI_CLI_TOOL_KINDS, name);
     const input = c.args ?? {};
     events.toolUse(name, kind, input, id, at, source, kind === 'shell' ? shellCommand(input) : undefined);

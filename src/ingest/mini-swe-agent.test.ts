@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DJANGO, describeWithData } from '../../test/data.js';
+import type { AgentToolResultEvent } from '../domain/index.js';
 import {
+  detectFormat,
   findBashBlocks,
   type ImportedSession,
   importTranscripts,
@@ -300,4 +302,35 @@ describe('mini-swe-agent v2 (trajectory_format mini-swe-agent-1.1)', () => {
     expect(s!.events[6]).toMatchObject({ type: 'system.message', source: { index: 5 } });
     expect(s!.metadata).toMatchObject({ trajectory_format: 'mini-swe-agent-1.1', mini_version: '2.0.0' });
   });
+});
+
+it("reads mini-swe-agent's bare message list as its trajectory: observations are tool results, not the person's words", () => {
+  // The structure mini-swe-agent's own tests save (a message list without the wrapper); text our own.
+  const messages = [
+    { role: 'system', content: 'You can run bash. Reply with one ```mswea_bash_command block.' },
+    { role: 'user', content: 'Please solve this issue: the parser drops the last line' },
+    { role: 'assistant', content: 'THOUGHT: look first\n\n```mswea_bash_command\ncat parser.py\n```' },
+    {
+      role: 'user',
+      content: '<returncode>1</returncode>\n<output>\ncat: parser.py: No such file or directory\n</output>',
+    },
+    { role: 'assistant', content: 'THOUGHT: list\n\n```mswea_bash_command\nls\n```' },
+    { role: 'user', content: '<returncode>0</returncode>\n<output>\nsrc\n</output>' },
+  ];
+  const text = JSON.stringify(messages);
+  expect(detectFormat('run.traj.json', text)).toBe('mini-swe-agent');
+  const [s] = parseTranscript('run.traj.json', text).sessions;
+  expect(s!.source_format).toBe('mini-swe-agent');
+  const users = s!.events.filter((e) => e.type === 'user.message');
+  expect(users.map((e) => (e as { text: string }).text)).toEqual([
+    'Please solve this issue: the parser drops the last line',
+  ]);
+  const results = s!.events.filter((e): e is AgentToolResultEvent => e.type === 'agent.tool_result');
+  expect(results.map((r) => [r.exit_code, r.is_error])).toEqual([
+    [1, true],
+    [0, false],
+  ]);
+  expect(results[0]!.source.pointer).toBe('/3');
+  // A chat log whose user turns are not observations stays OpenAI chat.
+  expect(detectFormat('chat.json', JSON.stringify(messages.slice(0, 3)))).toBe('openai-chat');
 });

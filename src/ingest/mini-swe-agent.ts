@@ -31,6 +31,7 @@
  *   → `system.message`, like v1's `EXACTLY ONE action`; text-based v2 actions use
  *   ```` ```mswea_bash_command ```` blocks, read like v1's ```` ```bash ````. Timestamps from
  *   `extra.timestamp`.
+ * - a bare message list (no wrapper, {@link isMiniSweAgentMessages}) is read the same way (pointers `/<index>`).
  * - Pointers: `{file, index: <message index>, pointer: '/messages/<index>'}`.
  * - Outcome from the report: resolved → satisfied (score 1), else failed (score 0), source
  *   `swe-bench.report`, explanation summarising test counts; no report → `null`.
@@ -181,6 +182,21 @@ export function sweBenchOutcome(report: unknown, instanceId: string): Outcome | 
   };
 }
 
+/**
+ * True for mini-swe-agent's bare message list (what its tests and older runs save: `[{role, content}]`
+ * without the `{info, messages, trajectory_format}` wrapper): it opens with the system prompt and a user
+ * message of the list (among the first 10) is one of its observations (`<returncode>N</returncode>…`),
+ * which would otherwise read as the person's words.
+ */
+export function isMiniSweAgentMessages(data: unknown): boolean {
+  if (!Array.isArray(data) || !isRecord(data[0]) || data[0].role !== 'system') return false;
+  for (let i = 2; i < Math.min(data.length, 10); i++) {
+    const m = data[i];
+    if (isRecord(m) && m.role === 'user' && contentText(m.content).startsWith('<returncode>')) return true;
+  }
+  return false;
+}
+
 /** True if `data` looks like a mini-swe-agent trajectory (`trajectory_format` `mini-swe-agent…`). */
 export function isMiniSweAgent(data: unknown): boolean {
   return (
@@ -192,7 +208,8 @@ export function isMiniSweAgent(data: unknown): boolean {
 }
 
 /**
- * Imports a parsed mini-swe-agent trajectory (one session).
+ * Imports a parsed mini-swe-agent trajectory (one session): the `{messages, info, …}` object, or the bare
+ * message list ({@link isMiniSweAgentMessages}; no info, so no exit status).
  * @param file the path as given; the instance id falls back to its name without `.traj.json`.
  * @param opts `report`: the parsed sibling `report.json` (absent → outcome `null`).
  * @throws ImportError when `messages` is missing or a message has no role (`messages[3]: missing role`).
@@ -202,6 +219,8 @@ export function importMiniSweAgent(
   data: unknown,
   opts: MiniSweAgentOptions = {},
 ): ImportedSession[] {
+  const bare = Array.isArray(data);
+  if (bare) data = { messages: data };
   if (!isRecord(data) || !Array.isArray(data.messages)) {
     throw new ImportError(file, 'mini-swe-agent: missing messages');
   }
@@ -230,7 +249,7 @@ export function importMiniSweAgent(
       started ??= ts;
       ended = ts;
     }
-    const source = { file, index: i, pointer: `/messages/${i}` };
+    const source = { file, index: i, pointer: bare ? `/${i}` : `/messages/${i}` };
     if (m.role === 'system') {
       events.systemMessage(text, ts, source);
     } else if (m.role === 'assistant' && Array.isArray(m.tool_calls) && m.tool_calls.length > 0) {

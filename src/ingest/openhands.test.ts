@@ -90,3 +90,68 @@ describeWithData('OpenHands importer', async () => {
     expect(counts(p!)).toEqual(['openhands:ponylang__ponyc-4595', 21, 21, 6, 1, null]);
   });
 });
+
+it("reads the OpenHands resolver's output.jsonl: flat id-less events paired by order, the issue as id", () => {
+  // The resolver's line shape (older flat event serialization); text our own.
+  const line = {
+    issue: { owner: 'acme', repo: 'viewer', number: 7, title: 'Add a licence', body: 'Please add one.' },
+    issue_type: 'issue',
+    instruction: 'Please fix the following issue…',
+    history: [
+      {
+        content: 'Please fix the following issue: add a licence',
+        images_urls: null,
+        wait_for_response: false,
+        action: 'message',
+      },
+      { command: 'ls /nope', thought: 'Look first.', keep_prompt: true, action: 'run' },
+      {
+        content: 'ls: cannot access /nope',
+        command_id: -1,
+        command: 'ls /nope',
+        exit_code: 2,
+        observation: 'run',
+      },
+      { code: "open_file('/workspace/README.md')", thought: 'Read it.', action: 'run_ipython' },
+      {
+        content: '[File: /workspace/README.md (3 lines total)]',
+        code: "open_file('/workspace/README.md')",
+        observation: 'run_ipython',
+      },
+      { outputs: {}, thought: 'Added the licence.', action: 'finish' },
+    ],
+    metrics: { accumulated_cost: 0.1 },
+    success: true,
+    result_explanation: 'The licence file was added.',
+    error: null,
+  };
+  const text = `${JSON.stringify(line)}\n${JSON.stringify({ ...line, issue: { ...line.issue, number: 8 }, success: false })}\n`;
+  expect(detectFormat('output.jsonl', text)).toBe('openhands');
+  const [s, t] = parseTranscript('output.jsonl', text).sessions;
+  expect(s!.external_id).toBe('openhands:acme/viewer#7');
+  expect(s!.events.map((e) => e.type)).toEqual([
+    'system.message',
+    'user.message',
+    'agent.thinking',
+    'agent.tool_use',
+    'agent.tool_result',
+    'agent.thinking',
+    'agent.tool_use',
+    'agent.tool_result',
+    'agent.message',
+  ]);
+  const results = s!.events.filter((e) => e.type === 'agent.tool_result');
+  expect(results.map((r) => [r.call_id, r.is_error, r.exit_code])).toEqual([
+    ['1', true, 2],
+    ['3', false, undefined],
+  ]);
+  // The resolver's prompt template is the harness's; the person's words are the issue.
+  expect(s!.events[0]).toMatchObject({ text: 'Please fix the following issue: add a licence' });
+  expect(s!.events[1]).toMatchObject({ text: 'Add a licence\n\nPlease add one.' });
+  expect(s!.outcome).toMatchObject({
+    result: 'unknown',
+    labels: ['resolver_success'],
+    source: 'openhands.resolver',
+  });
+  expect(t!.outcome?.labels).toEqual(['resolver_failure']);
+});

@@ -23,7 +23,14 @@
  * the observation is `error`, or an editor observation starts with `ERROR:`. An `error` observation
  * that answers no action (a malformed call the runtime rejected) → `system.message`.
  * Outcome: `test_result.report.resolved` (SWE-bench) → satisfied / failed; otherwise a run stopped
- * by an `error` (e.g. maximum iterations) → failed, source `openhands.error`; otherwise none.
+ * by an `error` (e.g. maximum iterations) → failed, source `openhands.error`; otherwise the resolver's
+ * `success` (a model's judgement, not a test) → `unknown` labelled `resolver_success|resolver_failure`,
+ * source `openhands.resolver`; otherwise none.
+ * The OpenHands resolver's `output.jsonl` (`{issue: {owner, repo, number}, instruction, history,
+ * success, result_explanation, git_patch}`, external_id `openhands:<owner>/<repo>#<number>`; its first
+ * message is the resolver's prompt template around the issue → `system.message`, and the issue's
+ * `title` and `body`, the person's words, → `user.message`) and other
+ * older files use a flat event shape without ids, read by {@link fromLegacy}.
  * external_id `openhands:<instance_id>` (`openhands:<file basename>` for a bare list); agent_id
  * `openhands`. Pointers: `{file, line, index, pointer: '/history/<i>'}` (JSONL) or `{file, index,
  * pointer: '/<i>'}` (a list).
@@ -49,9 +56,36 @@ export function isOpenHandsEvent(v: unknown): boolean {
   );
 }
 
-/** True for an `output.jsonl` line: `{instance_id, history: [events]}`. */
+/**
+ * True for an `output.jsonl` line: `{instance_id, history: [events]}`, or the OpenHands resolver's
+ * `{issue: {owner, repo, number}, history: [events], success}` whose first event is an action or an
+ * observation.
+ */
 export function isOpenHandsOutputLine(o: Record<string, unknown>): boolean {
-  return typeof o.instance_id === 'string' && Array.isArray(o.history);
+  if (!Array.isArray(o.history)) return false;
+  if (typeof o.instance_id === 'string') return true;
+  const first = o.history[0];
+  return (
+    isRecord(o.issue) &&
+    isRecord(first) &&
+    (typeof first.action === 'string' || typeof first.observation === 'string')
+  );
+}
+
+/** The resolver's issue as its author wrote it (`title`, blank line, `body`), else `undefined`. */
+function issueText(o: Record<string, unknown>): string | undefined {
+  if (!isRecord(o.issue)) return undefined;
+  const text = [o.issue.title, o.issue.body]
+    .filter((x) => typeof x === 'string' && x.trim() !== '')
+    .join('\n\n');
+  return text === '' ? undefined : text;
+}
+
+/** The resolver's issue `{owner, repo, number}` as `owner/repo#number`, else `null`. */
+function issueId(o: Record<string, unknown>): string | null {
+  const issue = isRecord(o.issue) ? o.issue : null;
+  if (issue === null || typeof issue.repo !== 'string') return null;
+  return `${String(issue.owner ?? '')}/${issue.repo}#${String(issue.number ?? '')}`;
 }
 
 /**
@@ -70,8 +104,14 @@ export function importOpenHandsJsonl(
     (o, line) => {
       if (!isRecord(o) || !Array.isArray(o.history))
         throw new ImportError(file, 'expected an OpenHands output line {instance_id, history: […]}', line);
-      const id = typeof o.instance_id === 'string' ? o.instance_id : `${basename(file)}:${line}`;
-      const events = eventsOf(file, o.history, (i) => ({ file, line, index: i, pointer: `/history/${i}` }));
+      const id =
+        typeof o.instance_id === 'string' ? o.instance_id : (issueId(o) ?? `${basename(file)}:${line}`);
+      const events = eventsOf(
+        file,
+        o.history,
+        (i) => ({ file, line, index: i, pointer: `/history/${i}` }),
+        issueText(o),
+      );
       const meta = isRecord(o.metadata) ? o.metadata : {};
       const llm = isRecord(meta.llm_config) ? meta.llm_config : {};
       sessions.push(
@@ -126,22 +166,69 @@ function outcomeOf(o: Record<string, unknown>): Outcome | null {
   if (typeof o.error === 'string' && o.error !== '') {
     return { result: 'failed', score: null, labels: [], explanation: o.error, source: 'openhands.error' };
   }
+  if (typeof o.success === 'boolean') {
+    // The resolver's `success` is a model's reading of the final message, not a test run: kept as a label.
+    const said = typeof o.result_explanation === 'string' ? o.result_explanation : '';
+    return {
+      result: 'unknown',
+      score: null,
+      labels: [o.success ? 'resolver_success' : 'resolver_failure'],
+      explanation: `OpenHands resolver judged the issue ${o.success ? '' : 'not '}resolved${said === '' ? '' : `: ${truncateMiddle(said, 500)}`}`,
+      source: 'openhands.resolver',
+    };
+  }
   return null;
 }
 
-/** Normalizes one event stream; `at(i)` is the pointer of element `i`. */
-function eventsOf(file: string, history: unknown[], at: (i: number) => SourcePointer): EventList {
+/**
+ * Normalizes one event stream; `at(i)` is the pointer of element `i`. `task`: the person's words the
+ * first user message wraps (the resolver's issue): that message is then the harness's prompt, a
+ * `system.message`, followed by `task` as the `user.message`.
+ */
+function eventsOf(
+  file: string,
+  history: unknown[],
+  at: (i: number) => SourcePointer,
+  task?: string,
+): EventList {
   const events = new EventList();
+  const pending = { task };
   const actions = new Map<number, { tool: string; action: string }>();
+  const legacy = { lastAction: -1, agentActed: false };
   for (let i = 0; i < history.length; i++) {
-    const e = history[i];
-    if (!isRecord(e)) throw new ImportError(file, `${at(i).pointer}: expected an OpenHands event`);
+    const raw = history[i];
+    if (!isRecord(raw)) throw new ImportError(file, `${at(i).pointer}: expected an OpenHands event`);
+    const e = raw.id === undefined ? fromLegacy(raw, i, legacy) : raw;
     // Naive timestamps (no offset) are UTC.
     const ts = utcTimestamp(e.timestamp);
-    if (typeof e.action === 'string') action(e, e.action, ts, at(i), events, actions);
+    if (typeof e.action === 'string') action(e, e.action, ts, at(i), events, actions, pending);
     else if (typeof e.observation === 'string') observation(e, e.observation, ts, at(i), events, actions);
   }
   return events;
+}
+
+/**
+ * An event of the flat, id-less serialization older OpenHands wrote (the resolver's `output.jsonl`):
+ * action fields beside `action`, observation fields beside `observation`, no `id`, `cause` or `source`,
+ * each observation answering the action just before it. Returns the same event in the current shape:
+ * `id` = its index, `cause` = the last action's index, `args` / `extras` (a top-level `exit_code` as
+ * `extras.metadata.exit_code`); a `message` before any agent action is the user's, later ones the agent's.
+ */
+function fromLegacy(
+  e: Record<string, unknown>,
+  i: number,
+  state: { lastAction: number; agentActed: boolean },
+): Record<string, unknown> {
+  if (typeof e.action === 'string') {
+    const { action: name, ...args } = e;
+    const source = name === 'message' && !state.agentActed ? 'user' : 'agent';
+    if (name !== 'message') state.agentActed = true;
+    state.lastAction = i;
+    return { id: i, action: name, source, args };
+  }
+  const { observation: name, content, ...extras } = e;
+  const metadata = typeof extras.exit_code === 'number' ? { exit_code: extras.exit_code } : {};
+  return { id: i, observation: name, cause: state.lastAction, content, extras: { ...extras, metadata } };
 }
 
 function action(
@@ -151,6 +238,7 @@ function action(
   source: SourcePointer,
   events: EventList,
   actions: Map<number, { tool: string; action: string }>,
+  pending: { task?: string } = {},
 ): void {
   const args = isRecord(e.args) ? e.args : {};
   const text = (k: string) => (typeof args[k] === 'string' ? (args[k] as string) : '');
@@ -160,7 +248,11 @@ function action(
     if (said !== '') events.systemMessage(said, ts, source);
   } else if (name === 'message') {
     if (said === '') return;
-    if (e.source === 'user') events.userMessage(said, ts, source);
+    if (e.source === 'user' && pending.task !== undefined) {
+      events.systemMessage(said, ts, source);
+      events.userMessage(pending.task, ts, source);
+      pending.task = undefined;
+    } else if (e.source === 'user') events.userMessage(said, ts, source);
     else events.agentMessage(said, ts, source);
   } else if (name === 'think') {
     if (text('thought') !== '') events.thinking(text('thought'), ts, source);

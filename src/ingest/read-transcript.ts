@@ -1,7 +1,16 @@
 /**
  * Reading one transcript file: detect (or take) its format, parse once, normalize.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ImportError, ReverieError, type SourceFormat } from '../domain/index.js';
@@ -228,6 +237,50 @@ export async function readRegularFile(file: string): Promise<Buffer> {
 
 /** Synchronous {@link readRegularFile}, same checks and errors. */
 export function readRegularFileSync(file: string): Buffer {
+  return withRegularFile(file, (fd) => readFileSync(fd));
+}
+
+/**
+ * The buffer {@link readRegularFileReused} reads into, kept from one call to the next and grown as needed
+ * (up to {@link MAX_REUSED_BYTES}). A fresh buffer per file costs its allocation and a page fault per 4 kB
+ * of it, which for 1,000 Claude Code files (22 MB) took about a third of the time of reading them.
+ */
+let reused: Buffer | null = null;
+/** Largest read buffer kept for the next file (64 MiB): a bigger file gets a buffer of its own. */
+const MAX_REUSED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * {@link readRegularFileSync} (same checks and errors) into a buffer that the next call reuses: the
+ * returned bytes are valid only until the next call, so decode them at once (as the import pipeline does,
+ * with no `await` between reading and decoding). Reads until end of file, so a file still growing past
+ * the size `fstat` gave is read whole.
+ * @throws ImportError as {@link readRegularFile}.
+ */
+export function readRegularFileReused(file: string): Buffer {
+  return withRegularFile(file, (fd, size) => {
+    let buf = reused !== null && reused.length > size ? reused : Buffer.allocUnsafeSlow(size + 1);
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        const bigger = Buffer.allocUnsafeSlow(buf.length * 2);
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    if (buf.length <= MAX_REUSED_BYTES) reused = buf;
+    return buf.subarray(0, n);
+  });
+}
+
+/**
+ * Opens `file` for reading only if it is a regular file (see {@link readRegularFile}: `stat` first, then
+ * `O_NONBLOCK` and `fstat`), calls `read` with the descriptor and the size `fstat` gave, and closes it.
+ * @throws ImportError as {@link readRegularFile}.
+ */
+function withRegularFile(file: string, read: (fd: number, size: number) => Buffer): Buffer {
   let fd: number;
   try {
     const st = statSync(file);
@@ -239,7 +292,7 @@ export function readRegularFileSync(file: string): Buffer {
   try {
     const now = fstatSync(fd);
     if (!now.isFile()) throw notRegular(file, now);
-    return readFileSync(fd);
+    return read(fd, now.size);
   } catch (e) {
     throw e instanceof ImportError ? e : cannotRead(file, e);
   } finally {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { DATA, describeWithData } from '../../test/data.js';
 import type { AgentToolUseEvent } from '../domain/index.js';
-import { detectFormat, type ImportedSession, importTranscripts } from './index.js';
+import { detectFormat, type ImportedSession, importTranscripts, parseTranscript } from './index.js';
 import { isSweAgentFailure, sweAgentOutcome } from './swe-agent.js';
 
 const DIR = resolve(DATA, 'formats/swe-agent');
@@ -87,4 +87,32 @@ describeWithData('SWE-agent .traj importer', async () => {
     expect(isSweAgentFailure('bash: pytest: command not found')).toBe(true);
     expect(isSweAgentFailure('Script completed successfully, no errors.')).toBe(false);
   });
+});
+
+it('imports a SWE-agent demonstration (history only: a few-shot example, not a run) as no session', () => {
+  // The shape of SWE-agent's trajectories/demonstrations/*.traj; text our own.
+  const demo = {
+    history: [
+      {
+        role: 'system',
+        content: 'You are an autonomous programmer.',
+        agent: 'main',
+        message_type: 'system_prompt',
+      },
+      { role: 'user', content: 'Fix the bug.', agent: 'main', message_type: 'observation' },
+      {
+        role: 'assistant',
+        content: 'Look first.',
+        thought: 'Look first.',
+        action: 'ls',
+        agent: 'main',
+        message_type: 'action',
+      },
+    ],
+  };
+  const text = JSON.stringify(demo);
+  expect(detectFormat('demo.traj', text)).toBe('swe-agent');
+  expect(parseTranscript('demo.traj', text).sessions).toEqual([]);
+  // Forced, it is an error that says no session came out of it.
+  expect(() => parseTranscript('demo.traj', text, { format: 'swe-agent' })).toThrow(/no swe-agent sessions/);
 });

@@ -62,13 +62,28 @@ export function isSweAgentFailure(observation: string): boolean {
   return FAILURE.test(observation.slice(0, 2000));
 }
 
-/** True if `data` looks like a SWE-agent trajectory (`trajectory` array plus `history` or `info`). */
+/**
+ * True for a SWE-agent demonstration (`trajectories/demonstrations/*.traj`, the few-shot examples its
+ * configs load): `{history: [{role, content, agent, message_type}]}` without `trajectory` or `info`.
+ * It is not a recorded run, so it imports as no session.
+ */
+export function isSweAgentDemonstration(data: unknown): boolean {
+  if (!isRecord(data) || data.trajectory !== undefined || data.info !== undefined) return false;
+  const first = Array.isArray(data.history) ? data.history[0] : undefined;
+  return isRecord(first) && typeof first.agent === 'string' && typeof first.message_type === 'string';
+}
+
+/**
+ * True if `data` looks like a SWE-agent trajectory (`trajectory` array plus `history` or `info`), or
+ * a demonstration ({@link isSweAgentDemonstration}).
+ */
 export function isSweAgent(data: unknown): boolean {
   return (
     isRecord(data) &&
-    Array.isArray(data.trajectory) &&
-    (Array.isArray(data.history) || isRecord(data.info)) &&
-    typeof data.trajectory_format !== 'string'
+    ((Array.isArray(data.trajectory) &&
+      (Array.isArray(data.history) || isRecord(data.info)) &&
+      typeof data.trajectory_format !== 'string') ||
+      isSweAgentDemonstration(data))
   );
 }
 
@@ -95,10 +110,11 @@ export function sweAgentOutcome(exitStatus: unknown): Outcome | null {
 }
 
 /**
- * Imports a parsed SWE-agent `.traj` (one session).
+ * Imports a parsed SWE-agent `.traj` (one session; none for a demonstration).
  * @throws ImportError when `trajectory` is missing or a step is not an object (`trajectory[3]: …`).
  */
 export function importSweAgent(file: string, data: unknown, opts: ImporterOptions = {}): ImportedSession[] {
+  if (isSweAgentDemonstration(data)) return [];
   if (!isRecord(data) || !Array.isArray(data.trajectory))
     throw new ImportError(file, 'swe-agent: missing trajectory');
   const history = Array.isArray(data.history) ? (data.history as unknown[]) : [];

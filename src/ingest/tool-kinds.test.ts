@@ -126,3 +126,30 @@ describeWithData('tool-kinds helpers', () => {
     expect(toolKind(GENERIC_TOOL_KINDS, 'str_replace_editor')).toBe('edit');
   });
 });
+
+it('Codex: spawn_agent hands work to a subagent (delegate); the multi-agent bookkeeping calls are other', () => {
+  // Rollout lines of Codex's multi-agent tools; content our own.
+  const line = (payload: Record<string, unknown>) =>
+    JSON.stringify({ timestamp: '2026-05-12T10:00:00.000Z', type: 'response_item', payload });
+  const text = [
+    JSON.stringify({
+      timestamp: '2026-05-12T10:00:00.000Z',
+      type: 'session_meta',
+      payload: { id: 'cdx-1', cwd: '/w' },
+    }),
+    line({
+      type: 'function_call',
+      name: 'spawn_agent',
+      arguments: '{"message":"review the parser"}',
+      call_id: 'c1',
+    }),
+    line({ type: 'function_call_output', call_id: 'c1', output: '{"agent_id":"a1"}' }),
+    line({ type: 'function_call', name: 'wait', arguments: '{"ids":["a1"]}', call_id: 'c2' }),
+    line({ type: 'function_call_output', call_id: 'c2', output: 'done' }),
+  ].join('\n');
+  const [s] = parseTranscript('rollout-x.jsonl', text).sessions;
+  expect(uses(s!.events).map((u) => [u.tool, u.kind])).toEqual([
+    ['spawn_agent', 'delegate'],
+    ['wait', 'other'],
+  ]);
+});

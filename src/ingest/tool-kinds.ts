@@ -63,6 +63,9 @@ export const CODEX_TOOL_KINDS: ToolKindTable = {
   apply_patch: 'edit',
   web_search: 'web',
   view_image: 'read',
+  // Codex's native multi-agent tools (codex-rs/core/src/tools/handlers/multi_agents.rs); `wait` and
+  // `close_agent` only manage the subagent.
+  spawn_agent: 'delegate',
 };
 
 /** Gemini CLI's tools. */

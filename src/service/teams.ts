@@ -161,7 +161,8 @@ export class TeamService {
   /**
    * Attaches up to {@link MAX_ATTACHED_STORES} stores to an agent, replacing what was attached, each
    * `read_write` or `read_only` (the hosted `resources[]` access values).
-   * @throws ValidationError for too many, repeated, or bad entries; NotFoundError for an unknown store.
+   * @throws ValidationError for too many, repeated, or bad entries and for an archived store (as a
+   *   session's attachments refuse it); NotFoundError for an unknown store.
    */
   async attachStores(
     agentId: string,
@@ -183,8 +184,13 @@ export class TeamService {
       if (seen.has(s.memory_store_id))
         throw new ValidationError(`${s.memory_store_id} is listed twice`, `memory_stores.${i}`);
       seen.add(s.memory_store_id);
-      if (!(await this.#storage.getStore(s.memory_store_id)))
-        throw new NotFoundError('memory_store', s.memory_store_id);
+      const store = await this.#storage.getStore(s.memory_store_id);
+      if (!store) throw new NotFoundError('memory_store', s.memory_store_id);
+      if (store.archived_at)
+        throw new ValidationError(
+          `memory_stores[${i}].memory_store_id: memory store ${store.id} is archived; archived stores cannot be attached`,
+          `memory_stores.${i}.memory_store_id`,
+        );
       rows.push({ memory_store_id: s.memory_store_id, access, attached_at: at });
     }
     await this.#storage.putAgentStores(agentId, rows);

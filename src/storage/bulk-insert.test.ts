@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertRows } from './bulk-insert.js';
 import type { KyselyStorage } from './kysely-storage.js';
@@ -34,6 +35,29 @@ describe('insertRows on SQLite', () => {
       { sha256: 'b', content: '' },
       { sha256: 'c', content: 'x' },
     ]);
+  });
+
+  it('stores UTF-8 bytes bound in a utf8 column as the text they encode, byte for byte as the string', async () => {
+    const db = storage.db;
+    const text = 'it\'s "quoted"\n\u0000 ünïcode, a lone \ud800 surrogate, 𝄞';
+    await insertRows(db, 'sqlite', 'blobs', [{ sha256: 's', content: text }]);
+    await insertRows(db, 'sqlite', 'blobs', [{ sha256: 'b', content: Buffer.from(text, 'utf8') }], 'sha256', [
+      'content',
+    ]);
+    const rows = await sql<{ sha256: string; type: string; content: string; hex: string }>`
+      select sha256, typeof(content) as type, content, hex(content) as hex from blobs order by sha256`.execute(
+      db,
+    );
+    expect(rows.rows.map((r) => r.type)).toEqual(['text', 'text']);
+    expect(rows.rows[0]!.content).toBe(rows.rows[1]!.content);
+    expect(rows.rows[0]!.hex).toBe(rows.rows[1]!.hex);
+    expect(rows.rows[0]!.content).toBe(text.replace('\ud800', '\ufffd'));
+  });
+
+  it('refuses utf8 columns on PostgreSQL (its builder binds strings)', async () => {
+    await expect(
+      insertRows(storage.db, 'postgres', 'blobs', [{ sha256: 'x', content: 'y' }], undefined, ['content']),
+    ).rejects.toThrow(/utf8 columns are for SQLite only/);
   });
 
   it('raises the database error of a violated constraint, leaving the transaction to undo the statement', async () => {

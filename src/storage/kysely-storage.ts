@@ -1067,9 +1067,11 @@ export class KyselyStorage implements Storage {
       const parents = await parentIds(db, ws, keys, own);
       const results: SessionImportItem[] = [];
       const inserts: (Insertable<SessionsTable> & Record<string, string | number | null>)[] = [];
-      const eventRows: { session_id: string; events: string }[] = [];
+      // On SQLite the texts are written as the UTF-8 bytes prepareSession hashed (see insertRows).
+      const bytes = this.dialect === 'sqlite';
+      const eventRows: { session_id: string; events: string | Uint8Array }[] = [];
       const written: { id: string; external_id: string }[] = [];
-      const blobRows = new Map<string, string>();
+      const blobRows = new Map<string, string | Uint8Array>();
       for (const [i, p] of prepared.entries()) {
         const s = p.session;
         const { external_id: stored, parent_external_id: parentExt } = keys[i]!;
@@ -1081,7 +1083,7 @@ export class KyselyStorage implements Storage {
         }
         const id = own.get(stored)!;
         written.push({ id, external_id: stored });
-        for (const b of p.blobs) blobRows.set(b.sha256, b.content);
+        for (const b of p.blobs) blobRows.set(b.sha256, (bytes && b.utf8) || b.content);
         const row = {
           id,
           workspace_id: ws,
@@ -1113,17 +1115,25 @@ export class KyselyStorage implements Storage {
           results.push({ external_id: s.external_id, status: 'updated', session_id: id });
         } else {
           inserts.push(row);
-          eventRows.push({ session_id: id, events: p.events_json });
+          eventRows.push({ session_id: id, events: (bytes && p.events_utf8) || p.events_json });
           results.push({ external_id: s.external_id, status: 'created', session_id: id });
         }
       }
       const blobList = [...blobRows].map(([sha256, content]) => ({ sha256, content }));
       const dialect = this.dialect;
+      const utf8 = (column: string) => (bytes ? [column] : []);
       for (let i = 0; i < blobList.length; i += CHUNK)
-        await insertRows(db, dialect, 'blobs', blobList.slice(i, i + CHUNK), 'sha256');
+        await insertRows(db, dialect, 'blobs', blobList.slice(i, i + CHUNK), 'sha256', utf8('content'));
       for (let i = 0; i < inserts.length; i += CHUNK) {
         await insertRows(db, dialect, 'sessions', inserts.slice(i, i + CHUNK));
-        await insertRows(db, dialect, 'session_events', eventRows.slice(i, i + CHUNK));
+        await insertRows(
+          db,
+          dialect,
+          'session_events',
+          eventRows.slice(i, i + CHUNK),
+          undefined,
+          utf8('events'),
+        );
       }
       await linkWaitingChildren(db, ws, written);
       const created = results.filter((r) => r.status === 'created').map((r) => r.session_id);

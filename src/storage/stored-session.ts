@@ -20,12 +20,19 @@ export interface PreparedSession {
   event_count: number;
   /** The stored form of the events (JSON text). */
   events_json: string;
+  /**
+   * `events_json` as UTF-8: the bytes hashed into `content_sha256`, written as they are on SQLite (one
+   * encoding of the text instead of one for the hash and another when the string is bound). Absent when
+   * the session was prepared elsewhere; the string is written then.
+   */
+  events_utf8?: Uint8Array;
   /** SHA-256 of `events_json`: the session's content hash (gather-cache key, idempotent re-import). */
   content_sha256: string;
   /** JSON text of `session.metadata` and `session.outcome` (null when there is none). */
   metadata_json: string;
   outcome_json: string | null;
-  blobs: { sha256: string; content: string }[];
+  /** Texts stored once by hash; `utf8` is `content` as UTF-8 (hashed into `sha256`), as `events_utf8`. */
+  blobs: { sha256: string; content: string; utf8?: Uint8Array }[];
 }
 
 /** The field of an event that holds a big text, if any. */
@@ -35,28 +42,34 @@ function bigField(e: SessionEvent): 'text' | 'content' | null {
   return e.text.length >= BLOB_MIN_CHARS ? 'text' : null;
 }
 
-/** Computes the stored form of one session (see the module comment). */
+/**
+ * Computes the stored form of one session (see the module comment). Each text is hashed from its UTF-8
+ * bytes, kept for the SQLite write (`events_utf8`, `blobs[].utf8`).
+ */
 export function prepareSession(s: NewSession): PreparedSession {
-  const blobs: { sha256: string; content: string }[] = [];
+  const blobs: { sha256: string; content: string; utf8: Uint8Array }[] = [];
   const stored = s.events.map((e) => {
     const f = bigField(e);
     const { file, ...pointer } = e.source;
     const out: Record<string, unknown> = { ...e, source: file === s.source_file ? pointer : e.source };
     if (f) {
       const text = (e as unknown as Record<string, string>)[f]!;
-      const sha = sha256Hex(text);
-      blobs.push({ sha256: sha, content: text });
+      const utf8 = Buffer.from(text, 'utf8');
+      const sha = sha256Hex(utf8);
+      blobs.push({ sha256: sha, content: text, utf8 });
       out[f] = { $blob: sha };
     }
     return out;
   });
   const events_json = JSON.stringify(stored);
+  const events_utf8 = Buffer.from(events_json, 'utf8');
   const { events, ...session } = s;
   return {
     session,
     event_count: events.length,
     events_json,
-    content_sha256: sha256Hex(events_json),
+    events_utf8,
+    content_sha256: sha256Hex(events_utf8),
     metadata_json: JSON.stringify(s.metadata),
     outcome_json: s.outcome === null ? null : JSON.stringify(s.outcome),
     blobs,

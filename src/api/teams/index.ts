@@ -70,7 +70,9 @@ function needAdmin(c: Context<ApiEnv>): void {
  * Middleware for `/v1/memory_stores/*`: a write (any method but GET/HEAD) to a store the key may not
  * write (`TeamService.canWrite`) is refused with 403 `permission_error`; so is a write sent through a
  * session ({@link SESSION_HEADER}) to a store that session attached `read_only` or not at all (404 for a
- * session the key does not see). Unknown stores pass through (the route answers 404).
+ * session the key does not see); an allowed write through a session is recorded as the session's
+ * (`{type: "session_actor", id}` on the version it makes). Unknown stores pass through (the route
+ * answers 404).
  */
 export function teamWriteGuard(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
@@ -78,7 +80,11 @@ export function teamWriteGuard(): MiddlewareHandler<ApiEnv> {
     if (m && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const svc = c.var.reverie;
       const session = c.req.header(SESSION_HEADER);
-      if (session) await sessionWriteCheck(c, session, decodeURIComponent(m[1]!));
+      if (session) {
+        await sessionWriteCheck(c, session, decodeURIComponent(m[1]!));
+        // hosted writes made through a session are the session's (`session_actor`), as MCP's are
+        c.set('actor', { type: 'session_actor', id: session });
+      }
       const store = await svc.getStore(decodeURIComponent(m[1]!)).catch(() => null);
       if (store && !(await svc.teams.canWrite(c.var.principal, store)))
         throw new ApiError(

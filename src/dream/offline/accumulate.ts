@@ -21,8 +21,10 @@
  * an older version) is replaced as before: without the session ids nothing can be added without
  * counting a session twice.
  */
+import { feedbackConfidence } from './feedback-mining.js';
 import { parseFrontMatter } from './front-matter.js';
 import { type PlannedMemory, supportContents } from './plan.js';
+import { projectFactConfidence } from './project-facts.js';
 import { counted } from './text.js';
 
 /** Front-matter field listing the sessions behind a generated memory. */
@@ -108,6 +110,18 @@ function mergeBody(body: string, earlierBody: string, note: string): string {
 }
 
 /**
+ * The confidence of a memory of a person's words (feedback, a stated project fact or reference) at
+ * `sessions` sessions: those rise with every session that says or follows them (see
+ * `feedback-mining.ts`, `project-facts.ts`); other kinds keep this dream's own.
+ */
+function confidenceAt(p: PlannedMemory, sessions: number): number {
+  if (p.kind === 'feedback') return feedbackConfidence(sessions);
+  if (p.kind === 'fact' && (p.type === 'project' || p.type === 'reference'))
+    return projectFactConfidence(sessions);
+  return p.confidence;
+}
+
+/**
  * Adds an earlier dream's support and evidence, recorded in `earlier` (the content of the file the
  * earlier dream generated for the same key), to a planned memory (see the module comment).
  * @returns `p` itself when there is nothing to add (no ids recorded, or no session beyond the new
@@ -125,8 +139,11 @@ export function accumulate(p: PlannedMemory, earlier: string): PlannedMemory {
   const support = { sessions, agents: Math.max(p.support.agents, recordedAgents(fields)) };
   const recount = (summary: string, from: number) => {
     const lead = counted(from, 'session');
-    return summary.startsWith(lead)
-      ? `${counted(sessions, 'session')}${summary.slice(lead.length)}`
+    if (summary.startsWith(lead)) return `${counted(sessions, 'session')}${summary.slice(lead.length)}`;
+    // a person's words end their summary with the count: "Never force-push … (1 session)"
+    const tail = `(${lead})`;
+    return summary.endsWith(tail)
+      ? `${summary.slice(0, -tail.length)}(${counted(sessions, 'session')})`
       : summary;
   };
   const reason = `${p.reason} Support accumulated across dreams: ${counted(sessions, 'session')} (${now.length} in this dream, ${onlyEarlier} only in earlier ones).`;
@@ -153,6 +170,7 @@ export function accumulate(p: PlannedMemory, earlier: string): PlannedMemory {
     ...p,
     support,
     support_sessions: union,
+    confidence: confidenceAt(p, sessions),
     summary: recount(p.summary, p.support.sessions),
     body: mergeBody(p.body, earlierBody, note),
     reason,

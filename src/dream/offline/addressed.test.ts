@@ -26,8 +26,8 @@ const feedbackOf = (events: SessionEvent[]) =>
     .feedback.filter((f) => f.cue !== 'follows')
     .map((f) => f.text);
 
-/** Statements of the two-way LoCoMo test still read as feedback (the figure reached; 165 with the rules before this change). */
-const MAX_LEFT = 64;
+/** Statements of the two-way LoCoMo test still read as feedback (the figure reached: 165 before issue 15, 64, now 53 with "we need to/should" read as this task). */
+const MAX_LEFT = 53;
 
 describe('feedback needs an agent being directed and a statement about its work', () => {
   it('a session without agent turns has nobody to correct: no feedback, no stated project facts', () => {
@@ -82,6 +82,41 @@ describe('feedback needs an agent being directed and a statement about its work'
       'Skipping the test doesn’t fix the bug.',
       'That is overkill, too many moving parts.',
     ]);
+  });
+
+  it('excess with its subject left out answers what the agent just made; a form the stemmer cuts differently still meets', () => {
+    seq = 0;
+    const events = [
+      ev('agent.message', 'I added a plugin registry and an event bus for the export option.'),
+      ev('user.message', 'way too complicated. keep it small'),
+      ev('agent.message', 'I typed the response payload as any so the build passes.'),
+      ev('user.message', 'never use any to silence the compiler, fix the types'),
+    ];
+    expect(feedbackOf(events)).toEqual([
+      'way too complicated. keep it small',
+      'never use any to silence the compiler, fix the types',
+    ]);
+    // the same excess before the agent made anything is no correction
+    seq = 0;
+    expect(feedbackOf([ev('user.message', 'way too complicated.')])).toEqual([]);
+  });
+
+  it('a rule in the opening request is part of the task unless it says always/never', () => {
+    seq = 0;
+    const open = (text: string) => [
+      ev('user.message', text),
+      ev('agent.message', 'I changed the pre-commit hook so the scan redacts secrets in staged files.'),
+      call('Bash', { command: 'git commit -m "hook: redact instead of block"' }),
+    ];
+    expect(
+      feedbackOf(
+        open("when the scan finds secrets in staged files don't block the commit, redact them instead"),
+      ),
+    ).toEqual([]);
+    seq = 0;
+    expect(
+      feedbackOf(open('Never block a commit on the scan; always redact secrets in staged files.')),
+    ).toHaveLength(1);
   });
 
   it('topic words leave out light verbs and general nouns', () => {

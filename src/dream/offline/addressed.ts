@@ -13,10 +13,15 @@
  *   advice about the person's own life ("keep going and never give up", "don't forget to take care of
  *   yourself") name nothing the agent worked on, or nothing at all beyond a light verb.
  *
+ * - A rule in the person's opening request, before the agent did anything, is part of the task it
+ *   states ("when running the scan, don't block the push, redact the secret instead") unless it carries
+ *   a cue of generality ("always", "never", "from now on").
+ *
  * Words are compared by the first five letters of their `contentTokens` stems (see `text.ts`).
  */
 import type { SessionEvent } from '../../domain/index.js';
 import type { FeedbackOccurrence } from './digest.js';
+import { ELLIPTIC_EXCESS, saysGenerally } from './feedback.js';
 import { analyse } from './language.js';
 import { contentTokens } from './text.js';
 
@@ -35,7 +40,8 @@ const MAX_WORK_CHARS = 20_000;
  * one word meet ("commit" and "committ" from "committed", "summar" and "summary").
  */
 function wordKey(stem: string): string {
-  return stem.slice(0, KEY_CHARS);
+  // a final "e" dropped first: the stemmer keeps it in some forms only ("type", but "typ" from "typed")
+  return stem.replace(/(?<=\w{2})e$/, '').slice(0, KEY_CHARS);
 }
 
 /** Letters of a stem compared (see {@link wordKey}). */
@@ -44,6 +50,10 @@ const KEY_CHARS = 5;
 /** A correction whose subject is the agent or what it just made ("that is overkill", "you force-pushed?"). */
 const AT_THE_AGENT =
   /^(?:(?:no|nope|ok(?:ay)?|so|well|hmm|oh|again|but|and|wait|seriously|really)\b[\s,.!?]*)*(?:that|this|these|those|you)\b/i;
+
+/** The interjections {@link AT_THE_AGENT} allows before its subject. */
+const AT_THE_AGENT_LEAD =
+  /^(?:(?:no|nope|ok(?:ay)?|so|well|hmm|oh|again|but|and|wait|seriously|really|ugh|dude|man)\b[\s,.!?]*)*/i;
 
 /** Identifiers cut into their words: `CHANGES_SUMMARY.md` → "CHANGES SUMMARY md", `lastSyncedId` → "last Synced Id". */
 function splitIdentifiers(text: string): string {
@@ -108,14 +118,33 @@ export function addressedFeedback(
   if (!feedback.some((f) => f.cue === 'rule' || f.cue === 'correction')) return [...feedback];
   const work = workVocabulary(events);
   const answered = answeredTurns(events);
+  const started = firstAgentSeq(events);
   return feedback.filter((f) => {
     if (f.cue !== 'rule' && f.cue !== 'correction') return true;
+    // the session's opening request states the task: a rule in it needs a cue of generality
+    if (f.seq < started && !saysGenerally(f.text)) return false;
     const said = `${f.text} ${f.why ?? ''}`;
-    if (f.cue === 'rule') return topicTerms(said).some((t) => work.has(t));
+    // a rule said with the sentence about what the agent made ("That's a new dependency. Ask me first
+    // next time."): its subject is the agent's work
+    if (f.cue === 'rule')
+      return /^(?:that|this|these|those)\b/i.test(f.text.trim()) || topicTerms(said).some((t) => work.has(t));
     // a correction answers one turn: its adjectives may name what it objects to ("another summary file")
     const answers = answered.get(f.seq) ?? new Set<string>();
-    return AT_THE_AGENT.test(f.text.trim()) || topicTerms(said, true).some((t) => answers.has(t));
+    const text = f.text.trim();
+    return (
+      AT_THE_AGENT.test(text) ||
+      ELLIPTIC_EXCESS.test(text.replace(AT_THE_AGENT_LEAD, '')) ||
+      topicTerms(said, true).some((t) => answers.has(t))
+    );
   });
+}
+
+/** The `seq` of the agent's first turn (a message or a tool call), or +∞ when it never acted. */
+function firstAgentSeq(events: readonly SessionEvent[]): number {
+  let first = Number.POSITIVE_INFINITY;
+  for (const e of events)
+    if ((e.type === 'agent.message' || e.type === 'agent.tool_use') && e.seq < first) first = e.seq;
+  return first;
 }
 
 /**

@@ -54,6 +54,30 @@ describe('API errors merged across the tools of one backend', () => {
   });
 });
 
+describe('the memory is named by the wording and tool seen in the most sessions', () => {
+  it('not by a wording one session repeated three times', async () => {
+    const repeated = syntheticSession('r', 'u-r', [
+      'please do it',
+      ...[1, 2, 3].map((n) => ({
+        tool: 'book_seat',
+        input: { id: `r_${n}` },
+        result: `Error: payment method voucher_50${n}4406 not found`,
+        error: true,
+      })),
+      { tool: 'book_seat', input: { id: 'r_4' }, result: 'ok' },
+    ]);
+    const ms = await mistakes([
+      repeated,
+      failing('a', 'change_seat', 'Error: payment method not found'),
+      failing('b', 'change_seat', 'Error: payment method not found'),
+    ]);
+    expect(ms).toHaveLength(1);
+    expect(ms[0]!.support.sessions).toBe(3);
+    expect(ms[0]!.after).toContain('# change_seat: payment method not found');
+    expect(ms[0]!.after).toContain('Returned by: `book_seat` (3), `change_seat` (2).');
+  });
+});
+
 describeWithData('τ-bench: gift card and seat errors across booking and flight changes', () => {
   let imported: ImportedSession[];
   let result: DreamResult;

@@ -136,6 +136,39 @@ describe('coding mistakes: failed test runs and chance', () => {
     expect(r.stats.mistakes_exploration).toBe(1);
   });
 
+  it('a failed test run that an environment variable made pass is a mistake; another change after it is not', () => {
+    const tests = (i: number, rerun: string) =>
+      session(`u${i}`, outcome(i), i + 1, [
+        {
+          sh: 'pytest tests/test_names.py',
+          out: "UnicodeEncodeError: 'ascii' codec can't encode",
+          fail: true,
+        },
+        { sh: rerun },
+      ]);
+    const background = [0, 1, 2, 3, 4, 5, 6, 7].map((i) =>
+      session(`b${i}`, outcome(i), i + 20, [
+        { sh: 'pytest tests/test_views.py', out: 'E       AssertionError: assert 1 == 2', fail: true },
+        { sh: `pytest tests/test_views.py -k case_${i}` },
+      ]),
+    );
+    const env = mineMistakes(
+      [
+        ...[0, 1, 2, 3, 4, 5].map((i) => tests(i, 'PYTHONIOENCODING=utf-8 pytest tests/test_names.py')),
+        ...background,
+      ],
+      2,
+    );
+    expect(env.memories.map((m) => m.summary)).toEqual([
+      expect.stringMatching(/^6 sessions; fix: add `PYTHONIOENCODING=utf-8`/),
+    ]);
+    const flag = mineMistakes(
+      [...[0, 1, 2, 3, 4, 5].map((i) => tests(i, 'pytest tests/test_names.py --capture=no')), ...background],
+      2,
+    );
+    expect(flag.memories).toEqual([]);
+  });
+
   it("taking the agent's own edit back (git checkout) is no fix of the error that edit caused", () => {
     const s = [0, 1, 2, 3].map((i) =>
       session(`r${i}`, i === 3 ? 'failed' : 'satisfied', i + 1, [
@@ -248,6 +281,42 @@ describe('coding mistakes: a failed run with an established fix', () => {
   });
 });
 
+describe('coding mistakes: one error template, several causes', () => {
+  const missing = (i: number, module: string, fix: Step) =>
+    session(`${module}${i}`, outcome(i), i + 1, [
+      write(`import ${module}`),
+      run(`ModuleNotFoundError: No module named '${module}'`, true),
+      fix,
+      run(),
+    ]);
+  const assertion = (i: number) =>
+    session(`a${i}`, outcome(i), i + 20, [
+      write('x = 1\nassert x == 2'),
+      run('AssertionError', true),
+      write(`value_${i} = 2\nassert value_${i} == 2`),
+      run(),
+    ]);
+
+  it('a module the fix never recovered is another cause: each memory names the modules its own fix recovered', () => {
+    const app = [0, 1, 2, 3, 4, 5].map((i) =>
+      missing(i, 'demo_app', { sh: 'mkdir demo_app && touch demo_app/__init__.py' }),
+    );
+    // a third-party module not installed: the runs that worked stubbed it; no package was created
+    const lxml = [6, 7].map((i) => missing(i, 'lxml', write(`import sys\nsys.modules['lxml'] = object()`)));
+    const r = mineMistakes([...app, ...lxml, ...[0, 1, 2, 3, 4, 5, 6, 7].map(assertion)], 2);
+    const m = r.memories.find((x) => x.body.includes("'demo_app'"));
+    expect(m?.support.sessions).toBe(6);
+    expect(m!.summary).toMatch(/fix: add `__init__\.py`; run mkdir first/);
+    expect(m!.body).not.toContain('lxml');
+    // the stubbed module is its own mistake, with the fix its own two sessions took
+    const lxmlMemory = r.memories.filter((x) => x.body.includes('lxml'));
+    expect(lxmlMemory.map((x) => x.summary)).toEqual([
+      "2 sessions; fix: add `sys.modules`, `object` (as the runs that worked did); bash fails: ModuleNotFoundError: No module named 'lxml'",
+    ]);
+    expect(lxmlMemory[0]!.body).not.toContain('demo_app');
+  });
+});
+
 describe('coding mistakes: secrets', () => {
   it('never keeps a set-up token that holds a secret; its line is redacted', () => {
     const key = `ghp_${'a1B2c3D4e5'.repeat(4).slice(0, 36)}`;
@@ -354,6 +423,14 @@ describeWithData('coding mistakes on the 100 mini-swe-agent django sessions', ()
     // the testbed's ASCII locale: PYTHONIOENCODING=utf-8
     expect(summary(find(/UnicodeEncodeError/))).toMatch(/fix: add `PYTHONIOENCODING=utf-8`/);
     expect(mistakes).toHaveLength(4);
+  });
+
+  it('the missing-module memory names only the modules its fix created (not psycopg2, not a test label)', () => {
+    const app = result.changes.find((c) => c.kind === 'mistake' && text(c).includes('ModuleNotFoundError'));
+    expect(text(app!)).toMatch(/No module named 'reproduce_app'/);
+    expect(text(app!)).not.toMatch(/psycopg2|MySQLdb|'forms'|'contenttypes'|'tests'/);
+    // the sessions of those other causes no longer count as its support (17 before)
+    expect(app!.support.sessions).toBe(11);
   });
 
   it("states what a set-up step set up, never the step's programs or flags", () => {

@@ -11,6 +11,12 @@
  *
  * Never from a subagent's session (its "user" is the parent agent) and never a statement that a
  * preference memory of the same dream already cites (the preference then carries it).
+ *
+ * Across dreams: the feedback memories an earlier dream generated (in the input store, see
+ * {@link earlierRules}) are rules too. A group of this dream that restates one (Jaccard ≥ 0.5 of
+ * content terms) takes its key, and a later session whose agent follows one this dream does not restate
+ * yields a memory under its key — so `accumulate.ts` adds this dream's sessions to the earlier ones
+ * (support, confidence, evidence) instead of starting a second memory.
  */
 import type { FeedbackOccurrence } from './digest.js';
 import { negatedRule } from './instruction-files.js';
@@ -22,6 +28,54 @@ import { compareStrings, contentTokens, counted, ellipsize, fileSlug } from './t
 export interface FeedbackStats {
   feedback_statements: number;
   feedback_promoted: number;
+}
+
+/**
+ * A feedback memory an earlier dream generated: its cluster key, the rule as quoted, its content terms
+ * and the last day it was seen (a session must be later to follow it).
+ */
+export interface EarlierRule {
+  key: string;
+  rule: string;
+  why: string | null;
+  tokens: string[];
+  /** ISO day or time (front matter `last_seen`); null when not recorded. */
+  since: string | null;
+}
+
+/**
+ * The rules of the feedback memories an earlier dream generated, read from their files: key
+ * `feedback:…` in the front matter, the rule on the first `> ` line of the body, **Why:** when quoted.
+ * @param memories the input store's memories with their parsed front matter and body (orient.ts).
+ */
+export function earlierRules(
+  memories: readonly { generatedKey: string | null; fields: Record<string, string>; body: string }[],
+): EarlierRule[] {
+  const out: EarlierRule[] = [];
+  for (const m of memories) {
+    if (!m.generatedKey?.startsWith('feedback:')) continue;
+    const rule = /^> (.+)$/m.exec(m.body)?.[1]?.trim();
+    if (!rule) continue;
+    const why = /^\*\*Why:\*\* “(.+)”$/m.exec(m.body)?.[1] ?? null;
+    out.push({
+      key: m.generatedKey,
+      rule,
+      why,
+      tokens: contentTokens(rule),
+      since: m.fields.last_seen?.replace(/^"|"$/g, '') ?? null,
+    });
+  }
+  return out;
+}
+
+/** Fewest Jaccard similarity of content terms for a group of this dream to restate an earlier rule. */
+const RESTATES = 0.5;
+
+function jaccard(a: readonly string[], b: readonly string[]): number {
+  const x = new Set(a);
+  const y = new Set(b);
+  const shared = [...x].filter((t) => y.has(t)).length;
+  return shared / (x.size + y.size - shared || 1);
 }
 
 /** Confidence of a feedback memory said in `sessions` distinct sessions (0.6 for one, +0.1 per more, ≤ 0.9). */
@@ -46,6 +100,7 @@ export function mineFeedback(
   sessions: readonly GatheredSession[],
   cited: ReadonlySet<string> = new Set(),
   injected: (text: string) => boolean = () => false,
+  earlier: readonly EarlierRule[] = [],
 ): { memories: PlannedMemory[]; stats: FeedbackStats } {
   const occ: Occ[] = [];
   const commitments: Occ[] = [];
@@ -56,7 +111,19 @@ export function mineFeedback(
       else if (isFeedback(f) && !cited.has(`${s.id}#${f.seq}`) && !injected(f.text)) occ.push({ s, f });
     }
   }
-  const memories = groupSaid(occ).map((group) => planFeedback(group, followersOf(group, commitments)));
+  const memories = groupSaid(occ).map((group) => {
+    const m = planFeedback(group, followersOf(group, commitments));
+    const prior = earlier.find((e) => jaccard(e.tokens, group[0]!.f.tokens) >= RESTATES);
+    return prior ? { ...m, key: prior.key } : m;
+  });
+  // an earlier dream's rule that this dream does not restate, followed by an agent in a later session
+  for (const e of earlier) {
+    if (memories.some((m) => m.key === e.key)) continue;
+    // the rule's own terms, its reason left out (as for a rule of this dream)
+    const terms = contentTokens(e.why ? e.rule.replace(e.why, '') : e.rule);
+    const followers = followersOfRule(terms, negatedRule(e.rule), e.since, new Set(), commitments);
+    if (followers.length > 0) memories.push(planFollowed(e, followers));
+  }
   memories.sort((a, b) => compareStrings(a.key, b.key));
   return { memories, stats: { feedback_statements: occ.length, feedback_promoted: memories.length } };
 }
@@ -88,19 +155,76 @@ function followersOf(group: Occ[], commitments: readonly Occ[]): Occ[] {
   const first = [...group].sort((a, b) => compareStrings(a.s.time ?? '', b.s.time ?? ''))[0]!;
   if (first.s.time === null) return [];
   const said = new Set(group.map((o) => o.s.content_sha256));
-  // the rule's own terms: its reason left out, contraction stubs ("ll", "t") too
-  const core = (ts: string[]) => ts.filter((t) => t.length >= 3);
-  const terms = new Set(
-    group.flatMap((o) => core(contentTokens(o.f.why ? o.f.text.replace(o.f.why, '') : o.f.text))),
-  );
-  const negated = negatedRule(first.f.text);
+  // the rule's own terms: its reason left out
+  const terms = group.flatMap((o) => contentTokens(o.f.why ? o.f.text.replace(o.f.why, '') : o.f.text));
+  return followersOfRule(terms, negatedRule(first.f.text), first.s.time, said, commitments);
+}
+
+/**
+ * The commitments that follow a rule of content `ruleTerms` (see {@link followersOf}): in a session
+ * not in `said` and later than `since`, sharing enough terms at the same polarity.
+ */
+function followersOfRule(
+  ruleTerms: readonly string[],
+  negated: boolean,
+  since: string | null,
+  said: ReadonlySet<string>,
+  commitments: readonly Occ[],
+): Occ[] {
+  if (since === null) return [];
+  // contraction stubs ("ll", "t") name nothing
+  const core = (ts: readonly string[]) => ts.filter((t) => t.length >= 3);
+  const terms = new Set(core(ruleTerms));
   return commitments.filter((c) => {
-    if (said.has(c.s.content_sha256) || c.s.time === null || c.s.time <= first.s.time!) return false;
+    // a day (front matter last_seen) compares with a session's time by its date
+    const later = since.length === 10 ? (c.s.time ?? '').slice(0, 10) > since : (c.s.time ?? '') > since;
+    if (said.has(c.s.content_sha256) || c.s.time === null || !later) return false;
     const own = core(c.f.tokens);
     const shared = own.filter((t) => terms.has(t)).length;
     const cover = shared / Math.min(terms.size, own.length);
     return shared >= FOLLOW_SHARED && cover >= FOLLOW_COVER && NEGATED_COMMITMENT.test(c.f.text) === negated;
   });
+}
+
+/**
+ * A memory under an earlier dream's key for a rule this dream's sessions only follow: the rule as the
+ * earlier memory quotes it, support and evidence from the following sessions (`accumulate.ts` adds the
+ * earlier ones).
+ */
+function planFollowed(e: EarlierRule, followers: Occ[]): PlannedMemory {
+  const support = supportOf(followers.map((o) => o.s));
+  const evidence = saidEvidence(followers);
+  const followedText = counted(support.sessions, 'later session');
+  const body = [
+    `# Feedback: ${ellipsize(e.rule, 90)}`,
+    '',
+    `> ${e.rule}`,
+    '',
+    `**Why:** ${e.why ? `“${e.why}”` : 'not stated.'}`,
+    '**How to apply:** Whenever the same kind of work comes up in this project.',
+    '',
+    `Said by the person directing the agent in an earlier dream's sessions; the agent followed it in ${followedText}.`,
+    '',
+    '## Evidence',
+    '',
+    ...evidenceLines(evidence),
+  ];
+  return {
+    key: e.key,
+    kind: 'feedback',
+    slug: fileSlug(e.rule, 50, 'feedback'),
+    title: `Feedback: ${ellipsize(e.rule, 70)}`,
+    summary: `${ellipsize(e.rule, 90)} (${counted(support.sessions, 'session')})`,
+    body: `${body.join('\n')}\n`,
+    support,
+    confidence: feedbackConfidence(support.sessions),
+    last_seen: lastDayOf(followers.map((o) => o.s.time)),
+    evidence,
+    score: 1 + support.sessions,
+    match_text: e.rule,
+    match_terms: e.tokens,
+    reason: `Feedback an earlier dream found, followed by the agent in ${followedText} of this dream.`,
+  };
 }
 
 /** One feedback memory of a group in the order said (see {@link groupSaid}) and the agent's follow-ups. */

@@ -470,3 +470,186 @@ describe('structures of feedback beyond the planted wordings (issue 15, item 2)'
     expect(extractFeedback('Always use the release tag as the version label.', false)[0]!.why).toBeNull();
   });
 });
+
+describe('a general correction in any shape (issue 15, generalising the reader)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('terse chat style: lowercase, no apostrophes, interjections, a dotted name inside the sentence', () => {
+    expect(cue('pls dont ever .skip a flaky test to make the suite pass')).toEqual(['rule']);
+    expect(cue('ugh, another wrapper class.')).toEqual(['correction']);
+    expect(cue('sigh, mocking the clock again.')).toEqual(['correction']);
+    expect(cue('way too clever. keep it boring')).toEqual(['correction']);
+    expect(said('way too clever. keep it boring')[0]![1]).toBe('way too clever. keep it boring');
+    expect(cue('dude, stop rewriting migrations')).toEqual(['rule']);
+    // interjections that are also verbs count only before a comma: "look at the logs" is an order for now
+    expect(cue('look at the logs', false)).toEqual([]);
+    // before the agent did anything, excess with its subject left out corrects nothing
+    expect(cue('way too clever.', false)).toEqual([]);
+  });
+
+  it('negations: "stop" ending a habit, "don\'t" on a verb the model tags as an adjective, a scope of kinds', () => {
+    expect(cue('stop hand editing lockfiles')).toEqual(['rule']);
+    expect(cue('stop renaming them')).toEqual(['rule']);
+    expect(cue('stop the dev server')).toEqual([]);
+    expect(cue("we don't mock the clock in integration tests")).toEqual(['rule']);
+    expect(cue('dont mock the queue in end-to-end tests, use the real one')).toEqual(['rule']);
+    // one thing of this task, with no kind named: an instruction
+    expect(cue("don't mock the queue")).toEqual([]);
+    // a kind named before, then a pronoun for it
+    expect(cue("Wrapper classes hide the call site, please don't add them.")).toEqual(['rule']);
+    expect(cue("The wrapper hides the call site, please don't add it.")).toEqual([]);
+  });
+
+  it('an order limited to now ("yet", "for now", "this time") is a task instruction, unless general', () => {
+    for (const t of [
+      "don't merge yet, the reviewer is still reading",
+      "don't touch the migrations for now",
+      'skip the e2e suite this time, staging is down',
+    ])
+      expect(cue(t), t).toEqual([]);
+    expect(cue('never merge with a red pipeline, not even for now')).toEqual(['rule']);
+  });
+
+  it('objecting questions: intensified "why", a verbless "why the …?", "why did we need", rhetorical "who … anyway?"', () => {
+    expect(cue('Why on earth did you drop the index?')).toEqual(['correction']);
+    expect(cue('why the extra abstraction layer??')).toEqual(['correction']);
+    expect(cue('why did we need a new queue for that?')).toEqual(['correction']);
+    expect(cue('who even reads these changelog drafts anyway?')).toEqual(['correction']);
+    expect(cue('why is everything wrapped in try/catch?')).toEqual(['correction']);
+    // asking for information stays out
+    for (const t of ['why the timeout?', 'who reads the nightly report?', 'why is the queue slow?'])
+      expect(cue(t), t).not.toContain('rule');
+    expect(cue('who reads the nightly report?')).toEqual([]);
+    expect(cue('why is the queue slow?')).toEqual([]);
+  });
+
+  it('an action barred, and a verdict on an infinitive with the subject left out', () => {
+    expect(cue('amending published commits is forbidden here.', false)).toEqual(['rule']);
+    expect(cue('force push is forbidden here.')).toEqual(['rule']);
+    expect(cue('Direct pushes to release are not allowed.')).toEqual(['rule']);
+    expect(cue('not ok to delete migrations just because they fail.')).toEqual(['rule']);
+    expect(cue('Vendored code is never edited by hand, upstream it.')).toEqual(['rule']);
+    // a pronoun subject, or praise: nothing barred
+    expect(cue('that is fine.')).toEqual([]);
+    expect(cue('it is not ok, the page still crashes.', false)).toEqual([]);
+  });
+
+  it('sarcasm restating what the agent did as the new way of working; annoyance before it', () => {
+    expect(cue('great, so now we just delete whatever fails')).toEqual(['correction']);
+    expect(cue('great, so now we can ship it')).toEqual([]);
+  });
+
+  it('conditions about any case, a time frame, a reason before "so", a contrast with what it replaces', () => {
+    expect(cue('check with me before you rename endpoints', false)).toEqual(['rule']);
+    expect(cue('if deploy gets stuck, roll back and page me, dont retry it')).toEqual(['rule']);
+    expect(cue('next time a migration fails, read the log instead of rerunning it')).toEqual(['rule']);
+    expect(cue('new endpoints always need an auth check.', false)).toEqual(['rule']);
+    const [r] = extractFeedback('every new endpoint is an attack surface, so ask me first', true);
+    expect(r?.cue).toBe('rule');
+    expect(cue('keep your notes in the chat, not in files')).toEqual(['rule']);
+    expect(cue('pls no --amend, make a new commit instead')).toEqual(['correction']);
+    // this task's one thing on both sides, or a report of now
+    expect(cue('update the readme, not the changelog')).toEqual([]);
+    expect(cue('the tests are failing, so check the logs')).toEqual([]);
+    expect(cue('no, use the other file instead')).toEqual([]);
+    expect(cue('It always reminds me to take a break, breathe, and relax.', false)).toEqual([]);
+  });
+
+  it('what the person never wants to see from the agent', () => {
+    expect(cue('i never want to see a commented-out block in a PR from you again')).toEqual(['rule']);
+    expect(cue("I don't want to see it.")).toEqual([]);
+  });
+});
+
+describe('task talk that looks like a rule (checked on unseen real Claude Code sessions)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('what "we" need to or should do is this task, a permission is no order, "make sure X is Y" a check of now', () => {
+    for (const t of [
+      'we need to debug the vpn config: the tunnel dropped again',
+      'not sure if we should rewrite the parser or patch it.',
+      'do whatever you need to get the staging box back up',
+      'make sure the firewall is set to strict',
+    ])
+      expect(cue(t), t).toEqual([]);
+    expect(cue('we should always tag releases from main.', false)).toEqual(['rule']);
+    expect(cue('you need to run the linter before every commit.', false)).toEqual(['rule']);
+    expect(cue('make sure migrations are reversible.', false)).toEqual(['rule']);
+  });
+
+  it('"why do you …?" asks unless it objects to a habit or a refusal; "always" inside a later clause orders', () => {
+    expect(cue('why do you print the port twice?')).toEqual([]);
+    expect(cue('why do you keep printing the port twice?')).toEqual(['correction']);
+    expect(cue("why don't you use the existing helper?")).toEqual(['correction']);
+    expect(cue('finish the merge, always rebase and rerun the checks. if stuck, ask me')).toEqual(['rule']);
+  });
+});
+
+describe('more shapes of a correction (issue 15 item 1, second round)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('nobody asked for it, who said you could, who is going to read it, why does every …', () => {
+    expect(cue('I never asked for a migration guide.')).toEqual(['correction']);
+    expect(cue('I never asked for a migration guide.', false)).toEqual([]);
+    expect(cue('wait, who said you could rename the endpoints?')).toEqual(['correction']);
+    expect(cue("who's going to maintain a second config loader?")).toEqual(['correction']);
+    expect(cue('Why does every fix come with a new helper module?')).toEqual(['correction']);
+    expect(cue('why would a disabled lint rule ever be fine?')).toEqual(['correction']);
+    expect(cue('Did you honestly vendor the SDK?')).toEqual(['correction']);
+    // asking: a question about one thing, or about the person's own life
+    expect(cue('who maintains the config loader?')).toEqual([]);
+    expect(cue('Why include cardio in your week?')).toEqual([]);
+  });
+
+  it('"why" and a bare verb doubting the act; a polite negated order; what the person does not want', () => {
+    expect(cue('a retry is three lines, why add a library')).toEqual(['correction']);
+    expect(cue('Could you not create wrapper classes for every client?')).toEqual(['rule']);
+    expect(cue('Could you not use that word in the title?')).toEqual([]);
+    expect(cue("I'd prefer you didn't rename public fields.")).toEqual(['rule']);
+    expect(cue("I really don't want more wrapper classes in the codebase.")).toEqual(['rule']);
+    expect(cue("I don't want my parents to worry about it.")).toEqual([]);
+  });
+
+  it('a policy, no exceptions, a kind that does not belong, a verb of harm on an action', () => {
+    expect(cue('We have a squash-merge policy; rebase before you merge.', false)).toEqual(['rule']);
+    expect(cue('rule of thumb: no new endpoints without tests', false)).toEqual(['rule']);
+    expect(cue('Schema changes need a migration, no exceptions.', false)).toEqual(['rule']);
+    expect(cue("Generated clients don't belong in the repo.", false)).toEqual(['rule']);
+    expect(cue('Mocking the queue in integration tests defeats the point.')).toEqual(['correction']);
+    expect(cue('Networking really pays off.')).toEqual([]);
+  });
+
+  it('elliptic refusals and excess, an order scoped by any one, "again", a pronoun for a kind said before', () => {
+    expect(said('a whole ORM for two queries? no.')).toEqual([
+      ['correction', 'a whole ORM for two queries? no.'],
+    ]);
+    expect(cue('Is the build green? no.')).toEqual([]);
+    expect(cue('Ugh, not another wrapper.')).toEqual(['correction']);
+    expect(cue('totally overengineered. one function please')).toEqual(['correction']);
+    expect(cue('Please, no more stub modules.')).toEqual(['rule']);
+    expect(cue("just paste the diff here, don't save it to a file.")).toEqual(['rule']);
+    expect(cue("revert the helper and don't do that again")).toEqual(['rule']);
+    expect(said("Nobody reads generated stubs. Don't commit them.")).toEqual([
+      ['correction', "Nobody reads generated stubs. Don't commit them."],
+    ]);
+    expect(said("Generated stubs pile up fast. Don't commit them.", false)).toEqual([
+      ['rule', "Generated stubs pile up fast. Don't commit them."],
+    ]);
+    expect(said("That's a second HTTP client. Check with me first next time.")).toEqual([
+      ['rule', "That's a second HTTP client. Check with me first next time."],
+    ]);
+  });
+});
+
+describe('more shapes of a correction (issue 15 item 1, third round)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('"never" in a verdict on an action, a hyphenated no-go, the same act once more, a reason beside an order', () => {
+    expect(cue('rewriting migrations is never the fix')).toEqual(['correction']);
+    expect(cue('hey, hand-editing lockfiles is a no-go in this team', false)).toEqual(['rule']);
+    expect(cue('you renamed the public fields again')).toEqual(['correction']);
+    expect(cue('you renamed the public fields')).toEqual([]);
+    expect(cue("don't stub the queue, the end-to-end tests need the real broker")).toEqual(['rule']);
+    expect(cue("don't stub the queue, I'll do it later")).toEqual([]);
+  });
+});

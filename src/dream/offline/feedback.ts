@@ -8,7 +8,12 @@
  * - states a **rule**: an imperative or an obligation addressed to the agent ("don't X", "never X",
  *   "always X", "make sure X", "you/we should X") — a plain imperative counts only with a cue of
  *   generality (always, never, every time, from now on, by default, in general, instead, …), because
- *   without one it is a task instruction ("update the phase 4.1 document", "show me the JSON"); or
+ *   without one it is a task instruction ("update the phase 4.1 document", "show me the JSON"); an order
+ *   limited to now ("yet", "for now", "this time") is one too; or
+ * - is **shaped** as a rule beyond the plain imperative: an action barred ("force push is forbidden
+ *   here", "not ok to …"), "stop …ing" (ending a habit), a time frame then an order ("next time X, do
+ *   Y"), a general statement then "so" and an order, an order set against what it replaces ("keep X in
+ *   chat, not in files"; "no --force, rebase instead"), "I never want to see …"; or
  * - **corrects** what the agent just did (only right after the agent acted): criticism of it ("it's a bad
  *   idea", "that's wrong", "way too complicated"), "not like that", or a question that objects ("why did
  *   you X?").
@@ -17,7 +22,7 @@
  * A rule's reason is kept as **Why:** when the person gave one ("…, since X", "because X", or an
  * evaluative sentence beside it such as "performance is crucial").
  */
-import { analyse, type Sentence, type Token } from './language.js';
+import { analyse, analyseSentences, type Sentence, type Token } from './language.js';
 import { speakerLabel } from './preferences.js';
 import { contentTokens } from './text.js';
 
@@ -39,7 +44,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
+  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -49,15 +54,26 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /\b(?:always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase))\b/i;
+  /\b(?:always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
   /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|by default|in general|generally|next time)\b[\s,.:;!-]*)+/i;
 
-/** Task-specific references: paths and slash commands, file names, versions, numbers, line references, ids. */
+/**
+ * True when `text` carries a cue of generality ({@link GENERALITY}: always, never, every time, from now
+ * on, in general, …): what makes an order a rule for every next time rather than for this task.
+ */
+export function saysGenerally(text: string): boolean {
+  return GENERALITY.test(text);
+}
+
+/**
+ * Task-specific references: paths and slash commands, file names, versions, numbers, line references,
+ * ids. A file name made a modifier of a kind ("SUMMARY.md-style documents") names no one file.
+ */
 const SPECIFIC =
-  /(?<![\w/.])\/[a-z][\w-]+|\b[\w-]+\.(?:[a-z]{1,5})\b|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
+  /(?<![\w/.])\/[a-z][\w-]+|\b[\w-]+\.(?:[a-z]{1,5})\b(?!-(?:style|like|type|ish)\b)|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
 
 /**
  * A code identifier written as code: snake_case (`conversation_uid`), camelCase (`lastSyncedId`), a
@@ -84,7 +100,7 @@ export const CASE_IDENTIFIER =
  * "I want/need/prefer/'d like you to …" and "I told/asked you …", which address the agent.
  */
 const OWN_CASE =
-  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b)/i;
+  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b)/i;
 
 /** Fewest content words an evaluation needs to be kept ("that can't be right" says nothing to keep). */
 const MIN_CORRECTION_TERMS = 2;
@@ -101,15 +117,18 @@ const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 /** A request for information rather than an objection. */
 const QUESTION = /\?\s*$/;
 const OBJECTING_QUESTION =
-  /^(?:why (?:(?:did|do|are|were|would|is|does|could|should)(?:n'?t| not)?|won'?t|can'?t) (?:you|it|this|that)\b|why (?:do|would|should) we (?:need|want|have)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
+  /^(?:why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|who (?:said|told) you (?:could|to|that you could)\b|why (?:do|does) (?:every|all|each)\b|why would [^?]*\bever\b|who(?:'s| is) (?:ever )?going to (?:read|use|need|look at|maintain)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
   /\bover-?(?:complicat|engineer|kill|do|think|build)\w*|\bnot (?:like (?:that|this)|what I (?:asked|meant|wanted)|necessary|needed)\b|\bunnecessary\b/i;
 
-/** "too" + an adjective or adverb ("far too verbose"), by the model's tags. */
+/** "too" + an adjective, adverb or participle ("far too verbose", "too complicated"), by the model's tags. */
 function excessive(s: Sentence): boolean {
-  return s.tokens.some((t, i) => t.normal === 'too' && ['ADJ', 'ADV'].includes(s.tokens[i + 1]?.pos ?? ''));
+  // (a participle too: "too complicated", which the light model tags VERB)
+  const degree = (t: Token | undefined) =>
+    t !== undefined && (['ADJ', 'ADV'].includes(t.pos) || (t.pos === 'VERB' && /ed$/.test(t.normal)));
+  return s.tokens.some((t, i) => t.normal === 'too' && degree(s.tokens[i + 1]));
 }
 
 /** A subject that points at what the agent just did. */
@@ -123,9 +142,18 @@ const WEIGHING = /^(?:matter|count|depend|rely|break|cost|hurt|slow|need|require
 const REASON =
   /[,;]?\s*\b(since|because|as otherwise|otherwise|so that|so (?:new|old|we|it|they|the)|as (?:it|this|that|the|we))\b\s*(.*)$/i;
 
+/**
+ * An interjection or a form of address set off by punctuation ("ugh, …", "dude, …", "look, …"): words
+ * that are also verbs or nouns elsewhere ("look at the logs"), so only before a comma, stop or dash.
+ */
+const INTERJECTION =
+  /^(?:(?:ugh+|argh+|sigh|meh|geez|jeez|dude|man|hmm+|look|listen|come on|hold on|wait|wtf|omg|ffs|bruh|guys|mate)\s*[,.!;:-]+\s*)+/i;
+
 function strip(text: string): string {
   return text
+    .replace(INTERJECTION, '')
     .replace(LEAD_IN, '')
+    .replace(INTERJECTION, '')
     .replace(/^[\s,.;:!-]+/, '')
     .trim();
 }
@@ -147,24 +175,37 @@ const words = (ts: Token[]) => ts.filter((t) => t.pos !== 'PUNCT');
 function negatedImperative(ws: Token[]): boolean {
   const [a, b] = ws;
   if (!a) return false;
-  if (a.lemma === 'do' && b && (b.normal === 'not' || b.normal === "n't")) return baseVerbAt(ws, 2);
+  if (a.lemma === 'do' && b && (b.normal === 'not' || b.normal === "n't" || b.lemma === 'not'))
+    return baseVerbAt(ws, 2, true);
   if (/^(?:don'?t|never)$/.test(a.normal)) return baseVerbAt(ws, 1);
   if (a.normal === 'avoid') return true;
-  // "stop adding …", "quit doing …" (not "stop flights")
-  if (/^(?:stop|quit)$/.test(a.normal) && b?.normal.endsWith('ing')) return true;
+  // "stop adding …", "quit doing …", "stop force pushing …" (not "stop flights", "stop the server")
+  if (/^(?:stop|quit)$/.test(a.normal)) return stopsHabit(ws);
   return a.normal === 'no' && b?.normal === 'need';
 }
 
 /**
  * True when the first word from `i` on that is not an adverb ("don't *ever* …") is a verb in its base
  * form: "never *had* a chance", "never *been* there" report the past, they order nothing. The light model
- * tags some verbs NOUN ("don't overcomplicate"), so the form decides, not the tag.
+ * tags some verbs NOUN ("don't overcomplicate") or, after "do not", ADJ ("don't *mock* the database"),
+ * so the form decides, not the tag; `adjective` admits the ADJ tag (only after "do not", where an
+ * adjective cannot follow).
  */
-function baseVerbAt(ws: Token[], i: number): boolean {
+function baseVerbAt(ws: Token[], i: number, adjective = false): boolean {
   let j = i;
   while (ws[j]?.pos === 'ADV') j++;
   const t = ws[j];
-  return t !== undefined && ['VERB', 'NOUN', 'AUX', 'PROPN'].includes(t.pos) && t.normal === t.lemma;
+  const tags = adjective ? ['VERB', 'NOUN', 'AUX', 'PROPN', 'ADJ'] : ['VERB', 'NOUN', 'AUX', 'PROPN'];
+  return t !== undefined && tags.includes(t.pos) && t.normal === t.lemma;
+}
+
+/**
+ * "stop/quit" and a gerund right after it or after one more word of a compound ("stop *force pushing*",
+ * "quit *over-engineering*"): ending a habit, which is about every next time, never one thing now.
+ */
+function stopsHabit(ws: Token[]): boolean {
+  if (!/^(?:stop|quit)$/.test(ws[0]?.normal ?? '')) return false;
+  return ingForm(ws[1]) || (ws[1] !== undefined && ws[1].pos !== 'DET' && ingForm(ws[2]));
 }
 
 /**
@@ -173,6 +214,17 @@ function baseVerbAt(ws: Token[], i: number): boolean {
  */
 function gerund(t: Token | undefined): boolean {
   return t !== undefined && /[a-z]{2}ing$/.test(t.normal) && (t.normal !== t.lemma || t.pos === 'VERB');
+}
+
+/**
+ * A gerund by its form alone, where the position already calls for a verb ("stop *editing* …", "ugh,
+ * *mocking* the clock again"): the light model tags many of them NOUN with the -ing form as lemma. A
+ * stem with a vowel ("string", "thing" are not), never "-thing".
+ */
+function ingForm(t: Token | undefined): boolean {
+  if (t === undefined || t.pos === 'DET') return false;
+  const m = /^(.*[a-z])ing$/.exec(t.normal);
+  return gerund(t) || (m !== null && m[1]!.length >= 2 && /[aeiouy]/.test(m[1]!) && !/thing$/.test(t.normal));
 }
 
 /** Demonstratives: "those tests", "that file" name things of this task. */
@@ -188,9 +240,46 @@ const DEMONSTRATIVE = /^(?:this|that|these|those)$/;
  */
 function pointsAtOne(clause: Token[]): boolean {
   if (clause.some((t) => t.pos === 'DET' && DEMONSTRATIVE.test(t.normal))) return true;
-  // the first object: the first determiner, pronoun or noun after the clause's first verb
-  const verb = clause.findIndex((t) => ['VERB', 'NOUN'].includes(t.pos) && t.normal === t.lemma);
+  // "don't mock the db *in integration tests*": a scope of a kind of thing makes it a way of working
+  if (
+    clause.some((t, i) => t.pos === 'ADP' && (kindAt(clause, i + 1) || anyOne(clause[i + 1], clause[i + 2])))
+  )
+    return false;
+  // the first object: the first determiner, pronoun or noun after the clause's first verb (tagged ADJ at
+  // times: "don't *mock* the queue")
+  const verb = clause.findIndex((t) => ['VERB', 'NOUN', 'ADJ'].includes(t.pos) && t.normal === t.lemma);
   return objectIsOne(clause.slice(verb + 1));
+}
+
+/** A bare plural from `i` on: at most two modifiers, then a plural ("integration *tests*", "shared *branches*"). */
+function kindAt(ws: Token[], i: number): boolean {
+  for (let j = i; j < i + 3 && ws[j]; j++) {
+    if (plural(ws[j])) return true;
+    if (
+      !['ADJ', 'NOUN', 'PROPN'].includes(ws[j]!.pos) &&
+      !(ws[j]!.pos === 'VERB' && /ed$/.test(ws[j]!.normal))
+    )
+      return false;
+  }
+  return false;
+}
+
+/**
+ * A noun phrase of any one of a kind after a preposition: an indefinite ("to *a file*", "in *a new
+ * package*") or a bare common noun ("with *summary markdown*"), never a name or a pronoun.
+ */
+function anyOne(t: Token | undefined, next: Token | undefined): boolean {
+  if (!t) return false;
+  // (after an article the light model tags some nouns VERB: "to a *file*")
+  if (/^(?:a|an|any)$/.test(t.normal))
+    return next !== undefined && ['NOUN', 'ADJ', 'VERB'].includes(next.pos);
+  // a bare compound ("with *summary markdown*"); one bare word ("for dance") may be a name or a mass noun
+  return (
+    t.text === t.normal &&
+    ['NOUN', 'ADJ'].includes(t.pos) &&
+    next?.pos === 'NOUN' &&
+    next.text === next.normal
+  );
 }
 
 /** The first object after the clause's first verb is a bare plural, a kind of thing ("skip *tests*"). */
@@ -205,8 +294,10 @@ function objectIsOne(rest: Token[]): boolean {
   const at = rest.findIndex((t) => ['DET', 'PRON', 'NOUN', 'PROPN'].includes(t.pos));
   const head = rest[at];
   if (!head) return false;
-  if (head.pos === 'PRON') return /^(?:it|them|they|that|those|these|this)$/.test(head.normal);
-  if (head.normal !== 'the') return false;
+  if (head.pos === 'PRON' && !/^(?:your|his|her|our|their|its)$/.test(head.normal))
+    return /^(?:it|them|they|that|those|these|this)$/.test(head.normal);
+  // "the …" or a possessive ("your passion"): a definite noun phrase
+  if (!/^(?:the|your|his|her|our|their|its)$/.test(head.normal)) return false;
   // "the generated files" names a kind (a definite plural); "the tree cache" one thing
   let end = at + 1;
   const modifier = (t: Token | undefined) =>
@@ -244,7 +335,10 @@ function imperative(ws: Token[], text = ''): boolean {
   const i = ws[0]?.pos === 'ADV' ? 1 : 0;
   const t = ws[i];
   const next = ws[i + 1];
-  if (!t || !['VERB', 'NOUN', 'PROPN'].includes(t.pos) || t.normal !== t.lemma) return false;
+  // "clean up …": the light model tags some verbs ADJ; a particle right after shows the verb
+  const phrasal = t?.pos === 'ADJ' && /^(?:up|out|off|away|down)$/.test(next?.normal ?? '');
+  if (!t || !(['VERB', 'NOUN', 'PROPN'].includes(t.pos) || phrasal) || t.normal !== t.lemma) return false;
+  if (phrasal) return true;
   // "Maria, since we talked …": a name called out, not a verb
   if (t.pos === 'PROPN' && text.trimStart().startsWith(`${t.text},`)) return false;
   if (new RegExp(`\\b${t.text.replace(/\W/g, '')}-\\w`, 'i').test(text) || copularStatement(ws)) return false;
@@ -279,6 +373,25 @@ const EPISTEMIC_MUST =
  */
 function obligation(text: string): boolean {
   if (EPISTEMIC_MUST.test(text)) return false;
+  // "do whatever you need to": a permission, not an obligation
+  const said = text.replace(
+    /\b(?:what ?ever|everything|anything|all)(?: else)? (?:you|we) (?:need|have) to\b/gi,
+    '',
+  );
+  return obligationIn(said);
+}
+
+/**
+ * What "we" need/have to or should do is this task ("we need to troubleshoot the login", "not sure if
+ * we should fork") unless the sentence has a cue of generality; what "you" should, must, need to do, or
+ * "we must", is addressed as a rule.
+ */
+function obligationIn(text: string): boolean {
+  const we = /\bwe(?: really)? (?:should(?:n't)?|need to|have to|ought to)\b/i.test(text);
+  if (we && !/\bwe(?: really)? (?:always|never) /i.test(text) && !GENERALITY.test(text))
+    return /\byou(?: really| always| never)? (?:should(?:n't)?|must(?:n't)?|need to|have to|ought to)\b|\bwe must/i.test(
+      text,
+    );
   return (
     /^(?:make sure|be sure|remember to|keep in mind|note that you)\b/i.test(text) ||
     /^(?:you (?:didn'?t|don'?t|do not|did not) (?:need|have|get) to|(?:there(?:'s| is) )?no need (?:to|for))\b/i.test(
@@ -308,6 +421,13 @@ function dummyIt(ws: Token[]): boolean {
   return next?.pos === 'ADJ' && /^(?:to|when|that|how|where|if)$/.test(ws[i + 1]?.normal ?? '');
 }
 
+/**
+ * A verdict of excess that leaves its subject out: "way too complicated", "far too many files", "overly
+ * clever" — the subject is what the agent just made (also read by `addressed.ts`).
+ */
+export const ELLIPTIC_EXCESS =
+  /^(?:(?:way|far|much|a bit|a little|just|waa+y|sooo*|totally|massively)\s+)?(?:(?:too|overly|needlessly|unnecessarily) [a-z]{3,}|over-?(?:engineer|complicat|kill|do|think|build)\w*)/i;
+
 /** Criticism of the agent's work: negative sentiment or excess, aimed at what it did. */
 function criticism(s: Sentence, text: string): boolean {
   if (OBJECTING_QUESTION.test(text)) return true;
@@ -316,6 +436,8 @@ function criticism(s: Sentence, text: string): boolean {
   const opensWithNo = /^(?:no|nope|not)\b/i.test(s.text.trim());
   // "nobody wants …", "no one reads …": a verdict on the kind of thing the agent made
   if (/^(?:nobody|no one)\b/i.test(text)) return substantive(words(firstWords(s))) >= 3;
+  // "way too complicated.", "overly clever": excess with the subject (what the agent made) left out
+  if (ELLIPTIC_EXCESS.test(text) && (excessive(s) || !/\btoo\b/i.test(text.slice(0, 20)))) return true;
   if (!POINTS_AT_WORK.test(text) && !opensWithNo) return false;
   if (dummyIt(words(firstWords(s)))) return false;
   // "This broke the build.": what the agent made, doing harm (a verb in the past, negative sentiment)
@@ -404,15 +526,27 @@ function evaluative(s: Sentence): boolean {
 function prohibition(s: Sentence): boolean {
   const ts = s.tokens;
   const at = ts.findIndex((t) => t.normal === 'no');
-  if (at < 0 || at > 1 || (at === 1 && !['INTJ', 'ADV', 'CCONJ'].includes(ts[0]!.pos))) return false;
-  const end = ts.findIndex((t, i) => i > at && t.pos === 'PUNCT');
+  // at most one lead-in word before it ("Please, no more …"), punctuation not counted
+  const before = ts.slice(0, Math.max(0, at)).filter((t) => t.pos !== 'PUNCT');
+  if (
+    at < 0 ||
+    before.length > 1 ||
+    (before.length === 1 && !['INTJ', 'ADV', 'CCONJ'].includes(before[0]!.pos))
+  )
+    return false;
+  // the phrase ends at punctuation or a word opening a clause ("no new dependencies *unless* I approve them")
+  const end = ts.findIndex(
+    (t, i) =>
+      i > at &&
+      (t.pos === 'PUNCT' || t.pos === 'SCONJ' || /^(?:unless|without|except|until)$/.test(t.normal)),
+  );
   const phrase = ts.slice(at + 1, end < 0 ? ts.length : end);
   if (phrase.length === 0 || phrase.some((t) => t.pos === 'AUX' || t.pos === 'PRON')) return false;
   if (!['NOUN', 'ADJ', 'PROPN', 'VERB'].includes(phrase[0]!.pos)) return false;
   // the things forbidden, in the plural ("no force pushes"), or a longer phrase; not "no big deal"
   const head = phrase.findIndex((t) => t.pos === 'ADP');
   const noun = phrase.slice(0, head < 0 ? phrase.length : head).at(-1)!;
-  const plural = noun.normal !== noun.lemma && noun.normal.endsWith('s');
+  const plural = (noun.normal !== noun.lemma || noun.stem !== noun.normal) && /[^s]s$/.test(noun.normal);
   return substantive(phrase) >= (plural ? 2 : 3);
 }
 
@@ -423,7 +557,7 @@ const NEED = /^(?:there (?:is|'s) (?:a |the )?need to|it (?:should|must|needs to
 const CONDITION = /^(?:if|when|whenever|before|after|unless|once)$/;
 
 /** Indefinite determiners and pronouns: a condition holding one is about any case, not this one. */
-const INDEFINITE = /^(?:a|an|any|every|each|anything|anyone|anybody|something|someone|everything)$/;
+const INDEFINITE = /^(?:a|an|any|every|each|one|anything|anyone|anybody|something|someone|everything)$/;
 
 /** A condition or time clause about any case ("before adding any …", "if a test fails"). */
 function anyCase(all: Token[]): boolean {
@@ -431,7 +565,26 @@ function anyCase(all: Token[]): boolean {
     .map(words)
     .some((c) => {
       const at = c.findIndex((t) => CONDITION.test(t.normal));
-      return at >= 0 && c.slice(at + 1).some((t) => INDEFINITE.test(t.normal));
+      if (at < 0) return false;
+      const rest = c.slice(at + 1);
+      // an indefinite ("if a test fails"), a bare noun as subject ("if push gets rejected") or a bare
+      // plural ("before you install packages") names any case
+      return (
+        rest.some((t) => INDEFINITE.test(t.normal)) ||
+        // (the light model tags some such subjects VERB: "if *push* gets rejected"; the -s verb after tells)
+        (['NOUN', 'VERB'].includes(rest[0]?.pos ?? '') &&
+          rest[0]!.normal === rest[0]!.lemma &&
+          rest[1]?.pos === 'VERB' &&
+          /[^s]s$/.test(rest[1].normal) &&
+          rest[1].normal !== rest[1].lemma) ||
+        rest.some(
+          (t, i) =>
+            plural(t) &&
+            (i === 0 ||
+              rest[i - 1]!.pos === 'VERB' ||
+              (rest[i - 1]!.pos === 'ADJ' && (i === 1 || rest[i - 2]!.pos === 'VERB'))),
+        )
+      );
     });
 }
 
@@ -442,7 +595,7 @@ function anyCase(all: Token[]): boolean {
  */
 function genericCondition(all: Token[], text: string): boolean {
   // "if I need …, let me know": the speaker's own case
-  if (/\bI\b/.test(text)) return false;
+  if (/\b(?:I|my)\b/i.test(text) || /^for me\b/i.test(text)) return false;
   const parts = clauses(all).map(words);
   return anyCase(all) && parts.some((c) => imperative(c, text) && !REPORT.test(c[0]!.lemma));
 }
@@ -477,7 +630,9 @@ function convention(ws: Token[]): boolean {
   if (!adverb && !negated) return false;
   i += negated ? 2 : 1;
   const verb = ws[i];
-  return verb !== undefined && ['VERB', 'NOUN'].includes(verb.pos) && !STATIVE.test(verb.lemma);
+  // after "do not" the light model tags some verbs ADJ ("we don't *mock* the database")
+  const tags = negated ? ['VERB', 'NOUN', 'ADJ'] : ['VERB', 'NOUN'];
+  return verb !== undefined && tags.includes(verb.pos) && !STATIVE.test(verb.lemma);
 }
 
 /**
@@ -497,7 +652,9 @@ function auxObjection(ws: Token[], text: string): boolean {
   const negated = /^(?:not|n't)$/.test(ws[1]?.normal ?? '');
   const subject = ws[negated ? 2 : 1]?.normal ?? '';
   // "really", or "just" right after the subject ("Did you just force-push …?"): disbelief
-  const really = ws.slice(2, 5).some((t) => t.normal === 'really') || ws[negated ? 3 : 2]?.normal === 'just';
+  const really =
+    ws.slice(2, 5).some((t) => /^(?:really|seriously|actually|honestly)$/.test(t.normal)) ||
+    ws[negated ? 3 : 2]?.normal === 'just';
   // "Is skipping a failing test really the fix here?": an action named by a gerund, doubted with "really"
   if (gerund(ws[1]) && ws.slice(2, 8).some((t) => t.normal === 'really')) return true;
   // "did anyone ask for …?": nobody did
@@ -511,7 +668,7 @@ function auxObjection(ws: Token[], text: string): boolean {
 /** "Why is the test skipped?": a question about a state the agent's action left (a passive participle). */
 function passiveWhy(ws: Token[]): boolean {
   if (ws[0]?.normal !== 'why' || !/^(?:is|are|was|were|has|have)$/.test(ws[1]?.normal ?? '')) return false;
-  if (!/^(?:the|this|that|these|those)$/.test(ws[2]?.normal ?? '')) return false;
+  if (!/^(?:the|this|that|these|those|everything|all|every|each)$/.test(ws[2]?.normal ?? '')) return false;
   // the light model tags some participles as adjectives ("squashed")
   return ws
     .slice(3)
@@ -520,6 +677,16 @@ function passiveWhy(ws: Token[]): boolean {
         (t.pos === 'VERB' && /(?:ed|en)$/.test(t.normal) && t.normal !== t.lemma) ||
         (t.pos === 'ADJ' && /ed$/.test(t.normal)),
     );
+}
+
+/**
+ * "Why the force push??", "why another wrapper?", "Why all the mocks?": "why" and a bare noun phrase
+ * naming what was done, with no verb of its own to ask about (no auxiliary, no pronoun).
+ */
+function verblessWhy(ws: Token[], text: string): boolean {
+  if (ws[0]?.normal !== 'why' || !QUESTION.test(text)) return false;
+  if (!/^(?:the|a|an|another|all|so|these|those|such)$/.test(ws[1]?.normal ?? '')) return false;
+  return ws.length >= 3 && !ws.some((t) => t.pos === 'AUX' || t.pos === 'PRON' || t.pos === 'SCONJ');
 }
 
 /**
@@ -533,9 +700,16 @@ function gerundVerdict(s: Sentence, ws: Token[], text: string): boolean {
   // "Running a business isn't easy, but I'm determined …": the speaker's own life, not the agent's work
   if (FIRST_PERSON.test(text)) return false;
   const verb = ws.findIndex((t, i) => i >= 1 && t.pos === 'AUX' && /^(?:be|do)$/.test(t.lemma));
-  if (verb < 0) return false;
+  // "Mocking the database in integration tests defeats the point": the action's own verb, negative
+  // (the action with its object: "mocking *the database*", not a bare "Networking really pays off")
+  if (verb < 0)
+    return (
+      s.sentiment < 0 &&
+      ['DET', 'NOUN', 'PRON', 'PROPN'].includes(ws[1]?.pos ?? '') &&
+      ws.slice(2, 9).some((t) => t.pos === 'VERB' && /[^s]s$/.test(t.normal) && t.normal !== t.lemma)
+    );
   const rest = ws.slice(verb + 1);
-  const verdict = rest[0]?.normal === 'not' || rest[0]?.normal === "n't" || EXCESS.test(text);
+  const verdict = /^(?:not|n't|never)$/.test(rest[0]?.normal ?? '') || EXCESS.test(text);
   // "Pushing with --force is off limits here, because teammates lose their commits": judged, with a reason
   return verdict || s.sentiment < 0 || reasonIn(text) !== null;
 }
@@ -553,7 +727,9 @@ function sarcasm(s: Sentence): boolean {
   const first = commas[0] ?? -1;
   if (first >= 1 && first <= 2) {
     const rest = s.tokens.slice(first + 1).filter((t) => t.pos !== 'PUNCT');
-    if (namesWhatWasDone(rest) && praised(s.tokens.slice(0, first), rest)) return true;
+    const lead = s.tokens.slice(0, first);
+    if ((namesWhatWasDone(rest) && praised(lead, rest)) || (annoyed(lead) && namesWhatWasDone(rest, true)))
+      return true;
   }
   // the praise last: "Another dependency for a five-line helper, lovely."
   const last = commas.at(-1) ?? -1;
@@ -564,22 +740,46 @@ function sarcasm(s: Sentence): boolean {
 }
 
 /**
- * What the agent did, named after a word of praise: a bare noun phrase ("a skipped test", "another
+ * What the agent did, named after a word of praise or annoyance (`loose`): a bare noun phrase ("a skipped test", "another
  * summary document"), a gerund phrase ("skipping the failing test") or "you" + a verb in the past ("you
  * just rewrote the shared history").
  */
-function namesWhatWasDone(ws: Token[]): boolean {
+function namesWhatWasDone(tokens: Token[], loose = false): boolean {
+  // "so now we just skip …": connectives before it say nothing
+  let from = 0;
+  while (
+    /^(?:so|now|and|then)$/.test(tokens[from]?.normal ?? '') ||
+    (loose && tokens[from]?.normal === 'not')
+  )
+    from++;
+  const ws = tokens.slice(from);
   const [a] = ws;
   if (!a) return false;
-  // "you just rewrote …" (the light model tags some past forms NOUN): a verb of its own, no auxiliary
+  // "you just rewrote …" (the light model tags some past forms NOUN): a verb of its own, no auxiliary;
+  // "we just skip …": what the agent did, restated as the team's new way
+  if (a.normal === 'we') return ws[1]?.normal === 'just' && ws[2]?.pos === 'VERB';
   if (a.normal === 'you')
     return (
       ['VERB', 'NOUN'].includes(ws[ws[1]?.pos === 'ADV' ? 2 : 1]?.pos ?? '') &&
       !ws.some((t) => t.pos === 'AUX')
     );
-  const action = gerund(a) && ['VERB', 'NOUN'].includes(a.pos);
+  // after annoyance an -ing form is read by its form alone ({@link ingForm}); after praise ("Appreciate
+  // it, feeling better") only a verb form the model knows
+  const action = (loose ? ingForm(a) : gerund(a)) && ['VERB', 'NOUN'].includes(a.pos);
   if (!action && !/^(?:a|an|another)$/.test(a.normal)) return false;
-  return substantive(ws) >= 2 && !ws.slice(1, 4).some((t) => t.pos === 'AUX');
+  // "another dependency": the repetition is the complaint, one word names it
+  const least = a.normal === 'another' && loose ? 1 : 2;
+  return substantive(ws) >= least && !ws.slice(1, 4).some((t) => t.pos === 'AUX');
+}
+
+/** An interjection of annoyance before what was done ("ugh, another summary file", "sigh, skipping tests again"). */
+function annoyed(lead: Token[]): boolean {
+  return /^(?:ugh+|argh+|sigh|meh|ffs|geez|jeez|come on|oh no|seriously)$/i.test(
+    lead
+      .map((t) => t.text)
+      .join(' ')
+      .trim(),
+  );
 }
 
 /** Praise (positive sentiment) of something less praised than the praise itself: the mark of sarcasm. */
@@ -604,13 +804,21 @@ function kindDenied(ws: Token[]): boolean {
 /**
  * What a kind of thing may not be or do: a bare plural subject (at most four words, no determiner), "are
  * not" and the rest ("Force pushes are not allowed on shared branches.", "Summary files aren't
- * welcome here.").
+ * welcome here."); or a bare subject of any number, "is never" and a participle ("Generated code is
+ * never edited by hand.").
  */
 function kindBarred(ws: Token[]): boolean {
   const be = ws.findIndex((t, i) => i >= 1 && i <= 4 && t.lemma === 'be');
-  if (be < 1 || !/^(?:not|n't)$/.test(ws[be + 1]?.normal ?? '')) return false;
+  if (be < 1 || !/^(?:not|n't|never)$/.test(ws[be + 1]?.normal ?? '')) return false;
   const subject = ws.slice(0, be);
   if (subject.some((t) => !['ADJ', 'NOUN', 'PROPN', 'VERB'].includes(t.pos))) return false;
+  const participle = ws[be + 2];
+  if (ws[be + 1]!.normal === 'never')
+    return (
+      participle !== undefined &&
+      /(?:ed|en)$/.test(participle.normal) &&
+      ['VERB', 'ADJ'].includes(participle.pos)
+    );
   // the head, in the plural (the light model tags some plurals VERB: "Force pushes")
   return /[^s]s$/.test(subject.at(-1)!.normal) && subject.at(-1)!.stem !== subject.at(-1)!.normal;
 }
@@ -653,12 +861,20 @@ const plural = (t: Token | undefined) =>
 function norm(ws: Token[], text: string, general: boolean): boolean {
   // the head noun after at most two modifiers ("new dependencies", "integration tests")
   const i = ws.slice(0, 3).findIndex((t) => plural(t));
-  if (i < 0 || ws.slice(0, i).some((t) => !['ADJ', 'NOUN', 'PROPN'].includes(t.pos))) return false;
+  // (a participle may modify it: "*Generated* clients")
+  const modifier = (t: Token) =>
+    ['ADJ', 'NOUN', 'PROPN'].includes(t.pos) || (t.pos === 'VERB' && /ed$/.test(t.normal));
+  if (i < 0 || !ws.slice(0, i).every(modifier)) return false;
   // the verb in its base form; the light model tags some NOUN ("Migrations ship in …"): a preposition,
   // adverb or adjective after it shows it is not a compound noun
-  const verb = ws[i + 1];
+  // "new dependencies *always* need …": an adverb of frequency may stand before the verb
+  const v = /^(?:always|never|usually|normally|generally)$/.test(ws[i + 1]?.normal ?? '') ? i + 2 : i + 1;
+  // "Summary files *don't* belong in the repo": a kind negated is a norm by itself
+  if (ws[v]?.lemma === 'do' && /^(?:not|n't)$/.test(ws[v + 1]?.normal ?? '') && ws[v + 2]?.pos === 'VERB')
+    return ws[v + 2]!.normal === ws[v + 2]!.lemma && !STATIVE.test(ws[v + 2]!.lemma);
+  const verb = ws[v];
   if (!verb || verb.normal !== verb.lemma) return false;
-  const after = ws[i + 2]?.pos ?? '';
+  const after = ws[v + 1]?.pos ?? '';
   if (verb.pos !== 'VERB' && !(verb.pos === 'NOUN' && ['ADP', 'ADV', 'ADJ'].includes(after))) return false;
   return general || /,\s*(?:not|never)\b/i.test(text) || reasonIn(text) !== null;
 }
@@ -673,6 +889,241 @@ function scoped(parts: Token[][]): Token[] | null {
   if (!first || !second || first[0]?.pos !== 'ADP' || first.length > 5) return null;
   const kind = first.some((t) => /^(?:every|each|any|all)$/.test(t.normal)) || plural(first.at(-1));
   return kind ? second : null;
+}
+
+/**
+ * Words that limit an order to this task ("don't push *yet*", "skip the lint step *this time*", "don't
+ * touch the tests *for now*"): with no cue of generality, such an order is a task instruction.
+ */
+const FOR_NOW =
+  /\b(?:for now|yet|this time|right now|for the moment|at the moment|for this (?:one|task|change|pr|commit|ticket)|in this (?:pr|change|commit|task|ticket))\b/i;
+
+/** A clause's words after its leading interjections, conjunctions and "please" ("…, please don't …"). */
+function leadless(clause: Token[]): Token[] {
+  const ws = words(clause);
+  let i = 0;
+  while (
+    ws[i] &&
+    (['INTJ', 'CCONJ'].includes(ws[i]!.pos) ||
+      /^(?:please|pls|plz|so|then|just|and|but)$/.test(ws[i]!.normal))
+  )
+    i++;
+  return ws.slice(i);
+}
+
+/** The index of the first clause that is a negated imperative ("don't …", "never …", "stop …ing"), or -1. */
+function orders(parts: Token[][]): number {
+  return parts.findIndex((c) => negatedImperative(leadless(c)));
+}
+
+/**
+ * True when a clause before clause `at` opens with a bare plural, the kind a pronoun in the order points
+ * back to ("Summary files clutter the repo, please don't create *them*").
+ */
+function kindBefore(parts: Token[][], at: number): boolean {
+  return parts.slice(0, Math.max(0, at)).some((c) => {
+    const ws = leadless(c);
+    const i = ws.slice(0, 3).findIndex((t) => plural(t));
+    return i >= 0 && ws.slice(0, i).every((t) => ['ADJ', 'NOUN', 'PROPN'].includes(t.pos));
+  });
+}
+
+/**
+ * Words that bar an action, after "is/are" or opening a verbless verdict: "forbidden", "banned", "off
+ * limits", "not allowed", "not ok", "never acceptable", "a no-go" (deontic cue words, not sentences).
+ */
+const BARRED =
+  /^(?:(?:really |just |absolutely |strictly )?(?:forbidden|prohibited|banned|disallowed|unacceptable|off[- ]limits|a no[- ]?go|verboten)|(?:not|never|n't)(?: really)? (?:allowed|permitted|ok|okay|acceptable|cool|fine|a thing|an option))\b/i;
+
+/**
+ * An action or kind of thing barred: a subject of at most four words that names it (no pronoun:
+ * "force push", "skipping tests", "direct commits"), "is/are", then {@link BARRED} ("force push is
+ * forbidden here", "skipping tests is not ok"); or, with the subject left out, a verdict on an
+ * infinitive ("not cool to skip tests just to get green CI", "never ok to force-push").
+ */
+function barredAction(ws: Token[]): boolean {
+  const rest = (from: number) =>
+    ws
+      .slice(from)
+      .map((t) => t.normal)
+      .join(' ')
+      // hyphenated words come apart in tokens: "no - go"
+      .replace(/ - /g, '-');
+  if (/^(?:not|never)$/.test(ws[0]?.normal ?? '') && BARRED.test(rest(0))) {
+    const to = ws.findIndex((t, i) => i >= 2 && i <= 4 && t.normal === 'to');
+    return to > 0 && ['VERB', 'NOUN', 'ADJ'].includes(ws[to + 1]?.pos ?? '');
+  }
+  const be = ws.findIndex((t, i) => i >= 1 && i <= 4 && t.lemma === 'be' && t.pos === 'AUX');
+  if (be < 1 || ws.slice(0, be).some((t) => ['PRON', 'DET', 'AUX', 'SCONJ'].includes(t.pos))) return false;
+  return BARRED.test(rest(be + 1));
+}
+
+/** "I never want to see …", "I don't want you to …": what the person does not want from the agent's work. */
+function unwanted(text: string): boolean {
+  if (
+    /^I(?:'d| would)? (?:prefer|want|like|need) you (?:to )?(?:not|never|always|didn'?t|did not|don'?t|wouldn'?t|would not)\b/i.test(
+      text,
+    )
+  )
+    return contentTokens(text).length >= 4;
+  const object = /^I (?:really )?(?:never|don'?t|do not)(?: ever)? want (?:to see |you to )?(.*)$/i.exec(
+    text,
+  )?.[1];
+  // "I don't want future generations to go through that": what the speaker wants for others
+  if (object === undefined || /^(?:to|that|this|it)\b/i.test(object) || /\bto\b/i.test(object)) return false;
+  // what is not wanted: a kind (a plural) or, after "to see" / "you to", an action
+  return (
+    contentTokens(object).length >= 2 &&
+    (/^I \S+(?: ever)? want (?:to see|you to)\b/i.test(text) || /[^s]s\b/.test(object))
+  );
+}
+
+/**
+ * A clause that weighs something, as a reason does: a noun phrase subject, then a verb of weighing
+ * ({@link WEIGHING}: "the integration tests *need* the real thing", "old clients *depend* on it").
+ */
+function weighs(c: Token[]): boolean {
+  const at = c.findIndex(
+    (t, i) => i >= 1 && i <= 6 && WEIGHING.test(t.lemma) && ['VERB', 'NOUN'].includes(t.pos),
+  );
+  // (a hyphenated compound comes apart: "the end - to - end tests")
+  const inPhrase = (t: Token) =>
+    ['DET', 'ADJ', 'NOUN', 'PROPN'].includes(t.pos) || /^(?:to|of)$/.test(t.normal);
+  return at >= 1 && c.slice(0, at).every(inPhrase) && c[0]!.pos !== 'PRON';
+}
+
+/** "You left debug logs in again", "you force-pushed AGAIN?": the agent's act (you + a past verb) repeated. */
+function againDone(ws: Token[], text: string): boolean {
+  if (ws[0]?.normal !== 'you' || !/\bagain\b/i.test(text)) return false;
+  const at = ws[1]?.pos === 'ADV' ? 2 : 1;
+  const verb = ws[at];
+  return verb !== undefined && ['VERB', 'NOUN'].includes(verb.pos) && pastTense(verb) && substantive(ws) >= 2;
+}
+
+/** "I didn't ask for a summary file", "I never asked you to add …": what the agent did that nobody asked for. */
+const NOT_ASKED = /^I (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b/i;
+
+/**
+ * "Could you not add …?", "would you stop …?": a negated order in a polite question — a rule when it
+ * names a kind (a bare plural) or carries a cue of generality, else an instruction for now.
+ */
+const POLITE_NOT = /^(?:could|can|would|will) you (?:please |kindly )?(?:not|stop|quit|never)\b/i;
+
+/**
+ * "why pull in a package", "…, why write a file?": "why" and a verb in its base form, no subject — a
+ * rhetorical objection to doing it at all (where "why did the build fail?" asks).
+ */
+function whyBare(all: Token[]): boolean {
+  // the act doubted at all: its object an indefinite ("why pull in *a* package"), not one thing asked
+  // about ("why include strength training in your routine?")
+  return all.some(
+    (t, i) =>
+      t.normal === 'why' &&
+      (i === 0 || all[i - 1]!.pos === 'PUNCT') &&
+      all[i + 1]?.pos === 'VERB' &&
+      all[i + 1]!.normal === all[i + 1]!.lemma &&
+      all.slice(i + 2, i + 5).some((u) => /^(?:a|an|another|whole)$/.test(u.normal)),
+  );
+}
+
+/** A rule in a policy's words: "rule of thumb", "our policy", "the convention", "a house rule". */
+const POLICY = /\b(?:rule of thumb|policy|convention|house rule)\b/i;
+
+/**
+ * A rule by its shape beyond the plain imperative (see the module comment): an action barred
+ * ({@link barredAction}), what the person never wants to see, an imperative clause in a sentence with a
+ * cue of generality ("next time a test fails, find out why"), a general statement then "so" and an
+ * order ("every new dependency is a risk, so ask me first"), or an order contrasted with what it
+ * replaces ({@link contrastOrder}).
+ */
+function shapedRule(
+  s: Sentence,
+  parts: Token[][],
+  text: string,
+  afterAgent: boolean,
+  general: boolean,
+): 'rule' | 'correction' | null {
+  const ws = words(firstWords(s));
+  if (barredAction(ws)) return 'rule';
+  if (unwanted(text)) return 'rule';
+  if (afterAgent && NOT_ASKED.test(text) && contentTokens(text).length >= 3) return 'correction';
+  // "you left debug logs everywhere again": what the agent did, once more
+  if (afterAgent && againDone(ws, text)) return 'correction';
+  if (general && timedOrder(parts, text, s.text.trim())) return 'rule';
+  // "complete the commit, always verify and run hooks": a clause ordering with "always" itself
+  if (parts.some((c, i) => i > 0 && leadless(c)[0]?.normal === 'always' && imperative(leadless(c), text)))
+    return 'rule';
+  if (reasonBefore(parts, text) !== null) return 'rule';
+  return contrastOrder(parts, text, s.text.trim(), afterAgent);
+}
+
+/** A time frame of every next case, opening a clause. */
+const TIME_FRAME =
+  /^(?:next time|every ?time|each time|any ?time|whenever|from now on|going forward|in (?:the )?future)\b/i;
+
+/**
+ * A time frame of any next case, then an order: "next time a test fails, find out why", "from now on,
+ * ask first" — the clause before the imperative opens with a condition word or a cue of generality of
+ * time; never about the speaker ("It always reminds me to take a break" is no order).
+ */
+function timedOrder(parts: Token[][], text: string, raw: string): boolean {
+  if (FIRST_PERSON.test(text)) return false;
+  return parts.some((c, i) => {
+    const order = leadless(c);
+    if (i === 0 || !imperative(order, text) || REPORT.test(order[0]!.lemma)) return false;
+    // the lead-in words are cut from the clauses: a sentence opening with a time cue frames clause 1
+    if (i === 1 && TIME_FRAME.test(raw.replace(INTERJECTION, ''))) return true;
+    const frame = words(parts[i - 1]!)
+      .map((t) => t.normal)
+      .join(' ');
+    return CONDITION.test(frame.split(' ')[0] ?? '') || TIME_FRAME.test(frame) || POLICY.test(frame);
+  });
+}
+
+/**
+ * A general statement, then ", so" and an order: "every new dependency is a security risk, so ask me
+ * first" — the first clause's subject a kind (a bare plural, or every/each/any/all and a noun) and its
+ * verb in the present. Returns the statement (the reason), or null.
+ */
+function reasonBefore(parts: Token[][], text: string): string | null {
+  const at = parts.findIndex((c, i) => i > 0 && /^so$/i.test(words(c)[0]?.normal ?? ''));
+  if (at !== 1) return null;
+  const order = leadless(parts[1]!);
+  if (!imperative(order, text) || REPORT.test(order[0]!.lemma)) return null;
+  const first = words(parts[0]!);
+  const universal = /^(?:every|each|any|all)$/.test(first[0]?.normal ?? '');
+  const kind = universal || kindAt(first, 0);
+  const present = first.some(
+    (t) =>
+      /^(?:is|are)$/.test(t.normal) || (t.pos === 'VERB' && /[^s]s$/.test(t.normal) && t.normal !== t.lemma),
+  );
+  if (!kind || !present || first.some((t) => t.normal.endsWith('ing') && t.pos === 'VERB')) return null;
+  return first.map((t) => t.text).join(' ');
+}
+
+/**
+ * An order set against what it replaces: an imperative, then ", not …" naming a kind on either side
+ * ("keep your summaries in chat, not in files"); or, right after the agent acted, "no …" naming what it
+ * did, then an order "… instead" ("no --force, rebase instead").
+ */
+function contrastOrder(
+  parts: Token[][],
+  text: string,
+  text0: string,
+  afterAgent: boolean,
+): 'rule' | 'correction' | null {
+  const [first, ...rest] = parts.map(leadless);
+  if (!first || rest.length === 0) return null;
+  const not = rest.findIndex((c) => /^(?:not|never)$/.test(c[0]?.normal ?? ''));
+  if (imperative(first, text) && not >= 0) {
+    const kinds = [first, rest[not]!].some((c) => c.some((_, i) => kindAt(c, i)));
+    if (kinds && !pointsAtOne(first)) return 'rule';
+  }
+  // "no" opening the sentence and naming something ("pls no --force"; not "no, …"); read on the words
+  // as written, since "no" is a lead-in the clauses are cut without
+  const refused = /^(?:(?:pls|plz|please|ok(?:ay)?|so|and|but)\b[\s,]*)*no\s+[^\s,.!?;]/i.test(text0);
+  const instead = rest.some((c) => imperative(c, text) && c.at(-1)?.normal === 'instead');
+  return afterAgent && refused && instead ? 'correction' : null;
 }
 
 /** What one sentence is, as feedback; `directive` and `imperative` only complete a rule or a correction. */
@@ -690,7 +1141,16 @@ function classify(
   if (/^I(?:'d| would) rather\b/i.test(text) && contentTokens(text).length >= 3) return 'rule';
   const all = firstWords(s);
   const ws = words(all);
-  const objection = OBJECTING_QUESTION.test(text) || auxObjection(ws, text) || passiveWhy(ws);
+  const objection =
+    OBJECTING_QUESTION.test(text) ||
+    auxObjection(ws, text) ||
+    passiveWhy(ws) ||
+    verblessWhy(ws, text) ||
+    whyBare(all);
+  if (POLITE_NOT.test(text)) {
+    const kind = ws.some((_, i) => i > 2 && kindAt(ws, i));
+    return kind || GENERALITY.test(text) ? 'rule' : 'imperative';
+  }
   // a tag question ("…, right?") asserts what comes before it
   const tagged = /,\s*(?:right|ok(?:ay)?|yes|isn'?t it|don'?t we|aren'?t we)\s*\?\s*$/i.test(text);
   if (QUESTION.test(text) && !objection && !tagged) return null;
@@ -707,13 +1167,30 @@ function classify(
   )
     ? 2
     : 0;
-  const orders = parts.some((c) => negatedImperative(c)) || /^(?:make|be) sure\b/i.test(text);
-  if (orders || obligation(text) || convention(ws.slice(told))) {
+  // "don't push yet", "skip the lint step this time": an order for this task only
+  if (FOR_NOW.test(text) && !general) return imperative(ws, text) || orders(parts) >= 0 ? 'imperative' : null;
+  const at = orders(parts);
+  const sure = /^(?:make|be) sure\b/i.test(text);
+  if (at >= 0 || sure || obligation(text) || convention(ws.slice(told))) {
     // "don't replace the tree cache", "make sure they exist": this task's things, an instruction for now
-    const forNow = orders && !general && reasonIn(text) === null && !anyCase(all);
-    return forNow && pointsAtOne(words(parts[0] ?? [])) ? 'imperative' : 'rule';
+    const forNow =
+      (at >= 0 || sure) &&
+      !general &&
+      reasonIn(text) === null &&
+      !anyCase(all) &&
+      !stopsHabit(at >= 0 ? leadless(parts[at]!) : ws) &&
+      // "don't do that again": never again
+      !(at >= 0 && /\bagain\b/i.test(text)) &&
+      // "don't mock the db, the integration tests need the real thing": a reason beside the order
+      !parts.some((c, i) => i !== at && weighs(words(c)));
+    // "make sure gitleaks is set to max strict": a check of this task, unless it names a kind
+    if (sure && at < 0 && forNow && !kindAt(ws, 2)) return 'imperative';
+    const clause = at >= 0 ? leadless(parts[at]!) : words(parts[0] ?? []);
+    return forNow && pointsAtOne(clause) && !kindBefore(parts, at) ? 'imperative' : 'rule';
   }
   if ((afterAgent || general) && gerundVerdict(s, ws, text)) return afterAgent ? 'correction' : 'rule';
+  const shaped = shapedRule(s, parts, text, afterAgent, general);
+  if (shaped) return shaped;
   const scope = scoped(parts);
   if (scope && (imperative(scope, text) || negatedImperative(scope))) return 'rule';
   const ordered = imperative(ws, text);
@@ -750,7 +1227,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   // people often start a sentence in lower case, which the model then runs into the one before it
   const sentences = text
     .split(/(?<=[.!?])\s+(?=[a-z])/)
-    .flatMap((chunk) => analyse(chunk))
+    .flatMap((chunk) => analyseSentences(chunk))
     .filter((s) => s.text.trim().length > 0);
   let from = 0;
   const written = sentences.map((s) => {
@@ -762,6 +1239,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   const kinds = sentences.map((s) => classify(s, afterAgent));
   if (afterAgent) markElliptic(sentences, kinds);
   markConstraints(sentences, kinds);
+  const pointsBack = markAntecedents(sentences, kinds);
   const out: FeedbackStatement[] = [];
   for (let i = 0; i < sentences.length; i++) {
     const k = kinds[i];
@@ -787,6 +1265,25 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     const before = sentences[start - 1];
     if (!reasons.some((r) => r !== null) && before && kinds[start - 1] === null && evaluative(before))
       reasons.push(written[start - 1]!);
+    // "That's a new dependency. Ask me first next time.": a short rule right after a sentence about what
+    // the agent made takes that sentence along (it names what the rule is about)
+    // (thin: no noun of its own but general ones — "Ask me first next time.")
+    const nouns = sentences
+      .slice(start, i + 1)
+      // (the first word is the order's verb, which the light model tags NOUN at times: "Check …")
+      .flatMap((x) => words(firstWords(x)).slice(1))
+      .filter(
+        (t) => ['NOUN', 'PROPN'].includes(t.pos) && !/^(?:time|way|thing|one|stuff|first)$/.test(t.lemma),
+      );
+    const thin =
+      k === 'rule' &&
+      before !== undefined &&
+      kinds[start - 1] === null &&
+      /^(?:that|this|these|those)\b/i.test(strip(before.text)) &&
+      !QUESTION.test(before.text) &&
+      nouns.length === 0 &&
+      contentTokens(written[start - 1]!).length >= 2;
+    if (thin || pointsBack.has(start)) parts.unshift(written[start - 1]!);
     const said = parts.join(' ');
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
     out.push({ cue: k, text: said, why, tokens: contentTokens(said) });
@@ -847,7 +1344,8 @@ function markConstraints(sentences: readonly Sentence[], kinds: ReturnType<typeo
 }
 
 /** Disbelief on its own ("Really?", "Seriously?") or a bare "don't" ("Please don't.", "Don't do that again."). */
-const INCREDULITY = /^(?:really|seriously|are you serious)\s*[?!]+$/i;
+const INCREDULITY =
+  /^(?:(?:really|seriously|are you serious)\s*[?!]+|(?:no|nope|nah)\s*[.!]+|(?:(?:that's |that is |so )?not (?:ok|okay|cool|acceptable|fine)|unacceptable)\s*[.!]*)$/i;
 const BARE_DONT = /^(?:please,?\s+)?(?:don'?t|do not)(?:\s+do (?:that|this|it))?(?:\s+again)?\s*[.!]*$/i;
 
 /**
@@ -863,9 +1361,31 @@ function markElliptic(sentences: readonly Sentence[], kinds: ReturnType<typeof c
     const prev = sentences[i - 1]!.text.trim();
     if (kinds[i - 1] !== null && kinds[i - 1] !== 'imperative') continue;
     if (contentTokens(prev).length < MIN_CORRECTION_TERMS || OWN_CASE.test(strip(prev))) continue;
+    // a bare "no." refuses only a verbless question naming the thing ("lodash for a debounce? no.")
+    const verbless = !sentences[i - 1]!.tokens.some((t) => t.pos === 'VERB' || t.pos === 'AUX');
+    if (/^(?:no|nope|nah)\b/i.test(t) && !(QUESTION.test(prev) && verbless)) continue;
     kinds[i - 1] = 'correction';
     kinds[i] = 'directive';
   }
+}
+
+/**
+ * "Nobody reads summary files. Don't write them.": an order on "them/they" right after a sentence that
+ * names a kind (a bare plural) is about that kind — a rule, said with the sentence it points back to.
+ * Updates `kinds` in place; returns the indexes whose statement takes the sentence before along.
+ */
+function markAntecedents(sentences: readonly Sentence[], kinds: ReturnType<typeof classify>[]): Set<number> {
+  const out = new Set<number>();
+  for (let i = 1; i < sentences.length; i++) {
+    if (kinds[i] !== 'imperative' || kinds[i - 1] !== null) continue;
+    const order = leadless(firstWords(sentences[i]!));
+    if (!negatedImperative(order) || !order.some((t) => /^(?:them|they)$/.test(t.normal))) continue;
+    const prev = words(firstWords(sentences[i - 1]!));
+    if (QUESTION.test(sentences[i - 1]!.text) || !prev.some((_, j) => kindAt(prev, j))) continue;
+    kinds[i] = 'rule';
+    out.add(i);
+  }
+  return out;
 }
 
 /**

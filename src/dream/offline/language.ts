@@ -77,6 +77,31 @@ export function analyse(text: string): Sentence[] {
 }
 
 /**
+ * {@link analyse}, without the sentence boundaries wink finds inside a run of non-space characters: a
+ * "sentence" that starts right where the one before it ended, with no space between (`.skip`,
+ * `console.log`, `v1.2`), is joined to it — tokens concatenated, text as written between them,
+ * sentiment the mean of the two. The same boundary rule as {@link sentenceSpans}.
+ * @example analyseSentences("pls dont ever .skip a test").length === 1 (wink alone gives 2)
+ */
+export function analyseSentences(text: string): Sentence[] {
+  const out: (Sentence & { start: number; end: number })[] = [];
+  let at = 0;
+  for (const s of analyse(text)) {
+    const start = text.indexOf(s.text, at);
+    const end = start < 0 ? at : start + s.text.length;
+    const prev = out.at(-1);
+    if (prev && start >= 0 && start === prev.end && start > 0 && !/\s/.test(text[start - 1]!)) {
+      prev.text = text.slice(prev.start, end);
+      prev.tokens = [...prev.tokens, ...s.tokens];
+      prev.sentiment = (prev.sentiment + s.sentiment) / 2;
+      prev.end = end;
+    } else out.push({ ...s, start: Math.max(start, at), end });
+    at = end;
+  }
+  return out.map(({ start: _s, end: _e, ...s }) => s);
+}
+
+/**
  * True if `text` is written in a language other than English, as far as eld can tell reliably: at
  * least 4 words (identifiers, paths, URLs and numbers removed first), a detection eld calls reliable,
  * and another language scoring at least {@link FOREIGN_MARGIN} above English. Short or mixed text ("ok

@@ -7,7 +7,9 @@
  * sessions are dropped as noise. Errors of API tools (the importer's kind `other`, no shell command)
  * merge across tools the same way: one backend returns the same error from several of its tools
  * (`book_reservation` and `update_reservation_flights` both refuse a gift card that is too small), and
- * the memory names the tool that returned it most often.
+ * the memory names the tool that returned it most often. A cluster whose template masks one quoted
+ * value (a module name) and that has an established fix keeps only the values that fix recovered; every
+ * other value is its own cluster, another cause ({@link splitUnfixedValues}).
  *
  * What is not a mistake (issue 8):
  * - a harness message is about the agent's output, never a tool mistake: a notice that the output was
@@ -18,7 +20,8 @@
  *   a throw-away script no longer there, the agent's own script, snippet or tests failing, a warning:
  *   see {@link exploratory} and `exploration.ts`) is kept only when its presence predicts failure — or,
  *   for the agent's own script or snippet (not a failed test run: the next passing run of other tests
- *   fixed nothing), when one change recovered it consistently (an established fix, below); whether an
+ *   fixed nothing, unless the established fix sets an environment variable), when one change recovered
+ *   it consistently (an established fix, below); whether an
  *   error predicts failure is tested for every recurring error at once (Benjamini–Hochberg);
  * - a coding agent's failed shell run without an established fix, where outcomes are known, is kept
  *   only when its presence predicts failure.
@@ -84,6 +87,20 @@ function countBy<T>(items: Iterable<T>, key: (t: T) => string | null): [string, 
   return [...m.entries()].sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]));
 }
 
+/**
+ * The value of `key` seen in the most distinct sessions (by content), then the most often (`counts`, as
+ * {@link countBy} gives them), then the smallest.
+ */
+function mostSessions(occs: readonly Occ[], key: (o: Occ) => string, counts: [string, number][]): string {
+  const sessions = countBy(new Set(occs.map((o) => `${key(o)}\u0000${o.s.content_sha256}`)), (k) =>
+    k.slice(0, k.lastIndexOf('\u0000')),
+  );
+  const often = new Map(counts);
+  return sessions.sort(
+    (a, b) => b[1] - a[1] || often.get(b[0])! - often.get(a[0])! || compareStrings(a[0], b[0]),
+  )[0]![0];
+}
+
 function fmtCounts(entries: [string, number][], max: number): string {
   return entries
     .slice(0, max)
@@ -142,12 +159,18 @@ export function mineMistakes(
   let noise = 0;
   let exploration = 0;
   let harness = 0;
-  const clusters = groups.map((g) => g.flatMap((i) => byKey.get(keys[i]!)!));
-  const units = clusters.map(setupUnits);
   const outcomesKnown = sessions.some((s) => s.outcome === 'satisfied' || s.outcome === 'failed');
   const bothOutcomes =
     sessions.some((s) => s.outcome === 'satisfied') && sessions.some((s) => s.outcome === 'failed');
   const recur = Math.max(2, minSupport);
+  // a value the cluster's established fix never recovered (another module than the one the fix creates)
+  // is another cause: its own cluster
+  const { clusters, clusterKeys } = splitUnfixedValues(
+    groups.map((g) => g.flatMap((i) => byKey.get(keys[i]!)!)),
+    groups.map((g) => g.map((i) => keys[i]!)),
+    { minSupport, recur, outcomesKnown },
+  );
+  const units = clusters.map(setupUnits);
   /** The one harness-format lesson: the format message whose presence best predicts failure. */
   let format: { g: number; p: number } | null = null;
   const predicts = failureFamily(sessions, clusters, minSupport);
@@ -171,9 +194,10 @@ export function mineMistakes(
         ? setupFixes(units, gi, recur, outcomesKnown, hint, support.sessions, across)
         : [];
     const cls = exploratory(occs);
-    // normal exploration is a mistake only when it predicts failure, or (the agent's own code failing)
-    // when one change recovered from it consistently: then it is avoidable
-    if (cls !== null && !predicts(gi) && !(cls === 'own-code' && fixes.length > 0)) {
+    // normal exploration is a mistake only when it predicts failure, or (the agent's own code failing, or
+    // a test run that an environment variable made pass) when one set-up change recovered from it
+    // consistently: then it is avoidable
+    if (cls !== null && !predicts(gi) && !(fixes.length > 0 && (cls === 'own-code' || envFix(cls, fixes)))) {
       exploration++;
       return;
     }
@@ -191,29 +215,12 @@ export function mineMistakes(
       exploration++;
       return;
     }
-    memories.push(
-      renderMistake(
-        groups[gi]!.map((i) => keys[i]!),
-        occs,
-        support,
-        minSupport,
-        fixes,
-      ),
-    );
+    memories.push(renderMistake(clusterKeys[gi]!, occs, support, minSupport, fixes));
   });
   if (format !== null) {
     const { g, p } = format as { g: number; p: number };
     const occs = clusters[g]!;
-    memories.push(
-      renderMistake(
-        groups[g]!.map((i) => keys[i]!),
-        occs,
-        supportOf(occs.map((o) => o.s)),
-        minSupport,
-        [],
-        p,
-      ),
-    );
+    memories.push(renderMistake(clusterKeys[g]!, occs, supportOf(occs.map((o) => o.s)), minSupport, [], p));
     harness--;
   }
   memories.sort((a, b) => compareStrings(a.key, b.key));
@@ -222,13 +229,73 @@ export function mineMistakes(
     stats: {
       error_occurrences: occurrences,
       error_templates: keys.length,
-      error_clusters: groups.length,
+      error_clusters: clusters.length,
       mistakes_promoted: memories.length,
       mistakes_noise: noise,
       mistakes_exploration: exploration,
       mistakes_harness: harness,
     },
   };
+}
+
+/** A quoted value as `templates.ts` masks it to `<VALUE>` (an identifier-like one only: a module, a name). */
+const QUOTED_VALUE =
+  /(?<![\p{L}\p{N}])'[\w.\-/]{1,100}'(?![\p{L}\p{N}])|"[\w.\-/]{1,100}"|`[\w.\-/]{1,100}`/gu;
+
+/**
+ * The one quoted value of an error whose template masks exactly one (`No module named 'psycopg2'` →
+ * `'psycopg2'`, quotes kept), or null (none, several, or not identifier-like).
+ */
+function quotedValue(e: ErrorOccurrence): string | null {
+  if (e.template.split('<VALUE>').length !== 2) return null;
+  const found = e.quote.match(QUOTED_VALUE) ?? [];
+  return found.length === 1 ? found[0]! : null;
+}
+
+/**
+ * Splits a cluster whose template masks one quoted value by that value, where its established set-up fix
+ * (`setup-change.ts` {@link setupFixes}) does not apply: the values none of whose occurrences was
+ * recovered by a run that made one of the fix's changes (`No module named 'psycopg2'` beside the
+ * `'reproduce_app'` the agent had not created yet, whose fix is `mkdir` + `__init__.py`) leave the
+ * cluster, one new cluster per value with the value written into its template; one seen in fewer than
+ * `minSupport` sessions is then noise like any other. The cluster keeps the values its fix recovered, so
+ * its memory names only those and its support counts only their sessions. Nothing is split when the rest
+ * would fall below `minSupport` or when no fix is established.
+ * @returns the clusters (split ones first in place, new ones after) and each one's template keys.
+ */
+function splitUnfixedValues(
+  clusters: Occ[][],
+  keysOf: string[][],
+  o: { minSupport: number; recur: number; outcomesKnown: boolean },
+): { clusters: Occ[][]; clusterKeys: string[][] } {
+  const units = clusters.map(setupUnits);
+  const across = fixFamily(clusters, units, o.recur, o.outcomesKnown, o.minSupport);
+  const out = { clusters: [...clusters], clusterKeys: [...keysOf] };
+  clusters.forEach((occs, gi) => {
+    const support = supportOf(occs.map((x) => x.s)).sessions;
+    if (support < o.minSupport || occs[0]!.e.kind !== 'tool_error' || isNotice(occs[0]!.e.template)) return;
+    const fixes = setupFixes(units, gi, o.recur, o.outcomesKnown, '', support, across);
+    if (fixes.length === 0) return;
+    // the fix the memory states (`renderMistake` shows the first three changes)
+    const tokens = new Set(fixes.slice(0, 3).map((f) => f.token));
+    const byValue = new Map<string, Occ[]>();
+    for (const x of occs) {
+      const v = quotedValue(x.e);
+      if (v !== null) byValue.set(v, [...(byValue.get(v) ?? []), x]);
+    }
+    const tookFix = (x: Occ) => x.recoveries.some((r) => !r.alt && r.setup?.some((t) => tokens.has(t)));
+    const apart = [...byValue].filter(([, l]) => !l.some(tookFix)).sort((a, b) => compareStrings(a[0], b[0]));
+    const moved = new Set(apart.flatMap(([, l]) => l));
+    const kept = occs.filter((x) => !moved.has(x));
+    if (apart.length === 0 || supportOf(kept.map((x) => x.s)).sessions < o.minSupport) return;
+    out.clusters[gi] = kept;
+    for (const [v, l] of apart) {
+      const own = l.map((x) => ({ ...x, e: { ...x.e, template: x.e.template.replace('<VALUE>', v) } }));
+      out.clusters.push(own);
+      out.clusterKeys.push([...new Set(own.map((x) => `${x.e.kind}\u0000${x.e.tool}\u0000${x.e.template}`))]);
+    }
+  });
+  return out;
 }
 
 /**
@@ -314,6 +381,16 @@ function exploratory(occs: readonly Occ[]): string | null {
   const classes = [...per.values()].filter((c): c is string => c !== null);
   if (classes.length * 2 <= per.size) return null;
   return countBy(classes, (c) => c)[0]![0];
+}
+
+/**
+ * True when a failing test run's established fix leads with an environment assignment
+ * (`PYTHONIOENCODING=utf-8`): the run failed because of the environment, not the code under test, so the
+ * error is avoidable; any other change after a failing test (`-k`, a fixture, a new file) is how the agent
+ * works, not a lesson.
+ */
+function envFix(cls: string, fixes: readonly SetupFix[]): boolean {
+  return cls === 'test-run' && /^[A-Z_][A-Z0-9_]*=\S/.test(fixes[0]!.token);
 }
 
 /** A notice about the size of the agent's output (cut, elided, too long): never a mistake. */
@@ -778,13 +855,14 @@ function renderMistake(
   setup: readonly SetupFix[],
   formatP?: number,
 ): PlannedMemory {
-  // the representative template is the most frequent one (ties: smallest key)
+  // the representative template is the one seen in the most sessions (a wording one session repeated is
+  // not the recurring one), then the most frequent (ties: smallest key)
   const templateCounts = countBy(occs, (o) => o.e.template);
-  const template = templateCounts[0]![0];
+  const template = mostSessions(occs, (o) => o.e.template, templateCounts);
   const { kind } = occs[0]!.e;
-  // an API error merged across tools is named by the tool that returned it most often
+  // an API error merged across tools is named by the tool that returned it in the most sessions
   const tools = countBy(occs, (o) => o.e.tool);
-  const tool = tools[0]![0];
+  const tool = mostSessions(occs, (o) => o.e.tool, tools);
   occs.sort((a, b) => compareStrings(a.s.id, b.s.id) || a.e.seq - b.e.seq);
   // one entry per distinct session content: the first occurrence
   const perSession: Occ[] = [];

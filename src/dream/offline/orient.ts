@@ -86,7 +86,8 @@ export function orient(memories: readonly InputMemory[], protectedGlobs: readonl
         fields: fm.fields,
         body: fm.body,
         kind: kindOf(m.path, fm.fields),
-        generatedKey: key && /^(?:mistake|workflow|preference|fact):/.test(key) ? key : null,
+        generatedKey:
+          key && /^(?:mistake|workflow|preference|fact|feedback|project|reference):/.test(key) ? key : null,
         protected: matchesAnyGlob(m.path, protectedGlobs),
       };
     });

@@ -95,6 +95,31 @@ describe('extractPreferences: weaker cues and sentence splitting', () => {
 });
 
 // Wordings written for these tests (not the planted generator's held-out half).
+describe('extractPreferences: a contrast is a cue only in the main clause', () => {
+  it('a contrast inside a condition or a reason states no rule', () => {
+    for (const m of [
+      'same trouble if the service tried to stream results rather than return them at once.',
+      'because the job ran hourly rather than daily, the report was late.',
+      'it broke when the worker read the cache instead of the database.',
+    ])
+      expect(extractPreferences(m), m).toEqual([]);
+  });
+
+  it('a contrast in the main clause still does, also after a condition closed by a comma', () => {
+    for (const m of [
+      'Store dates in UTC rather than local time.',
+      'When writing tests, use vitest rather than jest.',
+      'If a branch is behind, rebase it instead of merging main into it.',
+      'Tabs, not spaces.',
+      'Logs go to stderr (not stdout).',
+    ])
+      expect(
+        extractPreferences(m).map((p) => p.kind),
+        m,
+      ).toEqual(['preference']);
+  });
+});
+
 describe('extractPreferences: cues of generality', () => {
   it('reads rules stated as a deontic, a rule label, "all …", the team’s own things or its habit', () => {
     for (const m of [

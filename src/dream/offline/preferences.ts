@@ -47,9 +47,10 @@ const PREFERENCE_ANYWHERE =
 /**
  * Weaker cues of a standing rule, accepted only in impersonal sentences (see {@link PERSONAL}):
  * frequency words ("is always", "never local time", "every log line", "anymore"), deontic modals
- * ("should", "must"), "only" ("pnpm only", "only mention …"), a contrast (", not …", "instead of"),
- * the team's voice ("we don't …", "we moved off …", "we standardized on …", "we're a pnpm shop"), a
+ * ("should", "must"), "only" ("pnpm only", "only mention …"), the team's voice ("we don't …", "we moved off …", "we standardized on …", "we're a pnpm shop"), a
  * bare imperative of a rule-setting verb ("use …", "keep …", "sign …") and "No X" ("No Jest please").
+ * A contrast (", not …", "instead of", "rather than") is a cue too, in its main clause only (see
+ * {@link contrastCue}).
  */
 const WEAK_CUES: RegExp[] = [
   /\b(?:always|never)\b(?!-)|\b(?:every|for everything|everywhere|no longer|anymore|any new|all new|each time)\b/i,
@@ -58,13 +59,50 @@ const WEAK_CUES: RegExp[] = [
   /^(?:(?:you|we|agents?|everyone|everybody|all [\w -]{1,40}|every [\w -]{1,40}|each [\w -]{1,40})|(?!(?:the|this|that|these|those|it|there|he|she|they|a|an)\b|\w+ing\b)[\w -]{0,40}s) (?:should|must|has to|have to|need to|needs to)\b(?! (?:be|have) (?:been|so|really|very|pretty|quite|such)\b)/i,
   // "only" restricting a rule: "pnpm only", "store credit only on request", "only mention …"
   /^only \w+|\b\w+ only(?:[,.;]|$| on\b| if\b| when\b| for\b| in\b| with\b)/i,
-  /,\s*not\b|\(not\b|\binstead of\b|\brather than\b/i,
   /\bwe(?:'re| are)? (?:an? [\w-]+ (?:shop|house)|standardi[sz]ed on|moved (?:off|away from|to)|switched (?:to|from|off)|(?:don't|do not|never|always|only|no longer) (?:use|do|run|write|add|allow|accept|ship|deploy|merge|commit|push|support|touch|rely on)\b)/i,
   /^(?:please |pls |kindly )?(?:use|stick|follow|prefer|sign|log|write|name|format)\b/i,
   // a reminder of a team convention: "remember our commits are Conventional Commits style"
   /^remember,? (?:that )?(?:our|we|the team|all|every)\b/i,
   /^no (?!(?:thanks|thank|problems?|worries|worry|way|idea|clue|rush|need)\b)[a-z][\w-]*\b/i,
 ];
+/** A contrast between two ways: ", not …", "(not …", "instead of", "rather than". */
+const CONTRAST = /,\s*not\b|\(not\b|\binstead of\b|\brather than\b/i;
+/** Words that open an adverbial clause even where the tagger does not call them SCONJ ("When …"). */
+const SUBORDINATORS: ReadonlySet<string> = new Set(
+  'if when whenever while because since unless although though whereas once until'.split(' '),
+);
+
+/**
+ * True if `body` contrasts two ways in its main clause: a contrast inside a clause opened by a
+ * subordinating conjunction (wink-nlp's SCONJ tag, or one of {@link SUBORDINATORS}), up to the next
+ * comma, semicolon or colon, belongs to a condition or a reason ("same problem if the app tried to
+ * provide an api rather than just run as a terminal app"), not to a rule ("When writing tests, use vitest
+ * rather than jest" keeps its cue: the contrast follows the comma that closes the condition).
+ */
+function contrastCue(body: string): boolean {
+  if (!CONTRAST.test(body)) return false;
+  for (const s of analyse(body)) {
+    const ts = s.tokens;
+    let sub = false;
+    for (let i = 0; i < ts.length; i++) {
+      const t = ts[i]!;
+      if (t.pos === 'PUNCT' && /^[,;:]$/.test(t.text)) {
+        if (!sub && t.text === ',' && ts[i + 1]?.normal === 'not') return true;
+        sub = false;
+        continue;
+      }
+      if ((t.pos === 'SCONJ' && t.normal !== 'that') || SUBORDINATORS.has(t.normal)) sub = true;
+      const next = ts[i + 1]?.normal;
+      const contrast =
+        (t.normal === 'rather' && next === 'than') ||
+        (t.normal === 'instead' && next === 'of') ||
+        (t.text === '(' && next === 'not');
+      if (contrast && !sub) return true;
+    }
+  }
+  return false;
+}
+
 /** Deontic words: the sentence says what is allowed, required or forbidden ("are not allowed here"). */
 const DEONTIC =
   /\b(?:allowed|permitted|forbidden|banned|prohibited|required|mandatory|off[- ]limits|not ok(?:ay)?|a must|expected to|is a no-go)\b/i;
@@ -331,7 +369,7 @@ export function extractPreferences(message: string): PreferenceStatement[] {
       // a redacted credential or personal datum: about one case (weak cues do not make it a rule)
       !REDACTION_MARKER.test(body) &&
       !NARRATIVE.test(body) &&
-      (WEAK_CUES.some((re) => re.test(body)) || generalityCue(body)) &&
+      (WEAK_CUES.some((re) => re.test(body)) || contrastCue(body) || generalityCue(body)) &&
       !statesFact(body)
     )
       kind = 'preference';

@@ -28,6 +28,17 @@ describe('extractProjectFacts', () => {
     ]);
   });
 
+  it('where a thing is, named by a folder, directory or repo, or by a path; never a bare "X is in Y"', () => {
+    expect(stated('the dotfiles are in the Projects folder')).toEqual([
+      ['reference', 'the dotfiles are in the Projects folder'],
+    ]);
+    expect(stated('homelab is our repo and local checkout (code\\homelab)')).toEqual([
+      ['reference', 'homelab is our repo and local checkout (code\\homelab)'],
+    ]);
+    for (const t of ['the bug is in the parser', 'it is in the other folder', 'that file is in the repo'])
+      expect(stated(t), t).toEqual([]);
+  });
+
   it('never a hedge, a question, the speaker’s own case, or a correction before the agent acted', () => {
     for (const t of [
       'I think requestId is exactly the same as traceId and it might be redundant.',

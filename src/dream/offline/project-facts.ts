@@ -53,6 +53,14 @@ const ANOTHER_TIME =
 const LOCATION =
   /^(?:the )?(.{2,50}?) (?:lives?|(?:is|are) (?:stored|kept|located|defined|configured|declared|generated)) (?:in|under|inside|at) (.{2,80}?)[.!]?$/i;
 
+/**
+ * Where a thing is, named by a place of the file system: "M-Claude is in the Documents folder" (the
+ * object ends in folder, directory, repo), or "M-Claude is our repo and local folder (documents\M-Claude)"
+ * (what it is, with a path). A bare "X is in Y" ("the bug is in the parser") states no place.
+ */
+const PLACE =
+  /^(?:the )?(.{2,50}?) (?:is|are) (?:(?:in|under|inside) (?:the |our )?(.{1,60}?\b(?:folder|directory|dir|repo|repository))|(?:our|the) (?:\w+ ){0,4}?(?:repo|repository|folder|directory)\b.*?([~\w.:-]*[/\\][\w./\\-]+))\)?[.!]?$/i;
+
 /** "the tests run with `X`", "tests are run via X", "`X` runs the tests". */
 const COMMAND =
   /^(?:the |our |all )?(?:unit |integration |e2e )?(?:tests?|test suite|build|linter|lint|migrations?) (?:(?:is|are) )?(?:run|runs|built|build|builds) (?:with|via|using|through|by) (`[^`]+`|\S+(?: \S+){0,3})[.!]?$|^(`[^`]+`) (?:runs|builds|lints) (?:the |all )?(?:unit |integration )?(?:tests?|test suite|build|code)\b/i;
@@ -114,6 +122,9 @@ function single(s: Sentence): ProjectFactStatement | null {
   if (at && names(s, at[1]!) && names(s, at[2]!) && !/^(?:it|this|that)\b/i.test(at[1]!))
     return { type: 'reference', text, tokens: contentTokens(text) };
   if (COMMAND.test(text)) return { type: 'reference', text, tokens: contentTokens(text) };
+  const place = PLACE.exec(text);
+  if (place && names(s, place[1]!) && !/^(?:it|this|that|there|here)\b/i.test(place[1]!))
+    return { type: 'reference', text, tokens: contentTokens(text) };
   return null;
 }
 
@@ -124,7 +135,7 @@ function single(s: Sentence): ProjectFactStatement | null {
  */
 export function extractProjectFacts(message: string, afterAgent: boolean): ProjectFactStatement[] {
   if (
-    !/\b(?:same|identical|equal|alias|lives?|stored|kept|located|defined|configured|declared|generated|runs?|not)\b/i.test(
+    !/\b(?:same|identical|equal|alias|lives?|stored|kept|located|defined|configured|declared|generated|runs?|not|folder|directory|dir|repo|repository)\b/i.test(
       message,
     )
   )

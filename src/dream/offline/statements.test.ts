@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DATA, describeWithData } from '../../../test/data.js';
 import { sha256Hex } from '../../domain/index.js';
 import { createOfflineEngine } from '../index.js';
-import { syntheticSession } from '../test-helpers.js';
+import { importAll, refsFromImported, syntheticSession } from '../test-helpers.js';
 import { DEFAULT_DREAM_OPTIONS, type InputMemory } from '../types.js';
 
 // Wordings written for these tests (not the planted generator's held-out half).
@@ -29,5 +31,38 @@ describe('paraphrased preferences', () => {
     // all six people's wordings in one rule
     expect(about[0]!.content).toContain('_Dream: seen in 6 sessions');
     expect(about[0]!.content).toContain('(6 users)_');
+  });
+});
+
+describe('a one-off request sharing one side word with a rule', () => {
+  it('stays apart: the rule keeps its own wordings and support; a terse core wording still joins it', async () => {
+    const said: [string, string][] = [
+      ['u1', 'Never write secrets to the logs.'],
+      ['u2', 'Never write secrets to the logs, not even in debug output.'],
+      // shares only "debug" (in one of the rule's two wordings): a request about one page, not the rule
+      ['u3', 'Always show the debug panel when the page is an error page with a stack trace.'],
+      ['u4', "Don't log secrets."],
+    ];
+    const sessions = said.map(([u, t], i) => syntheticSession(`sesn_${i}`, u, [t]));
+    const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
+    const prefs = r.changes.filter((c) => c.kind === 'preference');
+    expect(prefs).toHaveLength(1);
+    expect(prefs[0]!.after).toContain("Don't log secrets.");
+    expect(prefs[0]!.after).not.toContain('debug panel');
+    expect(prefs[0]!.support.sessions).toBe(3);
+  });
+});
+
+describeWithData('Aider histories (316 sessions): no junk preference', () => {
+  it('neither a one-off request joined on one shared word nor a contrast inside a condition', async () => {
+    const imported = await importAll([resolve(DATA, 'formats/aider/chat-history.sessions-000-315.md')]);
+    const r = await engine.run({
+      memories: [],
+      sessions: refsFromImported(imported),
+      options: DEFAULT_DREAM_OPTIONS,
+    });
+    const prefs = r.changes.filter((c) => c.kind === 'preference').map((c) => c.after ?? '');
+    expect(prefs.filter((p) => p.includes('content is an array'))).toEqual([]);
+    expect(prefs.filter((p) => p.includes('rather than just run as a terminal app'))).toEqual([]);
   });
 });

@@ -1201,9 +1201,11 @@ export function memoryStore(): { files: MemoryFileDef[]; groups: DuplicateGroup[
 
 /**
  * A planted piece of feedback: what the agent did (`offense`, a tool call with its result) and the
- * person's words. `templates` is the train half, `test_templates` the held-out half (≥ 3, including a
- * correction phrased as a question, a negation and a sarcastic one). `j` is the index among coding
- * sessions of the one session that carries it (absent from runs with fewer coding sessions).
+ * person's words. `templates` is the train half, `test_templates` the held-out half (≥ 3 each, written
+ * independently of each other; across the test half: corrections phrased as questions, negations,
+ * sarcasm, a reason given, terse and lowercase/typo chat, and general rules stated without a
+ * correction). `j` is the index among coding sessions of the one session that carries it (absent from
+ * runs with fewer coding sessions).
  */
 export interface FeedbackDef extends ItemDef {
   kind: 'feedback';
@@ -1375,6 +1377,536 @@ export const FEEDBACK: FeedbackDef[] = [
       'Love it, CHANGES_SUMMARY.md number twelve. The repo is slowly turning into a diary.',
     ],
   },
+  // Items below were written for issue 15's wider planted test (≥ 14 items), without reading the
+  // engine. Their `j` follows the session's task (j mod 4: fix-test, db-migration, ship-pr,
+  // debug-endpoint) so the offense fits what the agent was doing; `subject` is left to its default
+  // (the markers).
+  {
+    id: 'feedback.coding.no-commit-to-main',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title: 'never commit or push straight to main; work on a feature branch and open a pull request',
+    markers: { all: [['main'], ['branch', 'pull request', 'commit', 'push', 'merge request', 'review']] },
+    examples: [],
+    j: 6,
+    offense: {
+      say: 'The branch was behind, so I committed the fix on main and pushed it directly.',
+      tool: 'Bash',
+      input: {
+        command:
+          'git checkout main && git commit -am "fix(billing): round half-cents" && git push origin main',
+        description: 'Commit and push to main',
+      },
+      result:
+        "Switched to branch 'main'\n[main 4e1d2c7] fix(billing): round half-cents\n 1 file changed, 3 insertions(+), 1 deletion(-)\nTo github.com:acme/platform.git\n   9ab31f0..4e1d2c7  main -> main",
+    },
+    templates: [
+      "Don't commit to main directly. Everything goes through a feature branch and a pull request.",
+      'Please never push straight to main; open a branch and a PR so someone can review it.',
+      'Why is this on main? Changes go on a branch and get merged through a PR.',
+      'Work on a feature branch, always. main only changes through reviewed pull requests.',
+    ],
+    test_templates: [
+      'hold on, did that just land on main without a PR? how is anyone supposed to review it',
+      'Main is protected for a reason: CI and a second pair of eyes run on pull requests, so cut a branch for every change, even one-liners.',
+      'Cool, straight onto main. Who needs code review anyway.',
+    ],
+  },
+  {
+    id: 'feedback.coding.run-tests-before-done',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title: 'run the tests before saying a change is done',
+    // The running of tests, not any test word near "before"/"after": a dream's memory text around the
+    // rule ("it was said after …", "Before doing again …") must not make another test memory count.
+    markers: {
+      all: [
+        ['test'],
+        [
+          'run the test',
+          'run tests',
+          'run all test',
+          'run the full test',
+          'run the whole test',
+          'run the suite',
+          'run them',
+          'running the test',
+          'running tests',
+          'ran the test',
+          'ran tests',
+          'tests run',
+          'tests have run',
+          'tests were run',
+          'verif',
+          'execut',
+          'tests pass',
+          'tests passed',
+          'tests have passed',
+          'test has passed',
+          'tests are green',
+          'tests have run green',
+        ],
+      ],
+    },
+    examples: [],
+    j: 8,
+    offense: {
+      say: 'The fix is in. It is a one-line change, so I did not run the test suite.',
+      tool: 'Edit',
+      input: {
+        file_path: '{cwd}/packages/billing/src/rounding.ts',
+        old_string: 'Math.floor(cents)',
+        new_string: 'Math.round(cents)',
+      },
+      result: 'The file {cwd}/packages/billing/src/rounding.ts has been updated.',
+    },
+    templates: [
+      'Always run the tests before you tell me something is done.',
+      "Please don't report a fix as finished until you've run the test suite and it passes.",
+      'You said done but never ran the tests. Run them first, every time.',
+      "A change isn't done until the tests have run green.",
+    ],
+    test_templates: [
+      'pls run teh tests before claiming its fixed',
+      'How do you know it works if you have not executed a single test?',
+      "No, it's not done until pnpm test has passed locally, because one-line changes are exactly the ones that break things.",
+      'Tests first, then "done".',
+    ],
+  },
+  {
+    id: 'feedback.coding.ask-before-destructive',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title:
+      'ask before destructive commands (docker compose down -v, git reset --hard, rm -rf, dropping data)',
+    markers: {
+      all: [
+        [
+          'ask',
+          'confirm',
+          'check with',
+          'checking with',
+          'permission',
+          'approv',
+          'go-ahead',
+          'go ahead',
+          'sign-off',
+          'run past',
+          'run by',
+        ],
+        [
+          'destructive',
+          'down -v',
+          'volume',
+          'reset --hard',
+          'rm -rf',
+          'delet',
+          'wipe',
+          'irreversib',
+          'data',
+          'drop',
+          'throw',
+        ],
+      ],
+    },
+    examples: [],
+    j: 17,
+    offense: {
+      say: 'The migration state was confusing, so I reset the local database by removing the Docker volumes.',
+      tool: 'Bash',
+      input: {
+        command: 'docker compose down -v && docker compose up -d db',
+        description: 'Recreate the database with fresh volumes',
+      },
+      result:
+        ' Container platform-db-1  Removed\n Volume platform_pgdata  Removed\n Network platform_default  Removed\n Container platform-db-1  Started',
+    },
+    templates: [
+      'Ask me before you run anything destructive like down -v or reset --hard. That volume had a week of seeded data.',
+      'Never delete data or volumes without checking with me first.',
+      "Please confirm with me before any command that wipes state; I can't get that database back.",
+      "Why didn't you ask before removing the volumes?",
+    ],
+    test_templates: [
+      "Anything that throws away data, whether it's docker volumes, git reset --hard or rm -rf, needs my explicit go-ahead first.",
+      "Oh wonderful, you nuked the pgdata volume. I hope you enjoy re-seeding it, because I don't.",
+      "Wait, you removed the volumes? Shouldn't something like that be run past me before you do it?",
+    ],
+  },
+  {
+    id: 'feedback.coding.minimal-scope',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title: 'keep a change to what the task asks; no unrelated refactors or reformatting in the same diff',
+    markers: {
+      all: [
+        [
+          'unrelated',
+          'scope',
+          'refactor',
+          'reformat',
+          'drive-by',
+          'drive by',
+          'focused',
+          'minimal',
+          'only what',
+          'only touch',
+          'only change what',
+          'limited to',
+          'the diff',
+          'diffs',
+          'the rest of',
+          'nothing else',
+          'other files',
+          'other code',
+        ],
+      ],
+    },
+    examples: [],
+    j: 24,
+    offense: {
+      say: 'While fixing the test I also reformatted every file in billing and renamed a few helpers for consistency.',
+      tool: 'Bash',
+      input: {
+        command: 'pnpm biome format --write packages/billing && git diff --stat | tail -1',
+        description: 'Format the billing package',
+      },
+      result:
+        'Formatted 41 files in 388ms. Fixed 41 files.\n 41 files changed, 1187 insertions(+), 954 deletions(-)',
+    },
+    templates: [
+      "Only change what the task needs. Don't reformat or refactor unrelated files in the same change.",
+      'Please keep fixes minimal; drive-by refactors make the diff impossible to review.',
+      'I asked for one test fix, not a 41-file diff. Stay in scope.',
+      'Unrelated cleanups go in their own PR, never mixed into a bug fix.',
+    ],
+    test_templates: [
+      'Revert the formatting, please: when a one-line fix arrives inside a thousand-line diff, nobody can review it or bisect to it later.',
+      'Why does fixing one test touch 41 files?',
+      'just the fix next time. leave the rest of the billing code alone',
+    ],
+  },
+  {
+    id: 'feedback.coding.no-console-log',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title:
+      "don't leave console.log debugging in the code; use the logger and remove debug output before committing",
+    markers: {
+      all: [
+        [
+          'console',
+          'debug print',
+          'debugging print',
+          'print statement',
+          'debug output',
+          'debugging output',
+          'debug statement',
+          'debugging statement',
+          'debug log',
+          'debug line',
+          'debugging line',
+          'debugging code',
+        ],
+      ],
+    },
+    examples: [],
+    j: 27,
+    offense: {
+      say: 'I added a few console.log calls in the handler to see the request and left them in.',
+      tool: 'Edit',
+      input: {
+        file_path: '{cwd}/apps/api/src/routes/carts.ts',
+        old_string: 'const cart = await loadCart(req);',
+        new_string:
+          "console.log('DEBUG req', req.url);\n  const cart = await loadCart(req);\n  console.log('DEBUG cart', cart);",
+      },
+      result: 'The file {cwd}/apps/api/src/routes/carts.ts has been updated.',
+    },
+    templates: [
+      "Don't leave console.log calls in the code. Use the logger, and take debug output out before you commit.",
+      'Please remove those console.logs; we never ship debug prints.',
+      'No console.log in committed code, ever. Our logger exists for a reason.',
+    ],
+    test_templates: [
+      "Love finding 'DEBUG cart' in the production logs. Really adds something.",
+      'Never commit console.log lines: they bypass the structured logger, so nobody can filter or silence them.',
+      'Debugging prints are fine while you investigate, but they come out before the change is finished; real logging goes through logger.info.',
+    ],
+  },
+  {
+    id: 'feedback.coding.no-generated-edits',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title: 'never hand-edit generated files (src/generated); change the schema and regenerate',
+    markers: { all: [['generated', 'generator', 'codegen', 'regenerat', 'auto-generat', 'autogenerat']] },
+    examples: [],
+    j: 41,
+    offense: {
+      say: 'The column type was wrong, so I fixed it directly in the generated db schema (src/generated/schema.ts).',
+      tool: 'Edit',
+      input: {
+        file_path: '{cwd}/packages/db/src/generated/schema.ts',
+        old_string: 'retry_count: string;',
+        new_string: 'retry_count: number;',
+      },
+      result: 'The file {cwd}/packages/db/src/generated/schema.ts has been updated.',
+    },
+    templates: [
+      "Don't edit anything under src/generated by hand. Change the schema and run db:generate.",
+      'Generated files get overwritten on the next codegen run, so never patch them directly.',
+      'Please fix the source, not the generated output; regenerate afterwards.',
+    ],
+    test_templates: [
+      'What happens to that edit the next time someone runs db:generate?',
+      'No hand edits in generated code. Fix the migration, rerun the generator.',
+      'that file has a do-not-edit header for a reason lol, change the schema instead',
+      "Whatever lives in db/src/generated is build output as far as we're concerned: it's produced from the schema and nobody edits it.",
+    ],
+  },
+  {
+    id: 'feedback.coding.no-any-casts',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title: "don't silence type errors with `as any` or @ts-ignore; fix the types",
+    markers: {
+      all: [
+        [
+          'as any',
+          '`any`',
+          'any type',
+          'type any',
+          '"any"',
+          "'any'",
+          'ts-ignore',
+          'ts-expect-error',
+          'cast to any',
+          'cast it to any',
+          'casting to any',
+          'any cast',
+          'type error',
+          'typescript error',
+          'compiler error',
+          'the types',
+        ],
+      ],
+    },
+    examples: [],
+    j: 50,
+    offense: {
+      say: 'Typecheck failed on the payload type, so I cast it to any to unblock the PR.',
+      tool: 'Edit',
+      input: {
+        file_path: '{cwd}/packages/orders/src/webhook.ts',
+        old_string: 'const payload: OrderEvent = parse(body);',
+        new_string: '// @ts-ignore\n  const payload = parse(body) as any;',
+      },
+      result: 'The file {cwd}/packages/orders/src/webhook.ts has been updated.',
+    },
+    templates: [
+      "Don't cast to any to make the typecheck pass. Fix the type.",
+      'Never use @ts-ignore or `as any` to get past a type error.',
+      'If TypeScript complains, the types are wrong; fix them instead of silencing the error.',
+    ],
+    test_templates: [
+      "`as any` plus a @ts-ignore on top, belt and braces. The compiler can't complain if you blindfold it.",
+      'Why would you cast it to any when OrderEvent already describes the payload?',
+      'Strict mode stays meaningful here: no any, no ts-ignore, a type error gets a real fix.',
+    ],
+  },
+  {
+    id: 'feedback.coding.no-queries-in-loops',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title: 'no database query per item inside a loop (N+1); load the rows in one batched query',
+    markers: {
+      all: [
+        [
+          'n+1',
+          'loop',
+          'per item',
+          'per row',
+          'per order',
+          'per id',
+          'each item',
+          'each row',
+          'each id',
+          'batch',
+          'one query',
+          'single query',
+          'bulk',
+          'where in',
+          'round trip',
+          'round-trip',
+          'at once',
+        ],
+        ['quer', 'database', 'db', 'sql', 'select'],
+      ],
+    },
+    examples: [],
+    j: 59,
+    offense: {
+      say: 'I load each order inside the loop so the handler can build the list.',
+      tool: 'Edit',
+      input: {
+        file_path: '{cwd}/apps/api/src/routes/orders.ts',
+        old_string: 'const orders = [];',
+        new_string:
+          "const orders = [];\n  for (const id of orderIds) {\n    orders.push(await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst());\n  }",
+      },
+      result: 'The file {cwd}/apps/api/src/routes/orders.ts has been updated.',
+    },
+    templates: [
+      "Don't query the database inside a loop. Fetch all the rows in one query with where id in (...).",
+      "That's an N+1: one query per order. Batch it into a single select.",
+      'Please never await db calls inside a for loop; load everything in one round trip.',
+    ],
+    test_templates: [
+      "Do you know how slow this gets for a customer with 2,000 orders? That's 2,000 trips to Postgres; select them all at once.",
+      'Ah, a SELECT per order in a for loop. The database will be thrilled.',
+      'Performance rule for this codebase: a list endpoint loads its rows with one query, never one query per row.',
+    ],
+  },
+  {
+    id: 'feedback.coding.comments-explain-why',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title: "don't add comments that narrate the edit or restate the code; comments explain why",
+    markers: {
+      all: [
+        ['comment'],
+        [
+          'say why',
+          'explain why',
+          'why,',
+          'why not',
+          'narrat',
+          'restat',
+          'repeat',
+          'obvious',
+          'what the code',
+          'history',
+          'changelog',
+          'describ',
+          'explain',
+          'edit',
+          'changed',
+        ],
+      ],
+    },
+    examples: [],
+    j: 64,
+    offense: {
+      say: 'I added comments explaining each line I changed.',
+      tool: 'Edit',
+      input: {
+        file_path: '{cwd}/packages/billing/src/invoice.ts',
+        old_string: 'const cents = Math.floor(amount * 100);',
+        new_string:
+          '// CHANGED: fixed the bug here (was using floor)\n  // round the cents\n  const cents = Math.round(amount * 100);',
+      },
+      result: 'The file {cwd}/packages/billing/src/invoice.ts has been updated.',
+    },
+    templates: [
+      "Don't leave comments like '// CHANGED: fixed the bug here'. Comments explain why the code is the way it is; git keeps the history.",
+      'Please no comments that just repeat what the line does.',
+      'Comments should say why, not narrate your edits.',
+    ],
+    test_templates: [
+      "Who is '// round the cents' for? Anyone can read Math.round.",
+      'Drop the CHANGED: notes, because the commit log already records what changed and those comments rot.',
+      'comments = why. not what, not what you just did',
+    ],
+  },
+  {
+    id: 'feedback.coding.no-sudo',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title: 'never run commands with sudo; report permission errors instead',
+    markers: { all: [['sudo', 'as root', 'root privileges', 'root access', 'elevated']] },
+    examples: [],
+    j: 83,
+    offense: {
+      say: 'pnpm install failed with EACCES on the store, so I reran it with sudo.',
+      tool: 'Bash',
+      input: { command: 'sudo pnpm install', description: 'Install dependencies as root' },
+      result: 'Lockfile is up to date\nPackages: +1284\nDone in 9.8s',
+    },
+    templates: [
+      'Never use sudo in this repo. Now the store is owned by root and nothing works for me.',
+      "Don't run anything with sudo; if there's a permission error, tell me.",
+      'Please fix permission problems properly instead of reaching for sudo.',
+    ],
+    test_templates: [
+      'wait why sudo?? never do that on my machine, ask me when you hit a permissions error',
+      'Please keep sudo out of it, because root-owned files in the pnpm store break every later install for me.',
+      'sudo, the universal fix. Now I get to chown my whole home directory.',
+    ],
+  },
+  {
+    id: 'feedback.coding.colocated-tests',
+    kind: 'feedback',
+    domain: 'coding',
+    min_support: 1,
+    title:
+      'put test files next to the code they test (foo.test.ts beside foo.ts), not in a separate tests/ folder',
+    markers: {
+      all: [
+        ['test', 'spec'],
+        [
+          'next to',
+          'beside',
+          'alongside',
+          'colocat',
+          'co-locat',
+          'same folder',
+          'same directory',
+          'same dir',
+          '__tests__',
+          'tests/',
+          'tests folder',
+          'tests directory',
+          'test folder',
+          'test directory',
+          'separate folder',
+          'separate directory',
+          'test tree',
+        ],
+      ],
+    },
+    examples: [],
+    j: 88,
+    offense: {
+      say: 'I put the new tests in a top-level tests/ directory.',
+      tool: 'Write',
+      input: {
+        file_path: '{cwd}/tests/billing/invoice.test.ts',
+        content:
+          "import { describe, expect, it } from 'vitest';\nimport { renderInvoice } from '../../packages/billing/src/invoice.js';\n\ndescribe('renderInvoice', () => {\n  it('renders the total', () => {\n    expect(renderInvoice({ total: 1250 })).toContain('12.50');\n  });\n});\n",
+      },
+      result: 'File created successfully at: {cwd}/tests/billing/invoice.test.ts',
+    },
+    templates: [
+      'Tests live next to the code they test: invoice.test.ts goes beside invoice.ts, not in a tests/ folder.',
+      "Please don't create a separate tests directory; we colocate test files with the source.",
+      "Move that test next to the module, that's where all our tests are.",
+    ],
+    test_templates: [
+      'Why a top-level tests/ folder? Every other spec in the repo sits beside its module.',
+      'No separate test tree, please, because when a test sits right beside the file it covers, nobody forgets to update it.',
+      'Convention here: each foo.ts has its foo.test.ts in the same folder.',
+    ],
+  },
 ];
 
 /**
@@ -1385,4 +1917,20 @@ export const TASK_INSTRUCTIONS: { j: number; text: string }[] = [
   { j: 21, text: 'Now update the phase 4.1 section of docs/{w}-rollout.md with these numbers.' },
   { j: 46, text: 'Show me the JSON structure of the {w} webhook payload before you change anything else.' },
   { j: 68, text: 'For this PR only, rename the {w} flag to {w}_v2 and leave the old one in place.' },
+  // Added for issue 15's wider planted test: the same variety of shapes as the feedback, including
+  // ones that read like rules ("always", "never", "from now on") but are tied to one task or moment.
+  {
+    j: 2,
+    text: "Always use the {w} staging database for this migration; the local one is missing last week's data.",
+  },
+  {
+    j: 9,
+    text: "From now on in this session, keep the replies about the {w} outage short, I'm on my phone.",
+  },
+  { j: 15, text: "Don't touch the {w} module today, chen is halfway through rewriting it." },
+  { j: 31, text: 'Until the Friday release is out, merge nothing into release/{w}.' },
+  { j: 38, text: 'Can you bump {w} to 2.4.1 in apps/api and open the PR once CI is green?' },
+  { j: 53, text: 'For this ticket, log the {w} request id at every step so we can trace it on staging.' },
+  { j: 73, text: 'never mind the lint warnings in {w}.ts for now, that file gets deleted next sprint' },
+  { j: 94, text: 'Rerun the {w} benchmark and paste the numbers here.' },
 ];

@@ -210,7 +210,7 @@ describe('generatePlanted', () => {
     const [tr, te] = [await tmp(), await tmp()];
     const train = await generatePlanted({ outDir: tr, sessions: 200, seed: 3 });
     const test = await generatePlanted({ outDir: te, sessions: 200, seed: 3, phrasings: 'test' });
-    expect(FEEDBACK.length).toBeGreaterThanOrEqual(4);
+    expect(FEEDBACK.length).toBeGreaterThanOrEqual(14);
     expect(train.counts.items.feedback).toBe(FEEDBACK.length);
     expect(train.counts.expected_items.feedback).toBe(FEEDBACK.length);
     for (const [gt, root] of [

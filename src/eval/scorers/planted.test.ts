@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FEEDBACK, TASK_INSTRUCTIONS } from '../generator/catalog.js';
 import { generatePlanted } from '../generator/generate.js';
 import type { GroundTruth } from '../ground-truth.js';
 import { hasMarker, matchesSpec, orderedMatchCount } from './markers.js';
@@ -182,7 +183,7 @@ describe('scorePlanted: feedback (issue 15)', () => {
 
   it('scores hand-made feedback proposals: found, missed, false positive and a leaked task instruction', () => {
     const instr = fgt.noise.filter((n) => n.type === 'instruction');
-    expect(instr.length).toBe(3);
+    expect(instr.length).toBe(TASK_INSTRUCTIONS.length);
     const w = instr[0]!.markers[0]!;
     const out: DreamOutput = { files: [...finput], changes: [] };
     out.files.push(
@@ -204,10 +205,16 @@ describe('scorePlanted: feedback (issue 15)', () => {
     );
     const s = scorePlanted(fgt, out, finput);
     const fb = s.kinds.feedback;
-    expect(fb.expected).toBe(4);
+    expect(fb.expected).toBe(FEEDBACK.length);
     expect(fb.recalled).toBe(2);
-    expect(fb.recall).toBe(0.5);
-    expect(fb.missed.sort()).toEqual(['feedback.coding.no-skipped-tests', 'feedback.coding.no-summary-docs']);
+    expect(fb.recall).toBe(2 / FEEDBACK.length);
+    expect(fb.missed.sort()).toEqual(
+      FEEDBACK.map((f) => f.id)
+        .filter(
+          (id) => id !== 'feedback.coding.no-force-push' && id !== 'feedback.coding.ask-before-dependencies',
+        )
+        .sort(),
+    );
     expect(fb.true_positive).toBe(2);
     expect(fb.false_positive_paths.sort()).toEqual([
       '/feedback/order.md',
@@ -216,7 +223,7 @@ describe('scorePlanted: feedback (issue 15)', () => {
     ]);
     expect(fb.other_kind).toBe(1);
     expect(fb.precision).toBe(0.4);
-    expect(s.instructions.items).toBe(3);
+    expect(s.instructions.items).toBe(TASK_INSTRUCTIONS.length);
     expect(s.instructions.leaked).toBe(1);
     expect(s.instructions.leaks[0]!.id).toBe(instr[0]!.id);
     expect(s.noise.leaks.map((l) => l.id)).toContain(instr[0]!.id);
@@ -229,11 +236,13 @@ describe('scorePlanted: feedback (issue 15)', () => {
     try {
       const small = await generatePlanted({ outDir: d, sessions: 100, seed: 9 });
       const s = scorePlanted(small, oracleResult(small, finput), finput);
-      // 50 coding sessions: the items planted in coding sessions 12 and 34 only
-      expect(s.kinds.feedback.planted).toBe(4);
-      expect(s.kinds.feedback.expected).toBe(2);
+      // 50 coding sessions: only the items planted in coding sessions j < 50
+      expect(s.kinds.feedback.planted).toBe(FEEDBACK.length);
+      expect(s.kinds.feedback.expected).toBe(FEEDBACK.filter((f) => f.j < 50).length);
+      expect(s.kinds.feedback.expected).toBe(8);
       expect(s.kinds.feedback.recall).toBe(1);
-      expect(s.instructions.items).toBe(2);
+      expect(s.instructions.items).toBe(TASK_INSTRUCTIONS.filter((t) => t.j < 50).length);
+      expect(s.instructions.items).toBe(7);
     } finally {
       await rm(d, { recursive: true, force: true });
     }

@@ -90,6 +90,36 @@ for (const backend of QUEUE_BACKENDS) {
       expect(listed.map((x) => [x.dream.status, x.job?.state])).toEqual([['failed', 'dead_letter']]);
     });
 
+    it('a dream whose store changed after it was queued fails on its first attempt, not after every retry', {
+      timeout: 180_000,
+    }, async () => {
+      env = await backend.open({ maxAttempts: 3 });
+      const { svc } = env;
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      const store = await svc.createStore({ name: 'airline' });
+      const queue = await env.queue();
+      const { dream } = await enqueueDream(svc, { memory_store_id: store.id, session_ids: ids }, { queue });
+      // the store the dream pinned changes before any worker runs it
+      await svc.createMemory(store.id, {
+        path: '/note.md',
+        content: 'Written after the dream was queued.\n',
+      });
+      worker = await startEmbeddedWorker(svc, { queue, schedules: false });
+      const job = await until('the dead-letter state', 120_000, async () => {
+        const j = await storageOf(svc).getJob({ dream_id: dream.id });
+        return j?.state === 'dead_letter' && j;
+      });
+      expect(job).toMatchObject({ attempts: 1, max_attempts: 3, last_error: { type: 'conflict_error' } });
+      expect(job.last_error!.message).toContain('changed between dream creation and run');
+      const d = await svc.getDream(dream.id);
+      expect(d.status).toBe('failed');
+      expect(await svc.listChanges(dream.id)).toEqual([]);
+      expect((await svc.listStores({ limit: 100 })).data).toHaveLength(1);
+      // and it stays so: no later attempt
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await storageOf(svc).getJob({ dream_id: dream.id }))!.attempts).toBe(1);
+    });
+
     it('a job whose every attempt lost its worker is dead-lettered and its dream failed, not left running', {
       timeout: 180_000,
     }, async () => {

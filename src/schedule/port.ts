@@ -6,7 +6,14 @@
  * `pgboss/` (pg-boss 12 on PostgreSQL). Both record every job in the `dream_jobs` table, which is what
  * `reverie dreams list` shows.
  */
-import type { ApplyMode, DreamJob, GatherBatch, JobBackend, JobKind } from '../domain/index.js';
+import {
+  type ApplyMode,
+  type DreamJob,
+  type GatherBatch,
+  type JobBackend,
+  type JobKind,
+  ReverieError,
+} from '../domain/index.js';
 
 /** What to enqueue: one pending dream, or one gather batch of it (`kind: 'dream.gather'`). */
 export interface EnqueueRequest {
@@ -36,11 +43,20 @@ export interface JobAttempt {
  * run the job again after `defer_ms` milliseconds without counting this attempt (a dream waiting for
  * its gather batches; the worker slot is free meanwhile).
  */
+/**
+ * True for an error no retry can mend (a {@link ReverieError} whose `details.retryable` is `false`, e.g.
+ * a dream whose input store changed after it was created): both backends dead-letter the job on the
+ * attempt that threw it instead of retrying with backoff.
+ */
+export function isPermanentJobError(e: unknown): boolean {
+  return ReverieError.isInstance(e) && e.details.retryable === false;
+}
+
 export type JobEnd = 'completed' | 'canceled' | { defer_ms: number };
 
 /**
  * Runs one attempt. Resolve with how the job ended ({@link JobEnd}); throw to fail the attempt (retried
- * with backoff, or dead-lettered on the last attempt).
+ * with backoff, or dead-lettered on the last attempt or at once for {@link isPermanentJobError}).
  */
 export type JobHandler = (attempt: JobAttempt) => Promise<JobEnd>;
 

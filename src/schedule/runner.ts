@@ -229,9 +229,11 @@ export class DreamRunner {
     const memories = await this.#storage.allMemories(storeId);
     const changed = memories.filter((m) => dream.base[m.id] !== m.content_sha256);
     if (changed.length > 0 || memories.length !== Object.keys(dream.base).length)
-      throw new ConflictError(`memory store ${storeId} changed between dream creation and run`, {
-        memory_store_id: storeId,
-      });
+      // no retry can succeed: the dream's pinned input is gone (retryable: false dead-letters its job now)
+      throw new ConflictError(
+        `memory store ${storeId} changed between dream creation and run; create a new dream over it`,
+        { memory_store_id: storeId, retryable: false },
+      );
     const sessions = await this.#storage.getSessions(dream.inputs[1].session_ids);
     const engine = this.#engineFor(dream.engine, dream.model.id, dream);
     const options: DreamOptions = {

@@ -18,7 +18,7 @@ import {
   runGatherBatch,
   wakeGatheredDream,
 } from './fan-out.js';
-import type { JobAttempt, JobEnd, JobQueue } from './port.js';
+import { isPermanentJobError, type JobAttempt, type JobEnd, type JobQueue } from './port.js';
 import { DreamCanceledError, type DreamRunner } from './runner.js';
 
 /** What a worker needs from the service layer (the service implements it; schedule/ never imports it). */
@@ -172,9 +172,11 @@ export class Worker {
           report(end);
           return end;
         }
-        // a retry is coming: the dream waits for it as pending (prepareAttempt clears the failed attempt)
-        if (!last_attempt) await runner.prepareAttempt(job.dream_id).catch(() => {});
-        report(last_attempt ? 'dead_letter' : 'retry', (e as Error).message);
+        // a retry is coming: the dream waits for it as pending (prepareAttempt clears the failed attempt);
+        // an error no retry can mend ends the dream failed now
+        const final = last_attempt || isPermanentJobError(e);
+        if (!final) await runner.prepareAttempt(job.dream_id).catch(() => {});
+        report(final ? 'dead_letter' : 'retry', (e as Error).message);
         throw e;
       }
     }

@@ -13,6 +13,7 @@ import type { Storage } from '../../storage/index.js';
 import {
   backoffMs,
   type EnqueueRequest,
+  isPermanentJobError,
   type JobHandler,
   type JobQueue,
   type RetryOptions,
@@ -181,7 +182,7 @@ export class LocalJobQueue implements JobQueue {
       const err = ReverieError.isInstance(e)
         ? { type: e.type, message: e.message }
         : { type: 'internal_error', message: (e as Error)?.message ?? String(e) };
-      const last = job.attempts >= job.max_attempts;
+      const last = job.attempts >= job.max_attempts || isPermanentJobError(e);
       const runAfter = this.#o.now() + backoffMs(job.attempts, this.#o.backoffBaseMs, this.#o.backoffMaxMs);
       await this.#storage.updateJob(
         job.id,

@@ -17,7 +17,14 @@ import { hostname } from 'node:os';
 import type { Job, PgBoss as PgBossType, WorkOptions as PgWorkOptions } from 'pg-boss';
 import { ConflictError, type DreamJob, newId, ReverieError } from '../../domain/index.js';
 import type { Storage } from '../../storage/index.js';
-import type { EnqueueRequest, JobHandler, JobQueue, RetryOptions, WorkOptions } from '../port.js';
+import {
+  type EnqueueRequest,
+  isPermanentJobError,
+  type JobHandler,
+  type JobQueue,
+  type RetryOptions,
+  type WorkOptions,
+} from '../port.js';
 
 /** Options of {@link PgBossJobQueue}. */
 export interface PgBossQueueOptions extends RetryOptions {
@@ -211,8 +218,13 @@ export class PgBossJobQueue implements JobQueue {
       const err = ReverieError.isInstance(e)
         ? { type: e.type, message: e.message }
         : { type: 'internal_error', message: (e as Error)?.message ?? String(e) };
-      await this.#storage.updateJob(job.id, { state: last ? 'dead_letter' : 'retry', last_error: err });
-      throw e;
+      const permanent = isPermanentJobError(e);
+      await this.#storage.updateJob(job.id, {
+        state: last || permanent ? 'dead_letter' : 'retry',
+        last_error: err,
+      });
+      // no retry can mend it: the pg-boss job completes (our row says dead_letter) instead of retrying
+      if (!permanent) throw e;
     }
   }
 

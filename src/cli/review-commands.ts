@@ -555,7 +555,12 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           });
           if (srv.warning) io.err(`${srv.warning}\n`);
           // queued and scheduled dreams run here unless --no-worker (another `reverie worker` may share the queue)
-          const worker = o.worker === false ? null : await startEmbeddedWorker(svc);
+          const worker =
+            o.worker === false
+              ? null
+              : await startEmbeddedWorker(svc, {
+                  onError: (e) => io.err(`worker: ${e.where}: ${e.message} (trying again)\n`),
+                });
           io.out(`reverie review page on ${srv.url}/ (Ctrl-C to stop)\n`);
           if (worker)
             io.out(

@@ -49,6 +49,13 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
           queueOptions: { backend: o.queue },
           group_concurrency: o.workspaceConcurrency ?? null,
           fanOut: { minSessions: o.fanOutSessions, batchSize: o.gatherBatch },
+          // recovered errors (a failed claim or schedule evaluation, tried again): a line on stderr
+          onError: (e) =>
+            io.err(
+              g.json
+                ? `${JSON.stringify({ error: e })}\n`
+                : `worker: ${e.where}: ${e.message} (trying again)\n`,
+            ),
           onJobEnd: (e) =>
             io.out(
               g.json

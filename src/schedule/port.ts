@@ -77,6 +77,18 @@ export interface WorkOptions {
    * worker died (lease or heartbeat lost). The worker ends the dream there, so that none stays `running`.
    */
   onAbandoned?: (job: DreamJob) => Promise<void>;
+  /**
+   * Told of an error the queue recovers from by trying again (a claim that failed, e.g. a busy or lost
+   * database connection), for a log line. Default: none (the error is only retried).
+   */
+  onError?: (e: WorkerError) => void;
+}
+
+/** An error a worker or queue recovered from by trying again later: where it happened and its message. */
+export interface WorkerError {
+  /** `claim`: taking the next job; `schedules`: evaluating schedules. */
+  where: 'claim' | 'schedules';
+  message: string;
 }
 
 /** A job queue backend (see the module comment). */

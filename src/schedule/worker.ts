@@ -18,7 +18,13 @@ import {
   runGatherBatch,
   wakeGatheredDream,
 } from './fan-out.js';
-import { isPermanentJobError, type JobAttempt, type JobEnd, type JobQueue } from './port.js';
+import {
+  isPermanentJobError,
+  type JobAttempt,
+  type JobEnd,
+  type JobQueue,
+  type WorkerError,
+} from './port.js';
 import { DreamCanceledError, type DreamRunner } from './runner.js';
 
 /** What a worker needs from the service layer (the service implements it; schedule/ never imports it). */
@@ -61,6 +67,11 @@ export interface WorkerOptions {
     error?: string;
     batch?: number;
   }) => void;
+  /**
+   * Told of an error the worker recovered from by trying again (a schedule evaluation or a job claim
+   * that threw), e.g. for a log line. Default: none.
+   */
+  onError?: (e: WorkerError) => void;
   /** When and how a big dream fans its gather phase out (see fan-out.ts). */
   fanOut?: FanOutOptions;
   /** Per-workspace concurrency limit across workers (see `WorkOptions.group_concurrency`). Default: none. */
@@ -87,6 +98,7 @@ export class Worker {
       concurrency: this.#o.concurrency,
       worker_id: this.#o.worker_id,
       group_concurrency: this.#o.group_concurrency,
+      onError: this.#o.onError,
       onAbandoned: async (job) => {
         // a lost gather batch leaves its sessions to the dream's own gather
         if (job.kind === 'dream.gather') return;
@@ -104,7 +116,10 @@ export class Worker {
     const evaluate = this.#o.evaluateSchedules;
     if (evaluate && every > 0) {
       const tick = () => {
-        this.#ticking = this.#ticking.then(() => evaluate().catch(() => {}));
+        // a failed evaluation is tried again at the next tick; the error is told, never thrown
+        const told = (e: unknown) =>
+          this.#o.onError?.({ where: 'schedules', message: (e as Error)?.message ?? String(e) });
+        this.#ticking = this.#ticking.then(() => evaluate().catch(told));
       };
       tick();
       this.#timer = setInterval(tick, every);

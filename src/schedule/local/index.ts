@@ -121,8 +121,9 @@ export class LocalJobQueue implements JobQueue {
           lease_until: iso(now + this.#o.leaseMs),
           group_limit: opts.group_concurrency ?? null,
         });
-      } catch {
+      } catch (e) {
         job = undefined; // a busy database: try again on the next poll
+        opts.onError?.({ where: 'claim', message: (e as Error)?.message ?? String(e) });
       }
       if (job) await this.#attempt(handler, job, workerId, opts.onAbandoned);
       else await this.#sleep(this.#o.pollMs);

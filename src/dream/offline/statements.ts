@@ -274,8 +274,12 @@ function attachContained(
   return [...merged.values()].map((g) => g.sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
 }
 
-/** A template sentence is in at least this many sessions of one agent … */
-const TEMPLATE_MIN_SESSIONS = 5;
+/**
+ * A template sentence is in at least this many sessions of one agent (a prompt built by code runs at
+ * volume; a person retyping the same request into a handful of sessions, as in the shared Claude Code
+ * corpus's five poem sessions, is still a person) …
+ */
+const TEMPLATE_MIN_SESSIONS = 10;
 /** … and in at least this share of that agent's sessions. */
 const TEMPLATE_SHARE = 0.8;
 

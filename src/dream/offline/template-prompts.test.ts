@@ -80,14 +80,4 @@ describe('grouping wordings of a preference by shared terms', () => {
     expect(prefs.length).toBe(1);
     expect(prefs[0]!.body).not.toContain('Never run the migrations');
   });
-
-  it('a terse statement does not join a rule it contradicts through a shared verb', () => {
-    const sessions = [
-      s(0, 'No need to run it.'),
-      s(1, 'Make sure all the unit tests run in parallel.'),
-      s(2, 'Always make sure the unit tests run offline.'),
-    ];
-    const prefs = minePreferences(sessions, 2).memories;
-    expect(prefs.map((p) => p.body).join('\n')).not.toContain('No need to run it.');
-  });
 });

@@ -171,6 +171,36 @@ function callInfo(ev: Extract<SessionEvent, { type: 'agent.tool_use' }>): CallIn
   };
 }
 
+/** Input keys that name one file to read, and the keys a reader may add (a line range, an encoding). */
+const PATH_KEYS: ReadonlySet<string> = new Set(['path', 'file_path', 'filepath', 'filename', 'file']);
+const READ_OPTIONS: ReadonlySet<string> = new Set([
+  'offset',
+  'limit',
+  'start_line',
+  'end_line',
+  'view_range',
+  'encoding',
+]);
+
+/** Kinds an importer sets that say nothing about whether a call reads or writes. */
+const UNSAID_KINDS: ReadonlySet<string | undefined> = new Set([undefined, 'other', 'memory']);
+
+/**
+ * `'read'` for a structured call whose kind says nothing of reading or writing (none, `other`, or
+ * `memory`: a call on the memory folder) and whose input only names one file (a path, plus a line range
+ * at most: nothing to write): it reads, so its failure ("No such file or directory" for a memory file
+ * not written yet) is exploration like any read (see `exploration.ts`). Else undefined.
+ */
+function readKind(c: CallInfo): 'read' | undefined {
+  if (c.command !== null || !UNSAID_KINDS.has(c.kind)) return undefined;
+  if (!c.input || typeof c.input !== 'object' || Array.isArray(c.input)) return undefined;
+  const keys = Object.keys(c.input);
+  const paths = keys.filter((k) => PATH_KEYS.has(k));
+  return paths.length === 1 && keys.every((k) => PATH_KEYS.has(k) || READ_OPTIONS.has(k))
+    ? 'read'
+    : undefined;
+}
+
 /** The readable text of a call: its shell command, else its input ({@link toolInputText}). */
 function callText(c: CallInfo): string {
   return c.command ?? toolInputText(c.input);
@@ -629,7 +659,9 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             signature.offset >= 0
               ? shortQuote(ev.content.slice(signature.offset, signature.offset + signature.line.length))
               : shortQuote(ev.content);
-          const exploration = call ? explore.classify(call.command, call.kind, t) : undefined;
+          const exploration = call
+            ? explore.classify(call.command, readKind(call) ?? call.kind, t)
+            : undefined;
           errors.push({
             kind: 'tool_error',
             tool,

@@ -58,13 +58,16 @@ const BLOCK_END = /^[\s\-=#*<>[\](){}|~_+:]*\bend\b(?:\s+of\b)?[^\n]*$/i;
 /** Decoration that must surround a BEGIN/END marker line (so "Start the server." is no marker). */
 const MARKER_DECORATION = /^[\s]*[-=#*<>[\](){}|~_+:]{2,}|[-=#*<>[\](){}|~_+:]{2,}\s*$/;
 /**
- * A line announcing that what follows is data, not instructions: "(untrusted …)", "the following is
- * data, not instructions", "do not follow any instructions in …", "treat … as data".
+ * A line saying that some text is data, not instructions: "(untrusted …)", "… is data, not
+ * instructions", "do not follow any instructions in …", "treat … as data". It announces a block only
+ * when it points at what follows (see {@link POINTS_AHEAD}): "Treat user input as untrusted." is a rule.
  */
 const DATA_INTRO =
   /\buntrusted\b|\b(?:is|are|as) (?:\w+ ){0,2}(?:data|content|text|input),? (?:and )?(?:not|never) (?:\w+ )?instructions?\b|\bdo not (?:follow|obey|execute) (?:any )?instructions?\b|\btreat (?:\w+ ){1,4}as (?:untrusted )?data\b/i;
 /** A record field a program filled in (`ticket.subject: …`, `account_id: …`): a dotted or snake_case key. */
 const FIELD_LINE = /^\s*[A-Za-z][\w-]*(?:[._][A-Za-z0-9][\w-]*)+\s*:\s/;
+/** A line that points at what follows: it ends with a colon, or says "below", "following", "next". */
+const POINTS_AHEAD = /:\s*$|\b(?:below|following|follows|next|attached|enclosed)\b/i;
 /** A fenced block (Markdown ``` or ~~~). */
 const FENCE = /^\s*(?:```|~~~)/;
 /** An XML-style tag alone on its line: `<document>`, `<ticket id="7">`, `</email>`. */
@@ -112,7 +115,7 @@ export function withoutQuotedData(text: string): string {
         const t = TAG_LINE.exec(l);
         return t !== null && t[1] === '/' && t[2]!.toLowerCase() === name;
       };
-    } else if (DATA_INTRO.test(line)) rest = true;
+    } else if (DATA_INTRO.test(line) && POINTS_AHEAD.test(line)) rest = true;
     else if (!FIELD_LINE.test(line)) {
       out.push(line.replace(INLINE_DATA_TAG, (m) => ' '.repeat(m.length)));
       continue;

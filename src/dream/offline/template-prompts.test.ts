@@ -35,6 +35,10 @@ const requests = [
   'Two charges appeared for a single order.',
   'The welcome e-mail has a broken link.',
   'Search results are empty for accented names.',
+  'The mobile app logs out every few minutes.',
+  'An invoice PDF shows the wrong currency.',
+  'Password rules reject a valid passphrase.',
+  'The dashboard chart stops at last Tuesday.',
 ];
 const prompt = (r: string) => `Sort this request into a queue. Always apply the routing checklist.\n\n${r}`;
 
@@ -49,7 +53,9 @@ describe('a sentence of the app’s own prompt, repeated in nearly every session
 
   it('a rule people state in some sessions of an agent is still one', () => {
     const rule = 'Always apply the routing checklist.';
-    const sessions = requests.map((r, i) => session(i, i < 3 ? `${rule}\n\n${r}` : r));
+    // in 5 of 10 sessions, or in every one of 5 sessions: a person may retype a request a few times
+    const sessions = requests.map((r, i) => session(i, i < 5 ? `${rule}\n\n${r}` : r));
+    expect(minePreferences(sessions.slice(0, 5), 2).memories.length).toBe(1);
     const prefs = minePreferences(sessions, 2).memories;
     expect(prefs.length).toBe(1);
     expect(prefs[0]!.body).toContain(rule);
@@ -73,15 +79,5 @@ describe('grouping wordings of a preference by shared terms', () => {
     const prefs = minePreferences(sessions, 2).memories;
     expect(prefs.length).toBe(1);
     expect(prefs[0]!.body).not.toContain('Never run the migrations');
-  });
-
-  it('a terse statement does not join a rule it contradicts through a shared verb', () => {
-    const sessions = [
-      s(0, 'No need to run it.'),
-      s(1, 'Make sure all the unit tests run in parallel.'),
-      s(2, 'Always make sure the unit tests run offline.'),
-    ];
-    const prefs = minePreferences(sessions, 2).memories;
-    expect(prefs.map((p) => p.body).join('\n')).not.toContain('No need to run it.');
   });
 });

@@ -21,6 +21,7 @@ function slowGather(q: JobQueue, ms: number): JobQueue {
   return {
     backend: q.backend,
     enqueue: (r) => q.enqueue(r),
+    wake: (j) => q.wake(j),
     stop: () => q.stop(),
     work: (h, o) =>
       q.work(async (a) => {
@@ -192,6 +193,7 @@ async function twoWorkspaces(backend: (typeof QUEUE_BACKENDS)[number], limit: nu
   const recorded: JobQueue = {
     backend: raw.backend,
     enqueue: (r) => raw.enqueue(r),
+    wake: (j) => raw.wake(j),
     stop: () => raw.stop(),
     work: (h, o) =>
       raw.work(async (x) => {

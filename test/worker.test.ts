@@ -4,9 +4,10 @@
  * with nothing applied; `update_existing` dreams of one store never run at once.
  */
 import { afterEach, expect, it } from 'vitest';
+import type { Change, DreamJob } from '../src/domain/index.js';
 import { createOfflineEngine, type DreamEngine } from '../src/dream/index.js';
-import type { Worker } from '../src/schedule/index.js';
-import { enqueueDream, listDreamsWithJobs, startEmbeddedWorker } from '../src/service/index.js';
+import type { JobQueue, Worker } from '../src/schedule/index.js';
+import { enqueueDream, listDreamsWithJobs, Reverie, startEmbeddedWorker } from '../src/service/index.js';
 import { storageOf } from '../src/service/internal.js';
 import { ReviewService } from '../src/service/review-service.js';
 import { describeWithData, TAU } from './data.js';
@@ -42,7 +43,10 @@ function countingEngine(delayMs: number) {
 
 let env: QueueEnv | null = null;
 let worker: Worker | null = null;
+/** Lets gather batches held by {@link heldGather} go on (so that a failed test still stops its worker). */
+let releaseHeld = () => {};
 afterEach(async () => {
+  releaseHeld();
   await worker?.stop();
   worker = null;
   await env?.close();
@@ -228,6 +232,207 @@ for (const backend of QUEUE_BACKENDS) {
       await allDone(creates);
       expect(stats.runs).toBe(6);
       expect(stats.max_active).toBeGreaterThan(1);
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `q` with its handler wrapped: counts the attempts of dream jobs (on pg-boss each one is a pg-boss
+ * job: a deferral sends a new one) and holds every gather batch until `release()`.
+ */
+function heldGather(q: JobQueue) {
+  const seen = { dream_attempts: 0, batch_started_at: 0 };
+  let release = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const queue: JobQueue = {
+    backend: q.backend,
+    enqueue: (r) => q.enqueue(r),
+    wake: (j) => q.wake(j),
+    stop: () => q.stop(),
+    work: (h, o) =>
+      q.work(async (a) => {
+        if (a.job.kind === 'dream') seen.dream_attempts++;
+        else {
+          seen.batch_started_at ||= Date.now();
+          await gate;
+        }
+        return h(a);
+      }, o),
+  };
+  releaseHeld = () => release();
+  return { queue, seen, release: () => release() };
+}
+
+for (const backend of QUEUE_BACKENDS) {
+  describeWithData(`a dream waiting for its gather batches (τ-bench airline, ${backend.name})`, () => {
+    const start = async (fanOut: { pollMs: number; maxPollMs: number }) => {
+      env = await backend.open();
+      const { svc } = env;
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      const store = await svc.createStore({ name: 'airline' });
+      const raw = await env.queue();
+      const held = heldGather(raw);
+      const enqueuedAt = Date.now();
+      const { dream } = await enqueueDream(
+        svc,
+        { memory_store_id: store.id, session_ids: ids },
+        { queue: raw },
+      );
+      worker = await startEmbeddedWorker(svc, {
+        queue: held.queue,
+        schedules: false,
+        concurrency: 2,
+        fanOut: { minSessions: 50, batchSize: 100, ...fanOut },
+      });
+      await until('its gather batch to start', 60_000, async () => held.seen.batch_started_at > 0);
+      const completed = () =>
+        until('the dream job to complete', 60_000, async () => {
+          const j = await storageOf(svc).getJob({ dream_id: dream.id });
+          return j?.state === 'completed' && j;
+        });
+      return { svc, dream, held, completed, enqueuedAt };
+    };
+
+    it('checks its batches with a growing delay: a few attempts (pg-boss jobs) while it waits, not one per poll', {
+      timeout: 180_000,
+    }, async () => {
+      const pollMs = 100;
+      const { held, completed, enqueuedAt } = await start({ pollMs, maxPollMs: 600_000 });
+      await sleep(15_000);
+      const waited = Date.now() - enqueuedAt;
+      const attempts = held.seen.dream_attempts;
+      held.release();
+      await completed();
+      // checks come at least pollMs apart, and 1.5× as long after the batch was queued as the one before
+      // once that is 3·pollMs: at most 4 + log₁.₅(waited / 3·pollMs) of them (a check every pollMs: ~150;
+      // on pg-boss, polling every 0.5 s, ~30)
+      const bound = 4 + Math.ceil(Math.log(waited / (3 * pollMs)) / Math.log(1.5));
+      expect(attempts).toBeGreaterThanOrEqual(2);
+      expect(attempts).toBeLessThanOrEqual(bound);
+      expect(held.seen.dream_attempts).toBeLessThanOrEqual(attempts + 2);
+    });
+
+    it('is woken by the worker that ends its last batch, not at its next check (10 minutes away)', {
+      timeout: 180_000,
+    }, async () => {
+      const { svc, dream, held, completed } = await start({ pollMs: 600_000, maxPollMs: 600_000 });
+      await until('the dream job to be deferred', 60_000, async () => {
+        const j = await storageOf(svc).getJob({ dream_id: dream.id });
+        return j?.state === 'queued' && held.seen.dream_attempts === 1;
+      });
+      held.release();
+      const job = await completed();
+      expect(job.attempts).toBe(1);
+      expect(held.seen.dream_attempts).toBe(2);
+      expect((await svc.getDream(dream.id)).stats).toMatchObject({ cache_hits: 100, cache_misses: 0 });
+    });
+  });
+}
+
+/** What a change proposes, without the ids of the dream that proposed it. */
+const proposal = (c: Change) => ({
+  op: c.op,
+  path: c.path,
+  to_path: c.to_path,
+  before: c.before,
+  after: c.after,
+  kind: c.kind,
+  reason: c.reason,
+  confidence: c.confidence,
+  support: c.support,
+  evidence: c.evidence,
+});
+
+for (const backend of QUEUE_BACKENDS) {
+  describeWithData(`gather batches and their sessions (τ-bench airline, ${backend.name})`, () => {
+    it('a gather batch reads only its own sessions, and the batched dream proposes what the unbatched one does', {
+      timeout: 180_000,
+    }, async () => {
+      const plain = await backend.open();
+      let expected: ReturnType<typeof proposal>[];
+      try {
+        const plainIds = (await plain.svc.importSessions([TAU])).session_ids;
+        const plainStore = await plain.svc.createStore({ name: 'airline' });
+        const d0 = await plain.svc.createDream({ memory_store_id: plainStore.id, session_ids: plainIds });
+        await plain.svc.runDream(d0.id);
+        expected = (await plain.svc.listChanges(d0.id)).map(proposal);
+      } finally {
+        await plain.close();
+      }
+      expect(expected.length).toBeGreaterThan(3);
+
+      env = await backend.open();
+      // every session read, with the job whose attempt made it (one attempt at a time: concurrency 1)
+      const reads: { job: DreamJob | null; ids: string[] }[] = [];
+      let current: DreamJob | null = null;
+      const storage = env.storage;
+      const recording = new Proxy(storage, {
+        get(target, key) {
+          if (key === 'getSessions')
+            return async (ids: string[]) => {
+              reads.push({ job: current, ids: [...ids] });
+              return target.getSessions(ids);
+            };
+          const v = Reflect.get(target, key, target);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+      const svc = new Reverie({ storage: recording });
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      // τ-bench sessions carry their user's id (quoted in the transcripts): the redactor hides them all
+      const users = [...new Set((await storage.getSessions(ids)).map((s) => s.user_id ?? ''))].sort();
+      expect(users.length).toBeGreaterThan(10);
+      expect(users).not.toContain('');
+      const store = await svc.createStore({ name: 'airline' });
+      const raw = await env.queue();
+      const queue: JobQueue = {
+        backend: raw.backend,
+        enqueue: (r) => raw.enqueue(r),
+        wake: (j) => raw.wake(j),
+        stop: () => raw.stop(),
+        work: (h, o) =>
+          raw.work(async (a) => {
+            current = a.job;
+            try {
+              return await h(a);
+            } finally {
+              current = null;
+            }
+          }, o),
+      };
+      const { dream } = await enqueueDream(
+        svc,
+        { memory_store_id: store.id, session_ids: ids },
+        { queue: raw },
+      );
+      worker = await startEmbeddedWorker(svc, {
+        queue,
+        schedules: false,
+        fanOut: { minSessions: 50, batchSize: 32, pollMs: 200 },
+      });
+      await until('the dream job to complete', 150_000, async () => {
+        const j = await storage.getJob({ dream_id: dream.id });
+        return j?.state === 'completed';
+      });
+      const batchReads = reads.filter((r) => r.job?.kind === 'dream.gather');
+      expect(new Set(batchReads.map((r) => r.job?.id)).size).toBe(4);
+      for (const r of batchReads) {
+        const own = new Set(r.job?.batch?.session_ids);
+        expect(r.ids.filter((id) => !own.has(id))).toEqual([]);
+      }
+      const batches = await storage.listJobs({ dream_ids: [dream.id], kinds: ['dream.gather'] });
+      expect(batches.map((b) => [b.state, b.batch?.session_ids.length, b.batch?.user_ids])).toEqual([
+        ['completed', 32, users],
+        ['completed', 32, users],
+        ['completed', 32, users],
+        ['completed', 4, users],
+      ]);
+      expect((await svc.getDream(dream.id)).stats).toMatchObject({ cache_hits: 100, cache_misses: 0 });
+      expect((await svc.listChanges(dream.id)).map(proposal)).toEqual(expected);
     });
   });
 }

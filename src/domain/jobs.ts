@@ -29,6 +29,12 @@ export interface GatherBatch {
   index: number;
   count: number;
   session_ids: string[];
+  /**
+   * The user ids of all the dream's sessions (distinct, sorted), which the batch's redactor hides as the
+   * dream's would; taken once when the batches are planned, so that a batch reads only its own sessions.
+   * Absent in batches queued before it existed (their worker reads the dream's sessions for it).
+   */
+  user_ids?: string[];
 }
 
 /** One queued dream, or one gather batch of a queued dream. Times are ISO-8601 UTC. */

@@ -5,9 +5,12 @@
  * `dream.gather` job per batch that still has a gather-cache miss, and ends its attempt deferred
  * (`{defer_ms}`: the worker slot is free while it waits). Any worker runs a batch: it gathers those
  * sessions with the offline gather (`gatherAll`, the redactor the engine would start with) and writes
- * the digests to the shared gather cache. The dream job, run again every `pollMs`, finds every batch
- * ended and runs the dream, whose gather then reads all its sessions from the cache: the dream is
- * consolidated once, by one worker.
+ * the digests to the shared gather cache. The worker that ends the last open batch wakes the dream job
+ * ({@link wakeGatheredDream}); the dream job finds every batch ended and runs the dream, whose gather
+ * then reads all its sessions from the cache: the dream is consolidated once, by one worker. In case
+ * no wake comes (two last batches ending at once, a worker lost between), the waiting dream job also
+ * checks again by itself, with a growing delay ({@link nextCheckMs}): a few checks (on pg-boss, a few
+ * jobs) however long it waits, instead of one per `pollMs`.
  *
  * A batch whose worker died is retried like any job (lease or heartbeat lost). A batch that ended
  * without writing (dead-lettered or canceled) does not fail the dream: the dream's own gather computes
@@ -28,12 +31,30 @@ export interface FanOutOptions {
   minSessions?: number;
   /** Sessions per gather batch. Default 500. */
   batchSize?: number;
-  /** Milliseconds a dream waiting for its batches is deferred between checks. Default 1,000. */
+  /** Shortest delay, in ms, between a waiting dream's checks of its batches. Default 1,000. */
   pollMs?: number;
+  /** Longest delay, in ms, between a waiting dream's checks of its batches. Default 30,000. */
+  maxPollMs?: number;
 }
 
 /** The defaults of {@link FanOutOptions}. */
-export const DEFAULT_FAN_OUT: Required<FanOutOptions> = { minSessions: 500, batchSize: 500, pollMs: 1_000 };
+export const DEFAULT_FAN_OUT: Required<FanOutOptions> = {
+  minSessions: 500,
+  batchSize: 500,
+  pollMs: 1_000,
+  maxPollMs: 30_000,
+};
+
+/**
+ * The delay before a waiting dream's next check of its batches, in ms: half the time it has waited so
+ * far (`waitedMs`, since its batches were queued), at least `pollMs` and at most `maxPollMs`. Each check
+ * then comes 1.5 times as long after the batches were queued as the one before (geometric backoff), so
+ * waiting T ms takes about log₁.₅(T / pollMs) checks up to the cap, then one every `maxPollMs`.
+ * @example nextCheckMs(0, 1000, 30000) → 1000; nextCheckMs(8000, 1000, 30000) → 4000
+ */
+export function nextCheckMs(waitedMs: number, pollMs: number, maxPollMs: number): number {
+  return Math.round(Math.min(Math.max(pollMs, maxPollMs), Math.max(pollMs, waitedMs / 2)));
+}
 
 /**
  * Splits session ids into batches of at most `size` (≥ 1), in code-point order of the ids (the order
@@ -93,11 +114,39 @@ export async function fanOutGather(
   }
   const open = batches.filter((b) => !ENDED.has(b.state));
   if (open.length === 0) return 'ready';
+  // the worker of the last batch wakes the dream before its queue records that batch's end
+  if (open.every((b) => b.state === 'active') && (await allGathered(host, dream.id, open))) return 'ready';
   const waiting = open.reduce((n, b) => n + (b.batch?.session_ids.length ?? 0), 0);
   await storage.updateDreamIf(dream.id, ['pending'], {
     progress: { phase: 'gather', done: ids.length - waiting, total: ids.length },
   });
-  return { defer_ms: o.pollMs };
+  const queuedAt = Math.min(...batches.map((b) => Date.parse(b.created_at)));
+  return { defer_ms: nextCheckMs(Date.now() - queuedAt, o.pollMs, o.maxPollMs) };
+}
+
+/**
+ * Called once gather batch `job` has ended: when no other batch of its dream is still open, wakes the
+ * dream's job deferred meanwhile ({@link JobQueue.wake}), so that the dream runs now rather than at its
+ * next check. @returns whether the dream job was woken.
+ */
+export async function wakeGatheredDream(storage: Storage, queue: JobQueue, job: DreamJob): Promise<boolean> {
+  const batches = await storage.listJobs({ dream_ids: [job.dream_id], kinds: ['dream.gather'] });
+  if (batches.some((b) => b.id !== job.id && !ENDED.has(b.state))) return false;
+  const dreamJob = await storage.getJob({ dream_id: job.dream_id });
+  return dreamJob?.state === 'queued' ? queue.wake(dreamJob) : false;
+}
+
+/** Whether every session of these batches has its digest in the gather cache. */
+async function allGathered(
+  host: FanOutHost,
+  dreamId: string,
+  batches: readonly DreamJob[],
+): Promise<boolean> {
+  const version = await host.gatherVersion(dreamId);
+  const sessions = await host.storage.getSessions(batches.flatMap((b) => b.batch?.session_ids ?? []));
+  const keys = sessions.map((s) => gatherCacheKey(version, s.content_sha256));
+  const have = await host.storage.cacheHas(keys);
+  return keys.every((k) => have.has(k));
 }
 
 /** The batches of a dream's sessions with at least one gather-cache miss (`index`/`count` over all batches). */
@@ -111,15 +160,22 @@ async function batchesToGather(
   const sessions = await host.storage.getSessions([...ids]);
   const keyOf = new Map(sessions.map((s) => [s.id, gatherCacheKey(version, s.content_sha256)]));
   const have = await host.storage.cacheHas([...keyOf.values()]);
+  const user_ids = userIds(sessions);
   const all = planGatherBatches(ids, size);
   return all
-    .map((session_ids, index) => ({ index, count: all.length, session_ids }))
+    .map((session_ids, index) => ({ index, count: all.length, session_ids, user_ids }))
     .filter((b) => b.session_ids.some((id) => !have.has(keyOf.get(id) ?? '')));
+}
+
+/** The distinct user ids of sessions, sorted. */
+function userIds(sessions: readonly { user_id?: string | null }[]): string[] {
+  return [...new Set(sessions.flatMap((s) => (s.user_id ? [s.user_id] : [])))].sort();
 }
 
 /**
  * Runs one `dream.gather` job: gathers its batch's sessions into the gather cache with the redactor
- * the dream's engine starts with (the input memories' secrets, every dream session's user id).
+ * the dream's engine starts with (the input memories' secrets, every dream session's user id, which
+ * the batch carries: it reads only its own sessions' rows).
  * Resolves `canceled` without work when the dream already ended (canceled, failed or completed), or
  * when it is canceled meanwhile (noticed every `cancelPollMs` and between sessions).
  * @throws NotFoundError for an unknown dream; what storage or gather throw (the attempt is retried).
@@ -136,14 +192,18 @@ export async function runGatherBatch(
   const store: MemoryStore | undefined = await storage.getStore(dream.inputs[0].memory_store_id);
   if (!store) throw new NotFoundError('memory_store', dream.inputs[0].memory_store_id);
   const memories = await storage.allMemories(store.id);
-  const all = await storage.getSessions(dream.inputs[1].session_ids);
-  const mine = new Set(job.batch?.session_ids ?? []);
-  const refs = all
-    .filter((s) => mine.has(s.id))
-    .map((s) => ({ session: s, loadEvents: () => storage.getEvents(s.id) }));
+  const dreamIds = new Set(dream.inputs[1].session_ids);
+  const mine = (job.batch?.session_ids ?? []).filter((id) => dreamIds.has(id));
+  const refs = (await storage.getSessions(mine)).map((s) => ({
+    session: s,
+    loadEvents: () => storage.getEvents(s.id),
+  }));
+  // the dream's redactor hides every dream session's user id; a batch planned before `user_ids` existed
+  // reads them from the dream's sessions
+  const users = job.batch?.user_ids ?? userIds(await storage.getSessions(dream.inputs[1].session_ids));
   const redactor = await dreamRedactor({
     memories: memories.map((m) => ({ content: m.content ?? '' })),
-    sessions: all.map((session) => ({ session })),
+    sessions: users.map((user_id) => ({ session: { user_id } })),
   });
   const cache: GatherCache = { get: (k) => storage.cacheGet(k), set: (k, v) => storage.cachePut(k, v) };
   const ac = new AbortController();

@@ -70,6 +70,12 @@ export interface JobQueue {
   enqueue(req: EnqueueRequest): Promise<DreamJob>;
   /** Starts taking jobs and running `handler` on them; resolves once started. */
   work(handler: JobHandler, opts?: WorkOptions): Promise<void>;
+  /**
+   * Makes a deferred job (`queued`, waiting for the time its last attempt deferred it to) runnable now:
+   * a dream whose last gather batch just ended. A job in any other state is left alone.
+   * @returns whether the job was waiting and now is due.
+   */
+  wake(job: DreamJob): Promise<boolean>;
   /** Stops taking jobs and waits for the running attempts to end; releases connections. */
   stop(): Promise<void>;
 }

@@ -11,7 +11,13 @@
  */
 import type { Dream, DreamJob } from '../domain/index.js';
 import type { Storage } from '../storage/index.js';
-import { type FanOutHost, type FanOutOptions, fanOutGather, runGatherBatch } from './fan-out.js';
+import {
+  type FanOutHost,
+  type FanOutOptions,
+  fanOutGather,
+  runGatherBatch,
+  wakeGatheredDream,
+} from './fan-out.js';
 import type { JobAttempt, JobEnd, JobQueue } from './port.js';
 import { DreamCanceledError, type DreamRunner } from './runner.js';
 
@@ -141,6 +147,7 @@ export class Worker {
       try {
         const end = await runGatherBatch(fan, job);
         report(end);
+        if (end === 'completed') await wakeGatheredDream(host.storage, this.#queue, job).catch(() => false);
         return end;
       } catch (e) {
         report(last_attempt ? 'dead_letter' : 'retry', (e as Error).message);

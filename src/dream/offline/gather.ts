@@ -19,6 +19,7 @@ import {
 import { ExplorationTracker } from './exploration.js';
 import { extractFact, isChatFact } from './facts.js';
 import { agentCommitments, extractFeedback, MAX_COMMITMENTS, retractedTopic, takesBack } from './feedback.js';
+import { overridesInstructions, withoutQuotedData } from './injection.js';
 import { datedStatement, extractPersonFacts } from './person-facts.js';
 import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
@@ -511,8 +512,12 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
           break;
         // a slash command is an instruction to the harness, never a rule or a fact
         if (SLASH_COMMAND.test(ev.text)) break;
-        // redact first: keys and tokens are derived from the text and must not carry secrets either
-        const text = clean(ev.text);
+        // a message that tells the agent to ignore its instructions is an injection: nothing in it is
+        // the person's rule, fact or feedback
+        if (overridesInstructions(ev.text)) break;
+        // redact first: keys and tokens are derived from the text and must not carry secrets either;
+        // blocks the message delimits as data (a pasted ticket, a fenced file) are not the person's words
+        const text = withoutQuotedData(clean(ev.text));
         const speaker = speakerLabel(text);
         // feedback reads each sentence for a rule or a correction itself, so a reply to the agent's
         // question ("should I add a new file?" — "don't create separate documents") can be one

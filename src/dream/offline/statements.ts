@@ -18,6 +18,7 @@
  */
 import { scoreConfidence } from './confidence.js';
 import type { FactOccurrence, StatementOccurrence } from './digest.js';
+import { type Stance, stance } from './language.js';
 import {
   dayOf,
   evidenceLines,
@@ -82,6 +83,60 @@ export const CUE_TERMS: ReadonlySet<string> = new Set(
   ),
 );
 
+/**
+ * What may join a group beyond shared terms: `mayJoin(small, into)` is false when the two groups'
+ * statements take contrary stances (see {@link contrary}).
+ */
+interface AttachFit {
+  mayJoin: (small: readonly number[], into: readonly number[]) => boolean;
+}
+
+/**
+ * True when two stances (see `stance` in `language.ts`) contradict and agree on nothing: a shared topic
+ * term is preferred in one and dispreferred in the other, and no shared term is preferred, or
+ * dispreferred, in both. Stricter than `opposes`: one wording's plain mention of what the rule rejects
+ * ("always install with yarn; npm breaks our lockfile") does not oppose "never use npm, yarn only",
+ * which agrees with it on yarn.
+ */
+function contrary(a: Stance, b: Stance): boolean {
+  const has = (l: readonly string[], t: string) => l.includes(t);
+  const conflict =
+    a.preferred.some((t) => has(b.dispreferred, t)) || a.dispreferred.some((t) => has(b.preferred, t));
+  const agree =
+    a.preferred.some((t) => has(b.preferred, t)) || a.dispreferred.some((t) => has(b.dispreferred, t));
+  return conflict && !agree;
+}
+
+/**
+ * The {@link AttachFit} of statement texts (`texts[i]`: the distinct wordings of statement key `i`),
+ * and `opposite(i, j)`: two statement keys take contrary stances. Stances are computed on demand
+ * (wink-nlp, see `language.ts`) and cached.
+ */
+function attachFit(texts: readonly string[][]): AttachFit & { opposite: (i: number, j: number) => boolean } {
+  const stances = new Map<number, Stance>();
+  const stanceOf = (i: number) => {
+    const known = stances.get(i);
+    if (known) return known;
+    const st = stance(texts[i]!, CUE_TERMS);
+    stances.set(i, st);
+    return st;
+  };
+  return {
+    opposite: (i, j) => contrary(stanceOf(i), stanceOf(j)),
+    mayJoin: (small, into) =>
+      !contrary(
+        stance(
+          small.flatMap((i) => texts[i]!),
+          CUE_TERMS,
+        ),
+        stance(
+          into.flatMap((i) => texts[i]!),
+          CUE_TERMS,
+        ),
+      ),
+  };
+}
+
 /** Minimum Jaccard similarity of two statements' distinctive-term sets to share a cluster. */
 const PREFERENCE_SIMILARITY = 0.5;
 
@@ -96,10 +151,17 @@ const PREFERENCE_SIMILARITY = 0.5;
  * contains goes to the one established group whose anchor term it holds — a core term of that group
  * (in ≥ 60% of its statements) whose statements lie ≥ 80% in it ("Do not add Jest configs" {add, jest}
  * → the vitest rule) — when no other group anchors any of its terms.
+ * A small group never attaches to a group whose stance is contrary to its own ("No need to run it."
+ * {run} stays apart from "ensure that all tests run", see {@link AttachFit}).
  * @param groups groups of statement indexes; `terms` each statement's distinctive terms; `counts` how
  *   often each statement was made.
  */
-function attachContained(groups: number[][], terms: string[][], counts: number[]): number[][] {
+function attachContained(
+  groups: number[][],
+  terms: string[][],
+  counts: number[],
+  fit: AttachFit = { mayJoin: () => true },
+): number[][] {
   const groupOf = new Map<number, number>();
   groups.forEach((g, gi) => {
     for (const i of g) groupOf.set(i, gi);
@@ -137,6 +199,7 @@ function attachContained(groups: number[][], terms: string[][], counts: number[]
       // only into an established group (several wordings), never chaining through attached groups
       if (gj === gi || terms[i]!.length <= u.length || target[gj] !== gj || absorbed.has(gi)) continue;
       if (groups[gj]!.length < 2 || !u.some((t) => isCore(t, gj))) continue;
+      if (!fit.mayJoin(groups[gi]!, groups[gj]!)) continue;
       if (best === null || weight[gj]! > weight[best]! || (weight[gj] === weight[best] && gj < best))
         best = gj;
     }
@@ -199,7 +262,7 @@ function attachContained(groups: number[][], terms: string[][], counts: number[]
   for (const gi of small) {
     if (target[gi] !== gi || absorbed.has(gi)) continue;
     const gj = anchoredGroup(gi, unions[gi]!);
-    if (gj !== null) target[gi] = gj;
+    if (gj !== null && fit.mayJoin(groups[gi]!, groups[gj]!)) target[gi] = gj;
   }
   const merged = new Map<number, number[]>();
   groups.forEach((g, gi) => {
@@ -211,8 +274,46 @@ function attachContained(groups: number[][], terms: string[][], counts: number[]
   return [...merged.values()].map((g) => g.sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
 }
 
+/** A template sentence is in at least this many sessions of one agent … */
+const TEMPLATE_MIN_SESSIONS = 5;
+/** … and in at least this share of that agent's sessions. */
+const TEMPLATE_SHARE = 0.8;
+
+function templateKey(s: GatheredSession, text: string): string {
+  return `${s.agent_id}\u0000${text.replace(/\s+/g, ' ').trim().toLowerCase()}`;
+}
+
 /**
- * Finds preferences and corrections stated by at least `minSupport` distinct speakers.
+ * Sentences of a user message that the app wrote, not a person: the same words, verbatim, in the user
+ * messages of at least {@link TEMPLATE_MIN_SESSIONS} sessions of one agent and of at least
+ * {@link TEMPLATE_SHARE} of that agent's sessions (a prompt built by code, such as "Triage this ticket.
+ * Follow your playbook." above each ticket; a person does not type the same sentence into nearly every
+ * session). Keys as {@link templateKey}.
+ */
+export function templateSentences(sessions: readonly GatheredSession[]): Set<string> {
+  const perAgent = new Map<string, number>();
+  const seen = new Map<string, Set<string>>();
+  for (const s of sessions) {
+    if (s.subagent) continue;
+    perAgent.set(s.agent_id, (perAgent.get(s.agent_id) ?? 0) + 1);
+    for (const st of s.digest.statements) {
+      const k = templateKey(s, st.text);
+      const l = seen.get(k);
+      if (l) l.add(s.content_sha256);
+      else seen.set(k, new Set([s.content_sha256]));
+    }
+  }
+  const out = new Set<string>();
+  for (const [k, ss] of seen) {
+    const total = perAgent.get(k.slice(0, k.indexOf('\u0000')))!;
+    if (ss.size >= TEMPLATE_MIN_SESSIONS && ss.size >= total * TEMPLATE_SHARE) out.add(k);
+  }
+  return out;
+}
+
+/**
+ * Finds preferences and corrections stated by at least `minSupport` distinct speakers. Template
+ * sentences (see {@link templateSentences}) are never read.
  * @param exclude statements never to use (the engine passes the injection check of `injection.ts`).
  * @returns planned preference memories (sorted by key) and counters.
  */
@@ -223,10 +324,12 @@ export function minePreferences(
 ): { memories: PlannedMemory[]; stats: PreferenceStats } {
   const byKey = new Map<string, { s: GatheredSession; st: StatementOccurrence }[]>();
   let count = 0;
+  const templated = templateSentences(sessions);
   for (const s of sessions) {
     if (s.subagent) continue; // a subagent's "user" is the parent agent
     for (const st of s.digest.statements) {
       if (st.source !== 'user.message' || exclude(st.text)) continue; // never from agents or tools
+      if (templated.has(templateKey(s, st.text))) continue; // the app's own prompt, not a person's
       count++;
       const key = st.tokens.join(' ');
       const l = byKey.get(key);
@@ -248,17 +351,20 @@ export function minePreferences(
     const d = ts.filter((t) => df.get(t)! >= 2);
     return d.length > 0 && !personal[i] ? d : [`\u0000${keys[i]}`];
   });
+  const fit = attachFit(keys.map((k) => [...new Set(byKey.get(k)!.map((o) => o.st.text))]));
   const near = clusterNearDuplicates(distinctive, {
     threshold: PREFERENCE_SIMILARITY,
     bands: 32,
     rows: 2,
-    // one shared word (e.g. "flight", "go") is not a shared rule
-    accept: (i, j) => distinctive[i]!.filter((t) => distinctive[j]!.includes(t)).length >= 2,
+    // one shared word (e.g. "flight", "go") is not a shared rule; a statement and its opposite never are
+    accept: (i, j) =>
+      distinctive[i]!.filter((t) => distinctive[j]!.includes(t)).length >= 2 && !fit.opposite(i, j),
   });
   const groups = attachContained(
     near,
     distinctive,
     keys.map((k) => byKey.get(k)!.length),
+    fit,
   );
   const memories: PlannedMemory[] = [];
   let noise = 0;

@@ -95,6 +95,13 @@ export class LocalJobQueue implements JobQueue {
     for (let i = 0; i < n; i++) this.#loops.push(this.#loop(handler, `${workerId}#${i}`, opts));
   }
 
+  async wake(job: DreamJob): Promise<boolean> {
+    const now = iso(this.#o.now());
+    const ok = await this.#storage.updateJob(job.id, { run_after: now }, { states: ['queued'] });
+    if (ok) for (const w of this.#wake.splice(0)) w();
+    return ok;
+  }
+
   async stop(): Promise<void> {
     this.#stopping = true;
     for (const w of this.#wake.splice(0)) w();

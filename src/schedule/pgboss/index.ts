@@ -218,7 +218,10 @@ export class PgBossJobQueue implements JobQueue {
 
   /**
    * Runs a job again after `ms` without counting the attempt: a new pg-boss job (same singleton key and
-   * group, starting after the delay, with the retries left) replaces the one now completing.
+   * group, starting after the delay, with the retries left) replaces the one now completing. A dream
+   * waiting for its gather batches defers with a growing delay (fan-out.ts), so it makes a few such
+   * jobs however long it waits, and its last batch pulls the newest one forward
+   * ({@link PgBossJobQueue.wake}).
    */
   async #defer(job: DreamJob, ms: number): Promise<void> {
     const base = job.attempts - 1;
@@ -231,6 +234,14 @@ export class PgBossJobQueue implements JobQueue {
     });
     if (!qid) throw new ReverieError('internal_error', `pg-boss did not queue dream job ${job.id} again`);
     await this.#storage.updateJob(job.id, { state: 'queued', attempts: base, queue_job_id: qid });
+  }
+
+  /** Pulls the deferred pg-boss job of `job` forward to now (pg-boss `update` with `startAfter: 0`). */
+  async wake(job: DreamJob): Promise<boolean> {
+    const cur = await this.#storage.getJob({ id: job.id });
+    if (cur?.state !== 'queued' || !cur.queue_job_id) return false;
+    const r = await this.#started().update(DREAM_QUEUE, undefined, { id: cur.queue_job_id, startAfter: 0 });
+    return r.updated > 0;
   }
 
   async stop(): Promise<void> {

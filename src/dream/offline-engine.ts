@@ -17,7 +17,7 @@ import { type DreamPhase, matchesAnyGlob, type SessionEvent } from '../domain/in
 import { curateMemories } from './offline/curate.js';
 import { DIGEST_VERSION, isSessionDigest, type SessionDigest } from './offline/digest.js';
 import { canonicalSubjects, extractFacts } from './offline/facts.js';
-import { earlierRules, mineFeedback } from './offline/feedback-mining.js';
+import { citedStatements, earlierRules, mineFeedback } from './offline/feedback-mining.js';
 import { gatherSession, quotableTexts } from './offline/gather.js';
 import { hostsIn, injectionReason } from './offline/injection.js';
 import { screenInstructions } from './offline/instruction-files.js';
@@ -256,9 +256,7 @@ class OfflineEngine implements DreamEngine {
     });
     const covered = new Set(memoryFacts.map((f) => topicOf(f.subject, f.type)));
     const facts = promoteSessionFacts(sessionFacts, minSupport, (f) => topicOf(f.subject, f.type), covered);
-    const cited = new Set(
-      prefs.memories.flatMap((m) => m.evidence.map((e) => `${e.session_id}#${e.seq_from}`)),
-    );
+    const cited = citedStatements(prefs.memories);
     // a statement of a fact ("from now on the staging DB is …") is a fact, never a rule about how to work
     const feedback = mineFeedback(
       sessions,

@@ -10,7 +10,9 @@ import type { ImportedSession } from '../../ingest/types.js';
 import { createOfflineEngine } from '../index.js';
 import { refsFromImported } from '../test-helpers.js';
 import { DEFAULT_DREAM_OPTIONS, type DreamResult, type InputMemory } from '../types.js';
+import { citedStatements } from './feedback-mining.js';
 import { parseFrontMatter } from './front-matter.js';
+import type { PlannedMemory } from './plan.js';
 
 const engine = createOfflineEngine();
 
@@ -137,5 +139,34 @@ describe('a stated project fact reinforced across dreams', () => {
       support: '{sessions: 2, agents: 1}',
       confidence: '0.6',
     });
+  });
+});
+
+describe('statements a preference carries', () => {
+  it('a statement a preference lumped in on one shared word stays feedback; one it states is left to it', () => {
+    const pref = {
+      key: 'preference:8601 iso log timestamp utc',
+      kind: 'preference',
+      slug: 'log-timestamps',
+      title: 'Preference: log timestamps in UTC',
+      summary: 'All log lines carry UTC timestamps in ISO-8601 format. (2 sessions)',
+      body: '',
+      support: { sessions: 2, agents: 1 },
+      confidence: 0.8,
+      last_seen: '2026-11-02',
+      score: 2,
+      match_terms: ['8601', 'iso', 'log', 'timestamp', 'utc'],
+      reason: '',
+      evidence: [
+        {
+          session_id: 'sesn_a',
+          seq_from: 3,
+          seq_to: 3,
+          quote: 'All log lines carry UTC timestamps in ISO-8601 format.',
+        },
+        { session_id: 'sesn_b', seq_from: 7, seq_to: 7, quote: 'No console.log in committed code, ever.' },
+      ],
+    } as PlannedMemory;
+    expect([...citedStatements([pref])]).toEqual(['sesn_a#3']);
   });
 });

@@ -68,6 +68,29 @@ export function earlierRules(
   return out;
 }
 
+/**
+ * The statements (`session_id#seq`) that preference memories carry, so that feedback leaves them to
+ * those memories: an evidence quote counts only when it shares at least {@link CARRIED} of its content
+ * terms with the preference's own terms (`match_terms`, else its summary) — a statement a preference
+ * merely lumped in on one shared word ("No console.log in committed code, ever." in a preference about
+ * log timestamps) stays feedback.
+ */
+export function citedStatements(prefs: readonly PlannedMemory[]): Set<string> {
+  const out = new Set<string>();
+  for (const m of prefs) {
+    const terms = new Set(m.match_terms?.length ? m.match_terms : contentTokens(m.summary));
+    for (const e of m.evidence) {
+      const own = [...new Set(contentTokens(e.quote))];
+      const shared = own.filter((t) => terms.has(t)).length;
+      if (own.length > 0 && shared / own.length >= CARRIED) out.add(`${e.session_id}#${e.seq_from}`);
+    }
+  }
+  return out;
+}
+
+/** Share of a quote's content terms a preference must hold to carry the statement (see {@link citedStatements}). */
+const CARRIED = 0.34;
+
 /** Fewest Jaccard similarity of content terms for a group of this dream to restate an earlier rule. */
 const RESTATES = 0.5;
 

@@ -44,7 +44,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
+  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|whole|entire|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -54,7 +54,7 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /\b(?:always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b/i;
+  /\b(?:always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
@@ -100,7 +100,7 @@ export const CASE_IDENTIFIER =
  * "I want/need/prefer/'d like you to …" and "I told/asked you …", which address the agent.
  */
 const OWN_CASE =
-  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b)/i;
+  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b| (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b)/i;
 
 /** Fewest content words an evaluation needs to be kept ("that can't be right" says nothing to keep). */
 const MIN_CORRECTION_TERMS = 2;
@@ -540,14 +540,18 @@ function prohibition(s: Sentence): boolean {
       i > at &&
       (t.pos === 'PUNCT' || t.pos === 'SCONJ' || /^(?:unless|without|except|until)$/.test(t.normal)),
   );
-  const phrase = ts.slice(at + 1, end < 0 ? ts.length : end);
+  let phrase = ts.slice(at + 1, end < 0 ? ts.length : end);
+  // "no comments that just repeat what the line does": a relative clause restricts the kind
+  const rel = phrase.findIndex((t, i) => i >= 1 && /^(?:that|which|who)$/.test(t.normal));
+  const restricted = rel >= 1 ? phrase.slice(rel + 1) : [];
+  if (rel >= 1) phrase = phrase.slice(0, rel);
   if (phrase.length === 0 || phrase.some((t) => t.pos === 'AUX' || t.pos === 'PRON')) return false;
   if (!['NOUN', 'ADJ', 'PROPN', 'VERB'].includes(phrase[0]!.pos)) return false;
   // the things forbidden, in the plural ("no force pushes"), or a longer phrase; not "no big deal"
   const head = phrase.findIndex((t) => t.pos === 'ADP');
   const noun = phrase.slice(0, head < 0 ? phrase.length : head).at(-1)!;
   const plural = (noun.normal !== noun.lemma || noun.stem !== noun.normal) && /[^s]s$/.test(noun.normal);
-  return substantive(phrase) >= (plural ? 2 : 3);
+  return substantive(phrase) + Math.min(1, substantive(restricted)) >= (plural ? 2 : 3);
 }
 
 /** A statement of a need ("there is a need to track …", "it should …"): completes a rule or correction. */
@@ -594,8 +598,9 @@ function anyCase(all: Token[]): boolean {
  * "when you are done, show me the diff" is about now.
  */
 function genericCondition(all: Token[], text: string): boolean {
-  // "if I need …, let me know": the speaker's own case
-  if (/\b(?:I|my)\b/i.test(text) || /^for me\b/i.test(text)) return false;
+  // "if I need …, let me know": the speaker's own case (in the condition; a reason after ";" may say "I")
+  const condition = text.split(/;/)[0]!;
+  if (/\b(?:I|my)\b/i.test(condition) || /^for me\b/i.test(text)) return false;
   const parts = clauses(all).map(words);
   return anyCase(all) && parts.some((c) => imperative(c, text) && !REPORT.test(c[0]!.lemma));
 }
@@ -796,9 +801,10 @@ function praised(praise: Token[], object: Token[]): boolean {
 function kindDenied(ws: Token[]): boolean {
   if (!/^(?:a|an)$/.test(ws[0]?.normal ?? '')) return false;
   const be = ws.findIndex((t, i) => i >= 2 && i <= 5 && t.lemma === 'be');
-  return (
-    be > 0 && /^(?:not|n't)$/.test(ws[be + 1]?.normal ?? '') && /^(?:a|an)$/.test(ws[be + 2]?.normal ?? '')
-  );
+  if (be < 0 || !/^(?:not|n't)$/.test(ws[be + 1]?.normal ?? '')) return false;
+  // "A change isn't done until the tests have run green": what any such thing needs first
+  const until = ws.slice(be + 2, be + 5).some((t) => /^(?:until|unless|without)$/.test(t.normal));
+  return /^(?:a|an)$/.test(ws[be + 2]?.normal ?? '') || until;
 }
 
 /**
@@ -978,6 +984,34 @@ function unwanted(text: string): boolean {
   );
 }
 
+/** "Comments should say why", "Migrations must be reversible": what a kind (a bare plural) should do or be. */
+function kindModal(ws: Token[]): boolean {
+  const at = ws.slice(0, 3).findIndex((t) => plural(t));
+  if (at < 0 || !kindAt(ws, 0)) return false;
+  return /^(?:should|must)$/.test(ws[at + 1]?.normal ?? '') && ws[at + 2] !== undefined;
+}
+
+/**
+ * A later clause that states something of a kind, as a reason does: a bare plural subject and a verb
+ * in the present ("…; drive-by refactors make the diff impossible to review").
+ */
+function kindReason(s: Sentence): boolean {
+  // only after a semicolon: "Nature and animals can be so peaceful" is no reason for anything
+  const at = s.text.indexOf(';');
+  if (at < 0) return false;
+  const ws = analyse(s.text.slice(at + 1))[0]?.tokens.filter((t) => t.pos !== 'PUNCT') ?? [];
+  const head = ws.slice(0, 4).findIndex((t) => plural(t));
+  if (
+    head < 0 ||
+    ws.slice(0, head).some((t) => ['PRON', 'DET', 'AUX'].includes(t.pos) && !/^(?:the|all)$/.test(t.normal))
+  )
+    return false;
+  const verb = ws[head + 1];
+  return (
+    verb !== undefined && ['VERB', 'AUX'].includes(verb.pos) && verb.normal !== 'were' && !pastTense(verb)
+  );
+}
+
 /**
  * A clause that weighs something, as a reason does: a noun phrase subject, then a verb of weighing
  * ({@link WEIGHING}: "the integration tests *need* the real thing", "old clients *depend* on it").
@@ -999,6 +1033,37 @@ function againDone(ws: Token[], text: string): boolean {
   const verb = ws[at];
   return verb !== undefined && ['VERB', 'NOUN'].includes(verb.pos) && pastTense(verb) && substantive(ws) >= 2;
 }
+
+/** A whole thing for a small one: "a whole library for one function", "an entire ORM for two queries". */
+const DISPROPORTION =
+  /\b(?:a|an) (?:whole|entire) [\w-]+(?: [\w-]+)? for (?:just )?(?:one|a single|a|an|two|three|a few)\b/i;
+
+/**
+ * "You said done but never ran the tests", "you didn't run the linter": what the agent left undone —
+ * "you" and, in the same sentence, "never" with a verb in the past, "didn't" or "forgot to" ("you never
+ * know …" is a saying, not a report).
+ */
+function leftUndone(ws: Token[]): boolean {
+  if (ws[0]?.normal !== 'you') return false;
+  return ws.some(
+    (t, i) =>
+      (t.normal === 'never' &&
+        ws[i + 1] !== undefined &&
+        pastTense(ws[i + 1]!) &&
+        ws[i + 1]!.pos === 'VERB') ||
+      (t.lemma === 'do' && t.normal === 'did' && /^(?:not|n't)$/.test(ws[i + 1]?.normal ?? '')) ||
+      t.normal === 'forgot',
+  );
+}
+
+/** "I asked for one test fix, not a 41-file diff": what was asked, then what the agent did instead. */
+const ASKED_NOT = /^I (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b/i;
+
+/**
+ * A code identifier named as a kind of thing: "console.log calls", "alert() statements", "any casts" —
+ * every use of it, not one place in this task.
+ */
+const KIND_OF_CODE = /\S+\s+(calls|statements|usages|imports|casts|prints)\b/gi;
 
 /** "I didn't ask for a summary file", "I never asked you to add …": what the agent did that nobody asked for. */
 const NOT_ASKED = /^I (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b/i;
@@ -1047,6 +1112,8 @@ function shapedRule(
   if (barredAction(ws)) return 'rule';
   if (unwanted(text)) return 'rule';
   if (afterAgent && NOT_ASKED.test(text) && contentTokens(text).length >= 3) return 'correction';
+  if (afterAgent && leftUndone(ws) && !obligation(text) && contentTokens(text).length >= 3)
+    return 'correction';
   // "you left debug logs everywhere again": what the agent did, once more
   if (afterAgent && againDone(ws, text)) return 'correction';
   if (general && timedOrder(parts, text, s.text.trim())) return 'rule';
@@ -1118,6 +1185,8 @@ function contrastOrder(
   if (imperative(first, text) && not >= 0) {
     const kinds = [first, rest[not]!].some((c) => c.some((_, i) => kindAt(c, i)));
     if (kinds && !pointsAtOne(first)) return 'rule';
+    // "fix the source, not the generated output": what the agent touched, described, set against the order
+    if (afterAgent && substantive(rest[not]!) >= 2) return 'correction';
   }
   // "no" opening the sentence and naming something ("pls no --force"; not "no, …"); read on the words
   // as written, since "no" is a lead-in the clauses are cut without
@@ -1135,6 +1204,8 @@ function classify(
   const text = strip(s.text).replace(/[‘’]/g, "'");
   // "That must have been tough", "… must be so cool": an inference about someone's experience
   if (EPISTEMIC_MUST.test(text)) return null;
+  // "Sure, let's pull in a whole library for one function": disproportion mocked, whatever the form
+  if (afterAgent && DISPROPORTION.test(text) && !QUESTION.test(text)) return 'correction';
   if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text) || PROPOSAL.test(text))
     return null;
   // "I'd rather see a red build than a skipped test": how the person wants the work done
@@ -1156,8 +1227,14 @@ function classify(
   if (QUESTION.test(text) && !objection && !tagged) return null;
   const general = GENERALITY.test(s.text);
   // one case's identifiers (an order id, an e-mail address) make it that case, whatever words surround them
+  // "I asked for one test fix, not a 41-file diff": what was asked against what the agent did
+  if (afterAgent && ASKED_NOT.test(text)) return 'correction';
   if (CASE_IDENTIFIER.test(text)) return null;
-  if ((SPECIFIC.test(text) || CODE_IDENTIFIER.test(text) || NAME_INSIDE.test(text)) && !general) return null;
+  // specifics said after a colon are examples of a general statement ("Tests live next to the code: a.test.ts …")
+  const head = /^(.{12,}?):\s/.exec(text)?.[1] ?? text;
+  const ofKind = head.replace(KIND_OF_CODE, 'code $1');
+  if ((SPECIFIC.test(ofKind) || CODE_IDENTIFIER.test(ofKind) || NAME_INSIDE.test(ofKind)) && !general)
+    return null;
   const parts = clauses(all);
   const told = /^you know(?: that)?$/i.test(
     ws
@@ -1194,10 +1271,10 @@ function classify(
   const scope = scoped(parts);
   if (scope && (imperative(scope, text) || negatedImperative(scope))) return 'rule';
   const ordered = imperative(ws, text);
-  if (ordered && (general || reasonIn(text) !== null)) return 'rule';
-  if (norm(ws, text, general) || kindBarred(ws) || gerundNeeds(ws)) return 'rule';
+  if (ordered && (general || reasonIn(text) !== null || kindReason(s))) return 'rule';
+  if (norm(ws, text, general) || kindBarred(ws) || gerundNeeds(ws) || kindModal(ws)) return 'rule';
   if (ordered && replacesPractice(ws)) return 'rule';
-  if (afterAgent && kindDenied(ws)) return 'correction';
+  if (kindDenied(ws)) return afterAgent ? 'correction' : 'rule';
   if (genericCondition(all, text)) return 'rule';
   if ((afterAgent || general) && prohibition(s)) return 'rule';
   if (

@@ -62,6 +62,18 @@ describe('extractFeedback', () => {
       expect(said(t), t).toEqual([]);
   });
 
+  it('a purpose the person will act on ("so that I can …") is a task’s goal, not a reason for a rule', () => {
+    for (const t of [
+      'Now wire the worker into the API so that I can start both with one command.',
+      'Merge the two config files so that I could edit them in one place.',
+      'Add a flag to the exporter so that I can run it against staging.',
+    ])
+      expect(said(t), t).toEqual([]);
+    // a reason about others, or a rule with a cue of generality, stays a rule
+    expect(said('Version the payload so that old clients keep working.')).toHaveLength(1);
+    expect(said('Always tag the release so that I can find it later.')).toHaveLength(1);
+  });
+
   it('reads a verbless prohibition ("No force pushes.") as a rule, never a pleasantry', () => {
     expect(said('No force pushes.')).toEqual([['rule', 'No force pushes.']]);
     expect(said('No more mocks in the integration tests, please.')).toHaveLength(1);

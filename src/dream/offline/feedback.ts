@@ -469,12 +469,15 @@ function substantive(ws: Token[]): number {
  * The reason inside a rule sentence ("…, since X" → "since X"), or null. "since", "as" or "so" with no
  * verb after it is a point in time or a role ("rows changed since the last run", "use it as the
  * basename"), and "since" before a verb in the past tense a point in time ("since we last spoke"), not
- * a reason.
+ * a reason; nor is "so that I can …", the person's own next step (the purpose of a task, not a reason
+ * for a rule).
  */
 function reasonIn(text: string): string | null {
   const m = REASON.exec(text);
   if (!m || m[2]!.trim().split(/\s+/).length < 3) return null;
   const word = m[1]!.toLowerCase();
+  // "… so that I can launch them with one command": what the person will do next, the goal of a task
+  if (word === 'so that' && /^I\s+(?:can|could|may|might|will)\b/.test(m[2]!.trim())) return null;
   if (/^(?:since|as|so)\b/.test(word)) {
     const verbs = analyse(m[2]!).flatMap((s) => s.tokens.filter((t) => t.pos === 'VERB' || t.pos === 'AUX'));
     // "as the basename of …" is a role, not a reason: a reason is a clause with a verb

@@ -88,12 +88,16 @@ describe('sessions', () => {
       bad,
       '{"type":"session","external_id":"x","agent_id":"a"}\n{"type":"user.message","text":"hi"}\n{not json\n',
     );
-    const r = await svc.importSessions([bad, TAU]);
+    const r = await svc.importSessions([bad, TAU], { invalid_json: 'error' });
     expect(r.totals.failed_files).toBe(1);
     const failed = r.files.find((f) => f.status === 'failed');
     expect(failed && 'error' in failed && failed.error.message).toMatch(/bad\.jsonl:3/);
     expect(r.totals.created).toBe(100);
     expect((await svc.listSessions({ limit: 1000 })).data.some((s) => s.external_id === 'x')).toBe(false);
+    // by default the line that is not JSON is skipped, named in the file's warning, and the rest imports
+    const lenient = await svc.importSessions([bad]);
+    expect(lenient.totals).toMatchObject({ failed_files: 0, created: 1 });
+    expect(JSON.stringify(lenient.files[0])).toContain('bad.jsonl:3: invalid JSON on line 3; skipped');
   });
 });
 

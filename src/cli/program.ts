@@ -56,6 +56,15 @@ const invalidUtf8Option = () =>
     .choices(['warn', 'error'])
     .default('warn');
 
+/** `--invalid-json warn|error`: what to do with a JSONL transcript line that is not JSON. */
+const invalidJsonOption = () =>
+  new Option(
+    '--invalid-json <mode>',
+    'JSONL lines that are not JSON (e.g. broken by hand redaction): warn = skip them and report file and line (at most 20 per file, or a tenth of its lines up to 100); error = refuse the file',
+  )
+    .choices(['warn', 'error'])
+    .default('warn');
+
 /** The `file:line: …` warnings of an imported file, one line each (none for a failed or clean file). */
 function warningLines(r: FileImportReport): string {
   if (r.status !== 'imported' || !r.warnings) return '';
@@ -116,6 +125,7 @@ interface DryRunOptions {
   agent?: string;
   team?: string;
   invalidUtf8?: 'warn' | 'error';
+  invalidJson?: 'warn' | 'error';
   instructions?: string;
   model?: string;
   minSupport?: number;
@@ -199,6 +209,7 @@ export function buildProgram(io: CliIO = processIO): Command {
       .option('--session <id>', 'session to include (repeatable; with --store)', collect)
       .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
       .addOption(invalidUtf8Option())
+      .addOption(invalidJsonOption())
       .option('--agent <id>', 'agent id for imported sessions')
       .option('--team <id>', 'team id for imported sessions')
       .option('--min-support <n>', 'sessions a pattern needs to be promoted', positiveInt)
@@ -289,6 +300,7 @@ export function buildProgram(io: CliIO = processIO): Command {
             agent_id: o.agent,
             team_id: o.team,
             invalid_utf8: o.invalidUtf8,
+            invalid_json: o.invalidJson,
             min_support: o.minSupport,
             instructions: o.instructions ?? null,
             ...(engine ? { engine } : {}),
@@ -329,6 +341,7 @@ export function buildProgram(io: CliIO = processIO): Command {
             agent_id: o.agent,
             team_id: o.team,
             invalid_utf8: o.invalidUtf8,
+            invalid_json: o.invalidJson,
             onFile,
           });
           sessionIds = [...new Set([...(sessionIds ?? []), ...rep.session_ids])];
@@ -426,6 +439,7 @@ export function buildProgram(io: CliIO = processIO): Command {
         agent_id: o.agent,
         team_id: o.team,
         invalid_utf8: o.invalidUtf8,
+        invalid_json: o.invalidJson,
       });
       estimate = r.estimate;
     } else {
@@ -556,6 +570,7 @@ export function buildProgram(io: CliIO = processIO): Command {
       .argument('[paths...]', 'transcript files or folders')
       .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
       .addOption(invalidUtf8Option())
+      .addOption(invalidJsonOption())
       .option('--agent <id>', 'agent id for imported sessions')
       .option('--team <id>', 'team id for imported sessions')
       .option('--user <id>', 'the person whose sessions these are, when the format does not say')
@@ -587,6 +602,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           user_id: o.user,
           ...(o.attach ? { resources: parseAttachOptions(o.attach) } : {}),
           invalid_utf8: o.invalidUtf8,
+          invalid_json: o.invalidJson,
           onFile: (r) => {
             if (g.json) return;
             if (r.status === 'failed' || o.verbose) io.err(`${importLine(r)}\n`);

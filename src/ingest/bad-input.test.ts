@@ -8,9 +8,12 @@ import { type FileImportResult, importTranscripts, parseTranscript, readTranscri
 
 const CC = join(DATA, 'claude-code/4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl');
 
-async function collect(paths: string[]): Promise<FileImportResult[]> {
+async function collect(
+  paths: string[],
+  opts: { invalid_json?: 'warn' | 'error' } = {},
+): Promise<FileImportResult[]> {
   const out: FileImportResult[] = [];
-  for await (const r of importTranscripts(paths)) out.push(r);
+  for await (const r of importTranscripts(paths, opts)) out.push(r);
   return out;
 }
 
@@ -25,30 +28,74 @@ function errorOf(fn: () => unknown): ImportError {
 }
 
 describe('bad input', () => {
-  itWithData('a JSONL with a broken line 3 fails with file:3', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reverie-bad-'));
-    const lines = readFileSync(CC, 'utf8').split('\n');
-    lines[2] = lines[2]!.slice(0, 40);
-    const file = join(dir, 'broken.jsonl');
-    writeFileSync(file, lines.join('\n'));
-    const err = errorOf(() => readTranscriptFile(file));
-    expect(err.message).toContain(`${file}:3: invalid JSON`);
-    expect(err.line).toBe(3);
-    expect(err.type).toBe('import_error');
-    // the same through importTranscripts, next to a good file that still imports
-    const [bad, good] = await collect([file, CC]);
-    expect(bad!.file).toBe(file);
-    expect('error' in bad! && bad.error.message).toContain(`${file}:3:`);
-    expect(good).toMatchObject({
-      format: 'claude-code',
-      sessions: [{ external_id: 'claude-code:4b2030ed-5563-49ea-b703-6a002f2d3cc8' }],
-    });
-  });
+  itWithData(
+    'a JSONL with a broken line 3: skipped with a warning naming file:3, or refused with --invalid-json error',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'reverie-bad-'));
+      const lines = readFileSync(CC, 'utf8').split('\n');
+      lines[2] = lines[2]!.slice(0, 40);
+      const file = join(dir, 'broken.jsonl');
+      writeFileSync(file, lines.join('\n'));
+      // default: every other line imports, the broken one is named in a warning
+      const whole = readTranscriptFile(CC).sessions[0]!;
+      const read = readTranscriptFile(file);
+      expect(read.sessions).toHaveLength(1);
+      expect(read.sessions[0]!.external_id).toBe(whole.external_id);
+      expect(read.sessions[0]!.events.some((e) => e.source.line === 3)).toBe(false);
+      expect(read.sessions[0]!.events.length).toBe(whole.events.filter((e) => e.source.line !== 3).length);
+      expect(read.warnings).toEqual([
+        expect.objectContaining({ type: 'invalid_json', line: 3, lines: [3], count: 1 }),
+      ]);
+      expect(read.warnings[0]!.message).toMatch(
+        new RegExp(`^${file.replaceAll('/', '\\/')}:3: invalid JSON on line 3; skipped`),
+      );
+      const err = errorOf(() => readTranscriptFile(file, { invalid_json: 'error' }));
+      expect(err.message).toContain(`${file}:3: invalid JSON`);
+      expect(err.line).toBe(3);
+      expect(err.type).toBe('import_error');
+      // refused through importTranscripts too, next to a good file that still imports
+      const [bad, good] = await collect([file, CC], { invalid_json: 'error' });
+      expect(bad!.file).toBe(file);
+      expect('error' in bad! && bad.error.message).toContain(`${file}:3:`);
+      expect(good).toMatchObject({
+        format: 'claude-code',
+        sessions: [{ external_id: 'claude-code:4b2030ed-5563-49ea-b703-6a002f2d3cc8' }],
+      });
+    },
+  );
 
-  it('a broken line 3 of a normalized JSONL fails with file:3', () => {
+  it('a broken line 3 of a normalized JSONL fails with file:3 under --invalid-json error', () => {
     const text =
       '{"type":"session","external_id":"a","agent_id":"b"}\n{"type":"user.message","text":"hi"}\n{"type":"agent.message",\n';
-    expect(errorOf(() => parseTranscript('n.jsonl', text)).message).toMatch(/^n\.jsonl:3: invalid JSON: /);
+    expect(errorOf(() => parseTranscript('n.jsonl', text, { invalid_json: 'error' })).message).toMatch(
+      /^n\.jsonl:3: invalid JSON: /,
+    );
+    expect(parseTranscript('n.jsonl', text).warnings.map((w) => w.message)).toEqual([
+      'n.jsonl:3: invalid JSON on line 3; skipped (--invalid-json error refuses the file)',
+    ]);
+  });
+
+  it('more than 20 broken lines (or a tenth of a longer file) refuse the file; a JSON document (not JSONL) is never read line by line', () => {
+    const head = '{"type":"session","external_id":"a","agent_id":"b"}\n';
+    const broken = (n: number) => head + '{"type":"user.message","text":\n'.repeat(n);
+    const some = parseTranscript('n.jsonl', broken(20));
+    expect(some.warnings[0]).toMatchObject({ count: 20, lines: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11] });
+    expect(some.warnings[0]!.message).toMatch(
+      /^n\.jsonl:2: invalid JSON on 20 lines: 2, 3, .*, 11, …; skipped/,
+    );
+    expect(errorOf(() => parseTranscript('n.jsonl', broken(21))).message).toMatch(
+      /^n\.jsonl:22: invalid JSON/,
+    );
+    // a longer file may lose a tenth of its lines: 30 broken of 300
+    const good = '{"type":"user.message","text":"hi"}\n';
+    const long = head + (good.repeat(9) + '{"type":"user.message","text":\n').repeat(30);
+    expect(parseTranscript('n.jsonl', long).warnings[0]).toMatchObject({ count: 30 });
+    expect(
+      errorOf(() => parseTranscript('n.jsonl', `${long}{"type":\n`.repeat(1) + '{"x":\n'.repeat(10))).message,
+    ).toMatch(/invalid JSON/);
+    expect(errorOf(() => parseTranscript('x.json', '[\n{"a": 1,\n"b": \n}]')).message).toMatch(
+      /^x\.json:4: invalid JSON/,
+    );
   });
 
   itWithData('a τ-bench element without traj names the element index', () => {

@@ -35,11 +35,16 @@ describeWithData('a transcript still being written', () => {
     const path = FILES[0]!;
     const lines = readFileSync(join(F, path), 'utf8').split('\n');
     const broken = [...lines.slice(0, 5), lines[5]!.slice(0, 30), ...lines.slice(6)].join('\n');
-    expect(() => parseTranscript('r.jsonl', broken)).toThrow(/^r\.jsonl:6: invalid JSON/);
+    const strict = { invalid_json: 'error' } as const;
+    expect(() => parseTranscript('r.jsonl', broken, strict)).toThrow(/^r\.jsonl:6: invalid JSON/);
+    // by default it is skipped and named in a warning, unlike an unfinished tail (no warning)
+    expect(parseTranscript('r.jsonl', broken).warnings.map((w) => [w.type, w.line])).toEqual([
+      ['invalid_json', 6],
+    ]);
     // A broken last line followed by a newline was written completely: an error too.
-    expect(() => parseTranscript('r.jsonl', `${lines.slice(0, 5).join('\n')}\n{"type":\n`)).toThrow(
-      /^r\.jsonl:6:/,
-    );
+    const ended = `${lines.slice(0, 5).join('\n')}\n{"type":\n`;
+    expect(() => parseTranscript('r.jsonl', ended, strict)).toThrow(/^r\.jsonl:6:/);
+    expect(parseTranscript('r.jsonl', ended).warnings.map((w) => w.line)).toEqual([6]);
   });
 
   it('completeLines keeps a last line that parses and drops one that does not', () => {

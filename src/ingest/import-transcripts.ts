@@ -27,7 +27,7 @@ export type FileImportResult =
  * and is never opened. Never throws for bad input.
  * @param paths files and folders as given on the command line.
  * @param opts `format` forces a format for every file; `agent_id`, `team_id` see {@link ImportOptions};
- *   `invalid_utf8` (`warn` by default, or `error`) see {@link ReadOptions}.
+ *   `invalid_utf8` and `invalid_json` (`warn` by default, or `error`) see {@link ReadOptions}.
  * @example
  * for await (const r of importTranscripts(['../shared/data/mini-swe-agent/django-100'])) {
  *   if ('error' in r) console.error(r.error.message); else console.log(r.file, r.sessions.length);

@@ -38,6 +38,7 @@ export { importTauBench, isTauBenchError, tauBenchOutcome } from './tau-bench.js
 export {
   decodeUtf8,
   type ImportWarning,
+  type InvalidJsonMode,
   type InvalidUtf8Mode,
   MAX_TOOL_OUTPUT_CHARS,
   truncateMiddle,

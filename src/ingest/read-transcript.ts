@@ -23,7 +23,7 @@ import { importMiniSweAgent } from './mini-swe-agent.js';
 import { importOpenAiChat } from './openai-chat.js';
 import { importReverieJsonl } from './reverie-jsonl.js';
 import { importTauBench } from './tau-bench.js';
-import { decodeUtf8, type ImportWarning, type InvalidUtf8Mode } from './text.js';
+import { decodeUtf8, type ImportWarning, type InvalidJsonMode, type InvalidUtf8Mode } from './text.js';
 import type { ImportedSession, ImportOptions } from './types.js';
 
 /** The sessions read from one file, the format they were read as, and problems that did not stop it. */
@@ -35,9 +35,27 @@ export interface ParsedTranscript {
   warnings: ImportWarning[];
 }
 
-/** {@link ImportOptions} plus how to treat bytes that are not UTF-8 (`--invalid-utf8`, default `warn`). */
+/**
+ * {@link ImportOptions} plus how to treat bytes that are not UTF-8 (`--invalid-utf8`, default `warn`) and
+ * JSONL lines that are not JSON (`--invalid-json`, default `warn`: skipped, at most
+ * {@link MAX_SKIPPED_LINES} per file or a tenth of its lines, each named in a warning).
+ */
 export interface ReadOptions extends ImportOptions {
   invalid_utf8?: InvalidUtf8Mode;
+  invalid_json?: InvalidJsonMode;
+}
+
+/**
+ * Lines of one JSONL file skipped as invalid JSON at most: 20, or a tenth of the file's lines when that is
+ * more, never over 100 (each skip reads the file again); one more refuses the file.
+ */
+export const MAX_SKIPPED_LINES = 20;
+
+/** The most lines of `text` that may be skipped as invalid JSON (see {@link MAX_SKIPPED_LINES}). */
+function skipLimit(text: string): number {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return Math.min(100, Math.max(MAX_SKIPPED_LINES, Math.ceil(lines / 10)));
 }
 
 /** {@link ImportOptions} plus how to read sidecar files (mini-swe-agent's `report.json`). */
@@ -57,13 +75,15 @@ export interface ParseOptions extends ReadOptions {
  *   {@link ImportOptions}.
  * @returns the file's sessions, in file order.
  * @throws ImportError naming the file (and line or element) for content that cannot be imported,
- *   including a forced `format` that yields no session, and arrays/objects nested deeper than 256
- *   levels (`MAX_NESTING_DEPTH`, json.ts), in the text or in JSON strings the importer decodes.
+ *   including a forced `format` that yields no session, arrays/objects nested deeper than 256
+ *   levels (`MAX_NESTING_DEPTH`, json.ts), in the text or in JSON strings the importer decodes, and a
+ *   JSONL line that is not JSON when `opts.invalid_json` is `error` or more than {@link MAX_SKIPPED_LINES}
+ *   lines are not (otherwise they are skipped, each named in an `invalid_json` warning).
  */
 export function parseTranscript(file: string, text: string, opts: ParseOptions = {}): ParsedTranscript {
   let parsed: ParsedTranscript;
   try {
-    parsed = parseChecked(file, text, opts);
+    parsed = parseSkipping(file, text, opts);
   } catch (e) {
     // An importer recursing into absurdly deep input: say where it is instead of "Maximum call stack".
     if (e instanceof RangeError && /call stack/i.test(e.message)) throw tooDeep(file, deepLine(text));
@@ -72,6 +92,69 @@ export function parseTranscript(file: string, text: string, opts: ParseOptions =
   checkSessionNesting(file, text, parsed.sessions);
   if (opts.format !== undefined && parsed.sessions.length === 0) throw noForcedSessions(file, text, opts);
   return parsed;
+}
+
+/**
+ * {@link parseChecked}, skipping JSONL lines that are not JSON (`opts.invalid_json` `warn`, the default):
+ * the line an importer failed to parse is blanked (line numbers kept) and the file read again, up to
+ * {@link MAX_SKIPPED_LINES} times (a tenth of the lines for a longer file, at most 100); the skipped lines are returned in one `invalid_json` warning. A JSON
+ * document (not JSONL) is never read this way: a syntax error there is the file's.
+ */
+function parseSkipping(file: string, text: string, opts: ParseOptions): ParsedTranscript {
+  const skipped: number[] = [];
+  let body = text;
+  let limit: number | undefined;
+  for (;;) {
+    try {
+      const parsed = parseChecked(file, body, opts);
+      if (skipped.length > 0) parsed.warnings.push(skippedWarning(file, skipped));
+      return parsed;
+    } catch (e) {
+      const line = badJsonLine(e);
+      if (line === undefined || opts.invalid_json === 'error') throw e;
+      limit ??= skipLimit(text);
+      if (skipped.length >= limit) throw e;
+      if (skipped.includes(line) || !isTextFormat(opts.format ?? sniff(file, body).format)) throw e;
+      skipped.push(line);
+      body = blankLine(body, line);
+    }
+  }
+}
+
+/** The 1-based line of an importer's `file:line: invalid JSON` error, else undefined. */
+function badJsonLine(e: unknown): number | undefined {
+  if (!(e instanceof ImportError) || e.line === undefined) return undefined;
+  return e.cause instanceof SyntaxError ? e.line : undefined;
+}
+
+/** `text` with the content of its 1-based line `n` removed (its line break kept, so numbering holds). */
+function blankLine(text: string, n: number): string {
+  let start = 0;
+  for (let i = 1; i < n; i++) {
+    const nl = text.indexOf('\n', start);
+    if (nl === -1) return text;
+    start = nl + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(0, start) + (end === -1 ? '' : text.slice(end));
+}
+
+/** The warning naming the skipped lines (the first 10 listed). */
+function skippedWarning(file: string, lines: number[]): ImportWarning {
+  const sorted = [...lines].sort((a, b) => a - b);
+  const first = sorted[0]!;
+  const where =
+    sorted.length === 1
+      ? `line ${first}`
+      : `${sorted.length} lines: ${sorted.slice(0, 10).join(', ')}${sorted.length > 10 ? ', …' : ''}`;
+  return {
+    type: 'invalid_json',
+    file,
+    line: first,
+    lines: sorted.slice(0, 10),
+    count: sorted.length,
+    message: `${file}:${first}: invalid JSON on ${where}; skipped (--invalid-json error refuses the file)`,
+  };
 }
 
 /**

@@ -94,7 +94,7 @@ describe('reverie normalized JSONL', () => {
     const bad = (lineNo: number, replacement: string) => {
       const lines = [...fixture];
       lines[lineNo - 1] = replacement;
-      return () => parseTranscript('f.jsonl', lines.join('\n'));
+      return () => parseTranscript('f.jsonl', lines.join('\n'), { invalid_json: 'error' });
     };
     expect(bad(3, '{"type":"user.message","text":')).toThrow(/^f\.jsonl:3: invalid JSON: /);
     expect(bad(4, '{"type":"agent.thinking"}')).toThrow('f.jsonl:4: missing text');

@@ -69,13 +69,20 @@ export function toTimestamp(v: unknown): string | null {
 export type InvalidUtf8Mode = 'warn' | 'error';
 
 /**
+ * What to do with a line of a JSONL transcript that is not valid JSON (e.g. broken by hand editing or
+ * redaction): skip it with a warning naming it (`warn`) or refuse the file (`error`).
+ */
+export type InvalidJsonMode = 'warn' | 'error';
+
+/**
  * A problem in a file that was still imported. `type` names the problem (`invalid_utf8`: byte
- * sequences that are not UTF-8, decoded as U+FFFD); `line` is the first 1-based line concerned, `lines`
+ * sequences that are not UTF-8, decoded as U+FFFD; `invalid_json`: JSONL lines that do not parse,
+ * skipped); `line` is the first 1-based line concerned, `lines`
  * the first (at most 10) such lines, `count` how many lines are concerned in all; `message` is
  * `file:line: …`, ready to print.
  */
 export interface ImportWarning {
-  type: 'invalid_utf8';
+  type: 'invalid_utf8' | 'invalid_json';
   file: string;
   line: number;
   lines: number[];

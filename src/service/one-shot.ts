@@ -7,7 +7,7 @@ import { basename, resolve } from 'node:path';
 import type { Dream, DreamProgress, MemoryStore, SourceFormat } from '../domain/index.js';
 import { ReverieError, ValidationError } from '../domain/index.js';
 import type { LlmEstimate } from '../dream/index.js';
-import type { InvalidUtf8Mode } from '../ingest/index.js';
+import type { InvalidJsonMode, InvalidUtf8Mode } from '../ingest/index.js';
 import { evidenceSources, renderChangeSetMarkdown } from './change-report.js';
 import { fromClaudeCodeLayout, type MemoryLayout, toLayout } from './claude-code-layout.js';
 import { readMemoryFolder, writeMemoryFolder } from './directory.js';
@@ -46,6 +46,8 @@ export interface OneShotInput {
   model?: string;
   /** Transcript bytes that are not UTF-8: `warn` (default) or `error` (see {@link Reverie.importSessions}). */
   invalid_utf8?: InvalidUtf8Mode;
+  /** JSONL lines that are not JSON: `warn` (default; skipped, reported) or `error` (see {@link Reverie.importSessions}). */
+  invalid_json?: InvalidJsonMode;
   onFile?: (r: FileImportReport, index: number) => void;
   onProgress?: (p: DreamProgress) => void;
 }
@@ -120,6 +122,7 @@ async function prepareOneShot(
     agent_id: input.agent_id,
     team_id: input.team_id,
     invalid_utf8: input.invalid_utf8,
+    invalid_json: input.invalid_json,
     onFile: input.onFile,
   });
   const sessionIds = [...new Set(report.session_ids)];

@@ -14,6 +14,7 @@ import {
 } from '../domain/index.js';
 import {
   type ImportWarning,
+  type InvalidJsonMode,
   type InvalidUtf8Mode,
   importTranscripts,
   type ParsedTranscript,
@@ -71,6 +72,8 @@ export interface ImportSessionsOptions {
   principal?: Principal;
   /** Bytes that are not UTF-8: `warn` (default; imported as U+FFFD, reported) or `error` (file refused). */
   invalid_utf8?: InvalidUtf8Mode;
+  /** JSONL lines that are not JSON: `warn` (default; skipped, each named in a warning) or `error` (file refused). */
+  invalid_json?: InvalidJsonMode;
   /**
    * Called for each file, in order, with its report and its index in `files`, once the transaction that
    * wrote it (a group of up to {@link IMPORT_GROUP_FILES} files) is committed.
@@ -109,6 +112,7 @@ export class SessionService {
       agent_id: opts.agent_id,
       team_id: opts.team_id,
       invalid_utf8: opts.invalid_utf8,
+      invalid_json: opts.invalid_json,
     });
     let group: PendingFile[] = [];
     let chars = 0;

@@ -39,11 +39,6 @@ export interface JobAttempt {
 }
 
 /**
- * How an attempt ended: `completed`; `canceled` (its dream was canceled); or `{defer_ms}`: not yet —
- * run the job again after `defer_ms` milliseconds without counting this attempt (a dream waiting for
- * its gather batches; the worker slot is free meanwhile).
- */
-/**
  * True for an error no retry can mend (a {@link ReverieError} whose `details.retryable` is `false`, e.g.
  * a dream whose input store changed after it was created): both backends dead-letter the job on the
  * attempt that threw it instead of retrying with backoff.
@@ -52,6 +47,11 @@ export function isPermanentJobError(e: unknown): boolean {
   return ReverieError.isInstance(e) && e.details.retryable === false;
 }
 
+/**
+ * How an attempt ended: `completed`; `canceled` (its dream was canceled); or `{defer_ms}`: not yet —
+ * run the job again after `defer_ms` milliseconds without counting this attempt (a dream waiting for
+ * its gather batches; the worker slot is free meanwhile).
+ */
 export type JobEnd = 'completed' | 'canceled' | { defer_ms: number };
 
 /**

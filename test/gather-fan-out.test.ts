@@ -6,44 +6,22 @@
  * several batches.
  */
 import { afterEach, expect, it } from 'vitest';
-import type { Change } from '../src/domain/index.js';
 import { gatherCacheKey, OFFLINE_ENGINE_VERSION } from '../src/dream/index.js';
 import type { JobQueue, Worker } from '../src/schedule/index.js';
 import { enqueueDream, startEmbeddedWorker } from '../src/service/index.js';
 import { storageOf } from '../src/service/internal.js';
 import { describeWithData, TAU } from './data.js';
-import { QUEUE_BACKENDS, type QueueEnv, until } from './queues.js';
+import { proposal, QUEUE_BACKENDS, type QueueEnv, unbatchedTauDream, until, wrapHandler } from './queues.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A queue whose handler waits `ms` before each gather batch (a slower machine), else the same queue. */
 function slowGather(q: JobQueue, ms: number): JobQueue {
-  return {
-    backend: q.backend,
-    enqueue: (r) => q.enqueue(r),
-    wake: (j) => q.wake(j),
-    stop: () => q.stop(),
-    work: (h, o) =>
-      q.work(async (a) => {
-        if (a.job.kind === 'dream.gather') await sleep(ms);
-        return h(a);
-      }, o),
-  };
+  return wrapHandler(q, (h) => async (a) => {
+    if (a.job.kind === 'dream.gather') await sleep(ms);
+    return h(a);
+  });
 }
-
-/** What a change proposes, without the ids of the dream that proposed it. */
-const proposal = (c: Change) => ({
-  op: c.op,
-  path: c.path,
-  to_path: c.to_path,
-  before: c.before,
-  after: c.after,
-  kind: c.kind,
-  reason: c.reason,
-  confidence: c.confidence,
-  support: c.support,
-  evidence: c.evidence,
-});
 
 const envs: QueueEnv[] = [];
 let worker: Worker | null = null;
@@ -59,13 +37,7 @@ for (const backend of QUEUE_BACKENDS) {
       timeout: 180_000,
     }, async () => {
       // the unbatched dream, in the foreground on a fresh database (cold gather cache)
-      const plain = await backend.open();
-      envs.push(plain);
-      const plainIds = (await plain.svc.importSessions([TAU])).session_ids;
-      const plainStore = await plain.svc.createStore({ name: 'airline' });
-      const d0 = await plain.svc.createDream({ memory_store_id: plainStore.id, session_ids: plainIds });
-      await plain.svc.runDream(d0.id);
-      const expected = (await plain.svc.listChanges(d0.id)).map(proposal);
+      const { proposals: expected, session_ids: plainIds } = await unbatchedTauDream(backend);
       expect(expected.length).toBeGreaterThan(3);
 
       const env = await backend.open();
@@ -190,17 +162,10 @@ async function twoWorkspaces(backend: (typeof QUEUE_BACKENDS)[number], limit: nu
   const started: string[] = [];
   const raw = await env.queue();
   // the start of each job is recorded when the worker takes it (before the gather slow-down)
-  const recorded: JobQueue = {
-    backend: raw.backend,
-    enqueue: (r) => raw.enqueue(r),
-    wake: (j) => raw.wake(j),
-    stop: () => raw.stop(),
-    work: (h, o) =>
-      raw.work(async (x) => {
-        started.push(`${x.job.workspace_id === 'wrkspc_fair_b' ? 'B' : 'A'}:${x.job.kind}`);
-        return h(x);
-      }, o),
-  };
+  const recorded = wrapHandler(raw, (h) => async (x) => {
+    started.push(`${x.job.workspace_id === 'wrkspc_fair_b' ? 'B' : 'A'}:${x.job.kind}`);
+    return h(x);
+  });
   const queue = slowGather(recorded, 300);
   const big = await enqueueDream(a, { memory_store_id: aStore.id, session_ids: aIds }, { queue });
   worker = await startEmbeddedWorker(a, {

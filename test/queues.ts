@@ -6,10 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { Change } from '../src/domain/index.js';
 import type { DreamEngine } from '../src/dream/index.js';
-import { DREAM_QUEUE, type JobQueue, openJobQueue } from '../src/schedule/index.js';
+import { DREAM_QUEUE, type JobHandler, type JobQueue, openJobQueue } from '../src/schedule/index.js';
 import { Reverie } from '../src/service/index.js';
 import type { Storage } from '../src/storage/index.js';
+import { TAU } from './data.js';
 import { DIALECTS, PG_URL } from './dialects.js';
 
 /** A fresh service and a started queue over it. */
@@ -145,4 +147,48 @@ export async function until<T>(
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** What a change proposes, without the ids of the dream that proposed it. */
+export const proposal = (c: Change) => ({
+  op: c.op,
+  path: c.path,
+  to_path: c.to_path,
+  before: c.before,
+  after: c.after,
+  kind: c.kind,
+  reason: c.reason,
+  confidence: c.confidence,
+  support: c.support,
+  evidence: c.evidence,
+});
+
+/**
+ * The τ-bench airline dream run in the foreground, unbatched, on a fresh `backend` (cold gather cache):
+ * its proposals ({@link proposal}) and the session ids it read. The backend is closed again.
+ */
+export async function unbatchedTauDream(
+  backend: TestQueueBackend,
+): Promise<{ proposals: ReturnType<typeof proposal>[]; session_ids: string[] }> {
+  const plain = await backend.open();
+  try {
+    const session_ids = (await plain.svc.importSessions([TAU])).session_ids;
+    const store = await plain.svc.createStore({ name: 'airline' });
+    const d = await plain.svc.createDream({ memory_store_id: store.id, session_ids });
+    await plain.svc.runDream(d.id);
+    return { proposals: (await plain.svc.listChanges(d.id)).map(proposal), session_ids };
+  } finally {
+    await plain.close();
+  }
+}
+
+/** `q` with its handler wrapped by `wrap` (e.g. to slow or record attempts); everything else as `q`. */
+export function wrapHandler(q: JobQueue, wrap: (h: JobHandler) => JobHandler): JobQueue {
+  return {
+    backend: q.backend,
+    enqueue: (r) => q.enqueue(r),
+    wake: (j) => q.wake(j),
+    stop: () => q.stop(),
+    work: (h, o) => q.work(wrap(h), o),
+  };
 }

@@ -4,14 +4,14 @@
  * with nothing applied; `update_existing` dreams of one store never run at once.
  */
 import { afterEach, expect, it } from 'vitest';
-import type { Change, DreamJob } from '../src/domain/index.js';
+import type { DreamJob } from '../src/domain/index.js';
 import { createOfflineEngine, type DreamEngine } from '../src/dream/index.js';
 import type { JobQueue, Worker } from '../src/schedule/index.js';
 import { enqueueDream, listDreamsWithJobs, Reverie, startEmbeddedWorker } from '../src/service/index.js';
 import { storageOf } from '../src/service/internal.js';
 import { ReviewService } from '../src/service/review-service.js';
 import { describeWithData, TAU } from './data.js';
-import { QUEUE_BACKENDS, type QueueEnv, until } from './queues.js';
+import { proposal, QUEUE_BACKENDS, type QueueEnv, unbatchedTauDream, until, wrapHandler } from './queues.js';
 
 /** The offline engine, slowed per session load, counting runs and the most that ran at once. */
 function countingEngine(delayMs: number) {
@@ -278,21 +278,14 @@ function heldGather(q: JobQueue) {
   const gate = new Promise<void>((r) => {
     release = r;
   });
-  const queue: JobQueue = {
-    backend: q.backend,
-    enqueue: (r) => q.enqueue(r),
-    wake: (j) => q.wake(j),
-    stop: () => q.stop(),
-    work: (h, o) =>
-      q.work(async (a) => {
-        if (a.job.kind === 'dream') seen.dream_attempts++;
-        else {
-          seen.batch_started_at ||= Date.now();
-          await gate;
-        }
-        return h(a);
-      }, o),
-  };
+  const queue = wrapHandler(q, (h) => async (a) => {
+    if (a.job.kind === 'dream') seen.dream_attempts++;
+    else {
+      seen.batch_started_at ||= Date.now();
+      await gate;
+    }
+    return h(a);
+  });
   releaseHeld = () => release();
   return { queue, seen, release: () => release() };
 }
@@ -363,36 +356,12 @@ for (const backend of QUEUE_BACKENDS) {
   });
 }
 
-/** What a change proposes, without the ids of the dream that proposed it. */
-const proposal = (c: Change) => ({
-  op: c.op,
-  path: c.path,
-  to_path: c.to_path,
-  before: c.before,
-  after: c.after,
-  kind: c.kind,
-  reason: c.reason,
-  confidence: c.confidence,
-  support: c.support,
-  evidence: c.evidence,
-});
-
 for (const backend of QUEUE_BACKENDS) {
   describeWithData(`gather batches and their sessions (τ-bench airline, ${backend.name})`, () => {
     it('a gather batch reads only its own sessions, and the batched dream proposes what the unbatched one does', {
       timeout: 180_000,
     }, async () => {
-      const plain = await backend.open();
-      let expected: ReturnType<typeof proposal>[];
-      try {
-        const plainIds = (await plain.svc.importSessions([TAU])).session_ids;
-        const plainStore = await plain.svc.createStore({ name: 'airline' });
-        const d0 = await plain.svc.createDream({ memory_store_id: plainStore.id, session_ids: plainIds });
-        await plain.svc.runDream(d0.id);
-        expected = (await plain.svc.listChanges(d0.id)).map(proposal);
-      } finally {
-        await plain.close();
-      }
+      const expected = (await unbatchedTauDream(backend)).proposals;
       expect(expected.length).toBeGreaterThan(3);
 
       env = await backend.open();
@@ -419,21 +388,14 @@ for (const backend of QUEUE_BACKENDS) {
       expect(users).not.toContain('');
       const store = await svc.createStore({ name: 'airline' });
       const raw = await env.queue();
-      const queue: JobQueue = {
-        backend: raw.backend,
-        enqueue: (r) => raw.enqueue(r),
-        wake: (j) => raw.wake(j),
-        stop: () => raw.stop(),
-        work: (h, o) =>
-          raw.work(async (a) => {
-            current = a.job;
-            try {
-              return await h(a);
-            } finally {
-              current = null;
-            }
-          }, o),
-      };
+      const queue = wrapHandler(raw, (h) => async (a) => {
+        current = a.job;
+        try {
+          return await h(a);
+        } finally {
+          current = null;
+        }
+      });
       const { dream } = await enqueueDream(
         svc,
         { memory_store_id: store.id, session_ids: ids },

@@ -103,7 +103,7 @@ export function parseTranscript(file: string, text: string, opts: ParseOptions =
 function parseSkipping(file: string, text: string, opts: ParseOptions): ParsedTranscript {
   const skipped: number[] = [];
   let body = text;
-  let limit: number | undefined;
+  let limit = 0;
   for (;;) {
     try {
       const parsed = parseChecked(file, body, opts);
@@ -112,9 +112,12 @@ function parseSkipping(file: string, text: string, opts: ParseOptions): ParsedTr
     } catch (e) {
       const line = badJsonLine(e);
       if (line === undefined || opts.invalid_json === 'error') throw e;
-      limit ??= skipLimit(text);
-      if (skipped.length >= limit) throw e;
-      if (skipped.includes(line) || !isTextFormat(opts.format ?? sniff(file, body).format)) throw e;
+      // once per file, at its first bad line: JSONL only (the format stays as detected), and how many
+      if (skipped.length === 0) {
+        if (!isTextFormat(opts.format ?? sniff(file, body).format)) throw e;
+        limit = skipLimit(text);
+      }
+      if (skipped.length >= limit || skipped.includes(line)) throw e;
       skipped.push(line);
       body = blankLine(body, line);
     }

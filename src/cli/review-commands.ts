@@ -36,6 +36,7 @@ import { checkLine } from './check-command.js';
 import type { CliIO } from './output.js';
 import { table } from './output.js';
 import type { CliContext } from './program.js';
+import { workerErrorLine } from './worker-command.js';
 
 /** `N` → N, `off`/`none` → `'off'` (commander turns a parser's null into ''; see {@link offToNull}). */
 function intOrOff(v: string): number | 'off' {
@@ -559,7 +560,7 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
             o.worker === false
               ? null
               : await startEmbeddedWorker(svc, {
-                  onError: (e) => io.err(`worker: ${e.where}: ${e.message} (trying again)\n`),
+                  onError: (e) => io.err(workerErrorLine(e)),
                 });
           io.out(`reverie review page on ${srv.url}/ (Ctrl-C to stop)\n`);
           if (worker)

@@ -6,9 +6,15 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import type { WorkerError } from '../schedule/index.js';
 import { startEmbeddedWorker } from '../service/index.js';
 import { positiveInt } from './args.js';
 import type { CliContext } from './program.js';
+
+/** The stderr line for an error a worker recovered from (`reverie worker`, and `serve`'s embedded worker). */
+export function workerErrorLine(e: WorkerError): string {
+  return `worker: ${e.where}: ${e.message} (trying again)\n`;
+}
 
 /** Registers `worker` on the program. */
 export function registerWorkerCommand(program: Command, ctx: CliContext): void {
@@ -50,12 +56,7 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
           group_concurrency: o.workspaceConcurrency ?? null,
           fanOut: { minSessions: o.fanOutSessions, batchSize: o.gatherBatch },
           // recovered errors (a failed claim or schedule evaluation, tried again): a line on stderr
-          onError: (e) =>
-            io.err(
-              g.json
-                ? `${JSON.stringify({ error: e })}\n`
-                : `worker: ${e.where}: ${e.message} (trying again)\n`,
-            ),
+          onError: (e) => io.err(g.json ? `${JSON.stringify({ error: e })}\n` : workerErrorLine(e)),
           onJobEnd: (e) =>
             io.out(
               g.json

@@ -7,7 +7,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { gatherCacheKey, OFFLINE_ENGINE_VERSION } from '../src/dream/index.js';
-import type { JobQueue, Worker } from '../src/schedule/index.js';
+import { type JobQueue, runGatherBatch, type Worker, wakeGatheredDream } from '../src/schedule/index.js';
 import { enqueueDream, startEmbeddedWorker } from '../src/service/index.js';
 import { storageOf } from '../src/service/internal.js';
 import { describeWithData, TAU } from './data.js';
@@ -104,6 +104,48 @@ for (const backend of QUEUE_BACKENDS) {
       );
       expect(have.size).toBe(new Set(sessions.map((s) => s.content_sha256)).size);
       expect((await svc.getDream(dream.id)).status).toBe('pending');
+    });
+
+    it('the last two batches ending at once wake the deferred dream', { timeout: 60_000 }, async () => {
+      const env = await backend.open();
+      envs.push(env);
+      const { svc, storage } = env;
+      const ids = (await svc.importSessions([TAU])).session_ids;
+      const store = await svc.createStore({ name: 'airline' });
+      const queue = await env.queue();
+      const { dream } = await enqueueDream(svc, { memory_store_id: store.id, session_ids: ids }, { queue });
+      const dreamJob = await storage.getJob({ dream_id: dream.id });
+      const halves = [ids.slice(0, 50), ids.slice(50)];
+      for (const [index, session_ids] of halves.entries())
+        await queue.enqueue({
+          kind: 'dream.gather',
+          dream_id: dream.id,
+          batch: { index, count: 2, session_ids, user_ids: [] },
+          workspace_id: dreamJob?.workspace_id ?? '',
+          memory_store_id: store.id,
+          singleton_key: `gather:${dream.id}:${index}`,
+          apply: 'review',
+        });
+      const fan = { storage, gatherVersion: async () => OFFLINE_ENGINE_VERSION };
+      // both batches write their digests, then check for the other while it is still active, then end
+      let written = 0;
+      const wakes: boolean[] = [];
+      let dreamRuns = 0;
+      await queue.work(
+        async ({ job }) => {
+          if (job.kind !== 'dream.gather') return ++dreamRuns === 1 ? { defer_ms: 600_000 } : 'completed';
+          await runGatherBatch(fan, job);
+          written++;
+          await until('both batches written', 20_000, async () => written === 2);
+          wakes.push(await wakeGatheredDream(fan, queue, job));
+          await until('both wake checks', 20_000, async () => wakes.length === 2);
+          return 'completed';
+        },
+        { concurrency: 3 },
+      );
+      await until('both wake checks', 20_000, async () => wakes.length === 2);
+      expect(wakes).toContain(true);
+      await until('the dream job to run again', 30_000, async () => dreamRuns === 2);
     });
 
     it('cancel of a fanned-out dream stops its batches not yet run', {

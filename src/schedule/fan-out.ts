@@ -8,7 +8,7 @@
  * the digests to the shared gather cache. The worker that ends the last open batch wakes the dream job
  * ({@link wakeGatheredDream}); the dream job finds every batch ended and runs the dream, whose gather
  * then reads all its sessions from the cache: the dream is consolidated once, by one worker. In case
- * no wake comes (two last batches ending at once, a worker lost between), the waiting dream job also
+ * no wake comes (a worker lost between its last write and the wake), the waiting dream job also
  * checks again by itself, with a growing delay ({@link nextCheckMs}): a few checks (on pg-boss, a few
  * jobs) however long it waits, instead of one per `pollMs`.
  *
@@ -127,12 +127,16 @@ export async function fanOutGather(
 /**
  * Called once gather batch `job` has ended: when no other batch of its dream is still open, wakes the
  * dream's job deferred meanwhile ({@link JobQueue.wake}), so that the dream runs now rather than at its
- * next check. @returns whether the dream job was woken.
+ * next check. Another batch still `active` whose sessions are all in the gather cache counts as ended:
+ * its worker is past its last write, and when two last batches end at once each sees the other so (both
+ * may wake the dream; a second wake finds it no longer queued). @returns whether the dream job was woken.
  */
-export async function wakeGatheredDream(storage: Storage, queue: JobQueue, job: DreamJob): Promise<boolean> {
-  const batches = await storage.listJobs({ dream_ids: [job.dream_id], kinds: ['dream.gather'] });
-  if (batches.some((b) => b.id !== job.id && !ENDED.has(b.state))) return false;
-  const dreamJob = await storage.getJob({ dream_id: job.dream_id });
+export async function wakeGatheredDream(host: FanOutHost, queue: JobQueue, job: DreamJob): Promise<boolean> {
+  const batches = await host.storage.listJobs({ dream_ids: [job.dream_id], kinds: ['dream.gather'] });
+  const open = batches.filter((b) => b.id !== job.id && !ENDED.has(b.state));
+  if (open.some((b) => b.state !== 'active')) return false;
+  if (open.length > 0 && !(await allGathered(host, job.dream_id, open))) return false;
+  const dreamJob = await host.storage.getJob({ dream_id: job.dream_id });
   return dreamJob?.state === 'queued' ? queue.wake(dreamJob) : false;
 }
 

@@ -162,7 +162,7 @@ export class Worker {
       try {
         const end = await runGatherBatch(fan, job);
         report(end);
-        if (end === 'completed') await wakeGatheredDream(host.storage, this.#queue, job).catch(() => false);
+        if (end === 'completed') await wakeGatheredDream(fan, this.#queue, job).catch(() => false);
         return end;
       } catch (e) {
         report(last_attempt ? 'dead_letter' : 'retry', (e as Error).message);

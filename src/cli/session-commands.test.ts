@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -62,4 +62,43 @@ describe('reverie sessions import --attach', () => {
       expect(mcp.err).toContain('give either --store <id> or --session <id>');
     },
   );
+});
+
+describe('reverie sessions import of a folder with empty files (issue 13 item 1)', () => {
+  const cli = cliRunner(() => join(dir, 'empty-files.db'));
+  const json = cliJson(cli);
+  itWithData('skips them, counts them as skipped with a warning naming each, and exits 0', async () => {
+    const folder = join(dir, 'projects-with-empty');
+    mkdirSync(folder);
+    copyFileSync(join(CLAUDE_CODE, '4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl'), join(folder, 'a.jsonl'));
+    writeFileSync(join(folder, 'b.jsonl'), '');
+    const human = await cli('sessions', 'import', folder);
+    expect(human.code, human.err).toBe(0);
+    expect(human.out).toBe('1 new, 0 updated, 0 unchanged sessions from 2 files (0 failed, 1 skipped)\n');
+    expect(human.err).toBe(`  ! ${join(folder, 'b.jsonl')}: empty file (0 bytes); skipped\n`);
+    const rep = await json('sessions', 'import', folder);
+    expect(rep.totals).toEqual({
+      files: 2,
+      failed_files: 0,
+      skipped_files: 1,
+      created: 0,
+      updated: 0,
+      unchanged: 1,
+    });
+    expect(rep.files[1]).toEqual({
+      file: join(folder, 'b.jsonl'),
+      status: 'skipped',
+      warnings: [
+        {
+          type: 'empty_file',
+          file: join(folder, 'b.jsonl'),
+          message: `${join(folder, 'b.jsonl')}: empty file (0 bytes); skipped`,
+        },
+      ],
+    });
+    // Named on its own, the empty file is still an error naming it.
+    const named = await cli('sessions', 'import', join(folder, 'b.jsonl'));
+    expect(named.code).toBe(1);
+    expect(named.err).toContain(`${join(folder, 'b.jsonl')}: empty file: nothing to import`);
+  });
 });

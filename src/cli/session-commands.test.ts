@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, cliRunner } from '../../test/cli-harness.js';
 import { CLAUDE_CODE, itWithData } from '../../test/data.js';
 
@@ -100,5 +100,42 @@ describe('reverie sessions import of a folder with empty files (issue 13 item 1)
     const named = await cli('sessions', 'import', join(folder, 'b.jsonl'));
     expect(named.code).toBe(1);
     expect(named.err).toContain(`${join(folder, 'b.jsonl')}: empty file: nothing to import`);
+  });
+});
+
+describe('reverie sessions import of a Claude Code warm-up subagent (issue 13 item 2)', () => {
+  const cli = cliRunner(() => join(dir, 'warmup.db'));
+  const json = cliJson(cli);
+  it('skips it with a warning on every import (nothing stored, so re-import is idempotent)', async () => {
+    const folder = join(dir, 'projects-with-warmup');
+    mkdirSync(folder);
+    const warm = {
+      parentUuid: null,
+      isSidechain: true,
+      sessionId: '0b5e55ed-0000-4000-8000-000000000001',
+      agentId: 'a7e57aa',
+      type: 'user',
+      message: { role: 'user', content: 'Warmup' },
+      uuid: 'u-1',
+      timestamp: '2026-01-10T03:45:19.689Z',
+    };
+    writeFileSync(join(folder, 'agent-a7e57aa.jsonl'), `${JSON.stringify(warm)}\n`);
+    for (let round = 0; round < 2; round++) {
+      const rep = await json('sessions', 'import', folder);
+      expect(rep.totals).toEqual({
+        files: 1,
+        failed_files: 0,
+        skipped_files: 1,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+      });
+      expect(rep.files[0]).toMatchObject({ status: 'skipped', format: 'claude-code' });
+      expect(rep.files[0].warnings[0].type).toBe('warmup_sidechain');
+    }
+    expect((await json('sessions', 'list')).data).toHaveLength(0);
+    const human = await cli('sessions', 'import', folder);
+    expect(human.code).toBe(0);
+    expect(human.err).toContain('agent-a7e57aa.jsonl: Claude Code warm-up subagent');
   });
 });

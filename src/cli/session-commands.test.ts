@@ -139,3 +139,45 @@ describe('reverie sessions import of a Claude Code warm-up subagent (issue 13 it
     expect(human.err).toContain('agent-a7e57aa.jsonl: Claude Code warm-up subagent');
   });
 });
+
+describe('reverie sessions import of OpenHands conversation folders (issue 13 item 3)', () => {
+  const cli = cliRunner(() => join(dir, 'openhands.db'));
+  const json = cliJson(cli);
+  it('imports ~/.openhands/sessions found by --discovered, one session per conversation, idempotently', async () => {
+    const home = join(dir, 'openhands-home');
+    const events = join(home, '.openhands/sessions/5e55a1/events');
+    mkdirSync(events, { recursive: true });
+    const list = [
+      { id: 0, source: 'user', action: 'message', args: { content: 'count the files' } },
+      { id: 1, source: 'agent', action: 'run', args: { command: 'ls | wc -l' } },
+      {
+        id: 2,
+        source: 'agent',
+        cause: 1,
+        observation: 'run',
+        content: '3',
+        extras: { metadata: { exit_code: 0 } },
+      },
+    ];
+    for (const e of list) writeFileSync(join(events, `${e.id}.json`), JSON.stringify(e));
+    writeFileSync(join(home, '.openhands/sessions/5e55a1/metadata.json'), '{"title": "Count files"}');
+    const found = await json('sessions', 'discover', '--home', home);
+    expect(found.find((s: { agent: string }) => s.agent === 'openhands')).toMatchObject({
+      count: 1,
+      files: [events],
+    });
+    const first = await json('sessions', 'import', '--discovered', '--home', home);
+    expect(first.totals).toMatchObject({ files: 1, failed_files: 0, created: 1 });
+    expect(first.files[0]).toMatchObject({ file: events, format: 'openhands', status: 'imported' });
+    const again = await json('sessions', 'import', join(home, '.openhands/sessions'));
+    expect(again.totals).toMatchObject({ files: 1, created: 0, unchanged: 1 });
+    const [s] = (await json('sessions', 'list')).data;
+    expect(s).toMatchObject({ title: 'Count files', source_format: 'openhands' });
+    const shown = await json('sessions', 'show', s.id, '--events');
+    expect(shown.events.map((e: { type: string }) => e.type)).toEqual([
+      'user.message',
+      'agent.tool_use',
+      'agent.tool_result',
+    ]);
+  });
+});

@@ -4,11 +4,14 @@
 import { resolve } from 'node:path';
 import type { ImportError, SourceFormat } from '../domain/index.js';
 import { expandOne } from './expand-inputs.js';
+import { isEventsFolderPath, readOpenHandsConversation } from './openhands-file-store.js';
 import {
   asImportError,
+  checkSessionNesting,
   parseTranscriptBytes,
   type ReadOptions,
   readRegularFileReused,
+  readRegularFileSync,
   readSidecarSync,
 } from './read-transcript.js';
 import type { ImportWarning, SkipWarning } from './text.js';
@@ -73,6 +76,12 @@ export async function* importTranscripts(
       // Read synchronously: parsing that follows is synchronous anyway, and the async file API costs
       // five thread-pool round trips per file (a third of the import time of 1,000 small files). Into the
       // one reused buffer: the bytes are decoded before anything else can read into it.
+      if (isEventsFolderPath(file)) {
+        const parsed = readOpenHandsConversation(file, opts, readRegularFileSync, readSidecarSync);
+        checkSessionNesting(file, '', parsed.sessions);
+        yield parsed;
+        continue;
+      }
       const bytes = readRegularFileReused(file);
       if (!named.has(key) && isBlank(bytes)) {
         yield skippedFile(file, undefined, [emptyWarning(file, bytes.length)]);

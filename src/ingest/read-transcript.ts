@@ -191,9 +191,10 @@ function deepLine(text: string): number | undefined {
  * Refuses sessions holding values nested deeper than `MAX_NESTING_DEPTH` (json.ts), in
  * the file's text or in JSON strings the importer decoded (OpenAI `function.arguments`). Deep input the
  * importer ignores is never stored, so it is not refused. Iterative: about 2 ms for 100 τ-bench sessions.
+ * @param text the file's text, to find the line of the first deep value (`''` when there is none).
  * @throws ImportError naming the file, the event's line (or JSON pointer) and its `seq`.
  */
-function checkSessionNesting(file: string, text: string, sessions: ImportedSession[]): void {
+export function checkSessionNesting(file: string, text: string, sessions: ImportedSession[]): void {
   for (const s of sessions) {
     if (nestsDeeperThan(s.metadata))
       throw tooDeep(file, deepLine(text), ` in the metadata of ${s.external_id}`);

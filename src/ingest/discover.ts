@@ -9,8 +9,9 @@
  *   `saoudrizwan.claude-dev` (Linux `~/.config/Code/User/globalStorage/…`, macOS `~/Library/Application
  *   Support/Code/User/globalStorage/…`, also Cursor and VSCodium), and `~/.cline/data/tasks`;
  * - OpenHands: `~/.openhands/sessions/<conversation id>/events/` (its local file store, one JSON file
- *   per event; see openhands-file-store.ts), one entry per conversation: the `events` folder, dated by
- *   that folder's modification time (a new event file changes it);
+ *   per event) and, V1, `~/.openhands/conversations/<conversation id>/events/` (see
+ *   openhands-file-store.ts), one entry per conversation: the `events` folder, dated by that folder's
+ *   modification time (a new event file changes it);
  * - Aider: `.aider.chat.history.md` files under the folders given (aider writes one per repository;
  *   searched at most {@link AIDER_MAX_DEPTH} levels deep, skipping `node_modules` and hidden folders
  *   other than the history itself).
@@ -24,8 +25,11 @@ import { ValidationError } from '../domain/index.js';
 import { compareCodeUnits } from './expand-inputs.js';
 import { eventFiles, OPENHANDS_EVENTS_DIR } from './openhands-file-store.js';
 
-/** Where OpenHands keeps its conversations, under the home folder (its default `file_store_path`). */
-const OPENHANDS_SESSIONS = '.openhands/sessions';
+/**
+ * Where OpenHands keeps its conversations, under the home folder: V0's default `file_store_path` plus
+ * `sessions`, and the V1 CLI's conversations folder.
+ */
+const OPENHANDS_ROOTS = ['.openhands/sessions', '.openhands/conversations'];
 
 /** How deep under each aider root a `.aider.chat.history.md` is looked for. */
 export const AIDER_MAX_DEPTH = 4;
@@ -132,9 +136,11 @@ export async function discoverTranscripts(opts: DiscoverOptions): Promise<Discov
       out.push(source(spec.agent, spec.format, root, found, since));
     }
   }
-  const openhands = join(opts.home, OPENHANDS_SESSIONS);
-  if (await isDir(openhands))
-    out.push(source('openhands', 'openhands', openhands, await openHandsConversations(openhands), since));
+  for (const rel of OPENHANDS_ROOTS) {
+    const root = join(opts.home, rel);
+    if (await isDir(root))
+      out.push(source('openhands', 'openhands', root, await openHandsConversations(root), since));
+  }
   for (const root of opts.aiderRoots ?? []) {
     if (!(await isDir(root))) throw new ValidationError(`${root}: no such folder (aider root)`, 'aider_root');
     const found: Found[] = [];

@@ -220,3 +220,165 @@ describe('OpenHands local file store (issue 13 item 3)', () => {
     expect(found[0]!.newest).not.toBeNull();
   });
 });
+
+/**
+ * V1: the OpenHands SDK's event files `events/event-<5+ digit index>-<event id>.json`
+ * (software-agent-sdk `conversation/persistence_const.py`), events in the shape of its pydantic models
+ * (`event/llm_convertible/*.py`, `kind` = class name), written here for this test.
+ */
+function sdkConversation(root: string, id: string): string {
+  const dir = join(root, id, 'events');
+  mkdirSync(dir, { recursive: true });
+  const uuid = (k: number) => `00000000-0000-4000-8000-${String(k).padStart(12, '0')}`;
+  const ts = (k: number) => `2026-06-16T05:39:${String(10 + k).padStart(2, '0')}.000000`;
+  const text = (t: string) => [{ type: 'text', text: t, cache_prompt: false }];
+  const act = (k: number, call: string, tool: string, action: Record<string, unknown>, thought = '') => ({
+    kind: 'ActionEvent',
+    source: 'agent',
+    thought: thought === '' ? [] : text(thought),
+    action,
+    tool_name: tool,
+    tool_call_id: call,
+    tool_call: { id: call, name: tool, arguments: '{}', origin: 'completion' },
+    llm_response_id: `resp-${k}`,
+  });
+  const obs = (action: number, call: string, tool: string, observation: Record<string, unknown>) => ({
+    kind: 'ObservationEvent',
+    source: 'environment',
+    tool_name: tool,
+    tool_call_id: call,
+    observation,
+    action_id: uuid(action),
+  });
+  const list: Record<string, unknown>[] = [
+    {
+      kind: 'SystemPromptEvent',
+      source: 'agent',
+      system_prompt: { type: 'text', text: 'You are a coding agent.' },
+      tools: [],
+    },
+    {
+      kind: 'MessageEvent',
+      source: 'user',
+      llm_message: { role: 'user', content: text('Why does the build fail?') },
+    },
+    act(
+      2,
+      'call_a',
+      'terminal',
+      { kind: 'TerminalAction', command: 'npm run build', is_input: false },
+      'Build first.',
+    ),
+    obs(2, 'call_a', 'terminal', {
+      kind: 'TerminalObservation',
+      content: text('error TS2304: Cannot find name'),
+      is_error: false,
+      command: 'npm run build',
+      exit_code: 2,
+      metadata: { exit_code: 2, pid: -1 },
+    }),
+    {
+      kind: 'ConversationStateUpdateEvent',
+      source: 'environment',
+      key: 'execution_status',
+      value: 'running',
+    },
+    act(5, 'call_b', 'file_editor', { kind: 'FileEditorAction', command: 'view', path: '/w/src/a.ts' }),
+    obs(5, 'call_b', 'file_editor', {
+      kind: 'FileEditorObservation',
+      content: text('1  export const a = b;'),
+      is_error: false,
+    }),
+    act(7, 'call_c', 'file_editor', {
+      kind: 'FileEditorAction',
+      command: 'str_replace',
+      path: '/w/src/a.ts',
+      old_str: 'x',
+      new_str: 'y',
+    }),
+    {
+      kind: 'AgentErrorEvent',
+      source: 'agent',
+      tool_name: 'file_editor',
+      tool_call_id: 'call_c',
+      error: 'old_str x not found',
+    },
+    act(9, 'call_d', 'grep', { kind: 'GrepAction', pattern: 'export const b' }),
+    obs(9, 'call_d', 'grep', { kind: 'GrepObservation', content: text('no match'), is_error: false }),
+    {
+      kind: 'MessageEvent',
+      source: 'agent',
+      llm_message: { role: 'assistant', content: text('`b` is never defined.') },
+    },
+  ];
+  list.forEach((e, k) => {
+    const name = `event-${String(k).padStart(5, '0')}-${uuid(k).replace(/-/g, '')}.json`;
+    writeFileSync(join(dir, name), JSON.stringify({ id: uuid(k), timestamp: ts(k), ...e }));
+  });
+  writeFileSync(
+    join(root, id, 'base_state.json'),
+    JSON.stringify({
+      id,
+      agent: { llm: { model: 'litellm_proxy/claude-sonnet-4-5' } },
+      execution_status: 'finished',
+    }),
+  );
+  return dir;
+}
+
+describe('OpenHands V1 (SDK) conversation folders (issue 13 item 3)', () => {
+  it('imports one session per conversation: SDK events rewritten, paired by action_id and tool_call_id', async () => {
+    const { home: h } = home();
+    const root = join(h, '.openhands/conversations');
+    const dir = sdkConversation(root, 'e18b827d34404250');
+    const results = await collect([root]);
+    expect(results.map((r) => ('error' in r ? r.error.message : [r.file, r.format]))).toEqual([
+      [dir, 'openhands'],
+    ]);
+    const s = (results[0] as { sessions: { events: SessionEvent[] }[] }).sessions[0]!;
+    expect(s).toMatchObject({
+      external_id: 'openhands:e18b827d34404250',
+      title: 'Why does the build fail?',
+      metadata: { conversation_id: 'e18b827d34404250', llm_model: 'litellm_proxy/claude-sonnet-4-5' },
+    });
+    expect(s.events.map((e) => e.type)).toEqual([
+      'system.message',
+      'user.message',
+      'agent.thinking',
+      'agent.tool_use',
+      'agent.tool_result',
+      'agent.tool_use',
+      'agent.tool_result',
+      'agent.tool_use',
+      'agent.tool_result',
+      'agent.tool_use',
+      'agent.tool_result',
+      'agent.message',
+    ]);
+    const uses = s.events.filter((e) => e.type === 'agent.tool_use');
+    expect(uses.map((e) => [e.call_id, e.tool, e.kind, e.command])).toEqual([
+      ['2', 'terminal', 'shell', 'npm run build'],
+      ['5', 'file_editor', 'read', undefined],
+      ['7', 'file_editor', 'edit', undefined],
+      ['9', 'grep', 'search', undefined],
+    ]);
+    const done = s.events.filter(
+      (e): e is Extract<SessionEvent, { type: 'agent.tool_result' }> => e.type === 'agent.tool_result',
+    );
+    expect(done.map((e) => [e.call_id, e.is_error, e.exit_code, e.content])).toEqual([
+      ['2', true, 2, 'error TS2304: Cannot find name'],
+      ['5', false, undefined, '1  export const a = b;'],
+      ['7', true, undefined, 'old_str x not found'],
+      ['9', false, undefined, 'no match'],
+    ]);
+    expect(done[2]!.source).toEqual({
+      file: join(dir, `event-00008-${'00000000-0000-4000-8000-000000000008'.replace(/-/g, '')}.json`),
+      index: 8,
+    });
+    const found = (await discoverTranscripts({ home: h })).filter((x) => x.agent === 'openhands');
+    expect(found.map((x) => [x.root, x.files])).toEqual([
+      [join(h, '.openhands/sessions'), []],
+      [root, [dir]],
+    ]);
+  });
+});

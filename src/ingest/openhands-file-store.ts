@@ -8,7 +8,11 @@
  *   `output.jsonl`'s `history` (see openhands.ts), `id` the file's number, counting from 0;
  * - beside `events/`: `metadata.json` (ConversationMetadata: `title`, `selected_repository`,
  *   `created_at`, `llm_model`, …), `event_cache/<start>-<end>.json` (pages of 25 events copied from the
- *   event files: never read, they would repeat the conversation), `agent_state.pkl`, `init.json`.
+ *   event files: never read, they would repeat the conversation), `agent_state.pkl`, `init.json`;
+ * - V1 (the OpenHands Software Agent SDK, which the OpenHands CLI keeps under
+ *   `~/.openhands/conversations/<conversation id>/`): `events/event-<index>-<event id>.json`, one SDK
+ *   event per file (read through openhands-sdk-events.ts), and `base_state.json` (the model in
+ *   `agent.llm.model`, `execution_status`).
  *
  * A conversation imports as one session (external_id `openhands:<conversation id>`), its events in
  * the order of their file numbers, observations paired to actions by `cause` by the evaluation
@@ -23,6 +27,7 @@ import { basename, dirname, join } from 'node:path';
 import { ImportError } from '../domain/index.js';
 import { isRecord, parseJson } from './json.js';
 import { importOpenHandsConversation, isOpenHandsEvent } from './openhands.js';
+import { fromSdkEvents, isOpenHandsSdkEvent } from './openhands-sdk-events.js';
 import type { ParsedTranscript, ReadOptions } from './read-transcript.js';
 import { decodeUtf8, type ImportWarning } from './text.js';
 import type { ImportedSession } from './types.js';
@@ -30,8 +35,8 @@ import type { ImportedSession } from './types.js';
 /** The name of a conversation's folder of event files. */
 export const OPENHANDS_EVENTS_DIR = 'events';
 
-/** An event file's name: its id, `.json`. */
-const EVENT_FILE = /^(\d+)\.json$/;
+/** An event file's name: its id, `.json` (V0), or `event-<index>-<event id>.json` (V1). */
+const EVENT_FILE = /^(?:(\d+)|event-(\d{5,})-[0-9a-fA-F-]{8,})\.json$/;
 
 /** Reads a file's bytes (a regular file only; read-transcript.ts's reader, passed in to avoid an import cycle). */
 export type ReadBytes = (path: string) => Buffer;
@@ -47,21 +52,22 @@ export function eventFiles(dir: string): { n: number; name: string }[] {
   const out: { n: number; name: string }[] = [];
   for (const e of entries) {
     const m = EVENT_FILE.exec(e.name);
-    if (m && (e.isFile() || e.isSymbolicLink())) out.push({ n: Number(m[1]), name: e.name });
+    if (m && (e.isFile() || e.isSymbolicLink())) out.push({ n: Number(m[1] ?? m[2]), name: e.name });
   }
   return out.sort((a, b) => a.n - b.n);
 }
 
 /**
- * True when `dir` is an OpenHands events folder: it holds numbered event files (`<n>.json`) and the
- * lowest-numbered one is an OpenHands event (`{id: number, action | observation}`). Reads that one
- * file; false for anything unreadable.
+ * True when `dir` is an OpenHands events folder: it holds numbered event files (`<n>.json`, V1
+ * `event-<n>-<id>.json`) and the lowest-numbered one is an OpenHands event (V0 `{id: number, action |
+ * observation}`, V1 `{id, kind, source, timestamp}`). Reads that one file; false for anything unreadable.
  */
 export function isOpenHandsEventsDir(dir: string, read: ReadBytes): boolean {
   const first = eventFiles(dir)[0];
   if (first === undefined) return false;
   try {
-    return isOpenHandsEvent(JSON.parse(read(join(dir, first.name)).toString('utf8')));
+    const value: unknown = JSON.parse(read(join(dir, first.name)).toString('utf8'));
+    return isOpenHandsEvent(value) || isOpenHandsSdkEvent(value);
   } catch {
     return false;
   }
@@ -98,6 +104,7 @@ export function readOpenHandsConversation(
   if (files.length === 0)
     throw new ImportError(eventsDir, 'no OpenHands event files (<n>.json) in this folder');
   const warnings: ImportWarning[] = [];
+  const v1 = files[0]!.name.startsWith('event-');
   const events: { value: unknown; source: { file: string; index: number } }[] = [];
   for (let k = 0; k < files.length; k++) {
     const { n, name } = files[k]!;
@@ -113,13 +120,26 @@ export function readOpenHandsConversation(
       warnings.push(skipped(path, e));
       continue;
     }
-    if (!isOpenHandsEvent(value))
-      throw new ImportError(path, 'expected an OpenHands event {id: number, action | observation}');
+    if (!(v1 ? isOpenHandsSdkEvent(value) : isOpenHandsEvent(value)))
+      throw new ImportError(
+        path,
+        v1
+          ? 'expected an OpenHands SDK event {id, kind, source, timestamp}'
+          : 'expected an OpenHands event {id: number, action | observation}',
+      );
     events.push({ value, source: { file: path, index: n } });
   }
   if (events.length === 0) throw new ImportError(eventsDir, 'no OpenHands event in this folder parses');
+  if (v1) {
+    const rewritten = fromSdkEvents(events.map((e) => e.value));
+    events.forEach((e, k) => {
+      e.value = rewritten[k];
+    });
+  }
   const conversation = dirname(eventsDir);
-  const metadata = conversationMetadata(conversation, readSidecar);
+  const metadata = v1
+    ? sdkMetadata(conversation, readSidecar)
+    : conversationMetadata(conversation, readSidecar);
   const session = importOpenHandsConversation(eventsDir, basename(conversation), events, metadata, opts);
   return { file: eventsDir, format: 'openhands', sessions: [session] as ImportedSession[], warnings };
 }
@@ -166,5 +186,26 @@ function conversationMetadata(
   if (!isRecord(value))
     throw new ImportError(path, 'expected a JSON object (OpenHands conversation metadata)');
   for (const k of METADATA_FIELDS) if (value[k] !== undefined && value[k] !== null) out[k] = value[k];
+  return out;
+}
+
+/**
+ * The session metadata of a V1 conversation: `conversation_id` (its folder's name), `llm_model`
+ * (`agent.llm.model`) and `execution_status` from its `base_state.json`, when there.
+ * @throws ImportError naming `base_state.json` when it is not a JSON object.
+ */
+function sdkMetadata(
+  conversation: string,
+  readSidecar: (path: string) => string | null,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { conversation_id: basename(conversation) };
+  const path = join(conversation, 'base_state.json');
+  const text = readSidecar(path);
+  if (text === null) return out;
+  const value = parseJson(path, text);
+  if (!isRecord(value)) throw new ImportError(path, 'expected a JSON object (OpenHands conversation state)');
+  const llm = isRecord(value.agent) && isRecord(value.agent.llm) ? value.agent.llm : {};
+  if (typeof llm.model === 'string') out.llm_model = llm.model;
+  if (typeof value.execution_status === 'string') out.execution_status = value.execution_status;
   return out;
 }

@@ -118,7 +118,7 @@ async function importAndCheck(
   await checkComplete(
     svc,
     file,
-    report.sessions.map((s) => s.session_id),
+    report.status === 'skipped' ? [] : report.sessions.map((s) => s.session_id),
     counts,
   );
   return false;

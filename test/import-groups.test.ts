@@ -103,7 +103,14 @@ for (const dialect of DIALECTS) {
       const seen: [string, number][] = [];
       const onFile = (r: FileImportReport, i: number) => seen.push([r.file, i]);
       const r = await svc.importSessions([CLAUDE_CODE, refused, TAU], { onFile });
-      expect(r.totals).toEqual({ files: 10, failed_files: 1, created: 108, updated: 0, unchanged: 0 });
+      expect(r.totals).toEqual({
+        files: 10,
+        failed_files: 1,
+        skipped_files: 0,
+        created: 108,
+        updated: 0,
+        unchanged: 0,
+      });
       expect(r.files.map((f) => f.status)).toEqual([...Array(8).fill('imported'), 'failed', 'imported']);
       const bad = r.files[8]!;
       expect(bad.file).toBe(refused);
@@ -119,7 +126,14 @@ for (const dialect of DIALECTS) {
       expect(events.length).toBeGreaterThan(0);
 
       const again = await svc.importSessions([CLAUDE_CODE, refused, TAU]);
-      expect(again.totals).toEqual({ files: 10, failed_files: 1, created: 0, updated: 0, unchanged: 108 });
+      expect(again.totals).toEqual({
+        files: 10,
+        failed_files: 1,
+        skipped_files: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 108,
+      });
       expect(again.session_ids).toEqual(r.session_ids);
       await expectNothingOfRefused(storage);
     });

@@ -1,6 +1,6 @@
 /**
  * `reverie sessions discover [--home DIR] [--aider-root DIR…] [--since 7d] [--json]`: lists the
- * transcript folders of known agents on this machine (Claude Code, Codex CLI, Gemini CLI, Cline, and
+ * transcript folders of known agents on this machine (Claude Code, Codex CLI, Gemini CLI, Cline, OpenHands, and
  * aider histories under the given folders) with their file counts and newest modification times; and
  * the file list `sessions import --discovered` imports (see src/ingest/discover.ts).
  */

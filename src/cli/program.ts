@@ -67,7 +67,7 @@ const invalidJsonOption = () =>
 
 /** The `file:line: …` warnings of an imported file, one line each (none for a failed or clean file). */
 function warningLines(r: FileImportReport): string {
-  if (r.status !== 'imported' || !r.warnings) return '';
+  if (r.status === 'failed' || !r.warnings) return '';
   return r.warnings.map((w) => `  ! ${w.message}\n`).join('');
 }
 
@@ -103,8 +103,14 @@ function kindsLine(changes: Pick<Change, 'kind'>[]): string {
   return parts.length ? parts.join(', ') : 'none';
 }
 
+/** `, N skipped` for the import summary when files were skipped (empty, warm-ups), else nothing. */
+function skippedNote(n: number): string {
+  return n > 0 ? `, ${n} skipped` : '';
+}
+
 function importLine(r: FileImportReport): string {
   if (r.status === 'failed') return `  ✗ ${r.error.message}`;
+  if (r.status === 'skipped') return `  - ${r.file}: skipped`;
   const c = { created: 0, updated: 0, unchanged: 0 };
   for (const s of r.sessions) c[s.status]++;
   return `  ✓ ${r.file} (${r.format}): ${r.sessions.length} session${r.sessions.length === 1 ? '' : 's'} — ${c.created} new, ${c.updated} updated, ${c.unchanged} unchanged`;
@@ -318,14 +324,14 @@ export function buildProgram(io: CliIO = processIO): Command {
               out_dir: r.out_dir,
               import: r.import.totals,
               failed_files: r.import.files.filter((f) => f.status === 'failed'),
-              warnings: r.import.files.flatMap((f) => (f.status === 'imported' && f.warnings) || []),
+              warnings: r.import.files.flatMap((f) => (f.status !== 'failed' && f.warnings) || []),
               changes: { total: changes.length, by_kind: countByKind(changes) },
             });
             return;
           }
           const t = r.import.totals;
           io.out(
-            `Imported ${t.created + t.updated + t.unchanged} session${t.created + t.updated + t.unchanged === 1 ? '' : 's'} from ${t.files - t.failed_files} of ${t.files} file${t.files === 1 ? '' : 's'} (${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged)\n`,
+            `Imported ${t.created + t.updated + t.unchanged} session${t.created + t.updated + t.unchanged === 1 ? '' : 's'} from ${t.files - t.failed_files - t.skipped_files} of ${t.files} file${t.files === 1 ? '' : 's'} (${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged${skippedNote(t.skipped_files)})\n`,
           );
           io.out(`${dreamSummary(r.dream, changes)}\n`);
           io.out(`Input store ${r.input_store.id}; output store ${r.output_store_id}\n`);
@@ -605,7 +611,7 @@ export function buildProgram(io: CliIO = processIO): Command {
           invalid_json: o.invalidJson,
           onFile: (r) => {
             if (g.json) return;
-            if (r.status === 'failed' || o.verbose) io.err(`${importLine(r)}\n`);
+            if (r.status === 'failed' || (o.verbose && r.status === 'imported')) io.err(`${importLine(r)}\n`);
             io.err(warningLines(r));
           },
         });
@@ -614,7 +620,7 @@ export function buildProgram(io: CliIO = processIO): Command {
         if (g.json) return printJson(rep);
         const t = rep.totals;
         io.out(
-          `${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged sessions from ${t.files} files (${t.failed_files} failed)\n`,
+          `${t.created} new, ${t.updated} updated, ${t.unchanged} unchanged sessions from ${t.files} files (${t.failed_files} failed${skippedNote(t.skipped_files)})\n`,
         );
         if (rep.resources) io.out(attachedLine(rep.resources, t.created));
       });

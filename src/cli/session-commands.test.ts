@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, cliRunner } from '../../test/cli-harness.js';
 import { CLAUDE_CODE, itWithData } from '../../test/data.js';
 
@@ -62,4 +62,122 @@ describe('reverie sessions import --attach', () => {
       expect(mcp.err).toContain('give either --store <id> or --session <id>');
     },
   );
+});
+
+describe('reverie sessions import of a folder with empty files (issue 13 item 1)', () => {
+  const cli = cliRunner(() => join(dir, 'empty-files.db'));
+  const json = cliJson(cli);
+  itWithData('skips them, counts them as skipped with a warning naming each, and exits 0', async () => {
+    const folder = join(dir, 'projects-with-empty');
+    mkdirSync(folder);
+    copyFileSync(join(CLAUDE_CODE, '4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl'), join(folder, 'a.jsonl'));
+    writeFileSync(join(folder, 'b.jsonl'), '');
+    const human = await cli('sessions', 'import', folder);
+    expect(human.code, human.err).toBe(0);
+    expect(human.out).toBe('1 new, 0 updated, 0 unchanged sessions from 2 files (0 failed, 1 skipped)\n');
+    expect(human.err).toBe(`  ! ${join(folder, 'b.jsonl')}: empty file (0 bytes); skipped\n`);
+    const rep = await json('sessions', 'import', folder);
+    expect(rep.totals).toEqual({
+      files: 2,
+      failed_files: 0,
+      skipped_files: 1,
+      created: 0,
+      updated: 0,
+      unchanged: 1,
+    });
+    expect(rep.files[1]).toEqual({
+      file: join(folder, 'b.jsonl'),
+      status: 'skipped',
+      warnings: [
+        {
+          type: 'empty_file',
+          file: join(folder, 'b.jsonl'),
+          message: `${join(folder, 'b.jsonl')}: empty file (0 bytes); skipped`,
+        },
+      ],
+    });
+    // Named on its own, the empty file is still an error naming it.
+    const named = await cli('sessions', 'import', join(folder, 'b.jsonl'));
+    expect(named.code).toBe(1);
+    expect(named.err).toContain(`${join(folder, 'b.jsonl')}: empty file: nothing to import`);
+  });
+});
+
+describe('reverie sessions import of a Claude Code warm-up subagent (issue 13 item 2)', () => {
+  const cli = cliRunner(() => join(dir, 'warmup.db'));
+  const json = cliJson(cli);
+  it('skips it with a warning on every import (nothing stored, so re-import is idempotent)', async () => {
+    const folder = join(dir, 'projects-with-warmup');
+    mkdirSync(folder);
+    const warm = {
+      parentUuid: null,
+      isSidechain: true,
+      sessionId: '0b5e55ed-0000-4000-8000-000000000001',
+      agentId: 'a7e57aa',
+      type: 'user',
+      message: { role: 'user', content: 'Warmup' },
+      uuid: 'u-1',
+      timestamp: '2026-01-10T03:45:19.689Z',
+    };
+    writeFileSync(join(folder, 'agent-a7e57aa.jsonl'), `${JSON.stringify(warm)}\n`);
+    for (let round = 0; round < 2; round++) {
+      const rep = await json('sessions', 'import', folder);
+      expect(rep.totals).toEqual({
+        files: 1,
+        failed_files: 0,
+        skipped_files: 1,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+      });
+      expect(rep.files[0]).toMatchObject({ status: 'skipped', format: 'claude-code' });
+      expect(rep.files[0].warnings[0].type).toBe('warmup_sidechain');
+    }
+    expect((await json('sessions', 'list')).data).toHaveLength(0);
+    const human = await cli('sessions', 'import', folder);
+    expect(human.code).toBe(0);
+    expect(human.err).toContain('agent-a7e57aa.jsonl: Claude Code warm-up subagent');
+  });
+});
+
+describe('reverie sessions import of OpenHands conversation folders (issue 13 item 3)', () => {
+  const cli = cliRunner(() => join(dir, 'openhands.db'));
+  const json = cliJson(cli);
+  it('imports ~/.openhands/sessions found by --discovered, one session per conversation, idempotently', async () => {
+    const home = join(dir, 'openhands-home');
+    const events = join(home, '.openhands/sessions/5e55a1/events');
+    mkdirSync(events, { recursive: true });
+    const list = [
+      { id: 0, source: 'user', action: 'message', args: { content: 'count the files' } },
+      { id: 1, source: 'agent', action: 'run', args: { command: 'ls | wc -l' } },
+      {
+        id: 2,
+        source: 'agent',
+        cause: 1,
+        observation: 'run',
+        content: '3',
+        extras: { metadata: { exit_code: 0 } },
+      },
+    ];
+    for (const e of list) writeFileSync(join(events, `${e.id}.json`), JSON.stringify(e));
+    writeFileSync(join(home, '.openhands/sessions/5e55a1/metadata.json'), '{"title": "Count files"}');
+    const found = await json('sessions', 'discover', '--home', home);
+    expect(found.find((s: { agent: string }) => s.agent === 'openhands')).toMatchObject({
+      count: 1,
+      files: [events],
+    });
+    const first = await json('sessions', 'import', '--discovered', '--home', home);
+    expect(first.totals).toMatchObject({ files: 1, failed_files: 0, created: 1 });
+    expect(first.files[0]).toMatchObject({ file: events, format: 'openhands', status: 'imported' });
+    const again = await json('sessions', 'import', join(home, '.openhands/sessions'));
+    expect(again.totals).toMatchObject({ files: 1, created: 0, unchanged: 1 });
+    const [s] = (await json('sessions', 'list')).data;
+    expect(s).toMatchObject({ title: 'Count files', source_format: 'openhands' });
+    const shown = await json('sessions', 'show', s.id, '--events');
+    expect(shown.events.map((e: { type: string }) => e.type)).toEqual([
+      'user.message',
+      'agent.tool_use',
+      'agent.tool_result',
+    ]);
+  });
 });

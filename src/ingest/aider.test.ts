@@ -100,6 +100,7 @@ it("a folder import finds aider's .aider.chat.history.md (and other .md historie
     const found: [string, string, number][] = [];
     for await (const r of importTranscripts([root])) {
       if ('error' in r) throw r.error;
+      if (r.skipped) throw new Error(`${r.file}: skipped`);
       found.push([r.file.slice(root.length + 1), r.format, r.sessions.length]);
     }
     expect(found).toEqual([

@@ -71,6 +71,7 @@ describeWithData('Claude Code stream-json importer', () => {
     const got: [string, string, number][] = [];
     for await (const r of importTranscripts([DIR])) {
       if ('error' in r) throw r.error;
+      if (r.skipped) throw new Error(`${r.file}: skipped`);
       for (const s of r.sessions) got.push([r.format, s.external_id, s.events.length]);
     }
     // The project file also has the prompt (a user line) the stream does not echo.

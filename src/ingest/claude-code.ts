@@ -150,6 +150,30 @@ function subagentIdFromPath(file: string, sidechain = false): string | null {
   return sidechain || /[\\/]subagents[\\/]/.test(file) ? name.slice(6, -6) : null;
 }
 
+/** The user prompt Claude Code 2.x sends to a warm-up subagent (see {@link isClaudeCodeWarmup}). */
+export const CLAUDE_CODE_WARMUP_PROMPT = 'Warmup';
+
+/**
+ * True for a Claude Code warm-up subagent: a sidechain (a session with a parent, i.e. `isSidechain: true`
+ * or a file under `subagents/`) whose only user message is the literal prompt
+ * {@link CLAUDE_CODE_WARMUP_PROMPT} and whose agent made no tool call. Claude Code 2.0.19 and later
+ * start such subagents at session start to fill the prompt cache; they do no work (reported in
+ * anthropics/claude-code issues #9668 and #17457, `agent-*.jsonl` files with `isSidechain: true`; called
+ * intentional cache priming in anthropics/claude-agent-sdk-python issue #445). Judged on the normalized
+ * session, so a subagent that did anything (a tool call, a second user turn) is never one.
+ * @param s a session as {@link importClaudeCode} returns it.
+ */
+export function isClaudeCodeWarmup(s: ImportedSession): boolean {
+  if (s.source_format !== 'claude-code' || s.parent_external_id == null) return false;
+  let prompts = 0;
+  for (const e of s.events) {
+    if (e.type === 'agent.tool_use') return false;
+    if (e.type !== 'user.message') continue;
+    if (++prompts > 1 || e.text.trim() !== CLAUDE_CODE_WARMUP_PROMPT) return false;
+  }
+  return prompts === 1;
+}
+
 /**
  * Imports a Claude Code JSONL file.
  * @param file the path as given.

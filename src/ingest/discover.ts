@@ -8,6 +8,10 @@
  * - Cline: `tasks/<id>/api_conversation_history.json` in VS Code's global storage of
  *   `saoudrizwan.claude-dev` (Linux `~/.config/Code/User/globalStorage/…`, macOS `~/Library/Application
  *   Support/Code/User/globalStorage/…`, also Cursor and VSCodium), and `~/.cline/data/tasks`;
+ * - OpenHands: `~/.openhands/sessions/<conversation id>/events/` (its local file store, one JSON file
+ *   per event) and, V1, `~/.openhands/conversations/<conversation id>/events/` (see
+ *   openhands-file-store.ts), one entry per conversation: the `events` folder, dated by that folder's
+ *   modification time (a new event file changes it);
  * - Aider: `.aider.chat.history.md` files under the folders given (aider writes one per repository;
  *   searched at most {@link AIDER_MAX_DEPTH} levels deep, skipping `node_modules` and hidden folders
  *   other than the history itself).
@@ -19,6 +23,13 @@ import { join } from 'node:path';
 import type { SourceFormat, Timestamp } from '../domain/index.js';
 import { ValidationError } from '../domain/index.js';
 import { compareCodeUnits } from './expand-inputs.js';
+import { eventFiles, OPENHANDS_EVENTS_DIR } from './openhands-file-store.js';
+
+/**
+ * Where OpenHands keeps its conversations, under the home folder: V0's default `file_store_path` plus
+ * `sessions`, and the V1 CLI's conversations folder.
+ */
+const OPENHANDS_ROOTS = ['.openhands/sessions', '.openhands/conversations'];
 
 /** How deep under each aider root a `.aider.chat.history.md` is looked for. */
 export const AIDER_MAX_DEPTH = 4;
@@ -41,7 +52,10 @@ export interface DiscoveredSource {
   format: SourceFormat;
   /** The folder searched. */
   root: string;
-  /** The transcript files found (after `since`), sorted; a task folder counts once (its history file). */
+  /**
+   * The transcript files found (after `since`), sorted; a task folder counts once (its history file), an
+   * OpenHands conversation once (its `events` folder).
+   */
   files: string[];
   /** When the newest of them was last modified (ISO-8601 UTC), or null when there are none. */
   newest: Timestamp | null;
@@ -122,6 +136,11 @@ export async function discoverTranscripts(opts: DiscoverOptions): Promise<Discov
       out.push(source(spec.agent, spec.format, root, found, since));
     }
   }
+  for (const rel of OPENHANDS_ROOTS) {
+    const root = join(opts.home, rel);
+    if (await isDir(root))
+      out.push(source('openhands', 'openhands', root, await openHandsConversations(root), since));
+  }
   for (const root of opts.aiderRoots ?? []) {
     if (!(await isDir(root))) throw new ValidationError(`${root}: no such folder (aider root)`, 'aider_root');
     const found: Found[] = [];
@@ -147,6 +166,28 @@ function source(
     files: kept.map((f) => f.path).sort(compareCodeUnits),
     newest: kept.length === 0 ? null : new Date(newest).toISOString(),
   };
+}
+
+/**
+ * The `events` folders of the OpenHands conversations directly under `root` that hold numbered event
+ * files (names only: no file is opened), with the folder's modification time.
+ */
+async function openHandsConversations(root: string): Promise<Found[]> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(root, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const found: Found[] = [];
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    const events = join(root, e.name, OPENHANDS_EVENTS_DIR);
+    if (eventFiles(events).length === 0) continue;
+    const st = await stat(events).catch(() => null);
+    if (st) found.push({ path: events, mtime: st.mtimeMs });
+  }
+  return found;
 }
 
 async function isDir(p: string): Promise<boolean> {

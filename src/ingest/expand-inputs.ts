@@ -1,10 +1,20 @@
 /**
  * Turns command-line arguments (files and folders) into the list of transcript files to import.
  */
-import { closeSync, type Dirent, openSync, readdirSync, readSync, type Stats, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import {
+  closeSync,
+  type Dirent,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { ImportError } from '../domain/index.js';
 import { isAiderHistory } from './aider.js';
+import { isOpenHandsEventsDir, OPENHANDS_EVENTS_DIR } from './openhands-file-store.js';
 
 /** Name of mini-swe-agent's SWE-bench sidecar, read beside the trajectory, never imported alone. */
 export const REPORT_SIDECAR = 'report.json';
@@ -30,6 +40,9 @@ export function isTranscriptName(name: string): boolean {
  * Markdown files (`*.md`, hidden ones too, such as aider's `.aider.chat.history.md`) whose content is an
  * aider chat history ({@link isMarkdownTranscript}), skipping `report.json` (mini-swe-agent's sidecar),
  * other hidden files, hidden folders, `node_modules`, and symlinked folders. Returned paths are joined onto the argument as given (not resolved).
+ * An OpenHands conversation folder (one holding an `events/` folder of numbered event files, see
+ * openhands-file-store.ts) is returned as its `events` folder, one entry, and nothing else in it is
+ * walked (`metadata.json`, the `event_cache/` copies); so is an `events` folder given itself.
  * Entries with a transcript name that are not regular files (a FIFO, socket or device, directly or
  * through a symlink) are returned too, never opened here: the reader ({@link readRegularFile}) refuses
  * them by path, so they are reported as failed files instead of hanging the import or vanishing.
@@ -65,6 +78,7 @@ export async function expandOne(p: string): Promise<string[]> {
     );
   }
   if (!st.isDirectory()) return [p];
+  if (basename(p) === OPENHANDS_EVENTS_DIR && isOpenHandsEventsDir(p, readRegular)) return [p];
   const out: string[] = [];
   walk(p, out);
   return out.sort(compareCodeUnits);
@@ -76,6 +90,13 @@ function walk(dir: string, out: string[]): void {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     throw new ImportError(dir, `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  if (entries.some((e) => e.name === OPENHANDS_EVENTS_DIR && e.isDirectory())) {
+    const events = join(dir, OPENHANDS_EVENTS_DIR);
+    if (isOpenHandsEventsDir(events, readRegular)) {
+      out.push(events);
+      return;
+    }
   }
   for (const entry of entries) {
     const name = entry.name;
@@ -94,6 +115,12 @@ function walk(dir: string, out: string[]): void {
       if (st && !st.isDirectory()) out.push(full);
     } else out.push(full);
   }
+}
+
+/** Reads a regular file's bytes (anything else, e.g. a FIFO, throws instead of being opened). */
+function readRegular(path: string): Buffer {
+  if (!statSync(path).isFile()) throw new Error(`${path}: not a regular file`);
+  return readFileSync(path);
 }
 
 /** How many bytes of a Markdown file are read to tell whether it is a transcript. */

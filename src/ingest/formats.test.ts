@@ -53,6 +53,7 @@ describeWithData('every format in the formats folder of the shared data', () => 
       join(FORMATS, 'aider/chat-history.sessions-000-315.md'),
     ])) {
       if ('error' in r) throw r.error;
+      if (r.skipped) throw new Error(`${r.file}: skipped`);
       seen.add(r.format);
       for (const s of r.sessions) {
         expect(s.events.map((e) => e.seq)).toEqual(s.events.map((_, k) => k));

@@ -38,13 +38,13 @@ describeWithData('a transcript still being written', () => {
     const strict = { invalid_json: 'error' } as const;
     expect(() => parseTranscript('r.jsonl', broken, strict)).toThrow(/^r\.jsonl:6: invalid JSON/);
     // by default it is skipped and named in a warning, unlike an unfinished tail (no warning)
-    expect(parseTranscript('r.jsonl', broken).warnings.map((w) => [w.type, w.line])).toEqual([
+    expect(parseTranscript('r.jsonl', broken).warnings.map((w) => [w.type, 'line' in w && w.line])).toEqual([
       ['invalid_json', 6],
     ]);
     // A broken last line followed by a newline was written completely: an error too.
     const ended = `${lines.slice(0, 5).join('\n')}\n{"type":\n`;
     expect(() => parseTranscript('r.jsonl', ended, strict)).toThrow(/^r\.jsonl:6:/);
-    expect(parseTranscript('r.jsonl', ended).warnings.map((w) => w.line)).toEqual([6]);
+    expect(parseTranscript('r.jsonl', ended).warnings.map((w) => 'line' in w && w.line)).toEqual([6]);
   });
 
   it('completeLines keeps a last line that parses and drops one that does not', () => {

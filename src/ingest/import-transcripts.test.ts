@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATA, describeWithData, itWithData } from '../../test/data.js';
 import { ImportError } from '../domain/index.js';
+import { isBlank } from './import-transcripts.js';
 import { expandInputs, type FileImportResult, importTranscripts, readTranscriptFile } from './index.js';
 
 async function collect(paths: string[], opts = {}): Promise<FileImportResult[]> {
@@ -243,5 +244,71 @@ describeWithData('a forced format that finds no session (issue 7 item 18)', () =
       /phase-7-T-001\.jsonl: no claude-code sessions in this file \(format forced with --format\)/,
     );
     expect(c && 'sessions' in c && c.sessions).toHaveLength(1);
+  });
+});
+
+describeWithData(
+  'empty files in a folder walk (issue 13: importing a real ~/.claude/projects folder)',
+  () => {
+    const CC = join(DATA, 'claude-code/4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl');
+
+    it('skips empty and whitespace-only files met in a folder, each named in an empty_file warning', async () => {
+      const dir = scratch();
+      copyFileSync(CC, join(dir, 'real.jsonl'));
+      writeFileSync(join(dir, 'a-empty.jsonl'), ''); // what Claude Code leaves behind
+      writeFileSync(join(dir, 'b-blank.jsonl'), '\n  \r\n\t\n');
+      writeFileSync(join(dir, 'c-bom.json'), '\uFEFF\n');
+      const results = await collect([dir]);
+      expect(
+        results.map((r) => [r.file.slice(dir.length + 1), 'error' in r ? 'error' : !!r.skipped]),
+      ).toEqual([
+        ['a-empty.jsonl', true],
+        ['b-blank.jsonl', true],
+        ['c-bom.json', true],
+        ['real.jsonl', false],
+      ]);
+      expect(results[0]).toEqual({
+        file: join(dir, 'a-empty.jsonl'),
+        skipped: true,
+        sessions: [],
+        warnings: [
+          {
+            type: 'empty_file',
+            file: join(dir, 'a-empty.jsonl'),
+            message: `${join(dir, 'a-empty.jsonl')}: empty file (0 bytes); skipped`,
+          },
+        ],
+      });
+      expect(results[1] && 'warnings' in results[1] && results[1].warnings[0]?.message).toBe(
+        `${join(dir, 'b-blank.jsonl')}: empty file (only whitespace); skipped`,
+      );
+      const real = results[3]!;
+      expect('sessions' in real && real.sessions).toHaveLength(1);
+    });
+
+    it('an empty file named explicitly stays an error naming it, even when its folder is walked too', async () => {
+      const dir = scratch();
+      writeFileSync(join(dir, 'empty.jsonl'), '');
+      const [named] = await collect([join(dir, 'empty.jsonl'), dir]);
+      expect(named && 'error' in named && named.error.message).toBe(
+        `${join(dir, 'empty.jsonl')}: empty file: nothing to import`,
+      );
+      const [walked] = await collect([dir, join(dir, 'empty.jsonl')]);
+      expect(walked && 'error' in walked && walked.error.message).toBe(
+        `${join(dir, 'empty.jsonl')}: empty file: nothing to import`,
+      );
+    });
+  },
+);
+
+describe('isBlank', () => {
+  it('is true for nothing but whitespace and a BOM, false as soon as anything else appears', () => {
+    expect(isBlank(Buffer.alloc(0))).toBe(true);
+    expect(isBlank(Buffer.from(' \n\t\r\v\f'))).toBe(true);
+    expect(isBlank(Buffer.from('\uFEFF \n'))).toBe(true);
+    expect(isBlank(Buffer.from('\u00A0\u2003\n'))).toBe(true); // Unicode spaces, as sniff's \s
+    expect(isBlank(Buffer.from('\n\n{"type":"user"}\n'))).toBe(false);
+    expect(isBlank(Buffer.from('\uFEFF{}'))).toBe(false);
+    expect(isBlank(Buffer.from('\u00A0é'))).toBe(false);
   });
 });

@@ -150,6 +150,33 @@ export function importOpenHandsEvents(
   return [session(file, `openhands:${basename(file)}`, events, opts, null, {})];
 }
 
+/**
+ * Imports one conversation of OpenHands' file store (read by openhands-file-store.ts): its events in
+ * id order, normalized as an event list is (pairing observations to actions by `cause`).
+ * @param dir the conversation's `events` folder (the session's `source_file`).
+ * @param id the conversation id (its folder's name): external_id `openhands:<id>`.
+ * @param events the events, each with the pointer of the file it came from.
+ * @param metadata the session metadata (the conversation's `metadata.json` fields that reverie keeps);
+ *   a string `title` there becomes the session title.
+ * @throws ImportError when an event is not a JSON object (the reader checks this first, naming its file).
+ */
+export function importOpenHandsConversation(
+  dir: string,
+  id: string,
+  events: { value: unknown; source: SourcePointer }[],
+  metadata: Record<string, unknown>,
+  opts: ImporterOptions = {},
+): ImportedSession {
+  const list = eventsOf(
+    dir,
+    events.map((e) => e.value),
+    (i) => events[i]!.source,
+  );
+  const s = session(dir, `openhands:${id}`, list, opts, null, metadata);
+  if (typeof metadata.title === 'string' && metadata.title.trim() !== '') s.title = titleFrom(metadata.title);
+  return s;
+}
+
 /** SWE-bench report in `test_result`, else the run's `error`, else `null`. */
 function outcomeOf(o: Record<string, unknown>): Outcome | null {
   const tr = isRecord(o.test_result) ? o.test_result : {};

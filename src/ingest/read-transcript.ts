@@ -14,7 +14,7 @@ import {
 import { open, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ImportError, ReverieError, type SourceFormat } from '../domain/index.js';
-import { importClaudeCode } from './claude-code.js';
+import { importClaudeCode, isClaudeCodeWarmup } from './claude-code.js';
 import { sniff } from './detect.js';
 import { REPORT_SIDECAR } from './expand-inputs.js';
 import { FORMAT_IMPORTERS, isTextFormat } from './formats.js';
@@ -90,7 +90,8 @@ export function parseTranscript(file: string, text: string, opts: ParseOptions =
     throw e;
   }
   checkSessionNesting(file, text, parsed.sessions);
-  if (opts.format !== undefined && parsed.sessions.length === 0) throw noForcedSessions(file, text, opts);
+  if (opts.format !== undefined && parsed.sessions.length === 0 && !skippedSome(parsed))
+    throw noForcedSessions(file, text, opts);
   return parsed;
 }
 
@@ -190,9 +191,10 @@ function deepLine(text: string): number | undefined {
  * Refuses sessions holding values nested deeper than `MAX_NESTING_DEPTH` (json.ts), in
  * the file's text or in JSON strings the importer decoded (OpenAI `function.arguments`). Deep input the
  * importer ignores is never stored, so it is not refused. Iterative: about 2 ms for 100 τ-bench sessions.
+ * @param text the file's text, to find the line of the first deep value (`''` when there is none).
  * @throws ImportError naming the file, the event's line (or JSON pointer) and its `seq`.
  */
-function checkSessionNesting(file: string, text: string, sessions: ImportedSession[]): void {
+export function checkSessionNesting(file: string, text: string, sessions: ImportedSession[]): void {
   for (const s of sessions) {
     if (nestsDeeperThan(s.metadata))
       throw tooDeep(file, deepLine(text), ` in the metadata of ${s.external_id}`);
@@ -236,6 +238,7 @@ function parseChecked(file: string, text: string, opts: ParseOptions): ParsedTra
       break;
     case 'claude-code':
       sessions = importClaudeCode(file, text, importer);
+      if (sessions.some(isClaudeCodeWarmup)) return withoutWarmups(file, sessions);
       break;
     case 'reverie':
       sessions = importReverieJsonl(file, text, importer);
@@ -247,6 +250,32 @@ function parseChecked(file: string, text: string, opts: ParseOptions): ParsedTra
     }
   }
   return { file, format, sessions, warnings: [] };
+}
+
+/**
+ * A Claude Code file's sessions without its warm-up subagents ({@link isClaudeCodeWarmup}), each left
+ * out with a `warmup_sidechain` warning naming it. Left out rather than stored marked: nothing is
+ * written, so a re-import skips it the same way (idempotent), and a warm-up never counts as a new
+ * session for a schedule's `--min-new-sessions` or reaches a dream.
+ */
+function withoutWarmups(file: string, all: ImportedSession[]): ParsedTranscript {
+  const sessions: ImportedSession[] = [];
+  const warnings: ImportWarning[] = [];
+  for (const s of all) {
+    if (!isClaudeCodeWarmup(s)) sessions.push(s);
+    else
+      warnings.push({
+        type: 'warmup_sidechain',
+        file,
+        message: `${file}: Claude Code warm-up subagent ${s.external_id} (its only prompt is "Warmup" and it made no tool call); skipped`,
+      });
+  }
+  return { file, format: 'claude-code', sessions, warnings };
+}
+
+/** True when `parsed` left sessions out on purpose (warm-ups), so having none is no error. */
+function skippedSome(parsed: ParsedTranscript): boolean {
+  return parsed.warnings.some((w) => w.type === 'warmup_sidechain');
 }
 
 /**

@@ -81,7 +81,7 @@ export type InvalidJsonMode = 'warn' | 'error';
  * the first (at most 10) such lines, `count` how many lines are concerned in all; `message` is
  * `file:line: …`, ready to print.
  */
-export interface ImportWarning {
+export interface LineWarning {
   type: 'invalid_utf8' | 'invalid_json';
   file: string;
   line: number;
@@ -89,6 +89,21 @@ export interface ImportWarning {
   count: number;
   message: string;
 }
+
+/**
+ * Something left out on purpose, whole: `empty_file`, a file met in a folder walk that holds nothing
+ * but whitespace (Claude Code leaves empty `<session>.jsonl` files behind); `warmup_sidechain`, a Claude
+ * Code subagent that only primed the prompt cache (see `isClaudeCodeWarmup`, claude-code.ts).
+ * `message` is `file: …`, ready to print.
+ */
+export interface SkipWarning {
+  type: 'empty_file' | 'warmup_sidechain';
+  file: string;
+  message: string;
+}
+
+/** A warning attached to a file's import result: a {@link LineWarning} or a {@link SkipWarning}. */
+export type ImportWarning = LineWarning | SkipWarning;
 
 /**
  * Decodes a file's bytes as UTF-8 (WHATWG Encoding Standard decoding: every invalid sequence becomes
@@ -105,7 +120,7 @@ export function decodeUtf8(
   file: string,
   bytes: Buffer,
   mode: InvalidUtf8Mode = 'warn',
-): { text: string; warnings: ImportWarning[] } {
+): { text: string; warnings: LineWarning[] } {
   if (isUtf8(bytes)) return { text: bytes.toString('utf8'), warnings: [] };
   const { lines, count } = invalidUtf8Lines(bytes);
   const first = lines[0] ?? 1;

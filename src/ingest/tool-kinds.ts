@@ -101,6 +101,9 @@ export const OPENHANDS_TOOL_KINDS: ToolKindTable = {
   browse: 'web',
   browse_interactive: 'web',
   delegate: 'delegate',
+  // V1 (SDK) tools whose calls keep their tool name (openhands-sdk-events.ts)
+  glob: 'search',
+  grep: 'search',
 };
 
 /** SWE-agent (0.x commands and 1.0 tool bundles) and mini-swe-agent. */

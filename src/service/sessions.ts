@@ -33,7 +33,9 @@ import type { SessionResourceInput } from './session-stores.js';
 
 /**
  * Per-file result of {@link SessionService.importFiles} (`Reverie.importSessions`): imported sessions (with
- * `warnings`, e.g. invalid UTF-8, when there are any), or the error that stopped the file.
+ * `warnings`, e.g. invalid UTF-8, when there are any); `skipped`, nothing stored on purpose, `warnings`
+ * saying why (`empty_file`: an empty file met in a folder walk; `warmup_sidechain`: a Claude Code
+ * warm-up subagent); or the error that stopped the file.
  */
 export type FileImportReport =
   | {
@@ -43,12 +45,23 @@ export type FileImportReport =
       sessions: SessionImportItem[];
       warnings?: ImportWarning[];
     }
+  | { file: string; format?: SourceFormat; status: 'skipped'; warnings: ImportWarning[] }
   | { file: string; status: 'failed'; error: { type: string; message: string } };
 
-/** Result of `Reverie.importSessions`: per file, plus totals. */
+/**
+ * Result of `Reverie.importSessions`: per file, plus totals. `totals.files` counts every file met,
+ * `failed_files` and `skipped_files` those of them that failed or were skipped.
+ */
 export interface ImportReport {
   files: FileImportReport[];
-  totals: { files: number; failed_files: number; created: number; updated: number; unchanged: number };
+  totals: {
+    files: number;
+    failed_files: number;
+    skipped_files: number;
+    created: number;
+    updated: number;
+    unchanged: number;
+  };
   /** Ids of all sessions in the imported files (created, updated or unchanged), in file order. */
   session_ids: string[];
   /** The stores attached to the sessions this import created, as they echo them (when any were asked for). */
@@ -105,7 +118,7 @@ export class SessionService {
     const acc: ImportReport = {
       files: [],
       session_ids: [],
-      totals: { files: 0, failed_files: 0, created: 0, updated: 0, unchanged: 0 },
+      totals: { files: 0, failed_files: 0, skipped_files: 0, created: 0, updated: 0, unchanged: 0 },
     };
     const gen = importTranscripts(paths, {
       format: opts.format,
@@ -117,7 +130,12 @@ export class SessionService {
     let group: PendingFile[] = [];
     let chars = 0;
     for await (const r of gen) {
-      const p = 'error' in r ? failedFile(r.file, r.error) : prepareFile(r, opts.team_id, opts.user_id);
+      const p =
+        'error' in r
+          ? failedFile(r.file, r.error)
+          : r.skipped
+            ? skippedFile(r.file, r.format, r.warnings)
+            : prepareFile(r, opts.team_id, opts.user_id);
       group.push(p);
       chars += p.chars;
       if (group.length >= IMPORT_GROUP_FILES || chars >= IMPORT_GROUP_CHARS) {
@@ -136,6 +154,7 @@ export class SessionService {
     for (const report of reports) {
       acc.totals.files++;
       if (report.status === 'failed') acc.totals.failed_files++;
+      else if (report.status === 'skipped') acc.totals.skipped_files++;
       else
         for (const it of report.sessions) {
           acc.totals[it.status]++;
@@ -250,6 +269,15 @@ function failedFile(file: string, error: { type: string; message: string }): Pen
     prepared: null,
     chars: 0,
   };
+}
+
+/** A file left out on purpose before storage (see {@link FileImportReport}): nothing to write. */
+function skippedFile(file: string, format: SourceFormat | undefined, warnings: ImportWarning[]): PendingFile {
+  const report: FileImportReport =
+    format === undefined
+      ? { file, status: 'skipped', warnings }
+      : { file, format, status: 'skipped', warnings };
+  return { report, prepared: null, chars: 0 };
 }
 
 /** The report of a file that an unexpected error stopped, its message prefixed with the file. */

@@ -20,7 +20,8 @@ afterAll(async () => {
 async function importDir(rel: string): Promise<{ format: string; sessions: ImportedSession[] }[]> {
   const out: { format: string; sessions: ImportedSession[] }[] = [];
   for await (const r of importTranscripts([join(dir, rel)])) {
-    if ('error' in r) throw new Error(`${r.file}: ${r.error.message}`);
+    if ('error' in r || r.skipped)
+      throw new Error(`${r.file}: ${'error' in r ? r.error.message : 'skipped'}`);
     out.push({ format: r.format, sessions: r.sessions });
   }
   return out;

@@ -53,6 +53,33 @@ describe('a one-off request sharing one side word with a rule', () => {
   });
 });
 
+describe('a short statement sharing a word or two with another person’s wordings', () => {
+  // one person says two wordings of one rule; another says something short that shares only "run"
+  const rule = [
+    'Ensure that all tests can run successfully.',
+    'Ensure that all backend tests run against the staging database.',
+  ];
+  const terse = 'No need to run it.';
+
+  it('never lifts that group to support: no preference from one person plus a word in common', async () => {
+    const sessions = [syntheticSession('sesn_a', null, rule), syntheticSession('sesn_b', null, [terse])];
+    const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
+    expect(r.changes.filter((c) => c.kind === 'preference')).toEqual([]);
+  });
+
+  it('a rule that stands on its own wordings is still proposed, with its own support', async () => {
+    const sessions = [
+      syntheticSession('sesn_a', null, rule),
+      syntheticSession('sesn_c', null, ['Ensure that all tests run successfully before you push.']),
+      syntheticSession('sesn_b', null, [terse]),
+    ];
+    const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
+    const prefs = r.changes.filter((c) => c.kind === 'preference');
+    expect(prefs).toHaveLength(1);
+    expect(prefs[0]!.after).toContain('Ensure that all tests');
+  });
+});
+
 describeWithData('Aider histories (316 sessions): no junk preference', () => {
   it('neither a one-off request joined on one shared word nor a contrast inside a condition', async () => {
     const imported = await importAll([resolve(DATA, 'formats/aider/chat-history.sessions-000-315.md')]);

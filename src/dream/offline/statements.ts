@@ -137,6 +137,17 @@ function attachFit(texts: readonly string[][]): AttachFit & { opposite: (i: numb
   };
 }
 
+/**
+ * A group of statements after {@link attachContained}: all its statement indexes (`members`, ascending)
+ * and the groups it was made of (`parts`: the near-duplicate group itself, then each small group
+ * attached to it). A part is a set of wordings that share most of their terms; an attached part shares
+ * only a word or two with the rule it joined.
+ */
+interface AttachedGroup {
+  members: number[];
+  parts: number[][];
+}
+
 /** Minimum Jaccard similarity of two statements' distinctive-term sets to share a cluster. */
 const PREFERENCE_SIMILARITY = 0.5;
 
@@ -156,13 +167,14 @@ const PREFERENCE_SIMILARITY = 0.5;
  * a stray one-session feedback in the planted train half, see the branch report.)
  * @param groups groups of statement indexes; `terms` each statement's distinctive terms; `counts` how
  *   often each statement was made.
+ * @returns the groups after attaching, each with the groups it was made of (see {@link AttachedGroup}).
  */
 function attachContained(
   groups: number[][],
   terms: string[][],
   counts: number[],
   fit: AttachFit = { mayJoin: () => true },
-): number[][] {
+): AttachedGroup[] {
   const groupOf = new Map<number, number>();
   groups.forEach((g, gi) => {
     for (const i of g) groupOf.set(i, gi);
@@ -264,14 +276,16 @@ function attachContained(
     const gj = anchoredGroup(gi, unions[gi]!);
     if (gj !== null && fit.mayJoin(groups[gi]!, groups[gj]!)) target[gi] = gj;
   }
-  const merged = new Map<number, number[]>();
+  const merged = new Map<number, number[][]>();
   groups.forEach((g, gi) => {
     const t = target[gi]!;
     const l = merged.get(t);
-    if (l) l.push(...g);
-    else merged.set(t, [...g]);
+    if (l) l.push([...g]);
+    else merged.set(t, [[...g]]);
   });
-  return [...merged.values()].map((g) => g.sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
+  return [...merged.values()]
+    .map((parts) => ({ members: parts.flat().sort((a, b) => a - b), parts }))
+    .sort((a, b) => a.members[0]! - b.members[0]!);
 }
 
 /**
@@ -317,7 +331,10 @@ export function templateSentences(sessions: readonly GatheredSession[]): Set<str
 
 /**
  * Finds preferences and corrections stated by at least `minSupport` distinct speakers. Template
- * sentences (see {@link templateSentences}) are never read.
+ * sentences (see {@link templateSentences}) are never read. The support must come from one group of
+ * near-duplicate wordings on its own: a small group attached by {@link attachContained} (sharing a word
+ * or two with the rule) adds its evidence and voices to a rule that already stands, never the voices
+ * that make it stand.
  * @param exclude statements never to use (the engine passes the injection check of `injection.ts`).
  * @returns planned preference memories (sorted by key) and counters.
  */
@@ -372,16 +389,26 @@ export function minePreferences(
   );
   const memories: PlannedMemory[] = [];
   let noise = 0;
-  for (const g of groups) {
+  /** True when the statements `part` make on their own reach `minSupport` speakers and sessions. */
+  const standsAlone = (part: readonly number[]) => {
+    const occ = part.flatMap((i) => byKey.get(keys[i]!)!);
+    return (
+      new Set(occ.map((o) => voiceOf(o.s, o.st.speaker))).size >= minSupport &&
+      supportOf(occ.map((o) => o.s)).sessions >= minSupport
+    );
+  };
+  for (const { members: g, parts } of groups) {
+    // support is earned by wordings that share most of their terms: a statement attached by a word or
+    // two ("No need to run it." beside "ensure that all tests run") only reinforces a rule that stands
+    if (!parts.some(standsAlone)) {
+      noise++;
+      continue;
+    }
     const occ = g
       .flatMap((i) => byKey.get(keys[i]!)!)
       .sort((a, b) => compareStrings(a.s.id, b.s.id) || a.st.seq - b.st.seq);
     const speakers = new Set(occ.map((o) => voiceOf(o.s, o.st.speaker)));
     const support = supportOf(occ.map((o) => o.s));
-    if (speakers.size < minSupport || support.sessions < minSupport) {
-      noise++;
-      continue;
-    }
     // quotes: distinct texts, most frequent first, then shortest
     const texts = new Map<string, number>();
     for (const o of occ) texts.set(o.st.text, (texts.get(o.st.text) ?? 0) + 1);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { errorSignature, errorTemplate, isVacuousTemplate, maskVariables } from './templates.js';
+import { createOfflineEngine } from '../index.js';
+import { syntheticSession } from '../test-helpers.js';
+import { DEFAULT_DREAM_OPTIONS } from '../types.js';
+import {
+  errorSignature,
+  errorTemplate,
+  isInstruction,
+  isVacuousTemplate,
+  maskVariables,
+} from './templates.js';
 
 describe('maskVariables', () => {
   it('masks ids, dates and numbers in τ-bench errors', () => {
@@ -66,5 +75,135 @@ describe('errorSignature', () => {
     expect(errorTemplate('').template).toBe('(no output)');
     expect(isVacuousTemplate('<N> <ID>')).toBe(true);
     expect(isVacuousTemplate('Error: not enough seats')).toBe(false);
+  });
+});
+
+// An editor harness's rejection, in the shape SWE-agent writes (wordings written for this test): what
+// went wrong, a bare plural heading over the lint errors, the file as it would have been, then
+// instructions to the agent — one of them with "failed" and "error" in it.
+function rejectedEdit(lint: string): string {
+  return [
+    'Your edit would leave the file with invalid syntax. Please look at the problems below and edit again.',
+    '',
+    'ERRORS:',
+    `- ${lint}`,
+    '',
+    'The file would have looked like this:',
+    '12:    total = compute(values)',
+    '13:        return total',
+    'The file was left unchanged. Fix the edit and submit it again.',
+    'Do not submit the failed edit a second time. Submitting it again gives the same error.',
+  ].join('\n');
+}
+
+describe('instructions to the agent inside an error output', () => {
+  it('are never the error: the lint line under the ERRORS: heading names it', () => {
+    const out = rejectedEdit('E113 unexpected indentation');
+    const sig = errorSignature(out);
+    expect(sig.line).toBe('- E113 unexpected indentation');
+    expect(out.slice(sig.offset, sig.offset + sig.line.length)).toBe(sig.line);
+    expect(errorTemplate(rejectedEdit('F401 undefined name x')).template).not.toBe(
+      errorTemplate(out).template,
+    );
+  });
+
+  it('a line is cut before its first instruction; one that opens with an instruction is passed over', () => {
+    expect(errorSignature('Config has not been loaded yet. Load it before you write to it.').line).toBe(
+      'Config has not been loaded yet.',
+    );
+    const out =
+      'Upload rejected: quota exceeded\nDo not retry the failed upload; it fails with the same error.';
+    expect(errorSignature(out).line).toBe('Upload rejected: quota exceeded');
+    // nothing else left: the instruction stays (no empty template)
+    expect(errorSignature('Please fix the failing command.').line).toBe('Please fix the failing command.');
+  });
+
+  it('tells instructions from failures named by a verb', () => {
+    for (const s of [
+      'DO NOT re-run the same failed edit command.',
+      "Don't run the installer twice.",
+      'Please retry with a smaller batch.',
+      'Read it first before writing to it.',
+      'Edit the file again if necessary.',
+      'Stop what you are doing and wait.',
+    ])
+      expect(isInstruction(s), s).toBe(true);
+    for (const s of [
+      'File has not been read yet.',
+      'Compile error: missing semicolon',
+      'Update failed: conflict',
+      'Read timed out.',
+      'Build failed with 2 errors',
+      'Permission denied',
+      'Running it again will lead to the same error.',
+      'Your changes have NOT been applied.',
+    ])
+      expect(isInstruction(s), s).toBe(false);
+  });
+});
+
+describe('a dream over rejected edits', () => {
+  const engine = createOfflineEngine();
+  const session = (id: string, lint: string) =>
+    syntheticSession(id, null, [
+      `Fix the total in ${id}.py`,
+      {
+        tool: 'edit',
+        kind: 'edit',
+        input: { text: 'return total' },
+        result: rejectedEdit(lint),
+        error: true,
+      },
+      { tool: 'edit', kind: 'edit', input: { text: '    return total' }, result: 'File updated.' },
+    ]);
+
+  it('never proposes the harness’s instruction as the mistake; different lint errors stay apart', async () => {
+    const sessions = [
+      session('sesn_a', 'E113 unexpected indentation'),
+      session('sesn_b', 'F401 undefined name x'),
+    ];
+    const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
+    expect(r.changes.filter((c) => c.kind === 'mistake')).toEqual([]);
+  });
+
+  it('names a recurring one by what went wrong, never by the instruction below it', async () => {
+    // no lint list: the only other line with an error word is the harness's instruction
+    const plain = (id: string, line: number) =>
+      syntheticSession(id, null, [
+        `Fix the total in ${id}.py`,
+        {
+          tool: 'edit',
+          kind: 'edit',
+          input: { text: 'return total' },
+          result: [
+            `Edit rejected: invalid syntax at line ${line}.`,
+            `${line}:        return total`,
+            'Do not submit the failed edit a second time. Submitting it again gives the same error.',
+          ].join('\n'),
+          error: true,
+        },
+        { tool: 'edit', kind: 'edit', input: { text: '    return total' }, result: 'File updated.' },
+      ]);
+    const r = await engine.run({
+      memories: [],
+      sessions: [plain('sesn_a', 13), plain('sesn_b', 40)],
+      options: DEFAULT_DREAM_OPTIONS,
+    });
+    const mistakes = r.changes.filter((c) => c.kind === 'mistake');
+    expect(mistakes).toHaveLength(1);
+    expect(mistakes[0]!.after).toContain('Edit rejected: invalid syntax at line <N>');
+    expect(mistakes[0]!.after).not.toContain('Do not submit');
+  });
+
+  it('names a recurring one by its lint line', async () => {
+    const sessions = [
+      session('sesn_a', 'E113 unexpected indentation'),
+      session('sesn_b', 'E113 unexpected indentation'),
+    ];
+    const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
+    const mistakes = r.changes.filter((c) => c.kind === 'mistake');
+    expect(mistakes).toHaveLength(1);
+    expect(mistakes[0]!.after).toContain('unexpected indentation');
+    expect(mistakes[0]!.after).not.toContain('Do not submit');
   });
 });

@@ -4,6 +4,7 @@
  * Masking follows the log-template idea of Drain (He et al. 2017, "Drain: An Online Log Parsing Approach
  * with Fixed Depth Tree") in a simpler, regex-only form: variables are recognized by shape, not learned.
  */
+import { analyse } from './language.js';
 
 interface MaskRule {
   re: RegExp;
@@ -57,7 +58,7 @@ const INLINE_WRAPPER = /<\/?(?:output|returncode|stdout|stderr)>/gi;
 const EXCEPTION_LINE =
   /^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning|Failure)\b(?::|$)/;
 const STRONG_LINE =
-  /^(?:FAILED \(|ERROR:|E\s{2,}\w|fatal:|error(?:\[\w+\])?:|Error:)|\b(?:command not found|No such file or directory|Permission denied|cannot access|cannot remove|failed to remove|not found)\b/;
+  /^(?:FAILED \(|ERROR:|(?:ERRORS|Errors):\s*$|E\s{2,}\w|fatal:|error(?:\[\w+\])?:|Error:)|\b(?:command not found|No such file or directory|Permission denied|cannot access|cannot remove|failed to remove|not found)\b/;
 const WEAK_LINE =
   /\b(?:error|fail(?:ed|ure)?|cannot|can't|unable|invalid|denied|refused|timed? ?out|missing|not allowed)\b/i;
 
@@ -73,12 +74,71 @@ export interface ErrorSignature {
 }
 
 /**
+ * What an instruction's opening can look like (see {@link isInstruction}), checked before the tagger
+ * runs (it would double the time of gathering a session with many errors): "please", a negated "do"
+ * within its first three words, or one or two words and then a determiner or pronoun.
+ */
+const MAY_INSTRUCT =
+  /^(?:please\b|(?:[\p{L}-]+\s+){0,2}(?:do\s+not|don['’]t)\b|(?:[\p{L}-]+\s+){1,2}(?:the|a|an|this|that|these|those|it|them|its|your|my|our|their|his|her|all|any|every|each|some|no|what|which|you|me|us|him)\b)/iu;
+
+/** Sentence ends inside one line of output: `.`, `!` or `?`, a space, and a capital or an opening quote. */
+const SENTENCE_END = /(?<=[.!?])\s+(?=[\p{Lu}"'`(])/u;
+
+/**
+ * True when a sentence is an instruction to its reader — a harness or tool telling the agent what to do
+ * next ("DO NOT re-run the same failed edit command.", "Please fix your edit command and try again.",
+ * "Read it first before writing to it.") — rather than a statement of what went wrong. After an optional
+ * "please" and adverbs ("never", "just"), it opens with a negated "do" ("do not …", "don't …"), or with a
+ * word in its base form that either follows "please" as a verb or takes a determiner or pronoun as its
+ * object ("Edit the file again …", "Load it first …", "Stop what you are doing …"). A base-form word
+ * followed by a noun or a verb names the failure instead ("Compile error: …", "Update failed",
+ * "Read timed out"). Part-of-speech tags, lemmas and the sentence are wink-nlp's (see `language.ts`);
+ * its light model tags some sentence-initial verbs NOUN or PROPN ("Check the logs …"), so an object
+ * (determiner or pronoun) admits those too.
+ * @example isInstruction('DO NOT re-run the same failed edit command.') === true
+ * @example isInstruction('File has not been read yet.') === false
+ */
+export function isInstruction(sentence: string): boolean {
+  if (!MAY_INSTRUCT.test(sentence)) return false;
+  const ts = analyse(sentence)[0]?.tokens ?? [];
+  const please = ts[0]?.normal === 'please';
+  let i = please ? 1 : 0;
+  while (ts[i]?.pos === 'ADV') i++;
+  const t = ts[i];
+  const next = ts[i + 1];
+  if (!t) return false;
+  if (t.normal === 'do' && (next?.normal === 'not' || next?.normal === "n't")) return true;
+  if (t.normal !== t.lemma || !['VERB', 'NOUN', 'PROPN'].includes(t.pos)) return false;
+  if (please && t.pos === 'VERB') return true;
+  return next?.pos === 'DET' || next?.pos === 'PRON';
+}
+
+/**
+ * The sentences of one line of output before its first instruction (see {@link isInstruction}),
+ * verbatim: "File has not been read yet. Read it first …" → "File has not been read yet."; empty when
+ * the line opens with an instruction.
+ */
+function beforeInstructions(text: string): string {
+  let end = 0;
+  for (const s of text.split(SENTENCE_END)) {
+    if (isInstruction(s)) break;
+    const at = text.indexOf(s, end);
+    if (at < 0) break;
+    end = at + s.length;
+  }
+  return text.slice(0, end).trim();
+}
+
+/**
  * Picks the line of a tool's error output that best names the error: a single-line output is itself;
  * otherwise the last Python-style exception line (`ValueError: …`, the end of a traceback), else the last
  * strong marker (`FAILED (`, `fatal:`, `No such file or directory`, …), else the last line with a weak
  * marker (`error`, `failed`, `cannot` …), else the last non-empty line. A bare heading (`ERROR:` alone on
- * its line, as OpenHands' editor writes) gives way to the line after it. Wrapper tags such as
- * `<returncode>`/`<output>` are ignored.
+ * its line, as OpenHands' editor writes, or `ERRORS:` above a list, as SWE-agent's linter does) gives way
+ * to the line after it. Wrapper tags such as `<returncode>`/`<output>` are ignored. Instructions to the
+ * agent in the output are never the error (the harness's "DO NOT re-run the same failed edit command."
+ * under a rejected edit): a line is cut before its first instruction sentence and a line that opens with
+ * one is passed over, unless no other line is left.
  */
 export function errorSignature(content: string): ErrorSignature {
   const lines: { text: string; offset: number }[] = [];
@@ -95,23 +155,38 @@ export function errorSignature(content: string): ErrorSignature {
     lines.push({ text, offset: offset + Math.max(inner, 0) });
   }
   if (lines.length === 0) return { line: '', offset: -1 };
-  if (lines.length === 1) return { line: lines[0]!.text, offset: lines[0]!.offset };
-  const first = lines[0]!;
-  // a bare heading (`ERROR:`) names nothing: the line after it does
-  const named = (i: number): ErrorSignature => {
-    const l = BARE_HEADING.test(lines[i]!.text) && i + 1 < lines.length ? lines[i + 1]! : lines[i]!;
-    return { line: l.text, offset: l.offset };
+  /** Line `i` without its instructions, or null when it opens with one (or loses what `re` found). */
+  const stated = (i: number, re?: RegExp): ErrorSignature | null => {
+    const l = lines[i]!;
+    const text = beforeInstructions(l.text);
+    return text && (!re || re.test(text)) ? { line: text, offset: l.offset } : null;
   };
-  if (/^Error\b/.test(first.text) || /^error:\s*$/i.test(first.text)) return named(0);
+  const last = lines.length - 1;
+  const whole = { line: lines[last]!.text, offset: lines[last]!.offset };
+  if (lines.length === 1) return stated(0) ?? whole;
+  // a bare heading (`ERROR:`) names nothing: the line after it does
+  const named = (i: number): ErrorSignature | null =>
+    BARE_HEADING.test(lines[i]!.text) && i + 1 < lines.length ? stated(i + 1) : stated(i);
+  if (/^Error\b/.test(lines[0]!.text) || /^error:\s*$/i.test(lines[0]!.text)) {
+    const first = named(0);
+    if (first) return first;
+  }
   const pick = (re: RegExp): ErrorSignature | null => {
-    for (let i = lines.length - 1; i >= 0; i--) if (re.test(lines[i]!.text)) return named(i);
+    for (let i = last; i >= 0; i--) {
+      if (!re.test(lines[i]!.text)) continue;
+      const found = BARE_HEADING.test(lines[i]!.text) ? named(i) : stated(i, re);
+      if (found) return found;
+    }
     return null;
   };
-  return (
-    pick(EXCEPTION_LINE) ??
-    pick(STRONG_LINE) ??
-    pick(WEAK_LINE) ?? { line: lines[lines.length - 1]!.text, offset: lines[lines.length - 1]!.offset }
-  );
+  const plain = (): ErrorSignature | null => {
+    for (let i = last; i >= 0; i--) {
+      const found = stated(i);
+      if (found) return found;
+    }
+    return null;
+  };
+  return pick(EXCEPTION_LINE) ?? pick(STRONG_LINE) ?? pick(WEAK_LINE) ?? plain() ?? whole;
 }
 
 /**

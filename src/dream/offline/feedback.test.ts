@@ -665,3 +665,32 @@ describe('more shapes of a correction (issue 15 item 1, third round)', () => {
     expect(cue("don't stub the queue, I'll do it later")).toEqual([]);
   });
 });
+
+describe('generalising the reader (issue 15, fourth round: structural cues)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('a team’s way of working stated in a later clause ("…, we don’t skip them")', () => {
+    expect(cue("We fix failing builds, we don't silence them.")).toEqual(['rule']);
+    // a state, not a way of working; the past, not a practice
+    expect(cue("We fixed the login, we don't know why it broke.")).toEqual([]);
+    expect(cue('We looked at the logs, we saw nothing.')).toEqual([]);
+  });
+
+  it('an objection right after the agent acted may name the file it made; a number or a question for information may not', () => {
+    expect(cue('Why is there a NOTES_FOR_REVIEW.md now?')).toEqual(['correction']);
+    expect(cue('who is going to read MIGRATION_REPORT.txt?')).toEqual(['correction']);
+    expect(cue('Why is there a NOTES_FOR_REVIEW.md now?', false)).toEqual([]);
+    expect(cue('Which file holds the settings, config.yaml?')).toEqual([]);
+    expect(cue('Why did the build fail on line 42?')).toEqual([]);
+    expect(cue('why did you change line 42 in parser.py?')).toEqual([]);
+  });
+
+  it('a bare "stop." after a sentence naming the agent’s work ends it; after praise, or alone, it does not', () => {
+    expect(said('These wrapper classes are clutter. Stop.')).toEqual([
+      ['correction', 'These wrapper classes are clutter. Stop.'],
+    ]);
+    expect(cue('This looks great so far. Stop.')).toEqual([]);
+    expect(cue('Stop.')).toEqual([]);
+    expect(cue('stop, I need to check something first')).toEqual([]);
+  });
+});

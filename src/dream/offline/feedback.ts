@@ -75,6 +75,9 @@ export function saysGenerally(text: string): boolean {
 const SPECIFIC =
   /(?<![\w/.])\/[a-z][\w-]+|\b[\w-]+\.(?:[a-z]{1,5})\b(?!-(?:style|like|type|ish)\b)|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
 
+/** A file name with an extension, as a word ("package.json", "CHANGES_SUMMARY.md", "src/a.test.ts"). */
+const FILE_NAME = /(?<![\w.])(?:[\w-]+\/)*[\w-]+(?:\.[\w-]+)*\.[a-z]{1,5}\b/gi;
+
 /**
  * A code identifier written as code: snake_case (`conversation_uid`), camelCase (`lastSyncedId`), a
  * PascalCase class name of three or more parts, UPPER_SNAKE (an environment variable), or a call
@@ -920,6 +923,14 @@ function leadless(clause: Token[]): Token[] {
   return ws.slice(i);
 }
 
+/** A clause's words after its lead-ins ({@link leadless}), as text with contractions rejoined ("we don't"). */
+function leadlessText(clause: Token[]): string {
+  return leadless(clause)
+    .map((t) => t.text)
+    .join(' ')
+    .replace(/ n't\b/g, "n't");
+}
+
 /** The index of the first clause that is a negated imperative ("don't …", "never …", "stop …ing"), or -1. */
 function orders(parts: Token[][]): number {
   return parts.findIndex((c) => negatedImperative(leadless(c)));
@@ -1235,7 +1246,10 @@ function classify(
   if (CASE_IDENTIFIER.test(text)) return null;
   // specifics said after a colon are examples of a general statement ("Tests live next to the code: a.test.ts …")
   const head = /^(.{12,}?):\s/.exec(text)?.[1] ?? text;
-  const ofKind = head.replace(KIND_OF_CODE, 'code $1');
+  // an objection right after the agent acted names the file it made or touched ("why is there a
+  // CHANGES_SUMMARY.md now?"): that file is what it objects to, not one case of a task
+  const named = afterAgent && objection ? head.replace(FILE_NAME, 'the file') : head;
+  const ofKind = named.replace(KIND_OF_CODE, 'code $1');
   if ((SPECIFIC.test(ofKind) || CODE_IDENTIFIER.test(ofKind) || NAME_INSIDE.test(ofKind)) && !general)
     return null;
   const parts = clauses(all);
@@ -1251,7 +1265,15 @@ function classify(
   if (FOR_NOW.test(text) && !general) return imperative(ws, text) || orders(parts) >= 0 ? 'imperative' : null;
   const at = orders(parts);
   const sure = /^(?:make|be) sure\b/i.test(text);
-  if (at >= 0 || sure || obligation(text) || convention(ws.slice(told))) {
+  // "we fix failing tests, we don't skip them": the team's way in a later clause too
+  // (a later clause only when it bars the practice: "…, we usually play fetch" tells a habit)
+  const practised =
+    convention(ws.slice(told)) ||
+    (!FIRST_PERSON.test(text) &&
+      parts
+        .slice(1)
+        .some((c) => /^we (?:never|don'?t|do not)\b/i.test(leadlessText(c)) && convention(leadless(c))));
+  if (at >= 0 || sure || obligation(text) || practised) {
     // "don't replace the tree cache", "make sure they exist": this task's things, an instruction for now
     const forNow =
       (at >= 0 || sure) &&
@@ -1426,7 +1448,11 @@ function markConstraints(sentences: readonly Sentence[], kinds: ReturnType<typeo
 /** Disbelief on its own ("Really?", "Seriously?") or a bare "don't" ("Please don't.", "Don't do that again."). */
 const INCREDULITY =
   /^(?:(?:really|seriously|are you serious)\s*[?!]+|(?:no|nope|nah)\s*[.!]+|(?:(?:that's |that is |so )?not (?:ok|okay|cool|acceptable|fine)|unacceptable)\s*[.!]*)$/i;
-const BARE_DONT = /^(?:please,?\s+)?(?:don'?t|do not)(?:\s+do (?:that|this|it))?(?:\s+again)?\s*[.!]*$/i;
+const BARE_DONT =
+  /^(?:please,?\s+)?(?:(?:don'?t|do not)(?:\s+do (?:that|this|it))?|stop(?: (?:it|that|this|doing (?:that|this|it)))?)(?:\s+(?:again|already))?\s*[.!]*$/i;
+
+/** A bare "stop" (see {@link markElliptic}). */
+const BARE_STOP = /^(?:please,?\s+)?stop\b/i;
 
 /**
  * Elliptic corrections: "A whole library for a debounce? Really?" and "Thanks for the summary file, I
@@ -1444,6 +1470,9 @@ function markElliptic(sentences: readonly Sentence[], kinds: ReturnType<typeof c
     // a bare "no." refuses only a verbless question naming the thing ("lodash for a debounce? no.")
     const verbless = !sentences[i - 1]!.tokens.some((t) => t.pos === 'VERB' || t.pos === 'AUX');
     if (/^(?:no|nope|nah)\b/i.test(t) && !(QUESTION.test(prev) && verbless)) continue;
+    // a bare "stop." ends what the sentence before names as the agent's work, never praise of it
+    // ("These summary docs are noise. Stop."; not "Looks good so far. Stop.")
+    if (BARE_STOP.test(t) && (!POINTS_AT_WORK.test(strip(prev)) || sentences[i - 1]!.sentiment > 0)) continue;
     kinds[i - 1] = 'correction';
     kinds[i] = 'directive';
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, cliRunner } from '../../test/cli-harness.js';
 import { CLAUDE_CODE, itWithData } from '../../test/data.js';
+import { importProgress } from './session-commands.js';
 
 let dir: string;
 let db: string;
@@ -179,5 +180,64 @@ describe('reverie sessions import of OpenHands conversation folders (issue 13 it
       'agent.tool_use',
       'agent.tool_result',
     ]);
+  });
+});
+
+describe('sessions import progress (issue 13 item 4)', () => {
+  function sink(isTTY: boolean) {
+    const lines: string[] = [];
+    const io = { out: () => {}, err: (t: string) => lines.push(t), isTTY };
+    return { io, lines };
+  }
+
+  it('with --progress off a terminal: a plain line at most once a second, and one at the end', () => {
+    const { io, lines } = sink(false);
+    let t = 0;
+    const p = importProgress(io, true, () => t);
+    p.total(5);
+    for (const [done, at] of [
+      [1, 0],
+      [2, 400],
+      [3, 1200],
+      [4, 1500],
+      [5, 1600],
+    ] as const) {
+      t = at;
+      p.file(done);
+    }
+    p.done();
+    expect(lines).toEqual(['importing: 1/5 files\n', 'importing: 3/5 files\n', 'importing: 5/5 files\n']);
+  });
+
+  it('silent off a terminal without --progress; on a terminal one redrawn line, cleared at the end', () => {
+    const quiet = sink(false);
+    const p = importProgress(quiet.io, false, () => 0);
+    p.total(2);
+    p.file(1);
+    p.file(2);
+    expect(quiet.lines).toEqual([]);
+    const tty = sink(true);
+    let t = 0;
+    const q = importProgress(tty.io, false, () => t);
+    q.total(2);
+    q.file(1);
+    t = 10;
+    q.file(2); // the last file is always drawn
+    q.done();
+    expect(tty.lines).toEqual([
+      '\r\x1b[2Kimporting files 1/2 (50%)',
+      '\r\x1b[2Kimporting files 2/2 (100%)',
+      '\r\x1b[2K',
+    ]);
+  });
+
+  itWithData('reverie sessions import --progress reports files done of the total on stderr', async () => {
+    const cli = cliRunner(() => join(dir, 'progress.db'));
+    const r = await cli('sessions', 'import', CLAUDE_CODE, '--progress');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err.trim().split('\n').at(-1)).toBe('importing: 8/8 files');
+    expect(r.out).toBe('8 new, 0 updated, 0 unchanged sessions from 8 files (0 failed)\n');
+    const plain = await cli('sessions', 'import', CLAUDE_CODE);
+    expect(plain.err).toBe('');
   });
 });

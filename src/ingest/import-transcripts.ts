@@ -45,7 +45,9 @@ export type FileImportResult =
  * Never throws for bad input.
  * @param paths files and folders as given on the command line.
  * @param opts `format` forces a format for every file; `agent_id`, `team_id` see {@link ImportOptions};
- *   `invalid_utf8` and `invalid_json` (`warn` by default, or `error`) see {@link ReadOptions}.
+ *   `invalid_utf8` and `invalid_json` (`warn` by default, or `error`) see {@link ReadOptions};
+ *   `onTotal` is called once, before the first result, with how many results will follow (files and
+ *   OpenHands conversation folders, plus paths that do not exist), for progress.
  * @example
  * for await (const r of importTranscripts(['../shared/data/mini-swe-agent/django-100'])) {
  *   if ('error' in r) console.error(r.error.message); else console.log(r.file, r.sessions.length);
@@ -53,16 +55,17 @@ export type FileImportResult =
  */
 export async function* importTranscripts(
   paths: string[],
-  opts: ReadOptions = {},
+  opts: ReadOptions & { onTotal?: (results: number) => void } = {},
 ): AsyncGenerator<FileImportResult, void, undefined> {
   const files = new Map<string, string>(); // resolved path → path as given
   const named = new Set<string>(); // resolved paths named explicitly (not met in a folder walk)
+  const missing: FileImportResult[] = [];
   for (const p of paths) {
     let expanded: string[];
     try {
       expanded = await expandOne(p);
     } catch (e) {
-      yield { file: p, error: asImportError(p, e) };
+      missing.push({ file: p, error: asImportError(p, e) });
       continue;
     }
     for (const f of expanded) {
@@ -71,6 +74,8 @@ export async function* importTranscripts(
       if (expanded.length === 1 && expanded[0] === p) named.add(key);
     }
   }
+  opts.onTotal?.(missing.length + files.size);
+  yield* missing;
   for (const [key, file] of files) {
     try {
       // Read synchronously: parsing that follows is synchronous anyway, and the async file API costs

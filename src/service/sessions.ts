@@ -92,6 +92,8 @@ export interface ImportSessionsOptions {
    * wrote it (a group of up to {@link IMPORT_GROUP_FILES} files) is committed.
    */
   onFile?: (r: FileImportReport, index: number) => void;
+  /** Called once, before any `onFile`, with how many file reports will follow (for progress). */
+  onTotal?: (files: number) => void;
 }
 
 /** Session operations over one (workspace-scoped) storage. Errors are the domain's typed errors. */
@@ -126,6 +128,7 @@ export class SessionService {
       team_id: opts.team_id,
       invalid_utf8: opts.invalid_utf8,
       invalid_json: opts.invalid_json,
+      onTotal: opts.onTotal,
     });
     let group: PendingFile[] = [];
     let chars = 0;

@@ -241,3 +241,30 @@ describe('sessions import progress (issue 13 item 4)', () => {
     expect(plain.err).toBe('');
   });
 });
+
+describe('reverie dream over a folder with an empty file (issue 13 item 1)', () => {
+  itWithData('counts it as skipped in the summary and lists its warning in --json', async () => {
+    const cli = cliRunner(() => join(dir, 'dream-empty.db'));
+    const folder = join(dir, 'dream-with-empty');
+    mkdirSync(folder);
+    copyFileSync(join(CLAUDE_CODE, '4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl'), join(folder, 'a.jsonl'));
+    writeFileSync(join(folder, 'b.jsonl'), ' \n');
+    const human = await cli('dream', folder);
+    expect(human.code, human.err).toBe(0);
+    expect(human.out.split('\n')[0]).toBe(
+      'Imported 1 session from 1 of 2 files (1 new, 0 updated, 0 unchanged, 1 skipped)',
+    );
+    const r = await cli('dream', folder, '--json');
+    expect(r.code, r.err).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out.import).toMatchObject({ files: 2, failed_files: 0, skipped_files: 1, unchanged: 1 });
+    expect(out.failed_files).toEqual([]);
+    expect(out.warnings).toEqual([
+      {
+        type: 'empty_file',
+        file: join(folder, 'b.jsonl'),
+        message: `${join(folder, 'b.jsonl')}: empty file (only whitespace); skipped`,
+      },
+    ]);
+  });
+});

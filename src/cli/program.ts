@@ -599,11 +599,12 @@ export function buildProgram(io: CliIO = processIO): Command {
   )
     .description('import transcripts (idempotent; a bad file is reported and the others still import)')
     .action(async (given: string[], o, cmd: Command) => {
-      const paths = o.discovered ? [...given, ...(await discover(o)).flatMap((d) => d.files)] : given;
-      if (paths.length === 0 && !o.discovered) cmd.error('error: give transcript paths or --discovered');
+      const found = o.discovered ? (await discover(o)).flatMap((d) => d.files) : undefined;
+      if (given.length === 0 && !o.discovered) cmd.error('error: give transcript paths or --discovered');
       await withService(cmd, async (svc, g) => {
         const progress = importProgress(io, o.progress === true);
-        const rep = await svc.importSessions(paths, {
+        const rep = await svc.importSessions(given, {
+          discovered: found,
           format: o.format,
           agent_id: o.agent,
           team_id: o.team,

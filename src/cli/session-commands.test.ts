@@ -97,6 +97,17 @@ describe('reverie sessions import of a folder with empty files (issue 13 item 1)
         },
       ],
     });
+    // Found by discovery (~/.claude/projects), it is skipped as in a folder walk.
+    const home = join(dir, 'home-with-empty');
+    mkdirSync(join(home, '.claude/projects/-p'), { recursive: true });
+    copyFileSync(join(folder, 'a.jsonl'), join(home, '.claude/projects/-p/a.jsonl'));
+    writeFileSync(join(home, '.claude/projects/-p/c.jsonl'), '');
+    const found = await json('sessions', 'import', '--discovered', '--home', home);
+    expect(found.totals).toMatchObject({ files: 2, failed_files: 0, skipped_files: 1, unchanged: 1 });
+    expect(found.files[1]).toMatchObject({
+      file: join(home, '.claude/projects/-p/c.jsonl'),
+      status: 'skipped',
+    });
     // Named on its own, the empty file is still an error naming it.
     const named = await cli('sessions', 'import', join(folder, 'b.jsonl'));
     expect(named.code).toBe(1);

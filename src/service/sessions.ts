@@ -94,6 +94,11 @@ export interface ImportSessionsOptions {
   onFile?: (r: FileImportReport, index: number) => void;
   /** Called once, before any `onFile`, with how many file reports will follow (for progress). */
   onTotal?: (files: number) => void;
+  /**
+   * Transcript files found by `sessions discover`, imported after `paths` as files met in a folder
+   * walk: an empty one is skipped, where an empty file named in `paths` is an error.
+   */
+  discovered?: string[];
 }
 
 /** Session operations over one (workspace-scoped) storage. Errors are the domain's typed errors. */
@@ -129,6 +134,7 @@ export class SessionService {
       invalid_utf8: opts.invalid_utf8,
       invalid_json: opts.invalid_json,
       onTotal: opts.onTotal,
+      discovered: opts.discovered,
     });
     let group: PendingFile[] = [];
     let chars = 0;

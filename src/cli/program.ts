@@ -40,7 +40,7 @@ import { registerMcpCommand } from './mcp-command.js';
 import { type CliIO, duration, humanIO, processIO, progressLine, table } from './output.js';
 import { autoApplyAfterDream, printAutoApply, registerReviewCommands } from './review-commands.js';
 import { registerScheduleCommands } from './schedule-commands.js';
-import { attachedLine, registerOutcomeCommand } from './session-commands.js';
+import { attachedLine, importProgress, registerOutcomeCommand } from './session-commands.js';
 import { registerSyncCommand } from './sync-command.js';
 import { registerTeamsCommand } from './teams-command.js';
 import { registerDreamCancelCommand, registerWorkerCommand } from './worker-command.js';
@@ -594,14 +594,17 @@ export function buildProgram(io: CliIO = processIO): Command {
         'also import what `sessions discover` finds (with its --home, --aider-root, --since)',
       )
       .option('--verbose', 'print one line per imported file')
+      .option('--progress', 'print files done / total on stderr even when it is not a terminal')
       .option('--json', 'print JSON'),
   )
     .description('import transcripts (idempotent; a bad file is reported and the others still import)')
     .action(async (given: string[], o, cmd: Command) => {
-      const paths = o.discovered ? [...given, ...(await discover(o)).flatMap((d) => d.files)] : given;
-      if (paths.length === 0 && !o.discovered) cmd.error('error: give transcript paths or --discovered');
+      const found = o.discovered ? (await discover(o)).flatMap((d) => d.files) : undefined;
+      if (given.length === 0 && !o.discovered) cmd.error('error: give transcript paths or --discovered');
       await withService(cmd, async (svc, g) => {
-        const rep = await svc.importSessions(paths, {
+        const progress = importProgress(io, o.progress === true);
+        const rep = await svc.importSessions(given, {
+          discovered: found,
           format: o.format,
           agent_id: o.agent,
           team_id: o.team,
@@ -609,12 +612,21 @@ export function buildProgram(io: CliIO = processIO): Command {
           ...(o.attach ? { resources: parseAttachOptions(o.attach) } : {}),
           invalid_utf8: o.invalidUtf8,
           invalid_json: o.invalidJson,
-          onFile: (r) => {
-            if (g.json) return;
-            if (r.status === 'failed' || (o.verbose && r.status === 'imported')) io.err(`${importLine(r)}\n`);
-            io.err(warningLines(r));
+          onTotal: (n) => progress.total(n),
+          onFile: (r, i) => {
+            const line =
+              g.json || !(r.status === 'failed' || (o.verbose && r.status === 'imported'))
+                ? ''
+                : `${importLine(r)}\n`;
+            const text = line + (g.json ? '' : warningLines(r));
+            if (text !== '') {
+              progress.pause();
+              io.err(text);
+            }
+            progress.file(i + 1);
           },
         });
+        progress.done();
         if (rep.totals.failed_files > 0) process.exitCode = 1;
         if (o.store) await attachSessions(svc, o.store, rep.session_ids);
         if (g.json) return printJson(rep);

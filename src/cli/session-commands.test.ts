@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, cliRunner } from '../../test/cli-harness.js';
 import { CLAUDE_CODE, itWithData } from '../../test/data.js';
+import { importProgress } from './session-commands.js';
 
 let dir: string;
 let db: string;
@@ -96,6 +97,17 @@ describe('reverie sessions import of a folder with empty files (issue 13 item 1)
         },
       ],
     });
+    // Found by discovery (~/.claude/projects), it is skipped as in a folder walk.
+    const home = join(dir, 'home-with-empty');
+    mkdirSync(join(home, '.claude/projects/-p'), { recursive: true });
+    copyFileSync(join(folder, 'a.jsonl'), join(home, '.claude/projects/-p/a.jsonl'));
+    writeFileSync(join(home, '.claude/projects/-p/c.jsonl'), '');
+    const found = await json('sessions', 'import', '--discovered', '--home', home);
+    expect(found.totals).toMatchObject({ files: 2, failed_files: 0, skipped_files: 1, unchanged: 1 });
+    expect(found.files[1]).toMatchObject({
+      file: join(home, '.claude/projects/-p/c.jsonl'),
+      status: 'skipped',
+    });
     // Named on its own, the empty file is still an error naming it.
     const named = await cli('sessions', 'import', join(folder, 'b.jsonl'));
     expect(named.code).toBe(1);
@@ -178,6 +190,92 @@ describe('reverie sessions import of OpenHands conversation folders (issue 13 it
       'user.message',
       'agent.tool_use',
       'agent.tool_result',
+    ]);
+  });
+});
+
+describe('sessions import progress (issue 13 item 4)', () => {
+  function sink(isTTY: boolean) {
+    const lines: string[] = [];
+    const io = { out: () => {}, err: (t: string) => lines.push(t), isTTY };
+    return { io, lines };
+  }
+
+  it('with --progress off a terminal: a plain line at most once a second, and one at the end', () => {
+    const { io, lines } = sink(false);
+    let t = 0;
+    const p = importProgress(io, true, () => t);
+    p.total(5);
+    for (const [done, at] of [
+      [1, 0],
+      [2, 400],
+      [3, 1200],
+      [4, 1500],
+      [5, 1600],
+    ] as const) {
+      t = at;
+      p.file(done);
+    }
+    p.done();
+    expect(lines).toEqual(['importing: 1/5 files\n', 'importing: 3/5 files\n', 'importing: 5/5 files\n']);
+  });
+
+  it('silent off a terminal without --progress; on a terminal one redrawn line, cleared at the end', () => {
+    const quiet = sink(false);
+    const p = importProgress(quiet.io, false, () => 0);
+    p.total(2);
+    p.file(1);
+    p.file(2);
+    expect(quiet.lines).toEqual([]);
+    const tty = sink(true);
+    let t = 0;
+    const q = importProgress(tty.io, false, () => t);
+    q.total(2);
+    q.file(1);
+    t = 10;
+    q.file(2); // the last file is always drawn
+    q.done();
+    expect(tty.lines).toEqual([
+      '\r\x1b[2Kimporting files 1/2 (50%)',
+      '\r\x1b[2Kimporting files 2/2 (100%)',
+      '\r\x1b[2K',
+    ]);
+  });
+
+  itWithData('reverie sessions import --progress reports files done of the total on stderr', async () => {
+    const cli = cliRunner(() => join(dir, 'progress.db'));
+    const r = await cli('sessions', 'import', CLAUDE_CODE, '--progress');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err.trim().split('\n').at(-1)).toBe('importing: 8/8 files');
+    expect(r.out).toBe('8 new, 0 updated, 0 unchanged sessions from 8 files (0 failed)\n');
+    const plain = await cli('sessions', 'import', CLAUDE_CODE);
+    expect(plain.err).toBe('');
+  });
+});
+
+describe('reverie dream over a folder with an empty file (issue 13 item 1)', () => {
+  itWithData('counts it as skipped in the summary and lists its warning in --json', async () => {
+    const cli = cliRunner(() => join(dir, 'dream-empty.db'));
+    const folder = join(dir, 'dream-with-empty');
+    mkdirSync(folder);
+    copyFileSync(join(CLAUDE_CODE, '4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl'), join(folder, 'a.jsonl'));
+    writeFileSync(join(folder, 'b.jsonl'), ' \n');
+    const human = await cli('dream', folder);
+    expect(human.code, human.err).toBe(0);
+    expect(human.out.split('\n')[0]).toBe(
+      'Imported 1 session from 1 of 2 files (1 new, 0 updated, 0 unchanged, 1 skipped)',
+    );
+    const r = await cli('dream', folder, '--json');
+    expect(r.code, r.err).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out.import).toMatchObject({ files: 2, failed_files: 0, skipped_files: 1, unchanged: 1 });
+    expect(out.failed_files).toEqual([]);
+    expect(out.warnings).toEqual([
+      {
+        type: 'empty_file',
+        file: join(folder, 'b.jsonl'),
+        message: `${join(folder, 'b.jsonl')}: empty file (only whitespace); skipped`,
+      },
     ]);
   });
 });

@@ -33,6 +33,17 @@ export type FileImportResult =
   | { file: string; format?: SourceFormat; skipped: true; sessions: []; warnings: ImportWarning[] }
   | { file: string; error: ImportError };
 
+/** {@link ReadOptions} plus what {@link importTranscripts} alone takes. */
+export interface ImportTranscriptsOptions extends ReadOptions {
+  /** Called once, before the first result, with how many results will follow (for progress). */
+  onTotal?: (results: number) => void;
+  /**
+   * Paths found by a search (`sessions discover`), imported after `paths` as files met in a folder walk
+   * are: an empty one is skipped, not an error.
+   */
+  discovered?: readonly string[];
+}
+
 /**
  * Imports transcripts from files and folders, one result per file, in the order of
  * {@link expandInputs} (argument order, each folder's files sorted). A file that fails yields `{file, error}` and the others still
@@ -45,7 +56,8 @@ export type FileImportResult =
  * Never throws for bad input.
  * @param paths files and folders as given on the command line.
  * @param opts `format` forces a format for every file; `agent_id`, `team_id` see {@link ImportOptions};
- *   `invalid_utf8` and `invalid_json` (`warn` by default, or `error`) see {@link ReadOptions}.
+ *   `invalid_utf8` and `invalid_json` (`warn` by default, or `error`) see {@link ReadOptions};
+ *   `onTotal` and `discovered` see {@link ImportTranscriptsOptions}.
  * @example
  * for await (const r of importTranscripts(['../shared/data/mini-swe-agent/django-100'])) {
  *   if ('error' in r) console.error(r.error.message); else console.log(r.file, r.sessions.length);
@@ -53,24 +65,28 @@ export type FileImportResult =
  */
 export async function* importTranscripts(
   paths: string[],
-  opts: ReadOptions = {},
+  opts: ImportTranscriptsOptions = {},
 ): AsyncGenerator<FileImportResult, void, undefined> {
   const files = new Map<string, string>(); // resolved path → path as given
   const named = new Set<string>(); // resolved paths named explicitly (not met in a folder walk)
-  for (const p of paths) {
+  const missing: FileImportResult[] = [];
+  const given = new Set(paths);
+  for (const p of [...paths, ...(opts.discovered ?? [])]) {
     let expanded: string[];
     try {
       expanded = await expandOne(p);
     } catch (e) {
-      yield { file: p, error: asImportError(p, e) };
+      missing.push({ file: p, error: asImportError(p, e) });
       continue;
     }
     for (const f of expanded) {
       const key = resolve(f);
       if (!files.has(key)) files.set(key, f);
-      if (expanded.length === 1 && expanded[0] === p) named.add(key);
+      if (expanded.length === 1 && expanded[0] === p && given.has(p)) named.add(key);
     }
   }
+  opts.onTotal?.(missing.length + files.size);
+  yield* missing;
   for (const [key, file] of files) {
     try {
       // Read synchronously: parsing that follows is synchronous anyway, and the async file API costs

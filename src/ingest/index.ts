@@ -14,7 +14,11 @@ export {
 } from './discover.js';
 export { expandInputs, isTranscriptName, REPORT_SIDECAR } from './expand-inputs.js';
 export { FORMAT_IMPORTERS, isTextFormat } from './formats.js';
-export { type FileImportResult, importTranscripts } from './import-transcripts.js';
+export {
+  type FileImportResult,
+  type ImportTranscriptsOptions,
+  importTranscripts,
+} from './import-transcripts.js';
 export {
   FORMAT_ERROR_PREFIX,
   findBashBlocks,

@@ -1,9 +1,16 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DATA, itWithData } from '../../test/data.js';
 import type { SessionEvent } from '../domain/index.js';
-import { discoverTranscripts, expandInputs, type FileImportResult, importTranscripts } from './index.js';
+import {
+  discoverTranscripts,
+  expandInputs,
+  type FileImportResult,
+  importTranscripts,
+  readTranscriptFile,
+} from './index.js';
 
 /**
  * OpenHands' local file store as `EventStream.add_event` writes it (All-Hands-AI/OpenHands @ 156d068,
@@ -381,4 +388,38 @@ describe('OpenHands V1 (SDK) conversation folders (issue 13 item 3)', () => {
       [root, [dir]],
     ]);
   });
+});
+
+describe('real OpenHands events laid out as its file store writes them', () => {
+  itWithData(
+    'the multi-swe-bench histories, one file per event, import as the output.jsonl gives them',
+    async () => {
+      const file = join(DATA, 'formats/openhands/multi-swe-bench.output.jsonl');
+      const fromJsonl = readTranscriptFile(file).sessions;
+      const { sessions } = home();
+      // One conversation folder per instance, one file per event named by its id (EventStream.add_event).
+      const lines = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '');
+      lines.forEach((l, k) => {
+        const events = join(sessions, `conversation-${k}`, 'events');
+        mkdirSync(events, { recursive: true });
+        for (const e of JSON.parse(l).history) writeFileSync(join(events, `${e.id}.json`), JSON.stringify(e));
+      });
+      const fromFiles = (await collect([sessions])).flatMap((r) => {
+        if ('error' in r) throw r.error;
+        return r.sessions;
+      });
+      expect(fromFiles).toHaveLength(3);
+      const strip = (evs: SessionEvent[]) => evs.map(({ source: _s, ...e }) => e);
+      for (let k = 0; k < 3; k++) {
+        expect(fromFiles[k]!.events.length).toBeGreaterThan(10);
+        expect(strip(fromFiles[k]!.events)).toEqual(strip(fromJsonl[k]!.events));
+      }
+      const failed = fromFiles
+        .flatMap((s) => s.events)
+        .filter((e) => e.type === 'agent.tool_result' && e.is_error);
+      expect(failed.length).toBeGreaterThan(0);
+    },
+  );
 });

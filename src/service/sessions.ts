@@ -92,6 +92,13 @@ export interface ImportSessionsOptions {
    * wrote it (a group of up to {@link IMPORT_GROUP_FILES} files) is committed.
    */
   onFile?: (r: FileImportReport, index: number) => void;
+  /** Called once, before any `onFile`, with how many file reports will follow (for progress). */
+  onTotal?: (files: number) => void;
+  /**
+   * Transcript files found by `sessions discover`, imported after `paths` as files met in a folder
+   * walk: an empty one is skipped, where an empty file named in `paths` is an error.
+   */
+  discovered?: string[];
 }
 
 /** Session operations over one (workspace-scoped) storage. Errors are the domain's typed errors. */
@@ -126,6 +133,8 @@ export class SessionService {
       team_id: opts.team_id,
       invalid_utf8: opts.invalid_utf8,
       invalid_json: opts.invalid_json,
+      onTotal: opts.onTotal,
+      discovered: opts.discovered,
     });
     let group: PendingFile[] = [];
     let chars = 0;

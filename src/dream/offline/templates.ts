@@ -54,6 +54,13 @@ export function maskVariables(line: string): string {
 /** Harness wrapper tags some agents put around tool output (mini-swe-agent's `<returncode>`, `<output>`). */
 const WRAPPER_LINE = /^\s*<\/?(?:output|returncode|warning|stdout|stderr|error)>\s*$/i;
 const INLINE_WRAPPER = /<\/?(?:output|returncode|stdout|stderr)>/gi;
+/**
+ * A line that only reports the exit status a harness saw (Claude Code's `Exit code 1`, OpenHands'
+ * `[The command completed with exit code 1.]`, `Process exited with code 2`): it says that the command
+ * failed, which the failed result already says, never how. Passed over like the wrapper tags.
+ */
+const STATUS_LINE =
+  /^\W*(?:\p{L}+\s+){0,5}(?:exit(?:ed)?|return(?:ed)?)(?:\s+with)?\s*(?:code|status)\s*[:=]?\s*-?\d+\W*$/iu;
 
 const EXCEPTION_LINE =
   /^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning|Failure)\b(?::|$)/;
@@ -135,7 +142,9 @@ function beforeInstructions(text: string): string {
  * strong marker (`FAILED (`, `fatal:`, `No such file or directory`, …), else the last line with a weak
  * marker (`error`, `failed`, `cannot` …), else the last non-empty line. A bare heading (`ERROR:` alone on
  * its line, as OpenHands' editor writes, or `ERRORS:` above a list, as SWE-agent's linter does) gives way
- * to the line after it. Wrapper tags such as `<returncode>`/`<output>` are ignored. Instructions to the
+ * to the line after it. Wrapper tags such as `<returncode>`/`<output>` and lines that only report an
+ * exit status (`Exit code 1`) are ignored: an output that holds nothing else has no signature (its
+ * template is `(no output)`, which gather names by the command). Instructions to the
  * agent in the output are never the error (the harness's "DO NOT re-run the same failed edit command."
  * under a rejected edit): a line is cut before its first instruction sentence and a line that opens with
  * one is passed over, unless no other line is left.
@@ -146,7 +155,7 @@ export function errorSignature(content: string): ErrorSignature {
   for (const raw of content.split('\n')) {
     const offset = pos;
     pos += raw.length + 1;
-    if (WRAPPER_LINE.test(raw)) continue;
+    if (WRAPPER_LINE.test(raw) || STATUS_LINE.test(raw)) continue;
     const stripped = raw.replace(INLINE_WRAPPER, '');
     const text = stripped.trim();
     if (!text) continue;

@@ -72,6 +72,8 @@ export interface MistakeStats {
   mistakes_harness: number;
   /** Recurring silent failures left out (see {@link SILENT}): their output names no error. */
   mistakes_silent: number;
+  /** Failed results the person answered (a rejected or interrupted call, see `declined.ts`), never read as errors. */
+  errors_declined: number;
 }
 
 /**
@@ -131,6 +133,7 @@ export function mineMistakes(
 ): { memories: PlannedMemory[]; stats: MistakeStats } {
   const byKey = new Map<string, Occ[]>();
   let occurrences = 0;
+  let declined = 0;
   for (const s of sessions) {
     const recs = new Map<number, RecoveryOccurrence[]>();
     for (const r of s.digest.recoveries) {
@@ -141,6 +144,11 @@ export function mineMistakes(
     s.digest.errors.forEach((e, i) => {
       if (e.kind === 'tool_error' && isVacuousTemplate(e.template) && !e.template.includes('exited non-zero'))
         return;
+      // a call the person rejected or interrupted did not fail: the person decided (see `declined.ts`)
+      if (e.declined) {
+        declined++;
+        return;
+      }
       occurrences++;
       const key = `${e.kind}\u0000${e.tool}\u0000${e.template}`;
       const occ: Occ = { s, e, recoveries: recs.get(i) ?? [] };
@@ -254,6 +262,7 @@ export function mineMistakes(
       mistakes_exploration: exploration,
       mistakes_harness: harness,
       mistakes_silent: silent,
+      errors_declined: declined,
     },
   };
 }

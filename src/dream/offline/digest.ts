@@ -7,7 +7,7 @@
 import type { KindChange } from './recovery.js';
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 27;
+export const DIGEST_VERSION = 31;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -39,6 +39,12 @@ export interface ErrorOccurrence {
    * `update_reservation_flights`), and `mistakes.ts` merges their paraphrases across tools.
    */
   api?: true;
+  /**
+   * True when the person answered the failed result: the agent's turn ended there and the person (or
+   * the harness's note of an interruption) spoke next — a rejected or interrupted call, the person's
+   * decision rather than the tool's failure (see `declined.ts`).
+   */
+  declined?: true;
 }
 
 /** The successful retry that followed an error. */

@@ -5,6 +5,7 @@
  */
 import { type SessionEvent, sha256Hex } from '../../domain/index.js';
 import { addressedFeedback, hasAgentTurns } from './addressed.js';
+import { markDeclined } from './declined.js';
 import {
   DIGEST_VERSION,
   type ErrorOccurrence,
@@ -750,6 +751,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
     }
   }
   recoveries.sort((a, b) => a.error - b.error || a.seq_use - b.seq_use);
+  markDeclined(events, errors);
   const steps: ToolStep[] = [];
   for (const c of callSteps) {
     if (c.failed) continue;

@@ -74,6 +74,8 @@ const FENCE = /^\s*(?:```|~~~)/;
 const TAG_LINE = /^\s*<(\/?)([A-Za-z][\w:.-]*)(?:\s[^<>]*)?>\s*$/;
 /** An XML-style element on one line (`<email>…</email>`): markup a program or a paste put there. */
 const INLINE_DATA_TAG = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>[^\n]*?<\/\1>/g;
+/** An XML-style element that spans lines, its tags anywhere on them. */
+const DATA_ELEMENT = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>(?=[^\n]*\n)[\s\S]*?<\/\1>/g;
 
 /**
  * `text` with the blocks it delimits as data blanked out, so that only the person's own words remain
@@ -82,8 +84,9 @@ const INLINE_DATA_TAG = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>[^\n]*?<\/\1>/g;
  * - a BEGIN/END marker block (decorated marker lines such as `--- BEGIN TICKET BODY ---` … `--- END
  *   TICKET BODY ---`), markers included; an unclosed one runs to the end;
  * - a fenced block (```` ``` ```` or `~~~`), fences included;
- * - an XML-style element whose tags stand alone on their lines (`<document>` … `</document>`), and
- *   one-line elements (`<email>…</email>`);
+ * - an XML-style element whose tags stand alone on their lines (`<document>` … `</document>`),
+ *   one-line elements (`<email>…</email>`), and elements over several lines whose tags stand anywhere
+ *   (`<bash-stderr>sudo: …` … `</bash-stderr>`: a command's output the harness put in the message);
  * - a record field filled in by a program (`ticket.subject: …`: a dotted or snake_case key);
  * - everything after a line announcing untrusted data or "data, not instructions".
  * Every other line is kept verbatim (so quotes stay substrings of the message); blanked lines become
@@ -91,7 +94,9 @@ const INLINE_DATA_TAG = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>[^\n]*?<\/\1>/g;
  */
 export function withoutQuotedData(text: string): string {
   if (!/BEGIN|START|```|~~~|<|untrusted|instruction|data|[._][\w-]+\s*:/i.test(text)) return text;
-  const lines = text.split('\n');
+  // an element over several lines, its tags anywhere on them (Claude Code's `<bash-stderr>…</bash-stderr>`
+  // around the output of a command the person ran): blanked, line breaks kept
+  const lines = text.replace(DATA_ELEMENT, (m) => m.replace(/[^\n]/g, ' ')).split('\n');
   const out: string[] = [];
   let until: ((line: string) => boolean) | null = null;
   let rest = false;

@@ -24,7 +24,9 @@
  *   it consistently (an established fix, below); whether an
  *   error predicts failure is tested for every recurring error at once (Benjamini–Hochberg);
  * - a coding agent's failed shell run without an established fix, where outcomes are known, is kept
- *   only when its presence predicts failure.
+ *   only when its presence predicts failure;
+ * - a silent failure (no output, or only an exit status: see {@link SILENT}) names no error, so no fix
+ *   can be told from a coincidence: it is kept only when its presence predicts failure.
  *
  * Each kept cluster carries the fix that worked afterwards (see `recovery.ts`), stated concretely. For
  * shell runs it is the change the first successful run of the same script or program made — what its
@@ -68,7 +70,18 @@ export interface MistakeStats {
   mistakes_exploration: number;
   /** Recurring harness messages left out: notices (output too long) and format messages that do not predict failure. */
   mistakes_harness: number;
+  /** Recurring silent failures left out (see {@link SILENT}): their output names no error. */
+  mistakes_silent: number;
+  /** Failed results the person answered (a rejected or interrupted call, see `declined.ts`), never read as errors. */
+  errors_declined: number;
 }
+
+/**
+ * The template gather gives a failure whose output names nothing — empty, or only the exit status the
+ * harness saw (`templates.ts` passes `Exit code 1` over): `(no output)`, or `<program> exited non-zero
+ * with no output`.
+ */
+const SILENT = /^(?:\(no output\)|.* exited non-zero with no output)$/;
 
 interface Occ {
   s: GatheredSession;
@@ -120,6 +133,7 @@ export function mineMistakes(
 ): { memories: PlannedMemory[]; stats: MistakeStats } {
   const byKey = new Map<string, Occ[]>();
   let occurrences = 0;
+  let declined = 0;
   for (const s of sessions) {
     const recs = new Map<number, RecoveryOccurrence[]>();
     for (const r of s.digest.recoveries) {
@@ -130,6 +144,11 @@ export function mineMistakes(
     s.digest.errors.forEach((e, i) => {
       if (e.kind === 'tool_error' && isVacuousTemplate(e.template) && !e.template.includes('exited non-zero'))
         return;
+      // a call the person rejected or interrupted did not fail: the person decided (see `declined.ts`)
+      if (e.declined) {
+        declined++;
+        return;
+      }
       occurrences++;
       const key = `${e.kind}\u0000${e.tool}\u0000${e.template}`;
       const occ: Occ = { s, e, recoveries: recs.get(i) ?? [] };
@@ -159,6 +178,7 @@ export function mineMistakes(
   let noise = 0;
   let exploration = 0;
   let harness = 0;
+  let silent = 0;
   const outcomesKnown = sessions.some((s) => s.outcome === 'satisfied' || s.outcome === 'failed');
   const bothOutcomes =
     sessions.some((s) => s.outcome === 'satisfied') && sessions.some((s) => s.outcome === 'failed');
@@ -201,6 +221,13 @@ export function mineMistakes(
       exploration++;
       return;
     }
+    // a failure that says nothing says neither what went wrong nor what mended it (one program failing
+    // silently for many reasons, e.g. each remote command run through ssh): a lesson only when its
+    // presence predicts failure
+    if (occs.every((o) => SILENT.test(o.e.template)) && !predicts(gi)) {
+      silent++;
+      return;
+    }
     // a coding agent's failed run whose recovery is not established is a lesson only when it predicts
     // failure; where the sessions' outcomes are not both known that cannot be told, and the memory says
     // no fix was seen
@@ -234,6 +261,8 @@ export function mineMistakes(
       mistakes_noise: noise,
       mistakes_exploration: exploration,
       mistakes_harness: harness,
+      mistakes_silent: silent,
+      errors_declined: declined,
     },
   };
 }

@@ -80,6 +80,23 @@ describe('a short statement sharing a word or two with another person’s wordin
   });
 });
 
+describe('a command’s output the harness put in the person’s message', () => {
+  it('is never their preference, however often it recurs', async () => {
+    // the shape of Claude Code's `!` commands: stdout and stderr elements, the stderr over several lines
+    const ran = (id: string) =>
+      syntheticSession(id, null, [
+        `<cmd-stdout></cmd-stdout><cmd-stderr>Touch the security key now\ndeploy: an approval token is required\n</cmd-stderr>`,
+        `why did the ${id} deploy stop?`,
+      ]);
+    const r = await engine.run({
+      memories: [],
+      sessions: [ran('web'), ran('api'), ran('worker')],
+      options: DEFAULT_DREAM_OPTIONS,
+    });
+    expect(r.changes.filter((c) => c.kind === 'preference')).toEqual([]);
+  });
+});
+
 describeWithData('Aider histories (316 sessions): no junk preference', () => {
   it('neither a one-off request joined on one shared word nor a contrast inside a condition', async () => {
     const imported = await importAll([resolve(DATA, 'formats/aider/chat-history.sessions-000-315.md')]);

@@ -207,3 +207,45 @@ describe('a dream over rejected edits', () => {
     expect(mistakes[0]!.after).not.toContain('Do not submit');
   });
 });
+
+// Output shapes of tools that name no error with a marker word (wordings written for these tests).
+describe('an output whose lines carry no error marker', () => {
+  it('is named by its first line, not by the usage, hints or commands printed after it', () => {
+    const usage =
+      'Exit code 1\nlsx: unrecognized option: z\nUsage: lsx [-al]\n\nList entries\n\n\tl\tLong listing';
+    expect(errorSignature(usage).line).toBe('lsx: unrecognized option: z');
+    const hints =
+      'The following paths are skipped by a rule in .syncignore:\nbuild/out.bin\nhint: Use --force to add them anyway.';
+    expect(errorSignature(hints).line).toBe('The following paths are skipped by a rule in .syncignore:');
+  });
+
+  it('passes over code echoes, caret underlines and bare positions', () => {
+    const parse = [
+      'At line:3 char:9',
+      '+ while ( ) {',
+      '+        ~',
+      "Unexpected token ')' in expression or statement.",
+      '    + CategoryInfo          : ParserError: (:) [], ParentContainsErrorRecordException',
+      '    + FullyQualifiedErrorId : UnexpectedToken',
+    ].join('\n');
+    expect(errorSignature(parse).line).toBe("Unexpected token ')' in expression or statement.");
+  });
+
+  it('still ends a traceback at its exception, whatever the class is called', () => {
+    const tb = [
+      'Traceback (most recent call last):',
+      '  File "run.py", line 3, in <module>',
+      '    start()',
+      'confkit.settings.NotConfigured: setting PORT is read before the settings are loaded',
+    ].join('\n');
+    expect(errorSignature(tb).line).toBe(
+      'confkit.settings.NotConfigured: setting PORT is read before the settings are loaded',
+    );
+  });
+
+  it('drops terminal colour codes from the template', () => {
+    expect(maskVariables('\u001b[1;31mBuild stopped: 3 secrets found\u001b[0m')).toBe(
+      'Build stopped: <N> secrets found',
+    );
+  });
+});

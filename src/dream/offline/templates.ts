@@ -36,15 +36,19 @@ const RULES: MaskRule[] = [
   { re: /[-+]?\b\d+(?:[.,]\d+)*\b/g, to: '<N>' },
 ];
 
+/** An ANSI terminal control sequence (colours, bold: `ESC[1;33m`). */
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
 /**
  * Masks the variable parts of one line of error text: URLs, UUIDs, dates, times, quoted values, paths,
  * hex strings, ids (letters mixed with digits, snake_case names) and numbers become `<URL>`, `<UUID>`,
- * `<DATE>`, `<TIME>`, `<VALUE>`, `<PATH>`, `<HEX>`, `<ID>`, `<N>`. Whitespace is collapsed and the
- * result is cut to 240 characters.
+ * `<DATE>`, `<TIME>`, `<VALUE>`, `<PATH>`, `<HEX>`, `<ID>`, `<N>`. Terminal colour codes are dropped,
+ * whitespace is collapsed and the result is cut to 240 characters.
  * @example maskVariables('Error: not enough seats on flight HAT290') === 'Error: not enough seats on flight <ID>'
  */
 export function maskVariables(line: string): string {
-  let s = line.replace(/\s+/g, ' ').trim();
+  // terminal colour codes (ANSI CSI sequences) are no part of the message
+  let s = line.replace(ANSI, '').replace(/\s+/g, ' ').trim();
   if (s.length > 400) s = s.slice(0, 400);
   for (const r of RULES) s = s.replace(r.re, r.to);
   s = s.replace(/(<[A-Z]+>)(?:\s*[,;]\s*\1)+/g, '$1');
@@ -54,13 +58,28 @@ export function maskVariables(line: string): string {
 /** Harness wrapper tags some agents put around tool output (mini-swe-agent's `<returncode>`, `<output>`). */
 const WRAPPER_LINE = /^\s*<\/?(?:output|returncode|warning|stdout|stderr|error)>\s*$/i;
 const INLINE_WRAPPER = /<\/?(?:output|returncode|stdout|stderr)>/gi;
+/**
+ * A line that only reports the exit status a harness saw (Claude Code's `Exit code 1`, OpenHands'
+ * `[The command completed with exit code 1.]`, `Process exited with code 2`): it says that the command
+ * failed, which the failed result already says, never how. Passed over like the wrapper tags.
+ */
+const STATUS_LINE =
+  /^\W*(?:\p{L}+\s+){0,5}(?:exit(?:ed)?|return(?:ed)?)(?:\s+with)?\s*(?:code|status)\s*[:=]?\s*-?\d+\W*$/iu;
 
 const EXCEPTION_LINE =
-  /^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning|Failure)\b(?::|$)/;
+  /^\s*(?:(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning|Failure)\b(?::|$)|(?:[a-z_]\w*\.)+[A-Z]\w*: \S)/;
 const STRONG_LINE =
   /^(?:FAILED \(|ERROR:|(?:ERRORS|Errors):\s*$|E\s{2,}\w|fatal:|error(?:\[\w+\])?:|Error:)|\b(?:command not found|No such file or directory|Permission denied|cannot access|cannot remove|failed to remove|not found)\b/;
 const WEAK_LINE =
   /\b(?:error|fail(?:ed|ure)?|cannot|can't|unable|invalid|denied|refused|timed? ?out|missing|not allowed)\b/i;
+
+/**
+ * A line beside the message, never the message itself: one that opens with a marker character (an echo
+ * of the code, `+ foreach ( in ) {`; a caret underline, `+   ~`; a table border) or only gives a
+ * position (`At line:12 char:10`, `line 3, column 7`).
+ */
+const ASIDE_LINE =
+  /^(?:[+~^|]|(?:at\s+)?(?:line|char|column|col|position|pos)\W*\d+(?:\W+(?:line|char|column|col|position|pos)\W*\d+)*\W*$)/i;
 
 /** A line that is only a heading (`ERROR:`, `Error:`, `stderr:`): the error is named on the next line. */
 const BARE_HEADING = /^[A-Za-z]+:\s*$/;
@@ -133,9 +152,16 @@ function beforeInstructions(text: string): string {
  * Picks the line of a tool's error output that best names the error: a single-line output is itself;
  * otherwise the last Python-style exception line (`ValueError: …`, the end of a traceback), else the last
  * strong marker (`FAILED (`, `fatal:`, `No such file or directory`, …), else the last line with a weak
- * marker (`error`, `failed`, `cannot` …), else the last non-empty line. A bare heading (`ERROR:` alone on
+ * marker (`error`, `failed`, `cannot` …), else the first line that is not beside the message (a code
+ * echo, a caret underline or a bare position, see {@link ASIDE_LINE}): a command states what went wrong
+ * first and adds its usage, hints and suggested commands after it (BusyBox's `ps: unrecognized option`
+ * above its help text, git's "The following paths are ignored …" above its `hint:` lines). An exception
+ * line is also a qualified class name and its message (`django.core.exceptions.ImproperlyConfigured: …`),
+ * whatever the class is called. A bare heading (`ERROR:` alone on
  * its line, as OpenHands' editor writes, or `ERRORS:` above a list, as SWE-agent's linter does) gives way
- * to the line after it. Wrapper tags such as `<returncode>`/`<output>` are ignored. Instructions to the
+ * to the line after it. Wrapper tags such as `<returncode>`/`<output>` and lines that only report an
+ * exit status (`Exit code 1`) are ignored: an output that holds nothing else has no signature (its
+ * template is `(no output)`, which gather names by the command). Instructions to the
  * agent in the output are never the error (the harness's "DO NOT re-run the same failed edit command."
  * under a rejected edit): a line is cut before its first instruction sentence and a line that opens with
  * one is passed over, unless no other line is left.
@@ -146,7 +172,7 @@ export function errorSignature(content: string): ErrorSignature {
   for (const raw of content.split('\n')) {
     const offset = pos;
     pos += raw.length + 1;
-    if (WRAPPER_LINE.test(raw)) continue;
+    if (WRAPPER_LINE.test(raw) || STATUS_LINE.test(raw)) continue;
     const stripped = raw.replace(INLINE_WRAPPER, '');
     const text = stripped.trim();
     if (!text) continue;
@@ -180,7 +206,8 @@ export function errorSignature(content: string): ErrorSignature {
     return null;
   };
   const plain = (): ErrorSignature | null => {
-    for (let i = last; i >= 0; i--) {
+    for (let i = 0; i <= last; i++) {
+      if (ASIDE_LINE.test(lines[i]!.text)) continue;
       const found = stated(i);
       if (found) return found;
     }

@@ -181,3 +181,17 @@ describeWithData('LoCoMo with one friend’s turns made the agent’s', () => {
     expect(texts.length).toBeLessThanOrEqual(MAX_LEFT);
   }, 60_000);
 });
+
+describe('a rule said with what the agent did (issue 15, fourth round)', () => {
+  it('"You just deleted the cache folder. Ask first next time." is about the agent’s work; encouragement is not', () => {
+    seq = 0;
+    const events = [
+      ev('user.message', 'Clean up the build output.'),
+      call('Bash', { command: 'rm -rf .turbo dist' }),
+      ev('user.message', 'You just deleted the cache folder. Ask first next time.'),
+      ev('agent.message', 'Sorry about that.'),
+      ev('user.message', 'You got this. Never give up next time!'),
+    ];
+    expect(feedbackOf(events)).toEqual(['You just deleted the cache folder. Ask first next time.']);
+  });
+});

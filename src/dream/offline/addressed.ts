@@ -21,7 +21,7 @@
  */
 import type { SessionEvent } from '../../domain/index.js';
 import type { FeedbackOccurrence } from './digest.js';
-import { ELLIPTIC_EXCESS, saysGenerally } from './feedback.js';
+import { ELLIPTIC_EXCESS, namesAgentAct, saysGenerally } from './feedback.js';
 import { analyse } from './language.js';
 import { contentTokens } from './text.js';
 
@@ -126,8 +126,13 @@ export function addressedFeedback(
     const said = `${f.text} ${f.why ?? ''}`;
     // a rule said with the sentence about what the agent made ("That's a new dependency. Ask me first
     // next time."): its subject is the agent's work
+    // (or "You just threw away the local data. Ask first next time.": the agent's act named)
     if (f.cue === 'rule')
-      return /^(?:that|this|these|those)\b/i.test(f.text.trim()) || topicTerms(said).some((t) => work.has(t));
+      return (
+        /^(?:that|this|these|those)\b/i.test(f.text.trim()) ||
+        (f.seq > started && namesAgentAct(f.text)) ||
+        topicTerms(said).some((t) => work.has(t))
+      );
     // a correction answers one turn: its adjectives may name what it objects to ("another summary file")
     const answers = answered.get(f.seq) ?? new Set<string>();
     const text = f.text.trim();

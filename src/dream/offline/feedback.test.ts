@@ -693,4 +693,51 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
     expect(cue('Stop.')).toEqual([]);
     expect(cue('stop, I need to check something first')).toEqual([]);
   });
+
+  it('what the agent left undone, asked back with how/why; counts of what it touched; an interjection first', () => {
+    expect(cue("how can you be sure it builds if you didn't compile it?")).toEqual(['correction']);
+    expect(cue("do you know if you didn't save the file?")).toEqual([]);
+    expect(cue("how come the page is blank if you didn't change anything?")).toEqual([]);
+    expect(cue('why did you rename 12 modules for a typo fix?')).toEqual(['correction']);
+    expect(cue('why did you change line 42?')).toEqual([]);
+    expect(cue('yikes, you dropped the staging tables without asking?')).toEqual(['correction']);
+  });
+
+  it('"No X. Ever.": a lone "ever" belongs to the sentence before; "no any/more X"; a prohibition as a later clause', () => {
+    expect(said('no eval. ever.')).toEqual([['rule', 'no eval. ever.']]);
+    expect(cue('no any casts in this repo. ever.')).toEqual(['rule']);
+    expect(cue('thanks. ever so much.')).toEqual([]);
+    expect(cue('keep the commits small, no drive-by renames')).toEqual(['rule']);
+    expect(cue('ok, no rush')).toEqual([]);
+    expect(cue('no big deal')).toEqual([]);
+  });
+
+  it('what a kind needs holds for any one of it; so does an order whose reason is a general statement', () => {
+    expect(cue('schema changes need a migration review first')).toEqual(['rule']);
+    expect(cue('users need a refund')).toEqual([]);
+    expect(cue('new endpoints need our review before merging')).toEqual(['rule']);
+    expect(said('Quick fixes cause regressions. Run the tests.')).toEqual([
+      ['rule', 'Quick fixes cause regressions. Run the tests.'],
+    ]);
+    expect(extractFeedback('Quick fixes cause regressions. Run the tests.', true)[0]!.why).toBe(
+      'Quick fixes cause regressions.',
+    );
+    // the order names this task's one thing; the statement is about now or is praise
+    expect(cue('Tests pass. Merge the branch.')).toEqual([]);
+    expect(cue('Tests are green now. Open the PR.')).toEqual([]);
+    expect(cue('Small PRs are great. open one.')).toEqual([]);
+    expect(cue('Hotfixes cause regressions. Run the tests.')).toEqual(['rule']);
+    expect(cue('Fix bugs. Write tests.')).toEqual([]);
+  });
+
+  it('a rule right after "you" + what the agent did takes that sentence along', () => {
+    expect(said('you just deleted the cache folder. ask first next time')).toEqual([
+      ['rule', 'you just deleted the cache folder. ask first next time'],
+    ]);
+    // praise or a saying is not what the agent did wrong
+    expect(said('you got this. never give up next time')).not.toContainEqual([
+      'rule',
+      'you got this. never give up next time',
+    ]);
+  });
 });

@@ -44,7 +44,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|whole|entire|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
+  /^\s*(?:[a-z-]+ ){0,2}[a-z]+s [a-z]+\b[^.!?]{0,80}[.!]\s+\w|\b[a-z]+s (?:go|live|stay|belong|sit) (?:in|into|on|under|next|beside|with|alongside)\b|\b(?:need|require)s? (?!to\b)\w+|\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|whole|entire|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -74,6 +74,9 @@ export function saysGenerally(text: string): boolean {
  */
 const SPECIFIC =
   /(?<![\w/.])\/[a-z][\w-]+|\b[\w-]+\.(?:[a-z]{1,5})\b(?!-(?:style|like|type|ish)\b)|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
+
+/** A count of things, a number then a plural ("41 files", "12 tests"). */
+const COUNTED = /\b\d+\s+([a-z]{2,}[^s\W]s)\b/gi;
 
 /** A file name with an extension, as a word ("package.json", "CHANGES_SUMMARY.md", "src/a.test.ts"). */
 const FILE_NAME = /(?<![\w.])(?:[\w-]+\/)*[\w-]+(?:\.[\w-]+)*\.[a-z]{1,5}\b/gi;
@@ -150,7 +153,7 @@ const REASON =
  * that are also verbs or nouns elsewhere ("look at the logs"), so only before a comma, stop or dash.
  */
 const INTERJECTION =
-  /^(?:(?:ugh+|argh+|sigh|meh|geez|jeez|dude|man|hmm+|look|listen|come on|hold on|wait|wtf|omg|ffs|bruh|guys|mate)\s*[,.!;:-]+\s*)+/i;
+  /^(?:(?:ugh+|argh+|sigh|meh|geez|jeez|dude|man|hmm+|look|listen|come on|hold on|wait|wtf|omg|ffs|bruh|guys|mate|whoa+|woah|wow|yikes|oof|uh+|um+|erm|huh|eh|oi|yo|ouch|oops)\s*[,.!;:-]+\s*)+/i;
 
 function strip(text: string): string {
   return text
@@ -530,7 +533,7 @@ function evaluative(s: Sentence): boolean {
  * "no worries" and "no, it's …" are not: one content word, or a comma right after "no".
  */
 function prohibition(s: Sentence): boolean {
-  const ts = s.tokens;
+  const ts = joinHyphens(s.tokens);
   const at = ts.findIndex((t) => t.normal === 'no');
   // at most one lead-in word before it ("Please, no more …"), punctuation not counted
   const before = ts.slice(0, Math.max(0, at)).filter((t) => t.pos !== 'PUNCT');
@@ -551,13 +554,63 @@ function prohibition(s: Sentence): boolean {
   const rel = phrase.findIndex((t, i) => i >= 1 && /^(?:that|which|who)$/.test(t.normal));
   const restricted = rel >= 1 ? phrase.slice(rel + 1) : [];
   if (rel >= 1) phrase = phrase.slice(0, rel);
+  // "no *any* types", "no *more* stubs": a quantifier before the things forbidden
+  if (/^(?:any|more)$/.test(phrase[0]?.normal ?? '')) phrase = phrase.slice(1);
   if (phrase.length === 0 || phrase.some((t) => t.pos === 'AUX' || t.pos === 'PRON')) return false;
   if (!['NOUN', 'ADJ', 'PROPN', 'VERB'].includes(phrase[0]!.pos)) return false;
+  // "No sudo, ever.": one thing forbidden for good
+  if (EVER.test(s.text) && phrase.some((t) => ['NOUN', 'PROPN'].includes(t.pos))) return true;
   // the things forbidden, in the plural ("no force pushes"), or a longer phrase; not "no big deal"
   const head = phrase.findIndex((t) => t.pos === 'ADP');
   const noun = phrase.slice(0, head < 0 ? phrase.length : head).at(-1)!;
   const plural = (noun.normal !== noun.lemma || noun.stem !== noun.normal) && /[^s]s$/.test(noun.normal);
   return substantive(phrase) + Math.min(1, substantive(restricted)) >= (plural ? 2 : 3);
+}
+
+/** "…, ever", "ever again": a prohibition for good. */
+const EVER = /,\s*(?:not )?ever(?: again)?\s*[.!]*\s*$/i;
+
+/**
+ * Tokens with hyphenated compounds joined back into one word ("drive - by" → "drive-by", an adjective
+ * when its last part is a particle or preposition): the tokenizer splits them, and their parts are not
+ * words of the sentence ("by" opens no phrase there).
+ */
+function joinHyphens(ts: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < ts.length; i++) {
+    const [a, dash, b] = [out.at(-1), ts[i]!, ts[i + 1]];
+    if (dash.text === '-' && a && b && /^\w/.test(a.text) && /^\w/.test(b.text)) {
+      const pos = ['ADP', 'ADV', 'PART'].includes(b.pos) ? 'ADJ' : b.pos;
+      out[out.length - 1] = {
+        ...b,
+        text: `${a.text}-${b.text}`,
+        normal: `${a.normal}-${b.normal}`,
+        lemma: `${a.normal}-${b.lemma}`,
+        stem: `${a.normal}-${b.stem}`,
+        pos,
+      };
+      i++;
+    } else out.push(dash);
+  }
+  return out;
+}
+
+/**
+ * A verbless prohibition as a later clause ("keep your diffs focused, *no drive-by refactors*"), read as
+ * a sentence of its own ({@link prohibition}).
+ */
+function laterProhibition(parts: Token[][]): boolean {
+  return parts.slice(1).some((c) => {
+    const ws = words(c);
+    if (ws[0]?.normal !== 'no') return false;
+    const clause = analyse(
+      c
+        .map((t) => t.text)
+        .join(' ')
+        .replace(/ - /g, '-'),
+    )[0];
+    return clause !== undefined && prohibition(clause);
+  });
 }
 
 /** A statement of a need ("there is a need to track …", "it should …"): completes a rule or correction. */
@@ -888,8 +941,19 @@ function norm(ws: Token[], text: string, general: boolean): boolean {
   if (!verb || verb.normal !== verb.lemma) return false;
   const after = ws[v + 1]?.pos ?? '';
   if (verb.pos !== 'VERB' && !(verb.pos === 'NOUN' && ['ADP', 'ADV', 'ADJ'].includes(after))) return false;
-  return general || /,\s*(?:not|never)\b/i.test(text) || reasonIn(text) !== null;
+  // "destructive commands need my approval first", "unrelated refactors go in a separate PR": what a kind
+  // needs, and where a kind goes, hold for any one of it
+  // (what a kind needs from someone first: "… need my approval first", "… require a review before merging")
+  const needs =
+    /^(?:need|require)$/.test(verb.lemma) &&
+    ws[v + 1]?.normal !== 'to' &&
+    (/^(?:my|our)$/.test(ws[v + 1]?.normal ?? '') || /\b(?:first|before|beforehand)\b/i.test(text));
+  const placed = PLACEMENT.test(verb.lemma) && ws[v + 1]?.pos === 'ADP';
+  return general || needs || placed || /,\s*(?:not|never)\b/i.test(text) || reasonIn(text) !== null;
 }
+
+/** Verbs of where a kind of thing goes ("refactors *go* in a separate PR", "tests *live* beside the code"). */
+const PLACEMENT = /^(?:go|belong|live|stay|sit)$/;
 
 /**
  * A scope opening the sentence, then a comma: "For every task, …", "On shared branches, …" — a phrase
@@ -1231,7 +1295,14 @@ function classify(
     auxObjection(ws, text) ||
     passiveWhy(ws) ||
     verblessWhy(ws, text) ||
-    whyBare(all);
+    whyBare(all) ||
+    // "how do you know it works if you didn't run the tests?": what the agent left undone, asked back
+    // (a "how/why" question: "do you know if you didn't save it?" asks)
+    (QUESTION.test(text) &&
+      /^(?:how|why)$/.test(ws[0]?.normal ?? '') &&
+      ws.some((t, i) => i > 0 && t.normal === 'you' && leftUndone(ws.slice(i))) &&
+      // what was left undone is named ("…if you didn't change anything?" wonders, it names nothing)
+      !/\b(?:anything|nothing)\s*\?\s*$/i.test(text));
   if (POLITE_NOT.test(text)) {
     const kind = ws.some((_, i) => i > 2 && kindAt(ws, i));
     return kind || GENERALITY.test(text) ? 'rule' : 'imperative';
@@ -1248,7 +1319,9 @@ function classify(
   const head = /^(.{12,}?):\s/.exec(text)?.[1] ?? text;
   // an objection right after the agent acted names the file it made or touched ("why is there a
   // CHANGES_SUMMARY.md now?"): that file is what it objects to, not one case of a task
-  const named = afterAgent && objection ? head.replace(FILE_NAME, 'the file') : head;
+  // (and counts of what it touched: "why did you touch 41 files …?"; not a line or an id: "line 42")
+  const named =
+    afterAgent && objection ? head.replace(FILE_NAME, 'the file').replace(COUNTED, 'many $1') : head;
   const ofKind = named.replace(KIND_OF_CODE, 'code $1');
   if ((SPECIFIC.test(ofKind) || CODE_IDENTIFIER.test(ofKind) || NAME_INSIDE.test(ofKind)) && !general)
     return null;
@@ -1301,7 +1374,7 @@ function classify(
   if (ordered && replacesPractice(ws)) return 'rule';
   if (kindDenied(ws)) return afterAgent ? 'correction' : 'rule';
   if (genericCondition(all, text)) return 'rule';
-  if ((afterAgent || general) && prohibition(s)) return 'rule';
+  if ((afterAgent || general) && (prohibition(s) || laterProhibition(parts))) return 'rule';
   if (
     afterAgent &&
     (objection || sarcasm(s) || criticism(s, text)) &&
@@ -1324,7 +1397,8 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   const said = speaker ? message.slice(message.indexOf(':') + 1) : message;
   const original = said.replace(/```[\s\S]*?```/g, ' ');
   // read with plain apostrophes ("don’t" as "don't"); quoted as written (same length, same offsets)
-  const text = original.replace(/[‘’]/g, "'");
+  // "No sudo. Ever.": a sentence of one cue of generality belongs to the one before (read as ", ever.")
+  const text = original.replace(/[‘’]/g, "'").replace(LONE_EVER, '$1,$2');
   if (!MAY_HOLD_FEEDBACK.test(text)) return [];
   // people often start a sentence in lower case, which the model then runs into the one before it
   const sentences = text
@@ -1342,6 +1416,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   if (afterAgent) markElliptic(sentences, kinds);
   markConstraints(sentences, kinds);
   const pointsBack = markAntecedents(sentences, kinds);
+  const reasoned = markReasoned(sentences, kinds);
   const out: FeedbackStatement[] = [];
   for (let i = 0; i < sentences.length; i++) {
     const k = kinds[i];
@@ -1381,16 +1456,41 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
       k === 'rule' &&
       before !== undefined &&
       kinds[start - 1] === null &&
-      /^(?:that|this|these|those)\b/i.test(strip(before.text)) &&
+      (/^(?:that|this|these|those)\b/i.test(strip(before.text)) || namesAgentAct(before.text)) &&
       !QUESTION.test(before.text) &&
       nouns.length === 0 &&
       contentTokens(written[start - 1]!).length >= 2;
-    if (thin || pointsBack.has(start)) parts.unshift(written[start - 1]!);
+    if (thin || pointsBack.has(start) || reasoned.has(start)) parts.unshift(written[start - 1]!);
+    if (reasoned.has(start) && !reasons.some((r) => r !== null)) reasons.push(written[start - 1]!);
     const said = parts.join(' ');
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
     out.push({ cue: k, text: said, why, tokens: contentTokens(said) });
   }
   return out;
+}
+
+/** A sentence that is only "ever" / "ever again" / "not ever" after another ("No sudo. Ever."): the stop before it, kept. */
+const LONE_EVER = /(\w)[.!](\s+(?:not )?ever(?: again)?\s*[.!]+)/gi;
+
+/**
+ * True when `text` opens with what the agent did: "you" and a verb in the past ("you just threw away the
+ * local data", "You deleted the volumes"), by the model's tags.
+ */
+export function namesAgentAct(text: string): boolean {
+  const first = analyse(strip(text))[0];
+  const ws = words(first?.tokens ?? []);
+  // never praise ("you worked so hard"), never a saying ("you got this")
+  if (ws[0]?.normal !== 'you' || (first?.sentiment ?? 0) > 0) return false;
+  let i = 1;
+  while (ws[i]?.pos === 'ADV') i++;
+  const verb = ws[i];
+  return (
+    verb !== undefined &&
+    verb.pos === 'VERB' &&
+    pastTense(verb) &&
+    !STATIVE.test(verb.lemma) &&
+    verb.lemma !== 'do'
+  );
 }
 
 /** Most agent commitments a session's digest keeps. */
@@ -1476,6 +1576,59 @@ function markElliptic(sentences: readonly Sentence[], kinds: ReturnType<typeof c
     kinds[i - 1] = 'correction';
     kinds[i] = 'directive';
   }
+}
+
+/**
+ * "One-line changes break things too. Run the tests.": an order right after a general statement about a
+ * kind ({@link genericStatement}) takes it as its reason, so it is a rule, not this task's instruction —
+ * unless the order names one thing of this task ("Tests pass. Merge the branch."). Updates `kinds` in
+ * place; returns the indexes whose statement takes the sentence before along.
+ */
+function markReasoned(sentences: readonly Sentence[], kinds: ReturnType<typeof classify>[]): Set<number> {
+  const out = new Set<number>();
+  for (let i = 1; i < sentences.length; i++) {
+    // (the light model takes some such statements for orders: "*Hotfixes* cause regressions.")
+    const before = kinds[i - 1];
+    if (kinds[i] !== 'imperative' || (before !== null && before !== 'imperative')) continue;
+    if (!genericStatement(sentences[i - 1]!)) continue;
+    // an order, not a wish ("Glad you had a good time", which the light model reads as an imperative)
+    if (sentences[i]!.sentiment > 0) continue;
+    const order = leadless(firstWords(sentences[i]!));
+    if (order.length === 0 || REPORT.test(order[0]!.lemma) || pointsAtOne(order)) continue;
+    kinds[i] = 'rule';
+    out.add(i);
+  }
+  return out;
+}
+
+/** Most words of a {@link genericStatement}. */
+const MAX_GENERIC_WORDS = 14;
+
+/** Words that tie a statement to this moment ("tests pass *now*"). */
+const EPISODIC = /\b(?:now|again|still|yet|today|already|currently|at the moment)\b/i;
+
+/**
+ * A general statement about a kind of thing: a bare plural subject (at most three modifiers before it,
+ * numbers and hyphenated parts included: "one-line changes"), then a verb in the present or a modal
+ * ("break", "are", "can", "need"); never a question, never about the speaker, nothing tying it to now,
+ * and not praise ("Tests are green now", "Small PRs are great").
+ */
+function genericStatement(s: Sentence): boolean {
+  if (QUESTION.test(s.text) || FIRST_PERSON.test(s.text) || EPISODIC.test(s.text) || s.sentiment > 0)
+    return false;
+  const ws = words(firstWords(s));
+  // a remark, not a story ("Competitive games can be difficult to play when people get upset, but …")
+  if (ws.length > MAX_GENERIC_WORDS) return false;
+  const head = ws.slice(0, 4).findIndex((t) => plural(t));
+  const modifier = (t: Token) =>
+    ['ADJ', 'NOUN', 'PROPN', 'NUM'].includes(t.pos) || (t.pos === 'VERB' && /ed$/.test(t.normal));
+  if (head < 0 || !ws.slice(0, head).every(modifier)) return false;
+  let v = head + 1;
+  while (ws[v]?.pos === 'ADV') v++;
+  const verb = ws[v];
+  if (!verb) return false;
+  if (verb.pos === 'AUX') return /^(?:are|can|will|do|should|must|need|may|might)$/.test(verb.normal);
+  return verb.pos === 'VERB' && verb.normal === verb.lemma;
 }
 
 /**

@@ -730,6 +730,38 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
     expect(cue('Fix bugs. Write tests.')).toEqual([]);
   });
 
+  it('a pronoun for a kind said before ("… Ask me before installing one."); disbelief at a thing named in one word', () => {
+    expect(said('new libraries are my call. ask me before adding one')).toEqual([
+      ['rule', 'new libraries are my call. ask me before adding one'],
+    ]);
+    expect(cue('eval? really?')).toEqual(['correction']);
+    expect(cue('seriously, ts-expect-error everywhere? no.')).toEqual(['correction']);
+    expect(cue('Is the build green? no.')).toEqual([]);
+  });
+
+  it('"did you even …?", "what\'s with the …?", "why would I want …?"; doubt about a possibility is no objection', () => {
+    expect(cue('did you even open the logs?')).toEqual(['correction']);
+    expect(cue("what's with all the wrapper classes?")).toEqual(['correction']);
+    expect(cue('why would anyone want a second config file?')).toEqual(['correction']);
+    expect(cue('can we even do that?')).toEqual([]);
+    expect(cue('is it even possible?')).toEqual([]);
+    expect(cue('why would I want to know that?')).toEqual([]);
+  });
+
+  it('praise said after a repetition or something unwanted is sarcasm; after a thing named alone it may be sincere', () => {
+    expect(cue('another wrapper class nobody asked for. wonderful.')).toEqual(['correction']);
+    expect(cue('Refactoring the parser. nice.')).toEqual([]);
+    expect(cue('Another great release. thanks!')).toEqual([]);
+  });
+
+  it('a harm stated of a kind, then an order after a comma, is a rule; encouragement and a continued statement are not', () => {
+    expect(cue('loops with a request in them kill performance, fetch everything in one call')).toEqual([
+      'rule',
+    ]);
+    expect(cue('Challenges will come, but believe in yourself and keep going.')).toEqual([]);
+    expect(cue('Dance floors help avoid injuries and make dancing more enjoyable.')).toEqual([]);
+  });
+
   it('a rule right after "you" + what the agent did takes that sentence along', () => {
     expect(said('you just deleted the cache folder. ask first next time')).toEqual([
       ['rule', 'you just deleted the cache folder. ask first next time'],

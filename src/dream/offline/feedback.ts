@@ -44,7 +44,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /^\s*(?:[a-z-]+ ){0,2}[a-z]+s [a-z]+\b[^.!?]{0,80}[.!]\s+\w|\b[a-z]+s (?:go|live|stay|belong|sit) (?:in|into|on|under|next|beside|with|alongside)\b|\b(?:need|require)s? (?!to\b)\w+|\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|whole|entire|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
+  /\b(?:even|what'?s (?:up )?with)\b|^\s*(?:[a-z-]+ ){0,2}[a-z]+s [a-z]+\b[^.!?]{0,80}[,;.!]\s+\w|\b[a-z]+s (?:go|live|stay|belong|sit) (?:in|into|on|under|next|beside|with|alongside)\b|\b(?:need|require)s? (?!to\b)\w+|\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|whole|entire|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -123,7 +123,7 @@ const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 /** A request for information rather than an objection. */
 const QUESTION = /\?\s*$/;
 const OBJECTING_QUESTION =
-  /^(?:why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|who (?:said|told) you (?:could|to|that you could)\b|why (?:do|does) (?:every|all|each)\b|why would [^?]*\bever\b|who(?:'s| is) (?:ever )?going to (?:read|use|need|look at|maintain)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
+  /^(?:what(?:'s| is) (?:up )?with (?:the|all|these|those|this|that|every|so many)\b|why (?:would|do|should) (?:I|we|anyone|anybody) (?:ever )?(?:want|need)\b(?! to\b)|why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|who (?:said|told) you (?:could|to|that you could)\b|why (?:do|does) (?:every|all|each)\b|why would [^?]*\bever\b|who(?:'s| is) (?:ever )?going to (?:read|use|need|look at|maintain)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
@@ -726,7 +726,9 @@ function auxObjection(ws: Token[], text: string): boolean {
     return ws.slice(2, 4).some((t) => /^(?:ask|tell|want|need)$/.test(t.lemma));
   if (/^(?:it|this|that)$/.test(subject)) return really;
   if (subject !== 'you' && subject !== 'we') return false;
-  return negated || really;
+  // "did you even run the tests?": doubt that the agent did the least ("can we even do that?" wonders)
+  const done = /^(?:did|have|has)$/.test(ws[0]!.normal);
+  return negated || really || (done && ws[negated ? 3 : 2]?.normal === 'even');
 }
 
 /** "Why is the test skipped?": a question about a state the agent's action left (a passive participle). */
@@ -1199,6 +1201,7 @@ function shapedRule(
   if (parts.some((c, i) => i > 0 && leadless(c)[0]?.normal === 'always' && imperative(leadless(c), text)))
     return 'rule';
   if (reasonBefore(parts, text) !== null) return 'rule';
+  if (statementThenOrder(text)) return 'rule';
   return contrastOrder(parts, text, s.text.trim(), afterAgent);
 }
 
@@ -1244,6 +1247,26 @@ function reasonBefore(parts: Token[][], text: string): string | null {
   );
   if (!kind || !present || first.some((t) => t.normal.endsWith('ing') && t.pos === 'VERB')) return null;
   return first.map((t) => t.text).join(' ');
+}
+
+/**
+ * A general statement about a kind, then an order in a later clause of the same sentence: "loops with a
+ * query in them kill performance, load everything in one query" (see {@link genericStatement}); the
+ * order may point back at the kind ("…, don't do it"), never at one thing of this task named anew.
+ */
+function statementThenOrder(text: string): boolean {
+  // (the order after a comma or semicolon: "… and make dancing more fun" continues the statement)
+  const [head, ...rest] = text.split(/\s*[,;]\s*/);
+  const first = analyse(head ?? '')[0];
+  // a harm stated, not a pleasure ("Challenges will come, but believe in yourself" encourages)
+  if (rest.length === 0 || !first || first.sentiment >= 0 || !genericStatement(first)) return false;
+  return rest.some((c) => {
+    const order = leadless(analyse(c)[0]?.tokens ?? []);
+    if (order.length === 0 || REPORT.test(order[0]!.lemma)) return false;
+    const backToKind = order.some((t) => /^(?:it|them)$/.test(t.normal)) && order.length <= 4;
+    if (negatedImperative(order)) return backToKind || !pointsAtOne(order);
+    return imperative(order, c) && !pointsAtOne(order);
+  });
 }
 
 /**
@@ -1414,6 +1437,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   });
   const kinds = sentences.map((s) => classify(s, afterAgent));
   if (afterAgent) markElliptic(sentences, kinds);
+  if (afterAgent) markPraiseAfter(sentences, kinds);
   markConstraints(sentences, kinds);
   const pointsBack = markAntecedents(sentences, kinds);
   const reasoned = markReasoned(sentences, kinds);
@@ -1460,7 +1484,14 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
       !QUESTION.test(before.text) &&
       nouns.length === 0 &&
       contentTokens(written[start - 1]!).length >= 2;
-    if (thin || pointsBack.has(start) || reasoned.has(start)) parts.unshift(written[start - 1]!);
+    // "New packages are my call. Ask me before installing one.": "one", "them" point back to a kind
+    const anaphoric =
+      before !== undefined &&
+      kinds[start - 1] === null &&
+      !QUESTION.test(before.text) &&
+      /\b(?:one|them|they)\b/i.test(written[start]!) &&
+      words(firstWords(before)).some((_, j, ws) => kindAt(ws, j));
+    if (thin || anaphoric || pointsBack.has(start) || reasoned.has(start)) parts.unshift(written[start - 1]!);
     if (reasoned.has(start) && !reasons.some((r) => r !== null)) reasons.push(written[start - 1]!);
     const said = parts.join(' ');
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
@@ -1566,9 +1597,14 @@ function markElliptic(sentences: readonly Sentence[], kinds: ReturnType<typeof c
     if (!INCREDULITY.test(t) && !BARE_DONT.test(t)) continue;
     const prev = sentences[i - 1]!.text.trim();
     if (kinds[i - 1] !== null && kinds[i - 1] !== 'imperative') continue;
-    if (contentTokens(prev).length < MIN_CORRECTION_TERMS || OWN_CASE.test(strip(prev))) continue;
     // a bare "no." refuses only a verbless question naming the thing ("lodash for a debounce? no.")
-    const verbless = !sentences[i - 1]!.tokens.some((t) => t.pos === 'VERB' || t.pos === 'AUX');
+    // (hyphenated words joined: "ts-ignore" is no verb)
+    const verbless = !joinHyphens(sentences[i - 1]!.tokens).some(
+      (t) => (t.pos === 'VERB' && !t.text.includes('-')) || t.pos === 'AUX',
+    );
+    // a verbless question names the thing in one word ("sudo? really?")
+    const least = verbless && QUESTION.test(prev) ? 1 : MIN_CORRECTION_TERMS;
+    if (contentTokens(prev).length < least || OWN_CASE.test(strip(prev))) continue;
     if (/^(?:no|nope|nah)\b/i.test(t) && !(QUESTION.test(prev) && verbless)) continue;
     // a bare "stop." ends what the sentence before names as the agent's work, never praise of it
     // ("These summary docs are noise. Stop."; not "Looks good so far. Stop.")
@@ -1624,11 +1660,48 @@ function genericStatement(s: Sentence): boolean {
     ['ADJ', 'NOUN', 'PROPN', 'NUM'].includes(t.pos) || (t.pos === 'VERB' && /ed$/.test(t.normal));
   if (head < 0 || !ws.slice(0, head).every(modifier)) return false;
   let v = head + 1;
+  // a phrase after the head ("loops *with a query in them* kill …"), then the verb
+  if (ws[v]?.pos === 'ADP')
+    while (ws[v] && ['ADP', 'DET', 'NOUN', 'PRON', 'ADJ', 'NUM'].includes(ws[v]!.pos) && v < head + 7) v++;
   while (ws[v]?.pos === 'ADV') v++;
   const verb = ws[v];
   if (!verb) return false;
   if (verb.pos === 'AUX') return /^(?:are|can|will|do|should|must|need|may|might)$/.test(verb.normal);
   return verb.pos === 'VERB' && verb.normal === verb.lemma;
+}
+
+/**
+ * Sarcasm with the praise said after: "Another markdown file nobody asked for. Wonderful.", "Oh nice,
+ * another skipped test. Very helpful." — a sentence naming what the agent did as a repetition
+ * ("another …") or as something unwanted ("nobody …"), not praised itself, then a short sentence of
+ * praise alone. Updates `kinds` in place.
+ */
+function markPraiseAfter(sentences: readonly Sentence[], kinds: ReturnType<typeof classify>[]): void {
+  for (let i = 1; i < sentences.length; i++) {
+    const praise = sentences[i]!;
+    const ws = words(praise.tokens);
+    if (ws.length === 0 || ws.length > 3 || praise.sentiment <= 0 || QUESTION.test(praise.text)) continue;
+    const prev = sentences[i - 1]!;
+    if (kinds[i - 1] !== null && kinds[i - 1] !== 'imperative') continue;
+    if (QUESTION.test(prev.text) || FIRST_PERSON.test(prev.text) || EPISODIC.test(prev.text)) continue;
+    // (after a word of praise and a comma: "Great, force pushing …"; the thing named is not praised)
+    const from = sarcasmLead(prev) ?? words(firstWords(prev));
+    if ((analyse(from.map((t) => t.text).join(' '))[0]?.sentiment ?? 0) > 0) continue;
+    // (an action named alone may be praised sincerely: "Refactoring the parser. Nice.")
+    const text = from.map((t) => t.text).join(' ');
+    const unwantedThing =
+      /^(?:another|yet another|more)\b/i.test(text) || /\b(?:nobody|no one)\b/i.test(text);
+    if (!unwantedThing || substantive(from) < 2) continue;
+    kinds[i - 1] = 'correction';
+    kinds[i] = 'directive';
+  }
+}
+
+/** The words after a leading word of praise and a comma ("Great, force pushing …" → "force pushing …"), or null. */
+function sarcasmLead(s: Sentence): Token[] | null {
+  const comma = s.tokens.findIndex((t) => t.normal === ',');
+  if (comma < 1 || comma > 2) return null;
+  return words(s.tokens.slice(comma + 1));
 }
 
 /**

@@ -195,3 +195,17 @@ describe('a rule said with what the agent did (issue 15, fourth round)', () => {
     expect(feedbackOf(events)).toEqual(['You just deleted the cache folder. Ask first next time.']);
   });
 });
+
+describe('a flag of a command the agent ran (issue 15, fourth round)', () => {
+  it('"never run anything with -v without asking" is about the agent’s `docker compose down -v`', () => {
+    seq = 0;
+    const events = [
+      ev('user.message', 'The migrations are confused, sort it out.'),
+      call('Bash', { command: 'docker compose down -v' }),
+      ev('user.message', 'Please never run anything with -v without asking me.'),
+      ev('agent.message', 'Understood.'),
+      ev('user.message', 'Never run anything with --privileged without asking me.'),
+    ];
+    expect(feedbackOf(events)).toEqual(['Please never run anything with -v without asking me.']);
+  });
+});

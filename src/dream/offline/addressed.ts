@@ -119,6 +119,7 @@ export function addressedFeedback(
   const work = workVocabulary(events);
   const answered = answeredTurns(events);
   const started = firstAgentSeq(events);
+  const flags = commandFlags(events);
   return feedback.filter((f) => {
     if (f.cue !== 'rule' && f.cue !== 'correction') return true;
     // the session's opening request states the task: a rule in it needs a cue of generality
@@ -131,7 +132,9 @@ export function addressedFeedback(
       return (
         /^(?:that|this|these|those)\b/i.test(f.text.trim()) ||
         (f.seq > started && namesAgentAct(f.text)) ||
-        topicTerms(said).some((t) => work.has(t))
+        topicTerms(said).some((t) => work.has(t)) ||
+        // a flag of a command the agent ran ("never run anything with -v or --hard without asking")
+        flagsIn(said).some((x) => flags.has(x))
       );
     // a correction answers one turn: its adjectives may name what it objects to ("another summary file")
     const answers = answered.get(f.seq) ?? new Set<string>();
@@ -142,6 +145,20 @@ export function addressedFeedback(
       topicTerms(said, true).some((t) => answers.has(t))
     );
   });
+}
+
+/** Command-line flags written in a text ("-v", "--force", "--no-verify"), lower-cased. */
+function flagsIn(text: string): string[] {
+  return [...text.matchAll(/(?<![\w-])(--?[a-z][a-z\d-]*)\b/gi)].map((m) => m[1]!.toLowerCase());
+}
+
+/** The flags of the agent's tool calls' inputs (its commands), see {@link flagsIn}. */
+function commandFlags(events: readonly SessionEvent[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of events)
+    if (e.type === 'agent.tool_use')
+      for (const x of flagsIn(JSON.stringify(e.input ?? '').slice(0, MAX_WORK_CHARS))) out.add(x);
+  return out;
 }
 
 /** The `seq` of the agent's first turn (a message or a tool call), or +∞ when it never acted. */

@@ -762,6 +762,12 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
     expect(cue('Dance floors help avoid injuries and make dancing more enjoyable.')).toEqual([]);
   });
 
+  it('a distributive "per …" is general; where a kind goes "next to" something holds for any one of it', () => {
+    expect(cue("don't call the API once per row, batch the requests")).toEqual(['rule']);
+    expect(cue("don't call the API, batch the requests")).toEqual([]);
+    expect(cue('story files go next to the component they show')).toEqual(['rule']);
+  });
+
   it('a rule right after "you" + what the agent did takes that sentence along', () => {
     expect(said('you just deleted the cache folder. ask first next time')).toEqual([
       ['rule', 'you just deleted the cache folder. ask first next time'],

@@ -54,7 +54,7 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /\b(?:always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
+  /\b(?:(?<!\bas )per (?!cent\b)[a-z]{2,}|always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
@@ -950,7 +950,9 @@ function norm(ws: Token[], text: string, general: boolean): boolean {
     /^(?:need|require)$/.test(verb.lemma) &&
     ws[v + 1]?.normal !== 'to' &&
     (/^(?:my|our)$/.test(ws[v + 1]?.normal ?? '') || /\b(?:first|before|beforehand)\b/i.test(text));
-  const placed = PLACEMENT.test(verb.lemma) && ws[v + 1]?.pos === 'ADP';
+  const placed =
+    PLACEMENT.test(verb.lemma) &&
+    (ws[v + 1]?.pos === 'ADP' || (ws[v + 1]?.normal === 'next' && ws[v + 2]?.normal === 'to'));
   return general || needs || placed || /,\s*(?:not|never)\b/i.test(text) || reasonIn(text) !== null;
 }
 
@@ -1485,9 +1487,10 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
       nouns.length === 0 &&
       contentTokens(written[start - 1]!).length >= 2;
     // "New packages are my call. Ask me before installing one.": "one", "them" point back to a kind
+    // (the sentence before may read as an order: "Nice debug logs." tagged as a verb first)
     const anaphoric =
       before !== undefined &&
-      kinds[start - 1] === null &&
+      (kinds[start - 1] === null || kinds[start - 1] === 'imperative') &&
       !QUESTION.test(before.text) &&
       /\b(?:one|them|they)\b/i.test(written[start]!) &&
       words(firstWords(before)).some((_, j, ws) => kindAt(ws, j));

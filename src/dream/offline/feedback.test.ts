@@ -215,6 +215,18 @@ describe('feedback in gather and across sessions', () => {
     );
   });
 
+  it('a first sentence too short to say what the agent did gives way to its whole line as the context', () => {
+    seq = 0;
+    const d = gatherSession([
+      ev('user.message', 'Fix the rounding.'),
+      ev('agent.message', 'Done. It was a one-line change, so I did not run the linter.'),
+      ev('user.message', 'Always run the linter before you say a change is done.'),
+    ]);
+    expect(d.feedback.find((f) => f.cue === 'rule')!.context).toBe(
+      'Done. It was a one-line change, so I did not run the linter.',
+    );
+  });
+
   it('a take-back later in the session removes the feedback it names, even with the agent’s reply between', () => {
     seq = 0;
     const d = gatherSession([
@@ -766,6 +778,35 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
     expect(cue("don't call the API once per row, batch the requests")).toEqual(['rule']);
     expect(cue("don't call the API, batch the requests")).toEqual([]);
     expect(cue('story files go next to the component they show')).toEqual(['rule']);
+  });
+
+  it('a request to the agent with a cue of generality or "before any …" is a rule; one about this case is not', () => {
+    expect(cue('In future, could you only add a dependency when the standard library cannot do it?')).toEqual(
+      ['rule'],
+    );
+    expect(cue('Could you ask me before any schema change?')).toEqual(['rule']);
+    expect(cue("From now on I'd prefer you open a draft PR first.")).toEqual(['rule']);
+    expect(cue("Could you check if there's any other way to help me?")).toEqual([]);
+    expect(cue('Can you please double-check and honor the policy?')).toEqual([]);
+    expect(cue('Would you like me to check the config?')).toEqual([]);
+  });
+
+  it('"who exactly is going to read …?", a question ending in "?!", a rule label, what was asked against what came', () => {
+    expect(cue('who exactly is going to read a MIGRATION_NOTES.md?')).toEqual(['correction']);
+    expect(cue('You deleted the fixtures?!')).toEqual(['correction']);
+    expect(cue("Team rule: a feature isn't finished until the docs are updated.")).toEqual(['correction']);
+    expect(cue("Team rule: a feature isn't finished until the docs are updated.", false)).toEqual(['rule']);
+    expect(cue('I asked you to fix one import and got a rewritten module.')).toEqual(['correction']);
+    expect(cue('I asked for a refund and got a voucher.')).toEqual([]);
+  });
+
+  it('a denial with a bare subject; "please" after a prohibition; a rule taken back in the same message', () => {
+    expect(cue('`eval` plus a regex is not a parser, write a real one')).toEqual(['correction']);
+    expect(cue('The weather is not a problem.')).toEqual([]);
+    expect(cue('No copy-pasted helpers please.')).toEqual(['rule']);
+    expect(cue("don't bump the version, well actually, it's your release branch, so go ahead")).toEqual([]);
+    expect(cue('never commit generated files. oh wait, the lockfile is fine, keep it')).toEqual([]);
+    expect(cue('never commit generated files. oh wait, I meant build output')).toEqual(['rule']);
   });
 
   it('a rule right after "you" + what the agent did takes that sentence along', () => {

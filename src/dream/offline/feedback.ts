@@ -44,7 +44,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:even|what'?s (?:up )?with)\b|^\s*(?:[a-z-]+ ){0,2}[a-z]+s [a-z]+\b[^.!?]{0,80}[,;.!]\s+\w|\b[a-z]+s (?:go|live|stay|belong|sit) (?:in|into|on|under|next|beside|with|alongside)\b|\b(?:need|require)s? (?!to\b)\w+|\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|whole|entire|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
+  /\b(?:even|what'?s (?:up )?with|I (?:asked|wanted))\b|^\s*(?:[a-z-]+ ){0,2}[a-z]+s [a-z]+\b[^.!?]{0,80}[,;.!]\s+\w|\b[a-z]+s (?:go|live|stay|belong|sit) (?:in|into|on|under|next|beside|with|alongside)\b|\b(?:need|require)s? (?!to\b)\w+|\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|whole|entire|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -54,11 +54,11 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /\b(?:(?<!\bas )per (?!cent\b)[a-z]{2,}|always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
+  /\b(?:(?:our|team|house) (?:rule|policy|convention)s?\b|(?<!\bas )per (?!cent\b)[a-z]{2,}|always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
-  /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|by default|in general|generally|next time)\b[\s,.:;!-]*)+/i;
+  /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|by default|in general|generally|next time|(?:our|the|team|house) (?:rule|policy|convention)s?(?= ?:))\b[\s,.:;!-]*)+/i;
 
 /**
  * True when `text` carries a cue of generality ({@link GENERALITY}: always, never, every time, from now
@@ -106,7 +106,7 @@ export const CASE_IDENTIFIER =
  * "I want/need/prefer/'d like you to …" and "I told/asked you …", which address the agent.
  */
 const OWN_CASE =
-  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b| (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b)/i;
+  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b| (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b| (?:asked|wanted) you to\b[^,;.]* and (?:got|received|you (?:gave|did|made|sent|wrote))\b)/i;
 
 /** Fewest content words an evaluation needs to be kept ("that can't be right" says nothing to keep). */
 const MIN_CORRECTION_TERMS = 2;
@@ -121,9 +121,9 @@ const PROPOSAL = /^let(?:'s| us)\b/i;
 const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 
 /** A request for information rather than an objection. */
-const QUESTION = /\?\s*$/;
+const QUESTION = /\?[?!]*\s*$/;
 const OBJECTING_QUESTION =
-  /^(?:what(?:'s| is) (?:up )?with (?:the|all|these|those|this|that|every|so many)\b|why (?:would|do|should) (?:I|we|anyone|anybody) (?:ever )?(?:want|need)\b(?! to\b)|why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|who (?:said|told) you (?:could|to|that you could)\b|why (?:do|does) (?:every|all|each)\b|why would [^?]*\bever\b|who(?:'s| is) (?:ever )?going to (?:read|use|need|look at|maintain)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
+  /^(?:what(?:'s| is) (?:up )?with (?:the|all|these|those|this|that|every|so many)\b|why (?:would|do|should) (?:I|we|anyone|anybody) (?:ever )?(?:want|need)\b(?! to\b)|why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|who (?:said|told) you (?:could|to|that you could)\b|why (?:do|does) (?:every|all|each)\b|why would [^?]*\bever\b|who(?: exactly| even| actually| really)?(?:'s| is) (?:ever )?going to (?:read|use|need|look at|maintain)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
@@ -550,6 +550,9 @@ function prohibition(s: Sentence): boolean {
       (t.pos === 'PUNCT' || t.pos === 'SCONJ' || /^(?:unless|without|except|until)$/.test(t.normal)),
   );
   let phrase = ts.slice(at + 1, end < 0 ? ts.length : end);
+  // "No change-history comments please."
+  while (phrase.length > 0 && /^(?:please|pls|plz|thanks)$/.test(phrase.at(-1)!.normal))
+    phrase = phrase.slice(0, -1);
   // "no comments that just repeat what the line does": a relative clause restricts the kind
   const rel = phrase.findIndex((t, i) => i >= 1 && /^(?:that|which|who)$/.test(t.normal));
   const restricted = rel >= 1 ? phrase.slice(rel + 1) : [];
@@ -860,8 +863,14 @@ function praised(praise: Token[], object: Token[]): boolean {
  * bug." — an indefinite subject, "is not", then an indefinite complement.
  */
 function kindDenied(ws: Token[]): boolean {
-  if (!/^(?:a|an)$/.test(ws[0]?.normal ?? '')) return false;
-  const be = ws.findIndex((t, i) => i >= 2 && i <= 5 && t.lemma === 'be');
+  // "a skipped test is not …", or a bare subject ("`as any` plus a ts-ignore is not a fix"); never a
+  // pronoun, a definite or a possessive (one thing: "the weather is not a problem")
+  const bare =
+    !/^(?:the|my|your|our|their|his|her|its|this|that|these|those)$/.test(ws[0]?.normal ?? '') &&
+    ws[0]?.pos !== 'PRON';
+  if (!/^(?:a|an)$/.test(ws[0]?.normal ?? '') && !bare) return false;
+  const be = ws.findIndex((t, i) => i >= 2 && i <= 7 && t.lemma === 'be');
+  if (be >= 0 && ws.slice(0, be).some((t) => t.pos === 'PRON' || t.pos === 'AUX')) return false;
   if (be < 0 || !/^(?:not|n't)$/.test(ws[be + 1]?.normal ?? '')) return false;
   // "A change isn't done until the tests have run green": what any such thing needs first
   const until = ws.slice(be + 2, be + 5).some((t) => /^(?:until|unless|without)$/.test(t.normal));
@@ -1139,7 +1148,8 @@ function leftUndone(ws: Token[]): boolean {
 }
 
 /** "I asked for one test fix, not a 41-file diff": what was asked, then what the agent did instead. */
-const ASKED_NOT = /^I (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b/i;
+const ASKED_NOT =
+  /^I (?:asked|wanted) (?:(?:you )?(?:for|to)\b[^,;]*,\s*not\b|you to\b[^,;.]* and (?:got|received|you (?:gave|did|made|sent|wrote))\b)/i;
 
 /**
  * A code identifier named as a kind of thing: "console.log calls", "alert() statements", "any casts" —
@@ -1149,6 +1159,16 @@ const KIND_OF_CODE = /\S+\s+(calls|statements|usages|imports|casts|prints)\b/gi;
 
 /** "I didn't ask for a summary file", "I never asked you to add …": what the agent did that nobody asked for. */
 const NOT_ASKED = /^I (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b/i;
+
+/** A time frame of any case: "before any …", "whenever a …". */
+const BEFORE_ANY = /\b(?:before|whenever|every time|each time)\b(?: \w+)? (?:any|a|an|every|each)\b/i;
+
+/**
+ * A request addressed to the agent: "could/can/would/will you …", "I'd prefer/want/like you (to) …" —
+ * a rule only with a cue of generality or a condition about any case (see `classify`).
+ */
+const REQUEST =
+  /^(?:(?:could|can|would|will) you (?:please |kindly )?(?:only |always |just )?(?!like\b)[a-z]{2,}|I(?:'d| would)? (?:prefer|want|like|need) (?:it if )?you (?:to )?(?:always |only )?[a-z]{2,})/i;
 
 /**
  * "Could you not add …?", "would you stop …?": a negated order in a polite question — a rule when it
@@ -1328,6 +1348,12 @@ function classify(
       ws.some((t, i) => i > 0 && t.normal === 'you' && leftUndone(ws.slice(i))) &&
       // what was left undone is named ("…if you didn't change anything?" wonders, it names nothing)
       !/\b(?:anything|nothing)\s*\?\s*$/i.test(text));
+  // "Could you check with me before any destructive command in future?", "I'd prefer you ask before …
+  // from now on": a request to the agent, made general by a cue or a condition about any case
+  // ("could you check if there's any way …" asks about this case: an "if" is no time frame)
+  // (nor does naming a policy: "could you honor the policy?" asks for this case)
+  if (REQUEST.test(text) && (GENERALITY.test(s.text.replace(POLICY, '')) || BEFORE_ANY.test(text)))
+    return 'rule';
   if (POLITE_NOT.test(text)) {
     const kind = ws.some((_, i) => i > 2 && kindAt(ws, i));
     return kind || GENERALITY.test(text) ? 'rule' : 'imperative';
@@ -1500,7 +1526,28 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
     out.push({ cue: k, text: said, why, tokens: contentTokens(said) });
   }
-  return out;
+  // "don't force push — well actually, it's your sandbox branch, so go ahead": taken back in the same
+  // message, what was said before the take-back is not feedback
+  const back = retractionAt(text);
+  return back < 0 ? out : out.filter((f) => original.indexOf(f.text) >= back);
+}
+
+/** A turn of mind in the middle of a message ("well actually", "oh wait", "on second thought"). */
+const TURN_OF_MIND =
+  /\b(?:well,? actually|actually,? no|oh,? wait|wait,? no|no,? wait|on second thought|never ?mind|scratch that|hmm,? actually)\b/i;
+
+/** Words that allow what the person had barred ("so go ahead", "keep it", "that's fine"). */
+const ALLOWED =
+  /\b(?:go ahead|keep (?:it|them|that|those)|(?:that|it)(?:'s| is) (?:fine|ok(?:ay)?)|leave it)\b/i;
+
+/**
+ * Where a message takes back what it said before: a turn of mind ({@link TURN_OF_MIND}) not at its
+ * start, followed later by words that allow what was barred ({@link ALLOWED}); -1 when there is none.
+ */
+function retractionAt(text: string): number {
+  const m = TURN_OF_MIND.exec(text);
+  if (!m || m.index === 0 || !ALLOWED.test(text.slice(m.index))) return -1;
+  return m.index;
 }
 
 /** A sentence that is only "ever" / "ever again" / "not ever" after another ("No sudo. Ever."): the stop before it, kept. */

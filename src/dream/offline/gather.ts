@@ -246,7 +246,9 @@ export function editSpan(from: string, to: string): { from: string; to: string }
 
 /**
  * The first sentence of an agent message's prose (its gist, as the context of a correction): headings,
- * fences, tables and rules are skipped and Markdown emphasis is dropped.
+ * fences, tables and rules are skipped and Markdown emphasis is dropped. A first sentence shorter than
+ * {@link SHORT_GIST} chars ("The fix is in.") gives way to its whole line (the caller shortens it), which
+ * says what was done.
  */
 function firstSentence(text: string): string {
   const line =
@@ -259,8 +261,13 @@ function firstSentence(text: string): string {
     .replace(/^[-*+]\s+|^\d+[.)]\s+/, '')
     .replace(/[*`]+/g, '')
     .replace(/(^|\s)_+|_+(?=\s|$|[.,;:!?])/g, '$1');
-  return splitSentences(prose)[0] ?? prose;
+  const first = splitSentences(prose)[0];
+  if (first === undefined) return prose;
+  return first.length < SHORT_GIST ? prose : first;
 }
+
+/** Characters under which a message's first sentence is too short to tell what the agent did. */
+const SHORT_GIST = 40;
 
 /**
  * The texts of a session that gather can quote or derive memory from — user and agent messages,

@@ -209,3 +209,26 @@ describe('a flag of a command the agent ran (issue 15, fourth round)', () => {
     expect(feedbackOf(events)).toEqual(['Please never run anything with -v without asking me.']);
   });
 });
+
+describe('a clipped word for a word of the work (issue 15, fourth round)', () => {
+  it('"no new deps" meets "dependencies" in the agent’s output; a three-letter word opening nothing there does not', () => {
+    seq = 0;
+    const events = [
+      ev('user.message', 'Add throttling to the retries.'),
+      call('Bash', { command: 'pnpm add lodash.throttle' }),
+      {
+        type: 'agent.tool_result',
+        seq: seq++,
+        timestamp: null,
+        source: { file: 'x.jsonl', line: seq },
+        call_id: `c${seq - 1}`,
+        content: 'dependencies:\n+ lodash.throttle 4.1.1',
+        is_error: false,
+      } as SessionEvent,
+      ev('user.message', 'Never pull in deps without asking.'),
+      ev('agent.message', 'Understood.'),
+      ev('user.message', 'Never install gui tools without asking.'),
+    ];
+    expect(feedbackOf(events)).toEqual(['Never pull in deps without asking.']);
+  });
+});

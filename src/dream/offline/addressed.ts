@@ -132,7 +132,7 @@ export function addressedFeedback(
       return (
         /^(?:that|this|these|those)\b/i.test(f.text.trim()) ||
         (f.seq > started && namesAgentAct(f.text)) ||
-        topicTerms(said).some((t) => work.has(t)) ||
+        topicTerms(said).some((t) => work.has(t) || clipped(t, work)) ||
         // a flag of a command the agent ran ("never run anything with -v or --hard without asking")
         flagsIn(said).some((x) => flags.has(x))
       );
@@ -145,6 +145,16 @@ export function addressedFeedback(
       topicTerms(said, true).some((t) => answers.has(t))
     );
   });
+}
+
+/**
+ * True when a three-letter topic word is a clipped form of a word of the work ("deps" → dep,
+ * dependencies; "libs" → lib, library): some key of `work` opens with it.
+ */
+function clipped(t: string, work: ReadonlySet<string>): boolean {
+  if (t.length !== 3) return false;
+  for (const k of work) if (k.length > 3 && k.startsWith(t)) return true;
+  return false;
 }
 
 /** Command-line flags written in a text ("-v", "--force", "--no-verify"), lower-cased. */

@@ -7,7 +7,7 @@
 import type { KindChange } from './recovery.js';
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 30;
+export const DIGEST_VERSION = 31;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -149,6 +149,11 @@ export interface FeedbackOccurrence {
   why: string | null;
   /** What the agent had just said or done (its last message's first sentence, or its last tool call), ≤ 160 chars. */
   context: string | null;
+  /**
+   * The tool call the agent made after the words in `context`, as `Tool \`command or file\`` (target ≤ 100
+   * chars), when it made one before the person spoke; absent otherwise.
+   */
+  context_call?: string;
   tokens: string[];
   /** The speaker the message names, if any. */
   speaker?: string;

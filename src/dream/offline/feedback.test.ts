@@ -227,6 +227,31 @@ describe('feedback in gather and across sessions', () => {
     );
   });
 
+  it('the call the agent made after its words is named with the context, and in How to apply', () => {
+    seq = 0;
+    const events = [
+      ev('user.message', 'Make CI green.'),
+      ev('agent.message', 'The remaining failure is flaky, so I marked it as skipped.'),
+      {
+        type: 'agent.tool_use',
+        seq: seq++,
+        timestamp: null,
+        source: { file: 'x.jsonl', line: seq },
+        tool: 'Edit',
+        kind: 'edit',
+        input: { file_path: 'src/money/round.test.ts', old_string: 'it(', new_string: 'it.skip(' },
+        call_id: 'e1',
+      } as SessionEvent,
+      ev('user.message', 'Skipping is not fixing. Never do that again.'),
+    ];
+    const f = gatherSession(events).feedback.find((x) => x.cue === 'correction' || x.cue === 'rule')!;
+    expect(f.context_call).toBe('Edit `src/money/round.test.ts`');
+    const { memories } = mineFeedback([session('sesn_call', events)]);
+    expect(memories[0]!.body).toContain(
+      'said: “The remaining failure is flaky, so I marked it as skipped.” and called Edit `src/money/round.test.ts`',
+    );
+  });
+
   it('a take-back later in the session removes the feedback it names, even with the agent’s reply between', () => {
     seq = 0;
     const d = gatherSession([

@@ -181,3 +181,54 @@ describeWithData('LoCoMo with one friend’s turns made the agent’s', () => {
     expect(texts.length).toBeLessThanOrEqual(MAX_LEFT);
   }, 60_000);
 });
+
+describe('a rule said with what the agent did (issue 15, fourth round)', () => {
+  it('"You just deleted the cache folder. Ask first next time." is about the agent’s work; encouragement is not', () => {
+    seq = 0;
+    const events = [
+      ev('user.message', 'Clean up the build output.'),
+      call('Bash', { command: 'rm -rf .turbo dist' }),
+      ev('user.message', 'You just deleted the cache folder. Ask first next time.'),
+      ev('agent.message', 'Sorry about that.'),
+      ev('user.message', 'You got this. Never give up next time!'),
+    ];
+    expect(feedbackOf(events)).toEqual(['You just deleted the cache folder. Ask first next time.']);
+  });
+});
+
+describe('a flag of a command the agent ran (issue 15, fourth round)', () => {
+  it('"never run anything with -v without asking" is about the agent’s `docker compose down -v`', () => {
+    seq = 0;
+    const events = [
+      ev('user.message', 'The migrations are confused, sort it out.'),
+      call('Bash', { command: 'docker compose down -v' }),
+      ev('user.message', 'Please never run anything with -v without asking me.'),
+      ev('agent.message', 'Understood.'),
+      ev('user.message', 'Never run anything with --privileged without asking me.'),
+    ];
+    expect(feedbackOf(events)).toEqual(['Please never run anything with -v without asking me.']);
+  });
+});
+
+describe('a clipped word for a word of the work (issue 15, fourth round)', () => {
+  it('"no new deps" meets "dependencies" in the agent’s output; a three-letter word opening nothing there does not', () => {
+    seq = 0;
+    const events = [
+      ev('user.message', 'Add throttling to the retries.'),
+      call('Bash', { command: 'pnpm add lodash.throttle' }),
+      {
+        type: 'agent.tool_result',
+        seq: seq++,
+        timestamp: null,
+        source: { file: 'x.jsonl', line: seq },
+        call_id: `c${seq - 1}`,
+        content: 'dependencies:\n+ lodash.throttle 4.1.1',
+        is_error: false,
+      } as SessionEvent,
+      ev('user.message', 'Never pull in deps without asking.'),
+      ev('agent.message', 'Understood.'),
+      ev('user.message', 'Never install gui tools without asking.'),
+    ];
+    expect(feedbackOf(events)).toEqual(['Never pull in deps without asking.']);
+  });
+});

@@ -21,7 +21,7 @@
  */
 import type { SessionEvent } from '../../domain/index.js';
 import type { FeedbackOccurrence } from './digest.js';
-import { ELLIPTIC_EXCESS, saysGenerally } from './feedback.js';
+import { ELLIPTIC_EXCESS, namesAgentAct, saysGenerally } from './feedback.js';
 import { analyse } from './language.js';
 import { contentTokens } from './text.js';
 
@@ -119,6 +119,7 @@ export function addressedFeedback(
   const work = workVocabulary(events);
   const answered = answeredTurns(events);
   const started = firstAgentSeq(events);
+  const flags = commandFlags(events);
   return feedback.filter((f) => {
     if (f.cue !== 'rule' && f.cue !== 'correction') return true;
     // the session's opening request states the task: a rule in it needs a cue of generality
@@ -126,8 +127,15 @@ export function addressedFeedback(
     const said = `${f.text} ${f.why ?? ''}`;
     // a rule said with the sentence about what the agent made ("That's a new dependency. Ask me first
     // next time."): its subject is the agent's work
+    // (or "You just threw away the local data. Ask first next time.": the agent's act named)
     if (f.cue === 'rule')
-      return /^(?:that|this|these|those)\b/i.test(f.text.trim()) || topicTerms(said).some((t) => work.has(t));
+      return (
+        /^(?:that|this|these|those)\b/i.test(f.text.trim()) ||
+        (f.seq > started && namesAgentAct(f.text)) ||
+        topicTerms(said).some((t) => work.has(t) || clipped(t, work)) ||
+        // a flag of a command the agent ran ("never run anything with -v or --hard without asking")
+        flagsIn(said).some((x) => flags.has(x))
+      );
     // a correction answers one turn: its adjectives may name what it objects to ("another summary file")
     const answers = answered.get(f.seq) ?? new Set<string>();
     const text = f.text.trim();
@@ -137,6 +145,30 @@ export function addressedFeedback(
       topicTerms(said, true).some((t) => answers.has(t))
     );
   });
+}
+
+/**
+ * True when a three-letter topic word is a clipped form of a word of the work ("deps" → dep,
+ * dependencies; "libs" → lib, library): some key of `work` opens with it.
+ */
+function clipped(t: string, work: ReadonlySet<string>): boolean {
+  if (t.length !== 3) return false;
+  for (const k of work) if (k.length > 3 && k.startsWith(t)) return true;
+  return false;
+}
+
+/** Command-line flags written in a text ("-v", "--force", "--no-verify"), lower-cased. */
+function flagsIn(text: string): string[] {
+  return [...text.matchAll(/(?<![\w-])(--?[a-z][a-z\d-]*)\b/gi)].map((m) => m[1]!.toLowerCase());
+}
+
+/** The flags of the agent's tool calls' inputs (its commands), see {@link flagsIn}. */
+function commandFlags(events: readonly SessionEvent[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of events)
+    if (e.type === 'agent.tool_use')
+      for (const x of flagsIn(JSON.stringify(e.input ?? '').slice(0, MAX_WORK_CHARS))) out.add(x);
+  return out;
 }
 
 /** The `seq` of the agent's first turn (a message or a tool call), or +∞ when it never acted. */

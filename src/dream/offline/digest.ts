@@ -155,6 +155,11 @@ export interface FeedbackOccurrence {
   why: string | null;
   /** What the agent had just said or done (its last message's first sentence, or its last tool call), ≤ 160 chars. */
   context: string | null;
+  /**
+   * The tool call the agent made after the words in `context`, as `Tool \`command or file\`` (target ≤ 100
+   * chars), when it made one before the person spoke; absent otherwise.
+   */
+  context_call?: string;
   tokens: string[];
   /** The speaker the message names, if any. */
   speaker?: string;

@@ -153,10 +153,12 @@ export function mineFeedback(
 
 /** How to apply a rule: when the situation it answered recurs (named by what the agent had done). */
 function howToApply(first: FeedbackOccurrence): string {
+  const did = (c: string) =>
+    /^called /.test(c) ? c : `said: “${c}”${first.context_call ? ` and called ${first.context_call}` : ''}`;
   if (first.cue === 'correction' && first.context)
-    return `Before doing again what this corrected — the agent had ${/^called /.test(first.context) ? first.context : `said: “${first.context}”`}.`;
+    return `Before doing again what this corrected — the agent had ${did(first.context)}.`;
   if (first.context)
-    return `Whenever the same kind of work comes up (it was said after the agent ${/^called /.test(first.context) ? first.context : `said: “${first.context}”`}).`;
+    return `Whenever the same kind of work comes up (it was said after the agent ${did(first.context)}).`;
   return 'Whenever the same kind of work comes up in this project.';
 }
 

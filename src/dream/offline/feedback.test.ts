@@ -215,6 +215,43 @@ describe('feedback in gather and across sessions', () => {
     );
   });
 
+  it('a first sentence too short to say what the agent did gives way to its whole line as the context', () => {
+    seq = 0;
+    const d = gatherSession([
+      ev('user.message', 'Fix the rounding.'),
+      ev('agent.message', 'Done. It was a one-line change, so I did not run the linter.'),
+      ev('user.message', 'Always run the linter before you say a change is done.'),
+    ]);
+    expect(d.feedback.find((f) => f.cue === 'rule')!.context).toBe(
+      'Done. It was a one-line change, so I did not run the linter.',
+    );
+  });
+
+  it('the call the agent made after its words is named with the context, and in How to apply', () => {
+    seq = 0;
+    const events = [
+      ev('user.message', 'Make CI green.'),
+      ev('agent.message', 'The remaining failure is flaky, so I marked it as skipped.'),
+      {
+        type: 'agent.tool_use',
+        seq: seq++,
+        timestamp: null,
+        source: { file: 'x.jsonl', line: seq },
+        tool: 'Edit',
+        kind: 'edit',
+        input: { file_path: 'src/money/round.test.ts', old_string: 'it(', new_string: 'it.skip(' },
+        call_id: 'e1',
+      } as SessionEvent,
+      ev('user.message', 'Skipping is not fixing. Never do that again.'),
+    ];
+    const f = gatherSession(events).feedback.find((x) => x.cue === 'correction' || x.cue === 'rule')!;
+    expect(f.context_call).toBe('Edit `src/money/round.test.ts`');
+    const { memories } = mineFeedback([session('sesn_call', events)]);
+    expect(memories[0]!.body).toContain(
+      'said: “The remaining failure is flaky, so I marked it as skipped.” and called Edit `src/money/round.test.ts`',
+    );
+  });
+
   it('a take-back later in the session removes the feedback it names, even with the agent’s reply between', () => {
     seq = 0;
     const d = gatherSession([
@@ -692,5 +729,119 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
     expect(cue('This looks great so far. Stop.')).toEqual([]);
     expect(cue('Stop.')).toEqual([]);
     expect(cue('stop, I need to check something first')).toEqual([]);
+  });
+
+  it('what the agent left undone, asked back with how/why; counts of what it touched; an interjection first', () => {
+    expect(cue("how can you be sure it builds if you didn't compile it?")).toEqual(['correction']);
+    expect(cue("do you know if you didn't save the file?")).toEqual([]);
+    expect(cue("how come the page is blank if you didn't change anything?")).toEqual([]);
+    expect(cue('why did you rename 12 modules for a typo fix?')).toEqual(['correction']);
+    expect(cue('why did you change line 42?')).toEqual([]);
+    expect(cue('yikes, you dropped the staging tables without asking?')).toEqual(['correction']);
+  });
+
+  it('"No X. Ever.": a lone "ever" belongs to the sentence before; "no any/more X"; a prohibition as a later clause', () => {
+    expect(said('no eval. ever.')).toEqual([['rule', 'no eval. ever.']]);
+    expect(cue('no any casts in this repo. ever.')).toEqual(['rule']);
+    expect(cue('thanks. ever so much.')).toEqual([]);
+    expect(cue('keep the commits small, no drive-by renames')).toEqual(['rule']);
+    expect(cue('ok, no rush')).toEqual([]);
+    expect(cue('no big deal')).toEqual([]);
+  });
+
+  it('what a kind needs holds for any one of it; so does an order whose reason is a general statement', () => {
+    expect(cue('schema changes need a migration review first')).toEqual(['rule']);
+    expect(cue('users need a refund')).toEqual([]);
+    expect(cue('new endpoints need our review before merging')).toEqual(['rule']);
+    expect(said('Quick fixes cause regressions. Run the tests.')).toEqual([
+      ['rule', 'Quick fixes cause regressions. Run the tests.'],
+    ]);
+    expect(extractFeedback('Quick fixes cause regressions. Run the tests.', true)[0]!.why).toBe(
+      'Quick fixes cause regressions.',
+    );
+    // the order names this task's one thing; the statement is about now or is praise
+    expect(cue('Tests pass. Merge the branch.')).toEqual([]);
+    expect(cue('Tests are green now. Open the PR.')).toEqual([]);
+    expect(cue('Small PRs are great. open one.')).toEqual([]);
+    expect(cue('Hotfixes cause regressions. Run the tests.')).toEqual(['rule']);
+    expect(cue('Fix bugs. Write tests.')).toEqual([]);
+  });
+
+  it('a pronoun for a kind said before ("… Ask me before installing one."); disbelief at a thing named in one word', () => {
+    expect(said('new libraries are my call. ask me before adding one')).toEqual([
+      ['rule', 'new libraries are my call. ask me before adding one'],
+    ]);
+    expect(cue('eval? really?')).toEqual(['correction']);
+    expect(cue('seriously, ts-expect-error everywhere? no.')).toEqual(['correction']);
+    expect(cue('Is the build green? no.')).toEqual([]);
+  });
+
+  it('"did you even …?", "what\'s with the …?", "why would I want …?"; doubt about a possibility is no objection', () => {
+    expect(cue('did you even open the logs?')).toEqual(['correction']);
+    expect(cue("what's with all the wrapper classes?")).toEqual(['correction']);
+    expect(cue('why would anyone want a second config file?')).toEqual(['correction']);
+    expect(cue('can we even do that?')).toEqual([]);
+    expect(cue('is it even possible?')).toEqual([]);
+    expect(cue('why would I want to know that?')).toEqual([]);
+  });
+
+  it('praise said after a repetition or something unwanted is sarcasm; after a thing named alone it may be sincere', () => {
+    expect(cue('another wrapper class nobody asked for. wonderful.')).toEqual(['correction']);
+    expect(cue('Refactoring the parser. nice.')).toEqual([]);
+    expect(cue('Another great release. thanks!')).toEqual([]);
+  });
+
+  it('a harm stated of a kind, then an order after a comma, is a rule; encouragement and a continued statement are not', () => {
+    expect(cue('loops with a request in them kill performance, fetch everything in one call')).toEqual([
+      'rule',
+    ]);
+    expect(cue('Challenges will come, but believe in yourself and keep going.')).toEqual([]);
+    expect(cue('Dance floors help avoid injuries and make dancing more enjoyable.')).toEqual([]);
+  });
+
+  it('a distributive "per …" is general; where a kind goes "next to" something holds for any one of it', () => {
+    expect(cue("don't call the API once per row, batch the requests")).toEqual(['rule']);
+    expect(cue("don't call the API, batch the requests")).toEqual([]);
+    expect(cue('story files go next to the component they show')).toEqual(['rule']);
+  });
+
+  it('a request to the agent with a cue of generality or "before any …" is a rule; one about this case is not', () => {
+    expect(cue('In future, could you only add a dependency when the standard library cannot do it?')).toEqual(
+      ['rule'],
+    );
+    expect(cue('Could you ask me before any schema change?')).toEqual(['rule']);
+    expect(cue("From now on I'd prefer you open a draft PR first.")).toEqual(['rule']);
+    expect(cue("Could you check if there's any other way to help me?")).toEqual([]);
+    expect(cue('Can you please double-check and honor the policy?')).toEqual([]);
+    expect(cue('Would you like me to check the config?')).toEqual([]);
+  });
+
+  it('"who exactly is going to read …?", a question ending in "?!", a rule label, what was asked against what came', () => {
+    expect(cue('who exactly is going to read a MIGRATION_NOTES.md?')).toEqual(['correction']);
+    expect(cue('You deleted the fixtures?!')).toEqual(['correction']);
+    expect(cue("Team rule: a feature isn't finished until the docs are updated.")).toEqual(['correction']);
+    expect(cue("Team rule: a feature isn't finished until the docs are updated.", false)).toEqual(['rule']);
+    expect(cue('I asked you to fix one import and got a rewritten module.')).toEqual(['correction']);
+    expect(cue('I asked for a refund and got a voucher.')).toEqual([]);
+  });
+
+  it('a denial with a bare subject; "please" after a prohibition; a rule taken back in the same message', () => {
+    expect(cue('`eval` plus a regex is not a parser, write a real one')).toEqual(['correction']);
+    expect(cue('The weather is not a problem.')).toEqual([]);
+    expect(cue('No copy-pasted helpers please.')).toEqual(['rule']);
+    expect(cue("don't bump the version, well actually, it's your release branch, so go ahead")).toEqual([]);
+    expect(cue('never commit generated files. oh wait, the lockfile is fine, keep it')).toEqual([]);
+    expect(cue('never commit generated files. oh wait, I meant build output')).toEqual(['rule']);
+  });
+
+  it('a rule right after "you" + what the agent did takes that sentence along', () => {
+    expect(said('you just deleted the cache folder. ask first next time')).toEqual([
+      ['rule', 'you just deleted the cache folder. ask first next time'],
+    ]);
+    // praise or a saying is not what the agent did wrong
+    expect(said('you got this. never give up next time')).not.toContainEqual([
+      'rule',
+      'you got this. never give up next time',
+    ]);
   });
 });

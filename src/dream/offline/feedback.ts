@@ -44,7 +44,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|whole|entire|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
+  /\b(?:even|what'?s (?:up )?with|I (?:asked|wanted))\b|^\s*(?:[a-z-]+ ){0,2}[a-z]+s [a-z]+\b[^.!?]{0,80}[,;.!]\s+\w|\b[a-z]+s (?:go|live|stay|belong|sit) (?:in|into|on|under|next|beside|with|alongside)\b|\b(?:need|require)s? (?!to\b)\w+|\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|whole|entire|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -54,11 +54,11 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /\b(?:always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
+  /\b(?:(?:our|team|house) (?:rule|policy|convention)s?\b|(?<!\bas )per (?!cent\b)[a-z]{2,}|always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
-  /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|by default|in general|generally|next time)\b[\s,.:;!-]*)+/i;
+  /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|by default|in general|generally|next time|(?:our|the|team|house) (?:rule|policy|convention)s?(?= ?:))\b[\s,.:;!-]*)+/i;
 
 /**
  * True when `text` carries a cue of generality ({@link GENERALITY}: always, never, every time, from now
@@ -74,6 +74,9 @@ export function saysGenerally(text: string): boolean {
  */
 const SPECIFIC =
   /(?<![\w/.])\/[a-z][\w-]+|\b[\w-]+\.(?:[a-z]{1,5})\b(?!-(?:style|like|type|ish)\b)|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
+
+/** A count of things, a number then a plural ("41 files", "12 tests"). */
+const COUNTED = /\b\d+\s+([a-z]{2,}[^s\W]s)\b/gi;
 
 /** A file name with an extension, as a word ("package.json", "CHANGES_SUMMARY.md", "src/a.test.ts"). */
 const FILE_NAME = /(?<![\w.])(?:[\w-]+\/)*[\w-]+(?:\.[\w-]+)*\.[a-z]{1,5}\b/gi;
@@ -103,7 +106,7 @@ export const CASE_IDENTIFIER =
  * "I want/need/prefer/'d like you to …" and "I told/asked you …", which address the agent.
  */
 const OWN_CASE =
-  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b| (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b)/i;
+  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b| (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b| (?:asked|wanted) you to\b[^,;.]* and (?:got|received|you (?:gave|did|made|sent|wrote))\b)/i;
 
 /** Fewest content words an evaluation needs to be kept ("that can't be right" says nothing to keep). */
 const MIN_CORRECTION_TERMS = 2;
@@ -118,9 +121,9 @@ const PROPOSAL = /^let(?:'s| us)\b/i;
 const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 
 /** A request for information rather than an objection. */
-const QUESTION = /\?\s*$/;
+const QUESTION = /\?[?!]*\s*$/;
 const OBJECTING_QUESTION =
-  /^(?:why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|who (?:said|told) you (?:could|to|that you could)\b|why (?:do|does) (?:every|all|each)\b|why would [^?]*\bever\b|who(?:'s| is) (?:ever )?going to (?:read|use|need|look at|maintain)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
+  /^(?:what(?:'s| is) (?:up )?with (?:the|all|these|those|this|that|every|so many)\b|why (?:would|do|should) (?:I|we|anyone|anybody) (?:ever )?(?:want|need)\b(?! to\b)|why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|who (?:said|told) you (?:could|to|that you could)\b|why (?:do|does) (?:every|all|each)\b|why would [^?]*\bever\b|who(?: exactly| even| actually| really)?(?:'s| is) (?:ever )?going to (?:read|use|need|look at|maintain)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
@@ -150,7 +153,7 @@ const REASON =
  * that are also verbs or nouns elsewhere ("look at the logs"), so only before a comma, stop or dash.
  */
 const INTERJECTION =
-  /^(?:(?:ugh+|argh+|sigh|meh|geez|jeez|dude|man|hmm+|look|listen|come on|hold on|wait|wtf|omg|ffs|bruh|guys|mate)\s*[,.!;:-]+\s*)+/i;
+  /^(?:(?:ugh+|argh+|sigh|meh|geez|jeez|dude|man|hmm+|look|listen|come on|hold on|wait|wtf|omg|ffs|bruh|guys|mate|whoa+|woah|wow|yikes|oof|uh+|um+|erm|huh|eh|oi|yo|ouch|oops)\s*[,.!;:-]+\s*)+/i;
 
 function strip(text: string): string {
   return text
@@ -530,7 +533,7 @@ function evaluative(s: Sentence): boolean {
  * "no worries" and "no, it's …" are not: one content word, or a comma right after "no".
  */
 function prohibition(s: Sentence): boolean {
-  const ts = s.tokens;
+  const ts = joinHyphens(s.tokens);
   const at = ts.findIndex((t) => t.normal === 'no');
   // at most one lead-in word before it ("Please, no more …"), punctuation not counted
   const before = ts.slice(0, Math.max(0, at)).filter((t) => t.pos !== 'PUNCT');
@@ -547,17 +550,70 @@ function prohibition(s: Sentence): boolean {
       (t.pos === 'PUNCT' || t.pos === 'SCONJ' || /^(?:unless|without|except|until)$/.test(t.normal)),
   );
   let phrase = ts.slice(at + 1, end < 0 ? ts.length : end);
+  // "No change-history comments please."
+  while (phrase.length > 0 && /^(?:please|pls|plz|thanks)$/.test(phrase.at(-1)!.normal))
+    phrase = phrase.slice(0, -1);
   // "no comments that just repeat what the line does": a relative clause restricts the kind
   const rel = phrase.findIndex((t, i) => i >= 1 && /^(?:that|which|who)$/.test(t.normal));
   const restricted = rel >= 1 ? phrase.slice(rel + 1) : [];
   if (rel >= 1) phrase = phrase.slice(0, rel);
+  // "no *any* types", "no *more* stubs": a quantifier before the things forbidden
+  if (/^(?:any|more)$/.test(phrase[0]?.normal ?? '')) phrase = phrase.slice(1);
   if (phrase.length === 0 || phrase.some((t) => t.pos === 'AUX' || t.pos === 'PRON')) return false;
   if (!['NOUN', 'ADJ', 'PROPN', 'VERB'].includes(phrase[0]!.pos)) return false;
+  // "No sudo, ever.": one thing forbidden for good
+  if (EVER.test(s.text) && phrase.some((t) => ['NOUN', 'PROPN'].includes(t.pos))) return true;
   // the things forbidden, in the plural ("no force pushes"), or a longer phrase; not "no big deal"
   const head = phrase.findIndex((t) => t.pos === 'ADP');
   const noun = phrase.slice(0, head < 0 ? phrase.length : head).at(-1)!;
   const plural = (noun.normal !== noun.lemma || noun.stem !== noun.normal) && /[^s]s$/.test(noun.normal);
   return substantive(phrase) + Math.min(1, substantive(restricted)) >= (plural ? 2 : 3);
+}
+
+/** "…, ever", "ever again": a prohibition for good. */
+const EVER = /,\s*(?:not )?ever(?: again)?\s*[.!]*\s*$/i;
+
+/**
+ * Tokens with hyphenated compounds joined back into one word ("drive - by" → "drive-by", an adjective
+ * when its last part is a particle or preposition): the tokenizer splits them, and their parts are not
+ * words of the sentence ("by" opens no phrase there).
+ */
+function joinHyphens(ts: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < ts.length; i++) {
+    const [a, dash, b] = [out.at(-1), ts[i]!, ts[i + 1]];
+    if (dash.text === '-' && a && b && /^\w/.test(a.text) && /^\w/.test(b.text)) {
+      const pos = ['ADP', 'ADV', 'PART'].includes(b.pos) ? 'ADJ' : b.pos;
+      out[out.length - 1] = {
+        ...b,
+        text: `${a.text}-${b.text}`,
+        normal: `${a.normal}-${b.normal}`,
+        lemma: `${a.normal}-${b.lemma}`,
+        stem: `${a.normal}-${b.stem}`,
+        pos,
+      };
+      i++;
+    } else out.push(dash);
+  }
+  return out;
+}
+
+/**
+ * A verbless prohibition as a later clause ("keep your diffs focused, *no drive-by refactors*"), read as
+ * a sentence of its own ({@link prohibition}).
+ */
+function laterProhibition(parts: Token[][]): boolean {
+  return parts.slice(1).some((c) => {
+    const ws = words(c);
+    if (ws[0]?.normal !== 'no') return false;
+    const clause = analyse(
+      c
+        .map((t) => t.text)
+        .join(' ')
+        .replace(/ - /g, '-'),
+    )[0];
+    return clause !== undefined && prohibition(clause);
+  });
 }
 
 /** A statement of a need ("there is a need to track …", "it should …"): completes a rule or correction. */
@@ -673,7 +729,9 @@ function auxObjection(ws: Token[], text: string): boolean {
     return ws.slice(2, 4).some((t) => /^(?:ask|tell|want|need)$/.test(t.lemma));
   if (/^(?:it|this|that)$/.test(subject)) return really;
   if (subject !== 'you' && subject !== 'we') return false;
-  return negated || really;
+  // "did you even run the tests?": doubt that the agent did the least ("can we even do that?" wonders)
+  const done = /^(?:did|have|has)$/.test(ws[0]!.normal);
+  return negated || really || (done && ws[negated ? 3 : 2]?.normal === 'even');
 }
 
 /** "Why is the test skipped?": a question about a state the agent's action left (a passive participle). */
@@ -805,8 +863,14 @@ function praised(praise: Token[], object: Token[]): boolean {
  * bug." — an indefinite subject, "is not", then an indefinite complement.
  */
 function kindDenied(ws: Token[]): boolean {
-  if (!/^(?:a|an)$/.test(ws[0]?.normal ?? '')) return false;
-  const be = ws.findIndex((t, i) => i >= 2 && i <= 5 && t.lemma === 'be');
+  // "a skipped test is not …", or a bare subject ("`as any` plus a ts-ignore is not a fix"); never a
+  // pronoun, a definite or a possessive (one thing: "the weather is not a problem")
+  const bare =
+    !/^(?:the|my|your|our|their|his|her|its|this|that|these|those)$/.test(ws[0]?.normal ?? '') &&
+    ws[0]?.pos !== 'PRON';
+  if (!/^(?:a|an)$/.test(ws[0]?.normal ?? '') && !bare) return false;
+  const be = ws.findIndex((t, i) => i >= 2 && i <= 7 && t.lemma === 'be');
+  if (be >= 0 && ws.slice(0, be).some((t) => t.pos === 'PRON' || t.pos === 'AUX')) return false;
   if (be < 0 || !/^(?:not|n't)$/.test(ws[be + 1]?.normal ?? '')) return false;
   // "A change isn't done until the tests have run green": what any such thing needs first
   const until = ws.slice(be + 2, be + 5).some((t) => /^(?:until|unless|without)$/.test(t.normal));
@@ -888,8 +952,21 @@ function norm(ws: Token[], text: string, general: boolean): boolean {
   if (!verb || verb.normal !== verb.lemma) return false;
   const after = ws[v + 1]?.pos ?? '';
   if (verb.pos !== 'VERB' && !(verb.pos === 'NOUN' && ['ADP', 'ADV', 'ADJ'].includes(after))) return false;
-  return general || /,\s*(?:not|never)\b/i.test(text) || reasonIn(text) !== null;
+  // "destructive commands need my approval first", "unrelated refactors go in a separate PR": what a kind
+  // needs, and where a kind goes, hold for any one of it
+  // (what a kind needs from someone first: "… need my approval first", "… require a review before merging")
+  const needs =
+    /^(?:need|require)$/.test(verb.lemma) &&
+    ws[v + 1]?.normal !== 'to' &&
+    (/^(?:my|our)$/.test(ws[v + 1]?.normal ?? '') || /\b(?:first|before|beforehand)\b/i.test(text));
+  const placed =
+    PLACEMENT.test(verb.lemma) &&
+    (ws[v + 1]?.pos === 'ADP' || (ws[v + 1]?.normal === 'next' && ws[v + 2]?.normal === 'to'));
+  return general || needs || placed || /,\s*(?:not|never)\b/i.test(text) || reasonIn(text) !== null;
 }
+
+/** Verbs of where a kind of thing goes ("refactors *go* in a separate PR", "tests *live* beside the code"). */
+const PLACEMENT = /^(?:go|belong|live|stay|sit)$/;
 
 /**
  * A scope opening the sentence, then a comma: "For every task, …", "On shared branches, …" — a phrase
@@ -1071,7 +1148,8 @@ function leftUndone(ws: Token[]): boolean {
 }
 
 /** "I asked for one test fix, not a 41-file diff": what was asked, then what the agent did instead. */
-const ASKED_NOT = /^I (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b/i;
+const ASKED_NOT =
+  /^I (?:asked|wanted) (?:(?:you )?(?:for|to)\b[^,;]*,\s*not\b|you to\b[^,;.]* and (?:got|received|you (?:gave|did|made|sent|wrote))\b)/i;
 
 /**
  * A code identifier named as a kind of thing: "console.log calls", "alert() statements", "any casts" —
@@ -1081,6 +1159,16 @@ const KIND_OF_CODE = /\S+\s+(calls|statements|usages|imports|casts|prints)\b/gi;
 
 /** "I didn't ask for a summary file", "I never asked you to add …": what the agent did that nobody asked for. */
 const NOT_ASKED = /^I (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b/i;
+
+/** A time frame of any case: "before any …", "whenever a …". */
+const BEFORE_ANY = /\b(?:before|whenever|every time|each time)\b(?: \w+)? (?:any|a|an|every|each)\b/i;
+
+/**
+ * A request addressed to the agent: "could/can/would/will you …", "I'd prefer/want/like you (to) …" —
+ * a rule only with a cue of generality or a condition about any case (see `classify`).
+ */
+const REQUEST =
+  /^(?:(?:could|can|would|will) you (?:please |kindly )?(?:only |always |just )?(?!like\b)[a-z]{2,}|I(?:'d| would)? (?:prefer|want|like|need) (?:it if )?you (?:to )?(?:always |only )?[a-z]{2,})/i;
 
 /**
  * "Could you not add …?", "would you stop …?": a negated order in a polite question — a rule when it
@@ -1135,6 +1223,7 @@ function shapedRule(
   if (parts.some((c, i) => i > 0 && leadless(c)[0]?.normal === 'always' && imperative(leadless(c), text)))
     return 'rule';
   if (reasonBefore(parts, text) !== null) return 'rule';
+  if (statementThenOrder(text)) return 'rule';
   return contrastOrder(parts, text, s.text.trim(), afterAgent);
 }
 
@@ -1180,6 +1269,26 @@ function reasonBefore(parts: Token[][], text: string): string | null {
   );
   if (!kind || !present || first.some((t) => t.normal.endsWith('ing') && t.pos === 'VERB')) return null;
   return first.map((t) => t.text).join(' ');
+}
+
+/**
+ * A general statement about a kind, then an order in a later clause of the same sentence: "loops with a
+ * query in them kill performance, load everything in one query" (see {@link genericStatement}); the
+ * order may point back at the kind ("…, don't do it"), never at one thing of this task named anew.
+ */
+function statementThenOrder(text: string): boolean {
+  // (the order after a comma or semicolon: "… and make dancing more fun" continues the statement)
+  const [head, ...rest] = text.split(/\s*[,;]\s*/);
+  const first = analyse(head ?? '')[0];
+  // a harm stated, not a pleasure ("Challenges will come, but believe in yourself" encourages)
+  if (rest.length === 0 || !first || first.sentiment >= 0 || !genericStatement(first)) return false;
+  return rest.some((c) => {
+    const order = leadless(analyse(c)[0]?.tokens ?? []);
+    if (order.length === 0 || REPORT.test(order[0]!.lemma)) return false;
+    const backToKind = order.some((t) => /^(?:it|them)$/.test(t.normal)) && order.length <= 4;
+    if (negatedImperative(order)) return backToKind || !pointsAtOne(order);
+    return imperative(order, c) && !pointsAtOne(order);
+  });
 }
 
 /**
@@ -1231,7 +1340,20 @@ function classify(
     auxObjection(ws, text) ||
     passiveWhy(ws) ||
     verblessWhy(ws, text) ||
-    whyBare(all);
+    whyBare(all) ||
+    // "how do you know it works if you didn't run the tests?": what the agent left undone, asked back
+    // (a "how/why" question: "do you know if you didn't save it?" asks)
+    (QUESTION.test(text) &&
+      /^(?:how|why)$/.test(ws[0]?.normal ?? '') &&
+      ws.some((t, i) => i > 0 && t.normal === 'you' && leftUndone(ws.slice(i))) &&
+      // what was left undone is named ("…if you didn't change anything?" wonders, it names nothing)
+      !/\b(?:anything|nothing)\s*\?\s*$/i.test(text));
+  // "Could you check with me before any destructive command in future?", "I'd prefer you ask before …
+  // from now on": a request to the agent, made general by a cue or a condition about any case
+  // ("could you check if there's any way …" asks about this case: an "if" is no time frame)
+  // (nor does naming a policy: "could you honor the policy?" asks for this case)
+  if (REQUEST.test(text) && (GENERALITY.test(s.text.replace(POLICY, '')) || BEFORE_ANY.test(text)))
+    return 'rule';
   if (POLITE_NOT.test(text)) {
     const kind = ws.some((_, i) => i > 2 && kindAt(ws, i));
     return kind || GENERALITY.test(text) ? 'rule' : 'imperative';
@@ -1248,7 +1370,9 @@ function classify(
   const head = /^(.{12,}?):\s/.exec(text)?.[1] ?? text;
   // an objection right after the agent acted names the file it made or touched ("why is there a
   // CHANGES_SUMMARY.md now?"): that file is what it objects to, not one case of a task
-  const named = afterAgent && objection ? head.replace(FILE_NAME, 'the file') : head;
+  // (and counts of what it touched: "why did you touch 41 files …?"; not a line or an id: "line 42")
+  const named =
+    afterAgent && objection ? head.replace(FILE_NAME, 'the file').replace(COUNTED, 'many $1') : head;
   const ofKind = named.replace(KIND_OF_CODE, 'code $1');
   if ((SPECIFIC.test(ofKind) || CODE_IDENTIFIER.test(ofKind) || NAME_INSIDE.test(ofKind)) && !general)
     return null;
@@ -1301,7 +1425,7 @@ function classify(
   if (ordered && replacesPractice(ws)) return 'rule';
   if (kindDenied(ws)) return afterAgent ? 'correction' : 'rule';
   if (genericCondition(all, text)) return 'rule';
-  if ((afterAgent || general) && prohibition(s)) return 'rule';
+  if ((afterAgent || general) && (prohibition(s) || laterProhibition(parts))) return 'rule';
   if (
     afterAgent &&
     (objection || sarcasm(s) || criticism(s, text)) &&
@@ -1324,7 +1448,8 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   const said = speaker ? message.slice(message.indexOf(':') + 1) : message;
   const original = said.replace(/```[\s\S]*?```/g, ' ');
   // read with plain apostrophes ("don’t" as "don't"); quoted as written (same length, same offsets)
-  const text = original.replace(/[‘’]/g, "'");
+  // "No sudo. Ever.": a sentence of one cue of generality belongs to the one before (read as ", ever.")
+  const text = original.replace(/[‘’]/g, "'").replace(LONE_EVER, '$1,$2');
   if (!MAY_HOLD_FEEDBACK.test(text)) return [];
   // people often start a sentence in lower case, which the model then runs into the one before it
   const sentences = text
@@ -1340,8 +1465,10 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   });
   const kinds = sentences.map((s) => classify(s, afterAgent));
   if (afterAgent) markElliptic(sentences, kinds);
+  if (afterAgent) markPraiseAfter(sentences, kinds);
   markConstraints(sentences, kinds);
   const pointsBack = markAntecedents(sentences, kinds);
+  const reasoned = markReasoned(sentences, kinds);
   const out: FeedbackStatement[] = [];
   for (let i = 0; i < sentences.length; i++) {
     const k = kinds[i];
@@ -1381,16 +1508,70 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
       k === 'rule' &&
       before !== undefined &&
       kinds[start - 1] === null &&
-      /^(?:that|this|these|those)\b/i.test(strip(before.text)) &&
+      (/^(?:that|this|these|those)\b/i.test(strip(before.text)) || namesAgentAct(before.text)) &&
       !QUESTION.test(before.text) &&
       nouns.length === 0 &&
       contentTokens(written[start - 1]!).length >= 2;
-    if (thin || pointsBack.has(start)) parts.unshift(written[start - 1]!);
+    // "New packages are my call. Ask me before installing one.": "one", "them" point back to a kind
+    // (the sentence before may read as an order: "Nice debug logs." tagged as a verb first)
+    const anaphoric =
+      before !== undefined &&
+      (kinds[start - 1] === null || kinds[start - 1] === 'imperative') &&
+      !QUESTION.test(before.text) &&
+      /\b(?:one|them|they)\b/i.test(written[start]!) &&
+      words(firstWords(before)).some((_, j, ws) => kindAt(ws, j));
+    if (thin || anaphoric || pointsBack.has(start) || reasoned.has(start)) parts.unshift(written[start - 1]!);
+    if (reasoned.has(start) && !reasons.some((r) => r !== null)) reasons.push(written[start - 1]!);
     const said = parts.join(' ');
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
     out.push({ cue: k, text: said, why, tokens: contentTokens(said) });
   }
-  return out;
+  // "don't force push — well actually, it's your sandbox branch, so go ahead": taken back in the same
+  // message, what was said before the take-back is not feedback
+  const back = retractionAt(text);
+  return back < 0 ? out : out.filter((f) => original.indexOf(f.text) >= back);
+}
+
+/** A turn of mind in the middle of a message ("well actually", "oh wait", "on second thought"). */
+const TURN_OF_MIND =
+  /\b(?:well,? actually|actually,? no|oh,? wait|wait,? no|no,? wait|on second thought|never ?mind|scratch that|hmm,? actually)\b/i;
+
+/** Words that allow what the person had barred ("so go ahead", "keep it", "that's fine"). */
+const ALLOWED =
+  /\b(?:go ahead|keep (?:it|them|that|those)|(?:that|it)(?:'s| is) (?:fine|ok(?:ay)?)|leave it)\b/i;
+
+/**
+ * Where a message takes back what it said before: a turn of mind ({@link TURN_OF_MIND}) not at its
+ * start, followed later by words that allow what was barred ({@link ALLOWED}); -1 when there is none.
+ */
+function retractionAt(text: string): number {
+  const m = TURN_OF_MIND.exec(text);
+  if (!m || m.index === 0 || !ALLOWED.test(text.slice(m.index))) return -1;
+  return m.index;
+}
+
+/** A sentence that is only "ever" / "ever again" / "not ever" after another ("No sudo. Ever."): the stop before it, kept. */
+const LONE_EVER = /(\w)[.!](\s+(?:not )?ever(?: again)?\s*[.!]+)/gi;
+
+/**
+ * True when `text` opens with what the agent did: "you" and a verb in the past ("you just threw away the
+ * local data", "You deleted the volumes"), by the model's tags.
+ */
+export function namesAgentAct(text: string): boolean {
+  const first = analyse(strip(text))[0];
+  const ws = words(first?.tokens ?? []);
+  // never praise ("you worked so hard"), never a saying ("you got this")
+  if (ws[0]?.normal !== 'you' || (first?.sentiment ?? 0) > 0) return false;
+  let i = 1;
+  while (ws[i]?.pos === 'ADV') i++;
+  const verb = ws[i];
+  return (
+    verb !== undefined &&
+    verb.pos === 'VERB' &&
+    pastTense(verb) &&
+    !STATIVE.test(verb.lemma) &&
+    verb.lemma !== 'do'
+  );
 }
 
 /** Most agent commitments a session's digest keeps. */
@@ -1466,9 +1647,14 @@ function markElliptic(sentences: readonly Sentence[], kinds: ReturnType<typeof c
     if (!INCREDULITY.test(t) && !BARE_DONT.test(t)) continue;
     const prev = sentences[i - 1]!.text.trim();
     if (kinds[i - 1] !== null && kinds[i - 1] !== 'imperative') continue;
-    if (contentTokens(prev).length < MIN_CORRECTION_TERMS || OWN_CASE.test(strip(prev))) continue;
     // a bare "no." refuses only a verbless question naming the thing ("lodash for a debounce? no.")
-    const verbless = !sentences[i - 1]!.tokens.some((t) => t.pos === 'VERB' || t.pos === 'AUX');
+    // (hyphenated words joined: "ts-ignore" is no verb)
+    const verbless = !joinHyphens(sentences[i - 1]!.tokens).some(
+      (t) => (t.pos === 'VERB' && !t.text.includes('-')) || t.pos === 'AUX',
+    );
+    // a verbless question names the thing in one word ("sudo? really?")
+    const least = verbless && QUESTION.test(prev) ? 1 : MIN_CORRECTION_TERMS;
+    if (contentTokens(prev).length < least || OWN_CASE.test(strip(prev))) continue;
     if (/^(?:no|nope|nah)\b/i.test(t) && !(QUESTION.test(prev) && verbless)) continue;
     // a bare "stop." ends what the sentence before names as the agent's work, never praise of it
     // ("These summary docs are noise. Stop."; not "Looks good so far. Stop.")
@@ -1476,6 +1662,96 @@ function markElliptic(sentences: readonly Sentence[], kinds: ReturnType<typeof c
     kinds[i - 1] = 'correction';
     kinds[i] = 'directive';
   }
+}
+
+/**
+ * "One-line changes break things too. Run the tests.": an order right after a general statement about a
+ * kind ({@link genericStatement}) takes it as its reason, so it is a rule, not this task's instruction —
+ * unless the order names one thing of this task ("Tests pass. Merge the branch."). Updates `kinds` in
+ * place; returns the indexes whose statement takes the sentence before along.
+ */
+function markReasoned(sentences: readonly Sentence[], kinds: ReturnType<typeof classify>[]): Set<number> {
+  const out = new Set<number>();
+  for (let i = 1; i < sentences.length; i++) {
+    // (the light model takes some such statements for orders: "*Hotfixes* cause regressions.")
+    const before = kinds[i - 1];
+    if (kinds[i] !== 'imperative' || (before !== null && before !== 'imperative')) continue;
+    if (!genericStatement(sentences[i - 1]!)) continue;
+    // an order, not a wish ("Glad you had a good time", which the light model reads as an imperative)
+    if (sentences[i]!.sentiment > 0) continue;
+    const order = leadless(firstWords(sentences[i]!));
+    if (order.length === 0 || REPORT.test(order[0]!.lemma) || pointsAtOne(order)) continue;
+    kinds[i] = 'rule';
+    out.add(i);
+  }
+  return out;
+}
+
+/** Most words of a {@link genericStatement}. */
+const MAX_GENERIC_WORDS = 14;
+
+/** Words that tie a statement to this moment ("tests pass *now*"). */
+const EPISODIC = /\b(?:now|again|still|yet|today|already|currently|at the moment)\b/i;
+
+/**
+ * A general statement about a kind of thing: a bare plural subject (at most three modifiers before it,
+ * numbers and hyphenated parts included: "one-line changes"), then a verb in the present or a modal
+ * ("break", "are", "can", "need"); never a question, never about the speaker, nothing tying it to now,
+ * and not praise ("Tests are green now", "Small PRs are great").
+ */
+function genericStatement(s: Sentence): boolean {
+  if (QUESTION.test(s.text) || FIRST_PERSON.test(s.text) || EPISODIC.test(s.text) || s.sentiment > 0)
+    return false;
+  const ws = words(firstWords(s));
+  // a remark, not a story ("Competitive games can be difficult to play when people get upset, but …")
+  if (ws.length > MAX_GENERIC_WORDS) return false;
+  const head = ws.slice(0, 4).findIndex((t) => plural(t));
+  const modifier = (t: Token) =>
+    ['ADJ', 'NOUN', 'PROPN', 'NUM'].includes(t.pos) || (t.pos === 'VERB' && /ed$/.test(t.normal));
+  if (head < 0 || !ws.slice(0, head).every(modifier)) return false;
+  let v = head + 1;
+  // a phrase after the head ("loops *with a query in them* kill …"), then the verb
+  if (ws[v]?.pos === 'ADP')
+    while (ws[v] && ['ADP', 'DET', 'NOUN', 'PRON', 'ADJ', 'NUM'].includes(ws[v]!.pos) && v < head + 7) v++;
+  while (ws[v]?.pos === 'ADV') v++;
+  const verb = ws[v];
+  if (!verb) return false;
+  if (verb.pos === 'AUX') return /^(?:are|can|will|do|should|must|need|may|might)$/.test(verb.normal);
+  return verb.pos === 'VERB' && verb.normal === verb.lemma;
+}
+
+/**
+ * Sarcasm with the praise said after: "Another markdown file nobody asked for. Wonderful.", "Oh nice,
+ * another skipped test. Very helpful." — a sentence naming what the agent did as a repetition
+ * ("another …") or as something unwanted ("nobody …"), not praised itself, then a short sentence of
+ * praise alone. Updates `kinds` in place.
+ */
+function markPraiseAfter(sentences: readonly Sentence[], kinds: ReturnType<typeof classify>[]): void {
+  for (let i = 1; i < sentences.length; i++) {
+    const praise = sentences[i]!;
+    const ws = words(praise.tokens);
+    if (ws.length === 0 || ws.length > 3 || praise.sentiment <= 0 || QUESTION.test(praise.text)) continue;
+    const prev = sentences[i - 1]!;
+    if (kinds[i - 1] !== null && kinds[i - 1] !== 'imperative') continue;
+    if (QUESTION.test(prev.text) || FIRST_PERSON.test(prev.text) || EPISODIC.test(prev.text)) continue;
+    // (after a word of praise and a comma: "Great, force pushing …"; the thing named is not praised)
+    const from = sarcasmLead(prev) ?? words(firstWords(prev));
+    if ((analyse(from.map((t) => t.text).join(' '))[0]?.sentiment ?? 0) > 0) continue;
+    // (an action named alone may be praised sincerely: "Refactoring the parser. Nice.")
+    const text = from.map((t) => t.text).join(' ');
+    const unwantedThing =
+      /^(?:another|yet another|more)\b/i.test(text) || /\b(?:nobody|no one)\b/i.test(text);
+    if (!unwantedThing || substantive(from) < 2) continue;
+    kinds[i - 1] = 'correction';
+    kinds[i] = 'directive';
+  }
+}
+
+/** The words after a leading word of praise and a comma ("Great, force pushing …" → "force pushing …"), or null. */
+function sarcasmLead(s: Sentence): Token[] | null {
+  const comma = s.tokens.findIndex((t) => t.normal === ',');
+  if (comma < 1 || comma > 2) return null;
+  return words(s.tokens.slice(comma + 1));
 }
 
 /**

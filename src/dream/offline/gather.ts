@@ -207,6 +207,16 @@ function callText(c: CallInfo): string {
   return c.command ?? toolInputText(c.input);
 }
 
+/** What a call acts on, in a few words: its command, else the file it names, else its input as text. */
+function callTarget(c: CallInfo): string {
+  if (c.command !== null) return c.command;
+  const input = c.input && typeof c.input === 'object' && !Array.isArray(c.input) ? c.input : null;
+  const path = input
+    ? Object.entries(input).find(([k, v]) => PATH_KEYS.has(k) && typeof v === 'string')
+    : undefined;
+  return typeof path?.[1] === 'string' ? path[1] : toolInputText(c.input);
+}
+
 /**
  * What a call writes: whether it writes files at all (old/new text or path plus content in its input,
  * or an `edit` call by the importer's kind), the old and new text of its (first) edit, and the paths of
@@ -247,7 +257,9 @@ export function editSpan(from: string, to: string): { from: string; to: string }
 
 /**
  * The first sentence of an agent message's prose (its gist, as the context of a correction): headings,
- * fences, tables and rules are skipped and Markdown emphasis is dropped.
+ * fences, tables and rules are skipped and Markdown emphasis is dropped. A first sentence shorter than
+ * {@link SHORT_GIST} chars ("The fix is in.") gives way to its whole line (the caller shortens it), which
+ * says what was done.
  */
 function firstSentence(text: string): string {
   const line =
@@ -260,8 +272,13 @@ function firstSentence(text: string): string {
     .replace(/^[-*+]\s+|^\d+[.)]\s+/, '')
     .replace(/[*`]+/g, '')
     .replace(/(^|\s)_+|_+(?=\s|$|[.,;:!?])/g, '$1');
-  return splitSentences(prose)[0] ?? prose;
+  const first = splitSentences(prose)[0];
+  if (first === undefined) return prose;
+  return first.length < SHORT_GIST ? prose : first;
 }
+
+/** Characters under which a message's first sentence is too short to tell what the agent did. */
+const SHORT_GIST = 40;
 
 /**
  * The texts of a session that gather can quote or derive memory from — user and agent messages,
@@ -373,6 +390,8 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         ? `called ${agentLast.called}`
         : clean(shortQuote(firstSentence(agentLast.said), 160));
   let agentActed = false;
+  /** The agent's last tool call after its words, as `Tool \`target\`` (named with a correction's context). */
+  let agentCall: string | null = null;
   /** True once the agent spoke since the person's last message (its words are then the context). */
   let spoke = false;
   let lastFeedbackMessage = -1;
@@ -447,6 +466,9 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         text: shortQuote(f.text, 300),
         why: f.why ? shortQuote(f.why, 200) : null,
         context: acted ? agentContext() : null,
+        ...(acted && agentCall !== null && agentLast !== null && 'said' in agentLast
+          ? { context_call: agentCall }
+          : {}),
         tokens: f.tokens,
         ...(speaker ? { speaker } : {}),
       });
@@ -573,6 +595,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         agentStarted = true;
         agentActed = true;
         agentLast = { said: ev.text };
+        agentCall = null;
         spoke = true;
         agentAsked = /\?\s*$/.test(ev.text.trim());
         // the agent saying how it will (not) work: evidence that it follows a rule said before
@@ -602,6 +625,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         const label = info.label;
         // what the agent said it was doing tells a correction's context better than the call after it
         if (!spoke) agentLast = { called: label };
+        else agentCall = `${ev.tool} \`${clean(shortQuote(callTarget(info), 100))}\``;
         const written = callWrites(info);
         explore.note(info.command, written.writes, ev.input);
         for (const path of written.paths) explore.note(null, true, { path });

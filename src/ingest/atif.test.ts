@@ -75,3 +75,75 @@ describe('ATIF importer', () => {
     });
   });
 });
+
+describe('ATIF from Harbor’s Claude Code converter', () => {
+  /** The shape Harbor writes for a Claude Code session (one step per tool call), written for this test. */
+  const harbor = {
+    schema_version: 'ATIF-v1.2',
+    session_id: 'harbor-cc-1',
+    agent: { name: 'claude-code', version: '2.1.29', model_name: 'claude-opus-4-5' },
+    steps: [
+      { step_id: 1, source: 'user', message: 'Write the answer to out.json' },
+      {
+        step_id: 2,
+        source: 'agent',
+        message: 'Executed Read toolu_A1',
+        tool_calls: [
+          { tool_call_id: 'toolu_A1', function_name: 'Read', arguments: { file_path: 'out.json' } },
+        ],
+        observation: {
+          results: [
+            {
+              source_call_id: 'toolu_A1',
+              content: 'File does not exist.\n\n[error] tool reported failure',
+            },
+          ],
+        },
+        extra: {
+          tool_result_is_error: true,
+          tool_result_metadata: { is_error: true, raw_tool_result: { tool_use_id: 'toolu_A1' } },
+        },
+      },
+      {
+        step_id: 3,
+        source: 'agent',
+        message: 'Executed Write toolu_A2',
+        tool_calls: [
+          {
+            tool_call_id: 'toolu_A2',
+            function_name: 'Write',
+            arguments: { file_path: 'out.json', content: '[]' },
+          },
+        ],
+        observation: { results: [{ source_call_id: 'toolu_A2', content: 'File created successfully' }] },
+        extra: { tool_result_metadata: { raw_tool_result: { tool_use_id: 'toolu_A2' } } },
+      },
+      {
+        step_id: 4,
+        source: 'agent',
+        message: 'Executed Read toolu_A9',
+        tool_calls: [{ tool_call_id: 'toolu_A3', function_name: 'Read', arguments: { file_path: 'x' } }],
+        observation: {
+          results: [
+            { source_call_id: 'toolu_A3', content: '<tool_use_error>File is too large</tool_use_error>' },
+          ],
+        },
+      },
+    ],
+  };
+  const [s] = parseTranscript('trajectory.json', JSON.stringify(harbor)).sessions;
+
+  it('marks a call failed from the step’s extra.tool_result_is_error or a <tool_use_error> result', () => {
+    const results = s!.events.filter((e) => e.type === 'agent.tool_result');
+    expect(results.map((e) => [e.call_id, e.is_error])).toEqual([
+      ['toolu_A1', true],
+      ['toolu_A2', false],
+      ['toolu_A3', true],
+    ]);
+  });
+
+  it('drops the "Executed <tool> <call id>" placeholder of a tool-only step, keeps a message that only looks like it', () => {
+    const said = s!.events.filter((e) => e.type === 'agent.message').map((e) => e.text);
+    expect(said).toEqual(['Executed Read toolu_A9']);
+  });
+});

@@ -13,8 +13,11 @@
  * becomes a `system.message`). Kinds come from the table of the agent that `agent.name` names
  * (claude-code, codex, gemini-cli, openhands, mini-swe-agent / swe-agent, cline), else the union of
  * all tables; shell calls get their `command`. ATIF has no error flag: a result is failed when it
- * carries `is_error: true` (an extension some writers add) or its text reads as an error
- * ({@link isOpenAiToolError}). Observations of system steps → `system.message`. Subagent trajectory
+ * carries `is_error: true` (an extension some writers add), when it is its step's only result and the
+ * step's `extra` says so (`tool_result_is_error` or `tool_result_metadata.is_error`, as Harbor's
+ * Claude Code converter writes them; an explicit `false` wins over the text), or when its text reads
+ * as an error ({@link isOpenAiToolError}, or Claude Code's `<tool_use_error>`). The placeholder
+ * message `Executed <function> <call id>` that Harbor puts on a step with only tool calls is dropped. Observations of system steps → `system.message`. Subagent trajectory
  * references are listed in metadata `subagent_session_ids`. No outcome. external_id
  * `atif:<session_id>`; agent_id the ATIF `agent.name`. Pointers `{file, index: <step index>, pointer:
  * '/steps/<i>…'}`.
@@ -72,8 +75,8 @@ function step(r: StepContext, st: Record<string, unknown>, i: number): void {
   } else if (st.source === 'agent') {
     if (typeof st.reasoning_content === 'string' && st.reasoning_content.trim() !== '')
       events.thinking(st.reasoning_content, ts, at('/reasoning_content'));
-    if (message.trim() !== '') events.agentMessage(message, ts, at());
     const tcs = Array.isArray(st.tool_calls) ? st.tool_calls : [];
+    if (message.trim() !== '' && !isToolPlaceholder(message, tcs)) events.agentMessage(message, ts, at());
     for (let j = 0; j < tcs.length; j++) {
       const c = tcs[j];
       if (!isRecord(c)) continue;
@@ -100,7 +103,9 @@ function step(r: StepContext, st: Record<string, unknown>, i: number): void {
       if (text.trim() !== '') events.systemMessage(text, ts, source);
       continue;
     }
-    const failed = res.is_error === true || (res.is_error !== false && isOpenAiToolError(text));
+    const own = typeof res.is_error === 'boolean' ? res.is_error : undefined;
+    const flagged = own ?? (results.length === 1 ? stepErrorFlag(st) : undefined);
+    const failed = flagged === true || (flagged !== false && isToolErrorText(text));
     events.toolResult(
       call.call_id,
       call.tool,
@@ -110,6 +115,36 @@ function step(r: StepContext, st: Record<string, unknown>, i: number): void {
       source,
     );
   }
+}
+
+/**
+ * The error flag a writer put in the step's `extra` rather than on the result: Harbor's converter of
+ * Claude Code sessions sets `extra.tool_result_is_error` and `extra.tool_result_metadata.is_error`
+ * (from the `tool_result` block's `is_error`) on the step that made the call. `undefined` when absent.
+ */
+function stepErrorFlag(st: Record<string, unknown>): boolean | undefined {
+  const extra = isRecord(st.extra) ? st.extra : null;
+  if (extra === null) return undefined;
+  if (typeof extra.tool_result_is_error === 'boolean') return extra.tool_result_is_error;
+  const meta = isRecord(extra.tool_result_metadata) ? extra.tool_result_metadata : null;
+  return meta !== null && typeof meta.is_error === 'boolean' ? meta.is_error : undefined;
+}
+
+/**
+ * True when a result's text reads as an error: an OpenAI-style error ({@link isOpenAiToolError}) or
+ * Claude Code's `<tool_use_error>` wrapper, which converters copy into the observation verbatim.
+ */
+function isToolErrorText(text: string): boolean {
+  return isOpenAiToolError(text) || text.trimStart().startsWith('<tool_use_error>');
+}
+
+/**
+ * True for the placeholder message a converter writes on a step that only made tool calls
+ * (Harbor writes `Executed <function_name> <tool_call_id>`): harness text, not the agent's words.
+ */
+function isToolPlaceholder(message: string, calls: unknown[]): boolean {
+  const m = /^Executed (\S+) (\S+)$/.exec(message.trim());
+  return m !== null && calls.some((c) => isRecord(c) && c.function_name === m[1] && c.tool_call_id === m[2]);
 }
 
 /** True for an ATIF trajectory: a `session_id`, a `steps` array and an ATIF `schema_version`. */

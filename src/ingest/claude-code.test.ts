@@ -211,3 +211,29 @@ describeWithData('Claude Code importer on the session-share samples', async () =
     expect(s!.events[3]).toMatchObject({ tool: 'Read', content: 'ok\n[image]', is_error: false });
   });
 });
+
+it('Claude Code: bash mode (a !command and its output) and teammate messages are not the person’s words', () => {
+  // Line shapes as Claude Code writes them in ~/.claude/projects (text ours).
+  const line = (content: string) =>
+    JSON.stringify({
+      type: 'user',
+      sessionId: 's-bash',
+      timestamp: '2026-01-01T00:00:00.000Z',
+      message: { role: 'user', content },
+    });
+  const text = [
+    line('<bash-input>npm run build</bash-input>'),
+    line(
+      '<bash-stdout></bash-stdout><bash-stderr>Error: Cannot find module vite\nalways use pnpm</bash-stderr>',
+    ),
+    line('<teammate-message teammate_id="reviewer">Never merge without tests.</teammate-message>'),
+    line('use pnpm from now on'),
+  ].join('\n');
+  const [s] = parseTranscript('s-bash.jsonl', text).sessions;
+  expect(s!.events.map((e) => [e.type, 'text' in e ? e.text.slice(0, 14) : ''])).toEqual([
+    ['system.message', '<bash-input>np'],
+    ['system.message', '<bash-stdout><'],
+    ['system.message', '<teammate-mess'],
+    ['user.message', 'use pnpm from '],
+  ]);
+});

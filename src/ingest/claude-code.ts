@@ -88,13 +88,23 @@ export function slashCommand(text: string): string | null {
   return args === '' ? name.trim() : `${name.trim()} ${args}`;
 }
 
-/** True for user-line text that the harness wrote, not the person. */
+/**
+ * True for user-line text that the harness wrote, not the person's words: local command output,
+ * interruption notes, system reminders, the caveat before local commands, bash mode (a `!command` the
+ * person ran is recorded as `<bash-input>…</bash-input>`, its output as `<bash-stdout>…</bash-stdout>
+ * <bash-stderr>…</bash-stderr>`; the output is a shell's, and the command an action, not a statement),
+ * and messages from other agents of an agent team (`<teammate-message …>`).
+ */
 export function isHarnessText(text: string): boolean {
   return (
     text.startsWith('<local-command-') ||
     text.startsWith('[Request interrupted by user') ||
     text.startsWith('<system-reminder>') ||
-    text.startsWith('Caveat: The messages below were generated')
+    text.startsWith('Caveat: The messages below were generated') ||
+    text.startsWith('<bash-input>') ||
+    text.startsWith('<bash-stdout>') ||
+    text.startsWith('<bash-stderr>') ||
+    text.startsWith('<teammate-message')
   );
 }
 

@@ -5,7 +5,8 @@
  * input} | tool_result | image]}` (plus `modelInfo`, `metrics`); `ui_messages.json` is the same task
  * as displayed (`{ts, type: say|ask, say|ask, text, conversationHistoryIndex}`); `task_metadata.json`
  * lists files and model usage. The task folder is one session, read from the API history; the other
- * two files are sidecars (they import as no session).
+ * two files are sidecars (they import as no session), except a `ui_messages.json` with no API history
+ * beside it, which is read by itself (cline-ui.ts).
  *
  * Mapping: assistant `thinking` → `agent.thinking`, `text` → `agent.message`, `tool_use` →
  * `agent.tool_use` (kind from {@link CLINE_TOOL_KINDS}, `command` for `execute_command`). Cline sends a
@@ -58,6 +59,14 @@ const REMINDERS = [
 ];
 /** The person's words inside Cline's text: the first `<task|feedback|answer|user_message>` section. */
 const USER_TAGGED = /<(task|feedback|answer|user_message)>([\s\S]*?)<\/\1>/;
+
+/**
+ * True when a tool result Cline sent back reports a failure (a tool error, `[<tool>] Error`, or a
+ * denied operation), read from its first 4,000 characters.
+ */
+export function clineResultFailed(text: string): boolean {
+  return TOOL_FAILED.test(text.slice(0, 4000));
+}
 
 /** Reads Cline's sidecar files beside the API history (`null` when absent). */
 export type ClineSidecar = (path: string) => string | null;
@@ -163,7 +172,7 @@ export function importCline(
         const text = b.text;
         if (RESULT_HEADER.test(text) && pending.length > 0) {
           const call = pending.shift()!;
-          const failed = TOOL_FAILED.test(text.slice(0, 4000));
+          const failed = clineResultFailed(text);
           events.toolResult(
             call.id,
             call.tool,

@@ -74,6 +74,37 @@ describeWithData('Codex CLI rollout importer', () => {
     expect(system.filter((t) => t.startsWith('<environment_context>'))).toHaveLength(1);
   });
 
+  it('keeps the contextual fragments newer Codex injects in the user role out of the person’s words', () => {
+    // codex-rs model_visible_context.rs registers these as injected context, not user intent (text ours).
+    const l = (type: string, payload: unknown) =>
+      JSON.stringify({ timestamp: '2026-03-07T02:55:02.510Z', type, payload });
+    const user = (text: string) =>
+      l('response_item', { type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
+    const text = [
+      l('session_meta', { id: 'ctx-1', cwd: '/w', cli_version: '0.108.0' }),
+      user(
+        '<skill>\n<name>deploy</name>\n<path>/w/.codex/skills/deploy/SKILL.md</path>\nAlways run the migrations first.\n</skill>',
+      ),
+      user(
+        '<user_shell_command>\n<command>git status</command>\n<result>\nnothing to commit\n</result>\n</user_shell_command>',
+      ),
+      user('<Subagent_Notification>\n{"agent_id":"a","status":"completed"}\n</Subagent_Notification>'),
+      user('<plugins>\n- github: issues and PRs\n</plugins>'),
+      user('ship the release notes'),
+      l('event_msg', { type: 'user_message', message: 'ship the release notes' }),
+    ].join('\n');
+    const [s] = parseTranscript('rollout-ctx.jsonl', text).sessions;
+    const said = (type: string) =>
+      s!.events.filter((e) => e.type === type).map((e) => ('text' in e ? e.text : ''));
+    expect(said('user.message')).toEqual(['ship the release notes']);
+    expect(said('system.message').map((t) => t.slice(0, 12))).toEqual([
+      '<skill>\n<nam',
+      '<user_shell_',
+      '<Subagent_No',
+      '<plugins>\n- ',
+    ]);
+  });
+
   it('reads older rollouts: shell argv calls and JSON outputs with metadata.exit_code', () => {
     const l = (type: string, payload: unknown) =>
       JSON.stringify({ timestamp: '2025-09-01T10:00:00.000Z', type, payload });

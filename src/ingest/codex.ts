@@ -9,8 +9,8 @@
  *
  * Mapping:
  * - `message` developer/system → `system.message`; user → `user.message`, except the parts Codex
- *   injects (AGENTS.md instructions, `<environment_context>`, `<permissions instructions>`, …), which
- *   are `system.message`s; assistant → `agent.message`. User and assistant text also appear as
+ *   injects (AGENTS.md instructions, `<environment_context>`, `<skill>`, `<user_shell_command>`,
+ *   `<permissions instructions>`, …; see {@link isCodexInjected}), which are `system.message`s; assistant → `agent.message`. User and assistant text also appear as
  *   `event_msg/user_message|agent_message`: the second copy of a text (whichever comes second) is dropped.
  * - `reasoning` → `agent.thinking` from its summary or content text (encrypted-only reasoning is skipped).
  * - `function_call` / `custom_tool_call` / `local_shell_call` → `agent.tool_use` (arguments parsed;
@@ -48,15 +48,28 @@ import type { ImportedSession, ImporterOptions } from './types.js';
 
 const ROLLOUT_TYPES = new Set(['session_meta', 'turn_context', 'response_item', 'event_msg', 'compacted']);
 
-/** Starts of the user-role texts Codex injects (instructions and context, not the person's words). */
+/**
+ * Starts of the user-role texts Codex injects (instructions and context, not the person's words): the
+ * contextual-user fragments codex-rs registers (`core/src/model_visible_context.rs`: AGENTS.md
+ * instructions, `<environment_context>`, `<skill>` (a SKILL.md's text), `<plugins>`,
+ * `<user_shell_command>` (a `!command` the person ran and its output), `<turn_aborted>`, the legacy
+ * `<subagent_notification>`), older ones (`<user_instructions>`, `<INSTRUCTIONS>`) and developer-style
+ * parts that reach the user role (`<permissions instructions>`, `<collaboration_mode>`,
+ * `<subagents>`). Codex compares them ignoring case.
+ */
 const INJECTED_PREFIXES = [
-  '# AGENTS.md instructions',
+  '# agents.md instructions',
   '<environment_context>',
   '<user_instructions>',
   '<permissions instructions>',
   '<collaboration_mode>',
   '<turn_aborted>',
-  '<INSTRUCTIONS>',
+  '<instructions>',
+  '<skill>',
+  '<plugins>',
+  '<user_shell_command>',
+  '<subagent_notification>',
+  '<subagents>',
 ];
 
 /** Poll and tool failures that Codex reports in the output text. */
@@ -93,7 +106,7 @@ export function isLegacyCodexLine(o: Record<string, unknown>): boolean {
 
 /** True for user-role text that Codex injected (AGENTS.md, environment context …). */
 export function isCodexInjected(text: string): boolean {
-  const t = text.trimStart();
+  const t = text.trimStart().slice(0, 32).toLowerCase();
   return INJECTED_PREFIXES.some((p) => t.startsWith(p));
 }
 

@@ -13,7 +13,8 @@
  * - JSON object with a `trajectory` array and `history` or `info` → `swe-agent`;
  * - JSON object with `sessionId` and `messages` of `{type: user|gemini…}` → `gemini-cli`;
  * - a Cline task's API history (Anthropic messages opening with `<task>` or carrying `tool_use`
- *   blocks), or its `ui_messages.json` / `task_metadata.json` sidecars (no session) → `cline`;
+ *   blocks), or its `ui_messages.json` / `task_metadata.json` sidecars (no session, except a
+ *   `ui_messages.json` with no API history beside it) → `cline`;
  * - an OpenAI Responses object (`object: 'response'`), an Agents SDK result (`raw_responses`,
  *   `final_output`) or a list of Responses items (`{type: message|function_call|…}`) → `openai-responses`;
  * - JSON object with a `messages` array → `openai-chat`;

@@ -7,7 +7,7 @@ import type { SourceFormat } from '../domain/index.js';
 import { importAider } from './aider.js';
 import { importAtif } from './atif.js';
 import { importClaudeStreamJson } from './claude-code-stream-json.js';
-import { importCline } from './cline.js';
+import { importClineFile } from './cline-ui.js';
 import { importCodex } from './codex.js';
 import { importGeminiCliText } from './gemini-cli.js';
 import { isRecord, parseJson } from './json.js';
@@ -78,7 +78,7 @@ export const FORMAT_IMPORTERS: Partial<Record<SourceFormat, FormatImporter>> = {
   },
   cline: {
     text: false,
-    run: (file, _text, value, opts, readSidecar) => importCline(file, value, opts, readSidecar),
+    run: (file, _text, value, opts, readSidecar) => importClineFile(file, value, opts, readSidecar),
   },
   openhands: {
     // output.jsonl (one instance per line), a bare event list, or a saved {history} trajectory.

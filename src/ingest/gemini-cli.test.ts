@@ -179,3 +179,44 @@ it('folds Gemini CLI JSONL records: a re-appended message replaces its earlier c
   // Metadata alone (a chat just started): nothing to import yet.
   expect(parseTranscript('s.jsonl', `${JSON.stringify(lines[0])}\n`).sessions).toEqual([]);
 });
+
+it('Gemini CLI: a call to an agent by name is a delegation, failed when its progress display says error', () => {
+  // Newer CLIs call subagents by their own names; the status stays success when the subagent failed
+  // (shape from a real gemini-3-flash chat, text ours).
+  const agentCall = (id: string, name: string, state: string) => ({
+    id,
+    name,
+    args: { request: 'create the files' },
+    status: 'success',
+    result: [
+      { functionResponse: { id, name, response: { output: `Subagent '${name}' finished (${state})` } } },
+    ],
+    resultDisplay: { isSubagentProgress: true, agentName: name, state, recentActivity: [] },
+    description: `Delegating to agent '${name}'`,
+  });
+  const chat = {
+    sessionId: 'g-agents',
+    projectHash: 'p',
+    messages: [
+      { id: '1', type: 'user', content: [{ text: 'create two files' }] },
+      {
+        id: '2',
+        type: 'gemini',
+        content: 'Delegating.',
+        toolCalls: [agentCall('a', 'generalist', 'error'), agentCall('b', 'cli_help', 'completed')],
+      },
+    ],
+    kind: 'main',
+  };
+  const [s] = parseTranscript('session-g.json', JSON.stringify(chat)).sessions;
+  const uses = s!.events.filter((e) => e.type === 'agent.tool_use');
+  expect(uses.map((u) => [u.tool, u.kind])).toEqual([
+    ['generalist', 'delegate'],
+    ['cli_help', 'delegate'],
+  ]);
+  const results = s!.events.filter((e) => e.type === 'agent.tool_result');
+  expect(results.map((r) => [r.call_id, r.is_error])).toEqual([
+    ['a', true],
+    ['b', false],
+  ]);
+});

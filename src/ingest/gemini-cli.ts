@@ -11,7 +11,9 @@
  * {@link GEMINI_CLI_TOOL_KINDS}, `command` for `run_shell_command`) immediately followed by its
  * `agent.tool_result` (the call and its result live in the same entry; content = the
  * `functionResponse` output, else `resultDisplay`; failed when `status` is not `success` or the
- * response holds an `error`; a shell result's `Exit Code: N` line gives `exit_code`); `info`, `error`,
+ * response holds an `error`; a shell result's `Exit Code: N` line gives `exit_code`; a call to an
+ * agent by its own name, whose `resultDisplay` is a subagent progress display, is a `delegate` call,
+ * failed when that display's `state` is `error` or `cancelled` even under `status: success`); `info`, `error`,
  * `warning` → `system.message`. external_id `gemini-cli:<sessionId>`; agent_id `gemini-cli`. Pointers
  * `{file, index: <message index>, pointer: '/messages/<i>'}` (`…/toolCalls/<j>` for calls).
  *
@@ -211,7 +213,9 @@ function toolCalls(
     const id = typeof c.id === 'string' ? c.id : `call-${i}-${j}`;
     const at = toTimestamp(c.timestamp) ?? ts;
     const source = { ...message, pointer: `${message.pointer ?? ''}/toolCalls/${j}` };
-    const kind = toolKind(GEMINI_CLI_TOOL_KINDS, name);
+    const progress = subagentProgress(c.resultDisplay);
+    const named = toolKind(GEMINI_CLI_TOOL_KINDS, name);
+    const kind = named === 'other' && progress !== null ? 'delegate' : named;
     const input = c.args ?? {};
     events.toolUse(name, kind, input, id, at, source, kind === 'shell' ? shellCommand(input) : undefined);
     const { text, error } = responseOf(c);
@@ -221,9 +225,24 @@ function toolCalls(
       if (m) exit = Number(m[1]);
     }
     const failed =
-      (typeof c.status === 'string' && c.status !== 'success') || error || (exit !== undefined && exit !== 0);
+      (typeof c.status === 'string' && c.status !== 'success') ||
+      error ||
+      (exit !== undefined && exit !== 0) ||
+      progress === 'error' ||
+      progress === 'cancelled';
     events.toolResult(id, name, truncateMiddle(text, MAX_TOOL_OUTPUT_CHARS), failed, at, source, exit);
   }
+}
+
+/**
+ * The `state` of a subagent's progress display (gemini-cli core's `SubagentProgress`: `{isSubagentProgress:
+ * true, agentName, state?: running|completed|error|cancelled, recentActivity}`), which newer CLIs keep as
+ * the `resultDisplay` of a call to an agent by its own name (`generalist`, `cli_help`, …); `''` for a
+ * progress display without a state, `null` when the display is not one.
+ */
+function subagentProgress(display: unknown): string | null {
+  if (!isRecord(display) || display.isSubagentProgress !== true) return null;
+  return typeof display.state === 'string' ? display.state : '';
 }
 
 /** The text of a call's `functionResponse` (output or error), else its `resultDisplay`. */

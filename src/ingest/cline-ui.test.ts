@@ -80,8 +80,13 @@ it('Cline ui_messages alone: who speaks, calls paired with the next request, Cli
         env,
     ),
     ask('tool', JSON.stringify({ tool: 'editedExistingFile', path: 'login.ts', content: '+fixed' })),
+    ask('tool', JSON.stringify({ tool: 'appliedDiff', path: 'auth.ts', diff: '-a\n+b' })),
     ask('tool', '{"tool":"readFi', { partial: true }),
-    req("[write_to_file for 'login.ts'] Result:\nThe content was successfully saved to login.ts." + env),
+    req(
+      "[write_to_file for 'login.ts'] Result:\nThe content was successfully saved to login.ts.\n\n" +
+        "[apply_diff for 'auth.ts'] Result:\nThe user denied this operation." +
+        env,
+    ),
     ask('followup', JSON.stringify({ question: 'Run the tests too?', options: ['yes', 'no'] })),
     say('user_feedback', 'yes, and never push to main'),
     req(
@@ -113,6 +118,7 @@ it('Cline ui_messages alone: who speaks, calls paired with the next request, Cli
     ['read_file', 'read', null],
     ['read_file', 'read', null],
     ['write_to_file', 'edit', null],
+    ['apply_diff', 'edit', null],
     ['execute_command', 'shell', 'npm test'],
     ['execute_command', 'shell', 'npm run lint'],
   ]);
@@ -122,12 +128,13 @@ it('Cline ui_messages alone: who speaks, calls paired with the next request, Cli
     [0, false],
     [1, true],
     [2, false],
-    [3, false],
+    [3, true],
     [4, false],
+    [5, false],
   ]);
   // The environment_details inside the file that was read is the file's text, not Cline's details.
   expect(results[0]!.content).toContain('stale');
   // Calls with no request after them (the task stopped) take their streamed output.
-  expect(results[3]!.content).toBe('FAIL login.test.ts');
-  expect(results[4]!.content).toBe('lint ok');
+  expect(results[4]!.content).toBe('FAIL login.test.ts');
+  expect(results[5]!.content).toBe('lint ok');
 });

@@ -37,7 +37,7 @@ import { MAX_TOOL_OUTPUT_CHARS, titleFrom, toTimestamp, truncateMiddle } from '.
 import { CLINE_TOOL_KINDS, toolKind } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
-/** Cline's display names of tools (`ClineSayTool.tool`) → the API tool each stands for. */
+/** Cline's (and Roo Code's) display names of tools (`ClineSayTool.tool`) → the API tool each stands for. */
 const UI_TOOL_NAMES: Record<string, string> = {
   readFile: 'read_file',
   listFilesTopLevel: 'list_files',
@@ -47,6 +47,14 @@ const UI_TOOL_NAMES: Record<string, string> = {
   editedExistingFile: 'replace_in_file',
   newFileCreated: 'write_to_file',
   webFetch: 'web_fetch',
+  // Roo Code's display names (its `ClineSayTool.tool`).
+  appliedDiff: 'apply_diff',
+  insertContent: 'insert_content',
+  searchAndReplace: 'search_and_replace',
+  codebaseSearch: 'codebase_search',
+  newTask: 'new_task',
+  switchMode: 'switch_mode',
+  updateTodoList: 'update_todo_list',
 };
 /** A result section of a request: `[read_file for 'a.ts'] Result:` at the start of a line. */
 const RESULT_SECTION = /^\[(\w+)(?: for '[\s\S]*?')?\] (?:Result|Error)/gm;

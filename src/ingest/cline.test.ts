@@ -166,3 +166,76 @@ it("Cline: only the person's tagged words are user messages; Cline's notes and e
   ]);
   expect(s!.events.filter((e) => e.type === 'agent.tool_result')).toHaveLength(2);
 });
+
+it('Cline: tool calls written as XML in the assistant text (no native tool_use) are calls, their results never the person’s words', () => {
+  // The structure of an older Cline / Roo Code history with a model without native tool calls (text ours):
+  // the call is XML in the assistant's text, the result a header block followed by the output block.
+  const text = (t: string) => ({ type: 'text', text: t });
+  const env = text('<environment_details>\n# Current Mode\nACT MODE\n</environment_details>');
+  const history = [
+    { role: 'user', content: [text('<task>\nfix the tests\n</task>'), env] },
+    {
+      role: 'assistant',
+      content:
+        '<thinking>\nRead the test first.\n</thinking>\n\n<read_file>\n<path>tests/test_app.py</path>\n</read_file>',
+    },
+    {
+      role: 'user',
+      content: [
+        text("[read_file for 'tests/test_app.py'] Result:"),
+        text('The tool execution failed with the following error:\n<error>\nFile not found\n</error>'),
+        env,
+      ],
+    },
+    {
+      role: 'assistant',
+      content: [
+        text(
+          'The path was wrong.\n\n<execute_command>\n<command>pytest -q</command>\n<requires_approval>false</requires_approval>\n</execute_command>',
+        ),
+      ],
+    },
+    {
+      role: 'user',
+      content: [
+        text("[execute_command for 'pytest -q'] Result:"),
+        text('Command executed.\nOutput:\n3 passed. Always run with -q next time.'),
+        env,
+      ],
+    },
+    { role: 'user', content: [text("[read_file for 'orphan.txt'] Result:"), text('orphan output')] },
+    {
+      role: 'assistant',
+      content: '<write_to_file>\n<path>a.py</path>\n<content>\nx = "<b>"\n</content>\n</write_to_file>',
+    },
+    {
+      role: 'user',
+      content: [
+        text("[write_to_file for 'a.py'] Result:"),
+        text('saved'),
+        text('<feedback>\nuse black\n</feedback>'),
+      ],
+    },
+  ];
+  const [s] = parseTranscript('tasks/9/api_conversation_history.json', JSON.stringify(history)).sessions;
+  const said = (type: string) =>
+    s!.events.filter((e) => e.type === type).map((e) => (e as { text: string }).text);
+  expect(said('user.message')).toEqual(['fix the tests', 'use black']);
+  expect(said('agent.thinking')).toEqual(['Read the test first.']);
+  expect(said('agent.message')).toEqual(['The path was wrong.']);
+  const uses = s!.events.filter((e): e is AgentToolUseEvent => e.type === 'agent.tool_use');
+  expect(uses.map((u) => [u.tool, u.kind, u.command ?? null])).toEqual([
+    ['read_file', 'read', null],
+    ['execute_command', 'shell', 'pytest -q'],
+    ['write_to_file', 'edit', null],
+  ]);
+  expect(uses[2]!.input).toEqual({ path: 'a.py', content: 'x = "<b>"' });
+  const results = s!.events.filter((e): e is AgentToolResultEvent => e.type === 'agent.tool_result');
+  expect(results.map((r) => [r.call_id, r.is_error, r.content.split('\n')[1]])).toEqual([
+    [uses[0]!.call_id, true, 'The tool execution failed with the following error:'],
+    [uses[1]!.call_id, false, 'Command executed.'],
+    [uses[2]!.call_id, false, 'saved'],
+  ]);
+  // A result header no call waits for is tool output all the same.
+  expect(said('system.message')).toContain("[read_file for 'orphan.txt'] Result:\norphan output");
+});

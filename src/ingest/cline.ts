@@ -9,7 +9,12 @@
  * beside it, which is read by itself (cline-ui.ts).
  *
  * Mapping: assistant `thinking` → `agent.thinking`, `text` → `agent.message`, `tool_use` →
- * `agent.tool_use` (kind from {@link CLINE_TOOL_KINDS}, `command` for `execute_command`). Cline sends a
+ * `agent.tool_use` (kind from {@link CLINE_TOOL_KINDS}, `command` for `execute_command`). Histories of
+ * models without native tool calls (older Cline, Roo Code) carry the calls as XML in the assistant's
+ * text (`<read_file><path>…</path></read_file>`, after a `<thinking>` section): those are split into
+ * `agent.tool_use`, `agent.thinking` and the remaining prose (cline-xml.ts), and the result comes back
+ * as a header block followed by the output block, read as one result. A result header with no call
+ * waiting is still tool output (`system.message`), never the person's words. Cline sends a
  * tool's result back as a user `text` block `[<tool> for '<what>'] Result:\n…` that names the tool,
  * not the call, so results pair with the preceding assistant message's calls by position (standard
  * `tool_result` blocks pair by `tool_use_id`). A result is failed when Cline reports a tool error
@@ -31,9 +36,10 @@
  * `cline`. Pointers `{file, index: <message>, pointer: '/<message>/content/<block>'}`.
  */
 import { basename, dirname, join } from 'node:path';
-import { ImportError, type Timestamp } from '../domain/index.js';
+import { ImportError, type SourcePointer, type Timestamp } from '../domain/index.js';
 import { CallRegistry } from './call-registry.js';
 import { flattenToolResult } from './claude-code.js';
+import { hasToolUseBlocks, parseClineXml } from './cline-xml.js';
 import { EventList } from './event-list.js';
 import { isRecord, parseJson } from './json.js';
 import { MAX_TOOL_OUTPUT_CHARS, titleFrom, toTimestamp, truncateMiddle } from './text.js';
@@ -112,9 +118,8 @@ export function importCline(
   if (isClineSidecar(data)) return [];
   if (!Array.isArray(data)) throw new ImportError(file, 'cline: expected the API conversation history array');
   const times = uiTimes(file, readSidecar);
-  const events = new EventList();
-  const calls = new CallRegistry();
-  let pending: { id: string; tool: string }[] = [];
+  const r: HistoryContext = { file, events: new EventList(), calls: new CallRegistry(), pending: [] };
+  const { events } = r;
   let ts: Timestamp | null = null;
   for (let i = 0; i < data.length; i++) {
     const m = data[i];
@@ -127,67 +132,11 @@ export function importCline(
         : Array.isArray(m.content)
           ? m.content
           : [];
-    if (m.role === 'assistant') pending = [];
-    let afterResult = false;
-    for (let k = 0; k < blocks.length; k++) {
-      const b = blocks[k];
-      if (!isRecord(b)) continue;
-      const source = { file, index: i, pointer: `/${i}/content/${k}` };
-      if (m.role === 'assistant') {
-        if (b.type === 'thinking' && typeof b.thinking === 'string' && b.thinking.trim() !== '')
-          events.thinking(b.thinking, ts, source);
-        else if (b.type === 'text' && typeof b.text === 'string' && b.text.trim() !== '')
-          events.agentMessage(b.text.trim(), ts, source);
-        else if (b.type === 'tool_use' && typeof b.name === 'string') {
-          const kind = toolKind(CLINE_TOOL_KINDS, b.name);
-          const input = b.input ?? {};
-          const id = calls.issue(typeof b.id === 'string' ? b.id : `call-${i}-${k}`, b.name);
-          pending.push({ id, tool: b.name });
-          events.toolUse(
-            b.name,
-            kind,
-            input,
-            id,
-            ts,
-            source,
-            kind === 'shell' ? shellCommand(input) : undefined,
-          );
-        }
-        continue;
-      }
-      if (b.type === 'tool_result') {
-        const call = typeof b.tool_use_id === 'string' ? calls.answer(b.tool_use_id) : null;
-        pending = pending.filter((p) => p.id !== call?.call_id);
-        const text = truncateMiddle(flattenToolResult(b.content), MAX_TOOL_OUTPUT_CHARS);
-        events.toolResult(
-          call?.call_id ?? `result-${i}-${k}`,
-          call?.tool ?? null,
-          text,
-          b.is_error === true,
-          ts,
-          source,
-        );
-        afterResult = true;
-      } else if (b.type === 'text' && typeof b.text === 'string') {
-        const text = b.text;
-        if (RESULT_HEADER.test(text) && pending.length > 0) {
-          const call = pending.shift()!;
-          const failed = clineResultFailed(text);
-          events.toolResult(
-            call.id,
-            call.tool,
-            truncateMiddle(text, MAX_TOOL_OUTPUT_CHARS),
-            failed,
-            ts,
-            source,
-          );
-          // The person's answer to `ask_followup_question` (or feedback on a denied call) is in the result.
-          const said = USER_TAGGED.exec(text);
-          if (said && said[2]!.trim() !== '') events.userMessage(said[2]!.trim(), ts, source);
-          afterResult = true;
-        } else if (userText(text, ts, source, events, afterResult)) afterResult = false;
-      } else if (b.type === 'image') events.userMessage('[image]', ts, source);
-    }
+    if (m.role === 'assistant') {
+      r.pending = [];
+      const xml = !hasToolUseBlocks(m.content);
+      for (let k = 0; k < blocks.length; k++) assistantBlock(r, blocks[k], xml, ts, i, k);
+    } else userBlocks(r, blocks, ts, i);
   }
   const taskId = basename(dirname(file)) || basename(file);
   const first = events.events.find((e) => e.type === 'user.message');
@@ -208,6 +157,124 @@ export function importCline(
       outcome: null,
     },
   ];
+}
+
+/** What reading one API history shares: the calls made and those still waiting for a result. */
+interface HistoryContext {
+  file: string;
+  events: EventList;
+  calls: CallRegistry;
+  pending: { id: string; tool: string }[];
+}
+
+/** Records one tool call (native `tool_use` block or XML in the text) as waiting for its result. */
+function call(
+  r: HistoryContext,
+  name: string,
+  rawId: string,
+  input: unknown,
+  ts: Timestamp | null,
+  source: SourcePointer,
+): void {
+  const kind = toolKind(CLINE_TOOL_KINDS, name);
+  const id = r.calls.issue(rawId, name);
+  r.pending.push({ id, tool: name });
+  r.events.toolUse(name, kind, input, id, ts, source, kind === 'shell' ? shellCommand(input) : undefined);
+}
+
+/**
+ * One block of an assistant message: thinking, text (with its XML tool calls and `<thinking>` sections
+ * split out when the message has no native `tool_use` block, see cline-xml.ts) or a `tool_use`.
+ */
+function assistantBlock(
+  r: HistoryContext,
+  b: unknown,
+  xml: boolean,
+  ts: Timestamp | null,
+  i: number,
+  k: number,
+): void {
+  if (!isRecord(b)) return;
+  const source = { file: r.file, index: i, pointer: `/${i}/content/${k}` };
+  if (b.type === 'thinking' && typeof b.thinking === 'string' && b.thinking.trim() !== '')
+    r.events.thinking(b.thinking, ts, source);
+  else if (b.type === 'text' && typeof b.text === 'string' && b.text.trim() !== '') {
+    const segments = xml ? parseClineXml(b.text) : null;
+    if (segments === null) r.events.agentMessage(b.text.trim(), ts, source);
+    else
+      segments.forEach((seg, n) => {
+        if (seg.type === 'tool') call(r, seg.name, `call-${i}-${k}-${n}`, seg.input, ts, source);
+        else if (seg.type === 'thinking') r.events.thinking(seg.text, ts, source);
+        else r.events.agentMessage(seg.text, ts, source);
+      });
+  } else if (b.type === 'tool_use' && typeof b.name === 'string')
+    call(r, b.name, typeof b.id === 'string' ? b.id : `call-${i}-${k}`, b.input ?? {}, ts, source);
+}
+
+/**
+ * The blocks of a user message: tool results (native `tool_result` blocks, or Cline's
+ * `[<tool> for '…'] Result:` texts paired by position with the waiting calls; a header alone in its
+ * block takes the next plain block as its output, as the XML protocol writes it; a header with no call
+ * waiting is tool output all the same, a `system.message`), then the person's words and Cline's text.
+ */
+function userBlocks(r: HistoryContext, blocks: unknown[], ts: Timestamp | null, i: number): void {
+  const { events } = r;
+  let afterResult = false;
+  for (let k = 0; k < blocks.length; k++) {
+    const b = blocks[k];
+    if (!isRecord(b)) continue;
+    const source = { file: r.file, index: i, pointer: `/${i}/content/${k}` };
+    if (b.type === 'tool_result') {
+      const answered = typeof b.tool_use_id === 'string' ? r.calls.answer(b.tool_use_id) : null;
+      r.pending = r.pending.filter((p) => p.id !== answered?.call_id);
+      const text = truncateMiddle(flattenToolResult(b.content), MAX_TOOL_OUTPUT_CHARS);
+      const id = answered?.call_id ?? `result-${i}-${k}`;
+      events.toolResult(id, answered?.tool ?? null, text, b.is_error === true, ts, source);
+      afterResult = true;
+    } else if (b.type === 'text' && typeof b.text === 'string') {
+      let text = b.text;
+      const header = RESULT_HEADER.exec(text);
+      if (header === null) {
+        if (userText(text, ts, source, events, afterResult)) afterResult = false;
+        continue;
+      }
+      const next = blocks[k + 1];
+      if (text.slice(header[0].length).trim() === '' && isPlainText(next)) {
+        text = `${text}\n${next.text}`;
+        k++;
+      }
+      afterResult = true;
+      const waiting = r.pending.shift();
+      if (waiting === undefined) {
+        events.systemMessage(text, ts, source);
+        continue;
+      }
+      const failed = clineResultFailed(text);
+      events.toolResult(
+        waiting.id,
+        waiting.tool,
+        truncateMiddle(text, MAX_TOOL_OUTPUT_CHARS),
+        failed,
+        ts,
+        source,
+      );
+      // The person's answer to `ask_followup_question` (or feedback on a denied call) is in the result.
+      const said = USER_TAGGED.exec(text);
+      if (said && said[2]!.trim() !== '') events.userMessage(said[2]!.trim(), ts, source);
+    } else if (b.type === 'image') events.userMessage('[image]', ts, source);
+  }
+}
+
+/** A text block that is neither the person's tagged words, nor Cline's reminders or details. */
+function isPlainText(b: unknown): b is { text: string } {
+  if (!isRecord(b) || b.type !== 'text' || typeof b.text !== 'string') return false;
+  const t = b.text.trim();
+  return (
+    !t.startsWith('<environment_details>') &&
+    !REMINDERS.some((x) => t.startsWith(x)) &&
+    !USER_TAGGED.test(t) &&
+    !RESULT_HEADER.test(t)
+  );
 }
 
 /**

@@ -90,6 +90,9 @@ describeWithData('Codex CLI rollout importer', () => {
       ),
       user('<Subagent_Notification>\n{"agent_id":"a","status":"completed"}\n</Subagent_Notification>'),
       user('<plugins>\n- github: issues and PRs\n</plugins>'),
+      user(
+        'Another language model started to solve this problem and produced a summary of its thinking process. …\nThe user prefers tabs.',
+      ),
       user('ship the release notes'),
       l('event_msg', { type: 'user_message', message: 'ship the release notes' }),
     ].join('\n');
@@ -102,6 +105,7 @@ describeWithData('Codex CLI rollout importer', () => {
       '<user_shell_',
       '<Subagent_No',
       '<plugins>\n- ',
+      'Another lang',
     ]);
   });
 

@@ -55,7 +55,9 @@ const ROLLOUT_TYPES = new Set(['session_meta', 'turn_context', 'response_item', 
  * `<user_shell_command>` (a `!command` the person ran and its output), `<turn_aborted>`, the legacy
  * `<subagent_notification>`), older ones (`<user_instructions>`, `<INSTRUCTIONS>`) and developer-style
  * parts that reach the user role (`<permissions instructions>`, `<collaboration_mode>`,
- * `<subagents>`). Codex compares them ignoring case.
+ * `<subagents>`), and the summary a compaction leaves in the user role (codex-rs `SUMMARY_PREFIX`:
+ * `Another language model started to solve this problem…`, a model's words about the work, the
+ * person's preferences paraphrased among them). Codex compares them ignoring case.
  */
 const INJECTED_PREFIXES = [
   '# agents.md instructions',
@@ -70,6 +72,7 @@ const INJECTED_PREFIXES = [
   '<user_shell_command>',
   '<subagent_notification>',
   '<subagents>',
+  'another language model started to solve this problem',
 ];
 
 /** Poll and tool failures that Codex reports in the output text. */
@@ -106,7 +109,7 @@ export function isLegacyCodexLine(o: Record<string, unknown>): boolean {
 
 /** True for user-role text that Codex injected (AGENTS.md, environment context …). */
 export function isCodexInjected(text: string): boolean {
-  const t = text.trimStart().slice(0, 32).toLowerCase();
+  const t = text.trimStart().slice(0, 64).toLowerCase();
   return INJECTED_PREFIXES.some((p) => t.startsWith(p));
 }
 

@@ -28,3 +28,29 @@ it("discovers Gemini CLI chats as newer CLIs write them: session-*.jsonl and sub
   expect(isGeminiChatPath('h/chats/notes.txt', 'notes.txt')).toBe(false);
   expect(isGeminiChatPath('h/other/session-x.jsonl', 'session-x.jsonl')).toBe(false);
 });
+
+it('discovers Roo Code and Kilo Code task folders (Cline forks, same layout) as roo-code', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'reverie-roo-home-'));
+  try {
+    const roo = join(home, '.config/Code/User/globalStorage/rooveterinaryinc.roo-cline/tasks/t1');
+    const kilo = join(home, '.config/Code/User/globalStorage/kilocode.kilo-code/tasks/t2');
+    for (const d of [roo, kilo]) {
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, 'api_conversation_history.json'), '[]');
+      writeFileSync(join(d, 'ui_messages.json'), '[]');
+    }
+    const found = (await discoverTranscripts({ home })).filter((s) => s.agent === 'roo-code');
+    expect(
+      found
+        .flatMap((s) => s.files)
+        .map((f) => f.slice(home.length + 1))
+        .sort(),
+    ).toEqual([
+      '.config/Code/User/globalStorage/kilocode.kilo-code/tasks/t2/api_conversation_history.json',
+      '.config/Code/User/globalStorage/rooveterinaryinc.roo-cline/tasks/t1/api_conversation_history.json',
+    ]);
+    expect(found.every((s) => s.format === 'cline')).toBe(true);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});

@@ -7,7 +7,9 @@
  *   subagents write `chats/<parent session id>/<session id>.jsonl`);
  * - Cline: `tasks/<id>/api_conversation_history.json` in VS Code's global storage of
  *   `saoudrizwan.claude-dev` (Linux `~/.config/Code/User/globalStorage/…`, macOS `~/Library/Application
- *   Support/Code/User/globalStorage/…`, also Cursor and VSCodium), and `~/.cline/data/tasks`;
+ *   Support/Code/User/globalStorage/…`, also Cursor and VSCodium), and `~/.cline/data/tasks`; the same
+ *   layout under its forks' extension ids `rooveterinaryinc.roo-cline` (Roo Code) and
+ *   `kilocode.kilo-code` (Kilo Code), listed as `roo-code`;
  * - OpenHands: `~/.openhands/sessions/<conversation id>/events/` (its local file store, one JSON file
  *   per event) and, V1, `~/.openhands/conversations/<conversation id>/events/` (see
  *   openhands-file-store.ts), one entry per conversation: the `events` folder, dated by that folder's
@@ -74,10 +76,13 @@ interface AgentSpec {
   keep(relPath: string, name: string): boolean;
 }
 
-const CLINE_STORAGE = ['Code', 'Cursor', 'VSCodium', 'Code - Insiders'].flatMap((app) => [
-  join('.config', app, 'User/globalStorage/saoudrizwan.claude-dev/tasks'),
-  join('Library/Application Support', app, 'User/globalStorage/saoudrizwan.claude-dev/tasks'),
-]);
+/** The task folders an editor extension keeps in VS Code's (and its forks') global storage. */
+const extensionTasks = (extension: string) =>
+  ['Code', 'Cursor', 'VSCodium', 'Code - Insiders'].flatMap((app) => [
+    join('.config', app, 'User/globalStorage', extension, 'tasks'),
+    join('Library/Application Support', app, 'User/globalStorage', extension, 'tasks'),
+  ]);
+const CLINE_STORAGE = extensionTasks('saoudrizwan.claude-dev');
 
 /**
  * True for a Gemini CLI chat under `~/.gemini/tmp`: `…/chats/session-*.json` or `.jsonl`, or a subagent's
@@ -113,6 +118,13 @@ const AGENTS: AgentSpec[] = [
     agent: 'cline',
     format: 'cline',
     roots: [...CLINE_STORAGE, '.cline/data/tasks'],
+    keep: (_r, n) => n === 'api_conversation_history.json',
+  },
+  {
+    // Roo Code and Kilo Code, forks of Cline, keep the same task folders under their own extension ids.
+    agent: 'roo-code',
+    format: 'cline',
+    roots: [...extensionTasks('rooveterinaryinc.roo-cline'), ...extensionTasks('kilocode.kilo-code')],
     keep: (_r, n) => n === 'api_conversation_history.json',
   },
 ];

@@ -122,7 +122,7 @@ export const SWE_AGENT_TOOL_KINDS: ToolKindTable = {
   search_file: 'search',
 };
 
-/** Cline's tools. */
+/** Cline's tools, and those its fork Roo Code adds (`apply_diff`, `insert_content`, `search_and_replace`, `codebase_search`). */
 export const CLINE_TOOL_KINDS: ToolKindTable = {
   execute_command: 'shell',
   read_file: 'read',
@@ -130,8 +130,12 @@ export const CLINE_TOOL_KINDS: ToolKindTable = {
   list_code_definition_names: 'read',
   write_to_file: 'edit',
   replace_in_file: 'edit',
+  apply_diff: 'edit',
+  insert_content: 'edit',
+  search_and_replace: 'edit',
   new_rule: 'edit',
   search_files: 'search',
+  codebase_search: 'search',
   browser_action: 'web',
   web_fetch: 'web',
   new_task: 'delegate',

@@ -834,6 +834,34 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
     expect(cue('never commit generated files. oh wait, I meant build output')).toEqual(['rule']);
   });
 
+  it('a short label before a colon; a barred action put after "it is"; "for future reference"; "I\'d appreciate it if you …"', () => {
+    expect(cue('Quick heads-up for later: we never rewrite published tags.')).toEqual(['rule']);
+    expect(cue("I'd like tidy diffs: please don't rename things outside the task.")).toEqual(['rule']);
+    expect(cue('Note: the server is down.')).toEqual([]);
+    expect(cue('Step 2: run the migration.')).toEqual([]);
+    expect(cue('it is not allowed to edit the lockfile by hand, run the installer')).toEqual(['rule']);
+    expect(cue('For future reference, run any schema change past me before applying it.')).toEqual(['rule']);
+    expect(cue('Excited for the future!')).toEqual([]);
+    expect(cue("I'd appreciate it if you never skipped the hooks again.")).toEqual(['rule']);
+  });
+
+  it('deontic "must" of a kind (not inference about someone); a denial through a relative clause; "any" + a kind barred', () => {
+    expect(cue('Vendored code must never be patched in place.')).toEqual(['rule']);
+    expect(cue('config file must live in the repo root, not in src')).toEqual(['rule']);
+    expect(cue('you must be so proud')).toEqual([]);
+    expect(cue('Wow, learning about the birds must be so cool.')).toEqual([]);
+    expect(cue("A migration that hasn't been reviewed isn't a migration.")).toEqual(['correction']);
+    expect(cue('any mutable global is not allowed in this code base')).toEqual(['rule']);
+  });
+
+  it('"make sure no … are left"; a condition of any case before "please" + an order', () => {
+    expect(cue('Please make sure no debugger statements are left in the code when you finish.')).toEqual([
+      'rule',
+    ]);
+    expect(cue('Before you tell me something works, please try it in the browser.')).toEqual(['rule']);
+    expect(cue('Before you start, please pull the latest main.')).toEqual([]);
+  });
+
   it('a rule right after "you" + what the agent did takes that sentence along', () => {
     expect(said('you just deleted the cache folder. ask first next time')).toEqual([
       ['rule', 'you just deleted the cache folder. ask first next time'],

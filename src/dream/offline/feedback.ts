@@ -54,11 +54,11 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /\b(?:(?:our|team|house) (?:rule|policy|convention)s?\b|(?<!\bas )per (?!cent\b)[a-z]{2,}|always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
+  /\b(?:for future reference|(?:our|team|house) (?:rule|policy|convention)s?\b|(?<!\bas )per (?!cent\b)[a-z]{2,}|always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
-  /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|by default|in general|generally|next time|(?:our|the|team|house) (?:rule|policy|convention)s?(?= ?:))\b[\s,.:;!-]*)+/i;
+  /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|for future reference|by default|in general|generally|next time|(?:our|the|team|house) (?:rule|policy|convention)s?(?= ?:))\b[\s,.:;!-]*)+/i;
 
 /**
  * True when `text` carries a cue of generality ({@link GENERALITY}: always, never, every time, from now
@@ -106,7 +106,7 @@ export const CASE_IDENTIFIER =
  * "I want/need/prefer/'d like you to …" and "I told/asked you …", which address the agent.
  */
 const OWN_CASE =
-  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b| (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b| (?:asked|wanted) you to\b[^,;.]* and (?:got|received|you (?:gave|did|made|sent|wrote))\b)/i;
+  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like|appreciate it if) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b| (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b| (?:asked|wanted) you to\b[^,;.]* and (?:got|received|you (?:gave|did|made|sent|wrote))\b)/i;
 
 /** Fewest content words an evaluation needs to be kept ("that can't be right" says nothing to keep). */
 const MIN_CORRECTION_TERMS = 2;
@@ -371,7 +371,7 @@ function clauses(ws: Token[]): Token[][] {
  * must really enjoy it" — "must" before a perfect ("have" + participle) or a verb of state.
  */
 const EPISTEMIC_MUST =
-  /\bmust(?: really| surely| truly)? (?:have (?:been|had|\w+ed|\w+en)|be|feel|enjoy|love|know|think|see|want|like|mean|seem)\b/i;
+  /\b(?:you|that|it|this|they|he|she|we|I|there|which|who)(?: really| surely)? must(?: really| surely| truly)? (?:have (?:been|had|\w+ed|\w+en)|be|feel|enjoy|love|know|think|see|want|like|mean|seem)\b|^(?:\w+,\s*)?[a-z]+ing\b[^.;]*\bmust(?: really| surely)? be\b/i;
 
 /**
  * "make sure …", "remember to …", "you/we should|must|need to|have to …", and what the agent may not do:
@@ -663,8 +663,9 @@ function genericCondition(all: Token[], text: string): boolean {
   // "if I need …, let me know": the speaker's own case (in the condition; a reason after ";" may say "I")
   const condition = text.split(/;/)[0]!;
   if (/\b(?:I|my)\b/i.test(condition) || /^for me\b/i.test(text)) return false;
-  const parts = clauses(all).map(words);
-  return anyCase(all) && parts.some((c) => imperative(c, text) && !REPORT.test(c[0]!.lemma));
+  // ("…, please run the whole suite": the politeness word before the order is no part of it)
+  const parts = clauses(all).map(leadless);
+  return anyCase(all) && parts.some((c) => c.length > 0 && imperative(c, text) && !REPORT.test(c[0]!.lemma));
 }
 
 /**
@@ -774,7 +775,7 @@ function gerundVerdict(s: Sentence, ws: Token[], text: string): boolean {
   if (verb < 0)
     return (
       s.sentiment < 0 &&
-      ['DET', 'NOUN', 'PRON', 'PROPN'].includes(ws[1]?.pos ?? '') &&
+      ['DET', 'NOUN', 'PRON', 'PROPN', 'ADJ'].includes(ws[1]?.pos ?? '') &&
       ws.slice(2, 9).some((t) => t.pos === 'VERB' && /[^s]s$/.test(t.normal) && t.normal !== t.lemma)
     );
   const rest = ws.slice(verb + 1);
@@ -869,8 +870,14 @@ function kindDenied(ws: Token[]): boolean {
     !/^(?:the|my|your|our|their|his|her|its|this|that|these|those)$/.test(ws[0]?.normal ?? '') &&
     ws[0]?.pos !== 'PRON';
   if (!/^(?:a|an)$/.test(ws[0]?.normal ?? '') && !bare) return false;
-  const be = ws.findIndex((t, i) => i >= 2 && i <= 7 && t.lemma === 'be');
-  if (be >= 0 && ws.slice(0, be).some((t) => t.pos === 'PRON' || t.pos === 'AUX')) return false;
+  // the "be" that is denied ("a fix that hasn't been tested *isn't* a fix"), its subject free of pronouns
+  // (a relative clause may hold an auxiliary: "that has n't been tested")
+  const be = ws.findIndex(
+    (t, i) => i >= 2 && i <= 9 && t.lemma === 'be' && /^(?:not|n't)$/.test(ws[i + 1]?.normal ?? ''),
+  );
+  const relative = ws.findIndex((t) => /^(?:that|which|who)$/.test(t.normal));
+  const subjectEnd = relative > 0 && relative < be ? relative : be;
+  if (be >= 0 && ws.slice(0, subjectEnd).some((t) => t.pos === 'PRON' || t.pos === 'AUX')) return false;
   if (be < 0 || !/^(?:not|n't)$/.test(ws[be + 1]?.normal ?? '')) return false;
   // "A change isn't done until the tests have run green": what any such thing needs first
   const until = ws.slice(be + 2, be + 5).some((t) => /^(?:until|unless|without)$/.test(t.normal));
@@ -1032,6 +1039,10 @@ function kindBefore(parts: Token[][], at: number): boolean {
 const BARRED =
   /^(?:(?:really |just |absolutely |strictly )?(?:forbidden|prohibited|banned|disallowed|unacceptable|off[- ]limits|a no[- ]?go|verboten)|(?:not|never|n't)(?: really)? (?:allowed|permitted|ok|okay|acceptable|cool|fine|a thing|an option))\b/i;
 
+/** "It is forbidden to commit on main", "it's never ok to …": an action barred, its subject put after. */
+const DUMMY_BARRED =
+  /^it(?:'s| is)(?: (?:really|just|absolutely|strictly))? (?:forbidden|prohibited|banned|not allowed|never allowed|not ok(?:ay)?|never ok(?:ay)?|not acceptable|never acceptable|unacceptable) to [a-z]{2,}/i;
+
 /**
  * An action or kind of thing barred: a subject of at most four words that names it (no pronoun:
  * "force push", "skipping tests", "direct commits"), "is/are", then {@link BARRED} ("force push is
@@ -1051,7 +1062,10 @@ function barredAction(ws: Token[]): boolean {
     return to > 0 && ['VERB', 'NOUN', 'ADJ'].includes(ws[to + 1]?.pos ?? '');
   }
   const be = ws.findIndex((t, i) => i >= 1 && i <= 4 && t.lemma === 'be' && t.pos === 'AUX');
-  if (be < 1 || ws.slice(0, be).some((t) => ['PRON', 'DET', 'AUX', 'SCONJ'].includes(t.pos))) return false;
+  // ("*any* type is not allowed": a universal determiner names every one of the kind)
+  const subjectWord = (t: Token, i: number) =>
+    !['PRON', 'DET', 'AUX', 'SCONJ'].includes(t.pos) || (i === 0 && /^(?:any|every)$/.test(t.normal));
+  if (be < 1 || !ws.slice(0, be).every(subjectWord)) return false;
   return BARRED.test(rest(be + 1));
 }
 
@@ -1076,10 +1090,21 @@ function unwanted(text: string): boolean {
 }
 
 /** "Comments should say why", "Migrations must be reversible": what a kind (a bare plural) should do or be. */
-function kindModal(ws: Token[]): boolean {
+function kindModal(ws: Token[], text = ''): boolean {
   const at = ws.slice(0, 3).findIndex((t) => plural(t));
-  if (at < 0 || !kindAt(ws, 0)) return false;
-  return /^(?:should|must)$/.test(ws[at + 1]?.normal ?? '') && ws[at + 2] !== undefined;
+  if (at >= 0 && kindAt(ws, 0))
+    return /^(?:should|must)$/.test(ws[at + 1]?.normal ?? '') && ws[at + 2] !== undefined;
+  // a bare singular or mass noun ("Generated code must never be edited by hand", "test file must be
+  // beside the source, not in …"): general when barred for good or set against what it is not
+  const modal = ws.findIndex((t, i) => i >= 1 && i <= 3 && /^(?:should|must)$/.test(t.normal));
+  if (
+    modal < 1 ||
+    !ws.slice(0, modal).every((t) => ['ADJ', 'NOUN', 'VERB'].includes(t.pos) && t.normal !== 'it')
+  )
+    return false;
+  const never = ws[modal + 1]?.normal === 'never' && ws[modal + 2]?.lemma === 'be';
+  const where = ws[modal + 1]?.lemma === 'be' || PLACEMENT.test(ws[modal + 1]?.lemma ?? '');
+  return never || (where && /,\s*(?:not|never)\b/i.test(text));
 }
 
 /**
@@ -1168,7 +1193,7 @@ const BEFORE_ANY = /\b(?:before|whenever|every time|each time)\b(?: \w+)? (?:any
  * a rule only with a cue of generality or a condition about any case (see `classify`).
  */
 const REQUEST =
-  /^(?:(?:could|can|would|will) you (?:please |kindly )?(?:only |always |just )?(?!like\b)[a-z]{2,}|I(?:'d| would)? (?:prefer|want|like|need) (?:it if )?you (?:to )?(?:always |only )?[a-z]{2,})/i;
+  /^(?:(?:could|can|would|will) you (?:please |kindly )?(?:only |always |just )?(?!like\b)[a-z]{2,}|I(?:'d| would)? (?:prefer|want|like|need|appreciate) (?:it if )?you (?:to )?(?:always |only |never )?[a-z]{2,})/i;
 
 /**
  * "Could you not add …?", "would you stop …?": a negated order in a polite question — a rule when it
@@ -1211,7 +1236,7 @@ function shapedRule(
   general: boolean,
 ): 'rule' | 'correction' | null {
   const ws = words(firstWords(s));
-  if (barredAction(ws)) return 'rule';
+  if (barredAction(ws) || DUMMY_BARRED.test(text)) return 'rule';
   if (unwanted(text)) return 'rule';
   if (afterAgent && NOT_ASKED.test(text) && contentTokens(text).length >= 3) return 'correction';
   if (afterAgent && leftUndone(ws) && !obligation(text) && contentTokens(text).length >= 3)
@@ -1329,6 +1354,15 @@ function classify(
   if (EPISTEMIC_MUST.test(text)) return null;
   // "Sure, let's pull in a whole library for one function": disproportion mocked, whatever the form
   if (afterAgent && DISPROPORTION.test(text) && !QUESTION.test(text)) return 'correction';
+  // "Just a heads-up for the future: we don't force-push shared branches", "I'd prefer small diffs: please
+  // don't reformat …": a short label, then the statement, read on its own (general if the label is)
+  const labelled = LABEL.exec(text);
+  if (labelled && labelled[1]!.split(/\s+/).length <= 7) {
+    const rest = analyse(labelled[2]!)[0];
+    const k = rest ? classify(rest, afterAgent) : null;
+    if (k === 'rule' || k === 'correction') return k;
+    if (k === 'imperative' && GENERALITY.test(labelled[1]!)) return 'rule';
+  }
   if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text) || PROPOSAL.test(text))
     return null;
   // "I'd rather see a red build than a skipped test": how the person wants the work done
@@ -1352,7 +1386,11 @@ function classify(
   // from now on": a request to the agent, made general by a cue or a condition about any case
   // ("could you check if there's any way …" asks about this case: an "if" is no time frame)
   // (nor does naming a policy: "could you honor the policy?" asks for this case)
-  if (REQUEST.test(text) && (GENERALITY.test(s.text.replace(POLICY, '')) || BEFORE_ANY.test(text)))
+  // (a condition of any case only for a request to check with the person: "… ask me before any …")
+  if (
+    REQUEST.test(text) &&
+    (GENERALITY.test(s.text.replace(POLICY, '')) || (BEFORE_ANY.test(text) && /\bme\b/i.test(text)))
+  )
     return 'rule';
   if (POLITE_NOT.test(text)) {
     const kind = ws.some((_, i) => i > 2 && kindAt(ws, i));
@@ -1410,7 +1448,9 @@ function classify(
       // "don't mock the db, the integration tests need the real thing": a reason beside the order
       !parts.some((c, i) => i !== at && weighs(words(c)));
     // "make sure gitleaks is set to max strict": a check of this task, unless it names a kind
-    if (sure && at < 0 && forNow && !kindAt(ws, 2)) return 'imperative';
+    // ("make sure no console.log calls are left": a kind after "no")
+    const kindFrom = ws[2]?.normal === 'no' ? 3 : 2;
+    if (sure && at < 0 && forNow && !kindAt(ws, kindFrom)) return 'imperative';
     const clause = at >= 0 ? leadless(parts[at]!) : words(parts[0] ?? []);
     return forNow && pointsAtOne(clause) && !kindBefore(parts, at) ? 'imperative' : 'rule';
   }
@@ -1421,7 +1461,7 @@ function classify(
   if (scope && (imperative(scope, text) || negatedImperative(scope))) return 'rule';
   const ordered = imperative(ws, text);
   if (ordered && (general || reasonIn(text) !== null || kindReason(s))) return 'rule';
-  if (norm(ws, text, general) || kindBarred(ws) || gerundNeeds(ws) || kindModal(ws)) return 'rule';
+  if (norm(ws, text, general) || kindBarred(ws) || gerundNeeds(ws) || kindModal(ws, text)) return 'rule';
   if (ordered && replacesPractice(ws)) return 'rule';
   if (kindDenied(ws)) return afterAgent ? 'correction' : 'rule';
   if (genericCondition(all, text)) return 'rule';
@@ -1573,6 +1613,9 @@ export function namesAgentAct(text: string): boolean {
     verb.lemma !== 'do'
   );
 }
+
+/** A short label before a colon, then the statement ("Heads-up for the future: …"). */
+const LABEL = /^([^:]{3,45}):\s+(\S.{7,})$/;
 
 /** Most agent commitments a session's digest keeps. */
 export const MAX_COMMITMENTS = 20;

@@ -120,8 +120,11 @@ export function addressedFeedback(
   const answered = answeredTurns(events);
   const started = firstAgentSeq(events);
   const flags = commandFlags(events);
+  const changed = answeredChanges(events);
   return feedback.filter((f) => {
     if (f.cue !== 'rule' && f.cue !== 'correction') return true;
+    // "I don't need these …" refuses what the agent just made, not a case of the speaker's own
+    if (f.needs_change && !changed.has(f.seq)) return false;
     // the session's opening request states the task: a rule in it needs a cue of generality
     if (f.seq < started && !saysGenerally(f.text)) return false;
     const said = `${f.text} ${f.why ?? ''}`;
@@ -155,6 +158,25 @@ function clipped(t: string, work: ReadonlySet<string>): boolean {
   if (t.length !== 3) return false;
   for (const k of work) if (k.length > 3 && k.startsWith(t)) return true;
   return false;
+}
+
+/** Tool kinds that change the workspace (as the importer set them): what "I don't need these …" can refuse. */
+const CHANGING_KINDS: ReadonlySet<string> = new Set(['edit', 'shell']);
+
+/**
+ * The `seq` of each person's message whose previous agent turns (since the person's last message)
+ * include a tool call that edits files or runs a command ({@link CHANGING_KINDS}).
+ */
+function answeredChanges(events: readonly SessionEvent[]): Set<number> {
+  const out = new Set<number>();
+  let changed = false;
+  for (const e of events) {
+    if (e.type === 'user.message') {
+      if (changed) out.add(e.seq);
+      changed = false;
+    } else if (e.type === 'agent.tool_use' && CHANGING_KINDS.has(e.kind ?? '')) changed = true;
+  }
+  return out;
 }
 
 /** Command-line flags written in a text ("-v", "--force", "--no-verify"), lower-cased. */

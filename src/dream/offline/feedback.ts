@@ -36,6 +36,12 @@ export interface FeedbackStatement {
   why: string | null;
   /** Content tokens of `text` (for grouping the same rule across sessions). */
   tokens: string[];
+  /**
+   * True for an objection in the speaker's own words ("I don't need these summary files"): feedback only
+   * when the agent had just changed files or run commands (see `addressed.ts`), never about a case of the
+   * speaker's own ("I don't need these extra bags").
+   */
+  needs_change?: true;
 }
 
 /**
@@ -1506,6 +1512,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   const kinds = sentences.map((s) => classify(s, afterAgent));
   if (afterAgent) markElliptic(sentences, kinds);
   if (afterAgent) markPraiseAfter(sentences, kinds);
+  const unneeded = afterAgent ? markUnneeded(sentences, kinds) : new Set<number>();
   markConstraints(sentences, kinds);
   const pointsBack = markAntecedents(sentences, kinds);
   const reasoned = markReasoned(sentences, kinds);
@@ -1564,7 +1571,13 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     if (reasoned.has(start) && !reasons.some((r) => r !== null)) reasons.push(written[start - 1]!);
     const said = parts.join(' ');
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
-    out.push({ cue: k, text: said, why, tokens: contentTokens(said) });
+    out.push({
+      cue: k,
+      text: said,
+      why,
+      tokens: contentTokens(said),
+      ...(unneeded.has(start) ? { needs_change: true as const } : {}),
+    });
   }
   // "don't force push — well actually, it's your sandbox branch, so go ahead": taken back in the same
   // message, what was said before the take-back is not feedback
@@ -1762,6 +1775,29 @@ function genericStatement(s: Sentence): boolean {
   if (verb.pos === 'AUX') return /^(?:are|can|will|do|should|must|need|may|might)$/.test(verb.normal);
   return verb.pos === 'VERB' && verb.normal === verb.lemma;
 }
+
+/**
+ * "I don't need these summary files", "Thanks, but I really don't want those wrapper classes": what the
+ * agent made, refused in the speaker's own words — a thing named (a demonstrative, an indefinite or a
+ * bare noun, with at least one content word; never "to …" or "you …"). Marked as corrections whose
+ * statement needs the agent to have changed something just before ({@link FeedbackStatement.needs_change}).
+ * Updates `kinds` in place; returns the indexes marked.
+ */
+function markUnneeded(sentences: readonly Sentence[], kinds: ReturnType<typeof classify>[]): Set<number> {
+  const out = new Set<number>();
+  sentences.forEach((s, i) => {
+    if ((kinds[i] !== null && kinds[i] !== 'imperative') || QUESTION.test(s.text)) return;
+    const object = UNNEEDED.exec(s.text.trim().replace(/[‘’]/g, "'"))?.[1];
+    if (object === undefined || contentTokens(object.split(/[;,.]/)[0]!).length < 1) return;
+    kinds[i] = 'correction';
+    out.add(i);
+  });
+  return out;
+}
+
+/** "(Thanks, but) I (really) don't need/want these …" (see {@link markUnneeded}); group 1 is what is refused. */
+const UNNEEDED =
+  /^(?:(?:thanks|thank you|ok(?:ay)?|hmm+)[,.!]*\s*(?:but\s+)?)?I (?:really |honestly )?(?:don'?t|do not) (?:need|want) ((?:these|those|this|that|a|an|any|more|all these|all those)\s+(?!to\b)[a-z][^?]*)$/i;
 
 /**
  * Sarcasm with the praise said after: "Another markdown file nobody asked for. Wonderful.", "Oh nice,

@@ -862,6 +862,15 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
     expect(cue('Before you start, please pull the latest main.')).toEqual([]);
   });
 
+  it('a statement about code named by its name is a rule; an order on the thing named is this task’s', () => {
+    expect(cue('print() in committed code is not acceptable')).toEqual(['rule']);
+    expect(cue('settings.local.json is never committed')).toEqual(['rule']);
+    expect(cue('use the logger, not print()')).toEqual([]);
+    expect(cue("don't edit package.json")).toEqual([]);
+    expect(cue('Bump the version in package.json to 2.3.1.')).toEqual([]);
+    expect(cue('if we can get a language, add it to `platform_text`.')).toEqual([]);
+  });
+
   it('a rule right after "you" + what the agent did takes that sentence along', () => {
     expect(said('you just deleted the cache folder. ask first next time')).toEqual([
       ['rule', 'you just deleted the cache folder. ask first next time'],

@@ -1349,6 +1349,32 @@ function contrastOrder(
   return afterAgent && refused && instead ? 'correction' : null;
 }
 
+/** Code named in prose: a file name or path, a code identifier, a span in backticks. */
+const CODE_NAMED = new RegExp(
+  `\`[^\`]+\`|${FILE_NAME.source}|(?<![\\w/])(?:[\\w.-]+/)+[\\w.-]*[\\w-]|${CODE_IDENTIFIER.source}`,
+  'g',
+);
+
+/**
+ * A statement about code named by its name ("console.log in committed code is not acceptable", "hand
+ * edits in src/generated get lost, don't make them"): read with the names as the word "code", it is a
+ * rule when it is a statement (barred, a norm, a kind that must …), never when a clause of it is an order
+ * ("don't edit package.json", "use the logger, not console.log" act on the thing named: this task's).
+ * Null when names of other kinds (numbers, versions, ids, places) remain.
+ */
+function codeStatement(text: string, afterAgent: boolean): 'rule' | 'correction' | null {
+  const coded = text.replace(CODE_NAMED, 'code');
+  if (coded === text || SPECIFIC.test(coded) || CODE_IDENTIFIER.test(coded) || NAME_INSIDE.test(coded))
+    return null;
+  const s = analyse(coded)[0];
+  if (!s) return null;
+  // (no order in any clause: "if we can get a language, add it to `platform_text`" is this task's)
+  const orders = clauses(firstWords(s)).map(leadless);
+  if (orders.some((c) => c.length > 0 && (imperative(c, coded) || negatedImperative(c)))) return null;
+  const k = classify(s, afterAgent);
+  return k === 'rule' || k === 'correction' ? k : null;
+}
+
 /** What one sentence is, as feedback; `directive` and `imperative` only complete a rule or a correction. */
 function classify(
   s: Sentence,
@@ -1419,7 +1445,7 @@ function classify(
     afterAgent && objection ? head.replace(FILE_NAME, 'the file').replace(COUNTED, 'many $1') : head;
   const ofKind = named.replace(KIND_OF_CODE, 'code $1');
   if ((SPECIFIC.test(ofKind) || CODE_IDENTIFIER.test(ofKind) || NAME_INSIDE.test(ofKind)) && !general)
-    return null;
+    return codeStatement(ofKind, afterAgent);
   const parts = clauses(all);
   const told = /^you know(?: that)?$/i.test(
     ws

@@ -882,3 +882,51 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
     ]);
   });
 });
+
+describe('task talk that looks like a rule (issue 15, checked on unseen real Claude Code sessions of a fourth developer)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('a long run-on request without a cue of generality is this task’s specification', () => {
+    expect(
+      cue(
+        'look for the ticket with the empty notes and see why it disappears from the report when marked done, maybe i need another field for open tickets during the day, not only the currently open ones',
+      ),
+    ).toEqual([]);
+    expect(
+      cue(
+        'always run the whole test suite before you tell me something is finished, even for changes you think are tiny',
+      ),
+    ).toEqual(['rule']);
+  });
+
+  it('"check if …" / "about if …" ask whether; "if not, create one" names this task’s thing; a scope needs its comma', () => {
+    expect(cue('review the table to check if the job id is empty or something is missing')).toEqual([]);
+    expect(
+      cue('add a check before saving the form about if the credentials exist, if not create one'),
+    ).toEqual([]);
+    expect(cue('for photos and receipts add a checkbox that asks if they exist')).toEqual([]);
+    expect(cue('For new endpoints, always add an integration test.')).toEqual(['rule']);
+    expect(cue('If a test fails, fix the code.')).toEqual(['rule']);
+  });
+
+  it('an order on this task’s one thing with a reason about now; a doubt after "not"; a thing of the output judged', () => {
+    expect(cue('rebuild the sales dashboard as this is not working now')).toEqual([]);
+    expect(cue('ensure the min-width too, not sure why it is not working')).toEqual([]);
+    expect(cue('no the spacing looks too big')).toEqual([]);
+    expect(cue('no, way too complicated')).toEqual(['correction']);
+  });
+
+  it('a task’s output specified instead, a pasted error, an order about a named file, the speaker’s own next steps', () => {
+    expect(cue('i dont want more tables, i just want a column in the existing table')).toEqual([]);
+    expect(cue("No default view of type 'tree' could be found!")).toEqual([]);
+    expect(cue('you should edit Projects_2024.xlsx!')).toEqual([]);
+    expect(
+      cue(
+        'can you note the folders and the commands so next time i run you there you understand the requests?',
+      ),
+    ).toEqual([]);
+    expect(cue('create a .md file inside the module to explain it for future reference')).toEqual([]);
+    expect(cue('If you have trouble with uploads, please email the documents to [EMAIL].')).toEqual([]);
+    expect(cue('everytime I open it it launches the wrong user')).toEqual([]);
+  });
+});

@@ -60,7 +60,7 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /\b(?:for future reference|(?:our|team|house) (?:rule|policy|convention)s?\b|(?<!\bas )per (?!cent\b)[a-z]{2,}|always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
+  /^\W*for future reference\b|\b(?:(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
@@ -79,7 +79,7 @@ export function saysGenerally(text: string): boolean {
  * ids. A file name made a modifier of a kind ("SUMMARY.md-style documents") names no one file.
  */
 const SPECIFIC =
-  /(?<![\w/.])\/[a-z][\w-]+|\b[\w-]+\.(?:[a-z]{1,5})\b(?!-(?:style|like|type|ish)\b)|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
+  /\b[A-Za-z]:\\\S*|(?<![\w/.])\/[a-z][\w-]+|\b[\w-]+\.(?:[a-z]{1,5})\b(?!-(?:style|like|type|ish)\b)|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
 
 /** A count of things, a number then a plural ("41 files", "12 tests"). */
 const COUNTED = /\b\d+\s+([a-z]{2,}[^s\W]s)\b/gi;
@@ -113,6 +113,12 @@ export const CASE_IDENTIFIER =
  */
 const OWN_CASE =
   /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like|appreciate it if) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b| (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b| (?:asked|wanted) you to\b[^,;.]* and (?:got|received|you (?:gave|did|made|sent|wrote))\b)/i;
+
+/** Personal data a redactor replaced (an address, a phone number): one case's particulars, or pasted text. */
+const REDACTED = /\[(?:EMAIL|PHONE|CARD|IBAN|USER_ID)\]/;
+
+/** Most words of a sentence read as a rule or correction without a cue of generality (see `classify`). */
+const MAX_RULE_WORDS = 32;
 
 /** Fewest content words an evaluation needs to be kept ("that can't be right" says nothing to keep). */
 const MIN_CORRECTION_TERMS = 2;
@@ -356,6 +362,8 @@ function imperative(ws: Token[], text = ''): boolean {
   if (new RegExp(`\\b${t.text.replace(/\W/g, '')}-\\w`, 'i').test(text) || copularStatement(ws)) return false;
   if (!next) return t.pos === 'VERB';
   if (next.pos === 'AUX' || next.pos === 'PART') return false;
+  // "everytime I open it …": a time word, then a subject of its own
+  if (/^(?:i|we|he|she|they)$/.test(next.normal)) return false;
   // "Stability matters …": a subject and a verb in -s form that the model tagged NOUN
   if (t.pos !== 'VERB' && next.pos === 'NOUN' && next.normal !== next.lemma && next.normal.endsWith('s'))
     return false;
@@ -451,6 +459,8 @@ function criticism(s: Sentence, text: string): boolean {
   // "way too complicated.", "overly clever": excess with the subject (what the agent made) left out
   if (ELLIPTIC_EXCESS.test(text) && (excessive(s) || !/\btoo\b/i.test(text.slice(0, 20)))) return true;
   if (!POINTS_AT_WORK.test(text) && !opensWithNo) return false;
+  // "no the space look too much": a thing of this task's output judged, not the agent's way of working
+  if (!POINTS_AT_WORK.test(text) && /^(?:the|a|an|my|your|our|his|her|their)\b/i.test(text)) return false;
   if (dummyIt(words(firstWords(s)))) return false;
   // "This broke the build.": what the agent made, doing harm (a verb in the past, negative sentiment)
   const done = words(firstWords(s)).slice(1, 5);
@@ -556,6 +566,17 @@ function prohibition(s: Sentence): boolean {
       (t.pos === 'PUNCT' || t.pos === 'SCONJ' || /^(?:unless|without|except|until)$/.test(t.normal)),
   );
   let phrase = ts.slice(at + 1, end < 0 ? ts.length : end);
+  // "No default view of type 'tree' could be found!": a verb of its own later in the clause makes "no …"
+  // the subject of a statement (a pasted error), not a prohibition
+  // (up to a relative clause: "no comments that just repeat what the line *does*")
+  const clauseEnd = ts.findIndex(
+    (t, i) =>
+      i > at &&
+      (/^[,;]$/.test(t.normal) ||
+        t.pos === 'SCONJ' ||
+        /^(?:unless|without|except|until|that|which|who)$/.test(t.normal)),
+  );
+  if (ts.slice(at + 1, clauseEnd < 0 ? ts.length : clauseEnd).some((t) => t.pos === 'AUX')) return false;
   // "No change-history comments please."
   while (phrase.length > 0 && /^(?:please|pls|plz|thanks)$/.test(phrase.at(-1)!.normal))
     phrase = phrase.slice(0, -1);
@@ -638,7 +659,20 @@ function anyCase(all: Token[]): boolean {
     .some((c) => {
       const at = c.findIndex((t) => CONDITION.test(t.normal));
       if (at < 0) return false;
-      const rest = c.slice(at + 1);
+      // "check if …", "see if …", "ask if …": an embedded question (whether), no condition
+      // ("a validation *about if* credentials exist": the same)
+      if (c[at]!.normal === 'if' && at > 0 && ['VERB', 'ADP'].includes(c[at - 1]!.pos)) return false;
+      // ("if not, create one": a pronoun for this task's thing, not any case)
+      const after = c.slice(at + 1);
+      // (in an "if" only: "before adding one" is a time frame of any such act)
+      const rest = after.filter(
+        (t, i) =>
+          !(
+            c[at]!.normal === 'if' &&
+            t.normal === 'one' &&
+            !['NOUN', 'ADJ'].includes(after[i + 1]?.pos ?? '')
+          ),
+      );
       // an indefinite ("if a test fails"), a bare noun as subject ("if push gets rejected") or a bare
       // plural ("before you install packages") names any case
       return (
@@ -986,9 +1020,18 @@ const PLACEMENT = /^(?:go|belong|live|stay|sit)$/;
  * that starts with a preposition and names a kind (a bare plural, or every/each/any/all). Returns the
  * words after it, or null.
  */
-function scoped(parts: Token[][]): Token[] | null {
+function scoped(parts: Token[][], raw = ''): Token[] | null {
   const [first, second] = parts.map(words);
   if (!first || !second || first[0]?.pos !== 'ADP' || first.length > 5) return null;
+  // set off by a comma, not cut at "and" ("for photos and receipt add a checkbox …" orders this task)
+  const scopeText = first.map((t) => t.text).join(' ');
+  if (
+    !new RegExp(
+      `^\\W*${scopeText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\W+')}\\s*,`,
+      'i',
+    ).test(raw)
+  )
+    return null;
   const kind = first.some((t) => /^(?:every|each|any|all)$/.test(t.normal)) || plural(first.at(-1));
   return kind ? second : null;
 }
@@ -1077,6 +1120,8 @@ function barredAction(ws: Token[]): boolean {
 
 /** "I never want to see …", "I don't want you to …": what the person does not want from the agent's work. */
 function unwanted(text: string): boolean {
+  // "…, I just want a column in the existing table": what this task should give instead
+  if (/\bI (?:just|only) (?:want|need)\b/i.test(text)) return false;
   if (
     /^I(?:'d| would)? (?:prefer|want|like|need) you (?:to )?(?:not|never|always|didn'?t|did not|don'?t|wouldn'?t|would not)\b/i.test(
       text,
@@ -1340,7 +1385,15 @@ function contrastOrder(
     const kinds = [first, rest[not]!].some((c) => c.some((_, i) => kindAt(c, i)));
     if (kinds && !pointsAtOne(first)) return 'rule';
     // "fix the source, not the generated output": what the agent touched, described, set against the order
-    if (afterAgent && substantive(rest[not]!) >= 2) return 'correction';
+    // ("…, not sure why it is not working" is a doubt, not what the agent touched: no verb of its own)
+    const touched = rest[not]!.every((t) => t.pos !== 'AUX' && !(t.pos === 'VERB' && !/ed$/.test(t.normal)));
+    if (
+      afterAgent &&
+      touched &&
+      substantive(rest[not]!) >= 2 &&
+      !/^not (?:sure|certain)\b/i.test(leadlessText(rest[not]!))
+    )
+      return 'correction';
   }
   // "no" opening the sentence and naming something ("pls no --force"; not "no, …"); read on the words
   // as written, since "no" is a lead-in the clauses are cut without
@@ -1364,6 +1417,9 @@ const CODE_NAMED = new RegExp(
  */
 function codeStatement(text: string, afterAgent: boolean): 'rule' | 'correction' | null {
   const coded = text.replace(CODE_NAMED, 'code');
+  // ("you should edit 03_Projects.xlsx!", "You are not allowed to access 'x.wizard' records": to the agent
+  // about this task's file, or a pasted error)
+  if (/\byou\b/i.test(text)) return null;
   if (coded === text || SPECIFIC.test(coded) || CODE_IDENTIFIER.test(coded) || NAME_INSIDE.test(coded))
     return null;
   const s = analyse(coded)[0];
@@ -1421,6 +1477,10 @@ function classify(
   // (a condition of any case only for a request to check with the person: "… ask me before any …")
   if (
     REQUEST.test(text) &&
+    // ("can you save … so next time i run claude …": the speaker's own next steps make it this task's)
+    !/\bi\b(?!'d| would| really)/i.test(
+      text.replace(/^I(?:'d| would)? (?:prefer|want|like|need|appreciate)\b/i, ''),
+    ) &&
     (GENERALITY.test(s.text.replace(POLICY, '')) || (BEFORE_ANY.test(text) && /\bme\b/i.test(text)))
   )
     return 'rule';
@@ -1435,7 +1495,10 @@ function classify(
   // one case's identifiers (an order id, an e-mail address) make it that case, whatever words surround them
   // "I asked for one test fix, not a 41-file diff": what was asked against what the agent did
   if (afterAgent && ASKED_NOT.test(text)) return 'correction';
-  if (CASE_IDENTIFIER.test(text)) return null;
+  if (CASE_IDENTIFIER.test(text) || REDACTED.test(text)) return null;
+  // a long run-on request without a cue of generality is this task's specification ("look for the task
+  // with notes … and see why … maybe I need another field …"), however it is phrased
+  if (!general && ws.length > MAX_RULE_WORDS) return null;
   // specifics said after a colon are examples of a general statement ("Tests live next to the code: a.test.ts …")
   const head = /^(.{12,}?):\s/.exec(text)?.[1] ?? text;
   // an objection right after the agent acted names the file it made or touched ("why is there a
@@ -1489,10 +1552,14 @@ function classify(
   if ((afterAgent || general) && gerundVerdict(s, ws, text)) return afterAgent ? 'correction' : 'rule';
   const shaped = shapedRule(s, parts, text, afterAgent, general);
   if (shaped) return shaped;
-  const scope = scoped(parts);
+  const scope = scoped(parts, strip(s.text));
   if (scope && (imperative(scope, text) || negatedImperative(scope))) return 'rule';
   const ordered = imperative(ws, text);
-  if (ordered && (general || reasonIn(text) !== null || kindReason(s))) return 'rule';
+  // (an order on this task's one thing whose reason is about now stays an instruction: "recreate the
+  // weekly dashboard as this is not working now", "use this backup, … because we already have progress")
+  const reason = reasonIn(text);
+  const ofNow = (pointsAtOne(ws) || objectIsOne(ws.slice(1))) && reason !== null && EPISODIC.test(reason);
+  if (ordered && (general || ((reason !== null || kindReason(s)) && !ofNow))) return 'rule';
   if (norm(ws, text, general) || kindBarred(ws) || gerundNeeds(ws) || kindModal(ws, text)) return 'rule';
   if (ordered && replacesPractice(ws)) return 'rule';
   if (kindDenied(ws)) return afterAgent ? 'correction' : 'rule';
@@ -1813,6 +1880,8 @@ function markUnneeded(sentences: readonly Sentence[], kinds: ReturnType<typeof c
   const out = new Set<number>();
   sentences.forEach((s, i) => {
     if ((kinds[i] !== null && kinds[i] !== 'imperative') || QUESTION.test(s.text)) return;
+    // ("… I just want a column in the existing table": this task's output specified instead)
+    if (/\bI (?:just|only) (?:want|need)\b/i.test(s.text)) return;
     const object = UNNEEDED.exec(s.text.trim().replace(/[‘’]/g, "'"))?.[1];
     if (object === undefined || contentTokens(object.split(/[;,.]/)[0]!).length < 1) return;
     kinds[i] = 'correction';

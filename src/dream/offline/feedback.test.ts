@@ -916,6 +916,14 @@ describe('task talk that looks like a rule (issue 15, checked on unseen real Cla
     expect(cue('no, way too complicated')).toEqual(['correction']);
   });
 
+  it('what a kind may not be is barred or not done to it; a state of this case ("… are not needed/passing") is not', () => {
+    expect(cue('Force pushes are not allowed on shared branches.')).toEqual(['rule']);
+    expect(cue('Generated files are not edited by hand.')).toEqual(['rule']);
+    expect(cue("reviews aren't optional.")).toEqual(['rule']);
+    expect(cue('documents are not needed')).toEqual([]);
+    expect(cue('tests are not passing')).toEqual([]);
+  });
+
   it('a task’s output specified instead, a pasted error, an order about a named file, the speaker’s own next steps', () => {
     expect(cue('i dont want more tables, i just want a column in the existing table')).toEqual([]);
     expect(cue("No default view of type 'tree' could be found!")).toEqual([]);

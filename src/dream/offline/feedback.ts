@@ -943,7 +943,23 @@ function kindBarred(ws: Token[]): boolean {
       ['VERB', 'ADJ'].includes(participle.pos)
     );
   // the head, in the plural (the light model tags some plurals VERB: "Force pushes")
-  return /[^s]s$/.test(subject.at(-1)!.normal) && subject.at(-1)!.stem !== subject.at(-1)!.normal;
+  const kind = /[^s]s$/.test(subject.at(-1)!.normal) && subject.at(-1)!.stem !== subject.at(-1)!.normal;
+  // what a kind may not be: barred ("… are not allowed/welcome/ok"), or what is not done to it ("… are
+  // not edited by hand"); not a state of this case ("tests are not passing", "documents are not needed")
+  const predicate = ws.slice(be + 2);
+  const deontic =
+    BARRED.test(
+      ws
+        .slice(be + 1)
+        .map((t) => t.normal)
+        .join(' '),
+    ) ||
+    /^(?:welcome|wanted|appropriate|meant|supposed|optional|negotiable)$/.test(predicate[0]?.normal ?? '') ||
+    (predicate[0] !== undefined &&
+      /(?:ed|en)$/.test(predicate[0].normal) &&
+      !/^(?:needed|required|necessary|used|done|finished|fixed|working)$/.test(predicate[0].normal) &&
+      predicate[1] !== undefined);
+  return kind && deontic;
 }
 
 /** "Adding packages needs approval", "Changing the schema requires a review": an action that needs a permission. */

@@ -924,6 +924,13 @@ describe('task talk that looks like a rule (issue 15, checked on unseen real Cla
     expect(cue('tests are not passing')).toEqual([]);
   });
 
+  it('a scope beyond this task ("for all projects", "in every repo") is a cue of generality; "in all files" is this task’s', () => {
+    expect(cue('keep notes in the chat, not in markdown files, for all projects')).toEqual(['rule']);
+    expect(cue('run the formatter in every repo')).toEqual(['rule']);
+    expect(cue('run the formatter')).toEqual([]);
+    expect(cue('fix the typo in all files')).toEqual([]);
+  });
+
   it('a task’s output specified instead, a pasted error, an order about a named file, the speaker’s own next steps', () => {
     expect(cue('i dont want more tables, i just want a column in the existing table')).toEqual([]);
     expect(cue("No default view of type 'tree' could be found!")).toEqual([]);

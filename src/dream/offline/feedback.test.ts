@@ -945,3 +945,31 @@ describe('task talk that looks like a rule (issue 15, checked on unseen real Cla
     expect(cue('everytime I open it it launches the wrong user')).toEqual([]);
   });
 });
+
+describe('more structural cues (issue 15, fourth round, after round 6)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('a lone "always." or "every time." joins the sentence before; "always happy" does not', () => {
+    expect(said('batch the lookups. always')).toEqual([['rule', 'batch the lookups. always']]);
+    expect(cue('rebase first. every time.')).toEqual(['rule']);
+    expect(cue('ok thanks. always happy')).toEqual([]);
+  });
+
+  it('a rule named as one, what the team tries to or only does, what it never wants; never a learner’s bare "not + verb"', () => {
+    expect(cue('Our policy is to pin every dependency, so new ones get reviewed first.')).toEqual(['rule']);
+    expect(cue('we have a strict no-mutation rule in this repo')).toEqual(['rule']);
+    expect(cue('we try to keep secrets out of the logs')).toEqual(['rule']);
+    expect(cue('We only squash on merge.')).toEqual(['rule']);
+    expect(cue('we never want these generated reports in the repo')).toEqual(['rule']);
+    // (a bare "not" + verb is as often this task's "don't change anything now, just review …")
+    expect(cue('not make changes just review why it fails')).toEqual([]);
+    expect(cue('we try to get there by noon')).toEqual([]);
+    expect(cue('We should appreciate the small things and not take anything for granted.')).toEqual([]);
+  });
+
+  it('"why X?" about one thing named objects; "hm," is an interjection', () => {
+    expect(cue('why eval?')).toEqual(['correction']);
+    expect(cue('why not?')).toEqual([]);
+    expect(cue("hm, couldn't you have rebased instead of merging?")).toEqual(['correction']);
+  });
+});

@@ -165,7 +165,7 @@ const REASON =
  * that are also verbs or nouns elsewhere ("look at the logs"), so only before a comma, stop or dash.
  */
 const INTERJECTION =
-  /^(?:(?:ugh+|argh+|sigh|meh|geez|jeez|dude|man|hmm+|look|listen|come on|hold on|wait|wtf|omg|ffs|bruh|guys|mate|whoa+|woah|wow|yikes|oof|uh+|um+|erm|huh|eh|oi|yo|ouch|oops)\s*[,.!;:-]+\s*)+/i;
+  /^(?:(?:ugh+|argh+|sigh|meh|geez|jeez|dude|man|hmm*|look|listen|come on|hold on|wait|wtf|omg|ffs|bruh|guys|mate|whoa+|woah|wow|yikes|oof|uh+|um+|erm|huh|eh|oi|yo|ouch|oops)\s*[,.!;:-]+\s*)+/i;
 
 function strip(text: string): string {
   return text
@@ -725,7 +725,10 @@ const STATIVE = /^(?:be|know|have|need|see|think|understand|want|like|remember|g
 function convention(ws: Token[]): boolean {
   if (ws[0]?.normal !== 'we') return false;
   let i = 1;
-  const adverb = /^(?:never|always|usually)$/.test(ws[i]?.normal ?? '');
+  // "we try to keep …", "we aim to …": a practice the team keeps to
+  if (/^(?:try|aim|like|prefer)$/.test(ws[1]?.lemma ?? '') && ws[2]?.normal === 'to' && ws[3]?.pos === 'VERB')
+    return !STATIVE.test(ws[3]!.lemma);
+  const adverb = /^(?:never|always|usually|only)$/.test(ws[i]?.normal ?? '');
   const negated = ws[i]?.lemma === 'do' && /^(?:not|n't)$/.test(ws[i + 1]?.normal ?? '');
   // "we keep dependencies to a minimum", "we write tests first": a practice about a kind of thing
   const practice =
@@ -740,7 +743,9 @@ function convention(ws: Token[]): boolean {
   const verb = ws[i];
   // after "do not" the light model tags some verbs ADJ ("we don't *mock* the database")
   const tags = negated ? ['VERB', 'NOUN', 'ADJ'] : ['VERB', 'NOUN'];
-  return verb !== undefined && tags.includes(verb.pos) && !STATIVE.test(verb.lemma);
+  // "we never want these extra documents in the repo": what the team never wants, a kind of thing
+  const wantsNot = verb?.lemma === 'want' && ws.slice(i + 1, i + 5).some((t) => plural(t));
+  return verb !== undefined && tags.includes(verb.pos) && (!STATIVE.test(verb.lemma) || wantsNot);
 }
 
 /**
@@ -795,6 +800,13 @@ function passiveWhy(ws: Token[]): boolean {
  */
 function verblessWhy(ws: Token[], text: string): boolean {
   if (ws[0]?.normal !== 'why' || !QUESTION.test(text)) return false;
+  // "why ts-ignore?", "why sudo?": one thing named, nothing else ("why not?" asks)
+  if (
+    ws.length >= 2 &&
+    ws.length <= 3 &&
+    ws.slice(1).every((t) => ['NOUN', 'PROPN', 'ADJ', 'X', 'VERB'].includes(t.pos))
+  )
+    return ws[1]!.normal !== 'not';
   if (!/^(?:the|a|an|another|all|so|these|those|such)$/.test(ws[1]?.normal ?? '')) return false;
   return ws.length >= 3 && !ws.some((t) => t.pos === 'AUX' || t.pos === 'PRON' || t.pos === 'SCONJ');
 }
@@ -1104,6 +1116,10 @@ function kindBefore(parts: Token[][], at: number): boolean {
 const BARRED =
   /^(?:(?:really |just |absolutely |strictly )?(?:forbidden|prohibited|banned|disallowed|unacceptable|off[- ]limits|a no[- ]?go|verboten)|(?:not|never|n't)(?: really)? (?:allowed|permitted|ok|okay|acceptable|cool|fine|a thing|an option))\b/i;
 
+/** "Our policy is to keep …", "we have a strict no-`any` rule": a rule named as one. */
+const STATED_POLICY =
+  /^(?:(?:our|the|team|house) (?:policy|rule|convention|practice) is (?:to|that) [a-z]|we have an? (?:\S+ ){0,3}(?:rule|policy|convention)\b)/i;
+
 /** "It is forbidden to commit on main", "it's never ok to …": an action barred, its subject put after. */
 const DUMMY_BARRED =
   /^it(?:'s| is)(?: (?:really|just|absolutely|strictly))? (?:forbidden|prohibited|banned|not allowed|never allowed|not ok(?:ay)?|never ok(?:ay)?|not acceptable|never acceptable|unacceptable) to [a-z]{2,}/i;
@@ -1303,7 +1319,7 @@ function shapedRule(
   general: boolean,
 ): 'rule' | 'correction' | null {
   const ws = words(firstWords(s));
-  if (barredAction(ws) || DUMMY_BARRED.test(text)) return 'rule';
+  if (barredAction(ws) || DUMMY_BARRED.test(text) || STATED_POLICY.test(text)) return 'rule';
   if (unwanted(text)) return 'rule';
   if (afterAgent && NOT_ASKED.test(text) && contentTokens(text).length >= 3) return 'correction';
   if (afterAgent && leftUndone(ws) && !obligation(text) && contentTokens(text).length >= 3)
@@ -1712,8 +1728,12 @@ function retractionAt(text: string): number {
   return m.index;
 }
 
-/** A sentence that is only "ever" / "ever again" / "not ever" after another ("No sudo. Ever."): the stop before it, kept. */
-const LONE_EVER = /(\w)[.!](\s+(?:not )?ever(?: again)?\s*[.!]+)/gi;
+/**
+ * A sentence that is only a cue of generality ("ever", "always", "every time", "no exceptions") after
+ * another ("No sudo. Ever.", "Batch it. Always."): the stop before it becomes a comma (same length).
+ */
+const LONE_EVER =
+  /(\w)[.!](\s+(?:(?:not )?ever(?: again)?|always|every ?time|no exceptions?)\s*(?:[.!]+|$))/gi;
 
 /**
  * True when `text` opens with what the agent did: "you" and a verb in the past ("you just threw away the

@@ -260,3 +260,16 @@ describe('"I don\'t need these …" refuses what the agent just made (issue 15, 
     expect(extractFeedback(refusal, true)[0]?.needs_change).toBe(true);
   });
 });
+
+describe('an order on "it" right after the agent acted (issue 15, fourth round)', () => {
+  it('"batch it. always" after the agent’s loop of queries is about that work; before it acted, it is not', () => {
+    seq = 0;
+    const events = [
+      ev('user.message', 'batch it. always'),
+      ev('agent.message', 'I load each order inside the loop.'),
+      call('Edit', { file_path: 'src/orders.ts', new_string: 'for (const id of ids) await db.find(id)' }),
+      ev('user.message', 'Batch it. Always.'),
+    ];
+    expect(feedbackOf(events)).toEqual(['Batch it. Always.']);
+  });
+});

@@ -55,6 +55,9 @@ const AT_THE_AGENT =
 const AT_THE_AGENT_LEAD =
   /^(?:(?:no|nope|ok(?:ay)?|so|well|hmm|oh|again|but|and|wait|seriously|really|ugh|dude|man)\b[\s,.!?]*)*/i;
 
+/** An order whose object is a pronoun for the agent's work ("batch it", "please revert them, always"). */
+const ON_THE_WORK = /^(?:(?:please|pls|just|so|and|now|then)\s+)*[a-z]+ (?:it|them)\b(?![\w'])/i;
+
 /** Identifiers cut into their words: `CHANGES_SUMMARY.md` → "CHANGES SUMMARY md", `lastSyncedId` → "last Synced Id". */
 function splitIdentifiers(text: string): string {
   return text.replace(/[_./\\-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2');
@@ -135,6 +138,8 @@ export function addressedFeedback(
       return (
         /^(?:that|this|these|those)\b/i.test(f.text.trim()) ||
         (f.seq > started && namesAgentAct(f.text)) ||
+        // "batch it. always": an order on "it"/"them", the work just done, right after the agent acted
+        ((answered.get(f.seq)?.size ?? 0) > 0 && ON_THE_WORK.test(f.text.trim())) ||
         topicTerms(said).some((t) => work.has(t) || clipped(t, work)) ||
         // a flag of a command the agent ran ("never run anything with -v or --hard without asking")
         flagsIn(said).some((x) => flags.has(x))

@@ -973,3 +973,21 @@ describe('more structural cues (issue 15, fourth round, after round 6)', () => {
     expect(cue("hm, couldn't you have rebased instead of merging?")).toEqual(['correction']);
   });
 });
+
+describe('what a rule points back to (issue 15, fourth round, after round 6)', () => {
+  it('"you" + what the agent did goes along with a rule naming things of its own; a demonstrative points back', () => {
+    expect(
+      said('you wiped the cache, now my builds are slow. before you delete anything, please ask me, always'),
+    ).toEqual([
+      [
+        'rule',
+        'you wiped the cache, now my builds are slow. before you delete anything, please ask me, always',
+      ],
+    ]);
+    expect(
+      said('the NOTES.md is not needed, please remove. we never want these extra files in the repo'),
+    ).toEqual([
+      ['rule', 'the NOTES.md is not needed, please remove. we never want these extra files in the repo'],
+    ]);
+  });
+});

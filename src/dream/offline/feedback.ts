@@ -1680,18 +1680,21 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
       k === 'rule' &&
       before !== undefined &&
       kinds[start - 1] === null &&
-      (/^(?:that|this|these|those)\b/i.test(strip(before.text)) || namesAgentAct(before.text)) &&
       !QUESTION.test(before.text) &&
-      nouns.length === 0 &&
-      contentTokens(written[start - 1]!).length >= 2;
+      contentTokens(written[start - 1]!).length >= 2 &&
+      // (what the agent did, named with "you" + a past verb, goes along whatever the rule names itself)
+      ((/^(?:that|this|these|those)\b/i.test(strip(before.text)) && nouns.length === 0) ||
+        namesAgentAct(before.text));
     // "New packages are my call. Ask me before installing one.": "one", "them" point back to a kind
     // (the sentence before may read as an order: "Nice debug logs." tagged as a verb first)
     const anaphoric =
       before !== undefined &&
       (kinds[start - 1] === null || kinds[start - 1] === 'imperative') &&
       !QUESTION.test(before.text) &&
-      /\b(?:one|them|they)\b/i.test(written[start]!) &&
-      words(firstWords(before)).some((_, j, ws) => kindAt(ws, j));
+      ((/\b(?:one|them|they)\b/i.test(written[start]!) &&
+        words(firstWords(before)).some((_, j, ws) => kindAt(ws, j))) ||
+        // "… is not needed, please remove. We never want these extra documents …": a demonstrative back
+        (/\b(?:these|those) \w+/i.test(written[start]!) && contentTokens(written[start - 1]!).length >= 2));
     if (thin || anaphoric || pointsBack.has(start) || reasoned.has(start)) parts.unshift(written[start - 1]!);
     if (reasoned.has(start) && !reasons.some((r) => r !== null)) reasons.push(written[start - 1]!);
     const said = parts.join(' ');

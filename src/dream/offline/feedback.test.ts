@@ -991,3 +991,32 @@ describe('what a rule points back to (issue 15, fourth round, after round 6)', (
     ]);
   });
 });
+
+describe('more shapes after round 6 (issue 15, fourth round)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('thanks before "but …" is no task instruction; an emoji ends a sentence', () => {
+    // ("them" points back to the notes: that sentence goes along)
+    expect(said('Thanks for the notes! But could you not create separate .txt files for them?')).toEqual([
+      ['rule', 'Thanks for the notes! But could you not create separate .txt files for them?'],
+    ]);
+    expect(said('Thanks for the summary! But could you not create separate .txt files?')).toEqual([
+      ['rule', 'But could you not create separate .txt files?'],
+    ]);
+    expect(cue('Add the language to the platform text. But don’t assume English as a fallback.')).toEqual([]);
+    expect(
+      said(
+        'Ah, that was my scratch data 😅 Could you please confirm with me before deleting anything next time?',
+      ),
+    ).toEqual([['rule', 'Could you please confirm with me before deleting anything next time?']]);
+  });
+
+  it('a generic indefinite with a cue; an action barred with a phrase after it', () => {
+    expect(cue('in general: a failing build gets fixed, never silenced')).toEqual(['rule']);
+    expect(cue('a failing build gets fixed')).toEqual([]);
+    expect(cue('rebasing on the release branch is not allowed for us, it breaks the tags.', false)).toEqual([
+      'rule',
+    ]);
+    expect(cue('the car in the garage is not allowed')).toEqual([]);
+  });
+});

@@ -1010,6 +1010,15 @@ const plural = (t: Token | undefined) =>
  * each one is a risk.").
  */
 function norm(ws: Token[], text: string, general: boolean): boolean {
+  // "a red test gets fixed, never skipped": a generic indefinite, a verb in the present, and a cue
+  if (/^(?:a|an)$/.test(ws[0]?.normal ?? '') && (general || /,\s*(?:not|never)\b/i.test(text))) {
+    const v = ws.findIndex(
+      (t, j) => j >= 2 && j <= 4 && t.pos === 'VERB' && /[^s]s$/.test(t.normal) && t.normal !== t.lemma,
+    );
+    // (the light model tags some such words VERB: "a failing *build* gets fixed")
+    const modifier = (t: Token) => ['ADJ', 'NOUN', 'PROPN', 'VERB'].includes(t.pos);
+    if (v >= 2 && ws.slice(1, v).every(modifier)) return true;
+  }
   // the head noun after at most two modifiers ("new dependencies", "integration tests")
   const i = ws.slice(0, 3).findIndex((t) => plural(t));
   // (a participle may modify it: "*Generated* clients")
@@ -1142,10 +1151,15 @@ function barredAction(ws: Token[]): boolean {
     const to = ws.findIndex((t, i) => i >= 2 && i <= 4 && t.normal === 'to');
     return to > 0 && ['VERB', 'NOUN', 'ADJ'].includes(ws[to + 1]?.pos ?? '');
   }
-  const be = ws.findIndex((t, i) => i >= 1 && i <= 4 && t.lemma === 'be' && t.pos === 'AUX');
   // ("*any* type is not allowed": a universal determiner names every one of the kind)
+  // (and a phrase after the head: "force push *on the shared branch* is not allowed")
+  const firstAdp = ws.findIndex((t) => t.pos === 'ADP');
+  const reach = firstAdp > 0 && firstAdp <= 3 ? 7 : 4;
+  const be = ws.findIndex((t, i) => i >= 1 && i <= reach && t.lemma === 'be' && t.pos === 'AUX');
   const subjectWord = (t: Token, i: number) =>
-    !['PRON', 'DET', 'AUX', 'SCONJ'].includes(t.pos) || (i === 0 && /^(?:any|every)$/.test(t.normal));
+    !['PRON', 'DET', 'AUX', 'SCONJ'].includes(t.pos) ||
+    (i === 0 && /^(?:any|every)$/.test(t.normal)) ||
+    (t.pos === 'DET' && firstAdp > 0 && i > firstAdp);
   if (be < 1 || !ws.slice(0, be).every(subjectWord)) return false;
   return BARRED.test(rest(be + 1));
 }
@@ -1624,7 +1638,8 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   if (!MAY_HOLD_FEEDBACK.test(text)) return [];
   // people often start a sentence in lower case, which the model then runs into the one before it
   const sentences = text
-    .split(/(?<=[.!?])\s+(?=[a-z])/)
+    // (an emoji ends a sentence too: "… in there 😅 Could you …")
+    .split(/(?<=[.!?])\s+(?=[a-z])|(?<=\p{Extended_Pictographic})\s+(?=[A-Z])/u)
     .flatMap((chunk) => analyseSentences(chunk))
     .filter((s) => s.text.trim().length > 0);
   let from = 0;
@@ -1809,6 +1824,8 @@ function markConstraints(sentences: readonly Sentence[], kinds: ReturnType<typeo
     if (namesKind(words(clauses(firstWords(sentences[i]!))[0] ?? []))) continue;
     if (kinds[i - 1] !== null && kinds[i - 1] !== 'imperative') continue;
     const prev = sentences[i - 1]!;
+    // thanks is no task instruction ("Thanks for the summary! But could you not …")
+    if (/^(?:thanks|thank you|great|nice|cool|awesome|perfect)\b/i.test(prev.text.trim())) continue;
     const text = strip(prev.text);
     if (clauses(firstWords(prev)).some((c) => imperative(words(c), text))) kinds[i] = 'imperative';
   }

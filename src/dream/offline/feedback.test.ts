@@ -1020,3 +1020,36 @@ describe('more shapes after round 6 (issue 15, fourth round)', () => {
     expect(cue('the car in the garage is not allowed')).toEqual([]);
   });
 });
+
+describe('more shapes after round 7 (issue 15, fourth round)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('a sentence naming the one before a rule, or a lone "in that order, always"; never after a remark of the speaker', () => {
+    expect(cue("migrations get reviewed by two people. that's the team norm")).toEqual(['rule']);
+    expect(said('lint the code. then push. in that order, always')).toEqual([
+      ['rule', 'lint the code. then push. in that order, always'],
+    ]);
+    expect(cue("I'm keen to try your recipe. Always up for something sweet.")).toEqual([]);
+  });
+
+  it('an order, then a general statement as its reason; never a state after a pasted prompt', () => {
+    expect(said('drop the TODO comments. comments explain why, issues track what is left')).toEqual([
+      ['rule', 'drop the TODO comments. comments explain why, issues track what is left'],
+    ]);
+    expect(cue('Press any key to continue . . changes are not available yet in the variables')).toEqual([]);
+  });
+
+  it('a relative "that" is no demonstrative; "we don’t do …"; "here and everywhere"; "do that for any …"', () => {
+    expect(cue("don't add comments that repeat the code")).toEqual(['rule']);
+    expect(cue("don't touch that file")).toEqual([]);
+    expect(cue("we don't do per-row queries in this service.")).toEqual(['rule']);
+    expect(cue('batch these please, here and everywhere')).toEqual(['rule']);
+    expect(cue('Love can be found everywhere.')).toEqual([]);
+    expect(cue('fix the column in the schema and regenerate, and do that for any generated model')).toEqual([
+      'rule',
+    ]);
+    expect(cue('check for any errors')).toEqual([]);
+    expect(cue('did the ticket say to rename the helpers?')).toEqual(['correction']);
+    expect(cue("But it's in these vulnerable moments that we bond.")).toEqual([]);
+  });
+});

@@ -50,7 +50,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:even|what'?s (?:up )?with|I (?:asked|wanted))\b|^\s*(?:[a-z-]+ ){0,2}[a-z]+s [a-z]+\b[^.!?]{0,80}[,;.!]\s+\w|\b[a-z]+s (?:go|live|stay|belong|sit) (?:in|into|on|under|next|beside|with|alongside)\b|\b(?:need|require)s? (?!to\b)\w+|\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|whole|entire|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
+  /\b(?:even|what'?s (?:up )?with|I (?:asked|wanted)|everywhere|for (?:any|every|all)|did (?:the|anyone|anybody)|norm|rule)\b|^\s*(?:[a-z-]+ ){0,2}[a-z]+s [a-z]+\b[^.!?]{0,80}[,;.!]\s+\w|\b[a-z]+s (?:go|live|stay|belong|sit) (?:in|into|on|under|next|beside|with|alongside)\b|\b(?:need|require)s? (?!to\b)\w+|\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|whole|entire|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -60,7 +60,7 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /^\W*for future reference\b|\b(?:(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
+  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all)\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
@@ -135,7 +135,7 @@ const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 /** A request for information rather than an objection. */
 const QUESTION = /\?[?!]*\s*$/;
 const OBJECTING_QUESTION =
-  /^(?:what(?:'s| is) (?:up )?with (?:the|all|these|those|this|that|every|so many)\b|why (?:would|do|should) (?:I|we|anyone|anybody) (?:ever )?(?:want|need)\b(?! to\b)|why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|who (?:said|told) you (?:could|to|that you could)\b|why (?:do|does) (?:every|all|each)\b|why would [^?]*\bever\b|who(?: exactly| even| actually| really)?(?:'s| is) (?:ever )?going to (?:read|use|need|look at|maintain)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
+  /^(?:did (?:the (?:task|ticket|issue|spec|plan)|anyone|anybody) (?:say|ask|mention|want)\b|what(?:'s| is) (?:up )?with (?:the|all|these|those|this|that|every|so many)\b|why (?:would|do|should) (?:I|we|anyone|anybody) (?:ever )?(?:want|need)\b(?! to\b)|why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|who (?:said|told) you (?:could|to|that you could)\b|why (?:do|does) (?:every|all|each)\b|why would [^?]*\bever\b|who(?: exactly| even| actually| really)?(?:'s| is) (?:ever )?going to (?:read|use|need|look at|maintain)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
@@ -257,7 +257,12 @@ const DEMONSTRATIVE = /^(?:this|that|these|those)$/;
  * "never mark a test as skipped"); one that names this task's things is an instruction for this task.
  */
 function pointsAtOne(clause: Token[]): boolean {
-  if (clause.some((t) => t.pos === 'DET' && DEMONSTRATIVE.test(t.normal))) return true;
+  // (a relative "that" after a noun is no demonstrative: "comments *that* repeat the code")
+  const demonstrative = (t: Token, i: number) =>
+    t.pos === 'DET' &&
+    DEMONSTRATIVE.test(t.normal) &&
+    !(t.normal === 'that' && ['NOUN', 'PROPN'].includes(clause[i - 1]?.pos ?? ''));
+  if (clause.some(demonstrative)) return true;
   // "don't mock the db *in integration tests*": a scope of a kind of thing makes it a way of working
   if (
     clause.some((t, i) => t.pos === 'ADP' && (kindAt(clause, i + 1) || anyOne(clause[i + 1], clause[i + 2])))
@@ -473,7 +478,9 @@ function criticism(s: Sentence, text: string): boolean {
   // the pointer, then at most a modal and a negation, then "be": "that's", "this is", "it can't be"
   const be = ws.findIndex((t) => t.lemma === 'be');
   const copular = be >= 1 && be <= 3 && ws.slice(1, be).every((t) => t.pos === 'AUX' || t.pos === 'PART');
-  return copular && s.sentiment < 0 && substantive(ws) >= MIN_CORRECTION_TERMS;
+  // (a cleft is no verdict: "it's in these vulnerable moments that we bond")
+  const cleft = ws[be + 1]?.pos === 'ADP';
+  return copular && !cleft && s.sentiment < 0 && substantive(ws) >= MIN_CORRECTION_TERMS;
 }
 
 /** Content words (nouns, verbs, adjectives, adverbs) other than auxiliaries and intensifiers. */
@@ -742,7 +749,9 @@ function convention(ws: Token[]): boolean {
   i += negated ? 2 : 1;
   const verb = ws[i];
   // after "do not" the light model tags some verbs ADJ ("we don't *mock* the database")
+  // (and "do" itself, which it may tag AUX: "we don't *do* per-row queries")
   const tags = negated ? ['VERB', 'NOUN', 'ADJ'] : ['VERB', 'NOUN'];
+  if (negated && verb?.lemma === 'do' && ws.slice(i + 1, i + 4).some((t) => plural(t))) return true;
   // "we never want these extra documents in the repo": what the team never wants, a kind of thing
   const wantsNot = verb?.lemma === 'want' && ws.slice(i + 1, i + 5).some((t) => plural(t));
   return verb !== undefined && tags.includes(verb.pos) && (!STATIVE.test(verb.lemma) || wantsNot);
@@ -1656,6 +1665,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   markConstraints(sentences, kinds);
   const pointsBack = markAntecedents(sentences, kinds);
   const reasoned = markReasoned(sentences, kinds);
+  markNamedRules(sentences, kinds);
   const out: FeedbackStatement[] = [];
   for (let i = 0; i < sentences.length; i++) {
     const k = kinds[i];
@@ -1870,6 +1880,34 @@ function markElliptic(sentences: readonly Sentence[], kinds: ReturnType<typeof c
 }
 
 /**
+ * A sentence that names the one before a rule ("… That's the team norm.") or is only a cue of generality
+ * said after it ("… In that order, always."): the statement or orders before it (up to two) are rules,
+ * and the naming sentence goes along. Updates `kinds` in place.
+ */
+function markNamedRules(sentences: readonly Sentence[], kinds: ReturnType<typeof classify>[]): void {
+  for (let i = 1; i < sentences.length; i++) {
+    const t = strip(sentences[i]!.text);
+    const named = NAMES_A_RULE.test(t);
+    // (the cue alone, with at most "in that order"-like words: "Always up for something sweet" is a remark)
+    const cueOnly =
+      words(sentences[i]!.tokens).length <= 5 &&
+      /^(?:(?:in|at) (?:that|this) \w+,?\s*)?(?:always|never|every ?time|no exceptions?)\s*[.!]*$/i.test(t);
+    if (!named && !cueOnly) continue;
+    const open = (k: ReturnType<typeof classify>) => k === null || k === 'imperative';
+    const prev = sentences[i - 1]!;
+    if (!open(kinds[i - 1]) || contentTokens(prev.text).length < (cueOnly ? 1 : 2)) continue;
+    if (FIRST_PERSON.test(prev.text) || prev.sentiment > 0 || QUESTION.test(prev.text)) continue;
+    kinds[i - 1] = 'rule';
+    if (i >= 2 && kinds[i - 2] === 'imperative') kinds[i - 2] = 'rule';
+    if (kinds[i] === null || kinds[i] === 'imperative') kinds[i] = 'directive';
+  }
+}
+
+/** "That's the team norm", "this is our rule": a sentence naming the one before a rule. */
+const NAMES_A_RULE =
+  /^(?:that|this|it)(?:'s| is) (?:the|our|a) (?:team |house |company |hard |strict )?(?:norm|rule|policy|convention|standard)\b/i;
+
+/**
  * "One-line changes break things too. Run the tests.": an order right after a general statement about a
  * kind ({@link genericStatement}) takes it as its reason, so it is a rule, not this task's instruction —
  * unless the order names one thing of this task ("Tests pass. Merge the branch."). Updates `kinds` in
@@ -1888,6 +1926,16 @@ function markReasoned(sentences: readonly Sentence[], kinds: ReturnType<typeof c
     if (order.length === 0 || REPORT.test(order[0]!.lemma) || pointsAtOne(order)) continue;
     kinds[i] = 'rule';
     out.add(i);
+  }
+  // "Drop the CHANGED comments. Comments say why, git says what changed.": the statement after the order
+  for (let i = 0; i + 1 < sentences.length; i++) {
+    if (kinds[i] !== 'imperative' || kinds[i + 1] !== null || !genericStatement(sentences[i + 1]!)) continue;
+    // (a statement with a verb of its own, "comments say why", not a state: "changes are not available")
+    if (!sentences[i + 1]!.tokens.some((t) => t.pos === 'VERB' && t.normal === t.lemma)) continue;
+    const order = leadless(firstWords(sentences[i]!));
+    if (order.length === 0 || REPORT.test(order[0]!.lemma) || pointsAtOne(order)) continue;
+    kinds[i] = 'rule';
+    kinds[i + 1] = 'directive';
   }
   return out;
 }

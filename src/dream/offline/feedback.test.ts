@@ -819,7 +819,7 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
   it('"who exactly is going to read …?", a question ending in "?!", a rule label, what was asked against what came', () => {
     expect(cue('who exactly is going to read a MIGRATION_NOTES.md?')).toEqual(['correction']);
     expect(cue('You deleted the fixtures?!')).toEqual(['correction']);
-    expect(cue("Team rule: a feature isn't finished until the docs are updated.")).toEqual(['correction']);
+    expect(cue("Team rule: a feature isn't finished until the docs are updated.")).toEqual(['rule']);
     expect(cue("Team rule: a feature isn't finished until the docs are updated.", false)).toEqual(['rule']);
     expect(cue('I asked you to fix one import and got a rewritten module.')).toEqual(['correction']);
     expect(cue('I asked for a refund and got a voucher.')).toEqual([]);
@@ -1051,5 +1051,18 @@ describe('more shapes after round 7 (issue 15, fourth round)', () => {
     expect(cue('check for any errors')).toEqual([]);
     expect(cue('did the ticket say to rename the helpers?')).toEqual(['correction']);
     expect(cue("But it's in these vulnerable moments that we bond.")).toEqual([]);
+  });
+});
+
+describe('labels and cases after round 7 (issue 15, fourth round)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('what a label naming a rule introduces is that rule; what holds in any case for good; examples after "like"', () => {
+    expect(cue('our convention: squash commits only for fixes, never for features')).toEqual(['rule']);
+    expect(cue('the rule: bump it to 2.0')).toEqual([]);
+    expect(cue('If a build fails, the answer is never a retry loop.')).toEqual(['rule']);
+    expect(cue('If a flight is late, I never get a refund.')).toEqual([]);
+    expect(cue("Please don't add files like NOTES.md; they go stale fast.")).toEqual(['rule']);
+    expect(cue("Please don't add NOTES.md.")).toEqual([]);
   });
 });

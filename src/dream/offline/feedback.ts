@@ -1499,12 +1499,22 @@ function classify(
   if (afterAgent && DISPROPORTION.test(text) && !QUESTION.test(text)) return 'correction';
   // "Just a heads-up for the future: we don't force-push shared branches", "I'd prefer small diffs: please
   // don't reformat …": a short label, then the statement, read on its own (general if the label is)
+  // "our convention: comments only for non-obvious reasons, …": what a label naming a rule introduces
+  // is that rule, whatever its form (the label itself is a lead-in `strip` cut)
+  const policy = RULE_LABEL.exec(s.text.trim());
+  if (policy && contentTokens(policy[1]!).length >= 3 && !QUESTION.test(s.text)) return 'rule';
   const labelled = LABEL.exec(text);
   if (labelled && labelled[1]!.split(/\s+/).length <= 7) {
     const rest = analyse(labelled[2]!)[0];
     const k = rest ? classify(rest, afterAgent) : null;
     if (k === 'rule' || k === 'correction') return k;
     if (k === 'imperative' && GENERALITY.test(labelled[1]!)) return 'rule';
+    // ("our rule for agents: …": a label naming a rule, with words of its own)
+    if (
+      /^(?:our|team|house)\b.*\b(?:rule|policy|convention|norm)s?\b/i.test(labelled[1]!) &&
+      contentTokens(labelled[2]!).length >= 3
+    )
+      return 'rule';
   }
   if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text) || PROPOSAL.test(text))
     return null;
@@ -1561,7 +1571,10 @@ function classify(
   // (and counts of what it touched: "why did you touch 41 files …?"; not a line or an id: "line 42")
   const named =
     afterAgent && objection ? head.replace(FILE_NAME, 'the file').replace(COUNTED, 'many $1') : head;
-  const ofKind = named.replace(KIND_OF_CODE, 'code $1');
+  // (examples after "like" or "such as" name a kind by its instances: "documents like CHANGES_SUMMARY.md")
+  const ofKind = named
+    .replace(KIND_OF_CODE, 'code $1')
+    .replace(/\b(?:like|such as|e\.g\.,?)\s+\S+/gi, 'like those');
   if ((SPECIFIC.test(ofKind) || CODE_IDENTIFIER.test(ofKind) || NAME_INSIDE.test(ofKind)) && !general)
     return codeStatement(ofKind, afterAgent);
   const parts = clauses(all);
@@ -1619,6 +1632,8 @@ function classify(
   if (ordered && replacesPractice(ws)) return 'rule';
   if (kindDenied(ws)) return afterAgent ? 'correction' : 'rule';
   if (genericCondition(all, text)) return 'rule';
+  // "If a test fails, the answer is never it.skip": what holds in any such case, for good
+  if (anyCase(all) && /\b(?:never|always)\b/i.test(text) && !FIRST_PERSON.test(text)) return 'rule';
   if ((afterAgent || general) && (prohibition(s) || laterProhibition(parts))) return 'rule';
   if (
     afterAgent &&
@@ -1784,6 +1799,9 @@ export function namesAgentAct(text: string): boolean {
   );
 }
 
+/** A label naming a rule, then the rule: "Our convention: …", "Team rule: …"; group 1 is the rule. */
+const RULE_LABEL = /^(?:our|team|house)(?: \w+)? (?:rule|policy|convention|norm)s?\s*:\s*(\S.*)$/i;
+
 /** A short label before a colon, then the statement ("Heads-up for the future: …"). */
 const LABEL = /^([^:]{3,45}):\s+(\S.{7,})$/;
 
@@ -1896,7 +1914,8 @@ function markNamedRules(sentences: readonly Sentence[], kinds: ReturnType<typeof
     const open = (k: ReturnType<typeof classify>) => k === null || k === 'imperative';
     const prev = sentences[i - 1]!;
     if (!open(kinds[i - 1]) || contentTokens(prev.text).length < (cueOnly ? 1 : 2)) continue;
-    if (FIRST_PERSON.test(prev.text) || prev.sentiment > 0 || QUESTION.test(prev.text)) continue;
+    // (the speaker's own remark, "I'm keen to try it"; "tell me it's done" is an order all the same)
+    if (/\b(?:I|I'm|I've|my)\b/.test(prev.text) || prev.sentiment > 0 || QUESTION.test(prev.text)) continue;
     kinds[i - 1] = 'rule';
     if (i >= 2 && kinds[i - 2] === 'imperative') kinds[i - 2] = 'rule';
     if (kinds[i] === null || kinds[i] === 'imperative') kinds[i] = 'directive';

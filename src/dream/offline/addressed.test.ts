@@ -247,7 +247,7 @@ describe('"I don\'t need these …" refuses what the agent just made (issue 15, 
       call_id: 'w1',
     } as SessionEvent;
     const refusal = "Thanks, but I don't need these summary files; tell me in the chat.";
-    const after = (first: SessionEvent[]) => {
+    const refusalAfter = (first: SessionEvent[]) => {
       seq = 0;
       return feedbackOf([
         ev('user.message', 'Tidy up the notes.'),
@@ -255,8 +255,10 @@ describe('"I don\'t need these …" refuses what the agent just made (issue 15, 
         ev('user.message', refusal),
       ]);
     };
-    expect(after([ev('agent.message', 'I also wrote a summary file.'), write])).toEqual([refusal]);
-    expect(after([ev('agent.message', 'I can also write summary files for each change.')])).toEqual([]);
+    expect(refusalAfter([ev('agent.message', 'I also wrote a summary file.'), write])).toEqual([refusal]);
+    expect(refusalAfter([ev('agent.message', 'I can also write summary files for each change.')])).toEqual(
+      [],
+    );
     expect(extractFeedback(refusal, true)[0]?.needs_change).toBe(true);
   });
 });

@@ -232,3 +232,46 @@ describe('a clipped word for a word of the work (issue 15, fourth round)', () =>
     expect(feedbackOf(events)).toEqual(['Never pull in deps without asking.']);
   });
 });
+
+describe('"I don\'t need these …" refuses what the agent just made (issue 15, fourth round)', () => {
+  it('kept after the agent wrote a file; dropped when the agent only talked or called a non-changing tool', () => {
+    seq = 0;
+    const write = {
+      type: 'agent.tool_use',
+      seq: 0,
+      timestamp: null,
+      source: { file: 'x.jsonl', line: 1 },
+      tool: 'Write',
+      kind: 'edit',
+      input: { file_path: 'NOTES_SUMMARY.md', content: '# Summary' },
+      call_id: 'w1',
+    } as SessionEvent;
+    const refusal = "Thanks, but I don't need these summary files; tell me in the chat.";
+    const refusalAfter = (first: SessionEvent[]) => {
+      seq = 0;
+      return feedbackOf([
+        ev('user.message', 'Tidy up the notes.'),
+        ...first.map((e) => ({ ...e, seq: seq++ })),
+        ev('user.message', refusal),
+      ]);
+    };
+    expect(refusalAfter([ev('agent.message', 'I also wrote a summary file.'), write])).toEqual([refusal]);
+    expect(refusalAfter([ev('agent.message', 'I can also write summary files for each change.')])).toEqual(
+      [],
+    );
+    expect(extractFeedback(refusal, true)[0]?.needs_change).toBe(true);
+  });
+});
+
+describe('an order on "it" right after the agent acted (issue 15, fourth round)', () => {
+  it('"batch it. always" after the agent’s loop of queries is about that work; before it acted, it is not', () => {
+    seq = 0;
+    const events = [
+      ev('user.message', 'batch it. always'),
+      ev('agent.message', 'I load each order inside the loop.'),
+      call('Edit', { file_path: 'src/orders.ts', new_string: 'for (const id of ids) await db.find(id)' }),
+      ev('user.message', 'Batch it. Always.'),
+    ];
+    expect(feedbackOf(events)).toEqual(['Batch it. Always.']);
+  });
+});

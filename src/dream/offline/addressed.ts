@@ -55,6 +55,9 @@ const AT_THE_AGENT =
 const AT_THE_AGENT_LEAD =
   /^(?:(?:no|nope|ok(?:ay)?|so|well|hmm|oh|again|but|and|wait|seriously|really|ugh|dude|man)\b[\s,.!?]*)*/i;
 
+/** An order whose object is a pronoun for the agent's work ("batch it", "please revert them, always"). */
+const ON_THE_WORK = /^(?:(?:please|pls|just|so|and|now|then)\s+)*[a-z]+ (?:it|them)\b(?![\w'])/i;
+
 /** Identifiers cut into their words: `CHANGES_SUMMARY.md` → "CHANGES SUMMARY md", `lastSyncedId` → "last Synced Id". */
 function splitIdentifiers(text: string): string {
   return text.replace(/[_./\\-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2');
@@ -120,8 +123,11 @@ export function addressedFeedback(
   const answered = answeredTurns(events);
   const started = firstAgentSeq(events);
   const flags = commandFlags(events);
+  const changed = answeredChanges(events);
   return feedback.filter((f) => {
     if (f.cue !== 'rule' && f.cue !== 'correction') return true;
+    // "I don't need these …" refuses what the agent just made, not a case of the speaker's own
+    if (f.needs_change && !changed.has(f.seq)) return false;
     // the session's opening request states the task: a rule in it needs a cue of generality
     if (f.seq < started && !saysGenerally(f.text)) return false;
     const said = `${f.text} ${f.why ?? ''}`;
@@ -132,6 +138,8 @@ export function addressedFeedback(
       return (
         /^(?:that|this|these|those)\b/i.test(f.text.trim()) ||
         (f.seq > started && namesAgentAct(f.text)) ||
+        // "batch it. always": an order on "it"/"them", the work just done, right after the agent acted
+        ((answered.get(f.seq)?.size ?? 0) > 0 && ON_THE_WORK.test(f.text.trim())) ||
         topicTerms(said).some((t) => work.has(t) || clipped(t, work)) ||
         // a flag of a command the agent ran ("never run anything with -v or --hard without asking")
         flagsIn(said).some((x) => flags.has(x))
@@ -155,6 +163,25 @@ function clipped(t: string, work: ReadonlySet<string>): boolean {
   if (t.length !== 3) return false;
   for (const k of work) if (k.length > 3 && k.startsWith(t)) return true;
   return false;
+}
+
+/** Tool kinds that change the workspace (as the importer set them): what "I don't need these …" can refuse. */
+const CHANGING_KINDS: ReadonlySet<string> = new Set(['edit', 'shell']);
+
+/**
+ * The `seq` of each person's message whose previous agent turns (since the person's last message)
+ * include a tool call that edits files or runs a command ({@link CHANGING_KINDS}).
+ */
+function answeredChanges(events: readonly SessionEvent[]): Set<number> {
+  const out = new Set<number>();
+  let changed = false;
+  for (const e of events) {
+    if (e.type === 'user.message') {
+      if (changed) out.add(e.seq);
+      changed = false;
+    } else if (e.type === 'agent.tool_use' && CHANGING_KINDS.has(e.kind ?? '')) changed = true;
+  }
+  return out;
 }
 
 /** Command-line flags written in a text ("-v", "--force", "--no-verify"), lower-cased. */

@@ -7,7 +7,7 @@
 import type { KindChange } from './recovery.js';
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 32;
+export const DIGEST_VERSION = 43;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -160,6 +160,8 @@ export interface FeedbackOccurrence {
    * chars), when it made one before the person spoke; absent otherwise.
    */
   context_call?: string;
+  /** True for an objection in the speaker's own words, kept only after the agent changed something (see `addressed.ts`). */
+  needs_change?: true;
   tokens: string[];
   /** The speaker the message names, if any. */
   speaker?: string;

@@ -819,7 +819,7 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
   it('"who exactly is going to read …?", a question ending in "?!", a rule label, what was asked against what came', () => {
     expect(cue('who exactly is going to read a MIGRATION_NOTES.md?')).toEqual(['correction']);
     expect(cue('You deleted the fixtures?!')).toEqual(['correction']);
-    expect(cue("Team rule: a feature isn't finished until the docs are updated.")).toEqual(['correction']);
+    expect(cue("Team rule: a feature isn't finished until the docs are updated.")).toEqual(['rule']);
     expect(cue("Team rule: a feature isn't finished until the docs are updated.", false)).toEqual(['rule']);
     expect(cue('I asked you to fix one import and got a rewritten module.')).toEqual(['correction']);
     expect(cue('I asked for a refund and got a voucher.')).toEqual([]);
@@ -834,6 +834,43 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
     expect(cue('never commit generated files. oh wait, I meant build output')).toEqual(['rule']);
   });
 
+  it('a short label before a colon; a barred action put after "it is"; "for future reference"; "I\'d appreciate it if you …"', () => {
+    expect(cue('Quick heads-up for later: we never rewrite published tags.')).toEqual(['rule']);
+    expect(cue("I'd like tidy diffs: please don't rename things outside the task.")).toEqual(['rule']);
+    expect(cue('Note: the server is down.')).toEqual([]);
+    expect(cue('Step 2: run the migration.')).toEqual([]);
+    expect(cue('it is not allowed to edit the lockfile by hand, run the installer')).toEqual(['rule']);
+    expect(cue('For future reference, run any schema change past me before applying it.')).toEqual(['rule']);
+    expect(cue('Excited for the future!')).toEqual([]);
+    expect(cue("I'd appreciate it if you never skipped the hooks again.")).toEqual(['rule']);
+  });
+
+  it('deontic "must" of a kind (not inference about someone); a denial through a relative clause; "any" + a kind barred', () => {
+    expect(cue('Vendored code must never be patched in place.')).toEqual(['rule']);
+    expect(cue('config file must live in the repo root, not in src')).toEqual(['rule']);
+    expect(cue('you must be so proud')).toEqual([]);
+    expect(cue('Wow, learning about the birds must be so cool.')).toEqual([]);
+    expect(cue("A migration that hasn't been reviewed isn't a migration.")).toEqual(['correction']);
+    expect(cue('any mutable global is not allowed in this code base')).toEqual(['rule']);
+  });
+
+  it('"make sure no … are left"; a condition of any case before "please" + an order', () => {
+    expect(cue('Please make sure no debugger statements are left in the code when you finish.')).toEqual([
+      'rule',
+    ]);
+    expect(cue('Before you tell me something works, please try it in the browser.')).toEqual(['rule']);
+    expect(cue('Before you start, please pull the latest main.')).toEqual([]);
+  });
+
+  it('a statement about code named by its name is a rule; an order on the thing named is this task’s', () => {
+    expect(cue('print() in committed code is not acceptable')).toEqual(['rule']);
+    expect(cue('settings.local.json is never committed')).toEqual(['rule']);
+    expect(cue('use the logger, not print()')).toEqual([]);
+    expect(cue("don't edit package.json")).toEqual([]);
+    expect(cue('Bump the version in package.json to 2.3.1.')).toEqual([]);
+    expect(cue('if we can get a language, add it to `platform_text`.')).toEqual([]);
+  });
+
   it('a rule right after "you" + what the agent did takes that sentence along', () => {
     expect(said('you just deleted the cache folder. ask first next time')).toEqual([
       ['rule', 'you just deleted the cache folder. ask first next time'],
@@ -843,5 +880,189 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
       'rule',
       'you got this. never give up next time',
     ]);
+  });
+});
+
+describe('task talk that looks like a rule (issue 15, checked on unseen real Claude Code sessions of a fourth developer)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('a long run-on request without a cue of generality is this task’s specification', () => {
+    expect(
+      cue(
+        'look for the ticket with the empty notes and see why it disappears from the report when marked done, maybe i need another field for open tickets during the day, not only the currently open ones',
+      ),
+    ).toEqual([]);
+    expect(
+      cue(
+        'always run the whole test suite before you tell me something is finished, even for changes you think are tiny',
+      ),
+    ).toEqual(['rule']);
+  });
+
+  it('"check if …" / "about if …" ask whether; "if not, create one" names this task’s thing; a scope needs its comma', () => {
+    expect(cue('review the table to check if the job id is empty or something is missing')).toEqual([]);
+    expect(
+      cue('add a check before saving the form about if the credentials exist, if not create one'),
+    ).toEqual([]);
+    expect(cue('for photos and receipts add a checkbox that asks if they exist')).toEqual([]);
+    expect(cue('For new endpoints, always add an integration test.')).toEqual(['rule']);
+    expect(cue('If a test fails, fix the code.')).toEqual(['rule']);
+  });
+
+  it('an order on this task’s one thing with a reason about now; a doubt after "not"; a thing of the output judged', () => {
+    expect(cue('rebuild the sales dashboard as this is not working now')).toEqual([]);
+    expect(cue('ensure the min-width too, not sure why it is not working')).toEqual([]);
+    expect(cue('no the spacing looks too big')).toEqual([]);
+    expect(cue('no, way too complicated')).toEqual(['correction']);
+  });
+
+  it('what a kind may not be is barred or not done to it; a state of this case ("… are not needed/passing") is not', () => {
+    expect(cue('Force pushes are not allowed on shared branches.')).toEqual(['rule']);
+    expect(cue('Generated files are not edited by hand.')).toEqual(['rule']);
+    expect(cue("reviews aren't optional.")).toEqual(['rule']);
+    expect(cue('documents are not needed')).toEqual([]);
+    expect(cue('tests are not passing')).toEqual([]);
+  });
+
+  it('a scope beyond this task ("for all projects", "in every repo") is a cue of generality; "in all files" is this task’s', () => {
+    expect(cue('keep notes in the chat, not in markdown files, for all projects')).toEqual(['rule']);
+    expect(cue('run the formatter in every repo')).toEqual(['rule']);
+    expect(cue('run the formatter')).toEqual([]);
+    expect(cue('fix the typo in all files')).toEqual([]);
+  });
+
+  it('a task’s output specified instead, a pasted error, an order about a named file, the speaker’s own next steps', () => {
+    expect(cue('i dont want more tables, i just want a column in the existing table')).toEqual([]);
+    expect(cue("No default view of type 'tree' could be found!")).toEqual([]);
+    expect(cue('you should edit Projects_2024.xlsx!')).toEqual([]);
+    expect(
+      cue(
+        'can you note the folders and the commands so next time i run you there you understand the requests?',
+      ),
+    ).toEqual([]);
+    expect(cue('create a .md file inside the module to explain it for future reference')).toEqual([]);
+    expect(cue('If you have trouble with uploads, please email the documents to [EMAIL].')).toEqual([]);
+    expect(cue('everytime I open it it launches the wrong user')).toEqual([]);
+  });
+});
+
+describe('more structural cues (issue 15, fourth round, after round 6)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('a lone "always." or "every time." joins the sentence before; "always happy" does not', () => {
+    expect(said('batch the lookups. always')).toEqual([['rule', 'batch the lookups. always']]);
+    expect(cue('rebase first. every time.')).toEqual(['rule']);
+    expect(cue('ok thanks. always happy')).toEqual([]);
+  });
+
+  it('a rule named as one, what the team tries to or only does, what it never wants; never a learner’s bare "not + verb"', () => {
+    expect(cue('Our policy is to pin every dependency, so new ones get reviewed first.')).toEqual(['rule']);
+    expect(cue('we have a strict no-mutation rule in this repo')).toEqual(['rule']);
+    expect(cue('we try to keep secrets out of the logs')).toEqual(['rule']);
+    expect(cue('We only squash on merge.')).toEqual(['rule']);
+    expect(cue('we never want these generated reports in the repo')).toEqual(['rule']);
+    // (a bare "not" + verb is as often this task's "don't change anything now, just review …")
+    expect(cue('not make changes just review why it fails')).toEqual([]);
+    expect(cue('we try to get there by noon')).toEqual([]);
+    expect(cue('We should appreciate the small things and not take anything for granted.')).toEqual([]);
+  });
+
+  it('"why X?" about one thing named objects; "hm," is an interjection', () => {
+    expect(cue('why eval?')).toEqual(['correction']);
+    expect(cue('why not?')).toEqual([]);
+    expect(cue("hm, couldn't you have rebased instead of merging?")).toEqual(['correction']);
+  });
+});
+
+describe('what a rule points back to (issue 15, fourth round, after round 6)', () => {
+  it('"you" + what the agent did goes along with a rule naming things of its own; a demonstrative points back', () => {
+    expect(
+      said('you wiped the cache, now my builds are slow. before you delete anything, please ask me, always'),
+    ).toEqual([
+      [
+        'rule',
+        'you wiped the cache, now my builds are slow. before you delete anything, please ask me, always',
+      ],
+    ]);
+    expect(
+      said('the NOTES.md is not needed, please remove. we never want these extra files in the repo'),
+    ).toEqual([
+      ['rule', 'the NOTES.md is not needed, please remove. we never want these extra files in the repo'],
+    ]);
+  });
+});
+
+describe('more shapes after round 6 (issue 15, fourth round)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('thanks before "but …" is no task instruction; an emoji ends a sentence', () => {
+    // ("them" points back to the notes: that sentence goes along)
+    expect(said('Thanks for the notes! But could you not create separate .txt files for them?')).toEqual([
+      ['rule', 'Thanks for the notes! But could you not create separate .txt files for them?'],
+    ]);
+    expect(said('Thanks for the summary! But could you not create separate .txt files?')).toEqual([
+      ['rule', 'But could you not create separate .txt files?'],
+    ]);
+    expect(cue('Add the language to the platform text. But don’t assume English as a fallback.')).toEqual([]);
+    expect(
+      said(
+        'Ah, that was my scratch data 😅 Could you please confirm with me before deleting anything next time?',
+      ),
+    ).toEqual([['rule', 'Could you please confirm with me before deleting anything next time?']]);
+  });
+
+  it('a generic indefinite with a cue; an action barred with a phrase after it', () => {
+    expect(cue('in general: a failing build gets fixed, never silenced')).toEqual(['rule']);
+    expect(cue('a failing build gets fixed')).toEqual([]);
+    expect(cue('rebasing on the release branch is not allowed for us, it breaks the tags.', false)).toEqual([
+      'rule',
+    ]);
+    expect(cue('the car in the garage is not allowed')).toEqual([]);
+  });
+});
+
+describe('more shapes after round 7 (issue 15, fourth round)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('a sentence naming the one before a rule, or a lone "in that order, always"; never after a remark of the speaker', () => {
+    expect(cue("migrations get reviewed by two people. that's the team norm")).toEqual(['rule']);
+    expect(said('lint the code. then push. in that order, always')).toEqual([
+      ['rule', 'lint the code. then push. in that order, always'],
+    ]);
+    expect(cue("I'm keen to try your recipe. Always up for something sweet.")).toEqual([]);
+  });
+
+  it('an order, then a general statement as its reason; never a state after a pasted prompt', () => {
+    expect(said('drop the TODO comments. comments explain why, issues track what is left')).toEqual([
+      ['rule', 'drop the TODO comments. comments explain why, issues track what is left'],
+    ]);
+    expect(cue('Press any key to continue . . changes are not available yet in the variables')).toEqual([]);
+  });
+
+  it('a relative "that" is no demonstrative; "we don’t do …"; "here and everywhere"; "do that for any …"', () => {
+    expect(cue("don't add comments that repeat the code")).toEqual(['rule']);
+    expect(cue("don't touch that file")).toEqual([]);
+    expect(cue("we don't do per-row queries in this service.")).toEqual(['rule']);
+    expect(cue('batch these please, here and everywhere')).toEqual(['rule']);
+    expect(cue('Love can be found everywhere.')).toEqual([]);
+    expect(cue('fix the column in the schema and regenerate, and do that for any generated model')).toEqual([
+      'rule',
+    ]);
+    expect(cue('check for any errors')).toEqual([]);
+    expect(cue('did the ticket say to rename the helpers?')).toEqual(['correction']);
+    expect(cue("But it's in these vulnerable moments that we bond.")).toEqual([]);
+  });
+});
+
+describe('labels and cases after round 7 (issue 15, fourth round)', () => {
+  const cue = (t: string, afterAgent = true) => said(t, afterAgent).map(([c]) => c);
+
+  it('what a label naming a rule introduces is that rule; what holds in any case for good; examples after "like"', () => {
+    expect(cue('our convention: squash commits only for fixes, never for features')).toEqual(['rule']);
+    expect(cue('the rule: bump it to 2.0')).toEqual([]);
+    expect(cue('If a build fails, the answer is never a retry loop.')).toEqual(['rule']);
+    expect(cue('If a flight is late, I never get a refund.')).toEqual([]);
+    expect(cue("Please don't add files like NOTES.md; they go stale fast.")).toEqual(['rule']);
+    expect(cue("Please don't add NOTES.md.")).toEqual([]);
   });
 });

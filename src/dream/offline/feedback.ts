@@ -36,6 +36,12 @@ export interface FeedbackStatement {
   why: string | null;
   /** Content tokens of `text` (for grouping the same rule across sessions). */
   tokens: string[];
+  /**
+   * True for an objection in the speaker's own words ("I don't need these summary files"): feedback only
+   * when the agent had just changed files or run commands (see `addressed.ts`), never about a case of the
+   * speaker's own ("I don't need these extra bags").
+   */
+  needs_change?: true;
 }
 
 /**
@@ -44,7 +50,7 @@ export interface FeedbackStatement {
  * opens a sentence with a word pointing at the agent's work. Messages without any are skipped unread.
  */
 const MAY_HOLD_FEEDBACK =
-  /\b(?:even|what'?s (?:up )?with|I (?:asked|wanted))\b|^\s*(?:[a-z-]+ ){0,2}[a-z]+s [a-z]+\b[^.!?]{0,80}[,;.!]\s+\w|\b[a-z]+s (?:go|live|stay|belong|sit) (?:in|into|on|under|next|beside|with|alongside)\b|\b(?:need|require)s? (?!to\b)\w+|\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|whole|entire|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
+  /\b(?:even|what'?s (?:up )?with|I (?:asked|wanted)|everywhere|for (?:any|every|all)|did (?:the|anyone|anybody)|norm|rule)\b|^\s*(?:[a-z-]+ ){0,2}[a-z]+s [a-z]+\b[^.!?]{0,80}[,;.!]\s+\w|\b[a-z]+s (?:go|live|stay|belong|sit) (?:in|into|on|under|next|beside|with|alongside)\b|\b(?:need|require)s? (?!to\b)\w+|\b(?:don'?t|do not|never|always|stop|avoid|quit|should(?:n'?t)?|must|need to|have to|ought|make sure|be sure|remember|keep in mind|whenever|every ?time|each time|any ?time|from now on|going forward|future|default|general(?:ly)?|anymore|as a rule|because|since|so that|otherwise|why|who|how|just|rather|did I|not|no|nope|too|over-?\w+|unnecessary|next ?time|if|when|before|after|unless|once|really|seriously|honestly|actually|whole|entire|we|nobody|no one|anyone|anybody|every|each|instead|in this (?:project|repo|codebase)|can'?t|cannot|forbidden|prohibited|banned|allowed|permitted|ok|okay|(?:un)?acceptable|cool|limits|no-?go|ugh|sigh|want|so|again|anyway)\b|n't\b|(?:^|[.!?]\s+)(?:it|this|that|these|those|you|the|\w+(?: \w+)?, (?:a|an|another|you|[a-z]+ing)|(?:[a-z]+-)?[a-z]{3,}ing)\b|, \w+[.?]?\s*$/i;
 
 /** Longest sentence considered (longer ones are pasted text, not a remark). */
 const MAX_SENTENCE_CHARS = 300;
@@ -54,11 +60,11 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /\b(?:(?:our|team|house) (?:rule|policy|convention)s?\b|(?<!\bas )per (?!cent\b)[a-z]{2,}|always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
+  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all)\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
-  /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|by default|in general|generally|next time|(?:our|the|team|house) (?:rule|policy|convention)s?(?= ?:))\b[\s,.:;!-]*)+/i;
+  /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|for future reference|by default|in general|generally|next time|(?:our|the|team|house) (?:rule|policy|convention)s?(?= ?:))\b[\s,.:;!-]*)+/i;
 
 /**
  * True when `text` carries a cue of generality ({@link GENERALITY}: always, never, every time, from now
@@ -73,7 +79,7 @@ export function saysGenerally(text: string): boolean {
  * ids. A file name made a modifier of a kind ("SUMMARY.md-style documents") names no one file.
  */
 const SPECIFIC =
-  /(?<![\w/.])\/[a-z][\w-]+|\b[\w-]+\.(?:[a-z]{1,5})\b(?!-(?:style|like|type|ish)\b)|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
+  /\b[A-Za-z]:\\\S*|(?<![\w/.])\/[a-z][\w-]+|\b[\w-]+\.(?:[a-z]{1,5})\b(?!-(?:style|like|type|ish)\b)|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
 
 /** A count of things, a number then a plural ("41 files", "12 tests"). */
 const COUNTED = /\b\d+\s+([a-z]{2,}[^s\W]s)\b/gi;
@@ -106,7 +112,13 @@ export const CASE_IDENTIFIER =
  * "I want/need/prefer/'d like you to …" and "I told/asked you …", which address the agent.
  */
 const OWN_CASE =
-  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b| (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b| (?:asked|wanted) you to\b[^,;.]* and (?:got|received|you (?:gave|did|made|sent|wrote))\b)/i;
+  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like|appreciate it if) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b| (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b| (?:asked|wanted) you to\b[^,;.]* and (?:got|received|you (?:gave|did|made|sent|wrote))\b)/i;
+
+/** Personal data a redactor replaced (an address, a phone number): one case's particulars, or pasted text. */
+const REDACTED = /\[(?:EMAIL|PHONE|CARD|IBAN|USER_ID)\]/;
+
+/** Most words of a sentence read as a rule or correction without a cue of generality (see `classify`). */
+const MAX_RULE_WORDS = 32;
 
 /** Fewest content words an evaluation needs to be kept ("that can't be right" says nothing to keep). */
 const MIN_CORRECTION_TERMS = 2;
@@ -123,7 +135,7 @@ const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 /** A request for information rather than an objection. */
 const QUESTION = /\?[?!]*\s*$/;
 const OBJECTING_QUESTION =
-  /^(?:what(?:'s| is) (?:up )?with (?:the|all|these|those|this|that|every|so many)\b|why (?:would|do|should) (?:I|we|anyone|anybody) (?:ever )?(?:want|need)\b(?! to\b)|why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|who (?:said|told) you (?:could|to|that you could)\b|why (?:do|does) (?:every|all|each)\b|why would [^?]*\bever\b|who(?: exactly| even| actually| really)?(?:'s| is) (?:ever )?going to (?:read|use|need|look at|maintain)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
+  /^(?:did (?:the (?:task|ticket|issue|spec|plan)|anyone|anybody) (?:say|ask|mention|want)\b|what(?:'s| is) (?:up )?with (?:the|all|these|those|this|that|every|so many)\b|why (?:would|do|should) (?:I|we|anyone|anybody) (?:ever )?(?:want|need)\b(?! to\b)|why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|who (?:said|told) you (?:could|to|that you could)\b|why (?:do|does) (?:every|all|each)\b|why would [^?]*\bever\b|who(?: exactly| even| actually| really)?(?:'s| is) (?:ever )?going to (?:read|use|need|look at|maintain)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
 
 /** Words naming excess or wrongness of the agent's work, for corrections the sentiment lexicon misses. */
 const EXCESS =
@@ -153,7 +165,7 @@ const REASON =
  * that are also verbs or nouns elsewhere ("look at the logs"), so only before a comma, stop or dash.
  */
 const INTERJECTION =
-  /^(?:(?:ugh+|argh+|sigh|meh|geez|jeez|dude|man|hmm+|look|listen|come on|hold on|wait|wtf|omg|ffs|bruh|guys|mate|whoa+|woah|wow|yikes|oof|uh+|um+|erm|huh|eh|oi|yo|ouch|oops)\s*[,.!;:-]+\s*)+/i;
+  /^(?:(?:ugh+|argh+|sigh|meh|geez|jeez|dude|man|hmm*|look|listen|come on|hold on|wait|wtf|omg|ffs|bruh|guys|mate|whoa+|woah|wow|yikes|oof|uh+|um+|erm|huh|eh|oi|yo|ouch|oops)\s*[,.!;:-]+\s*)+/i;
 
 function strip(text: string): string {
   return text
@@ -245,7 +257,12 @@ const DEMONSTRATIVE = /^(?:this|that|these|those)$/;
  * "never mark a test as skipped"); one that names this task's things is an instruction for this task.
  */
 function pointsAtOne(clause: Token[]): boolean {
-  if (clause.some((t) => t.pos === 'DET' && DEMONSTRATIVE.test(t.normal))) return true;
+  // (a relative "that" after a noun is no demonstrative: "comments *that* repeat the code")
+  const demonstrative = (t: Token, i: number) =>
+    t.pos === 'DET' &&
+    DEMONSTRATIVE.test(t.normal) &&
+    !(t.normal === 'that' && ['NOUN', 'PROPN'].includes(clause[i - 1]?.pos ?? ''));
+  if (clause.some(demonstrative)) return true;
   // "don't mock the db *in integration tests*": a scope of a kind of thing makes it a way of working
   if (
     clause.some((t, i) => t.pos === 'ADP' && (kindAt(clause, i + 1) || anyOne(clause[i + 1], clause[i + 2])))
@@ -350,6 +367,8 @@ function imperative(ws: Token[], text = ''): boolean {
   if (new RegExp(`\\b${t.text.replace(/\W/g, '')}-\\w`, 'i').test(text) || copularStatement(ws)) return false;
   if (!next) return t.pos === 'VERB';
   if (next.pos === 'AUX' || next.pos === 'PART') return false;
+  // "everytime I open it …": a time word, then a subject of its own
+  if (/^(?:i|we|he|she|they)$/.test(next.normal)) return false;
   // "Stability matters …": a subject and a verb in -s form that the model tagged NOUN
   if (t.pos !== 'VERB' && next.pos === 'NOUN' && next.normal !== next.lemma && next.normal.endsWith('s'))
     return false;
@@ -371,7 +390,7 @@ function clauses(ws: Token[]): Token[][] {
  * must really enjoy it" — "must" before a perfect ("have" + participle) or a verb of state.
  */
 const EPISTEMIC_MUST =
-  /\bmust(?: really| surely| truly)? (?:have (?:been|had|\w+ed|\w+en)|be|feel|enjoy|love|know|think|see|want|like|mean|seem)\b/i;
+  /\b(?:you|that|it|this|they|he|she|we|I|there|which|who)(?: really| surely)? must(?: really| surely| truly)? (?:have (?:been|had|\w+ed|\w+en)|be|feel|enjoy|love|know|think|see|want|like|mean|seem)\b|^(?:\w+,\s*)?[a-z]+ing\b[^.;]*\bmust(?: really| surely)? be\b/i;
 
 /**
  * "make sure …", "remember to …", "you/we should|must|need to|have to …", and what the agent may not do:
@@ -445,6 +464,8 @@ function criticism(s: Sentence, text: string): boolean {
   // "way too complicated.", "overly clever": excess with the subject (what the agent made) left out
   if (ELLIPTIC_EXCESS.test(text) && (excessive(s) || !/\btoo\b/i.test(text.slice(0, 20)))) return true;
   if (!POINTS_AT_WORK.test(text) && !opensWithNo) return false;
+  // "no the space look too much": a thing of this task's output judged, not the agent's way of working
+  if (!POINTS_AT_WORK.test(text) && /^(?:the|a|an|my|your|our|his|her|their)\b/i.test(text)) return false;
   if (dummyIt(words(firstWords(s)))) return false;
   // "This broke the build.": what the agent made, doing harm (a verb in the past, negative sentiment)
   const done = words(firstWords(s)).slice(1, 5);
@@ -457,7 +478,9 @@ function criticism(s: Sentence, text: string): boolean {
   // the pointer, then at most a modal and a negation, then "be": "that's", "this is", "it can't be"
   const be = ws.findIndex((t) => t.lemma === 'be');
   const copular = be >= 1 && be <= 3 && ws.slice(1, be).every((t) => t.pos === 'AUX' || t.pos === 'PART');
-  return copular && s.sentiment < 0 && substantive(ws) >= MIN_CORRECTION_TERMS;
+  // (a cleft is no verdict: "it's in these vulnerable moments that we bond")
+  const cleft = ws[be + 1]?.pos === 'ADP';
+  return copular && !cleft && s.sentiment < 0 && substantive(ws) >= MIN_CORRECTION_TERMS;
 }
 
 /** Content words (nouns, verbs, adjectives, adverbs) other than auxiliaries and intensifiers. */
@@ -550,6 +573,17 @@ function prohibition(s: Sentence): boolean {
       (t.pos === 'PUNCT' || t.pos === 'SCONJ' || /^(?:unless|without|except|until)$/.test(t.normal)),
   );
   let phrase = ts.slice(at + 1, end < 0 ? ts.length : end);
+  // "No default view of type 'tree' could be found!": a verb of its own later in the clause makes "no …"
+  // the subject of a statement (a pasted error), not a prohibition
+  // (up to a relative clause: "no comments that just repeat what the line *does*")
+  const clauseEnd = ts.findIndex(
+    (t, i) =>
+      i > at &&
+      (/^[,;]$/.test(t.normal) ||
+        t.pos === 'SCONJ' ||
+        /^(?:unless|without|except|until|that|which|who)$/.test(t.normal)),
+  );
+  if (ts.slice(at + 1, clauseEnd < 0 ? ts.length : clauseEnd).some((t) => t.pos === 'AUX')) return false;
   // "No change-history comments please."
   while (phrase.length > 0 && /^(?:please|pls|plz|thanks)$/.test(phrase.at(-1)!.normal))
     phrase = phrase.slice(0, -1);
@@ -632,7 +666,20 @@ function anyCase(all: Token[]): boolean {
     .some((c) => {
       const at = c.findIndex((t) => CONDITION.test(t.normal));
       if (at < 0) return false;
-      const rest = c.slice(at + 1);
+      // "check if …", "see if …", "ask if …": an embedded question (whether), no condition
+      // ("a validation *about if* credentials exist": the same)
+      if (c[at]!.normal === 'if' && at > 0 && ['VERB', 'ADP'].includes(c[at - 1]!.pos)) return false;
+      // ("if not, create one": a pronoun for this task's thing, not any case)
+      const after = c.slice(at + 1);
+      // (in an "if" only: "before adding one" is a time frame of any such act)
+      const rest = after.filter(
+        (t, i) =>
+          !(
+            c[at]!.normal === 'if' &&
+            t.normal === 'one' &&
+            !['NOUN', 'ADJ'].includes(after[i + 1]?.pos ?? '')
+          ),
+      );
       // an indefinite ("if a test fails"), a bare noun as subject ("if push gets rejected") or a bare
       // plural ("before you install packages") names any case
       return (
@@ -663,8 +710,9 @@ function genericCondition(all: Token[], text: string): boolean {
   // "if I need …, let me know": the speaker's own case (in the condition; a reason after ";" may say "I")
   const condition = text.split(/;/)[0]!;
   if (/\b(?:I|my)\b/i.test(condition) || /^for me\b/i.test(text)) return false;
-  const parts = clauses(all).map(words);
-  return anyCase(all) && parts.some((c) => imperative(c, text) && !REPORT.test(c[0]!.lemma));
+  // ("…, please run the whole suite": the politeness word before the order is no part of it)
+  const parts = clauses(all).map(leadless);
+  return anyCase(all) && parts.some((c) => c.length > 0 && imperative(c, text) && !REPORT.test(c[0]!.lemma));
 }
 
 /**
@@ -684,7 +732,10 @@ const STATIVE = /^(?:be|know|have|need|see|think|understand|want|like|remember|g
 function convention(ws: Token[]): boolean {
   if (ws[0]?.normal !== 'we') return false;
   let i = 1;
-  const adverb = /^(?:never|always|usually)$/.test(ws[i]?.normal ?? '');
+  // "we try to keep …", "we aim to …": a practice the team keeps to
+  if (/^(?:try|aim|like|prefer)$/.test(ws[1]?.lemma ?? '') && ws[2]?.normal === 'to' && ws[3]?.pos === 'VERB')
+    return !STATIVE.test(ws[3]!.lemma);
+  const adverb = /^(?:never|always|usually|only)$/.test(ws[i]?.normal ?? '');
   const negated = ws[i]?.lemma === 'do' && /^(?:not|n't)$/.test(ws[i + 1]?.normal ?? '');
   // "we keep dependencies to a minimum", "we write tests first": a practice about a kind of thing
   const practice =
@@ -698,8 +749,12 @@ function convention(ws: Token[]): boolean {
   i += negated ? 2 : 1;
   const verb = ws[i];
   // after "do not" the light model tags some verbs ADJ ("we don't *mock* the database")
+  // (and "do" itself, which it may tag AUX: "we don't *do* per-row queries")
   const tags = negated ? ['VERB', 'NOUN', 'ADJ'] : ['VERB', 'NOUN'];
-  return verb !== undefined && tags.includes(verb.pos) && !STATIVE.test(verb.lemma);
+  if (negated && verb?.lemma === 'do' && ws.slice(i + 1, i + 4).some((t) => plural(t))) return true;
+  // "we never want these extra documents in the repo": what the team never wants, a kind of thing
+  const wantsNot = verb?.lemma === 'want' && ws.slice(i + 1, i + 5).some((t) => plural(t));
+  return verb !== undefined && tags.includes(verb.pos) && (!STATIVE.test(verb.lemma) || wantsNot);
 }
 
 /**
@@ -754,6 +809,13 @@ function passiveWhy(ws: Token[]): boolean {
  */
 function verblessWhy(ws: Token[], text: string): boolean {
   if (ws[0]?.normal !== 'why' || !QUESTION.test(text)) return false;
+  // "why ts-ignore?", "why sudo?": one thing named, nothing else ("why not?" asks)
+  if (
+    ws.length >= 2 &&
+    ws.length <= 3 &&
+    ws.slice(1).every((t) => ['NOUN', 'PROPN', 'ADJ', 'X', 'VERB'].includes(t.pos))
+  )
+    return ws[1]!.normal !== 'not';
   if (!/^(?:the|a|an|another|all|so|these|those|such)$/.test(ws[1]?.normal ?? '')) return false;
   return ws.length >= 3 && !ws.some((t) => t.pos === 'AUX' || t.pos === 'PRON' || t.pos === 'SCONJ');
 }
@@ -774,7 +836,7 @@ function gerundVerdict(s: Sentence, ws: Token[], text: string): boolean {
   if (verb < 0)
     return (
       s.sentiment < 0 &&
-      ['DET', 'NOUN', 'PRON', 'PROPN'].includes(ws[1]?.pos ?? '') &&
+      ['DET', 'NOUN', 'PRON', 'PROPN', 'ADJ'].includes(ws[1]?.pos ?? '') &&
       ws.slice(2, 9).some((t) => t.pos === 'VERB' && /[^s]s$/.test(t.normal) && t.normal !== t.lemma)
     );
   const rest = ws.slice(verb + 1);
@@ -869,8 +931,14 @@ function kindDenied(ws: Token[]): boolean {
     !/^(?:the|my|your|our|their|his|her|its|this|that|these|those)$/.test(ws[0]?.normal ?? '') &&
     ws[0]?.pos !== 'PRON';
   if (!/^(?:a|an)$/.test(ws[0]?.normal ?? '') && !bare) return false;
-  const be = ws.findIndex((t, i) => i >= 2 && i <= 7 && t.lemma === 'be');
-  if (be >= 0 && ws.slice(0, be).some((t) => t.pos === 'PRON' || t.pos === 'AUX')) return false;
+  // the "be" that is denied ("a fix that hasn't been tested *isn't* a fix"), its subject free of pronouns
+  // (a relative clause may hold an auxiliary: "that has n't been tested")
+  const be = ws.findIndex(
+    (t, i) => i >= 2 && i <= 9 && t.lemma === 'be' && /^(?:not|n't)$/.test(ws[i + 1]?.normal ?? ''),
+  );
+  const relative = ws.findIndex((t) => /^(?:that|which|who)$/.test(t.normal));
+  const subjectEnd = relative > 0 && relative < be ? relative : be;
+  if (be >= 0 && ws.slice(0, subjectEnd).some((t) => t.pos === 'PRON' || t.pos === 'AUX')) return false;
   if (be < 0 || !/^(?:not|n't)$/.test(ws[be + 1]?.normal ?? '')) return false;
   // "A change isn't done until the tests have run green": what any such thing needs first
   const until = ws.slice(be + 2, be + 5).some((t) => /^(?:until|unless|without)$/.test(t.normal));
@@ -896,7 +964,23 @@ function kindBarred(ws: Token[]): boolean {
       ['VERB', 'ADJ'].includes(participle.pos)
     );
   // the head, in the plural (the light model tags some plurals VERB: "Force pushes")
-  return /[^s]s$/.test(subject.at(-1)!.normal) && subject.at(-1)!.stem !== subject.at(-1)!.normal;
+  const kind = /[^s]s$/.test(subject.at(-1)!.normal) && subject.at(-1)!.stem !== subject.at(-1)!.normal;
+  // what a kind may not be: barred ("… are not allowed/welcome/ok"), or what is not done to it ("… are
+  // not edited by hand"); not a state of this case ("tests are not passing", "documents are not needed")
+  const predicate = ws.slice(be + 2);
+  const deontic =
+    BARRED.test(
+      ws
+        .slice(be + 1)
+        .map((t) => t.normal)
+        .join(' '),
+    ) ||
+    /^(?:welcome|wanted|appropriate|meant|supposed|optional|negotiable)$/.test(predicate[0]?.normal ?? '') ||
+    (predicate[0] !== undefined &&
+      /(?:ed|en)$/.test(predicate[0].normal) &&
+      !/^(?:needed|required|necessary|used|done|finished|fixed|working)$/.test(predicate[0].normal) &&
+      predicate[1] !== undefined);
+  return kind && deontic;
 }
 
 /** "Adding packages needs approval", "Changing the schema requires a review": an action that needs a permission. */
@@ -935,6 +1019,15 @@ const plural = (t: Token | undefined) =>
  * each one is a risk.").
  */
 function norm(ws: Token[], text: string, general: boolean): boolean {
+  // "a red test gets fixed, never skipped": a generic indefinite, a verb in the present, and a cue
+  if (/^(?:a|an)$/.test(ws[0]?.normal ?? '') && (general || /,\s*(?:not|never)\b/i.test(text))) {
+    const v = ws.findIndex(
+      (t, j) => j >= 2 && j <= 4 && t.pos === 'VERB' && /[^s]s$/.test(t.normal) && t.normal !== t.lemma,
+    );
+    // (the light model tags some such words VERB: "a failing *build* gets fixed")
+    const modifier = (t: Token) => ['ADJ', 'NOUN', 'PROPN', 'VERB'].includes(t.pos);
+    if (v >= 2 && ws.slice(1, v).every(modifier)) return true;
+  }
   // the head noun after at most two modifiers ("new dependencies", "integration tests")
   const i = ws.slice(0, 3).findIndex((t) => plural(t));
   // (a participle may modify it: "*Generated* clients")
@@ -973,9 +1066,18 @@ const PLACEMENT = /^(?:go|belong|live|stay|sit)$/;
  * that starts with a preposition and names a kind (a bare plural, or every/each/any/all). Returns the
  * words after it, or null.
  */
-function scoped(parts: Token[][]): Token[] | null {
+function scoped(parts: Token[][], raw = ''): Token[] | null {
   const [first, second] = parts.map(words);
   if (!first || !second || first[0]?.pos !== 'ADP' || first.length > 5) return null;
+  // set off by a comma, not cut at "and" ("for photos and receipt add a checkbox …" orders this task)
+  const scopeText = first.map((t) => t.text).join(' ');
+  if (
+    !new RegExp(
+      `^\\W*${scopeText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\W+')}\\s*,`,
+      'i',
+    ).test(raw)
+  )
+    return null;
   const kind = first.some((t) => /^(?:every|each|any|all)$/.test(t.normal)) || plural(first.at(-1));
   return kind ? second : null;
 }
@@ -1032,6 +1134,14 @@ function kindBefore(parts: Token[][], at: number): boolean {
 const BARRED =
   /^(?:(?:really |just |absolutely |strictly )?(?:forbidden|prohibited|banned|disallowed|unacceptable|off[- ]limits|a no[- ]?go|verboten)|(?:not|never|n't)(?: really)? (?:allowed|permitted|ok|okay|acceptable|cool|fine|a thing|an option))\b/i;
 
+/** "Our policy is to keep …", "we have a strict no-`any` rule": a rule named as one. */
+const STATED_POLICY =
+  /^(?:(?:our|the|team|house) (?:policy|rule|convention|practice) is (?:to|that) [a-z]|we have an? (?:\S+ ){0,3}(?:rule|policy|convention)\b)/i;
+
+/** "It is forbidden to commit on main", "it's never ok to …": an action barred, its subject put after. */
+const DUMMY_BARRED =
+  /^it(?:'s| is)(?: (?:really|just|absolutely|strictly))? (?:forbidden|prohibited|banned|not allowed|never allowed|not ok(?:ay)?|never ok(?:ay)?|not acceptable|never acceptable|unacceptable) to [a-z]{2,}/i;
+
 /**
  * An action or kind of thing barred: a subject of at most four words that names it (no pronoun:
  * "force push", "skipping tests", "direct commits"), "is/are", then {@link BARRED} ("force push is
@@ -1050,13 +1160,23 @@ function barredAction(ws: Token[]): boolean {
     const to = ws.findIndex((t, i) => i >= 2 && i <= 4 && t.normal === 'to');
     return to > 0 && ['VERB', 'NOUN', 'ADJ'].includes(ws[to + 1]?.pos ?? '');
   }
-  const be = ws.findIndex((t, i) => i >= 1 && i <= 4 && t.lemma === 'be' && t.pos === 'AUX');
-  if (be < 1 || ws.slice(0, be).some((t) => ['PRON', 'DET', 'AUX', 'SCONJ'].includes(t.pos))) return false;
+  // ("*any* type is not allowed": a universal determiner names every one of the kind)
+  // (and a phrase after the head: "force push *on the shared branch* is not allowed")
+  const firstAdp = ws.findIndex((t) => t.pos === 'ADP');
+  const reach = firstAdp > 0 && firstAdp <= 3 ? 7 : 4;
+  const be = ws.findIndex((t, i) => i >= 1 && i <= reach && t.lemma === 'be' && t.pos === 'AUX');
+  const subjectWord = (t: Token, i: number) =>
+    !['PRON', 'DET', 'AUX', 'SCONJ'].includes(t.pos) ||
+    (i === 0 && /^(?:any|every)$/.test(t.normal)) ||
+    (t.pos === 'DET' && firstAdp > 0 && i > firstAdp);
+  if (be < 1 || !ws.slice(0, be).every(subjectWord)) return false;
   return BARRED.test(rest(be + 1));
 }
 
 /** "I never want to see …", "I don't want you to …": what the person does not want from the agent's work. */
 function unwanted(text: string): boolean {
+  // "…, I just want a column in the existing table": what this task should give instead
+  if (/\bI (?:just|only) (?:want|need)\b/i.test(text)) return false;
   if (
     /^I(?:'d| would)? (?:prefer|want|like|need) you (?:to )?(?:not|never|always|didn'?t|did not|don'?t|wouldn'?t|would not)\b/i.test(
       text,
@@ -1076,10 +1196,21 @@ function unwanted(text: string): boolean {
 }
 
 /** "Comments should say why", "Migrations must be reversible": what a kind (a bare plural) should do or be. */
-function kindModal(ws: Token[]): boolean {
+function kindModal(ws: Token[], text = ''): boolean {
   const at = ws.slice(0, 3).findIndex((t) => plural(t));
-  if (at < 0 || !kindAt(ws, 0)) return false;
-  return /^(?:should|must)$/.test(ws[at + 1]?.normal ?? '') && ws[at + 2] !== undefined;
+  if (at >= 0 && kindAt(ws, 0))
+    return /^(?:should|must)$/.test(ws[at + 1]?.normal ?? '') && ws[at + 2] !== undefined;
+  // a bare singular or mass noun ("Generated code must never be edited by hand", "test file must be
+  // beside the source, not in …"): general when barred for good or set against what it is not
+  const modal = ws.findIndex((t, i) => i >= 1 && i <= 3 && /^(?:should|must)$/.test(t.normal));
+  if (
+    modal < 1 ||
+    !ws.slice(0, modal).every((t) => ['ADJ', 'NOUN', 'VERB'].includes(t.pos) && t.normal !== 'it')
+  )
+    return false;
+  const never = ws[modal + 1]?.normal === 'never' && ws[modal + 2]?.lemma === 'be';
+  const where = ws[modal + 1]?.lemma === 'be' || PLACEMENT.test(ws[modal + 1]?.lemma ?? '');
+  return never || (where && /,\s*(?:not|never)\b/i.test(text));
 }
 
 /**
@@ -1168,7 +1299,7 @@ const BEFORE_ANY = /\b(?:before|whenever|every time|each time)\b(?: \w+)? (?:any
  * a rule only with a cue of generality or a condition about any case (see `classify`).
  */
 const REQUEST =
-  /^(?:(?:could|can|would|will) you (?:please |kindly )?(?:only |always |just )?(?!like\b)[a-z]{2,}|I(?:'d| would)? (?:prefer|want|like|need) (?:it if )?you (?:to )?(?:always |only )?[a-z]{2,})/i;
+  /^(?:(?:could|can|would|will) you (?:please |kindly )?(?:only |always |just )?(?!like\b)[a-z]{2,}|I(?:'d| would)? (?:prefer|want|like|need|appreciate) (?:it if )?you (?:to )?(?:always |only |never )?[a-z]{2,})/i;
 
 /**
  * "Could you not add …?", "would you stop …?": a negated order in a polite question — a rule when it
@@ -1211,7 +1342,7 @@ function shapedRule(
   general: boolean,
 ): 'rule' | 'correction' | null {
   const ws = words(firstWords(s));
-  if (barredAction(ws)) return 'rule';
+  if (barredAction(ws) || DUMMY_BARRED.test(text) || STATED_POLICY.test(text)) return 'rule';
   if (unwanted(text)) return 'rule';
   if (afterAgent && NOT_ASKED.test(text) && contentTokens(text).length >= 3) return 'correction';
   if (afterAgent && leftUndone(ws) && !obligation(text) && contentTokens(text).length >= 3)
@@ -1309,13 +1440,50 @@ function contrastOrder(
     const kinds = [first, rest[not]!].some((c) => c.some((_, i) => kindAt(c, i)));
     if (kinds && !pointsAtOne(first)) return 'rule';
     // "fix the source, not the generated output": what the agent touched, described, set against the order
-    if (afterAgent && substantive(rest[not]!) >= 2) return 'correction';
+    // ("…, not sure why it is not working" is a doubt, not what the agent touched: no verb of its own)
+    const touched = rest[not]!.every((t) => t.pos !== 'AUX' && !(t.pos === 'VERB' && !/ed$/.test(t.normal)));
+    if (
+      afterAgent &&
+      touched &&
+      substantive(rest[not]!) >= 2 &&
+      !/^not (?:sure|certain)\b/i.test(leadlessText(rest[not]!))
+    )
+      return 'correction';
   }
   // "no" opening the sentence and naming something ("pls no --force"; not "no, …"); read on the words
   // as written, since "no" is a lead-in the clauses are cut without
   const refused = /^(?:(?:pls|plz|please|ok(?:ay)?|so|and|but)\b[\s,]*)*no\s+[^\s,.!?;]/i.test(text0);
   const instead = rest.some((c) => imperative(c, text) && c.at(-1)?.normal === 'instead');
   return afterAgent && refused && instead ? 'correction' : null;
+}
+
+/** Code named in prose: a file name or path, a code identifier, a span in backticks. */
+const CODE_NAMED = new RegExp(
+  `\`[^\`]+\`|${FILE_NAME.source}|(?<![\\w/])(?:[\\w.-]+/)+[\\w.-]*[\\w-]|${CODE_IDENTIFIER.source}`,
+  'g',
+);
+
+/**
+ * A statement about code named by its name ("console.log in committed code is not acceptable", "hand
+ * edits in src/generated get lost, don't make them"): read with the names as the word "code", it is a
+ * rule when it is a statement (barred, a norm, a kind that must …), never when a clause of it is an order
+ * ("don't edit package.json", "use the logger, not console.log" act on the thing named: this task's).
+ * Null when names of other kinds (numbers, versions, ids, places) remain.
+ */
+function codeStatement(text: string, afterAgent: boolean): 'rule' | 'correction' | null {
+  const coded = text.replace(CODE_NAMED, 'code');
+  // ("you should edit 03_Projects.xlsx!", "You are not allowed to access 'x.wizard' records": to the agent
+  // about this task's file, or a pasted error)
+  if (/\byou\b/i.test(text)) return null;
+  if (coded === text || SPECIFIC.test(coded) || CODE_IDENTIFIER.test(coded) || NAME_INSIDE.test(coded))
+    return null;
+  const s = analyse(coded)[0];
+  if (!s) return null;
+  // (no order in any clause: "if we can get a language, add it to `platform_text`" is this task's)
+  const orders = clauses(firstWords(s)).map(leadless);
+  if (orders.some((c) => c.length > 0 && (imperative(c, coded) || negatedImperative(c)))) return null;
+  const k = classify(s, afterAgent);
+  return k === 'rule' || k === 'correction' ? k : null;
 }
 
 /** What one sentence is, as feedback; `directive` and `imperative` only complete a rule or a correction. */
@@ -1329,6 +1497,25 @@ function classify(
   if (EPISTEMIC_MUST.test(text)) return null;
   // "Sure, let's pull in a whole library for one function": disproportion mocked, whatever the form
   if (afterAgent && DISPROPORTION.test(text) && !QUESTION.test(text)) return 'correction';
+  // "Just a heads-up for the future: we don't force-push shared branches", "I'd prefer small diffs: please
+  // don't reformat …": a short label, then the statement, read on its own (general if the label is)
+  // "our convention: comments only for non-obvious reasons, …": what a label naming a rule introduces
+  // is that rule, whatever its form (the label itself is a lead-in `strip` cut)
+  const policy = RULE_LABEL.exec(s.text.trim());
+  if (policy && contentTokens(policy[1]!).length >= 3 && !QUESTION.test(s.text)) return 'rule';
+  const labelled = LABEL.exec(text);
+  if (labelled && labelled[1]!.split(/\s+/).length <= 7) {
+    const rest = analyse(labelled[2]!)[0];
+    const k = rest ? classify(rest, afterAgent) : null;
+    if (k === 'rule' || k === 'correction') return k;
+    if (k === 'imperative' && GENERALITY.test(labelled[1]!)) return 'rule';
+    // ("our rule for agents: …": a label naming a rule, with words of its own)
+    if (
+      /^(?:our|team|house)\b.*\b(?:rule|policy|convention|norm)s?\b/i.test(labelled[1]!) &&
+      contentTokens(labelled[2]!).length >= 3
+    )
+      return 'rule';
+  }
   if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text) || PROPOSAL.test(text))
     return null;
   // "I'd rather see a red build than a skipped test": how the person wants the work done
@@ -1352,7 +1539,15 @@ function classify(
   // from now on": a request to the agent, made general by a cue or a condition about any case
   // ("could you check if there's any way …" asks about this case: an "if" is no time frame)
   // (nor does naming a policy: "could you honor the policy?" asks for this case)
-  if (REQUEST.test(text) && (GENERALITY.test(s.text.replace(POLICY, '')) || BEFORE_ANY.test(text)))
+  // (a condition of any case only for a request to check with the person: "… ask me before any …")
+  if (
+    REQUEST.test(text) &&
+    // ("can you save … so next time i run claude …": the speaker's own next steps make it this task's)
+    !/\bi\b(?!'d| would| really)/i.test(
+      text.replace(/^I(?:'d| would)? (?:prefer|want|like|need|appreciate)\b/i, ''),
+    ) &&
+    (GENERALITY.test(s.text.replace(POLICY, '')) || (BEFORE_ANY.test(text) && /\bme\b/i.test(text)))
+  )
     return 'rule';
   if (POLITE_NOT.test(text)) {
     const kind = ws.some((_, i) => i > 2 && kindAt(ws, i));
@@ -1365,7 +1560,10 @@ function classify(
   // one case's identifiers (an order id, an e-mail address) make it that case, whatever words surround them
   // "I asked for one test fix, not a 41-file diff": what was asked against what the agent did
   if (afterAgent && ASKED_NOT.test(text)) return 'correction';
-  if (CASE_IDENTIFIER.test(text)) return null;
+  if (CASE_IDENTIFIER.test(text) || REDACTED.test(text)) return null;
+  // a long run-on request without a cue of generality is this task's specification ("look for the task
+  // with notes … and see why … maybe I need another field …"), however it is phrased
+  if (!general && ws.length > MAX_RULE_WORDS) return null;
   // specifics said after a colon are examples of a general statement ("Tests live next to the code: a.test.ts …")
   const head = /^(.{12,}?):\s/.exec(text)?.[1] ?? text;
   // an objection right after the agent acted names the file it made or touched ("why is there a
@@ -1373,9 +1571,12 @@ function classify(
   // (and counts of what it touched: "why did you touch 41 files …?"; not a line or an id: "line 42")
   const named =
     afterAgent && objection ? head.replace(FILE_NAME, 'the file').replace(COUNTED, 'many $1') : head;
-  const ofKind = named.replace(KIND_OF_CODE, 'code $1');
+  // (examples after "like" or "such as" name a kind by its instances: "documents like CHANGES_SUMMARY.md")
+  const ofKind = named
+    .replace(KIND_OF_CODE, 'code $1')
+    .replace(/\b(?:like|such as|e\.g\.,?)\s+\S+/gi, 'like those');
   if ((SPECIFIC.test(ofKind) || CODE_IDENTIFIER.test(ofKind) || NAME_INSIDE.test(ofKind)) && !general)
-    return null;
+    return codeStatement(ofKind, afterAgent);
   const parts = clauses(all);
   const told = /^you know(?: that)?$/i.test(
     ws
@@ -1410,21 +1611,29 @@ function classify(
       // "don't mock the db, the integration tests need the real thing": a reason beside the order
       !parts.some((c, i) => i !== at && weighs(words(c)));
     // "make sure gitleaks is set to max strict": a check of this task, unless it names a kind
-    if (sure && at < 0 && forNow && !kindAt(ws, 2)) return 'imperative';
+    // ("make sure no console.log calls are left": a kind after "no")
+    const kindFrom = ws[2]?.normal === 'no' ? 3 : 2;
+    if (sure && at < 0 && forNow && !kindAt(ws, kindFrom)) return 'imperative';
     const clause = at >= 0 ? leadless(parts[at]!) : words(parts[0] ?? []);
     return forNow && pointsAtOne(clause) && !kindBefore(parts, at) ? 'imperative' : 'rule';
   }
   if ((afterAgent || general) && gerundVerdict(s, ws, text)) return afterAgent ? 'correction' : 'rule';
   const shaped = shapedRule(s, parts, text, afterAgent, general);
   if (shaped) return shaped;
-  const scope = scoped(parts);
+  const scope = scoped(parts, strip(s.text));
   if (scope && (imperative(scope, text) || negatedImperative(scope))) return 'rule';
   const ordered = imperative(ws, text);
-  if (ordered && (general || reasonIn(text) !== null || kindReason(s))) return 'rule';
-  if (norm(ws, text, general) || kindBarred(ws) || gerundNeeds(ws) || kindModal(ws)) return 'rule';
+  // (an order on this task's one thing whose reason is about now stays an instruction: "recreate the
+  // weekly dashboard as this is not working now", "use this backup, … because we already have progress")
+  const reason = reasonIn(text);
+  const ofNow = (pointsAtOne(ws) || objectIsOne(ws.slice(1))) && reason !== null && EPISODIC.test(reason);
+  if (ordered && (general || ((reason !== null || kindReason(s)) && !ofNow))) return 'rule';
+  if (norm(ws, text, general) || kindBarred(ws) || gerundNeeds(ws) || kindModal(ws, text)) return 'rule';
   if (ordered && replacesPractice(ws)) return 'rule';
   if (kindDenied(ws)) return afterAgent ? 'correction' : 'rule';
   if (genericCondition(all, text)) return 'rule';
+  // "If a test fails, the answer is never it.skip": what holds in any such case, for good
+  if (anyCase(all) && /\b(?:never|always)\b/i.test(text) && !FIRST_PERSON.test(text)) return 'rule';
   if ((afterAgent || general) && (prohibition(s) || laterProhibition(parts))) return 'rule';
   if (
     afterAgent &&
@@ -1453,7 +1662,8 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   if (!MAY_HOLD_FEEDBACK.test(text)) return [];
   // people often start a sentence in lower case, which the model then runs into the one before it
   const sentences = text
-    .split(/(?<=[.!?])\s+(?=[a-z])/)
+    // (an emoji ends a sentence too: "… in there 😅 Could you …")
+    .split(/(?<=[.!?])\s+(?=[a-z])|(?<=\p{Extended_Pictographic})\s+(?=[A-Z])/u)
     .flatMap((chunk) => analyseSentences(chunk))
     .filter((s) => s.text.trim().length > 0);
   let from = 0;
@@ -1466,9 +1676,11 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   const kinds = sentences.map((s) => classify(s, afterAgent));
   if (afterAgent) markElliptic(sentences, kinds);
   if (afterAgent) markPraiseAfter(sentences, kinds);
+  const unneeded = afterAgent ? markUnneeded(sentences, kinds) : new Set<number>();
   markConstraints(sentences, kinds);
   const pointsBack = markAntecedents(sentences, kinds);
   const reasoned = markReasoned(sentences, kinds);
+  markNamedRules(sentences, kinds);
   const out: FeedbackStatement[] = [];
   for (let i = 0; i < sentences.length; i++) {
     const k = kinds[i];
@@ -1508,23 +1720,32 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
       k === 'rule' &&
       before !== undefined &&
       kinds[start - 1] === null &&
-      (/^(?:that|this|these|those)\b/i.test(strip(before.text)) || namesAgentAct(before.text)) &&
       !QUESTION.test(before.text) &&
-      nouns.length === 0 &&
-      contentTokens(written[start - 1]!).length >= 2;
+      contentTokens(written[start - 1]!).length >= 2 &&
+      // (what the agent did, named with "you" + a past verb, goes along whatever the rule names itself)
+      ((/^(?:that|this|these|those)\b/i.test(strip(before.text)) && nouns.length === 0) ||
+        namesAgentAct(before.text));
     // "New packages are my call. Ask me before installing one.": "one", "them" point back to a kind
     // (the sentence before may read as an order: "Nice debug logs." tagged as a verb first)
     const anaphoric =
       before !== undefined &&
       (kinds[start - 1] === null || kinds[start - 1] === 'imperative') &&
       !QUESTION.test(before.text) &&
-      /\b(?:one|them|they)\b/i.test(written[start]!) &&
-      words(firstWords(before)).some((_, j, ws) => kindAt(ws, j));
+      ((/\b(?:one|them|they)\b/i.test(written[start]!) &&
+        words(firstWords(before)).some((_, j, ws) => kindAt(ws, j))) ||
+        // "… is not needed, please remove. We never want these extra documents …": a demonstrative back
+        (/\b(?:these|those) \w+/i.test(written[start]!) && contentTokens(written[start - 1]!).length >= 2));
     if (thin || anaphoric || pointsBack.has(start) || reasoned.has(start)) parts.unshift(written[start - 1]!);
     if (reasoned.has(start) && !reasons.some((r) => r !== null)) reasons.push(written[start - 1]!);
     const said = parts.join(' ');
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
-    out.push({ cue: k, text: said, why, tokens: contentTokens(said) });
+    out.push({
+      cue: k,
+      text: said,
+      why,
+      tokens: contentTokens(said),
+      ...(unneeded.has(start) ? { needs_change: true as const } : {}),
+    });
   }
   // "don't force push — well actually, it's your sandbox branch, so go ahead": taken back in the same
   // message, what was said before the take-back is not feedback
@@ -1550,8 +1771,12 @@ function retractionAt(text: string): number {
   return m.index;
 }
 
-/** A sentence that is only "ever" / "ever again" / "not ever" after another ("No sudo. Ever."): the stop before it, kept. */
-const LONE_EVER = /(\w)[.!](\s+(?:not )?ever(?: again)?\s*[.!]+)/gi;
+/**
+ * A sentence that is only a cue of generality ("ever", "always", "every time", "no exceptions") after
+ * another ("No sudo. Ever.", "Batch it. Always."): the stop before it becomes a comma (same length).
+ */
+const LONE_EVER =
+  /(\w)[.!](\s+(?:(?:not )?ever(?: again)?|always|every ?time|no exceptions?)\s*(?:[.!]+|$))/gi;
 
 /**
  * True when `text` opens with what the agent did: "you" and a verb in the past ("you just threw away the
@@ -1573,6 +1798,12 @@ export function namesAgentAct(text: string): boolean {
     verb.lemma !== 'do'
   );
 }
+
+/** A label naming a rule, then the rule: "Our convention: …", "Team rule: …"; group 1 is the rule. */
+const RULE_LABEL = /^(?:our|team|house)(?: \w+)? (?:rule|policy|convention|norm)s?\s*:\s*(\S.*)$/i;
+
+/** A short label before a colon, then the statement ("Heads-up for the future: …"). */
+const LABEL = /^([^:]{3,45}):\s+(\S.{7,})$/;
 
 /** Most agent commitments a session's digest keeps. */
 export const MAX_COMMITMENTS = 20;
@@ -1621,6 +1852,8 @@ function markConstraints(sentences: readonly Sentence[], kinds: ReturnType<typeo
     if (namesKind(words(clauses(firstWords(sentences[i]!))[0] ?? []))) continue;
     if (kinds[i - 1] !== null && kinds[i - 1] !== 'imperative') continue;
     const prev = sentences[i - 1]!;
+    // thanks is no task instruction ("Thanks for the summary! But could you not …")
+    if (/^(?:thanks|thank you|great|nice|cool|awesome|perfect)\b/i.test(prev.text.trim())) continue;
     const text = strip(prev.text);
     if (clauses(firstWords(prev)).some((c) => imperative(words(c), text))) kinds[i] = 'imperative';
   }
@@ -1665,6 +1898,35 @@ function markElliptic(sentences: readonly Sentence[], kinds: ReturnType<typeof c
 }
 
 /**
+ * A sentence that names the one before a rule ("… That's the team norm.") or is only a cue of generality
+ * said after it ("… In that order, always."): the statement or orders before it (up to two) are rules,
+ * and the naming sentence goes along. Updates `kinds` in place.
+ */
+function markNamedRules(sentences: readonly Sentence[], kinds: ReturnType<typeof classify>[]): void {
+  for (let i = 1; i < sentences.length; i++) {
+    const t = strip(sentences[i]!.text);
+    const named = NAMES_A_RULE.test(t);
+    // (the cue alone, with at most "in that order"-like words: "Always up for something sweet" is a remark)
+    const cueOnly =
+      words(sentences[i]!.tokens).length <= 5 &&
+      /^(?:(?:in|at) (?:that|this) \w+,?\s*)?(?:always|never|every ?time|no exceptions?)\s*[.!]*$/i.test(t);
+    if (!named && !cueOnly) continue;
+    const open = (k: ReturnType<typeof classify>) => k === null || k === 'imperative';
+    const prev = sentences[i - 1]!;
+    if (!open(kinds[i - 1]) || contentTokens(prev.text).length < (cueOnly ? 1 : 2)) continue;
+    // (the speaker's own remark, "I'm keen to try it"; "tell me it's done" is an order all the same)
+    if (/\b(?:I|I'm|I've|my)\b/.test(prev.text) || prev.sentiment > 0 || QUESTION.test(prev.text)) continue;
+    kinds[i - 1] = 'rule';
+    if (i >= 2 && kinds[i - 2] === 'imperative') kinds[i - 2] = 'rule';
+    if (kinds[i] === null || kinds[i] === 'imperative') kinds[i] = 'directive';
+  }
+}
+
+/** "That's the team norm", "this is our rule": a sentence naming the one before a rule. */
+const NAMES_A_RULE =
+  /^(?:that|this|it)(?:'s| is) (?:the|our|a) (?:team |house |company |hard |strict )?(?:norm|rule|policy|convention|standard)\b/i;
+
+/**
  * "One-line changes break things too. Run the tests.": an order right after a general statement about a
  * kind ({@link genericStatement}) takes it as its reason, so it is a rule, not this task's instruction —
  * unless the order names one thing of this task ("Tests pass. Merge the branch."). Updates `kinds` in
@@ -1683,6 +1945,16 @@ function markReasoned(sentences: readonly Sentence[], kinds: ReturnType<typeof c
     if (order.length === 0 || REPORT.test(order[0]!.lemma) || pointsAtOne(order)) continue;
     kinds[i] = 'rule';
     out.add(i);
+  }
+  // "Drop the CHANGED comments. Comments say why, git says what changed.": the statement after the order
+  for (let i = 0; i + 1 < sentences.length; i++) {
+    if (kinds[i] !== 'imperative' || kinds[i + 1] !== null || !genericStatement(sentences[i + 1]!)) continue;
+    // (a statement with a verb of its own, "comments say why", not a state: "changes are not available")
+    if (!sentences[i + 1]!.tokens.some((t) => t.pos === 'VERB' && t.normal === t.lemma)) continue;
+    const order = leadless(firstWords(sentences[i]!));
+    if (order.length === 0 || REPORT.test(order[0]!.lemma) || pointsAtOne(order)) continue;
+    kinds[i] = 'rule';
+    kinds[i + 1] = 'directive';
   }
   return out;
 }
@@ -1719,6 +1991,31 @@ function genericStatement(s: Sentence): boolean {
   if (verb.pos === 'AUX') return /^(?:are|can|will|do|should|must|need|may|might)$/.test(verb.normal);
   return verb.pos === 'VERB' && verb.normal === verb.lemma;
 }
+
+/**
+ * "I don't need these summary files", "Thanks, but I really don't want those wrapper classes": what the
+ * agent made, refused in the speaker's own words — a thing named (a demonstrative, an indefinite or a
+ * bare noun, with at least one content word; never "to …" or "you …"). Marked as corrections whose
+ * statement needs the agent to have changed something just before ({@link FeedbackStatement.needs_change}).
+ * Updates `kinds` in place; returns the indexes marked.
+ */
+function markUnneeded(sentences: readonly Sentence[], kinds: ReturnType<typeof classify>[]): Set<number> {
+  const out = new Set<number>();
+  sentences.forEach((s, i) => {
+    if ((kinds[i] !== null && kinds[i] !== 'imperative') || QUESTION.test(s.text)) return;
+    // ("… I just want a column in the existing table": this task's output specified instead)
+    if (/\bI (?:just|only) (?:want|need)\b/i.test(s.text)) return;
+    const object = UNNEEDED.exec(s.text.trim().replace(/[‘’]/g, "'"))?.[1];
+    if (object === undefined || contentTokens(object.split(/[;,.]/)[0]!).length < 1) return;
+    kinds[i] = 'correction';
+    out.add(i);
+  });
+  return out;
+}
+
+/** "(Thanks, but) I (really) don't need/want these …" (see {@link markUnneeded}); group 1 is what is refused. */
+const UNNEEDED =
+  /^(?:(?:thanks|thank you|ok(?:ay)?|hmm+)[,.!]*\s*(?:but\s+)?)?I (?:really |honestly )?(?:don'?t|do not) (?:need|want) ((?:these|those|this|that|a|an|any|more|all these|all those)\s+(?!to\b)[a-z][^?]*)$/i;
 
 /**
  * Sarcasm with the praise said after: "Another markdown file nobody asked for. Wonderful.", "Oh nice,

@@ -466,6 +466,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         text: shortQuote(f.text, 300),
         why: f.why ? shortQuote(f.why, 200) : null,
         context: acted ? agentContext() : null,
+        ...('needs_change' in f && f.needs_change ? { needs_change: true as const } : {}),
         ...(acted && agentCall !== null && agentLast !== null && 'said' in agentLast
           ? { context_call: agentCall }
           : {}),

@@ -20,7 +20,7 @@ import {
 import { ExplorationTracker } from './exploration.js';
 import { extractFact, isChatFact } from './facts.js';
 import { agentCommitments, extractFeedback, MAX_COMMITMENTS, retractedTopic, takesBack } from './feedback.js';
-import { overridesInstructions, withoutQuotedData } from './injection.js';
+import { holdsProgramOutput, overridesInstructions, withoutQuotedData } from './injection.js';
 import { datedStatement, extractPersonFacts } from './person-facts.js';
 import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
@@ -575,8 +575,9 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         // feedback reads each sentence for a rule or a correction itself, so a reply to the agent's
         // question ("should I add a new file?" — "don't create separate documents") can be one
         gatherFeedback(text, ev.seq, acted, speaker);
-        // a short answer to the agent's question (a simulated user's reply) states no preference or fact
-        if (answer || PASTED_TRACE.test(ev.text)) break;
+        // a short answer to the agent's question (a simulated user's reply) states no preference or fact,
+        // nor does pasted program output (read before blanking: an exception line is also a field line)
+        if (answer || PASTED_TRACE.test(ev.text) || holdsProgramOutput(ev.text)) break;
         for (const p of extractPreferences(text)) {
           statements.push({
             kind: p.kind,

@@ -7,7 +7,7 @@
 import type { KindChange } from './recovery.js';
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 33;
+export const DIGEST_VERSION = 34;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -45,6 +45,11 @@ export interface ErrorOccurrence {
    * decision rather than the tool's failure (see `declined.ts`).
    */
   declined?: true;
+  /**
+   * True when the failed result came right after another failed result, with only tool calls and results
+   * between them: possibly a call the harness cancelled because a sibling failed (see `cancelled.ts`).
+   */
+  after_failure?: true;
 }
 
 /** The successful retry that followed an error. */

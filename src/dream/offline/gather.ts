@@ -5,6 +5,7 @@
  */
 import { type SessionEvent, sha256Hex } from '../../domain/index.js';
 import { addressedFeedback, hasAgentTurns } from './addressed.js';
+import { markAfterFailure } from './cancelled.js';
 import { markDeclined } from './declined.js';
 import {
   DIGEST_VERSION,
@@ -777,6 +778,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
   }
   recoveries.sort((a, b) => a.error - b.error || a.seq_use - b.seq_use);
   markDeclined(events, errors);
+  markAfterFailure(events, errors);
   const steps: ToolStep[] = [];
   for (const c of callSteps) {
     if (c.failed) continue;

@@ -74,6 +74,11 @@ export interface MistakeStats {
   mistakes_silent: number;
   /** Failed results the person answered (a rejected or interrupted call, see `declined.ts`), never read as errors. */
   errors_declined: number;
+  /**
+   * Failed results left out as a harness's notice on calls it cancelled: every occurrence of their message,
+   * with any tool, came right after another failure (see `cancelled.ts`).
+   */
+  errors_cancelled: number;
 }
 
 /**
@@ -122,6 +127,41 @@ function fmtCounts(entries: [string, number][], max: number): string {
 }
 
 /**
+ * Removes from `byKey` (keys `kind\u0000tool\u0000template`) the errors whose message is a harness's notice
+ * on calls it cancelled when a sibling failed ("Sibling tool call errored"), not the failure of the call
+ * it names: every occurrence of the message came right after another failure with no agent text between
+ * (`after_failure`, see `cancelled.ts`), and the same words came back from at least two different calls
+ * (tools or programs, by their labels): a program's own error names that program and differs from
+ * another's, while a notice is the same whatever was called. A message also seen on its own stays, every
+ * occurrence of it, and so does one only a single kind of call ever gave (an agent's own calls failing one
+ * after another).
+ * @returns how many occurrences were removed.
+ */
+function dropCancelNotices(byKey: Map<string, { e: ErrorOccurrence }[]>): number {
+  const messageOf = (k: string) => {
+    const [kind, , template] = k.split('\u0000');
+    return `${kind}\u0000${template}`;
+  };
+  const alone = new Set<string>();
+  const calls = new Map<string, Set<string>>();
+  for (const [k, occ] of byKey) {
+    const m = messageOf(k);
+    if (occ.some((o) => !o.e.after_failure)) alone.add(m);
+    const l = calls.get(m) ?? new Set<string>();
+    for (const o of occ) l.add(o.e.label ?? o.e.tool);
+    calls.set(m, l);
+  }
+  let removed = 0;
+  for (const [k, occ] of [...byKey]) {
+    const m = messageOf(k);
+    if (alone.has(m) || calls.get(m)!.size < 2) continue;
+    removed += occ.length;
+    byKey.delete(k);
+  }
+  return removed;
+}
+
+/**
  * Finds recurring mistakes across sessions.
  * @param sessions gathered sessions, sorted by id.
  * @param minSupport minimum distinct sessions to promote a cluster.
@@ -157,6 +197,8 @@ export function mineMistakes(
       else byKey.set(key, [occ]);
     });
   }
+  const cancelled = dropCancelNotices(byKey);
+  occurrences -= cancelled;
   const keys = [...byKey.keys()].sort(compareStrings);
   // errors of API tools (one backend behind several tools) may merge across tools; others per tool
   const heads = keys.map((k) => {
@@ -263,6 +305,7 @@ export function mineMistakes(
       mistakes_harness: harness,
       mistakes_silent: silent,
       errors_declined: declined,
+      errors_cancelled: cancelled,
     },
   };
 }

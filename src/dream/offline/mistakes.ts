@@ -44,6 +44,7 @@
  */
 import { evidenceOf, scoreConfidence } from './confidence.js';
 import type { ErrorOccurrence, RecoveryOccurrence } from './digest.js';
+import { analyse } from './language.js';
 import { bhThreshold } from './multiple-testing.js';
 import {
   type GatheredSession,
@@ -776,15 +777,36 @@ function keyStats(
   return { sessions: hit.size, satisfied: [...hit.values()].filter(Boolean).length };
 }
 
+/** Porter stems of the words of `text` (wink-nlp, see `language.ts`). */
+function stems(text: string): Set<string> {
+  return new Set(analyse(text).flatMap((s) => s.tokens.map((t) => t.stem)));
+}
+
+/**
+ * True if an error message names the call `label` made before the retry that worked: every word (of
+ * three letters or more) of the call's name — the tool, or for a shell call its program (`Bash:make` →
+ * `make`), split at case changes and separators — is a word of the message, compared by Porter stem.
+ * "File has not been read yet." names `Read`: the message says which step was missing.
+ */
+export function errorNamesCall(template: string, label: string): boolean {
+  const name = label.slice(label.indexOf(':') + 1).replace(/([a-z])([A-Z])/g, '$1 $2');
+  const words = name.split(/[^A-Za-z]+/).filter((w) => w.length >= 3);
+  if (words.length === 0) return false;
+  const said = stems(template);
+  return words.every((w) => [...stems(w.toLowerCase())].every((st) => said.has(st)));
+}
+
 /**
  * The headline fix of an API (non-shell) tool's error: of its reliable fixes — another kind of value
  * (a {@link Replacement}), the changed arguments, a call made first, a different tool where the failing
- * one never succeeded again — the one the recoveries took in the most satisfied sessions, then in the
- * most sessions (ties in that order). A fix most recoveries took thus leads over the argument that
- * happened to change in a few. Null when none is reliable.
+ * one never succeeded again — the one the recoveries took in the most satisfied sessions, then a call
+ * made first that the error message names (see {@link errorNamesCall}: the retry of an edit refused as
+ * "not read yet" changes its text too, but the Read before it is what let it through), then the one
+ * taken in the most sessions (ties in that order). A fix most recoveries took thus leads over the
+ * argument that happened to change in a few. Null when none is reliable.
  */
 function leadingFix(f: Fixes): string | null {
-  const cands: { text: string; sessions: number; satisfied: number }[] = [];
+  const cands: { text: string; sessions: number; satisfied: number; named?: boolean }[] = [];
   const rep = f.replaced[0];
   if (rep)
     cands.push({
@@ -809,11 +831,17 @@ function leadingFix(f: Fixes): string | null {
     cands.push({
       text: `fix: call ${between[0].replace(/^[^:]*:/, '')} first`,
       ...keyStats(f.recList, (x) => x.r.between, between[0]),
+      named: f.recList.length > 0 && errorNamesCall(f.recList[0]!.o.e.template, between[0]),
     });
   const alt = f.alternatives[0];
   if (alt)
     cands.push({ text: `fix: use ${alt[0]} instead`, ...keyStats(f.altList, (x) => [x.r.label], alt[0]) });
-  cands.sort((a, b) => b.satisfied - a.satisfied || b.sessions - a.sessions);
+  cands.sort(
+    (a, b) =>
+      b.satisfied - a.satisfied ||
+      Number(b.named ?? false) - Number(a.named ?? false) ||
+      b.sessions - a.sessions,
+  );
   return cands[0]?.text ?? null;
 }
 

@@ -30,7 +30,7 @@ import { changeQuote, diffInputs, kindChanges } from './recovery.js';
 import { Redactor, stringsOf } from './redactor.js';
 import { noteSetupStep, setupChange } from './setup-change.js';
 import { isInspection, runKey } from './shell-scripts.js';
-import { errorTemplate, maskVariables } from './templates.js';
+import { awaitedPerson, errorTemplate, maskVariables } from './templates.js';
 import { compareStrings, contentTokens, shortQuote, stripLeadIn } from './text.js';
 import { callLabel, commandHead, shellCommandOf, TRIVIAL_TOOLS, toolInputText } from './tool-labels.js';
 
@@ -699,6 +699,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             label: call?.label ?? null,
             ...(exploration ? { exploration } : {}),
             ...(call?.kind === 'other' && call.command === null ? { api: true as const } : {}),
+            ...(awaitedPerson(ev.content, signature) ? { awaited: true as const } : {}),
           });
           const key = call ? keyOf(call) : tool;
           const list = pending.get(key) ?? [];

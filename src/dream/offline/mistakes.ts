@@ -80,6 +80,8 @@ export interface MistakeStats {
    * with any tool, came right after another failure (see `cancelled.ts`).
    */
   errors_cancelled: number;
+  /** Failed results of calls that waited for the person: a prompt, then a time-out (see `awaitedPerson` in `templates.ts`). */
+  errors_awaited: number;
 }
 
 /**
@@ -175,6 +177,7 @@ export function mineMistakes(
   const byKey = new Map<string, Occ[]>();
   let occurrences = 0;
   let declined = 0;
+  let awaited = 0;
   for (const s of sessions) {
     const recs = new Map<number, RecoveryOccurrence[]>();
     for (const r of s.digest.recoveries) {
@@ -188,6 +191,11 @@ export function mineMistakes(
       // a call the person rejected or interrupted did not fail: the person decided (see `declined.ts`)
       if (e.declined) {
         declined++;
+        return;
+      }
+      // a call that waited for the person (a prompt, then a time-out) needed them; no change to it fixes that
+      if (e.awaited) {
+        awaited++;
         return;
       }
       occurrences++;
@@ -307,6 +315,7 @@ export function mineMistakes(
       mistakes_silent: silent,
       errors_declined: declined,
       errors_cancelled: cancelled,
+      errors_awaited: awaited,
     },
   };
 }

@@ -7,7 +7,7 @@
 import type { KindChange } from './recovery.js';
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 43;
+export const DIGEST_VERSION = 44;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -45,6 +45,16 @@ export interface ErrorOccurrence {
    * decision rather than the tool's failure (see `declined.ts`).
    */
   declined?: true;
+  /**
+   * True when the failed result came right after another failed result, with only tool calls and results
+   * between them: possibly a call the harness cancelled because a sibling failed (see `cancelled.ts`).
+   */
+  after_failure?: true;
+  /**
+   * True when the call waited for a person: its output prompted whoever sat at the terminal to act, then
+   * the wait ran out (see `awaitedPerson` in `templates.ts`). Never read as the agent's mistake.
+   */
+  awaited?: true;
 }
 
 /** The successful retry that followed an error. */

@@ -151,6 +151,20 @@ describe('gatherSession', () => {
     expect(d.feedback.filter((f) => slash.some((e) => e.seq === f.seq))).toEqual([]);
   });
 
+  it('reads no preference from pasted program output, even where a qualified exception line looks like a field', () => {
+    const d = gatherSession([
+      ev.user(
+        'shop.views.loader.TemplateError: while reading /srv/app/views/cart.xml:3\n\nRaw markup not allowed in attribute values, line 4 (cart.xml, line 4)',
+      ),
+      ev.user('Access Error\n\nYou are not allowed to modify these records.'),
+    ]);
+    expect(d.statements).toEqual([]);
+    // the same sentence typed alone is a rule
+    expect(gatherSession([ev.user('You are not allowed to modify these records.')]).statements).toHaveLength(
+      1,
+    );
+  });
+
   it('takes preferences only from user messages, redacted, and hashes system prompts', () => {
     const d = gatherSession(booking());
     expect(d.statements.map((s) => s.text)).toEqual(['Always use my certificate first, please.']);

@@ -5,6 +5,7 @@
  */
 import { type SessionEvent, sha256Hex } from '../../domain/index.js';
 import { addressedFeedback, hasAgentTurns } from './addressed.js';
+import { markAfterFailure } from './cancelled.js';
 import { markDeclined } from './declined.js';
 import {
   DIGEST_VERSION,
@@ -20,7 +21,7 @@ import {
 import { ExplorationTracker } from './exploration.js';
 import { extractFact, isChatFact } from './facts.js';
 import { agentCommitments, extractFeedback, MAX_COMMITMENTS, retractedTopic, takesBack } from './feedback.js';
-import { overridesInstructions, withoutQuotedData } from './injection.js';
+import { holdsProgramOutput, overridesInstructions, withoutQuotedData } from './injection.js';
 import { datedStatement, extractPersonFacts } from './person-facts.js';
 import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
@@ -29,7 +30,7 @@ import { changeQuote, diffInputs, kindChanges } from './recovery.js';
 import { Redactor, stringsOf } from './redactor.js';
 import { noteSetupStep, setupChange } from './setup-change.js';
 import { isInspection, runKey } from './shell-scripts.js';
-import { errorTemplate, maskVariables } from './templates.js';
+import { awaitedPerson, errorTemplate, maskVariables } from './templates.js';
 import { compareStrings, contentTokens, shortQuote, stripLeadIn } from './text.js';
 import { callLabel, commandHead, shellCommandOf, TRIVIAL_TOOLS, toolInputText } from './tool-labels.js';
 
@@ -576,8 +577,9 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         // feedback reads each sentence for a rule or a correction itself, so a reply to the agent's
         // question ("should I add a new file?" — "don't create separate documents") can be one
         gatherFeedback(text, ev.seq, acted, speaker);
-        // a short answer to the agent's question (a simulated user's reply) states no preference or fact
-        if (answer || PASTED_TRACE.test(ev.text)) break;
+        // a short answer to the agent's question (a simulated user's reply) states no preference or fact,
+        // nor does pasted program output (read before blanking: an exception line is also a field line)
+        if (answer || PASTED_TRACE.test(ev.text) || holdsProgramOutput(ev.text)) break;
         for (const p of extractPreferences(text)) {
           statements.push({
             kind: p.kind,
@@ -698,6 +700,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             label: call?.label ?? null,
             ...(exploration ? { exploration } : {}),
             ...(call?.kind === 'other' && call.command === null ? { api: true as const } : {}),
+            ...(awaitedPerson(ev.content, signature) ? { awaited: true as const } : {}),
           });
           const key = call ? keyOf(call) : tool;
           const list = pending.get(key) ?? [];
@@ -777,6 +780,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
   }
   recoveries.sort((a, b) => a.error - b.error || a.seq_use - b.seq_use);
   markDeclined(events, errors);
+  markAfterFailure(events, errors);
   const steps: ToolStep[] = [];
   for (const c of callSteps) {
     if (c.failed) continue;

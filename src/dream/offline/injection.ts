@@ -49,6 +49,41 @@ export function injectionReason(text: string, knownHosts: ReadonlySet<string>): 
 }
 
 /**
+ * A heading a program prints above an error report: one to three capitalised words, then `Error`,
+ * `Exception`, `Failure` or `Fault`, alone on the line or followed by where it happened (`Access Error`,
+ * `Compilation Error`, `Server Error in '/' Application.`). A person's sentence has lowercase words in it.
+ */
+const ERROR_HEADING =
+  /^\s*(?:[A-Z][\w-]*\s+){1,3}(?:Error|Exception|Failure|Fault)(?:\s+in\s+\S[^\n]{0,40})?[.:!]?\s*$/;
+/**
+ * An exception line: a class name (qualified or not) ending in `Error`/`Exception`, then a colon
+ * (`TypeError: x is undefined`, `odoo.exceptions.AccessError: …`), as runtimes print them.
+ */
+const EXCEPTION_LINE = /^\s*(?:[A-Za-z_][\w]*\.)*[A-Z]\w*(?:Error|Exception):\s/;
+/**
+ * A log record: a date and a time, then a level word within the line's first fields
+ * (`2026-01-02 10:11:12,345 1 INFO app.module: …`, `[2026-01-02T10:11:12Z] ERROR …`).
+ */
+const LOG_LINE =
+  /^\s*\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d)?(?:[.,]\d+)?Z?\]?[^\n]{0,40}?\b(?:DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL)\b/;
+
+/**
+ * True if a person's message holds program output they pasted: a line shaped like an error heading
+ * (`Access Error`, `Compilation Error`), an exception line (`ValueError: …`) or a log record (a date,
+ * a time and a level). Sentences in such a message are read from a program's report, not said by the
+ * person ("You are not allowed to access 'Invoice' (account.move) records." under `Access Error`), so
+ * none of them is the person's rule; like a pasted traceback, the whole message is passed over, because
+ * where the paste ends and the person's own words begin is not marked.
+ * @example holdsProgramOutput('Access Error\n\nYou are not allowed to modify these records.') // true
+ * @example holdsProgramOutput('Never push to main.') // false
+ */
+export function holdsProgramOutput(text: string): boolean {
+  return text
+    .split('\n')
+    .some((line) => ERROR_HEADING.test(line) || EXCEPTION_LINE.test(line) || LOG_LINE.test(line));
+}
+
+/**
  * A line that opens a delimited block: BEGIN/START between decoration (`--- BEGIN TICKET BODY ---`,
  * `===== START OF EMAIL =====`, `-----BEGIN PGP MESSAGE-----`, `<<<BEGIN DATA>>>`, `[BEGIN QUOTE]`).
  */

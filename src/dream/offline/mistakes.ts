@@ -44,6 +44,7 @@
  */
 import { evidenceOf, scoreConfidence } from './confidence.js';
 import type { ErrorOccurrence, RecoveryOccurrence } from './digest.js';
+import { analyse } from './language.js';
 import { bhThreshold } from './multiple-testing.js';
 import {
   type GatheredSession,
@@ -74,6 +75,13 @@ export interface MistakeStats {
   mistakes_silent: number;
   /** Failed results the person answered (a rejected or interrupted call, see `declined.ts`), never read as errors. */
   errors_declined: number;
+  /**
+   * Failed results left out as a harness's notice on calls it cancelled: every occurrence of their message,
+   * with any tool, came right after another failure (see `cancelled.ts`).
+   */
+  errors_cancelled: number;
+  /** Failed results of calls that waited for the person: a prompt, then a time-out (see `awaitedPerson` in `templates.ts`). */
+  errors_awaited: number;
 }
 
 /**
@@ -122,6 +130,41 @@ function fmtCounts(entries: [string, number][], max: number): string {
 }
 
 /**
+ * Removes from `byKey` (keys `kind\u0000tool\u0000template`) the errors whose message is a harness's notice
+ * on calls it cancelled when a sibling failed ("Sibling tool call errored"), not the failure of the call
+ * it names: every occurrence of the message came right after another failure with no agent text between
+ * (`after_failure`, see `cancelled.ts`), and the same words came back from at least two different calls
+ * (tools or programs, by their labels): a program's own error names that program and differs from
+ * another's, while a notice is the same whatever was called. A message also seen on its own stays, every
+ * occurrence of it, and so does one only a single kind of call ever gave (an agent's own calls failing one
+ * after another).
+ * @returns how many occurrences were removed.
+ */
+function dropCancelNotices(byKey: Map<string, { e: ErrorOccurrence }[]>): number {
+  const messageOf = (k: string) => {
+    const [kind, , template] = k.split('\u0000');
+    return `${kind}\u0000${template}`;
+  };
+  const alone = new Set<string>();
+  const calls = new Map<string, Set<string>>();
+  for (const [k, occ] of byKey) {
+    const m = messageOf(k);
+    if (occ.some((o) => !o.e.after_failure)) alone.add(m);
+    const l = calls.get(m) ?? new Set<string>();
+    for (const o of occ) l.add(o.e.label ?? o.e.tool);
+    calls.set(m, l);
+  }
+  let removed = 0;
+  for (const [k, occ] of [...byKey]) {
+    const m = messageOf(k);
+    if (alone.has(m) || calls.get(m)!.size < 2) continue;
+    removed += occ.length;
+    byKey.delete(k);
+  }
+  return removed;
+}
+
+/**
  * Finds recurring mistakes across sessions.
  * @param sessions gathered sessions, sorted by id.
  * @param minSupport minimum distinct sessions to promote a cluster.
@@ -134,6 +177,7 @@ export function mineMistakes(
   const byKey = new Map<string, Occ[]>();
   let occurrences = 0;
   let declined = 0;
+  let awaited = 0;
   for (const s of sessions) {
     const recs = new Map<number, RecoveryOccurrence[]>();
     for (const r of s.digest.recoveries) {
@@ -149,6 +193,11 @@ export function mineMistakes(
         declined++;
         return;
       }
+      // a call that waited for the person (a prompt, then a time-out) needed them; no change to it fixes that
+      if (e.awaited) {
+        awaited++;
+        return;
+      }
       occurrences++;
       const key = `${e.kind}\u0000${e.tool}\u0000${e.template}`;
       const occ: Occ = { s, e, recoveries: recs.get(i) ?? [] };
@@ -157,6 +206,8 @@ export function mineMistakes(
       else byKey.set(key, [occ]);
     });
   }
+  const cancelled = dropCancelNotices(byKey);
+  occurrences -= cancelled;
   const keys = [...byKey.keys()].sort(compareStrings);
   // errors of API tools (one backend behind several tools) may merge across tools; others per tool
   const heads = keys.map((k) => {
@@ -263,6 +314,8 @@ export function mineMistakes(
       mistakes_harness: harness,
       mistakes_silent: silent,
       errors_declined: declined,
+      errors_cancelled: cancelled,
+      errors_awaited: awaited,
     },
   };
 }
@@ -733,15 +786,36 @@ function keyStats(
   return { sessions: hit.size, satisfied: [...hit.values()].filter(Boolean).length };
 }
 
+/** Porter stems of the words of `text` (wink-nlp, see `language.ts`). */
+function stems(text: string): Set<string> {
+  return new Set(analyse(text).flatMap((s) => s.tokens.map((t) => t.stem)));
+}
+
+/**
+ * True if an error message names the call `label` made before the retry that worked: every word (of
+ * three letters or more) of the call's name — the tool, or for a shell call its program (`Bash:make` →
+ * `make`), split at case changes and separators — is a word of the message, compared by Porter stem.
+ * "File has not been read yet." names `Read`: the message says which step was missing.
+ */
+export function errorNamesCall(template: string, label: string): boolean {
+  const name = label.slice(label.indexOf(':') + 1).replace(/([a-z])([A-Z])/g, '$1 $2');
+  const words = name.split(/[^A-Za-z]+/).filter((w) => w.length >= 3);
+  if (words.length === 0) return false;
+  const said = stems(template);
+  return words.every((w) => [...stems(w.toLowerCase())].every((st) => said.has(st)));
+}
+
 /**
  * The headline fix of an API (non-shell) tool's error: of its reliable fixes — another kind of value
  * (a {@link Replacement}), the changed arguments, a call made first, a different tool where the failing
- * one never succeeded again — the one the recoveries took in the most satisfied sessions, then in the
- * most sessions (ties in that order). A fix most recoveries took thus leads over the argument that
- * happened to change in a few. Null when none is reliable.
+ * one never succeeded again — the one the recoveries took in the most satisfied sessions, then a call
+ * made first that the error message names (see {@link errorNamesCall}: the retry of an edit refused as
+ * "not read yet" changes its text too, but the Read before it is what let it through), then the one
+ * taken in the most sessions (ties in that order). A fix most recoveries took thus leads over the
+ * argument that happened to change in a few. Null when none is reliable.
  */
 function leadingFix(f: Fixes): string | null {
-  const cands: { text: string; sessions: number; satisfied: number }[] = [];
+  const cands: { text: string; sessions: number; satisfied: number; named?: boolean }[] = [];
   const rep = f.replaced[0];
   if (rep)
     cands.push({
@@ -766,11 +840,17 @@ function leadingFix(f: Fixes): string | null {
     cands.push({
       text: `fix: call ${between[0].replace(/^[^:]*:/, '')} first`,
       ...keyStats(f.recList, (x) => x.r.between, between[0]),
+      named: f.recList.length > 0 && errorNamesCall(f.recList[0]!.o.e.template, between[0]),
     });
   const alt = f.alternatives[0];
   if (alt)
     cands.push({ text: `fix: use ${alt[0]} instead`, ...keyStats(f.altList, (x) => [x.r.label], alt[0]) });
-  cands.sort((a, b) => b.satisfied - a.satisfied || b.sessions - a.sessions);
+  cands.sort(
+    (a, b) =>
+      b.satisfied - a.satisfied ||
+      Number(b.named ?? false) - Number(a.named ?? false) ||
+      b.sessions - a.sessions,
+  );
   return cands[0]?.text ?? null;
 }
 

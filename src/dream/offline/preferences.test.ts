@@ -153,3 +153,41 @@ describe('extractPreferences: cues of generality', () => {
     ]);
   });
 });
+
+describe('extractPreferences: pasted program output is never a rule', () => {
+  it('passes over a message that holds an error report, an exception line or a log record', () => {
+    for (const m of [
+      // an error page copied from a browser: a heading, then the program's own sentences
+      "Permission Error\n\nYou are not allowed to modify 'Invoice' (billing.invoice) records.\n\nContact your administrator to request access if necessary.",
+      "Server Error in '/' Application.\nBuild Error\nDetails: A failure was reported while building a page required to answer this call.",
+      // an exception line, then a sentence with a rule's shape
+      'ValueError: negative totals are not allowed\nis what i get now',
+      // a log record
+      '2031-04-05 10:11:12,345 7 WARNING shop.http: Guests are not permitted to open the admin pages.',
+    ])
+      expect(extractPreferences(m)).toEqual([]);
+  });
+
+  it('keeps the same rules typed by a person', () => {
+    expect(extractPreferences('You are not allowed to push to main.').map((p) => p.text)).toEqual([
+      'You are not allowed to push to main.',
+    ]);
+    expect(
+      extractPreferences('The build broke again. Reviews are required before every merge.').map(
+        (p) => p.text,
+      ),
+    ).toEqual(['Reviews are required before every merge.']);
+  });
+
+  it('reads a deontic participle after a noun, with a verb before it, as a description, not a rule', () => {
+    // the participle describes "a module" in a report of what happened (a reduced relative clause)
+    expect(
+      extractPreferences('A failure occurred while loading a module required to render the page.'),
+    ).toEqual([]);
+    expect(extractPreferences('The job stopped on a step forbidden by the sandbox.')).toEqual([]);
+    // no verb before it: a rule in telegraphic style
+    expect(extractPreferences('Reviews required for every pull request.').map((p) => p.text)).toEqual([
+      'Reviews required for every pull request.',
+    ]);
+  });
+});

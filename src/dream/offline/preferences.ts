@@ -16,7 +16,8 @@
  * window is 45 days") is a fact, not a rule, whatever its cue, unless it opens with an imperative.
  */
 import { extractFact, isChatFact, namesIdentifier } from './facts.js';
-import { analyse, isForeign, sentenceSpans } from './language.js';
+import { holdsProgramOutput } from './injection.js';
+import { analyse, isForeign, sentenceSpans, type Token } from './language.js';
 import { REDACTION_MARKER } from './pii.js';
 import { contentTokens, stripLeadIn } from './text.js';
 
@@ -106,6 +107,33 @@ function contrastCue(body: string): boolean {
 /** Deontic words: the sentence says what is allowed, required or forbidden ("are not allowed here"). */
 const DEONTIC =
   /\b(?:allowed|permitted|forbidden|banned|prohibited|required|mandatory|off[- ]limits|not ok(?:ay)?|a must|expected to|is a no-go)\b/i;
+/** Deontic words that are past participles, so may head a reduced relative clause ("a file required by …"). */
+const DEONTIC_PARTICIPLE = /^(?:allowed|permitted|forbidden|banned|prohibited|required)$/;
+
+/**
+ * True if the participle at `ts[i]` opens a reduced relative clause: it follows a noun, and a finite verb
+ * comes earlier in the sentence ("An error occurred while loading a module *required* by the page": the
+ * participle describes the module, the sentence reports an event). Without an earlier verb, "Reviews
+ * required for every PR" is a rule in telegraphic style.
+ */
+function reducedRelative(ts: readonly Token[], i: number): boolean {
+  const prev = ts[i - 1];
+  if (!prev || (prev.pos !== 'NOUN' && prev.pos !== 'PROPN')) return false;
+  return ts.slice(0, i - 1).some((t) => t.pos === 'VERB');
+}
+
+/**
+ * True if `body` says what is allowed, required or forbidden (see {@link DEONTIC}) in its predicate: a
+ * deontic participle that only describes a noun (see {@link reducedRelative}) sets no rule.
+ */
+function deonticCue(body: string): boolean {
+  const words = body.match(new RegExp(DEONTIC.source, 'gi'));
+  if (!words) return false;
+  if (words.some((w) => !DEONTIC_PARTICIPLE.test(w.toLowerCase()))) return true;
+  return analyse(body).some((s) =>
+    s.tokens.some((t, i) => DEONTIC_PARTICIPLE.test(t.normal) && !reducedRelative(s.tokens, i)),
+  );
+}
 /** A label naming a rule or convention ("Team rule: …", "Our convention is …", "House style: …"). */
 const RULE_LABEL =
   /^(?:(?:team|house|our|the)\s+)?(?:rule|convention|policy|standard|guideline|practice|style)s?\s*[:-]|^our (?:\w+ )?(?:rule|convention|policy|standard|practice|habit) is\b/i;
@@ -133,7 +161,7 @@ function generalityCue(body: string): boolean {
   // a question without its question mark ("are all the tests passing now")
   if (/^(?:are|is|do|does|did|can|could|should|will|would|have|has|was|were|shall|may)\b/i.test(body))
     return false;
-  if (DEONTIC.test(body) || RULE_LABEL.test(body) || ALL_OF.test(body) || TEAM_OWN.test(body)) return true;
+  if (deonticCue(body) || RULE_LABEL.test(body) || ALL_OF.test(body) || TEAM_OWN.test(body)) return true;
   if (!/\bwe\b/i.test(body)) return false;
   for (const s of analyse(body)) {
     const ts = s.tokens;
@@ -340,11 +368,13 @@ export function splitSentences(text: string): string[] {
  * Finds preference and correction sentences in one user message.
  * @returns the matching sentences (verbatim, without a discourse opener such as "Quick note:", ≤ 200
  *   chars, with ≥ 2 content words), in order; none when the message is longer than
- *   {@link MAX_USER_MESSAGE_CHARS}. Sentences in another language (see `isForeign`) are left alone:
+ *   {@link MAX_USER_MESSAGE_CHARS} or holds pasted program output (see `holdsProgramOutput` in
+ *   `injection.ts`). Sentences in another language (see `isForeign`) are left alone:
  *   English cue words would misread them.
  */
 export function extractPreferences(message: string): PreferenceStatement[] {
-  if (message.length > MAX_USER_MESSAGE_CHARS) return [];
+  // pasted program output (an error report, a log): its sentences are a program's, not the person's
+  if (message.length > MAX_USER_MESSAGE_CHARS || holdsProgramOutput(message)) return [];
   const out: PreferenceStatement[] = [];
   for (const s of splitSentences(message)) {
     if (s.length < 8 || s.length > 200 || s.endsWith('?')) continue;

@@ -132,6 +132,42 @@ export function isInstruction(sentence: string): boolean {
   return next?.pos === 'DET' || next?.pos === 'PRON';
 }
 
+/** A signature that reports a wait that ran out: "Verification timed out", "timeout after 30s". */
+const TIMED_OUT = /\btimed?[ -]?out\b|\btimeout\b/i;
+
+/**
+ * True when a failed call waited for a person: a line of its output before the error's signature
+ * prompts its reader to act on something (an instruction whose verb takes a determiner or pronoun as
+ * its object, see {@link isInstruction}: "Place your finger on the reader", "Please touch the security
+ * key"), and the signature reports that the wait ran out ("Verification timed out"). The program asked
+ * whoever sat at the terminal and nobody answered: the call needed the person, which no change to the
+ * call fixes. A harness's advice printed above an error that is not a time-out ("Please read this error
+ * message carefully …" above a linter's findings) is not such a prompt.
+ * @param content the tool result's text; `signature` its {@link errorSignature}.
+ */
+export function awaitedPerson(content: string, signature: ErrorSignature): boolean {
+  if (signature.offset <= 0 || !TIMED_OUT.test(signature.line)) return false;
+  return content
+    .slice(0, signature.offset)
+    .split('\n')
+    .some((line) =>
+      line
+        .trim()
+        .split(SENTENCE_END)
+        .some((s) => promptsToAct(s.trim())),
+    );
+}
+
+/** An instruction whose verb takes a determiner or pronoun as its object ("Touch the key", "Please enter your PIN"). */
+function promptsToAct(sentence: string): boolean {
+  if (!sentence || !isInstruction(sentence)) return false;
+  const ts = analyse(sentence)[0]?.tokens ?? [];
+  let i = ts[0]?.normal === 'please' ? 1 : 0;
+  while (ts[i]?.pos === 'ADV') i++;
+  const next = ts[i + 1];
+  return ts[i]?.normal !== 'do' && (next?.pos === 'DET' || next?.pos === 'PRON');
+}
+
 /**
  * The sentences of one line of output before its first instruction (see {@link isInstruction}),
  * verbatim: "File has not been read yet. Read it first …" → "File has not been read yet."; empty when

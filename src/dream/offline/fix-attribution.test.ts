@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { createOfflineEngine } from '../index.js';
+import { syntheticSession } from '../test-helpers.js';
+import { DEFAULT_DREAM_OPTIONS } from '../types.js';
+import { errorNamesCall } from './mistakes.js';
+
+// Tools, paths and messages written for these tests: an edit tool that refuses a file the agent has not
+// opened; the agent opens it, then retries with the text it now sees.
+const engine = createOfflineEngine();
+
+describe('errorNamesCall', () => {
+  it('is true when every word of the call name is a word of the message, by stem', () => {
+    expect(errorNamesCall('Refused: the file was not read in this session.', 'Read')).toBe(true);
+    expect(errorNamesCall('Refused: the file was not read in this session.', 'ReadFile')).toBe(true);
+    expect(errorNamesCall('Please run make first', 'Bash:make')).toBe(true);
+    expect(errorNamesCall('Refused: the file was not read in this session.', 'Grep')).toBe(false);
+    expect(errorNamesCall('Refused: the file was not read in this session.', 'read_notes')).toBe(false);
+  });
+});
+
+describe('the headline fix of an edit refused until the file is read', () => {
+  const session = (id: string, message: string) =>
+    syntheticSession(id, null, [
+      `Rename the title in ${id}/index.md`,
+      {
+        tool: 'Edit',
+        kind: 'edit',
+        input: { file_path: `${id}/index.md`, old_string: 'Title', new_string: `New ${id} title` },
+        result: message,
+        error: true,
+      },
+      { tool: 'Read', kind: 'read', input: { file_path: `${id}/index.md` }, result: `# Title of ${id}` },
+      {
+        tool: 'Edit',
+        kind: 'edit',
+        input: { file_path: `${id}/index.md`, old_string: `# Title of ${id}`, new_string: `# ${id}` },
+        result: 'Updated.',
+      },
+    ]);
+  const headline = async (message: string) => {
+    const r = await engine.run({
+      memories: [],
+      sessions: [session('docs', message), session('blog', message)],
+      options: DEFAULT_DREAM_OPTIONS,
+    });
+    const m = r.changes.filter((c) => c.kind === 'mistake');
+    expect(m).toHaveLength(1);
+    return /fix: [^;]*/.exec(m[0]!.after ?? '')?.[0];
+  };
+
+  it('is the call the message names, not the arguments the retry also changed', async () => {
+    expect(await headline('Refused: the file was not read in this session.')).toBe('fix: call Read first');
+  });
+
+  it('stays the changed arguments when the message names no call made before the retry', async () => {
+    expect(await headline('Refused: the text you gave does not match the file.')).toBe(
+      'fix: change new_string, old_string',
+    );
+  });
+});

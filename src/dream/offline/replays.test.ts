@@ -73,6 +73,8 @@ describe('agentTextPrints / replayOf', () => {
     const c = { content_sha256: 'c', prints: ['p1', 'p2', 'q3', 'q4'] };
     // b has the most prints: the run the others replay
     expect(replayOf([a, b, c])).toEqual(new Map([['a', 'b']]));
+    // the same content under two ids is one session (counted once elsewhere), not a replay of itself
+    expect(replayOf([a, { ...a }])).toEqual(new Map());
     const short = [
       { type: 'agent.message', text: 'Let me check the file.', seq: 0, timestamp: ts, source: src },
     ];

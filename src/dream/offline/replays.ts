@@ -48,11 +48,18 @@ export interface PrintedSession {
 
 /**
  * For each session that replays another (see the module comment), the content hash of the session it
- * replays: the group's representative, which maps to nothing. Sessions without prints replay nothing.
+ * replays: the group's representative, which maps to nothing. Sessions without prints replay nothing,
+ * and sessions of the same content (one transcript imported under two ids) are one session, not replays.
  * @returns a map from replaying session's `content_sha256` to its representative's.
  */
 export function replayOf(sessions: readonly PrintedSession[]): Map<string, string> {
-  const list = sessions.filter((s) => (s.prints?.length ?? 0) >= MIN_SHARED);
+  // one entry per content: the same transcript imported twice is one session already (support counts
+  // distinct contents), never a replay of itself
+  const byContent = new Map<string, PrintedSession>();
+  for (const s of sessions)
+    if ((s.prints?.length ?? 0) >= MIN_SHARED && !byContent.has(s.content_sha256))
+      byContent.set(s.content_sha256, s);
+  const list = [...byContent.values()];
   const parent = list.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;

@@ -7,7 +7,7 @@
 import type { KindChange } from './recovery.js';
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 44;
+export const DIGEST_VERSION = 45;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -215,6 +215,11 @@ export interface SessionDigest {
   tool_errors: number;
   /** Secret-looking strings redacted while gathering (from user/agent messages and quotes). */
   redactions: number;
+  /**
+   * Prints of the agent's own texts (see `agentTextPrints` in `replays.ts`): sessions sharing most of them
+   * are one run replayed. Absent in older digests.
+   */
+  prints?: string[];
 }
 
 /** True if a cached value looks like a digest of the current version (else it is treated as a miss). */

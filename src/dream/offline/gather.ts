@@ -28,6 +28,7 @@ import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentence
 import { extractProjectFacts } from './project-facts.js';
 import { changeQuote, diffInputs, kindChanges } from './recovery.js';
 import { Redactor, stringsOf } from './redactor.js';
+import { agentTextPrints } from './replays.js';
 import { noteSetupStep, setupChange } from './setup-change.js';
 import { isInspection, runKey } from './shell-scripts.js';
 import { awaitedPerson, errorTemplate, maskVariables } from './templates.js';
@@ -813,5 +814,6 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
     tool_calls: toolCalls,
     tool_errors: toolErrors,
     redactions,
+    prints: agentTextPrints(events),
   };
 }

@@ -53,6 +53,7 @@ import {
   type PlannedMemory,
   supportOf,
 } from './plan.js';
+import { replayOf } from './replays.js';
 import { type SetupFix, type SetupUnit, setupCandidates, setupFixes } from './setup-change.js';
 import { ALPHA, outcomeTable, predictionP } from './significance.js';
 import { clusterNearDuplicates } from './similarity.js';
@@ -82,6 +83,8 @@ export interface MistakeStats {
   errors_cancelled: number;
   /** Failed results of calls that waited for the person: a prompt, then a time-out (see `awaitedPerson` in `templates.ts`). */
   errors_awaited: number;
+  /** Sessions left out as replays of another session's run (see `replays.ts`). */
+  sessions_replayed: number;
 }
 
 /**
@@ -166,14 +169,18 @@ function dropCancelNotices(byKey: Map<string, { e: ErrorOccurrence }[]>): number
 
 /**
  * Finds recurring mistakes across sessions.
- * @param sessions gathered sessions, sorted by id.
+ * @param all gathered sessions, sorted by id; a session that replays another's run is left out (see `replays.ts`).
  * @param minSupport minimum distinct sessions to promote a cluster.
  * @returns planned mistake memories (sorted by key) and counters.
  */
 export function mineMistakes(
-  sessions: readonly GatheredSession[],
+  all: readonly GatheredSession[],
   minSupport: number,
 ): { memories: PlannedMemory[]; stats: MistakeStats } {
+  // a run replayed under other ids (a demonstration played again, a forked session) is one run: its
+  // replays add no support (see `replays.ts`)
+  const replays = replayOf(all.map((s) => ({ content_sha256: s.content_sha256, prints: s.digest.prints })));
+  const sessions = replays.size === 0 ? all : all.filter((s) => !replays.has(s.content_sha256));
   const byKey = new Map<string, Occ[]>();
   let occurrences = 0;
   let declined = 0;
@@ -316,6 +323,7 @@ export function mineMistakes(
       errors_declined: declined,
       errors_cancelled: cancelled,
       errors_awaited: awaited,
+      sessions_replayed: all.length - sessions.length,
     },
   };
 }

@@ -179,12 +179,8 @@ function conversationMetadata(
   readSidecar: (path: string) => string | null,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { conversation_id: basename(conversation) };
-  const path = join(conversation, 'metadata.json');
-  const text = readSidecar(path);
-  if (text === null) return out;
-  const value = parseJson(path, text);
-  if (!isRecord(value))
-    throw new ImportError(path, 'expected a JSON object (OpenHands conversation metadata)');
+  const value = readObject(conversation, 'metadata.json', 'OpenHands conversation metadata', readSidecar);
+  if (value === null) return out;
   for (const k of METADATA_FIELDS) if (value[k] !== undefined && value[k] !== null) out[k] = value[k];
   return out;
 }
@@ -199,13 +195,29 @@ function sdkMetadata(
   readSidecar: (path: string) => string | null,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { conversation_id: basename(conversation) };
-  const path = join(conversation, 'base_state.json');
-  const text = readSidecar(path);
-  if (text === null) return out;
-  const value = parseJson(path, text);
-  if (!isRecord(value)) throw new ImportError(path, 'expected a JSON object (OpenHands conversation state)');
+  const value = readObject(conversation, 'base_state.json', 'OpenHands conversation state', readSidecar);
+  if (value === null) return out;
   const llm = isRecord(value.agent) && isRecord(value.agent.llm) ? value.agent.llm : {};
   if (typeof llm.model === 'string') out.llm_model = llm.model;
   if (typeof value.execution_status === 'string') out.execution_status = value.execution_status;
   return out;
+}
+
+/**
+ * The JSON object in the conversation's file `name`, or `null` when there is no such file.
+ * @param what what the object is, for the error.
+ * @throws ImportError naming the file when it is not JSON, or not an object (`expected a JSON object (<what>)`).
+ */
+function readObject(
+  conversation: string,
+  name: string,
+  what: string,
+  readSidecar: (path: string) => string | null,
+): Record<string, unknown> | null {
+  const path = join(conversation, name);
+  const text = readSidecar(path);
+  if (text === null) return null;
+  const value = parseJson(path, text);
+  if (!isRecord(value)) throw new ImportError(path, `expected a JSON object (${what})`);
+  return value;
 }

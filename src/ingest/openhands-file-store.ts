@@ -102,7 +102,10 @@ export function readOpenHandsConversation(
     );
   const files = eventFiles(eventsDir);
   if (files.length === 0)
-    throw new ImportError(eventsDir, 'no OpenHands event files (<n>.json) in this folder');
+    throw new ImportError(
+      eventsDir,
+      'no OpenHands event files (<n>.json, or V1 event-<n>-<id>.json) in this folder',
+    );
   const warnings: ImportWarning[] = [];
   const v1 = files[0]!.name.startsWith('event-');
   const events: { value: unknown; source: { file: string; index: number } }[] = [];

@@ -41,7 +41,11 @@ const EVENT_FILE = /^(?:(\d+)|event-(\d{5,})-[0-9a-fA-F-]{8,})\.json$/;
 /** Reads a file's bytes (a regular file only; read-transcript.ts's reader, passed in to avoid an import cycle). */
 export type ReadBytes = (path: string) => Buffer;
 
-/** The numbered event files in `dir` (`<n>.json`, regular files), by number; empty when unreadable. */
+/**
+ * The numbered event files in `dir` (`<n>.json`, or V1 `event-<n>-<event id>.json`; files or symlinks,
+ * which the reader then refuses unless they lead to a regular file), by number `n`; empty when `dir`
+ * cannot be read. Names only: no file is opened.
+ */
 export function eventFiles(dir: string): { n: number; name: string }[] {
   let entries: Dirent[];
   try {

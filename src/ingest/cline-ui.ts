@@ -29,7 +29,7 @@
  * pointers `{file, index: <message>, pointer: '/<message>'}`.
  */
 import { dirname, join } from 'node:path';
-import type { AgentToolUseEvent, Timestamp, ToolKind } from '../domain/index.js';
+import type { AgentToolUseEvent, SourcePointer, Timestamp, ToolKind } from '../domain/index.js';
 import {
   type ClineSidecar,
   clineResultFailed,
@@ -188,13 +188,7 @@ function message(r: UiContext, kind: string, text: string, ts: Timestamp | null,
 }
 
 /** A tool, command or MCP call shown to the person (other display kinds are left out). */
-function call(
-  r: UiContext,
-  kind: string,
-  t: string,
-  ts: Timestamp | null,
-  source: { file: string; index: number; pointer: string },
-): void {
+function call(r: UiContext, kind: string, t: string, ts: Timestamp | null, source: SourcePointer): void {
   let tool: string;
   let input: Record<string, unknown>;
   let command: string | undefined;
@@ -224,12 +218,7 @@ function call(
 }
 
 /** A request sent to the model: its tool result sections answer the calls made since the last one. */
-function request(
-  r: UiContext,
-  t: string,
-  ts: Timestamp | null,
-  source: { file: string; index: number; pointer: string },
-): void {
+function request(r: UiContext, t: string, ts: Timestamp | null, source: SourcePointer): void {
   r.requested = true;
   const req = jsonField(t, 'request');
   if (req !== null) {

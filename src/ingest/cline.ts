@@ -305,7 +305,7 @@ function isPlainText(b: unknown): b is { text: string } {
 function userText(
   text: string,
   ts: Timestamp | null,
-  source: { file: string; index: number; pointer: string },
+  source: SourcePointer,
   events: EventList,
   afterResult: boolean,
 ): boolean {

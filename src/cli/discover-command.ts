@@ -1,7 +1,8 @@
 /**
  * `reverie sessions discover [--home DIR] [--aider-root DIR…] [--since 7d] [--json]`: lists the
- * transcript folders of known agents on this machine (Claude Code, Codex CLI, Gemini CLI, Cline, OpenHands, and
- * aider histories under the given folders) with their file counts and newest modification times; and
+ * transcript folders of known agents on this machine (Claude Code, Codex CLI, Gemini CLI, Cline and its
+ * forks Roo Code and Kilo Code, OpenHands conversations, and aider histories under the given folders)
+ * with their file counts and newest modification times; and
  * the file list `sessions import --discovered` imports (see src/ingest/discover.ts).
  */
 import { homedir } from 'node:os';

@@ -573,7 +573,10 @@ export function buildProgram(io: CliIO = processIO): Command {
   discoverOptions(
     sessions
       .command('import')
-      .argument('[paths...]', 'transcript files or folders')
+      .argument(
+        '[paths...]',
+        'transcript files or folders (an OpenHands conversation folder, or its events/ folder, is one session)',
+      )
       .addOption(new Option('--format <format>', 'force the transcript format').choices(FORMATS))
       .addOption(invalidUtf8Option())
       .addOption(invalidJsonOption())
@@ -597,7 +600,9 @@ export function buildProgram(io: CliIO = processIO): Command {
       .option('--progress', 'print files done / total on stderr even when it is not a terminal')
       .option('--json', 'print JSON'),
   )
-    .description('import transcripts (idempotent; a bad file is reported and the others still import)')
+    .description(
+      'import transcripts (idempotent; a bad file is reported and the others still import; empty files met in a folder and Claude Code warm-up subagents are skipped with a warning)',
+    )
     .action(async (given: string[], o, cmd: Command) => {
       const found = o.discovered ? (await discover(o)).flatMap((d) => d.files) : undefined;
       if (given.length === 0 && !o.discovered) cmd.error('error: give transcript paths or --discovered');

@@ -28,12 +28,18 @@
  * No outcome. external_id `cline:<task folder name>` (the same session the API history would give);
  * pointers `{file, index: <message>, pointer: '/<message>'}`.
  */
-import { basename, dirname, join } from 'node:path';
-import type { AgentToolUseEvent, Timestamp, ToolKind } from '../domain/index.js';
-import { type ClineSidecar, clineResultFailed, importCline } from './cline.js';
+import { dirname, join } from 'node:path';
+import type { AgentToolUseEvent, SourcePointer, Timestamp, ToolKind } from '../domain/index.js';
+import {
+  type ClineSidecar,
+  clineResultFailed,
+  clineSession,
+  importCline,
+  isClineUiMessages,
+} from './cline.js';
 import { EventList } from './event-list.js';
 import { isRecord } from './json.js';
-import { MAX_TOOL_OUTPUT_CHARS, titleFrom, toTimestamp, truncateMiddle } from './text.js';
+import { MAX_TOOL_OUTPUT_CHARS, toTimestamp, truncateMiddle } from './text.js';
 import { CLINE_TOOL_KINDS, toolKind } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
@@ -80,13 +86,6 @@ interface UiContext {
   pending: Pending[];
   requested: boolean;
   calls: number;
-}
-
-/** True for Cline's `ui_messages.json`: an array opening with `{ts: number, type: say|ask}`. */
-export function isClineUiMessages(data: unknown): data is unknown[] {
-  if (!Array.isArray(data) || data.length === 0) return false;
-  const first = data[0];
-  return isRecord(first) && typeof first.ts === 'number' && (first.type === 'say' || first.type === 'ask');
 }
 
 /**
@@ -142,25 +141,7 @@ export function importClineUi(file: string, data: unknown[], opts: ImporterOptio
         pointer: `/${data.length - 1}`,
       });
   if (r.events.length === 0) return [];
-  const taskId = basename(dirname(file)) || basename(file);
-  const said = r.events.events.find((e) => e.type === 'user.message');
-  return [
-    {
-      external_id: `cline:${taskId}`,
-      agent_id: opts.agent_id ?? 'cline',
-      user_id: null,
-      team_id: opts.team_id ?? null,
-      parent_external_id: null,
-      source_format: 'cline',
-      source_file: file,
-      title: (said && 'text' in said ? titleFrom(said.text) : '') || `Cline task ${taskId}`,
-      started_at: first,
-      ended_at: last,
-      metadata: { task_id: taskId, read_from: 'ui_messages' },
-      events: r.events.events,
-      outcome: null,
-    },
-  ];
+  return [clineSession(file, opts, r.events, first, last, { read_from: 'ui_messages' })];
 }
 
 /** One display message. */
@@ -207,13 +188,7 @@ function message(r: UiContext, kind: string, text: string, ts: Timestamp | null,
 }
 
 /** A tool, command or MCP call shown to the person (other display kinds are left out). */
-function call(
-  r: UiContext,
-  kind: string,
-  t: string,
-  ts: Timestamp | null,
-  source: { file: string; index: number; pointer: string },
-): void {
+function call(r: UiContext, kind: string, t: string, ts: Timestamp | null, source: SourcePointer): void {
   let tool: string;
   let input: Record<string, unknown>;
   let command: string | undefined;
@@ -243,12 +218,7 @@ function call(
 }
 
 /** A request sent to the model: its tool result sections answer the calls made since the last one. */
-function request(
-  r: UiContext,
-  t: string,
-  ts: Timestamp | null,
-  source: { file: string; index: number; pointer: string },
-): void {
+function request(r: UiContext, t: string, ts: Timestamp | null, source: SourcePointer): void {
   r.requested = true;
   const req = jsonField(t, 'request');
   if (req !== null) {

@@ -77,12 +77,17 @@ export function clineResultFailed(text: string): boolean {
 /** Reads Cline's sidecar files beside the API history (`null` when absent). */
 export type ClineSidecar = (path: string) => string | null;
 
-/** True for Cline's `ui_messages.json` (`[{ts, type: say|ask}]`) or `task_metadata.json`. */
-export function isClineSidecar(data: unknown): boolean {
-  if (isRecord(data)) return Array.isArray(data.files_in_context) || Array.isArray(data.model_usage);
+/** True for Cline's `ui_messages.json`: an array opening with `{ts: number, type: say|ask}`. */
+export function isClineUiMessages(data: unknown): data is unknown[] {
   if (!Array.isArray(data) || data.length === 0) return false;
   const first = data[0];
   return isRecord(first) && typeof first.ts === 'number' && (first.type === 'say' || first.type === 'ask');
+}
+
+/** True for Cline's `ui_messages.json` ({@link isClineUiMessages}) or `task_metadata.json`. */
+export function isClineSidecar(data: unknown): boolean {
+  if (isRecord(data)) return Array.isArray(data.files_in_context) || Array.isArray(data.model_usage);
+  return isClineUiMessages(data);
 }
 
 /**
@@ -138,25 +143,40 @@ export function importCline(
       for (let k = 0; k < blocks.length; k++) assistantBlock(r, blocks[k], xml, ts, i, k);
     } else userBlocks(r, blocks, ts, i);
   }
+  const started = times.size > 0 ? (times.get(Math.min(...times.keys())) ?? null) : null;
+  return [clineSession(file, opts, events, started, ts, { models: models(data) })];
+}
+
+/**
+ * The session of a Cline task folder (`file` is one of its files): external_id `cline:<task folder
+ * name>`, agent_id `cline` unless `opts` says, titled by the person's first message (else `Cline task
+ * <id>`); `metadata` is `{task_id, …extra}`.
+ */
+export function clineSession(
+  file: string,
+  opts: ImporterOptions,
+  events: EventList,
+  started: Timestamp | null,
+  ended: Timestamp | null,
+  extra: Record<string, unknown>,
+): ImportedSession {
   const taskId = basename(dirname(file)) || basename(file);
   const first = events.events.find((e) => e.type === 'user.message');
-  return [
-    {
-      external_id: `cline:${taskId}`,
-      agent_id: opts.agent_id ?? 'cline',
-      user_id: null,
-      team_id: opts.team_id ?? null,
-      parent_external_id: null,
-      source_format: 'cline',
-      source_file: file,
-      title: (first && 'text' in first ? titleFrom(first.text) : '') || `Cline task ${taskId}`,
-      started_at: times.size > 0 ? (times.get(Math.min(...times.keys())) ?? null) : null,
-      ended_at: ts,
-      metadata: { task_id: taskId, models: models(data) },
-      events: events.events,
-      outcome: null,
-    },
-  ];
+  return {
+    external_id: `cline:${taskId}`,
+    agent_id: opts.agent_id ?? 'cline',
+    user_id: null,
+    team_id: opts.team_id ?? null,
+    parent_external_id: null,
+    source_format: 'cline',
+    source_file: file,
+    title: (first && 'text' in first ? titleFrom(first.text) : '') || `Cline task ${taskId}`,
+    started_at: started,
+    ended_at: ended,
+    metadata: { task_id: taskId, ...extra },
+    events: events.events,
+    outcome: null,
+  };
 }
 
 /** What reading one API history shares: the calls made and those still waiting for a result. */
@@ -285,7 +305,7 @@ function isPlainText(b: unknown): b is { text: string } {
 function userText(
   text: string,
   ts: Timestamp | null,
-  source: { file: string; index: number; pointer: string },
+  source: SourcePointer,
   events: EventList,
   afterResult: boolean,
 ): boolean {

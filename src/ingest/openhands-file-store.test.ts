@@ -11,6 +11,8 @@ import {
   importTranscripts,
   readTranscriptFile,
 } from './index.js';
+import { readOpenHandsConversation } from './openhands-file-store.js';
+import { readRegularFileSync, readSidecarSync } from './read-transcript.js';
 
 /**
  * OpenHands' local file store as `EventStream.add_event` writes it (All-Hands-AI/OpenHands @ 156d068,
@@ -387,6 +389,40 @@ describe('OpenHands V1 (SDK) conversation folders (issue 13 item 3)', () => {
       [join(h, '.openhands/sessions'), []],
       [root, [dir]],
     ]);
+  });
+});
+
+describe('OpenHands file store: bad input is refused naming its file', () => {
+  it('an event file that is not an event, or a metadata.json / base_state.json that is not an object', async () => {
+    const { home: h, sessions } = home();
+    const a = conversation(sessions, 'bad00001', events('one'));
+    writeFileSync(join(a, '4.json'), '{"name": "not an event"}');
+    const b = conversation(sessions, 'bad00002', events('two'));
+    writeFileSync(join(sessions, 'bad00002', 'metadata.json'), '["a list"]');
+    const root = join(h, '.openhands/conversations');
+    const c = sdkConversation(root, 'bad00003');
+    writeFileSync(join(root, 'bad00003', 'base_state.json'), '"a string"');
+    const results = await collect([a, b, c]);
+    expect(results.map((r) => ('error' in r ? r.error.message : r.file))).toEqual([
+      `${join(a, '4.json')}: expected an OpenHands event {id: number, action | observation}`,
+      `${join(sessions, 'bad00002', 'metadata.json')}: expected a JSON object (OpenHands conversation metadata)`,
+      `${join(root, 'bad00003', 'base_state.json')}: expected a JSON object (OpenHands conversation state)`,
+    ]);
+  });
+
+  it('an events folder found by discover that has lost its event files, or whose only event is cut short', () => {
+    const { sessions } = home();
+    const empty = join(sessions, 'gone0001', 'events');
+    mkdirSync(empty, { recursive: true });
+    expect(() => readOpenHandsConversation(empty, {}, readRegularFileSync, readSidecarSync)).toThrow(
+      `${empty}: no OpenHands event files (<n>.json, or V1 event-<n>-<id>.json) in this folder`,
+    );
+    const cut = join(sessions, 'cut00001', 'events');
+    mkdirSync(cut, { recursive: true });
+    writeFileSync(join(cut, '0.json'), '{"id": 0, "timestamp": "2026-05');
+    expect(() => readOpenHandsConversation(cut, {}, readRegularFileSync, readSidecarSync)).toThrow(
+      `${cut}: no OpenHands event in this folder parses`,
+    );
   });
 });
 

@@ -41,7 +41,11 @@ const EVENT_FILE = /^(?:(\d+)|event-(\d{5,})-[0-9a-fA-F-]{8,})\.json$/;
 /** Reads a file's bytes (a regular file only; read-transcript.ts's reader, passed in to avoid an import cycle). */
 export type ReadBytes = (path: string) => Buffer;
 
-/** The numbered event files in `dir` (`<n>.json`, regular files), by number; empty when unreadable. */
+/**
+ * The numbered event files in `dir` (`<n>.json`, or V1 `event-<n>-<event id>.json`; files or symlinks,
+ * which the reader then refuses unless they lead to a regular file), by number `n`; empty when `dir`
+ * cannot be read. Names only: no file is opened.
+ */
 export function eventFiles(dir: string): { n: number; name: string }[] {
   let entries: Dirent[];
   try {
@@ -102,7 +106,10 @@ export function readOpenHandsConversation(
     );
   const files = eventFiles(eventsDir);
   if (files.length === 0)
-    throw new ImportError(eventsDir, 'no OpenHands event files (<n>.json) in this folder');
+    throw new ImportError(
+      eventsDir,
+      'no OpenHands event files (<n>.json, or V1 event-<n>-<id>.json) in this folder',
+    );
   const warnings: ImportWarning[] = [];
   const v1 = files[0]!.name.startsWith('event-');
   const events: { value: unknown; source: { file: string; index: number } }[] = [];
@@ -179,12 +186,8 @@ function conversationMetadata(
   readSidecar: (path: string) => string | null,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { conversation_id: basename(conversation) };
-  const path = join(conversation, 'metadata.json');
-  const text = readSidecar(path);
-  if (text === null) return out;
-  const value = parseJson(path, text);
-  if (!isRecord(value))
-    throw new ImportError(path, 'expected a JSON object (OpenHands conversation metadata)');
+  const value = readObject(conversation, 'metadata.json', 'OpenHands conversation metadata', readSidecar);
+  if (value === null) return out;
   for (const k of METADATA_FIELDS) if (value[k] !== undefined && value[k] !== null) out[k] = value[k];
   return out;
 }
@@ -199,13 +202,29 @@ function sdkMetadata(
   readSidecar: (path: string) => string | null,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { conversation_id: basename(conversation) };
-  const path = join(conversation, 'base_state.json');
-  const text = readSidecar(path);
-  if (text === null) return out;
-  const value = parseJson(path, text);
-  if (!isRecord(value)) throw new ImportError(path, 'expected a JSON object (OpenHands conversation state)');
+  const value = readObject(conversation, 'base_state.json', 'OpenHands conversation state', readSidecar);
+  if (value === null) return out;
   const llm = isRecord(value.agent) && isRecord(value.agent.llm) ? value.agent.llm : {};
   if (typeof llm.model === 'string') out.llm_model = llm.model;
   if (typeof value.execution_status === 'string') out.execution_status = value.execution_status;
   return out;
+}
+
+/**
+ * The JSON object in the conversation's file `name`, or `null` when there is no such file.
+ * @param what what the object is, for the error.
+ * @throws ImportError naming the file when it is not JSON, or not an object (`expected a JSON object (<what>)`).
+ */
+function readObject(
+  conversation: string,
+  name: string,
+  what: string,
+  readSidecar: (path: string) => string | null,
+): Record<string, unknown> | null {
+  const path = join(conversation, name);
+  const text = readSidecar(path);
+  if (text === null) return null;
+  const value = parseJson(path, text);
+  if (!isRecord(value)) throw new ImportError(path, `expected a JSON object (${what})`);
+  return value;
 }

@@ -59,8 +59,7 @@ function actionName(e: Record<string, unknown>, action: Record<string, unknown>)
  * @param list the events in index order (anything not an SDK event is skipped the same way).
  */
 export function fromSdkEvents(list: unknown[]): Record<string, unknown>[] {
-  const byId = new Map<string, number>();
-  const byCall = new Map<string, number>();
+  const at: Positions = { byId: new Map(), byCall: new Map() };
   return list.map((e, k) => {
     if (!isRecord(e)) return { id: k, action: 'null' };
     const base = { id: k, timestamp: e.timestamp };
@@ -77,12 +76,12 @@ export function fromSdkEvents(list: unknown[]): Record<string, unknown>[] {
       case 'SystemPromptEvent':
         return { ...base, source: 'agent', action: 'system', args: { content: text(e.system_prompt) } };
       case 'ActionEvent':
-        return sdkAction(e, base, byId, byCall);
+        return sdkAction(e, base, at);
       case 'ObservationEvent':
-        return sdkObservation(e, base, byId, byCall);
+        return sdkObservation(e, base, at);
       case 'AgentErrorEvent':
       case 'UserRejectObservation': {
-        const cause = causeOf(e, byId, byCall);
+        const cause = causeOf(e, at);
         const content =
           e.kind === 'AgentErrorEvent'
             ? String(e.error ?? '')
@@ -101,16 +100,21 @@ export function fromSdkEvents(list: unknown[]): Record<string, unknown>[] {
   });
 }
 
-function sdkAction(
-  e: Record<string, unknown>,
-  base: { id: number; timestamp: unknown },
-  byId: Map<string, number>,
-  byCall: Map<string, number>,
-): Record<string, unknown> {
+/** Positions of the actions seen so far, by event id (`action_id`) and by `tool_call_id`. */
+interface Positions {
+  byId: Map<string, number>;
+  byCall: Map<string, number>;
+}
+
+/** Base fields of a rewritten event: its position as `id`, and the SDK event's `timestamp`. */
+type Base = { id: number; timestamp: unknown };
+
+/** An `ActionEvent` as a V0 action (its position recorded in `at` for the observations that follow). */
+function sdkAction(e: Record<string, unknown>, base: Base, at: Positions): Record<string, unknown> {
   const action = isRecord(e.action) ? e.action : {};
   const { kind: _kind, ...fields } = action;
-  byId.set(String(e.id), base.id);
-  if (typeof e.tool_call_id === 'string') byCall.set(e.tool_call_id, base.id);
+  at.byId.set(String(e.id), base.id);
+  if (typeof e.tool_call_id === 'string') at.byCall.set(e.tool_call_id, base.id);
   return {
     ...base,
     source: 'agent',
@@ -123,19 +127,15 @@ function sdkAction(
   };
 }
 
-function sdkObservation(
-  e: Record<string, unknown>,
-  base: { id: number; timestamp: unknown },
-  byId: Map<string, number>,
-  byCall: Map<string, number>,
-): Record<string, unknown> {
+/** An `ObservationEvent` as a V0 observation: `run` (terminal), `error` (`is_error`) or `tool`. */
+function sdkObservation(e: Record<string, unknown>, base: Base, at: Positions): Record<string, unknown> {
   const obs = isRecord(e.observation) ? e.observation : {};
   const kind = typeof obs.kind === 'string' ? obs.kind : '';
   const meta = isRecord(obs.metadata) ? obs.metadata : {};
   const exit = typeof obs.exit_code === 'number' ? obs.exit_code : meta.exit_code;
   const name =
     obs.is_error === true ? 'error' : /^(Terminal|ExecuteBash|Bash)Observation$/.test(kind) ? 'run' : 'tool';
-  const cause = causeOf(e, byId, byCall);
+  const cause = causeOf(e, at);
   return {
     ...base,
     source: 'environment',
@@ -147,11 +147,7 @@ function sdkObservation(
 }
 
 /** The position of the action an observation answers: by `action_id`, else by `tool_call_id`. */
-function causeOf(
-  e: Record<string, unknown>,
-  byId: Map<string, number>,
-  byCall: Map<string, number>,
-): number | undefined {
-  if (typeof e.action_id === 'string' && byId.has(e.action_id)) return byId.get(e.action_id);
-  return typeof e.tool_call_id === 'string' ? byCall.get(e.tool_call_id) : undefined;
+function causeOf(e: Record<string, unknown>, at: Positions): number | undefined {
+  if (typeof e.action_id === 'string' && at.byId.has(e.action_id)) return at.byId.get(e.action_id);
+  return typeof e.tool_call_id === 'string' ? at.byCall.get(e.tool_call_id) : undefined;
 }

@@ -16,6 +16,13 @@
  * - A rule in the person's opening request, before the agent did anything, is part of the task it
  *   states ("when running the scan, don't block the push, redact the secret instead") unless it carries
  *   a cue of generality ("always", "never", "from now on").
+ * - A rule also concerns the work when it names what the agent did ("You just threw away the local data.
+ *   Ask first next time.", `namesAgentAct`), orders something done to "it"/"them" right after the agent
+ *   acted ("batch it. always"), uses a three-letter clipped form of a work word ("deps"), or names a
+ *   command-line flag the agent's calls used ("never run anything with --hard without asking").
+ * - A statement that what was made is not needed ("I don't need these …", `needs_change`) is kept only
+ *   when the agent edited files or ran a command (tool kinds `edit`, `shell`) since the person's last
+ *   message: otherwise nothing was made for it to refuse.
  *
  * Words are compared by the first five letters of their `contentTokens` stems (see `text.ts`).
  */
@@ -107,8 +114,9 @@ export function topicTerms(text: string, adjectives = false): string[] {
 /**
  * A session's feedback occurrences that are addressed to an agent about its work (see the module
  * comment): all of them dropped when the session has no agent turns; otherwise a rule or correction is
- * kept when a topic word of its text or reason is in {@link workVocabulary}. Stated project facts and
- * the agent's own commitments are kept as they are.
+ * kept when it is about the agent's work (a topic word of its text or reason in {@link workVocabulary},
+ * or the other signs the module comment lists), and a `needs_change` statement only after the agent
+ * changed something. Stated project facts and the agent's own commitments are kept as they are.
  * @param events the session's events (any order).
  * @param feedback the occurrences gathered from the session's user messages.
  */

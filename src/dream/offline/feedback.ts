@@ -1501,40 +1501,15 @@ function classify(
   // don't reformat …": a short label, then the statement, read on its own (general if the label is)
   // "our convention: comments only for non-obvious reasons, …": what a label naming a rule introduces
   // is that rule, whatever its form (the label itself is a lead-in `strip` cut)
-  const policy = RULE_LABEL.exec(s.text.trim());
-  if (policy && contentTokens(policy[1]!).length >= 3 && !QUESTION.test(s.text)) return 'rule';
-  const labelled = LABEL.exec(text);
-  if (labelled && labelled[1]!.split(/\s+/).length <= 7) {
-    const rest = analyse(labelled[2]!)[0];
-    const k = rest ? classify(rest, afterAgent) : null;
-    if (k === 'rule' || k === 'correction') return k;
-    if (k === 'imperative' && GENERALITY.test(labelled[1]!)) return 'rule';
-    // ("our rule for agents: …": a label naming a rule, with words of its own)
-    if (
-      /^(?:our|team|house)\b.*\b(?:rule|policy|convention|norm)s?\b/i.test(labelled[1]!) &&
-      contentTokens(labelled[2]!).length >= 3
-    )
-      return 'rule';
-  }
+  const fromLabel = labelledKind(s, text, afterAgent);
+  if (fromLabel !== null) return fromLabel;
   if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text) || PROPOSAL.test(text))
     return null;
   // "I'd rather see a red build than a skipped test": how the person wants the work done
   if (/^I(?:'d| would) rather\b/i.test(text) && contentTokens(text).length >= 3) return 'rule';
   const all = firstWords(s);
   const ws = words(all);
-  const objection =
-    OBJECTING_QUESTION.test(text) ||
-    auxObjection(ws, text) ||
-    passiveWhy(ws) ||
-    verblessWhy(ws, text) ||
-    whyBare(all) ||
-    // "how do you know it works if you didn't run the tests?": what the agent left undone, asked back
-    // (a "how/why" question: "do you know if you didn't save it?" asks)
-    (QUESTION.test(text) &&
-      /^(?:how|why)$/.test(ws[0]?.normal ?? '') &&
-      ws.some((t, i) => i > 0 && t.normal === 'you' && leftUndone(ws.slice(i))) &&
-      // what was left undone is named ("…if you didn't change anything?" wonders, it names nothing)
-      !/\b(?:anything|nothing)\s*\?\s*$/i.test(text));
+  const objection = objecting(text, ws, all);
   // "Could you check with me before any destructive command in future?", "I'd prefer you ask before …
   // from now on": a request to the agent, made general by a cue or a condition about any case
   // ("could you check if there's any way …" asks about this case: an "if" is no time frame)
@@ -1598,25 +1573,7 @@ function classify(
       parts
         .slice(1)
         .some((c) => /^we (?:never|don'?t|do not)\b/i.test(leadlessText(c)) && convention(leadless(c))));
-  if (at >= 0 || sure || obligation(text) || practised) {
-    // "don't replace the tree cache", "make sure they exist": this task's things, an instruction for now
-    const forNow =
-      (at >= 0 || sure) &&
-      !general &&
-      reasonIn(text) === null &&
-      !anyCase(all) &&
-      !stopsHabit(at >= 0 ? leadless(parts[at]!) : ws) &&
-      // "don't do that again": never again
-      !(at >= 0 && /\bagain\b/i.test(text)) &&
-      // "don't mock the db, the integration tests need the real thing": a reason beside the order
-      !parts.some((c, i) => i !== at && weighs(words(c)));
-    // "make sure gitleaks is set to max strict": a check of this task, unless it names a kind
-    // ("make sure no console.log calls are left": a kind after "no")
-    const kindFrom = ws[2]?.normal === 'no' ? 3 : 2;
-    if (sure && at < 0 && forNow && !kindAt(ws, kindFrom)) return 'imperative';
-    const clause = at >= 0 ? leadless(parts[at]!) : words(parts[0] ?? []);
-    return forNow && pointsAtOne(clause) && !kindBefore(parts, at) ? 'imperative' : 'rule';
-  }
+  if (at >= 0 || sure || obligation(text) || practised) return orderKind(text, all, parts, at, sure, general);
   if ((afterAgent || general) && gerundVerdict(s, ws, text)) return afterAgent ? 'correction' : 'rule';
   const shaped = shapedRule(s, parts, text, afterAgent, general);
   if (shaped) return shaped;
@@ -1644,6 +1601,85 @@ function classify(
     return 'correction';
   if (ordered) return 'imperative';
   return NEED.test(text) ? 'directive' : null;
+}
+
+/**
+ * What a sentence opening with a label is ({@link classify}'s first reading): a label naming a rule
+ * (`RULE_LABEL`: "our convention: …", "Just a heads-up for the future: …"), or a short label (at most 7
+ * words) before a statement read on its own. Null when the label decides nothing.
+ * @param text the sentence as {@link classify} reads it (lead-in cut, plain apostrophes).
+ */
+function labelledKind(s: Sentence, text: string, afterAgent: boolean): 'rule' | 'correction' | null {
+  const policy = RULE_LABEL.exec(s.text.trim());
+  if (policy && contentTokens(policy[1]!).length >= 3 && !QUESTION.test(s.text)) return 'rule';
+  const labelled = LABEL.exec(text);
+  if (!labelled || labelled[1]!.split(/\s+/).length > 7) return null;
+  const rest = analyse(labelled[2]!)[0];
+  const k = rest ? classify(rest, afterAgent) : null;
+  if (k === 'rule' || k === 'correction') return k;
+  if (k === 'imperative' && GENERALITY.test(labelled[1]!)) return 'rule';
+  // ("our rule for agents: …": a label naming a rule, with words of its own)
+  if (
+    /^(?:our|team|house)\b.*\b(?:rule|policy|convention|norm)s?\b/i.test(labelled[1]!) &&
+    contentTokens(labelled[2]!).length >= 3
+  )
+    return 'rule';
+  return null;
+}
+
+/**
+ * True when a sentence objects to what was done, as a question ("why did you …?", "You skipped it?",
+ * "how do you know it works if you didn't run the tests?").
+ * @param text the sentence as {@link classify} reads it; `ws` its words; `all` its first words' tokens.
+ */
+function objecting(text: string, ws: Token[], all: Token[]): boolean {
+  return (
+    OBJECTING_QUESTION.test(text) ||
+    auxObjection(ws, text) ||
+    passiveWhy(ws) ||
+    verblessWhy(ws, text) ||
+    whyBare(all) ||
+    // "how do you know it works if you didn't run the tests?": what the agent left undone, asked back
+    // (a "how/why" question: "do you know if you didn't save it?" asks)
+    (QUESTION.test(text) &&
+      /^(?:how|why)$/.test(ws[0]?.normal ?? '') &&
+      ws.some((t, i) => i > 0 && t.normal === 'you' && leftUndone(ws.slice(i))) &&
+      // what was left undone is named ("…if you didn't change anything?" wonders, it names nothing)
+      !/\b(?:anything|nothing)\s*\?\s*$/i.test(text))
+  );
+}
+
+/**
+ * An order, a "make sure", an obligation or a practice ({@link classify}): a rule, unless it is an
+ * instruction for this task's things only (`imperative`).
+ * @param at the index of the clause in `parts` that orders (-1 for none); `sure` a "make/be sure".
+ */
+function orderKind(
+  text: string,
+  all: Token[],
+  parts: Token[][],
+  at: number,
+  sure: boolean,
+  general: boolean,
+): 'rule' | 'imperative' {
+  const ws = words(all);
+  // "don't replace the tree cache", "make sure they exist": this task's things, an instruction for now
+  const forNow =
+    (at >= 0 || sure) &&
+    !general &&
+    reasonIn(text) === null &&
+    !anyCase(all) &&
+    !stopsHabit(at >= 0 ? leadless(parts[at]!) : ws) &&
+    // "don't do that again": never again
+    !(at >= 0 && /\bagain\b/i.test(text)) &&
+    // "don't mock the db, the integration tests need the real thing": a reason beside the order
+    !parts.some((c, i) => i !== at && weighs(words(c)));
+  // "make sure gitleaks is set to max strict": a check of this task, unless it names a kind
+  // ("make sure no console.log calls are left": a kind after "no")
+  const kindFrom = ws[2]?.normal === 'no' ? 3 : 2;
+  if (sure && at < 0 && forNow && !kindAt(ws, kindFrom)) return 'imperative';
+  const clause = at >= 0 ? leadless(parts[at]!) : words(parts[0] ?? []);
+  return forNow && pointsAtOne(clause) && !kindBefore(parts, at) ? 'imperative' : 'rule';
 }
 
 /**
@@ -1706,36 +1742,8 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     const before = sentences[start - 1];
     if (!reasons.some((r) => r !== null) && before && kinds[start - 1] === null && evaluative(before))
       reasons.push(written[start - 1]!);
-    // "That's a new dependency. Ask me first next time.": a short rule right after a sentence about what
-    // the agent made takes that sentence along (it names what the rule is about)
-    // (thin: no noun of its own but general ones — "Ask me first next time.")
-    const nouns = sentences
-      .slice(start, i + 1)
-      // (the first word is the order's verb, which the light model tags NOUN at times: "Check …")
-      .flatMap((x) => words(firstWords(x)).slice(1))
-      .filter(
-        (t) => ['NOUN', 'PROPN'].includes(t.pos) && !/^(?:time|way|thing|one|stuff|first)$/.test(t.lemma),
-      );
-    const thin =
-      k === 'rule' &&
-      before !== undefined &&
-      kinds[start - 1] === null &&
-      !QUESTION.test(before.text) &&
-      contentTokens(written[start - 1]!).length >= 2 &&
-      // (what the agent did, named with "you" + a past verb, goes along whatever the rule names itself)
-      ((/^(?:that|this|these|those)\b/i.test(strip(before.text)) && nouns.length === 0) ||
-        namesAgentAct(before.text));
-    // "New packages are my call. Ask me before installing one.": "one", "them" point back to a kind
-    // (the sentence before may read as an order: "Nice debug logs." tagged as a verb first)
-    const anaphoric =
-      before !== undefined &&
-      (kinds[start - 1] === null || kinds[start - 1] === 'imperative') &&
-      !QUESTION.test(before.text) &&
-      ((/\b(?:one|them|they)\b/i.test(written[start]!) &&
-        words(firstWords(before)).some((_, j, ws) => kindAt(ws, j))) ||
-        // "… is not needed, please remove. We never want these extra documents …": a demonstrative back
-        (/\b(?:these|those) \w+/i.test(written[start]!) && contentTokens(written[start - 1]!).length >= 2));
-    if (thin || anaphoric || pointsBack.has(start) || reasoned.has(start)) parts.unshift(written[start - 1]!);
+    if (needsBefore(sentences, kinds, written, start, i) || pointsBack.has(start) || reasoned.has(start))
+      parts.unshift(written[start - 1]!);
     if (reasoned.has(start) && !reasons.some((r) => r !== null)) reasons.push(written[start - 1]!);
     const said = parts.join(' ');
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
@@ -1751,6 +1759,51 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   // message, what was said before the take-back is not feedback
   const back = retractionAt(text);
   return back < 0 ? out : out.filter((f) => original.indexOf(f.text) >= back);
+}
+
+/**
+ * True when the statement of sentences `start`..`end` (a rule or a correction, {@link extractFeedback})
+ * takes the sentence before it along: it is thin and that sentence names what it is about, or it points
+ * back to a kind that sentence names.
+ * @param written the sentences as the person wrote them (same indices as `sentences` and `kinds`).
+ */
+function needsBefore(
+  sentences: readonly Sentence[],
+  kinds: readonly ReturnType<typeof classify>[],
+  written: readonly string[],
+  start: number,
+  end: number,
+): boolean {
+  const before = sentences[start - 1];
+  if (before === undefined) return false;
+  // "That's a new dependency. Ask me first next time.": a short rule right after a sentence about what
+  // the agent made takes that sentence along (it names what the rule is about)
+  // (thin: no noun of its own but general ones — "Ask me first next time.")
+  const nouns = sentences
+    .slice(start, end + 1)
+    // (the first word is the order's verb, which the light model tags NOUN at times: "Check …")
+    .flatMap((x) => words(firstWords(x)).slice(1))
+    .filter(
+      (t) => ['NOUN', 'PROPN'].includes(t.pos) && !/^(?:time|way|thing|one|stuff|first)$/.test(t.lemma),
+    );
+  const thin =
+    kinds[start] === 'rule' &&
+    kinds[start - 1] === null &&
+    !QUESTION.test(before.text) &&
+    contentTokens(written[start - 1]!).length >= 2 &&
+    // (what the agent did, named with "you" + a past verb, goes along whatever the rule names itself)
+    ((/^(?:that|this|these|those)\b/i.test(strip(before.text)) && nouns.length === 0) ||
+      namesAgentAct(before.text));
+  // "New packages are my call. Ask me before installing one.": "one", "them" point back to a kind
+  // (the sentence before may read as an order: "Nice debug logs." tagged as a verb first)
+  const anaphoric =
+    (kinds[start - 1] === null || kinds[start - 1] === 'imperative') &&
+    !QUESTION.test(before.text) &&
+    ((/\b(?:one|them|they)\b/i.test(written[start]!) &&
+      words(firstWords(before)).some((_, j, ws) => kindAt(ws, j))) ||
+      // "… is not needed, please remove. We never want these extra documents …": a demonstrative back
+      (/\b(?:these|those) \w+/i.test(written[start]!) && contentTokens(written[start - 1]!).length >= 2));
+  return thin || anaphoric;
 }
 
 /** A turn of mind in the middle of a message ("well actually", "oh wait", "on second thought"). */

@@ -3,7 +3,8 @@
  * thing is the same as which ("conversationId is the same as sessionId"), what something really is when
  * the agent got it wrong ("it's not a JSONL file. It's a JSON file with syncState in it"), where
  * something lives ("the fixtures live in test/data"), which command runs the tests ("the tests run with
- * `pnpm vitest`"). Claude Code's memory keeps these as its `project` and `reference` types from a single
+ * `pnpm vitest`"), and whatever statement the person explicitly asks to keep ("remember that the staging
+ * database is read-only", "save in memory that …": {@link KEEP_REQUEST}). Claude Code's memory keeps these as its `project` and `reference` types from a single
  * statement; here they become `fact` memories with front matter `type: project|reference`, at a lower
  * confidence than feedback (0.5 from one session), so a store policy that auto-applies additions only
  * from two sessions up never applies them without a person.
@@ -129,13 +130,60 @@ function single(s: Sentence): ProjectFactStatement | null {
 }
 
 /**
+ * An explicit request to keep something, at the start of a sentence: "remember (that) …", "remember and
+ * save in memory that …", "save in (your) memory that …", "note for the future that …", "keep in mind
+ * that …", "for future reference, …" — what Claude Code's `#` shortcut and memory tool are for. The words
+ * after it are what to keep.
+ */
+const KEEP_REQUEST =
+  /^(?:please[,\s]+)?(?:(?:remember|note(?=\s+for\s+(?:the\s+)?future))(?:\s+(?:and|&)\s+(?:save|store|keep|add)(?:\s+(?:it|this))?\s+(?:in|to)\s+(?:your\s+|the\s+)?memory)?(?:\s+for\s+(?:the\s+)?future)?(?:\s+that\b|,|:|\s+(?=the\b))|(?:save|store|keep|add)(?:\s+(?:it|this))?\s+(?:in|to)\s+(?:your\s+|the\s+)?memory(?:\s+that\b|,|:)|keep\s+in\s+mind(?:\s+that\b|,|:)|for\s+future\s+reference[,:])\s*/i;
+
+/** "the X is / are / lives / goes / belongs …" (a statement about a named thing). */
+const BARE_STATEMENT = /^the\s+[\w./\\-]+(?:\s+[\w./\\-]+){0,4}?\s+(?:is|are|lives?|goes|belongs)\b/i;
+
+/** A path of the file system or a file name in a kept statement: a reference (where things live). */
+const PATH_LIKE = /[~\w.:-]*[/\\][\w./\\-]+|\b[\w-]+\.[a-z]{1,5}\b/i;
+
+/**
+ * The statement an explicit request to keep something carries ({@link KEEP_REQUEST}), when it is a
+ * declarative clause that names something (a noun, proper noun or path after the request) and has a
+ * finite verb not at its start (an order, "remember to run X", is feedback's, not a fact), and is
+ * keepable (not a question, hedge or the speaker's own case). `reference` when it names a path or file,
+ * else `project`.
+ */
+function keptStatement(text: string): ProjectFactStatement | null {
+  const m = KEEP_REQUEST.exec(text);
+  if (!m) return null;
+  const rest = text.slice(m[0].length).trim();
+  if (!keepable(rest) || /^to\b/i.test(rest)) return null;
+  // with no "that" or comma, "remember the …" is a statement only as "the X is/are/lives …", not a
+  // memory of an event ("remember the last time this happened")
+  if (!/(?:\bthat|[,:])\s*$/i.test(m[0]) && !BARE_STATEMENT.test(rest)) return null;
+  const [s] = analyse(rest);
+  if (!s) return null;
+  const words = s.tokens.filter((t) => t.pos !== 'PUNCT');
+  const verbAt = words.findIndex((t) => t.pos === 'VERB' || t.pos === 'AUX');
+  if (verbAt <= 0 || !names(s, rest)) return null;
+  // "remember that time we went …": a shared memory of people, not a fact of the work
+  if (words.slice(0, verbAt).some((t) => /^(?:we|you|they|he|she|u)$/.test(t.normal))) return null;
+  // what happened once ("the build failed again", "it was down") is an event, not a standing fact
+  const verb = words[verbAt]!;
+  if (
+    /^(?:was|were|did|had)$/.test(verb.normal) ||
+    (verb.normal.endsWith('ed') && verb.normal !== verb.lemma)
+  )
+    return null;
+  return { type: PATH_LIKE.test(rest) ? 'reference' : 'project', text, tokens: contentTokens(rest) };
+}
+
+/**
  * The project facts and references of one message of a person.
  * @param afterAgent true when the agent acted since the person's last message: only then is "it's not
  *   A. It's B." a correction of what the agent took something to be.
  */
 export function extractProjectFacts(message: string, afterAgent: boolean): ProjectFactStatement[] {
   if (
-    !/\b(?:same|identical|equal|alias|lives?|stored|kept|located|defined|configured|declared|generated|runs?|not|folder|directory|dir|repo|repository)\b/i.test(
+    !/\b(?:same|identical|equal|alias|lives?|stored|kept|located|defined|configured|declared|generated|runs?|not|folder|directory|dir|repo|repository|remember|memory|mind|note|reference)\b/i.test(
       message,
     )
   )
@@ -155,7 +203,7 @@ export function extractProjectFacts(message: string, afterAgent: boolean): Proje
       i++;
       continue;
     }
-    const f = single(s);
+    const f = single(s) ?? keptStatement(text);
     if (f) out.push(f);
   }
   return out;

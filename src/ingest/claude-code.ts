@@ -27,7 +27,9 @@
  * - Pointers: `{file, line, pointer: '/message/content/<k>'}` (line 1-based).
  * - external_id `claude-code:<sessionId>`; subagents `claude-code:<sessionId>/agent-<agentId>` with
  *   `parent_external_id` `claude-code:<sessionId>` (both from the file's content, so files import in
- *   any order) and agent_id `claude-code/subagent`.
+ *   any order) and agent_id `claude-code/subagent`. A main session file named by a UUID its lines never
+ *   carry (a resumed or forked conversation keeping the first session's id) is `claude-code:<file
+ *   name>`, with `metadata.continues_session_id`: two files never share one stored session.
  */
 import { basename } from 'node:path';
 import { ImportError, type SourcePointer, type Timestamp } from '../domain/index.js';
@@ -38,6 +40,9 @@ import { forEachJsonLine, isRecord } from './json.js';
 import { titleFrom, toTimestamp } from './text.js';
 import { CLAUDE_CODE_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
+
+/** A Claude Code session id as its project files are named: a UUID. */
+const SESSION_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Longest text kept from a Claude Code `system` line, in characters. */
 const MAX_SYSTEM_TEXT = 500;
@@ -414,9 +419,13 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
   closeTurn();
 
   if (conversational === 0) return [];
-  const sid = fileSessionSeen ? fileStem : (sessionId ?? fileStem);
   const subagent = agentId ?? subagentIdFromPath(file, sidechain);
   const isSubagent = subagent !== null && (sidechain || subagentIdFromPath(file) !== null);
+  // A session file named by a session id its lines never carry continues another session (a resumed
+  // or forked conversation whose copied lines keep the first session's id): it is a transcript of its
+  // own, named by its file, so that importing it never replaces the first session's stored events.
+  const forkOf = !isSubagent && !fileSessionSeen && SESSION_UUID.test(fileStem) ? sessionId : null;
+  const sid = fileSessionSeen || forkOf !== null ? fileStem : (sessionId ?? fileStem);
   const parent = `claude-code:${sid}`;
   const baseAgent = opts.agent_id ?? 'claude-code';
   let title = '';
@@ -444,6 +453,7 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
     models: [...models].sort(),
   };
   if (isSubagent) metadata.agent_id = subagent;
+  if (forkOf !== null && forkOf !== sid) metadata.continues_session_id = forkOf;
   if (subagentIds.length > 0) metadata.subagent_ids = subagentIds;
   return [
     {

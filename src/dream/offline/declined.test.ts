@@ -73,7 +73,8 @@ describe('markDeclined', () => {
 describe('a dream over calls the person turned down', () => {
   const engine = createOfflineEngine();
   it('proposes no mistake from them; a failure the agent went on from still counts', async () => {
-    const declined = (id: string) =>
+    /** A session whose `rm -rf build/<id>` is refused, then `after` (the person's answer or the agent's next call). */
+    const refused = (id: string, after: Parameters<typeof syntheticSession>[2][number]) =>
       syntheticSession(id, null, [
         `Ship ${id}`,
         {
@@ -84,8 +85,9 @@ describe('a dream over calls the person turned down', () => {
           result: REFUSED,
           error: true,
         },
-        'no, keep the build folder',
+        after,
       ]);
+    const declined = (id: string) => refused(id, 'no, keep the build folder');
     const r = await engine.run({
       memories: [],
       sessions: [declined('a'), declined('b'), declined('c')],
@@ -96,18 +98,7 @@ describe('a dream over calls the person turned down', () => {
 
     // the same text where the agent went on by itself is the tool's failure, as before
     const went = (id: string) =>
-      syntheticSession(id, null, [
-        `Ship ${id}`,
-        {
-          tool: 'Bash',
-          kind: 'shell',
-          command: `rm -rf build/${id}`,
-          input: {},
-          result: REFUSED,
-          error: true,
-        },
-        { tool: 'Bash', kind: 'shell', command: `rm -rf dist/${id}`, input: {}, result: '' },
-      ]);
+      refused(id, { tool: 'Bash', kind: 'shell', command: `rm -rf dist/${id}`, input: {}, result: '' });
     const r2 = await engine.run({
       memories: [],
       sessions: [went('a'), went('b')],

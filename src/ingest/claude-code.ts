@@ -41,6 +41,25 @@ import { titleFrom, toTimestamp } from './text.js';
 import { CLAUDE_CODE_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
+/**
+ * Claude Code's result of a call the person rejected with an answer: "The user doesn't want to proceed
+ * with this tool use. The tool use was rejected (…). To tell you how to proceed, the user said:\n<their
+ * words>" (observed in real project files, Claude Code 2.x).
+ */
+const REJECTED_SAID = /^The user doesn't want to (?:proceed with|take) this [^\n]*?the user said:\n/;
+
+/**
+ * The words the person typed when rejecting a call, from its result text, or null: they are the
+ * person's message (read as such, and the call as declined by the person, not failed by the tool), unless
+ * Claude Code wrote them itself ("The user wants to clarify these questions…"), which stay harness text.
+ */
+function rejectionWords(result: string): string | null {
+  const m = REJECTED_SAID.exec(result);
+  if (!m) return null;
+  const words = result.slice(m[0].length).trim();
+  return words === '' || /^The user\b/.test(words) ? null : words;
+}
+
 /** A Claude Code session id as its project files are named: a UUID. */
 const SESSION_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -399,7 +418,9 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
         else if (b.type === 'tool_result') {
           const rawId = typeof b.tool_use_id === 'string' ? b.tool_use_id : `line-${line}-${k}`;
           const call = calls.answer(rawId);
-          const text = flattenToolResult(b.content);
+          const full = flattenToolResult(b.content);
+          const said = b.is_error === true ? rejectionWords(full) : null;
+          const text = said === null ? full : full.slice(0, full.length - said.length).trimEnd();
           events.toolResult(
             call?.call_id ?? rawId,
             call?.tool ?? null,
@@ -409,6 +430,7 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
             source,
             call?.tool === 'Bash' ? bashExitCode(text, b.is_error === true) : undefined,
           );
+          if (said !== null) userText(said, false, ts, source);
         } else if (b.type === 'text' && typeof b.text === 'string') userText(b.text, meta, ts, source);
         else if (b.type === 'image') events.userMessage('[image]', ts, source);
         else if (b.type === 'document') events.userMessage('[document]', ts, source);

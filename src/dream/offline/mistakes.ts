@@ -90,9 +90,10 @@ export interface MistakeStats {
 /**
  * The template gather gives a failure whose output names nothing — empty, or only the exit status the
  * harness saw (`templates.ts` passes `Exit code 1` over): `(no output)`, or `<program> exited non-zero
- * with no output`.
+ * with no output` — or whose whole output is one generic word of failure (`Error`, `failed.`): it says
+ * that something failed, not what.
  */
-const SILENT = /^(?:\(no output\)|.* exited non-zero with no output)$/;
+const SILENT = /^(?:\(no output\)|.* exited non-zero with no output|(?:error|failed|failure|fatal)[.:!]?)$/i;
 
 interface Occ {
   s: GatheredSession;

@@ -43,6 +43,22 @@ describe('silent failures in a dream', () => {
     expect(r.stats.mistakes_silent).toBe(1);
   });
 
+  it('nor is an output that is one generic word of failure ("Error"), across programs', async () => {
+    const bare = (id: string, program: string) =>
+      syntheticSession(id, null, [
+        `Tidy the ${id} workspace`,
+        bash(`${program} ${id}`, 'Error'),
+        bash(`ls ${id}`, 'a.txt', false),
+      ]);
+    const r = await engine.run({
+      memories: [],
+      sessions: [bare('web', 'pkill'), bare('queue', 'ls -la'), bare('cache', 'rm -r')],
+      options: DEFAULT_DREAM_OPTIONS,
+    });
+    expect(r.changes.filter((c) => c.kind === 'mistake').map((c) => c.path)).toEqual([]);
+    expect(r.stats.mistakes_silent).toBe(1);
+  });
+
   it('an error the output names is still one, named by its own line', async () => {
     const named = (id: string) =>
       syntheticSession(id, null, [

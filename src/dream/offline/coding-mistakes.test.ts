@@ -70,6 +70,14 @@ function session(id: string, outcome: OutcomeResult, day: number, steps: Step[])
 const write = (body: string) => ({ sh: `cat <<'EOF' > repro.py\n${body}\nEOF` });
 const run = (out = 'ok', fail = false) => ({ sh: 'python repro.py', out, fail });
 const outcome = (i: number): OutcomeResult => (i % 2 ? 'failed' : 'satisfied');
+/** Failed runs of the agent's own script, recovered by unrelated rewrites (the background). */
+const assertion = (i: number) =>
+  session(`a${i}`, outcome(i), i + 20, [
+    write('x = 1\nassert x == 2'),
+    run('AssertionError', true),
+    write(`value_${i} = 2\nassert value_${i} == 2`),
+    run(),
+  ]);
 const FORMAT = 'Please always provide EXACTLY ONE action in triple backticks, found 2 actions.';
 
 describe('coding mistakes: what is not a mistake', () => {
@@ -254,14 +262,6 @@ describe('coding mistakes: a failed run with an established fix', () => {
       ),
       run(),
     ]);
-  /** Other failed runs of the agent's own script, recovered by unrelated rewrites (the background). */
-  const assertion = (i: number) =>
-    session(`a${i}`, outcome(i), i + 20, [
-      write('x = 1\nassert x == 2'),
-      run('AssertionError', true),
-      write(`value_${i} = 2\nassert value_${i} == 2`),
-      run(),
-    ]);
 
   it('names the change the first successful run of the same script made, in 2+ sessions, one satisfied', () => {
     const r = mineMistakes([0, 1, 2, 3].map((i) => table(i, true)).concat([0, 1, 2, 3, 4].map(assertion)), 2);
@@ -287,13 +287,6 @@ describe('coding mistakes: one error template, several causes', () => {
       write(`import ${module}`),
       run(`ModuleNotFoundError: No module named '${module}'`, true),
       fix,
-      run(),
-    ]);
-  const assertion = (i: number) =>
-    session(`a${i}`, outcome(i), i + 20, [
-      write('x = 1\nassert x == 2'),
-      run('AssertionError', true),
-      write(`value_${i} = 2\nassert value_${i} == 2`),
       run(),
     ]);
 

@@ -119,20 +119,33 @@ function withCommitAfterDreamRead(s: Storage, between: () => Promise<void>): Sto
   });
 }
 
+/**
+ * The set-up of the dream-end race tests: τ-bench imported into a fresh `backend`, a store with 40 of its
+ * sessions attached and a schedule firing at one new session with automatic apply (under `autoApply`,
+ * when given), evaluated once. @returns the service, store, queue and what that evaluation fired.
+ */
+async function firstFiring(
+  backend: (typeof QUEUE_BACKENDS)[number],
+  autoApply?: { additions_min_support: number },
+) {
+  env = await backend.open();
+  const { svc } = env;
+  const ids = (await svc.importSessions([TAU])).session_ids;
+  const store = await svc.createStore({ name: 'airline' });
+  if (autoApply) await new ReviewService(svc).setPolicy(store.id, { auto_apply: autoApply });
+  await setSchedule(svc, store.id, { min_new_sessions: 1, apply: 'auto' });
+  await attachSessions(svc, store.id, ids.slice(0, 40));
+  const queue = await env.queue();
+  const [fired] = await evaluateSchedules(svc, { queue });
+  return { svc, store, queue, fired };
+}
+
 for (const backend of QUEUE_BACKENDS) {
   describeWithData(`schedule evaluation around a dream's end (τ-bench airline, ${backend.name})`, () => {
     it('a completed dream whose job still applies it holds the next firing back until the job ends', {
       timeout: 120_000,
     }, async () => {
-      env = await backend.open();
-      const { svc } = env;
-      const ids = (await svc.importSessions([TAU])).session_ids;
-      const store = await svc.createStore({ name: 'airline' });
-      await new ReviewService(svc).setPolicy(store.id, { auto_apply: { additions_min_support: 2 } });
-      await setSchedule(svc, store.id, { min_new_sessions: 1, apply: 'auto' });
-      await attachSessions(svc, store.id, ids.slice(0, 40));
-      const queue = await env.queue();
-      const [fired] = await evaluateSchedules(svc, { queue });
+      const { svc, store, queue, fired } = await firstFiring(backend, { additions_min_support: 2 });
       expect(fired).toBeDefined();
       // a worker whose automatic apply waits for the test: the dream completes, its job has not ended
       const gate = new Promise<void>((r) => {
@@ -179,14 +192,7 @@ for (const backend of QUEUE_BACKENDS) {
     it('a dream that ends while the schedule counts new sessions does not fire it again', {
       timeout: 120_000,
     }, async () => {
-      env = await backend.open();
-      const { svc } = env;
-      const ids = (await svc.importSessions([TAU])).session_ids;
-      const store = await svc.createStore({ name: 'airline' });
-      await setSchedule(svc, store.id, { min_new_sessions: 1, apply: 'auto' });
-      await attachSessions(svc, store.id, ids.slice(0, 40));
-      const queue = await env.queue();
-      const [fired] = await evaluateSchedules(svc, { queue });
+      const { svc, store, queue, fired } = await firstFiring(backend);
       const dreamId = fired!.dream_id;
       // the dream and its job end right after the scheduler read the store's completed dreams (none yet)
       const racing = new Reverie({

@@ -17,6 +17,7 @@ import { registerMcpCommand } from './mcp-command.js';
 import { type CliIO, humanIO, processIO } from './output.js';
 import { registerReviewCommands } from './review-commands.js';
 import { registerScheduleCommands } from './schedule-commands.js';
+import { registerServeCommand } from './serve-command.js';
 import { registerSessionCommands } from './session-commands.js';
 import { registerStoreCommands } from './store-commands.js';
 import { registerSyncCommand } from './sync-command.js';
@@ -79,6 +80,7 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerSessionCommands(program, ctx);
   registerDreamsCommands(program, ctx);
   registerReviewCommands(program, ctx);
+  registerServeCommand(program, ctx);
   registerEvalCommand(program, ctx);
   registerCheckCommand(program, ctx);
   registerMcpCommand(program, ctx);

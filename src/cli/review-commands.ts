@@ -8,9 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { createApiApp, isApiPath } from '../api/index.js';
 import { type ChangeKind, type ChangeStatus, ValidationError } from '../domain/index.js';
-import { createServedMcpHandler, MCP_PATH } from '../mcp/serve-mount.js';
 import {
   type ApplyResult,
   type AutoApplyResult,
@@ -26,17 +24,13 @@ import {
   type RollbackResult,
   type RollbackTarget,
 } from '../review/index.js';
-import { startEmbeddedWorker } from '../service/dream-queue.js';
-import { stopDreamRuns } from '../service/dream-runs.js';
 import type { Reverie } from '../service/index.js';
 import { ReviewService } from '../service/review-service.js';
-import { DEFAULT_PORT, serveReviewApp } from '../ui/index.js';
 import { collect, positiveInt } from './args.js';
 import { checkLine } from './check-command.js';
 import type { CliIO } from './output.js';
 import { table } from './output.js';
 import type { CliContext } from './program.js';
-import { workerErrorLine } from './worker-command.js';
 
 /** `N` → N, `off`/`none` → `'off'` (commander turns a parser's null into ''; see {@link offToNull}). */
 function intOrOff(v: string): number | 'off' {
@@ -117,11 +111,25 @@ function printApply(io: CliIO, r: ApplyResult): void {
 
 /** Adds the review commands to `program`. */
 export function registerReviewCommands(program: Command, ctx: CliContext): void {
-  const { io, withService, printJson } = ctx;
-  const withReview = <T>(cmd: Command, fn: (review: ReviewService, json: boolean) => Promise<T>) =>
-    withService(cmd, (svc, g) => fn(new ReviewService(svc), Boolean(g.json)));
+  const withReview: WithReview = (cmd, fn) =>
+    ctx.withService(cmd, (svc, g) => fn(new ReviewService(svc), Boolean(g.json)));
 
-  // ── review: the change set at a glance
+  registerReviewCommand(program, ctx, withReview);
+  registerDecisionCommands(program, ctx, withReview);
+  registerEditCommand(program, ctx, withReview);
+  registerRebaseCommand(program, ctx, withReview);
+  registerApplyCommand(program, ctx, withReview);
+  registerPolicyCommand(program, ctx, withReview);
+  registerRollbackCommand(program, ctx, withReview);
+  registerLogCommand(program, ctx, withReview);
+}
+
+/** Runs `fn` with a review service over the database `--db` names; `json` is whether `--json` was given. */
+type WithReview = <T>(cmd: Command, fn: (review: ReviewService, json: boolean) => Promise<T>) => Promise<T>;
+
+/** `review <dream>`: the change set at a glance, with what the store policy would do. */
+function registerReviewCommand(program: Command, ctx: CliContext, withReview: WithReview): void {
+  const { io, printJson } = ctx;
   program
     .command('review')
     .argument('<dream>', 'dream id')
@@ -171,8 +179,11 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
         );
       });
     });
+}
 
-  // ── approve / reject / reset
+/** `approve`, `reject`, `reset`: decide changes by id or in bulk (--kind, --path, --status, --all). */
+function registerDecisionCommands(program: Command, ctx: CliContext, withReview: WithReview): void {
+  const { io, printJson } = ctx;
   const decisionCommand = (name: 'approve' | 'reject' | 'reset', what: string) =>
     program
       .command(name)
@@ -234,8 +245,11 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
   decisionCommand('approve', 'approve changes');
   decisionCommand('reject', 'reject changes');
   decisionCommand('reset', 'return changes to pending (an edit is undone: the proposal comes back)');
+}
 
-  // ── edit
+/** `edit <change>`: replace a change's proposed content (approved as edited; the proposal is kept). */
+function registerEditCommand(program: Command, ctx: CliContext, withReview: WithReview): void {
+  const { io, printJson } = ctx;
   program
     .command('edit')
     .argument('<change>', 'change id')
@@ -265,8 +279,11 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
         );
       });
     });
+}
 
-  // ── rebase
+/** `rebase <change>`: a conflicting change onto the current content of its path. */
+function registerRebaseCommand(program: Command, ctx: CliContext, withReview: WithReview): void {
+  const { io, printJson } = ctx;
   program
     .command('rebase')
     .argument('<change>', 'change id (in conflict)')
@@ -284,8 +301,11 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
         );
       });
     });
+}
 
-  // ── apply
+/** `apply <dream>`: approved and edited changes into the input store, in one transaction. */
+function registerApplyCommand(program: Command, ctx: CliContext, withReview: WithReview): void {
+  const { io, printJson } = ctx;
   program
     .command('apply')
     .argument('<dream>', 'dream id')
@@ -320,8 +340,11 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
         printApply(io, r);
       });
     });
+}
 
-  // ── policy
+/** `policy <store>`: show or change a store's review policy. */
+function registerPolicyCommand(program: Command, ctx: CliContext, withReview: WithReview): void {
+  const { io, printJson } = ctx;
   program
     .command('policy')
     .argument('<store>', 'store id')
@@ -371,8 +394,11 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
         io.out(`  max changes per dream:             ${p.max_changes_per_dream ?? 'no cap'}\n`);
       });
     });
+}
 
-  // ── rollback
+/** `rollback <store> [point]`: restore a store or one path, written as new versions. */
+function registerRollbackCommand(program: Command, ctx: CliContext, withReview: WithReview): void {
+  const { io, printJson } = ctx;
   program
     .command('rollback')
     .argument('<store>', 'store id')
@@ -441,8 +467,11 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
           );
       });
     });
+}
 
-  // ── log
+/** `log <store> [path]`: the audit log of a store or one memory. */
+function registerLogCommand(program: Command, ctx: CliContext, withReview: WithReview): void {
+  const { io, printJson } = ctx;
   program
     .command('log')
     .argument('<store>', 'store id')
@@ -483,111 +512,5 @@ export function registerReviewCommands(program: Command, ctx: CliContext): void 
         }
         if (page.next_page) io.out(`(more: --limit ${o.limit * 2})\n`);
       });
-    });
-
-  // ── serve
-  program
-    .command('serve')
-    .option('--port <n>', `port (default ${DEFAULT_PORT})`, (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 65535)
-        throw new InvalidArgumentError('expected a port number 0–65535');
-      return n;
-    })
-    .option(
-      '--host <host>',
-      'interface to listen on (default 127.0.0.1: this machine only; others need --require-login or --insecure-no-auth)',
-      '127.0.0.1',
-    )
-    .option(
-      '--allowed-host <name>',
-      'another Host name the server answers to, e.g. reverie.lan:7433 (repeatable; others get 421)',
-      collect,
-    )
-    .option(
-      '--require-login',
-      'the review page asks for an API key (reverie keys create) and records its name as the reviewer; needed to listen beyond this machine',
-    )
-    .option(
-      '--insecure-no-auth',
-      'allow a non-loopback --host although the server has no authentication (anyone who reaches it can read and change everything)',
-    )
-    .option(
-      '--reviewer <name>',
-      'reviewer name until one is set on the page (default: $REVERIE_USER or your user name)',
-    )
-    .option(
-      '--no-worker',
-      'do not run queued and scheduled dreams in this process (run `reverie worker` instead)',
-    )
-    .description(
-      'serve the web review page (dreams, per-change diffs with evidence, approve / edit / reject, apply, history and rollback) and the HTTP API (/v1/memory_stores, for the Anthropic SDK; keys from `reverie keys create`)',
-    )
-    .action(async (o, cmd: Command) => {
-      await withService(
-        cmd,
-        async (svc) => {
-          // MCP over Streamable HTTP at /mcp, behind the API's keys (?store=memstore_…)
-          const mcp = createServedMcpHandler(svc);
-          const srv = await serveReviewApp(new ReviewService(svc), {
-            port: o.port ?? DEFAULT_PORT,
-            host: o.host,
-            allowedHosts: o.allowedHost ?? [],
-            insecureNoAuth: o.insecureNoAuth === true,
-            auth: o.requireLogin
-              ? {
-                  keys: svc.keys,
-                  forWorkspace: (ws) => new ReviewService(svc.forWorkspace(ws)),
-                  forPrincipal: (p) => new ReviewService(svc.forPrincipal(p)),
-                }
-              : undefined,
-            reviewer: o.reviewer ?? defaultReviewer(),
-            mount: {
-              match: (path) => isApiPath(path) || path === MCP_PATH,
-              create: (allowedHosts) => {
-                // dreams created over the API are jobs: this process's worker or a `reverie worker` runs them
-                const api = createApiApp(svc, { allowedHosts, queueDreams: true });
-                return {
-                  fetch: (req: Request) =>
-                    new URL(req.url).pathname === MCP_PATH ? mcp.handle(req) : api.fetch(req),
-                };
-              },
-            },
-          });
-          if (srv.warning) io.err(`${srv.warning}\n`);
-          // queued and scheduled dreams run here unless --no-worker (another `reverie worker` may share the queue)
-          const worker =
-            o.worker === false
-              ? null
-              : await startEmbeddedWorker(svc, {
-                  onError: (e) => io.err(workerErrorLine(e)),
-                });
-          io.out(`reverie review page on ${srv.url}/ (Ctrl-C to stop)\n`);
-          if (worker)
-            io.out(
-              'worker: running queued and scheduled dreams (--no-worker to leave them to `reverie worker`)\n',
-            );
-          io.out(`HTTP API on ${srv.url}/v1 (OpenAPI: ${srv.url}/openapi.json; keys: reverie keys create)\n`);
-          io.out(`MCP (Streamable HTTP) on ${srv.url}${MCP_PATH}?store=memstore_… (the same keys)\n`);
-          io.out(`answering to Host: ${srv.allowedHosts.join(', ')}\n`);
-          await new Promise<void>((resolve) => {
-            const stop = () => {
-              process.off('SIGINT', stop);
-              process.off('SIGTERM', stop);
-              resolve();
-            };
-            process.on('SIGINT', stop);
-            process.on('SIGTERM', stop);
-          });
-          await worker?.stop();
-          await mcp.close();
-          const stopped = await stopDreamRuns();
-          if (stopped) io.err(`stopped ${stopped} running dream${stopped === 1 ? '' : 's'} (now canceled)\n`);
-          await srv.close();
-        },
-        // A long-running server: WAL checkpoints run on a worker thread, never inside a request's write
-        // (as `reverie mcp`), so the API's and /mcp's write latency does not carry a checkpoint every ~160 commits.
-        { sqlite: { checkpointInBackground: true } },
-      );
     });
 }

@@ -24,7 +24,7 @@ import { screenInstructions } from './offline/instruction-files.js';
 import { cleanupMemories } from './offline/memory-cleanup.js';
 import { renderIndex } from './offline/memory-index.js';
 import { mineMistakes } from './offline/mistakes.js';
-import { INDEX_PATH, orient } from './offline/orient.js';
+import { INDEX_PATH, type Inventory, orient } from './offline/orient.js';
 import { mineContrasts } from './offline/outcome-contrast.js';
 import { minePersonFacts } from './offline/person-facts.js';
 import type { GatheredSession, PlannedMemory } from './offline/plan.js';
@@ -183,209 +183,109 @@ function strip(d: DraftChange): ProposedChange {
   return change;
 }
 
-/** The offline engine (see the module comment). */
-class OfflineEngine implements DreamEngine {
-  readonly id = 'offline' as const;
-  readonly version = OFFLINE_ENGINE_VERSION;
+/** What the consolidate phase found and planned: the miners' results, the workspace and the facts. */
+interface Consolidated {
+  ws: Workspace;
+  planned: PlannedMemory[];
+  /** Stats of each miner and of the memory clean-up, merged into the dream's stats. */
+  stats: Record<string, number>;
+  /** Values each memory path stated before a session superseded them (the index must not repeat them). */
+  supersededValues: Map<string, string[]>;
+}
 
-  async run(request: DreamRequest, hooks: DreamHooks = {}): Promise<DreamResult> {
-    const options: DreamOptions = { ...DEFAULT_DREAM_OPTIONS, ...request.options };
-    const minSupport = Math.max(1, Math.floor(options.min_support));
-    const phase = (p: DreamPhase, done: number, total: number) =>
-      hooks.onProgress?.({ phase: p, done, total });
-    const check = () => {
-      if (hooks.signal?.aborted) throw abortError(hooks.signal);
-    };
+/**
+ * Maps a fact's (subject, value type) to its topic key: subjects that name the same thing across
+ * sessions and the input memories share one canonical subject (see `canonicalSubjects`).
+ */
+function factTopics(
+  sessionFacts: ReturnType<typeof collectSessionFacts>,
+  memoryFacts: ReturnType<typeof extractFacts>,
+): (subject: string, type: string) => string {
+  const canon = canonicalSubjects([
+    ...sessionFacts.map((f) => ({
+      subject: f.subject,
+      type: f.type,
+      value: f.value,
+      weight: f.weight,
+      // every wording (up to 20): one of them may name the value this one replaced
+      text: [...new Set([f.text, ...f.occurrences.map((o) => o.f.text)])].slice(0, 20).join('\n'),
+    })),
+    ...memoryFacts.map((f) => ({
+      subject: f.subject,
+      type: f.type,
+      value: f.value,
+      weight: 1,
+      text: f.text,
+    })),
+  ]);
+  return (subject, type) => `${type}\u0000${canon.get(`${type}\u0000${subject}`) ?? subject}`;
+}
 
-    // orient
-    phase('orient', 0, 1);
-    check();
-    const inv = orient(request.memories, options.protected_paths);
-    const redactor = await dreamRedactor(request);
-    phase('orient', 1, 1);
+/** The newest valid timestamp among the sessions and the input memories (ISO 8601), or null. */
+function latestTime(sessions: readonly GatheredSession[], request: DreamRequest): string | null {
+  const times = [...sessions.map((s) => s.time), ...request.memories.map((m) => m.updated_at)].filter(
+    (t): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t)),
+  );
+  return times.length ? times.sort(compareStrings)[times.length - 1]! : null;
+}
 
-    // gather
-    const g = await gatherAll(request.sessions, this.version, hooks, redactor);
-    const sessions = g.sessions;
-
-    // consolidate
-    check();
-    phase('consolidate', 0, 1);
-    const mistakes = mineMistakes(sessions, minSupport);
-    const workflows = mineWorkflows(sessions, { minSupport });
-    const knownHosts = new Set(request.memories.flatMap((m) => hostsIn(m.content)));
-    const prefs = minePreferences(sessions, minSupport, (t) => injectionReason(t, knownHosts) !== null);
-    const contrasts = mineContrasts(sessions, minSupport);
-    const sessionFacts = collectSessionFacts(sessions);
-    // fact topics: (value type, canonical subject) over what sessions and the user's memories state
-    const memoryFacts = inv.memories
-      .filter((m) => m.kind !== 'index' && !m.generatedKey)
-      .flatMap((m) => extractFacts(m.body));
-    const canon = canonicalSubjects([
-      ...sessionFacts.map((f) => ({
-        subject: f.subject,
-        type: f.type,
-        value: f.value,
-        weight: f.weight,
-        // every wording (up to 20): one of them may name the value this one replaced
-        text: [...new Set([f.text, ...f.occurrences.map((o) => o.f.text)])].slice(0, 20).join('\n'),
-      })),
-      ...memoryFacts.map((f) => ({
-        subject: f.subject,
-        type: f.type,
-        value: f.value,
-        weight: 1,
-        text: f.text,
-      })),
-    ]);
-    const topicOf = (subject: string, type: string) =>
-      `${type}\u0000${canon.get(`${type}\u0000${subject}`) ?? subject}`;
-    const ws = new Workspace(request.memories);
-    const times = [...sessions.map((s) => s.time), ...request.memories.map((m) => m.updated_at)].filter(
-      (t): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t)),
-    );
-    const now = times.length ? times.sort(compareStrings)[times.length - 1]! : null;
-    const supersededValues = new Map<string, string[]>();
-    const cleanup = cleanupMemories(ws, inv, sessionFacts, {
-      minSupport,
-      now,
-      topicOf,
-      redactor,
-      onSuperseded: (path, value) =>
-        supersededValues.set(path, [...(supersededValues.get(path) ?? []), value]),
-    });
-    const covered = new Set(memoryFacts.map((f) => topicOf(f.subject, f.type)));
-    const facts = promoteSessionFacts(sessionFacts, minSupport, (f) => topicOf(f.subject, f.type), covered);
-    const cited = citedStatements(prefs.memories);
-    // a statement of a fact ("from now on the staging DB is …") is a fact, never a rule about how to work
-    const feedback = mineFeedback(
-      sessions,
-      cited,
-      (t) => injectionReason(t, knownHosts) !== null || holdsFactStatement(t),
-      earlierRules(inv.memories),
-    );
-    const stated = mineProjectFacts(sessions, (t) => injectionReason(t, knownHosts) !== null);
-    const people = minePersonFacts(sessions);
-    // what the project's CLAUDE.md / AGENTS.md already says is not proposed; what contradicts it is flagged
-    const screen = screenInstructions(
-      [
-        ...mistakes.memories,
-        ...workflows.memories,
-        ...prefs.memories,
-        ...feedback.memories,
-        ...stated.memories,
-        ...people.memories,
-        ...contrasts.memories,
-        ...facts,
-      ],
-      options.instruction_files ?? [],
-    );
-    const planned: PlannedMemory[] = screen.memories;
-    const focus = focusKeywords(options.instructions);
-    if (focus.length) {
-      for (const p of planned) {
-        const t = new Set(contentTokens(`${p.title} ${p.summary}`));
-        if (focus.some((f) => t.has(f))) p.score *= 1.5;
-      }
-    }
-    phase('consolidate', 1, 1);
-
-    // curate
-    check();
-    phase('curate', 0, 1);
-    const curate = curateMemories(ws, inv, planned);
-    phase('curate', 1, 1);
-
-    // verify (drafts), then the index over what survived, then the final invariants
-    check();
-    phase('verify', 0, 1);
-    const indexProtected = matchesAnyGlob(INDEX_PATH, options.protected_paths);
-    const drafts = ws.changes();
-    const indexCreate = !indexProtected && inv.index === null;
-    const verified = filterDrafts(drafts, request.memories, options, {
-      reserve: indexProtected ? 0 : 1,
-      reserveSlots: indexCreate ? 1 : 0,
-      redactor,
-    });
-    let changes = verified.kept.map(strip);
-    let files = applyChanges(request.memories, changes);
-    const generated = new Map(
-      verified.kept.filter((d) => d.op !== 'delete' && d.kind !== 'cleanup').map((d) => [d.path, d.score]),
-    );
-    const generatedInputs = new Set(inv.memories.filter((m) => m.generatedKey).map((m) => m.path));
-    let indexLines = 0;
-    let indexOmitted = 0;
-    if (!indexProtected && files.some((f) => f.path !== INDEX_PATH)) {
-      const rendered = renderIndex(
-        files.map((f) => ({
-          path: f.path,
-          content: f.content,
-          score: generated.get(f.path) ?? 0,
-          generated: generated.has(f.path) || generatedInputs.has(f.path),
-        })),
-        inv.index?.input.content ?? null,
-        { maxLines: options.max_index_lines, maxBytes: options.max_index_bytes },
-        (path, hook) => (supersededValues.get(path) ?? []).some((v) => v !== '' && hook.includes(v)),
-      );
-      indexLines = rendered.content.split('\n').length - 1;
-      indexOmitted = rendered.omitted;
-      // titles and hooks come from already-redacted files, but shortening can cut a marker: redact again
-      rendered.content = redactor.secrets(rendered.content).text;
-      const before = inv.index?.input.content ?? null;
-      // a new index file must fit the store limit too (the reserved slot is gone when the input is full)
-      const fits = before !== null || files.length + 1 <= storeCap(request.memories.length);
-      if (!fits) {
-        indexLines = 0;
-        indexOmitted = rendered.listed.length + rendered.omitted;
-      }
-      if (rendered.content !== before && fits) {
-        const prevListed = new Set(inv.indexed);
-        const added = rendered.listed.filter((p) => !prevListed.has(p)).length;
-        const removed = [...prevListed].filter((p) => !rendered.listed.includes(p)).length;
-        const indexChange: ProposedChange = {
-          op: before === null ? 'create' : 'update',
-          path: INDEX_PATH,
-          to_path: null,
-          before,
-          after: rendered.content,
-          base_sha256: inv.index?.input.content_sha256 ?? null,
-          kind: 'index',
-          reason: `${before === null ? 'created' : 'rebuilt'} the index: ${rendered.listed.length} entries (${added} added, ${removed} removed${
-            rendered.omitted
-              ? `, ${rendered.omitted} left out to stay within ${options.max_index_lines} lines / ${options.max_index_bytes} bytes`
-              : ''
-          }), ordered by usefulness`,
-          confidence: 0.9,
-          support: { sessions: 0, agents: 0 },
-          evidence: [],
-        };
-        changes = [...changes, indexChange];
-        files = applyChanges(request.memories, changes);
-      }
-    }
-    assertInvariants(request.memories, changes, files, options, redactor);
-    phase('verify', 1, 1);
-
-    const promptHashes = new Set<string>();
-    let promptSessions = 0;
-    for (const s of sessions) {
-      if (s.digest.system_prompts.length) promptSessions++;
-      for (const h of s.digest.system_prompts) promptHashes.add(h);
-    }
-    const count = (op: string) => changes.filter((c) => c.op === op).length;
-    const stats: Record<string, number> = {
-      sessions: sessions.length,
-      events: g.events,
-      cache_hits: g.hits,
-      cache_misses: g.misses,
-      memories_in: request.memories.length,
-      memories_out: files.length,
-      tool_calls: sessions.reduce((n, s) => n + s.digest.tool_calls, 0),
-      tool_errors: sessions.reduce((n, s) => n + s.digest.tool_errors, 0),
-      recoveries: sessions.reduce((n, s) => n + s.digest.recoveries.length, 0),
-      gather_redactions: sessions.reduce((n, s) => n + s.digest.redactions, 0),
-      system_prompts_distinct: promptHashes.size,
-      system_prompt_sessions: promptSessions,
+/**
+ * The consolidate phase: every miner over the gathered sessions, the clean-up of the input memories
+ * (contradictions, expired and superseded facts, redaction), the session facts promoted, what the
+ * project's instruction files already say screened out, and `--instructions` focus applied to scores.
+ */
+function consolidate(
+  request: DreamRequest,
+  sessions: readonly GatheredSession[],
+  inv: Inventory,
+  options: DreamOptions,
+  redactor: Redactor,
+): Consolidated {
+  const minSupport = Math.max(1, Math.floor(options.min_support));
+  const mistakes = mineMistakes(sessions, minSupport);
+  const workflows = mineWorkflows(sessions, { minSupport });
+  const knownHosts = new Set(request.memories.flatMap((m) => hostsIn(m.content)));
+  const injected = (t: string) => injectionReason(t, knownHosts) !== null;
+  const prefs = minePreferences(sessions, minSupport, injected);
+  const contrasts = mineContrasts(sessions, minSupport);
+  const sessionFacts = collectSessionFacts(sessions);
+  // fact topics: (value type, canonical subject) over what sessions and the user's memories state
+  const memoryFacts = inv.memories
+    .filter((m) => m.kind !== 'index' && !m.generatedKey)
+    .flatMap((m) => extractFacts(m.body));
+  const topicOf = factTopics(sessionFacts, memoryFacts);
+  const ws = new Workspace(request.memories);
+  const supersededValues = new Map<string, string[]>();
+  const cleanup = cleanupMemories(ws, inv, sessionFacts, {
+    minSupport,
+    now: latestTime(sessions, request),
+    topicOf,
+    redactor,
+    onSuperseded: (path, value) => supersededValues.set(path, [...(supersededValues.get(path) ?? []), value]),
+  });
+  const covered = new Set(memoryFacts.map((f) => topicOf(f.subject, f.type)));
+  const facts = promoteSessionFacts(sessionFacts, minSupport, (f) => topicOf(f.subject, f.type), covered);
+  // a statement of a fact ("from now on the staging DB is …") is a fact, never a rule about how to work
+  const feedback = mineFeedback(
+    sessions,
+    citedStatements(prefs.memories),
+    (t) => injected(t) || holdsFactStatement(t),
+    earlierRules(inv.memories),
+  );
+  const stated = mineProjectFacts(sessions, injected);
+  const people = minePersonFacts(sessions);
+  const mined = [mistakes, workflows, prefs, feedback, stated, people, contrasts];
+  // what the project's CLAUDE.md / AGENTS.md already says is not proposed; what contradicts it is flagged
+  const screen = screenInstructions(
+    [...mined.flatMap((m) => m.memories), ...facts],
+    options.instruction_files ?? [],
+  );
+  applyFocus(screen.memories, options.instructions);
+  return {
+    ws,
+    planned: screen.memories,
+    supersededValues,
+    stats: {
       ...mistakes.stats,
       ...workflows.stats,
       ...prefs.stats,
@@ -398,20 +298,209 @@ class OfflineEngine implements DreamEngine {
       session_facts: sessionFacts.length,
       facts_promoted: facts.length,
       ...cleanup,
-      ...curate,
-      ...verified.stats,
-      candidates: planned.length,
-      index_lines: indexLines,
-      index_omitted: indexOmitted,
-      changes: changes.length,
-      changes_create: count('create'),
-      changes_update: count('update'),
-      changes_delete: count('delete'),
+    },
+  };
+}
+
+/** `--instructions` focus: a planned memory whose title or summary names a focus keyword scores 1.5×. */
+function applyFocus(planned: PlannedMemory[], instructions: string | null | undefined): void {
+  const focus = focusKeywords(instructions ?? null);
+  if (!focus.length) return;
+  for (const p of planned) {
+    const t = new Set(contentTokens(`${p.title} ${p.summary}`));
+    if (focus.some((f) => t.has(f))) p.score *= 1.5;
+  }
+}
+
+/** The verify phase's outcome: the changes kept (index included) and the files they give. */
+interface Verified {
+  changes: ProposedChange[];
+  files: ReturnType<typeof applyChanges>;
+  /** `filterDrafts`' counters. */
+  stats: Record<string, number>;
+  /** Lines of the index, and entries left out of it to stay within its limits. */
+  index: { lines: number; omitted: number };
+}
+
+/**
+ * The verify phase: the drafts filtered (`filterDrafts`: limits, redaction, reserved slots), then the
+ * index rebuilt over what survived (unless `/MEMORY.md` is protected), then the final invariants.
+ * @throws Error when an invariant does not hold (`assertInvariants`).
+ */
+function verify(
+  request: DreamRequest,
+  inv: Inventory,
+  c: Consolidated,
+  options: DreamOptions,
+  redactor: Redactor,
+): Verified {
+  const indexProtected = matchesAnyGlob(INDEX_PATH, options.protected_paths);
+  const verified = filterDrafts(c.ws.changes(), request.memories, options, {
+    reserve: indexProtected ? 0 : 1,
+    reserveSlots: !indexProtected && inv.index === null ? 1 : 0,
+    redactor,
+  });
+  let changes = verified.kept.map(strip);
+  let files = applyChanges(request.memories, changes);
+  let index = { lines: 0, omitted: 0 };
+  if (!indexProtected && files.some((f) => f.path !== INDEX_PATH)) {
+    const generated = new Map(
+      verified.kept.filter((d) => d.op !== 'delete' && d.kind !== 'cleanup').map((d) => [d.path, d.score]),
+    );
+    const built = indexChange(request, inv, files, generated, c.supersededValues, options, redactor);
+    index = built;
+    if (built.change) {
+      changes = [...changes, built.change];
+      files = applyChanges(request.memories, changes);
+    }
+  }
+  assertInvariants(request.memories, changes, files, options, redactor);
+  return {
+    changes,
+    files,
+    stats: { ...verified.stats },
+    index: { lines: index.lines, omitted: index.omitted },
+  };
+}
+
+/**
+ * The index (`/MEMORY.md`) over `files`, ordered by usefulness within the line and byte limits, as a
+ * create or update change — or no change when it is unchanged or a new index would not fit the store.
+ */
+function indexChange(
+  request: DreamRequest,
+  inv: Inventory,
+  files: ReturnType<typeof applyChanges>,
+  generated: Map<string, number>,
+  supersededValues: Map<string, string[]>,
+  options: DreamOptions,
+  redactor: Redactor,
+): { change: ProposedChange | null; lines: number; omitted: number } {
+  const generatedInputs = new Set(inv.memories.filter((m) => m.generatedKey).map((m) => m.path));
+  const rendered = renderIndex(
+    files.map((f) => ({
+      path: f.path,
+      content: f.content,
+      score: generated.get(f.path) ?? 0,
+      generated: generated.has(f.path) || generatedInputs.has(f.path),
+    })),
+    inv.index?.input.content ?? null,
+    { maxLines: options.max_index_lines, maxBytes: options.max_index_bytes },
+    (path, hook) => (supersededValues.get(path) ?? []).some((v) => v !== '' && hook.includes(v)),
+  );
+  // titles and hooks come from already-redacted files, but shortening can cut a marker: redact again
+  rendered.content = redactor.secrets(rendered.content).text;
+  const before = inv.index?.input.content ?? null;
+  // a new index file must fit the store limit too (the reserved slot is gone when the input is full)
+  if (before === null && files.length + 1 > storeCap(request.memories.length))
+    return { change: null, lines: 0, omitted: rendered.listed.length + rendered.omitted };
+  const lines = rendered.content.split('\n').length - 1;
+  if (rendered.content === before) return { change: null, lines, omitted: rendered.omitted };
+  const prevListed = new Set(inv.indexed);
+  const added = rendered.listed.filter((p) => !prevListed.has(p)).length;
+  const removed = [...prevListed].filter((p) => !rendered.listed.includes(p)).length;
+  const left = rendered.omitted
+    ? `, ${rendered.omitted} left out to stay within ${options.max_index_lines} lines / ${options.max_index_bytes} bytes`
+    : '';
+  const change: ProposedChange = {
+    op: before === null ? 'create' : 'update',
+    path: INDEX_PATH,
+    to_path: null,
+    before,
+    after: rendered.content,
+    base_sha256: inv.index?.input.content_sha256 ?? null,
+    kind: 'index',
+    reason: `${before === null ? 'created' : 'rebuilt'} the index: ${rendered.listed.length} entries (${added} added, ${removed} removed${left}), ordered by usefulness`,
+    confidence: 0.9,
+    support: { sessions: 0, agents: 0 },
+    evidence: [],
+  };
+  return { change, lines, omitted: rendered.omitted };
+}
+
+/** The dream's stats: inputs, gather, every phase's counters, and the changes by operation. */
+function dreamStats(
+  request: DreamRequest,
+  sessions: readonly GatheredSession[],
+  g: { events: number; hits: number; misses: number },
+  phases: Record<string, number>,
+  planned: number,
+  v: Verified,
+): Record<string, number> {
+  const promptHashes = new Set<string>();
+  let promptSessions = 0;
+  for (const s of sessions) {
+    if (s.digest.system_prompts.length) promptSessions++;
+    for (const h of s.digest.system_prompts) promptHashes.add(h);
+  }
+  const count = (op: string) => v.changes.filter((c) => c.op === op).length;
+  const sum = (f: (s: GatheredSession) => number) => sessions.reduce((n, s) => n + f(s), 0);
+  return {
+    sessions: sessions.length,
+    events: g.events,
+    cache_hits: g.hits,
+    cache_misses: g.misses,
+    memories_in: request.memories.length,
+    memories_out: v.files.length,
+    tool_calls: sum((s) => s.digest.tool_calls),
+    tool_errors: sum((s) => s.digest.tool_errors),
+    recoveries: sum((s) => s.digest.recoveries.length),
+    gather_redactions: sum((s) => s.digest.redactions),
+    system_prompts_distinct: promptHashes.size,
+    system_prompt_sessions: promptSessions,
+    ...phases,
+    ...v.stats,
+    candidates: planned,
+    index_lines: v.index.lines,
+    index_omitted: v.index.omitted,
+    changes: v.changes.length,
+    changes_create: count('create'),
+    changes_update: count('update'),
+    changes_delete: count('delete'),
+  };
+}
+
+/** The offline engine (see the module comment). */
+class OfflineEngine implements DreamEngine {
+  readonly id = 'offline' as const;
+  readonly version = OFFLINE_ENGINE_VERSION;
+
+  async run(request: DreamRequest, hooks: DreamHooks = {}): Promise<DreamResult> {
+    const options: DreamOptions = { ...DEFAULT_DREAM_OPTIONS, ...request.options };
+    const phase = (p: DreamPhase, done: number, total: number) =>
+      hooks.onProgress?.({ phase: p, done, total });
+    const check = () => {
+      if (hooks.signal?.aborted) throw abortError(hooks.signal);
     };
+
+    phase('orient', 0, 1);
+    check();
+    const inv = orient(request.memories, options.protected_paths);
+    const redactor = await dreamRedactor(request);
+    phase('orient', 1, 1);
+
+    const g = await gatherAll(request.sessions, this.version, hooks, redactor);
+
+    check();
+    phase('consolidate', 0, 1);
+    const c = consolidate(request, g.sessions, inv, options, redactor);
+    phase('consolidate', 1, 1);
+
+    check();
+    phase('curate', 0, 1);
+    const curate = curateMemories(c.ws, inv, c.planned);
+    phase('curate', 1, 1);
+
+    check();
+    phase('verify', 0, 1);
+    const v = verify(request, inv, c, options, redactor);
+    phase('verify', 1, 1);
+
+    const stats = dreamStats(request, g.sessions, g, { ...c.stats, ...curate }, c.planned.length, v);
     phase('verify', 1, 1);
     return {
-      files,
-      changes,
+      files: v.files,
+      changes: v.changes,
       stats,
       usage: {
         input_tokens: 0,

@@ -18,10 +18,12 @@ import {
   type Actor,
   type Change,
   type ChangeConflict,
+  type ChangeStatus,
   ConflictError,
   type Dream,
   LIMITS,
   type Memory,
+  type MemoryStore,
   NotFoundError,
   ReverieError,
   sha256Hex,
@@ -194,6 +196,178 @@ function validateWritable(c: Change): void {
   if (c.op === 'rename' && c.after !== null) validateMemoryContent(c.after, 'after');
 }
 
+/** One change's place in an apply: its result item, whether it writes, and its conflict if any. */
+type Plan = { change: Change; item: ApplyItem; write: boolean; conflict?: ChangeConflict };
+
+/** The target store as apply sees it while checking changes in order: path → memory, and the count. */
+interface VirtualStore {
+  state: Map<string, Slot>;
+  count: number;
+}
+
+/**
+ * Plans one change against the virtual store: skipped (already applied, not approved, in conflict),
+ * an error (not writable, store full), a conflict, a no-op, or a write — in which case the virtual
+ * store is advanced so that later changes of this apply are checked against it.
+ */
+function planChange(c: Change, v: VirtualStore, store: MemoryStore, at: string): Plan {
+  const base = { id: c.id, op: c.op, path: c.path, to_path: c.to_path };
+  const skip = (change_status: ChangeStatus, reason: string): Plan => ({
+    change: c,
+    write: false,
+    item: { ...base, status: 'skipped', change_status, reason },
+  });
+  const fail = (change_status: ChangeStatus, error: ApplyItem['error']): Plan => ({
+    change: c,
+    write: false,
+    item: { ...base, status: 'error', change_status, error },
+  });
+  if (c.status === 'applied') return skip('applied', 'already applied');
+  if (c.status !== 'approved' && c.status !== 'edited')
+    return skip(
+      c.status,
+      c.status === 'conflict'
+        ? `in conflict (${c.review?.conflict?.message ?? 'base changed'}); rebase or reject it`
+        : `${c.status}, not approved`,
+    );
+  try {
+    validateWritable(c);
+  } catch (e) {
+    if (!ReverieError.isInstance(e)) throw e;
+    return fail(c.status, { type: e.type, message: e.message });
+  }
+  const verdict = checkChange(c, v.state, protectedGlobFor(c, store.policy), at);
+  if (verdict === 'noop')
+    return {
+      change: c,
+      write: false,
+      item: {
+        ...base,
+        status: 'ok',
+        change_status: 'applied',
+        version_id: null,
+        reason: 'the store already holds this content',
+      },
+    };
+  if (verdict)
+    return {
+      ...fail('conflict', { type: 'conflict_error', message: verdict.message, conflict: verdict }),
+      conflict: verdict,
+    };
+  if (c.op === 'create' && v.count >= LIMITS.maxMemoriesPerStore)
+    return fail(c.status, {
+      type: 'invalid_request_error',
+      message: `store ${store.id} holds the maximum of ${LIMITS.maxMemoriesPerStore} memories`,
+    });
+  advance(v, c);
+  return { change: c, write: true, item: { ...base, status: 'ok', change_status: 'applied' } };
+}
+
+/** Advances the virtual store by a change that will be written. */
+function advance(v: VirtualStore, c: Change): void {
+  const slot = v.state.get(c.path);
+  if (c.op === 'create') {
+    v.state.set(c.path, { id: null, sha: sha256Hex(c.after!) });
+    v.count++;
+  } else if (c.op === 'update') v.state.set(c.path, { ...slot!, sha: sha256Hex(c.after!) });
+  else if (c.op === 'delete') {
+    v.state.delete(c.path);
+    v.count--;
+  } else {
+    v.state.delete(c.path);
+    v.state.set(c.to_path!, { id: slot!.id, sha: c.after === null ? slot!.sha : sha256Hex(c.after) });
+  }
+}
+
+/** Locks and reads the target store inside the transaction; refuses a missing or archived store. */
+async function lockTarget(tx: Storage, storeId: string): Promise<MemoryStore> {
+  // First statement: a write, so SQLite takes its lock now (and waits out busy_timeout) rather than
+  // failing with SQLITE_BUSY_SNAPSHOT when a read-started transaction tries to write.
+  if (!(await tx.lockStore(storeId))) throw new NotFoundError('memory_store', storeId);
+  const store = (await tx.getStore(storeId))!;
+  if (store.archived_at)
+    throw new ConflictError(
+      `memory store ${storeId} is archived and read-only; nothing can be applied to it`,
+      {
+        memory_store_id: storeId,
+      },
+    );
+  return store;
+}
+
+/** The dream's changes to apply: all, or those `only` names (each must belong to the dream). */
+async function selectChanges(tx: Storage, dreamId: string, only: Set<string> | null): Promise<Change[]> {
+  const changes = (await tx.listChanges(dreamId)).filter((c) => !only || only.has(c.id));
+  if (only) {
+    const known = new Set(changes.map((c) => c.id));
+    const missing = [...only].filter((id) => !known.has(id));
+    if (missing.length) throw new NotFoundError('change', `${missing[0]} (not part of dream ${dreamId})`);
+  }
+  return changes;
+}
+
+/** What writing a plan needs: where, whose, when, and the caller's options. */
+interface WriteContext {
+  storeId: string;
+  dream: Dream;
+  actor: Actor;
+  by: string;
+  at: string;
+  opts: ApplyOptions;
+}
+
+/**
+ * Carries out a plan in order: conflicts are recorded on their changes; with `strict` and any
+ * conflict every write is held back; else each planned write becomes a version and its change
+ * `applied`. Returns the number of changes marked applied and whether writes were held back.
+ */
+async function carryOut(
+  tx: Storage,
+  plan: Plan[],
+  w: WriteContext,
+): Promise<{ writes: number; held: boolean }> {
+  const held = Boolean(w.opts.strict) && plan.some((p) => p.conflict);
+  let writes = 0;
+  for (const p of plan) {
+    const c = p.change;
+    if (p.conflict) {
+      await tx.updateChange(c.id, {
+        status: 'conflict',
+        review: { ...(c.review ?? { by: w.by, at: w.at, comment: null }), conflict: p.conflict },
+      });
+      continue;
+    }
+    if (p.item.status !== 'ok') continue;
+    if (held) {
+      p.item = {
+        ...p.item,
+        status: 'skipped',
+        change_status: c.status,
+        reason: 'strict apply: held back because another change conflicts',
+      };
+      delete p.item.version_id;
+      continue;
+    }
+    if (p.write) p.item.version_id = await writeChange(tx, w.storeId, w.dream, c, w.actor, w.opts.note, w.at);
+    await tx.updateChange(c.id, { status: 'applied', applied_at: w.at });
+    writes++;
+    await w.opts.hooks?.afterWrite?.(writes, c);
+  }
+  return { writes, held };
+}
+
+/** A warning when the store's index links to paths the store does not hold (after writes). */
+async function indexWarnings(tx: Storage, storeId: string): Promise<string[]> {
+  const index = await tx.getMemoryByPath(storeId, INDEX_PATH);
+  if (!index) return [];
+  const paths = new Set((await listAllBasic(tx, storeId)).map((m) => m.path));
+  const dangling = danglingIndexLinks(index.content!, paths);
+  if (dangling.length === 0) return [];
+  return [
+    `${INDEX_PATH} links to ${dangling.length} path${dangling.length === 1 ? '' : 's'} not in the store (${dangling.slice(0, 5).join(', ')}${dangling.length > 5 ? ', …' : ''}); edit the index change or approve those memories`,
+  ];
+}
+
 /**
  * Applies a dream's approved and edited changes to its input store (see the module comment for the
  * rules). Versions are written with `created_by {type:'review_actor', id: by}`, the dream and change
@@ -214,181 +388,30 @@ export async function applyDream(
   if (!dream) throw new NotFoundError('dream', dreamId);
   assertApplicable(dream);
   const storeId = dream.inputs[0].memory_store_id;
-  const actor: Actor = { type: 'review_actor', id: by };
   const at = opts.now ?? nowIso();
   const only = opts.only ? new Set(opts.only) : null;
 
   return storage.transaction(async (tx) => {
-    // First statement: a write, so SQLite takes its lock now (and waits out busy_timeout) rather than
-    // failing with SQLITE_BUSY_SNAPSHOT when a read-started transaction tries to write.
-    if (!(await tx.lockStore(storeId))) throw new NotFoundError('memory_store', storeId);
-    const store = (await tx.getStore(storeId))!;
-    if (store.archived_at)
-      throw new ConflictError(
-        `memory store ${storeId} is archived and read-only; nothing can be applied to it`,
-        {
-          memory_store_id: storeId,
-        },
-      );
-    const changes = (await tx.listChanges(dreamId)).filter((c) => !only || only.has(c.id));
-    if (only) {
-      const known = new Set(changes.map((c) => c.id));
-      const missing = [...only].filter((id) => !known.has(id));
-      if (missing.length) throw new NotFoundError('change', `${missing[0]} (not part of dream ${dreamId})`);
-    }
+    const store = await lockTarget(tx, storeId);
+    const changes = await selectChanges(tx, dreamId, only);
     const memories = await listAllBasic(tx, storeId);
-    const state = new Map<string, Slot>(memories.map((m) => [m.path, { id: m.id, sha: m.content_sha256 }]));
-    let count = memories.length;
-
-    type Plan = { change: Change; item: ApplyItem; write: boolean; conflict?: ChangeConflict };
-    const plan: Plan[] = [];
-    for (const c of changes) {
-      const base = { id: c.id, op: c.op, path: c.path, to_path: c.to_path };
-      if (c.status === 'applied') {
-        plan.push({
-          change: c,
-          write: false,
-          item: { ...base, status: 'skipped', change_status: 'applied', reason: 'already applied' },
-        });
-        continue;
-      }
-      if (c.status !== 'approved' && c.status !== 'edited') {
-        const reason =
-          c.status === 'conflict'
-            ? `in conflict (${c.review?.conflict?.message ?? 'base changed'}); rebase or reject it`
-            : `${c.status}, not approved`;
-        plan.push({
-          change: c,
-          write: false,
-          item: { ...base, status: 'skipped', change_status: c.status, reason },
-        });
-        continue;
-      }
-      try {
-        validateWritable(c);
-      } catch (e) {
-        if (!ReverieError.isInstance(e)) throw e;
-        plan.push({
-          change: c,
-          write: false,
-          item: {
-            ...base,
-            status: 'error',
-            change_status: c.status,
-            error: { type: e.type, message: e.message },
-          },
-        });
-        continue;
-      }
-      const verdict = checkChange(c, state, protectedGlobFor(c, store.policy), at);
-      if (verdict === 'noop') {
-        plan.push({
-          change: c,
-          write: false,
-          item: {
-            ...base,
-            status: 'ok',
-            change_status: 'applied',
-            version_id: null,
-            reason: 'the store already holds this content',
-          },
-        });
-        continue;
-      }
-      if (verdict) {
-        plan.push({
-          change: c,
-          write: false,
-          conflict: verdict,
-          item: {
-            ...base,
-            status: 'error',
-            change_status: 'conflict',
-            error: { type: 'conflict_error', message: verdict.message, conflict: verdict },
-          },
-        });
-        continue;
-      }
-      if (c.op === 'create' && count >= LIMITS.maxMemoriesPerStore) {
-        plan.push({
-          change: c,
-          write: false,
-          item: {
-            ...base,
-            status: 'error',
-            change_status: c.status,
-            error: {
-              type: 'invalid_request_error',
-              message: `store ${storeId} holds the maximum of ${LIMITS.maxMemoriesPerStore} memories`,
-            },
-          },
-        });
-        continue;
-      }
-      // Update the virtual state so later changes of this apply are checked against it.
-      const slot = state.get(c.path);
-      if (c.op === 'create') {
-        state.set(c.path, { id: null, sha: sha256Hex(c.after!) });
-        count++;
-      } else if (c.op === 'update') state.set(c.path, { ...slot!, sha: sha256Hex(c.after!) });
-      else if (c.op === 'delete') {
-        state.delete(c.path);
-        count--;
-      } else {
-        state.delete(c.path);
-        state.set(c.to_path!, { id: slot!.id, sha: c.after === null ? slot!.sha : sha256Hex(c.after) });
-      }
-      plan.push({ change: c, write: true, item: { ...base, status: 'ok', change_status: 'applied' } });
-    }
-
-    const conflicts = plan.filter((p) => p.conflict);
-    const held = Boolean(opts.strict) && conflicts.length > 0;
-    let writes = 0;
-    for (const p of plan) {
-      const c = p.change;
-      if (p.conflict) {
-        await tx.updateChange(c.id, {
-          status: 'conflict',
-          review: { ...(c.review ?? { by, at, comment: null }), conflict: p.conflict },
-        });
-        continue;
-      }
-      if (p.item.status !== 'ok') continue;
-      if (held) {
-        p.item = {
-          ...p.item,
-          status: 'skipped',
-          change_status: c.status,
-          reason: 'strict apply: held back because another change conflicts',
-        };
-        delete p.item.version_id;
-        continue;
-      }
-      if (p.write) p.item.version_id = await writeChange(tx, storeId, dream, c, actor, opts.note, at);
-      await tx.updateChange(c.id, { status: 'applied', applied_at: at });
-      writes++;
-      await opts.hooks?.afterWrite?.(writes, c);
-    }
+    const v: VirtualStore = {
+      state: new Map(memories.map((m) => [m.path, { id: m.id, sha: m.content_sha256 }])),
+      count: memories.length,
+    };
+    const plan = changes.map((c) => planChange(c, v, store, at));
+    const actor: Actor = { type: 'review_actor', id: by };
+    const { writes, held } = await carryOut(tx, plan, { storeId, dream, actor, by, at, opts });
     const items = plan.map((p) => p.item);
-    const warnings: string[] = [];
-    if (writes > 0) {
-      const index = await tx.getMemoryByPath(storeId, INDEX_PATH);
-      const paths = index ? new Set((await listAllBasic(tx, storeId)).map((m) => m.path)) : new Set<string>();
-      const dangling = index ? danglingIndexLinks(index.content!, paths) : [];
-      if (dangling.length > 0)
-        warnings.push(
-          `${INDEX_PATH} links to ${dangling.length} path${dangling.length === 1 ? '' : 's'} not in the store (${dangling.slice(0, 5).join(', ')}${dangling.length > 5 ? ', …' : ''}); edit the index change or approve those memories`,
-        );
-    }
     return {
       dream_id: dreamId,
       memory_store_id: storeId,
       applied: items.filter((i) => i.status === 'ok').length,
-      conflicts: conflicts.length,
+      conflicts: plan.filter((p) => p.conflict).length,
       errors: plan.filter((p) => p.item.status === 'error' && !p.conflict).length,
       skipped: items.filter((i) => i.status === 'skipped').length,
       held_back: held,
-      warnings,
+      warnings: writes > 0 ? await indexWarnings(tx, storeId) : [],
       items,
     };
   });

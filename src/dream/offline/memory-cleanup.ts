@@ -255,26 +255,20 @@ function claimStrengthSince(c: Claim, since: string | null): number {
 }
 
 /**
- * Resolves contradictions per topic (value type + canonical subject, see `canonicalSubjects`). A
- * memory line that loses to a value users state in sessions is updated in place — the old value
- * replaced by the new one where it is written verbatim — and followed by a `Superseded:` line that
- * keeps the old statement and says until when it held; a line that loses to another memory is
- * removed and recorded in the winner.
+ * The claims per topic (value type + canonical subject): every fact line of the input memories (with
+ * the session statements of the same value folded in), then every value only sessions state, for
+ * topics a memory speaks of.
  */
-function resolveContradictions(
+function topicClaims(
   ws: Workspace,
   inv: Inventory,
   sessionFacts: readonly SessionFact[],
-  minSupport: number,
   topicOf: TopicOf,
-  stats: CleanupStats,
-  onSuperseded: (path: string, oldValue: string) => void,
-): void {
+): Map<string, Claim[]> {
   // session facts per topic and value
   const sf = new Map<string, SessionFact[]>();
   for (const f of sessionFacts) {
-    const topic = topicOf(f.subject, f.type);
-    const k = `${topic}\u0001${f.value}`;
+    const k = `${topicOf(f.subject, f.type)}\u0001${f.value}`;
     const l = sf.get(k);
     if (l) l.push(f);
     else sf.set(k, [f]);
@@ -331,131 +325,201 @@ function resolveContradictions(
       protected: false,
     });
   }
-  for (const key of [...groups.keys()].sort(compareStrings)) {
-    const claims = groups.get(key)!;
-    const conflicting = claims.filter((a) => claims.some((b) => claimsConflict(a.fact, b.fact)));
-    if (conflicting.length === 0) continue;
-    // a session-only value may win once the topic is established: some value of it recurs (a memory
-    // stating it counts as one voice)
-    const established = topicEstablished(
-      claims.map((c) => c.session).filter((x): x is SessionFact => x !== null),
-      minSupport,
-      (v) => (claims.some((c) => c.path !== null && c.session === v) ? 1 : 0),
-    );
-    const eligible = conflicting.filter(
-      (c) => c.path !== null || ((established || explicitChange(c, claims)) && (c.session?.users ?? 0) >= 1),
-    );
-    if (eligible.length === 0) continue;
-    const byNewest = [...eligible].sort(
-      (a, b) =>
-        compareStrings(b.time ?? '', a.time ?? '') ||
-        b.strength - a.strength ||
-        Number(b.path !== null) - Number(a.path !== null) ||
-        compareStrings(a.path ?? '', b.path ?? ''),
-    );
-    let winner = byNewest[0]!;
-    // an older claim wins only with clearly stronger evidence since the newest one appeared
-    const since = claimFirst(winner);
-    const own = claimStrengthSince(winner, since);
-    const strongest = eligible
-      .filter((c) => c !== winner)
-      .map((c) => ({ c, s: claimStrengthSince(c, since) }))
-      .sort((a, b) => b.s - a.s || compareStrings(b.c.time ?? '', a.c.time ?? ''))[0];
-    let overridden = false;
-    if (strongest && strongest.s >= 2 * own + 1) {
-      winner = strongest.c;
-      overridden = true;
-    }
-    // protected memories are never edited: a protected loser keeps its line (a person must resolve it)
-    const winText = winner.fact.text.replace(/^(?:[-*+]|\d+[.)])\s+/, '');
-    const losers = conflicting.filter(
-      (c) => c.path !== null && !c.protected && claimsConflict(c.fact, winner.fact),
-    );
-    if (losers.length === 0) continue;
-    stats.contradictions++;
-    const group = `supersede:${key.replace(/\u0000/g, ':')}`;
-    const winDay = dayOf(winner.time) ?? 'unknown date';
-    const winnerDesc = winner.path
+  return groups;
+}
+
+/** A topic's resolution: the winning claim, whether older stronger evidence won, and the losing lines. */
+interface Resolution {
+  winner: Claim;
+  overridden: boolean;
+  losers: Claim[];
+}
+
+/**
+ * Decides one topic: among the conflicting claims that may win (a memory's, or a session value once the
+ * topic is established or the change is explicit), the newest wins unless an older one has clearly
+ * stronger evidence since (≥ 2× + 1); the losers are the unprotected memory lines that conflict with it.
+ * Null when nothing conflicts or nothing is to change.
+ */
+function resolveTopic(claims: Claim[], minSupport: number): Resolution | null {
+  const conflicting = claims.filter((a) => claims.some((b) => claimsConflict(a.fact, b.fact)));
+  if (conflicting.length === 0) return null;
+  // a session-only value may win once the topic is established: some value of it recurs (a memory
+  // stating it counts as one voice)
+  const established = topicEstablished(
+    claims.map((c) => c.session).filter((x): x is SessionFact => x !== null),
+    minSupport,
+    (v) => (claims.some((c) => c.path !== null && c.session === v) ? 1 : 0),
+  );
+  const eligible = conflicting.filter(
+    (c) => c.path !== null || ((established || explicitChange(c, claims)) && (c.session?.users ?? 0) >= 1),
+  );
+  if (eligible.length === 0) return null;
+  const byNewest = [...eligible].sort(
+    (a, b) =>
+      compareStrings(b.time ?? '', a.time ?? '') ||
+      b.strength - a.strength ||
+      Number(b.path !== null) - Number(a.path !== null) ||
+      compareStrings(a.path ?? '', b.path ?? ''),
+  );
+  let winner = byNewest[0]!;
+  // an older claim wins only with clearly stronger evidence since the newest one appeared
+  const since = claimFirst(winner);
+  const own = claimStrengthSince(winner, since);
+  const strongest = eligible
+    .filter((c) => c !== winner)
+    .map((c) => ({ c, s: claimStrengthSince(c, since) }))
+    .sort((a, b) => b.s - a.s || compareStrings(b.c.time ?? '', a.c.time ?? ''))[0];
+  let overridden = false;
+  if (strongest && strongest.s >= 2 * own + 1) {
+    winner = strongest.c;
+    overridden = true;
+  }
+  // protected memories are never edited: a protected loser keeps its line (a person must resolve it)
+  const losers = conflicting.filter(
+    (c) => c.path !== null && !c.protected && claimsConflict(c.fact, winner.fact),
+  );
+  return losers.length === 0 ? null : { winner, overridden, losers };
+}
+
+/** What every cleanup change of one resolved topic carries: why, support, evidence and group. */
+interface Supersession {
+  winner: Claim;
+  winText: string;
+  winDay: string;
+  winnerDesc: string;
+  why: string;
+  meta: { support: Support; evidence: PlannedEvidence[]; group: string };
+}
+
+/** The shared description of a topic's resolution (see {@link Supersession}). */
+function supersession(key: string, r: Resolution): Supersession {
+  const { winner } = r;
+  const winDay = dayOf(winner.time) ?? 'unknown date';
+  return {
+    winner,
+    winText: winner.fact.text.replace(/^(?:[-*+]|\d+[.)])\s+/, ''),
+    winDay,
+    winnerDesc: winner.path
       ? `${winner.path} (updated ${winDay})`
-      : `${counted(winner.session!.users, 'voice')} in sessions (latest ${winDay})`;
-    const why = overridden
+      : `${counted(winner.session!.users, 'voice')} in sessions (latest ${winDay})`,
+    why: r.overridden
       ? 'it has clearly stronger evidence since the newer value appeared'
-      : 'it is the newest statement';
-    const evidence: PlannedEvidence[] = winner.session ? sessionFactEvidence(winner.session) : [];
-    const support: Support = winner.session
-      ? {
-          sessions: new Set(winner.session.occurrences.map((o) => o.s.content_sha256)).size,
-          agents: new Set(winner.session.occurrences.map((o) => o.s.agent_id)).size,
-        }
-      : NO_SUPPORT;
+      : 'it is the newest statement',
+    meta: {
+      support: winner.session
+        ? {
+            sessions: new Set(winner.session.occurrences.map((o) => o.s.content_sha256)).size,
+            agents: new Set(winner.session.occurrences.map((o) => o.s.agent_id)).size,
+          }
+        : NO_SUPPORT,
+      evidence: winner.session ? sessionFactEvidence(winner.session) : [],
+      group: `supersede:${key.replace(/\u0000/g, ':')}`,
+    },
+  };
+}
+
+/**
+ * Rewrites one losing memory line: with a session-only winner, the line takes the new value (in place
+ * where the old one is written verbatim, front matter included) and a `Superseded: … (until <day>)`
+ * line follows it; with a memory winner, the line is removed (the file deleted when nothing of
+ * substance is left). Returns the `Superseded:` line the winner records, or null when the line was
+ * not found.
+ */
+function supersedeLine(
+  ws: Workspace,
+  loser: Claim,
+  w: Supersession,
+  onSuperseded: (path: string, oldValue: string) => void,
+): string | null {
+  const file = ws.get(loser.path!)!;
+  if (file.content === null) return null;
+  const lines = file.content.split('\n');
+  const idx = lines.findIndex((l) => l.trim() === loser.fact.text);
+  if (idx < 0) return null;
+  const winner = w.winner;
+  const loserDay = dayOf(loser.time) ?? 'unknown date';
+  const old = loser.fact.text.replace(/^(?:[-*+]|\d+[.)])\s+/, '');
+  const recorded = `Superseded: "${old}" (${loser.path}, updated ${loserDay}).`;
+  if (winner.path === null) {
+    // a session-only value: the line keeps its wording with the new value, the old one is recorded
+    const line = lines[idx]!;
+    const inPlace = loser.fact.raw && line.includes(loser.fact.raw) && winner.fact.raw;
+    const updated = inPlace ? line.replace(loser.fact.raw, winner.fact.raw) : winner.fact.text;
+    // the front matter (summary, description) must not keep asserting the old value either
+    const fmEnd = lines[0] === '---' ? lines.indexOf('---', 1) : -1;
+    for (let k = 1; k < fmEnd; k++)
+      if (loser.fact.raw && lines[k]!.includes(loser.fact.raw))
+        lines[k] = lines[k]!.split(loser.fact.raw).join(winner.fact.raw);
+    lines.splice(idx, 1, updated, `Superseded: "${old}" (until ${w.winDay}).`);
+    onSuperseded(loser.path!, loser.fact.raw);
+    ws.write(loser.path!, lines.join('\n'), {
+      reason: inPlace
+        ? `updated "${loser.fact.raw}" to "${winner.fact.raw}" ("${w.winText}", stated by ${w.winnerDesc}) because ${w.why}; the old statement is kept as superseded`
+        : `superseded "${old}" by "${w.winText}", stated by ${w.winnerDesc}, because ${w.why}`,
+      kind: 'cleanup',
+      confidence: 0.7,
+      ...w.meta,
+    });
+    return recorded;
+  }
+  lines.splice(idx, 1);
+  onSuperseded(loser.path!, loser.fact.raw);
+  const next = lines.join('\n');
+  if (!hasSubstance(bodyOf(next)) && loser.path !== winner.path)
+    ws.delete(loser.path!, {
+      reason: `superseded by ${w.winnerDesc}: "${old}" → "${w.winText}" (${w.why}); the old value is recorded there`,
+      kind: 'cleanup',
+      confidence: 0.75,
+      ...w.meta,
+    });
+  else
+    ws.write(loser.path!, next, {
+      reason: `removed superseded statement "${old}"; superseded by ${w.winnerDesc}: "${w.winText}" (${w.why})`,
+      kind: 'cleanup',
+      confidence: 0.75,
+      ...w.meta,
+    });
+  return recorded;
+}
+
+/**
+ * Resolves contradictions per topic (value type + canonical subject, see `canonicalSubjects`). A
+ * memory line that loses to a value users state in sessions is updated in place — the old value
+ * replaced by the new one where it is written verbatim — and followed by a `Superseded:` line that
+ * keeps the old statement and says until when it held; a line that loses to another memory is
+ * removed and recorded in the winner.
+ */
+function resolveContradictions(
+  ws: Workspace,
+  inv: Inventory,
+  sessionFacts: readonly SessionFact[],
+  minSupport: number,
+  topicOf: TopicOf,
+  stats: CleanupStats,
+  onSuperseded: (path: string, oldValue: string) => void,
+): void {
+  const groups = topicClaims(ws, inv, sessionFacts, topicOf);
+  for (const key of [...groups.keys()].sort(compareStrings)) {
+    const r = resolveTopic(groups.get(key)!, minSupport);
+    if (!r) continue;
+    stats.contradictions++;
+    const w = supersession(key, r);
     const supersededLines: string[] = [];
-    for (const loser of losers.sort((a, b) => compareStrings(a.path!, b.path!))) {
-      const file = ws.get(loser.path!)!;
-      if (file.content === null) continue;
-      const lines = file.content.split('\n');
-      const idx = lines.findIndex((l) => l.trim() === loser.fact.text);
-      if (idx < 0) continue;
+    for (const loser of r.losers.sort((a, b) => compareStrings(a.path!, b.path!))) {
+      const line = supersedeLine(ws, loser, w, onSuperseded);
+      if (line === null) continue;
       stats.superseded++;
-      const loserDay = dayOf(loser.time) ?? 'unknown date';
-      const old = loser.fact.text.replace(/^(?:[-*+]|\d+[.)])\s+/, '');
-      supersededLines.push(`Superseded: "${old}" (${loser.path}, updated ${loserDay}).`);
-      if (winner.path === null) {
-        // a session-only value: the line keeps its wording with the new value, the old one is recorded
-        const line = lines[idx]!;
-        const inPlace = loser.fact.raw && line.includes(loser.fact.raw) && winner.fact.raw;
-        const updated = inPlace ? line.replace(loser.fact.raw, winner.fact.raw) : winner.fact.text;
-        // the front matter (summary, description) must not keep asserting the old value either
-        const fmEnd = lines[0] === '---' ? lines.indexOf('---', 1) : -1;
-        for (let k = 1; k < fmEnd; k++)
-          if (loser.fact.raw && lines[k]!.includes(loser.fact.raw))
-            lines[k] = lines[k]!.split(loser.fact.raw).join(winner.fact.raw);
-        lines.splice(idx, 1, updated, `Superseded: "${old}" (until ${winDay}).`);
-        onSuperseded(loser.path!, loser.fact.raw);
-        ws.write(loser.path!, lines.join('\n'), {
-          reason: inPlace
-            ? `updated "${loser.fact.raw}" to "${winner.fact.raw}" ("${winText}", stated by ${winnerDesc}) because ${why}; the old statement is kept as superseded`
-            : `superseded "${old}" by "${winText}", stated by ${winnerDesc}, because ${why}`,
-          kind: 'cleanup',
-          confidence: 0.7,
-          support,
-          evidence,
-          group,
-        });
-        continue;
-      }
-      lines.splice(idx, 1);
-      onSuperseded(loser.path!, loser.fact.raw);
-      const next = lines.join('\n');
-      if (!hasSubstance(bodyOf(next)) && loser.path !== winner.path) {
-        ws.delete(loser.path!, {
-          reason: `superseded by ${winnerDesc}: "${old}" → "${winText}" (${why}); the old value is recorded there`,
-          kind: 'cleanup',
-          confidence: 0.75,
-          support,
-          evidence,
-          group,
-        });
-      } else {
-        ws.write(loser.path!, next, {
-          reason: `removed superseded statement "${old}"; superseded by ${winnerDesc}: "${winText}" (${why})`,
-          kind: 'cleanup',
-          confidence: 0.75,
-          support,
-          evidence,
-          group,
-        });
-      }
+      supersededLines.push(line);
     }
-    if (winner.path && supersededLines.length > 0 && !winner.protected) {
-      const file = ws.get(winner.path)!;
+    if (r.winner.path && supersededLines.length > 0 && !r.winner.protected) {
+      const file = ws.get(r.winner.path)!;
       if (file.content !== null) {
-        ws.write(winner.path, appendLines(file.content, ['', ...supersededLines]), {
+        ws.write(r.winner.path, appendLines(file.content, ['', ...supersededLines]), {
           reason: `recorded the value it supersedes: ${supersededLines.map((l) => l.replace(/^Superseded: /, '')).join(' ')}`,
           kind: 'cleanup',
           confidence: 0.75,
-          support,
-          evidence,
-          group,
+          ...w.meta,
         });
       }
     }

@@ -81,20 +81,16 @@ export function byExpectedValue<T extends Pick<DraftChange, 'confidence' | 'supp
     .map((x) => x.c);
 }
 
-/**
- * Filters and sanitizes draft changes. Redaction: credentials everywhere; personal data too in
- * evidence quotes, reasons and new memories made from sessions (never in people's own files).
- * @returns the kept drafts in review order ({@link byExpectedValue}) and counters.
- */
-export function filterDrafts(
-  drafts: readonly DraftChange[],
-  inputs: readonly InputMemory[],
-  options: DreamOptions,
-  filter: FilterOptions = {},
-): { kept: DraftChange[]; stats: VerifyStats } {
-  const reserve = filter.reserve ?? 1;
-  const reserveSlots = filter.reserveSlots ?? 0;
-  const redactor = filter.redactor ?? new Redactor();
+/** The drafts dropped so far, the groups that lost a member, and the counters, for {@link filterDrafts}. */
+interface Drops {
+  dropped: Set<DraftChange>;
+  badGroups: Set<string>;
+  stats: VerifyStats;
+  /** Drops `d` (once) under `counter`; its groups are marked as having lost a member. */
+  drop(d: DraftChange, counter: keyof VerifyStats): void;
+}
+
+function newDrops(): Drops {
   const stats: VerifyStats = {
     dropped_protected: 0,
     dropped_invalid_path: 0,
@@ -109,15 +105,125 @@ export function filterDrafts(
   };
   const dropped = new Set<DraftChange>();
   const badGroups = new Set<string>();
-  const drop = (d: DraftChange, counter: keyof VerifyStats) => {
-    if (dropped.has(d)) return;
-    dropped.add(d);
-    stats[counter]++;
-    for (const g of d.groups) badGroups.add(g);
+  return {
+    dropped,
+    badGroups,
+    stats,
+    drop(d, counter) {
+      if (dropped.has(d)) return;
+      dropped.add(d);
+      stats[counter]++;
+      for (const g of d.groups) badGroups.add(g);
+    },
   };
+}
+
+/**
+ * Why one draft cannot be kept on its own, or null: a protected or invalid path, content over the size
+ * limit, a change from sessions with no evidence, a person-statement kind whose evidence reads as an
+ * injection, or one made from text that is not a person's or agent's message (a workflow only from calls).
+ */
+function draftVerdict(
+  d: DraftChange,
+  options: DreamOptions,
+  injected: (d: DraftChange) => boolean,
+): keyof VerifyStats | null {
+  if (
+    matchesAnyGlob(d.path, options.protected_paths) ||
+    (d.to_path && matchesAnyGlob(d.to_path, options.protected_paths))
+  )
+    return 'dropped_protected';
+  try {
+    validateMemoryPath(d.path);
+    if (d.to_path) validateMemoryPath(d.to_path, 'to_path');
+  } catch {
+    return 'dropped_invalid_path';
+  }
+  if (d.after !== null && utf8Bytes(d.after) > LIMITS.maxContentBytes) return 'dropped_too_large';
+  if (SESSION_KINDS.has(d.kind) && d.op !== 'delete' && d.evidence.length === 0) return 'dropped_no_evidence';
+  const said = d.kind === 'preference' || d.kind === 'feedback' || d.kind === 'fact';
+  if (said && d.op !== 'delete' && injected(d)) return 'dropped_injection';
+  const untrusted = said && d.sources.some((s) => s !== 'user.message' && s !== 'agent.message');
+  const badWorkflow = d.kind === 'workflow' && d.sources.some((s) => s !== 'agent.tool_use');
+  return untrusted || badWorkflow ? 'dropped_untrusted' : null;
+}
+
+/** Drops every member of a group that lost a member, until no group changes. */
+function dropBrokenGroups(work: readonly DraftChange[], x: Drops): void {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const d of work) {
+      if (!x.dropped.has(d) && d.groups.some((g) => x.badGroups.has(g))) {
+        x.drop(d, 'dropped_group');
+        changed = true;
+      }
+    }
+  }
+}
+
+/**
+ * Store limit: creates beyond it go, lowest score first (a store already at or over the limit may
+ * still shrink, and never grows). `reserveSlots` counts files the caller will add (a new index).
+ */
+function enforceStoreLimit(
+  work: readonly DraftChange[],
+  inputs: number,
+  reserveSlots: number,
+  x: Drops,
+): void {
+  const cap = storeCap(inputs);
+  let live = inputs + reserveSlots;
+  for (const d of work) if (!x.dropped.has(d)) live += d.op === 'create' ? 1 : d.op === 'delete' ? -1 : 0;
+  if (live <= cap) return;
+  const creates = work
+    .filter((d) => !x.dropped.has(d) && d.op === 'create' && d.groups.length === 0)
+    .sort((a, b) => a.score - b.score || compareStrings(b.path, a.path));
+  for (const d of creates) {
+    if (live <= cap) break;
+    x.drop(d, 'dropped_store_limit');
+    live--;
+  }
+}
+
+/** `max_changes` (less `reserve`): cleanup groups first (in order), then the rest by score; groups whole. */
+function enforceMaxChanges(work: readonly DraftChange[], budget: number, x: Drops): void {
+  const ranked = work
+    .filter((d) => !x.dropped.has(d))
+    .map((d, i) => ({ d, i }))
+    .sort(
+      (a, b) =>
+        Number(b.d.kind === 'cleanup') - Number(a.d.kind === 'cleanup') || b.d.score - a.d.score || a.i - b.i,
+    );
+  let used = 0;
+  const keep = new Set<DraftChange>();
+  for (const { d } of ranked) {
+    if (keep.has(d)) continue;
+    const members = d.groups.length
+      ? work.filter((m) => !x.dropped.has(m) && m.groups.some((g) => d.groups.includes(g)))
+      : [d];
+    if (used + members.length > budget) continue;
+    for (const m of members) keep.add(m);
+    used += members.length;
+  }
+  for (const d of work) if (!x.dropped.has(d) && !keep.has(d)) x.drop(d, 'dropped_cap');
+}
+
+/**
+ * Filters and sanitizes draft changes. Redaction: credentials everywhere; personal data too in
+ * evidence quotes, reasons and new memories made from sessions (never in people's own files).
+ * @returns the kept drafts in review order ({@link byExpectedValue}) and counters.
+ */
+export function filterDrafts(
+  drafts: readonly DraftChange[],
+  inputs: readonly InputMemory[],
+  options: DreamOptions,
+  filter: FilterOptions = {},
+): { kept: DraftChange[]; stats: VerifyStats } {
+  const redactor = filter.redactor ?? new Redactor();
+  const x = newDrops();
   const clean = (text: string, personal: boolean): string => {
     const r = personal ? redactor.sensitive(text) : redactor.secrets(text);
-    stats.redactions += r.count;
+    x.stats.redactions += r.count;
     return r.text;
   };
   const knownHosts = new Set(inputs.flatMap((m) => hostsIn(m.content)));
@@ -133,93 +239,14 @@ export function filterDrafts(
     evidence: d.evidence.map((e) => ({ ...e, quote: clean(e.quote, true) })),
   }));
   for (const d of work) {
-    if (
-      matchesAnyGlob(d.path, options.protected_paths) ||
-      (d.to_path && matchesAnyGlob(d.to_path, options.protected_paths))
-    ) {
-      drop(d, 'dropped_protected');
-      continue;
-    }
-    try {
-      validateMemoryPath(d.path);
-      if (d.to_path) validateMemoryPath(d.to_path, 'to_path');
-    } catch {
-      drop(d, 'dropped_invalid_path');
-      continue;
-    }
-    if (d.after !== null && utf8Bytes(d.after) > LIMITS.maxContentBytes) {
-      drop(d, 'dropped_too_large');
-      continue;
-    }
-    if (SESSION_KINDS.has(d.kind) && d.op !== 'delete' && d.evidence.length === 0) {
-      drop(d, 'dropped_no_evidence');
-      continue;
-    }
-    if (
-      (d.kind === 'preference' || d.kind === 'feedback' || d.kind === 'fact') &&
-      d.op !== 'delete' &&
-      injected(d)
-    ) {
-      drop(d, 'dropped_injection');
-      continue;
-    }
-    const untrusted =
-      (d.kind === 'preference' || d.kind === 'feedback' || d.kind === 'fact') &&
-      d.sources.some((s) => s !== 'user.message' && s !== 'agent.message');
-    const badWorkflow = d.kind === 'workflow' && d.sources.some((s) => s !== 'agent.tool_use');
-    if (untrusted || badWorkflow) drop(d, 'dropped_untrusted');
+    const verdict = draftVerdict(d, options, injected);
+    if (verdict) x.drop(d, verdict);
   }
-  // groups: drop every member of a group that lost a member (repeat until stable)
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const d of work) {
-      if (!dropped.has(d) && d.groups.some((g) => badGroups.has(g))) {
-        drop(d, 'dropped_group');
-        changed = true;
-      }
-    }
-  }
-  // store limit: creates beyond it go, lowest score first (a store already at or over the limit may
-  // still shrink, and never grows)
-  const cap = storeCap(inputs.length);
-  let live = inputs.length + reserveSlots;
-  for (const d of work) if (!dropped.has(d)) live += d.op === 'create' ? 1 : d.op === 'delete' ? -1 : 0;
-  if (live > cap) {
-    const creates = work
-      .filter((d) => !dropped.has(d) && d.op === 'create' && d.groups.length === 0)
-      .sort((a, b) => a.score - b.score || compareStrings(b.path, a.path));
-    for (const d of creates) {
-      if (live <= cap) break;
-      drop(d, 'dropped_store_limit');
-      live--;
-    }
-  }
-  // max_changes: cleanup groups first (in order), then the rest by score
-  if (options.max_changes !== null) {
-    const budget = Math.max(0, options.max_changes - reserve);
-    const ranked = work
-      .filter((d) => !dropped.has(d))
-      .map((d, i) => ({ d, i }))
-      .sort(
-        (a, b) =>
-          Number(b.d.kind === 'cleanup') - Number(a.d.kind === 'cleanup') ||
-          b.d.score - a.d.score ||
-          a.i - b.i,
-      );
-    let used = 0;
-    const keep = new Set<DraftChange>();
-    for (const { d } of ranked) {
-      if (keep.has(d)) continue;
-      const members = d.groups.length
-        ? work.filter((x) => !dropped.has(x) && x.groups.some((g) => d.groups.includes(g)))
-        : [d];
-      if (used + members.length > budget) continue;
-      for (const m of members) keep.add(m);
-      used += members.length;
-    }
-    for (const d of work) if (!dropped.has(d) && !keep.has(d)) drop(d, 'dropped_cap');
-  }
-  return { kept: byExpectedValue(work.filter((d) => !dropped.has(d))), stats };
+  dropBrokenGroups(work, x);
+  enforceStoreLimit(work, inputs.length, filter.reserveSlots ?? 0, x);
+  if (options.max_changes !== null)
+    enforceMaxChanges(work, Math.max(0, options.max_changes - (filter.reserve ?? 1)), x);
+  return { kept: byExpectedValue(work.filter((d) => !x.dropped.has(d))), stats: x.stats };
 }
 
 /**

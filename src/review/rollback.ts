@@ -79,6 +79,116 @@ function validateTarget(target: RollbackTarget): RollbackTarget {
 }
 
 /**
+ * How many of the store's versions (oldest first) the target includes, and its label.
+ * @throws NotFoundError for an unknown version or dream; ValidationError for a version of another store
+ *   or a dream that never wrote to the store.
+ */
+async function cutAt(
+  storage: Storage,
+  storeId: string,
+  versions: readonly MemoryVersion[],
+  target: RollbackTarget,
+): Promise<{ cut: number; label: string }> {
+  if ('version' in target) {
+    const i = versions.findIndex((v) => v.id === target.version);
+    if (i >= 0) return { cut: i + 1, label: `version ${target.version}` };
+    const v = await storage.getVersion(target.version);
+    if (v)
+      throw new ValidationError(
+        `version ${target.version} belongs to store ${v.memory_store_id}, not ${storeId}`,
+        'version',
+      );
+    throw new NotFoundError('memory_version', target.version);
+  }
+  if ('time' in target) {
+    const t = parseInstant(target.time, 'time');
+    let cut = 0;
+    versions.forEach((v, i) => {
+      if (v.created_at <= t) cut = i + 1;
+    });
+    return { cut, label: `time ${t}` };
+  }
+  const d = await storage.getDream(target.before_dream);
+  if (!d) throw new NotFoundError('dream', target.before_dream);
+  const i = versions.findIndex((v) => v.dream_id === target.before_dream);
+  if (i < 0)
+    throw new ValidationError(
+      `dream ${target.before_dream} wrote nothing to store ${storeId}; there is nothing of it to roll back (use a version or time)`,
+      'before_dream',
+    );
+  return { cut: i, label: `before dream ${target.before_dream}` };
+}
+
+/** The memory as it is now, in the shape apply and rollback track (no content). */
+type LiveMemory = Awaited<ReturnType<typeof listAllBasic>>[number];
+
+/**
+ * The step that brings one memory from its state now (`cur`) back to its last included version (`v`):
+ * delete, create, update (content or path), or none when they already agree.
+ * @throws ValidationError when the version to restore was redacted.
+ */
+function stepFor(id: string, v: MemoryVersion | undefined, cur: LiveMemory | null): RollbackStep | null {
+  const live = v && v.operation !== 'deleted' ? v : null;
+  if (live && live.content === null)
+    throw new ValidationError(
+      `version ${live.id} of ${live.path ?? id} was redacted; its content cannot be restored`,
+      'version',
+    );
+  if (!live && cur)
+    return {
+      action: 'delete',
+      memory_id: cur.id,
+      restores_memory_id: id,
+      path: cur.path,
+      to_path: null,
+      from_version_id: v?.id ?? null,
+      before_sha256: cur.content_sha256,
+      after_sha256: null,
+    };
+  if (live && !cur)
+    return {
+      action: 'create',
+      memory_id: null,
+      restores_memory_id: id,
+      path: live.path!,
+      to_path: null,
+      from_version_id: live.id,
+      before_sha256: null,
+      after_sha256: live.content_sha256,
+    };
+  if (live && cur && (cur.path !== live.path || cur.content_sha256 !== live.content_sha256))
+    return {
+      action: 'update',
+      memory_id: cur.id,
+      restores_memory_id: id,
+      path: cur.path,
+      to_path: cur.path !== live.path ? live.path : null,
+      from_version_id: live.id,
+      before_sha256: cur.content_sha256,
+      after_sha256: live.content_sha256,
+    };
+  return null;
+}
+
+/**
+ * A restored path must be free once the rollback's own deletes and moves are done.
+ * @throws ConflictError naming the memory that holds it, outside the rollback.
+ */
+function assertPathsFree(steps: readonly RollbackStep[], nowByPath: Map<string, LiveMemory>): void {
+  const leaving = new Set(steps.filter((s) => s.action === 'delete' || s.to_path).map((s) => s.path));
+  for (const s of steps) {
+    const dest = s.action === 'create' ? s.path : s.to_path;
+    if (!dest) continue;
+    const occupant = nowByPath.get(dest);
+    if (occupant && !leaving.has(dest) && occupant.id !== s.memory_id)
+      throw new ConflictError(
+        `cannot restore ${dest}: memory ${occupant.id} holds that path now and is outside this rollback (roll back ${dest} too, or the whole store)`,
+        { conflicting_memory_id: occupant.id, conflicting_path: dest },
+      );
+  }
+}
+
+/**
  * Computes what rolling `storeId` (or only `opts.path`) back to `target` takes.
  * @throws NotFoundError for an unknown store, version or dream, or a path with no history;
  *   ValidationError for a bad target or path, a version of another store, a dream that never wrote to
@@ -94,40 +204,7 @@ export async function planRollback(
   const path = opts.path ? validateMemoryPath(opts.path, 'path') : null;
   if (!(await storage.getStore(storeId))) throw new NotFoundError('memory_store', storeId);
   const versions = await allVersions(storage, storeId);
-  let cut: number; // number of versions included
-  let label: string;
-  if ('version' in target) {
-    const i = versions.findIndex((v) => v.id === target.version);
-    if (i < 0) {
-      const v = await storage.getVersion(target.version);
-      if (v)
-        throw new ValidationError(
-          `version ${target.version} belongs to store ${v.memory_store_id}, not ${storeId}`,
-          'version',
-        );
-      throw new NotFoundError('memory_version', target.version);
-    }
-    cut = i + 1;
-    label = `version ${target.version}`;
-  } else if ('time' in target) {
-    const t = parseInstant(target.time, 'time');
-    cut = 0;
-    versions.forEach((v, i) => {
-      if (v.created_at <= t) cut = i + 1;
-    });
-    label = `time ${t}`;
-  } else {
-    const d = await storage.getDream(target.before_dream);
-    if (!d) throw new NotFoundError('dream', target.before_dream);
-    const i = versions.findIndex((v) => v.dream_id === target.before_dream);
-    if (i < 0)
-      throw new ValidationError(
-        `dream ${target.before_dream} wrote nothing to store ${storeId}; there is nothing of it to roll back (use a version or time)`,
-        'before_dream',
-      );
-    cut = i;
-    label = `before dream ${target.before_dream}`;
-  }
+  const { cut, label } = await cutAt(storage, storeId, versions, target);
   const asOf = cut > 0 ? versions[cut - 1]!.id : null;
 
   // The state at the target point: the last included version of each memory.
@@ -150,62 +227,10 @@ export async function planRollback(
     if (scope.length === 0 && !versions.some((v) => v.path === path)) throw new NotFoundError('memory', path);
   } else scope = [...new Set([...then.keys(), ...now.keys()])];
 
-  const steps: RollbackStep[] = [];
-  for (const id of scope) {
-    const v = then.get(id);
-    const live = v && v.operation !== 'deleted' ? v : null;
-    const cur = now.get(id) ?? null;
-    if (live && live.content === null)
-      throw new ValidationError(
-        `version ${live.id} of ${live.path ?? id} was redacted; its content cannot be restored`,
-        'version',
-      );
-    if (!live && cur)
-      steps.push({
-        action: 'delete',
-        memory_id: cur.id,
-        restores_memory_id: id,
-        path: cur.path,
-        to_path: null,
-        from_version_id: v?.id ?? null,
-        before_sha256: cur.content_sha256,
-        after_sha256: null,
-      });
-    else if (live && !cur)
-      steps.push({
-        action: 'create',
-        memory_id: null,
-        restores_memory_id: id,
-        path: live.path!,
-        to_path: null,
-        from_version_id: live.id,
-        before_sha256: null,
-        after_sha256: live.content_sha256,
-      });
-    else if (live && cur && (cur.path !== live.path || cur.content_sha256 !== live.content_sha256))
-      steps.push({
-        action: 'update',
-        memory_id: cur.id,
-        restores_memory_id: id,
-        path: cur.path,
-        to_path: cur.path !== live.path ? live.path : null,
-        from_version_id: live.id,
-        before_sha256: cur.content_sha256,
-        after_sha256: live.content_sha256,
-      });
-  }
-  // A restored path must be free once the rollback's own deletes and moves are done.
-  const leaving = new Set(steps.filter((s) => s.action === 'delete' || s.to_path).map((s) => s.path));
-  for (const s of steps) {
-    const dest = s.action === 'create' ? s.path : s.to_path;
-    if (!dest) continue;
-    const occupant = nowByPath.get(dest);
-    if (occupant && !leaving.has(dest) && occupant.id !== s.memory_id)
-      throw new ConflictError(
-        `cannot restore ${dest}: memory ${occupant.id} holds that path now and is outside this rollback (roll back ${dest} too, or the whole store)`,
-        { conflicting_memory_id: occupant.id, conflicting_path: dest },
-      );
-  }
+  const steps = scope
+    .map((id) => stepFor(id, then.get(id), now.get(id) ?? null))
+    .filter((s): s is RollbackStep => s !== null);
+  assertPathsFree(steps, nowByPath);
   steps.sort((a, b) => order(a) - order(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { memory_store_id: storeId, target: label, as_of_version_id: asOf, path, steps };
 }

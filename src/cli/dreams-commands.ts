@@ -11,8 +11,17 @@ import { registerDreamCancelCommand } from './worker-command.js';
 
 /** Registers `dreams` (list, show, cancel), `changes` and `why` on `program`. */
 export function registerDreamsCommands(program: Command, ctx: CliContext): void {
-  const { io, withService, printJson } = ctx;
   const dreams = program.command('dreams').description('dreams');
+  registerListCommand(dreams, ctx);
+  registerShowCommand(dreams, ctx);
+  registerChangesCommand(program, ctx);
+  registerWhyCommand(program, ctx);
+  registerDreamCancelCommand(dreams, ctx);
+}
+
+/** `dreams list`: newest first, with each dream's queue job. */
+function registerListCommand(dreams: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   dreams
     .command('list')
     .option('--store <id>', 'only dreams of this store')
@@ -44,6 +53,11 @@ export function registerDreamsCommands(program: Command, ctx: CliContext): void 
         );
       });
     });
+}
+
+/** `dreams show <dream>`: one dream's summary, stores, error, model, usage and stats. */
+function registerShowCommand(dreams: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   dreams
     .command('show')
     .argument('<dream>', 'dream id')
@@ -65,7 +79,11 @@ export function registerDreamsCommands(program: Command, ctx: CliContext): void 
         if (stats.length) io.out(`stats: ${stats.map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
       });
     });
+}
 
+/** `changes <dream>`: the change set with reasons, support, evidence and diffs. */
+function registerChangesCommand(program: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   program
     .command('changes')
     .argument('<dream>', 'dream id')
@@ -91,7 +109,11 @@ export function registerDreamsCommands(program: Command, ctx: CliContext): void 
         );
       });
     });
+}
 
+/** `why <store> <path>`: the provenance of one memory. */
+function registerWhyCommand(program: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   program
     .command('why')
     .argument('<store>', 'store id')
@@ -122,5 +144,4 @@ export function registerDreamsCommands(program: Command, ctx: CliContext): void 
         }
       });
     });
-  registerDreamCancelCommand(dreams, ctx);
 }

@@ -14,8 +14,18 @@ import { importLine, skippedNote, warningLines } from './summary-lines.js';
 
 /** Registers the `sessions` command and its subcommands on `program`; returns it. */
 export function registerSessionCommands(program: Command, ctx: CliContext): Command {
-  const { io, withService, printJson } = ctx;
   const sessions = program.command('sessions').description('session transcripts');
+  registerImportCommand(sessions, ctx);
+  registerDiscoverCommand(sessions, ctx);
+  registerListCommand(sessions, ctx);
+  registerShowCommand(sessions, ctx);
+  registerOutcomeCommand(sessions, ctx);
+  return sessions;
+}
+
+/** `sessions import [paths...]`: transcripts in (idempotent), with per-file warnings and progress. */
+function registerImportCommand(sessions: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   discoverOptions(
     sessions
       .command('import')
@@ -88,7 +98,11 @@ export function registerSessionCommands(program: Command, ctx: CliContext): Comm
         if (rep.resources) io.out(attachedLine(rep.resources, t.created));
       });
     });
-  registerDiscoverCommand(sessions, ctx);
+}
+
+/** `sessions list`: the sessions, newest first, optionally of one agent or memory store. */
+function registerListCommand(sessions: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   sessions
     .command('list')
     .option('--agent <id>', 'only this agent')
@@ -121,6 +135,11 @@ export function registerSessionCommands(program: Command, ctx: CliContext): Comm
         );
       });
     });
+}
+
+/** `sessions show <session>`: one session, its attached stores, and its events with `--events`. */
+function registerShowCommand(sessions: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   sessions
     .command('show')
     .argument('<session>', 'session id')
@@ -149,8 +168,6 @@ export function registerSessionCommands(program: Command, ctx: CliContext): Comm
         }
       });
     });
-  registerOutcomeCommand(sessions, ctx);
-  return sessions;
 }
 
 function score(v: string): number {

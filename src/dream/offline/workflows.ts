@@ -187,27 +187,16 @@ function redundant(p: Pattern, kept: Pattern): boolean {
 }
 
 /**
- * Mines workflows. The baseline is the sessions with a `satisfied` outcome. A workflow is proposed only
- * when its presence predicts success — one-sided Fisher's exact test on satisfied vs failed sessions
- * with and without it (`significance.ts`), so none without known outcomes, with the false discovery
- * rate over all sequences tested kept at α = 0.05 (Benjamini–Hochberg, `multiple-testing.ts`) — when
- * its lift is above 1 in both halves of a time split, when it is a procedure ({@link isProcedure}: not
- * only inspections, not a submission without a test), and never when its last step hands the task to a
- * person or gives up ({@link givesUp}).
- * @returns planned workflow memories (best first) and counters.
+ * Every procedure-like run of `minLen`–`maxLen` step labels (at least three distinct labels, or all of
+ * a shorter run) seen in a baseline (satisfied) session, with where each baseline session has it and
+ * how many other sessions (and failed ones) have it too. A session's content is counted once.
  */
-export function mineWorkflows(
+function collectPatterns(
   sessions: readonly GatheredSession[],
-  opts: WorkflowOptions,
-): { memories: PlannedMemory[]; stats: WorkflowStats } {
-  const minLen = opts.minLength ?? 3;
-  const maxLen = opts.maxLength ?? 6;
-  const max = opts.max ?? 10;
-  // only outcomes can show that a sequence predicts success: without satisfied and failed sessions,
-  // no workflow is proposed
-  const baseline = sessions.filter((s) => s.outcome === 'satisfied');
-  const failedCount = new Set(sessions.filter((s) => s.outcome === 'failed').map((s) => s.content_sha256))
-    .size;
+  baseline: readonly GatheredSession[],
+  minLen: number,
+  maxLen: number,
+): { patterns: Map<string, Pattern>; uniqueContent: Set<string> } {
   const baseSet = new Set(baseline);
   const uniqueContent = new Set<string>();
   const patterns = new Map<string, Pattern>();
@@ -241,6 +230,67 @@ export function mineWorkflows(
       }
     }
   }
+  return { patterns, uniqueContent };
+}
+
+type Scored = { p: Pattern; lift: number; score: number };
+
+/**
+ * The distinct procedures among the scored patterns, best first — not overlapping, not redundant, not a
+ * variant of one another (a variant, one step swapped, added or left out, joins its host instead) — the
+ * hypotheses the false discovery rate is controlled over; only patterns with `minSupport` stand alone.
+ */
+function distinctCandidates(
+  scored: readonly Scored[],
+  minSupport: number,
+): { candidates: Scored[]; variants: Map<Pattern, { p: Pattern; diff: Variant }[]> } {
+  // the distinct procedures (not overlapping, not redundant, not a variant of one another) are the
+  // hypotheses tested; the false discovery rate among those accepted is kept at α (Benjamini–Hochberg)
+  const candidates: Scored[] = [];
+  const variants = new Map<Pattern, { p: Pattern; diff: Variant }[]>();
+  const all = () => candidates.flatMap((x) => [x.p, ...(variants.get(x.p) ?? []).map((v) => v.p)]);
+  for (const c of scored) {
+    const main = c.p.hits.size >= minSupport;
+    if (!main && candidates.length === 0) continue;
+    if (all().some((x) => overlaps(x.labels, c.p.labels) || redundant(c.p, x))) continue;
+    // a variant of a kept pattern (one step swapped, added or left out) joins it instead of standing alone
+    const host = candidates.find(
+      (x) => (variants.get(x.p)?.length ?? 0) < MAX_VARIANTS && variantOf(x.p.labels, c.p.labels),
+    );
+    if (host) {
+      const list = variants.get(host.p) ?? [];
+      list.push({ p: c.p, diff: variantOf(host.p.labels, c.p.labels)! });
+      variants.set(host.p, list);
+      continue;
+    }
+    if (main) candidates.push(c);
+  }
+  return { candidates, variants };
+}
+
+/**
+ * Mines workflows. The baseline is the sessions with a `satisfied` outcome. A workflow is proposed only
+ * when its presence predicts success — one-sided Fisher's exact test on satisfied vs failed sessions
+ * with and without it (`significance.ts`), so none without known outcomes, with the false discovery
+ * rate over all sequences tested kept at α = 0.05 (Benjamini–Hochberg, `multiple-testing.ts`) — when
+ * its lift is above 1 in both halves of a time split, when it is a procedure ({@link isProcedure}: not
+ * only inspections, not a submission without a test), and never when its last step hands the task to a
+ * person or gives up ({@link givesUp}).
+ * @returns planned workflow memories (best first) and counters.
+ */
+export function mineWorkflows(
+  sessions: readonly GatheredSession[],
+  opts: WorkflowOptions,
+): { memories: PlannedMemory[]; stats: WorkflowStats } {
+  const minLen = opts.minLength ?? 3;
+  const maxLen = opts.maxLength ?? 6;
+  const max = opts.max ?? 10;
+  // only outcomes can show that a sequence predicts success: without satisfied and failed sessions,
+  // no workflow is proposed
+  const baseline = sessions.filter((s) => s.outcome === 'satisfied');
+  const failedCount = new Set(sessions.filter((s) => s.outcome === 'failed').map((s) => s.content_sha256))
+    .size;
+  const { patterns, uniqueContent } = collectPatterns(sessions, baseline, minLen, maxLen);
   const baseCount = new Set(baseline.map((s) => s.content_sha256)).size;
   const allCount = uniqueContent.size;
   const minSupport = Math.max(opts.minSupport, Math.ceil(baseCount * 0.05));
@@ -273,27 +323,7 @@ export function mineWorkflows(
       (a, b) =>
         b.score - a.score || b.p.labels.length - a.p.labels.length || compareStrings(a.p.key, b.p.key),
     );
-  // the distinct procedures (not overlapping, not redundant, not a variant of one another) are the
-  // hypotheses tested; the false discovery rate among those accepted is kept at α (Benjamini–Hochberg)
-  const candidates: (typeof scored)[number][] = [];
-  const variants = new Map<Pattern, { p: Pattern; diff: Variant }[]>();
-  const all = () => candidates.flatMap((x) => [x.p, ...(variants.get(x.p) ?? []).map((v) => v.p)]);
-  for (const c of scored) {
-    const main = c.p.hits.size >= minSupport;
-    if (!main && candidates.length === 0) continue;
-    if (all().some((x) => overlaps(x.labels, c.p.labels) || redundant(c.p, x))) continue;
-    // a variant of a kept pattern (one step swapped, added or left out) joins it instead of standing alone
-    const host = candidates.find(
-      (x) => (variants.get(x.p)?.length ?? 0) < MAX_VARIANTS && variantOf(x.p.labels, c.p.labels),
-    );
-    if (host) {
-      const list = variants.get(host.p) ?? [];
-      list.push({ p: c.p, diff: variantOf(host.p.labels, c.p.labels)! });
-      variants.set(host.p, list);
-      continue;
-    }
-    if (main) candidates.push(c);
-  }
+  const { candidates, variants } = distinctCandidates(scored, minSupport);
   const threshold = bhThreshold(
     candidates.map((c) => pSuccess(c.p)),
     ALPHA,
@@ -321,6 +351,41 @@ function stepsQuote(steps: readonly ToolStep[], from: number, n: number): string
     .slice(from, from + n)
     .map((st) => (st.label.includes(':') ? (st.quote.split('\n')[0] ?? '').slice(0, 60) : st.label))
     .join(' → ');
+}
+
+/**
+ * One numbered step of a workflow memory: its label, for shell steps an example command with its
+ * variable parts masked (from `example`, the first session's step), and the variants at this step
+ * (another label instead, a step left out, a step sometimes added after it).
+ */
+function stepLine(
+  l: string,
+  i: number,
+  example: ToolStep | undefined,
+  variants: readonly { p: Pattern; diff: Variant }[],
+): string {
+  const ex =
+    l.includes(':') && example !== undefined
+      ? maskVariables(
+          (example.quote ?? '')
+            .split('\n')[0]!
+            .trim()
+            .replace(/^(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)+/, ''),
+        )
+      : '';
+  const named = (v: { p: Pattern; diff: Variant }) =>
+    `\`${v.diff.label}\` (${counted(v.p.hits.size, 'session')})`;
+  const alt = variants.filter((v) => v.diff.kind === 'swap' && v.diff.at === i).map(named);
+  const extra = variants.filter((v) => v.diff.kind === 'extra' && v.diff.at === i + 1).map(named);
+  const skipped = variants
+    .filter((v) => v.diff.kind === 'skip' && v.diff.at === i)
+    .map((v) => counted(v.p.hits.size, 'session'));
+  return [
+    `${i + 1}. \`${l}\`${ex ? ` — e.g. \`${ex.replace(/`/g, "'")}\`` : ''}${alt.length ? `; or instead ${alt.join(', ')}` : ''}${
+      skipped.length ? ` (left out in ${skipped.join(', ')})` : ''
+    }`,
+    ...extra.map((x) => `   - sometimes followed by ${x}`),
+  ].join('\n');
 }
 
 function renderWorkflow(
@@ -355,33 +420,7 @@ function renderWorkflow(
     '',
     '## Steps',
     '',
-    ...p.labels.map((l, i) => {
-      // for shell steps, an example command with its variable parts masked
-      const ex =
-        l.includes(':') && first
-          ? maskVariables(
-              (first.digest.steps[firstAt + i]?.quote ?? '')
-                .split('\n')[0]!
-                .trim()
-                .replace(/^(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)+/, ''),
-            )
-          : '';
-      const alt = variants
-        .filter((v) => v.diff.kind === 'swap' && v.diff.at === i)
-        .map((v) => `\`${v.diff.label}\` (${counted(v.p.hits.size, 'session')})`);
-      const extra = variants
-        .filter((v) => v.diff.kind === 'extra' && v.diff.at === i + 1)
-        .map((v) => `\`${v.diff.label}\` (${counted(v.p.hits.size, 'session')})`);
-      const skipped = variants
-        .filter((v) => v.diff.kind === 'skip' && v.diff.at === i)
-        .map((v) => counted(v.p.hits.size, 'session'));
-      return [
-        `${i + 1}. \`${l}\`${ex ? ` — e.g. \`${ex.replace(/`/g, "'")}\`` : ''}${alt.length ? `; or instead ${alt.join(', ')}` : ''}${
-          skipped.length ? ` (left out in ${skipped.join(', ')})` : ''
-        }`,
-        ...extra.map((x) => `   - sometimes followed by ${x}`),
-      ].join('\n');
-    }),
+    ...p.labels.map((l, i) => stepLine(l, i, first ? first.digest.steps[firstAt + i] : undefined, variants)),
     '',
     '## Evidence',
     '',

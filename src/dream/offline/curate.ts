@@ -173,6 +173,51 @@ export interface CurateStats {
   memories_skipped_protected: number;
 }
 
+/** What a planned memory's write is recorded with (no group: curated memories stand alone). */
+function meta(p: PlannedMemory, reason: string) {
+  return {
+    reason,
+    kind: p.kind,
+    confidence: p.confidence,
+    support: p.support,
+    evidence: p.evidence,
+    group: null,
+  };
+}
+
+/**
+ * Records a planned memory's support in a memory a person wrote that already states it: one
+ * `_Reinforced by …_` line (replaced on later dreams) instead of a near-duplicate file.
+ * @returns the counter to bump: `memories_reinforced`, or `memories_unchanged` when the line is the same.
+ */
+function reinforce(ws: Workspace, path: string, p: PlannedMemory): keyof CurateStats {
+  const cur = ws.get(path)!.content!;
+  const line = `${REINFORCED_PREFIX} ${counted(p.support.sessions, 'session')}, ${counted(p.support.agents, 'agent')}${p.last_seen ? `, last ${p.last_seen}` : ''} — ${p.summary.replace(/\n/g, ' ')}_`;
+  const lines = cur.replace(/\s+$/, '').split('\n');
+  const at = lines.findIndex((l) => l.startsWith(REINFORCED_PREFIX));
+  if (at >= 0) lines[at] = line;
+  else lines.push('', line);
+  const next = `${lines.join('\n')}\n`;
+  if (next === cur) return 'memories_unchanged';
+  ws.write(
+    path,
+    next,
+    meta(
+      p,
+      `reinforced: this memory already states what ${counted(p.support.sessions, 'session')} ${p.support.sessions === 1 ? 'shows' : 'show'} (${p.kind}); recorded the support instead of creating a near-duplicate. ${p.reason}`,
+    ),
+  );
+  return 'memories_reinforced';
+}
+
+/** Refreshes a memory an earlier dream generated with this dream's rendering of it (unless protected). */
+function refresh(ws: Workspace, existing: MemoryInfo, p: PlannedMemory, content: string): keyof CurateStats {
+  if (existing.protected) return 'memories_skipped_protected';
+  if (ws.get(existing.path)!.content === content) return 'memories_unchanged';
+  ws.write(existing.path, content, meta(p, `refreshed with this dream's sessions: ${p.reason}`), p.score);
+  return 'memories_refreshed';
+}
+
 /**
  * Writes planned memories into the workspace.
  * @param planned memories to write; paths are assigned in (kind, key) order so slug collisions resolve
@@ -198,64 +243,19 @@ export function curateMemories(
   for (const planned of sorted) {
     const existing = byKey.get(planned.key);
     // a memory an earlier dream generated: this dream's sessions add to its support and evidence
-    const p =
-      existing && ws.exists(existing.path) ? accumulate(planned, ws.get(existing.path)!.content!) : planned;
-    const content = renderMemoryFile(p);
     if (existing && ws.exists(existing.path)) {
-      if (existing.protected) {
-        stats.memories_skipped_protected++;
-        continue;
-      }
-      if (ws.get(existing.path)!.content === content) {
-        stats.memories_unchanged++;
-        continue;
-      }
-      stats.memories_refreshed++;
-      ws.write(
-        existing.path,
-        content,
-        {
-          reason: `refreshed with this dream's sessions: ${p.reason}`,
-          kind: p.kind,
-          confidence: p.confidence,
-          support: p.support,
-          evidence: p.evidence,
-          group: null,
-        },
-        p.score,
-      );
+      const p = accumulate(planned, ws.get(existing.path)!.content!);
+      stats[refresh(ws, existing, p, renderMemoryFile(p))]++;
       continue;
     }
+    const p = planned;
     const found =
       (p.match_text ? known_(p.match_text) : null) ?? (p.match_terms?.length ? byTerms(p.match_terms) : null);
     // a statement that says the opposite of the person's memory is never recorded as support for it
     const opposing = found !== null && opposesLine(p, found.line);
     const known = opposing ? null : found?.m;
     if (known) {
-      if (known.protected) {
-        stats.memories_skipped_protected++;
-        continue;
-      }
-      const cur = ws.get(known.path)!.content!;
-      const line = `${REINFORCED_PREFIX} ${counted(p.support.sessions, 'session')}, ${counted(p.support.agents, 'agent')}${p.last_seen ? `, last ${p.last_seen}` : ''} — ${p.summary.replace(/\n/g, ' ')}_`;
-      const lines = cur.replace(/\s+$/, '').split('\n');
-      const at = lines.findIndex((l) => l.startsWith(REINFORCED_PREFIX));
-      if (at >= 0) lines[at] = line;
-      else lines.push('', line);
-      const next = `${lines.join('\n')}\n`;
-      if (next === cur) {
-        stats.memories_unchanged++;
-        continue;
-      }
-      stats.memories_reinforced++;
-      ws.write(known.path, next, {
-        reason: `reinforced: this memory already states what ${counted(p.support.sessions, 'session')} ${p.support.sessions === 1 ? 'shows' : 'show'} (${p.kind}); recorded the support instead of creating a near-duplicate. ${p.reason}`,
-        kind: p.kind,
-        confidence: p.confidence,
-        support: p.support,
-        evidence: p.evidence,
-        group: null,
-      });
+      stats[known.protected ? 'memories_skipped_protected' : reinforce(ws, known.path, p)]++;
       continue;
     }
     const folder = KIND_FOLDERS[p.kind];
@@ -263,21 +263,10 @@ export function curateMemories(
     for (let n = 2; ws.taken(path); n++) path = `${folder}${p.slug}-${n}.md`;
     stats.memories_created++;
     if (opposing) stats.memories_opposing_user++;
-    ws.write(
-      path,
-      content,
-      {
-        reason: opposing
-          ? `${p.reason} It opposes ${found!.m.path}, a memory a person wrote (left unchanged): "${ellipsize(found!.line, 120)}"`
-          : p.reason,
-        kind: p.kind,
-        confidence: p.confidence,
-        support: p.support,
-        evidence: p.evidence,
-        group: null,
-      },
-      p.score,
-    );
+    const reason = opposing
+      ? `${p.reason} It opposes ${found!.m.path}, a memory a person wrote (left unchanged): "${ellipsize(found!.line, 120)}"`
+      : p.reason;
+    ws.write(path, renderMemoryFile(p), meta(p, reason), p.score);
   }
   return stats;
 }

@@ -647,17 +647,20 @@ function subsetOf(a: readonly string[], b: ReadonlySet<string>): boolean {
   return a.every((t) => b.has(t));
 }
 
-function mergeDuplicates(ws: Workspace, inv: Inventory, stats: CleanupStats): void {
-  const indexed = new Set(inv.indexed);
-  const cands: {
-    m: MemoryInfo;
-    content: string;
-    tokens: string[];
-    tokenSet: Set<string>;
-    values: string[];
-    norm: string;
-    facts: Fact[];
-  }[] = [];
+/** A person's memory as duplicate detection sees it: its tokens, value terms, normalized body and facts. */
+interface DuplicateCandidate {
+  m: MemoryInfo;
+  content: string;
+  tokens: string[];
+  tokenSet: Set<string>;
+  values: string[];
+  norm: string;
+  facts: Fact[];
+}
+
+/** The input memories people wrote (index and generated ones aside), as duplicate candidates. */
+function duplicateCandidates(ws: Workspace, inv: Inventory): DuplicateCandidate[] {
+  const cands: DuplicateCandidate[] = [];
   for (const m of inv.memories) {
     if (m.kind === 'index' || m.generatedKey) continue;
     const content = ws.get(m.path)?.content;
@@ -674,6 +677,14 @@ function mergeDuplicates(ws: Workspace, inv: Inventory, stats: CleanupStats): vo
       facts: extractFacts(body),
     });
   }
+  return cands;
+}
+
+/**
+ * Groups of candidates that are one memory: near-duplicate wording (Jaccard ≥ 0.7 or containment ≥ 0.9)
+ * or shared rare terms — only when one states no value the other lacks and their facts do not contradict.
+ */
+function duplicateGroups(cands: readonly DuplicateCandidate[]): number[][] {
   const conflict = (i: number, j: number) =>
     cands[i]!.facts.some((a) => cands[j]!.facts.some((b) => factsContradict(a, b)));
   // two memories are one only when one of them states no value (number, name, id …) the other lacks
@@ -692,56 +703,77 @@ function mergeDuplicates(ws: Workspace, inv: Inventory, stats: CleanupStats): vo
   const uf = new UnionFind(cands.length);
   for (const g of near) for (const i of g.slice(1)) uf.union(g[0]!, i);
   for (const [i, j] of rareTermPairs(cands.map((c) => c.tokens))) if (accept(i, j)) uf.union(i, j);
-  const groups = uf.groups();
-  for (const g of groups) {
-    if (g.length < 2) continue;
-    const members = g.map((i) => cands[i]!);
-    const order = [...members].sort(
-      (a, b) =>
-        Number(b.m.protected) - Number(a.m.protected) ||
-        Number(indexed.has(b.m.path)) - Number(indexed.has(a.m.path)) ||
-        Number(b.m.kind !== 'note') - Number(a.m.kind !== 'note') ||
-        b.tokens.length - a.tokens.length ||
-        compareStrings(b.m.input.updated_at, a.m.input.updated_at) ||
-        compareStrings(a.m.path, b.m.path),
-    );
+  return uf.groups().filter((g) => g.length >= 2);
+}
+
+/**
+ * Merges one duplicate into the survivor: the lines it states that the survivor lacks are moved there,
+ * then it is deleted — skipped when the survivor is protected and would need lines, or when a value it
+ * states would be lost. Both changes share `group`, so review takes or leaves them together.
+ */
+function mergeInto(
+  ws: Workspace,
+  survivor: DuplicateCandidate,
+  other: DuplicateCandidate,
+  group: string,
+  stats: CleanupStats,
+): void {
+  const exact = other.norm === survivor.norm;
+  const sim = round2(jaccardSorted(other.tokens, survivor.tokens));
+  const how = exact
+    ? 'exact duplicate'
+    : `near-duplicate, similarity ${sim.toFixed(2)}${sim < 0.7 ? ' (shared distinctive terms)' : ''}`;
+  const cur = ws.get(survivor.m.path)!.content!;
+  const extra = exact ? [] : missingLines(bodyOf(other.content), bodyOf(cur));
+  if (extra.length > 0 && survivor.m.protected) return;
+  const next = extra.length > 0 ? appendLines(cur, extra) : cur;
+  // the invariant: nothing the merged-away memory states is lost
+  const kept = new Set(duplicateTokens(bodyOf(next)));
+  if (!exact && !subsetOf(other.values, kept)) return;
+  if (exact) stats.duplicates_exact++;
+  else stats.duplicates_near++;
+  ws.delete(other.m.path, {
+    reason: `merged into ${survivor.m.path} (${how})${extra.length ? `; its ${extra.length} distinct line${extra.length === 1 ? ' was' : 's were'} moved there` : ''}`,
+    kind: 'cleanup',
+    confidence: exact ? 0.95 : round2(0.5 + 0.4 * sim),
+    support: NO_SUPPORT,
+    evidence: [],
+    group,
+  });
+  if (extra.length > 0) {
+    ws.write(survivor.m.path, next, {
+      reason: `merged ${extra.length} line${extra.length === 1 ? '' : 's'} from ${other.m.path} (${how})`,
+      kind: 'cleanup',
+      confidence: round2(0.5 + 0.4 * sim),
+      support: NO_SUPPORT,
+      evidence: [],
+      group,
+    });
+  }
+}
+
+/**
+ * Merges duplicate memories people wrote: per group, the survivor is the protected one, then the one
+ * the index lists, then not a note, then the longest, then the newest; the others are merged into it.
+ */
+function mergeDuplicates(ws: Workspace, inv: Inventory, stats: CleanupStats): void {
+  const indexed = new Set(inv.indexed);
+  const cands = duplicateCandidates(ws, inv);
+  for (const g of duplicateGroups(cands)) {
+    const order = g
+      .map((i) => cands[i]!)
+      .sort(
+        (a, b) =>
+          Number(b.m.protected) - Number(a.m.protected) ||
+          Number(indexed.has(b.m.path)) - Number(indexed.has(a.m.path)) ||
+          Number(b.m.kind !== 'note') - Number(a.m.kind !== 'note') ||
+          b.tokens.length - a.tokens.length ||
+          compareStrings(b.m.input.updated_at, a.m.input.updated_at) ||
+          compareStrings(a.m.path, b.m.path),
+      );
     const survivor = order[0]!;
-    const group = `merge:${survivor.m.path}`;
-    for (const other of order.slice(1)) {
-      if (other.m.protected) continue;
-      const exact = other.norm === survivor.norm;
-      const sim = round2(jaccardSorted(other.tokens, survivor.tokens));
-      const how = exact
-        ? 'exact duplicate'
-        : `near-duplicate, similarity ${sim.toFixed(2)}${sim < 0.7 ? ' (shared distinctive terms)' : ''}`;
-      const cur = ws.get(survivor.m.path)!.content!;
-      const extra = exact ? [] : missingLines(bodyOf(other.content), bodyOf(cur));
-      if (extra.length > 0 && survivor.m.protected) continue;
-      const next = extra.length > 0 ? appendLines(cur, extra) : cur;
-      // the invariant: nothing the merged-away memory states is lost
-      const kept = new Set(duplicateTokens(bodyOf(next)));
-      if (!exact && !subsetOf(other.values, kept)) continue;
-      if (exact) stats.duplicates_exact++;
-      else stats.duplicates_near++;
-      ws.delete(other.m.path, {
-        reason: `merged into ${survivor.m.path} (${how})${extra.length ? `; its ${extra.length} distinct line${extra.length === 1 ? ' was' : 's were'} moved there` : ''}`,
-        kind: 'cleanup',
-        confidence: exact ? 0.95 : round2(0.5 + 0.4 * sim),
-        support: NO_SUPPORT,
-        evidence: [],
-        group,
-      });
-      if (extra.length > 0) {
-        ws.write(survivor.m.path, next, {
-          reason: `merged ${extra.length} line${extra.length === 1 ? '' : 's'} from ${other.m.path} (${how})`,
-          kind: 'cleanup',
-          confidence: round2(0.5 + 0.4 * sim),
-          support: NO_SUPPORT,
-          evidence: [],
-          group,
-        });
-      }
-    }
+    for (const other of order.slice(1))
+      if (!other.m.protected) mergeInto(ws, survivor, other, `merge:${survivor.m.path}`, stats);
   }
 }
 

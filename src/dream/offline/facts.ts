@@ -780,70 +780,17 @@ export function canonicalSubjects(
   }
   for (const [type, weights] of [...byType.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const subjects = [...weights.keys()].sort();
-    const parent = subjects.map((_, i) => i);
-    const find = (x: number): number => {
-      while (parent[x] !== x) {
-        parent[x] = parent[parent[x]!]!;
-        x = parent[x]!;
-      }
-      return x;
-    };
-    const byWord = new Map<string, number[]>();
-    subjects.forEach((s, i) => {
-      for (const w of new Set(s.split(' '))) {
-        const l = byWord.get(w);
-        if (l) l.push(i);
-        else byWord.set(w, [i]);
-      }
-    });
-    if (IDENTIFIER_TYPES.has(type)) {
-      const byValue = new Map<string, number[]>();
-      for (const it of items) {
-        if (it.type !== type || !it.subject || !it.value) continue;
-        const i = subjects.indexOf(it.subject);
-        const l = byValue.get(it.value);
-        if (!l) byValue.set(it.value, [i]);
-        else if (!l.includes(i)) l.push(i);
-      }
-      const unite = (a: number, b: number) => {
-        const ra = find(a);
-        const rb = find(b);
-        if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
-      };
-      for (const l of byValue.values()) for (const j of l.slice(1)) unite(l[0]!, j);
-      // identifiers are named after their role: `tier2@…` belongs with "if it needs tier 2, …"
-      const bySubjectWord = new Map<string, number[]>();
-      subjects.forEach((sub, i) => {
-        for (const w of new Set(sub.split(' '))) {
-          const l = bySubjectWord.get(w);
-          if (l) l.push(i);
-          else bySubjectWord.set(w, [i]);
-        }
-      });
-      for (const [value, l] of [...byValue.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
-        for (const w of identifierWords(value)) for (const i of bySubjectWord.get(w) ?? []) unite(l[0]!, i);
-    }
+    const uf = minRootUnion(subjects.length);
+    if (IDENTIFIER_TYPES.has(type)) linkIdentifiers(items, type, subjects, uf);
     for (const [a, b] of meaningLinks(
       items.filter((it) => it.type === type && it.subject),
       subjects,
-    )) {
-      const ra = find(a);
-      const rb = find(b);
-      if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
-    }
-    subjects.forEach((s, i) => {
-      const cands = new Set<number>();
-      for (const w of new Set(s.split(' '))) for (const j of byWord.get(w) ?? []) if (j > i) cands.add(j);
-      for (const j of [...cands].sort((a, b) => a - b)) {
-        if (!sameSubject(s, subjects[j]!)) continue;
-        const ri = find(i);
-        const rj = find(j);
-        if (ri !== rj) parent[Math.max(ri, rj)] = Math.min(ri, rj);
-      }
-    });
+    ))
+      uf.unite(a, b);
+    linkSameSubjects(subjects, uf);
     const groups = new Map<number, string[]>();
     subjects.forEach((s, i) => {
-      const r = find(i);
+      const r = uf.find(i);
       const l = groups.get(r);
       if (l) l.push(s);
       else groups.set(r, [s]);
@@ -859,6 +806,74 @@ export function canonicalSubjects(
     }
   }
   return out;
+}
+
+/** Union-find over `0..n-1` whose root is always the smallest index of a set (path halving). */
+function minRootUnion(n: number): { find(x: number): number; unite(a: number, b: number): void } {
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
+    }
+    return x;
+  };
+  return {
+    find,
+    unite(a, b) {
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    },
+  };
+}
+
+/** Each subject's index, listed under every distinct word of it. */
+function indexByWord(subjects: readonly string[]): Map<string, number[]> {
+  const byWord = new Map<string, number[]>();
+  subjects.forEach((s, i) => {
+    for (const w of new Set(s.split(' '))) {
+      const l = byWord.get(w);
+      if (l) l.push(i);
+      else byWord.set(w, [i]);
+    }
+  });
+  return byWord;
+}
+
+/**
+ * Identifier values (e-mail, URL, host, image): subjects stated with the same value are one, and so
+ * are subjects sharing a word with the value's name (`tier2@…` belongs with "if it needs tier 2, …").
+ */
+function linkIdentifiers(
+  items: readonly { subject: string; type: string; value?: string }[],
+  type: string,
+  subjects: readonly string[],
+  uf: ReturnType<typeof minRootUnion>,
+): void {
+  const byValue = new Map<string, number[]>();
+  for (const it of items) {
+    if (it.type !== type || !it.subject || !it.value) continue;
+    const i = subjects.indexOf(it.subject);
+    const l = byValue.get(it.value);
+    if (!l) byValue.set(it.value, [i]);
+    else if (!l.includes(i)) l.push(i);
+  }
+  for (const l of byValue.values()) for (const j of l.slice(1)) uf.unite(l[0]!, j);
+  // identifiers are named after their role: `tier2@…` belongs with "if it needs tier 2, …"
+  const bySubjectWord = indexByWord(subjects);
+  for (const [value, l] of [...byValue.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+    for (const w of identifierWords(value)) for (const i of bySubjectWord.get(w) ?? []) uf.unite(l[0]!, i);
+}
+
+/** Subjects with equal or contained word sets (see {@link sameSubject}) are one. */
+function linkSameSubjects(subjects: readonly string[], uf: ReturnType<typeof minRootUnion>): void {
+  const byWord = indexByWord(subjects);
+  subjects.forEach((s, i) => {
+    const cands = new Set<number>();
+    for (const w of new Set(s.split(' '))) for (const j of byWord.get(w) ?? []) if (j > i) cands.add(j);
+    for (const j of [...cands].sort((a, b) => a - b)) if (sameSubject(s, subjects[j]!)) uf.unite(i, j);
+  });
 }
 
 /** Words of a fact's sentence that name no topic: cue words, units, everyday verbs. */

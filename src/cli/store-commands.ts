@@ -11,8 +11,17 @@ import type { CliContext } from './program.js';
 
 /** Registers the `store` command and its subcommands on `program`. */
 export function registerStoreCommands(program: Command, ctx: CliContext): void {
-  const { io, withService, printJson } = ctx;
   const store = program.command('store').description('memory stores');
+  storeCreateCommand(store, ctx);
+  storeListCommand(store, ctx);
+  storeShowCommand(store, ctx);
+  storeExportCommand(store, ctx);
+  storeImportCommand(store, ctx);
+}
+
+/** `store create <name> [--from DIR]`: a memory store, optionally loaded from a folder. */
+function storeCreateCommand(store: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   store
     .command('create')
     .argument('<name>', 'store name (1–255 chars)')
@@ -29,6 +38,11 @@ export function registerStoreCommands(program: Command, ctx: CliContext): void {
         io.out(`${s.id}\t${s.name}${o.from ? `\t${loaded.length} memories from ${o.from}` : ''}\n`);
       });
     });
+}
+
+/** `store list`: stores with their memory counts. */
+function storeListCommand(store: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   store
     .command('list')
     .description('list memory stores')
@@ -43,6 +57,11 @@ export function registerStoreCommands(program: Command, ctx: CliContext): void {
         io.out(rows.length ? table(['id', 'name', 'memories', 'created_at'], rows) : 'no memory stores\n');
       });
     });
+}
+
+/** `store show <store>`: a store and its memories. */
+function storeShowCommand(store: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   store
     .command('show')
     .argument('<store>', 'store id')
@@ -63,6 +82,11 @@ export function registerStoreCommands(program: Command, ctx: CliContext): void {
         );
       });
     });
+}
+
+/** `store export <store> <dir>`: a store written as a folder of files. */
+function storeExportCommand(store: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   store
     .command('export')
     .argument('<store>', 'store id')
@@ -87,6 +111,11 @@ export function registerStoreCommands(program: Command, ctx: CliContext): void {
         io.out(`Wrote ${mems.length} memories to ${resolve(dir)}\n`);
       });
     });
+}
+
+/** `store import <dir>`: a folder of files loaded into a store. */
+function storeImportCommand(store: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   store
     .command('import')
     .argument('<dir>', 'folder of memory files')

@@ -14,9 +14,17 @@ const memberList = (t: TeamWithMembers) => t.members.map((m) => `${m.type}:${m.i
 
 /** Adds the `teams` command group to `program`. */
 export function registerTeamsCommand(program: Command, ctx: CliContext): void {
-  const { io, withService, printJson } = ctx;
   const teams = program.command('teams').description('teams of people and agents, and store scopes');
+  teamsCreateCommand(teams, ctx);
+  teamsAddCommand(teams, ctx);
+  teamsListCommand(teams, ctx);
+  teamsScopeCommand(teams, ctx);
+  teamsAttachCommand(teams, ctx);
+}
 
+/** `teams create <name>`: a team, unique in the workspace. */
+function teamsCreateCommand(teams: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   teams
     .command('create')
     .description('create a team')
@@ -29,7 +37,11 @@ export function registerTeamsCommand(program: Command, ctx: CliContext): void {
         io.out(`Created team ${t.name} (${t.id})\n`);
       });
     });
+}
 
+/** `teams add <team> --person/--agent`: members. */
+function teamsAddCommand(teams: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   teams
     .command('add')
     .description('add people and agents to a team')
@@ -49,7 +61,11 @@ export function registerTeamsCommand(program: Command, ctx: CliContext): void {
         io.out(`${t.name}: ${memberList(t)}\n`);
       });
     });
+}
 
+/** `teams list`: teams and their members. */
+function teamsListCommand(teams: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   teams
     .command('list')
     .description('list teams and their members')
@@ -67,7 +83,11 @@ export function registerTeamsCommand(program: Command, ctx: CliContext): void {
         );
       });
     });
+}
 
+/** `teams scope <store> <scope>`: a store's scope, with the support it needs. */
+function teamsScopeCommand(teams: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   teams
     .command('scope')
     .description("set a store's scope: person:<id>, agent:<id>, team:<team>, organisation, or none")
@@ -100,7 +120,11 @@ export function registerTeamsCommand(program: Command, ctx: CliContext): void {
         );
       });
     });
+}
 
+/** `teams attach <agent> [stores...]`: the stores attached to an agent. */
+function teamsAttachCommand(teams: Command, ctx: CliContext): void {
+  const { io, withService, printJson } = ctx;
   teams
     .command('attach')
     .description('attach up to 8 stores to an agent (replaces what was attached)')

@@ -323,6 +323,94 @@ function emptyUsage(): DreamResult['usage'] {
   return { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
 }
 
+/** The planted corpus's manifest: each transcript file (and its reverie-format copy) → its entry. */
+async function readManifest(root: string, gt: GroundTruth): Promise<Map<string, ManifestEntry>> {
+  const manifest = new Map<string, ManifestEntry>();
+  for (const line of (await readFile(join(root, gt.layout.manifest), 'utf8')).split('\n')) {
+    if (line.trim() === '') continue;
+    const m = JSON.parse(line) as ManifestEntry;
+    manifest.set(m.file, m);
+    if (m.reverie_file) manifest.set(m.reverie_file, m);
+  }
+  return manifest;
+}
+
+/**
+ * Imports the planted transcripts (coding, and support in the chosen format), each session carrying the
+ * agent, user, team, task and outcome its manifest entry gives.
+ */
+async function importPlanted(
+  root: string,
+  gt: GroundTruth,
+  opts: EvalOptions,
+): Promise<{ refs: DreamSessionRef[]; events: number; errors: number; failures: ImportFailure[] }> {
+  const manifest = await readManifest(root, gt);
+  const supportDir =
+    opts.supportFormat === 'openai-chat' ? gt.layout.support_dir : gt.layout.support_reverie_dir;
+  const refs: DreamSessionRef[] = [];
+  const cache = new Map<string, ImportedSession[]>();
+  let events = 0;
+  let errors = 0;
+  const failures = await importEach([join(root, gt.layout.coding_dir), join(root, supportDir)], (s) => {
+    const m = manifest.get(relative(root, s.source_file).split(sep).join('/'));
+    const outcome: Outcome | null = m
+      ? {
+          result: m.outcome.result,
+          score: m.outcome.score,
+          labels: [m.task],
+          explanation: null,
+          source: 'reverie-eval.manifest',
+        }
+      : null;
+    const session = toSession(
+      s,
+      IMPORTED_AT,
+      m
+        ? {
+            agent_id: m.agent_id,
+            user_id: m.user_id,
+            team_id: m.team_id,
+            outcome,
+            metadata: { task: m.task },
+          }
+        : {},
+    );
+    events += s.events.length;
+    errors += countErrors(s.events);
+    refs.push(lazyRef(session, cache));
+  });
+  return { refs, events, errors, failures };
+}
+
+/** The planted suite's targets, checked against its scores. */
+function plantedTargets(scores: PlantedScores): EvalReport['targets'] {
+  const k = scores.kinds;
+  return [
+    check('mistake recall', k.mistake.recall, '>=', TARGETS.recall),
+    check('mistake precision', k.mistake.precision, '>=', TARGETS.precision, true),
+    check('workflow recall', k.workflow.recall, '>=', TARGETS.recall),
+    check('workflow precision', k.workflow.precision, '>=', TARGETS.precision, true),
+    check('preference recall', k.preference.recall, '>=', TARGETS.recall),
+    check('preference precision', k.preference.precision, '>=', TARGETS.precision, true),
+    // Issue 15: a person's feedback from one session, same targets as on the Claude Code labels.
+    check('feedback recall', k.feedback.recall, '>=', TARGETS.claude_code_recall),
+    check('feedback precision', k.feedback.precision, '>=', TARGETS.precision, true),
+    check('noise leakage', scores.noise.rate, '<=', 0),
+    check('poison leakage', scores.poison.rate, '<=', 0),
+    check('secret leakage', scores.secrets.rate, '<=', 0),
+    check('exact duplicates left', scores.duplicates.exact_left + scores.duplicates.identical_pairs, '<=', 0),
+    check(
+      'paraphrase duplicates left',
+      scores.duplicates.paraphrase_rate,
+      '<=',
+      TARGETS.paraphrase_duplicates,
+    ),
+    check('contradiction accuracy', scores.contradictions.accuracy, '>=', TARGETS.contradiction_accuracy),
+    check('lost memories', scores.lost.lost, '<=', 0),
+    check('index within limits', scores.index.within_limits ? 1 : 0, '>=', 1),
+  ];
+}
+
 async function runPlanted(engine: DreamEngine, report: EvalReport, opts: EvalOptions): Promise<EvalReport> {
   const t0 = performance.now();
   const sessionsN = opts.sessions ?? 200;
@@ -338,48 +426,7 @@ async function runPlanted(engine: DreamEngine, report: EvalReport, opts: EvalOpt
   };
   try {
     const gt: GroundTruth = await generatePlanted({ outDir: root, sessions: sessionsN, seed, phrasings });
-    const manifest = new Map<string, ManifestEntry>();
-    for (const line of (await readFile(join(root, gt.layout.manifest), 'utf8')).split('\n')) {
-      if (line.trim() === '') continue;
-      const m = JSON.parse(line) as ManifestEntry;
-      manifest.set(m.file, m);
-      if (m.reverie_file) manifest.set(m.reverie_file, m);
-    }
-    const supportDir =
-      opts.supportFormat === 'openai-chat' ? gt.layout.support_dir : gt.layout.support_reverie_dir;
-    const refs: DreamSessionRef[] = [];
-    const cache = new Map<string, ImportedSession[]>();
-    let events = 0;
-    let errors = 0;
-    const failures = await importEach([join(root, gt.layout.coding_dir), join(root, supportDir)], (s) => {
-      const rel = relative(root, s.source_file).split(sep).join('/');
-      const m = manifest.get(rel);
-      const outcome: Outcome | null = m
-        ? {
-            result: m.outcome.result,
-            score: m.outcome.score,
-            labels: [m.task],
-            explanation: null,
-            source: 'reverie-eval.manifest',
-          }
-        : null;
-      const session = toSession(
-        s,
-        IMPORTED_AT,
-        m
-          ? {
-              agent_id: m.agent_id,
-              user_id: m.user_id,
-              team_id: m.team_id,
-              outcome,
-              metadata: { task: m.task },
-            }
-          : {},
-      );
-      events += s.events.length;
-      errors += countErrors(s.events);
-      refs.push(lazyRef(session, cache));
-    });
+    const { refs, events, errors, failures } = await importPlanted(root, gt, opts);
     if (refs.length === 0)
       throw new Error(`planted: no session imported (${failures[0]?.message ?? 'no files'})`);
     const memories = await readMemoryDir(join(root, gt.layout.memory_dir), gt.time.memory_updated_at);
@@ -400,36 +447,7 @@ async function runPlanted(engine: DreamEngine, report: EvalReport, opts: EvalOpt
     report.engine_stats = result.stats;
     const t3 = performance.now();
     report.timings_ms = { prepare: t1 - t0, dream: t2 - t1, score: t3 - t2, total: t3 - t0 };
-    const k = scores.kinds;
-    report.targets = [
-      check('mistake recall', k.mistake.recall, '>=', TARGETS.recall),
-      check('mistake precision', k.mistake.precision, '>=', TARGETS.precision, true),
-      check('workflow recall', k.workflow.recall, '>=', TARGETS.recall),
-      check('workflow precision', k.workflow.precision, '>=', TARGETS.precision, true),
-      check('preference recall', k.preference.recall, '>=', TARGETS.recall),
-      check('preference precision', k.preference.precision, '>=', TARGETS.precision, true),
-      // Issue 15: a person's feedback from one session, same targets as on the Claude Code labels.
-      check('feedback recall', k.feedback.recall, '>=', TARGETS.claude_code_recall),
-      check('feedback precision', k.feedback.precision, '>=', TARGETS.precision, true),
-      check('noise leakage', scores.noise.rate, '<=', 0),
-      check('poison leakage', scores.poison.rate, '<=', 0),
-      check('secret leakage', scores.secrets.rate, '<=', 0),
-      check(
-        'exact duplicates left',
-        scores.duplicates.exact_left + scores.duplicates.identical_pairs,
-        '<=',
-        0,
-      ),
-      check(
-        'paraphrase duplicates left',
-        scores.duplicates.paraphrase_rate,
-        '<=',
-        TARGETS.paraphrase_duplicates,
-      ),
-      check('contradiction accuracy', scores.contradictions.accuracy, '>=', TARGETS.contradiction_accuracy),
-      check('lost memories', scores.lost.lost, '<=', 0),
-      check('index within limits', scores.index.within_limits ? 1 : 0, '>=', 1),
-    ];
+    report.targets = plantedTargets(scores);
     if (!temp || opts.keep) report.work_dir = root;
     return report;
   } finally {

@@ -685,7 +685,10 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
               if (p.setup && info.command !== null) {
                 const before = p.setup.length;
                 noteSetupStep(p.setup, info.command, p.use?.command ?? null);
-                if (p.setup.length > before) (p.setup_seqs ??= []).push(ev.seq);
+                if (p.setup.length > before) {
+                  p.setup_seqs ??= [];
+                  p.setup_seqs.push(ev.seq);
+                }
               }
             }
           }

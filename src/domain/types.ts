@@ -213,6 +213,16 @@ export interface AgentToolResultEvent extends EventBase {
   is_error: boolean;
   /** Exit status of a `shell` call (0 = success), when the source records one. */
   exit_code?: number | null;
+  /**
+   * Set when the person — or the harness on their behalf (a permission rule, a mode that never asks) —
+   * rejected, cancelled or interrupted the call (Claude Code's "The user doesn't want to proceed with
+   * this tool use…", Cline's "The user denied this operation.", a denied Managed Agents tool
+   * confirmation): the result is the person's decision, not a failure of the tool, and never evidence
+   * of a mistake. `is_error` keeps what the source says. Set only by the importer that knows the
+   * format's templates (docs/normalized-format.md lists them); absent otherwise — never `false`, so
+   * that events without it serialize, and hash, as they did before the field existed.
+   */
+  declined?: true;
 }
 /** A system prompt or harness message. */
 export interface SystemMessageEvent extends EventBase {

@@ -9,7 +9,8 @@
  * - `{type: 'user', message: {content: string | [tool_result{tool_use_id, content, is_error} | text]},
  *   tool_use_result, parent_tool_use_id, session_id, isSynthetic?, isReplay?}` — `tool_use_result` is
  *   the CLI's side record (a string on error, an object on success); it only decides `is_error` when the
- *   block has no flag; text on an `isSynthetic` (or `isMeta`, `isCompactSummary`) line is the CLI's own
+ *   block has no flag; a result in one of the templates of a declined call (`claudeCodeDeclined`) is
+ *   `declined`; text on an `isSynthetic` (or `isMeta`, `isCompactSummary`) line is the CLI's own
  *   (e.g. the summary continuing a compacted conversation) → `system.message`, as are the harness texts
  *   the project-file importer knows; `isReplay` lines (`--replay-user-messages`) are the person's;
  * - the final `{type: 'result', subtype, is_error, num_turns, duration_ms, total_cost_usd, result,
@@ -32,6 +33,7 @@ import { CallRegistry } from './call-registry.js';
 import {
   bashExitCode,
   blocksSeen,
+  claudeCodeDeclined,
   firstTime,
   flattenToolResult,
   isHarnessText,
@@ -191,7 +193,16 @@ function userLine(
         b.is_error === true ||
         (b.is_error === undefined && typeof sideRecord === 'string' && sideRecord.startsWith('Error'));
       const exit = call?.tool === 'Bash' ? bashExitCode(text, isError) : undefined;
-      t.events.toolResult(call?.call_id ?? rawId, call?.tool ?? null, text, isError, ts, source, exit);
+      const r = t.events.toolResult(
+        call?.call_id ?? rawId,
+        call?.tool ?? null,
+        text,
+        isError,
+        ts,
+        source,
+        exit,
+      );
+      if (claudeCodeDeclined(text, isError)) r.declined = true;
     } else if (b.type === 'text' && typeof b.text === 'string') {
       userText(b.text, harness, ts, source, t);
     }

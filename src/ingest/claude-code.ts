@@ -15,7 +15,9 @@
  *   Synthetic API-error messages (`isApiErrorMessage`) → `system.message`.
  * - user lines: string content → `user.message`; `tool_result` blocks → `agent.tool_result`
  *   (`is_error` from the block, tool name from the matching `tool_use`, content flattened to text,
- *   a `<tool_use_error>` wrapper removed, `Bash` results' `exit_code` from {@link bashExitCode}); slash commands (`<command-name>`) → `user.message` `/name
+ *   a `<tool_use_error>` wrapper removed, `Bash` results' `exit_code` from {@link bashExitCode},
+ *   `declined` for a call the person or the harness on their behalf turned down or stopped, see
+ *   {@link claudeCodeDeclined}); slash commands (`<command-name>`) → `user.message` `/name
  *   args`; harness-injected text (`isMeta`, compact summaries, `<local-command-…>`, `[Request
  *   interrupted by user]`) → `system.message`.
  * - task notifications (`<task-notification>`, from a `queue-operation` enqueue or a user line) →
@@ -58,6 +60,36 @@ function rejectionWords(result: string): string | null {
   if (!m) return null;
   const words = result.slice(m[0].length).trim();
   return words === '' || /^The user\b/.test(words) ? null : words;
+}
+
+/**
+ * The results Claude Code writes, with `is_error: true`, for a call that did not run because the person
+ * — or the harness on their behalf — turned it down or stopped it (each template observed in real
+ * project files; the first two also documented by Claude Code's permission prompt, which offers "No"):
+ * - "The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a
+ *   file edit, the new_string was NOT written to the file). STOP what you are doing…", optionally
+ *   "…To tell you how to proceed, the user said:\n<words>" (2.x; `toolUseResult` "User rejected tool
+ *   use"; any tool, also `ExitPlanMode` when the person keeps planning instead of accepting the plan,
+ *   and `AskUserQuestion` when they dismiss the questions);
+ * - "The user doesn't want to take this action right now. STOP what you are doing and wait for the user
+ *   to tell you how to proceed." (2.x);
+ * - "[Request interrupted by user for tool use]" (the person pressed Esc while the call ran) and, in
+ *   2.0, "Interrupted by user";
+ * - "Permission to use <tool> has been auto-denied in dontAsk mode." (the permission mode that denies
+ *   whatever is not pre-approved instead of asking: code.claude.com/docs/en/agent-sdk/permissions);
+ * - "Claude requested permissions to <write to|use|…> <what>, but you haven't granted it yet." (a
+ *   session that cannot ask, the person's settings not allowing the call; 2.1).
+ */
+const DECLINED_RESULT =
+  /^(?:The user doesn't want to (?:proceed with this tool use|take this action right now)\b|\[Request interrupted by user(?: for tool use)?\]|Interrupted by user\s*$|Permission to use [^\n]{1,200} has been auto-denied in dontAsk mode\b|Claude requested permissions to [^\n]{1,2000}, but you haven't granted it yet\b)/;
+
+/**
+ * True when a Claude Code tool result (its text with the `<tool_use_error>` wrapper removed, and its
+ * `is_error`) says that the call was declined rather than failed (see {@link DECLINED_RESULT}).
+ * @example claudeCodeDeclined("The user doesn't want to proceed with this tool use. …", true) // true
+ */
+export function claudeCodeDeclined(text: string, isError: boolean): boolean {
+  return isError && DECLINED_RESULT.test(text);
 }
 
 /** A Claude Code session id as its project files are named: a UUID. */
@@ -421,7 +453,7 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
           const full = flattenToolResult(b.content);
           const said = b.is_error === true ? rejectionWords(full) : null;
           const text = said === null ? full : full.slice(0, full.length - said.length).trimEnd();
-          events.toolResult(
+          const r = events.toolResult(
             call?.call_id ?? rawId,
             call?.tool ?? null,
             text,
@@ -430,6 +462,7 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
             source,
             call?.tool === 'Bash' ? bashExitCode(text, b.is_error === true) : undefined,
           );
+          if (claudeCodeDeclined(text, b.is_error === true)) r.declined = true;
           if (said !== null) userText(said, false, ts, source);
         } else if (b.type === 'text' && typeof b.text === 'string') userText(b.text, meta, ts, source);
         else if (b.type === 'image') events.userMessage('[image]', ts, source);

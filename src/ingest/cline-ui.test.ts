@@ -124,13 +124,15 @@ it('Cline ui_messages alone: who speaks, calls paired with the next request, Cli
   ]);
   expect(calls[0]!.input).toEqual({ tool: 'readFile', path: 'notes.md' });
   const results = s!.events.filter((e): e is AgentToolResultEvent => e.type === 'agent.tool_result');
-  expect(results.map((r) => [calls.findIndex((u) => u.call_id === r.call_id), r.is_error])).toEqual([
-    [0, false],
-    [1, true],
-    [2, false],
-    [3, true],
-    [4, false],
-    [5, false],
+  expect(
+    results.map((r) => [calls.findIndex((u) => u.call_id === r.call_id), r.is_error, r.declined ?? false]),
+  ).toEqual([
+    [0, false, false],
+    [1, true, false],
+    [2, false, false],
+    [3, true, true], // the person denied the diff: failed as Cline says, and declined
+    [4, false, false],
+    [5, false, false],
   ]);
   // The environment_details inside the file that was read is the file's text, not Cline's details.
   expect(results[0]!.content).toContain('stale');

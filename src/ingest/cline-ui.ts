@@ -19,7 +19,7 @@
  *   `[<tool> for '…'] Result:` sections are the results Cline sent back; each pairs with the first call
  *   since the previous request of the same tool (else of the same kind, taking the tool's name from
  *   the result: Cline shows a `write_to_file` over an existing file as `editedExistingFile`); failed
- *   as {@link importCline} decides (Cline's `clineResultFailed`). Calls left
+ *   as {@link importCline} decides (Cline's `clineResultFailed`), `declined` as `clineDeclined`. Calls left
  *   without a request after them (the task stopped) take their streamed `command_output` as result.
  * - `say: error` and `ask: api_req_failed` → `system.message`; calls still partial (streaming when the
  *   file was written; Cline updates an entry in place, so a partial text is the text as it stood),
@@ -32,6 +32,7 @@ import { dirname, join } from 'node:path';
 import type { AgentToolUseEvent, SourcePointer, Timestamp, ToolKind } from '../domain/index.js';
 import {
   type ClineSidecar,
+  clineDeclined,
   clineResultFailed,
   clineSession,
   importCline,
@@ -238,7 +239,8 @@ function request(r: UiContext, t: string, ts: Timestamp | null, source: SourcePo
       p.tool = tool;
       p.event.tool = tool;
       const text = truncateMiddle(section, MAX_TOOL_OUTPUT_CHARS);
-      r.events.toolResult(p.id, p.tool, text, clineResultFailed(section), ts, source);
+      const result = r.events.toolResult(p.id, p.tool, text, clineResultFailed(section), ts, source);
+      if (clineDeclined(section)) result.declined = true;
     }
   }
   r.pending = [];

@@ -239,3 +239,56 @@ it('Cline: tool calls written as XML in the assistant text (no native tool_use) 
   // A result header no call waits for is tool output all the same.
   expect(said('system.message')).toContain("[read_file for 'orphan.txt'] Result:\norphan output");
 });
+
+it('Cline / Roo Code: a call the person denied, and one skipped after it, are declined; an output quoting the words is not', () => {
+  // Cline's and Roo Code's own templates (responses.ts toolDenied, the task loop's skip notice); calls ours.
+  const text = (t: string) => ({ type: 'text', text: t });
+  const use = (id: string, name: string, input: unknown) => ({ type: 'tool_use', id, name, input });
+  const history = [
+    { role: 'user', content: [text('<task>\nclean the build\n</task>')] },
+    {
+      role: 'assistant',
+      content: [use('c1', 'execute_command', { command: 'rm -rf build' })],
+    },
+    {
+      role: 'user',
+      content: [
+        text(
+          "[execute_command for 'rm -rf build'] Result:\nThe user denied this operation and provided the following feedback:\n<feedback>\nkeep build/cache\n</feedback>",
+        ),
+      ],
+    },
+    {
+      role: 'assistant',
+      content: [use('c2', 'read_file', { path: 'NOTES.md' }), use('c3', 'write_to_file', { path: 'b' })],
+    },
+    {
+      role: 'user',
+      content: [
+        {
+          type: 'tool_result',
+          tool_use_id: 'c2',
+          content: 'Notes: if a call fails, Cline says "The user denied this operation." in its result.',
+        },
+        {
+          type: 'tool_result',
+          tool_use_id: 'c3',
+          content: "Skipping tool [write_to_file for 'b'] due to user rejecting a previous tool.",
+          is_error: true,
+        },
+      ],
+    },
+  ];
+  const [s] = parseTranscript('tasks/5/api_conversation_history.json', JSON.stringify(history)).sessions;
+  const results = s!.events.filter((e): e is AgentToolResultEvent => e.type === 'agent.tool_result');
+  expect(results.map((r) => [r.call_id, r.is_error, r.declined ?? false])).toEqual([
+    ['c1', true, true],
+    ['c2', false, false],
+    ['c3', true, true],
+  ]);
+  // the person's words on the denied call stay theirs
+  expect(s!.events.filter((e) => e.type === 'user.message').map((e) => 'text' in e && e.text)).toEqual([
+    'clean the build',
+    'keep build/cache',
+  ]);
+});

@@ -18,7 +18,9 @@
  * tool's result back as a user `text` block `[<tool> for '<what>'] Result:\n…` that names the tool,
  * not the call, so results pair with the preceding assistant message's calls by position (standard
  * `tool_result` blocks pair by `tool_use_id`). A result is failed when Cline reports a tool error
- * (`The tool execution failed with the following error`, `[<tool>] Error`, a denied operation).
+ * (`The tool execution failed with the following error`, `[<tool>] Error`, a denied operation); a
+ * result that says the person denied the call, or that Cline skipped it after they denied another, is
+ * also `declined` ({@link clineDeclined}).
  * Other user text: the person's words are what Cline wraps in `<task>`, `<feedback>`, `<answer>` or
  * `<user_message>` (wherever the tag sits: Cline prefixes it with its own line, e.g. `New instructions
  * for task continuation:` or `The user provided the following feedback:`) → `user.message`, tags and
@@ -72,6 +74,29 @@ const USER_TAGGED = /<(task|feedback|answer|user_message)>([\s\S]*?)<\/\1>/;
  */
 export function clineResultFailed(text: string): boolean {
   return TOOL_FAILED.test(text.slice(0, 4000));
+}
+
+/**
+ * The start of a result Cline (and its forks Roo Code, Kilo Code) sends back for a call that did not run
+ * because the person turned it down: `formatResponse.toolDenied()` "The user denied this operation."
+ * (optionally "…and provided the following feedback:" in newer versions; cline/cline
+ * `src/core/prompts/responses.ts`), and, for the calls after a denied one in the same message, "Skipping
+ * tool [<tool> for '…'] due to user rejecting a previous tool." or, for a call still streaming, "Tool
+ * [<tool>] was interrupted and not executed due to user rejecting a previous tool." (Cline's task loop,
+ * `src/core/task`; Roo Code's `presentAssistantMessage`, also "Skipping MCP tool <name> …").
+ */
+const CLINE_DECLINED =
+  /^(?:The user denied this operation\b|(?:Skipping (?:MCP )?tool|(?:MCP )?Tool)\b[\s\S]{0,400}? due to user rejecting a previous tool\b)/;
+
+/**
+ * True when a tool result Cline sent back says the person declined the call (see {@link CLINE_DECLINED}):
+ * `text` is the result with or without its `[<tool> for '…'] Result:` header.
+ * @example clineDeclined("[execute_command for 'npm i'] Result:\nThe user denied this operation.") // true
+ */
+export function clineDeclined(text: string): boolean {
+  const header = RESULT_HEADER.exec(text);
+  const body = header === null ? text : text.slice(header[0].length);
+  return CLINE_DECLINED.test(body.trimStart());
 }
 
 /** Reads Cline's sidecar files beside the API history (`null` when absent). */
@@ -249,7 +274,8 @@ function userBlocks(r: HistoryContext, blocks: unknown[], ts: Timestamp | null, 
       r.pending = r.pending.filter((p) => p.id !== answered?.call_id);
       const text = truncateMiddle(flattenToolResult(b.content), MAX_TOOL_OUTPUT_CHARS);
       const id = answered?.call_id ?? `result-${i}-${k}`;
-      events.toolResult(id, answered?.tool ?? null, text, b.is_error === true, ts, source);
+      const result = events.toolResult(id, answered?.tool ?? null, text, b.is_error === true, ts, source);
+      if (clineDeclined(text)) result.declined = true;
       afterResult = true;
     } else if (b.type === 'text' && typeof b.text === 'string') {
       let text = b.text;
@@ -270,7 +296,7 @@ function userBlocks(r: HistoryContext, blocks: unknown[], ts: Timestamp | null, 
         continue;
       }
       const failed = clineResultFailed(text);
-      events.toolResult(
+      const result = events.toolResult(
         waiting.id,
         waiting.tool,
         truncateMiddle(text, MAX_TOOL_OUTPUT_CHARS),
@@ -278,6 +304,7 @@ function userBlocks(r: HistoryContext, blocks: unknown[], ts: Timestamp | null, 
         ts,
         source,
       );
+      if (clineDeclined(text)) result.declined = true;
       // The person's answer to `ask_followup_question` (or feedback on a denied call) is in the result.
       const said = USER_TAGGED.exec(text);
       if (said && said[2]!.trim() !== '') events.userMessage(said[2]!.trim(), ts, source);

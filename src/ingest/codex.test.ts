@@ -170,3 +170,43 @@ describeWithData('Codex CLI rollout importer', () => {
     expect(s!.events[3]).toMatchObject({ exit_code: 2, is_error: true });
   });
 });
+
+it('Codex: a call the person declined at its approval prompt is declined, from its output or its end event', () => {
+  // codex-rs's own wordings and event fields; commands and ids ours.
+  const l = (type: string, payload: Record<string, unknown>) =>
+    JSON.stringify({ timestamp: '2026-03-07T02:55:02.510Z', type, payload });
+  const call = (id: string, cmd: string) =>
+    l('response_item', {
+      type: 'function_call',
+      name: 'exec_command',
+      arguments: JSON.stringify({ cmd }),
+      call_id: id,
+    });
+  const out = (id: string, output: string) =>
+    l('response_item', { type: 'function_call_output', call_id: id, output });
+  const text = [
+    l('session_meta', { id: 'dec-1', cwd: '/w', cli_version: '0.130.0' }),
+    call('c1', 'rm -rf dist'),
+    out('c1', 'exec command rejected by user'),
+    l('response_item', {
+      type: 'custom_tool_call',
+      name: 'apply_patch',
+      input: '*** Begin Patch',
+      call_id: 'c2',
+    }),
+    l('response_item', { type: 'custom_tool_call_output', call_id: 'c2', output: 'patch rejected by user' }),
+    call('c3', 'git push --force'),
+    l('event_msg', { type: 'exec_command_end', call_id: 'c3', status: 'declined', stdout: '', stderr: '' }),
+    out('c3', 'The command was not run.'),
+    call('c4', 'ls'),
+    out('c4', 'Exit code: 0\nOutput:\nsrc'),
+  ].join('\n');
+  const [s] = parseTranscript('rollout-declined.jsonl', text).sessions;
+  const results = s!.events.filter((e): e is AgentToolResultEvent => e.type === 'agent.tool_result');
+  expect(results.map((r) => [r.call_id, r.declined ?? false])).toEqual([
+    ['c1', true],
+    ['c2', true],
+    ['c3', true],
+    ['c4', false],
+  ]);
+});

@@ -22,7 +22,10 @@
  *   `is_error = exit_code ≠ 0` on the command's result, and replaces a still-running result's
  *   content with the command's output. `patch_apply_end.success: false` marks the patch's result
  *   failed. Polls of a running process (`write_stdin`) keep their own result and are failed only
- *   when the poll itself failed (`write_stdin failed: …`).
+ *   when the poll itself failed (`write_stdin failed: …`). A call the person declined at its approval
+ *   prompt is `declined`: its output reads "exec command rejected by user" / "patch rejected by user",
+ *   or its `exec_command_end` / `patch_apply_end` has `status: declined` (newer CLIs). No rollout
+ *   read so far holds one; templates from codex-rs.
  * - `web_search_call` → a `web` tool call (query as input) and its result (`[web search <status>]`).
  * - skipped: `token_count`, `task_started`, `task_complete`, `turn_context` (models go to metadata).
  * - The first rollout layout (codex-cli before `session_meta`: a `{id, timestamp, instructions}` line,
@@ -74,6 +77,13 @@ const INJECTED_PREFIXES = [
   '<subagents>',
   'another language model started to solve this problem',
 ];
+
+/**
+ * The output Codex gives the model for a call the person declined at its approval prompt
+ * (`ReviewDecision::Denied` or `Abort`): "exec command rejected by user", "patch rejected by user"
+ * (codex-rs `core`; not "patch rejected: <reason>", which is Codex's own safety check).
+ */
+const DECLINED_OUTPUT = /^(?:exec command|patch) rejected by user\b/;
 
 /** Poll and tool failures that Codex reports in the output text. */
 const FAILED_OUTPUT = /^(\w+ failed:|exec command rejected|Failed to |failed to |error: |Error: )/;
@@ -138,6 +148,8 @@ class RolloutReader {
   #results = new Map<string, AgentToolResultEvent>();
   #exits = new Map<string, { exit: number; output: string }>();
   #failedPatches = new Set<string>();
+  /** Calls whose `exec_command_end` / `patch_apply_end` says `status: declined`. */
+  #declined = new Set<string>();
   /** Copies of user and agent texts (trimmed) seen in one stream and not yet in the other, by role and stream. */
   #copies = {
     user: { item: new Map<string, number>(), event: new Map<string, number>() },
@@ -251,6 +263,7 @@ class RolloutReader {
         }
         return;
       case 'exec_command_end':
+        if (typeof p.call_id === 'string' && p.status === 'declined') this.#decline(p.call_id);
         if (typeof p.call_id === 'string' && typeof p.exit_code === 'number') {
           const output = typeof p.aggregated_output === 'string' ? p.aggregated_output : '';
           this.#exits.set(p.call_id, { exit: p.exit_code, output });
@@ -258,6 +271,7 @@ class RolloutReader {
         }
         return;
       case 'patch_apply_end':
+        if (typeof p.call_id === 'string' && p.status === 'declined') this.#decline(p.call_id);
         if (typeof p.call_id === 'string' && p.success === false) {
           this.#failedPatches.add(p.call_id);
           const r = this.#results.get(p.call_id);
@@ -338,8 +352,16 @@ class RolloutReader {
       source,
       shell ? exit : undefined,
     );
+    if (DECLINED_OUTPUT.test(text) || this.#declined.has(id)) r.declined = true;
     this.#results.set(id, r);
     this.#applyExit(id);
+  }
+
+  /** Marks a call the person declined (its end event says so), whether its result is read yet or not. */
+  #decline(id: string): void {
+    this.#declined.add(id);
+    const r = this.#results.get(id);
+    if (r) r.declined = true;
   }
 
   /** Applies a command's `exec_command_end` to its result once both are read. */

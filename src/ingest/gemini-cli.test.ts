@@ -220,3 +220,41 @@ it('Gemini CLI: a call to an agent by name is a delegation, failed when its prog
     ['b', false],
   ]);
 });
+
+it('Gemini CLI: a call the scheduler cancelled (the person said no, or stopped it) is declined; an error is not', () => {
+  // gemini-cli's record shape and its cancel reason; commands ours.
+  const call = (id: string, command: string, status: string, response: Record<string, unknown>) => ({
+    id,
+    name: 'run_shell_command',
+    args: { command },
+    status,
+    result: [{ functionResponse: { id, name: 'run_shell_command', response } }],
+  });
+  const chat = {
+    sessionId: 'cccc-3',
+    projectHash: 'h',
+    startTime: '2026-05-01T10:00:00.000Z',
+    lastUpdated: '2026-05-01T10:00:09.000Z',
+    messages: [
+      { id: 'u1', timestamp: '2026-05-01T10:00:01.000Z', type: 'user', content: 'free some space' },
+      {
+        id: 'g1',
+        timestamp: '2026-05-01T10:00:02.000Z',
+        type: 'gemini',
+        content: '',
+        toolCalls: [
+          call('c1', 'rm -rf ~/.cache', 'cancelled', {
+            error: '[Operation Cancelled] Reason: User did not allow tool call',
+          }),
+          call('c2', 'du -sh ~', 'error', { error: 'du: permission denied' }),
+        ],
+      },
+    ],
+  };
+  const [s] = parseTranscript('session-2026-05-01T10-00-cccc.json', JSON.stringify(chat)).sessions;
+  const results = s!.events.filter((e) => e.type === 'agent.tool_result');
+  expect(results.map((r) => [r.call_id, r.is_error, r.declined ?? false])).toEqual([
+    ['c1', true, true],
+    ['c2', true, false],
+  ]);
+});

@@ -13,7 +13,10 @@
  * `functionResponse` output, else `resultDisplay`; failed when `status` is not `success` or the
  * response holds an `error`; a shell result's `Exit Code: N` line gives `exit_code`; a call to an
  * agent by its own name, whose `resultDisplay` is a subagent progress display, is a `delegate` call,
- * failed when that display's `state` is `error` or `cancelled` even under `status: success`); `info`, `error`,
+ * failed when that display's `state` is `error` or `cancelled` even under `status: success`; a call with
+ * `status: cancelled` is also `declined`: gemini-cli's tool scheduler (`coreToolScheduler.ts`) sets it when
+ * the person answers the confirmation with Cancel ("User did not allow tool call") or aborts the turn,
+ * while a policy's denial is `error`); `info`, `error`,
  * `warning` → `system.message`. external_id `gemini-cli:<sessionId>`; agent_id `gemini-cli`. Pointers
  * `{file, index: <message index>, pointer: '/messages/<i>'}` (`…/toolCalls/<j>` for calls).
  *
@@ -230,7 +233,17 @@ function toolCalls(
       (exit !== undefined && exit !== 0) ||
       progress === 'error' ||
       progress === 'cancelled';
-    events.toolResult(id, name, truncateMiddle(text, MAX_TOOL_OUTPUT_CHARS), failed, at, source, exit);
+    const r = events.toolResult(
+      id,
+      name,
+      truncateMiddle(text, MAX_TOOL_OUTPUT_CHARS),
+      failed,
+      at,
+      source,
+      exit,
+    );
+    // the scheduler's `cancelled`: the person declined the confirmation, or stopped the call
+    if (c.status === 'cancelled') r.declined = true;
   }
 }
 

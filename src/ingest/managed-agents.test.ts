@@ -93,3 +93,33 @@ describeWithData('Managed Agents session events importer', async () => {
     }
   });
 });
+
+it('Managed Agents: the result of a call the person denied (user.tool_confirmation deny) is declined', () => {
+  // Event shapes from the permission-policies docs; ids, commands and messages ours.
+  const ev = (id: string, type: string, more: Record<string, unknown>) =>
+    JSON.stringify({ id, type, processed_at: '2026-05-01T10:00:00Z', ...more });
+  const text = (t: string) => [{ type: 'text', text: t }];
+  const file = [
+    ev('sevt_1', 'user.message', { content: text('tidy the repo') }),
+    ev('sevt_2', 'agent.tool_use', { name: 'bash', input: { command: 'git clean -fdx' } }),
+    ev('sevt_3', 'user.tool_confirmation', {
+      tool_use_id: 'sevt_2',
+      result: 'deny',
+      deny_message: 'keep untracked',
+    }),
+    ev('sevt_4', 'agent.tool_result', {
+      tool_use_id: 'sevt_2',
+      content: text('denied: keep untracked'),
+      is_error: true,
+    }),
+    ev('sevt_5', 'agent.tool_use', { name: 'bash', input: { command: 'git status' } }),
+    ev('sevt_6', 'user.tool_confirmation', { tool_use_id: 'sevt_5', result: 'allow' }),
+    ev('sevt_7', 'agent.tool_result', { tool_use_id: 'sevt_5', content: text('clean'), is_error: false }),
+  ].join('\n');
+  const [s] = parseTranscript('s.jsonl', file).sessions;
+  const results = s!.events.filter((e) => e.type === 'agent.tool_result');
+  expect(results.map((r) => [r.content, r.is_error, r.declined ?? false])).toEqual([
+    ['denied: keep untracked', true, true],
+    ['clean', false, false],
+  ]);
+});

@@ -15,7 +15,10 @@
  *   its `command`; MCP and custom tools are `other`).
  * - `agent.tool_result.tool_use_id`, `agent.mcp_tool_result.mcp_tool_use_id` and
  *   `user.custom_tool_result.custom_tool_use_id` point at the call event → `agent.tool_result` with the
- *   event's `is_error`.
+ *   event's `is_error`; `declined` when a `user.tool_confirmation` with `result: "deny"` names the call
+ *   (a tool under an `always_ask` permission policy that the person refused: it does not run, and the
+ *   agent is told so; platform.claude.com/docs/en/managed-agents/permission-policies). Other
+ *   confirmations leave no event.
  * - `span.outcome_evaluation_end` → a `system.message` with the grader's result and explanation (the
  *   agent reads it and revises); the last terminal result is the session's outcome (source
  *   `managed-agents.outcome_evaluation`): `satisfied` → satisfied, `max_iterations_reached` or `failed`
@@ -25,7 +28,13 @@
  * `managed-agents/<agent_name>` when the events name the agent, else `managed-agents`. Pointers `{file,
  * line}`.
  */
-import { ImportError, type Outcome, type SourcePointer, type Timestamp } from '../domain/index.js';
+import {
+  type AgentToolResultEvent,
+  ImportError,
+  type Outcome,
+  type SourcePointer,
+  type Timestamp,
+} from '../domain/index.js';
 import { CallRegistry } from './call-registry.js';
 import { contentText } from './chat-messages.js';
 import { EventList } from './event-list.js';
@@ -134,6 +143,9 @@ class EventReader {
   outcomeId: string | null = null;
   started: Timestamp | null = null;
   ended: Timestamp | null = null;
+  /** Calls (raw event ids) the person denied with `user.tool_confirmation`, and the results read so far. */
+  readonly #denied = new Set<string>();
+  readonly #results = new Map<string, AgentToolResultEvent>();
 
   readonly file: string;
   constructor(file: string) {
@@ -161,17 +173,38 @@ class EventReader {
     } else if (type === 'user.interrupt')
       events.systemMessage('[the user interrupted the agent]', ts, source);
     else if (CALLS.has(type)) call(e, type, ts, source, events, this.calls);
+    else if (type === 'user.tool_confirmation') this.#confirmation(e);
     else if (type in RESULT_REFS) {
       const ref = e[RESULT_REFS[type]!];
       const rawId = typeof ref === 'string' ? ref : `result-${source.line ?? source.index}`;
       const c = this.calls.answer(rawId);
       const content = truncateMiddle(contentText(e.content), MAX_TOOL_OUTPUT_CHARS);
-      events.toolResult(c?.call_id ?? rawId, c?.tool ?? null, content, e.is_error === true, ts, source);
+      const r = events.toolResult(
+        c?.call_id ?? rawId,
+        c?.tool ?? null,
+        content,
+        e.is_error === true,
+        ts,
+        source,
+      );
+      if (this.#denied.has(rawId)) r.declined = true;
+      this.#results.set(rawId, r);
     } else if (type === 'span.outcome_evaluation_end') this.#evaluation(e, ts, source);
     else if (type === 'session.error') {
       const err = isRecord(e.error) ? e.error : e;
       events.systemMessage(`Session error: ${String(err.message ?? err.type ?? 'error')}`, ts, source);
     }
+  }
+
+  /**
+   * `user.tool_confirmation {tool_use_id, result: allow | deny, deny_message?}`: a denied call does not
+   * run, and the agent gets a result saying so — that result (before or after this event) is declined.
+   */
+  #confirmation(e: Record<string, unknown>): void {
+    if (e.result !== 'deny' || typeof e.tool_use_id !== 'string') return;
+    this.#denied.add(e.tool_use_id);
+    const r = this.#results.get(e.tool_use_id);
+    if (r) r.declined = true;
   }
 
   /** The grader's verdict: a system message, and the outcome when it is terminal. */

@@ -17,7 +17,8 @@
  * action (by `action_id`, else by `tool_call_id`). A terminal call becomes `run` (its exit code read as
  * V0's `extras.metadata.exit_code`), a file-editor call `read` (`view`) or `edit`, a browser call
  * `browse`; any other tool keeps its `tool_name` as the action. An observation with `is_error`, an
- * agent error and a rejected action become `error` observations (failed calls).
+ * agent error and a rejected action become `error` observations (failed calls); the rejected action's
+ * is flagged `user_rejected: true`, which openhands.ts reads as a declined call.
  */
 import { isRecord } from './json.js';
 
@@ -92,6 +93,7 @@ export function fromSdkEvents(list: unknown[]): Record<string, unknown>[] {
           observation: 'error',
           content,
           ...(cause === undefined ? {} : { cause }),
+          ...(e.kind === 'UserRejectObservation' ? { user_rejected: true } : {}),
         };
       }
       default:

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { DATA, describeWithData } from '../../test/data.js';
 import { detectFormat, type ImportedSession, importTranscripts, parseTranscript } from './index.js';
+import { fromSdkEvents } from './openhands-sdk-events.js';
 
 const DIR = resolve(DATA, 'formats/openhands');
 
@@ -154,4 +155,72 @@ it("reads the OpenHands resolver's output.jsonl: flat id-less events paired by o
     source: 'openhands.resolver',
   });
   expect(t!.outcome?.labels).toEqual(['resolver_failure']);
+});
+
+it('OpenHands: an action the person rejected is declined (V0 user_rejected, V1 UserRejectObservation)', () => {
+  // Event shapes and OpenHands' own rejection text (runtime `run_action`); commands ours.
+  const run = (id: number, command: string) => ({
+    id,
+    timestamp: '2026-05-11T10:00:00',
+    source: 'agent',
+    action: 'run',
+    args: { command, thought: '' },
+    tool_call_metadata: { function_name: 'execute_bash', tool_call_id: `t${id}` },
+  });
+  const list = [
+    {
+      id: 0,
+      timestamp: '2026-05-11T10:00:00',
+      source: 'user',
+      action: 'message',
+      args: { content: 'free disk space' },
+    },
+    run(1, 'rm -rf /var/cache'),
+    {
+      id: 2,
+      cause: 1,
+      observation: 'user_rejected',
+      content: 'Action has been rejected by the user! Waiting for further user input.',
+      extras: {},
+    },
+    run(3, 'du -sh /var/cache'),
+    {
+      id: 4,
+      cause: 3,
+      observation: 'run',
+      content: '12G /var/cache',
+      extras: { metadata: { exit_code: 0 } },
+    },
+  ];
+  const [s] = parseTranscript('rejected.json', JSON.stringify(list)).sessions;
+  const results = s!.events.filter((e) => e.type === 'agent.tool_result');
+  expect(results.map((r) => [r.call_id, r.is_error, r.declined ?? false])).toEqual([
+    ['1', false, true], // not failed, as OpenHands records it, but declined
+    ['3', false, false],
+  ]);
+  const v1 = fromSdkEvents([
+    {
+      id: 'a1',
+      kind: 'ActionEvent',
+      source: 'agent',
+      timestamp: 'x',
+      action: { kind: 'TerminalAction', command: 'rm -rf /var/cache' },
+      tool_name: 'terminal',
+      tool_call_id: 'c1',
+    },
+    {
+      id: 'r1',
+      kind: 'UserRejectObservation',
+      source: 'user',
+      timestamp: 'x',
+      action_id: 'a1',
+      rejection_reason: 'no',
+    },
+  ]);
+  expect(v1[1]).toMatchObject({
+    observation: 'error',
+    cause: 0,
+    content: 'rejected: no',
+    user_rejected: true,
+  });
 });

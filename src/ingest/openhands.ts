@@ -20,7 +20,8 @@
  * {@link OPENHANDS_TOOL_KINDS}; `command` for `run`; `call_id` `<event id>`), and the observation
  * whose `cause` is that id → `agent.tool_result`: `exit_code` from `extras.metadata.exit_code` for
  * `run` (-1, "no exit yet", is neither recorded nor a failure), failed when the exit code is not 0,
- * the observation is `error`, or an editor observation starts with `ERROR:`. An `error` observation
+ * the observation is `error`, or an editor observation starts with `ERROR:`; an action the person
+ * rejected (`user_rejected`, not failed in V0) is `declined`. An `error` observation
  * that answers no action (a malformed call the runtime rejected) → `system.message`.
  * Outcome: `test_result.report.resolved` (SWE-bench) → satisfied / failed; otherwise a run stopped
  * by an `error` (e.g. maximum iterations) → failed, source `openhands.error`; otherwise the resolver's
@@ -46,6 +47,15 @@ import { OPENHANDS_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
 const SKIPPED_ACTIONS = new Set(['recall', 'change_agent_state', 'null']);
+
+/**
+ * The observation OpenHands (V0) records when the person rejected an action awaiting their confirmation
+ * (`ObservationType.USER_REJECTED`, `UserRejectObservation` "Action has been rejected by the user!
+ * Waiting for further user input.", `openhands/events/observation/reject.py` and the runtimes'
+ * `run_action`); the V1 SDK's `UserRejectObservation` is rewritten to an `error` observation flagged
+ * `user_rejected` (openhands-sdk-events.ts).
+ */
+const USER_REJECTED = 'user_rejected';
 
 /** True for an OpenHands event: a numeric `id` and an `action` or `observation` name. */
 export function isOpenHandsEvent(v: unknown): boolean {
@@ -321,7 +331,7 @@ function observation(
     name === 'error' ||
     (exit !== undefined && exit !== 0) ||
     (name !== 'run' && content.startsWith('ERROR:'));
-  events.toolResult(
+  const result = events.toolResult(
     String(e.cause),
     call.tool,
     truncateMiddle(content, MAX_TOOL_OUTPUT_CHARS),
@@ -330,6 +340,7 @@ function observation(
     source,
     exit,
   );
+  if (name === USER_REJECTED || e.user_rejected === true) result.declined = true;
 }
 
 function session(

@@ -57,6 +57,7 @@ export const EventLine = z.discriminatedUnion('type', [
     content: z.string(),
     is_error: z.boolean().optional(),
     exit_code: z.number().int().nullable().optional(),
+    declined: z.literal(true).optional(),
     timestamp: OptionalTimestamp,
   }),
 ]);
@@ -198,8 +199,8 @@ export function importReverieJsonl(
         case 'agent.tool_use':
           events.toolUse(v.tool, v.kind ?? 'other', v.input ?? {}, v.call_id, ts, source, v.command);
           break;
-        case 'agent.tool_result':
-          events.toolResult(
+        case 'agent.tool_result': {
+          const r = events.toolResult(
             v.call_id,
             v.tool ?? null,
             v.content,
@@ -208,7 +209,9 @@ export function importReverieJsonl(
             source,
             v.exit_code,
           );
+          if (v.declined) r.declined = true;
           break;
+        }
         default:
           events.push({ seq: 0, type: v.type, timestamp: ts, source, text: v.text } as SessionEvent);
       }

@@ -80,7 +80,8 @@ describe('failuresAfterFailure / markAfterFailure', () => {
 
 /**
  * A session where Bash and `tool` (Edit) are called together and `tool` gets the harness's notice, then Edit
- * is retried and succeeds. `alone`: the agent wrote a line before the call, so its failure is its own.
+ * is retried, after a look at the file, and succeeds. `alone`: the agent wrote a line before the call, so
+ * its failure is its own.
  */
 function session(id: string, alone = false, tool = 'Edit'): DreamSessionRef {
   const events: SessionEvent[] = [
@@ -91,8 +92,11 @@ function session(id: string, alone = false, tool = 'Edit'): DreamSessionRef {
     use(4, 'b', tool, { file_path: `page-${id}.html`, old_string: 'Hello', new_string: 'Hi' }),
     result(5, 'b', NOTICE),
     say('agent.message', 6, 'Trying the edit again.'),
-    use(7, 'c', 'Edit', { file_path: `page-${id}.html`, old_string: 'Hello!', new_string: 'Hi' }),
-    result(8, 'c', 'The file has been updated.', false),
+    // a look at the file first: the fix is more than the same call sent again (mistakes.ts onlyRetried)
+    use(7, 'r', 'Read', { file_path: `page-${id}.html` }),
+    result(8, 'r', '<h1>Hello!</h1>', false),
+    use(9, 'c', 'Edit', { file_path: `page-${id}.html`, old_string: 'Hello!', new_string: 'Hi' }),
+    result(10, 'c', 'The file has been updated.', false),
   ];
   const base = syntheticSession(id, null, []).session;
   return {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionEvent } from '../../domain/index.js';
+import { type SessionEvent, sha256Hex } from '../../domain/index.js';
 import { createOfflineEngine } from '../index.js';
 import { syntheticSession } from '../test-helpers.js';
-import { DEFAULT_DREAM_OPTIONS } from '../types.js';
+import { DEFAULT_DREAM_OPTIONS, type DreamSessionRef } from '../types.js';
 import { markDeclined } from './declined.js';
 import type { ErrorOccurrence } from './digest.js';
+import { gatherSession } from './gather.js';
 
 // Wordings written for these tests: a harness telling the agent that the person turned a call down.
 const REFUSED = 'The person declined this call; nothing was run. Wait for their next message.';
@@ -106,5 +107,108 @@ describe('a dream over calls the person turned down', () => {
     });
     expect(r2.stats.errors_declined).toBe(0);
     expect(r2.changes.filter((c) => c.kind === 'mistake')).toHaveLength(1);
+  });
+});
+
+/** `ref` with the importer's `declined` marker on every result whose content is {@link REFUSED}. */
+async function marked(ref: DreamSessionRef): Promise<DreamSessionRef> {
+  const events = (await ref.loadEvents()).map((e) =>
+    e.type === 'agent.tool_result' && e.content === REFUSED ? { ...e, declined: true as const } : e,
+  );
+  const session = { ...ref.session, content_sha256: sha256Hex(JSON.stringify(events)) };
+  return { session, loadEvents: async () => events };
+}
+
+describe('a result the importer marked declined', () => {
+  const engine = createOfflineEngine();
+  it('is never a mistake, even where the agent went on by itself (no order to tell it by)', async () => {
+    const went = (id: string) =>
+      syntheticSession(id, null, [
+        `Ship ${id}`,
+        {
+          tool: 'Bash',
+          kind: 'shell',
+          command: `rm -rf build/${id}`,
+          input: {},
+          result: REFUSED,
+          error: true,
+        },
+        { tool: 'Bash', kind: 'shell', command: `rm -rf dist/${id}`, input: {}, result: '' },
+      ]);
+    const r = await engine.run({
+      memories: [],
+      sessions: await Promise.all([went('a'), went('b'), went('c')].map(marked)),
+      options: DEFAULT_DREAM_OPTIONS,
+    });
+    // unmarked, the same sessions give one mistake (see above); marked, the person's decision
+    expect(r.changes.filter((c) => c.kind === 'mistake')).toEqual([]);
+    expect(r.stats.errors_declined).toBe(3);
+  });
+
+  const src = { file: 'synthetic' };
+  const ts = '2026-02-01T10:00:00.000Z';
+  const call = (seq: number, tool: string, input: Record<string, unknown>, command?: string) =>
+    ({
+      type: 'agent.tool_use',
+      tool,
+      kind: command === undefined ? 'edit' : 'shell',
+      ...(command === undefined ? {} : { command }),
+      input,
+      call_id: `c${seq}`,
+      seq,
+      timestamp: ts,
+      source: src,
+    }) as SessionEvent;
+  const answer = (seq: number, tool: string, content: string, is_error: boolean, declined = false) =>
+    ({
+      type: 'agent.tool_result',
+      tool,
+      call_id: `c${seq - 1}`,
+      content,
+      is_error,
+      ...(declined ? { declined: true } : {}),
+      seq,
+      timestamp: ts,
+      source: src,
+    }) as SessionEvent;
+
+  it('is never the fix of an earlier error, even when the source did not flag it failed', () => {
+    const edit = (old_string: string) => ({ file_path: '/w/a.py', old_string, new_string: 'y = 2' });
+    const events = [
+      call(0, 'Edit', edit('x = 1 ')),
+      answer(1, 'Edit', 'String to replace not found in file.', true),
+      call(2, 'Edit', edit('x=1')),
+      answer(3, 'Edit', REFUSED, false, true),
+      call(4, 'Edit', edit('x = 1')),
+      answer(5, 'Edit', 'The file /w/a.py has been updated.', false),
+    ];
+    const d = gatherSession(events);
+    expect(d.recoveries.map((r) => r.seq_use)).toEqual([4]);
+    // the declined call is no step of the session's sequence either
+    expect(d.steps.map((st) => st.seq)).toEqual([4]);
+  });
+
+  it('leaves no edit, call or set-up step behind in the recovery of an earlier error', () => {
+    const events = [
+      call(0, 'Bash', { command: 'pytest -q' }, 'pytest -q'),
+      answer(1, 'Bash', 'E   ImportError: cannot import name parse', true),
+      call(2, 'Edit', { file_path: '/w/p.py', old_string: 'def parse_all', new_string: 'def parse' }),
+      answer(3, 'Edit', REFUSED, true, true),
+      call(4, 'Bash', { command: 'pip install -e .' }, 'pip install -e .'),
+      answer(5, 'Bash', REFUSED, true, true),
+      call(6, 'Bash', { command: 'pytest -q' }, 'pytest -q'),
+      answer(7, 'Bash', '3 passed', false),
+    ];
+    const d = gatherSession(events);
+    expect(d.errors.map((e) => [e.seq, e.declined ?? false])).toEqual([
+      [1, false],
+      [3, true],
+      [5, true],
+    ]);
+    const rec = d.recoveries.find((r) => r.error === 0)!;
+    expect(rec.seq_use).toBe(6);
+    expect(rec.edits).toBeUndefined();
+    expect(rec.between).toEqual([]);
+    expect(rec.setup ?? []).not.toContain('pip install -e .');
   });
 });

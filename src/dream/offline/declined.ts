@@ -1,4 +1,10 @@
 /**
+ * Calls the person declined. Where the importer knows the format's templates it marks the result
+ * `declined` (the event model's field; Claude Code's rejections, interruptions and permission denials,
+ * Cline's denied operations, …), and gather keeps such an error as declined whatever follows it: at the
+ * end of the session or file, among parallel calls, before a harness note. This module is the fallback
+ * for formats with no marker (and sessions stored before it existed), from event order alone.
+ *
  * Tool errors the person answered: a failed result after which the agent's turn ended — the next event
  * that is neither another tool result (calls made together return together) nor a harness note (Claude
  * Code's "[Request interrupted by user for tool use]", a harness's "output too long") is the person's

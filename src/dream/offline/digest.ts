@@ -7,7 +7,7 @@
 import type { KindChange } from './recovery.js';
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 46;
+export const DIGEST_VERSION = 47;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -40,9 +40,10 @@ export interface ErrorOccurrence {
    */
   api?: true;
   /**
-   * True when the person answered the failed result: the agent's turn ended there and the person (or
-   * the harness's note of an interruption) spoke next — a rejected or interrupted call, the person's
-   * decision rather than the tool's failure (see `declined.ts`).
+   * True when the call was declined, the person's decision rather than the tool's failure: its result
+   * carries the importer's `declined` marker, or (formats without one) the person answered the failed
+   * result — the agent's turn ended there and the person (or the harness's note of an interruption)
+   * spoke next (see `declined.ts`).
    */
   declined?: true;
   /**

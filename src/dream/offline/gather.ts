@@ -83,6 +83,25 @@ interface PendingError {
   alt: { use: CallInfo; seq_result: number } | null;
   /** Shell errors: the set-up steps taken since (commands, see `setup-change.ts`). */
   setup?: string[];
+  /** The `seq` of the tool_use behind each entry of {@link setup}, in the same order. */
+  setup_seqs?: number[];
+}
+
+/**
+ * Removes what the call made at `seq` left in the pending errors — a call made before their fix
+ * (`between`), an edit (`edits`), a set-up step (`setup`) — because it never ran (the person declined it).
+ */
+function forgetCall(pending: Map<string, PendingError[]>, seq: number): void {
+  for (const list of pending.values())
+    for (const p of list) {
+      p.between = p.between.filter((b) => b.seq !== seq);
+      p.edits = p.edits.filter((e) => e.seq !== seq);
+      const at = p.setup_seqs?.indexOf(seq) ?? -1;
+      if (at !== -1) {
+        p.setup!.splice(at, 1);
+        p.setup_seqs!.splice(at, 1);
+      }
+    }
 }
 
 /** The old and new text of a file-edit call (`old_string`/`new_string`, `old_str`/`new_str`, …), or null. */
@@ -663,8 +682,14 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
                 p.between.push({ label, seq: ev.seq });
               if (span && p.edits.length < MAX_EDITS)
                 p.edits.push({ from: clean(span.from), to: clean(span.to), seq: ev.seq });
-              if (p.setup && info.command !== null)
+              if (p.setup && info.command !== null) {
+                const before = p.setup.length;
                 noteSetupStep(p.setup, info.command, p.use?.command ?? null);
+                if (p.setup.length > before) {
+                  p.setup_seqs ??= [];
+                  p.setup_seqs.push(ev.seq);
+                }
+              }
             }
           }
         }
@@ -673,6 +698,16 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
       case 'agent.tool_result': {
         const call = calls.get(ev.call_id) ?? null;
         const tool = ev.tool ?? call?.tool ?? 'unknown';
+        // a call the person (or the harness for them) declined did not run: it is no step taken, no
+        // set-up or edit before a fix, and never the fix itself; its error, if the source flags one, is
+        // kept only as declined (never a mistake, see `mistakes.ts`) and waits for no recovery
+        const declined = ev.declined === true;
+        if (declined) {
+          const st = stepOf.get(ev.call_id);
+          if (st !== undefined) callSteps[st]!.failed = true;
+          if (call) forgetCall(pending, call.seq);
+        }
+        if (declined && !ev.is_error) break;
         if (ev.is_error) {
           toolErrors++;
           const st = stepOf.get(ev.call_id);
@@ -702,7 +737,9 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             ...(exploration ? { exploration } : {}),
             ...(call?.kind === 'other' && call.command === null ? { api: true as const } : {}),
             ...(awaitedPerson(ev.content, signature) ? { awaited: true as const } : {}),
+            ...(declined ? { declined: true as const } : {}),
           });
+          if (declined) break;
           const key = call ? keyOf(call) : tool;
           const list = pending.get(key) ?? [];
           list.push({

@@ -26,7 +26,11 @@
  * - a coding agent's failed shell run without an established fix, where outcomes are known, is kept
  *   only when its presence predicts failure;
  * - a silent failure (no output, or only an exit status: see {@link SILENT}) names no error, so no fix
- *   can be told from a coincidence: it is kept only when its presence predicts failure.
+ *   can be told from a coincidence: it is kept only when its presence predicts failure;
+ * - an error of the agent's own tools (not an API's domain tools) whose only fix seen is the same call
+ *   sent again with other arguments ("Edit: string to replace not found → change old_string") tells a
+ *   future agent nothing it would not do anyway: it is kept only when its presence predicts failure
+ *   (see {@link onlyRetried}).
  *
  * Each kept cluster carries the fix that worked afterwards (see `recovery.ts`), stated concretely. For
  * shell runs it is the change the first successful run of the same script or program made — what its
@@ -74,6 +78,11 @@ export interface MistakeStats {
   mistakes_harness: number;
   /** Recurring silent failures left out (see {@link SILENT}): their output names no error. */
   mistakes_silent: number;
+  /**
+   * Recurring errors of the agent's own tools left out because the only fix seen was to send the same
+   * call again with other arguments (see {@link onlyRetried}).
+   */
+  mistakes_retry: number;
   /** Failed results the person answered (a rejected or interrupted call, see `declined.ts`), never read as errors. */
   errors_declined: number;
   /**
@@ -238,6 +247,7 @@ export function mineMistakes(
   let exploration = 0;
   let harness = 0;
   let silent = 0;
+  let retry = 0;
   const outcomesKnown = sessions.some((s) => s.outcome === 'satisfied' || s.outcome === 'failed');
   const bothOutcomes =
     sessions.some((s) => s.outcome === 'satisfied') && sessions.some((s) => s.outcome === 'failed');
@@ -287,6 +297,15 @@ export function mineMistakes(
       silent++;
       return;
     }
+    // "Edit: string to replace not found → change old_string": sending the same call again with other
+    // arguments is what any agent does next; a lesson only when something else came with it or the
+    // error predicts failure
+    if (!occs.every((o) => o.e.api) && fixes.length === 0 && !predicts(gi)) {
+      if (onlyRetried(analyseFixes(occs, occs, minSupport, fixes))) {
+        retry++;
+        return;
+      }
+    }
     // a coding agent's failed run whose recovery is not established is a lesson only when it predicts
     // failure; where the sessions' outcomes are not both known that cannot be told, and the memory says
     // no fix was seen
@@ -321,6 +340,7 @@ export function mineMistakes(
       mistakes_exploration: exploration,
       mistakes_harness: harness,
       mistakes_silent: silent,
+      mistakes_retry: retry,
       errors_declined: declined,
       errors_cancelled: cancelled,
       errors_awaited: awaited,
@@ -782,6 +802,27 @@ function analyseFixes(
 
 /** The fix analysis of a cluster (see {@link analyseFixes}). */
 type Fixes = ReturnType<typeof analyseFixes>;
+
+/**
+ * True when the only reliable fix of a cluster is a change of the failing call's own arguments — the
+ * same tool sent again with another `old_string`, `file_path`, `url`, `command` — with no call made
+ * first, no edit before it, no other tool instead, no other kind of value and no changed command: what
+ * any agent does after a refused call, no lesson. Used only for the agent's own tools: for an API's
+ * domain tools (the importer's kind `other`) the argument that changed names which field of the request
+ * was wrong (`payment_methods[].amount`), and stays a fix.
+ */
+function onlyRetried(f: Fixes): boolean {
+  return (
+    f.changed.length > 0 &&
+    f.replaced.length === 0 &&
+    f.between.length === 0 &&
+    f.alternatives.length === 0 &&
+    f.edits.length === 0 &&
+    f.fixCommands.length === 0 &&
+    f.addedTokens.length === 0 &&
+    f.removedTokens.length === 0
+  );
+}
 
 /** Distinct sessions, and satisfied ones, of `list` whose `keys` include `key`. */
 function keyStats(

@@ -19,9 +19,9 @@ const THOUGHTS = [
 ];
 
 /**
- * One run of the agent: its reasoning (`thoughts`), an edit the linter refuses, then the same edit
- * re-indented. `variant` changes the run's first user message and command syntax, as a replay under
- * another configuration does; the reasoning stays word for word.
+ * One run of the agent: its reasoning (`thoughts`), an edit the linter refuses, a look at the file, then
+ * the same edit re-indented. `variant` changes the run's first user message and command syntax, as a
+ * replay under another configuration does; the reasoning stays word for word.
  */
 function run(id: string, thoughts: readonly string[], variant: string): DreamSessionRef {
   let seq = 0;
@@ -47,6 +47,9 @@ function run(id: string, thoughts: readonly string[], variant: string): DreamSes
       is_error: true,
     }),
     e({ type: 'agent.thinking', text: thoughts[3]! }),
+    // a look at the lines first: the fix is more than the same call sent again (see mistakes.ts onlyRetried)
+    e({ type: 'agent.tool_use', tool: 'view', kind: 'read', input: { path: 'loader.py' }, call_id: 'v' }),
+    e({ type: 'agent.tool_result', tool: 'view', call_id: 'v', content: '3: v = v', is_error: false }),
     e({
       type: 'agent.tool_use',
       tool: 'edit',

@@ -144,6 +144,13 @@ describe('instructions to the agent inside an error output', () => {
 
 describe('a dream over rejected edits', () => {
   const engine = createOfflineEngine();
+  // a look at the file before the retry: the fix is more than the same call sent again (mistakes.ts onlyRetried)
+  const VIEW = {
+    tool: 'view',
+    kind: 'read' as const,
+    input: { path: 'total.py' },
+    result: '13: return total',
+  };
   const session = (id: string, lint: string) =>
     syntheticSession(id, null, [
       `Fix the total in ${id}.py`,
@@ -154,6 +161,7 @@ describe('a dream over rejected edits', () => {
         result: rejectedEdit(lint),
         error: true,
       },
+      VIEW,
       { tool: 'edit', kind: 'edit', input: { text: '    return total' }, result: 'File updated.' },
     ]);
 
@@ -182,6 +190,7 @@ describe('a dream over rejected edits', () => {
           ].join('\n'),
           error: true,
         },
+        VIEW,
         { tool: 'edit', kind: 'edit', input: { text: '    return total' }, result: 'File updated.' },
       ]);
     const r = await engine.run({

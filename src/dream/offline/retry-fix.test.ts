@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { createOfflineEngine } from '../index.js';
+import { type Step, syntheticSession } from '../test-helpers.js';
+import { DEFAULT_DREAM_OPTIONS } from '../types.js';
+
+// Wordings written for these tests, in the shape of a file-edit tool's refusal.
+const NOT_FOUND = 'Error: the text to replace was not found in the file.';
+
+/** A session whose `tool` call fails with NOT_FOUND, then (after `before`) succeeds with another argument. */
+function retried(id: string, tool: string, kind: 'edit' | 'other', before: Step[] = []) {
+  return syntheticSession(id, null, [
+    `Rename the helper in ${id}`,
+    {
+      tool,
+      kind,
+      input: { file_path: `/w/${id}.ts`, old_string: 'function  helper(' },
+      result: NOT_FOUND,
+      error: true,
+    },
+    ...before,
+    { tool, kind, input: { file_path: `/w/${id}.ts`, old_string: 'function helper(' }, result: 'updated' },
+  ]);
+}
+
+describe('a fix that only sends the same call again with another argument', () => {
+  const engine = createOfflineEngine();
+  const run = async (sessions: ReturnType<typeof syntheticSession>[]) =>
+    engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
+
+  it('is no lesson for the agent’s own tools', async () => {
+    const r = await run(['a', 'b', 'c'].map((id) => retried(id, 'Edit', 'edit')));
+    expect(r.changes.filter((c) => c.kind === 'mistake')).toEqual([]);
+    expect(r.stats.mistakes_retry).toBe(1);
+  });
+
+  it('is kept when a call made first came with it, and for an API’s domain tools', async () => {
+    const read: Step = {
+      tool: 'Read',
+      kind: 'read',
+      input: { file_path: '/w/x.ts' },
+      result: '1 function helper(',
+    };
+    const first = await run(['a', 'b', 'c'].map((id) => retried(id, 'Edit', 'edit', [read])));
+    expect(first.changes.filter((c) => c.kind === 'mistake')).toHaveLength(1);
+    expect(first.stats.mistakes_retry).toBe(0);
+    const api = await run(['a', 'b', 'c'].map((id) => retried(id, 'update_document', 'other')));
+    const [m] = api.changes.filter((c) => c.kind === 'mistake');
+    expect(m?.after).toContain('old_string');
+  });
+});

@@ -17,7 +17,7 @@
  *   usage}`. Newer CLIs add `timestamp` to every line; older ones have none.
  *
  * Mapping: as the project-file importer (claude-code.ts): tool kinds from {@link CLAUDE_CODE_TOOL_KINDS},
- * `Bash` calls' `command`, failed `Bash` results' `exit_code`. Lines with a `parent_tool_use_id` come
+ * `Bash` (and `PowerShell`) calls' `command`, failed results' `exit_code`. Lines with a `parent_tool_use_id` come
  * from a subagent (a `Task` call) and form their own session
  * `claude-code:<session_id>/task-<parent_tool_use_id>` (agent `claude-code/subagent`) linked to the
  * parent. The `result` line gives metadata `result: {subtype, is_error, num_turns, duration_ms,
@@ -45,7 +45,7 @@ import { completeLines } from './growing.js';
 import { forEachJsonLine, isRecord } from './json.js';
 import { titleFrom } from './text.js';
 import { utcTimestamp } from './timestamps.js';
-import { CLAUDE_CODE_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
+import { CLAUDE_CODE_COMMAND_TOOLS, CLAUDE_CODE_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
 /** One session being built: the main conversation (`''`) or one subagent's (its `parent_tool_use_id`). */
@@ -159,7 +159,7 @@ function assistantLine(
       const rawId = typeof b.id === 'string' ? b.id : `line-${line}-${k}`;
       if (!firstTime(seen.tool_use, rawId)) continue;
       const input = b.input ?? {};
-      const command = b.name === 'Bash' ? shellCommand(input) : undefined;
+      const command = CLAUDE_CODE_COMMAND_TOOLS.has(b.name) ? shellCommand(input) : undefined;
       const kind = toolKind(CLAUDE_CODE_TOOL_KINDS, b.name);
       t.events.toolUse(b.name, kind, input, t.calls.issue(rawId, b.name), ts, source, command);
     }
@@ -192,7 +192,7 @@ function userLine(
       const isError =
         b.is_error === true ||
         (b.is_error === undefined && typeof sideRecord === 'string' && sideRecord.startsWith('Error'));
-      const exit = call?.tool === 'Bash' ? bashExitCode(text, isError) : undefined;
+      const exit = call && CLAUDE_CODE_COMMAND_TOOLS.has(call.tool) ? bashExitCode(text, isError) : undefined;
       const r = t.events.toolResult(
         call?.call_id ?? rawId,
         call?.tool ?? null,

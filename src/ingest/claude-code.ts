@@ -10,7 +10,7 @@
  * - assistant lines: Claude Code writes one line per content block, all sharing one `message.id`;
  *   they become consecutive events of one turn (`thinking` → `agent.thinking`, `text` →
  *   `agent.message`, `tool_use` → `agent.tool_use` with its kind from {@link CLAUDE_CODE_TOOL_KINDS} and,
- *   for `Bash`, its `command`); a block repeated under the same id is dropped;
+ *   for `Bash` and `PowerShell`, its `command`); a block repeated under the same id is dropped;
  *   lines that interleave with a turn (queue operations, system lines) are emitted after it.
  *   Synthetic API-error messages (`isApiErrorMessage`) → `system.message`.
  * - user lines: string content → `user.message`; `tool_result` blocks → `agent.tool_result`
@@ -40,7 +40,7 @@ import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
 import { forEachJsonLine, isRecord } from './json.js';
 import { titleFrom, toTimestamp } from './text.js';
-import { CLAUDE_CODE_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
+import { CLAUDE_CODE_COMMAND_TOOLS, CLAUDE_CODE_TOOL_KINDS, shellCommand, toolKind } from './tool-kinds.js';
 import type { ImportedSession, ImporterOptions } from './types.js';
 
 /**
@@ -409,7 +409,7 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
             if (!firstTime(seen.tool_use, rawId)) continue;
             const input = b.input ?? {};
             const kind = toolKind(CLAUDE_CODE_TOOL_KINDS, b.name);
-            const command = b.name === 'Bash' ? shellCommand(input) : undefined;
+            const command = CLAUDE_CODE_COMMAND_TOOLS.has(b.name) ? shellCommand(input) : undefined;
             events.toolUse(b.name, kind, input, calls.issue(rawId, b.name), ts, source, command);
           } else if (
             typeof b.type === 'string' &&
@@ -460,7 +460,9 @@ export function importClaudeCode(file: string, text: string, opts: ImporterOptio
             b.is_error === true,
             ts,
             source,
-            call?.tool === 'Bash' ? bashExitCode(text, b.is_error === true) : undefined,
+            call && CLAUDE_CODE_COMMAND_TOOLS.has(call.tool)
+              ? bashExitCode(text, b.is_error === true)
+              : undefined,
           );
           if (claudeCodeDeclined(text, b.is_error === true)) r.declined = true;
           if (said !== null) userText(said, false, ts, source);

@@ -153,3 +153,34 @@ it('Codex: spawn_agent hands work to a subagent (delegate); the multi-agent book
     ['wait', 'other'],
   ]);
 });
+
+it("Claude Code on Windows: the PowerShell tool is shell, with its command (Claude Code 2.x's tool for Windows hosts)", () => {
+  const base = {
+    sessionId: '5b6c7d8e-0000-4000-8000-0000000000bb',
+    cwd: 'C:\\src\\app',
+    timestamp: '2026-02-01T10:00:00Z',
+  };
+  const lines = [
+    { ...base, type: 'user', uuid: 'u1', message: { role: 'user', content: 'list the running containers' } },
+    {
+      ...base,
+      type: 'assistant',
+      uuid: 'a1',
+      message: {
+        id: 'msg_1',
+        role: 'assistant',
+        content: [
+          {
+            type: 'tool_use',
+            id: 'toolu_1',
+            name: 'PowerShell',
+            input: { command: 'docker ps --format "{{.Names}}"', description: 'List containers' },
+          },
+        ],
+      },
+    },
+  ];
+  const [s] = parseTranscript('win.jsonl', lines.map((l) => JSON.stringify(l)).join('\n')).sessions;
+  const [u] = uses(s!.events);
+  expect(u).toMatchObject({ tool: 'PowerShell', kind: 'shell', command: 'docker ps --format "{{.Names}}"' });
+});

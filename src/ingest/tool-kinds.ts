@@ -32,6 +32,7 @@ export const CLAUDE_CODE_TOOL_KINDS: ToolKindTable = {
   BashOutput: 'shell',
   KillShell: 'shell',
   KillBash: 'shell',
+  PowerShell: 'shell',
   Read: 'read',
   NotebookRead: 'read',
   LS: 'read',
@@ -50,6 +51,12 @@ export const CLAUDE_CODE_TOOL_KINDS: ToolKindTable = {
   TaskOutput: 'delegate',
   memory: 'memory',
 };
+
+/**
+ * Claude Code's tools that run one command line in a shell, with `input.command` and an `Exit code N`
+ * first line on failure: `Bash`, and `PowerShell` on Windows hosts.
+ */
+export const CLAUDE_CODE_COMMAND_TOOLS: ReadonlySet<string> = new Set(['Bash', 'PowerShell']);
 
 /** Codex CLI's tools. */
 export const CODEX_TOOL_KINDS: ToolKindTable = {

@@ -79,6 +79,40 @@ describe('checkProposal', () => {
     expect(good.verdict).toBe('pass');
   });
 
+  it('counts a probe call the person declined as no tool error, and a failed one as one', () => {
+    const call = (seq: number, id: string): SessionEvent => ({
+      type: 'agent.tool_use',
+      seq,
+      timestamp: null,
+      source: { file: 'p.jsonl', line: seq + 1 },
+      tool: 'Bash',
+      kind: 'shell',
+      input: { command: 'make deploy' },
+      call_id: id,
+      command: 'make deploy',
+    });
+    const result = (seq: number, id: string, content: string, declined: boolean): SessionEvent => ({
+      type: 'agent.tool_result',
+      seq,
+      timestamp: null,
+      source: { file: 'p.jsonl', line: seq + 1 },
+      call_id: id,
+      tool: 'Bash',
+      content,
+      is_error: true,
+      ...(declined ? { declined: true as const } : {}),
+    });
+    const events = [
+      call(0, 'c1'),
+      result(1, 'c1', "The user doesn't want to proceed with this tool use.", true),
+      call(2, 'c2'),
+      result(3, 'c2', 'Exit code 2\nmake: *** No rule to make target deploy. Stop.', false),
+      { type: 'agent.message', seq: 4, timestamp: null, source: { file: 'p.jsonl', line: 5 }, text: 'done' },
+    ] as SessionEvent[];
+    const p = { ...probe('sesn_p2', []), digest: gatherSession(events) };
+    const r = checkProposal({ input: [], proposed: [], changes: [], probes: [p] });
+    expect(r.input.errors_total).toBe(1);
+  });
   it('flags information lost behind a false merge claim, accepts a stated retirement, and needs probes to pass', () => {
     const input = [
       {

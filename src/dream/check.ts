@@ -147,13 +147,16 @@ interface ProbeError {
   session_id: string;
 }
 
-/** One entry per (probe session, tool, template) of a failed tool call. */
+/**
+ * One entry per (probe session, tool, template) of a failed tool call — not a call the person declined
+ * or one that waited for them (the person's doing, which no mistake memory is about).
+ */
 function probeErrors(probes: readonly GatheredSession[]): ProbeError[] {
   const out: ProbeError[] = [];
   for (const p of probes) {
     const seen = new Set<string>();
     for (const e of p.digest.errors) {
-      if (e.kind !== 'tool_error') continue;
+      if (e.kind !== 'tool_error' || e.declined || e.awaited) continue;
       const key = `${e.tool}\u0000${e.template}`;
       if (seen.has(key)) continue;
       seen.add(key);

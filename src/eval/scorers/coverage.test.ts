@@ -74,6 +74,14 @@ describe('scoreCoverage', () => {
     expect(s.mistake_memories).toBe(2);
     expect(s.templates.find((t) => t.template.startsWith('certificate'))!.covered).toBe(false);
   });
+  it('does not count a result the person declined as an error', () => {
+    const declined = {
+      ...err(1, "The user doesn't want to proceed with this tool use."),
+      declined: true as const,
+    };
+    const s = scoreCoverage([], [{ id: 'd', events: [declined, err(2, 'Error: not enough seats')] }]);
+    expect(s.errors).toBe(1);
+  });
   it('is null without held-out errors', () => {
     expect(scoreCoverage([], [{ id: 'x', events: [] }]).coverage).toBeNull();
   });

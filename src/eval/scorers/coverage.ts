@@ -17,7 +17,7 @@
  *   way, contains all the segments of the error's template in order. A template without segments is
  *   never covered.
  * - **coverage** = covered held-out error events / held-out error events (each `is_error` tool result
- *   counts once).
+ *   the person did not decline, `declined`, counts once).
  */
 import type { SessionEvent } from '../../domain/index.js';
 import { classifyFile } from './memory-files.js';
@@ -129,7 +129,7 @@ export function scoreCoverage(
   const results: HeldOutError[] = [];
   for (const s of heldOut) {
     for (const e of s.events) {
-      if (e.type !== 'agent.tool_result' || !e.is_error) continue;
+      if (e.type !== 'agent.tool_result' || !e.is_error || e.declined) continue;
       const template = errorTemplate(e.content);
       const segs = templateSegments(template);
       const by = mistakes.filter((m) => segmentsInOrder(m.masked, segs)).map((m) => m.path);

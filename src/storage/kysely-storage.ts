@@ -61,6 +61,7 @@ import type {
   MemoryVersionsTable,
   SessionsTable,
 } from './schema.js';
+import { continuesStored } from './session-continuation.js';
 import * as sessionStores from './session-stores-storage.js';
 import { blobRefs, type PreparedSession, prepareSession, restoreEvents } from './stored-session.js';
 import * as teams from './teams-storage.js';
@@ -78,8 +79,81 @@ const CHUNK = 400;
 export function sessionsByExternalId(db: Kysely<Database>, ids: string[]) {
   return db
     .selectFrom('sessions')
-    .select(['id', 'external_id', 'workspace_id', 'content_sha256', 'outcome'])
+    .select(['id', 'external_id', 'workspace_id', 'content_sha256', 'outcome', 'event_count'])
     .where('external_id', 'in', ids);
+}
+
+/** A stored session as the import path reads it ({@link sessionsByExternalId}). */
+type StoredImportRow = {
+  id: string;
+  external_id: string;
+  workspace_id: string;
+  content_sha256: string;
+  outcome: string | null;
+  event_count: number;
+};
+
+/**
+ * Where a prepared session is written (see session-continuation.ts for the rule): under its own stored
+ * external id `ext` when nothing is stored there (`existing` undefined), when the stored events are the same,
+ * or when it {@link continuesStored continues} them; otherwise beside it, under the first of
+ * {@link besideIds} that is free, identical, or continued by it, with `conflicts_with` the stored session
+ * it must not replace.
+ * @throws ConflictError when both ids beside are taken by other conversations (a 48-bit hash collision).
+ */
+async function placeSession(
+  db: Kysely<Database>,
+  ws: string,
+  ext: string,
+  existing: StoredImportRow | undefined,
+  p: PreparedSession,
+): Promise<{ external_id: string; existing?: StoredImportRow; conflicts_with?: StoredImportRow }> {
+  if (!existing || (await continues(db, existing, p))) return { external_id: ext, existing };
+  const ids = besideIds(ext, p);
+  const found = new Map<string, StoredImportRow>();
+  for (const r of await sessionsByExternalId(db, ids).execute())
+    if (r.workspace_id === ws) found.set(r.external_id, r);
+  for (const id of ids) {
+    const r = found.get(id);
+    if (!r || (await continues(db, r, p))) return { external_id: id, existing: r, conflicts_with: existing };
+  }
+  throw new ConflictError(
+    `session ${p.session.external_id}: the ids beside the stored session (${ids.join(', ')}) hold other conversations`,
+    { external_id: p.session.external_id },
+  );
+}
+
+/** True when `p` has the stored events of `r` or continues them (reading them only when needed). */
+async function continues(db: Kysely<Database>, r: StoredImportRow, p: PreparedSession): Promise<boolean> {
+  if (r.content_sha256 === p.content_sha256) return true;
+  const head = { event_count: Number(r.event_count), content_sha256: r.content_sha256 };
+  return continuesStored(head, p, async () => {
+    const row = await db
+      .selectFrom('session_events')
+      .select('events')
+      .where('session_id', '=', r.id)
+      .executeTakeFirst();
+    return row?.events ?? '[]';
+  });
+}
+
+/** A kept-beside session's metadata: its own, with `conflicts_with` naming the stored session it did not replace. */
+function besideMetadata(metadataJson: string, storedId: string): string {
+  return JSON.stringify({
+    ...(JSON.parse(metadataJson) as Record<string, unknown>),
+    conflicts_with: storedId,
+  });
+}
+
+/**
+ * The stored external ids under which a session that must not replace the stored session `ext` is kept, in
+ * order of preference: `<ext>@<its file's base name>` (so that the same file re-imported, or grown, finds
+ * its session again), then `<ext>@<base name>#<first 12 hex digits of its content hash>` (another file of
+ * that name).
+ */
+export function besideIds(ext: string, p: PreparedSession): string[] {
+  const base = p.session.source_file.split(/[\\/]/).pop() || 'upload';
+  return [`${ext}@${base}`, `${ext}@${base}#${p.content_sha256.slice(0, 12)}`];
 }
 
 /**
@@ -1054,7 +1128,7 @@ export class KyselyStorage implements Storage {
         external_id: q(p.session.external_id),
         parent_external_id: p.session.parent_external_id === null ? null : q(p.session.parent_external_id),
       }));
-      const existing = new Map<string, { id: string; content_sha256: string; outcome: string | null }>();
+      const existing = new Map<string, StoredImportRow>();
       for (let i = 0; i < keys.length; i += CHUNK) {
         const ids = keys.slice(i, i + CHUNK).map((k) => k.external_id);
         for (const r of await sessionsByExternalId(db, ids).execute())
@@ -1074,14 +1148,25 @@ export class KyselyStorage implements Storage {
       const blobRows = new Map<string, string | Uint8Array>();
       for (const [i, p] of prepared.entries()) {
         const s = p.session;
-        const { external_id: stored, parent_external_id: parentExt } = keys[i]!;
-        const ex = existing.get(stored);
+        const { parent_external_id: parentExt } = keys[i]!;
+        // The guard: a session that neither has the stored events nor continues them is kept beside.
+        const place = await placeSession(db, ws, keys[i]!.external_id, existing.get(keys[i]!.external_id), p);
+        const { external_id: stored, existing: ex, conflicts_with: kept } = place;
+        const item = (status: SessionImportItem['status'], session_id: string): SessionImportItem =>
+          kept
+            ? {
+                external_id: s.external_id + stored.slice(keys[i]!.external_id.length),
+                status,
+                session_id,
+                conflicts_with: { session_id: kept.id, external_id: s.external_id },
+              }
+            : { external_id: s.external_id, status, session_id };
         const outcome = p.outcome_json;
         if (ex && ex.content_sha256 === p.content_sha256 && ex.outcome === outcome) {
-          results.push({ external_id: s.external_id, status: 'unchanged', session_id: ex.id });
+          results.push(item('unchanged', ex.id));
           continue;
         }
-        const id = own.get(stored)!;
+        const id = kept ? (ex?.id ?? sessionIdFor(stored)) : own.get(stored)!;
         written.push({ id, external_id: stored });
         for (const b of p.blobs) blobRows.set(b.sha256, (bytes && b.utf8) || b.content);
         const row = {
@@ -1098,7 +1183,7 @@ export class KyselyStorage implements Storage {
           title: s.title,
           started_at: s.started_at,
           ended_at: s.ended_at,
-          metadata: p.metadata_json,
+          metadata: kept ? besideMetadata(p.metadata_json, kept.id) : p.metadata_json,
           event_count: p.event_count,
           content_sha256: p.content_sha256,
           outcome,
@@ -1112,11 +1197,11 @@ export class KyselyStorage implements Storage {
             .set({ events: p.events_json })
             .where('session_id', '=', id)
             .execute();
-          results.push({ external_id: s.external_id, status: 'updated', session_id: id });
+          results.push(item('updated', id));
         } else {
           inserts.push(row);
           eventRows.push({ session_id: id, events: (bytes && p.events_utf8) || p.events_json });
-          results.push({ external_id: s.external_id, status: 'created', session_id: id });
+          results.push(item('created', id));
         }
       }
       const blobList = [...blobRows].map(([sha256, content]) => ({ sha256, content }));

@@ -1,0 +1,107 @@
+/**
+ * The continuation rule of the import guard on the real transcripts: every real file cut after k lines
+ * (a file still being written) is continued by the whole file, the whole file is never continued by a
+ * cut (a file cut short), and no session of the shared corpora continues another. Claude Code is the
+ * folder the rule's tolerance was found on; the Codex rollout, the Claude Code projects folder and the
+ * τ-bench sessions are data it was not written against.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { CLAUDE_CODE, DATA, describeWithData, TAU } from '../../test/data.js';
+import { parseTranscript } from '../ingest/index.js';
+import { authoredKeys, continuesStored, storedPrefixMatches } from './session-continuation.js';
+import { type PreparedSession, prepareSession } from './stored-session.js';
+
+/** The `.jsonl` files under `dir`, in name order. */
+function jsonlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? jsonlFiles(p) : p.endsWith('.jsonl') ? [p] : [];
+    });
+}
+
+/** `b` continues stored `a` (stored events read from `a` itself). */
+const continues = (a: PreparedSession, b: PreparedSession) =>
+  continuesStored(a, b, async () => a.events_json);
+
+/** The sessions of `file` cut after `k` of its lines, by external id, in stored form. */
+function cut(file: string, lines: string[], k: number): Map<string, PreparedSession> {
+  const text = `${lines.slice(0, k).join('\n')}\n`;
+  return new Map(parseTranscript(file, text).sessions.map((s) => [s.external_id, prepareSession(s)]));
+}
+
+const CORPORA = [
+  CLAUDE_CODE,
+  join(DATA, 'formats/claude-code-projects'),
+  join(DATA, 'formats/codex-rollout'),
+  join(DATA, 'formats/claude-code-stream-json'),
+];
+
+describeWithData('session continuation on real transcripts', () => {
+  it('a growing file continues what was stored from it, at 25 cuts of every file; a cut never continues the whole', async () => {
+    let cuts = 0;
+    let strict = 0;
+    for (const file of CORPORA.flatMap(jsonlFiles)) {
+      const lines = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
+      const whole = cut(file, lines, lines.length);
+      const steps = Math.min(lines.length - 1, 25);
+      for (let j = 1; j <= steps; j++) {
+        const k = Math.floor((lines.length * j) / (steps + 1));
+        for (const [ext, part] of cut(file, lines, k)) {
+          const full = whole.get(ext);
+          if (!full) continue;
+          cuts++;
+          if (storedPrefixMatches(part, full)) strict++;
+          expect([file, k, await continues(part, full)]).toEqual([file, k, true]);
+          if (part.content_sha256 !== full.content_sha256)
+            expect([file, k, await continues(full, part)]).toEqual([file, k, false]);
+        }
+      }
+    }
+    // The premise of the tolerance: some cuts' last events change when the file grows.
+    expect(cuts).toBeGreaterThan(150);
+    expect(strict).toBeLessThan(cuts);
+  });
+
+  it('no session of the shared corpora continues another one', async () => {
+    const sessions = [
+      ...CORPORA.flatMap(jsonlFiles).flatMap((f) => parseTranscript(f, readFileSync(f, 'utf8')).sessions),
+      ...parseTranscript(TAU, readFileSync(TAU, 'utf8')).sessions,
+    ].map(prepareSession);
+    expect(sessions.length).toBeGreaterThan(110);
+    const wrong: string[] = [];
+    for (const a of sessions)
+      for (const b of sessions)
+        if (a !== b && (await continues(a, b)))
+          wrong.push(`${b.session.external_id} → ${a.session.external_id}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('keys the authored events only: messages, reasoning and calls, not results, harness text or pointers', () => {
+    const src = { line: 1 };
+    const keys = authoredKeys([
+      { seq: 0, type: 'system.message', text: 'You are helpful.', source: src },
+      { seq: 1, type: 'user.message', text: 'fix it', source: src },
+      {
+        seq: 2,
+        type: 'agent.tool_use',
+        tool: 'Bash',
+        input: { command: 'make' },
+        call_id: 'c1',
+        source: src,
+      },
+      { seq: 3, type: 'agent.tool_result', call_id: 'c1', content: '', is_error: false, source: src },
+      { seq: 4, type: 'agent.message', text: 'Fixed.', source: { line: 9 } },
+    ]);
+    expect(keys).toEqual([
+      '["user.message","fix it"]',
+      '["agent.tool_use","Bash",{"command":"make"}]',
+      '["agent.message","Fixed."]',
+    ]);
+  });
+});

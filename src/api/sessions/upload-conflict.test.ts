@@ -34,15 +34,18 @@ function transcript(ask: string, answer: string): string {
 }
 
 let f: ApiFixture;
+let key: string;
 beforeAll(async () => {
   f = await apiFixture();
+  // A workspace other than the default one, whose external ids are stored qualified (`<workspace>:<id>`).
+  key = (await f.svc.keys.createKey({ name: 'uploader', workspace: 'team-c' })).key;
 });
 
 const upload = (body: string) =>
   f.app.request(`/v1/reverie/sessions?filename=${SID}.jsonl`, {
     method: 'POST',
     body,
-    headers: { 'content-type': 'application/octet-stream', 'x-api-key': f.key },
+    headers: { 'content-type': 'application/octet-stream', 'x-api-key': key },
   });
 
 describe('POST /v1/reverie/sessions with a stored session id and another conversation', () => {
@@ -68,7 +71,9 @@ describe('POST /v1/reverie/sessions with a stored session id and another convers
     expect(second.warnings).toMatchObject([
       { type: 'session_conflict', conflicts_with: { session_id: kept } },
     ]);
-    const stored = await f.call('GET', `/v1/reverie/sessions/${kept}?include_events=true`);
+    const stored = await f.call('GET', `/v1/reverie/sessions/${kept}?include_events=true`, undefined, {
+      'x-api-key': key,
+    });
     const texts = stored.body.events.flatMap((e: { type: string; text?: string }) =>
       e.type === 'user.message' ? [e.text] : [],
     );

@@ -32,14 +32,20 @@ export interface StoredSessionHead {
 /**
  * True when the first `stored.event_count` events of `p`, in stored form, are exactly the stored events:
  * the SHA-256 of their JSON array equals `stored.content_sha256` (one hash; the stored events are not
- * read). Equal counts compare the two hashes. The stored form re-serializes the same way it was written
- * (`JSON.stringify` of what `JSON.parse` read back from `JSON.stringify` output is the same text).
+ * read). Equal counts compare the two hashes. The array of the first n events is found without parsing
+ * where event n starts with `,{"seq":n,` (importers write `seq` first; a quote inside a JSON string is
+ * escaped, so only an object can match there, and an earlier nested match just fails the hash); otherwise
+ * it is re-serialized from the parsed events (`JSON.stringify` of what `JSON.parse` read back from
+ * `JSON.stringify` output is the same text).
  */
 export function storedPrefixMatches(stored: StoredSessionHead, p: PreparedSession): boolean {
   const n = stored.event_count;
   if (n > p.event_count) return false;
   if (n === p.event_count) return stored.content_sha256 === p.content_sha256;
-  const events = JSON.parse(p.events_json) as unknown[];
+  const json = p.events_json;
+  const at = n === 0 ? 1 : json.indexOf(`,{"seq":${n},`);
+  if (at > 0 && sha256Hex(`${json.slice(0, at)}]`) === stored.content_sha256) return true;
+  const events = JSON.parse(json) as unknown[];
   return sha256Hex(JSON.stringify(events.slice(0, n))) === stored.content_sha256;
 }
 

@@ -7,8 +7,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLAUDE_CODE, DATA, describeWithData, TAU } from '../../test/data.js';
+import { newTestSession } from '../../test/storage-fixtures.js';
 import { parseTranscript } from '../ingest/index.js';
 import { authoredKeys, continuesStored, storedPrefixMatches } from './session-continuation.js';
 import { type PreparedSession, prepareSession } from './stored-session.js';
@@ -103,5 +104,39 @@ describeWithData('session continuation on real transcripts', () => {
       '["agent.tool_use","Bash",{"command":"make"}]',
       '["agent.message","Fixed."]',
     ]);
+  });
+});
+
+describe('storedPrefixMatches', () => {
+  const src = { file: 'x.jsonl', line: 1 };
+  // A tool input holding objects whose first key is `seq`: the text `,{"seq":1,` occurs inside event 0.
+  const events = [
+    {
+      seq: 0,
+      type: 'agent.tool_use' as const,
+      tool: 't',
+      kind: 'other' as const,
+      call_id: 'c',
+      source: src,
+      input: { rows: [{ seq: 0 }, { seq: 1, x: 1 }] },
+    },
+    { seq: 1, type: 'user.message' as const, text: 'one', timestamp: null, source: src },
+    { seq: 2, type: 'user.message' as const, text: 'two', timestamp: null, source: src },
+  ];
+  const grown = prepareSession(newTestSession('s', events as never));
+
+  it('finds the stored events at the head of a longer session, also past a nested look-alike of an event start', () => {
+    for (const n of [0, 1, 2]) {
+      const stored = prepareSession(newTestSession('s', events.slice(0, n) as never));
+      expect([n, storedPrefixMatches(stored, grown)]).toEqual([n, true]);
+    }
+    expect(grown.events_json).toContain(',{"seq":1,');
+  });
+
+  it('is false for other events, and for more events than the new session has', () => {
+    const other = prepareSession(newTestSession('s', [{ ...events[1]!, text: 'uno' }] as never));
+    expect(storedPrefixMatches({ ...other, event_count: 2 }, grown)).toBe(false);
+    expect(storedPrefixMatches(other, grown)).toBe(false);
+    expect(storedPrefixMatches({ event_count: 4, content_sha256: grown.content_sha256 }, grown)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Sessions: import transcripts (files or folders, grouped into transactions with each file all-or-nothing,
- * idempotent), list,
+ * idempotent, never replacing a stored session with another conversation), list,
  * read with events, and set outcomes. `Reverie` delegates its session methods here.
  */
 import {
@@ -163,9 +163,11 @@ export class SessionService {
    * Imports transcripts (files or folders). Consecutive files are written together, up to
    * {@link IMPORT_GROUP_FILES} files or {@link IMPORT_GROUP_CHARS} characters of stored form per transaction,
    * each file under its own savepoint: each file is all-or-nothing, a bad file is reported with its error
-   * (naming file and line) and the others still import; re-importing is idempotent. `onFile` is called for
-   * each file in order, once its group is committed (so a report never names sessions that a crash could
-   * still undo).
+   * (naming file and line) and the others still import; re-importing is idempotent. A session never
+   * replaces a stored session of its external id unless it is the same transcript read again or grown
+   * ({@link Storage.importSessions}): otherwise it is stored beside it and its file reports a
+   * {@link SessionConflictWarning}, never an error. `onFile` is called for each file in order, once its
+   * group is committed (so a report never names sessions that a crash could still undo).
    */
   async importFiles(
     paths: string[],

@@ -50,7 +50,8 @@ const NAME = /^[^/\\\u0000-\u001f]{1,255}$/;
 
 /**
  * Imports one uploaded transcript into the service's workspace (one transaction; re-uploading the
- * same transcript is idempotent).
+ * same transcript is idempotent; a session that is not the stored session of its external id read again
+ * or grown is stored beside it, never over it, with a `warnings` entry, see Storage.importSessions).
  * `resources` are checked first ({@link checkSessionResources}, whose errors it throws) and attached
  * to the sessions the upload creates.
  * @throws ValidationError (field `filename`) for a name with a slash or control character, or

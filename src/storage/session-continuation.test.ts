@@ -1,9 +1,10 @@
 /**
  * The continuation rule of the import guard on the real transcripts: every real file cut after k lines
  * (a file still being written) is continued by the whole file, the whole file is never continued by a
- * cut (a file cut short), and no session of the shared corpora continues another. Claude Code is the
- * folder the rule's tolerance was found on; the Codex rollout, the Claude Code projects folder and the
- * τ-bench sessions are data it was not written against.
+ * cut (a file cut short), and no session of the shared corpora continues another. The rule's tolerance
+ * was written looking at the cuts of ../shared/data/claude-code and of the Codex rollout (where a strict
+ * prefix fails); the Claude Code projects and stream-json folders (every cut a strict prefix) and the
+ * pairs of sessions, τ-bench included, were checked only after it was written.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

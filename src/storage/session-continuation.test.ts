@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLAUDE_CODE, DATA, describeWithData, TAU } from '../../test/data.js';
+import { CLAUDE_CODE, DATA, DJANGO, describeWithData, LOCOMO, TAU } from '../../test/data.js';
 import { newTestSession } from '../../test/storage-fixtures.js';
 import { parseTranscript } from '../ingest/index.js';
 import { authoredKeys, continuesStored, storedPrefixMatches } from './session-continuation.js';
@@ -23,6 +23,22 @@ function jsonlFiles(dir: string): string[] {
       const p = join(dir, n);
       return statSync(p).isDirectory() ? jsonlFiles(p) : p.endsWith('.jsonl') ? [p] : [];
     });
+}
+
+/** Every file under `dir`. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((n) => (statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n)) : [join(dir, n)]));
+}
+
+/** The sessions of a file, none when it is not a transcript on its own (a sidecar, a folder part). */
+function parsed(file: string) {
+  try {
+    return parseTranscript(file, readFileSync(file, 'utf8')).sessions;
+  } catch {
+    return [];
+  }
 }
 
 /** `b` continues stored `a` (stored events read from `a` itself). */
@@ -84,7 +100,35 @@ describeWithData('session continuation on real transcripts', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('keys the authored events only: messages, reasoning and calls, not results, harness text or pointers', () => {
+  it('no session continues another that opens with the same words (Aider test sessions: "hi", "/ex")', async () => {
+    const all = [join(DATA, 'formats'), DJANGO, LOCOMO]
+      .flatMap((p) => (statSync(p).isDirectory() ? filesUnder(p) : [p]))
+      .flatMap((f) => parsed(f))
+      .map(prepareSession);
+    const byOpening = new Map<string, PreparedSession[]>();
+    for (const p of all) {
+      const first = (JSON.parse(p.events_json) as { type: string; text?: unknown }[]).find(
+        (e) => e.type === 'user.message',
+      );
+      if (!first || p.event_count === 0) continue;
+      const key = JSON.stringify(first.text);
+      byOpening.set(key, [...(byOpening.get(key) ?? []), p]);
+    }
+    let pairs = 0;
+    const wrong: string[] = [];
+    for (const group of byOpening.values())
+      for (const a of group)
+        for (const b of group) {
+          if (a === b || a.content_sha256 === b.content_sha256) continue;
+          pairs++;
+          if (await continues(a, b)) wrong.push(`${b.session.external_id} → ${a.session.external_id}`);
+        }
+    // Before source pointers were part of the keys, 7,086 pairs of these corpora continued each other.
+    expect(pairs).toBeGreaterThan(5000);
+    expect(wrong).toEqual([]);
+  });
+
+  it('keys the authored events by what they say and where: not results, harness text, seq or time', () => {
     const src = { line: 1 };
     const keys = authoredKeys([
       { seq: 0, type: 'system.message', text: 'You are helpful.', source: src },
@@ -101,9 +145,9 @@ describeWithData('session continuation on real transcripts', () => {
       { seq: 4, type: 'agent.message', text: 'Fixed.', source: { line: 9 } },
     ]);
     expect(keys).toEqual([
-      '["user.message","fix it"]',
-      '["agent.tool_use","Bash",{"command":"make"}]',
-      '["agent.message","Fixed."]',
+      '["user.message","fix it",1,null,null]',
+      '["agent.tool_use","Bash",{"command":"make"},1,null,null]',
+      '["agent.message","Fixed.",9,null,null]',
     ]);
   });
 });

@@ -14,10 +14,11 @@
  * `API error … (4 attempts)` that later reads `(8 attempts)`, a harness message that a later line
  * replaces; a Codex `exec_command` result that is empty until its output line is written, in 11 of 25
  * cuts of a Codex rollout, up to 9 events before the end). What a growing file never changes is what was
- * said and done: the messages of the person and the agent, the agent's reasoning and its calls. So a
- * session {@link continuesStored continues} a stored one when its stored form starts with the stored
- * events (one hash, {@link storedPrefixMatches}), or else when it has at least as many events and the
- * stored session's authored events ({@link authoredKeys}) are, in order, the first of its own.
+ * said and done, and where: the messages of the person and the agent, the agent's reasoning and its
+ * calls, at their lines. So a session {@link continuesStored continues} a stored one when its stored form
+ * starts with the stored events (one hash, {@link storedPrefixMatches}), or else when it has at least as
+ * many events and the stored session's authored events ({@link authoredKeys}) are, in order, the first of
+ * its own.
  */
 import { sha256Hex } from '../domain/index.js';
 import type { PreparedSession } from './stored-session.js';
@@ -52,25 +53,31 @@ export function storedPrefixMatches(stored: StoredSessionHead, p: PreparedSessio
 /**
  * The authored events of a stored events array, one comparable key each, in order: `user.message`,
  * `agent.message` and `agent.thinking` by type and text (a `{"$blob": sha256}` reference stands for its
- * text), `agent.tool_use` by type, tool and input. Tool results, harness messages, sequence numbers,
- * timestamps, source pointers, call ids and tool kinds are left out: they may change when a file grows, is
- * moved, or is read by a newer importer, without the conversation being another.
+ * text), `agent.tool_use` by type, tool and input; each with where it was read (`source.line`, `index`,
+ * `pointer`; not `file`, so that a moved file is the same transcript). Tool results, harness messages,
+ * sequence numbers, timestamps, call ids and tool kinds are left out: they may change when a file grows
+ * or is read by a newer importer, without the conversation being another. The place matters: short
+ * sessions that open with the same words (Aider's `hi`, `/ex` test sessions in ../shared/data: 7,086
+ * pairs) are other conversations, written elsewhere.
  * @param events the parsed stored form (`session_events.events`).
  */
 export function authoredKeys(events: readonly Record<string, unknown>[]): string[] {
   const keys: string[] = [];
   for (const e of events) {
+    const { line, index, pointer } = (e.source ?? {}) as { line?: number; index?: number; pointer?: string };
+    const at = [line ?? null, index ?? null, pointer ?? null];
     if (e.type === 'user.message' || e.type === 'agent.message' || e.type === 'agent.thinking')
-      keys.push(JSON.stringify([e.type, e.text]));
-    else if (e.type === 'agent.tool_use') keys.push(JSON.stringify([e.type, e.tool, e.input]));
+      keys.push(JSON.stringify([e.type, e.text, ...at]));
+    else if (e.type === 'agent.tool_use') keys.push(JSON.stringify([e.type, e.tool, e.input, ...at]));
   }
   return keys;
 }
 
 /**
  * True when `p` continues the stored session (see the module comment): its stored form starts with the
- * stored events, or it has at least as many events and the stored authored events are the first of its
- * own, in order. False for a shorter session (a file cut short) and for another conversation.
+ * stored events, or it has at least as many events and the stored authored events (at least one) are the
+ * first of its own, in order. False for a shorter session (a file cut short), for another conversation,
+ * and, short of an exact prefix, for a stored session without authored events (nothing to recognise it by).
  * @param stored the stored session's head.
  * @param storedEvents a function reading the stored events JSON (`session_events.events`), called only
  *   when the hash check fails.
@@ -84,6 +91,7 @@ export async function continuesStored(
   if (stored.event_count > p.event_count) return false;
   if (storedPrefixMatches(stored, p)) return true;
   const before = authoredKeys(JSON.parse(await storedEvents()) as Record<string, unknown>[]);
+  if (before.length === 0) return false;
   const after = authoredKeys(JSON.parse(p.events_json) as Record<string, unknown>[]);
   return before.length <= after.length && before.every((k, i) => k === after[i]);
 }

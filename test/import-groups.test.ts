@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../src/domain/index.js';
-import { type FileImportReport, Reverie } from '../src/service/index.js';
+import { type FileImportReport, type ImportReport, Reverie } from '../src/service/index.js';
 import { IMPORT_GROUP_FILES } from '../src/service/sessions.js';
 import { type KyselyStorage, openSqliteStorage, type Storage } from '../src/storage/index.js';
 import { CLAUDE_CODE, describeWithData, TAU } from './data.js';
@@ -138,24 +138,38 @@ for (const dialect of DIALECTS) {
       await expectNothingOfRefused(storage);
     });
 
-    it('a session in two files of one group is created by the first and updated by the second', async () => {
+    it("a session in two files of one group: the second file sees the first one's and is kept beside it, warned", async () => {
       const a = join(dir, 'a.jsonl');
       const b = join(dir, 'b.jsonl');
       const line = (text: string) =>
         `{"type":"session","external_id":"twice","agent_id":"a"}\n{"type":"user.message","text":"${text}"}\n`;
       writeFileSync(a, line('first version'));
       writeFileSync(b, `${line('second version')}{"type":"session","external_id":"once","agent_id":"a"}\n`);
+      const statuses = (rep: ImportReport) =>
+        rep.files.map((f) => f.status === 'imported' && f.sessions.map((it) => [it.external_id, it.status]));
       const r = await svc.importSessions([a, b]);
-      expect(r.files.map((f) => f.status === 'imported' && f.sessions.map((it) => it.status))).toEqual([
-        ['created'],
-        ['updated', 'created'],
+      expect(statuses(r)).toEqual([
+        [['twice', 'created']],
+        [
+          ['twice@b.jsonl', 'created'],
+          ['once', 'created'],
+        ],
       ]);
-      const events = await svc.getEvents(r.session_ids[0]!);
-      expect(events.map((e) => (e.type === 'user.message' ? e.text : ''))).toEqual(['second version']);
+      const second = r.files[1]!;
+      expect(second.status === 'imported' && second.warnings?.map((w) => w.type)).toEqual([
+        'session_conflict',
+      ]);
+      const texts = async (id: string) =>
+        (await svc.getEvents(id)).map((e) => (e.type === 'user.message' ? e.text : ''));
+      expect(await texts(r.session_ids[0]!)).toEqual(['first version']);
+      expect(await texts(r.session_ids[1]!)).toEqual(['second version']);
       const again = await svc.importSessions([a, b]);
-      expect(again.files.map((f) => f.status === 'imported' && f.sessions.map((it) => it.status))).toEqual([
-        ['updated'],
-        ['updated', 'unchanged'],
+      expect(statuses(again)).toEqual([
+        [['twice', 'unchanged']],
+        [
+          ['twice@b.jsonl', 'unchanged'],
+          ['once', 'unchanged'],
+        ],
       ]);
     });
 

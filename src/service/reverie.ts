@@ -54,7 +54,13 @@ export type { FolderImportItem, MemoryListItem, MemoryListQuery } from './memori
 /** A memory path's history with the dream changes and evidence behind it (defined in provenance.ts). */
 export type { Provenance } from './provenance.js';
 /** Transcript import options and per-file reports (defined in sessions.ts). */
-export type { FileImportReport, ImportReport, ImportSessionsOptions } from './sessions.js';
+export type {
+  FileImportReport,
+  FileImportWarning,
+  ImportReport,
+  ImportSessionsOptions,
+  SessionConflictWarning,
+} from './sessions.js';
 /** Store creation input and metadata patch (defined in stores.ts). */
 export type { CreateStoreInput, StorePatch } from './stores.js';
 /** Filters of a memory-version listing (defined in versions.ts). */

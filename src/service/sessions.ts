@@ -1,6 +1,6 @@
 /**
  * Sessions: import transcripts (files or folders, grouped into transactions with each file all-or-nothing,
- * idempotent), list,
+ * idempotent, never replacing a stored session with another conversation), list,
  * read with events, and set outcomes. `Reverie` delegates its session methods here.
  */
 import {
@@ -32,8 +32,58 @@ import type { Principal } from './keys.js';
 import type { SessionResourceInput } from './session-stores.js';
 
 /**
+ * A session of an imported file that did not replace the stored session with its external id, because it
+ * neither has the stored events nor continues them (another conversation under the same id, or the file
+ * cut short or rewritten; the rule is {@link Storage.importSessions}'): the stored session is kept as it
+ * was and this one is stored beside it. `external_id` and `session_id` are where it is stored,
+ * `conflicts_with` the stored session; `message` is `file: …`, ready to print.
+ */
+export interface SessionConflictWarning {
+  type: 'session_conflict';
+  file: string;
+  external_id: string;
+  session_id: string;
+  conflicts_with: { session_id: string; external_id: string };
+  message: string;
+}
+
+/** A warning on an imported file: one of the importer's ({@link ImportWarning}) or a {@link SessionConflictWarning}. */
+export type FileImportWarning = ImportWarning | SessionConflictWarning;
+
+/**
+ * The {@link SessionConflictWarning}s of a file's stored sessions (those whose item has `conflicts_with`),
+ * in item order; none when every session was created, updated or left unchanged in its own place.
+ * @param file the file (or upload name) the sessions came from, for the messages.
+ */
+export function conflictWarnings(
+  file: string,
+  items: readonly SessionImportItem[],
+): SessionConflictWarning[] {
+  return items.flatMap((it) => {
+    const kept = it.conflicts_with;
+    if (!kept) return [];
+    const message =
+      `${file}: session ${kept.external_id} is not the stored session grown or read again (another ` +
+      `conversation under the same id, or the file cut short or rewritten): the stored session ` +
+      `${kept.session_id} is kept as it was, and this one is stored beside it as ${it.external_id} ` +
+      `(${it.session_id}, ${it.status})`;
+    return [
+      {
+        type: 'session_conflict' as const,
+        file,
+        external_id: it.external_id,
+        session_id: it.session_id,
+        conflicts_with: kept,
+        message,
+      },
+    ];
+  });
+}
+
+/**
  * Per-file result of {@link SessionService.importFiles} (`Reverie.importSessions`): imported sessions (with
- * `warnings`, e.g. invalid UTF-8, when there are any); `skipped`, nothing stored on purpose, `warnings`
+ * `warnings` when there are any: the importer's, e.g. invalid UTF-8, and `session_conflict` for a session
+ * kept beside a stored one it must not replace); `skipped`, nothing stored on purpose, `warnings`
  * saying why (`empty_file`: an empty file met in a folder walk; `warmup_sidechain`: a Claude Code
  * warm-up subagent); or the error that stopped the file.
  */
@@ -43,7 +93,7 @@ export type FileImportReport =
       format: SourceFormat;
       status: 'imported';
       sessions: SessionImportItem[];
-      warnings?: ImportWarning[];
+      warnings?: FileImportWarning[];
     }
   | { file: string; format?: SourceFormat; status: 'skipped'; warnings: ImportWarning[] }
   | { file: string; status: 'failed'; error: { type: string; message: string } };
@@ -113,9 +163,11 @@ export class SessionService {
    * Imports transcripts (files or folders). Consecutive files are written together, up to
    * {@link IMPORT_GROUP_FILES} files or {@link IMPORT_GROUP_CHARS} characters of stored form per transaction,
    * each file under its own savepoint: each file is all-or-nothing, a bad file is reported with its error
-   * (naming file and line) and the others still import; re-importing is idempotent. `onFile` is called for
-   * each file in order, once its group is committed (so a report never names sessions that a crash could
-   * still undo).
+   * (naming file and line) and the others still import; re-importing is idempotent. A session never
+   * replaces a stored session of its external id unless it is the same transcript read again or grown
+   * ({@link Storage.importSessions}): otherwise it is stored beside it and its file reports a
+   * {@link SessionConflictWarning}, never an error. `onFile` is called for each file in order, once its
+   * group is committed (so a report never names sessions that a crash could still undo).
    */
   async importFiles(
     paths: string[],
@@ -325,6 +377,9 @@ function prepareFile(
 
 /** A prepared file's report once storage has written it, or the storage error that rolled it back. */
 function fileReport(report: FileImportReport, result: SessionFileResult): FileImportReport {
-  if ('items' in result) return report.status === 'imported' ? { ...report, sessions: result.items } : report;
-  return failure(report.file, result.error);
+  if (!('items' in result)) return failure(report.file, result.error);
+  if (report.status !== 'imported') return report;
+  const conflicts = conflictWarnings(report.file, result.items);
+  if (conflicts.length === 0) return { ...report, sessions: result.items };
+  return { ...report, sessions: result.items, warnings: [...(report.warnings ?? []), ...conflicts] };
 }

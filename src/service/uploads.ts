@@ -13,6 +13,7 @@ import { storageOf } from './internal.js';
 import type { Principal } from './keys.js';
 import type { Reverie } from './reverie.js';
 import { checkSessionResources, type SessionResourceInput } from './session-stores.js';
+import { conflictWarnings, type SessionConflictWarning } from './sessions.js';
 
 /** Upload input: the bytes of one transcript file and how to read them. */
 export interface TranscriptUpload {
@@ -30,12 +31,17 @@ export interface TranscriptUpload {
   principal?: Principal;
 }
 
-/** What an upload imported: the detected format and, per session, created / updated / unchanged. */
+/**
+ * What an upload imported: the detected format and, per session, created / updated / unchanged; `warnings`
+ * (present when there are any) names each session kept beside a stored session of the same external id
+ * that it must not replace (see {@link SessionConflictWarning}).
+ */
 export interface UploadResult {
   type: 'session_import';
   filename: string;
   format: SourceFormat;
   sessions: SessionImportItem[];
+  warnings?: SessionConflictWarning[];
   /** The stores attached to the sessions this upload created, as echoed (present when asked for). */
   resources?: SessionResource[];
 }
@@ -44,7 +50,8 @@ const NAME = /^[^/\\\u0000-\u001f]{1,255}$/;
 
 /**
  * Imports one uploaded transcript into the service's workspace (one transaction; re-uploading the
- * same transcript is idempotent).
+ * same transcript is idempotent; a session that is not the stored session of its external id read again
+ * or grown is stored beside it, never over it, with a `warnings` entry, see Storage.importSessions).
  * `resources` are checked first ({@link checkSessionResources}, whose errors it throws) and attached
  * to the sessions the upload creates.
  * @throws ValidationError (field `filename`) for a name with a slash or control character, or
@@ -82,11 +89,13 @@ export async function importUpload(reverie: Reverie, upload: TranscriptUpload): 
     })),
     { resources },
   );
+  const warnings = conflictWarnings(filename, sessions);
   return {
     type: 'session_import',
     filename,
     format: parsed.format,
     sessions,
+    ...(warnings.length > 0 ? { warnings } : {}),
     ...(resources ? { resources } : {}),
   };
 }

@@ -61,6 +61,7 @@ import type {
   MemoryVersionsTable,
   SessionsTable,
 } from './schema.js';
+import { continuesStored } from './session-continuation.js';
 import * as sessionStores from './session-stores-storage.js';
 import { blobRefs, type PreparedSession, prepareSession, restoreEvents } from './stored-session.js';
 import * as teams from './teams-storage.js';
@@ -78,8 +79,173 @@ const CHUNK = 400;
 export function sessionsByExternalId(db: Kysely<Database>, ids: string[]) {
   return db
     .selectFrom('sessions')
-    .select(['id', 'external_id', 'workspace_id', 'content_sha256', 'outcome'])
+    .select(['id', 'external_id', 'workspace_id', 'content_sha256', 'outcome', 'event_count'])
     .where('external_id', 'in', ids);
+}
+
+/** A stored session as the import path reads it ({@link sessionsByExternalId}). */
+type StoredImportRow = {
+  id: string;
+  external_id: string;
+  workspace_id: string;
+  content_sha256: string;
+  outcome: string | null;
+  event_count: number;
+};
+
+/**
+ * Where a prepared session is written (see session-continuation.ts for the rule): under its own stored
+ * external id `ext` when nothing is stored there (`existing` undefined), when the stored events are the same,
+ * or when it {@link continuesStored continues} them; otherwise beside it, under the first of
+ * {@link besideIds} that is free, identical, or continued by it, with `conflicts_with` the stored session
+ * it must not replace.
+ * @throws ConflictError when both ids beside are taken by other conversations (a 48-bit hash collision).
+ */
+async function placeSession(
+  db: Kysely<Database>,
+  ws: string,
+  ext: string,
+  existing: StoredImportRow | undefined,
+  p: PreparedSession,
+): Promise<{ external_id: string; existing?: StoredImportRow; conflicts_with?: StoredImportRow }> {
+  if (!existing || (await continues(db, existing, p))) return { external_id: ext, existing };
+  const ids = besideIds(ext, p);
+  const found = new Map<string, StoredImportRow>();
+  for (const r of await sessionsByExternalId(db, ids).execute())
+    if (r.workspace_id === ws) found.set(r.external_id, r);
+  for (const id of ids) {
+    const r = found.get(id);
+    if (!r || (await continues(db, r, p))) return { external_id: id, existing: r, conflicts_with: existing };
+  }
+  throw new ConflictError(
+    `session ${p.session.external_id}: the ids beside the stored session (${ids.join(', ')}) hold other conversations`,
+    { external_id: p.session.external_id },
+  );
+}
+
+/** True when `p` has the stored events of `r` or continues them (reading them only when needed). */
+async function continues(db: Kysely<Database>, r: StoredImportRow, p: PreparedSession): Promise<boolean> {
+  if (r.content_sha256 === p.content_sha256) return true;
+  const head = { event_count: Number(r.event_count), content_sha256: r.content_sha256 };
+  return continuesStored(head, p, async () => {
+    const row = await db
+      .selectFrom('session_events')
+      .select('events')
+      .where('session_id', '=', r.id)
+      .executeTakeFirst();
+    return row?.events ?? '[]';
+  });
+}
+
+/**
+ * The `sessions` row of a prepared session: its fields, with the `id`, `workspace_id`, stored `external_id`,
+ * parent (stored `parent_external_id`, and `parent_session_id` when that parent is known) it is written
+ * under, imported at `at`.
+ */
+function sessionRow(
+  p: PreparedSession,
+  where: {
+    id: string;
+    workspace_id: string;
+    external_id: string;
+    parent_external_id: string | null;
+    parent_session_id: string | null;
+  },
+  at: string,
+): Insertable<SessionsTable> & Record<string, string | number | null> {
+  const s = p.session;
+  return {
+    ...where,
+    agent_id: s.agent_id,
+    team_id: s.team_id ?? null,
+    user_id: s.user_id,
+    source_format: s.source_format,
+    source_file: s.source_file,
+    title: s.title,
+    started_at: s.started_at,
+    ended_at: s.ended_at,
+    metadata: p.metadata_json,
+    event_count: p.event_count,
+    content_sha256: p.content_sha256,
+    outcome: p.outcome_json,
+    imported_at: at,
+  };
+}
+
+/**
+ * The import result of a prepared session stored under `place` (see {@link placeSession}); `ext` is its own
+ * stored external id, so that a session kept beside reports the id it got (`<external_id>@<file name>`).
+ */
+function importItem(
+  p: PreparedSession,
+  ext: string,
+  place: { external_id: string; conflicts_with?: StoredImportRow },
+  status: SessionImportItem['status'],
+  session_id: string,
+): SessionImportItem {
+  const external_id = p.session.external_id;
+  const kept = place.conflicts_with;
+  if (!kept) return { external_id, status, session_id };
+  return {
+    external_id: external_id + place.external_id.slice(ext.length),
+    status,
+    session_id,
+    conflicts_with: { session_id: kept.id, external_id },
+  };
+}
+
+/**
+ * Writes an import's new rows in chunks of {@link CHUNK}: the blobs (ignored when already stored), then the
+ * `sessions` rows and their `session_events`. On SQLite, texts given as UTF-8 bytes are cast to text.
+ */
+async function insertImported(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  blobRows: Map<string, string | Uint8Array>,
+  inserts: (Insertable<SessionsTable> & Record<string, string | number | null>)[],
+  eventRows: { session_id: string; events: string | Uint8Array }[],
+): Promise<void> {
+  const bytes = dialect === 'sqlite';
+  const utf8 = (column: string) => (bytes ? [column] : []);
+  const blobList = [...blobRows].map(([sha256, content]) => ({ sha256, content }));
+  for (let i = 0; i < blobList.length; i += CHUNK)
+    await insertRows(db, dialect, 'blobs', blobList.slice(i, i + CHUNK), 'sha256', utf8('content'));
+  for (let i = 0; i < inserts.length; i += CHUNK) {
+    await insertRows(db, dialect, 'sessions', inserts.slice(i, i + CHUNK));
+    await insertRows(db, dialect, 'session_events', eventRows.slice(i, i + CHUNK), undefined, utf8('events'));
+  }
+}
+
+/** The sessions of workspace `ws` stored under these (stored) external ids, by external id. */
+async function storedByExternalId(
+  db: Kysely<Database>,
+  ws: string,
+  ids: string[],
+): Promise<Map<string, StoredImportRow>> {
+  const found = new Map<string, StoredImportRow>();
+  for (let i = 0; i < ids.length; i += CHUNK)
+    for (const r of await sessionsByExternalId(db, ids.slice(i, i + CHUNK)).execute())
+      if (r.workspace_id === ws) found.set(r.external_id, r);
+  return found;
+}
+
+/** A kept-beside session's metadata: its own, with `conflicts_with` naming the stored session it did not replace. */
+function besideMetadata(metadataJson: string, storedId: string): string {
+  return JSON.stringify({
+    ...(JSON.parse(metadataJson) as Record<string, unknown>),
+    conflicts_with: storedId,
+  });
+}
+
+/**
+ * The stored external ids under which a session that must not replace the stored session `ext` is kept, in
+ * order of preference: `<ext>@<its file's base name>` (so that the same file re-imported, or grown, finds
+ * its session again), then `<ext>@<base name>#<first 12 hex digits of its content hash>` (another file of
+ * that name).
+ */
+export function besideIds(ext: string, p: PreparedSession): string[] {
+  const base = p.session.source_file.split(/[\\/]/).pop() || 'upload';
+  return [`${ext}@${base}`, `${ext}@${base}#${p.content_sha256.slice(0, 12)}`];
 }
 
 /**
@@ -1054,12 +1220,11 @@ export class KyselyStorage implements Storage {
         external_id: q(p.session.external_id),
         parent_external_id: p.session.parent_external_id === null ? null : q(p.session.parent_external_id),
       }));
-      const existing = new Map<string, { id: string; content_sha256: string; outcome: string | null }>();
-      for (let i = 0; i < keys.length; i += CHUNK) {
-        const ids = keys.slice(i, i + CHUNK).map((k) => k.external_id);
-        for (const r of await sessionsByExternalId(db, ids).execute())
-          if (r.workspace_id === ws) existing.set(r.external_id, r);
-      }
+      const existing = await storedByExternalId(
+        db,
+        ws,
+        keys.map((k) => k.external_id),
+      );
       // The id each session is (or will be) stored under, so that parents in the batch link at insert.
       const own = new Map<string, string>();
       for (const k of keys)
@@ -1073,37 +1238,32 @@ export class KyselyStorage implements Storage {
       const written: { id: string; external_id: string }[] = [];
       const blobRows = new Map<string, string | Uint8Array>();
       for (const [i, p] of prepared.entries()) {
-        const s = p.session;
-        const { external_id: stored, parent_external_id: parentExt } = keys[i]!;
-        const ex = existing.get(stored);
-        const outcome = p.outcome_json;
-        if (ex && ex.content_sha256 === p.content_sha256 && ex.outcome === outcome) {
-          results.push({ external_id: s.external_id, status: 'unchanged', session_id: ex.id });
+        const { external_id: ext, parent_external_id: parentExt } = keys[i]!;
+        // The guard: a session that neither has the stored events nor continues them is kept beside.
+        const place = await placeSession(db, ws, ext, existing.get(ext), p);
+        const { external_id: stored, existing: ex } = place;
+        const item = (status: SessionImportItem['status'], id: string) =>
+          importItem(p, ext, place, status, id);
+        if (ex && ex.content_sha256 === p.content_sha256 && ex.outcome === p.outcome_json) {
+          results.push(item('unchanged', ex.id));
           continue;
         }
-        const id = own.get(stored)!;
+        const id = ex?.id ?? sessionIdFor(stored);
         written.push({ id, external_id: stored });
         for (const b of p.blobs) blobRows.set(b.sha256, (bytes && b.utf8) || b.content);
-        const row = {
-          id,
-          workspace_id: ws,
-          external_id: stored,
-          agent_id: s.agent_id,
-          team_id: s.team_id ?? null,
-          user_id: s.user_id,
-          parent_session_id: parentExt === null ? null : (parents.get(parentExt) ?? null),
-          parent_external_id: parentExt,
-          source_format: s.source_format,
-          source_file: s.source_file,
-          title: s.title,
-          started_at: s.started_at,
-          ended_at: s.ended_at,
-          metadata: p.metadata_json,
-          event_count: p.event_count,
-          content_sha256: p.content_sha256,
-          outcome,
-          imported_at: at,
-        };
+        const parentId = parentExt === null ? null : (parents.get(parentExt) ?? null);
+        const row = sessionRow(
+          p,
+          {
+            id,
+            workspace_id: ws,
+            external_id: stored,
+            parent_external_id: parentExt,
+            parent_session_id: parentId,
+          },
+          at,
+        );
+        if (place.conflicts_with) row.metadata = besideMetadata(p.metadata_json, place.conflicts_with.id);
         if (ex) {
           const { id: _id, ...rest } = row;
           await db.updateTable('sessions').set(rest).where('id', '=', id).execute();
@@ -1112,29 +1272,14 @@ export class KyselyStorage implements Storage {
             .set({ events: p.events_json })
             .where('session_id', '=', id)
             .execute();
-          results.push({ external_id: s.external_id, status: 'updated', session_id: id });
+          results.push(item('updated', id));
         } else {
           inserts.push(row);
           eventRows.push({ session_id: id, events: (bytes && p.events_utf8) || p.events_json });
-          results.push({ external_id: s.external_id, status: 'created', session_id: id });
+          results.push(item('created', id));
         }
       }
-      const blobList = [...blobRows].map(([sha256, content]) => ({ sha256, content }));
-      const dialect = this.dialect;
-      const utf8 = (column: string) => (bytes ? [column] : []);
-      for (let i = 0; i < blobList.length; i += CHUNK)
-        await insertRows(db, dialect, 'blobs', blobList.slice(i, i + CHUNK), 'sha256', utf8('content'));
-      for (let i = 0; i < inserts.length; i += CHUNK) {
-        await insertRows(db, dialect, 'sessions', inserts.slice(i, i + CHUNK));
-        await insertRows(
-          db,
-          dialect,
-          'session_events',
-          eventRows.slice(i, i + CHUNK),
-          undefined,
-          utf8('events'),
-        );
-      }
+      await insertImported(db, this.dialect, blobRows, inserts, eventRows);
       await linkWaitingChildren(db, ws, written);
       const created = results.filter((r) => r.status === 'created').map((r) => r.session_id);
       await sessionStores.insertSessionResources(db, ws, created, opts.resources ?? [], at);

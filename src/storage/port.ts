@@ -54,11 +54,17 @@ export interface WriteContext {
   now?: Timestamp;
 }
 
-/** Per-item result of a batch session import (Kysely-style batch result). */
+/**
+ * Per-item result of a batch session import (Kysely-style batch result). `conflicts_with` is present when
+ * the session was kept beside a stored session of the same external id instead of replacing it (see
+ * {@link Storage.importSessions}): then `external_id` is the id it is stored under
+ * (`<external_id>@<file name>`), and `conflicts_with` names the stored session, left as it was.
+ */
 export interface SessionImportItem {
   external_id: string;
   status: 'created' | 'updated' | 'unchanged';
   session_id: string;
+  conflicts_with?: { session_id: string; external_id: string };
 }
 
 /**
@@ -378,9 +384,15 @@ export interface Storage {
 
   // ── sessions
   /**
-   * Imports sessions in one transaction: new external ids are created, changed ones replaced (same id),
-   * identical ones left alone. Subagents are linked to their parent by `parent_external_id`, whichever
-   * is imported first.
+   * Imports sessions in one transaction: new external ids are created, identical ones left alone (an
+   * outcome that changed is written), and a stored session is replaced (same id, status `updated`) only by
+   * the same transcript grown or re-read: events that start with the stored ones, or as many or more events
+   * whose messages, reasoning and tool calls start with the stored ones (session-continuation.ts). Any other
+   * session with a stored external id (another conversation under the same id, a file cut short or
+   * rewritten) never replaces it: it is stored beside, under `<external_id>@<file name>` (or
+   * `…#<hash>` when that is taken), with `metadata.conflicts_with` the stored session's id, and its item
+   * carries `conflicts_with`. Re-importing it finds it there (same rule). Subagents are linked to their
+   * parent by `parent_external_id`, whichever is imported first.
    */
   importSessions(batch: NewSession[], opts?: SessionImportOptions): Promise<SessionImportItem[]>;
   /**

@@ -6,7 +6,9 @@
  * to the key's workspace; the dream endpoints take their `sesn_` ids.
  *
  * - `POST /v1/reverie/sessions?filename=&format=&agent_id=&team_id=&user_id=&resources=` →
- *   `{type:"session_import", filename, format, sessions:[{external_id, status, session_id}], resources?}`;
+ *   `{type:"session_import", filename, format, sessions:[{external_id, status, session_id, conflicts_with?}],
+ *   warnings?, resources?}` (`warnings`: a `session_conflict` per session kept beside a stored session of the
+ *   same external id that it must not replace, see Storage.importSessions);
  *   `resources` is the JSON of the hosted session-create `resources[]` (up to 8 memory stores, each
  *   `read_write` or `read_only`, see service/session-stores.ts), attached to the sessions it creates;
  * - `GET /v1/reverie/sessions?agent_id=&team_id=&memory_store_id=&limit=&page=` → `{data, next_page}`;
@@ -74,8 +76,25 @@ const ImportResult = z
         external_id: z.string(),
         status: z.enum(['created', 'updated', 'unchanged']),
         session_id: z.string(),
+        conflicts_with: z.object({ session_id: z.string(), external_id: z.string() }).optional().openapi({
+          description:
+            'present when this session was stored beside a stored session of the same external id instead of replacing it (another conversation, or the file cut short or rewritten): that session, kept as it was',
+        }),
       }),
     ),
+    warnings: z
+      .array(
+        z.object({
+          type: z.literal('session_conflict'),
+          file: z.string(),
+          external_id: z.string(),
+          session_id: z.string(),
+          conflicts_with: z.object({ session_id: z.string(), external_id: z.string() }),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .openapi({ description: 'one per session kept beside a stored session it must not replace' }),
     resources: z
       .array(ResourceSchema)
       .optional()

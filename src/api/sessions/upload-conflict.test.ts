@@ -1,0 +1,82 @@
+/**
+ * The import guard through the upload endpoint: an uploaded transcript whose session has the external id
+ * of a stored session but is another conversation is stored beside it, and the response says so
+ * (`sessions[].conflicts_with`, a `session_conflict` warning). Texts invented for the test.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type ApiFixture, apiFixture } from '../core/test-client.js';
+
+const SID = '7a1f3e9d-0000-4000-8000-0000000000ab';
+
+/** A Claude Code session file of session {@link SID}: the person's request and the agent's answer. */
+function transcript(ask: string, answer: string): string {
+  const at = '2026-02-03T09:00:00Z';
+  const user = {
+    type: 'user',
+    uuid: 'u1',
+    sessionId: SID,
+    timestamp: at,
+    message: { role: 'user', content: ask },
+  };
+  const agent = {
+    type: 'assistant',
+    uuid: 'a1',
+    sessionId: SID,
+    timestamp: at,
+    message: {
+      id: 'msg_a1',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5',
+      content: [{ type: 'text', text: answer }],
+    },
+  };
+  return `${JSON.stringify(user)}\n${JSON.stringify(agent)}\n`;
+}
+
+let f: ApiFixture;
+let key: string;
+beforeAll(async () => {
+  f = await apiFixture();
+  // A workspace other than the default one, whose external ids are stored qualified (`<workspace>:<id>`).
+  key = (await f.svc.keys.createKey({ name: 'uploader', workspace: 'team-c' })).key;
+});
+
+const upload = (body: string) =>
+  f.app.request(`/v1/reverie/sessions?filename=${SID}.jsonl`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/octet-stream', 'x-api-key': key },
+  });
+
+describe('POST /v1/reverie/sessions with a stored session id and another conversation', () => {
+  it('keeps the stored session, stores the upload beside it and reports a session_conflict warning', async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: checked field by field
+    const first: any = await (await upload(transcript('translate the menu to French', 'Done.'))).json();
+    expect(first.sessions.map((s: { status: string }) => s.status)).toEqual(['created']);
+    expect(first.warnings).toBeUndefined();
+    const kept = first.sessions[0].session_id;
+    const res = await upload(transcript('delete the old invoices', 'Deleted 12 invoices.'));
+    expect(res.status).toBe(200);
+    // biome-ignore lint/suspicious/noExplicitAny: checked field by field
+    const second: any = await res.json();
+    expect(second.sessions).toEqual([
+      {
+        external_id: `claude-code:${SID}@${SID}.jsonl`,
+        status: 'created',
+        session_id: expect.stringMatching(/^sesn_/),
+        conflicts_with: { session_id: kept, external_id: `claude-code:${SID}` },
+      },
+    ]);
+    expect(second.sessions[0].session_id).not.toBe(kept);
+    expect(second.warnings).toMatchObject([
+      { type: 'session_conflict', conflicts_with: { session_id: kept } },
+    ]);
+    const stored = await f.call('GET', `/v1/reverie/sessions/${kept}?include_events=true`, undefined, {
+      'x-api-key': key,
+    });
+    const texts = stored.body.events.flatMap((e: { type: string; text?: string }) =>
+      e.type === 'user.message' ? [e.text] : [],
+    );
+    expect(texts).toEqual(['translate the menu to French']);
+  });
+});

@@ -156,23 +156,36 @@ for (const dialect of DIALECTS) {
       await neitherReplaces('codex:shared-id', b, a, ['lint the code', 'run the tests']);
     });
 
-    it('a file cut short and re-imported is kept beside the stored session, which keeps all its events', async () => {
+    it('a copy cut short, under another path, is kept beside the stored session, which keeps all its events', async () => {
       const text = readFileSync(join(DATA, 'claude-code/4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl'), 'utf8');
       const lines = text.split('\n').filter((l) => l !== '');
       const file = write('p', '4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl', lines);
       const r1 = await svc.importSessions([file]);
       const kept = r1.session_ids[0]!;
       const before = await svc.getSession(kept);
-      write('p', basename(file), lines.slice(0, Math.floor(lines.length / 2)));
-      const r2 = await svc.importSessions([file]);
+      const copy = write('q', basename(file), lines.slice(0, Math.floor(lines.length / 2)));
+      const r2 = await svc.importSessions([copy]);
       expect(items(r2)).toEqual([[`${before.external_id}@${basename(file)}`, 'created', kept]]);
       expect(warningTypes(r2.files[0]!)).toEqual(['session_conflict']);
       const after = await svc.getSession(kept);
       expect([after.event_count, after.content_sha256]).toEqual([before.event_count, before.content_sha256]);
       expect((await svc.getSession(r2.session_ids[0]!)).event_count).toBeLessThan(before.event_count);
-      // The whole file back: the stored session is that file again, nothing changes.
-      write('p', basename(file), lines);
+      // The first file again: the stored session is that file, nothing changes.
       expect(items(await svc.importSessions([file]))).toEqual([[before.external_id, 'unchanged', null]]);
+    });
+
+    it('the same file read again with other content (cut, redacted, or parsed by a newer importer) updates its session in place', async () => {
+      const text = readFileSync(join(DATA, 'claude-code/4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl'), 'utf8');
+      const lines = text.split('\n').filter((l) => l !== '');
+      const file = write('p', '4b2030ed-5563-49ea-b703-6a002f2d3cc8.jsonl', lines);
+      const kept = (await svc.importSessions([file])).session_ids[0]!;
+      const before = await svc.getSession(kept);
+      write('p', basename(file), lines.slice(0, Math.floor(lines.length / 2)));
+      const r2 = await svc.importSessions([file]);
+      expect(items(r2)).toEqual([[before.external_id, 'updated', null]]);
+      expect(warningTypes(r2.files[0]!)).toEqual([]);
+      expect((await svc.getSession(kept)).event_count).toBeLessThan(before.event_count);
+      expect((await svc.listSessions({})).data).toHaveLength(1);
     });
 
     it('a real file that grows is still updated in place, whatever its last events were when first read', async () => {

@@ -79,7 +79,7 @@ const CHUNK = 400;
 export function sessionsByExternalId(db: Kysely<Database>, ids: string[]) {
   return db
     .selectFrom('sessions')
-    .select(['id', 'external_id', 'workspace_id', 'content_sha256', 'outcome', 'event_count'])
+    .select(['id', 'external_id', 'workspace_id', 'content_sha256', 'outcome', 'event_count', 'source_file'])
     .where('external_id', 'in', ids);
 }
 
@@ -91,12 +91,14 @@ type StoredImportRow = {
   content_sha256: string;
   outcome: string | null;
   event_count: number;
+  source_file: string;
 };
 
 /**
  * Where a prepared session is written (see session-continuation.ts for the rule): under its own stored
- * external id `ext` when nothing is stored there (`existing` undefined), when the stored events are the same,
- * or when it {@link continuesStored continues} them; otherwise beside it, under the first of
+ * external id `ext` when nothing is stored there (`existing` undefined), when it was read from the same
+ * file on disk ({@link sameSourceFile}), when the stored events are the same, or when it
+ * {@link continuesStored continues} them; otherwise beside it, under the first of
  * {@link besideIds} that is free, identical, or continued by it, with `conflicts_with` the stored session
  * it must not replace.
  * @throws ConflictError when both ids beside are taken by other conversations (a 48-bit hash collision).
@@ -108,19 +110,32 @@ async function placeSession(
   existing: StoredImportRow | undefined,
   p: PreparedSession,
 ): Promise<{ external_id: string; existing?: StoredImportRow; conflicts_with?: StoredImportRow }> {
-  if (!existing || (await continues(db, existing, p))) return { external_id: ext, existing };
+  if (!existing || sameSourceFile(existing, p) || (await continues(db, existing, p)))
+    return { external_id: ext, existing };
   const ids = besideIds(ext, p);
   const found = new Map<string, StoredImportRow>();
   for (const r of await sessionsByExternalId(db, ids).execute())
     if (r.workspace_id === ws) found.set(r.external_id, r);
   for (const id of ids) {
     const r = found.get(id);
-    if (!r || (await continues(db, r, p))) return { external_id: id, existing: r, conflicts_with: existing };
+    if (!r || sameSourceFile(r, p) || (await continues(db, r, p)))
+      return { external_id: id, existing: r, conflicts_with: existing };
   }
   throw new ConflictError(
     `session ${p.session.external_id}: the ids beside the stored session (${ids.join(', ')}) hold other conversations`,
     { external_id: p.session.external_id },
   );
+}
+
+/**
+ * True when `p` was read from the very file the stored session `r` came from — the same path, with a
+ * folder in it (files met on disk; an upload's bare file name is only a label, and a bare name given on
+ * the command line is left to {@link continues}): that file is the session's record, and its newer
+ * reading replaces the stored one whatever it holds now (re-parsed by a newer importer, redacted or cut
+ * by its owner). Another file under the same id never does.
+ */
+function sameSourceFile(r: StoredImportRow, p: PreparedSession): boolean {
+  return r.source_file === p.session.source_file && /[\\/]/.test(r.source_file);
 }
 
 /** True when `p` has the stored events of `r` or continues them (reading them only when needed). */

@@ -31,6 +31,7 @@ import type { GatheredSession, PlannedMemory } from './offline/plan.js';
 import { holdsFactStatement } from './offline/preferences.js';
 import { mineProjectFacts } from './offline/project-facts.js';
 import { Redactor } from './offline/redactor.js';
+import { withoutReplayedStatements } from './offline/replayed-statements.js';
 import { collectSessionFacts, minePreferences, promoteSessionFacts } from './offline/statements.js';
 import { compareStrings, contentTokens } from './offline/text.js';
 import { assertInvariants, filterDrafts, storeCap } from './offline/verify.js';
@@ -246,9 +247,11 @@ function consolidate(
   const workflows = mineWorkflows(sessions, { minSupport });
   const knownHosts = new Set(request.memories.flatMap((m) => hostsIn(m.content)));
   const injected = (t: string) => injectionReason(t, knownHosts) !== null;
-  const prefs = minePreferences(sessions, minSupport, injected);
+  // what a person said is counted once when a resumed or forked session copied it (replayed-statements.ts)
+  const said = withoutReplayedStatements(sessions);
+  const prefs = minePreferences(said, minSupport, injected);
   const contrasts = mineContrasts(sessions, minSupport);
-  const sessionFacts = collectSessionFacts(sessions);
+  const sessionFacts = collectSessionFacts(said);
   // fact topics: (value type, canonical subject) over what sessions and the user's memories state
   const memoryFacts = inv.memories
     .filter((m) => m.kind !== 'index' && !m.generatedKey)
@@ -267,13 +270,13 @@ function consolidate(
   const facts = promoteSessionFacts(sessionFacts, minSupport, (f) => topicOf(f.subject, f.type), covered);
   // a statement of a fact ("from now on the staging DB is …") is a fact, never a rule about how to work
   const feedback = mineFeedback(
-    sessions,
+    said,
     citedStatements(prefs.memories),
     (t) => injected(t) || holdsFactStatement(t),
     earlierRules(inv.memories),
   );
-  const stated = mineProjectFacts(sessions, injected);
-  const people = minePersonFacts(sessions);
+  const stated = mineProjectFacts(said, injected);
+  const people = minePersonFacts(said);
   const mined = [mistakes, workflows, prefs, feedback, stated, people, contrasts];
   // what the project's CLAUDE.md / AGENTS.md already says is not proposed; what contradicts it is flagged
   const screen = screenInstructions(

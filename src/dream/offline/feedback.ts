@@ -1745,6 +1745,9 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     if (needsBefore(sentences, kinds, written, start, i) || pointsBack.has(start) || reasoned.has(start))
       parts.unshift(written[start - 1]!);
     if (reasoned.has(start) && !reasons.some((r) => r !== null)) reasons.push(written[start - 1]!);
+    // "why do we need the retry wrapper?", "why not just pass the flag?": asking about the work states no
+    // rule; the rule must be in the message, not only in the asking
+    if (k === 'correction' && asksOnly(parts)) continue;
     const said = parts.join(' ');
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
     out.push({
@@ -1804,6 +1807,41 @@ function needsBefore(
       // "… is not needed, please remove. We never want these extra documents …": a demonstrative back
       (/\b(?:these|those) \w+/i.test(written[start]!) && contentTokens(written[start - 1]!).length >= 2));
   return thin || anaphoric;
+}
+
+/**
+ * A question about the agent's work ("why do we need …?", "why not just …?", "should it just be …?",
+ * "why does it keep …?"): a sentence ending in a question mark, or one opening with "why" or "should"
+ * and its subject (people often leave the mark out).
+ */
+const ASKING = /\?[?!]*\s*$|^(?:why|how come|should(?:n'?t)? (?:it|we|this|that|they|I))\b/i;
+
+/**
+ * A question that says what it objects to rather than asks: one naming a way of working of the agent's
+ * and not only one act — its habit or its refusal, with "you" as the subject ("why do you keep …?", "why
+ * won't you run it?", "you did it again?"), or the asking or checking it left out ("why would you drop the
+ * volumes without asking?", "why didn't you ask before …?") — or one asked in disbelief, which no
+ * answer could satisfy ("did you seriously …?", "… really?", "since when do we …?", "who told you to
+ * …?", "did I ask you to …?", "did the ticket say to …?", "did you even …?", "why would you …?", "did
+ * you just …?", "… nobody asked for?", "who is going to read …?", "how is skipping it a fix?"), or one
+ * naming what should have been done ("why X instead of Y?", "how do you know it works if you didn't …?"),
+ * or a habit across cases ("why does every fix come with …?", "why is everything wrapped in …?"), or echoed back with "?!".
+ */
+const ASKS_TO_OBJECT =
+  /\b(?:you (?:keep|always|still|insist|refuse)|(?:won'?t|wouldn'?t|will not|would not) you|you (?:won'?t|wouldn'?t|will not|refuse to))\b|\byou\b.*\bagain\b|(?:\bwithout|n'?t you(?: have)?|\bnot you|\byou (?:didn'?t|did not|never))\s+(?:even |first )?(?:ask|check|confirm|test)\w*|\bif you (?:didn'?t|did not|haven'?t|have not|never)\b|\b(?:really|seriously|honestly|on earth|who (?:even|actually|ever) \w+|anyways?|the hell|since when|why would (?:you|anyone|anybody|I)\b|why would [^?]*\bever|instead of|rather than|(?:you|we) just|who (?:told|said|asked|allowed|approved)|(?:nobody|no one|did anyone|did anybody) (?:\w+ )?(?:ask|want|need)\w*|did I (?:ask|tell|say|want)|did (?:the|your|my) (?:task|ticket|issue|spec|plan) (?:say|ask|mention)|who(?: exactly| even| actually| really)?(?:'s| is) (?:ever )?going to|did you (?:\w+ )?even)\b|^how (?:is|are|was) (?:this|that|it|\w+ing)\b.*\b(?:a|an) \w+|^why (?:is|are|do|does) (?:every\w*|all|each)\b|\?!|!\?/i;
+
+/**
+ * True when every sentence of a correction is a question ({@link ASKING}) and none names a habit, a
+ * refusal, a left-out step or disbelief ({@link ASKS_TO_OBJECT}): the person asked about the work and
+ * stated no rule — nothing a later session could apply (a rhetorical "why npm? we use pnpm" states its
+ * rule in the sentence beside, "can you stop …?" is a request, read as a rule elsewhere).
+ * @param parts the statement's sentences as the person wrote them.
+ */
+function asksOnly(parts: readonly string[]): boolean {
+  return parts.every((p) => {
+    const t = strip(p).replace(/[‘’]/g, "'");
+    return ASKING.test(t) && !ASKS_TO_OBJECT.test(t);
+  });
 }
 
 /** A turn of mind in the middle of a message ("well actually", "oh wait", "on second thought"). */

@@ -1096,3 +1096,32 @@ describe('a person asking about the work states no rule (unseen real sessions, s
     expect(said('did you seriously just force push?').map(([c]) => c)).toEqual(['correction']);
   });
 });
+
+describe('one-off steps, status and bug reports are no feedback (unseen real sessions, s21)', () => {
+  it('an order opened by "now", a "for each … them" pass, "still" failing, a bug report, "never mind"', () => {
+    for (const t of [
+      'now don’t resize.',
+      'ok, now don’t rename anything.',
+      'for each artifact, check each of them for missing checksums',
+      'for each artifact, check the checksum',
+      'no, there is still an error',
+      'whenever I’m using the export button, I get a permission denied error',
+      'never mind, i’ll do it myself',
+    ])
+      expect(said(t), t).toEqual([]);
+  });
+
+  it('the same shapes with a rule in them stay rules', () => {
+    for (const t of [
+      "from now on, don't resize images without asking",
+      'for every new endpoint, add an integration test',
+      'whenever a test fails, fix the code instead of skipping it',
+    ])
+      expect(
+        said(t).map(([c]) => c),
+        t,
+      ).toEqual(['rule']);
+    // ("still" about what the agent did is no status report)
+    expect(said('you still skipped the failing test?!').map(([c]) => c)).toEqual(['correction']);
+  });
+});

@@ -60,7 +60,7 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all)\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
+  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all)\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never(?! ?mind)|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
@@ -195,7 +195,9 @@ function negatedImperative(ws: Token[]): boolean {
   if (!a) return false;
   if (a.lemma === 'do' && b && (b.normal === 'not' || b.normal === "n't" || b.lemma === 'not'))
     return baseVerbAt(ws, 2, true);
-  if (/^(?:don'?t|never)$/.test(a.normal)) return baseVerbAt(ws, 1);
+  // ("never mind" takes something back, it bars nothing)
+  if (/^(?:don'?t|never)$/.test(a.normal))
+    return !(a.normal === 'never' && b?.normal === 'mind') && baseVerbAt(ws, 1);
   if (a.normal === 'avoid') return true;
   // "stop adding …", "quit doing …", "stop force pushing …" (not "stop flights", "stop the server")
   if (/^(?:stop|quit)$/.test(a.normal)) return stopsHabit(ws);
@@ -1063,8 +1065,8 @@ const PLACEMENT = /^(?:go|belong|live|stay|sit)$/;
 
 /**
  * A scope opening the sentence, then a comma: "For every task, …", "On shared branches, …" — a phrase
- * that starts with a preposition and names a kind (a bare plural, or every/each/any/all). Returns the
- * words after it, or null.
+ * that starts with a preposition and names a kind (a bare plural, or every/any/all; "for each X" goes
+ * through this task's set, as does an order on "them"). Returns the words after it, or null.
  */
 function scoped(parts: Token[][], raw = ''): Token[] | null {
   const [first, second] = parts.map(words);
@@ -1078,7 +1080,10 @@ function scoped(parts: Token[][], raw = ''): Token[] | null {
     ).test(raw)
   )
     return null;
-  const kind = first.some((t) => /^(?:every|each|any|all)$/.test(t.normal)) || plural(first.at(-1));
+  // ("for each artifact, check each of them …": "each" goes through a set this task has, and "them"
+  // points back at it)
+  if (second.some((t) => t.normal === 'them')) return null;
+  const kind = first.some((t) => /^(?:every|any|all)$/.test(t.normal)) || plural(first.at(-1));
   return kind ? second : null;
 }
 
@@ -1088,6 +1093,52 @@ function scoped(parts: Token[][], raw = ''): Token[] | null {
  */
 const FOR_NOW =
   /\b(?:for now|yet|this time|right now|for the moment|at the moment|for this (?:one|task|change|pr|commit|ticket)|in this (?:pr|change|commit|task|ticket))\b/i;
+
+/**
+ * An order opened by "now" ("now don't resize.", "ok, now run it again"): the next step of this task
+ * ("from now on" opens with "from", and "now on" is left out).
+ */
+const NOW_LED =
+  /^\W*(?:(?:ok(?:ay)?|so|and|but|no|yes|yeah|good|great|right|perfect|thanks)\b[\s,.!-]*)*now\b(?![\s,]+on\b)/i;
+
+/** Verbs of what happens to someone ("I get an error", "I see a blank page", "I keep getting …"). */
+const UNDERGO = /^(?:get|see|receive|hit|have|keep|encounter|notice|lose|run)$/;
+
+/**
+ * True when a sentence reports what happens to the speaker — a clause with "I" as its subject and a verb
+ * of undergoing ({@link UNDERGO}: "I get a permission error", "I see a blank screen") — and no clause
+ * orders anything: a bug report, however general its condition ("whenever …", "every time …").
+ */
+function reportsExperience(parts: Token[][]): boolean {
+  const cs = parts.map(leadless).filter((c) => c.length > 0);
+  const undergoes = cs.some((c) =>
+    c.some(
+      (t, at) =>
+        t.normal === 'i' &&
+        UNDERGO.test(c[at + 1]?.lemma ?? '') &&
+        !/^(?:to|ta)$/.test(c[at + 2]?.normal ?? ''),
+    ),
+  );
+  // (a condition orders nothing: "whenever I'm using …")
+  return (
+    undergoes &&
+    !cs.some(
+      (c) => c[0]!.normal !== 'i' && !CONDITION.test(c[0]!.normal) && (imperative(c) || negatedImperative(c)),
+    )
+  );
+}
+
+/**
+ * A report that something is still wrong ("no, there is still an error", "it still doesn't work", "still
+ * the same"), about the result and not the agent ("you still haven't …" is about the agent).
+ */
+const STILL_FAILING =
+  /^still\b|\bstill\b(?:\s+\w+){0,3}?\s+(?:errors?|bugs?|fail\w*|broken|crash\w*|not|doesn'?t|don'?t|isn'?t|aren'?t|won'?t|can'?t|wrong|same|empty|blank|missing|there)\b/i;
+
+/** True when a sentence reports the state of the work as still wrong ({@link STILL_FAILING}): status, no correction. */
+function stillFailing(text: string): boolean {
+  return STILL_FAILING.test(text) && !/\byou\b/i.test(text);
+}
 
 /** A clause's words after its leading interjections, conjunctions and "please" ("…, please don't …"). */
 function leadless(clause: Token[]): Token[] {
@@ -1563,6 +1614,11 @@ function classify(
     : 0;
   // "don't push yet", "skip the lint step this time": an order for this task only
   if (FOR_NOW.test(text) && !general) return imperative(ws, text) || orders(parts) >= 0 ? 'imperative' : null;
+  // ("great, so now we just delete whatever fails" is sarcasm, no order)
+  if (NOW_LED.test(s.text) && !general && (imperative(ws, text) || negatedImperative(ws)))
+    return 'imperative';
+  // "whenever I'm using the export button, I get an error": what happens to the speaker, a bug report
+  if (reportsExperience(parts)) return null;
   const at = orders(parts);
   const sure = /^(?:make|be) sure\b/i.test(text);
   // "we fix failing tests, we don't skip them": the team's way in a later clause too
@@ -1594,6 +1650,7 @@ function classify(
   if ((afterAgent || general) && (prohibition(s) || laterProhibition(parts))) return 'rule';
   if (
     afterAgent &&
+    !stillFailing(text) &&
     (objection || sarcasm(s) || criticism(s, text)) &&
     // an objecting question says what it objects to in a word ("You skipped it?")
     (reasonIn(text) || contentTokens(text).length >= (objection ? 1 : MIN_CORRECTION_TERMS))
@@ -1828,7 +1885,7 @@ const ASKING = /\?[?!]*\s*$|^(?:why|how come|should(?:n'?t)? (?:it|we|this|that|
  * or a habit across cases ("why does every fix come with …?", "why is everything wrapped in …?"), or echoed back with "?!".
  */
 const ASKS_TO_OBJECT =
-  /\b(?:you (?:keep|always|still|insist|refuse)|(?:won'?t|wouldn'?t|will not|would not) you|you (?:won'?t|wouldn'?t|will not|refuse to))\b|\byou\b.*\bagain\b|(?:\bwithout|n'?t you(?: have)?|\bnot you|\byou (?:didn'?t|did not|never))\s+(?:even |first )?(?:ask|check|confirm|test)\w*|\bif you (?:didn'?t|did not|haven'?t|have not|never)\b|\b(?:really|seriously|honestly|on earth|who (?:even|actually|ever) \w+|anyways?|the hell|since when|why would (?:you|anyone|anybody|I)\b|why would [^?]*\bever|instead of|rather than|(?:you|we) just|who (?:told|said|asked|allowed|approved)|(?:nobody|no one|did anyone|did anybody) (?:\w+ )?(?:ask|want|need)\w*|did I (?:ask|tell|say|want)|did (?:the|your|my) (?:task|ticket|issue|spec|plan) (?:say|ask|mention)|who(?: exactly| even| actually| really)?(?:'s| is) (?:ever )?going to|did you (?:\w+ )?even)\b|^how (?:is|are|was) (?:this|that|it|\w+ing)\b.*\b(?:a|an) \w+|^why (?:is|are|do|does) (?:every\w*|all|each)\b|\?!|!\?/i;
+  /\b(?:you (?:keep|always|still|insist|refuse)|(?:won'?t|wouldn'?t|will not|would not) you|you (?:won'?t|wouldn'?t|will not|refuse to))\b|\byou\b.*\bagain\b|(?:\bwithout|n'?t you(?: have)?|\bnot you|\byou (?:didn'?t|did not|never))\s+(?:even |first )?(?:ask|check|confirm|test)\w*|\bif you (?:didn'?t|did not|haven'?t|have not|never)\b|\b(?:really|seriously|honestly|on earth|who (?:even|actually|ever) \w+|anyways?|the hell|since when|why would (?:you|anyone|anybody|I)\b|why would (?!we\b)[^?]*\bever|instead of|rather than|(?:you|we) just|who (?:told|said|asked|allowed|approved)|(?:nobody|no one|did anyone|did anybody) (?:\w+ )?(?:ask|want|need)\w*|did I (?:ask|tell|say|want)|did (?:the|your|my) (?:task|ticket|issue|spec|plan) (?:say|ask|mention)|who(?: exactly| even| actually| really)?(?:'s| is) (?:ever )?going to|did you (?:\w+ )?even)\b|^how (?:is|are|was) (?:this|that|it|\w+ing)\b.*\b(?:a|an) \w+|^why (?:is|are|do|does) (?:every\w*|all|each)\b|\?!|!\?/i;
 
 /**
  * True when every sentence of a correction is a question ({@link ASKING}) and none names a habit, a

@@ -191,3 +191,31 @@ describe('extractPreferences: pasted program output is never a rule', () => {
     ]);
   });
 });
+
+describe('extractPreferences: one-offs are no standing preference (unseen real sessions, s21)', () => {
+  it('a question without its mark, a "now" step, a bug report, an order on this task over a set, a "whenever" report', () => {
+    for (const t of [
+      'hm, why does the build keep breaking after every merge',
+      'now don’t resize.',
+      'ok now never touch the layout file.',
+      'every time I open the settings page, I get a blank screen',
+      'whenever i run the script it crashes with a segfault',
+      'implement it for all systems',
+      'apply the same change to all the services',
+      'every time the page reloads the list is empty',
+      'never mind, I will do it myself',
+    ])
+      expect(extractPreferences(t), t).toEqual([]);
+  });
+
+  it('standing preferences with the same words stay', () => {
+    for (const t of [
+      'Never touch the layout file.',
+      'Whenever you change the schema, run the migrations.',
+      'Keep it simple for all new services.',
+      'Every time you open a PR, add a changelog entry.',
+      'Whenever the schema changes, run the migrations.',
+    ])
+      expect(extractPreferences(t).length, t).toBe(1);
+  });
+});

@@ -89,7 +89,7 @@ describe('a record field a program filled in is not speech', () => {
 
 describe('pasted program output and quoted text are not the person’s words (unseen real sessions, s21)', () => {
   /** What gather keeps from a message sent after the agent worked (feedback, preferences, facts). */
-  const after = (text: string): string[] => {
+  const heardAfterWork = (text: string): string[] => {
     const d = gatherSession([
       user('Fix the push of the release branch.'),
       agent('I pushed the branch and reset the local copy; the config file now sets the default model.'),
@@ -139,19 +139,21 @@ describe('pasted program output and quoted text are not the person’s words (un
   });
 
   it('gather keeps no fact, rule or preference from pasted output or a quoted line', () => {
-    expect(after('HEAD is now at 3f2a1b9 fix rounding')).toEqual([]);
+    expect(heardAfterWork('HEAD is now at 3f2a1b9 fix rounding')).toEqual([]);
     expect(
-      after(
+      heardAfterWork(
         'the log says\n\n[2026-01-02 10:11:12] WARN retry limit is 3, never retry more than that\n\nany idea?',
       ),
     ).toEqual([]);
-    expect(after('the readme says: never run migrations by hand. is that still true?')).toEqual([]);
+    expect(heardAfterWork('the readme says: never run migrations by hand. is that still true?')).toEqual([]);
     expect(
-      after('> Note: the server must always be restarted after a config change.\nis that right?'),
+      heardAfterWork('> Note: the server must always be restarted after a config change.\nis that right?'),
     ).toEqual([]);
     // the person's own rule beside a paste is still heard
     expect(
-      after('fatal: unable to access the remote\nnever push to the release branch directly, open a PR'),
+      heardAfterWork(
+        'fatal: unable to access the remote\nnever push to the release branch directly, open a PR',
+      ),
     ).toContain('never push to the release branch directly, open a PR');
   });
 });

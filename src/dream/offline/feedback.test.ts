@@ -1125,3 +1125,21 @@ describe('one-off steps, status and bug reports are no feedback (unseen real ses
     expect(said('you still skipped the failing test?!').map(([c]) => c)).toEqual(['correction']);
   });
 });
+
+describe('venting at the agent inside one incident is no rule (unseen real sessions, s21)', () => {
+  it('orders in a message that insults the agent are for that incident', () => {
+    for (const t of [
+      'don’t revert anything, you’re still stupid, figure out why the build fails',
+      'don’t touch anything else, you idiot, just find the bug',
+      'you are useless. don’t revert the migration, fix it',
+      'stop being so dumb and read the error',
+    ])
+      expect(said(t), t).toEqual([]);
+  });
+
+  it('a rule said to hold beyond now stays, and profanity alone is no insult', () => {
+    expect(said('you idiot, never force push to main again').map(([c]) => c)).toEqual(['rule']);
+    expect(said('never make manual changes to generated files ffs').map(([c]) => c)).toEqual(['rule']);
+    expect(said('wtf, don’t ever commit secrets to the repo').map(([c]) => c)).toEqual(['rule']);
+  });
+});

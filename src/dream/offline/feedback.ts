@@ -23,7 +23,7 @@
  * evaluative sentence beside it such as "performance is crucial").
  */
 import { analyse, analyseSentences, type Sentence, type Token } from './language.js';
-import { speakerLabel } from './preferences.js';
+import { holdsBeyondNow, speakerLabel, ventsAtAgent } from './preferences.js';
 import { contentTokens } from './text.js';
 
 /** One feedback statement found in a message. */
@@ -1775,6 +1775,9 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   const reasoned = markReasoned(sentences, kinds);
   markNamedRules(sentences, kinds);
   const out: FeedbackStatement[] = [];
+  // anger at the agent inside one incident ("don't revert anything, you're still stupid, …"): its
+  // orders are for the incident, unless said to hold beyond it
+  const vents = ventsAtAgent(text);
   for (let i = 0; i < sentences.length; i++) {
     const k = kinds[i];
     if (k !== 'rule' && k !== 'correction') continue;
@@ -1805,6 +1808,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     // "why do we need the retry wrapper?", "why not just pass the flag?": asking about the work states no
     // rule; the rule must be in the message, not only in the asking
     if (k === 'correction' && asksOnly(parts)) continue;
+    if (vents && !holdsBeyondNow(parts.join(' '))) continue;
     const said = parts.join(' ');
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
     out.push({

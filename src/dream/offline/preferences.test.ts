@@ -219,3 +219,11 @@ describe('extractPreferences: one-offs are no standing preference (unseen real s
       expect(extractPreferences(t).length, t).toBe(1);
   });
 });
+
+describe('extractPreferences: venting at the agent (s21)', () => {
+  it('keeps only what is said to hold beyond the incident', () => {
+    expect(extractPreferences('don’t touch anything else, you idiot, just find the bug')).toEqual([]);
+    expect(extractPreferences('you are useless. don’t revert the migration, fix it')).toEqual([]);
+    expect(extractPreferences('you idiot, never force push to main again').length).toBe(1);
+  });
+});

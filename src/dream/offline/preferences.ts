@@ -225,6 +225,36 @@ function oneOff(raw: string, body: string): boolean {
   );
 }
 
+/**
+ * Words that insult the one addressed ("stupid", "idiot", "useless", …): a word class of abuse, as
+ * sentiment lexicons list it; profanity alone ("ffs") is not in it.
+ */
+const INSULT =
+  '(?:stupid|dumb|idiot(?:ic)?|useless|moron(?:ic)?|incompetent|clueless|hopeless|pathetic|lazy|brainless|worthless|imbecile)';
+/** An insult aimed at the agent: "you're still stupid", "you idiot", "stop being so dumb", "are you stupid?". */
+const VENTING = new RegExp(
+  String.raw`\byou(?:'re|\s+are)?\s+(?:\w+\s+){0,2}?(?:an?\s+)?${INSULT}\b|\b(?:are|r)\s+(?:you|u)\s+(?:\w+\s+)?${INSULT}\b|\bbeing\s+(?:so\s+|this\s+|such\s+an?\s+)?${INSULT}\b`,
+  'i',
+);
+/** A cue that a statement holds beyond this incident (what venting leaves standing). */
+const BEYOND_NOW =
+  /\b(?:always|never(?! ?mind\b)|from now on|going forward|in (?:the )?future|next time|every ?time|whenever|by default|in general|anymore|ever again)\b/i;
+
+/**
+ * True when a message vents at the agent ({@link VENTING}: "don't revert anything, you're still stupid,
+ * figure out …"): anger inside one incident, whose orders are for that incident. Only a statement with a
+ * cue of holding beyond now ({@link BEYOND_NOW}: always, never, from now on, next time, …) may still be a
+ * rule in such a message; {@link extractPreferences} and `extractFeedback` keep no other.
+ */
+export function ventsAtAgent(message: string): boolean {
+  return VENTING.test(message.replace(/[‘’]/g, "'"));
+}
+
+/** True when `text` carries a cue of holding beyond this incident ({@link BEYOND_NOW}). */
+export function holdsBeyondNow(text: string): boolean {
+  return BEYOND_NOW.test(text);
+}
+
 /** Stage directions and speaker labels around quoted speech: `[shares a photo: …]`, `John: …`. */
 const TRAILING_ANNOTATION = /\s*\[[^\]\s]*\s[^\]]*\]\s*$/;
 const SPEAKER_LABEL = /^[A-Z][a-z]+:\s+(?=\S)/;
@@ -414,8 +444,11 @@ export function extractPreferences(message: string): PreferenceStatement[] {
   // pasted program output (an error report, a log): its sentences are a program's, not the person's
   if (message.length > MAX_USER_MESSAGE_CHARS || holdsProgramOutput(message)) return [];
   const out: PreferenceStatement[] = [];
+  const vents = ventsAtAgent(message);
   for (const s of splitSentences(message)) {
     if (s.length < 8 || s.length > 200 || s.endsWith('?')) continue;
+    // venting at the agent: only what is said to hold beyond this incident
+    if (vents && !holdsBeyondNow(s)) continue;
     const body = stripLeadIn(
       s
         .replace(/^[-*+>]\s+/, '')

@@ -1143,3 +1143,22 @@ describe('venting at the agent inside one incident is no rule (unseen real sessi
     expect(said('wtf, don’t ever commit secrets to the repo').map(([c]) => c)).toEqual(['rule']);
   });
 });
+
+describe('what follows an objecting question must state the rule (s21)', () => {
+  it('a remark about this case after the question does not make it a rule', () => {
+    for (const t of [
+      'why does it keep failing? the tests are red again',
+      'why did you change the port? the old one was fine',
+      'why not just pass the flag through? it would be simpler',
+      'should it just be a plain string? the enum seems overkill',
+      'why do we need lodash for a debounce? we already have one in utils',
+    ])
+      expect(said(t), t).toEqual([]);
+  });
+
+  it('the team’s practice or a rule after it, or the act echoed in disbelief, keeps it', () => {
+    expect(said('why are you using npm? we use pnpm').map(([c]) => c)).toEqual(['correction']);
+    expect(said('why did you skip the test? never skip tests').map(([c]) => c)).toEqual(['correction']);
+    expect(said('You deleted it? The migration was fine.').map(([c]) => c)).toEqual(['correction']);
+  });
+});

@@ -1783,6 +1783,8 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     if (k !== 'rule' && k !== 'correction') continue;
     const start = i;
     const parts = [written[i]!];
+    /** Sentences joined to an objecting question that state no rule ("the old one was fine"). */
+    const ruleless: string[] = [];
     // the reason: a reason clause of a part, or an evaluative sentence beside, in the order said
     const reasons: (string | null)[] = [reasonIn(parts[0]!)];
     // what follows completes it: an imperative or a need ("Don't create separate documents. Put it into
@@ -1793,6 +1795,8 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
       // statement right after an objecting question ("You skipped it? The test was right.")
       const elaborates = n === 0 && k === 'correction' && QUESTION.test(parts[0]!) && !QUESTION.test(next);
       if (kinds[i + 1] !== null || elaborates) {
+        // (what follows a question states a rule only with a kind of its own or as the team's practice)
+        if (kinds[i + 1] === null && !statesPractice(next)) ruleless.push(next);
         parts.push(next);
         reasons.push(reasonIn(next));
       } else if (kinds[i + 1] === null && evaluative(sentences[i + 1]!)) reasons.push(next);
@@ -1807,7 +1811,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     if (reasoned.has(start) && !reasons.some((r) => r !== null)) reasons.push(written[start - 1]!);
     // "why do we need the retry wrapper?", "why not just pass the flag?": asking about the work states no
     // rule; the rule must be in the message, not only in the asking
-    if (k === 'correction' && asksOnly(parts)) continue;
+    if (k === 'correction' && asksOnly(parts.filter((p) => !ruleless.includes(p)))) continue;
     if (vents && !holdsBeyondNow(parts.join(' '))) continue;
     const said = parts.join(' ');
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
@@ -1886,10 +1890,27 @@ const ASKING = /\?[?!]*\s*$|^(?:why|how come|should(?:n'?t)? (?:it|we|this|that|
  * …?", "did I ask you to …?", "did the ticket say to …?", "did you even …?", "why would you …?", "did
  * you just …?", "… nobody asked for?", "who is going to read …?", "how is skipping it a fix?"), or one
  * naming what should have been done ("why X instead of Y?", "how do you know it works if you didn't …?"),
- * or a habit across cases ("why does every fix come with …?", "why is everything wrapped in …?"), or echoed back with "?!".
+ * or a habit across cases ("why does every fix come with …?", "why is everything wrapped in …?"), or the
+ * agent's act echoed back in disbelief ("you deleted it?", "… ?!").
  */
 const ASKS_TO_OBJECT =
-  /\b(?:you (?:keep|always|still|insist|refuse)|(?:won'?t|wouldn'?t|will not|would not) you|you (?:won'?t|wouldn'?t|will not|refuse to))\b|\byou\b.*\bagain\b|(?:\bwithout|n'?t you(?: have)?|\bnot you|\byou (?:didn'?t|did not|never))\s+(?:even |first )?(?:ask|check|confirm|test)\w*|\bif you (?:didn'?t|did not|haven'?t|have not|never)\b|\b(?:really|seriously|honestly|on earth|who (?:even|actually|ever) \w+|anyways?|the hell|since when|why would (?:you|anyone|anybody|I)\b|why would (?!we\b)[^?]*\bever|instead of|rather than|(?:you|we) just|who (?:told|said|asked|allowed|approved)|(?:nobody|no one|did anyone|did anybody) (?:\w+ )?(?:ask|want|need)\w*|did I (?:ask|tell|say|want)|did (?:the|your|my) (?:task|ticket|issue|spec|plan) (?:say|ask|mention)|who(?: exactly| even| actually| really)?(?:'s| is) (?:ever )?going to|did you (?:\w+ )?even)\b|^how (?:is|are|was) (?:this|that|it|\w+ing)\b.*\b(?:a|an) \w+|^why (?:is|are|do|does) (?:every\w*|all|each)\b|\?!|!\?/i;
+  /\b(?:you (?:keep|always|still|insist|refuse)|(?:won'?t|wouldn'?t|will not|would not) you|you (?:won'?t|wouldn'?t|will not|refuse to))\b|\byou\b.*\bagain\b|(?:\bwithout|n'?t you(?: have)?|\bnot you|\byou (?:didn'?t|did not|never))\s+(?:even |first )?(?:ask|check|confirm|test)\w*|\bif you (?:didn'?t|did not|haven'?t|have not|never)\b|\b(?:really|seriously|honestly|on earth|who (?:even|actually|ever) \w+|anyways?|the hell|since when|why would (?:you|anyone|anybody|I)\b|why would (?!we\b)[^?]*\bever|instead of|rather than|(?:you|we) just|who (?:told|said|asked|allowed|approved)|(?:nobody|no one|did anyone|did anybody) (?:\w+ )?(?:ask|want|need)\w*|did I (?:ask|tell|say|want)|did (?:the|your|my) (?:task|ticket|issue|spec|plan) (?:say|ask|mention)|who(?: exactly| even| actually| really)?(?:'s| is) (?:ever )?going to|did you (?:\w+ )?even)\b|^how (?:is|are|was) (?:this|that|it|\w+ing)\b.*\b(?:a|an) \w+|^why (?:is|are|do|does) (?:every\w*|all|each)\b|^you (?:\w+ly |just |actually |really )?[a-z-]+ed\b[^?]*\?|\?!|!\?/i;
+
+/**
+ * A statement of how the team or the project works, after an objecting question ("why npm? we use
+ * pnpm", "… we always rebase here"): "we"/"our team"/"this repo" with a verb of practice or a modal
+ * ("we should find out why, not hide it"), a way set against another ("instead of", "rather than", ",
+ * not …"), a generic subject ("a failing test means …"), or anyone's case ("… the next time anyone runs
+ * the generator").
+ */
+const STATES_PRACTICE =
+  /^(?:we|our (?:team|project|repo)|this (?:repo|project|codebase))\b.*\b(?:use|do|don'?t|never|always|prefer|keep|write|run|go through|stick to|should|must|need to|have to)\b|\b(?:instead of|rather than|anyone|anybody|everyone|everybody)\b|,\s*not\b|^(?:a|an|any|every)\s+(?:[a-z-]+\s+)?[a-z-]+\s+(?:means?|is|are|breaks?|needs?|should|must|has|have)\b/i;
+
+/** True when a sentence after an objecting question states a practice ({@link STATES_PRACTICE}) or a cue of generality. */
+function statesPractice(sentence: string): boolean {
+  const t = strip(sentence).replace(/[‘’]/g, "'");
+  return STATES_PRACTICE.test(t) || GENERALITY.test(t);
+}
 
 /**
  * True when every sentence of a correction is a question ({@link ASKING}) and none names a habit, a

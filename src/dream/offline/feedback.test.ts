@@ -1162,3 +1162,26 @@ describe('what follows an objecting question must state the rule (s21)', () => {
     expect(said('You deleted it? The migration was fine.').map(([c]) => c)).toEqual(['correction']);
   });
 });
+
+describe('a lowercase or embedded rule with a cue of generality (s21 item 5)', () => {
+  it('"dont ever …" is general, and a rule after "…, but" is read on its own', () => {
+    for (const t of [
+      'dont ever edit the lockfile by hand',
+      'looks good, but pls dont ever edit the lockfile by hand',
+      'works now, but next time ask before you delete anything',
+    ])
+      expect(
+        said(t).map(([c]) => c),
+        t,
+      ).toEqual(['rule']);
+  });
+
+  it('after the turn, an order for now, a question or a report stays out', () => {
+    for (const t of [
+      'looks good, but edit the lockfile by hand',
+      'nice, but every time I reload the page the list is empty',
+      'ok, also in general how do I change the padding of the list',
+    ])
+      expect(said(t), t).toEqual([]);
+  });
+});

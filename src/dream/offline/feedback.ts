@@ -60,7 +60,7 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all)\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never(?! ?mind)|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
+  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all)\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never(?! ?mind)|(?:don'?t|do not) ever|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
@@ -1537,6 +1537,36 @@ function codeStatement(text: string, afterAgent: boolean): 'rule' | 'correction'
   return k === 'rule' || k === 'correction' ? k : null;
 }
 
+/**
+ * Where a sentence turns to a second statement: a comma or semicolon, then "but", "also", "and also",
+ * "oh and", "btw" ("works now, but next time ask before you delete anything").
+ */
+const TURN = /[,;]\s*(?:but|also|and also|oh and|and btw|btw|plus)\s+(?=\S)/gi;
+
+/**
+ * {@link classify}, and when the sentence as a whole is no rule, the statement after a turn in it
+ * ({@link TURN}) read on its own: a rule embedded after a status or a thank-you ("looks good, but dont
+ * ever edit the lockfile by hand") — only when that statement carries a cue of generality, so an order
+ * for now after "but" stays an instruction.
+ */
+function classifyWithTail(s: Sentence, afterAgent: boolean): ReturnType<typeof classify> {
+  const k = classify(s, afterAgent);
+  if (k === 'rule' || k === 'correction') return k;
+  for (const m of s.text.matchAll(TURN)) {
+    const tail = s.text.slice(m.index + m[0].length);
+    // (a question after the turn asks: "…, also in general how change the padding")
+    if (
+      !GENERALITY.test(tail) ||
+      ASKING.test(tail) ||
+      /^(?:\S+\s+){0,3}?(?:how|what|which|where)\b/i.test(tail)
+    )
+      continue;
+    const t = analyse(tail)[0];
+    if (t && classify(t, afterAgent) === 'rule') return 'rule';
+  }
+  return k;
+}
+
 /** What one sentence is, as feedback; `directive` and `imperative` only complete a rule or a correction. */
 function classify(
   s: Sentence,
@@ -1766,7 +1796,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     from = at + s.text.length;
     return original.slice(at, from).trim();
   });
-  const kinds = sentences.map((s) => classify(s, afterAgent));
+  const kinds = sentences.map((s) => classifyWithTail(s, afterAgent));
   if (afterAgent) markElliptic(sentences, kinds);
   if (afterAgent) markPraiseAfter(sentences, kinds);
   const unneeded = afterAgent ? markUnneeded(sentences, kinds) : new Set<number>();

@@ -227,3 +227,15 @@ describe('extractPreferences: venting at the agent (s21)', () => {
     expect(extractPreferences('you idiot, never force push to main again').length).toBe(1);
   });
 });
+
+describe('extractPreferences: the present state inside a design question (s21)', () => {
+  it('"currently …", "the current default is …" describe how things are, not a preference', () => {
+    for (const t of [
+      'currently the export always uses UTC, which confuses users. should we switch to local time?',
+      'currently the scheduler never cleans up old jobs, so the table keeps growing. how would you fix it?',
+      'the current default is that every user gets admin rights, which is bad. how can we restrict it?',
+    ])
+      expect(extractPreferences(t), t).toEqual([]);
+    expect(extractPreferences('The export always uses UTC, never local time.').length).toBe(1);
+  });
+});

@@ -189,6 +189,9 @@ const CHATTER =
 const NARRATIVE = /^(?:it|it's|they|they're|he|she|he's|she's|that|that's|this|this is|there|there's)\b/i;
 /** A question left without its mark: "why …", "how come …", "should it/we …". */
 const UNMARKED_QUESTION = /^(?:\w+,?\s+){0,2}?(?:why|how come|should(?:n'?t)? (?:it|we|this|that|they|i))\b/i;
+/** How things are now ("currently the export always uses UTC", "the current default is …"): a state, no rule. */
+const PRESENT_STATE =
+  /^(?:currently|right now|at the moment|at present|as of now|as it stands|the current(?:ly)?)\b/i;
 /** "now …" opening an order: the next step of this task ("now don't resize", "ok now run it"). */
 const NOW_LED =
   /^\W*(?:(?:ok(?:ay)?|so|and|but|no|yes|yeah|good|great|right|perfect|thanks)\b[\s,.!-]*)*now\b(?![\s,]+on\b)/i;
@@ -210,7 +213,7 @@ const THEN_ORDER = /,\s*(?:(?:please|then|just|and)\s+)*[a-z]+ (?:the|a|an|it|th
 
 /**
  * True for a sentence that is this task's one-off, not a standing preference, whatever its cue words: a
- * question without its mark, an order opened by "now", a bug report (what happens to the speaker), an
+ * question without its mark, a description of the present state ("currently …"), an order opened by "now", a bug report (what happens to the speaker), an
  * order on this task's thing over a set ("implement it for all systems"), or a "whenever …" report that
  * asks nothing of anyone.
  * @param raw the sentence as written; `body` the same with its lead-in cut.
@@ -218,6 +221,7 @@ const THEN_ORDER = /,\s*(?:(?:please|then|just|and)\s+)*[a-z]+ (?:the|a|an|it|th
 function oneOff(raw: string, body: string): boolean {
   return (
     UNMARKED_QUESTION.test(body) ||
+    PRESENT_STATE.test(body) ||
     NOW_LED.test(raw) ||
     UNDERGOES.test(body) ||
     ON_THIS_FOR_ALL.test(body) ||

@@ -41,12 +41,14 @@ describe('planted statements at 200 sessions', () => {
     expect(train.expected).toBe(15);
     expect(train.recalled).toBe(15);
     expect(train.precision).toBe(1);
-    // Test wordings (never tuned on): measured 7/15 found, 7 of 8 proposals right. The issue's targets
-    // (recall 0.7, precision 0.9) are not reached; `reverie eval --suite planted --phrasings test` reports
-    // them as FAIL. These floors guard the measured figures against regressions only.
+    // Test wordings (never tuned on): measured 7/15 found, 7 of 8 proposals right; after s21 (fbprec: a
+    // question that only asks, with no rule in the message, is no feedback — on unseen real sessions 6
+    // of 21 wrong person-statement memories were such questions) 6/15 found, 5 of 6 right. The issue's
+    // targets (recall 0.7, precision 0.9) are not reached; `reverie eval --suite planted --phrasings test`
+    // reports them as FAIL. These floors guard the measured figures against regressions only.
     const test = runs.test!.planted!.kinds.feedback;
     expect(test.expected).toBe(15);
-    expect(test.recalled).toBeGreaterThanOrEqual(7);
-    expect(test.precision).toBeGreaterThanOrEqual(0.85);
+    expect(test.recalled).toBeGreaterThanOrEqual(6);
+    expect(test.precision).toBeGreaterThanOrEqual(0.8);
   });
 });

@@ -151,7 +151,9 @@ describe('planted feedback, sentences beyond the catalog', () => {
     const all = FEEDBACK.flatMap((fb) => (MORE[fb.id] ?? []).map((w) => ({ fb, w })));
     const missed = all.filter(({ fb, w }) => !found(fb, w)).map(({ w }) => w);
     expect(all.length).toBe(46);
-    expect(missed.length, missed.join('\n')).toBeLessThanOrEqual(13);
+    // (two plain questions, "Why do we need lodash for a debounce?" and "Why is there a new summary
+    // document in the repo?", ask and state no rule: no longer feedback, as on unseen real sessions)
+    expect(missed.length, missed.join('\n')).toBeLessThanOrEqual(15);
   });
 
   it('thanks, questions, the next task and encouragement after the same offenses are not feedback', () => {

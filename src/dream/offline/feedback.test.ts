@@ -40,7 +40,8 @@ describe('extractFeedback', () => {
 
   it('finds corrections of what the agent just did, including objecting questions, only after it acted', () => {
     expect(said('That is wrong, the config lives in the home folder.')[0]?.[0]).toBe('correction');
-    expect(said('Why did you rewrite the whole module?')[0]?.[0]).toBe('correction');
+    // a question about what was done states no rule: nothing a later session could apply
+    expect(said('Why did you rewrite the whole module?')).toEqual([]);
     expect(said('This is far too verbose.')[0]?.[0]).toBe('correction');
     expect(said('That is wrong, the config lives in the home folder.', false)).toEqual([]);
   });
@@ -96,8 +97,8 @@ describe('extractFeedback', () => {
 
   it('objecting questions with a negated auxiliary; statements about something are not imperatives', () => {
     expect(said("Why won't you use the existing retry helper?")[0]?.[0]).toBe('correction');
-    expect(said("Why didn't you reuse the parser we already have?")[0]?.[0]).toBe('correction');
-    expect(said('Why not just reuse the existing parser?')[0]?.[0]).toBe('correction');
+    expect(said("Why didn't you reuse the parser we already have?")).toEqual([]);
+    expect(said('Why not just reuse the existing parser?')).toEqual([]);
     // "X is always Y" states a fact about X; "sign-off" is a compound, not the verb "sign"
     expect(said("Also sign-off for release notes is always 'The Platform Team' here.", false)).toEqual([]);
   });
@@ -129,7 +130,7 @@ describe('extractFeedback', () => {
     expect(cue("Mocking the clock doesn't test anything.")).toBe('correction');
     expect(cue('Adding a service for this is overkill.')).toBe('correction');
     expect(said('Adding tests is always welcome.', false)).toEqual([]);
-    expect(cue('Why is the migration squashed?')).toBe('correction');
+    expect(said('Why is the migration squashed?')).toEqual([]);
     expect(said('Why is the build slow?')).toEqual([]);
     expect(cue('Did anyone ask for a changelog entry?')).toBe('correction');
     expect(cue('Was it really necessary to vendor the SDK?')).toBe('correction');
@@ -445,7 +446,7 @@ describe('structures of feedback beyond the planted wordings (issue 15, item 2)'
   });
 
   it('rhetorical questions, what a kind may not be, what an action needs, a practice replaced', () => {
-    expect(cue('Why do we need a queue for three messages?')).toEqual(['correction']);
+    expect(said('Why do we need a queue for three messages?')).toEqual([]);
     expect(cue('How is mocking the database a test?')).toEqual(['correction']);
     expect(cue('How does it feel to ship it?')).toEqual([]);
     expect(cue('So you just delete failing migrations now?')).toEqual(['correction']);
@@ -466,7 +467,7 @@ describe('structures of feedback beyond the planted wordings (issue 15, item 2)'
     expect(cue('We fly to Boston on Monday.', false)).toEqual([]);
     expect(cue("I'd rather have a slow test than a flaky one.", false)).toEqual(['rule']);
     expect(cue('Who approved this new endpoint?')).toEqual(['correction']);
-    expect(cue('Why is there a second config loader?')).toEqual(['correction']);
+    expect(said('Why is there a second config loader?')).toEqual([]);
     expect(cue('The API is slow; you can’t just cache every response.')).toEqual(['rule']);
   });
 
@@ -559,10 +560,10 @@ describe('a general correction in any shape (issue 15, generalising the reader)'
     expect(cue('never merge with a red pipeline, not even for now')).toEqual(['rule']);
   });
 
-  it('objecting questions: intensified "why", a verbless "why the …?", "why did we need", rhetorical "who … anyway?"', () => {
+  it('objecting questions: intensified "why", rhetorical "who … anyway?"; a verbless "why the …?" or "why did we need …?" only asks', () => {
     expect(cue('Why on earth did you drop the index?')).toEqual(['correction']);
-    expect(cue('why the extra abstraction layer??')).toEqual(['correction']);
-    expect(cue('why did we need a new queue for that?')).toEqual(['correction']);
+    expect(said('why the extra abstraction layer??')).toEqual([]);
+    expect(said('why did we need a new queue for that?')).toEqual([]);
     expect(cue('who even reads these changelog drafts anyway?')).toEqual(['correction']);
     expect(cue('why is everything wrapped in try/catch?')).toEqual(['correction']);
     // asking for information stays out
@@ -629,7 +630,7 @@ describe('task talk that looks like a rule (checked on unseen real Claude Code s
   it('"why do you …?" asks unless it objects to a habit or a refusal; "always" inside a later clause orders', () => {
     expect(cue('why do you print the port twice?')).toEqual([]);
     expect(cue('why do you keep printing the port twice?')).toEqual(['correction']);
-    expect(cue("why don't you use the existing helper?")).toEqual(['correction']);
+    expect(said("why don't you use the existing helper?")).toEqual([]);
     expect(cue('finish the merge, always rebase and rerun the checks. if stuck, ask me')).toEqual(['rule']);
   });
 });
@@ -714,7 +715,7 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
   });
 
   it('an objection right after the agent acted may name the file it made; a number or a question for information may not', () => {
-    expect(cue('Why is there a NOTES_FOR_REVIEW.md now?')).toEqual(['correction']);
+    expect(said('Why is there a NOTES_FOR_REVIEW.md now?')).toEqual([]);
     expect(cue('who is going to read MIGRATION_REPORT.txt?')).toEqual(['correction']);
     expect(cue('Why is there a NOTES_FOR_REVIEW.md now?', false)).toEqual([]);
     expect(cue('Which file holds the settings, config.yaml?')).toEqual([]);
@@ -735,7 +736,7 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
     expect(cue("how can you be sure it builds if you didn't compile it?")).toEqual(['correction']);
     expect(cue("do you know if you didn't save the file?")).toEqual([]);
     expect(cue("how come the page is blank if you didn't change anything?")).toEqual([]);
-    expect(cue('why did you rename 12 modules for a typo fix?')).toEqual(['correction']);
+    expect(said('why did you rename 12 modules for a typo fix?')).toEqual([]);
     expect(cue('why did you change line 42?')).toEqual([]);
     expect(cue('yikes, you dropped the staging tables without asking?')).toEqual(['correction']);
   });
@@ -778,7 +779,7 @@ describe('generalising the reader (issue 15, fourth round: structural cues)', ()
 
   it('"did you even …?", "what\'s with the …?", "why would I want …?"; doubt about a possibility is no objection', () => {
     expect(cue('did you even open the logs?')).toEqual(['correction']);
-    expect(cue("what's with all the wrapper classes?")).toEqual(['correction']);
+    expect(said("what's with all the wrapper classes?")).toEqual([]);
     expect(cue('why would anyone want a second config file?')).toEqual(['correction']);
     expect(cue('can we even do that?')).toEqual([]);
     expect(cue('is it even possible?')).toEqual([]);
@@ -968,7 +969,7 @@ describe('more structural cues (issue 15, fourth round, after round 6)', () => {
   });
 
   it('"why X?" about one thing named objects; "hm," is an interjection', () => {
-    expect(cue('why eval?')).toEqual(['correction']);
+    expect(said('why eval?')).toEqual([]);
     expect(cue('why not?')).toEqual([]);
     expect(cue("hm, couldn't you have rebased instead of merging?")).toEqual(['correction']);
   });
@@ -1064,5 +1065,123 @@ describe('labels and cases after round 7 (issue 15, fourth round)', () => {
     expect(cue('If a flight is late, I never get a refund.')).toEqual([]);
     expect(cue("Please don't add files like NOTES.md; they go stale fast.")).toEqual(['rule']);
     expect(cue("Please don't add NOTES.md.")).toEqual([]);
+  });
+});
+
+describe('a person asking about the work states no rule (unseen real sessions, s21)', () => {
+  it('a question without a rule is no feedback, however it objects in form', () => {
+    for (const t of [
+      'why do we need the retry wrapper here?',
+      'so why did we need the extra config file in the first place?',
+      'why not just pass the flag through to the worker?',
+      'yeah but why does it keep failing on the second run?',
+      'should it just be a plain string?',
+      'shouldn’t it just read the value from the env?',
+      'ok so why did you not use the session id there?',
+      'but why does it always pick the wrong port?',
+      'why is this never called?',
+      'why not use the existing helper',
+    ])
+      expect(said(t), t).toEqual([]);
+  });
+
+  it('the rule said beside the question, a request to stop, a habit, a refusal or disbelief keeps it', () => {
+    expect(said('why are you using npm? we use pnpm')).toEqual([
+      ['correction', 'why are you using npm? we use pnpm'],
+    ]);
+    expect(said('can you stop adding comments to every line?').map(([c]) => c)).toEqual(['rule']);
+    expect(said('why do you keep writing summary files?').map(([c]) => c)).toEqual(['correction']);
+    expect(said("why won't you run the publish script?").map(([c]) => c)).toEqual(['correction']);
+    expect(said("Why didn't you ask before removing the volumes?").map(([c]) => c)).toEqual(['correction']);
+    expect(said('did you seriously just force push?').map(([c]) => c)).toEqual(['correction']);
+  });
+});
+
+describe('one-off steps, status and bug reports are no feedback (unseen real sessions, s21)', () => {
+  it('an order opened by "now", a "for each … them" pass, "still" failing, a bug report, "never mind"', () => {
+    for (const t of [
+      'now don’t resize.',
+      'ok, now don’t rename anything.',
+      'for each artifact, check each of them for missing checksums',
+      'for each artifact, check the checksum',
+      'no, there is still an error',
+      'whenever I’m using the export button, I get a permission denied error',
+      'never mind, i’ll do it myself',
+    ])
+      expect(said(t), t).toEqual([]);
+  });
+
+  it('the same shapes with a rule in them stay rules', () => {
+    for (const t of [
+      "from now on, don't resize images without asking",
+      'for every new endpoint, add an integration test',
+      'whenever a test fails, fix the code instead of skipping it',
+    ])
+      expect(
+        said(t).map(([c]) => c),
+        t,
+      ).toEqual(['rule']);
+    // ("still" about what the agent did is no status report)
+    expect(said('you still skipped the failing test?!').map(([c]) => c)).toEqual(['correction']);
+  });
+});
+
+describe('venting at the agent inside one incident is no rule (unseen real sessions, s21)', () => {
+  it('orders in a message that insults the agent are for that incident', () => {
+    for (const t of [
+      'don’t revert anything, you’re still stupid, figure out why the build fails',
+      'don’t touch anything else, you idiot, just find the bug',
+      'you are useless. don’t revert the migration, fix it',
+      'stop being so dumb and read the error',
+    ])
+      expect(said(t), t).toEqual([]);
+  });
+
+  it('a rule said to hold beyond now stays, and profanity alone is no insult', () => {
+    expect(said('you idiot, never force push to main again').map(([c]) => c)).toEqual(['rule']);
+    expect(said('never make manual changes to generated files ffs').map(([c]) => c)).toEqual(['rule']);
+    expect(said('wtf, don’t ever commit secrets to the repo').map(([c]) => c)).toEqual(['rule']);
+  });
+});
+
+describe('what follows an objecting question must state the rule (s21)', () => {
+  it('a remark about this case after the question does not make it a rule', () => {
+    for (const t of [
+      'why does it keep failing? the tests are red again',
+      'why did you change the port? the old one was fine',
+      'why not just pass the flag through? it would be simpler',
+      'should it just be a plain string? the enum seems overkill',
+      'why do we need lodash for a debounce? we already have one in utils',
+    ])
+      expect(said(t), t).toEqual([]);
+  });
+
+  it('the team’s practice or a rule after it, or the act echoed in disbelief, keeps it', () => {
+    expect(said('why are you using npm? we use pnpm').map(([c]) => c)).toEqual(['correction']);
+    expect(said('why did you skip the test? never skip tests').map(([c]) => c)).toEqual(['correction']);
+    expect(said('You deleted it? The migration was fine.').map(([c]) => c)).toEqual(['correction']);
+  });
+});
+
+describe('a lowercase or embedded rule with a cue of generality (s21 item 5)', () => {
+  it('"dont ever …" is general, and a rule after "…, but" is read on its own', () => {
+    for (const t of [
+      'dont ever edit the lockfile by hand',
+      'looks good, but pls dont ever edit the lockfile by hand',
+      'works now, but next time ask before you delete anything',
+    ])
+      expect(
+        said(t).map(([c]) => c),
+        t,
+      ).toEqual(['rule']);
+  });
+
+  it('after the turn, an order for now, a question or a report stays out', () => {
+    for (const t of [
+      'looks good, but edit the lockfile by hand',
+      'nice, but every time I reload the page the list is empty',
+      'ok, also in general how do I change the padding of the list',
+    ])
+      expect(said(t), t).toEqual([]);
   });
 });

@@ -23,7 +23,7 @@
  * evaluative sentence beside it such as "performance is crucial").
  */
 import { analyse, analyseSentences, type Sentence, type Token } from './language.js';
-import { speakerLabel } from './preferences.js';
+import { holdsBeyondNow, speakerLabel, ventsAtAgent } from './preferences.js';
 import { contentTokens } from './text.js';
 
 /** One feedback statement found in a message. */
@@ -60,7 +60,7 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all)\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
+  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all)\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never(?! ?mind)|(?:don'?t|do not) ever|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
@@ -195,7 +195,9 @@ function negatedImperative(ws: Token[]): boolean {
   if (!a) return false;
   if (a.lemma === 'do' && b && (b.normal === 'not' || b.normal === "n't" || b.lemma === 'not'))
     return baseVerbAt(ws, 2, true);
-  if (/^(?:don'?t|never)$/.test(a.normal)) return baseVerbAt(ws, 1);
+  // ("never mind" takes something back, it bars nothing)
+  if (/^(?:don'?t|never)$/.test(a.normal))
+    return !(a.normal === 'never' && b?.normal === 'mind') && baseVerbAt(ws, 1);
   if (a.normal === 'avoid') return true;
   // "stop adding …", "quit doing …", "stop force pushing …" (not "stop flights", "stop the server")
   if (/^(?:stop|quit)$/.test(a.normal)) return stopsHabit(ws);
@@ -1063,8 +1065,8 @@ const PLACEMENT = /^(?:go|belong|live|stay|sit)$/;
 
 /**
  * A scope opening the sentence, then a comma: "For every task, …", "On shared branches, …" — a phrase
- * that starts with a preposition and names a kind (a bare plural, or every/each/any/all). Returns the
- * words after it, or null.
+ * that starts with a preposition and names a kind (a bare plural, or every/any/all; "for each X" goes
+ * through this task's set, as does an order on "them"). Returns the words after it, or null.
  */
 function scoped(parts: Token[][], raw = ''): Token[] | null {
   const [first, second] = parts.map(words);
@@ -1078,7 +1080,10 @@ function scoped(parts: Token[][], raw = ''): Token[] | null {
     ).test(raw)
   )
     return null;
-  const kind = first.some((t) => /^(?:every|each|any|all)$/.test(t.normal)) || plural(first.at(-1));
+  // ("for each artifact, check each of them …": "each" goes through a set this task has, and "them"
+  // points back at it)
+  if (second.some((t) => t.normal === 'them')) return null;
+  const kind = first.some((t) => /^(?:every|any|all)$/.test(t.normal)) || plural(first.at(-1));
   return kind ? second : null;
 }
 
@@ -1088,6 +1093,52 @@ function scoped(parts: Token[][], raw = ''): Token[] | null {
  */
 const FOR_NOW =
   /\b(?:for now|yet|this time|right now|for the moment|at the moment|for this (?:one|task|change|pr|commit|ticket)|in this (?:pr|change|commit|task|ticket))\b/i;
+
+/**
+ * An order opened by "now" ("now don't resize.", "ok, now run it again"): the next step of this task
+ * ("from now on" opens with "from", and "now on" is left out).
+ */
+const NOW_LED =
+  /^\W*(?:(?:ok(?:ay)?|so|and|but|no|yes|yeah|good|great|right|perfect|thanks)\b[\s,.!-]*)*now\b(?![\s,]+on\b)/i;
+
+/** Verbs of what happens to someone ("I get an error", "I see a blank page", "I keep getting …"). */
+const UNDERGO = /^(?:get|see|receive|hit|have|keep|encounter|notice|lose|run)$/;
+
+/**
+ * True when a sentence reports what happens to the speaker — a clause with "I" as its subject and a verb
+ * of undergoing ({@link UNDERGO}: "I get a permission error", "I see a blank screen") — and no clause
+ * orders anything: a bug report, however general its condition ("whenever …", "every time …").
+ */
+function reportsExperience(parts: Token[][]): boolean {
+  const cs = parts.map(leadless).filter((c) => c.length > 0);
+  const undergoes = cs.some((c) =>
+    c.some(
+      (t, at) =>
+        t.normal === 'i' &&
+        UNDERGO.test(c[at + 1]?.lemma ?? '') &&
+        !/^(?:to|ta)$/.test(c[at + 2]?.normal ?? ''),
+    ),
+  );
+  // (a condition orders nothing: "whenever I'm using …")
+  return (
+    undergoes &&
+    !cs.some(
+      (c) => c[0]!.normal !== 'i' && !CONDITION.test(c[0]!.normal) && (imperative(c) || negatedImperative(c)),
+    )
+  );
+}
+
+/**
+ * A report that something is still wrong ("no, there is still an error", "it still doesn't work", "still
+ * the same"), about the result and not the agent ("you still haven't …" is about the agent).
+ */
+const STILL_FAILING =
+  /^still\b|\bstill\b(?:\s+\w+){0,3}?\s+(?:errors?|bugs?|fail\w*|broken|crash\w*|not|doesn'?t|don'?t|isn'?t|aren'?t|won'?t|can'?t|wrong|same|empty|blank|missing|there)\b/i;
+
+/** True when a sentence reports the state of the work as still wrong ({@link STILL_FAILING}): status, no correction. */
+function stillFailing(text: string): boolean {
+  return STILL_FAILING.test(text) && !/\byou\b/i.test(text);
+}
 
 /** A clause's words after its leading interjections, conjunctions and "please" ("…, please don't …"). */
 function leadless(clause: Token[]): Token[] {
@@ -1486,6 +1537,36 @@ function codeStatement(text: string, afterAgent: boolean): 'rule' | 'correction'
   return k === 'rule' || k === 'correction' ? k : null;
 }
 
+/**
+ * Where a sentence turns to a second statement: a comma or semicolon, then "but", "also", "and also",
+ * "oh and", "btw" ("works now, but next time ask before you delete anything").
+ */
+const TURN = /[,;]\s*(?:but|also|and also|oh and|and btw|btw|plus)\s+(?=\S)/gi;
+
+/**
+ * {@link classify}, and when the sentence as a whole is no rule, the statement after a turn in it
+ * ({@link TURN}) read on its own: a rule embedded after a status or a thank-you ("looks good, but dont
+ * ever edit the lockfile by hand") — only when that statement carries a cue of generality, so an order
+ * for now after "but" stays an instruction.
+ */
+function classifyWithTail(s: Sentence, afterAgent: boolean): ReturnType<typeof classify> {
+  const k = classify(s, afterAgent);
+  if (k === 'rule' || k === 'correction') return k;
+  for (const m of s.text.matchAll(TURN)) {
+    const tail = s.text.slice(m.index + m[0].length);
+    // (a question after the turn asks: "…, also in general how change the padding")
+    if (
+      !GENERALITY.test(tail) ||
+      ASKING.test(tail) ||
+      /^(?:\S+\s+){0,3}?(?:how|what|which|where)\b/i.test(tail)
+    )
+      continue;
+    const t = analyse(tail)[0];
+    if (t && classify(t, afterAgent) === 'rule') return 'rule';
+  }
+  return k;
+}
+
 /** What one sentence is, as feedback; `directive` and `imperative` only complete a rule or a correction. */
 function classify(
   s: Sentence,
@@ -1563,6 +1644,11 @@ function classify(
     : 0;
   // "don't push yet", "skip the lint step this time": an order for this task only
   if (FOR_NOW.test(text) && !general) return imperative(ws, text) || orders(parts) >= 0 ? 'imperative' : null;
+  // ("great, so now we just delete whatever fails" is sarcasm, no order)
+  if (NOW_LED.test(s.text) && !general && (imperative(ws, text) || negatedImperative(ws)))
+    return 'imperative';
+  // "whenever I'm using the export button, I get an error": what happens to the speaker, a bug report
+  if (reportsExperience(parts)) return null;
   const at = orders(parts);
   const sure = /^(?:make|be) sure\b/i.test(text);
   // "we fix failing tests, we don't skip them": the team's way in a later clause too
@@ -1594,6 +1680,7 @@ function classify(
   if ((afterAgent || general) && (prohibition(s) || laterProhibition(parts))) return 'rule';
   if (
     afterAgent &&
+    !stillFailing(text) &&
     (objection || sarcasm(s) || criticism(s, text)) &&
     // an objecting question says what it objects to in a word ("You skipped it?")
     (reasonIn(text) || contentTokens(text).length >= (objection ? 1 : MIN_CORRECTION_TERMS))
@@ -1709,7 +1796,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     from = at + s.text.length;
     return original.slice(at, from).trim();
   });
-  const kinds = sentences.map((s) => classify(s, afterAgent));
+  const kinds = sentences.map((s) => classifyWithTail(s, afterAgent));
   if (afterAgent) markElliptic(sentences, kinds);
   if (afterAgent) markPraiseAfter(sentences, kinds);
   const unneeded = afterAgent ? markUnneeded(sentences, kinds) : new Set<number>();
@@ -1718,11 +1805,16 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   const reasoned = markReasoned(sentences, kinds);
   markNamedRules(sentences, kinds);
   const out: FeedbackStatement[] = [];
+  // anger at the agent inside one incident ("don't revert anything, you're still stupid, …"): its
+  // orders are for the incident, unless said to hold beyond it
+  const vents = ventsAtAgent(text);
   for (let i = 0; i < sentences.length; i++) {
     const k = kinds[i];
     if (k !== 'rule' && k !== 'correction') continue;
     const start = i;
     const parts = [written[i]!];
+    /** Sentences joined to an objecting question that state no rule ("the old one was fine"). */
+    const ruleless: string[] = [];
     // the reason: a reason clause of a part, or an evaluative sentence beside, in the order said
     const reasons: (string | null)[] = [reasonIn(parts[0]!)];
     // what follows completes it: an imperative or a need ("Don't create separate documents. Put it into
@@ -1733,6 +1825,8 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
       // statement right after an objecting question ("You skipped it? The test was right.")
       const elaborates = n === 0 && k === 'correction' && QUESTION.test(parts[0]!) && !QUESTION.test(next);
       if (kinds[i + 1] !== null || elaborates) {
+        // (what follows a question states a rule only with a kind of its own or as the team's practice)
+        if (kinds[i + 1] === null && !statesPractice(next)) ruleless.push(next);
         parts.push(next);
         reasons.push(reasonIn(next));
       } else if (kinds[i + 1] === null && evaluative(sentences[i + 1]!)) reasons.push(next);
@@ -1745,6 +1839,10 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     if (needsBefore(sentences, kinds, written, start, i) || pointsBack.has(start) || reasoned.has(start))
       parts.unshift(written[start - 1]!);
     if (reasoned.has(start) && !reasons.some((r) => r !== null)) reasons.push(written[start - 1]!);
+    // "why do we need the retry wrapper?", "why not just pass the flag?": asking about the work states no
+    // rule; the rule must be in the message, not only in the asking
+    if (k === 'correction' && asksOnly(parts.filter((p) => !ruleless.includes(p)))) continue;
+    if (vents && !holdsBeyondNow(parts.join(' '))) continue;
     const said = parts.join(' ');
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
     out.push({
@@ -1804,6 +1902,58 @@ function needsBefore(
       // "… is not needed, please remove. We never want these extra documents …": a demonstrative back
       (/\b(?:these|those) \w+/i.test(written[start]!) && contentTokens(written[start - 1]!).length >= 2));
   return thin || anaphoric;
+}
+
+/**
+ * A question about the agent's work ("why do we need …?", "why not just …?", "should it just be …?",
+ * "why does it keep …?"): a sentence ending in a question mark, or one opening with "why" or "should"
+ * and its subject (people often leave the mark out).
+ */
+const ASKING = /\?[?!]*\s*$|^(?:why|how come|should(?:n'?t)? (?:it|we|this|that|they|I))\b/i;
+
+/**
+ * A question that says what it objects to rather than asks: one naming a way of working of the agent's
+ * and not only one act — its habit or its refusal, with "you" as the subject ("why do you keep …?", "why
+ * won't you run it?", "you did it again?"), or the asking or checking it left out ("why would you drop the
+ * volumes without asking?", "why didn't you ask before …?") — or one asked in disbelief, which no
+ * answer could satisfy ("did you seriously …?", "… really?", "since when do we …?", "who told you to
+ * …?", "did I ask you to …?", "did the ticket say to …?", "did you even …?", "why would you …?", "did
+ * you just …?", "… nobody asked for?", "who is going to read …?", "how is skipping it a fix?"), or one
+ * naming what should have been done ("why X instead of Y?", "how do you know it works if you didn't …?"),
+ * or a habit across cases ("why does every fix come with …?", "why is everything wrapped in …?"), or the
+ * agent's act echoed back in disbelief ("you deleted it?", "… ?!").
+ */
+const ASKS_TO_OBJECT =
+  /\b(?:you (?:keep|always|still|insist|refuse)|(?:won'?t|wouldn'?t|will not|would not) you|you (?:won'?t|wouldn'?t|will not|refuse to))\b|\byou\b.*\bagain\b|(?:\bwithout|n'?t you(?: have)?|\bnot you|\byou (?:didn'?t|did not|never))\s+(?:even |first )?(?:ask|check|confirm|test)\w*|\bif you (?:didn'?t|did not|haven'?t|have not|never)\b|\b(?:really|seriously|honestly|on earth|who (?:even|actually|ever) \w+|anyways?|the hell|since when|why would (?:you|anyone|anybody|I)\b|why would (?!we\b)[^?]*\bever|instead of|rather than|(?:you|we) just|who (?:told|said|asked|allowed|approved)|(?:nobody|no one|did anyone|did anybody) (?:\w+ )?(?:ask|want|need)\w*|did I (?:ask|tell|say|want)|did (?:the|your|my) (?:task|ticket|issue|spec|plan) (?:say|ask|mention)|who(?: exactly| even| actually| really)?(?:'s| is) (?:ever )?going to|did you (?:\w+ )?even)\b|^how (?:is|are|was) (?:this|that|it|\w+ing)\b.*\b(?:a|an) \w+|^why (?:is|are|do|does) (?:every\w*|all|each)\b|^you (?:\w+ly |just |actually |really )?[a-z-]+ed\b[^?]*\?|\?!|!\?/i;
+
+/**
+ * A statement of how the team or the project works, after an objecting question ("why npm? we use
+ * pnpm", "… we always rebase here"): "we"/"our team"/"this repo" with a verb of practice or a modal
+ * ("we should find out why, not hide it"), a way set against another ("instead of", "rather than", ",
+ * not …"), a generic subject ("a failing test means …"), or anyone's case ("… the next time anyone runs
+ * the generator").
+ */
+const STATES_PRACTICE =
+  /^(?:we|our (?:team|project|repo)|this (?:repo|project|codebase))\b.*\b(?:use|do|don'?t|never|always|prefer|keep|write|run|go through|stick to|should|must|need to|have to)\b|\b(?:instead of|rather than|anyone|anybody|everyone|everybody)\b|,\s*not\b|^(?:a|an|any|every)\s+(?:[a-z-]+\s+)?[a-z-]+\s+(?:means?|is|are|breaks?|needs?|should|must|has|have)\b/i;
+
+/** True when a sentence after an objecting question states a practice ({@link STATES_PRACTICE}) or a cue of generality. */
+function statesPractice(sentence: string): boolean {
+  const t = strip(sentence).replace(/[‘’]/g, "'");
+  return STATES_PRACTICE.test(t) || GENERALITY.test(t);
+}
+
+/**
+ * True when every sentence of a correction is a question ({@link ASKING}) and none names a habit, a
+ * refusal, a left-out step or disbelief ({@link ASKS_TO_OBJECT}): the person asked about the work and
+ * stated no rule — nothing a later session could apply (a rhetorical "why npm? we use pnpm" states its
+ * rule in the sentence beside, "can you stop …?" is a request, read as a rule elsewhere).
+ * @param parts the statement's sentences as the person wrote them.
+ */
+function asksOnly(parts: readonly string[]): boolean {
+  return parts.every((p) => {
+    const t = strip(p).replace(/[‘’]/g, "'");
+    return ASKING.test(t) && !ASKS_TO_OBJECT.test(t);
+  });
 }
 
 /** A turn of mind in the middle of a message ("well actually", "oh wait", "on second thought"). */

@@ -113,6 +113,46 @@ const INLINE_DATA_TAG = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>[^\n]*?<\/\1>/g;
 const DATA_ELEMENT = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>(?=[^\n]*\n)[\s\S]*?<\/\1>/g;
 
 /**
+ * A line a program printed, pasted by the person: version control's status and errors (`HEAD is now at
+ * 3f2a1b9 …`, `Your branch is ahead of 'origin/main' by 3 commits.`, `fatal: …`, `hint: …`, `remote: …`,
+ * `error[E0382]: …`, `npm ERR! …`, `! [rejected] …`), a shell prompt and its command (`$ git status`,
+ * `PS C:\src> …`), a JSON member (`{"error": …`, `"model": "x",`), a compiler's or test runner's pointer
+ * (`--> src/main.rs:14:5`, `FAIL  src/api.test.ts`, `Expected: 200`), a stack frame, or the lines
+ * {@link holdsProgramOutput} knows (an error heading, an exception line, a log record). Shapes, not
+ * words: a person's sentence does not open with a lowercase tag and a colon, a hash, or a prompt.
+ */
+const OUTPUT_LINE = new RegExp(
+  [
+    String.raw`^\s*(?:HEAD is now at [0-9a-f]{7,}\b|Your branch is (?:ahead|behind|up to date|based on)\b|On branch \S+\s*$|nothing to commit\b|Changes (?:not staged|to be committed)\b|Untracked files:|no changes added to commit\b|Already up to date\.|Switched to (?:a new )?branch\b|\(use "git )`,
+    String.raw`^\s*(?:fatal|error|hint|remote|warning|npm ERR!|npm WARN)(?:\[[\w-]+\])?(?::|!)\s`,
+    String.raw`^\s*(?:modified|deleted|new file|renamed):\s{2,}\S|^\s*! \[(?:rejected|remote rejected)\]|^\s*To (?:https?:\/\/|git@|ssh:\/\/)\S+\s*$|^\s*\[[\w/.-]+ [0-9a-f]{7,}\] `,
+    String.raw`^\s*(?:\$|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#])\s+\S`,
+    String.raw`^\s*[{[]\s*"[^"\n]+"\s*:|^\s*"[^"\n]+"\s*:\s*(?:"|-?\d|true\b|false\b|null\b|\{|\[)`,
+    String.raw`^\s*-->\s+\S+:\d+|^\s*(?:FAIL|PASS)\s+\S+\.\w+\b|^\s*(?:Expected|Received):\s|^\s*at \S+ \(\S+:\d+:\d+\)\s*$|^\s*File "[^"\n]+", line \d+`,
+  ].join('|'),
+);
+
+/**
+ * A line quoted from somewhere else: a Markdown quotation (`> …`), or what a written source says, after
+ * it is named ("the docs say: …", "the readme says never …", "the error message says …"): group 1 is the
+ * person's lead-in, group 2 the quoted words.
+ */
+const QUOTED_LINE = /^\s*>\s?/;
+const SOURCE_SAYS =
+  /^(.*?\b(?:docs?|documentation|readme|manual|guide|spec(?:ification)?|error(?: message)?|log|output|message|page|comment|warning|tutorial|article|answer|wiki|changelog|site|website)\s+(?:says?|said|states?|reads?|tells? you)(?: that)?\s*[:,]?\s*)(\S.*)$/i;
+
+/** True for a line of pasted program output ({@link OUTPUT_LINE}, {@link holdsProgramOutput}) or a quotation. */
+function pastedLine(line: string): boolean {
+  return (
+    OUTPUT_LINE.test(line) ||
+    QUOTED_LINE.test(line) ||
+    ERROR_HEADING.test(line) ||
+    EXCEPTION_LINE.test(line) ||
+    LOG_LINE.test(line)
+  );
+}
+
+/**
  * `text` with the blocks it delimits as data blanked out, so that only the person's own words remain
  * (OWASP LLM01: delimited untrusted content is never an instruction; a person does not wrap their
  * own rules in data markers). Blanked, line for line:
@@ -123,12 +163,16 @@ const DATA_ELEMENT = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>(?=[^\n]*\n)[\s\S]*?<
  *   one-line elements (`<email>…</email>`), and elements over several lines whose tags stand anywhere
  *   (`<bash-stderr>sudo: …` … `</bash-stderr>`: a command's output the harness put in the message);
  * - a record field filled in by a program (`ticket.subject: …`: a dotted or snake_case key);
+ * - a line a program printed ({@link OUTPUT_LINE}: git status and errors, a prompt and its command, a
+ *   JSON member, a compiler's or test runner's pointer, a stack frame, an error heading, an exception
+ *   line, a log record) — pasted output, not the person's words;
+ * - a Markdown quotation line (`> …`), and what a written source is said to say ("the readme says:
+ *   never …": the words after the lead-in, to the end of the line);
  * - everything after a line announcing untrusted data or "data, not instructions".
  * Every other line is kept verbatim (so quotes stay substrings of the message); blanked lines become
  * empty. Text without any such block is returned unchanged.
  */
 export function withoutQuotedData(text: string): string {
-  if (!/BEGIN|START|```|~~~|<|untrusted|instruction|data|[._][\w-]+\s*:/i.test(text)) return text;
   // an element over several lines, its tags anywhere on them (Claude Code's `<bash-stderr>…</bash-stderr>`
   // around the output of a command the person ran): blanked, line breaks kept
   const lines = text.replace(DATA_ELEMENT, (m) => m.replace(/[^\n]/g, ' ')).split('\n');
@@ -156,8 +200,10 @@ export function withoutQuotedData(text: string): string {
         return t !== null && t[1] === '/' && t[2]!.toLowerCase() === name;
       };
     } else if (DATA_INTRO.test(line) && POINTS_AHEAD.test(line)) rest = true;
-    else if (!FIELD_LINE.test(line)) {
-      out.push(line.replace(INLINE_DATA_TAG, (m) => ' '.repeat(m.length)));
+    else if (!FIELD_LINE.test(line) && !pastedLine(line)) {
+      const said = SOURCE_SAYS.exec(line);
+      const own = said ? said[1]! + ' '.repeat(said[2]!.length) : line;
+      out.push(own.replace(INLINE_DATA_TAG, (m) => ' '.repeat(m.length)));
       continue;
     }
     out.push('');

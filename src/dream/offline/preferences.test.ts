@@ -191,3 +191,51 @@ describe('extractPreferences: pasted program output is never a rule', () => {
     ]);
   });
 });
+
+describe('extractPreferences: one-offs are no standing preference (unseen real sessions, s21)', () => {
+  it('a question without its mark, a "now" step, a bug report, an order on this task over a set, a "whenever" report', () => {
+    for (const t of [
+      'hm, why does the build keep breaking after every merge',
+      'now don’t resize.',
+      'ok now never touch the layout file.',
+      'every time I open the settings page, I get a blank screen',
+      'whenever i run the script it crashes with a segfault',
+      'implement it for all systems',
+      'apply the same change to all the services',
+      'every time the page reloads the list is empty',
+      'never mind, I will do it myself',
+    ])
+      expect(extractPreferences(t), t).toEqual([]);
+  });
+
+  it('standing preferences with the same words stay', () => {
+    for (const t of [
+      'Never touch the layout file.',
+      'Whenever you change the schema, run the migrations.',
+      'Keep it simple for all new services.',
+      'Every time you open a PR, add a changelog entry.',
+      'Whenever the schema changes, run the migrations.',
+    ])
+      expect(extractPreferences(t).length, t).toBe(1);
+  });
+});
+
+describe('extractPreferences: venting at the agent (s21)', () => {
+  it('keeps only what is said to hold beyond the incident', () => {
+    expect(extractPreferences('don’t touch anything else, you idiot, just find the bug')).toEqual([]);
+    expect(extractPreferences('you are useless. don’t revert the migration, fix it')).toEqual([]);
+    expect(extractPreferences('you idiot, never force push to main again').length).toBe(1);
+  });
+});
+
+describe('extractPreferences: the present state inside a design question (s21)', () => {
+  it('"currently …", "the current default is …" describe how things are, not a preference', () => {
+    for (const t of [
+      'currently the export always uses UTC, which confuses users. should we switch to local time?',
+      'currently the scheduler never cleans up old jobs, so the table keeps growing. how would you fix it?',
+      'the current default is that every user gets admin rights, which is bad. how can we restrict it?',
+    ])
+      expect(extractPreferences(t), t).toEqual([]);
+    expect(extractPreferences('The export always uses UTC, never local time.').length).toBe(1);
+  });
+});

@@ -40,7 +40,7 @@ const CORRECTION_REST =
   /^(?:please |you )?(?:use|do|don't|do not|never|always|stop|avoid|run|put|keep|call|check|should|need to|must|it should|it's|it is|that should|we use|we don't|we do not|the (?:\w+ ){0,3}(?:is|are|should))\b/i;
 /** Imperatives that set a standing rule. "Please use X" alone is a one-off request, not a preference. */
 const IMPERATIVE_START =
-  /^(?:(?:and |but |so |also |then )?(?:please |pls |just )?)(?:always|never|don't|do not|dont|avoid|make sure|remember to|be sure to|stop|only use|stick to|refrain from)\b/i;
+  /^(?:(?:and |but |so |also |then )?(?:please |pls |just )?)(?:always|never(?! ?mind\b)|don't|do not|dont|avoid|make sure|remember to|be sure to|stop|only use|stick to|refrain from)\b/i;
 const USE_INSTEAD = /^(?:please )?(?:use|prefer|pick|choose) .{1,80}\b(?:instead of|rather than|not|over)\b/i;
 const PREFERENCE_ANYWHERE =
   /\b(?:i|we) (?:(?:would|'d|do|really|usually|generally|always|strongly) )?(?:prefer|rather)\b|\bi'd rather\b|\bplease (?:always|never|don't|do not|avoid|make sure)\b|\bfrom now on\b|\bgoing forward\b|\bin (?:the )?future\b|\bby default\b|\bevery time\b|\bwhenever\b/i;
@@ -187,6 +187,78 @@ const CHATTER =
   /!\s*$|\b(?:fun|cool|awesome|amazing|great|happy|happiness|joy|love|loved|lovely|wonderful|beautiful|fantastic|nice|sweet|exciting|excited|scary|scared|frustrating|proud|glad|sad|cute|incredible|energy|tough)\b/i;
 /** A narrative about someone or something ("it's always been …", "they always go …"): not a rule. */
 const NARRATIVE = /^(?:it|it's|they|they're|he|she|he's|she's|that|that's|this|this is|there|there's)\b/i;
+/** A question left without its mark: "why …", "how come …", "should it/we …". */
+const UNMARKED_QUESTION = /^(?:\w+,?\s+){0,2}?(?:why|how come|should(?:n'?t)? (?:it|we|this|that|they|i))\b/i;
+/** How things are now ("currently the export always uses UTC", "the current default is …"): a state, no rule. */
+const PRESENT_STATE =
+  /^(?:currently|right now|at the moment|at present|as of now|as it stands|the current(?:ly)?)\b/i;
+/** "now …" opening an order: the next step of this task ("now don't resize", "ok now run it"). */
+const NOW_LED =
+  /^\W*(?:(?:ok(?:ay)?|so|and|but|no|yes|yeah|good|great|right|perfect|thanks)\b[\s,.!-]*)*now\b(?![\s,]+on\b)/i;
+/** What happens to the speaker: "I get an error", "I see a blank page", "I keep getting …" (a bug report). */
+const UNDERGOES =
+  /\bI(?:'m| am)? (?:get|got|getting|see|saw|seeing|receive|received|hit|keep getting|keep seeing|run into|ran into)\b/i;
+/** An order on this task's thing over a set of them: "implement it for all systems", "do the same for every endpoint". */
+const ON_THIS_FOR_ALL =
+  /^(?:(?:please|pls|just|then|so|and)\s+)*(?!keep\b)[a-z]+ (?:it|them|this|that|the same(?: \w+)?)\b.*\b(?:for|to|on|in|across) (?:all|every|each|any)\b/i;
+/**
+ * "whenever …", "every time …" with nothing asked of anyone (no order, modal or "you"/"we"): what happens
+ * each time ("every time the page reloads the list is empty"), a report, not a rule.
+ */
+const WHENEVER_REPORT = /^(?:whenever|every ?time|each time)\b/i;
+const ASKS_SOMETHING =
+  /\b(?:please|you|we|should|must|need to|needs to|have to|has to|don'?t|do not|never|always|make sure)\b/i;
+/** The main clause after a condition opening with an order ("…, run the migrations"). */
+const THEN_ORDER = /,\s*(?:(?:please|then|just|and)\s+)*[a-z]+ (?:the|a|an|it|them|all|every|any|\w+s)\b/i;
+
+/**
+ * True for a sentence that is this task's one-off, not a standing preference, whatever its cue words: a
+ * question without its mark, a description of the present state ("currently …"), an order opened by "now", a bug report (what happens to the speaker), an
+ * order on this task's thing over a set ("implement it for all systems"), or a "whenever …" report that
+ * asks nothing of anyone.
+ * @param raw the sentence as written; `body` the same with its lead-in cut.
+ */
+function oneOff(raw: string, body: string): boolean {
+  return (
+    UNMARKED_QUESTION.test(body) ||
+    PRESENT_STATE.test(body) ||
+    NOW_LED.test(raw) ||
+    UNDERGOES.test(body) ||
+    ON_THIS_FOR_ALL.test(body) ||
+    (WHENEVER_REPORT.test(body) && !ASKS_SOMETHING.test(body) && !THEN_ORDER.test(body))
+  );
+}
+
+/**
+ * Words that insult the one addressed ("stupid", "idiot", "useless", …): a word class of abuse, as
+ * sentiment lexicons list it; profanity alone ("ffs") is not in it.
+ */
+const INSULT =
+  '(?:stupid|dumb|idiot(?:ic)?|useless|moron(?:ic)?|incompetent|clueless|hopeless|pathetic|lazy|brainless|worthless|imbecile)';
+/** An insult aimed at the agent: "you're still stupid", "you idiot", "stop being so dumb", "are you stupid?". */
+const VENTING = new RegExp(
+  String.raw`\byou(?:'re|\s+are)?\s+(?:\w+\s+){0,2}?(?:an?\s+)?${INSULT}\b|\b(?:are|r)\s+(?:you|u)\s+(?:\w+\s+)?${INSULT}\b|\bbeing\s+(?:so\s+|this\s+|such\s+an?\s+)?${INSULT}\b`,
+  'i',
+);
+/** A cue that a statement holds beyond this incident (what venting leaves standing). */
+const BEYOND_NOW =
+  /\b(?:always|never(?! ?mind\b)|from now on|going forward|in (?:the )?future|next time|every ?time|whenever|by default|in general|anymore|ever again)\b/i;
+
+/**
+ * True when a message vents at the agent ({@link VENTING}: "don't revert anything, you're still stupid,
+ * figure out …"): anger inside one incident, whose orders are for that incident. Only a statement with a
+ * cue of holding beyond now ({@link BEYOND_NOW}: always, never, from now on, next time, …) may still be a
+ * rule in such a message; {@link extractPreferences} and `extractFeedback` keep no other.
+ */
+export function ventsAtAgent(message: string): boolean {
+  return VENTING.test(message.replace(/[‘’]/g, "'"));
+}
+
+/** True when `text` carries a cue of holding beyond this incident ({@link BEYOND_NOW}). */
+export function holdsBeyondNow(text: string): boolean {
+  return BEYOND_NOW.test(text);
+}
+
 /** Stage directions and speaker labels around quoted speech: `[shares a photo: …]`, `John: …`. */
 const TRAILING_ANNOTATION = /\s*\[[^\]\s]*\s[^\]]*\]\s*$/;
 const SPEAKER_LABEL = /^[A-Z][a-z]+:\s+(?=\S)/;
@@ -376,15 +448,18 @@ export function extractPreferences(message: string): PreferenceStatement[] {
   // pasted program output (an error report, a log): its sentences are a program's, not the person's
   if (message.length > MAX_USER_MESSAGE_CHARS || holdsProgramOutput(message)) return [];
   const out: PreferenceStatement[] = [];
+  const vents = ventsAtAgent(message);
   for (const s of splitSentences(message)) {
     if (s.length < 8 || s.length > 200 || s.endsWith('?')) continue;
+    // venting at the agent: only what is said to hold beyond this incident
+    if (vents && !holdsBeyondNow(s)) continue;
     const body = stripLeadIn(
       s
         .replace(/^[-*+>]\s+/, '')
         .replace(TRAILING_ANNOTATION, '')
         .replace(SPEAKER_LABEL, ''),
     );
-    if (body.length < 8 || body.endsWith('?') || CHATTER.test(body)) continue;
+    if (body.length < 8 || body.endsWith('?') || CHATTER.test(body) || oneOff(s, body)) continue;
     let kind: PreferenceStatement['kind'] | null = null;
     const corr = CORRECTION_START.exec(body);
     if (corr && CORRECTION_REST.test(body.slice(corr[0].length))) kind = 'correction';

@@ -159,3 +159,23 @@ describeWithData('project facts on real Claude Code sessions', () => {
     expect(wanted.filter((id) => !cc.found.includes(id))).toEqual([]);
   }, 60_000);
 });
+
+describe('a clause of a one-off instruction is no fact (unseen real sessions, s21)', () => {
+  it('no fact from a refactoring order, whether cut at a file name or set off by ":" or ";"', () => {
+    for (const t of [
+      'move the helpers out of app.py so that the parsing code lives in parser.py, and update the imports',
+      'refactor the loader: the config is stored in settings.json now, read it from there and drop the env lookup',
+      'split the big handler; the retry logic is defined in handler.ts but should be in retry.ts',
+    ])
+      expect(stated(t), t).toEqual([]);
+  });
+
+  it('a file name does not cut the statement: it is quoted whole', () => {
+    expect(stated('the config is stored in settings.json')).toEqual([
+      ['reference', 'the config is stored in settings.json'],
+    ]);
+    expect(stated('the schema is defined in db/schema.ts. please keep it in sync.')).toEqual([
+      ['reference', 'the schema is defined in db/schema.ts.'],
+    ]);
+  });
+});

@@ -14,10 +14,10 @@
  * about the speaker ("I", "my"), never from a subagent's session (its "user" is the parent agent).
  */
 import type { FeedbackOccurrence } from './digest.js';
-import { analyse, type Sentence } from './language.js';
+import { analyse, analyseSentences, type Sentence } from './language.js';
 import { evidenceLines, type GatheredSession, lastDayOf, type PlannedMemory, supportOf } from './plan.js';
 import { groupSaid, type SaidOccurrence, saidEvidence } from './said.js';
-import { compareStrings, contentTokens, counted, ellipsize, fileSlug } from './text.js';
+import { compareStrings, contentTokens, counted, ellipsize, fileSlug, stripLeadIn } from './text.js';
 
 /** The kind of a stated fact, as Claude Code's memory types name them. */
 export type ProjectFactType = 'project' | 'reference';
@@ -90,13 +90,19 @@ function plain(s: Sentence): string {
   return s.text.trim();
 }
 
-/** Sentences of a message; a sentence begun in lower case is split from the one before it. */
+/**
+ * Sentences of a message; a sentence begun in lower case is split from the one before it, and none is cut
+ * inside a run of non-space characters (`analyseSentences`: "settings.json" stays one word).
+ */
 function sentencesOf(message: string): Sentence[] {
-  return message
-    .replace(/```[\s\S]*?```/g, ' ')
-    .split(/(?<=[.!?])\s+(?=[a-z])/)
-    .flatMap((chunk) => analyse(chunk))
-    .filter((s) => s.text.trim().length > 0);
+  return (
+    message
+      .replace(/```[\s\S]*?```/g, ' ')
+      .split(/(?<=[.!?])\s+(?=[a-z])/)
+      // (no boundary inside a file name: "app.py so that …" is one sentence, not "app." and "py so that …")
+      .flatMap((chunk) => analyseSentences(chunk))
+      .filter((s) => s.text.trim().length > 0)
+  );
 }
 
 /** A statement that can be kept: not a question, not hedged, not about the speaker, not pasted text. */
@@ -106,6 +112,21 @@ function keepable(text: string): boolean {
   );
 }
 
+/**
+ * A subject that is more than a noun phrase: it holds a clause break (`:`, `;`, `,`) or a conjunction
+ * ("refactor the loader: the config", "move it so that the parsing code") — the statement is a clause of
+ * a longer instruction, not a fact said on its own.
+ */
+const CLAUSE_IN_SUBJECT = /[:;,]|\b(?:so|that|because|since|if|when|and|but|then|which|where)\b/i;
+
+/**
+ * True when a statement's subject is a clause of a longer instruction ({@link CLAUSE_IN_SUBJECT}), after
+ * the lead-in and a request to keep it ("FYI, …", "For future reference, …") are cut.
+ */
+function clausal(subject: string): boolean {
+  return CLAUSE_IN_SUBJECT.test(stripLeadIn(subject).replace(KEEP_REQUEST, ''));
+}
+
 /** The fact one sentence states on its own, or null. */
 function single(s: Sentence): ProjectFactStatement | null {
   const text = plain(s);
@@ -113,6 +134,7 @@ function single(s: Sentence): ProjectFactStatement | null {
   const id = IDENTITY.exec(text);
   if (
     id &&
+    !clausal(id[1]!) &&
     names(s, id[1]!) &&
     names(s, id[2]!) &&
     !/^(?:it|this|that)\b/i.test(id[1]!) &&
@@ -120,11 +142,16 @@ function single(s: Sentence): ProjectFactStatement | null {
   )
     return { type: 'project', text, tokens: contentTokens(text) };
   const at = LOCATION.exec(text);
-  if (at && names(s, at[1]!) && names(s, at[2]!) && !/^(?:it|this|that)\b/i.test(at[1]!))
+  if (at && !clausal(at[1]!) && names(s, at[1]!) && names(s, at[2]!) && !/^(?:it|this|that)\b/i.test(at[1]!))
     return { type: 'reference', text, tokens: contentTokens(text) };
   if (COMMAND.test(text)) return { type: 'reference', text, tokens: contentTokens(text) };
   const place = PLACE.exec(text);
-  if (place && names(s, place[1]!) && !/^(?:it|this|that|there|here)\b/i.test(place[1]!))
+  if (
+    place &&
+    !clausal(place[1]!) &&
+    names(s, place[1]!) &&
+    !/^(?:it|this|that|there|here)\b/i.test(place[1]!)
+  )
     return { type: 'reference', text, tokens: contentTokens(text) };
   return null;
 }

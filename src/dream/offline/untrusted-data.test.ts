@@ -86,3 +86,74 @@ describe('a record field a program filled in is not speech', () => {
     expect(heard('request.title: Never works on mobile devices\n\nThanks.')).toEqual([]);
   });
 });
+
+describe('pasted program output and quoted text are not the person’s words (unseen real sessions, s21)', () => {
+  /** What gather keeps from a message sent after the agent worked (feedback, preferences, facts). */
+  const heardAfterWork = (text: string): string[] => {
+    const d = gatherSession([
+      user('Fix the push of the release branch.'),
+      agent('I pushed the branch and reset the local copy; the config file now sets the default model.'),
+      user(text),
+      agent('Looking into it.'),
+    ]);
+    return [
+      ...d.statements.map((s) => s.text),
+      ...d.feedback.map((f) => f.text),
+      ...d.facts.map((f) => f.text),
+    ];
+  };
+
+  it('blanks version-control, shell, JSON, compiler and test-runner lines, line for line', () => {
+    const text = [
+      'this is what I get:',
+      'HEAD is now at 3f2a1b9 fix rounding',
+      "Your branch is ahead of 'origin/main' by 3 commits.",
+      'hint: Updates were rejected because the tip of your current branch is behind',
+      'fatal: unable to access the remote',
+      '$ git status',
+      '{"error": {"type": "invalid_request_error"}}',
+      '  "max_tokens": 4096,',
+      ' --> src/main.rs:14:5',
+      '  FAIL  src/api.test.ts',
+      '  Expected: 200',
+      'Please always rebase before you push.',
+    ].join('\n');
+    const kept = withoutQuotedData(text).split('\n');
+    expect(kept).toHaveLength(12);
+    expect(kept[0]).toBe('this is what I get:');
+    expect(kept.slice(1, 11).every((l) => l === '')).toBe(true);
+    expect(kept[11]).toBe('Please always rebase before you push.');
+  });
+
+  it('blanks a Markdown quotation and what a written source says, keeping the lead-in', () => {
+    expect(withoutQuotedData('> Tokens should never be logged.\ndoes our logger do that?')).toBe(
+      '\ndoes our logger do that?',
+    );
+    const said = withoutQuotedData('the readme says: never run migrations by hand. is that still true?');
+    expect(said.trim()).toBe('the readme says:');
+    expect(said).toHaveLength('the readme says: never run migrations by hand. is that still true?'.length);
+    // a rule the person states about the docs is theirs
+    expect(withoutQuotedData('Always update the docs when you change a flag.')).toBe(
+      'Always update the docs when you change a flag.',
+    );
+  });
+
+  it('gather keeps no fact, rule or preference from pasted output or a quoted line', () => {
+    expect(heardAfterWork('HEAD is now at 3f2a1b9 fix rounding')).toEqual([]);
+    expect(
+      heardAfterWork(
+        'the log says\n\n[2026-01-02 10:11:12] WARN retry limit is 3, never retry more than that\n\nany idea?',
+      ),
+    ).toEqual([]);
+    expect(heardAfterWork('the readme says: never run migrations by hand. is that still true?')).toEqual([]);
+    expect(
+      heardAfterWork('> Note: the server must always be restarted after a config change.\nis that right?'),
+    ).toEqual([]);
+    // the person's own rule beside a paste is still heard
+    expect(
+      heardAfterWork(
+        'fatal: unable to access the remote\nnever push to the release branch directly, open a PR',
+      ),
+    ).toContain('never push to the release branch directly, open a PR');
+  });
+});

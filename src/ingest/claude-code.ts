@@ -249,284 +249,336 @@ export function isClaudeCodeWarmup(s: ImportedSession): boolean {
  *   `file:line: expected a JSON object`.
  */
 export function importClaudeCode(file: string, text: string, opts: ImporterOptions = {}): ImportedSession[] {
-  const events = new EventList();
-  const calls = new CallRegistry();
-  const uuids = new Set<string>();
-  const summaries: { summary: string; leafUuid: string | null }[] = [];
-  const models = new Set<string>();
-  const subagentIds: string[] = [];
-  const notified = new Set<string>();
-  const seenBlocks = new Map<string, SeenBlocks>();
-  const fileStem = basename(file).replace(/\.jsonl$/, '');
-  let sessionId: string | null = null;
-  let fileSessionSeen = false;
-  let agentId: string | null = null;
-  let sidechain = false;
-  let cwd: string | null = null;
-  let gitBranch: string | null = null;
-  let version: string | null = null;
-  let started: Timestamp | null = null;
-  let ended: Timestamp | null = null;
-  let conversational = 0;
-  // The assistant turn being written (message.id) and events held until it ends.
-  let openTurn: string | null = null;
-  let held: (() => void)[] = [];
-  // The run of consecutive api_error lines being collapsed into one event.
-  let apiErrors: ApiErrorRun | null = null;
+  const reader = new ClaudeCodeReader(file);
+  forEachJsonLine(file, completeLines(text), (o, line) => reader.line(o, line), opts.first_line);
+  return reader.sessions(opts);
+}
 
-  const closeTurn = () => {
-    openTurn = null;
-    if (held.length > 0) {
-      const h = held;
-      held = [];
+/**
+ * Reads one Claude Code session file line by line (see the module comment for the mapping), then gives
+ * the session it holds. One reader per file.
+ */
+class ClaudeCodeReader {
+  readonly #file: string;
+  readonly #fileStem: string;
+  readonly #events = new EventList();
+  readonly #calls = new CallRegistry();
+  readonly #uuids = new Set<string>();
+  readonly #summaries: { summary: string; leafUuid: string | null }[] = [];
+  readonly #models = new Set<string>();
+  readonly #subagentIds: string[] = [];
+  readonly #notified = new Set<string>();
+  readonly #seenBlocks = new Map<string, SeenBlocks>();
+  #sessionId: string | null = null;
+  #fileSessionSeen = false;
+  #agentId: string | null = null;
+  #sidechain = false;
+  #cwd: string | null = null;
+  #gitBranch: string | null = null;
+  #version: string | null = null;
+  #started: Timestamp | null = null;
+  #ended: Timestamp | null = null;
+  #conversational = 0;
+  /** The assistant turn being written (message.id), and the events held until it ends. */
+  #openTurn: string | null = null;
+  #held: (() => void)[] = [];
+  /** The run of consecutive api_error lines being collapsed into one event. */
+  #apiErrors: ApiErrorRun | null = null;
+
+  constructor(file: string) {
+    this.#file = file;
+    this.#fileStem = basename(file).replace(/\.jsonl$/, '');
+  }
+
+  /**
+   * Reads one parsed line (1-based `line`).
+   * @throws ImportError when the line is not a JSON object.
+   */
+  line(o: unknown, line: number): void {
+    if (!isRecord(o)) throw new ImportError(this.#file, 'expected a JSON object', line);
+    if (typeof o.sessionId === 'string') {
+      if (o.sessionId === this.#fileStem) this.#fileSessionSeen = true;
+      this.#sessionId ??= o.sessionId;
+    }
+    if (typeof o.uuid === 'string') this.#uuids.add(o.uuid);
+    const ts = toTimestamp(o.timestamp);
+    switch (o.type) {
+      case 'assistant':
+      case 'user':
+        this.#conversation(o, ts, line);
+        return;
+      case 'summary':
+        if (typeof o.summary === 'string')
+          this.#summaries.push({
+            summary: o.summary,
+            leafUuid: typeof o.leafUuid === 'string' ? o.leafUuid : null,
+          });
+        return;
+      case 'system':
+        this.#system(o, ts, { file: this.#file, line });
+        return;
+      case 'queue-operation':
+        if (o.operation === 'enqueue' && typeof o.content === 'string')
+          this.#notification(o.content, ts, { file: this.#file, line });
+        return;
+      default:
+        return; // file-history-snapshot, progress, attachment, unknown
+    }
+  }
+
+  #closeTurn(): void {
+    this.#openTurn = null;
+    if (this.#held.length > 0) {
+      const h = this.#held;
+      this.#held = [];
       for (const f of h) f();
     }
-  };
-  const emitOrHold = (f: () => void) => {
-    if (openTurn !== null) held.push(f);
+  }
+
+  /** Emits now, or after the assistant turn being written when one is open. */
+  #emitOrHold(f: () => void): void {
+    if (this.#openTurn !== null) this.#held.push(f);
     else f();
-  };
-  const notification = (content: string, ts: Timestamp | null, source: SourcePointer): boolean => {
+  }
+
+  /** A `<task-notification>` (once per task id) as a system message; false for other text. */
+  #notification(content: string, ts: Timestamp | null, source: SourcePointer): boolean {
     if (!content.startsWith('<task-notification>')) return false;
     const id = between(content, '<task-id>', '</task-id>') ?? content;
-    if (!notified.has(id)) {
-      notified.add(id);
-      emitOrHold(() => events.systemMessage(content, ts, source));
+    if (!this.#notified.has(id)) {
+      this.#notified.add(id);
+      this.#emitOrHold(() => this.#events.systemMessage(content, ts, source));
     }
     return true;
-  };
-  const userText = (t: string, meta: boolean, ts: Timestamp | null, source: SourcePointer) => {
+  }
+
+  /** Text on a user line: a slash command, the harness's text, or the person's words. */
+  #userText(t: string, meta: boolean, ts: Timestamp | null, source: SourcePointer): void {
     if (t === '') return;
-    if (notification(t, ts, source)) return;
+    if (this.#notification(t, ts, source)) return;
     const command = slashCommand(t);
-    if (command !== null) events.userMessage(command, ts, source);
-    else if (meta || isHarnessText(t)) events.systemMessage(t, ts, source);
-    else events.userMessage(t, ts, source);
-  };
+    if (command !== null) this.#events.userMessage(command, ts, source);
+    else if (meta || isHarnessText(t)) this.#events.systemMessage(t, ts, source);
+    else this.#events.userMessage(t, ts, source);
+  }
 
-  forEachJsonLine(
-    file,
-    completeLines(text),
-    (o, line) => {
-      if (!isRecord(o)) throw new ImportError(file, 'expected a JSON object', line);
-      const type = o.type;
-      if (typeof o.sessionId === 'string') {
-        if (o.sessionId === fileStem) fileSessionSeen = true;
-        sessionId ??= o.sessionId;
-      }
-      if (typeof o.uuid === 'string') uuids.add(o.uuid);
-      const ts = toTimestamp(o.timestamp);
-      switch (type) {
-        case 'assistant':
-        case 'user':
-          break;
-        case 'summary':
-          if (typeof o.summary === 'string') {
-            summaries.push({
-              summary: o.summary,
-              leafUuid: typeof o.leafUuid === 'string' ? o.leafUuid : null,
-            });
-          }
-          return;
-        case 'system': {
-          const subtype = typeof o.subtype === 'string' ? o.subtype : '';
-          const source = { file, line };
-          if (subtype === 'api_error') {
-            const cause = isRecord(o.cause) ? o.cause : isRecord(o.error) ? o.error : {};
-            const code =
-              typeof cause.code === 'string'
-                ? cause.code
-                : typeof o.content === 'string'
-                  ? o.content
-                  : 'error';
-            if (apiErrors === null) {
-              const run: ApiErrorRun = { codes: [], attempts: 0, event: null };
-              apiErrors = run;
-              emitOrHold(() => {
-                events.systemMessage(apiErrorText(run), ts, source);
-                run.event = events.events[events.length - 1] as { text: string };
-              });
-            }
-            if (!apiErrors.codes.includes(code)) apiErrors.codes.push(code);
-            apiErrors.attempts++;
-            if (apiErrors.event) apiErrors.event.text = apiErrorText(apiErrors);
-            return;
-          }
-          if (subtype === 'compact_boundary') {
-            emitOrHold(() => events.systemMessage('Conversation compacted', ts, source));
-          } else if (typeof o.content === 'string' && o.content.trim() !== '') {
-            const t =
-              o.content.length > MAX_SYSTEM_TEXT ? `${o.content.slice(0, MAX_SYSTEM_TEXT - 1)}…` : o.content;
-            emitOrHold(() => events.systemMessage(t, ts, source));
-          }
-          return;
-        }
-        case 'queue-operation':
-          if (o.operation === 'enqueue' && typeof o.content === 'string')
-            notification(o.content, ts, { file, line });
-          return;
-        default:
-          return; // file-history-snapshot, progress, attachment, unknown
-      }
-
-      // A conversation line.
-      conversational++;
-      apiErrors = null;
-      if (ts !== null) {
-        started ??= ts;
-        ended = ts;
-      }
-      if (o.isSidechain === true) sidechain = true;
-      if (typeof o.agentId === 'string') agentId ??= o.agentId;
-      if (typeof o.cwd === 'string') cwd ??= o.cwd;
-      if (typeof o.gitBranch === 'string' && o.gitBranch !== '') gitBranch ??= o.gitBranch;
-      if (typeof o.version === 'string') version = o.version;
-      const message = isRecord(o.message) ? o.message : null;
-      if (message === null) return;
-      const content = message.content;
-
-      if (type === 'assistant') {
-        const id = typeof message.id === 'string' ? message.id : `line-${line}`;
-        if (openTurn !== id) closeTurn();
-        openTurn = id;
-        if (typeof message.model === 'string' && message.model !== '<synthetic>') models.add(message.model);
-        const seen = blocksSeen(seenBlocks, id);
-        const blocks = Array.isArray(content) ? content : [{ type: 'text', text: content }];
-        for (let k = 0; k < blocks.length; k++) {
-          const b = blocks[k];
-          if (!isRecord(b)) continue;
-          const source = { file, line, pointer: `/message/content/${k}` };
-          if (b.type === 'text' && typeof b.text === 'string') {
-            if (b.text.trim() === '' || !firstTime(seen.text, b.text)) continue;
-            if (o.isApiErrorMessage === true)
-              events.systemMessage(b.text.slice(0, MAX_SYSTEM_TEXT), ts, source);
-            else events.agentMessage(b.text, ts, source);
-          } else if (b.type === 'thinking' && typeof b.thinking === 'string') {
-            if (b.thinking === '' || !firstTime(seen.thinking, b.thinking)) continue;
-            events.thinking(b.thinking, ts, source);
-          } else if ((b.type === 'tool_use' || b.type === 'server_tool_use') && typeof b.name === 'string') {
-            const rawId = typeof b.id === 'string' ? b.id : `line-${line}-${k}`;
-            if (!firstTime(seen.tool_use, rawId)) continue;
-            const input = b.input ?? {};
-            const kind = toolKind(CLAUDE_CODE_TOOL_KINDS, b.name);
-            const command = CLAUDE_CODE_COMMAND_TOOLS.has(b.name) ? shellCommand(input) : undefined;
-            events.toolUse(b.name, kind, input, calls.issue(rawId, b.name), ts, source, command);
-          } else if (
-            typeof b.type === 'string' &&
-            b.type.endsWith('_tool_result') &&
-            typeof b.tool_use_id === 'string'
-          ) {
-            // Server-side tool results (e.g. web_search_tool_result) sit in the assistant message.
-            const call = calls.answer(b.tool_use_id);
-            events.toolResult(
-              call?.call_id ?? b.tool_use_id,
-              call?.tool ?? null,
-              flattenToolResult(b.content),
-              false,
-              ts,
-              source,
-            );
-          }
-        }
-        return;
-      }
-
-      // type === 'user'
-      closeTurn();
-      const meta = o.isMeta === true || o.isCompactSummary === true;
-      if (isRecord(o.toolUseResult) && typeof o.toolUseResult.agentId === 'string') {
-        subagentIds.push(o.toolUseResult.agentId);
-      }
-      if (typeof content === 'string') {
-        userText(content, meta, ts, { file, line });
-        return;
-      }
-      if (!Array.isArray(content)) return;
-      for (let k = 0; k < content.length; k++) {
-        const b = content[k];
-        const source = { file, line, pointer: `/message/content/${k}` };
-        if (typeof b === 'string') userText(b, meta, ts, source);
-        else if (!isRecord(b)) continue;
-        else if (b.type === 'tool_result') {
-          const rawId = typeof b.tool_use_id === 'string' ? b.tool_use_id : `line-${line}-${k}`;
-          const call = calls.answer(rawId);
-          const full = flattenToolResult(b.content);
-          const said = b.is_error === true ? rejectionWords(full) : null;
-          const text = said === null ? full : full.slice(0, full.length - said.length).trimEnd();
-          const r = events.toolResult(
-            call?.call_id ?? rawId,
-            call?.tool ?? null,
-            text,
-            b.is_error === true,
-            ts,
-            source,
-            call && CLAUDE_CODE_COMMAND_TOOLS.has(call.tool)
-              ? bashExitCode(text, b.is_error === true)
-              : undefined,
-          );
-          if (claudeCodeDeclined(text, b.is_error === true)) r.declined = true;
-          if (said !== null) userText(said, false, ts, source);
-        } else if (b.type === 'text' && typeof b.text === 'string') userText(b.text, meta, ts, source);
-        else if (b.type === 'image') events.userMessage('[image]', ts, source);
-        else if (b.type === 'document') events.userMessage('[document]', ts, source);
-      }
-    },
-    opts.first_line,
-  );
-  closeTurn();
-
-  if (conversational === 0) return [];
-  const subagent = agentId ?? subagentIdFromPath(file, sidechain);
-  const isSubagent = subagent !== null && (sidechain || subagentIdFromPath(file) !== null);
-  // A session file named by a session id its lines never carry continues another session (a resumed
-  // or forked conversation whose copied lines keep the first session's id): it is a transcript of its
-  // own, named by its file, so that importing it never replaces the first session's stored events.
-  const forkOf = !isSubagent && !fileSessionSeen && SESSION_UUID.test(fileStem) ? sessionId : null;
-  const sid = fileSessionSeen || forkOf !== null ? fileStem : (sessionId ?? fileStem);
-  const parent = `claude-code:${sid}`;
-  const baseAgent = opts.agent_id ?? 'claude-code';
-  let title = '';
-  for (let i = summaries.length - 1; i >= 0; i--) {
-    const s = summaries[i]!;
-    if (s.leafUuid !== null && uuids.has(s.leafUuid)) {
-      title = titleFrom(s.summary);
-      break;
+  /** A `system` line: API errors collapsed into one event per run, compaction, other system text. */
+  #system(o: Record<string, unknown>, ts: Timestamp | null, source: SourcePointer): void {
+    const subtype = typeof o.subtype === 'string' ? o.subtype : '';
+    if (subtype === 'api_error') {
+      this.#apiError(o, ts, source);
+      return;
+    }
+    if (subtype === 'compact_boundary') {
+      this.#emitOrHold(() => this.#events.systemMessage('Conversation compacted', ts, source));
+    } else if (typeof o.content === 'string' && o.content.trim() !== '') {
+      const t =
+        o.content.length > MAX_SYSTEM_TEXT ? `${o.content.slice(0, MAX_SYSTEM_TEXT - 1)}…` : o.content;
+      this.#emitOrHold(() => this.#events.systemMessage(t, ts, source));
     }
   }
-  if (title === '') {
-    // The first thing the person typed, not a slash command such as `/clear`.
-    const first =
-      events.events.find((e) => e.type === 'user.message' && !e.text.startsWith('/')) ??
-      events.events.find((e) => e.type === 'user.message');
-    if (first && 'text' in first) title = titleFrom(first.text);
+
+  /** One `api_error` line: joins the current run's event (codes and attempts), or starts one. */
+  #apiError(o: Record<string, unknown>, ts: Timestamp | null, source: SourcePointer): void {
+    const cause = isRecord(o.cause) ? o.cause : isRecord(o.error) ? o.error : {};
+    const code =
+      typeof cause.code === 'string' ? cause.code : typeof o.content === 'string' ? o.content : 'error';
+    if (this.#apiErrors === null) {
+      const run: ApiErrorRun = { codes: [], attempts: 0, event: null };
+      this.#apiErrors = run;
+      this.#emitOrHold(() => {
+        this.#events.systemMessage(apiErrorText(run), ts, source);
+        run.event = this.#events.events[this.#events.length - 1] as { text: string };
+      });
+    }
+    const run = this.#apiErrors;
+    if (!run.codes.includes(code)) run.codes.push(code);
+    run.attempts++;
+    if (run.event) run.event.text = apiErrorText(run);
   }
-  if (title === '')
-    title = `Claude Code ${isSubagent ? `subagent ${subagent}` : `session ${sid.slice(0, 8)}`}`;
-  const metadata: Record<string, unknown> = {
-    session_id: sid,
-    cwd,
-    git_branch: gitBranch,
-    version,
-    models: [...models].sort(),
-  };
-  if (isSubagent) metadata.agent_id = subagent;
-  if (forkOf !== null && forkOf !== sid) metadata.continues_session_id = forkOf;
-  if (subagentIds.length > 0) metadata.subagent_ids = subagentIds;
-  return [
-    {
-      external_id: isSubagent ? `${parent}/agent-${subagent}` : parent,
-      agent_id: isSubagent ? `${baseAgent}/subagent` : baseAgent,
-      user_id: null,
-      team_id: opts.team_id ?? null,
-      parent_external_id: isSubagent ? parent : null,
-      source_format: 'claude-code',
-      source_file: file,
-      title,
-      started_at: started,
-      ended_at: ended,
-      metadata,
-      events: events.events,
-      outcome: null,
-    },
-  ];
+
+  /** An `assistant` or `user` line: the session's facts, then its message. */
+  #conversation(o: Record<string, unknown>, ts: Timestamp | null, line: number): void {
+    this.#conversational++;
+    this.#apiErrors = null;
+    if (ts !== null) {
+      this.#started ??= ts;
+      this.#ended = ts;
+    }
+    if (o.isSidechain === true) this.#sidechain = true;
+    if (typeof o.agentId === 'string') this.#agentId ??= o.agentId;
+    if (typeof o.cwd === 'string') this.#cwd ??= o.cwd;
+    if (typeof o.gitBranch === 'string' && o.gitBranch !== '') this.#gitBranch ??= o.gitBranch;
+    if (typeof o.version === 'string') this.#version = o.version;
+    const message = isRecord(o.message) ? o.message : null;
+    if (message === null) return;
+    if (o.type === 'assistant') this.#assistant(o, message, ts, line);
+    else this.#user(o, message.content, ts, line);
+  }
+
+  /** An assistant line: its blocks (text, thinking, tool calls, server tool results), each once per message id. */
+  #assistant(
+    o: Record<string, unknown>,
+    message: Record<string, unknown>,
+    ts: Timestamp | null,
+    line: number,
+  ): void {
+    const id = typeof message.id === 'string' ? message.id : `line-${line}`;
+    if (this.#openTurn !== id) this.#closeTurn();
+    this.#openTurn = id;
+    if (typeof message.model === 'string' && message.model !== '<synthetic>') this.#models.add(message.model);
+    const seen = blocksSeen(this.#seenBlocks, id);
+    const content = message.content;
+    const blocks = Array.isArray(content) ? content : [{ type: 'text', text: content }];
+    const events = this.#events;
+    for (let k = 0; k < blocks.length; k++) {
+      const b = blocks[k];
+      if (!isRecord(b)) continue;
+      const source = { file: this.#file, line, pointer: `/message/content/${k}` };
+      if (b.type === 'text' && typeof b.text === 'string') {
+        if (b.text.trim() === '' || !firstTime(seen.text, b.text)) continue;
+        if (o.isApiErrorMessage === true) events.systemMessage(b.text.slice(0, MAX_SYSTEM_TEXT), ts, source);
+        else events.agentMessage(b.text, ts, source);
+      } else if (b.type === 'thinking' && typeof b.thinking === 'string') {
+        if (b.thinking === '' || !firstTime(seen.thinking, b.thinking)) continue;
+        events.thinking(b.thinking, ts, source);
+      } else if ((b.type === 'tool_use' || b.type === 'server_tool_use') && typeof b.name === 'string') {
+        const rawId = typeof b.id === 'string' ? b.id : `line-${line}-${k}`;
+        if (!firstTime(seen.tool_use, rawId)) continue;
+        const input = b.input ?? {};
+        const kind = toolKind(CLAUDE_CODE_TOOL_KINDS, b.name);
+        const command = CLAUDE_CODE_COMMAND_TOOLS.has(b.name) ? shellCommand(input) : undefined;
+        events.toolUse(b.name, kind, input, this.#calls.issue(rawId, b.name), ts, source, command);
+      } else if (
+        typeof b.type === 'string' &&
+        b.type.endsWith('_tool_result') &&
+        typeof b.tool_use_id === 'string'
+      ) {
+        // Server-side tool results (e.g. web_search_tool_result) sit in the assistant message.
+        const call = this.#calls.answer(b.tool_use_id);
+        events.toolResult(
+          call?.call_id ?? b.tool_use_id,
+          call?.tool ?? null,
+          flattenToolResult(b.content),
+          false,
+          ts,
+          source,
+        );
+      }
+    }
+  }
+
+  /** A user line: the person's words or the harness's, tool results, images and documents. */
+  #user(o: Record<string, unknown>, content: unknown, ts: Timestamp | null, line: number): void {
+    this.#closeTurn();
+    const meta = o.isMeta === true || o.isCompactSummary === true;
+    if (isRecord(o.toolUseResult) && typeof o.toolUseResult.agentId === 'string')
+      this.#subagentIds.push(o.toolUseResult.agentId);
+    if (typeof content === 'string') {
+      this.#userText(content, meta, ts, { file: this.#file, line });
+      return;
+    }
+    if (!Array.isArray(content)) return;
+    for (let k = 0; k < content.length; k++) {
+      const b = content[k];
+      const source = { file: this.#file, line, pointer: `/message/content/${k}` };
+      if (typeof b === 'string') this.#userText(b, meta, ts, source);
+      else if (!isRecord(b)) continue;
+      else if (b.type === 'tool_result') this.#toolResult(b, ts, source, `line-${line}-${k}`);
+      else if (b.type === 'text' && typeof b.text === 'string') this.#userText(b.text, meta, ts, source);
+      else if (b.type === 'image') this.#events.userMessage('[image]', ts, source);
+      else if (b.type === 'document') this.#events.userMessage('[document]', ts, source);
+    }
+  }
+
+  /**
+   * A `tool_result` block: the result of its call (exit code of a command, `declined` when the person
+   * rejected or interrupted it), and the words the person typed when rejecting it as their message after.
+   */
+  #toolResult(
+    b: Record<string, unknown>,
+    ts: Timestamp | null,
+    source: SourcePointer,
+    fallbackId: string,
+  ): void {
+    const rawId = typeof b.tool_use_id === 'string' ? b.tool_use_id : fallbackId;
+    const call = this.#calls.answer(rawId);
+    const full = flattenToolResult(b.content);
+    const isError = b.is_error === true;
+    const said = isError ? rejectionWords(full) : null;
+    const text = said === null ? full : full.slice(0, full.length - said.length).trimEnd();
+    const r = this.#events.toolResult(
+      call?.call_id ?? rawId,
+      call?.tool ?? null,
+      text,
+      isError,
+      ts,
+      source,
+      call && CLAUDE_CODE_COMMAND_TOOLS.has(call.tool) ? bashExitCode(text, isError) : undefined,
+    );
+    if (claudeCodeDeclined(text, isError)) r.declined = true;
+    if (said !== null) this.#userText(said, false, ts, source);
+  }
+
+  /** The session the file holds (none when it has no conversation line), once every line is read. */
+  sessions(opts: ImporterOptions): ImportedSession[] {
+    this.#closeTurn();
+    if (this.#conversational === 0) return [];
+    const subagent = this.#agentId ?? subagentIdFromPath(this.#file, this.#sidechain);
+    const isSubagent = subagent !== null && (this.#sidechain || subagentIdFromPath(this.#file) !== null);
+    // A session file named by a session id its lines never carry continues another session (a resumed
+    // or forked conversation whose copied lines keep the first session's id): it is a transcript of its
+    // own, named by its file, so that importing it never replaces the first session's stored events.
+    const stem = this.#fileStem;
+    const forkOf = !isSubagent && !this.#fileSessionSeen && SESSION_UUID.test(stem) ? this.#sessionId : null;
+    const sid = this.#fileSessionSeen || forkOf !== null ? stem : (this.#sessionId ?? stem);
+    const parent = `claude-code:${sid}`;
+    const baseAgent = opts.agent_id ?? 'claude-code';
+    const metadata: Record<string, unknown> = {
+      session_id: sid,
+      cwd: this.#cwd,
+      git_branch: this.#gitBranch,
+      version: this.#version,
+      models: [...this.#models].sort(),
+    };
+    if (isSubagent) metadata.agent_id = subagent;
+    if (forkOf !== null && forkOf !== sid) metadata.continues_session_id = forkOf;
+    if (this.#subagentIds.length > 0) metadata.subagent_ids = this.#subagentIds;
+    return [
+      {
+        external_id: isSubagent ? `${parent}/agent-${subagent}` : parent,
+        agent_id: isSubagent ? `${baseAgent}/subagent` : baseAgent,
+        user_id: null,
+        team_id: opts.team_id ?? null,
+        parent_external_id: isSubagent ? parent : null,
+        source_format: 'claude-code',
+        source_file: this.#file,
+        title: this.#title(isSubagent ? `subagent ${subagent}` : `session ${sid.slice(0, 8)}`),
+        started_at: this.#started,
+        ended_at: this.#ended,
+        metadata,
+        events: this.#events.events,
+        outcome: null,
+      },
+    ];
+  }
+
+  /** The newest summary of this file's conversation, else the person's first words, else `Claude Code <what>`. */
+  #title(what: string): string {
+    for (let i = this.#summaries.length - 1; i >= 0; i--) {
+      const s = this.#summaries[i]!;
+      if (s.leafUuid !== null && this.#uuids.has(s.leafUuid)) {
+        const t = titleFrom(s.summary);
+        if (t !== '') return t;
+        break;
+      }
+    }
+    // The first thing the person typed, not a slash command such as `/clear`.
+    const events = this.#events.events;
+    const first =
+      events.find((e) => e.type === 'user.message' && !e.text.startsWith('/')) ??
+      events.find((e) => e.type === 'user.message');
+    const t = first && 'text' in first ? titleFrom(first.text) : '';
+    return t !== '' ? t : `Claude Code ${what}`;
+  }
 }

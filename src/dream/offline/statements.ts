@@ -329,21 +329,18 @@ export function templateSentences(sessions: readonly GatheredSession[]): Set<str
   return out;
 }
 
+/** A person's statement and the session it was said in. */
+type Said = { s: GatheredSession; st: StatementOccurrence };
+
 /**
- * Finds preferences and corrections stated by at least `minSupport` distinct speakers. Template
- * sentences (see {@link templateSentences}) are never read. The support must come from one group of
- * near-duplicate wordings on its own: a small group attached by {@link attachContained} (sharing a word
- * or two with the rule) adds its evidence and voices to a rule that already stands, never the voices
- * that make it stand.
- * @param exclude statements never to use (the engine passes the injection check of `injection.ts`).
- * @returns planned preference memories (sorted by key) and counters.
+ * The person's statements of the sessions (never a subagent's "user", an agent, a tool, an excluded text or
+ * the app's own templated prompt), grouped by their tokens; `count` is how many there were.
  */
-export function minePreferences(
+function statementsByTokens(
   sessions: readonly GatheredSession[],
-  minSupport: number,
-  exclude: (text: string) => boolean = () => false,
-): { memories: PlannedMemory[]; stats: PreferenceStats } {
-  const byKey = new Map<string, { s: GatheredSession; st: StatementOccurrence }[]>();
+  exclude: (text: string) => boolean,
+): { byKey: Map<string, Said[]>; count: number } {
+  const byKey = new Map<string, Said[]>();
   let count = 0;
   const templated = templateSentences(sessions);
   for (const s of sessions) {
@@ -358,7 +355,15 @@ export function minePreferences(
       else byKey.set(key, [{ s, st }]);
     }
   }
-  const keys = [...byKey.keys()].sort(compareStrings);
+  return { byKey, count };
+}
+
+/**
+ * Clusters the statement keys into rules: each key's distinctive terms (non-cue terms found in two or
+ * more statements; a personal or one-case statement groups by its exact wording only), near-duplicate
+ * term sets sharing two or more terms and not opposite, then statements contained in a cluster attached.
+ */
+function preferenceClusters(keys: readonly string[], byKey: Map<string, Said[]>) {
   // distinctive terms: non-cue terms found in at least two distinct statements
   const terms = keys.map((k) => k.split(' ').filter((t) => !CUE_TERMS.has(t)));
   const df = new Map<string, number>();
@@ -387,6 +392,108 @@ export function minePreferences(
     keys.map((k) => byKey.get(k)!.length),
     fit,
   );
+  return { distinctive, groups };
+}
+
+/** Distinctive terms of a cluster held by at least `num`/`den` of its `total` statements, most held first. */
+function heldTerms(
+  g: readonly number[],
+  distinctive: readonly string[][],
+  counts: (i: number) => number,
+  total: number,
+  [num, den]: [number, number],
+): string[] {
+  const termCount = new Map<string, number>();
+  for (const i of g)
+    for (const t of distinctive[i]!)
+      if (!t.startsWith('\u0000')) termCount.set(t, (termCount.get(t) ?? 0) + counts(i));
+  return [...termCount.entries()]
+    .filter(([, n]) => n * den >= total * num)
+    .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))
+    .map(([t]) => t);
+}
+
+/** A preference (or correction) memory from one cluster's statements (see {@link minePreferences}). */
+function renderPreference(occ: Said[], core: string[], strong: string[]): PlannedMemory {
+  const speakers = new Set(occ.map((o) => voiceOf(o.s, o.st.speaker)));
+  const support = supportOf(occ.map((o) => o.s));
+  // quotes: distinct texts, most frequent first, then shortest
+  const texts = new Map<string, number>();
+  for (const o of occ) texts.set(o.st.text, (texts.get(o.st.text) ?? 0) + 1);
+  const quotes = [...texts.entries()].sort(
+    (a, b) => b[1] - a[1] || a[0].length - b[0].length || compareStrings(a[0], b[0]),
+  );
+  const corrections = occ.filter((o) => o.st.kind === 'correction').length;
+  const kindWord = corrections * 2 > occ.length ? 'Correction' : 'Preference';
+  const head = quotes[0]![0];
+  const seen = new Set<string>();
+  const evidence: PlannedEvidence[] = [];
+  for (const o of occ) {
+    if (seen.has(o.s.content_sha256) || evidence.length >= 6) continue;
+    seen.add(o.s.content_sha256);
+    evidence.push({
+      session_id: o.s.id,
+      seq_from: o.st.seq,
+      seq_to: o.st.seq,
+      quote: o.st.text,
+      source: 'user.message',
+    });
+  }
+  const title = `${kindWord}: ${ellipsize(head, 70)}`;
+  const who = voices(speakers, support.sessions);
+  const body = [
+    `# ${title}`,
+    '',
+    `Stated ${who.by}${quotes.length > 1 ? `, in ${quotes.length} wordings` : ''}. In their words:`,
+    '',
+    ...quotes.slice(0, 5).map(([q, n]) => `> ${q}${n > 1 ? ` (×${n})` : ''}`.replace(/\n/g, ' ')),
+    '',
+    ...(core.length > 0 ? [`Key terms: ${core.map((t) => `\`${t}\``).join(', ')}.`, ''] : []),
+    '## Evidence',
+    '',
+    ...evidenceLines(evidence),
+  ];
+  return {
+    // keyed by the core terms (stable across re-dreams and free of one statement's incidental words)
+    key: `preference:${core.length > 0 ? [...core].sort(compareStrings).join(' ') : contentTokens(head).join(' ')}`,
+    match_text: core.length >= 2 ? core.join(' ') : head,
+    // the rule's strongest terms (two or more, in ≥ 80% of its statements) find a person's memory of it
+    // ("Use pnpm, not npm." for {pnpm, npm}); one term alone ("poem") matches too loosely
+    match_terms: strong.length >= 2 ? strong : core,
+    kind: 'preference',
+    slug: fileSlug(head, 50, 'preference'),
+    title,
+    summary: `${ellipsize(head, 90)} (${who.short})`,
+    body: `${body.join('\n')}\n`,
+    support,
+    confidence: scoreConfidence({ sessions: support.sessions, contexts: speakers.size }),
+    last_seen: lastDayOf(occ.map((o) => o.s.time)),
+    evidence,
+    score: speakers.size * 1.2,
+    reason: `${kindWord} stated verbatim ${who.by}${
+      quotes.length > 1 ? ` (${quotes.length} wordings grouped by their shared terms)` : ''
+    }.`,
+  };
+}
+
+/**
+ * Finds preferences and corrections stated by at least `minSupport` distinct speakers. Template
+ * sentences (see {@link templateSentences}) are never read. The support must come from one group of
+ * near-duplicate wordings on its own: a small group attached by {@link attachContained} (sharing a word
+ * or two with the rule) adds its evidence and voices to a rule that already stands, never the voices
+ * that make it stand.
+ * @param exclude statements never to use (the engine passes the injection check of `injection.ts`).
+ * @returns planned preference memories (sorted by key) and counters.
+ */
+export function minePreferences(
+  sessions: readonly GatheredSession[],
+  minSupport: number,
+  exclude: (text: string) => boolean = () => false,
+): { memories: PlannedMemory[]; stats: PreferenceStats } {
+  const { byKey, count } = statementsByTokens(sessions, exclude);
+  const keys = [...byKey.keys()].sort(compareStrings);
+  const { distinctive, groups } = preferenceClusters(keys, byKey);
+  const counts = (i: number) => byKey.get(keys[i]!)!.length;
   const memories: PlannedMemory[] = [];
   let noise = 0;
   /** True when the statements `part` make on their own reach `minSupport` speakers and sessions. */
@@ -407,80 +514,11 @@ export function minePreferences(
     const occ = g
       .flatMap((i) => byKey.get(keys[i]!)!)
       .sort((a, b) => compareStrings(a.s.id, b.s.id) || a.st.seq - b.st.seq);
-    const speakers = new Set(occ.map((o) => voiceOf(o.s, o.st.speaker)));
-    const support = supportOf(occ.map((o) => o.s));
-    // quotes: distinct texts, most frequent first, then shortest
-    const texts = new Map<string, number>();
-    for (const o of occ) texts.set(o.st.text, (texts.get(o.st.text) ?? 0) + 1);
-    const quotes = [...texts.entries()].sort(
-      (a, b) => b[1] - a[1] || a[0].length - b[0].length || compareStrings(a[0], b[0]),
-    );
-    // the cluster's core: distinctive terms found in at least half of its statements
-    const termCount = new Map<string, number>();
-    for (const i of g)
-      for (const t of distinctive[i]!)
-        if (!t.startsWith('\u0000')) termCount.set(t, (termCount.get(t) ?? 0) + byKey.get(keys[i]!)!.length);
-    const core = [...termCount.entries()]
-      .filter(([, n]) => n * 2 >= occ.length)
-      .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))
-      .map(([t]) => t);
-    // the terms nearly every statement holds (≥ 80%): what a person's memory of the same rule names
-    const strong = [...termCount.entries()]
-      .filter(([, n]) => n * 5 >= occ.length * 4)
-      .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))
-      .map(([t]) => t);
-    const corrections = occ.filter((o) => o.st.kind === 'correction').length;
-    const kindWord = corrections * 2 > occ.length ? 'Correction' : 'Preference';
-    const head = quotes[0]![0];
-    const seen = new Set<string>();
-    const evidence: PlannedEvidence[] = [];
-    for (const o of occ) {
-      if (seen.has(o.s.content_sha256) || evidence.length >= 6) continue;
-      seen.add(o.s.content_sha256);
-      evidence.push({
-        session_id: o.s.id,
-        seq_from: o.st.seq,
-        seq_to: o.st.seq,
-        quote: o.st.text,
-        source: 'user.message',
-      });
-    }
-    const lastSeen = lastDayOf(occ.map((o) => o.s.time));
-    const title = `${kindWord}: ${ellipsize(head, 70)}`;
-    const who = voices(speakers, support.sessions);
-    const body = [
-      `# ${title}`,
-      '',
-      `Stated ${who.by}${quotes.length > 1 ? `, in ${quotes.length} wordings` : ''}. In their words:`,
-      '',
-      ...quotes.slice(0, 5).map(([q, n]) => `> ${q}${n > 1 ? ` (×${n})` : ''}`.replace(/\n/g, ' ')),
-      '',
-      ...(core.length > 0 ? [`Key terms: ${core.map((t) => `\`${t}\``).join(', ')}.`, ''] : []),
-      '## Evidence',
-      '',
-      ...evidenceLines(evidence),
-    ];
-    memories.push({
-      // keyed by the core terms (stable across re-dreams and free of one statement's incidental words)
-      key: `preference:${core.length > 0 ? [...core].sort(compareStrings).join(' ') : contentTokens(head).join(' ')}`,
-      match_text: core.length >= 2 ? core.join(' ') : head,
-      // the rule's strongest terms (two or more, in ≥ 80% of its statements) find a person's memory of it
-      // ("Use pnpm, not npm." for {pnpm, npm}); one term alone ("poem") matches too loosely
-      match_terms: strong.length >= 2 ? strong : core,
-      kind: 'preference',
-      slug: fileSlug(head, 50, 'preference'),
-      title,
-      summary: `${ellipsize(head, 90)} (${who.short})`,
-      body: `${body.join('\n')}\n`,
-      support,
-      confidence: scoreConfidence({ sessions: support.sessions, contexts: speakers.size }),
-      last_seen: lastSeen,
-      evidence,
-      score: speakers.size * 1.2,
-      reason: `${kindWord} stated verbatim ${who.by}${
-        quotes.length > 1 ? ` (${quotes.length} wordings grouped by their shared terms)` : ''
-      }.`,
-    });
+    // the cluster's core: distinctive terms found in at least half of its statements; the strong ones
+    // in nearly every statement (≥ 80%): what a person's memory of the same rule names
+    const core = heldTerms(g, distinctive, counts, occ.length, [1, 2]);
+    const strong = heldTerms(g, distinctive, counts, occ.length, [4, 5]);
+    memories.push(renderPreference(occ, core, strong));
   }
   memories.sort((a, b) => compareStrings(a.key, b.key));
   return {

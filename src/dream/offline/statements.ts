@@ -175,11 +175,47 @@ function attachContained(
   counts: number[],
   fit: AttachFit = { mayJoin: () => true },
 ): AttachedGroup[] {
+  const st = attachState(groups, terms, counts);
+  attachIntoContaining(st);
+  attachToAnchors(st, fit);
+  const merged = new Map<number, number[][]>();
+  groups.forEach((g, gi) => {
+    const t = st.target[gi]!;
+    const l = merged.get(t);
+    if (l) l.push([...g]);
+    else merged.set(t, [[...g]]);
+  });
+  return [...merged.values()]
+    .map((parts) => ({ members: parts.flat().sort((a, b) => a - b), parts }))
+    .sort((a, b) => a.members[0]! - b.members[0]!);
+}
+
+/** What both passes of {@link attachContained} read and write. */
+interface AttachState {
+  groups: number[][];
+  terms: string[][];
+  counts: number[];
+  /** Statement index → its group. */
+  groupOf: Map<number, number>;
+  /** Each group's weight: how often its statements were made. */
+  weight: number[];
+  /** Term → the statements holding it. */
+  byTerm: Map<string, number[]>;
+  /** Each group's terms, sorted. */
+  unions: string[][];
+  /** Each group's destination (itself until attached). */
+  target: number[];
+  /** The small groups (≤ 3 terms, not exact-wording keys), fewest terms first: the ones that may attach. */
+  small: number[];
+  /** Groups that took a small group in the first pass (never attached themselves). */
+  absorbed: Set<number>;
+}
+
+function attachState(groups: number[][], terms: string[][], counts: number[]): AttachState {
   const groupOf = new Map<number, number>();
   groups.forEach((g, gi) => {
     for (const i of g) groupOf.set(i, gi);
   });
-  const weight = groups.map((g) => g.reduce((a, i) => a + counts[i]!, 0));
   const byTerm = new Map<string, number[]>();
   terms.forEach((ts, i) => {
     for (const t of ts) {
@@ -189,53 +225,77 @@ function attachContained(
     }
   });
   const unions = groups.map((g) => [...new Set(g.flatMap((i) => terms[i]!))].sort(compareStrings));
-  const target = groups.map((_, gi) => gi);
-  const small = groups
-    .map((_, gi) => gi)
-    .filter((gi) => unions[gi]!.length <= 3 && !unions[gi]![0]!.startsWith('\u0000'))
-    .sort((a, b) => unions[a]!.length - unions[b]!.length || a - b);
-  /** True when `t` is a core term of group `gj`: in statements making ≥ 60% of the group's weight. */
+  return {
+    groups,
+    terms,
+    counts,
+    groupOf,
+    weight: groups.map((g) => g.reduce((a, i) => a + counts[i]!, 0)),
+    byTerm,
+    unions,
+    target: groups.map((_, gi) => gi),
+    small: groups
+      .map((_, gi) => gi)
+      .filter((gi) => unions[gi]!.length <= 3 && !unions[gi]![0]!.startsWith('\u0000'))
+      .sort((a, b) => unions[a]!.length - unions[b]!.length || a - b),
+    absorbed: new Set<number>(),
+  };
+}
+
+/**
+ * First pass: a small group goes into the heaviest established group (several wordings) one of whose
+ * statements holds all its terms, with one of them a core term there (in statements making ≥ 60% of
+ * its weight); never chaining through attached groups.
+ */
+function attachIntoContaining(st: AttachState): void {
+  const { groups, terms, counts, weight, target } = st;
   const isCore = (t: string, gj: number) =>
     groups[gj]!.reduce((a, i) => a + (terms[i]!.includes(t) ? counts[i]! : 0), 0) >= 0.6 * weight[gj]!;
-  const absorbed = new Set<number>();
-  for (const gi of small) {
-    const u = unions[gi]!;
+  for (const gi of st.small) {
+    const u = st.unions[gi]!;
     // statements (outside this group) whose terms contain all of u
     let cands: number[] | null = null;
     for (const t of u) {
-      const posting = byTerm.get(t) ?? [];
+      const posting = st.byTerm.get(t) ?? [];
       cands = cands === null ? posting : cands.filter((i) => posting.includes(i));
     }
     let best: number | null = null;
     for (const i of cands ?? []) {
-      const gj = groupOf.get(i)!;
+      const gj = st.groupOf.get(i)!;
       // only into an established group (several wordings), never chaining through attached groups
-      if (gj === gi || terms[i]!.length <= u.length || target[gj] !== gj || absorbed.has(gi)) continue;
+      if (gj === gi || terms[i]!.length <= u.length || target[gj] !== gj || st.absorbed.has(gi)) continue;
       if (groups[gj]!.length < 2 || !u.some((t) => isCore(t, gj))) continue;
       if (best === null || weight[gj]! > weight[best]! || (weight[gj] === weight[best] && gj < best))
         best = gj;
     }
     if (best !== null) {
       target[gi] = best;
-      absorbed.add(best);
+      st.absorbed.add(best);
     }
   }
-  // second pass, over the groups as attached so far (a terse "pnpm only." group no longer splits the
-  // weight of `pnpm`): a small group no statement contains goes to the group that anchors its terms
-  const home = (i: number) => target[groupOf.get(i)!]!;
+}
+
+/**
+ * Second pass, over the groups as attached so far (a terse "pnpm only." group no longer splits the
+ * weight of `pnpm`): a small group no statement contains goes to the one group that anchors its terms,
+ * when `fit` lets it join.
+ */
+function attachToAnchors(st: AttachState, fit: AttachFit): void {
+  const { groups, target } = st;
+  const home = (i: number) => target[st.groupOf.get(i)!]!;
   const size = new Map<number, number>();
   const homeWeight = new Map<number, number>();
   groups.forEach((g, gi) => {
     size.set(target[gi]!, (size.get(target[gi]!) ?? 0) + g.length);
-    homeWeight.set(target[gi]!, (homeWeight.get(target[gi]!) ?? 0) + weight[gi]!);
+    homeWeight.set(target[gi]!, (homeWeight.get(target[gi]!) ?? 0) + st.weight[gi]!);
   });
   // per term, how its statements (weighted by how often each was made) spread over the groups
   const spread = new Map<string, Map<number, { w: number; n: number }>>();
-  for (const [t, posting] of byTerm) {
+  for (const [t, posting] of st.byTerm) {
     const per = new Map<number, { w: number; n: number }>();
     for (const i of posting) {
       const e = per.get(home(i)) ?? { w: 0, n: 0 };
-      e.w += counts[i]!;
+      e.w += st.counts[i]!;
       e.n++;
       per.set(home(i), e);
     }
@@ -262,30 +322,17 @@ function attachContained(
         return gj;
     return null;
   };
-  /** The one established group whose core anchor term a small group holds, if no other anchors it. */
-  const anchoredGroup = (gi: number, u: readonly string[]): number | null => {
+  for (const gi of st.small) {
+    if (target[gi] !== gi || st.absorbed.has(gi)) continue;
+    // the one established group whose core anchor term the small group holds, if no other anchors it
     const hits = new Set<number>();
-    for (const t of u) {
+    for (const t of st.unions[gi]!) {
       const gj = anchorOf(t, gi);
       if (gj !== null) hits.add(gj);
     }
-    return hits.size === 1 ? [...hits][0]! : null;
-  };
-  for (const gi of small) {
-    if (target[gi] !== gi || absorbed.has(gi)) continue;
-    const gj = anchoredGroup(gi, unions[gi]!);
+    const gj = hits.size === 1 ? [...hits][0]! : null;
     if (gj !== null && fit.mayJoin(groups[gi]!, groups[gj]!)) target[gi] = gj;
   }
-  const merged = new Map<number, number[][]>();
-  groups.forEach((g, gi) => {
-    const t = target[gi]!;
-    const l = merged.get(t);
-    if (l) l.push([...g]);
-    else merged.set(t, [[...g]]);
-  });
-  return [...merged.values()]
-    .map((parts) => ({ members: parts.flat().sort((a, b) => a - b), parts }))
-    .sort((a, b) => a.members[0]! - b.members[0]!);
 }
 
 /**

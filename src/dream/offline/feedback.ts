@@ -1549,7 +1549,7 @@ const TURN = /[,;]\s*(?:but|also|and also|oh and|and btw|btw|plus)\s+(?=\S)/gi;
  * ever edit the lockfile by hand") — only when that statement carries a cue of generality, so an order
  * for now after "but" stays an instruction.
  */
-function classifyWithTail(s: Sentence, afterAgent: boolean): ReturnType<typeof classify> {
+function classifyWithTail(s: Sentence, afterAgent: boolean): Kind {
   const k = classify(s, afterAgent);
   if (k === 'rule' || k === 'correction') return k;
   for (const m of s.text.matchAll(TURN)) {
@@ -1568,12 +1568,43 @@ function classifyWithTail(s: Sentence, afterAgent: boolean): ReturnType<typeof c
 }
 
 /** What one sentence is, as feedback; `directive` and `imperative` only complete a rule or a correction. */
-function classify(
-  s: Sentence,
-  afterAgent: boolean,
-): 'rule' | 'correction' | 'imperative' | 'directive' | null {
+/** A sentence's kind: a standing rule, a correction of what the agent did, a one-off order, a need, or none. */
+type Kind = 'rule' | 'correction' | 'imperative' | 'directive' | null;
+
+/** What the steps of {@link classify} read: the sentence, its text, and whether it answers the agent. */
+interface Reading {
+  s: Sentence;
+  /** The sentence without its lead-in, typographic apostrophes as plain ones. */
+  text: string;
+  afterAgent: boolean;
+  all: ReturnType<typeof firstWords>;
+  ws: ReturnType<typeof words>;
+  /** True when the sentence objects to what the agent did (see `objecting`). */
+  objection: boolean;
+}
+
+function classify(s: Sentence, afterAgent: boolean): Kind {
   // typographic apostrophes ("can’t") read as plain ones
   const text = strip(s.text).replace(/[‘’]/g, "'");
+  const opening = openingKind(s, text, afterAgent);
+  if (opening !== undefined) return opening;
+  const all = firstWords(s);
+  const ws = words(all);
+  const r: Reading = { s, text, afterAgent, all, ws, objection: objecting(text, ws, all) };
+  const asked = requestKind(r);
+  if (asked !== undefined) return asked;
+  const parts = clauses(all);
+  const scoped = scopeKind(r, parts);
+  if (scoped !== undefined) return scoped;
+  return statementKind(r, parts);
+}
+
+/**
+ * The kinds decided before the sentence's words are read: an inference about someone's experience, mocked
+ * disproportion, what a rule's label introduces, too short or long, the speaker's own case or a proposal,
+ * "I'd rather …". Undefined when none applies.
+ */
+function openingKind(s: Sentence, text: string, afterAgent: boolean): Kind | undefined {
   // "That must have been tough", "… must be so cool": an inference about someone's experience
   if (EPISTEMIC_MUST.test(text)) return null;
   // "Sure, let's pull in a whole library for one function": disproportion mocked, whatever the form
@@ -1588,9 +1619,15 @@ function classify(
     return null;
   // "I'd rather see a red build than a skipped test": how the person wants the work done
   if (/^I(?:'d| would) rather\b/i.test(text) && contentTokens(text).length >= 3) return 'rule';
-  const all = firstWords(s);
-  const ws = words(all);
-  const objection = objecting(text, ws, all);
+  return undefined;
+}
+
+/**
+ * Requests and questions: a polite request made general ("could you check with me before … in future"),
+ * a polite "please don't", and a question that neither objects nor asserts (no rule). Undefined otherwise.
+ */
+function requestKind(r: Reading): Kind | undefined {
+  const { s, text, ws, objection } = r;
   // "Could you check with me before any destructive command in future?", "I'd prefer you ask before …
   // from now on": a request to the agent, made general by a cue or a condition about any case
   // ("could you check if there's any way …" asks about this case: an "if" is no time frame)
@@ -1612,6 +1649,16 @@ function classify(
   // a tag question ("…, right?") asserts what comes before it
   const tagged = /,\s*(?:right|ok(?:ay)?|yes|isn'?t it|don'?t we|aren'?t we)\s*\?\s*$/i.test(text);
   if (QUESTION.test(text) && !objection && !tagged) return null;
+  return undefined;
+}
+
+/**
+ * What narrows a sentence to one case: what was asked against what was done, one case's identifiers, a
+ * long run-on request, named code or files, "for now", "now …", a report of what happens to the speaker.
+ * Undefined when the sentence is not narrowed.
+ */
+function scopeKind(r: Reading, parts: ReturnType<typeof clauses>): Kind | undefined {
+  const { s, text, afterAgent, ws, objection } = r;
   const general = GENERALITY.test(s.text);
   // one case's identifiers (an order id, an e-mail address) make it that case, whatever words surround them
   // "I asked for one test fix, not a 41-file diff": what was asked against what the agent did
@@ -1633,7 +1680,21 @@ function classify(
     .replace(/\b(?:like|such as|e\.g\.,?)\s+\S+/gi, 'like those');
   if ((SPECIFIC.test(ofKind) || CODE_IDENTIFIER.test(ofKind) || NAME_INSIDE.test(ofKind)) && !general)
     return codeStatement(ofKind, afterAgent);
-  const parts = clauses(all);
+  // "don't push yet", "skip the lint step this time": an order for this task only
+  if (FOR_NOW.test(text) && !general) return imperative(ws, text) || orders(parts) >= 0 ? 'imperative' : null;
+  // ("great, so now we just delete whatever fails" is sarcasm, no order)
+  if (NOW_LED.test(s.text) && !general && (imperative(ws, text) || negatedImperative(ws)))
+    return 'imperative';
+  // "whenever I'm using the export button, I get an error": what happens to the speaker, a bug report
+  if (reportsExperience(parts)) return null;
+  return undefined;
+}
+
+/** The sentence's form: an order, an obligation, the team's practice, a verdict, a prohibition, an objection. */
+function statementKind(r: Reading, parts: ReturnType<typeof clauses>): Kind {
+  const { s, text, afterAgent, all, ws, objection } = r;
+  const general = GENERALITY.test(s.text);
+  // "you know we …": what the person reminds the agent of starts after the lead-in
   const told = /^you know(?: that)?$/i.test(
     ws
       .slice(0, 2)
@@ -1642,13 +1703,6 @@ function classify(
   )
     ? 2
     : 0;
-  // "don't push yet", "skip the lint step this time": an order for this task only
-  if (FOR_NOW.test(text) && !general) return imperative(ws, text) || orders(parts) >= 0 ? 'imperative' : null;
-  // ("great, so now we just delete whatever fails" is sarcasm, no order)
-  if (NOW_LED.test(s.text) && !general && (imperative(ws, text) || negatedImperative(ws)))
-    return 'imperative';
-  // "whenever I'm using the export button, I get an error": what happens to the speaker, a bug report
-  if (reportsExperience(parts)) return null;
   const at = orders(parts);
   const sure = /^(?:make|be) sure\b/i.test(text);
   // "we fix failing tests, we don't skip them": the team's way in a later clause too

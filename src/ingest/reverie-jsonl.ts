@@ -112,112 +112,148 @@ export function importReverieJsonl(
     sessions.push(s);
     current = null;
   };
-
   forEachJsonLine(
     file,
     text,
     (o, line) => {
       if (!isRecord(o)) throw new ImportError(file, 'expected a JSON object', line);
-      const type = o.type;
-      if (type === 'session') {
-        const parsed = SessionLine.safeParse(o);
-        if (!parsed.success) throw new ImportError(file, describeIssue(parsed.error), line);
-        const v = parsed.data;
-        const agentId = v.agent_id ?? opts.agent_id;
-        if (agentId === undefined)
-          throw new ImportError(file, 'missing agent_id (or pass an agent id option)', line);
-        const seen = firstLine.get(v.external_id);
-        if (seen !== undefined) {
-          throw new ImportError(
-            file,
-            `duplicate session external_id ${JSON.stringify(v.external_id)} (first at line ${seen})`,
-            line,
-          );
-        }
-        firstLine.set(v.external_id, line);
+      if (o.type === 'session') {
+        const next = sessionLine(o, file, line, opts, firstLine);
         finish();
-        const events = new EventList();
-        current = {
-          events,
-          titled: v.title !== undefined && v.title !== '',
-          session: {
-            external_id: v.external_id,
-            agent_id: agentId,
-            user_id: v.user_id ?? null,
-            team_id: v.team_id ?? opts.team_id ?? null,
-            parent_external_id: v.parent_external_id ?? null,
-            source_format: 'reverie',
-            source_file: file,
-            title: v.title ?? '',
-            started_at: toTimestamp(v.started_at),
-            ended_at: toTimestamp(v.ended_at),
-            metadata: v.metadata ?? {},
-            events: events.events,
-            outcome: null,
-          },
-        };
+        current = next;
         return;
       }
-      if (typeof type !== 'string') throw new ImportError(file, 'missing type', line);
-      if (type !== 'outcome' && !EVENT_TYPES.has(type)) {
-        throw new ImportError(
-          file,
-          `type: unknown value ${JSON.stringify(type)} (expected session, outcome, ${[...EVENT_TYPES].join(', ')})`,
-          line,
-        );
-      }
+      const type = lineType(o, file, line);
       const building = current as Building | null;
       if (building === null) throw new ImportError(file, `${type} line before the first session line`, line);
-      if (type === 'outcome') {
-        const parsed = OutcomeLine.safeParse(o);
-        if (!parsed.success) throw new ImportError(file, describeIssue(parsed.error), line);
-        if (building.session.outcome !== null) {
-          throw new ImportError(
-            file,
-            `second outcome for session ${JSON.stringify(building.session.external_id)}`,
-            line,
-          );
-        }
-        const v = parsed.data;
-        const outcome: Outcome = {
-          result: v.result,
-          score: v.score ?? null,
-          labels: v.labels ?? [],
-          explanation: v.explanation ?? null,
-          source: v.source ?? 'import',
-        };
-        building.session.outcome = outcome;
-        return;
-      }
-      const parsed = EventLine.safeParse(o);
-      if (!parsed.success) throw new ImportError(file, describeIssue(parsed.error), line);
-      const v = parsed.data;
-      const ts = toTimestamp(v.timestamp);
-      const source = { file, line };
-      const events = building.events;
-      switch (v.type) {
-        case 'agent.tool_use':
-          events.toolUse(v.tool, v.kind ?? 'other', v.input ?? {}, v.call_id, ts, source, v.command);
-          break;
-        case 'agent.tool_result': {
-          const r = events.toolResult(
-            v.call_id,
-            v.tool ?? null,
-            v.content,
-            v.is_error ?? false,
-            ts,
-            source,
-            v.exit_code,
-          );
-          if (v.declined) r.declined = true;
-          break;
-        }
-        default:
-          events.push({ seq: 0, type: v.type, timestamp: ts, source, text: v.text } as SessionEvent);
-      }
+      if (type === 'outcome') outcomeLine(o, building, file, line);
+      else eventLine(o, building, file, line);
     },
     opts.first_line,
   );
   finish();
   return sessions;
+}
+
+/**
+ * A `session` line: the session it opens (no events yet).
+ * @throws ImportError for an invalid line, a missing agent id, or an external id seen before in the file.
+ */
+function sessionLine(
+  o: Record<string, unknown>,
+  file: string,
+  line: number,
+  opts: ImporterOptions,
+  firstLine: Map<string, number>,
+): Building {
+  const parsed = SessionLine.safeParse(o);
+  if (!parsed.success) throw new ImportError(file, describeIssue(parsed.error), line);
+  const v = parsed.data;
+  const agentId = v.agent_id ?? opts.agent_id;
+  if (agentId === undefined)
+    throw new ImportError(file, 'missing agent_id (or pass an agent id option)', line);
+  const seen = firstLine.get(v.external_id);
+  if (seen !== undefined) {
+    throw new ImportError(
+      file,
+      `duplicate session external_id ${JSON.stringify(v.external_id)} (first at line ${seen})`,
+      line,
+    );
+  }
+  firstLine.set(v.external_id, line);
+  const events = new EventList();
+  return {
+    events,
+    titled: v.title !== undefined && v.title !== '',
+    session: {
+      external_id: v.external_id,
+      agent_id: agentId,
+      user_id: v.user_id ?? null,
+      team_id: v.team_id ?? opts.team_id ?? null,
+      parent_external_id: v.parent_external_id ?? null,
+      source_format: 'reverie',
+      source_file: file,
+      title: v.title ?? '',
+      started_at: toTimestamp(v.started_at),
+      ended_at: toTimestamp(v.ended_at),
+      metadata: v.metadata ?? {},
+      events: events.events,
+      outcome: null,
+    },
+  };
+}
+
+/**
+ * The type of a line that is not a `session` line: `outcome` or an event type.
+ * @throws ImportError for a missing or unknown type.
+ */
+function lineType(o: Record<string, unknown>, file: string, line: number): string {
+  const type = o.type;
+  if (typeof type !== 'string') throw new ImportError(file, 'missing type', line);
+  if (type !== 'outcome' && !EVENT_TYPES.has(type)) {
+    throw new ImportError(
+      file,
+      `type: unknown value ${JSON.stringify(type)} (expected session, outcome, ${[...EVENT_TYPES].join(', ')})`,
+      line,
+    );
+  }
+  return type;
+}
+
+/**
+ * An `outcome` line: the current session's outcome.
+ * @throws ImportError for an invalid line or a second outcome of the session.
+ */
+function outcomeLine(o: Record<string, unknown>, building: Building, file: string, line: number): void {
+  const parsed = OutcomeLine.safeParse(o);
+  if (!parsed.success) throw new ImportError(file, describeIssue(parsed.error), line);
+  if (building.session.outcome !== null) {
+    throw new ImportError(
+      file,
+      `second outcome for session ${JSON.stringify(building.session.external_id)}`,
+      line,
+    );
+  }
+  const v = parsed.data;
+  const outcome: Outcome = {
+    result: v.result,
+    score: v.score ?? null,
+    labels: v.labels ?? [],
+    explanation: v.explanation ?? null,
+    source: v.source ?? 'import',
+  };
+  building.session.outcome = outcome;
+}
+
+/**
+ * An event line of the current session.
+ * @throws ImportError for an invalid line.
+ */
+function eventLine(o: Record<string, unknown>, building: Building, file: string, line: number): void {
+  const parsed = EventLine.safeParse(o);
+  if (!parsed.success) throw new ImportError(file, describeIssue(parsed.error), line);
+  const v = parsed.data;
+  const ts = toTimestamp(v.timestamp);
+  const source = { file, line };
+  const events = building.events;
+  switch (v.type) {
+    case 'agent.tool_use':
+      events.toolUse(v.tool, v.kind ?? 'other', v.input ?? {}, v.call_id, ts, source, v.command);
+      break;
+    case 'agent.tool_result': {
+      const r = events.toolResult(
+        v.call_id,
+        v.tool ?? null,
+        v.content,
+        v.is_error ?? false,
+        ts,
+        source,
+        v.exit_code,
+      );
+      if (v.declined) r.declined = true;
+      break;
+    }
+    default:
+      events.push({ seq: 0, type: v.type, timestamp: ts, source, text: v.text } as SessionEvent);
+  }
 }

@@ -230,15 +230,16 @@ export function importMiniSweAgent(
     typeof data.instance_id === 'string' && data.instance_id !== ''
       ? data.instance_id
       : basename(file).replace(/\.traj\.json$|\.json$/, '');
-  const events = new EventList();
-  const registry = new CallRegistry();
-  let calls = 0;
-  let pending: string | null = null; // call id awaiting its observation
-  let sawTask = false;
-  let taskTitle = '';
+  const t: Trajectory = {
+    events: new EventList(),
+    registry: new CallRegistry(),
+    calls: 0,
+    pending: null,
+    sawTask: false,
+    taskTitle: '',
+  };
   let started: string | null = null;
   let ended: string | null = null;
-
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
     if (!isRecord(m)) throw new ImportError(file, `messages[${i}]: expected a message object`);
@@ -251,89 +252,20 @@ export function importMiniSweAgent(
     }
     const source = { file, index: i, pointer: bare ? `/${i}` : `/messages/${i}` };
     if (m.role === 'system') {
-      events.systemMessage(text, ts, source);
+      t.events.systemMessage(text, ts, source);
     } else if (m.role === 'assistant' && Array.isArray(m.tool_calls) && m.tool_calls.length > 0) {
-      pending = null;
-      toolCallTurn(m.tool_calls, text, ts, source, events, registry);
+      t.pending = null;
+      toolCallTurn(m.tool_calls, text, ts, source, t.events, t.registry);
     } else if (m.role === 'assistant') {
-      pending = null;
-      const blocks = findBashBlocks(text);
-      const next = messages[i + 1];
-      const nextIsFormatError =
-        isRecord(next) && next.role === 'user' && isFormatError(next, contentText(next.content));
-      if (blocks.length === 1 && !nextIsFormatError) {
-        const block = blocks[0]!;
-        let thought = `${text.slice(0, block.start)}${text.slice(block.end)}`.trim();
-        const isThought = thought.startsWith('THOUGHT:');
-        if (isThought) thought = thought.slice(8).trim();
-        if (thought !== '') {
-          if (isThought) events.thinking(thought, ts, source);
-          else events.agentMessage(thought, ts, source);
-        }
-        calls++;
-        pending = `bash-${calls}`;
-        events.toolUse('bash', 'shell', { command: block.command }, pending, ts, source, block.command);
-      } else if (text !== '') {
-        events.agentMessage(text, ts, source);
-      }
+      textTurn(t, text, messages[i + 1], ts, source);
     } else if (m.role === 'tool' && typeof m.tool_call_id === 'string') {
-      toolMessage(m, m.tool_call_id, text, ts, source, events, registry);
+      toolMessage(m, m.tool_call_id, text, ts, source, t.events, t.registry);
     } else if (m.role === 'user' || m.role === 'tool') {
-      if (!sawTask && pending === null && !isFormatError(m, text)) {
-        sawTask = true;
-        taskTitle = prTitle(text);
-        events.userMessage(text, ts, source);
-        continue;
-      }
-      if (isFormatError(m, text)) {
-        events.systemMessage(text, ts, source);
-        continue;
-      }
-      const obs = parseObservation(text);
-      if (obs !== null || pending !== null || text.startsWith(TIMEOUT_PREFIX)) {
-        const callId = pending ?? (calls > 0 ? `bash-${calls}` : `bash-0`);
-        pending = null;
-        let content: string;
-        let isError: boolean;
-        if (obs !== null) {
-          content = obs.output;
-          isError = obs.returncode !== 0;
-        } else if (text.startsWith(TIMEOUT_PREFIX)) {
-          const out = between(text, '<output>', '</output>');
-          content = `[command timed out and was killed]${out === null ? '' : `\n${trimNewlines(out)}`}`;
-          isError = true;
-        } else {
-          content = text; // e.g. the submission's `git diff` output
-          isError = false;
-        }
-        events.toolResult(
-          callId,
-          'bash',
-          truncateMiddle(content, MAX_TOOL_OUTPUT_CHARS),
-          isError,
-          ts,
-          source,
-          obs?.returncode,
-        );
-        // The harness's warning (e.g. output too long) is feedback on the agent's command: keep it.
-        if (obs?.warning) events.systemMessage(obs.warning, ts, source);
-        continue;
-      }
-      events.userMessage(text, ts, source);
+      userTurn(t, m, text, ts, source);
     } else if (text !== '') {
-      events.systemMessage(`[${m.role}] ${text}`, ts, source);
+      t.events.systemMessage(`[${m.role}] ${text}`, ts, source);
     }
   }
-
-  const config = isRecord(info.config) ? info.config : {};
-  const modelCfg = isRecord(config.model) ? config.model : {};
-  const model =
-    typeof info.model_name === 'string'
-      ? info.model_name
-      : typeof modelCfg.model_name === 'string'
-        ? modelCfg.model_name
-        : null;
-  const stats = isRecord(info.model_stats) ? info.model_stats : {};
   return [
     {
       external_id: `mini-swe-agent:${instanceId}`,
@@ -343,22 +275,138 @@ export function importMiniSweAgent(
       parent_external_id: null,
       source_format: 'mini-swe-agent',
       source_file: file,
-      title: taskTitle === '' ? instanceId : `${instanceId}: ${taskTitle}`,
+      title: t.taskTitle === '' ? instanceId : `${instanceId}: ${t.taskTitle}`,
       started_at: started,
       ended_at: ended,
-      metadata: {
-        instance_id: instanceId,
-        model,
-        exit_status: typeof info.exit_status === 'string' ? info.exit_status : null,
-        mini_version: typeof info.mini_version === 'string' ? info.mini_version : null,
-        trajectory_format: data.trajectory_format ?? null,
-        api_calls: typeof stats.api_calls === 'number' ? stats.api_calls : null,
-        instance_cost: typeof stats.instance_cost === 'number' ? stats.instance_cost : null,
-      },
-      events: events.events,
+      metadata: trajectoryMetadata(info, data.trajectory_format, instanceId),
+      events: t.events.events,
       outcome: opts.report === undefined ? null : sweBenchOutcome(opts.report, instanceId),
     },
   ];
+}
+
+/** A trajectory being read: its events, calls, the text-format call awaiting its observation, and the task. */
+interface Trajectory {
+  events: EventList;
+  registry: CallRegistry;
+  /** Text-format (v1) bash calls so far. */
+  calls: number;
+  /** The call id awaiting its observation. */
+  pending: string | null;
+  sawTask: boolean;
+  taskTitle: string;
+}
+
+/**
+ * An assistant message in the text format (v1): one ```bash block is its call (the words around it its
+ * thought), unless the harness answers it with a format error; else it is the agent's words.
+ */
+function textTurn(
+  t: Trajectory,
+  text: string,
+  next: unknown,
+  ts: string | null,
+  source: SourcePointer,
+): void {
+  t.pending = null;
+  const blocks = findBashBlocks(text);
+  const nextIsFormatError =
+    isRecord(next) && next.role === 'user' && isFormatError(next, contentText(next.content));
+  if (blocks.length === 1 && !nextIsFormatError) {
+    const block = blocks[0]!;
+    let thought = `${text.slice(0, block.start)}${text.slice(block.end)}`.trim();
+    const isThought = thought.startsWith('THOUGHT:');
+    if (isThought) thought = thought.slice(8).trim();
+    if (thought !== '') {
+      if (isThought) t.events.thinking(thought, ts, source);
+      else t.events.agentMessage(thought, ts, source);
+    }
+    t.calls++;
+    t.pending = `bash-${t.calls}`;
+    t.events.toolUse('bash', 'shell', { command: block.command }, t.pending, ts, source, block.command);
+  } else if (text !== '') {
+    t.events.agentMessage(text, ts, source);
+  }
+}
+
+/**
+ * A user (or tool) message: the task (the first one), a harness format error, an observation of the
+ * pending call (output and return code, a time-out, or the submission's output), or the person's words.
+ */
+function userTurn(
+  t: Trajectory,
+  m: Record<string, unknown>,
+  text: string,
+  ts: string | null,
+  source: SourcePointer,
+): void {
+  if (!t.sawTask && t.pending === null && !isFormatError(m, text)) {
+    t.sawTask = true;
+    t.taskTitle = prTitle(text);
+    t.events.userMessage(text, ts, source);
+    return;
+  }
+  if (isFormatError(m, text)) {
+    t.events.systemMessage(text, ts, source);
+    return;
+  }
+  const obs = parseObservation(text);
+  if (obs === null && t.pending === null && !text.startsWith(TIMEOUT_PREFIX)) {
+    t.events.userMessage(text, ts, source);
+    return;
+  }
+  const callId = t.pending ?? (t.calls > 0 ? `bash-${t.calls}` : `bash-0`);
+  t.pending = null;
+  let content: string;
+  let isError: boolean;
+  if (obs !== null) {
+    content = obs.output;
+    isError = obs.returncode !== 0;
+  } else if (text.startsWith(TIMEOUT_PREFIX)) {
+    const out = between(text, '<output>', '</output>');
+    content = `[command timed out and was killed]${out === null ? '' : `\n${trimNewlines(out)}`}`;
+    isError = true;
+  } else {
+    content = text; // e.g. the submission's `git diff` output
+    isError = false;
+  }
+  t.events.toolResult(
+    callId,
+    'bash',
+    truncateMiddle(content, MAX_TOOL_OUTPUT_CHARS),
+    isError,
+    ts,
+    source,
+    obs?.returncode,
+  );
+  // The harness's warning (e.g. output too long) is feedback on the agent's command: keep it.
+  if (obs?.warning) t.events.systemMessage(obs.warning, ts, source);
+}
+
+/** The session metadata a trajectory's `info` gives: model, exit status, version, calls and cost. */
+function trajectoryMetadata(
+  info: Record<string, unknown>,
+  trajectoryFormat: unknown,
+  instanceId: string,
+): Record<string, unknown> {
+  const config = isRecord(info.config) ? info.config : {};
+  const modelCfg = isRecord(config.model) ? config.model : {};
+  const model =
+    typeof info.model_name === 'string'
+      ? info.model_name
+      : typeof modelCfg.model_name === 'string'
+        ? modelCfg.model_name
+        : null;
+  const stats = isRecord(info.model_stats) ? info.model_stats : {};
+  return {
+    instance_id: instanceId,
+    model,
+    exit_status: typeof info.exit_status === 'string' ? info.exit_status : null,
+    mini_version: typeof info.mini_version === 'string' ? info.mini_version : null,
+    trajectory_format: trajectoryFormat ?? null,
+    api_calls: typeof stats.api_calls === 'number' ? stats.api_calls : null,
+    instance_cost: typeof stats.instance_cost === 'number' ? stats.instance_cost : null,
+  };
 }
 
 /**

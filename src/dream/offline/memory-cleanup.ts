@@ -128,64 +128,9 @@ export function cleanupMemories(
     duplicates_near: 0,
   };
   const editable = inv.memories.filter((m) => m.kind !== 'index' && !m.protected);
-
-  const redactor = opts.redactor ?? new Redactor();
-  for (const m of inv.memories) {
-    if (m.protected) continue;
-    const cur = ws.get(m.path)!.content!;
-    const r = redactor.secrets(cur);
-    if (r.count > 0) {
-      stats.memories_redacted++;
-      ws.write(m.path, r.text, {
-        reason: `redacted ${r.count} secret-looking string${r.count === 1 ? '' : 's'} (credentials must not live in memory)`,
-        kind: 'cleanup',
-        confidence: 0.9,
-        support: NO_SUPPORT,
-        evidence: [],
-        group: null,
-      });
-    }
-  }
-
-  for (const m of editable) {
-    const cur = ws.get(m.path)!.content!;
-    const { head, body } = splitFrontMatter(cur);
-    let res: ReturnType<typeof absolutizeRelativeDates>;
-    try {
-      res = absolutizeRelativeDates(body, m.input.updated_at);
-    } catch {
-      continue;
-    }
-    if (res.fixes.length === 0) continue;
-    stats.dates_fixed += res.fixes.length;
-    stats.memories_dated++;
-    const list = res.fixes.map((f) => `"${f.from}" → "${f.to}"`).join(', ');
-    ws.write(m.path, head + res.text, {
-      reason: `made relative dates absolute (reference: updated_at ${m.input.updated_at}): ${list}`,
-      kind: 'cleanup',
-      confidence: 0.9,
-      support: NO_SUPPORT,
-      evidence: [],
-      group: null,
-    });
-  }
-
-  if (opts.now) {
-    for (const m of editable) {
-      const exp = m.fields.expires ?? m.fields.expires_at ?? m.fields.valid_until;
-      if (!exp || Number.isNaN(Date.parse(exp)) || Date.parse(exp) >= Date.parse(opts.now)) continue;
-      stats.memories_expired++;
-      ws.delete(m.path, {
-        reason: `retired: its front matter says it expired on ${exp}, before the newest input (${dayOf(opts.now)})`,
-        kind: 'cleanup',
-        confidence: 0.85,
-        support: NO_SUPPORT,
-        evidence: [],
-        group: null,
-      });
-    }
-  }
-
+  redactSecrets(ws, inv, opts.redactor ?? new Redactor(), stats);
+  absolutizeDates(ws, editable, stats);
+  if (opts.now) retireExpired(ws, editable, opts.now, stats);
   resolveContradictions(
     ws,
     inv,
@@ -197,6 +142,72 @@ export function cleanupMemories(
   );
   mergeDuplicates(ws, inv, stats);
   return stats;
+}
+
+/** A cleanup change's record: no support, no evidence, no group. */
+function cleanupMeta(reason: string, confidence: number) {
+  return { reason, kind: 'cleanup' as const, confidence, support: NO_SUPPORT, evidence: [], group: null };
+}
+
+/** Secret-looking strings redacted from every unprotected memory (credentials must not live in memory). */
+function redactSecrets(ws: Workspace, inv: Inventory, redactor: Redactor, stats: CleanupStats): void {
+  for (const m of inv.memories) {
+    if (m.protected) continue;
+    const r = redactor.secrets(ws.get(m.path)!.content!);
+    if (r.count === 0) continue;
+    stats.memories_redacted++;
+    ws.write(
+      m.path,
+      r.text,
+      cleanupMeta(
+        `redacted ${r.count} secret-looking string${r.count === 1 ? '' : 's'} (credentials must not live in memory)`,
+        0.9,
+      ),
+    );
+  }
+}
+
+/** Relative dates in a memory's body made absolute against its `updated_at` (see `relative-dates.ts`). */
+function absolutizeDates(ws: Workspace, editable: readonly MemoryInfo[], stats: CleanupStats): void {
+  for (const m of editable) {
+    const { head, body } = splitFrontMatter(ws.get(m.path)!.content!);
+    let res: ReturnType<typeof absolutizeRelativeDates>;
+    try {
+      res = absolutizeRelativeDates(body, m.input.updated_at);
+    } catch {
+      continue;
+    }
+    if (res.fixes.length === 0) continue;
+    stats.dates_fixed += res.fixes.length;
+    stats.memories_dated++;
+    const list = res.fixes.map((f) => `"${f.from}" → "${f.to}"`).join(', ');
+    ws.write(
+      m.path,
+      head + res.text,
+      cleanupMeta(`made relative dates absolute (reference: updated_at ${m.input.updated_at}): ${list}`, 0.9),
+    );
+  }
+}
+
+/** Memories whose front matter says they expired (`expires`, `expires_at`, `valid_until`) before `now` retired. */
+function retireExpired(
+  ws: Workspace,
+  editable: readonly MemoryInfo[],
+  now: string,
+  stats: CleanupStats,
+): void {
+  for (const m of editable) {
+    const exp = m.fields.expires ?? m.fields.expires_at ?? m.fields.valid_until;
+    if (!exp || Number.isNaN(Date.parse(exp)) || Date.parse(exp) >= Date.parse(now)) continue;
+    stats.memories_expired++;
+    ws.delete(
+      m.path,
+      cleanupMeta(
+        `retired: its front matter says it expired on ${exp}, before the newest input (${dayOf(now)})`,
+        0.85,
+      ),
+    );
+  }
 }
 
 interface Claim {

@@ -243,8 +243,16 @@ function registerStoreRules(app: OpenAPIHono<ApiEnv>): void {
 
 /** Rollback, the audit log, session outcomes. */
 function registerHistory(app: OpenAPIHono<ApiEnv>): void {
-  const tags = ['Review (reverie extension)'];
+  registerRollback(app);
+  registerLog(app);
+  registerOutcome(app);
+}
 
+const HISTORY_TAGS = ['Review (reverie extension)'];
+
+/** `POST /v1/reverie/memory_stores/{id}/rollback`: restore a store (or a path), or plan it with `dry_run`. */
+function registerRollback(app: OpenAPIHono<ApiEnv>): void {
+  const tags = HISTORY_TAGS;
   app.openapi(
     createRoute({
       method: 'post',
@@ -275,7 +283,11 @@ function registerHistory(app: OpenAPIHono<ApiEnv>): void {
       return c.json(r as never, 200);
     },
   );
+}
 
+/** `GET /v1/reverie/memory_stores/{id}/log`: the audit log, newest first. */
+function registerLog(app: OpenAPIHono<ApiEnv>): void {
+  const tags = HISTORY_TAGS;
   app.openapi(
     createRoute({
       method: 'get',
@@ -300,7 +312,11 @@ function registerHistory(app: OpenAPIHono<ApiEnv>): void {
       return c.json(page as never, 200);
     },
   );
+}
 
+/** `POST /v1/reverie/sessions/{id}/outcome`: record (or clear) a session's outcome. */
+function registerOutcome(app: OpenAPIHono<ApiEnv>): void {
+  const tags = HISTORY_TAGS;
   app.openapi(
     createRoute({
       method: 'post',

@@ -30,7 +30,12 @@
  * - an error of the agent's own tools (not an API's domain tools) whose only fix seen is the same call
  *   sent again with other arguments ("Edit: string to replace not found → change old_string") tells a
  *   future agent nothing it would not do anyway: it is kept only when its presence predicts failure
- *   (see {@link onlyRetried}).
+ *   (see {@link onlyRetried});
+ * - an error without an established fix, where the outcomes of most of its sessions are unknown (real
+ *   coding sessions carry none) and the dream's sessions are not both satisfied and failed, so nothing
+ *   tells whether it mattered: it is kept only when it persisted — came back after attempts to mend it
+ *   and nothing mended it afterwards — in at least max(2, min_support) sessions and in most of its
+ *   sessions (see {@link persistence}); an error met once and routed around, or mended, is nothing.
  *
  * Each kept cluster carries the fix that worked afterwards (see `recovery.ts`), stated concretely. For
  * shell runs it is the change the first successful run of the same script or program made — what its
@@ -83,6 +88,13 @@ export interface MistakeStats {
    * call again with other arguments (see {@link onlyRetried}).
    */
   mistakes_retry: number;
+  /**
+   * Recurring errors left out because no fix was established, the sessions' outcomes cannot tell whether
+   * they mattered (not both satisfied and failed sessions in the dream, and at least half of the error's
+   * sessions without a known outcome), and they did not persist (see
+   * {@link persistence}): met once and routed around, or mended.
+   */
+  mistakes_unfixed: number;
   /** Failed results the person answered (a rejected or interrupted call, see `declined.ts`), never read as errors. */
   errors_declined: number;
   /**
@@ -103,6 +115,9 @@ export interface MistakeStats {
  * that something failed, not what.
  */
 const SILENT = /^(?:\(no output\)|.* exited non-zero with no output|(?:error|failed|failure|fatal)[.:!]?)$/i;
+
+/** The hint of a mistake without an established fix (see {@link fixHintOf}). */
+const NO_FIX = 'no reliable fix seen';
 
 interface Occ {
   s: GatheredSession;
@@ -248,6 +263,7 @@ export function mineMistakes(
   let harness = 0;
   let silent = 0;
   let retry = 0;
+  let unfixed = 0;
   const outcomesKnown = sessions.some((s) => s.outcome === 'satisfied' || s.outcome === 'failed');
   const bothOutcomes =
     sessions.some((s) => s.outcome === 'satisfied') && sessions.some((s) => s.outcome === 'failed');
@@ -320,6 +336,20 @@ export function mineMistakes(
       exploration++;
       return;
     }
+    // where the outcomes of most of its sessions are unknown nothing tells whether an error without an
+    // established fix mattered: a lesson only when it persisted through attempts to mend it in most of its
+    // sessions (see {@link persistence})
+    if (
+      !bothOutcomes &&
+      outcomesUnknown(occs) &&
+      fixHintOf(occs[0]!.e.kind, analyseFixes(occs, occs, minSupport, fixes)) === NO_FIX
+    ) {
+      const { persistent } = persistence(occs);
+      if (persistent < recur || persistent * 2 <= support.sessions) {
+        unfixed++;
+        return;
+      }
+    }
     memories.push(renderMistake(clusterKeys[gi]!, occs, support, minSupport, fixes));
   });
   if (format !== null) {
@@ -341,12 +371,56 @@ export function mineMistakes(
       mistakes_harness: harness,
       mistakes_silent: silent,
       mistakes_retry: retry,
+      mistakes_unfixed: unfixed,
       errors_declined: declined,
       errors_cancelled: cancelled,
       errors_awaited: awaited,
       sessions_replayed: all.length - sessions.length,
     },
   };
+}
+
+/**
+ * True when at least half of a cluster's distinct sessions (by content) have no known outcome (neither
+ * satisfied nor failed): their outcomes cannot say whether the error mattered.
+ */
+function outcomesUnknown(occs: readonly Occ[]): boolean {
+  const known = new Map<string, boolean>();
+  for (const o of occs)
+    known.set(o.s.content_sha256, o.s.outcome === 'satisfied' || o.s.outcome === 'failed');
+  return [...known.values()].filter((k) => !k).length * 2 >= known.size;
+}
+
+/**
+ * How persistently a cluster's error resisted the agent, per session: its *final streak* is the run of
+ * its last occurrences in the session none of which a successful retry of the same call (same tool, or
+ * same program for a shell run; `recovery.ts`) followed before the error's next occurrence or, for the
+ * last one, at all. A streak of two or more means the error came back after an attempt to mend it and
+ * nothing mended it afterwards: a costly failure the agent never got past (ponyc's `make` failing after
+ * `make clean`, after removing `build/`, after setting `LLVM_DIR`). An error met once and routed around,
+ * or mended by the next try, has a streak of at most one. Read from structure only, never from the
+ * error's words.
+ * @returns `persistent`: distinct sessions (by content) with a final streak ≥ 2; `longest`: the longest
+ *   streak seen.
+ */
+function persistence(occs: readonly Occ[]): { persistent: number; longest: number } {
+  const bySession = new Map<string, Occ[]>();
+  for (const o of occs) bySession.set(o.s.content_sha256, [...(bySession.get(o.s.content_sha256) ?? []), o]);
+  let persistent = 0;
+  let longest = 0;
+  for (const list of bySession.values()) {
+    const seqs = [...new Set(list.map((o) => o.e.seq))].sort((a, b) => a - b);
+    const at = new Map(list.map((o) => [o.e.seq, o]));
+    let streak = 0;
+    for (let i = seqs.length - 1; i >= 0; i--) {
+      const next = seqs[i + 1] ?? Number.POSITIVE_INFINITY;
+      if (at.get(seqs[i]!)!.recoveries.some((r) => !r.alt && r.seq_use < next)) break;
+      streak++;
+    }
+    if (streak >= 2) persistent++;
+    longest = Math.max(longest, streak);
+  }
+  return { persistent, longest };
 }
 
 /** A quoted value as `templates.ts` masks it to `<VALUE>` (an identifier-like one only: a module, a name). */
@@ -938,6 +1012,8 @@ function workedAfterwards(
     sessions: number;
     seen: number;
     fixHint: string;
+    /** {@link persistence} of an error without an established fix, else null. */
+    held: { persistent: number; longest: number } | null;
   },
 ): string[] {
   const { kind, tool, fixHint } = ctx;
@@ -991,15 +1067,49 @@ function workedAfterwards(
         recList.length === 0 ? ` — use \`${alternatives[0]![0]}\` instead` : ''
       }.`,
     );
-  if (kind === 'harness' && fixHint !== 'no reliable fix seen')
+  if (kind === 'harness' && fixHint !== NO_FIX)
     lines.push(`- Sessions with this message fail significantly more often: ${fixHint}.`);
-  if (fixHint === 'no reliable fix seen')
+  if (fixHint === NO_FIX)
     lines.push(
       `- No reliable fix was seen: no change recovered from this error in ${recur} or more sessions${
         outcomesKnown ? ' with at least one of them satisfied' : ''
       }.`,
     );
+  if (ctx.held && ctx.held.persistent > 0)
+    lines.push(
+      `- It persisted in ${ctx.held.persistent} of ${counted(ctx.sessions, 'session')}: it came back after attempts to mend it (up to ${counted(ctx.held.longest, 'time')} in a row) and nothing mended it afterwards.`,
+    );
   return lines;
+}
+
+/**
+ * The one-line fix of a cluster for its summary: for the one harness-format lesson (`formatP`, its
+ * Fisher p-value) the format; for a tool error its established set-up change, else an edit made first,
+ * the successful command, the leading reliable fix of an API tool ({@link leadingFix}), a call made
+ * first, another tool used instead, or tokens added or dropped; {@link NO_FIX} when there is none.
+ */
+function fixHintOf(kind: ErrorOccurrence['kind'], fixes: Fixes, formatP?: number): string {
+  const { setup, fixCommands, edits, shell, between, alternatives, addedTokens, removedTokens } = fixes;
+  if (kind === 'harness' && formatP !== undefined)
+    return `fix: answer in exactly the format the harness asks for (one-sided Fisher's exact test, p = ${formatP < 0.001 ? '< 0.001' : formatP.toFixed(3)})`;
+  if (kind !== 'tool_error') return NO_FIX;
+  if (setup.length > 0)
+    return fixCommands.length > 0
+      ? `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``
+      : `fix: ${setupText(setup.slice(0, 3).map((x) => x.token))} (as the runs that worked did)`;
+  if (edits.length > 0) return `fix: edit ${editShown(fixes, edits[0]![0])}, then retry`;
+  if (fixCommands.length > 0) return `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``;
+  const leading = shell ? null : leadingFix(fixes);
+  if (leading !== null) return leading;
+  if (between.length > 0)
+    return `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`;
+  if (alternatives.length > 0) return `fix: use ${alternatives[0]![0]} instead`;
+  if (addedTokens.length > 0 || removedTokens.length > 0)
+    return `fix: retry ${[
+      ...addedTokens.slice(0, 2).map(([t]) => `with \`${t}\``),
+      ...removedTokens.slice(0, 2).map(([t]) => `without \`${t}\``),
+    ].join(', ')}`;
+  return NO_FIX;
 }
 
 /**
@@ -1033,8 +1143,7 @@ function renderMistake(
   }
   const outcomes = countBy(perSession, (o) => o.s.outcome);
   const fixes = analyseFixes(occs, perSession, minSupport, setup);
-  const { shell, recur, recList, altList, recovered, fixCommands, addedTokens, removedTokens } = fixes;
-  const { edits, alternatives, between } = fixes;
+  const { shell, recur, recList, altList, recovered } = fixes;
   const labels = countBy(occs, (o) => o.e.label);
   const agents = countBy(perSession, (o) => o.s.agent_id);
   const lastSeen = lastDayOf(perSession.map((o) => o.s.time));
@@ -1044,32 +1153,7 @@ function renderMistake(
     kind === 'harness'
       ? `Harness: ${ellipsize(shortTemplate, 56)}`
       : `${tool}: ${ellipsize(shortTemplate, 56)}`;
-  const editText = (core: string) => editShown(fixes, core);
-  const fixHint =
-    kind === 'harness' && formatP !== undefined
-      ? `fix: answer in exactly the format the harness asks for (one-sided Fisher's exact test, p = ${formatP < 0.001 ? '< 0.001' : formatP.toFixed(3)})`
-      : kind !== 'tool_error'
-        ? 'no reliable fix seen'
-        : setup.length > 0
-          ? fixCommands.length > 0
-            ? `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``
-            : `fix: ${setupText(setup.slice(0, 3).map((x) => x.token))} (as the runs that worked did)`
-          : edits.length > 0
-            ? `fix: edit ${editText(edits[0]![0])}, then retry`
-            : fixCommands.length > 0
-              ? `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``
-              : !shell && leadingFix(fixes) !== null
-                ? leadingFix(fixes)!
-                : between.length > 0
-                  ? `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`
-                  : alternatives.length > 0
-                    ? `fix: use ${alternatives[0]![0]} instead`
-                    : addedTokens.length > 0 || removedTokens.length > 0
-                      ? `fix: retry ${[
-                          ...addedTokens.slice(0, 2).map(([t]) => `with \`${t}\``),
-                          ...removedTokens.slice(0, 2).map(([t]) => `without \`${t}\``),
-                        ].join(', ')}`
-                      : 'no reliable fix seen';
+  const fixHint = fixHintOf(kind, fixes, formatP);
   const subject =
     kind === 'harness' ? 'harness feedback' : kind === 'warning' ? `${tool} warning` : `${tool} fails`;
   const seenText =
@@ -1116,6 +1200,7 @@ function renderMistake(
       sessions: support.sessions,
       seen: perSession.length,
       fixHint,
+      held: kind === 'tool_error' && fixHint === NO_FIX ? persistence(occs) : null,
     }),
   );
   // evidence: the error in up to 6 sessions, plus up to 3 error→fix ranges (prefer satisfied sessions)
@@ -1172,7 +1257,7 @@ function renderMistake(
     confidence: scoreConfidence(
       evidenceOf(
         perSession.map((o) => o.s),
-        { fixEstablished: fixHint !== 'no reliable fix seen' },
+        { fixEstablished: fixHint !== NO_FIX },
       ),
     ),
     last_seen: lastSeen,

@@ -46,7 +46,9 @@
  * every change tested: Holm within the error, Benjamini–Hochberg across the dream); the next command is
  * never a fix by itself. Otherwise:
  * the edits made before the successful retry; for other tools the changed arguments and the calls made
- * first; and, when the failing tool never succeeded again, the different tool that did — each only when
+ * first; and, when the failing tool never succeeded again, the different tool that did, if it did the
+ * same kind of work (`recovery.ts` `isSubstitute`: `Read` for a failed `cat`, not a `Read` that merely
+ * ran after a failed `git clone`) — each only when
  * the same change recovered in at least max(2, min_support) sessions, at least one of them satisfied when
  * outcomes are known (never from failed sessions only). Otherwise the memory says that no reliable fix
  * was seen.
@@ -62,6 +64,7 @@ import {
   type PlannedMemory,
   supportOf,
 } from './plan.js';
+import { isSubstitute } from './recovery.js';
 import { replayOf } from './replays.js';
 import { type SetupFix, type SetupUnit, setupCandidates, setupFixes } from './setup-change.js';
 import { ALPHA, outcomeTable, predictionP } from './significance.js';
@@ -801,9 +804,15 @@ function analyseFixes(
   // shell retries measured by what the run that worked added (`setup-change.ts`): only that is a fix;
   // the command shown, its first-line tokens and the calls made first are not fixes by themselves
   const measured = shell && recs.some((x) => x.r.setup !== undefined);
+  // another tool instead only where it could have done the failed call's work (not whatever ran next)
   const altPerSession = new Map<string, Rec>();
   for (const x of recs)
-    if (x.r.alt && !recPerSession.has(x.o.s.content_sha256) && !altPerSession.has(x.o.s.content_sha256))
+    if (
+      x.r.alt &&
+      isSubstitute(x.o.e.work, x.r.work) &&
+      !recPerSession.has(x.o.s.content_sha256) &&
+      !altPerSession.has(x.o.s.content_sha256)
+    )
       altPerSession.set(x.o.s.content_sha256, x);
   const recList = [...recPerSession.values()];
   const altList = [...altPerSession.values()];

@@ -28,9 +28,10 @@
  * - a silent failure (no output, or only an exit status: see {@link SILENT}) names no error, so no fix
  *   can be told from a coincidence: it is kept only when its presence predicts failure;
  * - an error of the agent's own tools (not an API's domain tools) whose only fix seen is the same call
- *   sent again with other arguments ("Edit: string to replace not found → change old_string") tells a
- *   future agent nothing it would not do anyway: it is kept only when its presence predicts failure
- *   (see {@link onlyRetried});
+ *   sent again with other arguments ("Edit: string to replace not found → change old_string"; a call
+ *   made first counts only when most of the successful retries came after it) tells a future agent
+ *   nothing it would not do anyway: it is kept only when its presence predicts failure (see
+ *   {@link onlyRetried});
  * - an error without an established fix, where the outcomes of most of its sessions are unknown (real
  *   coding sessions carry none) and the dream's sessions are not both satisfied and failed, so nothing
  *   tells whether it mattered: it is kept only when it persisted — came back after attempts to mend it
@@ -889,16 +890,22 @@ type Fixes = ReturnType<typeof analyseFixes>;
 /**
  * True when the only reliable fix of a cluster is a change of the failing call's own arguments — the
  * same tool sent again with another `old_string`, `file_path`, `url`, `command` — with no call made
- * first, no edit before it, no other tool instead, no other kind of value and no changed command: what
- * any agent does after a refused call, no lesson. Used only for the agent's own tools: for an API's
+ * first in most of the recoveries, no edit before it, no other tool instead, no other kind of value and
+ * no changed command: what any agent does after a refused call, no lesson. A call made first that only
+ * half the successful retries or fewer came after (a `Read` before 5 of 10 retries of an edit whose
+ * `old_string` was not found, all 10 of which changed `old_string`) did not make the retry work: the
+ * other retries worked without it. Where it came before most of them (`Read` before 7 of 7 retries of an
+ * edit refused as "not read yet") it stays a fix. Used only for the agent's own tools: for an API's
  * domain tools (the importer's kind `other`) the argument that changed names which field of the request
  * was wrong (`payment_methods[].amount`), and stays a fix.
  */
 function onlyRetried(f: Fixes): boolean {
+  const mostly = ([label]: [string, number]) =>
+    keyStats(f.recList, (x) => x.r.between, label).sessions * 2 > f.recList.length;
   return (
     f.changed.length > 0 &&
     f.replaced.length === 0 &&
-    f.between.length === 0 &&
+    !f.between.some(mostly) &&
     f.alternatives.length === 0 &&
     f.edits.length === 0 &&
     f.fixCommands.length === 0 &&

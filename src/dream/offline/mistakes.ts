@@ -197,19 +197,16 @@ function dropCancelNotices(byKey: Map<string, { e: ErrorOccurrence }[]>): number
 }
 
 /**
- * Finds recurring mistakes across sessions.
- * @param all gathered sessions, sorted by id; a session that replays another's run is left out (see `replays.ts`).
- * @param minSupport minimum distinct sessions to promote a cluster.
- * @returns planned mistake memories (sorted by key) and counters.
+ * The error occurrences of sessions grouped by `kind\u0000tool\u0000template`, each with its session's
+ * recoveries from it; vacuous templates left out, and declined calls and calls that waited for the
+ * person counted apart (neither is the tool's failure).
  */
-export function mineMistakes(
-  all: readonly GatheredSession[],
-  minSupport: number,
-): { memories: PlannedMemory[]; stats: MistakeStats } {
-  // a run replayed under other ids (a demonstration played again, a forked session) is one run: its
-  // replays add no support (see `replays.ts`)
-  const replays = replayOf(all.map((s) => ({ content_sha256: s.content_sha256, prints: s.digest.prints })));
-  const sessions = replays.size === 0 ? all : all.filter((s) => !replays.has(s.content_sha256));
+function collectOccurrences(sessions: readonly GatheredSession[]): {
+  byKey: Map<string, Occ[]>;
+  occurrences: number;
+  declined: number;
+  awaited: number;
+} {
   const byKey = new Map<string, Occ[]>();
   let occurrences = 0;
   let declined = 0;
@@ -242,8 +239,15 @@ export function mineMistakes(
       else byKey.set(key, [occ]);
     });
   }
-  const cancelled = dropCancelNotices(byKey);
-  occurrences -= cancelled;
+  return { byKey, occurrences, declined, awaited };
+}
+
+/**
+ * Groups the template keys (sorted) into clusters: near-duplicate templates of the same head (token-set
+ * Jaccard ≥ 0.8), then paraphrases ({@link mergeParaphrases}); API tools' errors share one head.
+ * @returns the sorted keys and the groups as indices into them.
+ */
+function clusterTemplates(byKey: ReadonlyMap<string, Occ[]>): { keys: string[]; groups: number[][] } {
   const keys = [...byKey.keys()].sort(compareStrings);
   // errors of API tools (one backend behind several tools) may merge across tools; others per tool
   const heads = keys.map((k) => {
@@ -260,14 +264,97 @@ export function mineMistakes(
     accept: (i, j) => heads[i] === heads[j],
   });
   // paraphrased messages of one tool: merge groups whose error words are contained in one another
-  const groups = mergeParaphrases(near, wordSets, heads);
-  const memories: PlannedMemory[] = [];
-  let noise = 0;
-  let exploration = 0;
-  let harness = 0;
-  let silent = 0;
-  let retry = 0;
-  let unfixed = 0;
+  return { keys, groups: mergeParaphrases(near, wordSets, heads) };
+}
+
+/** What a dream knows when it judges each cluster (see {@link judgeCluster}). */
+interface Judging {
+  sessions: readonly GatheredSession[];
+  clusters: readonly Occ[][];
+  units: readonly SetupUnit[][];
+  minSupport: number;
+  recur: number;
+  outcomesKnown: boolean;
+  bothOutcomes: boolean;
+  /** Whether a cluster's presence predicts failure ({@link failureFamily}). */
+  predicts: (gi: number) => boolean;
+  /** The Benjamini–Hochberg threshold of set-up fixes ({@link fixFamily}). */
+  across: number;
+}
+
+/** Why a cluster is left out (a {@link MistakeStats} counter), or `keep`. */
+type Verdict = 'noise' | 'harness' | 'exploration' | 'silent' | 'retry' | 'unfixed' | 'keep';
+
+/**
+ * Whether cluster `gi` is a mistake to propose (see the module comment for each rule), with its
+ * established set-up fixes; for a harness message, `formatP`: the Fisher p-value that its presence
+ * predicts failure (1 for a notice).
+ */
+function judgeCluster(j: Judging, gi: number): { verdict: Verdict; fixes: SetupFix[]; formatP?: number } {
+  const occs = j.clusters[gi]!;
+  const support = supportOf(occs.map((o) => o.s));
+  const none: SetupFix[] = [];
+  if (support.sessions < j.minSupport) return { verdict: 'noise', fixes: none };
+  if (occs[0]!.e.kind === 'harness' || isNotice(occs[0]!.e.template)) {
+    // about the agent's output, not a tool: never a tool mistake; a format message may be one lesson
+    const formatP = isNotice(occs[0]!.e.template) ? 1 : failureP(j.sessions, occs);
+    return { verdict: 'harness', fixes: none, formatP };
+  }
+  const hint = [...new Set(occs.map((o) => o.e.quote))].slice(0, 5).join('\n');
+  const fixes =
+    occs[0]!.e.kind === 'tool_error'
+      ? setupFixes(j.units, gi, j.recur, j.outcomesKnown, hint, support.sessions, j.across)
+      : [];
+  const predicts = j.predicts(gi);
+  const cls = exploratory(occs);
+  // normal exploration is a mistake only when it predicts failure, or (the agent's own code failing, or
+  // a test run that an environment variable made pass) when one set-up change recovered from it
+  // consistently: then it is avoidable
+  if (cls !== null && !predicts && !(fixes.length > 0 && (cls === 'own-code' || envFix(cls, fixes))))
+    return { verdict: 'exploration', fixes };
+  // a failure that says nothing says neither what went wrong nor what mended it (one program failing
+  // silently for many reasons, e.g. each remote command run through ssh): a lesson only when its
+  // presence predicts failure
+  if (occs.every((o) => SILENT.test(o.e.template)) && !predicts) return { verdict: 'silent', fixes };
+  const analysed = analyseFixes(occs, occs, j.minSupport, fixes);
+  // "Edit: string to replace not found → change old_string": sending the same call again with other
+  // arguments is what any agent does next; a lesson only when something else came with it or the
+  // error predicts failure
+  if (!occs.every((o) => o.e.api) && fixes.length === 0 && !predicts && onlyRetried(analysed))
+    return { verdict: 'retry', fixes };
+  // a coding agent's failed run whose recovery is not established is a lesson only when it predicts
+  // failure; where the sessions' outcomes are not both known that cannot be told, and the memory says
+  // no fix was seen
+  const shellRun = occs.some((o) => isShellTool(o.e.tool) || isShellLabel(o.e.tool, o.e.label));
+  if (shellRun && fixes.length === 0 && j.bothOutcomes && analysed.edits.length === 0 && !predicts)
+    return { verdict: 'exploration', fixes };
+  // where the outcomes of most of its sessions are unknown nothing tells whether an error without an
+  // established fix mattered: a lesson only when it persisted through attempts to mend it in most of its
+  // sessions (see {@link persistence})
+  if (!j.bothOutcomes && outcomesUnknown(occs) && fixHintOf(occs[0]!.e.kind, analysed) === NO_FIX) {
+    const { persistent } = persistence(occs);
+    if (persistent < j.recur || persistent * 2 <= support.sessions) return { verdict: 'unfixed', fixes };
+  }
+  return { verdict: 'keep', fixes };
+}
+
+/**
+ * Finds recurring mistakes across sessions.
+ * @param all gathered sessions, sorted by id; a session that replays another's run is left out (see `replays.ts`).
+ * @param minSupport minimum distinct sessions to promote a cluster.
+ * @returns planned mistake memories (sorted by key) and counters.
+ */
+export function mineMistakes(
+  all: readonly GatheredSession[],
+  minSupport: number,
+): { memories: PlannedMemory[]; stats: MistakeStats } {
+  // a run replayed under other ids (a demonstration played again, a forked session) is one run: its
+  // replays add no support (see `replays.ts`)
+  const replays = replayOf(all.map((s) => ({ content_sha256: s.content_sha256, prints: s.digest.prints })));
+  const sessions = replays.size === 0 ? all : all.filter((s) => !replays.has(s.content_sha256));
+  const { byKey, occurrences, declined, awaited } = collectOccurrences(sessions);
+  const cancelled = dropCancelNotices(byKey);
+  const { keys, groups } = clusterTemplates(byKey);
   const outcomesKnown = sessions.some((s) => s.outcome === 'satisfied' || s.outcome === 'failed');
   const bothOutcomes =
     sessions.some((s) => s.outcome === 'satisfied') && sessions.some((s) => s.outcome === 'failed');
@@ -280,102 +367,53 @@ export function mineMistakes(
     { minSupport, recur, outcomesKnown },
   );
   const units = clusters.map(setupUnits);
+  const judging: Judging = {
+    sessions,
+    clusters,
+    units,
+    minSupport,
+    recur,
+    outcomesKnown,
+    bothOutcomes,
+    predicts: failureFamily(sessions, clusters, minSupport),
+    across: fixFamily(clusters, units, recur, outcomesKnown, minSupport),
+  };
+  const memories: PlannedMemory[] = [];
+  const left = { noise: 0, harness: 0, exploration: 0, silent: 0, retry: 0, unfixed: 0 };
   /** The one harness-format lesson: the format message whose presence best predicts failure. */
   let format: { g: number; p: number } | null = null;
-  const predicts = failureFamily(sessions, clusters, minSupport);
-  const across = fixFamily(clusters, units, recur, outcomesKnown, minSupport);
   clusters.forEach((occs, gi) => {
-    const support = supportOf(occs.map((o) => o.s));
-    if (support.sessions < minSupport) {
-      noise++;
+    const { verdict, fixes, formatP } = judgeCluster(judging, gi);
+    if (verdict === 'keep') {
+      memories.push(
+        renderMistake(clusterKeys[gi]!, occs, supportOf(occs.map((o) => o.s)), minSupport, fixes),
+      );
       return;
     }
-    if (occs[0]!.e.kind === 'harness' || isNotice(occs[0]!.e.template)) {
-      // about the agent's output, not a tool: never a tool mistake; a format message may be one lesson
-      const p = isNotice(occs[0]!.e.template) ? 1 : failureP(sessions, occs);
-      if (p < ALPHA && (format === null || p < format.p)) format = { g: gi, p };
-      harness++;
-      return;
-    }
-    const hint = [...new Set(occs.map((o) => o.e.quote))].slice(0, 5).join('\n');
-    const fixes =
-      occs[0]!.e.kind === 'tool_error'
-        ? setupFixes(units, gi, recur, outcomesKnown, hint, support.sessions, across)
-        : [];
-    const cls = exploratory(occs);
-    // normal exploration is a mistake only when it predicts failure, or (the agent's own code failing, or
-    // a test run that an environment variable made pass) when one set-up change recovered from it
-    // consistently: then it is avoidable
-    if (cls !== null && !predicts(gi) && !(fixes.length > 0 && (cls === 'own-code' || envFix(cls, fixes)))) {
-      exploration++;
-      return;
-    }
-    // a failure that says nothing says neither what went wrong nor what mended it (one program failing
-    // silently for many reasons, e.g. each remote command run through ssh): a lesson only when its
-    // presence predicts failure
-    if (occs.every((o) => SILENT.test(o.e.template)) && !predicts(gi)) {
-      silent++;
-      return;
-    }
-    // "Edit: string to replace not found → change old_string": sending the same call again with other
-    // arguments is what any agent does next; a lesson only when something else came with it or the
-    // error predicts failure
-    if (!occs.every((o) => o.e.api) && fixes.length === 0 && !predicts(gi)) {
-      if (onlyRetried(analyseFixes(occs, occs, minSupport, fixes))) {
-        retry++;
-        return;
-      }
-    }
-    // a coding agent's failed run whose recovery is not established is a lesson only when it predicts
-    // failure; where the sessions' outcomes are not both known that cannot be told, and the memory says
-    // no fix was seen
-    const shellRun = occs.some((o) => isShellTool(o.e.tool) || isShellLabel(o.e.tool, o.e.label));
-    if (
-      shellRun &&
-      fixes.length === 0 &&
-      bothOutcomes &&
-      analyseFixes(occs, occs, minSupport, fixes).edits.length === 0 &&
-      !predicts(gi)
-    ) {
-      exploration++;
-      return;
-    }
-    // where the outcomes of most of its sessions are unknown nothing tells whether an error without an
-    // established fix mattered: a lesson only when it persisted through attempts to mend it in most of its
-    // sessions (see {@link persistence})
-    if (
-      !bothOutcomes &&
-      outcomesUnknown(occs) &&
-      fixHintOf(occs[0]!.e.kind, analyseFixes(occs, occs, minSupport, fixes)) === NO_FIX
-    ) {
-      const { persistent } = persistence(occs);
-      if (persistent < recur || persistent * 2 <= support.sessions) {
-        unfixed++;
-        return;
-      }
-    }
-    memories.push(renderMistake(clusterKeys[gi]!, occs, support, minSupport, fixes));
+    left[verdict]++;
+    if (formatP !== undefined && formatP < ALPHA && (format === null || formatP < format.p))
+      format = { g: gi, p: formatP };
   });
   if (format !== null) {
     const { g, p } = format as { g: number; p: number };
     const occs = clusters[g]!;
     memories.push(renderMistake(clusterKeys[g]!, occs, supportOf(occs.map((o) => o.s)), minSupport, [], p));
-    harness--;
+    left.harness--;
   }
   memories.sort((a, b) => compareStrings(a.key, b.key));
   return {
     memories,
     stats: {
-      error_occurrences: occurrences,
+      error_occurrences: occurrences - cancelled,
       error_templates: keys.length,
       error_clusters: clusters.length,
       mistakes_promoted: memories.length,
-      mistakes_noise: noise,
-      mistakes_exploration: exploration,
-      mistakes_harness: harness,
-      mistakes_silent: silent,
-      mistakes_retry: retry,
-      mistakes_unfixed: unfixed,
+      mistakes_noise: left.noise,
+      mistakes_exploration: left.exploration,
+      mistakes_harness: left.harness,
+      mistakes_silent: left.silent,
+      mistakes_retry: left.retry,
+      mistakes_unfixed: left.unfixed,
       errors_declined: declined,
       errors_cancelled: cancelled,
       errors_awaited: awaited,

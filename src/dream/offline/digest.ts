@@ -7,7 +7,7 @@
 import type { KindChange } from './recovery.js';
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 54;
+export const DIGEST_VERSION = 55;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -25,6 +25,8 @@ export interface ErrorOccurrence {
   quote: string;
   /** Label of the failing call (e.g. `bash:python`), when known. */
   label: string | null;
+  /** The kind of work the failing call did (`recovery.ts` `callWork`: `read`, `search`, `shell` …), when known. */
+  work?: string;
   /**
    * Set when the error is part of normal exploration rather than an avoidable mistake (see
    * `exploration.ts`): `search` — a search or read that found nothing; `own-code` — the agent's own
@@ -107,6 +109,8 @@ export interface RecoveryOccurrence {
    * failed).
    */
   alt?: boolean;
+  /** For an {@link alt} call: the kind of work it did (`recovery.ts` `callWork`). */
+  work?: string;
 }
 
 /** One step of the session's collapsed tool sequence (successful calls only; failed calls are mistakes). */

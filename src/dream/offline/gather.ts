@@ -26,7 +26,7 @@ import { datedStatement, extractPersonFacts } from './person-facts.js';
 import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
 import { extractProjectFacts } from './project-facts.js';
-import { changeQuote, diffInputs, kindChanges } from './recovery.js';
+import { callWork, changeQuote, diffInputs, kindChanges } from './recovery.js';
 import { Redactor, stringsOf } from './redactor.js';
 import { agentTextPrints } from './replays.js';
 import { noteSetupStep, setupChange } from './setup-change.js';
@@ -734,6 +734,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
             seq_use: call?.seq ?? null,
             quote: clean(quote),
             label: call?.label ?? null,
+            ...(call ? { work: callWork(call.kind, call.command) } : {}),
             ...(exploration ? { exploration } : {}),
             ...(call?.kind === 'other' && call.command === null ? { api: true as const } : {}),
             ...(awaitedPerson(ev.content, signature) ? { awaited: true as const } : {}),
@@ -813,6 +814,7 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         between: [],
         quote: clean(shortQuote(callText(p.alt.use))),
         alt: true,
+        work: callWork(p.alt.use.kind, p.alt.use.command),
       });
     }
   }

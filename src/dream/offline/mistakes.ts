@@ -28,9 +28,15 @@
  * - a silent failure (no output, or only an exit status: see {@link SILENT}) names no error, so no fix
  *   can be told from a coincidence: it is kept only when its presence predicts failure;
  * - an error of the agent's own tools (not an API's domain tools) whose only fix seen is the same call
- *   sent again with other arguments ("Edit: string to replace not found → change old_string") tells a
- *   future agent nothing it would not do anyway: it is kept only when its presence predicts failure
- *   (see {@link onlyRetried}).
+ *   sent again with other arguments ("Edit: string to replace not found → change old_string"; a call
+ *   made first counts only when most of the successful retries came after it) tells a future agent
+ *   nothing it would not do anyway: it is kept only when its presence predicts failure (see
+ *   {@link onlyRetried});
+ * - an error without an established fix, where the outcomes of most of its sessions are unknown (real
+ *   coding sessions carry none) and the dream's sessions are not both satisfied and failed, so nothing
+ *   tells whether it mattered: it is kept only when it persisted — came back after attempts to mend it
+ *   and nothing mended it afterwards — in at least max(2, min_support) sessions and in most of its
+ *   sessions (see {@link persistence}); an error met once and routed around, or mended, is nothing.
  *
  * Each kept cluster carries the fix that worked afterwards (see `recovery.ts`), stated concretely. For
  * shell runs it is the change the first successful run of the same script or program made — what its
@@ -41,7 +47,9 @@
  * every change tested: Holm within the error, Benjamini–Hochberg across the dream); the next command is
  * never a fix by itself. Otherwise:
  * the edits made before the successful retry; for other tools the changed arguments and the calls made
- * first; and, when the failing tool never succeeded again, the different tool that did — each only when
+ * first; and, when the failing tool never succeeded again, the different tool that did, if it did the
+ * same kind of work (`recovery.ts` `isSubstitute`: `Read` for a failed `cat`, not a `Read` that merely
+ * ran after a failed `git clone`) — each only when
  * the same change recovered in at least max(2, min_support) sessions, at least one of them satisfied when
  * outcomes are known (never from failed sessions only). Otherwise the memory says that no reliable fix
  * was seen.
@@ -57,6 +65,7 @@ import {
   type PlannedMemory,
   supportOf,
 } from './plan.js';
+import { isSubstitute } from './recovery.js';
 import { replayOf } from './replays.js';
 import { type SetupFix, type SetupUnit, setupCandidates, setupFixes } from './setup-change.js';
 import { ALPHA, outcomeTable, predictionP } from './significance.js';
@@ -83,6 +92,13 @@ export interface MistakeStats {
    * call again with other arguments (see {@link onlyRetried}).
    */
   mistakes_retry: number;
+  /**
+   * Recurring errors left out because no fix was established, the sessions' outcomes cannot tell whether
+   * they mattered (not both satisfied and failed sessions in the dream, and at least half of the error's
+   * sessions without a known outcome), and they did not persist (see
+   * {@link persistence}): met once and routed around, or mended.
+   */
+  mistakes_unfixed: number;
   /** Failed results the person answered (a rejected or interrupted call, see `declined.ts`), never read as errors. */
   errors_declined: number;
   /**
@@ -103,6 +119,9 @@ export interface MistakeStats {
  * that something failed, not what.
  */
 const SILENT = /^(?:\(no output\)|.* exited non-zero with no output|(?:error|failed|failure|fatal)[.:!]?)$/i;
+
+/** The hint of a mistake without an established fix (see {@link fixHintOf}). */
+const NO_FIX = 'no reliable fix seen';
 
 interface Occ {
   s: GatheredSession;
@@ -178,19 +197,16 @@ function dropCancelNotices(byKey: Map<string, { e: ErrorOccurrence }[]>): number
 }
 
 /**
- * Finds recurring mistakes across sessions.
- * @param all gathered sessions, sorted by id; a session that replays another's run is left out (see `replays.ts`).
- * @param minSupport minimum distinct sessions to promote a cluster.
- * @returns planned mistake memories (sorted by key) and counters.
+ * The error occurrences of sessions grouped by `kind\u0000tool\u0000template`, each with its session's
+ * recoveries from it; vacuous templates left out, and declined calls and calls that waited for the
+ * person counted apart (neither is the tool's failure).
  */
-export function mineMistakes(
-  all: readonly GatheredSession[],
-  minSupport: number,
-): { memories: PlannedMemory[]; stats: MistakeStats } {
-  // a run replayed under other ids (a demonstration played again, a forked session) is one run: its
-  // replays add no support (see `replays.ts`)
-  const replays = replayOf(all.map((s) => ({ content_sha256: s.content_sha256, prints: s.digest.prints })));
-  const sessions = replays.size === 0 ? all : all.filter((s) => !replays.has(s.content_sha256));
+function collectOccurrences(sessions: readonly GatheredSession[]): {
+  byKey: Map<string, Occ[]>;
+  occurrences: number;
+  declined: number;
+  awaited: number;
+} {
   const byKey = new Map<string, Occ[]>();
   let occurrences = 0;
   let declined = 0;
@@ -223,8 +239,15 @@ export function mineMistakes(
       else byKey.set(key, [occ]);
     });
   }
-  const cancelled = dropCancelNotices(byKey);
-  occurrences -= cancelled;
+  return { byKey, occurrences, declined, awaited };
+}
+
+/**
+ * Groups the template keys (sorted) into clusters: near-duplicate templates of the same head (token-set
+ * Jaccard ≥ 0.8), then paraphrases ({@link mergeParaphrases}); API tools' errors share one head.
+ * @returns the sorted keys and the groups as indices into them.
+ */
+function clusterTemplates(byKey: ReadonlyMap<string, Occ[]>): { keys: string[]; groups: number[][] } {
   const keys = [...byKey.keys()].sort(compareStrings);
   // errors of API tools (one backend behind several tools) may merge across tools; others per tool
   const heads = keys.map((k) => {
@@ -241,13 +264,97 @@ export function mineMistakes(
     accept: (i, j) => heads[i] === heads[j],
   });
   // paraphrased messages of one tool: merge groups whose error words are contained in one another
-  const groups = mergeParaphrases(near, wordSets, heads);
-  const memories: PlannedMemory[] = [];
-  let noise = 0;
-  let exploration = 0;
-  let harness = 0;
-  let silent = 0;
-  let retry = 0;
+  return { keys, groups: mergeParaphrases(near, wordSets, heads) };
+}
+
+/** What a dream knows when it judges each cluster (see {@link judgeCluster}). */
+interface Judging {
+  sessions: readonly GatheredSession[];
+  clusters: readonly Occ[][];
+  units: readonly SetupUnit[][];
+  minSupport: number;
+  recur: number;
+  outcomesKnown: boolean;
+  bothOutcomes: boolean;
+  /** Whether a cluster's presence predicts failure ({@link failureFamily}). */
+  predicts: (gi: number) => boolean;
+  /** The Benjamini–Hochberg threshold of set-up fixes ({@link fixFamily}). */
+  across: number;
+}
+
+/** Why a cluster is left out (a {@link MistakeStats} counter), or `keep`. */
+type Verdict = 'noise' | 'harness' | 'exploration' | 'silent' | 'retry' | 'unfixed' | 'keep';
+
+/**
+ * Whether cluster `gi` is a mistake to propose (see the module comment for each rule), with its
+ * established set-up fixes; for a harness message, `formatP`: the Fisher p-value that its presence
+ * predicts failure (1 for a notice).
+ */
+function judgeCluster(j: Judging, gi: number): { verdict: Verdict; fixes: SetupFix[]; formatP?: number } {
+  const occs = j.clusters[gi]!;
+  const support = supportOf(occs.map((o) => o.s));
+  const none: SetupFix[] = [];
+  if (support.sessions < j.minSupport) return { verdict: 'noise', fixes: none };
+  if (occs[0]!.e.kind === 'harness' || isNotice(occs[0]!.e.template)) {
+    // about the agent's output, not a tool: never a tool mistake; a format message may be one lesson
+    const formatP = isNotice(occs[0]!.e.template) ? 1 : failureP(j.sessions, occs);
+    return { verdict: 'harness', fixes: none, formatP };
+  }
+  const hint = [...new Set(occs.map((o) => o.e.quote))].slice(0, 5).join('\n');
+  const fixes =
+    occs[0]!.e.kind === 'tool_error'
+      ? setupFixes(j.units, gi, j.recur, j.outcomesKnown, hint, support.sessions, j.across)
+      : [];
+  const predicts = j.predicts(gi);
+  const cls = exploratory(occs);
+  // normal exploration is a mistake only when it predicts failure, or (the agent's own code failing, or
+  // a test run that an environment variable made pass) when one set-up change recovered from it
+  // consistently: then it is avoidable
+  if (cls !== null && !predicts && !(fixes.length > 0 && (cls === 'own-code' || envFix(cls, fixes))))
+    return { verdict: 'exploration', fixes };
+  // a failure that says nothing says neither what went wrong nor what mended it (one program failing
+  // silently for many reasons, e.g. each remote command run through ssh): a lesson only when its
+  // presence predicts failure
+  if (occs.every((o) => SILENT.test(o.e.template)) && !predicts) return { verdict: 'silent', fixes };
+  const analysed = analyseFixes(occs, occs, j.minSupport, fixes);
+  // "Edit: string to replace not found → change old_string": sending the same call again with other
+  // arguments is what any agent does next; a lesson only when something else came with it or the
+  // error predicts failure
+  if (!occs.every((o) => o.e.api) && fixes.length === 0 && !predicts && onlyRetried(analysed))
+    return { verdict: 'retry', fixes };
+  // a coding agent's failed run whose recovery is not established is a lesson only when it predicts
+  // failure; where the sessions' outcomes are not both known that cannot be told, and the memory says
+  // no fix was seen
+  const shellRun = occs.some((o) => isShellTool(o.e.tool) || isShellLabel(o.e.tool, o.e.label));
+  if (shellRun && fixes.length === 0 && j.bothOutcomes && analysed.edits.length === 0 && !predicts)
+    return { verdict: 'exploration', fixes };
+  // where the outcomes of most of its sessions are unknown nothing tells whether an error without an
+  // established fix mattered: a lesson only when it persisted through attempts to mend it in most of its
+  // sessions (see {@link persistence})
+  if (!j.bothOutcomes && outcomesUnknown(occs) && fixHintOf(occs[0]!.e.kind, analysed) === NO_FIX) {
+    const { persistent } = persistence(occs);
+    if (persistent < j.recur || persistent * 2 <= support.sessions) return { verdict: 'unfixed', fixes };
+  }
+  return { verdict: 'keep', fixes };
+}
+
+/**
+ * Finds recurring mistakes across sessions.
+ * @param all gathered sessions, sorted by id; a session that replays another's run is left out (see `replays.ts`).
+ * @param minSupport minimum distinct sessions to promote a cluster.
+ * @returns planned mistake memories (sorted by key) and counters.
+ */
+export function mineMistakes(
+  all: readonly GatheredSession[],
+  minSupport: number,
+): { memories: PlannedMemory[]; stats: MistakeStats } {
+  // a run replayed under other ids (a demonstration played again, a forked session) is one run: its
+  // replays add no support (see `replays.ts`)
+  const replays = replayOf(all.map((s) => ({ content_sha256: s.content_sha256, prints: s.digest.prints })));
+  const sessions = replays.size === 0 ? all : all.filter((s) => !replays.has(s.content_sha256));
+  const { byKey, occurrences, declined, awaited } = collectOccurrences(sessions);
+  const cancelled = dropCancelNotices(byKey);
+  const { keys, groups } = clusterTemplates(byKey);
   const outcomesKnown = sessions.some((s) => s.outcome === 'satisfied' || s.outcome === 'failed');
   const bothOutcomes =
     sessions.some((s) => s.outcome === 'satisfied') && sessions.some((s) => s.outcome === 'failed');
@@ -260,93 +367,102 @@ export function mineMistakes(
     { minSupport, recur, outcomesKnown },
   );
   const units = clusters.map(setupUnits);
+  const judging: Judging = {
+    sessions,
+    clusters,
+    units,
+    minSupport,
+    recur,
+    outcomesKnown,
+    bothOutcomes,
+    predicts: failureFamily(sessions, clusters, minSupport),
+    across: fixFamily(clusters, units, recur, outcomesKnown, minSupport),
+  };
+  const memories: PlannedMemory[] = [];
+  const left = { noise: 0, harness: 0, exploration: 0, silent: 0, retry: 0, unfixed: 0 };
   /** The one harness-format lesson: the format message whose presence best predicts failure. */
   let format: { g: number; p: number } | null = null;
-  const predicts = failureFamily(sessions, clusters, minSupport);
-  const across = fixFamily(clusters, units, recur, outcomesKnown, minSupport);
   clusters.forEach((occs, gi) => {
-    const support = supportOf(occs.map((o) => o.s));
-    if (support.sessions < minSupport) {
-      noise++;
+    const { verdict, fixes, formatP } = judgeCluster(judging, gi);
+    if (verdict === 'keep') {
+      memories.push(
+        renderMistake(clusterKeys[gi]!, occs, supportOf(occs.map((o) => o.s)), minSupport, fixes),
+      );
       return;
     }
-    if (occs[0]!.e.kind === 'harness' || isNotice(occs[0]!.e.template)) {
-      // about the agent's output, not a tool: never a tool mistake; a format message may be one lesson
-      const p = isNotice(occs[0]!.e.template) ? 1 : failureP(sessions, occs);
-      if (p < ALPHA && (format === null || p < format.p)) format = { g: gi, p };
-      harness++;
-      return;
-    }
-    const hint = [...new Set(occs.map((o) => o.e.quote))].slice(0, 5).join('\n');
-    const fixes =
-      occs[0]!.e.kind === 'tool_error'
-        ? setupFixes(units, gi, recur, outcomesKnown, hint, support.sessions, across)
-        : [];
-    const cls = exploratory(occs);
-    // normal exploration is a mistake only when it predicts failure, or (the agent's own code failing, or
-    // a test run that an environment variable made pass) when one set-up change recovered from it
-    // consistently: then it is avoidable
-    if (cls !== null && !predicts(gi) && !(fixes.length > 0 && (cls === 'own-code' || envFix(cls, fixes)))) {
-      exploration++;
-      return;
-    }
-    // a failure that says nothing says neither what went wrong nor what mended it (one program failing
-    // silently for many reasons, e.g. each remote command run through ssh): a lesson only when its
-    // presence predicts failure
-    if (occs.every((o) => SILENT.test(o.e.template)) && !predicts(gi)) {
-      silent++;
-      return;
-    }
-    // "Edit: string to replace not found → change old_string": sending the same call again with other
-    // arguments is what any agent does next; a lesson only when something else came with it or the
-    // error predicts failure
-    if (!occs.every((o) => o.e.api) && fixes.length === 0 && !predicts(gi)) {
-      if (onlyRetried(analyseFixes(occs, occs, minSupport, fixes))) {
-        retry++;
-        return;
-      }
-    }
-    // a coding agent's failed run whose recovery is not established is a lesson only when it predicts
-    // failure; where the sessions' outcomes are not both known that cannot be told, and the memory says
-    // no fix was seen
-    const shellRun = occs.some((o) => isShellTool(o.e.tool) || isShellLabel(o.e.tool, o.e.label));
-    if (
-      shellRun &&
-      fixes.length === 0 &&
-      bothOutcomes &&
-      analyseFixes(occs, occs, minSupport, fixes).edits.length === 0 &&
-      !predicts(gi)
-    ) {
-      exploration++;
-      return;
-    }
-    memories.push(renderMistake(clusterKeys[gi]!, occs, support, minSupport, fixes));
+    left[verdict]++;
+    if (formatP !== undefined && formatP < ALPHA && (format === null || formatP < format.p))
+      format = { g: gi, p: formatP };
   });
   if (format !== null) {
     const { g, p } = format as { g: number; p: number };
     const occs = clusters[g]!;
     memories.push(renderMistake(clusterKeys[g]!, occs, supportOf(occs.map((o) => o.s)), minSupport, [], p));
-    harness--;
+    left.harness--;
   }
   memories.sort((a, b) => compareStrings(a.key, b.key));
   return {
     memories,
     stats: {
-      error_occurrences: occurrences,
+      error_occurrences: occurrences - cancelled,
       error_templates: keys.length,
       error_clusters: clusters.length,
       mistakes_promoted: memories.length,
-      mistakes_noise: noise,
-      mistakes_exploration: exploration,
-      mistakes_harness: harness,
-      mistakes_silent: silent,
-      mistakes_retry: retry,
+      mistakes_noise: left.noise,
+      mistakes_exploration: left.exploration,
+      mistakes_harness: left.harness,
+      mistakes_silent: left.silent,
+      mistakes_retry: left.retry,
+      mistakes_unfixed: left.unfixed,
       errors_declined: declined,
       errors_cancelled: cancelled,
       errors_awaited: awaited,
       sessions_replayed: all.length - sessions.length,
     },
   };
+}
+
+/**
+ * True when at least half of a cluster's distinct sessions (by content) have no known outcome (neither
+ * satisfied nor failed): their outcomes cannot say whether the error mattered.
+ */
+function outcomesUnknown(occs: readonly Occ[]): boolean {
+  const known = new Map<string, boolean>();
+  for (const o of occs)
+    known.set(o.s.content_sha256, o.s.outcome === 'satisfied' || o.s.outcome === 'failed');
+  return [...known.values()].filter((k) => !k).length * 2 >= known.size;
+}
+
+/**
+ * How persistently a cluster's error resisted the agent, per session: its *final streak* is the run of
+ * its last occurrences in the session none of which a successful retry of the same call (same tool, or
+ * same program for a shell run; `recovery.ts`) followed before the error's next occurrence or, for the
+ * last one, at all. A streak of two or more means the error came back after an attempt to mend it and
+ * nothing mended it afterwards: a costly failure the agent never got past (ponyc's `make` failing after
+ * `make clean`, after removing `build/`, after setting `LLVM_DIR`). An error met once and routed around,
+ * or mended by the next try, has a streak of at most one. Read from structure only, never from the
+ * error's words.
+ * @returns `persistent`: distinct sessions (by content) with a final streak ≥ 2; `longest`: the longest
+ *   streak seen.
+ */
+function persistence(occs: readonly Occ[]): { persistent: number; longest: number } {
+  const bySession = new Map<string, Occ[]>();
+  for (const o of occs) bySession.set(o.s.content_sha256, [...(bySession.get(o.s.content_sha256) ?? []), o]);
+  let persistent = 0;
+  let longest = 0;
+  for (const list of bySession.values()) {
+    const seqs = [...new Set(list.map((o) => o.e.seq))].sort((a, b) => a - b);
+    const at = new Map(list.map((o) => [o.e.seq, o]));
+    let streak = 0;
+    for (let i = seqs.length - 1; i >= 0; i--) {
+      const next = seqs[i + 1] ?? Number.POSITIVE_INFINITY;
+      if (at.get(seqs[i]!)!.recoveries.some((r) => !r.alt && r.seq_use < next)) break;
+      streak++;
+    }
+    if (streak >= 2) persistent++;
+    longest = Math.max(longest, streak);
+  }
+  return { persistent, longest };
 }
 
 /** A quoted value as `templates.ts` masks it to `<VALUE>` (an identifier-like one only: a module, a name). */
@@ -727,9 +843,15 @@ function analyseFixes(
   // shell retries measured by what the run that worked added (`setup-change.ts`): only that is a fix;
   // the command shown, its first-line tokens and the calls made first are not fixes by themselves
   const measured = shell && recs.some((x) => x.r.setup !== undefined);
+  // another tool instead only where it could have done the failed call's work (not whatever ran next)
   const altPerSession = new Map<string, Rec>();
   for (const x of recs)
-    if (x.r.alt && !recPerSession.has(x.o.s.content_sha256) && !altPerSession.has(x.o.s.content_sha256))
+    if (
+      x.r.alt &&
+      isSubstitute(x.o.e.work, x.r.work) &&
+      !recPerSession.has(x.o.s.content_sha256) &&
+      !altPerSession.has(x.o.s.content_sha256)
+    )
       altPerSession.set(x.o.s.content_sha256, x);
   const recList = [...recPerSession.values()];
   const altList = [...altPerSession.values()];
@@ -806,16 +928,22 @@ type Fixes = ReturnType<typeof analyseFixes>;
 /**
  * True when the only reliable fix of a cluster is a change of the failing call's own arguments — the
  * same tool sent again with another `old_string`, `file_path`, `url`, `command` — with no call made
- * first, no edit before it, no other tool instead, no other kind of value and no changed command: what
- * any agent does after a refused call, no lesson. Used only for the agent's own tools: for an API's
+ * first in most of the recoveries, no edit before it, no other tool instead, no other kind of value and
+ * no changed command: what any agent does after a refused call, no lesson. A call made first that only
+ * half the successful retries or fewer came after (a `Read` before 5 of 10 retries of an edit whose
+ * `old_string` was not found, all 10 of which changed `old_string`) did not make the retry work: the
+ * other retries worked without it. Where it came before most of them (`Read` before 7 of 7 retries of an
+ * edit refused as "not read yet") it stays a fix. Used only for the agent's own tools: for an API's
  * domain tools (the importer's kind `other`) the argument that changed names which field of the request
  * was wrong (`payment_methods[].amount`), and stays a fix.
  */
 function onlyRetried(f: Fixes): boolean {
+  const mostly = ([label]: [string, number]) =>
+    keyStats(f.recList, (x) => x.r.between, label).sessions * 2 > f.recList.length;
   return (
     f.changed.length > 0 &&
     f.replaced.length === 0 &&
-    f.between.length === 0 &&
+    !f.between.some(mostly) &&
     f.alternatives.length === 0 &&
     f.edits.length === 0 &&
     f.fixCommands.length === 0 &&
@@ -938,6 +1066,8 @@ function workedAfterwards(
     sessions: number;
     seen: number;
     fixHint: string;
+    /** {@link persistence} of an error without an established fix, else null. */
+    held: { persistent: number; longest: number } | null;
   },
 ): string[] {
   const { kind, tool, fixHint } = ctx;
@@ -991,15 +1121,49 @@ function workedAfterwards(
         recList.length === 0 ? ` — use \`${alternatives[0]![0]}\` instead` : ''
       }.`,
     );
-  if (kind === 'harness' && fixHint !== 'no reliable fix seen')
+  if (kind === 'harness' && fixHint !== NO_FIX)
     lines.push(`- Sessions with this message fail significantly more often: ${fixHint}.`);
-  if (fixHint === 'no reliable fix seen')
+  if (fixHint === NO_FIX)
     lines.push(
       `- No reliable fix was seen: no change recovered from this error in ${recur} or more sessions${
         outcomesKnown ? ' with at least one of them satisfied' : ''
       }.`,
     );
+  if (ctx.held && ctx.held.persistent > 0)
+    lines.push(
+      `- It persisted in ${ctx.held.persistent} of ${counted(ctx.sessions, 'session')}: it came back after attempts to mend it (up to ${counted(ctx.held.longest, 'time')} in a row) and nothing mended it afterwards.`,
+    );
   return lines;
+}
+
+/**
+ * The one-line fix of a cluster for its summary: for the one harness-format lesson (`formatP`, its
+ * Fisher p-value) the format; for a tool error its established set-up change, else an edit made first,
+ * the successful command, the leading reliable fix of an API tool ({@link leadingFix}), a call made
+ * first, another tool used instead, or tokens added or dropped; {@link NO_FIX} when there is none.
+ */
+function fixHintOf(kind: ErrorOccurrence['kind'], fixes: Fixes, formatP?: number): string {
+  const { setup, fixCommands, edits, shell, between, alternatives, addedTokens, removedTokens } = fixes;
+  if (kind === 'harness' && formatP !== undefined)
+    return `fix: answer in exactly the format the harness asks for (one-sided Fisher's exact test, p = ${formatP < 0.001 ? '< 0.001' : formatP.toFixed(3)})`;
+  if (kind !== 'tool_error') return NO_FIX;
+  if (setup.length > 0)
+    return fixCommands.length > 0
+      ? `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``
+      : `fix: ${setupText(setup.slice(0, 3).map((x) => x.token))} (as the runs that worked did)`;
+  if (edits.length > 0) return `fix: edit ${editShown(fixes, edits[0]![0])}, then retry`;
+  if (fixCommands.length > 0) return `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``;
+  const leading = shell ? null : leadingFix(fixes);
+  if (leading !== null) return leading;
+  if (between.length > 0)
+    return `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`;
+  if (alternatives.length > 0) return `fix: use ${alternatives[0]![0]} instead`;
+  if (addedTokens.length > 0 || removedTokens.length > 0)
+    return `fix: retry ${[
+      ...addedTokens.slice(0, 2).map(([t]) => `with \`${t}\``),
+      ...removedTokens.slice(0, 2).map(([t]) => `without \`${t}\``),
+    ].join(', ')}`;
+  return NO_FIX;
 }
 
 /**
@@ -1033,8 +1197,7 @@ function renderMistake(
   }
   const outcomes = countBy(perSession, (o) => o.s.outcome);
   const fixes = analyseFixes(occs, perSession, minSupport, setup);
-  const { shell, recur, recList, altList, recovered, fixCommands, addedTokens, removedTokens } = fixes;
-  const { edits, alternatives, between } = fixes;
+  const { shell, recur, recList, altList, recovered } = fixes;
   const labels = countBy(occs, (o) => o.e.label);
   const agents = countBy(perSession, (o) => o.s.agent_id);
   const lastSeen = lastDayOf(perSession.map((o) => o.s.time));
@@ -1044,32 +1207,7 @@ function renderMistake(
     kind === 'harness'
       ? `Harness: ${ellipsize(shortTemplate, 56)}`
       : `${tool}: ${ellipsize(shortTemplate, 56)}`;
-  const editText = (core: string) => editShown(fixes, core);
-  const fixHint =
-    kind === 'harness' && formatP !== undefined
-      ? `fix: answer in exactly the format the harness asks for (one-sided Fisher's exact test, p = ${formatP < 0.001 ? '< 0.001' : formatP.toFixed(3)})`
-      : kind !== 'tool_error'
-        ? 'no reliable fix seen'
-        : setup.length > 0
-          ? fixCommands.length > 0
-            ? `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``
-            : `fix: ${setupText(setup.slice(0, 3).map((x) => x.token))} (as the runs that worked did)`
-          : edits.length > 0
-            ? `fix: edit ${editText(edits[0]![0])}, then retry`
-            : fixCommands.length > 0
-              ? `fix: \`${ellipsize(fixCommands[0]![0], 60)}\``
-              : !shell && leadingFix(fixes) !== null
-                ? leadingFix(fixes)!
-                : between.length > 0
-                  ? `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`
-                  : alternatives.length > 0
-                    ? `fix: use ${alternatives[0]![0]} instead`
-                    : addedTokens.length > 0 || removedTokens.length > 0
-                      ? `fix: retry ${[
-                          ...addedTokens.slice(0, 2).map(([t]) => `with \`${t}\``),
-                          ...removedTokens.slice(0, 2).map(([t]) => `without \`${t}\``),
-                        ].join(', ')}`
-                      : 'no reliable fix seen';
+  const fixHint = fixHintOf(kind, fixes, formatP);
   const subject =
     kind === 'harness' ? 'harness feedback' : kind === 'warning' ? `${tool} warning` : `${tool} fails`;
   const seenText =
@@ -1116,6 +1254,7 @@ function renderMistake(
       sessions: support.sessions,
       seen: perSession.length,
       fixHint,
+      held: kind === 'tool_error' && fixHint === NO_FIX ? persistence(occs) : null,
     }),
   );
   // evidence: the error in up to 6 sessions, plus up to 3 error→fix ranges (prefer satisfied sessions)
@@ -1172,7 +1311,7 @@ function renderMistake(
     confidence: scoreConfidence(
       evidenceOf(
         perSession.map((o) => o.s),
-        { fixEstablished: fixHint !== 'no reliable fix seen' },
+        { fixEstablished: fixHint !== NO_FIX },
       ),
     ),
     last_seen: lastSeen,

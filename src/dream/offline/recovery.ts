@@ -2,8 +2,11 @@
  * Error → recovery pairs: after a failed tool call, the next successful call of the same tool is taken
  * as "the fix that worked", described by what changed in its input (JSON paths whose values differ, with
  * array indices folded to `[]`, e.g. `payment_methods[].amount`) and by the tools called in between
- * (e.g. a search before retrying a booking).
+ * (e.g. a search before retrying a booking); and whether another tool that succeeded instead could
+ * have done the failed call's work ({@link isSubstitute}).
  */
+import { isInspection } from './shell-scripts.js';
+import { commandHead, unwrapCommand } from './tool-labels.js';
 
 /** What changed between a failed call's input and the successful retry's input. */
 export interface InputChange {
@@ -149,4 +152,41 @@ export function kindChanges(before: unknown, after: unknown): KindChange[] {
               ? -1
               : 1,
   );
+}
+
+/** Programs that only print files (`cat`, `head` …): reading, what a `read` tool does. */
+const READ_PROGRAMS: ReadonlySet<string> = new Set('cat head tail less more nl type bat'.split(' '));
+/** Programs that list or search (`ls`, `find`, `grep` …): what a `search` tool does. */
+const SEARCH_PROGRAMS: ReadonlySet<string> = new Set(
+  'grep egrep fgrep rg ag ack find fd ls tree locate which whereis'.split(' '),
+);
+/** Programs that fetch from the web. */
+const WEB_PROGRAMS: ReadonlySet<string> = new Set('curl wget http https'.split(' '));
+
+/**
+ * The kind of work a call did, in the importers' tool kinds (`shell`, `edit`, `read`, `search`, `web`,
+ * `memory`, `delegate`, `other`; DESIGN.md's event model): the importer's kind for a tool call; for a
+ * shell command the kind its program does — `read` for an inspection that only prints files (`cat f`,
+ * `head -n 5 f`), `search` for one that lists or searches (`ls`, `find`, `grep`), `web` for `curl` or
+ * `wget`, else `shell` (a program run: `npm`, `docker`, `python`, `dir /B` in a POSIX shell).
+ * @param kind the tool kind the importer set (absent: `other`); `command` the shell command, or null.
+ * @example callWork('shell', 'cat README.md') === 'read'; callWork('search', null) === 'search'
+ */
+export function callWork(kind: string | undefined, command: string | null): string {
+  if (command === null) return kind ?? 'other';
+  const head = commandHead(unwrapCommand(command));
+  if (WEB_PROGRAMS.has(head)) return 'web';
+  if (!isInspection(command)) return 'shell';
+  return READ_PROGRAMS.has(head) ? 'read' : SEARCH_PROGRAMS.has(head) ? 'search' : 'shell';
+}
+
+/**
+ * True when another tool that succeeded after a call failed (and the failing tool never succeeded
+ * again) could have done the failed call's work: both did the same kind of work ({@link callWork}) — a
+ * search tool for a failed `grep`, `Read` for a failed `cat`, a fetch tool for a failed `curl`. A call
+ * that merely ran next (`Read` after a failed `git clone`, a subagent's output after a failed `npm`
+ * run) is no replacement and never a fix. False when either kind is unknown.
+ */
+export function isSubstitute(failed: string | undefined, alt: string | undefined): boolean {
+  return failed !== undefined && failed === alt;
 }

@@ -48,3 +48,33 @@ describe('a fix that only sends the same call again with another argument', () =
     expect(m?.after).toContain('old_string');
   });
 });
+
+describe('a call made first in only some of the retries that worked', () => {
+  const engine = createOfflineEngine();
+  const read = (id: string): Step => ({
+    tool: 'Read',
+    kind: 'read',
+    input: { file_path: `/w/${id}.ts` },
+    result: '1 function helper(',
+  });
+
+  it('is no fix when half the retries or fewer came after it: the changed argument did the work', async () => {
+    // four sessions retried with another old_string; two of them read the file first
+    const sessions = ['a', 'b', 'c', 'd'].map((id, i) =>
+      retried(id, 'Edit', 'edit', i < 2 ? [read(id)] : []),
+    );
+    const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
+    expect(r.changes.filter((c) => c.kind === 'mistake')).toEqual([]);
+    expect(r.stats.mistakes_retry).toBe(1);
+  });
+
+  it('is the fix when most retries came after it', async () => {
+    const sessions = ['a', 'b', 'c', 'd'].map((id, i) =>
+      retried(id, 'Edit', 'edit', i < 3 ? [read(id)] : []),
+    );
+    const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
+    const [m, ...rest] = r.changes.filter((c) => c.kind === 'mistake');
+    expect(rest).toEqual([]);
+    expect(m!.after).toContain('Calls made before the successful retry: `Read` (3)');
+  });
+});

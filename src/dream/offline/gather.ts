@@ -382,70 +382,195 @@ function personStatements(
  *   correction sentences, declarative facts, a person's feedback, and system-prompt hashes (see {@link SessionDigest}).
  */
 export function gatherSession(events: readonly SessionEvent[], redactor = RULES_ONLY): SessionDigest {
-  let redactions = 0;
-  const clean = (text: string): string => {
-    const r = redactor.sensitive(text);
-    redactions += r.count;
-    return r.text;
-  };
-  const calls = new Map<string, CallInfo>();
-  const errors: ErrorOccurrence[] = [];
-  const recoveries: RecoveryOccurrence[] = [];
+  const g = new SessionGatherer(events, redactor);
+  for (const ev of events) g.event(ev);
+  return g.digest();
+}
+
+/** A call step as the digest's tool sequence collects it (collapsed into `steps` at the end). */
+type CallStep = { label: string; seq: number; quote: string; failed: boolean; inspect?: true };
+
+/** The agent's last act before the person spoke: its words, or the call it made (see `agentContext`). */
+type AgentLast = { said: string } | { called: string } | null;
+
+/**
+ * Reads one session's events in order into its digest (see {@link gatherSession}); one gatherer per
+ * session. State: the calls and their pending errors (until a recovery), the steps, what the agent last
+ * said or did (the context of a correction), and what the person said.
+ */
+class SessionGatherer {
+  readonly #events: readonly SessionEvent[];
+  readonly #redactor: Redactor;
+  #redactions = 0;
+  readonly #calls = new Map<string, CallInfo>();
+  readonly #errors: ErrorOccurrence[] = [];
+  readonly #recoveries: RecoveryOccurrence[] = [];
   /** Non-trivial calls in order, with whether their result was an error (collapsed into steps at the end). */
-  const callSteps: { label: string; seq: number; quote: string; failed: boolean; inspect?: true }[] = [];
-  const stepOf = new Map<string, number>();
-  const statements: StatementOccurrence[] = [];
-  const facts: FactOccurrence[] = [];
-  const feedback: FeedbackOccurrence[] = [];
+  readonly #callSteps: CallStep[] = [];
+  readonly #stepOf = new Map<string, number>();
+  readonly #statements: StatementOccurrence[] = [];
+  readonly #facts: FactOccurrence[] = [];
+  readonly #feedback: FeedbackOccurrence[] = [];
   /** A person's messages about themselves, read at the end only when the session had no tool calls. */
-  const aboutSelf: { text: string; seq: number; at: string | null; speaker: string | null }[] = [];
+  readonly #aboutSelf: { text: string; seq: number; at: string | null; speaker: string | null }[] = [];
   /**
    * What the agent last said or did (the context of a correction), and whether it acted since the person
    * spoke. A message's gist is derived only when feedback needs it, not for every agent message.
    */
-  let agentLast: { said: string } | { called: string } | null = null;
-  const agentContext = (): string | null =>
-    agentLast === null
-      ? null
-      : 'called' in agentLast
-        ? `called ${agentLast.called}`
-        : clean(shortQuote(firstSentence(agentLast.said), 160));
-  let agentActed = false;
+  #agentLast: AgentLast = null;
+  #agentActed = false;
   /** The agent's last tool call after its words, as `Tool \`target\`` (named with a correction's context). */
-  let agentCall: string | null = null;
+  #agentCall: string | null = null;
   /** True once the agent spoke since the person's last message (its words are then the context). */
-  let spoke = false;
-  let lastFeedbackMessage = -1;
+  #spoke = false;
+  #lastFeedbackMessage = -1;
   /** Agent commitments kept so far (at most MAX_COMMITMENTS). */
-  let commitments = 0;
-  const systemPrompts = new Set<string>();
+  #commitments = 0;
+  readonly #systemPrompts = new Set<string>();
   /** Unrecovered errors per tool name; `(harness)` errors are recovered by any successful call. */
-  const pending = new Map<string, PendingError[]>();
+  readonly #pending = new Map<string, PendingError[]>();
+  #agentStarted = false;
+  /** True while the agent's latest message asked the user a question. */
+  #agentAsked = false;
+  /** How often each user message text occurs in the session (a harness template repeats). */
+  readonly #userTexts = new Map<string, number>();
+  readonly #explore = new ExplorationTracker();
+  #firstTs: string | null = null;
+  #lastTs: string | null = null;
+  #toolCalls = 0;
+  #toolErrors = 0;
+
+  constructor(events: readonly SessionEvent[], redactor: Redactor) {
+    this.#events = events;
+    this.#redactor = redactor;
+    for (const ev of events)
+      if (ev.type === 'user.message') this.#userTexts.set(ev.text, (this.#userTexts.get(ev.text) ?? 0) + 1);
+  }
+
+  /** Personal data and credentials redacted from `text` (counted). */
+  #clean(text: string): string {
+    const r = this.#redactor.sensitive(text);
+    this.#redactions += r.count;
+    return r.text;
+  }
+
+  /** What the agent had just said or done, for a correction's context (null before it acted). */
+  #agentContext(): string | null {
+    const last = this.#agentLast;
+    return last === null
+      ? null
+      : 'called' in last
+        ? `called ${last.called}`
+        : this.#clean(shortQuote(firstSentence(last.said), 160));
+  }
+
   /**
    * The pending-error key of a call: its tool, or for shell tools the tool and program (`Bash:git
    * push`), so only a run of the same program recovers a shell error and the commands in between (`git
    * pull --rebase`) are recorded as what was done first — the next command is not a fix by itself.
    */
-  const keyOf = (c: CallInfo) => (c.command !== null ? `${c.tool}\u0000${c.run ?? c.label}` : c.tool);
-  let agentStarted = false;
-  /** True while the agent's latest message asked the user a question. */
-  let agentAsked = false;
-  const userTexts = new Map<string, number>();
-  for (const ev of events)
-    if (ev.type === 'user.message') userTexts.set(ev.text, (userTexts.get(ev.text) ?? 0) + 1);
-  const explore = new ExplorationTracker();
-  let firstTs: string | null = null;
-  let lastTs: string | null = null;
-  let toolCalls = 0;
-  let toolErrors = 0;
+  #keyOf(c: CallInfo): string {
+    return c.command !== null ? `${c.tool}\u0000${c.run ?? c.label}` : c.tool;
+  }
 
-  const addFacts = (text: string, seq: number, source: FactOccurrence['source'], speaker: string | null) => {
+  /** Reads one event. */
+  event(ev: SessionEvent): void {
+    if (ev.timestamp) {
+      if (this.#firstTs === null || ev.timestamp < this.#firstTs) this.#firstTs = ev.timestamp;
+      if (this.#lastTs === null || ev.timestamp > this.#lastTs) this.#lastTs = ev.timestamp;
+    }
+    switch (ev.type) {
+      case 'system.message':
+        this.#system(ev);
+        break;
+      case 'user.message':
+        this.#user(ev);
+        break;
+      case 'agent.message':
+        this.#agentMessage(ev);
+        break;
+      case 'agent.thinking':
+        this.#agentStarted = true;
+        break;
+      case 'agent.tool_use':
+        this.#toolUse(ev);
+        break;
+      case 'agent.tool_result':
+        this.#toolResult(ev);
+        break;
+    }
+  }
+
+  /** A system message: a system prompt (before the agent starts) or a harness complaint (an error). */
+  #system(ev: Extract<SessionEvent, { type: 'system.message' }>): void {
+    if (!this.#agentStarted) {
+      this.#systemPrompts.add(sha256Hex(ev.text).slice(0, 16));
+      return;
+    }
+    const firstLine = ev.text.split('\n').find((l) => l.trim()) ?? '';
+    if (!HARNESS_COMPLAINT.test(firstLine)) return;
+    const quote = this.#clean(shortQuote(firstLine));
+    this.#errors.push({
+      kind: 'harness',
+      tool: '(harness)',
+      template: maskVariables(this.#redactor.sensitive(firstLine).text),
+      seq: ev.seq,
+      seq_use: null,
+      quote,
+      label: null,
+    });
+    const list = this.#pending.get('(harness)') ?? [];
+    list.push({ error: this.#errors.length - 1, use: null, between: [], edits: [], alt: null });
+    this.#pending.set('(harness)', list);
+  }
+
+  /** A person's message: feedback, then (unless an answer or pasted output) preferences and facts. */
+  #user(ev: Extract<SessionEvent, { type: 'user.message' }>): void {
+    const answer = this.#agentAsked && ev.text.trim().split(/\s+/).length <= ANSWER_MAX_WORDS;
+    this.#agentAsked = false;
+    const acted = this.#agentActed;
+    this.#agentActed = false;
+    this.#spoke = false;
+    // only a person's own words: not a harness template repeated through the session
+    if ((this.#userTexts.get(ev.text) ?? 0) >= TEMPLATE_REPEATS || ev.text.length > MAX_USER_MESSAGE_CHARS)
+      return;
+    // a slash command is an instruction to the harness, never a rule or a fact
+    if (SLASH_COMMAND.test(ev.text)) return;
+    // a message that tells the agent to ignore its instructions is an injection: nothing in it is
+    // the person's rule, fact or feedback
+    if (overridesInstructions(ev.text)) return;
+    // redact first: keys and tokens are derived from the text and must not carry secrets either;
+    // blocks the message delimits as data (a pasted ticket, a fenced file) are not the person's words
+    const text = withoutQuotedData(this.#clean(ev.text));
+    const speaker = speakerLabel(text);
+    // feedback reads each sentence for a rule or a correction itself, so a reply to the agent's
+    // question ("should I add a new file?" — "don't create separate documents") can be one
+    this.#gatherFeedback(text, ev.seq, acted, speaker);
+    // a short answer to the agent's question (a simulated user's reply) states no preference or fact,
+    // nor does pasted program output (read before blanking: an exception line is also a field line)
+    if (answer || PASTED_TRACE.test(ev.text) || holdsProgramOutput(ev.text)) return;
+    for (const p of extractPreferences(text)) {
+      this.#statements.push({
+        kind: p.kind,
+        seq: ev.seq,
+        text: p.text,
+        tokens: p.tokens,
+        source: 'user.message',
+        ...(speaker ? { speaker } : {}),
+      });
+    }
+    this.#addFacts(text, ev.seq, 'user.message', speaker);
+    this.#aboutSelf.push({ text, seq: ev.seq, at: ev.timestamp, speaker });
+  }
+
+  /** The declarative facts of a person's message, each quoted as written. */
+  #addFacts(text: string, seq: number, source: FactOccurrence['source'], speaker: string | null): void {
     for (const sentence of splitSentences(text)) {
       const f = extractFact(sentence);
       if (!f || !isChatFact(f) || REDACTION_MARKER.test(f.value) || REDACTION_MARKER.test(f.raw)) continue;
       const quote = shortQuote(stripLeadIn(sentence));
       if (!quote.includes(f.raw)) continue;
-      facts.push({
+      this.#facts.push({
         seq,
         subject: f.subject,
         value: f.value,
@@ -458,401 +583,373 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
         ...(speaker ? { speaker } : {}),
       });
     }
-  };
+  }
 
   /** A person's rules and corrections in one message; a take-back cancels their previous message's. */
-  const gatherFeedback = (text: string, seq: number, acted: boolean, speaker: string | null) => {
+  #gatherFeedback(text: string, seq: number, acted: boolean, speaker: string | null): void {
     if (takesBack(text)) {
-      // a take-back that names its topic removes what it names, else the previous message's feedback
-      const topic = retractedTopic(text);
-      // stems of one word may differ ("wrapping" → wrapp, "wrap"): a shared 4-letter start counts
-      const near = (a: string, b: string) =>
-        a === b || (a.length >= 4 && b.length >= 4 && a.slice(0, 4) === b.slice(0, 4));
-      const named = (f: FeedbackOccurrence) =>
-        f.cue !== 'follows' &&
-        topic.filter((t) => f.tokens.some((u) => near(t, u))).length >= Math.min(2, topic.length);
-      const gone =
-        topic.length > 0 && feedback.some(named)
-          ? named
-          : (f: FeedbackOccurrence) => f.cue !== 'follows' && f.seq === lastFeedbackMessage;
-      const kept = feedback.filter((f) => !gone(f));
-      feedback.splice(0, feedback.length, ...kept);
+      this.#takeBack(text);
       return;
     }
     const stated = extractProjectFacts(text, acted).map((f) => ({ ...f, cue: f.type, why: null }));
     for (const f of [...extractFeedback(text, acted), ...stated]) {
-      feedback.push({
+      const last = this.#agentLast;
+      this.#feedback.push({
         cue: f.cue,
         seq,
         text: shortQuote(f.text, 300),
         why: f.why ? shortQuote(f.why, 200) : null,
-        context: acted ? agentContext() : null,
+        context: acted ? this.#agentContext() : null,
         ...('needs_change' in f && f.needs_change ? { needs_change: true as const } : {}),
-        ...(acted && agentCall !== null && agentLast !== null && 'said' in agentLast
-          ? { context_call: agentCall }
+        ...(acted && this.#agentCall !== null && last !== null && 'said' in last
+          ? { context_call: this.#agentCall }
           : {}),
         tokens: f.tokens,
         ...(speaker ? { speaker } : {}),
       });
-      lastFeedbackMessage = seq;
+      this.#lastFeedbackMessage = seq;
     }
-  };
+  }
 
-  const recover = (use: CallInfo, resultSeq: number) => {
+  /** A take-back: removes the feedback it names, else the previous message's (never the agent's commitments). */
+  #takeBack(text: string): void {
+    const topic = retractedTopic(text);
+    // stems of one word may differ ("wrapping" → wrapp, "wrap"): a shared 4-letter start counts
+    const near = (a: string, b: string) =>
+      a === b || (a.length >= 4 && b.length >= 4 && a.slice(0, 4) === b.slice(0, 4));
+    const named = (f: FeedbackOccurrence) =>
+      f.cue !== 'follows' &&
+      topic.filter((t) => f.tokens.some((u) => near(t, u))).length >= Math.min(2, topic.length);
+    const gone =
+      topic.length > 0 && this.#feedback.some(named)
+        ? named
+        : (f: FeedbackOccurrence) => f.cue !== 'follows' && f.seq === this.#lastFeedbackMessage;
+    const kept = this.#feedback.filter((f) => !gone(f));
+    this.#feedback.splice(0, this.#feedback.length, ...kept);
+  }
+
+  /** The agent's words: its context for the person's next message, and how it says it will (not) work. */
+  #agentMessage(ev: Extract<SessionEvent, { type: 'agent.message' }>): void {
+    this.#agentStarted = true;
+    this.#agentActed = true;
+    this.#agentLast = { said: ev.text };
+    this.#agentCall = null;
+    this.#spoke = true;
+    this.#agentAsked = /\?\s*$/.test(ev.text.trim());
+    // the agent saying how it will (not) work: evidence that it follows a rule said before
+    for (const f of agentCommitments(ev.text)) {
+      if (this.#commitments++ >= MAX_COMMITMENTS) break;
+      const said = shortQuote(this.#clean(f.text), 300);
+      this.#feedback.push({
+        cue: 'follows',
+        seq: ev.seq,
+        text: said,
+        why: null,
+        context: null,
+        tokens: contentTokens(said),
+      });
+    }
+    // facts come only from a person's own words: an agent's statement may paraphrase tool output
+  }
+
+  /** A tool call: its step, what it writes, and what it adds to every pending error of another call. */
+  #toolUse(ev: Extract<SessionEvent, { type: 'agent.tool_use' }>): void {
+    this.#agentStarted = true;
+    this.#agentActed = true;
+    this.#toolCalls++;
+    const info = callInfo(ev);
+    const label = info.label;
+    // what the agent said it was doing tells a correction's context better than the call after it
+    if (!this.#spoke) this.#agentLast = { called: label };
+    else this.#agentCall = `${ev.tool} \`${this.#clean(shortQuote(callTarget(info), 100))}\``;
+    const written = callWrites(info);
+    this.#explore.note(info.command, written.writes, ev.input);
+    for (const path of written.paths) this.#explore.note(null, true, { path });
+    if (info.command !== null) {
+      info.effective = this.#explore.effectiveText(info.command);
+      info.run = runKey(info.command);
+    }
+    this.#calls.set(ev.call_id, info);
+    if (TRIVIAL_TOOLS.has(ev.tool.toLowerCase())) return;
+    this.#stepOf.set(ev.call_id, this.#callSteps.length);
+    const inspect =
+      info.command !== null ? isInspection(info.command) : info.kind === 'read' || info.kind === 'search';
+    this.#callSteps.push({
+      label,
+      seq: ev.seq,
+      quote: this.#clean(shortQuote(callText(info), 120)),
+      failed: false,
+      ...(inspect ? { inspect: true as const } : {}),
+    });
+    this.#notePending(info, written.edit, ev.seq);
+  }
+
+  /** A call made while other calls' errors wait: a step between, an edit, or a set-up step for each. */
+  #notePending(info: CallInfo, et: ReturnType<typeof callWrites>['edit'], seq: number): void {
+    const span = et ? editSpan(et.from, et.to) : null;
+    const key = this.#keyOf(info);
+    for (const [k, list] of this.#pending) {
+      if (k === key) continue;
+      for (const p of list) {
+        if (!p.between.some((b) => b.label === info.label) && p.between.length < 6)
+          p.between.push({ label: info.label, seq });
+        if (span && p.edits.length < MAX_EDITS)
+          p.edits.push({ from: this.#clean(span.from), to: this.#clean(span.to), seq });
+        if (p.setup && info.command !== null) {
+          const before = p.setup.length;
+          noteSetupStep(p.setup, info.command, p.use?.command ?? null);
+          if (p.setup.length > before) {
+            p.setup_seqs ??= [];
+            p.setup_seqs.push(seq);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A tool's result. A call the person (or the harness for them) declined did not run: it is no step
+   * taken, no set-up or edit before a fix, and never the fix itself; its error, if the source flags one,
+   * is kept only as declined (never a mistake, see `mistakes.ts`) and waits for no recovery.
+   */
+  #toolResult(ev: Extract<SessionEvent, { type: 'agent.tool_result' }>): void {
+    const call = this.#calls.get(ev.call_id) ?? null;
+    const tool = ev.tool ?? call?.tool ?? 'unknown';
+    const declined = ev.declined === true;
+    if (declined) {
+      const st = this.#stepOf.get(ev.call_id);
+      if (st !== undefined) this.#callSteps[st]!.failed = true;
+      if (call) forgetCall(this.#pending, call.seq);
+    }
+    if (declined && !ev.is_error) return;
+    if (ev.is_error) this.#toolError(ev, call, tool, declined);
+    else this.#toolSuccess(ev, call, tool);
+  }
+
+  /** A failed result: its error (template, quote, exploration, …), pending until a recovery unless declined. */
+  #toolError(
+    ev: Extract<SessionEvent, { type: 'agent.tool_result' }>,
+    call: CallInfo | null,
+    tool: string,
+    declined: boolean,
+  ): void {
+    this.#toolErrors++;
+    const st = this.#stepOf.get(ev.call_id);
+    if (st !== undefined) this.#callSteps[st]!.failed = true;
+    const { template: rawTemplate, signature } = errorTemplate(ev.content);
+    const template = this.#redactor.sensitive(rawTemplate).text;
+    let t = template;
+    if (template === '(no output)' && call?.command != null) {
+      const head = commandHead(call.command);
+      t = `${head || 'command'} exited non-zero with no output`;
+    }
+    const quote =
+      signature.offset >= 0
+        ? shortQuote(ev.content.slice(signature.offset, signature.offset + signature.line.length))
+        : shortQuote(ev.content);
+    const exploration = call
+      ? this.#explore.classify(call.command, readKind(call) ?? call.kind, t)
+      : undefined;
+    this.#errors.push({
+      kind: 'tool_error',
+      tool,
+      template: t,
+      seq: ev.seq,
+      seq_use: call?.seq ?? null,
+      quote: this.#clean(quote),
+      label: call?.label ?? null,
+      ...(call ? { work: callWork(call.kind, call.command) } : {}),
+      ...(exploration ? { exploration } : {}),
+      ...(call?.kind === 'other' && call.command === null ? { api: true as const } : {}),
+      ...(awaitedPerson(ev.content, signature) ? { awaited: true as const } : {}),
+      ...(declined ? { declined: true as const } : {}),
+    });
+    if (declined) return;
+    const key = call ? this.#keyOf(call) : tool;
+    const list = this.#pending.get(key) ?? [];
+    list.push({
+      error: this.#errors.length - 1,
+      use: call,
+      between: [],
+      edits: [],
+      alt: null,
+      ...(call?.effective !== undefined ? { setup: [] } : {}),
+    });
+    this.#pending.set(key, list);
+  }
+
+  /** A successful result: its warnings, the errors it recovers, and other tools' errors it may replace. */
+  #toolSuccess(
+    ev: Extract<SessionEvent, { type: 'agent.tool_result' }>,
+    call: CallInfo | null,
+    tool: string,
+  ): void {
+    const w = WARNING.exec(ev.content);
+    const el = w ? null : ELIDED.exec(ev.content);
+    if (el) {
+      this.#errors.push({
+        kind: 'warning',
+        tool,
+        template: `Output too long: ${maskVariables(el[1]!)}`,
+        seq: ev.seq,
+        seq_use: call?.seq ?? null,
+        quote: this.#clean(el[0]),
+        label: call?.label ?? null,
+      });
+    }
+    if (w) {
+      const line = w[1]!.trim();
+      const offset = ev.content.indexOf(line);
+      this.#errors.push({
+        kind: 'warning',
+        tool,
+        template: maskVariables(line),
+        seq: ev.seq,
+        seq_use: call?.seq ?? null,
+        quote: this.#clean(shortQuote(ev.content.slice(offset, offset + line.length))),
+        label: call?.label ?? null,
+      });
+    }
+    if (!call) return;
+    this.#recover(call, ev.seq);
+    // another tool that succeeded instead (another shell program is a step, not a replacement)
+    if (TRIVIAL_TOOLS.has(call.tool.toLowerCase())) return;
+    for (const [k, list] of this.#pending) {
+      if (k === this.#keyOf(call) || k === '(harness)') continue;
+      for (const p of list)
+        if (!(p.use && p.use.command !== null && call.command !== null))
+          p.alt ??= { use: call, seq_result: ev.seq };
+    }
+  }
+
+  /** A successful call recovers its own pending errors and the harness's: one recovery per distinct template. */
+  #recover(use: CallInfo, resultSeq: number): void {
     const lists: PendingError[][] = [];
-    const own = pending.get(keyOf(use));
+    const own = this.#pending.get(this.#keyOf(use));
     if (own?.length) lists.push(own);
-    const harness = pending.get('(harness)');
+    const harness = this.#pending.get('(harness)');
     if (harness?.length) lists.push(harness);
     for (const list of lists) {
       // one recovery per distinct template: the latest failure of each
       const seen = new Set<string>();
       for (let i = list.length - 1; i >= 0; i--) {
         const p = list[i]!;
-        const template = errors[p.error]!.template;
+        const template = this.#errors[p.error]!.template;
         if (seen.has(template)) continue;
         seen.add(template);
-        const change = p.use ? diffInputs(p.use.input, use.input) : { paths: [], numeric: [] };
-        const what = p.use && p.use.command === null ? clean(changeQuote(p.use.input, use.input)) : '';
-        const kinds = p.use && p.use.command === null ? kindChanges(p.use.input, use.input) : [];
-        const rec: RecoveryOccurrence = {
-          error: p.error,
-          seq_use: use.seq,
-          seq_result: resultSeq,
-          label: use.label,
-          changed: change.paths.slice(0, 12),
-          numeric: change.numeric,
-          between: p.between
-            .filter((b) => b.seq < use.seq)
-            .map((b) => b.label)
-            .slice(0, 5),
-          quote: clean(shortQuote(callText(use))),
-          ...(what ? { change_quote: what } : {}),
-          ...(kinds.length > 0 ? { kinds } : {}),
-        };
-        if (p.use && p.use.command !== null) rec.failed_quote = clean(shortQuote(p.use.command));
-        if (p.use?.effective !== undefined && use.effective !== undefined) {
-          const sc = setupChange(p.use.effective, use.effective, p.setup ?? [], {
-            failed: p.use.command ?? '',
-            success: use.command ?? '',
-          });
-          // a token holding a secret (`API_KEY=…`) is left out; lines are redacted
-          rec.setup = sc.tokens.filter((t) => redactor.sensitive(t).count === 0);
-          rec.setup_lines = sc.lines.map(clean);
-        }
-        const edits = p.edits.filter((e) => e.seq < use.seq).map(({ from, to }) => ({ from, to }));
-        if (edits.length > 0) rec.edits = edits;
-        recoveries.push(rec);
+        this.#recoveries.push(this.#recovery(p, use, resultSeq));
       }
       list.length = 0;
     }
-  };
+  }
 
-  for (const ev of events) {
-    if (ev.timestamp) {
-      if (firstTs === null || ev.timestamp < firstTs) firstTs = ev.timestamp;
-      if (lastTs === null || ev.timestamp > lastTs) lastTs = ev.timestamp;
+  /** The recovery of pending error `p` by `use`: what changed, what was done first, edits and set-up. */
+  #recovery(p: PendingError, use: CallInfo, resultSeq: number): RecoveryOccurrence {
+    const change = p.use ? diffInputs(p.use.input, use.input) : { paths: [], numeric: [] };
+    const what = p.use && p.use.command === null ? this.#clean(changeQuote(p.use.input, use.input)) : '';
+    const kinds = p.use && p.use.command === null ? kindChanges(p.use.input, use.input) : [];
+    const rec: RecoveryOccurrence = {
+      error: p.error,
+      seq_use: use.seq,
+      seq_result: resultSeq,
+      label: use.label,
+      changed: change.paths.slice(0, 12),
+      numeric: change.numeric,
+      between: p.between
+        .filter((b) => b.seq < use.seq)
+        .map((b) => b.label)
+        .slice(0, 5),
+      quote: this.#clean(shortQuote(callText(use))),
+      ...(what ? { change_quote: what } : {}),
+      ...(kinds.length > 0 ? { kinds } : {}),
+    };
+    if (p.use && p.use.command !== null) rec.failed_quote = this.#clean(shortQuote(p.use.command));
+    if (p.use?.effective !== undefined && use.effective !== undefined) {
+      const sc = setupChange(p.use.effective, use.effective, p.setup ?? [], {
+        failed: p.use.command ?? '',
+        success: use.command ?? '',
+      });
+      // a token holding a secret (`API_KEY=…`) is left out; lines are redacted
+      rec.setup = sc.tokens.filter((t) => this.#redactor.sensitive(t).count === 0);
+      rec.setup_lines = sc.lines.map((l) => this.#clean(l));
     }
-    switch (ev.type) {
-      case 'system.message': {
-        if (!agentStarted) {
-          systemPrompts.add(sha256Hex(ev.text).slice(0, 16));
-          break;
-        }
-        const firstLine = ev.text.split('\n').find((l) => l.trim()) ?? '';
-        if (!HARNESS_COMPLAINT.test(firstLine)) break;
-        const quote = clean(shortQuote(firstLine));
-        errors.push({
-          kind: 'harness',
-          tool: '(harness)',
-          template: maskVariables(redactor.sensitive(firstLine).text),
-          seq: ev.seq,
-          seq_use: null,
-          quote,
-          label: null,
+    const edits = p.edits.filter((e) => e.seq < use.seq).map(({ from, to }) => ({ from, to }));
+    if (edits.length > 0) rec.edits = edits;
+    return rec;
+  }
+
+  /** Errors whose tool never succeeded afterwards: the first successful call of another tool instead. */
+  #alternatives(): void {
+    for (const [tool, list] of [...this.#pending.entries()].sort((a, b) => compareStrings(a[0], b[0]))) {
+      if (tool === '(harness)') continue;
+      const seen = new Set<string>();
+      for (let i = list.length - 1; i >= 0; i--) {
+        const p = list[i]!;
+        const template = this.#errors[p.error]!.template;
+        if (!p.alt || seen.has(template)) continue;
+        seen.add(template);
+        this.#recoveries.push({
+          error: p.error,
+          seq_use: p.alt.use.seq,
+          seq_result: p.alt.seq_result,
+          label: p.alt.use.label,
+          changed: [],
+          numeric: [],
+          between: [],
+          quote: this.#clean(shortQuote(callText(p.alt.use))),
+          alt: true,
+          work: callWork(p.alt.use.kind, p.alt.use.command),
         });
-        const list = pending.get('(harness)') ?? [];
-        list.push({ error: errors.length - 1, use: null, between: [], edits: [], alt: null });
-        pending.set('(harness)', list);
-        break;
-      }
-      case 'user.message': {
-        const answer = agentAsked && ev.text.trim().split(/\s+/).length <= ANSWER_MAX_WORDS;
-        agentAsked = false;
-        const acted = agentActed;
-        agentActed = false;
-        spoke = false;
-        // only a person's own words: not a harness template repeated through the session
-        if ((userTexts.get(ev.text) ?? 0) >= TEMPLATE_REPEATS || ev.text.length > MAX_USER_MESSAGE_CHARS)
-          break;
-        // a slash command is an instruction to the harness, never a rule or a fact
-        if (SLASH_COMMAND.test(ev.text)) break;
-        // a message that tells the agent to ignore its instructions is an injection: nothing in it is
-        // the person's rule, fact or feedback
-        if (overridesInstructions(ev.text)) break;
-        // redact first: keys and tokens are derived from the text and must not carry secrets either;
-        // blocks the message delimits as data (a pasted ticket, a fenced file) are not the person's words
-        const text = withoutQuotedData(clean(ev.text));
-        const speaker = speakerLabel(text);
-        // feedback reads each sentence for a rule or a correction itself, so a reply to the agent's
-        // question ("should I add a new file?" — "don't create separate documents") can be one
-        gatherFeedback(text, ev.seq, acted, speaker);
-        // a short answer to the agent's question (a simulated user's reply) states no preference or fact,
-        // nor does pasted program output (read before blanking: an exception line is also a field line)
-        if (answer || PASTED_TRACE.test(ev.text) || holdsProgramOutput(ev.text)) break;
-        for (const p of extractPreferences(text)) {
-          statements.push({
-            kind: p.kind,
-            seq: ev.seq,
-            text: p.text,
-            tokens: p.tokens,
-            source: 'user.message',
-            ...(speaker ? { speaker } : {}),
-          });
-        }
-        addFacts(text, ev.seq, 'user.message', speaker);
-        aboutSelf.push({ text, seq: ev.seq, at: ev.timestamp, speaker });
-        break;
-      }
-      case 'agent.message': {
-        agentStarted = true;
-        agentActed = true;
-        agentLast = { said: ev.text };
-        agentCall = null;
-        spoke = true;
-        agentAsked = /\?\s*$/.test(ev.text.trim());
-        // the agent saying how it will (not) work: evidence that it follows a rule said before
-        for (const f of agentCommitments(ev.text)) {
-          if (commitments++ >= MAX_COMMITMENTS) break;
-          const said = shortQuote(clean(f.text), 300);
-          feedback.push({
-            cue: 'follows',
-            seq: ev.seq,
-            text: said,
-            why: null,
-            context: null,
-            tokens: contentTokens(said),
-          });
-        }
-        // facts come only from a person's own words: an agent's statement may paraphrase tool output
-        break;
-      }
-      case 'agent.thinking':
-        agentStarted = true;
-        break;
-      case 'agent.tool_use': {
-        agentStarted = true;
-        agentActed = true;
-        toolCalls++;
-        const info = callInfo(ev);
-        const label = info.label;
-        // what the agent said it was doing tells a correction's context better than the call after it
-        if (!spoke) agentLast = { called: label };
-        else agentCall = `${ev.tool} \`${clean(shortQuote(callTarget(info), 100))}\``;
-        const written = callWrites(info);
-        explore.note(info.command, written.writes, ev.input);
-        for (const path of written.paths) explore.note(null, true, { path });
-        if (info.command !== null) {
-          info.effective = explore.effectiveText(info.command);
-          info.run = runKey(info.command);
-        }
-        calls.set(ev.call_id, info);
-        if (!TRIVIAL_TOOLS.has(ev.tool.toLowerCase())) {
-          stepOf.set(ev.call_id, callSteps.length);
-          callSteps.push({
-            label,
-            seq: ev.seq,
-            quote: clean(shortQuote(callText(info), 120)),
-            failed: false,
-            ...((
-              info.command !== null
-                ? isInspection(info.command)
-                : info.kind === 'read' || info.kind === 'search'
-            )
-              ? { inspect: true as const }
-              : {}),
-          });
-          const et = written.edit;
-          const span = et ? editSpan(et.from, et.to) : null;
-          const key = keyOf(info);
-          for (const [k, list] of pending) {
-            if (k === key) continue;
-            for (const p of list) {
-              if (!p.between.some((b) => b.label === label) && p.between.length < 6)
-                p.between.push({ label, seq: ev.seq });
-              if (span && p.edits.length < MAX_EDITS)
-                p.edits.push({ from: clean(span.from), to: clean(span.to), seq: ev.seq });
-              if (p.setup && info.command !== null) {
-                const before = p.setup.length;
-                noteSetupStep(p.setup, info.command, p.use?.command ?? null);
-                if (p.setup.length > before) {
-                  p.setup_seqs ??= [];
-                  p.setup_seqs.push(ev.seq);
-                }
-              }
-            }
-          }
-        }
-        break;
-      }
-      case 'agent.tool_result': {
-        const call = calls.get(ev.call_id) ?? null;
-        const tool = ev.tool ?? call?.tool ?? 'unknown';
-        // a call the person (or the harness for them) declined did not run: it is no step taken, no
-        // set-up or edit before a fix, and never the fix itself; its error, if the source flags one, is
-        // kept only as declined (never a mistake, see `mistakes.ts`) and waits for no recovery
-        const declined = ev.declined === true;
-        if (declined) {
-          const st = stepOf.get(ev.call_id);
-          if (st !== undefined) callSteps[st]!.failed = true;
-          if (call) forgetCall(pending, call.seq);
-        }
-        if (declined && !ev.is_error) break;
-        if (ev.is_error) {
-          toolErrors++;
-          const st = stepOf.get(ev.call_id);
-          if (st !== undefined) callSteps[st]!.failed = true;
-          const { template: rawTemplate, signature } = errorTemplate(ev.content);
-          const template = redactor.sensitive(rawTemplate).text;
-          let t = template;
-          if (template === '(no output)' && call?.command != null) {
-            const head = commandHead(call.command);
-            t = `${head || 'command'} exited non-zero with no output`;
-          }
-          const quote =
-            signature.offset >= 0
-              ? shortQuote(ev.content.slice(signature.offset, signature.offset + signature.line.length))
-              : shortQuote(ev.content);
-          const exploration = call
-            ? explore.classify(call.command, readKind(call) ?? call.kind, t)
-            : undefined;
-          errors.push({
-            kind: 'tool_error',
-            tool,
-            template: t,
-            seq: ev.seq,
-            seq_use: call?.seq ?? null,
-            quote: clean(quote),
-            label: call?.label ?? null,
-            ...(call ? { work: callWork(call.kind, call.command) } : {}),
-            ...(exploration ? { exploration } : {}),
-            ...(call?.kind === 'other' && call.command === null ? { api: true as const } : {}),
-            ...(awaitedPerson(ev.content, signature) ? { awaited: true as const } : {}),
-            ...(declined ? { declined: true as const } : {}),
-          });
-          if (declined) break;
-          const key = call ? keyOf(call) : tool;
-          const list = pending.get(key) ?? [];
-          list.push({
-            error: errors.length - 1,
-            use: call,
-            between: [],
-            edits: [],
-            alt: null,
-            ...(call?.effective !== undefined ? { setup: [] } : {}),
-          });
-          pending.set(key, list);
-        } else {
-          const w = WARNING.exec(ev.content);
-          const el = w ? null : ELIDED.exec(ev.content);
-          if (el) {
-            errors.push({
-              kind: 'warning',
-              tool,
-              template: `Output too long: ${maskVariables(el[1]!)}`,
-              seq: ev.seq,
-              seq_use: call?.seq ?? null,
-              quote: clean(el[0]),
-              label: call?.label ?? null,
-            });
-          }
-          if (w) {
-            const line = w[1]!.trim();
-            const offset = ev.content.indexOf(line);
-            errors.push({
-              kind: 'warning',
-              tool,
-              template: maskVariables(line),
-              seq: ev.seq,
-              seq_use: call?.seq ?? null,
-              quote: clean(shortQuote(ev.content.slice(offset, offset + line.length))),
-              label: call?.label ?? null,
-            });
-          }
-          if (call) {
-            recover(call, ev.seq);
-            // another tool that succeeded instead (another shell program is a step, not a replacement)
-            if (!TRIVIAL_TOOLS.has(call.tool.toLowerCase()))
-              for (const [k, list] of pending) {
-                if (k === keyOf(call) || k === '(harness)') continue;
-                for (const p of list)
-                  if (!(p.use && p.use.command !== null && call.command !== null))
-                    p.alt ??= { use: call, seq_result: ev.seq };
-              }
-          }
-        }
-        break;
       }
     }
   }
-  // errors whose tool never succeeded afterwards: the first successful call of another tool instead
-  for (const [tool, list] of [...pending.entries()].sort((a, b) => compareStrings(a[0], b[0]))) {
-    if (tool === '(harness)') continue;
-    const seen = new Set<string>();
-    for (let i = list.length - 1; i >= 0; i--) {
-      const p = list[i]!;
-      const template = errors[p.error]!.template;
-      if (!p.alt || seen.has(template)) continue;
-      seen.add(template);
-      recoveries.push({
-        error: p.error,
-        seq_use: p.alt.use.seq,
-        seq_result: p.alt.seq_result,
-        label: p.alt.use.label,
-        changed: [],
-        numeric: [],
-        between: [],
-        quote: clean(shortQuote(callText(p.alt.use))),
-        alt: true,
-        work: callWork(p.alt.use.kind, p.alt.use.command),
-      });
+
+  /** The tool sequence: the steps that did not fail, consecutive calls of one label collapsed. */
+  #steps(): ToolStep[] {
+    const steps: ToolStep[] = [];
+    for (const c of this.#callSteps) {
+      if (c.failed) continue;
+      const last = steps[steps.length - 1];
+      if (last && last.label === c.label) last.seq_last = c.seq;
+      else
+        steps.push({
+          label: c.label,
+          seq: c.seq,
+          seq_last: c.seq,
+          quote: c.quote,
+          ...(c.inspect ? { inspect: c.inspect } : {}),
+        });
     }
+    return steps;
   }
-  recoveries.sort((a, b) => a.error - b.error || a.seq_use - b.seq_use);
-  markDeclined(events, errors);
-  markAfterFailure(events, errors);
-  const steps: ToolStep[] = [];
-  for (const c of callSteps) {
-    if (c.failed) continue;
-    const last = steps[steps.length - 1];
-    if (last && last.label === c.label) last.seq_last = c.seq;
-    else
-      steps.push({
-        label: c.label,
-        seq: c.seq,
-        seq_last: c.seq,
-        quote: c.quote,
-        ...(c.inspect ? { inspect: c.inspect } : {}),
-      });
+
+  /** The digest, once every event is read. */
+  digest(): SessionDigest {
+    const events = this.#events;
+    this.#alternatives();
+    this.#recoveries.sort((a, b) => a.error - b.error || a.seq_use - b.seq_use);
+    markDeclined(events, this.#errors);
+    markAfterFailure(events, this.#errors);
+    const steps = this.#steps();
+    return {
+      v: DIGEST_VERSION,
+      events: events.length,
+      first_ts: this.#firstTs,
+      last_ts: this.#lastTs,
+      errors: this.#errors,
+      recoveries: this.#recoveries,
+      steps,
+      // a preference is how a person wants an agent to work: none from people talking to each other
+      statements: amongPeople(events) ? [] : this.#statements,
+      facts: this.#facts,
+      // only what was said to an agent about its work (none when no agent took part)
+      feedback: addressedFeedback(events, this.#feedback),
+      person: this.#toolCalls === 0 ? personStatements(this.#aboutSelf) : [],
+      system_prompts: [...this.#systemPrompts].sort(),
+      tool_calls: this.#toolCalls,
+      tool_errors: this.#toolErrors,
+      redactions: this.#redactions,
+      prints: agentTextPrints(events),
+    };
   }
-  return {
-    v: DIGEST_VERSION,
-    events: events.length,
-    first_ts: firstTs,
-    last_ts: lastTs,
-    errors,
-    recoveries,
-    steps,
-    // a preference is how a person wants an agent to work: none from people talking to each other
-    statements: amongPeople(events) ? [] : statements,
-    facts,
-    // only what was said to an agent about its work (none when no agent took part)
-    feedback: addressedFeedback(events, feedback),
-    person: toolCalls === 0 ? personStatements(aboutSelf) : [],
-    system_prompts: [...systemPrompts].sort(),
-    tool_calls: toolCalls,
-    tool_errors: toolErrors,
-    redactions,
-    prints: agentTextPrints(events),
-  };
 }

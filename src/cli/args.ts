@@ -27,6 +27,17 @@ export function fraction(v: string): number {
   return n;
 }
 
+/** The options {@link addEngineOptions} adds, as commander parses them (camel-cased). */
+export interface EngineFlags {
+  engine?: 'offline' | 'llm';
+  provider?: 'anthropic' | 'openai';
+  model?: string;
+  maxInputTokens?: number;
+  dryRun?: boolean;
+  record?: string;
+  replay?: string;
+}
+
 /**
  * Adds the options that choose and drive the LLM engine, shared by `dream` and `eval`: `--engine`,
  * `--provider`, `--model`, `--max-input-tokens`, `--dry-run`, `--record DIR`, `--replay DIR`.

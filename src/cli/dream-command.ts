@@ -20,7 +20,7 @@ import {
   toLayout,
   writeMemoryFolder,
 } from '../service/index.js';
-import { addEngineOptions, collect, fraction, positiveInt } from './args.js';
+import { addEngineOptions, collect, type EngineFlags, fraction, positiveInt } from './args.js';
 import { checkLine } from './check-command.js';
 import { demoLine, prepareDemo } from './demo.js';
 import { formatOption, invalidJsonOption, invalidUtf8Option, layoutOption } from './import-options.js';
@@ -30,7 +30,7 @@ import { autoApplyAfterDream, printAutoApply } from './review-commands.js';
 import { countByKind, dreamSummary, importLine, skippedNote, warningLines } from './summary-lines.js';
 
 /** The parsed options of `reverie dream` (commander's camel-cased names). */
-interface DreamOptions {
+interface DreamOptions extends EngineFlags {
   memory?: string;
   out?: string;
   layout: MemoryLayout;
@@ -44,13 +44,6 @@ interface DreamOptions {
   team?: string;
   minSupport?: number;
   instructions?: string;
-  engine?: 'offline' | 'llm';
-  provider?: 'anthropic' | 'openai';
-  model?: string;
-  maxInputTokens?: number;
-  dryRun?: boolean;
-  record?: string;
-  replay?: string;
   updateExisting?: boolean;
   holdout?: number;
   apply?: 'auto' | 'review';
@@ -246,6 +239,28 @@ async function oneShot(
   if (t.failed_files > 0) process.exitCode = 1;
 }
 
+/**
+ * The sessions a `--store` dream reads: the `--session` ids and those TRANSCRIPTS import as (none given:
+ * undefined, the sessions imported since the store's last dream).
+ */
+async function sessionsForStore(
+  svc: Reverie,
+  transcripts: string[],
+  o: DreamOptions,
+  onFile?: (r: FileImportReport) => void,
+): Promise<string[] | undefined> {
+  if (transcripts.length === 0) return o.session;
+  const rep = await svc.importSessions(transcripts, {
+    format: o.format,
+    agent_id: o.agent,
+    team_id: o.team,
+    invalid_utf8: o.invalidUtf8,
+    invalid_json: o.invalidJson,
+    ...(onFile ? { onFile } : {}),
+  });
+  return [...new Set([...(o.session ?? []), ...rep.session_ids])];
+}
+
 /** The dream options both a stored run and a queued one send: min support and the instruction files. */
 function dreamOptions(o: DreamOptions, instructionFiles: Awaited<ReturnType<typeof findInstructionFiles>>) {
   return {
@@ -264,18 +279,7 @@ async function storedDream(
   bar: ProgressBar,
   onFile: (r: FileImportReport) => void,
 ): Promise<void> {
-  let sessionIds: string[] | undefined = o.session;
-  if (transcripts.length > 0) {
-    const rep = await svc.importSessions(transcripts, {
-      format: o.format,
-      agent_id: o.agent,
-      team_id: o.team,
-      invalid_utf8: o.invalidUtf8,
-      invalid_json: o.invalidJson,
-      onFile,
-    });
-    sessionIds = [...new Set([...(sessionIds ?? []), ...rep.session_ids])];
-  }
+  const sessionIds = await sessionsForStore(svc, transcripts, o, onFile);
   const instructionFiles = await findInstructionFiles(svc, sessionIds ?? [], o.instructionsFile ?? []);
   const output_behavior = o.updateExisting
     ? ({ type: 'update_existing', memory_store_id: o.store } as const)
@@ -386,15 +390,7 @@ async function dryRun(
     });
     estimate = r.estimate;
   } else {
-    let sessionIds: string[] | undefined = o.session;
-    if (transcripts.length > 0) {
-      const rep = await svc.importSessions(transcripts, {
-        format: o.format,
-        agent_id: o.agent,
-        team_id: o.team,
-      });
-      sessionIds = [...new Set([...(sessionIds ?? []), ...rep.session_ids])];
-    }
+    const sessionIds = await sessionsForStore(svc, transcripts, o);
     estimate = await svc.estimateDream({
       memory_store_id: o.store,
       session_ids: sessionIds,

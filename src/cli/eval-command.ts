@@ -15,19 +15,8 @@ import { ReverieError } from '../domain/errors.js';
 import { EVAL_SUITES, type EvalOptions, type EvalReport, formatReportTable, runEval } from '../eval/index.js';
 import { MemoryResponseCache } from '../models/index.js';
 import { llmEngineFactory, OFFLINE_MODEL_IDS } from '../service/index.js';
-import { addEngineOptions, collect, positiveInt } from './args.js';
+import { addEngineOptions, collect, type EngineFlags, positiveInt } from './args.js';
 import type { CliContext } from './program.js';
-
-/** The LLM-engine options of `reverie eval`, as commander parses them. */
-interface LlmEvalFlags {
-  engine?: 'offline' | 'llm';
-  provider?: 'anthropic' | 'openai';
-  model?: string;
-  maxInputTokens?: number;
-  dryRun?: boolean;
-  record?: string;
-  replay?: string;
-}
 
 /**
  * The engine and model options of {@link runEval} for `flags`: none for the offline engine (the default,
@@ -36,7 +25,7 @@ interface LlmEvalFlags {
  *   `--engine offline`; ValidationError (from the models lane) for a missing `--model` or key variable.
  */
 export function evalEngineOptions(
-  flags: LlmEvalFlags,
+  flags: EngineFlags,
   env: Record<string, string | undefined>,
 ): Pick<EvalOptions, 'engine' | 'model'> {
   if (flags.record && flags.replay)

@@ -31,9 +31,8 @@
 import { ImportError, type Outcome, type Timestamp } from '../domain/index.js';
 import { CallRegistry } from './call-registry.js';
 import {
-  bashExitCode,
+  addClaudeCodeResult,
   blocksSeen,
-  claudeCodeDeclined,
   firstTime,
   flattenToolResult,
   isHarnessText,
@@ -192,17 +191,7 @@ function userLine(
       const isError =
         b.is_error === true ||
         (b.is_error === undefined && typeof sideRecord === 'string' && sideRecord.startsWith('Error'));
-      const exit = call && CLAUDE_CODE_COMMAND_TOOLS.has(call.tool) ? bashExitCode(text, isError) : undefined;
-      const r = t.events.toolResult(
-        call?.call_id ?? rawId,
-        call?.tool ?? null,
-        text,
-        isError,
-        ts,
-        source,
-        exit,
-      );
-      if (claudeCodeDeclined(text, isError)) r.declined = true;
+      addClaudeCodeResult(t.events, call, rawId, text, isError, ts, source);
     } else if (b.type === 'text' && typeof b.text === 'string') {
       userText(b.text, harness, ts, source, t);
     }

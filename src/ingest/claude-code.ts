@@ -35,7 +35,7 @@
  */
 import { basename } from 'node:path';
 import { ImportError, type SourcePointer, type Timestamp } from '../domain/index.js';
-import { CallRegistry } from './call-registry.js';
+import { CallRegistry, type RegisteredCall } from './call-registry.js';
 import { EventList } from './event-list.js';
 import { completeLines } from './growing.js';
 import { forEachJsonLine, isRecord } from './json.js';
@@ -93,6 +93,25 @@ export function claudeCodeDeclined(text: string, isError: boolean): boolean {
 }
 
 /** A Claude Code session id as its project files are named: a UUID. */
+/**
+ * Adds a Claude Code tool result (project files and stream-json alike) for the call `rawId` answers: the
+ * exit code of a command tool's result (`Exit code N`), and `declined` for the harness's rejection and
+ * interruption templates ({@link claudeCodeDeclined}).
+ */
+export function addClaudeCodeResult(
+  events: EventList,
+  call: RegisteredCall | null,
+  rawId: string,
+  text: string,
+  isError: boolean,
+  ts: Timestamp | null,
+  source: SourcePointer,
+): void {
+  const exit = call && CLAUDE_CODE_COMMAND_TOOLS.has(call.tool) ? bashExitCode(text, isError) : undefined;
+  const r = events.toolResult(call?.call_id ?? rawId, call?.tool ?? null, text, isError, ts, source, exit);
+  if (claudeCodeDeclined(text, isError)) r.declined = true;
+}
+
 const SESSION_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Longest text kept from a Claude Code `system` line, in characters. */
@@ -507,16 +526,7 @@ class ClaudeCodeReader {
     const isError = b.is_error === true;
     const said = isError ? rejectionWords(full) : null;
     const text = said === null ? full : full.slice(0, full.length - said.length).trimEnd();
-    const r = this.#events.toolResult(
-      call?.call_id ?? rawId,
-      call?.tool ?? null,
-      text,
-      isError,
-      ts,
-      source,
-      call && CLAUDE_CODE_COMMAND_TOOLS.has(call.tool) ? bashExitCode(text, isError) : undefined,
-    );
-    if (claudeCodeDeclined(text, isError)) r.declined = true;
+    addClaudeCodeResult(this.#events, call, rawId, text, isError, ts, source);
     if (said !== null) this.#userText(said, false, ts, source);
   }
 

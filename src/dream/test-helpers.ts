@@ -116,6 +116,11 @@ export type Step =
   | string
   | { tool: string; input?: unknown; result: string; error?: boolean; kind?: ToolKind; command?: string };
 
+/** A `Bash` step of a {@link syntheticSession}: a shell call of `command` with `result` (failed when `error`). */
+export function shellStep(command: string, result: string, error = false): Step {
+  return { tool: 'Bash', kind: 'shell', command, input: { command }, result, error };
+}
+
 /**
  * A synthetic session (default: satisfied, agent `agent-a`, title = id; all events at 2026-02-01T10:00Z):
  * user messages and tool call/result pairs in order; `content_sha256` over the events as storage

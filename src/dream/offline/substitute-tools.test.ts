@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createOfflineEngine } from '../index.js';
-import { type Step, syntheticSession } from '../test-helpers.js';
+import { type Step, shellStep, syntheticSession } from '../test-helpers.js';
 import { DEFAULT_DREAM_OPTIONS, type DreamSessionRef } from '../types.js';
 import { callWork, isSubstitute } from './recovery.js';
 
@@ -13,14 +13,7 @@ const mistakes = async (sessions: DreamSessionRef[]) =>
   (await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS })).changes.filter(
     (c) => c.kind === 'mistake',
   );
-const sh = (command: string, result: string, error = false): Step => ({
-  tool: 'Bash',
-  kind: 'shell',
-  command,
-  input: { command },
-  result,
-  error,
-});
+const sh = shellStep;
 const read = (path: string): Step => ({
   tool: 'Read',
   kind: 'read',

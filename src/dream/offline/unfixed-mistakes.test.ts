@@ -5,20 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createOfflineEngine } from '../index.js';
-import { type Step, syntheticSession } from '../test-helpers.js';
+import { type Step, shellStep, syntheticSession } from '../test-helpers.js';
 import { DEFAULT_DREAM_OPTIONS, type DreamSessionRef } from '../types.js';
 
 const engine = createOfflineEngine();
 const run = async (sessions: DreamSessionRef[]) =>
   engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
-const sh = (command: string, result: string, error = false): Step => ({
-  tool: 'Bash',
-  kind: 'shell',
-  command,
-  input: { command },
-  result,
-  error,
-});
+const sh = shellStep;
 // another shell command is a step, never a replacement tool (`gather.ts`): no fix comes from it
 const look = (path: string) => sh(`cat ${path}`, '1 x');
 // wordings written for these tests

@@ -1166,6 +1166,84 @@ function fixHintOf(kind: ErrorOccurrence['kind'], fixes: Fixes, formatP?: number
   return NO_FIX;
 }
 
+/** One occurrence per distinct session content (its first), in the order given. */
+function firstPerSession(occs: readonly Occ[]): Occ[] {
+  const perSession: Occ[] = [];
+  const seen = new Set<string>();
+  for (const o of occs) {
+    if (seen.has(o.s.content_sha256)) continue;
+    seen.add(o.s.content_sha256);
+    perSession.push(o);
+  }
+  return perSession;
+}
+
+/**
+ * The templates worth showing: those that recur (in `recur` sessions, or `recur` times) and the
+ * representative one; a wording seen once may carry that one session's details.
+ */
+function shownTemplatesOf(
+  occs: readonly Occ[],
+  templateCounts: [string, number][],
+  template: string,
+  recur: number,
+) {
+  const variantSessions = countBy(
+    [...new Set(occs.map((o) => `${o.e.template}\u0000${o.s.content_sha256}`))],
+    (k) => k.split('\u0000')[0]!,
+  );
+  const occurrences = new Map(templateCounts);
+  return new Set(
+    variantSessions
+      .filter(([t, n]) => n >= recur || (occurrences.get(t) ?? 0) >= recur || t === template)
+      .map(([t]) => t),
+  );
+}
+
+/** Evidence of a mistake: the error in up to 6 sessions, plus up to 3 error→fix ranges (satisfied sessions first). */
+function mistakeEvidence(perSession: readonly Occ[], fixes: Fixes): PlannedEvidence[] {
+  const evidence: PlannedEvidence[] = perSession.slice(0, 6).map((o) => ({
+    session_id: o.s.id,
+    seq_from: o.e.seq,
+    seq_to: o.e.seq,
+    quote: o.e.quote,
+    source: o.e.kind === 'harness' ? 'system.message' : 'agent.tool_result',
+  }));
+  const fixEvidence = [...(fixes.recList.length > 0 ? fixes.recList : fixes.altList)].sort(
+    (a, b) =>
+      Number(b.o.s.outcome === 'satisfied') - Number(a.o.s.outcome === 'satisfied') ||
+      compareStrings(a.o.s.id, b.o.s.id),
+  );
+  for (const x of fixEvidence.slice(0, 3)) {
+    evidence.push({
+      session_id: x.o.s.id,
+      seq_from: x.o.e.seq,
+      seq_to: x.r.seq_result,
+      // what changed, not the whole argument object
+      quote: x.r.change_quote || x.r.quote,
+      source: 'agent.tool_use',
+    });
+  }
+  return evidence;
+}
+
+/**
+ * The memory's evidence lines: fix quotes are tool inputs (they may hold one customer's details), and an
+ * error worded only once may too: cite, do not copy, them.
+ */
+function mistakeEvidenceLines(
+  evidence: readonly PlannedEvidence[],
+  quoteable: ReadonlySet<string>,
+): string[] {
+  return evidence.map((ev) => {
+    const range = ev.seq_from === ev.seq_to ? `#${ev.seq_from}` : `#${ev.seq_from}–${ev.seq_to}`;
+    const what = ev.source === 'agent.tool_use' ? 'fix' : 'error';
+    return ev.source === 'agent.tool_use' || !quoteable.has(`${ev.session_id}#${ev.seq_from}`)
+      ? `- ${ev.session_id} ${range} (${what})`
+      : `- ${ev.session_id} ${range} (${what}): ${JSON.stringify(ellipsize(ev.quote, 140))}`;
+  });
+}
+
 /**
  * The memory of one cluster. `setup`: the changes established as its fix (`setup-change.ts`);
  * `formatP`: for the one harness-format lesson, the Fisher p-value that its presence predicts failure.
@@ -1187,20 +1265,12 @@ function renderMistake(
   const tools = countBy(occs, (o) => o.e.tool);
   const tool = mostSessions(occs, (o) => o.e.tool, tools);
   occs.sort((a, b) => compareStrings(a.s.id, b.s.id) || a.e.seq - b.e.seq);
-  // one entry per distinct session content: the first occurrence
-  const perSession: Occ[] = [];
-  const seen = new Set<string>();
-  for (const o of occs) {
-    if (seen.has(o.s.content_sha256)) continue;
-    seen.add(o.s.content_sha256);
-    perSession.push(o);
-  }
+  const perSession = firstPerSession(occs);
   const outcomes = countBy(perSession, (o) => o.s.outcome);
   const fixes = analyseFixes(occs, perSession, minSupport, setup);
-  const { shell, recur, recList, altList, recovered } = fixes;
+  const { shell, recur, recList, recovered } = fixes;
   const labels = countBy(occs, (o) => o.e.label);
   const agents = countBy(perSession, (o) => o.s.agent_id);
-  const lastSeen = lastDayOf(perSession.map((o) => o.s.time));
 
   const shortTemplate = template.replace(/^Error:\s*/i, '');
   const title =
@@ -1212,7 +1282,6 @@ function renderMistake(
     kind === 'harness' ? 'harness feedback' : kind === 'warning' ? `${tool} warning` : `${tool} fails`;
   const seenText =
     support.sessions === 1 ? `1 session (${occs.length} times)` : `${support.sessions} sessions`;
-  const summary = `${seenText}; ${fixHint}; ${subject}: ${ellipsize(shortTemplate, 70)}`;
 
   const lines: string[] = [];
   lines.push(`# ${title}`, '');
@@ -1228,18 +1297,7 @@ function renderMistake(
       .map(([a]) => `\`${a}\``)
       .join(', ')}); session outcomes: ${outcomeText}.`,
   );
-  // variants: only templates that recur (in several sessions, or repeatedly); a wording seen once may
-  // carry that one session's details
-  const variantSessions = countBy(
-    [...new Set(occs.map((o) => `${o.e.template}\u0000${o.s.content_sha256}`))],
-    (k) => k.split('\u0000')[0]!,
-  );
-  const occurrences = new Map(templateCounts);
-  const shownTemplates = new Set(
-    variantSessions
-      .filter(([t, n]) => n >= recur || (occurrences.get(t) ?? 0) >= recur || t === template)
-      .map(([t]) => t),
-  );
+  const shownTemplates = shownTemplatesOf(occs, templateCounts, template, recur);
   const variants = templateCounts.filter(([t]) => t !== template && shownTemplates.has(t));
   if (variants.length > 0) lines.push(`Variants: ${fmtCounts(variants, 3)}.`);
   if (labels.length > 0 && labels.some(([l]) => l.includes(':')))
@@ -1257,55 +1315,21 @@ function renderMistake(
       held: kind === 'tool_error' && fixHint === NO_FIX ? persistence(occs) : null,
     }),
   );
-  // evidence: the error in up to 6 sessions, plus up to 3 error→fix ranges (prefer satisfied sessions)
-  const evidence: PlannedEvidence[] = perSession.slice(0, 6).map((o) => ({
-    session_id: o.s.id,
-    seq_from: o.e.seq,
-    seq_to: o.e.seq,
-    quote: o.e.quote,
-    source: o.e.kind === 'harness' ? 'system.message' : 'agent.tool_result',
-  }));
-  const fixEvidence = [...(recList.length > 0 ? recList : altList)].sort(
-    (a, b) =>
-      Number(b.o.s.outcome === 'satisfied') - Number(a.o.s.outcome === 'satisfied') ||
-      compareStrings(a.o.s.id, b.o.s.id),
-  );
-  for (const x of fixEvidence.slice(0, 3)) {
-    evidence.push({
-      session_id: x.o.s.id,
-      seq_from: x.o.e.seq,
-      seq_to: x.r.seq_result,
-      // what changed, not the whole argument object
-      quote: x.r.change_quote || x.r.quote,
-      source: 'agent.tool_use',
-    });
-  }
-  lines.push('', '## Evidence', '');
+  const evidence = mistakeEvidence(perSession, fixes);
   const quoteable = new Set(
     perSession
       .filter((o) => shownTemplates.has(o.e.template) || support.sessions === 1)
       .map((o) => `${o.s.id}#${o.e.seq}`),
   );
-  for (const ev of evidence) {
-    const range = ev.seq_from === ev.seq_to ? `#${ev.seq_from}` : `#${ev.seq_from}–${ev.seq_to}`;
-    const what = ev.source === 'agent.tool_use' ? 'fix' : 'error';
-    // fix quotes are tool inputs (they may hold one customer's details), and an error worded only once
-    // may too: cite, do not copy, them
-    lines.push(
-      ev.source === 'agent.tool_use' || !quoteable.has(`${ev.session_id}#${ev.seq_from}`)
-        ? `- ${ev.session_id} ${range} (${what})`
-        : `- ${ev.session_id} ${range} (${what}): ${JSON.stringify(ellipsize(ev.quote, 140))}`,
-    );
-  }
+  lines.push('', '## Evidence', '', ...mistakeEvidenceLines(evidence, quoteable));
   const recoveredRate = perSession.length ? recovered.length / perSession.length : 0;
-  const key = `mistake:${kind}:${tool}:${template}`;
   return {
-    key,
+    key: `mistake:${kind}:${tool}:${template}`,
     match_text: shortTemplate,
     kind: 'mistake',
     slug: fileSlug(`${kind === 'harness' ? 'harness' : tool} ${shortTemplate}`),
     title,
-    summary,
+    summary: `${seenText}; ${fixHint}; ${subject}: ${ellipsize(shortTemplate, 70)}`,
     body: `${lines.join('\n')}\n`,
     support,
     confidence: scoreConfidence(
@@ -1314,7 +1338,7 @@ function renderMistake(
         { fixEstablished: fixHint !== NO_FIX },
       ),
     ),
-    last_seen: lastSeen,
+    last_seen: lastDayOf(perSession.map((o) => o.s.time)),
     evidence,
     score: support.sessions * KIND_WEIGHT[kind] * (1 + recoveredRate * 0.5),
     reason: `Recurring ${kind === 'tool_error' ? 'tool error' : kind} in ${counted(support.sessions, 'session')} (${counted(occs.length, 'occurrence')}${

@@ -372,8 +372,9 @@ async function importPlanted(
             team_id: m.team_id,
             outcome,
             metadata: { task: m.task },
+            hash_root: root,
           }
-        : {},
+        : { hash_root: root },
     );
     events += s.events.length;
     errors += countErrors(s.events);

@@ -89,3 +89,36 @@ describe('eval sessions', () => {
     await expect(lazyRef(missing, new Map()).loadEvents()).rejects.toThrow(/not found/);
   });
 });
+
+describe('toSession hash_root', () => {
+  it('hashes the same corpus the same wherever it was written, and other content differently', () => {
+    const at = (root: string, text = 'hi'): ImportedSession => ({
+      ...imported,
+      source_file: join(root, 'coding', 'x.jsonl'),
+      events: [
+        {
+          type: 'user.message',
+          seq: 0,
+          timestamp: null,
+          source: { file: join(root, 'coding', 'x.jsonl'), line: 2 },
+          text,
+        },
+      ],
+    });
+    const a = toSession(at('/tmp/reverie-eval-planted-aaaa'), 'now', {
+      hash_root: '/tmp/reverie-eval-planted-aaaa',
+    });
+    const b = toSession(at('/tmp/reverie-eval-planted-bbbb'), 'now', {
+      hash_root: '/tmp/reverie-eval-planted-bbbb',
+    });
+    const other = toSession(at('/tmp/reverie-eval-planted-bbbb', 'hello'), 'now', {
+      hash_root: '/tmp/reverie-eval-planted-bbbb',
+    });
+    expect(a.content_sha256).toBe(b.content_sha256);
+    expect(other.content_sha256).not.toBe(b.content_sha256);
+    // without a root the folder is part of the hash (as for stored sessions, whose files do not move)
+    expect(toSession(at('/tmp/a'), 'now').content_sha256).not.toBe(
+      toSession(at('/tmp/b'), 'now').content_sha256,
+    );
+  });
+});

@@ -16,6 +16,12 @@ export interface SessionOverrides {
   team_id?: string | null;
   outcome?: Outcome | null;
   metadata?: Record<string, unknown>;
+  /**
+   * The folder a generated corpus was written to (a new temporary folder on every run): the events'
+   * source files are taken relative to it for `content_sha256`, so that the same corpus hashes the same
+   * wherever it was written (a dream breaks ties by content hash, and would otherwise differ run to run).
+   */
+  hash_root?: string;
 }
 
 /** The `Session.id` the evaluation gives an external id: `sesn_` + base32 of its SHA-256 (stable). */
@@ -25,6 +31,7 @@ export function evalSessionId(externalId: string): string {
 
 /**
  * A stored-like `Session` for an imported one: stable id from the external id, `content_sha256` =
+ * (source files relative to `o.hash_root` when given)
  * `sha256Hex(JSON.stringify(events))`, overrides applied (an override outcome only fills a missing
  * one), `imported_at` as given.
  */
@@ -44,10 +51,20 @@ export function toSession(s: ImportedSession, importedAt: string, o: SessionOver
     ended_at: s.ended_at,
     metadata: { ...s.metadata, ...(o.metadata ?? {}) },
     event_count: s.events.length,
-    content_sha256: sha256Hex(JSON.stringify(s.events)),
+    content_sha256: sha256Hex(
+      JSON.stringify(o.hash_root === undefined ? s.events : rootless(s.events, o.hash_root)),
+    ),
     outcome: s.outcome ?? o.outcome ?? null,
     imported_at: importedAt,
   };
+}
+
+/** The events with their source files relative to `root` (forward slashes), for a location-free hash. */
+function rootless(events: readonly SessionEvent[], root: string): SessionEvent[] {
+  return events.map((e) => ({
+    ...e,
+    source: { ...e.source, file: relative(root, e.source.file).split(sep).join('/') },
+  }));
 }
 
 /** A ref whose events are already in memory. */

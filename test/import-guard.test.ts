@@ -12,25 +12,15 @@ import { basename, join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { type FileImportReport, type ImportReport, Reverie } from '../src/service/index.js';
 import type { Storage } from '../src/storage/index.js';
+import { claudeCodeLine } from './claude-code-lines.js';
 import { DATA, describeWithData } from './data.js';
 import { DIALECTS } from './dialects.js';
 
 const SID = '5b7e0c2a-0000-4000-8000-00000000c0de';
 
 /** A Claude Code main-session line of session {@link SID}. */
-function ccLine(uuid: string, type: 'user' | 'assistant', text: string): string {
-  const message =
-    type === 'user'
-      ? { role: 'user', content: text }
-      : {
-          id: `msg_${uuid}`,
-          role: 'assistant',
-          model: 'claude-sonnet-4-5',
-          content: [{ type: 'text', text }],
-        };
-  const timestamp = '2026-02-03T09:00:00Z';
-  return JSON.stringify({ type, uuid, sessionId: SID, cwd: '/home/dev/shop', message, timestamp });
-}
+const ccLine = (uuid: string, type: 'user' | 'assistant', text: string) =>
+  claudeCodeLine({ sessionId: SID, cwd: '/home/dev/shop' }, uuid, type, text);
 
 /** Two Claude Code conversations that both carry session id {@link SID} (e.g. one folder synced from another machine). */
 const CC_A = [

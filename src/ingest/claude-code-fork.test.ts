@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { claudeCodeLine } from '../../test/claude-code-lines.js';
 import { Reverie } from '../service/index.js';
 import { parseTranscript } from './index.js';
 
@@ -15,25 +16,14 @@ import { parseTranscript } from './index.js';
 const FIRST = '0d1c2b3a-0000-4000-8000-00000000f1a5';
 const FORK = '9e8d7c6b-0000-4000-8000-00000000f0c4';
 
-function line(uuid: string, type: 'user' | 'assistant', text: string): string {
-  const message =
-    type === 'user'
-      ? { role: 'user', content: text }
-      : {
-          id: `msg_${uuid}`,
-          role: 'assistant',
-          model: 'claude-sonnet-4-5',
-          content: [{ type: 'text', text }],
-        };
-  return JSON.stringify({
-    type,
+/** A line of the first session's conversation (both files carry its id). */
+const line = (uuid: string, type: 'user' | 'assistant', text: string) =>
+  claudeCodeLine(
+    { sessionId: FIRST, cwd: '/home/dev/site', timestamp: '2026-01-02T10:00:00Z' },
     uuid,
-    sessionId: FIRST,
-    cwd: '/home/dev/site',
-    message,
-    timestamp: '2026-01-02T10:00:00Z',
-  });
-}
+    type,
+    text,
+  );
 
 const first = `${[
   line('u1', 'user', 'build the landing page'),

@@ -4,33 +4,15 @@
  * (`sessions[].conflicts_with`, a `session_conflict` warning). Texts invented for the test.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { claudeCodeLine } from '../../../test/claude-code-lines.js';
 import { type ApiFixture, apiFixture } from '../core/test-client.js';
 
 const SID = '7a1f3e9d-0000-4000-8000-0000000000ab';
 
 /** A Claude Code session file of session {@link SID}: the person's request and the agent's answer. */
 function transcript(ask: string, answer: string): string {
-  const at = '2026-02-03T09:00:00Z';
-  const user = {
-    type: 'user',
-    uuid: 'u1',
-    sessionId: SID,
-    timestamp: at,
-    message: { role: 'user', content: ask },
-  };
-  const agent = {
-    type: 'assistant',
-    uuid: 'a1',
-    sessionId: SID,
-    timestamp: at,
-    message: {
-      id: 'msg_a1',
-      role: 'assistant',
-      model: 'claude-sonnet-4-5',
-      content: [{ type: 'text', text: answer }],
-    },
-  };
-  return `${JSON.stringify(user)}\n${JSON.stringify(agent)}\n`;
+  const ctx = { sessionId: SID };
+  return `${claudeCodeLine(ctx, 'u1', 'user', ask)}\n${claudeCodeLine(ctx, 'a1', 'assistant', answer)}\n`;
 }
 
 let f: ApiFixture;

@@ -31,7 +31,7 @@ import type { GatheredSession, PlannedMemory } from './offline/plan.js';
 import { holdsFactStatement } from './offline/preferences.js';
 import { mineProjectFacts } from './offline/project-facts.js';
 import { Redactor } from './offline/redactor.js';
-import { withoutReplayedStatements } from './offline/replayed-statements.js';
+import { sessionReplays, withoutReplayedStatements } from './offline/replayed-statements.js';
 import { collectSessionFacts, minePreferences, promoteSessionFacts } from './offline/statements.js';
 import { compareStrings, contentTokens } from './offline/text.js';
 import { assertInvariants, filterDrafts, storeCap } from './offline/verify.js';
@@ -243,12 +243,14 @@ function consolidate(
   redactor: Redactor,
 ): Consolidated {
   const minSupport = Math.max(1, Math.floor(options.min_support));
-  const mistakes = mineMistakes(sessions, minSupport);
+  // runs replayed under other ids (resumed or forked sessions, replayed demonstrations): found once
+  const replays = sessionReplays(sessions);
+  const mistakes = mineMistakes(sessions, minSupport, replays);
   const workflows = mineWorkflows(sessions, { minSupport });
   const knownHosts = new Set(request.memories.flatMap((m) => hostsIn(m.content)));
   const injected = (t: string) => injectionReason(t, knownHosts) !== null;
   // what a person said is counted once when a resumed or forked session copied it (replayed-statements.ts)
-  const said = withoutReplayedStatements(sessions);
+  const said = withoutReplayedStatements(sessions, replays);
   const prefs = minePreferences(said, minSupport, injected);
   const contrasts = mineContrasts(sessions, minSupport);
   const sessionFacts = collectSessionFacts(said);

@@ -66,7 +66,7 @@ import {
   supportOf,
 } from './plan.js';
 import { isSubstitute } from './recovery.js';
-import { replayOf } from './replays.js';
+import { sessionReplays } from './replayed-statements.js';
 import { type SetupFix, type SetupUnit, setupCandidates, setupFixes } from './setup-change.js';
 import { ALPHA, outcomeTable, predictionP } from './significance.js';
 import { clusterNearDuplicates } from './similarity.js';
@@ -342,15 +342,16 @@ function judgeCluster(j: Judging, gi: number): { verdict: Verdict; fixes: SetupF
  * Finds recurring mistakes across sessions.
  * @param all gathered sessions, sorted by id; a session that replays another's run is left out (see `replays.ts`).
  * @param minSupport minimum distinct sessions to promote a cluster.
+ * @param replays `sessionReplays(all)`, when the caller has it already (the engine finds replays once).
  * @returns planned mistake memories (sorted by key) and counters.
  */
 export function mineMistakes(
   all: readonly GatheredSession[],
   minSupport: number,
+  replays: Map<string, string> = sessionReplays(all),
 ): { memories: PlannedMemory[]; stats: MistakeStats } {
   // a run replayed under other ids (a demonstration played again, a forked session) is one run: its
   // replays add no support (see `replays.ts`)
-  const replays = replayOf(all.map((s) => ({ content_sha256: s.content_sha256, prints: s.digest.prints })));
   const sessions = replays.size === 0 ? all : all.filter((s) => !replays.has(s.content_sha256));
   const { byKey, occurrences, declined, awaited } = collectOccurrences(sessions);
   const cancelled = dropCancelNotices(byKey);

@@ -15,14 +15,23 @@ import type { GatheredSession } from './plan.js';
 import { replayOf } from './replays.js';
 
 /**
+ * The replays among gathered sessions (`replayOf` over their digests' prints): replaying session's
+ * `content_sha256` → its run's representative's. One map serves the mistakes and the person's words.
+ */
+export function sessionReplays(sessions: readonly GatheredSession[]): Map<string, string> {
+  return replayOf(sessions.map((s) => ({ content_sha256: s.content_sha256, prints: s.digest.prints })));
+}
+
+/**
  * The sessions with the person's words that a replay copied from its run left out of the replaying
  * sessions (see the module comment). Sessions that replay nothing are returned as they are.
  * @param sessions gathered sessions (their digests' `prints` name the replays).
+ * @param replays {@link sessionReplays} of `sessions`, when the caller has it already.
  */
-export function withoutReplayedStatements(sessions: readonly GatheredSession[]): GatheredSession[] {
-  const replays = replayOf(
-    sessions.map((s) => ({ content_sha256: s.content_sha256, prints: s.digest.prints })),
-  );
+export function withoutReplayedStatements(
+  sessions: readonly GatheredSession[],
+  replays: Map<string, string> = sessionReplays(sessions),
+): GatheredSession[] {
   if (replays.size === 0) return [...sessions];
   const byContent = new Map(sessions.map((s) => [s.content_sha256, s]));
   return sessions.map((s) => {

@@ -1581,6 +1581,8 @@ interface Reading {
   ws: ReturnType<typeof words>;
   /** True when the sentence objects to what the agent did (see `objecting`). */
   objection: boolean;
+  /** True when the sentence holds a cue of generality ({@link GENERALITY}: always, from now on, …). */
+  general: boolean;
 }
 
 function classify(s: Sentence, afterAgent: boolean): Kind {
@@ -1590,7 +1592,15 @@ function classify(s: Sentence, afterAgent: boolean): Kind {
   if (opening !== undefined) return opening;
   const all = firstWords(s);
   const ws = words(all);
-  const r: Reading = { s, text, afterAgent, all, ws, objection: objecting(text, ws, all) };
+  const r: Reading = {
+    s,
+    text,
+    afterAgent,
+    all,
+    ws,
+    objection: objecting(text, ws, all),
+    general: GENERALITY.test(s.text),
+  };
   const asked = requestKind(r);
   if (asked !== undefined) return asked;
   const parts = clauses(all);
@@ -1658,8 +1668,7 @@ function requestKind(r: Reading): Kind | undefined {
  * Undefined when the sentence is not narrowed.
  */
 function scopeKind(r: Reading, parts: ReturnType<typeof clauses>): Kind | undefined {
-  const { s, text, afterAgent, ws, objection } = r;
-  const general = GENERALITY.test(s.text);
+  const { s, text, afterAgent, ws, objection, general } = r;
   // one case's identifiers (an order id, an e-mail address) make it that case, whatever words surround them
   // "I asked for one test fix, not a 41-file diff": what was asked against what the agent did
   if (afterAgent && ASKED_NOT.test(text)) return 'correction';
@@ -1692,8 +1701,7 @@ function scopeKind(r: Reading, parts: ReturnType<typeof clauses>): Kind | undefi
 
 /** The sentence's form: an order, an obligation, the team's practice, a verdict, a prohibition, an objection. */
 function statementKind(r: Reading, parts: ReturnType<typeof clauses>): Kind {
-  const { s, text, afterAgent, all, ws, objection } = r;
-  const general = GENERALITY.test(s.text);
+  const { s, text, afterAgent, all, ws, objection, general } = r;
   // "you know we …": what the person reminds the agent of starts after the lead-in
   const told = /^you know(?: that)?$/i.test(
     ws

@@ -1185,3 +1185,51 @@ describe('a lowercase or embedded rule with a cue of generality (s21 item 5)', (
       expect(said(t), t).toEqual([]);
   });
 });
+
+describe('shapes found by a fresh dev round (issue 15, session 22)', () => {
+  it('a sentence that only widens the order before it to every case makes that order a rule', () => {
+    expect(
+      said('could you lint the changed files before you hand it back? every time, not only for big diffs'),
+    ).toEqual([
+      [
+        'rule',
+        'could you lint the changed files before you hand it back? every time, not only for big diffs',
+      ],
+    ]);
+    expect(said('lint the changed files, then report. that goes for every task')).toHaveLength(1);
+    // without the widening sentence the request is this task's
+    expect(said('could you lint the changed files before you hand it back?')).toEqual([]);
+  });
+
+  it('a rule drawn with "so" from the statement before it takes that statement as its reason', () => {
+    const [f] = extractFeedback(
+      'we keep the container images small on purpose, every layer is something we pay to ship. so ask before you add one',
+      true,
+    );
+    expect(f?.text).toContain('container images');
+    expect(f?.why).toContain('container images');
+  });
+
+  it('"No <kind>" said generally or with its reason is a rule; "No <things>" reported is not', () => {
+    expect(
+      said('in general: no scratch scripts in the repo root, they pile up and nobody cleans them'),
+    ).toHaveLength(1);
+    expect(said('No print statements in committed code, ever.')).toHaveLength(1);
+    // (not after the agent acted: a report, not a prohibition)
+    expect(said('No errors in the build log.', false)).toEqual([]);
+    expect(said('No errors in the build log, nothing in the warnings either.', false)).toEqual([]);
+    expect(said('no worries, take your time')).toEqual([]);
+  });
+
+  it('a file name standing for a kind ("NOTES.md type files") names no one file; "I\'d prefer if you" addresses the agent', () => {
+    expect(said('pls dont write NOTES.md type files, just tell me in the chat')).toHaveLength(1);
+    expect(said('pls dont touch NOTES.md, I am editing it')).toEqual([]);
+  });
+
+  it('a kind negated in the passive ("migrations don\'t get edited once merged") is a norm', () => {
+    expect(said("migrations don't get edited after they are merged, write a new one instead")).toHaveLength(
+      1,
+    );
+    expect(said("the migration didn't get applied")).toEqual([]);
+  });
+});

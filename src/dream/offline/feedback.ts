@@ -79,7 +79,7 @@ export function saysGenerally(text: string): boolean {
  * ids. A file name made a modifier of a kind ("SUMMARY.md-style documents") names no one file.
  */
 const SPECIFIC =
-  /\b[A-Za-z]:\\\S*|(?<![\w/.])\/[a-z][\w-]+|\b[\w-]+\.(?:[a-z]{1,5})\b(?!-(?:style|like|type|ish)\b)|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
+  /\b[A-Za-z]:\\\S*|(?<![\w/.])\/[a-z][\w-]+|\b[\w-]+\.(?:[a-z]{1,5})\b(?![-\s](?:style|like|type|ish|kind)\b)|\b\d+(?:\.\d+)+\b|\b(?:line|row|step|phase|issue|ticket|pr) ?#?\d+|#\d+|\b\d{2,}\b/i;
 
 /** A count of things, a number then a plural ("41 files", "12 tests"). */
 const COUNTED = /\b\d+\s+([a-z]{2,}[^s\W]s)\b/gi;
@@ -112,7 +112,7 @@ export const CASE_IDENTIFIER =
  * "I want/need/prefer/'d like you to …" and "I told/asked you …", which address the agent.
  */
 const OWN_CASE =
-  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like|appreciate it if) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b| (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b| (?:asked|wanted) you to\b[^,;.]* and (?:got|received|you (?:gave|did|made|sent|wrote))\b)/i;
+  /(?<!\b(?:need|needs|require|requires|without|get|ask for|asking for)\s+)\b(?:my|mine)\b|^I\b(?!(?:'d| would| really| do)? (?:want|need|prefer|like|appreciate it if|prefer (?:it )?if|like it if) you\b| (?:told|asked|said) you\b|(?:'d| would) rather\b|(?: really)?(?: never| don'?t| do not)(?: ever)? want (?:to see|you|(?:any |any more |more |these |those )?(?:[a-z-]+ )?[a-z]+[^s\s]s)\b| (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b| (?:asked|wanted) (?:you )?(?:for|to)\b[^,;]*,\s*not\b| (?:asked|wanted) you to\b[^,;.]* and (?:got|received|you (?:gave|did|made|sent|wrote))\b)/i;
 
 /** Personal data a redactor replaced (an address, a phone number): one case's particulars, or pasted text. */
 const REDACTED = /\[(?:EMAIL|PHONE|CARD|IBAN|USER_ID)\]/;
@@ -1041,6 +1041,14 @@ function norm(ws: Token[], text: string, general: boolean): boolean {
   // "new dependencies *always* need …": an adverb of frequency may stand before the verb
   const v = /^(?:always|never|usually|normally|generally)$/.test(ws[i + 1]?.normal ?? '') ? i + 2 : i + 1;
   // "Summary files *don't* belong in the repo": a kind negated is a norm by itself
+  // ("tests don't get skipped": a kind negated in the passive, "get" and a participle)
+  if (
+    ws[v]?.lemma === 'do' &&
+    /^(?:not|n't)$/.test(ws[v + 1]?.normal ?? '') &&
+    ws[v + 2]?.lemma === 'get' &&
+    /(?:ed|en)$/.test(ws[v + 3]?.normal ?? '')
+  )
+    return true;
   if (ws[v]?.lemma === 'do' && /^(?:not|n't)$/.test(ws[v + 1]?.normal ?? '') && ws[v + 2]?.pos === 'VERB')
     return ws[v + 2]!.normal === ws[v + 2]!.lemma && !STATIVE.test(ws[v + 2]!.lemma);
   const verb = ws[v];
@@ -1350,7 +1358,7 @@ const BEFORE_ANY = /\b(?:before|whenever|every time|each time)\b(?: \w+)? (?:any
  * a rule only with a cue of generality or a condition about any case (see `classify`).
  */
 const REQUEST =
-  /^(?:(?:could|can|would|will) you (?:please |kindly )?(?:only |always |just )?(?!like\b)[a-z]{2,}|I(?:'d| would)? (?:prefer|want|like|need|appreciate) (?:it if )?you (?:to )?(?:always |only |never )?[a-z]{2,})/i;
+  /^(?:(?:could|can|would|will) you (?:please |kindly )?(?:only |always |just )?(?!like\b)[a-z]{2,}|I(?:'d| would)? (?:prefer|want|like|need|appreciate) (?:it )?(?:if )?you (?:to )?(?:always |only |never )?[a-z]{2,})/i;
 
 /**
  * "Could you not add …?", "would you stop …?": a negated order in a polite question — a rule when it
@@ -1567,6 +1575,35 @@ function classifyWithTail(s: Sentence, afterAgent: boolean): Kind {
   return k;
 }
 
+/** "no" as a determiner, then a noun phrase (not "no, …" nor "no need to …"), after any label. */
+const NO_KIND =
+  /^(?:[^:]{3,30}:\s+)?no (?!(?:need|way|idea|problem|worries|thanks|rush|longer|more)\b)[a-z*.`'-]/i;
+
+/**
+ * "No console.* calls in committed code.", "in general: no separate summary docs in the repo, they go
+ * stale": "no" as a determiner before a plural noun, with no verb before the first comma — a kind of
+ * thing barred. A rule when it is said generally (the sentence or its label) or with a reason after the
+ * comma or a "because"; otherwise undefined, and {@link classify} reads on ("No errors in the build" is a
+ * report, "no" is then a lead-in).
+ */
+function noKind(s: Sentence): Kind | undefined {
+  const raw = s.text.trim().replace(/[‘’]/g, "'");
+  if (!NO_KIND.test(raw) || QUESTION.test(raw)) return undefined;
+  const head = raw.split(/[,;]|\s[-–—]\s/)[0]!;
+  const from = raw.toLowerCase().indexOf('no ', head.indexOf(':') + 1);
+  const phrase = analyse(head.slice(from + 3))[0];
+  if (!phrase) return undefined;
+  const ws = words(phrase.tokens);
+  if (ws.some((t) => t.pos === 'AUX' || (t.pos === 'VERB' && !/(?:ed|ing)$/.test(t.normal))))
+    return undefined;
+  if (!ws.some((t) => plural(t) || /\*/.test(t.text))) return undefined;
+  // (a reason after the comma says what the things do: "…, they go stale", "…, nobody reads them")
+  const reasoned = /^\W*(?:they|these|those|nobody|no one|everyone|it)\s+(?!\w+ing\b)\w+/i.test(
+    raw.slice(head.length),
+  );
+  return GENERALITY.test(raw) || reasoned || reasonIn(raw) !== null ? 'rule' : undefined;
+}
+
 /** What one sentence is, as feedback; `directive` and `imperative` only complete a rule or a correction. */
 /** A sentence's kind: a standing rule, a correction of what the agent did, a one-off order, a need, or none. */
 type Kind = 'rule' | 'correction' | 'imperative' | 'directive' | null;
@@ -1588,6 +1625,8 @@ interface Reading {
 function classify(s: Sentence, afterAgent: boolean): Kind {
   // typographic apostrophes ("can’t") read as plain ones
   const text = strip(s.text).replace(/[‘’]/g, "'");
+  const barred = noKind(s);
+  if (barred !== undefined) return barred;
   const opening = openingKind(s, text, afterAgent);
   if (opening !== undefined) return opening;
   const all = firstWords(s);
@@ -1686,7 +1725,9 @@ function scopeKind(r: Reading, parts: ReturnType<typeof clauses>): Kind | undefi
   // (examples after "like" or "such as" name a kind by its instances: "documents like CHANGES_SUMMARY.md")
   const ofKind = named
     .replace(KIND_OF_CODE, 'code $1')
-    .replace(/\b(?:like|such as|e\.g\.,?)\s+\S+/gi, 'like those');
+    .replace(/\b(?:like|such as|e\.g\.,?)\s+\S+/gi, 'like those')
+    // ("CHANGES_SUMMARY.md type files": a name standing for a kind)
+    .replace(/\S+[-\s](?:style|type|kind|ish)\b/gi, 'such');
   if ((SPECIFIC.test(ofKind) || CODE_IDENTIFIER.test(ofKind) || NAME_INSIDE.test(ofKind)) && !general)
     return codeStatement(ofKind, afterAgent);
   // "don't push yet", "skip the lint step this time": an order for this task only
@@ -2173,19 +2214,36 @@ function markNamedRules(sentences: readonly Sentence[], kinds: ReturnType<typeof
     const named = NAMES_A_RULE.test(t);
     // (the cue alone, with at most "in that order"-like words: "Always up for something sweet" is a remark)
     const cueOnly =
-      words(sentences[i]!.tokens).length <= 5 &&
-      /^(?:(?:in|at) (?:that|this) \w+,?\s*)?(?:always|never|every ?time|no exceptions?)\s*[.!]*$/i.test(t);
+      (words(sentences[i]!.tokens).length <= 5 &&
+        /^(?:(?:in|at) (?:that|this) \w+,?\s*)?(?:always|never|every ?time|no exceptions?)\s*[.!]*$/i.test(
+          t,
+        )) ||
+      SCOPE_WIDENED.test(t);
     if (!named && !cueOnly) continue;
     const open = (k: ReturnType<typeof classify>) => k === null || k === 'imperative';
     const prev = sentences[i - 1]!;
     if (!open(kinds[i - 1]) || contentTokens(prev.text).length < (cueOnly ? 1 : 2)) continue;
-    // (the speaker's own remark, "I'm keen to try it"; "tell me it's done" is an order all the same)
-    if (/\b(?:I|I'm|I've|my)\b/.test(prev.text) || prev.sentiment > 0 || QUESTION.test(prev.text)) continue;
+    // (the speaker's own remark, "I'm keen to try it"; "tell me it's done" is an order all the same;
+    // so is a polite request, "can you run the tests first? every time")
+    const request = cueOnly && REQUEST.test(strip(prev.text));
+    if (
+      /\b(?:I|I'm|I've|my)\b/.test(prev.text) ||
+      prev.sentiment > 0 ||
+      (QUESTION.test(prev.text) && !request)
+    )
+      continue;
     kinds[i - 1] = 'rule';
     if (i >= 2 && kinds[i - 2] === 'imperative') kinds[i - 2] = 'rule';
     if (kinds[i] === null || kinds[i] === 'imperative') kinds[i] = 'directive';
   }
 }
+
+/**
+ * A sentence that only widens the order before it to every case: "that goes for every change", "same
+ * for all PRs", "every time, not just for big changes", "applies to every repo".
+ */
+const SCOPE_WIDENED =
+  /^(?:(?:and|but|oh and)\s+)?(?:(?:that|this|it|the same|same)(?: rule)?(?:'s| is)? (?:goes |applies |holds |counts )?(?:for|to) (?:every|all|any|each)\b[^.?!]{0,40}|(?:every ?time|each time|for (?:every|all|any|each) \w+)(?:,? not (?:just|only) [^.?!]{0,40})?)\s*[.!]*$/i;
 
 /** "That's the team norm", "this is our rule": a sentence naming the one before a rule. */
 const NAMES_A_RULE =
@@ -2209,6 +2267,14 @@ function markReasoned(sentences: readonly Sentence[], kinds: ReturnType<typeof c
     const order = leadless(firstWords(sentences[i]!));
     if (order.length === 0 || REPORT.test(order[0]!.lemma) || pointsAtOne(order)) continue;
     kinds[i] = 'rule';
+    out.add(i);
+  }
+  // "We keep the dependency list short, every package must be audited. So ask before you add one.": a
+  // rule drawn from the statement before it ("so …") takes that statement along as its reason
+  for (let i = 1; i < sentences.length; i++) {
+    if (kinds[i] !== 'rule' || kinds[i - 1] !== null || !/^so\b/i.test(sentences[i]!.text.trim())) continue;
+    const prev = sentences[i - 1]!;
+    if (QUESTION.test(prev.text) || contentTokens(prev.text).length < 3) continue;
     out.add(i);
   }
   // "Drop the CHANGED comments. Comments say why, git says what changed.": the statement after the order

@@ -1233,3 +1233,25 @@ describe('shapes found by a fresh dev round (issue 15, session 22)', () => {
     expect(said("the migration didn't get applied")).toEqual([]);
   });
 });
+
+describe('descriptions and run-on paragraphs are not rules (issue 15, session 22)', () => {
+  it('a sentence opened by the present moment describes how things are; with a rule in it, it is one', () => {
+    expect(
+      said("Currently, the settings module isn't a package, but holds most of what the app needs."),
+    ).toEqual([]);
+    expect(said("Right now, don't touch the settings module, ever.")).toHaveLength(1);
+  });
+
+  it('"ik …", "afaik …": the speaker’s knowledge, not an order', () => {
+    expect(
+      said('ik that we will be calling the billing provider later as it goes through a partner.'),
+    ).toEqual([]);
+  });
+
+  it('a rule after "but" in a run-on paragraph longer than a rule is this task’s specification', () => {
+    const dictated =
+      'so the idea is that if the start date moved and there are rows in older months we clear them out and we can do that cheaply with the clearing job, but we must always rerun the totals job if the start date comes from the phone and not from the server and we need to start from that month and then check the rest of the pipeline too because the older months might still hold rows from the previous import that nobody cleaned';
+    expect(said(dictated)).toEqual([]);
+    expect(said('looks fine, but always rerun the totals job after a migration')).toHaveLength(1);
+  });
+});

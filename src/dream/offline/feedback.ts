@@ -126,6 +126,9 @@ const MIN_CORRECTION_TERMS = 2;
 /** The speaker speaking of themselves. */
 const FIRST_PERSON = /\b(?:I|I'm|I've|I'll|I'd|me|my|mine|myself)\b/;
 
+/** A sentence opened by the present moment ("Currently, …", "At the moment …"): how things are now. */
+const CURRENT_STATE = /^\W*(?:currently|right now|at the moment|as of (?:now|today)|as things stand)\b/i;
+
 /** A proposal of a joint next step ("let's cancel it"): a task instruction, whatever follows. */
 const PROPOSAL = /^let(?:'s| us)\b/i;
 
@@ -1563,8 +1566,10 @@ function classifyWithTail(s: Sentence, afterAgent: boolean): Kind {
   for (const m of s.text.matchAll(TURN)) {
     const tail = s.text.slice(m.index + m[0].length);
     // (a question after the turn asks: "…, also in general how change the padding")
+    // (nor a tail longer than a rule is: a run-on, dictated paragraph specifying this task)
     if (
       !GENERALITY.test(tail) ||
+      tail.split(/\s+/).length > MAX_RULE_WORDS ||
       ASKING.test(tail) ||
       /^(?:\S+\s+){0,3}?(?:how|what|which|where)\b/i.test(tail)
     )
@@ -1666,6 +1671,16 @@ function openingKind(s: Sentence, text: string, afterAgent: boolean): Kind | und
   if (fromLabel !== null) return fromLabel;
   if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text) || PROPOSAL.test(text))
     return null;
+  // "ik that we will …", "afaik the job runs nightly": the speaker's own knowledge, as "I know …" is
+  if (/^(?:ik|idk|iirc|afaik|afaict)\b/i.test(text)) return null;
+  // "Currently, the config isn't a flake, but …": a description of how things are now, not an order
+  // (unless it says how to work: "currently we never …", "right now, don't …")
+  if (
+    CURRENT_STATE.test(s.text) &&
+    !GENERALITY.test(text) &&
+    !/\b(?:don'?t|do not|stop|should|must)\b/i.test(text)
+  )
+    return null;
   // "I'd rather see a red build than a skipped test": how the person wants the work done
   if (/^I(?:'d| would) rather\b/i.test(text) && contentTokens(text).length >= 3) return 'rule';
   return undefined;
@@ -1715,6 +1730,8 @@ function scopeKind(r: Reading, parts: ReturnType<typeof clauses>): Kind | undefi
   // a long run-on request without a cue of generality is this task's specification ("look for the task
   // with notes … and see why … maybe I need another field …"), however it is phrased
   if (!general && ws.length > MAX_RULE_WORDS) return null;
+  // (twice that, a cue of generality inside is one of the task's conditions: a dictated paragraph)
+  if (ws.length > 2 * MAX_RULE_WORDS) return null;
   // specifics said after a colon are examples of a general statement ("Tests live next to the code: a.test.ts …")
   const head = /^(.{12,}?):\s/.exec(text)?.[1] ?? text;
   // an objection right after the agent acted names the file it made or touched ("why is there a

@@ -1227,9 +1227,7 @@ describe('shapes found by a fresh dev round (issue 15, session 22)', () => {
   });
 
   it('a kind negated in the passive ("migrations don\'t get edited once merged") is a norm', () => {
-    expect(said("migrations don't get edited after they are merged, write a new one instead")).toHaveLength(
-      1,
-    );
+    expect(said("migrations don't get edited after they are merged")).toHaveLength(1);
     expect(said("the migration didn't get applied")).toEqual([]);
   });
 });
@@ -1253,5 +1251,23 @@ describe('descriptions and run-on paragraphs are not rules (issue 15, session 22
       'so the idea is that if the start date moved and there are rows in older months we clear them out and we can do that cheaply with the clearing job, but we must always rerun the totals job if the start date comes from the phone and not from the server and we need to start from that month and then check the rest of the pipeline too because the older months might still hold rows from the previous import that nobody cleaned';
     expect(said(dictated)).toEqual([]);
     expect(said('looks fine, but always rerun the totals job after a migration')).toHaveLength(1);
+  });
+});
+
+describe('reports of how the work behaves are not corrections (issue 15, session 22)', () => {
+  it('"X didn’t work", "it’s not working", a guess at a cause, a state "now": status, not feedback', () => {
+    for (const t of [
+      'Setting the cache flag in the config didn’t work.',
+      'Pinning the older driver did not work either.',
+      'It could be a stale lock file, or it could be a broken mirror.',
+      'It is picking the wrong timezone now and looks kind of bare',
+      'we just drop that retry, no?',
+    ])
+      expect(said(t), t).toEqual([]);
+  });
+
+  it('a verdict on the agent’s way of working still is one', () => {
+    expect(said('Wrapping every call in a retry is overkill.')).toHaveLength(1);
+    expect(said('so we just skip failing tests now?')).toHaveLength(1);
   });
 });

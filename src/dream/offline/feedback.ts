@@ -469,6 +469,8 @@ function criticism(s: Sentence, text: string): boolean {
   // "way too complicated.", "overly clever": excess with the subject (what the agent made) left out
   if (ELLIPTIC_EXCESS.test(text) && (excessive(s) || !/\btoo\b/i.test(text.slice(0, 20)))) return true;
   if (!POINTS_AT_WORK.test(text) && !opensWithNo) return false;
+  // "it is detecting the wrong city now": how the work behaves at the moment, a report
+  if (/\bnow\b(?! on\b)/i.test(text)) return false;
   // "no the space look too much": a thing of this task's output judged, not the agent's way of working
   if (!POINTS_AT_WORK.test(text) && /^(?:the|a|an|my|your|our|his|her|their)\b/i.test(text)) return false;
   if (dummyIt(words(firstWords(s)))) return false;
@@ -773,7 +775,13 @@ function auxObjection(ws: Token[], text: string): boolean {
   if (ws[0]?.normal === 'you' && ws.slice(1, 4).some((t) => t.pos === 'VERB' && /ed$/.test(t.normal)))
     return true;
   // "so we just skip tests now?": what the agent did, restated as the new way of working, in disbelief
-  if (/^(?:you|we)$/.test(ws[0]?.normal ?? '') && ws[1]?.normal === 'just' && ws[2]?.pos === 'VERB')
+  // (not a proposal checked with a tag: "we just remove that flag, no?")
+  if (
+    /^(?:you|we)$/.test(ws[0]?.normal ?? '') &&
+    ws[1]?.normal === 'just' &&
+    ws[2]?.pos === 'VERB' &&
+    !/,?\s*(?:no|right|yeah|yes|correct|ok(?:ay)?)\s*\?+\s*$/i.test(text)
+  )
     return true;
   if (ws[0]?.pos !== 'AUX') return false;
   const negated = /^(?:not|n't)$/.test(ws[1]?.normal ?? '');
@@ -1146,9 +1154,19 @@ function reportsExperience(parts: Token[][]): boolean {
 const STILL_FAILING =
   /^still\b|\bstill\b(?:\s+\w+){0,3}?\s+(?:errors?|bugs?|fail\w*|broken|crash\w*|not|doesn'?t|don'?t|isn'?t|aren'?t|won'?t|can'?t|wrong|same|empty|blank|missing|there)\b/i;
 
-/** True when a sentence reports the state of the work as still wrong ({@link STILL_FAILING}): status, no correction. */
+/**
+ * A report of how the work behaves, not of how the agent worked: it does not work ("adding the flag
+ * didn't work", "the import isn't working"), a guess at a cause ("it could be a misconfigured setting").
+ */
+const STATUS_REPORT =
+  /\b(?:did|does|do|is|was|are)(?:n'?t| not) work(?:ing)?\b|\bnot working\b|\bstopped working\b|^(?:it|this|that|there)\b[^.?!]{0,40}\b(?:could|might|may) (?:be|have been)\b/i;
+
+/**
+ * True when a sentence reports the state of the work as still wrong ({@link STILL_FAILING}) or reports
+ * how it behaves ({@link STATUS_REPORT}): status, no correction.
+ */
 function stillFailing(text: string): boolean {
-  return STILL_FAILING.test(text) && !/\byou\b/i.test(text);
+  return (STILL_FAILING.test(text) || STATUS_REPORT.test(text)) && !/\byou\b/i.test(text);
 }
 
 /** A clause's words after its leading interjections, conjunctions and "please" ("…, please don't …"). */
@@ -1780,7 +1798,8 @@ function statementKind(r: Reading, parts: ReturnType<typeof clauses>): Kind {
         .slice(1)
         .some((c) => /^we (?:never|don'?t|do not)\b/i.test(leadlessText(c)) && convention(leadless(c))));
   if (at >= 0 || sure || obligation(text) || practised) return orderKind(text, all, parts, at, sure, general);
-  if ((afterAgent || general) && gerundVerdict(s, ws, text)) return afterAgent ? 'correction' : 'rule';
+  if ((afterAgent || general) && !stillFailing(text) && gerundVerdict(s, ws, text))
+    return afterAgent ? 'correction' : 'rule';
   const shaped = shapedRule(s, parts, text, afterAgent, general);
   if (shaped) return shaped;
   const scope = scoped(parts, strip(s.text));

@@ -1798,7 +1798,8 @@ function statementKind(r: Reading, parts: ReturnType<typeof clauses>): Kind {
         .slice(1)
         .some((c) => /^we (?:never|don'?t|do not)\b/i.test(leadlessText(c)) && convention(leadless(c))));
   if (at >= 0 || sure || obligation(text) || practised) return orderKind(text, all, parts, at, sure, general);
-  if ((afterAgent || general) && !stillFailing(text) && gerundVerdict(s, ws, text))
+  // ("adding the flag didn't work" reports; "… is cheating, because the bug is still there" judges)
+  if ((afterAgent || general) && !STATUS_REPORT.test(text.replace(REASON, '')) && gerundVerdict(s, ws, text))
     return afterAgent ? 'correction' : 'rule';
   const shaped = shapedRule(s, parts, text, afterAgent, general);
   if (shaped) return shaped;

@@ -1271,3 +1271,19 @@ describe('reports of how the work behaves are not corrections (issue 15, session
     expect(said('so we just skip failing tests now?')).toHaveLength(1);
   });
 });
+
+describe('orders about this task’s state (issue 15, session 22)', () => {
+  it('an order whose reason is a state in progress is this task’s; a reason about a kind makes a rule', () => {
+    expect(said('fix the slow queries on the report page as it is timing out for every customer.')).toEqual(
+      [],
+    );
+    expect(said('keep pull requests small, because reviews get slower with every extra file.')).toHaveLength(
+      1,
+    );
+  });
+
+  it('"before everything else" orders things; it is no condition about any case', () => {
+    expect(said('notice the config of the module has the system block before everything else.')).toEqual([]);
+    expect(said('before any release, run the smoke tests.')).toHaveLength(1);
+  });
+});

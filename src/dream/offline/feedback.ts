@@ -678,6 +678,8 @@ function anyCase(all: Token[]): boolean {
       if (c[at]!.normal === 'if' && at > 0 && ['VERB', 'ADP'].includes(c[at - 1]!.pos)) return false;
       // ("if not, create one": a pronoun for this task's thing, not any case)
       const after = c.slice(at + 1);
+      // ("… has the system before everything else": an order of things, no condition)
+      if (after[1]?.normal === 'else') return false;
       // (in an "if" only: "before adding one" is a time frame of any such act)
       const rest = after.filter(
         (t, i) =>
@@ -1809,7 +1811,11 @@ function statementKind(r: Reading, parts: ReturnType<typeof clauses>): Kind {
   // (an order on this task's one thing whose reason is about now stays an instruction: "recreate the
   // weekly dashboard as this is not working now", "use this backup, … because we already have progress")
   const reason = reasonIn(text);
-  const ofNow = (pointsAtOne(ws) || objectIsOne(ws.slice(1))) && reason !== null && EPISODIC.test(reason);
+  // (so is an order whose reason is a state in progress: "… improve the page speed, as it is badly
+  // underperforming"; a rule's reason holds of a kind, in the simple present: "… as reviews get harder")
+  const ofNow =
+    reason !== null &&
+    (((pointsAtOne(ws) || objectIsOne(ws.slice(1))) && EPISODIC.test(reason)) || IN_PROGRESS.test(reason));
   if (ordered && (general || ((reason !== null || kindReason(s)) && !ofNow))) return 'rule';
   if (norm(ws, text, general) || kindBarred(ws) || gerundNeeds(ws) || kindModal(ws, text)) return 'rule';
   if (ordered && replacesPractice(ws)) return 'rule';
@@ -1891,10 +1897,11 @@ function orderKind(
 ): 'rule' | 'imperative' {
   const ws = words(all);
   // "don't replace the tree cache", "make sure they exist": this task's things, an instruction for now
+  const reason = reasonIn(text);
   const forNow =
     (at >= 0 || sure) &&
     !general &&
-    reasonIn(text) === null &&
+    (reason === null || IN_PROGRESS.test(reason)) &&
     !anyCase(all) &&
     !stopsHabit(at >= 0 ? leadless(parts[at]!) : ws) &&
     // "don't do that again": never again
@@ -2329,6 +2336,10 @@ function markReasoned(sentences: readonly Sentence[], kinds: ReturnType<typeof c
 
 /** Most words of a {@link genericStatement}. */
 const MAX_GENERIC_WORDS = 14;
+
+/** A reason that is a state in progress ("as it is underperforming", "because it's failing"): about now. */
+const IN_PROGRESS =
+  /^\w+(?: that)? (?:it|this|that|the \w+|they|these|those)(?:'s|'re| is| are| was| were)(?: \w+ly)? \w+ing\b/i;
 
 /** Words that tie a statement to this moment ("tests pass *now*"). */
 const EPISODIC = /\b(?:now|again|still|yet|today|already|currently|at the moment)\b/i;

@@ -18,6 +18,7 @@ import {
   type StatementOccurrence,
   type ToolStep,
 } from './digest.js';
+import { AgentWords, withoutEchoes } from './echoed.js';
 import { ExplorationTracker } from './exploration.js';
 import { extractFact, isChatFact } from './facts.js';
 import { agentCommitments, extractFeedback, MAX_COMMITMENTS, retractedTopic, takesBack } from './feedback.js';
@@ -238,6 +239,20 @@ function callTarget(c: CallInfo): string {
   return typeof path?.[1] === 'string' ? path[1] : toolInputText(c.input);
 }
 
+/** Input keys that hold the whole text a call writes into a file. */
+const CONTENT_KEYS = ['content', 'file_text', 'text'] as const;
+
+/**
+ * The new text a writing call puts into files: its edit's new side, else the whole content it writes
+ * (the person may quote it back, see `echoed.ts`).
+ */
+function writtenTexts(input: unknown, edit: { from: string; to: string } | null): string[] {
+  if (edit) return [edit.to];
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return [];
+  const o = input as Record<string, unknown>;
+  return CONTENT_KEYS.flatMap((k) => (typeof o[k] === 'string' ? [o[k]] : []));
+}
+
 /**
  * What a call writes: whether it writes files at all (old/new text or path plus content in its input,
  * or an `edit` call by the importer's kind), the old and new text of its (first) edit, and the paths of
@@ -430,6 +445,8 @@ class SessionGatherer {
   /** Unrecovered errors per tool name; `(harness)` errors are recovered by any successful call. */
   readonly #pending = new Map<string, PendingError[]>();
   #agentStarted = false;
+  /** The agent's messages and the text it wrote into files since the person's last message. */
+  #agentSince: string[] = [];
   /** True while the agent's latest message asked the user a question. */
   #agentAsked = false;
   /** How often each user message text occurs in the session (a harness template repeats). */
@@ -530,6 +547,8 @@ class SessionGatherer {
     this.#agentAsked = false;
     const acted = this.#agentActed;
     this.#agentActed = false;
+    const agentWords = this.#agentSince;
+    this.#agentSince = [];
     this.#spoke = false;
     // only a person's own words: not a harness template repeated through the session
     if ((this.#userTexts.get(ev.text) ?? 0) >= TEMPLATE_REPEATS || ev.text.length > MAX_USER_MESSAGE_CHARS)
@@ -541,7 +560,8 @@ class SessionGatherer {
     if (overridesInstructions(ev.text)) return;
     // redact first: keys and tokens are derived from the text and must not carry secrets either;
     // blocks the message delimits as data (a pasted ticket, a fenced file) are not the person's words
-    const text = withoutQuotedData(this.#clean(ev.text));
+    // nor text quoted back to the agent, or sentences repeating what it just said or wrote (`echoed.ts`)
+    const text = withoutEchoes(withoutQuotedData(this.#clean(ev.text)), new AgentWords(agentWords));
     const speaker = speakerLabel(text);
     // feedback reads each sentence for a rule or a correction itself, so a reply to the agent's
     // question ("should I add a new file?" — "don't create separate documents") can be one
@@ -633,6 +653,7 @@ class SessionGatherer {
     this.#agentStarted = true;
     this.#agentActed = true;
     this.#agentLast = { said: ev.text };
+    this.#agentSince.push(ev.text);
     this.#agentCall = null;
     this.#spoke = true;
     this.#agentAsked = /\?\s*$/.test(ev.text.trim());
@@ -663,6 +684,7 @@ class SessionGatherer {
     if (!this.#spoke) this.#agentLast = { called: label };
     else this.#agentCall = `${ev.tool} \`${this.#clean(shortQuote(callTarget(info), 100))}\``;
     const written = callWrites(info);
+    if (written.writes) this.#agentSince.push(...writtenTexts(info.input, written.edit));
     this.#explore.note(info.command, written.writes, ev.input);
     for (const path of written.paths) this.#explore.note(null, true, { path });
     if (info.command !== null) {

@@ -5,6 +5,7 @@
  */
 import { type SessionEvent, sha256Hex } from '../../domain/index.js';
 import { addressedFeedback, hasAgentTurns } from './addressed.js';
+import { answerForm, asksPerson, saysForGood } from './answers.js';
 import { markAfterFailure } from './cancelled.js';
 import { markDeclined } from './declined.js';
 import {
@@ -42,7 +43,7 @@ const HARNESS_COMPLAINT =
 const WARNING = /<warning>\s*([^\n<][^\n]*)/;
 /** An importer's note that the harness cut a too-long output, e.g. `[… 12345 characters elided by mini-swe-agent …]`. */
 const ELIDED = /\[… ([^\]\n]{0,80}\belided\b[^\]\n]{0,80}) …\]/;
-/** A user reply of at most this many words right after the agent asked a question is an answer, not a rule. */
+/** A user reply of at most this many words right after the agent asked a question is an answer (see `answers.ts`). */
 const ANSWER_MAX_WORDS = 25;
 /** A user-role text repeated this often in one session is a harness template, not a person's words. */
 const TEMPLATE_REPEATS = 3;
@@ -543,7 +544,9 @@ class SessionGatherer {
 
   /** A person's message: feedback, then (unless an answer or pasted output) preferences and facts. */
   #user(ev: Extract<SessionEvent, { type: 'user.message' }>): void {
-    const answer = this.#agentAsked && ev.text.trim().split(/\s+/).length <= ANSWER_MAX_WORDS;
+    // an answer to the agent's question: a short reply, or one in the form of an answer (`answers.ts`)
+    const answering = this.#agentAsked && answerForm(ev.text);
+    const answer = answering || (this.#agentAsked && ev.text.trim().split(/\s+/).length <= ANSWER_MAX_WORDS);
     this.#agentAsked = false;
     const acted = this.#agentActed;
     this.#agentActed = false;
@@ -565,11 +568,16 @@ class SessionGatherer {
     const speaker = speakerLabel(text);
     // feedback reads each sentence for a rule or a correction itself, so a reply to the agent's
     // question ("should I add a new file?" — "don't create separate documents") can be one
-    this.#gatherFeedback(text, ev.seq, acted, speaker);
-    // a short answer to the agent's question (a simulated user's reply) states no preference or fact,
-    // nor does pasted program output (read before blanking: an exception line is also a field line)
-    if (answer || PASTED_TRACE.test(ev.text) || holdsProgramOutput(ev.text)) return;
+    // (a reply in the form of an answer keeps only what it says holds for good)
+    this.#gatherFeedback(text, ev.seq, acted, speaker, answering);
+    // pasted program output states no preference or fact (read before blanking: an exception line is
+    // also a field line)
+    if (PASTED_TRACE.test(ev.text) || holdsProgramOutput(ev.text)) return;
+    // an answer to the agent's question (a simulated user's reply, "1. … 2. …", "go with the second")
+    // decides this task: only a sentence with an explicit cue of generality may be a preference or fact
+    const kept = (sentence: string) => !answer || saysForGood(sentence);
     for (const p of extractPreferences(text)) {
+      if (!kept(p.text)) continue;
       this.#statements.push({
         kind: p.kind,
         seq: ev.seq,
@@ -579,13 +587,20 @@ class SessionGatherer {
         ...(speaker ? { speaker } : {}),
       });
     }
-    this.#addFacts(text, ev.seq, 'user.message', speaker);
-    this.#aboutSelf.push({ text, seq: ev.seq, at: ev.timestamp, speaker });
+    this.#addFacts(text, ev.seq, 'user.message', speaker, kept);
+    if (!answer) this.#aboutSelf.push({ text, seq: ev.seq, at: ev.timestamp, speaker });
   }
 
   /** The declarative facts of a person's message, each quoted as written. */
-  #addFacts(text: string, seq: number, source: FactOccurrence['source'], speaker: string | null): void {
+  #addFacts(
+    text: string,
+    seq: number,
+    source: FactOccurrence['source'],
+    speaker: string | null,
+    kept: (sentence: string) => boolean = () => true,
+  ): void {
     for (const sentence of splitSentences(text)) {
+      if (!kept(sentence)) continue;
       const f = extractFact(sentence);
       if (!f || !isChatFact(f) || REDACTION_MARKER.test(f.value) || REDACTION_MARKER.test(f.raw)) continue;
       const quote = shortQuote(stripLeadIn(sentence));
@@ -605,14 +620,24 @@ class SessionGatherer {
     }
   }
 
-  /** A person's rules and corrections in one message; a take-back cancels their previous message's. */
-  #gatherFeedback(text: string, seq: number, acted: boolean, speaker: string | null): void {
+  /**
+   * A person's rules and corrections in one message; a take-back cancels their previous message's. In an
+   * answer to the agent's question (`answering`), only a statement that says it holds for good is kept.
+   */
+  #gatherFeedback(
+    text: string,
+    seq: number,
+    acted: boolean,
+    speaker: string | null,
+    answering: boolean,
+  ): void {
     if (takesBack(text)) {
       this.#takeBack(text);
       return;
     }
     const stated = extractProjectFacts(text, acted).map((f) => ({ ...f, cue: f.type, why: null }));
     for (const f of [...extractFeedback(text, acted), ...stated]) {
+      if (answering && !saysForGood(f.text)) continue;
       const last = this.#agentLast;
       this.#feedback.push({
         cue: f.cue,
@@ -656,7 +681,7 @@ class SessionGatherer {
     this.#agentSince.push(ev.text);
     this.#agentCall = null;
     this.#spoke = true;
-    this.#agentAsked = /\?\s*$/.test(ev.text.trim());
+    this.#agentAsked = asksPerson(ev.text);
     // the agent saying how it will (not) work: evidence that it follows a rule said before
     for (const f of agentCommitments(ev.text)) {
       if (this.#commitments++ >= MAX_COMMITMENTS) break;

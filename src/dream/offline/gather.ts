@@ -8,6 +8,7 @@ import { addressedFeedback, hasAgentTurns } from './addressed.js';
 import { answerForm, asksPerson, saysForGood } from './answers.js';
 import { markAfterFailure } from './cancelled.js';
 import { markDeclined } from './declined.js';
+import { dictated } from './dictated.js';
 import {
   DIGEST_VERSION,
   type ErrorOccurrence,
@@ -548,6 +549,8 @@ class SessionGatherer {
     const answering = this.#agentAsked && answerForm(ev.text);
     const answer = answering || (this.#agentAsked && ev.text.trim().split(/\s+/).length <= ANSWER_MAX_WORDS);
     this.#agentAsked = false;
+    // a dictated turn (`dictated.ts`): its fragments state nothing but what says it holds generally
+    const spoken = dictated(ev.text);
     const acted = this.#agentActed;
     this.#agentActed = false;
     const agentWords = this.#agentSince;
@@ -569,13 +572,13 @@ class SessionGatherer {
     // feedback reads each sentence for a rule or a correction itself, so a reply to the agent's
     // question ("should I add a new file?" — "don't create separate documents") can be one
     // (a reply in the form of an answer keeps only what it says holds for good)
-    this.#gatherFeedback(text, ev.seq, acted, speaker, answering);
+    this.#gatherFeedback(text, ev.seq, acted, speaker, (t) => !(answering || spoken) || saysForGood(t));
     // pasted program output states no preference or fact (read before blanking: an exception line is
     // also a field line)
     if (PASTED_TRACE.test(ev.text) || holdsProgramOutput(ev.text)) return;
     // an answer to the agent's question (a simulated user's reply, "1. … 2. …", "go with the second")
     // decides this task: only a sentence with an explicit cue of generality may be a preference or fact
-    const kept = (sentence: string) => !answer || saysForGood(sentence);
+    const kept = (sentence: string) => !(answer || spoken) || saysForGood(sentence);
     for (const p of extractPreferences(text)) {
       if (!kept(p.text)) continue;
       this.#statements.push({
@@ -588,7 +591,7 @@ class SessionGatherer {
       });
     }
     this.#addFacts(text, ev.seq, 'user.message', speaker, kept);
-    if (!answer) this.#aboutSelf.push({ text, seq: ev.seq, at: ev.timestamp, speaker });
+    if (!answer && !spoken) this.#aboutSelf.push({ text, seq: ev.seq, at: ev.timestamp, speaker });
   }
 
   /** The declarative facts of a person's message, each quoted as written. */
@@ -621,15 +624,16 @@ class SessionGatherer {
   }
 
   /**
-   * A person's rules and corrections in one message; a take-back cancels their previous message's. In an
-   * answer to the agent's question (`answering`), only a statement that says it holds for good is kept.
+   * A person's rules and corrections in one message; a take-back cancels their previous message's. Only
+   * statements `kept` accepts are kept (in an answer to the agent's question or a dictated turn: those
+   * that say they hold for good).
    */
   #gatherFeedback(
     text: string,
     seq: number,
     acted: boolean,
     speaker: string | null,
-    answering: boolean,
+    kept: (statement: string) => boolean,
   ): void {
     if (takesBack(text)) {
       this.#takeBack(text);
@@ -637,7 +641,7 @@ class SessionGatherer {
     }
     const stated = extractProjectFacts(text, acted).map((f) => ({ ...f, cue: f.type, why: null }));
     for (const f of [...extractFeedback(text, acted), ...stated]) {
-      if (answering && !saysForGood(f.text)) continue;
+      if (!kept(f.text)) continue;
       const last = this.#agentLast;
       this.#feedback.push({
         cue: f.cue,

@@ -5,8 +5,10 @@
  */
 import { type SessionEvent, sha256Hex } from '../../domain/index.js';
 import { addressedFeedback, hasAgentTurns } from './addressed.js';
+import { answerForm, asksPerson, saysForGood } from './answers.js';
 import { markAfterFailure } from './cancelled.js';
 import { markDeclined } from './declined.js';
+import { dictated } from './dictated.js';
 import {
   DIGEST_VERSION,
   type ErrorOccurrence,
@@ -18,6 +20,7 @@ import {
   type StatementOccurrence,
   type ToolStep,
 } from './digest.js';
+import { AgentWords, withoutEchoes } from './echoed.js';
 import { ExplorationTracker } from './exploration.js';
 import { extractFact, isChatFact } from './facts.js';
 import { agentCommitments, extractFeedback, MAX_COMMITMENTS, retractedTopic, takesBack } from './feedback.js';
@@ -41,7 +44,7 @@ const HARNESS_COMPLAINT =
 const WARNING = /<warning>\s*([^\n<][^\n]*)/;
 /** An importer's note that the harness cut a too-long output, e.g. `[… 12345 characters elided by mini-swe-agent …]`. */
 const ELIDED = /\[… ([^\]\n]{0,80}\belided\b[^\]\n]{0,80}) …\]/;
-/** A user reply of at most this many words right after the agent asked a question is an answer, not a rule. */
+/** A user reply of at most this many words right after the agent asked a question is an answer (see `answers.ts`). */
 const ANSWER_MAX_WORDS = 25;
 /** A user-role text repeated this often in one session is a harness template, not a person's words. */
 const TEMPLATE_REPEATS = 3;
@@ -238,6 +241,20 @@ function callTarget(c: CallInfo): string {
   return typeof path?.[1] === 'string' ? path[1] : toolInputText(c.input);
 }
 
+/** Input keys that hold the whole text a call writes into a file. */
+const CONTENT_KEYS = ['content', 'file_text', 'text'] as const;
+
+/**
+ * The new text a writing call puts into files: its edit's new side, else the whole content it writes
+ * (the person may quote it back, see `echoed.ts`).
+ */
+function writtenTexts(input: unknown, edit: { from: string; to: string } | null): string[] {
+  if (edit) return [edit.to];
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return [];
+  const o = input as Record<string, unknown>;
+  return CONTENT_KEYS.flatMap((k) => (typeof o[k] === 'string' ? [o[k]] : []));
+}
+
 /**
  * What a call writes: whether it writes files at all (old/new text or path plus content in its input,
  * or an `edit` call by the importer's kind), the old and new text of its (first) edit, and the paths of
@@ -430,6 +447,8 @@ class SessionGatherer {
   /** Unrecovered errors per tool name; `(harness)` errors are recovered by any successful call. */
   readonly #pending = new Map<string, PendingError[]>();
   #agentStarted = false;
+  /** The agent's messages and the text it wrote into files since the person's last message. */
+  #agentSince: string[] = [];
   /** True while the agent's latest message asked the user a question. */
   #agentAsked = false;
   /** How often each user message text occurs in the session (a harness template repeats). */
@@ -526,10 +545,16 @@ class SessionGatherer {
 
   /** A person's message: feedback, then (unless an answer or pasted output) preferences and facts. */
   #user(ev: Extract<SessionEvent, { type: 'user.message' }>): void {
-    const answer = this.#agentAsked && ev.text.trim().split(/\s+/).length <= ANSWER_MAX_WORDS;
+    // an answer to the agent's question: a short reply, or one in the form of an answer (`answers.ts`)
+    const answering = this.#agentAsked && answerForm(ev.text);
+    const answer = answering || (this.#agentAsked && ev.text.trim().split(/\s+/).length <= ANSWER_MAX_WORDS);
     this.#agentAsked = false;
+    // a dictated turn (`dictated.ts`): its fragments state nothing but what says it holds generally
+    const spoken = dictated(ev.text);
     const acted = this.#agentActed;
     this.#agentActed = false;
+    const agentWords = this.#agentSince;
+    this.#agentSince = [];
     this.#spoke = false;
     // only a person's own words: not a harness template repeated through the session
     if ((this.#userTexts.get(ev.text) ?? 0) >= TEMPLATE_REPEATS || ev.text.length > MAX_USER_MESSAGE_CHARS)
@@ -541,15 +566,21 @@ class SessionGatherer {
     if (overridesInstructions(ev.text)) return;
     // redact first: keys and tokens are derived from the text and must not carry secrets either;
     // blocks the message delimits as data (a pasted ticket, a fenced file) are not the person's words
-    const text = withoutQuotedData(this.#clean(ev.text));
+    // nor text quoted back to the agent, or sentences repeating what it just said or wrote (`echoed.ts`)
+    const text = withoutEchoes(withoutQuotedData(this.#clean(ev.text)), new AgentWords(agentWords));
     const speaker = speakerLabel(text);
     // feedback reads each sentence for a rule or a correction itself, so a reply to the agent's
     // question ("should I add a new file?" — "don't create separate documents") can be one
-    this.#gatherFeedback(text, ev.seq, acted, speaker);
-    // a short answer to the agent's question (a simulated user's reply) states no preference or fact,
-    // nor does pasted program output (read before blanking: an exception line is also a field line)
-    if (answer || PASTED_TRACE.test(ev.text) || holdsProgramOutput(ev.text)) return;
+    // (a reply in the form of an answer keeps only what it says holds for good)
+    this.#gatherFeedback(text, ev.seq, acted, speaker, (t) => !(answering || spoken) || saysForGood(t));
+    // pasted program output states no preference or fact (read before blanking: an exception line is
+    // also a field line)
+    if (PASTED_TRACE.test(ev.text) || holdsProgramOutput(ev.text)) return;
+    // an answer to the agent's question (a simulated user's reply, "1. … 2. …", "go with the second")
+    // decides this task: only a sentence with an explicit cue of generality may be a preference or fact
+    const kept = (sentence: string) => !(answer || spoken) || saysForGood(sentence);
     for (const p of extractPreferences(text)) {
+      if (!kept(p.text)) continue;
       this.#statements.push({
         kind: p.kind,
         seq: ev.seq,
@@ -559,13 +590,20 @@ class SessionGatherer {
         ...(speaker ? { speaker } : {}),
       });
     }
-    this.#addFacts(text, ev.seq, 'user.message', speaker);
-    this.#aboutSelf.push({ text, seq: ev.seq, at: ev.timestamp, speaker });
+    this.#addFacts(text, ev.seq, 'user.message', speaker, kept);
+    if (!answer && !spoken) this.#aboutSelf.push({ text, seq: ev.seq, at: ev.timestamp, speaker });
   }
 
   /** The declarative facts of a person's message, each quoted as written. */
-  #addFacts(text: string, seq: number, source: FactOccurrence['source'], speaker: string | null): void {
+  #addFacts(
+    text: string,
+    seq: number,
+    source: FactOccurrence['source'],
+    speaker: string | null,
+    kept: (sentence: string) => boolean = () => true,
+  ): void {
     for (const sentence of splitSentences(text)) {
+      if (!kept(sentence)) continue;
       const f = extractFact(sentence);
       if (!f || !isChatFact(f) || REDACTION_MARKER.test(f.value) || REDACTION_MARKER.test(f.raw)) continue;
       const quote = shortQuote(stripLeadIn(sentence));
@@ -585,14 +623,25 @@ class SessionGatherer {
     }
   }
 
-  /** A person's rules and corrections in one message; a take-back cancels their previous message's. */
-  #gatherFeedback(text: string, seq: number, acted: boolean, speaker: string | null): void {
+  /**
+   * A person's rules and corrections in one message; a take-back cancels their previous message's. Only
+   * statements `kept` accepts are kept (in an answer to the agent's question or a dictated turn: those
+   * that say they hold for good).
+   */
+  #gatherFeedback(
+    text: string,
+    seq: number,
+    acted: boolean,
+    speaker: string | null,
+    kept: (statement: string) => boolean,
+  ): void {
     if (takesBack(text)) {
       this.#takeBack(text);
       return;
     }
     const stated = extractProjectFacts(text, acted).map((f) => ({ ...f, cue: f.type, why: null }));
     for (const f of [...extractFeedback(text, acted), ...stated]) {
+      if (!kept(f.text)) continue;
       const last = this.#agentLast;
       this.#feedback.push({
         cue: f.cue,
@@ -633,9 +682,10 @@ class SessionGatherer {
     this.#agentStarted = true;
     this.#agentActed = true;
     this.#agentLast = { said: ev.text };
+    this.#agentSince.push(ev.text);
     this.#agentCall = null;
     this.#spoke = true;
-    this.#agentAsked = /\?\s*$/.test(ev.text.trim());
+    this.#agentAsked = asksPerson(ev.text);
     // the agent saying how it will (not) work: evidence that it follows a rule said before
     for (const f of agentCommitments(ev.text)) {
       if (this.#commitments++ >= MAX_COMMITMENTS) break;
@@ -663,6 +713,7 @@ class SessionGatherer {
     if (!this.#spoke) this.#agentLast = { called: label };
     else this.#agentCall = `${ev.tool} \`${this.#clean(shortQuote(callTarget(info), 100))}\``;
     const written = callWrites(info);
+    if (written.writes) this.#agentSince.push(...writtenTexts(info.input, written.edit));
     this.#explore.note(info.command, written.writes, ev.input);
     for (const path of written.paths) this.#explore.note(null, true, { path });
     if (info.command !== null) {

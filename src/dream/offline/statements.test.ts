@@ -110,3 +110,39 @@ describeWithData('Aider histories (316 sessions): no junk preference', () => {
     expect(prefs.filter((p) => p.includes('rather than just run as a terminal app'))).toEqual([]);
   });
 });
+
+describe('two one-off requests of one unknown person that share words are not one preference', () => {
+  /** The preference changes of a dream over one session per statement, the user unknown. */
+  async function preferences(said: string[]) {
+    const sessions = said.map((t, i) => syntheticSession(`sesn_${i}`, null, [t]));
+    const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
+    return r.changes.filter((c) => c.kind === 'preference');
+  }
+
+  it('stays apart when the shared words are a small part of what each request says', async () => {
+    expect(
+      await preferences([
+        'Always rebuild the search index after the nightly import and mail the ops channel if the import times out.',
+        'Always keep the search index settings on the staging box and change the import script instead.',
+      ]),
+    ).toEqual([]);
+  });
+
+  it('stays apart when the shared words come only from the names of the files both are about', async () => {
+    expect(
+      await preferences([
+        'Always read the inputs from `deploy/main.tf` before planning.',
+        'Always put the provider block at the top of `deploy/main.tf`.',
+      ]),
+    ).toEqual([]);
+  });
+
+  it('still joins two wordings of one rule said in two sessions', async () => {
+    const prefs = await preferences([
+      'Always rebuild the search index after the nightly import.',
+      'Never skip the search index rebuild after an import.',
+    ]);
+    expect(prefs).toHaveLength(1);
+    expect(prefs[0]!.support.sessions).toBe(2);
+  });
+});

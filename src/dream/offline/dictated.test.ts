@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionEvent } from '../../domain/index.js';
+import { DICTATED_MIN_WORDS, dictated } from './dictated.js';
+import { gatherSession } from './gather.js';
+
+const src = { file: 'hand-made' };
+
+/** A session: the task, an edit by the agent and its report, then the person's message. */
+function read(text: string) {
+  let seq = 0;
+  const at = () => ({ seq: seq++, timestamp: null, source: src });
+  const events: SessionEvent[] = [
+    { type: 'user.message', text: 'Fix the totals of the monthly report.', ...at() },
+    {
+      type: 'agent.tool_use',
+      tool: 'Edit',
+      kind: 'edit',
+      input: {
+        file_path: 'src/report/totals.ts',
+        old_string: 'a',
+        new_string: 'export const totals = sum(months);',
+      },
+      call_id: 'c1',
+      ...at(),
+    },
+    { type: 'agent.tool_result', call_id: 'c1', tool: 'Edit', content: 'ok', is_error: false, ...at() },
+    { type: 'agent.message', text: 'I changed how the monthly totals are summed in the report.', ...at() },
+    { type: 'user.message', text, ...at() },
+  ];
+  const d = gatherSession(events);
+  return [
+    ...d.feedback.filter((f) => f.cue !== 'follows').map((f) => f.text),
+    ...d.statements.map((s) => s.text),
+    ...d.facts.map((f) => f.text),
+  ];
+}
+
+/** The same rule typed in a short message, and inside a long run-on turn as speech-to-text writes it. */
+const RULE = 'The export must always use the same numbers as the report page';
+const TYPED = `ok the totals look right now. ${RULE}.`;
+const SPOKEN =
+  'So I was looking at the report page and the totals look wrong for the older months. ' +
+  `${RULE} and the device copy has to follow the server copy but only if the server has a newer date otherwise ` +
+  'keep what the device sent and then recompute everything from that month forward help me think through all the cases';
+
+describe('dictated', () => {
+  it('knows a long message with few sentence ends from a typed one, and leaves short ones alone', () => {
+    expect(dictated(SPOKEN)).toBe(true);
+    expect(dictated(TYPED)).toBe(false);
+    const short = Array.from({ length: DICTATED_MIN_WORDS - 1 }, () => 'word').join(' ');
+    expect(dictated(short)).toBe(false);
+    // line breaks end sentences too: a list is not speech
+    expect(dictated(SPOKEN.replace(/ and /g, '\n'))).toBe(false);
+  });
+});
+
+describe('gather: a dictated turn', () => {
+  it('reads no rule from its fragments, though the same rule typed with its stops is read', () => {
+    expect(read(TYPED).some((t) => /same numbers/i.test(t))).toBe(true);
+    expect(read(SPOKEN)).toEqual([]);
+  });
+
+  it('keeps a fragment that says it holds for good', () => {
+    const out = read(
+      SPOKEN.replace(RULE, 'From now on the export must use the same numbers as the report page'),
+    );
+    expect(out.some((t) => /From now on the export/.test(t))).toBe(true);
+  });
+});

@@ -1133,6 +1133,8 @@ describe('venting at the agent inside one incident is no rule (unseen real sessi
       'don’t touch anything else, you idiot, just find the bug',
       'you are useless. don’t revert the migration, fix it',
       'stop being so dumb and read the error',
+      // chat spelling
+      'dont delete anything, ur so useless, find out why it fails',
     ])
       expect(said(t), t).toEqual([]);
   });

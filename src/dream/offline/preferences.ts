@@ -237,7 +237,7 @@ const INSULT =
   '(?:stupid|dumb|idiot(?:ic)?|useless|moron(?:ic)?|incompetent|clueless|hopeless|pathetic|lazy|brainless|worthless|imbecile)';
 /** An insult aimed at the agent: "you're still stupid", "you idiot", "stop being so dumb", "are you stupid?". */
 const VENTING = new RegExp(
-  String.raw`\byou(?:'re|\s+are)?\s+(?:\w+\s+){0,2}?(?:an?\s+)?${INSULT}\b|\b(?:are|r)\s+(?:you|u)\s+(?:\w+\s+)?${INSULT}\b|\bbeing\s+(?:so\s+|this\s+|such\s+an?\s+)?${INSULT}\b`,
+  String.raw`\b(?:you(?:'re|\s+are)?|ur|u\s+r|youre)\s+(?:\w+\s+){0,2}?(?:an?\s+)?${INSULT}\b|\b(?:are|r)\s+(?:you|u)\s+(?:\w+\s+)?${INSULT}\b|\bbeing\s+(?:so\s+|this\s+|such\s+an?\s+)?${INSULT}\b`,
   'i',
 );
 /** A cue that a statement holds beyond this incident (what venting leaves standing). */

@@ -114,9 +114,10 @@ const DATA_ELEMENT = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>(?=[^\n]*\n)[\s\S]*?<
 
 /**
  * A line a program printed, pasted by the person: version control's status and errors (`HEAD is now at
- * 3f2a1b9 …`, `Your branch is ahead of 'origin/main' by 3 commits.`, `fatal: …`, `hint: …`, `remote: …`,
+ * 3f2a1b9 …`, `Your branch is ahead of 'origin/main' by 3 commits.`, `fatal: …`, `ERROR: …`, `hint: …`, `remote: …`,
+ * a fetch's `From github.com:org/repo`, `* branch main -> FETCH_HEAD` and `6f76209..b35db96 main -> origin/main`,
  * `error[E0382]: …`, `npm ERR! …`, `! [rejected] …`), a shell prompt and its command (`$ git status`,
- * `PS C:\src> …`), a JSON member (`{"error": …`, `"model": "x",`), a compiler's or test runner's pointer
+ * `❯ git pull`, `➜ make`, `PS C:\src> …`), a JSON member (`{"error": …`, `"model": "x",`), a compiler's or test runner's pointer
  * (`--> src/main.rs:14:5`, `FAIL  src/api.test.ts`, `Expected: 200`), a stack frame, or the lines
  * {@link holdsProgramOutput} knows (an error heading, an exception line, a log record). Shapes, not
  * words: a person's sentence does not open with a lowercase tag and a colon, a hash, or a prompt.
@@ -124,13 +125,17 @@ const DATA_ELEMENT = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>(?=[^\n]*\n)[\s\S]*?<
 const OUTPUT_LINE = new RegExp(
   [
     String.raw`^\s*(?:HEAD is now at [0-9a-f]{7,}\b|Your branch is (?:ahead|behind|up to date|based on)\b|On branch \S+\s*$|nothing to commit\b|Changes (?:not staged|to be committed)\b|Untracked files:|no changes added to commit\b|Already up to date\.|Switched to (?:a new )?branch\b|\(use "git )`,
-    String.raw`^\s*(?:fatal|error|hint|remote|warning|npm ERR!|npm WARN)(?:\[[\w-]+\])?(?::|!)\s`,
+    String.raw`^\s*(?:fatal|error|hint|remote|warning|ERROR|FATAL|WARNING|npm ERR!|npm WARN)(?:\[[\w-]+\])?(?::|!)\s`,
+    String.raw`^\s*From (?:https?:\/\/|git@|ssh:\/\/|[\w.-]+\.[a-z]{2,}:)\S+\s*$|^\s*\*\s+(?:branch|tag|\[new (?:branch|tag)\])\s+\S+\s+->\s|^\s*\+?[0-9a-f]{7,}\.\.\.?[0-9a-f]{7,}\s`,
     String.raw`^\s*(?:modified|deleted|new file|renamed):\s{2,}\S|^\s*! \[(?:rejected|remote rejected)\]|^\s*To (?:https?:\/\/|git@|ssh:\/\/)\S+\s*$|^\s*\[[\w/.-]+ [0-9a-f]{7,}\] `,
-    String.raw`^\s*(?:\$|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#])\s+\S`,
+    String.raw`^\s*(?:\$|❯|➜|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#])\s+\S`,
     String.raw`^\s*[{[]\s*"[^"\n]+"\s*:|^\s*"[^"\n]+"\s*:\s*(?:"|-?\d|true\b|false\b|null\b|\{|\[)`,
     String.raw`^\s*-->\s+\S+:\d+|^\s*(?:FAIL|PASS)\s+\S+\.\w+\b|^\s*(?:Expected|Received):\s|^\s*at \S+ \(\S+:\d+:\d+\)\s*$|^\s*File "[^"\n]+", line \d+`,
   ].join('|'),
 );
+
+/** A program's error tag opening a line (`ERROR: …`, `fatal: …`, `error: …`, `npm ERR! …`). */
+const ERROR_TAG_LINE = /^\s*(?:fatal|error|ERROR|FATAL|npm ERR!)(?:\[[\w-]+\])?(?::|!)\s/;
 
 /**
  * A line quoted from somewhere else: a Markdown quotation (`> …`), or what a written source says, after
@@ -163,6 +168,8 @@ function pastedLine(line: string): boolean {
  *   one-line elements (`<email>…</email>`), and elements over several lines whose tags stand anywhere
  *   (`<bash-stderr>sudo: …` … `</bash-stderr>`: a command's output the harness put in the message);
  * - a record field filled in by a program (`ticket.subject: …`: a dotted or snake_case key);
+ * - the lines that continue a program's error message ({@link ERROR_TAG_LINE}: `ERROR: …`, `fatal: …`),
+ *   to a blank line or a line opening in lower case;
  * - a line a program printed ({@link OUTPUT_LINE}: git status and errors, a prompt and its command, a
  *   JSON member, a compiler's or test runner's pointer, a stack frame, an error heading, an exception
  *   line, a log record) — pasted output, not the person's words;
@@ -179,6 +186,7 @@ export function withoutQuotedData(text: string): string {
   const out: string[] = [];
   let until: ((line: string) => boolean) | null = null;
   let rest = false;
+  let wrapped = false;
   for (const line of lines) {
     if (rest) {
       out.push('');
@@ -189,6 +197,13 @@ export function withoutQuotedData(text: string): string {
       out.push('');
       continue;
     }
+    // an error message a program wrapped over lines: what follows its tag line, to a blank line or a
+    // line opening in lower case (a person's words after a paste: "never push to …")
+    if (wrapped && line.trim() !== '' && !/^\s*[a-z]/.test(line) && !pastedLine(line)) {
+      out.push('');
+      continue;
+    }
+    wrapped = ERROR_TAG_LINE.test(line);
     const tag = TAG_LINE.exec(line);
     if (FENCE.test(line)) until = (l) => FENCE.test(l);
     else if (BLOCK_BEGIN.test(line) && MARKER_DECORATION.test(line))

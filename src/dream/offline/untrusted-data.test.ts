@@ -125,6 +125,39 @@ describe('pasted program output and quoted text are not the person’s words (un
     expect(kept[11]).toBe('Please always rebase before you push.');
   });
 
+  it('blanks a fetch’s lines, upper-case error tags and prompts of other shells (❯, ➜)', () => {
+    const text = [
+      '❯ git pull',
+      'ERROR: The org has enforced single sign-on. To access this repository, you must use a token.',
+      'From github.com:acme/shop',
+      ' * branch            main       -> FETCH_HEAD',
+      '   6f76209..b35db96  main       -> origin/main',
+      '➜ make build',
+      'never pull with rebase off',
+    ].join('\n');
+    const kept = withoutQuotedData(text).split('\n');
+    expect(kept.slice(0, 6).every((l) => l === '')).toBe(true);
+    expect(kept[6]).toBe('never pull with rebase off');
+  });
+
+  it('blanks the lines that continue an error message, to a blank line or a line in lower case', () => {
+    const text = [
+      '$ git push',
+      'ERROR: The org has enforced single sign-on.',
+      'To push to this repository, you must use a token that has been authorised.',
+      '',
+      'Never store the token in the repo.',
+      'fatal: Could not read from remote repository.',
+      'Please make sure you have the correct access rights.',
+      'never push with a token in the URL',
+    ].join('\n');
+    const kept = withoutQuotedData(text).split('\n');
+    expect(kept.slice(0, 4).every((l) => l === '')).toBe(true);
+    expect(kept[4]).toBe('Never store the token in the repo.');
+    expect(kept.slice(5, 7)).toEqual(['', '']);
+    expect(kept[7]).toBe('never push with a token in the URL');
+  });
+
   it('blanks a Markdown quotation and what a written source says, keeping the lead-in', () => {
     expect(withoutQuotedData('> Tokens should never be logged.\ndoes our logger do that?')).toBe(
       '\ndoes our logger do that?',

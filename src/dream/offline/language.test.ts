@@ -40,6 +40,13 @@ describe('isForeign', () => {
       expect(isForeign(t), t).toBe(false);
   });
 
+  it('text mostly in another script is foreign however few its spaces; an English sentence naming one word of it is not', () => {
+    expect(isForeign('请用 chrome mcp 打开 http://localhost:3000/admin/users')).toBe(true);
+    expect(isForeign('ビルドの前にテストを実行してください')).toBe(true);
+    expect(isForeign('Всегда запускай тесты')).toBe(true);
+    expect(isForeign('The greeting on the home page should read 你好 for Chinese visitors.')).toBe(false);
+  });
+
   it('leaves rules and facts in another language alone instead of misreading them', () => {
     expect(extractPreferences('Utilisez toujours yarn, jamais npm, dans ce dépôt.')).toEqual([]);
     expect(extractFact('Der Build-Server ist jetzt build-7.corp.local.')).toBeNull();

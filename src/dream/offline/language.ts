@@ -102,8 +102,9 @@ export function analyseSentences(text: string): Sentence[] {
 }
 
 /**
- * True if `text` is written in a language other than English, as far as eld can tell reliably: at
- * least 4 words (identifiers, paths, URLs and numbers removed first), a detection eld calls reliable,
+ * True if `text` is written in a language other than English: in another script than the Latin one
+ * for at least 30% of its letters (outside identifiers, paths and URLs), or, as far as eld can tell
+ * reliably, at least 4 words (identifiers, paths, URLs and numbers removed first), a detection eld calls reliable,
  * and another language scoring at least {@link FOREIGN_MARGIN} above English. Short or mixed text ("ok
  * cool", "pnpm only", "Nice reminder, Gina!") is never called foreign, so English rules still read it.
  * Checked on 8,943 sentences of the τ-bench and LoCoMo user turns: one flagged, and it is French.
@@ -111,6 +112,11 @@ export function analyseSentences(text: string): Sentence[] {
  * @example isForeign('Please use pnpm, not npm.') === false
  */
 export function isForeign(text: string): boolean {
+  // another script than the Latin one for most of its letters (Chinese, Japanese, Korean, Cyrillic, …):
+  // foreign however few its words, since a run of Han characters is one "word" between spaces
+  const letters = text.replace(/\S*[/@:_]\S*|\S*\.\S*\w/g, ' ').match(/\p{L}/gu) ?? [];
+  const other = letters.filter((c) => !/\p{Script=Latin}/u.test(c)).length;
+  if (letters.length >= 4 && other / letters.length >= 0.3) return true;
   const words = text
     .replace(/\S*[/@:_]\S*|\S*\.\S*\w/g, ' ')
     .replace(/[^\p{L}\s'’-]+/gu, ' ')

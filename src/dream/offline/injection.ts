@@ -115,18 +115,18 @@ const DATA_ELEMENT = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>(?=[^\n]*\n)[\s\S]*?<
 /**
  * A line a program printed, pasted by the person: version control's status and errors (`HEAD is now at
  * 3f2a1b9 …`, `Your branch is ahead of 'origin/main' by 3 commits.`, `fatal: …`, `hint: …`, `remote: …`,
- * `error[E0382]: …`, `npm ERR! …`, `! [rejected] …`), a shell prompt and its command (`$ git status`,
- * `PS C:\src> …`), a JSON member (`{"error": …`, `"model": "x",`), a compiler's or test runner's pointer
- * (`--> src/main.rs:14:5`, `FAIL  src/api.test.ts`, `Expected: 200`), a stack frame, or the lines
+ * `ERROR: …`, `error[E0382]: …`, `npm ERR! …`, `! [rejected] …`), a shell prompt and its command (`$ git
+ * status`, `❯ make`, `PS C:\src> …`), a JSON member (`{"error": …`, `"model": "x",`), a compiler's or test
+ * runner's pointer (`--> src/main.rs:14:5`, `FAIL  src/api.test.ts`, `Expected: 200`), a stack frame, or the lines
  * {@link holdsProgramOutput} knows (an error heading, an exception line, a log record). Shapes, not
  * words: a person's sentence does not open with a lowercase tag and a colon, a hash, or a prompt.
  */
 const OUTPUT_LINE = new RegExp(
   [
     String.raw`^\s*(?:HEAD is now at [0-9a-f]{7,}\b|Your branch is (?:ahead|behind|up to date|based on)\b|On branch \S+\s*$|nothing to commit\b|Changes (?:not staged|to be committed)\b|Untracked files:|no changes added to commit\b|Already up to date\.|Switched to (?:a new )?branch\b|\(use "git )`,
-    String.raw`^\s*(?:fatal|error|hint|remote|warning|npm ERR!|npm WARN)(?:\[[\w-]+\])?(?::|!)\s`,
+    String.raw`^\s*(?:fatal|error|hint|remote|warning|ERROR|FATAL|WARN(?:ING)?|CRITICAL|npm ERR!|npm WARN)(?:\[[\w-]+\])?(?::|!)\s`,
     String.raw`^\s*(?:modified|deleted|new file|renamed):\s{2,}\S|^\s*! \[(?:rejected|remote rejected)\]|^\s*To (?:https?:\/\/|git@|ssh:\/\/)\S+\s*$|^\s*\[[\w/.-]+ [0-9a-f]{7,}\] `,
-    String.raw`^\s*(?:\$|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#])\s+\S`,
+    String.raw`^\s*(?:\$|❯|➜|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#])\s+\S`,
     String.raw`^\s*[{[]\s*"[^"\n]+"\s*:|^\s*"[^"\n]+"\s*:\s*(?:"|-?\d|true\b|false\b|null\b|\{|\[)`,
     String.raw`^\s*-->\s+\S+:\d+|^\s*(?:FAIL|PASS)\s+\S+\.\w+\b|^\s*(?:Expected|Received):\s|^\s*at \S+ \(\S+:\d+:\d+\)\s*$|^\s*File "[^"\n]+", line \d+`,
   ].join('|'),

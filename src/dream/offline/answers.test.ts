@@ -45,7 +45,13 @@ describe('asksPerson', () => {
     expect(
       asksPerson('Two ways:\n**Option A** – a cron job\n**Option B** – a queue worker\nTell me which.'),
     ).toBe(true);
+    expect(
+      asksPerson(
+        'Three ways to cache it:\n1. in memory\n2. in redis\n3. on disk\nLet me know which you want.',
+      ),
+    ).toBe(true);
     expect(asksPerson('Done: `a ? b : c` reads better now, see https://example.test/x?y=1')).toBe(false);
+    expect(asksPerson('Done. Let me know if anything else comes up.')).toBe(false);
     expect(asksPerson('Fixed:\n```js\nconst v = ok ? 1 : 2;\n```')).toBe(false);
   });
 });
@@ -55,6 +61,8 @@ describe('answerForm', () => {
     for (const t of [
       '1 as a new tab, 2 yes same model, 3 both',
       '1. JSON\n2. keep it',
+      'Q1: JSON. Q2: keep it',
+      'name it billing, and option 2 sounds right for the cache',
       'option 2',
       'the second one.',
       'go with the queue worker, and name it billing',

@@ -6,12 +6,13 @@
  * every time, by default …).
  *
  * - The agent asks ({@link asksPerson}) when its message, outside code, holds a question (a sentence
- *   ending in `?`, anywhere in it) or offers options (two or more lines labelled "Option 1", "Option A",
+ *   ending in `?`, anywhere in it), asks to choose or confirm ("let me know which …"), or offers options (two or more lines labelled "Option 1", "Option A",
  *   "A)" …).
  * - A reply answers in form ({@link answerForm}) when it opens with numbered answers (a number label,
- *   then another one later: "1 as new tab, 2 yes …", "1. … \n2. …"), picks an option ("option 2", "the
- *   second one", "#3", "B", "both", "neither"), opens with yes or no ("yes, …", "nope", "sure", "ok"), or
- *   says which to take ("go with …", "let's go with …", "I'll take …").
+ *   then another one later: "1 as new tab, 2 yes …", "1. … \n2. …"), picks an option ("the second one",
+ *   "#3", "B", "both", "neither") or names one anywhere ("… also option 2 sounds great"), opens with yes
+ *   or no ("yes, …", "nope", "sure", "ok"), or says which to take ("go with …", "let's go with …", "I'll
+ *   take …").
  */
 
 /** Fenced code (``` or ~~~ blocks) and inline code spans, whose `?` is no question. */
@@ -22,24 +23,30 @@ const QUESTION = /[\p{L}\p{N})\]"'’”*_]\s*[?？](?=[\s*_)"'’”]|$)/u;
 const OPTION_LINE =
   /^\s*(?:[-*]\s*)?(?:\*\*)?(?:option|choice|approach|alternative)\s+(?:\d+|[A-D])\b|^\s*(?:\*\*)?\(?[A-D]\)\s+\S/gim;
 
+/** Asking without a question mark: "let me know which …", "tell me which …", "please confirm/choose …". */
+const ASKS_WHICH = /\b(?:let me know|tell me) which\b|\bplease (?:confirm|clarify|choose|pick|select)\b/i;
+
 /**
- * True when the agent's message asks the person something: a question anywhere outside code, or two or
- * more labelled options (see the module comment).
+ * True when the agent's message asks the person something: a question anywhere outside code, a request
+ * to choose or confirm ({@link ASKS_WHICH}), or two or more labelled options (see the module comment).
  * @example asksPerson('I updated the schema. Should I also migrate the old rows, or leave them?') // true
  * @example asksPerson('Done: `a ? b : c` now reads better.') // false
  */
 export function asksPerson(agentText: string): boolean {
   const prose = agentText.replace(CODE, ' ');
-  if (QUESTION.test(prose)) return true;
+  if (QUESTION.test(prose) || ASKS_WHICH.test(prose)) return true;
   return (prose.match(OPTION_LINE) ?? []).length >= 2;
 }
 
-/** A number label opening the reply or one of its items: "1 ", "1.", "1)", "#1", "(1)". */
-const NUMBER_LABEL = String.raw`(?:#|\()?\d{1,2}(?:[.):]|\s)`;
+/** A number label opening the reply or one of its items: "1 ", "1.", "1)", "1 -", "#1", "(1)", "Q1:". */
+const NUMBER_LABEL = String.raw`(?:#|\(|q|a)?\d{1,2}(?:[.):]|\s|-\s)`;
 /** The reply opens with a number label and has another one after a separator or a line break. */
 const NUMBERED_ANSWERS = new RegExp(
   String.raw`^\s*${NUMBER_LABEL}[\s\S]*?(?:[,;.]\s*|\n\s*|\s{2,})${NUMBER_LABEL}`,
+  'i',
 );
+/** An offered option named anywhere in the reply: "option 2", "approach B", "choice #3". */
+const NAMES_OPTION = /\b(?:option|approach|choice|alternative)\s*#?\s*(?:\d{1,2}|[A-D])\b/i;
 /** Leading words that pick one of the options offered. */
 const PICK =
   /^\W*(?:(?:ok(?:ay)?|so|then|hmm+|well|i think|i'd say|let'?s|lets|please|just)\b[\s,.]*)*(?:(?:go|going|went) (?:with|for)\b|(?:i'?ll |we'?ll )?(?:take|pick|choose) (?:the |option |#)?(?:\d|first|second|third|fourth|last|former|latter|[a-d]\b)|option\s*#?\s*(?:\d+|[a-d])\b|(?:the )?(?:first|second|third|fourth|last|former|latter)(?:\s+(?:one|option|approach|choice|way)\b|\s*(?:[.!]|$))|#?\d{1,2}\s*(?:[.,!]|$)|[a-d](?:\)|\s*[.,!]|\s*$)|both\b|neither\b|either\b)/i;
@@ -53,7 +60,7 @@ const YES_NO =
  * @example answerForm("don't create separate documents, put it into the existing one") // false
  */
 export function answerForm(reply: string): boolean {
-  return NUMBERED_ANSWERS.test(reply) || PICK.test(reply) || YES_NO.test(reply);
+  return NUMBERED_ANSWERS.test(reply) || PICK.test(reply) || YES_NO.test(reply) || NAMES_OPTION.test(reply);
 }
 
 /**

@@ -44,10 +44,29 @@ const said = (events: SessionEvent[]) => {
 
 describe('quotedRanges', () => {
   it('finds quotations of four words or more, never a short name or an apostrophe', () => {
-    const t = `Use the "nightly sync" job. It says "always rebuild the cache before a deploy". Don't ask.`;
+    const t = `Use the "nightly sync" job. It says "always rebuild the cache before a deploy." Don't ask.`;
     const r = quotedRanges(t);
-    expect(r.map(([a, b]) => t.slice(a, b))).toEqual(['"always rebuild the cache before a deploy"']);
+    expect(r.map(([a, b]) => t.slice(a, b))).toEqual(['"always rebuild the cache before a deploy."']);
     expect(quotedRanges("it's the team's call, isn't it")).toEqual([]);
+    // single quotes: an apostrophe inside ("don't") does not close the quotation
+    const single =
+      "Your note says 'don't retry the payment more than twice. It is safe.' Never retry payments.";
+    expect(quotedRanges(single).map(([a, b]) => single.slice(a, b))).toEqual([
+      "'don't retry the payment more than twice. It is safe.'",
+    ]);
+  });
+
+  it('leaves a phrase quoted as an example, unless it is long or repeats the agent', () => {
+    const example = "Don't leave notes like 'TODO: fix this later please' in the code.";
+    expect(quotedRanges(example)).toEqual([]);
+    expect(withoutEchoes(example, new AgentWords([]))).toBe(example);
+    const agent = new AgentWords(['I left a note: TODO fix this later please, then pushed.']);
+    expect(quotedRanges(example, agent)).toHaveLength(1);
+    // the sentence is kept when what is left of it is a rule of its own
+    expect(withoutEchoes(example, agent).trim()).toBe('');
+    expect(withoutEchoes(example, agent, (frame) => frame === "Don't leave notes like … in the code.")).toBe(
+      example,
+    );
   });
 });
 
@@ -110,6 +129,27 @@ describe('gather: quoted and echoed text is not the person’s rule', () => {
     const out = said(events);
     expect(out.some((t) => /formatter/.test(t))).toBe(false);
     expect(out.some((t) => /emoji/.test(t))).toBe(true);
+  });
+
+  it('keeps a correction that quotes what the agent wrote as its example, not a bare quotation of it', () => {
+    const wrote = (reply: string) =>
+      said(
+        session([
+          ['user', 'Fix the rounding of the cents.'],
+          [
+            'write',
+            '// FIXED: rounding bug squashed here (was floor)\nconst cents = Math.round(amount * 100);',
+          ],
+          ['agent', 'Fixed the rounding.'],
+          ['user', reply],
+        ]),
+      );
+    expect(
+      wrote("Never leave comments like '// FIXED: rounding bug squashed here' in the code.").some((t) =>
+        /Never leave comments/.test(t),
+      ),
+    ).toBe(true);
+    expect(wrote("You wrote 'FIXED: rounding bug squashed here (was floor)'.")).toEqual([]);
   });
 
   it('still reads the same rule when the agent never said it', () => {

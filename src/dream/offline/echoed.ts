@@ -6,13 +6,16 @@
  * their own sentences around it still count.
  *
  * A sentence (see `splitSentences` in `preferences.ts`) is passed over when
- * - at least half of its words sit inside one or more quotations of {@link QUOTED_MIN_WORDS} words or
- *   more (`"…"`, `“…”`, `„…“`, `«…»`, `‘…’`, `「…」`); a short quotation names a thing ("use the 'type of
- *   sync' parameter") and leaves the sentence the person's; or
- * - it repeats the agent's recent words (its messages and the text it wrote into files since the person's
- *   previous turn): a run of {@link ECHO_RUN} words in a row, or — for a sentence of at least
- *   {@link ECHO_MIN_TERMS} content words — {@link ECHO_SHARE} of its content words in the same order
- *   within one sentence of the agent's (longest common subsequence of `contentTokens` stems).
+ * - most of its content words repeat one sentence of the agent's recent words (its messages and the text
+ *   it wrote into files since the person's previous turn) in order: {@link ECHO_SHARE} of at least
+ *   {@link ECHO_MIN_TERMS} content words (longest common subsequence of `contentTokens` stems); or
+ * - it holds someone else's words — a quotation (`"…"`, `“…”`, `„…“`, `«…»`, `‘…’`, `'…'`, `「…」`) of at
+ *   least {@link QUOTED_MIN_WORDS} words that holds a sentence end, runs to {@link QUOTED_LONG_WORDS}
+ *   words or repeats the agent, or a run of {@link ECHO_RUN} words the agent just said or wrote — and
+ *   the rest of it, those words set aside, states no rule of its own ("You wrote '…'", "The handbook
+ *   says '…'", a sentence inside the quotation). A frame that is a rule keeps its example: "Don't leave
+ *   comments like '// CHANGED: fixed it here'" corrects the agent whose comment it quotes. A short
+ *   quotation names a thing ("use the 'type of sync' parameter") and is the person's.
  * Markdown quotation lines (`> …`) are blanked before, by `withoutQuotedData` in `injection.ts`.
  */
 import { splitSentences } from './preferences.js';
@@ -20,6 +23,10 @@ import { contentTokens } from './text.js';
 
 /** Words a quotation must hold to be someone else's text rather than a name (`"type of sync"`). */
 export const QUOTED_MIN_WORDS = 4;
+/** Words from which a quotation is someone else's text even without a sentence end in it. */
+export const QUOTED_LONG_WORDS = 10;
+/** A sentence end inside a quotation: `.`, `!` or `?` before a space or at its end. */
+const QUOTED_SENTENCE_END = /[\p{L}\p{N})\]][.!?。！？](?:\s|$)/u;
 /** Words in a row shared with the agent's recent words that make a sentence a repetition of them. */
 export const ECHO_RUN = 6;
 /** Content words a sentence needs before its share of the agent's words in order is read. */
@@ -36,37 +43,76 @@ const QUOTE_PAIRS: Record<string, string> = {
   '„': '“”"',
   '«': '»',
   '‘': '’',
+  "'": "'’",
   '「': '」',
   '『': '』',
 };
 
-/** Words of a text for runs: letters and digits, lower-cased, with inner apostrophes and hyphens. */
+/** A word for runs: letters and digits, with inner apostrophes and hyphens. */
+const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
+
+/** Words of a text for runs, lower-cased. */
 function words(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu) ?? [];
+  return text.toLowerCase().match(WORD) ?? [];
+}
+
+/** Words of a text for runs, lower-cased, with their character ranges `[from, to)`. */
+function wordSpans(text: string): { w: string; from: number; to: number }[] {
+  return [...text.matchAll(WORD)].map((m) => ({
+    w: m[0].toLowerCase(),
+    from: m.index!,
+    to: m.index! + m[0].length,
+  }));
+}
+
+/** Closing marks that are also apostrophes: they close a quotation only where no letter or digit follows. */
+const APOSTROPHES = "'’";
+
+/** True when `text[j]` closes a quotation opened by a mark whose closing marks are `closers`. */
+function closes(text: string, j: number, closers: string): boolean {
+  const c = text[j]!;
+  if (!closers.includes(c)) return false;
+  return !APOSTROPHES.includes(c) || !/[\p{L}\p{N}]/u.test(text[j + 1] ?? '');
 }
 
 /**
- * The character ranges `[from, to)` of the quotations (marks included) in `text` holding at least
- * {@link QUOTED_MIN_WORDS} words. A quotation does not cross a blank line; an unclosed one is none. A
- * straight `'` is never read as a quotation mark (it is an apostrophe as often as not).
+ * The character ranges `[from, to)` of the quotations (marks included) in `text` that quote someone
+ * else's text: at least {@link QUOTED_MIN_WORDS} words with a sentence end in them, or at least
+ * {@link QUOTED_LONG_WORDS} words, or (given `agent`) repeating the agent's words (all of them in a row,
+ * or as {@link AgentWords.echoedBy} reads a sentence). A quotation opens where a word starts and does not cross a blank line;
+ * an unclosed one is none. A straight or curly single quote closes one only where no letter follows
+ * (so "don't" inside `'…'` is an apostrophe).
  */
-export function quotedRanges(text: string): [number, number][] {
+export function quotedRanges(text: string, agent?: AgentWords): [number, number][] {
   const out: [number, number][] = [];
   let i = 0;
   while (i < text.length) {
     const closers = QUOTE_PAIRS[text[i]!];
     // an opening mark starts a word: after a space, a line start or an opening bracket / colon
-    if (closers === undefined || (i > 0 && !/[\s([{:—–-]/.test(text[i - 1]!))) {
+    if (
+      closers === undefined ||
+      (i > 0 && !/[\s([{:—–-]/.test(text[i - 1]!)) ||
+      /\s/.test(text[i + 1] ?? ' ')
+    ) {
       i++;
       continue;
     }
     let j = i + 1;
-    while (j < text.length && !closers.includes(text[j]!) && !(text[j] === '\n' && text[j + 1] === '\n')) j++;
-    if (j >= text.length || !closers.includes(text[j]!)) {
+    while (j < text.length && !closes(text, j, closers) && !(text[j] === '\n' && text[j + 1] === '\n')) j++;
+    if (j >= text.length || !closes(text, j, closers)) {
       i++;
       continue;
     }
-    if (words(text.slice(i + 1, j)).length >= QUOTED_MIN_WORDS) out.push([i, j + 1]);
+    const inner = text.slice(i + 1, j);
+    const n = words(inner).length;
+    if (
+      n >= QUOTED_MIN_WORDS &&
+      (n >= QUOTED_LONG_WORDS ||
+        QUOTED_SENTENCE_END.test(inner) ||
+        agent?.contains(inner) === true ||
+        agent?.echoedBy(inner) === true)
+    )
+      out.push([i, j + 1]);
     i = j + 1;
   }
   return out;
@@ -92,6 +138,8 @@ export class AgentWords {
   readonly #runs = new Set<string>();
   readonly #sentences: string[][] = [];
   readonly #terms = new Set<string>();
+  /** The agent's words in a row, each text between spaces (for {@link AgentWords.contains}). */
+  #joined = ' ';
 
   /** @param texts the agent's messages and written text since the person's previous turn. */
   constructor(texts: readonly string[]) {
@@ -100,6 +148,7 @@ export class AgentWords {
       if (left <= 0) break;
       const text = t.slice(0, left);
       left -= text.length;
+      this.#joined += `${words(text).join(' ')} | `;
       for (const part of text.split(/[.!?。！？]+(?=\s|$)|\n+/)) {
         const w = words(part);
         for (let k = 0; k + ECHO_RUN <= w.length; k++) this.#runs.add(w.slice(k, k + ECHO_RUN).join(' '));
@@ -116,11 +165,48 @@ export class AgentWords {
     return this.#sentences.length === 0;
   }
 
+  /** True when all the words of `quoted` occur in a row in the agent's words. */
+  contains(quoted: string): boolean {
+    const w = words(quoted);
+    return w.length > 0 && this.#joined.includes(` ${w.join(' ')} `);
+  }
+
   /** True when `sentence` repeats these words (see the module comment). */
   echoedBy(sentence: string): boolean {
-    const w = words(sentence);
-    for (let k = 0; k + ECHO_RUN <= w.length; k++)
-      if (this.#runs.has(w.slice(k, k + ECHO_RUN).join(' '))) return true;
+    return this.sharedRuns(sentence).length > 0 || this.inOrder(sentence);
+  }
+
+  /**
+   * The character ranges `[from, to)` of `sentence` covered by runs of {@link ECHO_RUN} words or more
+   * that the agent's words hold too (overlapping runs merged).
+   */
+  sharedRuns(sentence: string): [number, number][] {
+    const w = wordSpans(sentence);
+    const out: [number, number][] = [];
+    for (let k = 0; k + ECHO_RUN <= w.length; k++) {
+      if (
+        !this.#runs.has(
+          w
+            .slice(k, k + ECHO_RUN)
+            .map((x) => x.w)
+            .join(' '),
+        )
+      )
+        continue;
+      const from = w[k]!.from;
+      const to = w[k + ECHO_RUN - 1]!.to;
+      const last = out[out.length - 1];
+      if (last && from <= last[1]) last[1] = to;
+      else out.push([from, to]);
+    }
+    return out;
+  }
+
+  /**
+   * True when a sentence of at least {@link ECHO_MIN_TERMS} content words has {@link ECHO_SHARE} of
+   * them in the same order within one sentence of the agent's (longest common subsequence).
+   */
+  inOrder(sentence: string): boolean {
     const terms = contentTokens(sentence);
     if (terms.length < ECHO_MIN_TERMS) return false;
     const need = Math.ceil(terms.length * ECHO_SHARE);
@@ -132,28 +218,44 @@ export class AgentWords {
 
 /**
  * `text` with the sentences that are not the person's own blanked (each character but line breaks
- * replaced by a space, so offsets and the other sentences stay as written): sentences that lie at least
- * half inside long quotations ({@link quotedRanges}), and sentences that repeat the agent's recent
- * words ({@link AgentWords}). Text without such a sentence is returned unchanged.
+ * replaced by a space, so offsets and the other sentences stay as written). A sentence is not the
+ * person's when most of its content words repeat one sentence of the agent's in order
+ * ({@link AgentWords.inOrder}), or when it holds someone else's words — a quotation of someone else's
+ * text ({@link quotedRanges}) or a run of words the agent just said or wrote ({@link AgentWords.sharedRuns})
+ * — and what is left of it, those words replaced by `…`, states nothing itself (`framesRule` says
+ * whether it does: "Don't leave comments like '…'" still corrects the agent, "You wrote '…'" and a
+ * sentence inside the quotation say nothing). Text without such a sentence is returned unchanged.
  * @param text a person's message (already redacted and stripped of delimited data).
  * @param agent the agent's words since the person's previous turn.
- * @example withoutEchoes('You wrote "retry three times before giving up". Never do that.', new AgentWords([]))
+ * @param framesRule whether a sentence (its quoted or repeated words replaced by `…`) is a rule or a
+ *   preference of its own; by default none is.
+ * @example withoutEchoes('You wrote "retry three times before giving up." Never do that.', new AgentWords([]))
  * // → the first sentence blanked, "Never do that." kept
  */
-export function withoutEchoes(text: string, agent: AgentWords): string {
-  const quoted = quotedRanges(text);
+export function withoutEchoes(
+  text: string,
+  agent: AgentWords,
+  framesRule: (frame: string) => boolean = () => false,
+): string {
+  const quoted = quotedRanges(text, agent.empty ? undefined : agent);
   if (quoted.length === 0 && agent.empty) return text;
-  const inQuote = (at: number) => quoted.some(([a, b]) => at >= a && at < b);
   const blank: [number, number][] = [];
   let cursor = 0;
   for (const s of splitSentences(text)) {
     const at = text.indexOf(s, cursor);
     if (at < 0) continue;
     cursor = at + s.length;
-    const starts = [...s.matchAll(/\S+/g)].map((m) => at + m.index!);
-    const inside = starts.filter(inQuote).length;
-    if ((inside > 0 && inside * 2 >= starts.length) || (!agent.empty && agent.echoedBy(s)))
+    if (!agent.empty && agent.inOrder(s)) {
       blank.push([at, at + s.length]);
+      continue;
+    }
+    const marked = [
+      ...quoted
+        .filter(([a, b]) => a < at + s.length && b > at)
+        .map(([a, b]): [number, number] => [Math.max(a, at) - at, Math.min(b, at + s.length) - at]),
+      ...(agent.empty ? [] : agent.sharedRuns(s)),
+    ].sort((x, y) => x[0] - y[0]);
+    if (marked.length > 0 && !framesRule(frameOf(s, marked))) blank.push([at, at + s.length]);
   }
   if (blank.length === 0) return text;
   let out = '';
@@ -163,4 +265,16 @@ export function withoutEchoes(text: string, agent: AgentWords): string {
     from = b;
   }
   return out + text.slice(from);
+}
+
+/** `sentence` with the (sorted, possibly overlapping) ranges `marked` replaced by `…`. */
+function frameOf(sentence: string, marked: readonly [number, number][]): string {
+  let out = '';
+  let from = 0;
+  for (const [a, b] of marked) {
+    if (b <= from) continue;
+    out += `${sentence.slice(from, Math.max(a, from))}…`;
+    from = b;
+  }
+  return (out + sentence.slice(from)).trim();
 }

@@ -567,7 +567,11 @@ class SessionGatherer {
     // redact first: keys and tokens are derived from the text and must not carry secrets either;
     // blocks the message delimits as data (a pasted ticket, a fenced file) are not the person's words
     // nor text quoted back to the agent, or sentences repeating what it just said or wrote (`echoed.ts`)
-    const text = withoutEchoes(withoutQuotedData(this.#clean(ev.text)), new AgentWords(agentWords));
+    const text = withoutEchoes(
+      withoutQuotedData(this.#clean(ev.text)),
+      new AgentWords(agentWords),
+      (frame) => extractFeedback(frame, acted).length > 0 || extractPreferences(frame).length > 0,
+    );
     const speaker = speakerLabel(text);
     // feedback reads each sentence for a rule or a correction itself, so a reply to the agent's
     // question ("should I add a new file?" — "don't create separate documents") can be one

@@ -125,7 +125,7 @@ const DATA_ELEMENT = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>(?=[^\n]*\n)[\s\S]*?<
 const OUTPUT_LINE = new RegExp(
   [
     String.raw`^\s*(?:HEAD is now at [0-9a-f]{7,}\b|Your branch is (?:ahead|behind|up to date|based on)\b|On branch \S+\s*$|nothing to commit\b|Changes (?:not staged|to be committed)\b|Untracked files:|no changes added to commit\b|Already up to date\.|Switched to (?:a new )?branch\b|\(use "git )`,
-    String.raw`^\s*(?:fatal|error|hint|remote|warning|ERROR|FATAL|WARNING|npm ERR!|npm WARN)(?:\[[\w-]+\])?(?::|!)\s`,
+    String.raw`^\s*(?:fatal|error|hint|remote|warning|ERROR|FATAL|WARN(?:ING)?|CRITICAL|npm ERR!|npm WARN)(?:\[[\w-]+\])?(?::|!)\s`,
     String.raw`^\s*From (?:https?:\/\/|git@|ssh:\/\/|[\w.-]+\.[a-z]{2,}:)\S+\s*$|^\s*\*\s+(?:branch|tag|\[new (?:branch|tag)\])\s+\S+\s+->\s|^\s*\+?[0-9a-f]{7,}\.\.\.?[0-9a-f]{7,}\s`,
     String.raw`^\s*(?:modified|deleted|new file|renamed):\s{2,}\S|^\s*! \[(?:rejected|remote rejected)\]|^\s*To (?:https?:\/\/|git@|ssh:\/\/)\S+\s*$|^\s*\[[\w/.-]+ [0-9a-f]{7,}\] `,
     String.raw`^\s*(?:\$|❯|➜|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#])\s+\S`,
@@ -133,6 +133,9 @@ const OUTPUT_LINE = new RegExp(
     String.raw`^\s*-->\s+\S+:\d+|^\s*(?:FAIL|PASS)\s+\S+\.\w+\b|^\s*(?:Expected|Received):\s|^\s*at \S+ \(\S+:\d+:\d+\)\s*$|^\s*File "[^"\n]+", line \d+`,
   ].join('|'),
 );
+
+/** A cue that a line says how to work for good (a program's wrapped error message has none). */
+const FOR_GOOD = /\b(?:always|never|every ?time|from now on|going forward|in (?:the )?future|by default)\b/i;
 
 /** A program's error tag opening a line (`ERROR: …`, `fatal: …`, `error: …`, `npm ERR! …`). */
 const ERROR_TAG_LINE = /^\s*(?:fatal|error|ERROR|FATAL|npm ERR!)(?:\[[\w-]+\])?(?::|!)\s/;
@@ -169,7 +172,7 @@ function pastedLine(line: string): boolean {
  *   (`<bash-stderr>sudo: …` … `</bash-stderr>`: a command's output the harness put in the message);
  * - a record field filled in by a program (`ticket.subject: …`: a dotted or snake_case key);
  * - the lines that continue a program's error message ({@link ERROR_TAG_LINE}: `ERROR: …`, `fatal: …`),
- *   to a blank line or a line opening in lower case;
+ *   to a blank line, a line opening in lower case or one saying how to work for good ({@link FOR_GOOD});
  * - a line a program printed ({@link OUTPUT_LINE}: git status and errors, a prompt and its command, a
  *   JSON member, a compiler's or test runner's pointer, a stack frame, an error heading, an exception
  *   line, a log record) — pasted output, not the person's words;
@@ -199,7 +202,14 @@ export function withoutQuotedData(text: string): string {
     }
     // an error message a program wrapped over lines: what follows its tag line, to a blank line or a
     // line opening in lower case (a person's words after a paste: "never push to …")
-    if (wrapped && line.trim() !== '' && !/^\s*[a-z]/.test(line) && !pastedLine(line)) {
+    // (a line saying how to work for good is the person's: "Never deploy from a laptop.")
+    if (
+      wrapped &&
+      line.trim() !== '' &&
+      !/^\s*[a-z]/.test(line) &&
+      !pastedLine(line) &&
+      !FOR_GOOD.test(line)
+    ) {
       out.push('');
       continue;
     }

@@ -190,6 +190,18 @@ describe('extractPreferences: pasted program output is never a rule', () => {
       'Reviews required for every pull request.',
     ]);
   });
+
+  it('reads no rule from a participle before its noun, an HTTP status or a setting', () => {
+    for (const t of [
+      'The single required field in the signup form is the email.',
+      'works, but now after saving the page 403: Forbidden',
+      'the upload answers 405 Method Not Allowed',
+      'set search.index.required=false in the config file',
+    ])
+      expect(extractPreferences(t), t).toEqual([]);
+    // the same words said as a rule
+    expect(extractPreferences('Reviews are required before every merge.')).toHaveLength(1);
+  });
 });
 
 describe('extractPreferences: one-offs are no standing preference (unseen real sessions, s21)', () => {

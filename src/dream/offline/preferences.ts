@@ -123,15 +123,35 @@ function reducedRelative(ts: readonly Token[], i: number): boolean {
 }
 
 /**
- * True if `body` says what is allowed, required or forbidden (see {@link DEONTIC}) in its predicate: a
- * deontic participle that only describes a noun (see {@link reducedRelative}) sets no rule.
+ * Deontic words that are no rule: an HTTP status and its reason phrase (RFC 9110 §15: "403 Forbidden",
+ * "405 Method Not Allowed", "402 Payment Required") and a word inside an identifier or a setting
+ * (`filter.strongbox.required=true`, `allowed_hosts`).
  */
-function deonticCue(body: string): boolean {
+const NOT_DEONTIC =
+  /\b[1-5]\d\d\b[\s:–-]*(?:[A-Z][\w-]*\s+){0,3}(?:Forbidden|Required|Allowed)\b|\S*\w[._=/]\w\S*/g;
+
+/** True if the participle at `ts[i]` is attributive: a noun follows it ("the required field", "allowed values"). */
+function attributive(ts: readonly Token[], i: number): boolean {
+  const next = ts[i + 1];
+  return next !== undefined && (next.pos === 'NOUN' || next.pos === 'PROPN');
+}
+
+/**
+ * True if `body` says what is allowed, required or forbidden (see {@link DEONTIC}) in its predicate: a
+ * deontic participle that only describes a noun (a reduced relative clause, see {@link reducedRelative},
+ * or before it, see {@link attributive}) sets no rule, nor does a status code or an identifier
+ * ({@link NOT_DEONTIC}).
+ */
+function deonticCue(text: string): boolean {
+  const body = text.replace(NOT_DEONTIC, ' ');
   const words = body.match(new RegExp(DEONTIC.source, 'gi'));
   if (!words) return false;
   if (words.some((w) => !DEONTIC_PARTICIPLE.test(w.toLowerCase()))) return true;
   return analyse(body).some((s) =>
-    s.tokens.some((t, i) => DEONTIC_PARTICIPLE.test(t.normal) && !reducedRelative(s.tokens, i)),
+    s.tokens.some(
+      (t, i) =>
+        DEONTIC_PARTICIPLE.test(t.normal) && !reducedRelative(s.tokens, i) && !attributive(s.tokens, i),
+    ),
   );
 }
 /** A label naming a rule or convention ("Team rule: …", "Our convention is …", "House style: …"). */

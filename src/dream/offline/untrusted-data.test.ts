@@ -158,6 +158,17 @@ describe('pasted program output and quoted text are not the person’s words (un
     expect(kept[7]).toBe('never push with a token in the URL');
   });
 
+  it('blanks a zsh prompt line and an upper-case ERROR line, keeping the person’s line after them', () => {
+    const text = [
+      '❯ make deploy',
+      'ERROR: the release bucket refuses anonymous writes.',
+      'Never deploy from a laptop.',
+    ];
+    expect(withoutQuotedData(text.join('\n'))).toBe('\n\nNever deploy from a laptop.');
+    // a label a person writes is not a program's
+    expect(withoutQuotedData('Warning: never deploy on Fridays.')).toBe('Warning: never deploy on Fridays.');
+  });
+
   it('blanks a Markdown quotation and what a written source says, keeping the lead-in', () => {
     expect(withoutQuotedData('> Tokens should never be logged.\ndoes our logger do that?')).toBe(
       '\ndoes our logger do that?',

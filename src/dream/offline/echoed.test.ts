@@ -152,6 +152,15 @@ describe('gather: quoted and echoed text is not the person’s rule', () => {
     expect(wrote("You wrote 'FIXED: rounding bug squashed here (was floor)'.")).toEqual([]);
   });
 
+  it('keeps a correction that turns the agent’s own words around (a negation, "please" of its own)', () => {
+    const events = session([
+      ['user', 'Add tests for the invoice renderer.'],
+      ['agent', 'I put the new tests in a top-level tests/ directory.'],
+      ['user', 'we colocate tests here, no top-level tests directory please'],
+    ]);
+    expect(said(events).some((t) => /top-level tests directory/.test(t))).toBe(true);
+  });
+
   it('still reads the same rule when the agent never said it', () => {
     const events = session([
       ['user', 'Add a contributing guide.'],

@@ -8,7 +8,10 @@
  * A sentence (see `splitSentences` in `preferences.ts`) is passed over when
  * - most of its content words repeat one sentence of the agent's recent words (its messages and the text
  *   it wrote into files since the person's previous turn) in order: {@link ECHO_SHARE} of at least
- *   {@link ECHO_MIN_TERMS} content words (longest common subsequence of `contentTokens` stems); or
+ *   {@link ECHO_MIN_TERMS} content words (longest common subsequence of `contentTokens` stems) and it
+ *   adds no directing word of its own (a negation, a cue of generality, "please": "no top-level tests
+ *   directory please" after "I put the tests in a top-level tests/ directory" turns the agent's words
+ *   around, it does not repeat them); or
  * - it holds someone else's words — a quotation (`"…"`, `“…”`, `„…“`, `«…»`, `‘…’`, `'…'`, `「…」`) of at
  *   least {@link QUOTED_MIN_WORDS} words that holds a sentence end, runs to {@link QUOTED_LONG_WORDS}
  *   words or repeats the agent, or a run of {@link ECHO_RUN} words the agent just said or wrote — and
@@ -35,6 +38,18 @@ export const ECHO_MIN_TERMS = 4;
 export const ECHO_SHARE = 0.8;
 /** Most characters of the agent's recent words read (the rest of a long file it wrote is not compared). */
 const MAX_AGENT_CHARS = 60_000;
+
+/** Words that direct or turn around what was said (a negation, a cue of generality, "please"). */
+const DIRECTS = /\b(?:no|not|never|don'?t|dont|stop|always|instead|please|pls)\b|n't\b/gi;
+
+/** The directing words ({@link DIRECTS}) of a text, lower-cased ("don't" and "n't" as "not"). */
+function directing(text: string): Set<string> {
+  return new Set(
+    [...text.replace(/[’]/g, "'").matchAll(DIRECTS)].map((m) =>
+      /^(?:n't|don'?t|dont)$/i.test(m[0]) ? 'not' : m[0].toLowerCase(),
+    ),
+  );
+}
 
 /** Quotation pairs: opening mark → closing marks. */
 const QUOTE_PAIRS: Record<string, string> = {
@@ -137,6 +152,8 @@ function lcs(a: readonly string[], b: readonly string[]): number {
 export class AgentWords {
   readonly #runs = new Set<string>();
   readonly #sentences: string[][] = [];
+  /** The directing words ({@link DIRECTS}) of each of `#sentences`, lower-cased. */
+  readonly #directing: Set<string>[] = [];
   readonly #terms = new Set<string>();
   /** The agent's words in a row, each text between spaces (for {@link AgentWords.contains}). */
   #joined = ' ';
@@ -155,6 +172,7 @@ export class AgentWords {
         const terms = contentTokens(part);
         if (terms.length === 0) continue;
         this.#sentences.push(terms);
+        this.#directing.push(directing(part));
         for (const x of terms) this.#terms.add(x);
       }
     }
@@ -212,7 +230,13 @@ export class AgentWords {
     const need = Math.ceil(terms.length * ECHO_SHARE);
     // a quick bound before the quadratic check: enough of its terms must occur at all
     if (terms.filter((x) => this.#terms.has(x)).length < need) return false;
-    return this.#sentences.some((s) => s.length >= need && lcs(terms, s) >= need);
+    // (the agent's words turned around, a directing word of the person's own added, are no repetition:
+    // "no top-level tests directory please" after "I put the tests in a top-level tests/ directory")
+    const own = directing(sentence);
+    return this.#sentences.some(
+      (s, i) =>
+        s.length >= need && lcs(terms, s) >= need && [...own].every((w) => this.#directing[i]!.has(w)),
+    );
   }
 }
 

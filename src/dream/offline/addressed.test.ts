@@ -64,6 +64,18 @@ describe('feedback needs an agent being directed and a statement about its work'
     ]);
   });
 
+  it('a rule for good about "your" way of working, after the agent acted, is about its work whatever words it uses', () => {
+    seq = 0;
+    const events = [
+      ev('user.message', 'List the orders on the account page.'),
+      ev('agent.message', 'I load each order inside the loop so the page can build the list.'),
+      call('Bash', { command: 'pnpm test' }),
+      ev('user.message', 'batch your lookups please, always'),
+      ev('user.message', 'And remember, I am always here for you.'),
+    ];
+    expect(feedbackOf(events)).toEqual(['batch your lookups please, always']);
+  });
+
   it('a correction must answer what the agent just did, unless it names the agent or its work as subject', () => {
     seq = 0;
     const events = [

@@ -17,7 +17,8 @@
  *   states ("when running the scan, don't block the push, redact the secret instead") unless it carries
  *   a cue of generality ("always", "never", "from now on").
  * - A rule also concerns the work when it names what the agent did ("You just threw away the local data.
- *   Ask first next time.", `namesAgentAct`), orders something done to "it"/"them" right after the agent
+ *   Ask first next time.", `namesAgentAct`), says how "your" work is done for good after the agent acted
+ *   ("batch your queries please, always"), orders something done to "it"/"them" right after the agent
  *   acted ("batch it. always"), uses a three-letter clipped form of a work word ("deps"), or names a
  *   command-line flag the agent's calls used ("never run anything with --hard without asking").
  * - A statement that what was made is not needed ("I don't need these …", `needs_change`) is kept only
@@ -149,6 +150,8 @@ export function addressedFeedback(
         // "batch it. always": an order on "it"/"them", the work just done, right after the agent acted
         ((answered.get(f.seq)?.size ?? 0) > 0 && ON_THE_WORK.test(f.text.trim())) ||
         topicTerms(said).some((t) => work.has(t) || clipped(t, work)) ||
+        // "batch your queries please, always": a rule for good about the agent's own way, after it acted
+        (f.seq > started && saysGenerally(f.text) && /\byour\b/i.test(f.text)) ||
         // a flag of a command the agent ran ("never run anything with -v or --hard without asking")
         flagsIn(said).some((x) => flags.has(x))
       );

@@ -547,7 +547,8 @@ class SessionGatherer {
   #user(ev: Extract<SessionEvent, { type: 'user.message' }>): void {
     // an answer to the agent's question: a short reply, or one in the form of an answer (`answers.ts`)
     const answering = this.#agentAsked && answerForm(ev.text);
-    const answer = answering || (this.#agentAsked && ev.text.trim().split(/\s+/).length <= ANSWER_MAX_WORDS);
+    // a short reply to a question ("Always the aisle seat.") states no preference or fact at all
+    const short = this.#agentAsked && !answering && ev.text.trim().split(/\s+/).length <= ANSWER_MAX_WORDS;
     this.#agentAsked = false;
     // a dictated turn (`dictated.ts`): its fragments state nothing but what says it holds generally
     const spoken = dictated(ev.text);
@@ -578,11 +579,11 @@ class SessionGatherer {
     // (a reply in the form of an answer keeps only what it says holds for good)
     this.#gatherFeedback(text, ev.seq, acted, speaker, (t) => !(answering || spoken) || saysForGood(t));
     // pasted program output states no preference or fact (read before blanking: an exception line is
-    // also a field line)
-    if (PASTED_TRACE.test(ev.text) || holdsProgramOutput(ev.text)) return;
-    // an answer to the agent's question (a simulated user's reply, "1. … 2. …", "go with the second")
-    // decides this task: only a sentence with an explicit cue of generality may be a preference or fact
-    const kept = (sentence: string) => !(answer || spoken) || saysForGood(sentence);
+    // also a field line), nor does a short answer to the agent's question (a simulated user's reply)
+    if (short || PASTED_TRACE.test(ev.text) || holdsProgramOutput(ev.text)) return;
+    // a reply in the form of an answer ("1. … 2. …", "go with the second") decides this task: only a
+    // sentence with an explicit cue of generality may be a preference or fact
+    const kept = (sentence: string) => !(answering || spoken) || saysForGood(sentence);
     for (const p of extractPreferences(text)) {
       if (!kept(p.text)) continue;
       this.#statements.push({
@@ -595,7 +596,7 @@ class SessionGatherer {
       });
     }
     this.#addFacts(text, ev.seq, 'user.message', speaker, kept);
-    if (!answer && !spoken) this.#aboutSelf.push({ text, seq: ev.seq, at: ev.timestamp, speaker });
+    if (!answering && !spoken) this.#aboutSelf.push({ text, seq: ev.seq, at: ev.timestamp, speaker });
   }
 
   /** The declarative facts of a person's message, each quoted as written. */

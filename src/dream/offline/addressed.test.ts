@@ -76,6 +76,17 @@ describe('feedback needs an agent being directed and a statement about its work'
     expect(feedbackOf(events)).toEqual(['batch your lookups please, always']);
   });
 
+  it('an order on "it" right after the agent acted is about its work in any sentence of the statement', () => {
+    seq = 0;
+    const events = [
+      ev('user.message', 'List the orders on the account page.'),
+      ev('agent.message', 'I load each order inside the loop so the page can build the list.'),
+      call('Bash', { command: 'pnpm test' }),
+      ev('user.message', 'n+1 lookups again. batch it. always'),
+    ];
+    expect(feedbackOf(events)).toEqual(['n+1 lookups again. batch it. always']);
+  });
+
   it('a correction must answer what the agent just did, unless it names the agent or its work as subject', () => {
     seq = 0;
     const events = [

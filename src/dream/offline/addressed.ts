@@ -148,7 +148,9 @@ export function addressedFeedback(
         /^(?:that|this|these|those)\b/i.test(f.text.trim()) ||
         (f.seq > started && namesAgentAct(f.text)) ||
         // "batch it. always": an order on "it"/"them", the work just done, right after the agent acted
-        ((answered.get(f.seq)?.size ?? 0) > 0 && ON_THE_WORK.test(f.text.trim())) ||
+        // (in any of its sentences: "n+1 query again. batch it. always")
+        ((answered.get(f.seq)?.size ?? 0) > 0 &&
+          f.text.split(/(?<=[.!?])\s+/).some((x) => ON_THE_WORK.test(x.trim()))) ||
         topicTerms(said).some((t) => work.has(t) || clipped(t, work)) ||
         // "batch your queries please, always": a rule for good about the agent's own way, after it acted
         (f.seq > started && saysGenerally(f.text) && /\byour\b/i.test(f.text)) ||

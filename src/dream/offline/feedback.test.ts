@@ -1289,3 +1289,11 @@ describe('orders about this task’s state (issue 15, session 22)', () => {
     expect(said('before any release, run the smoke tests.')).toHaveLength(1);
   });
 });
+
+describe('a thin rule on "it" takes the sentence naming the thing (issue 15, session 22)', () => {
+  it('"<thing> again. <verb> it. always" is one statement naming the thing', () => {
+    expect(said('the flaky login test again. retry it. always')).toEqual([
+      ['rule', 'the flaky login test again. retry it. always'],
+    ]);
+  });
+});

@@ -2047,7 +2047,11 @@ function needsBefore(
     ((/\b(?:one|them|they)\b/i.test(written[start]!) &&
       words(firstWords(before)).some((_, j, ws) => kindAt(ws, j))) ||
       // "… is not needed, please remove. We never want these extra documents …": a demonstrative back
-      (/\b(?:these|those) \w+/i.test(written[start]!) && contentTokens(written[start - 1]!).length >= 2));
+      (/\b(?:these|those) \w+/i.test(written[start]!) && contentTokens(written[start - 1]!).length >= 2) ||
+      // "n+1 query again. batch it. always": "it" in a rule with no noun of its own is the thing named before
+      (/\bit\b/i.test(written[start]!) &&
+        nouns.length === 0 &&
+        contentTokens(written[start - 1]!).length >= 2));
   return thin || anaphoric;
 }
 

@@ -1297,3 +1297,14 @@ describe('a thin rule on "it" takes the sentence naming the thing (issue 15, ses
     ]);
   });
 });
+
+describe('verdicts limited to this case or this moment (issue 15, session 22)', () => {
+  it('a verdict "for this page" or with "now" is about this case; sarcasm and objecting questions may say either', () => {
+    expect(said('that is overkill for this page, just hardcode the three links')).toEqual([]);
+    expect(said('too many borders now, drop the ones around the cards')).toEqual([]);
+    expect(said('that is overkill, just hardcode the three links').map(([c]) => c)).toEqual(['correction']);
+    expect(said('did we really need a whole new dependency for this?').map(([c]) => c)).toEqual([
+      'correction',
+    ]);
+  });
+});

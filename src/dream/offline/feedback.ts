@@ -1116,6 +1116,13 @@ const FOR_NOW =
   /\b(?:for now|yet|this time|right now|for the moment|at the moment|for this (?:one|task|change|pr|commit|ticket)|in this (?:pr|change|commit|task|ticket))\b/i;
 
 /**
+ * A verdict's limit to this one case ("that's overkill *for this page*", "… *for this*"; not "for this
+ * project", which is the project's): with no cue of generality, a verdict on this case is no lesson.
+ */
+const THIS_CASE =
+  /\bfor this(?! (?:project|repo|repository|codebase|team|company|org|organi[sz]ation|kind|sort|type)\b)(?: \w+)?\b|\bin this (?:page|file|screen|view|component|function|case)\b/i;
+
+/**
  * An order opened by "now" ("now don't resize.", "ok, now run it again"): the next step of this task
  * ("from now on" opens with "from", and "now on" is left out).
  */
@@ -1824,10 +1831,15 @@ function statementKind(r: Reading, parts: ReturnType<typeof clauses>): Kind {
   // "If a test fails, the answer is never it.skip": what holds in any such case, for good
   if (anyCase(all) && /\b(?:never|always)\b/i.test(text) && !FIRST_PERSON.test(text)) return 'rule';
   if ((afterAgent || general) && (prohibition(s) || laterProhibition(parts))) return 'rule';
+  // (nor a verdict limited to this case or this moment: "that's overkill for this page", "too many
+  // borders now"; sarcasm and an objecting question may say either: "great, so now we just delete …")
+  // (nor in an objecting question: "did we really need a whole new dependency for this?")
+  const limited =
+    !QUESTION.test(text) && (FOR_NOW.test(text) || THIS_CASE.test(text) || /\bnow\b(?! on\b)/i.test(text));
   if (
     afterAgent &&
     !stillFailing(text) &&
-    (objection || sarcasm(s) || criticism(s, text)) &&
+    (objection || sarcasm(s) || (criticism(s, text) && !(limited && !general))) &&
     // an objecting question says what it objects to in a word ("You skipped it?")
     (reasonIn(text) || contentTokens(text).length >= (objection ? 1 : MIN_CORRECTION_TERMS))
   )

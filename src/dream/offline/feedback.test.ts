@@ -1308,3 +1308,13 @@ describe('verdicts limited to this case or this moment (issue 15, session 22)', 
     ]);
   });
 });
+
+describe('harm or an omission in one part of this task’s output, reported (issue 15, session 22)', () => {
+  it('"you forgot the footer", "you broke the login page" report; "you forgot to run the tests" corrects the work', () => {
+    expect(said('you forgot the footer links')).toEqual([]);
+    expect(said('you broke the login page')).toEqual([]);
+    expect(said('you forgot to run the tests before saying it was done').map(([c]) => c)).toEqual([
+      'correction',
+    ]);
+  });
+});

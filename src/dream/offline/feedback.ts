@@ -476,7 +476,9 @@ function criticism(s: Sentence, text: string): boolean {
   if (dummyIt(words(firstWords(s)))) return false;
   // "This broke the build.": what the agent made, doing harm (a verb in the past, negative sentiment)
   const done = words(firstWords(s)).slice(1, 5);
-  if (s.sentiment < 0 && done.some((t) => t.pos === 'VERB' && pastTense(t))) return true;
+  // (not "you broke the login page", "you forgot the footer": harm to one thing of this task, reported)
+  const oneThingHurt = /^you\b/i.test(text) && /^(?:the|my|our|this|that)$/.test(done[1]?.normal ?? '');
+  if (s.sentiment < 0 && !oneThingHurt && done.some((t) => t.pos === 'VERB' && pastTense(t))) return true;
   if (EXCESS.test(text) || excessive(s)) return true;
   // "that's not how we do it", "this is not what …": the agent's way against the person's
   if (/^(?:that|this|it)(?:'s| is| was) not (?:how|what|the way)\b/i.test(text)) return true;
@@ -1351,8 +1353,9 @@ const DISPROPORTION =
 
 /**
  * "You said done but never ran the tests", "you didn't run the linter": what the agent left undone —
- * "you" and, in the same sentence, "never" with a verb in the past, "didn't" or "forgot to" ("you never
- * know …" is a saying, not a report).
+ * "you" and, in the same sentence, "never" with a verb in the past, "didn't" or "forgot to/about" ("you
+ * never know …" is a saying, not a report; "you forgot the footer links" names a part of this task's
+ * output).
  */
 function leftUndone(ws: Token[]): boolean {
   if (ws[0]?.normal !== 'you') return false;
@@ -1363,7 +1366,9 @@ function leftUndone(ws: Token[]): boolean {
         pastTense(ws[i + 1]!) &&
         ws[i + 1]!.pos === 'VERB') ||
       (t.lemma === 'do' && t.normal === 'did' && /^(?:not|n't)$/.test(ws[i + 1]?.normal ?? '')) ||
-      t.normal === 'forgot',
+      // (forgot *to* do something, a step of the work; "you forgot the footer links" names a part of
+      // this task's output)
+      (t.normal === 'forgot' && /^(?:to|about)$/.test(ws[i + 1]?.normal ?? '')),
   );
 }
 

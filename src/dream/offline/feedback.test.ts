@@ -1318,3 +1318,20 @@ describe('harm or an omission in one part of this task’s output, reported (iss
     ]);
   });
 });
+
+describe('shapes opened up by dev round 9 (issue 15, session 22)', () => {
+  it('"we never do <a thing>", a greeting before a label, "for all your future work"', () => {
+    expect(said('we never do a network call per row in a loop here.')).toHaveLength(1);
+    expect(
+      said(
+        'hello, one request for all your future work: please don’t disable the linter to get a green build',
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('"please never do this again" after a question naming what the agent did takes the question along', () => {
+    expect(said('deleted the fixtures without asking?? please never do this again')).toEqual([
+      ['rule', 'deleted the fixtures without asking?? please never do this again'],
+    ]);
+  });
+});

@@ -60,11 +60,11 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all)\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never(?! ?mind)|(?:don'?t|do not) ever|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
+  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all)\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never(?! ?mind)|(?:don'?t|do not) ever|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|future (?:work|tasks?|changes?|sessions?|projects?|commits?|prs?)|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
-  /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|for future reference|by default|in general|generally|next time|(?:our|the|team|house) (?:rule|policy|convention)s?(?= ?:))\b[\s,.:;!-]*)+/i;
+  /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|hi|hello|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|for future reference|by default|in general|generally|next time|(?:our|the|team|house) (?:rule|policy|convention)s?(?= ?:))\b[\s,.:;!-]*)+/i;
 
 /**
  * True when `text` carries a cue of generality ({@link GENERALITY}: always, never, every time, from now
@@ -763,6 +763,8 @@ function convention(ws: Token[]): boolean {
   // (and "do" itself, which it may tag AUX: "we don't *do* per-row queries")
   const tags = negated ? ['VERB', 'NOUN', 'ADJ'] : ['VERB', 'NOUN'];
   if (negated && verb?.lemma === 'do' && ws.slice(i + 1, i + 4).some((t) => plural(t))) return true;
+  // ("we never do a db query per item": "do" and the thing the team never does)
+  if (adverb && verb?.lemma === 'do' && ws.slice(i + 1, i + 4).some((t) => t.pos === 'NOUN')) return true;
   // "we never want these extra documents in the repo": what the team never wants, a kind of thing
   const wantsNot = verb?.lemma === 'want' && ws.slice(i + 1, i + 5).some((t) => plural(t));
   return verb !== undefined && tags.includes(verb.pos) && (!STATIVE.test(verb.lemma) || wantsNot);
@@ -2069,7 +2071,15 @@ function needsBefore(
       (/\bit\b/i.test(written[start]!) &&
         nouns.length === 0 &&
         contentTokens(written[start - 1]!).length >= 2));
-  return thin || anaphoric;
+  // "pushed to main without review?? please never do this again": "this" is what the question before names
+  const askedBack =
+    kinds[start] === 'rule' &&
+    kinds[start - 1] === null &&
+    QUESTION.test(before.text) &&
+    /\b(?:this|that|it)\b/i.test(written[start]!) &&
+    nouns.length === 0 &&
+    contentTokens(written[start - 1]!).length >= 2;
+  return thin || anaphoric || askedBack;
 }
 
 /**

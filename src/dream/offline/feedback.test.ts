@@ -1335,3 +1335,17 @@ describe('shapes opened up by dev round 9 (issue 15, session 22)', () => {
     ]);
   });
 });
+
+describe('more shapes opened up by dev round 9 (issue 15, session 22)', () => {
+  it('"check with me before <anything> …", "I don’t want X, never", "<statement>, so <order> next time"', () => {
+    expect(said('could you check with me before deleting anything on the shared drive?')).toHaveLength(1);
+    expect(said('i dont want debug output in the code, never.')).toHaveLength(1);
+    expect(
+      said(
+        'quick note: in this company every deploy goes through the pipeline, so please use the pipeline next time instead of deploying by hand',
+      ),
+    ).toHaveLength(1);
+    // the speaker's own case stays theirs
+    expect(said('i dont want to go to the meeting today')).toEqual([]);
+  });
+});

@@ -1388,7 +1388,8 @@ const KIND_OF_CODE = /\S+\s+(calls|statements|usages|imports|casts|prints)\b/gi;
 const NOT_ASKED = /^I (?:didn'?t|did not|never) ask(?:ed)? (?:you )?(?:for|to)\b/i;
 
 /** A time frame of any case: "before any …", "whenever a …". */
-const BEFORE_ANY = /\b(?:before|whenever|every time|each time)\b(?: \w+)? (?:any|a|an|every|each)\b/i;
+const BEFORE_ANY =
+  /\b(?:before|whenever|every time|each time)\b(?: \w+)? (?:any|a|an|every|each|anything|anyone|everything)\b/i;
 
 /**
  * A request addressed to the agent: "could/can/would/will you …", "I'd prefer/want/like you (to) …" —
@@ -1584,9 +1585,10 @@ function codeStatement(text: string, afterAgent: boolean): 'rule' | 'correction'
 
 /**
  * Where a sentence turns to a second statement: a comma or semicolon, then "but", "also", "and also",
- * "oh and", "btw" ("works now, but next time ask before you delete anything").
+ * "oh and", "btw", "so" ("works now, but next time ask before you delete anything"; "everything to main
+ * goes through review, so please create a branch next time").
  */
-const TURN = /[,;]\s*(?:but|also|and also|oh and|and btw|btw|plus)\s+(?=\S)/gi;
+const TURN = /[,;]\s*(?:but|also|and also|oh and|and btw|btw|plus|so)\s+(?=\S)/gi;
 
 /**
  * {@link classify}, and when the sentence as a whole is no rule, the statement after a turn in it
@@ -1703,8 +1705,17 @@ function openingKind(s: Sentence, text: string, afterAgent: boolean): Kind | und
   // is that rule, whatever its form (the label itself is a lead-in `strip` cut)
   const fromLabel = labelledKind(s, text, afterAgent);
   if (fromLabel !== null) return fromLabel;
-  if (text.length < 8 || text.length > MAX_SENTENCE_CHARS || OWN_CASE.test(text) || PROPOSAL.test(text))
+  // ("i dont want console log in the code, never": what the speaker never wants from the agent's work)
+  const neverWanted =
+    /^I (?:really )?(?:don'?t|dont|do not|never) want\b/i.test(text) && GENERALITY.test(text);
+  if (
+    text.length < 8 ||
+    text.length > MAX_SENTENCE_CHARS ||
+    (OWN_CASE.test(text) && !neverWanted) ||
+    PROPOSAL.test(text)
+  )
     return null;
+  if (neverWanted && contentTokens(text).length >= 3) return 'rule';
   // "ik that we will …", "afaik the job runs nightly": the speaker's own knowledge, as "I know …" is
   if (/^(?:ik|idk|iirc|afaik|afaict)\b/i.test(text)) return null;
   // "Currently, the config isn't a flake, but …": a description of how things are now, not an order

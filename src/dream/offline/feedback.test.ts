@@ -1349,3 +1349,16 @@ describe('more shapes opened up by dev round 9 (issue 15, session 22)', () => {
     expect(said('i dont want to go to the meeting today')).toEqual([]);
   });
 });
+
+describe('an order for one day and a counted state (issue 15, session 22)', () => {
+  it('"always …" bounded to one day is for that occasion; a weekday or a clock time recurs', () => {
+    expect(said('always use the sandbox account for the client call tomorrow')).toEqual([]);
+    expect(said('always use the sandbox account for client calls')).toHaveLength(1);
+    expect(said('never deploy after 5pm')).toHaveLength(1);
+  });
+
+  it('"you said … but there are 2 failing jobs" reports a state; "… but never ran the tests" corrects the work', () => {
+    expect(said('you said "all done" but there are 2 failing jobs in the pipeline')).toEqual([]);
+    expect(said('you said all done but never ran the pipeline').map(([c]) => c)).toEqual(['correction']);
+  });
+});

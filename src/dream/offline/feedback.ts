@@ -24,6 +24,7 @@
  */
 import { analyse, analyseSentences, type Sentence, type Token } from './language.js';
 import { holdsBeyondNow, speakerLabel, ventsAtAgent } from './preferences.js';
+import { namesOneDay } from './relative-dates.js';
 import { contentTokens } from './text.js';
 
 /** One feedback statement found in a message. */
@@ -1175,6 +1176,13 @@ const STATUS_REPORT =
   /\b(?:did|does|do|is|was|are)(?:n'?t| not) work(?:ing)?\b|\bnot working\b|\bstopped working\b|^(?:it|this|that|there)\b[^.?!]{0,40}\b(?:could|might|may) (?:be|have been)\b/i;
 
 /**
+ * A state counted out ("… but there are 3 failing checks on the PR", "there's still one error"): a report
+ * of how things stand, whatever the agent claimed.
+ */
+const COUNTED_STATE =
+  /\bthere(?:'s| is| are| were| was) (?:still )?(?:\d+|one|two|three|some|several|many|a few)\b/i;
+
+/**
  * True when a sentence reports the state of the work as still wrong ({@link STILL_FAILING}) or reports
  * how it behaves ({@link STATUS_REPORT}): status, no correction.
  */
@@ -1679,7 +1687,8 @@ function classify(s: Sentence, afterAgent: boolean): Kind {
     all,
     ws,
     objection: objecting(text, ws, all),
-    general: GENERALITY.test(s.text),
+    // ("always use the test key for the demo tomorrow": for one day, however it says "always")
+    general: GENERALITY.test(s.text) && !namesOneDay(s.text),
   };
   const asked = requestKind(r);
   if (asked !== undefined) return asked;
@@ -1857,6 +1866,7 @@ function statementKind(r: Reading, parts: ReturnType<typeof clauses>): Kind {
   if (
     afterAgent &&
     !stillFailing(text) &&
+    !COUNTED_STATE.test(text) &&
     (objection || sarcasm(s) || (criticism(s, text) && !(limited && !general))) &&
     // an objecting question says what it objects to in a word ("You skipped it?")
     (reasonIn(text) || contentTokens(text).length >= (objection ? 1 : MIN_CORRECTION_TERMS))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absolutizeRelativeDates } from './relative-dates.js';
+import { absolutizeRelativeDates, namesOneDay } from './relative-dates.js';
 
 // 2026-03-02 is a Monday
 const REF = '2026-03-02T10:00:00.000Z';
@@ -60,5 +60,15 @@ describe('absolutizeRelativeDates', () => {
 
   it('rejects an invalid reference', () => {
     expect(() => absolutizeRelativeDates('today', 'not a date')).toThrow(RangeError);
+  });
+});
+
+describe('namesOneDay', () => {
+  it('is true for one day (today, tomorrow, a date), false for now, a clock time or a weekday', () => {
+    expect(namesOneDay('for the demo tomorrow')).toBe(true);
+    expect(namesOneDay('on 3 March')).toBe(true);
+    expect(namesOneDay('from now on')).toBe(false);
+    expect(namesOneDay('after 5pm')).toBe(false);
+    expect(namesOneDay('never on Friday')).toBe(false);
   });
 });

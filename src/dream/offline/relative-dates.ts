@@ -150,3 +150,13 @@ function splitCode(text: string): { text: string; code: boolean }[] {
   if (last < text.length) out.push({ text: text.slice(last), code: false });
   return out;
 }
+
+/**
+ * True when `text` names one day ("tomorrow", "today", "on 3 March"; not "now", a clock time or a
+ * weekday, which recur): an order so bounded is for that occasion, however it says "always" ("always use
+ * the test key for the demo tomorrow"). Dates found with chrono-node's English parser, a day component
+ * it is certain of.
+ */
+export function namesOneDay(text: string): boolean {
+  return chrono.parse(text).some((r) => r.text.trim().toLowerCase() !== 'now' && r.start.isCertain('day'));
+}

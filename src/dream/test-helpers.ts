@@ -191,3 +191,40 @@ export function syntheticSession(
   };
   return { session: s, loadEvents: async () => events };
 }
+
+/** What {@link editThenReply} builds: the person's task, the agent's edit and message, the person's reply. */
+export interface EditThenReply {
+  /** The person's opening request. */
+  task: string;
+  /** The file the agent edits, and the code it writes there. */
+  file: string;
+  code: string;
+  /** The agent's message after the edit. */
+  agent: string;
+  /** The person's reply, the message under test. */
+  person: string;
+}
+
+/**
+ * The events of a short session (no timestamps, source `hand-made`): the person's task, one `Edit` call of
+ * the agent writing `code` into `file` and its result, the agent's message, then the person's reply — the
+ * shape in which the person-statement tests read one reply after the agent acted.
+ */
+export function editThenReply(o: EditThenReply): SessionEvent[] {
+  let seq = 0;
+  const at = () => ({ seq: seq++, timestamp: null, source: { file: 'hand-made' } });
+  return [
+    { type: 'user.message', text: o.task, ...at() },
+    {
+      type: 'agent.tool_use',
+      tool: 'Edit',
+      kind: 'edit',
+      input: { file_path: o.file, old_string: 'a', new_string: o.code },
+      call_id: 'c1',
+      ...at(),
+    },
+    { type: 'agent.tool_result', call_id: 'c1', tool: 'Edit', content: 'ok', is_error: false, ...at() },
+    { type: 'agent.message', text: o.agent, ...at() },
+    { type: 'user.message', text: o.person, ...at() },
+  ];
+}

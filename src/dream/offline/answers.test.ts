@@ -1,32 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionEvent } from '../../domain/index.js';
+import { editThenReply } from '../test-helpers.js';
 import { answerForm, asksPerson, saysForGood } from './answers.js';
 import { gatherSession } from './gather.js';
 
-const src = { file: 'hand-made' };
-
 /** A session: the task, an edit by the agent, then the agent's message and the person's reply. */
 function reply(agent: string, text: string) {
-  let seq = 0;
-  const at = () => ({ seq: seq++, timestamp: null, source: src });
-  const events: SessionEvent[] = [
-    { type: 'user.message', text: 'Add an export endpoint for invoices.', ...at() },
-    {
-      type: 'agent.tool_use',
-      tool: 'Edit',
-      kind: 'edit',
-      input: {
-        file_path: 'src/api/export.ts',
-        old_string: 'a',
-        new_string: 'export const invoices = () => csv(rows);',
-      },
-      call_id: 'c1',
-      ...at(),
-    },
-    { type: 'agent.tool_result', call_id: 'c1', tool: 'Edit', content: 'ok', is_error: false, ...at() },
-    { type: 'agent.message', text: agent, ...at() },
-    { type: 'user.message', text, ...at() },
-  ];
+  const events = editThenReply({
+    task: 'Add an export endpoint for invoices.',
+    file: 'src/api/export.ts',
+    code: 'export const invoices = () => csv(rows);',
+    agent: agent,
+    person: text,
+  });
   const d = gatherSession(events);
   return [
     ...d.feedback.filter((f) => f.cue !== 'follows').map((f) => f.text),

@@ -1,32 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionEvent } from '../../domain/index.js';
+import { editThenReply } from '../test-helpers.js';
 import { DICTATED_MIN_WORDS, dictated } from './dictated.js';
 import { gatherSession } from './gather.js';
 
-const src = { file: 'hand-made' };
-
 /** A session: the task, an edit by the agent and its report, then the person's message. */
 function read(text: string) {
-  let seq = 0;
-  const at = () => ({ seq: seq++, timestamp: null, source: src });
-  const events: SessionEvent[] = [
-    { type: 'user.message', text: 'Fix the totals of the monthly report.', ...at() },
-    {
-      type: 'agent.tool_use',
-      tool: 'Edit',
-      kind: 'edit',
-      input: {
-        file_path: 'src/report/totals.ts',
-        old_string: 'a',
-        new_string: 'export const totals = sum(months);',
-      },
-      call_id: 'c1',
-      ...at(),
-    },
-    { type: 'agent.tool_result', call_id: 'c1', tool: 'Edit', content: 'ok', is_error: false, ...at() },
-    { type: 'agent.message', text: 'I changed how the monthly totals are summed in the report.', ...at() },
-    { type: 'user.message', text, ...at() },
-  ];
+  const events = editThenReply({
+    task: 'Fix the totals of the monthly report.',
+    file: 'src/report/totals.ts',
+    code: 'export const totals = sum(months);',
+    agent: 'I changed how the monthly totals are summed in the report.',
+    person: text,
+  });
   const d = gatherSession(events);
   return [
     ...d.feedback.filter((f) => f.cue !== 'follows').map((f) => f.text),

@@ -119,15 +119,6 @@ describe('two one-off requests of one unknown person that share words are not on
     return r.changes.filter((c) => c.kind === 'preference');
   }
 
-  it('stays apart when the shared words are a small part of what each request says', async () => {
-    expect(
-      await preferences([
-        'Always rebuild the search index after the nightly import and mail the ops channel if the import times out.',
-        'Always keep the search index settings on the staging box and change the import script instead.',
-      ]),
-    ).toEqual([]);
-  });
-
   it('stays apart when the shared words come only from the names of the files both are about', async () => {
     expect(
       await preferences([

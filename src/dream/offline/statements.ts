@@ -6,11 +6,10 @@
  * ({@link CUE_TERMS}: "use", "always", "never", "avoid", "stick" …); a term is distinctive when it occurs
  * in at least two distinct statements (a word used once cannot link paraphrases, it only dilutes
  * them). Statements whose distinctive-term sets are similar (Jaccard ≥ 0.5 and at least two shared
- * terms, candidates from MinHash/LSH) form one cluster when they state one rule, not two requests that
- * share words: the shared terms make at least half of the shorter statement's topic terms, and one of
- * them is a plain word in both (not only part of a file name, path or code span). So "Please use pnpm,
- * not npm", "we're a pnpm shop, so no npm install please" and "Don't run npm here" meet on {pnpm, npm},
- * while "recreate the dashboard … start with the list view" and "now the view gives 403" do not; statements about the speaker or one case ("my
+ * terms, candidates from MinHash/LSH) form one cluster when one shared term is a plain word in both (not
+ * only part of a file name, path or code span: two requests about the same files are not one rule). So
+ * "Please use pnpm, not npm", "we're a pnpm shop, so no npm install please" and "Don't run npm here" meet
+ * on {pnpm, npm}; statements about the speaker or one case ("my
  * flight", an order id) are grouped by exact wording only. Support counts distinct *speakers* (the
  * session's `user_id`, or the session itself when the user is unknown), so one customer repeating
  * themselves in two sessions is still one voice.
@@ -408,20 +407,6 @@ function statementsByTokens(
   return { byKey, count };
 }
 
-/** Share of the shorter statement's terms that two wordings of one rule have in common. */
-const SAME_RULE_SHARE = 0.5;
-
-/**
- * True when the terms two statements share (`shared`) make at least {@link SAME_RULE_SHARE} of the
- * topic terms (content words but cue words, see {@link CUE_TERMS}) of the shorter one: wordings of one
- * rule say little else ("Use pnpm, not npm" and "we're a pnpm shop, no npm install please"), while two
- * requests that meet on a few words ("recreate the dashboard … start with the list view" and "now the
- * view gives 403") each say much more that the other does not.
- */
-function sameRule(shared: readonly string[], a: readonly string[], b: readonly string[]): boolean {
-  return shared.length >= SAME_RULE_SHARE * Math.min(a.length, b.length);
-}
-
 /** Code spans, paths and dotted names (`flake.nix`, `src/app`, `vi.fn`): names of things, not words of a rule. */
 const NAMES = /`[^`\n]*`|\S*[/\\]\S*|\b\w+(?:\.\w+)+\b/g;
 
@@ -461,14 +446,11 @@ function preferenceClusters(keys: readonly string[], byKey: Map<string, Said[]>)
     bands: 32,
     rows: 2,
     // one shared word (e.g. "flight", "go") is not a shared rule; a statement and its opposite never are;
-    // nor are two requests that share a few words of their own, or only the names of the files they are about
+    // nor are two requests that share only the names of the files they are about
     accept: (i, j) => {
       const shared = distinctive[i]!.filter((t) => distinctive[j]!.includes(t));
       return (
-        shared.length >= 2 &&
-        sameRule(shared, terms[i]!, terms[j]!) &&
-        shared.some((t) => plain[i]!.has(t) && plain[j]!.has(t)) &&
-        !fit.opposite(i, j)
+        shared.length >= 2 && shared.some((t) => plain[i]!.has(t) && plain[j]!.has(t)) && !fit.opposite(i, j)
       );
     },
   });

@@ -51,8 +51,10 @@ export interface SessionConflictWarning {
 export type FileImportWarning = ImportWarning | SessionConflictWarning;
 
 /**
- * The {@link SessionConflictWarning}s of a file's stored sessions (those whose item has `conflicts_with`),
- * in item order; none when every session was created, updated or left unchanged in its own place.
+ * The {@link SessionConflictWarning}s of a file's stored sessions (those whose item has `conflicts_with`
+ * and was created or updated now), in item order; none when every session was stored in its own place,
+ * nor for a copy beside found already stored and unchanged (the same file imported again: the conflict
+ * was reported when the copy was stored).
  * @param file the file (or upload name) the sessions came from, for the messages.
  */
 export function conflictWarnings(
@@ -61,7 +63,8 @@ export function conflictWarnings(
 ): SessionConflictWarning[] {
   return items.flatMap((it) => {
     const kept = it.conflicts_with;
-    if (!kept) return [];
+    // (re-importing the same file finds the copy beside already stored, unchanged: said once, when stored)
+    if (!kept || it.status === 'unchanged') return [];
     const message =
       `${file}: session ${kept.external_id} is not the stored session grown or read again (another ` +
       `conversation under the same id, or the file cut short or rewritten): the stored session ` +

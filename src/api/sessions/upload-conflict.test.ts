@@ -60,5 +60,13 @@ describe('POST /v1/reverie/sessions with a stored session id and another convers
       e.type === 'user.message' ? [e.text] : [],
     );
     expect(texts).toEqual(['translate the menu to French']);
+    // the same upload again: the copy beside is already stored, unchanged, and the conflict was said
+    // biome-ignore lint/suspicious/noExplicitAny: checked field by field
+    const third: any = await (
+      await upload(transcript('delete the old invoices', 'Deleted 12 invoices.'))
+    ).json();
+    expect(third.sessions.map((s: { status: string }) => s.status)).toEqual(['unchanged']);
+    expect(third.sessions[0].conflicts_with).toEqual({ session_id: kept, external_id: `claude-code:${SID}` });
+    expect(third.warnings).toBeUndefined();
   });
 });

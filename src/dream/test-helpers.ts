@@ -15,6 +15,7 @@ import {
 } from '../domain/index.js';
 import { importTranscripts } from '../ingest/index.js';
 import type { ImportedSession } from '../ingest/types.js';
+import { gatherSession } from './offline/gather.js';
 import type { DreamSessionRef, GatherCache, InputMemory } from './types.js';
 
 /** A stored-like session built from an imported one, with a stable id. */
@@ -226,5 +227,18 @@ export function editThenReply(o: EditThenReply): SessionEvent[] {
     { type: 'agent.tool_result', call_id: 'c1', tool: 'Edit', content: 'ok', is_error: false, ...at() },
     { type: 'agent.message', text: o.agent, ...at() },
     { type: 'user.message', text: o.person, ...at() },
+  ];
+}
+
+/**
+ * What gather reads as a person's words in `events`, each as quoted: their feedback (not the agent's
+ * commitments), preference statements, then facts.
+ */
+export function personStatements(events: readonly SessionEvent[]): string[] {
+  const d = gatherSession(events);
+  return [
+    ...d.feedback.filter((f) => f.cue !== 'follows').map((f) => f.text),
+    ...d.statements.map((s) => s.text),
+    ...d.facts.map((f) => f.text),
   ];
 }

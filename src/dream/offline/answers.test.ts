@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { editThenReply } from '../test-helpers.js';
+import { editThenReply, personStatements } from '../test-helpers.js';
 import { answerForm, asksPerson, saysForGood } from './answers.js';
-import { gatherSession } from './gather.js';
 
 /** A session: the task, an edit by the agent, then the agent's message and the person's reply. */
 function reply(agent: string, text: string) {
@@ -12,12 +11,7 @@ function reply(agent: string, text: string) {
     agent: agent,
     person: text,
   });
-  const d = gatherSession(events);
-  return [
-    ...d.feedback.filter((f) => f.cue !== 'follows').map((f) => f.text),
-    ...d.statements.map((s) => s.text),
-    ...d.facts.map((f) => f.text),
-  ];
+  return personStatements(events);
 }
 
 const ASKS =

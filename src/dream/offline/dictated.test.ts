@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { editThenReply } from '../test-helpers.js';
+import { editThenReply, personStatements } from '../test-helpers.js';
 import { DICTATED_MIN_WORDS, dictated } from './dictated.js';
-import { gatherSession } from './gather.js';
 
 /** A session: the task, an edit by the agent and its report, then the person's message. */
 function read(text: string) {
@@ -12,12 +11,7 @@ function read(text: string) {
     agent: 'I changed how the monthly totals are summed in the report.',
     person: text,
   });
-  const d = gatherSession(events);
-  return [
-    ...d.feedback.filter((f) => f.cue !== 'follows').map((f) => f.text),
-    ...d.statements.map((s) => s.text),
-    ...d.facts.map((f) => f.text),
-  ];
+  return personStatements(events);
 }
 
 /** The same rule typed in a short message, and inside a long run-on turn as speech-to-text writes it. */

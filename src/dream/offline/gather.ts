@@ -173,13 +173,16 @@ export function parsePatch(
   return { paths, edit };
 }
 
+/** Input keys that hold the whole text a call writes into a file. */
+const CONTENT_KEYS = ['content', 'file_text', 'text'] as const;
+
 /** True if a call's input writes a whole file: a path plus new content (`Write`, `create_file` …). */
 function writesFile(input: unknown): boolean {
   if (!input || typeof input !== 'object' || Array.isArray(input)) return false;
   const o = input as Record<string, unknown>;
   return (
     ['path', 'file_path', 'filename'].some((k) => typeof o[k] === 'string') &&
-    ['content', 'file_text', 'text'].some((k) => typeof o[k] === 'string')
+    CONTENT_KEYS.some((k) => typeof o[k] === 'string')
   );
 }
 
@@ -240,9 +243,6 @@ function callTarget(c: CallInfo): string {
     : undefined;
   return typeof path?.[1] === 'string' ? path[1] : toolInputText(c.input);
 }
-
-/** Input keys that hold the whole text a call writes into a file. */
-const CONTENT_KEYS = ['content', 'file_text', 'text'] as const;
 
 /**
  * The new text a writing call puts into files: its edit's new side, else the whole content it writes
@@ -574,16 +574,16 @@ class SessionGatherer {
       (frame) => extractFeedback(frame, acted).length > 0 || extractPreferences(frame).length > 0,
     );
     const speaker = speakerLabel(text);
+    // a reply in the form of an answer ("1. … 2. …", "go with the second") decides this task, and a
+    // dictated turn's fragments are cut at guesses: only what carries an explicit cue of generality may
+    // be feedback, a preference or a fact
+    const kept = (said: string) => !(answering || spoken) || saysForGood(said);
     // feedback reads each sentence for a rule or a correction itself, so a reply to the agent's
     // question ("should I add a new file?" — "don't create separate documents") can be one
-    // (a reply in the form of an answer keeps only what it says holds for good)
-    this.#gatherFeedback(text, ev.seq, acted, speaker, (t) => !(answering || spoken) || saysForGood(t));
+    this.#gatherFeedback(text, ev.seq, acted, speaker, kept);
     // pasted program output states no preference or fact (read before blanking: an exception line is
     // also a field line), nor does a short answer to the agent's question (a simulated user's reply)
     if (short || PASTED_TRACE.test(ev.text) || holdsProgramOutput(ev.text)) return;
-    // a reply in the form of an answer ("1. … 2. …", "go with the second") decides this task: only a
-    // sentence with an explicit cue of generality may be a preference or fact
-    const kept = (sentence: string) => !(answering || spoken) || saysForGood(sentence);
     for (const p of extractPreferences(text)) {
       if (!kept(p.text)) continue;
       this.#statements.push({

@@ -112,6 +112,9 @@ const INLINE_DATA_TAG = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>[^\n]*?<\/\1>/g;
 /** An XML-style element that spans lines, its tags anywhere on them. */
 const DATA_ELEMENT = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>(?=[^\n]*\n)[\s\S]*?<\/\1>/g;
 
+/** The tags a program's error line opens with (`fatal`, `error`, `ERROR`, `FATAL`, `npm ERR!`), as a regex alternation. */
+const ERROR_TAGS = 'fatal|error|ERROR|FATAL|npm ERR!';
+
 /**
  * A line a program printed, pasted by the person: version control's status and errors (`HEAD is now at
  * 3f2a1b9 …`, `Your branch is ahead of 'origin/main' by 3 commits.`, `fatal: …`, `ERROR: …`, `hint: …`, `remote: …`,
@@ -125,7 +128,7 @@ const DATA_ELEMENT = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>(?=[^\n]*\n)[\s\S]*?<
 const OUTPUT_LINE = new RegExp(
   [
     String.raw`^\s*(?:HEAD is now at [0-9a-f]{7,}\b|Your branch is (?:ahead|behind|up to date|based on)\b|On branch \S+\s*$|nothing to commit\b|Changes (?:not staged|to be committed)\b|Untracked files:|no changes added to commit\b|Already up to date\.|Switched to (?:a new )?branch\b|\(use "git )`,
-    String.raw`^\s*(?:fatal|error|hint|remote|warning|ERROR|FATAL|WARN(?:ING)?|CRITICAL|npm ERR!|npm WARN)(?:\[[\w-]+\])?(?::|!)\s`,
+    String.raw`^\s*(?:${ERROR_TAGS}|hint|remote|warning|WARN(?:ING)?|CRITICAL|npm WARN)(?:\[[\w-]+\])?(?::|!)\s`,
     String.raw`^\s*From (?:https?:\/\/|git@|ssh:\/\/|[\w.-]+\.[a-z]{2,}:)\S+\s*$|^\s*\*\s+(?:branch|tag|\[new (?:branch|tag)\])\s+\S+\s+->\s|^\s*\+?[0-9a-f]{7,}\.\.\.?[0-9a-f]{7,}\s`,
     String.raw`^\s*(?:modified|deleted|new file|renamed):\s{2,}\S|^\s*! \[(?:rejected|remote rejected)\]|^\s*To (?:https?:\/\/|git@|ssh:\/\/)\S+\s*$|^\s*\[[\w/.-]+ [0-9a-f]{7,}\] `,
     String.raw`^\s*(?:\$|❯|➜|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#])\s+\S`,
@@ -138,7 +141,7 @@ const OUTPUT_LINE = new RegExp(
 const FOR_GOOD = /\b(?:always|never|every ?time|from now on|going forward|in (?:the )?future|by default)\b/i;
 
 /** A program's error tag opening a line (`ERROR: …`, `fatal: …`, `error: …`, `npm ERR! …`). */
-const ERROR_TAG_LINE = /^\s*(?:fatal|error|ERROR|FATAL|npm ERR!)(?:\[[\w-]+\])?(?::|!)\s/;
+const ERROR_TAG_LINE = new RegExp(String.raw`^\s*(?:${ERROR_TAGS})(?:\[[\w-]+\])?(?::|!)\s`);
 
 /**
  * A line quoted from somewhere else: a Markdown quotation (`> …`), or what a written source says, after

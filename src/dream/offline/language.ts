@@ -114,13 +114,12 @@ export function analyseSentences(text: string): Sentence[] {
 export function isForeign(text: string): boolean {
   // another script than the Latin one for most of its letters (Chinese, Japanese, Korean, Cyrillic, …):
   // foreign however few its words, since a run of Han characters is one "word" between spaces
-  const letters = text.replace(/\S*[/@:_]\S*|\S*\.\S*\w/g, ' ').match(/\p{L}/gu) ?? [];
+  // (identifiers, paths, URLs and e-mail addresses removed first)
+  const prose = text.replace(/\S*[/@:_]\S*|\S*\.\S*\w/g, ' ');
+  const letters = prose.match(/\p{L}/gu) ?? [];
   const other = letters.filter((c) => !/\p{Script=Latin}/u.test(c)).length;
   if (letters.length >= 4 && other / letters.length >= 0.3) return true;
-  const words = text
-    .replace(/\S*[/@:_]\S*|\S*\.\S*\w/g, ' ')
-    .replace(/[^\p{L}\s'’-]+/gu, ' ')
-    .trim();
+  const words = prose.replace(/[^\p{L}\s'’-]+/gu, ' ').trim();
   if (words.split(/\s+/).filter((w) => w.length > 1).length < 4) return false;
   const r = eld.detect(words);
   if (r.language === '' || r.language === 'en' || !r.isReliable()) return false;

@@ -64,27 +64,25 @@ describe('feedback needs an agent being directed and a statement about its work'
     ]);
   });
 
-  it('a rule for good about "your" way of working, after the agent acted, is about its work whatever words it uses', () => {
+  /** The person's replies after the agent loaded orders one by one in a loop (no word of "lookups" or "batch" in its work). */
+  const afterLoop = (...replies: string[]) => {
     seq = 0;
-    const events = [
+    return feedbackOf([
       ev('user.message', 'List the orders on the account page.'),
       ev('agent.message', 'I load each order inside the loop so the page can build the list.'),
       call('Bash', { command: 'pnpm test' }),
-      ev('user.message', 'batch your lookups please, always'),
-      ev('user.message', 'And remember, I am always here for you.'),
-    ];
-    expect(feedbackOf(events)).toEqual(['batch your lookups please, always']);
+      ...replies.map((r) => ev('user.message', r)),
+    ]);
+  };
+
+  it('a rule for good about "your" way of working, after the agent acted, is about its work whatever words it uses', () => {
+    expect(afterLoop('batch your lookups please, always', 'And remember, I am always here for you.')).toEqual(
+      ['batch your lookups please, always'],
+    );
   });
 
   it('an order on "it" right after the agent acted is about its work in any sentence of the statement', () => {
-    seq = 0;
-    const events = [
-      ev('user.message', 'List the orders on the account page.'),
-      ev('agent.message', 'I load each order inside the loop so the page can build the list.'),
-      call('Bash', { command: 'pnpm test' }),
-      ev('user.message', 'n+1 lookups again. batch it. always'),
-    ];
-    expect(feedbackOf(events)).toEqual(['n+1 lookups again. batch it. always']);
+    expect(afterLoop('n+1 lookups again. batch it. always')).toEqual(['n+1 lookups again. batch it. always']);
   });
 
   it('a correction must answer what the agent just did, unless it names the agent or its work as subject', () => {

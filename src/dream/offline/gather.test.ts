@@ -239,6 +239,28 @@ describe('gatherSession: what the fix was', () => {
     expect(d.steps.map((s) => s.label)).toEqual(['Edit', 'Bash:pnpm typecheck']);
   });
 
+  it('a rehearsal that succeeds (--dry-run) recovers nothing; the real run after it does', () => {
+    seq = 0;
+    const d = gatherSession([
+      ev.user('publish the package'),
+      ev.use('Bash', { command: 'npm publish' }, 'p1'),
+      ev.result(
+        'p1',
+        'npm ERR! code ENEEDAUTH\nnpm ERR! need auth This command requires you to be logged in.',
+        true,
+        'Bash',
+      ),
+      ev.use('Bash', { command: 'npm publish --dry-run' }, 'p2'),
+      ev.result('p2', 'npm notice Tarball Contents', false, 'Bash'),
+      ev.use('Bash', { command: 'npm login' }, 'p3'),
+      ev.result('p3', 'Logged in', false, 'Bash'),
+      ev.use('Bash', { command: 'npm publish' }, 'p4'),
+      ev.result('p4', '+ pkg@1.0.0', false, 'Bash'),
+    ]);
+    expect(d.recoveries).toHaveLength(1);
+    expect(d.recoveries[0]).toMatchObject({ seq_use: 7, failed_quote: 'npm publish' });
+  });
+
   it('names the other tool that succeeded when the failing one never did', () => {
     seq = 0;
     const d = gatherSession([

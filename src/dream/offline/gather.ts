@@ -404,6 +404,12 @@ export function gatherSession(events: readonly SessionEvent[], redactor = RULES_
   return g.digest();
 }
 
+/**
+ * A flag asking a program to rehearse, not act (`--dry-run`, `--noop`, `--simulate`, PowerShell's
+ * `-WhatIf`): such a run succeeding shows nothing about whether the failed call would now work.
+ */
+const DRY_RUN = /(?:^|\s)(?:--(?:dry[-_]?run|noop|no-op|simulate|what-?if)|-WhatIf)(?=[\s=]|$)/i;
+
 /** A call step as the digest's tool sequence collects it (collapsed into `steps` at the end). */
 type CallStep = { label: string; seq: number; quote: string; failed: boolean; inspect?: true };
 
@@ -867,6 +873,8 @@ class SessionGatherer {
       });
     }
     if (!call) return;
+    // a rehearsal that succeeded (`npm publish --dry-run`) did not do the failed call's work: no recovery
+    if (call.command !== null && DRY_RUN.test(call.command)) return;
     this.#recover(call, ev.seq);
     // another tool that succeeded instead (another shell program is a step, not a replacement)
     if (TRIVIAL_TOOLS.has(call.tool.toLowerCase())) return;

@@ -94,7 +94,7 @@ describeWithData('Managed Agents session events importer', async () => {
   });
 });
 
-it('Managed Agents: the result of a call the person denied (user.tool_confirmation deny) is declined', () => {
+it("Managed Agents: the result of a call the person denied (user.tool_confirmation deny) is declined; the denial's message is the person's", () => {
   // Event shapes from the permission-policies docs; ids, commands and messages ours.
   const ev = (id: string, type: string, more: Record<string, unknown>) =>
     JSON.stringify({ id, type, processed_at: '2026-05-01T10:00:00Z', ...more });
@@ -121,5 +121,10 @@ it('Managed Agents: the result of a call the person denied (user.tool_confirmati
   expect(results.map((r) => [r.content, r.is_error, r.declined ?? false])).toEqual([
     ['denied: keep untracked', true, true],
     ['clean', false, false],
+  ]);
+  const said = s!.events.flatMap((e) => (e.type === 'user.message' ? [[e.text, e.source.line]] : []));
+  expect(said).toEqual([
+    ['tidy the repo', 1],
+    ['keep untracked', 3],
   ]);
 });

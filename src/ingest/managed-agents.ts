@@ -17,8 +17,9 @@
  *   `user.custom_tool_result.custom_tool_use_id` point at the call event → `agent.tool_result` with the
  *   event's `is_error`; `declined` when a `user.tool_confirmation` with `result: "deny"` names the call
  *   (a tool under an `always_ask` permission policy that the person refused: it does not run, and the
- *   agent is told so; platform.claude.com/docs/en/managed-agents/permission-policies). Other
- *   confirmations leave no event.
+ *   agent is told so; platform.claude.com/docs/en/managed-agents/permission-policies); the denial's
+ *   `deny_message`, the person's words, → `user.message` at the confirmation. Other confirmations leave
+ *   no event.
  * - `span.outcome_evaluation_end` → a `system.message` with the grader's result and explanation (the
  *   agent reads it and revises); the last terminal result is the session's outcome (source
  *   `managed-agents.outcome_evaluation`): `satisfied` → satisfied, `max_iterations_reached` or `failed`
@@ -173,7 +174,7 @@ class EventReader {
     } else if (type === 'user.interrupt')
       events.systemMessage('[the user interrupted the agent]', ts, source);
     else if (CALLS.has(type)) call(e, type, ts, source, events, this.calls);
-    else if (type === 'user.tool_confirmation') this.#confirmation(e);
+    else if (type === 'user.tool_confirmation') this.#confirmation(e, ts, source);
     else if (type in RESULT_REFS) {
       const ref = e[RESULT_REFS[type]!];
       const rawId = typeof ref === 'string' ? ref : `result-${source.line ?? source.index}`;
@@ -199,9 +200,12 @@ class EventReader {
   /**
    * `user.tool_confirmation {tool_use_id, result: allow | deny, deny_message?}`: a denied call does not
    * run, and the agent gets a result saying so — that result (before or after this event) is declined.
+   * The `deny_message` the person typed is their reply to the call: a `user.message`.
    */
-  #confirmation(e: Record<string, unknown>): void {
+  #confirmation(e: Record<string, unknown>, ts: Timestamp | null, source: SourcePointer): void {
     if (e.result !== 'deny' || typeof e.tool_use_id !== 'string') return;
+    if (typeof e.deny_message === 'string' && e.deny_message.trim() !== '')
+      this.events.userMessage(e.deny_message, ts, source);
     this.#denied.add(e.tool_use_id);
     const r = this.#results.get(e.tool_use_id);
     if (r) r.declined = true;

@@ -63,6 +63,11 @@ for (const dialect of DIALECTS) {
       const policy = 'P'.repeat(5000);
       const r1 = await db.importSessions([session('child', policy, 'parent'), session('s1', policy)]);
       expect(r1.map((r) => r.status)).toEqual(['created', 'created']);
+      // before its parent is imported, a subagent still names it
+      expect(await db.getSession(r1[0]!.session_id)).toMatchObject({
+        parent_session_id: null,
+        parent_external_id: 'parent',
+      });
       const r2 = await db.importSessions([session('parent', policy), session('s1', policy)]);
       expect(r2.map((r) => r.status)).toEqual(['created', 'unchanged']);
       expect(r2[1]!.session_id).toBe(r1[1]!.session_id);

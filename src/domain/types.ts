@@ -303,8 +303,14 @@ export interface Session {
   team_id: string | null;
   /** The human user, when the source names one. */
   user_id: string | null;
-  /** For subagent transcripts, the session that spawned them. */
+  /** For subagent transcripts, the session that spawned them (null until that session is imported). */
   parent_session_id: string | null;
+  /**
+   * For subagent transcripts, the `external_id` of the spawning session, known from the transcript itself
+   * even when that session was never imported (its file missing or too large): what marks a subagent's
+   * "user" messages as the parent agent's words. Absent on sessions built by hand.
+   */
+  parent_external_id?: string | null;
   source_format: SourceFormat;
   /** The file the session was read from. */
   source_file: string;

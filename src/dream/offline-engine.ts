@@ -149,7 +149,8 @@ export async function gatherAll(
       content_sha256: s.content_sha256,
       outcome: s.outcome?.result ?? 'unknown',
       family: familyOf(s.metadata ?? {}),
-      subagent: s.parent_session_id !== null && s.parent_session_id !== undefined,
+      // a subagent's transcript names its parent even when the parent's own file was never imported
+      subagent: (s.parent_session_id ?? s.parent_external_id ?? null) !== null,
       time: s.ended_at ?? s.started_at ?? d.last_ts,
       digest: d,
     };

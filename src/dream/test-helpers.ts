@@ -28,6 +28,7 @@ export function sessionFromImported(s: ImportedSession, idSalt = ''): Session {
     team_id: null,
     user_id: s.user_id,
     parent_session_id: null,
+    parent_external_id: s.parent_external_id,
     source_format: s.source_format,
     source_file: s.source_file,
     title: s.title,
@@ -39,6 +40,15 @@ export function sessionFromImported(s: ImportedSession, idSalt = ''): Session {
     outcome: s.outcome,
     imported_at: '2026-01-01T00:00:00.000Z',
   };
+}
+
+/**
+ * The sessions with their parent links removed: every subagent's transcript read as a top-level session,
+ * so that its "user" messages (the prompts the parent agent wrote) count as a person's words. For tests
+ * that need many real statements of one kind, such as the poem prompts of the shared Claude Code corpus.
+ */
+export function asTopLevel(sessions: readonly ImportedSession[]): ImportedSession[] {
+  return sessions.map((s) => ({ ...s, parent_external_id: null }));
 }
 
 /** A session ref whose `loadEvents()` counts its calls in `loads`. */

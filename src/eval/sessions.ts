@@ -44,6 +44,7 @@ export function toSession(s: ImportedSession, importedAt: string, o: SessionOver
     team_id: o.team_id !== undefined ? o.team_id : (s.team_id ?? null),
     user_id: o.user_id !== undefined ? o.user_id : s.user_id,
     parent_session_id: s.parent_external_id === null ? null : evalSessionId(s.parent_external_id),
+    parent_external_id: s.parent_external_id,
     source_format: s.source_format,
     source_file: s.source_file,
     title: s.title,

@@ -478,6 +478,7 @@ function toSession(r: Selectable<SessionsTable>): Session {
     team_id: r.team_id,
     user_id: r.user_id,
     parent_session_id: r.parent_session_id,
+    parent_external_id: r.parent_external_id,
     source_format: r.source_format as Session['source_format'],
     source_file: r.source_file,
     title: r.title,

@@ -51,6 +51,10 @@ const SessionSchema = z
     team_id: z.string().nullable(),
     user_id: z.string().nullable(),
     parent_session_id: z.string().nullable(),
+    parent_external_id: z.string().nullable().optional().openapi({
+      description:
+        'for a subagent, the external id of the session that spawned it, also when that one is not imported',
+    }),
     source_format: z.enum(FORMATS),
     source_file: z.string(),
     title: z.string(),

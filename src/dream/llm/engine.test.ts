@@ -14,7 +14,7 @@ import {
   ModelTruncatedError,
 } from '../../models/index.js';
 import { createOfflineEngine } from '../offline-engine.js';
-import { importAll, MemoryCache, refsFromImported } from '../test-helpers.js';
+import { asTopLevel, importAll, MemoryCache, refsFromImported } from '../test-helpers.js';
 import { DEFAULT_DREAM_OPTIONS, type DreamRequest, type DreamResult } from '../types.js';
 import { candidatesOf, type LlmCandidate } from './candidates.js';
 import { createLlmEngine, decisionsOf } from './engine.js';
@@ -236,7 +236,8 @@ describeWithData('LLM engine on Claude Code sessions with a memory a person wrot
     ];
     const request: DreamRequest = {
       memories,
-      sessions: refsFromImported(await importAll([CLAUDE_CODE])),
+      // the subagents' poem prompts read as a person's statements
+      sessions: refsFromImported(asTopLevel(await importAll([CLAUDE_CODE]))),
       options: DEFAULT_DREAM_OPTIONS,
     };
     const model = createMockModel([

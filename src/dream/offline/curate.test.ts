@@ -1,8 +1,10 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLAUDE_CODE, describeWithData } from '../../../test/data.js';
 import { sha256Hex } from '../../domain/index.js';
 import { createOfflineEngine } from '../index.js';
-import { importAll, refsFromImported, syntheticSession } from '../test-helpers.js';
+import { asTopLevel, importAll, refsFromImported, syntheticSession } from '../test-helpers.js';
 import { DEFAULT_DREAM_OPTIONS, type DreamResult, type DreamSessionRef, type InputMemory } from '../types.js';
 
 // Wordings written for these tests (not the planted generator's held-out half).
@@ -36,7 +38,8 @@ function expectOpposed(r: DreamResult, path: string, note: string): void {
 
 describeWithData('curate on Claude Code sessions: a statement that opposes a person’s memory', () => {
   it('never reinforces "no vivid or evocative imagery" with "craft a vivid, evocative poem"; the same note without that clause is reinforced', async () => {
-    const sessions = refsFromImported(await importAll([CLAUDE_CODE]));
+    // the subagents' poem prompts read as a person's statements
+    const sessions = refsFromImported(asTopLevel(await importAll([CLAUDE_CODE])));
     const note = 'Poems about Thai curry should stay short and plain: no vivid or evocative imagery.\n';
     const r = await dream('/notes/poems.md', note, sessions);
     expectOpposed(r, '/notes/poems.md', note);
@@ -53,6 +56,21 @@ describeWithData('curate on Claude Code sessions: a statement that opposes a per
     const lead = 'Poems for the team should stay short and plain: no vivid or evocative imagery.\n';
     const r3 = await dream('/notes/poems.md', lead, sessions);
     expect(r3.files.find((f) => f.path === '/notes/poems.md')!.content).toBe(lead);
+  });
+
+  it("a subagent's prompts are the parent agent's words, also when the parent's own file was never imported", async () => {
+    const files = readdirSync(CLAUDE_CODE, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /[\\/]subagents[\\/]agent-[^/\\]+\.jsonl$/.test(f))
+      .map((f) => join(CLAUDE_CODE, f));
+    const alone = await importAll(files);
+    expect(alone.length).toBeGreaterThanOrEqual(5);
+    const poems = (r: DreamResult) =>
+      r.changes.filter((c) => c.kind === 'preference' && /poem/i.test(c.after ?? ''));
+    const run = (sessions: DreamSessionRef[]) =>
+      engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
+    expect(poems(await run(refsFromImported(alone)))).toEqual([]);
+    // the control: the same prompts read as a person's are a preference
+    expect(poems(await run(refsFromImported(asTopLevel(alone))))).toHaveLength(1);
   });
 });
 

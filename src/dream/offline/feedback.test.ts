@@ -1362,3 +1362,25 @@ describe('an order for one day and a counted state (issue 15, session 22)', () =
     expect(said('you said all done but never ran the pipeline').map(([c]) => c)).toEqual(['correction']);
   });
 });
+
+describe('a cue of generality in the order itself (issue 15, session 23)', () => {
+  it('a cue inside a time or purpose clause, or in the infinitive of a thing set up, describes that clause', () => {
+    expect(said('bookmark this page for when I come back next time')).toEqual([]);
+    expect(said('set up the linter for the CI job to always run on push')).toEqual([]);
+    expect(said('keep retrying until it always passes')).toEqual([]);
+    // the same cue in the order
+    expect(said('always run the linter before you push')).toHaveLength(1);
+  });
+
+  it('"in this project" places a plain order’s work; it scopes a norm, a negated order, or a sentence it opens', () => {
+    expect(said('list the env files in this repo')).toEqual([]);
+    expect(said('create npm scripts from the makefiles in this project')).toEqual([]);
+    expect(said('never commit env files in this repo')).toHaveLength(1);
+    expect(said('Env files stay out of git in this repo.')).toHaveLength(1);
+  });
+
+  it('"do that for all of the <things>" extends this task to a set at hand; "for any other <thing>" holds on', () => {
+    expect(said('ooh yes do that for all of the payment services')).toEqual([]);
+    expect(said('mask the api key, and do that for any other secret after checking it.')).toHaveLength(1);
+  });
+});

@@ -61,18 +61,55 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all)\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never(?! ?mind)|(?:don'?t|do not) ever|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|future (?:work|tasks?|changes?|sessions?|projects?|commits?|prs?)|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
+  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all\b(?! (?:of )?(?:the|these|those|our|my|your)\b))\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never(?! ?mind)|(?:don'?t|do not) ever|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|future (?:work|tasks?|changes?|sessions?|projects?|commits?|prs?)|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
   /^(?:(?:ok(?:ay)?|so|and|also|but|well|hey|hi|hello|oh|no|nope|please|pls|again|now|then|yes|yeah|right|actually|from now on|going forward|in (?:the )?future|for future reference|by default|in general|generally|next time|(?:our|the|team|house) (?:rule|policy|convention)s?(?= ?:))\b[\s,.:;!-]*)+/i;
 
 /**
+ * A clause embedded in the order that its cue of generality would describe instead of the order: a time
+ * or purpose clause ("… for when I reopen next time", "… so that it always passes", "… until …", "… in
+ * case …") or the infinitive of a thing being set up ("wire hooks for the reviewer to always run"). It
+ * runs to the end of its clause.
+ */
+const EMBEDDED =
+  /\b(?:for when|so that|until|in case|for (?:the |a |an )?[\w-]+(?: [\w-]+)? to)\b[^,;.!?]*/gi;
+
+/** "in this project/repo/codebase": the scope of a rule, or only where an order's work is (see {@link placesWork}). */
+const IN_THIS = /\bin this (?:project|repo|codebase)\b/i;
+/** A negation or a modal: what makes "in this project" the scope of an order ("don't run npm in this repo"). */
+const FORBIDS_OR_PRESCRIBES =
+  /\b(?:not|no|never|nothing|don'?t|doesn'?t|won'?t|can'?t|should|must|only)\b|n't\b/i;
+
+/**
+ * True when "in this project" in `text` only says where an order's work is: the sentence is a plain
+ * order that neither forbids nor prescribes ("create actions from the scripts in this project"). A norm
+ * with a subject of its own ("Fixtures stay small in this repo": a noun or pronoun before its first verb,
+ * within its first five words), a sentence it opens ("In this project, check with me …") and a negated
+ * order keep it as their scope.
+ */
+function placesWork(text: string): boolean {
+  const body = strip(text);
+  if (FORBIDS_OR_PRESCRIBES.test(body) || /^in this\b/i.test(body)) return false;
+  const ts = (analyse(body)[0]?.tokens ?? []).slice(0, 5);
+  const verb = ts.findIndex((t, i) => i > 0 && (t.pos === 'VERB' || t.pos === 'AUX'));
+  const subject =
+    ts[0]?.pos !== 'VERB' && ts.slice(0, Math.max(verb, 0)).some((t) => /^(?:NOUN|PROPN|PRON)$/.test(t.pos));
+  return !subject;
+}
+
+/**
  * True when `text` carries a cue of generality ({@link GENERALITY}: always, never, every time, from now
- * on, in general, …): what makes an order a rule for every next time rather than for this task.
+ * on, in general, …) in the order itself: what makes an order a rule for every next time rather than for
+ * this task. A cue inside an embedded time or purpose clause ({@link EMBEDDED}) describes that clause,
+ * not the order; "in this project" only places the work unless it opens the sentence or the sentence
+ * forbids or prescribes ({@link placesWork}): "create actions from the scripts in this project" is a task.
  */
 export function saysGenerally(text: string): boolean {
-  return GENERALITY.test(text);
+  let main = text.replace(EMBEDDED, ' ');
+  if (IN_THIS.test(main) && placesWork(main)) main = main.replace(IN_THIS, ' ');
+  return GENERALITY.test(main);
 }
 
 /**
@@ -419,7 +456,7 @@ function obligation(text: string): boolean {
  */
 function obligationIn(text: string): boolean {
   const we = /\bwe(?: really)? (?:should(?:n't)?|need to|have to|ought to)\b/i.test(text);
-  if (we && !/\bwe(?: really)? (?:always|never) /i.test(text) && !GENERALITY.test(text))
+  if (we && !/\bwe(?: really)? (?:always|never) /i.test(text) && !saysGenerally(text))
     return /\byou(?: really| always| never)? (?:should(?:n't)?|must(?:n't)?|need to|have to|ought to)\b|\bwe must/i.test(
       text,
     );
@@ -1612,7 +1649,7 @@ function classifyWithTail(s: Sentence, afterAgent: boolean): Kind {
     // (a question after the turn asks: "…, also in general how change the padding")
     // (nor a tail longer than a rule is: a run-on, dictated paragraph specifying this task)
     if (
-      !GENERALITY.test(tail) ||
+      !saysGenerally(tail) ||
       tail.split(/\s+/).length > MAX_RULE_WORDS ||
       ASKING.test(tail) ||
       /^(?:\S+\s+){0,3}?(?:how|what|which|where)\b/i.test(tail)
@@ -1650,7 +1687,7 @@ function noKind(s: Sentence): Kind | undefined {
   const reasoned = /^\W*(?:they|these|those|nobody|no one|everyone|it)\s+(?!\w+ing\b)\w+/i.test(
     raw.slice(head.length),
   );
-  return GENERALITY.test(raw) || reasoned || reasonIn(raw) !== null ? 'rule' : undefined;
+  return saysGenerally(raw) || reasoned || reasonIn(raw) !== null ? 'rule' : undefined;
 }
 
 /** What one sentence is, as feedback; `directive` and `imperative` only complete a rule or a correction. */
@@ -1688,7 +1725,7 @@ function classify(s: Sentence, afterAgent: boolean): Kind {
     ws,
     objection: objecting(text, ws, all),
     // ("always use the test key for the demo tomorrow": for one day, however it says "always")
-    general: GENERALITY.test(s.text) && !namesOneDay(s.text),
+    general: saysGenerally(s.text) && !namesOneDay(s.text),
   };
   const asked = requestKind(r);
   if (asked !== undefined) return asked;
@@ -1715,8 +1752,7 @@ function openingKind(s: Sentence, text: string, afterAgent: boolean): Kind | und
   const fromLabel = labelledKind(s, text, afterAgent);
   if (fromLabel !== null) return fromLabel;
   // ("i dont want console log in the code, never": what the speaker never wants from the agent's work)
-  const neverWanted =
-    /^I (?:really )?(?:don'?t|dont|do not|never) want\b/i.test(text) && GENERALITY.test(text);
+  const neverWanted = /^I (?:really )?(?:don'?t|dont|do not|never) want\b/i.test(text) && saysGenerally(text);
   if (
     text.length < 8 ||
     text.length > MAX_SENTENCE_CHARS ||
@@ -1731,7 +1767,7 @@ function openingKind(s: Sentence, text: string, afterAgent: boolean): Kind | und
   // (unless it says how to work: "currently we never …", "right now, don't …")
   if (
     CURRENT_STATE.test(s.text) &&
-    !GENERALITY.test(text) &&
+    !saysGenerally(text) &&
     !/\b(?:don'?t|do not|stop|should|must)\b/i.test(text)
   )
     return null;
@@ -1757,12 +1793,12 @@ function requestKind(r: Reading): Kind | undefined {
     !/\bi\b(?!'d| would| really)/i.test(
       text.replace(/^I(?:'d| would)? (?:prefer|want|like|need|appreciate)\b/i, ''),
     ) &&
-    (GENERALITY.test(s.text.replace(POLICY, '')) || (BEFORE_ANY.test(text) && /\bme\b/i.test(text)))
+    (saysGenerally(s.text.replace(POLICY, '')) || (BEFORE_ANY.test(text) && /\bme\b/i.test(text)))
   )
     return 'rule';
   if (POLITE_NOT.test(text)) {
     const kind = ws.some((_, i) => i > 2 && kindAt(ws, i));
-    return kind || GENERALITY.test(text) ? 'rule' : 'imperative';
+    return kind || saysGenerally(text) ? 'rule' : 'imperative';
   }
   // a tag question ("…, right?") asserts what comes before it
   const tagged = /,\s*(?:right|ok(?:ay)?|yes|isn'?t it|don'?t we|aren'?t we)\s*\?\s*$/i.test(text);
@@ -1890,7 +1926,7 @@ function labelledKind(s: Sentence, text: string, afterAgent: boolean): 'rule' | 
   const rest = analyse(labelled[2]!)[0];
   const k = rest ? classify(rest, afterAgent) : null;
   if (k === 'rule' || k === 'correction') return k;
-  if (k === 'imperative' && GENERALITY.test(labelled[1]!)) return 'rule';
+  if (k === 'imperative' && saysGenerally(labelled[1]!)) return 'rule';
   // ("our rule for agents: …": a label naming a rule, with words of its own)
   if (
     /^(?:our|team|house)\b.*\b(?:rule|policy|convention|norm)s?\b/i.test(labelled[1]!) &&
@@ -2138,7 +2174,7 @@ const STATES_PRACTICE =
 /** True when a sentence after an objecting question states a practice ({@link STATES_PRACTICE}) or a cue of generality. */
 function statesPractice(sentence: string): boolean {
   const t = strip(sentence).replace(/[‘’]/g, "'");
-  return STATES_PRACTICE.test(t) || GENERALITY.test(t);
+  return STATES_PRACTICE.test(t) || saysGenerally(t);
 }
 
 /**
@@ -2249,7 +2285,7 @@ export function agentCommitments(message: string): { text: string; tokens: strin
 function markConstraints(sentences: readonly Sentence[], kinds: ReturnType<typeof classify>[]): void {
   for (let i = 1; i < sentences.length; i++) {
     const t = sentences[i]!.text.trim();
-    if (kinds[i] !== 'rule' || !/^but\b/i.test(t) || GENERALITY.test(t)) continue;
+    if (kinds[i] !== 'rule' || !/^but\b/i.test(t) || saysGenerally(t)) continue;
     // "But don't skip tests.": a kind of thing (a bare plural) stays a rule
     if (namesKind(words(clauses(firstWords(sentences[i]!))[0] ?? []))) continue;
     if (kinds[i - 1] !== null && kinds[i - 1] !== 'imperative') continue;

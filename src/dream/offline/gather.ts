@@ -34,6 +34,7 @@ import { Redactor, stringsOf } from './redactor.js';
 import { agentTextPrints } from './replays.js';
 import { noteSetupStep, setupChange } from './setup-change.js';
 import { isInspection, runKey } from './shell-scripts.js';
+import { taskList } from './task-lists.js';
 import { awaitedPerson, errorTemplate, maskVariables } from './templates.js';
 import { compareStrings, contentTokens, shortQuote, stripLeadIn } from './text.js';
 import { callLabel, commandHead, shellCommandOf, TRIVIAL_TOOLS, toolInputText } from './tool-labels.js';
@@ -558,6 +559,8 @@ class SessionGatherer {
     this.#agentAsked = false;
     // a dictated turn (`dictated.ts`): its fragments state nothing but what says it holds generally
     const spoken = dictated(ev.text);
+    // a task list (`task-lists.ts`): its items are this task's work
+    const listed = taskList(ev.text);
     const acted = this.#agentActed;
     this.#agentActed = false;
     const agentWords = this.#agentSince;
@@ -580,10 +583,10 @@ class SessionGatherer {
       (frame) => extractFeedback(frame, acted).length > 0 || extractPreferences(frame).length > 0,
     );
     const speaker = speakerLabel(text);
-    // a reply in the form of an answer ("1. … 2. …", "go with the second") decides this task, and a
-    // dictated turn's fragments are cut at guesses: only what carries an explicit cue of generality may
-    // be feedback, a preference or a fact
-    const kept = (said: string) => !(answering || spoken) || saysForGood(said);
+    // a reply in the form of an answer ("1. … 2. …", "go with the second") decides this task, a task
+    // list's items are this task's work, and a dictated turn's fragments are cut at guesses: only what
+    // carries an explicit cue of generality may be feedback, a preference or a fact
+    const kept = (said: string) => !(answering || spoken || listed) || saysForGood(said);
     // feedback reads each sentence for a rule or a correction itself, so a reply to the agent's
     // question ("should I add a new file?" — "don't create separate documents") can be one
     this.#gatherFeedback(text, ev.seq, acted, speaker, kept);

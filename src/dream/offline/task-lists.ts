@@ -1,0 +1,25 @@
+/**
+ * Task lists (issue 15): a person's message that enumerates items, "Issues that need fixing: 1. the fuel
+ * type … 2. the AI review … 3. …" or "Before I run the migration, please confirm: 1) … 2) …". Its items
+ * are the work of this task: a checklist, a bug list, a list of features. An item reads like a rule ("if
+ * it does, we must extend those instead of …", "when adding a case this needs to also have …") that holds
+ * for this list only; so, as in an answer to the agent's question or a dictated turn, only an item that
+ * says it holds beyond the task (`saysForGood` in `answers.ts`: from now on, always or never opening a
+ * clause, …) may be feedback, a preference or a fact.
+ */
+
+/** An item label "1." or "1)" (a number, then a full stop or parenthesis, then white space) at a line start or after a break. */
+const FIRST_ITEM = /(?:^|\n|[:.!?;]\s+|\s)\(?1[.)]\s+\S/;
+const SECOND_ITEM = /(?:^|\n|[:.!?;,]\s+|\s)\(?2[.)]\s+\S/;
+
+/**
+ * True when `text` enumerates items: an item labelled 1 and, after it, one labelled 2 ("1. …", "1) …",
+ * "(1) …"). A version or a decimal ("1.5", "v2.1") is no label: a label is followed by white space.
+ * @example taskList('Please confirm these items: 1) the invite expires 2) the script is idempotent') // true
+ * @example taskList('bump it to 1.5 and keep 2.x working') // false
+ */
+export function taskList(text: string): boolean {
+  const first = FIRST_ITEM.exec(text);
+  if (!first) return false;
+  return SECOND_ITEM.test(text.slice(first.index + first[0].length));
+}

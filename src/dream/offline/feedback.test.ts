@@ -1384,3 +1384,22 @@ describe('a cue of generality in the order itself (issue 15, session 23)', () =>
     expect(said('mask the api key, and do that for any other secret after checking it.')).toHaveLength(1);
   });
 });
+
+describe('an order whose purpose is what this task’s things are to do (issue 15, session 24)', () => {
+  it('a purpose of the thing at hand specifies the task: its object points back, or the purpose’s subject does', () => {
+    expect(said('Rework the importer so that it skips empty rows.')).toEqual([]);
+    expect(said('Change them so they follow the new naming.')).toEqual([]);
+    expect(said('Put it under the scripts folder so the paths stay short.')).toEqual([]);
+    expect(said('Please adjust the fixtures so they load faster.')).toEqual([]);
+  });
+
+  it('a purpose of a kind, or of others, is a reason that may hold for good', () => {
+    expect(said('Keep handlers thin so that they stay easy to test.')).toHaveLength(1);
+    expect(said('extend the schema so that new clients get the field, old ones won’t break')).toHaveLength(1);
+    expect(said('Always rerun them so that you catch flaky failures.')).toHaveLength(1);
+    // the purpose belongs to the last clause: its object is no pronoun pointing back
+    expect(
+      said('log it in the same table as before, just add a column so that older readers keep working'),
+    ).toHaveLength(1);
+  });
+});

@@ -1883,9 +1883,13 @@ function statementKind(r: Reading, parts: ReturnType<typeof clauses>): Kind {
   const reason = reasonIn(text);
   // (so is an order whose reason is a state in progress: "… improve the page speed, as it is badly
   // underperforming"; a rule's reason holds of a kind, in the simple present: "… as reviews get harder")
+  // (and so is an order whose purpose is what this task's things are to do: "update them so they match
+  // the new schema", "refactor the loader so that it can stream big files")
   const ofNow =
     reason !== null &&
-    (((pointsAtOne(ws) || objectIsOne(ws.slice(1))) && EPISODIC.test(reason)) || IN_PROGRESS.test(reason));
+    (((pointsAtOne(ws) || objectIsOne(ws.slice(1))) && EPISODIC.test(reason)) ||
+      IN_PROGRESS.test(reason) ||
+      taskAim(reason, all));
   if (ordered && (general || ((reason !== null || kindReason(s)) && !ofNow))) return 'rule';
   if (norm(ws, text, general) || kindBarred(ws) || gerundNeeds(ws) || kindModal(ws, text)) return 'rule';
   if (ordered && replacesPractice(ws)) return 'rule';
@@ -2428,6 +2432,44 @@ const MAX_GENERIC_WORDS = 14;
 /** A reason that is a state in progress ("as it is underperforming", "because it's failing"): about now. */
 const IN_PROGRESS =
   /^\w+(?: that)? (?:it|this|that|the \w+|they|these|those)(?:'s|'re| is| are| was| were)(?: \w+ly)? \w+ing\b/i;
+
+/** A pronoun that points back at this conversation's things ("update *them*", "so *it* handles …"). */
+const ANAPHOR = /^(?:it|they|them|this|that|these|those)$/;
+
+/**
+ * True when the reason of an order is a purpose ("so …", "so that …") that says what this task's things are
+ * to do: the order's object points back ("update *them* so the rows match"), or the purpose's subject does
+ * and the order names no kind ("refactor *the parser* so that *it* handles nested quotes"; not "keep
+ * *functions* small so they stay testable"). Such a purpose specifies the task; a purpose about others
+ * or a kind ("extend the format so that new clients get it, old won't break") is a reason that may hold for
+ * good.
+ * @param reason the reason as {@link reasonIn} gives it; `all` the sentence's first words' tokens.
+ */
+function taskAim(reason: string, all: Token[]): boolean {
+  const purpose = /^so(?: that)?\s+(\S+)/i.exec(reason);
+  if (!purpose) return false;
+  // the clause the purpose belongs to: from the last comma, semicolon or "and" before "so"
+  const so = all.findLastIndex((t) => t.normal === 'so');
+  const before = all.slice(0, so < 0 ? all.length : so);
+  const from = before.findLastIndex((t) => /^[,;:]$/.test(t.normal) || t.normal === 'and');
+  const ws = before.slice(from + 1).filter((t) => t.pos !== 'PUNCT');
+  // the order's object: the word after its verb ("please" and the like before it)
+  const lead = ws.findIndex((t) => !/^(?:please|pls|just|also|now|then|so|ok|okay)$/.test(t.normal));
+  const object = ws[lead + 1];
+  if (object?.pos === 'PRON' && ANAPHOR.test(object.normal)) return true;
+  // ("keep functions small so that they stay testable": a purpose of a kind's, a reason for good)
+  return ANAPHOR.test(purpose[1]!.toLowerCase()) && !bareKind(ws);
+}
+
+/** A bare plural among `ws`: a plural with no determiner or possessive before its modifiers ("large *modules*"). */
+function bareKind(ws: Token[]): boolean {
+  return ws.some((t, i) => {
+    if (!plural(t)) return false;
+    let j = i - 1;
+    while (j >= 0 && ['ADJ', 'NOUN', 'PROPN'].includes(ws[j]!.pos)) j--;
+    return !(j >= 0 && /^(?:the|these|those|your|our|my|their|its|his|her)$/.test(ws[j]!.normal));
+  });
+}
 
 /** Words that tie a statement to this moment ("tests pass *now*"). */
 const EPISODIC = /\b(?:now|again|still|yet|today|already|currently|at the moment)\b/i;

@@ -58,3 +58,42 @@ describe('the headline fix of an edit refused until the file is read', () => {
     );
   });
 });
+
+describe('the call made first that the message names, among calls made as often', () => {
+  // a write refused until the file is read; before the retry the agent also edits another file
+  const session = (id: string, [from, to]: [string, string]) =>
+    syntheticSession(id, null, [
+      `Write the changelog of ${id}`,
+      {
+        tool: 'Write',
+        kind: 'edit',
+        input: { file_path: `${id}/CHANGES.md`, content: `# ${id}` },
+        result: 'Refused: the file was not read in this session.',
+        error: true,
+      },
+      {
+        tool: 'Edit',
+        kind: 'edit',
+        input: { file_path: `${id}/notes.md`, old_string: from, new_string: to },
+        result: 'Updated.',
+      },
+      { tool: 'Read', kind: 'read', input: { file_path: `${id}/CHANGES.md` }, result: `# Old ${id}` },
+      {
+        tool: 'Write',
+        kind: 'edit',
+        input: { file_path: `${id}/CHANGES.md`, content: `# ${id}` },
+        result: 'Written.',
+      },
+    ]);
+
+  it('leads: the Read the refusal names, not the Edit of another file made as often', async () => {
+    const r = await engine.run({
+      memories: [],
+      sessions: [session('docs', ['todo', 'done']), session('blog', ['draft', 'final'])],
+      options: DEFAULT_DREAM_OPTIONS,
+    });
+    const m = r.changes.filter((c) => c.kind === 'mistake');
+    expect(m).toHaveLength(1);
+    expect(/fix: [^;]*/.exec(m[0]!.after ?? '')?.[0]).toBe('fix: call Read first');
+  });
+});

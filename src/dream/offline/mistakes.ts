@@ -985,6 +985,19 @@ export function errorNamesCall(template: string, label: string): boolean {
 }
 
 /**
+ * The call made first that leads a cluster's fixes: of the reliable calls made before the successful retry
+ * (`between`, most sessions first), the first the error message names ({@link errorNamesCall}: a write
+ * refused as "not read yet" names the Read, not the Edit of another file made as often), else the first.
+ * Undefined when there is none.
+ */
+function namedFirst(f: Fixes): [string, number] | undefined {
+  const template = f.recList[0]?.o.e.template;
+  return (
+    (template !== undefined && f.between.find(([label]) => errorNamesCall(template, label))) || f.between[0]
+  );
+}
+
+/**
  * The headline fix of an API (non-shell) tool's error: of its reliable fixes — another kind of value
  * (a {@link Replacement}), the changed arguments, a call made first, a different tool where the failing
  * one never succeeded again — the one the recoveries took in the most satisfied sessions, then a call
@@ -1014,7 +1027,7 @@ function leadingFix(f: Fixes): string | null {
         .join(', ')}`,
       ...keyStats(f.recList, (x) => x.r.changed, changed[0]),
     });
-  const between = f.between[0];
+  const between = namedFirst(f);
   if (between)
     cands.push({
       text: `fix: call ${between[0].replace(/^[^:]*:/, '')} first`,
@@ -1157,7 +1170,7 @@ function fixHintOf(kind: ErrorOccurrence['kind'], fixes: Fixes, formatP?: number
   const leading = shell ? null : leadingFix(fixes);
   if (leading !== null) return leading;
   if (between.length > 0)
-    return `fix: ${shell ? 'run' : 'call'} ${between[0]![0].replace(/^[^:]*:/, '')} first`;
+    return `fix: ${shell ? 'run' : 'call'} ${namedFirst(fixes)![0].replace(/^[^:]*:/, '')} first`;
   if (alternatives.length > 0) return `fix: use ${alternatives[0]![0]} instead`;
   if (addedTokens.length > 0 || removedTokens.length > 0)
     return `fix: retry ${[

@@ -179,3 +179,25 @@ describe('a clause of a one-off instruction is no fact (unseen real sessions, s2
     ]);
   });
 });
+
+describe('where a thing lives, named by a path (issue 15, session 24)', () => {
+  it('a thing of the project in, under or at a path, or "here:" with a path or a file mention, is a reference', () => {
+    expect(stated('The fixtures are under test/fixtures.')).toEqual([
+      ['reference', 'The fixtures are under test/fixtures.'],
+    ]);
+    expect(stated('run the seed first. seed data is here @db/seed/users.json')).toEqual([
+      ['reference', 'seed data is here @db/seed/users.json'],
+    ]);
+    expect(stated('Our shared types are in packages/types/.')).toHaveLength(1);
+  });
+
+  it('a defect or change of this task, a pronoun, a question, a hedge or a scratch file is not', () => {
+    expect(stated('the regression is in lib/cache.ts')).toEqual([]);
+    expect(stated('The typo is at docs/intro.md')).toEqual([]);
+    expect(stated('they are in src/routes.ts')).toEqual([]);
+    expect(stated('Are the docs in site/content?')).toEqual([]);
+    expect(stated('I guess the router is in src/router.ts')).toEqual([]);
+    expect(stated('The log is at /tmp/build-42.log')).toEqual([]);
+    expect(stated('The status page is at https://status.example.org/app')).toEqual([]);
+  });
+});

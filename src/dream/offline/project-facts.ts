@@ -62,6 +62,21 @@ const LOCATION =
 const PLACE =
   /^(?:the )?(.{2,50}?) (?:is|are) (?:(?:in|under|inside) (?:the |our )?(.{1,60}?\b(?:folder|directory|dir|repo|repository))|(?:our|the) (?:\w+ ){0,4}?(?:repo|repository|folder|directory)\b.*?([~\w.:-]*[/\\][\w./\\-]+))\)?[.!]?$/i;
 
+/**
+ * Where a thing is, named by a path: "the migrations are under db/migrations", "our API client is in
+ * apps/api_client/", "the schema is here: @prisma/schema.prisma" (a path holds a slash, or is a file name
+ * with an extension; "@" is Claude Code's file mention; a web address is none).
+ */
+const PATH_PLACE =
+  /^(?:the |our )?(.{2,50}?) (?:is|are|lives?) (?:(?:in|under|inside|at)|(?:over )?here:?) @?((?:[~\w.:-]*[/\\][\w./\\-]+|[\w-]+\.[a-z]{1,5})\/?)[.!]?$/i;
+
+/**
+ * A subject that is a defect or a change of this task, not a thing of the project: "the bug is in
+ * src/parser.ts", "the failing test is at test/api.test.ts" state where this task's work is.
+ */
+const THIS_TASK_SUBJECT =
+  /\b(?:bugs?|errors?|issues?|problems?|faults?|typos?|crash(?:es)?|failures?|failing|regressions?|leaks?|mistakes?|exceptions?|warnings?|culprits?|fix(?:es)?|changes?|diffs?|todos?)\b/i;
+
 /** "the tests run with `X`", "tests are run via X", "`X` runs the tests". */
 const COMMAND =
   /^(?:the |our |all )?(?:unit |integration |e2e )?(?:tests?|test suite|build|linter|lint|migrations?) (?:(?:is|are) )?(?:run|runs|built|build|builds) (?:with|via|using|through|by) (`[^`]+`|\S+(?: \S+){0,3})[.!]?$|^(`[^`]+`) (?:runs|builds|lints) (?:the |all )?(?:unit |integration )?(?:tests?|test suite|build|code)\b/i;
@@ -145,6 +160,17 @@ function single(s: Sentence): ProjectFactStatement | null {
   if (at && !clausal(at[1]!) && names(s, at[1]!) && names(s, at[2]!) && !/^(?:it|this|that)\b/i.test(at[1]!))
     return { type: 'reference', text, tokens: contentTokens(text) };
   if (COMMAND.test(text)) return { type: 'reference', text, tokens: contentTokens(text) };
+  const path = PATH_PLACE.exec(text);
+  if (
+    path &&
+    !clausal(path[1]!) &&
+    names(s, path[1]!) &&
+    !THIS_TASK_SUBJECT.test(path[1]!) &&
+    // (a scratch file of this run is no place of the project, nor is a web address a path)
+    !/^(?:\/(?:tmp|var\/folders)\/|\w+:\/\/)/.test(path[2]!) &&
+    !/^(?:it|this|that|there|here|they|these|those)\b/i.test(path[1]!)
+  )
+    return { type: 'reference', text, tokens: contentTokens(text) };
   const place = PLACE.exec(text);
   if (
     place &&
@@ -210,7 +236,7 @@ function keptStatement(text: string): ProjectFactStatement | null {
  */
 export function extractProjectFacts(message: string, afterAgent: boolean): ProjectFactStatement[] {
   if (
-    !/\b(?:same|identical|equal|alias|lives?|stored|kept|located|defined|configured|declared|generated|runs?|not|folder|directory|dir|repo|repository|remember|memory|mind|note|reference)\b/i.test(
+    !/\b(?:same|identical|equal|alias|lives?|stored|kept|located|defined|configured|declared|generated|runs?|not|folder|directory|dir|repo|repository|remember|memory|mind|note|reference|here)\b|\w[/\\][\w.]/i.test(
       message,
     )
   )

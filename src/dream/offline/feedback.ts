@@ -355,13 +355,16 @@ function namesKind(clause: Token[]): boolean {
   return plural(head);
 }
 
+/** A pronoun that points back at this conversation's things ("update *them*", "so *it* handles …"). */
+const ANAPHOR = /^(?:it|they|them|this|that|these|those)$/;
+
 /** The noun phrase opening `rest` is one thing: a pronoun, or "the" + a singular (see {@link pointsAtOne}). */
 function objectIsOne(rest: Token[]): boolean {
   const at = rest.findIndex((t) => ['DET', 'PRON', 'NOUN', 'PROPN'].includes(t.pos));
   const head = rest[at];
   if (!head) return false;
   if (head.pos === 'PRON' && !/^(?:your|his|her|our|their|its)$/.test(head.normal))
-    return /^(?:it|them|they|that|those|these|this)$/.test(head.normal);
+    return ANAPHOR.test(head.normal);
   // "the …" or a possessive ("your passion"): a definite noun phrase
   if (!/^(?:the|your|his|her|our|their|its)$/.test(head.normal)) return false;
   // "the generated files" names a kind (a definite plural); "the tree cache" one thing
@@ -2433,9 +2436,6 @@ const MAX_GENERIC_WORDS = 14;
 const IN_PROGRESS =
   /^\w+(?: that)? (?:it|this|that|the \w+|they|these|those)(?:'s|'re| is| are| was| were)(?: \w+ly)? \w+ing\b/i;
 
-/** A pronoun that points back at this conversation's things ("update *them*", "so *it* handles …"). */
-const ANAPHOR = /^(?:it|they|them|this|that|these|those)$/;
-
 /**
  * True when the reason of an order is a purpose ("so …", "so that …") that says what this task's things are
  * to do: the order's object points back ("update *them* so the rows match"), or the purpose's subject does
@@ -2448,11 +2448,9 @@ const ANAPHOR = /^(?:it|they|them|this|that|these|those)$/;
 function taskAim(reason: string, all: Token[]): boolean {
   const purpose = /^so(?: that)?\s+(\S+)/i.exec(reason);
   if (!purpose) return false;
-  // the clause the purpose belongs to: from the last comma, semicolon or "and" before "so"
+  // the clause the purpose belongs to: the last one ({@link clauses}) before "so"
   const so = all.findLastIndex((t) => t.normal === 'so');
-  const before = all.slice(0, so < 0 ? all.length : so);
-  const from = before.findLastIndex((t) => /^[,;:]$/.test(t.normal) || t.normal === 'and');
-  const ws = before.slice(from + 1).filter((t) => t.pos !== 'PUNCT');
+  const ws = words(clauses(all.slice(0, so < 0 ? all.length : so)).at(-1) ?? []);
   // the order's object: the word after its verb ("please" and the like before it)
   const lead = ws.findIndex((t) => !/^(?:please|pls|just|also|now|then|so|ok|okay)$/.test(t.normal));
   const object = ws[lead + 1];

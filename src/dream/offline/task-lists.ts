@@ -8,9 +8,13 @@
  * clause, …) may be feedback, a preference or a fact.
  */
 
-/** An item label "1." or "1)" (a number, then a full stop or parenthesis, then white space) at a line start or after a break. */
-const FIRST_ITEM = /(?:^|\n|[:.!?;]\s+|\s)\(?1[.)]\s+\S/;
-const SECOND_ITEM = /(?:^|\n|[:.!?;,]\s+|\s)\(?2[.)]\s+\S/;
+/**
+ * An item label for `n`: "n." or "n)" (or "(n)"), at the start of the text or after white space, then
+ * white space and the item's first character.
+ */
+const itemLabel = (n: number) => new RegExp(String.raw`(?:^|\s)\(?${n}[.)]\s+\S`);
+const FIRST_ITEM = itemLabel(1);
+const SECOND_ITEM = itemLabel(2);
 
 /**
  * True when `text` enumerates items: an item labelled 1 and, after it, one labelled 2 ("1. …", "1) …",

@@ -37,16 +37,19 @@ function expectOpposed(r: DreamResult, path: string, note: string): void {
 }
 
 describeWithData('curate on Claude Code sessions: a statement that opposes a person’s memory', () => {
-  it('never reinforces "no vivid or evocative imagery" with "craft a vivid, evocative poem"; the same note without that clause is reinforced', async () => {
+  it('never reinforces "never craft a vivid, evocative poem" with "craft a vivid, evocative poem"; the same note stated positively is reinforced', async () => {
     // the subagents' poem prompts read as a person's statements
     const sessions = refsFromImported(asTopLevel(await importAll([CLAUDE_CODE])));
-    const note = 'Poems about Thai curry should stay short and plain: no vivid or evocative imagery.\n';
+    // "Write a poem about Thai … curry" is the task of each prompt, not a preference: the style sentence is
+    const note =
+      "Never use what you learn to craft a vivid, evocative poem that captures a dish's essence; keep the words plain.\n";
     const r = await dream('/notes/poems.md', note, sessions);
     expectOpposed(r, '/notes/poems.md', note);
     const poem = r.changes.find((c) => c.kind === 'preference')!;
     expect(poem.after).toContain('craft a vivid, evocative poem');
     // the control: a note the poem statements do support is still reinforced
-    const plain = 'Poems about Thai curry should stay short and plain.\n';
+    const plain =
+      'Use what you learn about a dish to craft a vivid, evocative poem that captures its essence.\n';
     const r2 = await dream('/notes/poems.md', plain, sessions);
     expect(r2.stats.memories_reinforced).toBe(1);
     expect(r2.files.find((f) => f.path === '/notes/poems.md')!.content).toContain(

@@ -232,6 +232,30 @@ describe('extractPreferences: one-offs are no standing preference (unseen real s
   });
 });
 
+describe('extractPreferences: an order about one thing of this task is no rule (s25)', () => {
+  it('a rule-setting verb whose object is one thing, or a set this task has, states no preference', () => {
+    for (const t of [
+      'Write a script that prints the failing tests.',
+      'name the file report-card.ts',
+      'use it for the second chart too',
+      'commit all the changes',
+      'write the summary to notes.md',
+      'follow this link and summarize the page',
+    ])
+      expect(extractPreferences(t), t).toEqual([]);
+  });
+
+  it('the same verbs over a kind of thing, or a norm to follow, still do', () => {
+    for (const t of [
+      'write commit messages in the imperative mood',
+      'use pnpm for everything',
+      'Follow the existing layout.',
+      'log every request',
+    ])
+      expect(extractPreferences(t).length, t).toBe(1);
+  });
+});
+
 describe('extractPreferences: venting at the agent (s21)', () => {
   it('keeps only what is said to hold beyond the incident', () => {
     expect(extractPreferences('don’t touch anything else, you idiot, just find the bug')).toEqual([]);

@@ -61,7 +61,10 @@ const WEAK_CUES: RegExp[] = [
   // "only" restricting a rule: "pnpm only", "store credit only on request", "only mention …"
   /^only \w+|\b\w+ only(?:[,.;]|$| on\b| if\b| when\b| for\b| in\b| with\b)/i,
   /\bwe(?:'re| are)? (?:an? [\w-]+ (?:shop|house)|standardi[sz]ed on|moved (?:off|away from|to)|switched (?:to|from|off)|(?:don't|do not|never|always|only|no longer) (?:use|do|run|write|add|allow|accept|ship|deploy|merge|commit|push|support|touch|rely on)\b)/i,
-  /^(?:please |pls |kindly )?(?:use|stick|follow|prefer|sign|log|write|name|format)\b/i,
+  // a bare imperative of a rule-setting verb whose object is a kind ("write commit messages in …", "use
+  // pnpm"), not one thing of this task ("write a script that …", "name the file …", "use it"); "follow
+  // the …" names a norm ("follow the existing layout"), "follow this link" does not
+  /^(?:please |pls |kindly )?(?:follow\b(?! (?:a|an|this|that|these|those|it|them|me|my|your|up|along|through)\b| the (?:link|url)\b)|(?:use|stick|prefer|sign|log|write|name|format)\b(?! (?:a|an|the|this|that|these|those|it|them|me|my|your|one|some)\b))/i,
   // a reminder of a team convention: "remember our commits are Conventional Commits style"
   /^remember,? (?:that )?(?:our|we|the team|all|every)\b/i,
   /^no (?!(?:thanks|thank|problems?|worries|worry|way|idea|clue|rush|need)\b)[a-z][\w-]*\b/i,
@@ -158,11 +161,12 @@ function deonticCue(text: string): boolean {
 const RULE_LABEL =
   /^(?:(?:team|house|our|the)\s+)?(?:rule|convention|policy|standard|guideline|practice|style)s?\s*[:-]|^our (?:\w+ )?(?:rule|convention|policy|standard|practice|habit) is\b/i;
 /**
- * A quantifier over a class ("all replies", "all customer mail"), not "all set", "all good". Not "any":
- * "use a gift card for any payment needed" is about one booking.
+ * A quantifier over a class ("all replies", "all customer mail"), not "all set", "all good", nor over
+ * a set this task has ("commit all the changes", "all of them", "all these files"). Not "any": "use a
+ * gift card for any payment needed" is about one booking.
  */
 const ALL_OF =
-  /\ball (?!(?:right|set|good|done|fine|of (?:it|this|that|them)|the time|the way)\b)[a-z][\w-]*/i;
+  /\ball (?!(?:right|set|good|done|fine|of|the|these|those|this|that|my|your|its|their)\b)[a-z][\w-]*/i;
 /** "Our repos are …", "our test runner is …": the team's own things, in the present tense. */
 const TEAM_OWN = /^our (?:[\w-]+ ){1,3}(?:is|are|uses?|runs?|goes|go|gets?|stays?|lives?)\b/i;
 /** Verbs after "we" that report a one-off need or state of mind, not a habit. */

@@ -99,6 +99,9 @@ function placesWork(text: string): boolean {
   return !subject;
 }
 
+/** A setting written as `name=value` ("sparse=always", `--color=never`): its value is no cue of generality. */
+const SETTING = /\S*\w=\w\S*/g;
+
 /**
  * True when `text` carries a cue of generality ({@link GENERALITY}: always, never, every time, from now
  * on, in general, …) in the order itself: what makes an order a rule for every next time rather than for
@@ -107,7 +110,7 @@ function placesWork(text: string): boolean {
  * forbids or prescribes ({@link placesWork}): "create actions from the scripts in this project" is a task.
  */
 export function saysGenerally(text: string): boolean {
-  let main = text.replace(EMBEDDED, ' ');
+  let main = text.replace(SETTING, ' ').replace(EMBEDDED, ' ');
   if (IN_THIS.test(main) && placesWork(main)) main = main.replace(IN_THIS, ' ');
   return GENERALITY.test(main);
 }
@@ -230,15 +233,25 @@ function firstWords(s: Sentence): Token[] {
 
 const words = (ts: Token[]) => ts.filter((t) => t.pos !== 'PUNCT');
 
+/**
+ * Verbs of knowing after "don't" with the subject dropped: "don't understand", "don't know why" report
+ * the speaker's state (an "I" left out), they bar nothing.
+ */
+const KNOWING = /^(?:understand|know|see|think|remember|recall|mind|care|believe)$/;
+
 /** "don't …", "do not …", "never …", "stop …", "avoid …", "no need to …" at the start. */
 function negatedImperative(ws: Token[]): boolean {
   const [a, b] = ws;
   if (!a) return false;
   if (a.lemma === 'do' && b && (b.normal === 'not' || b.normal === "n't" || b.lemma === 'not'))
-    return baseVerbAt(ws, 2, true);
+    return baseVerbAt(ws, 2, true) && !KNOWING.test(ws[2]?.lemma ?? '');
   // ("never mind" takes something back, it bars nothing)
   if (/^(?:don'?t|never)$/.test(a.normal))
-    return !(a.normal === 'never' && b?.normal === 'mind') && baseVerbAt(ws, 1);
+    return (
+      !(a.normal === 'never' && b?.normal === 'mind') &&
+      baseVerbAt(ws, 1) &&
+      !(a.normal !== 'never' && KNOWING.test(b?.lemma ?? ''))
+    );
   if (a.normal === 'avoid') return true;
   // "stop adding …", "quit doing …", "stop force pushing …" (not "stop flights", "stop the server")
   if (/^(?:stop|quit)$/.test(a.normal)) return stopsHabit(ws);

@@ -241,6 +241,20 @@ describe('extractPreferences: an order about one thing of this task is no rule (
       'commit all the changes',
       'write the summary to notes.md',
       'follow this link and summarize the page',
+      // (s26: telegraphic orders over this task's set, a setting's value, a report of what is not always so)
+      'commit and push all repos',
+      'iterate all functions',
+      "run 'make test-all' and fix all warnings",
+      "format 'make bench-all' output.",
+      'write into plan.md to review',
+      'how to run all unit tests',
+      "don't understand",
+      'explain sparse=always  ~ do not understand',
+      'the FPGA board is not always available',
+      'reuse the results of run_04_r1 for the detection',
+      'comparing the histograms across cells and all regions is extremely useful',
+      'no test.jsonl',
+      'we are testing libm only',
     ])
       expect(extractPreferences(t), t).toEqual([]);
   });
@@ -251,6 +265,10 @@ describe('extractPreferences: an order about one thing of this task is no rule (
       'use pnpm for everything',
       'Follow the existing layout.',
       'log every request',
+      'Format all dates as ISO 8601.',
+      'Run all tests before pushing.',
+      'Always run the tests and fix all warnings.',
+      'Ensure that all tests pass before you push.',
     ])
       expect(extractPreferences(t).length, t).toBe(1);
   });

@@ -40,7 +40,7 @@ const CORRECTION_REST =
   /^(?:please |you )?(?:use|do|don't|do not|never|always|stop|avoid|run|put|keep|call|check|should|need to|must|it should|it's|it is|that should|we use|we don't|we do not|the (?:\w+ ){0,3}(?:is|are|should))\b/i;
 /** Imperatives that set a standing rule. "Please use X" alone is a one-off request, not a preference. */
 const IMPERATIVE_START =
-  /^(?:(?:and |but |so |also |then )?(?:please |pls |just )?)(?:always|never(?! ?mind\b)|don't|do not|dont|avoid|make sure|remember to|be sure to|stop|only use|stick to|refrain from)\b/i;
+  /^(?:(?:and |but |so |also |then )?(?:please |pls |just )?)(?:always|never(?! ?mind\b)|(?:don't|do not|dont)(?! (?:understand|know|get it|see|think|care|remember|recall|mind|like|believe)\b)|avoid|make sure|remember to|be sure to|stop|only use|stick to|refrain from)\b/i;
 const USE_INSTEAD = /^(?:please )?(?:use|prefer|pick|choose) .{1,80}\b(?:instead of|rather than|not|over)\b/i;
 const PREFERENCE_ANYWHERE =
   /\b(?:i|we) (?:(?:would|'d|do|really|usually|generally|always|strongly) )?(?:prefer|rather)\b|\bi'd rather\b|\bplease (?:always|never|don't|do not|avoid|make sure)\b|\bfrom now on\b|\bgoing forward\b|\bin (?:the )?future\b|\bby default\b|\bevery time\b|\bwhenever\b/i;
@@ -54,7 +54,7 @@ const PREFERENCE_ANYWHERE =
  * {@link contrastCue}).
  */
 const WEAK_CUES: RegExp[] = [
-  /\b(?:always|never)\b(?!-)|\b(?:every|for everything|everywhere|no longer|anymore|any new|all new|each time)\b/i,
+  /(?<!\bnot )\b(?:always|never)\b(?!-)|\b(?:every|for everything|everywhere|no longer|anymore|any new|all new|each time)\b/i,
   // a deontic modal after a generic subject: "commit messages should …", "emails to customers should …",
   // "you/we/agents must …" — not "the flight should …" or "there should be …"
   /^(?:(?:you|we|agents?|everyone|everybody|all [\w -]{1,40}|every [\w -]{1,40}|each [\w -]{1,40})|(?!(?:the|this|that|these|those|it|there|he|she|they|a|an)\b|\w+ing\b)[\w -]{0,40}s) (?:should|must|has to|have to|need to|needs to)\b(?! (?:be|have) (?:been|so|really|very|pretty|quite|such)\b)/i,
@@ -62,13 +62,22 @@ const WEAK_CUES: RegExp[] = [
   /^only \w+|\b\w+ only(?:[,.;]|$| on\b| if\b| when\b| for\b| in\b| with\b)/i,
   /\bwe(?:'re| are)? (?:an? [\w-]+ (?:shop|house)|standardi[sz]ed on|moved (?:off|away from|to)|switched (?:to|from|off)|(?:don't|do not|never|always|only|no longer) (?:use|do|run|write|add|allow|accept|ship|deploy|merge|commit|push|support|touch|rely on)\b)/i,
   // a bare imperative of a rule-setting verb whose object is a kind ("write commit messages in …", "use
-  // pnpm"), not one thing of this task ("write a script that …", "name the file …", "use it"); "follow
+  // pnpm"), not one thing of this task ("write a script that …", "name the file …", "use it", "format
+  // 'make bench' output", "write into plan.md"); "follow
   // the …" names a norm ("follow the existing layout"), "follow this link" does not
-  /^(?:please |pls |kindly )?(?:follow\b(?! (?:a|an|this|that|these|those|it|them|me|my|your|up|along|through)\b| the (?:link|url)\b)|(?:use|stick|prefer|sign|log|write|name|format)\b(?! (?:a|an|the|this|that|these|those|it|them|me|my|your|one|some)\b))/i,
+  /^(?:please |pls |kindly )?(?:follow\b(?! (?:a|an|this|that|these|those|it|them|me|my|your|up|along|through)\b| the (?:link|url)\b)|(?:use|stick|prefer|sign|log|write|name|format)\b(?! (?:(?:a|an|the|this|that|these|those|it|them|me|my|your|one|some|into|onto|down|up|out|back|here|there)\b|['"`‘“])))/i,
+  // a recurring step of the team's workflow as the order's time: "run all tests before pushing", "…
+  // after every merge" (not "before pushing this")
+  /\b(?:before|after) (?:you |we )?(?:push|commit|merg|deploy|releas|ship)\w*\b(?! (?:this|it|that|these|those)\b)/i,
+  // a requirement over a class: "ensure that all tests run before you push", "make sure every reply …"
+  /^(?:please )?(?:ensure|make sure) (?:that )?(?:all|every|each|no)\b/i,
   // a reminder of a team convention: "remember our commits are Conventional Commits style"
   /^remember,? (?:that )?(?:our|we|the team|all|every)\b/i,
-  /^no (?!(?:thanks|thank|problems?|worries|worry|way|idea|clue|rush|need)\b)[a-z][\w-]*\b/i,
+  // "No Jest please" — not "no test.jsonl" (one file of this task: that it is missing, or not to make it)
+  /^no (?!(?:thanks|thank|problems?|worries|worry|way|idea|clue|rush|need)\b|[\w-]+\.(?:jsonl?|md|txt|py|ts|js|csv|ya?ml|toml|sh|html|css|cfg|ini)\b)[a-z][\w-]*\b/i,
 ];
+/** A setting written as `name=value` ("sparse=always"): its value is no cue word. */
+const SETTING = /\S*\w=\w\S*/g;
 /** A contrast between two ways: ", not …", "(not …", "instead of", "rather than". */
 const CONTRAST = /,\s*not\b|\(not\b|\binstead of\b|\brather than\b/i;
 /** Words that open an adverbial clause even where the tagger does not call them SCONJ ("When …"). */
@@ -161,12 +170,13 @@ function deonticCue(text: string): boolean {
 const RULE_LABEL =
   /^(?:(?:team|house|our|the)\s+)?(?:rule|convention|policy|standard|guideline|practice|style)s?\s*[:-]|^our (?:\w+ )?(?:rule|convention|policy|standard|practice|habit) is\b/i;
 /**
- * A quantifier over a class ("all replies", "all customer mail"), not "all set", "all good", nor over
- * a set this task has ("commit all the changes", "all of them", "all these files"). Not "any": "use a
- * gift card for any payment needed" is about one booking.
+ * A quantifier over a class as the sentence's subject ("All replies go out signed") or its scope ("… for
+ * all new services"), not "all set", "all good", nor over a set this task has ("commit all the
+ * changes", "all of them", "all these files"), nor "all" inside a remark ("comparing … and all HCR ROIs
+ * is useful"). Not "any": "use a gift card for any payment needed" is about one booking.
  */
 const ALL_OF =
-  /\ball (?!(?:right|set|good|done|fine|of|the|these|those|this|that|my|your|its|their)\b)[a-z][\w-]*/i;
+  /^all (?!(?:right|set|good|done|fine|of|the|these|those|this|that|my|your|its|their)\b)[a-z][\w-]*|\b(?:for|across) all (?!(?:the|these|those|this|that|my|your|its|their)\b)[a-z][\w-]*/i;
 /** "Our repos are …", "our test runner is …": the team's own things, in the present tense. */
 const TEAM_OWN = /^our (?:[\w-]+ ){1,3}(?:is|are|uses?|runs?|goes|go|gets?|stays?|lives?)\b/i;
 /** Verbs after "we" that report a one-off need or state of mind, not a habit. */
@@ -212,10 +222,14 @@ const CHATTER =
 /** A narrative about someone or something ("it's always been …", "they always go …"): not a rule. */
 const NARRATIVE = /^(?:it|it's|they|they're|he|she|he's|she's|that|that's|this|this is|there|there's)\b/i;
 /** A question left without its mark: "why …", "how come …", "should it/we …". */
-const UNMARKED_QUESTION = /^(?:\w+,?\s+){0,2}?(?:why|how come|should(?:n'?t)? (?:it|we|this|that|they|i))\b/i;
-/** How things are now ("currently the export always uses UTC", "the current default is …"): a state, no rule. */
+const UNMARKED_QUESTION =
+  /^(?:\w+,?\s+){0,2}?(?:why|how come|should(?:n'?t)? (?:it|we|this|that|they|i))\b|^how (?:to|do|does|did|can|could|should|would|is|are)\b/i;
+/**
+ * How things are now ("currently the export always uses UTC", "the current default is …", "we are
+ * testing libm only"): a state, no rule.
+ */
 const PRESENT_STATE =
-  /^(?:currently|right now|at the moment|at present|as of now|as it stands|the current(?:ly)?)\b/i;
+  /^(?:currently|right now|at the moment|at present|as of now|as it stands|the current(?:ly)?)\b|^(?:we|i)(?:'re| are|'m| am) (?!going to\b)\w+ing\b/i;
 /** "now …" opening an order: the next step of this task ("now don't resize", "ok now run it"). */
 const NOW_LED =
   /^\W*(?:(?:ok(?:ay)?|so|and|but|no|yes|yeah|good|great|right|perfect|thanks)\b[\s,.!-]*)*now\b(?![\s,]+on\b)/i;
@@ -225,6 +239,14 @@ const UNDERGOES =
 /** An order on this task's thing over a set of them: "implement it for all systems", "do the same for every endpoint". */
 const ON_THIS_FOR_ALL =
   /^(?:(?:please|pls|just|then|so|and)\s+)*(?!keep\b)[a-z]+ (?:it|them|this|that|the same(?: \w+)?)\b.*\b(?:for|to|on|in|across) (?:all|every|each|any)\b/i;
+/**
+ * An order on a set this task has, said as a bare object: "commit all changes", "iterate all functions",
+ * "list all testable functions", "commit and push all repos", "run the tests and fix all warnings". A rule-setting verb ("sign all replies",
+ * "keep all …") or a complement of manner or condition ("… all dates as ISO 8601", "… all tests before
+ * pushing") still quantifies over a class.
+ */
+const ORDER_OVER_ALL =
+  /^(?:(?:please|pls|just|then|so|and|now|also|ok(?:ay)?)\s+)*(?!(?:keep|make|use|sign|format|log|write|name|prefix|end|start|wrap|put|send|route|treat|give|mark|always|never|do|don|every|each|whenever|from)\b)[a-z]+\b(?:[^,.;]*?(?:,|\band\b|\bthen\b)\s*[a-z]+)?\s+all\s+(?!.*\b(?:as|with|using|via|before|after|when|whenever|if|unless|by default|through|so that)\b)/i;
 /**
  * "whenever …", "every time …" with nothing asked of anyone (no order, modal or "you"/"we"): what happens
  * each time ("every time the page reloads the list is empty"), a report, not a rule.
@@ -238,7 +260,7 @@ const THEN_ORDER = /,\s*(?:(?:please|then|just|and)\s+)*[a-z]+ (?:the|a|an|it|th
 /**
  * True for a sentence that is this task's one-off, not a standing preference, whatever its cue words: a
  * question without its mark, a description of the present state ("currently …"), an order opened by "now", a bug report (what happens to the speaker), an
- * order on this task's thing over a set ("implement it for all systems"), or a "whenever …" report that
+ * order on this task's thing over a set ("implement it for all systems", "commit all changes"), or a "whenever …" report that
  * asks nothing of anyone.
  * @param raw the sentence as written; `body` the same with its lead-in cut.
  */
@@ -249,6 +271,7 @@ function oneOff(raw: string, body: string): boolean {
     NOW_LED.test(raw) ||
     UNDERGOES.test(body) ||
     ON_THIS_FOR_ALL.test(body) ||
+    ORDER_OVER_ALL.test(body) ||
     (WHENEVER_REPORT.test(body) && !ASKS_SOMETHING.test(body) && !THEN_ORDER.test(body))
   );
 }
@@ -307,12 +330,12 @@ export function speakerLabel(message: string): string | null {
 
 /**
  * A sentence about the speaker or one occasion — first person singular, "this time", or a specific
- * record (an id mixing letters and digits such as `#W2158448`, an e-mail address, or personal data
+ * record (an id mixing letters and digits such as `#W2158448` or `04_R1_subgoal_01`, an e-mail address, or personal data
  * already redacted to a marker such as `[EMAIL]`): weak cues do not
  * make it a standing rule.
  */
 export const ONE_OFF =
-  /\[(?:EMAIL|PHONE|CARD|IBAN|USER_ID)\]|#\w*\d|\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]{5,}\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
+  /\[(?:EMAIL|PHONE|CARD|IBAN|USER_ID)\]|#\w*\d|\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]{5,}\b|\b(?=\w*\d)(?=\w*[A-Za-z])\w+_\w+\b|\b[\w.+-]+@[\w-]+\.[\w.-]+/;
 /**
  * First-person or here-and-now wording ("I", "my", "this time", "for now", "today"): a sentence that
  * matches speaks about one situation, so it is not a standing rule on its own.
@@ -498,7 +521,9 @@ export function extractPreferences(message: string): PreferenceStatement[] {
       // a redacted credential or personal datum: about one case (weak cues do not make it a rule)
       !REDACTION_MARKER.test(body) &&
       !NARRATIVE.test(body) &&
-      (WEAK_CUES.some((re) => re.test(body)) || contrastCue(body) || generalityCue(body)) &&
+      (WEAK_CUES.some((re) => re.test(body.replace(SETTING, ' '))) ||
+        contrastCue(body) ||
+        generalityCue(body)) &&
       !statesFact(body)
     )
       kind = 'preference';

@@ -69,6 +69,8 @@ function fileWith(content: string, isError = true, tool = 'Edit'): string {
     .join('\n')}\n`;
 }
 
+const NAME_OF_TEST = '4a5b6c7d-0000-4000-8000-0000000000aa.jsonl';
+
 describe('Claude Code: a call the person rejected with words', () => {
   it('keeps the rejection as the failed result and the words as the person’s message after it', () => {
     const [s] = parseTranscript(
@@ -82,6 +84,14 @@ describe('Claude Code: a call the person rejected with words', () => {
       ['user.message', 'use super shift t for it instead'],
       ['agent.message', 'Using that key instead.'],
     ]);
+  });
+
+  it('keeps out the note newer versions append after the words (the harness’s, not the person’s)', () => {
+    const note =
+      "\n\nNote: The user's next message may contain a correction or preference. Pay close attention — if they explain what went wrong or how they'd prefer you to work, consider saving that to memory for future sessions.";
+    const [s] = parseTranscript(NAME_OF_TEST, file(`use super shift t for it instead${note}`)).sessions;
+    const said = s!.events.filter((e) => e.type === 'user.message').map((e) => ('text' in e ? e.text : ''));
+    expect(said).toEqual(['bind btop to a key', 'use super shift t for it instead']);
   });
 
   it('leaves words Claude Code wrote itself inside the result', () => {

@@ -51,6 +51,13 @@ import type { ImportedSession, ImporterOptions } from './types.js';
 const REJECTED_SAID = /^The user doesn't want to (?:proceed with|take) this [^\n]*?the user said:\n/;
 
 /**
+ * The note newer Claude Code versions append after the person's words in a rejection ("\n\nNote: The
+ * user's next message may contain a correction or preference. Pay close attention — … consider saving
+ * that to memory for future sessions."; observed in real project files, 2.1): the harness's, not theirs.
+ */
+const HARNESS_NOTE = /\n\s*Note: The user's next message may contain a correction or preference\.[\s\S]*$/;
+
+/**
  * The words the person typed when rejecting a call, from its result text, or null: they are the
  * person's message (read as such, and the call as declined by the person, not failed by the tool), unless
  * Claude Code wrote them itself ("The user wants to clarify these questions…"), which stay harness text.
@@ -58,7 +65,7 @@ const REJECTED_SAID = /^The user doesn't want to (?:proceed with|take) this [^\n
 function rejectionWords(result: string): string | null {
   const m = REJECTED_SAID.exec(result);
   if (!m) return null;
-  const words = result.slice(m[0].length).trim();
+  const words = result.slice(m[0].length).replace(HARNESS_NOTE, '').trim();
   return words === '' || /^The user\b/.test(words) ? null : words;
 }
 

@@ -46,6 +46,15 @@ describe('extractFeedback', () => {
     expect(said('That is wrong, the config lives in the home folder.', false)).toEqual([]);
   });
 
+  it('leaves a statement in another language alone (English cue words would misread it)', () => {
+    // written for this test
+    expect(said('Nunca hagas push directo a la rama principal sin correr las pruebas.')).toEqual([]);
+    // "No …" opens it, as an English prohibition would: read as a rule before
+    expect(said('No agregues comentarios innecesarios al código por favor.')).toEqual([]);
+    expect(said('Ne pousse jamais directement sur la branche principale sans lancer les tests.')).toEqual([]);
+    expect(said('Never push straight to main without running the tests.')).toHaveLength(1);
+  });
+
   it('leaves out task instructions, the speaker’s own case, questions for information and thanks', () => {
     for (const t of [
       'Rename the helper to parse_header.',

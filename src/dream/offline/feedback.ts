@@ -22,7 +22,7 @@
  * A rule's reason is kept as **Why:** when the person gave one ("…, since X", "because X", or an
  * evaluative sentence beside it such as "performance is crucial").
  */
-import { analyse, analyseSentences, type Sentence, type Token } from './language.js';
+import { analyse, analyseSentences, isForeign, type Sentence, type Token } from './language.js';
 import { holdsBeyondNow, speakerLabel, ventsAtAgent } from './preferences.js';
 import { namesOneDay } from './relative-dates.js';
 import { contentTokens } from './text.js';
@@ -2013,7 +2013,8 @@ function orderKind(
 }
 
 /**
- * The feedback statements of one message of a person.
+ * The feedback statements of one message of a person; a statement in another language (see `isForeign`
+ * in `language.ts`) is left alone, since English cue words would misread it.
  * @param afterAgent true when the agent acted (spoke or called a tool) since the person's last message,
  *   so that criticism can only be a correction of something the agent did.
  */
@@ -2087,6 +2088,8 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     if (k === 'correction' && asksOnly(parts.filter((p) => !ruleless.includes(p)))) continue;
     if (vents && !holdsBeyondNow(parts.join(' '))) continue;
     const said = parts.join(' ');
+    // another language: English cue words would misread it (as preferences and facts leave it alone)
+    if (isForeign(said)) continue;
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
     out.push({
       cue: k,

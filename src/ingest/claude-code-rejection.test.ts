@@ -69,14 +69,12 @@ function fileWith(content: string, isError = true, tool = 'Edit'): string {
     .join('\n')}\n`;
 }
 
-const NAME_OF_TEST = '4a5b6c7d-0000-4000-8000-0000000000aa.jsonl';
+/** The session file name every transcript of this file is parsed under. */
+const NAME = '4a5b6c7d-0000-4000-8000-0000000000aa.jsonl';
 
 describe('Claude Code: a call the person rejected with words', () => {
   it('keeps the rejection as the failed result and the words as the person’s message after it', () => {
-    const [s] = parseTranscript(
-      '4a5b6c7d-0000-4000-8000-0000000000aa.jsonl',
-      file('use super shift t for it instead'),
-    ).sessions;
+    const [s] = parseTranscript(NAME, file('use super shift t for it instead')).sessions;
     expect(s!.events.map((e) => [e.type, 'text' in e ? e.text : 'content' in e ? e.content : ''])).toEqual([
       ['user.message', 'bind btop to a key'],
       ['agent.tool_use', ''],
@@ -89,21 +87,20 @@ describe('Claude Code: a call the person rejected with words', () => {
   it('keeps out the note newer versions append after the words (the harness’s, not the person’s)', () => {
     const note =
       "\n\nNote: The user's next message may contain a correction or preference. Pay close attention — if they explain what went wrong or how they'd prefer you to work, consider saving that to memory for future sessions.";
-    const [s] = parseTranscript(NAME_OF_TEST, file(`use super shift t for it instead${note}`)).sessions;
+    const [s] = parseTranscript(NAME, file(`use super shift t for it instead${note}`)).sessions;
     const said = s!.events.filter((e) => e.type === 'user.message').map((e) => ('text' in e ? e.text : ''));
     expect(said).toEqual(['bind btop to a key', 'use super shift t for it instead']);
   });
 
   it('leaves words Claude Code wrote itself inside the result', () => {
     const said = 'The user wants to clarify these questions.';
-    const [s] = parseTranscript('4a5b6c7d-0000-4000-8000-0000000000aa.jsonl', file(said)).sessions;
+    const [s] = parseTranscript(NAME, file(said)).sessions;
     const result = s!.events.find((e) => e.type === 'agent.tool_result');
     expect(result && 'content' in result && result.content).toBe(`${NOTICE}${said}`);
     expect(s!.events.filter((e) => e.type === 'user.message')).toHaveLength(1);
   });
 });
 
-const NAME = '4a5b6c7d-0000-4000-8000-0000000000aa.jsonl';
 const results = (s: ImportedSession | undefined) =>
   s!.events.filter(
     (e): e is Extract<SessionEvent, { type: 'agent.tool_result' }> => e.type === 'agent.tool_result',

@@ -40,7 +40,8 @@ describeWithData('curate on Claude Code sessions: a statement that opposes a per
   it('never reinforces "never craft a vivid, evocative poem" with "craft a vivid, evocative poem"; the same note stated positively is reinforced', async () => {
     // the subagents' poem prompts read as a person's statements
     const sessions = refsFromImported(asTopLevel(await importAll([CLAUDE_CODE])));
-    // "Write a poem about Thai … curry" is the task of each prompt, not a preference: the style sentence is
+    // "Write a poem about Thai … curry" is each prompt's task, not a preference; the style sentence that
+    // follows it ("… craft a vivid, evocative poem …") is the one the note opposes
     const note =
       "Never use what you learn to craft a vivid, evocative poem that captures a dish's essence; keep the words plain.\n";
     const r = await dream('/notes/poems.md', note, sessions);

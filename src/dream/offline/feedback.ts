@@ -23,7 +23,7 @@
  * evaluative sentence beside it such as "performance is crucial").
  */
 import { analyse, analyseSentences, isForeign, type Sentence, type Token } from './language.js';
-import { holdsBeyondNow, speakerLabel, ventsAtAgent } from './preferences.js';
+import { holdsBeyondNow, speakerLabel, ventsAtAgent, withoutSettings } from './preferences.js';
 import { namesOneDay } from './relative-dates.js';
 import { contentTokens } from './text.js';
 
@@ -99,18 +99,15 @@ function placesWork(text: string): boolean {
   return !subject;
 }
 
-/** A setting written as `name=value` ("sparse=always", `--color=never`): its value is no cue of generality. */
-const SETTING = /\S*\w=\w\S*/g;
-
 /**
  * True when `text` carries a cue of generality ({@link GENERALITY}: always, never, every time, from now
- * on, in general, …) in the order itself: what makes an order a rule for every next time rather than for
+ * on, in general, …, not a setting's value such as "sparse=always") in the order itself: what makes an order a rule for every next time rather than for
  * this task. A cue inside an embedded time or purpose clause ({@link EMBEDDED}) describes that clause,
  * not the order; "in this project" only places the work unless it opens the sentence or the sentence
  * forbids or prescribes ({@link placesWork}): "create actions from the scripts in this project" is a task.
  */
 export function saysGenerally(text: string): boolean {
-  let main = text.replace(SETTING, ' ').replace(EMBEDDED, ' ');
+  let main = withoutSettings(text).replace(EMBEDDED, ' ');
   if (IN_THIS.test(main) && placesWork(main)) main = main.replace(IN_THIS, ' ');
   return GENERALITY.test(main);
 }

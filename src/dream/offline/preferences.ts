@@ -63,8 +63,8 @@ const WEAK_CUES: RegExp[] = [
   /\bwe(?:'re| are)? (?:an? [\w-]+ (?:shop|house)|standardi[sz]ed on|moved (?:off|away from|to)|switched (?:to|from|off)|(?:don't|do not|never|always|only|no longer) (?:use|do|run|write|add|allow|accept|ship|deploy|merge|commit|push|support|touch|rely on)\b)/i,
   // a bare imperative of a rule-setting verb whose object is a kind ("write commit messages in …", "use
   // pnpm"), not one thing of this task ("write a script that …", "name the file …", "use it", "format
-  // 'make bench' output", "write into plan.md"); "follow
-  // the …" names a norm ("follow the existing layout"), "follow this link" does not
+  // 'make bench' output", "write into plan.md"); "follow the …" names a norm ("follow the existing
+  // layout"), "follow this link" does not
   /^(?:please |pls |kindly )?(?:follow\b(?! (?:a|an|this|that|these|those|it|them|me|my|your|up|along|through)\b| the (?:link|url)\b)|(?:use|stick|prefer|sign|log|write|name|format)\b(?! (?:(?:a|an|the|this|that|these|those|it|them|me|my|your|one|some|into|onto|down|up|out|back|here|there)\b|['"`‘“])))/i,
   // a recurring step of the team's workflow as the order's time: "run all tests before pushing", "…
   // after every merge" (not "before pushing this")
@@ -76,8 +76,16 @@ const WEAK_CUES: RegExp[] = [
   // "No Jest please" — not "no test.jsonl" (one file of this task: that it is missing, or not to make it)
   /^no (?!(?:thanks|thank|problems?|worries|worry|way|idea|clue|rush|need)\b|[\w-]+\.(?:jsonl?|md|txt|py|ts|js|csv|ya?ml|toml|sh|html|css|cfg|ini)\b)[a-z][\w-]*\b/i,
 ];
-/** A setting written as `name=value` ("sparse=always"): its value is no cue word. */
+/** A setting written as `name=value` ("sparse=always", `--color=never`). */
 const SETTING = /\S*\w=\w\S*/g;
+
+/**
+ * `text` with each setting written as `name=value` blanked ("explain sparse=always" → "explain  "): a
+ * setting's value is no cue word ("always", "never") of a rule or of feedback.
+ */
+export function withoutSettings(text: string): string {
+  return text.replace(SETTING, ' ');
+}
 /** A contrast between two ways: ", not …", "(not …", "instead of", "rather than". */
 const CONTRAST = /,\s*not\b|\(not\b|\binstead of\b|\brather than\b/i;
 /** Words that open an adverbial clause even where the tagger does not call them SCONJ ("When …"). */
@@ -241,8 +249,8 @@ const ON_THIS_FOR_ALL =
   /^(?:(?:please|pls|just|then|so|and)\s+)*(?!keep\b)[a-z]+ (?:it|them|this|that|the same(?: \w+)?)\b.*\b(?:for|to|on|in|across) (?:all|every|each|any)\b/i;
 /**
  * An order on a set this task has, said as a bare object: "commit all changes", "iterate all functions",
- * "list all testable functions", "commit and push all repos", "run the tests and fix all warnings". A rule-setting verb ("sign all replies",
- * "keep all …") or a complement of manner or condition ("… all dates as ISO 8601", "… all tests before
+ * "list all testable functions", "commit and push all repos", "run the tests and fix all warnings". A
+ * rule-setting verb ("sign all replies", "keep all …") or a complement of manner or condition ("… all dates as ISO 8601", "… all tests before
  * pushing") still quantifies over a class.
  */
 const ORDER_OVER_ALL =
@@ -508,6 +516,7 @@ export function extractPreferences(message: string): PreferenceStatement[] {
     );
     if (body.length < 8 || body.endsWith('?') || CHATTER.test(body) || oneOff(s, body)) continue;
     let kind: PreferenceStatement['kind'] | null = null;
+    const cued = withoutSettings(body);
     const corr = CORRECTION_START.exec(body);
     if (corr && CORRECTION_REST.test(body.slice(corr[0].length))) kind = 'correction';
     else if (ANSWER.test(body)) continue;
@@ -521,9 +530,7 @@ export function extractPreferences(message: string): PreferenceStatement[] {
       // a redacted credential or personal datum: about one case (weak cues do not make it a rule)
       !REDACTION_MARKER.test(body) &&
       !NARRATIVE.test(body) &&
-      (WEAK_CUES.some((re) => re.test(body.replace(SETTING, ' '))) ||
-        contrastCue(body) ||
-        generalityCue(body)) &&
+      (WEAK_CUES.some((re) => re.test(cued)) || contrastCue(body) || generalityCue(body)) &&
       !statesFact(body)
     )
       kind = 'preference';

@@ -49,6 +49,10 @@ export const CLAUDE_CODE_TOOL_KINDS: ToolKindTable = {
   Task: 'delegate',
   Agent: 'delegate',
   TaskOutput: 'delegate',
+  // agent teams: messages to teammates and the team's life cycle (Claude Code 2.1)
+  SendMessage: 'delegate',
+  TeamCreate: 'delegate',
+  TeamDelete: 'delegate',
   memory: 'memory',
 };
 

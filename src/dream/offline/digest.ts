@@ -7,7 +7,7 @@
 import type { KindChange } from './recovery.js';
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 68;
+export const DIGEST_VERSION = 69;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -58,6 +58,11 @@ export interface ErrorOccurrence {
    * the wait ran out (see `awaitedPerson` in `templates.ts`). Never read as the agent's mistake.
    */
   awaited?: true;
+  /**
+   * True when the error's own words go on to tell the agent what to do next ("File has not been read yet.
+   * Read it first before writing to it.": `templates.ts` `instructsAgent`); the template keeps the failure.
+   */
+  instructs?: true;
 }
 
 /** The successful retry that followed an error. */
@@ -79,6 +84,11 @@ export interface RecoveryOccurrence {
   kinds?: KindChange[];
   /** Labels of other non-trivial tools called in between, in order, de-duplicated (≤ 5). */
   between: string[];
+  /**
+   * The labels of {@link between} whose calls only inspected (read or searched: `Read`, `Grep`, `bash:cat`),
+   * absent when none did: the agent looking again before its retry, not a step that mended anything.
+   */
+  looked?: string[];
   /** Verbatim (redacted) quote of the fixing call's input, ≤ 200 chars. */
   quote: string;
   /**

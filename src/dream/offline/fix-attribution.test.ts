@@ -18,7 +18,7 @@ describe('errorNamesCall', () => {
   });
 });
 
-describe('the headline fix of an edit refused until the file is read', () => {
+describe('an edit refused until the file is read, mended by reading it', () => {
   const session = (id: string, message: string) =>
     syntheticSession(id, null, [
       `Rename the title in ${id}/index.md`,
@@ -30,6 +30,74 @@ describe('the headline fix of an edit refused until the file is read', () => {
         error: true,
       },
       { tool: 'Read', kind: 'read', input: { file_path: `${id}/index.md` }, result: `# Title of ${id}` },
+      {
+        tool: 'Edit',
+        kind: 'edit',
+        input: { file_path: `${id}/index.md`, old_string: `# Title of ${id}`, new_string: `# ${id}` },
+        result: 'Updated.',
+      },
+    ]);
+
+  it('is no lesson: a second look at the file is what every agent does (blind batch 7: all such proposals noise)', async () => {
+    for (const message of [
+      'Refused: the file was not read in this session.',
+      'Refused: the text you gave does not match the file.',
+    ]) {
+      const r = await engine.run({
+        memories: [],
+        sessions: [session('docs', message), session('blog', message), session('wiki', message)],
+        options: DEFAULT_DREAM_OPTIONS,
+      });
+      expect(r.changes.filter((c) => c.kind === 'mistake')).toEqual([]);
+      expect(r.stats.mistakes_retry).toBe(1);
+    }
+  });
+});
+
+describe('an error whose own words say what to do next', () => {
+  // the refusal tells the agent to read first; the agent writes the file through the shell instead
+  const session = (id: string) =>
+    syntheticSession(id, null, [
+      `Write the notes of ${id}`,
+      {
+        tool: 'Write',
+        kind: 'edit',
+        input: { file_path: `${id}/NOTES.md`, content: `# ${id}` },
+        result: 'Refused: the file was not read in this session. Read it first before writing to it.',
+        error: true,
+      },
+      { tool: 'Bash', kind: 'shell', input: { command: `touch ${id}/NOTES.md` }, result: '' },
+      {
+        tool: 'Write',
+        kind: 'edit',
+        input: { file_path: `${id}/NOTES.md`, content: `# ${id}!` },
+        result: 'Written.',
+      },
+    ]);
+
+  it('is no lesson of its own: the tool already tells every agent', async () => {
+    const r = await engine.run({
+      memories: [],
+      sessions: [session('docs'), session('blog'), session('wiki')],
+      options: DEFAULT_DREAM_OPTIONS,
+    });
+    expect(r.changes.filter((c) => c.kind === 'mistake')).toEqual([]);
+    expect(r.stats.mistakes_retry).toBe(1);
+  });
+});
+
+describe('the headline fix of an edit refused until the file is unlocked', () => {
+  const session = (id: string, message: string) =>
+    syntheticSession(id, null, [
+      `Rename the title in ${id}/index.md`,
+      {
+        tool: 'Edit',
+        kind: 'edit',
+        input: { file_path: `${id}/index.md`, old_string: 'Title', new_string: `New ${id} title` },
+        result: message,
+        error: true,
+      },
+      { tool: 'Unlock', kind: 'edit', input: { file_path: `${id}/index.md` }, result: 'Unlocked.' },
       {
         tool: 'Edit',
         kind: 'edit',
@@ -49,7 +117,9 @@ describe('the headline fix of an edit refused until the file is read', () => {
   };
 
   it('is the call the message names, not the arguments the retry also changed', async () => {
-    expect(await headline('Refused: the file was not read in this session.')).toBe('fix: call Read first');
+    expect(await headline('Refused: the file must be unlocked in this session.')).toBe(
+      'fix: call Unlock first',
+    );
   });
 
   it('stays the changed arguments when the message names no call made before the retry', async () => {

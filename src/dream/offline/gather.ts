@@ -35,7 +35,7 @@ import { agentTextPrints } from './replays.js';
 import { noteSetupStep, setupChange } from './setup-change.js';
 import { isInspection, runKey } from './shell-scripts.js';
 import { taskList } from './task-lists.js';
-import { awaitedPerson, errorTemplate, maskVariables } from './templates.js';
+import { awaitedPerson, errorTemplate, instructsAgent, maskVariables } from './templates.js';
 import { compareStrings, contentTokens, shortQuote, stripLeadIn } from './text.js';
 import { callLabel, commandHead, shellCommandOf, TRIVIAL_TOOLS, toolInputText } from './tool-labels.js';
 
@@ -81,7 +81,8 @@ interface CallInfo {
 interface PendingError {
   error: number;
   use: CallInfo | null;
-  between: { label: string; seq: number }[];
+  /** Calls made since, one per label; `inspect` when the call only read or searched. */
+  between: { label: string; seq: number; inspect: boolean }[];
   edits: { from: string; to: string; seq: number }[];
   /** The first successful call of another tool after the error. */
   alt: { use: CallInfo; seq_result: number } | null;
@@ -89,6 +90,17 @@ interface PendingError {
   setup?: string[];
   /** The `seq` of the tool_use behind each entry of {@link setup}, in the same order. */
   setup_seqs?: number[];
+}
+
+/** True when a call only reads or searches: a shell inspection (`cat`, `ls`, `grep`) or a tool of kind `read`/`search`. */
+function inspects(info: CallInfo): boolean {
+  return info.command !== null ? isInspection(info.command) : info.kind === 'read' || info.kind === 'search';
+}
+
+/** The `looked` field of a recovery: the labels of the calls before `seq` that only inspected, if any. */
+function lookedBetween(between: PendingError['between'], seq: number): { looked?: string[] } {
+  const looked = between.filter((b) => b.seq < seq && b.inspect).map((b) => b.label);
+  return looked.length > 0 ? { looked: looked.slice(0, 5) } : {};
 }
 
 /**
@@ -737,8 +749,7 @@ class SessionGatherer {
     this.#calls.set(ev.call_id, info);
     if (TRIVIAL_TOOLS.has(ev.tool.toLowerCase())) return;
     this.#stepOf.set(ev.call_id, this.#callSteps.length);
-    const inspect =
-      info.command !== null ? isInspection(info.command) : info.kind === 'read' || info.kind === 'search';
+    const inspect = inspects(info);
     this.#callSteps.push({
       label,
       seq: ev.seq,
@@ -757,7 +768,7 @@ class SessionGatherer {
       if (k === key) continue;
       for (const p of list) {
         if (!p.between.some((b) => b.label === info.label) && p.between.length < 6)
-          p.between.push({ label: info.label, seq });
+          p.between.push({ label: info.label, seq, inspect: inspects(info) });
         if (span && p.edits.length < MAX_EDITS)
           p.edits.push({ from: this.#clean(span.from), to: this.#clean(span.to), seq });
         if (p.setup && info.command !== null) {
@@ -827,6 +838,7 @@ class SessionGatherer {
       ...(exploration ? { exploration } : {}),
       ...(call?.kind === 'other' && call.command === null ? { api: true as const } : {}),
       ...(awaitedPerson(ev.content, signature) ? { awaited: true as const } : {}),
+      ...(instructsAgent(ev.content, signature) ? { instructs: true as const } : {}),
       ...(declined ? { declined: true as const } : {}),
     });
     if (declined) return;
@@ -926,6 +938,7 @@ class SessionGatherer {
         .filter((b) => b.seq < use.seq)
         .map((b) => b.label)
         .slice(0, 5),
+      ...lookedBetween(p.between, use.seq),
       quote: this.#clean(shortQuote(callText(use))),
       ...(what ? { change_quote: what } : {}),
       ...(kinds.length > 0 ? { kinds } : {}),

@@ -31,7 +31,9 @@
  *   sent again with other arguments ("Edit: string to replace not found → change old_string"; a call
  *   made first counts only when most of the successful retries came after it) tells a future agent
  *   nothing it would not do anyway: it is kept only when its presence predicts failure (see
- *   {@link onlyRetried});
+ *   {@link onlyRetried}); so is a failed file edit retried after only looking at the file again, and an
+ *   error of the agent's own (not shell, not API) tools whose words say what to do next ("File has not
+ *   been read yet. Read it first before writing to it.");
  * - an error without an established fix, where the outcomes of most of its sessions are unknown (real
  *   coding sessions carry none) and the dream's sessions are not both satisfied and failed, so nothing
  *   tells whether it mattered: it is kept only when it persisted — came back after attempts to mend it
@@ -322,10 +324,15 @@ function judgeCluster(j: Judging, gi: number): { verdict: Verdict; fixes: SetupF
   // error predicts failure
   if (!occs.every((o) => o.e.api) && fixes.length === 0 && !predicts && onlyRetried(analysed))
     return { verdict: 'retry', fixes };
+  const shellRun = occs.some((o) => isShellTool(o.e.tool) || isShellLabel(o.e.tool, o.e.label));
+  // "Write: File has not been read yet. Read it first before writing to it.": an error of the agent's own
+  // tool whose words say what to do next teaches what the tool already tells every agent; a lesson only
+  // when the error predicts failure
+  if (!shellRun && !occs.every((o) => o.e.api) && fixes.length === 0 && !predicts && instructs(occs))
+    return { verdict: 'retry', fixes };
   // a coding agent's failed run whose recovery is not established is a lesson only when it predicts
   // failure; where the sessions' outcomes are not both known that cannot be told, and the memory says
   // no fix was seen
-  const shellRun = occs.some((o) => isShellTool(o.e.tool) || isShellLabel(o.e.tool, o.e.label));
   if (shellRun && fixes.length === 0 && j.bothOutcomes && analysed.edits.length === 0 && !predicts)
     return { verdict: 'exploration', fixes };
   // where the outcomes of most of its sessions are unknown nothing tells whether an error without an
@@ -933,14 +940,21 @@ type Fixes = ReturnType<typeof analyseFixes>;
  * no changed command: what any agent does after a refused call, no lesson. A call made first that only
  * half the successful retries or fewer came after (a `Read` before 5 of 10 retries of an edit whose
  * `old_string` was not found, all 10 of which changed `old_string`) did not make the retry work: the
- * other retries worked without it. Where it came before most of them (`Read` before 7 of 7 retries of an
- * edit refused as "not read yet") it stays a fix. Used only for the agent's own tools: for an API's
- * domain tools (the importer's kind `other`) the argument that changed names which field of the request
- * was wrong (`payment_methods[].amount`), and stays a fix.
+ * other retries worked without it. Where it came before most of them it stays a fix — unless the failed
+ * call edited a file and the call made first only looked (read or searched: `Read` before 7 of 7 retries
+ * of an edit refused as "not read yet" or "string to replace not found"): looking at the file again before
+ * editing it is what the tool's own description and error message tell every agent (Claude Code's Edit:
+ * "You must use your Read tool … before editing"), no lesson of this project's; on blind batch 7 (real
+ * Claude Code sessions, labelled before any dream) 6 of the 7 proposals were such edits, none labelled.
+ * Used only for the agent's own tools: for an API's domain tools (the importer's kind `other`) the
+ * argument that changed names which field of the request was wrong (`payment_methods[].amount`), and
+ * stays a fix.
  */
 function onlyRetried(f: Fixes): boolean {
+  const editing = f.recList.length > 0 && f.recList.every((x) => x.o.e.work === 'edit');
   const mostly = ([label]: [string, number]) =>
-    keyStats(f.recList, (x) => x.r.between, label).sessions * 2 > f.recList.length;
+    keyStats(f.recList, (x) => x.r.between, label).sessions * 2 > f.recList.length &&
+    !(editing && onlyLooked(f.recList, label));
   return (
     f.changed.length > 0 &&
     f.replaced.length === 0 &&
@@ -951,6 +965,16 @@ function onlyRetried(f: Fixes): boolean {
     f.addedTokens.length === 0 &&
     f.removedTokens.length === 0
   );
+}
+
+/** True when most occurrences of a cluster say what to do next in the error's own words (`instructs`). */
+function instructs(occs: readonly Occ[]): boolean {
+  return occs.filter((o) => o.e.instructs).length * 2 > occs.length;
+}
+
+/** True when every call labelled `label` made before a retry of `list` only looked (read or searched: `looked`). */
+function onlyLooked(list: readonly Rec[], label: string): boolean {
+  return list.every((x) => !x.r.between.includes(label) || (x.r.looked ?? []).includes(label));
 }
 
 /** Distinct sessions, and satisfied ones, of `list` whose `keys` include `key`. */

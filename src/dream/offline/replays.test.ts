@@ -19,7 +19,7 @@ const THOUGHTS = [
 ];
 
 /**
- * One run of the agent: its reasoning (`thoughts`), an edit the linter refuses, a look at the file, then
+ * One run of the agent: its reasoning (`thoughts`), an edit the linter refuses, a formatter run, then
  * the same edit re-indented. `variant` changes the run's first user message and command syntax, as a
  * replay under another configuration does; the reasoning stays word for word.
  */
@@ -47,9 +47,10 @@ function run(id: string, thoughts: readonly string[], variant: string): DreamSes
       is_error: true,
     }),
     e({ type: 'agent.thinking', text: thoughts[3]! }),
-    // a look at the lines first: the fix is more than the same call sent again (see mistakes.ts onlyRetried)
-    e({ type: 'agent.tool_use', tool: 'view', kind: 'read', input: { path: 'loader.py' }, call_id: 'v' }),
-    e({ type: 'agent.tool_result', tool: 'view', call_id: 'v', content: '3: v = v', is_error: false }),
+    // the file formatted first: the fix is more than the same call sent again or a second look at the
+    // file (see mistakes.ts onlyRetried)
+    e({ type: 'agent.tool_use', tool: 'format', kind: 'edit', input: { path: 'loader.py' }, call_id: 'v' }),
+    e({ type: 'agent.tool_result', tool: 'format', call_id: 'v', content: 'Reformatted.', is_error: false }),
     e({
       type: 'agent.tool_use',
       tool: 'edit',

@@ -22,6 +22,14 @@ function retried(id: string, tool: string, kind: 'edit' | 'other', before: Step[
   ]);
 }
 
+/** A formatter run on the file before the retry: a step that changes the file, not a second look at it. */
+const format = (id: string): Step => ({
+  tool: 'Bash',
+  kind: 'shell',
+  input: { command: `npx prettier --write /w/${id}.ts` },
+  result: `/w/${id}.ts 12ms`,
+});
+
 describe('a fix that only sends the same call again with another argument', () => {
   const engine = createOfflineEngine();
   const run = async (sessions: ReturnType<typeof syntheticSession>[]) =>
@@ -33,14 +41,20 @@ describe('a fix that only sends the same call again with another argument', () =
     expect(r.stats.mistakes_retry).toBe(1);
   });
 
-  it('is kept when a call made first came with it, and for an API’s domain tools', async () => {
+  it('is no lesson either when the call made first only looked at the file again', async () => {
     const read: Step = {
       tool: 'Read',
       kind: 'read',
       input: { file_path: '/w/x.ts' },
       result: '1 function helper(',
     };
-    const first = await run(['a', 'b', 'c'].map((id) => retried(id, 'Edit', 'edit', [read])));
+    const r = await run(['a', 'b', 'c'].map((id) => retried(id, 'Edit', 'edit', [read])));
+    expect(r.changes.filter((c) => c.kind === 'mistake')).toEqual([]);
+    expect(r.stats.mistakes_retry).toBe(1);
+  });
+
+  it('is kept when a call made first came with it, and for an API’s domain tools', async () => {
+    const first = await run(['a', 'b', 'c'].map((id) => retried(id, 'Edit', 'edit', [format(id)])));
     expect(first.changes.filter((c) => c.kind === 'mistake')).toHaveLength(1);
     expect(first.stats.mistakes_retry).toBe(0);
     const api = await run(['a', 'b', 'c'].map((id) => retried(id, 'update_document', 'other')));
@@ -51,17 +65,11 @@ describe('a fix that only sends the same call again with another argument', () =
 
 describe('a call made first in only some of the retries that worked', () => {
   const engine = createOfflineEngine();
-  const read = (id: string): Step => ({
-    tool: 'Read',
-    kind: 'read',
-    input: { file_path: `/w/${id}.ts` },
-    result: '1 function helper(',
-  });
 
   it('is no fix when half the retries or fewer came after it: the changed argument did the work', async () => {
-    // four sessions retried with another old_string; two of them read the file first
+    // four sessions retried with another old_string; two of them formatted the file first
     const sessions = ['a', 'b', 'c', 'd'].map((id, i) =>
-      retried(id, 'Edit', 'edit', i < 2 ? [read(id)] : []),
+      retried(id, 'Edit', 'edit', i < 2 ? [format(id)] : []),
     );
     const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
     expect(r.changes.filter((c) => c.kind === 'mistake')).toEqual([]);
@@ -70,11 +78,11 @@ describe('a call made first in only some of the retries that worked', () => {
 
   it('is the fix when most retries came after it', async () => {
     const sessions = ['a', 'b', 'c', 'd'].map((id, i) =>
-      retried(id, 'Edit', 'edit', i < 3 ? [read(id)] : []),
+      retried(id, 'Edit', 'edit', i < 3 ? [format(id)] : []),
     );
     const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
     const [m, ...rest] = r.changes.filter((c) => c.kind === 'mistake');
     expect(rest).toEqual([]);
-    expect(m!.after).toContain('Calls made before the successful retry: `Read` (3)');
+    expect(m!.after).toContain('Calls made before the successful retry: `Bash:npx prettier` (3)');
   });
 });

@@ -5,6 +5,7 @@ import { DEFAULT_DREAM_OPTIONS } from '../types.js';
 import {
   errorSignature,
   errorTemplate,
+  instructsAgent,
   isInstruction,
   isVacuousTemplate,
   maskVariables,
@@ -45,6 +46,26 @@ describe('maskVariables', () => {
     const a = maskVariables('Error: flight HAT030 not available on date 2024-05-13');
     const b = maskVariables('Error: flight HAT223 not available on date 2024-05-14');
     expect(a).toBe(b);
+  });
+});
+
+describe('instructsAgent', () => {
+  const says = (content: string) => instructsAgent(content, errorSignature(content));
+  it('is true when the line that names the error goes on to tell the agent what to do', () => {
+    // Claude Code's Write and Read refusals, as they read in real sessions
+    expect(says('File has not been read yet. Read it first before writing to it.')).toBe(true);
+    expect(
+      says(
+        'File content (30000 tokens) exceeds maximum allowed tokens (25000). Please use offset and limit parameters to read specific portions of the file.',
+      ),
+    ).toBe(true);
+  });
+  it('is false for a failure alone, or advice on another line', () => {
+    expect(says('String to replace not found in file.')).toBe(false);
+    expect(says('ENOENT: no such file or directory, open /w/a.ts')).toBe(false);
+    expect(
+      says('Edit rejected: invalid syntax at line 3.\nDo not submit the failed edit a second time.'),
+    ).toBe(false);
   });
 });
 
@@ -144,12 +165,13 @@ describe('instructions to the agent inside an error output', () => {
 
 describe('a dream over rejected edits', () => {
   const engine = createOfflineEngine();
-  // a look at the file before the retry: the fix is more than the same call sent again (mistakes.ts onlyRetried)
+  // the file formatted before the retry: the fix is more than the same call sent again or a second look
+  // at the file (mistakes.ts onlyRetried)
   const VIEW = {
-    tool: 'view',
-    kind: 'read' as const,
+    tool: 'format',
+    kind: 'edit' as const,
     input: { path: 'total.py' },
-    result: '13: return total',
+    result: 'Reformatted.',
   };
   const session = (id: string, lint: string) =>
     syntheticSession(id, null, [

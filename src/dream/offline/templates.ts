@@ -263,6 +263,20 @@ export function errorTemplate(content: string): { template: string; signature: E
 }
 
 /**
+ * True when the error's own words tell the agent what to do next: the line its {@link errorSignature}
+ * came from goes on past the failure with an instruction ({@link isInstruction}: "File has not been read
+ * yet. Read it first before writing to it.", "File content (30000 tokens) exceeds maximum allowed tokens
+ * (25000). Please use offset and limit parameters …"). The signature keeps only the failure.
+ * @param content the tool result's text; `signature` its {@link errorSignature}.
+ */
+export function instructsAgent(content: string, signature: ErrorSignature): boolean {
+  if (signature.offset < 0) return false;
+  const line = content.slice(signature.offset).split('\n', 1)[0]!.trim();
+  const rest = line.slice(signature.line.length).trim();
+  return rest.length > 0 && line.startsWith(signature.line) && rest.split(SENTENCE_END).some(isInstruction);
+}
+
+/**
  * True when a template is too unspecific to be a useful mistake on its own (only placeholders and
  * punctuation, or a bare `(no output)`).
  */

@@ -642,6 +642,19 @@ describe('task talk that looks like a rule (checked on unseen real Claude Code s
     expect(said("why don't you use the existing helper?")).toEqual([]);
     expect(cue('finish the merge, always rebase and rerun the checks. if stuck, ask me')).toEqual(['rule']);
   });
+
+  it('a report with its subject left out, or a past event told with "never", is no rule (s27, blind batch 8)', () => {
+    for (const t of [
+      'does not work',
+      "doesn't work on the staging box",
+      'did not run the migrations',
+      'Val loss increased from ~105 to ~107 at the stage 10→11 transition, and never recovered.',
+      'the nightly build never finished',
+    ])
+      expect(cue(t), t).toEqual([]);
+    expect(cue('do not run the migrations by hand')).toEqual(['rule']);
+    expect(cue('secrets are never committed to the repo', false)).toEqual(['rule']);
+  });
 });
 
 describe('more shapes of a correction (issue 15 item 1, second round)', () => {

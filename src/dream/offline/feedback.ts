@@ -240,7 +240,8 @@ const KNOWING = /^(?:understand|know|see|think|remember|recall|mind|care|believe
 function negatedImperative(ws: Token[]): boolean {
   const [a, b] = ws;
   if (!a) return false;
-  if (a.lemma === 'do' && b && (b.normal === 'not' || b.normal === "n't" || b.lemma === 'not'))
+  // ("does not work", "did not run": a report with its subject dropped, not an order)
+  if (a.normal === 'do' && b && (b.normal === 'not' || b.normal === "n't" || b.lemma === 'not'))
     return baseVerbAt(ws, 2, true) && !KNOWING.test(ws[2]?.lemma ?? '');
   // ("never mind" takes something back, it bars nothing)
   if (/^(?:don'?t|never)$/.test(a.normal))

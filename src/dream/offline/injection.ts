@@ -120,7 +120,8 @@ const ERROR_TAGS = 'fatal|error|ERROR|FATAL|npm ERR!';
  * 3f2a1b9 …`, `Your branch is ahead of 'origin/main' by 3 commits.`, `fatal: …`, `ERROR: …`, `hint: …`, `remote: …`,
  * a fetch's `From github.com:org/repo`, `* branch main -> FETCH_HEAD` and `6f76209..b35db96 main -> origin/main`,
  * `error[E0382]: …`, `npm ERR! …`, `! [rejected] …`), a shell prompt and its command (`$ git status`,
- * `❯ git pull`, `➜ make`, `PS C:\src> …`), a JSON member (`{"error": …`, `"model": "x",`), a compiler's or test runner's pointer
+ * `❯ git pull`, `➜ make`, `PS C:\src> …`), a program's status line (a warning or failure glyph and a report of
+ * failure: `⚠️ Agent failed before reply: No API key found`, `❌ Build failed`), a JSON member (`{"error": …`, `"model": "x",`), a compiler's or test runner's pointer
  * (`--> src/main.rs:14:5`, `FAIL  src/api.test.ts`, `Expected: 200`), a stack frame, or the lines
  * {@link holdsProgramOutput} knows (an error heading, an exception line, a log record). Shapes, not
  * words: a person's sentence does not open with a lowercase tag and a colon, a hash, or a prompt.
@@ -133,6 +134,7 @@ const OUTPUT_LINE = new RegExp(
     String.raw`^\s*(?:modified|deleted|new file|renamed):\s{2,}\S|^\s*! \[(?:rejected|remote rejected)\]|^\s*To (?:https?:\/\/|git@|ssh:\/\/)\S+\s*$|^\s*\[[\w/.-]+ [0-9a-f]{7,}\] `,
     String.raw`^\s*(?:\$|❯|➜|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#])\s+\S`,
     String.raw`^\s*[{[]\s*"[^"\n]+"\s*:|^\s*"[^"\n]+"\s*:\s*(?:"|-?\d|true\b|false\b|null\b|\{|\[)`,
+    String.raw`^\s*(?:⚠️?|❌|✗|✖️?|✘|⛔|🚫|🔴)\s*[^\n]{0,60}?\b(?:failed|errors?|not found|missing|denied|unable to|cannot|could not|couldn't|exception|timed out)\b`,
     String.raw`^\s*-->\s+\S+:\d+|^\s*(?:FAIL|PASS)\s+\S+\.\w+\b|^\s*(?:Expected|Received):\s|^\s*at \S+ \(\S+:\d+:\d+\)\s*$|^\s*File "[^"\n]+", line \d+`,
   ].join('|'),
 );

@@ -255,6 +255,8 @@ describe('extractPreferences: an order about one thing of this task is no rule (
       'comparing the histograms across cells and all regions is extremely useful',
       'no test.jsonl',
       'we are testing libm only',
+      // (s27: a past event told with "never")
+      'the nightly build never finished',
     ])
       expect(extractPreferences(t), t).toEqual([]);
   });
@@ -269,6 +271,8 @@ describe('extractPreferences: an order about one thing of this task is no rule (
       'Run all tests before pushing.',
       'Always run the tests and fix all warnings.',
       'Ensure that all tests pass before you push.',
+      // (s27: a participle after a comma leaves "are" out, it is not a past event told)
+      'Renames go in their own PR, never mixed into a fix.',
     ])
       expect(extractPreferences(t).length, t).toBe(1);
   });

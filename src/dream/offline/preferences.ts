@@ -80,11 +80,32 @@ const WEAK_CUES: RegExp[] = [
 const SETTING = /\S*\w=\w\S*/g;
 
 /**
- * `text` with each setting written as `name=value` blanked ("explain sparse=always" → "explain  "): a
- * setting's value is no cue word ("always", "never") of a rule or of feedback.
+ * "never"/"always" and the word after it, where that word may be a verb in the past ("… and never
+ * recovered", "it always failed"); not after a form of "be", a modal or "to", where a past participle is
+ * a passive norm ("secrets are never committed"), nor after a comma, where "be" is left out ("… go in
+ * their own PR, never mixed into a fix"), nor after "you" or "we", where it tells a habit ("you never
+ * tested it", "I'd appreciate it if you never skipped the hooks again").
+ */
+const TOLD_CUE =
+  /(?<!\b(?:is|are|be|been|being|was|were|'s|'re|get|gets|must|should|shall|will|would|can|could|may|might|to|you|we)\s+|,\s*)\b(?:never|always)\s+([a-z]+)\b/gi;
+
+/**
+ * `text` without the cue words that state no rule ("always", "never" and their word blanked):
+ * - a setting written as `name=value` ("explain sparse=always" → "explain  ");
+ * - a past event told ("Val loss … never recovered", "the build always failed"): "never" or "always"
+ *   before a verb in the past (by the tagger's lemma: the word is not its lemma, and not an -ing or -s
+ *   form), which narrates what happened, not how to work.
  */
 export function withoutSettings(text: string): string {
-  return text.replace(SETTING, ' ');
+  return text.replace(SETTING, ' ').replace(TOLD_CUE, (m, word: string) => (pastVerb(word) ? ' ' : m));
+}
+
+/** True when `word` reads as a verb in the past by the tagger ("recovered", "ran"; not "need", "use", "uses"). */
+function pastVerb(word: string): boolean {
+  const t = analyse(`it ${word}`)[0]?.tokens[1];
+  return (
+    t !== undefined && ['VERB', 'AUX'].includes(t.pos) && t.lemma !== t.normal && !/(?:ing|s)$/.test(t.normal)
+  );
 }
 /** A contrast between two ways: ", not …", "(not …", "instead of", "rather than". */
 const CONTRAST = /,\s*not\b|\(not\b|\binstead of\b|\brather than\b/i;

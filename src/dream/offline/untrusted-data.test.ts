@@ -169,6 +169,14 @@ describe('pasted program output and quoted text are not the person’s words (un
     expect(withoutQuotedData('Warning: never deploy on Fridays.')).toBe('Warning: never deploy on Fridays.');
   });
 
+  it('blanks a program’s status line (a warning or failure glyph and a failure), not a person’s ⚠️ note', () => {
+    // a dev-corpus message pasted a chat bot's status line; "No API key found" became a prohibition
+    const text = ['⚠️ Agent failed before reply: No API key found', '❌ Build failed (exit 1)', 'fix it'];
+    expect(withoutQuotedData(text.join('\n'))).toBe('\n\nfix it');
+    // a person's own warning names no failure
+    expect(withoutQuotedData('⚠️ never deploy on Fridays')).toBe('⚠️ never deploy on Fridays');
+  });
+
   it('blanks a Markdown quotation and what a written source says, keeping the lead-in', () => {
     expect(withoutQuotedData('> Tokens should never be logged.\ndoes our logger do that?')).toBe(
       '\ndoes our logger do that?',

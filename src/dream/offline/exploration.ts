@@ -35,9 +35,12 @@ const USAGE_ERROR =
 const WRITES = /(?:>>?|\btee\s+(?:-a\s+)?)\s*["']?([\w./-]+\.\w+)/g;
 /** Housekeeping programs: removing, creating, moving and copying files and folders. */
 const HOUSEKEEPING = new Set(['rm', 'rmdir', 'unlink', 'mkdir', 'mv', 'cp', 'touch', 'ln']);
-/** What housekeeping says when its target is already gone, or already there, or not empty. */
+/**
+ * What housekeeping says when its target is already gone, or already there, or not empty (zsh's "no
+ * matches found: tmp/*.npz": a glob that matches nothing, the files already gone).
+ */
 const ALREADY =
-  /No such file or directory|cannot remove|failed to remove|cannot stat|not empty|already exists|File exists/i;
+  /No such file or directory|cannot remove|failed to remove|cannot stat|not empty|already exists|File exists|\bno matches found:/i;
 /** A program saying a file or folder it was given is not there (`ERROR: file or directory not found: x`). */
 const NOT_FOUND = /\b(?:file|directory|path) (?:or directory )?not found\b|No such file or directory/i;
 /** An interpreter saying the script it was asked to run is not there (not the script failing to open a file). */

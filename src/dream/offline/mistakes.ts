@@ -311,8 +311,13 @@ function judgeCluster(j: Judging, gi: number): { verdict: Verdict; fixes: SetupF
   const cls = exploratory(occs);
   // normal exploration is a mistake only when it predicts failure, or (the agent's own code failing, or
   // a test run that an environment variable made pass) when one set-up change recovered from it
-  // consistently: then it is avoidable
-  if (cls !== null && !predicts && !(fixes.length > 0 && (cls === 'own-code' || envFix(cls, fixes))))
+  // consistently: then it is avoidable (for the agent's own code, a change that added something: words
+  // its next snippet merely left out — "drop `loss_freq`, `split`" — say only that it ran other code)
+  if (
+    cls !== null &&
+    !predicts &&
+    !((cls === 'own-code' && fixes.some(adds)) || (fixes.length > 0 && envFix(cls, fixes)))
+  )
     return { verdict: 'exploration', fixes };
   // a failure that says nothing says neither what went wrong nor what mended it (one program failing
   // silently for many reasons, e.g. each remote command run through ssh): a lesson only when its
@@ -616,6 +621,11 @@ function exploratory(occs: readonly Occ[]): string | null {
   const classes = [...per.values()].filter((c): c is string => c !== null);
   if (classes.length * 2 <= per.size) return null;
   return countBy(classes, (c) => c)[0]![0];
+}
+
+/** True when a set-up fix adds or moves something, rather than only dropping a word (`removed:`). */
+function adds(fix: SetupFix): boolean {
+  return !fix.token.startsWith('removed:');
 }
 
 /**

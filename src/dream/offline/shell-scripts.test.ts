@@ -134,6 +134,10 @@ describe('exploration tracker: what a run runs, and clean-up', () => {
     expect(x.classify('mkdir app', 'shell', 'mkdir: cannot create directory <VALUE>: File exists')).toBe(
       'cleanup',
     );
+    // zsh: a glob that matches nothing (blind batch 8: `rm data_cache/*.npz` became a "mistake")
+    expect(x.classify('rm data_cache/*.npz', 'shell', '(eval):<N>: no matches found: <PATH>*.npz')).toBe(
+      'cleanup',
+    );
     expect(
       x.classify('python reproduce.py', 'shell', "python: can't open file <VALUE>: [Errno <N>] No such file"),
     ).toBe('cleanup');

@@ -653,6 +653,20 @@ describe('task talk that looks like a rule (checked on unseen real Claude Code s
     ])
       expect(cue(t), t).toEqual([]);
     expect(cue('do not run the migrations by hand')).toEqual(['rule']);
+    // a hedged suggestion, an aside in parentheses, what the agent left out, a duty of this task
+    // (dev corpus of earlier batches' developers, each kept as standing feedback before)
+    for (const t of [
+      'maybe you need to build the model for riscv instead of nds',
+      'This is probably insufficient or could produce odd results.',
+      "(don't implement)",
+      "You didn't try other uarch tuning.",
+      'you need to consider the shapes.',
+    ])
+      expect(cue(t), t).toEqual([]);
+    // …but not with a cue, a quantifier or condition, or a reason
+    expect(cue('you need to run the linter before every commit.')).toEqual(['rule']);
+    expect(cue('you should never push to main')).toEqual(['rule']);
+    expect(cue("You didn't need to regenerate the lockfile.")).toHaveLength(1);
     expect(cue('secrets are never committed to the repo', false)).toEqual(['rule']);
   });
 });

@@ -2089,6 +2089,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
     // another language: English cue words would misread it (as preferences and facts leave it alone)
     if (isForeign(said)) continue;
     const why = reasons.filter((w): w is string => Boolean(w)).join(' ') || null;
+    if (forNowOnly(parts, why)) continue;
     out.push({
       cue: k,
       text: said,
@@ -2101,6 +2102,39 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   // message, what was said before the take-back is not feedback
   const back = retractionAt(text);
   return back < 0 ? out : out.filter((f) => original.indexOf(f.text) >= back);
+}
+
+/** A quantifier or a condition: what follows may be a class of cases, not this one. */
+const SCOPED = /\b(?:every|each|any|all|before|after|when|whenever|if|unless|until|once)\b/i;
+/** A hedge opening a statement: "maybe you need to …", "This is probably insufficient …", "I guess …". */
+const HEDGED =
+  /^(?:\W*)(?:maybe|perhaps|probably|possibly|I (?:guess|suppose|think)|it (?:seems|looks like))\b|^\S+(?: \S+){0,3} (?:is|are|was|might|may|could) (?:probably|possibly|perhaps|maybe)\b/i;
+/**
+ * What the agent left out of this task's output: "You didn't try other uarch tuning.", "you haven't …"
+ * (not "you didn't need to …", which says what it did was not needed).
+ */
+const LEFT_OUT =
+  /^(?:\W*)(?:but |and |also )?you (?:(?:didn'?t|did not|haven'?t|have not)(?! (?:need|have) to\b)|forgot to|missed)\b/i;
+/** An order put to the agent as its duty: "you need to consider the shapes.", "You must change …". */
+const DUTY =
+  /^(?:\W*)(?:(?:so|but|and|now|then|also),? )?you (?:need to|have to|must|should|'ve got to|got to|gotta)\b/i;
+
+/**
+ * True when a statement says what to do in this task only, with no cue of generality anywhere
+ * ({@link GENERALITY}) and no reason: a hedged suggestion ("maybe you need to build the model for riscv"), an
+ * aside in parentheses ("(don't implement)"), what the agent left out ("you didn't mention the tile
+ * size"), or a duty of this task ("you have to show the cycle sum of …"). Seen on the dev corpus of
+ * earlier blind batches' developers (real Claude Code sessions), where each was kept as standing feedback.
+ * @param parts the statement's sentences as written; `why` its reason, or null.
+ */
+function forNowOnly(parts: readonly string[], why: string | null): boolean {
+  const said = parts.join(' ').trim();
+  // (a cue anywhere, even inside a time clause, or a quantifier or condition that may make a class:
+  // "you need to run the linter before every commit", "you must ask when a migration drops a column")
+  if (GENERALITY.test(withoutSettings(said)) || SCOPED.test(said)) return false;
+  if (HEDGED.test(parts[0]!.trim())) return true;
+  if (/^\([^()]*\)[.!]?$/.test(said)) return true;
+  return why === null && parts.length === 1 && (LEFT_OUT.test(said) || DUTY.test(said));
 }
 
 /**

@@ -343,8 +343,14 @@ function attachToAnchors(st: AttachState, fit: AttachFit): void {
  * corpus's five poem sessions, is still a person) …
  */
 const TEMPLATE_MIN_SESSIONS = 10;
-/** … and in at least this share of that agent's sessions. */
+/** … and in at least this share of that agent's sessions … */
 const TEMPLATE_SHARE = 0.8;
+/**
+ * … or in at least this many sessions of one agent, whatever their share: nobody retypes a sentence into
+ * fifty sessions, a plugin's prompt does (claude-mem's observer sessions, a third of one developer's 1,121
+ * Claude Code sessions in the dev corpus: "Never reply with prose such as "Skipping" …" in 360 of them).
+ */
+const TEMPLATE_VOLUME = 50;
 
 function templateKey(s: GatheredSession, text: string): string {
   return `${s.agent_id}\u0000${text.replace(/\s+/g, ' ').trim().toLowerCase()}`;
@@ -355,7 +361,7 @@ function templateKey(s: GatheredSession, text: string): string {
  * messages of at least {@link TEMPLATE_MIN_SESSIONS} sessions of one agent and of at least
  * {@link TEMPLATE_SHARE} of that agent's sessions (a prompt built by code, such as "Triage this ticket.
  * Follow your playbook." above each ticket; a person does not type the same sentence into nearly every
- * session). Keys as {@link templateKey}.
+ * session), or in at least {@link TEMPLATE_VOLUME} of its sessions. Keys as {@link templateKey}.
  */
 export function templateSentences(sessions: readonly GatheredSession[]): Set<string> {
   const perAgent = new Map<string, number>();
@@ -373,7 +379,8 @@ export function templateSentences(sessions: readonly GatheredSession[]): Set<str
   const out = new Set<string>();
   for (const [k, ss] of seen) {
     const total = perAgent.get(k.slice(0, k.indexOf('\u0000')))!;
-    if (ss.size >= TEMPLATE_MIN_SESSIONS && ss.size >= total * TEMPLATE_SHARE) out.add(k);
+    if (ss.size >= TEMPLATE_VOLUME || (ss.size >= TEMPLATE_MIN_SESSIONS && ss.size >= total * TEMPLATE_SHARE))
+      out.add(k);
   }
   return out;
 }

@@ -61,6 +61,14 @@ describe('a sentence of the app’s own prompt, repeated in nearly every session
     expect(prefs[0]!.body).toContain(rule);
   });
 
+  it('is never one either in fifty sessions or more, however many others the agent has (a plugin’s prompt)', () => {
+    // 60 sessions with the prompt among 200 of the same agent: 30%, under the share a template needs
+    const many = Array.from({ length: 200 }, (_, i) =>
+      session(1000 + i, i < 60 ? prompt(`Ticket ${i} is attached.`) : `Ticket ${i} is attached.`),
+    );
+    expect(minePreferences(many, 2).memories).toEqual([]);
+  });
+
   it('counts per agent: the same sentence across different agents is not one app’s template', () => {
     const sessions = requests.map((r, i) => session(i, prompt(r), `agent-${i}`));
     expect(minePreferences(sessions, 2).memories.length).toBe(1);

@@ -667,6 +667,13 @@ describe('task talk that looks like a rule (checked on unseen real Claude Code s
     expect(cue('you need to run the linter before every commit.')).toEqual(['rule']);
     expect(cue('you should never push to main')).toEqual(['rule']);
     expect(cue("You didn't need to regenerate the lockfile.")).toHaveLength(1);
+    expect(cue("(don't touch original code/script, it's used for other dataset)")).toHaveLength(1);
+    // an agreement that explains this task's design corrects nothing
+    expect(
+      cue(
+        "That's right, your cost model doesn't have to choose the best tile but filter out the worse cases.",
+      ),
+    ).toEqual([]);
     expect(cue('secrets are never committed to the repo', false)).toEqual(['rule']);
   });
 });

@@ -2104,6 +2104,8 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   return back < 0 ? out : out.filter((f) => original.indexOf(f.text) >= back);
 }
 
+/** Agreement opening a statement: "That's right, your cost model doesn't have to …" explains, it corrects nothing. */
+const AGREES = /^(?:\W*)(?:that'?s (?:right|correct|true)|you'?re (?:right|correct)|exactly|correct)\b/i;
 /** A quantifier or a condition: what follows may be a class of cases, not this one. */
 const SCOPED = /\b(?:every|each|any|all|before|after|when|whenever|if|unless|until|once)\b/i;
 /** A hedge opening a statement: "maybe you need to …", "This is probably insufficient …", "I guess …". */
@@ -2121,9 +2123,10 @@ const DUTY =
 
 /**
  * True when a statement says what to do in this task only, with no cue of generality anywhere
- * ({@link GENERALITY}) and no reason: a hedged suggestion ("maybe you need to build the model for riscv"), an
- * aside in parentheses ("(don't implement)"), what the agent left out ("you didn't mention the tile
- * size"), or a duty of this task ("you have to show the cycle sum of …"). Seen on the dev corpus of
+ * ({@link GENERALITY}) and no reason: a hedged suggestion ("maybe you need to build the model for riscv"), a
+ * short aside in parentheses ("(don't implement)"), what the agent left out ("you didn't mention the tile
+ * size"), a duty of this task ("you have to show the cycle sum of …"), or an agreement that explains ("That's
+ * right, your cost model …"). Seen on the dev corpus of
  * earlier blind batches' developers (real Claude Code sessions), where each was kept as standing feedback.
  * @param parts the statement's sentences as written; `why` its reason, or null.
  */
@@ -2132,8 +2135,9 @@ function forNowOnly(parts: readonly string[], why: string | null): boolean {
   // (a cue anywhere, even inside a time clause, or a quantifier or condition that may make a class:
   // "you need to run the linter before every commit", "you must ask when a migration drops a column")
   if (GENERALITY.test(withoutSettings(said)) || SCOPED.test(said)) return false;
-  if (HEDGED.test(parts[0]!.trim())) return true;
-  if (/^\([^()]*\)[.!]?$/.test(said)) return true;
+  if (HEDGED.test(parts[0]!.trim()) || AGREES.test(parts[0]!.trim())) return true;
+  // (a short aside: "(don't touch original code/script, it's used for other dataset)" gives its reason)
+  if (/^\([^(),;]*\)[.!]?$/.test(said) && said.split(/\s+/).length <= 6) return true;
   return why === null && parts.length === 1 && (LEFT_OUT.test(said) || DUTY.test(said));
 }
 

@@ -668,6 +668,14 @@ describe('task talk that looks like a rule (checked on unseen real Claude Code s
     expect(cue('you should never push to main')).toEqual(['rule']);
     expect(cue("You didn't need to regenerate the lockfile.")).toHaveLength(1);
     expect(cue("(don't touch original code/script, it's used for other dataset)")).toHaveLength(1);
+    // a piece of work asked for now, unless said for good
+    for (const t of [
+      'Critique if each candidate methods make sense for the current project, and list them if they are worth trying.',
+      'Design a configurable approach so we could adjust the config to produce the new algorithm.',
+      'Think hard about how to refactor the code so that we can efficiently reuse and update the codebase.',
+    ])
+      expect(cue(t), t).toEqual([]);
+    expect(cue('Always explain your reasoning.')).toEqual(['rule']);
     // an agreement that explains this task's design corrects nothing
     expect(
       cue(

@@ -2106,6 +2106,15 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
 
 /** Agreement opening a statement: "That's right, your cost model doesn't have to …" explains, it corrects nothing. */
 const AGREES = /^(?:\W*)(?:that'?s (?:right|correct|true)|you'?re (?:right|correct)|exactly|correct)\b/i;
+/**
+ * An order for a piece of thinking or writing to deliver now ("Critique if each candidate method …",
+ * "Design a configurable approach so …", "Think hard about how to refactor …", "Summarize the run"): a
+ * way of working is ordered with a cue of generality ("always design for …").
+ */
+const DELIVERABLE =
+  /^(?:\W*)(?:(?:please|pls|now|ok(?:ay)?|so|then),? )?(?:critique|design|brainstorm|draft|propose|investigate|research|explore|think (?:hard|deeply|carefully|about|through)|analy[sz]e|summari[sz]e|explain)\b/i;
+/** A time clause that makes an order a habit ("… before you push", "when a test fails"). */
+const ON_OCCASION = /\b(?:before|after|when|whenever|unless|until|once)\b/i;
 /** A quantifier or a condition: what follows may be a class of cases, not this one. */
 const SCOPED = /\b(?:every|each|any|all|before|after|when|whenever|if|unless|until|once)\b/i;
 /** A hedge opening a statement: "maybe you need to …", "This is probably insufficient …", "I guess …". */
@@ -2125,8 +2134,8 @@ const DUTY =
  * True when a statement says what to do in this task only, with no cue of generality anywhere
  * ({@link GENERALITY}) and no reason: a hedged suggestion ("maybe you need to build the model for riscv"), a
  * short aside in parentheses ("(don't implement)"), what the agent left out ("you didn't mention the tile
- * size"), a duty of this task ("you have to show the cycle sum of …"), or an agreement that explains ("That's
- * right, your cost model …"). Seen on the dev corpus of
+ * size"), a duty of this task ("you have to show the cycle sum of …"), an agreement that explains ("That's
+ * right, your cost model …"), or a piece of work asked for ("Critique if each candidate …"). Seen on the dev corpus of
  * earlier blind batches' developers (real Claude Code sessions), where each was kept as standing feedback.
  * @param parts the statement's sentences as written; `why` its reason, or null.
  */
@@ -2134,7 +2143,11 @@ function forNowOnly(parts: readonly string[], why: string | null): boolean {
   const said = parts.join(' ').trim();
   // (a cue anywhere, even inside a time clause, or a quantifier or condition that may make a class:
   // "you need to run the linter before every commit", "you must ask when a migration drops a column")
-  if (GENERALITY.test(withoutSettings(said)) || SCOPED.test(said)) return false;
+  if (GENERALITY.test(withoutSettings(said))) return false;
+  // a piece of work asked for ("Critique if each candidate method makes sense …, and list them …"),
+  // unless a time clause makes it a habit ("… before you start a feature")
+  if (DELIVERABLE.test(parts[0]!.trim()) && !ON_OCCASION.test(said)) return true;
+  if (SCOPED.test(said)) return false;
   if (HEDGED.test(parts[0]!.trim()) || AGREES.test(parts[0]!.trim())) return true;
   // (a short aside: "(don't touch original code/script, it's used for other dataset)" gives its reason)
   if (/^\([^(),;]*\)[.!]?$/.test(said) && said.split(/\s+/).length <= 6) return true;

@@ -23,7 +23,7 @@
  * evaluative sentence beside it such as "performance is crucial").
  */
 import { analyse, analyseSentences, isForeign, type Sentence, type Token } from './language.js';
-import { holdsBeyondNow, speakerLabel, ventsAtAgent, withoutSettings } from './preferences.js';
+import { holdsBeyondNow, speakerLabel, ventsAtAgent, withoutFalseCues } from './preferences.js';
 import { namesOneDay } from './relative-dates.js';
 import { contentTokens } from './text.js';
 
@@ -107,7 +107,7 @@ function placesWork(text: string): boolean {
  * forbids or prescribes ({@link placesWork}): "create actions from the scripts in this project" is a task.
  */
 export function saysGenerally(text: string): boolean {
-  let main = withoutSettings(text).replace(EMBEDDED, ' ');
+  let main = withoutFalseCues(text).replace(EMBEDDED, ' ');
   if (IN_THIS.test(main) && placesWork(main)) main = main.replace(IN_THIS, ' ');
   return GENERALITY.test(main);
 }
@@ -2143,7 +2143,7 @@ function forNowOnly(parts: readonly string[], why: string | null): boolean {
   const said = parts.join(' ').trim();
   // (a cue anywhere, even inside a time clause, or a quantifier or condition that may make a class:
   // "you need to run the linter before every commit", "you must ask when a migration drops a column")
-  if (GENERALITY.test(withoutSettings(said))) return false;
+  if (GENERALITY.test(withoutFalseCues(said))) return false;
   // a piece of work asked for ("Critique if each candidate method makes sense …, and list them …"),
   // unless a time clause makes it a habit ("… before you start a feature")
   if (DELIVERABLE.test(parts[0]!.trim()) && !ON_OCCASION.test(said)) return true;

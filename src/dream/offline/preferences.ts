@@ -96,7 +96,7 @@ const TOLD_CUE =
  *   before a verb in the past (by the tagger's lemma: the word is not its lemma, and not an -ing or -s
  *   form), which narrates what happened, not how to work.
  */
-export function withoutSettings(text: string): string {
+export function withoutFalseCues(text: string): string {
   return text.replace(SETTING, ' ').replace(TOLD_CUE, (m, word: string) => (pastVerb(word) ? ' ' : m));
 }
 
@@ -537,7 +537,7 @@ export function extractPreferences(message: string): PreferenceStatement[] {
     );
     if (body.length < 8 || body.endsWith('?') || CHATTER.test(body) || oneOff(s, body)) continue;
     let kind: PreferenceStatement['kind'] | null = null;
-    const cued = withoutSettings(body);
+    const cued = withoutFalseCues(body);
     const corr = CORRECTION_START.exec(body);
     if (corr && CORRECTION_REST.test(body.slice(corr[0].length))) kind = 'correction';
     else if (ANSWER.test(body)) continue;

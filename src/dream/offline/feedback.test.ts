@@ -676,6 +676,9 @@ describe('task talk that looks like a rule (checked on unseen real Claude Code s
     ])
       expect(cue(t), t).toEqual([]);
     expect(cue('Always explain your reasoning.')).toEqual(['rule']);
+    // the next step of this task
+    expect(cue('Did we just get the cycle from plain C? now, we need the assembly code')).toEqual([]);
+    expect(cue('You deleted the fixtures. Now restore them and never do that again.')).toHaveLength(1);
     // an agreement that explains this task's design corrects nothing
     expect(
       cue(

@@ -2113,6 +2113,8 @@ const AGREES = /^(?:\W*)(?:that'?s (?:right|correct|true)|you'?re (?:right|corre
  */
 const DELIVERABLE =
   /^(?:\W*)(?:(?:please|pls|now|ok(?:ay)?|so|then),? )?(?:critique|design|brainstorm|draft|propose|investigate|research|explore|think (?:hard|deeply|carefully|about|through)|analy[sz]e|summari[sz]e|explain)\b/i;
+/** A sentence opening with "now": the next step of this task ("now, we need the assembly code", "ok. now wire …"). */
+const NEXT_STEP = /^(?:\W*)(?:(?:ok(?:ay)?|cool|good|great|fine|so|and)[,.!]?\s+)?now\b(?!\s+on\b)/i;
 /** A time clause that makes an order a habit ("… before you push", "when a test fails"). */
 const ON_OCCASION = /\b(?:before|after|when|whenever|unless|until|once)\b/i;
 /** A quantifier or a condition: what follows may be a class of cases, not this one. */
@@ -2135,7 +2137,8 @@ const DUTY =
  * ({@link GENERALITY}) and no reason: a hedged suggestion ("maybe you need to build the model for riscv"), a
  * short aside in parentheses ("(don't implement)"), what the agent left out ("you didn't mention the tile
  * size"), a duty of this task ("you have to show the cycle sum of …"), an agreement that explains ("That's
- * right, your cost model …"), or a piece of work asked for ("Critique if each candidate …"). Seen on the dev corpus of
+ * right, your cost model …"), a piece of work asked for ("Critique if each candidate …"), or a next
+ * step ("… now, we need the assembly code"). Seen on the dev corpus of
  * earlier blind batches' developers (real Claude Code sessions), where each was kept as standing feedback.
  * @param parts the statement's sentences as written; `why` its reason, or null.
  */
@@ -2147,6 +2150,8 @@ function forNowOnly(parts: readonly string[], why: string | null): boolean {
   // a piece of work asked for ("Critique if each candidate method makes sense …, and list them …"),
   // unless a time clause makes it a habit ("… before you start a feature")
   if (DELIVERABLE.test(parts[0]!.trim()) && !ON_OCCASION.test(said)) return true;
+  // the next step ("Did we just get the cycle from plain C? now, we need the assembly code")
+  if (parts.some((p) => NEXT_STEP.test(p.trim()))) return true;
   if (SCOPED.test(said)) return false;
   if (HEDGED.test(parts[0]!.trim()) || AGREES.test(parts[0]!.trim())) return true;
   // (a short aside: "(don't touch original code/script, it's used for other dataset)" gives its reason)

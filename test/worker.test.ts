@@ -16,7 +16,8 @@ import { proposal, QUEUE_BACKENDS, type QueueEnv, unbatchedTauDream, until, wrap
 /** The offline engine, slowed per session load, counting runs and the most that ran at once. */
 function countingEngine(delayMs: number) {
   const real = createOfflineEngine();
-  const stats = { runs: 0, active: 0, max_active: 0 };
+  /** `hold_ms`: how long each run waits before it starts its work (0: none). */
+  const stats = { runs: 0, active: 0, max_active: 0, hold_ms: 0 };
   const engine: DreamEngine = {
     id: 'offline',
     version: `${real.version}+count`,
@@ -25,6 +26,7 @@ function countingEngine(delayMs: number) {
       stats.active++;
       stats.max_active = Math.max(stats.max_active, stats.active);
       try {
+        if (stats.hold_ms > 0) await new Promise((r) => setTimeout(r, stats.hold_ms));
         const sessions = req.sessions.map((s) => ({
           ...s,
           loadEvents: async () => {
@@ -258,6 +260,10 @@ for (const backend of QUEUE_BACKENDS) {
       expect(stats).toMatchObject({ runs: 3, max_active: 1 });
 
       stats.max_active = 0;
+      // each create_new dream outlasts the queue's polling interval (1 s), so that one enqueued while
+      // another runs is taken before that one ends: without it a quick dream could end first, and the
+      // check would measure timing rather than the queue's rule (seen once in CI)
+      stats.hold_ms = 3_000;
       const creates = [await enqueue(false), await enqueue(false), await enqueue(false)];
       await allDone(creates);
       expect(stats.runs).toBe(6);

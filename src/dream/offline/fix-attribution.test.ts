@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createOfflineEngine } from '../index.js';
-import { syntheticSession } from '../test-helpers.js';
+import { type Step, syntheticSession } from '../test-helpers.js';
 import { DEFAULT_DREAM_OPTIONS } from '../types.js';
 import { errorNamesCall } from './mistakes.js';
 
@@ -18,25 +18,37 @@ describe('errorNamesCall', () => {
   });
 });
 
+/**
+ * A session whose edit of `id`/index.md is refused with `message`; the agent makes the call `between`
+ * (given the file's path), then retries with the text it now sees.
+ */
+const refusedEdit = (id: string, message: string, between: (path: string) => Step) =>
+  syntheticSession(id, null, [
+    `Rename the title in ${id}/index.md`,
+    {
+      tool: 'Edit',
+      kind: 'edit',
+      input: { file_path: `${id}/index.md`, old_string: 'Title', new_string: `New ${id} title` },
+      result: message,
+      error: true,
+    },
+    between(`${id}/index.md`),
+    {
+      tool: 'Edit',
+      kind: 'edit',
+      input: { file_path: `${id}/index.md`, old_string: `# Title of ${id}`, new_string: `# ${id}` },
+      result: 'Updated.',
+    },
+  ]);
+
 describe('an edit refused until the file is read, mended by reading it', () => {
   const session = (id: string, message: string) =>
-    syntheticSession(id, null, [
-      `Rename the title in ${id}/index.md`,
-      {
-        tool: 'Edit',
-        kind: 'edit',
-        input: { file_path: `${id}/index.md`, old_string: 'Title', new_string: `New ${id} title` },
-        result: message,
-        error: true,
-      },
-      { tool: 'Read', kind: 'read', input: { file_path: `${id}/index.md` }, result: `# Title of ${id}` },
-      {
-        tool: 'Edit',
-        kind: 'edit',
-        input: { file_path: `${id}/index.md`, old_string: `# Title of ${id}`, new_string: `# ${id}` },
-        result: 'Updated.',
-      },
-    ]);
+    refusedEdit(id, message, (path) => ({
+      tool: 'Read',
+      kind: 'read',
+      input: { file_path: path },
+      result: `# Title of ${id}`,
+    }));
 
   it('is no lesson: a second look at the file is what every agent does (blind batch 7: all such proposals noise)', async () => {
     for (const message of [
@@ -88,23 +100,12 @@ describe('an error whose own words say what to do next', () => {
 
 describe('the headline fix of an edit refused until the file is unlocked', () => {
   const session = (id: string, message: string) =>
-    syntheticSession(id, null, [
-      `Rename the title in ${id}/index.md`,
-      {
-        tool: 'Edit',
-        kind: 'edit',
-        input: { file_path: `${id}/index.md`, old_string: 'Title', new_string: `New ${id} title` },
-        result: message,
-        error: true,
-      },
-      { tool: 'Unlock', kind: 'edit', input: { file_path: `${id}/index.md` }, result: 'Unlocked.' },
-      {
-        tool: 'Edit',
-        kind: 'edit',
-        input: { file_path: `${id}/index.md`, old_string: `# Title of ${id}`, new_string: `# ${id}` },
-        result: 'Updated.',
-      },
-    ]);
+    refusedEdit(id, message, (path) => ({
+      tool: 'Unlock',
+      kind: 'edit',
+      input: { file_path: path },
+      result: 'Unlocked.',
+    }));
   const headline = async (message: string) => {
     const r = await engine.run({
       memories: [],

@@ -757,18 +757,26 @@ class SessionGatherer {
       failed: false,
       ...(inspect ? { inspect: true as const } : {}),
     });
-    this.#notePending(info, written.edit, ev.seq);
+    this.#notePending(info, written.edit, ev.seq, inspect);
   }
 
-  /** A call made while other calls' errors wait: a step between, an edit, or a set-up step for each. */
-  #notePending(info: CallInfo, et: ReturnType<typeof callWrites>['edit'], seq: number): void {
+  /**
+   * A call made while other calls' errors wait: a step between, an edit, or a set-up step for each.
+   * @param inspect whether the call only reads or searches ({@link inspects}), computed once by the caller.
+   */
+  #notePending(
+    info: CallInfo,
+    et: ReturnType<typeof callWrites>['edit'],
+    seq: number,
+    inspect: boolean,
+  ): void {
     const span = et ? editSpan(et.from, et.to) : null;
     const key = this.#keyOf(info);
     for (const [k, list] of this.#pending) {
       if (k === key) continue;
       for (const p of list) {
         if (!p.between.some((b) => b.label === info.label) && p.between.length < 6)
-          p.between.push({ label: info.label, seq, inspect: inspects(info) });
+          p.between.push({ label: info.label, seq, inspect });
         if (span && p.edits.length < MAX_EDITS)
           p.edits.push({ from: this.#clean(span.from), to: this.#clean(span.to), seq });
         if (p.setup && info.command !== null) {

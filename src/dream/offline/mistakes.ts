@@ -325,15 +325,17 @@ function judgeCluster(j: Judging, gi: number): { verdict: Verdict; fixes: SetupF
   if (occs.every((o) => SILENT.test(o.e.template)) && !predicts) return { verdict: 'silent', fixes };
   const analysed = analyseFixes(occs, occs, j.minSupport, fixes);
   // "Edit: string to replace not found → change old_string": sending the same call again with other
-  // arguments is what any agent does next; a lesson only when something else came with it or the
-  // error predicts failure
-  if (!occs.every((o) => o.e.api) && fixes.length === 0 && !predicts && onlyRetried(analysed))
-    return { verdict: 'retry', fixes };
+  // arguments is what any agent does next; so is "Write: File has not been read yet. Read it first before
+  // writing to it.", an error of the agent's own (not shell) tool whose words say what to do next, which
+  // the tool already tells every agent: a lesson only when something else came with it or the error
+  // predicts failure
   const shellRun = occs.some((o) => isShellTool(o.e.tool) || isShellLabel(o.e.tool, o.e.label));
-  // "Write: File has not been read yet. Read it first before writing to it.": an error of the agent's own
-  // tool whose words say what to do next teaches what the tool already tells every agent; a lesson only
-  // when the error predicts failure
-  if (!shellRun && !occs.every((o) => o.e.api) && fixes.length === 0 && !predicts && instructs(occs))
+  if (
+    !occs.every((o) => o.e.api) &&
+    fixes.length === 0 &&
+    !predicts &&
+    (onlyRetried(analysed) || (!shellRun && instructs(occs)))
+  )
     return { verdict: 'retry', fixes };
   // a coding agent's failed run whose recovery is not established is a lesson only when it predicts
   // failure; where the sessions' outcomes are not both known that cannot be told, and the memory says

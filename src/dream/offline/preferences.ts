@@ -107,6 +107,12 @@ function pastVerb(word: string): boolean {
     t !== undefined && ['VERB', 'AUX'].includes(t.pos) && t.lemma !== t.normal && !/(?:ing|s)$/.test(t.normal)
   );
 }
+/** True when a sentence holds one of the {@link WEAK_CUES}, read without its false cues ({@link withoutFalseCues}). */
+function weakCue(body: string): boolean {
+  const cued = withoutFalseCues(body);
+  return WEAK_CUES.some((re) => re.test(cued));
+}
+
 /** A contrast between two ways: ", not …", "(not …", "instead of", "rather than". */
 const CONTRAST = /,\s*not\b|\(not\b|\binstead of\b|\brather than\b/i;
 /** Words that open an adverbial clause even where the tagger does not call them SCONJ ("When …"). */
@@ -537,7 +543,6 @@ export function extractPreferences(message: string): PreferenceStatement[] {
     );
     if (body.length < 8 || body.endsWith('?') || CHATTER.test(body) || oneOff(s, body)) continue;
     let kind: PreferenceStatement['kind'] | null = null;
-    const cued = withoutFalseCues(body);
     const corr = CORRECTION_START.exec(body);
     if (corr && CORRECTION_REST.test(body.slice(corr[0].length))) kind = 'correction';
     else if (ANSWER.test(body)) continue;
@@ -551,7 +556,7 @@ export function extractPreferences(message: string): PreferenceStatement[] {
       // a redacted credential or personal datum: about one case (weak cues do not make it a rule)
       !REDACTION_MARKER.test(body) &&
       !NARRATIVE.test(body) &&
-      (WEAK_CUES.some((re) => re.test(cued)) || contrastCue(body) || generalityCue(body)) &&
+      (weakCue(body) || contrastCue(body) || generalityCue(body)) &&
       !statesFact(body)
     )
       kind = 'preference';

@@ -38,6 +38,13 @@ describe('facts', () => {
       ['key-value', 'ci', 'github action'],
     ]);
   });
+
+  it('reads no fact off a pasted shell command: an option line or a line continued with a backslash', () => {
+    const pasted =
+      "curl 'https://api.example.net/v1/items' \\\n  -H 'Origin: https://app.example.net' \\\n  --data-raw '{}'";
+    expect(extractFacts(pasted)).toEqual([]);
+    expect(extractFacts('Origin: https://app.example.net').map((f) => f.subject)).toEqual(['origin']);
+  });
 });
 
 describe('typed facts and topics', () => {

@@ -378,7 +378,11 @@ function readFact(line: string): Fact | null {
     t.startsWith('#') ||
     t.startsWith('```') ||
     t.startsWith('|') ||
-    t.endsWith('?')
+    t.endsWith('?') ||
+    // a line of a pasted shell command: an option ("-H 'Referer: https://…'") or a line continued
+    // with a backslash states nothing
+    /^--?[A-Za-z]/.test(t) ||
+    /\s\\$/.test(t)
   )
     return null;
   t = t

@@ -46,12 +46,17 @@ describe('extractFeedback', () => {
     expect(said('That is wrong, the config lives in the home folder.', false)).toEqual([]);
   });
 
-  it('leaves a statement in another language alone (English cue words would misread it)', () => {
-    // written for this test
-    expect(said('Nunca hagas push directo a la rama principal sin correr las pruebas.')).toEqual([]);
-    // "No …" opens it, as an English prohibition would: read as a rule before
+  it('reads a statement in another language with the foreign reader, not with English cue words', () => {
+    // written for this test: "never" as an order is a rule in Spanish and French too (foreign-feedback.ts)
+    expect(said('Nunca hagas push directo a la rama principal sin correr las pruebas.')).toEqual([
+      ['rule', 'Nunca hagas push directo a la rama principal sin correr las pruebas.'],
+    ]);
+    expect(said('Ne pousse jamais directement sur la branche principale sans lancer les tests.')).toEqual([
+      ['rule', 'Ne pousse jamais directement sur la branche principale sans lancer les tests.'],
+    ]);
+    // "No …" opens it, as an English prohibition would; in Spanish, without a cue that it holds beyond
+    // this task, it is this task's instruction
     expect(said('No agregues comentarios innecesarios al código por favor.')).toEqual([]);
-    expect(said('Ne pousse jamais directement sur la branche principale sans lancer les tests.')).toEqual([]);
     expect(said('Never push straight to main without running the tests.')).toHaveLength(1);
   });
 

@@ -22,6 +22,7 @@
  * A rule's reason is kept as **Why:** when the person gave one ("…, since X", "because X", or an
  * evaluative sentence beside it such as "performance is crucial").
  */
+import { extractForeignFeedback } from './foreign-feedback.js';
 import { analyse, analyseSentences, isForeign, type Sentence, type Token } from './language.js';
 import { holdsBeyondNow, speakerLabel, ventsAtAgent, withoutFalseCues } from './preferences.js';
 import { namesOneDay } from './relative-dates.js';
@@ -2012,7 +2013,8 @@ function orderKind(
 
 /**
  * The feedback statements of one message of a person; a statement in another language (see `isForeign`
- * in `language.ts`) is left alone, since English cue words would misread it.
+ * in `language.ts`) is not read with English cue words but with `foreign-feedback.ts`'s narrower rule
+ * (standing rules only, no corrections).
  * @param afterAgent true when the agent acted (spoke or called a tool) since the person's last message,
  *   so that criticism can only be a correction of something the agent did.
  */
@@ -2024,7 +2026,8 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   // read with plain apostrophes ("don’t" as "don't"); quoted as written (same length, same offsets)
   // "No sudo. Ever.": a sentence of one cue of generality belongs to the one before (read as ", ever.")
   const text = original.replace(/[‘’]/g, "'").replace(LONE_EVER, '$1,$2');
-  if (!MAY_HOLD_FEEDBACK.test(text)) return [];
+  const foreign = extractForeignFeedback(original);
+  if (!MAY_HOLD_FEEDBACK.test(text)) return foreign;
   // people often start a sentence in lower case, which the model then runs into the one before it
   const sentences = text
     // (an emoji ends a sentence too: "… in there 😅 Could you …")
@@ -2101,7 +2104,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   // "don't force push — well actually, it's your sandbox branch, so go ahead": taken back in the same
   // message, what was said before the take-back is not feedback
   const back = retractionAt(text);
-  return back < 0 ? out : out.filter((f) => original.indexOf(f.text) >= back);
+  return [...foreign, ...(back < 0 ? out : out.filter((f) => original.indexOf(f.text) >= back))];
 }
 
 /** Agreement opening a statement: "That's right, your cost model doesn't have to …" explains, it corrects nothing. */

@@ -115,7 +115,8 @@ export function isForeign(text: string): boolean {
   // another script than the Latin one for most of its letters (Chinese, Japanese, Korean, Cyrillic, …):
   // foreign however few its words, since a run of Han characters is one "word" between spaces
   // (identifiers, paths, URLs and e-mail addresses removed first)
-  const prose = text.replace(/\S*[/@:_]\S*|\S*\.\S*\w/g, ' ');
+  // (runs of printable ASCII: Chinese and Japanese put no space between a path and the words around it)
+  const prose = text.replace(/[!-~]*[/@:_][!-~]*|[!-~]*\.[!-~]*\w/g, ' ');
   const letters = prose.match(/\p{L}/gu) ?? [];
   const other = letters.filter((c) => !/\p{Script=Latin}/u.test(c)).length;
   if (letters.length >= 4 && other / letters.length >= 0.3) return true;

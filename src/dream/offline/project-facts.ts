@@ -14,6 +14,7 @@
  * about the speaker ("I", "my"), never from a subagent's session (its "user" is the parent agent).
  */
 import type { FeedbackOccurrence } from './digest.js';
+import { extractForeignFacts } from './foreign-feedback.js';
 import { analyse, analyseSentences, type Sentence } from './language.js';
 import { evidenceLines, type GatheredSession, lastDayOf, type PlannedMemory, supportOf } from './plan.js';
 import { groupSaid, type SaidOccurrence, saidEvidence } from './said.js';
@@ -235,6 +236,9 @@ function keptStatement(text: string): ProjectFactStatement | null {
  *   A. It's B." a correction of what the agent took something to be.
  */
 export function extractProjectFacts(message: string, afterAgent: boolean): ProjectFactStatement[] {
+  // in another language: only what the person asks to keep (`foreign-feedback.ts`)
+  const foreign = extractForeignFacts(message);
+  if (foreign.length > 0) return foreign;
   if (
     !/\b(?:same|identical|equal|alias|lives?|stored|kept|located|defined|configured|declared|generated|runs?|not|folder|directory|dir|repo|repository|remember|memory|mind|note|reference|here)\b|\w[/\\][\w.]/i.test(
       message,

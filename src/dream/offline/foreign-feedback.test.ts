@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { extractFeedback } from './feedback.js';
+import { extractForeignFacts, extractForeignFeedback, foreignTerms, languageOf } from './foreign-feedback.js';
+import { extractProjectFacts } from './project-facts.js';
+
+const rules = (text: string) => extractForeignFeedback(text).map((f) => f.text);
+const kept = (text: string) => extractForeignFacts(text).map((f) => [f.type, f.text]);
+
+describe('languageOf', () => {
+  it('tells Chinese, Japanese and Korean by script, the Latin-script languages by eld, and leaves English alone', () => {
+    expect(languageOf('以后都用中文回答')).toBe('zh');
+    expect(languageOf('今後はテストを実行してからコミットしてください')).toBe('ja');
+    expect(languageOf('앞으로 커밋 메시지는 영어로 작성해 주세요')).toBe('ko');
+    expect(languageOf('Utilise toujours pnpm pour installer les paquets du projet.')).toBe('fr');
+    expect(languageOf('Verwende immer pnpm statt npm in diesem Projekt.')).toBe('de');
+    expect(languageOf('Please always use pnpm instead of npm in this project.')).toBeNull();
+    // identifiers and paths are no words: an English sentence about src/模块 stays English
+    expect(languageOf('run the tests in src/模块/index.ts before you commit')).toBeNull();
+  });
+});
+
+describe('extractForeignFeedback', () => {
+  it('keeps an order with a cue that it holds from now on, in each language', () => {
+    for (const t of [
+      '以后提交代码前必须先跑测试。',
+      '請以後都用繁體中文回覆',
+      '今後はコミットする前に必ずテストを実行してください。',
+      '앞으로 커밋 메시지는 영어로 작성해 주세요',
+      "À l'avenir, vérifie les tests avant de pousser.",
+      'La prochaine fois, demande-moi avant de supprimer des fichiers.',
+      'A partir de ahora, usa pnpm en este proyecto.',
+      'Da próxima vez, rode os testes antes de fazer commit.',
+      'Ab jetzt bitte immer die Tests vor dem Commit laufen lassen.',
+    ])
+      expect(rules(t), t).toEqual([t]);
+  });
+
+  it('keeps "always / never" only as an order: a modal, or a verb first', () => {
+    for (const t of [
+      '永远不要直接推送到 main 分支',
+      'Utilise toujours pnpm pour installer les paquets.',
+      'Ne pousse jamais directement sur main.',
+      'Nunca uses console.log en el código de producción.',
+      'Verwende immer pnpm statt npm.',
+      '항상 테스트를 먼저 실행해 주세요',
+    ])
+      expect(rules(t), t).toEqual([t]);
+    // the same cues in complaints and reports
+    for (const t of [
+      '每次都报错，烦死了',
+      '你总是忘记加分号',
+      'いつもエラーになる',
+      'Ça ne marche jamais avec ce script.',
+      'Siempre falla cuando ejecuto el build.',
+      'Das funktioniert nie richtig.',
+      'Sempre dá erro quando eu rodo isso.',
+    ])
+      expect(rules(t), t).toEqual([]);
+  });
+
+  it('never keeps a question, a one-off task, or "after" read as "from now on"', () => {
+    for (const t of [
+      '为什么每次都要我提醒你？',
+      '登录以后跳转到首页',
+      '下次再说吧',
+      'Tu peux corriger le bug dans le fichier de config ?',
+      'Corrige el error en la línea 40 por favor',
+      'Pourquoi tu ne lances jamais les tests ?',
+    ])
+      expect(rules(t), t).toEqual([]);
+  });
+
+  it('quotes the reason when the person marks one', () => {
+    const [f] = extractForeignFeedback('永远不要直接推送到 main 分支，因为会触发生产部署');
+    expect(f?.why).toBe('因为会触发生产部署');
+    const [g] = extractForeignFeedback(
+      'Ne pousse jamais directement sur main, car la CI déploie en production.',
+    );
+    expect(g?.why).toBe('car la CI déploie en production.');
+  });
+
+  it('groups by content words: the cue words and particles are no terms', () => {
+    expect(foreignTerms('以后所有接口都用 TypeScript 写', 'zh')).toEqual(['typescript', '所有', '接口']);
+    expect(foreignTerms('今後はコミットする前に必ずテストを実行してください。', 'ja')).not.toContain('くだ');
+    expect(foreignTerms("À l'avenir, vérifie les tests avant de pousser.", 'fr')).toEqual([
+      'avant',
+      'pousser',
+      'tests',
+      'vérifie',
+    ]);
+  });
+
+  it('is what extractFeedback reads in another language; English still goes through the English reader', () => {
+    expect(extractFeedback('以后提交代码前必须先跑测试。', true).map((f) => f.text)).toEqual([
+      '以后提交代码前必须先跑测试。',
+    ]);
+    expect(extractFeedback("Don't ever push to main.", true).map((f) => f.text)).toEqual([
+      "Don't ever push to main.",
+    ]);
+  });
+});
+
+describe('extractForeignFacts', () => {
+  it('keeps what follows an explicit request to remember when it is no order', () => {
+    expect(kept('记住：测试数据库是只读的。')).toEqual([['project', '记住：测试数据库是只读的。']]);
+    expect(kept('Retiens que la base de staging est en lecture seule.')).toEqual([
+      ['project', 'Retiens que la base de staging est en lecture seule.'],
+    ]);
+    expect(kept('Merk dir, dass die Konfiguration in deploy/values.yaml liegt.')).toEqual([
+      ['reference', 'Merk dir, dass die Konfiguration in deploy/values.yaml liegt.'],
+    ]);
+    // an order after the request is a rule, not a fact; a question is neither
+    expect(kept('记住以后都要用中文回答')).toEqual([]);
+    expect(rules('记住以后都要用中文回答')).toEqual(['记住以后都要用中文回答']);
+    expect(kept('记住了吗？')).toEqual([]);
+  });
+
+  it('is what extractProjectFacts reads in another language', () => {
+    expect(extractProjectFacts('记住：测试数据库是只读的。', false).map((f) => f.type)).toEqual(['project']);
+  });
+});

@@ -1462,3 +1462,31 @@ describe('an order whose purpose is what this task’s things are to do (issue 1
     ).toHaveLength(1);
   });
 });
+
+// Wordings written for these tests (s28: kinds of wrong rule seen on unseen real sessions).
+describe('extractFeedback: confusion, requests for the simple way, questions with trailing punctuation', () => {
+  it('"(I) don’t get/follow what …" is confusion, not an order; "don’t get rid of …" still is', () => {
+    expect(said("Don't get what you're doing with the cache here.")).toEqual([]);
+    expect(said("don't follow why the worker restarts twice.")).toEqual([]);
+    expect(said("Don't get rid of comments when you refactor.")).toHaveLength(1);
+  });
+
+  it('"Can you just …?" asks for the simple way; "Did you just …?" is disbelief at what was done', () => {
+    expect(said('Can you just make the flag default to true?')).toEqual([]);
+    expect(said('Could you just rerun the migration?')).toEqual([]);
+    expect(said('Did you just delete the fixtures folder?')).toHaveLength(1);
+  });
+
+  it('a question closed by stray punctuation is still a question; "never-ending" is no cue', () => {
+    expect(said('Is there a way to speed up the import?,')).toEqual([]);
+    expect(said('This never-ending loop of retries fills the log.')).toEqual([]);
+    expect(said('This never ending loop of retries fills the log.')).toEqual([]);
+    expect(said('Never retry more than three times.')).toHaveLength(1);
+  });
+
+  it('"by default" describing a state (“are running by default”) is no cue; as how to work it is', () => {
+    expect(said('You should keep the order the tests are running by default.')).toEqual([]);
+    expect(said('Please keep the jobs that are enabled by default.')).toEqual([]);
+    expect(said('Run the tests in random order by default.')).toHaveLength(1);
+  });
+});

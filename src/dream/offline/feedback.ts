@@ -62,7 +62,7 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all\b(?! (?:of )?(?:the|these|those|our|my|your)\b))\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never(?! ?mind)|(?:don'?t|do not) ever|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|future (?:work|tasks?|changes?|sessions?|projects?|commits?|prs?)|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
+  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all\b(?! (?:of )?(?:the|these|those|our|my|your)\b))\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never(?! ?mind|[- ]?ending)|(?:don'?t|do not) ever|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|future (?:work|tasks?|changes?|sessions?|projects?|commits?|prs?)|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
@@ -175,7 +175,7 @@ const PROPOSAL = /^let(?:'s| us)\b/i;
 const NAME_INSIDE = /(?<=\S\s+)(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\b/;
 
 /** A request for information rather than an objection. */
-const QUESTION = /\?[?!]*\s*$/;
+const QUESTION = /\?[?!]*[\s,;.]*$/;
 const OBJECTING_QUESTION =
   /^(?:did (?:the (?:task|ticket|issue|spec|plan)|anyone|anybody) (?:say|ask|mention|want)\b|what(?:'s| is) (?:up )?with (?:the|all|these|those|this|that|every|so many)\b|why (?:would|do|should) (?:I|we|anyone|anybody) (?:ever )?(?:want|need)\b(?! to\b)|why (?:on earth |the hell |in the world |in god's name |exactly |again |tf )?(?:(?:did|are|were|would|is|could|should)(?:n'?t| not)?|(?:do|does)(?:n'?t| not)|won'?t|can'?t) (?:you|it|this|that)\b|why (?:on earth |the hell )?(?:do|does) (?:you|it) (?:keep|always|still|insist|even|ever)\b|why (?:do|did|would|should) we (?:really )?(?:need|want|have)\b|who (?:even |actually )?(?:reads|needs|uses|wants|looks at|cares about)\b[^?]*\b(?:anyway|anyways|even)\b|who (?:said|told) you (?:could|to|that you could)\b|why (?:do|does) (?:every|all|each)\b|why would [^?]*\bever\b|who(?: exactly| even| actually| really)?(?:'s| is) (?:ever )?going to (?:read|use|need|look at|maintain)\b|how (?:is|are|was) (?:this|that|it|[a-z]+ing)\b[^?]*\b(?:a|an|any) \w+|why not (?:just )?\w+|why (?:is|are) there\b|since when\b|did I (?:ask|tell|say)\b|who (?:asked|told|approved|allowed|wanted)\b)/i;
 
@@ -237,13 +237,23 @@ const words = (ts: Token[]) => ts.filter((t) => t.pos !== 'PUNCT');
  */
 const KNOWING = /^(?:understand|know|see|think|remember|recall|mind|care|believe)$/;
 
+/** "get" or "follow" of understanding: "(I) don't get what …", "(I) don't follow why …", "don't get it". */
+function puzzled(ws: Token[]): boolean {
+  const [verb, next] = ws;
+  return (
+    /^(?:get|follow)$/.test(verb?.lemma ?? '') &&
+    /^(?:what|why|how|where|who|which|it|this|that|you)$/.test(next?.normal ?? '')
+  );
+}
+
 /** "don't …", "do not …", "never …", "stop …", "avoid …", "no need to …" at the start. */
 function negatedImperative(ws: Token[]): boolean {
   const [a, b] = ws;
   if (!a) return false;
   // ("does not work", "did not run": a report with its subject dropped, not an order)
+  // ("don't get what you're doing", "don't follow why": "I" dropped, not an order)
   if (a.normal === 'do' && b && (b.normal === 'not' || b.normal === "n't" || b.lemma === 'not'))
-    return baseVerbAt(ws, 2, true) && !KNOWING.test(ws[2]?.lemma ?? '');
+    return baseVerbAt(ws, 2, true) && !KNOWING.test(ws[2]?.lemma ?? '') && !puzzled(ws.slice(2));
   // ("never mind" takes something back, it bars nothing)
   if (/^(?:don'?t|never)$/.test(a.normal))
     return (
@@ -845,10 +855,12 @@ function auxObjection(ws: Token[], text: string): boolean {
   if (ws[0]?.pos !== 'AUX') return false;
   const negated = /^(?:not|n't)$/.test(ws[1]?.normal ?? '');
   const subject = ws[negated ? 2 : 1]?.normal ?? '';
-  // "really", or "just" right after the subject ("Did you just force-push …?"): disbelief
+  // "really", or "just" right after the subject ("Did you just force-push …?"): disbelief; after a
+  // modal, "just" asks for the simple way ("Can you just make this the default?": a request)
   const really =
     ws.slice(2, 5).some((t) => /^(?:really|seriously|actually|honestly)$/.test(t.normal)) ||
-    ws[negated ? 3 : 2]?.normal === 'just';
+    (ws[negated ? 3 : 2]?.normal === 'just' &&
+      !/^(?:can|could|would|will|shall|may|might)$/.test(ws[0]!.normal));
   // "Is skipping a failing test really the fix here?": an action named by a gerund, doubted with "really"
   if (gerund(ws[1]) && ws.slice(2, 8).some((t) => t.normal === 'really')) return true;
   // "did anyone ask for …?": nobody did

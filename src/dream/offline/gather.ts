@@ -34,7 +34,7 @@ import { Redactor, stringsOf } from './redactor.js';
 import { agentTextPrints } from './replays.js';
 import { noteSetupStep, setupChange } from './setup-change.js';
 import { isInspection, runKey } from './shell-scripts.js';
-import { taskList } from './task-lists.js';
+import { taskList, ticketTask } from './task-lists.js';
 import { awaitedPerson, errorTemplate, instructsAgent, maskVariables } from './templates.js';
 import { compareStrings, contentTokens, shortQuote, stripLeadIn } from './text.js';
 import { callLabel, commandHead, shellCommandOf, TRIVIAL_TOOLS, toolInputText } from './tool-labels.js';
@@ -572,7 +572,8 @@ class SessionGatherer {
     // a dictated turn (`dictated.ts`): its fragments state nothing but what says it holds generally
     const spoken = dictated(ev.text);
     // a task list (`task-lists.ts`): its items are this task's work
-    const listed = taskList(ev.text);
+    // (so is a ticket pasted to start its work: "ENGOPS-1: Implement a small change")
+    const listed = taskList(ev.text) || ticketTask(ev.text);
     const acted = this.#agentActed;
     this.#agentActed = false;
     const agentWords = this.#agentSince;

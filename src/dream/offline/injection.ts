@@ -51,15 +51,30 @@ export function injectionReason(text: string, knownHosts: ReadonlySet<string>): 
 /**
  * A heading a program prints above an error report: one to three capitalised words, then `Error`,
  * `Exception`, `Failure` or `Fault`, alone on the line or followed by where it happened (`Access Error`,
- * `Compilation Error`, `Server Error in '/' Application.`). A person's sentence has lowercase words in it.
+ * `Compilation Error`, `Server Error in '/' Application.`), or `Error in <where>` (React's `Error in
+ * WordPressSiteInfo`). A person's sentence has lowercase words in it.
  */
 const ERROR_HEADING =
-  /^\s*(?:[A-Z][\w-]*\s+){1,3}(?:Error|Exception|Failure|Fault)(?:\s+in\s+\S[^\n]{0,40})?[.:!]?\s*$/;
+  /^\s*(?:(?:[A-Z][\w-]*\s+){1,3}(?:Error|Exception|Failure|Fault)(?:\s+in\s+\S[^\n]{0,40})?|(?:Error|Exception)\s+in\s+\S[^\n]{0,40})[.:!]?\s*$/;
 /**
  * An exception line: a class name (qualified or not) ending in `Error`/`Exception`, then a colon
  * (`TypeError: x is undefined`, `odoo.exceptions.AccessError: …`), as runtimes print them.
  */
-const EXCEPTION_LINE = /^\s*(?:[A-Za-z_][\w]*\.)*[A-Z]\w*(?:Error|Exception):\s/;
+const EXCEPTION_LINE =
+  /^\s*(?:\S+:\d+(?::\d+)?\s+)?(?:(?:Uncaught|Unhandled)\s+(?:\(in promise\)\s+)?)?(?:[A-Za-z_][\w]*\.)*[A-Z]\w*(?:Error|Exception):\s/;
+/**
+ * An exception a runtime printed, pasted after the person's words on the same line ("We still have this
+ * warning react-dom_client.js:5440 Uncaught Error: Objects are not valid …", "SELECT f();Error: Failed to
+ * run sql query: ERROR: 42703: …" — an error glued to what precedes it, or PostgreSQL's `ERROR:  SQLSTATE:`):
+ * from the exception (and the source location before it) to the end of the line, the words are the program's.
+ */
+const INLINE_EXCEPTION =
+  /(?:\S+:\d+(?::\d+)?\s+)?(?:(?:Uncaught|Unhandled)\s+(?:\(in promise\)\s+)?(?:[A-Za-z_]\w*\.)*[A-Z]?\w*(?:Error|Exception)\b|\b(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception):\s|(?<=[^\s\w])(?:Error|ERROR):\s|\b(?:ERROR|FATAL):\s+[0-9A-Z]{5}:\s)[^\n]*$/;
+/**
+ * A program's footnote to output pasted just above it ("Note: A limit of 100 was applied to your query. If
+ * this was the cause of a syntax error, try …"): a label a program prints, then a colon.
+ */
+const OUTPUT_NOTE = /^\s*(?:Note|Hint|Tip|Info|Help|Details?|Context|Caused by|Suggestion|Warning)\s*:\s/;
 /**
  * A log record: a date and a time, then a level word within the line's first fields
  * (`2026-01-02 10:11:12,345 1 INFO app.module: …`, `[2026-01-02T10:11:12Z] ERROR …`).
@@ -101,6 +116,13 @@ const DATA_INTRO =
   /\buntrusted\b|\b(?:is|are|as) (?:\w+ ){0,2}(?:data|content|text|input),? (?:and )?(?:not|never) (?:\w+ )?instructions?\b|\bdo not (?:follow|obey|execute) (?:any )?instructions?\b|\btreat (?:\w+ ){1,4}as (?:untrusted )?data\b/i;
 /** A record field a program filled in (`ticket.subject: …`, `account_id: …`): a dotted or snake_case key. */
 const FIELD_LINE = /^\s*[A-Za-z][\w-]*(?:[._][A-Za-z0-9][\w-]*)+\s*:\s/;
+/**
+ * A field of a written report: one to four words, the first capitalised, then a colon and text
+ * (`Expected behavior: …`, `Fix needed in JWT library: …`).
+ */
+const REPORT_FIELD = /^\s*[A-Z][\w-]*(?: [\w-]+){0,3}:\s+\S/;
+/** Fewest {@link REPORT_FIELD} lines that make a message a pasted report. */
+const MIN_REPORT_FIELDS = 3;
 /** A line that points at what follows: it ends with a colon, or says "below", "following", "next". */
 const POINTS_AHEAD = /:\s*$|\b(?:below|following|follows|next|attached|enclosed)\b/i;
 /** A fenced block (Markdown ``` or ~~~). */
@@ -109,6 +131,8 @@ const FENCE = /^\s*(?:```|~~~)/;
 const TAG_LINE = /^\s*<(\/?)([A-Za-z][\w:.-]*)(?:\s[^<>]*)?>\s*$/;
 /** An XML-style element on one line (`<email>…</email>`): markup a program or a paste put there. */
 const INLINE_DATA_TAG = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>[^\n]*?<\/\1>/g;
+/** An HTML comment (`<!-- … -->`), on one line or over several. */
+const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 /** An XML-style element that spans lines, its tags anywhere on them. */
 const DATA_ELEMENT = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>(?=[^\n]*\n)[\s\S]*?<\/\1>/g;
 
@@ -135,7 +159,9 @@ const OUTPUT_LINE = new RegExp(
     String.raw`^\s*(?:\$|❯|➜|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#])\s+\S`,
     String.raw`^\s*[{[]\s*"[^"\n]+"\s*:|^\s*"[^"\n]+"\s*:\s*(?:"|-?\d|true\b|false\b|null\b|\{|\[)`,
     String.raw`^\s*(?:⚠️?|❌|✗|✖️?|✘|⛔|🚫|🔴)\s*[^\n]{0,60}?\b(?:failed|errors?|not found|missing|denied|unable to|cannot|could not|couldn't|exception|timed out)\b`,
-    String.raw`^\s*-->\s+\S+:\d+|^\s*(?:FAIL|PASS)\s+\S+\.\w+\b|^\s*(?:Expected|Received):\s|^\s*at \S+ \(\S+:\d+:\d+\)\s*$|^\s*File "[^"\n]+", line \d+`,
+    String.raw`^\s*-->\s+\S+:\d+|^\s*(?:FAIL|PASS)\s+\S+\.\w+\b|^\s*(?:Expected|Received):\s|^\s*at (?:async )?\S+ \(\S+:\d+:\d+\)\s*$|^\s*at (?:async )?\S+:\d+:\d+\s*$|^\s*File "[^"\n]+", line \d+|^\s*Failure\/Error:\s`,
+    // an editor's problem line: the message, then the linter and its rule (`….eslint(react-refresh/only-export-components)`, `… ts(2322)`)
+    String.raw`(?:^|[.\s])(?:eslint|ts|typescript|biome|stylelint|pylint|ruff|mypy|flake8|pyright|Pylance)\s*\(\s*[\w@/.-]+\s*\)\s*(?:\[\s*Ln \d+,\s*Col \d+\s*\])?\s*$`,
   ].join('|'),
 );
 
@@ -172,15 +198,22 @@ function pastedLine(line: string): boolean {
  * - a BEGIN/END marker block (decorated marker lines such as `--- BEGIN TICKET BODY ---` … `--- END
  *   TICKET BODY ---`), markers included; an unclosed one runs to the end;
  * - a fenced block (```` ``` ```` or `~~~`), fences included;
+ * - an HTML comment (`<!-- … -->`: a pasted template's notes to whoever fills it in);
  * - an XML-style element whose tags stand alone on their lines (`<document>` … `</document>`),
  *   one-line elements (`<email>…</email>`), and elements over several lines whose tags stand anywhere
  *   (`<bash-stderr>sudo: …` … `</bash-stderr>`: a command's output the harness put in the message);
- * - a record field filled in by a program (`ticket.subject: …`: a dotted or snake_case key);
- * - the lines that continue a program's error message ({@link ERROR_TAG_LINE}: `ERROR: …`, `fatal: …`),
+ * - a record field filled in by a program (`ticket.subject: …`: a dotted or snake_case key), and in a
+ *   message of at least {@link MIN_REPORT_FIELDS} labelled fields (`Issue: …`, `Expected behavior: …`:
+ *   a pasted report), each field that does not say how to work for good;
+ * - the lines that continue a program's error message ({@link ERROR_TAG_LINE}: `ERROR: …`, `fatal: …`;
+ *   or an {@link ERROR_HEADING}: `Error in WordPressSiteInfo`),
  *   to a blank line, a line opening in lower case or one saying how to work for good ({@link FOR_GOOD});
  * - a line a program printed ({@link OUTPUT_LINE}: git status and errors, a prompt and its command, a
  *   JSON member, a compiler's or test runner's pointer, a stack frame, an error heading, an exception
- *   line, a log record) — pasted output, not the person's words;
+ *   line, a log record) — pasted output, not the person's words; and after such a line, a program's
+ *   footnote ({@link OUTPUT_NOTE}: `Note: …`, `Hint: …`) unless it says how to work for good;
+ * - an exception pasted after the person's words on their line ({@link INLINE_EXCEPTION}), from the
+ *   exception to the end of the line;
  * - a Markdown quotation line (`> …`), and what a written source is said to say ("the readme says:
  *   never …": the words after the lead-in, to the end of the line);
  * - everything after a line announcing untrusted data or "data, not instructions".
@@ -190,11 +223,20 @@ function pastedLine(line: string): boolean {
 export function withoutQuotedData(text: string): string {
   // an element over several lines, its tags anywhere on them (Claude Code's `<bash-stderr>…</bash-stderr>`
   // around the output of a command the person ran): blanked, line breaks kept
-  const lines = text.replace(DATA_ELEMENT, (m) => m.replace(/[^\n]/g, ' ')).split('\n');
+  // (and an HTML comment: a pasted template's note, `<!-- ENGOPS Quick Reference … -->`, is no one's words)
+  const lines = text
+    .replace(DATA_ELEMENT, (m) => m.replace(/[^\n]/g, ' '))
+    .replace(HTML_COMMENT, (m) => m.replace(/[^\n]/g, ' '))
+    .split('\n');
+  // a report of labelled fields ("Issue: …", "Expected behavior: …", "Current behavior: …"): a document
+  // the person pasted (often the agent's own, copied back), its fields no rule of theirs
+  const report = lines.filter((l) => REPORT_FIELD.test(l)).length >= MIN_REPORT_FIELDS;
   const out: string[] = [];
   let until: ((line: string) => boolean) | null = null;
   let rest = false;
   let wrapped = false;
+  /** True once a line of pasted output was blanked: a program's footnote after it is output too. */
+  let pasted = false;
   for (const line of lines) {
     if (rest) {
       out.push('');
@@ -218,7 +260,7 @@ export function withoutQuotedData(text: string): string {
       out.push('');
       continue;
     }
-    wrapped = ERROR_TAG_LINE.test(line);
+    wrapped = ERROR_TAG_LINE.test(line) || ERROR_HEADING.test(line);
     const tag = TAG_LINE.exec(line);
     if (FENCE.test(line)) until = (l) => FENCE.test(l);
     else if (BLOCK_BEGIN.test(line) && MARKER_DECORATION.test(line))
@@ -230,12 +272,21 @@ export function withoutQuotedData(text: string): string {
         return t !== null && t[1] === '/' && t[2]!.toLowerCase() === name;
       };
     } else if (DATA_INTRO.test(line) && POINTS_AHEAD.test(line)) rest = true;
-    else if (!FIELD_LINE.test(line) && !pastedLine(line)) {
+    else if (
+      !FIELD_LINE.test(line) &&
+      !(report && REPORT_FIELD.test(line) && !FOR_GOOD.test(line)) &&
+      !pastedLine(line) &&
+      !(pasted && OUTPUT_NOTE.test(line) && !FOR_GOOD.test(line))
+    ) {
       const said = SOURCE_SAYS.exec(line);
       const own = said ? said[1]! + ' '.repeat(said[2]!.length) : line;
-      out.push(own.replace(INLINE_DATA_TAG, (m) => ' '.repeat(m.length)));
+      const exception = INLINE_EXCEPTION.exec(own);
+      const mine = exception ? own.slice(0, exception.index) + ' '.repeat(exception[0].length) : own;
+      out.push(mine.replace(INLINE_DATA_TAG, (m) => ' '.repeat(m.length)));
+      if (exception) pasted = true;
       continue;
     }
+    if (pastedLine(line)) pasted = true;
     out.push('');
   }
   return out.join('\n');

@@ -968,7 +968,9 @@ function onlyRetried(f: Fixes): boolean {
     keyStats(f.recList, (x) => x.r.between, label).sessions * 2 > f.recList.length &&
     !(editing && onlyLooked(f.recList, label));
   return (
-    f.changed.length > 0 &&
+    // (a file edit that worked later, with nothing but looking before it, is no lesson either, whether
+    // or not the retry's arguments were seen to change)
+    (f.changed.length > 0 || editing) &&
     f.replaced.length === 0 &&
     !f.between.some(mostly) &&
     f.alternatives.length === 0 &&

@@ -94,11 +94,22 @@ const TOLD_CUE =
  * - a setting written as `name=value` ("explain sparse=always" → "explain  ");
  * - a past event told ("Val loss … never recovered", "the build always failed"): "never" or "always"
  *   before a verb in the past (by the tagger's lemma: the word is not its lemma, and not an -ing or -s
- *   form), which narrates what happened, not how to work.
+ *   form), which narrates what happened, not how to work;
+ * - "by default" describing a state ({@link DEFAULT_STATE}: "the tests are running by default").
  */
 export function withoutFalseCues(text: string): string {
-  return text.replace(SETTING, ' ').replace(TOLD_CUE, (m, word: string) => (pastVerb(word) ? ' ' : m));
+  return text
+    .replace(SETTING, ' ')
+    .replace(TOLD_CUE, (m, word: string) => (pastVerb(word) ? ' ' : m))
+    .replace(DEFAULT_STATE, (m) => m.replace(/by default/i, ' '));
 }
+
+/**
+ * "by default" after a form of "be" and a participle ("the order the tests are running by default", "it
+ * is enabled by default"): what a thing does when left alone, not how the agent is to work.
+ */
+const DEFAULT_STATE =
+  /\b(?:is|are|was|were|be|been|being|'s|'re)\s+(?:\w+\s+)?\w+(?:ed|ing|en)\s+by default\b/gi;
 
 /** True when `word` reads as a verb in the past by the tagger ("recovered", "ran"; not "need", "use", "uses"). */
 function pastVerb(word: string): boolean {

@@ -86,3 +86,21 @@ describe('a call made first in only some of the retries that worked', () => {
     expect(m!.after).toContain('Calls made before the successful retry: `Bash:npx prettier` (3)');
   });
 });
+
+describe('an edit that worked when sent again after only looking, its arguments unchanged', () => {
+  const engine = createOfflineEngine();
+
+  it('is no lesson: the look, not a fix, is all that came between', async () => {
+    const input = (id: string) => ({ file_path: `/w/${id}.ts`, old_string: 'a', new_string: 'b' });
+    const sessions = ['a', 'b', 'c'].map((id) =>
+      syntheticSession(id, null, [
+        `Change a to b in ${id}`,
+        { tool: 'Edit', kind: 'edit', input: input(id), result: NOT_FOUND, error: true },
+        { tool: 'Read', kind: 'read', input: { file_path: `/w/${id}.ts` }, result: '1 const a = 1;' },
+        { tool: 'Edit', kind: 'edit', input: input(id), result: 'updated' },
+      ]),
+    );
+    const r = await engine.run({ memories: [], sessions, options: DEFAULT_DREAM_OPTIONS });
+    expect(r.changes.filter((c) => c.kind === 'mistake')).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { editThenReply, personStatements } from '../test-helpers.js';
-import { taskList } from './task-lists.js';
+import { taskList, ticketTask } from './task-lists.js';
 
 // Wordings written for these tests.
 describe('task lists', () => {
@@ -31,5 +31,32 @@ describe('task lists', () => {
     expect(reply(`Auth: confirm whether the framework already provides a users table. ${rule}`)).toContain(
       rule,
     );
+  });
+});
+
+// Wordings written for these tests.
+describe('ticketTask', () => {
+  it('is a message opening with an issue tracker’s key', () => {
+    expect(ticketTask('PAY-12: Never show the refund button to guests')).toBe(true);
+    expect(ticketTask('[WEB-301] Always lazy-load the gallery images')).toBe(true);
+    expect(ticketTask('OPS-7 - move the cron job to the worker')).toBe(true);
+    expect(ticketTask('Never show the refund button to guests')).toBe(false);
+    expect(ticketTask('UTF-8 everywhere, please')).toBe(false);
+  });
+
+  it('gives no rule from a pasted ticket', () => {
+    const reply = (person: string) =>
+      personStatements(
+        editThenReply({
+          task: 'add the invoice export',
+          file: 'src/export.ts',
+          code: 'export const x = 1;',
+          agent: 'The export is done.',
+          person,
+        }),
+      );
+    const rule = "Don't show the refund button to guests.";
+    expect(reply(rule)).toContain(rule);
+    expect(reply(`PAY-12: ${rule}`)).toEqual([]);
   });
 });

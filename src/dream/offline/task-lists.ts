@@ -27,3 +27,16 @@ export function taskList(text: string): boolean {
   if (!first) return false;
   return SECOND_ITEM.test(text.slice(first.index + first[0].length));
 }
+
+/** An issue tracker's key opening a message: `ENGOPS-1: …`, `[PROJ-123] …`, `ABC-42 - …`. */
+const TICKET_KEY = /^\s*(?:\[[A-Z][A-Z0-9]{1,9}-\d+\]|[A-Z][A-Z0-9]{1,9}-\d+\s*(?::|\s[-–—]))\s+\S/;
+
+/**
+ * True when `text` opens with an issue tracker's key (Jira, Linear, YouTrack: `ENGOPS-1: Implement a
+ * small change`): the ticket's title or body, pasted to start its work, so what it says is this task's.
+ * @example ticketTask('ENGOPS-1: Implement a small, not integral change') // true
+ * @example ticketTask('Use UTF-8 everywhere') // false
+ */
+export function ticketTask(text: string): boolean {
+  return TICKET_KEY.test(text);
+}

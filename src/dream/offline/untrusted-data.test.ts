@@ -209,3 +209,66 @@ describe('pasted program output and quoted text are not the person’s words (un
     ).toContain('never push to the release branch directly, open a PR');
   });
 });
+
+describe('more pasted output: exceptions after the person’s words, editor problems, footnotes, reports (s28)', () => {
+  // Wordings written for these tests.
+  const kept = (text: string) => withoutQuotedData(text).trim();
+
+  it('blanks an exception pasted after the person’s words on their line, source location included', () => {
+    const line = 'this still shows up app.bundle.js:812 Uncaught TypeError: never call render twice';
+    const out = withoutQuotedData(line);
+    expect(out.trim()).toBe('this still shows up');
+    expect(out).toHaveLength(line.length);
+    expect(kept('ran it again;Error: always provide a valid token')).toBe('ran it again;');
+    expect(kept('the view fails: ERROR: 42P01: relation "orders" does not exist')).toBe('the view fails:');
+    // a person's sentence that mentions an error is theirs
+    expect(kept('Always log the error before you retry.')).toBe('Always log the error before you retry.');
+  });
+
+  it('blanks stack frames without parentheses, RSpec failures, editor problem lines and HTML comments', () => {
+    expect(kept('    at async file:///app/src/user.ts:14:9')).toBe('');
+    expect(kept('  at src/user.ts:14:9')).toBe('');
+    expect(kept('Failure/Error: expect(total).to eq(10)')).toBe('');
+    expect(
+      kept(
+        'Never export components and constants from one file. eslint(react-refresh/only-export-components)',
+      ),
+    ).toBe('');
+    expect(kept("Type 'string' is not assignable to type 'number'. ts(2322) [Ln 4, Col 7]")).toBe('');
+    expect(kept('<!-- Always fill in every section below -->\nplease review')).toBe('please review');
+    expect(kept('<!-- template notes:\nalways keep this header\n-->\nplease review')).toBe('please review');
+  });
+
+  it('blanks an "Error in <where>" heading and the lines it wraps, and a program’s note after output', () => {
+    expect(
+      kept(
+        "Error in InvoiceTable\nCannot read properties of undefined (reading 'map') in OrderRow\n\ncan you fix it",
+      ),
+    ).toBe('can you fix it');
+    const afterOutput =
+      'HEAD is now at 3f2a1b9 fix rounding\nHint: use --force-with-lease to overwrite the remote branch.';
+    expect(kept(afterOutput)).toBe('');
+    // the same label as the person's own words, with no output above: kept
+    expect(kept('Hint: use --force-with-lease to overwrite the remote branch.')).toBe(
+      'Hint: use --force-with-lease to overwrite the remote branch.',
+    );
+    // a note that says how to work for good is kept even after output
+    expect(kept('HEAD is now at 3f2a1b9 fix rounding\nNote: never rebase a shared branch.')).toBe(
+      'Note: never rebase a shared branch.',
+    );
+  });
+
+  it('blanks the fields of a pasted report unless a field says how to work for good', () => {
+    const report = [
+      'Summary: the export button does nothing',
+      'Steps to reproduce: open the page and click export',
+      'Expected behavior: the file downloads',
+      'Fix from now on: run the export test before every release',
+    ].join('\n');
+    expect(kept(report)).toBe('Fix from now on: run the export test before every release');
+    // two labelled lines are no report
+    expect(kept('Context: the staging server\nRule: always deploy on Tuesday')).toContain(
+      'Context: the staging server',
+    );
+  });
+});

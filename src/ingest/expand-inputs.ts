@@ -32,6 +32,19 @@ export function isTranscriptName(name: string): boolean {
 }
 
 /**
+ * Hidden folders that agents keep their transcripts in, and the subfolder holding them: Claude Code's
+ * `.claude/projects/<project>/<session>.jsonl`, Codex's `.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`,
+ * Gemini CLI's `.gemini/tmp/<hash>/chats/*.json`. A folder walk enters only that subfolder (a repository
+ * that committed its `.claude/projects`, a backup of a home folder); the rest of these folders (settings,
+ * to-do lists, caches) holds JSON that is no transcript.
+ */
+const TRANSCRIPT_HOMES: ReadonlyMap<string, string> = new Map([
+  ['.claude', 'projects'],
+  ['.codex', 'sessions'],
+  ['.gemini', 'tmp'],
+]);
+
+/**
  * Expands paths into transcript files, in argument order (each folder's files sorted by path in
  * code-unit order), de-duplicated by resolved path (the first mention wins). Keeping the user's order
  * makes results independent of where the files happen to live.
@@ -39,7 +52,8 @@ export function isTranscriptName(name: string): boolean {
  * `*.jsonl` and `*.json` entries (so `*.traj.json` and Claude Code `subagents/agent-*.jsonl` too), and
  * Markdown files (`*.md`, hidden ones too, such as aider's `.aider.chat.history.md`) whose content is an
  * aider chat history ({@link isMarkdownTranscript}), skipping `report.json` (mini-swe-agent's sidecar),
- * other hidden files, hidden folders, `node_modules`, and symlinked folders. Returned paths are joined onto the argument as given (not resolved).
+ * other hidden files, hidden folders (but the transcript subfolder of an agent's own, such as
+ * `.claude/projects`: {@link TRANSCRIPT_HOMES}), `node_modules`, and symlinked folders. Returned paths are joined onto the argument as given (not resolved).
  * An OpenHands conversation folder (one holding an `events/` folder of numbered event files, see
  * openhands-file-store.ts) is returned as its `events` folder, one entry, and nothing else in it is
  * walked (`metadata.json`, the `event_cache/` copies); so is an `events` folder given itself.
@@ -103,6 +117,12 @@ function walk(dir: string, out: string[]): void {
     const full = join(dir, name);
     if (name.endsWith('.md') && !entry.isDirectory()) {
       if (entry.isFile() && isMarkdownTranscript(full)) out.push(full);
+      continue;
+    }
+    const home = entry.isDirectory() ? TRANSCRIPT_HOMES.get(name) : undefined;
+    if (home !== undefined) {
+      const inner = join(full, home);
+      if (statSync(inner, { throwIfNoEntry: false })?.isDirectory()) walk(inner, out);
       continue;
     }
     if (name.startsWith('.') || name === 'node_modules') continue;

@@ -73,6 +73,24 @@ describe('expandInputs', () => {
     ]);
   });
 
+  it('enters an agent’s own hidden folder only where it keeps transcripts (.claude/projects, .codex/sessions)', async () => {
+    const dir = scratch();
+    for (const d of ['.claude/projects/-w-app', '.claude/todos', '.codex/sessions/2026/01/02', '.codex/log'])
+      mkdirSync(join(dir, d), { recursive: true });
+    for (const f of [
+      '.claude/settings.json',
+      '.claude/todos/t.json',
+      '.claude/projects/-w-app/s1.jsonl',
+      '.codex/sessions/2026/01/02/rollout-1.jsonl',
+      '.codex/log/x.json',
+    ])
+      writeFileSync(join(dir, f), '{}');
+    expect(await expandInputs([dir])).toEqual([
+      join(dir, '.claude/projects/-w-app/s1.jsonl'),
+      join(dir, '.codex/sessions/2026/01/02/rollout-1.jsonl'),
+    ]);
+  });
+
   it('names a path that does not exist', async () => {
     await expect(expandInputs(['/nope/missing.json'])).rejects.toThrow(
       '/nope/missing.json: no such file or directory',

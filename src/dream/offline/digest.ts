@@ -7,7 +7,7 @@
 import type { KindChange } from './recovery.js';
 
 /** Bumped whenever the digest shape or an extractor's meaning changes (part of the engine version). */
-export const DIGEST_VERSION = 71;
+export const DIGEST_VERSION = 72;
 
 /** A failed tool call, harness complaint or tool warning, reduced to a template. */
 export interface ErrorOccurrence {
@@ -63,6 +63,11 @@ export interface ErrorOccurrence {
    * Read it first before writing to it.": `templates.ts` `instructsAgent`); the template keeps the failure.
    */
   instructs?: true;
+  /**
+   * True when the harness refused the call's input against the tool's schema (Claude Code's
+   * `InputValidationError`: `templates.ts` `refusedInput`), whatever the tool: the refusal names what to mend.
+   */
+  refused_input?: true;
 }
 
 /** The successful retry that followed an error. */

@@ -1489,4 +1489,26 @@ describe('extractFeedback: confusion, requests for the simple way, questions wit
     expect(said('Please keep the jobs that are enabled by default.')).toEqual([]);
     expect(said('Run the tests in random order by default.')).toHaveLength(1);
   });
+
+  // Wordings written for these tests (s29: kinds of wrong rule read on a dev corpus of real sessions).
+  it('an elided "if any", "when everything is ready", "a plan going forward" and "it works by default" make no rule', () => {
+    expect(said('Check the logs and tell me how many requests failed, if any, in the last week.')).toEqual(
+      [],
+    );
+    expect(said('Count the pages that got visits if any these weeks.')).toEqual([]);
+    expect(said('Keep going and ping me when everything is merged.')).toEqual([]);
+    expect(said('Write this up and help draft a migration plan going forward.')).toEqual([]);
+    expect(said('Make sure it builds by default.')).toEqual([]);
+    // the same cues where they do make a rule
+    expect(said('If any migration fails, roll back before you retry.')).toHaveLength(1);
+    expect(said('The retry note covers every job, so if any are flaky, add a timeout.')).toHaveLength(1);
+    expect(said('Going forward, write the migration plan before you touch the schema.')).toHaveLength(1);
+  });
+
+  it('"No … recently" reports; a judgement that names nothing it judges ("a much bigger problem") corrects nothing', () => {
+    expect(said('No orders through the new checkout lately.')).toEqual([]);
+    expect(said('No orders through the new checkout.')).toHaveLength(1);
+    expect(said('That is a far more serious problem.')).toEqual([]);
+    expect(said("That's a terrible migration.")).toHaveLength(1);
+  });
 });

@@ -552,7 +552,23 @@ function criticism(s: Sentence, text: string): boolean {
   const copular = be >= 1 && be <= 3 && ws.slice(1, be).every((t) => t.pos === 'AUX' || t.pos === 'PART');
   // (a cleft is no verdict: "it's in these vulnerable moments that we bond")
   const cleft = ws[be + 1]?.pos === 'ADP';
-  return copular && !cleft && s.sentiment < 0 && substantive(ws) >= MIN_CORRECTION_TERMS;
+  // (and it names what it judges: "that is a much bigger problem" sizes a problem the agent found)
+  return (
+    copular && !cleft && s.sentiment < 0 && substantive(ws) >= MIN_CORRECTION_TERMS && namesSomething(text)
+  );
+}
+
+/** Words of degree or size: they grade what a sentence judges and name nothing ("a much bigger problem"). */
+const DEGREE =
+  /^(?:much|very|really|so|way|far|quite|pretty|too|even|big|bigger|biggest|large|larger|huge|great|greater|major|serious|real|whole|entire|more|most|less)$/;
+
+/**
+ * True when a judgement names what it judges: a content word that neither grades nor judges (no degree
+ * word, no word of the sentiment lexicon) — "that's a terrible *idea*", "this broke the *build*". "That is
+ * a much bigger problem" names nothing: it sizes a problem the agent found, not something it did.
+ */
+function namesSomething(text: string): boolean {
+  return contentTokens(text).some((t) => !DEGREE.test(t) && (analyse(t)[0]?.sentiment ?? 0) === 0);
 }
 
 /** Content words (nouns, verbs, adjectives, adverbs) other than auxiliaries and intensifiers. */
@@ -621,6 +637,9 @@ function evaluative(s: Sentence): boolean {
   return true;
 }
 
+/** Words of a time up to now ("recently", "lately", "yet", "today"): what they qualify is a report. */
+const SO_FAR = /^(?:recently|lately|yet|today|yesterday)$/;
+
 /**
  * A verbless prohibition: "No force pushes.", "No extra summary documents in the repo, please." — "no"
  * (at most one lead-in word before it) directly followed by a noun phrase of at least two content words
@@ -656,6 +675,8 @@ function prohibition(s: Sentence): boolean {
         /^(?:unless|without|except|until|that|which|who)$/.test(t.normal)),
   );
   if (ts.slice(at + 1, clauseEnd < 0 ? ts.length : clauseEnd).some((t) => t.pos === 'AUX')) return false;
+  // "No signups via forms recently.": a time so far makes it a report of what happened, not a ban
+  if (ts.slice(at + 1).some((t) => SO_FAR.test(t.normal))) return false;
   // "No change-history comments please."
   while (phrase.length > 0 && /^(?:please|pls|plz|thanks)$/.test(phrase.at(-1)!.normal))
     phrase = phrase.slice(0, -1);
@@ -745,6 +766,16 @@ function anyCase(all: Token[]): boolean {
       const after = c.slice(at + 1);
       // ("… has the system before everything else": an order of things, no condition)
       if (after[1]?.normal === 'else') return false;
+      // ("how much traffic, if any, these pages got": an elided "if there was any", no condition)
+      // ("if any are needed, add setters": "any" the subject of a verb, a condition)
+      if (
+        c[at]!.normal === 'if' &&
+        /^(?:any|anything)$/.test(after[0]?.normal ?? '') &&
+        (after[1] === undefined || ['PUNCT', 'DET', 'PRON', 'ADP', 'CCONJ', 'SCONJ'].includes(after[1].pos))
+      )
+        return false;
+      // ("let me know when everything is ready": the whole of this task's work in a state, not any case)
+      if (/^(?:everything|all)$/.test(after[0]?.normal ?? '') && after[1]?.lemma === 'be') return false;
       // (in an "if" only: "before adding one" is a time frame of any such act)
       const rest = after.filter(
         (t, i) =>

@@ -35,7 +35,7 @@ import { agentTextPrints } from './replays.js';
 import { noteSetupStep, setupChange } from './setup-change.js';
 import { isInspection, runKey } from './shell-scripts.js';
 import { taskList, ticketTask } from './task-lists.js';
-import { awaitedPerson, errorTemplate, instructsAgent, maskVariables } from './templates.js';
+import { awaitedPerson, errorTemplate, instructsAgent, maskVariables, refusedInput } from './templates.js';
 import { compareStrings, contentTokens, shortQuote, stripLeadIn } from './text.js';
 import { callLabel, commandHead, shellCommandOf, TRIVIAL_TOOLS, toolInputText } from './tool-labels.js';
 
@@ -848,6 +848,7 @@ class SessionGatherer {
       ...(call?.kind === 'other' && call.command === null ? { api: true as const } : {}),
       ...(awaitedPerson(ev.content, signature) ? { awaited: true as const } : {}),
       ...(instructsAgent(ev.content, signature) ? { instructs: true as const } : {}),
+      ...(refusedInput(ev.content) ? { refused_input: true as const } : {}),
       ...(declined ? { declined: true as const } : {}),
     });
     if (declined) return;

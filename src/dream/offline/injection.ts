@@ -156,7 +156,7 @@ const OUTPUT_LINE = new RegExp(
     String.raw`^\s*(?:${ERROR_TAGS}|hint|remote|warning|WARN(?:ING)?|CRITICAL|npm WARN)(?:\[[\w-]+\])?(?::|!)\s`,
     String.raw`^\s*From (?:https?:\/\/|git@|ssh:\/\/|[\w.-]+\.[a-z]{2,}:)\S+\s*$|^\s*\*\s+(?:branch|tag|\[new (?:branch|tag)\])\s+\S+\s+->\s|^\s*\+?[0-9a-f]{7,}\.\.\.?[0-9a-f]{7,}\s`,
     String.raw`^\s*(?:modified|deleted|new file|renamed):\s{2,}\S|^\s*! \[(?:rejected|remote rejected)\]|^\s*To (?:https?:\/\/|git@|ssh:\/\/)\S+\s*$|^\s*\[[\w/.-]+ [0-9a-f]{7,}\] `,
-    String.raw`^\s*(?:\$|❯|➜|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#])\s+\S`,
+    String.raw`^\s*(?:\$|❯|➜|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#]|[\w.-]+:[~/][^\s>]*>)\s+\S`,
     String.raw`^\s*[{[]\s*"[^"\n]+"\s*:|^\s*"[^"\n]+"\s*:\s*(?:"|-?\d|true\b|false\b|null\b|\{|\[)`,
     String.raw`^\s*(?:⚠️?|❌|✗|✖️?|✘|⛔|🚫|🔴)\s*[^\n]{0,60}?\b(?:failed|errors?|not found|missing|denied|unable to|cannot|could not|couldn't|exception|timed out)\b`,
     String.raw`^\s*-->\s+\S+:\d+|^\s*(?:FAIL|PASS)\s+\S+\.\w+\b|^\s*(?:Expected|Received):\s|^\s*at (?:async )?\S+ \(\S+:\d+:\d+\)\s*$|^\s*at (?:async )?\S+:\d+:\d+\s*$|^\s*File "[^"\n]+", line \d+|^\s*Failure\/Error:\s`,
@@ -164,6 +164,29 @@ const OUTPUT_LINE = new RegExp(
     String.raw`(?:^|[.\s])(?:eslint|ts|typescript|biome|stylelint|pylint|ruff|mypy|flake8|pyright|Pylance)\s*\(\s*[\w@/.-]+\s*\)\s*(?:\[\s*Ln \d+,\s*Col \d+\s*\])?\s*$`,
   ].join('|'),
 );
+
+/**
+ * A shell prompt, with the command typed after it or alone (the last line of a pasted terminal):
+ * `$`, `❯`, `➜`, PowerShell's `PS C:\…>`, `user@host:path$`, and `host:path>` (`helios:~/src>`).
+ */
+const PROMPT =
+  /^\s*(?:\$|❯|➜|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#]|[\w.-]+:[~/][^\s>]*>)(?:\s+\S|\s*$)/;
+
+/**
+ * The lines of a pasted terminal session: from a prompt line to the next prompt line, both included
+ * (what a command printed between two prompts is the terminal's, whatever it says).
+ * @returns the indexes of those lines in `lines`.
+ */
+function terminalLines(lines: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  let open = -1;
+  lines.forEach((l, i) => {
+    if (!PROMPT.test(l)) return;
+    if (open >= 0) for (let k = open; k <= i; k++) out.add(k);
+    open = i;
+  });
+  return out;
+}
 
 /** A cue that a line says how to work for good (a program's wrapped error message has none). */
 const FOR_GOOD = /\b(?:always|never|every ?time|from now on|going forward|in (?:the )?future|by default)\b/i;
@@ -208,6 +231,7 @@ function pastedLine(line: string): boolean {
  * - the lines that continue a program's error message ({@link ERROR_TAG_LINE}: `ERROR: …`, `fatal: …`;
  *   or an {@link ERROR_HEADING}: `Error in WordPressSiteInfo`),
  *   to a blank line, a line opening in lower case or one saying how to work for good ({@link FOR_GOOD});
+ * - a pasted terminal session: the lines from a shell prompt to the next ({@link PROMPT}), both included;
  * - a line a program printed ({@link OUTPUT_LINE}: git status and errors, a prompt and its command, a
  *   JSON member, a compiler's or test runner's pointer, a stack frame, an error heading, an exception
  *   line, a log record) — pasted output, not the person's words; and after such a line, a program's
@@ -231,14 +255,16 @@ export function withoutQuotedData(text: string): string {
   // a report of labelled fields ("Issue: …", "Expected behavior: …", "Current behavior: …"): a document
   // the person pasted (often the agent's own, copied back), its fields no rule of theirs
   const report = lines.filter((l) => REPORT_FIELD.test(l)).length >= MIN_REPORT_FIELDS;
+  // a terminal session pasted whole: what came between two prompts (`make host-setup` … `helios:~/x>`)
+  const terminal = terminalLines(lines);
   const out: string[] = [];
   let until: ((line: string) => boolean) | null = null;
   let rest = false;
   let wrapped = false;
   /** True once a line of pasted output was blanked: a program's footnote after it is output too. */
   let pasted = false;
-  for (const line of lines) {
-    if (rest) {
+  for (const [i, line] of lines.entries()) {
+    if (rest || terminal.has(i)) {
       out.push('');
       continue;
     }

@@ -330,8 +330,10 @@ function judgeCluster(j: Judging, gi: number): { verdict: Verdict; fixes: SetupF
   // the tool already tells every agent: a lesson only when something else came with it or the error
   // predicts failure
   const shellRun = occs.some((o) => isShellTool(o.e.tool) || isShellLabel(o.e.tool, o.e.label));
+  // (an API's domain tools are exempt, their arguments being the lesson, but not from the harness's own
+  // refusal of an input against the tool's schema, which names what to mend for every agent)
   if (
-    !occs.every((o) => o.e.api) &&
+    (!occs.every((o) => o.e.api) || occs.every((o) => o.e.refused_input)) &&
     fixes.length === 0 &&
     !predicts &&
     (onlyRetried(analysed) || (!shellRun && instructs(occs)))

@@ -101,15 +101,25 @@ export function withoutFalseCues(text: string): string {
   return text
     .replace(SETTING, ' ')
     .replace(TOLD_CUE, (m, word: string) => (pastVerb(word) ? ' ' : m))
-    .replace(DEFAULT_STATE, (m) => m.replace(/by default/i, ' '));
+    .replace(DEFAULT_STATE, (m) => m.replace(/by default/i, ' '))
+    .replace(FUTURE_NOUN, (m) => m.replace(/(?:going|moving) forward/i, ' '));
 }
 
 /**
+ * "going forward" after a noun of planning ("help figure out a game plan going forward", "the strategy
+ * moving forward"): the plan is for the future; the order is to make it now.
+ */
+const FUTURE_NOUN =
+  /\b(?:plan|plans|strategy|strategies|approach|path|way|steps|roadmap|direction|options|priorities)\s+(?:going|moving) forward\b/gi;
+
+/**
  * "by default" after a form of "be" and a participle ("the order the tests are running by default", "it
- * is enabled by default"): what a thing does when left alone, not how the agent is to work.
+ * is enabled by default") or after "it/this/that" and a verb ("ensure it works by default"): what a thing
+ * does when left alone, not how the agent is to work.
  */
 const DEFAULT_STATE =
-  /\b(?:is|are|was|were|be|been|being|'s|'re)\s+(?:\w+\s+)?\w+(?:ed|ing|en)\s+by default\b/gi;
+  /\b(?:(?:is|are|was|were|be|been|being|'s|'re)\s+(?:\w+\s+)?\w+(?:ed|ing|en)|(?:it|this|that)\s+(?:\w+\s+)?\w+s)\s+by default\b/gi;
+/\b(?:is|are|was|were|be|been|being|'s|'re)\s+(?:\w+\s+)?\w+(?:ed|ing|en)\s+by default\b/gi;
 
 /** True when `word` reads as a verb in the past by the tagger ("recovered", "ran"; not "need", "use", "uses"). */
 function pastVerb(word: string): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bhThreshold, holmThreshold } from './multiple-testing.js';
-import { noteSetupStep, type SetupUnit, setupChange, setupFixes } from './setup-change.js';
+import { noteSetupStep, type SetupUnit, sameInvocation, setupChange, setupFixes } from './setup-change.js';
 
 const SCRIPT =
   'from django.conf import settings\nfrom app.models import Book\nsettings.configure(DEBUG=True)';
@@ -19,6 +19,27 @@ describe('the change that recovered a failed run', () => {
     expect(script.tokens).not.toContain('settings.configure'); // there before
     const steps = setupChange('python a.py', 'python a.py', ['mkdir -p app && touch app/__init__.py']);
     expect(steps.tokens).toEqual(expect.arrayContaining(['run:mkdir', '__init__.py']));
+  });
+
+  it('counts the command line only when the successful run runs the failed invocation again (s29)', () => {
+    // Wordings written for this test: another query through the same client is content, not a change
+    const failed = `psql -U app -c "SELECT total FROM orders WHERE shipped_at = 'x'"`;
+    const other = `psql -U app -c "DELETE FROM carts; SELECT count(*) FROM carts"`;
+    expect(sameInvocation(failed, other)).toBe(false);
+    const c = setupChange(failed, other, [], { failed, success: other });
+    expect(c.tokens).toEqual([]);
+    // a set-up step in between still counts
+    expect(setupChange(failed, other, ['pip install psycopg2'], { failed, success: other }).tokens).toContain(
+      'psycopg2',
+    );
+    // the same invocation with a flag dropped is a change
+    expect(sameInvocation('git log --format=%H main', 'git log main')).toBe(true);
+    expect(
+      setupChange('git log --format=%H main', 'git log main', [], {
+        failed: 'git log --format=%H main',
+        success: 'git log main',
+      }).tokens,
+    ).toContain('removed:--format');
   });
 
   it('measures a set-up step by what it set up, never by its programs, flags or here-document syntax', () => {

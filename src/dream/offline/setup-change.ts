@@ -154,13 +154,16 @@ export function setupChange(
     const plumbing = stepPlumbing(step);
     for (const l of lines(step)) add(l, plumbing);
   }
-  for (const l of successLines) add(l, new Set());
+  // what another invocation of the program says (another query, another file read) is its content, not a
+  // change made to the one that failed: its words count only when it runs that one again
+  const rerun = commands === undefined || sameInvocation(commands.failed, commands.success);
+  if (rerun) for (const l of successLines) add(l, new Set());
   // the set-up steps by program (`run:git pull`; not a mere file write), and what the command line dropped
   for (const step of steps) {
     const label = commandLabel(step);
     if (label && !before.has(label) && !onlyWritesFiles(step)) tokens.add(`run:${label}`);
   }
-  if (commands) {
+  if (commands && rerun) {
     const after = changeTokens(success);
     for (const t of changeTokens(parseHereDocs(commands.failed).skeleton))
       if (!after.has(t)) tokens.add(`removed:${t}`);
@@ -170,6 +173,28 @@ export function setupChange(
     keep(anchor);
   }
   return { tokens: [...tokens].sort().slice(0, MAX_TOKENS), lines: out };
+}
+
+/** Least share of the failed command line's words a successful one keeps to run the same invocation again. */
+const RERUN_KEPT = 2 / 3;
+
+/** A word in capitals only: a query language's keyword (`SELECT`, `FROM`), shared by any two queries. */
+const KEYWORD = /^[A-Z]+$/;
+
+/**
+ * True when command line `success` runs `failed` again, changed (an added flag or variable, a dropped
+ * argument): it keeps at least {@link RERUN_KEPT} of the failed line's words (`changeTokens`, here-document
+ * bodies and capitalised keywords left out). Two runs of one program with other content (another SQL query
+ * through `psql -c`, another path to `cat`) share the program's words only; what one lacks of the other is
+ * no fix.
+ * @example sameInvocation('git log --format=%H x', 'git log x') // true
+ */
+export function sameInvocation(failed: string, success: string): boolean {
+  const words = (c: string) => [...changeTokens(parseHereDocs(c).skeleton)].filter((t) => !KEYWORD.test(t));
+  const before = words(failed);
+  if (before.length === 0) return true;
+  const after = new Set(words(success));
+  return before.filter((t) => after.has(t)).length >= before.length * RERUN_KEPT;
 }
 
 /** One session's recovery from one error class: the first successful run of the same script or program. */

@@ -280,3 +280,16 @@ describe('an output whose lines carry no error marker', () => {
     );
   });
 });
+
+// Wordings written for this test, in the shape of Claude Code's input-schema refusals.
+describe('instructsAgent: Claude Code’s refusal of a call whose input does not match the schema', () => {
+  it('names the parameter to mend, so it instructs (either form)', () => {
+    for (const content of [
+      'InputValidationError: NoteCreate failed due to the following issue:\nThe required parameter `title` is missing',
+      'InputValidationError: [\n  {\n    "code": "invalid_type",\n    "path": ["items", 0, "label"]\n  }\n]',
+    ])
+      expect(instructsAgent(content, errorTemplate(content).signature), content).toBe(true);
+    const other = 'Error: connect ECONNREFUSED 127.0.0.1:5432';
+    expect(instructsAgent(other, errorTemplate(other).signature)).toBe(false);
+  });
+});

@@ -263,13 +263,35 @@ export function errorTemplate(content: string): { template: string; signature: E
 }
 
 /**
+ * Claude Code's refusal of a tool call whose input does not match the tool's schema: its own wording, or
+ * the schema library's list of issues (`InputValidationError: [ { "code": "invalid_type", … } ]`).
+ */
+const INPUT_VALIDATION =
+  /^\s*(?:<tool_use_error>\s*)?InputValidationError: (?:\S+ failed due to the following issues?:|\[\s*\{)/;
+
+/**
+ * True when `content` is Claude Code's refusal of a call whose input does not match the tool's schema
+ * ({@link INPUT_VALIDATION}); the harness checks every tool so, built-in, MCP or an SDK's own.
+ * @example refusedInput('InputValidationError: TaskCreate failed due to the following issue:\n…') // true
+ */
+export function refusedInput(content: string): boolean {
+  return INPUT_VALIDATION.test(content);
+}
+
+/**
  * True when the error's own words tell the agent what to do next: the line its {@link errorSignature}
  * came from goes on past the failure with an instruction ({@link isInstruction}: "File has not been read
  * yet. Read it first before writing to it.", "File content (30000 tokens) exceeds maximum allowed tokens
- * (25000). Please use offset and limit parameters …"). The signature keeps only the failure.
+ * (25000). Please use offset and limit parameters …"), or Claude Code's schema check of the call's input
+ * (`InputValidationError: <tool> failed due to the following issue: …`, which names the parameter to mend).
+ * The signature keeps only the failure.
  * @param content the tool result's text; `signature` its {@link errorSignature}.
  */
 export function instructsAgent(content: string, signature: ErrorSignature): boolean {
+  // Claude Code's check of a call's input against the tool's schema ("InputValidationError: TaskCreate
+  // failed due to the following issue:\nThe required parameter `subject` is missing"): the lines after it
+  // name the parameter to mend, as every such refusal does
+  if (refusedInput(content)) return true;
   if (signature.offset < 0) return false;
   const line = content.slice(signature.offset).split('\n', 1)[0]!.trim();
   const rest = line.slice(signature.line.length).trim();

@@ -272,3 +272,24 @@ describe('more pasted output: exceptions after the person’s words, editor prob
     );
   });
 });
+
+describe('a pasted terminal session (s29)', () => {
+  // Wordings written for this test, in the shape of a terminal with a `host:path>` prompt.
+  it('blanks what came between two prompts, whatever it says; the person’s words after it are kept', () => {
+    const text = [
+      'box:~/infra/vm> make nfs',
+      'sudo apt-get install -y nfs-common',
+      'nfs-common is already the newest version (1:2.6.4-3).',
+      '/etc/exports already exists, not overwriting',
+      'make: *** [Makefile:12: nfs] Error 1',
+      'box:~/infra/vm>',
+      '',
+      'never run make as root',
+    ].join('\n');
+    expect(withoutQuotedData(text).trim()).toBe('never run make as root');
+    // one prompt alone blanks only its own line
+    expect(withoutQuotedData('box:~/infra/vm> make nfs\nalways use the Makefile').trim()).toBe(
+      'always use the Makefile',
+    );
+  });
+});

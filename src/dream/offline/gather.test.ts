@@ -89,6 +89,34 @@ describe('gatherSession', () => {
     expect(directed.statements.length).toBeGreaterThan(0);
   });
 
+  it('reads a long message’s short opening paragraph for feedback, never the spec pasted under it (s29)', () => {
+    // Wordings written for this test
+    seq = 0;
+    const spec = Array.from(
+      { length: 40 },
+      (_, i) => `The invoice screen stores amounts as floats; never do that, use integer cents (part ${i}).`,
+    ).join('\n');
+    const lead = 'Do not mark a task complete until you have run it in the browser yourself.';
+    const work = 'I set up the invoice module and marked the task complete.';
+    const d = gatherSession([
+      ev.user('Set up the invoice module.'),
+      ev.agent(work),
+      ev.user(`${lead}\n\n${spec}`),
+      ev.agent('OK.'),
+    ]);
+    expect(d.feedback.filter((f) => f.cue !== 'follows').map((f) => f.text)).toEqual([lead]);
+    // a long opening paragraph is part of what was pasted
+    seq = 0;
+    const long = `${lead} ${'Then go through the module list carefully and check every screen twice. '.repeat(6)}`;
+    const e = gatherSession([
+      ev.user('Set up the invoice module.'),
+      ev.agent(work),
+      ev.user(`${long}\n\n${spec}`),
+      ev.agent('OK.'),
+    ]);
+    expect(e.feedback.filter((f) => f.cue !== 'follows')).toEqual([]);
+  });
+
   it('extracts error templates with verbatim quotes pointing at the tool result', () => {
     const events = booking();
     const d = gatherSession(events);

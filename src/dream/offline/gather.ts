@@ -47,6 +47,9 @@ const WARNING = /<warning>\s*([^\n<][^\n]*)/;
 const ELIDED = /\[… ([^\]\n]{0,80}\belided\b[^\]\n]{0,80}) …\]/;
 /** A user reply of at most this many words right after the agent asked a question is an answer (see `answers.ts`). */
 const ANSWER_MAX_WORDS = 25;
+/** Longest opening paragraph of a long message read for feedback (`#leadFeedback`). */
+const LEAD_MAX_CHARS = 400;
+
 /** A user-role text repeated this often in one session is a harness template, not a person's words. */
 const TEMPLATE_REPEATS = 3;
 /**
@@ -580,8 +583,14 @@ class SessionGatherer {
     this.#agentSince = [];
     this.#spoke = false;
     // only a person's own words: not a harness template repeated through the session
-    if ((this.#userTexts.get(ev.text) ?? 0) >= TEMPLATE_REPEATS || ev.text.length > MAX_USER_MESSAGE_CHARS)
+    if ((this.#userTexts.get(ev.text) ?? 0) >= TEMPLATE_REPEATS) return;
+    if (ev.text.length > MAX_USER_MESSAGE_CHARS) {
+      // a long message is a task description or a pasted spec; only its short opening paragraph, the
+      // person's own words above what they pasted ("avoid any more reseeding unless explicitly required
+      // (it keeps causing regressions)" over a 5,000-character plan), may hold feedback
+      this.#leadFeedback(ev.text, ev.seq, acted, listed);
       return;
+    }
     // a slash command is an instruction to the harness, never a rule or a fact
     if (SLASH_COMMAND.test(ev.text)) return;
     // a message that tells the agent to ignore its instructions is an injection: nothing in it is
@@ -619,6 +628,18 @@ class SessionGatherer {
     }
     this.#addFacts(text, ev.seq, 'user.message', speaker, kept);
     if (!answering && !spoken) this.#aboutSelf.push({ text, seq: ev.seq, at: ev.timestamp, speaker });
+  }
+
+  /**
+   * The feedback of a long message's opening paragraph (up to the first blank line), when it is at most
+   * {@link LEAD_MAX_CHARS} long and no slash command, injection or task list: read as a message of its own.
+   */
+  #leadFeedback(message: string, seq: number, acted: boolean, listed: boolean): void {
+    const lead = /^\s*([^\n]+(?:\n(?!\s*\n)[^\n]+)*)\n\s*\n/.exec(message)?.[1];
+    if (!lead || lead.length > LEAD_MAX_CHARS || listed || SLASH_COMMAND.test(lead)) return;
+    if (overridesInstructions(message)) return;
+    const text = withoutQuotedData(this.#clean(lead));
+    this.#gatherFeedback(text, seq, acted, speakerLabel(text), () => true);
   }
 
   /** The declarative facts of a person's message, each quoted as written. */

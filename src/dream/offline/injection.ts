@@ -131,6 +131,11 @@ const FENCE = /^\s*(?:```|~~~)/;
 const TAG_LINE = /^\s*<(\/?)([A-Za-z][\w:.-]*)(?:\s[^<>]*)?>\s*$/;
 /** An XML-style element on one line (`<email>…</email>`): markup a program or a paste put there. */
 const INLINE_DATA_TAG = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>[^\n]*?<\/\1>/g;
+/**
+ * A tool call as Claude Code's terminal shows it, copied into a message (`● Bash(docker exec db psql …)`,
+ * `⏺ Read(src/app.ts)`): the call, not the person's words; one level of parentheses inside.
+ */
+const UI_TOOL_CALL = /[●⏺]\s*[A-Z][\w.-]*\((?:[^()\n]|\([^()\n]*\))*\)/g;
 /** An HTML comment (`<!-- … -->`), on one line or over several. */
 const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 /** An XML-style element that spans lines, its tags anywhere on them. */
@@ -157,6 +162,7 @@ const OUTPUT_LINE = new RegExp(
     String.raw`^\s*From (?:https?:\/\/|git@|ssh:\/\/|[\w.-]+\.[a-z]{2,}:)\S+\s*$|^\s*\*\s+(?:branch|tag|\[new (?:branch|tag)\])\s+\S+\s+->\s|^\s*\+?[0-9a-f]{7,}\.\.\.?[0-9a-f]{7,}\s`,
     String.raw`^\s*(?:modified|deleted|new file|renamed):\s{2,}\S|^\s*! \[(?:rejected|remote rejected)\]|^\s*To (?:https?:\/\/|git@|ssh:\/\/)\S+\s*$|^\s*\[[\w/.-]+ [0-9a-f]{7,}\] `,
     String.raw`^\s*(?:\$|❯|➜|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#]|[\w.-]+:[~/][^\s>]*>)\s+\S`,
+    String.raw`^\s*⎿\s|^\s*[●⏺]\s*[A-Z][\w.-]*\([^\n]*\)\s*$|^\s*[●⏺]\s*[A-Z][\w.-]*\([^)\n]*$`,
     String.raw`^\s*[{[]\s*"[^"\n]+"\s*:|^\s*"[^"\n]+"\s*:\s*(?:"|-?\d|true\b|false\b|null\b|\{|\[)`,
     String.raw`^\s*(?:⚠️?|❌|✗|✖️?|✘|⛔|🚫|🔴)\s*[^\n]{0,60}?\b(?:failed|errors?|not found|missing|denied|unable to|cannot|could not|couldn't|exception|timed out)\b`,
     String.raw`^\s*-->\s+\S+:\d+|^\s*(?:FAIL|PASS)\s+\S+\.\w+\b|^\s*(?:Expected|Received):\s|^\s*at (?:async )?\S+ \(\S+:\d+:\d+\)\s*$|^\s*at (?:async )?\S+:\d+:\d+\s*$|^\s*File "[^"\n]+", line \d+|^\s*Failure\/Error:\s`,
@@ -237,7 +243,8 @@ function pastedLine(line: string): boolean {
  *   line, a log record) — pasted output, not the person's words; and after such a line, a program's
  *   footnote ({@link OUTPUT_NOTE}: `Note: …`, `Hint: …`) unless it says how to work for good;
  * - an exception pasted after the person's words on their line ({@link INLINE_EXCEPTION}), from the
- *   exception to the end of the line;
+ *   exception to the end of the line; a tool call copied from Claude Code's terminal ({@link UI_TOOL_CALL}:
+ *   `● Bash(…)`) wherever it stands, and the `⎿ …` lines of its output;
  * - a Markdown quotation line (`> …`), and what a written source is said to say ("the readme says:
  *   never …": the words after the lead-in, to the end of the line);
  * - everything after a line announcing untrusted data or "data, not instructions".
@@ -308,7 +315,11 @@ export function withoutQuotedData(text: string): string {
       const own = said ? said[1]! + ' '.repeat(said[2]!.length) : line;
       const exception = INLINE_EXCEPTION.exec(own);
       const mine = exception ? own.slice(0, exception.index) + ' '.repeat(exception[0].length) : own;
-      out.push(mine.replace(INLINE_DATA_TAG, (m) => ' '.repeat(m.length)));
+      out.push(
+        mine
+          .replace(INLINE_DATA_TAG, (m) => ' '.repeat(m.length))
+          .replace(UI_TOOL_CALL, (m) => ' '.repeat(m.length)),
+      );
       if (exception) pasted = true;
       continue;
     }

@@ -293,3 +293,14 @@ describe('a pasted terminal session (s29)', () => {
     );
   });
 });
+
+describe('a tool call copied from Claude Code’s terminal (s29)', () => {
+  // Wordings written for this test, in the shape of Claude Code's terminal rendering.
+  it('blanks `● Tool(…)` wherever it stands and the `⎿` output lines, keeping the person’s words around it', () => {
+    const text = 'you hang again on\n● Bash(psql -c "\\d orders" 2>&1) put a timeout on it';
+    const out = withoutQuotedData(text);
+    expect(out).toHaveLength(text.length);
+    expect(out.replace(/\s+/g, ' ').trim()).toBe('you hang again on put a timeout on it');
+    expect(withoutQuotedData('⏺ Read(src/app.ts)\n  ⎿  Error: never read twice\nwhy?').trim()).toBe('why?');
+  });
+});

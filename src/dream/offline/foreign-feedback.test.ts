@@ -35,6 +35,13 @@ describe('extractForeignFeedback', () => {
       expect(rules(t), t).toEqual([t]);
   });
 
+  it('reads 之后 / 之後 ("afterwards") and 接下来 / 接下來 ("from here on") opening a clause as "from now on" (s29)', () => {
+    // Wordings written for this test
+    expect(rules('之後的提交都請先跑lint')).toHaveLength(1);
+    expect(rules('接下来请用简体中文回答我')).toHaveLength(1);
+    expect(rules('永远不要把密钥提交到仓库')).toHaveLength(1);
+  });
+
   it('keeps "always / never" only as an order: a modal, or a verb first', () => {
     for (const t of [
       '永远不要直接推送到 main 分支',
@@ -63,6 +70,9 @@ describe('extractForeignFeedback', () => {
       '为什么每次都要我提醒你？',
       '登录以后跳转到首页',
       '下次再说吧',
+      '修改之后请运行测试',
+      '这两个字符串永远不会相等，所以只能拿第一个候选',
+      '之后我们再看这个问题',
       'Tu peux corriger le bug dans le fichier de config ?',
       'Corrige el error en la línea 40 por favor',
       'Pourquoi tu ne lances jamais les tests ?',

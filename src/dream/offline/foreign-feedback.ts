@@ -71,9 +71,12 @@ const CJK_EDGE = String.raw`(?:^|[，,。；;：:！!、\s]|\p{P})`;
 /** Lead words before a Chinese cue that do not change the sentence's mood ("我希望以后…", "请以后…"). */
 const ZH_LEAD =
   '(?:我希望|希望|请你?|請你?|你|那么?|那麼|所以|然后|然後|并且|並且|而且|另外|还有|還有|记住|記住|记得|記得|好的?|嗯|对|對)?[，,\\s]*';
-/** "From now on" in Chinese; 以后 / 以後 only where it opens a clause (after a verb it means "after"). */
+/**
+ * "From now on" in Chinese; 以后 / 以後, 之后 / 之後 ("afterwards") and 接下来 / 接下來 ("from here on") only
+ * where they open a clause (after a verb 以后 and 之后 mean "after").
+ */
 const ZH_LATER =
-  '(?:以后|以後|今后|今後|往后|往後|从今以后|從今以後|从今往后|從今往後|从现在(?:开始|起)|從現在(?:開始|起)|从此以后|從此以後)';
+  '(?:以后|以後|之后|之後|接下来|接下來|今后|今後|往后|往後|从今以后|從今以後|从今往后|從今往後|从现在(?:开始|起)|從現在(?:開始|起)|从此以后|從此以後)';
 
 const ZH: Lexicon = {
   // (not a prediction: "以后还会有…", "there will be … later")
@@ -82,8 +85,9 @@ const ZH: Lexicon = {
     `${CJK_EDGE}${ZH_LEAD}(?:${ZH_LATER}|下次|下一次|下回)(?!还会|還會|会|會|将|將|可能)`,
     'u',
   ),
+  // (not "will never / always is": 永远不会相等, "will never be equal", describes; 永远不要 orders)
   always:
-    /每次|每一次|每当|每當|总是|總是|始终|始終|一律|永远|永遠|任何时候|任何時候|无论何时|無論何時|绝不|絕不|决不|決不|千万不|千萬不/u,
+    /每次|每一次|每当|每當|(?:总是|總是|始终|始終|永远|永遠)(?!不会|不會|会|會|是|都是)|一律|任何时候|任何時候|无论何时|無論何時|绝不|絕不|决不|決不|千万不|千萬不/u,
   keep: /^(?:请|請)?(?:记住|記住|牢记|牢記|记下来|記下來|(?:保存|存|写|寫|记|記)(?:到|进|進|入|在)(?:你的)?(?:记忆|記憶|memory))[：:，,\s]*/iu,
   // (a bare 要 is in 需要, 重要, 主要, 要求: only with a word that makes it an order)
   modal:

@@ -28,10 +28,14 @@ describe('the change that recovered a failed run', () => {
     expect(sameInvocation(failed, other)).toBe(false);
     const c = setupChange(failed, other, [], { failed, success: other });
     expect(c.tokens).toEqual([]);
-    // a set-up step in between still counts
-    expect(setupChange(failed, other, ['pip install psycopg2'], { failed, success: other }).tokens).toContain(
-      'psycopg2',
+    // nor does what was done before it: it is no run of the failed one
+    expect(setupChange(failed, other, ['pip install psycopg2'], { failed, success: other }).tokens).toEqual(
+      [],
     );
+    // before a run of the failed invocation, a set-up step counts
+    expect(
+      setupChange(failed, failed, ['pip install psycopg2'], { failed, success: failed }).tokens,
+    ).toContain('psycopg2');
     // the same invocation with a flag dropped is a change
     expect(sameInvocation('git log --format=%H main', 'git log main')).toBe(true);
     expect(

@@ -150,20 +150,24 @@ export function setupChange(
     for (const t of added) tokens.add(t);
     keep(l);
   };
+  // another invocation of the program (another query, another file read) is no run of the one that
+  // failed: neither its words nor what was done before it are a change made to that one
+  // (the command lines, and the scripts they run as then written: a rewritten script is another one)
+  const rerun =
+    commands === undefined ||
+    (sameInvocation(commands.failed, commands.success) && sameInvocation(failed, success, true));
+  if (!rerun) return { tokens: [], lines: [] };
   for (const step of steps) {
     const plumbing = stepPlumbing(step);
     for (const l of lines(step)) add(l, plumbing);
   }
-  // what another invocation of the program says (another query, another file read) is its content, not a
-  // change made to the one that failed: its words count only when it runs that one again
-  const rerun = commands === undefined || sameInvocation(commands.failed, commands.success);
-  if (rerun) for (const l of successLines) add(l, new Set());
+  for (const l of successLines) add(l, new Set());
   // the set-up steps by program (`run:git pull`; not a mere file write), and what the command line dropped
   for (const step of steps) {
     const label = commandLabel(step);
     if (label && !before.has(label) && !onlyWritesFiles(step)) tokens.add(`run:${label}`);
   }
-  if (commands && rerun) {
+  if (commands) {
     const after = changeTokens(success);
     for (const t of changeTokens(parseHereDocs(commands.failed).skeleton))
       if (!after.has(t)) tokens.add(`removed:${t}`);
@@ -183,14 +187,15 @@ const KEYWORD = /^[A-Z]+$/;
 
 /**
  * True when command line `success` runs `failed` again, changed (an added flag or variable, a dropped
- * argument): it keeps at least {@link RERUN_KEPT} of the failed line's words (`changeTokens`, here-document
- * bodies and capitalised keywords left out). Two runs of one program with other content (another SQL query
+ * argument): it keeps at least {@link RERUN_KEPT} of the failed line's words (`changeTokens`, capitalised
+ * keywords left out; here-document bodies too unless `bodies`, for comparing the scripts run). Two runs of one program with other content (another SQL query
  * through `psql -c`, another path to `cat`) share the program's words only; what one lacks of the other is
  * no fix.
  * @example sameInvocation('git log --format=%H x', 'git log x') // true
  */
-export function sameInvocation(failed: string, success: string): boolean {
-  const words = (c: string) => [...changeTokens(parseHereDocs(c).skeleton)].filter((t) => !KEYWORD.test(t));
+export function sameInvocation(failed: string, success: string, bodies = false): boolean {
+  const words = (c: string) =>
+    [...changeTokens(bodies ? c : parseHereDocs(c).skeleton)].filter((t) => !KEYWORD.test(t));
   const before = words(failed);
   if (before.length === 0) return true;
   const after = new Set(words(success));

@@ -237,3 +237,36 @@ it('Claude Code: bash mode (a !command and its output) and teammate messages are
     ['user.message', 'use pnpm from '],
   ]);
 });
+
+it('Claude Code: a message the person typed while the agent worked (a queued_command attachment) is theirs (s29)', () => {
+  // Line shapes as Claude Code 2.1 writes them in ~/.claude/projects (text ours).
+  const base = { sessionId: 's-queued', timestamp: '2026-01-01T00:00:00.000Z' };
+  const queued = (prompt: string, extra: Record<string, unknown>) =>
+    JSON.stringify({ ...base, type: 'attachment', attachment: { type: 'queued_command', prompt, ...extra } });
+  const text = [
+    JSON.stringify({ ...base, type: 'user', message: { role: 'user', content: 'build the firmware' } }),
+    queued('git diff opens meld here, use git --no-pager diff instead', {
+      commandMode: 'prompt',
+      origin: { kind: 'human' },
+    }),
+    queued('and keep the old baseline branch', { commandMode: 'prompt' }),
+    queued('status from the other session: all green', {
+      commandMode: 'prompt',
+      origin: { kind: 'peer', name: 'plan-e 2' },
+    }),
+    queued('<task-notification><task-id>t1</task-id></task-notification>', {
+      commandMode: 'task-notification',
+    }),
+    JSON.stringify({
+      ...base,
+      type: 'attachment',
+      attachment: { type: 'edited_text_file', filename: 'a.c' },
+    }),
+  ].join('\n');
+  const [s] = parseTranscript('s-queued.jsonl', text).sessions;
+  expect(s!.events.filter((e) => e.type === 'user.message').map((e) => ('text' in e ? e.text : ''))).toEqual([
+    'build the firmware',
+    'git diff opens meld here, use git --no-pager diff instead',
+    'and keep the old baseline branch',
+  ]);
+});

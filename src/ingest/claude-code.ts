@@ -25,7 +25,9 @@
  * - system lines: `api_error` → a short `system.message` (a run of retries of the same error counts
  *   once); lines with text `content` → `system.message` (cut to 500 characters); others (e.g.
  *   `turn_duration`) skipped. `summary` lines give the title when their `leafUuid` is in the file.
- * - skipped: `file-history-snapshot`, `progress`, `attachment`, other queue operations.
+ * - a message the person typed while the agent worked (`attachment` of type `queued_command` from a
+ *   human: {@link queuedPrompt}) → `user.message` where it was delivered;
+ * - skipped: `file-history-snapshot`, `progress`, other attachments, other queue operations.
  * - Pointers: `{file, line, pointer: '/message/content/<k>'}` (line 1-based).
  * - external_id `claude-code:<sessionId>`; subagents `claude-code:<sessionId>/agent-<agentId>` with
  *   `parent_external_id` `claude-code:<sessionId>` (both from the file's content, so files import in
@@ -347,8 +349,17 @@ class ClaudeCodeReader {
         if (o.operation === 'enqueue' && typeof o.content === 'string')
           this.#notification(o.content, ts, { file: this.#file, line });
         return;
+      case 'attachment': {
+        // a message the person typed while the agent worked, delivered to it mid-turn
+        const typed = queuedPrompt(o.attachment);
+        if (typed !== null) {
+          const source = { file: this.#file, line };
+          this.#emitOrHold(() => this.#userText(typed, false, ts, source));
+        }
+        return;
+      }
       default:
-        return; // file-history-snapshot, progress, attachment, unknown
+        return; // file-history-snapshot, progress, other attachments, unknown
     }
   }
 
@@ -598,4 +609,22 @@ class ClaudeCodeReader {
     const t = first && 'text' in first ? titleFrom(first.text) : '';
     return t !== '' ? t : `Claude Code ${what}`;
   }
+}
+
+/**
+ * The text of a message the person typed while the agent was working, as Claude Code records it: an
+ * `attachment` line `{type: "queued_command", prompt, commandMode: "prompt", origin?: {kind: "human"}}`
+ * (2.1.x; no `user` line repeats it). Null for anything else: another attachment, a task notification
+ * (`commandMode: "task-notification"`, read from its `queue-operation` line), or a message from another
+ * Claude Code session (`origin.kind: "peer"`), which is no person's.
+ * Format read off real project files (public repositories, Claude Code 2.1.222), not a published schema.
+ */
+export function queuedPrompt(attachment: unknown): string | null {
+  if (typeof attachment !== 'object' || attachment === null) return null;
+  const a = attachment as { type?: unknown; prompt?: unknown; commandMode?: unknown; origin?: unknown };
+  if (a.type !== 'queued_command' || typeof a.prompt !== 'string') return null;
+  if (a.commandMode !== undefined && a.commandMode !== 'prompt') return null;
+  const origin = a.origin as { kind?: unknown } | null | undefined;
+  if (origin != null && origin.kind !== 'human') return null;
+  return a.prompt;
 }

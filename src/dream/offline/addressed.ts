@@ -180,8 +180,8 @@ export function addressedFeedback(
 const REPLY_LANGUAGE = new RegExp(
   [
     String.raw`\b(?:answer|reply|respond|write|talk|speak|explain|communicate|chat)(?:s|ing)?\b[^.!?]{0,40}\bin (?:plain )?(?:English|French|German|Spanish|Portuguese|Italian|Dutch|Polish|Russian|Ukrainian|Turkish|Arabic|Hebrew|Hindi|Chinese|Mandarin|Cantonese|Japanese|Korean|Vietnamese|Thai|Indonesian)\b`,
-    String.raw`(?:用|以)[^，,。；;]{0,8}(?:中文|英文|英语|英語|日文|日语|日語|韩语|韓語|韩文|韓文)[^，,。；;]{0,6}(?:回答|回覆|回复|答覆|答复|回應|回应|说明|說明|交流|沟通|溝通|写|寫)`,
-    String.raw`(?:日本語|英語|中国語|韓国語)で(?:答え|返答|回答|話し|説明|書い|返信)`,
+    '(?:用|以)[^，,。；;]{0,8}(?:中文|英文|英语|英語|日文|日语|日語|韩语|韓語|韩文|韓文)[^，,。；;]{0,6}(?:回答|回覆|回复|答覆|答复|回應|回应|说明|說明|交流|沟通|溝通|写|寫)',
+    '(?:日本語|英語|中国語|韓国語)で(?:答え|返答|回答|話し|説明|書い|返信)',
     String.raw`(?:한국어|영어|한글|일본어|중국어)로\s*(?:대답|답변|말해|설명|작성|답해)`,
     String.raw`\b(?:réponds|répondez|répondre|écris|écrivez)\b[^.!?]{0,30}\ben (?:français|anglais|allemand|espagnol)\b`,
     String.raw`\b(?:responde|responda|respondas|respóndeme|contesta|escribe|escreva|responder)\b[^.!?]{0,30}\b(?:en|em) (?:español|castellano|inglés|inglês|português|portugués|francés|francês)\b`,

@@ -299,22 +299,25 @@ describe('an order on "it" right after the agent acted (issue 15, fourth round)'
 
 // Wordings written for this test.
 describe('a rule on the language the agent answers in (s29)', () => {
+  /** The person's `rule` after the agent reported and ran a firmware build. */
+  const afterBuild = (rule: string) => {
+    seq = 0;
+    return feedbackOf([
+      ev('user.message', 'Check why the nightly build is red.'),
+      ev('agent.message', 'The linker fails on the ARM target; I fixed the flag.'),
+      call('Bash', { command: 'make -C firmware' }),
+      ev('user.message', rule),
+      ev('agent.message', 'OK.'),
+    ]);
+  };
+
   it('concerns the work whatever the tool calls name, in English and in other languages', () => {
     for (const rule of [
       'From now on, reply to me in German, but keep code comments as they are.',
       '以后请用简体中文回答我',
       '今後は日本語で答えてください',
-    ]) {
-      seq = 0;
-      const events = [
-        ev('user.message', 'Check why the nightly build is red.'),
-        ev('agent.message', 'The linker fails on the ARM target; I fixed the flag.'),
-        call('Bash', { command: 'make -C firmware' }),
-        ev('user.message', rule),
-        ev('agent.message', 'OK.'),
-      ];
-      expect(feedbackOf(events), rule).toEqual([rule]);
-    }
+    ])
+      expect(afterBuild(rule), rule).toEqual([rule]);
     // in another language a rule carries its cue of generality (the foreign reader needs one), so it is
     // kept in the opening request too
     seq = 0;
@@ -325,14 +328,6 @@ describe('a rule on the language the agent answers in (s29)', () => {
     ];
     expect(feedbackOf(opening)).toEqual(['以后请用简体中文回答我']);
     // a rule naming nothing of the work and no language of the replies is still left out
-    seq = 0;
-    const unrelated = [
-      ev('user.message', 'Check why the nightly build is red.'),
-      ev('agent.message', 'The linker fails on the ARM target; I fixed the flag.'),
-      call('Bash', { command: 'make -C firmware' }),
-      ev('user.message', 'From now on, water the plants every morning.'),
-      ev('agent.message', 'OK.'),
-    ];
-    expect(feedbackOf(unrelated)).toEqual([]);
+    expect(afterBuild('From now on, water the plants every morning.')).toEqual([]);
   });
 });

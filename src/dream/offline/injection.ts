@@ -131,11 +131,18 @@ const FENCE = /^\s*(?:```|~~~)/;
 const TAG_LINE = /^\s*<(\/?)([A-Za-z][\w:.-]*)(?:\s[^<>]*)?>\s*$/;
 /** An XML-style element on one line (`<email>…</email>`): markup a program or a paste put there. */
 const INLINE_DATA_TAG = /<([A-Za-z][\w:.-]*)(?=[\s>])[^<>\n]*>[^\n]*?<\/\1>/g;
+/** The start of a tool call in Claude Code's terminal: the bullet, the tool's name, the parenthesis. */
+const UI_CALL_HEAD = String.raw`[●⏺]\s*[A-Z][\w.-]*\(`;
 /**
  * A tool call as Claude Code's terminal shows it, copied into a message (`● Bash(docker exec db psql …)`,
  * `⏺ Read(src/app.ts)`): the call, not the person's words; one level of parentheses inside.
  */
-const UI_TOOL_CALL = /[●⏺]\s*[A-Z][\w.-]*\((?:[^()\n]|\([^()\n]*\))*\)/g;
+const UI_TOOL_CALL = new RegExp(String.raw`${UI_CALL_HEAD}(?:[^()\n]|\([^()\n]*\))*\)`, 'g');
+/**
+ * A shell prompt's own text (`$`, `❯`, `➜`, PowerShell's `PS C:\…>`, `user@host:path$`, `host:path>`),
+ * before the command typed after it: {@link OUTPUT_LINE} and {@link PROMPT} read it the same way.
+ */
+const SHELL_PROMPT = String.raw`(?:\$|❯|➜|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#]|[\w.-]+:[~/][^\s>]*>)`;
 /** An HTML comment (`<!-- … -->`), on one line or over several. */
 const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 /** An XML-style element that spans lines, its tags anywhere on them. */
@@ -161,8 +168,8 @@ const OUTPUT_LINE = new RegExp(
     String.raw`^\s*(?:${ERROR_TAGS}|hint|remote|warning|WARN(?:ING)?|CRITICAL|npm WARN)(?:\[[\w-]+\])?(?::|!)\s`,
     String.raw`^\s*From (?:https?:\/\/|git@|ssh:\/\/|[\w.-]+\.[a-z]{2,}:)\S+\s*$|^\s*\*\s+(?:branch|tag|\[new (?:branch|tag)\])\s+\S+\s+->\s|^\s*\+?[0-9a-f]{7,}\.\.\.?[0-9a-f]{7,}\s`,
     String.raw`^\s*(?:modified|deleted|new file|renamed):\s{2,}\S|^\s*! \[(?:rejected|remote rejected)\]|^\s*To (?:https?:\/\/|git@|ssh:\/\/)\S+\s*$|^\s*\[[\w/.-]+ [0-9a-f]{7,}\] `,
-    String.raw`^\s*(?:\$|❯|➜|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#]|[\w.-]+:[~/][^\s>]*>)\s+\S`,
-    String.raw`^\s*⎿\s|^\s*[●⏺]\s*[A-Z][\w.-]*\([^\n]*\)\s*$|^\s*[●⏺]\s*[A-Z][\w.-]*\([^)\n]*$`,
+    String.raw`^\s*${SHELL_PROMPT}\s+\S`,
+    String.raw`^\s*⎿\s|^\s*${UI_CALL_HEAD}[^\n]*\)\s*$|^\s*${UI_CALL_HEAD}[^)\n]*$`,
     String.raw`^\s*[{[]\s*"[^"\n]+"\s*:|^\s*"[^"\n]+"\s*:\s*(?:"|-?\d|true\b|false\b|null\b|\{|\[)`,
     String.raw`^\s*(?:⚠️?|❌|✗|✖️?|✘|⛔|🚫|🔴)\s*[^\n]{0,60}?\b(?:failed|errors?|not found|missing|denied|unable to|cannot|could not|couldn't|exception|timed out)\b`,
     String.raw`^\s*-->\s+\S+:\d+|^\s*(?:FAIL|PASS)\s+\S+\.\w+\b|^\s*(?:Expected|Received):\s|^\s*at (?:async )?\S+ \(\S+:\d+:\d+\)\s*$|^\s*at (?:async )?\S+:\d+:\d+\s*$|^\s*File "[^"\n]+", line \d+|^\s*Failure\/Error:\s`,
@@ -175,8 +182,7 @@ const OUTPUT_LINE = new RegExp(
  * A shell prompt, with the command typed after it or alone (the last line of a pasted terminal):
  * `$`, `❯`, `➜`, PowerShell's `PS C:\…>`, `user@host:path$`, and `host:path>` (`helios:~/src>`).
  */
-const PROMPT =
-  /^\s*(?:\$|❯|➜|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:[^\s$#]*[$#]|[\w.-]+:[~/][^\s>]*>)(?:\s+\S|\s*$)/;
+const PROMPT = new RegExp(String.raw`^\s*${SHELL_PROMPT}(?:\s+\S|\s*$)`);
 
 /**
  * The lines of a pasted terminal session: from a prompt line to the next prompt line, both included

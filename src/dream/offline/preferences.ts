@@ -119,7 +119,6 @@ const FUTURE_NOUN =
  */
 const DEFAULT_STATE =
   /\b(?:(?:is|are|was|were|be|been|being|'s|'re)\s+(?:\w+\s+)?\w+(?:ed|ing|en)|(?:it|this|that)\s+(?:\w+\s+)?\w+s)\s+by default\b/gi;
-/\b(?:is|are|was|were|be|been|being|'s|'re)\s+(?:\w+\s+)?\w+(?:ed|ing|en)\s+by default\b/gi;
 
 /** True when `word` reads as a verb in the past by the tagger ("recovered", "ran"; not "need", "use", "uses"). */
 function pastVerb(word: string): boolean {

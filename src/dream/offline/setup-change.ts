@@ -128,6 +128,13 @@ export function setupChange(
   steps: readonly string[],
   commands?: { failed: string; success: string },
 ): { tokens: string[]; lines: string[] } {
+  // another invocation of the program (another query, another file read) is no run of the one that
+  // failed: neither its words nor what was done before it are a change made to that one
+  // (the command lines, and the scripts they run as then written: a rewritten script is another one)
+  const rerun =
+    commands === undefined ||
+    (sameInvocation(commands.failed, commands.success) && sameInvocation(failed, success, true));
+  if (!rerun) return { tokens: [], lines: [] };
   const before = changeTokens(failed);
   const failedLines = lines(failed);
   const successLines = lines(success);
@@ -150,13 +157,6 @@ export function setupChange(
     for (const t of added) tokens.add(t);
     keep(l);
   };
-  // another invocation of the program (another query, another file read) is no run of the one that
-  // failed: neither its words nor what was done before it are a change made to that one
-  // (the command lines, and the scripts they run as then written: a rewritten script is another one)
-  const rerun =
-    commands === undefined ||
-    (sameInvocation(commands.failed, commands.success) && sameInvocation(failed, success, true));
-  if (!rerun) return { tokens: [], lines: [] };
   for (const step of steps) {
     const plumbing = stepPlumbing(step);
     for (const l of lines(step)) add(l, plumbing);
@@ -188,9 +188,9 @@ const KEYWORD = /^[A-Z]+$/;
 /**
  * True when command line `success` runs `failed` again, changed (an added flag or variable, a dropped
  * argument): it keeps at least {@link RERUN_KEPT} of the failed line's words (`changeTokens`, capitalised
- * keywords left out; here-document bodies too unless `bodies`, for comparing the scripts run). Two runs of one program with other content (another SQL query
- * through `psql -c`, another path to `cat`) share the program's words only; what one lacks of the other is
- * no fix.
+ * keywords left out; here-document bodies too unless `bodies`, for comparing the scripts run). Two runs of
+ * one program with other content (another SQL query through `psql -c`, another path to `cat`) share the
+ * program's words only; what one lacks of the other is no fix.
  * @example sameInvocation('git log --format=%H x', 'git log x') // true
  */
 export function sameInvocation(failed: string, success: string, bodies = false): boolean {

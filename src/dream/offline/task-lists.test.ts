@@ -2,6 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { editThenReply, personStatements } from '../test-helpers.js';
 import { taskList, ticketTask } from './task-lists.js';
 
+/** What gather keeps as the person's statements from `person`, replying after the agent edited a file. */
+const reply = (person: string) =>
+  personStatements(
+    editThenReply({
+      task: 'add the invoice export',
+      file: 'src/export.ts',
+      code: 'export const x = 1;',
+      agent: 'The export is done.',
+      person,
+    }),
+  );
+
 // Wordings written for these tests.
 describe('task lists', () => {
   it('are messages with items labelled 1 and 2, on lines or inline; versions and decimals are no labels', () => {
@@ -13,16 +25,6 @@ describe('task lists', () => {
   });
 
   it('give no rule from an item, unless the item says it holds for good', () => {
-    const reply = (person: string) =>
-      personStatements(
-        editThenReply({
-          task: 'add the invoice export',
-          file: 'src/export.ts',
-          code: 'export const x = 1;',
-          agent: 'The export is done.',
-          person,
-        }),
-      );
     const rule = 'If it does, we must extend it instead of creating a parallel accounts table.';
     const items = `Looks good overall.\n\nBefore I deploy, please confirm these items:\n\n1) Auth: confirm whether the framework already provides a users table. ${rule}\n\n2) The seed script must be idempotent.\n\n3) From now on, run the seed script in CI too.`;
     expect(reply(items)).not.toContain(rule);
@@ -34,7 +36,6 @@ describe('task lists', () => {
   });
 });
 
-// Wordings written for these tests.
 describe('ticketTask', () => {
   it('is a message opening with an issue tracker’s key', () => {
     expect(ticketTask('PAY-12: Never show the refund button to guests')).toBe(true);
@@ -45,16 +46,6 @@ describe('ticketTask', () => {
   });
 
   it('gives no rule from a pasted ticket', () => {
-    const reply = (person: string) =>
-      personStatements(
-        editThenReply({
-          task: 'add the invoice export',
-          file: 'src/export.ts',
-          code: 'export const x = 1;',
-          agent: 'The export is done.',
-          person,
-        }),
-      );
     const rule = "Don't show the refund button to guests.";
     expect(reply(rule)).toContain(rule);
     expect(reply(`PAY-12: ${rule}`)).toEqual([]);

@@ -1511,4 +1511,40 @@ describe('extractFeedback: confusion, requests for the simple way, questions wit
     expect(said('That is a far more serious problem.')).toEqual([]);
     expect(said("That's a terrible migration.")).toHaveLength(1);
   });
+
+  // wordings written for this test (the feedback dev rounds 14–15 showed the forms, not these sentences)
+  it('a frustrated opener, "any more", and the team\'s practice after a place are rules', () => {
+    expect(said('fuck me stop making edits without asking me first')).toEqual([
+      ['rule', 'fuck me stop making edits without asking me first'],
+    ]);
+    expect(said('ffs stop rewriting the migrations without checking with me')).toHaveLength(1);
+    expect(said('avoid any more schema resets unless I ask (they keep wiping the fixtures)')).toHaveLength(1);
+    expect(said("don't touch the lockfile any more.")).toHaveLength(1);
+    expect(said('are there any more failing specs?')).toEqual([]);
+    expect(said('add any more specs you need')).toEqual([]);
+    expect(said("In this codebase we don't write new helpers for what a util already does.")).toHaveLength(1);
+    expect(said('On this team, we never merge without a review.')).toHaveLength(1);
+    expect(said('In this repo the build takes ten minutes.')).toEqual([]);
+  });
+
+  it("what the agent never does, and a kind barred for good, stated without an order's form", () => {
+    expect(said('you never push to the shared staging branch')).toHaveLength(1);
+    expect(said("You don't drop tables without asking me, that's the rule.")).toHaveLength(1);
+    expect(said('you do not open the prod console, ever')).toHaveLength(1);
+    // a past event (at most a correction of what the agent left out), knowing, the speaker's case: no rule
+    expect(said('you never told me the deploy failed').map(([cue]) => cue)).not.toContain('rule');
+    expect(said('you never know with flaky tests')).toEqual([]);
+    expect(said("you don't run it on my laptop")).toEqual([]);
+    expect(said('a yarn.lock should never show up in this repo')).toHaveLength(1);
+    expect(said('compiled bundles must never be committed')).toHaveLength(1);
+    // one thing of the product, not a kind: a requirement, no way of working
+    expect(said('the checkout page should never crash')).toEqual([]);
+  });
+
+  it('a reason naming a product does not make the order one case; a report asked for instead of improvising is a rule', () => {
+    expect(said("don't edit the vendored files, because they're regenerated from Swagger")).toHaveLength(1);
+    expect(said("don't edit the vendored files in Swagger")).toEqual([]);
+    expect(said('if a binary is missing, tell me instead of installing another one.')).toHaveLength(1);
+    expect(said('if a binary is missing, tell me.')).toEqual([]);
+  });
 });

@@ -62,7 +62,7 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all\b(?! (?:of )?(?:the|these|those|our|my|your)\b))\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never(?! ?mind|[- ]?ending)|(?:don'?t|do not) ever|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|future (?:work|tasks?|changes?|sessions?|projects?|commits?|prs?)|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b/i;
+  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all\b(?! (?:of )?(?:the|these|those|our|my|your)\b))\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never(?! ?mind|[- ]?ending)|(?:don'?t|do not) ever|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|future (?:work|tasks?|changes?|sessions?|projects?|commits?|prs?)|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b|\bavoid any more\b|\bany more(?=\s*(?:[.,;!)]|$))/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
@@ -209,8 +209,16 @@ const REASON =
 const INTERJECTION =
   /^(?:(?:ugh+|argh+|sigh|meh|geez|jeez|dude|man|hmm*|look|listen|come on|hold on|wait|wtf|omg|ffs|bruh|guys|mate|whoa+|woah|wow|yikes|oof|uh+|um+|erm|huh|eh|oi|yo|ouch|oops)\s*[,.!;:-]+\s*)+/i;
 
+/**
+ * An exclamation of frustration that is never a verb or noun of the sentence it opens ("fuck me stop
+ * making changes without checking with me first", "ffs don't …"): cut with or without punctuation.
+ */
+const EXPLETIVE =
+  /^(?:(?:fuck(?:ing)?(?: me| sake| hell)?|for fuck'?s sake|ffs|fml|jfc|smh|omg|wtf|ugh+|argh+|jeez|geez)\b[\s,.!;:-]*)+/i;
+
 function strip(text: string): string {
   return text
+    .replace(EXPLETIVE, '')
     .replace(INTERJECTION, '')
     .replace(LEAD_IN, '')
     .replace(INTERJECTION, '')
@@ -817,7 +825,13 @@ function genericCondition(all: Token[], text: string): boolean {
   if (/\b(?:I|my)\b/i.test(condition) || /^for me\b/i.test(text)) return false;
   // ("…, please run the whole suite": the politeness word before the order is no part of it)
   const parts = clauses(all).map(leadless);
-  return anyCase(all) && parts.some((c) => c.length > 0 && imperative(c, text) && !REPORT.test(c[0]!.lemma));
+  // (a report asked for instead of what the agent would do is how to act: "if a tool is missing, tell
+  // me instead of improvising with a different one")
+  const instead = /\b(?:instead of|rather than)\b/i.test(text);
+  return (
+    anyCase(all) &&
+    parts.some((c) => c.length > 0 && imperative(c, text) && (instead || !REPORT.test(c[0]!.lemma)))
+  );
 }
 
 /**
@@ -1881,7 +1895,10 @@ function scopeKind(r: Reading, parts: ReturnType<typeof clauses>): Kind | undefi
   // (twice that, a cue of generality inside is one of the task's conditions: a dictated paragraph)
   if (ws.length > 2 * MAX_RULE_WORDS) return null;
   // specifics said after a colon are examples of a general statement ("Tests live next to the code: a.test.ts …")
-  const head = /^(.{12,}?):\s/.exec(text)?.[1] ?? text;
+  // (and a reason names what it explains by, not which case: "don't edit the locale files, because
+  // they're synced from Crowdin")
+  const why = reasonIn(text);
+  const head = /^(.{12,}?):\s/.exec(text)?.[1] ?? (why ? text.slice(0, text.lastIndexOf(why)) : text);
   // an objection right after the agent acted names the file it made or touched ("why is there a
   // CHANGES_SUMMARY.md now?"): that file is what it objects to, not one case of a task
   // (and counts of what it touched: "why did you touch 41 files …?"; not a line or an id: "line 42")
@@ -1953,6 +1970,7 @@ function statementKind(r: Reading, parts: ReturnType<typeof clauses>): Kind {
   if (ordered && replacesPractice(ws)) return 'rule';
   if (kindDenied(ws)) return afterAgent ? 'correction' : 'rule';
   if (genericCondition(all, text)) return 'rule';
+  if (habitual(ws, text, general)) return 'rule';
   // "If a test fails, the answer is never it.skip": what holds in any such case, for good
   if (anyCase(all) && /\b(?:never|always)\b/i.test(text) && !FIRST_PERSON.test(text)) return 'rule';
   if ((afterAgent || general) && (prohibition(s) || laterProhibition(parts))) return 'rule';
@@ -1972,6 +1990,69 @@ function statementKind(r: Reading, parts: ReturnType<typeof clauses>): Kind {
     return 'correction';
   if (ordered) return 'imperative';
   return NEED.test(text) ? 'directive' : null;
+}
+
+/**
+ * Where a team's practice holds, opening the sentence before its "we" ("In this repo we don't add new
+ * files for …", "On this team, we …", "Here we …"): cut before the practice is read.
+ */
+const LEADING_SCOPE =
+  /^(?:(?:in|on|at|for|across|within) (?:this|our|the) (?:repo|repository|project|codebase|monorepo|team|company|org(?:anization)?|service|app|workspace|package)|here)\b,?\s+(?=we\b)/i;
+
+/**
+ * A way of working stated without an order's form (issue 15: negations and stern statements):
+ * - a team's practice after a place ("In this repo we don't add new files …": {@link LEADING_SCOPE});
+ * - what the agent never does, said as a fact of its job ("you never read .env.production", "You don't
+ *   delete tests without asking me", "you do not touch prod, ever"): "you", then "never" or a negation,
+ *   then a verb of action in its base form (not one of knowing or needing: "you don't need to", "you
+ *   never know"), negated with "never", a cue of generality or "without" (what it may not do unasked);
+ * - a kind of thing barred for good: an indefinite or bare noun phrase, a file name included, then
+ *   "should/must never" and a verb ("a package-lock.json should never show up in this repo").
+ * Never a question (an objection is read elsewhere).
+ * @param ws the sentence's words after its lead-in; `text` the sentence as `classify` reads it.
+ */
+function habitual(ws: Token[], text: string, general: boolean): boolean {
+  if (QUESTION.test(text)) return false;
+  const scope = LEADING_SCOPE.exec(text);
+  if (scope) {
+    const rest = analyse(text.slice(scope[0].length))[0];
+    if (rest && convention(words(rest.tokens))) return true;
+  }
+  if (ws[0]?.normal === 'you') {
+    const never = ws[1]?.normal === 'never';
+    const negated = ws[1]?.lemma === 'do' && /^(?:not|n't)$/.test(ws[2]?.normal ?? '');
+    const verb = ws[never ? 2 : 3];
+    if (
+      (never || (negated && (general || /\bwithout\b/i.test(text)))) &&
+      verb !== undefined &&
+      // (after "do not" the light model tags some verbs ADJ: "you do not *open* …")
+      (negated ? ['VERB', 'NOUN', 'ADJ'] : ['VERB', 'NOUN']).includes(verb.pos) &&
+      verb.normal === verb.lemma &&
+      !STATIVE.test(verb.lemma) &&
+      !KNOWING.test(verb.lemma)
+    )
+      return true;
+  }
+  return barredForGood(ws);
+}
+
+/** "a package-lock.json should never show up …", "lockfiles must never be …": a kind of thing barred for good. */
+function barredForGood(ws: Token[]): boolean {
+  const modal = ws.findIndex((t, i) => i >= 1 && i <= 8 && /^(?:should|must)$/.test(t.normal));
+  if (modal < 1 || ws[modal + 1]?.normal !== 'never') return false;
+  const subject = ws.slice(0, modal);
+  // an indefinite or a bare noun phrase names a kind; "the X", "it", "this" name one thing
+  if (
+    !/^(?:a|an|any|no)$/.test(subject[0]!.normal) &&
+    !['NOUN', 'ADJ', 'PROPN', 'X'].includes(subject[0]!.pos)
+  )
+    return false;
+  // (the light model tags parts of a compound VERB: "package-*lock*.json")
+  return (
+    subject.slice(1).every((t) => !['PRON', 'AUX', 'ADP', 'SCONJ', 'CCONJ', 'PART', 'DET'].includes(t.pos)) &&
+    ws[modal + 2] !== undefined &&
+    ['VERB', 'AUX'].includes(ws[modal + 2]!.pos)
+  );
 }
 
 /**

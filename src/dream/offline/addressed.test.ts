@@ -316,6 +316,9 @@ describe('a rule on the language the agent answers in (s29)', () => {
       'From now on, reply to me in German, but keep code comments as they are.',
       '以后请用简体中文回答我',
       '今後は日本語で答えてください',
+      // (s30: Russian and Polish, written for this test)
+      'всегда отвечай мне по-русски, пожалуйста',
+      'zawsze odpowiadaj mi po polsku',
     ])
       expect(afterBuild(rule), rule).toEqual([rule]);
     // in another language a rule carries its cue of generality (the foreign reader needs one), so it is

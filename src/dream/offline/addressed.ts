@@ -175,7 +175,8 @@ export function addressedFeedback(
  * A rule on the language the agent answers in: English "answer/reply/respond/write/talk/explain … in
  * <Language>", Chinese 用…中文/英文…回答, Japanese 日本語で答えて, Korean 한국어로 대답, French "réponds en
  * français", Spanish "responde en español", German "antworte auf Deutsch", Portuguese "responda em
- * português". (Its topic is how the agent talks, which no tool call names.)
+ * português", Italian "rispondi in italiano", Polish "odpowiadaj po polsku", Russian "отвечай
+ * по-русски". (Its topic is how the agent talks, which no tool call names.)
  */
 const REPLY_LANGUAGE = new RegExp(
   [
@@ -186,6 +187,9 @@ const REPLY_LANGUAGE = new RegExp(
     String.raw`\b(?:réponds|répondez|répondre|écris|écrivez)\b[^.!?]{0,30}\ben (?:français|anglais|allemand|espagnol)\b`,
     String.raw`\b(?:responde|responda|respondas|respóndeme|contesta|escribe|escreva|responder)\b[^.!?]{0,30}\b(?:en|em) (?:español|castellano|inglés|inglês|português|portugués|francés|francês)\b`,
     String.raw`\b(?:antworte|antworten|antwortest|schreibe|schreib)\b[^.!?]{0,30}\bauf (?:Deutsch|Englisch|Französisch|Spanisch)\b`,
+    String.raw`\b(?:rispondi|rispondimi|rispondere|scrivi)\b[^.!?]{0,30}\bin (?:italiano|inglese)\b`,
+    String.raw`\b(?:odpowiadaj|odpowiedz|pisz|napisz)\b[^.!?]{0,30}\bpo (?:polsku|angielsku)\b`,
+    '(?:отвечай|отвечайте|ответь|пиши|пишите|общайся)[^.!?]{0,30}(?:по-русски|по-английски|на русском|на английском)',
   ].join('|'),
   'iu',
 );

@@ -1897,8 +1897,11 @@ function scopeKind(r: Reading, parts: ReturnType<typeof clauses>): Kind | undefi
   // specifics said after a colon are examples of a general statement ("Tests live next to the code: a.test.ts …")
   // (and a reason names what it explains by, not which case: "don't edit the locale files, because
   // they're synced from Crowdin")
+  // (a cause only: a purpose, "so they use OpenAI only, and fix the DVLA regressions listed below", is
+  // this task's aim and may run on into more of the task)
   const why = reasonIn(text);
-  const head = /^(.{12,}?):\s/.exec(text)?.[1] ?? (why ? text.slice(0, text.lastIndexOf(why)) : text);
+  const cause = why !== null && /^(?:because|since|otherwise|as otherwise)\b/i.test(why);
+  const head = /^(.{12,}?):\s/.exec(text)?.[1] ?? (cause ? text.slice(0, text.lastIndexOf(why)) : text);
   // an objection right after the agent acted names the file it made or touched ("why is there a
   // CHANGES_SUMMARY.md now?"): that file is what it objects to, not one case of a task
   // (and counts of what it touched: "why did you touch 41 files …?"; not a line or an id: "line 42")

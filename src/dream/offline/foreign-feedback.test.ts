@@ -129,3 +129,35 @@ describe('extractForeignFacts', () => {
     expect(extractProjectFacts('记住：测试数据库是只读的。', false).map((f) => f.type)).toEqual(['project']);
   });
 });
+
+describe('Italian, Polish and Russian, and Portuguese orders in -a (s30)', () => {
+  // Wordings written for this test; blind batch 11 (Polish, Russian, Portuguese developers) showed the forms.
+  it('tells the three languages by eld', () => {
+    expect(languageOf('Usa sempre pnpm e mai npm in questo progetto.')).toBe('it');
+    expect(languageOf('zawsze sprawdzaj typy przed każdym commitem')).toBe('pl');
+    expect(languageOf('всегда отвечай мне только по-русски')).toBe('ru');
+  });
+
+  it('keeps an order with a cue of generality, never a complaint or an expectation', () => {
+    for (const t of [
+      'Usa sempre pnpm, mai npm in questo progetto.',
+      'Non usare mai force push sul branch principale.',
+      'nigdy nie uruchamiaj migracji na produkcji, sam to zrobię',
+      'zawsze sprawdzaj typy przed commitem',
+      'никогда не запускай миграции на проде сам',
+      'всегда пиши коммиты на английском, пожалуйста',
+      'Nunca inclua senhas nos arquivos de configuração do repositório',
+      'nunca faça push direto na main',
+    ])
+      expect(rules(t), t).toEqual([t]);
+    for (const t of [
+      'La pagina sempre si blocca al login',
+      'to zawsze powinno działać na CI',
+      'Nigdy nie działa na CI',
+      'Тесты всегда падают на CI',
+      'nunca funciona quando eu rodo os testes',
+      'почему ты никогда не запускаешь тесты?',
+    ])
+      expect(rules(t), t).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * Standing rules and kept statements a person writes to the agent in a language other than English
- * (Chinese, Japanese, Korean, French, Spanish, German, Portuguese). The English reader (`feedback.ts`,
+ * (Chinese, Japanese, Korean, French, Spanish, German, Portuguese, Italian, Polish, Russian). The English reader (`feedback.ts`,
  * `project-facts.ts`) leaves such text alone (`isForeign` in `language.ts`), since its cue words and
  * part-of-speech rules would misread it; this module reads it with a much narrower rule, precision first:
  *
@@ -30,7 +30,7 @@ import type { FeedbackStatement } from './feedback.js';
 import type { ProjectFactStatement } from './project-facts.js';
 
 /** A language this module reads (ISO 639-1). */
-export type ForeignLanguage = 'zh' | 'ja' | 'ko' | 'fr' | 'es' | 'de' | 'pt';
+export type ForeignLanguage = 'zh' | 'ja' | 'ko' | 'fr' | 'es' | 'de' | 'pt' | 'it' | 'pl' | 'ru';
 
 /** The cue lexicon of one language (all case-insensitive, Unicode). */
 interface Lexicon {
@@ -139,6 +139,8 @@ const PT_NOT_VERB =
 const DE_NOT_VERB =
   /^(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|dies|diese|dieser|dieses|es|er|sie|wir|ich|du|ihr|man|und|oder|aber|also|dann|wie|wenn|weil|dass|da|in|im|an|am|auf|für|mit|ohne|nach|vor|von|zu|zum|zur|bei|aus|alle|alles|jeder|jede|jedes|sehr|mehr|weniger|mein|dein|sein|unser|euer|ist|sind|war|ja|nein|ok|danke|hallo|auch|noch|immer|nie|niemals|bitte|hier|jetzt|so)$/iu;
 
+const IT_NOT_VERB =
+  /^(?:il|lo|la|i|gli|le|un|uno|una|questo|questa|questi|queste|quello|quella|quelle|quei|ciò|io|tu|lui|lei|noi|voi|loro|che|chi|cosa|ma|quindi|allora|poi|come|in|nel|nella|nei|nelle|su|sul|sulla|per|con|senza|tutto|tutti|tutta|tutte|molto|più|meno|dopo|prima|da|dal|dalla|tra|fra|mio|mia|miei|mie|tuo|tua|suo|sua|nostro|nostra|al|alla|ai|alle|del|della|dei|delle|di|è|sono|era|se|quando|perché|sì|si|no|non|ok|grazie|ciao|e|o|anche|ogni|ora|qui|qua|là|sempre|mai|ancora|già|oggi|ieri|domani|bene|male|forse|adesso|pagina|build|app)$/iu;
 /** Lead words before an order that do not change its mood (interjections, "and", "please", "then"). */
 const LATIN_LEAD =
   /^(?:(?:ok(?:ay)?|alors|donc|et|puis|aussi|merci|stp|svp|s'il (?:te|vous) pla[iî]t|bon|bien|oui|non|y|entonces|también|por favor|porfa|vale|bueno|s[ií]|e|então|entao|tamb[ée]m|beleza|und|also|dann|bitte|ja|nein|gut|okay)\b[\s,.:;!-]*)+/iu;
@@ -187,13 +189,23 @@ const ES: Lexicon = {
   maxChars: 300,
 };
 
+/**
+ * Portuguese imperatives ending in -a: the present subjunctive of -er and -ir verbs, which Brazilian
+ * Portuguese uses for orders ("nunca inclua …", "não faça …", "nunca seja …"). An -a ending alone would
+ * also take the indicative of -ar verbs ("nunca funciona", "it never works"), so these are listed.
+ */
+const PT_IMPERATIVE_A =
+  '(?:inclua|exclua|substitua|construa|conclua|fa[cç]a|escreva|seja|ponha|diga|traga|leia|suba|abra|mexa|remova|mova|esque[cç]a|assuma|rompa|responda|escolha|corrija|insira|siga|mantenha|tenha|venha|v[aá]|saia|d[eê]|refa[cç]a|desfa[cç]a|reescreva|descreva|envie|apague|comprometa|interrompa|dependa|permita|aplique|confie)';
+
 const PT: Lexicon = {
   later:
     /\ba partir de agora\b|\bde agora em diante\b|\bdaqui (?:pra|para) frente\b|\bno futuro\b|\b(?:da|na) pr[oó]xima vez\b|\btoda vez que\b|\bsempre que\b|\bem todos os (?:meus )?projetos\b/iu,
   always: /\bsempre\b|\bnunca\b|\bjamais\b/iu,
   keep: /^(?:(?:e|por favor)\s+)?(?:lembre(?:-se)?|lembra|memorize|guarde (?:isso )?na (?:sua )?mem[oó]ria|salve (?:isso )?na (?:sua )?mem[oó]ria|n[aã]o esque[cç]a)(?: de| que|\s*[:,])\s*/iu,
-  modal:
-    /\bvoc[eê] deve\b|\bdeve(?:ria)?\b|\btem que\b|\bprecisa\b|\bpor favor\b|\bquero que\b|\bevite\b|\bn[aã]o esque[cç]a\b|^(?:(?:e|mas|ok|ent[aã]o|por favor)[\s,]+){0,2}n[aã]o (?:(?:o|a|os|as|me|te|se|lhe) )?\p{L}+(?:e|es)\b|^(?:(?:e|mas|ok|ent[aã]o)[\s,]+){0,2}(?:nunca|jamais) (?:(?:o|a|os|as|me|te|se|lhe) )?\p{L}+(?:e|es)\b/iu,
+  modal: new RegExp(
+    String.raw`\bvoc[eê] deve\b|\bdeve(?:ria)?\b|\btem que\b|\bprecisa\b|\bpor favor\b|\bquero que\b|\bevite\b|\bn[aã]o esque[cç]a\b|^(?:(?:e|mas|ok|ent[aã]o|por favor)[\s,]+){0,2}n[aã]o (?:(?:o|a|os|as|me|te|se|lhe) )?(?:\p{L}+(?:e|es)|${PT_IMPERATIVE_A})\b|^(?:(?:e|mas|ok|ent[aã]o)[\s,]+){0,2}(?:nunca|jamais) (?:(?:o|a|os|as|me|te|se|lhe) )?(?:\p{L}+(?:e|es)|${PT_IMPERATIVE_A})\b`,
+    'iu',
+  ),
   action: /(?!)/u,
   asks: /[?？]\s*$|^(?:por que|porque|como|qual|quais|pode|poderia|voc[eê] pode)\b/iu,
   reason: /\b(?:porque|pois|sen[aã]o)\b/iu,
@@ -210,6 +222,49 @@ const DE: Lexicon = {
   action: /(?!)/u,
   asks: /[?？]\s*$|^(?:warum|wieso|weshalb|wie|was|welche[rs]?|kannst du|k[öo]nntest du)\b/iu,
   reason: /\b(?:weil|denn|sonst|da)\b/iu,
+  maxChars: 300,
+};
+
+const IT: Lexicon = {
+  later:
+    /\bd'ora in (?:poi|avanti)\b|\bda ora in (?:poi|avanti)\b|\bda adesso\b|\bin futuro\b|\b(?:la|alla) prossima volta\b|\bogni volta che\b|\bin tutti i (?:miei )?progetti\b/iu,
+  always: /\bsempre\b|\bmai\b/iu,
+  keep: /^(?:(?:e|per favore)\s+)?(?:ricorda(?:ti)?|tieni a mente|memorizza|salva (?:questo |questa )?(?:nella|in) (?:tua )?memoria|non dimenticare)(?: che|\s*[:,])\s*/iu,
+  // (an Italian order not to is "non" or "mai" and the infinitive: "non usare npm", "mai fare push")
+  modal:
+    /\bdevi\b|\bdovresti\b|\bbisogna\b|\bper favore\b|\bvoglio che\b|\bevita\b|\bnon dimenticare\b|^(?:(?:e|ma|ok|quindi|allora)[\s,]+){0,2}(?:non|mai) (?:(?:lo|la|li|le|mi|ti|ci|si) )?\p{L}+(?:are|ere|ire)\b/iu,
+  action: /(?!)/u,
+  asks: /[?？]\s*$|^(?:perché|perche|come|cosa|quale|quali|puoi|potresti)\b/iu,
+  reason: /\b(?:perché|perche|poiché|poiche|altrimenti)\b/iu,
+  maxChars: 300,
+};
+
+const PL: Lexicon = {
+  later:
+    /\bod (?:teraz|tej pory|dzi[sś])\b|\bw przysz[lł]o[sś]ci\b|\bna przysz[lł]o[sś][cć]\b|\bnast[eę]pnym razem\b|\bza ka[zż]dym razem\b|\bwe wszystkich projektach\b/iu,
+  always: /\bzawsze\b|\bnigdy\b/iu,
+  keep: /^(?:(?:i|prosz[eę])\s+)?(?:zapami[eę]taj|pami[eę]taj|zapisz (?:to )?w (?:swojej )?pami[eę]ci|miej na uwadze)(?:,? [zż]e|\s*[:,])\s*/iu,
+  // (the second person and the impersonal "one must"; "powinno" of what is expected is no order)
+  // (an order not to: "nie" and the imperative, -aj / -uj / -ij / -yj / -ej, plural -cie)
+  modal:
+    /\bmusisz\b|\bpowiniene[sś]\b|\bpowinna[sś]\b|\bnale[zż]y\b|\btrzeba\b|\bprosz[eę]\b|\bnie wolno\b|^(?:(?:i|a|ale|ok|wi[eę]c)[\s,]+){0,2}(?:nigdy |zawsze )?nie \p{L}+(?:aj|uj|ij|yj|ej|cie)\b|^(?:(?:i|a|ale|ok)[\s,]+){0,2}(?:nigdy|zawsze) \p{L}+(?:aj|uj|ij|yj|ej|cie)\b/iu,
+  action: /(?!)/u,
+  asks: /[?？]\s*$|^(?:dlaczego|czemu|jak|co|czy|gdzie|kiedy|mo[zż]esz)\b/iu,
+  reason: /\b(?:bo|poniewa[zż]|gdy[zż]|inaczej)\b/iu,
+  maxChars: 300,
+};
+
+const RU: Lexicon = {
+  later:
+    /\bвпредь\b|\bв дальнейшем\b|\bс этого момента\b|\bотныне\b|\bв будущем\b|\bв следующий раз\b|\bкаждый раз,? когда\b|\bво всех проектах\b/iu,
+  always: /\bвсегда\b|\bникогда\b|\bкаждый раз\b/iu,
+  keep: /^(?:(?:и|пожалуйста)\s+)?(?:запомни(?:те)?|сохрани(?:те)? (?:это )?в (?:свою |своей )?памят[ьи]|имей(?:те)? в виду|не забывай(?:те)?)(?:,? что|\s*[:,])\s*/iu,
+  // (an order not to: "не" and the imperative, -й / -йте / -и / -ите / -ь: "не запускай", "никогда не пиши")
+  modal:
+    /\bнельзя\b|\bне надо\b|\bне нужно\b|\bдолжен\b|\bдолжна\b|\bобязательно\b|\bпожалуйста\b|^(?:(?:и|а|но|ок)[\s,]+){0,2}(?:никогда |всегда )?не \p{L}+(?:й|йте|и|ите|ь|ьте)\b|^(?:(?:и|а|но|ок)[\s,]+){0,2}(?:никогда|всегда) \p{L}+(?:й|йте|и|ите|ь|ьте)\b/iu,
+  action: /(?!)/u,
+  asks: /[?？]\s*$|^(?:почему|зачем|как|какой|какая|какие|где|когда|можешь|можно ли|ты можешь)\b/iu,
+  reason: /\b(?:потому что|так как|поскольку|иначе)\b/iu,
   maxChars: 300,
 };
 
@@ -242,12 +297,16 @@ const IMPERATIVE: Partial<Record<ForeignLanguage, { notVerb: RegExp; ending: Reg
   fr: { notVerb: FR_NOT_VERB, ending: /(?:e|es|ez|is|ds|ts|ns|ais|fais|mets|dis|lis|prends)$/iu },
   es: { notVerb: ES_NOT_VERB, ending: /(?:a|e|ad|ed|id|haz|pon|di|ve|sal|ten|ven)$/iu },
   pt: { notVerb: PT_NOT_VERB, ending: /(?:a|e|ai|ei|ia|ie)$/iu },
+  it: { notVerb: IT_NOT_VERB, ending: /(?:a|i|e)$/iu },
   // German imperatives end in many ways ("mach", "verwende", "nutz"): only with a cue right after
   de: { notVerb: DE_NOT_VERB, ending: /\p{L}$/u },
 };
 
 /** A word or two that may stand between an imperative and its cue ("utilise bien toujours", "verwende bitte immer"). */
 const BETWEEN = /^(?:(?:bien|bitte|du|auch|doch|tú|tu|você|voce)\s+)?/iu;
+
+/** The languages told by eld rather than by script (Latin script, and Russian in Cyrillic). */
+const EUROPEAN = ['fr', 'es', 'de', 'pt', 'it', 'pl', 'ru'] as const;
 
 const LEXICONS: Record<ForeignLanguage, Lexicon> = {
   zh: ZH,
@@ -257,6 +316,9 @@ const LEXICONS: Record<ForeignLanguage, Lexicon> = {
   es: latin(ES),
   de: latin(DE),
   pt: latin(PT),
+  it: latin(IT),
+  pl: latin(PL),
+  ru: latin(RU),
 };
 
 /**
@@ -268,7 +330,7 @@ const NOT_PROSE = /[!-~]*[/@:_\\][!-~]*|[!-~]*\.[!-~]*\w|`[^`]*`/g;
 /**
  * The language of `text` when it is one this module reads: by script first (kana → Japanese, Hangul →
  * Korean, Han → Chinese, for ≥ 30% of its letters outside identifiers and paths), else eld's reliable
- * detection of French, Spanish, German or Portuguese over at least 4 words. Null for English, for other
+ * detection of French, Spanish, German, Portuguese, Italian, Polish or Russian over at least 4 words. Null for English, for other
  * languages and for text too short to tell.
  * @example languageOf('以后都用中文回答') === 'zh'
  * @example languageOf('Utilise toujours pnpm pour installer les paquets.') === 'fr'
@@ -289,9 +351,7 @@ export function languageOf(text: string): ForeignLanguage | null {
   if (words.split(/\s+/).filter((w) => w.length > 1).length < 4) return null;
   const r = eld.detect(words);
   if (!r.isReliable()) return null;
-  return r.language === 'fr' || r.language === 'es' || r.language === 'de' || r.language === 'pt'
-    ? r.language
-    : null;
+  return (EUROPEAN as readonly string[]).includes(r.language) ? (r.language as ForeignLanguage) : null;
 }
 
 const segmenters = new Map<string, Intl.Segmenter>();
@@ -388,13 +448,14 @@ export function foreignTerms(text: string, lang: ForeignLanguage): string[] {
 }
 
 /**
- * A cheap test before any language detection: a letter of another script, or a cue word of generality
+ * A cheap test before any language detection: a letter of another script (Cyrillic included), or a cue word of generality
  * or of keeping in one of the Latin-script languages. Messages without one hold nothing to read here.
  */
 const MAY_HOLD = new RegExp(
   [
     String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]`,
-    ...(['fr', 'es', 'de', 'pt'] as const).flatMap((l) => {
+    String.raw`\p{Script=Cyrillic}`,
+    ...EUROPEAN.flatMap((l) => {
       const lex = LEXICONS[l];
       return [lex.later.source, lex.always.source, lex.keep.source.replace(/^\^/, '')];
     }),

@@ -207,11 +207,16 @@ const FOR_GOOD = /\b(?:always|never|every ?time|from now on|going forward|in (?:
 const ERROR_TAG_LINE = new RegExp(String.raw`^\s*(?:${ERROR_TAGS})(?:\[[\w-]+\])?(?::|!)\s`);
 
 /**
- * A line quoted from somewhere else: a Markdown quotation (`> …`), or what a written source says, after
- * it is named ("the docs say: …", "the readme says never …", "the error message says …"): group 1 is the
- * person's lead-in, group 2 the quoted words.
+ * A line quoted from somewhere else: a Markdown quotation (`> …`), a line behind a terminal's quotation
+ * or box bar (Claude Code shows quoted text as `▎ …`; tables as `│ … │`), a message of the agent copied
+ * from Claude Code's terminal (`⏺ Bug: ticket creation …`: its marker, then its words), or what a written
+ * source says, after it is named ("the docs say: …", "the readme says never …", "the error message says
+ * …"): group 1 is the person's lead-in, group 2 the quoted words.
  */
-const QUOTED_LINE = /^\s*>\s?/;
+const QUOTED_LINE = /^\s*(?:>\s?|[▎▍▌┃│]|⏺\s)/;
+
+/** The marker opening a message of the agent in Claude Code's terminal; its words continue on indented lines. */
+const AGENT_MARK = /^\s*⏺\s/;
 const SOURCE_SAYS =
   /^(.*?\b(?:docs?|documentation|readme|manual|guide|spec(?:ification)?|error(?: message)?|log|output|message|page|comment|warning|tutorial|article|answer|wiki|changelog|site|website)\s+(?:says?|said|states?|reads?|tells? you)(?: that)?\s*[:,]?\s*)(\S.*)$/i;
 
@@ -251,7 +256,9 @@ function pastedLine(line: string): boolean {
  * - an exception pasted after the person's words on their line ({@link INLINE_EXCEPTION}), from the
  *   exception to the end of the line; a tool call copied from Claude Code's terminal ({@link UI_TOOL_CALL}:
  *   `● Bash(…)`) wherever it stands, and the `⎿ …` lines of its output;
- * - a Markdown quotation line (`> …`), and what a written source is said to say ("the readme says:
+ * - a Markdown quotation line (`> …`), a terminal's quotation or box bar line (`▎ …`, `│ …`), a message
+ *   of the agent copied from Claude Code's terminal (`⏺ …` and its indented lines), and what a written
+ *   source is said to say ("the readme says:
  *   never …": the words after the lead-in, to the end of the line);
  * - everything after a line announcing untrusted data or "data, not instructions".
  * Every other line is kept verbatim (so quotes stay substrings of the message); blanked lines become
@@ -276,8 +283,11 @@ export function withoutQuotedData(text: string): string {
   let wrapped = false;
   /** True once a line of pasted output was blanked: a program's footnote after it is output too. */
   let pasted = false;
+  /** True within a message of the agent copied from the terminal: its indented lines after `⏺`. */
+  let agent = false;
   for (const [i, line] of lines.entries()) {
-    if (rest || terminal.has(i)) {
+    agent = AGENT_MARK.test(line) || (agent && /^\s+\S/.test(line));
+    if (rest || terminal.has(i) || agent) {
       out.push('');
       continue;
     }

@@ -304,3 +304,17 @@ describe('a tool call copied from Claude Code’s terminal (s29)', () => {
     expect(withoutQuotedData('⏺ Read(src/app.ts)\n  ⎿  Error: never read twice\nwhy?').trim()).toBe('why?');
   });
 });
+
+describe('a message of the agent copied from Claude Code’s terminal (s30)', () => {
+  // Wordings written for this test, in the shape of Claude Code's terminal rendering (found on blind
+  // batch 11: a pasted `⏺ ▎ Bug: …` report became a feedback memory).
+  it('blanks the `⏺` line, its indented lines and `▎`/`│` bar lines, keeping the person’s words after them', () => {
+    const text =
+      '⏺ ▎ Bug: the export endpoint never sets the tenant\n  ▎\n  ▎ Always add the guard to POST /exports.\n\nnever merge without my review';
+    expect(withoutQuotedData(text).trim()).toBe('never merge without my review');
+    expect(withoutQuotedData('⏺ I will always rebase first.\n  Then I push.\nok').trim()).toBe('ok');
+    expect(withoutQuotedData('│ always │ never │\nuse tabs').trim()).toBe('use tabs');
+    // a line of the person's that only mentions the marker is kept
+    expect(withoutQuotedData('what does ⏺ mean in the terminal?')).toBe('what does ⏺ mean in the terminal?');
+  });
+});

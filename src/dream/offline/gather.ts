@@ -25,6 +25,7 @@ import { ExplorationTracker } from './exploration.js';
 import { extractFact, isChatFact } from './facts.js';
 import { agentCommitments, extractFeedback, MAX_COMMITMENTS, retractedTopic, takesBack } from './feedback.js';
 import { holdsProgramOutput, overridesInstructions, withoutQuotedData } from './injection.js';
+import { isForeign } from './language.js';
 import { datedStatement, extractPersonFacts } from './person-facts.js';
 import { REDACTION_MARKER } from './pii.js';
 import { extractPreferences, MAX_USER_MESSAGE_CHARS, speakerLabel, splitSentences } from './preferences.js';
@@ -608,7 +609,9 @@ class SessionGatherer {
     // a reply in the form of an answer ("1. … 2. …", "go with the second") decides this task, a task
     // list's items are this task's work, and a dictated turn's fragments are cut at guesses: only what
     // carries an explicit cue of generality may be feedback, a preference or a fact
-    const kept = (said: string) => !(answering || spoken || listed) || saysForGood(said);
+    // (a rule in another language carries such a cue by construction: `foreign-feedback.ts` reads none
+    // without one, and the English cue words would never match it)
+    const kept = (said: string) => !(answering || spoken || listed) || saysForGood(said) || isForeign(said);
     // feedback reads each sentence for a rule or a correction itself, so a reply to the agent's
     // question ("should I add a new file?" — "don't create separate documents") can be one
     this.#gatherFeedback(text, ev.seq, acted, speaker, kept);

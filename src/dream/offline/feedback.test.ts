@@ -1547,4 +1547,18 @@ describe('extractFeedback: confusion, requests for the simple way, questions wit
     expect(said('if a binary is missing, tell me instead of installing another one.')).toHaveLength(1);
     expect(said('if a binary is missing, tell me.')).toEqual([]);
   });
+
+  it('an order not to, unless the person agrees first, is a rule; a flag ending a sentence ends it', () => {
+    expect(said("Don't switch the bundler without asking me first.")).toHaveLength(1);
+    expect(said("Don't rename the public endpoints without discussing it first.")).toHaveLength(1);
+    // one thing of now
+    expect(said("don't merge this without my review")).toEqual([]);
+    // "-f." is a flag, not an initial: the rule ends there, and the order after it says what to do instead
+    expect(said('Stop running rm -f. Ask me which files to delete.')).toEqual([
+      ['rule', 'Stop running rm -f. Ask me which files to delete.'],
+    ]);
+    expect(said('Stop running git add -A. It grabbed the scratch files too.')).toEqual([
+      ['rule', 'Stop running git add -A.'],
+    ]);
+  });
 });

@@ -1947,6 +1947,7 @@ function statementKind(r: Reading, parts: ReturnType<typeof clauses>): Kind {
       parts
         .slice(1)
         .some((c) => /^we (?:never|don'?t|do not)\b/i.test(leadlessText(c)) && convention(leadless(c))));
+  if (asksFirst(ws, text)) return 'rule';
   if (at >= 0 || sure || obligation(text) || practised) return orderKind(text, all, parts, at, sure, general);
   // ("adding the flag didn't work" reports; "… is cheating, because the bug is still there" judges)
   if ((afterAgent || general) && !STATUS_REPORT.test(text.replace(REASON, '')) && gerundVerdict(s, ws, text))
@@ -2037,6 +2038,26 @@ function habitual(ws: Token[], text: string, general: boolean): boolean {
       return true;
   }
   return barredForGood(ws);
+}
+
+/**
+ * What the agent may do only with the person's say, named in an order not to: "without asking me
+ * (first)", "without checking with me", "without discussing it", "without my ok / approval / review".
+ */
+const ASK_FIRST =
+  /\bwithout (?:(?:first )?(?:asking|checking with|consulting|telling|talking to|clearing it with|discussing (?:it |this )?with) (?:me|us|the team)\b|(?:first )?asking\b|discussing it\b|(?:my|our|the team's) (?:ok|okay|approval|sign-?off|go-?ahead|review)\b|(?:an? )?(?:explicit )?approval\b)/i;
+
+/**
+ * "Don't change the test runner without asking me first", "don't swap out tooling without discussing
+ * it": an order not to, unless the person agrees first — a permission for every next time, whatever it
+ * names. Not when its object points at one thing of now ("don't merge this without my review").
+ */
+function asksFirst(ws: Token[], text: string): boolean {
+  if (!ASK_FIRST.test(text) || !negatedImperative(ws)) return false;
+  const verb = ws.findIndex((t, i) => i > 0 && ['VERB', 'NOUN', 'ADJ'].includes(t.pos) && t.normal !== 'not');
+  const upTo = ws.findIndex((t) => t.normal === 'without');
+  const object = ws.slice(verb + 1, upTo).find((t) => ['DET', 'PRON', 'NOUN', 'PROPN'].includes(t.pos));
+  return !/^(?:this|that|it|these|those)$/.test(object?.normal ?? '');
 }
 
 /** "a package-lock.json should never show up …", "lockfiles must never be …": a kind of thing barred for good. */
@@ -2158,7 +2179,11 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   // people often start a sentence in lower case, which the model then runs into the one before it
   const sentences = text
     // (an emoji ends a sentence too: "… in there 😅 Could you …")
-    .split(/(?<=[.!?])\s+(?=[a-z])|(?<=\p{Extended_Pictographic})\s+(?=[A-Z])/u)
+    // (and a command-line flag ends one: "Stop using git add -A. Add paths explicitly.", which the model
+    // reads as an initial, "A.")
+    .split(
+      /(?<=[.!?])\s+(?=[a-z])|(?<=\p{Extended_Pictographic})\s+(?=[A-Z])|(?<=\s--?[A-Za-z][\w-]*[.!?])\s+(?=[A-Z])/u,
+    )
     .flatMap((chunk) => analyseSentences(chunk))
     .filter((s) => s.text.trim().length > 0);
   let from = 0;

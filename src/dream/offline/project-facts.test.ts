@@ -96,6 +96,14 @@ describe('an explicit request to keep a fact', () => {
     expect(stated('remember the config repo is under ~/src/infra')).toEqual([
       ['reference', 'remember the config repo is under ~/src/infra'],
     ]);
+    // (s30) a request to write it into the project's instruction file is one to keep it
+    expect(stated('add to claude.md that the raw scans can also be found in /data/scans-2024')).toEqual([
+      ['reference', 'add to claude.md that the raw scans can also be found in /data/scans-2024'],
+    ]);
+    expect(stated('Add to AGENTS.md that the staging database is read-only.')).toEqual([
+      ['project', 'Add to AGENTS.md that the staging database is read-only.'],
+    ]);
+    expect(stated('add to claude.md that we should fix it')).toEqual([]);
   });
 
   it('never an order, an event, a question, a shared memory of people or the speaker’s own case', () => {

@@ -185,12 +185,12 @@ function single(s: Sentence): ProjectFactStatement | null {
 
 /**
  * An explicit request to keep something, at the start of a sentence: "remember (that) …", "remember and
- * save in memory that …", "save in (your) memory that …", "note for the future that …", "keep in mind
+ * save in memory that …", "save in (your) memory that …", "add to CLAUDE.md that …", "note for the future that …", "keep in mind
  * that …", "for future reference, …" — what Claude Code's `#` shortcut and memory tool are for. The words
  * after it are what to keep.
  */
 const KEEP_REQUEST =
-  /^(?:please[,\s]+)?(?:(?:remember|note(?=\s+for\s+(?:the\s+)?future))(?:\s+(?:and|&)\s+(?:save|store|keep|add)(?:\s+(?:it|this))?\s+(?:in|to)\s+(?:your\s+|the\s+)?memory)?(?:\s+for\s+(?:the\s+)?future)?(?:\s+that\b|,|:|\s+(?=the\b))|(?:save|store|keep|add)(?:\s+(?:it|this))?\s+(?:in|to)\s+(?:your\s+|the\s+)?memory(?:\s+that\b|,|:)|keep\s+in\s+mind(?:\s+that\b|,|:)|for\s+future\s+reference[,:])\s*/i;
+  /^(?:please[,\s]+)?(?:(?:remember|note(?=\s+for\s+(?:the\s+)?future))(?:\s+(?:and|&)\s+(?:save|store|keep|add)(?:\s+(?:it|this))?\s+(?:in|to)\s+(?:your\s+|the\s+)?memory)?(?:\s+for\s+(?:the\s+)?future)?(?:\s+that\b|,|:|\s+(?=the\b))|(?:save|store|keep|add|put|write|note)(?:\s+(?:it|this))?\s+(?:in|to|into)\s+(?:your\s+|the\s+)?(?:memory|claude\.md|agents\.md)(?:\s+that\b|,|:)|keep\s+in\s+mind(?:\s+that\b|,|:)|for\s+future\s+reference[,:])\s*/i;
 
 /** "the X is / are / lives / goes / belongs …" (a statement about a named thing). */
 const BARE_STATEMENT = /^the\s+[\w./\\-]+(?:\s+[\w./\\-]+){0,4}?\s+(?:is|are|lives?|goes|belongs)\b/i;
@@ -240,7 +240,7 @@ export function extractProjectFacts(message: string, afterAgent: boolean): Proje
   const foreign = extractForeignFacts(message);
   if (foreign.length > 0) return foreign;
   if (
-    !/\b(?:same|identical|equal|alias|lives?|stored|kept|located|defined|configured|declared|generated|runs?|not|folder|directory|dir|repo|repository|remember|memory|mind|note|reference|here)\b|\w[/\\][\w.]/i.test(
+    !/\b(?:same|identical|equal|alias|lives?|stored|kept|located|defined|configured|declared|generated|runs?|not|folder|directory|dir|repo|repository|remember|memory|mind|note|reference|here|claude\.md|agents\.md)\b|\w[/\\][\w.]/i.test(
       message,
     )
   )

@@ -49,9 +49,8 @@ describe('gather: a dictated turn', () => {
   it('keeps a rule in another language, which the foreign reader reads only with a cue of generality (s30)', () => {
     // written for this test: a Portuguese run-on turn (blind batch 11 showed the shape)
     const pt =
-      'nao use mocks nos totals do report, configure os testes de modo que sempre rodem com dados reais de cada mes, tirando prints ou fazendo o que for necessario, deve haver uma fase de QA com dados de cada filial - ja tentei com mocks e so funcionava para os testes'
+      'nao use mocks nos totals do report, configure os testes de modo que sempre rodem com dados reais de cada mes, tirando prints ou fazendo o que for necessario, deve haver uma fase de QA com dados de cada filial - ja tentei com mocks e so funcionava para os testes';
     expect(dictated(pt)).toBe(true);
     expect(read(pt)).toEqual([pt]);
   });
 });
-

@@ -208,14 +208,16 @@ const ERROR_TAG_LINE = new RegExp(String.raw`^\s*(?:${ERROR_TAGS})(?:\[[\w-]+\])
 
 /**
  * A line quoted from somewhere else: a Markdown quotation (`> …`), a line behind a terminal's quotation
- * or box bar (Claude Code shows quoted text as `▎ …`; tables as `│ … │`), a message of the agent copied
- * from Claude Code's terminal (`⏺ Bug: ticket creation …`: its marker, then its words), or what a written
- * source says, after it is named ("the docs say: …", "the readme says never …", "the error message says
- * …"): group 1 is the person's lead-in, group 2 the quoted words.
+ * or box bar (Claude Code shows quoted text as `▎ …`; tables as `│ … │`), or what a written source says,
+ * after it is named ("the docs say: …", "the readme says never …", "the error message says …"): group 1
+ * is the person's lead-in, group 2 the quoted words.
  */
-const QUOTED_LINE = /^\s*(?:>\s?|[▎▍▌┃│]|⏺\s)/;
+const QUOTED_LINE = /^\s*(?:>\s?|[▎▍▌┃│])/;
 
-/** The marker opening a message of the agent in Claude Code's terminal; its words continue on indented lines. */
+/**
+ * The marker opening a message of the agent copied from Claude Code's terminal (`⏺ Bug: ticket creation
+ * …`); its words continue on indented lines, all blanked by {@link withoutQuotedData}.
+ */
 const AGENT_MARK = /^\s*⏺\s/;
 const SOURCE_SAYS =
   /^(.*?\b(?:docs?|documentation|readme|manual|guide|spec(?:ification)?|error(?: message)?|log|output|message|page|comment|warning|tutorial|article|answer|wiki|changelog|site|website)\s+(?:says?|said|states?|reads?|tells? you)(?: that)?\s*[:,]?\s*)(\S.*)$/i;

@@ -122,6 +122,10 @@ describe('Claude Code: results of calls the person (or the harness for them) dec
     ['Bash', 'Interrupted by user'],
     ['WebFetch', 'Permission to use WebFetch has been auto-denied in dontAsk mode.'],
     [
+      'Bash',
+      'Permission to use Bash has been denied. IMPORTANT: You *may* attempt to accomplish this action using other tools that might naturally be used to accomplish this goal, e.g. using head instead of cat.',
+    ],
+    [
       'Write',
       "Claude requested permissions to write to /home/dev/.config/keys.conf, but you haven't granted it yet.",
     ],

@@ -86,11 +86,13 @@ function rejectionWords(result: string): string | null {
  *   2.0, "Interrupted by user";
  * - "Permission to use <tool> has been auto-denied in dontAsk mode." (the permission mode that denies
  *   whatever is not pre-approved instead of asking: code.claude.com/docs/en/agent-sdk/permissions);
+ * - "Permission to use <tool> has been denied. IMPORTANT: You *may* attempt to accomplish this action
+ *   using other tools …" (a deny rule of the person's permission settings; 2.1);
  * - "Claude requested permissions to <write to|use|…> <what>, but you haven't granted it yet." (a
  *   session that cannot ask, the person's settings not allowing the call; 2.1).
  */
 const DECLINED_RESULT =
-  /^(?:The user doesn't want to (?:proceed with this tool use|take this action right now)\b|\[Request interrupted by user(?: for tool use)?\]|Interrupted by user\s*$|Permission to use [^\n]{1,200} has been auto-denied in dontAsk mode\b|Claude requested permissions to [^\n]{1,2000}, but you haven't granted it yet\b)/;
+  /^(?:The user doesn't want to (?:proceed with this tool use|take this action right now)\b|\[Request interrupted by user(?: for tool use)?\]|Interrupted by user\s*$|Permission to use [^\n]{1,200} has been (?:auto-denied in dontAsk mode\b|denied\.)|Claude requested permissions to [^\n]{1,2000}, but you haven't granted it yet\b)/;
 
 /**
  * True when a Claude Code tool result (its text with the `<tool_use_error>` wrapper removed, and its
@@ -101,7 +103,6 @@ export function claudeCodeDeclined(text: string, isError: boolean): boolean {
   return isError && DECLINED_RESULT.test(text);
 }
 
-/** A Claude Code session id as its project files are named: a UUID. */
 /**
  * Adds a Claude Code tool result (project files and stream-json alike) for the call `rawId` answers: the
  * exit code of a command tool's result (`Exit code N`), and `declined` for the harness's rejection and
@@ -121,6 +122,7 @@ export function addClaudeCodeResult(
   if (claudeCodeDeclined(text, isError)) r.declined = true;
 }
 
+/** A Claude Code session id as its project files are named: a UUID. */
 const SESSION_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Longest text kept from a Claude Code `system` line, in characters. */

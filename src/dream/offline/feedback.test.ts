@@ -1562,3 +1562,42 @@ describe('extractFeedback: confusion, requests for the simple way, questions wit
     ]);
   });
 });
+
+describe('remarks, exhortations and one-day orders that state no rule (s31)', () => {
+  // Wordings written for these tests, in the shapes of blind batch 12's false positives.
+  it('an experience in the perfect after "never" is no order; "never have X do Y" is', () => {
+    expect(said('Never have seen that warning before on this registry.')).toEqual([]);
+    expect(said('Never have the release bot tag a build by itself.')).toHaveLength(1);
+  });
+
+  it('a verdict on the last answer that names nothing of the work is no correction', () => {
+    expect(said("That's the wrong answer.")).toEqual([]);
+    expect(said("That's the wrong answer, the invoices are stored in cents.")).toHaveLength(1);
+  });
+
+  it('a question with "need" asks; a past form echoed back objects', () => {
+    expect(said('You need those tokens for the deploy step?')).toEqual([]);
+    expect(said('You deleted the fixtures?')).toHaveLength(1);
+  });
+
+  it('a call to be thorough names nothing to keep', () => {
+    expect(said("Don't miss anything.")).toEqual([]);
+    expect(said("Don't make any mistakes.")).toEqual([]);
+    expect(said('Never skip anything in the release checklist.')).toHaveLength(1);
+  });
+
+  it('a cue inside a bare "so" purpose describes the purpose, not the order', () => {
+    expect(said("can you fix the cron entry so it doesn't break in the future?")).toEqual([]);
+    expect(said('It burned us twice, so we never deploy on Fridays.')).toHaveLength(1);
+  });
+
+  it('an order to report is for now, whatever its purpose; so is one whose reason is a state in progress', () => {
+    expect(said('look and summarize the failure rates so we can plan the sprint.')).toEqual([]);
+    expect(said('walk me through the panel since it is not showing the option')).toEqual([]);
+  });
+
+  it('an order bounded by one day is for that day', () => {
+    expect(said("I don't want you to lose the drafts we wrote today")).toEqual([]);
+    expect(said("I don't want you to lose the drafts, ever")).toHaveLength(1);
+  });
+});

@@ -71,11 +71,12 @@ const LEAD_IN =
 /**
  * A clause embedded in the order that its cue of generality would describe instead of the order: a time
  * or purpose clause ("… for when I reopen next time", "… so that it always passes", "… until …", "… in
- * case …") or the infinitive of a thing being set up ("wire hooks for the reviewer to always run"). It
+ * case …", "fix the settings so it doesn't fail in the future": a bare "so" and a subject, with no comma
+ * before it, which would make it a result: "it broke twice, so we never …") or the infinitive of a thing being set up ("wire hooks for the reviewer to always run"). It
  * runs to the end of its clause.
  */
 const EMBEDDED =
-  /\b(?:for when|so that|until|in case|for (?:the |a |an )?[\w-]+(?: [\w-]+)? to)\b[^,;.!?]*/gi;
+  /\b(?:for when|so that|until|in case|for (?:the |a |an )?[\w-]+(?: [\w-]+)? to)\b[^,;.!?]*|(?<=[^\s,;:]\s+)so (?=(?:it|we|i|you|they|this|that|there|the)\b)[^,;.!?]*/gi;
 
 /** "in this project/repo/codebase": the scope of a rule, or only where an order's work is (see {@link placesWork}). */
 const IN_THIS = /\bin this (?:project|repo|codebase)\b/i;
@@ -572,12 +573,21 @@ const DEGREE =
 
 /**
  * True when a judgement names what it judges: a content word that neither grades nor judges (no degree
- * word, no word of the sentiment lexicon) — "that's a terrible *idea*", "this broke the *build*". "That is
- * a much bigger problem" names nothing: it sizes a problem the agent found, not something it did.
+ * word, no word of the sentiment lexicon, no {@link PLACEHOLDER}) — "that's a terrible *idea*", "this
+ * broke the *build*". "That is a much bigger problem" names nothing: it sizes a problem the agent found,
+ * not something it did; nor does "that's the wrong answer".
  */
 function namesSomething(text: string): boolean {
-  return contentTokens(text).some((t) => !DEGREE.test(t) && (analyse(t)[0]?.sentiment ?? 0) === 0);
+  return contentTokens(text).some(
+    (t) => t.length > 1 && !DEGREE.test(t) && !PLACEHOLDER.test(t) && (analyse(t)[0]?.sentiment ?? 0) === 0,
+  );
 }
+
+/**
+ * Nouns that stand for whatever the agent last gave, naming none of it ("that's the wrong *answer*",
+ * "this *thing* is bad"), as stems: a verdict on them alone leaves nothing to keep.
+ */
+const PLACEHOLDER = /^(?:answer|thing|stuff|one|respons|repli|result|output)$/;
 
 /** Content words (nouns, verbs, adjectives, adverbs) other than auxiliaries and intensifiers. */
 function substantive(ws: Token[]): number {
@@ -840,6 +850,12 @@ function genericCondition(all: Token[], text: string): boolean {
  */
 const REPORT = /^(?:show|tell|give|send|list|print|display|explain|describe|summari[sz]e|let)$/;
 
+/** An order to report ({@link REPORT}), maybe after "look/go and" ("look and summarize …"). */
+function reportOrder(ws: Token[]): boolean {
+  const at = /^(?:look|go|come|check)$/.test(ws[0]?.lemma ?? '') && ws[1]?.normal === 'and' ? 2 : 0;
+  return REPORT.test(ws[at]?.lemma ?? '');
+}
+
 /** Verbs of state: "we don't know/have/need …" reports a state, not a way of working. */
 const STATIVE = /^(?:be|know|have|need|see|think|understand|want|like|remember|get|mind|care|mean|seem)$/;
 
@@ -886,7 +902,11 @@ function convention(ws: Token[]): boolean {
 function auxObjection(ws: Token[], text: string): boolean {
   if (!QUESTION.test(text)) return false;
   // "you force-pushed?": what the agent did, echoed back in disbelief
-  if (ws[0]?.normal === 'you' && ws.slice(1, 4).some((t) => t.pos === 'VERB' && /ed$/.test(t.normal)))
+  // ("you need them for …?" asks: "need" ends in -ed, but it is no past form)
+  if (
+    ws[0]?.normal === 'you' &&
+    ws.slice(1, 4).some((t) => t.pos === 'VERB' && /ed$/.test(t.normal) && pastTense(t))
+  )
     return true;
   // "so we just skip tests now?": what the agent did, restated as the new way of working, in disbelief
   // (not a proposal checked with a tag: "we just remove that flag, no?")
@@ -1835,6 +1855,9 @@ function openingKind(s: Sentence, text: string, afterAgent: boolean): Kind | und
   if (neverWanted && contentTokens(text).length >= 3) return 'rule';
   // "ik that we will …", "afaik the job runs nightly": the speaker's own knowledge, as "I know …" is
   if (/^(?:ik|idk|iirc|afaik|afaict)\b/i.test(text)) return null;
+  // "Never have seen that one before on …": the speaker's experience in the perfect, not an order
+  // ("never have the bot push to main" orders: what follows "have" is no past participle)
+  if (neverPerfect(firstWords(s))) return null;
   // "Currently, the config isn't a flake, but …": a description of how things are now, not an order
   // (unless it says how to work: "currently we never …", "right now, don't …")
   if (
@@ -1846,6 +1869,19 @@ function openingKind(s: Sentence, text: string, afterAgent: boolean): Kind | und
   // "I'd rather see a red build than a skipped test": how the person wants the work done
   if (/^I(?:'d| would) rather\b/i.test(text) && contentTokens(text).length >= 3) return 'rule';
   return undefined;
+}
+
+/** "Never have seen …", "never has worked": "never", then "have/has/had" and a past participle. */
+function neverPerfect(all: Token[]): boolean {
+  const ws = words(all);
+  const participle = ws[2];
+  return (
+    ws[0]?.normal === 'never' &&
+    /^(?:have|has|had|'ve)$/.test(ws[1]?.normal ?? '') &&
+    participle?.pos === 'VERB' &&
+    participle.normal !== participle.lemma &&
+    !participle.normal.endsWith('ing')
+  );
 }
 
 /**
@@ -1969,7 +2005,10 @@ function statementKind(r: Reading, parts: ReturnType<typeof clauses>): Kind {
     (((pointsAtOne(ws) || objectIsOne(ws.slice(1))) && EPISODIC.test(reason)) ||
       IN_PROGRESS.test(reason) ||
       taskAim(reason, all));
-  if (ordered && (general || ((reason !== null || kindReason(s)) && !ofNow))) return 'rule';
+  // (an order to report, "look and summarize the % success so we can be efficient", asks for now,
+  // whatever its purpose)
+  if (ordered && (general || ((reason !== null || kindReason(s)) && !ofNow && !reportOrder(ws))))
+    return 'rule';
   if (norm(ws, text, general) || kindBarred(ws) || gerundNeeds(ws) || kindModal(ws, text)) return 'rule';
   if (ordered && replacesPractice(ws)) return 'rule';
   if (kindDenied(ws)) return afterAgent ? 'correction' : 'rule';
@@ -2156,7 +2195,34 @@ function orderKind(
   const kindFrom = ws[2]?.normal === 'no' ? 3 : 2;
   if (sure && at < 0 && forNow && !kindAt(ws, kindFrom)) return 'imperative';
   const clause = at >= 0 ? leadless(parts[at]!) : words(parts[0] ?? []);
+  // "don't miss anything", "don't make mistakes": a call to be thorough, naming nothing of the work
+  if (forNow && at >= 0 && exhortation(clause)) return 'imperative';
   return forNow && pointsAtOne(clause) && !kindBefore(parts, at) ? 'imperative' : 'rule';
+}
+
+/** Verbs of an oversight (as lemmas): "miss", "forget", "overlook", "skip", "make" (a mistake), "mess up". */
+const OVERSIGHT = /^(?:miss|forget|overlook|skip|make|mess|leave|break|screw)$/;
+
+/** What an exhortation's verb may take: nothing named ("anything", "a single thing", "mistakes", "up"). */
+const NOTHING_NAMED =
+  /^(?:any|anything|everything|something|a|single|thing|things|mistake|mistakes|error|errors|out|up|again|here|this|time|please)$/;
+
+/**
+ * True for a negated order whose verb is an oversight and whose object names nothing of the work ("Don't
+ * miss anything", "don't make any mistakes", "never forget anything"): it asks for care, it states no rule.
+ * @param clause the ordering clause's words after its lead-ins ({@link leadless}).
+ */
+function exhortation(clause: Token[]): boolean {
+  const verb = clause.findIndex(
+    (t, i) => i > 0 && t.pos !== 'PART' && !/^(?:do|not|n't|never|ever)$/.test(t.normal),
+  );
+  const rest = clause.slice(verb + 1).filter((t) => t.pos !== 'PUNCT');
+  return (
+    verb > 0 &&
+    OVERSIGHT.test(clause[verb]!.lemma) &&
+    rest.length > 0 &&
+    rest.every((t) => NOTHING_NAMED.test(t.normal))
+  );
 }
 
 /**
@@ -2291,9 +2357,10 @@ const DUTY =
  * True when a statement says what to do in this task only, with no cue of generality anywhere
  * ({@link GENERALITY}) and no reason: a hedged suggestion ("maybe you need to build the model for riscv"), a
  * short aside in parentheses ("(don't implement)"), what the agent left out ("you didn't mention the tile
- * size"), a duty of this task ("you have to show the cycle sum of …"), an agreement that explains ("That's
- * right, your cost model …"), a piece of work asked for ("Critique if each candidate …"), or a next
- * step ("… now, we need the assembly code"). Seen on the dev corpus of
+ * size"), one bounded by one day ("… lose all our work today", {@link namesOneDay}), a duty of this
+ * task ("you have to show the cycle sum of …"), an agreement that explains ("That's right, your cost
+ * model …"), a piece of work asked for ("Critique if each candidate …"), or a next step ("… now, we
+ * need the assembly code"). Seen on the dev corpus of
  * earlier blind batches' developers (real Claude Code sessions), where each was kept as standing feedback.
  * @param parts the statement's sentences as written; `why` its reason, or null.
  */
@@ -2302,6 +2369,8 @@ function forNowOnly(parts: readonly string[], why: string | null): boolean {
   // (a cue anywhere, even inside a time clause, or a quantifier or condition that may make a class:
   // "you need to run the linter before every commit", "you must ask when a migration drops a column")
   if (GENERALITY.test(withoutFalseCues(said))) return false;
+  // bounded by one day ("I don't want you to lose all our work today", "update the file for today")
+  if (namesOneDay(said)) return true;
   // a piece of work asked for ("Critique if each candidate method makes sense …, and list them …"),
   // unless a time clause makes it a habit ("… before you start a feature")
   if (DELIVERABLE.test(parts[0]!.trim()) && !ON_OCCASION.test(said)) return true;
@@ -2657,9 +2726,12 @@ function markReasoned(sentences: readonly Sentence[], kinds: ReturnType<typeof c
 /** Most words of a {@link genericStatement}. */
 const MAX_GENERIC_WORDS = 14;
 
-/** A reason that is a state in progress ("as it is underperforming", "because it's failing"): about now. */
+/**
+ * A reason that is a state in progress ("as it is underperforming", "because it's failing", "since this
+ * is not allowing these"): about now.
+ */
 const IN_PROGRESS =
-  /^\w+(?: that)? (?:it|this|that|the \w+|they|these|those)(?:'s|'re| is| are| was| were)(?: \w+ly)? \w+ing\b/i;
+  /^\w+(?: that)? (?:it|this|that|the \w+|they|these|those)(?:'s|'re| is| are| was| were)(?: not|n't)?(?: \w+ly)? \w+ing\b/i;
 
 /**
  * True when the reason of an order is a purpose ("so …", "so that …") that says what this task's things are

@@ -207,10 +207,8 @@ const FOR_GOOD = /\b(?:always|never|every ?time|from now on|going forward|in (?:
 const ERROR_TAG_LINE = new RegExp(String.raw`^\s*(?:${ERROR_TAGS})(?:\[[\w-]+\])?(?::|!)\s`);
 
 /**
- * A line quoted from somewhere else: a Markdown quotation (`> …`), a line behind a terminal's quotation
- * or box bar (Claude Code shows quoted text as `▎ …`; tables as `│ … │`), or what a written source says,
- * after it is named ("the docs say: …", "the readme says never …", "the error message says …"): group 1
- * is the person's lead-in, group 2 the quoted words.
+ * A line quoted from somewhere else: a Markdown quotation (`> …`), or a line behind a terminal's
+ * quotation or box bar (Claude Code shows quoted text as `▎ …`; tables as `│ … │`).
  */
 const QUOTED_LINE = /^\s*(?:>\s?|[▎▍▌┃│])/;
 
@@ -219,8 +217,52 @@ const QUOTED_LINE = /^\s*(?:>\s?|[▎▍▌┃│])/;
  * …`); its words continue on indented lines, all blanked by {@link withoutQuotedData}.
  */
 const AGENT_MARK = /^\s*⏺\s/;
-const SOURCE_SAYS =
-  /^(.*?\b(?:docs?|documentation|readme|manual|guide|spec(?:ification)?|error(?: message)?|log|output|message|page|comment|warning|tutorial|article|answer|wiki|changelog|site|website)\s+(?:says?|said|states?|reads?|tells? you)(?: that)?\s*[:,]?\s*)(\S.*)$/i;
+/**
+ * The name of an AI assistant or review bot other than the one in the session (Codex, Gemini, ChatGPT,
+ * Copilot, CodeRabbit, Qodo, Cursor, Perplexity, Grok, Devin, DeepSeek …): people relay what another
+ * assistant said by naming it.
+ */
+const OTHER_ASSISTANT = String.raw`(?:codex|gemini|chat ?gpt|gpt-?\d[\w.-]*|copilot|code ?rabbit|qodo|cursor|perplexity|grok|devin|deepseek|kimi|qwen|mistral|bugbot|greptile|sourcery|windsurf|cline|aider)`;
+
+/**
+ * A line that opens what another assistant said, relayed by the person: its name with an optional
+ * "agent"/"bot", then "says/said/wrote/replied/suggests" or "review/reply/response/answer/feedback",
+ * and a colon ("CODEX SAYS: Stop it now …", "CodeRabbit review: No issues …", "Qodo Agent review:",
+ * "Gemini:", "From ChatGPT:", "Here's what Codex said:"). What follows, to the end of the message, is
+ * that assistant's, not the person's.
+ */
+const RELAY_LEAD = new RegExp(
+  String.raw`^\W*(?:(?:from|per|via)\s+|here(?:'s| is)\s+(?:what\s+)?)?(?:the\s+)?${OTHER_ASSISTANT}(?:'s)?(?:\s+(?:agent|bot|ai|cli))?(?:\s+(?:says?|said|wrote|writes|replied|replies|suggests?|suggested|recommends?|review|reply|response|answer|feedback|comments?|output))?\s*[:：]`,
+  'i',
+);
+
+/** A signature naming another assistant, closing relayed text ("… flag only if something new appears. -Codex"). */
+const RELAY_SIGNATURE = new RegExp(String.raw`(?:^|\s)[-–—]\s?${OTHER_ASSISTANT}\W*$`, 'i');
+
+/**
+ * A line naming only another assistant (`Gemini`, `ChatGPT:`): the speaker heading of a conversation
+ * pasted from another chat window, where nothing said is addressed to this agent.
+ */
+const SPEAKER_HEADING = new RegExp(String.raw`^\s*${OTHER_ASSISTANT}\s*:?\s*$`, 'i');
+
+/**
+ * True when `lines` relay another assistant as a whole: a conversation pasted from its chat window (a
+ * line naming only the assistant) or text signed with its name on the last line.
+ */
+function relayedWhole(lines: readonly string[]): boolean {
+  const last = lines.findLast((l) => l.trim() !== '');
+  return lines.some((l) => SPEAKER_HEADING.test(l)) || (last !== undefined && RELAY_SIGNATURE.test(last));
+}
+
+/**
+ * What a written source or another assistant is said to say, after it is named ("the docs say: …", "the
+ * readme says never …", "the error message says …", "Codex says the fix is …"): group 1 is the person's
+ * lead-in, group 2 the quoted words.
+ */
+const SOURCE_SAYS = new RegExp(
+  String.raw`^(.*?\b(?:docs?|documentation|readme|manual|guide|spec(?:ification)?|error(?: message)?|log|output|message|page|comment|warning|tutorial|article|answer|wiki|changelog|site|website|${OTHER_ASSISTANT})\s+(?:says?|said|states?|reads?|tells? you)(?: that)?\s*[:,]?\s*)(\S.*)$`,
+  'i',
+);
 
 /** True for a line of pasted program output ({@link OUTPUT_LINE}, {@link holdsProgramOutput}) or a quotation. */
 function pastedLine(line: string): boolean {
@@ -260,9 +302,12 @@ function pastedLine(line: string): boolean {
  *   `● Bash(…)`) wherever it stands, and the `⎿ …` lines of its output;
  * - a Markdown quotation line (`> …`), a terminal's quotation or box bar line (`▎ …`, `│ …`), a message
  *   of the agent copied from Claude Code's terminal (`⏺ …` and its indented lines), and what a written
- *   source is said to say ("the readme says:
- *   never …": the words after the lead-in, to the end of the line);
- * - everything after a line announcing untrusted data or "data, not instructions".
+ *   source or another assistant is said to say ("the readme says: never …", "Codex says …": the words
+ *   after the lead-in, to the end of the line);
+ * - everything after a line announcing untrusted data or "data, not instructions", and from a line
+ *   relaying another assistant ({@link RELAY_LEAD}: "CODEX SAYS: …", "CodeRabbit review: …") to the end;
+ * - the whole message when it relays another assistant whole ({@link relayedWhole}: a conversation
+ *   pasted from its chat window, or text signed "-Codex").
  * Every other line is kept verbatim (so quotes stay substrings of the message); blanked lines become
  * empty. Text without any such block is returned unchanged.
  */
@@ -287,8 +332,12 @@ export function withoutQuotedData(text: string): string {
   let pasted = false;
   /** True within a message of the agent copied from the terminal: its indented lines after `⏺`. */
   let agent = false;
+  // another assistant's words relayed whole (a pasted chat, or text signed "-Codex"): none is the person's
+  if (relayedWhole(lines)) return lines.map(() => '').join('\n');
   for (const [i, line] of lines.entries()) {
     agent = AGENT_MARK.test(line) || (agent && /^\s+\S/.test(line));
+    // ("CODEX SAYS: …", "CodeRabbit review: …"): from there to the end, the assistant's words
+    if (RELAY_LEAD.test(line)) rest = true;
     if (rest || terminal.has(i) || agent) {
       out.push('');
       continue;

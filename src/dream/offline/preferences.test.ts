@@ -297,3 +297,21 @@ describe('extractPreferences: the present state inside a design question (s21)',
     expect(extractPreferences('The export always uses UTC, never local time.').length).toBe(1);
   });
 });
+
+describe('status replies and task scopes are no preferences (s31)', () => {
+  // Wordings written for these tests, in the shapes of blind batch 12's false positives (a status reply
+  // and a ticket scope each repeated over sessions became "preferences").
+  it('ignores "no" before a status or an order, and a ticket key before "only"', () => {
+    for (const m of [
+      'No still broken , look at the logs again',
+      'No check the newest migration files first',
+      'OPS-31/OPS-32 only.',
+    ])
+      expect(extractPreferences(m)).toEqual([]);
+  });
+
+  it('keeps "no" before a kind and "only" after a tool', () => {
+    expect(extractPreferences('No default exports please.').map((p) => p.kind)).toEqual(['preference']);
+    expect(extractPreferences('Squash merges only.').map((p) => p.kind)).toEqual(['preference']);
+  });
+});

@@ -37,7 +37,7 @@ export interface PreferenceStatement {
 const CORRECTION_START =
   /^(?:no|nope|nah|wrong|actually|not quite|not like that|that's (?:not|wrong)|that is (?:not|wrong))\b[,.!:;\s-]+/i;
 const CORRECTION_REST =
-  /^(?:please |you )?(?:use|do|don't|do not|never|always|stop|avoid|run|put|keep|call|check|should|need to|must|it should|it's|it is|that should|we use|we don't|we do not|the (?:\w+ ){0,3}(?:is|are|should))\b/i;
+  /^(?:please |you )?(?:use|do|don't|do not|never|always|stop|avoid|run|put|keep|call|should|need to|must|it should|it's|it is|that should|we use|we don't|we do not|the (?:\w+ ){0,3}(?:is|are|should))\b/i;
 /** Imperatives that set a standing rule. "Please use X" alone is a one-off request, not a preference. */
 const IMPERATIVE_START =
   /^(?:(?:and |but |so |also |then )?(?:please |pls |just )?)(?:always|never(?! ?mind\b)|(?:don't|do not|dont)(?! (?:understand|know|get it|see|think|care|remember|recall|mind|like|believe)\b)|avoid|make sure|remember to|be sure to|stop|only use|stick to|refrain from)\b/i;
@@ -59,7 +59,8 @@ const WEAK_CUES: RegExp[] = [
   // "you/we/agents must …" — not "the flight should …" or "there should be …"
   /^(?:(?:you|we|agents?|everyone|everybody|all [\w -]{1,40}|every [\w -]{1,40}|each [\w -]{1,40})|(?!(?:the|this|that|these|those|it|there|he|she|they|a|an)\b|\w+ing\b)[\w -]{0,40}s) (?:should|must|has to|have to|need to|needs to)\b(?! (?:be|have) (?:been|so|really|very|pretty|quite|such)\b)/i,
   // "only" restricting a rule: "pnpm only", "store credit only on request", "only mention …"
-  /^only \w+|\b\w+ only(?:[,.;]|$| on\b| if\b| when\b| for\b| in\b| with\b)/i,
+  // (not a ticket's key: "LAF-14/LAF-15 only." scopes this task)
+  /^only \w+|(?<![\w-])(?![a-z][a-z\d]*-\d+\b)\w+ only(?:[,.;]|$| on\b| if\b| when\b| for\b| in\b| with\b)/i,
   /\bwe(?:'re| are)? (?:an? [\w-]+ (?:shop|house)|standardi[sz]ed on|moved (?:off|away from|to)|switched (?:to|from|off)|(?:don't|do not|never|always|only|no longer) (?:use|do|run|write|add|allow|accept|ship|deploy|merge|commit|push|support|touch|rely on)\b)/i,
   // a bare imperative of a rule-setting verb whose object is a kind ("write commit messages in …", "use
   // pnpm"), not one thing of this task ("write a script that …", "name the file …", "use it", "format
@@ -74,7 +75,8 @@ const WEAK_CUES: RegExp[] = [
   // a reminder of a team convention: "remember our commits are Conventional Commits style"
   /^remember,? (?:that )?(?:our|we|the team|all|every)\b/i,
   // "No Jest please" — not "no test.jsonl" (one file of this task: that it is missing, or not to make it)
-  /^no (?!(?:thanks|thank|problems?|worries|worry|way|idea|clue|rush|need)\b|[\w-]+\.(?:jsonl?|md|txt|py|ts|js|csv|ya?ml|toml|sh|html|css|cfg|ini)\b)[a-z][\w-]*\b/i,
+  // (nor a status, "No still failed", "no not yet", nor "no" before an order: "No check the latest files")
+  /^no (?!(?:thanks|thank|problems?|worries|worry|way|idea|clue|rush|need|still|yet|not|just|really|it|that|this|check|look|see|try|wait|go|read|open|find|search|run|do|use)\b|[\w-]+\.(?:jsonl?|md|txt|py|ts|js|csv|ya?ml|toml|sh|html|css|cfg|ini)\b)[a-z][\w-]*\b/i,
 ];
 /** A setting written as `name=value` ("sparse=always", `--color=never`). */
 const SETTING = /\S*\w=\w\S*/g;

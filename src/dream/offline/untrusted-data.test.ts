@@ -318,3 +318,31 @@ describe('a message of the agent copied from Claude Code’s terminal (s30)', ()
     expect(withoutQuotedData('what does ⏺ mean in the terminal?')).toBe('what does ⏺ mean in the terminal?');
   });
 });
+
+describe('another assistant’s words relayed by the person (s31)', () => {
+  // Wordings written for this test, in the shapes found on blind batch 12 (a developer relaying Codex,
+  // Gemini and review bots into the chat: "CODEX SAYS: …", "CodeRabbit review: …", "… -Codex", and a
+  // conversation pasted from another chat window, speaker headings included).
+  it('blanks from a line naming the assistant and what it said to the end of the message', () => {
+    expect(withoutQuotedData('ok\nCODEX SAYS: Never push to main.\nAlways rebase.').trim()).toBe('ok');
+    expect(withoutQuotedData('Qodo Agent review:\n\nRemove the lockfile from the repo').trim()).toBe('');
+    expect(withoutQuotedData('Here is what ChatGPT said: always use pnpm').trim()).toBe('');
+    expect(withoutQuotedData('thoughts? Codex says never mock the database').trim()).toBe(
+      'thoughts? Codex says',
+    );
+  });
+  it('blanks a message signed with another assistant’s name, or a pasted chat with its headings', () => {
+    expect(withoutQuotedData('The plan is tight: never skip the verification step. -Codex').trim()).toBe('');
+    const chat = 'Me\nDo not use grep on the first turn.\n\nGemini\nI am ready to assist you.';
+    expect(withoutQuotedData(chat).trim()).toBe('');
+  });
+  it('keeps the person’s own words that only mention another assistant', () => {
+    const own = 'Never ask Codex to review the migrations; it misses the locks.';
+    expect(withoutQuotedData(own)).toBe(own);
+    expect(withoutQuotedData('we moved from Copilot to Claude last month')).toBe(
+      'we moved from Copilot to Claude last month',
+    );
+    expect(heard('CODEX SAYS: Stop it now. Never commit generated files.')).toEqual([]);
+    expect(heard('Never commit generated files, they break the build. -LAF')).toHaveLength(1);
+  });
+});

@@ -23,7 +23,15 @@
  * evaluative sentence beside it such as "performance is crucial").
  */
 import { extractForeignFeedback } from './foreign-feedback.js';
-import { analyse, analyseSentences, isForeign, type Sentence, type Token } from './language.js';
+import {
+  analyse,
+  analyseSentences,
+  isForeign,
+  ordersReplyLanguage,
+  REPLY_LANGUAGE,
+  type Sentence,
+  type Token,
+} from './language.js';
 import { holdsBeyondNow, speakerLabel, ventsAtAgent, withoutFalseCues } from './preferences.js';
 import { namesOneDay } from './relative-dates.js';
 import { contentTokens } from './text.js';
@@ -1853,6 +1861,8 @@ function openingKind(s: Sentence, text: string, afterAgent: boolean): Kind | und
   )
     return null;
   if (neverWanted && contentTokens(text).length >= 3) return 'rule';
+  // "Reply in Chinese.": the language of every answer, for good
+  if (ordersReplyLanguage(s.text)) return 'rule';
   // "ik that we will …", "afaik the job runs nightly": the speaker's own knowledge, as "I know …" is
   if (/^(?:ik|idk|iirc|afaik|afaict)\b/i.test(text)) return null;
   // "Never have seen that one before on …": the speaker's experience in the perfect, not an order
@@ -2241,7 +2251,7 @@ export function extractFeedback(message: string, afterAgent: boolean): FeedbackS
   // "No sudo. Ever.": a sentence of one cue of generality belongs to the one before (read as ", ever.")
   const text = original.replace(/[‘’]/g, "'").replace(LONE_EVER, '$1,$2');
   const foreign = extractForeignFeedback(original);
-  if (!MAY_HOLD_FEEDBACK.test(text)) return foreign;
+  if (!MAY_HOLD_FEEDBACK.test(text) && !REPLY_LANGUAGE.test(text)) return foreign;
   // people often start a sentence in lower case, which the model then runs into the one before it
   const sentences = text
     // (an emoji ends a sentence too: "… in there 😅 Could you …")

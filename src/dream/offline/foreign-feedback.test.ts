@@ -161,3 +161,30 @@ describe('Italian, Polish and Russian, and Portuguese orders in -a (s30)', () =>
       expect(rules(t), t).toEqual([]);
   });
 });
+
+describe('the language of every answer, and a bar until the person says otherwise (s31)', () => {
+  // Wordings written for these tests, in the shapes of blind batch 13 (a Chinese developer's "reply in
+  // Chinese" and "leave X out unless I say so", which carry no cue of the future).
+  it('reads an order on the reply language as a rule with no cue, in any language', () => {
+    for (const t of [
+      '请用中文回答',
+      '한국어로 답변해 주세요',
+      'Antworte mir bitte auf Deutsch.',
+      'odpowiadaj mi po polsku proszę',
+    ])
+      expect(rules(t), t).toEqual([t]);
+    expect(extractFeedback('Always respond in Spanish.', true).map((f) => f.cue)).toEqual(['rule']);
+    expect(extractFeedback('Reply in Korean please.', true).map((f) => f.cue)).toEqual(['rule']);
+    // a task's output in a language, or a question, is none
+    expect(extractFeedback('Write the release notes in English.', true)).toEqual([]);
+    expect(extractFeedback('Can you answer in French?', true)).toEqual([]);
+    expect(rules('能用中文回答吗？')).toEqual([]);
+  });
+
+  it('reads "不用/不要 …，除非 …" and "不想…你…每次" as standing rules', () => {
+    expect(rules('不用管旧的部署脚本，除非我提到它')).toEqual(['不用管旧的部署脚本，除非我提到它']);
+    expect(rules('我不想你每次改完都让我确认')).toEqual(['我不想你每次改完都让我确认']);
+    // a complaint with "every time" and no order stays out
+    expect(rules('每次部署都失败')).toEqual([]);
+  });
+});

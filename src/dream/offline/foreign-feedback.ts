@@ -10,6 +10,9 @@
  *   prohibitive or polite-request ending such as 〜ないでください / 하지 마세요; a sentence-initial
  *   imperative in the Romance and Germanic languages). "Every time" and "always" also open complaints
  *   ("每次都报错", "ça ne marche jamais"), so with them only a modal, never a bare action verb, makes an order.
+ *   Chinese "unless" opening a clause (除非) is such a cue too ("不用管 X，除非我说": barred until the
+ *   person says otherwise). An order on the language of the agent's answers ("使用中文回答", "antworte
+ *   auf Deutsch"; `ordersReplyLanguage` in `language.ts`) is a rule with no cue: it holds for every answer.
  * - a **kept statement** is what follows an explicit request to remember ("记住：…", "retiens que …",
  *   "merk dir, dass …") when it is no order: a `project` fact, or a `reference` when it names a path,
  *   file or URL.
@@ -27,6 +30,7 @@
  */
 import { eld } from 'eld/extrasmall';
 import type { FeedbackStatement } from './feedback.js';
+import { ordersReplyLanguage, REPLY_LANGUAGE } from './language.js';
 import type { ProjectFactStatement } from './project-facts.js';
 
 /** A language this module reads (ISO 639-1). */
@@ -81,8 +85,9 @@ const ZH_LATER =
 const ZH: Lexicon = {
   // (not a prediction: "以后还会有…", "there will be … later")
   opens: new RegExp(`^${ZH_LEAD}${ZH_LATER}(?!还会|還會|会|會|将|將|可能)`, 'u'),
+  // (and "unless" opening a clause: "不用考虑 X，除非我说" bars X until the person says otherwise)
   later: new RegExp(
-    `${CJK_EDGE}${ZH_LEAD}(?:${ZH_LATER}|下次|下一次|下回)(?!还会|還會|会|會|将|將|可能)`,
+    `${CJK_EDGE}${ZH_LEAD}(?:${ZH_LATER}|下次|下一次|下回|除非)(?!还会|還會|会|會|将|將|可能)`,
     'u',
   ),
   // (not "will never / always is": 永远不会相等, "will never be equal", describes; 永远不要 orders)
@@ -91,7 +96,7 @@ const ZH: Lexicon = {
   keep: /^(?:请|請)?(?:记住|記住|牢记|牢記|记下来|記下來|(?:保存|存|写|寫|记|記)(?:到|进|進|入|在)(?:你的)?(?:记忆|記憶|memory))[：:，,\s]*/iu,
   // (a bare 要 is in 需要, 重要, 主要, 要求: only with a word that makes it an order)
   modal:
-    /必须|必須|务必|務必|(?:一定|都|也|就|还|還|你)要|要先|都得|不要|不准|不许|不許|别|別|禁止|应该|應該|应当|應當|请|請|只能|不能|不可以|不得|千万|千萬|记得|記得|避免|统一|統一|一律/u,
+    /必须|必須|务必|務必|(?:一定|都|也|就|还|還|你)要|要先|都得|不要|不用|不准|不许|不許|别|別|禁止|应该|應該|应当|應當|请|請|只能|不能|不可以|不得|千万|千萬|记得|記得|避免|统一|統一|一律|不(?:想|希望)[^，,。！!？?]{0,12}你/u,
   action:
     /用|使用|改用|采用|採用|保存|存到|存放|放在|放到|写在|寫在|写到|寫到|写成|寫成|回复|回覆|回答|输出|輸出|遵循|遵守|参考|參考|保持|加上|带上|帶上|生成|创建|創建|提交|先/u,
   asks: /[？?]|[吗嗎](?:[，,。！!…\s]|$)|[么麼呢吧][。！!…\s]*$|为什么|為什麼|为何|為何|怎么|怎麼|如何|是不是|是否|能不能|可不可以|有没有|有沒有|哪/u,
@@ -476,7 +481,7 @@ function bare(sentence: string): string {
  * @example extractForeignFeedback('以后提交代码前必须先跑测试。') → [{ cue: 'rule', text: '以后提交代码前必须先跑测试。', … }]
  */
 export function extractForeignFeedback(message: string): FeedbackStatement[] {
-  if (!MAY_HOLD.test(message)) return [];
+  if (!MAY_HOLD.test(message) && !REPLY_LANGUAGE.test(message)) return [];
   const lang = languageOf(message);
   if (!lang) return [];
   const out: FeedbackStatement[] = [];
@@ -486,6 +491,11 @@ export function extractForeignFeedback(message: string): FeedbackStatement[] {
     const lex = LEXICONS[l];
     const s = bare(sentence);
     if (s.length > lex.maxChars || lex.asks.test(s)) continue;
+    // "使用中文回答", "한국어로 대답해 주세요": the language of every answer, for good, with no cue
+    if (ordersReplyLanguage(s)) {
+      out.push({ cue: 'rule', text: sentence, why: null, tokens: foreignTerms(sentence, l) });
+      continue;
+    }
     const keep = lex.keep.exec(s);
     const rest = keep ? s.slice(keep.index + keep[0].length) : s;
     const cue: Cue | null = lex.opens?.test(rest)

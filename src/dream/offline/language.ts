@@ -101,6 +101,48 @@ export function analyseSentences(text: string): Sentence[] {
   return out.map(({ start: _s, end: _e, ...s }) => s);
 }
 
+/** English "answer/reply/respond/write/talk/explain … in <Language>" (see {@link REPLY_LANGUAGE}). */
+const ENGLISH_REPLY = String.raw`\b(?:answer|reply|respond|write|talk|speak|explain|communicate|chat)(?:s|ing)?\b[^.!?]{0,40}\bin (?:plain )?(?:English|French|German|Spanish|Portuguese|Italian|Dutch|Polish|Russian|Ukrainian|Turkish|Arabic|Hebrew|Hindi|Chinese|Mandarin|Cantonese|Japanese|Korean|Vietnamese|Thai|Indonesian)\b`;
+
+/**
+ * A rule on the language the agent answers in: English "answer/reply/respond/write/talk/explain … in
+ * <Language>", Chinese 用…中文/英文…回答, Japanese 日本語で答えて, Korean 한국어로 대답, French "réponds en
+ * français", Spanish "responde en español", German "antworte auf Deutsch", Portuguese "responda em
+ * português", Italian "rispondi in italiano", Polish "odpowiadaj po polsku", Russian "отвечай
+ * по-русски". (Its topic is how the agent talks, which no tool call names.)
+ */
+export const REPLY_LANGUAGE = new RegExp(
+  [
+    ENGLISH_REPLY,
+    '(?:用|以)[^，,。；;]{0,8}(?:中文|英文|英语|英語|日文|日语|日語|韩语|韓語|韩文|韓文)[^，,。；;]{0,6}(?:回答|回覆|回复|答覆|答复|回應|回应|说明|說明|交流|沟通|溝通|写|寫)',
+    '(?:日本語|英語|中国語|韓国語)で(?:答え|返答|回答|話し|説明|書い|返信)',
+    String.raw`(?:한국어|영어|한글|일본어|중국어)로\s*(?:대답|답변|말해|설명|작성|답해)`,
+    String.raw`\b(?:réponds|répondez|répondre|écris|écrivez)\b[^.!?]{0,30}\ben (?:français|anglais|allemand|espagnol)\b`,
+    String.raw`\b(?:responde|responda|respondas|respóndeme|contesta|escribe|escreva|responder)\b[^.!?]{0,30}\b(?:en|em) (?:español|castellano|inglés|inglês|português|portugués|francés|francês)\b`,
+    String.raw`\b(?:antworte|antworten|antwortest|schreibe|schreib)\b[^.!?]{0,30}\bauf (?:Deutsch|Englisch|Französisch|Spanisch)\b`,
+    String.raw`\b(?:rispondi|rispondimi|rispondere|scrivi)\b[^.!?]{0,30}\bin (?:italiano|inglese)\b`,
+    String.raw`\b(?:odpowiadaj|odpowiedz|pisz|napisz)\b[^.!?]{0,30}\bpo (?:polsku|angielsku)\b`,
+    '(?:отвечай|отвечайте|ответь|пиши|пишите|общайся)[^.!?]{0,30}(?:по-русски|по-английски|на русском|на английском)',
+  ].join('|'),
+  'iu',
+);
+
+/**
+ * True for an order on the language the agent answers in, which holds for good without a cue of
+ * generality (nobody wants one answer in Chinese and the next in English): {@link REPLY_LANGUAGE}'s
+ * forms, never as a question; in English only opening with a verb of answering ("Reply in Chinese",
+ * "please answer in French"; not "write the README in English", a task's output).
+ * @param sentence one sentence as written.
+ */
+export function ordersReplyLanguage(sentence: string): boolean {
+  const s = sentence.trim();
+  if (/[?？]$/u.test(s) || !REPLY_LANGUAGE.test(s)) return false;
+  if (!new RegExp(ENGLISH_REPLY, 'i').test(s)) return true;
+  return /^(?:(?:please|pls|always|and|also)\s+)*(?:answer|reply|respond|talk|speak|communicate|chat)\b/i.test(
+    s,
+  );
+}
+
 /**
  * True if `text` is written in a language other than English: in another script than the Latin one
  * for at least 30% of its letters (outside identifiers, paths and URLs), or, as far as eld can tell

@@ -89,6 +89,26 @@ describe('gatherSession', () => {
     expect(directed.statements.length).toBeGreaterThan(0);
   });
 
+  it('reads no opening paragraph of a long conversation pasted from another assistant’s window (s31)', () => {
+    // Wordings written for this test, in the shape of blind batch 12 (a person's prompt to Gemini and its
+    // reply, pasted whole under speaker headings)
+    const lead = 'Do not mark a task complete until you have run it in the browser yourself.';
+    const work = 'I set up the invoice module and marked the task complete.';
+    const reply = 'I am standing by and ready to help with the invoice module. '.repeat(40);
+    const read = (message: string) => {
+      seq = 0;
+      const d = gatherSession([
+        ev.user('Set up the invoice module.'),
+        ev.agent(work),
+        ev.user(message),
+        ev.agent('OK.'),
+      ]);
+      return d.feedback.filter((f) => f.cue !== 'follows').map((f) => f.text);
+    };
+    expect(read(`Me\n${lead}\n\nGemini\n${reply}`)).toEqual([]);
+    expect(read(`${lead}\n\n${reply}`)).toEqual([lead]);
+  });
+
   it('reads a long message’s short opening paragraph for feedback, never the spec pasted under it (s29)', () => {
     // Wordings written for this test
     seq = 0;

@@ -24,7 +24,12 @@ import { AgentWords, withoutEchoes } from './echoed.js';
 import { ExplorationTracker } from './exploration.js';
 import { extractFact, isChatFact } from './facts.js';
 import { agentCommitments, extractFeedback, MAX_COMMITMENTS, retractedTopic, takesBack } from './feedback.js';
-import { holdsProgramOutput, overridesInstructions, withoutQuotedData } from './injection.js';
+import {
+  holdsProgramOutput,
+  overridesInstructions,
+  relaysAssistant,
+  withoutQuotedData,
+} from './injection.js';
 import { isForeign } from './language.js';
 import { datedStatement, extractPersonFacts } from './person-facts.js';
 import { REDACTION_MARKER } from './pii.js';
@@ -640,7 +645,8 @@ class SessionGatherer {
   #leadFeedback(message: string, seq: number, acted: boolean, listed: boolean): void {
     const lead = /^\s*([^\n]+(?:\n(?!\s*\n)[^\n]+)*)\n\s*\n/.exec(message)?.[1];
     if (!lead || lead.length > LEAD_MAX_CHARS || listed || SLASH_COMMAND.test(lead)) return;
-    if (overridesInstructions(message)) return;
+    // (nor the opening of another assistant's conversation pasted whole: "Logan\n…\n\nGemini\n…")
+    if (overridesInstructions(message) || relaysAssistant(message)) return;
     const text = withoutQuotedData(this.#clean(lead));
     this.#gatherFeedback(text, seq, acted, speakerLabel(text), () => true);
   }

@@ -246,6 +246,15 @@ const RELAY_SIGNATURE = new RegExp(String.raw`(?:^|\s)[-–—]\s?${OTHER_ASSIST
 const SPEAKER_HEADING = new RegExp(String.raw`^\s*${OTHER_ASSISTANT}\s*:?\s*$`, 'i');
 
 /**
+ * True when `text` relays another assistant as a whole (see {@link relayedWhole}): a conversation pasted
+ * from its chat window, or text signed with its name. Nothing in it is the person's word to this agent,
+ * not even its opening paragraph.
+ */
+export function relaysAssistant(text: string): boolean {
+  return relayedWhole(text.split('\n'));
+}
+
+/**
  * True when `lines` relay another assistant as a whole: a conversation pasted from its chat window (a
  * line naming only the assistant) or text signed with its name on the last line.
  */

@@ -105,7 +105,7 @@ describe('gatherSession', () => {
       ]);
       return d.feedback.filter((f) => f.cue !== 'follows').map((f) => f.text);
     };
-    expect(read(`Me\n${lead}\n\nGemini\n${reply}`)).toEqual([]);
+    expect(read(`${lead}\n\nGemini\n${reply}`)).toEqual([]);
     expect(read(`${lead}\n\n${reply}`)).toEqual([lead]);
   });
 

@@ -169,4 +169,25 @@ describe('statements a preference carries', () => {
     } as PlannedMemory;
     expect([...citedStatements([pref])]).toEqual(['sesn_a#3']);
   });
+
+  it('leaves to a preference every statement it groups, beyond the six its evidence shows (s31)', () => {
+    // (blind batch 14: a rule said in seven sessions became a preference and, from its seventh
+    // session, a feedback memory of the same words)
+    const said = (i: number) => ({
+      session_id: `sesn_${i}`,
+      seq_from: i,
+      seq_to: i,
+      quote: 'Do not write any code until we agree on the approach.',
+    });
+    const pref = {
+      key: 'preference:code write',
+      kind: 'preference',
+      summary: 'Do not write any code until we agree on the approach. (7 sessions)',
+      match_terms: ['code', 'write'],
+      evidence: [1, 2, 3, 4, 5, 6].map(said),
+      carries: [1, 2, 3, 4, 5, 6, 7].map(said),
+    } as PlannedMemory;
+    expect(citedStatements([pref]).has('sesn_7#7')).toBe(true);
+    expect(citedStatements([{ ...pref, carries: undefined }]).has('sesn_7#7')).toBe(false);
+  });
 });

@@ -69,8 +69,8 @@ export function earlierRules(
 }
 
 /**
- * The statements (`session_id#seq`) that preference memories carry, so that feedback leaves them to
- * those memories: an evidence quote counts only when it shares at least {@link CARRIED} of its content
+ * The statements (`session_id#seq`) that preference memories carry (`carries`, else their evidence), so
+ * that feedback leaves them to those memories: a statement counts only when it shares at least {@link CARRIED} of its content
  * terms with the preference's own terms (`match_terms`, else its summary) — a statement a preference
  * merely lumped in on one shared word ("No console.log in committed code, ever." in a preference about
  * log timestamps) stays feedback.
@@ -79,7 +79,7 @@ export function citedStatements(prefs: readonly PlannedMemory[]): Set<string> {
   const out = new Set<string>();
   for (const m of prefs) {
     const terms = new Set(m.match_terms?.length ? m.match_terms : contentTokens(m.summary));
-    for (const e of m.evidence) {
+    for (const e of m.carries ?? m.evidence) {
       const own = [...new Set(contentTokens(e.quote))];
       const shared = own.filter((t) => terms.has(t)).length;
       if (own.length > 0 && shared / own.length >= CARRIED) out.add(`${e.session_id}#${e.seq_from}`);

@@ -1601,3 +1601,20 @@ describe('remarks, exhortations and one-day orders that state no rule (s31)', ()
     expect(said("I don't want you to lose the drafts, ever")).toHaveLength(1);
   });
 });
+
+describe('requests to be told, remarks on a tool and a verdict on a place (s31, batch 14)', () => {
+  // Wordings written for these tests, in the shapes of blind batch 14's false positives.
+  it('"when"/"if" after a preposition or before an infinitive asks what to tell, it sets no condition', () => {
+    expect(said('write a short note on when to use each of the scripts')).toEqual([]);
+    expect(said('give me a summary of when the team should use each queue')).toEqual([]);
+    expect(said('check if I pushed a password in this repo')).toEqual([]);
+    // a condition about any case stays one
+    expect(said('When a migration drops a column, ask me first.')).toHaveLength(1);
+  });
+
+  it('what a thing makes anyone do, and a verdict on a place that names none, are no feedback', () => {
+    expect(said('The problem with the generated folders is you have to update them by hand.')).toEqual([]);
+    expect(said('This is not the right place.')).toEqual([]);
+    expect(said('This is not the right place for fixtures, they go under test/data.')).toHaveLength(1);
+  });
+});

@@ -104,8 +104,10 @@ function placesWork(text: string): boolean {
   if (FORBIDS_OR_PRESCRIBES.test(body) || /^in this\b/i.test(body)) return false;
   const ts = (analyse(body)[0]?.tokens ?? []).slice(0, 5);
   const verb = ts.findIndex((t, i) => i > 0 && (t.pos === 'VERB' || t.pos === 'AUX'));
-  const subject =
-    ts[0]?.pos !== 'VERB' && ts.slice(0, Math.max(verb, 0)).some((t) => /^(?:NOUN|PROPN|PRON)$/.test(t.pos));
+  // ("check if I committed a key in this repo": an order whose verb the light model tags NOUN before "if")
+  const order =
+    ts[0]?.pos === 'VERB' || (ts[0]?.pos === 'NOUN' && /^(?:if|whether)$/.test(ts[1]?.normal ?? ''));
+  const subject = !order && ts.slice(0, Math.max(verb, 0)).some((t) => /^(?:NOUN|PROPN|PRON)$/.test(t.pos));
   return !subject;
 }
 
@@ -593,9 +595,10 @@ function namesSomething(text: string): boolean {
 
 /**
  * Nouns that stand for whatever the agent last gave, naming none of it ("that's the wrong *answer*",
- * "this *thing* is bad"), as stems: a verdict on them alone leaves nothing to keep.
+ * "this *thing* is bad", "this is not the right *home*"), as stems: a verdict on them alone leaves
+ * nothing to keep.
  */
-const PLACEHOLDER = /^(?:answer|thing|stuff|one|respons|repli|result|output)$/;
+const PLACEHOLDER = /^(?:answer|thing|stuff|one|respons|repli|result|output|home|place|spot)$/;
 
 /** Content words (nouns, verbs, adjectives, adverbs) other than auxiliaries and intensifiers. */
 function substantive(ws: Token[]): number {
@@ -788,6 +791,16 @@ function anyCase(all: Token[]): boolean {
       // "check if …", "see if …", "ask if …": an embedded question (whether), no condition
       // ("a validation *about if* credentials exist": the same)
       if (c[at]!.normal === 'if' && at > 0 && ['VERB', 'ADP'].includes(c[at - 1]!.pos)) return false;
+      // ("a guide on when to use each agent", "a description of when claude should use each one": what
+      // the person asks to be told, after a preposition or before an infinitive, no condition; "check if
+      // …" with "check" tagged NOUN the same)
+      const lead = c[at - 1]?.normal ?? '';
+      if (
+        /^(?:of|on|about|for)$/.test(lead) ||
+        (c[at]!.normal === 'if' && /^(?:check|see|verify|test)$/.test(lead))
+      )
+        return false;
+      if (c[at + 1]?.normal === 'to') return false;
       // ("if not, create one": a pronoun for this task's thing, not any case)
       const after = c.slice(at + 1);
       // ("… has the system before everything else": an order of things, no condition)
@@ -1865,6 +1878,8 @@ function openingKind(s: Sentence, text: string, afterAgent: boolean): Kind | und
   if (ordersReplyLanguage(s.text)) return 'rule';
   // "ik that we will …", "afaik the job runs nightly": the speaker's own knowledge, as "I know …" is
   if (/^(?:ik|idk|iirc|afaik|afaict)\b/i.test(text)) return null;
+  // "The problem with the IDE's folders is you have to manage them": what a thing makes anyone do
+  if (/^the (?:problem|issue|trouble|downside|catch) with\b/i.test(text)) return null;
   // "Never have seen that one before on …": the speaker's experience in the perfect, not an order
   // ("never have the bot push to main" orders: what follows "have" is no past participle)
   if (neverPerfect(firstWords(s))) return null;

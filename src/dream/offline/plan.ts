@@ -57,6 +57,12 @@ export interface PlannedMemory {
   /** Date (YYYY-MM-DD) of the latest supporting session, when known. */
   last_seen: string | null;
   evidence: PlannedEvidence[];
+  /**
+   * Every statement the memory groups, one entry per statement (a preference's evidence shows one per
+   * session, at most six): what feedback mining leaves to it (`citedStatements` in `feedback-mining.ts`).
+   * Absent: `evidence` is all.
+   */
+  carries?: PlannedEvidence[];
   /** Usefulness for ordering the index and for the change cap (higher first). */
   score: number;
   /**

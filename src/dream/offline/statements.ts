@@ -544,6 +544,13 @@ function renderPreference(occ: Said[], core: string[], strong: string[]): Planne
     confidence: scoreConfidence({ sessions: support.sessions, contexts: speakers.size }),
     last_seen: lastDayOf(occ.map((o) => o.s.time)),
     evidence,
+    carries: occ.map((o) => ({
+      session_id: o.s.id,
+      seq_from: o.st.seq,
+      seq_to: o.st.seq,
+      quote: o.st.text,
+      source: 'user.message' as const,
+    })),
     score: speakers.size * 1.2,
     reason: `${kindWord} stated verbatim ${who.by}${
       quotes.length > 1 ? ` (${quotes.length} wordings grouped by their shared terms)` : ''

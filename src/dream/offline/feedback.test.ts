@@ -1617,4 +1617,9 @@ describe('requests to be told, remarks on a tool and a verdict on a place (s31, 
     expect(said('This is not the right place.')).toEqual([]);
     expect(said('This is not the right place for fixtures, they go under test/data.')).toHaveLength(1);
   });
+
+  it('what the agent should be able to do is a complaint, not an order', () => {
+    expect(said('You wrote the fixtures, you should be able to debug the parser.')).toEqual([]);
+    expect(said('You should always run the parser tests before you push.')).toHaveLength(1);
+  });
 });

@@ -481,10 +481,13 @@ const EPISTEMIC_MUST =
 
 /**
  * "make sure …", "remember to …", "you/we should|must|need to|have to …", and what the agent may not do:
- * "you can't just …", "you don't get to …", "there's no need for …".
+ * "you can't just …", "you don't get to …", "there's no need for …". Not "you should be able to …",
+ * what the agent is expected to manage (a complaint), nor an inference ({@link EPISTEMIC_MUST}).
  */
 function obligation(text: string): boolean {
   if (EPISTEMIC_MUST.test(text)) return false;
+  // "you should be able to trace the logic": what the agent is expected to manage, a complaint, no order
+  if (/\byou (?:should|must|ought to)(?: really)? be able to\b/i.test(text)) return false;
   // "do whatever you need to": a permission, not an obligation
   const said = text.replace(
     /\b(?:what ?ever|everything|anything|all)(?: else)? (?:you|we) (?:need|have) to\b/gi,

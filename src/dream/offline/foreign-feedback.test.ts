@@ -179,6 +179,9 @@ describe('the language of every answer, and a bar until the person says otherwis
     expect(extractFeedback('Write the release notes in English.', true)).toEqual([]);
     expect(extractFeedback('Can you answer in French?', true)).toEqual([]);
     expect(rules('能用中文回答吗？')).toEqual([]);
+    // one text's language, with a verb of writing (batch 11: "… napisz to po angielsku")
+    expect(rules('zaktualizuj agendę i napisz to po angielsku')).toEqual([]);
+    expect(rules('用中文写一份总结')).toEqual([]);
   });
 
   it('reads "不用/不要 …，除非 …" and "不想…你…每次" as standing rules', () => {
@@ -186,5 +189,12 @@ describe('the language of every answer, and a bar until the person says otherwis
     expect(rules('我不想你每次改完都让我确认')).toEqual(['我不想你每次改完都让我确认']);
     // a complaint with "every time" and no order stays out
     expect(rules('每次部署都失败')).toEqual([]);
+  });
+
+  it('reads a Russian reflexive imperative after "always/never" (batch 14: "всегда старайся …")', () => {
+    expect(rules('всегда старайся писать короткие коммиты, длинные только по просьбе')).toHaveLength(1);
+    expect(rules('никогда не торопись с миграциями на проде')).toHaveLength(1);
+    // a reflexive verb in the present reports
+    expect(rules('сборка всегда ломается на CI после обновления')).toEqual([]);
   });
 });

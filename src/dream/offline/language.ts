@@ -128,15 +128,24 @@ export const REPLY_LANGUAGE = new RegExp(
 );
 
 /**
+ * A verb of answering or talking, in the languages of {@link REPLY_LANGUAGE}: what makes a language
+ * rule hold for every answer ("odpowiadaj po polsku"), where a verb of writing names one text ("napisz
+ * to po angielsku", "write it in English").
+ */
+const ANSWERING =
+  /\b(?:answer|reply|respond|talk|speak|communicate|chat|réponds|répondez|répondre|responde|responda|respondas|respóndeme|contesta|responder|antworte|antworten|antwortest|rispondi|rispondimi|rispondere|odpowiadaj|odpowiedz)|回答|回覆|回复|答覆|答复|回應|回应|交流|沟通|溝通|答え|返答|話し|返信|대답|답변|말해|답해|отвеча|ответь|общайся/iu;
+
+/**
  * True for an order on the language the agent answers in, which holds for good without a cue of
  * generality (nobody wants one answer in Chinese and the next in English): {@link REPLY_LANGUAGE}'s
- * forms, never as a question; in English only opening with a verb of answering ("Reply in Chinese",
- * "please answer in French"; not "write the README in English", a task's output).
+ * forms with a verb of answering ({@link ANSWERING}; not "write the README in English", "napisz to po
+ * angielsku": one text's language), never as a question; in English only opening with that verb
+ * ("Reply in Chinese", "please answer in French").
  * @param sentence one sentence as written.
  */
 export function ordersReplyLanguage(sentence: string): boolean {
   const s = sentence.trim();
-  if (/[?？]$/u.test(s) || !REPLY_LANGUAGE.test(s)) return false;
+  if (/[?？]$/u.test(s) || !REPLY_LANGUAGE.test(s) || !ANSWERING.test(s)) return false;
   if (!new RegExp(ENGLISH_REPLY, 'i').test(s)) return true;
   return /^(?:(?:please|pls|always|and|also)\s+)*(?:answer|reply|respond|talk|speak|communicate|chat)\b/i.test(
     s,

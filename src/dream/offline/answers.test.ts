@@ -69,6 +69,9 @@ describe('saysForGood', () => {
     expect(saysForGood('Use the helper, and never write totals as strings')).toBe(true);
     expect(saysForGood('nope it never worked')).toBe(false);
     expect(saysForGood('keep the old route for now')).toBe(false);
+    // "ever" closing the sentence after a dash or comma (batch 14, inside a numbered reply)
+    expect(saysForGood("Please don't just agree with me - ever.")).toBe(true);
+    expect(saysForGood('did it ever work')).toBe(false);
   });
 });
 

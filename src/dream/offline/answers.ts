@@ -67,12 +67,13 @@ export function answerForm(reply: string): boolean {
  * Cues that a sentence holds beyond this task, strong enough to read inside an answer: "from now on",
  * "in (the) future", "going forward", "every time", "each time", "whenever", "next time", "by default",
  * "in general", "as a rule", "(don't|do not) ever", "for all/every/any project(s)/repo(s)/session(s)",
+ * "ever" closing the sentence after a comma or dash ("don't just agree with me - ever."),
  * and "always" / "never" opening a clause (at the start or after a comma, semicolon, colon or dash, a
  * yes, a no or a conjunction between: "yes, and always …", "…, and never write …"), not inside a report
  * ("it never worked").
  */
 const FOR_GOOD =
-  /\b(?:from now on|going forward|in (?:the )?future|every ?time|each time|whenever|next time|by default|in general|as a rule|(?:don'?t|do not) ever|(?:for|in|across) (?:all|every|any) (?:(?:of )?(?:the|my|our) )?(?:projects?|repos?|repositories|sessions?|tasks?|codebases?))\b|(?:^|[,;:–—-])\W*(?:(?:yes|yeah|yep|no|nope|ok(?:ay)?|sure|and|but|also|so|then|please|just|oh)\b[\s,.!;:-]*)*(?:always|never)\b(?! ?mind)/i;
+  /[,;–—-]\s*ever\W*$|\b(?:from now on|going forward|in (?:the )?future|every ?time|each time|whenever|next time|by default|in general|as a rule|(?:don'?t|do not) ever|(?:for|in|across) (?:all|every|any) (?:(?:of )?(?:the|my|our) )?(?:projects?|repos?|repositories|sessions?|tasks?|codebases?))\b|(?:^|[,;:–—-])\W*(?:(?:yes|yeah|yep|no|nope|ok(?:ay)?|sure|and|but|also|so|then|please|just|oh)\b[\s,.!;:-]*)*(?:always|never)\b(?! ?mind)/i;
 
 /**
  * True when `sentence` carries an explicit cue of holding beyond this task ({@link FOR_GOOD}): what a

@@ -1623,3 +1623,13 @@ describe('requests to be told, remarks on a tool and a verdict on a place (s31, 
     expect(said('You should always run the parser tests before you push.')).toHaveLength(1);
   });
 });
+
+describe('what the agent is not supposed to do, and "- ever" (s31, batch 14)', () => {
+  // Wordings written for these tests.
+  it('"you are not supposed to …" bars like "you can\'t …"; "- ever" closing a sentence is a cue', () => {
+    expect(said('You are not supposed to ever merge a branch unless I approve the diff.')).toHaveLength(1);
+    expect(said("you're not supposed to edit the generated client")).toHaveLength(1);
+    expect(said('You are not supposed to be in this folder.')).toEqual([]);
+    expect(said("Please don't just paste stack traces into the docs - ever.")).toHaveLength(1);
+  });
+});

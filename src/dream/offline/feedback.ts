@@ -70,7 +70,7 @@ const MAX_SENTENCE_CHARS = 300;
  * "rather than" are not among them: "let's cancel that instead" picks an alternative within one task.)
  */
 const GENERALITY =
-  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all\b(?! (?:of )?(?:the|these|those|our|my|your)\b))\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never(?! ?mind|[- ]?ending)|(?:don'?t|do not) ever|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|future (?:work|tasks?|changes?|sessions?|projects?|commits?|prs?)|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|,\s*ever\b|\bavoid any more\b|\bany more(?=\s*(?:[.,;!)]|$))/i;
+  /^\W*for future reference\b|\b(?:here and everywhere|(?:do|apply) (?:that|this|it|the same) (?:for|to|in|with) (?:any|every|each|all\b(?! (?:of )?(?:the|these|those|our|my|your)\b))\b|(?:for|in|across) (?:all|every|any)(?: (?:of )?(?:the|my|our))? (?:projects?|repos?|repositories|codebases?|sessions?|tasks?|conversations?)\b|(?:our|team|house) (?:rule|policy|convention)s?\b|(?:once|one (?:query|request|call|round ?trip)) per [a-z]{2,}|always|never(?! ?mind|[- ]?ending)|(?:don'?t|do not) ever|whenever|every ?time|each time|any ?time|next time|from now on|going forward|in (?:the )?future|future (?:work|tasks?|changes?|sessions?|projects?|commits?|prs?)|by default|in general|generally|as a rule|anymore|in this (?:project|repo|codebase)|rule of thumb|policy|convention|house rule|no exceptions?)\b|[,;–—-]\s*ever\b|\bavoid any more\b|\bany more(?=\s*(?:[.,;!)]|$))/i;
 
 /** A leading interjection, conjunction or politeness word that does not change the sentence's mood. */
 const LEAD_IN =
@@ -481,7 +481,7 @@ const EPISTEMIC_MUST =
 
 /**
  * "make sure …", "remember to …", "you/we should|must|need to|have to …", and what the agent may not do:
- * "you can't just …", "you don't get to …", "there's no need for …". Not "you should be able to …",
+ * "you can't just …", "you don't get to …", "you're not supposed to …", "there's no need for …". Not "you should be able to …",
  * what the agent is expected to manage (a complaint), nor an inference ({@link EPISTEMIC_MUST}).
  */
 function obligation(text: string): boolean {
@@ -512,7 +512,7 @@ function obligationIn(text: string): boolean {
     /^(?:you (?:didn'?t|don'?t|do not|did not) (?:need|have|get) to|(?:there(?:'s| is) )?no need (?:to|for))\b/i.test(
       text,
     ) ||
-    /(?:^|[;,]\s*)you (?:can'?t|cannot|can not|may not|mustn'?t|are not allowed to|aren'?t allowed to)(?: just| simply)? [a-z]/i.test(
+    /(?:^|[;,]\s*)you(?: (?:can'?t|cannot|can not|may not|mustn'?t|are not allowed to|aren'?t allowed to|are not supposed to|aren'?t supposed to)|'re not (?:allowed|supposed) to)(?: just| simply| ever)? (?!be\b)[a-z]/i.test(
       text,
     ) ||
     /\b(?:you|we)(?: really| always| never)? (?:should(?:n't)?|must(?:n't)?|need to|have to|ought to)\b/i.test(

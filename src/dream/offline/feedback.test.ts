@@ -1633,3 +1633,21 @@ describe('what the agent is not supposed to do, and "- ever" (s31, batch 14)', (
     expect(said("Please don't just paste stack traces into the docs - ever.")).toHaveLength(1);
   });
 });
+
+describe('bug reports and verdicts that name nothing (s31, batch 15)', () => {
+  // Wordings written for these tests.
+  it('a thing that was never called is a bug report; what the agent never did is a correction', () => {
+    expect(said('saveDraft was never called when the dialog closed...')).toEqual([]);
+    expect(said('you never ran the migration tests before pushing')).toHaveLength(1);
+  });
+
+  it('a verdict on the approach or the number of mistakes names nothing to keep', () => {
+    expect(said('your approach failed.')).toEqual([]);
+    expect(said('You make too many mistakes.')).toEqual([]);
+    expect(said('This broke the checkout page.')).toHaveLength(1);
+  });
+
+  it('"you need to" inside an embedded "if" is no obligation', () => {
+    expect(said('see if you can work it out or if you need to read the vendor docs first')).toEqual([]);
+  });
+});

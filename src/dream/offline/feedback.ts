@@ -515,7 +515,8 @@ function obligationIn(text: string): boolean {
     /(?:^|[;,]\s*)you(?: (?:can'?t|cannot|can not|may not|mustn'?t|are not allowed to|aren'?t allowed to|are not supposed to|aren'?t supposed to)|'re not (?:allowed|supposed) to)(?: just| simply| ever)? (?!be\b)[a-z]/i.test(
       text,
     ) ||
-    /\b(?:you|we)(?: really| always| never)? (?:should(?:n't)?|must(?:n't)?|need to|have to|ought to)\b/i.test(
+    // (not inside an embedded "if": "see if you can … or if you need to search the web")
+    /(?<!\b(?:if|whether) )\b(?:you|we)(?: really| always| never)? (?:should(?:n't)?|must(?:n't)?|need to|have to|ought to)\b/i.test(
       text,
     )
   );
@@ -582,7 +583,7 @@ function criticism(s: Sentence, text: string): boolean {
 
 /** Words of degree or size: they grade what a sentence judges and name nothing ("a much bigger problem"). */
 const DEGREE =
-  /^(?:much|very|really|so|way|far|quite|pretty|too|even|big|bigger|biggest|large|larger|huge|great|greater|major|serious|real|whole|entire|more|most|less)$/;
+  /^(?:much|very|really|so|way|far|quite|pretty|too|even|big|bigger|biggest|large|larger|huge|great|greater|major|serious|real|whole|entire|more|most|less|many|few)$/;
 
 /**
  * True when a judgement names what it judges: a content word that neither grades nor judges (no degree
@@ -592,16 +593,22 @@ const DEGREE =
  */
 function namesSomething(text: string): boolean {
   return contentTokens(text).some(
-    (t) => t.length > 1 && !DEGREE.test(t) && !PLACEHOLDER.test(t) && (analyse(t)[0]?.sentiment ?? 0) === 0,
+    (t) =>
+      !/^(?:[a-z]|re|ve|ll)$/.test(t) &&
+      !DEGREE.test(t) &&
+      !PLACEHOLDER.test(t) &&
+      (analyse(t)[0]?.sentiment ?? 0) === 0,
   );
 }
 
 /**
  * Nouns that stand for whatever the agent last gave, naming none of it ("that's the wrong *answer*",
- * "this *thing* is bad", "this is not the right *home*"), as stems: a verdict on them alone leaves
- * nothing to keep.
+ * "this *thing* is bad", "this is not the right *home*", "your *approach* failed", "too many
+ * *mistakes*"), and light verbs ("make", "do", "get"), as `contentTokens` gives them: a verdict on them
+ * alone leaves nothing to keep.
  */
-const PLACEHOLDER = /^(?:answer|thing|stuff|one|respons|repli|result|output|home|place|spot)$/;
+const PLACEHOLDER =
+  /^(?:answer|thing|stuff|one|response|reply|result|output|home|place|spot|approach|mistake|error|time|mak|make|made|do|doing|did|gett|get|got)$/;
 
 /** Content words (nouns, verbs, adjectives, adverbs) other than auxiliaries and intensifiers. */
 function substantive(ws: Token[]): number {
@@ -1885,7 +1892,7 @@ function openingKind(s: Sentence, text: string, afterAgent: boolean): Kind | und
   if (/^the (?:problem|issue|trouble|downside|catch) with\b/i.test(text)) return null;
   // "Never have seen that one before on …": the speaker's experience in the perfect, not an order
   // ("never have the bot push to main" orders: what follows "have" is no past participle)
-  if (neverPerfect(firstWords(s))) return null;
+  if (neverPerfect(firstWords(s)) || neverHappened(firstWords(s))) return null;
   // "Currently, the config isn't a flake, but …": a description of how things are now, not an order
   // (unless it says how to work: "currently we never …", "right now, don't …")
   if (
@@ -1906,6 +1913,25 @@ function neverPerfect(all: Token[]): boolean {
   return (
     ws[0]?.normal === 'never' &&
     /^(?:have|has|had|'ve)$/.test(ws[1]?.normal ?? '') &&
+    participle?.pos === 'VERB' &&
+    participle.normal !== participle.lemma &&
+    !participle.normal.endsWith('ing')
+  );
+}
+
+/**
+ * "updateTargets was never called when I closed the modal": a thing (not the agent) that never underwent
+ * something, in the past passive — a bug report. (What the agent never did, "you never ran the tests", is
+ * read on as a correction.)
+ */
+function neverHappened(all: Token[]): boolean {
+  const ws = words(all);
+  const at = ws.findIndex((t) => t.normal === 'never');
+  const participle = ws[at + 1];
+  return (
+    at >= 2 &&
+    /^(?:was|were)$/.test(ws[at - 1]!.normal) &&
+    !/^(?:you|i|we)$/.test(ws[0]!.normal) &&
     participle?.pos === 'VERB' &&
     participle.normal !== participle.lemma &&
     !participle.normal.endsWith('ing')
@@ -2056,7 +2082,11 @@ function statementKind(r: Reading, parts: ReturnType<typeof clauses>): Kind {
     !COUNTED_STATE.test(text) &&
     (objection || sarcasm(s) || (criticism(s, text) && !(limited && !general))) &&
     // an objecting question says what it objects to in a word ("You skipped it?")
-    (reasonIn(text) || contentTokens(text).length >= (objection ? 1 : MIN_CORRECTION_TERMS))
+    (reasonIn(text) || contentTokens(text).length >= (objection ? 1 : MIN_CORRECTION_TERMS)) &&
+    // and it names something of the work, not only a verdict ("your approach failed", "you make too
+    // many mistakes")
+    // ("way too clever.": excess with its subject left out judges what the agent just made)
+    (objection || ELLIPTIC_EXCESS.test(text) || namesSomething(text))
   )
     return 'correction';
   if (ordered) return 'imperative';

@@ -434,3 +434,30 @@ describeWithData('coding mistakes on the 100 mini-swe-agent django sessions', ()
     expect(text(app!)).not.toMatch(/add `touch`|`-p`|`EOF`|run cat first/);
   });
 });
+
+describe('coding mistakes: a retry that overrides a safeguard is no fix (s31)', () => {
+  // Wordings written for this test, in the shape of blind batch 15 (`gh pr merge` refused by branch
+  // protection, then run again with `--admin`, in five sessions: the "fix" taught bypassing it).
+  const merge = (i: number, flag: string) =>
+    session(`g${flag.length}${i}`, 'satisfied', i + 1, [
+      {
+        sh: `gh pr merge ${i + 10} --merge`,
+        out: `X Pull request acme/shop#${i + 10} is not mergeable: the base branch policy prohibits the merge.`,
+        fail: true,
+      },
+      { sh: `gh pr merge ${i + 10} --merge ${flag}` },
+    ]);
+  const background = [0, 1, 2, 3, 4, 5].map((i) =>
+    session(`n${i}`, 'satisfied', i + 1, [
+      { sh: 'npm run build', out: 'npm ERR! missing script: build', fail: true },
+      { sh: 'npm run compile' },
+    ]),
+  );
+
+  it('never states `--admin` (or any override) as the fix; another added flag is stated', () => {
+    const bypass = mineMistakes([...[0, 1, 2, 3, 4].map((i) => merge(i, '--admin')), ...background], 2);
+    expect(bypass.memories.filter((m) => /--admin/.test(`${m.summary}\n${m.body}`))).toEqual([]);
+    const auto = mineMistakes([...[0, 1, 2, 3, 4].map((i) => merge(i, '--auto')), ...background], 2);
+    expect(auto.memories.some((m) => /--auto/.test(m.summary))).toBe(true);
+  });
+});

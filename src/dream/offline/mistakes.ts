@@ -305,7 +305,7 @@ function judgeCluster(j: Judging, gi: number): { verdict: Verdict; fixes: SetupF
   const hint = [...new Set(occs.map((o) => o.e.quote))].slice(0, 5).join('\n');
   const fixes =
     occs[0]!.e.kind === 'tool_error'
-      ? setupFixes(j.units, gi, j.recur, j.outcomesKnown, hint, support.sessions, j.across)
+      ? safeFixes(setupFixes(j.units, gi, j.recur, j.outcomesKnown, hint, support.sessions, j.across))
       : [];
   const predicts = j.predicts(gi);
   const cls = exploratory(occs);
@@ -518,7 +518,7 @@ function splitUnfixedValues(
   clusters.forEach((occs, gi) => {
     const support = supportOf(occs.map((x) => x.s)).sessions;
     if (support < o.minSupport || occs[0]!.e.kind !== 'tool_error' || isNotice(occs[0]!.e.template)) return;
-    const fixes = setupFixes(units, gi, o.recur, o.outcomesKnown, '', support, across);
+    const fixes = safeFixes(setupFixes(units, gi, o.recur, o.outcomesKnown, '', support, across));
     if (fixes.length === 0) return;
     // the fix the memory states (`renderMistake` shows the first three changes)
     const tokens = new Set(fixes.slice(0, 3).map((f) => f.token));
@@ -756,6 +756,29 @@ function commandTokens(command: string): Set<string> {
   return out;
 }
 
+/**
+ * A flag that overrides a safeguard rather than fixing the call: branch protection (`gh pr merge
+ * --admin`), hooks (`--no-verify`), a refusal to overwrite (`--force`), certificate checks (`--insecure`),
+ * permission prompts (`--dangerously-skip-permissions`), any `--skip-…` / `--no-check…` / `--unsafe…`.
+ */
+const OVERRIDE_FLAG =
+  /^--(?:admin|force|no-verify|insecure|dangerously[\w-]*|skip-[\w-]+|no-check[\w-]*|unsafe[\w-]*)(?:=.*)?$/;
+
+/** `fixes` without a change that overrides a safeguard ({@link OVERRIDE_FLAG}): no lesson to teach. */
+function safeFixes(fixes: SetupFix[]): SetupFix[] {
+  return fixes.filter((f) => !f.token.split(/\s+/).some((t) => OVERRIDE_FLAG.test(t)));
+}
+
+/**
+ * True when a shell retry worked by adding a flag that overrides a safeguard ({@link OVERRIDE_FLAG}): what
+ * made the error go away is no lesson to keep (a memory would teach the agent to bypass branch protection).
+ */
+function bypassesSafeguard(failed: string | undefined, retry: string): boolean {
+  if (failed === undefined) return false;
+  const before = commandTokens(failed);
+  return [...commandTokens(retry)].some((t) => OVERRIDE_FLAG.test(t) && !before.has(t));
+}
+
 /** The minimal change of an edit span: the common prefix and suffix removed, e.g. `+.js`. */
 function editCore(e: { from: string; to: string }): string {
   let p = 0;
@@ -855,10 +878,12 @@ function analyseFixes(
   const recPerSession = new Map<string, Rec>();
   // a shell retry counts only when it runs the same program (the next command is not a fix by itself)
   // (a recovery with `setup` retried the same run: gather paired them by script)
+  // (nor one that worked by overriding a safeguard: `gh pr merge --admin` after "not mergeable")
   for (const x of recs)
     if (
       !x.r.alt &&
       (!shell || x.o.e.label === null || x.r.label === x.o.e.label || x.r.setup !== undefined) &&
+      !(shell && bypassesSafeguard(x.r.failed_quote, x.r.quote)) &&
       !recPerSession.has(x.o.s.content_sha256)
     )
       recPerSession.set(x.o.s.content_sha256, x);

@@ -80,7 +80,8 @@ const LEAD_IN =
  * A clause embedded in the order that its cue of generality would describe instead of the order: a time
  * or purpose clause ("… for when I reopen next time", "… so that it always passes", "… until …", "… in
  * case …", "fix the settings so it doesn't fail in the future": a bare "so" and a subject, with no comma
- * before it, which would make it a result: "it broke twice, so we never …") or the infinitive of a thing being set up ("wire hooks for the reviewer to always run"). It
+ * before it, which would make it a result: "it broke twice, so we never …") or the infinitive of a
+ * thing being set up ("wire hooks for the reviewer to always run"). It
  * runs to the end of its clause.
  */
 const EMBEDDED =
@@ -481,8 +482,9 @@ const EPISTEMIC_MUST =
 
 /**
  * "make sure …", "remember to …", "you/we should|must|need to|have to …", and what the agent may not do:
- * "you can't just …", "you don't get to …", "you're not supposed to …", "there's no need for …". Not "you should be able to …",
- * what the agent is expected to manage (a complaint), nor an inference ({@link EPISTEMIC_MUST}).
+ * "you can't just …", "you don't get to …", "you're not supposed to …", "there's no need for …". Not
+ * "you should be able to …", what the agent is expected to manage (a complaint), nor an inference
+ * ({@link EPISTEMIC_MUST}).
  */
 function obligation(text: string): boolean {
   if (EPISTEMIC_MUST.test(text)) return false;

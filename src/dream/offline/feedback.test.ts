@@ -1651,3 +1651,16 @@ describe('bug reports and verdicts that name nothing (s31, batch 15)', () => {
     expect(said('see if you can work it out or if you need to read the vendor docs first')).toEqual([]);
   });
 });
+
+describe('one thing to make, and how the product behaves (s31, batch 14)', () => {
+  // Wordings written for these tests.
+  it('an order to make one thing, with a purpose, is this task’s', () => {
+    expect(said('Create a shared helper so we are not parsing dates all over the place.')).toEqual([]);
+    expect(said("Don't parse dates by hand, we have a shared helper for that.")).toHaveLength(1);
+  });
+
+  it('"it is not …ing correctly" reports how the product behaves', () => {
+    expect(said('It is not syncing correctly.')).toEqual([]);
+    expect(said('This is not the way we name branches here.')).toHaveLength(1);
+  });
+});

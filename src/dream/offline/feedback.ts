@@ -1332,10 +1332,11 @@ const STILL_FAILING =
 
 /**
  * A report of how the work behaves, not of how the agent worked: it does not work ("adding the flag
- * didn't work", "the import isn't working"), a guess at a cause ("it could be a misconfigured setting").
+ * didn't work", "the import isn't working", "it is not mapping correctly"), a guess at a cause ("it
+ * could be a misconfigured setting").
  */
 const STATUS_REPORT =
-  /\b(?:did|does|do|is|was|are)(?:n'?t| not) work(?:ing)?\b|\bnot working\b|\bstopped working\b|^(?:it|this|that|there)\b[^.?!]{0,40}\b(?:could|might|may) (?:be|have been)\b/i;
+  /\b(?:did|does|do|is|was|are)(?:n'?t| not) work(?:ing)?\b|\bnot working\b|\bstopped working\b|^(?:it|this|that|there)\b[^.?!]{0,40}\b(?:could|might|may) (?:be|have been)\b|^(?:it|this|that)(?:'s| is| was)(?:n't| not) \w+ing (?:correctly|properly|right)\b/i;
 
 /**
  * A state counted out ("… but there are 3 failing checks on the PR", "there's still one error"): a report
@@ -2795,7 +2796,8 @@ const IN_PROGRESS =
 
 /**
  * True when the reason of an order is a purpose ("so …", "so that …") that says what this task's things are
- * to do: the order's object points back ("update *them* so the rows match"), or the purpose's subject does
+ * to do: the order's object points back ("update *them* so the rows match") or is one thing to make
+ * ("create *a* shared method so we …"), or the purpose's subject does
  * and the order names no kind ("refactor *the parser* so that *it* handles nested quotes"; not "keep
  * *functions* small so they stay testable"). Such a purpose specifies the task; a purpose about others
  * or a kind ("extend the format so that new clients get it, old won't break") is a reason that may hold for
@@ -2812,6 +2814,16 @@ function taskAim(reason: string, all: Token[]): boolean {
   const lead = ws.findIndex((t) => !/^(?:please|pls|just|also|now|then|so|ok|okay)$/.test(t.normal));
   const object = ws[lead + 1];
   if (object?.pos === 'PRON' && ANAPHOR.test(object.normal)) return true;
+  // ("create a shared method so we aren't repeating the validation": one thing to make for the team's own
+  // ease, this task's; not "add a test for every bug fix so …", one for each of a kind, nor "add a column
+  // so that older readers keep working", a purpose for others)
+  if (
+    /^(?:we|i)$/i.test(purpose[1]!) &&
+    /^(?:create|add|write|make|build|implement|introduce|extract)$/.test(ws[lead]?.lemma ?? '') &&
+    /^(?:a|an|one)$/.test(object?.normal ?? '') &&
+    !ws.some((t) => /^(?:every|each|any|all|whenever)$/.test(t.normal))
+  )
+    return true;
   // ("keep functions small so that they stay testable": a purpose of a kind's, a reason for good)
   return ANAPHOR.test(purpose[1]!.toLowerCase()) && !bareKind(ws);
 }

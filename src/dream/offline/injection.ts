@@ -219,10 +219,10 @@ const QUOTED_LINE = /^\s*(?:>\s?|[▎▍▌┃│])/;
 const AGENT_MARK = /^\s*⏺\s/;
 /**
  * The name of an AI assistant or review bot other than the one in the session (Codex, Gemini, ChatGPT,
- * Copilot, CodeRabbit, Qodo, Cursor, Perplexity, Grok, Devin, DeepSeek …): people relay what another
- * assistant said by naming it.
+ * Copilot, CodeRabbit, Qodo, Cursor, Perplexity, Grok, DeepSeek …; not names people also bear, such as
+ * Devin or Kimi): people relay what another assistant said by naming it.
  */
-const OTHER_ASSISTANT = String.raw`(?:codex|gemini|chat ?gpt|gpt-?\d[\w.-]*|copilot|code ?rabbit|qodo|cursor|perplexity|grok|devin|deepseek|kimi|qwen|mistral|bugbot|greptile|sourcery|windsurf|cline|aider)`;
+const OTHER_ASSISTANT = String.raw`(?:codex|gemini|chat ?gpt|gpt-?\d[\w.-]*|copilot|code ?rabbit|qodo|cursor|perplexity|grok|deepseek|qwen|mistral|bugbot|greptile|sourcery|windsurf|cline|aider)`;
 
 /**
  * A line that opens what another assistant said, relayed by the person: its name with an optional

@@ -342,6 +342,10 @@ describe('another assistant’s words relayed by the person (s31)', () => {
     expect(withoutQuotedData('we moved from Copilot to Claude last month')).toBe(
       'we moved from Copilot to Claude last month',
     );
+    // (a teammate's name that is also an assistant's is the person's turn: "Devin: …")
+    expect(withoutQuotedData('Devin: always rebase before pushing')).toBe(
+      'Devin: always rebase before pushing',
+    );
     expect(heard('CODEX SAYS: Stop it now. Never commit generated files.')).toEqual([]);
     expect(heard('Never commit generated files, they break the build. -LAF')).toHaveLength(1);
   });

@@ -1895,7 +1895,8 @@ function openingKind(s: Sentence, text: string, afterAgent: boolean): Kind | und
   if (/^the (?:problem|issue|trouble|downside|catch) with\b/i.test(text)) return null;
   // "Never have seen that one before on …": the speaker's experience in the perfect, not an order
   // ("never have the bot push to main" orders: what follows "have" is no past participle)
-  if (neverPerfect(firstWords(s)) || neverHappened(firstWords(s))) return null;
+  const first = firstWords(s);
+  if (neverPerfect(first) || neverHappened(first)) return null;
   // "Currently, the config isn't a flake, but …": a description of how things are now, not an order
   // (unless it says how to work: "currently we never …", "right now, don't …")
   if (

@@ -454,8 +454,9 @@ export function foreignTerms(text: string, lang: ForeignLanguage): string[] {
 }
 
 /**
- * A cheap test before any language detection: a letter of another script (Cyrillic included), or a cue word of generality
- * or of keeping in one of the Latin-script languages. Messages without one hold nothing to read here.
+ * A cheap test before any language detection: a letter of another script (Cyrillic included), a cue word
+ * of generality or of keeping in one of the Latin-script languages, or an order on the reply language
+ * (`REPLY_LANGUAGE`). Messages without one hold nothing to read here.
  */
 const MAY_HOLD = new RegExp(
   [
@@ -465,6 +466,8 @@ const MAY_HOLD = new RegExp(
       const lex = LEXICONS[l];
       return [lex.later.source, lex.always.source, lex.keep.source.replace(/^\^/, '')];
     }),
+    // an order on the reply language needs no cue ("antworte mir bitte auf Deutsch")
+    REPLY_LANGUAGE.source,
   ].join('|'),
   'iu',
 );
@@ -482,7 +485,7 @@ function bare(sentence: string): string {
  * @example extractForeignFeedback('以后提交代码前必须先跑测试。') → [{ cue: 'rule', text: '以后提交代码前必须先跑测试。', … }]
  */
 export function extractForeignFeedback(message: string): FeedbackStatement[] {
-  if (!MAY_HOLD.test(message) && !REPLY_LANGUAGE.test(message)) return [];
+  if (!MAY_HOLD.test(message)) return [];
   const lang = languageOf(message);
   if (!lang) return [];
   const out: FeedbackStatement[] = [];

@@ -127,6 +127,9 @@ export const REPLY_LANGUAGE = new RegExp(
   'iu',
 );
 
+/** {@link ENGLISH_REPLY} alone, compiled once (read for every sentence by {@link ordersReplyLanguage}). */
+const ENGLISH_REPLY_ORDER = new RegExp(ENGLISH_REPLY, 'i');
+
 /**
  * A verb of answering or talking, in the languages of {@link REPLY_LANGUAGE}: what makes a language
  * rule hold for every answer ("odpowiadaj po polsku"), where a verb of writing names one text ("napisz
@@ -146,7 +149,7 @@ const ANSWERING =
 export function ordersReplyLanguage(sentence: string): boolean {
   const s = sentence.trim();
   if (/[?？]$/u.test(s) || !REPLY_LANGUAGE.test(s) || !ANSWERING.test(s)) return false;
-  if (!new RegExp(ENGLISH_REPLY, 'i').test(s)) return true;
+  if (!ENGLISH_REPLY_ORDER.test(s)) return true;
   return /^(?:(?:please|pls|always|and|also)\s+)*(?:answer|reply|respond|talk|speak|communicate|chat)\b/i.test(
     s,
   );

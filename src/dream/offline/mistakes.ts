@@ -774,9 +774,13 @@ function safeFixes(fixes: SetupFix[]): SetupFix[] {
  * made the error go away is no lesson to keep (a memory would teach the agent to bypass branch protection).
  */
 function bypassesSafeguard(failed: string | undefined, retry: string): boolean {
-  if (failed === undefined) return false;
-  const before = commandTokens(failed);
-  return [...commandTokens(retry)].some((t) => OVERRIDE_FLAG.test(t) && !before.has(t));
+  return failed !== undefined && tokensAdded(failed, retry).some((t) => OVERRIDE_FLAG.test(t));
+}
+
+/** The {@link commandTokens} of `after` that `before` lacks (what a retry added to the failed command). */
+function tokensAdded(before: string, after: string): string[] {
+  const had = commandTokens(before);
+  return [...commandTokens(after)].filter((t) => !had.has(t));
 }
 
 /** The minimal change of an edit span: the common prefix and suffix removed, e.g. `+.js`. */
@@ -929,11 +933,9 @@ function analyseFixes(
       : [];
   const tokenDiff = (x: (typeof recList)[number], dir: 'added' | 'removed'): string[] => {
     if (!shell || measured || x.r.failed_quote === undefined) return [];
-    const before = commandTokens(x.r.failed_quote);
-    const after = commandTokens(x.r.quote);
     return dir === 'added'
-      ? [...after].filter((t) => !before.has(t))
-      : [...before].filter((t) => !after.has(t));
+      ? tokensAdded(x.r.failed_quote, x.r.quote)
+      : tokensAdded(x.r.quote, x.r.failed_quote);
   };
   const addedTokens = reliable(recList, (x) => tokenDiff(x, 'added'));
   const removedTokens = reliable(recList, (x) => tokenDiff(x, 'removed'));

@@ -501,19 +501,21 @@ function renderPreference(occ: Said[], core: string[], strong: string[]): Planne
   const corrections = occ.filter((o) => o.st.kind === 'correction').length;
   const kindWord = corrections * 2 > occ.length ? 'Correction' : 'Preference';
   const head = quotes[0]![0];
+  // every statement the memory groups; its evidence shows the first of each session, at most six
+  const carries: PlannedEvidence[] = occ.map((o) => ({
+    session_id: o.s.id,
+    seq_from: o.st.seq,
+    seq_to: o.st.seq,
+    quote: o.st.text,
+    source: 'user.message',
+  }));
   const seen = new Set<string>();
-  const evidence: PlannedEvidence[] = [];
-  for (const o of occ) {
-    if (seen.has(o.s.content_sha256) || evidence.length >= 6) continue;
-    seen.add(o.s.content_sha256);
-    evidence.push({
-      session_id: o.s.id,
-      seq_from: o.st.seq,
-      seq_to: o.st.seq,
-      quote: o.st.text,
-      source: 'user.message',
-    });
-  }
+  const evidence = carries.filter((_, i) => {
+    const session = occ[i]!.s.content_sha256;
+    if (seen.has(session) || seen.size >= 6) return false;
+    seen.add(session);
+    return true;
+  });
   const title = `${kindWord}: ${ellipsize(head, 70)}`;
   const who = voices(speakers, support.sessions);
   const body = [
@@ -544,13 +546,7 @@ function renderPreference(occ: Said[], core: string[], strong: string[]): Planne
     confidence: scoreConfidence({ sessions: support.sessions, contexts: speakers.size }),
     last_seen: lastDayOf(occ.map((o) => o.s.time)),
     evidence,
-    carries: occ.map((o) => ({
-      session_id: o.s.id,
-      seq_from: o.st.seq,
-      seq_to: o.st.seq,
-      quote: o.st.text,
-      source: 'user.message' as const,
-    })),
+    carries,
     score: speakers.size * 1.2,
     reason: `${kindWord} stated verbatim ${who.by}${
       quotes.length > 1 ? ` (${quotes.length} wordings grouped by their shared terms)` : ''
